@@ -1,0 +1,92 @@
+"""The ``coachtui`` command line: parse, then call into the layers below.
+
+With no subcommand it opens the TUI. ``--db`` is accepted before or after a
+subcommand. A user mistake prints one line on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from coachtui import __version__
+from coachtui.commands import COMMANDS
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+
+
+class UsageError(Exception):
+    """The command line itself was wrong."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"coachtui.commands.{name.replace('-', '_')}")
+
+
+def _add_db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        # On subcommands the default is "not given", so `coachtui --db X cmd`
+        # keeps X unless `cmd --db Y` says otherwise.
+        default=None if top else argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $COACHTUI_DB, then the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coachtui",
+        description="A keyboard-first companion for improvement coaching sessions. "
+        "Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"coachtui {__version__}")
+    _add_db_option(parser, top=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = _command(name)
+        sub = subparsers.add_parser(module.NAME, help=module.HELP)
+        _add_db_option(sub, top=False)
+        module.add_arguments(sub)
+    return parser
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from coachtui.ui import run
+
+    return run(database=args.db)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from coachtui.store.errors import StoreError
+
+    try:
+        args = build_parser().parse_args(argv)
+        from coachtui.paths import resolve_database
+
+        args.db = resolve_database(args.db)
+        if args.command is None:
+            return _run_app(args)
+        return int(_command(args.command).run(args) or 0)
+    except UsageError as exc:
+        print(f"coachtui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"coachtui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("coachtui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `coachtui search x | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,23 @@
+"""``coachtui info``: where the database is and what it holds."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "info"
+HELP = "show where the database is and what it holds"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Print the database location, its schema revision and how much it holds."
+
+
+def run(args: argparse.Namespace) -> int:
+    from coachtui.store import open_store
+
+    with open_store(args.db) as store:
+        stats = store.stats()
+        print(f"{'database':<13} {store.location}")
+        for label, value in stats.items():
+            print(f"{label:<13} {value}")
+    return 0

@@ -1,0 +1,45 @@
+"""The store: the only code that talks to the database.
+
+Importing this package is cheap and has no side effects: the SQLModel/SQLAlchemy
+machinery loads on first use of :func:`open_store` or :class:`Store`, so the UI can
+paint before the (slow) database imports finish.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coachtui.store.errors import (
+    DatabaseUnavailable,
+    DuplicateName,
+    IncompleteSession,
+    InvalidInput,
+    NewerDatabase,
+    NotCoachtuiDatabase,
+    NotFound,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from coachtui.store.service import Store, open_store
+
+__all__ = [
+    "DatabaseUnavailable",
+    "DuplicateName",
+    "IncompleteSession",
+    "InvalidInput",
+    "NewerDatabase",
+    "NotCoachtuiDatabase",
+    "NotFound",
+    "Store",
+    "StoreError",
+    "open_store",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"Store", "open_store"}:
+        from coachtui.store import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module 'coachtui.store' has no attribute {name!r}")

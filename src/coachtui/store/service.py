@@ -1,0 +1,785 @@
+"""The service API the UI and the command line call: plain values in, plain values out.
+
+Every method opens its own short database session, so a :class:`Store` can be used
+from worker threads. Writes take SQLite's write lock up front (``BEGIN IMMEDIATE``)
+and commit as one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlmodel import Session, col, select
+
+from coachtui.catalog.loader import CATEGORY_IDS
+from coachtui.store import database
+from coachtui.store.errors import (
+    DatabaseUnavailable,
+    DuplicateName,
+    IncompleteSession,
+    InvalidInput,
+    NotFound,
+    StoreError,
+)
+from coachtui.store.models import (
+    Action,
+    ActionReview,
+    CoachingSession,
+    CustomQuestion,
+    PickedQuestion,
+    Team,
+    UTCDateTime,
+    utcnow,
+)
+from coachtui.store.types import (
+    DRAFT_TEXT_FIELDS,
+    OPEN_STATUSES,
+    REVIEW_STATUSES,
+    TEAM_NAME_MAX,
+    ActionInfo,
+    CustomQuestionInfo,
+    PickedQuestionInfo,
+    ReviewedAction,
+    ReviewInfo,
+    SessionDetail,
+    SessionInfo,
+    TeamInfo,
+)
+
+STEPS = ("team", "review", "dilemma", "category", "questions", "actions", "summary")
+ACTION_TEXT_MAX = 100_000
+OWNER_MAX = 200
+NOTE_MAX = 1_000_000
+QUESTION_MAX = 2_000
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _one_line_error(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc) or exc.__class__.__name__)
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+class Store:
+    """A coachtui database, opened and migrated. Create it with :func:`open_store`."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        target: database.Target,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.target = target
+        self.clock = clock
+        self._writer = engine.execution_options(coachtui_write=True)
+
+    # --- plumbing ----------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def location(self) -> str:
+        return self.target.display
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except sa_exc.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot read {self.location}: {_one_line_error(exc)}") from exc
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except sa_exc.OperationalError as exc:
+            raise DatabaseUnavailable(f"cannot save to {self.location}: {_one_line_error(exc)}") from exc
+
+    def _now(self) -> dt.datetime:
+        return self.clock()
+
+    # --- teams -------------------------------------------------------------------
+
+    def _validate_team_name(self, session: Session, name: str, exclude_id: str | None = None) -> str:
+        cleaned = _clean_name(name)
+        if not cleaned:
+            raise InvalidInput("A team needs a name.", field="name")
+        if len(cleaned) > TEAM_NAME_MAX:
+            raise InvalidInput(
+                f"That name is {len(cleaned)} characters; keep it to {TEAM_NAME_MAX}.", field="name"
+            )
+        key = cleaned.casefold()
+        clash = session.exec(select(Team).where(Team.name_key == key)).first()
+        if clash is not None and clash.id != exclude_id:
+            state = " (archived)" if clash.archived else ""
+            raise DuplicateName(f"There is already a team called {clash.name!r}{state}.", field="name")
+        return cleaned
+
+    def create_team(self, name: str, coach: str = "") -> TeamInfo:
+        with self._write() as session:
+            cleaned = self._validate_team_name(session, name)
+            now = self._now()
+            team = Team(name=cleaned, name_key=cleaned.casefold(), coach=coach, created_at=now, updated_at=now)
+            session.add(team)
+            try:
+                session.flush()
+            except sa_exc.IntegrityError:
+                raise DuplicateName(f"There is already a team called {cleaned!r}.", field="name") from None
+            return TeamInfo(id=team.id, name=team.name, archived=False, created_at=now)
+
+    def _team_rows(self, *conditions: Any) -> sa.Select:
+        last = (
+            select(sa.func.max(CoachingSession.created_at))
+            .where(CoachingSession.team_id == Team.id)
+            .scalar_subquery()
+        )
+        count = (
+            select(sa.func.count())
+            .select_from(CoachingSession)
+            .where(CoachingSession.team_id == Team.id)
+            .scalar_subquery()
+        )
+        open_count = (
+            select(sa.func.count())
+            .select_from(Action)
+            .where(Action.team_id == Team.id, col(Action.status).in_(OPEN_STATUSES))
+            .scalar_subquery()
+        )
+        last_at = sa.type_coerce(last, UTCDateTime).label("last_at")
+        recent = sa.type_coerce(sa.func.coalesce(last, Team.created_at), UTCDateTime)
+        return (
+            select(Team, last_at, count.label("sessions"), open_count.label("open_actions"))
+            .where(*conditions)
+            .order_by(recent.desc(), Team.name_key)
+        )
+
+    @staticmethod
+    def _team_info(row: Any) -> TeamInfo:
+        team, last_at, sessions, open_actions = row
+        return TeamInfo(
+            id=team.id,
+            name=team.name,
+            archived=team.archived,
+            created_at=team.created_at,
+            last_session_at=last_at,
+            open_actions=open_actions or 0,
+            session_count=sessions or 0,
+        )
+
+    def list_teams(self, *, include_archived: bool = False) -> list[TeamInfo]:
+        """Teams, most recently coached first, with last-session date and open actions."""
+        conditions = [] if include_archived else [Team.archived == sa.false()]
+        with self._read() as session:
+            return [self._team_info(row) for row in session.exec(self._team_rows(*conditions)).all()]
+
+    def get_team(self, team_id: str) -> TeamInfo:
+        with self._read() as session:
+            row = session.exec(self._team_rows(Team.id == team_id)).first()
+            if row is None:
+                raise NotFound("That team no longer exists.")
+            return self._team_info(row)
+
+    def find_team(self, name: str) -> TeamInfo | None:
+        key = _clean_name(name).casefold()
+        with self._read() as session:
+            row = session.exec(self._team_rows(Team.name_key == key)).first()
+            return self._team_info(row) if row is not None else None
+
+    def _get(self, session: Session, model: type, ident: str, what: str) -> Any:
+        row = session.get(model, ident)
+        if row is None:
+            raise NotFound(f"That {what} no longer exists.")
+        return row
+
+    def rename_team(self, team_id: str, name: str) -> TeamInfo:
+        with self._write() as session:
+            team = self._get(session, Team, team_id, "team")
+            cleaned = self._validate_team_name(session, name, exclude_id=team_id)
+            team.name, team.name_key = cleaned, cleaned.casefold()
+            team.updated_at = self._now()
+            team.version += 1
+        return self.get_team(team_id)
+
+    def archive_team(self, team_id: str, archived: bool = True) -> TeamInfo:
+        with self._write() as session:
+            team = self._get(session, Team, team_id, "team")
+            team.archived = archived
+            team.updated_at = self._now()
+            team.version += 1
+        return self.get_team(team_id)
+
+    def delete_team(self, team_id: str) -> None:
+        """Delete a team with all its sessions, questions, actions and reviews, for good."""
+        with self._write() as session:
+            team = self._get(session, Team, team_id, "team")
+            session.delete(team)
+
+    # --- sessions ----------------------------------------------------------------
+
+    def start_session(self, team_id: str, coach: str = "") -> SessionDetail:
+        """Start a draft session for a team; it is in the database from now on."""
+        with self._write() as session:
+            self._get(session, Team, team_id, "team")
+            now = self._now()
+            row = CoachingSession(team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now)
+            session.add(row)
+            session.flush()
+            ident = row.id
+        return self.get_session(ident)
+
+    def save_draft(self, session_id: str, **fields: Any) -> dt.datetime:
+        """Save some fields of a session. Returns the new ``updated_at``.
+
+        Accepted: title, dilemma, context (text); primary_category, secondary_category
+        and suggested_category (a category id or None); category_unsure (bool);
+        suggestion_reasons (list of text); step; coach; team_id.
+        """
+        values: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name in DRAFT_TEXT_FIELDS:
+                if not isinstance(value, str):
+                    raise InvalidInput(f"{name} must be text", field=name)
+                limit = DRAFT_TEXT_FIELDS[name]
+                if len(value) > limit:
+                    raise InvalidInput(f"The {name} is longer than {limit:,} characters.", field=name)
+                values[name] = value
+            elif name in {"primary_category", "secondary_category", "suggested_category"}:
+                if value is not None and value not in CATEGORY_IDS:
+                    raise InvalidInput(f"unknown category {value!r}", field=name)
+                values[name] = value
+            elif name == "category_unsure":
+                values[name] = bool(value)
+            elif name == "suggestion_reasons":
+                values[name] = json.dumps([str(v) for v in value], ensure_ascii=False)
+            elif name == "step":
+                if value not in STEPS:
+                    raise InvalidInput(f"unknown step {value!r}", field=name)
+                values[name] = value
+            elif name in {"coach", "team_id"}:
+                values[name] = str(value)
+            else:
+                raise InvalidInput(f"{name!r} is not a session field", field=name)
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            if "team_id" in values:
+                self._get(session, Team, values["team_id"], "team")
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = self._now()
+            row.version += 1
+            return row.updated_at
+
+    def set_questions(self, session_id: str, picked: Sequence[PickedQuestionInfo]) -> None:
+        """Replace the session's picked questions (in order) with ``picked``."""
+        seen: set[str] = set()
+        for item in picked:
+            if item.question_id in seen:
+                raise InvalidInput(f"question {item.question_id!r} picked twice")
+            seen.add(item.question_id)
+            if len(item.note) > NOTE_MAX:
+                raise InvalidInput("A question note is longer than 1,000,000 characters.", field="note")
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            now = self._now()
+            existing = {
+                q.question_id: q
+                for q in session.exec(select(PickedQuestion).where(PickedQuestion.session_id == session_id))
+            }
+            for position, item in enumerate(picked):
+                current = existing.pop(item.question_id, None)
+                if current is None:
+                    session.add(
+                        PickedQuestion(
+                            session_id=session_id,
+                            question_id=item.question_id,
+                            text=item.text,
+                            source=item.source,
+                            position=position,
+                            note=item.note,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+                elif (current.position, current.note, current.text) != (position, item.note, item.text):
+                    current.position, current.note, current.text = position, item.note, item.text
+                    current.updated_at = now
+            for gone in existing.values():
+                session.delete(gone)
+            row.updated_at = now
+            row.version += 1
+
+    def complete_session(self, session_id: str) -> SessionDetail:
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            missing = []
+            if not row.team_id:
+                missing.append("a team")
+            if not row.dilemma.strip():
+                missing.append("a dilemma")
+            if missing:
+                raise IncompleteSession(missing)
+            now = self._now()
+            row.status = "completed"
+            row.completed_at = now
+            row.step = "summary"
+            row.updated_at = now
+            row.version += 1
+        return self.get_session(session_id)
+
+    def reopen_session(self, session_id: str) -> SessionDetail:
+        """Turn a completed session back into a draft, to amend it."""
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            row.status = "draft"
+            row.updated_at = self._now()
+            row.version += 1
+        return self.get_session(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session for good: its questions, actions and reviews go with it."""
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            touched = {
+                r.action_id
+                for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))
+            }
+            session.delete(row)
+            session.flush()
+            for action_id in touched:
+                action = session.get(Action, action_id)
+                if action is not None:
+                    self._refresh_action_status(session, action)
+
+    discard_draft = delete_session
+
+    def list_drafts(self) -> list[SessionInfo]:
+        """Unfinished sessions, most recently edited first."""
+        with self._read() as session:
+            rows = session.exec(
+                select(CoachingSession, Team.name)
+                .join(Team, col(Team.id) == CoachingSession.team_id)
+                .where(CoachingSession.status == "draft")
+                .order_by(col(CoachingSession.updated_at).desc())
+            ).all()
+            return [self._session_info(s, name) for s, name in rows]
+
+    @staticmethod
+    def _session_info(row: CoachingSession, team_name: str) -> SessionInfo:
+        return SessionInfo(
+            id=row.id,
+            team_id=row.team_id,
+            team_name=team_name,
+            coach=row.coach,
+            title=row.title,
+            status=row.status,
+            primary_category=row.primary_category,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    def get_session(self, session_id: str) -> SessionDetail:
+        with self._read() as session:
+            found = session.exec(
+                select(CoachingSession, Team.name)
+                .join(Team, col(Team.id) == CoachingSession.team_id)
+                .where(CoachingSession.id == session_id)
+            ).first()
+            if found is None:
+                raise NotFound("That session no longer exists.")
+            row, team_name = found
+            questions = session.exec(
+                select(PickedQuestion)
+                .where(PickedQuestion.session_id == session_id)
+                .order_by(col(PickedQuestion.position))
+            ).all()
+            actions = session.exec(
+                select(Action).where(Action.session_id == session_id).order_by(col(Action.position))
+            ).all()
+            reviews = session.exec(
+                select(ActionReview, Action)
+                .join(Action, col(Action.id) == ActionReview.action_id)
+                .where(ActionReview.session_id == session_id)
+                .order_by(col(Action.created_at), col(Action.position))
+            ).all()
+            try:
+                reasons = tuple(json.loads(row.suggestion_reasons or "[]"))
+            except ValueError:
+                reasons = ()
+            return SessionDetail(
+                id=row.id,
+                team_id=row.team_id,
+                team_name=team_name,
+                coach=row.coach,
+                title=row.title,
+                dilemma=row.dilemma,
+                context=row.context,
+                status=row.status,
+                primary_category=row.primary_category,
+                secondary_category=row.secondary_category,
+                category_unsure=row.category_unsure,
+                suggested_category=row.suggested_category,
+                suggestion_reasons=reasons,
+                step=row.step,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                completed_at=row.completed_at,
+                version=row.version,
+                questions=tuple(
+                    PickedQuestionInfo(
+                        question_id=q.question_id, text=q.text, source=q.source, note=q.note, position=q.position
+                    )
+                    for q in questions
+                ),
+                actions=tuple(self._action_info(a, team_name) for a in actions),
+                reviews=tuple(
+                    ReviewedAction(action=self._action_info(a, team_name), review=self._review_info(r))
+                    for r, a in reviews
+                ),
+            )
+
+    def last_session(self, team_id: str, *, before: str | None = None) -> SessionDetail | None:
+        """The team's most recent completed session (other than ``before``)."""
+        with self._read() as session:
+            query = (
+                select(CoachingSession.id)
+                .where(CoachingSession.team_id == team_id, CoachingSession.status == "completed")
+                .order_by(col(CoachingSession.created_at).desc())
+                .limit(1)
+            )
+            if before is not None:
+                query = query.where(CoachingSession.id != before)
+            ident = session.exec(query).first()
+        return self.get_session(ident) if ident else None
+
+    # --- actions -----------------------------------------------------------------
+
+    @staticmethod
+    def _action_info(row: Action, team_name: str = "", last_note: str = "") -> ActionInfo:
+        return ActionInfo(
+            id=row.id,
+            team_id=row.team_id,
+            session_id=row.session_id,
+            text=row.text,
+            owner=row.owner,
+            due=row.due_date,
+            status=row.status,
+            position=row.position,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            team_name=team_name,
+            last_note=last_note,
+            version=row.version,
+        )
+
+    @staticmethod
+    def _review_info(row: ActionReview) -> ReviewInfo:
+        return ReviewInfo(
+            id=row.id,
+            action_id=row.action_id,
+            session_id=row.session_id,
+            status=row.status,
+            note=row.note,
+            coach=row.coach,
+            created_at=row.created_at,
+        )
+
+    @staticmethod
+    def _check_action_fields(text: str | None, owner: str | None) -> None:
+        if text is not None:
+            if not text.strip():
+                raise InvalidInput("An action needs some text.", field="text")
+            if len(text) > ACTION_TEXT_MAX:
+                raise InvalidInput("That action is too long to keep as one action.", field="text")
+        if owner is not None and len(owner) > OWNER_MAX:
+            raise InvalidInput(f"Keep the owner to {OWNER_MAX} characters.", field="owner")
+
+    def add_action(
+        self,
+        session_id: str,
+        text: str,
+        owner: str = "",
+        due: dt.date | None = None,
+        coach: str = "",
+    ) -> ActionInfo:
+        self._check_action_fields(text, owner)
+        with self._write() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            position = session.exec(
+                select(sa.func.coalesce(sa.func.max(Action.position), -1)).where(Action.session_id == session_id)
+            ).one()
+            now = self._now()
+            action = Action(
+                team_id=row.team_id,
+                session_id=session_id,
+                text=text.strip(),
+                owner=owner.strip(),
+                due_date=due,
+                position=position + 1,
+                coach=coach or row.coach,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(action)
+            row.updated_at = now
+            session.flush()
+            return self._action_info(action)
+
+    _UNSET: Any = object()
+
+    def update_action(
+        self,
+        action_id: str,
+        *,
+        text: str | None = None,
+        owner: str | None = None,
+        due: dt.date | None | Any = _UNSET,
+    ) -> ActionInfo:
+        self._check_action_fields(text, owner)
+        with self._write() as session:
+            action = self._get(session, Action, action_id, "action")
+            if text is not None:
+                action.text = text.strip()
+            if owner is not None:
+                action.owner = owner.strip()
+            if due is not self._UNSET:
+                action.due_date = due
+            action.updated_at = self._now()
+            action.version += 1
+            return self._action_info(action)
+
+    def remove_action(self, action_id: str) -> None:
+        with self._write() as session:
+            session.delete(self._get(session, Action, action_id, "action"))
+
+    def open_actions(self, team_id: str) -> list[ActionInfo]:
+        """The team's open actions (open, in progress, stuck), soonest due first."""
+        with self._read() as session:
+            rows = session.exec(
+                select(Action, Team.name)
+                .join(Team, col(Team.id) == Action.team_id)
+                .where(Action.team_id == team_id, col(Action.status).in_(OPEN_STATUSES))
+                .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))
+            ).all()
+            return [self._action_info(a, name) for a, name in rows]
+
+    def actions_to_review(self, session_id: str) -> list[tuple[ActionInfo, ReviewInfo | None]]:
+        """What the review step shows: the team's actions from earlier sessions that are
+        still open, or that this session has already reviewed, each with this
+        session's review of it (if any)."""
+        with self._read() as session:
+            row = self._get(session, CoachingSession, session_id, "session")
+            reviewed = {
+                r.action_id: r
+                for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))
+            }
+            query = (
+                select(Action, Team.name)
+                .join(Team, col(Team.id) == Action.team_id)
+                .where(
+                    Action.team_id == row.team_id,
+                    Action.session_id != session_id,
+                    sa.or_(col(Action.status).in_(OPEN_STATUSES), col(Action.id).in_(list(reviewed))),
+                )
+                .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))
+            )
+            result = []
+            for action, name in session.exec(query).all():
+                review = reviewed.get(action.id)
+                result.append((self._action_info(action, name), self._review_info(review) if review else None))
+            return result
+
+    def _refresh_action_status(self, session: Session, action: Action) -> None:
+        latest = session.exec(
+            select(ActionReview)
+            .where(ActionReview.action_id == action.id)
+            .order_by(col(ActionReview.updated_at).desc())
+            .limit(1)
+        ).first()
+        status = latest.status if latest is not None else "open"
+        if action.status != status:
+            action.status = status
+            action.updated_at = self._now()
+            action.version += 1
+
+    def record_review(
+        self,
+        action_id: str,
+        status: str,
+        note: str = "",
+        *,
+        session_id: str | None = None,
+        coach: str = "",
+    ) -> ReviewInfo:
+        """Record how an action went. One review per action per session: reviewing the
+        same action again in the same session updates that review."""
+        if status not in REVIEW_STATUSES:
+            raise InvalidInput(f"unknown review status {status!r}", field="status")
+        if len(note) > NOTE_MAX:
+            raise InvalidInput("That note is longer than 1,000,000 characters.", field="note")
+        with self._write() as session:
+            action = self._get(session, Action, action_id, "action")
+            if session_id is not None:
+                self._get(session, CoachingSession, session_id, "session")
+            now = self._now()
+            review = None
+            if session_id is not None:
+                review = session.exec(
+                    select(ActionReview).where(
+                        ActionReview.action_id == action_id, ActionReview.session_id == session_id
+                    )
+                ).first()
+            if review is None:
+                review = ActionReview(
+                    action_id=action_id,
+                    session_id=session_id,
+                    status=status,
+                    note=note,
+                    coach=coach,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(review)
+            else:
+                review.status, review.note, review.updated_at = status, note, now
+                if coach:
+                    review.coach = coach
+            session.flush()
+            self._refresh_action_status(session, action)
+            return self._review_info(review)
+
+    def clear_review(self, action_id: str, session_id: str) -> None:
+        """Take back this session's review of an action (the action's status reverts)."""
+        with self._write() as session:
+            action = self._get(session, Action, action_id, "action")
+            for review in session.exec(
+                select(ActionReview).where(
+                    ActionReview.action_id == action_id, ActionReview.session_id == session_id
+                )
+            ):
+                session.delete(review)
+            session.flush()
+            self._refresh_action_status(session, action)
+
+    def action_history(self, action_id: str) -> list[ReviewInfo]:
+        with self._read() as session:
+            self._get(session, Action, action_id, "action")
+            rows = session.exec(
+                select(ActionReview)
+                .where(ActionReview.action_id == action_id)
+                .order_by(col(ActionReview.created_at))
+            ).all()
+            return [self._review_info(r) for r in rows]
+
+    # --- overview ------------------------------------------------------------------
+
+    def stats(self) -> dict[str, object]:
+        """Counts for ``coachtui info``: schema, teams, sessions, drafts, open actions."""
+        with self._read() as session:
+            conn = session.connection()
+
+            def count(model: type, *where: Any) -> int:
+                return session.exec(select(sa.func.count()).select_from(model).where(*where)).one()
+
+            return {
+                "schema": database.current_revision(conn),
+                "teams": count(Team),
+                "sessions": count(CoachingSession, CoachingSession.status == "completed"),
+                "drafts": count(CoachingSession, CoachingSession.status == "draft"),
+                "open actions": count(Action, col(Action.status).in_(OPEN_STATUSES)),
+            }
+
+    # --- custom questions ----------------------------------------------------------
+
+    def add_custom_question(self, text: str, category: str | None = None, coach: str = "") -> CustomQuestionInfo:
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            raise InvalidInput("A question needs some words.", field="text")
+        if len(cleaned) > QUESTION_MAX:
+            raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
+        if category is not None and category not in CATEGORY_IDS:
+            raise InvalidInput(f"unknown category {category!r}", field="category")
+        with self._write() as session:
+            clash = session.exec(select(CustomQuestion).where(CustomQuestion.text == cleaned)).first()
+            if clash is not None:
+                return self._custom_info(clash)
+            now = self._now()
+            row = CustomQuestion(text=cleaned, category=category, coach=coach, created_at=now, updated_at=now)
+            session.add(row)
+            session.flush()
+            return self._custom_info(row)
+
+    @staticmethod
+    def _custom_info(row: CustomQuestion) -> CustomQuestionInfo:
+        return CustomQuestionInfo(
+            id=row.id, text=row.text, category=row.category, coach=row.coach, created_at=row.created_at
+        )
+
+    def list_custom_questions(self) -> list[CustomQuestionInfo]:
+        with self._read() as session:
+            rows = session.exec(select(CustomQuestion).order_by(col(CustomQuestion.created_at))).all()
+            return [self._custom_info(r) for r in rows]
+
+
+def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow) -> Store:
+    """Open (creating or migrating as needed) the coachtui database at a path or URL.
+
+    Raises a :class:`StoreError` with a one-line message for anything a user can fix;
+    a file that is not a coachtui database is left byte-for-byte untouched.
+    """
+    target = database.parse_target(database_value)
+    state = None
+    if target.path is not None:
+        state = database.inspect_file(target.path)
+        database.check_revision(state.revision, str(target.path))
+        if not state.exists:
+            database.create_private_file(target.path)
+    engine = database.make_engine(target)
+    try:
+        _prepare_schema(engine, target, state)
+    except StoreError:
+        engine.dispose()
+        raise
+    except sa_exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"cannot open {target.display}: {_one_line_error(exc)}") from exc
+    except OSError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"cannot open {target.display}: {exc.strerror or exc}") from exc
+    return Store(engine, target, clock=clock)
+
+
+def _prepare_schema(engine: sa.Engine, target: database.Target, state: database.FileState | None) -> None:
+    if state is not None and state.revision == database.HEAD_REVISION:
+        return
+    writer = engine.execution_options(coachtui_write=True)
+    with writer.begin() as conn:
+        revision = database.current_revision(conn)
+        if revision == database.HEAD_REVISION:
+            return
+        database.check_revision(revision, target.display)
+        if target.path is not None and revision is not None:
+            # An existing database is about to change shape: keep a copy first.
+            folder = database.backup_folder(target.path)
+            name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
+            database.backup_sqlite(target.path, folder / name)
+        database.upgrade(conn)
+        if target.is_sqlite:
+            conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")

@@ -1,0 +1,145 @@
+"""Plain values the service API returns. No SQLModel import here, so the UI can use
+these types before the (slow to import) database layer has loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+SessionStatus = Literal["draft", "completed"]
+ActionStatus = Literal["open", "in_progress", "stuck", "done", "dropped"]
+
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck", "done", "dropped")
+REVIEW_STATUSES: tuple[str, ...] = ("done", "in_progress", "stuck", "dropped")
+OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck")
+STATUS_LABELS: dict[str, str] = {
+    "open": "open",
+    "in_progress": "in progress",
+    "stuck": "stuck",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+# Session fields that save_draft accepts, with the longest value each may hold.
+DRAFT_TEXT_FIELDS: dict[str, int] = {
+    "title": 10_000,
+    "dilemma": 2_000_000,
+    "context": 2_000_000,
+}
+TEAM_NAME_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInfo:
+    id: str
+    name: str
+    archived: bool
+    created_at: dt.datetime
+    last_session_at: dt.datetime | None = None
+    open_actions: int = 0
+    session_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInfo:
+    id: str
+    action_id: str
+    session_id: str | None
+    status: str
+    note: str
+    coach: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    id: str
+    team_id: str
+    session_id: str
+    text: str
+    owner: str
+    due: dt.date | None
+    status: str
+    position: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    team_name: str = ""
+    last_note: str = ""
+    version: int = 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True, slots=True)
+class PickedQuestionInfo:
+    question_id: str
+    text: str
+    source: str
+    note: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CustomQuestionInfo:
+    id: str
+    text: str
+    category: str | None
+    coach: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One row of a session list (drafts, history)."""
+
+    id: str
+    team_id: str
+    team_name: str
+    coach: str
+    title: str
+    status: str
+    primary_category: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedAction:
+    action: ActionInfo
+    review: ReviewInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetail:
+    id: str
+    team_id: str
+    team_name: str
+    coach: str
+    title: str
+    dilemma: str
+    context: str
+    status: str
+    primary_category: str | None
+    secondary_category: str | None
+    category_unsure: bool
+    suggested_category: str | None
+    suggestion_reasons: tuple[str, ...]
+    step: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+    version: int
+    questions: tuple[PickedQuestionInfo, ...] = ()
+    actions: tuple[ActionInfo, ...] = ()
+    reviews: tuple[ReviewedAction, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"

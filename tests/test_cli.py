@@ -1,0 +1,98 @@
+"""The command line: version, help, --db anywhere, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coachtui import __version__
+from coachtui.cli import main
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coachtui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_version_and_help_as_a_real_process() -> None:
+    result = run_cli("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"coachtui {__version__}")
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "--db PATH|URL" in result.stdout
+    assert "info" in result.stdout
+
+
+def test_db_option_before_or_after_the_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    assert main(["--db", str(before), "info"]) == 0
+    assert f"database      {before}" in capsys.readouterr().out
+    assert main(["info", "--db", str(after)]) == 0
+    assert f"database      {after}" in capsys.readouterr().out
+    # Both given: the one nearest the subcommand wins.
+    assert main(["--db", str(before), "info", "--db", str(after)]) == 0
+    assert f"database      {after}" in capsys.readouterr().out
+
+
+def test_db_from_the_environment_then_the_data_folder(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["info"]) == 0
+    assert f"database      {isolated_home / 'data' / 'coachtui.db'}" in capsys.readouterr().out
+    monkeypatch.setenv("COACHTUI_DB", str(tmp_path / "env.db"))
+    assert main(["info"]) == 0
+    assert f"database      {tmp_path / 'env.db'}" in capsys.readouterr().out
+
+
+def test_info_reports_what_the_database_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from coachtui.store import open_store
+
+    path = tmp_path / "c.db"
+    with open_store(str(path)) as store:
+        team = store.create_team("Ward 4")
+        store.start_session(team.id)
+    assert main(["info", "--db", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "teams         1" in out and "drafts        1" in out and "sessions      0" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "coachtui: unrecognized arguments: --bogus (see 'coachtui --help')"),
+        (["nonsense"], "coachtui: argument COMMAND: invalid choice: 'nonsense'"),
+        (["info", "--db"], "coachtui info: argument --db: expected one argument"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(message.split(" (see")[0].replace("coachtui info: ", "coachtui: "))
+
+
+def test_a_foreign_file_is_one_line_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(2000))
+    before = path.read_bytes()
+    result = run_cli("info", "--db", str(path))
+    assert result.returncode == 1
+    assert result.stderr == f"coachtui: {path} is not a coachtui database (not an SQLite file); it was left untouched\n"
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_missing_postgres_driver_or_bad_url_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--db", "oracle://x/y"]) == 1
+    err = capsys.readouterr().err
+    assert err == "coachtui: unsupported database URL scheme 'oracle' (use a file path, sqlite:///PATH or postgresql://...)\n"

@@ -1,0 +1,217 @@
+"""Opening databases: new files, foreign or damaged files left untouched, permissions,
+schema revisions, migrations with a backup first."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from coachtui.store import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase, open_store
+from coachtui.store import database
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_database_is_private_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "coach.db"
+    with open_store(str(path)) as store:
+        store.create_team("A")
+        assert mode(path) == 0o600
+        assert mode(path.parent) == 0o700
+        assert mode(path.parent.parent) == 0o700
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                assert mode(side) == 0o600
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA application_id").fetchone() == (database.APPLICATION_ID,)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (database.HEAD_REVISION,)
+    finally:
+        conn.close()
+
+
+def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    with open_store(str(folder / "c.db")):
+        pass
+    assert mode(folder) == 0o755
+    assert mode(folder / "c.db") == 0o600
+
+
+def test_connection_pragmas(store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == database.BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_random_bytes_are_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "random.db"
+    path.write_bytes(os.urandom(4096))
+    before = digest(path)
+    with pytest.raises(NotCoachtuiDatabase, match=r"random\.db is not a coachtui database \(not an SQLite file\)"):
+        open_store(str(path))
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["random.db"]
+
+
+def test_a_text_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("my shopping list\n")
+    with pytest.raises(NotCoachtuiDatabase):
+        open_store(str(path))
+    assert path.read_text() == "my shopping list\n"
+
+
+def _other_app(path: Path, *, alembic: bool = False) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.execute("INSERT INTO recipes VALUES ('soup')")
+    if alembic:
+        conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        conn.execute("INSERT INTO alembic_version VALUES ('abc123')")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("alembic", [False, True])
+def test_another_programs_sqlite_is_refused_untouched(tmp_path: Path, alembic: bool) -> None:
+    path = tmp_path / "other.db"
+    _other_app(path, alembic=alembic)
+    before = digest(path)
+    with pytest.raises(NotCoachtuiDatabase, match="SQLite database of another program"):
+        open_store(str(path))
+    assert digest(path) == before
+    assert not (tmp_path / database.BACKUP_FOLDER).exists()
+
+
+def test_a_newer_coachtuis_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    with open_store(str(path)) as store:
+        store.create_team("Keep me")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NewerDatabase, match=r"written by a newer coachtui \(schema 9999\)"):
+        open_store(str(path))
+    assert digest(path) == before
+
+
+def test_a_damaged_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    with open_store(str(path)) as store:
+        store.create_team("A")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = os.urandom(4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(NotCoachtuiDatabase, match="damaged or not a coachtui database"):
+        open_store(str(path))
+    assert digest(path) == before
+
+
+def test_an_empty_file_becomes_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with open_store(str(path)) as store:
+        assert store.create_team("A").name == "A"
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(NotCoachtuiDatabase, match="is not a file"):
+        open_store(str(tmp_path))
+
+
+def test_an_impossible_location_fails_clearly(tmp_path: Path) -> None:
+    # A path "inside" a regular file cannot be created, even by root.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseUnavailable, match=r"cannot create .*a-file/c\.db"):
+        open_store(str(blocker / "c.db"))
+    assert blocker.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("sqlite://", "in-memory"),
+        ("sqlite:///:memory:", "in-memory"),
+        ("mysql://x/y", "unsupported database URL scheme 'mysql'"),
+        ("   ", "no database given"),
+    ],
+)
+def test_unusable_targets(value: str, message: str) -> None:
+    with pytest.raises(DatabaseUnavailable, match=message):
+        open_store(value)
+
+
+def test_sqlite_urls_and_paths_name_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with open_store(f"sqlite:///{path}") as store:
+        store.create_team("Via URL")
+    with open_store(str(path)) as store:
+        assert [t.name for t in store.list_teams()] == ["Via URL"]
+
+
+def test_passwords_are_hidden_in_messages() -> None:
+    target = database.parse_target("postgresql://coach:s3cret@db.example/coaching")
+    assert target.url == "postgresql+psycopg://coach:s3cret@db.example/coaching"
+    assert "s3cret" not in target.display
+
+
+def test_reopening_a_current_database_needs_no_migration_tooling(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with open_store(str(db_path)):
+        pass
+    code = (
+        "import sys; from coachtui.store import open_store; "
+        f"s = open_store({str(db_path)!r}); s.list_teams(); "
+        "assert 'alembic' not in sys.modules, 'alembic imported'; print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_head_revision_matches_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "coachtui.store:migrations")
+    assert ScriptDirectory.from_config(config).get_heads() == [database.HEAD_REVISION]
+
+
+def test_migrations_build_exactly_the_models_schema(store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import coachtui.store.models  # noqa: F401  (registers the tables)
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []

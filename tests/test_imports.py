@@ -1,0 +1,75 @@
+"""Layering and import hygiene: no Textual below ui/, nothing happens at import time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "coachtui"
+
+
+def _python(code: str, cwd: Path, env_home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "HOME": str(env_home),
+        "PATH": "/usr/bin:/bin",
+        "XDG_DATA_HOME": str(env_home / "xdg-data"),
+        "XDG_CONFIG_HOME": str(env_home / "xdg-config"),
+    }
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def test_store_and_catalog_do_not_import_textual(tmp_path: Path) -> None:
+    result = _python(
+        "import coachtui.store, coachtui.catalog, coachtui.store.service, sys; "
+        "assert 'textual' not in sys.modules; print('ok')",
+        tmp_path,
+        tmp_path,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_importing_the_store_package_does_not_load_sqlalchemy(tmp_path: Path) -> None:
+    result = _python(
+        "import coachtui.store, coachtui.store.types, sys; "
+        "assert 'sqlalchemy' not in sys.modules and 'sqlmodel' not in sys.modules; print('ok')",
+        tmp_path,
+        tmp_path,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_importing_every_module_creates_no_file_folder_or_engine(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    code = """
+import importlib, pkgutil, sys
+import sqlalchemy
+def refuse(*a, **k):
+    raise AssertionError("engine created at import time")
+sqlalchemy.create_engine = refuse
+import coachtui
+names = [m.name for m in pkgutil.walk_packages(coachtui.__path__, "coachtui.")
+         if ".migrations" not in m.name and m.name != "coachtui.__main__"]
+for name in names:
+    importlib.import_module(name)
+print(len(names))
+"""
+    result = _python(code, work, home)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) >= 10
+    assert list(home.iterdir()) == []
+    assert list(work.iterdir()) == []
+
+
+def test_only_ui_imports_textual_and_only_store_imports_sqlalchemy() -> None:
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC).as_posix()
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines()]
+        imports = [line for line in lines if line.startswith(("import ", "from "))]
+        if not relative.startswith("ui/"):
+            assert not any(line.split()[1].startswith("textual") for line in imports), relative
+        if not relative.startswith("store/"):
+            assert not any(line.split()[1].startswith(("sqlalchemy", "sqlmodel", "alembic")) for line in imports), relative
