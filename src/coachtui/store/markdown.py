@@ -1,0 +1,119 @@
+"""A session as Markdown: the summary step shows it, exports and the clipboard use it.
+
+Every piece of text a coach typed is escaped, so Markdown or markup in a dilemma is
+shown as typed. With ``for_display=True`` control characters are also made visible
+(for the screen); without it they are kept as they are (for files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from coachtui.catalog import Catalog, load_catalog
+from coachtui.store.types import STATUS_LABELS, ActionInfo, SessionDetail
+from coachtui.text import md_escape, visible
+
+
+def category_name(category_id: str | None, catalog: Catalog | None = None) -> str:
+    if not category_id:
+        return ""
+    catalog = catalog or load_catalog()
+    try:
+        return catalog.category(category_id).name
+    except KeyError:
+        return category_id
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _action_line(action: ActionInfo, esc: Callable[[str], str]) -> str:
+    parts = [esc(action.text)]
+    extra = []
+    if action.owner:
+        extra.append(f"owner: {esc(action.owner)}")
+    if action.due:
+        extra.append(f"due {action.due.isoformat()}")
+    if extra:
+        parts.append(" — " + ", ".join(extra))
+    return "".join(parts)
+
+
+def session_markdown(
+    detail: SessionDetail,
+    catalog: Catalog | None = None,
+    *,
+    for_display: bool = False,
+    heading_level: int = 1,
+) -> str:
+    """The whole session as Markdown, in the order of the session's steps."""
+    catalog = catalog or load_catalog()
+
+    def esc(text: str) -> str:
+        return md_escape(visible(text) if for_display else text)
+
+    h = "#" * heading_level
+    hh = "#" * (heading_level + 1)
+    title = esc(detail.title) if detail.title.strip() else "Untitled session"
+    status = "completed" if detail.status == "completed" else "draft"
+    meta = [f"**Team:** {esc(detail.team_name)}"]
+    if detail.coach:
+        meta.append(f"**Coach:** {esc(detail.coach)}")
+    meta.append(f"**Date:** {format_date(detail.created_at)}")
+    meta.append(f"**Status:** {status}")
+    out = [f"{h} {title}", "", " · ".join(meta), ""]
+
+    out += [f"{hh} Dilemma", "", esc(detail.dilemma) if detail.dilemma.strip() else "_Not written yet._", ""]
+    if detail.context.strip():
+        out += [f"{hh} Context", "", esc(detail.context), ""]
+
+    out += [f"{hh} Category", ""]
+    if detail.primary_category:
+        out.append(f"- **Primary:** {category_name(detail.primary_category, catalog)}")
+        if detail.secondary_category:
+            out.append(f"- **Secondary:** {category_name(detail.secondary_category, catalog)}")
+    elif detail.category_unsure:
+        out.append("- Not sure yet")
+    else:
+        out.append("- _Not chosen._")
+    if detail.suggested_category:
+        suggestion = f"- **Suggested by coachtui:** {category_name(detail.suggested_category, catalog)}"
+        if detail.suggestion_reasons:
+            suggestion += " (" + ", ".join(esc(r) for r in detail.suggestion_reasons) + ")"
+        out.append(suggestion)
+    out.append("")
+
+    if detail.reviews:
+        out += [f"{hh} Review of earlier actions", ""]
+        for item in detail.reviews:
+            line = f"- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
+            line += _action_line(item.action, esc)
+            if item.review.note.strip():
+                line += f"  \n  _Note:_ {esc(item.review.note)}"
+            out.append(line)
+        out.append("")
+
+    out += [f"{hh} Reflection questions", ""]
+    if detail.questions:
+        for number, question in enumerate(detail.questions, 1):
+            line = f"{number}. {esc(question.text)}"
+            if question.note.strip():
+                line += f"  \n   _Note:_ {esc(question.note)}"
+            out.append(line)
+    else:
+        out.append("_None picked._")
+    out.append("")
+
+    out += [f"{hh} Next actions", ""]
+    if detail.actions:
+        out += [f"- {_action_line(action, esc)}" for action in detail.actions]
+    else:
+        out.append("_None agreed._")
+    out.append("")
+    return "\n".join(out)
