@@ -19,6 +19,9 @@ from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import database
+from coachtui.store.exchange import ExchangeMixin
+from coachtui.store.history import HistoryMixin
+from coachtui.store.maintenance import MaintenanceMixin
 from coachtui.store.errors import (
     DatabaseUnavailable,
     DuplicateName,
@@ -68,7 +71,7 @@ def _one_line_error(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-class Store:
+class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
     """A coachtui database, opened and migrated. Create it with :func:`open_store`."""
 
     def __init__(
