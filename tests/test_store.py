@@ -339,3 +339,17 @@ def test_two_stores_on_one_file_both_work(db_path) -> None:
     finally:
         one.close()
         two.close()
+
+
+def test_the_ui_can_choose_ids_and_retries_are_harmless(store, db_path) -> None:
+    team = store.create_team("Ward 4")
+    first = store.start_session(team.id, coach="Ana", session_id="11111111-1111-4111-8111-111111111111")
+    again = store.start_session(team.id, coach="Ana", session_id="11111111-1111-4111-8111-111111111111")
+    assert first.id == again.id == "11111111-1111-4111-8111-111111111111"
+    action = store.add_action(first.id, "Try it", action_id="22222222-2222-4222-8222-222222222222")
+    store.add_action(first.id, "Try it", action_id="22222222-2222-4222-8222-222222222222")
+    assert action.id == "22222222-2222-4222-8222-222222222222"
+    q = store.add_custom_question("Why now?", question_id="33333333-3333-4333-8333-333333333333")
+    assert q.id == "33333333-3333-4333-8333-333333333333"
+    assert rows(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
+    assert rows(db_path, "SELECT count(*) FROM action") == [(1,)]

@@ -21,6 +21,7 @@ DEFAULT_THEME = "textual-dark"
 @dataclass(frozen=True, slots=True)
 class Settings:
     coach_name: str = ""
+    name_asked: bool = False
     theme: str = DEFAULT_THEME
     backups_to_keep: int = 14
 

@@ -39,11 +39,14 @@ class Suggestion:
 
     @property
     def matched_words(self) -> tuple[str, ...]:
+        """Every word or phrase that matched, once; a word that is part of a longer
+        matched phrase ("chart" in "run chart") is left out."""
         seen: dict[str, None] = {}
         for reason in self.reasons:
             for word in reason.words:
                 seen.setdefault(word, None)
-        return tuple(seen)
+        words = list(seen)
+        return tuple(w for w in words if not any(w != other and w in other.split() for other in words))
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from coachtui.store.models import (
     PickedQuestion,
     Team,
     UTCDateTime,
+    new_id,
     utcnow,
 )
 from coachtui.store.types import (
@@ -237,15 +238,25 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
 
     # --- sessions ----------------------------------------------------------------
 
-    def start_session(self, team_id: str, coach: str = "") -> SessionDetail:
-        """Start a draft session for a team; it is in the database from now on."""
+    def start_session(self, team_id: str, coach: str = "", *, session_id: str | None = None) -> SessionDetail:
+        """Start a draft session for a team; it is in the database from now on.
+
+        ``session_id`` lets the UI choose the id up front, so it can queue edits to the
+        draft before this call has reached the database. Starting an id that already
+        exists (a retried call) returns the existing draft.
+        """
         with self._write() as session:
             self._get(session, Team, team_id, "team")
-            now = self._now()
-            row = CoachingSession(team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now)
-            session.add(row)
-            session.flush()
-            ident = row.id
+            if session_id is not None and session.get(CoachingSession, session_id) is not None:
+                ident = session_id
+            else:
+                now = self._now()
+                row = CoachingSession(team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now)
+                if session_id is not None:
+                    row.id = session_id
+                session.add(row)
+                session.flush()
+                ident = row.id
         return self.get_session(ident)
 
     def save_draft(self, session_id: str, **fields: Any) -> dt.datetime:
@@ -521,15 +532,24 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         owner: str = "",
         due: dt.date | None = None,
         coach: str = "",
+        *,
+        action_id: str | None = None,
     ) -> ActionInfo:
+        """Add an action agreed in a session. ``action_id`` lets the UI choose the id
+        (a retried call with the same id returns the action already added)."""
         self._check_action_fields(text, owner)
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            if action_id is not None:
+                existing = session.get(Action, action_id)
+                if existing is not None:
+                    return self._action_info(existing)
             position = session.exec(
                 select(sa.func.coalesce(sa.func.max(Action.position), -1)).where(Action.session_id == session_id)
             ).one()
             now = self._now()
             action = Action(
+                id=action_id or new_id(),
                 team_id=row.team_id,
                 session_id=session_id,
                 text=text.strip(),
@@ -711,7 +731,10 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
 
     # --- custom questions ----------------------------------------------------------
 
-    def add_custom_question(self, text: str, category: str | None = None, coach: str = "") -> CustomQuestionInfo:
+    def add_custom_question(
+        self, text: str, category: str | None = None, coach: str = "", *, question_id: str | None = None
+    ) -> CustomQuestionInfo:
+        """Keep a question a coach wrote for reuse. The same text twice is kept once."""
         cleaned = " ".join(text.split())
         if not cleaned:
             raise InvalidInput("A question needs some words.", field="text")
@@ -724,7 +747,9 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             if clash is not None:
                 return self._custom_info(clash)
             now = self._now()
-            row = CustomQuestion(text=cleaned, category=category, coach=coach, created_at=now, updated_at=now)
+            row = CustomQuestion(
+                id=question_id or new_id(), text=cleaned, category=category, coach=coach, created_at=now, updated_at=now
+            )
             session.add(row)
             session.flush()
             return self._custom_info(row)

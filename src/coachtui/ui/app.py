@@ -1,0 +1,372 @@
+"""The coachtui Textual app, built by :func:`create_app` (shared by the CLI and tests).
+
+The first screen paints before the database layer is imported: opening the store
+(SQLModel/SQLAlchemy, migrations) runs in a worker thread, and the team list fills
+in when it is ready.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from coachtui.catalog import load_catalog
+from coachtui.config import Settings, load_settings, save_settings
+from coachtui.store.types import SessionInfo, TeamInfo
+from coachtui.text import one_line
+from coachtui.ui.controller import SessionController
+from coachtui.ui.model import STEP_TITLES, SessionModel
+from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
+from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.ui.screens.session import SessionScreen
+from coachtui.ui.widgets.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from coachtui.store.service import Store
+
+GENERAL_HELP = """\
+## Everywhere
+
+A coaching session runs through seven steps; the bar at the top shows them, with ●
+on the steps that have content. Everything is saved as you type.
+
+| key | |
+|---|---|
+| **ctrl+n** / **alt+→** | next step |
+| **ctrl+b** / **alt+←** | previous step |
+| **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
+| **ctrl+p** | command palette: every step and action by name |
+| **f1** | this help |
+| **ctrl+q** | quit (waits until everything is saved) |
+"""
+
+
+class SaveStatusChanged(Message):
+    def __init__(self, status: SaveStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
+class SaveDropped(Message):
+    def __init__(self, label: str, error: str) -> None:
+        super().__init__()
+        self.label = label
+        self.error = error
+
+
+class CoachApp(App[None]):
+    TITLE = "coachtui"
+    CSS_PATH = "app.tcss"
+    SCREENS = {"session": SessionScreen}
+    MODES = {"session": "session"}
+    DEFAULT_MODE = "session"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        database: str,
+        *,
+        settings: Settings | None = None,
+        settings_path: Path | None = None,
+        save_delays: tuple[float, float] = (0.3, 0.8),
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.settings_path = settings_path
+        self.settings = settings if settings is not None else load_settings(settings_path)
+        self.catalog = load_catalog()
+        self.store: Store | None = None
+        self.store_error: str | None = None
+        self.teams: list[TeamInfo] = []
+        debounce, max_wait = save_delays
+        self.saver = SaveQueue(
+            lambda: self.store,
+            on_status=lambda status: self.post_message(SaveStatusChanged(status)),
+            on_dropped=lambda label, exc: self.post_message(SaveDropped(label, str(exc))),
+            debounce=debounce,
+            max_wait=max_wait,
+        )
+        self.session = SessionController(self.saver, on_change=self._session_changed)
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.saver.start()
+        self._open_store()
+        # Ask for the name straight away (it needs no database), so nothing the
+        # coach types while the database opens ends up in the wrong field.
+        self._pending_drafts: list[SessionInfo] | None = None
+        self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
+        if self._asking_name:
+            self._ask_name()
+
+    @work(thread=True, exclusive=True, group="open-store")
+    def _open_store(self) -> None:
+        from coachtui.store import open_store
+        from coachtui.store.errors import StoreError
+
+        try:
+            store = open_store(self.database)
+            teams = store.list_teams()
+            drafts = store.list_drafts()
+            custom = store.list_custom_questions()
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+            return
+        self.call_from_thread(self._store_ready, store, teams, drafts, custom)
+        from coachtui.dates import warm_up
+
+        warm_up()
+
+    def _store_failed(self, message: str) -> None:
+        self.store_error = message
+        self.exit(return_code=1, message=f"coachtui: {message}")
+
+    def _store_ready(self, store: Store, teams: list[TeamInfo], drafts: list[SessionInfo], custom: list) -> None:  # type: ignore[type-arg]
+        self.store = store
+        self.teams = list(teams)
+        self.session.custom_questions = list(custom)
+        session_screen = self.session_screen
+        session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        if self._asking_name:
+            self._pending_drafts = drafts
+        else:
+            self._offer_drafts(drafts)
+
+    @property
+    def session_screen(self) -> SessionScreen:
+        return self.get_screen("session")  # type: ignore[return-value]
+
+    def _ask_name(self) -> None:
+        def done(value: str | None) -> None:
+            name = " ".join((value or "").split())
+            self.update_settings(coach_name=name, name_asked=True)
+            self._asking_name = False
+            if self._pending_drafts is not None:
+                drafts, self._pending_drafts = self._pending_drafts, None
+                self._offer_drafts(drafts)
+            else:
+                self.session_screen.pane("team").activate()
+
+        self.push_screen(
+            TextPromptScreen(
+                "What is your name?",
+                placeholder="Your name, as the team knows you",
+                help_text="It is kept with the sessions you run, so a shared history shows who coached. "
+                "Change it any time from the command palette (ctrl+p). esc skips.",
+                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+            ),
+            done,
+        )
+
+    def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
+        if not drafts:
+            self.session_screen.pane("team").activate()
+            return
+
+        def done(choice: str | None) -> None:
+            if choice and choice != "new":
+                self.resume_session(choice)
+            else:
+                self.session_screen.pane("team").activate()
+
+        self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+    def _discard_draft(self, session_id: str) -> None:
+        self.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def resume_session(self, session_id: str) -> None:
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        if store is None:
+            return
+        try:
+            self.saver.flush(timeout=3)
+            detail = store.get_session(session_id)
+            team = store.get_team(detail.team_id)
+            to_review = store.actions_to_review(session_id)
+            last = store.last_session(team.id, before=session_id)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, f"Could not open that session: {exc}", severity="error", markup=False)
+            return
+        model = SessionModel.from_detail(detail, team, to_review, last)
+        self.call_from_thread(self.session_screen.resume, model)
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> None:
+        self.settings = self.settings.with_changes(**changes)
+        try:
+            save_settings(self.settings, self.settings_path)
+        except OSError as exc:
+            self.notify(f"Could not save your settings: {exc.strerror or exc}", severity="warning", markup=False)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self.update_settings(theme=theme.name)
+
+    def action_change_name(self) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.update_settings(coach_name=" ".join(value.split()), name_asked=True)
+                self.notify("Name saved; it is used for the sessions you start from now on.", markup=False)
+
+        self.push_screen(
+            TextPromptScreen(
+                "Your name",
+                value=self.settings.coach_name,
+                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+            ),
+            done,
+        )
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def on_save_status_changed(self, message: SaveStatusChanged) -> None:
+        for bar in self.query(StatusBar):
+            bar.save = message.status
+        try:
+            self.session_screen.query_one(StatusBar).save = message.status
+        except Exception:  # noqa: BLE001 - the screen may not be composed yet
+            pass
+
+    def on_save_dropped(self, message: SaveDropped) -> None:
+        self.notify(f"Could not save ({message.label}): {message.error}", severity="error", timeout=10, markup=False)
+
+    def _session_changed(self) -> None:
+        try:
+            screen = self.session_screen
+        except Exception:  # noqa: BLE001 - during start-up
+            return
+        screen.session_changed()
+
+    async def action_quit(self) -> None:
+        if self.saver.pending == 0:
+            self.exit()
+            return
+        self.notify("Saving before quitting…", markup=False)
+        self._quit_after_saving()
+
+    @work(thread=True, exclusive=True, group="quit")
+    def _quit_after_saving(self) -> None:
+        if self.saver.flush(timeout=3):
+            self.call_from_thread(self.exit)
+            return
+        self.call_from_thread(self._cannot_save_on_quit)
+
+    def _cannot_save_on_quit(self) -> None:
+        from coachtui.ui.modals import ConfirmScreen
+
+        def done(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Some changes are not saved yet: {self.saver.last_error or 'the database is not answering'}. "
+                "coachtui keeps retrying while it runs. Quit anyway and lose them?",
+                yes="Quit anyway",
+                no="Keep trying",
+                danger=True,
+            ),
+            done,
+        )
+
+    def on_unmount(self) -> None:
+        self.saver.flush(timeout=2)
+        self.saver.stop()
+        if self.store is not None:
+            self.store.close()
+
+    # --- help and the command palette ---------------------------------------------------------
+
+    def action_help(self) -> None:
+        text = GENERAL_HELP
+        screen = self.screen
+        if isinstance(screen, SessionScreen):
+            # What this step is for comes first; the keys that work everywhere after.
+            text = screen.pane(screen.current_step).HELP + "\n" + GENERAL_HELP
+        self.push_screen(HelpScreen(text))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        session_screen = self.session_screen
+        for number, (step, title) in enumerate(STEP_TITLES.items(), 1):
+            yield SystemCommand(
+                f"Go to step {number}: {title}", f"Show the {title.lower()} step (alt+{number})",
+                lambda step=step: self._palette_go(step),
+            )
+        yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
+        yield SystemCommand("Resume a draft", "Carry on with an unfinished session", self.action_resume_drafts)
+        yield SystemCommand("Complete session", "Mark the session complete", self._palette_complete)
+        yield SystemCommand("Copy summary", "Copy the session as Markdown", self._palette_summary("action_copy"))
+        yield SystemCommand("Save summary to a file", "Write the session as Markdown", self._palette_summary("action_save_file"))
+        yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
+        yield SystemCommand("Help", "Keys and what this step is for (f1)", self.action_help)
+
+    def _palette_go(self, step: str) -> None:
+        self.switch_mode("session")
+        self.session_screen.go(step)
+
+    def _palette_complete(self) -> None:
+        self._palette_go("summary")
+        self.session_screen.pane("summary").action_complete()  # type: ignore[attr-defined]
+
+    def _palette_summary(self, action: str) -> Any:
+        def run() -> None:
+            self._palette_go("summary")
+            getattr(self.session_screen.pane("summary"), action)()
+
+        return run
+
+    def action_resume_drafts(self) -> None:
+        self._load_drafts_for_palette()
+
+    @work(thread=True, exclusive=True, group="drafts")
+    def _load_drafts_for_palette(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        current = self.session.model.session_id if self.session.model else None
+        drafts = [d for d in store.list_drafts() if d.id != current]
+        self.call_from_thread(self._show_drafts, drafts)
+
+    def _show_drafts(self, drafts: list[SessionInfo]) -> None:
+        if not drafts:
+            self.notify("No other unfinished sessions.", markup=False)
+            return
+
+        def done(choice: str | None) -> None:
+            if choice and choice != "new":
+                self.switch_mode("session")
+                self.resume_session(choice)
+
+        self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+
+def create_app(
+    database: str,
+    *,
+    settings: Settings | None = None,
+    settings_path: Path | None = None,
+    save_delays: tuple[float, float] = (0.3, 0.8),
+) -> CoachApp:
+    """Build the app for a database path or URL (the CLI and the tests share this)."""
+    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays)

@@ -1,0 +1,220 @@
+"""The one place where the steps change the running session.
+
+Each method updates the in-memory :class:`SessionModel` at once (so the screen
+never waits for the disk) and queues the matching store call on the
+:class:`SaveQueue`. Ids are made here, so later edits can be queued before the
+first write has landed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
+from coachtui.ui.model import SessionModel
+from coachtui.ui.saver import SaveQueue
+
+# Model attribute -> store field, for the fields saved with save_draft.
+_FIELD_NAMES = {
+    "title": "title",
+    "dilemma": "dilemma",
+    "context": "context",
+    "primary": "primary_category",
+    "secondary": "secondary_category",
+    "unsure": "category_unsure",
+    "suggested": "suggested_category",
+    "suggestion_reasons": "suggestion_reasons",
+    "step": "step",
+}
+
+
+class SessionController:
+    def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
+        self.saver = saver
+        self.model: SessionModel | None = None
+        self._on_change = on_change
+        self.custom_questions: list[CustomQuestionInfo] = []
+
+    def _changed(self) -> None:
+        self._on_change()
+
+    @property
+    def active(self) -> bool:
+        return self.model is not None
+
+    # --- starting and resuming ---------------------------------------------------------
+
+    def start(self, team: TeamInfo, coach: str) -> SessionModel:
+        """A new draft for ``team``; in the database as soon as the queue writes it."""
+        session_id = str(uuid.uuid4())
+        self.model = SessionModel(session_id=session_id, team=team, coach=coach)
+        self.saver.submit(
+            "start session",
+            lambda store: store.start_session(team.id, coach, session_id=session_id),
+        )
+        self._changed()
+        return self.model
+
+    def resume(self, model: SessionModel) -> None:
+        self.model = model
+        self._changed()
+
+    def close(self) -> None:
+        self.model = None
+        self._changed()
+
+    def move_to_team(self, team: TeamInfo) -> None:
+        """Move an empty draft to another team (nothing to lose)."""
+        model = self._require()
+        model.team = team
+        model.review_items = []
+        model.last_session = None
+        self.saver.save_fields(model.session_id, team_id=team.id)
+        self._changed()
+
+    def _require(self) -> SessionModel:
+        if self.model is None:
+            raise RuntimeError("no session is open")
+        return self.model
+
+    # --- fields -------------------------------------------------------------------------
+
+    def set_fields(self, **values: Any) -> None:
+        model = self._require()
+        changed: dict[str, Any] = {}
+        for name, value in values.items():
+            if getattr(model, name) != value:
+                setattr(model, name, value)
+                changed[_FIELD_NAMES[name]] = value
+        if changed:
+            self.saver.save_fields(model.session_id, **changed)
+            self._changed()
+
+    # --- reviews ------------------------------------------------------------------------
+
+    def set_review(self, action_id: str, status: str, note: str | None = None) -> None:
+        model = self._require()
+        item = model.review_item(action_id)
+        if item is None:
+            return
+        item.status = status
+        if note is not None:
+            item.note = note
+        item.reviewed_at = item.reviewed_at or dt.datetime.now(dt.UTC)
+        session_id, text, coach = model.session_id, item.note, model.coach
+        self.saver.submit(
+            "review",
+            lambda store: store.record_review(action_id, status, text, session_id=session_id, coach=coach),
+        )
+        self._changed()
+
+    def set_review_note(self, action_id: str, note: str) -> None:
+        """Change the note of this session's review of an action (once it has a status)."""
+        model = self._require()
+        item = model.review_item(action_id)
+        if item is None or item.status is None:
+            return
+        self.set_review(action_id, item.status, note)
+
+    def clear_review(self, action_id: str) -> None:
+        model = self._require()
+        item = model.review_item(action_id)
+        if item is None or item.status is None:
+            return
+        item.status = None
+        item.reviewed_at = None
+        session_id = model.session_id
+        self.saver.submit("undo review", lambda store: store.clear_review(action_id, session_id))
+        self._changed()
+
+    # --- questions ----------------------------------------------------------------------
+
+    def set_questions(self, questions: list[PickedQuestionInfo]) -> None:
+        model = self._require()
+        model.questions = [replace(q, position=i) for i, q in enumerate(questions)]
+        snapshot = list(model.questions)
+        session_id = model.session_id
+        self.saver.submit("questions", lambda store: store.set_questions(session_id, snapshot))
+        self._changed()
+
+    def add_custom_question(self, text: str, category: str | None, coach: str) -> CustomQuestionInfo:
+        cleaned = " ".join(text.split())
+        for existing in self.custom_questions:
+            if existing.text == cleaned:
+                return existing
+        question = CustomQuestionInfo(
+            id=str(uuid.uuid4()), text=cleaned, category=category, coach=coach, created_at=dt.datetime.now(dt.UTC)
+        )
+        self.custom_questions.append(question)
+        self.saver.submit(
+            "new question",
+            lambda store: store.add_custom_question(cleaned, category, coach, question_id=question.id),
+        )
+        return question
+
+    # --- actions ------------------------------------------------------------------------
+
+    def add_action(self, text: str, owner: str, due: dt.date | None) -> ActionInfo:
+        model = self._require()
+        now = dt.datetime.now(dt.UTC)
+        action = ActionInfo(
+            id=str(uuid.uuid4()),
+            team_id=model.team.id,
+            session_id=model.session_id,
+            text=text.strip(),
+            owner=owner.strip(),
+            due=due,
+            status="open",
+            position=len(model.actions),
+            created_at=now,
+            updated_at=now,
+            team_name=model.team.name,
+        )
+        model.actions.append(action)
+        session_id, coach = model.session_id, model.coach
+        self.saver.submit(
+            "action",
+            lambda store: store.add_action(
+                session_id, action.text, action.owner, action.due, coach, action_id=action.id
+            ),
+        )
+        self._changed()
+        return action
+
+    def update_action(self, action_id: str, text: str, owner: str, due: dt.date | None) -> None:
+        model = self._require()
+        current = next((a for a in model.actions if a.id == action_id), None)
+        if current is None:
+            return
+        updated = replace(current, text=text.strip(), owner=owner.strip(), due=due)
+        model.replace_action(updated)
+        self.saver.submit(
+            "edit action",
+            lambda store: store.update_action(action_id, text=updated.text, owner=updated.owner, due=due),
+        )
+        self._changed()
+
+    def remove_action(self, action_id: str) -> None:
+        model = self._require()
+        model.actions = [a for a in model.actions if a.id != action_id]
+        self.saver.submit("remove action", lambda store: store.remove_action(action_id))
+        self._changed()
+
+    # --- completing -----------------------------------------------------------------------
+
+    def complete(self) -> list[str]:
+        """Complete the session; returns what is missing (nothing completed) if anything."""
+        model = self._require()
+        missing = model.missing_for_completion()
+        if missing:
+            return missing
+        model.status = "completed"
+        model.step = "summary"
+        session_id = model.session_id
+        self.saver.submit("complete", lambda store: store.complete_session(session_id))
+        self._changed()
+        return []

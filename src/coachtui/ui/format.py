@@ -1,0 +1,65 @@
+"""Small display helpers shared by the screens (no Textual)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from coachtui.store.types import STATUS_LABELS
+
+STATUS_MARKS = {
+    None: "·",
+    "open": "·",
+    "done": "✓",
+    "in_progress": "…",
+    "stuck": "!",
+    "dropped": "✗",
+}
+
+
+def relative_day(moment: dt.datetime | None, today: dt.date | None = None) -> str:
+    if moment is None:
+        return "never"
+    today = today or dt.date.today()
+    day = moment.astimezone().date()
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if 1 < delta < 7:
+        return f"{delta} days ago"
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def due_label(due: dt.date | None, today: dt.date | None = None) -> str:
+    if due is None:
+        return ""
+    today = today or dt.date.today()
+    delta = (due - today).days
+    if delta < 0:
+        return f"{due.isoformat()} (overdue)"
+    if delta == 0:
+        return f"{due.isoformat()} (today)"
+    return due.isoformat()
+
+
+def status_label(status: str | None) -> str:
+    if status is None:
+        return "not reviewed"
+    return STATUS_LABELS.get(status, status)
+
+
+def status_cell(status: str | None) -> str:
+    return f"{STATUS_MARKS.get(status, '?')} {status_label(status)}"
+
+
+def cell(text: str, limit: int | None = None) -> object:
+    """A DataTable cell that shows ``text`` literally on one line.
+
+    (DataTable parses plain strings as markup and does not measure Content cells,
+    so cells are rich Text, which is measured and never parsed.)"""
+    from rich.text import Text
+
+    from coachtui.text import one_line
+
+    return Text(one_line(text, limit), no_wrap=True, overflow="ellipsis")

@@ -1,0 +1,264 @@
+"""Small modal screens: confirm, ask for a line of text, pick a draft to resume, help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Markdown, Static, TextArea
+
+from coachtui.store.types import SessionInfo
+from coachtui.text import one_line, visible
+from coachtui.ui.format import cell, relative_day
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True for yes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False) -> None:
+        super().__init__(classes="modal")
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.question), classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="error" if self.danger else "primary")
+                yield Button(f"{self.no_label} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no" if self.danger else "#yes", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class TextPromptScreen(ModalScreen[str | None]):
+    """Ask for one line (or a few lines) of text; None when cancelled.
+
+    ``validate`` returns an error message to show inline, or None when the text is fine.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        help_text: str = "",
+        multiline: bool = False,
+        validate: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.help_text = help_text
+        self.multiline = multiline
+        self.validate = validate
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.title_text), classes="title")
+            if self.multiline:
+                area = TextArea(self.value, id="prompt-area", soft_wrap=True, show_line_numbers=False)
+                area.border_subtitle = "ctrl+s to save · esc to cancel"
+                yield area
+            else:
+                yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("", id="prompt-error", classes="error", markup=False)
+            if self.help_text:
+                yield Static(Content(self.help_text), classes="help")
+
+    def on_mount(self) -> None:
+        widget = self.query_one("#prompt-area" if self.multiline else "#prompt-input")
+        widget.focus()
+        if self.multiline:
+            area = self.query_one(TextArea)
+            area.move_cursor(area.document.end)
+
+    def key_ctrl_s(self) -> None:
+        if self.multiline:
+            self._submit(self.query_one(TextArea).text)
+
+    @on(Input.Submitted, "#prompt-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
+        if self.validate is not None:
+            error = self.validate(value)
+            if error:
+                self.query_one("#prompt-error", Static).update(Content(error))
+                return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ResumeScreen(ModalScreen[str | None]):
+    """Offer unfinished drafts at start. Dismisses with a session id to resume,
+    ``"new"`` to start afresh, or None."""
+
+    BINDINGS = [
+        Binding("enter", "resume", "Resume", id="resume.resume", priority=True),
+        Binding("d,delete", "discard", "Discard…", id="resume.discard"),
+        Binding("n,escape", "new", "New session", id="resume.new"),
+    ]
+
+    def __init__(self, drafts: list[SessionInfo], discard: Callable[[str], None]) -> None:
+        super().__init__(classes="modal")
+        self.drafts = list(drafts)
+        self._discard = discard
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Unfinished sessions", classes="title")
+            yield Static(
+                "Pick one to carry on where you left off, or start a new session.",
+                classes="help",
+                markup=False,
+            )
+            yield DataTable(id="drafts", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Resume (enter)", id="resume", variant="primary")
+                yield Button("Discard… (d)", id="discard", variant="error")
+                yield Button("New session (n)", id="new")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Team", "Title", "Last edited")
+        self._fill()
+        table.focus()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for draft in self.drafts:
+            title = one_line(draft.title, 40) if draft.title.strip() else "(untitled)"
+            table.add_row(
+                cell(draft.team_name, 30),
+                cell(title),
+                cell(relative_day(draft.updated_at) + " " + draft.updated_at.astimezone().strftime("%H:%M")),
+                key=draft.id,
+            )
+
+    def _current(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.drafts or table.cursor_row < 0:
+            return None
+        return self.drafts[min(table.cursor_row, len(self.drafts) - 1)].id
+
+    def action_resume(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.dismiss(current)
+
+    def action_new(self) -> None:
+        self.dismiss("new")
+
+    def action_discard(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        draft = next(d for d in self.drafts if d.id == current)
+        title = one_line(draft.title, 50) or "untitled"
+
+        def done(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            self._discard(current)
+            self.drafts = [d for d in self.drafts if d.id != current]
+            if not self.drafts:
+                self.dismiss("new")
+            else:
+                self._fill()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Discard the draft for {one_line(draft.team_name, 40)} ({title})? It is deleted for good.",
+                yes="Discard",
+                no="Keep",
+                danger=True,
+            ),
+            done,
+        )
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"resume": self.action_resume, "discard": self.action_discard, "new": self.action_new}[event.button.id or "new"]()
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help for the current screen: what it is for and its keys."""
+
+    BINDINGS = [Binding("escape,f1,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, markdown: str) -> None:
+        super().__init__(classes="modal")
+        self.markdown = markdown
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide tall"):
+            with VerticalScroll():
+                yield Markdown(self.markdown, id="help-text")
+            yield Static("esc to close", classes="help", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def literal(text: str) -> Content:
+    """Content that shows ``text`` exactly (markup and control characters included)."""
+    return Content(visible(text))
+
+
+class StepPickerScreen(ModalScreen[str | None]):
+    """ctrl+g: press a step's number to go there."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    def __init__(self, steps: tuple[tuple[str, str], ...], current: str) -> None:
+        super().__init__(classes="modal")
+        self.steps = steps
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog narrow"):
+            yield Label("Go to step", classes="title")
+            lines = []
+            for number, (step, title) in enumerate(self.steps, 1):
+                marker = "  ← here" if step == self.current else ""
+                lines.append(f"{number}  {title}{marker}")
+            yield Static(Content("\n".join(lines)), id="step-list")
+            yield Static("press 1–7 · esc cancels", classes="help", markup=False)
+
+    def on_key(self, event: object) -> None:
+        character = getattr(event, "character", None)
+        if character and character.isdigit() and 1 <= int(character) <= len(self.steps):
+            getattr(event, "stop")()
+            self.dismiss(self.steps[int(character) - 1][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

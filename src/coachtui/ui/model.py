@@ -1,0 +1,186 @@
+"""The session being run, as the UI holds it (plain Python, no Textual).
+
+The steps read and change this model; every change is also queued for saving.
+The summary is rendered from the model, so it always shows what is on screen,
+even while a save is still on its way to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from coachtui.store.types import (
+    ActionInfo,
+    PickedQuestionInfo,
+    ReviewedAction,
+    ReviewInfo,
+    SessionDetail,
+    TeamInfo,
+)
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("team", "Team"),
+    ("review", "Review"),
+    ("dilemma", "Dilemma"),
+    ("category", "Category"),
+    ("questions", "Questions"),
+    ("actions", "Actions"),
+    ("summary", "Summary"),
+)
+STEP_IDS: tuple[str, ...] = tuple(step for step, _ in STEPS)
+STEP_TITLES: dict[str, str] = dict(STEPS)
+
+
+@dataclass(slots=True)
+class ReviewItem:
+    """An earlier action on the review list, with this session's review of it."""
+
+    action: ActionInfo
+    status: str | None = None
+    note: str = ""
+    reviewed_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class SessionModel:
+    session_id: str
+    team: TeamInfo
+    coach: str = ""
+    status: str = "draft"
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    title: str = ""
+    dilemma: str = ""
+    context: str = ""
+    primary: str | None = None
+    secondary: str | None = None
+    unsure: bool = False
+    suggested: str | None = None
+    suggestion_reasons: list[str] = field(default_factory=list)
+    questions: list[PickedQuestionInfo] = field(default_factory=list)
+    actions: list[ActionInfo] = field(default_factory=list)
+    review_items: list[ReviewItem] = field(default_factory=list)
+    last_session: SessionDetail | None = None
+    step: str = "review"
+
+    @classmethod
+    def from_detail(
+        cls,
+        detail: SessionDetail,
+        team: TeamInfo,
+        to_review: list[tuple[ActionInfo, ReviewInfo | None]],
+        last_session: SessionDetail | None,
+    ) -> SessionModel:
+        return cls(
+            session_id=detail.id,
+            team=team,
+            coach=detail.coach,
+            status=detail.status,
+            created_at=detail.created_at,
+            title=detail.title,
+            dilemma=detail.dilemma,
+            context=detail.context,
+            primary=detail.primary_category,
+            secondary=detail.secondary_category,
+            unsure=detail.category_unsure,
+            suggested=detail.suggested_category,
+            suggestion_reasons=list(detail.suggestion_reasons),
+            questions=list(detail.questions),
+            actions=list(detail.actions),
+            review_items=[
+                ReviewItem(
+                    action=action,
+                    status=review.status if review else None,
+                    note=review.note if review else "",
+                    reviewed_at=review.created_at if review else None,
+                )
+                for action, review in to_review
+            ],
+            last_session=last_session,
+            step=detail.step if detail.step in STEP_IDS else "review",
+        )
+
+    # --- what the step bar shows ---------------------------------------------------
+
+    def has_content(self, step: str) -> bool:
+        if step == "team":
+            return True
+        if step == "review":
+            return any(item.status for item in self.review_items)
+        if step == "dilemma":
+            return bool(self.title.strip() or self.dilemma.strip() or self.context.strip())
+        if step == "category":
+            return bool(self.primary or self.unsure)
+        if step == "questions":
+            return bool(self.questions)
+        if step == "actions":
+            return bool(self.actions)
+        return self.status == "completed"
+
+    def missing_for_completion(self) -> list[str]:
+        return [] if self.dilemma.strip() else ["a dilemma"]
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing typed or decided yet (safe to move to another team)."""
+        return not (
+            self.title.strip()
+            or self.dilemma.strip()
+            or self.context.strip()
+            or self.primary
+            or self.unsure
+            or self.questions
+            or self.actions
+            or any(item.status for item in self.review_items)
+        )
+
+    # --- edits ----------------------------------------------------------------------
+
+    def replace_action(self, updated: ActionInfo) -> None:
+        self.actions = [updated if a.id == updated.id else a for a in self.actions]
+
+    def review_item(self, action_id: str) -> ReviewItem | None:
+        return next((item for item in self.review_items if item.action.id == action_id), None)
+
+    def to_detail(self) -> SessionDetail:
+        """A SessionDetail of what is on screen now (for the Markdown summary)."""
+        now = dt.datetime.now(dt.UTC)
+        reviews = tuple(
+            ReviewedAction(
+                action=replace(item.action, status=item.status or item.action.status),
+                review=ReviewInfo(
+                    id="",
+                    action_id=item.action.id,
+                    session_id=self.session_id,
+                    status=item.status,
+                    note=item.note,
+                    coach=self.coach,
+                    created_at=item.reviewed_at or now,
+                ),
+            )
+            for item in self.review_items
+            if item.status
+        )
+        return SessionDetail(
+            id=self.session_id,
+            team_id=self.team.id,
+            team_name=self.team.name,
+            coach=self.coach,
+            title=self.title,
+            dilemma=self.dilemma,
+            context=self.context,
+            status=self.status,
+            primary_category=self.primary,
+            secondary_category=self.secondary,
+            category_unsure=self.unsure,
+            suggested_category=self.suggested,
+            suggestion_reasons=tuple(self.suggestion_reasons),
+            step=self.step,
+            created_at=self.created_at,
+            updated_at=now,
+            completed_at=None,
+            version=0,
+            questions=tuple(self.questions),
+            actions=tuple(self.actions),
+            reviews=reviews,
+        )

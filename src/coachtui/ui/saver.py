@@ -1,0 +1,244 @@
+"""Every write the UI makes goes through one queue, in order, off the UI thread.
+
+Typing into a field queues a *field save*; consecutive field saves of one session
+merge (the newest value of each field wins), so a burst of keystrokes becomes one
+UPDATE. A save waits a short pause after the last keystroke, but never longer than
+``max_wait`` after the first unsaved one: whatever was typed a second ago is in the
+database, even if the coach never stops typing and the laptop then dies.
+
+Other writes (adding an action, recording a review) are queued as operations and run
+in the order they were made. When the database fails (locked, read-only, disk full)
+the operation stays at the head of the queue and is retried with a growing pause;
+nothing queued is dropped. Only a write the store rejects as invalid (which retrying
+cannot fix) is dropped, and reported.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+State = Literal["idle", "pending", "saving", "saved", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveStatus:
+    state: State
+    message: str = ""
+    pending: int = 0
+    saved_at: float | None = None
+
+
+@dataclass(slots=True)
+class _Op:
+    label: str
+    call: Callable[[Any], object] | None = None  # receives the store
+    session_id: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    on_done: Callable[[object], None] | None = None
+
+    @property
+    def is_fields(self) -> bool:
+        return self.call is None
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    """Errors that retrying cannot fix: the write itself is wrong (or its record gone)."""
+    from coachtui.store.errors import DatabaseUnavailable, StoreError
+
+    return isinstance(exc, StoreError) and not isinstance(exc, DatabaseUnavailable)
+
+
+class SaveQueue:
+    def __init__(
+        self,
+        store_getter: Callable[[], Any],
+        on_status: Callable[[SaveStatus], None] = lambda status: None,
+        on_dropped: Callable[[str, BaseException], None] = lambda label, exc: None,
+        *,
+        debounce: float = 0.3,
+        max_wait: float = 0.8,
+        retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0),
+    ) -> None:
+        self._store_getter = store_getter
+        self._on_status = on_status
+        self._on_dropped = on_dropped
+        self._debounce = debounce
+        self._max_wait = max_wait
+        self._retry_delays = retry_delays
+        self._ops: deque[_Op] = deque()
+        self._cond = threading.Condition()
+        self._in_flight: _Op | None = None
+        self._first_pending: float | None = None
+        self._last_change = 0.0
+        self._urgent = False
+        self._stopped = False
+        self._failures = 0
+        self._last_error = ""
+        self._thread: threading.Thread | None = None
+        self._reported: tuple[State, str] | None = None
+
+    # --- producer side (UI thread) -------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="coachtui-saver", daemon=True)
+            self._thread.start()
+
+    def save_fields(self, session_id: str, **fields: Any) -> None:
+        """Queue new values for some of a session's fields (merged with queued ones)."""
+        with self._cond:
+            tail = self._ops[-1] if self._ops else None
+            if tail is not None and tail.is_fields and tail.session_id == session_id and tail is not self._in_flight:
+                tail.fields.update(fields)
+            else:
+                self._ops.append(_Op(label="draft", session_id=session_id, fields=dict(fields)))
+            self._touch()
+
+    def submit(self, label: str, call: Callable[[Any], object], on_done: Callable[[object], None] | None = None) -> None:
+        """Queue an operation ``call(store)``; ``on_done(result)`` runs (in the saver
+        thread) once it has been written."""
+        with self._cond:
+            self._ops.append(_Op(label=label, call=call, on_done=on_done))
+            self._touch()
+
+    def _touch(self) -> None:
+        now = time.monotonic()
+        self._last_change = now
+        if self._first_pending is None:
+            self._first_pending = now
+        self._cond.notify_all()
+        self._report("pending")
+
+    @property
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._ops)
+
+    @property
+    def last_error(self) -> str:
+        return self._last_error
+
+    def pending_fields(self, session_id: str) -> dict[str, Any]:
+        """What is typed but not yet written for a session (to keep it on screen)."""
+        with self._cond:
+            merged: dict[str, Any] = {}
+            for op in self._ops:
+                if op.is_fields and op.session_id == session_id:
+                    merged.update(op.fields)
+            return merged
+
+    def flush(self, timeout: float = 3.0) -> bool:
+        """Write everything queued now; True when the queue emptied in time."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._urgent = True
+            self._cond.notify_all()
+            while self._ops:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            self._urgent = False
+            return not self._ops
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    # --- consumer side (saver thread) -----------------------------------------------
+
+    def _report(self, state: State, message: str = "", saved_at: float | None = None) -> None:
+        # Only changes are worth telling the screen about: typing keeps the state
+        # "pending" for many keystrokes in a row.
+        if (state, message) == self._reported and state != "saved":
+            return
+        self._reported = (state, message)
+        try:
+            self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
+        except Exception:  # noqa: BLE001 - a status display must never stop saving
+            pass
+
+    def _wait_for_work(self) -> _Op | None:
+        with self._cond:
+            while True:
+                if self._stopped:
+                    return None
+                if not self._ops:
+                    self._first_pending = None
+                    self._cond.wait()
+                    continue
+                head = self._ops[0]
+                if self._urgent or not head.is_fields or self._failures:
+                    break
+                now = time.monotonic()
+                first = self._first_pending or now
+                due = min(self._last_change + self._debounce, first + self._max_wait)
+                if now >= due:
+                    break
+                self._cond.wait(due - now)
+            self._in_flight = self._ops[0]
+            return self._in_flight
+
+    def _run(self) -> None:
+        while True:
+            op = self._wait_for_work()
+            if op is None:
+                return
+            self._report("saving")
+            try:
+                store = self._store_getter()
+                if store is None:
+                    raise RuntimeError("the database is still opening")
+                result = op.call(store) if op.call is not None else store.save_draft(op.session_id, **op.fields)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported, none crashes the app
+                if _is_permanent(exc):
+                    self._finish(op)
+                    self._last_error = str(exc)
+                    self._on_dropped(op.label, exc)
+                    continue
+                self._fail(exc)
+                continue
+            self._finish(op)
+            if op.on_done is not None:
+                try:
+                    op.on_done(result)
+                except Exception:  # noqa: BLE001
+                    pass
+
+    def _finish(self, op: _Op) -> None:
+        with self._cond:
+            if self._ops and self._ops[0] is op:
+                self._ops.popleft()
+            self._in_flight = None
+            self._failures = 0
+            self._last_error = ""
+            if not self._ops:
+                self._first_pending = None
+            self._cond.notify_all()
+            remaining = len(self._ops)
+        if remaining == 0:
+            self._report("saved", saved_at=time.time())
+
+    def _fail(self, exc: BaseException) -> None:
+        message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        with self._cond:
+            self._in_flight = None
+            self._failures += 1
+            self._last_error = message
+            delay = self._retry_delays[min(self._failures - 1, len(self._retry_delays) - 1)]
+        self._report("error", message)
+        with self._cond:
+            deadline = time.monotonic() + delay
+            while not self._stopped:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)

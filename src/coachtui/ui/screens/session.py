@@ -1,0 +1,208 @@
+"""The session screen: the step bar and the seven steps, with free movement between them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from coachtui.store.types import TeamInfo
+from coachtui.text import one_line
+from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem, SessionModel
+from coachtui.ui.modals import ConfirmScreen, StepPickerScreen
+from coachtui.ui.steps.actions import ActionsStep
+from coachtui.ui.steps.base import StepPane
+from coachtui.ui.steps.category import CategoryStep
+from coachtui.ui.steps.dilemma import DilemmaStep
+from coachtui.ui.steps.questions import QuestionsStep
+from coachtui.ui.steps.review import ReviewStep
+from coachtui.ui.steps.summary import SummaryStep
+from coachtui.ui.steps.team import TeamStep
+from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.widgets.stepbar import StepBar
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+
+
+class SessionScreen(Screen[None]):
+    """Runs one coaching session, step by step."""
+
+    BINDINGS = [
+        Binding("ctrl+n,alt+right", "next_step", "Next step", id="session.next"),
+        Binding("ctrl+b,alt+left", "previous_step", "Back", id="session.back"),
+        Binding("ctrl+g", "pick_step", "Go to", id="session.goto"),
+        *(
+            Binding(f"alt+{number}", f"go('{step}')", title, show=False, id=f"session.go-{step}")
+            for number, (step, title) in enumerate(STEPS, 1)
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="session-screen")
+        self.current_step = "team"
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield StepBar(STEPS, id="stepbar")
+        with ContentSwitcher(initial="team", id="steps"):
+            yield TeamStep()
+            yield ReviewStep()
+            yield DilemmaStep()
+            yield CategoryStep()
+            yield QuestionsStep()
+            yield ActionsStep()
+            yield SummaryStep()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TeamStep).activate()
+        self.session_changed()
+
+    def pane(self, step: str) -> StepPane:
+        return self.query_one(f"#{step}", StepPane)
+
+    # --- moving between steps -------------------------------------------------------------
+
+    def go(self, step: str) -> None:
+        if step not in STEP_IDS:
+            return
+        model = self.coach_app.session.model
+        if step != "team" and model is None:
+            self.app.notify("Pick or create a team first.", markup=False)
+            self.pane("team").activate()
+            return
+        self.current_step = step
+        self.query_one(ContentSwitcher).current = step
+        self.query_one(StepBar).current = step
+        self.pane(step).activate()
+        if model is not None and step != "team":
+            self.coach_app.session.set_fields(step=step)
+
+    def action_go(self, step: str) -> None:
+        self.go(step)
+
+    def action_pick_step(self) -> None:
+        def done(step: str | None) -> None:
+            if step:
+                self.go(step)
+
+        self.app.push_screen(StepPickerScreen(STEPS, self.current_step), done)
+
+    def action_next_step(self) -> None:
+        index = STEP_IDS.index(self.current_step)
+        if index < len(STEP_IDS) - 1:
+            self.go(STEP_IDS[index + 1])
+
+    def action_previous_step(self) -> None:
+        index = STEP_IDS.index(self.current_step)
+        if index > 0:
+            self.go(STEP_IDS[index - 1])
+
+    @on(StepBar.Selected)
+    def _step_clicked(self, event: StepBar.Selected) -> None:
+        self.go(event.step)
+
+    # --- the session ------------------------------------------------------------------------
+
+    def session_changed(self) -> None:
+        """Refresh what shows the session's state: the step bar and the status bar."""
+        if not self.is_mounted:
+            return
+        model = self.coach_app.session.model
+        bar = self.query_one(StepBar)
+        if model is None:
+            bar.set_filled(set())
+            context = "no session open: pick a team"
+        else:
+            bar.set_filled({step for step in STEP_IDS if model.has_content(step)})
+            context = model.team.name
+            if model.title.strip():
+                context += " — " + model.title
+            if model.status == "completed":
+                context += " (completed)"
+        self.query_one(StatusBar).context = context
+
+    def refresh_panes(self) -> None:
+        for step in STEP_IDS[1:]:
+            self.pane(step).refresh_from_model()
+
+    def open_team(self, team: TeamInfo) -> None:
+        """The coach picked a team on step 1."""
+        controller = self.coach_app.session
+        model = controller.model
+        if model is not None and model.team.id == team.id:
+            self.go(model.step if model.step != "team" else "review")
+            return
+        if model is not None and model.status == "draft" and model.is_empty:
+            controller.move_to_team(team)
+            self._load_review(team, model)
+            return
+        if model is not None and model.status == "draft":
+
+            def done(confirmed: bool | None) -> None:
+                if confirmed:
+                    self.start_session(team)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Start a new session with {one_line(team.name, 40)}? The draft for "
+                    f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
+                    yes="Start new",
+                    no="Stay",
+                ),
+                done,
+            )
+            return
+        self.start_session(team)
+
+    def start_session(self, team: TeamInfo) -> None:
+        model = self.coach_app.session.start(team, self.coach_app.settings.coach_name)
+        self.refresh_panes()
+        self._load_review(team, model)
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def _load_review(self, team: TeamInfo, model: SessionModel) -> None:
+        store = self.coach_app.store
+        try:
+            actions = store.open_actions(team.id)
+            last = store.last_session(team.id, before=model.session_id)
+        except Exception as exc:  # noqa: BLE001 - the session still runs; the review list is empty
+            self.app.call_from_thread(
+                self.app.notify, f"Could not load the team's earlier actions: {exc}", severity="error", markup=False
+            )
+            actions, last = [], None
+        actions = [a for a in actions if a.session_id != model.session_id]
+        self.app.call_from_thread(self._review_loaded, model, actions, last)
+
+    def _review_loaded(self, model: SessionModel, actions: list, last: object) -> None:  # type: ignore[type-arg]
+        if self.coach_app.session.model is not model:
+            return  # the coach has moved on to another session meanwhile
+        model.review_items = [ReviewItem(action=a) for a in actions]
+        model.last_session = last  # type: ignore[assignment]
+        self.session_changed()
+        self.refresh_panes()
+        if model.review_items:
+            self.go("review")
+        else:
+            self.app.notify("Nothing to review from earlier sessions: on to the dilemma.", markup=False)
+            self.go("dilemma")
+
+    def resume(self, model: SessionModel) -> None:
+        self.coach_app.session.resume(model)
+        self.refresh_panes()
+        self.go(model.step if model.step != "team" else "dilemma")
+
+    def new_session(self) -> None:
+        """Close the current session (it is saved) and go back to picking a team."""
+        self.coach_app.session.close()
+        self.refresh_panes()
+        self.go("team")

@@ -1,0 +1,1 @@
+"""The seven steps of a coaching session, one module each."""

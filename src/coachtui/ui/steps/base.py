@@ -1,0 +1,49 @@
+"""What every step pane shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.containers import Vertical
+from textual.dom import DOMNode
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+    from coachtui.ui.controller import SessionController
+    from coachtui.ui.model import SessionModel
+
+
+P = TypeVar("P", bound="StepPane")
+
+
+def enclosing(node: DOMNode, kind: type[P]) -> P | None:
+    """The nearest ancestor of ``node`` that is a ``kind`` step (or None)."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, kind):
+        parent = parent.parent
+    return parent
+
+
+class StepPane(Vertical):
+    """A step of the session flow, shown in the session screen's switcher."""
+
+    step_id: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def controller(self) -> SessionController:
+        return self.coach_app.session
+
+    @property
+    def model(self) -> SessionModel | None:
+        return self.coach_app.session.model
+
+    def activate(self) -> None:
+        """Called when the step is shown: refresh from the model, focus the first field."""
+
+    def refresh_from_model(self) -> None:
+        """The session changed elsewhere (resume, new session): show it."""

@@ -1,0 +1,247 @@
+"""Step 4 — Category: place the dilemma in one of the four categories.
+
+coachtui suggests a category from the dilemma's words and says why; the coach decides.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Click
+from textual.widgets import Static
+
+from coachtui.catalog import Category, Suggestion, suggest_category
+from coachtui.ui.steps.base import StepPane, enclosing
+
+
+class CategoryCard(Vertical, can_focus=True):
+    """One category: name, summary, description and the signals that point to it."""
+
+    def __init__(self, category: Category) -> None:
+        super().__init__(id=f"card-{category.id}", classes="category-card")
+        self.category = category
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"{self.category.key}  {self.category.name}"), classes="card-title")
+        yield Static(Content(self.category.summary), classes="card-summary")
+        yield Static("", classes="card-badge", markup=False)
+        yield Static(Content(self.category.description), classes="card-description")
+        signals = "\n".join(f"• {signal.text}" for signal in self.category.signals)
+        yield Static(Content(signals), classes="card-signals")
+
+    def set_state(self, *, primary: bool, secondary: bool, suggested: bool) -> None:
+        self.set_class(primary, "-primary")
+        self.set_class(secondary, "-secondary")
+        self.set_class(suggested, "-suggested")
+        badges = []
+        if primary:
+            badges.append("PRIMARY")
+        if secondary:
+            badges.append("SECONDARY")
+        if suggested:
+            badges.append("★ suggested")
+        self.query_one(".card-badge", Static).update(" · ".join(badges))
+
+    def on_click(self, event: Click) -> None:
+        self.focus()
+        step = enclosing(self, CategoryStep)
+        if step is not None and event.chain >= 2:
+            step.set_primary(self.category.id)
+
+
+class CategoryStep(StepPane):
+    step_id = "category"
+    HELP = """\
+## Category
+
+Which of the four categories of improvement coaching challenges is this dilemma
+mostly about? The suggestion (★) comes from words in the dilemma; the reasons
+say which signals they point to. You decide.
+
+| key | |
+|---|---|
+| **1 2 3 4** | make that category the primary one |
+| **←↑↓→** | move between the cards |
+| **p** / **enter** | primary: the highlighted card |
+| **s** | secondary: the highlighted card (optional) |
+| **x** | clear the secondary category |
+| **0** | not sure yet |
+| **w** | why this suggestion: every word and signal it used |
+"""
+
+    BINDINGS = [
+        Binding("1", "primary_key('1')", "Capability", show=False, id="category.1"),
+        Binding("2", "primary_key('2')", "Learning", show=False, id="category.2"),
+        Binding("3", "primary_key('3')", "Relational", show=False, id="category.3"),
+        Binding("4", "primary_key('4')", "Environment", show=False, id="category.4"),
+        Binding("p,enter", "primary_focused", "Primary", id="category.primary"),
+        Binding("s", "secondary_focused", "Secondary", id="category.secondary"),
+        Binding("x", "clear_secondary", "Clear 2nd", id="category.clear"),
+        Binding("0", "unsure", "Not sure", id="category.unsure"),
+        Binding("w", "why", "Why?", id="category.why"),
+        Binding("left", "move(-1)", show=False, id="category.left"),
+        Binding("right", "move(1)", show=False, id="category.right"),
+        Binding("up", "move(-2)", show=False, id="category.up"),
+        Binding("down", "move(2)", show=False, id="category.down"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="category")
+        self._suggestions: tuple[Suggestion, ...] = ()
+        self._suggested_for: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="suggestion", markup=False)
+        yield Static("", id="category-choice", markup=False)
+        with Grid(id="category-grid"):
+            for category in self.coach_app.catalog.categories:
+                yield CategoryCard(category)
+        with VerticalScroll(id="why-panel"):
+            yield Static("", id="why-text", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#why-panel").display = False
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 30, "-compact")
+
+    def activate(self) -> None:
+        self.refresh_from_model()
+        model = self.model
+        target = model.primary if model and model.primary else None
+        if target is None and self._suggestions and self._suggestions[0].score > 0:
+            target = self._suggestions[0].category_id
+        self.query_one(f"#card-{target or 'capability'}").focus()
+
+    # --- suggestion -------------------------------------------------------------------
+
+    def _update_suggestion(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        text = "\n".join((model.title, model.dilemma, model.context))
+        if text == self._suggested_for:
+            return
+        self._suggested_for = text
+        self._suggestions = suggest_category(text, self.coach_app.catalog)
+        best = self._suggestions[0] if self._suggestions and self._suggestions[0].score > 0 else None
+        reasons = [reason.signal for reason in best.reasons] if best else []
+        self.controller.set_fields(suggested=best.category_id if best else None, suggestion_reasons=reasons)
+
+    def _suggestion_text(self) -> str:
+        model = self.model
+        if model is None or not model.dilemma.strip():
+            return "No suggestion yet: write the dilemma first (step 3)."
+        best = self._suggestions[0] if self._suggestions else None
+        if best is None or best.score == 0:
+            return "No suggestion: the dilemma has none of the words that point to a category. Your call."
+        words = ", ".join(f"“{w}”" for w in best.matched_words[:6])
+        runner = self._suggestions[1]
+        also = f"  Also possible: {runner.name}." if runner.score > 0 and runner.score >= best.score * 0.6 else ""
+        return f"★ Suggested: {best.name}, because of {words}.{also}  (w: why)"
+
+    # --- state --------------------------------------------------------------------------
+
+    def refresh_from_model(self) -> None:
+        self._update_suggestion()
+        model = self.model
+        self.query_one("#suggestion", Static).update(Content(self._suggestion_text()))
+        catalog = self.coach_app.catalog
+        if model is None:
+            choice = ""
+        elif model.unsure:
+            choice = "Not sure yet (press 1–4 when you are)."
+        elif model.primary:
+            choice = f"Primary: {catalog.category(model.primary).name}"
+            if model.secondary:
+                choice += f"  ·  Secondary: {catalog.category(model.secondary).name}"
+        else:
+            choice = "Press 1–4 for the primary category, s for a secondary one, 0 if not sure yet."
+        self.query_one("#category-choice", Static).update(Content(choice))
+        suggested = model.suggested if model else None
+        for card in self.query(CategoryCard):
+            card.set_state(
+                primary=bool(model and model.primary == card.category.id),
+                secondary=bool(model and model.secondary == card.category.id),
+                suggested=suggested == card.category.id,
+            )
+        if self.query_one("#why-panel").display:
+            self.query_one("#why-text", Static).update(Content(self._why_text()))
+
+    def _why_text(self) -> str:
+        if not self._suggestions or self._suggestions[0].score == 0:
+            return "No words in the dilemma point to any category yet."
+        lines = ["Why this suggestion: the words found in the dilemma, by category and signal.", ""]
+        for suggestion in self._suggestions:
+            share = f"{suggestion.share:.0%}" if suggestion.score else "0%"
+            lines.append(f"{suggestion.name}: score {suggestion.score:g} ({share})")
+            for reason in suggestion.reasons:
+                words = ", ".join(f"“{w}”" for w in reason.words)
+                lines.append(f"   • {reason.signal}: {words}")
+            lines.append("")
+        return "\n".join(lines)
+
+    def _focused_card(self) -> CategoryCard | None:
+        focused = self.screen.focused
+        return focused if isinstance(focused, CategoryCard) else None
+
+    def set_primary(self, category_id: str) -> None:
+        model = self.model
+        if model is None:
+            return
+        secondary = None if model.secondary == category_id else model.secondary
+        self.controller.set_fields(primary=category_id, secondary=secondary, unsure=False)
+        self.refresh_from_model()
+
+    def action_primary_key(self, key: str) -> None:
+        category = next((c for c in self.coach_app.catalog.categories if c.key == key), None)
+        if category is not None:
+            self.query_one(f"#card-{category.id}").focus()
+            self.set_primary(category.id)
+
+    def action_primary_focused(self) -> None:
+        card = self._focused_card()
+        if card is not None:
+            self.set_primary(card.category.id)
+
+    def action_secondary_focused(self) -> None:
+        model = self.model
+        card = self._focused_card()
+        if model is None or card is None:
+            return
+        if not model.primary:
+            self.app.notify("Choose the primary category first (1–4).", markup=False)
+            return
+        if card.category.id == model.primary:
+            self.app.notify("That is already the primary category.", markup=False)
+            return
+        self.controller.set_fields(secondary=card.category.id)
+        self.refresh_from_model()
+
+    def action_clear_secondary(self) -> None:
+        if self.model is not None:
+            self.controller.set_fields(secondary=None)
+            self.refresh_from_model()
+
+    def action_unsure(self) -> None:
+        if self.model is not None:
+            self.controller.set_fields(primary=None, secondary=None, unsure=True)
+            self.refresh_from_model()
+
+    def action_why(self) -> None:
+        panel = self.query_one("#why-panel")
+        panel.display = not panel.display
+        self.query_one("#category-grid").display = not panel.display
+        if panel.display:
+            self.query_one("#why-text", Static).update(Content(self._why_text()))
+            panel.focus()
+        else:
+            self.activate()
+
+    def action_move(self, delta: int) -> None:
+        cards = list(self.query(CategoryCard))
+        card = self._focused_card()
+        index = cards.index(card) if card in cards else 0
+        cards[(index + delta) % len(cards)].focus()

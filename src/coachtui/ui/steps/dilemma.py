@@ -1,0 +1,78 @@
+"""Step 3 — Dilemma: a short title, the dilemma in the coach's words, optional context."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, TextArea
+
+from coachtui.store.types import DRAFT_TEXT_FIELDS
+from coachtui.ui.steps.base import StepPane
+
+
+class DilemmaStep(StepPane):
+    step_id = "dilemma"
+    HELP = """\
+## Dilemma
+
+Capture what the team is wrestling with, in your own words, while they talk.
+
+- **Title**: a few words you will recognise later in the history.
+- **Dilemma**: as many lines as you need. **enter** starts a new line.
+- **Context** (optional): who is in the room, what has been tried already.
+
+**tab** moves between the fields. Everything is saved as you type (the bar at the top
+says *saved ✓*). The category step suggests a category from what you write here.
+"""
+
+    def __init__(self) -> None:
+        super().__init__(id="dilemma")
+
+    def compose(self) -> ComposeResult:
+        yield Label("Title", classes="field-label")
+        yield Input(placeholder="A few words to find this session again", id="title",
+                    max_length=DRAFT_TEXT_FIELDS["title"])
+        yield Label("Dilemma, in your words", classes="field-label")
+        yield TextArea(id="dilemma-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield Label("Context (optional): who is in the room, what has been tried", classes="field-label")
+        yield TextArea(id="context-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+
+    def activate(self) -> None:
+        self.refresh_from_model()
+        model = self.model
+        target = "#dilemma-text" if model is not None and model.title.strip() else "#title"
+        self.query_one(target).focus()
+
+    def refresh_from_model(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        # The Changed events this causes carry the model's own values, which the
+        # controller recognises as "no change": loading never queues a save.
+        title = self.query_one("#title", Input)
+        if title.value != model.title:
+            title.value = model.title
+        for selector, text in (("#dilemma-text", model.dilemma), ("#context-text", model.context)):
+            area = self.query_one(selector, TextArea)
+            if area.text != text:
+                area.load_text(text)
+
+    @on(Input.Changed, "#title")
+    def _title_changed(self, event: Input.Changed) -> None:
+        if self.model is not None:
+            self.controller.set_fields(title=event.value)
+
+    @on(Input.Submitted, "#title")
+    def _title_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#dilemma-text").focus()
+
+    @on(TextArea.Changed, "#dilemma-text")
+    def _dilemma_changed(self, event: TextArea.Changed) -> None:
+        if self.model is not None:
+            self.controller.set_fields(dilemma=event.text_area.text)
+
+    @on(TextArea.Changed, "#context-text")
+    def _context_changed(self, event: TextArea.Changed) -> None:
+        if self.model is not None:
+            self.controller.set_fields(context=event.text_area.text)

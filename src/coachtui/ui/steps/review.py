@@ -1,0 +1,194 @@
+"""Step 2 — Review: how did the actions agreed last time go? And what was last time about?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Label, Markdown, Static
+
+from coachtui.store.markdown import session_markdown
+from coachtui.text import one_line, visible
+from coachtui.ui.format import cell, due_label, status_cell
+from coachtui.ui.modals import TextPromptScreen
+from coachtui.ui.model import ReviewItem
+from coachtui.ui.steps.base import StepPane, enclosing
+
+
+class ReviewTable(DataTable):
+    """Earlier actions; one key marks each."""
+
+    BINDINGS = [
+        Binding("d", "mark('done')", "Done", id="review.done"),
+        Binding("p", "mark('in_progress')", "In progress", id="review.progress"),
+        Binding("s", "mark('stuck')", "Stuck", id="review.stuck"),
+        Binding("x", "mark('dropped')", "Dropped", id="review.dropped"),
+        Binding("u", "mark('')", "Undo", id="review.undo"),
+        Binding("n", "note", "Note", id="review.note"),
+    ]
+
+    def action_mark(self, status: str) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.mark(status or None)
+
+    def action_note(self) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.edit_note()
+
+
+class ReviewStep(StepPane):
+    step_id = "review"
+    HELP = """\
+## Review
+
+The team's open actions from earlier sessions. Go through them together and mark
+how each went — one key each:
+
+| key | meaning |
+|---|---|
+| **d** | done |
+| **p** | in progress |
+| **s** | stuck |
+| **x** | dropped |
+| **u** | undo this session's mark |
+| **n** / **enter** | add a note |
+
+On the right: what the last session was about, its questions and its actions.
+Actions marked done or dropped leave the team's open list; they stay visible here
+for the rest of this session.
+"""
+
+    def __init__(self) -> None:
+        super().__init__(id="review")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="review-columns"):
+            with Vertical(id="review-left"):
+                yield Label("Actions from earlier sessions", classes="section")
+                yield Static("", id="review-empty", markup=False)
+                yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="review-note", classes="note", markup=False)
+                yield Static(
+                    "d done · p in progress · s stuck · x dropped · u undo · n note",
+                    classes="hint",
+                    markup=False,
+                )
+            with VerticalScroll(id="review-last"):
+                yield Label("Last session", classes="section")
+                yield Markdown("", id="review-last-md")
+
+    def on_mount(self) -> None:
+        table = self.query_one(ReviewTable)
+        table.add_column("Status", key="status", width=14)
+        table.add_column("Action", key="text")
+        table.add_column("Owner", key="owner")
+        table.add_column("Due", key="due")
+
+    def activate(self) -> None:
+        self.refresh_from_model()
+        self.query_one(ReviewTable).focus()
+
+    def refresh_from_model(self) -> None:
+        model = self.model
+        table = self.query_one(ReviewTable)
+        row = table.cursor_row
+        table.clear()
+        if model is None:
+            return
+        today = dt.date.today()
+        for item in model.review_items:
+            table.add_row(
+                cell(status_cell(item.status)),
+                cell(item.action.text, 70),
+                cell(item.action.owner, 24),
+                cell(due_label(item.action.due, today)),
+                key=item.action.id,
+            )
+        empty = self.query_one("#review-empty", Static)
+        if model.review_items:
+            empty.update("")
+            empty.display = False
+            table.display = True
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        else:
+            empty.display = True
+            table.display = False
+            empty.update("No open actions from earlier sessions: nothing to review.")
+        last = self.query_one("#review-last-md", Markdown)
+        if model.last_session is None:
+            last.update("_This is the team's first completed session._")
+        else:
+            last.update(session_markdown(model.last_session, self.coach_app.catalog, for_display=True, heading_level=3))
+        self._show_note()
+
+    def _current(self) -> ReviewItem | None:
+        model = self.model
+        table = self.query_one(ReviewTable)
+        if model is None or not model.review_items or table.cursor_row < 0:
+            return None
+        return model.review_items[min(table.cursor_row, len(model.review_items) - 1)]
+
+    @on(DataTable.RowHighlighted, "#review-table")
+    def _highlighted(self) -> None:
+        self._show_note()
+
+    @on(DataTable.RowSelected, "#review-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.edit_note()
+
+    def _show_note(self) -> None:
+        item = self._current()
+        note = self.query_one("#review-note", Static)
+        if item is None:
+            note.update("")
+            return
+        parts = [f"Action: {visible(item.action.text)}"]
+        if item.action.owner:
+            parts.append(f"Owner: {visible(item.action.owner)}")
+        if item.note:
+            parts.append(f"Note: {visible(item.note)}")
+        note.update(Content("\n".join(parts)))
+
+    def mark(self, status: str | None) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if status is None:
+            self.controller.clear_review(item.action.id)
+        else:
+            self.controller.set_review(item.action.id, status)
+        table = self.query_one(ReviewTable)
+        table.update_cell(item.action.id, "status", cell(status_cell(item.status)))
+        self._show_note()
+
+    def edit_note(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if item.status is None:
+            self.app.notify("Mark how it went first (d, p, s or x), then add a note.", markup=False)
+            return
+        action_id = item.action.id
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.controller.set_review_note(action_id, value)
+            self._show_note()
+
+        self.app.push_screen(
+            TextPromptScreen(
+                f"Note on: {one_line(item.action.text, 60)}",
+                value=item.note,
+                multiline=True,
+                help_text="What happened? ctrl+s saves, esc cancels.",
+            ),
+            done,
+        )

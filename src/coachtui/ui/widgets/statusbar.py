@@ -1,0 +1,77 @@
+"""The one-line bar at the top: what session this is, and whether it is saved."""
+
+from __future__ import annotations
+
+import time
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from coachtui.text import one_line
+from coachtui.ui.saver import SaveStatus
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        width: 1fr;
+        background: $primary-background;
+        color: $text;
+        padding: 0 1;
+    }
+    StatusBar.-error { background: $error; color: $text; text-style: bold; }
+    """
+
+    context: reactive[str] = reactive("")
+    save: reactive[SaveStatus] = reactive(SaveStatus("idle"))
+    marker: reactive[str] = reactive("")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+
+    def on_mount(self) -> None:
+        self.set_interval(5, self._tick)
+        self._paint()
+
+    def _tick(self) -> None:
+        if self.save.state == "saved":
+            self._paint()
+
+    def watch_context(self) -> None:
+        self._paint()
+
+    def watch_save(self) -> None:
+        self._paint()
+
+    def watch_marker(self) -> None:
+        self._paint()
+
+    def _save_text(self) -> str:
+        status = self.save
+        if status.state == "error":
+            return f"NOT SAVED YET, retrying: {status.message}"
+        if status.state in {"pending", "saving"}:
+            return "saving…"
+        if status.state == "saved" and status.saved_at is not None:
+            age = time.time() - status.saved_at
+            return "saved ✓" if age < 60 else f"saved {int(age // 60)} min ago"
+        return ""
+
+    def _paint(self) -> None:
+        if not self.is_mounted:
+            return
+        left = f"{self.marker} coachtui" if self.marker else "coachtui"
+        if self.context:
+            left += " │ " + one_line(self.context)
+        right = self._save_text()
+        width = max(10, self.size.width - 2)
+        room = width - len(right) - 1
+        if len(left) > room:
+            left = left[: max(0, room - 1)] + "…"
+        self.update(Content(left.ljust(room) + " " + right))
+        self.set_class(self.save.state == "error", "-error")
+
+    def on_resize(self) -> None:
+        self._paint()

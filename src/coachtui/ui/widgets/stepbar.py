@@ -1,0 +1,107 @@
+"""The step indicator: where the coach is, and which steps already have content."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StepTab(Static):
+    """One step in the bar; clicking it asks to go there."""
+
+    DEFAULT_CSS = """
+    StepTab {
+        width: auto;
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    StepTab.-filled { color: $text; }
+    StepTab.-current {
+        background: $accent;
+        color: $text;
+        text-style: bold;
+    }
+    StepTab:hover { background: $boost; }
+    """
+
+    def __init__(self, step: str, number: int, title: str) -> None:
+        super().__init__(self.label(number, title, filled=False), id=f"steptab-{step}", markup=False)
+        self.step = step
+        self.number = number
+        self.step_title = title
+
+    @staticmethod
+    def label(number: int, title: str, *, filled: bool) -> Content:
+        return Content(f"{number} {title}{'●' if filled else ' '}")
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(StepBar.Selected(self.step))
+
+
+class StepBar(Horizontal):
+    """Shows the seven steps; the current one highlighted, filled ones marked ●."""
+
+    DEFAULT_CSS = """
+    StepBar {
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        &.-narrow StepTab {
+            padding: 0 0;
+            margin-right: 1;
+        }
+    }
+    """
+
+    current: reactive[str] = reactive("team")
+
+    class Selected(Message):
+        """The coach clicked a step."""
+
+        def __init__(self, step: str) -> None:
+            super().__init__()
+            self.step = step
+
+    def __init__(self, steps: tuple[tuple[str, str], ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._steps = steps
+        self._filled: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        for number, (step, title) in enumerate(self._steps, 1):
+            yield StepTab(step, number, title)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._refresh_tabs)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 96, "-narrow")
+
+    def watch_current(self, _old: str, _new: str) -> None:
+        self._refresh_tabs()
+
+    def set_filled(self, filled: set[str]) -> None:
+        if filled != self._filled:
+            self._filled = set(filled)
+            self._refresh_tabs()
+
+    def _refresh_tabs(self) -> None:
+        if not self.is_mounted:
+            return
+        for tab in self.query(StepTab):
+            filled = tab.step in self._filled
+            tab.update(tab.label(tab.number, tab.step_title, filled=filled))
+            tab.set_class(tab.step == self.current, "-current")
+            tab.set_class(filled, "-filled")
+
+    @on(Selected)
+    def _passthrough(self, _event: Selected) -> None:
+        """Let the message bubble to the screen."""

@@ -1,0 +1,99 @@
+"""Helpers for driving the real app with Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from coachtui.ui.app import CoachApp
+
+
+async def wait_for(pilot: Pilot, condition: Any, timeout: float = 10.0, what: str = "condition") -> None:
+    """Let the app run until ``condition()`` is true."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:
+    """Wait until ``text`` is on screen; returns the screen text."""
+    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, what=repr(text))  # type: ignore[arg-type]
+    return screen_text(pilot.app)  # type: ignore[arg-type]
+
+
+async def ready(pilot: Pilot) -> CoachApp:
+    app: CoachApp = pilot.app  # type: ignore[assignment]
+    await wait_for(pilot, lambda: app.store is not None, what="the database to open")
+    await pilot.pause()
+    return app
+
+
+async def saved(pilot: Pilot) -> None:
+    """Wait until every queued write has reached the database."""
+    app: CoachApp = pilot.app  # type: ignore[assignment]
+    await pilot.pause()
+    flushed = await asyncio.get_running_loop().run_in_executor(None, app.saver.flush, 10.0)
+    assert flushed, f"writes still pending: {app.saver.last_error}"
+    await pilot.pause()
+
+
+async def paste(pilot: Pilot, text: str) -> None:
+    """Put text into the focused Input or TextArea at the cursor, as its own key
+    handling does for each character typed (much faster than a key per character)."""
+    from textual.widgets import Input, TextArea
+
+    focused = pilot.app.focused
+    if isinstance(focused, Input):
+        focused.insert_text_at_cursor(text)
+    elif isinstance(focused, TextArea):
+        focused.insert(text)
+    else:
+        raise AssertionError(f"cannot paste into {focused!r}")
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type text key by key (newlines as enter)."""
+    keys = []
+    for char in text:
+        if char == "\n":
+            keys.append("enter")
+        elif char == " ":
+            keys.append("space")
+        else:
+            keys.append(char)
+    await pilot.press(*keys)
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def screen_text(app: CoachApp) -> str:
+    """The characters on screen now, line by line: what a user sees.
+
+    The same rendering as ``App.export_screenshot`` (Textual is pinned), exported as
+    plain text instead of SVG.
+    """
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True,
+        color_system="truecolor", record=True, legacy_windows=False, safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
