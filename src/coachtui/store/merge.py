@@ -6,7 +6,8 @@ Rules:
   same when it is the same question in the same session, and a custom question when
   it has the same text (so two laptops do not end up with the question twice); a team
   is also the same when it has the same name ignoring case (two laptops' "Ward 4"
-  become one team: the file's sessions and actions are filed under the local team).
+  become one team: the file's sessions and actions are filed under the local team,
+  which keeps its own name and settings).
 * A record on both sides keeps the newer edit (``updated_at``); equal means unchanged,
   so importing a file twice adds and changes nothing. Nothing is ever deleted.
 * Every reference must point at a record in the file or already in the database,
@@ -161,10 +162,11 @@ def _plan_teams(session: Session, teams: list[dict[str, Any]], mapping: dict[str
         current = local.get(target)
         if current is None:
             plan.inserts.append(team)
-        elif _newer(team, current):
-            keep = ("created_at",) if target != team["id"] else ()
-            plan.updates.append((target, _changes("teams", team, current, keep)))
+        elif target == team["id"] and _newer(team, current):
+            plan.updates.append((target, _changes("teams", team, current, ())))
         else:
+            # Equal or older, or merged by name: a merged team keeps its local name
+            # and settings (importing should not rename a team here).
             plan.unchanged += 1
     return plan
 
