@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,64 +258,86 @@ REFUSALS = [
     (_set("actions.0", "an action"), "actions[0]: expected an object"),
     (_set("action_reviews", _DELETE), "the list 'action_reviews' is missing"),
     (_set("extra", []), "unknown top-level field 'extra'"),
+    (_set("exported_at", None), "exported_at: expected a timestamp, found null"),
+    (_set("filters", "all"), "filters: expected an object, found 'all'"),
+    (_set("redacted", "no"), "redacted: expected true or false"),
     (_set("teams.1.name", "   "), "teams[1].name: a team needs a name"),
     (_set("teams.1.name", "ward 5"), "two teams in the file are called 'ward 5'"),
     (_set("actions.0.session_id", "no-such-session"), "actions[0].session_id: refers to a session that is neither"),
-    (_set("action_reviews.0.action_id", "gone"), "action_reviews[0].action_id: refers to a action"),
+    (_set("action_reviews.0.action_id", "gone"), "action_reviews[0].action_id: refers to an action that"),
     (_set("sessions.1.team_id", "gone"), "sessions[1].team_id: refers to a team"),
     (lambda d: d["sessions"][1].update(id=d["sessions"][0]["id"]), "sessions[1].id: the id '"),
     (_set("custom_questions.0.text", "\ud800"), "unpaired surrogate"),
 ]
 
 
-@pytest.fixture
-def prepared(store, clock, other, db_path) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def refusal_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """A local database with data, and a valid export from elsewhere that overlaps it
-    (its Ward 5, a later session and a review are new here)."""
-    parts = seed(store)
-    ward5 = other.create_team("Ward 5")
-    other.import_data(store.export_json())
-    later = other.start_session(parts["team"].id)
-    other.save_draft(later.id, dilemma="new there")
-    other.record_review(parts["action"].id, "done", session_id=later.id)
-    other.start_session(ward5.id)
-    document = json.loads(dumps(other.export_json()))
+    (its Ward 5, a later session and a review are new here). Built once: each test
+    works on a copy."""
+    folder = tmp_path_factory.mktemp("refusals")
+    local_path = folder / "local.db"
+    with (
+        open_store(str(local_path), clock=Clock()) as store,
+        open_store(str(folder / "there.db"), clock=Clock(dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC))) as other,
+    ):
+        parts = seed(store)
+        ward5 = other.create_team("Ward 5")
+        other.import_data(store.export_json())
+        later = other.start_session(parts["team"].id)
+        other.save_draft(later.id, dilemma="new there")
+        other.record_review(parts["action"].id, "done", session_id=later.id)
+        other.start_session(ward5.id)
+        document = json.loads(dumps(other.export_json()))
     assert len(document["sessions"]) == 3 and len(document["teams"]) == 2
-    return {"document": document, "before": rows(db_path), "session_id": parts["session"].id}
+    shutil.copy(local_path, folder / "check.db")
+    with open_store(str(folder / "check.db")) as check:
+        assert check.import_data(copy.deepcopy(document)).changed  # the base document is valid
+    return local_path, document
+
+
+@pytest.fixture
+def prepared(refusal_base: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[dict[str, Any]]:
+    base, document = refusal_base
+    path = tmp_path / "local.db"
+    shutil.copy(base, path)
+    with open_store(str(path)) as store:
+        yield {"document": copy.deepcopy(document), "before": rows(path), "store": store, "path": path}
 
 
 @pytest.mark.parametrize(("change", "message"), REFUSALS, ids=[m for _, m in REFUSALS])
-def test_a_bad_export_is_refused_in_one_line_and_changes_nothing(prepared, store, db_path, change, message) -> None:
-    document = copy.deepcopy(prepared["document"])
+def test_a_bad_export_is_refused_in_one_line_and_changes_nothing(prepared, change, message) -> None:
+    document = prepared["document"]
     change(document)
     with pytest.raises(ImportRefused) as caught:
-        store.import_data(document, source="x.json")
+        prepared["store"].import_data(document, source="x.json")
     text = str(caught.value)
     assert message in text
     assert text.startswith("cannot import x.json: ") and text.endswith("; nothing was changed")
     assert "\n" not in text
-    assert rows(db_path) == prepared["before"]
+    assert rows(prepared["path"]) == prepared["before"]
 
 
-def test_a_conflict_found_while_writing_rolls_everything_back(prepared, store, db_path) -> None:
+def test_a_conflict_found_while_writing_rolls_everything_back(prepared) -> None:
     """A picked question changed (in the file) into a question the session already
     has here breaks a uniqueness rule only when written: the team written before it
     is taken back too."""
-    document = copy.deepcopy(prepared["document"])
+    store, document = prepared["store"], prepared["document"]
+    row = next(q for q in document["picked_questions"] if q["question_id"] == "env-01")
     store.set_questions(
-        prepared["session_id"],
+        row["session_id"],
         [
             PickedQuestionInfo("env-01", "What is in the way?", "environment", note="rota"),
             PickedQuestionInfo("kata-2", "What is the actual condition?", "kata"),
         ],
     )
-    before = rows(db_path)
-    row = next(q for q in document["picked_questions"] if q["question_id"] == "env-01")
+    before = rows(prepared["path"])
     row.update(question_id="kata-2", updated_at="2030-01-01T00:00:00.000000Z")
     with pytest.raises(ImportRefused, match="it conflicts with the database .*UNIQUE constraint"):
         store.import_data(document)
-    assert rows(db_path) == before
-    assert one(db_path, "SELECT count(*) FROM team") == (1,)
+    assert rows(prepared["path"]) == before
+    assert one(prepared["path"], "SELECT count(*) FROM team") == (1,)
 
 
 def test_a_rename_elsewhere_onto_a_local_name_is_refused(store, clock, other, db_path) -> None:

@@ -198,7 +198,8 @@ def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        if not text[exc.pos :].strip():
+        # The JSON stopping mid-way (not a typo in the middle) means a cut-off file.
+        if not text[exc.pos :].strip() or exc.msg.startswith("Unterminated string"):
             raise ImportRefused(f"the JSON ends too early at line {exc.lineno}: the file looks truncated") from None
         raise ImportRefused(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
@@ -361,6 +362,11 @@ def validate(document: Any) -> ValidExport:
     if unknown:
         raise ImportRefused(f"unknown top-level field {unknown[0]!r}")
     exported_at = parse_stamp(document.get("exported_at"), "exported_at")
+    # Descriptive only (which coachtui wrote it, with which filters), but typed.
+    if not isinstance(document.get("coachtui", ""), str):
+        raise ImportRefused(f"coachtui: expected text, found {_describe(document['coachtui'])}")
+    if not isinstance(document.get("filters", {}), dict):
+        raise ImportRefused(f"filters: expected an object, found {_describe(document['filters'])}")
     redacted = document.get("redacted", False)
     if not isinstance(redacted, bool):
         raise ImportRefused(f"redacted: expected true or false, found {_describe(redacted)}")

@@ -42,10 +42,10 @@ KIND_NAMES = {
 WRITE_ORDER = ("teams", "sessions", "custom_questions", "picked_questions", "actions", "action_reviews")
 # What a reference may point at: (field, the list it refers to, what to call it).
 REFERENCES = {
-    "sessions": (("team_id", "teams", "team"),),
-    "picked_questions": (("session_id", "sessions", "session"),),
-    "actions": (("team_id", "teams", "team"), ("session_id", "sessions", "session")),
-    "action_reviews": (("action_id", "actions", "action"), ("session_id", "sessions", "session")),
+    "sessions": (("team_id", "teams", "a team"),),
+    "picked_questions": (("session_id", "sessions", "a session"),),
+    "actions": (("team_id", "teams", "a team"), ("session_id", "sessions", "a session")),
+    "action_reviews": (("action_id", "actions", "an action"), ("session_id", "sessions", "a session")),
 }
 
 
@@ -204,7 +204,7 @@ def _check_references(session: Session, tables: dict[str, list[dict[str, Any]]],
             if missing:
                 index = next(i for i, row in enumerate(tables[key]) if row[name] in missing)
                 raise ImportRefused(
-                    f"{key}[{index}].{name}: refers to a {what} that is neither in the file nor in the database"
+                    f"{key}[{index}].{name}: refers to {what} that is neither in the file nor in the database"
                 )
 
 
