@@ -3,6 +3,7 @@ redaction and safe file writing."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -11,7 +12,9 @@ import json
 import os
 import re
 import stat
+import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,28 @@ PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Jean-Luc Picard", "D
 # Every word by which one of them could be recognised.
 NAME_WORDS = ["Priya", "Raman", "Tomasz", "Kowalski", "Sam", "O'Neill", "Jean-Luc", "Picard", "Ngozi", "Adeyemi", "Bea"]
 TEAMS = ["Ward 4", "Pharmacy"]
+
+
+@pytest.fixture(autouse=True)
+def utc_zone() -> Iterator[None]:
+    """Dates in reports and --since are local: pin the zone so the expected dates hold."""
+    with local_zone("UTC"):
+        yield
+
+
+@contextlib.contextmanager
+def local_zone(name: str) -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 def at(clock: Any, day: str) -> None:
@@ -164,6 +189,16 @@ def test_since_filter_takes_sessions_created_on_or_after_the_date(store, clock) 
     assert [a["text"] for a in document["actions"]] == ["Rotate who opens the huddle", "Move the check to 2pm"]
     assert store.export_json(since=dt.date(2026, 3, 11))["sessions"][0]["title"] == "Stock checks"
     assert store.export_json(since=dt.date(2027, 1, 1))["sessions"] == []
+
+
+def test_since_a_date_means_from_its_local_midnight() -> None:
+    from coachtui.store.exchange import since_instant
+
+    with local_zone("Asia/Kolkata"):  # UTC+05:30, no daylight saving
+        assert since_instant(dt.date(2026, 3, 10)) == dt.datetime(2026, 3, 9, 18, 30, tzinfo=dt.UTC)
+        assert since_instant(dt.datetime(2026, 3, 10, 6, 0)) == dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)
+        aware = dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC)
+        assert since_instant(aware) == aware
 
 
 def test_session_ids_select_exactly_those_sessions(store, clock) -> None:
