@@ -66,7 +66,12 @@ def test_export_csv_to_stdout_is_one_table_without_a_byte_order_mark(filled, cap
 
 @pytest.mark.parametrize(
     ("name", "fmt", "tables"),
-    [("r.md", "md", ""), ("r.json", "json", ""), ("s.csv", "csv", " (sessions.csv)"), ("b.zip", "csv", " (sessions.csv, actions.csv)")],
+    [
+        ("r.md", "md", ""),
+        ("r.json", "json", ""),
+        ("s.csv", "csv", " (sessions.csv)"),
+        ("b.zip", "csv", " (sessions.csv, actions.csv)"),
+    ],
 )
 def test_export_to_a_file_says_what_it_wrote(filled, tmp_path, capsys, name, fmt, tables) -> None:
     target = tmp_path / name

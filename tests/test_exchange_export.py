@@ -23,7 +23,7 @@ import pytest
 from coachtui.store.errors import ExportFailed, InvalidInput, NotFound
 from coachtui.store.export import MODELS
 from coachtui.store.files import write_export
-from coachtui.store.interchange import SPECS, TABLES, dumps
+from coachtui.store.interchange import TABLES, dumps
 from coachtui.store.report import FORMULA_STARTS, neutralise
 from coachtui.store.types import PickedQuestionInfo
 from coachtui.text import md_escape
@@ -320,7 +320,10 @@ def test_csv_keeps_hostile_text_and_lists_questions_and_actions(store, clock) ->
 
 
 def all_outputs(store: Any, **filters: Any) -> dict[str, str]:
-    outputs = {"json": dumps(store.export_json(redact=True, **filters)), "md": store.export_markdown(redact=True, **filters)}
+    outputs = {
+        "json": dumps(store.export_json(redact=True, **filters)),
+        "md": store.export_markdown(redact=True, **filters),
+    }
     outputs.update(store.export_csv(redact=True, **filters))
     return outputs
 
@@ -433,7 +436,7 @@ def test_an_unwritable_target_is_one_line(store, tmp_path, where) -> None:
 
 def test_write_export_writes_text_as_utf8(tmp_path) -> None:
     path = write_export(tmp_path / "x.md", "שלום 🙂\n")
-    assert path.read_bytes() == "שלום 🙂\n".encode("utf-8")
+    assert path.read_bytes() == "שלום 🙂\n".encode()
 
 
 def test_csv_files_have_a_byte_order_mark_and_a_zip_holds_both_tables(store, clock, tmp_path) -> None:

@@ -356,12 +356,12 @@ def test_a_rename_elsewhere_onto_a_local_name_is_refused(store, clock, other, db
     ("content", "message"),
     [
         (b"", "the file is empty"),
-        (b"{\"format\": \"coachtui-export\", \"version\": 1, \"teams\": [", "ends too early"),
+        (b'{"format": "coachtui-export", "version": 1, "teams": [', "ends too early"),
         (b"{\"format\": 'single'}", "is not valid JSON (line 1, column 12"),
         (b"\xff\xfe{}", "not UTF-8 text"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b"{\"a\": 1, \"a\": 2}", "the key 'a' appears twice"),
-        (b"{\"version\": NaN}", "NaN is not a value JSON allows"),
+        (b'{"a": 1, "a": 2}', "the key 'a' appears twice"),
+        (b'{"version": NaN}', "NaN is not a value JSON allows"),
         (b"[1, 2]", "not a coachtui export"),
     ],
 )

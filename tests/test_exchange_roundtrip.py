@@ -113,7 +113,9 @@ def build(store: Any, clock: Clock, data: st.DataObject) -> None:
         store.set_questions(
             draft.id, [PickedQuestionInfo(q, data.draw(words), "custom", note=data.draw(text)) for q in picked]
         )
-        for action in data.draw(st.lists(st.sampled_from(actions), unique_by=lambda a: a.id, max_size=2)) if actions else []:
+        for action in (
+            data.draw(st.lists(st.sampled_from(actions), unique_by=lambda a: a.id, max_size=2)) if actions else []
+        ):
             in_session = data.draw(st.booleans())
             store.record_review(
                 action.id,

@@ -40,10 +40,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "names with codes (Team 3F9A2C) unless --keep-team-names."
     )
     parser.add_argument("--team", metavar="NAME", help="only this team (its name, ignoring case)")
-    parser.add_argument("--since", metavar="DATE", type=_date, help="only sessions created on or after DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=_date,
+        help="only sessions created on or after DATE (YYYY-MM-DD, from local midnight)",
+    )
     parser.add_argument("--format", choices=FORMATS, help="md, csv or json (default: from -o, else md)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    parser.add_argument("--table", choices=("sessions", "actions"), help="CSV to one file or standard output: which table")
+    parser.add_argument(
+        "--table", choices=("sessions", "actions"), help="CSV to one file or standard output: which table"
+    )
     parser.add_argument("--redact", action="store_true", help="replace people's names with pseudonyms")
     parser.add_argument(
         "--keep-team-names", action="store_true", help="with --redact: keep team names (people's names still go)"

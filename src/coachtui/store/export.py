@@ -144,9 +144,7 @@ def collect(
         "sessions": sessions,
         "picked_questions": sorted(picked, key=lambda r: (order[r["session_id"]], r["position"], r["id"])),
         "custom_questions": _by_stamp(custom),
-        "actions": sorted(
-            actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])
-        ),
+        "actions": sorted(actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])),
         "action_reviews": _by_stamp(reviews),
     }
     return data

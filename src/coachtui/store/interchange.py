@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from coachtui.store.errors import ImportRefused
@@ -42,15 +43,19 @@ OPT_STAMP = "timestamp?"
 OPT_DATE = "date?"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TableSpec:
     key: str  # the list's name in the file
     table: str  # the SQL table
     fields: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.fields)
+
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
 
 
 _STAMPS = (("created_at", STAMP), ("updated_at", STAMP))
@@ -292,7 +297,7 @@ def _value(kind: str, value: Any, where: str) -> Any:
 def _row(spec: TableSpec, raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ImportRefused(f"{where}: expected an object, found {_describe(raw)}")
-    unknown = [key for key in raw if key not in spec.columns]
+    unknown = [key for key in raw if key not in spec.column_set]
     if unknown:
         raise ImportRefused(f"{where}: unknown field {unknown[0]!r}")
     row = {}
@@ -351,7 +356,7 @@ def validate(document: Any) -> ValidExport:
     records are checked later, against the file and the database together.
     """
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ImportRefused("it is not a coachtui export (no \"format\": \"coachtui-export\")")
+        raise ImportRefused('it is not a coachtui export (no "format": "coachtui-export")')
     version = document.get("version")
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise ImportRefused(

@@ -327,4 +327,3 @@ def _refresh_statuses(session: Session, connection: sa.Connection, plans: dict[s
             fixes,
         )
     return {fix["b_id"] for fix in fixes} - counted
-

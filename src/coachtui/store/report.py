@@ -135,7 +135,11 @@ class _Index:
             version=row["version"],
             questions=tuple(
                 PickedQuestionInfo(
-                    question_id=q["question_id"], text=q["text"], source=q["source"], note=q["note"], position=q["position"]
+                    question_id=q["question_id"],
+                    text=q["text"],
+                    source=q["source"],
+                    note=q["note"],
+                    position=q["position"],
                 )
                 for q in questions
             ),
