@@ -230,3 +230,44 @@ def test_from_one_laptop_to_another_as_real_processes(filled, tmp_path) -> None:
     assert {k: v for k, v in copy.items() if k != "exported_at"} == {
         k: v for k, v in original.items() if k != "exported_at"
     }
+
+
+def _on_a_terminal(*args: str) -> str:
+    """Run coachtui with its standard output on a pseudo-terminal; return what it showed."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coachtui", *args], stdout=slave, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_hostile_text_is_exact_in_a_pipe_and_shown_not_obeyed_on_a_terminal(filled, capsys) -> None:
+    from coachtui.text import md_escape, visible
+
+    hostile = "\x1b[2J\x1b]0;pwned\x07 \x9b31m \u202eevil"
+    with open_store(str(filled)) as store:
+        draft = store.start_session(store.list_teams()[0].id)
+        store.save_draft(draft.id, dilemma=hostile)
+    code, out, _ = run(capsys, "export", "--db", str(filled))
+    assert code == 0 and md_escape(hostile) in out  # a pipe gets the exact characters
+    shown = _on_a_terminal("export", "--db", str(filled))
+    assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
+    assert visible(md_escape(hostile)) in shown
+    assert "␛\\[2J␛\\]0\\;pwned␇ \\x9b31m ⟨RLO⟩evil" in shown
+    shown = _on_a_terminal("export", "--db", str(filled), "--format", "json")
+    assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
+    assert hostile in [s["dilemma"] for s in json.loads(shown)["sessions"]]  # still exact, as JSON escapes

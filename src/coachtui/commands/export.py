@@ -5,7 +5,8 @@ atomically to a new owner-only file (an existing file is replaced only by a comp
 one). CSV: ``-o FILE.zip`` writes ``sessions.csv`` and ``actions.csv`` in one zip;
 any other ``-o FILE`` or standard output gets one table, ``--table sessions``
 (the default) or ``--table actions``. CSV files start with a UTF-8 byte order mark
-so Excel reads the characters right; standard output does not (for pipes).
+so Excel reads the characters right; standard output does not (for pipes). On a
+terminal, control characters in typed text are shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -107,12 +108,32 @@ def run(args: argparse.Namespace) -> int:
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")
             return 0
         if fmt == "json":
-            content = dumps(store.export_json(**filters)).encode("utf-8")
+            text = dumps(store.export_json(**filters))
         elif fmt == "md":
-            content = store.export_markdown(**filters).encode("utf-8")
+            text = store.export_markdown(**filters)
         else:
-            content = store.export_csv(**filters)[f"{args.table or 'sessions'}.csv"].encode("utf-8")
-    out = sys.stdout.buffer
-    out.write(content)
-    out.flush()
+            text = store.export_csv(**filters)[f"{args.table or 'sessions'}.csv"]
+    if sys.stdout.isatty():
+        text = for_terminal(text, fmt)
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write(text.encode("utf-8"))
+    sys.stdout.flush()
     return 0
+
+
+def for_terminal(text: str, fmt: str) -> str:
+    """The export as it may be shown on a terminal: a dilemma holding escape
+    sequences must not recolour, retitle or rewrite the screen. Markdown and CSV get
+    visible stand-ins for control characters (␛); JSON stays valid JSON, with the
+    few characters it would pass through raw (DEL, C1 controls, bidi overrides)
+    written as \\u escapes. Pipes and files get the exact bytes."""
+    import re
+
+    from coachtui.text import visible
+
+    if fmt == "json":
+        return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return visible(text.replace("\r\n", "\n"))
