@@ -44,3 +44,13 @@ class IncompleteSession(StoreError):
     def __init__(self, missing: list[str]) -> None:
         self.missing = list(missing)
         super().__init__("Cannot complete the session yet: it needs " + " and ".join(missing) + ".")
+
+
+class ImportRefused(StoreError):
+    """A file offered for import is not a usable coachtui export (bad JSON, unknown
+    format version, wrong types, a reference to a missing record, a name clash).
+    Nothing was written: the import is validated before its one transaction."""
+
+
+class ExportFailed(StoreError):
+    """An export could not be written to its file; an existing file there is untouched."""

@@ -1,11 +1,288 @@
 """Export and import: the lossless JSON interchange format, Markdown reports, CSV.
 
 Methods here are mixed into :class:`coachtui.store.service.Store`; they use its
-``_read()``/``_write()`` sessions and helpers.
+``_read()``/``_write()`` sessions and helpers. The work is done by:
+
+* ``store/interchange.py`` — the JSON format: definition, encoding, validation;
+* ``store/export.py`` — reading the selected rows out of the database;
+* ``store/redact.py`` — pseudonyms for ``--redact``;
+* ``store/report.py`` — the Markdown report and the CSV tables;
+* ``store/merge.py`` — merging a validated export into the database;
+* ``store/files.py`` — writing a file atomically, owner-only.
+
+All of them load lazily, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
+from coachtui.store.files import csv_bytes, csv_zip_bytes, write_export
+from coachtui.store.types import ExportResult, ImportSummary
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachtui.store.export import ExportData
+
+CSV_TABLES = ("sessions", "actions")
+SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".csv": "csv", ".zip": "csv"}
+
+__all__ = [
+    "CSV_TABLES",
+    "ExchangeMixin",
+    "csv_bytes",
+    "csv_zip_bytes",
+    "format_for",
+    "read_export",
+    "since_instant",
+    "write_export",
+]
+
+
+def since_instant(since: dt.date | dt.datetime | None) -> dt.datetime | None:
+    """The moment a ``since`` filter starts: a date means its midnight where the coach
+    is (local time), a naive datetime is local time too."""
+    if since is None:
+        return None
+    if isinstance(since, dt.datetime):
+        moment = since if since.tzinfo is not None else since.astimezone()
+    else:
+        moment = dt.datetime.combine(since, dt.time()).astimezone()
+    return moment.astimezone(dt.UTC)
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The export format for a file: as asked, else from its suffix, else Markdown."""
+    if fmt is not None:
+        if fmt not in ("md", "csv", "json"):
+            raise InvalidInput(f"unknown export format {fmt!r} (use md, csv or json)", field="format")
+        return fmt
+    return SUFFIX_FORMATS.get(Path(path).suffix.lower(), "md")
+
 
 class ExchangeMixin:
     """Mixed into Store."""
+
+    write_export = staticmethod(write_export)
+
+    # --- export -------------------------------------------------------------------
+
+    def _export_data(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        redact: bool = False,
+        keep_team_names: bool = False,
+        for_report: bool = False,
+    ) -> ExportData:
+        from coachtui.store.export import collect, known_people, known_teams
+        from coachtui.store.models import Team
+        from coachtui.store.redact import Redactor
+
+        if isinstance(session_ids, str):
+            raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
+        exported_at = self._now()  # type: ignore[attr-defined]
+        session: Session
+        with self._read() as session:  # type: ignore[attr-defined]
+            if team_id is not None and session.get(Team, team_id) is None:
+                raise NotFound("That team no longer exists.")
+            data = collect(
+                session,
+                exported_at=exported_at,
+                team_id=team_id,
+                since=since_instant(since),
+                session_ids=session_ids,
+                for_report=for_report,
+            )
+            if redact:
+                redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
+                redactor.tables(data.tables)
+                redactor.tables({"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+                data.redacted = True
+        return data
+
+    def export_json(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        redact: bool = False,
+        keep_team_names: bool = False,
+    ) -> dict[str, Any]:
+        """The lossless export: every column of every selected row, as a JSON-ready
+        dict (write it with ``interchange.dumps``). See ``store/interchange.py``."""
+        data = self._export_data(
+            team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+        )
+        return _document(data)
+
+    def export_markdown(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        redact: bool = False,
+        keep_team_names: bool = False,
+    ) -> str:
+        """A readable report for a network meeting (see ``store/report.py``)."""
+        from coachtui.store.report import render_markdown
+
+        data = self._export_data(
+            team_id=team_id,
+            since=since,
+            session_ids=session_ids,
+            redact=redact,
+            keep_team_names=keep_team_names,
+            for_report=True,
+        )
+        return render_markdown(data)
+
+    def export_csv(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        redact: bool = False,
+        keep_team_names: bool = False,
+    ) -> dict[str, str]:
+        """``{"sessions.csv": text, "actions.csv": text}`` for spreadsheets. Write a
+        table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
+        from coachtui.store.report import render_csv
+
+        data = self._export_data(
+            team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+        )
+        return render_csv(data)
+
+    def export_file(
+        self,
+        path: str | os.PathLike[str],
+        fmt: str | None = None,
+        *,
+        table: str | None = None,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        redact: bool = False,
+        keep_team_names: bool = False,
+    ) -> ExportResult:
+        """Export to a file, atomically and owner-only (see :func:`write_export`).
+
+        ``fmt`` defaults from the suffix (.json, .md, .csv, .zip; else Markdown). CSV
+        to a ``.zip`` writes both tables; to any other name one table, ``table``
+        ("sessions" by default, or "actions"), UTF-8 with a byte order mark.
+        """
+        from coachtui.store.interchange import dumps
+        from coachtui.store.report import render_csv, render_markdown
+
+        fmt = format_for(path, fmt)
+        as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
+        if table is not None and (fmt != "csv" or as_zip):
+            raise InvalidInput(
+                "choosing a table applies to a single .csv file only (a .zip holds both tables)", field="table"
+            )
+        if table is not None and table not in CSV_TABLES:
+            raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
+        data = self._export_data(
+            team_id=team_id,
+            since=since,
+            session_ids=session_ids,
+            redact=redact,
+            keep_team_names=keep_team_names,
+            for_report=fmt == "md",
+        )
+        names: tuple[str, ...] = ()
+        if fmt == "json":
+            content: bytes = dumps(_document(data)).encode("utf-8")
+        elif fmt == "md":
+            content = render_markdown(data).encode("utf-8")
+        else:
+            tables = render_csv(data)
+            if as_zip:
+                content, names = csv_zip_bytes(tables, data.exported_at), tuple(tables)
+            else:
+                name = f"{table or 'sessions'}.csv"
+                content, names = csv_bytes(tables[name]), (name,)
+        written = write_export(path, content)
+        return ExportResult(
+            path=str(written),
+            format=fmt,
+            teams=len(data.tables["teams"]),
+            sessions=len(data.tables["sessions"]),
+            actions=len(data.tables["actions"]),
+            size=len(content),
+            tables=names,
+        )
+
+    # --- import -------------------------------------------------------------------
+
+    def import_data(self, data: Any, *, source: str = "") -> ImportSummary:
+        """Merge a parsed JSON export (a dict) into the database, all or nothing.
+
+        Raises :class:`ImportRefused` (one line, naming ``source`` if given; nothing
+        written) when the data is not a usable export. See ``store/merge.py`` for the
+        merge rules.
+        """
+        from coachtui.store.interchange import validate
+        from coachtui.store.merge import merge
+
+        what = f"cannot import {source}" if source else "cannot import"
+        try:
+            valid = validate(data)
+            session: Session
+            with self._write() as session:  # type: ignore[attr-defined]
+                return merge(session, valid)
+        except ImportRefused as exc:
+            raise ImportRefused(f"{what}: {exc}; nothing was changed") from None
+
+    def import_file(self, path: str | os.PathLike[str]) -> ImportSummary:
+        """Read and merge a JSON export file (see :meth:`import_data`)."""
+        return self.import_data(read_export(path), source=str(path))
+
+
+def read_export(path: str | os.PathLike[str]) -> Any:
+    """Read and parse an export file (not yet validated). Raises :class:`ImportRefused`
+    with one line naming the file when it cannot be read or is not JSON."""
+    from coachtui.store.interchange import parse_json
+
+    label = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {label}: {exc.strerror or exc}") from None
+    try:
+        return parse_json(raw)
+    except ImportRefused as exc:
+        raise ImportRefused(f"cannot import {label}: {exc}; nothing was changed") from None
+
+
+def _document(data: ExportData) -> dict[str, Any]:
+    from coachtui import __version__
+    from coachtui.store.interchange import FORMAT_NAME, FORMAT_VERSION, TABLES, encode_row, format_stamp
+
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": format_stamp(data.exported_at),
+        "coachtui": __version__,
+        "redacted": data.redacted,
+        "filters": {
+            "team_id": data.team_id,
+            "since": format_stamp(data.since) if data.since is not None else None,
+            "session_ids": list(data.session_ids) if data.session_ids is not None else None,
+        },
+    }
+    for spec in TABLES:
+        document[spec.key] = [encode_row(spec, row) for row in data.tables[spec.key]]
+    return document

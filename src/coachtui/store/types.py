@@ -143,3 +143,63 @@ class SessionDetail:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+# --- export and import -------------------------------------------------------------
+
+EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "json")
+IMPORT_KINDS: tuple[str, ...] = ("teams", "sessions", "questions", "custom questions", "actions", "reviews")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCounts:
+    """What an import did to one kind of record."""
+
+    kind: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """The result of merging an export into the database.
+
+    ``merged_teams`` lists teams of the file that had another id but the same name
+    (ignoring case) as a local team, and were merged into it: (name in the file,
+    local name)."""
+
+    counts: tuple[ImportCounts, ...]
+    merged_teams: tuple[tuple[str, str], ...] = ()
+    redacted: bool = False
+
+    def count(self, kind: str) -> ImportCounts:
+        for item in self.counts:
+            if item.kind == kind:
+                return item
+        return ImportCounts(kind)
+
+    @property
+    def added(self) -> int:
+        return sum(item.added for item in self.counts)
+
+    @property
+    def updated(self) -> int:
+        return sum(item.updated for item in self.counts)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What :meth:`Store.export_file` wrote."""
+
+    path: str
+    format: str
+    teams: int
+    sessions: int
+    actions: int
+    size: int
+    tables: tuple[str, ...] = ()

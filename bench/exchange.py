@@ -1,0 +1,146 @@
+"""How long export and import take on a large history. Prints figures; asserts nothing.
+
+    python bench/exchange.py [--sessions 10000]
+
+Fills a throwaway database with bulk inserts (teams, sessions with questions,
+actions and reviews), then times each export format, a redacted export, importing
+the JSON into an empty database, and importing it again (a no-op merge).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from coachtui.store import open_store
+from coachtui.store.interchange import dumps
+from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+
+WORDS = "handover rota huddle measure trust leader time staff test data voice aim".split()
+PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Ngozi Adeyemi", "Bea Lind", "Jon Ek"]
+
+
+def fill(store: object, sessions: int) -> None:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    teams = [
+        {
+            "id": str(uuid.uuid4()),
+            "name": f"Team {i}",
+            "name_key": f"team {i}",
+            "coach": PEOPLE[i % 6],
+            "created_at": start,
+            "updated_at": start,
+        }
+        for i in range(max(1, sessions // 100))
+    ]
+    rows: dict[type, list[dict[str, object]]] = {CoachingSession: [], PickedQuestion: [], Action: [], ActionReview: []}
+    previous_action = None
+    for n in range(sessions):
+        when = start + dt.timedelta(minutes=37 * n)
+        team = teams[n % len(teams)]
+        sid = str(uuid.uuid4())
+        text = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(40))
+        rows[CoachingSession].append(
+            {
+                "id": sid,
+                "team_id": team["id"],
+                "coach": PEOPLE[n % 6],
+                "title": f"Session {n} {PEOPLE[(n + 1) % 6]}",
+                "dilemma": text,
+                "context": text[:120],
+                "primary_category": "relational",
+                "status": "completed",
+                "step": "summary",
+                "created_at": when,
+                "updated_at": when,
+                "completed_at": when,
+            }
+        )
+        for k in range(5):
+            rows[PickedQuestion].append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "session_id": sid,
+                    "question_id": f"q-{k}",
+                    "text": "What is in the way?",
+                    "source": "lean",
+                    "position": k,
+                    "note": text[:80],
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
+        for k in range(2):
+            aid = str(uuid.uuid4())
+            rows[Action].append(
+                {
+                    "id": aid,
+                    "team_id": team["id"],
+                    "session_id": sid,
+                    "text": f"Try {WORDS[k]} with {PEOPLE[k]}",
+                    "owner": PEOPLE[(n + k) % 6],
+                    "position": k,
+                    "status": "done" if k == 0 and previous_action else "open",
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
+            if k == 0 and previous_action:
+                rows[ActionReview].append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "action_id": previous_action,
+                        "session_id": sid,
+                        "status": "done",
+                        "note": "went well",
+                        "created_at": when,
+                        "updated_at": when,
+                    }
+                )
+            previous_action = aid if k == 1 else previous_action
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(sa.insert(Team), teams)
+        for model, values in rows.items():
+            for i in range(0, len(values), 5000):
+                conn.execute(sa.insert(model), values[i : i + 5000])
+
+
+def timed(label: str, func: object) -> object:
+    begin = time.perf_counter()
+    result = func()  # type: ignore[operator]
+    print(f"{label:<34} {time.perf_counter() - begin:7.2f} s")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        source_path, target_path = Path(folder) / "source.db", Path(folder) / "target.db"
+        with open_store(str(source_path)) as source:
+            timed(f"fill {args.sessions:,} sessions", lambda: fill(source, args.sessions))
+            document = timed("export_json", source.export_json)
+            text = timed("  json text (dumps)", lambda: dumps(document))
+            print(f"{'  json size':<34} {len(text.encode()) / 1e6:7.1f} MB")
+            timed("export_markdown", source.export_markdown)
+            timed("export_csv", source.export_csv)
+            timed("export_json(redact=True)", lambda: source.export_json(redact=True))
+            timed("export_file(.zip)", lambda: source.export_file(Path(folder) / "x.zip"))
+        with open_store(str(target_path)) as target:
+            parsed = json.loads(text)
+            timed("import_data into an empty database", lambda: target.import_data(parsed))
+            timed("import_data again (nothing new)", lambda: target.import_data(parsed))
+    print(f"{'peak memory (max RSS)':<34} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""``coachtui export``: a report (Markdown), tables (CSV) or the lossless JSON.
+
+Without ``-o`` the export goes to standard output; with ``-o FILE`` it is written
+atomically to a new owner-only file (an existing file is replaced only by a complete
+one). CSV: ``-o FILE.zip`` writes ``sessions.csv`` and ``actions.csv`` in one zip;
+any other ``-o FILE`` or standard output gets one table, ``--table sessions``
+(the default) or ``--table actions``. CSV files start with a UTF-8 byte order mark
+so Excel reads the characters right; standard output does not (for pipes). On a
+terminal, control characters in typed text are shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+NAME = "export"
+HELP = "export sessions and actions as a Markdown report, CSV tables or JSON"
+FORMATS = ("md", "csv", "json")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-03-01)") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Export what coaches have learned. Markdown is a readable report for a network "
+        "meeting; CSV is for spreadsheets; JSON holds everything and can be imported "
+        "into another coachtui with 'coachtui import'."
+    )
+    parser.epilog = (
+        "The format defaults from the -o file's suffix (.md, .csv, .zip, .json), else md. "
+        "CSV to a .zip holds sessions.csv and actions.csv; to a .csv file or standard "
+        "output it is one table (--table). --redact replaces people's names with "
+        "pseudonyms (Coach A, Person 1) everywhere, also inside typed text, and team "
+        "names with codes (Team 3F9A2C) unless --keep-team-names."
+    )
+    parser.add_argument("--team", metavar="NAME", help="only this team (its name, ignoring case)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=_date,
+        help="only sessions created on or after DATE (YYYY-MM-DD, from local midnight)",
+    )
+    parser.add_argument("--format", choices=FORMATS, help="md, csv or json (default: from -o, else md)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--table", choices=("sessions", "actions"), help="CSV to one file or standard output: which table"
+    )
+    parser.add_argument("--redact", action="store_true", help="replace people's names with pseudonyms")
+    parser.add_argument(
+        "--keep-team-names", action="store_true", help="with --redact: keep team names (people's names still go)"
+    )
+
+
+def _fail(message: str) -> int:
+    print(f"coachtui: {message}", file=sys.stderr)
+    return 1
+
+
+def _team_id(store: object, name: str) -> str | None:
+    import difflib
+
+    found = store.find_team(name)  # type: ignore[attr-defined]
+    if found is not None:
+        return found.id
+    names = [team.name for team in store.list_teams(include_archived=True)]  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise LookupError(f"there is no team called {name!r}{hint}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def run(args: argparse.Namespace) -> int:
+    from coachtui.store import open_store
+    from coachtui.store.exchange import format_for
+    from coachtui.store.interchange import dumps
+
+    if args.keep_team_names and not args.redact:
+        return _fail("--keep-team-names only makes sense with --redact")
+    output = None if args.output in (None, "-") else args.output
+    fmt = format_for(output or "", args.format)
+    if args.table is not None and fmt != "csv":
+        return _fail("--table only applies to --format csv")
+    with open_store(args.db) as store:
+        try:
+            team_id = _team_id(store, args.team) if args.team is not None else None
+        except LookupError as exc:
+            return _fail(str(exc))
+        filters = {
+            "team_id": team_id,
+            "since": args.since,
+            "redact": args.redact,
+            "keep_team_names": args.keep_team_names,
+        }
+        if output is not None:
+            result = store.export_file(output, fmt, table=args.table, **filters)
+            what = f"{_plural(result.sessions, 'session')} of {_plural(result.teams, 'team')}"
+            tables = f" ({', '.join(result.tables)})" if result.tables else ""
+            print(f"Exported {what} to {result.path} as {fmt}{tables}.")
+            return 0
+        if fmt == "json":
+            text = dumps(store.export_json(**filters))
+        elif fmt == "md":
+            text = store.export_markdown(**filters)
+        else:
+            text = store.export_csv(**filters)[f"{args.table or 'sessions'}.csv"]
+    if sys.stdout.isatty():
+        text = for_terminal(text, fmt)
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def for_terminal(text: str, fmt: str) -> str:
+    """The export as it may be shown on a terminal: a dilemma holding escape
+    sequences must not recolour, retitle or rewrite the screen. Markdown and CSV get
+    visible stand-ins for control characters (␛); JSON stays valid JSON, with the
+    few characters it would pass through raw (DEL, C1 controls, bidi overrides)
+    written as \\u escapes. Pipes and files get the exact bytes."""
+    import re
+
+    from coachtui.text import visible
+
+    if fmt == "json":
+        return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return visible(text.replace("\r\n", "\n"))

@@ -1,0 +1,201 @@
+"""Reading what an export holds out of the database, in a fixed order.
+
+The selection is sessions (all, one team's, those created since a moment, or given
+ids) with everything that belongs to them: picked questions, agreed actions and
+reviews of those actions. It is self-contained, so it can be imported into an empty
+database: a team is included when a selected session or action refers to it, a
+review when both its action and its session (if any) are included, a custom question
+when a selected session picked it (or, without a team or session filter, every
+custom question created in the period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from coachtui.store.interchange import SPECS, TableSpec
+from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, PickedQuestion, Team
+from coachtui.store.types import OPEN_STATUSES
+
+CHUNK = 500
+MODELS: dict[str, Any] = {
+    "teams": Team,
+    "sessions": CoachingSession,
+    "picked_questions": PickedQuestion,
+    "custom_questions": CustomQuestion,
+    "actions": Action,
+    "action_reviews": ActionReview,
+}
+
+
+@dataclass
+class ExportData:
+    """The rows of one export, with Python values (datetimes, dates)."""
+
+    tables: dict[str, list[dict[str, Any]]]
+    exported_at: dt.datetime
+    team_id: str | None = None
+    since: dt.datetime | None = None
+    session_ids: tuple[str, ...] | None = None
+    redacted: bool = False
+    # Context for reports only (never in the JSON): the exported teams' open actions
+    # agreed in sessions outside the selection, actions reviewed in a selected
+    # session but agreed outside it, and those reviews.
+    extra_actions: list[dict[str, Any]] = field(default_factory=list)
+    extra_reviews: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def filtered(self) -> bool:
+        return self.team_id is not None or self.since is not None or self.session_ids is not None
+
+
+def _table(key: str) -> sa.Table:
+    return MODELS[key].__table__
+
+
+def _select(spec: TableSpec) -> sa.Select:
+    table = _table(spec.key)
+    return sa.select(*(table.c[name] for name in spec.columns))
+
+
+def _fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
+    result = session.execute(_select(SPECS[key]).where(*where))
+    return [dict(row._mapping) for row in result]
+
+
+def _fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:
+    """Rows whose ``column`` is one of ``ids``, a chunk at a time (SQL has a limit on
+    how many values one query may bind)."""
+    values = sorted(set(ids))
+    table_column = _table(key).c[column]
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(values), CHUNK):
+        rows += _fetch(session, key, table_column.in_(values[start : start + CHUNK]), *where)
+    return rows
+
+
+def _by_stamp(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r["created_at"], r["id"]))
+
+
+def collect(
+    session: Session,
+    *,
+    exported_at: dt.datetime,
+    team_id: str | None = None,
+    since: dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    for_report: bool = False,
+) -> ExportData:
+    data = ExportData(
+        tables={},
+        exported_at=exported_at,
+        team_id=team_id,
+        since=since,
+        session_ids=tuple(session_ids) if session_ids is not None else None,
+    )
+    s_table = _table("sessions")
+    where = []
+    if team_id is not None:
+        where.append(s_table.c.team_id == team_id)
+    if since is not None:
+        where.append(s_table.c.created_at >= since)
+    if session_ids is not None:
+        sessions = _fetch_in(session, "sessions", "id", session_ids, *where)
+    else:
+        sessions = _fetch(session, "sessions", *where)
+    sessions = _by_stamp(sessions)
+    order = {row["id"]: index for index, row in enumerate(sessions)}
+
+    if not data.filtered:
+        picked = _fetch(session, "picked_questions")
+        actions = _fetch(session, "actions")
+        reviews = _fetch(session, "action_reviews")
+        teams = _fetch(session, "teams")
+        custom = _fetch(session, "custom_questions")
+    else:
+        picked = _fetch_in(session, "picked_questions", "session_id", order)
+        actions = _fetch_in(session, "actions", "session_id", order)
+        action_ids = {row["id"] for row in actions}
+        reviews = [
+            row
+            for row in _fetch_in(session, "action_reviews", "action_id", action_ids)
+            if row["session_id"] is None or row["session_id"] in order
+        ]
+        team_ids = {row["team_id"] for row in sessions} | {row["team_id"] for row in actions}
+        if team_id is not None:
+            team_ids.add(team_id)
+        teams = _fetch_in(session, "teams", "id", team_ids)
+        if team_id is None and session_ids is None:
+            custom = _fetch(session, "custom_questions", _table("custom_questions").c.created_at >= since)
+        else:
+            custom = _fetch_in(session, "custom_questions", "id", {row["question_id"] for row in picked})
+        if for_report:
+            _report_context(session, data, teams, order, action_ids)
+
+    data.tables = {
+        "teams": _by_stamp(teams),
+        "sessions": sessions,
+        "picked_questions": sorted(picked, key=lambda r: (order[r["session_id"]], r["position"], r["id"])),
+        "custom_questions": _by_stamp(custom),
+        "actions": sorted(actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])),
+        "action_reviews": _by_stamp(reviews),
+    }
+    return data
+
+
+def _report_context(
+    session: Session,
+    data: ExportData,
+    teams: list[dict[str, Any]],
+    selected: dict[str, int],
+    action_ids: set[str],
+) -> None:
+    """What a report shows beyond the selection (see :class:`ExportData`)."""
+    extra_reviews = [
+        row
+        for row in _fetch_in(session, "action_reviews", "session_id", selected)
+        if row["action_id"] not in action_ids
+    ]
+    reviewed = {row["action_id"] for row in extra_reviews}
+    a_table = _table("actions")
+    still_open = [
+        row
+        for row in _fetch_in(
+            session, "actions", "team_id", {t["id"] for t in teams}, a_table.c.status.in_(OPEN_STATUSES)
+        )
+        if row["id"] not in action_ids
+    ]
+    extra = {row["id"]: row for row in _fetch_in(session, "actions", "id", reviewed)}
+    extra.update({row["id"]: row for row in still_open})
+    data.extra_actions = _by_stamp(list(extra.values()))
+    data.extra_reviews = _by_stamp(extra_reviews)
+
+
+def known_people(session: Session) -> list[tuple[str, bool]]:
+    """Every name in a name column of the database: (name, is a coach)."""
+    columns = [
+        (Team.__table__.c.coach, True),
+        (CoachingSession.__table__.c.coach, True),
+        (Action.__table__.c.coach, True),
+        (ActionReview.__table__.c.coach, True),
+        (CustomQuestion.__table__.c.coach, True),
+        (Action.__table__.c.owner, False),
+    ]
+    people: list[tuple[str, bool]] = []
+    for column, is_coach in columns:
+        for (value,) in session.execute(sa.select(column).distinct().order_by(column)):
+            if value:
+                people.append((value, is_coach))
+    return people
+
+
+def known_teams(session: Session) -> list[tuple[str, str]]:
+    table = Team.__table__
+    return [(row.id, row.name) for row in session.execute(sa.select(table.c.id, table.c.name).order_by(table.c.id))]

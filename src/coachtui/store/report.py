@@ -1,0 +1,386 @@
+"""Readable exports: a Markdown report for network meetings and CSV for spreadsheets.
+
+Both are rendered from the same rows as the JSON export (after redaction, when
+asked), so what one format hides the others hide too. Pure Python: no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from coachtui.catalog import Catalog, load_catalog
+from coachtui.store.markdown import category_name, format_date, session_markdown
+from coachtui.store.types import (
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    ActionInfo,
+    PickedQuestionInfo,
+    ReviewedAction,
+    ReviewInfo,
+    SessionDetail,
+)
+from coachtui.text import md_escape
+
+Row = dict[str, Any]
+
+# --- shared shaping -----------------------------------------------------------------
+
+
+def _action_info(row: Row, team_name: str = "", last_note: str = "") -> ActionInfo:
+    return ActionInfo(
+        id=row["id"],
+        team_id=row["team_id"],
+        session_id=row["session_id"],
+        text=row["text"],
+        owner=row["owner"],
+        due=row["due_date"],
+        status=row["status"],
+        position=row["position"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        team_name=team_name,
+        last_note=last_note,
+        version=row["version"],
+    )
+
+
+def _review_info(row: Row) -> ReviewInfo:
+    return ReviewInfo(
+        id=row["id"],
+        action_id=row["action_id"],
+        session_id=row["session_id"],
+        status=row["status"],
+        note=row["note"],
+        coach=row["coach"],
+        created_at=row["created_at"],
+    )
+
+
+def _reasons(value: str) -> tuple[str, ...]:
+    try:
+        items = json.loads(value or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(item) for item in items) if isinstance(items, list) else ()
+
+
+def _newest_reviews(reviews: Iterable[Row]) -> dict[str, Row]:
+    """Each action's latest review (the one its status comes from)."""
+    latest: dict[str, Row] = {}
+    for row in reviews:
+        current = latest.get(row["action_id"])
+        key = (row["updated_at"], row["created_at"], row["id"])
+        if current is None or key > (current["updated_at"], current["created_at"], current["id"]):
+            latest[row["action_id"]] = row
+    return latest
+
+
+class _Index:
+    """The export's rows grouped the ways the reports need them."""
+
+    def __init__(self, tables: dict[str, list[Row]], extra_actions: list[Row], extra_reviews: list[Row]) -> None:
+        self.teams = {row["id"]: row for row in tables["teams"]}
+        self.sessions = tables["sessions"]
+        self.questions: dict[str, list[Row]] = {}
+        for row in tables["picked_questions"]:
+            self.questions.setdefault(row["session_id"], []).append(row)
+        self.actions_by_session: dict[str, list[Row]] = {}
+        for row in tables["actions"]:
+            self.actions_by_session.setdefault(row["session_id"], []).append(row)
+        self.actions = {row["id"]: row for row in [*extra_actions, *tables["actions"]]}
+        reviews = [*tables["action_reviews"], *extra_reviews]
+        self.reviews_in_session: dict[str, list[Row]] = {}
+        for row in reviews:
+            if row["session_id"] is not None and row["action_id"] in self.actions:
+                self.reviews_in_session.setdefault(row["session_id"], []).append(row)
+        self.latest_review = _newest_reviews(reviews)
+        self.session_titles = {row["id"]: row for row in self.sessions}
+
+    def team_name(self, team_id: str) -> str:
+        team = self.teams.get(team_id)
+        return team["name"] if team else ""
+
+    def detail(self, row: Row) -> SessionDetail:
+        team_name = self.team_name(row["team_id"])
+        questions = sorted(self.questions.get(row["id"], []), key=lambda q: (q["position"], q["id"]))
+        actions = self.actions_by_session.get(row["id"], [])
+        reviews = sorted(
+            self.reviews_in_session.get(row["id"], []),
+            key=lambda r: (self.actions[r["action_id"]]["created_at"], self.actions[r["action_id"]]["position"]),
+        )
+        return SessionDetail(
+            id=row["id"],
+            team_id=row["team_id"],
+            team_name=team_name,
+            coach=row["coach"],
+            title=row["title"],
+            dilemma=row["dilemma"],
+            context=row["context"],
+            status=row["status"],
+            primary_category=row["primary_category"],
+            secondary_category=row["secondary_category"],
+            category_unsure=row["category_unsure"],
+            suggested_category=row["suggested_category"],
+            suggestion_reasons=_reasons(row["suggestion_reasons"]),
+            step=row["step"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            completed_at=row["completed_at"],
+            version=row["version"],
+            questions=tuple(
+                PickedQuestionInfo(
+                    question_id=q["question_id"],
+                    text=q["text"],
+                    source=q["source"],
+                    note=q["note"],
+                    position=q["position"],
+                )
+                for q in questions
+            ),
+            actions=tuple(_action_info(a, team_name) for a in actions),
+            reviews=tuple(
+                ReviewedAction(action=_action_info(self.actions[r["action_id"]], team_name), review=_review_info(r))
+                for r in reviews
+            ),
+        )
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+
+def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
+    primary = Counter(row["primary_category"] for row in sessions if row["primary_category"])
+    secondary = Counter(row["secondary_category"] for row in sessions if row["secondary_category"])
+    unsure = sum(1 for row in sessions if not row["primary_category"] and row["category_unsure"])
+    unchosen = sum(1 for row in sessions if not row["primary_category"] and not row["category_unsure"])
+    lines = ["| Category | Primary | Secondary |", "|---|---:|---:|"]
+    known = [c.id for c in catalog.categories]
+    others = sorted((set(primary) | set(secondary)) - set(known))
+    for category_id in [*known, *others]:
+        name = md_escape(category_name(category_id, catalog)).replace("|", "\\|")
+        lines.append(f"| {name} | {primary[category_id]} | {secondary[category_id]} |")
+    if unsure:
+        lines.append(f"| Not sure yet | {unsure} | |")
+    if unchosen:
+        lines.append(f"| Not chosen | {unchosen} | |")
+    return lines
+
+
+def _open_action_line(row: Row, index: _Index, today: dt.date) -> str:
+    parts = [md_escape(row["text"])]
+    extra = [STATUS_LABELS.get(row["status"], row["status"])]
+    if row["owner"]:
+        extra.append(f"owner: {md_escape(row['owner'])}")
+    if row["due_date"]:
+        due = f"due {row['due_date'].isoformat()}"
+        extra.append(f"**{due}, overdue**" if row["due_date"] < today else due)
+    extra.append(f"agreed {format_date(row['created_at'])[:10]}")
+    parts.append(" — " + ", ".join(extra))
+    return "- " + "".join(parts)
+
+
+def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
+    """The report: an overview of themes, then per team its themes, open actions and
+    sessions (oldest first), every typed word escaped so it renders literally."""
+    catalog = catalog or load_catalog()
+    tables = data.tables
+    index = _Index(tables, data.extra_actions, data.extra_reviews)
+    today = data.exported_at.astimezone().date()
+    sessions_by_team: dict[str, list[Row]] = {}
+    for row in tables["sessions"]:
+        sessions_by_team.setdefault(row["team_id"], []).append(row)
+    shown_teams = sorted(
+        (t for t in tables["teams"] if t["id"] in sessions_by_team or t["id"] == data.team_id),
+        key=lambda t: (t["name"].casefold(), t["id"]),
+    )
+    n_sessions = len(tables["sessions"])
+    n_actions = len(tables["actions"])
+    out = [
+        "# Coaching report",
+        "",
+        f"Exported {format_date(data.exported_at)} · {_plural(len(shown_teams), 'team')} · "
+        f"{_plural(n_sessions, 'session')} · {_plural(n_actions, 'agreed action')}",
+        "",
+    ]
+    selection = []
+    if data.team_id is not None:
+        selection.append(f"team {md_escape(index.team_name(data.team_id))}")
+    if data.since is not None:
+        selection.append(f"sessions since {format_date(data.since)}")
+    if data.session_ids is not None:
+        selection.append(f"{_plural(len(data.session_ids), 'chosen session')}")
+    if selection:
+        out += ["Selection: " + " · ".join(selection), ""]
+    if data.redacted:
+        out += [
+            "_Redacted: people's names are replaced by pseudonyms (Coach A, Person 1, …), "
+            "the same person keeping the same pseudonym throughout this report._",
+            "",
+        ]
+    if not shown_teams:
+        out += ["_No sessions match this selection._" if selection else "_No sessions yet._", ""]
+        return "\n".join(out)
+    if len(shown_teams) > 1:
+        out += ["## Themes across all teams", "", *_theme_table(tables["sessions"], catalog), ""]
+    for team in shown_teams:
+        out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _team_section(team: Row, sessions: list[Row], index: _Index, catalog: Catalog, today: dt.date) -> list[str]:
+    out = [f"## {md_escape(team['name'])}", ""]
+    facts = [_plural(len(sessions), "session")]
+    if sessions:
+        first, last = format_date(sessions[0]["created_at"])[:10], format_date(sessions[-1]["created_at"])[:10]
+        facts.append(first if first == last else f"{first} to {last}")
+    if team["archived"]:
+        facts.append("archived")
+    out += [" · ".join(facts), ""]
+    if sessions:
+        out += ["### Themes", "", *_theme_table(sessions, catalog), ""]
+    open_actions = sorted(
+        (a for a in index.actions.values() if a["team_id"] == team["id"] and a["status"] in OPEN_STATUSES),
+        key=lambda a: (a["due_date"] is None, a["due_date"] or dt.date.min, a["created_at"], a["id"]),
+    )
+    out += ["### Open actions", ""]
+    if open_actions:
+        out += [_open_action_line(a, index, today) for a in open_actions]
+    else:
+        out.append("_None open._")
+    out.append("")
+    if sessions:
+        out += ["### Sessions", ""]
+        for row in sessions:
+            out += [session_markdown(index.detail(row), catalog, heading_level=4).rstrip("\n"), ""]
+    return out
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+# A spreadsheet runs a cell starting with one of these as a formula (the full-width
+# forms too, in some). Such a cell gets a leading apostrophe: shown, never run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+SESSION_COLUMNS = (
+    "session_id",
+    "team",
+    "status",
+    "created_utc",
+    "completed_utc",
+    "coach",
+    "title",
+    "dilemma",
+    "context",
+    "primary_category",
+    "secondary_category",
+    "category_not_sure",
+    "suggested_category",
+    "questions",
+    "agreed_actions",
+)
+ACTION_COLUMNS = (
+    "action_id",
+    "session_id",
+    "team",
+    "session_title",
+    "session_created_utc",
+    "text",
+    "owner",
+    "due_date",
+    "status",
+    "last_review_note",
+    "last_reviewed_utc",
+    "created_utc",
+    "updated_utc",
+)
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text and never evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _utc(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _table_text(header: tuple[str, ...], rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
+    """``{"sessions.csv": text, "actions.csv": text}``: one row per session and per
+    agreed action, RFC 4180 quoting, CRLF line ends (text, no byte order mark)."""
+    catalog = catalog or load_catalog()
+    tables = data.tables
+    index = _Index(tables, [], [])
+    session_rows = []
+    for row in tables["sessions"]:
+        questions = sorted(index.questions.get(row["id"], []), key=lambda q: (q["position"], q["id"]))
+        listed = []
+        for number, q in enumerate(questions, 1):
+            line = f"{number}. {q['text']}"
+            if q["note"]:
+                line += f" (note: {q['note']})"
+            listed.append(line)
+        session_rows.append(
+            [
+                row["id"],
+                index.team_name(row["team_id"]),
+                row["status"],
+                _utc(row["created_at"]),
+                _utc(row["completed_at"]),
+                row["coach"],
+                row["title"],
+                row["dilemma"],
+                row["context"],
+                category_name(row["primary_category"], catalog),
+                category_name(row["secondary_category"], catalog),
+                "yes" if row["category_unsure"] else "",
+                category_name(row["suggested_category"], catalog),
+                "\n".join(listed),
+                len(index.actions_by_session.get(row["id"], [])),
+            ]
+        )
+    action_rows = []
+    for row in tables["actions"]:
+        session = index.session_titles.get(row["session_id"], {})
+        review = index.latest_review.get(row["id"])
+        action_rows.append(
+            [
+                row["id"],
+                row["session_id"],
+                index.team_name(row["team_id"]),
+                session.get("title", ""),
+                _utc(session.get("created_at")),
+                row["text"],
+                row["owner"],
+                row["due_date"].isoformat() if row["due_date"] else "",
+                STATUS_LABELS.get(row["status"], row["status"]),
+                review["note"] if review else "",
+                _utc(review["updated_at"]) if review else "",
+                _utc(row["created_at"]),
+                _utc(row["updated_at"]),
+            ]
+        )
+    return {
+        "sessions.csv": _table_text(SESSION_COLUMNS, session_rows),
+        "actions.csv": _table_text(ACTION_COLUMNS, action_rows),
+    }
