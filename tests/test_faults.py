@@ -334,3 +334,36 @@ def test_a_removed_file_without_open_connections_waits_for_a_restore(running, db
     assert store.get_session(session_id).dilemma == "Written before the file went"
     store.save_draft(session_id, dilemma="Saved after the restore")
     assert dilemma_of(db_path, session_id) == "Saved after the restore"
+
+
+# --- checking a file never disturbs a store that has it open -------------------------------
+
+SWITCH_TO_ROLLBACK_JOURNAL = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=0)
+try:
+    print(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
+except sqlite3.OperationalError as exc:
+    print(exc)
+"""
+
+
+def test_checking_and_backing_up_keep_the_open_stores_locks(store, db_path: Path, tmp_path: Path) -> None:
+    """Closing any descriptor of a file drops all of this process's POSIX locks on it.
+    If checking the file (open_store of a second store, backup, restore) did that, another
+    program could take the database out of WAL mode under the running store."""
+
+    def other_program_switches_journal() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", SWITCH_TO_ROLLBACK_JOURNAL, str(db_path)], capture_output=True, text=True
+        )
+        return result.stdout.strip()
+
+    store.create_team("Open")
+    assert other_program_switches_journal() == "database is locked"
+    database.inspect_file(db_path)
+    open_store(str(db_path)).close()
+    store.backup(tmp_path / "b.db")
+    store.ensure_daily_backup()
+    assert other_program_switches_journal() == "database is locked"
+    assert query(db_path, "PRAGMA journal_mode") == [("wal",)]

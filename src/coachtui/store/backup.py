@@ -22,6 +22,7 @@ import errno
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -151,10 +152,14 @@ def publish_unique(tmp: Path, destination: Path) -> Path:
 
 
 def private_backup_folder(db: Path) -> Path:
+    """The backups folder, created 0700 if missing; an existing one loses any access
+    for group and others (never gains any)."""
     folder = database.backup_folder(db)
     ensure_private_dir(folder)
     with contextlib.suppress(OSError):
-        os.chmod(folder, 0o700)
+        current = stat.S_IMODE(folder.stat().st_mode)
+        if current & 0o077:
+            os.chmod(folder, current & 0o700)
     return folder
 
 

@@ -48,10 +48,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import SessionTransaction
     from sqlmodel import Session
 
-# A write waits up to BUSY_TIMEOUT_MS for the lock, this many times, with a short random
-# pause in between: SQLite's busy handler polls, and a tight loop of writes in another
-# process can keep winning the lock; the pause breaks that rhythm.
-WRITE_ATTEMPTS = 3
+# A write waits up to BUSY_TIMEOUT_MS for the lock, and once more after a short random
+# pause. Two processes saving flat out for 30 s never needed the second wait
+# (tests/test_two_processes.py), but SQLite's busy handler polls, and a writer in a
+# tight loop could keep winning the lock; the pause breaks that rhythm.
+WRITE_ATTEMPTS = 2
 _FILE_KEY = "coachtui_file"
 _READ_ONLY_KEY = "coachtui_read_only"
 _SIDES_KEY = "coachtui_side_files"
