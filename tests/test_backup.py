@@ -144,6 +144,23 @@ def test_rotation_keeps_the_newest_daily_backups_and_nothing_else_is_touched(sto
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
 
 
+def test_abandoned_unfinished_copies_are_cleaned_up(store, db_path: Path) -> None:
+    store.create_team("Crashed once")
+    folder = db_path.parent / database.BACKUP_FOLDER
+    folder.mkdir(mode=0o700)
+    old = [folder / ".coachtui-k3j4.tmp", db_path.parent / ".coachtui-x9.tmp", folder / ".coachtui-k3j4.tmp-journal"]
+    fresh = folder / ".coachtui-now.tmp"  # may be another coachtui's copy in progress
+    mine = folder / ".coachtui-notes.txt"
+    for path in [*old, fresh, mine]:
+        path.write_text("a copy of the notes")
+    an_hour_and_more = time.time() - 3700
+    for path in [*old, mine]:
+        os.utime(path, (an_hour_and_more, an_hour_and_more))
+    store.ensure_daily_backup(now=local(2026, 7, 1))
+    assert not any(path.exists() for path in old)
+    assert fresh.exists() and mine.exists()
+
+
 def test_two_coachtuis_starting_together_make_one_daily_backup(db_path: Path) -> None:
     with open_store(str(db_path)) as first:
         first.create_team("Shared")
@@ -163,6 +180,7 @@ def test_two_coachtuis_starting_together_make_one_daily_backup(db_path: Path) ->
             s.close()
     folder = db_path.parent / database.BACKUP_FOLDER
     assert sorted(p.name for p in folder.iterdir()) == ["coach-daily-2026-05-04.db"]
+    assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".")]
     assert [r for r in results if r is not None] == [folder / "coach-daily-2026-05-04.db"]
 
 

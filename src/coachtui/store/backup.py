@@ -43,6 +43,10 @@ from coachtui.store.errors import (
 # How long a backup or restore waits for another program's write lock, in total.
 LOCK_WAIT_SECONDS = 15.0
 DAILY_KEEP_DEFAULT = 14
+# Unfinished copies (a crash or kill -9 while copying) are full copies of the coach's
+# notes: they are removed once they are clearly abandoned.
+TEMP_PREFIX = ".coachtui-"
+ABANDONED_AFTER_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ def copy_into(source: sqlite3.Connection, destination: sqlite3.Connection, what:
 
 def write_copy(source: sqlite3.Connection, folder: Path) -> Path:
     """A complete, synced, single-file copy of ``source`` under a hidden name in ``folder``."""
-    fd, name = tempfile.mkstemp(prefix=".coachtui-", suffix=".tmp", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -247,6 +251,26 @@ def backup_database(db: Path, destination: Path | None = None, *, now: dt.dateti
             _remove(tmp)
 
 
+def remove_abandoned_copies(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Delete unfinished copies coachtui left in ``folder`` (hidden ``.coachtui-*.tmp``
+    files, and their journals) more than an hour old; younger ones may be in progress."""
+    removed = []
+    limit = (time.time() if now is None else now) - ABANDONED_AFTER_SECONDS
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(TEMP_PREFIX) and ".tmp" in name):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file() and not entry.is_symlink() and entry.stat().st_mtime < limit:
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
 def daily_name(db: Path, day: dt.date) -> str:
     return f"{db.stem}-daily-{day:%Y-%m-%d}.db"
 
@@ -299,6 +323,8 @@ def daily_backup(db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime |
     for old in daily_backups(db)[:-keep]:
         with contextlib.suppress(FileNotFoundError):
             old.unlink()
+    for folder in (db.parent, database.backup_folder(db)):
+        remove_abandoned_copies(folder)
     return made
 
 
