@@ -70,12 +70,14 @@ def test_a_deleted_team_leaves_no_trace_after_vacuum(store, db_path: Path, clock
     kept = fill_team(store, clock, "Harbour team", marked=False)
     doomed = fill_team(store, clock, "", marked=True)
     assert found(db_path) == set(MARKERS)  # the search finds text that is there
+    store.ensure_daily_backup()
     store.delete_team(doomed)
 
     # The app (this store) is still open while the coach runs the command.
     assert main(["--db", str(db_path), "vacuum"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Vacuumed {db_path}: ") and " before, " in out and " after." in out
+    assert f"Backups keep their own copies: 1 file(s) in {db_path.parent / 'coachtui-backups'}" in out
     assert found(db_path) == set()
     store.close()
     assert found(db_path) == set()

@@ -29,7 +29,6 @@ def human_size(size: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
-    from coachtui.store.backup import daily_backups
     from coachtui.store.database import backup_folder
 
     with open_store(args.db) as store:
@@ -44,11 +43,10 @@ def run(args: argparse.Namespace) -> int:
         print("Another program still has the database open, so its log could not be emptied; close it and run vacuum again.")
     if path is not None:
         folder = backup_folder(path)
-        kept = [p for p in folder.glob(f"{path.stem}-*.db")] if folder.is_dir() else []
+        kept = list(folder.glob(f"{path.stem}-*.db")) if folder.is_dir() else []
         if kept:
-            daily = len(daily_backups(path))
             print(
-                f"Note: {len(kept)} backup file(s) in {folder} still hold older copies"
-                + (f"; daily backups rotate out as new ones are made ({daily} kept now)." if daily else ".")
+                f"Backups keep their own copies: {len(kept)} file(s) in {folder} made before a deletion "
+                "still hold its text (daily backups rotate out; delete others by hand if need be)."
             )
     return 0

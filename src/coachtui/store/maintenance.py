@@ -323,9 +323,9 @@ class MaintenanceMixin:
 
     # --- backups -------------------------------------------------------------------------
 
-    def _sqlite_path(self, what: str) -> Path:
+    def _sqlite_path(self, what: str, instead: str) -> Path:
         if self.target.path is None:
-            raise BackupError(f"{what} works on SQLite database files; for PostgreSQL use its own tools (pg_dump).")
+            raise BackupError(f"{what} works on SQLite database files; on PostgreSQL use {instead}.")
         return self.target.path
 
     def ensure_daily_backup(self, *, keep: int = backup.DAILY_KEEP_DEFAULT, now: dt.datetime | None = None) -> Path | None:
@@ -340,14 +340,14 @@ class MaintenanceMixin:
 
     def backup(self, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
         """Back up the database now (see :func:`coachtui.store.backup.backup_database`)."""
-        path = self._sqlite_path("Backup")
+        path = self._sqlite_path("Backup", "pg_dump")
         self._check_file()
         return backup.backup_database(path, destination, now=now)
 
     def restore(self, source: Path, *, now: dt.datetime | None = None) -> backup.RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
         is backed up first), then migrate it if it is of an older schema."""
-        path = self._sqlite_path("Restore")
+        path = self._sqlite_path("Restore", "pg_restore")
         with self._write_lock:
             self._check_file()
             report = backup.restore_database(path, source, now=now)
@@ -368,7 +368,7 @@ class MaintenanceMixin:
         rebuilds the file with VACUUM and empties the log again. Backups are not
         touched.
         """
-        path = self._sqlite_path("Vacuum")
+        path = self._sqlite_path("Vacuum", "VACUUM FULL")
         with self._guard(writing=True):
             before = _file_size(path)
             raw = self.engine.raw_connection()
