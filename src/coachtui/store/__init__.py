@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import (
+    BackupError,
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseReadOnly,
     DatabaseUnavailable,
+    DiskFull,
     DuplicateName,
     IncompleteSession,
     InvalidInput,
@@ -24,7 +30,13 @@ if TYPE_CHECKING:
     from coachtui.store.service import Store, open_store
 
 __all__ = [
+    "BackupError",
+    "DatabaseBusy",
+    "DatabaseDamaged",
+    "DatabaseMissing",
+    "DatabaseReadOnly",
     "DatabaseUnavailable",
+    "DiskFull",
     "DuplicateName",
     "IncompleteSession",
     "InvalidInput",

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,9 +31,12 @@ APPLICATION_ID = 0x434F4143
 # that it matches the head of store/migrations, so the common case (database already
 # current) needs no Alembic import at all.
 HEAD_REVISION = "0001"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 BACKUP_FOLDER = "coachtui-backups"
+# Deleted text is overwritten with zeros instead of lingering in free space until
+# VACUUM. "ON" also clears freed overflow pages (long dilemmas); its cost on an
+# autosave is measured by bench/secure_delete.py.
+SECURE_DELETE = "ON"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,43 +101,78 @@ class FileState:
     revision: str | None
 
 
-def _readonly(path: Path) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro"
+def sqlite_uri(path: Path, mode: str) -> str:
+    """A ``file:`` URI for ``path`` (any characters) opened with ``mode`` (ro, rw...)."""
+    return f"file:{urllib.parse.quote(str(path), safe='/')}?mode={mode}"
+
+
+def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+def _inspect_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection that can read the file's tables.
+
+    A WAL database in a folder we cannot write to cannot be read normally (SQLite
+    needs its ``-shm`` file); such a folder means nobody can be writing to it, so
+    reading it as immutable is safe and lets the check give the right answer.
+    """
+    conn = _readonly(path)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") not in {"SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN"}:
+            raise
+        conn = _readonly(path, immutable=True)
+    return conn
+
+
+# Errors that say the file could not be read right now (locked, unreadable folder,
+# disk trouble), as opposed to "this is not a database we can use".
+_CANNOT_READ_NOW = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_NOMEM")
+
+
+def _inspect_error(path: Path, exc: sqlite3.Error) -> Exception:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(_CANNOT_READ_NOW) or not isinstance(exc, sqlite3.DatabaseError):
+        return DatabaseUnavailable(f"cannot open {path}: {exc}")
+    if name == "SQLITE_NOTADB":
+        return NotCoachtuiDatabase(f"{path} is not a coachtui database (not an SQLite file); it was left untouched")
+    return NotCoachtuiDatabase(f"{path} is damaged or not a coachtui database ({exc}); it was left untouched")
+
+
 def inspect_file(path: Path) -> FileState:
-    """Decide, without writing, whether ``path`` is a usable coachtui database."""
+    """Decide, without writing, whether ``path`` is a usable coachtui database.
+
+    The file is read only through SQLite (read-only), never with open()/close():
+    closing any descriptor of a file drops every POSIX lock this process holds on it,
+    including those of a store that has the database open right now.
+    """
     if not path.exists():
         return FileState(exists=False, empty=True, revision=None)
     if not path.is_file():
         raise NotCoachtuiDatabase(f"{path} is not a file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        size = path.stat().st_size
     except OSError as exc:
         raise DatabaseUnavailable(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not header:
+    if size == 0:
         return FileState(exists=True, empty=True, revision=None)
-    if header != SQLITE_HEADER:
-        raise NotCoachtuiDatabase(f"{path} is not a coachtui database (not an SQLite file); it was left untouched")
     try:
-        conn = _readonly(path)
+        conn = _inspect_connection(path)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
     except sqlite3.Error as exc:
-        raise DatabaseUnavailable(f"cannot open {path}: {exc}") from None
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        revision = None
-        if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise NotCoachtuiDatabase(
-            f"{path} is damaged or not a coachtui database ({exc}); it was left untouched"
-        ) from None
-    finally:
-        conn.close()
+        raise _inspect_error(path, exc) from None
     if not tables and app_id in (0, APPLICATION_ID):
         return FileState(exists=True, empty=True, revision=None)
     if app_id != APPLICATION_ID or revision is None:
@@ -160,25 +199,12 @@ def backup_folder(path: Path) -> Path:
 
 
 def backup_sqlite(source: Path, destination: Path) -> Path:
-    """Copy a live SQLite database with the online backup API into a new 0600 file."""
-    ensure_private_dir(destination.parent)
-    fd = os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            dst = sqlite3.connect(destination)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            destination.unlink()
-        raise
-    return destination
+    """Copy a live SQLite database with the online backup API into a new 0600 file.
+
+    The copy is complete before it gets its name (see ``store/backup.py``)."""
+    from coachtui.store import backup
+
+    return backup.copy_file(source, destination)
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -202,10 +228,16 @@ def make_engine(target: Target) -> sa.Engine:
         except sa.exc.ArgumentError as exc:
             raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
 
-    engine = sa.create_engine(
-        target.url,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
+    assert target.path is not None
+    uri = sqlite_uri(target.path, "rw")
+
+    def connect() -> sqlite3.Connection:
+        # mode=rw: a connection never creates the file. If the database is removed
+        # while coachtui runs, connecting fails instead of silently starting an
+        # empty database (open_store creates new files itself).
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    engine = sa.create_engine(target.url, creator=connect)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -219,6 +251,7 @@ def make_engine(target: Target) -> sa.Engine:
             with contextlib.suppress(sqlite3.OperationalError):
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA secure_delete = {SECURE_DELETE}")
         finally:
             cursor.close()
 

@@ -1,6 +1,12 @@
 """Errors the store raises for things a user can act on.
 
 ``str(error)`` is always one line that can be shown as is, on stderr or in the UI.
+
+``error.retryable`` tells the UI what to do with the coach's unsaved text: when it is
+True the same call, with the same values, can succeed later (the disk was full, the
+file read-only, another program held the lock...), so keep the text and try again;
+when it is False, retrying the same call cannot help (bad input, a record that is gone,
+a damaged file).
 """
 
 from __future__ import annotations
@@ -8,6 +14,13 @@ from __future__ import annotations
 
 class StoreError(Exception):
     """Base class: a problem with the database a user can understand and act on."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str = "", *, retryable: bool | None = None) -> None:
+        super().__init__(message)
+        if retryable is not None:
+            self.retryable = retryable
 
 
 class NotCoachtuiDatabase(StoreError):
@@ -20,6 +33,43 @@ class NewerDatabase(StoreError):
 
 class DatabaseUnavailable(StoreError):
     """The database cannot be opened or written (permissions, locks, missing disk...)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another program kept the database locked longer than coachtui waits.
+
+    Clears by itself: retry in a few seconds without bothering the coach."""
+
+    retryable = True
+
+
+class DatabaseReadOnly(DatabaseUnavailable):
+    """The database file, or the folder it is in, cannot be written. Reading may work."""
+
+    retryable = True
+
+
+class DiskFull(DatabaseUnavailable):
+    """The disk (or the database's size limit) is full; nothing of this save was kept."""
+
+    retryable = True
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """The database file was removed or replaced while coachtui was running.
+
+    The message says what coachtui did about it (put back what it still had open, or
+    where it saved it)."""
+
+    retryable = True
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """SQLite found the file damaged; restore a backup."""
+
+
+class BackupError(StoreError):
+    """A backup or restore could not be made (missing file, unwritable place...)."""
 
 
 class InvalidInput(StoreError):

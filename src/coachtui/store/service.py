@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import database
+from coachtui.store import database, faults
 from coachtui.store.exchange import ExchangeMixin
 from coachtui.store.history import HistoryMixin
 from coachtui.store.maintenance import MaintenanceMixin
@@ -85,6 +85,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         self.target = target
         self.clock = clock
         self._writer = engine.execution_options(coachtui_write=True)
+        self._init_maintenance()
 
     # --- plumbing ----------------------------------------------------------------
 
@@ -103,19 +104,14 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
-        try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield session
-        except sa_exc.OperationalError as exc:
-            raise DatabaseUnavailable(f"cannot read {self.location}: {_one_line_error(exc)}") from exc
+        with self._guard(writing=False), Session(self.engine, expire_on_commit=False) as session:
+            yield session
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
-        try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        with self._guard(writing=True), Session(self._writer, expire_on_commit=False) as session:
+            with self._begin_write(session):
                 yield session
-        except sa_exc.OperationalError as exc:
-            raise DatabaseUnavailable(f"cannot save to {self.location}: {_one_line_error(exc)}") from exc
 
     def _now(self) -> dt.datetime:
         return self.clock()
@@ -785,6 +781,9 @@ def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow
     except StoreError:
         engine.dispose()
         raise
+    except sa_exc.DBAPIError as exc:
+        engine.dispose()
+        raise faults.describe(exc, target.path, target.display, writing=True) from exc
     except sa_exc.SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"cannot open {target.display}: {_one_line_error(exc)}") from exc

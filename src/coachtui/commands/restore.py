@@ -1,0 +1,40 @@
+"""``coachtui restore FILE``: bring back a backup, keeping the current state too."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "restore"
+HELP = "replace the database with a backup (the current one is backed up first)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Replace the database's contents with a coachtui backup. The current database "
+        "is first saved in the coachtui-backups folder, so a restore can be undone by "
+        "restoring that file. A file that is not a coachtui database is refused and "
+        "nothing changes."
+    )
+    parser.add_argument("file", metavar="FILE", help="the backup to restore")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from coachtui.store import BackupError
+    from coachtui.store.backup import restore_database
+    from coachtui.store.database import parse_target
+
+    target = parse_target(args.db)
+    if target.path is None:
+        raise BackupError("coachtui restore works on SQLite database files; restore PostgreSQL with pg_restore.")
+    report = restore_database(target.path, Path(args.file))
+    teams = f"{report.teams} team{'s' * (report.teams != 1)}"
+    sessions = f"{report.sessions} session{'s' * (report.sessions != 1)}"
+    saved = (
+        f"the previous database was saved as {report.previous}"
+        if report.previous is not None
+        else "there was no previous database to save"
+    )
+    print(f"Restored {report.source} ({teams}, {sessions}) into {report.database}; {saved}.")
+    return 0

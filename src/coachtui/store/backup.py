@@ -1,0 +1,449 @@
+"""Backups and restores of a coachtui SQLite database, with SQLite's online backup API.
+
+A live database is never copied as a file: a file copy taken while coachtui (or a
+second coachtui) is writing can be torn, and would miss what is still in the ``-wal``
+file. The backup API copies a consistent snapshot, page by page, through SQLite.
+
+Every copy is written to a hidden temporary file in the folder it belongs in, made a
+self-contained single file (rollback journal, no ``-wal``), synced, and only then given
+its name with a hard link, which never replaces an existing file. A crash, a full disk
+or ``kill -9`` therefore never leaves half a backup under a backup's name. Files are
+0600; the ``coachtui-backups`` folder is 0700.
+
+Only the standard library is used here, so the ``backup`` and ``restore`` commands do
+not load SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import re
+import sqlite3
+import stat
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coachtui.paths import ensure_private_dir
+from coachtui.store import database, faults
+from coachtui.store.errors import (
+    BackupError,
+    DatabaseBusy,
+    DatabaseDamaged,
+    NewerDatabase,
+    NotCoachtuiDatabase,
+    StoreError,
+)
+
+# How long a backup or restore waits for another program's write lock, in total.
+LOCK_WAIT_SECONDS = 15.0
+DAILY_KEEP_DEFAULT = 14
+# Unfinished copies (a crash or kill -9 while copying) are full copies of the coach's
+# notes: they are removed once they are clearly abandoned.
+TEMP_PREFIX = ".coachtui-"
+ABANDONED_AFTER_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    """What ``restore`` did: which file went where, and where the old state is kept."""
+
+    source: Path
+    database: Path
+    previous: Path | None  # the database as it was before, saved in the backups folder
+    teams: int
+    sessions: int
+
+
+# --- writing one copy -------------------------------------------------------------------
+
+
+def _fsync_path(path: Path, *, directory: bool = False) -> None:
+    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the data itself was synced
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            name.unlink()
+
+
+def _waiting_for_lock(what: str) -> Callable[[int, int, int], None]:
+    """A backup progress callback that gives up after LOCK_WAIT_SECONDS of SQLITE_BUSY
+    (Python's ``backup`` would otherwise retry for ever)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise DatabaseBusy(f"The database is busy: another program kept it locked; {what} was not made.")
+
+    return progress
+
+
+def copy_into(source: sqlite3.Connection, destination: sqlite3.Connection, what: str) -> None:
+    """Copy ``source`` over ``destination`` in one step (one consistent snapshot)."""
+    source.backup(destination, pages=-1, progress=_waiting_for_lock(what))
+
+
+def write_copy(source: sqlite3.Connection, folder: Path) -> Path:
+    """A complete, synced, single-file copy of ``source`` under a hidden name in ``folder``."""
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            copy_into(source, dst, "the copy")
+            # The copy inherits the WAL flag; a backup should be one file on its own.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+        os.chmod(tmp, 0o600)
+        _fsync_path(tmp)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp
+
+
+def publish(tmp: Path, destination: Path) -> Path:
+    """Give the finished copy ``tmp`` its name; never replaces an existing file.
+
+    Raises FileExistsError (leaving ``tmp`` for the caller) when ``destination`` exists.
+    """
+    try:
+        os.link(tmp, destination)
+    except FileExistsError:
+        raise
+    except OSError:
+        # Filesystems without hard links (some USB sticks): check, then rename.
+        if destination.exists():
+            raise FileExistsError(destination) from None
+        os.replace(tmp, destination)
+    else:
+        tmp.unlink()
+    _fsync_path(destination.parent, directory=True)
+    return destination
+
+
+def publish_unique(tmp: Path, destination: Path) -> Path:
+    """Like :func:`publish`, adding ``-2``, ``-3``... to the name while it is taken."""
+    candidate, number = destination, 1
+    while True:
+        try:
+            return publish(tmp, candidate)
+        except FileExistsError:
+            number += 1
+            candidate = destination.with_name(f"{destination.stem}-{number}{destination.suffix}")
+
+
+# --- backups of a database file ---------------------------------------------------------
+
+
+def private_backup_folder(db: Path) -> Path:
+    """The backups folder, created 0700 if missing; an existing one loses any access
+    for group and others (never gains any)."""
+    folder = database.backup_folder(db)
+    ensure_private_dir(folder)
+    with contextlib.suppress(OSError):
+        current = stat.S_IMODE(folder.stat().st_mode)
+        if current & 0o077:
+            os.chmod(folder, current & 0o700)
+    return folder
+
+
+def local_now(now: dt.datetime | None = None) -> dt.datetime:
+    """``now`` (default: the current time) in the computer's local time zone."""
+    # A naive ``now`` is taken to be local time already (that is what astimezone does).
+    return (now or dt.datetime.now()).astimezone()
+
+
+def _stamp(now: dt.datetime | None) -> str:
+    return local_now(now).strftime("%Y-%m-%d-%H%M%S")
+
+
+def _open_source(db: Path) -> sqlite3.Connection:
+    """A read-only connection to the coachtui database ``db``, checked first."""
+    state = database.inspect_file(db)
+    if not state.exists:
+        raise BackupError(f"There is no database at {db} yet; there is nothing to back up.")
+    if state.empty:
+        raise BackupError(f"The database {db} is empty; there is nothing to back up.")
+    return sqlite3.connect(database.sqlite_uri(db, "ro"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+
+
+def _backup_error(exc: BaseException, target: Path, db: Path) -> StoreError:
+    """One line for a backup that failed: the disk, the place written to, or the database."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, OSError):
+        if exc.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
+            return faults.disk_full(f"cannot write the backup {target}")
+        return BackupError(f"Cannot write the backup {target}: {exc.strerror or exc}.", retryable=True)
+    if faults.sqlite_error_name(exc) == "SQLITE_FULL":
+        return faults.disk_full(f"cannot write the backup {target}")
+    return faults.describe(exc, db, str(db), writing=False)
+
+
+def copy_file(db: Path, destination: Path) -> Path:
+    """Back up ``db`` to exactly ``destination`` (its folder is created, 0700)."""
+    ensure_private_dir(destination.parent)
+    source = sqlite3.connect(database.sqlite_uri(db, "ro"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    try:
+        tmp = write_copy(source, destination.parent)
+    finally:
+        source.close()
+    try:
+        return publish(tmp, destination)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def backup_database(db: Path, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
+    """Back up the coachtui database ``db``; returns where the backup was written.
+
+    ``destination`` None: a dated file in the backups folder. An existing folder: a
+    dated file in it. Otherwise the new file to write (an existing file is never
+    replaced).
+    """
+    name = f"{db.stem}-{_stamp(now)}.db"
+    if destination is None:
+        target, unique = database.backup_folder(db) / name, True
+    else:
+        destination = destination.expanduser().absolute()
+        if destination.is_dir():
+            target, unique = destination / name, True
+        else:
+            target, unique = destination, False
+            if destination.exists() or destination.is_symlink():
+                raise BackupError(f"{destination} already exists; give a new file name.")
+            if not destination.parent.is_dir():
+                raise BackupError(f"Cannot write {destination}: the folder {destination.parent} does not exist.")
+    source = _open_source(db)
+    tmp = None
+    try:
+        folder = private_backup_folder(db) if destination is None else target.parent
+        tmp = write_copy(source, folder)
+        return publish_unique(tmp, target) if unique else publish(tmp, target)
+    except FileExistsError:
+        raise BackupError(f"{target} already exists; give a new file name.") from None
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        raise _backup_error(exc, target, db) from None
+    finally:
+        source.close()
+        if tmp is not None and tmp.exists():
+            _remove(tmp)
+
+
+def remove_abandoned_copies(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Delete unfinished copies coachtui left in ``folder`` (hidden ``.coachtui-*.tmp``
+    files, and their journals) more than an hour old; younger ones may be in progress."""
+    removed = []
+    limit = (time.time() if now is None else now) - ABANDONED_AFTER_SECONDS
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(TEMP_PREFIX) and ".tmp" in name):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file() and not entry.is_symlink() and entry.stat().st_mtime < limit:
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def daily_name(db: Path, day: dt.date) -> str:
+    return f"{db.stem}-daily-{day:%Y-%m-%d}.db"
+
+
+def daily_backups(db: Path) -> list[Path]:
+    """This database's daily backups, oldest first. Other files are never listed."""
+    folder = database.backup_folder(db)
+    pattern = re.compile(re.escape(db.stem) + r"-daily-(\d{4}-\d{2}-\d{2})\.db")
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_file() and not entry.is_symlink():
+            found.append((match.group(1), entry))
+    return [entry for _day, entry in sorted(found)]
+
+
+def daily_backup(db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime | None = None) -> Path | None:
+    """Make today's backup if there is none yet, and keep only the newest ``keep``.
+
+    Returns the backup made, or None (already made today, nothing to back up, or
+    ``keep`` below 1, which turns daily backups off without deleting any). "Today" is
+    the local date of ``now``. Only files named like this database's daily backups are
+    ever deleted.
+    """
+    if keep < 1:
+        return None
+    target = database.backup_folder(db) / daily_name(db, local_now(now).date())
+    made = None
+    if not target.exists():
+        state = database.inspect_file(db)
+        if state.empty:
+            return None
+        source = _open_source(db)
+        tmp = None
+        try:
+            tmp = write_copy(source, private_backup_folder(db))
+            made = publish(tmp, target)
+        except FileExistsError:
+            pass  # another coachtui made today's backup a moment ago
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            raise _backup_error(exc, target, db) from None
+        finally:
+            source.close()
+            if tmp is not None and tmp.exists():
+                _remove(tmp)
+    for old in daily_backups(db)[:-keep]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+    for folder in (db.parent, database.backup_folder(db)):
+        remove_abandoned_copies(folder)
+    return made
+
+
+# --- restore ---------------------------------------------------------------------------
+
+
+def _check_backup(source: Path, db: Path) -> tuple[int, int]:
+    """Refuse anything but a healthy coachtui database this coachtui can read.
+
+    Returns its (teams, sessions)."""
+    unchanged = f"{db} is unchanged"
+    if not source.exists():
+        raise BackupError(f"Not restored: there is no file {source}; {unchanged}.")
+    if source.is_dir():
+        raise BackupError(f"Not restored: {source} is a folder, not a backup file; {unchanged}.")
+    if db.exists() and os.path.samefile(source, db):
+        raise BackupError(f"Not restored: {source} is the database itself.")
+    try:
+        state = database.inspect_file(source)
+    except NotCoachtuiDatabase as exc:
+        reason = str(exc).removesuffix("; it was left untouched")
+        raise NotCoachtuiDatabase(f"Not restored: {reason}; {unchanged}.") from None
+    if state.empty:
+        raise BackupError(f"Not restored: {source} is empty, not a coachtui backup; {unchanged}.")
+    try:
+        database.check_revision(state.revision, str(source))
+    except NewerDatabase:
+        raise NewerDatabase(
+            f"Not restored: {source} was written by a newer coachtui (schema {state.revision}); "
+            f"upgrade coachtui to restore it. {unchanged}."
+        ) from None
+    conn = sqlite3.connect(database.sqlite_uri(source, "ro"), uri=True)
+    try:
+        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise DatabaseDamaged(f"Not restored: {source} is damaged ({verdict}); {unchanged}.")
+        teams = conn.execute("SELECT count(*) FROM team").fetchone()[0]
+        sessions = conn.execute("SELECT count(*) FROM coaching_session").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseDamaged(f"Not restored: {source} is damaged ({exc}); {unchanged}.") from None
+    finally:
+        conn.close()
+    return teams, sessions
+
+
+def _check_target(db: Path) -> database.FileState:
+    try:
+        state = database.inspect_file(db)
+        database.check_revision(state.revision, str(db))
+    except NotCoachtuiDatabase:
+        raise NotCoachtuiDatabase(
+            f"Not restored: {db} is not a coachtui database, so coachtui will not write over it."
+        ) from None
+    except NewerDatabase:
+        raise NewerDatabase(
+            f"Not restored: {db} was written by a newer coachtui; use that version to restore into it."
+        ) from None
+    return state
+
+
+def _matching_page_size(source: sqlite3.Connection, page_size: int, folder: Path) -> tuple[sqlite3.Connection, Path]:
+    """A temporary copy of ``source`` with ``page_size`` (a WAL database cannot take
+    pages of another size through the backup API)."""
+    tmp = write_copy(source, folder)
+    conn = sqlite3.connect(tmp)
+    conn.execute(f"PRAGMA page_size = {int(page_size)}")
+    conn.execute("VACUUM")
+    return conn, tmp
+
+
+def restore_database(db: Path, source: Path, *, now: dt.datetime | None = None) -> RestoreReport:
+    """Replace the contents of the database ``db`` with the backup ``source``.
+
+    Checks the backup first (a coachtui database, not newer, not damaged) and refuses
+    to write over a file that is not a coachtui database; either way nothing changes
+    then. The current database is first backed up to the backups folder. The restore
+    itself goes through the backup API into the live file, as one transaction, so a
+    coachtui that has it open sees the restored data, and a failure changes nothing.
+    A backup of an older schema is migrated the next time the database is opened.
+    """
+    source = source.expanduser().absolute()
+    teams, sessions = _check_backup(source, db)
+    state = _check_target(db)
+    previous = None
+    if not state.empty:
+        name = f"{db.stem}-before-restore-{_stamp(now)}.db"
+        try:
+            folder = private_backup_folder(db)
+            src = _open_source(db)
+            try:
+                tmp = write_copy(src, folder)
+            finally:
+                src.close()
+            previous = publish_unique(tmp, folder / name)
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            error = _backup_error(exc, database.backup_folder(db) / name, db)
+            raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
+    elif not state.exists:
+        database.create_private_file(db)
+    backup_conn = sqlite3.connect(database.sqlite_uri(source, "ro"), uri=True)
+    live = sqlite3.connect(database.sqlite_uri(db, "rw"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    converted: Path | None = None
+    try:
+        live_mode = live.execute("PRAGMA journal_mode").fetchone()[0]
+        live_size = live.execute("PRAGMA page_size").fetchone()[0]
+        if state.exists and not state.empty and live_mode == "wal":
+            if backup_conn.execute("PRAGMA page_size").fetchone()[0] != live_size:
+                converted_conn, converted = _matching_page_size(backup_conn, live_size, db.parent)
+                backup_conn.close()
+                backup_conn = converted_conn
+        copy_into(backup_conn, live, "the restore")
+        with contextlib.suppress(sqlite3.Error):
+            live.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        error = _backup_error(exc, db, db)
+        raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
+    finally:
+        backup_conn.close()
+        live.close()
+        if converted is not None:
+            _remove(converted)
+    return RestoreReport(source=source, database=db, previous=previous, teams=teams, sessions=sessions)

@@ -1,0 +1,160 @@
+"""Deleting for good: after a team is deleted and ``coachtui vacuum`` has run, no byte of
+its text is left in the database file or its write-ahead log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from coachtui.cli import main
+from coachtui.store import open_store
+from coachtui.store.types import PickedQuestionInfo
+
+# Distinctive strings, one per place a team's text can live. Lower case, and each starts
+# with a letter no other word here starts with, so that they are found verbatim in a
+# full-text index too (FTS5 stores lower-cased terms, each sharing its prefix with the
+# previous term).
+MARKERS = {
+    "team": "zteamname4471",
+    "title": "jtitleword8812",
+    "dilemma": "xdilemmaword9034",
+    "context": "vcontextword2290",
+    "note": "yquestionnote6618",
+    "action": "qactiontext7345",
+    "owner": "gownername5521",
+    "review": "ureviewnote3107",
+    "draft": "ldraftword1943",
+}
+
+
+def on_disk(db: Path) -> bytes:
+    """Everything of the database on disk: the file and its -wal (and -shm) file.
+
+    Read by another process: closing a file descriptor of the database in this one
+    would drop the POSIX locks of a store that has it open."""
+    names = [str(n) for n in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if n.exists()]
+    code = "import sys\nfor n in sys.argv[1:]: sys.stdout.buffer.write(open(n, 'rb').read())"
+    return subprocess.run([sys.executable, "-c", code, *names], capture_output=True, check=True).stdout
+
+
+def found(db: Path) -> set[str]:
+    data = on_disk(db).lower()
+    return {key for key, marker in MARKERS.items() if marker.encode() in data}
+
+
+def fill_team(store, clock, name: str, marked: bool) -> str:
+    m = MARKERS if marked else {key: f"plain {key}" for key in MARKERS}
+    team = store.create_team(f"{m['team']} crew" if marked else name)
+    first = store.start_session(team.id, coach="Robin")
+    # Earlier versions of the text, overwritten while typing: they must go too.
+    store.save_draft(first.id, dilemma=f"{m['draft']} first attempt")
+    store.save_draft(
+        first.id,
+        title=f"About {m['title']}",
+        dilemma=f"The {m['dilemma']} keeps coming back",
+        context=f"Present: {m['context']}",
+    )
+    store.set_questions(first.id, [PickedQuestionInfo("q1", "What did we try?", "general", f"Said {m['note']}")])
+    action = store.add_action(first.id, f"Try {m['action']}", owner=m["owner"], due=dt.date(2026, 12, 1))
+    store.complete_session(first.id)
+    clock.advance(days=7)
+    second = store.start_session(team.id, coach="Robin")
+    store.record_review(action.id, "stuck", f"Blocked by {m['review']}", session_id=second.id)
+    return team.id
+
+
+def test_a_deleted_team_leaves_no_trace_after_vacuum(store, db_path: Path, clock, capsys) -> None:
+    kept = fill_team(store, clock, "Harbour team", marked=False)
+    doomed = fill_team(store, clock, "", marked=True)
+    assert found(db_path) == set(MARKERS)  # the search finds text that is there
+    store.ensure_daily_backup()
+    store.delete_team(doomed)
+
+    # The app (this store) is still open while the coach runs the command.
+    assert main(["--db", str(db_path), "vacuum"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Vacuumed {db_path}: ") and " before, " in out and " after." in out
+    assert f"Backups keep their own copies: 1 file(s) in {db_path.parent / 'coachtui-backups'}" in out
+    assert found(db_path) == set()
+    store.close()
+    assert found(db_path) == set()
+    # Everything else is still there.
+    with open_store(str(db_path)) as again:
+        assert [t.id for t in again.list_teams()] == [kept]
+        assert again.get_team(kept).session_count == 2
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_secure_delete_overwrites_deleted_text_before_any_vacuum(store, db_path: Path, clock) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    doomed = fill_team(store, clock, "", marked=True)
+    store.delete_team(doomed)
+    store.close()  # the last connection checkpoints the log into the file and removes it
+    assert not Path(f"{db_path}-wal").exists()
+    assert found(db_path) == set()
+
+
+def test_vacuum_compacts_full_text_indexes_found_in_the_schema(store, db_path: Path, clock) -> None:
+    kept = fill_team(store, clock, "Harbour team", marked=False)
+    doomed = fill_team(store, clock, "", marked=True)
+    # A full-text index like the one history search keeps (its name and columns do not
+    # matter: vacuum finds FTS5 tables in sqlite_master).
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE VIRTUAL TABLE session_search USING fts5(team_id UNINDEXED, title, dilemma)")
+    conn.execute("CREATE VIRTUAL TABLE \"odd \"\"name\" USING FTS5(body)")
+    for team_id in (kept, doomed):
+        conn.execute(
+            "INSERT INTO session_search SELECT team_id, title, dilemma FROM coaching_session WHERE team_id = ?",
+            (team_id,),
+        )
+    conn.execute("INSERT INTO \"odd \"\"name\" VALUES ('harmless words')")
+    conn.close()
+    store.delete_team(doomed)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("DELETE FROM session_search WHERE team_id = ?", (doomed,))
+    conn.close()
+    store.close()
+    # Deleted rows' words are still in the index's old segments.
+    assert {"title", "dilemma"} <= found(db_path)
+
+    with open_store(str(db_path)) as again:
+        report = again.vacuum()
+        assert report.optimized == ('odd "name', "session_search")
+        assert report.wal_cleared
+        assert report.after_bytes <= report.before_bytes
+    assert found(db_path) == set()
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM session_search").fetchone() == (2,)
+        assert conn.execute("SELECT team_id FROM session_search WHERE session_search MATCH 'plain'").fetchall() == [
+            (kept,)
+        ]
+    finally:
+        conn.close()
+
+
+def test_vacuum_says_when_another_program_keeps_the_log_busy(store, db_path: Path, capsys) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "connect")
+    def _short_wait(dbapi_conn, _record) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout = 100")  # the real one is 5 s
+
+    store.engine.dispose()
+    store.create_team("Busy")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("PRAGMA busy_timeout = 0")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM team").fetchone()  # holds a read snapshot
+    try:
+        store.create_team("Written after the reader started")
+        report = store.vacuum()
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    assert not report.wal_cleared
