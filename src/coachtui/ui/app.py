@@ -129,9 +129,22 @@ class CoachApp(App[None]):
             self.call_from_thread(self._store_failed, str(exc))
             return
         self.call_from_thread(self._store_ready, store, teams, drafts, custom)
+        self._daily_backup(store)
         from coachtui.dates import warm_up
 
         warm_up()
+
+    def _daily_backup(self, store: Store) -> None:
+        """The first start of each day keeps a backup (in this worker thread)."""
+        from coachtui.store.errors import StoreError
+
+        try:
+            store.ensure_daily_backup(keep=self.settings.backups_to_keep)
+        except (StoreError, OSError) as exc:
+            message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
+            self.call_from_thread(
+                self.notify, f"Today's backup could not be made: {message}", severity="warning", markup=False
+            )
 
     def _store_failed(self, message: str) -> None:
         self.store_error = message

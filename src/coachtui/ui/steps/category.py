@@ -121,7 +121,10 @@ say which signals they point to. You decide.
         model = self.model
         if model is None:
             return
-        text = "\n".join((model.title, model.dilemma, model.context))
+        # The dilemma in the coach's words (and its title) is what the suggestion reads;
+        # the context field lists who is in the room, which says little about the kind
+        # of challenge.
+        text = "\n".join((model.title, model.dilemma))
         if text == self._suggested_for:
             return
         self._suggested_for = text

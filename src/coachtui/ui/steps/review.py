@@ -83,12 +83,34 @@ for the rest of this session.
                 yield Label("Last session", classes="section")
                 yield Markdown("", id="review-last-md")
 
-    def on_mount(self) -> None:
+    def _build_columns(self) -> None:
         table = self.query_one(ReviewTable)
+        table.clear(columns=True)
         table.add_column("Status", key="status", width=14)
         table.add_column("Action", key="text")
-        table.add_column("Owner", key="owner")
-        table.add_column("Due", key="due")
+        if not self._narrow:
+            table.add_column("Owner", key="owner")
+            table.add_column("Due", key="due")
+
+    def on_mount(self) -> None:
+        self._narrow = False
+        self._table_width = 0
+        self._build_columns()
+
+    def on_resize(self) -> None:
+        # Owner and due move out of the table into the lines under it when the
+        # table has no room for them (a laptop at 80 columns).
+        width = self.query_one("#review-left").size.width
+        narrow = width < 76
+        if narrow != self._narrow or width != self._table_width:
+            self._narrow = narrow
+            self._table_width = width
+            self._build_columns()
+            self.refresh_from_model()
+
+    def _action_width(self) -> int:
+        others = 14 + (0 if self._narrow else 12 + 18)
+        return max(16, self._table_width - others - 2 * (2 if self._narrow else 4))
 
     def activate(self) -> None:
         self.refresh_from_model()
@@ -103,13 +125,10 @@ for the rest of this session.
             return
         today = dt.date.today()
         for item in model.review_items:
-            table.add_row(
-                cell(status_cell(item.status)),
-                cell(item.action.text, 70),
-                cell(item.action.owner, 24),
-                cell(due_label(item.action.due, today)),
-                key=item.action.id,
-            )
+            cells = [cell(status_cell(item.status)), cell(item.action.text, self._action_width())]
+            if not self._narrow:
+                cells += [cell(item.action.owner, 12), cell(due_label(item.action.due, today))]
+            table.add_row(*cells, key=item.action.id)
         empty = self.query_one("#review-empty", Static)
         if model.review_items:
             empty.update("")
@@ -150,8 +169,13 @@ for the rest of this session.
             note.update("")
             return
         parts = [f"Action: {visible(item.action.text)}"]
+        details = []
         if item.action.owner:
-            parts.append(f"Owner: {visible(item.action.owner)}")
+            details.append(f"Owner: {visible(item.action.owner)}")
+        if item.action.due:
+            details.append(f"Due: {due_label(item.action.due)}")
+        if details:
+            parts.append("   ".join(details))
         if item.note:
             parts.append(f"Note: {visible(item.note)}")
         note.update(Content("\n".join(parts)))
