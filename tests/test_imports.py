@@ -39,6 +39,19 @@ def test_importing_the_store_package_does_not_load_sqlalchemy(tmp_path: Path) ->
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_the_app_module_paints_without_the_database_layer(tmp_path: Path) -> None:
+    # The first screen must not wait ~0.4 s for SQLAlchemy: the UI imports only the
+    # store's plain types and opens the database in a worker.
+    result = _python(
+        "import coachtui.cli, coachtui.ui, coachtui.ui.app, sys; "
+        "bad = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'dateparser') if m in sys.modules]; "
+        "print(bad)",
+        tmp_path,
+        tmp_path,
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_importing_every_module_creates_no_file_folder_or_engine(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

@@ -319,6 +319,10 @@ async def test_help_and_the_command_palette(make_app) -> None:
         await pilot.press("f1")
         await shows(pilot, "Pick the team you are coaching now")
         await pilot.press("escape")
+        await pilot.press("tab")  # to the team list, where "?" is not text
+        await pilot.press("question_mark")
+        await shows(pilot, "Pick the team you are coaching now")
+        await pilot.press("escape")
         commands = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Go to step 4: Category", "New session", "Resume a draft", "Complete session",
                       "Copy summary", "Save summary to a file", "Your name"):

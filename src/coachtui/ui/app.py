@@ -71,6 +71,8 @@ class CoachApp(App[None]):
     DEFAULT_MODE = "session"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
+        # "?" is text inside a field; elsewhere it opens the help too.
+        Binding("question_mark", "help", "Help", show=False, id="app.help-question"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
