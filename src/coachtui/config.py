@@ -23,6 +23,7 @@ class Settings:
     coach_name: str = ""
     name_asked: bool = False
     theme: str = DEFAULT_THEME
+    cursor_blink: bool = True
     backups_to_keep: int = 14
 
     def with_changes(self, **changes: object) -> Settings:

@@ -36,6 +36,25 @@ def _picture(match: re.Match[str]) -> str:
     return f"\\x{code:02x}"
 
 
+# One visible cell for each invisible control character, for text being edited,
+# where every character must keep its place: ␛ for ESC, ␀ for NUL, ⇄ for the
+# bidirectional embedding, override and isolate controls.
+_CELL_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_CELL_TABLE[0x7F] = "\u2421"
+_CELL_TABLE.update({code: "\u2370" for code in range(0x80, 0xA0)})
+_CELL_TABLE.update({ord(ch): "\u21c4" for ch in _BIDI_CONTROLS})
+_NEEDS_CELLS_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(_BIDI_CONTROLS) + "]")
+
+
+def needs_cells(text: str) -> bool:
+    return _NEEDS_CELLS_RE.search(text) is not None
+
+
+def visible_cells(text: str) -> str:
+    """Like :func:`visible`, but one character for one: for text being edited."""
+    return text.translate(_CELL_TABLE)
+
+
 def visible(text: str) -> str:
     """Text with every invisible control character replaced by a visible stand-in."""
     text = _CONTROL_RE.sub(_picture, text)

@@ -329,6 +329,22 @@ async def test_help_and_the_command_palette(make_app) -> None:
             assert title in commands
 
 
+async def test_cursor_blinking_can_be_switched_off_and_is_remembered(make_app, settings_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert app.query_one("#team-filter").cursor_blink is True
+        app.action_toggle_blink()
+        await pilot.pause()
+        assert app.query_one("#team-filter").cursor_blink is False
+        assert app.query_one("#dilemma-text").cursor_blink is False
+    assert load_settings(settings_path).cursor_blink is False
+    again = make_app(settings=load_settings(settings_path))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert again.query_one("#action-text").cursor_blink is False
+
+
 async def test_the_chosen_theme_is_saved(make_app, settings_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -102,12 +102,7 @@ def seed(db_path: Path) -> str:
 
 
 async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Stop cursors blinking (a snapshot would catch either phase) and let it settle."""
-    from textual.widgets import Input, TextArea
-
-    for widget in pilot.app.query("*"):
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = False
+    """Let everything be saved and drawn before the snapshot."""
     await saved(pilot)
     await pilot.pause(0.3)
 
@@ -115,7 +110,8 @@ async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
 def app_at(db_path: Path, settings_path: Path):  # type: ignore[no-untyped-def]
     return create_app(
         str(db_path),
-        settings=Settings(coach_name="Ana Ruiz", name_asked=True),
+        # A steady cursor: a blinking one would be caught in either phase.
+        settings=Settings(coach_name="Ana Ruiz", name_asked=True, cursor_blink=False),
         settings_path=settings_path,
         save_delays=FAST_SAVES,
     )

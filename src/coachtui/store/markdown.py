@@ -15,6 +15,9 @@ from coachtui.store.types import STATUS_LABELS, ActionInfo, SessionDetail
 from coachtui.text import md_escape, visible
 
 
+DISPLAY_LIMIT = 20_000
+
+
 def category_name(category_id: str | None, catalog: Catalog | None = None) -> str:
     if not category_id:
         return ""
@@ -56,7 +59,14 @@ def session_markdown(
     catalog = catalog or load_catalog()
 
     def esc(text: str) -> str:
-        return md_escape(visible(text) if for_display else text)
+        if not for_display:
+            return md_escape(text)
+        # A 1 MB paste is kept whole in the database and in files; on screen the
+        # first part is enough, and rendering it all would stall the app.
+        if len(text) > DISPLAY_LIMIT:
+            hidden = len(text) - DISPLAY_LIMIT
+            return md_escape(visible(text[:DISPLAY_LIMIT])) + f" _(… {hidden:,} more characters, kept in full)_"
+        return md_escape(visible(text))
 
     h = "#" * heading_level
     hh = "#" * (heading_level + 1)

@@ -24,6 +24,7 @@ from coachtui.text import one_line
 from coachtui.ui.controller import SessionController
 from coachtui.ui.model import STEP_TITLES, SessionModel
 from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
+from coachtui.ui.palette import TeamCommands
 from coachtui.ui.saver import SaveQueue, SaveStatus
 from coachtui.ui.screens.session import SessionScreen
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -69,6 +70,7 @@ class CoachApp(App[None]):
     SCREENS = {"session": SessionScreen}
     MODES = {"session": "session"}
     DEFAULT_MODE = "session"
+    COMMANDS = App.COMMANDS | {TeamCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         # "?" is text inside a field; elsewhere it opens the help too.
@@ -162,6 +164,20 @@ class CoachApp(App[None]):
             self._pending_drafts = drafts
         else:
             self._offer_drafts(drafts)
+
+    @property
+    def cursor_blink(self) -> bool:
+        return self.settings.cursor_blink
+
+    def action_toggle_blink(self) -> None:
+        from textual.widgets import Input, TextArea
+
+        self.update_settings(cursor_blink=not self.settings.cursor_blink)
+        for screen in self.screen_stack:
+            for widget in screen.query("*"):
+                if isinstance(widget, (Input, TextArea)):
+                    widget.cursor_blink = self.settings.cursor_blink
+        self.notify("Cursor blinking " + ("on." if self.settings.cursor_blink else "off."), markup=False)
 
     @property
     def session_screen(self) -> SessionScreen:
@@ -287,22 +303,54 @@ class CoachApp(App[None]):
         self.call_from_thread(self._cannot_save_on_quit)
 
     def _cannot_save_on_quit(self) -> None:
-        from coachtui.ui.modals import ConfirmScreen
+        from coachtui.ui.modals import ChoiceScreen
 
-        def done(quit_anyway: bool | None) -> None:
-            if quit_anyway:
+        def done(choice: str | None) -> None:
+            if choice == "copy":
+                path = self.write_recovery_copy()
+                if path is not None:
+                    self.exit(message=f"coachtui: the unsaved session was written to {path}")
+            elif choice == "quit":
                 self.exit()
 
+        reason = self.saver.last_error or "the database is not answering"
         self.push_screen(
-            ConfirmScreen(
-                f"Some changes are not saved yet: {self.saver.last_error or 'the database is not answering'}. "
-                "coachtui keeps retrying while it runs. Quit anyway and lose them?",
-                yes="Quit anyway",
-                no="Keep trying",
-                danger=True,
+            ChoiceScreen(
+                f"Some changes are not in the database yet: {one_line(reason, 200)}. "
+                "coachtui keeps retrying while it runs.",
+                [
+                    ("k", "Keep trying", "keep"),
+                    ("s", "Save a copy to a file and quit", "copy"),
+                    ("q", "Quit and lose them", "quit"),
+                ],
             ),
             done,
         )
+
+    def write_recovery_copy(self) -> Path | None:
+        """Write the open session, as on screen, to a private Markdown file."""
+        import datetime as dt
+
+        from coachtui import paths
+        from coachtui.config import write_private_text
+        from coachtui.store.markdown import session_markdown
+
+        model = self.session.model
+        if model is None:
+            return None
+        text = session_markdown(model.to_detail(), self.catalog)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        errors = []
+        for folder in (paths.data_dir() / "unsaved", Path.home()):
+            path = folder / f"coachtui-unsaved-{stamp}.md"
+            try:
+                write_private_text(path, text)
+            except OSError as exc:
+                errors.append(f"{folder}: {exc.strerror or exc}")
+                continue
+            return path
+        self.notify("Could not write a copy: " + "; ".join(errors), severity="error", markup=False)
+        return None
 
     def on_unmount(self) -> None:
         self.saver.flush(timeout=2)
@@ -334,7 +382,15 @@ class CoachApp(App[None]):
         yield SystemCommand("Copy summary", "Copy the session as Markdown", self._palette_summary("action_copy"))
         yield SystemCommand("Save summary to a file", "Write the session as Markdown", self._palette_summary("action_save_file"))
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
+        yield SystemCommand(
+            "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
+        )
         yield SystemCommand("Help", "Keys and what this step is for (f1)", self.action_help)
+
+    def start_with_team(self, team: TeamInfo) -> None:
+        """From the palette: start (or go back to) a session with ``team``."""
+        self.switch_mode("session")
+        self.session_screen.open_team(team)
 
     def _palette_go(self, step: str) -> None:
         self.switch_mode("session")

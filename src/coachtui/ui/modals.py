@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Markdown, Static, T
 
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
+from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.format import cell, relative_day
 
 
@@ -50,6 +51,43 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class ChoiceScreen(ModalScreen[str]):
+    """Ask a question with several answers, each with its own key."""
+
+    BINDINGS = [Binding("escape", "choose('')", "Cancel", show=False, id="choice.cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        """``choices`` are (key, label, value); the first is the default."""
+        super().__init__(classes="modal")
+        self.question = question
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.question), classes="question")
+            with Horizontal(classes="buttons"):
+                for index, (key, label, value) in enumerate(self.choices):
+                    yield Button(f"{label} ({key})", id=f"choice-{value}", variant="primary" if index == 0 else "default")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event: object) -> None:
+        character = getattr(event, "character", None)
+        for key, _label, value in self.choices:
+            if character == key:
+                getattr(event, "stop")()
+                self.dismiss(value)
+                return
+
+    def action_choose(self, value: str) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "choice-").removeprefix("choice-"))
+
+
 class TextPromptScreen(ModalScreen[str | None]):
     """Ask for one line (or a few lines) of text; None when cancelled.
 
@@ -80,11 +118,11 @@ class TextPromptScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="title")
             if self.multiline:
-                area = TextArea(self.value, id="prompt-area", soft_wrap=True, show_line_numbers=False)
+                area = LiteralTextArea(self.value, id="prompt-area", soft_wrap=True, show_line_numbers=False)
                 area.border_subtitle = "ctrl+s to save · esc to cancel"
                 yield area
             else:
-                yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+                yield LiteralInput(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error", classes="error", markup=False)
             if self.help_text:
                 yield Static(Content(self.help_text), classes="help")

@@ -16,6 +16,7 @@ from coachtui.store.types import ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.format import cell, due_label
 from coachtui.ui.modals import ConfirmScreen
+from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
 OWNER_MAX = 200
@@ -66,11 +67,11 @@ and a due date.
         yield Label("New action", id="action-form-label", classes="section")
         with Horizontal(id="action-form"):
             with Vertical(id="action-text-col"):
-                yield Input(placeholder="What will the team try?", id="action-text")
+                yield LiteralInput(placeholder="What will the team try?", id="action-text")
             with Vertical(id="action-owner-col"):
-                yield Input(placeholder="Owner", id="action-owner")
+                yield LiteralInput(placeholder="Owner", id="action-owner")
             with Vertical(id="action-due-col"):
-                yield Input(placeholder="Due: +7d, friday…", id="action-due")
+                yield LiteralInput(placeholder="Due: +7d, friday…", id="action-due")
         yield Static("", id="action-feedback", markup=False)
         yield ActionTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("enter add · tab to the list: e edit · del remove", classes="hint", markup=False)

@@ -16,6 +16,11 @@ from coachtui.catalog import Category, Suggestion, suggest_category
 from coachtui.ui.steps.base import StepPane, enclosing
 
 
+# The suggestion reads this much of the title and dilemma: plenty for any real
+# dilemma, and a pasted megabyte does not stall the screen.
+SUGGEST_LIMIT = 50_000
+
+
 class CategoryCard(Vertical, can_focus=True):
     """One category: name, summary, description and the signals that point to it."""
 
@@ -124,7 +129,7 @@ say which signals they point to. You decide.
         # The dilemma in the coach's words (and its title) is what the suggestion reads;
         # the context field lists who is in the room, which says little about the kind
         # of challenge.
-        text = "\n".join((model.title, model.dilemma))
+        text = "\n".join((model.title[:SUGGEST_LIMIT], model.dilemma[:SUGGEST_LIMIT]))
         if text == self._suggested_for:
             return
         self._suggested_for = text

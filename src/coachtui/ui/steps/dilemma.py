@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, TextArea
 
 from coachtui.store.types import DRAFT_TEXT_FIELDS
+from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.steps.base import StepPane
 
 
@@ -30,12 +31,12 @@ says *saved ✓*). The category step suggests a category from what you write her
 
     def compose(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
-        yield Input(placeholder="A few words to find this session again", id="title",
+        yield LiteralInput(placeholder="A few words to find this session again", id="title",
                     max_length=DRAFT_TEXT_FIELDS["title"])
         yield Label("Dilemma, in your words", classes="field-label")
-        yield TextArea(id="dilemma-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield LiteralTextArea(id="dilemma-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Label("Context (optional): who is in the room, what has been tried", classes="field-label")
-        yield TextArea(id="context-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield LiteralTextArea(id="context-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def activate(self) -> None:
         self.refresh_from_model()

@@ -16,6 +16,7 @@ from coachtui.catalog import Question
 from coachtui.store.types import PickedQuestionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.modals import TextPromptScreen
+from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
 ADD_ID = "__add__"
@@ -84,7 +85,7 @@ learning review), then the rest.
         super().__init__(id="questions")
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Type to filter, or write a new question", id="question-filter")
+        yield LiteralInput(placeholder="Type to filter, or write a new question", id="question-filter")
         with Horizontal(id="questions-columns"):
             with Vertical(id="bank-column"):
                 yield BankList(id="bank")

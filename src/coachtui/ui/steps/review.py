@@ -168,7 +168,7 @@ for the rest of this session.
         if item is None:
             note.update("")
             return
-        parts = [f"Action: {visible(item.action.text)}"]
+        parts = [f"Action: {one_line(item.action.text, 300)}"]
         details = []
         if item.action.owner:
             details.append(f"Owner: {visible(item.action.owner)}")
@@ -177,7 +177,7 @@ for the rest of this session.
         if details:
             parts.append("   ".join(details))
         if item.note:
-            parts.append(f"Note: {visible(item.note)}")
+            parts.append(f"Note: {one_line(item.note, 300)}")
         note.update(Content("\n".join(parts)))
 
     def mark(self, status: str | None) -> None:

@@ -12,6 +12,7 @@ from coachtui.store.types import TEAM_NAME_MAX, TeamInfo
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.modals import ConfirmScreen, TextPromptScreen
+from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
 CREATE_KEY = "__create__"
@@ -74,7 +75,7 @@ Picking a team starts a draft session, saved as you type from then on.
 
     def compose(self) -> ComposeResult:
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
-        yield Input(placeholder="Type to find a team, or a new team's name", id="team-filter")
+        yield LiteralInput(placeholder="Type to find a team, or a new team's name", id="team-filter")
         yield Static("", id="team-message", classes="error", markup=False)
         yield TeamTable(id="team-table", cursor_type="row", zebra_stripes=True)
         yield Static(
