@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import (
+    Cancelled,
+    DatabaseNotEmpty,
     DatabaseUnavailable,
     DuplicateName,
     IncompleteSession,
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from coachtui.store.service import Store, open_store
 
 __all__ = [
+    "Cancelled",
+    "DatabaseNotEmpty",
     "DatabaseUnavailable",
     "DuplicateName",
     "IncompleteSession",

@@ -44,3 +44,11 @@ class IncompleteSession(StoreError):
     def __init__(self, missing: list[str]) -> None:
         self.missing = list(missing)
         super().__init__("Cannot complete the session yet: it needs " + " and ".join(missing) + ".")
+
+
+class DatabaseNotEmpty(StoreError):
+    """Refused to add demo data to a database that already holds teams or sessions."""
+
+
+class Cancelled(StoreError):
+    """A query was stopped because the caller no longer wanted its result."""
