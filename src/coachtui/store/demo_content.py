@@ -24,8 +24,8 @@ PLACES = (
 SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "school": {
         "names": ("{place} Primary School", "{place} Academy", "{place} High School", "{place} Junior School"),
-        "staff": ("teachers", "teaching assistants", "the year leads", "the maths department"),
-        "clients": ("pupils", "families", "the Year 7 cohort"),
+        "staff": ("teachers", "teaching assistants", "year leads", "maths teachers"),
+        "clients": ("pupils", "families", "Year 7 pupils"),
         "lead": ("the head teacher", "the deputy head", "the governors"),
         "measure": ("reading ages", "attendance", "homework completion", "behaviour referrals", "quiz scores"),
         "change": ("a new starter routine", "peer reading pairs", "a homework club", "exit tickets",
@@ -35,7 +35,7 @@ SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "clinic": {
         "names": ("{place} Health Centre", "{place} Family Clinic", "{place} Medical Practice"),
-        "staff": ("nurses", "receptionists", "the GPs", "the pharmacy team"),
+        "staff": ("nurses", "receptionists", "GPs", "pharmacists"),
         "clients": ("patients", "carers", "people on the diabetes register"),
         "lead": ("the practice manager", "the senior partner", "the clinical lead"),
         "measure": ("missed appointments", "waiting times", "prescription errors", "call-back times",
@@ -46,7 +46,7 @@ SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ward": {
         "names": ("Ward {n} ({specialty})", "{place} Hospital Ward {n}", "{specialty} Unit, {place}"),
-        "staff": ("nurses", "healthcare assistants", "the night staff", "the junior doctors"),
+        "staff": ("nurses", "healthcare assistants", "night staff", "junior doctors"),
         "clients": ("patients", "relatives", "older patients"),
         "lead": ("the ward manager", "matron", "the divisional director"),
         "measure": ("falls at night", "medication round delays", "pressure ulcer checks",
@@ -58,7 +58,7 @@ SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "district": {
         "names": ("{place} District Office", "{place} School District", "{place} Learning Trust"),
-        "staff": ("school leaders", "attendance officers", "the coordinators", "principals"),
+        "staff": ("school leaders", "attendance officers", "coordinators", "principals"),
         "clients": ("schools", "families", "ninth graders"),
         "lead": ("the superintendent", "the chief academic officer", "the board"),
         "measure": ("chronic absence", "on-track rates", "teacher vacancies", "suspension numbers"),
@@ -68,7 +68,7 @@ SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "college": {
         "names": ("{place} Community College", "{place} College", "{place} Sixth Form College"),
-        "staff": ("lecturers", "advisers", "the maths faculty", "student services"),
+        "staff": ("lecturers", "advisers", "maths tutors", "student services staff"),
         "clients": ("students", "first-year students", "evening learners"),
         "lead": ("the dean", "the vice principal", "the head of faculty"),
         "measure": ("course completion", "first-term retention", "gateway maths pass rates",
@@ -79,7 +79,7 @@ SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "services": {
         "names": ("{place} Family Services", "{place} Community Team", "{place} Early Help Hub"),
-        "staff": ("caseworkers", "family support workers", "the duty team", "the admin team"),
+        "staff": ("caseworkers", "family support workers", "duty workers", "admin staff"),
         "clients": ("families", "young carers", "new referrals"),
         "lead": ("the service manager", "the team leader", "the commissioners"),
         "measure": ("days to first visit", "missed home visits", "case notes completed on time",
