@@ -11,20 +11,7 @@ import pytest
 
 from coachtui.store import database, open_store, search_index
 from coachtui.store.types import PickedQuestionInfo
-
-
-def assert_in_step(db: Path) -> int:
-    """The index holds exactly what the tables say, and FTS5 agrees with itself."""
-    conn = sqlite3.connect(db)
-    try:
-        expected = conn.execute(search_index.expected_rows_sql()).fetchall()
-        indexed = conn.execute(search_index.indexed_rows_sql()).fetchall()
-        assert indexed == expected
-        conn.execute(f"INSERT INTO {search_index.TABLE}({search_index.TABLE}) VALUES ('integrity-check')")
-        conn.rollback()
-        return len(indexed)
-    finally:
-        conn.close()
+from index_check import assert_in_step
 
 
 def found(store, text: str) -> set[str]:
