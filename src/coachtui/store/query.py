@@ -6,7 +6,8 @@ into words exactly as the index's ``unicode61`` tokenizer splits text (letters a
 digits of any script; everything else separates words), each word is quoted, and all
 words must match. The last word is a prefix while it is still being typed (the text
 ends inside it), so results narrow as the user types; a trailing space or quote makes
-it a whole word again.
+it a whole word again. A single typed letter is not a prefix (it would match nearly
+every session and costs a merge of hundreds of words): "ward 7" looks for "7".
 
 Text with no letters or digits at all (``*``, ``[/]``, an emoji) has no words: the
 search then applies no text filter, as an empty search box does.
@@ -25,6 +26,8 @@ _WORD_RE = re.compile(r"[^\W_]+")
 # Beyond this many words a query stops narrowing anything a person would type;
 # a pasted paragraph is searched by its first words.
 MAX_WORDS = 16
+# The shortest last word searched as a prefix (the index has prefix tables for 2 and 3).
+MIN_PREFIX = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,5 +63,6 @@ def parse_search(text: str) -> SearchTerms:
     if not matches:
         return SearchTerms()
     kept = matches[:MAX_WORDS]
-    prefix = len(matches) <= MAX_WORDS and kept[-1].end() == len(text)
+    last = kept[-1]
+    prefix = len(matches) <= MAX_WORDS and last.end() == len(text) and len(last.group()) >= MIN_PREFIX
     return SearchTerms(words=tuple(m.group() for m in kept), prefix=prefix)
