@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import visitors
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import search_index
@@ -69,6 +71,30 @@ SORT_MATCHES_UP_TO = 1_000
 PROGRESS_STEPS = 20_000
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
+
+
+class _NoIndex(sa.sql.expression.ColumnElement[Any]):
+    """A column SQLite must not use an index for (rendered ``+column``; a no-op
+    elsewhere). Without statistics SQLite takes ``status = 'completed'`` for a
+    selective condition and picks the (status, updated_at) index, then sorts nearly
+    every session; walking the timeline index and checking the status is far faster."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", visitors.InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_NoIndex)
+def _no_index_default(element: _NoIndex, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_NoIndex, "sqlite")
+def _no_index_sqlite(element: _NoIndex, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
 
 
 # --- cursors -------------------------------------------------------------------------
@@ -241,10 +267,8 @@ class HistoryMixin:
             if status not in SESSION_STATUSES:
                 raise InvalidInput(f"unknown session status {status!r} (draft or completed)", field="status")
             if status == "completed":
-                # Nearly every session is completed: stop SQLite from choosing the
-                # (status, updated_at) index and sorting them all (115 ms at 100k);
-                # walking the timeline index and checking status is < 1 ms.
-                where.append(sa.literal_column("+coaching_session.status") == status)
+                # nearly every session: walk the timeline instead (115 ms -> < 1 ms at 100k)
+                where.append(_NoIndex(S.c.status) == status)
             else:
                 where.append(S.c.status == status)
         return where
@@ -572,7 +596,7 @@ class HistoryMixin:
             sa.select(S.c.primary_category, sa.func.count().label("n"))
             .where(
                 # '+': see _session_filters
-                sa.literal_column("+coaching_session.status") == "completed",
+                _NoIndex(S.c.status) == "completed",
                 S.c.created_at >= sa.bindparam("start", type_=S.c.created_at.type),
                 S.c.created_at < sa.bindparam("end", type_=S.c.created_at.type),
             )
@@ -617,7 +641,7 @@ class HistoryMixin:
             team_query = team_query.where(T.c.archived == sa.false())
         recent = (
             sa.select(S.c.primary_category)
-            .where(S.c.team_id == sa.bindparam("team"), sa.literal_column("+coaching_session.status") == "completed")
+            .where(S.c.team_id == sa.bindparam("team"), _NoIndex(S.c.status) == "completed")
             .order_by(S.c.created_at.desc(), S.c.id.desc())
             .limit(last_n)
         )
