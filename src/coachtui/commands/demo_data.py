@@ -99,7 +99,7 @@ def _with_progress(store: object, args: argparse.Namespace) -> object:
 
     from coachtui.store.demo import generate_demo_data
 
-    labels = {"sessions": "Inventing sessions", "index": "Building the search index"}
+    labels = {"sessions": "Inventing sessions", "indexes": "Building indexes", "saving": "Saving"}
     with Progress(
         TextColumn("{task.description:<26}"),
         BarColumn(),

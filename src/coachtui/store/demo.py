@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from coachtui.store.service import Store
 
 Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: stage is "sessions", then "index"."""
+"""``progress(stage, done, total)``: stage is "sessions", then "indexes" (SQLite), then "saving"."""
 
 CATEGORIES = ("capability", "learning", "relational", "environment")
 MAX_SESSIONS = 1_000_000
@@ -533,15 +533,19 @@ def generate_demo_data(
                 progress("sessions", total, total)
             if sqlite:
                 if progress is not None:
-                    progress("index", 0, 1)
+                    progress("indexes", 0, 1)
                 search_index.restore_triggers(conn, indexes)
                 search_index.set_hashsize(conn, search_index.DEFAULT_HASHSIZE)
                 search_index.restore_triggers(conn, triggers)
                 if progress is not None:
-                    progress("index", 1, 1)
+                    progress("indexes", 1, 1)
+            if progress is not None:
+                progress("saving", 0, 1)
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size = -2000")
+    if progress is not None:
+        progress("saving", 1, 1)
     return DemoSummary(
         teams=len(planned),
         sessions=counts.sessions,
