@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import sqlite3
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from coachtui.store import Cancelled, InvalidInput, NotFound, history
+from coachtui.store import Cancelled, InvalidInput, NotFound, history, open_store
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.types import UNSURE, PickedQuestionInfo
 
@@ -85,10 +86,20 @@ def oracle(db: Path, words: list[str], prefix: bool, **where: str) -> list[str]:
     return [ident for _created, ident in sorted(hits, reverse=True)]
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo database, generated once per test process and copied per test."""
+    path = tmp_path_factory.mktemp("demo") / "template.db"
+    with open_store(str(path)) as template:
+        generate_demo_data(template, sessions=240, teams=6, seed=3, today=TODAY)
+    return path
+
+
 @pytest.fixture
-def demo(store):
-    generate_demo_data(store, sessions=240, teams=6, seed=3, today=TODAY)
-    return store
+def demo(demo_template: Path, db_path: Path, clock):
+    shutil.copyfile(demo_template, db_path)
+    with open_store(str(db_path), clock=clock) as opened:
+        yield opened
 
 
 @pytest.fixture(params=["sort", "walk"])
