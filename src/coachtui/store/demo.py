@@ -20,8 +20,10 @@ one write transaction, so a crash or Ctrl-C leaves the database exactly as it wa
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import json
 import random
 import string
@@ -86,6 +88,11 @@ def _stamp(moment: dt.datetime) -> str:
     binds: SQLAlchemy's ``YYYY-MM-DD HH:MM:SS.ffffff``). Formatting here, once,
     is far cheaper than SQLAlchemy's per-value processing."""
     return moment.isoformat(" ", "microseconds")
+
+
+@functools.cache
+def _cumulative(pairs: tuple[tuple[Any, int], ...]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    return tuple(value for value, _weight in pairs), tuple(itertools.accumulate(w for _v, w in pairs))
 
 
 @functools.cache
@@ -163,12 +170,8 @@ class _Generator:
         return chosen
 
     def weighted(self, pairs: tuple[tuple[Any, int], ...]) -> Any:
-        roll = self.random() * sum(weight for _value, weight in pairs)
-        for value, weight in pairs:
-            roll -= weight
-            if roll < 0:
-                return value
-        return pairs[-1][0]
+        values, bounds = _cumulative(pairs)
+        return values[bisect.bisect_right(bounds, self.random() * bounds[-1])]
 
     def uuid(self) -> str:
         """A version-4 UUID drawn from the seeded generator (as ``uuid.UUID(int=..., version=4)``)."""
@@ -338,7 +341,7 @@ class _Generator:
         self, team: _Team, session_id: str, category: str, at: dt.datetime, out: _Buffers, counts: _Counts
     ) -> str:
         """Pick the session's questions; returns their notes as the index holds them."""
-        picked = self.some(self.by_category[category], self.between(1, 3)) + self.some(self.frames, self.between(1, 2))
+        picked = self.some(self.by_category[category], self.between(1, 2)) + self.some(self.frames, self.between(1, 2))
         notes = []
         for position, question in enumerate(picked):
             stamp = _stamp(at + dt.timedelta(minutes=5 + position))
