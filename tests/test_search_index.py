@@ -188,29 +188,49 @@ def test_a_0001_database_is_backed_up_then_migrated_with_every_row_findable(tmp_
         conn.close()
 
 
-def test_search_uses_the_indexes(store, filled) -> None:
-    """The query plans the search relies on (checked on a small database: the plan
-    is what makes 100k sessions fast)."""
-    with store.engine.connect() as conn:
-        def plan(sql: str, *params: object) -> str:
-            return " | ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> None:
+    """EXPLAIN QUERY PLAN of the statements the store really runs: the plans are
+    what keep 100k sessions fast (bench/history.py measures them)."""
+    import sqlalchemy as sa
 
-        walk = plan(
-            "SELECT id FROM coaching_session WHERE +coaching_session.rowid IN "
-            "(SELECT rowid FROM session_fts WHERE session_fts MATCH ?) ORDER BY created_at DESC, id DESC LIMIT 5",
-            '"x"',
-        )
-        assert "ix_session_timeline" in walk and "VIRTUAL TABLE INDEX" in walk
-        lookup = plan(
-            "SELECT id FROM coaching_session WHERE coaching_session.rowid IN "
-            "(SELECT rowid FROM session_fts WHERE session_fts MATCH ?) ORDER BY created_at DESC, id DESC LIMIT 5",
-            '"x"',
-        )
-        assert "INTEGER PRIMARY KEY (rowid=?)" in lookup
-        themes = plan(
-            "SELECT primary_category, count(*) FROM coaching_session WHERE +status = 'completed' "
-            "AND created_at >= ? AND created_at < ? GROUP BY 1",
-            "2026-01-01",
-            "2026-02-01",
-        )
-        assert "COVERING INDEX ix_session_timeline" in themes
+    from coachtui.store import history
+
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    def plans(action) -> list[str]:
+        seen.clear()
+        sa.event.listen(store.engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            sa.event.remove(store.engine, "before_cursor_execute", record)
+        with store.engine.connect() as conn:
+            return [
+                " | ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                for sql, params in seen
+            ]
+
+    team, *_ = filled
+    monkeypatch.setattr(history, "SORT_MATCHES_UP_TO", 0)
+    walk = plans(lambda: store.search_sessions("night"))[-1]
+    assert walk.startswith("SCAN coaching_session USING INDEX ix_session_timeline") and "VIRTUAL TABLE" in walk
+    monkeypatch.setattr(history, "SORT_MATCHES_UP_TO", 1000)
+    lookup = plans(lambda: store.search_sessions("night"))[-1]
+    assert lookup.startswith("SEARCH coaching_session USING INTEGER PRIMARY KEY (rowid=?)")
+    completed = plans(lambda: store.search_sessions(status="completed", category="learning"))[-1]
+    assert completed.startswith("SCAN coaching_session USING INDEX ix_session_timeline")
+    assert "ORDER BY" not in completed.replace("RIGHT PART OF ORDER BY", "")
+    by_team = plans(lambda: store.search_sessions(team_id=team.id, status="completed"))[-1]
+    assert "SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)" in by_team
+    deep = plans(lambda: store.search_sessions(after=store.search_sessions(limit=1).next_cursor))[-1]
+    assert deep.startswith("SEARCH coaching_session USING INDEX ix_session_timeline (created_at<?)")
+    themes = plans(lambda: store.theme_counts(today=dt.date(2026, 11, 20), months=2))
+    assert themes and all(p.startswith("SEARCH coaching_session USING COVERING INDEX ix_session_timeline") for p in themes)
+    dominance = plans(lambda: store.dominant_categories())[-1]
+    assert dominance.startswith("SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)")
+    tracker = plans(lambda: store.tracker_actions(today=dt.date(2026, 11, 20)))[0]
+    assert tracker.startswith("SEARCH action USING INDEX ix_action_status_due (status=?)")

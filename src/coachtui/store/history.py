@@ -148,20 +148,20 @@ def _day_start(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
 
 def _lower_bound(value: DateLike, tz: dt.tzinfo | None) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return _aware(value)
+        return _aware(value, "since")
     return _day_start(value, tz)
 
 
 def _upper_bound(value: DateLike, tz: dt.tzinfo | None) -> tuple[dt.datetime, bool]:
     """(bound, inclusive): a date covers its whole day; a datetime is inclusive."""
     if isinstance(value, dt.datetime):
-        return _aware(value), True
+        return _aware(value, "until"), True
     return _day_start(value + dt.timedelta(days=1), tz), False
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def _aware(value: dt.datetime, field: str) -> dt.datetime:
     if value.tzinfo is None:
-        raise InvalidInput("give times with a time zone (or a date)", field="since")
+        raise InvalidInput("give times with a time zone (or a date)", field=field)
     return value
 
 
