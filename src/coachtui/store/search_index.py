@@ -89,14 +89,19 @@ def trigger_sql() -> list[str]:
         f"DELETE FROM {TABLE} WHERE rowid = old.rowid; {whole_row} END",
     ]
     moved = "old.session_id IS NOT new.session_id"
-    for table, column, text, expression in (
-        ("picked_question", "notes", "note", notes_sql),
-        ("action", "actions", "text", actions_sql),
+    # Deleting a team cascades to its actions (action.team_id) while its sessions
+    # still exist; re-indexing each session once per action made deleting a team of
+    # 800 sessions take 6 s instead of 0.4 s. The sessions' own delete triggers
+    # remove their index rows anyway.
+    team_gone = " AND EXISTS (SELECT 1 FROM team WHERE id = old.team_id)"
+    for table, column, text, expression, gone in (
+        ("picked_question", "notes", "note", notes_sql, ""),
+        ("action", "actions", "text", actions_sql, team_gone),
     ):
         statements += [
             f"CREATE TRIGGER {TABLE}_{table}_ai AFTER INSERT ON {table} WHEN new.{text} != '' BEGIN "
             f"{_refresh_children(column, expression('new.session_id'), 'new.session_id')} END",
-            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} WHEN old.{text} != '' BEGIN "
+            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} WHEN old.{text} != ''{gone} BEGIN "
             f"{_refresh_children(column, expression('old.session_id'), 'old.session_id')} END",
             f"CREATE TRIGGER {TABLE}_{table}_au AFTER UPDATE OF {text}, position, id, session_id ON {table} "
             f"WHEN old.{text} IS NOT new.{text} OR old.session_id IS NOT new.session_id "
