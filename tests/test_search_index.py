@@ -8,10 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from index_check import assert_in_step
 
 from coachtui.store import database, open_store, search_index
 from coachtui.store.types import PickedQuestionInfo
-from index_check import assert_in_step
 
 
 def found(store, text: str) -> set[str]:

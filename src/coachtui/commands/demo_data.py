@@ -41,7 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "questions, actions and reviews) in a new or empty database given with --db. "
         "The same --seed and --as-of give the same data."
     )
-    parser.add_argument("--sessions", metavar="N", type=_count(0, 1_000_000), default=300, help="sessions (default 300)")
+    parser.add_argument(
+        "--sessions", metavar="N", type=_count(0, 1_000_000), default=300, help="sessions (default 300)"
+    )
     parser.add_argument("--teams", metavar="N", type=_count(1, 10_000), default=12, help="teams (default 12)")
     parser.add_argument("--seed", metavar="S", type=_count(0, 2**63), default=1, help="random seed (default 1)")
     parser.add_argument(
@@ -80,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
                 summary = _with_progress(store, args)
             else:
                 summary = generate_demo_data(
-                    store, sessions=args.sessions, teams=args.teams, seed=args.seed, today=args.as_of, append=args.append
+                    store,
+                    sessions=args.sessions,
+                    teams=args.teams,
+                    seed=args.seed,
+                    today=args.as_of,
+                    append=args.append,
                 )
         except DatabaseNotEmpty as exc:
             print(f"coachtui: {exc} (add --append to add to it anyway)", file=sys.stderr)

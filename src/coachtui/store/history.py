@@ -36,7 +36,7 @@ from sqlalchemy.sql import visitors
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import search_index
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
-from coachtui.store.models import Action, ActionReview, CoachingSession, Team
+from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
 from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import (
     OPEN_STATUSES,
@@ -56,6 +56,7 @@ S = CoachingSession.__table__  # type: ignore[attr-defined]
 T = Team.__table__  # type: ignore[attr-defined]
 A = Action.__table__  # type: ignore[attr-defined]
 R = ActionReview.__table__  # type: ignore[attr-defined]
+Q = PickedQuestion.__table__  # type: ignore[attr-defined]
 
 Cancel = Callable[[], bool]
 DateLike = dt.date | dt.datetime
@@ -201,6 +202,8 @@ class HistoryMixin:
 
         def _read(self) -> contextlib.AbstractContextManager[Session]: ...
 
+        def _write(self) -> contextlib.AbstractContextManager[Session]: ...
+
     # Switch for tests and for databases without FTS5: search with ILIKE instead.
     _full_text_search = True
 
@@ -305,8 +308,8 @@ class HistoryMixin:
         for pattern in terms.like_patterns():
             notes = (
                 sa.select(sa.literal(1))
-                .select_from(sa.table("picked_question", sa.column("session_id"), sa.column("note")))
-                .where(sa.column("session_id") == S.c.id, sa.column("note").ilike(pattern, escape="\\"))
+                .select_from(Q)
+                .where(Q.c.session_id == S.c.id, Q.c.note.ilike(pattern, escape="\\"))
                 .exists()
             )
             actions = (
@@ -413,8 +416,8 @@ class HistoryMixin:
             )
             for row in rows[:limit]
         ]
-        more = len(rows) > limit
-        return SessionPage(rows=infos, next_cursor=_session_cursor(infos[-1].created_at, infos[-1].id) if more else None)
+        cursor = _session_cursor(infos[-1].created_at, infos[-1].id) if len(rows) > limit else None
+        return SessionPage(rows=infos, next_cursor=cursor)
 
     def count_sessions(
         self,
@@ -464,7 +467,7 @@ class HistoryMixin:
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (SQLite; e.g. after VACUUM)."""
-        with self._write() as session:  # type: ignore[attr-defined]
+        with self._write() as session:
             conn = session.connection()
             if conn.dialect.name == "sqlite":
                 search_index.rebuild(conn)
