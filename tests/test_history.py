@@ -419,3 +419,27 @@ def test_notes_and_actions_are_searchable_per_session(store, clock) -> None:
     store.add_action(two.id, "bedside checklist")
     assert [r.title for r in store.search_sessions("bedside").rows] == ["Two", "One"]
     assert [r.title for r in store.search_sessions("bedside check").rows] == ["Two"]
+
+
+def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
+    """The UI runs each query in a thread worker: concurrent readers and a writer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = [r.id for r in demo.search_sessions("team", limit=30).rows]
+    team = demo.list_teams()[0]
+
+    def read(_: int) -> list[str]:
+        return [r.id for r in demo.search_sessions("team", limit=30).rows]
+
+    def write(i: int) -> None:
+        draft = demo.start_session(team.id)
+        demo.save_draft(draft.id, title=f"Concurrent {i}", dilemma="written meanwhile")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reads = [pool.submit(read, i) for i in range(24)]
+        writes = [pool.submit(write, i) for i in range(6)]
+        results = [f.result() for f in reads]
+        for f in writes:
+            f.result()
+    assert all(r == expected for r in results)
+    assert demo.count_sessions("written meanwhile") == 6
