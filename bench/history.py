@@ -64,6 +64,8 @@ def build(sessions: int, folder: Path, rebuild: bool) -> tuple[Path, float, bool
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists() and not rebuild:
         return path, json.loads(meta.read_text())["seconds"], True
+    for stale in folder.glob(f"demo-{sessions}-{teams}-{SEED}-*"):  # built by older code
+        stale.unlink()
     for extra in ("", "-wal", "-shm"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
     started, cpu = time.perf_counter(), time.process_time()
