@@ -21,15 +21,12 @@ one write transaction, so a crash or Ctrl-C leaves the database exactly as it wa
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import functools
 import itertools
 import json
-import queue
 import random
 import string
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -461,43 +458,11 @@ def _take(out: _Buffers, counts: _Counts, sqlite: bool) -> Batch:
     return batch
 
 
-class _Loader:
-    """Inserts batches on a second thread while the main thread invents the next
-    one. The sqlite3 module lets go of the GIL while SQLite works, so on two cores
-    generating and inserting overlap (about a third off the wall time at 100k).
-    Only this thread touches the connection until :meth:`close` returns."""
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.batches: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="coachtui-demo-loader", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = self.batches.get()
-            if batch is None:
-                return
-            if self.error is not None:
-                continue  # drain after a failure; the caller raises it
-            try:
-                for table, columns, rows in batch:
-                    _insert(self.conn, table, columns, rows)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                self.error = exc
-
-    def put(self, batch: Batch) -> None:
-        if self.error is not None:
-            raise self.error
-        self.batches.put(batch)
-
-    def close(self) -> None:
-        """Wait for every batch; raise what went wrong, if anything did."""
-        self.batches.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
+def _load(conn: sa.Connection, batch: Batch) -> None:
+    # (Inserting on a second thread while generating the next batch was tried: the
+    # GIL hand-overs made it 30-50% slower, not faster.)
+    for table, columns, rows in batch:
+        _insert(conn, table, columns, rows)
 
 
 def _existing(conn: sa.Connection) -> tuple[int, int, set[str]]:
@@ -572,24 +537,17 @@ def generate_demo_data(
             _insert(conn, "team", TEAM_COLUMNS, [_team_row(team) for team in planned])
             out = _Buffers()
             total = len(schedule)
-            loader = _Loader(conn)
-            try:
-                for done, (at, index) in enumerate(schedule, 1):
-                    generator.session(planned[index], at, out, counts)
-                    if len(out.sessions) >= CHUNK:
-                        loader.put(_take(out, counts, sqlite))
-                        if progress is not None:
-                            progress("sessions", done, total)
-                for team in planned:
-                    for action, reviews in team.open:
-                        out.close_action(action[:-1], reviews)
-                    team.open = []
-                loader.put(_take(out, counts, sqlite))
-            except BaseException:
-                with contextlib.suppress(BaseException):
-                    loader.close()  # stop it before the transaction rolls back
-                raise
-            loader.close()
+            for done, (at, index) in enumerate(schedule, 1):
+                generator.session(planned[index], at, out, counts)
+                if len(out.sessions) >= CHUNK:
+                    _load(conn, _take(out, counts, sqlite))
+                    if progress is not None:
+                        progress("sessions", done, total)
+            for team in planned:
+                for action, reviews in team.open:
+                    out.close_action(action[:-1], reviews)
+                team.open = []
+            _load(conn, _take(out, counts, sqlite))
             if progress is not None:
                 progress("sessions", total, total)
             if sqlite:
