@@ -224,10 +224,10 @@ class HistoryMixin:
             raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)  # type: ignore[union-attr]
         try:
             yield
-        except sa_exc.OperationalError as exc:
+        except sa_exc.OperationalError:
             if cancelled():
                 raise Cancelled("search cancelled") from None
-            raise exc
+            raise
         finally:
             if handler:
                 raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
