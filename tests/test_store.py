@@ -318,7 +318,9 @@ def test_stats(store) -> None:
     team = store.create_team("A")
     draft = store.start_session(team.id)
     store.add_action(draft.id, "x")
-    assert store.stats() == {"schema": "0001", "teams": 1, "sessions": 0, "drafts": 1, "open actions": 1}
+    from coachtui.store.database import HEAD_REVISION
+
+    assert store.stats() == {"schema": HEAD_REVISION, "teams": 1, "sessions": 0, "drafts": 1, "open actions": 1}
 
 
 def test_timestamps_are_utc_aware(store) -> None:

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         report = store.vacuum()
         path = store.target.path
-    compacted = f" (full-text index compacted: {', '.join(report.optimized)})" if report.optimized else ""
+    compacted = "; search index rebuilt" if report.optimized else ""
     print(
         f"Vacuumed {path}: {human_size(report.before_bytes)} before, "
         f"{human_size(report.after_bytes)} after{compacted}."

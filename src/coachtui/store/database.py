@@ -30,7 +30,7 @@ APPLICATION_ID = 0x434F4143
 # The newest schema revision this coachtui knows. tests/test_migrations.py checks
 # that it matches the head of store/migrations, so the common case (database already
 # current) needs no Alembic import at all.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 BUSY_TIMEOUT_MS = 5000
 BACKUP_FOLDER = "coachtui-backups"
 # Deleted text is overwritten with zeros instead of lingering in free space until

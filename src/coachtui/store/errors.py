@@ -104,3 +104,11 @@ class ImportRefused(StoreError):
 
 class ExportFailed(StoreError):
     """An export could not be written to its file; an existing file there is untouched."""
+
+
+class DatabaseNotEmpty(StoreError):
+    """Refused to add demo data to a database that already holds teams or sessions."""
+
+
+class Cancelled(StoreError):
+    """A query was stopped because the caller no longer wanted its result."""

@@ -365,8 +365,8 @@ class MaintenanceMixin:
 
         Empties the write-ahead log (old page images live there), merges each FTS5
         full-text index (deleted words stay in old index segments until then), then
-        rebuilds the file with VACUUM and empties the log again. Backups are not
-        touched.
+        rebuilds the file with VACUUM, rebuilds the search index (VACUUM may renumber
+        the rowids it is keyed by) and empties the log again. Backups are not touched.
         """
         path = self._sqlite_path("Vacuum", "VACUUM FULL")
         with self._guard(writing=True):
@@ -392,7 +392,15 @@ class MaintenanceMixin:
                         conn.execute("ROLLBACK")
                         raise
                 conn.execute("VACUUM")
-                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                raw.close()
+            # VACUUM may renumber the implicit rowids that key the search index
+            # to its sessions: build the index afresh from the sessions.
+            if tables:
+                self.rebuild_search_index()
+            raw = self.engine.raw_connection()
+            try:
+                busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             finally:
                 raw.close()
             return VacuumReport(before, _file_size(path), tables, wal_cleared=busy == 0)

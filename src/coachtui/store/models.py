@@ -79,7 +79,9 @@ class CoachingSession(SQLModel, table=True):
     __tablename__ = "coaching_session"
     __table_args__ = (
         sa.Index("ix_session_team_created", "team_id", "created_at"),
-        sa.Index("ix_session_created", "created_at"),
+        # newest-first history walks this; the other columns let theme counts and
+        # filtered searches read the index alone (migration 0002)
+        sa.Index("ix_session_timeline", "created_at", "status", "primary_category", "coach"),
         sa.Index("ix_session_status_updated", "status", "updated_at"),
     )
 

@@ -107,6 +107,8 @@ class SessionInfo:
     primary_category: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    # the start of the dilemma on one line (history lists show it for untitled drafts)
+    preview: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +205,76 @@ class ExportResult:
     actions: int
     size: int
     tables: tuple[str, ...] = ()
+
+
+# --- history, action tracker, themes, demo data ------------------------------------
+
+# The theme bucket for sessions with no primary category (the coach was not sure).
+UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """One page of a session search, newest first.
+
+    ``next_cursor`` is an opaque token for the following page (pass it back as
+    ``after=``), or None when this is the last page.
+    """
+
+    rows: list[SessionInfo]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPage:
+    """One page of the action tracker; ``next_cursor`` as in :class:`SessionPage`."""
+
+    rows: list[ActionInfo]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeMonth:
+    """How many completed sessions of each category one calendar month held.
+
+    ``counts`` has every category id and ``UNSURE`` as keys, in catalog order, with
+    zeros included, so a chart's series are stable.
+    """
+
+    month: dt.date  # the first day of the month
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DominanceFlag:
+    """Whether one category dominates a team's recent completed sessions.
+
+    ``category`` is the most frequent category among the team's last ``n`` completed
+    sessions (None when none had a category), ``share`` its fraction of those ``n``
+    (sessions without a category count in ``n``), and ``dominant`` is true when the
+    share reaches the threshold over enough sessions.
+    """
+
+    team_id: str
+    team_name: str
+    category: str | None
+    share: float
+    n: int
+    dominant: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What ``generate_demo_data`` added."""
+
+    teams: int
+    sessions: int
+    drafts: int
+    questions: int
+    actions: int
+    reviews: int
+    seconds: float

@@ -1,0 +1,133 @@
+"""``coachtui demo-data --db PATH``: fill a new database with realistic invented sessions.
+
+For workshops, demos and benchmarks. It refuses to touch a database that already
+holds teams or sessions (unless --append) and never writes into the default
+database, so invented sessions cannot end up among a coach's real ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+NAME = "demo-data"
+HELP = "fill a new database with realistic invented sessions (for workshops)"
+
+
+def _count(low: int, high: int) -> object:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"give a number from {low:,} to {high:,}")
+        return number
+
+    return parse
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Invent teams, coaches and eighteen months of coaching sessions (all four categories, "
+        "questions, actions and reviews) in a new or empty database given with --db. "
+        "The same --seed and --as-of give the same data."
+    )
+    parser.add_argument(
+        "--sessions", metavar="N", type=_count(0, 1_000_000), default=300, help="sessions (default 300)"
+    )
+    parser.add_argument("--teams", metavar="N", type=_count(1, 10_000), default=12, help="teams (default 12)")
+    parser.add_argument("--seed", metavar="S", type=_count(0, 2**63), default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--as-of", metavar="DATE", type=_day, default=None, help="the day the history ends (default: today)"
+    )
+    parser.add_argument(
+        "--append", action="store_true", help="add to a database that already holds sessions (not recommended)"
+    )
+
+
+def _is_default_database(value: str) -> bool:
+    from pathlib import Path
+
+    from coachtui.paths import data_dir
+
+    if "://" in value:
+        return False
+    return Path(value).expanduser().absolute() == (data_dir() / "coachtui.db").absolute()
+
+
+def run(args: argparse.Namespace) -> int:
+    if _is_default_database(args.db):
+        print(
+            f"coachtui: demo data never goes into your own database ({args.db}); "
+            "give a new file with --db, e.g. --db demo.db",
+            file=sys.stderr,
+        )
+        return 2
+
+    from coachtui.store import DatabaseNotEmpty, open_store
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(args.db) as store:
+        try:
+            if sys.stderr.isatty():
+                summary = _with_progress(store, args)
+            else:
+                summary = generate_demo_data(
+                    store,
+                    sessions=args.sessions,
+                    teams=args.teams,
+                    seed=args.seed,
+                    today=args.as_of,
+                    append=args.append,
+                )
+        except DatabaseNotEmpty as exc:
+            print(f"coachtui: {exc} (add --append to add to it anyway)", file=sys.stderr)
+            return 1
+        location = store.location
+    print(
+        f"Added {summary.teams:,} teams, {summary.sessions:,} sessions ({summary.drafts:,} drafts), "
+        f"{summary.actions:,} actions and {summary.reviews:,} reviews to {location} in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def _with_progress(store: object, args: argparse.Namespace) -> object:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from coachtui.store.demo import generate_demo_data
+
+    labels = {"sessions": "Inventing sessions", "indexes": "Building indexes", "saving": "Saving"}
+    with Progress(
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        return generate_demo_data(
+            store,  # type: ignore[arg-type]
+            sessions=args.sessions,
+            teams=args.teams,
+            seed=args.seed,
+            today=args.as_of,
+            append=args.append,
+            progress=progress,
+        )

@@ -1,0 +1,209 @@
+"""The full-text search index over sessions (SQLite FTS5), and the SQL that keeps it.
+
+One FTS5 row per coaching session, with the session's rowid as its rowid, holding
+copies of five texts: title, dilemma, context, the notes beside its picked questions
+and the texts of its actions. Triggers on ``coaching_session``, ``picked_question``
+and ``action`` keep it exactly in step inside every write transaction, including the
+cascading deletes of a team, so no code path can forget it.
+
+Migration 0002 installs it through :func:`install`; the demo-data generator drops
+the triggers, bulk-inserts sessions and their index rows, and restores the triggers
+(all inside one transaction). A later schema change to the index must come with a new migration that
+drops and re-creates it.
+
+Note for maintenance code: the index is keyed by ``coaching_session``'s implicit
+rowid. SQLite keeps rowids through ``VACUUM`` in practice but documents that it may
+not for a table without an INTEGER PRIMARY KEY, so call :func:`rebuild` after a VACUUM
+(the store's ``rebuild_search_index()``) to be certain.
+
+PostgreSQL has no FTS5: there the migration does nothing and the store searches with
+ILIKE (a later migration adds a tsvector column with a GIN index).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+TABLE = "session_fts"
+COLUMNS = ("title", "dilemma", "context", "notes", "actions")
+# unicode61 folds case and (with remove_diacritics 2) accents, so "equipe" finds
+# "équipe". The prefix indexes make the as-you-type prefix query on the last word
+# (2 and 3 letters typed so far) a lookup instead of a merge of every matching term.
+TOKENIZE = "unicode61 remove_diacritics 2"
+PREFIXES = "2 3"
+
+# The notes and action texts of one session, one per line, in the order the session
+# shows them. {sid} is an SQL expression for the session id.
+_NOTES = (
+    "(SELECT coalesce(group_concat(note, char(10)), '') FROM "
+    "(SELECT note FROM picked_question WHERE session_id = {sid} AND note != '' ORDER BY position, id))"
+)
+_ACTIONS = (
+    "(SELECT coalesce(group_concat(text, char(10)), '') FROM "
+    "(SELECT text FROM action WHERE session_id = {sid} AND text != '' ORDER BY position, id))"
+)
+
+
+def notes_sql(sid: str) -> str:
+    return _NOTES.format(sid=sid)
+
+
+def actions_sql(sid: str) -> str:
+    return _ACTIONS.format(sid=sid)
+
+
+def _row_of(sid: str) -> str:
+    return f"(SELECT rowid FROM coaching_session WHERE id = {sid})"
+
+
+def create_table_sql() -> str:
+    return (
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
+        f"tokenize = '{TOKENIZE}', prefix = '{PREFIXES}')"
+    )
+
+
+def _refresh_children(column: str, expression: str, sid: str, when: str = "") -> str:
+    extra = f" AND {when}" if when else ""
+    return f"UPDATE {TABLE} SET {column} = {expression} WHERE rowid = {_row_of(sid)}{extra};"
+
+
+def trigger_sql() -> list[str]:
+    """CREATE TRIGGER statements, in an order that can be replayed as is."""
+    whole_row = (
+        f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) VALUES "
+        f"(new.rowid, new.title, new.dilemma, new.context, {notes_sql('new.id')}, {actions_sql('new.id')});"
+    )
+    statements = [
+        f"CREATE TRIGGER {TABLE}_session_ai AFTER INSERT ON coaching_session BEGIN {whole_row} END",
+        f"CREATE TRIGGER {TABLE}_session_ad AFTER DELETE ON coaching_session BEGIN "
+        f"DELETE FROM {TABLE} WHERE rowid = old.rowid; END",
+        # Autosave rewrites a draft every second or so: only touch the index when a
+        # searched text actually changed.
+        f"CREATE TRIGGER {TABLE}_session_au AFTER UPDATE OF id, title, dilemma, context ON coaching_session "
+        "WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.dilemma IS NOT new.dilemma "
+        "OR old.context IS NOT new.context BEGIN "
+        f"DELETE FROM {TABLE} WHERE rowid = old.rowid; {whole_row} END",
+    ]
+    moved = "old.session_id IS NOT new.session_id"
+    # Deleting a team cascades to its actions (action.team_id) while its sessions
+    # still exist; re-indexing each session once per action made deleting a team of
+    # 800 sessions take 6 s instead of 0.4 s. The sessions' own delete triggers
+    # remove their index rows anyway.
+    team_gone = " AND EXISTS (SELECT 1 FROM team WHERE id = old.team_id)"
+    for table, column, text, expression, gone in (
+        ("picked_question", "notes", "note", notes_sql, ""),
+        ("action", "actions", "text", actions_sql, team_gone),
+    ):
+        statements += [
+            f"CREATE TRIGGER {TABLE}_{table}_ai AFTER INSERT ON {table} WHEN new.{text} != '' BEGIN "
+            f"{_refresh_children(column, expression('new.session_id'), 'new.session_id')} END",
+            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} WHEN old.{text} != ''{gone} BEGIN "
+            f"{_refresh_children(column, expression('old.session_id'), 'old.session_id')} END",
+            f"CREATE TRIGGER {TABLE}_{table}_au AFTER UPDATE OF {text}, position, id, session_id ON {table} "
+            f"WHEN old.{text} IS NOT new.{text} OR old.session_id IS NOT new.session_id "
+            f"OR (new.{text} != '' AND (old.position IS NOT new.position OR old.id IS NOT new.id)) BEGIN "
+            f"{_refresh_children(column, expression('new.session_id'), 'new.session_id')} "
+            f"{_refresh_children(column, expression('old.session_id'), 'old.session_id', moved)} END",
+        ]
+    return statements
+
+
+def fill_sql(after_rowid: int = 0) -> str:
+    """Index every session whose rowid is above ``after_rowid`` (one statement)."""
+    return (
+        f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) "
+        f"SELECT s.rowid, s.title, s.dilemma, s.context, {notes_sql('s.id')}, {actions_sql('s.id')} "
+        f"FROM coaching_session AS s WHERE s.rowid > {int(after_rowid)} ORDER BY s.rowid"
+    )
+
+
+def expected_rows_sql() -> str:
+    """What the index must hold, computed from the tables (for checks and tests)."""
+    return (
+        f"SELECT s.rowid, s.title, s.dilemma, s.context, {notes_sql('s.id')}, {actions_sql('s.id')} "
+        "FROM coaching_session AS s ORDER BY s.rowid"
+    )
+
+
+def indexed_rows_sql() -> str:
+    return f"SELECT rowid, {', '.join(COLUMNS)} FROM {TABLE} ORDER BY rowid"
+
+
+# --- operations on a SQLAlchemy connection (inside the caller's transaction) ----------
+
+
+def install(conn: sa.Connection) -> None:
+    """Create the index, its triggers, and index the sessions already there."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql(create_table_sql())
+    conn.exec_driver_sql(fill_sql())
+    for statement in trigger_sql():
+        conn.exec_driver_sql(statement)
+
+
+def uninstall(conn: sa.Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    for name in trigger_names(conn):
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def trigger_names(conn: sa.Connection) -> list[str]:
+    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    return [row[0] for row in rows if row[0].startswith(f"{TABLE}_")]
+
+
+def suspend_triggers(conn: sa.Connection) -> list[str]:
+    """Drop the index triggers and return their SQL, for :func:`restore_triggers`.
+
+    Used by bulk loads in the same transaction: the definitions are read back from
+    the database, so what is restored is exactly what was there.
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).all()
+    saved = [(name, sql) for name, sql in rows if name.startswith(f"{TABLE}_")]
+    for name, _sql in saved:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in saved]
+
+
+def restore_triggers(conn: sa.Connection, statements: list[str]) -> None:
+    """Run saved CREATE statements again (triggers, or any other saved schema SQL)."""
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def max_rowid(conn: sa.Connection) -> int:
+    return int(conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM coaching_session").scalar() or 0)
+
+
+# FTS5's default in-memory buffer before it writes a segment, and a bigger one for
+# bulk loads inside one transaction (fewer, larger segments: about 1.6x faster).
+DEFAULT_HASHSIZE = 1024 * 1024
+BULK_HASHSIZE = 64 * 1024 * 1024
+
+
+def set_hashsize(conn: sa.Connection, size: int) -> None:
+    conn.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', {int(size)})")
+
+
+def fill(conn: sa.Connection, after_rowid: int = 0) -> None:
+    """Index the sessions above ``after_rowid`` with one INSERT ... SELECT."""
+    set_hashsize(conn, BULK_HASHSIZE)
+    conn.exec_driver_sql(fill_sql(after_rowid))
+    set_hashsize(conn, DEFAULT_HASHSIZE)
+
+
+def rebuild(conn: sa.Connection) -> None:
+    """Empty the index and fill it again from the tables."""
+    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+    conn.exec_driver_sql(fill_sql())
+    # Merge the segments a refill leaves behind into one b-tree: faster queries.
+    conn.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")

@@ -1,0 +1,174 @@
+"""`coachtui search` and `coachtui demo-data`: what a user sees, and one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coachtui.cli import main
+from coachtui.store import open_store
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coachtui", *args], capture_output=True, text=True, timeout=120, check=False,
+        env=os.environ.copy(),
+    )
+
+
+@pytest.fixture
+def history_db(tmp_path: Path) -> Path:
+    path = tmp_path / "history.db"
+    # midday UTC: the same calendar day in any time zone from UTC-11 to UTC+11
+    clock_now = [dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)]
+
+    def clock() -> dt.datetime:
+        clock_now[0] += dt.timedelta(minutes=1)
+        return clock_now[0]
+
+    with open_store(str(path), clock=clock) as store:
+        ward = store.create_team("Ward 4", coach="Ana")
+        odd = store.create_team("[bold]Odd\x1b[31m team", coach="Ben")
+        for title, dilemma, team, category, coach in (
+            ("Night falls", "Falls rise at night on the ward", ward, "capability", "Ana"),
+            ("Rota gaps", "The rota has gaps at night", ward, "environment", "Ana"),
+            ("", "Nobody speaks at the huddle at night", odd, None, "Ben"),
+        ):
+            session = store.start_session(team.id, coach=coach)
+            store.save_draft(session.id, title=title, dilemma=dilemma, primary_category=category)
+            if title:
+                store.complete_session(session.id)
+    return path
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_search_prints_a_table_newest_first(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "night", "--db", str(history_db)]) == 0
+    out = lines(capsys.readouterr().out)
+    assert out[0].split() == ["date", "team", "coach", "category", "title"]
+    assert out[1].startswith("2026-03-01  [bold]Odd␛[31m team  Ben")
+    assert out[1].endswith("unsure       (draft) Nobody speaks at the huddle at night")
+    assert out[2].startswith("2026-03-01  Ward 4") and out[2].endswith("Rota gaps")
+    assert out[3].endswith("capability   Night falls")
+    assert len(out) == 4
+
+
+def test_search_filters_and_limit(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "night", "--team", "ward 4", "--category", "environment", "--db", str(history_db)]) == 0
+    out = lines(capsys.readouterr().out)
+    assert len(out) == 2 and out[1].endswith("Rota gaps")
+    assert main(["search", "*", "--limit", "1", "--db", str(history_db)]) == 0
+    out = lines(capsys.readouterr().out)
+    assert len(out) == 3 and "(draft)" in out[1]
+    assert out[2] == "(showing the newest 1; more sessions match: use --limit to see more)"
+
+
+def test_search_without_matches_says_so(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "quokka", "--db", str(history_db)]) == 0
+    assert capsys.readouterr().out == "No sessions match 'quokka'.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--team", "Nobody"], 1, "coachtui: there is no team called 'Nobody'\n"),
+        (
+            ["--category", "weather"],
+            2,
+            "coachtui: unknown category 'weather' (choose from capability, learning, relational, environment, unsure)\n",
+        ),
+        (["--limit", "0"], 2, "coachtui: argument --limit: give a number from 1 to 1000 (see 'coachtui search --help')\n"),
+    ],
+)
+def test_search_errors_are_one_line(
+    history_db: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
+) -> None:
+    assert main(["search", "night", *args, "--db", str(history_db)]) == code
+    captured = capsys.readouterr()
+    assert captured.err == message and captured.out == ""
+
+
+def test_search_as_a_real_process(history_db: Path) -> None:
+    result = run_cli("search", "rota", "--db", str(history_db))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert lines(result.stdout)[1].endswith("Rota gaps")
+    missing = run_cli("search", "rota", "--db", str(history_db.parent / "nope" / "x.db"), "--team", "Ward 4")
+    assert missing.returncode == 1 and missing.stderr == "coachtui: there is no team called 'Ward 4'\n"
+
+
+# --- demo-data -------------------------------------------------------------------------
+
+
+def test_demo_data_fills_a_new_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "workshop.db"
+    assert main(["demo-data", "--db", str(db), "--sessions", "60", "--teams", "4", "--as-of", "2026-11-20"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("Added 4 teams, 60 sessions (")
+    assert f"to {db} in " in out.out and out.err == ""  # no progress bar when stderr is not a terminal
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM coaching_session").fetchone() == (60,)
+    finally:
+        conn.close()
+    assert main(["search", "the", "--db", str(db), "--limit", "3"]) == 0
+    assert len(lines(capsys.readouterr().out)) == 5
+
+
+def test_demo_data_same_seed_same_database(tmp_path: Path) -> None:
+    dumps = []
+    for name in ("one.db", "two.db"):
+        db = tmp_path / name
+        assert main(["demo-data", "--db", str(db), "--sessions", "40", "--teams", "3", "--seed", "9",
+                     "--as-of", "2026-11-20"]) == 0
+        conn = sqlite3.connect(db)
+        dumps.append(conn.execute("SELECT * FROM coaching_session ORDER BY rowid").fetchall())
+        conn.close()
+    assert dumps[0] == dumps[1]
+
+
+def test_demo_data_refuses_a_database_with_data(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = history_db.read_bytes()
+    assert main(["demo-data", "--db", str(history_db), "--sessions", "10"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"coachtui: {history_db} already holds 2 teams and 3 sessions; demo data only goes into a new or "
+        "empty database (add --append to add to it anyway)\n"
+    )
+    assert history_db.read_bytes() == before
+    assert main(["demo-data", "--db", str(history_db), "--sessions", "10", "--teams", "2", "--append"]) == 0
+    with open_store(str(history_db)) as store:
+        assert store.count_sessions() == 13
+
+
+def test_demo_data_never_goes_into_the_default_database(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo-data"]) == 2
+    default = isolated_home / "data" / "coachtui.db"
+    err = capsys.readouterr().err
+    assert err.startswith(f"coachtui: demo data never goes into your own database ({default})")
+    assert err.count("\n") == 1
+    assert not default.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sessions", "lots"], "coachtui: argument --sessions: not a whole number: 'lots'"),
+        (["--teams", "0"], "coachtui: argument --teams: give a number from 1 to 10,000"),
+        (["--as-of", "yesterday"], "coachtui: argument --as-of: not a date (YYYY-MM-DD): 'yesterday'"),
+    ],
+)
+def test_demo_data_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert main(["demo-data", "--db", str(tmp_path / "d.db"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not (tmp_path / "d.db").exists()
