@@ -180,6 +180,42 @@ def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db_pat
             assert all_pages(store, text, limit=limit) == sorted(made, reverse=True)
 
 
+def pages_upward(store, text: str = "", *, limit: int, **filters) -> list[str]:
+    """Every row, collected from the oldest page up through ``prev_cursor``."""
+    page = store.search_sessions(text, limit=limit, at_end=True, **filters)
+    ids = [row.id for row in page.rows]
+    while page.prev_cursor is not None:
+        page = store.search_sessions(text, limit=limit, before=page.prev_cursor, **filters)
+        assert len(page.rows) == limit or page.prev_cursor is None
+        ids = [row.id for row in page.rows] + ids
+    return ids
+
+
+def test_pages_walk_up_from_the_end_as_they_walk_down(store, clock, db_path) -> None:
+    team = store.create_team("Ward 4")
+    made = [make_session(store, clock, team, at("2026-05-01"), title=f"S{i}", dilemma="rota").id for i in range(9)]
+    # some share a moment to the microsecond: the id breaks ties both ways
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE coaching_session SET created_at = '2026-05-01 10:00:00.000000' WHERE id IN (?, ?, ?, ?)", made[2:6]
+    )
+    conn.commit()
+    conn.close()
+    for text in ("", "rota"):
+        for limit in (1, 2, 4, 9, 10):
+            down = all_pages(store, text, limit=limit)
+            assert len(down) == 9
+            assert pages_upward(store, text, limit=limit) == down
+    first = store.search_sessions("", limit=3)
+    assert first.prev_cursor is None and first.next_cursor is not None
+    second = store.search_sessions("", limit=3, after=first.next_cursor)
+    back = store.search_sessions("", limit=3, before=second.prev_cursor)
+    assert [r.id for r in back.rows] == [r.id for r in first.rows]
+    assert back.prev_cursor is None
+    last = store.search_sessions("", limit=3, at_end=True)
+    assert last.next_cursor is None and last.rows[-1].id == all_pages(store, limit=9)[-1]
+
+
 def test_pages_stay_put_when_sessions_are_added_meanwhile(demo, clock) -> None:
     first = demo.search_sessions(limit=10)
     team = demo.list_teams()[0]
@@ -443,3 +479,8 @@ def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
             f.result()
     assert all(r == expected for r in results)
     assert demo.count_sessions("written meanwhile") == 6
+
+
+def test_the_ids_of_every_match_follow_the_pages(demo) -> None:
+    for text, filters in (("", {}), ("staff", {}), ("the", {"status": "completed"}), ("zzzq", {})):
+        assert demo.session_ids_matching(text, **filters) == all_pages(demo, text, limit=50, **filters)

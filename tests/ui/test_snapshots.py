@@ -145,3 +145,26 @@ def test_resume_offer(snap_compare, frozen, db_path: Path, settings_path: Path) 
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def seed_demo(db_path: Path) -> None:
+    from coachtui.store import open_store
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(str(db_path)) as store:
+        generate_demo_data(store, sessions=120, teams=6, seed=11, today=NOW.date())
+
+
+@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
+@pytest.mark.parametrize("area", ["f3", "f4", "f5"], ids=["history", "tracker", "themes"])
+def test_facilitator_area(area: str, size: str, snap_compare, frozen, db_path: Path, settings_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed_demo(db_path)
+    app = app_at(db_path, settings_path)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await pilot.press("n", area)
+        await pilot.pause(0.5)
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

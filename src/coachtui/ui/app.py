@@ -26,7 +26,10 @@ from coachtui.ui.model import STEP_TITLES, SessionModel
 from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.palette import TeamCommands
 from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.session import SessionScreen
+from coachtui.ui.screens.themes import ThemesScreen
+from coachtui.ui.screens.tracker import TrackerScreen
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+b** / **alt+←** | previous step |
 | **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
 | **ctrl+p** | command palette: every step and action by name |
+| **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
 | **f1** | this help |
 | **ctrl+q** | quit (waits until everything is saved) |
 """
@@ -68,13 +72,17 @@ class CoachApp(App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
-    MODES = {"session": "session"}
+    MODES = {"session": "session", "history": HistoryScreen, "actions": TrackerScreen, "themes": ThemesScreen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {TeamCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         # "?" is text inside a field; elsewhere it opens the help too.
         Binding("question_mark", "help", "Help", show=False, id="app.help-question"),
+        Binding("f2", "show('session')", "Session", show=False, id="app.session"),
+        Binding("f3", "show('history')", "History", show=False, id="app.history"),
+        Binding("f4", "show('actions')", "Actions", show=False, id="app.actions"),
+        Binding("f5", "show('themes')", "Themes", show=False, id="app.themes"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -366,6 +374,8 @@ class CoachApp(App[None]):
         if isinstance(screen, SessionScreen):
             # What this step is for comes first; the keys that work everywhere after.
             text = screen.pane(screen.current_step).HELP + "\n" + GENERAL_HELP
+        elif getattr(screen, "HELP", ""):
+            text = screen.HELP + "\n" + GENERAL_HELP
         self.push_screen(HelpScreen(text))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -376,6 +386,12 @@ class CoachApp(App[None]):
                 f"Go to step {number}: {title}", f"Show the {title.lower()} step (alt+{number})",
                 lambda step=step: self._palette_go(step),
             )
+        yield SystemCommand("Session", "The session steps (f2)", lambda: self.action_show("session"))
+        yield SystemCommand("History", "Find any session: search and filter (f3)", lambda: self.action_show("history"))
+        yield SystemCommand(
+            "Action tracker", "Every open action across teams, overdue first (f4)", lambda: self.action_show("actions")
+        )
+        yield SystemCommand("Themes", "Which categories keep coming back (f5)", lambda: self.action_show("themes"))
         yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
         yield SystemCommand("Resume a draft", "Carry on with an unfinished session", self.action_resume_drafts)
         yield SystemCommand("Complete session", "Mark the session complete", self._palette_complete)
@@ -387,13 +403,103 @@ class CoachApp(App[None]):
         )
         yield SystemCommand("Help", "Keys and what this step is for (f1)", self.action_help)
 
+    def action_show(self, mode: str) -> None:
+        """Show one of the top-level areas; each loads fresh data when shown."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        self.call_after_refresh(self._mode_shown)
+
+    def _mode_shown(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SessionScreen):
+            if screen.current_step == "team" and self.store is not None:
+                screen.pane("team").reload()  # type: ignore[attr-defined]
+            return
+        shown = getattr(screen, "on_mode_shown", None)
+        if shown is not None:
+            shown()
+
+    # --- exports and amendments ---------------------------------------------------------------
+
+    def export_sessions(self, session_ids: list[str], suggested: str, what: str = "this session") -> None:
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.push_screen(
+            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
+        )
+
+    def export_team_report(self, team_id: str | None, name: str, what: str) -> None:
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.push_screen(
+            ExportScreen(what, name_hint=f"{name}-report", team_id=team_id, formats=("md", "csv", "json")),
+            self._run_export,
+        )
+
+    def _run_export(self, request: object) -> None:
+        if request is not None:
+            self._export_worker(request)
+
+    @work(thread=True, group="export")
+    def _export_worker(self, request: Any) -> None:
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        if store is None:
+            return
+        self.saver.flush(timeout=3)
+        try:
+            result = store.export_file(
+                request.path,
+                request.fmt,
+                session_ids=list(request.session_ids) if request.session_ids else None,
+                team_id=request.team_id,
+                redact=request.redact,
+            )
+        except (StoreError, OSError) as exc:
+            message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
+            self.call_from_thread(self.notify, f"Not exported: {message}", severity="error", markup=False)
+            return
+        noun = "session" if result.sessions == 1 else "sessions"
+        self.call_from_thread(
+            self.notify, f"Exported {result.sessions} {noun} to {result.path}", markup=False, timeout=8
+        )
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def amend_session(self, session_id: str) -> None:
+        """Reopen a completed session as a draft and carry on with it in the steps."""
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        if store is None:
+            return
+        try:
+            self.saver.flush(timeout=3)
+            store.reopen_session(session_id)
+            detail = store.get_session(session_id)
+            team = store.get_team(detail.team_id)
+            to_review = store.actions_to_review(session_id)
+            last = store.last_session(team.id, before=session_id)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, f"Could not reopen it: {exc}", severity="error", markup=False)
+            return
+        model = SessionModel.from_detail(detail, team, to_review, last)
+        self.call_from_thread(self._amend_shown, model)
+
+    def _amend_shown(self, model: SessionModel) -> None:
+        self.switch_mode("session")
+        self.session_screen.resume(model)
+        self.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
+
     def start_with_team(self, team: TeamInfo) -> None:
         """From the palette: start (or go back to) a session with ``team``."""
-        self.switch_mode("session")
+        if self.current_mode != "session":
+            self.switch_mode("session")
         self.session_screen.open_team(team)
 
     def _palette_go(self, step: str) -> None:
-        self.switch_mode("session")
+        if self.current_mode != "session":
+            self.switch_mode("session")
         self.session_screen.go(step)
 
     def _palette_complete(self) -> None:
@@ -426,7 +532,8 @@ class CoachApp(App[None]):
 
         def done(choice: str | None) -> None:
             if choice and choice != "new":
-                self.switch_mode("session")
+                if self.current_mode != "session":
+                    self.switch_mode("session")
                 self.resume_session(choice)
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
