@@ -7,4 +7,4 @@ all of them); the real work is imported inside ``run``.
 
 from __future__ import annotations
 
-COMMANDS: tuple[str, ...] = ("info", "export", "import", "backup", "restore", "vacuum")
+COMMANDS: tuple[str, ...] = ("info", "export", "import", "backup", "restore", "vacuum", "serve")
