@@ -118,6 +118,16 @@ def test_the_served_command_is_this_coachtui_on_the_same_database() -> None:
     assert "coach notes" not in app_command("/data/coach notes.db", demo=True)
 
 
+def test_only_loopback_addresses_count_as_this_machine_only() -> None:
+    from coachtui.ui.serve import check_address
+
+    port = free_port()
+    assert check_address("127.0.0.1", port).local
+    assert check_address("localhost", port).local
+    # Checked by binding and releasing at once: nothing listens on the network here.
+    assert not check_address("0.0.0.0", port).local
+
+
 # --- the real thing: a browser opens the served app ------------------------------------------
 
 

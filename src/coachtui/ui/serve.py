@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ipaddress
 import logging
 import os
 import shlex
@@ -30,6 +31,8 @@ class ServeError(Exception):
 class Address:
     host: str
     port: int
+    local: bool = True
+    """Only this machine can connect (every address it binds is a loopback one)."""
 
     @property
     def url(self) -> str:
@@ -71,7 +74,9 @@ def check_address(host: str, port: int) -> Address:
     except (socket.gaierror, UnicodeError) as exc:
         reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else "not a valid host name"
         raise ServeError(f"cannot serve on host {host!r}: {reason}") from None
+    local = True
     for family, kind, proto, _name, sockaddr in infos:
+        local = local and ipaddress.ip_address(sockaddr[0].split("%")[0]).is_loopback
         with socket.socket(family, kind, proto) as probe:
             # The web server sets SO_REUSEADDR too: a port that only has connections
             # closing down (TIME_WAIT) is free for it, a listening one is not.
@@ -80,7 +85,7 @@ def check_address(host: str, port: int) -> Address:
                 probe.bind(sockaddr)
             except OSError as exc:
                 raise ServeError(_bind_error(host, port, exc)) from None
-    return Address(host, port)
+    return Address(host, port, local=local)
 
 
 def _bind_error(host: str, port: int, exc: OSError) -> str:
@@ -108,6 +113,13 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
 
         async def on_startup(self, app: object) -> None:
             print(f"coachtui serve: open {address.url} in a browser (Ctrl+C stops)", flush=True)
+            if not address.local:
+                print(
+                    "coachtui serve: warning: anyone who can reach this address can open the coaching "
+                    "notes in this database, with no password",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
         async def handle_websocket(self, request: Any) -> Any:
             task = asyncio.current_task()
