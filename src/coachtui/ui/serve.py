@@ -98,10 +98,35 @@ def _bind_error(host: str, port: int, exc: OSError) -> str:
     return f"cannot serve on {host} port {port}: {exc.strerror or exc}"
 
 
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
 def serve(database: str, address: Address, *, demo: bool = False) -> int:
     """Run the web server until Ctrl+C (or SIGTERM); returns the exit code."""
+    from aiohttp import web
     from aiohttp.web_runner import GracefulExit
+    from textual_serve.app_service import AppService
     from textual_serve.server import Server
+
+    class CoachAppService(AppService):
+        """One browser tab's coachtui. Stopping it waits until the process has ended
+        (it may still be saving after it closes its output), so the server never
+        exits with an app left running on its own."""
+
+        async def stop(self) -> None:
+            await super().stop()
+            process = self._process
+            if process is None or process.returncode is not None:
+                return
+            try:
+                await asyncio.wait_for(process.wait(), timeout=10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
     class CoachServer(Server):
         """textual-serve, introduced in one line that shows the URL and not the
@@ -121,14 +146,40 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
                     flush=True,
                 )
 
-        async def handle_websocket(self, request: Any) -> Any:
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve 1.1.3's handler, with CoachAppService, and each session
+            kept track of so that stopping the server can end it."""
             task = asyncio.current_task()
             if task is not None:
                 sessions.add(task)
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = _int(request.query.get("width"), 80)
+            height = _int(request.query.get("height"), 24)
+            app_service: CoachAppService | None = None
             try:
-                return await super().handle_websocket(request)
+                await websocket.prepare(request)
+                app_service = CoachAppService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await app_service.start(width, height)
+                try:
+                    await self._process_messages(websocket, app_service)
+                finally:
+                    await app_service.stop()
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception:  # noqa: BLE001 - one browser session failing must not stop the server
+                logging.getLogger("textual-serve").warning("a browser session ended with an error", exc_info=False)
             finally:
+                if app_service is not None:
+                    await app_service.stop()
                 sessions.discard(task)  # type: ignore[arg-type]
+            return websocket
 
         async def on_shutdown(self, app: object) -> None:
             """Stopping: end every browser session now (each app is told to quit and
@@ -136,7 +187,7 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
             for task in list(sessions):
                 task.cancel()
             if sessions:
-                await asyncio.wait(list(sessions), timeout=10)
+                await asyncio.wait(list(sessions), timeout=15)
 
     sessions: set[asyncio.Task[Any]] = set()
     server = CoachServer(
