@@ -136,9 +136,9 @@ async def test_an_existing_team_reviews_its_earlier_actions(make_app, seeded, db
         assert "Ward 4" in text and "Year 9 maths" in text
         await pilot.press("enter")  # the most recent team (Ward 4) is highlighted
         await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
-        text = screen_text(app)
+        # The last session's summary beside the list is Markdown, drawn a moment later.
+        text = await shows(pilot, "Falls at night")
         assert "Plot ten more points" in text and "Ask matron for protected time" in text
-        assert "Falls at night" in text  # the last session's summary beside the list
         await pilot.press("d")  # first row: done
         await pilot.press("down", "s")  # second row: stuck
         await pilot.press("n")

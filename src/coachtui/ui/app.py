@@ -26,10 +26,12 @@ from coachtui.ui.model import STEP_TITLES, SessionModel
 from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.palette import TeamCommands
 from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.ui.screens.explainer import ExplainerScreen
 from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.session import SessionScreen
 from coachtui.ui.screens.themes import ThemesScreen
 from coachtui.ui.screens.tracker import TrackerScreen
+from coachtui.ui.themes import THEMES
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
 | **ctrl+p** | command palette: every step and action by name |
 | **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
+| **f6** | the four categories explained (esc comes back) |
 | **f1** | this help |
 | **ctrl+q** | quit (waits until everything is saved) |
 """
@@ -83,6 +86,7 @@ class CoachApp(App[None]):
         Binding("f3", "show('history')", "History", show=False, id="app.history"),
         Binding("f4", "show('actions')", "Actions", show=False, id="app.actions"),
         Binding("f5", "show('themes')", "Themes", show=False, id="app.themes"),
+        Binding("f6", "explain", "Categories", show=False, id="app.explain"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -95,6 +99,8 @@ class CoachApp(App[None]):
         save_delays: tuple[float, float] = (0.3, 0.8),
     ) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
         self.database = database
         self.settings_path = settings_path
         self.settings = settings if settings is not None else load_settings(settings_path)
@@ -102,6 +108,7 @@ class CoachApp(App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self.teams: list[TeamInfo] = []
+        self.save_status = SaveStatus("idle")
         debounce, max_wait = save_delays
         self.saver = SaveQueue(
             lambda: self.store,
@@ -279,6 +286,7 @@ class CoachApp(App[None]):
     # --- saving ----------------------------------------------------------------------------
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
+        self.save_status = message.status
         for bar in self.query(StatusBar):
             bar.save = message.status
         try:
@@ -378,6 +386,36 @@ class CoachApp(App[None]):
             text = screen.HELP + "\n" + GENERAL_HELP
         self.push_screen(HelpScreen(text))
 
+    # --- the category explainer ---------------------------------------------------------------
+
+    def action_explain(self) -> None:
+        """f6: open the explainer (or close it when it is open)."""
+        if isinstance(self.screen, ExplainerScreen):
+            self.screen.dismiss(None)
+        else:
+            self.open_explainer()
+
+    def open_explainer(self, category_id: str | None = None) -> None:
+        """Show the four categories, starting at ``category_id`` or, by default, at the
+        category the coach is looking at: the highlighted card on the category step, else
+        the session's primary category. Closing it returns to exactly where they were."""
+        if isinstance(self.screen, ExplainerScreen):
+            if category_id:
+                self.screen.show(category_id)
+            return
+        if category_id is None:
+            category_id = self._category_in_view()
+        self.push_screen(ExplainerScreen(self.catalog, category_id))
+
+    def _category_in_view(self) -> str | None:
+        session_screen = self.session_screen
+        if session_screen.current_step == "category":
+            highlighted = session_screen.pane("category").highlighted_category()  # type: ignore[attr-defined]
+            if highlighted:
+                return highlighted
+        model = self.session.model
+        return model.primary if model is not None else None
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         session_screen = self.session_screen
@@ -397,6 +435,11 @@ class CoachApp(App[None]):
         yield SystemCommand("Complete session", "Mark the session complete", self._palette_complete)
         yield SystemCommand("Copy summary", "Copy the session as Markdown", self._palette_summary("action_copy"))
         yield SystemCommand("Save summary to a file", "Write the session as Markdown", self._palette_summary("action_save_file"))
+        yield SystemCommand(
+            "Explain the four categories",
+            "What each category is about, its signals, examples and questions (f6)",
+            self.open_explainer,
+        )
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
