@@ -175,28 +175,40 @@ def served(db_path: Path) -> Iterator[Served]:
         store.create_team("Ward 4 (night shift)")
     save_settings(Settings(coach_name="Ana Ruiz", name_asked=True), paths.settings_file())
 
+    server = start_serve(["--db", str(db_path), "serve"])
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+def start_serve(args: list[str], env: dict[str, str] | None = None) -> Served:
+    """Start ``coachtui ARGS --port P`` in its own process group; wait for its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "coachtui", "--db", str(db_path), "serve", "--port", str(port)],
+        [sys.executable, "-m", "coachtui", *args, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
         start_new_session=True,  # its own process group, as in a terminal of its own
     )
     server = Served(process, f"http://127.0.0.1:{port}")
     for stream, into in ((process.stdout, server.stdout), (process.stderr, server.stderr)):
         threading.Thread(target=_drain, args=(stream, into), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 20
-        while f"open {server.url} in a browser" not in server.output():
-            assert process.poll() is None, f"serve stopped: {server.output()}"
-            assert time.monotonic() < deadline, f"serve did not start: {server.output()}"
-            time.sleep(0.05)
-        yield server
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while f"open {server.url} in a browser" not in server.output():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise AssertionError(f"serve did not start: {server.output()}")
+        time.sleep(0.05)
+    return server
+
+
+def stop(server: Served) -> None:
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=10)
 
 
 def _saved_title(db_path: Path) -> list[tuple[str, str]]:
@@ -207,13 +219,14 @@ def _saved_title(db_path: Path) -> list[tuple[str, str]]:
         conn.close()
 
 
+def wait_for_text(page, text: str) -> str:  # type: ignore[no-untyped-def]
+    page.wait_for_function(f"({TERMINAL_TEXT})().includes({text!r})", timeout=30_000)
+    return page.evaluate(TERMINAL_TEXT)
+
+
 @pytest.mark.slow
 def test_a_browser_runs_the_served_app_on_the_same_database(served: Served, db_path: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
-
-    def wait_for_text(page, text: str) -> str:  # type: ignore[no-untyped-def]
-        page.wait_for_function(f"({TERMINAL_TEXT})().includes({text!r})", timeout=20_000)
-        return page.evaluate(TERMINAL_TEXT)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
@@ -266,3 +279,52 @@ def test_a_browser_runs_the_served_app_on_the_same_database(served: Served, db_p
     assert "Traceback" not in served.output()
     assert served.live_processes() == []
     assert _saved_title(db_path) == [("Ward 4 (night shift)", "Huddles keep being cancelled")]
+
+
+@pytest.mark.slow
+def test_serve_demo_shows_sample_data_in_a_browser_and_leaves_real_data_alone(tmp_path: Path) -> None:
+    import hashlib
+
+    from playwright.sync_api import sync_playwright
+
+    from coachtui import paths
+    from coachtui.config import Settings, save_settings
+    from coachtui.store import open_store
+
+    real = tmp_path / "real" / "coachtui.db"
+    with open_store(str(real)) as store:
+        store.create_team("A real team")
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    save_settings(Settings(coach_name="Trainer", name_asked=True), paths.settings_file())
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real.parent.iterdir()}
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    server = start_serve(["serve", "--demo"], env={"COACHTUI_DB": str(real), "TMPDIR": str(temp)})
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "chromium-profile"),
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 1280, "height": 760},
+            )
+            try:
+                page = browser.new_page()
+                page.add_init_script(CAPTURE_TERMINAL)
+                page.goto(server.url)
+                text = wait_for_text(page, "Unfinished sessions")  # the sample drafts
+                assert "DEMO — coachtui" in text
+                assert "A real team" not in text
+                page.screenshot(path=str(tmp_path / "demo.png"))
+                assert (tmp_path / "demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+                assert [p.name for p in temp.iterdir() if p.name.startswith("coachtui-demo-")]
+                os.killpg(server.process.pid, signal.SIGINT)
+                assert server.process.wait(timeout=20) == 0
+            finally:
+                browser.close()
+    finally:
+        stop(server)
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in real.parent.iterdir()} == before
+    assert not [p for p in temp.iterdir() if p.name.startswith("coachtui-demo-")]  # thrown away on exit

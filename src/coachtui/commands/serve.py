@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--demo",
         action="store_true",
+        default=argparse.SUPPRESS,  # `coachtui --demo serve` sets it too
         help="serve demo mode (a throwaway database of sample data) instead of --db",
     )
 

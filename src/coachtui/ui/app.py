@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 
     from coachtui.store.service import Store
 
+# Demo mode's sample data: a dozen teams, about eighteen months of sessions.
+DEMO_SESSIONS = 360
+DEMO_TEAMS = 12
+DEMO_SEED = 1
+
 GENERAL_HELP = """\
 ## Everywhere
 
@@ -97,11 +102,16 @@ class CoachApp(App[None]):
         settings: Settings | None = None,
         settings_path: Path | None = None,
         save_delays: tuple[float, float] = (0.3, 0.8),
+        demo: bool = False,
     ) -> None:
         super().__init__()
         for theme in THEMES:
             self.register_theme(theme)
         self.database = database
+        # Demo mode: a throwaway database full of sample data in a private temporary
+        # folder; the coach's own database and settings are never opened or written.
+        self.demo = demo
+        self._demo_folder: Path | None = None
         self.settings_path = settings_path
         self.settings = settings if settings is not None else load_settings(settings_path)
         self.catalog = load_catalog()
@@ -130,6 +140,8 @@ class CoachApp(App[None]):
         # Ask for the name straight away (it needs no database), so nothing the
         # coach types while the database opens ends up in the wrong field.
         self._pending_drafts: list[SessionInfo] | None = None
+        if self.demo and not self.settings.coach_name:
+            self.settings = self.settings.with_changes(coach_name="Demo coach")
         self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
         if self._asking_name:
             self._ask_name()
@@ -140,7 +152,7 @@ class CoachApp(App[None]):
         from coachtui.store.errors import StoreError
 
         try:
-            store = open_store(self.database)
+            store = self._open_demo() if self.demo else open_store(self.database)
             teams = store.list_teams()
             drafts = store.list_drafts()
             custom = store.list_custom_questions()
@@ -148,10 +160,77 @@ class CoachApp(App[None]):
             self.call_from_thread(self._store_failed, str(exc))
             return
         self.call_from_thread(self._store_ready, store, teams, drafts, custom)
-        self._daily_backup(store)
+        if not self.demo:
+            self._daily_backup(store)
         from coachtui.dates import warm_up
 
         warm_up()
+
+    def _open_demo(self) -> Store:
+        """A fresh throwaway database with a dozen teams and months of sessions."""
+        import tempfile
+
+        from coachtui.store import open_store
+        from coachtui.store.demo import generate_demo_data
+
+        self._demo_folder = Path(tempfile.mkdtemp(prefix="coachtui-demo-"))
+        self.database = str(self._demo_folder / "demo.db")
+        store = open_store(self.database)
+        try:
+            generate_demo_data(store, sessions=DEMO_SESSIONS, teams=DEMO_TEAMS, seed=DEMO_SEED)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _remove_demo(self) -> None:
+        import shutil
+
+        if self._demo_folder is not None:
+            shutil.rmtree(self._demo_folder, ignore_errors=True)
+            self._demo_folder = None
+
+    def action_reset_demo(self) -> None:
+        from coachtui.ui.modals import ConfirmScreen
+
+        if not self.demo:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self._reset_demo()
+
+        self.push_screen(
+            ConfirmScreen("Throw away every change and start the demo afresh?", yes="Reset", no="Keep"), done
+        )
+
+    @work(thread=True, exclusive=True, group="open-store")
+    def _reset_demo(self) -> None:
+        self.saver.flush(timeout=3)
+        self.call_from_thread(self._before_demo_reset)
+        old, self.store = self.store, None
+        if old is not None:
+            old.close()
+        self._remove_demo()
+        try:
+            store = self._open_demo()
+            teams, custom = store.list_teams(), store.list_custom_questions()
+        except Exception as exc:  # noqa: BLE001 - shown, the app keeps running
+            self.call_from_thread(self.notify, f"Could not reset the demo: {exc}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._after_demo_reset, store, teams, custom)
+
+    def _before_demo_reset(self) -> None:
+        if self.current_mode != "session":
+            self.switch_mode("session")
+        self.session_screen.new_session()
+
+    def _after_demo_reset(self, store: Store, teams: list[TeamInfo], custom: list) -> None:  # type: ignore[type-arg]
+        self.store = store
+        self.teams = list(teams)
+        self.session.custom_questions = list(custom)
+        self.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        self.notify("The demo starts afresh.", markup=False)
 
     def _daily_backup(self, store: Store) -> None:
         """The first start of each day keeps a backup (in this worker thread)."""
@@ -259,6 +338,8 @@ class CoachApp(App[None]):
 
     def update_settings(self, **changes: Any) -> None:
         self.settings = self.settings.with_changes(**changes)
+        if self.demo:
+            return  # a demo never changes the coach's own settings
         try:
             save_settings(self.settings, self.settings_path)
         except OSError as exc:
@@ -373,6 +454,7 @@ class CoachApp(App[None]):
         self.saver.stop()
         if self.store is not None:
             self.store.close()
+        self._remove_demo()
 
     # --- help and the command palette ---------------------------------------------------------
 
@@ -440,6 +522,10 @@ class CoachApp(App[None]):
             "What each category is about, its signals, examples and questions (f6)",
             self.open_explainer,
         )
+        if self.demo:
+            yield SystemCommand(
+                "Reset the demo", "Throw away every change and start with fresh sample data", self.action_reset_demo
+            )
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
@@ -588,6 +674,8 @@ def create_app(
     settings: Settings | None = None,
     settings_path: Path | None = None,
     save_delays: tuple[float, float] = (0.3, 0.8),
+    demo: bool = False,
 ) -> CoachApp:
-    """Build the app for a database path or URL (the CLI and the tests share this)."""
-    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays)
+    """Build the app for a database path or URL (the CLI and the tests share this).
+    With ``demo``, ``database`` is ignored: the app makes its own throwaway one."""
+    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays, demo=demo)
