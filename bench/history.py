@@ -8,6 +8,7 @@ spread of common and rare words, phrases and half-typed words (median and p95);
 page 100 of a long result; counts; the action tracker's first page; theme counts
 and dominance; and, at the largest size, the whole `coachtui search WORD` process
 against `python -c "import sqlmodel"`. Each has its target and PASS/FAIL.
+``bench/run.py`` runs these figures with the rest of the suite.
 
 Figures, not tests: timing depends on the machine and on what else runs on it.
 """
@@ -15,21 +16,25 @@ Figures, not tests: timing depends on the machine and on what else runs on it.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import hashlib
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 20)
-SEED = 7
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    TODAY,
+    Database,
+    Figure,
+    Table,
+    demo_database,
+    machine_line,
+    sizes_up_to,
+    timed,
+)
 
 # What a facilitator types: common words, rare words (a few dozen sessions at 100k),
 # two-word phrases, half-typed words (prefix queries), a word that is nowhere.
@@ -43,100 +48,36 @@ QUERIES = [
 FILTERED = [("staff", "category"), ("the", "team"), ("minibus", "category"), ("data", "coach"), ("", "category")]
 
 
-def _source_key() -> str:
-    """Cache key: the generator and schema code that shape the database."""
-    digest = hashlib.sha256()
-    for name in ("demo.py", "demo_content.py", "search_index.py", "database.py", "models.py"):
-        digest.update((ROOT / "src" / "coachtui" / "store" / name).read_bytes())
-    return digest.hexdigest()[:12]
+def below(limit: float, *, p95_limit: float | None = None):  # type: ignore[no-untyped-def]
+    """A check: median under ``limit`` (and p95 under ``p95_limit`` when given)."""
+    return lambda median, p95: median < limit and (p95_limit is None or p95 < p95_limit)
 
 
-def teams_for(sessions: int) -> int:
-    return min(200, max(10, sessions // 500))
+def generation_figure(db: Database, table: Table, main_size: bool) -> None:
+    name = "demo data generation" + (" (cached)" if db.cached else "")
+    table.add(Figure(f"data {db.size}", name, [db.seconds], "s", "< 30 s" if main_size else "",
+                     (lambda m, p: m < 30) if main_size else None))
+    if db.cpu is not None:
+        table.note(f"demo data {db.size}: built in {db.seconds:.1f} s (cpu {db.cpu:.1f} s, load {db.load:.1f})")
 
 
-def build(sessions: int, folder: Path, rebuild: bool) -> tuple[Path, float, bool]:
-    from coachtui.store import open_store
-    from coachtui.store.demo import generate_demo_data
-
-    teams = teams_for(sessions)
-    path = folder / f"demo-{sessions}-{teams}-{SEED}-{_source_key()}.db"
-    meta = path.with_suffix(".json")
-    if path.exists() and meta.exists() and not rebuild:
-        return path, json.loads(meta.read_text())["seconds"], True
-    for stale in folder.glob(f"demo-{sessions}-{teams}-{SEED}-*"):  # built by older code
-        stale.unlink()
-    for extra in ("", "-wal", "-shm"):
-        Path(f"{path}{extra}").unlink(missing_ok=True)
-    started, cpu = time.perf_counter(), time.process_time()
-    with open_store(str(path)) as store:
-        generate_demo_data(store, sessions=sessions, teams=teams, seed=SEED, today=TODAY)
-    seconds = time.perf_counter() - started  # including the final checkpoint on close
-    cpu = time.process_time() - cpu  # both threads
-    meta.write_text(json.dumps({"seconds": seconds, "cpu": cpu, "load": os.getloadavg()[0]}))
-    return path, seconds, False
-
-
-def build_note(path: Path) -> str:
-    meta = json.loads(path.with_suffix(".json").read_text())
-    if "cpu" not in meta:
-        return ""
-    return f" (cpu {meta['cpu']:.1f} s, load {meta['load']:.1f})"
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-class Table:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str]] = []
-
-    def add(self, size: str, what: str, value: str, target: str = "", ok: bool | None = None) -> None:
-        verdict = "" if ok is None else ("PASS" if ok else "FAIL")
-        self.rows.append((size, what, value, target, verdict))
-        print(f"  {what:<44} {value:>22}  {target:<14} {verdict}", flush=True)
-
-    def print(self) -> None:
-        header = ("sessions", "measure", "measured", "target", "")
-        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(5)]
-        print()
-        for row in [header, *self.rows]:
-            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-
-
-def bench_size(sessions: int, folder: Path, runs: int, rebuild: bool, table: Table, main_size: bool) -> Path:
+def store_figures(db: Database, runs: int, table: Table) -> None:
+    """Search, paging, counts, tracker and themes, timed in the store (no UI)."""
     from coachtui.store import open_store
 
-    size = f"{sessions:,}"
-    print(f"\n{size} sessions over {teams_for(sessions)} teams", flush=True)
-    path, seconds, cached = build(sessions, folder, rebuild)
-    table.add(size, "demo data generation" + (" (cached run)" if cached else ""), f"{seconds:.1f} s{build_note(path)}",
-              "< 30 s" if main_size else "", seconds < 30 if main_size else None)
-    with open_store(str(path)) as store:
-        store.search_sessions("warm up")  # first query pays for loading the schema
+    section = f"store {db.size}"
+    with open_store(str(db.path)) as store:
+        store.search_sessions("warm up")  # the first query pays for loading the schema
         samples, counts = [], {}
         for text in QUERIES:
             samples += timed(lambda t=text: store.search_sessions(t, limit=50), runs)
             counts[text] = store.count_sessions(text)
-        table.add(size, f"search, first page of 50 ({len(QUERIES)} queries x {runs})",
-                  f"median {statistics.median(samples):.1f} ms", "< 20 ms", statistics.median(samples) < 20)
-        table.add(size, "search, first page of 50, p95", f"p95 {p95(samples):.1f} ms (max {max(samples):.0f})",
-                  "< 60 ms", p95(samples) < 60)
+        table.add(Figure(section, f"search: first page of 50 ({len(QUERIES)} queries)", samples,
+                         target="< 20 ms, p95 < 60", check=below(20, p95_limit=60)))
         slowest = sorted(QUERIES, key=lambda t: -statistics.median(timed(lambda: store.search_sessions(t), 3)))[:3]
-        table.add(size, "  slowest queries", ", ".join(repr(s) for s in slowest))
-        table.add(size, "  matches: 'the' / 'staff' / 'minibus' / 'zzzq'",
-                  " / ".join(f"{counts[w]:,}" for w in ("the", "staff", "minibus", "zzzq")))
+        table.note(f"{db.size}: slowest searches {', '.join(repr(s) for s in slowest)}; matches for "
+                   "'the' / 'staff' / 'minibus' / 'zzzq': "
+                   + " / ".join(f"{counts[w]:,}" for w in ("the", "staff", "minibus", "zzzq")))
 
         team = store.list_teams()[0]
         coach = store.list_coaches()[0]
@@ -144,10 +85,10 @@ def bench_size(sessions: int, folder: Path, runs: int, rebuild: bool, table: Tab
         for text, kind in FILTERED:
             options = {"category": {"category": "relational"}, "team": {"team_id": team.id}, "coach": {"coach": coach}}
             filtered += timed(lambda t=text, o=options[kind]: store.search_sessions(t, **o), runs)
-        table.add(size, "search with a team/category/coach filter", f"median {statistics.median(filtered):.1f} ms, "
-                  f"p95 {p95(filtered):.1f}", "< 60 ms p95", p95(filtered) < 60)
+        table.add(Figure(section, "search with a team/category/coach filter", filtered,
+                         target="p95 < 60 ms", check=lambda m, p: p < 60))
 
-        for text in ("", "the", "staff"):
+        for text in ("", "the"):
             after, pages = None, 0
             while pages < 99:
                 page = store.search_sessions(text, limit=50, after=after)
@@ -157,57 +98,65 @@ def bench_size(sessions: int, folder: Path, runs: int, rebuild: bool, table: Tab
                 after = page.next_cursor
             if after is None or pages < 99:
                 continue
-            deep = statistics.median(timed(lambda t=text, a=after: store.search_sessions(t, limit=50, after=a), runs))
+            deep = timed(lambda t=text, a=after: store.search_sessions(t, limit=50, after=a), runs)
             first = statistics.median(timed(lambda t=text: store.search_sessions(t, limit=50), runs))
             # keyset paging: a deep page costs what the first page of the same search costs
-            table.add(size, f"search page 100 / page 1 of {text or '(all)'!r}", f"{deep:.1f} / {first:.1f} ms",
-                      "<= 1.5x page 1", deep <= 1.5 * first + 1)
+            table.add(Figure(section, f"search {text or '(all)'!r}: page 100 (page 1: {first:.1f} ms)", deep,
+                             target="<= 1.5x page 1", check=lambda m, p, f=first: m <= 1.5 * f + 1))
 
         count_samples = []
         for text in ("", "the", "staff", "minibus", "run chart", "sta"):
             count_samples += timed(lambda t=text: store.count_sessions(t), runs)
         for text in ("", "the", "staff"):
             count_samples += timed(lambda t=text: store.count_sessions(t, category="relational"), runs)
-        table.add(size, "count (text, text + category)", f"median {statistics.median(count_samples):.1f} ms, "
-                  f"max {max(count_samples):.0f}", "< 250 ms", max(count_samples) < 250)
+        table.add(Figure(section, "count matches (text, text + category)", count_samples,
+                         target="max < 250 ms", check=lambda m, p, s=count_samples: max(s) < 250))
 
-        tracker = timed(lambda: store.tracker_actions(today=TODAY), runs)
-        table.add(size, "action tracker, first page of 100 open", f"median {statistics.median(tracker):.1f} ms",
-                  "< 20 ms", statistics.median(tracker) < 20)
-        closed = timed(lambda: store.tracker_actions(today=TODAY, include_closed=True), runs)
-        table.add(size, "action tracker incl. closed, first page", f"median {statistics.median(closed):.1f} ms",
-                  "< 250 ms", statistics.median(closed) < 250)
-        themes = timed(lambda: store.theme_counts(today=TODAY, months=12), runs)
-        table.add(size, "theme counts, 12 months, all teams", f"median {statistics.median(themes):.1f} ms",
-                  "< 100 ms", statistics.median(themes) < 100)
-        team_themes = timed(lambda: store.theme_counts(today=TODAY, months=12, team_id=team.id), runs)
-        table.add(size, "theme counts, 12 months, one team", f"median {statistics.median(team_themes):.1f} ms",
-                  "< 20 ms", statistics.median(team_themes) < 20)
-        dominance = timed(lambda: store.dominant_categories(), runs)
-        table.add(size, "dominant categories, every team", f"median {statistics.median(dominance):.1f} ms",
-                  "< 100 ms", statistics.median(dominance) < 100)
-        lists = timed(lambda: (store.list_coaches(), store.list_owners()), runs)
-        table.add(size, "list coaches + owners", f"median {statistics.median(lists):.1f} ms", "< 100 ms",
-                  statistics.median(lists) < 100)
-    return path
+        table.add(Figure(section, "action tracker: first page of 100 open",
+                         timed(lambda: store.tracker_actions(today=TODAY), runs), target="< 20 ms", check=below(20)))
+        table.add(Figure(section, "action tracker incl. closed: first page",
+                         timed(lambda: store.tracker_actions(today=TODAY, include_closed=True), runs),
+                         target="< 250 ms", check=below(250)))
+        table.add(Figure(section, "theme counts, 12 months, all teams",
+                         timed(lambda: store.theme_counts(today=TODAY, months=12), runs),
+                         target="< 100 ms", check=below(100)))
+        table.add(Figure(section, "theme counts, 12 months, one team",
+                         timed(lambda: store.theme_counts(today=TODAY, months=12, team_id=team.id), runs),
+                         target="< 20 ms", check=below(20)))
+        table.add(Figure(section, "dominant categories, every team", timed(store.dominant_categories, runs),
+                         target="< 100 ms", check=below(100)))
+        table.add(Figure(section, "list teams (the team step)", timed(store.list_teams, runs),
+                         target="< 20 ms", check=below(20)))
+        table.add(Figure(section, "list coaches + owners", timed(lambda: (store.list_coaches(), store.list_owners()),
+                                                                 runs), target="< 100 ms", check=below(100)))
 
 
-def process_times(path: Path, runs: int, table: Table, size: str) -> None:
+def coachtui_command() -> list[str]:
+    """How a user starts coachtui: the installed script, else ``python -m coachtui``."""
     script = Path(sys.executable).with_name("coachtui")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "coachtui"]
-    env = {**os.environ, "COACHTUI_DB": str(path)}
+    return [str(script)] if script.exists() else [sys.executable, "-m", "coachtui"]
+
+
+def process_figures(db: Database, runs: int, table: Table) -> None:
+    """`coachtui search WORD` as a whole process against `python -c "import sqlmodel"`,
+    interleaved so both see the same machine."""
+    env = {**os.environ, "COACHTUI_DB": str(db.path)}
     search, baseline = [], []
-    for _ in range(runs):  # interleaved, so both see the same machine
+    for run in range(runs + 1):
         started = time.perf_counter()
-        subprocess.run([*command, "search", "staff"], env=env, check=True, capture_output=True)
-        search.append(time.perf_counter() - started)
+        subprocess.run([*coachtui_command(), "search", "staff"], env=env, check=True, capture_output=True)
+        search_time = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import sqlmodel"], env=env, check=True, capture_output=True)
-        baseline.append(time.perf_counter() - started)
-    ratio = statistics.median(search) / statistics.median(baseline)
-    table.add(size, f"`coachtui search staff` process (median of {runs})", f"{statistics.median(search) * 1000:.0f} ms")
-    table.add(size, "`python -c 'import sqlmodel'` process", f"{statistics.median(baseline) * 1000:.0f} ms")
-    table.add(size, "  ratio search / import sqlmodel", f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
+        if run:  # the first pair warms the file cache
+            search.append(search_time)
+            baseline.append((time.perf_counter() - started) * 1000)
+    section = f"cli {db.size}"
+    table.add(Figure(section, "baseline: python -c 'import sqlmodel'", baseline))
+    table.add(Figure(section, "coachtui search staff (whole process)", search))
+    ratios = [s / b for s, b in zip(search, baseline, strict=True)]
+    table.add(Figure(section, "  ratio search / import sqlmodel", ratios, "x", "<= 1.5x",
+                     lambda m, p: m <= 1.5))
 
 
 def main() -> int:
@@ -216,18 +165,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each measurement (default 5)")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached databases")
     args = parser.parse_args()
-    folder = Path(tempfile.gettempdir()) / "coachtui-bench"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    sizes = sorted({s for s in (1_000, 10_000, args.sessions) if s <= args.sessions})
     table = Table()
-    path = None
-    for sessions in sizes:
-        path = bench_size(sessions, folder, args.runs, args.rebuild, table, sessions == args.sessions)
-    assert path is not None
-    process_times(path, max(7, args.runs), table, f"{args.sessions:,}")
-    table.print()
-    print(f"\ncpu count {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}, databases in {folder}")
-    return 0
+    db = None
+    for sessions in sizes_up_to(args.sessions):
+        db = demo_database(sessions, rebuild=args.rebuild)
+        generation_figure(db, table, sessions == args.sessions)
+        store_figures(db, args.runs, table)
+    assert db is not None
+    process_figures(db, max(7, args.runs), table)
+    print(table.render())
+    for note in table.notes:
+        print(f"- {note}")
+    print(f"\n{machine_line()}; databases in {db.path.parent}")
+    return 1 if table.failures else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,198 @@
+"""How quickly the running app answers a key, and how quickly an autosave commits.
+
+The app runs headless in this process (``App.run_test``, as in the Pilot tests) at
+120x40. Keys are posted to the app as the terminal driver posts them, without
+Pilot's ``press()`` (which waits for the whole app to go idle, about 70 ms per key
+even in a bare app). A key's latency is the time from posting it to the first frame
+the app renders (its compositor update, handed to ``App._display``) that shows the
+result: the new step, or the rows of the new search. That includes Textual's frame
+pacing (at most 60 frames a second) and the database work in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Database, Figure, Table, timed  # noqa: E402
+
+SIZE = (120, 40)
+# What a facilitator types into the history search, one key at a time.
+SEARCH_WORDS = ("staff", "rota", "measure", "huddle", "minibus", "trust")
+
+
+class FrameClock:
+    """Times keys, from posting them to the first rendered frame that shows their result."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._waiting: tuple[Callable[[], bool], asyncio.Future[float]] | None = None
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is not None and self._waiting is not None:
+                condition, future = self._waiting
+                if not future.done() and condition():
+                    future.set_result(time.perf_counter())
+
+        app._display = display
+
+    async def press(self, key: str, shows: Callable[[], bool], timeout: float = 30.0) -> float:
+        """Milliseconds from posting ``key`` until a frame is rendered while ``shows()``."""
+        from textual import events
+
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting = (shows, future)
+        character = key if len(key) == 1 else None
+        started = time.perf_counter()
+        self.app.post_message(events.Key(key, character))
+        try:
+            rendered = await asyncio.wait_for(future, timeout)
+        finally:
+            self._waiting = None
+        return (rendered - started) * 1000
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise RuntimeError("timed out")
+        await asyncio.sleep(0.005)
+
+
+def make_app(database: Path) -> Any:
+    from coachtui.config import Settings
+    from coachtui.ui.app import create_app
+
+    settings = Settings(coach_name="Bench", name_asked=True, backups_to_keep=0)
+    return create_app(str(database), settings=settings, settings_path=database.with_suffix(".settings.json"))
+
+
+async def _started(pilot: Any) -> Any:
+    """The app with its store open and the resume offer (if any) answered with 'new'."""
+    from coachtui.ui.modals import ResumeScreen
+
+    app = pilot.app
+    await until(lambda: app.store is not None)
+    await pilot.pause(0.3)
+    if isinstance(app.screen, ResumeScreen):
+        app.screen.dismiss("new")
+        await pilot.pause(0.1)
+    return app
+
+
+# --- step changes ----------------------------------------------------------------------------
+
+
+async def _step_changes(database: Path, rounds: int) -> list[float]:
+    from coachtui.ui.model import STEP_IDS
+
+    app = make_app(database)
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        await _started(pilot)
+        clock = FrameClock(app)
+        screen = app.session_screen
+        screen.open_team(app.teams[0])
+        await until(lambda: screen.current_step in ("review", "dilemma"))
+        await pilot.pause(0.2)
+        for _ in range(rounds):
+            for key, delta in (("ctrl+n", 1), ("ctrl+b", -1)):
+                while True:
+                    index = STEP_IDS.index(screen.current_step) + delta
+                    if not 1 <= index < len(STEP_IDS):
+                        break
+                    target = STEP_IDS[index]
+                    samples.append(await clock.press(key, lambda t=target: screen.current_step == t))
+                    await pilot.pause(0.05)
+    return samples
+
+
+def step_figures(database: Path, rounds: int, table: Table) -> None:
+    samples = asyncio.run(_step_changes(database, rounds))
+    table.add(Figure("session", "step change: key to the next step rendered", samples,
+                     target="< 50 ms", check=lambda m, p: m < 50))
+
+
+# --- autosave --------------------------------------------------------------------------------
+
+
+def autosave_figures(database: Path, label: str, runs: int, table: Table) -> None:
+    """One field of a draft saved, as the save queue saves it: ``Store.save_draft``
+    (BEGIN IMMEDIATE, one UPDATE and the search index, COMMIT in WAL mode)."""
+    from coachtui.store import open_store
+
+    with open_store(str(database)) as store:
+        team = store.list_teams()[0]
+        draft = store.start_session(team.id, coach="Bench")
+        text = "The night shift cannot find time to plot the run chart"
+        counter = iter(range(1_000_000))
+        samples = timed(lambda: store.save_draft(draft.id, dilemma=f"{text} {next(counter)}"), runs)
+        store.discard_draft(draft.id)
+    table.add(Figure("session", f"autosave: one field to committed ({label} sessions)", samples,
+                     target="< 5 ms", check=lambda m, p: m < 5))
+
+
+# --- history and the action tracker --------------------------------------------------------------
+
+
+async def _facilitator(db: Database, runs: int) -> dict[str, list[float]]:
+    from coachtui.ui.screens.history import HistoryScreen
+    from coachtui.ui.screens.tracker import TrackerScreen
+
+    app = make_app(db.path)
+    out: dict[str, list[float]] = {"history": [], "tracker": [], "search": []}
+    async with app.run_test(size=SIZE) as pilot:
+        await _started(pilot)
+        clock = FrameClock(app)
+        history: HistoryScreen | None = None
+        tracker: TrackerScreen | None = None
+        for _ in range(runs):
+            old = history.window if history is not None else None
+            out["history"].append(await clock.press("f3", lambda o=old: isinstance(app.screen, HistoryScreen)
+                                                    and app.screen.window is not o and bool(app.screen.window.rows)))
+            history = app.screen  # type: ignore[assignment]
+            await pilot.pause(0.2)
+            old = tracker.rows if tracker is not None else None
+            out["tracker"].append(await clock.press("f4", lambda o=old: isinstance(app.screen, TrackerScreen)
+                                                    and app.screen.rows is not o))
+            tracker = app.screen  # type: ignore[assignment]
+            await pilot.pause(0.2)
+        await clock.press("f3", lambda: isinstance(app.screen, HistoryScreen))
+        assert history is not None
+        await pilot.pause(0.3)
+        screen = history
+        for word in SEARCH_WORDS[: max(2, runs)]:
+            box = screen.query_one("#history-search")
+            if box.value:  # type: ignore[attr-defined]
+                old = screen.window
+                box.value = ""  # type: ignore[attr-defined]
+                await until(lambda o=old: screen.window is not o)
+                await pilot.pause(0.3)
+            typed = ""
+            for char in word:
+                typed += char
+                old = screen.window
+                out["search"].append(await clock.press(
+                    char, lambda o=old, t=typed: screen.filters.text == t and screen.window is not o))
+                await pilot.pause(0.05)
+    return out
+
+
+def facilitator_figures(db: Database, runs: int, table: Table) -> None:
+    samples = asyncio.run(_facilitator(db, runs))
+    section = f"ui {db.size}"
+    table.add(Figure(section, "open history (f3) to its rows rendered", samples["history"],
+                     target="< 300 ms", check=lambda m, p: p < 300))
+    table.add(Figure(section, "open action tracker (f4) to its rows rendered", samples["tracker"],
+                     target="< 300 ms", check=lambda m, p: p < 300))
+    table.add(Figure(section, "history search: keystroke to rows rendered", samples["search"],
+                     target="< 100 ms", check=lambda m, p: m < 100))

@@ -1,0 +1,97 @@
+"""Every performance figure of coachtui, measured on this machine in one run.
+
+    python bench/run.py [--sessions 100000] [--runs 7] [--quick] [--rebuild] [--markdown]
+
+Prints one table: figure, median, 95th percentile, target, PASS/FAIL, with the
+baselines measured side by side in the same run (a bare Textual app, the same app
+importing SQLModel, ``python -c "import sqlmodel"``):
+
+- startup: process start to the first painted screen, and to the team list filled
+  from the largest database, as ratios to the bare app (bench/startup.py);
+- session: a step change (key to the next step rendered) and an autosave (one field
+  to committed) (bench/interactive.py);
+- ui / store / cli: opening history and the action tracker, a history search from
+  keystroke to rows rendered, and the store's search, paging, counts, tracker and
+  theme queries, at 1k, 10k and 100k sessions; ``coachtui search`` as a process
+  (bench/history.py);
+- memory: resident memory at start and with history open at its oldest page, at the
+  smallest and the largest size.
+
+The demo databases (``coachtui demo-data``'s generator, 200 teams at 100k sessions)
+are built once, about 20-30 s for 100k, and cached in $COACHTUI_BENCH_DIR (default:
+coachtui-bench in the system's temporary folder). ``--quick`` runs every figure at
+small sizes with few repetitions: a smoke test, not a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import history  # noqa: E402
+import interactive  # noqa: E402
+import startup  # noqa: E402
+from common import Table, demo_database, machine_line, scratch_copy, sizes_up_to  # noqa: E402
+
+QUICK_SIZES = (300, 1_000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=100_000, help="the largest history (default 100000)")
+    parser.add_argument("--runs", type=int, default=7, help="repetitions of each measurement (default 7)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, few runs: a smoke test")
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the cached demo databases")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    args = parser.parse_args(argv)
+    sizes = list(QUICK_SIZES) if args.quick else sizes_up_to(args.sessions)
+    runs = 2 if args.quick else max(3, args.runs)
+    began = time.perf_counter()
+    table = Table()
+    print(f"coachtui benchmarks: {', '.join(f'{s:,}' for s in sizes)} sessions, {runs} runs; "
+          f"{machine_line()}", file=sys.stderr, flush=True)
+
+    dbs = []
+    for sessions in sizes:
+        db = demo_database(sessions, rebuild=args.rebuild)
+        history.generation_figure(db, table, sessions == sizes[-1])
+        dbs.append(db)
+    smallest, largest = dbs[0], dbs[-1]
+
+    startup.startup_figures(largest, runs, table)
+
+    with tempfile.TemporaryDirectory(prefix="coachtui-bench-", dir=largest.path.parent) as folder:
+        interactive.step_figures(scratch_copy(smallest, Path(folder)), 1 if args.quick else 3, table)
+        for db in (smallest, largest):
+            copy = scratch_copy(db, Path(folder))
+            interactive.autosave_figures(copy, db.size, 20 if args.quick else 200, table)
+            for extra in ("", "-wal", "-shm"):
+                Path(f"{copy}{extra}").unlink(missing_ok=True)
+
+    for db in dbs:
+        interactive.facilitator_figures(db, runs, table)
+    for db in dbs:
+        history.store_figures(db, runs, table)
+    history.process_figures(largest, runs, table)
+
+    startup.memory_figures([smallest, largest], table)
+
+    print()
+    print(table.render(markdown=args.markdown))
+    print()
+    for note in table.notes:
+        print(f"- {note}")
+    failures = table.failures
+    print(f"- {machine_line()}; {time.perf_counter() - began:.0f} s; databases cached in {largest.path.parent}")
+    print(f"- {len(table.figures)} figures, {len(failures)} below target"
+          + (": " + "; ".join(f"{f.section} {f.name.strip()}" for f in failures) if failures else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

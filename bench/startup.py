@@ -1,0 +1,254 @@
+"""Start-up and memory of the real coachtui process, on a pseudo-terminal.
+
+Each start is timed from just before the process is forked until a given text
+appears in what it has drawn, read from the terminal exactly as a terminal would
+get it (escape sequences removed, the text in the order it was written). The
+baselines start the same way in the same run, interleaved with coachtui: a bare
+Textual app (``bench/bare_app.py``), and the same app importing SQLModel first.
+
+Memory is the process's resident set (VmRSS in /proc) at start, and after opening
+history (f3), moving to the list and pressing End (the oldest page).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import select
+import signal
+import sqlite3
+import struct
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Database, Figure, Table  # noqa: E402
+
+BARE_APP = Path(__file__).resolve().with_name("bare_app.py")
+COLUMNS, LINES = 120, 40
+# Escape sequences a full-screen app writes: CSI (colours, cursor moves, modes),
+# OSC (titles, clipboard) and two-character escapes.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]|\x1b[ -/][@-~]|[\x00-\x08\x0b-\x1f]")
+
+KEYS = {"f3": "\x1bOR", "down": "\x1b[B", "end": "\x1b[F", "n": "n"}
+
+
+class Process:
+    """A process on a pseudo-terminal of COLUMNS x LINES, and what it has drawn."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        import fcntl
+        import termios
+
+        self.started = time.perf_counter()
+        pid, fd = os.forkpty()
+        if pid == 0:  # the child
+            try:
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+                os.execvpe(args[0], args, env)
+            finally:
+                os._exit(127)
+        self.pid, self.fd = pid, fd
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+        self.text = ""  # everything drawn so far, escape sequences removed
+
+    def pump(self, seconds: float, *, until: str | None = None, start: int = 0) -> bool:
+        """Read what the process draws for ``seconds``, or until ``until`` appears
+        (returns whether it did)."""
+        deadline = time.perf_counter() + seconds
+        while (remaining := deadline - time.perf_counter()) > 0:
+            if until is not None and until in self.text[start:]:
+                return True
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                break
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except OSError:
+                break
+            if not data:
+                break
+            self._feed(data)
+        return until is not None and until in self.text[start:]
+
+    def _feed(self, data: bytes) -> None:
+        chunk = self._pending + self._decoder.decode(data)
+        # Keep an unfinished escape sequence at the end for the next read.
+        cut = chunk.rfind("\x1b")
+        if cut != -1 and len(chunk) - cut < 64 and not _ESCAPES.match(chunk, cut):
+            chunk, self._pending = chunk[:cut], chunk[cut:]
+        else:
+            self._pending = ""
+        self.text += _ESCAPES.sub("", chunk)
+
+    def wait_for(self, needle: str, *, start: int = 0, timeout: float = 60.0) -> float:
+        """Seconds from the start of the process until ``needle`` is drawn (searching
+        what was drawn from position ``start`` on)."""
+        if not self.pump(timeout, until=needle, start=start):
+            raise RuntimeError(f"{needle!r} never appeared; last drawn: {self.text[-400:]!r}")
+        return time.perf_counter() - self.started
+
+    def send(self, key: str) -> None:
+        os.write(self.fd, KEYS.get(key, key).encode())
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        return kb / 1024
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """An environment for coachtui that never touches the user's own files: its own
+    settings (a coach name, so no name prompt; no daily backup of the big database)
+    and data folders."""
+
+    env: dict[str, str]
+
+    @classmethod
+    def make(cls, folder: Path) -> Setup:
+        config, data = folder / "config", folder / "data"
+        config.mkdir(parents=True, exist_ok=True)
+        data.mkdir(parents=True, exist_ok=True)
+        (config / "settings.json").write_text(
+            json.dumps({"coach_name": "Bench", "name_asked": True, "backups_to_keep": 0})
+        )
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "COACHTUI_CONFIG_DIR": str(config),
+            "COACHTUI_DATA_DIR": str(data),
+        }
+        for name in ("COLUMNS", "LINES", "TEXTUAL", "COACHTUI_DB"):
+            env.pop(name, None)
+        return cls(env)
+
+
+def coachtui_args(db: Path) -> list[str]:
+    script = Path(sys.executable).with_name("coachtui")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "coachtui"]
+    return [*command, "--db", str(db)]
+
+
+def first_team(db: Path) -> str:
+    """The text of the team list's first row: the most recently coached team."""
+    from coachtui.store import open_store
+    from coachtui.text import one_line
+
+    with open_store(str(db)) as store:
+        name = one_line(store.list_teams()[0].name, 60)
+    return name[:20]
+
+
+def time_start(args: list[str], env: dict[str, str], needles: list[str]) -> list[float]:
+    """Seconds to each needle (in order) for one start; the process is then killed."""
+    process = Process(args, env)
+    try:
+        return [process.wait_for(needle) for needle in needles]
+    finally:
+        process.kill()
+
+
+def startup_figures(db: Database, runs: int, table: Table) -> None:
+    """First paint and the filled team list, against the bare app, interleaved."""
+    with tempfile.TemporaryDirectory(prefix="coachtui-bench-") as folder:
+        env = Setup.make(Path(folder)).env
+        team = first_team(db.path)
+        bare = [sys.executable, str(BARE_APP)]
+        starts = {
+            "bare": (bare, ["Bare app ready"]),
+            "bare+sqlmodel": ([*bare, "sqlmodel"], ["Bare app ready"]),
+            "coachtui": (coachtui_args(db.path), ["Opening your coaching records", team]),
+        }
+        samples: dict[str, list[list[float]]] = {name: [] for name in starts}
+        for run in range(runs + 1):
+            for name, (args, needles) in starts.items():
+                seconds = time_start(args, env, needles)
+                if run:  # the first round warms the file cache and Python's bytecode
+                    samples[name].append([s * 1000 for s in seconds])
+        bare_ms = [s[0] for s in samples["bare"]]
+        bare_sql = [s[0] for s in samples["bare+sqlmodel"]]
+        paint = [s[0] for s in samples["coachtui"]]
+        listed = [s[1] for s in samples["coachtui"]]
+        section = "startup"
+        table.add(Figure(section, "baseline: bare Textual app, first paint", bare_ms))
+        table.add(Figure(section, "baseline: bare app + import sqlmodel, first paint", bare_sql))
+        table.add(Figure(section, "coachtui: first paint (team step)", paint))
+        table.add(Figure(section, f"coachtui: team list filled ({db.size} sessions)", listed))
+        table.add(Figure(section, "  first paint / bare app", [a / b for a, b in zip(paint, bare_ms, strict=True)],
+                         "x", "<= 1.2x", lambda m, p: m <= 1.2))
+        table.add(Figure(section, "  team list / (bare app + sqlmodel)",
+                         [a / b for a, b in zip(listed, bare_sql, strict=True)], "x", "<= 1.15x",
+                         lambda m, p: m <= 1.15))
+        table.note(
+            f"startup: {runs} interleaved starts of each on a {COLUMNS}x{LINES} pseudo-terminal after one "
+            "untimed round (warm file cache); time from fork to the text on the terminal; ratios are per round"
+        )
+
+
+def _oldest_day(db: Path) -> str:
+    """The date (local time, as history shows it) of the oldest session."""
+    import datetime as dt
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        (value,) = conn.execute("SELECT min(created_at) FROM coaching_session").fetchone()
+    finally:
+        conn.close()
+    stamp = dt.datetime.fromisoformat(str(value))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.astimezone().strftime("%Y-%m-%d")
+
+
+def memory_figures(dbs: list[Database], table: Table) -> None:
+    """VmRSS at start and with history open at its oldest page, for each database."""
+    with tempfile.TemporaryDirectory(prefix="coachtui-bench-") as folder:
+        env = Setup.make(Path(folder)).env
+        results = {}
+        for db in dbs:
+            process = Process(coachtui_args(db.path), env)
+            try:
+                process.wait_for(first_team(db.path))
+                process.pump(1.5)  # the resume offer, and whatever else follows the list
+                if "Unfinished sessions" in process.text:
+                    process.send("n")
+                    process.pump(0.5)
+                at_start = process.rss_mb()
+                mark = len(process.text)
+                process.send("f3")
+                process.wait_for(f"{db.sessions:,} sessions", start=mark)
+                mark = len(process.text)
+                process.send("down")
+                process.pump(0.2)
+                process.send("end")
+                process.wait_for(_oldest_day(db.path), start=mark)
+                process.pump(1.0)
+                in_history = process.rss_mb()
+            finally:
+                process.kill()
+            results[db.sessions] = (at_start, in_history)
+            table.add(Figure("memory", f"resident at start ({db.size} sessions)", [at_start], "MB"))
+            table.add(Figure("memory", f"resident, history open at the end ({db.size})", [in_history], "MB",
+                             "< 150 MB", lambda m, p: m < 150))
+        smallest, largest = min(results), max(results)
+        if smallest != largest:
+            growth = results[largest][1] - results[smallest][1]
+            table.add(Figure("memory", f"  history growth {dbs[0].size} -> {dbs[-1].size} sessions", [growth],
+                             "MB", "< 20 MB (flat)", lambda m, p: m < 20))
