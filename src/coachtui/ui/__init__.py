@@ -6,8 +6,14 @@ from __future__ import annotations
 def run(database: str, *, demo: bool = False) -> int:
     """Run the TUI on ``database`` (a path or URL), or on throwaway sample data with
     ``demo``; returns the exit code."""
+    import gc
+
     from coachtui.ui.app import create_app
 
+    # Everything imported so far (Textual, the app) lives as long as the process: keep
+    # the garbage collector from walking it again and again while the first screen is
+    # built (that alone cost ~30 ms before the first paint).
+    gc.freeze()
     app = create_app(database, demo=demo)
     app.run()
     return app.return_code or 0

@@ -8,6 +8,7 @@ in when it is ready.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,27 +18,49 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from coachtui.catalog import load_catalog
 from coachtui.config import Settings, load_settings, save_settings
-from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line
 from coachtui.ui.controller import SessionController
-from coachtui.ui.model import STEP_TITLES, SessionModel
-from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
-from coachtui.ui.palette import TeamCommands
 from coachtui.ui.saver import SaveQueue, SaveStatus
-from coachtui.ui.screens.explainer import ExplainerScreen
-from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.session import SessionScreen
-from coachtui.ui.screens.themes import ThemesScreen
-from coachtui.ui.screens.tracker import TrackerScreen
 from coachtui.ui.themes import THEMES
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.theme import Theme
 
+    from coachtui.catalog import Catalog
     from coachtui.store.service import Store
+    from coachtui.store.types import SessionInfo, TeamInfo
+    from coachtui.ui.model import SessionModel
+
+# Only the session screen is needed for the first paint; everything else is imported
+# when first shown, so start-up does not pay for screens the coach may never open.
+
+
+def _history_screen() -> Screen[Any]:
+    from coachtui.ui.screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
+def _tracker_screen() -> Screen[Any]:
+    from coachtui.ui.screens.tracker import TrackerScreen
+
+    return TrackerScreen()
+
+
+def _themes_screen() -> Screen[Any]:
+    from coachtui.ui.screens.themes import ThemesScreen
+
+    return ThemesScreen()
+
+
+def _team_commands() -> type[Provider]:
+    from coachtui.ui.palette import TeamCommands
+
+    return TeamCommands
 
 # Demo mode's sample data: a dozen teams, about eighteen months of sessions.
 DEMO_SESSIONS = 360
@@ -80,9 +103,9 @@ class CoachApp(App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
-    MODES = {"session": "session", "history": HistoryScreen, "actions": TrackerScreen, "themes": ThemesScreen}
+    MODES = {"session": "session", "history": _history_screen, "actions": _tracker_screen, "themes": _themes_screen}
     DEFAULT_MODE = "session"
-    COMMANDS = App.COMMANDS | {TeamCommands}
+    COMMANDS = App.COMMANDS | {_team_commands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         # "?" is text inside a field; elsewhere it opens the help too.
@@ -114,7 +137,6 @@ class CoachApp(App[None]):
         self._demo_folder: Path | None = None
         self.settings_path = settings_path
         self.settings = settings if settings is not None else load_settings(settings_path)
-        self.catalog = load_catalog()
         self.store: Store | None = None
         self.store_error: str | None = None
         self.teams: list[TeamInfo] = []
@@ -129,6 +151,14 @@ class CoachApp(App[None]):
         )
         self.session = SessionController(self.saver, on_change=self._session_changed)
 
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The categories and question bank, read when first needed (after the first
+        paint: the store's worker thread loads it once the team list is shown)."""
+        from coachtui.catalog import load_catalog
+
+        return load_catalog()
+
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -136,7 +166,6 @@ class CoachApp(App[None]):
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.saver.start()
-        self._open_store()
         # Ask for the name straight away (it needs no database), so nothing the
         # coach types while the database opens ends up in the wrong field.
         self._pending_drafts: list[SessionInfo] | None = None
@@ -146,8 +175,33 @@ class CoachApp(App[None]):
         if self._asking_name:
             self._ask_name()
 
+    def on_ready(self) -> None:
+        """The first frame is on its way: start everything that could wait for it."""
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a
+        # thread importing it during start-up delays the first paint (imports hold the
+        # interpreter lock). The other six steps are built once the team list shows.
+        self._open_store()
+
+    def _show_quick_teams(self) -> None:
+        """In the store's worker: the team list straight from the file, before the
+        store (and SQLAlchemy) is loaded; the store's own list replaces it when open."""
+        from coachtui.store.quick import peek_teams
+
+        teams = None if self.demo else peek_teams(self.database)
+        self.call_from_thread(self._quick_teams_ready, teams)
+
+    def _quick_teams_ready(self, teams: list[TeamInfo] | None) -> None:
+        if teams is not None and self.store is None and not self.teams:
+            self.teams = list(teams)
+            self.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        self.call_after_refresh(self.session_screen.mount_later_steps)
+
     @work(thread=True, exclusive=True, group="open-store")
     def _open_store(self) -> None:
+        self._show_quick_teams()  # first: it needs no SQLAlchemy
         from coachtui.store import open_store
         from coachtui.store.errors import StoreError
 
@@ -164,6 +218,7 @@ class CoachApp(App[None]):
             self._daily_backup(store)
         from coachtui.dates import warm_up
 
+        self.catalog  # noqa: B018 - read the question bank now, off the UI thread
         warm_up()
 
     def _open_demo(self) -> Store:
@@ -278,6 +333,8 @@ class CoachApp(App[None]):
         return self.get_screen("session")  # type: ignore[return-value]
 
     def _ask_name(self) -> None:
+        from coachtui.ui.modals import TextPromptScreen
+
         def done(value: str | None) -> None:
             name = " ".join((value or "").split())
             self.update_settings(coach_name=name, name_asked=True)
@@ -300,6 +357,8 @@ class CoachApp(App[None]):
         )
 
     def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
+        from coachtui.ui.modals import ResumeScreen
+
         if not drafts:
             self.session_screen.pane("team").activate()
             return
@@ -318,6 +377,7 @@ class CoachApp(App[None]):
     @work(thread=True, exclusive=True, group="session-load")
     def resume_session(self, session_id: str) -> None:
         from coachtui.store.errors import StoreError
+        from coachtui.ui.model import SessionModel
 
         store = self.store
         if store is None:
@@ -350,6 +410,8 @@ class CoachApp(App[None]):
             self.update_settings(theme=theme.name)
 
     def action_change_name(self) -> None:
+        from coachtui.ui.modals import TextPromptScreen
+
         def done(value: str | None) -> None:
             if value is not None:
                 self.update_settings(coach_name=" ".join(value.split()), name_asked=True)
@@ -459,6 +521,8 @@ class CoachApp(App[None]):
     # --- help and the command palette ---------------------------------------------------------
 
     def action_help(self) -> None:
+        from coachtui.ui.modals import HelpScreen
+
         text = GENERAL_HELP
         screen = self.screen
         if isinstance(screen, SessionScreen):
@@ -472,6 +536,8 @@ class CoachApp(App[None]):
 
     def action_explain(self) -> None:
         """f6: open the explainer (or close it when it is open)."""
+        from coachtui.ui.screens.explainer import ExplainerScreen
+
         if isinstance(self.screen, ExplainerScreen):
             self.screen.dismiss(None)
         else:
@@ -481,6 +547,8 @@ class CoachApp(App[None]):
         """Show the four categories, starting at ``category_id`` or, by default, at the
         category the coach is looking at: the highlighted card on the category step, else
         the session's primary category. Closing it returns to exactly where they were."""
+        from coachtui.ui.screens.explainer import ExplainerScreen
+
         if isinstance(self.screen, ExplainerScreen):
             if category_id:
                 self.screen.show(category_id)
@@ -499,6 +567,8 @@ class CoachApp(App[None]):
         return model.primary if model is not None else None
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from coachtui.ui.model import STEP_TITLES
+
         yield from super().get_system_commands(screen)
         session_screen = self.session_screen
         for number, (step, title) in enumerate(STEP_TITLES.items(), 1):
@@ -598,6 +668,7 @@ class CoachApp(App[None]):
     def amend_session(self, session_id: str) -> None:
         """Reopen a completed session as a draft and carry on with it in the steps."""
         from coachtui.store.errors import StoreError
+        from coachtui.ui.model import SessionModel
 
         store = self.store
         if store is None:
@@ -633,12 +704,14 @@ class CoachApp(App[None]):
 
     def _palette_complete(self) -> None:
         self._palette_go("summary")
-        self.session_screen.pane("summary").action_complete()  # type: ignore[attr-defined]
+        screen = self.session_screen
+        screen.when_steps_ready(lambda: screen.pane("summary").action_complete())  # type: ignore[attr-defined]
 
     def _palette_summary(self, action: str) -> Any:
         def run() -> None:
             self._palette_go("summary")
-            getattr(self.session_screen.pane("summary"), action)()
+            screen = self.session_screen
+            screen.when_steps_ready(lambda: getattr(screen.pane("summary"), action)())
 
         return run
 
@@ -655,6 +728,8 @@ class CoachApp(App[None]):
         self.call_from_thread(self._show_drafts, drafts)
 
     def _show_drafts(self, drafts: list[SessionInfo]) -> None:
+        from coachtui.ui.modals import ResumeScreen
+
         if not drafts:
             self.notify("No other unfinished sessions.", markup=False)
             return

@@ -12,11 +12,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
 from coachtui.ui.model import SessionModel
-from coachtui.ui.saver import SaveQueue
+
+if TYPE_CHECKING:  # the store's types load with the store, after the first paint
+    from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
+    from coachtui.ui.saver import SaveQueue
 
 # Model attribute -> store field, for the fields saved with save_draft.
 _FIELD_NAMES = {
@@ -142,6 +144,8 @@ class SessionController:
         self._changed()
 
     def add_custom_question(self, text: str, category: str | None, coach: str) -> CustomQuestionInfo:
+        from coachtui.store.types import CustomQuestionInfo
+
         cleaned = " ".join(text.split())
         for existing in self.custom_questions:
             if existing.text == cleaned:
@@ -159,6 +163,8 @@ class SessionController:
     # --- actions ------------------------------------------------------------------------
 
     def add_action(self, text: str, owner: str, due: dt.date | None) -> ActionInfo:
+        from coachtui.store.types import ActionInfo
+
         model = self._require()
         now = dt.datetime.now(dt.UTC)
         action = ActionInfo(

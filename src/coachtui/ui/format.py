@@ -7,7 +7,6 @@ import datetime as dt
 from rich.table import Table
 from rich.text import Text
 
-from coachtui.store.types import STATUS_LABELS
 
 STATUS_MARKS = {
     None: "·",
@@ -49,6 +48,8 @@ def due_label(due: dt.date | None, today: dt.date | None = None) -> str:
 def status_label(status: str | None) -> str:
     if status is None:
         return "not reviewed"
+    from coachtui.store.types import STATUS_LABELS
+
     return STATUS_LABELS.get(status, status)
 
 

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from coachtui.store.types import (
-    ActionInfo,
-    PickedQuestionInfo,
-    ReviewedAction,
-    ReviewInfo,
-    SessionDetail,
-    TeamInfo,
-)
+if TYPE_CHECKING:  # the store's types load with the store, after the first paint
+    from coachtui.store.types import ActionInfo, PickedQuestionInfo, ReviewInfo, SessionDetail, TeamInfo
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("team", "Team"),
@@ -144,6 +139,8 @@ class SessionModel:
 
     def to_detail(self) -> SessionDetail:
         """A SessionDetail of what is on screen now (for the Markdown summary)."""
+        from coachtui.store.types import ReviewedAction, ReviewInfo, SessionDetail
+
         now = dt.datetime.now(dt.UTC)
         reviews = tuple(
             ReviewedAction(

@@ -1,7 +1,14 @@
-"""The session screen: the step bar and the seven steps, with free movement between them."""
+"""The session screen: the step bar and the seven steps, with free movement between them.
+
+Only the team step is composed for the first paint; the other six steps are mounted
+(hidden) straight after it, one by one, so the coach sees the team list sooner.
+Anything that needs them before they are there waits for them
+(:meth:`SessionScreen.when_steps_ready`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -10,23 +17,29 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from coachtui.store.types import TeamInfo
 from coachtui.text import one_line
-from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem, SessionModel
-from coachtui.ui.modals import ConfirmScreen, StepPickerScreen
-from coachtui.ui.steps.actions import ActionsStep
+from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.ui.steps.base import StepPane
-from coachtui.ui.steps.category import CategoryStep
-from coachtui.ui.steps.dilemma import DilemmaStep
-from coachtui.ui.steps.questions import QuestionsStep
-from coachtui.ui.steps.review import ReviewStep
-from coachtui.ui.steps.summary import SummaryStep
 from coachtui.ui.steps.team import TeamStep
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
 
 if TYPE_CHECKING:
+    from coachtui.store.types import TeamInfo
     from coachtui.ui.app import CoachApp
+    from coachtui.ui.model import SessionModel
+
+
+def _later_steps() -> list[StepPane]:
+    """Steps 2-7, imported and built after the first paint."""
+    from coachtui.ui.steps.actions import ActionsStep
+    from coachtui.ui.steps.category import CategoryStep
+    from coachtui.ui.steps.dilemma import DilemmaStep
+    from coachtui.ui.steps.questions import QuestionsStep
+    from coachtui.ui.steps.review import ReviewStep
+    from coachtui.ui.steps.summary import SummaryStep
+
+    return [ReviewStep(), DilemmaStep(), CategoryStep(), QuestionsStep(), ActionsStep(), SummaryStep()]
 
 
 class SessionScreen(Screen[None]):
@@ -45,6 +58,9 @@ class SessionScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="session-screen")
         self.current_step = "team"
+        self._steps_ready = False
+        self._mounting_steps = False
+        self._waiting_for_steps: list[Callable[[], object]] = []
 
     @property
     def coach_app(self) -> CoachApp:
@@ -55,17 +71,40 @@ class SessionScreen(Screen[None]):
         yield StepBar(STEPS, id="stepbar")
         with ContentSwitcher(initial="team", id="steps"):
             yield TeamStep()
-            yield ReviewStep()
-            yield DilemmaStep()
-            yield CategoryStep()
-            yield QuestionsStep()
-            yield ActionsStep()
-            yield SummaryStep()
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(TeamStep).activate()
         self.session_changed()
+
+    def mount_later_steps(self) -> None:
+        """Build steps 2-7 (hidden); the app calls this once the first frame is painted."""
+        if not self._steps_ready and not self._mounting_steps:
+            self._mounting_steps = True
+            self.run_worker(self._mount_later_steps(), group="later-steps")
+
+    async def _mount_later_steps(self) -> None:
+        from textual.widget import MountError
+
+        switcher = self.query_one(ContentSwitcher)
+        for pane in _later_steps():
+            if not switcher.is_mounted:
+                return  # the app is closing (a database that cannot be opened)
+            try:
+                await switcher.add_content(pane)  # hidden; one at a time, keys keep flowing
+            except MountError:
+                return
+        self._steps_ready = True
+        waiting, self._waiting_for_steps = self._waiting_for_steps, []
+        for callback in waiting:
+            callback()
+
+    def when_steps_ready(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` now if every step is mounted, else as soon as they are."""
+        if self._steps_ready:
+            callback()
+        else:
+            self._waiting_for_steps.append(callback)
 
     def pane(self, step: str) -> StepPane:
         return self.query_one(f"#{step}", StepPane)
@@ -74,6 +113,9 @@ class SessionScreen(Screen[None]):
 
     def go(self, step: str) -> None:
         if step not in STEP_IDS:
+            return
+        if step != "team" and not self._steps_ready:
+            self.when_steps_ready(lambda: self.go(step))
             return
         model = self.coach_app.session.model
         if step != "team" and model is None:
@@ -91,6 +133,8 @@ class SessionScreen(Screen[None]):
         self.go(step)
 
     def action_pick_step(self) -> None:
+        from coachtui.ui.modals import StepPickerScreen
+
         def done(step: str | None) -> None:
             if step:
                 self.go(step)
@@ -132,6 +176,9 @@ class SessionScreen(Screen[None]):
         self.query_one(StatusBar).context = context
 
     def refresh_panes(self) -> None:
+        if not self._steps_ready:
+            self.when_steps_ready(self.refresh_panes)
+            return
         for step in STEP_IDS[1:]:
             self.pane(step).refresh_from_model()
 
@@ -147,6 +194,7 @@ class SessionScreen(Screen[None]):
             self._load_review(team, model)
             return
         if model is not None and model.status == "draft":
+            from coachtui.ui.modals import ConfirmScreen
 
             def done(confirmed: bool | None) -> None:
                 if confirmed:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from coachtui.store.types import TEAM_NAME_MAX, TeamInfo
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.modals import ConfirmScreen, TextPromptScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
+
+if TYPE_CHECKING:
+    from coachtui.store.types import TeamInfo
 
 CREATE_KEY = "__create__"
 
 
 def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None = None) -> str | None:
     """The inline message for a team name, or None when it can be used."""
+    from coachtui.store.types import TEAM_NAME_MAX
+
     cleaned = " ".join(name.split())
     if not cleaned:
         return "Type a name for the team first."
@@ -173,6 +178,8 @@ Picking a team starts a draft session, saved as you type from then on.
 
     @on(Input.Changed, "#team-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        from coachtui.store.types import TEAM_NAME_MAX
+
         text = self._filter_text()
         too_long = len(text) > TEAM_NAME_MAX
         self._message(f"That name is {len(text)} characters; keep it to {TEAM_NAME_MAX}." if too_long else "")
@@ -241,6 +248,8 @@ Picking a team starts a draft session, saved as you type from then on.
     # --- team management ----------------------------------------------------------------
 
     def action_rename(self) -> None:
+        from coachtui.ui.modals import TextPromptScreen
+
         team = self._highlighted_team()
         if team is None:
             return
@@ -279,6 +288,8 @@ Picking a team starts a draft session, saved as you type from then on.
         self.reload()
 
     def action_delete_team(self) -> None:
+        from coachtui.ui.modals import ConfirmScreen
+
         team = self._highlighted_team()
         if team is None:
             return

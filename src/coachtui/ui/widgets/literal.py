@@ -11,12 +11,17 @@ character that will be stored.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.expand_tabs import expand_tabs_inline
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from coachtui.text import visible_cells
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 
 def _blink_setting(widget: Input | TextArea) -> None:
@@ -58,11 +63,27 @@ class LiteralInput(Input):
         return cell_len(expand_tabs_inline(visible_cells(self.value[:position]), 4))
 
 
-class LiteralTextArea(TextArea):
-    """A TextArea that shows control characters instead of obeying or dropping them."""
+def _literal_text_area() -> type[TextArea]:
+    from textual.widgets import TextArea
 
-    def on_mount(self) -> None:
-        _blink_setting(self)
+    class LiteralTextArea(TextArea):
+        """A TextArea that shows control characters instead of obeying or dropping them."""
 
-    def get_line(self, line_index: int) -> Text:
-        return Text(visible_cells(self.document.get_line(line_index)), end="", no_wrap=True)
+        def on_mount(self) -> None:
+            _blink_setting(self)
+
+        def get_line(self, line_index: int) -> Text:
+            return Text(visible_cells(self.document.get_line(line_index)), end="", no_wrap=True)
+
+    LiteralTextArea.__module__ = __name__
+    LiteralTextArea.__qualname__ = "LiteralTextArea"
+    return LiteralTextArea
+
+
+def __getattr__(name: str) -> Any:
+    # LiteralTextArea is built on first use: Textual's TextArea is not needed for
+    # the first screen, and importing it costs ~10 ms of start-up.
+    if name == "LiteralTextArea":
+        cls = globals()["LiteralTextArea"] = _literal_text_area()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

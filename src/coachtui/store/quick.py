@@ -1,0 +1,84 @@
+"""The team list read straight from an SQLite file with the standard library.
+
+Loading SQLAlchemy and SQLModel costs about half a second; a coach opening coachtui
+in a huddle wants the team list at once. :func:`peek_teams` reads it with ``sqlite3``
+alone, read-only, so the team step can show it while the store is still opening.
+The store's :meth:`~coachtui.store.service.Store.list_teams` stays the authority: the
+app shows its answer as soon as the store is open (tests check that both agree).
+
+Only a coachtui SQLite file of the current schema is read; anything else (a URL, a
+missing file, another program's database, an older or newer schema, an encrypted
+file) gives ``None`` and the app simply waits for the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import TYPE_CHECKING
+
+from coachtui.store import database
+from coachtui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from coachtui.store.types import TeamInfo
+
+# The same teams, in the same order, as Store.list_teams() (archived teams left out):
+# most recently coached first (a team with no session counts from its creation),
+# then by name.
+_TEAMS_SQL = """
+SELECT id, name, archived, created_at, last_at, sessions, open_actions
+FROM (
+    SELECT t.id, t.name, t.archived, t.created_at, t.name_key,
+           (SELECT max(s.created_at) FROM coaching_session AS s WHERE s.team_id = t.id) AS last_at,
+           (SELECT count(*) FROM coaching_session AS s WHERE s.team_id = t.id) AS sessions,
+           (SELECT count(*) FROM action AS a
+            WHERE a.team_id = t.id AND a.status IN ({open_statuses})) AS open_actions
+    FROM team AS t
+    WHERE t.archived = 0
+)
+ORDER BY coalesce(last_at, created_at) DESC, name_key
+"""
+
+
+def _utc(value: str | None) -> dt.datetime | None:
+    """A stored timestamp (UTC text, as the store writes it) as an aware datetime."""
+    if value is None:
+        return None
+    stamp = dt.datetime.fromisoformat(value)
+    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+
+
+def peek_teams(location: str) -> list[TeamInfo] | None:
+    """The teams :meth:`Store.list_teams` would list, or ``None`` when ``location`` is
+    not an existing coachtui SQLite file of the current schema (or cannot be read now).
+    Never writes and never creates anything."""
+    from coachtui.store.types import OPEN_STATUSES, TeamInfo
+
+    try:
+        target = database.parse_target(location)
+        if target.path is None:
+            return None
+        state = database.inspect_file(target.path)
+        if not state.exists or state.empty or state.revision != database.HEAD_REVISION:
+            return None
+        conn = database._inspect_connection(target.path)
+        try:
+            placeholders = ", ".join("?" for _ in OPEN_STATUSES)
+            rows = conn.execute(_TEAMS_SQL.format(open_statuses=placeholders), OPEN_STATUSES).fetchall()
+        finally:
+            conn.close()
+        return [
+            TeamInfo(
+                id=ident,
+                name=name,
+                archived=bool(archived),
+                created_at=_utc(created_at),  # type: ignore[arg-type]
+                last_session_at=_utc(last_at),
+                open_actions=open_actions,
+                session_count=sessions,
+            )
+            for ident, name, archived, created_at, last_at, sessions, open_actions in rows
+        ]
+    except (StoreError, sqlite3.Error, ValueError, TypeError):
+        return None
