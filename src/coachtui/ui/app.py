@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from coachtui.config import Settings, load_settings, save_settings
 from coachtui.text import one_line
+from coachtui.ui import freeze_gc
 from coachtui.ui.controller import SessionController
 from coachtui.ui.saver import SaveQueue, SaveStatus
 from coachtui.ui.screens.session import SessionScreen
@@ -220,6 +221,7 @@ class CoachApp(App[None]):
 
         self.catalog  # noqa: B018 - read the question bank now, off the UI thread
         warm_up()
+        freeze_gc()  # SQLAlchemy, the store and dateparser live as long as the app
 
     def _open_demo(self) -> Store:
         """A fresh throwaway database with a dozen teams and months of sessions."""

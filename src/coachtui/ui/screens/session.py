@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from coachtui.text import one_line
+from coachtui.ui import freeze_gc
 from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
@@ -95,6 +96,7 @@ class SessionScreen(Screen[None]):
             except MountError:
                 return
         self._steps_ready = True
+        freeze_gc()  # the steps live as long as the app
         waiting, self._waiting_for_steps = self._waiting_for_steps, []
         for callback in waiting:
             callback()
