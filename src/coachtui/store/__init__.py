@@ -25,7 +25,9 @@ from coachtui.store.errors import (
     NewerDatabase,
     NotCoachtuiDatabase,
     NotFound,
+    StaleRecord,
     StoreError,
+    SyncFailed,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +50,9 @@ __all__ = [
     "NotCoachtuiDatabase",
     "NotFound",
     "Store",
+    "StaleRecord",
     "StoreError",
+    "SyncFailed",
     "open_store",
 ]
 

@@ -30,8 +30,10 @@ APPLICATION_ID = 0x434F4143
 # The newest schema revision this coachtui knows. tests/test_migrations.py checks
 # that it matches the head of store/migrations, so the common case (database already
 # current) needs no Alembic import at all.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 BUSY_TIMEOUT_MS = 5000
+# How long to wait for a PostgreSQL server to answer before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10
 BACKUP_FOLDER = "coachtui-backups"
 # Deleted text is overwritten with zeros instead of lingering in free space until
 # VACUUM. "ON" also clears freed overflow pages (long dilemmas); its cost on an
@@ -219,14 +221,7 @@ def make_engine(target: Target) -> sa.Engine:
     from sqlalchemy import event
 
     if not target.is_sqlite:
-        try:
-            return sa.create_engine(target.url, pool_pre_ping=True)
-        except ImportError:
-            raise DatabaseUnavailable(
-                "PostgreSQL needs the psycopg driver: pip install 'coachtui[postgres]'"
-            ) from None
-        except sa.exc.ArgumentError as exc:
-            raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
+        return _server_engine(target)
 
     assert target.path is not None
     uri = sqlite_uri(target.path, "rw")
@@ -265,6 +260,74 @@ def make_engine(target: Target) -> sa.Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _server_engine(target: Target) -> sa.Engine:
+    """An engine for PostgreSQL (psycopg 3) that behaves like coachtui's SQLite one:
+    a write transaction first takes the database's write lock, so writers take
+    turns as they do on SQLite (``BEGIN IMMEDIATE``), waiting at most as long."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    try:
+        engine = sa.create_engine(
+            target.url,
+            pool_pre_ping=True,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": "coachtui",
+                # notice a server that went away mid-transaction within a minute or so
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            },
+        )
+    except ImportError:
+        raise DatabaseUnavailable("PostgreSQL needs the psycopg driver: pip install 'coachtui[postgres]'") from None
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("coachtui_write"):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            # one lock per schema: databases of several coachtui networks (or tests)
+            # in one PostgreSQL database do not wait for each other
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPLICATION_ID}, hashtext(current_schema()))")
+
+    return engine
+
+
+# Tables every coachtui schema has (migration 0001): a schema with an alembic_version
+# table but without these belongs to another program that also uses Alembic.
+CORE_TABLES = frozenset({"team", "coaching_session", "action"})
+
+
+def inspect_server(engine: sa.Engine, shown: str) -> FileState:
+    """Decide, without writing, whether a PostgreSQL database (its current schema)
+    is empty, coachtui's, or another program's (refused)."""
+    with engine.connect() as conn:
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        if schema is None:
+            raise DatabaseUnavailable(
+                f"{shown} has no schema for coachtui's tables (the search_path names none that exists)"
+            )
+        tables = set(
+            conn.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").scalars()
+        )
+        revision = None
+        if "alembic_version" in tables:
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        conn.rollback()
+    if not tables:
+        return FileState(exists=True, empty=True, revision=None)
+    if revision is None or not CORE_TABLES <= tables:
+        where = f" (schema {schema})" if schema != "public" else ""
+        raise NotCoachtuiDatabase(
+            f"{shown}{where} holds another program's tables, not coachtui's; it was left untouched"
+        )
+    return FileState(exists=True, empty=False, revision=revision)
 
 
 # --- migrations --------------------------------------------------------------------------
