@@ -22,6 +22,7 @@ and a write that fails leaves it as it was.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -35,31 +36,39 @@ if TYPE_CHECKING:
 TABLE = "session_search"
 PENDING = "session_search_pending"
 _WORD_RE = re.compile(r"[^\W_]+")
-# PostgreSQL's limits: a lexeme holds at most 2,047 bytes, and a tsvector's lexemes
-# at most 1 MB together. A longer "word" is indexed (and searched) by its start; a
+# PostgreSQL's limits: a lexeme in a tsquery holds at most 2,046 bytes, and a
+# tsvector's lexemes at most 1 MB together. A longer "word" is indexed (and searched) by its start; a
 # session with more distinct words than fit (a pasted book) by its first ones.
-MAX_LEXEME_BYTES = 2_047
+MAX_LEXEME_BYTES = 2_046
 MAX_DOCUMENT_BYTES = 1_000_000
 CHUNK = 500
 
 
 def fold(word: str) -> str:
     """Case and accents folded (``Équipe`` -> ``equipe``), as the SQLite index folds."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word.casefold())
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return unicodedata.normalize("NFC", stripped)
 
 
 def _cut(word: str) -> str:
+    if len(word) * 4 <= MAX_LEXEME_BYTES:
+        return word
     encoded = word.encode("utf-8")
     if len(encoded) <= MAX_LEXEME_BYTES:
         return word
     return encoded[:MAX_LEXEME_BYTES].decode("utf-8", errors="ignore")
 
 
-def lexemes(word: str) -> list[str]:
-    """The lexemes one typed or stored word becomes (almost always one)."""
-    return [_cut(part) for part in _WORD_RE.findall(fold(word))]
+@functools.lru_cache(maxsize=65_536)
+def lexemes(word: str) -> tuple[str, ...]:
+    """The lexemes one typed or stored word becomes (almost always one). Cached:
+    a coaching network's texts reuse the same few thousand words."""
+    if word.isascii() and len(word) <= MAX_LEXEME_BYTES:
+        return (word.lower(),)  # an ASCII word (letters and digits) folds to itself in lower case
+    return tuple(_cut(part) for part in _WORD_RE.findall(fold(word)))
 
 
 def document_words(texts: Iterable[str]) -> list[str]:
@@ -68,11 +77,13 @@ def document_words(texts: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     size = 0
     for text in texts:
-        for match in _WORD_RE.finditer(unicodedata.normalize("NFC", text)):
-            for lexeme in lexemes(match.group()):
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        for word in _WORD_RE.findall(text):
+            for lexeme in lexemes(word):
                 if lexeme in seen:
                     continue
-                size += len(lexeme.encode("utf-8")) + 8
+                size += len(lexeme) * (1 if lexeme.isascii() else 4) + 8
                 if size > MAX_DOCUMENT_BYTES:
                     return list(seen)
                 seen[lexeme] = None
