@@ -16,4 +16,5 @@ COMMANDS: tuple[str, ...] = (
     "backup",
     "restore",
     "vacuum",
+    "sync",
 )

@@ -530,12 +530,13 @@ class HistoryMixin:
                 return int(conn.execute(query).scalar() or 0)
 
     def list_coaches(self) -> list[str]:
-        """Every coach named on a session, alphabetically (for the history filter)."""
+        """Every coach named on a session or an action, alphabetically (for the
+        coach filter of the history, the tracker and the themes)."""
         with self._read() as session:
-            rows = session.connection().execute(
-                sa.select(S.c.coach).where(S.c.coach != "").distinct()
-            ).scalars()
-            return sorted(rows, key=lambda name: (name.casefold(), name))
+            conn = session.connection()
+            names = set(conn.execute(sa.select(S.c.coach).where(S.c.coach != "").distinct()).scalars())
+            names |= set(conn.execute(sa.select(A.c.coach).where(A.c.coach != "").distinct()).scalars())
+            return sorted(names, key=lambda name: (name.casefold(), name))
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""
@@ -554,6 +555,7 @@ class HistoryMixin:
         today: dt.date,
         team_id: str | None = None,
         owner: str | None = None,
+        coach: str | None = None,
         include_closed: bool = False,
         limit: int = 100,
         after: str | None = None,
@@ -564,6 +566,7 @@ class HistoryMixin:
 
         ``include_closed`` adds done and dropped actions after all open ones, in the
         same order. ``today`` only decides what is overdue (``ActionInfo.is_overdue``).
+        ``coach``: only actions agreed with this coach (``ActionInfo.coach``).
         """
         limit = _check_limit(limit)
         closed = sa.case((A.c.status.in_(OPEN_STATUSES), 0), else_=1)
@@ -575,6 +578,8 @@ class HistoryMixin:
             where.append(A.c.team_id == team_id)
         if owner is not None:
             where.append(A.c.owner == owner)
+        if coach is not None:
+            where.append(A.c.coach == coach)
         order = [due, A.c.created_at, A.c.id]
         if include_closed:
             order.insert(0, closed)
@@ -659,10 +664,12 @@ class HistoryMixin:
         team_id: str | None = None,
         months: int = 12,
         tz: dt.tzinfo | None = None,
+        coach: str | None = None,
     ) -> list[ThemeMonth]:
         """Completed sessions per calendar month (in ``tz``, default this computer's
         zone) and category, for the ``months`` months up to and including today's,
-        oldest first; all teams, or one. Months without sessions are there with zeros.
+        oldest first; all teams, or one; all coaches, or one (``coach``). Months
+        without sessions are there with zeros.
         """
         if not isinstance(months, int) or not 1 <= months <= 120:
             raise InvalidInput("show between 1 and 120 months", field="months")
@@ -683,6 +690,8 @@ class HistoryMixin:
         )
         if team_id is not None:
             per_month = per_month.where(S.c.team_id == team_id)
+        if coach is not None:
+            per_month = per_month.where(S.c.coach == coach)
         keys = (*CATEGORY_IDS, UNSURE)
         counts = []
         with self._read() as session:
@@ -702,12 +711,14 @@ class HistoryMixin:
         threshold: float = 0.6,
         min_sessions: int = 3,
         include_archived: bool = False,
+        coach: str | None = None,
     ) -> list[DominanceFlag]:
         """For each team (or one), whether one category dominates its last ``last_n``
         completed sessions: its most frequent category and that category's share.
         ``dominant`` needs a share of at least ``threshold`` over at least
         ``min_sessions`` sessions. Sessions with no category count towards ``n``
         but never dominate. Dominant teams first, then by share, then by name.
+        ``coach``: count only the sessions this coach led.
         """
         if not isinstance(last_n, int) or not 1 <= last_n <= 1_000:
             raise InvalidInput("look at between 1 and 1,000 recent sessions", field="last_n")
@@ -724,6 +735,8 @@ class HistoryMixin:
             .order_by(S.c.created_at.desc(), S.c.id.desc())
             .limit(last_n)
         )
+        if coach is not None:
+            recent = recent.where(S.c.coach == coach)
         flags = []
         with self._read() as session:
             conn = session.connection()

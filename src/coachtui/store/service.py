@@ -21,6 +21,7 @@ from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import changes, database, faults
 from coachtui.store.exchange import ExchangeMixin
 from coachtui.store.history import HistoryMixin
+from coachtui.store.hub import HubMixin
 from coachtui.store.maintenance import MaintenanceMixin
 from coachtui.store.errors import (
     DatabaseUnavailable,
@@ -83,7 +84,7 @@ def _one_line_error(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
+class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
     """A coachtui database, opened and migrated. Create it with :func:`open_store`."""
 
     def __init__(
@@ -226,7 +227,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         with self._read() as session:
             row = session.exec(self._team_rows(Team.id == team_id)).first()
             if row is None:
-                raise NotFound("That team no longer exists.")
+                raise NotFound(self._gone(session, Team, team_id, "team"))
             return self._team_info(row)
 
     def find_team(self, name: str) -> TeamInfo | None:
@@ -502,7 +503,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 .where(CoachingSession.id == session_id)
             ).first()
             if found is None:
-                raise NotFound("That session no longer exists.")
+                raise NotFound(self._gone(session, CoachingSession, session_id, "session"))
             row, team_name = found
             questions = session.exec(
                 select(PickedQuestion)
