@@ -485,3 +485,20 @@ def test_a_full_sync_repairs_a_hub_restored_from_an_old_copy(ana, hub_url, clock
     assert moved(ana.sync(hub_url, full=True))["pushed"]["sessions"] == (1, 0, 0)
     with open_store(hub_url) as hub:
         assert sorted(r.title for r in hub.search_sessions().rows) == ["One", "Two"]
+
+
+def test_the_same_question_written_or_picked_on_two_laptops_is_kept_once(ana, ben, hub_url, clock) -> None:
+    _team, session, _action = session_with_everything(ana, clock)
+    sync_all(hub_url, ana, ben)
+    ana.add_custom_question("What would the porters say?")
+    ana.set_questions(session.id, [PickedQuestionInfo("kata-2", "Q2", "kata", note="Ana's note")])
+    clock.advance(minutes=1)
+    ben.add_custom_question("What would the porters say?")
+    ben.set_questions(session.id, [PickedQuestionInfo("kata-2", "Q2", "kata", note="Ben's note")])
+    sync_all(hub_url, ana, ben, ana)
+    for store in (ana, ben):
+        assert [q.text for q in store.list_custom_questions()] == ["What would the porters say?"]
+        (picked,) = store.get_session(session.id).questions
+        assert (picked.question_id, picked.note) == ("kata-2", "Ben's note")  # the newer pick
+    assert content(ana) == content(ben)
+    assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved

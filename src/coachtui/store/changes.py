@@ -54,9 +54,14 @@ def _sqlite_triggers() -> list[str]:
     bump = "UPDATE sync_clock SET seq = seq + 1 WHERE id = 1;"
 
     def log(kind: str) -> str:
+        # An UPDATE, then an INSERT if there was nothing to update: not INSERT OR
+        # REPLACE, whose conflict policy the statement firing the trigger overrides
+        # (an upsert on tombstone would turn it into ABORT).
+        seq = "(SELECT seq FROM sync_clock WHERE id = 1)"
         return (
-            f"INSERT OR REPLACE INTO sync_change (kind, id, seq) "
-            f"VALUES ({kind}, new.id, (SELECT seq FROM sync_clock WHERE id = 1));"
+            f"UPDATE sync_change SET seq = {seq} WHERE kind = {kind} AND id = new.id; "
+            f"INSERT INTO sync_change (kind, id, seq) SELECT {kind}, new.id, {seq} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM sync_change WHERE kind = {kind} AND id = new.id);"
         )
 
     statements = []

@@ -400,14 +400,21 @@ class _Apply:
                 graves[key] = value
         revived: dict[tuple[str, str], dt.datetime] = {}
         for kind in DELETE_ORDER:
-            for (grave_kind, ident), (deleted_at, coach) in sorted(graves.items()):
-                if grave_kind != kind:
-                    continue
-                row = _rows_by_id(self.conn, kind, [ident]).get(ident)
-                if row is None:
-                    changes.bury(self.conn, {kind: {ident}}, deleted_at, coach)
-                    continue
-                if any(revived.get(container) == deleted_at for container in _containers(kind, row)):
+            mine = {ident: value for (grave_kind, ident), value in graves.items() if grave_kind == kind}
+            if not mine:
+                continue
+            # one query for the kind (deleting a container earlier may have taken some)
+            here = _rows_by_id(self.conn, kind, mine)
+            absent: dict[tuple[dt.datetime, str], set[str]] = {}
+            for ident in sorted(set(mine) - set(here)):
+                absent.setdefault(mine[ident], set()).add(ident)
+            for (deleted_at, coach), ids in absent.items():  # keep the news for others
+                changes.bury(self.conn, {kind: ids}, deleted_at, coach)
+            for ident in sorted(here):
+                deleted_at, coach = mine[ident]
+                if ident in self.removed[kind]:
+                    continue  # went with a container just now
+                if any(revived.get(container) == deleted_at for container in _containers(kind, here[ident])):
                     revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
                     continue
                 tree = changes.subtree(self.conn, kind, [ident])
