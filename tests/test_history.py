@@ -469,3 +469,21 @@ def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
             f.result()
     assert all(r == expected for r in results)
     assert demo.count_sessions("written meanwhile") == 6
+
+
+def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
+    team = store.create_team("Ward 4")
+    ana = make_session(store, clock, team, at("2026-11-02"), category="relational", coach="Ana")
+    ben = make_session(store, clock, team, at("2026-11-03"), category="learning", coach="Ben")
+    store.add_action(ana.id, "Ana's action")
+    store.add_action(ben.id, "Ben's action")
+    store.add_action(ben.id, "Agreed with Kim", coach="Kim")
+    texts_of = lambda **f: [a.text for a in store.tracker_actions(today=TODAY, **f).rows]  # noqa: E731
+    assert texts_of(coach="Ana") == ["Ana's action"]
+    assert texts_of(coach="Kim") == ["Agreed with Kim"]
+    assert {a.coach for a in store.tracker_actions(today=TODAY).rows} == {"Ana", "Ben", "Kim"}
+    (month,) = store.theme_counts(today=TODAY, months=1, tz=UTC, coach="Ben")
+    assert (month.counts["learning"], month.total) == (1, 1)
+    (flag,) = store.dominant_categories(coach="Ana", min_sessions=1)
+    assert (flag.category, flag.n) == ("relational", 1)
+    assert store.list_coaches() == ["Ana", "Ben", "Kim"]

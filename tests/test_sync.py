@@ -92,6 +92,8 @@ def test_a_first_sync_pushes_everything_and_a_second_moves_nothing(ana, hub_url,
     again = ana.sync(hub_url)
     assert not again.first and not again.moved
     assert content(ana) == before
+    ((hub, when),) = ana.sync_history()
+    assert hub == again.hub and dt.timedelta(0) <= clock.now - when < dt.timedelta(milliseconds=1)
 
 
 def test_two_laptops_end_up_with_everyone_s_sessions(ana, ben, hub_url, clock) -> None:

@@ -22,3 +22,18 @@ class HubMixin:
         from coachtui.store.sync import sync
 
         return sync(self, hub, full=full)  # type: ignore[arg-type]
+
+    def sync_history(self) -> list[tuple[str, object]]:
+        """(hub, when this database last synced with it) for every hub it has synced
+        with, most recent first (for "last synced ..." in the app and ``info``). The
+        hub is shown as :attr:`Store.location` shows databases (no password)."""
+        import sqlalchemy as sa
+
+        from coachtui.store.models import SyncState
+
+        table = SyncState.__table__  # type: ignore[attr-defined]
+        with self._read() as session:  # type: ignore[attr-defined]
+            rows = session.connection().execute(
+                sa.select(table.c.hub, table.c.synced_at).order_by(table.c.synced_at.desc())
+            ).all()
+        return [(row.hub, row.synced_at) for row in rows]
