@@ -23,8 +23,10 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   stays, as it is on the side that edited it later, and the deletion is forgotten.
   So deleting a team for good removes it everywhere, unless a laptop that had not
   heard of the deletion went on coaching that team afterwards: then the team and
-  what was done later come back (what was not touched after the deletion stays
-  deleted). Deleting a record deletes what is inside it, as it does here.
+  what was done later come back, while its sessions nobody touched after the
+  deletion stay deleted. A session (or action) that comes back comes back whole,
+  with the questions, actions and reviews deleted along with it. Deleting a record
+  deletes what is inside it, as it does here.
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
