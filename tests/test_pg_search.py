@@ -12,9 +12,6 @@ from coachtui.store.demo import generate_demo_data
 from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import PickedQuestionInfo
 
-pytestmark = pytest.mark.postgres
-
-
 def assert_in_step(store) -> int:
     """Every session has exactly the document its texts give; nothing is pending."""
     document = store.export_json()
@@ -33,6 +30,7 @@ def assert_in_step(store) -> int:
     return len(rows)
 
 
+@pytest.mark.postgres
 def test_every_write_keeps_the_index_in_step(pg, clock) -> None:
     with open_store(pg.new_url(), clock=clock) as store:
         ward, clinic = store.create_team("Ward 4"), store.create_team("Clinic")
@@ -55,6 +53,7 @@ def test_every_write_keeps_the_index_in_step(pg, clock) -> None:
         assert assert_in_step(store) == 0
 
 
+@pytest.mark.postgres
 def test_rebuild_gives_the_same_index_and_demo_data_fills_it(pg) -> None:
     with open_store(pg.new_url()) as store:
         generate_demo_data(store, sessions=120, teams=4, seed=2, today=dt.date(2026, 11, 20))
@@ -63,6 +62,7 @@ def test_rebuild_gives_the_same_index_and_demo_data_fills_it(pg) -> None:
         assert assert_in_step(store) == 120
 
 
+@pytest.mark.postgres
 def test_a_rare_word_is_looked_up_in_the_gin_index(pg) -> None:
     from sqlalchemy import event
 
@@ -95,5 +95,6 @@ def test_a_rare_word_is_looked_up_in_the_gin_index(pg) -> None:
     ],
 )
 def test_typed_text_becomes_quoted_lexemes_never_syntax(typed, query) -> None:
+    """Pure Python: what reaches PostgreSQL is a tsquery of quoted lexemes."""
     assert pg_search.tsquery(parse_search(typed)) == query
     assert pg_search.tsquery(SearchTerms()) is None
