@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BackupError",
+    "Cancelled",
     "DatabaseBusy",
     "DatabaseDamaged",
     "DatabaseMissing",
-    "DatabaseReadOnly",
-    "Cancelled",
     "DatabaseNotEmpty",
+    "DatabaseReadOnly",
     "DatabaseUnavailable",
     "DiskFull",
     "DuplicateName",

@@ -569,7 +569,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         *,
         text: str | None = None,
         owner: str | None = None,
-        due: dt.date | None | Any = _UNSET,
+        due: dt.date | Any | None = _UNSET,
     ) -> ActionInfo:
         self._check_action_fields(text, owner)
         with self._write() as session:
