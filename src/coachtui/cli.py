@@ -76,7 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.db = resolve_database(args.db)
         if args.command is None:
             return _run_app(args)
-        return int(_command(args.command).run(args) or 0)
+        from coachtui.askpass import prompting
+
+        with prompting():  # an encrypted database's passphrase is asked for on the terminal
+            return int(_command(args.command).run(args) or 0)
     except UsageError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return EXIT_USAGE

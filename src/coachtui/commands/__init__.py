@@ -16,4 +16,6 @@ COMMANDS: tuple[str, ...] = (
     "backup",
     "restore",
     "vacuum",
+    "encrypt",
+    "decrypt",
 )
