@@ -197,10 +197,13 @@ def _stamp(now: dt.datetime | None) -> str:
     return local_now(now).strftime("%Y-%m-%d-%H%M%S")
 
 
-def _open_source(db: Path, key: Key | None = None) -> tuple[Any, Key | None]:
-    """A read-only connection to the coachtui database ``db``, checked first, and the
-    key it is encrypted with (None: plain)."""
-    state = database.inspect_file(db, key=key)
+def _open_source(
+    db: Path, key: Key | None = None, state: database.FileState | None = None
+) -> tuple[Any, Key | None]:
+    """A read-only connection to the coachtui database ``db``, checked first (unless
+    its ``state`` is given), and the key it is encrypted with (None: plain)."""
+    if state is None:
+        state = database.inspect_file(db, key=key)
     if not state.exists:
         raise BackupError(f"There is no database at {db} yet; there is nothing to back up.")
     if state.empty:
@@ -333,7 +336,7 @@ def daily_backup(
         state = database.inspect_file(db, key=key)
         if state.empty:
             return None
-        source, key = _open_source(db, state.key)
+        source, key = _open_source(db, state.key, state)
         tmp = None
         try:
             tmp = write_copy(source, private_backup_folder(db), key)
@@ -443,7 +446,12 @@ def _converted(source: Path, source_key: Key | None, key: Key | None, folder: Pa
 
 
 def restore_database(
-    db: Path, source: Path, *, now: dt.datetime | None = None, key: Key | None = None
+    db: Path,
+    source: Path,
+    *,
+    now: dt.datetime | None = None,
+    key: Key | None = None,
+    passphrase: str | None = None,
 ) -> RestoreReport:
     """Replace the contents of the database ``db`` with the backup ``source``.
 
@@ -454,16 +462,17 @@ def restore_database(
     coachtui that has it open sees the restored data, and a failure changes nothing.
     A backup of an older schema is migrated the next time the database is opened.
 
-    ``key``: ``db`` is encrypted with it (a store's own open file). The database keeps
+    ``key``: ``db`` is encrypted with it (a store's own open file); ``passphrase``: try
+    this one first on an encrypted backup (then ``key``'s). The database keeps
     its encryption: a plain backup restored into an encrypted database is encrypted
     with the database's key on the way in, an encrypted backup restored into a plain
     database is decrypted (it needs its passphrase). Restored into a new place, the
     database is encrypted when the backup is.
     """
     source = source.expanduser().absolute()
-    passphrase = key.passphrase if key is not None else None
-    teams, sessions, source_key = _check_backup(source, db, passphrase)
-    state = _check_target(db, passphrase or (source_key.passphrase if source_key else None), key)
+    own = key.passphrase if key is not None else None
+    teams, sessions, source_key = _check_backup(source, db, passphrase or own)
+    state = _check_target(db, own or (source_key.passphrase if source_key else None), key)
     # A new database takes the backup's encryption; an existing one keeps its own.
     target_key = source_key if not state.exists or db.stat().st_size == 0 else state.key
     previous = None
@@ -471,7 +480,7 @@ def restore_database(
         name = f"{db.stem}-before-restore-{_stamp(now)}.db"
         try:
             folder = private_backup_folder(db)
-            src, _key = _open_source(db, state.key)
+            src, _key = _open_source(db, state.key, state)
             try:
                 tmp = write_copy(src, folder, state.key)
             finally:

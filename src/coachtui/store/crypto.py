@@ -233,7 +233,8 @@ _EXPORT_SCHEMA = "coachtui_export"
 
 def export(conn: Any, destination: Path, key: Key | None) -> None:
     """Copy everything in ``conn``'s main database (a ``sqlcipher3`` connection) into
-    the new, empty file ``destination``, encrypted with ``key`` (None: in clear).
+    the new, empty file ``destination``, encrypted with ``key`` (None: in clear). The
+    caller fsyncs ``destination`` before giving it a name.
 
     SQLCipher's ``sqlcipher_export`` copies the schema (tables, the full-text index,
     triggers) and every row; the header fields coachtui relies on are copied too.
@@ -241,6 +242,9 @@ def export(conn: Any, destination: Path, key: Key | None) -> None:
     conn.execute(f"ATTACH DATABASE ? AS {_EXPORT_SCHEMA} KEY ?", (str(destination), key.passphrase if key else ""))
     try:
         conn.execute(f"PRAGMA {_EXPORT_SCHEMA}.journal_mode = DELETE")
+        # sqlcipher_export commits table by table; a sync after each made it 5-40x
+        # slower. The new file is unnamed until the caller syncs and publishes it.
+        conn.execute(f"PRAGMA {_EXPORT_SCHEMA}.synchronous = OFF")
         conn.execute(f"SELECT sqlcipher_export('{_EXPORT_SCHEMA}')").fetchall()
         for pragma in ("application_id", "user_version"):
             value = int(conn.execute(f"PRAGMA main.{pragma}").fetchone()[0])

@@ -211,8 +211,10 @@ def plain_backups(db: Path) -> list[Path]:
 
 def remove_plain_backups(db: Path, key: Key) -> list[Path]:
     """Delete the plaintext backups of ``db``, once ``db`` is encrypted and opens with
-    ``key`` (so they are never the only readable copy). Returns what was deleted."""
-    state = database.inspect_file(db, key=key)
+    ``key`` (so they are never the only readable copy). Returns what was deleted.
+
+    Call it while this process has no connection to ``db`` open (the command line)."""
+    state = database.inspect_file(db, key.passphrase)
     if state.key is None:
         raise BackupError(f"{db} is not encrypted; its backups were kept")
     removed = []

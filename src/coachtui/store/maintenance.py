@@ -151,12 +151,19 @@ class MaintenanceMixin:
             self._file_identity = _identity(self.target.path, self.location)
             event.listen(self.engine, "checkout", self._tag_connection)
 
-    def _tag_connection(self, _dbapi: Any, record: Any, _proxy: Any) -> None:
+    def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
         # Remember which file each pooled connection opened (to know later whether it
         # can still read a file that has since been removed) and whether SQLite had to
         # open it read-only (it stays so after the coach fixes the permissions).
         path = self.target.path
         if _FILE_KEY not in record.info and path is not None:
+            # A first read opens the write-ahead log (creating -wal/-shm if missing), so
+            # the side files recorded are the ones this connection uses: a database
+            # opened when it had none (just encrypted, restored, or left in rollback
+            # mode) would otherwise record none, and after a replacement its old log
+            # would be left to be applied to the new file.
+            with contextlib.suppress(*crypto.errors()):
+                dbapi.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             record.info[_FILE_KEY] = _identity(path, self.location)
             record.info[_READ_ONLY_KEY] = _looks_read_only(path)
             record.info[_SIDES_KEY] = tuple(_identity(side, self.location) for side in _side_files(path))
@@ -351,13 +358,16 @@ class MaintenanceMixin:
         self._check_file()
         return backup.backup_database(path, destination, now=now, key=self.target.key)
 
-    def restore(self, source: Path, *, now: dt.datetime | None = None) -> backup.RestoreReport:
+    def restore(
+        self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
+    ) -> backup.RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
-        is backed up first), then migrate it if it is of an older schema."""
+        is backed up first), then migrate it if it is of an older schema. An encrypted
+        backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""
         path = self._sqlite_path("Restore", "pg_restore")
         with self._write_lock:
             self._check_file()
-            report = backup.restore_database(path, source, now=now, key=self.target.key)
+            report = backup.restore_database(path, source, now=now, key=self.target.key, passphrase=passphrase)
             self.engine.dispose()
             self._file_identity = _identity(path, self.location)
             from coachtui.store.service import _prepare_schema
