@@ -209,7 +209,8 @@ def test_a_new_database_can_start_encrypted(tmp_path: Path, capsys, monkeypatch:
 
 def _terminal(db: Path, *command: str) -> Terminal:
     env = {name: value for name, value in os.environ.items() if name != ENV}
-    return Terminal([sys.executable, "-m", "coachtui", "--db", str(db), *command], env, size=(100, 24))
+    # Wide enough that the temporary path in the prompts never wraps.
+    return Terminal([sys.executable, "-m", "coachtui", "--db", str(db), *command], env, size=(240, 24))
 
 
 @pytest.mark.slow

@@ -431,3 +431,51 @@ def test_the_byte_search_finds_every_word_in_a_plain_database(db_path: Path) -> 
     # written in a form they look for: in a plain database every one of them is found.
     plain_database(db_path)
     assert sorted(plain_text_in(db_path)) == sorted(NEEDLES)
+
+
+def _index_in_step(path: Path) -> int:
+    """The encrypted file's search index holds exactly what its tables say."""
+    from coachtui.store import search_index
+
+    expected = cipher_query(path, search_index.expected_rows_sql())
+    assert cipher_query(path, search_index.indexed_rows_sql()) == expected
+    return len(expected)
+
+
+def test_the_search_index_stays_in_step_through_encryption(tmp_path: Path) -> None:
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        team = store.create_team("Ward 5")
+        ids = []
+        for word in ("alder", "birch", "cedar", "damson", "elder"):
+            draft = store.start_session(team.id)
+            store.save_draft(draft.id, title=word, dilemma=f"{word}wood is short")
+            ids.append(draft.id)
+        for gone in (ids[0], ids[2]):  # gaps in the sessions' rowids
+            store.delete_session(gone)
+    encrypt_database(db, key())
+    assert _index_in_step(db) == 3
+    with open_store(str(db), passphrase=PASSPHRASE) as store:
+        assert _found(store, "damsonwood") == {"damson"} and _found(store, "cedarwood") == set()
+    # The rebuild used when a copy renumbers rowids leaves the index as it should be.
+    crypto.rebuild_search_index(db, key())
+    assert _index_in_step(db) == 3
+
+
+def test_a_log_left_by_a_crash_is_encrypted_with_the_rest_and_removed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    crashed = tmp_path / "coach.db"
+    # A coachtui that saved a session and then died (as with kill -9): no checkpoint.
+    code = (
+        "import os, sys; from pathlib import Path; from coachtui.store import open_store; "
+        "from tests.encrypted import add_session; add_session(open_store(sys.argv[1])); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(crashed)], check=True, cwd=Path(__file__).parents[1], timeout=60)
+    assert sorted(plain_text_in(Path(f"{crashed}-wal"))) == sorted(NEEDLES)  # the session is in the log
+    encrypt_database(crashed, key())
+    assert sorted(p.name for p in crashed.parent.iterdir()) == ["coach.db", "coachtui-backups"]
+    assert plain_text_in(crashed) == []
+    assert cipher_query(crashed, "SELECT title FROM coaching_session") == [(WORDS["title"],)]
+    assert _index_in_step(crashed) == 1

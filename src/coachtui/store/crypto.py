@@ -237,7 +237,10 @@ def export(conn: Any, destination: Path, key: Key | None) -> None:
     caller fsyncs ``destination`` before giving it a name.
 
     SQLCipher's ``sqlcipher_export`` copies the schema (tables, the full-text index,
-    triggers) and every row; the header fields coachtui relies on are copied too.
+    triggers) and every row; the header fields coachtui relies on are copied too. The
+    search index is keyed by the sessions' implicit rowids, which the copy keeps in
+    practice (SQLite's transfer optimisation) but SQLite does not promise: if any
+    differ, the copy's index is rebuilt from its sessions.
     """
     conn.execute(f"ATTACH DATABASE ? AS {_EXPORT_SCHEMA} KEY ?", (str(destination), key.passphrase if key else ""))
     try:
@@ -249,5 +252,33 @@ def export(conn: Any, destination: Path, key: Key | None) -> None:
         for pragma in ("application_id", "user_version"):
             value = int(conn.execute(f"PRAGMA main.{pragma}").fetchone()[0])
             conn.execute(f"PRAGMA {_EXPORT_SCHEMA}.{pragma} = {value}")
+        renumbered = _rowids_differ(conn)
     finally:
         conn.execute(f"DETACH DATABASE {_EXPORT_SCHEMA}")
+    if renumbered:
+        rebuild_search_index(destination, key)
+
+
+def _rowids_differ(conn: Any) -> bool:
+    from coachtui.store import search_index
+
+    tables = {row[0] for row in conn.execute(f"SELECT name FROM {_EXPORT_SCHEMA}.sqlite_master WHERE type = 'table'")}
+    if search_index.TABLE not in tables:
+        return False
+    query = "SELECT rowid, id FROM {}.coaching_session ORDER BY rowid"
+    return bool(conn.execute(query.format("main")).fetchall() != conn.execute(query.format(_EXPORT_SCHEMA)).fetchall())
+
+
+def rebuild_search_index(path: Path, key: Key | None) -> None:
+    """Fill the full-text index of the database file ``path`` afresh from its sessions."""
+    from coachtui.store import search_index
+
+    conn = connect(path, key)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"DELETE FROM {search_index.TABLE}")
+        conn.execute(search_index.fill_sql())
+        conn.execute(f"INSERT INTO {search_index.TABLE}({search_index.TABLE}) VALUES ('optimize')")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
