@@ -103,6 +103,8 @@ def test_a_wrong_passphrase_fails_clearly_and_leaves_the_file_unchanged(
     assert str(wrong.value) == (
         f"wrong passphrase for {db_path} (or it is not a coachtui database); it was left untouched"
     )
+    with pytest.raises(WrongPassphrase):
+        open_store(str(db_path), passphrase="pasted\x00junk")  # cannot even be a passphrase
     with pytest.raises(PassphraseNeeded) as missing:
         open_store(str(db_path))
     assert str(missing.value) == (

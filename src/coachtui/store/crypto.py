@@ -42,6 +42,7 @@ INSTALL_HINT = "install it with: pip install 'coachtui[encrypt]'"
 # file is always a whole number of pages long.
 PAGE_SIZE = 4096
 _BUSY_TIMEOUT_S = 5.0
+_quiet = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,10 @@ class Key:
             raise InvalidInput("The passphrase is empty.", field="passphrase")
         if "\x00" in self.passphrase:
             raise InvalidInput("A passphrase cannot contain a NUL character.", field="passphrase")
+        try:
+            self.passphrase.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("The passphrase is not valid text (check the terminal's encoding).") from None
 
 
 def driver() -> ModuleType:
@@ -63,7 +68,8 @@ def driver() -> ModuleType:
         import sqlcipher3
     except ImportError:
         raise EncryptionUnavailable(f"encryption needs SQLCipher, which is not installed; {INSTALL_HINT}") from None
-    if not getattr(sqlcipher3, "_coachtui_quiet", False):
+    global _quiet
+    if not _quiet:
         # SQLCipher logs every failed decryption (a wrong passphrase) to stderr, which
         # would scribble over the TUI and break one-line errors. The level is global.
         conn = sqlcipher3.connect(":memory:")
@@ -71,7 +77,7 @@ def driver() -> ModuleType:
             conn.execute("PRAGMA cipher_log_level = NONE")
         finally:
             conn.close()
-        sqlcipher3._coachtui_quiet = True  # type: ignore[attr-defined]
+        _quiet = True
     return sqlcipher3
 
 
@@ -178,9 +184,27 @@ def env_passphrase() -> str | None:
 def _candidates(passphrase: str | None) -> list[str]:
     found: list[str] = []
     for value in (passphrase, env_passphrase(), *_entered):
-        if value and "\x00" not in value and value not in found:
+        if value and value not in found:
             found.append(value)
     return found
+
+
+_WRONG = object()
+
+
+def _try(passphrase: str, opens: Callable[[Key], Any]) -> Any:
+    """``opens(Key(passphrase))``, or _WRONG when it is not the passphrase (a string
+    that cannot be a passphrase at all is just as wrong)."""
+    try:
+        key = Key(passphrase)
+    except InvalidInput:
+        return _WRONG
+    try:
+        return opens(key)
+    except errors() as exc:
+        if not is_wrong_key(exc):
+            raise
+    return _WRONG
 
 
 def unlock(path: Path, passphrase: str | None, opens: Callable[[Key], Any]) -> Any:
@@ -199,24 +223,17 @@ def unlock(path: Path, passphrase: str | None, opens: Callable[[Key], Any]) -> A
         ) from None
     tried = False
     for value in _candidates(passphrase):
-        try:
-            return opens(Key(value))
-        except errors() as exc:
-            if not is_wrong_key(exc):
-                raise
-            tried = True
+        found = _try(value, opens)
+        if found is not _WRONG:
+            return found
+        tried = True
     if _ask is not None:
         answer = _ask(path)
         if answer:
-            key = Key(answer)
-            try:
-                result = opens(key)
-            except errors() as exc:
-                if not is_wrong_key(exc):
-                    raise
-            else:
+            found = _try(answer, opens)
+            if found is not _WRONG:
                 _entered.append(answer)
-                return result
+                return found
             tried = True
     if tried:
         raise WrongPassphrase(f"wrong passphrase for {path} (or it is not a coachtui database); it was left untouched")
