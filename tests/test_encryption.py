@@ -79,6 +79,7 @@ def test_the_files_hold_none_of_the_text_and_are_not_plain_sqlite(db_path: Path,
         wal = Path(f"{db_path}-wal")
         assert wal.stat().st_size > 0  # the new session is in the log, not yet checkpointed
         assert plain_text_in(wal) == []
+        assert plain_text_in(Path(f"{db_path}-shm")) == []
         assert plain_text_in(db_path) == []
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY: no temp files

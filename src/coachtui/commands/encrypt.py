@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from coachtui.store.crypto import Key
 
 NAME = "encrypt"
 HELP = "encrypt the database with a passphrase (needs coachtui[encrypt])"
@@ -25,12 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _show(paths: list, indent: str = "  ") -> None:  # type: ignore[type-arg]
+def _show(paths: list[Path]) -> None:
     for path in paths:
-        print(f"{indent}{path}")
+        print(f"  {path}")
 
 
-def _remove_plain(db, key) -> None:  # type: ignore[no-untyped-def]
+def _remove_plain(db: Path, key: Key) -> None:
     from coachtui.store.encryption import remove_plain_backups
 
     removed = remove_plain_backups(db, key)
