@@ -17,4 +17,6 @@ COMMANDS: tuple[str, ...] = (
     "restore",
     "vacuum",
     "serve",
+    "encrypt",
+    "decrypt",
 )

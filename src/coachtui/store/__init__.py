@@ -20,12 +20,15 @@ from coachtui.store.errors import (
     DatabaseUnavailable,
     DiskFull,
     DuplicateName,
+    EncryptionUnavailable,
     IncompleteSession,
     InvalidInput,
     NewerDatabase,
     NotCoachtuiDatabase,
     NotFound,
+    PassphraseNeeded,
     StoreError,
+    WrongPassphrase,
 )
 
 if TYPE_CHECKING:
@@ -42,14 +45,17 @@ __all__ = [
     "DatabaseUnavailable",
     "DiskFull",
     "DuplicateName",
+    "EncryptionUnavailable",
     "IncompleteSession",
     "InvalidInput",
     "NewerDatabase",
     "NotCoachtuiDatabase",
     "NotFound",
+    "PassphraseNeeded",
     "Store",
     "StoreError",
     "open_store",
+    "WrongPassphrase",
 ]
 
 

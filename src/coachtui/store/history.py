@@ -219,7 +219,7 @@ class HistoryMixin:
         if cancelled():
             raise Cancelled("search cancelled")
         raw = conn.connection.dbapi_connection
-        handler = isinstance(raw, sqlite3.Connection)
+        handler = isinstance(raw, sqlite3.Connection) or type(raw).__module__.startswith("sqlcipher3")
         if handler:
             raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)  # type: ignore[union-attr]
         try:

@@ -8,6 +8,7 @@ and commit as one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -762,17 +763,23 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             return [self._custom_info(r) for r in rows]
 
 
-def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow) -> Store:
+def open_store(
+    database_value: str, *, clock: Callable[[], dt.datetime] = utcnow, passphrase: str | None = None
+) -> Store:
     """Open (creating or migrating as needed) the coachtui database at a path or URL.
 
     Raises a :class:`StoreError` with a one-line message for anything a user can fix;
-    a file that is not a coachtui database is left byte-for-byte untouched.
+    a file that is not a coachtui database is left byte-for-byte untouched. An
+    encrypted file is opened with ``passphrase`` or ``COACHTUI_PASSPHRASE``
+    (:class:`PassphraseNeeded` / :class:`WrongPassphrase` otherwise, file untouched).
     """
     target = database.parse_target(database_value)
     state = None
     if target.path is not None:
-        state = database.inspect_file(target.path)
+        state = database.inspect_file(target.path, passphrase)
         database.check_revision(state.revision, str(target.path))
+        if state.key is not None:
+            target = dataclasses.replace(target, key=state.key)
         if not state.exists:
             database.create_private_file(target.path)
     engine = database.make_engine(target)
@@ -806,7 +813,7 @@ def _prepare_schema(engine: sa.Engine, target: database.Target, state: database.
             # An existing database is about to change shape: keep a copy first.
             folder = database.backup_folder(target.path)
             name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
-            database.backup_sqlite(target.path, folder / name)
+            database.backup_sqlite(target.path, folder / name, key=target.key)
         database.upgrade(conn)
         if target.is_sqlite:
             conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")
