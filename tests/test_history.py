@@ -10,9 +10,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from coachtui.store import Cancelled, InvalidInput, NotFound, history, open_store
 from coachtui.store.demo import generate_demo_data
+from coachtui.store.models import CoachingSession
 from coachtui.store.types import UNSURE, PickedQuestionInfo
 
 UTC = dt.UTC
@@ -182,6 +184,42 @@ def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db) ->
     for text in ("", "rota"):
         for limit in (1, 2, 3, 7, 8):
             assert all_pages(store, text, limit=limit) == sorted(made, reverse=True)
+
+
+def pages_upward(store, text: str = "", *, limit: int, **filters) -> list[str]:
+    """Every row, collected from the oldest page up through ``prev_cursor``."""
+    page = store.search_sessions(text, limit=limit, at_end=True, **filters)
+    ids = [row.id for row in page.rows]
+    while page.prev_cursor is not None:
+        page = store.search_sessions(text, limit=limit, before=page.prev_cursor, **filters)
+        assert len(page.rows) == limit or page.prev_cursor is None
+        ids = [row.id for row in page.rows] + ids
+    return ids
+
+
+def test_pages_walk_up_from_the_end_as_they_walk_down(store, clock) -> None:
+    team = store.create_team("Ward 4")
+    made = [make_session(store, clock, team, at("2026-05-01"), title=f"S{i}", dilemma="rota").id for i in range(9)]
+    # some share a moment to the microsecond: the id breaks ties both ways
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.update(CoachingSession)
+            .where(CoachingSession.id.in_(made[2:6]))
+            .values(created_at=dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC))
+        )
+    for text in ("", "rota"):
+        for limit in (1, 2, 4, 9, 10):
+            down = all_pages(store, text, limit=limit)
+            assert len(down) == 9
+            assert pages_upward(store, text, limit=limit) == down
+    first = store.search_sessions("", limit=3)
+    assert first.prev_cursor is None and first.next_cursor is not None
+    second = store.search_sessions("", limit=3, after=first.next_cursor)
+    back = store.search_sessions("", limit=3, before=second.prev_cursor)
+    assert [r.id for r in back.rows] == [r.id for r in first.rows]
+    assert back.prev_cursor is None
+    last = store.search_sessions("", limit=3, at_end=True)
+    assert last.next_cursor is None and last.rows[-1].id == all_pages(store, limit=9)[-1]
 
 
 def test_pages_stay_put_when_sessions_are_added_meanwhile(demo, clock) -> None:
@@ -487,3 +525,8 @@ def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
     (flag,) = store.dominant_categories(coach="Ana", min_sessions=1)
     assert (flag.category, flag.n) == ("relational", 1)
     assert store.list_coaches() == ["Ana", "Ben", "Kim"]
+
+
+def test_the_ids_of_every_match_follow_the_pages(demo) -> None:
+    for text, filters in (("", {}), ("staff", {}), ("the", {"status": "completed"}), ("zzzq", {})):
+        assert demo.session_ids_matching(text, **filters) == all_pages(demo, text, limit=50, **filters)

@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coachtui {__version__}")
     _add_db_option(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a throwaway database full of sample data (your own database is not touched)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = _command(name)
@@ -63,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_app(args: argparse.Namespace) -> int:
     from coachtui.ui import run
 
-    return run(database=args.db)
+    return run(database=args.db, demo=args.demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.db = resolve_database(args.db)
         if args.command is None:
             return _run_app(args)
-        return int(_command(args.command).run(args) or 0)
+        if args.demo and args.command != "serve":
+            raise UsageError(f"--demo opens the app (or 'serve'); it does not apply to '{args.command}'")
+        from coachtui.askpass import prompting
+
+        with prompting():  # an encrypted database's passphrase is asked for on the terminal
+            return int(_command(args.command).run(args) or 0)
     except UsageError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return EXIT_USAGE

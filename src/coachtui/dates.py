@@ -70,6 +70,34 @@ def _natural(text: str, today: dt.date) -> dt.date:
     return parsed.date()
 
 
+def parse_past(text: str, today: dt.date | None = None) -> dt.date | None:
+    """A date for a history filter: ``2026-03-01``, ``1 march``, ``last monday``,
+    ``3 weeks ago``. Ambiguous dates are read as the past; None for empty text."""
+    today = today or dt.date.today()
+    cleaned = " ".join(text.strip().split())
+    if not cleaned:
+        return None
+    try:
+        return dt.date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    import dateparser
+
+    parsed = dateparser.parse(
+        cleaned,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12, 0)),
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        raise DateError(f"not a date I understand: {text!r} (try 2026-03-01 or 3 weeks ago)")
+    return parsed.date()
+
+
 def warm_up() -> None:
     """Import dateparser and build its caches ahead of the first real use."""
     try:

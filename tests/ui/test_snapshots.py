@@ -107,14 +107,12 @@ async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause(0.3)
 
 
-def app_at(db_path: Path, settings_path: Path):  # type: ignore[no-untyped-def]
-    return create_app(
-        str(db_path),
-        # A steady cursor: a blinking one would be caught in either phase.
-        settings=Settings(coach_name="Ana Ruiz", name_asked=True, cursor_blink=False),
-        settings_path=settings_path,
-        save_delays=FAST_SAVES,
-    )
+def app_at(db_path: Path, settings_path: Path, theme: str | None = None):  # type: ignore[no-untyped-def]
+    # A steady cursor: a blinking one would be caught in either phase.
+    settings = Settings(coach_name="Ana Ruiz", name_asked=True, cursor_blink=False)
+    if theme is not None:
+        settings = settings.with_changes(theme=theme)
+    return create_app(str(db_path), settings=settings, settings_path=settings_path, save_delays=FAST_SAVES)
 
 
 @pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
@@ -142,6 +140,100 @@ def test_resume_offer(snap_compare, frozen, db_path: Path, settings_path: Path) 
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def seed_demo(db_path: Path) -> None:
+    from coachtui.store import open_store
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(str(db_path)) as store:
+        generate_demo_data(store, sessions=120, teams=6, seed=11, today=NOW.date())
+
+
+@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
+@pytest.mark.parametrize("area", ["f3", "f4", "f5"], ids=["history", "tracker", "themes"])
+def test_facilitator_area(area: str, size: str, snap_compare, frozen, db_path: Path, settings_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed_demo(db_path)
+    app = app_at(db_path, settings_path)
+
+    def loaded() -> bool:
+        import re
+
+        from .helpers import screen_text
+
+        screen = app.screen
+        # Rows are there, and drawn at their full width: a whole date is on screen.
+        if area == "f3":
+            rows = bool(getattr(screen, "window", None) and screen.window.rows)
+            return rows and re.search(r"\d{4}-\d\d-\d\d", screen_text(app)) is not None
+        if area == "f4":
+            rows = bool(getattr(screen, "rows", None))
+            return rows and re.search(r"\d{4}-\d\d-\d\d", screen_text(app)) is not None
+        chart = screen.query("#themes-chart")
+        return bool(chart and chart.first().months)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await pilot.press("n", area)
+        await wait_for(pilot, loaded, what="the area's data")
+        await pilot.pause(0.5)
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+# --- for trainers: the explainer, the why panel, the projector theme -----------------------
+
+
+async def _at_category_step(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session.model is not None, what="the session")
+    await pilot.press("ctrl+g", "4")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "category", what="the category step")
+
+
+@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
+def test_explainer(size: str, snap_compare, frozen, db_path: Path, settings_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed(db_path)
+    app = app_at(db_path, settings_path)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _at_category_step(pilot)
+        await pilot.press("e")  # opens at the highlighted card: the primary, environmental conditions
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_why_this_suggestion(snap_compare, frozen, db_path: Path, settings_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seed(db_path)
+    app = app_at(db_path, settings_path)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _at_category_step(pilot)
+        await pilot.press("w")
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("screen", ["category", "explainer"])
+def test_high_contrast(screen: str, snap_compare, frozen, db_path: Path, settings_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The projector theme at the smallest size: solid lines, bold focus, full-strength text."""
+    from coachtui.ui.themes import HIGH_CONTRAST
+
+    seed(db_path)
+    app = app_at(db_path, settings_path, theme=HIGH_CONTRAST)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _at_category_step(pilot)
+        if screen == "explainer":
+            await pilot.press("e")
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -17,4 +17,7 @@ COMMANDS: tuple[str, ...] = (
     "restore",
     "vacuum",
     "sync",
+    "serve",
+    "encrypt",
+    "decrypt",
 )

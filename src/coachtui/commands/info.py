@@ -20,6 +20,8 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         stats = store.stats()
         print(f"{'database':<13} {store.location}")
+        if store.target.path is not None:
+            print(f"{'encrypted':<13} {'yes (SQLCipher)' if store.target.key is not None else 'no'}")
         for label, value in stats.items():
             print(f"{label:<13} {value}")
         for hub, when in store.sync_history():

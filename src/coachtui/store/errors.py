@@ -150,3 +150,17 @@ class SyncFailed(StoreError):
     is safe (sync is idempotent)."""
 
     retryable = True
+
+
+class PassphraseNeeded(StoreError):
+    """The database file looks encrypted and no passphrase was given (or none was
+    right). It was only read, never written. The UI asks for one; scripts set
+    ``COACHTUI_PASSPHRASE``."""
+
+
+class WrongPassphrase(PassphraseNeeded):
+    """The passphrase given does not open the encrypted database; it was left untouched."""
+
+
+class EncryptionUnavailable(StoreError):
+    """Encryption needs SQLCipher (the ``encrypt`` extra), which is not installed."""

@@ -254,7 +254,7 @@ class HistoryMixin:
         if cancelled():
             raise Cancelled("search cancelled")
         raw = conn.connection.dbapi_connection
-        handler = isinstance(raw, sqlite3.Connection)
+        handler = isinstance(raw, sqlite3.Connection) or type(raw).__module__.startswith("sqlcipher3")
         watcher = None
         if handler:
             raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)  # type: ignore[union-attr]
@@ -417,6 +417,8 @@ class HistoryMixin:
         status: str | None = None,
         limit: int = 50,
         after: str | None = None,
+        before: str | None = None,
+        at_end: bool = False,
         tz: dt.tzinfo | None = None,
         cancelled: Cancel | None = None,
     ) -> SessionPage:
@@ -428,19 +430,31 @@ class HistoryMixin:
         or ``"unsure"`` (no primary category). ``since``/``until`` are dates (whole
         days in ``tz``, default this computer's zone) or aware datetimes, both
         inclusive. ``status`` is "draft" or "completed" (None: both). Pass the
-        returned ``next_cursor`` as ``after`` for the next page.
+        returned ``next_cursor`` as ``after`` for the next (older) page, and
+        ``prev_cursor`` as ``before`` for the page just above (newer); ``at_end``
+        gives the oldest page. Rows are always newest first, so a screen can keep a
+        small window of rows and move it either way over any number of sessions.
         """
         limit = _check_limit(limit)
         terms = parse_search(text)
         where = self._session_filters(
             team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
         )
+        if after is not None and before is not None:
+            raise InvalidInput("give either after or before, not both")
         if after is not None:
             created, ident = _decode_cursor("s", after, 2)
             moment = _parse_time(created)
             # written so that the index can seek to the cursor (created_at <= c)
             where.append(S.c.created_at <= moment)
             where.append(sa.or_(S.c.created_at < moment, S.c.id < str(ident)))
+        if before is not None:
+            created, ident = _decode_cursor("s", before, 2)
+            moment = _parse_time(created)
+            where.append(S.c.created_at >= moment)
+            where.append(sa.or_(S.c.created_at > moment, S.c.id > str(ident)))
+        # Pages above a cursor, and the last page, are read oldest first and turned round.
+        upward = before is not None or at_end
         with self._read() as session:
             conn = session.connection()
             with self._cancellable(conn, cancelled):
@@ -464,10 +478,20 @@ class HistoryMixin:
                     )
                     .select_from(S.join(T, T.c.id == S.c.team_id))
                     .where(*where)
-                    .order_by(S.c.created_at.desc(), S.c.id.desc())
+                    .order_by(
+                        *(
+                            (S.c.created_at.asc(), S.c.id.asc())
+                            if upward
+                            else (S.c.created_at.desc(), S.c.id.desc())
+                        )
+                    )
                     .limit(limit + 1)
                 )
                 rows = conn.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if upward:
+            rows.reverse()
         infos = [
             SessionInfo(
                 id=row.id,
@@ -481,10 +505,53 @@ class HistoryMixin:
                 updated_at=row.updated_at,
                 preview=_preview(row.preview),
             )
-            for row in rows[:limit]
+            for row in rows
         ]
-        cursor = _session_cursor(infos[-1].created_at, infos[-1].id) if len(rows) > limit else None
-        return SessionPage(rows=infos, next_cursor=cursor)
+        if not infos:
+            return SessionPage(rows=[], next_cursor=None)
+        older = (more and not upward) or before is not None
+        newer = (more and upward) or after is not None
+        return SessionPage(
+            rows=infos,
+            next_cursor=_session_cursor(infos[-1].created_at, infos[-1].id) if older else None,
+            prev_cursor=_session_cursor(infos[0].created_at, infos[0].id) if newer else None,
+        )
+
+    def session_ids_matching(
+        self,
+        text: str = "",
+        *,
+        team_id: str | None = None,
+        category: str | None = None,
+        coach: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        status: str | None = None,
+        tz: dt.tzinfo | None = None,
+        cancelled: Cancel | None = None,
+    ) -> list[str]:
+        """The ids of every session :meth:`search_sessions` would list, newest first
+        (for exporting "the sessions this search shows", at any size)."""
+        terms = parse_search(text)
+        where = self._session_filters(
+            team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
+        )
+        with self._read() as session:
+            conn = session.connection()
+            with self._cancellable(conn, cancelled):
+                possible, condition = self._text_condition(conn, terms)
+                if not possible:
+                    return []
+                if condition is not None:
+                    where.append(condition)
+                query = sa.select(S.c.id).where(*where).order_by(S.c.created_at.desc(), S.c.id.desc())
+                return [row[0] for row in conn.execute(query)]
+
+    @staticmethod
+    def cursor_for(row: SessionInfo) -> str:
+        """The page marker just at ``row``: ``after=`` it gives the rows below,
+        ``before=`` it the rows above (for screens that keep a window of rows)."""
+        return _session_cursor(row.created_at, row.id)
 
     def count_sessions(
         self,

@@ -8,6 +8,7 @@ and commit as one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -663,7 +664,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
         *,
         text: str | None = None,
         owner: str | None = None,
-        due: dt.date | None | Any = _UNSET,
+        due: dt.date | Any | None = _UNSET,
         expected_version: int | None = None,
     ) -> ActionInfo:
         """Change an action's text, owner or due date (None: leave as is; ``due=None``
@@ -894,19 +895,29 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
             return [self._custom_info(r) for r in rows]
 
 
-def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow, coach: str = "") -> Store:
+def open_store(
+    database_value: str,
+    *,
+    clock: Callable[[], dt.datetime] = utcnow,
+    coach: str = "",
+    passphrase: str | None = None,
+) -> Store:
     """Open (creating or migrating as needed) the coachtui database at a path or URL
     (a file, ``sqlite:///PATH`` or ``postgresql://...``). ``coach``: who is using it
     (see :attr:`Store.coach`).
 
     Raises a :class:`StoreError` with a one-line message for anything a user can fix;
-    a file (or PostgreSQL schema) that is not a coachtui database is left untouched.
+    a file (or PostgreSQL schema) that is not a coachtui database is left untouched. An
+    encrypted file is opened with ``passphrase`` or ``COACHTUI_PASSPHRASE``
+    (:class:`PassphraseNeeded` / :class:`WrongPassphrase` otherwise, file untouched).
     """
     target = database.parse_target(database_value)
     state = None
     if target.path is not None:
-        state = database.inspect_file(target.path)
+        state = database.inspect_file(target.path, passphrase)
         database.check_revision(state.revision, str(target.path))
+        if state.key is not None:
+            target = dataclasses.replace(target, key=state.key)
         if not state.exists:
             database.create_private_file(target.path)
     engine = database.make_engine(target)
@@ -943,7 +954,7 @@ def _prepare_schema(engine: sa.Engine, target: database.Target, state: database.
             # An existing database is about to change shape: keep a copy first.
             folder = database.backup_folder(target.path)
             name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
-            database.backup_sqlite(target.path, folder / name)
+            database.backup_sqlite(target.path, folder / name, key=target.key)
         database.upgrade(conn)
         if target.is_sqlite:
             conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")

@@ -232,6 +232,8 @@ class SessionPage:
 
     rows: list[SessionInfo]
     next_cursor: str | None = None
+    # the page just above this one (newer rows), for search_sessions(before=...)
+    prev_cursor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,13 +26,23 @@ from coachtui.ui.model import STEP_TITLES, SessionModel
 from coachtui.ui.modals import HelpScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.palette import TeamCommands
 from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.ui.screens.explainer import ExplainerScreen
+from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.session import SessionScreen
+from coachtui.ui.screens.themes import ThemesScreen
+from coachtui.ui.screens.tracker import TrackerScreen
+from coachtui.ui.themes import THEMES
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
     from textual.theme import Theme
 
     from coachtui.store.service import Store
+
+# Demo mode's sample data: a dozen teams, about eighteen months of sessions.
+DEMO_SESSIONS = 360
+DEMO_TEAMS = 12
+DEMO_SEED = 1
 
 GENERAL_HELP = """\
 ## Everywhere
@@ -46,6 +56,8 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+b** / **alt+←** | previous step |
 | **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
 | **ctrl+p** | command palette: every step and action by name |
+| **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
+| **f6** | the four categories explained (esc comes back) |
 | **f1** | this help |
 | **ctrl+q** | quit (waits until everything is saved) |
 """
@@ -68,13 +80,18 @@ class CoachApp(App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
-    MODES = {"session": "session"}
+    MODES = {"session": "session", "history": HistoryScreen, "actions": TrackerScreen, "themes": ThemesScreen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {TeamCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
         # "?" is text inside a field; elsewhere it opens the help too.
         Binding("question_mark", "help", "Help", show=False, id="app.help-question"),
+        Binding("f2", "show('session')", "Session", show=False, id="app.session"),
+        Binding("f3", "show('history')", "History", show=False, id="app.history"),
+        Binding("f4", "show('actions')", "Actions", show=False, id="app.actions"),
+        Binding("f5", "show('themes')", "Themes", show=False, id="app.themes"),
+        Binding("f6", "explain", "Categories", show=False, id="app.explain"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -85,15 +102,23 @@ class CoachApp(App[None]):
         settings: Settings | None = None,
         settings_path: Path | None = None,
         save_delays: tuple[float, float] = (0.3, 0.8),
+        demo: bool = False,
     ) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
         self.database = database
+        # Demo mode: a throwaway database full of sample data in a private temporary
+        # folder; the coach's own database and settings are never opened or written.
+        self.demo = demo
+        self._demo_folder: Path | None = None
         self.settings_path = settings_path
         self.settings = settings if settings is not None else load_settings(settings_path)
         self.catalog = load_catalog()
         self.store: Store | None = None
         self.store_error: str | None = None
         self.teams: list[TeamInfo] = []
+        self.save_status = SaveStatus("idle")
         debounce, max_wait = save_delays
         self.saver = SaveQueue(
             lambda: self.store,
@@ -115,28 +140,106 @@ class CoachApp(App[None]):
         # Ask for the name straight away (it needs no database), so nothing the
         # coach types while the database opens ends up in the wrong field.
         self._pending_drafts: list[SessionInfo] | None = None
+        if self.demo and not self.settings.coach_name:
+            self.settings = self.settings.with_changes(coach_name="Demo coach")
         self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
-        if self._asking_name:
+        # An encrypted database asks for its passphrase first: a passphrase typed ahead
+        # must never land in the name field (and in the settings file).
+        from coachtui.store.crypto import may_be_encrypted
+
+        self._name_deferred = self._asking_name and not self.demo and may_be_encrypted(self.database)
+        if self._asking_name and not self._name_deferred:
             self._ask_name()
 
     @work(thread=True, exclusive=True, group="open-store")
-    def _open_store(self) -> None:
+    def _open_store(self, passphrase: str | None = None) -> None:
         from coachtui.store import open_store
-        from coachtui.store.errors import StoreError
+        from coachtui.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
 
         try:
-            store = open_store(self.database)
+            store = self._open_demo() if self.demo else open_store(self.database, passphrase=passphrase)
             teams = store.list_teams()
             drafts = store.list_drafts()
             custom = store.list_custom_questions()
+        except PassphraseNeeded as exc:
+            wrong = passphrase is not None or isinstance(exc, WrongPassphrase)
+            self.call_from_thread(self._ask_passphrase, wrong and passphrase is None, wrong)
+            return
         except StoreError as exc:
             self.call_from_thread(self._store_failed, str(exc))
             return
         self.call_from_thread(self._store_ready, store, teams, drafts, custom)
-        self._daily_backup(store)
+        if not self.demo:
+            self._daily_backup(store)
         from coachtui.dates import warm_up
 
         warm_up()
+
+    def _open_demo(self) -> Store:
+        """A fresh throwaway database with a dozen teams and months of sessions."""
+        import tempfile
+
+        from coachtui.store import open_store
+        from coachtui.store.demo import generate_demo_data
+
+        self._demo_folder = Path(tempfile.mkdtemp(prefix="coachtui-demo-"))
+        self.database = str(self._demo_folder / "demo.db")
+        store = open_store(self.database)
+        try:
+            generate_demo_data(store, sessions=DEMO_SESSIONS, teams=DEMO_TEAMS, seed=DEMO_SEED)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _remove_demo(self) -> None:
+        import shutil
+
+        if self._demo_folder is not None:
+            shutil.rmtree(self._demo_folder, ignore_errors=True)
+            self._demo_folder = None
+
+    def action_reset_demo(self) -> None:
+        from coachtui.ui.modals import ConfirmScreen
+
+        if not self.demo:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self._reset_demo()
+
+        self.push_screen(
+            ConfirmScreen("Throw away every change and start the demo afresh?", yes="Reset", no="Keep"), done
+        )
+
+    @work(thread=True, exclusive=True, group="open-store")
+    def _reset_demo(self) -> None:
+        self.saver.flush(timeout=3)
+        self.call_from_thread(self._before_demo_reset)
+        old, self.store = self.store, None
+        if old is not None:
+            old.close()
+        self._remove_demo()
+        try:
+            store = self._open_demo()
+            teams, custom = store.list_teams(), store.list_custom_questions()
+        except Exception as exc:  # noqa: BLE001 - shown, the app keeps running
+            self.call_from_thread(self.notify, f"Could not reset the demo: {exc}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._after_demo_reset, store, teams, custom)
+
+    def _before_demo_reset(self) -> None:
+        if self.current_mode != "session":
+            self.switch_mode("session")
+        self.session_screen.new_session()
+
+    def _after_demo_reset(self, store: Store, teams: list[TeamInfo], custom: list) -> None:  # type: ignore[type-arg]
+        self.store = store
+        self.teams = list(teams)
+        self.session.custom_questions = list(custom)
+        self.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        self.notify("The demo starts afresh.", markup=False)
 
     def _daily_backup(self, store: Store) -> None:
         """The first start of each day keeps a backup (in this worker thread)."""
@@ -150,11 +253,30 @@ class CoachApp(App[None]):
                 self.notify, f"Today's backup could not be made: {message}", severity="warning", markup=False
             )
 
+    def _ask_passphrase(self, from_environment: bool, wrong: bool) -> None:
+        """Show the masked passphrase prompt (again, after a wrong passphrase)."""
+        from coachtui.ui.passphrase import PassphraseScreen
+
+        screen = getattr(self, "_passphrase_screen", None)
+        if screen is None:
+            location = self.database
+            screen = self._passphrase_screen = PassphraseScreen(location, on_submit=lambda p: self._open_store(p))
+            self.push_screen(screen)
+        if from_environment:
+            screen.call_after_refresh(screen.wrong, "COACHTUI_PASSPHRASE does not open it: type the passphrase.")
+        elif wrong:
+            screen.wrong()
+
     def _store_failed(self, message: str) -> None:
         self.store_error = message
         self.exit(return_code=1, message=f"coachtui: {message}")
 
     def _store_ready(self, store: Store, teams: list[TeamInfo], drafts: list[SessionInfo], custom: list) -> None:  # type: ignore[type-arg]
+        screen = getattr(self, "_passphrase_screen", None)
+        if screen is not None:
+            self._passphrase_screen = None
+            screen.pop_until_active()
+            screen.dismiss()
         self.store = store
         self.teams = list(teams)
         self.session.custom_questions = list(custom)
@@ -162,6 +284,9 @@ class CoachApp(App[None]):
         session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
         if self._asking_name:
             self._pending_drafts = drafts
+            if self._name_deferred:
+                self._name_deferred = False
+                self._ask_name()
         else:
             self._offer_drafts(drafts)
 
@@ -244,6 +369,8 @@ class CoachApp(App[None]):
 
     def update_settings(self, **changes: Any) -> None:
         self.settings = self.settings.with_changes(**changes)
+        if self.demo:
+            return  # a demo never changes the coach's own settings
         try:
             save_settings(self.settings, self.settings_path)
         except OSError as exc:
@@ -271,6 +398,7 @@ class CoachApp(App[None]):
     # --- saving ----------------------------------------------------------------------------
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
+        self.save_status = message.status
         for bar in self.query(StatusBar):
             bar.save = message.status
         try:
@@ -357,6 +485,7 @@ class CoachApp(App[None]):
         self.saver.stop()
         if self.store is not None:
             self.store.close()
+        self._remove_demo()
 
     # --- help and the command palette ---------------------------------------------------------
 
@@ -366,7 +495,39 @@ class CoachApp(App[None]):
         if isinstance(screen, SessionScreen):
             # What this step is for comes first; the keys that work everywhere after.
             text = screen.pane(screen.current_step).HELP + "\n" + GENERAL_HELP
+        elif getattr(screen, "HELP", ""):
+            text = screen.HELP + "\n" + GENERAL_HELP
         self.push_screen(HelpScreen(text))
+
+    # --- the category explainer ---------------------------------------------------------------
+
+    def action_explain(self) -> None:
+        """f6: open the explainer (or close it when it is open)."""
+        if isinstance(self.screen, ExplainerScreen):
+            self.screen.dismiss(None)
+        else:
+            self.open_explainer()
+
+    def open_explainer(self, category_id: str | None = None) -> None:
+        """Show the four categories, starting at ``category_id`` or, by default, at the
+        category the coach is looking at: the highlighted card on the category step, else
+        the session's primary category. Closing it returns to exactly where they were."""
+        if isinstance(self.screen, ExplainerScreen):
+            if category_id:
+                self.screen.show(category_id)
+            return
+        if category_id is None:
+            category_id = self._category_in_view()
+        self.push_screen(ExplainerScreen(self.catalog, category_id))
+
+    def _category_in_view(self) -> str | None:
+        session_screen = self.session_screen
+        if session_screen.current_step == "category":
+            highlighted = session_screen.pane("category").highlighted_category()  # type: ignore[attr-defined]
+            if highlighted:
+                return highlighted
+        model = self.session.model
+        return model.primary if model is not None else None
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -376,24 +537,129 @@ class CoachApp(App[None]):
                 f"Go to step {number}: {title}", f"Show the {title.lower()} step (alt+{number})",
                 lambda step=step: self._palette_go(step),
             )
+        yield SystemCommand("Session", "The session steps (f2)", lambda: self.action_show("session"))
+        yield SystemCommand("History", "Find any session: search and filter (f3)", lambda: self.action_show("history"))
+        yield SystemCommand(
+            "Action tracker", "Every open action across teams, overdue first (f4)", lambda: self.action_show("actions")
+        )
+        yield SystemCommand("Themes", "Which categories keep coming back (f5)", lambda: self.action_show("themes"))
         yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
         yield SystemCommand("Resume a draft", "Carry on with an unfinished session", self.action_resume_drafts)
         yield SystemCommand("Complete session", "Mark the session complete", self._palette_complete)
         yield SystemCommand("Copy summary", "Copy the session as Markdown", self._palette_summary("action_copy"))
         yield SystemCommand("Save summary to a file", "Write the session as Markdown", self._palette_summary("action_save_file"))
+        yield SystemCommand(
+            "Explain the four categories",
+            "What each category is about, its signals, examples and questions (f6)",
+            self.open_explainer,
+        )
+        if self.demo:
+            yield SystemCommand(
+                "Reset the demo", "Throw away every change and start with fresh sample data", self.action_reset_demo
+            )
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
         )
         yield SystemCommand("Help", "Keys and what this step is for (f1)", self.action_help)
 
+    def action_show(self, mode: str) -> None:
+        """Show one of the top-level areas; each loads fresh data when shown."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        self.call_after_refresh(self._mode_shown)
+
+    def _mode_shown(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SessionScreen):
+            if screen.current_step == "team" and self.store is not None:
+                screen.pane("team").reload()  # type: ignore[attr-defined]
+            return
+        shown = getattr(screen, "on_mode_shown", None)
+        if shown is not None:
+            shown()
+
+    # --- exports and amendments ---------------------------------------------------------------
+
+    def export_sessions(self, session_ids: list[str], suggested: str, what: str = "this session") -> None:
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.push_screen(
+            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
+        )
+
+    def export_team_report(self, team_id: str | None, name: str, what: str) -> None:
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.push_screen(
+            ExportScreen(what, name_hint=f"{name}-report", team_id=team_id, formats=("md", "csv", "json")),
+            self._run_export,
+        )
+
+    def _run_export(self, request: object) -> None:
+        if request is not None:
+            self._export_worker(request)
+
+    @work(thread=True, group="export")
+    def _export_worker(self, request: Any) -> None:
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        if store is None:
+            return
+        self.saver.flush(timeout=3)
+        try:
+            result = store.export_file(
+                request.path,
+                request.fmt,
+                session_ids=list(request.session_ids) if request.session_ids else None,
+                team_id=request.team_id,
+                redact=request.redact,
+            )
+        except (StoreError, OSError) as exc:
+            message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
+            self.call_from_thread(self.notify, f"Not exported: {message}", severity="error", markup=False)
+            return
+        noun = "session" if result.sessions == 1 else "sessions"
+        self.call_from_thread(
+            self.notify, f"Exported {result.sessions} {noun} to {result.path}", markup=False, timeout=8
+        )
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def amend_session(self, session_id: str) -> None:
+        """Reopen a completed session as a draft and carry on with it in the steps."""
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        if store is None:
+            return
+        try:
+            self.saver.flush(timeout=3)
+            store.reopen_session(session_id)
+            detail = store.get_session(session_id)
+            team = store.get_team(detail.team_id)
+            to_review = store.actions_to_review(session_id)
+            last = store.last_session(team.id, before=session_id)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, f"Could not reopen it: {exc}", severity="error", markup=False)
+            return
+        model = SessionModel.from_detail(detail, team, to_review, last)
+        self.call_from_thread(self._amend_shown, model)
+
+    def _amend_shown(self, model: SessionModel) -> None:
+        self.switch_mode("session")
+        self.session_screen.resume(model)
+        self.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
+
     def start_with_team(self, team: TeamInfo) -> None:
         """From the palette: start (or go back to) a session with ``team``."""
-        self.switch_mode("session")
+        if self.current_mode != "session":
+            self.switch_mode("session")
         self.session_screen.open_team(team)
 
     def _palette_go(self, step: str) -> None:
-        self.switch_mode("session")
+        if self.current_mode != "session":
+            self.switch_mode("session")
         self.session_screen.go(step)
 
     def _palette_complete(self) -> None:
@@ -426,7 +692,8 @@ class CoachApp(App[None]):
 
         def done(choice: str | None) -> None:
             if choice and choice != "new":
-                self.switch_mode("session")
+                if self.current_mode != "session":
+                    self.switch_mode("session")
                 self.resume_session(choice)
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
@@ -438,6 +705,8 @@ def create_app(
     settings: Settings | None = None,
     settings_path: Path | None = None,
     save_delays: tuple[float, float] = (0.3, 0.8),
+    demo: bool = False,
 ) -> CoachApp:
-    """Build the app for a database path or URL (the CLI and the tests share this)."""
-    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays)
+    """Build the app for a database path or URL (the CLI and the tests share this).
+    With ``demo``, ``database`` is ignored: the app makes its own throwaway one."""
+    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays, demo=demo)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.table import Table
+from rich.text import Text
+
 from coachtui.store.types import STATUS_LABELS
 
 STATUS_MARKS = {
@@ -63,3 +66,17 @@ def cell(text: str, limit: int | None = None) -> object:
     from coachtui.text import one_line
 
     return Text(one_line(text, limit), no_wrap=True, overflow="ellipsis")
+
+
+def bullet_list(items: list[tuple[str, str | Text]], indent: int = 0) -> Table:
+    """Items with a marker (• or a number) and a hanging indent, so a wrapped line
+    lines up under its own text. Plain ``Text``: what is shown is never markup."""
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    if indent:
+        grid.add_column(width=indent - 1)  # the grid's padding adds the last cell
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for marker, text in items:
+        body = text if isinstance(text, Text) else Text(text)
+        grid.add_row(*([Text("")] if indent else []), Text(marker), body)
+    return grid

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Markdown, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
@@ -72,11 +73,10 @@ class ChoiceScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query(Button).first().focus()
 
-    def on_key(self, event: object) -> None:
-        character = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
         for key, _label, value in self.choices:
-            if character == key:
-                getattr(event, "stop")()
+            if event.character == key:
+                event.stop()
                 self.dismiss(value)
                 return
 
@@ -259,9 +259,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall"):
-            with VerticalScroll():
+            with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.markdown, id="help-text")
-            yield Static("esc to close", classes="help", markup=False)
+            yield Static("↑ ↓ pgup pgdn scroll · esc to close", classes="help", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -270,6 +273,73 @@ class HelpScreen(ModalScreen[None]):
 def literal(text: str) -> Content:
     """Content that shows ``text`` exactly (markup and control characters included)."""
     return Content(visible(text))
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Choose one of many options: type to filter, enter to choose, esc to cancel.
+
+    Dismisses with the chosen option's value, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.escape"),
+        Binding("down", "move(1)", show=False, id="picker.down"),
+        Binding("up", "move(-1)", show=False, id="picker.up"),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.title_text), classes="title")
+            yield LiteralInput(placeholder="Type to filter", id="picker-filter")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#picker-filter").focus()
+
+    def _fill(self, text: str) -> None:
+        options = self.query_one(OptionList)
+        words = text.casefold().split()
+        options.clear_options()
+        shown = [
+            (label, value) for label, value in self.options if all(w in label.casefold() for w in words)
+        ]
+        options.add_options([Option(Content(one_line(label, 80)), id=f"v:{value}") for label, value in shown])
+        values = [value for _label, value in shown]
+        if values:
+            options.highlighted = values.index(self.current) if self.current in values else 0
+
+    @on(Input.Changed, "#picker-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    @on(Input.Submitted, "#picker-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id:
+            self.dismiss(option.id.removeprefix("v:"))
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.dismiss(event.option.id.removeprefix("v:"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class StepPickerScreen(ModalScreen[str | None]):
@@ -292,10 +362,10 @@ class StepPickerScreen(ModalScreen[str | None]):
             yield Static(Content("\n".join(lines)), id="step-list")
             yield Static("press 1–7 · esc cancels", classes="help", markup=False)
 
-    def on_key(self, event: object) -> None:
-        character = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
         if character and character.isdigit() and 1 <= int(character) <= len(self.steps):
-            getattr(event, "stop")()
+            event.stop()
             self.dismiss(self.steps[int(character) - 1][0])
 
     def action_cancel(self) -> None:

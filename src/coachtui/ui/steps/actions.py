@@ -188,9 +188,9 @@ and a due date.
         if action is None:
             return
         self.editing = action.id
-        self.query_one("#action-text", Input).value = action.text
-        self.query_one("#action-owner", Input).value = action.owner
-        self.query_one("#action-due", Input).value = action.due.isoformat() if action.due else ""
+        self.query_one("#action-text", LiteralInput).load(action.text)
+        self.query_one("#action-owner", LiteralInput).load(action.owner)
+        self.query_one("#action-due", LiteralInput).load(action.due.isoformat() if action.due else "")
         self.query_one("#action-form-label", Label).update("Edit action (enter saves, esc cancels)")
         self.query_one("#action-text", Input).focus()
 

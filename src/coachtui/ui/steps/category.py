@@ -5,6 +5,9 @@ coachtui suggests a category from the dilemma's words and says why; the coach de
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -13,6 +16,7 @@ from textual.events import Click
 from textual.widgets import Static
 
 from coachtui.catalog import Category, Suggestion, suggest_category
+from coachtui.ui.format import bullet_list
 from coachtui.ui.steps.base import StepPane, enclosing
 
 
@@ -74,6 +78,7 @@ say which signals they point to. You decide.
 | **x** | clear the secondary category |
 | **0** | not sure yet |
 | **w** | why this suggestion: every word and signal it used |
+| **e** | explain the four categories: signals, examples, questions (esc comes back) |
 """
 
     BINDINGS = [
@@ -83,9 +88,12 @@ say which signals they point to. You decide.
         Binding("4", "primary_key('4')", "Environment", show=False, id="category.4"),
         Binding("p,enter", "primary_focused", "Primary", id="category.primary"),
         Binding("s", "secondary_focused", "Secondary", id="category.secondary"),
-        Binding("x", "clear_secondary", "Clear 2nd", id="category.clear"),
+        # Rarely needed, so it leaves its footer room to "e Explain" (f1 lists it).
+        Binding("x", "clear_secondary", "Clear 2nd", show=False, id="category.clear"),
         Binding("0", "unsure", "Not sure", id="category.unsure"),
         Binding("w", "why", "Why?", id="category.why"),
+        Binding("e", "explain", "Explain", id="category.explain"),
+        Binding("escape", "close_why", show=False, id="category.close-why"),
         Binding("left", "move(-1)", show=False, id="category.left"),
         Binding("right", "move(1)", show=False, id="category.right"),
         Binding("up", "move(-2)", show=False, id="category.up"),
@@ -176,20 +184,47 @@ say which signals they point to. You decide.
                 suggested=suggested == card.category.id,
             )
         if self.query_one("#why-panel").display:
-            self.query_one("#why-text", Static).update(Content(self._why_text()))
+            self.query_one("#why-text", Static).update(self._why_text())
 
-    def _why_text(self) -> str:
-        if not self._suggestions or self._suggestions[0].score == 0:
-            return "No words in the dilemma point to any category yet."
-        lines = ["Why this suggestion: the words found in the dilemma, by category and signal.", ""]
-        for suggestion in self._suggestions:
-            share = f"{suggestion.share:.0%}" if suggestion.score else "0%"
-            lines.append(f"{suggestion.name}: score {suggestion.score:g} ({share})")
-            for reason in suggestion.reasons:
-                words = ", ".join(f"“{w}”" for w in reason.words)
-                lines.append(f"   • {reason.signal}: {words}")
-            lines.append("")
-        return "\n".join(lines)
+    def _why_text(self) -> Group:
+        """Everything the suggestion used, so a coach (or a trainer) can check it:
+        the matched words by category and signal, then how the score works."""
+        parts: list[RenderableType] = [Text("Why this suggestion", style="bold"), Text("")]
+        model = self.model
+        if model is None or not (model.title.strip() or model.dilemma.strip()):
+            parts.append(Text("Nothing to read yet: write the dilemma first (step 3)."))
+        elif not self._suggestions or self._suggestions[0].score == 0:
+            parts.append(Text("None of the hint words are in the dilemma, so there is no suggestion. Your call."))
+        else:
+            best = self._suggestions[0]
+            for suggestion in self._suggestions:
+                if suggestion.score == 0:
+                    continue
+                points = f"{suggestion.score:g} point" + ("" if suggestion.score == 1 else "s")
+                heading = f"{suggestion.name}: {points} ({suggestion.share:.0%})"
+                parts.append(bullet_list([("★" if suggestion is best else " ", heading)]))
+                parts.append(
+                    bullet_list(
+                        [("•", f"{r.signal}: " + ", ".join(f"“{w}”" for w in r.words)) for r in suggestion.reasons],
+                        indent=2,
+                    )
+                )
+            nothing = [s.name for s in self._suggestions if s.score == 0]
+            if nothing:
+                parts += [Text(""), Text("No hint words found for: " + "; ".join(nothing) + ".")]
+        parts += [
+            Text(""),
+            Text("How it works", style="bold"),
+            Text(
+                "coachtui reads the dilemma's title and text (not the context) and looks for the words "
+                "that hint at each category's signals. A matched word scores 1 and a phrase 1 per word, "
+                "at most 4 per signal; the highest total is suggested (★). It only starts the "
+                "conversation: you decide."
+            ),
+            Text(""),
+            Text("w or esc: back to the cards  ·  e: the four categories, with every hint word"),
+        ]
+        return Group(*parts)
 
     def _focused_card(self) -> CategoryCard | None:
         focused = self.screen.focused
@@ -243,10 +278,29 @@ say which signals they point to. You decide.
         panel.display = not panel.display
         self.query_one("#category-grid").display = not panel.display
         if panel.display:
-            self.query_one("#why-text", Static).update(Content(self._why_text()))
+            self.query_one("#why-text", Static).update(self._why_text())
             panel.focus()
         else:
             self.activate()
+
+    def highlighted_category(self) -> str | None:
+        """The category the coach is looking at: the highlighted card, else (while the
+        why panel hides the cards) the primary or suggested category."""
+        card = self._focused_card()
+        if card is not None:
+            return card.category.id
+        model = self.model
+        if model is None:
+            return None
+        return model.primary or model.suggested
+
+    def action_explain(self) -> None:
+        self.coach_app.open_explainer(self.highlighted_category())
+
+    def action_close_why(self) -> None:
+        if not self.query_one("#why-panel").display:
+            raise SkipAction()
+        self.action_why()
 
     def action_move(self, delta: int) -> None:
         cards = list(self.query(CategoryCard))

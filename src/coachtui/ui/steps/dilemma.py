@@ -50,9 +50,9 @@ says *saved ✓*). The category step suggests a category from what you write her
             return
         # The Changed events this causes carry the model's own values, which the
         # controller recognises as "no change": loading never queues a save.
-        title = self.query_one("#title", Input)
+        title = self.query_one("#title", LiteralInput)
         if title.value != model.title:
-            title.value = model.title
+            title.load(model.title)
         for selector, text in (("#dilemma-text", model.dilemma), ("#context-text", model.context)):
             area = self.query_one(selector, TextArea)
             if area.text != text:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,13 +10,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from coachtui.store.markdown import session_markdown
-from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.steps.base import StepPane
-
-
-def default_export_path(team_name: str, when: dt.datetime, folder: Path | None = None) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", team_name.casefold()).strip("-")[:40] or "session"
-    return (folder or Path.home()) / f"coachtui-{slug}-{when.astimezone().strftime('%Y-%m-%d')}.md"
 
 
 class SummaryStep(StepPane):
@@ -34,7 +24,7 @@ Everything from this session on one screen, as the team will remember it.
 |---|---|
 | **c** | complete the session (it needs a team and a dilemma) |
 | **y** | copy the summary as Markdown to the clipboard |
-| **f** | save the summary as a Markdown file |
+| **f** | export it to a file: Markdown, JSON (for coachtui import) or CSV |
 | **n** | start a new session |
 
 Completing files the session in the team's history; its actions become the team's
@@ -44,7 +34,7 @@ open actions to review next time. You can still go back and amend it.
     BINDINGS = [
         Binding("c", "complete", "Complete", id="summary.complete"),
         Binding("y", "copy", "Copy", id="summary.copy"),
-        Binding("f", "save_file", "Save file", id="summary.file"),
+        Binding("f", "save_file", "Export", id="summary.file"),
         Binding("n", "new_session", "New session", id="summary.new"),
     ]
 
@@ -111,47 +101,7 @@ open actions to review next time. You can still go back and amend it.
         model = self.model
         if model is None:
             return
-        suggested = default_export_path(model.team.name, model.created_at)
-
-        def validate(value: str) -> str | None:
-            if not value.strip():
-                return "Give a file name."
-            path = Path(value.strip()).expanduser()
-            if path.is_dir():
-                return "That is a folder; add a file name."
-            if not path.parent.is_dir():
-                return f"There is no folder {path.parent}."
-            return None
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._write_file(Path(value.strip()).expanduser())
-
-        self.app.push_screen(
-            TextPromptScreen(
-                "Save the summary as a Markdown file",
-                value=str(suggested),
-                validate=validate,
-                help_text="The file is readable by you only. An existing file is replaced.",
-            ),
-            done,
-        )
-
-    @work(thread=True, group="summary-file")
-    def _write_file(self, path: Path) -> None:
-        from coachtui.config import write_private_text
-
-        text = self._markdown_for_export()
-        if text is None:
-            return
-        try:
-            write_private_text(path, text)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.app.notify, f"Could not save {path}: {exc.strerror or exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self.app.notify, f"Saved {path}", markup=False)
+        self.coach_app.export_sessions([model.session_id], suggested=model.team.name)
 
     def action_new_session(self) -> None:
         self.screen.new_session()  # type: ignore[attr-defined]

@@ -25,10 +25,23 @@ def _blink_setting(widget: Input | TextArea) -> None:
 
 
 class LiteralInput(Input):
-    """An Input that shows control characters instead of obeying or dropping them."""
+    """An Input that shows control characters instead of obeying or dropping them.
+
+    It also does not select its text when focused (Textual's default): tabbing into
+    a title and typing must add to it, not silently replace it.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         _blink_setting(self)
+
+    def load(self, value: str) -> None:
+        """Show ``value``, with the cursor at its end (where a coach carries on typing)."""
+        self.value = value
+        self.cursor_position = len(value)
 
     @property
     def _value(self) -> Text:

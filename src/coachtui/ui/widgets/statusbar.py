@@ -22,6 +22,7 @@ class StatusBar(Static):
         padding: 0 1;
     }
     StatusBar.-error { background: $error; color: $text; text-style: bold; }
+    StatusBar.-demo { background: $warning; color: $text; text-style: bold; }
     """
 
     context: reactive[str] = reactive("")
@@ -32,6 +33,9 @@ class StatusBar(Static):
         super().__init__(id=id, markup=False)
 
     def on_mount(self) -> None:
+        if getattr(self.app, "demo", False):
+            self.marker = "DEMO"
+            self.add_class("-demo")
         self.set_interval(5, self._tick)
         self._paint()
 
@@ -62,7 +66,7 @@ class StatusBar(Static):
     def _paint(self) -> None:
         if not self.is_mounted:
             return
-        left = f"{self.marker} coachtui" if self.marker else "coachtui"
+        left = f"{self.marker} — coachtui (sample data, thrown away on exit)" if self.marker else "coachtui"
         if self.context:
             left += " │ " + one_line(self.context)
         right = self._save_text()

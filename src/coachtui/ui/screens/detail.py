@@ -1,0 +1,148 @@
+"""One session in full: everything it recorded, the actions it agreed and reviewed.
+
+From here a session can be amended (reopened in the session flow), exported, copied
+or deleted for good. Dismisses with True when the session changed or went.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown
+
+from coachtui.store.markdown import session_markdown
+from coachtui.store.types import SessionDetail
+from coachtui.text import one_line
+from coachtui.ui.modals import ConfirmScreen
+from coachtui.ui.widgets.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+
+
+class SessionDetailScreen(Screen[bool]):
+    HELP = """\
+## A session
+
+Everything the session recorded: the dilemma, its category, the questions and notes,
+the earlier actions it reviewed and the actions it agreed.
+
+| key | |
+|---|---|
+| **a** | amend: reopen it in the session steps |
+| **x** | export it to a file (Markdown, JSON or CSV) |
+| **y** | copy it as Markdown |
+| **delete** | delete it for good (asks first) |
+| **esc** | back |
+"""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("a", "amend", "Amend", id="detail.amend"),
+        Binding("x", "export", "Export", id="detail.export"),
+        Binding("y", "copy", "Copy", id="detail.copy"),
+        Binding("delete", "delete", "Delete", id="detail.delete"),
+    ]
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(id="detail-screen")
+        self.session_id = session_id
+        self.detail: SessionDetail | None = None
+        self.changed = False
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with VerticalScroll(id="detail-scroll"):
+            yield Markdown("Loading…", id="detail-md")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-scroll").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load(self) -> None:
+        from coachtui.store.errors import StoreError
+
+        try:
+            detail = self.coach_app.store.get_session(self.session_id)  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _failed(self, message: str) -> None:
+        self.app.notify(message, severity="error", markup=False)
+        self.dismiss(True)
+
+    def _show(self, detail: SessionDetail) -> None:
+        self.detail = detail
+        self.query_one(StatusBar).context = f"{detail.team_name} — {detail.title or 'untitled session'}"
+        self.query_one("#detail-md", Markdown).update(
+            session_markdown(detail, self.coach_app.catalog, for_display=True)
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_copy(self) -> None:
+        if self.detail is not None:
+            self.app.copy_to_clipboard(session_markdown(self.detail, self.coach_app.catalog))
+            self.app.notify("Session copied as Markdown (if your terminal allows clipboard access).", markup=False)
+
+    def action_export(self) -> None:
+        if self.detail is not None:
+            self.coach_app.export_sessions([self.detail.id], suggested=self.detail.team_name)
+
+    def action_amend(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        self.dismiss(True)
+        self.coach_app.amend_session(detail.id)
+
+    def action_delete(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        title = one_line(detail.title, 50) or "untitled"
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self._delete(detail.id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete the session “{title}” of {one_line(detail.team_name, 40)} for good, with its "
+                "questions, notes and the actions it agreed? This cannot be undone.",
+                yes="Delete for good",
+                no="Keep",
+                danger=True,
+            ),
+            done,
+        )
+
+    @work(thread=True, group="detail-delete")
+    def _delete(self, session_id: str) -> None:
+        from coachtui.store.errors import StoreError
+
+        try:
+            self.coach_app.store.delete_session(session_id)  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._deleted)
+
+    def _deleted(self) -> None:
+        self.app.notify("Session deleted for good. (coachtui vacuum clears it from the file's free space too.)",
+                        markup=False)
+        self.dismiss(True)

@@ -1,0 +1,201 @@
+"""The category explainer: the four categories of improvement coaching challenges, taught.
+
+A trainer walks a room of new coaches through the categories one at a time: what each
+is about, the signals a coach would notice in a huddle, two example dilemmas and the
+reflection questions the bank holds for it. It is a screen pushed over whatever is
+open (usually the session), so closing it returns exactly where the coach was; it
+only reads the catalog and never touches the session.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tab, Tabs
+
+from coachtui.catalog import Catalog, Category
+from coachtui.ui.format import bullet_list
+from coachtui.ui.widgets.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+
+# At this width and more the questions get a column of their own beside the rest.
+WIDE = 110
+
+EXPLAINER_HELP = """\
+## The four categories
+
+Research with improvement coaches found that the challenges they meet fall into four
+categories. This page teaches them: what each is about, the signals a coach would
+notice, two example dilemmas, and the reflection questions coachtui offers for it.
+In a session, the category step (step 4) suggests a category from the dilemma's
+words; press **w** there to see which words and signals it used.
+
+| key | |
+|---|---|
+| **1 2 3 4** | show that category |
+| **←** / **→**, **tab** | previous / next category |
+| **↑ ↓**, **page up/down**, **space** | scroll |
+| **home** / **end** | top / bottom |
+| **w** | show the words in a dilemma that hint at each signal (what the suggestion looks for) |
+| **esc** / **f6** | back to where you were (nothing is lost) |
+"""
+
+
+def short_label(category: Category) -> str:
+    """The tab label: the category's key and one word (its id, capitalised)."""
+    return f"{category.key} {category.id.capitalize()}"
+
+
+class CategoryTabs(Tabs, can_focus=False):
+    """The row of four categories; the screen's keys drive it, so it never takes focus."""
+
+
+class ExplainerScreen(Screen[None]):
+    """Teaches the four categories, one at a time."""
+
+    HELP = EXPLAINER_HELP
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="explainer.close"),
+        *(
+            Binding(str(number), f"show_key('{number}')", f"Category {number}", show=False, id=f"explainer.{number}")
+            for number in range(1, 5)
+        ),
+        # Priority: the scrolling body would otherwise take ← → for sideways scrolling.
+        Binding("left", "cycle(-1)", "Previous", key_display="←", priority=True, id="explainer.previous"),
+        Binding("right", "cycle(1)", "Next", key_display="→", priority=True, id="explainer.next"),
+        Binding("shift+tab", "cycle(-1)", "Previous", show=False, priority=True, id="explainer.previous-tab"),
+        Binding("tab", "cycle(1)", "Next", show=False, priority=True, id="explainer.next-tab"),
+        Binding("space", "page_down", "Scroll", show=False, id="explainer.page"),
+        Binding("w", "toggle_words", "Hint words", id="explainer.words"),
+    ]
+
+    category_id: reactive[str] = reactive("", init=False)
+    show_words: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, catalog: Catalog, category_id: str | None = None) -> None:
+        super().__init__(id="explainer-screen")
+        self.catalog = catalog
+        ids = catalog.category_ids
+        self._start = category_id if category_id in ids else ids[0]
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="explainer-status")
+        yield CategoryTabs(
+            *(Tab(short_label(c), id=f"tab-{c.id}") for c in self.catalog.categories),
+            active=f"tab-{self._start}",
+            id="explainer-tabs",
+        )
+        with VerticalScroll(id="explainer-body"):
+            yield Static("", id="explainer-title", markup=False)
+            yield Static("", id="explainer-summary", markup=False)
+            with Horizontal(id="explainer-columns"):
+                with Vertical(id="explainer-main"):
+                    yield Static("What it is about", classes="explainer-heading")
+                    yield Static("", id="explainer-description", markup=False)
+                    yield Static("", id="explainer-signals-heading", classes="explainer-heading", markup=False)
+                    yield Static("", id="explainer-signals", markup=False)
+                    yield Static("Example dilemmas", classes="explainer-heading")
+                    yield Static("", id="explainer-examples", markup=False)
+                with Vertical(id="explainer-side"):
+                    yield Static("", id="explainer-questions-heading", classes="explainer-heading", markup=False)
+                    yield Static("", id="explainer-questions", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        bar = self.query_one(StatusBar)
+        bar.context = "The four categories of improvement coaching challenges"
+        bar.save = self.coach_app.save_status
+        self.category_id = self._start
+        self.query_one("#explainer-body").focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    @property
+    def category(self) -> Category:
+        return self.catalog.category(self.category_id)
+
+    def watch_category_id(self, category_id: str) -> None:
+        self.query_one(CategoryTabs).active = f"tab-{category_id}"
+        self._paint()
+        self.query_one("#explainer-body", VerticalScroll).scroll_home(animate=False)
+
+    def watch_show_words(self) -> None:
+        self._paint()
+
+    def _paint(self) -> None:
+        category = self.category
+        self._set("#explainer-title", f"{category.key}  {category.name}")
+        self._set("#explainer-summary", category.summary)
+        self._set("#explainer-description", category.description)
+        self._set("#explainer-signals-heading", "Signals a coach may notice" + (
+            "  (and the words in a dilemma that hint at each; * matches any ending)" if self.show_words else ""
+        ))
+        self.query_one("#explainer-signals", Static).update(self._signals(category))
+        self.query_one("#explainer-examples", Static).update(
+            bullet_list([("•", f"“{example}”") for example in category.examples])
+        )
+        questions = self.catalog.questions_for(category.id)
+        self._set("#explainer-questions-heading", f"Reflection questions ({len(questions)})")
+        self.query_one("#explainer-questions", Static).update(
+            bullet_list([(f"{number}.", question.text) for number, question in enumerate(questions, 1)])
+        )
+
+    def _signals(self, category: Category) -> Table:
+        items: list[tuple[str, str | Text]] = []
+        for signal in category.signals:
+            items.append(("•", signal.text))
+            if self.show_words:
+                items.append(("", Text("words: " + ", ".join(signal.words), style="italic")))
+        return bullet_list(items)
+
+    def _set(self, selector: str, text: str) -> None:
+        self.query_one(selector, Static).update(Content(text))
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def show(self, category_id: str) -> None:
+        """Show one category (ignored when ``category_id`` is not a category)."""
+        if category_id in self.catalog.category_ids:
+            self.category_id = category_id
+
+    def action_show_key(self, key: str) -> None:
+        category = next((c for c in self.catalog.categories if c.key == key), None)
+        if category is not None:
+            self.show(category.id)
+
+    def action_cycle(self, delta: int) -> None:
+        ids = self.catalog.category_ids
+        self.category_id = ids[(ids.index(self.category_id) + delta) % len(ids)]
+
+    def action_page_down(self) -> None:
+        self.query_one("#explainer-body", VerticalScroll).scroll_page_down()
+
+    def action_toggle_words(self) -> None:
+        self.show_words = not self.show_words
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Tabs.TabActivated)
+    def _tab_clicked(self, event: Tabs.TabActivated) -> None:
+        tab_id = event.tab.id or ""
+        self.show(tab_id.removeprefix("tab-"))

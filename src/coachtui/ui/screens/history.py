@@ -1,0 +1,497 @@
+"""History: every session, newest first, searchable and filterable, at any size.
+
+The table holds a window of at most ``WINDOW`` rows. Moving near its bottom loads
+the next page and lets the top go; moving near its top does the opposite; Home and
+End jump to the newest and the oldest page. So the screen stays quick and small
+whether the history has a hundred sessions or a hundred thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from coachtui.store.types import SessionInfo, SessionPage
+from coachtui.text import one_line
+from coachtui.ui.format import cell
+from coachtui.ui.modals import PickerScreen, TextPromptScreen
+from coachtui.ui.widgets.literal import LiteralInput
+from coachtui.ui.widgets.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+
+PAGE = 50
+WINDOW = 200
+EDGE = 8  # rows from the window's edge at which the next page is fetched
+SEARCH_DELAY = 0.2
+
+SHORT_CATEGORY = {
+    "capability": "capability",
+    "learning": "learning",
+    "relational": "relational",
+    "environment": "environment",
+    None: "—",
+}
+STATUS_CHOICES = [("all", ""), ("completed", "completed"), ("drafts", "draft")]
+DATE_CHOICES = [
+    ("Any time", ""),
+    ("Last 30 days", "30"),
+    ("Last 3 months", "91"),
+    ("Last 12 months", "365"),
+    ("Choose dates…", "custom"),
+]
+
+
+@dataclass
+class HistoryFilters:
+    text: str = ""
+    team_id: str | None = None
+    team_name: str = ""
+    category: str | None = None
+    coach: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def store_arguments(self) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id,
+            "category": self.category,
+            "coach": self.coach,
+            "status": self.status,
+            "since": self.since,
+            "until": self.until,
+        }
+
+    def describe(self) -> str:
+        parts = [f"t Team: {one_line(self.team_name, 40) if self.team_id else 'all'}"]
+        category = {"unsure": "not sure", None: "all"}.get(self.category, self.category)
+        parts.append(f"g Category: {category}")
+        parts.append(f"o Coach: {one_line(self.coach, 20) if self.coach is not None else 'all'}")
+        if self.since or self.until:
+            since = self.since.isoformat() if self.since else "…"
+            until = self.until.isoformat() if self.until else "…"
+            parts.append(f"d Dates: {since} to {until}")
+        else:
+            parts.append("d Dates: any")
+        parts.append(f"s Show: {dict((v, k) for k, v in STATUS_CHOICES)[self.status or '']}")
+        return "  ".join(parts)
+
+
+@dataclass
+class Window:
+    """The rows on screen and the page markers just beyond them."""
+
+    rows: list[SessionInfo] = field(default_factory=list)
+    above: str | None = None  # load newer rows with before=above
+    below: str | None = None  # load older rows with after=below
+
+
+class HistoryTable(DataTable):
+    BINDINGS = [Binding("enter", "open", "Open", id="history.open")]
+
+    def action_open(self) -> None:
+        self.screen.open_current()  # type: ignore[attr-defined]
+
+    # Home and End mean the newest and the oldest session of the whole history,
+    # not the first and last rows that happen to be loaded.
+    def action_scroll_home(self) -> None:
+        self.screen.jump("top")  # type: ignore[attr-defined]
+
+    def action_scroll_end(self) -> None:
+        self.screen.jump("end")  # type: ignore[attr-defined]
+
+    action_scroll_top = action_scroll_home
+    action_scroll_bottom = action_scroll_end
+
+
+class SearchBox(LiteralInput):
+    """The search box; down (or enter) goes to the list without moving in it."""
+
+    BINDINGS = [Binding("down", "to_list", "To the list", show=False, id="history.to-list")]
+
+    def action_to_list(self) -> None:
+        self.screen.query_one(HistoryTable).focus()
+
+
+class HistoryScreen(Screen[None]):
+    """Find any session: type to search, filter, enter to open."""
+
+    HELP = """\
+## History
+
+Every session, newest first. **Type** in the search box: every word must appear
+in the session's title, dilemma, context, question notes or actions; the last word
+may be the start of a word. **down** or **enter** moves to the list.
+
+In the list: **enter** opens a session, **home** / **end** jump to the newest and
+the oldest, and these keys change the filters shown under the search box:
+
+| key | filter |
+|---|---|
+| **t** | team |
+| **g** | category (or "not sure") |
+| **o** | coach |
+| **d** | dates |
+| **s** | completed sessions, drafts or both |
+| **x** | clear every filter and the search |
+| **e** | export the sessions the list shows (all of them, not just those on screen) |
+| **/** | back to the search box |
+"""
+
+    BINDINGS = [
+        Binding("t", "filter('team')", "Team", id="history.team"),
+        Binding("g", "filter('category')", "Category", id="history.category"),
+        Binding("o", "filter('coach')", "Coach", id="history.coach"),
+        Binding("d", "filter('dates')", "Dates", id="history.dates"),
+        Binding("s", "filter('status')", "Show", id="history.status"),
+        Binding("x", "clear_filters", "Clear", id="history.clear"),
+        Binding("e", "export", "Export", id="history.export"),
+        Binding("slash", "focus_search", "Search", show=False, id="history.search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="history-screen")
+        self.filters = HistoryFilters()
+        self.window = Window()
+        self._search_timer: Timer | None = None
+        self._loading = False
+        self._generation = 0
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield SearchBox(placeholder="Search every session: type words…", id="history-search")
+        yield Static("", id="history-filters", markup=False)
+        yield Static("", id="history-count", markup=False)
+        yield HistoryTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(HistoryTable)
+        for key, label in (("date", "Date"), ("team", "Team"), ("coach", "Coach"), ("category", "Category"),
+                           ("title", "Title")):
+            table.add_column(label, key=key)
+        self.query_one(StatusBar).context = "History"
+        self.query_one("#history-filters", Static).update(self.filters.describe())
+
+    def on_mode_shown(self) -> None:
+        self.query_one("#history-search").focus()
+        self.reload()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Start again from the newest matching session (filters or search changed)."""
+        self.query_one("#history-filters", Static).update(self.filters.describe())
+        self._generation += 1
+        self._load(mode="top", generation=self._generation)
+        self._count(self._generation)
+
+    @work(thread=True, exclusive=True, group="history-page")
+    def _load(self, *, mode: str, generation: int, cursor: str | None = None) -> None:
+        from coachtui.store.errors import Cancelled, StoreError
+
+        store = self.coach_app.store
+        if store is None:
+            return
+        worker = get_current_worker()
+        arguments: dict[str, Any] = {"limit": PAGE, "cancelled": lambda: worker.is_cancelled}
+        if mode == "below":
+            arguments["after"] = cursor
+        elif mode == "above":
+            arguments["before"] = cursor
+        elif mode == "end":
+            arguments["at_end"] = True
+        try:
+            page = store.search_sessions(self.filters.text, **arguments, **self.filters.store_arguments())
+        except Cancelled:
+            return
+        except StoreError as exc:
+            self.app.call_from_thread(self._show_count, f"Could not search: {exc}")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._page_loaded, mode, generation, page)
+
+    @work(thread=True, exclusive=True, group="history-count")
+    def _count(self, generation: int) -> None:
+        from coachtui.store.errors import Cancelled, StoreError
+
+        store = self.coach_app.store
+        if store is None:
+            return
+        worker = get_current_worker()
+        self.app.call_from_thread(self._show_count, "counting…")
+        try:
+            total = store.count_sessions(
+                self.filters.text, cancelled=lambda: worker.is_cancelled, **self.filters.store_arguments()
+            )
+        except (Cancelled, StoreError):
+            return
+        if not worker.is_cancelled and generation == self._generation:
+            noun = "session" if total == 1 else "sessions"
+            self.app.call_from_thread(self._show_count, f"{total:,} {noun}" + (" match" if self._filtering else ""))
+
+    @property
+    def _filtering(self) -> bool:
+        return bool(self.filters.text.strip()) or any(v is not None for v in self.filters.store_arguments().values())
+
+    def _show_count(self, text: str) -> None:
+        self.query_one("#history-count", Static).update(Content(text))
+
+    def _page_loaded(self, mode: str, generation: int, page: SessionPage) -> None:
+        self._loading = False
+        if generation != self._generation:
+            return
+        window = self.window
+        table = self.query_one(HistoryTable)
+        keep = self._current_id()
+        if mode in ("top", "end"):
+            self.window = Window(rows=list(page.rows), above=page.prev_cursor, below=page.next_cursor)
+            keep = None
+        elif mode == "below":
+            rows = window.rows + [r for r in page.rows if r.id not in {w.id for w in window.rows}]
+            above = window.above
+            if len(rows) > WINDOW:
+                rows = rows[len(rows) - WINDOW :]
+                above = self.coach_app.store.cursor_for(rows[0])  # type: ignore[union-attr]
+            self.window = Window(rows=rows, above=above, below=page.next_cursor)
+        elif mode == "above":
+            rows = [r for r in page.rows if r.id not in {w.id for w in window.rows}] + window.rows
+            below = window.below
+            if len(rows) > WINDOW:
+                rows = rows[:WINDOW]
+                below = self.coach_app.store.cursor_for(rows[-1])  # type: ignore[union-attr]
+            self.window = Window(rows=rows, above=page.prev_cursor, below=below)
+        self._fill(table, keep, at_end=mode == "end")
+
+    def _widths(self) -> tuple[int, int, int]:
+        """Characters for team, coach and title, from the room the table has."""
+        width = max(60, self.query_one(HistoryTable).size.width or self.size.width)
+        team = 28 if width >= 110 else 18
+        coach = 18 if width >= 110 else 10
+        title = max(16, width - 10 - team - coach - 11 - 2 * 5 - 2)
+        return team, coach, title
+
+    def on_resize(self) -> None:
+        # Refill only when the room for the text really changed: a refill clears the
+        # table, which then measures its columns again.
+        widths = self._widths()
+        if self.window.rows and widths != getattr(self, "_filled_widths", None):
+            self._fill(self.query_one(HistoryTable), self._current_id())
+
+    def _fill(self, table: DataTable, keep: str | None, *, at_end: bool = False) -> None:
+        catalog = self.coach_app.catalog
+        self._filled_widths = self._widths()
+        team_width, coach_width, title_width = self._filled_widths
+        table.clear()
+        for row in self.window.rows:
+            title = row.title if row.title.strip() else (row.preview or "(untitled)")
+            if row.status == "draft":
+                title = "[draft] " + title
+            category = catalog.category(row.primary_category).name if row.primary_category else "—"
+            table.add_row(
+                cell(row.created_at.astimezone().strftime("%Y-%m-%d")),
+                cell(row.team_name, team_width),
+                cell(row.coach, coach_width),
+                cell(SHORT_CATEGORY.get(row.primary_category, category)),
+                cell(title, title_width),
+                key=row.id,
+            )
+        if not self.window.rows:
+            self._show_count("No sessions match." if self._filtering else "No sessions yet.")
+            return
+        ids = [r.id for r in self.window.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False)
+        elif at_end:
+            table.move_cursor(row=len(ids) - 1, animate=False)
+        else:
+            table.move_cursor(row=0, animate=False)
+
+    def _current_id(self) -> str | None:
+        table = self.query_one(HistoryTable)
+        rows = self.window.rows
+        if not rows or table.cursor_row < 0 or table.cursor_row >= len(rows):
+            return None
+        return rows[table.cursor_row].id
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        # Refilling the table moves its cursor through other rows first; only the
+        # row the cursor rests on may ask for more.
+        if self._loading or event.cursor_row != self.query_one(HistoryTable).cursor_row:
+            return
+        index, size = event.cursor_row, len(self.window.rows)
+        if index >= size - EDGE and self.window.below:
+            self._loading = True
+            self._load(mode="below", generation=self._generation, cursor=self.window.below)
+        elif index < EDGE and self.window.above:
+            self._loading = True
+            self._load(mode="above", generation=self._generation, cursor=self.window.above)
+
+    def jump(self, where: str) -> None:
+        self._loading = True
+        self._load(mode="top" if where == "top" else "end", generation=self._generation)
+
+    # --- searching and filtering -------------------------------------------------------------
+
+    @on(Input.Changed, "#history-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self.filters.text = event.value
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self.reload)
+
+    @on(Input.Submitted, "#history-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(HistoryTable).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#history-search").focus()
+
+    def action_clear_filters(self) -> None:
+        self.filters = HistoryFilters()
+        self.query_one("#history-search", Input).value = ""
+        self.reload()
+
+    def action_filter(self, which: str) -> None:
+        getattr(self, f"_pick_{which}")()
+
+    def _pick(self, title: str, options: list[tuple[str, str]], current: str, apply: Any) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                apply(value)
+                self.reload()
+
+        self.app.push_screen(PickerScreen(title, options, current), done)
+
+    @work(thread=True, group="history-options")
+    def _pick_team(self) -> None:
+        teams = self.coach_app.store.list_teams(include_archived=True)  # type: ignore[union-attr]
+        options = [("All teams", "")] + [(t.name + (" (archived)" if t.archived else ""), t.id) for t in teams]
+        names = {t.id: t.name for t in teams}
+
+        def apply(value: str) -> None:
+            self.filters.team_id = value or None
+            self.filters.team_name = names.get(value, "")
+
+        self.app.call_from_thread(self._pick, "Team", options, self.filters.team_id or "", apply)
+
+    def _pick_category(self) -> None:
+        options = [("All categories", "")] + [(c.name, c.id) for c in self.coach_app.catalog.categories]
+        options.append(("Not sure yet / not chosen", "unsure"))
+
+        def apply(value: str) -> None:
+            self.filters.category = value or None
+
+        self._pick("Category", options, self.filters.category or "", apply)
+
+    @work(thread=True, group="history-options")
+    def _pick_coach(self) -> None:
+        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        options = [("All coaches", "\x00all")] + [(name or "(no name)", name) for name in coaches]
+
+        def apply(value: str) -> None:
+            self.filters.coach = None if value == "\x00all" else value
+
+        current = "\x00all" if self.filters.coach is None else self.filters.coach
+        self.app.call_from_thread(self._pick, "Coach", options, current, apply)
+
+    def _pick_status(self) -> None:
+        def apply(value: str) -> None:
+            self.filters.status = value or None
+
+        self._pick("Show", STATUS_CHOICES, self.filters.status or "", apply)
+
+    def _pick_dates(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            if value == "custom":
+                self._ask_dates()
+                return
+            today = dt.date.today()
+            self.filters.since = today - dt.timedelta(days=int(value)) if value else None
+            self.filters.until = None
+            self.reload()
+
+        self.app.push_screen(PickerScreen("Dates", DATE_CHOICES, ""), done)
+
+    def _ask_dates(self) -> None:
+        from coachtui.dates import DateError, parse_past
+
+        def check(value: str) -> str | None:
+            parts = [p.strip() for p in value.split(" to ")] if " to " in value else [value.strip(), ""]
+            try:
+                since, until = (parse_past(parts[0]), parse_past(parts[1]))
+            except DateError as exc:
+                return str(exc)
+            if since and until and since > until:
+                return "The first date is after the second."
+            return None
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            parts = [p.strip() for p in value.split(" to ")] if " to " in value else [value.strip(), ""]
+            self.filters.since, self.filters.until = parse_past(parts[0]), parse_past(parts[1])
+            self.reload()
+
+        self.app.push_screen(
+            TextPromptScreen(
+                "Sessions between which dates?",
+                placeholder="2026-01-01 to 2026-03-31, or: 3 months ago",
+                help_text="One date means from then until today. Both ends are included.",
+                validate=check,
+            ),
+            done,
+        )
+
+    @work(thread=True, exclusive=True, group="history-export")
+    def action_export(self) -> None:
+        from coachtui.store.errors import StoreError
+
+        try:
+            ids = self.coach_app.store.session_ids_matching(  # type: ignore[union-attr]
+                self.filters.text, **self.filters.store_arguments()
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        if not ids:
+            self.app.call_from_thread(self.app.notify, "No sessions to export.", markup=False)
+            return
+        noun = "session" if len(ids) == 1 else "sessions"
+        what = f"the {len(ids):,} {noun} this list shows"
+        hint = self.filters.team_name if self.filters.team_id else "history"
+        self.app.call_from_thread(self.coach_app.export_sessions, ids, hint, what)
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def open_current(self) -> None:
+        session_id = self._current_id()
+        if session_id is not None:
+            from coachtui.ui.screens.detail import SessionDetailScreen
+
+            self.app.push_screen(SessionDetailScreen(session_id), self._after_detail)
+
+    def _after_detail(self, changed: bool | None) -> None:
+        if changed:
+            self.reload()
+

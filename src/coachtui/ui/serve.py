@@ -1,0 +1,211 @@
+"""Serve the TUI in a web browser with textual-serve (for projecting in a workshop).
+
+Each browser tab that opens the page starts its own ``coachtui`` process on the same
+database (textual-serve runs the command with its web driver). The address is checked
+by binding to it first, so a port in use or a host that is not this machine gives one
+clear line instead of a traceback from deep inside the web server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import logging
+import os
+import shlex
+import socket
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class ServeError(Exception):
+    """The server cannot start; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    host: str
+    port: int
+    local: bool = True
+    """Only this machine can connect (every address it binds is a loopback one)."""
+
+    @property
+    def url(self) -> str:
+        """The address a browser opens (an IPv6 literal goes in brackets; a wildcard
+        host is reached through this machine's name)."""
+        host = self.host
+        if host in {"0.0.0.0", "::", ""}:
+            host = socket.gethostname()
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+
+def app_command(database: str, *, demo: bool = False) -> str:
+    """The shell command each browser session runs: this same coachtui, with the
+    same Python, on the same database (or in demo mode).
+
+    Ctrl+C in the trainer's terminal signals every process in its group, the apps
+    included; an app killed that way could lose its last second of typing. So each app
+    ignores SIGINT (an ignored signal survives ``exec``, and Python then installs no
+    handler of its own) and the server asks it to quit instead, as it does when a
+    browser tab closes."""
+    argv = [sys.executable, "-m", "coachtui"]
+    argv += ["--demo"] if demo else ["--db", database]
+    command = shlex.join(argv)
+    if os.name == "posix":
+        command = f"trap '' INT; exec {command}"
+    return command
+
+
+def check_address(host: str, port: int) -> Address:
+    """Bind (and release) every address ``host`` resolves to, as the server will.
+
+    Raises :class:`ServeError` with a one-line reason when that is impossible."""
+    if not 1 <= port <= 65535:
+        raise ServeError(f"--port must be between 1 and 65535, not {port}")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else "not a valid host name"
+        raise ServeError(f"cannot serve on host {host!r}: {reason}") from None
+    local = True
+    for family, kind, proto, _name, sockaddr in infos:
+        local = local and ipaddress.ip_address(sockaddr[0].split("%")[0]).is_loopback
+        with socket.socket(family, kind, proto) as probe:
+            # The web server sets SO_REUSEADDR too: a port that only has connections
+            # closing down (TIME_WAIT) is free for it, a listening one is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(sockaddr)
+            except OSError as exc:
+                raise ServeError(_bind_error(host, port, exc)) from None
+    return Address(host, port, local=local)
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use on {host}: stop the other server or pick another --port"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot serve on host {host!r}: that address does not belong to this machine"
+    if exc.errno == errno.EACCES:
+        return f"not allowed to use port {port} on {host}: ports below 1024 need special rights; pick another --port"
+    return f"cannot serve on {host} port {port}: {exc.strerror or exc}"
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+def serve(database: str, address: Address, *, demo: bool = False) -> int:
+    """Run the web server until Ctrl+C (or SIGTERM); returns the exit code."""
+    from aiohttp import web
+    from aiohttp.web_runner import GracefulExit
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    class CoachAppService(AppService):
+        """One browser tab's coachtui. Stopping it waits until the process has ended
+        (it may still be saving after it closes its output), so the server never
+        exits with an app left running on its own."""
+
+        async def stop(self) -> None:
+            await super().stop()
+            process = self._process
+            if process is None or process.returncode is not None:
+                return
+            try:
+                await asyncio.wait_for(process.wait(), timeout=10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+    class CoachServer(Server):
+        """textual-serve, introduced in one line that shows the URL and not the
+        command (which would print the database location, maybe with a password)."""
+
+        def initialize_logging(self) -> None:
+            # The web server's access log would fill the trainer's terminal.
+            logging.basicConfig(level=logging.WARNING, format="coachtui serve: %(message)s")
+
+        async def on_startup(self, app: object) -> None:
+            print(f"coachtui serve: open {address.url} in a browser (Ctrl+C stops)", flush=True)
+            if not address.local:
+                print(
+                    "coachtui serve: warning: anyone who can reach this address can open the coaching "
+                    "notes in this database, with no password",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """textual-serve 1.1.3's handler, with CoachAppService, and each session
+            kept track of so that stopping the server can end it."""
+            task = asyncio.current_task()
+            if task is not None:
+                sessions.add(task)
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = _int(request.query.get("width"), 80)
+            height = _int(request.query.get("height"), 24)
+            app_service: CoachAppService | None = None
+            try:
+                await websocket.prepare(request)
+                app_service = CoachAppService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await app_service.start(width, height)
+                try:
+                    await self._process_messages(websocket, app_service)
+                finally:
+                    await app_service.stop()
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception:  # noqa: BLE001 - one browser session failing must not stop the server
+                logging.getLogger("textual-serve").warning("a browser session ended with an error", exc_info=False)
+            finally:
+                if app_service is not None:
+                    await app_service.stop()
+                sessions.discard(task)  # type: ignore[arg-type]
+            return websocket
+
+        async def on_shutdown(self, app: object) -> None:
+            """Stopping: end every browser session now (each app is told to quit and
+            saves what it has), rather than wait for the browsers to go away."""
+            for task in list(sessions):
+                task.cancel()
+            if sessions:
+                await asyncio.wait(list(sessions), timeout=15)
+
+    sessions: set[asyncio.Task[Any]] = set()
+    server = CoachServer(
+        app_command(database, demo=demo),
+        host=address.host,
+        port=address.port,
+        title="coachtui",
+        public_url=address.url,
+    )
+    try:
+        server.serve()
+    except GracefulExit:
+        pass
+    except OSError as exc:
+        # Someone took the port between the check and the start.
+        print(f"coachtui: {_bind_error(address.host, address.port, exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    print("coachtui serve: stopped", flush=True)
+    return 0

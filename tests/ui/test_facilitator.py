@@ -1,0 +1,288 @@
+"""History, session detail, action tracker and themes, driven as a facilitator would,
+checked against what the screens show and what the database holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coachtui.ui.modals import ConfirmScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.screens.detail import SessionDetailScreen
+from coachtui.ui.screens.export import ExportScreen
+from coachtui.ui.screens.history import HistoryScreen
+from coachtui.ui.screens.themes import ThemesScreen
+from coachtui.ui.screens.tracker import TrackerScreen
+
+from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+
+
+async def started(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The app is ready and the offer to resume a demo draft is answered "new"."""
+    from coachtui.ui.modals import ResumeScreen
+
+    await ready(pilot)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeScreen), what="the resume offer")
+    await pilot.press("n")
+    await pilot.pause()
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from coachtui.store import open_store
+    from coachtui.store.demo import generate_demo_data
+
+    path = tmp_path_factory.mktemp("facilitator") / "demo.db"
+    with open_store(str(path)) as store:
+        generate_demo_data(store, sessions=400, teams=8, seed=7, today=TODAY)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, db_path: Path) -> Path:
+    shutil.copyfile(demo_template, db_path)
+    os.chmod(db_path, 0o600)
+    return db_path
+
+
+def newest(db: Path, where: str = "1=1", *params: object) -> list[tuple]:
+    return query(
+        db,
+        "SELECT s.id, t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id "
+        f"WHERE {where} ORDER BY s.created_at DESC, s.id DESC",
+        *params,
+    )
+
+
+async def open_history(pilot) -> HistoryScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await started(pilot)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+    screen = app.screen
+    await wait_for(pilot, lambda: bool(screen.window.rows), what="the first page")
+    return screen
+
+
+async def test_history_lists_newest_first_and_pages_both_ways(make_app, demo_db: Path) -> None:
+    rows = newest(demo_db)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        await shows(pilot, f"{len(rows):,} sessions")
+        assert [r.id for r in history.window.rows] == [r[0] for r in rows[:50]]
+        await pilot.press("down")  # into the list
+        await pilot.press("end")
+        await wait_for(pilot, lambda: history.window.rows[-1].id == rows[-1][0], what="the oldest page")
+        assert len(history.window.rows) <= 200
+        for _ in range(6):  # walk up from the end, beyond the window's top
+            await pilot.press("pageup")
+            await pilot.pause(0.1)
+        await wait_for(pilot, lambda: history.window.above is None or len(history.window.rows) > 50, what="more")
+        ids = [r[0] for r in rows]
+        window = [r.id for r in history.window.rows]
+        start = ids.index(window[0])
+        assert window == ids[start : start + len(window)]  # a contiguous, ordered slice
+        await pilot.press("home")
+        await wait_for(pilot, lambda: history.window.rows[0].id == rows[0][0], what="the newest page")
+
+
+async def test_search_and_filters_narrow_the_list(make_app, demo_db: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        await type_text(pilot, "rota")
+        await wait_for(pilot, lambda: history.filters.text == "rota" and history.window.rows, what="results")
+        total = query(demo_db, "SELECT count(*) FROM session_fts WHERE session_fts MATCH 'rota*'")[0][0]
+        await shows(pilot, f"{total:,} session")
+        await pilot.press("enter")  # to the list
+        await pilot.press("x")  # clear the search, then filter by team
+        await wait_for(pilot, lambda: not history.filters.text, what="the search cleared")
+        team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the team picker")
+        await paste(pilot, team[1])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: history.filters.team_id == team[0], what="the team filter")
+        await pilot.pause(0.3)
+        assert history.window.rows and {r.team_id for r in history.window.rows} == {team[0]}
+        await shows(pilot, f"t Team: {team[1]}")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the category picker")
+        await type_text(pilot, "relational")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: history.filters.category == "relational", what="the category filter")
+        await pilot.pause(0.3)
+        assert all(r.primary_category == "relational" for r in history.window.rows)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not history.filters.text and history.filters.team_id is None, what="clear")
+
+
+@pytest.mark.parametrize("typed", ['[bold]', '[/]', '"', "*", "-", "NEAR", 'rota" OR "x', "(", "^a:b"])
+async def test_search_takes_any_text(make_app, demo_db: Path, typed: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        history = await open_history(pilot)
+        await paste(pilot, typed)
+        await wait_for(pilot, lambda: history.filters.text == typed, what="the search")
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert "Could not search" not in text and "Traceback" not in text
+        assert typed in text  # the search box shows exactly what was typed
+
+
+async def test_open_a_session_then_delete_it_for_good(make_app, demo_db: Path) -> None:
+    target = newest(demo_db)[0]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_history(pilot)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        await shows(pilot, "Dilemma")
+        assert target[2] in screen_text(app) or not target[2]
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back in history")
+        history = app.screen
+        await wait_for(pilot, lambda: target[0] not in [r.id for r in history.window.rows], what="the refresh")
+    assert query(demo_db, "SELECT count(*) FROM coaching_session WHERE id = ?", target[0]) == [(0,)]
+    assert query(demo_db, "SELECT count(*) FROM action WHERE session_id = ?", target[0]) == [(0,)]
+    assert query(demo_db, "SELECT count(*) FROM picked_question WHERE session_id = ?", target[0]) == [(0,)]
+
+
+async def test_amending_reopens_a_completed_session_in_the_steps(make_app, demo_db: Path) -> None:
+    target = newest(demo_db, "s.status = 'completed' AND s.title != ''")[0]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        history.filters.text = target[2]
+        history.query_one("#history-search").value = target[2]
+        await wait_for(pilot, lambda: target[0] in [r.id for r in history.window.rows], what="the session")
+        index = [r.id for r in history.window.rows].index(target[0])
+        history.query_one("#history-table").move_cursor(row=index)
+        history.query_one("#history-table").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        await wait_for(pilot, lambda: app.screen.detail is not None, what="its text")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.session.model is not None, what="the steps")
+        assert app.session.model.session_id == target[0]
+        await shows(pilot, "Reopened for amending")
+        await pilot.press("ctrl+g", "3")
+        title = app.query_one("#title")
+        assert title.value == target[2]
+        title.focus()
+        title.action_end()
+        await type_text(pilot, " (amended)")
+        await saved(pilot)
+    assert query(demo_db, "SELECT title, status FROM coaching_session WHERE id = ?", target[0]) == [
+        (target[2] + " (amended)", "draft")
+    ]
+
+
+async def test_export_what_the_history_shows(make_app, demo_db: Path, tmp_path: Path) -> None:
+    team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+    expected = {r[0] for r in newest(demo_db, "s.team_id = ?", team[0])}
+    out = tmp_path / "team.json"
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        history.filters.team_id, history.filters.team_name = team
+        history.reload()
+        await wait_for(pilot, lambda: {r.team_id for r in history.window.rows} == {team[0]}, what="the filter")
+        await pilot.press("down", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), what="the export dialog")
+        await shows(pilot, f"the {len(expected):,} sessions this list shows")
+        app.screen.query_one("#fmt-json").value = True
+        await pilot.pause()
+        path_input = app.screen.query_one("#export-path")
+        path_input.value = str(out)
+        path_input.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, what="the file")
+    data = json.loads(out.read_text())
+    assert {s["id"] for s in data["sessions"]} == expected
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(make_app, demo_db: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await started(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+        tracker = app.screen
+        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        assert all(a.is_open for a in tracker.rows)
+        overdue = [a.is_overdue(TODAY) for a in tracker.rows]
+        assert overdue == sorted(overdue, reverse=True)  # every overdue action comes first
+        first = tracker.rows[0]
+        await shows(pilot, "⚠ ")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await paste(pilot, "Waiting on the rota")
+        await pilot.press("ctrl+s")
+        await shows(pilot, "Recorded: stuck")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: tracker.include_closed, what="closed shown")
+        await shows(pilot, "c Closed actions: shown")
+    assert query(demo_db, "SELECT status FROM action WHERE id = ?", first.id) == [("stuck",)]
+    assert query(
+        demo_db,
+        "SELECT status, note, session_id FROM action_review WHERE action_id = ? ORDER BY created_at DESC LIMIT 1",
+        first.id,
+    ) == [("stuck", "Waiting on the rota", None)]
+
+
+async def test_themes_chart_flags_and_a_team_report(make_app, demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await started(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen), what="themes")
+        text = await shows(pilot, "Recurring themes")
+        month = TODAY.replace(day=1).strftime("%b %Y")
+        await shows(pilot, month)
+        assert "Improvement science capability" in text and "not sure" in text
+        await shows(pilot, "completed sessions):")
+        team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the team picker")
+        await paste(pilot, team[1])
+        await pilot.press("enter")
+        await shows(pilot, f"t Team: {team[1]}")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), what="the export dialog")
+        path_input = app.screen.query_one("#export-path")
+        path_input.value = str(out)
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, what="the report")
+    report = out.read_text()
+    assert team[1] in report
+
+
+async def test_each_area_by_key_and_from_the_palette(make_app, demo_db: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await started(pilot)
+        for key, kind in (("f3", HistoryScreen), ("f4", TrackerScreen), ("f5", ThemesScreen)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda kind=kind: isinstance(app.screen, kind), what=kind.__name__)
+        await pilot.press("f2")
+        await shows(pilot, "Which team are you coaching?")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Session", "History", "Action tracker", "Themes"} <= set(titles)
+        await pilot.press("f1")
+        await shows(pilot, "Pick the team you are coaching now")
+        await pilot.press("end")
+        await shows(pilot, "the session / history / action tracker / themes")
