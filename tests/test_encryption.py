@@ -16,6 +16,7 @@ import pytest
 
 from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
 from coachtui.store import crypto
+from coachtui.store.database import HEAD_REVISION
 from coachtui.store.encryption import decrypt_database, encrypt_database, plain_backups, remove_plain_backups
 from tests.encrypted import (
     NEEDLES,
@@ -227,7 +228,7 @@ def test_an_encrypted_database_of_an_older_schema_is_backed_up_encrypted_then_mi
     assert cipher_query(db, "SELECT version_num FROM alembic_version") == [("0001",)]
     with open_store(str(db), passphrase=PASSPHRASE) as store:
         assert len(store.search_sessions("marmalex").rows) == 3
-    (migration_backup,) = (tmp_path / "coachtui-backups").glob("old-before-0002-*.db")
+    (migration_backup,) = (tmp_path / "coachtui-backups").glob(f"old-before-{HEAD_REVISION}-*.db")
     assert plain_text_in(migration_backup) == []
     assert cipher_query(migration_backup, "SELECT version_num FROM alembic_version") == [("0001",)]
 
