@@ -43,12 +43,14 @@ def sizes_up_to(largest: int) -> list[int]:
 # --- demo databases ------------------------------------------------------------------------
 
 
-def _source_key() -> str:
+def source_key() -> str:
     """Cache key: the generator, schema and migration code that shape the database."""
     store = SRC / "coachtui" / "store"
     digest = hashlib.sha256()
-    for name in ("demo.py", "demo_content.py", "search_index.py", "database.py", "models.py"):
-        digest.update((store / name).read_bytes())
+    for name in ("demo.py", "demo_content.py", "search_index.py", "pg_search.py", "changes.py", "database.py",
+                 "models.py"):
+        if (store / name).exists():
+            digest.update((store / name).read_bytes())
     for migration in sorted((store / "migrations" / "versions").glob("*.py")):
         digest.update(migration.read_bytes())
     return digest.hexdigest()[:12]
@@ -86,7 +88,7 @@ def demo_database(sessions: int, *, rebuild: bool = False, folder: Path | None =
 
     folder = folder or bench_folder()
     teams = teams_for(sessions)
-    path = folder / f"demo-{sessions}-{teams}-{SEED}-{_source_key()}.db"
+    path = folder / f"demo-{sessions}-{teams}-{SEED}-{source_key()}.db"
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists() and not rebuild:
         data = json.loads(meta.read_text())
@@ -150,24 +152,32 @@ class Figure:
     # Judges the figure from (median, p95); None for a reference figure (a baseline).
     check: Callable[[float, float], bool] | None = None
     note: str = ""
+    # Why the figure was not measured (no samples): shown in the table as SKIPPED.
+    skipped: str = ""
 
     @property
     def median(self) -> float:
-        return statistics.median(self.samples)
+        return statistics.median(self.samples) if self.samples else float("nan")
 
     @property
     def p95(self) -> float:
-        return p95(self.samples)
+        return p95(self.samples) if self.samples else float("nan")
 
     @property
     def ok(self) -> bool | None:
-        return None if self.check is None else self.check(self.median, self.p95)
+        if self.skipped or self.check is None:
+            return None
+        return self.check(self.median, self.p95)
 
     @property
     def verdict(self) -> str:
+        if self.skipped:
+            return "SKIPPED"
         return {None: "", True: "PASS", False: "FAIL"}[self.ok]
 
     def show(self, value: float) -> str:
+        if value != value:  # nan: not measured
+            return "-"
         if self.unit == "x":
             return f"{value:.2f}x"
         if self.unit == "ms":
@@ -189,7 +199,7 @@ class Table:
         self.figures.append(figure)
         if self.echo:
             print(
-                f"  {figure.section:<10} {figure.name:<52} median {figure.show(figure.median):>9}  "
+                f"  {figure.section:<10} {figure.name + (': ' + figure.skipped if figure.skipped else ''):<52} median {figure.show(figure.median):>9}  "
                 f"p95 {figure.show(figure.p95):>9}  {figure.target:<18} {figure.verdict}",
                 file=sys.stderr,
                 flush=True,
@@ -205,7 +215,8 @@ class Table:
         rows = []
         for f in self.figures:
             count = f" (n={len(f.samples)})" if len(f.samples) > 1 else ""
-            rows.append((f.section, f.name + count, f.show(f.median), f.show(f.p95), f.target, f.verdict))
+            name = f"{f.name}: {f.skipped}" if f.skipped else f.name + count
+            rows.append((f.section, name, f.show(f.median), f.show(f.p95), f.target, f.verdict))
         return rows
 
     def render(self, markdown: bool = False) -> str:
@@ -224,6 +235,10 @@ class Table:
     @property
     def failures(self) -> list[Figure]:
         return [f for f in self.figures if f.ok is False]
+
+    @property
+    def skipped(self) -> list[Figure]:
+        return [f for f in self.figures if f.skipped]
 
 
 def machine_line() -> str:

@@ -24,7 +24,7 @@ from coachtui.store import open_store
 from coachtui.store.interchange import dumps
 from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
 
-WORDS = "handover rota huddle measure trust leader time staff test data voice aim".split()
+WORDS = ["handover", "rota", "huddle", "measure", "trust", "leader", "time", "staff", "test", "data", "voice", "aim"]
 PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Ngozi Adeyemi", "Bea Lind", "Jon Ek"]
 
 

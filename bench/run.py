@@ -10,10 +10,10 @@ importing SQLModel, ``python -c "import sqlmodel"``):
   from the largest database, as ratios to the bare app (bench/startup.py);
 - session: a step change (key to the next step rendered) and an autosave (one field
   to committed) (bench/interactive.py);
-- ui / store / cli: opening history and the action tracker, a history search from
-  keystroke to rows rendered, and the store's search, paging, counts, tracker and
-  theme queries, at 1k, 10k and 100k sessions; ``coachtui search`` as a process
-  (bench/history.py);
+- ui / store / pg / cli: opening history and the action tracker, a history search
+  from keystroke to rows rendered, and the store's search, paging, counts, tracker
+  and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line
+  below) on PostgreSQL; ``coachtui search`` as a process (bench/history.py);
 - memory: resident memory at start and with history open at its oldest page, at the
   smallest and the largest size.
 
@@ -21,11 +21,16 @@ The demo databases (``coachtui demo-data``'s generator, 200 teams at 100k sessio
 are built once, about 20-30 s for 100k, and cached in $COACHTUI_BENCH_DIR (default:
 coachtui-bench in the system's temporary folder). ``--quick`` runs every figure at
 small sizes with few repetitions: a smoke test, not a measurement.
+
+PostgreSQL: the server at ``--pg-url URL`` (or $COACHTUI_BENCH_PG_URL), its demo
+schemas kept for the next run; else a throwaway cluster when PostgreSQL's server
+binaries are installed; else the table says the PostgreSQL figures were skipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -48,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs: a smoke test")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached demo databases")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    history.add_pg_arguments(parser)
     args = parser.parse_args(argv)
     sizes = list(QUICK_SIZES) if args.quick else sizes_up_to(args.sessions)
     runs = 2 if args.quick else max(3, args.runs)
@@ -75,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
 
     for db in dbs:
         interactive.facilitator_figures(db, runs, table)
-    for db in dbs:
-        history.store_figures(db, runs, table)
+    with contextlib.ExitStack() as stack:
+        # --quick measures PostgreSQL in schemas of its own, dropped at the end.
+        pg = history.postgres(args.pg_url, disabled=args.no_pg, keep=not args.quick, stack=stack)
+        history.postgres_skipped(pg, table)
+        for db in dbs:
+            history.store_figures(db, runs, table, pg, rebuild=args.rebuild)
     history.process_figures(largest, runs, table)
 
     startup.memory_figures([smallest, largest], table)
@@ -88,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- {note}")
     failures = table.failures
     print(f"- {machine_line()}; {time.perf_counter() - began:.0f} s; databases cached in {largest.path.parent}")
+    if table.skipped:
+        print("- skipped: " + "; ".join(f"{f.section} {f.name.strip()}: {f.skipped}" for f in table.skipped))
     print(f"- {len(table.figures)} figures, {len(failures)} below target"
           + (": " + "; ".join(f"{f.section} {f.name.strip()}" for f in failures) if failures else ""))
     return 0

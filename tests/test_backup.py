@@ -409,7 +409,7 @@ def test_a_restore_that_is_refused_changes_nothing(
     elif kind == "empty":
         src.touch()
     elif kind == "random bytes":
-        src.write_bytes(os.urandom(8192))
+        src.write_bytes(os.urandom(8192 + 100))
     elif kind == "text":
         src.write_text("SQLite format 3 is what this line starts with, but it is a note\n" * 50)
     elif kind == "other program":

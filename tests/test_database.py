@@ -53,6 +53,7 @@ def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
     assert mode(folder / "c.db") == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_connection_pragmas(store) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -62,7 +63,7 @@ def test_connection_pragmas(store) -> None:
 
 def test_random_bytes_are_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "random.db"
-    path.write_bytes(os.urandom(4096))
+    path.write_bytes(os.urandom(5000))  # not whole 4096-byte pages: cannot be encrypted either
     before = digest(path)
     with pytest.raises(NotCoachtuiDatabase, match=r"random\.db is not a coachtui database \(not an SQLite file\)"):
         open_store(str(path))
@@ -213,8 +214,9 @@ def test_migrations_build_exactly_the_models_schema(store) -> None:
     import coachtui.store.models  # noqa: F401  (registers the tables)
 
     def not_search_index(name: str | None, type_: str, _parent: object) -> bool:
-        # The FTS5 index (a virtual table and its shadow tables) is not a model.
-        return not (type_ == "table" and name is not None and name.startswith("session_fts"))
+        # The search indexes are not models: FTS5's virtual table and its shadow
+        # tables (SQLite), the tsvector table and its pending list (PostgreSQL).
+        return not (type_ == "table" and name is not None and name.startswith(("session_fts", "session_search")))
 
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": not_search_index})

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import sqlite3
 import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from coachtui.store import Cancelled, InvalidInput, NotFound, history, open_store
 from coachtui.store.demo import generate_demo_data
+from coachtui.store.models import CoachingSession
 from coachtui.store.types import UNSURE, PickedQuestionInfo
 
 UTC = dt.UTC
@@ -57,18 +58,20 @@ def _tokens(text: str) -> set[str]:
     return set(re.findall(r"[^\W_]+", _fold(text)))
 
 
-def oracle(db: Path, words: list[str], prefix: bool, **where: str) -> list[str]:
-    """Ids of sessions whose texts hold every word, newest first (created_at, id)."""
-    conn = sqlite3.connect(db)
-    try:
-        rows = conn.execute(
-            "SELECT s.id, s.created_at, s.team_id, s.primary_category, s.status, s.title || ' ' || s.dilemma || ' ' "
-            "|| s.context || ' ' || coalesce((SELECT group_concat(note, ' ') FROM picked_question q "
-            "WHERE q.session_id = s.id), '') || ' ' || coalesce((SELECT group_concat(text, ' ') FROM action a "
-            "WHERE a.session_id = s.id), '') FROM coaching_session s"
-        ).fetchall()
-    finally:
-        conn.close()
+def oracle(store, words: list[str], prefix: bool, **where: str) -> list[str]:
+    """Ids of sessions whose texts hold every word, newest first (created_at, id).
+    Read from the lossless export, so the same oracle serves both backends."""
+    document = store.export_json()
+    extra: dict[str, list[str]] = {}
+    for row in document["picked_questions"]:
+        extra.setdefault(row["session_id"], []).append(row["note"])
+    for row in document["actions"]:
+        extra.setdefault(row["session_id"], []).append(row["text"])
+    rows = [
+        (s["id"], s["created_at"], s["team_id"], s["primary_category"], s["status"],
+         " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], [])]))
+        for s in document["sessions"]
+    ]
     wanted = [_fold(w) for w in words]
     hits = []
     for ident, created, team_id, category, status, text in rows:
@@ -96,9 +99,15 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo(demo_template: Path, db_path: Path, clock):
-    shutil.copyfile(demo_template, db_path)
-    with open_store(str(db_path), clock=clock) as opened:
+def demo(request, backend: str, database_url: str, clock):
+    """The small demo database, on each backend (PostgreSQL generates it afresh)."""
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("demo_template"), database_url)
+        with open_store(database_url, clock=clock) as opened:
+            yield opened
+        return
+    with open_store(database_url, clock=clock) as opened:
+        generate_demo_data(opened, sessions=240, teams=6, seed=3, today=TODAY)
         yield opened
 
 
@@ -127,13 +136,13 @@ def plan(request, monkeypatch):
         ("the a", ["the", "a"], False),
     ],
 )
-def test_search_finds_exactly_the_sessions_holding_every_word(demo, db_path, plan, text, words, prefix) -> None:
-    expected = oracle(db_path, words, prefix)
+def test_search_finds_exactly_the_sessions_holding_every_word(demo, plan, text, words, prefix) -> None:
+    expected = oracle(demo, words, prefix)
     assert all_pages(demo, text, limit=7) == expected
     assert demo.count_sessions(text) == len(expected)
 
 
-def test_filters_combine_with_text_and_paging(demo, db_path, plan) -> None:
+def test_filters_combine_with_text_and_paging(demo, plan) -> None:
     team = demo.list_teams(include_archived=True)[0]
     cases = [
         ({"team_id": team.id}, {"team_id": team.id}),
@@ -143,7 +152,7 @@ def test_filters_combine_with_text_and_paging(demo, db_path, plan) -> None:
     ]
     for filters, where in cases:
         for text, words, prefix in (("", [], False), ("team", ["team"], True)):
-            expected = oracle(db_path, words, prefix, **where)
+            expected = oracle(demo, words, prefix, **where)
             assert all_pages(demo, text, limit=5, **filters) == expected, (filters, text)
             assert demo.count_sessions(text, **filters) == len(expected)
 
@@ -168,13 +177,10 @@ def test_unsure_coach_and_date_filters(store, clock) -> None:
         store.search_sessions(status="lost")
 
 
-def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db_path) -> None:
+def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db) -> None:
     team = store.create_team("Ward 4")
     made = [make_session(store, clock, team, at("2026-05-01"), title=f"S{i}", dilemma="same rota").id for i in range(7)]
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE coaching_session SET created_at = '2026-05-01 10:00:00.000000'")
-    conn.commit()
-    conn.close()
+    db.execute("UPDATE coaching_session SET created_at = ?", "2026-05-01 10:00:00.000000" if db.is_sqlite else at("2026-05-01"))
     for text in ("", "rota"):
         for limit in (1, 2, 3, 7, 8):
             assert all_pages(store, text, limit=limit) == sorted(made, reverse=True)
@@ -191,16 +197,16 @@ def pages_upward(store, text: str = "", *, limit: int, **filters) -> list[str]:
     return ids
 
 
-def test_pages_walk_up_from_the_end_as_they_walk_down(store, clock, db_path) -> None:
+def test_pages_walk_up_from_the_end_as_they_walk_down(store, clock) -> None:
     team = store.create_team("Ward 4")
     made = [make_session(store, clock, team, at("2026-05-01"), title=f"S{i}", dilemma="rota").id for i in range(9)]
     # some share a moment to the microsecond: the id breaks ties both ways
-    conn = sqlite3.connect(db_path)
-    conn.execute(
-        "UPDATE coaching_session SET created_at = '2026-05-01 10:00:00.000000' WHERE id IN (?, ?, ?, ?)", made[2:6]
-    )
-    conn.commit()
-    conn.close()
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.update(CoachingSession)
+            .where(CoachingSession.id.in_(made[2:6]))
+            .values(created_at=dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC))
+        )
     for text in ("", "rota"):
         for limit in (1, 2, 4, 9, 10):
             down = all_pages(store, text, limit=limit)
@@ -240,7 +246,7 @@ HOSTILE = [
 ]
 
 
-def test_hostile_input_never_raises_and_is_never_fts_syntax(demo, db_path, plan) -> None:
+def test_hostile_input_never_raises_and_is_never_fts_syntax(demo, plan) -> None:
     newest = [r.id for r in demo.search_sessions(limit=20).rows]
     for text in HOSTILE:
         page = demo.search_sessions(text, limit=20)
@@ -252,21 +258,22 @@ def test_hostile_input_never_raises_and_is_never_fts_syntax(demo, db_path, plan)
             assert count == demo.count_sessions(), repr(text)
         else:
             prefix = text[-1].isalnum() and len(words[-1]) >= 2
-            expected = oracle(db_path, words[:16], prefix and len(words) <= 16)
+            expected = oracle(demo, words[:16], prefix and len(words) <= 16)
             assert [r.id for r in page.rows] == expected[:20], repr(text[:40])
             assert count == len(expected), repr(text[:40])
 
 
-def test_the_like_fallback_finds_what_full_text_finds(demo, db_path) -> None:
-    """PostgreSQL searches with ILIKE for now; the same code runs here on SQLite."""
+def test_the_like_fallback_finds_what_full_text_finds(demo) -> None:
+    """The fallback without a full-text index (ILIKE) finds at least the same."""
     demo._full_text_search = False
     for text in ("minibus", "huddle", "run chart", "pdsa"):
         like = all_pages(demo, text, limit=50)
-        assert set(like) >= set(oracle(db_path, text.split(), True)), text
+        assert set(like) >= set(oracle(demo, text.split(), True)), text
         assert demo.count_sessions(text) == len(like)
     assert all_pages(demo, "100%", limit=50) == []  # % and _ are literal
 
 
+@pytest.mark.sqlite_only
 def test_a_cancelled_search_stops_and_the_store_still_works(demo, monkeypatch) -> None:
     with pytest.raises(Cancelled):
         demo.search_sessions("staff", cancelled=lambda: True)
@@ -352,7 +359,7 @@ def test_tracker_filters_paging_and_closed(store, tracker) -> None:
     assert store.list_owners(include_closed=True) == ["Ana", "Kim", "Lee", "Sam"]
 
 
-def test_reviewing_from_the_tracker_and_then_in_a_session(store, clock, tracker, db_path) -> None:
+def test_reviewing_from_the_tracker_and_then_in_a_session(store, clock, tracker, db) -> None:
     ward, _clinic, actions = tracker
     late = actions["late_old"]
     clock.advance(hours=1)
@@ -371,15 +378,11 @@ def test_reviewing_from_the_tracker_and_then_in_a_session(store, clock, tracker,
     store.record_review(late.id, "stuck", "reopened", session_id=later.id)
     assert store.tracker_actions(today=TODAY).rows[0].id == late.id
     store.clear_review(late.id, later.id)
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("SELECT status FROM action WHERE id = ?", (late.id,)).fetchone() == ("done",)
-        assert conn.execute(
-            "SELECT status, note FROM action_review WHERE action_id = ? AND session_id IS NULL ORDER BY created_at",
-            (late.id,),
-        ).fetchall() == [("in_progress", "half way"), ("done", "")]
-    finally:
-        conn.close()
+    assert db.rows("SELECT status FROM action WHERE id = ?", late.id) == [("done",)]
+    assert db.rows(
+        "SELECT status, note FROM action_review WHERE action_id = ? AND session_id IS NULL ORDER BY created_at",
+        late.id,
+    ) == [("in_progress", "half way"), ("done", "")]
 
 
 # --- themes ------------------------------------------------------------------------------
@@ -457,6 +460,31 @@ def test_notes_and_actions_are_searchable_per_session(store, clock) -> None:
     assert [r.title for r in store.search_sessions("bedside check").rows] == ["Two"]
 
 
+@pytest.mark.postgres
+def test_a_search_waiting_on_postgresql_is_cancelled_and_the_store_still_works(pg) -> None:
+    """PostgreSQL has no progress callback: a watcher asks the server to cancel. A
+    table locked by another connection keeps the query waiting until then."""
+    url = pg.new_url()
+    with open_store(url) as store:
+        generate_demo_data(store, sessions=40, teams=2, seed=3, today=TODAY)
+        expected = store.count_sessions("", category="relational")
+        schema = url.rsplit("%3D", 1)[1]
+        with pg.connect() as other:
+            other.execute("BEGIN")
+            other.execute(f'LOCK TABLE "{schema}".coaching_session IN ACCESS EXCLUSIVE MODE')
+            calls = []
+
+            def after_a_while() -> bool:
+                calls.append(1)
+                return len(calls) > 20  # about 0.1 s into the query
+
+            with pytest.raises(Cancelled):
+                store.count_sessions("", category="relational", cancelled=after_a_while)
+            other.execute("ROLLBACK")
+        assert len(calls) > 20
+        assert store.count_sessions("", category="relational", cancelled=lambda: False) == expected
+
+
 def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
     """The UI runs each query in a thread worker: concurrent readers and a writer."""
     from concurrent.futures import ThreadPoolExecutor
@@ -479,6 +507,24 @@ def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
             f.result()
     assert all(r == expected for r in results)
     assert demo.count_sessions("written meanwhile") == 6
+
+
+def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
+    team = store.create_team("Ward 4")
+    ana = make_session(store, clock, team, at("2026-11-02"), category="relational", coach="Ana")
+    ben = make_session(store, clock, team, at("2026-11-03"), category="learning", coach="Ben")
+    store.add_action(ana.id, "Ana's action")
+    store.add_action(ben.id, "Ben's action")
+    store.add_action(ben.id, "Agreed with Kim", coach="Kim")
+    texts_of = lambda **f: [a.text for a in store.tracker_actions(today=TODAY, **f).rows]  # noqa: E731
+    assert texts_of(coach="Ana") == ["Ana's action"]
+    assert texts_of(coach="Kim") == ["Agreed with Kim"]
+    assert {a.coach for a in store.tracker_actions(today=TODAY).rows} == {"Ana", "Ben", "Kim"}
+    (month,) = store.theme_counts(today=TODAY, months=1, tz=UTC, coach="Ben")
+    assert (month.counts["learning"], month.total) == (1, 1)
+    (flag,) = store.dominant_categories(coach="Ana", min_sessions=1)
+    assert (flag.category, flag.n) == ("relational", 1)
+    assert store.list_coaches() == ["Ana", "Ben", "Kim"]
 
 
 def test_the_ids_of_every_match_follow_the_pages(demo) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from index_check import assert_in_step
 
+# SQLite's FTS5 index; PostgreSQL's is checked in test_pg_search.py.
+pytestmark = pytest.mark.sqlite_only
+
 from coachtui.store import database, open_store, search_index
 from coachtui.store.types import PickedQuestionInfo
 
@@ -123,6 +126,11 @@ def _database_at_0001(path: Path, sessions: int) -> None:
 
     from coachtui.store.models import CoachingSession, PickedQuestion, Team
 
+    def at_0001(model: type) -> sa.Table:
+        """The model's table without the columns later revisions added."""
+        return sa.table(model.__tablename__, *(sa.column(c.name, c.type) for c in model.__table__.columns
+                        if c.name != "updated_by"))
+
     database.create_private_file(path)
     engine = database.make_engine(database.parse_target(str(path)))
     try:
@@ -131,11 +139,11 @@ def _database_at_0001(path: Path, sessions: int) -> None:
             conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")
             now = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
             conn.execute(
-                sa.insert(Team.__table__),
+                sa.insert(at_0001(Team)),
                 [{"id": "t1", "name": "Old ward", "name_key": "old ward", "created_at": now, "updated_at": now}],
             )
             conn.execute(
-                sa.insert(CoachingSession.__table__),
+                sa.insert(at_0001(CoachingSession)),
                 [
                     {
                         "id": f"s{i}",
@@ -150,7 +158,7 @@ def _database_at_0001(path: Path, sessions: int) -> None:
                 ],
             )
             conn.execute(
-                sa.insert(PickedQuestion.__table__),
+                sa.insert(at_0001(PickedQuestion)),
                 [{"id": "q1", "session_id": "s0", "question_id": "kata-1", "text": "Q", "note": "legacy note",
                   "created_at": now, "updated_at": now}],
             )
@@ -169,7 +177,7 @@ def test_a_0001_database_is_backed_up_then_migrated_with_every_row_findable(tmp_
         assert [r.title for r in store.search_sessions("legacy").rows] == ["Session 0"]
     assert assert_in_step(path) == 30
     (backup,) = (tmp_path / database.BACKUP_FOLDER).iterdir()
-    assert backup.name.startswith("old-before-0002-")
+    assert backup.name.startswith(f"old-before-{database.HEAD_REVISION}-")
     conn = sqlite3.connect(backup)
     try:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,10 @@ from coachtui.store import DuplicateName, IncompleteSession, InvalidInput, NotFo
 from coachtui.store.types import PickedQuestionInfo
 
 
-def rows(db: Path, sql: str, *params: object) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 # --- teams -------------------------------------------------------------------------
 
 
-def test_team_names_are_trimmed_and_unique_ignoring_case(store, db_path) -> None:
+def test_team_names_are_trimmed_and_unique_ignoring_case(store, db) -> None:
     team = store.create_team("  Ward   4 ")
     assert team.name == "Ward 4"
     with pytest.raises(DuplicateName, match="already a team called 'Ward 4'"):
@@ -33,7 +24,7 @@ def test_team_names_are_trimmed_and_unique_ignoring_case(store, db_path) -> None
     assert empty.value.field == "name"
     with pytest.raises(InvalidInput, match="keep it to 80"):
         store.create_team("x" * 81)
-    assert rows(db_path, "SELECT name, name_key FROM team") == [("Ward 4", "ward 4")]
+    assert db.rows("SELECT name, name_key FROM team") == [("Ward 4", "ward 4")]
 
 
 def test_list_teams_most_recent_first_with_last_session_and_open_actions(store, clock) -> None:
@@ -82,15 +73,15 @@ def test_rename_archive_and_find(store) -> None:
 # --- sessions ------------------------------------------------------------------------
 
 
-def test_a_draft_exists_from_the_moment_a_team_is_picked(store, db_path) -> None:
+def test_a_draft_exists_from_the_moment_a_team_is_picked(store, db) -> None:
     team = store.create_team("Ward 4")
     draft = store.start_session(team.id, coach="Ana")
     assert draft.status == "draft" and draft.team_name == "Ward 4"
-    assert rows(db_path, "SELECT id, status, coach FROM coaching_session") == [(draft.id, "draft", "Ana")]
+    assert db.rows("SELECT id, status, coach FROM coaching_session") == [(draft.id, "draft", "Ana")]
     assert [d.id for d in store.list_drafts()] == [draft.id]
 
 
-def test_save_draft_field_by_field(store, db_path) -> None:
+def test_save_draft_field_by_field(store, db) -> None:
     team = store.create_team("Ward 4")
     draft = store.start_session(team.id)
     store.save_draft(draft.id, title="Falls at night")
@@ -109,7 +100,7 @@ def test_save_draft_field_by_field(store, db_path) -> None:
     assert got.suggestion_reasons == ("run chart", "measure")
     assert got.step == "category"
     assert got.version == draft.version + 3
-    assert rows(db_path, "SELECT title, dilemma FROM coaching_session") == [("Falls at night", "Line one\nLine two")]
+    assert db.rows("SELECT title, dilemma FROM coaching_session") == [("Falls at night", "Line one\nLine two")]
     store.save_draft(draft.id, primary_category=None, category_unsure=True)
     got = store.get_session(draft.id)
     assert got.primary_category is None and got.category_unsure is True
@@ -137,7 +128,7 @@ def test_text_is_stored_exactly(store) -> None:
     assert got.title == "[link=http://x]t[/link]"
 
 
-def test_picked_questions_keep_order_snapshot_and_notes(store, db_path) -> None:
+def test_picked_questions_keep_order_snapshot_and_notes(store, db) -> None:
     team = store.create_team("Ward 4")
     draft = store.start_session(team.id)
     picked = [
@@ -152,12 +143,12 @@ def test_picked_questions_keep_order_snapshot_and_notes(store, db_path) -> None:
     store.set_questions(draft.id, [picked[1], PickedQuestionInfo("rel-03", "Whose voice is missing?", "relational", "")])
     assert [(q.question_id, q.note) for q in store.get_session(draft.id).questions] == [("kata-1", ""), ("rel-03", "")]
     store.set_questions(draft.id, [picked[1]])
-    assert rows(db_path, "SELECT question_id, text FROM picked_question") == [("kata-1", "Where are you heading?")]
+    assert db.rows("SELECT question_id, text FROM picked_question") == [("kata-1", "Where are you heading?")]
     with pytest.raises(InvalidInput, match="picked twice"):
         store.set_questions(draft.id, [picked[1], picked[1]])
 
 
-def test_complete_needs_a_dilemma_and_says_so(store, db_path) -> None:
+def test_complete_needs_a_dilemma_and_says_so(store, db) -> None:
     team = store.create_team("Ward 4")
     draft = store.start_session(team.id)
     with pytest.raises(IncompleteSession) as raised:
@@ -171,18 +162,18 @@ def test_complete_needs_a_dilemma_and_says_so(store, db_path) -> None:
     done = store.complete_session(draft.id)
     assert done.status == "completed" and done.completed_at is not None
     assert store.list_drafts() == []
-    assert rows(db_path, "SELECT status FROM coaching_session") == [("completed",)]
+    assert db.rows("SELECT status FROM coaching_session") == [("completed",)]
     assert store.reopen_session(draft.id).status == "draft"
 
 
-def test_discarding_a_draft_removes_it_and_its_parts(store, db_path) -> None:
+def test_discarding_a_draft_removes_it_and_its_parts(store, db) -> None:
     team = store.create_team("Ward 4")
     draft = store.start_session(team.id)
     store.add_action(draft.id, "Do a thing")
     store.set_questions(draft.id, [PickedQuestionInfo("kata-1", "Q", "kata")])
     store.discard_draft(draft.id)
     for table in ("coaching_session", "action", "picked_question"):
-        assert rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)]
+        assert db.rows(f"SELECT count(*) FROM {table}") == [(0,)]
     with pytest.raises(NotFound):
         store.get_session(draft.id)
 
@@ -219,7 +210,7 @@ def _session_with_actions(store, clock):
     return team, first, second, (a1, a2, a3)
 
 
-def test_actions_are_added_edited_and_removed(store, clock, db_path) -> None:
+def test_actions_are_added_edited_and_removed(store, clock, db) -> None:
     team, first, _second, (a1, a2, a3) = _session_with_actions(store, clock)
     assert [a.position for a in (a1, a2, a3)] == [0, 1, 2]
     edited = store.update_action(a2.id, text=" Ask matron for protected time ", owner="Kim", due=dt.date(2026, 12, 1))
@@ -230,7 +221,7 @@ def test_actions_are_added_edited_and_removed(store, clock, db_path) -> None:
         store.update_action(a2.id, text="  ")
     store.remove_action(a3.id)
     assert [a.text for a in store.get_session(first.id).actions] == ["Plot ten more points", "Ask matron for protected time"]
-    assert rows(db_path, "SELECT count(*) FROM action WHERE team_id = ?", team.id) == [(2,)]
+    assert db.rows("SELECT count(*) FROM action WHERE team_id = ?", team.id) == [(2,)]
 
 
 def test_open_actions_soonest_due_first(store, clock) -> None:
@@ -240,7 +231,7 @@ def test_open_actions_soonest_due_first(store, clock) -> None:
     assert not store.open_actions(team.id)[0].is_overdue(dt.date(2026, 11, 10))
 
 
-def test_reviews_set_status_one_per_session_and_can_be_taken_back(store, clock, db_path) -> None:
+def test_reviews_set_status_one_per_session_and_can_be_taken_back(store, clock, db) -> None:
     team, _first, second, (a1, a2, a3) = _session_with_actions(store, clock)
     to_review = store.actions_to_review(second.id)
     assert [(a.id, r) for a, r in to_review] == [(a3.id, None), (a1.id, None), (a2.id, None)]
@@ -248,7 +239,7 @@ def test_reviews_set_status_one_per_session_and_can_be_taken_back(store, clock, 
     store.record_review(a1.id, "done", "ten points plotted", session_id=second.id, coach="Ana")
     store.record_review(a2.id, "stuck", session_id=second.id)
     store.record_review(a2.id, "in_progress", "asked, waiting", session_id=second.id)
-    assert rows(db_path, "SELECT count(*) FROM action_review WHERE action_id = ?", a2.id) == [(1,)]
+    assert db.rows("SELECT count(*) FROM action_review WHERE action_id = ?", a2.id) == [(1,)]
     assert {a.id for a in store.open_actions(team.id)} == {a2.id, a3.id}
 
     # The reviewed-done action stays on this session's review list, with its review.
@@ -264,15 +255,15 @@ def test_reviews_set_status_one_per_session_and_can_be_taken_back(store, clock, 
     assert [r.status for r in store.action_history(a2.id)] == ["in_progress"]
 
 
-def test_a_review_from_the_tracker_has_no_session(store, clock, db_path) -> None:
+def test_a_review_from_the_tracker_has_no_session(store, clock, db) -> None:
     _team, _first, _second, (a1, _a2, _a3) = _session_with_actions(store, clock)
     store.record_review(a1.id, "dropped", "no longer relevant")
     store.record_review(a1.id, "in_progress", "picked up again")
-    assert rows(db_path, "SELECT status, session_id FROM action_review ORDER BY created_at") == [
+    assert db.rows("SELECT status, session_id FROM action_review ORDER BY created_at") == [
         ("dropped", None),
         ("in_progress", None),
     ]
-    assert rows(db_path, "SELECT status FROM action WHERE id = ?", a1.id) == [("in_progress",)]
+    assert db.rows("SELECT status FROM action WHERE id = ?", a1.id) == [("in_progress",)]
 
 
 def test_a_draft_own_actions_are_not_reviewed_in_it(store, clock) -> None:
@@ -288,20 +279,20 @@ def test_deleting_a_session_reverts_the_statuses_it_set(store, clock) -> None:
     assert a1.id in {a.id for a in store.open_actions(team.id)}
 
 
-def test_delete_team_removes_everything_of_it(store, clock, db_path) -> None:
+def test_delete_team_removes_everything_of_it(store, clock, db) -> None:
     team, _first, second, (a1, _a2, _a3) = _session_with_actions(store, clock)
     store.record_review(a1.id, "done", session_id=second.id)
     other = store.create_team("Other")
     store.delete_team(team.id)
     for table in ("coaching_session", "action", "action_review"):
-        assert rows(db_path, f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert db.rows(f"SELECT count(*) FROM {table}") == [(0,)], table
     assert [t.id for t in store.list_teams()] == [other.id]
 
 
 # --- custom questions ---------------------------------------------------------------
 
 
-def test_custom_questions_are_kept_for_reuse(store, db_path) -> None:
+def test_custom_questions_are_kept_for_reuse(store, db) -> None:
     q = store.add_custom_question("  What would the porters say? ", category="relational", coach="Ana")
     assert q.text == "What would the porters say?"
     again = store.add_custom_question("What would the porters say?")
@@ -329,8 +320,8 @@ def test_timestamps_are_utc_aware(store) -> None:
     assert got.created_at.tzinfo is not None and got.created_at.utcoffset() == dt.timedelta(0)
 
 
-def test_two_stores_on_one_file_both_work(db_path) -> None:
-    one, two = open_store(str(db_path)), open_store(str(db_path))
+def test_two_stores_on_one_database_both_work(database_url) -> None:
+    one, two = open_store(database_url), open_store(database_url)
     try:
         team = one.create_team("Shared")
         draft = two.start_session(team.id)
@@ -343,7 +334,7 @@ def test_two_stores_on_one_file_both_work(db_path) -> None:
         two.close()
 
 
-def test_the_ui_can_choose_ids_and_retries_are_harmless(store, db_path) -> None:
+def test_the_ui_can_choose_ids_and_retries_are_harmless(store, db) -> None:
     team = store.create_team("Ward 4")
     first = store.start_session(team.id, coach="Ana", session_id="11111111-1111-4111-8111-111111111111")
     again = store.start_session(team.id, coach="Ana", session_id="11111111-1111-4111-8111-111111111111")
@@ -353,5 +344,5 @@ def test_the_ui_can_choose_ids_and_retries_are_harmless(store, db_path) -> None:
     assert action.id == "22222222-2222-4222-8222-222222222222"
     q = store.add_custom_question("Why now?", question_id="33333333-3333-4333-8333-333333333333")
     assert q.id == "33333333-3333-4333-8333-333333333333"
-    assert rows(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
-    assert rows(db_path, "SELECT count(*) FROM action") == [(1,)]
+    assert db.rows("SELECT count(*) FROM coaching_session") == [(1,)]
+    assert db.rows("SELECT count(*) FROM action") == [(1,)]

@@ -83,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_app(args)
         if args.demo and args.command != "serve":
             raise UsageError(f"--demo opens the app (or 'serve'); it does not apply to '{args.command}'")
-        return int(_command(args.command).run(args) or 0)
+        from coachtui.askpass import prompting
+
+        with prompting():  # an encrypted database's passphrase is asked for on the terminal
+            return int(_command(args.command).run(args) or 0)
     except UsageError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return EXIT_USAGE

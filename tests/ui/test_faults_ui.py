@@ -105,3 +105,20 @@ async def test_quitting_with_unsaved_text_offers_a_private_copy(
     assert len(copies) == 1
     assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600
     assert "Words that must not be lost\\." in copies[0].read_text()
+
+
+async def test_the_database_file_removed_while_typing_is_put_back_and_nothing_is_lost(
+    make_app, db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _start_session(pilot)
+        await paste(pilot, "Before the file went. ")
+        await saved(pilot)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        await paste(pilot, "After it went.")
+        await saved(pilot)  # the store noticed, put the database back, and saved
+        assert app.query_one("#dilemma-text").text == "Before the file went. After it went."
+    assert db_path.exists()
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Before the file went. After it went.",)]

@@ -160,11 +160,18 @@ def test_facilitator_area(area: str, size: str, snap_compare, frozen, db_path: P
     app = app_at(db_path, settings_path)
 
     def loaded() -> bool:
+        import re
+
+        from .helpers import screen_text
+
         screen = app.screen
+        # Rows are there, and drawn at their full width: a whole date is on screen.
         if area == "f3":
-            return bool(getattr(screen, "window", None) and screen.window.rows)
+            rows = bool(getattr(screen, "window", None) and screen.window.rows)
+            return rows and re.search(r"\d{4}-\d\d-\d\d", screen_text(app)) is not None
         if area == "f4":
-            return bool(getattr(screen, "rows", None))
+            rows = bool(getattr(screen, "rows", None))
+            return rows and re.search(r"\d{4}-\d\d-\d\d", screen_text(app)) is not None
         chart = screen.query("#themes-chart")
         return bool(chart and chart.first().months)
 

@@ -44,7 +44,7 @@ async def explainer_text(pilot) -> str:  # type: ignore[no-untyped-def]
         if top >= body.max_scroll_y:
             break
         await pilot.press("pagedown")
-        await wait_for(pilot, lambda: round(body.scroll_y) != top, what="the page to scroll")
+        await wait_for(pilot, lambda top=top: round(body.scroll_y) != top, what="the page to scroll")
         await pilot.pause()
     return words("\n".join(lines[index] for index in sorted(lines)))
 

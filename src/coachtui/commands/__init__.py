@@ -16,5 +16,8 @@ COMMANDS: tuple[str, ...] = (
     "backup",
     "restore",
     "vacuum",
+    "sync",
     "serve",
+    "encrypt",
+    "decrypt",
 )

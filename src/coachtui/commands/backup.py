@@ -12,7 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Copy the database with SQLite's backup API, which is safe while coachtui is "
         "running. Without -o the copy goes to a dated file in the coachtui-backups "
-        "folder next to the database."
+        "folder next to the database. A backup of an encrypted database is encrypted "
+        "with the same passphrase."
     )
     parser.add_argument(
         "-o",

@@ -9,7 +9,9 @@ HELP = "show where the database is and what it holds"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = "Print the database location, its schema revision and how much it holds."
+    parser.description = (
+        "Print the database location, its schema revision, how much it holds and when it last synced with a hub."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,6 +20,10 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         stats = store.stats()
         print(f"{'database':<13} {store.location}")
+        if store.target.path is not None:
+            print(f"{'encrypted':<13} {'yes (SQLCipher)' if store.target.key is not None else 'no'}")
         for label, value in stats.items():
             print(f"{label:<13} {value}")
+        for hub, when in store.sync_history():
+            print(f"{'synced':<13} {when.astimezone():%Y-%m-%d %H:%M} with {hub}")
     return 0

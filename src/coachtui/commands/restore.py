@@ -13,7 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Replace the database's contents with a coachtui backup. The current database "
         "is first saved in the coachtui-backups folder, so a restore can be undone by "
         "restoring that file. A file that is not a coachtui database is refused and "
-        "nothing changes."
+        "nothing changes. The database keeps its own encryption: a plain backup restored "
+        "into an encrypted database is encrypted on the way in; an encrypted backup needs "
+        "its passphrase (COACHTUI_PASSPHRASE, or typed)."
     )
     parser.add_argument("file", metavar="FILE", help="the backup to restore")
 

@@ -20,12 +20,17 @@ from coachtui.store.errors import (
     DatabaseUnavailable,
     DiskFull,
     DuplicateName,
+    EncryptionUnavailable,
     IncompleteSession,
     InvalidInput,
     NewerDatabase,
     NotCoachtuiDatabase,
     NotFound,
+    PassphraseNeeded,
+    StaleRecord,
     StoreError,
+    SyncFailed,
+    WrongPassphrase,
 )
 
 if TYPE_CHECKING:
@@ -33,23 +38,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BackupError",
+    "Cancelled",
     "DatabaseBusy",
     "DatabaseDamaged",
     "DatabaseMissing",
-    "DatabaseReadOnly",
-    "Cancelled",
     "DatabaseNotEmpty",
+    "DatabaseReadOnly",
     "DatabaseUnavailable",
     "DiskFull",
     "DuplicateName",
+    "EncryptionUnavailable",
     "IncompleteSession",
     "InvalidInput",
     "NewerDatabase",
     "NotCoachtuiDatabase",
     "NotFound",
+    "PassphraseNeeded",
     "Store",
+    "StaleRecord",
     "StoreError",
+    "SyncFailed",
     "open_store",
+    "WrongPassphrase",
 ]
 
 

@@ -12,6 +12,13 @@ or ``kill -9`` therefore never leaves half a backup under a backup's name. Files
 
 Only the standard library is used here, so the ``backup`` and ``restore`` commands do
 not load SQLAlchemy.
+
+**Encrypted databases** (see ``store/crypto.py``) are read and copied through
+SQLCipher, and every copy of one (daily, dated, before a migration or a restore,
+rescued) is encrypted with the same passphrase from its first byte: the backup API
+encrypts each page as it writes it. A ``key`` argument says "this file is encrypted
+with this key" (a store's own open file); without one the file is inspected and its
+passphrase found as :func:`coachtui.store.crypto.unlock` says.
 """
 
 from __future__ import annotations
@@ -28,15 +35,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import database, faults
+from coachtui.store import crypto, database, faults
+from coachtui.store.crypto import Key
 from coachtui.store.errors import (
     BackupError,
     DatabaseBusy,
     DatabaseDamaged,
+    EncryptionUnavailable,
     NewerDatabase,
     NotCoachtuiDatabase,
+    PassphraseNeeded,
     StoreError,
 )
 
@@ -100,13 +111,22 @@ def copy_into(source: sqlite3.Connection, destination: sqlite3.Connection, what:
     source.backup(destination, pages=-1, progress=_waiting_for_lock(what))
 
 
-def write_copy(source: sqlite3.Connection, folder: Path) -> Path:
-    """A complete, synced, single-file copy of ``source`` under a hidden name in ``folder``."""
+def connect(path: Path, mode: str, key: Key | None) -> Any:
+    """A connection to a database file: the standard sqlite3 for a plain file,
+    SQLCipher keyed with ``key`` for an encrypted one."""
+    if key is not None:
+        return crypto.connect(path, key, mode=mode, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(database.sqlite_uri(path, mode), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+
+
+def write_copy(source: Any, folder: Path, key: Key | None = None) -> Path:
+    """A complete, synced, single-file copy of ``source`` under a hidden name in ``folder``,
+    encrypted with ``key`` (None: as plain as the source)."""
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:
-        dst = sqlite3.connect(tmp)
+        dst = crypto.connect_like(source, tmp, key)
         try:
             copy_into(source, dst, "the copy")
             # The copy inherits the WAL flag; a backup should be one file on its own.
@@ -177,14 +197,18 @@ def _stamp(now: dt.datetime | None) -> str:
     return local_now(now).strftime("%Y-%m-%d-%H%M%S")
 
 
-def _open_source(db: Path) -> sqlite3.Connection:
-    """A read-only connection to the coachtui database ``db``, checked first."""
-    state = database.inspect_file(db)
+def _open_source(
+    db: Path, key: Key | None = None, state: database.FileState | None = None
+) -> tuple[Any, Key | None]:
+    """A read-only connection to the coachtui database ``db``, checked first (unless
+    its ``state`` is given), and the key it is encrypted with (None: plain)."""
+    if state is None:
+        state = database.inspect_file(db, key=key)
     if not state.exists:
         raise BackupError(f"There is no database at {db} yet; there is nothing to back up.")
     if state.empty:
         raise BackupError(f"The database {db} is empty; there is nothing to back up.")
-    return sqlite3.connect(database.sqlite_uri(db, "ro"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    return connect(db, "ro", state.key), state.key
 
 
 def _backup_error(exc: BaseException, target: Path, db: Path) -> StoreError:
@@ -200,12 +224,13 @@ def _backup_error(exc: BaseException, target: Path, db: Path) -> StoreError:
     return faults.describe(exc, db, str(db), writing=False)
 
 
-def copy_file(db: Path, destination: Path) -> Path:
-    """Back up ``db`` to exactly ``destination`` (its folder is created, 0700)."""
+def copy_file(db: Path, destination: Path, key: Key | None = None) -> Path:
+    """Back up ``db`` to exactly ``destination`` (its folder is created, 0700);
+    ``key``: ``db`` is encrypted with it, and so is the copy."""
     ensure_private_dir(destination.parent)
-    source = sqlite3.connect(database.sqlite_uri(db, "ro"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    source = connect(db, "ro", key)
     try:
-        tmp = write_copy(source, destination.parent)
+        tmp = write_copy(source, destination.parent, key)
     finally:
         source.close()
     try:
@@ -215,7 +240,9 @@ def copy_file(db: Path, destination: Path) -> Path:
         raise
 
 
-def backup_database(db: Path, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
+def backup_database(
+    db: Path, destination: Path | None = None, *, now: dt.datetime | None = None, key: Key | None = None
+) -> Path:
     """Back up the coachtui database ``db``; returns where the backup was written.
 
     ``destination`` None: a dated file in the backups folder. An existing folder: a
@@ -235,15 +262,15 @@ def backup_database(db: Path, destination: Path | None = None, *, now: dt.dateti
                 raise BackupError(f"{destination} already exists; give a new file name.")
             if not destination.parent.is_dir():
                 raise BackupError(f"Cannot write {destination}: the folder {destination.parent} does not exist.")
-    source = _open_source(db)
+    source, key = _open_source(db, key)
     tmp = None
     try:
         folder = private_backup_folder(db) if destination is None else target.parent
-        tmp = write_copy(source, folder)
+        tmp = write_copy(source, folder, key)
         return publish_unique(tmp, target) if unique else publish(tmp, target)
     except FileExistsError:
         raise BackupError(f"{target} already exists; give a new file name.") from None
-    except (OSError, sqlite3.Error, StoreError) as exc:
+    except (OSError, *crypto.errors(), StoreError) as exc:
         raise _backup_error(exc, target, db) from None
     finally:
         source.close()
@@ -291,7 +318,9 @@ def daily_backups(db: Path) -> list[Path]:
     return [entry for _day, entry in sorted(found)]
 
 
-def daily_backup(db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime | None = None) -> Path | None:
+def daily_backup(
+    db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime | None = None, key: Key | None = None
+) -> Path | None:
     """Make today's backup if there is none yet, and keep only the newest ``keep``.
 
     Returns the backup made, or None (already made today, nothing to back up, or
@@ -304,17 +333,17 @@ def daily_backup(db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime |
     target = database.backup_folder(db) / daily_name(db, local_now(now).date())
     made = None
     if not target.exists():
-        state = database.inspect_file(db)
+        state = database.inspect_file(db, key=key)
         if state.empty:
             return None
-        source = _open_source(db)
+        source, key = _open_source(db, state.key, state)
         tmp = None
         try:
-            tmp = write_copy(source, private_backup_folder(db))
+            tmp = write_copy(source, private_backup_folder(db), key)
             made = publish(tmp, target)
         except FileExistsError:
             pass  # another coachtui made today's backup a moment ago
-        except (OSError, sqlite3.Error, StoreError) as exc:
+        except (OSError, *crypto.errors(), StoreError) as exc:
             raise _backup_error(exc, target, db) from None
         finally:
             source.close()
@@ -331,10 +360,11 @@ def daily_backup(db: Path, *, keep: int = DAILY_KEEP_DEFAULT, now: dt.datetime |
 # --- restore ---------------------------------------------------------------------------
 
 
-def _check_backup(source: Path, db: Path) -> tuple[int, int]:
+def _check_backup(source: Path, db: Path, passphrase: str | None = None) -> tuple[int, int, Key | None]:
     """Refuse anything but a healthy coachtui database this coachtui can read.
 
-    Returns its (teams, sessions)."""
+    Returns its (teams, sessions, key); an encrypted backup is tried with
+    ``passphrase`` (the database's) first."""
     unchanged = f"{db} is unchanged"
     if not source.exists():
         raise BackupError(f"Not restored: there is no file {source}; {unchanged}.")
@@ -343,10 +373,10 @@ def _check_backup(source: Path, db: Path) -> tuple[int, int]:
     if db.exists() and os.path.samefile(source, db):
         raise BackupError(f"Not restored: {source} is the database itself.")
     try:
-        state = database.inspect_file(source)
-    except NotCoachtuiDatabase as exc:
+        state = database.inspect_file(source, passphrase)
+    except (NotCoachtuiDatabase, PassphraseNeeded, EncryptionUnavailable) as exc:
         reason = str(exc).removesuffix("; it was left untouched")
-        raise NotCoachtuiDatabase(f"Not restored: {reason}; {unchanged}.") from None
+        raise type(exc)(f"Not restored: {reason}; {unchanged}.") from None
     if state.empty:
         raise BackupError(f"Not restored: {source} is empty, not a coachtui backup; {unchanged}.")
     try:
@@ -356,23 +386,23 @@ def _check_backup(source: Path, db: Path) -> tuple[int, int]:
             f"Not restored: {source} was written by a newer coachtui (schema {state.revision}); "
             f"upgrade coachtui to restore it. {unchanged}."
         ) from None
-    conn = sqlite3.connect(database.sqlite_uri(source, "ro"), uri=True)
+    conn = connect(source, "ro", state.key)
     try:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
             raise DatabaseDamaged(f"Not restored: {source} is damaged ({verdict}); {unchanged}.")
         teams = conn.execute("SELECT count(*) FROM team").fetchone()[0]
         sessions = conn.execute("SELECT count(*) FROM coaching_session").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except crypto.errors() as exc:
         raise DatabaseDamaged(f"Not restored: {source} is damaged ({exc}); {unchanged}.") from None
     finally:
         conn.close()
-    return teams, sessions
+    return teams, sessions, state.key
 
 
-def _check_target(db: Path) -> database.FileState:
+def _check_target(db: Path, passphrase: str | None, key: Key | None) -> database.FileState:
     try:
-        state = database.inspect_file(db)
+        state = database.inspect_file(db, passphrase, key=key)
         database.check_revision(state.revision, str(db))
     except NotCoachtuiDatabase:
         raise NotCoachtuiDatabase(
@@ -385,7 +415,7 @@ def _check_target(db: Path) -> database.FileState:
     return state
 
 
-def _matching_page_size(source: sqlite3.Connection, page_size: int, folder: Path) -> tuple[sqlite3.Connection, Path]:
+def _matching_page_size(source: Any, page_size: int, folder: Path) -> tuple[Any, Path]:
     """A temporary copy of ``source`` with ``page_size`` (a WAL database cannot take
     pages of another size through the backup API)."""
     tmp = write_copy(source, folder)
@@ -395,7 +425,34 @@ def _matching_page_size(source: sqlite3.Connection, page_size: int, folder: Path
     return conn, tmp
 
 
-def restore_database(db: Path, source: Path, *, now: dt.datetime | None = None) -> RestoreReport:
+def _converted(source: Path, source_key: Key | None, key: Key | None, folder: Path) -> Path:
+    """A hidden copy of the backup ``source`` in ``folder``, encrypted with ``key``
+    (None: in clear), made with SQLCipher's ``sqlcipher_export``: the backup API cannot
+    copy between a plain and an encrypted database."""
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        conn = crypto.connect(source, source_key, mode="ro")
+        try:
+            crypto.export(conn, tmp, key)
+        finally:
+            conn.close()
+        os.chmod(tmp, 0o600)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp
+
+
+def restore_database(
+    db: Path,
+    source: Path,
+    *,
+    now: dt.datetime | None = None,
+    key: Key | None = None,
+    passphrase: str | None = None,
+) -> RestoreReport:
     """Replace the contents of the database ``db`` with the backup ``source``.
 
     Checks the backup first (a coachtui database, not newer, not damaged) and refuses
@@ -404,46 +461,65 @@ def restore_database(db: Path, source: Path, *, now: dt.datetime | None = None) 
     itself goes through the backup API into the live file, as one transaction, so a
     coachtui that has it open sees the restored data, and a failure changes nothing.
     A backup of an older schema is migrated the next time the database is opened.
+
+    ``key``: ``db`` is encrypted with it (a store's own open file); ``passphrase``: try
+    this one first on an encrypted backup (then ``key``'s). The database keeps
+    its encryption: a plain backup restored into an encrypted database is encrypted
+    with the database's key on the way in, an encrypted backup restored into a plain
+    database is decrypted (it needs its passphrase). Restored into a new place, the
+    database is encrypted when the backup is.
     """
     source = source.expanduser().absolute()
-    teams, sessions = _check_backup(source, db)
-    state = _check_target(db)
+    own = key.passphrase if key is not None else None
+    teams, sessions, source_key = _check_backup(source, db, passphrase or own)
+    state = _check_target(db, own or (source_key.passphrase if source_key else None), key)
+    # A new database takes the backup's encryption; an existing one keeps its own.
+    target_key = source_key if not state.exists or db.stat().st_size == 0 else state.key
     previous = None
     if not state.empty:
         name = f"{db.stem}-before-restore-{_stamp(now)}.db"
         try:
             folder = private_backup_folder(db)
-            src = _open_source(db)
+            src, _key = _open_source(db, state.key, state)
             try:
-                tmp = write_copy(src, folder)
+                tmp = write_copy(src, folder, state.key)
             finally:
                 src.close()
             previous = publish_unique(tmp, folder / name)
-        except (OSError, sqlite3.Error, StoreError) as exc:
+        except (OSError, *crypto.errors(), StoreError) as exc:
             error = _backup_error(exc, database.backup_folder(db) / name, db)
             raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     elif not state.exists:
         database.create_private_file(db)
-    backup_conn = sqlite3.connect(database.sqlite_uri(source, "ro"), uri=True)
-    live = sqlite3.connect(database.sqlite_uri(db, "rw"), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
     converted: Path | None = None
+    backup_conn = live = None
     try:
+        if (source_key is None) != (target_key is None):
+            converted = _converted(source, source_key, target_key, db.parent)
+            backup_conn = connect(converted, "ro", target_key)
+        else:
+            backup_conn = connect(source, "ro", source_key)
+        live = connect(db, "rw", target_key)
         live_mode = live.execute("PRAGMA journal_mode").fetchone()[0]
         live_size = live.execute("PRAGMA page_size").fetchone()[0]
-        if state.exists and not state.empty and live_mode == "wal":
+        if state.exists and not state.empty and live_mode == "wal" and target_key is None:
             if backup_conn.execute("PRAGMA page_size").fetchone()[0] != live_size:
-                converted_conn, converted = _matching_page_size(backup_conn, live_size, db.parent)
+                converted_conn, resized = _matching_page_size(backup_conn, live_size, db.parent)
                 backup_conn.close()
                 backup_conn = converted_conn
+                if converted is not None:
+                    _remove(converted)
+                converted = resized
         copy_into(backup_conn, live, "the restore")
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*crypto.errors()):
             live.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except (OSError, sqlite3.Error, StoreError) as exc:
+    except (OSError, *crypto.errors(), StoreError) as exc:
         error = _backup_error(exc, db, db)
         raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     finally:
-        backup_conn.close()
-        live.close()
+        for conn in (backup_conn, live):
+            if conn is not None:
+                conn.close()
         if converted is not None:
             _remove(converted)
     return RestoreReport(source=source, database=db, previous=previous, teams=teams, sessions=sessions)

@@ -14,9 +14,9 @@ import datetime as dt
 import os
 import sqlite3
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachtui.paths import ensure_private_dir
 from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
@@ -24,14 +24,18 @@ from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtu
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from coachtui.store.crypto import Key
+
 # Written into every coachtui SQLite file's header ("COAC"), so that a database of
 # another program is recognised even when it happens to use Alembic too.
 APPLICATION_ID = 0x434F4143
 # The newest schema revision this coachtui knows. tests/test_migrations.py checks
 # that it matches the head of store/migrations, so the common case (database already
 # current) needs no Alembic import at all.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 BUSY_TIMEOUT_MS = 5000
+# How long to wait for a PostgreSQL server to answer before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10
 BACKUP_FOLDER = "coachtui-backups"
 # Deleted text is overwritten with zeros instead of lingering in free space until
 # VACUUM. "ON" also clears freed overflow pages (long dilemmas); its cost on an
@@ -45,6 +49,8 @@ class Target:
 
     url: str
     path: Path | None
+    # Set once an encrypted SQLite file has been opened with it (see store/crypto.py).
+    key: Key | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -99,6 +105,11 @@ class FileState:
     exists: bool
     empty: bool  # a new file, or an SQLite file with no tables at all
     revision: str | None
+    key: Key | None = field(default=None, repr=False, compare=False)  # the key of an encrypted file
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
 
 def sqlite_uri(path: Path, mode: str) -> str:
@@ -106,27 +117,46 @@ def sqlite_uri(path: Path, mode: str) -> str:
     return f"file:{urllib.parse.quote(str(path), safe='/')}?mode={mode}"
 
 
-def _readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) -> Any:
     uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
+    if key is not None:
+        from coachtui.store import crypto
+
+        return crypto.connect(uri, key, timeout=BUSY_TIMEOUT_MS / 1000)
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
-def _inspect_connection(path: Path) -> sqlite3.Connection:
+def _inspect_connection(path: Path, key: Key | None = None) -> Any:
     """A read-only connection that can read the file's tables.
 
     A WAL database in a folder we cannot write to cannot be read normally (SQLite
     needs its ``-shm`` file); such a folder means nobody can be writing to it, so
     reading it as immutable is safe and lets the check give the right answer.
     """
-    conn = _readonly(path)
+    conn = _readonly(path, key=key)
     try:
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.OperationalError as exc:
+    except Exception as exc:
         conn.close()
         if getattr(exc, "sqlite_errorname", "") not in {"SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN"}:
             raise
-        conn = _readonly(path, immutable=True)
+        conn = _readonly(path, immutable=True, key=key)
     return conn
+
+
+def _read_identity(path: Path, key: Key | None = None) -> tuple[int, set[str], str | None]:
+    """The file's application id, table names and Alembic revision, read-only."""
+    conn = _inspect_connection(path, key)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    finally:
+        conn.close()
+    return app_id, tables, revision
 
 
 # Errors that say the file could not be read right now (locked, unreadable folder,
@@ -134,21 +164,31 @@ def _inspect_connection(path: Path) -> sqlite3.Connection:
 _CANNOT_READ_NOW = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_NOMEM")
 
 
-def _inspect_error(path: Path, exc: sqlite3.Error) -> Exception:
+def _is_database_error(exc: Exception) -> bool:
+    """A DB-API DatabaseError of sqlite3 or of sqlcipher3 (two unrelated class trees)."""
+    return any(cls.__name__ == "DatabaseError" for cls in type(exc).__mro__)
+
+
+def _inspect_error(path: Path, exc: Exception) -> Exception:
     name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(_CANNOT_READ_NOW) or not isinstance(exc, sqlite3.DatabaseError):
+    if name.startswith(_CANNOT_READ_NOW) or not _is_database_error(exc):
         return DatabaseUnavailable(f"cannot open {path}: {exc}")
     if name == "SQLITE_NOTADB":
         return NotCoachtuiDatabase(f"{path} is not a coachtui database (not an SQLite file); it was left untouched")
     return NotCoachtuiDatabase(f"{path} is damaged or not a coachtui database ({exc}); it was left untouched")
 
 
-def inspect_file(path: Path) -> FileState:
+def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None = None) -> FileState:
     """Decide, without writing, whether ``path`` is a usable coachtui database.
 
     The file is read only through SQLite (read-only), never with open()/close():
     closing any descriptor of a file drops every POSIX lock this process holds on it,
     including those of a store that has the database open right now.
+
+    A file that is not SQLite but could be encrypted is tried with ``passphrase``,
+    then ``COACHTUI_PASSPHRASE`` (see :func:`coachtui.store.crypto.unlock`). ``key``
+    says the file is encrypted with it (a store's own open file): it is then read
+    through SQLCipher only, never through the standard sqlite3 (see store/crypto.py).
     """
     if not path.exists():
         return FileState(exists=False, empty=True, revision=None)
@@ -160,26 +200,42 @@ def inspect_file(path: Path) -> FileState:
         raise DatabaseUnavailable(f"cannot read {path}: {exc.strerror or exc}") from None
     if size == 0:
         return FileState(exists=True, empty=True, revision=None)
+    if key is not None:
+        from coachtui.store import crypto
+
+        return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
     try:
-        conn = _inspect_connection(path)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            conn.close()
+        app_id, tables, revision = _read_identity(path)
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            from coachtui.store import crypto
+
+            if crypto.could_be_encrypted(size):
+                return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
         raise _inspect_error(path, exc) from None
+    return _file_state(path, app_id, tables, revision, None)
+
+
+def _inspect_encrypted(path: Path, key: Key) -> FileState:
+    """Read an encrypted file with ``key``; a wrong key raises SQLCipher's NOTADB error."""
+    from coachtui.store import crypto
+
+    try:
+        app_id, tables, revision = _read_identity(path, key)
+    except crypto.errors() as exc:
+        if crypto.is_wrong_key(exc):
+            raise
+        raise _inspect_error(path, exc) from None  # type: ignore[arg-type]
+    return _file_state(path, app_id, tables, revision, key)
+
+
+def _file_state(path: Path, app_id: int, tables: set[str], revision: str | None, key: Key | None) -> FileState:
     if not tables and app_id in (0, APPLICATION_ID):
-        return FileState(exists=True, empty=True, revision=None)
+        return FileState(exists=True, empty=True, revision=None, key=key)
     if app_id != APPLICATION_ID or revision is None:
-        raise NotCoachtuiDatabase(
-            f"{path} is an SQLite database of another program, not coachtui; it was left untouched"
-        )
-    return FileState(exists=True, empty=False, revision=revision)
+        kind = "an encrypted SQLite database" if key is not None else "an SQLite database"
+        raise NotCoachtuiDatabase(f"{path} is {kind} of another program, not coachtui; it was left untouched")
+    return FileState(exists=True, empty=False, revision=revision, key=key)
 
 
 def create_private_file(path: Path) -> None:
@@ -198,13 +254,14 @@ def backup_folder(path: Path) -> Path:
     return path.parent / BACKUP_FOLDER
 
 
-def backup_sqlite(source: Path, destination: Path) -> Path:
-    """Copy a live SQLite database with the online backup API into a new 0600 file.
+def backup_sqlite(source: Path, destination: Path, key: Key | None = None) -> Path:
+    """Copy a live SQLite database with the online backup API into a new 0600 file
+    (encrypted with ``key`` when the database is).
 
     The copy is complete before it gets its name (see ``store/backup.py``)."""
     from coachtui.store import backup
 
-    return backup.copy_file(source, destination)
+    return backup.copy_file(source, destination, key=key)
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -219,25 +276,29 @@ def make_engine(target: Target) -> sa.Engine:
     from sqlalchemy import event
 
     if not target.is_sqlite:
-        try:
-            return sa.create_engine(target.url, pool_pre_ping=True)
-        except ImportError:
-            raise DatabaseUnavailable(
-                "PostgreSQL needs the psycopg driver: pip install 'coachtui[postgres]'"
-            ) from None
-        except sa.exc.ArgumentError as exc:
-            raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
+        return _server_engine(target)
 
     assert target.path is not None
     uri = sqlite_uri(target.path, "rw")
+    key = target.key
+    dbapi: Any = sqlite3
 
     def connect() -> sqlite3.Connection:
         # mode=rw: a connection never creates the file. If the database is removed
         # while coachtui runs, connecting fails instead of silently starting an
         # empty database (open_store creates new files itself).
-        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        return dbapi.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # type: ignore[no-any-return]
 
-    engine = sa.create_engine(target.url, creator=connect)
+    if key is None:
+        engine = sa.create_engine(target.url, creator=connect)
+    else:
+        from coachtui.store import crypto
+
+        dbapi = crypto.driver()
+        # SQLAlchemy's SQLCipher dialect keys each new connection (PRAGMA key) before
+        # the hook below runs; the URL object never shows the passphrase.
+        url = sa.engine.URL.create("sqlite+pysqlcipher", password=key.passphrase, database=str(target.path))
+        engine = sa.create_engine(url, creator=connect, poolclass=sa.pool.QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -248,7 +309,11 @@ def make_engine(target: Target) -> sa.Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            with contextlib.suppress(sqlite3.OperationalError):
+            if key is not None:
+                # Sorts, transient indices and VACUUM's copy stay in memory: on disk
+                # they would be plaintext temporary files.
+                cursor.execute("PRAGMA temp_store = MEMORY")
+            with contextlib.suppress(dbapi.OperationalError):
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute(f"PRAGMA secure_delete = {SECURE_DELETE}")
@@ -265,6 +330,74 @@ def make_engine(target: Target) -> sa.Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _server_engine(target: Target) -> sa.Engine:
+    """An engine for PostgreSQL (psycopg 3) that behaves like coachtui's SQLite one:
+    a write transaction first takes the database's write lock, so writers take
+    turns as they do on SQLite (``BEGIN IMMEDIATE``), waiting at most as long."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+
+    try:
+        engine = sa.create_engine(
+            target.url,
+            pool_pre_ping=True,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": "coachtui",
+                # notice a server that went away mid-transaction within a minute or so
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            },
+        )
+    except ImportError:
+        raise DatabaseUnavailable("PostgreSQL needs the psycopg driver: pip install 'coachtui[postgres]'") from None
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("coachtui_write"):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            # one lock per schema: databases of several coachtui networks (or tests)
+            # in one PostgreSQL database do not wait for each other
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPLICATION_ID}, hashtext(current_schema()))")
+
+    return engine
+
+
+# Tables every coachtui schema has (migration 0001): a schema with an alembic_version
+# table but without these belongs to another program that also uses Alembic.
+CORE_TABLES = frozenset({"team", "coaching_session", "action"})
+
+
+def inspect_server(engine: sa.Engine, shown: str) -> FileState:
+    """Decide, without writing, whether a PostgreSQL database (its current schema)
+    is empty, coachtui's, or another program's (refused)."""
+    with engine.connect() as conn:
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        if schema is None:
+            raise DatabaseUnavailable(
+                f"{shown} has no schema for coachtui's tables (the search_path names none that exists)"
+            )
+        tables = set(
+            conn.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").scalars()
+        )
+        revision = None
+        if "alembic_version" in tables:
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        conn.rollback()
+    if not tables:
+        return FileState(exists=True, empty=True, revision=None)
+    if revision is None or not CORE_TABLES <= tables:
+        where = f" (schema {schema})" if schema != "public" else ""
+        raise NotCoachtuiDatabase(
+            f"{shown}{where} holds another program's tables, not coachtui's; it was left untouched"
+        )
+    return FileState(exists=True, empty=False, revision=revision)
 
 
 # --- migrations --------------------------------------------------------------------------

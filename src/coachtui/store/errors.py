@@ -112,3 +112,55 @@ class DatabaseNotEmpty(StoreError):
 
 class Cancelled(StoreError):
     """A query was stopped because the caller no longer wanted its result."""
+
+
+class StaleRecord(StoreError):
+    """The record changed since the caller read it: another coach, window or laptop
+    saved it first. Nothing was written.
+
+    Raised by the calls that take ``expected_version`` (the ``version`` the caller
+    read). ``kind`` is what it is ("action", "session", "team"), ``record_id`` its
+    id, ``current_version`` the version now in the database, ``changed_by`` the
+    coach who made the latest change ("" if unknown) and ``changed_at`` when. The
+    UI should offer to reload the record and let the coach redo the edit on top.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        record_id: str,
+        *,
+        expected_version: int,
+        current_version: int,
+        changed_by: str = "",
+        changed_at: object = None,
+    ) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        who = " ".join(changed_by.split()) or "Someone else"
+        super().__init__(f"{who} changed this {kind} since you opened it; reload it to see the change.")
+
+
+class SyncFailed(StoreError):
+    """A sync could not finish. The message says which side is unchanged; a retry
+    is safe (sync is idempotent)."""
+
+    retryable = True
+
+
+class PassphraseNeeded(StoreError):
+    """The database file looks encrypted and no passphrase was given (or none was
+    right). It was only read, never written. The UI asks for one; scripts set
+    ``COACHTUI_PASSPHRASE``."""
+
+
+class WrongPassphrase(PassphraseNeeded):
+    """The passphrase given does not open the encrypted database; it was left untouched."""
+
+
+class EncryptionUnavailable(StoreError):
+    """Encryption needs SQLCipher (the ``encrypt`` extra), which is not installed."""

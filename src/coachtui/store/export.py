@@ -187,6 +187,9 @@ def known_people(session: Session) -> list[tuple[str, bool]]:
         (ActionReview.__table__.c.coach, True),
         (CustomQuestion.__table__.c.coach, True),
         (Action.__table__.c.owner, False),
+        (Team.__table__.c.updated_by, True),
+        (CoachingSession.__table__.c.updated_by, True),
+        (Action.__table__.c.updated_by, True),
     ]
     people: list[tuple[str, bool]] = []
     for column, is_coach in columns:

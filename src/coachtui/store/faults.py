@@ -50,12 +50,28 @@ def is_busy(exc: BaseException) -> bool:
     return sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
+_DATA_ERRORS = frozenset({"IntegrityError", "ProgrammingError", "DataError", "NotSupportedError"})
+
+
 def is_data_error(exc: BaseException) -> bool:
-    """Errors about the data sent (constraints, SQL), not about the database's health."""
+    """Errors about the data sent (constraints, SQL), not about the database's health.
+
+    psycopg raises subclasses named after the SQLSTATE (``UniqueViolation`` is an
+    ``IntegrityError``), so the DB-API class is looked for among the bases. A
+    PostgreSQL permission error is a ``ProgrammingError`` by the DB-API, but it is
+    about the database, not the data: it is described like a fault."""
     orig = getattr(exc, "orig", None) or exc
-    return isinstance(orig, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.DataError) or (
-        type(orig).__name__ in {"IntegrityError", "ProgrammingError", "DataError", "NotSupportedError"}
-    )
+    if isinstance(orig, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.DataError):
+        return True
+    if sqlstate(exc).startswith(("42501", "28", "3D", "3F")):
+        return False
+    return any(cls.__name__ in _DATA_ERRORS for cls in type(orig).__mro__)
+
+
+def sqlstate(exc: BaseException) -> str:
+    """PostgreSQL's five-character error code (``40P01``...); "" if there is none."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) or ""
 
 
 def folder_is_writable(folder: Path) -> bool:
@@ -81,11 +97,7 @@ def _nearly_full(folder: Path) -> bool:
 def describe(exc: BaseException, path: Path | None, shown: str, *, writing: bool) -> StoreError:
     """The store error to raise for a database failure on ``path`` (None: not SQLite)."""
     if path is None:
-        # PostgreSQL: an OperationalError is almost always "cannot reach the server".
-        name = type(getattr(exc, "orig", None) or exc).__name__
-        if name == "OperationalError":
-            return DatabaseUnavailable(f"Cannot reach the database at {shown}: {detail(exc)}.", retryable=True)
-        return DatabaseUnavailable(f"Cannot {'save to' if writing else 'read'} {shown}: {detail(exc)}.")
+        return _describe_server(exc, shown, writing=writing)
     code = sqlite_error_name(exc)
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseBusy(
@@ -116,6 +128,36 @@ def describe(exc: BaseException, path: Path | None, shown: str, *, writing: bool
             return disk_full(f"cannot save to {shown}")
         return DatabaseUnavailable(f"The disk reported an error with {shown}: {detail(exc)}.", retryable=True)
     return DatabaseUnavailable(f"Cannot {'save to' if writing else 'read'} {shown}: {detail(exc)}.")
+
+
+def _describe_server(exc: BaseException, shown: str, *, writing: bool) -> StoreError:
+    """A PostgreSQL failure, by SQLSTATE class. The transaction it happened in was
+    rolled back by the server (or died with the connection): nothing of it is kept."""
+    code = sqlstate(exc)
+    what = "save to" if writing else "read"
+    if code in {"40001", "40P01", "55P03", "55006"}:
+        # serialisation failure, deadlock, lock timeout, object in use
+        return DatabaseBusy(f"The database is busy: another coach is saving to {shown}; try again in a moment.")
+    if code == "53100":
+        return disk_full(f"the server of {shown} cannot save")
+    if code == "25006":
+        return DatabaseReadOnly(f"The database is read-only: {shown} accepts no changes (a standby server?).")
+    if code == "42501":
+        return DatabaseUnavailable(f"The database user may not {what} {shown}: {detail(exc)}.")
+    if code.startswith("28"):
+        return DatabaseUnavailable(f"Cannot log in to {shown}: {detail(exc)}.")
+    if code == "3D000":
+        return DatabaseUnavailable(f"There is no such database: {shown}.")
+    if code.startswith(("08", "57P", "53")) or (not code and _is_operational(exc)):
+        # connection failure, server shutting down or restarting, out of resources,
+        # or no answer at all (refused, unknown host, timed out, connection lost)
+        return DatabaseUnavailable(f"Cannot reach the database at {shown}: {detail(exc)}.", retryable=True)
+    return DatabaseUnavailable(f"Cannot {what} {shown}: {detail(exc)}.")
+
+
+def _is_operational(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None) or exc
+    return any(cls.__name__ in {"OperationalError", "InterfaceError"} for cls in type(orig).__mro__)
 
 
 def _readonly_folder(path: Path) -> DatabaseReadOnly:

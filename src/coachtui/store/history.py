@@ -13,7 +13,9 @@ Designed for a UI that pages and runs queries in worker threads:
   raises :class:`~coachtui.store.errors.Cancelled`.
 
 Search on SQLite uses the FTS5 index (``store/search_index.py``) and picks one of
-two plans by how many sessions match (see :meth:`HistoryMixin._fts_condition`).
+two plans by how many sessions match (see :meth:`HistoryMixin._fts_condition`); on
+PostgreSQL it uses a tsvector per session in a GIN index (``store/pg_search.py``),
+with the same words matching the same way, and PostgreSQL's planner picks the plan.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -34,7 +37,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import search_index
+from coachtui.store import pg_search, search_index
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
 from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
 from coachtui.store.query import SearchTerms, parse_search
@@ -70,6 +73,10 @@ PREVIEW = 120
 SORT_MATCHES_UP_TO = 1_000
 # The cancellation check runs every this many SQLite virtual-machine steps (~1 ms).
 PROGRESS_STEPS = 20_000
+# On PostgreSQL a watcher thread polls ``cancelled`` this often (seconds) and asks
+# the server to cancel the running query.
+CANCEL_POLL_S = 0.005
+SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
 
@@ -191,6 +198,34 @@ def _greater_than(keys: list[tuple[Any, Any]]) -> Any:
     return sa.or_(*clauses)
 
 
+class _CancelWatcher:
+    """Polls ``cancelled`` while a PostgreSQL query runs, and asks the server to
+    cancel the query when it returns True (the query then fails with
+    ``QueryCanceled``, which :meth:`HistoryMixin._cancellable` turns into
+    :class:`Cancelled`). PostgreSQL has no progress callback like SQLite's."""
+
+    def __init__(self, raw: Any, cancelled: Cancel) -> None:
+        self._raw = raw
+        self._cancelled = cancelled
+        self._done = threading.Event()
+        self.sent = False
+        self._thread = threading.Thread(target=self._run, name="coachtui-cancel", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(CANCEL_POLL_S):
+            if self._cancelled():
+                cancel = getattr(self._raw, "cancel_safe", None) or self._raw.cancel
+                self.sent = True
+                with contextlib.suppress(Exception):
+                    cancel()
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 class HistoryMixin:
     """Mixed into Store: history search, action tracker, themes."""
 
@@ -219,9 +254,12 @@ class HistoryMixin:
         if cancelled():
             raise Cancelled("search cancelled")
         raw = conn.connection.dbapi_connection
-        handler = isinstance(raw, sqlite3.Connection)
+        handler = isinstance(raw, sqlite3.Connection) or type(raw).__module__.startswith("sqlcipher3")
+        watcher = None
         if handler:
             raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)  # type: ignore[union-attr]
+        elif conn.dialect.name == "postgresql":
+            watcher = _CancelWatcher(raw, cancelled)
         try:
             yield
         except sa_exc.OperationalError:
@@ -231,11 +269,38 @@ class HistoryMixin:
         finally:
             if handler:
                 raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+            if watcher is not None:
+                watcher.stop()
+                if watcher.sent:
+                    # a cancel request that arrives late could stop the connection's
+                    # next statement: do not give this connection to anyone again
+                    conn.invalidate()
 
     # --- session search --------------------------------------------------------------
 
     def _uses_fts(self, conn: sa.Connection) -> bool:
         return self._full_text_search and conn.dialect.name == "sqlite"
+
+    def _uses_tsvector(self, conn: sa.Connection) -> bool:
+        return self._full_text_search and conn.dialect.name == "postgresql"
+
+    @staticmethod
+    def _tsquery(terms: SearchTerms) -> Any:
+        from sqlalchemy.dialects.postgresql import TSQUERY
+
+        return sa.cast(sa.bindparam("pg_query", pg_search.tsquery(terms), type_=sa.String), TSQUERY)
+
+    def _tsvector_condition(self, terms: SearchTerms) -> Any:
+        """PostgreSQL: the session's document holds every word (the last as a
+        prefix). Written as EXISTS so the planner can either look the matches up in
+        the GIN index and sort them (a rare word) or walk the newest sessions and
+        check each one's document (a common word)."""
+        return (
+            sa.select(sa.literal(1))
+            .select_from(SEARCH)
+            .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(self._tsquery(terms)))
+            .exists()
+        )
 
     def _session_filters(
         self,
@@ -301,9 +366,9 @@ class HistoryMixin:
 
     @staticmethod
     def _like_condition(terms: SearchTerms) -> Any:
-        """PostgreSQL (for now) and the fallback: every word somewhere in the
-        session's texts, as a substring, ignoring case. Slow on big databases
-        (a scan); a later migration brings tsvector + GIN to PostgreSQL."""
+        """The fallback (``_full_text_search = False``): every word somewhere in the
+        session's texts, as a substring, ignoring case. Slow on big databases (a
+        scan); kept to check the indexes against."""
         conditions = []
         for pattern in terms.like_patterns():
             notes = (
@@ -336,6 +401,8 @@ class HistoryMixin:
         if self._uses_fts(conn):
             condition = self._fts_condition(conn, terms)
             return condition is not None, condition
+        if self._uses_tsvector(conn) and pg_search.tsquery(terms) is not None:
+            return True, self._tsvector_condition(terms)
         return True, self._like_condition(terms)
 
     def search_sessions(
@@ -407,7 +474,7 @@ class HistoryMixin:
                         S.c.primary_category,
                         S.c.created_at,
                         S.c.updated_at,
-                        sa.func.substr(S.c.dilemma, 1, PREVIEW * 2).label("preview"),
+                        sa.func.substr(S.c.dilemma, 1, PREVIEW * 2, type_=S.c.dilemma.type).label("preview"),
                     )
                     .select_from(S.join(T, T.c.id == S.c.team_id))
                     .where(*where)
@@ -516,6 +583,11 @@ class HistoryMixin:
                         ).scalar()
                         or 0
                     )
+                if terms and not where and self._uses_tsvector(conn) and pg_search.tsquery(terms) is not None:
+                    query = sa.select(sa.func.count()).select_from(SEARCH).where(
+                        SEARCH.c.document.op("@@")(self._tsquery(terms))
+                    )
+                    return int(conn.execute(query).scalar() or 0)
                 possible, condition = self._text_condition(conn, terms)
                 if not possible:
                     return 0
@@ -525,19 +597,22 @@ class HistoryMixin:
                 return int(conn.execute(query).scalar() or 0)
 
     def list_coaches(self) -> list[str]:
-        """Every coach named on a session, alphabetically (for the history filter)."""
+        """Every coach named on a session or an action, alphabetically (for the
+        coach filter of the history, the tracker and the themes)."""
         with self._read() as session:
-            rows = session.connection().execute(
-                sa.select(S.c.coach).where(S.c.coach != "").distinct()
-            ).scalars()
-            return sorted(rows, key=lambda name: (name.casefold(), name))
+            conn = session.connection()
+            names = set(conn.execute(sa.select(S.c.coach).where(S.c.coach != "").distinct()).scalars())
+            names |= set(conn.execute(sa.select(A.c.coach).where(A.c.coach != "").distinct()).scalars())
+            return sorted(names, key=lambda name: (name.casefold(), name))
 
     def rebuild_search_index(self) -> None:
-        """Fill the search index again from the sessions (SQLite; e.g. after VACUUM)."""
+        """Fill the search index again from the sessions (e.g. after VACUUM)."""
         with self._write() as session:
             conn = session.connection()
             if conn.dialect.name == "sqlite":
                 search_index.rebuild(conn)
+            elif conn.dialect.name == "postgresql":
+                pg_search.rebuild(conn)
 
     # --- action tracker ------------------------------------------------------------------
 
@@ -547,6 +622,7 @@ class HistoryMixin:
         today: dt.date,
         team_id: str | None = None,
         owner: str | None = None,
+        coach: str | None = None,
         include_closed: bool = False,
         limit: int = 100,
         after: str | None = None,
@@ -557,6 +633,7 @@ class HistoryMixin:
 
         ``include_closed`` adds done and dropped actions after all open ones, in the
         same order. ``today`` only decides what is overdue (``ActionInfo.is_overdue``).
+        ``coach``: only actions agreed with this coach (``ActionInfo.coach``).
         """
         limit = _check_limit(limit)
         closed = sa.case((A.c.status.in_(OPEN_STATUSES), 0), else_=1)
@@ -568,6 +645,8 @@ class HistoryMixin:
             where.append(A.c.team_id == team_id)
         if owner is not None:
             where.append(A.c.owner == owner)
+        if coach is not None:
+            where.append(A.c.coach == coach)
         order = [due, A.c.created_at, A.c.id]
         if include_closed:
             order.insert(0, closed)
@@ -607,6 +686,8 @@ class HistoryMixin:
                 team_name=row.team_name,
                 last_note=notes.get(row.id, ""),
                 version=row.version,
+                coach=row.coach,
+                updated_by=row.updated_by,
             )
             for row in page
         ]
@@ -650,10 +731,12 @@ class HistoryMixin:
         team_id: str | None = None,
         months: int = 12,
         tz: dt.tzinfo | None = None,
+        coach: str | None = None,
     ) -> list[ThemeMonth]:
         """Completed sessions per calendar month (in ``tz``, default this computer's
         zone) and category, for the ``months`` months up to and including today's,
-        oldest first; all teams, or one. Months without sessions are there with zeros.
+        oldest first; all teams, or one; all coaches, or one (``coach``). Months
+        without sessions are there with zeros.
         """
         if not isinstance(months, int) or not 1 <= months <= 120:
             raise InvalidInput("show between 1 and 120 months", field="months")
@@ -674,6 +757,8 @@ class HistoryMixin:
         )
         if team_id is not None:
             per_month = per_month.where(S.c.team_id == team_id)
+        if coach is not None:
+            per_month = per_month.where(S.c.coach == coach)
         keys = (*CATEGORY_IDS, UNSURE)
         counts = []
         with self._read() as session:
@@ -693,12 +778,14 @@ class HistoryMixin:
         threshold: float = 0.6,
         min_sessions: int = 3,
         include_archived: bool = False,
+        coach: str | None = None,
     ) -> list[DominanceFlag]:
         """For each team (or one), whether one category dominates its last ``last_n``
         completed sessions: its most frequent category and that category's share.
         ``dominant`` needs a share of at least ``threshold`` over at least
         ``min_sessions`` sessions. Sessions with no category count towards ``n``
         but never dominate. Dominant teams first, then by share, then by name.
+        ``coach``: count only the sessions this coach led.
         """
         if not isinstance(last_n, int) or not 1 <= last_n <= 1_000:
             raise InvalidInput("look at between 1 and 1,000 recent sessions", field="last_n")
@@ -715,6 +802,8 @@ class HistoryMixin:
             .order_by(S.c.created_at.desc(), S.c.id.desc())
             .limit(last_n)
         )
+        if coach is not None:
+            recent = recent.where(S.c.coach == coach)
         flags = []
         with self._read() as session:
             conn = session.connection()

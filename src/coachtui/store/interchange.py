@@ -72,6 +72,7 @@ TABLES: tuple[TableSpec, ...] = (
             ("coach", TEXT),
             *_STAMPS,
             ("version", INT),
+            ("updated_by", TEXT),
         ),
     ),
     TableSpec(
@@ -94,6 +95,7 @@ TABLES: tuple[TableSpec, ...] = (
             *_STAMPS,
             ("completed_at", OPT_STAMP),
             ("version", INT),
+            ("updated_by", TEXT),
         ),
     ),
     TableSpec(
@@ -130,6 +132,7 @@ TABLES: tuple[TableSpec, ...] = (
             ("coach", TEXT),
             *_STAMPS,
             ("version", INT),
+            ("updated_by", TEXT),
         ),
     ),
     TableSpec(
@@ -147,6 +150,9 @@ TABLES: tuple[TableSpec, ...] = (
     ),
 )
 SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
+# Fields added after format version 1 was first written: a file without them is
+# still a version 1 export, and they take these values.
+ADDED_FIELDS: dict[str, Any] = {"updated_by": ""}
 META_KEYS = ("format", "version", "exported_at", "coachtui", "redacted", "filters")
 
 # --- encoding ------------------------------------------------------------------------
@@ -302,6 +308,9 @@ def _row(spec: TableSpec, raw: Any, where: str) -> dict[str, Any]:
         raise ImportRefused(f"{where}: unknown field {unknown[0]!r}")
     row = {}
     for name, kind in spec.fields:
+        if name not in raw and name in ADDED_FIELDS:
+            row[name] = ADDED_FIELDS[name]
+            continue
         if name not in raw:
             raise ImportRefused(f"{where}: the field {name!r} is missing")
         row[name] = _value(kind, raw[name], f"{where}.{name}")

@@ -40,7 +40,7 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import backup, database, faults
+from coachtui.store import backup, crypto, database, faults
 from coachtui.store.errors import BackupError, DatabaseMissing, DatabaseReadOnly, StoreError
 
 if TYPE_CHECKING:
@@ -151,12 +151,19 @@ class MaintenanceMixin:
             self._file_identity = _identity(self.target.path, self.location)
             event.listen(self.engine, "checkout", self._tag_connection)
 
-    def _tag_connection(self, _dbapi: Any, record: Any, _proxy: Any) -> None:
+    def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
         # Remember which file each pooled connection opened (to know later whether it
         # can still read a file that has since been removed) and whether SQLite had to
         # open it read-only (it stays so after the coach fixes the permissions).
         path = self.target.path
         if _FILE_KEY not in record.info and path is not None:
+            # A first read opens the write-ahead log (creating -wal/-shm if missing), so
+            # the side files recorded are the ones this connection uses: a database
+            # opened when it had none (just encrypted, restored, or left in rollback
+            # mode) would otherwise record none, and after a replacement its old log
+            # would be left to be applied to the new file.
+            with contextlib.suppress(*crypto.errors()):
+                dbapi.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             record.info[_FILE_KEY] = _identity(path, self.location)
             record.info[_READ_ONLY_KEY] = _looks_read_only(path)
             record.info[_SIDES_KEY] = tuple(_identity(side, self.location) for side in _side_files(path))
@@ -169,7 +176,7 @@ class MaintenanceMixin:
             self._check_file()
             try:
                 yield
-            except (sa_exc.DBAPIError, sqlite3.Error) as exc:
+            except (sa_exc.DBAPIError, *crypto.errors()) as exc:
                 if faults.is_data_error(exc):
                     raise
                 raise self._fault(exc, writing=writing) from exc
@@ -240,12 +247,13 @@ class MaintenanceMixin:
             return None, ()
         try:
             raw = self.engine.raw_connection()
-        except (sa_exc.DBAPIError, sqlite3.Error):
+        except (sa_exc.DBAPIError, *crypto.errors()):
             return None, ()
         try:
             if raw.info.get(_FILE_KEY) != self._file_identity:
                 return None, ()
-            return backup.write_copy(raw.driver_connection, folder), raw.info.get(_SIDES_KEY, ())
+            copy = backup.write_copy(raw.driver_connection, folder, self.target.key)
+            return copy, raw.info.get(_SIDES_KEY, ())
         finally:
             raw.close()
 
@@ -255,7 +263,7 @@ class MaintenanceMixin:
         try:
             ensure_private_dir(path.parent)
             copy, _sides = self._copy_of_open_file(path.parent)
-        except (OSError, sqlite3.Error, StoreError) as exc:
+        except (OSError, *crypto.errors(), StoreError) as exc:
             return DatabaseMissing(
                 f"The database file was removed: {shown}; coachtui could not put it back "
                 f"({faults.detail(exc)}) but still holds its data: keep coachtui open and try again."
@@ -292,7 +300,7 @@ class MaintenanceMixin:
         path, shown = self.target.path, self.location
         assert path is not None
         saved, sides = None, ()
-        with contextlib.suppress(OSError, sqlite3.Error, StoreError):
+        with contextlib.suppress(OSError, *crypto.errors(), StoreError):
             folder = backup.private_backup_folder(path)
             copy, sides = self._copy_of_open_file(folder)
             if copy is not None:
@@ -307,9 +315,15 @@ class MaintenanceMixin:
                     os.unlink(side)
         self.engine.dispose()
         kept = f"; what coachtui had open is saved in {saved}" if saved else ""
+        key = self.target.key
         try:
-            state = database.inspect_file(path)
+            # Another file: no connection of this process has it open, so it may be
+            # probed with either SQLite library.
+            state = database.inspect_file(path, key.passphrase if key is not None else None)
             database.check_revision(state.revision, shown)
+            if (state.key is None) != (key is None):
+                how = "encrypted" if state.key is not None else "not encrypted"
+                raise DatabaseMissing(f"it is {how}, unlike the one coachtui opened; restart coachtui")
             from coachtui.store.service import _prepare_schema
 
             _prepare_schema(self.engine, self.target, state)
@@ -336,26 +350,29 @@ class MaintenanceMixin:
         if self.target.path is None:
             return None
         self._check_file()
-        return backup.daily_backup(self.target.path, keep=keep, now=now)
+        return backup.daily_backup(self.target.path, keep=keep, now=now, key=self.target.key)
 
     def backup(self, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
         """Back up the database now (see :func:`coachtui.store.backup.backup_database`)."""
         path = self._sqlite_path("Backup", "pg_dump")
         self._check_file()
-        return backup.backup_database(path, destination, now=now)
+        return backup.backup_database(path, destination, now=now, key=self.target.key)
 
-    def restore(self, source: Path, *, now: dt.datetime | None = None) -> backup.RestoreReport:
+    def restore(
+        self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
+    ) -> backup.RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
-        is backed up first), then migrate it if it is of an older schema."""
+        is backed up first), then migrate it if it is of an older schema. An encrypted
+        backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""
         path = self._sqlite_path("Restore", "pg_restore")
         with self._write_lock:
             self._check_file()
-            report = backup.restore_database(path, source, now=now)
+            report = backup.restore_database(path, source, now=now, key=self.target.key, passphrase=passphrase)
             self.engine.dispose()
             self._file_identity = _identity(path, self.location)
             from coachtui.store.service import _prepare_schema
 
-            _prepare_schema(self.engine, self.target, database.inspect_file(path))
+            _prepare_schema(self.engine, self.target, database.inspect_file(path, key=self.target.key))
         return report
 
     # --- deleting for good ------------------------------------------------------------------

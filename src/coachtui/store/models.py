@@ -7,6 +7,7 @@ The schema itself is created and changed only by the Alembic migrations in
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -49,11 +50,96 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+# PostgreSQL refuses NUL ("\x00") in text, while coachtui promises that any text a
+# coach types or pastes is stored exactly. On PostgreSQL only, text columns store NUL
+# as ESCAPE + "0" and the escape character itself as ESCAPE + ESCAPE: a reversible
+# encoding that leaves every other character (and so searching and sorting of
+# ordinary text) as it was. The escape is a private-use character of plane 16, which
+# no keyboard or script produces; if one is pasted, it is escaped like NUL.
+ESCAPE = "\U0010fffd"
+# ESCAPE + ESCAPE, ESCAPE + "0", or a lone ESCAPE at the very end (a value cut short
+# by ``substr`` for a preview: the escape lost its partner, so it is dropped).
+_ENCODED = re.compile(ESCAPE + "([" + ESCAPE + "0]|\\Z)")
+_DECODED = {ESCAPE: ESCAPE, "0": "\x00", "": ""}
+
+
+def encode_text(value: str) -> str:
+    """``value`` as PostgreSQL stores it (see ESCAPE)."""
+    if "\x00" not in value and ESCAPE not in value:
+        return value
+    return value.replace(ESCAPE, ESCAPE + ESCAPE).replace("\x00", ESCAPE + "0")
+
+
+def decode_text(value: str) -> str:
+    """The inverse of :func:`encode_text`."""
+    if ESCAPE not in value:
+        return value
+    return _ENCODED.sub(lambda m: _DECODED[m.group(1)], value)
+
+
+class _SafeTextMixin:
+    """Stores any Python text exactly, NUL included, on every database."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        if value is None or dialect.name == "sqlite":
+            return value
+        return encode_text(value)
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        if value is None or dialect.name == "sqlite":
+            return value
+        return decode_text(value)
+
+    def literal_processor(self, dialect: sa.Dialect) -> None:  # pragma: no cover - never used for text
+        return None
+
+    @property
+    def python_type(self) -> type:
+        return str
+
+
+class SafeString(_SafeTextMixin, sa.types.TypeDecorator):
+    """A short text column (names, ids, categories) that keeps any text exactly."""
+
+    impl = sa.String
+    cache_ok = True
+
+
+class SafeText(_SafeTextMixin, sa.types.TypeDecorator):
+    """A long text column (TEXT, not VARCHAR) that keeps any text exactly."""
+
+    impl = sa.Text
+    cache_ok = True
+
+
 def _text(default: str | None = "") -> object:
     """A long text column (TEXT, not VARCHAR)."""
     if default is None:
-        return Field(sa_type=sa.Text, nullable=False)
-    return Field(default=default, sa_type=sa.Text, nullable=False)
+        return Field(sa_type=SafeText, nullable=False)
+    return Field(default=default, sa_type=SafeText, nullable=False)
+
+
+def _string(default: str | None = "", **kwargs: object) -> object:
+    """A short text column; ``default=None`` for a required one."""
+    if default is None:
+        return Field(sa_type=SafeString, nullable=False, **kwargs)
+    return Field(default=default, sa_type=SafeString, nullable=False, **kwargs)
+
+
+def _id() -> object:
+    return Field(default_factory=new_id, primary_key=True, sa_type=SafeString)
+
+
+def _ref(target: str, *, required: bool = True) -> object:
+    if required:
+        return Field(sa_type=SafeString, foreign_key=target, ondelete="CASCADE", nullable=False)
+    return Field(default=None, sa_type=SafeString, foreign_key=target, ondelete="CASCADE")
+
+
+def _optional() -> object:
+    return Field(default=None, sa_type=SafeString)
 
 
 def _stamp() -> object:
@@ -64,15 +150,17 @@ class Team(SQLModel, table=True):
     __tablename__ = "team"
     __table_args__ = (sa.UniqueConstraint("name_key", name="uq_team_name_key"),)
 
-    id: str = Field(default_factory=new_id, primary_key=True)
-    name: str = Field(nullable=False)
+    id: str = _id()
+    name: str = _string(None)
     # casefolded, trimmed name: team names are unique ignoring case
-    name_key: str = Field(nullable=False)
+    name_key: str = _string(None)
     archived: bool = Field(default=False, nullable=False)
-    coach: str = Field(default="", nullable=False)
+    coach: str = _string()
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
+    # the coach who made the latest change (migration 0004)
+    updated_by: str = _string()
 
 
 class CoachingSession(SQLModel, table=True):
@@ -85,36 +173,37 @@ class CoachingSession(SQLModel, table=True):
         sa.Index("ix_session_status_updated", "status", "updated_at"),
     )
 
-    id: str = Field(default_factory=new_id, primary_key=True)
-    team_id: str = Field(foreign_key="team.id", ondelete="CASCADE", nullable=False)
-    coach: str = Field(default="", nullable=False)
-    title: str = Field(default="", nullable=False)
+    id: str = _id()
+    team_id: str = _ref("team.id")
+    coach: str = _string()
+    title: str = _string()
     dilemma: str = _text()
     context: str = _text()
-    primary_category: str | None = Field(default=None)
-    secondary_category: str | None = Field(default=None)
+    primary_category: str | None = _optional()
+    secondary_category: str | None = _optional()
     category_unsure: bool = Field(default=False, nullable=False)
-    suggested_category: str | None = Field(default=None)
+    suggested_category: str | None = _optional()
     # JSON list of short reasons the suggestion gave, kept as the app showed them
     suggestion_reasons: str = _text("[]")
-    step: str = Field(default="team", nullable=False)
-    status: str = Field(default="draft", nullable=False)
+    step: str = _string("team")
+    status: str = _string("draft")
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
     completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = Field(default=1, nullable=False)
+    updated_by: str = _string()
 
 
 class PickedQuestion(SQLModel, table=True):
     __tablename__ = "picked_question"
     __table_args__ = (sa.UniqueConstraint("session_id", "question_id", name="uq_picked_session_question"),)
 
-    id: str = Field(default_factory=new_id, primary_key=True)
-    session_id: str = Field(foreign_key="coaching_session.id", ondelete="CASCADE", nullable=False)
-    question_id: str = Field(nullable=False)
+    id: str = _id()
+    session_id: str = _ref("coaching_session.id")
+    question_id: str = _string(None)
     # a copy of the question's text when it was picked: history stays true
     text: str = _text(None)
-    source: str = Field(default="", nullable=False)
+    source: str = _string()
     position: int = Field(default=0, nullable=False)
     note: str = _text()
     created_at: dt.datetime = _stamp()
@@ -124,10 +213,10 @@ class PickedQuestion(SQLModel, table=True):
 class CustomQuestion(SQLModel, table=True):
     __tablename__ = "custom_question"
 
-    id: str = Field(default_factory=new_id, primary_key=True)
+    id: str = _id()
     text: str = _text(None)
-    category: str | None = Field(default=None)
-    coach: str = Field(default="", nullable=False)
+    category: str | None = _optional()
+    coach: str = _string()
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
 
@@ -140,19 +229,20 @@ class Action(SQLModel, table=True):
         sa.Index("ix_action_session", "session_id"),
     )
 
-    id: str = Field(default_factory=new_id, primary_key=True)
-    team_id: str = Field(foreign_key="team.id", ondelete="CASCADE", nullable=False)
-    session_id: str = Field(foreign_key="coaching_session.id", ondelete="CASCADE", nullable=False)
+    id: str = _id()
+    team_id: str = _ref("team.id")
+    session_id: str = _ref("coaching_session.id")
     text: str = _text(None)
-    owner: str = Field(default="", nullable=False)
+    owner: str = _string()
     due_date: dt.date | None = Field(default=None)
     position: int = Field(default=0, nullable=False)
     # the latest review's status, or "open": kept in step by the service
-    status: str = Field(default="open", nullable=False)
-    coach: str = Field(default="", nullable=False)
+    status: str = _string("open")
+    coach: str = _string()
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
+    updated_by: str = _string()
 
 
 class ActionReview(SQLModel, table=True):
@@ -162,12 +252,71 @@ class ActionReview(SQLModel, table=True):
         sa.Index("ix_review_session", "session_id"),
     )
 
-    id: str = Field(default_factory=new_id, primary_key=True)
-    action_id: str = Field(foreign_key="action.id", ondelete="CASCADE", nullable=False)
+    id: str = _id()
+    action_id: str = _ref("action.id")
     # the session that reviewed it; None when reviewed from the action tracker
-    session_id: str | None = Field(default=None, foreign_key="coaching_session.id", ondelete="CASCADE")
-    status: str = Field(nullable=False)
+    session_id: str | None = _ref("coaching_session.id", required=False)
+    status: str = _string(None)
     note: str = _text()
-    coach: str = Field(default="", nullable=False)
+    coach: str = _string()
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
+
+
+# --- sync and deletions (migration 0004) ---------------------------------------------
+
+
+class Tombstone(SQLModel, table=True):
+    """A record deleted for good: which one, when and by whom, and nothing of what it
+    said (ids only), so deletions can travel to the hub and other laptops."""
+
+    __tablename__ = "tombstone"
+
+    kind: str = Field(primary_key=True, sa_type=SafeString)
+    id: str = Field(primary_key=True, sa_type=SafeString)
+    deleted_at: dt.datetime = _stamp()
+    coach: str = _string()
+
+
+class SyncChange(SQLModel, table=True):
+    """The change log sync reads: for every record (or tombstone) written, the
+    value of the database's change counter when it was last written. Kept by
+    triggers, so no code path can forget it."""
+
+    __tablename__ = "sync_change"
+    __table_args__ = (sa.Index("ix_sync_change_seq", "seq"),)
+
+    kind: str = Field(primary_key=True, sa_type=SafeString)
+    id: str = Field(primary_key=True, sa_type=SafeString)
+    seq: int = Field(sa_type=sa.BigInteger, nullable=False)
+
+
+class SyncState(SQLModel, table=True):
+    """How far this database has synced with each hub (keyed by the hub's id)."""
+
+    __tablename__ = "sync_state"
+
+    hub_id: str = Field(primary_key=True, sa_type=SafeString)
+    hub: str = _string()  # where it was, for people (password hidden)
+    pushed_seq: int = Field(default=0, sa_type=sa.BigInteger, nullable=False)
+    pulled_seq: int = Field(default=0, sa_type=sa.BigInteger, nullable=False)
+    synced_at: dt.datetime = _stamp()
+
+
+class SyncClock(SQLModel, table=True):
+    """The change counter (one row, id 1): see ``store/changes.py``."""
+
+    __tablename__ = "sync_clock"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = Field(sa_type=sa.BigInteger, nullable=False)
+
+
+class Meta(SQLModel, table=True):
+    """Facts about the database itself (``database_id``: a random id, given when
+    it was created or migrated to 0004, that names it to sync)."""
+
+    __tablename__ = "coachtui_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = Field(nullable=False)

@@ -6,9 +6,9 @@ alone, read-only, so the team step can show it while the store is still opening.
 The store's :meth:`~coachtui.store.service.Store.list_teams` stays the authority: the
 app shows its answer as soon as the store is open (tests check that both agree).
 
-Only a coachtui SQLite file of the current schema is read; anything else (a URL, a
-missing file, another program's database, an older or newer schema, an encrypted
-file) gives ``None`` and the app simply waits for the store.
+Only a plain coachtui SQLite file of the current schema is read; anything else (a
+URL, a missing file, another program's database, an older or newer schema, an
+encrypted file) gives ``None`` and the app simply waits for the store.
 """
 
 from __future__ import annotations
@@ -51,19 +51,26 @@ def _utc(value: str | None) -> dt.datetime | None:
 
 def peek_teams(location: str) -> list[TeamInfo] | None:
     """The teams :meth:`Store.list_teams` would list, or ``None`` when ``location`` is
-    not an existing coachtui SQLite file of the current schema (or cannot be read now).
-    Never writes and never creates anything."""
+    not an existing plain coachtui SQLite file of the current schema (or cannot be read
+    now). Never writes, never creates anything, never asks for a passphrase.
+
+    An encrypted file is not SQLite to the standard library (its first read fails with
+    SQLITE_NOTADB, as the store's own first look does), so it gives ``None`` without
+    SQLCipher being loaded or a passphrase tried: the store asks for one.
+    """
     from coachtui.store.types import OPEN_STATUSES, TeamInfo
 
     try:
         target = database.parse_target(location)
-        if target.path is None:
-            return None
-        state = database.inspect_file(target.path)
-        if not state.exists or state.empty or state.revision != database.HEAD_REVISION:
+        if target.path is None or not target.path.is_file() or target.path.stat().st_size == 0:
             return None
         conn = database._inspect_connection(target.path)
         try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != database.APPLICATION_ID:
+                return None
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision is None or revision[0] != database.HEAD_REVISION:
+                return None
             placeholders = ", ".join("?" for _ in OPEN_STATUSES)
             rows = conn.execute(_TEAMS_SQL.format(open_statuses=placeholders), OPEN_STATUSES).fetchall()
         finally:
@@ -80,5 +87,5 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
             )
             for ident, name, archived, created_at, last_at, sessions, open_actions in rows
         ]
-    except (StoreError, sqlite3.Error, ValueError, TypeError):
+    except (StoreError, OSError, sqlite3.Error, ValueError, TypeError):
         return None

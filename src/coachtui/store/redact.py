@@ -202,6 +202,10 @@ class Redactor:
             return self.text(value)
         return json.dumps([self.text(item) if isinstance(item, str) else item for item in items], ensure_ascii=False)
 
+    def _updated_by(self, row: dict[str, Any]) -> None:
+        if row.get("updated_by"):
+            row["updated_by"] = self.name(row["updated_by"])
+
     def tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         """Redact export rows in place, in the export's order (so pseudonyms are
         numbered in the order a reader meets them)."""
@@ -209,8 +213,10 @@ class Redactor:
             row["name"] = self.team_name(row["id"], row["name"])
             row["name_key"] = row["name"].casefold()
             row["coach"] = self.name(row["coach"])
+            self._updated_by(row)
         for row in tables.get("sessions", []):
             row["coach"] = self.name(row["coach"])
+            self._updated_by(row)
             for field in ("title", "dilemma", "context"):
                 row[field] = self.text(row[field])
             row["suggestion_reasons"] = self.reasons(row["suggestion_reasons"])
@@ -221,5 +227,6 @@ class Redactor:
         for row in tables.get("actions", []):
             row["text"] = self.text(row["text"])
             row["owner"], row["coach"] = self.name(row["owner"]), self.name(row["coach"])
+            self._updated_by(row)
         for row in tables.get("action_reviews", []):
             row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])

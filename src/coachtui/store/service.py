@@ -8,6 +8,7 @@ and commit as one transaction.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -18,9 +19,10 @@ from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import database, faults
+from coachtui.store import changes, database, faults
 from coachtui.store.exchange import ExchangeMixin
 from coachtui.store.history import HistoryMixin
+from coachtui.store.hub import HubMixin
 from coachtui.store.maintenance import MaintenanceMixin
 from coachtui.store.errors import (
     DatabaseUnavailable,
@@ -28,6 +30,7 @@ from coachtui.store.errors import (
     IncompleteSession,
     InvalidInput,
     NotFound,
+    StaleRecord,
     StoreError,
 )
 from coachtui.store.models import (
@@ -56,6 +59,16 @@ from coachtui.store.types import (
     TeamInfo,
 )
 
+# Record kinds as tombstones name them (store/changes.py).
+_KINDS: dict[type, str] = {
+    Team: "teams",
+    CoachingSession: "sessions",
+    PickedQuestion: "picked_questions",
+    CustomQuestion: "custom_questions",
+    Action: "actions",
+    ActionReview: "action_reviews",
+}
+
 STEPS = ("team", "review", "dilemma", "category", "questions", "actions", "summary")
 ACTION_TEXT_MAX = 100_000
 OWNER_MAX = 200
@@ -72,7 +85,7 @@ def _one_line_error(exc: BaseException) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
-class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
+class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
     """A coachtui database, opened and migrated. Create it with :func:`open_store`."""
 
     def __init__(
@@ -80,10 +93,15 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         engine: sa.Engine,
         target: database.Target,
         clock: Callable[[], dt.datetime] = utcnow,
+        coach: str = "",
     ) -> None:
         self.engine = engine
         self.target = target
         self.clock = clock
+        # The coach using this store: named on the changes and deletions they make
+        # (``updated_by``, tombstones) when a call does not name one. The app sets it
+        # from the coach's settings.
+        self.coach = coach
         self._writer = engine.execution_options(coachtui_write=True)
         self._init_maintenance()
 
@@ -112,6 +130,16 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         with self._guard(writing=True), Session(self._writer, expire_on_commit=False) as session:
             with self._begin_write(session):
                 yield session
+                self._finish_write(session)
+
+    def _finish_write(self, session: Session) -> None:
+        """Last step of every write transaction: on PostgreSQL, bring the search
+        index up to date with what the transaction changed (``store/pg_search.py``)."""
+        if self.engine.dialect.name == "postgresql":
+            from coachtui.store import pg_search
+
+            session.flush()
+            pg_search.refresh_pending(session.connection())
 
     def _now(self) -> dt.datetime:
         return self.clock()
@@ -137,13 +165,16 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         with self._write() as session:
             cleaned = self._validate_team_name(session, name)
             now = self._now()
-            team = Team(name=cleaned, name_key=cleaned.casefold(), coach=coach, created_at=now, updated_at=now)
+            coach = coach or self.coach
+            team = Team(
+                name=cleaned, name_key=cleaned.casefold(), coach=coach, created_at=now, updated_at=now, updated_by=coach
+            )
             session.add(team)
             try:
                 session.flush()
             except sa_exc.IntegrityError:
                 raise DuplicateName(f"There is already a team called {cleaned!r}.", field="name") from None
-            return TeamInfo(id=team.id, name=team.name, archived=False, created_at=now)
+            return TeamInfo(id=team.id, name=team.name, archived=False, created_at=now, coach=coach, version=1)
 
     def _team_rows(self, *conditions: Any) -> sa.Select:
         last = (
@@ -182,6 +213,9 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             last_session_at=last_at,
             open_actions=open_actions or 0,
             session_count=sessions or 0,
+            coach=team.coach,
+            version=team.version,
+            updated_by=team.updated_by,
         )
 
     def list_teams(self, *, include_archived: bool = False) -> list[TeamInfo]:
@@ -194,7 +228,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         with self._read() as session:
             row = session.exec(self._team_rows(Team.id == team_id)).first()
             if row is None:
-                raise NotFound("That team no longer exists.")
+                raise NotFound(self._gone(session, Team, team_id, "team"))
             return self._team_info(row)
 
     def find_team(self, name: str) -> TeamInfo | None:
@@ -206,30 +240,72 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
     def _get(self, session: Session, model: type, ident: str, what: str) -> Any:
         row = session.get(model, ident)
         if row is None:
-            raise NotFound(f"That {what} no longer exists.")
+            raise NotFound(self._gone(session, model, ident, what))
         return row
 
-    def rename_team(self, team_id: str, name: str) -> TeamInfo:
+    @staticmethod
+    def _gone(session: Session, model: type, ident: str, what: str) -> str:
+        """"That action no longer exists", saying who deleted it when that is known."""
+        kind = _KINDS.get(model)
+        grave = changes.tombstone_of(session.connection(), kind, ident) if kind else None
+        if grave is not None and grave[1].strip():
+            return f"That {what} no longer exists: {' '.join(grave[1].split())} deleted it."
+        return f"That {what} no longer exists."
+
+    @staticmethod
+    def _check_version(row: Any, expected: int | None, what: str) -> None:
+        """Refuse to write over a change the caller has not seen (optimistic
+        versioning): ``expected`` is the ``version`` the caller read, None: no check."""
+        if expected is not None and row.version != expected:
+            raise StaleRecord(
+                what,
+                row.id,
+                expected_version=expected,
+                current_version=row.version,
+                changed_by=getattr(row, "updated_by", "") or "",
+                changed_at=row.updated_at,
+            )
+
+    def _touch(self, row: Any, now: dt.datetime, coach: str = "") -> None:
+        """Mark a versioned row (team, session, action) as changed now, by ``coach``
+        (default: the store's coach)."""
+        row.updated_at = now
+        row.version += 1
+        row.updated_by = coach or self.coach
+
+    def _bury(self, session: Session, kind: str, ids: list[str]) -> None:
+        """Tombstones for records about to be deleted, and everything in them."""
+        session.flush()
+        changes.record_deletion(session.connection(), kind, ids, self._now(), self.coach)
+
+    def rename_team(self, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
+        """Rename a team. ``expected_version``: the ``TeamInfo.version`` the caller
+        showed; if the team changed since, :class:`StaleRecord` is raised."""
         with self._write() as session:
             team = self._get(session, Team, team_id, "team")
+            self._check_version(team, expected_version, "team")
             cleaned = self._validate_team_name(session, name, exclude_id=team_id)
             team.name, team.name_key = cleaned, cleaned.casefold()
-            team.updated_at = self._now()
-            team.version += 1
+            self._touch(team, self._now())
         return self.get_team(team_id)
 
-    def archive_team(self, team_id: str, archived: bool = True) -> TeamInfo:
+    def archive_team(self, team_id: str, archived: bool = True, *, expected_version: int | None = None) -> TeamInfo:
         with self._write() as session:
             team = self._get(session, Team, team_id, "team")
+            self._check_version(team, expected_version, "team")
             team.archived = archived
-            team.updated_at = self._now()
-            team.version += 1
+            self._touch(team, self._now())
         return self.get_team(team_id)
 
-    def delete_team(self, team_id: str) -> None:
-        """Delete a team with all its sessions, questions, actions and reviews, for good."""
+    def delete_team(self, team_id: str, *, expected_version: int | None = None) -> None:
+        """Delete a team with all its sessions, questions, actions and reviews, for good.
+
+        What remains is a tombstone per deleted record (ids, when, by whom; no text),
+        so that the deletion reaches the hub and other laptops on the next sync."""
         with self._write() as session:
             team = self._get(session, Team, team_id, "team")
+            self._check_version(team, expected_version, "team")
+            self._bury(session, "teams", [team_id])
             session.delete(team)
 
     # --- sessions ----------------------------------------------------------------
@@ -247,7 +323,10 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 ident = session_id
             else:
                 now = self._now()
-                row = CoachingSession(team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now)
+                coach = coach or self.coach
+                row = CoachingSession(
+                    team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now, updated_by=coach
+                )
                 if session_id is not None:
                     row.id = session_id
                 session.add(row)
@@ -255,12 +334,16 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 ident = row.id
         return self.get_session(ident)
 
-    def save_draft(self, session_id: str, **fields: Any) -> dt.datetime:
+    def save_draft(self, session_id: str, *, expected_version: int | None = None, **fields: Any) -> dt.datetime:
         """Save some fields of a session. Returns the new ``updated_at``.
 
         Accepted: title, dilemma, context (text); primary_category, secondary_category
         and suggested_category (a category id or None); category_unsure (bool);
         suggestion_reasons (list of text); step; coach; team_id.
+
+        ``expected_version``: the session's ``version`` as the caller last knew it
+        (from ``get_session``; each successful save adds exactly 1). If it changed
+        since, nothing is saved and :class:`StaleRecord` is raised.
         """
         values: dict[str, Any] = {}
         for name, value in fields.items():
@@ -289,16 +372,19 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 raise InvalidInput(f"{name!r} is not a session field", field=name)
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            self._check_version(row, expected_version, "session")
             if "team_id" in values:
                 self._get(session, Team, values["team_id"], "team")
             for name, value in values.items():
                 setattr(row, name, value)
-            row.updated_at = self._now()
-            row.version += 1
+            self._touch(row, self._now())
             return row.updated_at
 
-    def set_questions(self, session_id: str, picked: Sequence[PickedQuestionInfo]) -> None:
-        """Replace the session's picked questions (in order) with ``picked``."""
+    def set_questions(
+        self, session_id: str, picked: Sequence[PickedQuestionInfo], *, expected_version: int | None = None
+    ) -> None:
+        """Replace the session's picked questions (in order) with ``picked``.
+        ``expected_version`` as for :meth:`save_draft`."""
         seen: set[str] = set()
         for item in picked:
             if item.question_id in seen:
@@ -308,6 +394,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 raise InvalidInput("A question note is longer than 1,000,000 characters.", field="note")
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            self._check_version(row, expected_version, "session")
             now = self._now()
             existing = {
                 q.question_id: q
@@ -331,14 +418,16 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 elif (current.position, current.note, current.text) != (position, item.note, item.text):
                     current.position, current.note, current.text = position, item.note, item.text
                     current.updated_at = now
+            if existing:
+                self._bury(session, "picked_questions", [gone.id for gone in existing.values()])
             for gone in existing.values():
                 session.delete(gone)
-            row.updated_at = now
-            row.version += 1
+            self._touch(row, now)
 
-    def complete_session(self, session_id: str) -> SessionDetail:
+    def complete_session(self, session_id: str, *, expected_version: int | None = None) -> SessionDetail:
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            self._check_version(row, expected_version, "session")
             missing = []
             if not row.team_id:
                 missing.append("a team")
@@ -350,23 +439,25 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             row.status = "completed"
             row.completed_at = now
             row.step = "summary"
-            row.updated_at = now
-            row.version += 1
+            self._touch(row, now)
         return self.get_session(session_id)
 
-    def reopen_session(self, session_id: str) -> SessionDetail:
+    def reopen_session(self, session_id: str, *, expected_version: int | None = None) -> SessionDetail:
         """Turn a completed session back into a draft, to amend it."""
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            self._check_version(row, expected_version, "session")
             row.status = "draft"
-            row.updated_at = self._now()
-            row.version += 1
+            self._touch(row, self._now())
         return self.get_session(session_id)
 
-    def delete_session(self, session_id: str) -> None:
-        """Delete a session for good: its questions, actions and reviews go with it."""
+    def delete_session(self, session_id: str, *, expected_version: int | None = None) -> None:
+        """Delete a session for good: its questions, actions and reviews go with it
+        (leaving tombstones, as :meth:`delete_team` does)."""
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
+            self._check_version(row, expected_version, "session")
+            self._bury(session, "sessions", [session_id])
             touched = {
                 r.action_id
                 for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))
@@ -413,7 +504,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 .where(CoachingSession.id == session_id)
             ).first()
             if found is None:
-                raise NotFound("That session no longer exists.")
+                raise NotFound(self._gone(session, CoachingSession, session_id, "session"))
             row, team_name = found
             questions = session.exec(
                 select(PickedQuestion)
@@ -497,10 +588,12 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             team_name=team_name,
             last_note=last_note,
             version=row.version,
+            coach=row.coach,
+            updated_by=row.updated_by,
         )
 
     @staticmethod
-    def _review_info(row: ActionReview) -> ReviewInfo:
+    def _review_info(row: ActionReview, action_version: int = 0) -> ReviewInfo:
         return ReviewInfo(
             id=row.id,
             action_id=row.action_id,
@@ -509,6 +602,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             note=row.note,
             coach=row.coach,
             created_at=row.created_at,
+            action_version=action_version,
         )
 
     @staticmethod
@@ -552,9 +646,10 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 owner=owner.strip(),
                 due_date=due,
                 position=position + 1,
-                coach=coach or row.coach,
+                coach=coach or self.coach or row.coach,
                 created_at=now,
                 updated_at=now,
+                updated_by=coach or self.coach or row.coach,
             )
             session.add(action)
             row.updated_at = now
@@ -569,24 +664,50 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         *,
         text: str | None = None,
         owner: str | None = None,
-        due: dt.date | None | Any = _UNSET,
+        due: dt.date | Any | None = _UNSET,
+        expected_version: int | None = None,
     ) -> ActionInfo:
+        """Change an action's text, owner or due date (None: leave as is; ``due=None``
+        clears the date). ``expected_version``: the ``ActionInfo.version`` the coach
+        was looking at; if someone changed the action since, nothing is written and
+        :class:`StaleRecord` says who (reload with :meth:`get_action`)."""
         self._check_action_fields(text, owner)
         with self._write() as session:
             action = self._get(session, Action, action_id, "action")
+            self._check_version(action, expected_version, "action")
             if text is not None:
                 action.text = text.strip()
             if owner is not None:
                 action.owner = owner.strip()
             if due is not self._UNSET:
                 action.due_date = due
-            action.updated_at = self._now()
-            action.version += 1
+            self._touch(action, self._now())
             return self._action_info(action)
 
-    def remove_action(self, action_id: str) -> None:
+    def remove_action(self, action_id: str, *, expected_version: int | None = None) -> None:
         with self._write() as session:
-            session.delete(self._get(session, Action, action_id, "action"))
+            action = self._get(session, Action, action_id, "action")
+            self._check_version(action, expected_version, "action")
+            self._bury(session, "actions", [action_id])
+            session.delete(action)
+
+    def get_action(self, action_id: str) -> ActionInfo:
+        """One action as it is now (to reload after :class:`StaleRecord`), with its
+        team's name and its latest review note."""
+        with self._read() as session:
+            found = session.exec(
+                select(Action, Team.name).join(Team, col(Team.id) == Action.team_id).where(Action.id == action_id)
+            ).first()
+            if found is None:
+                raise NotFound(self._gone(session, Action, action_id, "action"))
+            action, name = found
+            note = session.exec(
+                select(ActionReview.note)
+                .where(ActionReview.action_id == action_id, ActionReview.note != "")
+                .order_by(col(ActionReview.updated_at).desc(), col(ActionReview.created_at).desc())
+                .limit(1)
+            ).first()
+            return self._action_info(action, name, note or "")
 
     def open_actions(self, team_id: str) -> list[ActionInfo]:
         """The team's open actions (open, in progress, stuck), soonest due first."""
@@ -625,7 +746,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 result.append((self._action_info(action, name), self._review_info(review) if review else None))
             return result
 
-    def _refresh_action_status(self, session: Session, action: Action) -> None:
+    def _refresh_action_status(self, session: Session, action: Action, coach: str = "") -> None:
         latest = session.exec(
             select(ActionReview)
             .where(ActionReview.action_id == action.id)
@@ -635,8 +756,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         status = latest.status if latest is not None else "open"
         if action.status != status:
             action.status = status
-            action.updated_at = self._now()
-            action.version += 1
+            self._touch(action, self._now(), coach)
 
     def record_review(
         self,
@@ -646,15 +766,22 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
         *,
         session_id: str | None = None,
         coach: str = "",
+        expected_version: int | None = None,
     ) -> ReviewInfo:
         """Record how an action went. One review per action per session: reviewing the
-        same action again in the same session updates that review."""
+        same action again in the same session updates that review.
+
+        ``expected_version``: the action's version as the coach saw it (the tracker's
+        ``ActionInfo.version``); :class:`StaleRecord` if it changed since. The result's
+        ``action_version`` is the action's version after this review."""
         if status not in REVIEW_STATUSES:
             raise InvalidInput(f"unknown review status {status!r}", field="status")
         if len(note) > NOTE_MAX:
             raise InvalidInput("That note is longer than 1,000,000 characters.", field="note")
+        coach = coach or self.coach
         with self._write() as session:
             action = self._get(session, Action, action_id, "action")
+            self._check_version(action, expected_version, "action")
             if session_id is not None:
                 self._get(session, CoachingSession, session_id, "session")
             now = self._now()
@@ -681,18 +808,23 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
                 if coach:
                     review.coach = coach
             session.flush()
-            self._refresh_action_status(session, action)
-            return self._review_info(review)
+            self._refresh_action_status(session, action, coach)
+            return self._review_info(review, action.version)
 
     def clear_review(self, action_id: str, session_id: str) -> None:
         """Take back this session's review of an action (the action's status reverts)."""
         with self._write() as session:
             action = self._get(session, Action, action_id, "action")
-            for review in session.exec(
-                select(ActionReview).where(
-                    ActionReview.action_id == action_id, ActionReview.session_id == session_id
+            reviews = list(
+                session.exec(
+                    select(ActionReview).where(
+                        ActionReview.action_id == action_id, ActionReview.session_id == session_id
+                    )
                 )
-            ):
+            )
+            if reviews:
+                self._bury(session, "action_reviews", [review.id for review in reviews])
+            for review in reviews:
                 session.delete(review)
             session.flush()
             self._refresh_action_status(session, action)
@@ -738,6 +870,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
         if category is not None and category not in CATEGORY_IDS:
             raise InvalidInput(f"unknown category {category!r}", field="category")
+        coach = coach or self.coach
         with self._write() as session:
             clash = session.exec(select(CustomQuestion).where(CustomQuestion.text == cleaned)).first()
             if clash is not None:
@@ -762,21 +895,36 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin):
             return [self._custom_info(r) for r in rows]
 
 
-def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow) -> Store:
-    """Open (creating or migrating as needed) the coachtui database at a path or URL.
+def open_store(
+    database_value: str,
+    *,
+    clock: Callable[[], dt.datetime] = utcnow,
+    coach: str = "",
+    passphrase: str | None = None,
+) -> Store:
+    """Open (creating or migrating as needed) the coachtui database at a path or URL
+    (a file, ``sqlite:///PATH`` or ``postgresql://...``). ``coach``: who is using it
+    (see :attr:`Store.coach`).
 
     Raises a :class:`StoreError` with a one-line message for anything a user can fix;
-    a file that is not a coachtui database is left byte-for-byte untouched.
+    a file (or PostgreSQL schema) that is not a coachtui database is left untouched. An
+    encrypted file is opened with ``passphrase`` or ``COACHTUI_PASSPHRASE``
+    (:class:`PassphraseNeeded` / :class:`WrongPassphrase` otherwise, file untouched).
     """
     target = database.parse_target(database_value)
     state = None
     if target.path is not None:
-        state = database.inspect_file(target.path)
+        state = database.inspect_file(target.path, passphrase)
         database.check_revision(state.revision, str(target.path))
+        if state.key is not None:
+            target = dataclasses.replace(target, key=state.key)
         if not state.exists:
             database.create_private_file(target.path)
     engine = database.make_engine(target)
     try:
+        if target.path is None:
+            state = database.inspect_server(engine, target.display)
+            database.check_revision(state.revision, target.display)
         _prepare_schema(engine, target, state)
     except StoreError:
         engine.dispose()
@@ -790,7 +938,7 @@ def open_store(database_value: str, *, clock: Callable[[], dt.datetime] = utcnow
     except OSError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"cannot open {target.display}: {exc.strerror or exc}") from exc
-    return Store(engine, target, clock=clock)
+    return Store(engine, target, clock=clock, coach=coach)
 
 
 def _prepare_schema(engine: sa.Engine, target: database.Target, state: database.FileState | None) -> None:
@@ -806,7 +954,7 @@ def _prepare_schema(engine: sa.Engine, target: database.Target, state: database.
             # An existing database is about to change shape: keep a copy first.
             folder = database.backup_folder(target.path)
             name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
-            database.backup_sqlite(target.path, folder / name)
+            database.backup_sqlite(target.path, folder / name, key=target.key)
         database.upgrade(conn)
         if target.is_sqlite:
             conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")

@@ -39,6 +39,10 @@ class TeamInfo:
     last_session_at: dt.datetime | None = None
     open_actions: int = 0
     session_count: int = 0
+    coach: str = ""
+    # pass as expected_version to rename/archive/delete_team (optimistic versioning)
+    version: int = 1
+    updated_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class ReviewInfo:
     note: str
     coach: str
     created_at: dt.datetime
+    # the reviewed action's version after this review (0: not known here)
+    action_version: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,10 @@ class ActionInfo:
     updated_at: dt.datetime
     team_name: str = ""
     last_note: str = ""
+    # pass as expected_version to update_action/remove_action/record_review
     version: int = 1
+    coach: str = ""  # who agreed it
+    updated_by: str = ""  # who changed it last
 
     @property
     def is_open(self) -> bool:

@@ -173,7 +173,12 @@ class CoachApp(App[None]):
         if self.demo and not self.settings.coach_name:
             self.settings = self.settings.with_changes(coach_name="Demo coach")
         self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
-        if self._asking_name:
+        # An encrypted database asks for its passphrase first: a passphrase typed ahead
+        # must never land in the name field (and in the settings file).
+        from coachtui.store.crypto import may_be_encrypted
+
+        self._name_deferred = self._asking_name and not self.demo and may_be_encrypted(self.database)
+        if self._asking_name and not self._name_deferred:
             self._ask_name()
 
     def on_ready(self) -> None:
@@ -191,6 +196,8 @@ class CoachApp(App[None]):
         store (and SQLAlchemy) is loaded; the store's own list replaces it when open."""
         from coachtui.store.quick import peek_teams
 
+        # None for anything but a plain coachtui SQLite file of the current schema: an
+        # encrypted file, a PostgreSQL URL, a new or older database wait for the store.
         teams = None if self.demo else peek_teams(self.database)
         self.call_from_thread(self._quick_teams_ready, teams)
 
@@ -201,16 +208,21 @@ class CoachApp(App[None]):
         self.call_after_refresh(self.session_screen.mount_later_steps)
 
     @work(thread=True, exclusive=True, group="open-store")
-    def _open_store(self) -> None:
-        self._show_quick_teams()  # first: it needs no SQLAlchemy
+    def _open_store(self, passphrase: str | None = None) -> None:
+        if passphrase is None:
+            self._show_quick_teams()  # first: it needs no SQLAlchemy
         from coachtui.store import open_store
-        from coachtui.store.errors import StoreError
+        from coachtui.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
 
         try:
-            store = self._open_demo() if self.demo else open_store(self.database)
+            store = self._open_demo() if self.demo else open_store(self.database, passphrase=passphrase)
             teams = store.list_teams()
             drafts = store.list_drafts()
             custom = store.list_custom_questions()
+        except PassphraseNeeded as exc:
+            wrong = passphrase is not None or isinstance(exc, WrongPassphrase)
+            self.call_from_thread(self._ask_passphrase, wrong and passphrase is None, wrong)
+            return
         except StoreError as exc:
             self.call_from_thread(self._store_failed, str(exc))
             return
@@ -301,11 +313,30 @@ class CoachApp(App[None]):
                 self.notify, f"Today's backup could not be made: {message}", severity="warning", markup=False
             )
 
+    def _ask_passphrase(self, from_environment: bool, wrong: bool) -> None:
+        """Show the masked passphrase prompt (again, after a wrong passphrase)."""
+        from coachtui.ui.passphrase import PassphraseScreen
+
+        screen = getattr(self, "_passphrase_screen", None)
+        if screen is None:
+            location = self.database
+            screen = self._passphrase_screen = PassphraseScreen(location, on_submit=lambda p: self._open_store(p))
+            self.push_screen(screen)
+        if from_environment:
+            screen.call_after_refresh(screen.wrong, "COACHTUI_PASSPHRASE does not open it: type the passphrase.")
+        elif wrong:
+            screen.wrong()
+
     def _store_failed(self, message: str) -> None:
         self.store_error = message
         self.exit(return_code=1, message=f"coachtui: {message}")
 
     def _store_ready(self, store: Store, teams: list[TeamInfo], drafts: list[SessionInfo], custom: list) -> None:  # type: ignore[type-arg]
+        screen = getattr(self, "_passphrase_screen", None)
+        if screen is not None:
+            self._passphrase_screen = None
+            screen.pop_until_active()
+            screen.dismiss()
         self.store = store
         self.teams = list(teams)
         self.session.custom_questions = list(custom)
@@ -313,6 +344,9 @@ class CoachApp(App[None]):
         session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
         if self._asking_name:
             self._pending_drafts = drafts
+            if self._name_deferred:
+                self._name_deferred = False
+                self._ask_name()
         else:
             self._offer_drafts(drafts)
 

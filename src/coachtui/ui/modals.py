@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -73,11 +73,10 @@ class ChoiceScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query(Button).first().focus()
 
-    def on_key(self, event: object) -> None:
-        character = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
         for key, _label, value in self.choices:
-            if character == key:
-                getattr(event, "stop")()
+            if event.character == key:
+                event.stop()
                 self.dismiss(value)
                 return
 
@@ -363,10 +362,10 @@ class StepPickerScreen(ModalScreen[str | None]):
             yield Static(Content("\n".join(lines)), id="step-list")
             yield Static("press 1–7 · esc cancels", classes="help", markup=False)
 
-    def on_key(self, event: object) -> None:
-        character = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
         if character and character.isdigit() and 1 <= int(character) <= len(self.steps):
-            getattr(event, "stop")()
+            event.stop()
             self.dismiss(self.steps[int(character) - 1][0])
 
     def action_cancel(self) -> None:

@@ -288,12 +288,16 @@ the oldest, and these keys change the filters shown under the search box:
         return team, coach, title
 
     def on_resize(self) -> None:
-        if self.window.rows:
+        # Refill only when the room for the text really changed: a refill clears the
+        # table, which then measures its columns again.
+        widths = self._widths()
+        if self.window.rows and widths != getattr(self, "_filled_widths", None):
             self._fill(self.query_one(HistoryTable), self._current_id())
 
     def _fill(self, table: DataTable, keep: str | None, *, at_end: bool = False) -> None:
         catalog = self.coach_app.catalog
-        team_width, coach_width, title_width = self._widths()
+        self._filled_widths = self._widths()
+        team_width, coach_width, title_width = self._filled_widths
         table.clear()
         for row in self.window.rows:
             title = row.title if row.title.strip() else (row.preview or "(untitled)")

@@ -1,0 +1,256 @@
+"""Full-text search on PostgreSQL: a tsvector per session in a GIN index.
+
+The words are found in Python, not by PostgreSQL's text-search parser, so that a
+search finds the same sessions on PostgreSQL as on SQLite (FTS5, ``unicode61``) on
+any server, whatever its locale: PostgreSQL's parser depends on the server's
+``LC_CTYPE`` (in the C locale every non-ASCII character counts as a letter), reads
+``<b>`` as a tag and ``name@example.org`` as one e-mail token, and its ``unaccent``
+extension may not be installed or allowed. Here a session's document is the set of
+its words, split exactly as :func:`coachtui.store.query.parse_search` splits what is
+typed, folded (case and accents) the same way on both sides, and stored with
+``array_to_tsvector`` (no parsing, no stemming). Queries are built the same way and
+given to PostgreSQL as a ``tsquery`` value of quoted lexemes: typed text is never
+tsquery syntax.
+
+Keeping the index in step: triggers (migration 0003) note the id of every session
+whose searched texts change (title, dilemma, context, question notes, action texts)
+in ``session_search_pending``; :func:`refresh_pending` (called by the store at the
+end of every write transaction on PostgreSQL) computes those sessions' documents and
+empties the list, inside the same transaction. So no code path can forget the index,
+and a write that fails leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from coachtui.store.query import SearchTerms
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+TABLE = "session_search"
+PENDING = "session_search_pending"
+_WORD_RE = re.compile(r"[^\W_]+")
+# PostgreSQL's limits: a lexeme in a tsquery holds at most 2,046 bytes, and a
+# tsvector's lexemes at most 1 MB together. A longer "word" is indexed (and searched) by its start; a
+# session with more distinct words than fit (a pasted book) by its first ones.
+MAX_LEXEME_BYTES = 2_046
+MAX_DOCUMENT_BYTES = 1_000_000
+CHUNK = 500
+
+
+def fold(word: str) -> str:
+    """Case and accents folded (``Équipe`` -> ``equipe``), as the SQLite index folds."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _cut(word: str) -> str:
+    if len(word) * 4 <= MAX_LEXEME_BYTES:
+        return word
+    encoded = word.encode("utf-8")
+    if len(encoded) <= MAX_LEXEME_BYTES:
+        return word
+    return encoded[:MAX_LEXEME_BYTES].decode("utf-8", errors="ignore")
+
+
+@functools.lru_cache(maxsize=65_536)
+def lexemes(word: str) -> tuple[str, ...]:
+    """The lexemes one typed or stored word becomes (almost always one). Cached:
+    a coaching network's texts reuse the same few thousand words."""
+    if word.isascii() and len(word) <= MAX_LEXEME_BYTES:
+        return (word.lower(),)  # an ASCII word (letters and digits) folds to itself in lower case
+    return tuple(_cut(part) for part in _WORD_RE.findall(fold(word)))
+
+
+def document_words(texts: Iterable[str]) -> list[str]:
+    """The distinct lexemes of some texts, in order of first appearance, capped to
+    what one tsvector can hold."""
+    seen: dict[str, None] = {}
+    size = 0
+    for text in texts:
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
+        for word in _WORD_RE.findall(text):
+            for lexeme in lexemes(word):
+                if lexeme in seen:
+                    continue
+                size += len(lexeme) * (1 if lexeme.isascii() else 4) + 8
+                if size > MAX_DOCUMENT_BYTES:
+                    return list(seen)
+                seen[lexeme] = None
+    return list(seen)
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery(terms: SearchTerms) -> str | None:
+    """The ``tsquery`` text for ``terms``: every word's lexemes quoted and ANDed,
+    the last one a prefix (``:*``) while it is being typed. None: no lexemes."""
+    parts: list[str] = []
+    for index, word in enumerate(terms.words):
+        found = lexemes(word)
+        for position, lexeme in enumerate(found):
+            last = index == len(terms.words) - 1 and position == len(found) - 1
+            parts.append(_quote(lexeme) + (":*" if last and terms.prefix else ""))
+    return " & ".join(parts) if parts else None
+
+
+def tsvector_literal(words: list[str]) -> str:
+    """A tsvector's text form (for COPY), the same value ``array_to_tsvector`` gives."""
+    return " ".join(_quote(word) for word in words)
+
+
+# --- schema (migration 0003) --------------------------------------------------------
+
+
+def install_sql(schema: str) -> list[str]:
+    """DDL for the index, the pending list and the triggers that fill it. Table names
+    in the trigger functions are qualified with ``schema``, so they work whatever the
+    search path of the connection that fires them."""
+    s = '"' + schema.replace('"', '""') + '"'
+    note = (
+        f"CREATE FUNCTION {s}.coachtui_search_note() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  IF TG_OP <> 'DELETE' THEN\n"
+        f"    INSERT INTO {s}.{PENDING} (session_id) VALUES (NEW.{{col}}) ON CONFLICT DO NOTHING;\n"
+        "  END IF;\n"
+        "  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.{col} IS DISTINCT FROM NEW.{col}) THEN\n"
+        f"    INSERT INTO {s}.{PENDING} (session_id) VALUES (OLD.{{col}}) ON CONFLICT DO NOTHING;\n"
+        "  END IF;\n"
+        "  RETURN NULL;\n"
+        "END $$"
+    )
+    statements = [
+        f"CREATE TABLE {TABLE} (session_id VARCHAR PRIMARY KEY "
+        "REFERENCES coaching_session (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)",
+        f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+        f"CREATE TABLE {PENDING} (session_id VARCHAR PRIMARY KEY)",
+        note.replace("coachtui_search_note", "coachtui_search_session").replace("{col}", "id"),
+        note.replace("{col}", "session_id"),
+        # a session's own texts; its deletion takes its index row along (cascade)
+        f"CREATE TRIGGER {TABLE}_session_ai AFTER INSERT ON coaching_session "
+        f"FOR EACH ROW EXECUTE FUNCTION {s}.coachtui_search_session()",
+        f"CREATE TRIGGER {TABLE}_session_au AFTER UPDATE OF id, title, dilemma, context ON coaching_session "
+        "FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.dilemma IS DISTINCT FROM NEW.dilemma "
+        "OR OLD.context IS DISTINCT FROM NEW.context OR OLD.id IS DISTINCT FROM NEW.id) "
+        f"EXECUTE FUNCTION {s}.coachtui_search_session()",
+    ]
+    for table, column in (("picked_question", "note"), ("action", "text")):
+        statements += [
+            f"CREATE TRIGGER {TABLE}_{table}_ai AFTER INSERT ON {table} FOR EACH ROW "
+            f"WHEN (NEW.{column} <> '') EXECUTE FUNCTION {s}.coachtui_search_note()",
+            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{column} <> '') EXECUTE FUNCTION {s}.coachtui_search_note()",
+            f"CREATE TRIGGER {TABLE}_{table}_au AFTER UPDATE OF {column}, session_id ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{column} IS DISTINCT FROM NEW.{column} OR OLD.session_id IS DISTINCT FROM NEW.session_id) "
+            f"EXECUTE FUNCTION {s}.coachtui_search_note()",
+        ]
+    return statements
+
+
+TRIGGERS = tuple(
+    f"{TABLE}_{name}" for name in (
+        "session_ai", "session_au", "picked_question_ai", "picked_question_ad", "picked_question_au",
+        "action_ai", "action_ad", "action_au",
+    )
+)
+
+
+def install(conn: sa.Connection) -> None:
+    """Create the index and its triggers, and index the sessions already there."""
+    if conn.dialect.name != "postgresql":
+        return
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    for statement in install_sql(schema):
+        conn.exec_driver_sql(statement)
+    rebuild(conn)
+
+
+def uninstall(conn: sa.Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for name, table in zip(TRIGGERS, ["coaching_session"] * 2 + ["picked_question"] * 3 + ["action"] * 3, strict=True):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    conn.exec_driver_sql("DROP FUNCTION IF EXISTS coachtui_search_session()")
+    conn.exec_driver_sql("DROP FUNCTION IF EXISTS coachtui_search_note()")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {PENDING}")
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+# --- keeping documents in step ------------------------------------------------------------
+
+
+def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """(raw session id, its texts in the order the session shows them) for those of
+    ``session_ids`` (raw, as stored) that exist. Texts are read through the models'
+    types, so they are the coach's text (NUL included), not the stored encoding."""
+    import sqlalchemy as sa
+
+    from coachtui.store.models import Action, CoachingSession, PickedQuestion
+
+    S, Q, A = (m.__table__ for m in (CoachingSession, PickedQuestion, Action))  # type: ignore[attr-defined]
+    raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
+    for start in range(0, len(session_ids), CHUNK):
+        chunk = session_ids[start : start + CHUNK]
+        ids = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
+        sessions = conn.execute(
+            sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context).where(sa.type_coerce(S.c.id, sa.String).in_(ids))
+        ).all()
+        extra: dict[str, list[str]] = {}
+        for table, column in ((Q, Q.c.note), (A, A.c.text)):
+            rows = conn.execute(
+                sa.select(sa.type_coerce(table.c.session_id, sa.String), column)
+                .where(sa.type_coerce(table.c.session_id, sa.String).in_(ids), column != "")
+                .order_by(table.c.session_id, table.c.position, table.c.id)
+            ).all()
+            for session_id, text in rows:
+                extra.setdefault(session_id, []).append(text)
+        for row in sessions:
+            yield row.raw_id, [row.title, row.dilemma, row.context, *extra.get(row.raw_id, [])]
+
+
+def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
+    if not documents:
+        return
+    conn.exec_driver_sql(
+        f"INSERT INTO {TABLE} (session_id, document) VALUES (%(id)s, array_to_tsvector(%(words)s::text[])) "
+        "ON CONFLICT (session_id) DO UPDATE SET document = EXCLUDED.document",
+        documents,  # type: ignore[arg-type]
+    )
+
+
+def index_sessions(conn: sa.Connection, session_ids: list[str]) -> None:
+    """(Re)compute the documents of these sessions (raw ids)."""
+    batch: list[dict[str, Any]] = []
+    for ident, texts in _texts(conn, session_ids):
+        batch.append({"id": ident, "words": document_words(texts)})
+        if len(batch) >= CHUNK:
+            _store(conn, batch)
+            batch = []
+    _store(conn, batch)
+
+
+def refresh_pending(conn: sa.Connection) -> None:
+    """Index the sessions the triggers noted in this transaction, and forget them."""
+    ids = [row[0] for row in conn.exec_driver_sql(f"DELETE FROM {PENDING} RETURNING session_id")]
+    if ids:
+        index_sessions(conn, ids)
+
+
+def rebuild(conn: sa.Connection) -> None:
+    """Compute every session's document afresh."""
+    conn.exec_driver_sql(f"DELETE FROM {PENDING}")
+    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+    ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM coaching_session ORDER BY id")]
+    index_sessions(conn, ids)

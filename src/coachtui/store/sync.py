@@ -1,0 +1,698 @@
+"""Sync a coach's database (the working copy on a laptop) with a network's hub.
+
+``coachtui sync --hub URL`` pushes what changed here since the last sync with that
+hub and pulls what the others changed there. The hub is any coachtui database
+(PostgreSQL in a network; a SQLite file works too); it is migrated on first use.
+
+**What moves.** Each side's change log (``store/changes.py``) says which records
+were written since the counter value the last sync reached, so a sync moves only
+those: the records themselves and, for anything inside a session, the whole
+session (its questions, actions and reviews, a few rows), plus the teams they
+belong to; and the tombstones of records deleted for good. A first sync with a
+hub (or ``--full``) moves everything. Sync keeps, per hub, how far pushing and
+pulling have got (``sync_state``, keyed by the hub's database id).
+
+**Who wins.** The same rules run on the receiving side of each direction:
+
+* A record on both sides keeps the newer edit (``updated_at``); at the same moment,
+  the one whose content sorts last, so both sides choose the same. Equal means
+  unchanged: running sync twice moves nothing.
+* A deletion counts as an edit at ``deleted_at``. A record is deleted when its
+  deletion is at least as new as every edit of it *and of everything inside it*
+  (a team's sessions, a session's questions, actions and reviews); otherwise it
+  stays, as it is on the side that edited it later, and the deletion is forgotten.
+  So deleting a team for good removes it everywhere, unless a laptop that had not
+  heard of the deletion went on coaching that team afterwards: then the team and
+  what was done later come back, while its sessions nobody touched after the
+  deletion stay deleted. A session (or action) that comes back comes back whole,
+  with the questions, actions and reviews deleted along with it. Deleting a record
+  deletes what is inside it, as it does here.
+* Two teams with the same name (ignoring case) and different ids are one team
+  ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
+  sessions and actions under it, and the laptop then adopts the hub's team (its
+  sessions and actions move to it). The same question picked twice in one session,
+  or the same custom question written twice, keeps the newer record.
+* An action's status is that of its newest review (``open`` without one).
+* Whatever the receiving side kept over what was sent (a newer edit, a kept
+  record) is sent back in the same sync, so both sides end up the same.
+
+**Failures.** The hub's part is one transaction on the hub; the laptop's part one
+transaction here, after the hub's has committed. A hub that cannot be reached, or
+a connection lost half-way, leaves both sides as they were (one clear line says
+so); a failure after the hub committed leaves the laptop as it was, and the next
+sync finishes the job: moving a record again changes nothing.
+
+Counter values on the hub are handed out in commit order (every writer takes the
+write lock first), so "changed since N" never misses a record a slower writer
+committed later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from coachtui.store import changes
+from coachtui.store.errors import StoreError, SyncFailed
+from coachtui.store.export import _fetch, _fetch_in, _table
+from coachtui.store.interchange import SPECS
+from coachtui.store.merge import _changes, _existing_ids, _Plan, _write
+from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
+
+if TYPE_CHECKING:
+    from coachtui.store.service import Store
+
+KINDS = changes.KINDS
+# Deletions are decided for containers first: deleting a team settles its sessions.
+DELETE_ORDER = ("teams", "sessions", "actions", "custom_questions", "picked_questions", "action_reviews")
+PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "sessions": (("team_id", "teams"),),
+    "picked_questions": (("session_id", "sessions"),),
+    "actions": (("team_id", "teams"), ("session_id", "sessions")),
+    "action_reviews": (("action_id", "actions"), ("session_id", "sessions")),
+}
+KIND_NAMES = {
+    "teams": ("team", "teams"),
+    "sessions": ("session", "sessions"),
+    "custom_questions": ("custom question", "custom questions"),
+    "picked_questions": ("question", "questions"),
+    "actions": ("action", "actions"),
+    "action_reviews": ("review", "reviews"),
+}
+CHUNK = 500
+
+Row = dict[str, Any]
+
+
+# --- what moves ---------------------------------------------------------------------------
+
+
+@dataclass
+class Changeset:
+    """Records (by kind and id) and tombstones on their way from one side to the other."""
+
+    rows: dict[str, dict[str, Row]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
+    tombstones: dict[tuple[str, str], tuple[dt.datetime, str]] = field(default_factory=dict)
+
+    def add_row(self, kind: str, row: Row) -> None:
+        self.rows[kind][row["id"]] = row
+
+    def add_tombstone(self, kind: str, ident: str, deleted_at: dt.datetime, coach: str) -> None:
+        known = self.tombstones.get((kind, ident))
+        if known is None or known[0] < deleted_at:
+            self.tombstones[(kind, ident)] = (deleted_at, coach)
+
+    def update(self, other: Changeset) -> None:
+        for kind, rows in other.rows.items():
+            self.rows[kind].update(rows)
+        for (kind, ident), (deleted_at, coach) in other.tombstones.items():
+            self.add_tombstone(kind, ident, deleted_at, coach)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
+
+
+def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str]]:
+    """(kind, id) of every record or tombstone written at counter values in (after, upto]."""
+    table = SyncChange.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        sa.select(table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
+    ).all()
+    return [(row.kind, row.id) for row in rows]
+
+
+def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dt.datetime, str]]:
+    table = Tombstone.__table__  # type: ignore[attr-defined]
+    by_kind: dict[str, set[str]] = {}
+    for kind, ident in keys:
+        by_kind.setdefault(kind, set()).add(ident)
+    found = {}
+    for kind, ids in by_kind.items():
+        values = sorted(ids)
+        for start in range(0, len(values), CHUNK):
+            for row in conn.execute(
+                sa.select(table.c.id, table.c.deleted_at, table.c.coach).where(
+                    table.c.kind == kind, table.c.id.in_(values[start : start + CHUNK])
+                )
+            ):
+                found[(kind, row.id)] = (row.deleted_at, row.coach)
+    return found
+
+
+def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, Row]:
+    return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}  # type: ignore[arg-type]
+
+
+def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
+    """Whole sessions: the session rows, their questions, actions, and the reviews of
+    those actions or made in them (with the reviewed actions), and their teams."""
+    sessions = _rows_by_id(conn, "sessions", session_ids)
+    picked = _fetch_in(conn, "picked_questions", "session_id", sessions)  # type: ignore[arg-type]
+    actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}  # type: ignore[arg-type]
+    reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}  # type: ignore[arg-type]
+    reviews.update({row["id"]: row for row in _fetch_in(conn, "action_reviews", "session_id", sessions)})  # type: ignore[arg-type]
+    reviewed = {row["action_id"] for row in reviews.values()} - set(actions)
+    actions.update(_rows_by_id(conn, "actions", reviewed))
+    for row in sessions.values():
+        out.add_row("sessions", row)
+    for row in picked:
+        out.add_row("picked_questions", row)
+    for row in actions.values():
+        out.add_row("actions", row)
+    for row in reviews.values():
+        out.add_row("action_reviews", row)
+    teams = {row["team_id"] for row in sessions.values()} | {row["team_id"] for row in actions.values()}
+    for row in _rows_by_id(conn, "teams", teams).values():
+        out.add_row("teams", row)
+
+
+def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changeset:
+    """What to send for these changed records (see the module docstring)."""
+    out = Changeset()
+    by_kind: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for kind, ident in entries:
+        if kind in by_kind:
+            by_kind[kind].add(ident)
+    live: dict[str, dict[str, Row]] = {kind: _rows_by_id(conn, kind, ids) for kind, ids in by_kind.items()}
+    gone = [(kind, ident) for kind, ids in by_kind.items() for ident in ids if ident not in live[kind]]
+    out.tombstones.update(_tombstones(conn, gone))
+    sessions = set(live["sessions"])
+    sessions |= {row["session_id"] for row in live["picked_questions"].values()}
+    sessions |= {row["session_id"] for row in live["actions"].values()}
+    for row in live["action_reviews"].values():
+        if row["session_id"] is not None:
+            sessions.add(row["session_id"])
+    review_actions = _rows_by_id(conn, "actions", {row["action_id"] for row in live["action_reviews"].values()})
+    sessions |= {row["session_id"] for row in review_actions.values()}
+    _add_sessions(conn, out, sessions)
+    for kind in ("teams", "custom_questions"):
+        for row in live[kind].values():
+            out.add_row(kind, row)
+    return out
+
+
+def collect_all(conn: sa.Connection) -> Changeset:
+    """Everything: every record and every tombstone."""
+    out = Changeset()
+    for kind in KINDS:
+        for row in _fetch(conn, kind):  # type: ignore[arg-type]
+            out.add_row(kind, row)
+    table = Tombstone.__table__  # type: ignore[attr-defined]
+    for row in conn.execute(sa.select(table)):
+        out.add_tombstone(row.kind, row.id, row.deleted_at, row.coach)
+    return out
+
+
+def collect_subtrees(conn: sa.Connection, records: dict[str, set[str]]) -> Changeset:
+    """These records with everything inside them (to send back what was kept)."""
+    out = Changeset()
+    wanted: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for kind, ids in records.items():
+        for found_kind, found in changes.subtree(conn, kind, ids).items():
+            wanted[found_kind] |= found
+    _add_sessions(conn, out, wanted["sessions"])
+    for kind in ("teams", "actions", "picked_questions", "action_reviews", "custom_questions"):
+        for row in _rows_by_id(conn, kind, wanted[kind] - set(out.rows[kind])).values():
+            out.add_row(kind, row)
+    return out
+
+
+# --- deciding ------------------------------------------------------------------------------
+
+
+def _content(kind: str, row: Row) -> str:
+    """A record's values, for comparing and for the tie-break (the version is each
+    database's own count of changes, not content)."""
+    values = [row[name] for name in SPECS[kind].columns if name != "version"]
+    return json.dumps(values, default=str, ensure_ascii=False)
+
+
+def _rank(kind: str, row: Row) -> tuple[dt.datetime, str]:
+    return (row["updated_at"], _content(kind, row))
+
+
+@dataclass
+class Applied:
+    """What applying a changeset did on the receiving side."""
+
+    added: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+    merged_teams: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    send_back: Changeset = field(default_factory=Changeset)
+
+
+class _Apply:
+    """One changeset applied in the receiver's open write transaction."""
+
+    def __init__(self, conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> None:
+        self.conn = conn
+        self.rows = {kind: dict(rows) for kind, rows in incoming.rows.items()}
+        self.sent_tombstones = dict(incoming.tombstones)
+        self.adopt_teams = adopt_teams
+        self.result = Applied()
+        self.existed: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.inserted: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.updated: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.removed: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.kept: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        # actions whose reviews were deleted here (their status may change)
+        self.reviewed_actions: set[str] = set()
+
+    # --- teams with the same name ----------------------------------------------------
+
+    def map_teams(self) -> None:
+        incoming = self.rows["teams"]
+        if not incoming:
+            return
+        here = _fetch(self.conn, "teams")  # type: ignore[arg-type]
+        by_id = {row["id"]: row for row in here}
+        by_key = {row["name_key"]: row for row in here}
+        mapping: dict[str, str] = {}
+        for ident, team in sorted(incoming.items()):
+            local = by_key.get(team["name_key"])
+            if ident in by_id or local is None or local["id"] == ident:
+                continue
+            if local["id"] in incoming:
+                raise SyncFailed(
+                    f"two teams are called {team['name']!r} (ignoring case); rename one of them and sync again"
+                )
+            self.result.merged_teams.append((local["name"], team["name"]) if self.adopt_teams else (team["name"], local["name"]))
+            if self.adopt_teams:
+                self._adopt(team, local)
+                self.existed["teams"].add(ident)
+            else:
+                mapping[ident] = local["id"]
+                del incoming[ident]
+                self.result.send_back.add_row("teams", local)
+        for kind in ("sessions", "actions"):
+            for row in self.rows[kind].values():
+                row["team_id"] = mapping.get(row["team_id"], row["team_id"])
+
+    def _adopt(self, team: Row, local: Row) -> None:
+        """Make the hub's team ours: our team of the same name hands over its sessions
+        and actions and goes (no tombstone: nothing was deleted)."""
+        table = _table("teams")
+        self.conn.execute(sa.update(table).where(table.c.id == local["id"]).values(name_key="\x01" + local["id"]))
+        self.conn.execute(sa.insert(table), [team])
+        for kind in ("sessions", "actions"):
+            child = _table(kind)
+            self.conn.execute(sa.update(child).where(child.c.team_id == local["id"]).values(team_id=team["id"]))
+        self.conn.execute(sa.delete(table).where(table.c.id == local["id"]))
+        del self.rows["teams"][team["id"]]
+
+    # --- the same question twice ----------------------------------------------------------
+
+    def dedupe(self) -> None:
+        picked = self.rows["picked_questions"]
+        if picked:
+            here = _fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})  # type: ignore[arg-type]
+            self._dedupe("picked_questions", {(r["session_id"], r["question_id"]): r for r in here},
+                         lambda r: (r["session_id"], r["question_id"]))
+        custom = self.rows["custom_questions"]
+        if custom:
+            here = sorted(
+                _fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),  # type: ignore[arg-type]
+                key=lambda r: (r["created_at"], r["id"]),
+                reverse=True,
+            )
+            self._dedupe("custom_questions", {r["text"]: r for r in here}, lambda r: r["text"])
+
+    def _dedupe(self, kind: str, here: dict[Any, Row], key: Any) -> None:
+        """Two records for one thing: the newer one stays (with its id); the other is
+        deleted as superseded, at the moment the newer was written."""
+        incoming = self.rows[kind]
+        for ident, row in sorted(incoming.items()):
+            other = here.get(key(row))
+            if other is None or other["id"] == ident:
+                continue
+            if _rank(kind, row) > _rank(kind, other):
+                changes.bury(self.conn, {kind: {other["id"]}}, row["updated_at"], "")
+                table = _table(kind)
+                self.conn.execute(sa.delete(table).where(table.c.id == other["id"]))
+                self.removed[kind].add(other["id"])
+                self.existed[kind].add(other["id"])
+            else:
+                del incoming[ident]
+                changes.bury(self.conn, {kind: {ident}}, other["updated_at"], "")
+                self.result.send_back.add_row(kind, other)
+                self.result.send_back.add_tombstone(kind, ident, other["updated_at"], "")
+
+    # --- records ------------------------------------------------------------------------------
+
+    def upsert(self) -> None:
+        present: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for kind in KINDS:  # parents before children
+            incoming = self.rows[kind]
+            here = _rows_by_id(self.conn, kind, incoming)
+            self.existed[kind] |= set(here)
+            present[kind] |= set(here)
+            plan = _Plan()
+            for ident in sorted(incoming):
+                row = incoming[ident]
+                if not self._parents_present(kind, row, present):
+                    continue
+                current = here.get(ident)
+                if current is None:
+                    plan.inserts.append(row)
+                    self.inserted[kind].add(ident)
+                    present[kind].add(ident)
+                elif _rank(kind, row) > _rank(kind, current):
+                    plan.updates.append((ident, _changes(kind, row, current, ())))
+                    self.updated[kind].add(ident)
+                elif _content(kind, row) != _content(kind, current):
+                    self.result.send_back.add_row(kind, current)
+            _write(self.conn, kind, plan)
+
+    def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
+        for column, parent_kind in PARENTS.get(kind, ()):
+            parent = row[column]
+            if parent is None or parent in present[parent_kind]:
+                continue
+            if _existing_ids(self.conn, parent_kind, [parent]):  # type: ignore[arg-type]
+                present[parent_kind].add(parent)
+                continue
+            # Its session (or team, or action) was deleted here and nothing brought
+            # it back: the record goes with it; the sender hears of the deletion.
+            self.result.skipped += 1
+            grave = _tombstones(self.conn, [(parent_kind, parent)]).get((parent_kind, parent))
+            if grave is not None:
+                self.result.send_back.add_tombstone(parent_kind, parent, *grave)
+            return False
+        return True
+
+    # --- deletions ------------------------------------------------------------------------------
+
+    def settle_deletions(self, own: dict[tuple[str, str], tuple[dt.datetime, str]]) -> None:
+        """Apply the tombstones sent, and this side's own tombstones of records the
+        changeset brought back, containers first. A session or action that stays
+        (something in it is newer than its deletion) keeps what was deleted along
+        with it: a session is one piece of work."""
+        graves = dict(own)
+        for key, value in self.sent_tombstones.items():
+            if key not in graves or graves[key][0] < value[0]:
+                graves[key] = value
+        revived: dict[tuple[str, str], dt.datetime] = {}
+        for kind in DELETE_ORDER:
+            mine = {ident: value for (grave_kind, ident), value in graves.items() if grave_kind == kind}
+            if not mine:
+                continue
+            # one query for the kind (deleting a container earlier may have taken some)
+            here = _rows_by_id(self.conn, kind, mine)
+            absent: dict[tuple[dt.datetime, str], set[str]] = {}
+            for ident in sorted(set(mine) - set(here)):
+                absent.setdefault(mine[ident], set()).add(ident)
+            for (deleted_at, coach), ids in absent.items():  # keep the news for others
+                changes.bury(self.conn, {kind: ids}, deleted_at, coach)
+            for ident in sorted(here):
+                deleted_at, coach = mine[ident]
+                if ident in self.removed[kind]:
+                    continue  # went with a container just now
+                if any(revived.get(container) == deleted_at for container in _containers(kind, here[ident])):
+                    revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
+                    continue
+                tree = changes.subtree(self.conn, kind, [ident])
+                if deleted_at >= self._last_edit(tree):
+                    self._delete(kind, ident, tree, deleted_at, coach)
+                    continue
+                # edited after the deletion: it stays
+                if kind in ("sessions", "actions"):
+                    revived[(kind, ident)] = deleted_at
+                if (kind, ident) in self.sent_tombstones:
+                    self.kept[kind].add(ident)  # the sender deleted it: send it back
+
+    def _delete(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> None:
+        changes.bury(self.conn, tree, deleted_at, coach)
+        if tree["action_reviews"]:
+            self.reviewed_actions |= {
+                row["action_id"]
+                for row in _fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])  # type: ignore[arg-type]
+            }
+        table = _table(kind)
+        self.conn.execute(sa.delete(table).where(table.c.id == ident))
+        for tree_kind, ids in tree.items():
+            self.removed[tree_kind] |= ids
+            for sent_id in ids & set(self.rows[tree_kind]):  # the sender still has them: tell it
+                self.result.send_back.add_tombstone(tree_kind, sent_id, deleted_at, coach)
+
+    def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
+        latest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        for kind, ids in tree.items():
+            table = _table(kind)
+            values = sorted(ids)
+            for start in range(0, len(values), CHUNK):
+                found = self.conn.execute(
+                    sa.select(sa.func.max(table.c.updated_at)).where(table.c.id.in_(values[start : start + CHUNK]))
+                ).scalar()
+                if found is not None:
+                    latest = max(latest, found)
+        return latest
+
+    # --- afterwards ------------------------------------------------------------------------------
+
+    def refresh_statuses(self) -> None:
+        """Every action touched gets the status of its newest review ("open" without
+        one), as the service keeps it; not an edit, so its updated_at stays."""
+        touched = set(self.inserted["actions"]) | set(self.updated["actions"]) | self.reviewed_actions
+        touched |= {row["action_id"] for row in self.rows["action_reviews"].values()}
+        touched -= self.removed["actions"]
+        if not touched:
+            return
+        latest: dict[str, tuple[Any, ...]] = {}
+        for row in _fetch_in(self.conn, "action_reviews", "action_id", touched):  # type: ignore[arg-type]
+            rank = (row["updated_at"], row["created_at"], row["id"])
+            if row["action_id"] not in latest or rank > latest[row["action_id"]][0]:
+                latest[row["action_id"]] = (rank, row["status"])
+        table = _table("actions")
+        for row in _fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
+            status = latest[row["id"]][1] if row["id"] in latest else "open"
+            if row["status"] != status:
+                self.conn.execute(sa.update(table).where(table.c.id == row["id"]).values(status=status))
+
+    def count(self) -> Applied:
+        result = self.result
+        for kind in KINDS:
+            result.added[kind] = len(self.inserted[kind] - self.removed[kind])
+            result.updated[kind] = len(self.updated[kind] - self.removed[kind])
+            result.deleted[kind] = len(self.removed[kind] - self.inserted[kind])
+        if any(self.kept.values()):
+            result.send_back.update(collect_subtrees(self.conn, self.kept))
+        return result
+
+
+def apply(conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> Applied:
+    """Merge ``incoming`` into the database behind ``conn`` (inside its write
+    transaction), by the rules in the module docstring. ``adopt_teams``: on a
+    laptop, a hub's team of the same name as ours replaces ours; on the hub, ours
+    (the hub's) stays and the sender's records are filed under it."""
+    work = _Apply(conn, incoming, adopt_teams=adopt_teams)
+    own = _tombstones(conn, [(kind, ident) for kind in KINDS for ident in incoming.rows[kind]])
+    try:
+        work.map_teams()
+        work.dedupe()
+        work.upsert()
+        work.settle_deletions(own)
+        work.refresh_statuses()
+    except sa.exc.IntegrityError as exc:
+        if "name_key" in str(exc.orig):
+            raise SyncFailed(
+                "a team was renamed to the name another team has on the other side; rename one of them and sync again"
+            ) from None
+        raise SyncFailed(f"the two sides disagree in a way sync cannot settle ({_first_line(exc)})") from None
+    return work.count()
+
+
+def _clause(exc: BaseException) -> str:
+    """A store error's one line, to go inside a longer sentence."""
+    text = " ".join(str(exc).split()).rstrip(".")
+    first, _, rest = text.partition(" ")
+    if first in {"Cannot", "The", "There", "That", "This"}:
+        return f"{first.lower()} {rest}"
+    return text
+
+
+def _containers(kind: str, row: Row) -> list[tuple[str, str]]:
+    """The session (and action) a record belongs to, as tombstone keys."""
+    if kind in ("picked_questions", "actions"):
+        return [("sessions", row["session_id"])]
+    if kind == "action_reviews":
+        found = [("actions", row["action_id"])]
+        if row["session_id"] is not None:
+            found.append(("sessions", row["session_id"]))
+        return found
+    return []
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --- the whole sync ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KindCounts:
+    kind: str
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+    def describe(self) -> str:
+        """``2 sessions added, 1 session deleted`` ("" when nothing moved)."""
+        one, many = KIND_NAMES[self.kind]
+        parts = []
+        for count, verb in ((self.added, "added"), (self.updated, "updated"), (self.deleted, "deleted")):
+            if count:
+                parts.append(f"{count} {one if count == 1 else many} {verb}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What a sync moved. ``pushed``/``pulled``: counts per kind of record, as applied
+    on the hub / here. ``merged_teams``: (team here, the hub's team) pairs that were
+    the same team under two ids. ``first``: the first sync with this hub (or
+    ``--full``): everything was compared."""
+
+    hub: str
+    pushed: tuple[KindCounts, ...]
+    pulled: tuple[KindCounts, ...]
+    merged_teams: tuple[tuple[str, str], ...] = ()
+    first: bool = False
+    skipped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def moved(self) -> bool:
+        return any(c.moved for c in (*self.pushed, *self.pulled)) or bool(self.merged_teams)
+
+
+def _counts(applied: Applied) -> tuple[KindCounts, ...]:
+    return tuple(
+        KindCounts(kind, applied.added[kind], applied.updated[kind], applied.deleted[kind]) for kind in KINDS
+    )
+
+
+def database_id(conn: sa.Connection) -> str:
+    table = Meta.__table__  # type: ignore[attr-defined]
+    return conn.execute(sa.select(table.c.value).where(table.c.key == "database_id")).scalar_one()
+
+
+def _state(conn: sa.Connection, hub_id: str) -> tuple[int, int] | None:
+    table = SyncState.__table__  # type: ignore[attr-defined]
+    row = conn.execute(sa.select(table.c.pushed_seq, table.c.pulled_seq).where(table.c.hub_id == hub_id)).first()
+    return (row.pushed_seq, row.pulled_seq) if row is not None else None
+
+
+def _save_state(conn: sa.Connection, hub_id: str, hub: str, pushed: int, pulled: int, now: dt.datetime) -> None:
+    table = SyncState.__table__  # type: ignore[attr-defined]
+    values = {"hub": hub, "pushed_seq": pushed, "pulled_seq": pulled, "synced_at": now}
+    done = conn.execute(sa.update(table).where(table.c.hub_id == hub_id).values(**values))
+    if not done.rowcount:
+        conn.execute(sa.insert(table).values(hub_id=hub_id, **values))
+
+
+def _touch(conn: sa.Connection, changeset: Changeset) -> None:
+    """Log these records (and tombstones) as written now, so the next sync sends them."""
+    entries = {(kind, ident) for kind, rows in changeset.rows.items() for ident in rows}
+    entries |= set(changeset.tombstones)
+    if not entries:
+        return
+    seq = changes.next_seq(conn)
+    table = SyncChange.__table__  # type: ignore[attr-defined]
+    for kind, ident in sorted(entries):
+        if not conn.execute(sa.update(table).where(table.c.kind == kind, table.c.id == ident).values(seq=seq)).rowcount:
+            conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
+
+
+def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
+    """Push this database's changes to the hub at ``hub_url`` and pull the others'.
+    Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
+    from coachtui.store import database
+    from coachtui.store.service import open_store
+
+    started = time.perf_counter()
+    shown = database.parse_target(hub_url).display
+    try:
+        hub = open_store(hub_url, clock=local.clock, coach=local.coach)
+    except StoreError as exc:
+        raise SyncFailed(f"cannot sync: {_clause(exc)}; nothing was changed here") from None
+    try:
+        return _sync(local, hub, shown, full=full, started=started)
+    finally:
+        hub.close()
+
+
+def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -> SyncReport:
+    # 1. What changed here since the last sync with this hub (a read: the coach can
+    #    go on saving meanwhile).
+    try:
+        with hub._read() as hub_session:
+            hub_id = database_id(hub_session.connection())
+        with local._read() as session:
+            conn = session.connection()
+            if database_id(conn) == hub_id:
+                raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
+            state = _state(conn, hub_id)
+            first = full or state is None
+            pushed_seq, pulled_seq = (0, 0) if first or state is None else state
+            mark = changes.current_seq(conn)
+            outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
+    except SyncFailed:
+        raise
+    except StoreError as exc:
+        raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
+
+    # 2. The hub's part, in one transaction there.
+    try:
+        with hub._write() as hub_session:
+            hub_conn = hub_session.connection()
+            before = changes.current_seq(hub_conn)
+            pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            incoming = collect_all(hub_conn) if first else collect(hub_conn, changed_entries(hub_conn, pulled_seq, before))
+            incoming.update(pushed.send_back)
+            after = changes.current_seq(hub_conn)
+    except SyncFailed as exc:
+        raise SyncFailed(f"cannot sync with {shown}: {exc}; nothing was changed, here or on the hub") from None
+    except StoreError as exc:
+        raise SyncFailed(
+            f"sync with {shown} failed: {_clause(exc)}; nothing was changed, here or on the hub: run sync again"
+        ) from None
+
+    # 3. This side's part, in one transaction here.
+    try:
+        with local._write() as session:
+            conn = session.connection()
+            quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
+            pulled = apply(conn, incoming, adopt_teams=True)
+            done = changes.current_seq(conn) if quiet else mark
+            # what this side kept over the hub's (a save made during the sync) goes next time
+            _touch(conn, pulled.send_back)
+            _save_state(conn, hub_id, shown, done, after, local._now())
+    except StoreError as exc:
+        raise SyncFailed(
+            f"the hub {shown} has this database's changes, but saving the hub's here failed: {_clause(exc)}; "
+            "nothing was changed here: run sync again to finish"
+        ) from None
+    return SyncReport(
+        hub=shown,
+        pushed=_counts(pushed),
+        pulled=_counts(pulled),
+        merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
+        first=first,
+        skipped=pushed.skipped + pulled.skipped,
+        seconds=time.perf_counter() - started,
+    )

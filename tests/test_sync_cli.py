@@ -1,0 +1,77 @@
+"""``coachtui sync --hub URL`` as a coach runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coachtui.cli import main
+from coachtui.store import NotFound, open_store
+
+
+@pytest.fixture
+def hub_url(backend: str, tmp_path: Path, pg) -> str:
+    if backend == "sqlite":
+        return str(tmp_path / "hub.db")
+    return pg.new_url()
+
+
+def run(capsys, *argv: str) -> tuple[int, list[str], str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def test_sync_prints_what_moved_and_a_second_run_moves_nothing(tmp_path, hub_url, capsys, monkeypatch) -> None:
+    laptop = str(tmp_path / "laptop.db")
+    assert main(["--db", laptop, "demo-data", "--sessions", "12", "--teams", "2"]) == 0
+    capsys.readouterr()
+    code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
+    assert (code, err) == (0, "")
+    assert lines[0].startswith("Synced with ") and lines[0].endswith("(everything compared).")
+    assert lines[1].startswith("Pushed to the hub: 2 teams added; 12 sessions added; ")
+    assert lines[2] == "Pulled from the hub: nothing."
+    if "://" in hub_url:
+        assert "***" in lines[0] and hub_url.split(":")[2].split("@")[0] not in lines[0]  # no password
+    code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
+    assert code == 0 and lines[1:] == ["Nothing to push or pull: both sides were already the same."]
+    # a second laptop, its hub from the environment
+    other = str(tmp_path / "other.db")
+    monkeypatch.setenv("COACHTUI_HUB", hub_url)
+    code, lines, _ = run(capsys, "--db", other, "sync")
+    assert code == 0 and lines[1] == "Pushed to the hub: nothing."
+    assert lines[2].startswith("Pulled from the hub: 2 teams added; 12 sessions added")
+    code, out, _ = run(capsys, "--db", other, "search", "*")
+    assert code == 0 and len(out) == 13  # a header and the twelve sessions
+
+
+def test_deletions_made_by_a_named_coach_travel(tmp_path, hub_url, capsys) -> None:
+    laptop, other = str(tmp_path / "laptop.db"), str(tmp_path / "other.db")
+    with open_store(laptop) as store:
+        team = store.create_team("Ward 4")
+        session = store.start_session(team.id, coach="Robin")
+        store.save_draft(session.id, title="To delete")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    with open_store(laptop, coach="Robin") as store:
+        store.delete_session(session.id)
+    capsys.readouterr()
+    code, lines, _ = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
+    assert code == 0 and lines[1] == "Pushed to the hub: 1 session deleted."
+    code, lines, _ = run(capsys, "--db", other, "sync", "--hub", hub_url)
+    assert lines[2] == "Pulled from the hub: 1 session deleted."
+    with open_store(other) as store:
+        assert store.count_sessions() == 0
+        with pytest.raises(NotFound, match="Robin deleted it"):
+            store.get_session(session.id)
+
+
+def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path, capsys) -> None:
+    laptop = str(tmp_path / "laptop.db")
+    code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", "postgresql://coach:pw@127.0.0.1:9/hub")
+    assert code == 1 and lines == []
+    assert err.count("\n") == 1 and err.startswith("coachtui: cannot sync: cannot reach the database at ")
+    assert err.rstrip().endswith("nothing was changed here") and ":pw@" not in err
+    code, lines, err = run(capsys, "--db", laptop, "sync")
+    assert code == 2 and err == "coachtui: give the hub with --hub URL (or set COACHTUI_HUB)\n"
