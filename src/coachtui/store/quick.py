@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 # most recently coached first (a team with no session counts from its creation),
 # then by name.
 _TEAMS_SQL = """
-SELECT id, name, archived, created_at, last_at, sessions, open_actions
+SELECT id, name, archived, created_at, last_at, sessions, open_actions, coach, version, updated_by
 FROM (
-    SELECT t.id, t.name, t.archived, t.created_at, t.name_key,
+    SELECT t.id, t.name, t.archived, t.created_at, t.name_key, t.coach, t.version, t.updated_by,
            (SELECT max(s.created_at) FROM coaching_session AS s WHERE s.team_id = t.id) AS last_at,
            (SELECT count(*) FROM coaching_session AS s WHERE s.team_id = t.id) AS sessions,
            (SELECT count(*) FROM action AS a
@@ -84,8 +84,11 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
                 last_session_at=_utc(last_at),
                 open_actions=open_actions,
                 session_count=sessions,
+                coach=coach,
+                version=version,
+                updated_by=updated_by,
             )
-            for ident, name, archived, created_at, last_at, sessions, open_actions in rows
+            for ident, name, archived, created_at, last_at, sessions, open_actions, coach, version, updated_by in rows
         ]
     except (StoreError, OSError, sqlite3.Error, ValueError, TypeError):
         return None

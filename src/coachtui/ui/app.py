@@ -395,9 +395,11 @@ class CoachApp(App[None]):
     def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
         from coachtui.ui.modals import ResumeScreen
 
+        team_step = self.session_screen.pane("team")
         if not drafts:
-            self.session_screen.pane("team").activate()
+            team_step.activate()
             return
+        team_step.forget_pending_choice()  # type: ignore[attr-defined]
 
         def done(choice: str | None) -> None:
             if choice and choice != "new":

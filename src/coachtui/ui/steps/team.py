@@ -77,6 +77,9 @@ Picking a team starts a draft session, saved as you type from then on.
         super().__init__(id="team")
         self.show_archived = False
         self.teams: list[TeamInfo] = []
+        # Enter pressed on the quick team list (read before the store opened): the
+        # choice is carried out once the store is open, so nothing needs pressing twice.
+        self._choose_when_open = False
 
     def compose(self) -> ComposeResult:
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
@@ -99,7 +102,16 @@ Picking a team starts a draft session, saved as you type from then on.
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
         if self.coach_app.store is not None:
+            if self._choose_when_open:
+                self._choose_when_open = False
+                self._choose()
             self.reload()
+
+    def forget_pending_choice(self) -> None:
+        """Drop a choice made before the store opened (the resume offer comes first)."""
+        if self._choose_when_open:
+            self._choose_when_open = False
+            self._message("")
 
     # --- data -------------------------------------------------------------------------
 
@@ -180,6 +192,7 @@ Picking a team starts a draft session, saved as you type from then on.
     def _filter_changed(self, event: Input.Changed) -> None:
         from coachtui.store.types import TEAM_NAME_MAX
 
+        self._choose_when_open = False  # typing again: not the choice made before
         text = self._filter_text()
         too_long = len(text) > TEAM_NAME_MAX
         self._message(f"That name is {len(text)} characters; keep it to {TEAM_NAME_MAX}." if too_long else "")
@@ -202,6 +215,7 @@ Picking a team starts a draft session, saved as you type from then on.
 
     def _choose(self) -> None:
         if self.coach_app.store is None:
+            self._choose_when_open = True
             self._message("The database is still opening; one moment…")
             return
         key = self._highlighted_key()
