@@ -104,7 +104,8 @@ class CoachApp(App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
-    MODES = {"session": "session", "history": _history_screen, "actions": _tracker_screen, "themes": _themes_screen}
+    # The "session" mode is added in on_mount (see get_default_screen).
+    MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _themes_screen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {_team_commands}
     BINDINGS = [
@@ -162,7 +163,14 @@ class CoachApp(App[None]):
 
     # --- start-up -------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The session screen starts the app as a plain default screen: a mode from
+        MODES would make Textual parse every stylesheet a second time before the first
+        paint (~20 ms). on_mount then names it the "session" mode, for switch_mode."""
+        return self.get_screen("session")
+
     def on_mount(self) -> None:
+        self.add_mode("session", "session")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -175,9 +183,11 @@ class CoachApp(App[None]):
         self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
         # An encrypted database asks for its passphrase first: a passphrase typed ahead
         # must never land in the name field (and in the settings file).
-        from coachtui.store.crypto import may_be_encrypted
+        self._name_deferred = False
+        if self._asking_name and not self.demo:
+            from coachtui.store.crypto import may_be_encrypted  # sqlite3: only when it is needed
 
-        self._name_deferred = self._asking_name and not self.demo and may_be_encrypted(self.database)
+            self._name_deferred = may_be_encrypted(self.database)
         if self._asking_name and not self._name_deferred:
             self._ask_name()
 
