@@ -96,3 +96,21 @@ def test_missing_postgres_driver_or_bad_url_is_one_line(capsys: pytest.CaptureFi
     assert main(["info", "--db", "oracle://x/y"]) == 1
     err = capsys.readouterr().err
     assert err == "coachtui: unsupported database URL scheme 'oracle' (use a file path, sqlite:///PATH or postgresql://...)\n"
+
+
+def test_opening_the_app_parses_without_loading_the_subcommands(tmp_path: Path) -> None:
+    """`coachtui --db X` goes straight to the app: no subcommand module is imported
+    before the first paint; anything else still gets the whole parser."""
+    code = (
+        "import sys, coachtui.cli as cli; seen = {}\n"
+        "cli._run_app = lambda args: seen.update(db=args.db, demo=args.demo) or 0\n"
+        "assert cli.main(sys.argv[1:]) == 0\n"
+        "print(seen['db'], seen['demo'], sorted(m for m in sys.modules if m.startswith('coachtui.commands.')))\n"
+    )
+    path = tmp_path / "c.db"
+    for args, demo in (["--db", str(path)], False), ([f"--db={path}", "--demo"], True):
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        assert result.stdout.split("\n")[0] == f"{path} {demo} []"
+    result = run_cli("--demo", "--db")
+    assert (result.returncode, result.stderr.count("\n")) == (2, 1)
+    assert result.stderr.startswith("coachtui: argument --db: expected one argument")

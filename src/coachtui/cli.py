@@ -43,7 +43,20 @@ def _add_db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` only opens the app (``--db X``, ``--demo``): then the
+    subcommands' modules are not imported (start-up time before the first paint)."""
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--db" and rest and not rest[0].startswith("-"):
+            rest.pop(0)
+        elif not (word == "--demo" or word.startswith("--db=")):
+            return False
+    return True
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coachtui",
         description="A keyboard-first companion for improvement coaching sessions. "
@@ -56,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app on a throwaway database full of sample data (your own database is not touched)",
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = _command(name)
@@ -75,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from coachtui.store.errors import StoreError
 
     try:
-        args = build_parser().parse_args(argv)
+        words = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(commands=not _opens_the_app(words)).parse_args(words)
         from coachtui.paths import resolve_database
 
         args.db = resolve_database(args.db)

@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
+import gc
+
 _freezing_gc = False
 
 
 def run(database: str, *, demo: bool = False) -> int:
     """Run the TUI on ``database`` (a path or URL), or on throwaway sample data with
     ``demo``; returns the exit code."""
+    global _freezing_gc
+    # No collections at all until the first frame is painted (the app calls
+    # freeze_gc() then): start-up only creates objects that live as long as the app.
+    gc.disable()
+    _freezing_gc = True
     from coachtui.ui.app import create_app
 
-    freeze_gc(start=True)
     app = create_app(database, demo=demo)
-    app.run()
+    try:
+        app.run()
+    finally:
+        gc.enable()
     return app.return_code or 0
 
 
-def freeze_gc(*, start: bool = False) -> None:
-    """Tell the garbage collector that everything alive now lives as long as the process.
+def freeze_gc() -> None:
+    """Tell the garbage collector that everything alive now lives as long as the
+    process, and let it collect again.
 
     Python's full collections walk every object; with Textual, SQLAlchemy and the
     question bank loaded that took 30 ms at start-up and 150-350 ms every few step
-    changes. Frozen objects are never walked again. ``run()`` starts this (``start``)
-    once the imports are done; the app calls it again once the store, the date parser
-    and the other steps are loaded. Without ``start`` (in tests, which build many
-    apps in one process) it does nothing until something started it.
+    changes. Frozen objects are never walked again. ``run()`` keeps the collector off
+    until the app calls this after the first paint; the app calls it again once the
+    store, the date parser and the other steps are loaded. Outside ``run()`` (in
+    tests, which build many apps in one process) it does nothing.
     """
-    global _freezing_gc
-    import gc
-
-    if start:
-        _freezing_gc = True
     if _freezing_gc:
         gc.freeze()
+        gc.enable()

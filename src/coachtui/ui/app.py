@@ -196,6 +196,7 @@ class CoachApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        freeze_gc()  # Textual and the first screen live as long as the app
         # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a
         # thread importing it during start-up delays the first paint (imports hold the
         # interpreter lock). The other six steps are built once the team list shows.

@@ -1,14 +1,20 @@
-"""Step 1 — Team: pick the team (type to filter, most recent first) or create one."""
+"""Step 1 — Team: pick the team (type to filter, most recent first) or create one.
+
+The team list (a DataTable) is built when the first teams arrive, after the first
+paint: the first frame needs only the intro and the filter field, and Textual's
+DataTable (its module and its stylesheet) costs a few milliseconds to load.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
@@ -16,6 +22,8 @@ from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from coachtui.store.types import TeamInfo
 
 CREATE_KEY = "__create__"
@@ -36,20 +44,35 @@ def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None 
     return None
 
 
-class TeamTable(DataTable):
-    """The team list; team management keys work when it has focus."""
+@cache
+def _team_table_class() -> type[DataTable]:  # type: ignore[type-arg]
+    """TeamTable, defined on first use (it loads Textual's DataTable)."""
+    from textual.widgets import DataTable
 
-    BINDINGS = [
-        Binding("r", "manage('rename')", "Rename", id="team.rename"),
-        Binding("a", "manage('archive')", "Archive/restore", id="team.archive"),
-        Binding("h", "manage('toggle_archived')", "Show archived", id="team.archived"),
-        Binding("delete", "manage('delete_team')", "Delete", id="team.delete"),
-    ]
+    class TeamTable(DataTable):  # type: ignore[type-arg]
+        """The team list; team management keys work when it has focus."""
 
-    def action_manage(self, what: str) -> None:
-        step = enclosing(self, TeamStep)
-        if step is not None:
-            getattr(step, f"action_{what}")()
+        BINDINGS = [
+            Binding("r", "manage('rename')", "Rename", id="team.rename"),
+            Binding("a", "manage('archive')", "Archive/restore", id="team.archive"),
+            Binding("h", "manage('toggle_archived')", "Show archived", id="team.archived"),
+            Binding("delete", "manage('delete_team')", "Delete", id="team.delete"),
+        ]
+
+        def action_manage(self, what: str) -> None:
+            step = enclosing(self, TeamStep)
+            if step is not None:
+                getattr(step, f"action_{what}")()
+
+    return TeamTable
+
+
+def _team_table() -> DataTable:  # type: ignore[type-arg]
+    table = _team_table_class()(id="team-table", cursor_type="row", zebra_stripes=True)
+    table.add_column("Team", key="name")
+    table.add_column("Last session", key="last")
+    table.add_column("Open actions", key="open")
+    return table
 
 
 class TeamStep(StepPane):
@@ -85,7 +108,6 @@ Picking a team starts a draft session, saved as you type from then on.
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
         yield LiteralInput(placeholder="Type to find a team, or a new team's name", id="team-filter")
         yield Static("", id="team-message", classes="error", markup=False)
-        yield TeamTable(id="team-table", cursor_type="row", zebra_stripes=True)
         yield Static(
             "enter open · tab to the list for r rename, a archive, h archived, delete",
             id="team-hint",
@@ -93,11 +115,10 @@ Picking a team starts a draft session, saved as you type from then on.
             markup=False,
         )
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Team", key="name")
-        table.add_column("Last session", key="last")
-        table.add_column("Open actions", key="open")
+    def _table(self) -> DataTable | None:  # type: ignore[type-arg]
+        """The team list, or None before the first teams arrived."""
+        found = self.query("#team-table")
+        return found.first() if found else None  # type: ignore[return-value]
 
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
@@ -135,13 +156,17 @@ Picking a team starts a draft session, saved as you type from then on.
             intro.update("Welcome! Create your first team: type its name and press enter.")
         else:
             intro.update("Which team are you coaching? Type to filter, enter to start.")
+        if self._table() is None:
+            self.mount(_team_table(), before="#team-hint")
         self._fill()
 
     def _filter_text(self) -> str:
         return " ".join(self.query_one("#team-filter", Input).value.split())
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
+        table = self._table()
+        if table is None:
+            return
         text = self._filter_text()
         needle = text.casefold()
         matches = [t for t in self.teams if needle in t.name.casefold()] if needle else list(self.teams)
@@ -171,8 +196,8 @@ Picking a team starts a draft session, saved as you type from then on.
             table.move_cursor(row=keys.index(target))
 
     def _highlighted_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        table = self._table()
+        if table is None or table.row_count == 0:
             return None
         try:
             return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -203,14 +228,13 @@ Picking a team starts a draft session, saved as you type from then on.
         event.stop()
         self._choose()
 
-    @on(DataTable.RowSelected, "#team-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self._choose()
 
     def action_cursor(self, delta: int) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
+        table = self._table()
+        if table is not None and table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
 
     def _choose(self) -> None:
