@@ -1,7 +1,8 @@
 """The benchmark suite still runs: `bench/run.py --quick` prints every figure.
 
 Only that the table is complete is checked here, never the times themselves (they
-depend on the machine; the bench prints them with their targets)."""
+depend on the machine; the bench prints them with their targets). The store figures
+run on PostgreSQL too, on the test server, in schemas the bench drops at the end."""
 
 from __future__ import annotations
 
@@ -26,8 +27,14 @@ FIGURES = [
     "open history (f3) to its rows rendered",
     "open action tracker (f4) to its rows rendered",
     "history search: keystroke to rows rendered",
+    "history search: keystroke to the letter shown",
     "search: first page of 50",
+    "search with a team/category/coach filter",
+    "count matches (text, text + category)",
     "action tracker: first page of 100 open",
+    "theme counts, 12 months, all teams",
+    "dominant categories, every team",
+    "list teams (the team step)",
     "coachtui search staff (whole process)",
     "ratio search / import sqlmodel",
     "resident at start (1k sessions)",
@@ -46,11 +53,28 @@ REFERENCE = {
 }
 
 
+# Measured on SQLite and, on the line below, on PostgreSQL, at each size.
+STORE_FIGURES = [
+    "search: first page of 50",
+    "count matches (text, text + category)",
+    "action tracker: first page of 100 open",
+    "list teams (the team step)",
+]
+
+
+def _bench_schemas(pg) -> set[str]:  # type: ignore[no-untyped-def]
+    with pg.connect() as conn:
+        return {name for (name,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench%'")}
+
+
 @pytest.mark.slow
-def test_quick_bench_prints_every_figure(tmp_path: Path) -> None:
+@pytest.mark.postgres
+def test_quick_bench_prints_every_figure(tmp_path: Path, pg) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "COACHTUI_BENCH_DIR": str(tmp_path / "bench"), "HOME": str(tmp_path)}
+    env.pop("COACHTUI_BENCH_PG_URL", None)
+    before = _bench_schemas(pg)
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--pg-url", pg.server],
         capture_output=True, text=True, timeout=600, env=env, check=False, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -62,5 +86,11 @@ def test_quick_bench_prints_every_figure(tmp_path: Path) -> None:
         assert row is not None, f"{figure!r} missing from:\n{result.stdout}"
         if figure not in REFERENCE:
             assert row.rstrip().endswith(("PASS", "FAIL")), row
+    for figure in STORE_FIGURES:
+        for size in ("300", "1k"):
+            for area in ("store", "pg"):
+                assert any(line.startswith(f"{area} {size} ") and figure in line for line in lines), (area, size, figure)
+    assert "SKIPPED" not in result.stdout
+    assert _bench_schemas(pg) <= before  # its PostgreSQL schemas are gone again
     # Nothing was written outside the bench folder and the test's own folder.
     assert not (ROOT / "bench" / "coachtui.db").exists()
