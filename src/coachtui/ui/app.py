@@ -141,6 +141,7 @@ class CoachApp(App[None]):
         self.settings = settings if settings is not None else load_settings(settings_path)
         self.store: Store | None = None
         self.store_error: str | None = None
+        self._painted = False  # _after_first_paint has run
         self.teams: list[TeamInfo] = []
         self.save_status = SaveStatus("idle")
         debounce, max_wait = save_delays
@@ -194,8 +195,14 @@ class CoachApp(App[None]):
     def on_ready(self) -> None:
         """The first frame is on its way: start everything that could wait for it."""
         self.call_after_refresh(self._after_first_paint)
+        # Textual hands that callback to the screen on top, and a prompt pushed at
+        # start (the coach's name) can be dismissed before it runs it: then this does.
+        self.set_timer(0.3, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
         freeze_gc()  # Textual and the first screen live as long as the app
         # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a
         # thread importing it during start-up delays the first paint (imports hold the
