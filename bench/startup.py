@@ -163,9 +163,8 @@ def startup_figures(db: Database, runs: int, table: Table) -> None:
         starts = {
             "bare": (bare, ["Bare app ready"]),
             "bare+sqlmodel": ([*bare, "sqlmodel"], ["Bare app ready"]),
-            # The intro changes in the same call that fills the list, so they are drawn in
-            # one frame (the list's first rows may be under the resume offer).
-            "coachtui": (coachtui_args(db.path), ["Opening your coaching records", "Which team are you coaching?"]),
+            # The list is filled when its first row (the most recently coached team) is drawn.
+            "coachtui": (coachtui_args(db.path), ["Opening your coaching records", first_team(db.path)]),
         }
         samples: dict[str, list[list[float]]] = {name: [] for name in starts}
         for run in range(runs + 1):
@@ -191,6 +190,16 @@ def startup_figures(db: Database, runs: int, table: Table) -> None:
             f"startup: {runs} interleaved starts of each on a {COLUMNS}x{LINES} pseudo-terminal after one "
             "untimed round (warm file cache); time from fork to the text on the terminal; ratios are per round"
         )
+
+
+def first_team(db: Path) -> str:
+    """The name at the top of the team list (read as the app first reads it)."""
+    from coachtui.store.quick import peek_teams
+
+    teams = peek_teams(str(db))
+    if not teams:
+        raise RuntimeError(f"{db} has no teams to list")
+    return teams[0].name
 
 
 def _has_drafts(db: Path) -> bool:
