@@ -76,7 +76,12 @@ async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 
 
 def make_app(database: Path) -> Any:
+    """The app as ``coachtui`` runs it (with its garbage-collector settings, see
+    coachtui.ui.hold_gc), in this process, headless."""
     from coachtui.config import Settings
+    from coachtui.ui import hold_gc
+
+    hold_gc()
     from coachtui.ui.app import create_app
 
     settings = Settings(coach_name="Bench", name_asked=True, backups_to_keep=0)

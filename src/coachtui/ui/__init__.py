@@ -10,11 +10,7 @@ _freezing_gc = False
 def run(database: str, *, demo: bool = False) -> int:
     """Run the TUI on ``database`` (a path or URL), or on throwaway sample data with
     ``demo``; returns the exit code."""
-    global _freezing_gc
-    # No collections at all until the first frame is painted (the app calls
-    # freeze_gc() then): start-up only creates objects that live as long as the app.
-    gc.disable()
-    _freezing_gc = True
+    hold_gc()
     from coachtui.ui.app import create_app
 
     app = create_app(database, demo=demo)
@@ -25,16 +21,28 @@ def run(database: str, *, demo: bool = False) -> int:
     return app.return_code or 0
 
 
+def hold_gc() -> None:
+    """No collections at all until the app has painted its first frame and calls
+    freeze_gc(): start-up only creates objects that live as long as the app.
+
+    run() calls this before it imports the app; so does the benchmark, which runs the
+    app inside its own process the way run() does. Tests do not: they build many
+    apps in one process, and those must be collected."""
+    global _freezing_gc
+    gc.disable()
+    _freezing_gc = True
+
+
 def freeze_gc() -> None:
     """Tell the garbage collector that everything alive now lives as long as the
     process, and let it collect again.
 
     Python's full collections walk every object; with Textual, SQLAlchemy and the
     question bank loaded that took 30 ms at start-up and 150-350 ms every few step
-    changes. Frozen objects are never walked again. ``run()`` keeps the collector off
-    until the app calls this after the first paint; the app calls it again once the
-    store, the date parser and the other steps are loaded. Outside ``run()`` (in
-    tests, which build many apps in one process) it does nothing.
+    changes. Frozen objects are never walked again. :func:`hold_gc` keeps the
+    collector off until the app calls this after the first paint; the app calls it
+    again once the store, the date parser and the other steps are loaded. Without
+    hold_gc (in tests, which build many apps in one process) it does nothing.
     """
     if _freezing_gc:
         gc.freeze()

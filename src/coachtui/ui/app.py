@@ -40,22 +40,37 @@ if TYPE_CHECKING:
 # when first shown, so start-up does not pay for screens the coach may never open.
 
 
+def _styled_now(screen: Screen[Any]) -> Screen[Any]:
+    """A new mode screen, marked as styled by the app's current stylesheet.
+
+    Textual 8.2 marks every new screen out of date, so the first switch to a mode
+    parses every stylesheet again and restyles every widget of every screen, twice
+    (100-200 ms with the session's seven steps mounted). A new screen's widgets get
+    the current styles when they mount anyway. This sets Textual's private counter
+    (where it still exists): the first visit to history then costs what later ones do.
+    """
+    app = screen.app
+    if isinstance(getattr(app, "_css_update_count", None), int) and hasattr(screen, "_css_update_count"):
+        screen._css_update_count = app._css_update_count
+    return screen
+
+
 def _history_screen() -> Screen[Any]:
     from coachtui.ui.screens.history import HistoryScreen
 
-    return HistoryScreen()
+    return _styled_now(HistoryScreen())
 
 
 def _tracker_screen() -> Screen[Any]:
     from coachtui.ui.screens.tracker import TrackerScreen
 
-    return TrackerScreen()
+    return _styled_now(TrackerScreen())
 
 
 def _themes_screen() -> Screen[Any]:
     from coachtui.ui.screens.themes import ThemesScreen
 
-    return ThemesScreen()
+    return _styled_now(ThemesScreen())
 
 
 def _team_commands() -> type[Provider]:

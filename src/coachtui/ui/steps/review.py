@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.store.markdown import session_markdown
 from coachtui.text import one_line, visible
-from coachtui.ui.format import cell, due_label, status_cell
+from coachtui.ui.format import cell, due_label, show_markdown, status_cell
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
@@ -141,9 +141,10 @@ for the rest of this session.
             empty.update("No open actions from earlier sessions: nothing to review.")
         last = self.query_one("#review-last-md", Markdown)
         if model.last_session is None:
-            last.update("_This is the team's first completed session._")
+            show_markdown(last, "_This is the team's first completed session._")
         else:
-            last.update(session_markdown(model.last_session, self.coach_app.catalog, for_display=True, heading_level=3))
+            text = session_markdown(model.last_session, self.coach_app.catalog, for_display=True, heading_level=3)
+            show_markdown(last, text)
         self._show_note()
 
     def _current(self) -> ReviewItem | None:

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from coachtui.store.markdown import session_markdown
+from coachtui.ui.format import show_markdown
 from coachtui.ui.steps.base import StepPane
 
 
@@ -55,7 +56,7 @@ open actions to review next time. You can still go back and amend it.
         status = self.query_one("#summary-status", Static)
         if model is None:
             status.update("")
-            self.query_one("#summary-md", Markdown).update("")
+            show_markdown(self.query_one("#summary-md", Markdown), "")
             return
         if model.status == "completed":
             status.update(Content("✓ Completed and saved.  y copy · f save as file · n new session"))
@@ -68,7 +69,7 @@ open actions to review next time. You can still go back and amend it.
                 status.update(Content("Draft — press c to complete it.  y copy · f save as file"))
             status.set_class(bool(missing), "error")
         markdown = session_markdown(model.to_detail(), self.coach_app.catalog, for_display=True)
-        self.query_one("#summary-md", Markdown).update(markdown)
+        show_markdown(self.query_one("#summary-md", Markdown), markdown)
 
     def _markdown_for_export(self) -> str | None:
         model = self.model
