@@ -20,7 +20,9 @@ HOSTILE = "[bold]x[/] \x1b[31m \x00nul \U0010fffd esc \u202eRTL 🙂 e\u0301"
 @pytest.fixture
 def hub_url(backend: str, tmp_path: Path, pg) -> str:
     if backend == "sqlite":
-        return str(tmp_path / "hub.db")
+        hub = str(tmp_path / "hub.db")
+        open_store(hub).close()  # a hub file is made on purpose: sync never creates one
+        return hub
     return pg.new_url()
 
 
