@@ -31,6 +31,7 @@ from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.session import SessionScreen
 from coachtui.ui.screens.themes import ThemesScreen
 from coachtui.ui.screens.tracker import TrackerScreen
+from coachtui.ui.syncing import SyncMixin
 from coachtui.ui.themes import THEMES
 from coachtui.ui.widgets.statusbar import StatusBar
 
@@ -76,7 +77,7 @@ class SaveDropped(Message):
         self.error = error
 
 
-class CoachApp(App[None]):
+class CoachApp(SyncMixin, App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
@@ -558,6 +559,10 @@ class CoachApp(App[None]):
                 "Reset the demo", "Throw away every change and start with fresh sample data", self.action_reset_demo
             )
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
+        if not self.demo:
+            yield SystemCommand(
+                "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", self.action_sync
+            )
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
         )
