@@ -278,6 +278,7 @@ class CoachApp(App[None]):
             screen.pop_until_active()
             screen.dismiss()
         self.store = store
+        store.coach = self.settings.coach_name  # named on every change this app makes (updated_by)
         self.teams = list(teams)
         self.session.custom_questions = list(custom)
         session_screen = self.session_screen
@@ -369,6 +370,8 @@ class CoachApp(App[None]):
 
     def update_settings(self, **changes: Any) -> None:
         self.settings = self.settings.with_changes(**changes)
+        if self.store is not None:
+            self.store.coach = self.settings.coach_name
         if self.demo:
             return  # a demo never changes the coach's own settings
         try:
