@@ -591,11 +591,21 @@ class CoachApp(App[None]):
             ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
         )
 
-    def export_team_report(self, team_id: str | None, name: str, what: str) -> None:
+    def export_team_report(
+        self, team_id: str | None, name: str, what: str, *, session_ids: list[str] | None = None
+    ) -> None:
+        """Export a team's (or every team's) report; ``session_ids`` narrows it to
+        those sessions (the themes screen's coach filter)."""
         from coachtui.ui.screens.export import ExportScreen
 
         self.push_screen(
-            ExportScreen(what, name_hint=f"{name}-report", team_id=team_id, formats=("md", "csv", "json")),
+            ExportScreen(
+                what,
+                name_hint=f"{name}-report",
+                team_id=team_id,
+                session_ids=tuple(session_ids or ()),
+                formats=("md", "csv", "json"),
+            ),
             self._run_export,
         )
 
