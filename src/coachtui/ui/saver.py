@@ -296,6 +296,15 @@ class SaveQueue:
         else:
             self._report("saved", saved_at=time.time())
 
+    def _short(self, message: str) -> str:
+        """The status bar's form of an error: without " at <the database>" (a server
+        URL can fill the whole line; the coach knows which database they are on)."""
+        try:
+            location = getattr(self._store_getter(), "location", "") or ""
+        except Exception:  # noqa: BLE001 - only a display nicety
+            location = ""
+        return message.replace(f" at {location}", "") if location else message
+
     def _fail(self, exc: BaseException) -> None:
         message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         with self._cond:
@@ -303,7 +312,7 @@ class SaveQueue:
             self._failures += 1
             self._last_error = message
             delay = self._retry_delays[min(self._failures - 1, len(self._retry_delays) - 1)]
-        self._report("error", message)
+        self._report("error", self._short(message))
         with self._cond:
             deadline = time.monotonic() + delay
             while not self._stopped:
