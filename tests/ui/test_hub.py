@@ -330,3 +330,45 @@ async def test_a_removal_refused_by_a_conflict_brings_the_action_back_or_removes
         await saved(pilot)
         await shows(pilot, "Action removed.")
     assert db.rows("SELECT count(*) FROM action WHERE id = ?", action_id) == [(0,)]
+
+
+@pytest.mark.parametrize("choice", ["reload", "keep"])
+async def test_deleting_a_session_another_coach_changed_asks_first(
+    hub_app, network, bo, db, choice: str
+) -> None:  # type: ignore[no-untyped-def]
+    from coachtui.ui.modals import ConfirmScreen
+    from coachtui.ui.screens.detail import SessionDetailScreen
+    from coachtui.ui.screens.history import HistoryScreen
+
+    target = network["ana_session"]
+    app = hub_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        history = app.screen
+        await wait_for(pilot, lambda: bool(history.window.rows), what="the sessions")
+        assert history.window.rows[0].id == target.id
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        await shows(pilot, "Rota gaps")
+        bo.save_draft(target.id, title="Rota gaps, as Bo sees them")
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
+        await shows(pilot, "Bo Ng changed this session since you opened it")
+        await shows(pilot, "Delete anyway (k)")
+        assert db.rows("SELECT title FROM coaching_session WHERE id = ?", target.id) == [
+            ("Rota gaps, as Bo sees them",)
+        ]
+        if choice == "reload":
+            await pilot.press("r")
+            await shows(pilot, "Rota gaps, as Bo sees them")  # the detail shows Bo's change
+            await pilot.press("delete")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+            await pilot.press("y")
+        else:
+            await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back in history")
+    assert db.rows("SELECT count(*) FROM coaching_session WHERE id = ?", target.id) == [(0,)]

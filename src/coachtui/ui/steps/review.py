@@ -73,7 +73,7 @@ Actions marked done or dropped leave the team's open list; they stay visible her
 for the rest of this session.
 
 If another coach changed an action since this list showed it, your mark is not saved
-and you are told who changed it: **r** reloads it (your mark and note are kept under
+and you are told who changed it: **r** reloads it (your mark and note are kept below
 the list: mark it again to save them) or **k** keeps yours (saved on top of theirs).
 """
 
@@ -187,17 +187,10 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         if item is None:
             note.update("")
             return
-        parts = [f"Action: {one_line(item.action.text, 300)}"]
-        details = []
-        if item.action.owner:
-            details.append(f"Owner: {visible(item.action.owner)}")
-        if item.action.due:
-            details.append(f"Due: {due_label(item.action.due)}")
-        if details:
-            parts.append("   ".join(details))
-        if item.note:
-            parts.append(f"Note: {one_line(item.note, 300)}")
         action = item.action
+        parts = [f"Action: {one_line(action.text, 300)}"]
+        # What another coach did, and a mark of this coach's not saved because of it,
+        # come before the details: the area has room for four lines.
         if item.status is None and action.status != "open":
             model = self.model
             by = action.updated_by if action.updated_by and (model is None or action.updated_by != model.coach) else ""
@@ -209,6 +202,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         if kept is not None:
             note_text = f" — {one_line(kept[1], 200)}" if kept[1] else ""
             parts.append(f"Not saved (yours): {status_label(kept[0])}{note_text}")
+        details = []
+        if action.owner:
+            details.append(f"Owner: {visible(action.owner)}")
+        if action.due:
+            details.append(f"Due: {due_label(action.due)}")
+        if details:
+            parts.append("   ".join(details))
+        if item.note:
+            parts.append(f"Note: {one_line(item.note, 300)}")
         note.update(Content("\n".join(parts)))
 
     def mark(self, status: str | None) -> None:
@@ -290,7 +292,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         self.kept[conflict.action_id] = (conflict.status, conflict.note)
         self.controller.saver.resolve(conflict.action_id)
         self.app.notify(
-            f"Could not reload it: {message} Your mark is kept under the list: mark it again to save it.",
+            f"Could not reload it: {message} Your mark is kept below the list: mark it again to save it.",
             severity="error",
             markup=False,
             timeout=10,
@@ -318,7 +320,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             self.kept[current.id] = (conflict.status, conflict.note)
             self.app.notify(
                 f"Reloaded: now {status_label(current.status)}, as {who} left it. "
-                "Yours is kept under the list: mark it again to save it.",
+                "Your mark is kept below the list: mark it again to save it.",
                 markup=False,
                 timeout=8,
             )
