@@ -141,9 +141,8 @@ class SaveQueue:
         their change again on top): the status no longer says it is not saved."""
         with self._cond:
             self._conflicts.pop(record_id, None)
-            idle = not self._ops and not self._failures
-        if idle:
-            self._report_settled()
+            if not self._ops and not self._failures:
+                self._report_settled()
 
     @property
     def conflicts(self) -> dict[str, str]:
@@ -202,14 +201,16 @@ class SaveQueue:
 
     def _report(self, state: State, message: str = "", saved_at: float | None = None) -> None:
         # Only changes are worth telling the screen about: typing keeps the state
-        # "pending" for many keystrokes in a row.
-        if (state, message) == self._reported and state != "saved":
-            return
-        self._reported = (state, message)
-        try:
-            self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
-        except Exception:  # noqa: BLE001 - a status display must never stop saving
-            pass
+        # "pending" for many keystrokes in a row. Under the lock, so reports from the
+        # UI thread and the saver thread reach the screen in the order they were made.
+        with self._cond:
+            if (state, message) == self._reported and state != "saved":
+                return
+            self._reported = (state, message)
+            try:
+                self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
+            except Exception:  # noqa: BLE001 - a status display must never stop saving
+                pass
 
     def _wait_for_work(self) -> _Op | None:
         with self._cond:
@@ -280,21 +281,21 @@ class SaveQueue:
             if not self._ops:
                 self._first_pending = None
             self._cond.notify_all()
-            remaining = len(self._ops)
-        if remaining == 0:
-            self._report_settled()
+            if not self._ops:
+                self._report_settled()
 
     def _report_settled(self) -> None:
         """The queue is empty: "saved", unless a write was refused and not settled
-        (then the status says so, never "saved")."""
+        (then the status says so, never "saved"). Decided and told under the lock:
+        the saver thread and :meth:`resolve` (UI thread) must not overtake each other."""
         with self._cond:
             conflict = next(iter(self._conflicts.values()), "")
-        if conflict:
-            self._report("conflict", conflict)
-        elif self._dropped:
-            self._report("dropped", self._dropped)
-        else:
-            self._report("saved", saved_at=time.time())
+            if conflict:
+                self._report("conflict", conflict)
+            elif self._dropped:
+                self._report("dropped", self._dropped)
+            else:
+                self._report("saved", saved_at=time.time())
 
     def _short(self, message: str) -> str:
         """The status bar's form of an error: without " at <the database>" (a server

@@ -282,6 +282,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             controller.saver.resolve(conflict.action_id)
             return  # the coach has moved on to another session
         controller.seen(current.id, current.version)
+        controller.saver.resolve(current.id)  # before a re-applied change is queued
         if any(a.id == current.id for a in model.actions):
             model.replace_action(current)
         else:  # a refused removal: it is still there
@@ -306,7 +307,6 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
                 self._feedback(f"Reloaded {who}'s version. Yours is in the form: enter saves it, esc drops it.")
             else:
                 self._feedback(f"Reloaded {who}'s version. Yours is kept: e on the action brings it back.")
-        controller.saver.resolve(current.id)
         self.refresh_from_model()
         changed = getattr(self.screen, "session_changed", None)
         if changed is not None:

@@ -307,6 +307,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             controller.saver.resolve(conflict.action_id)
             return  # the coach has moved on to another session
         controller.seen(current.id, current.version)
+        controller.saver.resolve(current.id)  # before a re-applied change is queued
         item.action = current
         who = one_line(current.updated_by, 40) or conflict.who
         if keep:
@@ -324,7 +325,6 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 markup=False,
                 timeout=8,
             )
-        controller.saver.resolve(current.id)
         self.refresh_from_model()
         changed = getattr(self.screen, "session_changed", None)
         if changed is not None:
