@@ -279,6 +279,7 @@ class CoachApp(SyncMixin, App[None]):
             screen.pop_until_active()
             screen.dismiss()
         self.store = store
+        store.coach = self.settings.coach_name  # named on every change this app makes (updated_by)
         self.teams = list(teams)
         self.session.custom_questions = list(custom)
         session_screen = self.session_screen
@@ -370,6 +371,8 @@ class CoachApp(SyncMixin, App[None]):
 
     def update_settings(self, **changes: Any) -> None:
         self.settings = self.settings.with_changes(**changes)
+        if self.store is not None:
+            self.store.coach = self.settings.coach_name
         if self.demo:
             return  # a demo never changes the coach's own settings
         try:
@@ -593,11 +596,21 @@ class CoachApp(SyncMixin, App[None]):
             ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
         )
 
-    def export_team_report(self, team_id: str | None, name: str, what: str) -> None:
+    def export_team_report(
+        self, team_id: str | None, name: str, what: str, *, session_ids: list[str] | None = None
+    ) -> None:
+        """Export a team's (or every team's) report; ``session_ids`` narrows it to
+        those sessions (the themes screen's coach filter)."""
         from coachtui.ui.screens.export import ExportScreen
 
         self.push_screen(
-            ExportScreen(what, name_hint=f"{name}-report", team_id=team_id, formats=("md", "csv", "json")),
+            ExportScreen(
+                what,
+                name_hint=f"{name}-report",
+                team_id=team_id,
+                session_ids=tuple(session_ids or ()),
+                formats=("md", "csv", "json"),
+            ),
             self._run_export,
         )
 
