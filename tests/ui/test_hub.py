@@ -18,7 +18,7 @@ import pytest
 from coachtui.config import Settings
 from coachtui.store import open_store
 from coachtui.ui.app import CoachApp, create_app
-from coachtui.ui.modals import ConflictScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import ConfirmScreen, ConflictScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.themes import ThemesScreen
 from coachtui.ui.screens.tracker import TrackerScreen
@@ -372,3 +372,26 @@ async def test_deleting_a_session_another_coach_changed_asks_first(
             await pilot.press("k")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back in history")
     assert db.rows("SELECT count(*) FROM coaching_session WHERE id = ?", target.id) == [(0,)]
+
+
+async def test_quitting_with_a_conflict_unsettled_asks_first(hub_app, network, bo, db) -> None:  # type: ignore[no-untyped-def]
+    plot = network["plot"]
+    app = hub_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _open_team(pilot, "Ward 4", "review")
+        await shows(pilot, "Plot ten more points")
+        bo.record_review(plot.id, "stuck", "Waiting for the data", coach="Bo Ng")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        text = " ".join(screen_text(app).split())
+        assert "Not saved: Bo Ng changed this action first. Quit anyway" in text
+        await pilot.press("n")  # stay: back to the choice about the conflict
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict again")
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+    assert db.rows("SELECT status FROM action WHERE id = ?", plot.id) == [("stuck",)]

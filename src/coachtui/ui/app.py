@@ -421,6 +421,30 @@ class CoachApp(SyncMixin, App[None]):
         screen.session_changed()
 
     async def action_quit(self) -> None:
+        open_conflicts = self.saver.conflicts
+        if open_conflicts:
+            self._confirm_quit_with_conflicts(list(open_conflicts.values()))
+            return
+        self._quit_when_saved()
+
+    def _confirm_quit_with_conflicts(self, lines: list[str]) -> None:
+        """Another coach saved first and this coach has not settled it: quitting now
+        would drop their change without a second word."""
+        from coachtui.ui.modals import ConfirmScreen
+
+        def done(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self._quit_when_saved()
+
+        what = one_line("; ".join(lines), 200)
+        self.push_screen(
+            ConfirmScreen(
+                f"Not saved: {what}. Quit anyway and lose your change?", yes="Quit", no="Stay", danger=True
+            ),
+            done,
+        )
+
+    def _quit_when_saved(self) -> None:
         if self.saver.pending == 0:
             self.exit()
             return
