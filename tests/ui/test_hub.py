@@ -395,3 +395,30 @@ async def test_quitting_with_a_conflict_unsettled_asks_first(hub_app, network, b
         await pilot.press("y")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert db.rows("SELECT status FROM action WHERE id = ?", plot.id) == [("stuck",)]
+
+
+async def test_only_the_coachs_own_drafts_are_offered_at_start(hub_app, network, bo) -> None:  # type: ignore[no-untyped-def]
+    from textual.command import CommandPalette
+
+    from coachtui.ui.modals import ResumeScreen
+
+    mine = bo.start_session(network["clinic"].id, coach="Ana Ruiz")
+    bo.save_draft(mine.id, title="Ana's half-done huddle")
+    theirs = bo.start_session(network["ward"].id, coach="Bo Ng")
+    bo.save_draft(theirs.id, title="Bo's half-done huddle")
+    app = hub_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        text = await shows(pilot, "Ana's half-done huddle")
+        assert "Bo's half-done huddle" not in text
+        await pilot.press("n")
+        # every draft, the other coaches' too, is one palette command away
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await type_text(pilot, "Resume a draft")
+        await shows(pilot, "Carry on with an unfinished session")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="every draft")
+        text = await shows(pilot, "Bo's half-done huddle")
+        assert "Ana's half-done huddle" in text

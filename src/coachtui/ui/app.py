@@ -333,6 +333,7 @@ class CoachApp(SyncMixin, App[None]):
         )
 
     def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
+        drafts = self._own_drafts(drafts)
         if not drafts:
             self.session_screen.pane("team").activate()
             return
@@ -344,6 +345,15 @@ class CoachApp(SyncMixin, App[None]):
                 self.session_screen.pane("team").activate()
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+    def _own_drafts(self, drafts: list[SessionInfo]) -> list[SessionInfo]:
+        """The drafts to offer at start: this coach's own (and unnamed ones). A shared
+        or synced database holds other coaches' unfinished sessions too; those stay
+        one palette command away ("Resume a draft"). Demo mode offers all of them."""
+        me = " ".join(self.settings.coach_name.split()).casefold()
+        if self.demo or not me:
+            return drafts
+        return [d for d in drafts if " ".join(d.coach.split()).casefold() in ("", me)]
 
     def _discard_draft(self, session_id: str) -> None:
         self.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
