@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from coachtui.cli import main
 from coachtui.store import NotFound, open_store
-
-
-@pytest.fixture
-def hub_url(backend: str, tmp_path: Path, pg) -> str:
-    if backend == "sqlite":
-        hub = str(tmp_path / "hub.db")
-        open_store(hub).close()  # a hub file is made on purpose: sync never creates one
-        return hub
-    return pg.new_url()
 
 
 def run(capsys, *argv: str) -> tuple[int, list[str], str]:

@@ -11,11 +11,14 @@ reload the action or to keep their change (apply it again on top).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
 from coachtui.text import one_line
+from coachtui.ui.modals import ConflictScreen
 from coachtui.ui.format import status_label
 
 
@@ -56,3 +59,26 @@ class ConflictFound(Message):
     def __init__(self, conflict: Conflict) -> None:
         super().__init__()
         self.conflict = conflict
+
+
+class ConflictAsker:
+    """Asks the coach about one refused change per action at a time. While the
+    dialog is open, a later refusal of the same action replaces the one it settles
+    (the newest change is what the coach wants); ``settle(conflict, keep)`` runs
+    once the coach chose (``keep``: apply theirs again on top; else reload)."""
+
+    def __init__(self, settle: Callable[[Conflict, bool], Any]) -> None:
+        self._settle = settle
+        self._asking: dict[str, Conflict] = {}
+
+    def ask(self, app: Any, conflict: Conflict) -> None:
+        waiting = conflict.action_id in self._asking
+        self._asking[conflict.action_id] = conflict
+        if waiting:
+            return
+
+        def done(choice: str | None) -> None:
+            latest = self._asking.pop(conflict.action_id, conflict)
+            self._settle(latest, choice == "keep")
+
+        app.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)

@@ -21,9 +21,9 @@ from textual.widgets import DataTable, Input, Label, Static
 from coachtui.dates import DateError, describe, parse_due
 from coachtui.store.types import ActionInfo
 from coachtui.text import one_line
-from coachtui.ui.conflicts import Conflict, ConflictFound
+from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
 from coachtui.ui.format import cell, due_label
-from coachtui.ui.modals import ConfirmScreen, ConflictScreen
+from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
@@ -75,7 +75,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         super().__init__(id="actions")
         self.editing: str | None = None
         # action id -> the newest refused change while the coach is asked about it
-        self._asking: dict[str, Conflict] = {}
+        self._conflicts = ConflictAsker(self._settle)
         # action id -> an edit the coach reloaded over (e on the action brings it back)
         self.kept: dict[str, Conflict] = {}
 
@@ -244,17 +244,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
     @on(ConflictFound)
     def _conflict_found(self, event: ConflictFound) -> None:
         event.stop()
-        conflict = event.conflict
-        if conflict.action_id in self._asking:
-            self._asking[conflict.action_id] = conflict  # the newest change is what they want
-            return
-        self._asking[conflict.action_id] = conflict
-
-        def done(choice: str | None) -> None:
-            latest = self._asking.pop(conflict.action_id, conflict)
-            self._settle(latest, choice == "keep")
-
-        self.app.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)
+        self._conflicts.ask(self.app, event.conflict)
 
     @work(thread=True, group="actions-conflict")
     def _settle(self, conflict: Conflict, keep: bool) -> None:

@@ -21,9 +21,9 @@ from textual.widgets import DataTable, Label, Markdown, Static
 from coachtui.store.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
-from coachtui.ui.conflicts import Conflict, ConflictFound
+from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
 from coachtui.ui.format import cell, due_label, status_cell, status_label
-from coachtui.ui.modals import ConflictScreen, TextPromptScreen
+from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
 
@@ -80,7 +80,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
     def __init__(self) -> None:
         super().__init__(id="review")
         # action id -> the newest refused change while the coach is asked about it
-        self._asking: dict[str, Conflict] = {}
+        self._conflicts = ConflictAsker(self._settle)
         # action id -> (status, note) the coach chose to reload over: used again
         # when they mark the action next, never thrown away unasked
         self.kept: dict[str, tuple[str | None, str]] = {}
@@ -259,17 +259,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
     @on(ConflictFound)
     def _conflict_found(self, event: ConflictFound) -> None:
         event.stop()
-        conflict = event.conflict
-        if conflict.action_id in self._asking:
-            self._asking[conflict.action_id] = conflict  # the newest mark is what they want
-            return
-        self._asking[conflict.action_id] = conflict
-
-        def done(choice: str | None) -> None:
-            latest = self._asking.pop(conflict.action_id, conflict)
-            self._settle(latest, choice == "keep")
-
-        self.app.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)
+        self._conflicts.ask(self.app, event.conflict)
 
     @work(thread=True, group="review-conflict")
     def _settle(self, conflict: Conflict, keep: bool) -> None:
