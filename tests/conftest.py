@@ -187,6 +187,19 @@ def database_url(backend: str, tmp_path: Path, pg: Postgres) -> str:
 
 
 @pytest.fixture
+def hub_url(backend: str, tmp_path: Path, pg: Postgres) -> str:
+    """The network's hub for sync tests: a coachtui database file (made on purpose:
+    sync never creates one) or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        from coachtui.store import open_store
+
+        hub = str(tmp_path / "hub.db")
+        open_store(hub).close()
+        return hub
+    return pg.new_url()
+
+
+@pytest.fixture
 def store(database_url: str, clock: Clock) -> Iterator[object]:
     from coachtui.store import open_store
 

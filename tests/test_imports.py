@@ -52,6 +52,23 @@ def test_the_app_module_paints_without_the_database_layer(tmp_path: Path) -> Non
     assert result.stdout.strip() == "[]", result.stderr
 
 
+def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
+    # Every module is import time before the first paint (bench/run.py measures it
+    # against a bare Textual app): the other screens, the prompts, the question bank,
+    # the team list's table and sqlite3 load after it.
+    result = _python(
+        "import coachtui.cli, coachtui.ui, coachtui.ui.app, sys; "
+        "later = ('coachtui.ui.modals', 'coachtui.ui.conflicts', 'coachtui.ui.palette', 'coachtui.catalog', "
+        "'coachtui.store.types', 'coachtui.ui.screens.history', 'coachtui.ui.screens.tracker', "
+        "'coachtui.ui.screens.themes', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
+        "'textual.widgets._text_area', 'textual.widgets._markdown', 'sqlite3'); "
+        "print([m for m in later if m in sys.modules])",
+        tmp_path,
+        tmp_path,
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_importing_every_module_creates_no_file_folder_or_engine(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

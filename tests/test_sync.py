@@ -18,13 +18,6 @@ HOSTILE = "[bold]x[/] \x1b[31m \x00nul \U0010fffd esc \u202eRTL 🙂 e\u0301"
 
 
 @pytest.fixture
-def hub_url(backend: str, tmp_path: Path, pg) -> str:
-    if backend == "sqlite":
-        return str(tmp_path / "hub.db")
-    return pg.new_url()
-
-
-@pytest.fixture
 def ana(tmp_path: Path, clock):
     with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
         yield store

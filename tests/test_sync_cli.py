@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from coachtui.cli import main
 from coachtui.store import NotFound, open_store
-
-
-@pytest.fixture
-def hub_url(backend: str, tmp_path: Path, pg) -> str:
-    if backend == "sqlite":
-        return str(tmp_path / "hub.db")
-    return pg.new_url()
 
 
 def run(capsys, *argv: str) -> tuple[int, list[str], str]:
@@ -75,3 +67,15 @@ def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path
     assert err.rstrip().endswith("nothing was changed here") and ":pw@" not in err
     code, lines, err = run(capsys, "--db", laptop, "sync")
     assert code == 2 and err == "coachtui: give the hub with --hub URL (or set COACHTUI_HUB)\n"
+
+
+def test_a_hub_file_that_does_not_exist_is_refused_not_created(tmp_path, capsys) -> None:
+    laptop = str(tmp_path / "laptop.db")
+    typo = tmp_path / "hbu.db"
+    code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", str(typo))
+    assert code == 1 and lines == []
+    assert err == (
+        f"coachtui: cannot sync: there is no hub at {typo} (give the hub's postgresql:// URL, or create a hub "
+        f"file first with: coachtui --db {typo} info); nothing was changed here\n"
+    )
+    assert not typo.exists()

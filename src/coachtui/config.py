@@ -25,6 +25,7 @@ class Settings:
     theme: str = DEFAULT_THEME
     cursor_blink: bool = True
     backups_to_keep: int = 14
+    hub: str = ""  # the network hub's address for syncing from the app
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

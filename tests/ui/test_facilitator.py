@@ -22,12 +22,11 @@ from .helpers import paste, query, ready, saved, screen_text, shows, type_text, 
 
 
 async def started(pilot) -> None:  # type: ignore[no-untyped-def]
-    """The app is ready and the offer to resume a demo draft is answered "new"."""
-    from coachtui.ui.modals import ResumeScreen
-
+    """The app is ready, on the team step. (The demo's drafts belong to the sample
+    coaches, so Ana is not offered them at start.)"""
     await ready(pilot)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeScreen), what="the resume offer")
-    await pilot.press("n")
+    await wait_for(pilot, lambda: pilot.app.focused is not None and pilot.app.screen is pilot.app.session_screen,
+                   what="the team step")
     await pilot.pause()
 
 TODAY = dt.date.today()

@@ -625,7 +625,14 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
     from coachtui.store.service import open_store
 
     started = time.perf_counter()
-    shown = database.parse_target(hub_url).display
+    target = database.parse_target(hub_url)
+    shown = target.display
+    if target.path is not None and not target.path.exists():
+        # Most likely a typo: syncing would quietly start a new, empty hub there.
+        raise SyncFailed(
+            f"cannot sync: there is no hub at {shown} (give the hub's postgresql:// URL, or create a hub "
+            f"file first with: coachtui --db {shown} info); nothing was changed here"
+        )
     try:
         hub = open_store(hub_url, clock=local.clock, coach=local.coach)
     except StoreError as exc:

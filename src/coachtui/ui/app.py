@@ -24,6 +24,7 @@ from coachtui.ui import freeze_gc
 from coachtui.ui.controller import SessionController
 from coachtui.ui.saver import SaveQueue, SaveStatus
 from coachtui.ui.screens.session import SessionScreen
+from coachtui.ui.syncing import SyncMixin
 from coachtui.ui.themes import THEMES
 from coachtui.ui.widgets.statusbar import StatusBar
 
@@ -115,7 +116,7 @@ class SaveDropped(Message):
         self.error = error
 
 
-class CoachApp(App[None]):
+class CoachApp(SyncMixin, App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
@@ -371,6 +372,7 @@ class CoachApp(App[None]):
             screen.pop_until_active()
             screen.dismiss()
         self.store = store
+        store.coach = self.settings.coach_name  # named on every change this app makes (updated_by)
         self.teams = list(teams)
         self.session.custom_questions = list(custom)
         session_screen = self.session_screen
@@ -428,6 +430,7 @@ class CoachApp(App[None]):
     def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
         from coachtui.ui.modals import ResumeScreen
 
+        drafts = self._own_drafts(drafts)
         team_step = self.session_screen.pane("team")
         if not drafts:
             team_step.activate()
@@ -441,6 +444,15 @@ class CoachApp(App[None]):
                 self.session_screen.pane("team").activate()
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+    def _own_drafts(self, drafts: list[SessionInfo]) -> list[SessionInfo]:
+        """The drafts to offer at start: this coach's own (and unnamed ones). A shared
+        or synced database holds other coaches' unfinished sessions too; those stay
+        one palette command away ("Resume a draft"). Demo mode offers all of them."""
+        me = " ".join(self.settings.coach_name.split()).casefold()
+        if self.demo or not me:
+            return drafts
+        return [d for d in drafts if " ".join(d.coach.split()).casefold() in ("", me)]
 
     def _discard_draft(self, session_id: str) -> None:
         self.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
@@ -469,6 +481,8 @@ class CoachApp(App[None]):
 
     def update_settings(self, **changes: Any) -> None:
         self.settings = self.settings.with_changes(**changes)
+        if self.store is not None:
+            self.store.coach = self.settings.coach_name
         if self.demo:
             return  # a demo never changes the coach's own settings
         try:
@@ -519,6 +533,30 @@ class CoachApp(App[None]):
         screen.session_changed()
 
     async def action_quit(self) -> None:
+        open_conflicts = self.saver.conflicts
+        if open_conflicts:
+            self._confirm_quit_with_conflicts(list(open_conflicts.values()))
+            return
+        self._quit_when_saved()
+
+    def _confirm_quit_with_conflicts(self, lines: list[str]) -> None:
+        """Another coach saved first and this coach has not settled it: quitting now
+        would drop their change without a second word."""
+        from coachtui.ui.modals import ConfirmScreen
+
+        def done(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self._quit_when_saved()
+
+        what = one_line("; ".join(lines), 200)
+        self.push_screen(
+            ConfirmScreen(
+                f"Not saved: {what}. Quit anyway and lose your change?", yes="Quit", no="Stay", danger=True
+            ),
+            done,
+        )
+
+    def _quit_when_saved(self) -> None:
         if self.saver.pending == 0:
             self.exit()
             return
@@ -668,6 +706,10 @@ class CoachApp(App[None]):
                 "Reset the demo", "Throw away every change and start with fresh sample data", self.action_reset_demo
             )
         yield SystemCommand("Your name", "Change the coach name kept with your sessions", self.action_change_name)
+        if not self.demo:
+            yield SystemCommand(
+                "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", self.action_sync
+            )
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
         )
@@ -698,11 +740,21 @@ class CoachApp(App[None]):
             ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
         )
 
-    def export_team_report(self, team_id: str | None, name: str, what: str) -> None:
+    def export_team_report(
+        self, team_id: str | None, name: str, what: str, *, session_ids: list[str] | None = None
+    ) -> None:
+        """Export a team's (or every team's) report; ``session_ids`` narrows it to
+        those sessions (the themes screen's coach filter)."""
         from coachtui.ui.screens.export import ExportScreen
 
         self.push_screen(
-            ExportScreen(what, name_hint=f"{name}-report", team_id=team_id, formats=("md", "csv", "json")),
+            ExportScreen(
+                what,
+                name_hint=f"{name}-report",
+                team_id=team_id,
+                session_ids=tuple(session_ids or ()),
+                formats=("md", "csv", "json"),
+            ),
             self._run_export,
         )
 

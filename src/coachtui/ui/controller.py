@@ -18,6 +18,7 @@ from coachtui.ui.model import SessionModel
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
     from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
+    from coachtui.ui.conflicts import Conflict
     from coachtui.ui.saver import SaveQueue
 
 # Model attribute -> store field, for the fields saved with save_draft.
@@ -40,6 +41,11 @@ class SessionController:
         self.model: SessionModel | None = None
         self._on_change = on_change
         self.custom_questions: list[CustomQuestionInfo] = []
+        # Conflicts (another coach changed an action first), by Conflict.kind: the
+        # steps that make those changes register here to settle them.
+        self.conflict_handlers: dict[str, Callable[[Conflict], None]] = {}
+        self._versions: dict[str, int] = {}
+        self._versions_of: SessionModel | None = None
 
     def _changed(self) -> None:
         self._on_change()
@@ -83,6 +89,33 @@ class SessionController:
             raise RuntimeError("no session is open")
         return self.model
 
+    # --- versions of the actions this session changes (optimistic versioning) ----------------
+
+    def _book(self) -> dict[str, int]:
+        """action id -> the version this session last saw or wrote, for the open model.
+        The saver thread reads and updates it; each write names it as expected_version."""
+        if self._versions_of is not self.model:
+            self._versions, self._versions_of = {}, self.model
+        return self._versions
+
+    def seen(self, action_id: str, version: int) -> None:
+        """The coach has now seen ``version`` of an action (after a reload)."""
+        self._book()[action_id] = version
+
+    def _conflict(self, *args: Any, **kwargs: Any) -> None:
+        """A :class:`Conflict` for the step that made the change (conflicts.py loads
+        the conflict prompt: only when a conflict happens, not before the first paint)."""
+        from coachtui.ui.conflicts import Conflict
+
+        self._on_conflict(Conflict(*args, **kwargs))
+
+    def _on_conflict(self, conflict: Conflict) -> None:
+        handler = self.conflict_handlers.get(conflict.kind)
+        if handler is None:
+            self.saver.resolve(conflict.action_id)
+        else:
+            handler(conflict)
+
     # --- fields -------------------------------------------------------------------------
 
     def set_fields(self, **values: Any) -> None:
@@ -108,9 +141,15 @@ class SessionController:
             item.note = note
         item.reviewed_at = item.reviewed_at or dt.datetime.now(dt.UTC)
         session_id, text, coach = model.session_id, item.note, model.coach
+        book = self._book()
+        book.setdefault(action_id, item.action.version)
         self.saver.submit(
             "review",
-            lambda store: store.record_review(action_id, status, text, session_id=session_id, coach=coach),
+            lambda store: store.record_review(
+                action_id, status, text, session_id=session_id, coach=coach, expected_version=book.get(action_id)
+            ),
+            on_done=lambda review: book.__setitem__(action_id, review.action_version),  # type: ignore[attr-defined]
+            on_conflict=lambda exc: self._conflict("review", action_id, session_id, exc, status=status, note=text),
         )
         self._changed()
 
@@ -130,7 +169,13 @@ class SessionController:
         item.status = None
         item.reviewed_at = None
         session_id = model.session_id
-        self.saver.submit("undo review", lambda store: store.clear_review(action_id, session_id))
+        book = self._book()
+
+        def undo(store: Any) -> int:
+            store.clear_review(action_id, session_id)
+            return int(store.get_action(action_id).version)  # the undo may change its status
+
+        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, version))
         self._changed()
 
     # --- questions ----------------------------------------------------------------------
@@ -198,16 +243,32 @@ class SessionController:
             return
         updated = replace(current, text=text.strip(), owner=owner.strip(), due=due)
         model.replace_action(updated)
+        book, session_id = self._book(), model.session_id
+        book.setdefault(action_id, current.version)
         self.saver.submit(
             "edit action",
-            lambda store: store.update_action(action_id, text=updated.text, owner=updated.owner, due=due),
+            lambda store: store.update_action(
+                action_id, text=updated.text, owner=updated.owner, due=due, expected_version=book.get(action_id)
+            ),
+            on_done=lambda info: book.__setitem__(action_id, info.version),  # type: ignore[attr-defined]
+            on_conflict=lambda exc: self._conflict(
+                "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due
+            ),
         )
         self._changed()
 
     def remove_action(self, action_id: str) -> None:
         model = self._require()
+        current = next((a for a in model.actions if a.id == action_id), None)
         model.actions = [a for a in model.actions if a.id != action_id]
-        self.saver.submit("remove action", lambda store: store.remove_action(action_id))
+        book, session_id = self._book(), model.session_id
+        if current is not None:
+            book.setdefault(action_id, current.version)
+        self.saver.submit(
+            "remove action",
+            lambda store: store.remove_action(action_id, expected_version=book.get(action_id)),
+            on_conflict=lambda exc: self._conflict("remove", action_id, session_id, exc),
+        )
         self._changed()
 
     # --- completing -----------------------------------------------------------------------

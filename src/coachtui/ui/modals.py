@@ -88,6 +88,49 @@ class ChoiceScreen(ModalScreen[str]):
         self.dismiss((event.button.id or "choice-").removeprefix("choice-"))
 
 
+class ConflictScreen(ModalScreen[str]):
+    """Another coach saved the same record first. Dismisses with ``"reload"`` (show
+    their version; what this coach typed is kept to use again) or ``"keep"`` (apply
+    this coach's change again, on top of theirs). esc reloads: it overwrites nothing."""
+
+    BINDINGS = [
+        Binding("r,escape", "choose('reload')", "Reload", id="conflict.reload"),
+        Binding("k", "choose('keep')", "Keep mine", id="conflict.keep"),
+    ]
+
+    def __init__(self, message: str, mine: str = "", *, keep_label: str = "Keep mine") -> None:
+        super().__init__(classes="modal")
+        self.message = message
+        self.mine = mine
+        self.keep_label = keep_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Changed by someone else", classes="title")
+            yield Static(Content(one_line(self.message, 300)), id="conflict-message", classes="question")
+            if self.mine:
+                yield Static(Content(self.mine), id="conflict-mine", classes="help")
+            yield Static(
+                "Reload shows their version and keeps what you typed to use again; "
+                f"{self.keep_label.lower()} saves yours on top of theirs.",
+                classes="help",
+                markup=False,
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Reload (r)", id="conflict-reload", variant="primary")
+                yield Button(f"{self.keep_label} (k)", id="conflict-keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#conflict-reload", Button).focus()
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss("keep" if event.button.id == "conflict-keep" else "reload")
+
+
 class TextPromptScreen(ModalScreen[str | None]):
     """Ask for one line (or a few lines) of text; None when cancelled.
 

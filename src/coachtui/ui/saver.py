@@ -11,6 +11,11 @@ in the order they were made. When the database fails (locked, read-only, disk fu
 the operation stays at the head of the queue and is retried with a growing pause;
 nothing queued is dropped. Only a write the store rejects as invalid (which retrying
 cannot fix) is dropped, and reported.
+
+A write refused because another coach changed the record first (``StaleRecord``)
+is never retried blindly: it is handed to the operation's ``on_conflict`` (the
+screen asks the coach to reload or keep their change), and the status stays
+"conflict", never "saved", until the screen calls :meth:`SaveQueue.resolve`.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-State = Literal["idle", "pending", "saving", "saved", "error"]
+State = Literal["idle", "pending", "saving", "saved", "error", "conflict", "dropped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,7 @@ class _Op:
     session_id: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     on_done: Callable[[object], None] | None = None
+    on_conflict: Callable[[BaseException], None] | None = None
 
     @property
     def is_fields(self) -> bool:
@@ -51,6 +57,19 @@ def _is_permanent(exc: BaseException) -> bool:
     from coachtui.store.errors import DatabaseUnavailable, StoreError
 
     return isinstance(exc, StoreError) and not isinstance(exc, DatabaseUnavailable)
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    from coachtui.store.errors import StaleRecord
+
+    return isinstance(exc, StaleRecord)
+
+
+def conflict_line(exc: BaseException) -> str:
+    """The status bar's short form of a conflict: who saved first."""
+    who = " ".join(str(getattr(exc, "changed_by", "") or "").split()) or "someone else"
+    kind = getattr(exc, "kind", "") or "record"
+    return f"{who} changed this {kind} first"
 
 
 class SaveQueue:
@@ -81,6 +100,9 @@ class SaveQueue:
         self._last_error = ""
         self._thread: threading.Thread | None = None
         self._reported: tuple[State, str] | None = None
+        # record id -> short message, for conflicts the coach has not settled yet
+        self._conflicts: dict[str, str] = {}
+        self._dropped = ""
 
     # --- producer side (UI thread) -------------------------------------------------
 
@@ -99,12 +121,34 @@ class SaveQueue:
                 self._ops.append(_Op(label="draft", session_id=session_id, fields=dict(fields)))
             self._touch()
 
-    def submit(self, label: str, call: Callable[[Any], object], on_done: Callable[[object], None] | None = None) -> None:
+    def submit(
+        self,
+        label: str,
+        call: Callable[[Any], object],
+        on_done: Callable[[object], None] | None = None,
+        on_conflict: Callable[[BaseException], None] | None = None,
+    ) -> None:
         """Queue an operation ``call(store)``; ``on_done(result)`` runs (in the saver
-        thread) once it has been written."""
+        thread) once it has been written. If the store refuses it because another
+        coach changed the record first, ``on_conflict(error)`` runs instead (in the
+        saver thread) and the conflict stays open until :meth:`resolve`."""
         with self._cond:
-            self._ops.append(_Op(label=label, call=call, on_done=on_done))
+            self._ops.append(_Op(label=label, call=call, on_done=on_done, on_conflict=on_conflict))
             self._touch()
+
+    def resolve(self, record_id: str) -> None:
+        """The coach settled the conflict about ``record_id`` (reloaded it, or queued
+        their change again on top): the status no longer says it is not saved."""
+        with self._cond:
+            self._conflicts.pop(record_id, None)
+            if not self._ops and not self._failures:
+                self._report_settled()
+
+    @property
+    def conflicts(self) -> dict[str, str]:
+        """Conflicts not settled yet: record id -> what the status bar says."""
+        with self._cond:
+            return dict(self._conflicts)
 
     def _touch(self) -> None:
         now = time.monotonic()
@@ -157,14 +201,16 @@ class SaveQueue:
 
     def _report(self, state: State, message: str = "", saved_at: float | None = None) -> None:
         # Only changes are worth telling the screen about: typing keeps the state
-        # "pending" for many keystrokes in a row.
-        if (state, message) == self._reported and state != "saved":
-            return
-        self._reported = (state, message)
-        try:
-            self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
-        except Exception:  # noqa: BLE001 - a status display must never stop saving
-            pass
+        # "pending" for many keystrokes in a row. Under the lock, so reports from the
+        # UI thread and the saver thread reach the screen in the order they were made.
+        with self._cond:
+            if (state, message) == self._reported and state != "saved":
+                return
+            self._reported = (state, message)
+            try:
+                self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
+            except Exception:  # noqa: BLE001 - a status display must never stop saving
+                pass
 
     def _wait_for_work(self) -> _Op | None:
         with self._cond:
@@ -199,13 +245,25 @@ class SaveQueue:
                     raise RuntimeError("the database is still opening")
                 result = op.call(store) if op.call is not None else store.save_draft(op.session_id, **op.fields)
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none crashes the app
+                if _is_conflict(exc) and op.on_conflict is not None:
+                    # Retrying cannot help: the coach decides (reload, or keep theirs).
+                    with self._cond:
+                        self._conflicts[str(getattr(exc, "record_id", ""))] = conflict_line(exc)
+                    self._finish(op)
+                    try:
+                        op.on_conflict(exc)
+                    except Exception:  # noqa: BLE001 - the conflict stays shown as not saved
+                        pass
+                    continue
                 if _is_permanent(exc):
+                    self._dropped = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
                     self._finish(op)
                     self._last_error = str(exc)
                     self._on_dropped(op.label, exc)
                     continue
                 self._fail(exc)
                 continue
+            self._dropped = ""
             self._finish(op)
             if op.on_done is not None:
                 try:
@@ -223,9 +281,30 @@ class SaveQueue:
             if not self._ops:
                 self._first_pending = None
             self._cond.notify_all()
-            remaining = len(self._ops)
-        if remaining == 0:
-            self._report("saved", saved_at=time.time())
+            if not self._ops:
+                self._report_settled()
+
+    def _report_settled(self) -> None:
+        """The queue is empty: "saved", unless a write was refused and not settled
+        (then the status says so, never "saved"). Decided and told under the lock:
+        the saver thread and :meth:`resolve` (UI thread) must not overtake each other."""
+        with self._cond:
+            conflict = next(iter(self._conflicts.values()), "")
+            if conflict:
+                self._report("conflict", conflict)
+            elif self._dropped:
+                self._report("dropped", self._dropped)
+            else:
+                self._report("saved", saved_at=time.time())
+
+    def _short(self, message: str) -> str:
+        """The status bar's form of an error: without " at <the database>" (a server
+        URL can fill the whole line; the coach knows which database they are on)."""
+        try:
+            location = getattr(self._store_getter(), "location", "") or ""
+        except Exception:  # noqa: BLE001 - only a display nicety
+            location = ""
+        return message.replace(f" at {location}", "") if location else message
 
     def _fail(self, exc: BaseException) -> None:
         message = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
@@ -234,7 +313,7 @@ class SaveQueue:
             self._failures += 1
             self._last_error = message
             delay = self._retry_delays[min(self._failures - 1, len(self._retry_delays) - 1)]
-        self._report("error", message)
+        self._report("error", self._short(message))
         with self._cond:
             deadline = time.monotonic() + delay
             while not self._stopped:

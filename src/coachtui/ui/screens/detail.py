@@ -2,6 +2,10 @@
 
 From here a session can be amended (reopened in the session flow), exported, copied
 or deleted for good. Dismisses with True when the session changed or went.
+
+Deleting names the version of the session this screen shows: if another coach
+changed it since, nothing is deleted and the coach reloads it (to see the change)
+or deletes it anyway.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from textual.widgets import Footer, Markdown
 from coachtui.store.markdown import session_markdown
 from coachtui.store.types import SessionDetail
 from coachtui.text import one_line
-from coachtui.ui.modals import ConfirmScreen
+from coachtui.ui.modals import ConfirmScreen, ConflictScreen
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
+    from coachtui.store.errors import StaleRecord
     from coachtui.ui.app import CoachApp
 
 
@@ -118,7 +123,7 @@ the earlier actions it reviewed and the actions it agreed.
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self._delete(detail.id)
+                self._delete(detail.id, detail.version)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -132,15 +137,33 @@ the earlier actions it reviewed and the actions it agreed.
         )
 
     @work(thread=True, group="detail-delete")
-    def _delete(self, session_id: str) -> None:
-        from coachtui.store.errors import StoreError
+    def _delete(self, session_id: str, version: int) -> None:
+        from coachtui.store.errors import StaleRecord, StoreError
 
         try:
-            self.coach_app.store.delete_session(session_id)  # type: ignore[union-attr]
+            self.coach_app.store.delete_session(session_id, expected_version=version)  # type: ignore[union-attr]
+        except StaleRecord as exc:
+            self.app.call_from_thread(self._changed_meanwhile, session_id, exc)
+            return
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._deleted)
+
+    def _changed_meanwhile(self, session_id: str, error: StaleRecord) -> None:
+        """Someone changed the session since it was shown: nothing was deleted."""
+
+        def done(choice: str | None) -> None:
+            if choice == "keep":
+                self._delete(session_id, error.current_version)
+            else:
+                self.query_one("#detail-md", Markdown).update("Loading…")
+                self._load()
+                self.app.notify("Reloaded: this is the session as it is now.", markup=False)
+
+        self.app.push_screen(
+            ConflictScreen(str(error), "You asked to delete it for good.", keep_label="Delete anyway"), done
+        )
 
     def _deleted(self) -> None:
         self.app.notify("Session deleted for good. (coachtui vacuum clears it from the file's free space too.)",

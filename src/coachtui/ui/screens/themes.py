@@ -30,26 +30,32 @@ class ThemesScreen(Screen[None]):
 ## Themes
 
 How often each category of dilemma came up, month by month, in completed sessions:
-for all teams or one. Below the chart, teams where one category dominates their
-recent sessions are flagged: a sign the same kind of challenge keeps returning.
+for all teams or one, all coaches or one. Below the chart, teams where one category
+dominates their recent sessions are flagged: a sign the same kind of challenge keeps
+returning.
 
 | key | |
 |---|---|
 | **t** | one team, or all teams |
+| **o** | one coach's sessions, or every coach's |
 | **m** | how many months |
-| **r** | export a Markdown report (the team's, or the whole network's) |
+| **x** | clear the filters (all teams, all coaches, 12 months) |
+| **r** | export a report of the sessions shown (the team's or the whole network's, one coach's or all) |
 """
 
     BINDINGS = [
         Binding("t", "pick_team", "Team", id="themes.team"),
+        Binding("o", "pick_coach", "Coach", id="themes.coach"),
         Binding("m", "pick_months", "Months", id="themes.months"),
         Binding("r", "report", "Report", id="themes.report"),
+        Binding("x", "clear_filters", "Clear", id="themes.clear"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="themes-screen")
         self.team_id: str | None = None
         self.team_name = ""
+        self.coach: str | None = None
         self.months = 12
 
     @property
@@ -76,9 +82,10 @@ recent sessions are flagged: a sign the same kind of challenge keeps returning.
         self.reload()
 
     def reload(self) -> None:
-        who = one_line(self.team_name, 40) if self.team_id else "all teams"
+        who = one_line(self.team_name, 30) if self.team_id else "all teams"
+        coach = one_line(self.coach, 20) if self.coach is not None else "all"
         self.query_one("#themes-filters", Static).update(
-            f"t Team: {who}   m Months: {self.months}   r Report"
+            f"t Team: {who}  o Coach: {coach}  m Months: {self.months}  r Report"
         )
         self._load()
 
@@ -90,8 +97,10 @@ recent sessions are flagged: a sign the same kind of challenge keeps returning.
         if store is None:
             return
         try:
-            months = store.theme_counts(today=dt.date.today(), team_id=self.team_id, months=self.months)
-            flags = store.dominant_categories(team_id=self.team_id)
+            months = store.theme_counts(
+                today=dt.date.today(), team_id=self.team_id, months=self.months, coach=self.coach
+            )
+            flags = store.dominant_categories(team_id=self.team_id, coach=self.coach)
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, f"Could not count themes: {exc}", severity="error",
                                       markup=False)
@@ -150,7 +159,52 @@ recent sessions are flagged: a sign the same kind of challenge keeps returning.
 
         self.app.push_screen(PickerScreen("Months", MONTH_CHOICES, str(self.months)), done)
 
+    @work(thread=True, group="themes-options")
+    def action_pick_coach(self) -> None:
+        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.coach = None if value == "\x00all" else value
+                self.reload()
+
+        current = "\x00all" if self.coach is None else self.coach
+        self.app.call_from_thread(self.app.push_screen, PickerScreen("Coach", options, current), done)
+
+    def action_clear_filters(self) -> None:
+        if self.team_id is None and self.coach is None and self.months == 12:
+            return
+        self.team_id, self.team_name, self.coach, self.months = None, "", None, 12
+        self.reload()
+
     def action_report(self) -> None:
         name = self.team_name if self.team_id else "network"
         what = f"the report of {one_line(self.team_name, 40)}" if self.team_id else "the report of all teams"
-        self.coach_app.export_team_report(self.team_id, name, what)
+        if self.coach is None:
+            self.coach_app.export_team_report(self.team_id, name, what)
+            return
+        self._coach_report(name, f"{what}, sessions with {one_line(self.coach, 40)}")
+
+    @work(thread=True, group="themes-options")
+    def _coach_report(self, name: str, what: str) -> None:
+        """A report of one coach's sessions: the sessions are chosen here (the store
+        exports given sessions), so it holds exactly what the coach filter shows."""
+        from coachtui.store.errors import StoreError
+
+        coach = self.coach
+        try:
+            ids = self.coach_app.store.session_ids_matching(  # type: ignore[union-attr]
+                team_id=self.team_id, coach=coach
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, f"Not exported: {exc}", severity="error", markup=False)
+            return
+        if not ids:
+            self.app.call_from_thread(
+                self.app.notify, f"No sessions with {one_line(coach or '', 40)} to report.", markup=False
+            )
+            return
+        self.app.call_from_thread(
+            self.coach_app.export_team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
+        )

@@ -3,6 +3,11 @@
 A facilitator (or a coach before a huddle) changes an action's status here with a
 note; it is recorded as a review, like a review in a session. The list is paged as
 it is scrolled and keeps at most ``WINDOW`` rows, so it stays quick at any size.
+
+On a shared database another coach may change an action while it is on this
+screen: a mark is recorded only on top of the version shown (``expected_version``).
+If it changed, the coach is told who changed it and chooses to reload it or to keep
+their mark; the note they typed is never thrown away.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 from coachtui.store.types import ActionInfo, ActionPage
 from coachtui.text import one_line
 from coachtui.ui.format import cell, due_label, status_cell
-from coachtui.ui.modals import PickerScreen, TextPromptScreen
+from coachtui.ui.modals import ConflictScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -59,17 +64,30 @@ those due soonest, then those with no due date.
 | **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note |
 | **t** | only one team's actions |
 | **o** | only one owner's actions |
+| **a** | only the actions agreed with one coach |
 | **c** | show closed actions too (done and dropped) |
+| **esc** | clear every filter |
 | **home** | back to the top of the list |
+
+The keys of the filters are on the line above the list.
 
 A mark made here is recorded as a review of the action (without a session), and the
 team sees it in the review step of its next session.
+
+If another coach changed the action since the list showed it, the mark is not
+recorded: you are told who changed it, and choose **r** reload (see their change;
+your note is kept for when you mark it again) or **k** keep mine (record your mark
+on top of their change).
 """
 
+    # The filter keys are shown on the filter line above the list ("t Team: all …"),
+    # which keeps the footer short enough for 80 columns.
     BINDINGS = [
-        Binding("t", "pick_team", "Team", id="tracker.team"),
-        Binding("o", "pick_owner", "Owner", id="tracker.owner"),
-        Binding("c", "toggle_closed", "Closed", id="tracker.closed"),
+        Binding("t", "pick_team", "Team", show=False, id="tracker.team"),
+        Binding("o", "pick_owner", "Owner", show=False, id="tracker.owner"),
+        Binding("a", "pick_coach", "Coach", show=False, id="tracker.coach"),
+        Binding("c", "toggle_closed", "Closed", show=False, id="tracker.closed"),
+        Binding("escape", "clear_filters", "Clear", id="tracker.clear"),
     ]
 
     def __init__(self) -> None:
@@ -77,7 +95,11 @@ team sees it in the review step of its next session.
         self.team_id: str | None = None
         self.team_name = ""
         self.owner: str | None = None
+        self.coach: str | None = None
         self.include_closed = False
+        # Notes typed for a mark that was not recorded (a conflict, a lost
+        # connection): offered again when the action is marked next.
+        self.kept_notes: dict[str, str] = {}
         self.rows: list[ActionInfo] = []
         self.below: str | None = None
         self.dropped_above = False
@@ -107,13 +129,15 @@ team sees it in the review step of its next session.
     def _describe(self) -> str:
         team = one_line(self.team_name, 30) if self.team_id else "all"
         owner = one_line(self.owner, 20) if self.owner is not None else "all"
+        coach = one_line(self.coach, 20) if self.coach is not None else "all"
         closed = "shown" if self.include_closed else "hidden"
-        return f"t Team: {team}   o Owner: {owner}   c Closed actions: {closed}"
+        return f"t Team: {team}  o Owner: {owner}  a Coach: {coach}  c Closed actions: {closed}"
 
     # --- loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
         self.query_one("#tracker-filters", Static).update(self._describe())
+        self.refresh_bindings()
         self._generation += 1
         self._loading = True
         self._load(self._generation, None)
@@ -130,6 +154,7 @@ team sees it in the review step of its next session.
                 today=dt.date.today(),
                 team_id=self.team_id,
                 owner=self.owner,
+                coach=self.coach,
                 include_closed=self.include_closed,
                 limit=PAGE,
                 after=after,
@@ -248,6 +273,7 @@ team sees it in the review step of its next session.
         self.app.push_screen(
             TextPromptScreen(
                 f"Mark “{one_line(action.text, 50)}” as {label}",
+                value=self.kept_notes.get(action.id, ""),
                 multiline=True,
                 help_text="A note for the team (optional). ctrl+s records it, esc cancels.",
             ),
@@ -256,25 +282,80 @@ team sees it in the review step of its next session.
 
     @work(thread=True, group="tracker-mark")
     def _record(self, action: ActionInfo, status: str, note: str) -> None:
-        from coachtui.store.errors import StoreError
+        self._record_now(action, status, note)
+
+    def _record_now(self, action: ActionInfo, status: str, note: str) -> None:
+        """Record the mark on top of the version of the action the list showed (in a
+        worker thread)."""
+        from coachtui.store.errors import StaleRecord, StoreError
 
         try:
-            self.coach_app.store.record_review(  # type: ignore[union-attr]
-                action.id, status, note, coach=self.coach_app.settings.coach_name
+            review = self.coach_app.store.record_review(  # type: ignore[union-attr]
+                action.id, status, note, coach=self.coach_app.settings.coach_name, expected_version=action.version
             )
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, f"Not recorded: {exc}", severity="error", markup=False)
+        except StaleRecord as exc:
+            self.app.call_from_thread(self._conflict, action, status, note, exc)
             return
-        self.app.call_from_thread(self._recorded, action, status, note)
+        except StoreError as exc:
+            self.app.call_from_thread(self._not_recorded, action, note, str(exc))
+            return
+        self.app.call_from_thread(self._recorded, action, status, note, review.action_version)
 
-    def _recorded(self, action: ActionInfo, status: str, note: str) -> None:
+    def _not_recorded(self, action: ActionInfo, note: str, message: str) -> None:
+        if note:
+            self.kept_notes[action.id] = note
+            message += " Your note is kept: mark it again to retry."
+        self.app.notify(f"Not recorded: {message}", severity="error", markup=False, timeout=10)
+
+    def _recorded(self, action: ActionInfo, status: str, note: str, version: int) -> None:
         from dataclasses import replace
 
+        self.kept_notes.pop(action.id, None)
+        coach = self.coach_app.settings.coach_name
         self.rows = [
-            replace(a, status=status, last_note=note or a.last_note) if a.id == action.id else a for a in self.rows
+            replace(a, status=status, last_note=note or a.last_note, version=version, updated_by=coach)
+            if a.id == action.id
+            else a
+            for a in self.rows
         ]
         self._fill(action.id)
         self.app.notify(f"Recorded: {status.replace('_', ' ')}.", markup=False)
+
+    def _conflict(self, action: ActionInfo, status: str, note: str, error: Exception) -> None:
+        """Someone else changed the action first: nothing was recorded. Keep the note,
+        then reload their version or record this mark on top of it."""
+        if note:
+            self.kept_notes[action.id] = note
+        mine = f"Your mark: {status.replace('_', ' ')}" + (f" — “{one_line(note, 60)}”" if note else "")
+
+        def done(choice: str | None) -> None:
+            self._reload_action(action.id, (status, note) if choice == "keep" else None)
+
+        self.app.push_screen(ConflictScreen(str(error), mine), done)
+
+    @work(thread=True, group="tracker-mark")
+    def _reload_action(self, action_id: str, again: tuple[str, str] | None) -> None:
+        """Read the action as it is now; then show it, or record ``again`` on top."""
+        from coachtui.store.errors import StoreError
+
+        try:
+            current = self.coach_app.store.get_action(action_id)  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, f"Could not reload it: {exc}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._reloaded, current, again is None)
+        if again is not None:
+            self._record_now(current, *again)
+
+    def _reloaded(self, current: ActionInfo, tell: bool) -> None:
+        self.rows = [current if a.id == current.id else a for a in self.rows]
+        self._fill(current.id)
+        if not tell:
+            return
+        who = one_line(current.updated_by, 40) or "someone else"
+        status = current.status.replace("_", " ")
+        kept = " Your note is kept: mark it again to record it." if current.id in self.kept_notes else ""
+        self.app.notify(f"Reloaded: now {status}, as {who} left it.{kept}", markup=False, timeout=8)
 
     # --- filters ----------------------------------------------------------------------------------
 
@@ -309,6 +390,34 @@ team sees it in the review step of its next session.
         current = "\x00all" if self.owner is None else self.owner
         self.app.call_from_thread(self._pick, "Owner", options, current, apply)
 
+    @work(thread=True, group="tracker-options")
+    def action_pick_coach(self) -> None:
+        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+
+        def apply(value: str) -> None:
+            self.coach = None if value == "\x00all" else value
+
+        options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
+        current = "\x00all" if self.coach is None else self.coach
+        self.app.call_from_thread(self._pick, "Coach", options, current, apply)
+
     def action_toggle_closed(self) -> None:
         self.include_closed = not self.include_closed
+        self.reload()
+
+    @property
+    def filtered(self) -> bool:
+        return self.team_id is not None or self.owner is not None or self.coach is not None or self.include_closed
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "esc Clear" is in the footer only while a filter is on (80 columns are few).
+        if action == "clear_filters":
+            return self.filtered
+        return True
+
+    def action_clear_filters(self) -> None:
+        if not self.filtered:
+            return
+        self.team_id, self.team_name, self.owner, self.coach = None, "", None, None
+        self.include_closed = False
         self.reload()

@@ -1,10 +1,17 @@
-"""Step 6 — Actions: what the team will try before next time, who owns it, by when."""
+"""Step 6 — Actions: what the team will try before next time, who owns it, by when.
+
+An action can change under the coach on a shared database (another coach marks it in
+the tracker, or edits it in an amended session). An edit or a removal is saved only
+on top of the version this step showed; if it changed, the coach is told who changed
+it and reloads it (their wording goes back into the form, to save again or drop) or
+keeps theirs (saved on top of the other change).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +21,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from coachtui.dates import DateError, describe, parse_due
 from coachtui.store.types import ActionInfo
 from coachtui.text import one_line
+from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
 from coachtui.ui.format import cell, due_label
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
@@ -55,6 +63,10 @@ and a due date.
   `1 Dec`. The line under the form says which day it understood.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
+
+If another coach changed an action since you opened it, your edit is not saved and
+you are told who changed it: **r** reloads it (their version in the list, your
+wording back in the form to save again) or **k** keeps yours (saved on top).
 """
 
     BINDINGS = [Binding("escape", "cancel_edit", "Cancel edit", show=False, id="actions.cancel")]
@@ -62,6 +74,10 @@ and a due date.
     def __init__(self) -> None:
         super().__init__(id="actions")
         self.editing: str | None = None
+        # action id -> the newest refused change while the coach is asked about it
+        self._conflicts = ConflictAsker(self._settle)
+        # action id -> an edit the coach reloaded over (e on the action brings it back)
+        self.kept: dict[str, Conflict] = {}
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -81,6 +97,8 @@ and a due date.
         table.add_column("Action", key="text")
         table.add_column("Owner", key="owner")
         table.add_column("Due", key="due")
+        for kind in ("edit", "remove"):
+            self.controller.conflict_handlers[kind] = lambda conflict: self.post_message(ConflictFound(conflict))
 
     def activate(self) -> None:
         self.refresh_from_model()
@@ -154,6 +172,7 @@ and a due date.
             self.query_one("#action-due", Input).focus()
             return
         if self.editing is not None:
+            self.kept.pop(self.editing, None)
             self.controller.update_action(self.editing, text, owner, due)
             self._feedback("Action updated.")
         else:
@@ -171,6 +190,7 @@ and a due date.
 
     def action_cancel_edit(self) -> None:
         if self.editing is not None:
+            self.kept.pop(self.editing, None)
             self._clear_form()
             self._feedback("Edit cancelled.")
 
@@ -187,12 +207,19 @@ and a due date.
         action = self._current()
         if action is None:
             return
-        self.editing = action.id
-        self.query_one("#action-text", LiteralInput).load(action.text)
-        self.query_one("#action-owner", LiteralInput).load(action.owner)
-        self.query_one("#action-due", LiteralInput).load(action.due.isoformat() if action.due else "")
-        self.query_one("#action-form-label", Label).update("Edit action (enter saves, esc cancels)")
+        kept = self.kept.get(action.id)
+        if kept is not None:  # the coach's own wording, not saved after a conflict
+            self._edit(action.id, kept.text, kept.owner, kept.due, "Edit action — your unsaved version")
+        else:
+            self._edit(action.id, action.text, action.owner, action.due, "Edit action")
         self.query_one("#action-text", Input).focus()
+
+    def _edit(self, action_id: str, text: str, owner: str, due: dt.date | None, label: str) -> None:
+        self.editing = action_id
+        self.query_one("#action-text", LiteralInput).load(text)
+        self.query_one("#action-owner", LiteralInput).load(owner)
+        self.query_one("#action-due", LiteralInput).load(due.isoformat() if due else "")
+        self.query_one("#action-form-label", Label).update(Content(f"{label} (enter saves, esc cancels)"))
 
     def remove_current(self) -> None:
         action = self._current()
@@ -211,3 +238,66 @@ and a due date.
             ConfirmScreen(f"Remove the action “{one_line(action.text, 60)}”?", yes="Remove", no="Keep", danger=True),
             done,
         )
+
+    # --- another coach changed an action first --------------------------------------------
+
+    @on(ConflictFound)
+    def _conflict_found(self, event: ConflictFound) -> None:
+        event.stop()
+        self._conflicts.ask(self.app, event.conflict)
+
+    @work(thread=True, group="actions-conflict")
+    def _settle(self, conflict: Conflict, keep: bool) -> None:
+        """Read the action as it is now (in a worker thread)."""
+        from coachtui.store.errors import StoreError
+
+        try:
+            current = self.coach_app.store.get_action(conflict.action_id)  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.app.call_from_thread(self._not_settled, conflict, str(exc))
+            return
+        self.app.call_from_thread(self._settled, conflict, keep, current)
+
+    def _not_settled(self, conflict: Conflict, message: str) -> None:
+        if conflict.kind == "edit":
+            self.kept[conflict.action_id] = conflict
+            message += " Your wording is kept: e on the action brings it back."
+        self.controller.saver.resolve(conflict.action_id)
+        self.app.notify(f"Could not reload it: {message}", severity="error", markup=False, timeout=10)
+
+    def _settled(self, conflict: Conflict, keep: bool, current: ActionInfo) -> None:
+        controller = self.controller
+        model = self.model
+        if model is None or model.session_id != conflict.session_id:
+            controller.saver.resolve(conflict.action_id)
+            return  # the coach has moved on to another session
+        controller.seen(current.id, current.version)
+        controller.saver.resolve(current.id)  # before a re-applied change is queued
+        if any(a.id == current.id for a in model.actions):
+            model.replace_action(current)
+        else:  # a refused removal: it is still there
+            model.actions = sorted([*model.actions, current], key=lambda a: a.position)
+        who = one_line(current.updated_by, 40) or conflict.who
+        if keep:
+            self.kept.pop(current.id, None)
+            if conflict.kind == "remove":
+                controller.remove_action(current.id)
+            else:
+                controller.update_action(current.id, conflict.text, conflict.owner, conflict.due)
+            self._feedback(f"Saving yours on top of {who}'s change.")
+        elif conflict.kind == "remove":
+            self._feedback(f"Not removed: {who} changed it (see the list). del removes it anyway.")
+        else:
+            self.kept[current.id] = conflict
+            form_free = self.editing is None and not any(
+                self.query_one(selector, Input).value for selector in ("#action-text", "#action-owner", "#action-due")
+            )
+            if form_free:  # never over what the coach is typing now
+                self._edit(current.id, conflict.text, conflict.owner, conflict.due, "Edit action — your unsaved version")
+                self._feedback(f"Reloaded {who}'s version. Yours is in the form: enter saves it, esc drops it.")
+            else:
+                self._feedback(f"Reloaded {who}'s version. Yours is kept: e on the action brings it back.")
+        self.refresh_from_model()
+        changed = getattr(self.screen, "session_changed", None)
+        if changed is not None:
+            changed()

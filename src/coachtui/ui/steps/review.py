@@ -1,10 +1,17 @@
-"""Step 2 — Review: how did the actions agreed last time go? And what was last time about?"""
+"""Step 2 — Review: how did the actions agreed last time go? And what was last time about?
+
+On a shared database another coach may mark or change one of these actions while the
+session runs (from the tracker, or their own session). A mark made here is saved only
+on top of the version this step showed; when it changed, the coach is told who changed
+it and chooses to reload it (their mark and note are kept to apply again) or to keep
+their mark (saved again on top of the other change).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,8 +19,10 @@ from textual.content import Content
 from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.store.markdown import session_markdown
+from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
-from coachtui.ui.format import cell, due_label, show_markdown, status_cell
+from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
+from coachtui.ui.format import cell, due_label, show_markdown, status_cell, status_label
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
@@ -62,10 +71,19 @@ how each went — one key each:
 On the right: what the last session was about, its questions and its actions.
 Actions marked done or dropped leave the team's open list; they stay visible here
 for the rest of this session.
+
+If another coach changed an action since this list showed it, your mark is not saved
+and you are told who changed it: **r** reloads it (your mark and note are kept below
+the list: mark it again to save them) or **k** keeps yours (saved on top of theirs).
 """
 
     def __init__(self) -> None:
         super().__init__(id="review")
+        # action id -> the newest refused change while the coach is asked about it
+        self._conflicts = ConflictAsker(self._settle)
+        # action id -> (status, note) the coach chose to reload over: used again
+        # when they mark the action next, never thrown away unasked
+        self.kept: dict[str, tuple[str | None, str]] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-columns"):
@@ -96,6 +114,7 @@ for the rest of this session.
         self._narrow = False
         self._table_width = 0
         self._build_columns()
+        self.controller.conflict_handlers["review"] = lambda conflict: self.post_message(ConflictFound(conflict))
 
     def on_resize(self) -> None:
         # Owner and due move out of the table into the lines under it when the
@@ -169,12 +188,26 @@ for the rest of this session.
         if item is None:
             note.update("")
             return
-        parts = [f"Action: {one_line(item.action.text, 300)}"]
+        action = item.action
+        parts = [f"Action: {one_line(action.text, 300)}"]
+        # What another coach did, and a mark of this coach's not saved because of it,
+        # come before the details: the area has room for four lines.
+        if item.status is None and action.status != "open":
+            model = self.model
+            by = action.updated_by if action.updated_by and (model is None or action.updated_by != model.coach) else ""
+            now = f"Now: {status_label(action.status)}" + (f", marked by {one_line(by, 40)}" if by else "")
+            if action.last_note:
+                now += f" — {one_line(action.last_note, 200)}"
+            parts.append(now)
+        kept = self.kept.get(action.id)
+        if kept is not None:
+            note_text = f" — {one_line(kept[1], 200)}" if kept[1] else ""
+            parts.append(f"Not saved (yours): {status_label(kept[0])}{note_text}")
         details = []
-        if item.action.owner:
-            details.append(f"Owner: {visible(item.action.owner)}")
-        if item.action.due:
-            details.append(f"Due: {due_label(item.action.due)}")
+        if action.owner:
+            details.append(f"Owner: {visible(action.owner)}")
+        if action.due:
+            details.append(f"Due: {due_label(action.due)}")
         if details:
             parts.append("   ".join(details))
         if item.note:
@@ -188,7 +221,9 @@ for the rest of this session.
         if status is None:
             self.controller.clear_review(item.action.id)
         else:
-            self.controller.set_review(item.action.id, status)
+            kept = self.kept.pop(item.action.id, None)
+            note = kept[1] if kept is not None and kept[1] and not item.note else None
+            self.controller.set_review(item.action.id, status, note)
         table = self.query_one(ReviewTable)
         table.update_cell(item.action.id, "status", cell(status_cell(item.status)))
         self._show_note()
@@ -201,19 +236,87 @@ for the rest of this session.
             self.app.notify("Mark how it went first (d, p, s or x), then add a note.", markup=False)
             return
         action_id = item.action.id
+        kept = self.kept.get(action_id)
 
         def done(value: str | None) -> None:
             if value is None:
                 return
+            self.kept.pop(action_id, None)
             self.controller.set_review_note(action_id, value)
             self._show_note()
 
         self.app.push_screen(
             TextPromptScreen(
                 f"Note on: {one_line(item.action.text, 60)}",
-                value=item.note,
+                value=kept[1] if kept is not None and kept[1] and not item.note else item.note,
                 multiline=True,
                 help_text="What happened? ctrl+s saves, esc cancels.",
             ),
             done,
         )
+
+    # --- another coach changed an action first --------------------------------------------
+
+    @on(ConflictFound)
+    def _conflict_found(self, event: ConflictFound) -> None:
+        event.stop()
+        self._conflicts.ask(self.app, event.conflict)
+
+    @work(thread=True, group="review-conflict")
+    def _settle(self, conflict: Conflict, keep: bool) -> None:
+        """Read the action, and this session's review of it, as they are now."""
+        from coachtui.store.errors import StoreError
+
+        store = self.coach_app.store
+        try:
+            current = store.get_action(conflict.action_id)  # type: ignore[union-attr]
+            review = next(
+                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),  # type: ignore[union-attr]
+                None,
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(self._not_settled, conflict, str(exc))
+            return
+        self.app.call_from_thread(self._settled, conflict, keep, current, review)
+
+    def _not_settled(self, conflict: Conflict, message: str) -> None:
+        self.kept[conflict.action_id] = (conflict.status, conflict.note)
+        self.controller.saver.resolve(conflict.action_id)
+        self.app.notify(
+            f"Could not reload it: {message} Your mark is kept below the list: mark it again to save it.",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+        self._show_note()
+
+    def _settled(self, conflict: Conflict, keep: bool, current: ActionInfo, review: ReviewInfo | None) -> None:
+        controller = self.controller
+        model = self.model
+        item = model.review_item(conflict.action_id) if model is not None else None
+        if model is None or model.session_id != conflict.session_id or item is None:
+            controller.saver.resolve(conflict.action_id)
+            return  # the coach has moved on to another session
+        controller.seen(current.id, current.version)
+        controller.saver.resolve(current.id)  # before a re-applied change is queued
+        item.action = current
+        who = one_line(current.updated_by, 40) or conflict.who
+        if keep:
+            self.kept.pop(current.id, None)
+            controller.set_review(current.id, conflict.status or "open", conflict.note)
+            self.app.notify(f"Saving your mark on top of {who}'s change.", markup=False)
+        else:
+            item.status = review.status if review is not None else None
+            item.note = review.note if review is not None else ""
+            item.reviewed_at = review.created_at if review is not None else None
+            self.kept[current.id] = (conflict.status, conflict.note)
+            self.app.notify(
+                f"Reloaded: now {status_label(current.status)}, as {who} left it. "
+                "Your mark is kept below the list: mark it again to save it.",
+                markup=False,
+                timeout=8,
+            )
+        self.refresh_from_model()
+        changed = getattr(self.screen, "session_changed", None)
+        if changed is not None:
+            changed()  # the step bar follows the model

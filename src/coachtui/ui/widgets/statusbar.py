@@ -56,6 +56,8 @@ class StatusBar(Static):
         status = self.save
         if status.state == "error":
             return f"NOT SAVED YET, retrying: {status.message}"
+        if status.state in {"conflict", "dropped"}:
+            return f"NOT SAVED: {status.message}"
         if status.state in {"pending", "saving"}:
             return "saving…"
         if status.state == "saved" and status.saved_at is not None:
@@ -75,7 +77,7 @@ class StatusBar(Static):
         if len(left) > room:
             left = left[: max(0, room - 1)] + "…"
         self.update(Content(left.ljust(room) + " " + right))
-        self.set_class(self.save.state == "error", "-error")
+        self.set_class(self.save.state in {"error", "conflict", "dropped"}, "-error")
 
     def on_resize(self) -> None:
         self._paint()

@@ -1,0 +1,98 @@
+"""The save queue and a change another coach made first (StaleRecord): never retried
+blindly, never reported as saved, handed to the screen that made the change."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from coachtui.store import open_store
+from coachtui.store.errors import StaleRecord
+from coachtui.ui.saver import SaveQueue, SaveStatus
+
+
+def _action(db_path: Path):  # type: ignore[no-untyped-def]
+    with open_store(str(db_path), coach="Bo Ng") as store:
+        team = store.create_team("Ward 4")
+        session = store.start_session(team.id, coach="Bo Ng")
+        return store.add_action(session.id, "Plot ten more points", owner="Sam")
+
+
+def test_a_stale_write_goes_to_its_conflict_handler_once_and_the_status_says_not_saved(db_path: Path) -> None:
+    action = _action(db_path)
+    statuses: list[SaveStatus] = []
+    conflicts: list[BaseException] = []
+    dropped: list[str] = []
+    calls = 0
+    handled = threading.Event()
+    with open_store(str(db_path), coach="Bo Ng") as store:
+        store.update_action(action.id, text="Plot twenty more points")  # Bo changed it: version 2
+
+        def stale_edit(s):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            calls += 1
+            return s.update_action(action.id, text="Ana's wording", expected_version=action.version)
+
+        def on_conflict(exc: BaseException) -> None:
+            conflicts.append(exc)
+            handled.set()
+
+        saver = SaveQueue(
+            lambda: store,
+            on_status=statuses.append,
+            on_dropped=lambda label, exc: dropped.append(label),
+            debounce=0.01,
+            max_wait=0.05,
+            retry_delays=(0.01,),
+        )
+        saver.start()
+        try:
+            saver.submit("edit action", stale_edit, on_conflict=on_conflict)
+            assert handled.wait(5)
+            assert saver.flush(5)
+            assert calls == 1  # not retried
+            assert dropped == []  # told to the screen, not as a generic failure
+            assert isinstance(conflicts[0], StaleRecord) and conflicts[0].changed_by == "Bo Ng"
+            assert statuses[-1].state == "conflict"
+            assert statuses[-1].message == "Bo Ng changed this action first"
+            assert saver.conflicts == {action.id: "Bo Ng changed this action first"}
+
+            # Another save while the coach has not decided yet: still not "saved".
+            saver.submit("other", lambda s: s.list_teams())
+            assert saver.flush(5)
+            assert statuses[-1].state == "conflict"
+
+            saver.resolve(action.id)
+            assert statuses[-1].state == "saved"
+            assert saver.conflicts == {}
+        finally:
+            saver.stop()
+        assert store.get_action(action.id).text == "Plot twenty more points"  # Bo's change kept
+
+
+def test_a_stale_write_without_a_handler_is_dropped_and_reported_not_saved(db_path: Path) -> None:
+    action = _action(db_path)
+    statuses: list[SaveStatus] = []
+    dropped: list[tuple[str, BaseException]] = []
+    with open_store(str(db_path)) as store:
+        store.update_action(action.id, owner="Kim")
+        saver = SaveQueue(
+            lambda: store,
+            on_status=statuses.append,
+            on_dropped=lambda label, exc: dropped.append((label, exc)),
+            debounce=0.01,
+            max_wait=0.05,
+        )
+        saver.start()
+        try:
+            saver.submit("edit action", lambda s: s.update_action(action.id, owner="Lee", expected_version=1))
+            assert saver.flush(5)
+            assert [label for label, _exc in dropped] == ["edit action"]
+            assert statuses[-1].state == "dropped"
+            assert "changed this action since you opened it" in statuses[-1].message
+            saver.submit("owner again", lambda s: s.update_action(action.id, owner="Lee", expected_version=2))
+            assert saver.flush(5)
+            assert statuses[-1].state == "saved"
+        finally:
+            saver.stop()
+        assert store.get_action(action.id).owner == "Lee"

@@ -1,0 +1,107 @@
+"""Syncing with the network's hub from the app's command palette."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from coachtui.config import Settings
+from coachtui.store import open_store
+from coachtui.ui.modals import TextPromptScreen
+from coachtui.ui.syncing import SyncReportScreen
+
+from .helpers import paste, query, ready, shows, type_text, wait_for
+
+
+def make_hub(tmp_path: Path) -> Path:
+    """A hub file that already has another coach's team and session."""
+    hub = tmp_path / "hub.db"
+    with open_store(str(hub), coach="Ben Okafor") as store:
+        team = store.create_team("Year 2 reading", coach="Ben Okafor")
+        session = store.start_session(team.id, coach="Ben Okafor")
+        store.save_draft(session.id, title="Phonics groups drift apart", dilemma="Groups set in September no longer fit.")
+        store.complete_session(session.id)
+    return hub
+
+
+async def open_sync_prompt(pilot) -> TextPromptScreen:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await type_text(pilot, "Sync with")
+    await shows(pilot, "Send your sessions to the network's hub")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the hub prompt")
+    return app.screen  # type: ignore[return-value]
+
+
+async def test_sync_from_the_palette_sends_and_fetches_and_remembers_the_hub(
+    make_app, seeded, db_path: Path, tmp_path: Path, settings_path: Path
+) -> None:
+    hub = make_hub(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await paste(pilot, str(hub))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        text = await shows(pilot, "Pulled from the hub: 1 team added; 1 session added.")
+        assert "Synced with the hub" in text
+        assert "Pushed to the hub: 2 teams added; 1 session added; 3 actions added." in text
+        await pilot.press("escape")
+        # the team list shows the other coach's team
+        await shows(pilot, "Year 2 reading")
+    assert query(hub, "SELECT name FROM team ORDER BY name") == [("Ward 4",), ("Year 2 reading",), ("Year 9 maths",)]
+    assert query(db_path, "SELECT title FROM coaching_session WHERE coach = 'Ben Okafor'") == [
+        ("Phonics groups drift apart",)
+    ]
+    assert json.loads(settings_path.read_text("utf-8"))["hub"] == str(hub)
+
+    # next time the address is offered as it was; a second sync moves nothing
+    again = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with again.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        prompt = await open_sync_prompt(pilot)
+        assert prompt.query_one("#prompt-input").value == str(hub)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(again.screen, SyncReportScreen), timeout=20, what="the report")
+        await shows(pilot, "Nothing to push or pull: both sides were already the same.")
+
+
+async def test_an_unreachable_hub_is_one_line_and_nothing_changes(make_app, seeded, db_path: Path) -> None:
+    before = query(db_path, "SELECT id, title, updated_at FROM coaching_session ORDER BY id")
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        prompt = await open_sync_prompt(pilot)
+        await paste(pilot, "http://hub.example.org")
+        await pilot.press("enter")
+        await shows(pilot, "A hub is a postgresql://… address or a coachtui database file.")
+        assert app.screen is prompt
+        prompt.query_one("#prompt-input").value = "postgresql://coach:secret@127.0.0.1:9/hub"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+                       what="the error")
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert note.message.startswith("cannot sync: cannot reach the database at postgresql+psycopg://coach:***@")
+        assert note.message.endswith("nothing was changed here") and "secret" not in note.message
+        assert "\n" not in note.message
+    assert query(db_path, "SELECT id, title, updated_at FROM coaching_session ORDER BY id") == before
+
+
+async def test_a_missing_hub_file_is_refused_not_created(make_app, seeded, tmp_path: Path) -> None:
+    typo = tmp_path / "hbu.db"
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await paste(pilot, str(typo))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+                       what="the error")
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert note.message.startswith(f"cannot sync: there is no hub at {typo}")
+    assert not typo.exists()
