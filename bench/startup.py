@@ -121,12 +121,12 @@ class Setup:
     env: dict[str, str]
 
     @classmethod
-    def make(cls, folder: Path) -> Setup:
+    def make(cls, folder: Path, coach: str = "Bench") -> Setup:
         config, data = folder / "config", folder / "data"
         config.mkdir(parents=True, exist_ok=True)
         data.mkdir(parents=True, exist_ok=True)
         (config / "settings.json").write_text(
-            json.dumps({"coach_name": "Bench", "name_asked": True, "backups_to_keep": 0})
+            json.dumps({"coach_name": coach, "name_asked": True, "backups_to_keep": 0})
         )
         env = {
             **os.environ,
@@ -202,12 +202,18 @@ def first_team(db: Path) -> str:
     return teams[0].name
 
 
-def _has_drafts(db: Path) -> bool:
+def _draft_coach(db: Path) -> str | None:
+    """The coach with the latest unfinished session: started as that coach, the app
+    offers it once the store is open (a sign the store is open)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT 1 FROM coaching_session WHERE status = 'draft' LIMIT 1").fetchone() is not None
+        row = conn.execute(
+            "SELECT coach FROM coaching_session WHERE status = 'draft' AND coach != '' "
+            "ORDER BY updated_at DESC LIMIT 1"
+        ).fetchone()
     finally:
         conn.close()
+    return row[0] if row else None
 
 
 def _oldest_day(db: Path) -> str:
@@ -228,15 +234,16 @@ def _oldest_day(db: Path) -> str:
 def memory_figures(dbs: list[Database], table: Table) -> None:
     """VmRSS at start and with history open at its oldest page, for each database."""
     with tempfile.TemporaryDirectory(prefix="coachtui-bench-") as folder:
-        env = Setup.make(Path(folder)).env
         results = {}
         for db in dbs:
+            coach = _draft_coach(db.path)
+            env = Setup.make(Path(folder) / db.size, coach or "Bench").env
             process = Process(coachtui_args(db.path), env)
             try:
                 process.wait_for("Which team are you coaching?")
-                # The demo data has drafts: the resume offer shows once the store is open
-                # (the first list is read before it); starting afresh leaves it.
-                if _has_drafts(db.path):
+                # Started as a coach with a draft, the app offers it once the store is
+                # open (the first list is read before); starting afresh leaves it.
+                if coach is not None:
                     process.wait_for("Unfinished sessions")
                     process.send("n")
                 process.pump(1.0)
