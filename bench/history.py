@@ -288,6 +288,25 @@ def store_figures(db: Database, runs: int, table: Table, pg: Postgres | None = N
         table.note(note)
 
 
+def growth_notes(table: Table, small: Database, large: Database) -> None:
+    """How each store figure grew from the smallest to the largest history (medians):
+    with keyset paging and indexes it should grow slowly, far less than the history."""
+    if small.sessions == large.sessions:
+        return
+    for area in ("store", "pg"):
+        def medians(size: str, area: str = area) -> dict[str, float]:
+            return {f.name.split(" (")[0]: f.median for f in table.figures
+                    if f.section == f"{area} {size}" and f.samples and f.unit == "ms"}
+
+        before, after = medians(small.size), medians(large.size)
+        ratios = [f"{name} x{after[name] / before[name]:.1f}" for name in before
+                  if name in after and before[name] > 0 and "page 100" not in name]
+        if ratios:
+            label = "SQLite" if area == "store" else "PostgreSQL"
+            table.note(f"{label}, {small.size} -> {large.size} sessions ({large.sessions // small.sessions}x), "
+                       f"median grew: " + "; ".join(ratios))
+
+
 def postgres_skipped(pg: Postgres, table: Table) -> None:
     """One line in the table when the PostgreSQL figures could not run."""
     if pg.server is None:

@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.quick else max(3, args.runs)
     began = time.perf_counter()
     table = Table()
+    table.note(f"at the start: {machine_line()}")
     print(f"coachtui benchmarks: {', '.join(f'{s:,}' for s in sizes)} sessions, {runs} runs; "
           f"{machine_line()}", file=sys.stderr, flush=True)
 
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         history.postgres_skipped(pg, table)
         for db in dbs:
             history.store_figures(db, runs, table, pg, rebuild=args.rebuild)
+    history.growth_notes(table, smallest, largest)
     history.process_figures(largest, runs, table)
 
     startup.memory_figures([smallest, largest], table)
@@ -97,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     for note in table.notes:
         print(f"- {note}")
     failures = table.failures
-    print(f"- {machine_line()}; {time.perf_counter() - began:.0f} s; databases cached in {largest.path.parent}")
+    print(f"- at the end: {machine_line()}; {time.perf_counter() - began:.0f} s; "
+          f"databases cached in {largest.path.parent}")
     if table.skipped:
         print("- skipped: " + "; ".join(f"{f.section} {f.name.strip()}: {f.skipped}" for f in table.skipped))
     print(f"- {len(table.figures)} figures, {len(failures)} below target"
