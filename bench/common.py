@@ -122,6 +122,17 @@ def scratch_copy(db: Database, folder: Path) -> Path:
 # --- timing --------------------------------------------------------------------------------
 
 
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment for the processes the bench starts: this one's, except that
+    Python caches bytecode as it does by default (PYTHONDONTWRITEBYTECODE, set in
+    some sandboxes and CI images, would make every start of coachtui from a source
+    checkout compile its modules again, while the baselines' packages come compiled)."""
+    env = {**os.environ, **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+
 def timed(action: Callable[[], object], runs: int) -> list[float]:
     """Milliseconds for each of ``runs`` calls of ``action``."""
     samples = []

@@ -50,6 +50,7 @@ from common import (  # noqa: E402
     Table,
     demo_database,
     machine_line,
+    process_env,
     sizes_up_to,
     source_key,
     teams_for,
@@ -325,7 +326,7 @@ def coachtui_command() -> list[str]:
 def process_figures(db: Database, runs: int, table: Table) -> None:
     """`coachtui search WORD` as a whole process against `python -c "import sqlmodel"`,
     interleaved so both see the same machine."""
-    env = {**os.environ, "COACHTUI_DB": str(db.path)}
+    env = process_env(COACHTUI_DB=str(db.path))
     search, baseline = [], []
     for run in range(runs + 1):
         started = time.perf_counter()

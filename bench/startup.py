@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Database, Figure, Table  # noqa: E402
+from common import Database, Figure, Table, process_env  # noqa: E402
 
 BARE_APP = Path(__file__).resolve().with_name("bare_app.py")
 COLUMNS, LINES = 120, 40
@@ -129,7 +129,7 @@ class Setup:
             json.dumps({"coach_name": coach, "name_asked": True, "backups_to_keep": 0})
         )
         env = {
-            **os.environ,
+            **process_env(),
             "TERM": "xterm-256color",
             "COLORTERM": "truecolor",
             "COACHTUI_CONFIG_DIR": str(config),
