@@ -530,3 +530,18 @@ def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
 def test_the_ids_of_every_match_follow_the_pages(demo) -> None:
     for text, filters in (("", {}), ("staff", {}), ("the", {"status": "completed"}), ("zzzq", {})):
         assert demo.session_ids_matching(text, **filters) == all_pages(demo, text, limit=50, **filters)
+
+
+def test_every_coach_is_listed_once_however_alike_the_names(store, clock) -> None:
+    # list_coaches walks the coach indexes one name at a time (migration 0005): names
+    # that differ only in case, that begin with another name, that sort oddly, and
+    # coaches named only on an action must each come out exactly once.
+    team = store.create_team("Ward 4")
+    on_sessions = ["Ana", "ana", "ANA", "Ann", "Anna", "Anna Ruiz", "Zoë", "Élodie", "李明", "🙂 Sam", "[bold]Kim[/]", "b"]
+    for day, coach in enumerate(on_sessions * 2, 1):
+        make_session(store, clock, team, at(f"2026-03-{day:02d}"), coach=coach)
+    untitled = make_session(store, clock, team, at("2026-04-01"), coach="")  # no coach: not listed
+    store.add_action(untitled.id, "Agreed with Bea", coach="Bea")
+    store.add_action(untitled.id, "Agreed with Ana", coach="Ana")
+    expected = sorted(set(on_sessions) | {"Bea"}, key=lambda name: (name.casefold(), name))
+    assert store.list_coaches() == expected

@@ -171,6 +171,8 @@ class CoachingSession(SQLModel, table=True):
         # filtered searches read the index alone (migration 0002)
         sa.Index("ix_session_timeline", "created_at", "status", "primary_category", "coach"),
         sa.Index("ix_session_status_updated", "status", "updated_at"),
+        # the coach filter lists the coaches one index probe each (migration 0005)
+        sa.Index("ix_session_coach", "coach"),
     )
 
     id: str = _id()
@@ -227,6 +229,7 @@ class Action(SQLModel, table=True):
         sa.Index("ix_action_team_status", "team_id", "status"),
         sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_session", "session_id"),
+        sa.Index("ix_action_coach", "coach"),  # migration 0005
     )
 
     id: str = _id()
