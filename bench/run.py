@@ -1,6 +1,7 @@
 """Every performance figure of coachtui, measured on this machine in one run.
 
     python bench/run.py [--sessions 100000] [--runs 7] [--quick] [--rebuild] [--markdown]
+                        [--pg-url URL | --no-pg]
 
 Prints one table: figure, median, 95th percentile, target, PASS/FAIL, with the
 baselines measured side by side in the same run (a bare Textual app, the same app
@@ -11,7 +12,7 @@ importing SQLModel, ``python -c "import sqlmodel"``):
 - session: a step change (key to the next step rendered) and an autosave (one field
   to committed) (bench/interactive.py);
 - ui / store / pg / cli: opening history and the action tracker, a history search
-  from keystroke to rows rendered, and the store's search, paging, counts, tracker
+  from keystroke to rows rendered (and to the letter shown), and the store's search, paging, counts, tracker
   and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line
   below) on PostgreSQL; ``coachtui search`` as a process (bench/history.py);
 - memory: resident memory at start and with history open at its oldest page, at the
