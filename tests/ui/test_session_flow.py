@@ -405,3 +405,30 @@ async def test_tabbing_into_a_field_never_replaces_what_is_there(make_app, db_pa
         await type_text(pilot, "s")
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("Rotas",)]
+
+
+async def test_keys_typed_ahead_of_a_step_change_land_on_the_new_step(make_app, db_path: Path) -> None:
+    """A terminal delivers ``ctrl+g 6`` (or ``ctrl+n`` and the next letters) in one
+    read when the coach types fast: the digit must pick the step, not land in the
+    field the coach is leaving, and letters typed after ctrl+n belong to the next step."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Ward 7")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await paste(pilot, "Night handover")
+        # both keys are queued before either is handled, as when they arrive together
+        app.post_message(events.Key("ctrl+g", None))
+        app.post_message(events.Key("6", "6"))
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        # back to the dilemma, then on to the category with its number typed straight after
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        app.post_message(events.Key("ctrl+n", None))
+        app.post_message(events.Key("3", "3"))
+        await wait_for(pilot, lambda: app.session_screen.current_step == "category", what="the category step")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma, primary_category FROM coaching_session") == [("Night handover", "", "relational")]

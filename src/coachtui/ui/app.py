@@ -79,6 +79,7 @@ def _team_commands() -> type[Provider]:
 
     return TeamCommands
 
+
 # Demo mode's sample data: a dozen teams, about eighteen months of sessions.
 DEMO_SESSIONS = 360
 DEMO_TEAMS = 12

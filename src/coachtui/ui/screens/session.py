@@ -46,12 +46,15 @@ def _later_steps() -> list[StepPane]:
 class SessionScreen(Screen[None]):
     """Runs one coaching session, step by step."""
 
+    # Priority: the app handles these as the key arrives, before it is passed to the
+    # focused field. Otherwise keys typed right after them (``ctrl+g 6`` in one go)
+    # reach the field being left before the step changes, and land in its text.
     BINDINGS = [
-        Binding("ctrl+n,alt+right", "next_step", "Next step", id="session.next"),
-        Binding("ctrl+b,alt+left", "previous_step", "Back", id="session.back"),
-        Binding("ctrl+g", "pick_step", "Go to", id="session.goto"),
+        Binding("ctrl+n,alt+right", "next_step", "Next step", id="session.next", priority=True),
+        Binding("ctrl+b,alt+left", "previous_step", "Back", id="session.back", priority=True),
+        Binding("ctrl+g", "pick_step", "Go to", id="session.goto", priority=True),
         *(
-            Binding(f"alt+{number}", f"go('{step}')", title, show=False, id=f"session.go-{step}")
+            Binding(f"alt+{number}", f"go('{step}')", title, show=False, id=f"session.go-{step}", priority=True)
             for number, (step, title) in enumerate(STEPS, 1)
         ),
     ]
@@ -127,9 +130,22 @@ class SessionScreen(Screen[None]):
         self.current_step = step
         self.query_one(ContentSwitcher).current = step
         self.query_one(StepBar).current = step
-        self.pane(step).activate()
+        pane = self.pane(step)
+        pane.activate()
+        self._focus_now(pane)
         if model is not None and step != "team":
             self.coach_app.session.set_fields(step=step)
+
+    def _focus_now(self, pane: StepPane) -> None:
+        """Move the focus into ``pane`` at once. A step's ``activate`` focuses its
+        field the Textual way, a moment later; keys the coach typed straight after the
+        step change are already queued by then, and must not reach the step left behind."""
+        focused = self.focused
+        if focused is not None and pane in focused.ancestors_with_self:
+            return
+        first = next((widget for widget in pane.query("*") if widget.focusable), None)
+        if first is not None:
+            self.set_focus(first, scroll_visible=False)
 
     def action_go(self, step: str) -> None:
         self.go(step)
