@@ -237,6 +237,16 @@ async def _open_team(pilot, name: str, step: str) -> None:  # type: ignore[no-un
     await wait_for(pilot, lambda: app.session_screen.current_step == step, what=f"the {step} step")
 
 
+async def _new_session_with_an_action(pilot, text: str) -> str:  # type: ignore[no-untyped-def]
+    """A new session of Team A with one action agreed; its id."""
+    await _open_team(pilot, "Team A", "dilemma")
+    await pilot.press("ctrl+g", "6")
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await saved(pilot)
+    return pilot.app.session.model.actions[0].id
+
+
 @pytest.mark.parametrize("choice", ["reload", "keep"])
 async def test_the_review_step_tells_who_marked_an_action_first(
     hub_app, network, bo, db, choice: str
@@ -275,12 +285,7 @@ async def test_an_edit_refused_by_a_conflict_keeps_the_wording_in_the_form(
 ) -> None:  # type: ignore[no-untyped-def]
     app = hub_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await _open_team(pilot, "Team A", "dilemma")
-        await pilot.press("ctrl+g", "6")
-        await type_text(pilot, "First")
-        await pilot.press("enter")
-        await saved(pilot)
-        action_id = app.session.model.actions[0].id
+        action_id = await _new_session_with_an_action(pilot, "First")
         bo.update_action(action_id, text="First, as Bo put it")
         await pilot.press("tab", "tab", "tab")
         assert app.focused is not None and app.focused.id == "action-table"
@@ -309,12 +314,7 @@ async def test_a_removal_refused_by_a_conflict_brings_the_action_back_or_removes
 ) -> None:  # type: ignore[no-untyped-def]
     app = hub_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await _open_team(pilot, "Team A", "dilemma")
-        await pilot.press("ctrl+g", "6")
-        await type_text(pilot, "Only")
-        await pilot.press("enter")
-        await saved(pilot)
-        action_id = app.session.model.actions[0].id
+        action_id = await _new_session_with_an_action(pilot, "Only")
         bo.update_action(action_id, owner="Kim")
         await pilot.press("tab", "tab", "tab", "delete")
         await pilot.press("y")
