@@ -233,7 +233,7 @@ async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(m
         await shows(pilot, "Recorded: stuck")
         await pilot.press("c")
         await wait_for(pilot, lambda: tracker.include_closed, what="closed shown")
-        await shows(pilot, "c Closed actions: shown")
+        await shows(pilot, "c Closed: shown")
     assert query(demo_db, "SELECT status FROM action WHERE id = ?", first.id) == [("stuck",)]
     assert query(
         demo_db,

@@ -99,14 +99,15 @@ async def test_the_tracker_filters_by_coach_and_esc_clears_it(hub_app, network) 
         tracker = await _tracker(pilot)
         assert {a.id for a in tracker.rows} == {network["plot"].id, network["ask"].id, network["rota"].id}
         await shows(pilot, "a Coach: all")
-        assert "esc Clear" not in screen_text(app)  # nothing to clear yet
+        assert "esc clear" not in screen_text(app)  # nothing to clear yet
         await pilot.press("a")
         await _pick(pilot, "Bo Ng")
         await shows(pilot, "a Coach: Bo Ng")
         await wait_for(pilot, lambda: len(tracker.rows) == 2, what="Bo's actions only")
         assert {a.coach for a in tracker.rows} == {"Bo Ng"}
         assert "Map the rota gaps" not in screen_text(app)
-        await shows(pilot, "esc Clear")
+        await shows(pilot, "a Coach: Bo Ng  c Closed: hidden  esc clear")
+        assert "f1 Help" in screen_text(app)  # the footer keeps its room at 80 columns
         await pilot.press("escape")
         await shows(pilot, "a Coach: all")
         await wait_for(pilot, lambda: len(tracker.rows) == 3, what="every action again")

@@ -87,7 +87,7 @@ on top of their change).
         Binding("o", "pick_owner", "Owner", show=False, id="tracker.owner"),
         Binding("a", "pick_coach", "Coach", show=False, id="tracker.coach"),
         Binding("c", "toggle_closed", "Closed", show=False, id="tracker.closed"),
-        Binding("escape", "clear_filters", "Clear", id="tracker.clear"),
+        Binding("escape", "clear_filters", "Clear", show=False, id="tracker.clear"),
     ]
 
     def __init__(self) -> None:
@@ -131,7 +131,9 @@ on top of their change).
         owner = one_line(self.owner, 20) if self.owner is not None else "all"
         coach = one_line(self.coach, 20) if self.coach is not None else "all"
         closed = "shown" if self.include_closed else "hidden"
-        return f"t Team: {team}  o Owner: {owner}  a Coach: {coach}  c Closed actions: {closed}"
+        # the filter keys live here, not in the footer: 80 columns hold only the marks
+        clear = "  esc clear" if self.filtered else ""
+        return f"t Team: {team}  o Owner: {owner}  a Coach: {coach}  c Closed: {closed}{clear}"
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -410,7 +412,7 @@ on top of their change).
         return self.team_id is not None or self.owner is not None or self.coach is not None or self.include_closed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "esc Clear" is in the footer only while a filter is on (80 columns are few).
+        # esc clears only while a filter is on (the filter line then says so).
         if action == "clear_filters":
             return self.filtered
         return True
