@@ -105,3 +105,27 @@ async def test_a_missing_hub_file_is_refused_not_created(make_app, seeded, tmp_p
         (note,) = [n for n in app._notifications if n.severity == "error"]
         assert note.message.startswith(f"cannot sync: there is no hub at {typo}")
     assert not typo.exists()
+
+
+async def test_an_unexpected_failure_is_told_and_the_session_goes_on(make_app, seeded, tmp_path: Path) -> None:
+    hub = make_hub(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+
+        def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the hub answered nonsense")
+
+        app.store.sync = broken  # a bug in sync must not take the coach's session down
+        await open_sync_prompt(pilot)
+        await paste(pilot, str(hub))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+                       what="the error")
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert note.message == (
+            "Sync stopped by an unexpected error: the hub answered nonsense. Running it again is safe."
+        )
+        assert app.is_running
+        await type_text(pilot, "Ward")
+        await shows(pilot, "Ward 4")

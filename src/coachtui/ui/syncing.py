@@ -120,6 +120,12 @@ class SyncMixin:
         except StoreError as exc:
             app.call_from_thread(app.notify, str(exc), severity="error", timeout=15, markup=False)
             return
+        except Exception as exc:  # noqa: BLE001 - a coach mid-session keeps the app, not a traceback
+            from coachtui.text import one_line
+
+            message = f"Sync stopped by an unexpected error: {one_line(str(exc) or type(exc).__name__, 200)}. "
+            app.call_from_thread(app.notify, message + "Running it again is safe.", severity="error", markup=False)
+            return
         app.call_from_thread(self._sync_done, report_lines(report), report.moved)
 
     def _sync_done(self, lines: list[str], moved: bool) -> None:
