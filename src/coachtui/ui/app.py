@@ -461,21 +461,16 @@ class CoachApp(SyncMixin, App[None]):
     @work(thread=True, exclusive=True, group="session-load")
     def resume_session(self, session_id: str) -> None:
         from coachtui.store.errors import StoreError
-        from coachtui.ui.model import SessionModel
 
         store = self.store
         if store is None:
             return
         try:
             self.saver.flush(timeout=3)
-            detail = store.get_session(session_id)
-            team = store.get_team(detail.team_id)
-            to_review = store.actions_to_review(session_id)
-            last = store.last_session(team.id, before=session_id)
+            model = _session_model(store, session_id)
         except StoreError as exc:
             self.call_from_thread(self.notify, f"Could not open that session: {exc}", severity="error", markup=False)
             return
-        model = SessionModel.from_detail(detail, team, to_review, last)
         self.call_from_thread(self.session_screen.resume, model)
 
     # --- settings ---------------------------------------------------------------------------
@@ -792,7 +787,6 @@ class CoachApp(SyncMixin, App[None]):
     def amend_session(self, session_id: str) -> None:
         """Reopen a completed session as a draft and carry on with it in the steps."""
         from coachtui.store.errors import StoreError
-        from coachtui.ui.model import SessionModel
 
         store = self.store
         if store is None:
@@ -800,14 +794,10 @@ class CoachApp(SyncMixin, App[None]):
         try:
             self.saver.flush(timeout=3)
             store.reopen_session(session_id)
-            detail = store.get_session(session_id)
-            team = store.get_team(detail.team_id)
-            to_review = store.actions_to_review(session_id)
-            last = store.last_session(team.id, before=session_id)
+            model = _session_model(store, session_id)
         except StoreError as exc:
             self.call_from_thread(self.notify, f"Could not reopen it: {exc}", severity="error", markup=False)
             return
-        model = SessionModel.from_detail(detail, team, to_review, last)
         self.call_from_thread(self._amend_shown, model)
 
     def _amend_shown(self, model: SessionModel) -> None:
@@ -865,6 +855,18 @@ class CoachApp(SyncMixin, App[None]):
                 self.resume_session(choice)
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+
+def _session_model(store: Store, session_id: str) -> SessionModel:
+    """Everything the steps show of a saved session (in a worker thread): the session,
+    its team, the earlier actions it reviews and the team's session before it."""
+    from coachtui.ui.model import SessionModel
+
+    detail = store.get_session(session_id)
+    team = store.get_team(detail.team_id)
+    to_review = store.actions_to_review(session_id)
+    last = store.last_session(team.id, before=session_id)
+    return SessionModel.from_detail(detail, team, to_review, last)
 
 
 def create_app(
