@@ -5,6 +5,9 @@ from its own page. Every request here is a real HTTP or WebSocket request to a r
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -161,3 +164,63 @@ def test_a_network_address_is_told_it_needs_the_token(db_path: Path) -> None:
         assert "not encrypted" in served.output()
     finally:
         stop(served)
+
+
+# --- the hub's password: never printed ------------------------------------------------------
+
+PASSWORD = "s3c@qx7"  # an '@' the coach did not percent-encode
+
+
+def _coachtui(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coachtui", *args],
+        capture_output=True, text=True, timeout=60, check=False, env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "hub",
+    [
+        f"postgresql://coach:{PASSWORD}@127.0.0.1:9/hub",
+        "postgresql://coach@127.0.0.1:9/hub?password=s3cqx7",
+        "postgresql://coach:s3cqx7@127.0.0.1:9/hub?sslmode=require&password=s3cqx7",
+        "postgresql://coach:s3cqx7@127.0.0.1:notaport/hub",
+    ],
+)
+def test_sync_never_prints_the_hub_password(db_path: Path, hub: str) -> None:
+    result = _coachtui("--db", str(db_path), "sync", "--hub", hub)
+    assert result.returncode != 0
+    assert "s3c" not in result.stdout + result.stderr and "qx7" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("coachtui: "), result.stderr
+
+
+def test_info_never_prints_a_hub_password_kept_by_an_older_sync(db_path: Path) -> None:
+    import datetime as dt
+    import sqlite3
+
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)):
+        pass
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "INSERT INTO sync_state (hub_id, hub, pushed_seq, pulled_seq, synced_at) VALUES (?, ?, 0, 0, ?)",
+            ("h1", "postgresql+psycopg://coach@hub.example.org/hub?password=s3cqx7", dt.datetime(2026, 11, 2)),
+        )
+    conn.close()
+    result = _coachtui("--db", str(db_path), "info")
+    assert result.returncode == 0, result.stderr
+    assert "synced" in result.stdout and "hub.example.org" in result.stdout
+    assert "s3cqx7" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "database", ["postgresql://coach@127.0.0.1:9/hub?password=s3cqx7", f"postgresql://coach:{PASSWORD}@127.0.0.1:9/hub"]
+)
+def test_a_server_database_that_cannot_be_reached_is_named_without_its_password(database: str) -> None:
+    result = _coachtui("--db", database, "info")
+    assert result.returncode == 1
+    assert "127.0.0.1" in result.stderr and "Traceback" not in result.stderr
+    assert "s3c" not in result.stderr and "qx7" not in result.stderr, result.stderr
