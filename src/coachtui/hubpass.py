@@ -56,6 +56,21 @@ def parse_hub(value: str) -> HubAddress:
     """Split a hub address into the address without password and the password (from
     ``user:password@`` or a ``password=`` parameter). A file path is returned as it is.
     Raises :class:`HubAddressError` for an address with an unreadable port or host."""
+    address = split_hub(value)
+    if not is_server_url(address.url):
+        return address
+    clean = urllib.parse.urlsplit(address.url)
+    try:
+        clean.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise HubAddressError(f"the address {address.url} has a port that is not a number") from None
+    if not clean.hostname:
+        raise HubAddressError(f"the address {address.url} names no server")
+    return address
+
+
+def split_hub(value: str) -> HubAddress:
+    """:func:`parse_hub` without its checks: never raises."""
     value = value.strip()
     if not is_server_url(value):
         return HubAddress(value)
@@ -72,17 +87,9 @@ def parse_hub(value: str) -> HubAddress:
     kept = [(k, v) for k, v in query if k.lower() != "password"]
     if len(kept) != len(query):
         password = password or next(v for k, v in query if k.lower() == "password")
-    address = HubAddress(
+    return HubAddress(
         urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=urllib.parse.urlencode(kept))), password or None
     )
-    clean = urllib.parse.urlsplit(address.url)
-    try:
-        clean.port  # noqa: B018 - raises for a port that is not a number
-    except ValueError:
-        raise HubAddressError(f"the address {address.url} has a port that is not a number") from None
-    if not clean.hostname:
-        raise HubAddressError(f"the address {address.url} names no server")
-    return address
 
 
 def hide_password(text: str, password: str | None = None) -> str:
