@@ -97,7 +97,7 @@ def hide_password(text: str, password: str | None = None) -> str:
     ``user:password@`` / ``password=`` in addresses within it masked."""
     import re
 
-    if password:
+    if password and len(password) >= 4:  # (masking "a" everywhere would garble the message)
         for form in {password, urllib.parse.quote(password, safe=""), urllib.parse.quote_plus(password)}:
             text = text.replace(form, MASK)
     text = re.sub(r"(?i)(password=)[^&\s;'\"]+", rf"\g<1>{MASK}", text)
