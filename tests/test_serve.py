@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -193,15 +194,17 @@ def start_serve(args: list[str], env: dict[str, str] | None = None) -> Served:
         env={**os.environ, **(env or {})},
         start_new_session=True,  # its own process group, as in a terminal of its own
     )
-    server = Served(process, f"http://127.0.0.1:{port}")
+    server = Served(process, "")
     for stream, into in ((process.stdout, server.stdout), (process.stderr, server.stderr)):
         threading.Thread(target=_drain, args=(stream, into), daemon=True).start()
     deadline = time.monotonic() + 20
-    while f"open {server.url} in a browser" not in server.output():
+    # The address to open, with the token that lets a browser in.
+    while (printed := re.search(rf"open (http://\S+:{port}/\S*) in a browser", server.output())) is None:
         if process.poll() is not None or time.monotonic() > deadline:
             stop(server)
             raise AssertionError(f"serve did not start: {server.output()}")
         time.sleep(0.05)
+    server.url = printed.group(1)
     return server
 
 

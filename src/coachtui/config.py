@@ -69,4 +69,20 @@ def write_private_text(path: Path, text: str) -> None:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
+    settings = _hub_password_moved_out(settings)
     write_private_text(path or paths.settings_file(), json.dumps(asdict(settings), indent=2) + "\n")
+
+
+def _hub_password_moved_out(settings: Settings) -> Settings:
+    """The hub's password never goes into the file: an address with one (typed by
+    hand, or kept by an older coachtui) is saved without it, and the password goes to
+    the platform keyring where there is one (see ``hubpass``)."""
+    if not settings.hub:
+        return settings
+    from coachtui.hubpass import remember, split_hub
+
+    address = split_hub(settings.hub)
+    if address.password is None:
+        return settings
+    remember(address.url, address.password)
+    return replace(settings, hub=address.url)

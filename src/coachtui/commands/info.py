@@ -24,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{'encrypted':<13} {'yes (SQLCipher)' if store.target.key is not None else 'no'}")
         for label, value in stats.items():
             print(f"{label:<13} {value}")
+        from coachtui.hubpass import hide_password
+
         for hub, when in store.sync_history():
-            print(f"{'synced':<13} {when.astimezone():%Y-%m-%d %H:%M} with {hub}")
+            # (an older coachtui could keep a password=... parameter in the hub's name)
+            print(f"{'synced':<13} {when.astimezone():%Y-%m-%d %H:%M} with {hide_password(hub)}")
     return 0

@@ -11,8 +11,10 @@ HELP = "serve the app in a web browser (for projecting)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Serve coachtui as a web page (with textual-serve). Every browser tab that opens "
-        "the page runs its own coachtui on the same database. Bound to 127.0.0.1 unless "
-        "--host says otherwise: coaching notes are private, so think twice before serving "
+        "the page runs its own coachtui on the same database. Open the address it prints: "
+        "it carries a random token, new each time, and anything without it (or from another "
+        "site) is refused. Bound to 127.0.0.1 unless --host says otherwise: coaching notes "
+        "are private, and the connection is not encrypted, so think twice before serving "
         "them to a network. Ctrl+C stops the server."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")

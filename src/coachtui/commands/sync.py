@@ -23,8 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Push the sessions, actions and other records that are new or changed here (and "
         "the ones deleted here) to the hub, and pull the other coaches' from it. Where both "
         "sides changed a record, the newer edit wins. Teams with the same name become one "
-        "team. The hub is a PostgreSQL URL (postgresql://user:password@host/database) or any "
-        "other coachtui database."
+        "team. The hub is a PostgreSQL URL (postgresql://user@host/database) or any other "
+        "coachtui database. Its password comes from the address (user:password@), else the "
+        "keyring (where the app keeps it), else PostgreSQL's ~/.pgpass; it is never printed."
     )
     parser.add_argument(
         "--hub",
@@ -63,13 +64,26 @@ def report_lines(report: object) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.config import load_settings
+    from coachtui.hubpass import HubAddressError, hide_password, resolve
     from coachtui.store import open_store
+    from coachtui.store.errors import StoreError
 
     if not args.hub:
         print(f"coachtui: give the hub with --hub URL (or set {HUB_ENV})", file=sys.stderr)
         return 2
-    with open_store(args.db, coach=load_settings().coach_name) as store:
-        report = store.sync(args.hub, full=args.full)
+    try:
+        # The password typed in the address, else the one kept in the keyring, else
+        # PostgreSQL's ~/.pgpass; never printed.
+        hub, connect_url = resolve(args.hub)
+    except HubAddressError as exc:
+        print(f"coachtui: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with open_store(args.db, coach=load_settings().coach_name) as store:
+            report = store.sync(connect_url, full=args.full)
+    except StoreError as exc:
+        print(f"coachtui: {hub.hide_in(str(exc))}", file=sys.stderr)
+        return 1
     for line in report_lines(report):
-        print(line)
+        print(hide_password(line, hub.password))
     return 0

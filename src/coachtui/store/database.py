@@ -64,12 +64,9 @@ class Target:
 
 
 def _hide_password(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+    from coachtui.hubpass import hide_password
+
+    return hide_password(url)  # user:***@host, and password=*** in the parameters
 
 
 def parse_target(value: str) -> Target:
@@ -90,6 +87,15 @@ def parse_target(value: str) -> Target:
         path = Path(file_part).expanduser().absolute()
         return Target(url=f"sqlite:///{path}", path=path)
     if scheme in {"postgresql", "postgresql+psycopg", "postgres"}:
+        from coachtui.hubpass import HubAddressError, parse_hub
+
+        # The password, wherever it was given (user:password@ or password=), goes in
+        # one place, percent-encoded: an '@' in it can no longer be read as the host.
+        try:
+            address = parse_hub(value)
+        except HubAddressError as exc:
+            raise DatabaseUnavailable(str(exc)) from None
+        value = address.connect_url(address.password)
         url = value if scheme == "postgresql+psycopg" else "postgresql+psycopg://" + value.split("://", 1)[1]
         return Target(url=url, path=None)
     raise DatabaseUnavailable(

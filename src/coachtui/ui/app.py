@@ -23,6 +23,7 @@ from coachtui.text import one_line
 from coachtui.ui import freeze_gc
 from coachtui.ui.controller import SessionController
 from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.ui.screenshots import ScreenshotMixin
 from coachtui.ui.screens.session import SessionScreen
 from coachtui.ui.syncing import SyncMixin
 from coachtui.ui.themes import THEMES
@@ -117,7 +118,7 @@ class SaveDropped(Message):
         self.error = error
 
 
-class CoachApp(SyncMixin, App[None]):
+class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     TITLE = "coachtui"
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
@@ -674,7 +675,14 @@ class CoachApp(SyncMixin, App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from coachtui.ui.model import STEP_TITLES
 
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # Textual's writes a world-readable file
+                command = SystemCommand(
+                    "Screenshot",
+                    "Save an SVG picture of this screen, readable by you only (the message says where)",
+                    lambda: self.set_timer(0.1, self.action_private_screenshot),  # once the palette has closed
+                )
+            yield command
         session_screen = self.session_screen
         for number, (step, title) in enumerate(STEP_TITLES.items(), 1):
             yield SystemCommand(

@@ -4,6 +4,13 @@ Each browser tab that opens the page starts its own ``coachtui`` process on the 
 database (textual-serve runs the command with its web driver). The address is checked
 by binding to it first, so a port in use or a host that is not this machine gives one
 clear line instead of a traceback from deep inside the web server.
+
+Only the person who started the server gets in (:class:`Gate`): every request must
+carry the random token printed at start (the printed address has it; the page then
+keeps it in a cookie), name this server in its Host header (so a web page that points
+its own name at 127.0.0.1 -- DNS rebinding -- is refused) and, when a browser says
+which page it comes from (Origin), come from this server's own page. Anything else is
+403 before any app is started.
 """
 
 from __future__ import annotations
@@ -13,10 +20,12 @@ import errno
 import ipaddress
 import logging
 import os
+import secrets
 import shlex
 import socket
 import sys
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
@@ -44,6 +53,83 @@ class Address:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _host_and_port(value: str, default_port: int | None) -> tuple[str, int | None] | None:
+    """("name", port) of a Host header or an Origin's ``host[:port]``; None if malformed."""
+    try:
+        parts = urllib.parse.urlsplit("//" + value)
+        port = parts.port if parts.port is not None else default_port
+    except ValueError:
+        return None
+    if not parts.hostname or parts.username is not None or parts.path or parts.query:
+        return None
+    return parts.hostname.lower().rstrip("."), port
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Who may use the server: the holder of ``token``, through a name of this server,
+    from this server's own page. :meth:`refusal` says why a request is refused."""
+
+    address: Address
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+
+    @property
+    def cookie(self) -> str:
+        # Cookies are shared by every port of a host: one name per port keeps two
+        # servers on one machine apart.
+        return f"coachtui-serve-{self.address.port}"
+
+    @property
+    def url(self) -> str:
+        """The address to open, with the token (printed at start)."""
+        return f"{self.address.url}/?token={self.token}"
+
+    def host_allowed(self, host_header: str) -> bool:
+        parsed = _host_and_port(host_header, 80)
+        if parsed is None:
+            return False
+        name, port = parsed
+        if port != self.address.port:
+            return False
+        names = set(LOOPBACK_NAMES) | {self.address.host.lower()}
+        if not self.address.local:
+            # Served to a network: the machine's own names or any address typed as
+            # numbers. A name that is not this machine's (DNS rebinding) stays out.
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+            return name in names or _is_ip(name)
+        return name in names
+
+    def token_matches(self, given: str | None) -> bool:
+        return bool(given) and secrets.compare_digest(given.encode(), self.token.encode())  # type: ignore[union-attr]
+
+    def refusal(self, *, host: str, origin: str | None, token: str | None, cookie: str | None) -> str | None:
+        """Why a request with these headers is refused, or None to let it in."""
+        if not self.host_allowed(host):
+            return "this server answers only to its own address"
+        if origin is not None:
+            parsed = urllib.parse.urlsplit(origin) if origin != "null" else None
+            if (
+                parsed is None
+                or parsed.scheme != "http"
+                or _host_and_port(parsed.netloc, 80) != _host_and_port(host, 80)
+            ):
+                return "this server only answers its own page"
+        if not (self.token_matches(token) or self.token_matches(cookie)):
+            return "open the address coachtui serve printed, with its token"
+        return None
 
 
 def app_command(database: str, *, demo: bool = False) -> str:
@@ -107,6 +193,7 @@ def _int(value: str | None, default: int) -> int:
 
 def serve(database: str, address: Address, *, demo: bool = False) -> int:
     """Run the web server until Ctrl+C (or SIGTERM); returns the exit code."""
+    import aiohttp_jinja2
     from aiohttp import web
     from aiohttp.web_runner import GracefulExit
     from textual_serve.app_service import AppService
@@ -136,15 +223,35 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
             # The web server's access log would fill the trainer's terminal.
             logging.basicConfig(level=logging.WARNING, format="coachtui serve: %(message)s")
 
+        async def _make_app(self) -> web.Application:
+            # textual-serve 1.1.3 builds its routes here; the gate goes in front of all
+            # of them (the page, the WebSocket that starts an app, downloads, files).
+            app = await super()._make_app()
+            app.middlewares.append(guard)
+            return app
+
         async def on_startup(self, app: object) -> None:
-            print(f"coachtui serve: open {address.url} in a browser (Ctrl+C stops)", flush=True)
+            print(f"coachtui serve: open {gate.url} in a browser (Ctrl+C stops)", flush=True)
             if not address.local:
                 print(
-                    "coachtui serve: warning: anyone who can reach this address can open the coaching "
-                    "notes in this database, with no password",
+                    "coachtui serve: warning: anyone on the network who is given this address with its token "
+                    "can open the coaching notes in this database, and the connection is not encrypted",
                     file=sys.stderr,
                     flush=True,
                 )
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            """textual-serve's page, with the WebSocket and files on the address the
+            browser used (its own Host, checked by the gate), so that a page opened as
+            localhost talks to localhost and its cookie goes along."""
+            base = f"http://{request.host}"
+            context = {
+                "font_size": _int(request.query.get("fontsize"), 16),
+                "app_websocket_url": f"ws://{request.host}/ws",
+                "config": {"static": {"url": f"{base}/static/"}},
+                "application": {"name": self.title},
+            }
+            return aiohttp_jinja2.render_template("app_index.html", request, context)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve 1.1.3's handler, with CoachAppService, and each session
@@ -188,6 +295,28 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
                 task.cancel()
             if sessions:
                 await asyncio.wait(list(sessions), timeout=15)
+
+    gate = Gate(address)
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        refusal = gate.refusal(
+            host=request.host,
+            origin=request.headers.get("Origin"),
+            token=request.query.get("token"),
+            cookie=request.cookies.get(gate.cookie),
+        )
+        if refusal is not None:
+            return web.Response(status=403, text=f"coachtui serve: {refusal}.\n")
+        if request.path == "/" and gate.token_matches(request.query.get("token")):
+            # Swap the token in the address for a cookie, so the address bar (maybe on
+            # a projector) and the browser's history do not show it.
+            query = [(k, v) for k, v in request.query.items() if k != "token"]
+            location = "/" + (f"?{urllib.parse.urlencode(query)}" if query else "")
+            response = web.HTTPSeeOther(location)
+            response.set_cookie(gate.cookie, gate.token, path="/", httponly=True, samesite="Strict")
+            return response
+        return await handler(request)
 
     sessions: set[asyncio.Task[Any]] = set()
     server = CoachServer(

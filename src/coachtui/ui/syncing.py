@@ -6,9 +6,10 @@ thread after the pending autosaves are written, so typing never waits for the
 network; the outcome is shown in a small report, a failure in one line (nothing here
 changed, and running it again is safe).
 
-The hub's address is asked once and kept in the coach's private settings file
-(readable by the coach only, as PostgreSQL's own ``.pgpass`` is), or taken from
-``COACHTUI_HUB``.
+The hub's address is asked once and kept in the coach's private settings file, or
+taken from ``COACHTUI_HUB``. Its password never goes there, nor back on screen: it is
+kept in the platform keyring where there is one (``hubpass``), else only for this run
+of the app (PostgreSQL's own ``~/.pgpass`` can keep it instead).
 """
 
 from __future__ import annotations
@@ -25,12 +26,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 if TYPE_CHECKING:
+    from coachtui.hubpass import HubAddress
     from coachtui.ui.app import CoachApp
 
 HUB_ENV = "COACHTUI_HUB"
 HUB_HELP = (
     "The hub's address: postgresql://user:password@host/database (or a coachtui database file "
-    "the network shares). It is kept in your private settings for next time."
+    "the network shares). The address is kept for next time; the password goes to this "
+    "computer's keyring, never into the settings file."
+)
+NOT_KEPT = (
+    "Your hub password was used but not kept: this computer has no keyring. Type it in the "
+    "address again next time, or keep it in PostgreSQL's ~/.pgpass file (see the README)."
 )
 
 
@@ -61,6 +68,12 @@ def hub_address_problem(value: str) -> str | None:
         return "Give the hub's address."
     if "://" in value and not value.startswith(("postgresql", "sqlite")):
         return "A hub is a postgresql://… address or a coachtui database file."
+    from coachtui.hubpass import HubAddressError, parse_hub
+
+    try:
+        parse_hub(value)
+    except HubAddressError as exc:
+        return str(exc)[0].upper() + str(exc)[1:] + "."
     return None
 
 
@@ -80,26 +93,45 @@ class SyncMixin:
             app.notify("A sync is already running.", markup=False)
             return
 
+        from coachtui.hubpass import HubAddress, split_hub
+
+        # An address kept with its password (by an older coachtui, or in COACHTUI_HUB)
+        # is offered without it; the password is still used if the address is kept.
+        known = split_hub(app.settings.hub or os.environ.get(HUB_ENV, ""))
+
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            value = value.strip()
-            if value != app.settings.hub:
-                app.update_settings(hub=value)
+            address, keep = split_hub(value), True
+            if address.password is None and address.url == known.url and known.password:
+                address = known
+            elif address.password is None:  # typed earlier in this run, or kept elsewhere
+                address, keep = HubAddress(address.url, self.typed_hub_passwords().get(address.url)), False
+            if address.url != app.settings.hub:
+                app.update_settings(hub=address.url)
             app.notify("Syncing with the hub…", markup=False, timeout=3)
-            self._sync_with(value)
+            self._sync_with(address, keep=keep)
 
         from coachtui.ui.modals import TextPromptScreen  # ~50 ms of imports: not before the first paint
 
-        known = app.settings.hub or os.environ.get(HUB_ENV, "")
         app.push_screen(
-            TextPromptScreen("Sync with the hub", value=known, help_text=HUB_HELP, validate=hub_address_problem),
+            TextPromptScreen("Sync with the hub", value=known.url, help_text=HUB_HELP, validate=hub_address_problem),
             chosen,
         )
 
+    def typed_hub_passwords(self) -> dict[str, str]:
+        """Passwords typed during this run that no keyring could keep (memory only)."""
+        kept: dict[str, str] | None = getattr(self, "_typed_hub_passwords", None)
+        if kept is None:
+            kept = self._typed_hub_passwords = {}
+        return kept
+
     @work(thread=True, exclusive=True, group="sync")
-    def _sync_with(self, hub: str) -> None:
+    def _sync_with(self, address: HubAddress, *, keep: bool = False) -> None:
+        """Sync with ``address``; ``keep``: its password was just typed (or found in an
+        old settings file) and goes to the keyring."""
         from coachtui.commands.sync import report_lines
+        from coachtui.hubpass import hide_password, recall, remember
         from coachtui.store.errors import StoreError
 
         app: CoachApp = self  # type: ignore[assignment]
@@ -115,18 +147,27 @@ class SyncMixin:
                 markup=False,
             )
             return
+        password = address.password
+        if password is not None and keep and not remember(address.url, password):
+            self.typed_hub_passwords()[address.url] = password  # for the next sync of this run only
+            app.call_from_thread(app.notify, NOT_KEPT, severity="warning", timeout=15, markup=False)
+        if password is None:
+            password = recall(address.url)  # else PostgreSQL's ~/.pgpass, if any
         try:
-            report = store.sync(hub)
+            report = store.sync(address.connect_url(password))
         except StoreError as exc:
-            app.call_from_thread(app.notify, str(exc), severity="error", timeout=15, markup=False)
+            message = address.hide_in(str(exc)) if password is None else hide_password(str(exc), password)
+            app.call_from_thread(app.notify, message, severity="error", timeout=15, markup=False)
             return
         except Exception as exc:  # noqa: BLE001 - a coach mid-session keeps the app, not a traceback
             from coachtui.text import one_line
 
-            message = f"Sync stopped by an unexpected error: {one_line(str(exc) or type(exc).__name__, 200)}. "
+            reason = hide_password(one_line(str(exc) or type(exc).__name__, 200), password)
+            message = f"Sync stopped by an unexpected error: {reason}. "
             app.call_from_thread(app.notify, message + "Running it again is safe.", severity="error", markup=False)
             return
-        app.call_from_thread(self._sync_done, report_lines(report), report.moved)
+        lines = [hide_password(line, password) for line in report_lines(report)]
+        app.call_from_thread(self._sync_done, lines, report.moved)
 
     def _sync_done(self, lines: list[str], moved: bool) -> None:
         app: CoachApp = self  # type: ignore[assignment]
