@@ -423,7 +423,7 @@ class CoachApp(SyncMixin, App[None]):
                 placeholder="Your name, as the team knows you",
                 help_text="It is kept with the sessions you run, so a shared history shows who coached. "
                 "Change it any time from the command palette (ctrl+p). esc skips.",
-                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+                validate=_check_name,
             ),
             done,
         )
@@ -502,7 +502,7 @@ class CoachApp(SyncMixin, App[None]):
             TextPromptScreen(
                 "Your name",
                 value=self.settings.coach_name,
-                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+                validate=_check_name,
             ),
             done,
         )
@@ -855,6 +855,12 @@ class CoachApp(SyncMixin, App[None]):
                 self.resume_session(choice)
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+
+def _check_name(value: str) -> str | None:
+    from coachtui.store.types import COACH_NAME_MAX
+
+    return f"Keep it to {COACH_NAME_MAX} characters." if len(" ".join(value.split())) > COACH_NAME_MAX else None
 
 
 def _session_model(store: Store, session_id: str) -> SessionModel:
