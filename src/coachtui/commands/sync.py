@@ -62,13 +62,18 @@ def report_lines(report: object) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coachtui.config import load_settings
+    from coachtui.config import SettingsError, load_settings
     from coachtui.store import open_store
 
     if not args.hub:
         print(f"coachtui: give the hub with --hub URL (or set {HUB_ENV})", file=sys.stderr)
         return 2
-    with open_store(args.db, coach=load_settings().coach_name) as store:
+    try:
+        coach = load_settings().coach_name
+    except SettingsError as exc:
+        print(f"coachtui: your settings could not be read ({exc}); syncing without your name", file=sys.stderr)
+        coach = ""
+    with open_store(args.db, coach=coach) as store:
         report = store.sync(args.hub, full=args.full)
     for line in report_lines(report):
         print(line)
