@@ -370,6 +370,34 @@ def test_sighup_removes_the_demo_database(tmp_path: Path) -> None:
     assert _demo_folders(tmp) == []
 
 
+@pytest.mark.slow
+def test_closing_the_terminal_mid_typing_saves_the_typing_and_ends_the_app(tmp_path: Path) -> None:
+    """The same hang-up on the coach's own database: what is on screen is saved, and
+    the process ends (Textual's shutdown alone waits for ever on a closed terminal)."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 4")
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home", json.dumps({"coach_name": "Ana", "name_asked": True})))
+    app.wait_for("Ward 4", timeout=60)
+    app.send("\r")
+    app.wait_for("Dilemma, in your words", timeout=60)
+    app.send("\t", pause=0.2)
+    app.send("Typed as the window closed")
+    app.wait_for("Typed as the window closed")
+    os.close(app.fd)
+    deadline = time.monotonic() + 30
+    while os.waitpid(app.pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(app.pid, signal.SIGKILL)
+            os.waitpid(app.pid, 0)
+            raise AssertionError("coachtui kept running after its terminal closed")
+        time.sleep(0.05)
+    row = _dilemma(db)
+    assert row is not None and row[0] == "Typed as the window closed"
+
+
 def test_demo_mode_does_not_read_the_coachs_settings(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,8 @@ in when it is ready.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sys
 from collections.abc import Iterable
 from functools import cached_property
@@ -238,11 +240,10 @@ class CoachApp(SyncMixin, App[None]):
             self._ask_name()
 
     def _catch_hangup(self) -> None:
-        """Closing the terminal window (SIGHUP) ends the app as ctrl+q does: what is
-        typed is saved, and a demo's throwaway database is removed. Without this the
-        process just died, leaving the demo database in the temporary folder."""
+        """Closing the terminal window (SIGHUP) ends the app: what is typed is saved,
+        and a demo's throwaway database is removed. Without this the process just
+        died, leaving the demo database in the temporary folder."""
         import asyncio
-        import signal
 
         if not hasattr(signal, "SIGHUP"):
             return
@@ -253,8 +254,17 @@ class CoachApp(SyncMixin, App[None]):
         self._hangup_caught = True
 
     def _hung_up(self) -> None:
-        self.remove_demo()  # nothing in it to keep, and the exit may not get far
-        self.exit()
+        """The terminal is gone: nothing can be drawn or asked any more. Save what was
+        typed, close the database, remove a demo's, and end the process here: Textual's
+        own shutdown can wait for ever on a terminal that is gone (its writer thread)."""
+        try:
+            self.saver.flush(timeout=3)
+            self.saver.stop()
+            if self.store is not None:
+                self.store.close()
+        finally:
+            self.remove_demo()
+            os._exit(128 + signal.SIGHUP)
 
     def on_ready(self) -> None:
         """The first frame is on its way: start everything that could wait for it."""
@@ -680,7 +690,6 @@ class CoachApp(SyncMixin, App[None]):
         self.remove_demo()
         if getattr(self, "_hangup_caught", False):
             import asyncio
-            import signal
 
             with contextlib.suppress(RuntimeError, ValueError):
                 asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
