@@ -8,14 +8,17 @@ coachtui`` in a pseudo-terminal and then look at the disk.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import signal
 import sqlite3
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -136,6 +139,81 @@ def test_each_autosave_is_synced_to_disk_before_the_next_keystroke_batch(tmp_pat
     synced, dirty = _wal_commits(trace_file.read_text(), f"{db}-wal")
     assert not dirty, "the last save was written to the log but never synced to disk"
     assert synced >= version - 1 >= 3  # one synced commit per save at least
+
+
+def _root_tool(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+@contextlib.contextmanager
+def _mounted(image: Path, folder: Path) -> Iterator[Path]:
+    """``image`` as a disk on a loop device, mounted at ``folder``. Skips the test where
+    the machine allows no loop device (not root, in a container without one): there the
+    pragma and strace tests above stand in for it."""
+    if os.geteuid() != 0 or not all(shutil.which(t) for t in ("losetup", "mount", "umount")):
+        pytest.skip("a loop device needs root and losetup/mount: the pragma and strace tests stand in")
+    try:
+        device = _root_tool("losetup", "-f", "--show", str(image))
+    except (subprocess.CalledProcessError, OSError) as exc:
+        pytest.skip(f"no loop device on this machine ({exc}): the pragma and strace tests stand in")
+    try:
+        folder.mkdir(exist_ok=True)
+        try:
+            _root_tool("mount", device, str(folder))
+        except subprocess.CalledProcessError as exc:
+            pytest.skip(f"cannot mount a loop device here ({exc.stderr.strip()}): the strace test stands in")
+        try:
+            yield folder
+        finally:
+            _root_tool("umount", str(folder))
+    finally:
+        _root_tool("losetup", "-d", device)
+
+
+@pytest.mark.slow
+def test_a_power_cut_after_saved_loses_nothing(tmp_path: Path) -> None:
+    """A real power cut, simulated: the database is on an ext4 disk image on a loop
+    device; right after the app says "saved ✓" the image is copied as it is (what the
+    disk holds; the kernel's page cache is what a power cut loses), then the copy is
+    mounted (the journal replayed, as at the next boot) and the database read."""
+    if not shutil.which("mkfs.ext4"):
+        pytest.skip("mkfs.ext4 is not installed: the pragma and strace tests stand in")
+    from coachtui.store import open_store
+
+    image, snapshot = tmp_path / "disk.img", tmp_path / "after-the-power-cut.img"
+    with image.open("wb") as disk:
+        disk.truncate(64 * 2**20)
+    _root_tool("mkfs.ext4", "-q", "-F", str(image))
+    typed = ""
+    with _mounted(image, tmp_path / "disk") as disk:
+        db = disk / "coach.db"
+        with open_store(str(db)) as store:
+            store.create_team("Ward 4")
+        os.sync()  # the database as it was before the session: on disk
+        env = _env(tmp_path / "home", json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+        app = Terminal(coachtui_command(db), env)
+        try:
+            app.wait_for("Ward 4", timeout=60)
+            app.send("\r")
+            app.wait_for("Dilemma, in your words", timeout=60)
+            app.send("\t", pause=0.2)
+            for burst in ("Rota chaos.", " Night team never sees the chart.", " Huddle moves."):
+                app.send(burst)
+                typed += burst
+                _until(lambda t=typed: (row := _dilemma(db)) is not None and row[0] == t, f"{typed!r} saved")
+            app.wait_for("saved ✓", timeout=30)
+            shutil.copyfile(image, snapshot)  # the power goes: only what reached the disk is left
+        finally:
+            app.kill()
+    with _mounted(snapshot, tmp_path / "rebooted") as disk:
+        conn = sqlite3.connect(disk / "coach.db")  # read-write: SQLite recovers its log, as after a reboot
+        try:
+            teams = conn.execute("SELECT name FROM team").fetchall()
+            sessions = conn.execute("SELECT dilemma FROM coaching_session").fetchall()
+        finally:
+            conn.close()
+    assert teams == [("Ward 4",)]  # the disk and the database came back
+    assert sessions == [(typed,)]  # and so did every save the app called saved
 
 
 # --- item 3: a typo in the settings file ------------------------------------------------------
