@@ -72,7 +72,7 @@ def load_settings(path: Path | None = None) -> Settings:
     no file. Raises :class:`SettingsError` if the file is there but not usable."""
     path = path or paths.settings_file()
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # an editor's byte order mark is fine
     except FileNotFoundError:
         return Settings()
     except UnicodeDecodeError as exc:
