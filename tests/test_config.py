@@ -47,3 +47,9 @@ def test_wrong_types_and_unknown_keys_are_refused_not_ignored(tmp_path: Path) ->
         with pytest.raises(SettingsError, match=says):
             load_settings(path)
         assert path.read_text() == text
+
+
+def test_a_byte_order_mark_is_not_a_mistake(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(b'\xef\xbb\xbf{"coach_name": "Ana Ruiz", "backups_to_keep": 30}')
+    assert load_settings(path) == Settings(coach_name="Ana Ruiz", backups_to_keep=30)
