@@ -375,6 +375,19 @@ def test_import_refuses_what_the_app_refuses(tmp_path: Path, table: str, field: 
         assert store.stats()["teams"] == 1
 
 
+@pytest.mark.parametrize("table", ["actions", "custom_questions"])
+def test_import_refuses_an_empty_text_the_app_would_refuse(tmp_path: Path, table: str) -> None:
+    from coachtui.store import open_store
+    from coachtui.store.errors import ImportRefused
+
+    document = _export(tmp_path)
+    document[table][0]["text"] = "   "
+    with open_store(str(tmp_path / "target.db")) as store:
+        with pytest.raises(ImportRefused, match=rf"{table}\[0\]\.text: it is empty"):
+            store.import_data(document)
+        assert store.stats()["teams"] == 0
+
+
 def test_import_of_a_70000_character_owner_is_one_line_and_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

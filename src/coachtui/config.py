@@ -92,10 +92,11 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}, line 1: expected settings between {{ and }}")
     known = {f.name for f in fields(Settings)}
     for name, value in data.items():
+        where = f"{path}, line {line_of(name)}"
         if name not in known:
-            raise SettingsError(f"{path}, line {line_of(name)}: unknown setting {name!r} (known: {', '.join(_KINDS)})")
+            raise SettingsError(f"{where}: unknown setting {name!r} (known: {', '.join(_KINDS)})")
         if not _valid(name, value):
-            raise SettingsError(f"{path}, line {line_of(name)}: {name} should be {_KINDS[name]}, not {json.dumps(value)[:40]}")
+            raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {json.dumps(value)[:40]}")
     return Settings(**data)
 
 

@@ -348,7 +348,8 @@ def _check_row(key: str, row: dict[str, Any], where: str, rules: dict[tuple[str,
         # name_key is derived: it is recomputed, whatever the file says.
         row["name"], row["name_key"] = cleaned, cleaned.casefold()
     elif key in ("actions", "custom_questions") and not row["text"].strip():
-        raise ImportRefused(f"{where}.text: it is empty, and the app keeps no {key.replace('_', ' ')[:-1]} without text")
+        what = "action" if key == "actions" else "question"
+        raise ImportRefused(f"{where}.text: it is empty, and the app keeps no {what} without text")
     elif key == "sessions":
         try:
             reasons = json.loads(row["suggestion_reasons"])
