@@ -1,4 +1,4 @@
-"""How quickly the running app answers a key, and how quickly an autosave commits.
+"""How quickly the running app answers a key, and how quickly an autosave is on disk.
 
 The app runs headless in this process (``App.run_test``, as in the Pilot tests) at
 120x40. Keys are posted to the app as the terminal driver posts them, without
@@ -139,18 +139,50 @@ def step_figures(database: Path, rounds: int, table: Table) -> None:
 
 def autosave_figures(database: Path, label: str, runs: int, table: Table) -> None:
     """One field of a draft saved, as the save queue saves it: ``Store.save_draft``
-    (BEGIN IMMEDIATE, one UPDATE and the search index, COMMIT in WAL mode)."""
+    (BEGIN IMMEDIATE, one UPDATE and the search index, COMMIT in WAL mode) until it is
+    on disk: with ``synchronous=FULL`` the commit returns only after the write-ahead
+    log is synced, which is what "saved ✓" promises. The same save without the sync
+    (``synchronous=NORMAL``, which a power cut can undo) is shown below it as a
+    reference: the difference is what durability costs per save."""
+    from coachtui.store import database as store_database
     from coachtui.store import open_store
 
-    with open_store(str(database)) as store:
-        team = store.list_teams()[0]
-        draft = store.start_session(team.id, coach="Bench")
-        text = "The night shift cannot find time to plot the run chart"
-        counter = iter(range(1_000_000))
-        samples = timed(lambda: store.save_draft(draft.id, dilemma=f"{text} {next(counter)}"), runs)
-        store.discard_draft(draft.id)
-    table.add(Figure("session", f"autosave: one field to committed ({label} sessions)", samples,
-                     target="< 5 ms", check=lambda m, p: m < 5))
+    samples: dict[str, list[float]] = {}
+    for mode in ("NORMAL", store_database.SYNCHRONOUS):
+        store_database.SYNCHRONOUS, kept = mode, store_database.SYNCHRONOUS
+        try:
+            with open_store(str(database)) as store:
+                team = store.list_teams()[0]
+                draft = store.start_session(team.id, coach="Bench")
+                text = "The night shift cannot find time to plot the run chart"
+                counter = iter(range(1_000_000))
+                samples[mode] = timed(lambda: store.save_draft(draft.id, dilemma=f"{text} {next(counter)}"), runs)
+                store.discard_draft(draft.id)
+        finally:
+            store_database.SYNCHRONOUS = kept
+    durable = samples.pop(store_database.SYNCHRONOUS)
+    # Saves run in a worker, at most one per debounce (0.3 s): a durable save under
+    # 50 ms keeps "saving…" on screen for less time than the coach can notice.
+    table.add(Figure("session", f"autosave: one field to synced on disk ({label} sessions)", durable,
+                     target="< 50 ms", check=lambda m, p: m < 50))
+    table.add(Figure("session", f"reference: the same save, not synced ({label} sessions)", samples["NORMAL"]))
+    table.note(f"autosave ({label} sessions): the database was on {filesystem(database)}")
+
+
+def filesystem(path: Path) -> str:
+    """The file system ``path`` is on, as /proc/mounts names it (tmpfs would make an
+    fsync free, and the durable figure meaningless)."""
+    try:
+        mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "an unknown file system"
+    resolved = str(path.resolve())
+    best = max(
+        ((point, kind) for point, kind in mounts if resolved == point or resolved.startswith(point.rstrip("/") + "/")),
+        key=lambda m: len(m[0]),
+        default=("?", "an unknown file system"),
+    )
+    return f"{best[1]} ({best[0]})"
 
 
 # --- history and the action tracker --------------------------------------------------------------

@@ -10,7 +10,7 @@ importing SQLModel, ``python -c "import sqlmodel"``):
 - startup: process start to the first painted screen, and to the team list filled
   from the largest database, as ratios to the bare app (bench/startup.py);
 - session: a step change (key to the next step rendered) and an autosave (one field
-  to committed) (bench/interactive.py);
+  to synced on disk, with the same save unsynced beside it) (bench/interactive.py);
 - ui / store / pg / cli: opening history and the action tracker, a history search
   from keystroke to rows rendered (and to the letter shown), and the store's search, paging, counts, tracker
   and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line

@@ -1,7 +1,7 @@
 """What PRAGMA secure_delete costs on an autosave.
 
 Runs the store's real ``save_draft`` (one transaction, BEGIN IMMEDIATE, WAL,
-synchronous=NORMAL) many times with secure_delete OFF, FAST and ON and prints the
+synchronous=FULL) many times with secure_delete OFF, FAST and ON and prints the
 median and 95th percentile per save. Two sizes: a typed dilemma of 1-3 KB (the
 common autosave) and a 200 KB paste (values that spill into overflow pages, where
 ON also overwrites the freed pages).

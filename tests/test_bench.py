@@ -23,7 +23,8 @@ FIGURES = [
     "first paint / bare app",
     "team list / (bare app + sqlmodel)",
     "step change: key to the next step rendered",
-    "autosave: one field to committed (1k sessions)",
+    "autosave: one field to synced on disk (1k sessions)",
+    "reference: the same save, not synced (1k sessions)",
     "open history (f3) to its rows rendered",
     "open action tracker (f4) to its rows rendered",
     "history search: keystroke to rows rendered",
@@ -49,6 +50,7 @@ REFERENCE = {
     "coachtui: first paint (team step)",
     "coachtui: team list filled (1k sessions)",
     "coachtui search staff (whole process)",
+    "reference: the same save, not synced (1k sessions)",
     "resident at start (1k sessions)",
 }
 

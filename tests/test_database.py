@@ -58,7 +58,7 @@ def test_connection_pragmas(store) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == database.BUSY_TIMEOUT_MS
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: "saved" means on disk
 
 
 def test_random_bytes_are_refused_untouched(tmp_path: Path) -> None:

@@ -1,7 +1,13 @@
 """The coach's own settings (name, theme), kept in a small JSON file.
 
-Read and written only when asked; a missing or unreadable file gives the defaults,
-and writes go through a temporary file so a crash never leaves half a file.
+Read and written only when asked. A missing file gives the defaults. A file that
+cannot be used as it is (a typo, a mistyped name, a value of the wrong kind) raises
+:class:`SettingsError`, one line naming the file and the line: the callers then run on
+the defaults and leave the file alone, so one typo never costs the coach their
+settings (or, through ``backups_to_keep``, their backups). Writes go through a
+temporary file so a crash never leaves half a file.
+
+:func:`load_settings` is the only place that reads the file's format.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -31,24 +38,66 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+class SettingsError(Exception):
+    """The settings file exists but cannot be used; the message is one line that
+    names the file (and the line, where there is one)."""
+
+
+# What each setting must be, said the way the error message says it.
+_KINDS: dict[str, str] = {
+    "coach_name": "a name in quotes",
+    "name_asked": "true or false",
+    "theme": "a theme name in quotes",
+    "cursor_blink": "true or false",
+    "backups_to_keep": "a whole number, 0 or more",
+    "hub": "an address in quotes",
+}
+
+
+def _valid(name: str, value: object) -> bool:
+    from coachtui.store.types import COACH_NAME_MAX
+
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if name == "coach_name":
+        return isinstance(value, str) and len(" ".join(value.split())) <= COACH_NAME_MAX
+    return isinstance(value, str)
+
+
 def load_settings(path: Path | None = None) -> Settings:
+    """The settings in ``path`` (default: the settings file); the defaults if there is
+    no file. Raises :class:`SettingsError` if the file is there but not usable."""
     path = path or paths.settings_file()
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text("utf-8-sig")  # an editor's byte order mark is fine
+    except FileNotFoundError:
         return Settings()
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+    def line_of(name: str) -> int:
+        found = re.search(re.escape(json.dumps(name)) + r"\s*:", text)
+        return text.count("\n", 0, found.start()) + 1 if found else 1
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{path}, line {exc.lineno}: {exc.msg} (column {exc.colno})") from None
     if not isinstance(data, dict):
-        return Settings()
-    known = {f.name: f for f in fields(Settings)}
-    values: dict[str, object] = {}
+        raise SettingsError(f"{path}, line 1: expected settings between {{ and }}")
+    known = {f.name for f in fields(Settings)}
     for name, value in data.items():
-        field = known.get(name)
-        if field is None:
-            continue
-        default = getattr(Settings(), name)
-        if isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool)):
-            values[name] = value
-    return Settings(**values)  # type: ignore[arg-type]
+        where = f"{path}, line {line_of(name)}"
+        if name not in known:
+            raise SettingsError(f"{where}: unknown setting {name!r} (known: {', '.join(_KINDS)})")
+        if not _valid(name, value):
+            raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {json.dumps(value)[:40]}")
+    return Settings(**data)
 
 
 def write_private_text(path: Path, text: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coachtui.cli import main
-from coachtui.config import Settings, load_settings
+from coachtui.config import Settings
 from coachtui.ui.app import create_app
 from coachtui.ui.modals import ConfirmScreen, ResumeScreen
 from coachtui.ui.screens.history import HistoryScreen
@@ -51,8 +51,8 @@ async def test_demo_mode_never_touches_the_coachs_database_or_settings(
     settings_path.write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "theme": "nord"}))
     before = {p: digest(p) for p in own_database.parent.iterdir()}
     settings_before = settings_path.read_text()
-    app = create_app(str(own_database), settings=load_settings(settings_path), settings_path=settings_path,
-                     save_delays=FAST_SAVES, demo=True)
+    # No settings given: the app decides what to read, as `coachtui --demo` does.
+    app = create_app(str(own_database), settings_path=settings_path, save_delays=FAST_SAVES, demo=True)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await demo_ready(pilot)
         demo_path = Path(app.database)
@@ -62,6 +62,9 @@ async def test_demo_mode_never_touches_the_coachs_database_or_settings(
         await paste(pilot, "Workshop team")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        # the trainer's own name (in the settings file) is not put on demo sessions
+        assert app.session.model.coach == "Demo coach"
+        assert app.theme != "nord"
         app.theme = "textual-light"  # a trainer changes the theme for the projector
         await pilot.pause()
     assert {p: digest(p) for p in own_database.parent.iterdir()} == before  # nothing new, nothing changed

@@ -20,4 +20,5 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "encrypt",
     "decrypt",
+    "config",
 )

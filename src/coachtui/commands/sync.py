@@ -63,7 +63,7 @@ def report_lines(report: object) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coachtui.config import load_settings
+    from coachtui.config import SettingsError, load_settings
     from coachtui.hubpass import HubAddressError, hide_password, resolve
     from coachtui.store import open_store
     from coachtui.store.errors import StoreError
@@ -79,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"coachtui: {exc}", file=sys.stderr)
         return 2
     try:
-        with open_store(args.db, coach=load_settings().coach_name) as store:
+        coach = load_settings().coach_name
+    except SettingsError as exc:
+        print(f"coachtui: your settings could not be read ({exc}); syncing without your name", file=sys.stderr)
+        coach = ""
+    try:
+        with open_store(args.db, coach=coach) as store:
             report = store.sync(connect_url, full=args.full)
     except StoreError as exc:
         print(f"coachtui: {hub.hide_in(str(exc))}", file=sys.stderr)

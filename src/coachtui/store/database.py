@@ -41,6 +41,11 @@ BACKUP_FOLDER = "coachtui-backups"
 # VACUUM. "ON" also clears freed overflow pages (long dilemmas); its cost on an
 # autosave is measured by bench/secure_delete.py.
 SECURE_DELETE = "ON"
+# "saved ✓" means on disk: every commit (each autosave) syncs the write-ahead log, so a
+# power cut just after a save loses nothing. NORMAL syncs only at checkpoints, and a
+# power cut could take the last seconds of typing with it. The cost per save is
+# measured by bench/run.py (autosave figure).
+SYNCHRONOUS = "FULL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +326,7 @@ def make_engine(target: Target) -> sa.Engine:
                 cursor.execute("PRAGMA temp_store = MEMORY")
             with contextlib.suppress(dbapi.OperationalError):
                 cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
             cursor.execute(f"PRAGMA secure_delete = {SECURE_DELETE}")
         finally:
             cursor.close()

@@ -336,7 +336,7 @@ def _rules() -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _check_row(key: str, row: dict[str, Any], where: str, rules: dict[tuple[str, str], tuple[str, ...]]) -> None:
-    from coachtui.store.types import TEAM_NAME_MAX
+    from coachtui.store.types import FIELD_LIMITS
 
     for (table, name), allowed in rules.items():
         if table == key and row[name] is not None and row[name] not in allowed:
@@ -345,10 +345,11 @@ def _check_row(key: str, row: dict[str, Any], where: str, rules: dict[tuple[str,
         cleaned = " ".join(row["name"].split())
         if not cleaned:
             raise ImportRefused(f"{where}.name: a team needs a name")
-        if len(cleaned) > TEAM_NAME_MAX:
-            raise ImportRefused(f"{where}.name: longer than {TEAM_NAME_MAX} characters")
         # name_key is derived: it is recomputed, whatever the file says.
         row["name"], row["name_key"] = cleaned, cleaned.casefold()
+    elif key in ("actions", "custom_questions") and not row["text"].strip():
+        what = "action" if key == "actions" else "question"
+        raise ImportRefused(f"{where}.text: it is empty, and the app keeps no {what} without text")
     elif key == "sessions":
         try:
             reasons = json.loads(row["suggestion_reasons"])
@@ -356,6 +357,12 @@ def _check_row(key: str, row: dict[str, Any], where: str, rules: dict[tuple[str,
             reasons = None
         if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
             raise ImportRefused(f"{where}.suggestion_reasons: expected a JSON list of texts")
+    # The same limits the app keeps when the coach types (store/types.py).
+    for (table, name), limit in FIELD_LIMITS.items():
+        if table == key and len(row[name]) > limit:
+            raise ImportRefused(
+                f"{where}.{name}: {len(row[name]):,} characters, more than the {limit:,} the app allows"
+            )
 
 
 def validate(document: Any) -> ValidExport:

@@ -45,8 +45,12 @@ from coachtui.store.models import (
     utcnow,
 )
 from coachtui.store.types import (
+    ACTION_TEXT_MAX,
     DRAFT_TEXT_FIELDS,
+    NOTE_MAX,
     OPEN_STATUSES,
+    OWNER_MAX,
+    QUESTION_MAX,
     REVIEW_STATUSES,
     TEAM_NAME_MAX,
     ActionInfo,
@@ -70,10 +74,6 @@ _KINDS: dict[type, str] = {
 }
 
 STEPS = ("team", "review", "dilemma", "category", "questions", "actions", "summary")
-ACTION_TEXT_MAX = 100_000
-OWNER_MAX = 200
-NOTE_MAX = 1_000_000
-QUESTION_MAX = 2_000
 
 
 def _clean_name(name: str) -> str:
@@ -391,7 +391,9 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
                 raise InvalidInput(f"question {item.question_id!r} picked twice")
             seen.add(item.question_id)
             if len(item.note) > NOTE_MAX:
-                raise InvalidInput("A question note is longer than 1,000,000 characters.", field="note")
+                raise InvalidInput(f"A question note is longer than {NOTE_MAX:,} characters.", field="note")
+            if len(item.text) > QUESTION_MAX:
+                raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
         with self._write() as session:
             row = self._get(session, CoachingSession, session_id, "session")
             self._check_version(row, expected_version, "session")
@@ -777,7 +779,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
         if status not in REVIEW_STATUSES:
             raise InvalidInput(f"unknown review status {status!r}", field="status")
         if len(note) > NOTE_MAX:
-            raise InvalidInput("That note is longer than 1,000,000 characters.", field="note")
+            raise InvalidInput(f"That note is longer than {NOTE_MAX:,} characters.", field="note")
         coach = coach or self.coach
         with self._write() as session:
             action = self._get(session, Action, action_id, "action")

@@ -21,6 +21,11 @@ STATUS_LABELS: dict[str, str] = {
     "dropped": "dropped",
 }
 
+# --- the app's limits -------------------------------------------------------------------
+# The longest text, in characters, each field may hold. This is the one table of them:
+# the UI's fields, the store's methods and ``coachtui import`` all check these numbers,
+# so an import can never bring in what the app itself would refuse.
+
 # Session fields that save_draft accepts, with the longest value each may hold.
 DRAFT_TEXT_FIELDS: dict[str, int] = {
     "title": 10_000,
@@ -28,6 +33,31 @@ DRAFT_TEXT_FIELDS: dict[str, int] = {
     "context": 2_000_000,
 }
 TEAM_NAME_MAX = 80
+COACH_NAME_MAX = 80  # a coach's name, as the app asks for it (and the settings file keeps it)
+ACTION_TEXT_MAX = 100_000
+OWNER_MAX = 200
+NOTE_MAX = 1_000_000  # a note on a picked question, or on an action's review
+QUESTION_MAX = 2_000  # a question's text (the coach's own, or the question bank's)
+
+# (list in an export file, field) -> the longest text the app accepts there.
+FIELD_LIMITS: dict[tuple[str, str], int] = {
+    ("teams", "name"): TEAM_NAME_MAX,
+    ("teams", "coach"): COACH_NAME_MAX,
+    ("teams", "updated_by"): COACH_NAME_MAX,
+    **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items()},
+    ("sessions", "coach"): COACH_NAME_MAX,
+    ("sessions", "updated_by"): COACH_NAME_MAX,
+    ("picked_questions", "text"): QUESTION_MAX,
+    ("picked_questions", "note"): NOTE_MAX,
+    ("custom_questions", "text"): QUESTION_MAX,
+    ("custom_questions", "coach"): COACH_NAME_MAX,
+    ("actions", "text"): ACTION_TEXT_MAX,
+    ("actions", "owner"): OWNER_MAX,
+    ("actions", "coach"): COACH_NAME_MAX,
+    ("actions", "updated_by"): COACH_NAME_MAX,
+    ("action_reviews", "note"): NOTE_MAX,
+    ("action_reviews", "coach"): COACH_NAME_MAX,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ def run(database: str, *, demo: bool = False) -> int:
         app.run()
     finally:
         gc.enable()
+        app.remove_demo()  # however the app ended, a demo leaves nothing behind
     return app.return_code or 0
 
 

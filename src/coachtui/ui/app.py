@@ -7,6 +7,10 @@ in when it is ready.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import sys
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +22,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from coachtui.config import Settings, load_settings, save_settings
+from coachtui.config import Settings, SettingsError, load_settings, save_settings
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
 from coachtui.ui.controller import SessionController
@@ -85,6 +89,9 @@ def _team_commands() -> type[Provider]:
 DEMO_SESSIONS = 360
 DEMO_TEAMS = 12
 DEMO_SEED = 1
+DEMO_COACH = "Demo coach"
+# Backups to keep while the settings file cannot be read: all of them.
+KEEP_ALL_BACKUPS = sys.maxsize
 
 GENERAL_HELP = """\
 ## Everywhere
@@ -156,7 +163,12 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.demo = demo
         self._demo_folder: Path | None = None
         self.settings_path = settings_path
-        self.settings = settings if settings is not None else load_settings(settings_path)
+        # A settings file with a mistake: said once, in one line; the app runs on the
+        # defaults and neither rewrites the file nor rotates backups by a default count.
+        self.settings_problem: str | None = None
+        if settings is None:
+            settings = self._read_settings(settings_path, demo)
+        self.settings = settings
         self.store: Store | None = None
         self.store_error: str | None = None
         self._painted = False  # _after_first_paint has run
@@ -171,6 +183,15 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             max_wait=max_wait,
         )
         self.session = SessionController(self.saver, on_change=self._session_changed)
+
+    def _read_settings(self, path: Path | None, demo: bool) -> Settings:
+        if demo:  # a demo never opens the coach's settings: a name of its own
+            return Settings(coach_name=DEMO_COACH, name_asked=True)
+        try:
+            return load_settings(path)
+        except SettingsError as exc:
+            self.settings_problem = str(exc)
+            return Settings(name_asked=True)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -190,15 +211,24 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
     def on_mount(self) -> None:
         self.add_mode("session", "session")
+        self._catch_hangup()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.saver.start()
+        if self.settings_problem is not None:
+            self.notify(
+                f"Your settings could not be read: {self.settings_problem}. coachtui runs on its defaults "
+                "and leaves the file as it is; fix it and start again.",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         # Ask for the name straight away (it needs no database), so nothing the
         # coach types while the database opens ends up in the wrong field.
         self._pending_drafts: list[SessionInfo] | None = None
         if self.demo and not self.settings.coach_name:
-            self.settings = self.settings.with_changes(coach_name="Demo coach")
+            self.settings = self.settings.with_changes(coach_name=DEMO_COACH)
         self._asking_name = not (self.settings.coach_name or self.settings.name_asked)
         # An encrypted database asks for its passphrase first: a passphrase typed ahead
         # must never land in the name field (and in the settings file).
@@ -209,6 +239,33 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             self._name_deferred = may_be_encrypted(self.database)
         if self._asking_name and not self._name_deferred:
             self._ask_name()
+
+    def _catch_hangup(self) -> None:
+        """Closing the terminal window (SIGHUP) ends the app: what is typed is saved,
+        and a demo's throwaway database is removed. Without this the process just
+        died, leaving the demo database in the temporary folder."""
+        import asyncio
+
+        if not hasattr(signal, "SIGHUP"):
+            return
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError):
+            return  # not the main thread (an app run inside another program)
+        self._hangup_caught = True
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: nothing can be drawn or asked any more. Save what was
+        typed, close the database, remove a demo's, and end the process here: Textual's
+        own shutdown can wait for ever on a terminal that is gone (its writer thread)."""
+        try:
+            self.saver.flush(timeout=3)
+            self.saver.stop()
+            if self.store is not None:
+                self.store.close()
+        finally:
+            self.remove_demo()
+            os._exit(128 + signal.SIGHUP)
 
     def on_ready(self) -> None:
         """The first frame is on its way: start everything that could wait for it."""
@@ -288,7 +345,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             raise
         return store
 
-    def _remove_demo(self) -> None:
+    def remove_demo(self) -> None:
         import shutil
 
         if self._demo_folder is not None:
@@ -316,7 +373,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         old, self.store = self.store, None
         if old is not None:
             old.close()
-        self._remove_demo()
+        self.remove_demo()
         try:
             store = self._open_demo()
             teams, custom = store.list_teams(), store.list_custom_questions()
@@ -342,7 +399,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         from coachtui.store.errors import StoreError
 
         try:
-            store.ensure_daily_backup(keep=self.settings.backups_to_keep)
+            keep = KEEP_ALL_BACKUPS if self.settings_problem else self.settings.backups_to_keep
+            store.ensure_daily_backup(keep=keep)
         except (StoreError, OSError) as exc:
             message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
             self.call_from_thread(
@@ -424,7 +482,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
                 placeholder="Your name, as the team knows you",
                 help_text="It is kept with the sessions you run, so a shared history shows who coached. "
                 "Change it any time from the command palette (ctrl+p). esc skips.",
-                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+                validate=_check_name,
             ),
             done,
         )
@@ -482,6 +540,14 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             self.store.coach = self.settings.coach_name
         if self.demo:
             return  # a demo never changes the coach's own settings
+        if self.settings_problem is not None:
+            self.notify(
+                "Not saved in your settings file: it has a mistake to fix first "
+                f"({self.settings_problem}).",
+                severity="warning",
+                markup=False,
+            )
+            return
         try:
             save_settings(self.settings, self.settings_path)
         except OSError as exc:
@@ -503,7 +569,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             TextPromptScreen(
                 "Your name",
                 value=self.settings.coach_name,
-                validate=lambda v: "Keep it under 80 characters." if len(v.strip()) > 80 else None,
+                validate=_check_name,
             ),
             done,
         )
@@ -622,7 +688,12 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.saver.stop()
         if self.store is not None:
             self.store.close()
-        self._remove_demo()
+        self.remove_demo()
+        if getattr(self, "_hangup_caught", False):
+            import asyncio
+
+            with contextlib.suppress(RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     # --- help and the command palette ---------------------------------------------------------
 
@@ -863,6 +934,12 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
                 self.resume_session(choice)
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
+
+
+def _check_name(value: str) -> str | None:
+    from coachtui.store.types import COACH_NAME_MAX
+
+    return f"Keep it to {COACH_NAME_MAX} characters." if len(" ".join(value.split())) > COACH_NAME_MAX else None
 
 
 def _session_model(store: Store, session_id: str) -> SessionModel:

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
-from coachtui.store.types import ActionInfo
+from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
 from coachtui.ui.format import cell, due_label
@@ -27,7 +27,6 @@ from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
-OWNER_MAX = 200
 
 
 class ActionTable(DataTable):
@@ -161,6 +160,10 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         text, owner = text_input.value.strip(), owner_input.value.strip()
         if not text:
             self._feedback("Write what the team will do first.", error=True)
+            text_input.focus()
+            return
+        if len(text) > ACTION_TEXT_MAX:
+            self._feedback(f"Keep an action to {ACTION_TEXT_MAX:,} characters.", error=True)
             text_input.focus()
             return
         if len(owner) > OWNER_MAX:

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui.catalog import Question
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import QUESTION_MAX, PickedQuestionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.widgets.literal import LiteralInput
@@ -221,8 +221,8 @@ learning review), then the rest.
         text = " ".join(filter_input.value.split())
         if model is None or not text:
             return
-        if len(text) > 2000:
-            self.app.notify("Keep a question under 2,000 characters.", severity="warning", markup=False)
+        if len(text) > QUESTION_MAX:
+            self.app.notify(f"Keep a question under {QUESTION_MAX:,} characters.", severity="warning", markup=False)
             return
         question = self.controller.add_custom_question(text, model.primary, model.coach)
         picked = list(model.questions)
