@@ -1,0 +1,274 @@
+"""The fault suite of issue 15: no command, fault or typo may destroy a coach's notes.
+
+Each test drives the real ``coachtui`` command in a subprocess (or the store where the
+fault lives in the store, such as backup rotation) and then looks at the files on
+disk: their bytes, modes and what sqlite3 finds in them, the exit code and the one
+line on stderr. The database they start from is made once per run, by
+``coachtui demo-data``, and copied for each test, so the suite stays quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from coachtui.store import database
+
+SESSIONS = 40
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def coachtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real command with its own data and settings folders under ``home``."""
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "COACHTUI_DATA_DIR": str(home / "data"),
+        "COACHTUI_CONFIG_DIR": str(home / "config"),
+    }
+    env.pop("COACHTUI_DB", None)
+    env.pop("COACHTUI_PASSPHRASE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "coachtui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def refused(result: subprocess.CompletedProcess[str]) -> str:
+    """The one-line error of a command that was refused (exit 1, nothing on stdout)."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("coachtui: "), result.stderr
+    return lines[0]
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (``main``), for the many variations of a case
+    whose first example runs as a real process: quicker, same code path."""
+    from coachtui.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, out, err)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def listing(folder: Path) -> dict[str, tuple[int, int, int, str]]:
+    """Every file under ``folder``: size, mode, modification time (ns), content digest."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        content = digest(path) if path.is_file() else ""
+        found[str(path.relative_to(folder))] = (info.st_size, info.st_mode, info.st_mtime_ns, content)
+    return found
+
+
+def sessions_in(path: Path) -> int:
+    # immutable: a read-only connection would leave -wal and -shm files beside a
+    # closed WAL database, which the tests check never appear.
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        return int(conn.execute("SELECT count(*) FROM coaching_session").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed database of SESSIONS invented sessions, made once by ``coachtui demo-data``."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    result = coachtui(
+        "--db", str(path), "demo-data", "--sessions", str(SESSIONS), "--teams", "4", "--as-of", "2026-11-01",
+        home=folder / "home",
+    )
+    assert result.returncode == 0, result.stderr
+    assert not path.with_name("template.db-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="module")
+def export_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSON export of the template, for ``import``."""
+    path = tmp_path_factory.mktemp("export") / "some.json"
+    result = coachtui("--db", str(demo_template), "export", "-o", str(path), home=path.parent / "home")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def notes(tmp_path: Path, demo_template: Path) -> Path:
+    """A coach's database, ``notes.db``, in its own folder (mode 0600, closed)."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    path = folder / "notes.db"
+    shutil.copyfile(demo_template, path)
+    os.chmod(path, 0o600)
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+# --- 1. export never writes over the database, a backup or a file it did not write ---------
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_export_onto_the_database_itself_is_refused(notes: Path, home: Path, fmt: str) -> None:
+    before = digest(notes)
+    result = coachtui("--db", str(notes), "export", "--format", fmt, "-o", str(notes), home=home)
+    assert refused(result) == (
+        f"coachtui: not exported: {notes} is the database itself; choose another file name"
+    )
+    assert digest(notes) == before and sessions_in(notes) == SESSIONS
+    assert sorted(p.name for p in notes.parent.iterdir()) == ["notes.db"]
+
+
+def test_export_onto_the_database_by_another_name_is_refused(
+    notes: Path, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative path, a symbolic link or a hard link to the database are the database."""
+    link = notes.with_name("link.md")
+    link.symlink_to(notes)
+    hard = notes.with_name("hard.md")
+    os.link(notes, hard)
+    before = digest(notes)
+    monkeypatch.chdir(notes.parent)
+    for output in ("notes.db", str(link), str(hard), "../work/./notes.db"):
+        result = cli(capsys, "--db", "notes.db", "export", "--format", "md", "-o", output)
+        assert "is the database itself" in refused(result), output
+    assert digest(notes) == before and sessions_in(notes) == SESSIONS
+
+
+def test_export_onto_the_databases_side_files_and_backups_is_refused(
+    notes: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coachtui.store.backup import backup_database
+
+    backup = backup_database(notes)
+    backups = notes.parent / database.BACKUP_FOLDER
+    assert backup.parent == backups
+    elsewhere = notes.parent / "copy-for-safety.db"
+    shutil.copyfile(backup, elsewhere)  # a backup the coach keeps elsewhere
+    before = listing(notes.parent)
+    result = coachtui("--db", str(notes), "export", "--format", "md", "-o", str(backup), "--force", home=home)
+    assert refused(result) == f"coachtui: not exported: {backup} is in the backups folder; choose another folder"
+    cases = {
+        (f"{notes}-wal",): "is the database's own -wal file",
+        (f"{notes}-shm",): "is the database's own -shm file",
+        (f"{notes}-journal", "--force"): "is the database's own -journal file",
+        (str(backups / "report.md"),): "is in the backups folder",
+        (str(elsewhere), "--force"): "is a database",
+    }
+    for args, reason in cases.items():
+        result = cli(capsys, "--db", str(notes), "export", "--format", "md", "-o", *args)
+        assert reason in refused(result), args
+    assert listing(notes.parent) == before
+    assert sessions_in(notes) == SESSIONS and sessions_in(backup) == SESSIONS and sessions_in(elsewhere) == SESSIONS
+
+
+def test_export_onto_the_default_database_is_refused(
+    notes: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Onto the coach's own database at the default place: from another database, and
+    with no --db (when it is the database itself)."""
+    default = home / "data" / "coachtui.db"
+    default.parent.mkdir(parents=True)
+    result = coachtui("--db", str(notes), "export", "--format", "md", "-o", str(default), home=home)
+    assert refused(result) == f"coachtui: not exported: {default} is the default database; choose another file name"
+    assert not default.exists()
+    shutil.copyfile(notes, default)
+    before = digest(default)
+    result = cli(capsys, "--db", str(notes), "export", "--format", "csv", "-o", str(default), "--force")
+    assert "is the default database" in refused(result)
+    result = cli(capsys, "export", "--format", "json", "-o", str(default))
+    assert "is the database itself" in refused(result)
+    assert digest(default) == before and sessions_in(default) == SESSIONS
+
+
+def test_export_does_not_replace_a_file_it_did_not_write_without_force(notes: Path, home: Path) -> None:
+    own = notes.with_name("minutes.md")
+    own.write_text("# Minutes of the network meeting\n\nTyped by hand, no copy anywhere else.\n")
+    os.chmod(own, 0o644)
+    before = digest(own)
+    result = coachtui("--db", str(notes), "export", "-o", str(own), home=home)
+    assert refused(result) == (
+        f"coachtui: not exported: {own} already exists and is not an earlier coachtui Markdown export; "
+        "choose another file name, or add --force to replace it"
+    )
+    assert digest(own) == before and mode(own) == 0o644
+    result = coachtui("--db", str(notes), "export", "-o", str(own), "--force", home=home)
+    assert result.returncode == 0, result.stderr
+    assert own.read_text().startswith("# Coaching report\n") and mode(own) == 0o600
+    assert sorted(p.name for p in notes.parent.iterdir()) == ["minutes.md", "notes.db"]
+
+
+def test_an_earlier_export_of_the_same_kind_is_replaced_another_kind_is_not(
+    notes: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = notes.parent
+    report = folder / "report.md"
+    assert coachtui("--db", str(notes), "export", "-o", str(report), home=home).returncode == 0
+    again = coachtui("--db", str(notes), "export", "-o", str(report), home=home)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"Exported {SESSIONS} sessions of 4 teams to {report} as md.\n"
+    for name in ("all.json", "tables.zip", "sessions.csv"):
+        for _ in range(2):
+            result = cli(capsys, "--db", str(notes), "export", "-o", str(folder / name))
+            assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(folder / "tables.zip") as archive:
+        assert archive.namelist() == ["sessions.csv", "actions.csv"]
+    # A Markdown report is not replaced by JSON, nor a zip of tables by one table, unasked.
+    before = listing(folder)
+    for fmt, name in (("json", "report.md"), ("md", "all.json"), ("csv", "report.md"), ("md", "tables.zip"),
+                      ("json", "sessions.csv")):
+        result = cli(capsys, "--db", str(notes), "export", "--format", fmt, "-o", str(folder / name))
+        assert "already exists and is not an earlier coachtui" in refused(result), (fmt, name)
+    assert listing(folder) == before
+    # No unfinished temporary file is ever left behind.
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+# --- 7. an unknown suffix without --format ----------------------------------------------------
+
+
+def test_an_unknown_suffix_without_format_is_an_error(notes: Path, home: Path) -> None:
+    out = notes.with_name("out.xlsx")
+    result = coachtui("--db", str(notes), "export", "-o", str(out), home=home)
+    assert refused(result) == (
+        f"coachtui: cannot tell which format to write to {out}: name it .md, .json, .csv or .zip, "
+        "or give --format md, csv or json"
+    )
+    assert not out.exists()
+    ok = coachtui("--db", str(notes), "export", "-o", str(out), "--format", "json", home=home)
+    assert ok.returncode == 0 and out.read_text().startswith("{")
