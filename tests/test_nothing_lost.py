@@ -272,3 +272,134 @@ def test_an_unknown_suffix_without_format_is_an_error(notes: Path, home: Path) -
     assert not out.exists()
     ok = coachtui("--db", str(notes), "export", "-o", str(out), "--format", "json", home=home)
     assert ok.returncode == 0 and out.read_text().startswith("{")
+
+
+# --- 4. an adopted empty file, and backup rotation --------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["zero bytes", "empty SQLite"])
+def test_an_adopted_empty_file_becomes_private(tmp_path: Path, home: Path, kind: str) -> None:
+    path = tmp_path / "shared.db"
+    if kind == "zero bytes":
+        path.touch()
+    else:
+        sqlite3.connect(path).close()
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 0")
+        conn.close()
+    os.chmod(path, 0o644)
+    result = coachtui("--db", str(path), "demo-data", "--sessions", "3", "--teams", "1", home=home)
+    assert result.returncode == 0, result.stderr
+    assert mode(path) == 0o600 and sessions_in(path) == 3
+    for side in (path.with_name("shared.db-wal"), path.with_name("shared.db-shm")):
+        assert not side.exists() or mode(side) == 0o600
+
+
+# --- 5. reading commands never create a database ---------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["search", "staff"], ["export"], ["info"]], ids=lambda c: c[0])
+def test_a_reading_command_on_a_missing_database_is_an_error(
+    tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    typo = folder / "demo_typo.db"
+    result = coachtui("--db", str(typo), *command, home=home)
+    assert refused(result) == (
+        f"coachtui: there is no database at {typo}; check the path "
+        "(the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
+    )
+    assert list(folder.iterdir()) == []
+    deep = folder / "no" / "such" / "folder" / "notes.db"
+    result = cli(capsys, "--db", str(deep), *command)
+    assert f"there is no database at {deep};" in refused(result)
+    assert list(folder.iterdir()) == []
+
+
+def test_the_default_database_missing_is_an_error_for_a_reading_command(home: Path) -> None:
+    result = coachtui("search", "staff", home=home)
+    assert str(home / "data" / "coachtui.db") in refused(result)
+    assert not (home / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["demo-data", "--sessions", "2"], ["import", "IMPORT"]], ids=lambda c: c[0])
+def test_a_database_in_a_folder_that_does_not_exist_is_an_error(
+    tmp_path: Path, export_file: Path, home: Path, command: list[str]
+) -> None:
+    command = [str(export_file) if word == "IMPORT" else word for word in command]
+    missing = tmp_path / "typo" / "deeper" / "new.db"
+    result = coachtui("--db", str(missing), *command, home=home)
+    assert refused(result) == f"coachtui: cannot create {missing}: the folder {missing.parent} does not exist"
+    assert not (tmp_path / "typo").exists()
+    # In a folder that exists, they start a new database, as they always did.
+    fresh = tmp_path / "fresh.db"
+    result = coachtui("--db", str(fresh), *command, home=home)
+    assert result.returncode == 0, result.stderr
+    assert mode(fresh) == 0o600
+
+
+# --- 6. a refused database and its folder are left exactly as they were ----------------------
+
+
+def _newer(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+
+
+def _damaged(path: Path) -> None:
+    """Overwrite the second page (a table's root) with garbage: the header still says
+    SQLite in WAL mode, so the file is opened before it turns out to be damaged."""
+    conn = sqlite3.connect(path)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek(page)
+        handle.write(b"\xff" * page)
+    conn = sqlite3.connect(path)
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("fault", "command"),
+    [
+        ("newer", ["info"]),
+        ("newer", ["import", "IMPORT"]),
+        ("damaged", ["search", "staff"]),
+        ("damaged", ["import", "IMPORT"]),
+        ("damaged", ["backup"]),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value[0],
+)
+def test_a_refused_database_and_its_folder_are_left_as_they_were(
+    notes: Path, home: Path, export_file: Path, fault: str, command: list[str]
+) -> None:
+    (_newer if fault == "newer" else _damaged)(notes)
+    with open(notes, "rb") as handle:
+        assert handle.read(20)[18:20] == b"\x02\x02"  # the header says WAL
+    before = listing(notes.parent)
+    command = [str(export_file) if word == "IMPORT" else word for word in command]
+    line = refused(coachtui("--db", str(notes), *command, home=home))
+    assert ("newer coachtui" if fault == "newer" else "damaged") in line
+    assert listing(notes.parent) == before
+
+
+def test_a_damaged_backup_offered_to_restore_is_left_as_it_was(notes: Path, home: Path, tmp_path: Path) -> None:
+    """Damage deep inside (a sessions page): the file opens, then fails its check."""
+    backup = tmp_path / "usb" / "old-backup.db"
+    backup.parent.mkdir()
+    shutil.copyfile(notes, backup)
+    conn = sqlite3.connect(backup)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    with open(backup, "r+b") as handle:
+        handle.seek(page * (pages // 2))
+        handle.write(b"\xff" * page)
+    before, database_before = listing(backup.parent), digest(notes)
+    line = refused(coachtui("--db", str(notes), "restore", str(backup), home=home))
+    assert line.startswith(f"coachtui: Not restored: {backup} is damaged")
+    assert listing(backup.parent) == before
+    assert digest(notes) == database_before

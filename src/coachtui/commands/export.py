@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except ExportFailed as exc:
             return _fail(f"not exported: {exc}")
-    with open_store(args.db) as store:
+    with open_store(args.db, create=False) as store:
         try:
             team_id = _team_id(store, args.team) if args.team is not None else None
         except LookupError as exc:

@@ -386,7 +386,7 @@ def _check_backup(source: Path, db: Path, passphrase: str | None = None) -> tupl
             f"Not restored: {source} was written by a newer coachtui (schema {state.revision}); "
             f"upgrade coachtui to restore it. {unchanged}."
         ) from None
-    conn = connect(source, "ro", state.key)
+    conn = database.quiet_reader(source, state.key)  # a refused backup is left exactly as it was
     try:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
@@ -491,6 +491,8 @@ def restore_database(
             raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     elif not state.exists:
         database.create_private_file(db)
+    else:
+        database.make_private(db)  # an empty file becomes the database: owner-only
     converted: Path | None = None
     backup_conn = live = None
     try:
