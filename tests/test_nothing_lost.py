@@ -295,6 +295,64 @@ def test_an_adopted_empty_file_becomes_private(tmp_path: Path, home: Path, kind:
         assert not side.exists() or mode(side) == 0o600
 
 
+def _day(day: int) -> dt.datetime:
+    return dt.datetime(2026, 3, 1, 9, 0).astimezone() + dt.timedelta(days=day)
+
+
+def test_rotation_never_deletes_good_backups_because_of_a_new_empty_database(notes: Path) -> None:
+    """The database is emptied (a zero-byte file, as after a bad copy); coachtui adopts it
+    as a new database; weeks of daily backups of the new one never push out the old ones
+    (the issue saw 14 of 14 go; 7 are kept here to keep the test quick)."""
+    from coachtui.store import open_store
+
+    keep = 7
+    with open_store(str(notes)) as store:
+        for day in range(keep):
+            store.ensure_daily_backup(keep=keep, now=_day(day))
+    folder = notes.parent / database.BACKUP_FOLDER
+    good = {p.name: digest(p) for p in folder.iterdir()}
+    assert len(good) == keep
+    notes.write_bytes(b"")
+    with open_store(str(notes)) as store:
+        store.create_team("Starting again")
+        for day in range(keep, 3 * keep):
+            store.ensure_daily_backup(keep=keep, now=_day(day))
+    after = {p.name: digest(p) for p in folder.iterdir()}
+    assert {name: after.get(name) for name in good} == good
+    new = sorted(set(after) - set(good))
+    assert new == [f"notes-daily-{_day(day):%Y-%m-%d}.db" for day in range(2 * keep, 3 * keep)]
+    for name in good:
+        assert sessions_in(folder / name) == SESSIONS
+
+
+def test_rotation_deletes_only_daily_backups_it_made(notes: Path) -> None:
+    from coachtui.store import open_store
+
+    folder = notes.parent / database.BACKUP_FOLDER
+    folder.mkdir(mode=0o700)
+    # Files with a daily backup's name that coachtui did not make: a copy the coach put
+    # there by hand (of this very database) and another program's file.
+    by_hand = folder / "notes-daily-2020-01-01.db"
+    shutil.copyfile(notes, by_hand)
+    foreign = folder / "notes-daily-2020-01-02.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    # A daily backup of this database that the coach renamed.
+    with open_store(str(notes)) as store:
+        made = store.ensure_daily_backup(keep=3, now=_day(0))
+        assert made is not None
+        renamed = folder / "notes-daily-2020-01-03.db"
+        made.rename(renamed)
+        kept = {p: digest(p) for p in (by_hand, foreign, renamed)}
+        for day in range(1, 10):
+            store.ensure_daily_backup(keep=3, now=_day(day))
+    assert {p: digest(p) for p in kept} == kept
+    daily = sorted(p.name for p in folder.iterdir() if p not in kept)
+    assert daily == [f"notes-daily-{_day(day):%Y-%m-%d}.db" for day in range(7, 10)]
+
+
 # --- 5. reading commands never create a database ---------------------------------------------
 
 
