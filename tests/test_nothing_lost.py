@@ -461,3 +461,20 @@ def test_a_damaged_backup_offered_to_restore_is_left_as_it_was(notes: Path, home
     assert line.startswith(f"coachtui: Not restored: {backup} is damaged")
     assert listing(backup.parent) == before
     assert digest(notes) == database_before
+
+
+def test_rotation_of_an_encrypted_databases_daily_backups(tmp_path: Path) -> None:
+    """Encrypted backups are read (with the database's key) to know they are its own."""
+    pytest.importorskip("sqlcipher3")
+    from coachtui.store import open_store
+    from tests.encrypted import PASSPHRASE, encrypted_database
+
+    path = tmp_path / "locked.db"
+    encrypted_database(path)
+    with open_store(str(path), passphrase=PASSPHRASE) as store:
+        for day in range(5):
+            store.ensure_daily_backup(keep=2, now=_day(day))
+    folder = tmp_path / database.BACKUP_FOLDER
+    daily = sorted(p.name for p in folder.iterdir() if "-daily-" in p.name)
+    assert daily == [f"locked-daily-{_day(day):%Y-%m-%d}.db" for day in (3, 4)]
+    assert not [p for p in folder.iterdir() if p.name.endswith(("-wal", "-shm"))]
