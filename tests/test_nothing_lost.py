@@ -189,6 +189,7 @@ def test_export_onto_the_databases_side_files_and_backups_is_refused(
         (f"{notes}-journal", "--force"): "is the database's own -journal file",
         (str(backups / "report.md"),): "is in the backups folder",
         (str(elsewhere), "--force"): "is a database",
+        (f"{elsewhere}-wal", "--force"): f"belongs to the database {elsewhere}",
     }
     for args, reason in cases.items():
         result = cli(capsys, "--db", str(notes), "export", "--format", "md", "-o", *args)

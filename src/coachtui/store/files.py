@@ -138,15 +138,16 @@ def check_output(
             raise ExportFailed(f"{target} is in the backups folder; choose another folder")
     if target.resolve().parent.name == BACKUP_FOLDER:
         raise ExportFailed(f"{target} is in a backups folder; choose another folder")
+    for suffix in SIDE_FILES:
+        # another database's log or journal, present or not: SQLite would read it as one
+        base = target.name.removesuffix(suffix)
+        if base != target.name and (target.parent / base).is_file():
+            raise ExportFailed(f"{target} belongs to the database {target.parent / base}; choose another file name")
     if not (target.exists() or target.is_symlink()):
         return target
     found = _kind_of_file(target)
     if found == "database":
         raise ExportFailed(f"{target} is a database; choose another file name")
-    for suffix in SIDE_FILES:
-        base = target.name.removesuffix(suffix)
-        if base != target.name and (target.parent / base).is_file():
-            raise ExportFailed(f"{target} belongs to the database {target.parent / base}; choose another file name")
     expected = export_kind(target, fmt)
     if found != expected and not force:
         how = f"choose another file name, or {force_hint}" if force_hint else "choose another file name"
