@@ -101,10 +101,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
             yield Static("", id="export-error", classes="error", markup=False)
             yield Static(
-                "The file is readable by you only. It replaces an earlier export of the same kind, "
-                "never another file.",
-                classes="help",
-                markup=False,
+                "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
             )
             with Horizontal(classes="buttons"):
                 yield Button("Export (enter)", id="export-go", variant="primary")
