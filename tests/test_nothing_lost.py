@@ -260,6 +260,17 @@ def test_an_earlier_export_of_the_same_kind_is_replaced_another_kind_is_not(
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
 
 
+def test_export_never_replaces_something_that_is_not_a_plain_file(
+    notes: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A named pipe (reading it to see what it is would hang), even with --force."""
+    pipe = notes.with_name("pipe.md")
+    os.mkfifo(pipe)
+    result = coachtui("--db", str(notes), "export", "-o", str(pipe), "--force", home=home)
+    assert refused(result) == f"coachtui: not exported: cannot write {pipe}: it is not a regular file"
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
 # --- 7. an unknown suffix without --format ----------------------------------------------------
 
 

@@ -145,6 +145,9 @@ def check_output(
             raise ExportFailed(f"{target} belongs to the database {target.parent / base}; choose another file name")
     if not (target.exists() or target.is_symlink()):
         return target
+    if target.exists() and not target.is_file():
+        # a device or a named pipe: never replaced, and never read (a pipe would hang)
+        raise ExportFailed(f"cannot write {target}: it is not a regular file")
     found = _kind_of_file(target)
     if found == "database":
         raise ExportFailed(f"{target} is a database; choose another file name")
