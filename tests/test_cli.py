@@ -34,7 +34,11 @@ def test_version_and_help_as_a_real_process() -> None:
 
 
 def test_db_option_before_or_after_the_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from coachtui.store import open_store
+
     before, after = tmp_path / "before.db", tmp_path / "after.db"
+    for path in (before, after):
+        open_store(str(path)).close()
     assert main(["--db", str(before), "info"]) == 0
     assert f"database      {before}" in capsys.readouterr().out
     assert main(["info", "--db", str(after)]) == 0
@@ -47,11 +51,13 @@ def test_db_option_before_or_after_the_subcommand(tmp_path: Path, capsys: pytest
 def test_db_from_the_environment_then_the_data_folder(
     tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["info"]) == 0
-    assert f"database      {isolated_home / 'data' / 'coachtui.db'}" in capsys.readouterr().out
+    # 'info' only reads: the database it would use is named in its error when missing.
+    assert main(["info"]) == 1
+    assert f"there is no database at {isolated_home / 'data' / 'coachtui.db'};" in capsys.readouterr().err
     monkeypatch.setenv("COACHTUI_DB", str(tmp_path / "env.db"))
-    assert main(["info"]) == 0
-    assert f"database      {tmp_path / 'env.db'}" in capsys.readouterr().out
+    assert main(["info"]) == 1
+    assert f"there is no database at {tmp_path / 'env.db'};" in capsys.readouterr().err
+    assert not (isolated_home / "data").exists() and not (tmp_path / "env.db").exists()
 
 
 def test_info_reports_what_the_database_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

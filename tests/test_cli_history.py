@@ -102,8 +102,13 @@ def test_search_as_a_real_process(history_db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert lines(result.stdout)[1].endswith("Rota gaps")
-    missing = run_cli("search", "rota", "--db", str(history_db.parent / "nope" / "x.db"), "--team", "Ward 4")
-    assert missing.returncode == 1 and missing.stderr == "coachtui: there is no team called 'Ward 4'\n"
+    typo = history_db.parent / "nope" / "x.db"
+    missing = run_cli("search", "rota", "--db", str(typo), "--team", "Ward 4")
+    assert missing.returncode == 1 and missing.stderr == (
+        f"coachtui: there is no database at {typo}; check the path "
+        "(the app, 'coachtui import' and 'coachtui demo-data' start a new one)\n"
+    )
+    assert not typo.parent.exists()
 
 
 # --- demo-data -------------------------------------------------------------------------

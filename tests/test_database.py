@@ -23,8 +23,10 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_a_new_database_is_private_and_in_wal_mode(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "deeper" / "coach.db"
+def test_a_new_database_is_private_and_in_wal_mode(tmp_path: Path, isolated_home: Path) -> None:
+    # Only coachtui's own data folder is made when missing (0700, with its parents).
+    path = isolated_home / "data" / "coach.db"
+    assert not path.parent.exists()
     with open_store(str(path)) as store:
         store.create_team("A")
         assert mode(path) == 0o600
@@ -41,6 +43,13 @@ def test_a_new_database_is_private_and_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (database.HEAD_REVISION,)
     finally:
         conn.close()
+
+
+def test_a_database_in_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "coach.db"
+    with pytest.raises(DatabaseUnavailable, match=r"cannot create .*coach\.db: the folder .*deeper does not exist$"):
+        open_store(str(path))
+    assert not (tmp_path / "new").exists()
 
 
 def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:

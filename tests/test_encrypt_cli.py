@@ -195,6 +195,7 @@ def test_encrypt_refuses_another_programs_file_and_a_postgres_url(tmp_path: Path
 
 def test_a_new_database_can_start_encrypted(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "fresh" / "coach.db"
+    db.parent.mkdir()  # a folder that does not exist is refused (a typo), as everywhere
     monkeypatch.setenv(ENV, PASSPHRASE)
     code, out, _ = run(capsys, "--db", str(db), "encrypt")
     assert code == 0 and out.startswith(f"Encrypted {db} (0 team(s), 0 session(s)).")

@@ -113,7 +113,8 @@ def test_export_redact_leaves_no_names(filled, capsys) -> None:
         (["--table", "actions"], 1, "coachtui: --table only applies to --format csv"),
         (["--keep-team-names"], 1, "coachtui: --keep-team-names only makes sense with --redact"),
         (["-o", "b.zip", "--table", "sessions"], 1, "coachtui: choosing a table applies to a single .csv file only"),
-        (["-o", "nowhere/x.md"], 1, "coachtui: cannot write nowhere/x.md: No such file or directory"),
+        (["-o", "nowhere/x.md"], 1, "coachtui: not exported: cannot write nowhere/x.md: the folder nowhere does not exist"),
+        (["-o", "x.xlsx"], 1, "coachtui: cannot tell which format to write to x.xlsx"),
     ],
 )
 def test_export_mistakes_are_one_line(filled, tmp_path, capsys, monkeypatch, args, code, message) -> None:

@@ -406,7 +406,11 @@ def test_an_existing_file_is_replaced_whole_and_becomes_owner_only(store, clock,
     target = tmp_path / "report.json"
     target.write_text("old content")
     target.chmod(0o644)
-    store.export_file(target)
+    # Not an earlier export: replaced only when asked to (--force).
+    with pytest.raises(ExportFailed, match=r"report\.json already exists and is not an earlier coachtui JSON export"):
+        store.export_file(target)
+    assert target.read_text() == "old content"
+    store.export_file(target, force=True)
     assert json.loads(target.read_text("utf-8"))["format"] == "coachtui-export"
     assert mode(target) == 0o600
     # no temporary file left beside it (the SQLite database's own files aside)
@@ -416,7 +420,7 @@ def test_an_existing_file_is_replaced_whole_and_becomes_owner_only(store, clock,
 def test_a_failing_write_leaves_the_existing_file_untouched(store, clock, tmp_path, monkeypatch) -> None:
     history(store, clock)
     target = tmp_path / "report.md"
-    target.write_text("last month's report")
+    target.write_text("# Coaching report\n\nlast month's report")
 
     def disk_full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -424,7 +428,7 @@ def test_a_failing_write_leaves_the_existing_file_untouched(store, clock, tmp_pa
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(ExportFailed, match=r"^cannot write .*report\.md: No space left on device$"):
         store.export_file(target)
-    assert target.read_text() == "last month's report"
+    assert target.read_text() == "# Coaching report\n\nlast month's report"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -295,6 +295,7 @@ def test_serve_demo_shows_sample_data_in_a_browser_and_leaves_real_data_alone(tm
     from coachtui.store import open_store
 
     real = tmp_path / "real" / "coachtui.db"
+    real.parent.mkdir()
     with open_store(str(real)) as store:
         store.create_team("A real team")
         with store.engine.connect() as conn:

@@ -76,6 +76,6 @@ def test_a_hub_file_that_does_not_exist_is_refused_not_created(tmp_path, capsys)
     assert code == 1 and lines == []
     assert err == (
         f"coachtui: cannot sync: there is no hub at {typo} (give the hub's postgresql:// URL, or create a hub "
-        f"file first with: coachtui --db {typo} info); nothing was changed here\n"
+        f"file first by opening it once in the app: coachtui --db {typo}); nothing was changed here\n"
     )
     assert not typo.exists()

@@ -28,6 +28,7 @@ def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from coachtui.store import open_store
 
     path = tmp_path / "own" / "coachtui.db"
+    path.parent.mkdir()
     with open_store(str(path)) as store:
         store.create_team("My real team")
         with store.engine.connect() as conn:

@@ -1,8 +1,9 @@
 """``coachtui export``: a report (Markdown), tables (CSV) or the lossless JSON.
 
 Without ``-o`` the export goes to standard output; with ``-o FILE`` it is written
-atomically to a new owner-only file (an existing file is replaced only by a complete
-one). CSV: ``-o FILE.zip`` writes ``sessions.csv`` and ``actions.csv`` in one zip;
+atomically to a new owner-only file; an existing file is replaced only by a complete
+one, and only when it is an earlier export of the same kind (or with ``--force``),
+never when it is the database or a backup. CSV: ``-o FILE.zip`` writes ``sessions.csv`` and ``actions.csv`` in one zip;
 any other ``-o FILE`` or standard output gets one table, ``--table sessions``
 (the default) or ``--table actions``. CSV files start with a UTF-8 byte order mark
 so Excel reads the characters right; standard output does not (for pipes). On a
@@ -34,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "into another coachtui with 'coachtui import'."
     )
     parser.epilog = (
-        "The format defaults from the -o file's suffix (.md, .csv, .zip, .json), else md. "
+        "The format defaults from the -o file's suffix (.md, .csv, .zip, .json; no suffix: md; "
+        "another suffix needs --format). An existing -o file is replaced only by an export of "
+        "the same kind (--force for any other file); never the database or a backup. "
         "CSV to a .zip holds sessions.csv and actions.csv; to a .csv file or standard "
         "output it is one table (--table). --redact replaces people's names with "
         "pseudonyms (Coach A, Person 1) everywhere, also inside typed text, and team "
@@ -51,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
         "--table", choices=("sessions", "actions"), help="CSV to one file or standard output: which table"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing -o FILE that is not an earlier export of the same kind "
+        "(never the database or a backup)",
     )
     parser.add_argument("--redact", action="store_true", help="replace people's names with pseudonyms")
     parser.add_argument(
@@ -90,7 +99,18 @@ def run(args: argparse.Namespace) -> int:
     fmt = format_for(output or "", args.format)
     if args.table is not None and fmt != "csv":
         return _fail("--table only applies to --format csv")
-    with open_store(args.db) as store:
+    if output is not None:
+        from coachtui.store.database import parse_target
+        from coachtui.store.errors import ExportFailed
+        from coachtui.store.files import check_output
+
+        try:
+            check_output(
+                output, fmt, database=parse_target(args.db).path, force=args.force, force_hint="add --force to replace it"
+            )
+        except ExportFailed as exc:
+            return _fail(f"not exported: {exc}")
+    with open_store(args.db, create=False) as store:
         try:
             team_id = _team_id(store, args.team) if args.team is not None else None
         except LookupError as exc:
@@ -102,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             "keep_team_names": args.keep_team_names,
         }
         if output is not None:
-            result = store.export_file(output, fmt, table=args.table, **filters)
+            result = store.export_file(output, fmt, table=args.table, force=args.force, **filters)
             what = f"{_plural(result.sessions, 'session')} of {_plural(result.teams, 'team')}"
             tables = f" ({', '.join(result.tables)})" if result.tables else ""
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
 
-    with open_store(args.db) as store:
+    with open_store(args.db, create=False) as store:
         stats = store.stats()
         print(f"{'database':<13} {store.location}")
         if store.target.path is not None:

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    with open_store(args.db) as store:
+    with open_store(args.db, create=False) as store:
         team_id = None
         if args.team is not None:
             team = store.find_team(args.team)

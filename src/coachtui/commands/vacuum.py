@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.store.database import backup_folder
 
-    with open_store(args.db) as store:
+    with open_store(args.db, create=False) as store:
         report = store.vacuum()
         path = store.target.path
     compacted = "; search index rebuilt" if report.optimized else ""

@@ -119,9 +119,22 @@ def connect(path: Path, mode: str, key: Key | None) -> Any:
     return sqlite3.connect(database.sqlite_uri(path, mode), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
 
 
-def write_copy(source: Any, folder: Path, key: Key | None = None) -> Path:
+def _mark(copy: Any, day: dt.date | None) -> None:
+    """Record in a fresh copy whether it is the daily backup of ``day``, in its header
+    (``user_version`` YYYYMMDD; 0 for any other copy), so that its tables stay exactly
+    the database's. Rotation deletes only files that say they are the daily backup
+    of the day their name says (see :func:`_rotate`)."""
+    copy.execute(f"PRAGMA user_version = {_day_mark(day)}")
+
+
+def _day_mark(day: dt.date | None) -> int:
+    return 0 if day is None else int(f"{day:%Y%m%d}")
+
+
+def write_copy(source: Any, folder: Path, key: Key | None = None, *, daily: dt.date | None = None) -> Path:
     """A complete, synced, single-file copy of ``source`` under a hidden name in ``folder``,
-    encrypted with ``key`` (None: as plain as the source)."""
+    encrypted with ``key`` (None: as plain as the source); ``daily``: the day whose
+    daily backup it is going to be (see :func:`_mark`)."""
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(name)
@@ -129,6 +142,7 @@ def write_copy(source: Any, folder: Path, key: Key | None = None) -> Path:
         dst = crypto.connect_like(source, tmp, key)
         try:
             copy_into(source, dst, "the copy")
+            _mark(dst, daily)
             # The copy inherits the WAL flag; a backup should be one file on its own.
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
@@ -303,7 +317,13 @@ def daily_name(db: Path, day: dt.date) -> str:
 
 
 def daily_backups(db: Path) -> list[Path]:
-    """This database's daily backups, oldest first. Other files are never listed."""
+    """Files named like this database's daily backups, oldest first. Other files are
+    never listed; whether coachtui made them is for :func:`_made_as_daily` to say."""
+    return [path for _day, path in _named_daily(db)]
+
+
+def _named_daily(db: Path) -> list[tuple[dt.date, Path]]:
+    """Files named like this database's daily backups, with the day their name says."""
     folder = database.backup_folder(db)
     pattern = re.compile(re.escape(db.stem) + r"-daily-(\d{4}-\d{2}-\d{2})\.db")
     found = []
@@ -314,8 +334,70 @@ def daily_backups(db: Path) -> list[Path]:
     for entry in entries:
         match = pattern.fullmatch(entry.name)
         if match and entry.is_file() and not entry.is_symlink():
-            found.append((match.group(1), entry))
-    return [entry for _day, entry in sorted(found)]
+            with contextlib.suppress(ValueError):
+                found.append((dt.date.fromisoformat(match.group(1)), entry))
+    return sorted(found)
+
+
+def _identity(conn: Any) -> tuple[str | None, int]:
+    """A coachtui database's ``database_id`` (None: not a coachtui database, or one
+    without an id) and its daily-backup mark (see :func:`_mark`)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != database.APPLICATION_ID:
+        return None, 0
+    mark = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    row = conn.execute("SELECT value FROM coachtui_meta WHERE key = 'database_id'").fetchone()
+    return (str(row[0]) if row else None), mark
+
+
+def _database_id(db: Path, key: Key | None) -> str | None:
+    """The live database's own id (None: it cannot be read now, or it has none)."""
+    try:
+        conn = connect(db, "ro", key)
+        try:
+            return _identity(conn)[0]
+        finally:
+            conn.close()
+    except (OSError, *crypto.errors()):
+        return None
+
+
+def _made_as_daily(path: Path, day: dt.date, database_id: str, key: Key | None) -> bool:
+    """Whether ``path`` is a daily backup coachtui made of the database ``database_id``
+    on ``day`` (the day its name says). Read without adding any file beside it; a
+    file that cannot be read (another program's, damaged, another passphrase) is not
+    one."""
+    try:
+        conn = database.quiet_reader(path, key)
+        try:
+            found, mark = _identity(conn)
+        finally:
+            conn.close()
+    except (OSError, *crypto.errors()):
+        return False
+    return found == database_id and mark == _day_mark(day)
+
+
+def _rotate(db: Path, keep: int, key: Key | None) -> list[Path]:
+    """Delete this database's oldest daily backups beyond the newest ``keep``.
+
+    Only the daily backups coachtui made of this very database count, and only they
+    are ever deleted: a file that merely has a daily backup's name, a renamed backup,
+    or a backup of an earlier database at this path (before it was emptied or
+    replaced: a new database has a new id) is never touched and never pushes out one
+    of this database's own backups."""
+    candidates = _named_daily(db)
+    if len(candidates) <= keep:
+        return []
+    own = _database_id(db, key)
+    if own is None:
+        return []
+    mine = [path for day, path in candidates if _made_as_daily(path, day, own, key)]
+    removed = []
+    for old in mine[:-keep]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+            removed.append(old)
+    return removed
 
 
 def daily_backup(
@@ -325,8 +407,8 @@ def daily_backup(
 
     Returns the backup made, or None (already made today, nothing to back up, or
     ``keep`` below 1, which turns daily backups off without deleting any). "Today" is
-    the local date of ``now``. Only files named like this database's daily backups are
-    ever deleted.
+    the local date of ``now``. Only daily backups coachtui made of this very database
+    are ever deleted (see :func:`_rotate`).
     """
     if keep < 1:
         return None
@@ -339,7 +421,7 @@ def daily_backup(
         source, key = _open_source(db, state.key, state)
         tmp = None
         try:
-            tmp = write_copy(source, private_backup_folder(db), key)
+            tmp = write_copy(source, private_backup_folder(db), key, daily=local_now(now).date())
             made = publish(tmp, target)
         except FileExistsError:
             pass  # another coachtui made today's backup a moment ago
@@ -349,9 +431,7 @@ def daily_backup(
             source.close()
             if tmp is not None and tmp.exists():
                 _remove(tmp)
-    for old in daily_backups(db)[:-keep]:
-        with contextlib.suppress(FileNotFoundError):
-            old.unlink()
+    _rotate(db, keep, key)
     for folder in (db.parent, database.backup_folder(db)):
         remove_abandoned_copies(folder)
     return made
@@ -386,7 +466,7 @@ def _check_backup(source: Path, db: Path, passphrase: str | None = None) -> tupl
             f"Not restored: {source} was written by a newer coachtui (schema {state.revision}); "
             f"upgrade coachtui to restore it. {unchanged}."
         ) from None
-    conn = connect(source, "ro", state.key)
+    conn = database.quiet_reader(source, state.key)  # a refused backup is left exactly as it was
     try:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
@@ -491,6 +571,8 @@ def restore_database(
             raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     elif not state.exists:
         database.create_private_file(db)
+    else:
+        database.make_private(db)  # an empty file becomes the database: owner-only
     converted: Path | None = None
     backup_conn = live = None
     try:

@@ -13,12 +13,13 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import stat
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coachtui.paths import ensure_private_dir
+from coachtui.paths import data_dir, ensure_private_dir
 from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
 
 if TYPE_CHECKING:
@@ -137,14 +138,40 @@ def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) ->
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def side_files(path: Path) -> list[Path]:
+    """The files SQLite keeps beside a database: its write-ahead log, the log's
+    shared-memory index and the rollback journal (whether they exist or not)."""
+    return [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
+
+
+def quiet_reader(path: Path, key: Key | None = None) -> Any:
+    """A read-only connection to a closed or open database file that adds nothing
+    beside it.
+
+    Even a read-only connection to a WAL database creates its ``-wal`` and ``-shm``
+    files, and leaves them behind if it cannot remove them itself. When none of the
+    side files exist, no program has the database open and all its content is in
+    the file itself: it is then read as immutable, which creates nothing. Otherwise
+    the side files are already there and are read the normal way (they may hold
+    the latest writes).
+    """
+    if not any(side.exists() for side in side_files(path)):
+        return _readonly(path, immutable=True, key=key)
+    return _readonly(path, key=key)
+
+
 def _inspect_connection(path: Path, key: Key | None = None) -> Any:
-    """A read-only connection that can read the file's tables.
+    """A read-only connection that can read the file's tables, adding no file beside
+    it (see :func:`quiet_reader`): a file that is refused is left exactly as it was.
 
     A WAL database in a folder we cannot write to cannot be read normally (SQLite
     needs its ``-shm`` file); such a folder means nobody can be writing to it, so
     reading it as immutable is safe and lets the check give the right answer.
     """
-    conn = _readonly(path, key=key)
+    conn = quiet_reader(path, key=key)
     try:
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except Exception as exc:
@@ -250,15 +277,48 @@ def _file_state(path: Path, app_id: int, tables: set[str], revision: str | None,
 
 
 def create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only (folder 0700 if new)."""
+    """Create an empty database file readable by its owner only.
+
+    Its folder must exist already, except coachtui's own data folder, which is made
+    (0700) on first use: a ``--db`` in a folder that does not exist is most likely a
+    typo, which must not become a new chain of folders with a database at its end.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        if folder.exists():
+            raise DatabaseUnavailable(f"cannot create {path}: {folder} is not a folder")
+        if folder.absolute() != data_dir().absolute():
+            raise DatabaseUnavailable(f"cannot create {path}: the folder {folder} does not exist")
     try:
-        ensure_private_dir(path.parent)
+        ensure_private_dir(folder)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
     except OSError as exc:
         raise DatabaseUnavailable(f"cannot create {path}: {exc.strerror or exc}") from None
     os.close(fd)
+
+
+def make_private(path: Path) -> None:
+    """An existing empty file (and its side files) that coachtui adopts as a new
+    database becomes readable and writable by its owner only, as a file coachtui
+    creates is: coaching notes are about to go into it. Raises
+    :class:`DatabaseUnavailable` when that cannot be done (another user's file)."""
+    for name in (path, *side_files(path)):
+        try:
+            current = stat.S_IMODE(name.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot open {name}: {exc.strerror or exc}") from None
+        if current & 0o177:
+            try:
+                os.chmod(name, current & 0o600)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot make {name} readable by you only ({exc.strerror or exc}); "
+                    "coaching notes do not go into a file others can read"
+                ) from None
 
 
 def backup_folder(path: Path) -> Path:

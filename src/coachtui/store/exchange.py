@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
-from coachtui.store.files import csv_bytes, csv_zip_bytes, write_export
+from coachtui.store.files import check_output, csv_bytes, csv_zip_bytes, write_export
 from coachtui.store.types import ExportResult, ImportSummary
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from coachtui.store.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
-SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".csv": "csv", ".zip": "csv"}
+SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".txt": "md", ".csv": "csv", ".zip": "csv"}
 
 __all__ = [
     "CSV_TABLES",
@@ -58,12 +58,23 @@ def since_instant(since: dt.date | dt.datetime | None) -> dt.datetime | None:
 
 
 def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
-    """The export format for a file: as asked, else from its suffix, else Markdown."""
+    """The export format for a file: as asked, else from its suffix; Markdown for
+    standard output (``path`` empty) and a name without a suffix. Any other suffix
+    is an error: a report must not be written into ``out.xlsx`` or ``notes.db``."""
     if fmt is not None:
         if fmt not in ("md", "csv", "json"):
             raise InvalidInput(f"unknown export format {fmt!r} (use md, csv or json)", field="format")
         return fmt
-    return SUFFIX_FORMATS.get(Path(path).suffix.lower(), "md")
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "md"
+    if suffix not in SUFFIX_FORMATS:
+        raise InvalidInput(
+            f"cannot tell which format to write to {path}: name it .md, .json, .csv or .zip, "
+            "or give --format md, csv or json",
+            field="format",
+        )
+    return SUFFIX_FORMATS[suffix]
 
 
 class ExchangeMixin:
@@ -176,17 +187,22 @@ class ExchangeMixin:
         session_ids: Sequence[str] | None = None,
         redact: bool = False,
         keep_team_names: bool = False,
+        force: bool = False,
     ) -> ExportResult:
         """Export to a file, atomically and owner-only (see :func:`write_export`).
 
-        ``fmt`` defaults from the suffix (.json, .md, .csv, .zip; else Markdown). CSV
-        to a ``.zip`` writes both tables; to any other name one table, ``table``
-        ("sessions" by default, or "actions"), UTF-8 with a byte order mark.
+        ``fmt`` defaults from the suffix (.json, .md, .csv, .zip; no suffix: Markdown;
+        any other: an error). CSV to a ``.zip`` writes both tables; to any other name
+        one table, ``table`` ("sessions" by default, or "actions"), UTF-8 with a byte
+        order mark. Never onto the database, a backup, or an existing file that is
+        not an earlier export of the same kind (unless ``force``): see
+        :func:`coachtui.store.files.check_output`.
         """
         from coachtui.store.interchange import dumps
         from coachtui.store.report import render_csv, render_markdown
 
         fmt = format_for(path, fmt)
+        path = check_output(path, fmt, database=self.target.path, force=force)  # type: ignore[attr-defined]
         as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
         if table is not None and (fmt != "csv" or as_zip):
             raise InvalidInput(

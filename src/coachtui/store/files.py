@@ -1,6 +1,10 @@
-"""Writing export files safely: all or nothing, readable by the owner only.
+"""Writing export files safely: all or nothing, readable by the owner only, and
+never over the database, its backups or a file coachtui did not write.
 
 Standard library only, so the UI can use it without loading the database layer.
+:func:`check_output` is the one check of where an export may go, used by the
+``export`` command, the export dialog (with the summary's "save as file" and the
+themes report) and :meth:`Store.export_file` itself.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -19,6 +24,140 @@ from coachtui.store.errors import ExportFailed
 # Excel reads a CSV file as UTF-8 only when it starts with a byte order mark; other
 # spreadsheets and Python's csv module (encoding="utf-8-sig") skip it.
 CSV_ENCODING = "utf-8-sig"
+
+
+# What an export of each kind is called in messages ("an earlier coachtui ... export").
+KIND_NAMES = {"md": "Markdown", "json": "JSON", "csv": "CSV", "zip": "CSV zip"}
+SQLITE_HEADER = b"SQLite format 3\x00"
+_JSON_EXPORT = re.compile(rb'\s*\{\s*"format"\s*:\s*"coachtui-export"')
+
+
+def export_kind(path: str | os.PathLike[str], fmt: str) -> str:
+    """The kind of file an export in format ``fmt`` to ``path`` is: md, json, csv
+    (one table) or zip (both tables)."""
+    if fmt == "csv" and Path(path).suffix.lower() == ".zip":
+        return "zip"
+    return fmt
+
+
+def _kind_of_file(path: Path) -> str | None:
+    """What an existing file holds: "database" (SQLite), or the kind of an earlier
+    coachtui export (md, json, csv, zip), or None (anything else)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if head.startswith(SQLITE_HEADER):
+        return "database"
+    if head.startswith(b"PK\x03\x04"):
+        with contextlib.suppress(OSError, zipfile.BadZipFile):
+            with zipfile.ZipFile(path) as archive:
+                if archive.namelist() == ["sessions.csv", "actions.csv"]:
+                    return "zip"
+        return None
+    if _JSON_EXPORT.match(head):
+        return "json"
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    if text.startswith(b"# Coaching report\n"):
+        return "md"
+    from coachtui.store.report import ACTION_COLUMNS, SESSION_COLUMNS
+
+    first_line = text.split(b"\r\n", 1)[0]
+    if head.startswith(b"\xef\xbb\xbf") and first_line in (
+        ",".join(SESSION_COLUMNS).encode(),
+        ",".join(ACTION_COLUMNS).encode(),
+    ):
+        return "csv"
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same place once links and ``..`` are
+    followed, or two names (hard links) of one existing file."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _databases(database: Path | None) -> list[tuple[Path, str]]:
+    """The databases an export must never land on, with what to call each: the one
+    exported from, and the coach's own default database."""
+    from coachtui.paths import data_dir, default_database
+
+    found = []
+    if database is not None:
+        found.append((Path(database).absolute(), "the database itself"))
+    for value in (default_database(), str(data_dir() / "coachtui.db")):
+        if "://" not in value:
+            path = Path(value).expanduser().absolute()
+            if not any(_same_file(path, known) for known, _ in found):
+                found.append((path, "the default database"))
+    return found
+
+
+def check_output(
+    path: str | os.PathLike[str],
+    fmt: str,
+    *,
+    database: Path | None = None,
+    force: bool = False,
+    force_hint: str = "",
+) -> Path:
+    """Where an export in format ``fmt`` may be written, or :class:`ExportFailed`
+    (one line, nothing written) saying why not.
+
+    Never: onto the database exported from (``database``) or the default database,
+    under any name (a link, a relative path); onto a database's ``-wal``, ``-shm`` or
+    ``-journal`` file; into a ``coachtui-backups`` folder; onto any SQLite database
+    (a backup kept elsewhere). An existing file is replaced only when it is an earlier
+    coachtui export of the same kind (a Markdown report by a Markdown report...),
+    or with ``force``; ``force_hint`` says how to ask for that (e.g. "add --force").
+    """
+    from coachtui.store.database import BACKUP_FOLDER, SIDE_FILES
+
+    text = os.fspath(path).strip()
+    if not text:
+        raise ExportFailed("give a file name")
+    target = Path(text).expanduser()
+    if target.is_dir():
+        raise ExportFailed(f"cannot write {target}: it is a folder; add a file name")
+    if not target.parent.is_dir():
+        raise ExportFailed(f"cannot write {target}: the folder {target.parent} does not exist")
+    for db, called in _databases(database):
+        if _same_file(target, db):
+            raise ExportFailed(f"{target} is {called}; choose another file name")
+        for suffix in SIDE_FILES:
+            if _same_file(target, db.with_name(db.name + suffix)):
+                owner = "the database's own" if called == "the database itself" else "the default database's"
+                raise ExportFailed(f"{target} is {owner} {suffix} file; choose another file name")
+        if target.resolve().parent == (db.parent / BACKUP_FOLDER).resolve():
+            raise ExportFailed(f"{target} is in the backups folder; choose another folder")
+    if target.resolve().parent.name == BACKUP_FOLDER:
+        raise ExportFailed(f"{target} is in a backups folder; choose another folder")
+    for suffix in SIDE_FILES:
+        # another database's log or journal, present or not: SQLite would read it as one
+        base = target.name.removesuffix(suffix)
+        if base != target.name and (target.parent / base).is_file():
+            raise ExportFailed(f"{target} belongs to the database {target.parent / base}; choose another file name")
+    if not (target.exists() or target.is_symlink()):
+        return target
+    if target.exists() and not target.is_file():
+        # a device or a named pipe: never replaced, and never read (a pipe would hang)
+        raise ExportFailed(f"cannot write {target}: it is not a regular file")
+    found = _kind_of_file(target)
+    if found == "database":
+        raise ExportFailed(f"{target} is a database; choose another file name")
+    expected = export_kind(target, fmt)
+    if found != expected and not force:
+        how = f"choose another file name, or {force_hint}" if force_hint else "choose another file name"
+        raise ExportFailed(
+            f"{target} already exists and is not an earlier coachtui {KIND_NAMES[expected]} export; {how}"
+        )
+    return target
 
 
 def write_export(path: str | os.PathLike[str], content: str | bytes) -> Path:

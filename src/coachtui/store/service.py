@@ -903,10 +903,16 @@ def open_store(
     clock: Callable[[], dt.datetime] = utcnow,
     coach: str = "",
     passphrase: str | None = None,
+    create: bool = True,
 ) -> Store:
     """Open (creating or migrating as needed) the coachtui database at a path or URL
     (a file, ``sqlite:///PATH`` or ``postgresql://...``). ``coach``: who is using it
     (see :attr:`Store.coach`).
+
+    ``create`` False (commands that only read): a missing or empty database file is
+    an error naming it, and nothing is created. Otherwise a new file is made 0600 in
+    a folder that must exist (only coachtui's own data folder is made when missing),
+    and an empty file that is adopted as a new database becomes 0600.
 
     Raises a :class:`StoreError` with a one-line message for anything a user can fix;
     a file (or PostgreSQL schema) that is not a coachtui database is left untouched. An
@@ -920,8 +926,17 @@ def open_store(
         database.check_revision(state.revision, str(target.path))
         if state.key is not None:
             target = dataclasses.replace(target, key=state.key)
+        if not create and state.empty:
+            what = f"{target.path} is an empty file, not a coachtui database" if state.exists else (
+                f"there is no database at {target.path}"
+            )
+            raise DatabaseUnavailable(
+                f"{what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
+            )
         if not state.exists:
             database.create_private_file(target.path)
+        elif state.empty:
+            database.make_private(target.path)
     engine = database.make_engine(target)
     try:
         if target.path is None:

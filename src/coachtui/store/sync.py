@@ -631,7 +631,7 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
         # Most likely a typo: syncing would quietly start a new, empty hub there.
         raise SyncFailed(
             f"cannot sync: there is no hub at {shown} (give the hub's postgresql:// URL, or create a hub "
-            f"file first with: coachtui --db {shown} info); nothing was changed here"
+            f"file first by opening it once in the app: coachtui --db {shown}); nothing was changed here"
         )
     try:
         hub = open_store(hub_url, clock=local.clock, coach=local.coach)

@@ -812,8 +812,13 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         from coachtui.ui.screens.export import ExportScreen
 
         self.push_screen(
-            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids)), self._run_export
+            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids), database=self._database_file()),
+            self._run_export,
         )
+
+    def _database_file(self) -> Path | None:
+        """The open database's file (None: PostgreSQL), which no export may replace."""
+        return self.store.target.path if self.store is not None else None
 
     def export_team_report(
         self, team_id: str | None, name: str, what: str, *, session_ids: list[str] | None = None
@@ -829,6 +834,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
                 team_id=team_id,
                 session_ids=tuple(session_ids or ()),
                 formats=("md", "csv", "json"),
+                database=self._database_file(),
             ),
             self._run_export,
         )

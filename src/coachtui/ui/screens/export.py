@@ -1,7 +1,10 @@
 """Export dialog: choose a format, a file and whether to hide people's names.
 
 The caller says what to export (sessions by id, or one team's report); the file is
-written by the store, atomically and readable by the coach only.
+written by the store, atomically and readable by the coach only. The file name is
+checked as the ``export`` command checks it (``store/files.py``): never the
+database, its side files or a backup, and an existing file only when it is an
+earlier export of the same kind.
 """
 
 from __future__ import annotations
@@ -45,14 +48,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "coachtui"
 
 
-def check_path(value: str) -> str | None:
-    if not value.strip():
-        return "Give a file name."
-    path = Path(value.strip()).expanduser()
-    if path.is_dir():
-        return "That is a folder; add a file name."
-    if not path.parent.is_dir():
-        return f"There is no folder {path.parent}."
+def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str | None:
+    """Why an export in ``fmt`` cannot go to the file ``value`` (None: it can)."""
+    from coachtui.store.errors import ExportFailed
+    from coachtui.store.files import check_output
+
+    try:
+        check_output(value, fmt, database=database)
+    except ExportFailed as exc:
+        text = str(exc)
+        return text[:1].upper() + text[1:] + "."
     return None
 
 
@@ -68,6 +73,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         team_id: str | None = None,
         formats: tuple[str, ...] = ("md", "json", "csv"),
         folder: Path | None = None,
+        database: Path | None = None,
     ) -> None:
         super().__init__(classes="modal")
         self.what = what
@@ -76,6 +82,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.team_id = team_id
         self.formats = [f for f in FORMATS if f[0] in formats]
         self.folder = folder or Path.home()
+        self.database = database  # the database file exported from: never written over
         self.fmt = self.formats[0][0]
 
     def _default_path(self, fmt: str) -> str:
@@ -93,8 +100,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield LiteralInput(self._default_path(self.fmt), id="export-path")
             yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
             yield Static("", id="export-error", classes="error", markup=False)
-            yield Static("The file is readable by you only; an existing file is replaced.", classes="help",
-                         markup=False)
+            yield Static(
+                "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Export (enter)", id="export-go", variant="primary")
                 yield Button("Cancel (esc)", id="export-cancel")
@@ -125,7 +133,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def _go(self) -> None:
         value = self.query_one("#export-path", Input).value
-        error = check_path(value)
+        error = check_path(value, self.fmt, self.database)
         if error:
             self.query_one("#export-error", Static).update(Content(error))
             return
