@@ -20,4 +20,6 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "encrypt",
     "decrypt",
+    "suggest-eval",
+    "suggest-forget",
 )
