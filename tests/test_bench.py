@@ -40,6 +40,13 @@ FIGURES = [
     "resident at start (1k sessions)",
     "resident, history open at the end (1k)",
     "history growth 300 -> 1k sessions",
+    "corpus (1,501), 2 folds on a fifth (quick): top-1",
+    "dev set (120, never trained on): top-2",
+    "load the model (in a worker, after the store opens)",
+    "suggest for a 1,000-word dilemma, with reasons",
+    "coach who differs: agreement before learning",
+    "coach who differs: agreement after 20 sessions",
+    "dev top-1 change after learning 20 sessions",
 ]
 
 # Shown beside the figures they are compared with; they have no target of their own.
@@ -50,6 +57,7 @@ REFERENCE = {
     "coachtui: team list filled (1k sessions)",
     "coachtui search staff (whole process)",
     "resident at start (1k sessions)",
+    "coach who differs: agreement before learning",
 }
 
 
