@@ -16,7 +16,10 @@ importing SQLModel, ``python -c "import sqlmodel"``):
   and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line
   below) on PostgreSQL; ``coachtui search`` as a process (bench/history.py);
 - memory: resident memory at start and with history open at its oldest page, at the
-  smallest and the largest size.
+  smallest and the largest size;
+- suggest: the category suggestion's accuracy (cross-validated on the corpus, and on
+  the dev set), the time to load its model and to suggest, and how it learns from a
+  coach who judges differently (bench/suggestion.py).
 
 The demo databases (``coachtui demo-data``'s generator, 200 teams at 100k sessions)
 are built once, about 20-30 s for 100k, and cached in $COACHTUI_BENCH_DIR (default:
@@ -42,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history  # noqa: E402
 import interactive  # noqa: E402
 import startup  # noqa: E402
+import suggestion  # noqa: E402
 from common import Table, demo_database, machine_line, scratch_copy, sizes_up_to  # noqa: E402
 
 QUICK_SIZES = (300, 1_000)
@@ -93,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     history.process_figures(largest, runs, table)
 
     startup.memory_figures([smallest, largest], table)
+    suggestion.suggestion_figures(table, quick=args.quick, runs=runs)
 
     print()
     print(table.render(markdown=args.markdown))

@@ -41,6 +41,13 @@ FIGURES = [
     "resident at start (1k sessions)",
     "resident, history open at the end (1k)",
     "history growth 300 -> 1k sessions",
+    "corpus (1,501), 2 folds on a fifth (quick): top-1",
+    "dev set (120, never trained on): top-2",
+    "load the model (in a worker, after the store opens)",
+    "suggest for a 1,000-word dilemma, with reasons",
+    "coach who differs: agreement before learning",
+    "coach who differs: agreement after 20 sessions",
+    "dev top-1 change after learning 20 sessions",
 ]
 
 # Shown beside the figures they are compared with; they have no target of their own.
@@ -52,6 +59,7 @@ REFERENCE = {
     "coachtui search staff (whole process)",
     "reference: the same save, not synced (1k sessions)",
     "resident at start (1k sessions)",
+    "coach who differs: agreement before learning",
 }
 
 

@@ -1,11 +1,12 @@
 """suggest_category() on dilemmas written in everyday words.
 
-Three labelled sets live in tests/data:
+The suggestion is trained on the corpus shipped in assets/dilemmas.tsv. Four more
+labelled sets live in tests/data and are never trained on:
 - dilemmas.toml: written by the developers alongside the catalog;
 - dilemmas_heldout.toml: written independently, without seeing the word lists;
-  the word lists were widened once after reading its misses;
-- dilemmas_fresh.toml: written independently later and never used to tune anything:
-  the honest estimate of how the suggestion does on new text.
+- dilemmas_fresh.toml: written independently later;
+- dilemmas_dev.tsv: written in a different voice from the corpus (chatty notes
+  after a huddle), to choose nothing by but to report on.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import pytest
 
 from coachtui.catalog import load_catalog, suggest_category
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.catalog.suggest import best_category
+from coachtui.catalog.classifier import TextModel, load_model
+from coachtui.catalog.suggest import best_category, is_unsure, learn_from, rank_with
+from coachtui.catalog.train import evaluate, read_labelled, simulate_coach, train
 
 DATA = Path(__file__).parent / "data"
 
@@ -37,8 +40,8 @@ def test_accuracy_on_labelled_dilemmas(name: str) -> None:
         ranked = [s.category_id for s in suggest_category(dilemma["text"])]
         top1 += ranked[0] == dilemma["label"]
         top2 += dilemma["label"] in ranked[:2]
-    assert top1 / len(dilemmas) >= 0.75, f"top-1 {top1}/{len(dilemmas)}"
-    assert top2 / len(dilemmas) >= 0.90, f"top-2 {top2}/{len(dilemmas)}"
+    assert top1 / len(dilemmas) >= 0.88, f"top-1 {top1}/{len(dilemmas)}"
+    assert top2 / len(dilemmas) >= 0.96, f"top-2 {top2}/{len(dilemmas)}"
 
 
 def test_every_category_is_ranked_with_score_share_and_reasons() -> None:
@@ -54,6 +57,89 @@ def test_every_category_is_ranked_with_score_share_and_reasons() -> None:
     assert any("chart" in r.signal.lower() for r in capability.reasons)
     environment = next(s for s in ranked if s.category_id == "environment")
     assert "principal" in environment.matched_words
+
+
+def test_the_dev_set_written_in_another_voice_meets_the_targets() -> None:
+    dev = read_labelled(DATA / "dilemmas_dev.tsv")
+    assert len(dev) >= 120 and {e.label for e in dev} == set(CATEGORY_IDS)
+    accuracy = evaluate(dev, lambda text: [s.category_id for s in suggest_category(text)])
+    assert accuracy.top1 >= 0.88, accuracy.line()
+    assert accuracy.top2 >= 0.96, accuracy.line()
+
+
+def test_the_corpus_is_large_varied_and_what_the_shipped_model_was_trained_on() -> None:
+    corpus = read_labelled()
+    per_category = {c: sum(e.label == c for e in corpus) for c in CATEGORY_IDS}
+    assert min(per_category.values()) >= 200, per_category
+    lengths = sorted(len(e.text.split()) for e in corpus)
+    assert lengths[0] <= 5 and lengths[-1] >= 40  # fragments to paragraphs
+    dev_texts = {e.text for e in read_labelled(DATA / "dilemmas_dev.tsv")}
+    assert not dev_texts & {e.text for e in corpus}, "the dev set must never be trained on"
+    model = load_model()
+    assert model is not None and model.corpus_size == len(corpus), "retrain: python -m coachtui.catalog.train"
+
+
+def test_training_is_deterministic_and_learns() -> None:
+    corpus = read_labelled()
+    sample = [e for i, e in enumerate(corpus) if i % 5 == 0]
+    first, second = train(sample), train(sample)
+    assert first == second
+    model = TextModel(first)
+    held_out = [e for i, e in enumerate(corpus) if i % 5 == 1][:100]
+    accuracy = evaluate(held_out, lambda text: [s.category_id for s in rank_with(model, text)])
+    assert accuracy.top1 >= 0.6, accuracy.line()  # far above chance (25%) from a fifth of the data
+
+
+def test_the_real_issue_wins_over_words_from_another_category() -> None:
+    ranked = suggest_category(
+        "Their run chart is fine and they can read it. What is stuck is that the consultant "
+        "won't let the healthcare assistants speak in the huddle."
+    )
+    assert ranked[0].category_id == "relational"
+    pushing = {e.words.casefold() for e in ranked[0].pushing}
+    assert pushing & {"speak", "consultant", "the consultant"}, pushing
+    pulling = {e.words.casefold() for e in ranked[0].pulling}
+    assert pulling & {"chart", "run chart", "run"}, pulling  # the runner-up's words are shown too
+
+
+def test_close_calls_say_unsure_between_the_two() -> None:
+    ranked = suggest_category("The new manager changed the rota and the team stopped talking to each other.")
+    assert is_unsure(ranked) == (ranked[0].share < 0.6 or ranked[0].share - ranked[1].share < 0.2)
+    assert not is_unsure(suggest_category("They made a driver diagram and a run chart but no aim or measures."))
+    assert any(is_unsure(suggest_category(text)) for text in (
+        "Nobody has time to look at the data and the manager won't discuss it.",
+        "Staff keep leaving and the ones who stay don't trust the new lead.",
+        "The team doesn't believe the chart because the audit lead made it.",
+    ))
+
+
+def test_a_long_dilemma_is_suggested_quickly_enough_to_type_over() -> None:
+    text = " ".join(["The team would rather launch than test, and the new lead talks over the HCAs."] * 70)
+    ranked = suggest_category(text)  # 1,000+ words; bench/ measures the time
+    assert len(ranked) == 4 and ranked[0].score > 0
+
+
+def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> None:
+    """A coach files dilemmas about people leaving under relational, where the corpus
+    says environment: after 20 sessions (10 of that kind) the suggestion agrees with
+    the coach more often, and the dev set barely moves."""
+    model = load_model()
+    assert model is not None
+    turnover = read_labelled(Path(__file__).parent.parent / "bench" / "data" / "turnover.tsv")
+    dev = read_labelled(DATA / "dilemmas_dev.tsv")
+    sessions: list[tuple[str, str]] = []
+    for own, other in zip(turnover[:10], dev[:10], strict=True):
+        sessions += [(own.text, "relational"), (other.text, other.label)]
+    probe = [(e.text, "relational") for e in turnover[20:]]
+    before, after = simulate_coach(model, sessions, probe, dev[10:], checkpoints=(0, 20))
+    assert after.agreement >= before.agreement + 0.15, (before, after)
+    assert after.dev_top1 >= before.dev_top1 - 0.02, (before, after)
+
+
+def test_names_the_corpus_never_saw_are_not_learned() -> None:
+    adaptation = learn_from([("Zyxqor Blenkinsop and Wardfourteen argued", "relational")] * 3)
+    assert adaptation is not None and adaptation.examples == 1  # counted once
+    assert not any(word.startswith(("zyxqor", "blenkinsop", "wardfourteen")) for word in adaptation.weights)
 
 
 def test_phrases_count_more_than_single_words() -> None:

@@ -33,6 +33,10 @@ class Settings:
     cursor_blink: bool = True
     backups_to_keep: int = 14
     hub: str = ""  # the network hub's address for syncing from the app
+    # The category suggestion learns from completed sessions (on this machine only);
+    # `coachtui suggest-forget` sets learn_since so it forgets what came before.
+    learn_categories: bool = True
+    learn_since: str = ""  # ISO time; sessions completed before it are not learned from
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

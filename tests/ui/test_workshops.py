@@ -199,22 +199,26 @@ async def test_the_palette_opens_the_explainer(make_app) -> None:
 # --- why this suggestion -----------------------------------------------------------------
 
 
-async def test_why_this_suggestion_names_every_word_and_how_it_scores(make_app) -> None:
+async def test_why_this_suggestion_quotes_the_words_that_pushed_each_way(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await start_session_at_category(
             pilot, "The manager cancelled our huddles because of staffing, and nobody opens the spreadsheet."
         )
-        await shows(pilot, "★ Suggested: Environmental conditions")
+        await shows(pilot, "★ Suggested: Environmental conditions (84%), because of “cancelled”, “staffing”")
         await pilot.press("w")
         text = words(await shows(pilot, "Why this suggestion"))
-        assert "★ Environmental conditions: 3 points (75%)" in text
-        assert "• Leaders do not visibly support or make room for the work: “manager”" in text
-        assert "• No protected time; meetings cancelled or squeezed out: “cancel”" in text
-        assert "Improvement science capability: 1 point (25%)" in text
-        assert "• Unsure what to measure, or measuring inconsistently: “spreadsheet”" in text
-        assert "No hint words found for: Improvement as continuous learning; Coach and team relational dynamics." in text
-        assert "How it works" in text and "not the context" in text
+        assert "★ Environmental conditions: 84%" in text
+        assert "Coach and team relational dynamics: 16%" in text
+        assert "Your words that point to Environmental conditions rather than Coach and team relational dynamics:" in text
+        assert "• “cancelled” 1.0" in text and "• “staffing” 0.8" in text
+        assert "Your words that point to Coach and team relational dynamics instead:" in text
+        assert "• “The manager” 0.9" in text
+        assert "Environmental conditions — No protected time; meetings cancelled or squeezed out: “cancel”" in text
+        assert "Improvement science capability — Unsure what to measure, or measuring inconsistently: “spreadsheet”" in text
+        await pilot.press("end")  # the panel scrolls: the rest is below
+        text = words(await shows(pilot, "How it works"))
+        assert "not the context" in text and "you decide" in text
         assert "w or esc: back to the cards" in text
         await pilot.press("escape")
         await shows(pilot, "1  Improvement science capability")
@@ -222,6 +226,42 @@ async def test_why_this_suggestion_names_every_word_and_how_it_scores(make_app) 
         await pilot.press("w", "e")  # explain from the why panel: starts at the suggestion
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
         await shows(pilot, "4  Environmental conditions")
+
+
+async def test_a_close_call_says_unsure_between_two(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await start_session_at_category(pilot, "Nobody has time to look at the data and the manager won't discuss it.")
+        text = words(await shows(pilot, "★ Unsure between"))
+        assert "Coach and team relational dynamics" in text and "Environmental conditions" in text
+        await pilot.press("w")
+        await shows(pilot, "are close.")
+
+
+async def test_the_suggestion_learns_from_completed_sessions_and_can_be_told_not_to(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await start_session_at_category(pilot, "The new lead talks over everyone in the huddle.")
+        await pilot.press("3")
+        await pilot.press("ctrl+g", "7")
+        await pilot.press("c")
+        await shows(pilot, "Session completed")
+        await wait_for(
+            pilot,
+            lambda: app.suggest_adaptation is not None and app.suggest_adaptation.examples == 1,
+            what="the suggestion to learn from the completed session",
+        )
+        await pilot.press("ctrl+g", "4", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
+        assert "It has learned from 1 completed session in this database" in await explainer_text(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ExplainerScreen), what="the explainer to close")
+        app.action_toggle_learning()
+        await shows(pilot, "no longer learns")
+        assert app.suggest_adaptation is None and app.settings.learn_categories is False
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
+        assert "Learning from your sessions is off" in await explainer_text(pilot)
 
 
 async def test_why_before_any_dilemma_says_what_to_do(make_app) -> None:

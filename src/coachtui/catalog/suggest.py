@@ -1,19 +1,30 @@
 """Suggest which of the four categories a dilemma belongs to, and say why.
 
-The suggestion is deliberately simple and explainable: every category lists the
-signals a coach would notice, and each signal lists words and phrases that hint
-at it (``run chart``, ``principal*``, ``no time``). A dilemma scores a point per
-word of every phrase it contains, so specific phrases count more than single
-words; the reasons are the signals that matched and the words that matched them.
-The coach always decides; the suggestion only starts the conversation.
+Two kinds of evidence are blended:
+
+- **Signals**: every category lists what a coach would notice, each with words and
+  phrases that hint at it (``run chart``, ``principal*``, ``no time``). A dilemma
+  scores a point per word of every phrase it contains (at most four a signal).
+- **A trained text model** (:mod:`coachtui.catalog.classifier`): two small linear
+  models learned from several hundred labelled dilemmas, reading every word and
+  pair of words, so "the consultant won't let the HCAs speak" counts as relational
+  even though it mentions no hint word.
+
+Each suggestion says which of the coach's words pushed toward it and away from the
+runner-up, and when the top two are close the step says so. The coach always
+decides; the suggestion only starts the conversation.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coachtui.catalog.classifier import Adaptation, TextModel, load_model
+from coachtui.catalog.features import counts, features
 from coachtui.catalog.loader import load_catalog
 from coachtui.catalog.model import Catalog, Category
 
@@ -30,12 +41,26 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words of the dilemma and how strongly they pushed (positive: toward this
+    category; negative: toward the category it is compared with)."""
+
+    words: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     category_id: str
     name: str
     score: float
     share: float
     reasons: tuple[Reason, ...]
+    # The words that set the top suggestion apart from ``compared_with`` (the
+    # runner-up), strongest first; empty for the other categories.
+    evidence: tuple[Evidence, ...] = ()
+    compared_with: str | None = None
+    signal_points: float = 0.0
 
     @property
     def matched_words(self) -> tuple[str, ...]:
@@ -45,8 +70,19 @@ class Suggestion:
         for reason in self.reasons:
             for word in reason.words:
                 seen.setdefault(word, None)
+        for item in self.evidence:
+            if item.weight > 0:
+                seen.setdefault(item.words, None)
         words = list(seen)
         return tuple(w for w in words if not any(w != other and w in other.split() for other in words))
+
+    @property
+    def pushing(self) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if e.weight > 0)
+
+    @property
+    def pulling(self) -> tuple[Evidence, ...]:
+        return tuple(e for e in self.evidence if e.weight < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +118,15 @@ def _token_matches(token: str, stem: str, prefix: bool) -> bool:
     return token == stem or token == stem + "s" or token == stem + "es"
 
 
-def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]]) -> bool:
+def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]], ordered: list[str]) -> bool:
     stem, prefix = pattern.tokens[0]
     if prefix:
-        starts = [i for i, t in enumerate(tokens) if t.startswith(stem)]
+        # every distinct token that starts with the stem: a range of the sorted list
+        at = bisect.bisect_left(ordered, stem)
+        starts = []
+        while at < len(ordered) and ordered[at].startswith(stem):
+            starts += first[ordered[at]]
+            at += 1
     else:
         starts = first.get(stem, []) + first.get(stem + "s", []) + first.get(stem + "es", [])
     size = len(pattern.tokens)
@@ -109,43 +150,199 @@ def _compiled(catalog: Catalog) -> tuple[tuple[Category, tuple[tuple[str, tuple[
     )
 
 
-def suggest_category(text: str, catalog: Catalog | None = None) -> tuple[Suggestion, ...]:
-    """Rank all four categories for ``text``, best first.
 
-    Every category is returned with its score (0 when nothing matched), its share of
-    the total score and the reasons. Ties keep the catalog's order.
-    """
-    catalog = catalog or load_catalog()
+
+# When the best category is less likely than this, or the two best are this close,
+# the suggestion says "unsure between A and B" rather than picking one. (The
+# probabilities are calibrated: of suggestions at 60 %, about 60 % are right.)
+SURE = 0.6
+UNSURE_MARGIN = 0.2
+# With no signal word in the dilemma, the model must be at least this sure to suggest.
+NOTHING_CLEAR = 0.5
+# How many of the coach's words an explanation quotes, each way.
+EVIDENCE_WORDS = 8
+
+
+def _signals(text: str, catalog: Catalog) -> list[tuple[Category, float, tuple[Reason, ...]]]:
+    """The keyword signals' score and reasons for each category, in catalog order."""
     tokens = tokenize(text)
     first: dict[str, list[int]] = {}
     for index, token in enumerate(tokens):
         first.setdefault(token, []).append(index)
-
-    ranked: list[tuple[float, int, Category, tuple[Reason, ...]]] = []
-    for order, (category, signals) in enumerate(_compiled(catalog)):
+    ordered = sorted(first)
+    result = []
+    for category, signals in _compiled(catalog):
         score = 0.0
         reasons: list[Reason] = []
         for signal_text, patterns in signals:
-            hits = [p for p in patterns if _occurs(p, tokens, first)]
+            hits = [p for p in patterns if _occurs(p, tokens, first, ordered)]
             if hits:
                 score += min(_SIGNAL_CAP, sum(p.weight for p in hits))
                 reasons.append(Reason(signal=signal_text, words=tuple(p.label for p in hits)))
-        ranked.append((score, order, category, tuple(reasons)))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    total = sum(item[0] for item in ranked)
-    return tuple(
-        Suggestion(
-            category_id=category.id,
-            name=category.name,
-            score=score,
-            share=(score / total) if total else 0.0,
-            reasons=reasons,
+        result.append((category, score, tuple(reasons)))
+    return result
+
+
+def signal_scores(text: str, catalog: Catalog | None = None) -> list[float]:
+    """The keyword signals' score of each category, in catalog order."""
+    return [score for _category, score, _reasons in _signals(text, catalog or load_catalog())]
+
+
+# Words too common to explain anything on their own; they still count in the
+# model, they are only left out of what the coach is shown. (Pronouns and "why"
+# stay: "they", "I" and "me" do carry signal.)
+_PLAIN_WORDS = frozenset(
+    "a an the of and or to in on at for by with as from is are was were be been it its this that "
+    "these those so then than into about there here has have had do does did".split()
+)
+
+
+def _telling(words: str) -> bool:
+    return any(word not in _PLAIN_WORDS for word in words.casefold().split())
+
+
+def _evidence(
+    model: TextModel,
+    made_by: dict[str, list[str]],
+    toward: tuple[int, tuple[Reason, ...], float],
+    against: tuple[int, tuple[Reason, ...], float],
+    adaptation: Adaptation | None,
+) -> tuple[Evidence, ...]:
+    """The coach's words that set ``toward`` apart from ``against`` (each a model
+    label index, the category's matched signals and its signal points)."""
+    contributions = model.contributions({f: len(w) for f, w in made_by.items()}, toward[0], against[0], adaptation)
+    # Quote each of the coach's words once, by its strongest reading; words too
+    # plain to explain anything are left out.
+    weights: dict[str, tuple[str, float]] = {}
+    for feature, weight in contributions.items():
+        if abs(weight) < 0.05:
+            continue
+        words = made_by[feature][0]
+        key = words.casefold()
+        if (key not in weights or abs(weight) > abs(weights[key][1])) and _telling(key):
+            weights[key] = (words, weight)
+    # A signal's words push as hard as the signal's points weigh in the blend.
+    single = sorted(k for k in weights if " " not in k)
+    for reasons, sign in ((toward[1], 1.0), (against[1], -1.0)):
+        for reason in reasons:
+            for word in reason.words:
+                push = sign * model.blend_signals * len(word.split())
+                key = word.casefold()
+                if key not in weights and " " not in key:  # "cancel*" matched "cancelled": quote that
+                    at = bisect.bisect_left(single, key)
+                    if at < len(single) and single[at].startswith(key):
+                        key = single[at]
+                shown, weight = weights.get(key, (word, 0.0))
+                weights[key] = (shown, weight + push)
+    evidence = sorted(
+        (Evidence(words=w, weight=round(v, 2)) for w, v in weights.values() if abs(v) >= 0.05),
+        key=lambda e: -abs(e.weight),
+    )
+    pushing = [e for e in evidence if e.weight > 0][:EVIDENCE_WORDS]
+    pulling = [e for e in evidence if e.weight < 0][:EVIDENCE_WORDS]
+    return tuple(pushing + pulling)
+
+
+def rank_with(
+    model: TextModel | None,
+    text: str,
+    catalog: Catalog | None = None,
+    adaptation: Adaptation | None = None,
+) -> tuple[Suggestion, ...]:
+    """Rank all four categories for ``text`` with ``model`` (``None``: signals alone)."""
+    catalog = catalog or load_catalog()
+    signals = _signals(text, catalog)
+    signal_points = [score for _c, score, _r in signals]
+    made_by = features(text) if model is not None else {}
+    feature_counts = {feature: len(words) for feature, words in made_by.items()}
+    scores = model.scores(feature_counts, adaptation) if model is not None else None
+    if model is None or scores is None or (scores.known == 0 and not any(signal_points)):
+        total = sum(signal_points)
+        probabilities = [(p / total) if total else 0.0 for p in signal_points]
+        no_evidence = total == 0
+    else:
+        by_label = dict(zip(catalog.category_ids, signal_points, strict=True))
+        probabilities_by_label = dict(
+            zip(model.labels, model.blend(scores, [by_label[label] for label in model.labels]), strict=True)
         )
-        for score, _order, category, reasons in ranked
+        probabilities = [probabilities_by_label[c.id] for c, _s, _r in signals]
+        # Words the model has seen, but none of them telling: no suggestion rather
+        # than a guess dressed up as one.
+        no_evidence = not any(signal_points) and max(probabilities) < NOTHING_CLEAR
+    order = sorted(range(len(signals)), key=lambda i: (-probabilities[i], -signal_points[i], i))
+    results = []
+    for rank, i in enumerate(order):
+        category, points, reasons = signals[i]
+        other = order[1] if rank == 0 else order[0]
+        evidence: tuple[Evidence, ...] = ()
+        if model is not None and not no_evidence and rank == 0:
+            other_category, other_points, other_reasons = signals[other]
+            evidence = _evidence(
+                model,
+                made_by,
+                (model.labels.index(category.id), reasons, points),
+                (model.labels.index(other_category.id), other_reasons, other_points),
+                adaptation,
+            )
+        results.append(
+            Suggestion(
+                category_id=category.id,
+                name=category.name,
+                score=0.0 if no_evidence else round(probabilities[i], 4),
+                share=0.0 if no_evidence else probabilities[i],
+                reasons=reasons,
+                evidence=evidence,
+                compared_with=signals[other][0].id,
+                signal_points=points,
+            )
+        )
+    return tuple(results)
+
+
+def suggest_category(
+    text: str,
+    catalog: Catalog | None = None,
+    *,
+    adaptation: Adaptation | None = None,
+) -> tuple[Suggestion, ...]:
+    """Rank all four categories for ``text``, best first.
+
+    Every category is returned with its score (its probability; 0 for all when the
+    text holds nothing the suggestion can read), its share of the total, the
+    signals that matched and the words that set it apart. ``adaptation`` adds what
+    this coach's own labelled sessions taught (see :class:`Adaptation`).
+    """
+    return rank_with(load_model(), text, catalog, adaptation)
+
+
+def learn_from(examples: Iterable[tuple[str, str]], catalog: Catalog | None = None) -> Adaptation | None:
+    """What a coach's own completed sessions ((text, category) pairs) teach the
+    suggestion; ``None`` when the shipped model is missing."""
+    model = load_model()
+    if model is None:
+        return None
+    catalog = catalog or load_catalog()
+    order = [catalog.category_ids.index(label) for label in model.labels]
+
+    def signals_in_label_order(text: str) -> list[float]:
+        scores = signal_scores(text, catalog)
+        return [scores[i] for i in order]
+
+    return model.adaptation(examples, signals_in_label_order)
+
+
+def is_unsure(ranked: Iterable[Suggestion]) -> bool:
+    """True when the best category is not clearly ahead: too unlikely, or too close
+    to the runner-up."""
+    best = list(ranked)[:2]
+    return (
+        len(best) == 2
+        and best[0].score > 0
+        and (best[0].share < SURE or best[0].share - best[1].share < UNSURE_MARGIN)
     )
 
 
 def best_category(text: str, catalog: Catalog | None = None) -> Suggestion | None:
-    """The top suggestion, or ``None`` when no signal matched at all."""
+    """The top suggestion, or ``None`` when nothing in the text points anywhere."""
     ranked = suggest_category(text, catalog)
     return ranked[0] if ranked and ranked[0].score > 0 else None

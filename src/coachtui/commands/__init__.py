@@ -21,4 +21,6 @@ COMMANDS: tuple[str, ...] = (
     "encrypt",
     "decrypt",
     "config",
+    "suggest-eval",
+    "suggest-forget",
 )

@@ -484,6 +484,21 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
             ).all()
             return [self._session_info(s, name) for s, name in rows]
 
+    def labelled_dilemmas(self, *, since: dt.datetime | None = None, limit: int = 5000) -> list[tuple[str, str]]:
+        """What the category suggestion learns from: the title and dilemma of each
+        completed session with a primary category (completed after ``since``, if
+        given), newest first, with that category."""
+        with self._read() as session:
+            query = (
+                select(CoachingSession.title, CoachingSession.dilemma, CoachingSession.primary_category)
+                .where(CoachingSession.status == "completed")
+                .where(col(CoachingSession.primary_category).is_not(None))
+            )
+            if since is not None:
+                query = query.where(col(CoachingSession.completed_at) > since)
+            rows = session.exec(query.order_by(col(CoachingSession.completed_at).desc()).limit(limit)).all()
+            return [(f"{title}\n{dilemma}", category) for title, dilemma, category in rows if category]
+
     @staticmethod
     def _session_info(row: CoachingSession, team_name: str) -> SessionInfo:
         return SessionInfo(

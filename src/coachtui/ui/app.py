@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from coachtui.catalog import Catalog
+    from coachtui.catalog.classifier import Adaptation
     from coachtui.store.service import Store
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.model import SessionModel
@@ -183,6 +184,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             max_wait=max_wait,
         )
         self.session = SessionController(self.saver, on_change=self._session_changed)
+        # What the category suggestion learned from completed sessions (set by a worker).
+        self.suggest_adaptation: Adaptation | None = None
 
     def _read_settings(self, path: Path | None, demo: bool) -> Settings:
         if demo:  # a demo never opens the coach's settings: a name of its own
@@ -326,6 +329,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
         self.catalog  # noqa: B018 - read the question bank now, off the UI thread
         warm_up()
+        self._learn_categories(store)
         freeze_gc()  # SQLAlchemy, the store and dateparser live as long as the app
 
     def _open_demo(self) -> Store:
@@ -444,6 +448,50 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
                 self._ask_name()
         else:
             self._offer_drafts(drafts)
+
+    def _learn_categories(self, store: Store, extra: tuple[str, str] | None = None) -> None:
+        """(In a worker thread.) Teach the category suggestion the categories chosen in
+        this database's completed sessions, unless the coach turned that off."""
+        import datetime as dt
+
+        from coachtui.catalog.classifier import load_model
+        from coachtui.catalog.suggest import learn_from
+
+        model = load_model()  # the model is read here, off the UI thread, not at the first paint
+        if model is None or not self.settings.learn_categories:
+            self.suggest_adaptation = None
+            return
+        try:
+            since = dt.datetime.fromisoformat(self.settings.learn_since) if self.settings.learn_since else None
+        except ValueError:
+            since = None
+        try:
+            examples = store.labelled_dilemmas(since=since)
+        except Exception:  # noqa: BLE001 - learning is a bonus; a failed read leaves the base model
+            return
+        if extra is not None:
+            examples.append(extra)
+        self.suggest_adaptation = learn_from(examples, self.catalog)
+
+    @work(thread=True, exclusive=True, group="learn-categories")
+    def relearn_categories(self, extra: tuple[str, str] | None = None) -> None:
+        """Learn again, e.g. after a session is completed (``extra``: that session,
+        whose save may still be on its way to the database)."""
+        if self.store is not None:
+            self._learn_categories(self.store, extra)
+
+    def action_toggle_learning(self) -> None:
+        learning = not self.settings.learn_categories
+        self.update_settings(learn_categories=learning)
+        self.suggest_adaptation = None
+        if learning:
+            self.relearn_categories()
+        self.notify(
+            "The category suggestion now learns from completed sessions."
+            if learning
+            else "The category suggestion no longer learns from completed sessions.",
+            markup=False,
+        )
 
     @property
     def cursor_blink(self) -> bool:
@@ -785,6 +833,11 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             yield SystemCommand(
                 "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", self.action_sync
             )
+        yield SystemCommand(
+            "Suggestion: learning from sessions on/off",
+            "Whether the category suggestion learns from the categories chosen in completed sessions",
+            self.action_toggle_learning,
+        )
         yield SystemCommand(
             "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", self.action_toggle_blink
         )

@@ -112,6 +112,8 @@ class ExplainerScreen(Screen[None]):
                     yield Static("", id="explainer-signals", markup=False)
                     yield Static("Example dilemmas", classes="explainer-heading")
                     yield Static("", id="explainer-examples", markup=False)
+                    yield Static("How coachtui suggests a category", classes="explainer-heading")
+                    yield Static("", id="explainer-learning", markup=False)
                 with Vertical(id="explainer-side"):
                     yield Static("", id="explainer-questions-heading", classes="explainer-heading", markup=False)
                     yield Static("", id="explainer-questions", markup=False)
@@ -153,11 +155,28 @@ class ExplainerScreen(Screen[None]):
         self.query_one("#explainer-examples", Static).update(
             bullet_list([("•", f"“{example}”") for example in category.examples])
         )
+        self._set("#explainer-learning", self._learning_text())
         questions = self.catalog.questions_for(category.id)
         self._set("#explainer-questions-heading", f"Reflection questions ({len(questions)})")
         self.query_one("#explainer-questions", Static).update(
             bullet_list([(f"{number}.", question.text) for number, question in enumerate(questions, 1)])
         )
+
+    def _learning_text(self) -> str:
+        from coachtui.catalog.classifier import load_model
+
+        model = load_model()
+        trained = f"a model trained on {model.corpus_size:,} dilemmas labelled by coaches" if model else "the signals above"
+        app = self.coach_app
+        if not app.settings.learn_categories:
+            learned = "Learning from your sessions is off (ctrl+p → “Suggestion: learning from sessions on/off”)."
+        else:
+            count = app.suggest_adaptation.examples if app.suggest_adaptation is not None else 0
+            learned = (
+                f"It has learned from {count} completed session{'' if count == 1 else 's'} in this database, "
+                "on this machine only; `coachtui suggest-forget` makes it forget them."
+            )
+        return f"The ★ suggestion on the category step reads the dilemma with {trained} and the signals above. {learned}"
 
     def _signals(self, category: Category) -> Table:
         items: list[tuple[str, str | Text]] = []

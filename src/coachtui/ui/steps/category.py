@@ -16,6 +16,7 @@ from textual.events import Click
 from textual.widgets import Static
 
 from coachtui.catalog import Category, Suggestion, suggest_category
+from coachtui.catalog.suggest import Evidence, is_unsure
 from coachtui.ui.format import bullet_list
 from coachtui.ui.steps.base import StepPane, enclosing
 
@@ -66,8 +67,10 @@ class CategoryStep(StepPane):
 ## Category
 
 Which of the four categories of improvement coaching challenges is this dilemma
-mostly about? The suggestion (★) comes from words in the dilemma; the reasons
-say which signals they point to. You decide.
+mostly about? The suggestion (★) reads the dilemma's words, weighed by what
+hundreds of labelled dilemmas (and your own completed sessions) taught it; when
+two categories are close it says it is unsure between them. **w** shows which of
+your words pushed which way. You decide.
 
 | key | |
 |---|---|
@@ -77,7 +80,7 @@ say which signals they point to. You decide.
 | **s** | secondary: the highlighted card (optional) |
 | **x** | clear the secondary category |
 | **0** | not sure yet |
-| **w** | why this suggestion: every word and signal it used |
+| **w** | why this suggestion: the words that pushed toward it and away from the runner-up |
 | **e** | explain the four categories: signals, examples, questions (esc comes back) |
 """
 
@@ -141,22 +144,28 @@ say which signals they point to. You decide.
         if text == self._suggested_for:
             return
         self._suggested_for = text
-        self._suggestions = suggest_category(text, self.coach_app.catalog)
-        best = self._suggestions[0] if self._suggestions and self._suggestions[0].score > 0 else None
-        reasons = [reason.signal for reason in best.reasons] if best else []
+        self._suggestions = suggest_category(text, self.coach_app.catalog, adaptation=self.coach_app.suggest_adaptation)
+        best = self._best()
+        reasons = [f"“{e.words}”" for e in best.pushing[:6]] if best else []
+        reasons += [reason.signal for reason in best.reasons] if best else []
         self.controller.set_fields(suggested=best.category_id if best else None, suggestion_reasons=reasons)
+
+    def _best(self) -> Suggestion | None:
+        return self._suggestions[0] if self._suggestions and self._suggestions[0].score > 0 else None
 
     def _suggestion_text(self) -> str:
         model = self.model
         if model is None or not model.dilemma.strip():
             return "No suggestion yet: write the dilemma first (step 3)."
-        best = self._suggestions[0] if self._suggestions else None
-        if best is None or best.score == 0:
-            return "No suggestion: the dilemma has none of the words that point to a category. Your call."
-        words = ", ".join(f"“{w}”" for w in best.matched_words[:6])
-        runner = self._suggestions[1]
-        also = f"  Also possible: {runner.name}." if runner.score > 0 and runner.score >= best.score * 0.6 else ""
-        return f"★ Suggested: {best.name}, because of {words}.{also}  (w: why)"
+        best = self._best()
+        if best is None:
+            return "No suggestion: nothing in the dilemma points to a category yet. Your call."
+        words = ", ".join(f"“{e.words}”" for e in best.pushing[:3]) or ", ".join(f"“{w}”" for w in best.matched_words[:3])
+        because = f", because of {words}" if words else ""
+        if is_unsure(self._suggestions):
+            runner = self._suggestions[1]
+            return f"★ Unsure between {best.name} ({best.share:.0%}) and {runner.name} ({runner.share:.0%}){because}.  (w: why)"
+        return f"★ Suggested: {best.name} ({best.share:.0%}){because}.  (w: why)"
 
     # --- state --------------------------------------------------------------------------
 
@@ -187,42 +196,59 @@ say which signals they point to. You decide.
             self.query_one("#why-text", Static).update(self._why_text())
 
     def _why_text(self) -> Group:
-        """Everything the suggestion used, so a coach (or a trainer) can check it:
-        the matched words by category and signal, then how the score works."""
+        """Everything the suggestion used, so a coach (or a trainer) can check it: how
+        sure it is, the coach's words that pushed toward it and toward the runner-up,
+        the signals that matched, then how it works."""
         parts: list[RenderableType] = [Text("Why this suggestion", style="bold"), Text("")]
         model = self.model
+        best = self._best()
         if model is None or not (model.title.strip() or model.dilemma.strip()):
             parts.append(Text("Nothing to read yet: write the dilemma first (step 3)."))
-        elif not self._suggestions or self._suggestions[0].score == 0:
-            parts.append(Text("None of the hint words are in the dilemma, so there is no suggestion. Your call."))
+        elif best is None:
+            parts.append(Text("Nothing in the dilemma points to a category yet, so there is no suggestion. Your call."))
         else:
-            best = self._suggestions[0]
-            for suggestion in self._suggestions:
-                if suggestion.score == 0:
-                    continue
-                points = f"{suggestion.score:g} point" + ("" if suggestion.score == 1 else "s")
-                heading = f"{suggestion.name}: {points} ({suggestion.share:.0%})"
-                parts.append(bullet_list([("★" if suggestion is best else " ", heading)]))
-                parts.append(
-                    bullet_list(
-                        [("•", f"{r.signal}: " + ", ".join(f"“{w}”" for w in r.words)) for r in suggestion.reasons],
-                        indent=2,
-                    )
+            runner = self._suggestions[1]
+            if is_unsure(self._suggestions):
+                parts.append(Text(f"Unsure: {best.name} and {runner.name} are close.", style="bold"))
+            parts.append(
+                bullet_list(
+                    [("★" if s is best else " ", f"{s.name}: {s.share:.0%}") for s in self._suggestions],
                 )
-            nothing = [s.name for s in self._suggestions if s.score == 0]
-            if nothing:
-                parts += [Text(""), Text("No hint words found for: " + "; ".join(nothing) + ".")]
+            )
+            parts += [Text(""), Text(f"Your words that point to {best.name} rather than {runner.name}:")]
+            parts.append(_evidence_list(best.pushing))
+            parts += [Text(""), Text(f"Your words that point to {runner.name} instead:")]
+            parts.append(_evidence_list(best.pulling))
+            signalled = [s for s in self._suggestions if s.reasons]
+            if signalled:
+                parts += [Text(""), Text("Signals a coach would notice, found in the dilemma:")]
+                for suggestion in signalled:
+                    parts.append(
+                        bullet_list(
+                            [("•", f"{suggestion.name} — {r.signal}: " + ", ".join(f"“{w}”" for w in r.words)) for r in suggestion.reasons],
+                            indent=2,
+                        )
+                    )
+        learned = self.coach_app.suggest_adaptation
+        learned_line = (
+            f"It has also learned from {learned.examples} completed session"
+            + ("" if learned.examples == 1 else "s")
+            + " in this database (ctrl+p → “Suggestion: learning from sessions” turns that off)."
+            if learned is not None and not learned.empty
+            else "It learns from sessions you complete here, on this machine only (ctrl+p → “Suggestion: learning from sessions”)."
+        )
         parts += [
             Text(""),
             Text("How it works", style="bold"),
             Text(
-                "coachtui reads the dilemma's title and text (not the context) and looks for the words "
-                "that hint at each category's signals. A matched word scores 1 and a phrase 1 per word, "
-                "at most 4 per signal; the highest total is suggested (★). It only starts the "
-                "conversation: you decide."
+                "coachtui reads the dilemma's title and text (not the context). A small model trained on "
+                "hundreds of dilemmas labelled by coaches weighs every word and pair of words; the signal "
+                "words of each category add to it. The number after each word is how hard it pushed. "
+                + learned_line
+                + " It only starts the conversation: you decide."
             ),
             Text(""),
-            Text("w or esc: back to the cards  ·  e: the four categories, with every hint word"),
+            Text("w or esc: back to the cards  ·  e: the four categories, with every signal"),
         ]
         return Group(*parts)
 
@@ -307,3 +333,9 @@ say which signals they point to. You decide.
         card = self._focused_card()
         index = cards.index(card) if card in cards else 0
         cards[(index + delta) % len(cards)].focus()
+
+
+def _evidence_list(evidence: tuple[Evidence, ...]) -> RenderableType:
+    if not evidence:
+        return Text("  (none)")
+    return bullet_list([("•", f"“{e.words}”  {abs(e.weight):.1f}") for e in evidence], indent=2)

@@ -89,6 +89,8 @@ open actions to review next time. You can still go back and amend it.
             )
         else:
             self.app.notify("Session completed. Its actions are now the team's open actions.", markup=False)
+            if self.model is not None and self.model.primary:
+                self.coach_app.relearn_categories((f"{self.model.title}\n{self.model.dilemma}", self.model.primary))
         self.refresh_from_model()
 
     def action_copy(self) -> None:

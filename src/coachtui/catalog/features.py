@@ -1,0 +1,103 @@
+"""Turn a dilemma into the features the category model reads.
+
+Shared by the trainer and the run-time model, so both see text the same way:
+casefolded words (stop words kept: "I", "they", "why" carry signal), contractions
+opened ("don't" → "do not", "cant" → "can not"), each word stemmed (Snowball's
+English stemmer: "testing", "tested", "tests" → "test"), then single stems and
+pairs of neighbouring stems ("no prediction" → "no predict").
+
+Each feature remembers the words in the coach's text that made it, so an
+explanation can quote the coach, not a stem.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_SENTENCE_BREAK_RE = re.compile(r"[.!?;:\n()\[\]\"“”]+")
+# Contractions typed without an apostrophe, as coaches type in a hurry.
+_BARE_NOT = {
+    "dont": "do",
+    "doesnt": "does",
+    "didnt": "did",
+    "cant": "can",
+    "cannot": "can",
+    "wont": "will",
+    "isnt": "is",
+    "arent": "are",
+    "wasnt": "was",
+    "werent": "were",
+    "havent": "have",
+    "hasnt": "has",
+    "hadnt": "had",
+    "couldnt": "could",
+    "wouldnt": "would",
+    "shouldnt": "should",
+    "aint": "is",
+}
+BIGRAM_JOIN = " "
+
+
+@functools.cache
+def _stemmer() -> object:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)  # type: ignore[attr-defined]  # snowballstemmer has no type hints
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> Iterator[tuple[str, str]]:
+    """(normalised word, the coach's own word) pairs; a sentence break yields ("", "")."""
+    for chunk in _SENTENCE_BREAK_RE.split(text):
+        for match in _WORD_RE.finditer(chunk):
+            original = match.group(0)
+            word = _strip_accents(original.casefold()).replace("’", "'")
+            if word.endswith("n't"):
+                yield word[:-3] or word, original
+                yield "not", original
+            elif word in _BARE_NOT:
+                yield _BARE_NOT[word], original
+                yield "not", original
+            elif "'" in word:
+                head = word.split("'", 1)[0]
+                if head:
+                    yield head, original
+            else:
+                yield word, original
+        yield "", ""
+
+
+def features(text: str) -> dict[str, list[str]]:
+    """Every feature of ``text`` (stems and stem pairs), each with the words that made it."""
+    found: dict[str, list[str]] = {}
+    previous: tuple[str, str] | None = None
+    for word, original in words(text):
+        if not word:
+            previous = None
+            continue
+        stemmed = stem(word)
+        found.setdefault(stemmed, []).append(original)
+        if previous is not None:
+            pair = previous[0] + BIGRAM_JOIN + stemmed
+            found.setdefault(pair, []).append(previous[1] + " " + original)
+        previous = (stemmed, original)
+    return found
+
+
+def counts(text: str) -> dict[str, int]:
+    return {feature: len(made_by) for feature, made_by in features(text).items()}
