@@ -10,6 +10,7 @@ keeps theirs (saved on top of the other change).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -78,6 +79,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self._conflicts = ConflictAsker(self._settle)
         # action id -> an edit the coach reloaded over (e on the action brings it back)
         self.kept: dict[str, Conflict] = {}
+        # the session whose half-typed action the form shows
+        self._form_of: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -105,6 +108,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.query_one("#action-text", Input).focus()
 
     def refresh_from_model(self) -> None:
+        self._restore_form()
         model = self.model
         table = self.query_one(ActionTable)
         row = table.cursor_row
@@ -123,6 +127,44 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
     # --- the form -----------------------------------------------------------------------
+
+    FORM = (("text", "#action-text"), ("owner", "#action-owner"), ("due", "#action-due"))
+
+    def _restore_form(self) -> None:
+        """Another session is open: show the action half-typed in it (saved as it
+        was typed), or an empty form."""
+        model = self.model
+        session_id = model.session_id if model is not None else None
+        if session_id == self._form_of:
+            return
+        self._form_of = session_id
+        try:
+            saved = json.loads(model.action_draft) if model is not None and model.action_draft else {}
+        except ValueError:
+            saved = {}
+        if not isinstance(saved, dict):
+            saved = {}
+        self.editing = None
+        self.query_one("#action-form-label", Label).update("New action")
+        for key, selector in self.FORM:
+            value = saved.get(key)
+            self.query_one(selector, LiteralInput).load(value if isinstance(value, str) else "")
+        editing = saved.get("editing")
+        if model is not None and any(a.id == editing for a in model.actions):
+            self.editing = editing
+            self.query_one("#action-form-label", Label).update("Edit action (enter saves, esc cancels)")
+
+    @on(Input.Changed, "#action-text, #action-owner, #action-due")
+    def _form_changed(self) -> None:
+        """What is typed in the form is saved as it is typed, like the dilemma."""
+        model = self.model
+        if model is None or model.session_id != self._form_of or model.status != "draft":
+            return
+        values = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        draft = ""
+        if any(values.values()):
+            draft = json.dumps({**values, "editing": self.editing}, ensure_ascii=False, sort_keys=True)
+        self.controller.set_fields(action_draft=draft)
 
     def _feedback(self, text: str, error: bool = False) -> None:
         feedback = self.query_one("#action-feedback", Static)
