@@ -7,6 +7,8 @@ as tmux send-keys or a laggy link sends them) and then reads the SQLite file.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -239,3 +241,38 @@ def test_quit_never_passes_unsaved_text_of_a_deleted_draft(tmp_path: Path) -> No
         raise
     dilemmas = [d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session WHERE status = 'draft'")]
     assert any("Words nobody saved" in d for d in dilemmas)
+
+
+def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -> None:
+    """`coachtui restore` of a backup made before the draft existed, with the app open
+    on that draft: typing is not silently dropped, and the coach keeps it."""
+
+    from coachtui.store import open_store
+    from coachtui.store.backup import backup_database
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 7")
+    backup = backup_database(db, tmp_path / "before.db")
+    _draft(db)
+    env = _env(tmp_path / "home")
+    app = Terminal(coachtui_command(db), env)
+    try:
+        _resume(app)
+        restored = subprocess.run(
+            [*coachtui_command(db), "restore", str(backup)], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert restored.returncode == 0, restored.stderr
+        app.send("Typed after the restore ")
+        app.wait_for("Keep my text as a new draft")
+        app.send("n")
+        _until(
+            lambda: any("Typed after the restore" in d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session")),
+            "the text kept as a new draft",
+        )
+        assert sorted(n for (n,) in _rows(db, "SELECT name FROM team")) == ["Ward 4", "Ward 7"]
+        app.send("\x11")
+        assert app.wait_exit() == 0
+    except BaseException:
+        app.kill()
+        raise
