@@ -9,7 +9,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 
-from .helpers import query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import paste, query, ready, saved, shows, type_text, wait_for
 
 
 def _draft(db_path: Path) -> str:
@@ -99,7 +99,7 @@ async def test_a_draft_saved_meanwhile_elsewhere_is_not_overwritten_and_the_coac
         await _resume(pilot, app)
         with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
             other.save_draft(session_id, dilemma="Bo's words.")
-        await type_text(pilot, "Mine ")
+        await paste(pilot, "Mine ")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
         await shows(pilot, "Bo Lind")
         assert app.save_status.state == "conflict"
@@ -119,7 +119,7 @@ async def test_reload_after_a_conflict_shows_theirs_and_keeps_mine_in_a_file(
         await _resume(pilot, app)
         with open_store(str(db_path), coach="Bo Lind") as other:
             other.save_draft(session_id, dilemma="Bo's words.")
-        await type_text(pilot, "Mine ")
+        await paste(pilot, "Mine ")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
         await pilot.press("r")
         await wait_for(pilot, lambda: app.session.model.dilemma == "Bo's words.", what="the reload")
@@ -155,7 +155,7 @@ async def test_the_open_session_deleted_elsewhere_is_kept_as_a_new_draft(make_ap
         await _resume(pilot, app)
         with open_store(str(db_path), coach="Bo Lind") as other:
             other.delete_session(session_id)
-        await type_text(pilot, "Still here ")
+        await paste(pilot, "Still here ")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
         text = await shows(pilot, "Bo Lind deleted it")
         assert "Keep my text as a new draft" in text
@@ -177,14 +177,35 @@ async def test_quit_asks_before_dropping_text_of_a_deleted_session(make_app, db_
         await _resume(pilot, app)
         with open_store(str(db_path), coach="Bo Lind") as other:
             other.delete_session(session_id)
-        await type_text(pilot, "Unsaved ")
+        await paste(pilot, "Unsaved ")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
         await pilot.press("escape")  # not now
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the quit question")
         text = await shows(pilot, "save a copy to a file")
-        assert "Keep my text as a new draft" in text
+        assert "New draft (n)" in text and "Keep my text as" in text
         await pilot.press("escape")  # stay
         await pilot.pause()
         assert app.is_running and app.session.model is not None
     assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]
+
+
+async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.delete_session(session_id)
+        await paste(pilot, "Unsaved ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+        await pilot.press("escape")  # not now
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the offer to close")
+        app.session_screen.new_session()  # ctrl+p, New session
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")
+        assert app.session.model is not None and app.session.model.dilemma.startswith("Unsaved ")
+        await pilot.press("n")
+        await saved(pilot)
+    assert [d for (d,) in query(db_path, "SELECT dilemma FROM coaching_session")] == [
+        "Unsaved Night shift misses the huddle."
+    ]

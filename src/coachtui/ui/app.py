@@ -100,7 +100,7 @@ on the steps that have content. Everything is saved as you type.
 | **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
 | **f6** | the four categories explained (esc comes back) |
 | **f1** | this help |
-| **ctrl+q** | quit (waits until everything is saved) |
+| **ctrl+q** | quit (waits until everything is saved; asks if something could not be) |
 """
 
 
@@ -474,8 +474,12 @@ class CoachApp(SyncMixin, App[None]):
     def _discard_draft(self, session_id: str) -> None:
         self.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
 
-    @work(thread=True, exclusive=True, group="session-load")
     def resume_session(self, session_id: str) -> None:
+        if not self.keeps_unsaved_session():
+            self._resume_session(session_id)
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def _resume_session(self, session_id: str) -> None:
         from coachtui.store.errors import StoreError
 
         store = self.store
@@ -613,6 +617,28 @@ class CoachApp(SyncMixin, App[None]):
             self._offer_new_draft(conflict)
         else:
             self._ask_keep_or_reload(conflict)
+
+    def keeps_unsaved_session(self) -> bool:
+        """Before the open session is closed (a new session, another draft): if its
+        typing cannot be saved, say so and offer to keep it, instead of dropping it.
+        True: the coach is being asked; do not close it now."""
+        model = self.session.model
+        if model is None or model.session_id not in self.saver.conflicts:
+            return False
+        if self.saver.is_lost(model.session_id) and model.session_id not in self._asking_about:
+            from coachtui.ui.conflicts import Conflict
+            from coachtui.store.errors import NotFound
+
+            self._asking_about.add(model.session_id)
+            error = NotFound(self.saver.conflicts[model.session_id].capitalize() + ".")
+            self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
+        else:
+            self.notify(
+                "This session's latest typing is not saved (see the status bar): settle that first.",
+                severity="warning",
+                markup=False,
+            )
+        return True
 
     def _offer_new_draft(self, conflict: Any) -> None:
         from coachtui.ui.modals import ChoiceScreen
