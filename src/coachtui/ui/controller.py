@@ -145,6 +145,11 @@ class SessionController:
         self.saver.resolve(model.session_id)
         self.saver.save_fields(model.session_id, **self._all_fields(model))
         self._queue_questions(model)
+        if model.status == "completed":
+            session_id = model.session_id
+            self.saver.submit_session(
+                "complete", session_id, lambda store, v: store.complete_session(session_id, expected_version=v)
+            )
         self._changed()
 
     def keep_as_new_draft(self) -> str:

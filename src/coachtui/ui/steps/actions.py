@@ -79,8 +79,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self._conflicts = ConflictAsker(self._settle)
         # action id -> an edit the coach reloaded over (e on the action brings it back)
         self.kept: dict[str, Conflict] = {}
-        # the session whose half-typed action the form shows
-        self._form_of: str | None = None
+        # the session (model) whose half-typed action the form shows
+        self._form_of: object | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -134,10 +134,9 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         """Another session is open: show the action half-typed in it (saved as it
         was typed), or an empty form."""
         model = self.model
-        session_id = model.session_id if model is not None else None
-        if session_id == self._form_of:
+        if model is self._form_of:
             return
-        self._form_of = session_id
+        self._form_of = model
         try:
             saved = json.loads(model.action_draft) if model is not None and model.action_draft else {}
         except ValueError:
@@ -158,7 +157,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
     def _form_changed(self) -> None:
         """What is typed in the form is saved as it is typed, like the dilemma."""
         model = self.model
-        if model is None or model.session_id != self._form_of or model.status != "draft":
+        if model is None or model is not self._form_of or model.status != "draft":
             return
         values = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
         draft = ""
