@@ -132,6 +132,7 @@ class SessionModel:
             or self.unsure
             or self.questions
             or self.actions
+            or self.action_draft
             or any(item.status for item in self.review_items)
         )
 

@@ -64,6 +64,8 @@ and a due date.
   `1 Dec`. The line under the form says which day it understood.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
+- What is in the form is saved as you type, like the dilemma: an action you have
+  not added yet is back in the form when you resume the session.
 
 If another coach changed an action since you opened it, your edit is not saved and
 you are told who changed it: **r** reloads it (their version in the list, your
