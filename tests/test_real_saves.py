@@ -203,10 +203,7 @@ def test_open_draft_deleted_elsewhere_then_typed_is_kept_as_a_new_draft(tmp_path
         screen = app.wait_for("Keep my text as a new draft")
         assert "saved ✓" not in screen
         app.send("n")
-        _until(
-            lambda: any("Still typing after it went" in d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session")),
-            "a new draft with the text",
-        )
+        _until(lambda: "Still typing after it went" in _everything(db), "a new draft with the text")
         rows = _rows(db, "SELECT id, title, dilemma, status FROM coaching_session")
         assert len(rows) == 1
         new_id, title, text, status = rows[0]

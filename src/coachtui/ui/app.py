@@ -586,7 +586,8 @@ class CoachApp(SyncMixin, App[None]):
         offers.append("quit and lose it")
         what = one_line("; ".join(lines), 200)
         options = ", ".join(offers[:-1]) + " or " + offers[-1] if len(offers) > 1 else offers[0]
-        self.push_screen(ChoiceScreen(f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)", choices), done)
+        question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
+        self.push_screen(ChoiceScreen(question, choices), done)
 
     # --- the open session refused for good ------------------------------------------------
 
