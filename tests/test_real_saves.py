@@ -273,3 +273,33 @@ def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -
     except BaseException:
         app.kill()
         raise
+
+
+def test_the_file_replaced_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -> None:
+    """Another coachtui database moved over the open one (a synced folder, a copy
+    put back by hand): the typing is kept as a new draft in the file now there."""
+    import os
+    import shutil
+
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    other = tmp_path / "other.db"
+    with open_store(str(other)) as store:
+        store.create_team("Ward 9")
+    _draft(db)
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home"))
+    try:
+        _resume(app)
+        shutil.copyfile(other, tmp_path / "incoming.db")
+        os.replace(tmp_path / "incoming.db", db)
+        app.send("Typed after the swap ")
+        app.wait_for("Keep my text as a new draft")
+        app.send("n")
+        _until(lambda: "Typed after the swap" in _everything(db), "the text kept in the file now in place")
+        assert sorted(n for (n,) in _rows(db, "SELECT name FROM team")) == ["Ward 4", "Ward 9"]
+        app.send("\x11")
+        assert app.wait_exit() == 0
+    except BaseException:
+        app.kill()
+        raise
