@@ -209,3 +209,23 @@ async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, d
     assert [d for (d,) in query(db_path, "SELECT dilemma FROM coaching_session")] == [
         "Unsaved Night shift misses the huddle."
     ]
+
+
+async def test_a_review_note_is_saved_as_it_is_typed(make_app, seeded, db_path: Path) -> None:
+    stuck = seeded["actions"][1]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Ask matron for protected time")
+        await pilot.press("down", "s")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note editor")
+        await paste(pilot, "No cover ")
+        await type_text(pilot, "this month")
+        await saved(pilot)  # the editor is still open: nothing closed or confirmed it
+        assert isinstance(app.screen, TextPromptScreen)
+        assert query(db_path, "SELECT status, note FROM action_review WHERE action_id = ?", stuck.id) == [
+            ("stuck", "No cover this month")
+        ]

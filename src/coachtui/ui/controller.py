@@ -241,6 +241,8 @@ class SessionController:
             ),
             on_done=lambda review: book.__setitem__(action_id, review.action_version),  # type: ignore[attr-defined]
             on_conflict=lambda exc: self._conflict("review", action_id, session_id, exc, status=status, note=text),
+            # a note typed key by key: the newest mark replaces one not written yet
+            merge_key=f"review:{session_id}:{action_id}",
         )
         self._changed()
 
@@ -248,7 +250,7 @@ class SessionController:
         """Change the note of this session's review of an action (once it has a status)."""
         model = self._require()
         item = model.review_item(action_id)
-        if item is None or item.status is None:
+        if item is None or item.status is None or item.note == note:
             return
         self.set_review(action_id, item.status, note)
 
