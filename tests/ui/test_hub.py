@@ -18,7 +18,7 @@ import pytest
 from coachtui.config import Settings
 from coachtui.store import open_store
 from coachtui.ui.app import CoachApp, create_app
-from coachtui.ui.modals import ConfirmScreen, ConflictScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import ChoiceScreen, ConfirmScreen, ConflictScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.themes import ThemesScreen
 from coachtui.ui.screens.tracker import TrackerScreen
@@ -385,15 +385,17 @@ async def test_quitting_with_a_conflict_unsettled_asks_first(hub_app, network, b
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await shows(pilot, "Quit and lose it (q)")
         text = " ".join(screen_text(app).split())
-        assert "Not saved: Bo Ng changed this action first. Quit anyway" in text
-        await pilot.press("n")  # stay: back to the choice about the conflict
+        assert "Not saved: Bo Ng changed this action first." in text
+        assert "Copy to a file (s)" in text  # the copy the quit dialog offers
+        await pilot.press("escape")  # stay: back to the choice about the conflict
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict again")
         assert app.is_running
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
-        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question again")
+        await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert db.rows("SELECT status FROM action WHERE id = ?", plot.id) == [("stuck",)]
 

@@ -96,3 +96,53 @@ def test_a_stale_write_without_a_handler_is_dropped_and_reported_not_saved(db_pa
         finally:
             saver.stop()
         assert store.get_action(action.id).owner == "Lee"
+
+
+def test_field_saves_name_the_session_version_and_a_change_elsewhere_is_refused(db_path: Path) -> None:
+    """Two windows on one draft: this one's typing is refused, not written over the
+    other's, and the status never says saved until the coach settles it."""
+    with open_store(str(db_path), coach="Ana Ruiz") as setup:
+        team = setup.create_team("Ward 4")
+        draft = setup.start_session(team.id, coach="Ana Ruiz")
+    statuses: list[SaveStatus] = []
+    refused: list[tuple[str, BaseException]] = []
+    told = threading.Event()
+    with open_store(str(db_path), coach="Ana Ruiz") as store, open_store(str(db_path), coach="Bo Ng") as other:
+        saver = SaveQueue(lambda: store, on_status=statuses.append, debounce=0.01, max_wait=0.05)
+        saver.on_session_conflict = lambda session_id, exc: (refused.append((session_id, exc)), told.set())
+        saver.track(draft.id, draft.version)
+        saver.start()
+        try:
+            saver.save_fields(draft.id, dilemma="first words")
+            assert saver.flush(5)
+            assert saver.version_of(draft.id) == draft.version + 1
+            other.save_draft(draft.id, dilemma="Bo's words")  # the other window
+            saver.save_fields(draft.id, dilemma="first words, then more")
+            assert told.wait(5)
+            assert saver.flush(5)
+            assert store.get_session(draft.id).dilemma == "Bo's words"
+            assert refused[0][0] == draft.id and isinstance(refused[0][1], StaleRecord)
+            assert statuses[-1].state == "conflict" and "Bo Ng changed this session first" in statuses[-1].message
+            # The coach keeps theirs: saved on top of the version as it is now.
+            saver.track(draft.id, store.get_session(draft.id).version)
+            saver.resolve(draft.id)
+            saver.save_fields(draft.id, dilemma="first words, then more")
+            assert saver.flush(5)
+            assert store.get_session(draft.id).dilemma == "first words, then more"
+            assert statuses[-1].state == "saved"
+        finally:
+            saver.stop()
+
+
+def test_writes_with_the_same_merge_key_replace_each_other_until_written(db_path: Path) -> None:
+    written: list[str] = []
+    saver = SaveQueue(lambda: object(), debounce=5, max_wait=10)  # not started: nothing is written yet
+    for text in ("a", "ab", "abc"):
+        saver.submit("note", lambda store, text=text: written.append(text), merge_key="note:1")
+    assert saver.pending == 1
+    saver.start()
+    try:
+        assert saver.flush(5)
+    finally:
+        saver.stop()
+    assert written == ["abc"]

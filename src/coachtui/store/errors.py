@@ -85,7 +85,13 @@ class DuplicateName(InvalidInput):
 
 
 class NotFound(StoreError):
-    """The record asked for does not exist (any more)."""
+    """The record asked for does not exist (any more). ``kind`` ("session",
+    "action", ...) and ``record_id`` say which, when known."""
+
+    def __init__(self, message: str = "", *, kind: str = "", record_id: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
 
 
 class IncompleteSession(StoreError):

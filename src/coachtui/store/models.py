@@ -194,6 +194,8 @@ class CoachingSession(SQLModel, table=True):
     completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = Field(default=1, nullable=False)
     updated_by: str = _string()
+    # JSON of the action half-typed in the Actions step, or '' (migration 0006)
+    action_draft: str = _text()
 
 
 class PickedQuestion(SQLModel, table=True):

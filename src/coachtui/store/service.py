@@ -228,7 +228,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
         with self._read() as session:
             row = session.exec(self._team_rows(Team.id == team_id)).first()
             if row is None:
-                raise NotFound(self._gone(session, Team, team_id, "team"))
+                raise NotFound(self._gone(session, Team, team_id, "team"), kind="team", record_id=team_id)
             return self._team_info(row)
 
     def find_team(self, name: str) -> TeamInfo | None:
@@ -240,7 +240,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
     def _get(self, session: Session, model: type, ident: str, what: str) -> Any:
         row = session.get(model, ident)
         if row is None:
-            raise NotFound(self._gone(session, model, ident, what))
+            raise NotFound(self._gone(session, model, ident, what), kind=what, record_id=ident)
         return row
 
     @staticmethod
@@ -337,7 +337,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
     def save_draft(self, session_id: str, *, expected_version: int | None = None, **fields: Any) -> dt.datetime:
         """Save some fields of a session. Returns the new ``updated_at``.
 
-        Accepted: title, dilemma, context (text); primary_category, secondary_category
+        Accepted: title, dilemma, context, action_draft (text); primary_category, secondary_category
         and suggested_category (a category id or None); category_unsure (bool);
         suggestion_reasons (list of text); step; coach; team_id.
 
@@ -521,7 +521,9 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
                 .where(CoachingSession.id == session_id)
             ).first()
             if found is None:
-                raise NotFound(self._gone(session, CoachingSession, session_id, "session"))
+                raise NotFound(
+                    self._gone(session, CoachingSession, session_id, "session"), kind="session", record_id=session_id
+                )
             row, team_name = found
             questions = session.exec(
                 select(PickedQuestion)
@@ -560,6 +562,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
                 updated_at=row.updated_at,
                 completed_at=row.completed_at,
                 version=row.version,
+                action_draft=row.action_draft or "",
                 questions=tuple(
                     PickedQuestionInfo(
                         question_id=q.question_id, text=q.text, source=q.source, note=q.note, position=q.position
@@ -716,7 +719,7 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
                 select(Action, Team.name).join(Team, col(Team.id) == Action.team_id).where(Action.id == action_id)
             ).first()
             if found is None:
-                raise NotFound(self._gone(session, Action, action_id, "action"))
+                raise NotFound(self._gone(session, Action, action_id, "action"), kind="action", record_id=action_id)
             action, name = found
             note = session.exec(
                 select(ActionReview.note)

@@ -31,6 +31,8 @@ DRAFT_TEXT_FIELDS: dict[str, int] = {
     "title": 10_000,
     "dilemma": 2_000_000,
     "context": 2_000_000,
+    # the action half-typed in the Actions step (JSON: text, owner, due, editing)
+    "action_draft": 2_000_000,
 }
 TEAM_NAME_MAX = 80
 COACH_NAME_MAX = 80  # a coach's name, as the app asks for it (and the settings file keeps it)
@@ -180,6 +182,8 @@ class SessionDetail:
     actions: tuple[ActionInfo, ...] = ()
     reviews: tuple[ReviewedAction, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    # the action half-typed in the Actions step, as JSON ('' when none)
+    action_draft: str = ""
 
     @property
     def is_draft(self) -> bool:

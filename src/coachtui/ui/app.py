@@ -109,7 +109,7 @@ on the steps that have content. Everything is saved as you type.
 | **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
 | **f6** | the four categories explained (esc comes back) |
 | **f1** | this help |
-| **ctrl+q** | quit (waits until everything is saved) |
+| **ctrl+q** | quit (waits until everything is saved; asks if something could not be) |
 """
 
 
@@ -124,6 +124,19 @@ class SaveDropped(Message):
         super().__init__()
         self.label = label
         self.error = error
+
+
+# Seconds without typing before a dialog about a refused save opens.
+PAUSE_BEFORE_ASKING = 0.8
+
+
+class SessionSaveRefused(Message):
+    """A write of the open session was refused for good (posted from the saver
+    thread): another window or coach saved it first, or it is gone."""
+
+    def __init__(self, conflict: Any) -> None:
+        super().__init__()
+        self.conflict = conflict
 
 
 class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
@@ -186,6 +199,9 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.session = SessionController(self.saver, on_change=self._session_changed)
         # What the category suggestion learned from completed sessions (set by a worker).
         self.suggest_adaptation: Adaptation | None = None
+        for kind in ("session", "lost"):
+            self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))
+        self._asking_about: set[str] = set()  # sessions the coach is being asked about
 
     def _read_settings(self, path: Path | None, demo: bool) -> Settings:
         if demo:  # a demo never opens the coach's settings: a name of its own
@@ -565,8 +581,12 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     def _discard_draft(self, session_id: str) -> None:
         self.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
 
-    @work(thread=True, exclusive=True, group="session-load")
     def resume_session(self, session_id: str) -> None:
+        if not self.keeps_unsaved_session():
+            self._resume_session(session_id)
+
+    @work(thread=True, exclusive=True, group="session-load")
+    def _resume_session(self, session_id: str) -> None:
         from coachtui.store.errors import StoreError
 
         store = self.store
@@ -645,27 +665,177 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
     async def action_quit(self) -> None:
         open_conflicts = self.saver.conflicts
-        if open_conflicts:
-            self._confirm_quit_with_conflicts(list(open_conflicts.values()))
+        if open_conflicts or self.saver.dropped:
+            self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [self.saver.dropped])
             return
         self._quit_when_saved()
 
-    def _confirm_quit_with_conflicts(self, lines: list[str]) -> None:
-        """Another coach saved first and this coach has not settled it: quitting now
-        would drop their change without a second word."""
-        from coachtui.ui.modals import ConfirmScreen
+    def _confirm_quit_with_unsaved(self, lines: list[str]) -> None:
+        """Something typed is not in the database (another coach saved first, the
+        session is gone, or a write was refused): quitting never drops it unasked."""
+        from coachtui.ui.modals import ChoiceScreen
 
-        def done(quit_anyway: bool | None) -> None:
-            if quit_anyway:
+        model = self.session.model
+        lost = model is not None and self.saver.is_lost(model.session_id)
+
+        def done(choice: str | None) -> None:
+            if choice == "new":
+                self.session.keep_as_new_draft()
+                self._quit_when_saved()
+            elif choice == "copy":
+                path = self.write_recovery_copy()
+                if path is not None:
+                    self.exit(message=f"coachtui: what was not saved is in {path}")
+            elif choice == "quit":
                 self._quit_when_saved()
 
+        choices: list[tuple[str, str, str]] = []
+        offers: list[str] = []
+        if lost:
+            choices.append(("n", "New draft", "new"))
+            offers.append("Keep my text as a new draft and quit")
+        if model is not None:
+            choices.append(("s", "Copy to a file", "copy"))
+            offers.append("save a copy to a file and quit")
+        choices.append(("q", "Quit and lose it", "quit"))
+        offers.append("quit and lose it")
         what = one_line("; ".join(lines), 200)
+        options = ", ".join(offers[:-1]) + " or " + offers[-1] if len(offers) > 1 else offers[0]
+        question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
+        self.push_screen(ChoiceScreen(question, choices), done)
+
+    # --- the open session refused for good ------------------------------------------------
+
+    def on_session_save_refused(self, message: SessionSaveRefused) -> None:
+        conflict = message.conflict
+        model = self.session.model
+        if model is None or model.session_id != conflict.session_id:
+            self.saver.resolve(conflict.session_id)
+            return
+        if conflict.session_id in self._asking_about:
+            return  # one question at a time; the answer settles every refusal
+        self._asking_about.add(conflict.session_id)
+        self._ask_at_a_pause(conflict)
+
+    def _ask_at_a_pause(self, conflict: Any) -> None:
+        """Ask once the coach pauses: a dialog popping up mid-word would take the
+        next keys (and a letter could answer it). Until then the status bar says
+        the typing is not saved, and what is typed stays in the field."""
+        model = self.session.model
+        if model is None or model.session_id != conflict.session_id:
+            self._asking_about.discard(conflict.session_id)
+            self.saver.resolve(conflict.session_id)
+            return
+        if self.saver.quiet_for() < PAUSE_BEFORE_ASKING:
+            self.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
+            return
+        if conflict.kind == "lost":
+            self._offer_new_draft(conflict)
+        else:
+            self._ask_keep_or_reload(conflict)
+
+    def keeps_unsaved_session(self) -> bool:
+        """Before the open session is closed (a new session, another draft): if its
+        typing cannot be saved, say so and offer to keep it, instead of dropping it.
+        True: the coach is being asked; do not close it now."""
+        model = self.session.model
+        if model is None or model.session_id not in self.saver.conflicts:
+            return False
+        if self.saver.is_lost(model.session_id) and model.session_id not in self._asking_about:
+            from coachtui.ui.conflicts import Conflict
+            from coachtui.store.errors import NotFound
+
+            self._asking_about.add(model.session_id)
+            error = NotFound(self.saver.conflicts[model.session_id].capitalize() + ".")
+            self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
+        else:
+            self.notify(
+                "This session's latest typing is not saved (see the status bar): settle that first.",
+                severity="warning",
+                markup=False,
+            )
+        return True
+
+    def _offer_new_draft(self, conflict: Any) -> None:
+        from coachtui.ui.modals import ChoiceScreen
+
+        def done(choice: str | None) -> None:
+            self._asking_about.discard(conflict.session_id)
+            model = self.session.model
+            if model is None or model.session_id != conflict.session_id:
+                return
+            if choice == "new":
+                self.session.keep_as_new_draft()
+                self.notify("Kept as a new draft: everything you typed is saved again.", markup=False)
+            elif choice == "copy":
+                path = self.write_recovery_copy()
+                if path is not None:
+                    self.notify(f"A copy is in {path}. This session is still not saved.", markup=False, timeout=10)
+
+        reason = one_line(str(conflict.error), 160)
         self.push_screen(
-            ConfirmScreen(
-                f"Not saved: {what}. Quit anyway and lose your change?", yes="Quit", no="Stay", danger=True
+            ChoiceScreen(
+                f"{reason} What you typed is still on your screen, but it cannot be saved into that session.",
+                [
+                    ("n", "Keep my text as a new draft", "new"),
+                    ("s", "Save a copy to a file", "copy"),
+                    ("esc", "Not now", ""),
+                ],
             ),
             done,
         )
+
+    def _ask_keep_or_reload(self, conflict: Any) -> None:
+        from coachtui.ui.modals import ConflictScreen
+
+        def done(choice: str | None) -> None:
+            self._settle_session(conflict.session_id, choice == "keep")
+
+        self.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)
+
+    @work(thread=True, group="session-conflict")
+    def _settle_session(self, session_id: str, keep: bool) -> None:
+        """Read the session as it is now (in a worker), then keep mine or reload."""
+        from coachtui.store.errors import StoreError
+
+        store = self.store
+        try:
+            if store is None:
+                raise RuntimeError("the database is not open")
+            if keep:
+                version = store.get_session(session_id).version
+                self.call_from_thread(self._kept_mine, session_id, version)
+            else:
+                model = _session_model(store, session_id)
+                self.call_from_thread(self._reloaded, model)
+        except (StoreError, RuntimeError) as exc:
+            self.call_from_thread(self._not_settled, session_id, str(exc))
+
+    def _kept_mine(self, session_id: str, version: int) -> None:
+        self._asking_about.discard(session_id)
+        model = self.session.model
+        if model is None or model.session_id != session_id:
+            self.saver.resolve(session_id)
+            return
+        self.session.keep_mine(version)
+        self.notify("Saving yours on top of the other change.", markup=False)
+
+    def _reloaded(self, model: SessionModel) -> None:
+        self._asking_about.discard(model.session_id)
+        current = self.session.model
+        if current is None or current.session_id != model.session_id:
+            self.saver.resolve(model.session_id)
+            return
+        path = self.write_recovery_copy()
+        self.saver.track(model.session_id, model.version)
+        self.saver.resolve(model.session_id)
+        self.session_screen.resume(model)
+        kept = f" What you had typed is in {path}." if path is not None else ""
+        self.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)
+
+    def _not_settled(self, session_id: str, message: str) -> None:
+        self._asking_about.discard(session_id)
+        self.notify(f"Could not read the session again: {message}", severity="error", markup=False, timeout=10)
 
     def _quit_when_saved(self) -> None:
         if self.saver.pending == 0:

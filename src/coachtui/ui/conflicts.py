@@ -27,7 +27,9 @@ class Conflict:
     """A change the store refused because the action changed since it was shown.
 
     ``kind``: "review" (this session's mark of an earlier action: ``status`` and
-    ``note``), "edit" (``text``, ``owner``, ``due`` of an action) or "remove"."""
+    ``note``), "edit" (``text``, ``owner``, ``due`` of an action) or "remove"; or,
+    about the open session itself (``action_id`` is then its id too): "session"
+    (another window or coach saved it first) or "lost" (it is no longer there)."""
 
     kind: str
     action_id: str
@@ -50,6 +52,8 @@ class Conflict:
             return f"Your mark: {status_label(self.status)}{note}"
         if self.kind == "remove":
             return "You removed it."
+        if self.kind == "session":
+            return "Yours: everything you typed in this session, still on your screen."
         return f"Your version: “{one_line(self.text, 60)}”"
 
 

@@ -32,6 +32,7 @@ _FIELD_NAMES = {
     "suggested": "suggested_category",
     "suggestion_reasons": "suggestion_reasons",
     "step": "step",
+    "action_draft": "action_draft",
 }
 
 
@@ -46,6 +47,10 @@ class SessionController:
         self.conflict_handlers: dict[str, Callable[[Conflict], None]] = {}
         self._versions: dict[str, int] = {}
         self._versions_of: SessionModel | None = None
+        # The session's own writes are versioned by the saver; refusals come here
+        # (in the saver thread) and go to the "session" and "lost" handlers.
+        saver.on_session_conflict = self._session_refused
+        saver.on_lost = self._session_lost
 
     def _changed(self) -> None:
         self._on_change()
@@ -60,15 +65,19 @@ class SessionController:
         """A new draft for ``team``; in the database as soon as the queue writes it."""
         session_id = str(uuid.uuid4())
         self.model = SessionModel(session_id=session_id, team=team, coach=coach)
-        self.saver.submit(
+        saver = self.saver
+        saver.submit(
             "start session",
             lambda store: store.start_session(team.id, coach, session_id=session_id),
+            on_done=lambda detail: saver.track(session_id, detail.version),  # type: ignore[attr-defined]
         )
         self._changed()
         return self.model
 
     def resume(self, model: SessionModel) -> None:
         self.model = model
+        if model.version:
+            self.saver.track(model.session_id, model.version)
         self._changed()
 
     def close(self) -> None:
@@ -108,6 +117,88 @@ class SessionController:
         from coachtui.ui.conflicts import Conflict
 
         self._on_conflict(Conflict(*args, **kwargs))
+
+    def _session_refused(self, session_id: str, error: BaseException) -> None:
+        """Another window or coach saved this session first (saver thread)."""
+        self._session_handler("session", session_id, error)
+
+    def _session_lost(self, session_id: str, error: BaseException) -> None:
+        """This session is no longer in the database (saver thread)."""
+        self._session_handler("lost", session_id, error)
+
+    def _session_handler(self, kind: str, session_id: str, error: BaseException) -> None:
+        from coachtui.ui.conflicts import Conflict
+
+        model = self.model
+        handler = self.conflict_handlers.get(kind)
+        if handler is None or model is None or model.session_id != session_id:
+            # Not the open session: nothing typed on screen is at stake.
+            self.saver.resolve(session_id)
+            return
+        handler(Conflict(kind, session_id, session_id, error))
+
+    def keep_mine(self, version: int) -> None:
+        """After a refused write: save everything on screen again, on top of the
+        session as it is now (``version``, read after the refusal)."""
+        model = self._require()
+        self.saver.track(model.session_id, version)
+        self.saver.resolve(model.session_id)
+        self.saver.save_fields(model.session_id, **self._all_fields(model))
+        self._queue_questions(model)
+        if model.status == "completed":
+            session_id = model.session_id
+            self.saver.submit_session(
+                "complete", session_id, lambda store, v: store.complete_session(session_id, expected_version=v)
+            )
+        self._changed()
+
+    def keep_as_new_draft(self) -> str:
+        """The open session is gone from the database: keep everything on screen as
+        a new draft (a new session, for the same team: made again if it is gone
+        too). Returns the new session's id."""
+        from coachtui.store.errors import NotFound, StoreError
+
+        model = self._require()
+        old_id, new_id = model.session_id, str(uuid.uuid4())
+        model.session_id, model.status, model.version = new_id, "draft", 0
+        model.actions = [replace(a, id=str(uuid.uuid4()), session_id=new_id) for a in model.actions]
+        fields = self._all_fields(model)
+        questions, actions = list(model.questions), list(model.actions)
+        reviews = [(i.action.id, i.status, i.note) for i in model.review_items if i.status]
+        team, coach, saver = model.team, model.coach, self.saver
+
+        def recreate(store: Any) -> tuple[TeamInfo, int]:
+            try:
+                kept_team = store.get_team(team.id)
+            except NotFound:
+                kept_team = store.find_team(team.name) or store.create_team(team.name)
+            store.start_session(kept_team.id, coach, session_id=new_id)
+            store.save_draft(new_id, **fields)
+            if questions:
+                store.set_questions(new_id, questions)
+            for action in actions:
+                store.add_action(new_id, action.text, action.owner, action.due, coach, action_id=action.id)
+            for action_id, status, note in reviews:
+                try:
+                    store.record_review(action_id, status, note, session_id=new_id, coach=coach)
+                except StoreError:
+                    pass  # that earlier action is gone too: the rest is kept
+            return kept_team, store.get_session(new_id).version
+
+        def done(result: object) -> None:
+            kept_team, version = result  # type: ignore[misc]
+            saver.track(new_id, version)
+            if model.team.id != kept_team.id:
+                model.team = kept_team
+
+        saver.submit("keep as a new draft", recreate, on_done=done)
+        saver.resolve(old_id)
+        self._changed()
+        return new_id
+
+    @staticmethod
+    def _all_fields(model: SessionModel) -> dict[str, Any]:
+        return {store_name: getattr(model, name) for name, store_name in _FIELD_NAMES.items()}
 
     def _on_conflict(self, conflict: Conflict) -> None:
         handler = self.conflict_handlers.get(conflict.kind)
@@ -150,6 +241,8 @@ class SessionController:
             ),
             on_done=lambda review: book.__setitem__(action_id, review.action_version),  # type: ignore[attr-defined]
             on_conflict=lambda exc: self._conflict("review", action_id, session_id, exc, status=status, note=text),
+            # a note typed key by key: the newest mark replaces one not written yet
+            merge_key=f"review:{session_id}:{action_id}",
         )
         self._changed()
 
@@ -157,7 +250,7 @@ class SessionController:
         """Change the note of this session's review of an action (once it has a status)."""
         model = self._require()
         item = model.review_item(action_id)
-        if item is None or item.status is None:
+        if item is None or item.status is None or item.note == note:
             return
         self.set_review(action_id, item.status, note)
 
@@ -183,10 +276,25 @@ class SessionController:
     def set_questions(self, questions: list[PickedQuestionInfo]) -> None:
         model = self._require()
         model.questions = [replace(q, position=i) for i, q in enumerate(questions)]
-        snapshot = list(model.questions)
-        session_id = model.session_id
-        self.saver.submit("questions", lambda store: store.set_questions(session_id, snapshot))
+        self._queue_questions(model)
         self._changed()
+
+    def set_question_note(self, question_id: str, note: str) -> None:
+        """The note beside a picked question, as it is typed (saved like the dilemma)."""
+        model = self._require()
+        if any(q.question_id == question_id and q.note != note for q in model.questions):
+            self.set_questions([replace(q, note=note) if q.question_id == question_id else q for q in model.questions])
+
+    def _queue_questions(self, model: SessionModel) -> None:
+        """Save the picked questions as they are now. A newer list replaces one not
+        written yet (typing a note is one write per pause, not per keystroke)."""
+        snapshot, session_id = list(model.questions), model.session_id
+        self.saver.submit_session(
+            "questions",
+            session_id,
+            lambda store, version: store.set_questions(session_id, snapshot, expected_version=version),
+            merge_key=f"questions:{session_id}",
+        )
 
     def add_custom_question(self, text: str, category: str | None, coach: str) -> CustomQuestionInfo:
         from coachtui.store.types import CustomQuestionInfo
@@ -282,6 +390,8 @@ class SessionController:
         model.status = "completed"
         model.step = "summary"
         session_id = model.session_id
-        self.saver.submit("complete", lambda store: store.complete_session(session_id))
+        self.saver.submit_session(
+            "complete", session_id, lambda store, version: store.complete_session(session_id, expected_version=version)
+        )
         self._changed()
         return []

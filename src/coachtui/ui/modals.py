@@ -148,8 +148,12 @@ class TextPromptScreen(ModalScreen[str | None]):
         help_text: str = "",
         multiline: bool = False,
         validate: Callable[[str], str | None] | None = None,
+        on_change: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_change``: the text is saved as it is typed (called on every change);
+        esc then closes keeping it, as ctrl+s does."""
         super().__init__(classes="modal")
+        self.on_change = on_change
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
@@ -162,7 +166,9 @@ class TextPromptScreen(ModalScreen[str | None]):
             yield Label(Content(self.title_text), classes="title")
             if self.multiline:
                 area = LiteralTextArea(self.value, id="prompt-area", soft_wrap=True, show_line_numbers=False)
-                area.border_subtitle = "ctrl+s to save · esc to cancel"
+                area.border_subtitle = (
+                    "saved as you type · ctrl+s or esc closes" if self.on_change else "ctrl+s to save · esc to cancel"
+                )
                 yield area
             else:
                 yield LiteralInput(self.value, placeholder=self.placeholder, id="prompt-input")
@@ -181,6 +187,16 @@ class TextPromptScreen(ModalScreen[str | None]):
         if self.multiline:
             self._submit(self.query_one(TextArea).text)
 
+    @on(TextArea.Changed, "#prompt-area")
+    @on(Input.Changed, "#prompt-input")
+    def _changed(self, event: TextArea.Changed | Input.Changed) -> None:
+        if self.on_change is not None:
+            event.stop()
+            self.on_change(event.text_area.text if isinstance(event, TextArea.Changed) else event.value)
+
+    def _current(self) -> str:
+        return self.query_one(TextArea).text if self.multiline else self.query_one(Input).value
+
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -195,7 +211,8 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.dismiss(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        # Typing is saved as it goes: esc keeps it rather than pretending to undo it.
+        self.dismiss(self._current() if self.on_change is not None else None)
 
 
 class ResumeScreen(ModalScreen[str | None]):

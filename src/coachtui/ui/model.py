@@ -57,6 +57,10 @@ class SessionModel:
     review_items: list[ReviewItem] = field(default_factory=list)
     last_session: SessionDetail | None = None
     step: str = "review"
+    # the action half-typed in the Actions step (JSON), saved as it is typed
+    action_draft: str = ""
+    # the session's version when read (0: a new session, not read from the store)
+    version: int = 0
 
     @classmethod
     def from_detail(
@@ -93,6 +97,8 @@ class SessionModel:
             ],
             last_session=last_session,
             step=detail.step if detail.step in STEP_IDS else "review",
+            action_draft=detail.action_draft,
+            version=detail.version,
         )
 
     # --- what the step bar shows ---------------------------------------------------
@@ -126,6 +132,7 @@ class SessionModel:
             or self.unsure
             or self.questions
             or self.actions
+            or self.action_draft
             or any(item.status for item in self.review_items)
         )
 

@@ -16,6 +16,14 @@ A write refused because another coach changed the record first (``StaleRecord``)
 is never retried blindly: it is handed to the operation's ``on_conflict`` (the
 screen asks the coach to reload or keep their change), and the status stays
 "conflict", never "saved", until the screen calls :meth:`SaveQueue.resolve`.
+
+A session's own writes (its fields, its picked questions, completing it) name the
+session's version as this app last saw or wrote it (:meth:`SaveQueue.track`): a
+second window, or another coach, that saved the same draft first makes them
+refused, and ``on_session_conflict`` asks the coach (never a silent overwrite).
+A write refused because its session is gone (deleted here or by another coach, or
+the file replaced) is "lost": ``on_lost`` offers to keep the text as a new draft,
+and the status says "not saved" until the screen resolves it.
 """
 
 from __future__ import annotations
@@ -46,10 +54,19 @@ class _Op:
     fields: dict[str, Any] = field(default_factory=dict)
     on_done: Callable[[object], None] | None = None
     on_conflict: Callable[[BaseException], None] | None = None
+    # the call takes (store, expected_version of session_id): a write to the session row
+    versioned: bool = False
+    # queued again with the same key before it ran: the newer one replaces it
+    merge_key: str = ""
 
     @property
     def is_fields(self) -> bool:
         return self.call is None
+
+    @property
+    def waits(self) -> bool:
+        """Written after a pause in the typing (like field saves), not at once."""
+        return self.call is None or bool(self.merge_key)
 
 
 def _is_permanent(exc: BaseException) -> bool:
@@ -57,6 +74,22 @@ def _is_permanent(exc: BaseException) -> bool:
     from coachtui.store.errors import DatabaseUnavailable, StoreError
 
     return isinstance(exc, StoreError) and not isinstance(exc, DatabaseUnavailable)
+
+
+def _lost_session(exc: BaseException) -> str:
+    """The id of the session a write was refused for because it no longer exists."""
+    from coachtui.store.errors import NotFound
+
+    if isinstance(exc, NotFound) and getattr(exc, "kind", "") == "session":
+        return str(getattr(exc, "record_id", "") or "")
+    return ""
+
+
+def lost_line(exc: BaseException) -> str:
+    """The status bar's short form of a write refused because its session is gone."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    who = text.partition(": ")[2].removesuffix(" deleted it.") if " deleted it." in text else ""
+    return f"this session was deleted by {who}" if who else "this session is no longer in the database"
 
 
 def _is_conflict(exc: BaseException) -> bool:
@@ -103,6 +136,14 @@ class SaveQueue:
         # record id -> short message, for conflicts the coach has not settled yet
         self._conflicts: dict[str, str] = {}
         self._dropped = ""
+        # session id -> its version as this app last read or wrote it
+        self._versions: dict[str, int] = {}
+        # sessions found gone (told once each)
+        self._lost: set[str] = set()
+        # Set by the session controller: a session's write refused because the
+        # session changed first (StaleRecord) or is gone (NotFound), in the saver thread.
+        self.on_session_conflict: Callable[[str, BaseException], None] | None = None
+        self.on_lost: Callable[[str, BaseException], None] | None = None
 
     # --- producer side (UI thread) -------------------------------------------------
 
@@ -127,22 +168,86 @@ class SaveQueue:
         call: Callable[[Any], object],
         on_done: Callable[[object], None] | None = None,
         on_conflict: Callable[[BaseException], None] | None = None,
+        *,
+        merge_key: str = "",
     ) -> None:
         """Queue an operation ``call(store)``; ``on_done(result)`` runs (in the saver
         thread) once it has been written. If the store refuses it because another
         coach changed the record first, ``on_conflict(error)`` runs instead (in the
-        saver thread) and the conflict stays open until :meth:`resolve`."""
+        saver thread) and the conflict stays open until :meth:`resolve`.
+
+        ``merge_key``: an operation queued again with the same key before it was
+        written replaces the waiting one (typing a note queues one write, not one
+        per keystroke); such writes wait for a pause in the typing, like fields."""
+        op = _Op(label=label, call=call, on_done=on_done, on_conflict=on_conflict, merge_key=merge_key)
+        self._append(op)
+
+    def submit_session(
+        self,
+        label: str,
+        session_id: str,
+        call: Callable[[Any, int | None], object],
+        on_done: Callable[[object], None] | None = None,
+        *,
+        merge_key: str = "",
+    ) -> None:
+        """Queue a write to a session's own row: ``call(store, expected_version)``
+        names the version this app last saw, so a change made meanwhile by another
+        window or coach is refused (``on_session_conflict``), never overwritten."""
+        op = _Op(
+            label=label, call=call, session_id=session_id, on_done=on_done, versioned=True, merge_key=merge_key
+        )
+        self._append(op)
+
+    def _append(self, op: _Op) -> None:
         with self._cond:
-            self._ops.append(_Op(label=label, call=call, on_done=on_done, on_conflict=on_conflict))
+            if op.merge_key:
+                for index, queued in enumerate(self._ops):
+                    if queued.merge_key == op.merge_key and queued is not self._in_flight:
+                        later = list(self._ops)[index + 1 :]
+                        # Replace it in place only if nothing after it depends on it.
+                        if all(o.is_fields or o.merge_key for o in later):
+                            self._ops[index] = op
+                            self._touch()
+                            return
+            self._ops.append(op)
             self._touch()
+
+    # --- the versions of sessions ------------------------------------------------------
+
+    def track(self, session_id: str, version: int) -> None:
+        """The session's version as this app now knows it (read, or reloaded)."""
+        with self._cond:
+            self._versions[session_id] = version
+
+    def forget(self, session_id: str) -> None:
+        """Stop checking the session's version (a session no longer open)."""
+        with self._cond:
+            self._versions.pop(session_id, None)
+
+    def version_of(self, session_id: str) -> int | None:
+        with self._cond:
+            return self._versions.get(session_id)
+
+    def _written(self, session_id: str, expected: int | None) -> None:
+        """A write to the session's row landed: each one adds exactly 1 to its version."""
+        with self._cond:
+            if expected is not None and self._versions.get(session_id) == expected:
+                self._versions[session_id] = expected + 1
 
     def resolve(self, record_id: str) -> None:
         """The coach settled the conflict about ``record_id`` (reloaded it, or queued
         their change again on top): the status no longer says it is not saved."""
         with self._cond:
             self._conflicts.pop(record_id, None)
+            self._lost.discard(record_id)
             if not self._ops and not self._failures:
                 self._report_settled()
+
+    def is_lost(self, session_id: str) -> bool:
+        """The session's writes are refused because it is gone (not settled yet)."""
+        with self._cond:
+            return session_id in self._lost
 
     @property
     def conflicts(self) -> dict[str, str]:
@@ -162,6 +267,17 @@ class SaveQueue:
     def pending(self) -> int:
         with self._cond:
             return len(self._ops)
+
+    def quiet_for(self) -> float:
+        """Seconds since the last change was queued (how long the coach has paused)."""
+        with self._cond:
+            return time.monotonic() - self._last_change
+
+    @property
+    def dropped(self) -> str:
+        """Why the last write refused for good was dropped ('' once a later one landed)."""
+        with self._cond:
+            return self._dropped
 
     @property
     def last_error(self) -> str:
@@ -222,7 +338,7 @@ class SaveQueue:
                     self._cond.wait()
                     continue
                 head = self._ops[0]
-                if self._urgent or not head.is_fields or self._failures:
+                if self._urgent or not head.waits or self._failures:
                     break
                 now = time.monotonic()
                 first = self._first_pending or now
@@ -243,8 +359,24 @@ class SaveQueue:
                 store = self._store_getter()
                 if store is None:
                     raise RuntimeError("the database is still opening")
-                result = op.call(store) if op.call is not None else store.save_draft(op.session_id, **op.fields)
+                result = self._write(store, op)
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none crashes the app
+                lost = _lost_session(exc)
+                if lost and self.on_lost is not None:
+                    with self._cond:
+                        first = lost not in self._lost
+                        self._lost.add(lost)
+                        self._conflicts[lost] = lost_line(exc)
+                    self._finish(op)
+                    if first:
+                        try:
+                            self.on_lost(lost, exc)
+                        except Exception:  # noqa: BLE001 - it stays shown as not saved
+                            pass
+                    continue
+                if _is_conflict(exc) and op.on_conflict is None and op.session_id and self.on_session_conflict:
+                    session_id = op.session_id
+                    op.on_conflict = lambda error: self.on_session_conflict(session_id, error)  # type: ignore[misc]
                 if _is_conflict(exc) and op.on_conflict is not None:
                     # Retrying cannot help: the coach decides (reload, or keep theirs).
                     with self._cond:
@@ -270,6 +402,18 @@ class SaveQueue:
                     op.on_done(result)
                 except Exception:  # noqa: BLE001
                     pass
+
+    def _write(self, store: Any, op: _Op) -> object:
+        if op.call is not None and not op.versioned:
+            return op.call(store)
+        session_id = str(op.session_id)
+        expected = self.version_of(session_id)
+        if op.call is not None:
+            result = op.call(store, expected)
+        else:
+            result = store.save_draft(session_id, expected_version=expected, **op.fields)
+        self._written(session_id, expected)
+        return result
 
     def _finish(self, op: _Op) -> None:
         with self._cond:

@@ -119,6 +119,17 @@ the earlier actions it reviewed and the actions it agreed.
         detail = self.detail
         if detail is None:
             return
+        open_now = self.coach_app.session.model
+        if open_now is not None and open_now.session_id == detail.id:
+            # Deleting it would leave the coach typing into a session that cannot be saved.
+            self.app.notify(
+                "This session is open in the session screen (f2), so it cannot be deleted. "
+                "Start another session first (ctrl+p, New session), then delete it.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+            return
         title = one_line(detail.title, 50) or "untitled"
 
         def done(confirmed: bool | None) -> None:

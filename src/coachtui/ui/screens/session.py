@@ -269,6 +269,8 @@ class SessionScreen(Screen[None]):
 
     def new_session(self) -> None:
         """Close the current session (it is saved) and go back to picking a team."""
+        if self.coach_app.keeps_unsaved_session():
+            return
         self.coach_app.session.close()
         self.refresh_panes()
         self.go("team")

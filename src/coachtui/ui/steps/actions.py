@@ -10,6 +10,7 @@ keeps theirs (saved on top of the other change).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -62,6 +63,8 @@ and a due date.
   `1 Dec`. The line under the form says which day it understood.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
+- What is in the form is saved as you type, like the dilemma: an action you have
+  not added yet is back in the form when you resume the session.
 
 If another coach changed an action since you opened it, your edit is not saved and
 you are told who changed it: **r** reloads it (their version in the list, your
@@ -77,6 +80,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self._conflicts = ConflictAsker(self._settle)
         # action id -> an edit the coach reloaded over (e on the action brings it back)
         self.kept: dict[str, Conflict] = {}
+        # the session (model) whose half-typed action the form shows
+        self._form_of: object | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -104,6 +109,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.query_one("#action-text", Input).focus()
 
     def refresh_from_model(self) -> None:
+        self._restore_form()
         model = self.model
         table = self.query_one(ActionTable)
         row = table.cursor_row
@@ -122,6 +128,43 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
     # --- the form -----------------------------------------------------------------------
+
+    FORM = (("text", "#action-text"), ("owner", "#action-owner"), ("due", "#action-due"))
+
+    def _restore_form(self) -> None:
+        """Another session is open: show the action half-typed in it (saved as it
+        was typed), or an empty form."""
+        model = self.model
+        if model is self._form_of:
+            return
+        self._form_of = model
+        try:
+            saved = json.loads(model.action_draft) if model is not None and model.action_draft else {}
+        except ValueError:
+            saved = {}
+        if not isinstance(saved, dict):
+            saved = {}
+        self.editing = None
+        self.query_one("#action-form-label", Label).update("New action")
+        for key, selector in self.FORM:
+            value = saved.get(key)
+            self.query_one(selector, LiteralInput).load(value if isinstance(value, str) else "")
+        editing = saved.get("editing")
+        if model is not None and any(a.id == editing for a in model.actions):
+            self.editing = editing
+            self.query_one("#action-form-label", Label).update("Edit action (enter saves, esc cancels)")
+
+    @on(Input.Changed, "#action-text, #action-owner, #action-due")
+    def _form_changed(self) -> None:
+        """What is typed in the form is saved as it is typed, like the dilemma."""
+        model = self.model
+        if model is None or model is not self._form_of or model.status != "draft":
+            return
+        values = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        draft = ""
+        if any(values.values()):
+            draft = json.dumps({**values, "editing": self.editing}, ensure_ascii=False, sort_keys=True)
+        self.controller.set_fields(action_draft=draft)
 
     def _feedback(self, text: str, error: bool = False) -> None:
         feedback = self.query_one("#action-feedback", Static)

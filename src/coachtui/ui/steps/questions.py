@@ -72,7 +72,8 @@ learning review), then the rest.
 - **Type** to filter. If what you typed is a new question, **enter** on
   *Add as a new question* keeps it for reuse and picks it.
 - **enter** or **space** picks or unpicks the highlighted question.
-- **tab** to the picked list: **n** adds a note beside a question,
+- **tab** to the picked list: **n** adds a note beside a question (saved as
+  you type),
   **delete** removes it, **shift+↑/↓** reorders.
 """
 
@@ -255,13 +256,16 @@ learning review), then the rest.
         model = self.model
         if model is None or index >= len(model.questions):
             return
-        question = model.questions[index]
+        question, session_id = model.questions[index], model.session_id
+
+        def typed(value: str) -> None:
+            # Saved as it is typed, like the dilemma (one write per pause in the typing).
+            if self.model is not None and self.model.session_id == session_id:
+                self.controller.set_question_note(question.question_id, value)
 
         def done(value: str | None) -> None:
-            if value is None or self.model is None:
-                return
-            updated = [replace(q, note=value) if q.question_id == question.question_id else q for q in self.model.questions]
-            self.controller.set_questions(updated)
+            if value is not None:
+                typed(value)
             self._fill_picked()
 
         self.app.push_screen(
@@ -269,7 +273,8 @@ learning review), then the rest.
                 f"Note beside: {one_line(question.text, 60)}",
                 value=question.note,
                 multiline=True,
-                help_text="What did the team say? ctrl+s saves, esc cancels.",
+                help_text="What did the team say? It is saved as you type; ctrl+s or esc closes.",
+                on_change=typed,
             ),
             done,
         )

@@ -238,11 +238,17 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         action_id = item.action.id
         kept = self.kept.get(action_id)
 
+        session_id = self.model.session_id if self.model is not None else None
+
+        def typed(value: str) -> None:
+            # Saved as it is typed, like the dilemma (one write per pause in the typing).
+            if self.model is not None and self.model.session_id == session_id:
+                self.kept.pop(action_id, None)
+                self.controller.set_review_note(action_id, value)
+
         def done(value: str | None) -> None:
-            if value is None:
-                return
-            self.kept.pop(action_id, None)
-            self.controller.set_review_note(action_id, value)
+            if value is not None:
+                typed(value)
             self._show_note()
 
         self.app.push_screen(
@@ -250,7 +256,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 f"Note on: {one_line(item.action.text, 60)}",
                 value=kept[1] if kept is not None and kept[1] and not item.note else item.note,
                 multiline=True,
-                help_text="What happened? ctrl+s saves, esc cancels.",
+                help_text="What happened? It is saved as you type; ctrl+s or esc closes.",
+                on_change=typed,
             ),
             done,
         )

@@ -1,0 +1,231 @@
+"""Everything typed in a session is saved, or the coach is told (issue 14, items 3-5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from coachtui.store import open_store
+from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
+from coachtui.ui.screens.detail import SessionDetailScreen
+
+from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+
+
+def _draft(db_path: Path) -> str:
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        session = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(session.id, title="Rota chaos", dilemma="Night shift misses the huddle.", step="dilemma")
+        return session.id
+
+
+async def _resume(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session.model is not None, what="the resumed session")
+    await pilot.pause()
+
+
+async def _go(pilot, app, step: str) -> None:  # type: ignore[no-untyped-def]
+    app.session_screen.go(step)
+    await pilot.pause()
+
+
+# --- item 5 -----------------------------------------------------------------------------------
+
+
+async def test_the_action_being_typed_is_saved_and_back_in_the_form_on_resume(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, app)
+        await _go(pilot, app, "actions")
+        await type_text(pilot, "Ask the night team")
+        await pilot.press("tab")
+        await type_text(pilot, "Sam")
+        await saved(pilot)
+        assert app.save_status.state == "saved"
+    (stored,) = query(db_path, "SELECT action_draft FROM coaching_session WHERE id = ?", session_id)[0]
+    assert json.loads(stored) == {"text": "Ask the night team", "owner": "Sam", "due": "", "editing": None}
+
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, again)
+        await _go(pilot, again, "actions")
+        step = again.session_screen.pane("actions")
+        assert step.query_one("#action-text").value == "Ask the night team"
+        assert step.query_one("#action-owner").value == "Sam"
+        step.query_one("#action-text").focus()
+        await pilot.press("enter")  # adds it: no longer half-typed
+        await saved(pilot)
+    assert query(db_path, "SELECT text, owner FROM action") == [("Ask the night team", "Sam")]
+    assert query(db_path, "SELECT action_draft FROM coaching_session") == [("",)]
+
+
+async def test_a_question_note_is_saved_as_it_is_typed_and_esc_keeps_it(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, app)
+        await _go(pilot, app, "questions")
+        await pilot.press("enter")
+        await shows(pilot, "Picked (1)")
+        step = app.session_screen.pane("questions")
+        step.edit_note(0)
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note prompt")
+        await type_text(pilot, "Handover sheet unread")
+        await saved(pilot)  # still typing: the dialog is open
+        assert isinstance(app.screen, TextPromptScreen)
+        assert query(db_path, "SELECT note FROM picked_question WHERE session_id = ?", session_id) == [
+            ("Handover sheet unread",)
+        ]
+        await pilot.press("escape")
+        await shows(pilot, "✎ Handover sheet unread")
+        await saved(pilot)
+    assert query(db_path, "SELECT note FROM picked_question") == [("Handover sheet unread",)]
+
+
+# --- item 4 -----------------------------------------------------------------------------------
+
+
+async def test_a_draft_saved_meanwhile_elsewhere_is_not_overwritten_and_the_coach_chooses(
+    make_app, db_path: Path
+) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+            other.save_draft(session_id, dilemma="Bo's words.")
+        await paste(pilot, "Mine ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
+        await shows(pilot, "Bo Lind")
+        assert app.save_status.state == "conflict"
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+        await pilot.press("k")  # keep mine, on top
+        await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Mine Night shift misses the huddle.",)]
+
+
+async def test_reload_after_a_conflict_shows_theirs_and_keeps_mine_in_a_file(
+    make_app, db_path: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("COACHTUI_DATA_DIR", str(tmp_path / "data"))
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.save_draft(session_id, dilemma="Bo's words.")
+        await paste(pilot, "Mine ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session.model.dilemma == "Bo's words.", what="the reload")
+        await shows(pilot, "Bo's words.")
+        await saved(pilot)
+        assert app.save_status.state == "saved"
+    copies = list((tmp_path / "data" / "unsaved").glob("*.md"))
+    assert len(copies) == 1 and "Mine Night shift" in copies[0].read_text()
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+
+
+# --- item 3 -----------------------------------------------------------------------------------
+
+
+async def test_the_open_session_cannot_be_deleted_from_its_detail(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        app.push_screen(SessionDetailScreen(session_id))
+        await shows(pilot, "Night shift misses the huddle.")
+        await pilot.press("delete")
+        await shows(pilot, "open in the session")
+        assert not isinstance(app.screen, ChoiceScreen)
+        await saved(pilot)
+    assert query(db_path, "SELECT id FROM coaching_session") == [(session_id,)]
+
+
+async def test_the_open_session_deleted_elsewhere_is_kept_as_a_new_draft(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.delete_session(session_id)
+        await paste(pilot, "Still here ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+        text = await shows(pilot, "Bo Lind deleted it")
+        assert "Keep my text as a new draft" in text
+        assert app.save_status.state == "conflict"
+        await pilot.press("n")
+        await saved(pilot)
+        assert app.save_status.state == "saved"
+        new_id = app.session.model.session_id
+    assert new_id != session_id
+    assert query(db_path, "SELECT id, title, dilemma, status FROM coaching_session") == [
+        (new_id, "Rota chaos", "Still here Night shift misses the huddle.", "draft")
+    ]
+
+
+async def test_quit_asks_before_dropping_text_of_a_deleted_session(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.delete_session(session_id)
+        await paste(pilot, "Unsaved ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+        await pilot.press("escape")  # not now
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the quit question")
+        text = await shows(pilot, "save a copy to a file")
+        assert "New draft (n)" in text and "Keep my text as" in text
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.is_running and app.session.model is not None
+    assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]
+
+
+async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, db_path: Path) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.delete_session(session_id)
+        await paste(pilot, "Unsaved ")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+        await pilot.press("escape")  # not now
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the offer to close")
+        app.session_screen.new_session()  # ctrl+p, New session
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")
+        assert app.session.model is not None and app.session.model.dilemma.startswith("Unsaved ")
+        await pilot.press("n")
+        await saved(pilot)
+    assert [d for (d,) in query(db_path, "SELECT dilemma FROM coaching_session")] == [
+        "Unsaved Night shift misses the huddle."
+    ]
+
+
+async def test_a_review_note_is_saved_as_it_is_typed(make_app, seeded, db_path: Path) -> None:
+    stuck = seeded["actions"][1]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Ask matron for protected time")
+        await pilot.press("down", "s")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note editor")
+        await paste(pilot, "No cover ")
+        await type_text(pilot, "this month")
+        await saved(pilot)  # the editor is still open: nothing closed or confirmed it
+        assert isinstance(app.screen, TextPromptScreen)
+        assert query(db_path, "SELECT status, note FROM action_review WHERE action_id = ?", stuck.id) == [
+            ("stuck", "No cover this month")
+        ]
