@@ -7,6 +7,8 @@ characters. These functions make such text display as exactly what was typed.
 from __future__ import annotations
 
 import re
+import sys
+from typing import Any, TextIO
 
 # C0 controls (but tab and newline), DEL and C1 controls have no glyph; show the
 # Unicode "control picture" (␀ ␛ ...) or a ⍰-style code instead, so ESC[31m reads
@@ -59,6 +61,58 @@ def visible(text: str) -> str:
     """Text with every invisible control character replaced by a visible stand-in."""
     text = _CONTROL_RE.sub(_picture, text)
     return _BIDI_RE.sub(lambda m: _BIDI_CONTROLS[m.group()], text)
+
+
+class ShownStream:
+    """A terminal's text stream that shows control characters (␛, ␇, ␀, bidi
+    overrides) instead of passing them to the terminal, which would obey them."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class TerminalGuard:
+    """While active, whatever is printed to a terminal (standard output or error) is
+    shown, not obeyed: text a coach typed or a file brought in cannot clear the
+    screen, retitle the window or hide what follows. Pipes and files get it exact."""
+
+    def __init__(self) -> None:
+        self.saved: tuple[Any, Any] | None = None
+
+    def __enter__(self) -> TerminalGuard:
+        self.saved = (sys.stdout, sys.stderr)
+        if _is_terminal(sys.stdout):
+            sys.stdout = ShownStream(sys.stdout)  # type: ignore[assignment]
+        if _is_terminal(sys.stderr):
+            sys.stderr = ShownStream(sys.stderr)  # type: ignore[assignment]
+        return self
+
+    def release(self) -> None:
+        """Give the real streams back (before starting the full-screen app)."""
+        if self.saved is not None:
+            sys.stdout, sys.stderr = self.saved
+            self.saved = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 def one_line(text: str, limit: int | None = None) -> str:
