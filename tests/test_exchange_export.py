@@ -352,7 +352,7 @@ def test_pseudonyms_are_stable_within_an_export(store, clock) -> None:
     # Numbered in the order the export meets them: Ngozi Adeyemi in a dilemma
     # before Bea in a question's note.
     assert owners == ["Person 1", "Person 3", "Person 2", "everyone"]
-    assert second["dilemma"] == "Only Dr. Person 2 speaks; Person 2 wants others to"
+    assert second["dilemma"] == "Only Person 2 speaks; Person 2 wants others to"  # the title goes too
     assert document["action_reviews"][0]["note"] == "Coach A saw the times"
     assert document["custom_questions"][0]["coach"] == "Coach A"
     # Teams: a code derived from the id, the same in every export; also in text.

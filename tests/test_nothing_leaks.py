@@ -76,7 +76,7 @@ def test_redaction_leaves_no_planted_name_in_md_csv_or_json(store) -> None:
         assert surviving(text, PLANTED_WORDS) == [], fmt
         assert TITLED.search(text) is None, (fmt, TITLED.search(text))
     # Unredacted, every planted word is there (so the checks above can fail).
-    assert surviving(store.export_markdown() + store.export_csv()["actions.csv"], PLANTED_WORDS) == PLANTED_WORDS
+    assert surviving(dumps(store.export_json()), PLANTED_WORDS) == PLANTED_WORDS
 
 
 def test_each_person_keeps_one_pseudonym_of_their_own(store) -> None:
@@ -166,7 +166,7 @@ def scenario(draw: Any) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
     return people, texts, words
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
 def test_no_name_of_any_kind_survives_redaction(case: tuple[list[tuple[str, bool]], list[str], list[str]]) -> None:
     from coachtui.store.redact import Redactor

@@ -104,8 +104,7 @@ class ExchangeMixin:
             )
             if redact:
                 redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
-                redactor.tables(data.tables)
-                redactor.tables({"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+                redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
                 data.redacted = True
         return data
 
