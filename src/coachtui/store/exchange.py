@@ -164,6 +164,31 @@ class ExchangeMixin:
         )
         return render_csv(data)
 
+    def redaction_check(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        keep_team_names: bool = False,
+    ) -> list[str]:
+        """Capitalised words left in the redacted export that might be names (a
+        name the database has never seen, with no title before it): for the coach
+        to check before sharing. See :func:`coachtui.store.redact.possible_names`."""
+        from coachtui.store.redact import possible_names, redacted_texts
+
+        data = self._export_data(
+            team_id=team_id,
+            since=since,
+            session_ids=session_ids,
+            redact=True,
+            keep_team_names=keep_team_names,
+            for_report=True,
+        )
+        return possible_names(
+            redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+        )
+
     def export_file(
         self,
         path: str | os.PathLike[str],

@@ -406,3 +406,68 @@ def _texts(tables: dict[str, list[dict[str, Any]]]) -> Iterable[str]:
                 value = row.get(field)
                 if isinstance(value, str) and value:
                     yield value
+
+
+# --- what redaction cannot know -------------------------------------------------------
+
+# Capitalised words that are no name: sentence openers, days, months.
+_ORDINARY = frozenset(
+    """
+    a an and as at be but by can could did do does for from had has have he her here his how i if in is it its
+    let may me might must my no not now of ok okay on one or our she should so some than thanks that the their
+    them then there these they this those to two up us was we were what when where which who why will with
+    would yes yet you your after again all also any are because before both each every first how however last
+    more most much next only other over perhaps since still such too under very while
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+    september october november december
+    ask agree book call check find get keep look make meet plot read review run see send set share talk tell
+    try use write
+    coach person team
+    """.split()
+)
+_CAPITALISED_RE = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*")
+
+
+def possible_names(texts: Iterable[str], limit: int = 40) -> list[str]:
+    """Capitalised words in (redacted) ``texts`` that might still be someone's name,
+    in the order they first appear: what a coach should look at before sharing.
+
+    Left out: pseudonyms, ordinary words (a sentence opener, a day, a month, any word
+    that also appears in lower case), short all-capital abbreviations (NQT, ICU) and
+    words with digits.
+    """
+    seen_lower: set[str] = set()
+    candidates: dict[str, str] = {}
+    for text in texts:
+        if not text:
+            continue
+        previous = ""
+        for match in _CAPITALISED_RE.finditer(text):
+            word = _POSSESSIVE_RE.sub("", match.group()).strip("'’-")
+            after_coach = previous == "Coach"
+            previous = word
+            if len(word) < 2 or any(ch.isdigit() for ch in word):
+                continue
+            key = fold(word)
+            if not word[0].isupper():
+                seen_lower.add(key)
+                continue
+            if key in _ORDINARY or (word.isupper() and len(word) <= 4) or (after_coach and word.isupper()):
+                continue
+            candidates.setdefault(key, word)
+    words = [word for key, word in candidates.items() if key not in seen_lower]
+    return words[:limit]
+
+
+def redacted_texts(*groups: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The free text of redacted export rows (for :func:`possible_names`)."""
+    out: list[str] = []
+    for tables in groups:
+        out += _texts(tables)
+        for key in ("sessions", "actions", "action_reviews", "custom_questions", "teams"):
+            for row in tables.get(key, []):
+                for field in ("coach", "owner"):
+                    value = row.get(field)
+                    if isinstance(value, str) and value:
+                        out.append(value)
+    return out
