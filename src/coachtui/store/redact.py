@@ -166,6 +166,8 @@ class Redactor:
         self.keep_team_names = keep_team_names
         self._coach: dict[str, bool] = {}
         for value, is_coach in people:
+            if not is_name(value):
+                continue
             for name in split_names(value):
                 if is_name(name):
                     key = name_key(name)
@@ -281,7 +283,7 @@ class Redactor:
     def name(self, value: str) -> str:
         """A name column's value → its pseudonym(s): "Ana, Tom" → "Person 1, Person 2"
         ("" and non-names stay as they are)."""
-        if not value:
+        if not is_name(value):
             return value
         pieces = _LIST_SEPARATOR_RE.split(value)
         separators = _LIST_SEPARATOR_RE.findall(value)
@@ -325,7 +327,7 @@ class Redactor:
             if entity in self._learnt and not value[name_start].isupper():
                 continue  # "brown" is not Dr Brown
             start = name_start
-            if match.group("title") is not None:
+            if match.group("title") is not None and not entity.startswith("team:"):
                 title_start = place(match.start("title"))
                 if value[title_start].isupper() or match.group("title") not in WORD_TITLES:
                     start = title_start  # the title goes with the name ("we miss Tom" keeps "miss")
