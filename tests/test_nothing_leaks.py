@@ -106,6 +106,27 @@ def test_each_person_keeps_one_pseudonym_of_their_own(store) -> None:
     assert session["dilemma"].endswith(f"{lindqvist.group(1)} wants a trial.")
 
 
+def test_export_redact_names_the_words_left_to_check(tmp_path: Path) -> None:
+    path = tmp_path / "coach.db"
+    with open_store(str(path)) as store:
+        plant(store)
+        session = store.start_session(store.list_teams()[0].id, coach="Zoë Müller")
+        store.save_draft(session.id, dilemma="Kowalczyk said no; Dr Okafor agreed.")
+    for args in ([], ["-o", str(tmp_path / "out.md")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "coachtui", "export", "--db", str(path), "--redact", *args],
+            capture_output=True, text=True, check=False, env=os.environ.copy(),
+        )
+        assert result.returncode == 0, result.stderr
+        prefix = "coachtui: might still be names, check before sharing: "
+        assert result.stderr.startswith(prefix) and result.stderr.endswith("\n"), result.stderr
+        listed = result.stderr[len(prefix) : -1].split(", ")
+        # The unknown surname is listed; no name redaction replaced is.
+        assert "Kowalczyk" in listed and surviving(" ".join(listed), PLANTED_WORDS) == [], listed
+    shown = (tmp_path / "out.md").read_text("utf-8")
+    assert "Kowalczyk" in shown and surviving(shown, PLANTED_WORDS) == []
+
+
 # The property: whatever mix of known people, spellings and titles a text holds, no
 # name survives redaction.
 FILLER = ["the", "rota", "handover", "chart", "agreed", "plan", "shift", "and", "with", "said", "(NQT)", "—", "7"]
