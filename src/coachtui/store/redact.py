@@ -212,7 +212,9 @@ class Redactor:
         if len(words) < 2:
             return []
         return [
-            w for w in words if len(w) >= 2 and w not in NOT_NAMES and w not in HONORIFICS and any(c.isalpha() for c in w)
+            w
+            for w in words
+            if len(w) >= 2 and w not in NOT_NAMES and w not in HONORIFICS and any(c.isalpha() for c in w)
         ]
 
     @staticmethod
@@ -236,11 +238,11 @@ class Redactor:
                 words = [match.group("first")]
                 second = match.group("second")
                 if second is not None and not _POSSESSIVE_RE.search(words[0]) and self._capitalised(second):
-                    if fold(second) not in HONORIFICS and fold(second) not in NOT_NAMES:
+                    if fold(second) not in HONORIFICS | NOT_NAMES | _ORDINARY:
                         words.append(second)
                 words = [_POSSESSIVE_RE.sub("", w) for w in words]
-                if not self._capitalised(words[0]):
-                    continue
+                if not self._capitalised(words[0]) or fold(words[0]) in _ORDINARY:
+                    continue  # "Coach The team", "Sister Monday": no name
                 if match.group("title").casefold() == "coach" and re.fullmatch(r"[A-Z]{1,3}", words[0]):
                     continue  # "Coach B": a pseudonym already
                 key = name_key(" ".join(words))
