@@ -1,11 +1,12 @@
-"""The export dialog's check before sharing: with "Hide people's names" ticked it
-lists the capitalised words left in the redacted export that might still be names."""
+"""Before a session leaves the app: the export dialog's check for names left (with
+"Hide people's names" ticked it lists the capitalised words in the redacted export
+that might still be names), and the crash-recovery copy's Markdown."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import ready, wait_for
+from .helpers import paste, ready, type_text, wait_for
 
 from coachtui.ui.screens.export import ExportScreen
 
@@ -56,3 +57,23 @@ async def test_hiding_names_lists_the_words_left_that_might_be_names(make_app, d
             assert word not in shown.replace("Coach", ""), (word, shown)
         await pilot.click("#export-redact")
         await wait_for(pilot, lambda: _preview(app) == "", what="the preview to go")
+
+
+async def test_the_crash_recovery_copy_reads_as_typed(make_app) -> None:
+    typed = "Ward 7 (Respiratory): this term, it 'worked'.\n    Fourth: nobody knew."
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Ward 7")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await pilot.press("tab")
+        await paste(pilot, typed)
+        await wait_for(
+            pilot, lambda: app.session.model is not None and app.session.model.dilemma == typed, what="the dilemma"
+        )
+        path = app.write_recovery_copy()
+    assert path is not None
+    text = path.read_text("utf-8")
+    assert "Ward 7 (Respiratory): this term, it 'worked'.  \n\u00a0\u00a0\u00a0\u00a0Fourth: nobody knew." in text
+    assert "\\" not in text and "&#32;" not in text
