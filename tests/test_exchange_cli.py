@@ -268,7 +268,7 @@ def test_hostile_text_is_exact_in_a_pipe_and_shown_not_obeyed_on_a_terminal(fill
     shown = _on_a_terminal("export", "--db", str(filled))
     assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
     assert visible(md_escape(hostile)) in shown
-    assert "␛\\[2J␛\\]0\\;pwned␇ \\x9b31m ⟨RLO⟩evil" in shown
+    assert "␛\\[2J␛\\]0;pwned␇ \\x9b31m ⟨RLO⟩evil" in shown
     shown = _on_a_terminal("export", "--db", str(filled), "--format", "json")
     assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
     assert hostile in [s["dilemma"] for s in json.loads(shown)["sessions"]]  # still exact, as JSON escapes

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from coachtui.store.crypto import ENV_PASSPHRASE
 from coachtui.store.errors import InvalidInput, PassphraseNeeded
+from coachtui.text import visible
 
 
 def _can_ask() -> bool:
@@ -35,7 +36,7 @@ def ask(path: Path) -> str | None:
     """The passphrase of ``path``, typed on the terminal; None when there is no terminal."""
     if not _can_ask():
         return None
-    return _read(f"Passphrase for {path}: ")
+    return _read(f"Passphrase for {visible(str(path))}: ")
 
 
 @contextlib.contextmanager
@@ -57,7 +58,7 @@ def new_passphrase(path: Path) -> str:
             raise PassphraseNeeded(
                 f"no passphrase to encrypt {path} with: set {ENV_PASSPHRASE}, or run this in a terminal to type one"
             )
-        value = _read(f"New passphrase for {path}: ") or ""
+        value = _read(f"New passphrase for {visible(str(path))}: ") or ""
         if not value:
             raise InvalidInput("The passphrase is empty; nothing was changed.", field="passphrase")
         if _read("Type it again: ") != value:

@@ -14,6 +14,7 @@ from types import ModuleType
 
 from coachtui import __version__
 from coachtui.commands import COMMANDS
+from coachtui.text import TerminalGuard
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
@@ -88,6 +89,13 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Commands print what coaches typed and what files brought in: on a terminal
+    # its control characters are shown, never obeyed (not for the app itself).
+    with TerminalGuard() as guard:
+        return _main(argv, guard)
+
+
+def _main(argv: Sequence[str] | None, guard: TerminalGuard) -> int:
     from coachtui.store.errors import StoreError
 
     try:
@@ -96,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coachtui.paths import resolve_database
 
         args.db = resolve_database(args.db)
+        if args.command is None or args.command == "serve":
+            guard.release()  # the full-screen app, or a server: they write to the terminal themselves
         if args.command is None:
             return _run_app(args)
         if args.demo and args.command != "serve":

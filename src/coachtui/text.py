@@ -7,6 +7,8 @@ characters. These functions make such text display as exactly what was typed.
 from __future__ import annotations
 
 import re
+import sys
+from typing import Any, TextIO
 
 # C0 controls (but tab and newline), DEL and C1 controls have no glyph; show the
 # Unicode "control picture" (␀ ␛ ...) or a ⍰-style code instead, so ESC[31m reads
@@ -61,6 +63,58 @@ def visible(text: str) -> str:
     return _BIDI_RE.sub(lambda m: _BIDI_CONTROLS[m.group()], text)
 
 
+class ShownStream:
+    """A terminal's text stream that shows control characters (␛, ␇, ␀, bidi
+    overrides) instead of passing them to the terminal, which would obey them."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class TerminalGuard:
+    """While active, whatever is printed to a terminal (standard output or error) is
+    shown, not obeyed: text a coach typed or a file brought in cannot clear the
+    screen, retitle the window or hide what follows. Pipes and files get it exact."""
+
+    def __init__(self) -> None:
+        self.saved: tuple[Any, Any] | None = None
+
+    def __enter__(self) -> TerminalGuard:
+        self.saved = (sys.stdout, sys.stderr)
+        if _is_terminal(sys.stdout):
+            sys.stdout = ShownStream(sys.stdout)  # type: ignore[assignment]
+        if _is_terminal(sys.stderr):
+            sys.stderr = ShownStream(sys.stderr)  # type: ignore[assignment]
+        return self
+
+    def release(self) -> None:
+        """Give the real streams back (before starting the full-screen app)."""
+        if self.saved is not None:
+            sys.stdout, sys.stderr = self.saved
+            self.saved = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """Collapse text onto one visible line (for lists and table cells)."""
     flat = " ".join(visible(text).replace("\u240a", " ").split())
@@ -69,27 +123,77 @@ def one_line(text: str, limit: int | None = None) -> str:
     return flat
 
 
-_MD_SPECIAL_RE = re.compile(r"([!-/:-@\[-`{-~])")
+# What makes Markdown of a line, checked on the line without its indentation:
+# a heading, a quote, a list item, a numbered item, a fence.
+_MD_LINE_START_RE = re.compile(r"(?:#|>|[-+*](?=[ \t]|$)|~~~)")
+_MD_NUMBERED_RE = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
+# A line of only these is a rule, a heading underline or a table's delimiter row.
+_MD_RULE_RE = re.compile(r"[-=_*|:+ \t]+")
+# Closing hashes of a heading ("Stock #").
+_MD_CLOSING_HASHES_RE = re.compile(r"(?:(?<=[ \t])|^)#+[ \t]*$")
+_MD_ENTITY_RE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_PUNCTUATION = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
+_MD_INLINE_RE = re.compile(
+    r"\\(?=[" + _PUNCTUATION + r"]|$)"  # a backslash that would escape what follows
+    r"|`"  # code
+    r"|<(?=[A-Za-z/!?])"  # HTML, autolinks
+    r"|~(?=~)|(?<=~)~"  # strikethrough (two or more)
+    r"|\*(?![ \t])|(?<![ \t])\*"  # emphasis (a lone * between spaces is literal)
+    r"|_(?![0-9A-Za-z])|(?<![0-9A-Za-z])_"  # emphasis (snake_case is literal)
+)
+_NBSP = "\u00a0"
 
 
-def md_escape(text: str) -> str:
-    """Escape text so a Markdown renderer shows it literally, line breaks kept.
+def _md_line(line: str, *, brackets: bool, table: bool) -> str:
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)]
+    if len(indent.expandtabs(4)) >= 4:
+        # Four columns of indentation would make a code block: keep the indentation
+        # visible with no-break spaces, which Markdown treats as text.
+        indent = _NBSP * len(indent.expandtabs(4))
+    if not body:
+        return ""
+    escaped = _MD_INLINE_RE.sub(lambda m: "\\" + m.group(), body)
+    if "&" in escaped:
+        escaped = _MD_ENTITY_RE.sub(r"\&", escaped)
+    if brackets:
+        escaped = escaped.replace("[", "\\[").replace("]", "\\]")
+    if table:
+        escaped = escaped.replace("|", "\\|")
+    if _MD_RULE_RE.fullmatch(body) or _MD_LINE_START_RE.match(body):
+        if not escaped.startswith("\\"):
+            escaped = "\\" + escaped
+    else:
+        numbered = _MD_NUMBERED_RE.match(escaped)
+        if numbered:
+            escaped = f"{numbered.group(1)}\\{numbered.group(2)}{escaped[numbered.end():]}"
+    closing = _MD_CLOSING_HASHES_RE.search(escaped)
+    if closing and closing.start() > 0:
+        escaped = escaped[: closing.start()] + "\\" + escaped[closing.start():]
+    return indent + escaped
 
-    Every ASCII punctuation character gets a backslash (CommonMark allows that for
-    all of them), leading spaces become character references so they cannot start
-    a code block, and single line breaks become hard breaks.
+
+def md_escape(text: str, *, table: bool = False) -> str:
+    """Text that a Markdown renderer shows exactly as typed, line breaks kept, with as
+    few backslashes as that needs: so that pasted into an e-mail it still reads well.
+
+    Only what would change the structure is escaped: at a line start a ``#``, ``>``,
+    ``-``/``+``/``*`` list marker, a number and dot, a line of rule or underline
+    characters; anywhere backticks, ``*`` and ``_`` that could emphasise, ``[`` and
+    ``]`` when both are there, ``<`` before a tag, ``~~``, an ``&`` that would start a
+    character reference and a backslash that would escape what follows. ``|`` only
+    with ``table=True`` (inside a table cell). Four or more leading spaces, which
+    would make a code block, become no-break spaces; single line breaks become hard
+    breaks (two spaces at the line's end).
     """
-    lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        escaped = _MD_SPECIAL_RE.sub(r"\\\1", line)
-        stripped = escaped.lstrip(" ")
-        lines.append("&#32;" * (len(escaped) - len(stripped)) + stripped)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    brackets = "[" in text and "]" in text
+    lines = [_md_line(line, brackets=brackets, table=table) for line in text.split("\n")]
     out: list[str] = []
     for index, line in enumerate(lines):
         last = index == len(lines) - 1
-        next_blank = not last and lines[index + 1].strip() == ""
-        if not last and line.strip() and not next_blank:
-            out.append(line + "\\")
+        if not last and line.strip(" \t") and lines[index + 1].strip(" \t"):
+            out.append(line + "  ")
         else:
             out.append(line)
     return "\n".join(out)

@@ -389,8 +389,8 @@ async def test_the_summary_exports_this_session_to_a_private_file(make_app, tmp_
         await shows(pilot, "Exported 1 session")
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     text = target.read_text()
-    assert "\\*stars\\* and \\[red\\]markup\\[\\/\\]" in text
-    assert "Team \\[bold\\]A\\[\\/\\]" in text
+    assert "\\*stars\\* and \\[red\\]markup\\[/\\]" in text
+    assert "Team \\[bold\\]A\\[/\\]" in text
 
 
 async def test_tabbing_into_a_field_never_replaces_what_is_there(make_app, db_path: Path) -> None:

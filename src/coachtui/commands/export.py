@@ -84,6 +84,15 @@ def _team_id(store: object, name: str) -> str | None:
     raise LookupError(f"there is no team called {name!r}{hint}")
 
 
+def _name_check(store: object, filters: dict[str, object]) -> None:
+    """On stderr: capitalised words the redacted export still holds that might be
+    names (redaction knows only the database's names and names after a title)."""
+    options = {k: v for k, v in filters.items() if k != "redact"}
+    words = store.redaction_check(**options)  # type: ignore[attr-defined]
+    if words:
+        print(f"coachtui: might still be names, check before sharing: {', '.join(words)}", file=sys.stderr)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -121,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
             "redact": args.redact,
             "keep_team_names": args.keep_team_names,
         }
+        if args.redact:
+            _name_check(store, filters)
         if output is not None:
             result = store.export_file(output, fmt, table=args.table, force=args.force, **filters)
             what = f"{_plural(result.sessions, 'session')} of {_plural(result.teams, 'team')}"

@@ -115,8 +115,7 @@ class ExchangeMixin:
             )
             if redact:
                 redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
-                redactor.tables(data.tables)
-                redactor.tables({"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+                redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
                 data.redacted = True
         return data
 
@@ -175,6 +174,31 @@ class ExchangeMixin:
             team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
         )
         return render_csv(data)
+
+    def redaction_check(
+        self,
+        *,
+        team_id: str | None = None,
+        since: dt.date | dt.datetime | None = None,
+        session_ids: Sequence[str] | None = None,
+        keep_team_names: bool = False,
+    ) -> list[str]:
+        """Capitalised words left in the redacted export that might be names (a
+        name the database has never seen, with no title before it): for the coach
+        to check before sharing. See :func:`coachtui.store.redact.possible_names`."""
+        from coachtui.store.redact import possible_names, redacted_texts
+
+        data = self._export_data(
+            team_id=team_id,
+            since=since,
+            session_ids=session_ids,
+            redact=True,
+            keep_team_names=keep_team_names,
+            for_report=True,
+        )
+        return possible_names(
+            redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+        )
 
     def export_file(
         self,

@@ -1,14 +1,28 @@
-"""Pseudonyms for ``export --redact``: no name the database knows leaves in an export.
+"""Pseudonyms for ``export --redact``: no person the database knows leaves in an export.
 
-Who counts as a person: every name in a name column anywhere in the database
-(session, team, action and review coaches, custom-question authors, action owners),
-not only in the exported rows, because a dilemma may mention someone from another
-team. Each becomes a stable pseudonym for the whole export: coaches "Coach A",
-"Coach B", …; everyone else "Person 1", "Person 2", … in the order they first
-appear. In free text every occurrence of a known name is replaced, ignoring case
-and on word boundaries, and so are the first and the last word of a name of several
-words ("Priya" and "Raman" for "Priya Raman"); a word shared by several people gets
-a pseudonym of its own rather than someone else's.
+Who counts as a person:
+
+* every name in a name column anywhere in the database (session, team, action and
+  review coaches, custom-question authors, action owners), not only in the exported
+  rows, because a dilemma may mention someone from another team; a list of names
+  ("Ana, Tom", "Ana and Tom", "Ana & Tom") is each of its people;
+* everyone the exported text names with a title: Mr, Mrs, Ms, Miss, Mx, Dr, Prof,
+  Sister, Matron or Coach (with or without a dot) followed by a capitalised word
+  ("Dr. Lindqvist"), and a second capitalised word ("Dr Ngozi Adeyemi").
+
+Each becomes a stable pseudonym for the whole export: coaches "Coach A", "Coach B", …;
+everyone else "Person 1", "Person 2", … in the order they first appear. In free text
+every occurrence of a name is replaced, on word boundaries, ignoring case and accents
+("zoe muller" is "Zoë Müller"), possessives included ("Tom's" → "Person 2's"), and
+so is every word of a name of several words ("Priya" and "Raman" for "Priya Raman");
+a word shared by several people gets a pseudonym of its own rather than someone
+else's. A title goes with the name it stands before ("Mr Okafor" → "Coach B", not
+"Mr Coach B"). A name learnt from a title only is replaced where it is capitalised
+("Dr Brown" makes "Brown" a person, not "brown").
+
+What it cannot know: a name the database has never seen and that no title marks
+("Lindqvist said" with no "Dr Lindqvist" anywhere). :func:`possible_names` lists the
+capitalised words left after redaction, for the coach to check before sharing.
 
 Team names become "Team" plus six characters derived from the team's id
 ("Team 3F9A2C"): a facilitator can follow one team across several exports and
@@ -49,21 +63,71 @@ NOT_NAMES = frozenset(
         "we",
         "you",
         "coach",
+        "person",
     }
 )
-HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "prof", "prof.", "mx", "mx."})
-# Letters that may continue a word: Unicode word characters and combining marks.
-_WORD = r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sister", "matron", "coach")
+# Titles that are also everyday words: a title only when capitalised.
+WORD_TITLES = frozenset({"miss", "sister", "matron", "coach"})
+HONORIFICS = frozenset(TITLES) | frozenset(t + "." for t in TITLES)
+# How a list of names is joined: "Ana, Tom", "Ana and Tom", "Ana & Tom", "Ana/Tom".
+_LIST_SEPARATOR_RE = re.compile(r"\s*(?:[,;&/+]|\band\b)\s*", re.IGNORECASE)
+# A title and the capitalised word(s) after it, in the text as typed.
+_TITLE_FORMS = sorted({form for t in TITLES for form in (t, t.capitalize())}, key=lambda f: (-len(f), f))
+_NAME_WORD = r"[^\W\d_](?:[\w'’\-]*\w)?(?![\w'’\-])"
+_TITLED_RE = re.compile(
+    rf"(?<!\w)(?P<title>{'|'.join(_TITLE_FORMS)})(?:\.[ \t]*|[ \t]+)(?P<first>{_NAME_WORD})"
+    rf"(?:[ \t]+(?!(?:{'|'.join(_TITLE_FORMS)})(?![\w'’\-]))(?P<second>{_NAME_WORD})(?![ \t]*\d))?"
+)
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
+# Letters that do not decompose into a base letter and an accent.
+_FOLD_EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "’": "'", "ʼ": "'"}
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    found = _FOLDED.get(ch)
+    if found is None:
+        decomposed = unicodedata.normalize("NFKD", ch.casefold())
+        found = "".join(_FOLD_EXTRA.get(c, c) for c in decomposed if not unicodedata.combining(c))
+        _FOLDED[ch] = found
+    return found
+
+
+def fold(text: str) -> str:
+    """Text as names are compared: case folded, accents gone ("Zoë" → "zoe")."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _fold_with_places(text: str) -> tuple[str, list[int] | None]:
+    """The folded text and, for each of its characters, where it came from in
+    ``text`` (None: the same place, which is so for ASCII text)."""
+    if text.isascii():
+        return text.lower(), None
+    out: list[str] = []
+    places: list[int] = []
+    for index, ch in enumerate(text):
+        folded = _fold_char(ch)
+        out.append(folded)
+        places.extend([index] * len(folded))
+    return "".join(out), places
 
 
 def name_key(name: str) -> str:
     """How two spellings of one name are recognised as the same person."""
-    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+    return " ".join(fold(unicodedata.normalize("NFC", name)).split())
 
 
 def is_name(name: str) -> bool:
     key = name_key(name)
-    return bool(key) and key not in NOT_NAMES and any(ch.isalpha() for ch in key)
+    return bool(key) and key not in NOT_NAMES and key not in HONORIFICS and any(ch.isalpha() for ch in key)
+
+
+def split_names(value: str) -> list[str]:
+    """The people of a name column: "Ana, Tom" → ["Ana", "Tom"]."""
+    return [part for part in _LIST_SEPARATOR_RE.split(value) if part.strip()]
 
 
 def _letters(index: int) -> str:
@@ -80,6 +144,13 @@ def team_pseudonym(team_id: str) -> str:
     return "Team " + hashlib.sha256(team_id.encode("utf-8")).hexdigest()[:6].upper()
 
 
+def _without_title(key: str) -> str:
+    words = key.split(" ")
+    while len(words) > 1 and words[0] in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
 class Redactor:
     """Replaces names in name fields and in free text, consistently for one export."""
 
@@ -94,53 +165,101 @@ class Redactor:
         ``teams``: (id, name) of every team."""
         self.keep_team_names = keep_team_names
         self._coach: dict[str, bool] = {}
-        for name, is_coach in people:
-            if is_name(name):
-                key = name_key(name)
-                self._coach[key] = self._coach.get(key, False) or is_coach
+        for value, is_coach in people:
+            if not is_name(value):
+                continue
+            for name in split_names(value):
+                if is_name(name):
+                    key = name_key(name)
+                    self._coach[key] = self._coach.get(key, False) or is_coach
+        # Names learnt from a title in the text: replaced where capitalised only.
+        self._learnt: set[str] = set()
+        self._teams = list(teams)
+        self._pseudonyms: dict[str, str] = {}
+        self._counts = {"coach": 0, "person": 0}
+        self._build()
+
+    def _build(self) -> None:
         # token (a name key or one word of one) → the entity it stands for
-        self._tokens: dict[str, str] = {key: key for key in self._coach}
+        tokens: dict[str, str] = {}
+        for key in self._coach:
+            tokens[key] = key
+            bare = _without_title(key)
+            tokens.setdefault(bare, key)
         owners: dict[str, set[str]] = {}
         for key in self._coach:
             for part in self._parts(key):
                 owners.setdefault(part, set()).add(key)
         for part, keys in owners.items():
-            if part in self._tokens:
+            if part in tokens:
                 continue
             if len(keys) == 1:
-                self._tokens[part] = next(iter(keys))
+                tokens[part] = next(iter(keys))
             else:
-                self._tokens[part] = part
-                self._coach[part] = False
-        self._team_names: dict[str, str] = {}
-        if not keep_team_names:
-            for team_id, team_name in teams:
+                tokens[part] = part
+                self._coach.setdefault(part, False)
+        if not self.keep_team_names:
+            for team_id, team_name in self._teams:
                 key = name_key(team_name)
-                if key and key not in self._tokens:
-                    self._tokens[key] = "team:" + team_id
-        self._pseudonyms: dict[str, str] = {}
-        self._counts = {"coach": 0, "person": 0}
-        self._pattern = self._compile(self._tokens)
+                if key and key not in tokens:
+                    tokens[key] = "team:" + team_id
+        self._tokens = tokens
+        self._pattern = self._compile(tokens)
 
     @staticmethod
     def _parts(key: str) -> list[str]:
-        words = key.split(" ")
-        while words and words[0] in HONORIFICS:
-            words = words[1:]
+        words = _without_title(key).split(" ")
         if len(words) < 2:
             return []
-        return [w for w in (words[0], words[-1]) if len(w) >= 2 and w not in NOT_NAMES and any(c.isalpha() for c in w)]
+        return [
+            w
+            for w in words
+            if len(w) >= 2 and w not in NOT_NAMES and w not in HONORIFICS and any(c.isalpha() for c in w)
+        ]
 
     @staticmethod
     def _compile(tokens: Iterable[str]) -> re.Pattern[str] | None:
-        alternatives: set[str] = set()
-        for token in tokens:
-            for form in {unicodedata.normalize("NFC", token), unicodedata.normalize("NFD", token)}:
-                alternatives.add(r"\s+".join(re.escape(word) for word in form.split(" ")))
+        alternatives = {r"\s+".join(re.escape(word) for word in token.split(" ")) for token in tokens}
         if not alternatives:
             return None
         ordered = sorted(alternatives, key=lambda a: (-len(a), a))
-        return re.compile(rf"(?<!{_WORD})(?:{'|'.join(ordered)})(?!{_WORD})", re.IGNORECASE)
+        titles = "|".join(re.escape(t) for t in sorted(TITLES, key=lambda t: (-len(t), t)))
+        return re.compile(rf"(?<!\w)(?:(?P<title>{titles})(?:\.\s*|\s+))?(?P<name>{'|'.join(ordered)})(?!\w)")
+
+    # --- learning names from titles ----------------------------------------------
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Take every titled name in ``texts`` ("Dr. Lindqvist") as a person."""
+        found: list[str] = []
+        for text in texts:
+            if not text:
+                continue
+            for match in _TITLED_RE.finditer(text):
+                words = [match.group("first")]
+                second = match.group("second")
+                if second is not None and not _POSSESSIVE_RE.search(words[0]) and self._capitalised(second):
+                    if fold(second) not in HONORIFICS | NOT_NAMES | _ORDINARY:
+                        words.append(second)
+                words = [_POSSESSIVE_RE.sub("", w) for w in words]
+                if not self._capitalised(words[0]) or fold(words[0]) in _ORDINARY:
+                    continue  # "Coach The team", "Sister Monday": no name
+                if match.group("title").casefold() == "coach" and re.fullmatch(r"[A-Z]{1,3}", words[0]):
+                    continue  # "Coach B": a pseudonym already
+                key = name_key(" ".join(words))
+                if is_name(key) and key not in self._tokens and key not in found:
+                    found.append(key)
+        if not found:
+            return
+        for key in found:
+            self._coach[key] = False
+            self._learnt.add(key)
+        self._build()
+
+    @staticmethod
+    def _capitalised(word: str) -> bool:
+        return len(word) >= 2 and word[0].isupper()
+
+    # --- pseudonyms --------------------------------------------------------------
 
     def _pseudonym(self, entity: str) -> str:
         if entity.startswith("team:"):
@@ -156,20 +275,26 @@ class Redactor:
             self._pseudonyms[entity] = found
         return found
 
-    def _entity_for(self, matched: str) -> str:
-        key = name_key(matched)
+    def _entity_for(self, folded: str) -> str:
+        key = " ".join(folded.split())
         entity = self._tokens.get(key)
         if entity is not None:
             return entity
-        # Case-insensitive matching is a little wider than casefold (e.g. "K" and
-        # the Kelvin sign): find the token that matched.
-        for token, candidate in self._tokens.items():
-            if self._compile([token]).fullmatch(matched):  # type: ignore[union-attr]
-                return candidate
         return key  # pragma: no cover - every match comes from a token
 
     def name(self, value: str) -> str:
-        """A name column's value → its pseudonym ("" and non-names stay as they are)."""
+        """A name column's value → its pseudonym(s): "Ana, Tom" → "Person 1, Person 2"
+        ("" and non-names stay as they are)."""
+        if not is_name(value):
+            return value
+        pieces = _LIST_SEPARATOR_RE.split(value)
+        separators = _LIST_SEPARATOR_RE.findall(value)
+        out = [self._one_name(pieces[0])]
+        for separator, piece in zip(separators, pieces[1:], strict=True):
+            out += [separator, self._one_name(piece)]
+        return "".join(out)
+
+    def _one_name(self, value: str) -> str:
         if not is_name(value):
             return value
         key = name_key(value)
@@ -183,7 +308,35 @@ class Redactor:
         """Free text with every known name replaced by its pseudonym."""
         if self._pattern is None or not value:
             return value
-        return self._pattern.sub(lambda m: self._pseudonym(self._entity_for(m.group())), value)
+        folded, places = _fold_with_places(value)
+
+        def place(index: int) -> int:
+            return index if places is None else places[index]
+
+        def end_place(index: int) -> int:
+            """Where the match ending at folded ``index`` ends in ``value``,
+            accents that follow a letter included."""
+            end = index if places is None else places[index - 1] + 1
+            while end < len(value) and unicodedata.combining(value[end]):
+                end += 1
+            return end
+
+        out: list[str] = []
+        done = 0
+        for match in self._pattern.finditer(folded):
+            entity = self._entity_for(match.group("name"))
+            name_start, name_end = place(match.start("name")), end_place(match.end("name"))
+            if entity in self._learnt and not value[name_start].isupper():
+                continue  # "brown" is not Dr Brown
+            start = name_start
+            if match.group("title") is not None and not entity.startswith("team:"):
+                title_start = place(match.start("title"))
+                if value[title_start].isupper() or match.group("title") not in WORD_TITLES:
+                    start = title_start  # the title goes with the name ("we miss Tom" keeps "miss")
+            out += [value[done:start], self._pseudonym(entity)]
+            done = name_end
+        out.append(value[done:])
+        return "".join(out)
 
     def team_name(self, team_id: str, value: str) -> str:
         if self.keep_team_names:
@@ -206,9 +359,16 @@ class Redactor:
         if row.get("updated_by"):
             row["updated_by"] = self.name(row["updated_by"])
 
-    def tables(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+    def tables(self, *groups: dict[str, list[dict[str, Any]]]) -> None:
         """Redact export rows in place, in the export's order (so pseudonyms are
-        numbered in the order a reader meets them)."""
+        numbered in the order a reader meets them). Names with a title anywhere in
+        the rows are learnt first, so "Lindqvist" goes where "Dr. Lindqvist" is
+        written later on."""
+        self.learn(text for tables in groups for text in _texts(tables))
+        for tables in groups:
+            self._redact(tables)
+
+    def _redact(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         for row in tables.get("teams", []):
             row["name"] = self.team_name(row["id"], row["name"])
             row["name_key"] = row["name"].casefold()
@@ -230,3 +390,88 @@ class Redactor:
             self._updated_by(row)
         for row in tables.get("action_reviews", []):
             row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
+
+
+# Free-text columns of each table (the rest are names, ids, dates and codes).
+TEXT_FIELDS = {
+    "teams": ("name",),
+    "sessions": ("title", "dilemma", "context", "suggestion_reasons"),
+    "picked_questions": ("text", "note"),
+    "custom_questions": ("text",),
+    "actions": ("text",),
+    "action_reviews": ("note",),
+}
+
+
+def _texts(tables: dict[str, list[dict[str, Any]]]) -> Iterable[str]:
+    for key, fields in TEXT_FIELDS.items():
+        for row in tables.get(key, []):
+            for field in fields:
+                value = row.get(field)
+                if isinstance(value, str) and value:
+                    yield value
+
+
+# --- what redaction cannot know -------------------------------------------------------
+
+# Capitalised words that are no name: sentence openers, days, months.
+_ORDINARY = frozenset(
+    """
+    a an and as at be but by can could did do does for from had has have he her here his how i if in is it its
+    let may me might must my no not now of ok okay on one or our she should so some than thanks that the their
+    them then there these they this those to two up us was we were what when where which who why will with
+    would yes yet you your after again all also any are because before both each every first how however last
+    more most much next only other over perhaps since still such too under very while
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july august
+    september october november december
+    ask agree book call check find get keep look make meet plot read review run see send set share talk tell
+    try use write
+    coach person team
+    """.split()
+)
+_CAPITALISED_RE = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*")
+
+
+def possible_names(texts: Iterable[str], limit: int = 40) -> list[str]:
+    """Capitalised words in (redacted) ``texts`` that might still be someone's name,
+    in the order they first appear: what a coach should look at before sharing.
+
+    Left out: pseudonyms, ordinary words (a sentence opener, a day, a month, any word
+    that also appears in lower case), short all-capital abbreviations (NQT, ICU) and
+    words with digits.
+    """
+    seen_lower: set[str] = set()
+    candidates: dict[str, str] = {}
+    for text in texts:
+        if not text:
+            continue
+        previous = ""
+        for match in _CAPITALISED_RE.finditer(text):
+            word = _POSSESSIVE_RE.sub("", match.group()).strip("'’-")
+            after_coach = previous == "Coach"
+            previous = word
+            if len(word) < 2 or any(ch.isdigit() for ch in word):
+                continue
+            key = fold(word)
+            if not word[0].isupper():
+                seen_lower.add(key)
+                continue
+            if key in _ORDINARY or (word.isupper() and len(word) <= 4) or (after_coach and word.isupper()):
+                continue
+            candidates.setdefault(key, word)
+    words = [word for key, word in candidates.items() if key not in seen_lower]
+    return words[:limit]
+
+
+def redacted_texts(*groups: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The free text of redacted export rows (for :func:`possible_names`)."""
+    out: list[str] = []
+    for tables in groups:
+        out += _texts(tables)
+        for key in ("sessions", "actions", "action_reviews", "custom_questions", "teams"):
+            for row in tables.get(key, []):
+                for field in ("coach", "owner"):
+                    value = row.get(field)
+                    if isinstance(value, str) and value:
+                        out.append(value)
+    return out

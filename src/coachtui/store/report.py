@@ -163,7 +163,7 @@ def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
     known = [c.id for c in catalog.categories]
     others = sorted((set(primary) | set(secondary)) - set(known))
     for category_id in [*known, *others]:
-        name = md_escape(category_name(category_id, catalog)).replace("|", "\\|")
+        name = md_escape(category_name(category_id, catalog), table=True)
         lines.append(f"| {name} | {primary[category_id]} | {secondary[category_id]} |")
     if unsure:
         lines.append(f"| Not sure yet | {unsure} | |")

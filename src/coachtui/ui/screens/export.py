@@ -4,7 +4,10 @@ The caller says what to export (sessions by id, or one team's report); the file 
 written by the store, atomically and readable by the coach only. The file name is
 checked as the ``export`` command checks it (``store/files.py``): never the
 database, its side files or a backup, and an existing file only when it is an
-earlier export of the same kind.
+earlier export of the same kind. With names hidden, the dialog lists the
+capitalised words left in the redacted export that might still be names
+(redaction only knows the names the database holds and names after a title), so
+the coach can check before sharing.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -99,6 +102,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Label("File", classes="field-label")
             yield LiteralInput(self._default_path(self.fmt), id="export-path")
             yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
+            yield Static("", id="export-preview", classes="help", markup=False)
             yield Static("", id="export-error", classes="error", markup=False)
             yield Static(
                 "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
@@ -108,7 +112,47 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield Button("Cancel (esc)", id="export-cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#export-preview", Static).display = False
         self.query_one("#export-path").focus()
+
+    @on(Checkbox.Changed, "#export-redact")
+    def _redact_changed(self, event: Checkbox.Changed) -> None:
+        preview = self.query_one("#export-preview", Static)
+        preview.display = event.value
+        if event.value:
+            preview.update(Content("Looking for names left in the export…"))
+            self._check_names()
+
+    @work(thread=True, exclusive=True, group="export-preview")
+    def _check_names(self) -> None:
+        from coachtui.store.errors import StoreError
+
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        saver = getattr(self.app, "saver", None)
+        if saver is not None:
+            saver.flush(timeout=3)  # what was just typed is part of the export
+        try:
+            words = store.redaction_check(
+                session_ids=list(self.session_ids) if self.session_ids else None, team_id=self.team_id
+            )
+        except StoreError as exc:
+            self.app.call_from_thread(self._show_check, None, str(exc))
+            return
+        self.app.call_from_thread(self._show_check, words, "")
+
+    def _show_check(self, words: list[str] | None, error: str) -> None:
+        preview = self.query_one("#export-preview", Static)
+        if not self.query_one("#export-redact", Checkbox).value:
+            return
+        if words is None:
+            text = f"Could not check the export for names: {error}"
+        elif words:
+            text = "Might still be names, check before sharing: " + ", ".join(words) + "."
+        else:
+            text = "No capitalised words left that look like names."
+        preview.update(Content(text))
 
     @on(RadioSet.Changed, "#export-format")
     def _format(self, event: RadioSet.Changed) -> None:
