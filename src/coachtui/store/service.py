@@ -471,6 +471,47 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
 
     discard_draft = delete_session
 
+    @staticmethod
+    def _empty_ids(session: Session, candidates: set[str]) -> set[str]:
+        """Of these draft ids, those with no picked question, action or review."""
+        for column in (PickedQuestion.session_id, Action.session_id, ActionReview.session_id):
+            if not candidates:
+                break
+            used = session.exec(select(column).where(col(column).in_(sorted(candidates))).distinct()).all()
+            candidates -= set(used)
+        return candidates
+
+    @staticmethod
+    def _blank(row: CoachingSession) -> bool:
+        return not (
+            row.title.strip()
+            or row.dilemma.strip()
+            or row.context.strip()
+            or row.primary_category
+            or row.secondary_category
+            or row.category_unsure
+        )
+
+    def empty_draft_ids(self) -> set[str]:
+        """Drafts nothing was typed or decided in: no title, dilemma, context or
+        category, no question, action or review. They are not worth resuming."""
+        with self._read() as session:
+            rows = session.exec(select(CoachingSession).where(CoachingSession.status == "draft")).all()
+            return self._empty_ids(session, {row.id for row in rows if self._blank(row)})
+
+    def discard_empty_draft(self, session_id: str) -> bool:
+        """Delete a draft if it is still empty (checked in the same transaction: if
+        another window has typed into it meanwhile, it is kept). True if deleted."""
+        with self._write() as session:
+            row = session.get(CoachingSession, session_id)
+            if row is None or row.status != "draft" or not self._blank(row):
+                return False
+            if not self._empty_ids(session, {session_id}):
+                return False
+            self._bury(session, "sessions", [session_id])
+            session.delete(row)
+            return True
+
     def list_drafts(self) -> list[SessionInfo]:
         """Unfinished sessions, most recently edited first."""
         with self._read() as session:

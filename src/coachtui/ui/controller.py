@@ -58,6 +58,7 @@ class SessionController:
 
     def start(self, team: TeamInfo, coach: str) -> SessionModel:
         """A new draft for ``team``; in the database as soon as the queue writes it."""
+        self.leave()
         session_id = str(uuid.uuid4())
         self.model = SessionModel(session_id=session_id, team=team, coach=coach)
         self.saver.submit(
@@ -68,12 +69,25 @@ class SessionController:
         return self.model
 
     def resume(self, model: SessionModel) -> None:
+        if self.model is not None and self.model.session_id != model.session_id:
+            self.leave()
         self.model = model
         self._changed()
 
     def close(self) -> None:
+        self.leave()
         self.model = None
         self._changed()
+
+    def leave(self) -> None:
+        """The coach leaves the open session (for another one, or quitting): a draft
+        with nothing in it is not kept. The store checks again that it is empty, so a
+        second window that typed into it meanwhile keeps its text."""
+        model = self.model
+        if model is None or model.status != "draft" or not model.is_empty:
+            return
+        session_id = model.session_id
+        self.saver.submit("discard empty draft", lambda store: store.discard_empty_draft(session_id))
 
     def move_to_team(self, team: TeamInfo) -> None:
         """Move an empty draft to another team (nothing to lose)."""

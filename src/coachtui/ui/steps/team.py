@@ -74,7 +74,7 @@ def _team_table_class() -> type[DataTable]:  # type: ignore[type-arg]
             step = enclosing(self, TeamStep)
             if step is None:
                 return
-            if event.is_printable and event.character:
+            if event.is_printable and event.character and event.character != "?":  # ? is help off a field
                 event.stop()
                 event.prevent_default()
                 step.type_into_filter(event.character)
