@@ -74,10 +74,10 @@ async def test_a_complete_session_with_a_new_team(make_app, db_path: Path) -> No
         await pilot.press("ctrl+n")  # questions
         await pilot.press("enter")  # picks the first capability question
         await paste(pilot, "smallest test")
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # picks the first match
         await pilot.press("ctrl+u")
         await paste(pilot, "What would the night nurses say?")
-        await pilot.press("enter")  # adds it as a new question and picks it
+        await pilot.press("up", "enter")  # "+ Add as a new question": keeps it and picks it
         await pilot.press("tab", "tab")  # to the picked list
         assert app.focused is not None and app.focused.id == "picked"
         await pilot.press("n")

@@ -924,6 +924,33 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
             session.flush()
             return self._custom_info(row)
 
+    def update_custom_question(self, question_id: str, text: str) -> CustomQuestionInfo:
+        """Reword a question the coach wrote. Sessions that asked it keep the words
+        they asked it with (their own copy)."""
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            raise InvalidInput("A question needs some words.", field="text")
+        if len(cleaned) > QUESTION_MAX:
+            raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
+        with self._write() as session:
+            row = self._get(session, CustomQuestion, question_id, "question")
+            clash = session.exec(select(CustomQuestion).where(CustomQuestion.text == cleaned)).first()
+            if clash is not None and clash.id != question_id:
+                raise DuplicateName("You already have that question.", field="text")
+            if row.text != cleaned:
+                row.text = cleaned
+                row.updated_at = self._now()
+            session.flush()
+            return self._custom_info(row)
+
+    def delete_custom_question(self, question_id: str) -> None:
+        """Delete a question the coach wrote, for good (a tombstone takes the deletion
+        to the hub on the next sync). Sessions that asked it keep their copy."""
+        with self._write() as session:
+            row = self._get(session, CustomQuestion, question_id, "question")
+            self._bury(session, "custom_questions", [question_id])
+            session.delete(row)
+
     @staticmethod
     def _custom_info(row: CustomQuestion) -> CustomQuestionInfo:
         return CustomQuestionInfo(

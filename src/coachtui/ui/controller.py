@@ -219,6 +219,24 @@ class SessionController:
         )
         return question
 
+    def edit_custom_question(self, question_id: str, text: str) -> None:
+        """Reword one of the coach's own questions; the open session's copy follows
+        (earlier sessions keep the words they asked it with)."""
+        cleaned = " ".join(text.split())
+        self.custom_questions = [
+            replace(q, text=cleaned) if q.id == question_id else q for q in self.custom_questions
+        ]
+        self.saver.submit("edit question", lambda store: store.update_custom_question(question_id, cleaned))
+        model = self.model
+        if model is not None and any(q.question_id == question_id for q in model.questions):
+            self.set_questions([replace(q, text=cleaned) if q.question_id == question_id else q for q in model.questions])
+
+    def delete_custom_question(self, question_id: str) -> None:
+        """Delete one of the coach's own questions for good. A session that picked it
+        keeps its copy."""
+        self.custom_questions = [q for q in self.custom_questions if q.id != question_id]
+        self.saver.submit("delete question", lambda store: store.delete_custom_question(question_id))
+
     # --- actions ------------------------------------------------------------------------
 
     def add_action(self, text: str, owner: str, due: dt.date | None) -> ActionInfo:
