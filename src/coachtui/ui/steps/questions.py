@@ -169,7 +169,7 @@ learning review), then the rest.
         options: list[Option | None] = []
         self._questions: dict[str, Question] = {}
         if text:
-            options.append(Option(Content(f"+ Add as a new question: “{one_line(text, 80)}”"), id=ADD_ID))
+            options.append(Option(Content(f"+ Add as a new question (↑ to here, enter): “{one_line(text, 80)}”"), id=ADD_ID))
         exact = False
         for heading, questions in self._all_questions():
             matching = [q for q in questions if all(w in q.text.casefold() for w in words)]
