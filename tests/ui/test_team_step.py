@@ -56,8 +56,8 @@ async def test_a_reload_that_lands_before_the_new_team_does_not_end_the_app(make
         await wait_for(pilot, lambda: app.session.model is not None, what="the new session")
         await saved(pilot)
         assert [t.name for t in step.teams].count("Ward 7") == 1
+        assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
     assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
-    assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
 
 
 async def test_enter_twice_on_a_new_name_creates_the_team_once(make_app, db_path: Path) -> None:
@@ -70,8 +70,8 @@ async def test_enter_twice_on_a_new_name_creates_the_team_once(make_app, db_path
         await saved(pilot)
         await pilot.pause(0.2)
         assert "already a team" not in screen_text(app)
+        assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
     assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
-    assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
 
 
 async def test_a_name_typed_before_the_database_opens_creates_the_team_once(make_app, db_path: Path) -> None:
@@ -81,8 +81,8 @@ async def test_a_name_typed_before_the_database_opens_creates_the_team_once(make
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="the new session")
         await saved(pilot)
+        assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
     assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
-    assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]
 
 
 # --- item 2: typing on the list filters; managing needs a modifier and can be undone -----------
