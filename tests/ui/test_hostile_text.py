@@ -67,7 +67,7 @@ async def test_hostile_text_through_the_whole_flow(make_app, db_path: Path) -> N
 
         await pilot.press("ctrl+n", "1", "ctrl+n")  # category, then questions
         await paste(pilot, QUESTION)
-        await pilot.press("enter")
+        await pilot.press("up", "enter")  # "+ Add as a new question"
         await shows(pilot, "What would [b]they[/b] say? ␛[5m")
 
         await pilot.press("ctrl+n")

@@ -29,9 +29,10 @@ async def test_first_run_asks_the_name_then_goes_straight_to_creating_a_team(
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
         await saved(pilot)
+        assert query(db_path, "SELECT status, coach FROM coaching_session") == [("draft", "Ana Ruiz")]
     assert load_settings(settings_path).coach_name == "Ana Ruiz"
     assert query(db_path, "SELECT name FROM team") == [("Ward 4",)]
-    assert query(db_path, "SELECT status, coach FROM coaching_session") == [("draft", "Ana Ruiz")]
+    assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]  # left empty: not kept
 
 
 async def test_skipping_the_name_is_remembered(make_app, settings_path: Path) -> None:
@@ -73,10 +74,10 @@ async def test_a_complete_session_with_a_new_team(make_app, db_path: Path) -> No
         await pilot.press("ctrl+n")  # questions
         await pilot.press("enter")  # picks the first capability question
         await paste(pilot, "smallest test")
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # picks the first match
         await pilot.press("ctrl+u")
         await paste(pilot, "What would the night nurses say?")
-        await pilot.press("enter")  # adds it as a new question and picks it
+        await pilot.press("up", "enter")  # "+ Add as a new question": keeps it and picks it
         await pilot.press("tab", "tab")  # to the picked list
         assert app.focused is not None and app.focused.id == "picked"
         await pilot.press("n")
@@ -262,7 +263,9 @@ async def test_an_empty_draft_moves_to_another_team(make_app, seeded, db_path: P
         await wait_for(pilot, lambda: app.session.model.team.name == "Ward 4", what="the move")
         assert app.session.model.session_id == first_id
         await saved(pilot)
-    assert query(db_path, "SELECT team_id FROM coaching_session WHERE id = ?", first_id) == [(seeded["team"].id,)]
+        assert query(db_path, "SELECT team_id FROM coaching_session WHERE id = ?", first_id) == [
+            (seeded["team"].id,)
+        ]
 
 
 async def test_a_draft_with_content_is_kept_when_starting_another_team(make_app, seeded, db_path: Path) -> None:
@@ -280,9 +283,9 @@ async def test_a_draft_with_content_is_kept_when_starting_another_team(make_app,
         await pilot.press("y")
         await wait_for(pilot, lambda: app.session.model.team.name == "Ward 4", what="the new session")
         await saved(pilot)
-    titles = query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id "
-                            "WHERE s.status = 'draft' ORDER BY t.name")
-    assert titles == [("Ward 4", ""), ("Year 9 maths", "Keep me")]
+        titles = query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id "
+                                "WHERE s.status = 'draft' ORDER BY t.name")
+        assert titles == [("Ward 4", ""), ("Year 9 maths", "Keep me")]
 
 
 async def test_editing_and_removing_actions(make_app, db_path: Path) -> None:

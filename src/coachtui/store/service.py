@@ -473,6 +473,47 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
 
     discard_draft = delete_session
 
+    @staticmethod
+    def _empty_ids(session: Session, candidates: set[str]) -> set[str]:
+        """Of these draft ids, those with no picked question, action or review."""
+        for column in (PickedQuestion.session_id, Action.session_id, ActionReview.session_id):
+            if not candidates:
+                break
+            used = session.exec(select(column).where(col(column).in_(sorted(candidates))).distinct()).all()
+            candidates -= set(used)
+        return candidates
+
+    @staticmethod
+    def _blank(row: CoachingSession) -> bool:
+        return not (
+            row.title.strip()
+            or row.dilemma.strip()
+            or row.context.strip()
+            or row.primary_category
+            or row.secondary_category
+            or row.category_unsure
+        )
+
+    def empty_draft_ids(self) -> set[str]:
+        """Drafts nothing was typed or decided in: no title, dilemma, context or
+        category, no question, action or review. They are not worth resuming."""
+        with self._read() as session:
+            rows = session.exec(select(CoachingSession).where(CoachingSession.status == "draft")).all()
+            return self._empty_ids(session, {row.id for row in rows if self._blank(row)})
+
+    def discard_empty_draft(self, session_id: str) -> bool:
+        """Delete a draft if it is still empty (checked in the same transaction: if
+        another window has typed into it meanwhile, it is kept). True if deleted."""
+        with self._write() as session:
+            row = session.get(CoachingSession, session_id)
+            if row is None or row.status != "draft" or not self._blank(row):
+                return False
+            if not self._empty_ids(session, {session_id}):
+                return False
+            self._bury(session, "sessions", [session_id])
+            session.delete(row)
+            return True
+
     def list_drafts(self) -> list[SessionInfo]:
         """Unfinished sessions, most recently edited first."""
         with self._read() as session:
@@ -902,6 +943,33 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
             session.add(row)
             session.flush()
             return self._custom_info(row)
+
+    def update_custom_question(self, question_id: str, text: str) -> CustomQuestionInfo:
+        """Reword a question the coach wrote. Sessions that asked it keep the words
+        they asked it with (their own copy)."""
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            raise InvalidInput("A question needs some words.", field="text")
+        if len(cleaned) > QUESTION_MAX:
+            raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
+        with self._write() as session:
+            row = self._get(session, CustomQuestion, question_id, "question")
+            clash = session.exec(select(CustomQuestion).where(CustomQuestion.text == cleaned)).first()
+            if clash is not None and clash.id != question_id:
+                raise DuplicateName("You already have that question.", field="text")
+            if row.text != cleaned:
+                row.text = cleaned
+                row.updated_at = self._now()
+            session.flush()
+            return self._custom_info(row)
+
+    def delete_custom_question(self, question_id: str) -> None:
+        """Delete a question the coach wrote, for good (a tombstone takes the deletion
+        to the hub on the next sync). Sessions that asked it keep their copy."""
+        with self._write() as session:
+            row = self._get(session, CustomQuestion, question_id, "question")
+            self._bury(session, "custom_questions", [question_id])
+            session.delete(row)
 
     @staticmethod
     def _custom_info(row: CustomQuestion) -> CustomQuestionInfo:

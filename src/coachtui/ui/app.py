@@ -329,7 +329,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         try:
             store = self._open_demo() if self.demo else open_store(self.database, passphrase=passphrase)
             teams = store.list_teams()
-            drafts = store.list_drafts()
+            drafts = self._drafts_worth_offering(store)
             custom = store.list_custom_questions()
         except PassphraseNeeded as exc:
             wrong = passphrase is not None or isinstance(exc, WrongPassphrase)
@@ -347,6 +347,27 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         warm_up()
         self._learn_categories(store)
         freeze_gc()  # SQLAlchemy, the store and dateparser live as long as the app
+
+    # A draft nothing was typed in, untouched this long, is cleared away at start (one
+    # left by a crash, say); a younger one may be open in a second window right now.
+    EMPTY_DRAFT_AGE = 12 * 3600
+
+    def _drafts_worth_offering(self, store: Store) -> list[SessionInfo]:
+        """The drafts to offer (in a worker thread): none that is empty. This coach's
+        own empty drafts older than EMPTY_DRAFT_AGE are deleted."""
+        import datetime as dt
+
+        from coachtui.store.errors import StoreError
+
+        drafts = store.list_drafts()
+        empty = store.empty_draft_ids()
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=self.EMPTY_DRAFT_AGE)
+        for draft in self.own_drafts([d for d in drafts if d.id in empty and d.updated_at < cutoff]):
+            try:
+                store.discard_empty_draft(draft.id)
+            except StoreError:
+                break  # tidying can wait for the next start
+        return [d for d in drafts if d.id not in empty]
 
     def _open_demo(self) -> Store:
         """A fresh throwaway database with a dozen teams and months of sessions."""
@@ -554,7 +575,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     def _offer_drafts(self, drafts: list[SessionInfo]) -> None:
         from coachtui.ui.modals import ResumeScreen
 
-        drafts = self._own_drafts(drafts)
+        drafts = self.own_drafts(drafts)
         team_step = self.session_screen.pane("team")
         if not drafts:
             team_step.activate()
@@ -569,7 +590,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
         self.push_screen(ResumeScreen(drafts, discard=self._discard_draft), done)
 
-    def _own_drafts(self, drafts: list[SessionInfo]) -> list[SessionInfo]:
+    def own_drafts(self, drafts: list[SessionInfo]) -> list[SessionInfo]:
         """The drafts to offer at start: this coach's own (and unnamed ones). A shared
         or synced database holds other coaches' unfinished sessions too; those stay
         one palette command away ("Resume a draft"). Demo mode offers all of them."""
@@ -902,6 +923,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         return None
 
     def on_unmount(self) -> None:
+        self.session.leave()  # an empty draft is not kept
         self.saver.flush(timeout=2)
         self.saver.stop()
         if self.store is not None:
@@ -1146,7 +1168,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         if store is None:
             return
         current = self.session.model.session_id if self.session.model else None
-        drafts = [d for d in store.list_drafts() if d.id != current]
+        empty = store.empty_draft_ids()
+        drafts = [d for d in store.list_drafts() if d.id != current and d.id not in empty]
         self.call_from_thread(self._show_drafts, drafts)
 
     def _show_drafts(self, drafts: list[SessionInfo]) -> None:

@@ -63,6 +63,7 @@ class SessionController:
 
     def start(self, team: TeamInfo, coach: str) -> SessionModel:
         """A new draft for ``team``; in the database as soon as the queue writes it."""
+        self.leave()
         session_id = str(uuid.uuid4())
         self.model = SessionModel(session_id=session_id, team=team, coach=coach)
         saver = self.saver
@@ -75,14 +76,27 @@ class SessionController:
         return self.model
 
     def resume(self, model: SessionModel) -> None:
+        if self.model is not None and self.model.session_id != model.session_id:
+            self.leave()
         self.model = model
         if model.version:
             self.saver.track(model.session_id, model.version)
         self._changed()
 
     def close(self) -> None:
+        self.leave()
         self.model = None
         self._changed()
+
+    def leave(self) -> None:
+        """The coach leaves the open session (for another one, or quitting): a draft
+        with nothing in it is not kept. The store checks again that it is empty, so a
+        second window that typed into it meanwhile keeps its text."""
+        model = self.model
+        if model is None or model.status != "draft" or not model.is_empty:
+            return
+        session_id = model.session_id
+        self.saver.submit("discard empty draft", lambda store: store.discard_empty_draft(session_id))
 
     def move_to_team(self, team: TeamInfo) -> None:
         """Move an empty draft to another team (nothing to lose)."""
@@ -312,6 +326,24 @@ class SessionController:
             lambda store: store.add_custom_question(cleaned, category, coach, question_id=question.id),
         )
         return question
+
+    def edit_custom_question(self, question_id: str, text: str) -> None:
+        """Reword one of the coach's own questions; the open session's copy follows
+        (earlier sessions keep the words they asked it with)."""
+        cleaned = " ".join(text.split())
+        self.custom_questions = [
+            replace(q, text=cleaned) if q.id == question_id else q for q in self.custom_questions
+        ]
+        self.saver.submit("edit question", lambda store: store.update_custom_question(question_id, cleaned))
+        model = self.model
+        if model is not None and any(q.question_id == question_id for q in model.questions):
+            self.set_questions([replace(q, text=cleaned) if q.question_id == question_id else q for q in model.questions])
+
+    def delete_custom_question(self, question_id: str) -> None:
+        """Delete one of the coach's own questions for good. A session that picked it
+        keeps its copy."""
+        self.custom_questions = [q for q in self.custom_questions if q.id != question_id]
+        self.saver.submit("delete question", lambda store: store.delete_custom_question(question_id))
 
     # --- actions ------------------------------------------------------------------------
 

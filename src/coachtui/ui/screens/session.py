@@ -26,7 +26,7 @@ from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
 
 if TYPE_CHECKING:
-    from coachtui.store.types import TeamInfo
+    from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
     from coachtui.ui.model import SessionModel
 
@@ -201,7 +201,55 @@ class SessionScreen(Screen[None]):
             self.pane(step).refresh_from_model()
 
     def open_team(self, team: TeamInfo) -> None:
-        """The coach picked a team on step 1."""
+        """The coach picked a team on step 1. If the team has an unfinished session
+        of this coach's, it is offered first, instead of quietly starting a second."""
+        model = self.coach_app.session.model
+        if model is not None and model.team.id == team.id:
+            self.go(model.step if model.step != "team" else "review")
+            return
+        self._find_team_draft(team, model.session_id if model is not None else None)
+
+    @work(thread=True, exclusive=True, group="team-draft")
+    def _find_team_draft(self, team: TeamInfo, current: str | None) -> None:
+        from coachtui.store.errors import StoreError
+
+        store = self.coach_app.store
+        draft = None
+        if store is not None:
+            try:
+                empty = store.empty_draft_ids()
+                drafts = [d for d in store.list_drafts() if d.team_id == team.id and d.id != current]
+            except StoreError:
+                drafts, empty = [], set()  # no offer; the session starts as before
+            own = self.coach_app.own_drafts([d for d in drafts if d.id not in empty])
+            draft = own[0] if own else None  # the most recently edited
+        self.app.call_from_thread(self._open_team, team, draft)
+
+    def _open_team(self, team: TeamInfo, draft: SessionInfo | None) -> None:
+        if draft is None:
+            self._open_team_afresh(team)
+            return
+        from coachtui.ui.format import relative_day
+        from coachtui.ui.modals import ChoiceScreen
+
+        def done(choice: str | None) -> None:
+            if choice == "resume":
+                self.coach_app.resume_session(draft.id)
+            elif choice == "new":
+                self._open_team_afresh(team)
+
+        title = f"“{one_line(draft.title, 50)}”" if draft.title.strip() else "an untitled session"
+        edited = relative_day(draft.updated_at) + " " + draft.updated_at.astimezone().strftime("%H:%M")
+        self.app.push_screen(
+            ChoiceScreen(
+                f"{one_line(team.name, 40)} has an unfinished session of yours: {title}, last edited {edited}. "
+                "Carry on with it, or start a new one? (esc: neither)",
+                [("r", "Resume it", "resume"), ("n", "Start a new one", "new")],
+            ),
+            done,
+        )
+
+    def _open_team_afresh(self, team: TeamInfo) -> None:
         controller = self.coach_app.session
         model = controller.model
         if model is not None and model.team.id == team.id:

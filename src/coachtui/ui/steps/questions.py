@@ -33,6 +33,18 @@ class BankList(OptionList):
                 step.activate_option(option.id)
 
 
+class QuestionFilter(LiteralInput):
+    """The filter field. A text field takes ctrl+d (delete right); on this step it
+    deletes the highlighted question of the coach's own (delete still edits)."""
+
+    BINDINGS = [Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.filter-delete")]
+
+    def action_delete_own(self) -> None:
+        step = enclosing(self, QuestionsStep)
+        if step is not None:
+            step.action_delete_own()
+
+
 class PickedList(OptionList):
     BINDINGS = [
         Binding("n,enter", "note", "Note", id="questions.note"),
@@ -69,9 +81,12 @@ The question bank, with the chosen category's questions first, then the general
 frames (curiosity prompts, kata, GROW, PDSA review, model for improvement, action
 learning review), then the rest.
 
-- **Type** to filter. If what you typed is a new question, **enter** on
-  *Add as a new question* keeps it for reuse and picks it.
+- **Type** to filter; **enter** picks the first question that matches (↑ ↓ move).
+- To keep what you typed as a new question, move up to *+ Add as a new question*
+  and press **enter**: it is kept for reuse and picked. Enter alone never adds one.
 - **enter** or **space** picks or unpicks the highlighted question.
+- Your own questions: **ctrl+r** edits the highlighted one, **ctrl+d** deletes it
+  (after asking). Sessions that already asked it keep the words they used.
 - **tab** to the picked list: **n** adds a note beside a question (saved as
   you type),
   **delete** removes it, **shift+↑/↓** reorders.
@@ -80,13 +95,17 @@ learning review), then the rest.
     BINDINGS = [
         Binding("down", "bank_cursor(1)", show=False, id="questions.cursor-down"),
         Binding("up", "bank_cursor(-1)", show=False, id="questions.cursor-up"),
+        Binding("ctrl+r", "edit_own", "Edit your question", show=False, id="questions.edit"),
+        Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.delete"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="questions")
 
     def compose(self) -> ComposeResult:
-        yield LiteralInput(placeholder="Type to filter, or write a new question", id="question-filter")
+        yield QuestionFilter(
+            placeholder="Type to filter (enter picks); ↑ to “+ Add” keeps a new question", id="question-filter"
+        )
         with Horizontal(id="questions-columns"):
             with Vertical(id="bank-column"):
                 yield BankList(id="bank")
@@ -143,14 +162,15 @@ learning review), then the rest.
 
     def _fill_bank(self, reset: bool = False) -> None:
         bank = self.query_one(BankList)
-        text = " ".join(self.query_one("#question-filter", Input).value.split())
+        text = self._filter_text()
+        self._filled_for = text
         words = text.casefold().split()
         picked = self._picked_ids()
         previous = bank.highlighted_option.id if bank.highlighted_option is not None else None
         options: list[Option | None] = []
         self._questions: dict[str, Question] = {}
         if text:
-            options.append(Option(Content(f"+ Add as a new question: “{one_line(text, 80)}”"), id=ADD_ID))
+            options.append(Option(Content(f"+ Add as a new question (↑ to here, enter): “{one_line(text, 80)}”"), id=ADD_ID))
         exact = False
         for heading, questions in self._all_questions():
             matching = [q for q in questions if all(w in q.text.casefold() for w in words)]
@@ -166,11 +186,23 @@ learning review), then the rest.
             options.pop(0)
         bank.clear_options()
         bank.add_options(options)
-        ids = [o.id for o in options if isinstance(o, Option) and not o.disabled]
+        # The "+ Add" row is never the default: enter picks the first match, and
+        # adding a question is chosen by moving up to it.
+        ids = [o.id for o in options if isinstance(o, Option) and not o.disabled and o.id != ADD_ID]
         if not ids:
+            bank.highlighted = None
             return
         target = previous if previous in ids and not text and not reset else ids[0]
         bank.highlighted = next(i for i, o in enumerate(options) if isinstance(o, Option) and o.id == target)
+
+    def _filter_text(self) -> str:
+        return " ".join(self.query_one("#question-filter", Input).value.split())
+
+    def _fill_if_behind(self) -> None:
+        """Keys typed in a burst: the filter may hold more than the bank was last
+        filled for (its Changed message still on the way). Act on what is typed."""
+        if self._filter_text() != getattr(self, "_filled_for", None):
+            self._fill_bank()
 
     @on(Input.Changed, "#question-filter")
     def _filter(self) -> None:
@@ -180,9 +212,16 @@ learning review), then the rest.
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         bank = self.query_one(BankList)
+        self._fill_if_behind()
         option = bank.highlighted_option
         if option is not None and option.id:
             self.activate_option(option.id)
+        elif self._filter_text():
+            self.app.notify(
+                "No question matches that. To keep it as a new question, press ↑ to "
+                "“+ Add as a new question”, then enter.",
+                markup=False,
+            )
 
     def action_bank_cursor(self, delta: int) -> None:
         bank = self.query_one(BankList)
@@ -234,6 +273,82 @@ learning review), then the rest.
         self._fill_bank()
         self._fill_picked()
         self.app.notify("New question kept for reuse and picked.", markup=False)
+
+    # --- the coach's own questions -----------------------------------------------------------
+
+    def _own_highlighted(self) -> Question | None:
+        """The highlighted question if it is one the coach wrote, else None (said why)."""
+        self._fill_if_behind()
+        option = self.query_one(BankList).highlighted_option
+        question = self._questions.get(option.id) if option is not None and option.id else None
+        if question is None:
+            self.app.notify("Highlight one of your own questions first.", markup=False)
+            return None
+        if not question.custom:
+            self.app.notify(
+                "Only your own questions can be edited or deleted; the bank's stay as they are.", markup=False
+            )
+            return None
+        return question
+
+    def action_edit_own(self) -> None:
+        question = self._own_highlighted()
+        if question is None:
+            return
+        others = {c.text.casefold() for c in self.controller.custom_questions if c.id != question.id}
+
+        def check(value: str) -> str | None:
+            cleaned = " ".join(value.split())
+            if not cleaned:
+                return "A question needs some words."
+            if len(cleaned) > 2000:
+                return "Keep a question under 2,000 characters."
+            if cleaned.casefold() in others:
+                return "You already have that question."
+            return None
+
+        def done(value: str | None) -> None:
+            if value is None or " ".join(value.split()) == question.text:
+                return
+            self.controller.edit_custom_question(question.id, value)
+            self._fill_bank()
+            self._fill_picked()
+            self.app.notify("Question changed.", markup=False)
+
+        self.app.push_screen(
+            TextPromptScreen(
+                "Edit your question",
+                value=question.text,
+                validate=check,
+                help_text="Sessions that already asked it keep the words they used. esc cancels.",
+            ),
+            done,
+        )
+
+    def action_delete_own(self) -> None:
+        from coachtui.ui.modals import ConfirmScreen
+
+        question = self._own_highlighted()
+        if question is None:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            self.controller.delete_custom_question(question.id)
+            self._fill_bank()
+            self.app.notify(f"Deleted your question “{one_line(question.text, 60)}”.", markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete your question “{one_line(question.text, 120)}” from the bank for good? "
+                "Sessions that asked it keep it.",
+                yes="Delete",
+                no="Keep",
+                danger=True,
+            ),
+            done,
+        )
 
     # --- the picked list ------------------------------------------------------------------
 

@@ -7,13 +7,15 @@ DataTable (its module and its stylesheet) costs a few milliseconds to load.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from coachtui.text import one_line
@@ -22,11 +24,25 @@ from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.widgets import DataTable
 
     from coachtui.store.types import TeamInfo
 
 CREATE_KEY = "__create__"
+# How long a deleted team can still be brought back with ctrl+z; it is deleted for
+# good when this runs out (or when the app closes first).
+UNDO_DELETE_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class _Undo:
+    """One team change ctrl+z can take back."""
+
+    kind: str  # "archive", "rename" or "delete"
+    team_id: str
+    name: str  # the team's name before the change
+    archived: bool = False  # for "archive": whether it was archived before
 
 
 def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None = None) -> str | None:
@@ -50,21 +66,40 @@ def _team_table_class() -> type[DataTable]:  # type: ignore[type-arg]
     from textual.widgets import DataTable
 
     class TeamTable(DataTable):  # type: ignore[type-arg]
-        """The team list; team management keys work when it has focus."""
+        """The team list. It has no letter keys of its own: what the coach types here
+        goes to the filter (the prompt says "type to filter"), so typing a team's name
+        on the list can never rename, archive or delete a team."""
 
-        BINDINGS = [
-            Binding("r", "manage('rename')", "Rename", id="team.rename"),
-            Binding("a", "manage('archive')", "Archive/restore", id="team.archive"),
-            Binding("h", "manage('toggle_archived')", "Show archived", id="team.archived"),
-            Binding("delete", "manage('delete_team')", "Delete", id="team.delete"),
-        ]
-
-        def action_manage(self, what: str) -> None:
+        def on_key(self, event: events.Key) -> None:
             step = enclosing(self, TeamStep)
-            if step is not None:
-                getattr(step, f"action_{what}")()
+            if step is None:
+                return
+            if event.is_printable and event.character and event.character != "?":  # ? is help off a field
+                event.stop()
+                event.prevent_default()
+                step.type_into_filter(event.character)
+            elif event.key == "backspace":
+                event.stop()
+                event.prevent_default()
+                step.type_into_filter(None)
 
     return TeamTable
+
+
+class TeamFilter(LiteralInput):
+    """The filter field. A text field takes ctrl+a (line start) and ctrl+d (delete
+    right); here they archive and delete the highlighted team (home and delete
+    still edit the text)."""
+
+    BINDINGS = [
+        Binding("ctrl+a", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
+        Binding("ctrl+d", "team('delete_team')", "Delete…", show=False, id="team.filter-delete"),
+    ]
+
+    def action_team(self, what: str) -> None:
+        step = enclosing(self, TeamStep)
+        if step is not None:
+            getattr(step, f"action_{what}")()
 
 
 def _team_table() -> DataTable:  # type: ignore[type-arg]
@@ -83,18 +118,38 @@ class TeamStep(StepPane):
 Pick the team you are coaching now. Teams you coached most recently are at the top,
 with the date of their last session and how many of their actions are still open.
 
-- **Type** to filter the list. If no team has that name, **enter** creates it.
+- **Type** to filter the list (on the list too: letters always go to the filter).
+  If no team has that name, **enter** creates it.
 - **↑ ↓** move through the list, **enter** opens the session for that team.
-- With the list focused (**tab**): **r** rename, **a** archive or restore,
-  **h** show or hide archived teams, **delete** delete a team for good.
+- **ctrl+r** renames the highlighted team, **ctrl+a** archives it (or restores an
+  archived one), **ctrl+t** shows or hides archived teams.
+- **ctrl+d** deletes the highlighted team, with all its sessions, after asking.
+- **ctrl+z** undoes the last rename, archive or delete. A deleted team can be
+  brought back for a few seconds; after that it is gone for good.
 
-Picking a team starts a draft session, saved as you type from then on.
+Picking a team starts a draft session, saved as you type from then on. If the
+team has an unfinished session of yours, you are asked whether to carry on with it.
 """
 
     BINDINGS = [
         Binding("down", "cursor(1)", "Next team", show=False, id="team.down"),
         Binding("up", "cursor(-1)", "Previous team", show=False, id="team.up"),
+        # Not priority bindings: a key typed straight after some letters must act on
+        # the team those letters pick, so it waits its turn behind them.
+        Binding("ctrl+r", "rename", "Rename", show=False, id="team.rename"),
+        Binding("ctrl+a", "archive", "Archive/restore", show=False, id="team.archive"),
+        Binding("ctrl+t", "toggle_archived", "Show archived", show=False, id="team.archived"),
+        Binding("ctrl+d", "delete_team", "Delete…", show=False, id="team.delete"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="team.undo"),
     ]
+
+    class Changed(Message):
+        """A team change reached the database (posted from the saver's thread)."""
+
+        def __init__(self, message: str, deleted: str | None = None) -> None:
+            super().__init__()
+            self.message = message
+            self.deleted = deleted
 
     def __init__(self) -> None:
         super().__init__(id="team")
@@ -103,13 +158,21 @@ Picking a team starts a draft session, saved as you type from then on.
         # Enter pressed on the quick team list (read before the store opened): the
         # choice is carried out once the store is open, so nothing needs pressing twice.
         self._choose_when_open = False
+        # The name being created (a second enter while it is on its way does nothing).
+        self._creating: str | None = None
+        self._undo: list[_Undo] = []
+        # Deleted teams that ctrl+z can still bring back: hidden, not yet deleted.
+        self._pending_delete: dict[str, tuple[TeamInfo, Timer]] = {}
+        self._deleting: set[str] = set()  # on their way out of the database
+        self._reloads = 0
+        self._filled_for = ""  # the filter text the list was last filled for
 
     def compose(self) -> ComposeResult:
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
-        yield LiteralInput(placeholder="Type to find a team, or a new team's name", id="team-filter")
+        yield TeamFilter(placeholder="Type to find a team, or a new team's name", id="team-filter")
         yield Static("", id="team-message", classes="error", markup=False)
         yield Static(
-            "enter open · tab to the list for r rename, a archive, h archived, delete",
+            "ctrl+r rename · ctrl+a archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
             id="team-hint",
             classes="hint",
             markup=False,
@@ -136,21 +199,38 @@ Picking a team starts a draft session, saved as you type from then on.
 
     # --- data -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="team-list")
     def reload(self) -> None:
+        """Read the team list again. Only the newest reload is shown: an older one
+        answering late (it read before a change) must not undo what is on screen."""
+        self._reloads += 1
+        self._read_teams(self._reloads, self.show_archived)
+
+    @work(thread=True, group="team-list")
+    def _read_teams(self, generation: int, include_archived: bool) -> None:
         store = self.coach_app.store
         if store is None:
             return
         try:
-            teams = store.list_teams(include_archived=self.show_archived)
+            teams = store.list_teams(include_archived=include_archived)
         except Exception as exc:  # noqa: BLE001 - shown to the coach, list kept as it was
             self.app.call_from_thread(self._message, f"Could not load the teams: {exc}")
             return
-        self.app.call_from_thread(self.show_teams, teams)
+        self.app.call_from_thread(self._teams_read, generation, teams)
+
+    def _teams_read(self, generation: int, teams: list[TeamInfo]) -> None:
+        if generation == self._reloads:
+            self.show_teams(teams)
 
     def show_teams(self, teams: list[TeamInfo]) -> None:
-        self.teams = list(teams)
-        self.coach_app.teams = [t for t in teams if not t.archived] if self.show_archived else list(teams)
+        # A list read while a team was being created may hold it already, and a
+        # deleted team ctrl+z can still bring back is not shown: each team once.
+        unique: dict[str, TeamInfo] = {}
+        for team in teams:
+            if team.id not in self._pending_delete and team.id not in self._deleting:
+                unique.setdefault(team.id, team)
+        teams = list(unique.values())
+        self.teams = teams
+        self.coach_app.teams = [t for t in teams if not t.archived]
         intro = self.query_one("#team-intro", Static)
         if not self.teams:
             intro.update("Welcome! Create your first team: type its name and press enter.")
@@ -168,12 +248,17 @@ Picking a team starts a draft session, saved as you type from then on.
         if table is None:
             return
         text = self._filter_text()
+        self._filled_for = text
         needle = text.casefold()
         matches = [t for t in self.teams if needle in t.name.casefold()] if needle else list(self.teams)
         exact = any(t.name.casefold() == needle for t in self.teams)
         current = self._highlighted_key()
         table.clear()
+        shown: set[str] = set()
         for team in matches:
+            if team.id in shown:
+                continue  # never twice (a duplicate row key would end the app)
+            shown.add(team.id)
             name = one_line(team.name, 60) + ("  (archived)" if team.archived else "")
             table.add_row(
                 cell(name),
@@ -196,6 +281,11 @@ Picking a team starts a draft session, saved as you type from then on.
             table.move_cursor(row=keys.index(target))
 
     def _highlighted_key(self) -> str | None:
+        if self._filter_text() != self._filled_for:
+            # Keys typed in a burst: the filter changed but its Changed message has
+            # not arrived yet. Whatever acts on the highlighted team must see the
+            # list for what is typed now, not for what was typed a moment ago.
+            self._fill()
         table = self._table()
         if table is None or table.row_count == 0:
             return None
@@ -210,6 +300,17 @@ Picking a team starts a draft session, saved as you type from then on.
 
     def _message(self, text: str) -> None:
         self.query_one("#team-message", Static).update(Content(text))
+
+    def type_into_filter(self, character: str | None) -> None:
+        """A key typed on the list: add ``character`` to the filter (None: backspace),
+        and move the focus there at once, so the rest of a fast burst follows it."""
+        field = self.query_one("#team-filter", Input)
+        field.cursor_position = len(field.value)
+        if character is None:
+            field.action_delete_left()
+        else:
+            field.insert_text_at_cursor(character)
+        self.screen.set_focus(field, scroll_visible=False)
 
     # --- events -----------------------------------------------------------------------
 
@@ -251,19 +352,22 @@ Picking a team starts a draft session, saved as you type from then on.
             self._message("Type a team's name first.")
             return
         if team.archived:
-            self._message(f"{one_line(team.name)} is archived: press a on it to restore it first.")
+            self._message(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
             return
         self._message("")
         self.screen.open_team(team)  # type: ignore[attr-defined]
 
     def _create(self, name: str) -> None:
+        if self._creating is not None:
+            return  # enter again while the team is on its way: it opens when it is there
         error = validate_team_name(name, self.teams)
         if error:
             self._message(error)
             return
+        self._creating = " ".join(name.split())
         self._create_in_db(name)
 
-    @work(thread=True, exclusive=True, group="team-create")
+    @work(thread=True, group="team-create")
     def _create_in_db(self, name: str) -> None:
         from coachtui.store.errors import StoreError
 
@@ -271,30 +375,73 @@ Picking a team starts a draft session, saved as you type from then on.
         try:
             team = store.create_team(name, coach=self.coach_app.settings.coach_name)
         except StoreError as exc:
-            self.app.call_from_thread(self._message, str(exc))
+            self.app.call_from_thread(self._create_failed, str(exc))
             return
         self.app.call_from_thread(self._created, team)
 
+    def _create_failed(self, message: str) -> None:
+        self._creating = None
+        self._message(message)
+
     def _created(self, team: TeamInfo) -> None:
+        self._creating = None
         self.query_one("#team-filter", Input).value = ""
         self._message("")
-        self.teams.insert(0, team)
-        self.coach_app.teams.insert(0, team)
+        # The list may have been reloaded with the new team in it meanwhile.
+        if not any(t.id == team.id for t in self.teams):
+            self.teams.insert(0, team)
+        if not any(t.id == team.id for t in self.coach_app.teams):
+            self.coach_app.teams.insert(0, team)
         self._fill()
         self.screen.open_team(team)  # type: ignore[attr-defined]
 
     # --- team management ----------------------------------------------------------------
+    #
+    # Every change goes through the save queue, in order, so ctrl+z right after a
+    # change undoes it after it is written, never before.
+
+    def _queue(self, label: str, call, done_message: str, deleted: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        """Queue ``call(store)``; when written, say ``done_message`` and reload."""
+        self.coach_app.saver.submit(
+            label, call, on_done=lambda _result: self.post_message(self.Changed(done_message, deleted))
+        )
+
+    @on(Changed)
+    def _team_changed(self, event: Changed) -> None:
+        event.stop()
+        if event.deleted is not None:
+            self._deleting.discard(event.deleted)
+        if event.message:
+            self.app.notify(event.message, markup=False)
+        self.reload()
+
+    def _managed_team(self) -> TeamInfo | None:
+        if self.coach_app.store is None:
+            self._message("The database is still opening; one moment…")
+            return None
+        team = self._highlighted_team()
+        if team is None:
+            self._message("Highlight a team first (type part of its name or use ↑ ↓).")
+        return team
 
     def action_rename(self) -> None:
         from coachtui.ui.modals import TextPromptScreen
 
-        team = self._highlighted_team()
+        team = self._managed_team()
         if team is None:
             return
 
         def done(value: str | None) -> None:
-            if value is not None and " ".join(value.split()) != team.name:
-                self._rename(team.id, value)
+            if value is None:
+                return
+            name = " ".join(value.split())
+            if name != team.name:
+                self._undo.append(_Undo("rename", team.id, team.name))
+                self._queue(
+                    "rename team",
+                    lambda store: store.rename_team(team.id, name),
+                    f"Renamed {one_line(team.name, 40)} to {one_line(name, 40)}: ctrl+z undoes it.",
+                )
 
         self.app.push_screen(
             TextPromptScreen(
@@ -305,66 +452,98 @@ Picking a team starts a draft session, saved as you type from then on.
             done,
         )
 
-    @work(thread=True, group="team-manage")
-    def _rename(self, team_id: str, name: str) -> None:
-        self._manage(lambda store: store.rename_team(team_id, name), "Renamed.")
-
     def action_archive(self) -> None:
-        team = self._highlighted_team()
+        team = self._managed_team()
         if team is None:
             return
-        self._archive(team.id, not team.archived)
-
-    @work(thread=True, group="team-manage")
-    def _archive(self, team_id: str, archived: bool) -> None:
-        message = "Archived: press h to show archived teams." if archived else "Restored."
-        self._manage(lambda store: store.archive_team(team_id, archived), message)
+        name = one_line(team.name, 50)
+        self._undo.append(_Undo("archive", team.id, team.name, archived=team.archived))
+        if team.archived:
+            message = f"Restored {name}."
+        elif self.show_archived:
+            message = f"Archived {name}: ctrl+z undoes it."
+        else:
+            message = f"Archived {name}: ctrl+z undoes it, ctrl+t shows archived teams."
+        self._queue("archive team", lambda store: store.archive_team(team.id, not team.archived), message)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.app.notify("Showing archived teams." if self.show_archived else "Hiding archived teams.")
+        self.app.notify("Showing archived teams." if self.show_archived else "Hiding archived teams.", markup=False)
         self.reload()
 
     def action_delete_team(self) -> None:
         from coachtui.ui.modals import ConfirmScreen
 
-        team = self._highlighted_team()
+        team = self._managed_team()
         if team is None:
             return
         model = self.model
         if model is not None and model.team.id == team.id:
             self._message("That team's session is open: start another session first.")
             return
+        sessions = f"its {team.session_count} session{'s' if team.session_count != 1 else ''}"
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self._delete(team.id, team.name)
+                self._delete_later(team)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete {one_line(team.name, 50)} for good, with all its {team.session_count} sessions "
-                "and their actions? This cannot be undone.",
-                yes="Delete for good",
+                f"Delete {one_line(team.name, 50)} for good, with {sessions} and their actions? "
+                f"ctrl+z brings it back for the next {UNDO_DELETE_SECONDS:g} seconds; after that it is gone.",
+                yes="Delete",
                 no="Keep",
                 danger=True,
             ),
             done,
         )
 
-    @work(thread=True, group="team-manage")
-    def _delete(self, team_id: str, name: str) -> None:
-        self._manage(lambda store: store.delete_team(team_id), f"Deleted {one_line(name, 50)} for good.")
+    def _delete_later(self, team: TeamInfo) -> None:
+        """Hide the team now; delete it when the undo time is up."""
+        timer = self.set_timer(UNDO_DELETE_SECONDS, lambda: self._delete_now(team.id))
+        self._pending_delete[team.id] = (team, timer)
+        self._undo.append(_Undo("delete", team.id, team.name))
+        self.show_teams([t for t in self.teams if t.id != team.id])
+        self.app.notify(
+            f"Deleted {one_line(team.name, 50)}: ctrl+z brings it back (for {UNDO_DELETE_SECONDS:g} seconds).",
+            markup=False,
+            timeout=UNDO_DELETE_SECONDS,
+        )
 
-    def _manage(self, call, success: str) -> None:  # type: ignore[no-untyped-def]
-        from coachtui.store.errors import StoreError
+    def _delete_now(self, team_id: str) -> None:
+        pending = self._pending_delete.pop(team_id, None)
+        if pending is None:
+            return
+        team, timer = pending
+        timer.stop()
+        self._deleting.add(team_id)
+        self._queue("delete team", lambda store: store.delete_team(team_id), "", deleted=team_id)
 
-        store = self.coach_app.store
-        if store is None:
+    def on_unmount(self) -> None:
+        # The app is closing inside an undo window: the coach asked for the deletion.
+        for team_id in list(self._pending_delete):
+            self._delete_now(team_id)
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self._message("Nothing to undo on the team list.")
             return
-        try:
-            call(store)
-        except StoreError as exc:
-            self.app.call_from_thread(self._message, str(exc))
-            return
-        self.app.call_from_thread(self.app.notify, success, markup=False)
-        self.reload()
+        undo = self._undo.pop()
+        name = one_line(undo.name, 50)
+        if undo.kind == "delete":
+            pending = self._pending_delete.pop(undo.team_id, None)
+            if pending is None:
+                self._message(f"{name} is already deleted for good.")
+                return
+            team, timer = pending
+            timer.stop()
+            self.show_teams([team, *self.teams])
+            self.app.notify(f"{name} is back.", markup=False)
+            self.reload()
+        elif undo.kind == "archive":
+            message = f"Archived {name} again." if undo.archived else f"Restored {name}."
+            self._queue("undo archive", lambda store: store.archive_team(undo.team_id, undo.archived), message)
+        else:
+            self._queue(
+                "undo rename", lambda store: store.rename_team(undo.team_id, undo.name), f"Renamed back to {name}."
+            )
