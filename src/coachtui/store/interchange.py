@@ -60,6 +60,10 @@ class TableSpec:
 
 _STAMPS = (("created_at", STAMP), ("updated_at", STAMP))
 
+# Columns that belong to one laptop and never travel in an export or a sync: the
+# action a coach is half-way through typing.
+LOCAL_COLUMNS: dict[str, frozenset[str]] = {"sessions": frozenset({"action_draft"})}
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "teams",

@@ -46,7 +46,8 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("teams", "name"): TEAM_NAME_MAX,
     ("teams", "coach"): COACH_NAME_MAX,
     ("teams", "updated_by"): COACH_NAME_MAX,
-    **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items()},
+    # (the half-typed action never leaves the laptop, so no export holds it)
+    **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items() if name != "action_draft"},
     ("sessions", "coach"): COACH_NAME_MAX,
     ("sessions", "updated_by"): COACH_NAME_MAX,
     ("picked_questions", "text"): QUESTION_MAX,
