@@ -88,6 +88,16 @@ DEMO_TEAMS = 12
 DEMO_SEED = 1
 
 GENERAL_HELP = """\
+## In a text field
+
+| key | |
+|---|---|
+| **tab** / **shift+tab** | next / previous field |
+| **ctrl+z** / **ctrl+y** | undo / redo (in the dilemma, the context and notes) |
+| **ctrl+end** / **ctrl+home** | end / start of the whole text |
+| **end** / **home** | end / start of the line |
+| **ctrl+w** / **ctrl+u** / **ctrl+k** | delete the word before / to the start / to the end of the line |
+
 ## Everywhere
 
 A coaching session runs through seven steps; the bar at the top shows them, with ●
@@ -105,16 +115,6 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+q** | quit (waits until everything is saved) |
 
 These keys work inside every text field too.
-
-## In a text field
-
-| key | |
-|---|---|
-| **tab** / **shift+tab** | next / previous field |
-| **ctrl+z** / **ctrl+y** | undo / redo (in the dilemma, the context and notes) |
-| **ctrl+end** / **ctrl+home** | end / start of the whole text |
-| **end** / **home** | end / start of the line |
-| **ctrl+w** / **ctrl+u** / **ctrl+k** | delete the word before / to the start / to the end of the line |
 """
 
 
