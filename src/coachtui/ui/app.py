@@ -7,6 +7,7 @@ in when it is ready.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -199,6 +200,8 @@ class CoachApp(SyncMixin, App[None]):
         """Textual's terminal driver, but one that keeps a pasted text whole and
         exactly as pasted (see coachtui.ui.driver)."""
         driver_class = super().get_driver_class()
+        if sys.platform == "win32":
+            return driver_class  # Textual's Windows driver; the Linux one does not import there
         from textual.drivers.linux_driver import LinuxDriver
 
         if driver_class is LinuxDriver:
