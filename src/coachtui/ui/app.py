@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -35,6 +36,7 @@ from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.driver import Driver
     from textual.theme import Theme
 
     from coachtui.catalog import Catalog
@@ -95,6 +97,16 @@ DEMO_COACH = "Demo coach"
 KEEP_ALL_BACKUPS = sys.maxsize
 
 GENERAL_HELP = """\
+## In a text field
+
+| key | |
+|---|---|
+| **tab** / **shift+tab** | next / previous field |
+| **ctrl+z** / **ctrl+y** | undo / redo (in the dilemma, the context and notes) |
+| **ctrl+end** / **ctrl+home** | end / start of the whole text |
+| **end** / **home** | end / start of the line |
+| **ctrl+w** / **ctrl+u** / **ctrl+k** | delete the word before / to the start / to the end of the line |
+
 ## Everywhere
 
 A coaching session runs through seven steps; the bar at the top shows them, with ●
@@ -108,8 +120,10 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+p** | command palette: every step and action by name |
 | **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
 | **f6** | the four categories explained (esc comes back) |
-| **f1** | this help |
+| **f1** | this help (f1 again closes it) |
 | **ctrl+q** | quit (waits until everything is saved; asks if something could not be) |
+
+These keys work inside every text field too.
 """
 
 
@@ -147,16 +161,26 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _themes_screen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {_team_commands}
+    # The keys the help promises everywhere are priority bindings: the app acts on
+    # them as they arrive, before the focused field sees them. A text area has its
+    # own f6 (select the line: the next key typed replaced it) and f7; an app key
+    # must never reach it.
     BINDINGS = [
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f1", "help", "Help", id="app.help", priority=True),
         # "?" is text inside a field; elsewhere it opens the help too.
         Binding("question_mark", "help", "Help", show=False, id="app.help-question"),
-        Binding("f2", "show('session')", "Session", show=False, id="app.session"),
-        Binding("f3", "show('history')", "History", show=False, id="app.history"),
-        Binding("f4", "show('actions')", "Actions", show=False, id="app.actions"),
-        Binding("f5", "show('themes')", "Themes", show=False, id="app.themes"),
-        Binding("f6", "explain", "Categories", show=False, id="app.explain"),
+        Binding("f2", "show('session')", "Session", show=False, id="app.session", priority=True),
+        Binding("f3", "show('history')", "History", show=False, id="app.history", priority=True),
+        Binding("f4", "show('actions')", "Actions", show=False, id="app.actions", priority=True),
+        Binding("f5", "show('themes')", "Themes", show=False, id="app.themes", priority=True),
+        Binding("f6", "explain", "Categories", show=False, id="app.explain", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # tab moves the focus as the key arrives: letters typed straight after it
+        # (already on their way) then go to the next field, in order, not the one left.
+        Binding("tab", "focus_now('next')", show=False, id="app.focus-next", priority=True),
+        Binding("shift+tab", "focus_now('previous')", show=False, id="app.focus-previous", priority=True),
+        # The same for enter in a field where it moves on (the title: on to the dilemma).
+        Binding("enter", "enter_now", show=False, id="app.enter-next", priority=True),
     ]
 
     def __init__(
@@ -211,6 +235,20 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         except SettingsError as exc:
             self.settings_problem = str(exc)
             return Settings(name_asked=True)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver, but one that keeps a pasted text whole and
+        exactly as pasted (see coachtui.ui.driver)."""
+        driver_class = super().get_driver_class()
+        if sys.platform == "win32":
+            return driver_class  # Textual's Windows driver; the Linux one does not import there
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver_class is LinuxDriver:
+            from coachtui.ui.driver import CoachDriver
+
+            return CoachDriver
+        return driver_class
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -937,9 +975,30 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
     # --- help and the command palette ---------------------------------------------------------
 
+    def action_focus_now(self, direction: str) -> None:
+        """tab / shift+tab: move the focus at once, unless the screen or the focused
+        widget uses the key itself (the explainer's tab goes to the next category)."""
+        key = "tab" if direction == "next" else "shift+tab"
+        active = self.screen.active_bindings.get(key)
+        if active is None or active.node is not self:
+            raise SkipAction()
+        if direction == "next":
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+
+    def action_enter_now(self) -> None:
+        """enter in a field that moves on when it is pressed (see LiteralInput)."""
+        if not getattr(self.focused, "next_on_enter", False):
+            raise SkipAction()
+        self.screen.focus_next()
+
     def action_help(self) -> None:
         from coachtui.ui.modals import HelpScreen
 
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # f1 again closes it
+            return
         text = GENERAL_HELP
         screen = self.screen
         if isinstance(screen, SessionScreen):

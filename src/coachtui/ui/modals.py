@@ -403,14 +403,29 @@ class PickerScreen(ModalScreen[str | None]):
 
 
 class StepPickerScreen(ModalScreen[str | None]):
-    """ctrl+g: press a step's number to go there."""
+    """ctrl+g: press a step's number to go there.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+    The numbers are priority bindings: the step is chosen as the digit arrives and
+    ``go`` shows it at once, so keys typed straight after it (``ctrl+g 3 4`` in one
+    burst) reach the new step's field, not this picker, which would try to close a
+    second time and end the app. Dismisses with the step chosen, or None."""
 
-    def __init__(self, steps: tuple[tuple[str, str], ...], current: str) -> None:
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        *(
+            Binding(str(number), f"choose({number})", show=False, priority=True, id=f"picker.step-{number}")
+            for number in range(1, 10)
+        ),
+    ]
+
+    def __init__(
+        self, steps: tuple[tuple[str, str], ...], current: str, go: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__(classes="modal")
         self.steps = steps
         self.current = current
+        self.go = go
+        self._chosen = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog narrow"):
@@ -420,13 +435,24 @@ class StepPickerScreen(ModalScreen[str | None]):
                 marker = "  ← here" if step == self.current else ""
                 lines.append(f"{number}  {title}{marker}")
             yield Static(Content("\n".join(lines)), id="step-list")
-            yield Static("press 1–7 · esc cancels", classes="help", markup=False)
+            yield Static(f"press 1–{len(self.steps)} · esc cancels", classes="help", markup=False)
 
-    def on_key(self, event: events.Key) -> None:
-        character = event.character
-        if character and character.isdigit() and 1 <= int(character) <= len(self.steps):
-            event.stop()
-            self.dismiss(self.steps[int(character) - 1][0])
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            # Only while this picker is the screen on top, and only once.
+            return not self._chosen and self.is_active and 1 <= int(parameters[0]) <= len(self.steps)  # type: ignore[call-overload]
+        return True
+
+    def action_choose(self, number: int) -> None:
+        self._close(self.steps[number - 1][0])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, step: str | None) -> None:
+        if self._chosen:
+            return
+        self._chosen = True
+        self.dismiss(step)  # off the stack now; a result callback would run later
+        if step is not None and self.go is not None:
+            self.go(step)

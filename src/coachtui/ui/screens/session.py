@@ -26,6 +26,8 @@ from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
     from coachtui.ui.model import SessionModel
@@ -147,17 +149,24 @@ class SessionScreen(Screen[None]):
         if first is not None:
             self.set_focus(first, scroll_visible=False)
 
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        """Never focus a field on a step that is not shown. A step focuses its field a
+        moment after it is shown (Widget.focus); when the coach has moved on in the
+        meantime (``ctrl+g 6 ctrl+g 3`` in one burst), that late focus would pull
+        the keys (and pastes) that follow into the hidden step."""
+        if widget is not None:
+            pane = next((node for node in widget.ancestors_with_self if isinstance(node, StepPane)), None)
+            if pane is not None and pane.id != self.current_step:
+                return
+        super().set_focus(widget, scroll_visible=scroll_visible, from_app_focus=from_app_focus)
+
     def action_go(self, step: str) -> None:
         self.go(step)
 
     def action_pick_step(self) -> None:
         from coachtui.ui.modals import StepPickerScreen
 
-        def done(step: str | None) -> None:
-            if step:
-                self.go(step)
-
-        self.app.push_screen(StepPickerScreen(STEPS, self.current_step), done)
+        self.app.push_screen(StepPickerScreen(STEPS, self.current_step, go=self.go))
 
     def action_next_step(self) -> None:
         index = STEP_IDS.index(self.current_step)

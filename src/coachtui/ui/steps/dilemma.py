@@ -19,7 +19,8 @@ class DilemmaStep(StepPane):
 Capture what the team is wrestling with, in your own words, while they talk.
 
 - **Title**: a few words you will recognise later in the history.
-- **Dilemma**: as many lines as you need. **enter** starts a new line.
+- **Dilemma**: as many lines as you need. **enter** starts a new line;
+  **ctrl+end** goes to the end of the text (a resumed draft starts there).
 - **Context** (optional): who is in the room, what has been tried already.
 
 **tab** moves between the fields. Everything is saved as you type (the bar at the top
@@ -32,7 +33,7 @@ says *saved ✓*). The category step suggests a category from what you write her
     def compose(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
         yield LiteralInput(placeholder="A few words to find this session again", id="title",
-                    max_length=DRAFT_TEXT_FIELDS["title"])
+                           max_length=DRAFT_TEXT_FIELDS["title"], next_on_enter=True)
         yield Label("Dilemma, in your words", classes="field-label")
         yield LiteralTextArea(id="dilemma-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Label("Context (optional): who is in the room, what has been tried", classes="field-label")
@@ -42,7 +43,9 @@ says *saved ✓*). The category step suggests a category from what you write her
         self.refresh_from_model()
         model = self.model
         target = "#dilemma-text" if model is not None and model.title.strip() else "#title"
-        self.query_one(target).focus()
+        # At once, not a moment later (Widget.focus): keys typed straight after the
+        # step change (ctrl+g 3 and on typing) are already arriving, and belong here.
+        self.screen.set_focus(self.query_one(target), scroll_visible=False)
 
     def refresh_from_model(self) -> None:
         model = self.model
@@ -57,6 +60,9 @@ says *saved ✓*). The category step suggests a category from what you write her
             area = self.query_one(selector, TextArea)
             if area.text != text:
                 area.load_text(text)
+                # A resumed draft carries on where the coach stopped: at its end
+                # (loading puts the cursor at the start, and new words in front).
+                area.move_cursor(area.document.end)
 
     @on(Input.Changed, "#title")
     def _title_changed(self, event: Input.Changed) -> None:

@@ -11,17 +11,73 @@ character that will be stored.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding, BindingsMap
 from textual.expand_tabs import expand_tabs_inline
 from textual.widgets import Input
 
 from coachtui.text import visible_cells
 
 if TYPE_CHECKING:
+    from textual import events
+    from textual.widget import Widget
     from textual.widgets import TextArea
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def _is_text(character: str | None) -> bool:
+    """A single character that is text, not a key: anything but a control character."""
+    return character is not None and len(character) == 1 and unicodedata.category(character) not in ("Cc", "Cs")
+
+
+def typed_but_unprintable(event: events.Key) -> str | None:
+    """The character of a key Textual would drop, though it is text: a zero-width
+    joiner or non-joiner, a direction mark or override, a no-break space. Textual's
+    fields insert only characters Python calls printable, but a Persian word typed
+    with its zero-width non-joiner must be stored with it. Control characters
+    (ctrl+letters, escape) stay keys, never text."""
+    character = event.character
+    if _is_text(character) and not character.isprintable():  # type: ignore[union-attr]
+        return character
+    return None
+
+
+@lru_cache(maxsize=None)
+def _own_bindings(widget_class: type[Widget]) -> dict[str, list[Binding]]:
+    """The bindings a field class declares itself (and inherits), by key, merged
+    the way Textual merges them: a subclass's binding for a key replaces its base's."""
+    merged: dict[str, list[Binding]] = {}
+    for base in reversed(widget_class.__mro__):
+        if "BINDINGS" in vars(base):
+            merged.update(BindingsMap(vars(base)["BINDINGS"]).key_to_bindings)
+    return merged
+
+
+async def run_binding_now(widget: Widget, event: events.Key) -> None:
+    """Run the field's own binding for ``event``'s key, as the key is handled.
+
+    Textual runs a focused field's bindings (backspace, arrows, home, ctrl+w...) only
+    once the key has bubbled up to the app, while the characters typed after it go
+    straight into the field. In a fast burst, ``abc`` backspace ``d`` then deleted
+    the ``d``, and ``ctrl+home >`` put the ``>`` at the end. Running the binding
+    here, in the order the keys came, keeps the text exactly as typed. The binding
+    is the field's own: the focus may have moved on already (tab is acted on as it
+    arrives), and the keys still queued here were typed in this field."""
+    for binding in _own_bindings(type(widget)).get(event.key, ()):
+        if binding.priority:
+            continue  # the app has tried those as the key arrived
+        if await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return
 
 
 def _blink_setting(widget: Input | TextArea) -> None:
@@ -36,12 +92,50 @@ class LiteralInput(Input):
     a title and typing must add to it, not silently replace it.
     """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    BINDINGS = [
+        Binding("ctrl+end", "end", "Go to end", show=False, id="field.end"),
+        Binding("ctrl+home", "home", "Go to start", show=False, id="field.start"),
+    ]
+
+    def __init__(self, *args: object, next_on_enter: bool = False, **kwargs: object) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # enter moves on to the next field, as the key arrives (the app's enter
+        # binding): what is typed straight after it belongs there.
+        self.next_on_enter = next_on_enter
 
     def on_mount(self) -> None:
         _blink_setting(self)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) or _is_text(character)
+
+    async def on_key(self, event: events.Key) -> None:
+        character = typed_but_unprintable(event)
+        if character is not None:
+            event.stop()
+            event.prevent_default()  # Textual's own handler would drop it
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(character)
+            else:
+                self.replace(character, *selection)
+        elif not event.is_printable:
+            await run_binding_now(self, event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted text goes in whole: its lines joined by spaces (Textual's Input
+        keeps only the first line, silently)."""
+        event.stop()
+        event.prevent_default()
+        text = " ".join(_LINE_BREAKS.split(event.text))
+        if not text:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
     def load(self, value: str) -> None:
         """Show ``value``, with the cursor at its end (where a coach carries on typing)."""
@@ -67,10 +161,51 @@ def _literal_text_area() -> type[TextArea]:
     from textual.widgets import TextArea
 
     class LiteralTextArea(TextArea):
-        """A TextArea that shows control characters instead of obeying or dropping them."""
+        """A TextArea that shows control characters instead of obeying or dropping them.
+
+        ctrl+end and ctrl+home go to the end and the start of the whole text (end and
+        home go to the end and the start of the line)."""
+
+        BINDINGS = [
+            Binding("ctrl+end", "cursor_document_end", "Go to the end", show=False, id="text.end"),
+            Binding("ctrl+home", "cursor_document_start", "Go to the start", show=False, id="text.start"),
+            Binding("ctrl+shift+end", "cursor_document_end(True)", show=False, id="text.select-end"),
+            Binding("ctrl+shift+home", "cursor_document_start(True)", show=False, id="text.select-start"),
+        ]
 
         def on_mount(self) -> None:
             _blink_setting(self)
+
+        def action_cursor_document_end(self, select: bool = False) -> None:
+            self.move_cursor(self.document.end, select=select)
+
+        def action_cursor_document_start(self, select: bool = False) -> None:
+            self.move_cursor((0, 0), select=select)
+
+        def check_consume_key(self, key: str, character: str | None = None) -> bool:
+            return super().check_consume_key(key, character) or (not self.read_only and _is_text(character))
+
+        def on_paste(self, event: events.Paste) -> None:
+            """The pasted text at the cursor. Textual's own handler also focuses the
+            area a moment later, pulling the focus back from the next field when
+            the coach pastes, presses tab and types on."""
+            event.stop()
+            event.prevent_default()
+            if not self.read_only and event.text:
+                self.replace(event.text, *self.selection, maintain_selection_offset=False)
+
+        async def on_key(self, event: events.Key) -> None:
+            if self.read_only:
+                return
+            character = typed_but_unprintable(event)
+            if character is not None:
+                event.stop()
+                event.prevent_default()  # Textual's own handler would drop it
+                self.replace(character, *self.selection, maintain_selection_offset=False)
+            elif not event.is_printable and event.key != "enter" and not (
+                event.key == "tab" and self.tab_behavior == "indent"
+            ):
+                await run_binding_now(self, event)  # enter and printable keys are text
 
         def get_line(self, line_index: int) -> Text:
             return Text(visible_cells(self.document.get_line(line_index)), end="", no_wrap=True)

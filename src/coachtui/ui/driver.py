@@ -1,0 +1,142 @@
+"""Reading the terminal: Textual's Linux/macOS driver, with pastes kept whole.
+
+Textual 8.2.8 (pinned) reads a bracketed paste character by character, and an escape
+sequence inside it (a coloured line copied from a terminal: ``A ESC[31mRED ESC[0mB``)
+throws its parser out of the paste: the rest arrives as typed keys, with ESC turned
+into ``^``, and the paste's first letters land after them. It also decodes the bytes
+strictly, so one byte that is not UTF-8 (a paste from a Latin-1 file) ends the app.
+
+:class:`PasteParser` takes every paste out of the stream before Textual's parser
+sees it and hands it on whole, as one :class:`~textual.events.Paste` holding exactly
+the pasted text; everything else goes through Textual's parser unchanged.
+:class:`CoachDriver` is Textual's driver using it, decoding what is not UTF-8 as
+U+FFFD instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+from codecs import getincrementaldecoder
+from collections.abc import Iterable, Iterator
+
+from textual import events
+from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
+
+# Textual has no public name for its terminal parser; the version is pinned, and
+# tests/ui/test_keys.py checks what this module relies on (feed, tick, its tokens).
+from textual._xterm_parser import XTermParser  # noqa: PLC2701
+
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+
+
+class PasteParser(XTermParser):
+    """Textual's terminal parser, with bracketed pastes read whole (see the module)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The last characters given to Textual's parser: a paste's start marker may
+        # be split between two reads.
+        self._tail = ""
+        # While a paste is being read: its text so far, and its last few characters
+        # (the end marker may be split between two reads too).
+        self._pasted: list[str] | None = None
+        self._pasted_tail = ""
+
+    def feed(self, data: str) -> Iterable[Message]:
+        return list(self._feed(data))
+
+    def _feed(self, data: str) -> Iterator[Message]:
+        if not data:  # the end of the input
+            if self._pasted is not None:
+                yield events.Paste("".join(self._pasted))
+                self._pasted = None
+            yield from super().feed(data)
+            return
+        while data:
+            if self._pasted is None:
+                seen = self._tail + data
+                start = seen.find(PASTE_START)
+                if start < 0:
+                    self._tail = seen[-(len(PASTE_START) - 1) :]
+                    yield from self._keys(data)
+                    return
+                # Textual's parser reads its start marker (part of it may be in its
+                # hands already) and an end marker straight after: an empty paste,
+                # dropped. This parser reads what is in between.
+                after = start + len(PASTE_START) - len(self._tail)
+                yield from self._keys(data[:after] + PASTE_END)
+                self._tail = ""
+                self._pasted, self._pasted_tail = [], ""
+                data = data[after:]
+            else:
+                seen = self._pasted_tail + data
+                end = seen.find(PASTE_END)
+                if end < 0:
+                    self._pasted.append(data)
+                    self._pasted_tail = seen[-(len(PASTE_END) - 1) :]
+                    return
+                cut = end - len(self._pasted_tail)  # negative: the marker began in the last read
+                if cut >= 0:
+                    self._pasted.append(data[:cut])
+                text = "".join(self._pasted)
+                if cut < 0:
+                    text = text[:cut]
+                self._pasted, self._pasted_tail = None, ""
+                yield events.Paste(text)
+                data = data[cut + len(PASTE_END) :]
+
+    def _keys(self, data: str) -> Iterator[Message]:
+        for token in super().feed(data):
+            if isinstance(token, events.Paste) and not token.text:
+                continue  # the empty paste made above
+            yield token
+
+    def tick(self) -> Iterable[Message]:
+        tokens = list(super().tick())
+        if tokens:
+            # Textual's parser gave up waiting and sent what it held as keys: the
+            # characters kept above are no longer the start of anything.
+            self._tail = ""
+        return tokens
+
+
+class CoachDriver(LinuxDriver):
+    """Textual's Linux/macOS driver reading input with :class:`PasteParser`.
+
+    The same loop as ``LinuxDriver.run_input_thread`` (Textual 8.2.8), with the
+    parser replaced and bytes that are not UTF-8 read as U+FFFD."""
+
+    def run_input_thread(self) -> None:
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        fileno = self.fileno
+        parser = PasteParser()
+        decode = getincrementaldecoder("utf-8")(errors="replace").decode
+
+        def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            for index, (_key, mask) in enumerate(selector_events):
+                if mask & selectors.EVENT_READ:
+                    last = index == len(selector_events) - 1
+                    unicode_data = decode(os.read(fileno, 1024 * 4), final=final and last)
+                    if not unicode_data:
+                        break  # stdin is a pipe that was closed
+                    for event in parser.feed(unicode_data):
+                        self.process_message(event)
+            for event in parser.tick():
+                self.process_message(event)
+
+        try:
+            while not self.exit_event.is_set():
+                process(selector.select(0.1))
+            selector.unregister(self.fileno)
+            process(selector.select(0.1), final=True)
+        finally:
+            selector.close()
+            try:
+                for _event in parser.feed(""):
+                    pass
+            except Exception:  # noqa: BLE001, S110 - the app is closing; nothing more to read
+                pass

@@ -1,0 +1,146 @@
+"""Keys the way a terminal delivers them, with Pilot: several keys queued before the
+first is handled (as one read of a fast burst), F-keys inside text fields, pastes.
+The real-terminal versions are in tests/test_real_keys.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from coachtui.ui.driver import PasteParser
+from coachtui.ui.modals import HelpScreen
+from coachtui.ui.screens.explainer import ExplainerScreen
+from tests.ui.helpers import query, ready, saved, type_text, wait_for
+
+
+def burst(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Queue ``keys`` at once, before any is handled: one read of a fast typist."""
+    for key in keys:
+        character = {"tab": "\t", "enter": "\r", "backspace": "\x7f"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def on_the_dilemma(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    await type_text(pilot, "Ward 7")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+
+
+async def test_f6_inside_the_dilemma_opens_the_categories_and_the_text_stays(make_app, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        await type_text(pilot, "Rota")
+        await pilot.press("tab")
+        await type_text(pilot, "Night team")
+        await pilot.press("f6", "X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ExplainerScreen), what="the session again")
+        await type_text(pilot, "!")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "Night team!")]
+
+
+async def test_f1_help_names_undo_and_ctrl_end_and_f1_closes_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        await pilot.press("tab", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        text = app.screen.markdown  # type: ignore[attr-defined]
+        assert "**ctrl+z** / **ctrl+y** | undo / redo" in text
+        assert "**ctrl+end**" in text
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="the help to close")
+        assert app.focused is app.query_one("#dilemma-text")
+
+
+async def test_keys_queued_behind_tab_follow_the_focus(make_app, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, "R", "o", "t", "x", "backspace", "a", "enter", "N", "i", "g", "h", "t", "tab", "W", "a", "r", "d")
+        await wait_for(pilot, lambda: app.query_one("#context-text").text == "Ward", what="the context")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma, context FROM coaching_session") == [("Rota", "Night", "Ward")]
+
+
+async def test_zero_width_and_direction_characters_typed_are_kept(make_app, db_path: Path) -> None:
+    persian = "می\u200cخواهم"
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *persian, "tab", *persian, "\u202e", "\u00a0")
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("\u00a0"), what="the dilemma")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [(persian, persian + "\u202e\u00a0")]
+
+
+async def test_ctrl_g_and_two_digits_queued_together_go_to_the_step_and_type_the_second(
+    make_app, db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, "R", "o", "t", "a", "tab", "N")
+        burst(app, "ctrl+g", "6", "ctrl+g", "3", "4")
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text == "N4", what="the 4 in the dilemma")
+        assert app.session_screen.current_step == "dilemma"
+        assert app.is_running
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "N4")]
+
+
+async def test_a_resumed_draft_carries_on_at_the_end(make_app, seeded, db_path: Path) -> None:
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        draft = store.start_session(seeded["team"].id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Half done", dilemma="We were\ntalking about", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.session.model is None and len(app.screen_stack) > 1, what="the offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is app.query_one("#dilemma-text"), what="the dilemma")
+        await type_text(pilot, " the rota")
+        await pilot.press("up", "ctrl+end", "!")
+        await saved(pilot)
+    assert query(db_path, "SELECT dilemma FROM coaching_session WHERE id = ?", draft.id) == [
+        ("We were\ntalking about the rota!",)
+    ]
+
+
+# --- the paste parser --------------------------------------------------------------------------
+
+
+def tokens(*reads: str) -> list[object]:
+    parser = PasteParser()
+    found: list[object] = []
+    for data in reads:
+        found.extend(parser.feed(data))
+    return [
+        ("paste", t.text) if isinstance(t, events.Paste) else ("key", t.key) if isinstance(t, events.Key) else t
+        for t in found
+    ]
+
+
+def test_a_paste_holding_escape_sequences_comes_whole() -> None:
+    pasted = "A\x1b[31mRED\x1b[0mB end\rline two\x00\x07"
+    assert tokens("x\x1b[200~" + pasted + "\x1b[201~y") == [("key", "x"), ("paste", pasted), ("key", "y")]
+
+
+def test_paste_markers_split_between_reads() -> None:
+    pasted = "A\x1b[31mRED"
+    whole = "\x1b[200~" + pasted + "\x1b[201~z"
+    for cut in range(1, len(whole)):
+        assert tokens(whole[:cut], whole[cut:]) == [("paste", pasted), ("key", "z")], cut
+
+
+def test_keys_outside_a_paste_are_read_as_before() -> None:
+    assert tokens("\x1b[1;5Hq\x1bOP\t\x1b[Z") == [
+        ("key", "ctrl+home"), ("key", "q"), ("key", "f1"), ("key", "tab"), ("key", "shift+tab")
+    ]
