@@ -59,8 +59,9 @@ What will the team try before you meet again? One line per action, with an owner
 and a due date.
 
 - Type the action, **tab** to the owner and the due date, **enter** adds it.
-- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday`, `next friday`, `in 2 weeks`,
-  `1 Dec`. The line under the form says which day it understood.
+- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday` (this week's), `next friday`
+  (next week's), `in 2 weeks`, `end of month`, `1 Dec`. The line under the form says
+  which day and which week it understood.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
 
