@@ -35,7 +35,7 @@ class BankList(OptionList):
 
 class PickedList(OptionList):
     BINDINGS = [
-        Binding("n,enter", "note", "Note", id="questions.note"),
+        Binding("n,enter", "note", "Note", key_display="n", id="questions.note"),
         Binding("delete,backspace", "remove", "Remove", id="questions.remove"),
         Binding("shift+up", "move(-1)", "Move up", id="questions.up"),
         Binding("shift+down", "move(1)", "Move down", id="questions.down"),
