@@ -50,11 +50,16 @@ def shown_whole_or_cut(screen: str, text: str, at_least: int = 15) -> bool:
     return any(f"{text[:n]}…" in screen or f"{text[:n].rstrip()}…" in screen for n in range(at_least, len(text)))
 
 
+def region_text(app, widget) -> str:  # type: ignore[no-untyped-def]
+    """The words on screen where ``widget`` is, its wrapped lines joined."""
+    region = widget.content_region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return " ".join(" ".join(line[region.x : region.right].split()) for line in lines)
+
+
 def dialog_text(app) -> str:  # type: ignore[no-untyped-def]
     """The words in the open dialog, its wrapped lines joined."""
-    dialog = app.screen.query_one(".dialog").content_region
-    lines = screen_text(app).splitlines()[dialog.y : dialog.bottom]
-    return " ".join(" ".join(line[dialog.x : dialog.right].split()) for line in lines)
+    return region_text(app, app.screen.query_one(".dialog"))
 
 
 async def open_draft(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -280,24 +285,39 @@ async def test_the_review_keys_are_said_once_and_whole(make_app, db_path: Path) 
         assert "Note" not in footer and "f1 Help" in footer
 
 
-async def test_the_picked_list_hint_and_footer_agree(make_app, db_path: Path) -> None:
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("step", "focus", "hint"), [
+    ("5", "bank", "enter or space picks"),
+    ("5", "picked", "n note · del remove · shift+↑↓ order"),
+    ("6", "action-table", "tab to the list: e edit · del remove"),
+])
+async def test_a_focused_list_keeps_the_footer_whole_and_its_hint_says_the_keys(
+    make_app, db_path: Path, size: str, step: str, focus: str, hint: str
+) -> None:
     from coachtui.store import open_store
     from coachtui.store.types import PickedQuestionInfo
 
     ids = seed(db_path)
     with open_store(str(db_path)) as store:
         store.set_questions(ids["draft"], [PickedQuestionInfo("kata-2", "Where are you now?", "kata")])
+        store.add_action(ids["draft"], "Book a huddle slot", owner="Lee")
     app = make_app()
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    async with app.run_test(size=SIZES[size], notifications=True) as pilot:
         await open_draft(pilot)
-        await pilot.press("ctrl+g", "5")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "questions", what="the questions")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "question-filter", what="focus")
-        await pilot.press("tab", "tab")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "picked", what="the picked list")
-        screen = await shows(pilot, "n note")
+        await pilot.press("ctrl+g", step)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id in ("question-filter", "action-text"),
+                       what="the step's first field")
+        for _ in range(4):
+            if app.focused is not None and app.focused.id == focus:
+                break
+            await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == focus
+        await pilot.pause(0.2)
+        screen = screen_text(app)
         footer = screen.rstrip("\n").splitlines()[-1]
-        assert "n Note" in footer and "⏎ Note" not in footer
+        assert "f1 Help" in footer, footer
+        assert "⏎" not in footer  # the hint names the keys; the footer does not say them otherwise
+        assert hint in region_text(app, app.focused.parent.query_one(".hint"))
 
 
 async def test_the_mark_dialog_title_is_not_cut(make_app, db_path: Path) -> None:

@@ -32,8 +32,9 @@ OWNER_MAX = 200
 
 class ActionTable(DataTable):
     BINDINGS = [
-        Binding("e,enter", "edit", "Edit", id="actions.edit"),
-        Binding("delete,backspace", "remove", "Remove", id="actions.remove"),
+        # said on the hint line under the list, not in the footer (cut at 80 columns)
+        Binding("e,enter", "edit", "Edit", show=False, id="actions.edit"),
+        Binding("delete,backspace", "remove", "Remove", show=False, id="actions.remove"),
     ]
 
     def _step(self) -> ActionsStep | None:
