@@ -346,3 +346,19 @@ def test_the_ui_can_choose_ids_and_retries_are_harmless(store, db) -> None:
     assert q.id == "33333333-3333-4333-8333-333333333333"
     assert db.rows("SELECT count(*) FROM coaching_session") == [(1,)]
     assert db.rows("SELECT count(*) FROM action") == [(1,)]
+
+
+def test_the_review_list_carries_each_action_last_note_from_before_the_session(store, clock) -> None:
+    """The review step shows how an action stood when the session began: its last
+    note from the tracker or an earlier session, not this session's own."""
+    _team, _first, second, (a1, a2, a3) = _session_with_actions(store, clock)
+    store.record_review(a1.id, "stuck", "Waiting for IT", coach="Ana")  # from the tracker
+    store.record_review(a1.id, "in_progress", "", coach="Ana")  # a later mark without a note
+    store.record_review(a2.id, "in_progress", "Half asked", coach="Ana")
+    store.record_review(a2.id, "done", "all asked now", session_id=second.id, coach="Ana")
+    notes = {a.id: (a.status, a.last_note) for a, _r in store.actions_to_review(second.id)}
+    assert notes == {
+        a1.id: ("in_progress", "Waiting for IT"),
+        a2.id: ("done", "Half asked"),
+        a3.id: ("open", ""),
+    }

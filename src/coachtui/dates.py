@@ -1,6 +1,9 @@
 """Due dates as coaches type them: ``2026-12-01``, ``+7d``, ``friday``, ``next friday``,
-``in 2 weeks``, ``tomorrow``, ``1 Dec``. dateparser does the heavy lifting (loaded
-on first use: it takes a tenth of a second to import)."""
+``in 2 weeks``, ``tomorrow``, ``1 Dec``, ``end of month``. dateparser does the heavy
+lifting (loaded on first use: it takes a tenth of a second to import).
+
+Weeks run Monday to Sunday: ``friday`` (or ``this friday``) is the coming Friday,
+``next friday`` the Friday of next week, so the two never mean the same day."""
 
 from __future__ import annotations
 
@@ -9,6 +12,12 @@ import re
 
 _OFFSET_RE = re.compile(r"^\+\s*(\d{1,4})\s*([dwm]?)$", re.IGNORECASE)
 _MAX_YEARS_AHEAD = 10
+# Looks like a year-month-day date: then it is one, or it is an error (dateparser would
+# read "2026-13-01" as the 13th of January).
+_ISO_LIKE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_RE = re.compile(r"^(this|next)\s+(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)
+_END_OF_RE = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(this\s+|next\s+)?(week|month)$", re.IGNORECASE)
 
 
 class DateError(ValueError):
@@ -26,6 +35,49 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise DateError("that date does not exist")  # pragma: no cover - 28 always exists
 
 
+def _iso_like(text: str) -> dt.date | None:
+    """``2026-12-01`` (or ``2026-2-3``) as a date; DateError if no such day exists."""
+    match = _ISO_LIKE_RE.match(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        if not 1 <= month <= 12:
+            why = f"there is no month {month}"
+        else:
+            why = f"{dt.date(2000, month, 1).strftime('%B')} {year} has no day {day}"
+        raise DateError(f"no such date: {text} ({why}; dates are year-month-day)") from None
+
+
+def _end_of_month(day: dt.date) -> dt.date:
+    first_of_next = _add_months(day.replace(day=1), 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def _words(text: str, today: dt.date) -> dt.date | None:
+    """``this friday``, ``next friday``, ``end of month``, ``end of next week``."""
+    weekday = _WEEKDAY_RE.match(text)
+    if weekday:
+        which, name = weekday.group(1).lower(), weekday.group(2).lower()
+        if which == "this":
+            return today + dt.timedelta(days=(_WEEKDAYS.index(name) - today.weekday()) % 7)
+        monday_next_week = today + dt.timedelta(days=7 - today.weekday())
+        return monday_next_week + dt.timedelta(days=_WEEKDAYS.index(name))
+    end = _END_OF_RE.match(text)
+    if end:
+        following = bool(end.group(1) and end.group(1).strip().lower() == "next")
+        if end.group(2).lower() == "month":
+            return _end_of_month(_add_months(today.replace(day=1), 1) if following else today)
+        # the end of a working week: its Friday (this week's, or next week's once it has passed)
+        friday = today + dt.timedelta(days=4 - today.weekday())
+        if friday < today:
+            friday += dt.timedelta(weeks=1)
+        return friday + dt.timedelta(weeks=1) if following else friday
+    return None
+
+
 def parse_due(text: str, today: dt.date | None = None) -> dt.date | None:
     """The date ``text`` means, relative to ``today``; None for empty text."""
     today = today or dt.date.today()
@@ -33,7 +85,13 @@ def parse_due(text: str, today: dt.date | None = None) -> dt.date | None:
     if not cleaned:
         return None
     offset = _OFFSET_RE.match(cleaned)
-    if offset:
+    iso = _iso_like(cleaned)
+    words = None if offset or iso else _words(cleaned, today)
+    if iso is not None:
+        result = iso
+    elif words is not None:
+        result = words
+    elif offset:
         amount, unit = int(offset.group(1)), (offset.group(2) or "d").lower()
         if unit == "d":
             result = today + dt.timedelta(days=amount)
@@ -77,6 +135,9 @@ def parse_past(text: str, today: dt.date | None = None) -> dt.date | None:
     cleaned = " ".join(text.strip().split())
     if not cleaned:
         return None
+    iso = _iso_like(cleaned)
+    if iso is not None:
+        return iso
     try:
         return dt.date.fromisoformat(cleaned)
     except ValueError:
@@ -107,9 +168,12 @@ def warm_up() -> None:
 
 
 def describe(day: dt.date, today: dt.date | None = None) -> str:
-    """``Fri 27 Nov 2026 (in 5 days)``: unambiguous, with how far away it is."""
+    """``Fri 27 Nov 2026 (next week, in 9 days)``: unambiguous, with which week it is
+    in and how far away it is."""
     today = today or dt.date.today()
     delta = (day - today).days
+    weeks = (day - dt.timedelta(days=day.weekday()) - (today - dt.timedelta(days=today.weekday()))).days // 7
+    week = {0: "this week, ", 1: "next week, "}.get(weeks, f"in {weeks} weeks, " if 1 < weeks < 9 else "")
     if delta == 0:
         when = "today"
     elif delta == 1:
@@ -117,7 +181,7 @@ def describe(day: dt.date, today: dt.date | None = None) -> str:
     elif delta == -1:
         when = "yesterday"
     elif delta > 0:
-        when = f"in {delta} days"
+        when = f"{week}in {delta} days"
     else:
         when = f"{-delta} days ago"
     return f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')} ({when})"

@@ -280,8 +280,9 @@ async def test_each_area_by_key_and_from_the_palette(make_app, demo_db: Path) ->
         await pilot.press("f2")
         await shows(pilot, "Which team are you coaching?")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Session", "History", "Action tracker", "Themes"} <= set(titles)
+        assert {"Session", "History", "Action tracker", "Trends"} <= set(titles)
+        assert "Themes" not in titles  # the chart is not confused with the colour themes
         await pilot.press("f1")
         await shows(pilot, "Pick the team you are coaching now")
         await pilot.press("end")
-        await shows(pilot, "the session / history / action tracker / themes")
+        await shows(pilot, "the session / history / action tracker / trends")

@@ -228,6 +228,8 @@ async def test_steps_can_be_skipped_and_completing_says_what_is_missing(make_app
         await pilot.press("tab")
         await type_text(pilot, "Short one")
         await pilot.press("ctrl+g", "7", "c")
+        await shows(pilot, "No category is chosen")  # asked once before completing
+        await pilot.press("y")
         await saved(pilot)
     assert query(db_path, "SELECT status, dilemma FROM coaching_session") == [("completed", "Short one")]
 

@@ -54,8 +54,10 @@ def session_markdown(
     *,
     for_display: bool = False,
     heading_level: int = 1,
+    actions_first: bool = False,
 ) -> str:
-    """The whole session as Markdown, in the order of the session's steps."""
+    """The whole session as Markdown, in the order of the session's steps (or with
+    the actions it agreed first, for the review step's look back)."""
     catalog = catalog or load_catalog()
 
     def esc(text: str) -> str:
@@ -77,7 +79,13 @@ def session_markdown(
         meta.append(f"**Coach:** {esc(detail.coach)}")
     meta.append(f"**Date:** {format_date(detail.created_at)}")
     meta.append(f"**Status:** {status}")
-    out = [f"{h} {title}", "", " · ".join(meta), ""]
+    agreed = [f"{hh} Actions agreed", ""]
+    if detail.actions:
+        agreed += [f"- {_action_line(action, esc)}" for action in detail.actions]
+    else:
+        agreed.append("_None agreed._")
+    agreed.append("")
+    out = [*(agreed if actions_first else []), f"{h} {title}", "", " · ".join(meta), ""]
 
     out += [f"{hh} Dilemma", "", esc(detail.dilemma) if detail.dilemma.strip() else "_Not written yet._", ""]
     if detail.context.strip():
@@ -120,10 +128,6 @@ def session_markdown(
         out.append("_None picked._")
     out.append("")
 
-    out += [f"{hh} Next actions", ""]
-    if detail.actions:
-        out += [f"- {_action_line(action, esc)}" for action in detail.actions]
-    else:
-        out.append("_None agreed._")
-    out.append("")
+    if not actions_first:
+        out += [f"{hh} Next actions", *agreed[1:]]
     return "\n".join(out)

@@ -801,10 +801,25 @@ class Store(HistoryMixin, ExchangeMixin, MaintenanceMixin, HubMixin):
                 )
                 .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))
             )
+            rows = session.exec(query).all()
+            # the newest note from before this session: how the action stood when it began
+            notes: dict[str, str] = {}
+            earlier = session.exec(
+                select(ActionReview)
+                .where(
+                    col(ActionReview.action_id).in_([action.id for action, _ in rows]),
+                    sa.or_(col(ActionReview.session_id).is_(None), ActionReview.session_id != session_id),
+                    ActionReview.note != "",
+                )
+                .order_by(col(ActionReview.updated_at).desc())
+            ).all() if rows else []
+            for earlier_review in earlier:
+                notes.setdefault(earlier_review.action_id, earlier_review.note)
             result = []
-            for action, name in session.exec(query).all():
+            for action, name in rows:
                 review = reviewed.get(action.id)
-                result.append((self._action_info(action, name), self._review_info(review) if review else None))
+                info = self._action_info(action, name, notes.get(action.id, ""))
+                result.append((info, self._review_info(review) if review else None))
             return result
 
     def _refresh_action_status(self, session: Session, action: Action, coach: str = "") -> None:

@@ -118,7 +118,7 @@ on the steps that have content. Everything is saved as you type.
 | **ctrl+b** / **alt+←** | previous step |
 | **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
 | **ctrl+p** | command palette: every step and action by name |
-| **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / themes |
+| **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / trends |
 | **f6** | the four categories explained (esc comes back) |
 | **f1** | this help (f1 again closes it) |
 | **ctrl+q** | quit (waits until everything is saved; asks if something could not be) |
@@ -172,7 +172,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         Binding("f2", "show('session')", "Session", show=False, id="app.session", priority=True),
         Binding("f3", "show('history')", "History", show=False, id="app.history", priority=True),
         Binding("f4", "show('actions')", "Actions", show=False, id="app.actions", priority=True),
-        Binding("f5", "show('themes')", "Themes", show=False, id="app.themes", priority=True),
+        Binding("f5", "show('themes')", "Trends", show=False, id="app.themes", priority=True),
         Binding("f6", "explain", "Categories", show=False, id="app.explain", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # tab moves the focus as the key arrives: letters typed straight after it
@@ -1064,7 +1064,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         yield SystemCommand(
             "Action tracker", "Every open action across teams, overdue first (f4)", lambda: self.action_show("actions")
         )
-        yield SystemCommand("Themes", "Which categories keep coming back (f5)", lambda: self.action_show("themes"))
+        yield SystemCommand("Trends", "Which categories of dilemma keep coming back, month by month (f5)", lambda: self.action_show("themes"))
         yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
         yield SystemCommand("Resume a draft", "Carry on with an unfinished session", self.action_resume_drafts)
         yield SystemCommand("Complete session", "Mark the session complete", self._palette_complete)

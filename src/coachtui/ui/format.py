@@ -16,7 +16,7 @@ STATUS_MARKS = {
     None: "·",
     "open": "·",
     "done": "✓",
-    "in_progress": "…",
+    "in_progress": "↻",
     "stuck": "!",
     "dropped": "✗",
 }
@@ -37,11 +37,17 @@ def relative_day(moment: dt.datetime | None, today: dt.date | None = None) -> st
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def due_label(due: dt.date | None, today: dt.date | None = None) -> str:
+CLOSED = ("done", "dropped")
+
+
+def due_label(due: dt.date | None, today: dt.date | None = None, status: str | None = None) -> str:
+    """The due date, marked overdue or due today unless the action is closed."""
     if due is None:
         return ""
     today = today or dt.date.today()
     delta = (due - today).days
+    if status in CLOSED:
+        return due.isoformat()
     if delta < 0:
         return f"{due.isoformat()} (overdue)"
     if delta == 0:
@@ -71,6 +77,38 @@ def cell(text: str, limit: int | None = None) -> object:
     from coachtui.text import one_line
 
     return Text(one_line(text, limit), no_wrap=True, overflow="ellipsis")
+
+
+def share_width(available: int, columns: list[tuple[int, int, int]]) -> list[int]:
+    """Widths for table columns that share ``available`` cells.
+
+    Each column is ``(natural, minimum, weight)``: ``natural`` is the width its longest
+    text needs, ``minimum`` what it gets before any other column grows, ``weight`` its
+    share of the room left. No column grows past its natural width, so a column is cut
+    (with an ellipsis) only when the others have no room to give."""
+    widths = [min(natural, minimum) for natural, minimum, _ in columns]
+    left = available - sum(widths)
+    while left > 0:
+        growing = [i for i, (natural, _, weight) in enumerate(columns) if widths[i] < natural and weight > 0]
+        if not growing:
+            break
+        total = sum(columns[i][2] for i in growing)
+        given = 0
+        for i in growing:
+            share = min(columns[i][0] - widths[i], max(1, left * columns[i][2] // total), left - given)
+            widths[i] += share
+            given += share
+            if given >= left:
+                break
+        left -= given
+    return widths
+
+
+def text_width(text: str) -> int:
+    """Cells a one-line text takes on screen."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def bullet_list(items: list[tuple[str, str | Text]], indent: int = 0) -> Table:

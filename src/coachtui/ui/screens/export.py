@@ -20,7 +20,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
@@ -94,22 +94,23 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         return str(self.folder / f"coachtui-{slug(self.name_hint)}-{stamp}{suffix}")
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(Content(f"Export {self.what}"), classes="title")
-            with RadioSet(id="export-format"):
-                for index, (fmt, label, _suffix) in enumerate(self.formats):
-                    yield RadioButton(label, value=index == 0, id=f"fmt-{fmt}")
-            yield Label("File", classes="field-label")
-            yield LiteralInput(self._default_path(self.fmt), id="export-path")
-            yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
-            yield Static("", id="export-preview", classes="help", markup=False)
-            yield Static("", id="export-error", classes="error", markup=False)
-            yield Static(
-                "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
-            )
+        with Vertical(classes="dialog wide", id="export-dialog"):
             with Horizontal(classes="buttons"):
                 yield Button("Export (enter)", id="export-go", variant="primary")
                 yield Button("Cancel (esc)", id="export-cancel")
+            with VerticalScroll(id="export-body", can_focus=False):
+                yield Label(Content(f"Export {self.what}"), classes="title")
+                with RadioSet(id="export-format"):
+                    for index, (fmt, label, _suffix) in enumerate(self.formats):
+                        yield RadioButton(label, value=index == 0, id=f"fmt-{fmt}")
+                yield Label("File", classes="field-label")
+                yield LiteralInput(self._default_path(self.fmt), id="export-path")
+                yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
+                yield Static("", id="export-preview", classes="help", markup=False)
+                yield Static("", id="export-error", classes="error", markup=False)
+                yield Static(
+                    "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
+                )
 
     def on_mount(self) -> None:
         self.query_one("#export-preview", Static).display = False

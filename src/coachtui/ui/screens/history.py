@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from coachtui.store.types import SessionInfo, SessionPage
 from coachtui.text import one_line
-from coachtui.ui.format import cell
+from coachtui.ui.format import cell, share_width, text_width
 from coachtui.ui.modals import PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -183,13 +183,10 @@ the oldest, and these keys change the filters shown under the search box:
         yield Static("", id="history-filters", markup=False)
         yield Static("", id="history-count", markup=False)
         yield HistoryTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-detail", classes="note", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(HistoryTable)
-        for key, label in (("date", "Date"), ("team", "Team"), ("coach", "Coach"), ("category", "Category"),
-                           ("title", "Title")):
-            table.add_column(label, key=key)
         self.query_one(StatusBar).context = "History"
         self.query_one("#history-filters", Static).update(self.filters.describe())
 
@@ -248,7 +245,8 @@ the oldest, and these keys change the filters shown under the search box:
             return
         if not worker.is_cancelled and generation == self._generation:
             noun = "session" if total == 1 else "sessions"
-            self.app.call_from_thread(self._show_count, f"{total:,} {noun}" + (" match" if self._filtering else ""))
+            verb = (" matches" if total == 1 else " match") if self._filtering else ""
+            self.app.call_from_thread(self._show_count, f"{total:,} {noun}{verb}")
 
     @property
     def _filtering(self) -> bool:
@@ -283,13 +281,30 @@ the oldest, and these keys change the filters shown under the search box:
             self.window = Window(rows=rows, above=page.prev_cursor, below=below)
         self._fill(table, keep, at_end=mode == "end")
 
-    def _widths(self) -> tuple[int, int, int]:
-        """Characters for team, coach and title, from the room the table has."""
-        width = max(60, self.query_one(HistoryTable).size.width or self.size.width)
-        team = 28 if width >= 110 else 18
-        coach = 18 if width >= 110 else 10
-        title = max(16, width - 10 - team - coach - 11 - 2 * 5 - 2)
-        return team, coach, title
+    @staticmethod
+    def _title(row: SessionInfo) -> str:
+        title = row.title if row.title.strip() else (row.preview or "(untitled)")
+        return "[draft] " + title if row.status == "draft" else title
+
+    def _widths(self) -> dict[str, int]:
+        """Widths of the columns, sharing the room the table has. Under 110 columns
+        the coach moves out of the table into the line under it."""
+        table = self.query_one(HistoryTable)
+        width = max(60, table.size.width or self.size.width)
+        rows = self.window.rows
+        scrollbar = 2 if len(rows) > max(0, table.size.height - 1) else 0
+        keys = ["date", "team", "coach", "category", "title"] if width >= 110 else ["date", "team", "category", "title"]
+        natural = {
+            "date": 10,
+            "team": max([4, *(text_width(one_line(r.team_name)) for r in rows)]),
+            "coach": max([5, *(text_width(one_line(r.coach)) for r in rows)]),
+            "category": max([8, *(len(SHORT_CATEGORY.get(r.primary_category or "", "—")) for r in rows)]),
+            "title": max([5, *(text_width(one_line(self._title(r))) for r in rows)]),
+        }
+        shares = {"date": (10, 0), "team": (14, 2), "coach": (8, 1), "category": (natural["category"], 0), "title": (24, 4)}
+        columns = [(natural[key], shares[key][0], shares[key][1]) for key in keys]
+        widths = share_width(width - scrollbar - 2 * len(keys), columns)
+        return dict(zip(keys, widths, strict=True))
 
     def on_resize(self) -> None:
         # Refill only when the room for the text really changed: a refill clears the
@@ -300,22 +315,22 @@ the oldest, and these keys change the filters shown under the search box:
 
     def _fill(self, table: DataTable, keep: str | None, *, at_end: bool = False) -> None:
         catalog = self.coach_app.catalog
-        self._filled_widths = self._widths()
-        team_width, coach_width, title_width = self._filled_widths
-        table.clear()
+        widths = self._filled_widths = self._widths()
+        table.clear(columns=True)
+        labels = {"date": "Date", "team": "Team", "coach": "Coach", "category": "Category", "title": "Title"}
+        for key, w in widths.items():
+            table.add_column(labels[key], key=key, width=w)
         for row in self.window.rows:
-            title = row.title if row.title.strip() else (row.preview or "(untitled)")
-            if row.status == "draft":
-                title = "[draft] " + title
             category = catalog.category(row.primary_category).name if row.primary_category else "—"
-            table.add_row(
-                cell(row.created_at.astimezone().strftime("%Y-%m-%d")),
-                cell(row.team_name, team_width),
-                cell(row.coach, coach_width),
-                cell(SHORT_CATEGORY.get(row.primary_category, category)),
-                cell(title, title_width),
-                key=row.id,
-            )
+            cells = {
+                "date": cell(row.created_at.astimezone().strftime("%Y-%m-%d")),
+                "team": cell(row.team_name, widths["team"]),
+                "coach": cell(row.coach, widths.get("coach")),
+                "category": cell(SHORT_CATEGORY.get(row.primary_category, category), widths["category"]),
+                "title": cell(self._title(row), widths["title"]),
+            }
+            table.add_row(*(cells[key] for key in widths), key=row.id)
+        self._show_detail()
         if not self.window.rows:
             self._show_count("No sessions match." if self._filtering else "No sessions yet.")
             return
@@ -334,8 +349,22 @@ the oldest, and these keys change the filters shown under the search box:
             return None
         return rows[table.cursor_row].id
 
+    def _show_detail(self) -> None:
+        """The highlighted session's coach, team and whole title: what the columns cut."""
+        detail = self.query_one("#history-detail", Static)
+        table = self.query_one(HistoryTable)
+        rows = self.window.rows
+        if not rows or not 0 <= table.cursor_row < len(rows):
+            detail.update("")
+            return
+        row = rows[table.cursor_row]
+        coach = f"{one_line(row.coach, 40)} · " if row.coach else ""
+        room = 2 * max(20, (detail.size.width or self.size.width) - 2)  # two lines at most
+        detail.update(Content(one_line(f"{coach}{one_line(row.team_name, 80)} — {self._title(row)}", room)))
+
     @on(DataTable.RowHighlighted, "#history-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
         # Refilling the table moves its cursor through other rows first; only the
         # row the cursor rests on may ask for more.
         if self._loading or event.cursor_row != self.query_one(HistoryTable).cursor_row:

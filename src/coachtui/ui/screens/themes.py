@@ -1,4 +1,4 @@
-"""Themes: which kinds of dilemma keep coming back, per team and across the network."""
+"""Trends (f5): which kinds of dilemma keep coming back, per team and across the network."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ MONTH_CHOICES = [("Last 6 months", "6"), ("Last 12 months", "12"), ("Last 24 mon
 
 class ThemesScreen(Screen[None]):
     HELP = """\
-## Themes
+## Trends
 
 How often each category of dilemma came up, month by month, in completed sessions:
 for all teams or one, all coaches or one. Below the chart, teams where one category
@@ -75,7 +75,7 @@ returning.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(StatusBar).context = "Themes"
+        self.query_one(StatusBar).context = "Trends"
 
     def on_mode_shown(self) -> None:
         self.query_one("#themes-scroll").focus()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from coachtui.store.types import ActionInfo, ActionPage
 from coachtui.text import one_line
-from coachtui.ui.format import cell, due_label, status_cell
+from coachtui.ui.format import cell, due_label, share_width, status_cell, text_width
 from coachtui.ui.modals import ConflictScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.statusbar import StatusBar
 
@@ -118,8 +119,6 @@ on top of their change).
         yield Footer()
 
     def on_mount(self) -> None:
-        self._was_narrow = self._narrow()
-        self._build_columns()
         self.query_one(StatusBar).context = "Action tracker"
 
     def on_mode_shown(self) -> None:
@@ -184,39 +183,65 @@ on top of their change).
         self.below = page.next_cursor
         self._fill(keep)
 
-    def _narrow(self) -> bool:
-        return (self.query_one(TrackerTable).size.width or self.size.width) < 110
-
-    def _build_columns(self) -> None:
-        table = self.query_one(TrackerTable)
-        table.clear(columns=True)
-        columns = [("due", "Due"), ("status", "Status"), ("text", "Action")]
-        if not self._narrow():
-            columns += [("owner", "Owner"), ("team", "Team")]
-        for key, label in columns:
-            table.add_column(label, key=key)
-
     def on_resize(self) -> None:
-        narrow = self._narrow()
-        if narrow != getattr(self, "_was_narrow", None):
-            self._was_narrow = narrow
-            self._build_columns()
-            current = self._current()
-            self._fill(current.id if current else None)
+        current = self._current()
+        self._fill(current.id if current else None)
+
+    def _columns(self, today: dt.date) -> tuple[list[tuple[str, str, int]], bool]:
+        """The columns (key, label, width) that share the table's width. At 80
+        columns owner and team go on a second line of each row, under the action."""
+        table = self.query_one(TrackerTable)
+        width = max(60, table.size.width or self.size.width)
+        narrow = width < 110
+        lines = len(self.rows) * (2 if narrow else 1)
+        scrollbar = 2 if lines > max(0, table.size.height - 1) else 0
+        due = max([len("Due"), *(len(self._due(a, today)) for a in self.rows)])
+        status = max([len("Status"), *(len(status_cell(a.status)) for a in self.rows)])
+        text = max([len("Action"), *(text_width(one_line(a.text)) for a in self.rows)])
+        owner = max([len("Owner"), *(text_width(one_line(a.owner)) for a in self.rows)])
+        team = max([len("Team"), *(text_width(one_line(a.team_name)) for a in self.rows)])
+        if narrow:
+            available = width - scrollbar - 2 * 3  # each column has a cell of padding either side
+            widths = share_width(available, [(due, due, 0), (status, status, 0), (max(text, owner + team + 3), 20, 1)])
+            labels = [("due", "Due"), ("status", "Status"), ("text", "Action / owner · team")]
+        else:
+            available = width - scrollbar - 2 * 5
+            widths = share_width(
+                available, [(due, due, 0), (status, status, 0), (text, 24, 4), (owner, 8, 1), (team, 14, 2)]
+            )
+            labels = [("due", "Due"), ("status", "Status"), ("text", "Action"), ("owner", "Owner"), ("team", "Team")]
+        return [(key, label, w) for (key, label), w in zip(labels, widths, strict=True)], narrow
+
+    @staticmethod
+    def _due(action: ActionInfo, today: dt.date) -> str:
+        if action.is_overdue(today) and action.due:
+            return "⚠ " + action.due.isoformat()
+        return due_label(action.due, today, action.status)
 
     def _fill(self, keep: str | None) -> None:
         table = self.query_one(TrackerTable)
         today = dt.date.today()
-        narrow = self._narrow()
-        width = max(60, table.size.width or self.size.width)
-        action_width = max(20, width - 14 - 14 - (0 if narrow else 18 + 24) - 12)
-        table.clear()
+        columns, narrow = self._columns(today)
+        widths = {key: w for key, _, w in columns}
+        table.clear(columns=True)
+        for key, label, w in columns:
+            table.add_column(label, key=key, width=w)
         for action in self.rows:
-            due = ("⚠ " + action.due.isoformat()) if action.is_overdue(today) and action.due else due_label(action.due, today)
-            cells = [cell(due), cell(status_cell(action.status)), cell(action.text, action_width)]
-            if not narrow:
-                cells += [cell(action.owner, 18), cell(action.team_name, 24)]
-            table.add_row(*cells, key=action.id)
+            cells = [cell(self._due(action, today)), cell(status_cell(action.status))]
+            if narrow:
+                who = " · ".join(part for part in (one_line(action.owner), one_line(action.team_name)) if part)
+                both = Text(one_line(action.text, widths["text"]), no_wrap=True, overflow="ellipsis")
+                both.append("\n")
+                both.append(one_line(who, widths["text"]), style="dim")
+                cells.append(both)
+                table.add_row(*cells, key=action.id, height=2)
+            else:
+                cells += [
+                    cell(action.text, widths["text"]),
+                    cell(action.owner, widths["owner"]),
+                    cell(action.team_name, widths["team"]),
+                ]
+                table.add_row(*cells, key=action.id)
         if not self.rows:
             self._detail("No open actions." if not self.include_closed else "No actions.")
             return
@@ -243,7 +268,7 @@ on top of their change).
         if action.owner:
             facts.append(f"Owner: {one_line(action.owner, 30)}")
         if action.due:
-            facts.append(f"Due: {due_label(action.due)}")
+            facts.append(f"Due: {due_label(action.due, status=action.status)}")
         lines.append("   ".join(facts))
         if action.last_note:
             lines.append(f"Last note: {one_line(action.last_note, 300)}")

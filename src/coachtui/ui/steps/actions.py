@@ -23,7 +23,7 @@ from coachtui.dates import DateError, describe, parse_due
 from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
-from coachtui.ui.format import cell, due_label
+from coachtui.ui.format import cell, due_label, share_width, text_width
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
@@ -32,8 +32,9 @@ from coachtui.ui.steps.base import StepPane, enclosing
 
 class ActionTable(DataTable):
     BINDINGS = [
-        Binding("e,enter", "edit", "Edit", id="actions.edit"),
-        Binding("delete,backspace", "remove", "Remove", id="actions.remove"),
+        # said on the hint line under the list, not in the footer (cut at 80 columns)
+        Binding("e,enter", "edit", "Edit", show=False, id="actions.edit"),
+        Binding("delete,backspace", "remove", "Remove", show=False, id="actions.remove"),
     ]
 
     def _step(self) -> ActionsStep | None:
@@ -59,8 +60,9 @@ What will the team try before you meet again? One line per action, with an owner
 and a due date.
 
 - Type the action, **tab** to the owner and the due date, **enter** adds it.
-- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday`, `next friday`, `in 2 weeks`,
-  `1 Dec`. The line under the form says which day it understood.
+- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday` (this week's), `next friday`
+  (next week's), `in 2 weeks`, `end of month`, `1 Dec`. The line under the form says
+  which day and which week it understood.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
 - What is in the form is saved as you type, like the dilemma: an action you have
@@ -91,18 +93,18 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             with Vertical(id="action-owner-col"):
                 yield LiteralInput(placeholder="Owner", id="action-owner")
             with Vertical(id="action-due-col"):
-                yield LiteralInput(placeholder="Due: +7d, friday…", id="action-due")
+                yield LiteralInput(placeholder="Due (+7d)", id="action-due")
         yield Static("", id="action-feedback", markup=False)
         yield ActionTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("enter add · tab to the list: e edit · del remove", classes="hint", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(ActionTable)
-        table.add_column("Action", key="text")
-        table.add_column("Owner", key="owner")
-        table.add_column("Due", key="due")
         for kind in ("edit", "remove"):
             self.controller.conflict_handlers[kind] = lambda conflict: self.post_message(ConflictFound(conflict))
+
+    def on_resize(self) -> None:
+        # the columns share the table's width: measure again once it is laid out
+        self.call_after_refresh(self.refresh_from_model)
 
     def activate(self) -> None:
         self.refresh_from_model()
@@ -113,17 +115,26 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         model = self.model
         table = self.query_one(ActionTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
         if model is None:
             return
         today = dt.date.today()
-        for action in model.actions:
-            table.add_row(
-                cell(action.text, 80),
-                cell(action.owner, 30),
-                cell(due_label(action.due, today)),
-                key=action.id,
-            )
+        # Owner and due keep their room; the action takes the rest, cut with an ellipsis
+        # (e edits it, in full).
+        texts = [(one_line(a.text), one_line(a.owner), due_label(a.due, today, a.status)) for a in model.actions]
+        scrollbar = 2 if len(texts) > max(0, table.size.height - 1) else 0
+        widths = share_width(
+            max(40, table.size.width or self.size.width) - scrollbar - 2 * 3,
+            [
+                (max([6, *(text_width(t) for t, _, _ in texts)]), 20, 4),
+                (max([5, *(text_width(o) for _, o, _ in texts)]), 8, 1),
+                (max([3, *(text_width(d) for _, _, d in texts)]), 20, 0),
+            ],
+        )
+        for key, label, width in zip(("text", "owner", "due"), ("Action", "Owner", "Due"), widths, strict=True):
+            table.add_column(label, key=key, width=width)
+        for action, (text, owner, due) in zip(model.actions, texts, strict=True):
+            table.add_row(cell(text, widths[0]), cell(owner, widths[1]), cell(due, widths[2]), key=action.id)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 

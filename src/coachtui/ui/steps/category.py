@@ -26,6 +26,38 @@ from coachtui.ui.steps.base import StepPane, enclosing
 SUGGEST_LIMIT = 50_000
 
 
+class SignalList(Static):
+    """A card's signals, each whole: those that do not fit are counted, never cut
+    mid-sentence ("+ 2 more: e explains")."""
+
+    def __init__(self, signals: list[str]) -> None:
+        super().__init__("", classes="card-signals", markup=False)
+        self.signals = signals
+
+    def on_resize(self) -> None:
+        self.update(Content(self.fitted(self.size.width, self.size.height)))
+
+    def fitted(self, width: int, height: int) -> str:
+        import textwrap
+
+        if width < 8 or height < 1:
+            return ""
+        blocks = [
+            textwrap.wrap(signal, width, initial_indent="• ", subsequent_indent="  ") or ["•"]
+            for signal in self.signals
+        ]
+        lines: list[str] = []
+        for index, block in enumerate(blocks):
+            more = len(blocks) - index - 1
+            room = height - (1 if more else 0)  # a line to say how many are left out
+            if len(lines) + len(block) > room:
+                left = len(blocks) - index
+                lines.append(f"+ {left} more: e explains"[:width])
+                return "\n".join(lines[:height])
+            lines += block
+        return "\n".join(lines)
+
+
 class CategoryCard(Vertical, can_focus=True):
     """One category: name, summary, description and the signals that point to it."""
 
@@ -38,8 +70,7 @@ class CategoryCard(Vertical, can_focus=True):
         yield Static(Content(self.category.summary), classes="card-summary")
         yield Static("", classes="card-badge", markup=False)
         yield Static(Content(self.category.description), classes="card-description")
-        signals = "\n".join(f"• {signal.text}" for signal in self.category.signals)
-        yield Static(Content(signals), classes="card-signals")
+        yield SignalList([signal.text for signal in self.category.signals])
 
     def set_state(self, *, primary: bool, secondary: bool, suggested: bool) -> None:
         self.set_class(primary, "-primary")
@@ -52,7 +83,9 @@ class CategoryCard(Vertical, can_focus=True):
             badges.append("SECONDARY")
         if suggested:
             badges.append("★ suggested")
-        self.query_one(".card-badge", Static).update(" · ".join(badges))
+        badge = self.query_one(".card-badge", Static)
+        badge.update(" · ".join(badges))
+        badge.display = bool(badges)
 
     def on_click(self, event: Click) -> None:
         self.focus()
@@ -89,13 +122,13 @@ your words pushed which way. You decide.
         Binding("2", "primary_key('2')", "Learning", show=False, id="category.2"),
         Binding("3", "primary_key('3')", "Relational", show=False, id="category.3"),
         Binding("4", "primary_key('4')", "Environment", show=False, id="category.4"),
-        Binding("p,enter", "primary_focused", "Primary", id="category.primary"),
-        Binding("s", "secondary_focused", "Secondary", id="category.secondary"),
+        Binding("p,enter", "primary_focused", "Primary", show=False, id="category.primary"),
+        Binding("s", "secondary_focused", "Secondary", show=False, id="category.secondary"),
         # Rarely needed, so it leaves its footer room to "e Explain" (f1 lists it).
         Binding("x", "clear_secondary", "Clear 2nd", show=False, id="category.clear"),
-        Binding("0", "unsure", "Not sure", id="category.unsure"),
-        Binding("w", "why", "Why?", id="category.why"),
-        Binding("e", "explain", "Explain", id="category.explain"),
+        Binding("0", "unsure", "Not sure", show=False, id="category.unsure"),
+        Binding("w", "why", "Why?", show=False, id="category.why"),
+        Binding("e", "explain", "Explain", show=False, id="category.explain"),
         Binding("escape", "close_why", show=False, id="category.close-why"),
         Binding("left", "move(-1)", show=False, id="category.left"),
         Binding("right", "move(1)", show=False, id="category.right"),
@@ -116,6 +149,14 @@ your words pushed which way. You decide.
                 yield CategoryCard(category)
         with VerticalScroll(id="why-panel"):
             yield Static("", id="why-text", markup=False)
+        # the step's keys, here rather than in the footer, which has room for the
+        # keys of every step only
+        yield Static(
+            "1–4 or p primary · s secondary · 0 not sure · w why? · e explain · arrows move",
+            id="category-keys",
+            classes="hint",
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self.query_one("#why-panel").display = False

@@ -23,7 +23,9 @@ ADD_ID = "__add__"
 
 
 class BankList(OptionList):
-    BINDINGS = [Binding("space", "toggle_pick", "Pick/unpick", id="questions.toggle")]
+    # The list keys are on the hint line under each list, not in the footer (which
+    # they would push off the screen at 80 columns).
+    BINDINGS = [Binding("space", "toggle_pick", "Pick/unpick", show=False, id="questions.toggle")]
 
     def action_toggle_pick(self) -> None:
         if self.highlighted is not None:
@@ -47,10 +49,10 @@ class QuestionFilter(LiteralInput):
 
 class PickedList(OptionList):
     BINDINGS = [
-        Binding("n,enter", "note", "Note", id="questions.note"),
-        Binding("delete,backspace", "remove", "Remove", id="questions.remove"),
-        Binding("shift+up", "move(-1)", "Move up", id="questions.up"),
-        Binding("shift+down", "move(1)", "Move down", id="questions.down"),
+        Binding("n,enter", "note", "Note", show=False, id="questions.note"),
+        Binding("delete,backspace", "remove", "Remove", show=False, id="questions.remove"),
+        Binding("shift+up", "move(-1)", "Move up", show=False, id="questions.up"),
+        Binding("shift+down", "move(1)", "Move down", show=False, id="questions.down"),
     ]
 
     def _step(self) -> QuestionsStep | None:
@@ -109,6 +111,7 @@ learning review), then the rest.
         with Horizontal(id="questions-columns"):
             with Vertical(id="bank-column"):
                 yield BankList(id="bank")
+                yield Static("enter or space picks · tab to the picked list", classes="hint", markup=False)
             with Vertical(id="picked-column"):
                 yield Label("Picked", id="picked-label", classes="section")
                 yield PickedList(id="picked")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,22 +23,27 @@ from coachtui.store.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
-from coachtui.ui.format import cell, due_label, show_markdown, status_cell, status_label
+from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
+
+
+STATUS_WIDTH = 13  # "↻ in progress"
 
 
 class ReviewTable(DataTable):
     """Earlier actions; one key marks each."""
 
     BINDINGS = [
-        Binding("d", "mark('done')", "Done", id="review.done"),
-        Binding("p", "mark('in_progress')", "In progress", id="review.progress"),
-        Binding("s", "mark('stuck')", "Stuck", id="review.stuck"),
-        Binding("x", "mark('dropped')", "Dropped", id="review.dropped"),
-        Binding("u", "mark('')", "Undo", id="review.undo"),
-        Binding("n", "note", "Note", id="review.note"),
+        # Shown on the line under the list (which wraps), not in the footer: with the
+        # step keys the footer would be cut even at 120 columns.
+        Binding("d", "mark('done')", "Done", show=False, id="review.done"),
+        Binding("p", "mark('in_progress')", "In progress", show=False, id="review.progress"),
+        Binding("s", "mark('stuck')", "Stuck", show=False, id="review.stuck"),
+        Binding("x", "mark('dropped')", "Dropped", show=False, id="review.dropped"),
+        Binding("u", "mark('')", "Undo", show=False, id="review.undo"),
+        Binding("n", "note", "Note", show=False, id="review.note"),
     ]
 
     def action_mark(self, status: str) -> None:
@@ -68,7 +74,9 @@ how each went — one key each:
 | **u** | undo this session's mark |
 | **n** / **enter** | add a note |
 
-On the right: what the last session was about, its questions and its actions.
+Each row shows the action's owner, its due date (overdue marked), how it stood
+before this session and its last note. On the right: the actions the last session
+agreed, then what it was about and its questions.
 Actions marked done or dropped leave the team's open list; they stay visible here
 for the rest of this session.
 
@@ -93,7 +101,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 yield ReviewTable(id="review-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="review-note", classes="note", markup=False)
                 yield Static(
-                    "d done · p in progress · s stuck · x dropped · u undo · n note",
+                    "d done · p in progress · s stuck · x dropped · u undo · n or enter note",
+                    id="review-keys",
                     classes="hint",
                     markup=False,
                 )
@@ -101,35 +110,48 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 yield Label("Last session", classes="section")
                 yield Markdown("", id="review-last-md")
 
-    def _build_columns(self) -> None:
-        table = self.query_one(ReviewTable)
-        table.clear(columns=True)
-        table.add_column("Status", key="status", width=14)
-        table.add_column("Action", key="text")
-        if not self._narrow:
-            table.add_column("Owner", key="owner")
-            table.add_column("Due", key="due")
-
     def on_mount(self) -> None:
-        self._narrow = False
-        self._table_width = 0
-        self._build_columns()
         self.controller.conflict_handlers["review"] = lambda conflict: self.post_message(ConflictFound(conflict))
 
     def on_resize(self) -> None:
-        # Owner and due move out of the table into the lines under it when the
-        # table has no room for them (a laptop at 80 columns).
-        width = self.query_one("#review-left").size.width
-        narrow = width < 76
-        if narrow != self._narrow or width != self._table_width:
-            self._narrow = narrow
-            self._table_width = width
-            self._build_columns()
-            self.refresh_from_model()
+        # the action column takes the room the table has: measure again once laid out
+        self.call_after_refresh(self.refresh_from_model)
 
-    def _action_width(self) -> int:
-        others = 14 + (0 if self._narrow else 12 + 18)
-        return max(16, self._table_width - others - 2 * (2 if self._narrow else 4))
+    @staticmethod
+    def _status_cell(item: ReviewItem) -> Text:
+        """This session's mark."""
+        return Text(status_cell(item.status) if item.status else "· to review", no_wrap=True, overflow="ellipsis")
+
+    @staticmethod
+    def _action_cell(item: ReviewItem, width: int, today: dt.date) -> Text:
+        """The action; under it its owner and due date (overdue marked); under them how
+        it stood before this session and its last note."""
+        action = item.action
+        facts = [one_line(action.owner, 30)] if action.owner else []
+        if action.due is None:
+            facts.append("no due date")
+        else:
+            day = f"{action.due.day} {action.due.strftime('%b')}"
+            if action.due.year != today.year:
+                day += f" {action.due.year}"
+            closed = (item.status or action.status) in ("done", "dropped")
+            if action.due < today and not closed:
+                day += ", overdue"
+            elif action.due == today and not closed:
+                day += ", today"
+            facts.append(f"due {day}")
+        lines = [one_line(action.text, width), one_line(" · ".join(facts), width)]
+        before = f"was {status_label(action.status)}" if item.status is None and action.status != "open" else ""
+        note = item.note if item.status else action.last_note
+        if note.strip():
+            before = f"{before}: “{one_line(note)}”" if before else f"“{one_line(note)}”"
+        if before:
+            lines.append(one_line(before, width))
+        text = Text(lines[0], no_wrap=True, overflow="ellipsis")
+        for line in lines[1:]:
+            text.append("\n")
+            text.append(line, style="dim")
+        return text
 
     def activate(self) -> None:
         self.refresh_from_model()
@@ -139,15 +161,20 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         model = self.model
         table = self.query_one(ReviewTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
         if model is None:
             return
         today = dt.date.today()
+        # A row has up to three lines, so owner, due date and the last note fit at 80
+        # columns too.
+        self.set_class(self.size.width < 100, "-narrow")
+        scrollbar = 2 if 3 * len(model.review_items) > max(0, table.size.height - 1) else 0
+        width = max(20, (table.size.width or self.size.width) - scrollbar - 2 * 2 - STATUS_WIDTH)
+        table.add_column("This session", key="status", width=STATUS_WIDTH)
+        table.add_column("Action · owner · due · before", key="text", width=width)
         for item in model.review_items:
-            cells = [cell(status_cell(item.status)), cell(item.action.text, self._action_width())]
-            if not self._narrow:
-                cells += [cell(item.action.owner, 12), cell(due_label(item.action.due, today))]
-            table.add_row(*cells, key=item.action.id)
+            cells = (self._status_cell(item), self._action_cell(item, width, today))
+            table.add_row(*cells, key=item.action.id, height=len(cells[1].plain.split("\n")))
         empty = self.query_one("#review-empty", Static)
         if model.review_items:
             empty.update("")
@@ -162,7 +189,9 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         if model.last_session is None:
             show_markdown(last, "_This is the team's first completed session._")
         else:
-            text = session_markdown(model.last_session, self.coach_app.catalog, for_display=True, heading_level=3)
+            text = session_markdown(
+                model.last_session, self.coach_app.catalog, for_display=True, heading_level=3, actions_first=True
+            )
             show_markdown(last, text)
         self._show_note()
 
@@ -224,9 +253,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             kept = self.kept.pop(item.action.id, None)
             note = kept[1] if kept is not None and kept[1] and not item.note else None
             self.controller.set_review(item.action.id, status, note)
-        table = self.query_one(ReviewTable)
-        table.update_cell(item.action.id, "status", cell(status_cell(item.status)))
-        self._show_note()
+        self.refresh_from_model()
 
     def edit_note(self) -> None:
         item = self._current()

@@ -11,6 +11,7 @@ from textual.widgets import Markdown, Static
 
 from coachtui.store.markdown import session_markdown
 from coachtui.ui.format import show_markdown
+from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.steps.base import StepPane
 
 
@@ -23,7 +24,7 @@ Everything from this session on one screen, as the team will remember it.
 
 | key | |
 |---|---|
-| **c** | complete the session (it needs a team and a dilemma) |
+| **c** | complete the session (it needs a team and a dilemma; if earlier actions are not reviewed or no category is chosen, you are asked once) |
 | **y** | copy the summary as Markdown to the clipboard |
 | **f** | export it to a file: Markdown, JSON (for coachtui import) or CSV |
 | **n** | start a new session |
@@ -33,10 +34,11 @@ open actions to review next time. You can still go back and amend it.
 """
 
     BINDINGS = [
-        Binding("c", "complete", "Complete", id="summary.complete"),
-        Binding("y", "copy", "Copy", id="summary.copy"),
-        Binding("f", "save_file", "Export", id="summary.file"),
-        Binding("n", "new_session", "New session", id="summary.new"),
+        # on the line under the summary rather than in the footer (cut at 80 columns)
+        Binding("c", "complete", "Complete", show=False, id="summary.complete"),
+        Binding("y", "copy", "Copy", show=False, id="summary.copy"),
+        Binding("f", "save_file", "Export", show=False, id="summary.file"),
+        Binding("n", "new_session", "New session", show=False, id="summary.new"),
     ]
 
     def __init__(self) -> None:
@@ -46,6 +48,12 @@ open actions to review next time. You can still go back and amend it.
         yield Static("", id="summary-status", markup=False)
         with VerticalScroll(id="summary-scroll"):
             yield Markdown("", id="summary-md")
+        yield Static(
+            "c complete · y copy as Markdown · f save as a file · n new session",
+            id="summary-keys",
+            classes="hint",
+            markup=False,
+        )
 
     def activate(self) -> None:
         self.refresh_from_model()
@@ -59,7 +67,7 @@ open actions to review next time. You can still go back and amend it.
             show_markdown(self.query_one("#summary-md", Markdown), "")
             return
         if model.status == "completed":
-            status.update(Content("✓ Completed and saved.  y copy · f save as file · n new session"))
+            status.update(Content("✓ Completed and saved."))
             status.set_class(False, "error")
         else:
             missing = model.missing_for_completion()
@@ -78,6 +86,41 @@ open actions to review next time. You can still go back and amend it.
         return session_markdown(model.to_detail(), self.coach_app.catalog)
 
     def action_complete(self) -> None:
+        model = self.model
+        if model is None:
+            return
+        if model.status != "completed" and not model.missing_for_completion():
+            gaps = self._gaps()
+            if gaps:  # one question for everything that is left open
+                said = " and ".join(gaps)
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"{said[:1].upper()}{said[1:]}. Complete the session anyway?",
+                        yes="Complete anyway",
+                        no="Go back",
+                    ),
+                    lambda confirmed: self._complete() if confirmed else None,
+                )
+                return
+        self._complete()
+
+    def _gaps(self) -> list[str]:
+        """What a coach may have meant to do before completing: review the earlier
+        actions, choose a category."""
+        model = self.model
+        if model is None:
+            return []
+        gaps = []
+        unreviewed = sum(1 for item in model.review_items if item.status is None)
+        if unreviewed == 1:
+            gaps.append("1 earlier action is not reviewed (step 2)")
+        elif unreviewed:
+            gaps.append(f"{unreviewed} earlier actions are not reviewed (step 2)")
+        if not (model.primary or model.unsure):
+            gaps.append("no category is chosen (step 4)")
+        return gaps
+
+    def _complete(self) -> None:
         if self.model is None:
             return
         missing = self.controller.complete()

@@ -1,6 +1,6 @@
 """A stacked bar chart of categories by month, drawn with block characters.
 
-Each category has its own colour (from the theme) and its own fill (█ ▓ ▒ ░ ·), so
+Each category has its own colour (from the theme) and its own fill (█ ▓ ▒ ▚ ·), so
 the chart stays readable on a washed-out projector or in monochrome.
 """
 
@@ -13,12 +13,14 @@ from textual.widget import Widget
 
 from coachtui.store.types import ThemeMonth
 
-# (series key, fill, theme colour variable)
+# (series key, fill, theme colour variable). The text-* colours are the ones a theme
+# keeps legible on its background; no fill is as faint as ░, which vanishes on a
+# projector.
 SERIES = (
-    ("capability", "█", "primary"),
-    ("learning", "▓", "success"),
-    ("relational", "▒", "warning"),
-    ("environment", "░", "error"),
+    ("capability", "█", "text-primary"),
+    ("learning", "▓", "text-success"),
+    ("relational", "▒", "text-warning"),
+    ("environment", "▚", "text-error"),
     ("unsure", "·", "foreground-muted"),
 )
 
@@ -49,12 +51,23 @@ class ThemeChart(Widget):
         # blend them over the background instead.
         return Style(color=background.blend(Color.parse(value), Color.parse(value).a).rich_color)
 
-    def legend(self) -> Text:
-        text = Text()
+    def legend_lines(self, width: int) -> list[Text]:
+        """The legend, wrapped between entries only: a swatch stays with its name."""
+        lines = [Text()]
         for key, fill, variable in SERIES:
-            text.append(f"{fill * 2} ", style=self._style(variable))
-            text.append(f"{self.labels.get(key, key)}   ")
-        return text
+            entry = Text()
+            entry.append(f"{fill * 2} ", style=self._style(variable))
+            entry.append(self.labels.get(key, key))
+            gap = 3 if lines[-1].cell_len else 0
+            if lines[-1].cell_len and lines[-1].cell_len + gap + entry.cell_len > width:
+                lines.append(Text())
+                gap = 0
+            lines[-1].append(" " * gap)
+            lines[-1].append_text(entry)
+        return lines
+
+    def legend(self) -> Text:
+        return Text("\n").join(self.legend_lines(max(20, self.size.width)))
 
     def render(self) -> Text:
         months = self.months
@@ -77,6 +90,5 @@ class ThemeChart(Widget):
         return text
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        legend = self.legend().cell_len
-        legend_lines = max(1, -(-legend // max(1, width)))  # the legend wraps on narrow screens
+        legend_lines = len(self.legend_lines(max(20, width)))  # the legend wraps on narrow screens
         return legend_lines + 1 + max(1, len(self.months))
