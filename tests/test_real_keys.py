@@ -359,3 +359,20 @@ def test_a_whole_session_typed_at_machine_speed(tmp_path: Path) -> None:
         app.quit()
     finally:
         app.close()
+
+
+# --- found by trying to break it: the last word typed before ctrl+q ----------------------------
+
+
+def test_keys_typed_in_the_same_burst_as_ctrl_q_are_saved_before_the_app_ends(tmp_path: Path) -> None:
+    """A coach (or ssh, or a text expander) sends the last words and ctrl+q together:
+    the words reach the field and the database before the app quits."""
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(TAB)
+        app.send("Ward sister")
+        app.holds("SELECT context FROM coaching_session", ("Ward sister",))
+        app.send(" and HCAs" + CTRL_Q)
+        code = app.term.wait_exit(timeout=30)
+        app.exited = True
+        assert code == 0, app.term.text()
+        assert app.row("SELECT context FROM coaching_session") == ("Ward sister and HCAs",)

@@ -302,3 +302,46 @@ def test_the_file_replaced_while_the_app_is_open_then_typing_is_not_lost(tmp_pat
     except BaseException:
         app.kill()
         raise
+
+
+# --- found by trying to break it: a power cut while the coach has not yet answered -------------
+
+
+def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_kill(tmp_path: Path) -> None:
+    """Another window saved the draft first; until this coach answers (reload or keep
+    mine), the database refuses their saves. What they type meanwhile must still be
+    on disk somewhere private, within a second: a kill -9 before answering loses nothing."""
+    db = tmp_path / "coach.db"
+    session_id = _draft(db)
+    first = Terminal(coachtui_command(db), _env(tmp_path / "home-a"))
+    second = Terminal(coachtui_command(db), _env(tmp_path / "home-b"))
+    try:
+        _resume(first)
+        _resume(second)
+        first.send("AAA from window one ")
+        _until(
+            lambda: "AAA" in _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id)[0][0],
+            "window one's typing",
+        )
+        second.send("BBB typed after the other window saved ")
+        second.wait_for("changed this session")
+        unsaved = tmp_path / "home-b" / "data" / "unsaved"
+
+        def kept() -> bool:
+            return any("BBB typed after the other window saved" in p.read_text("utf-8") for p in unsaved.glob("*.md"))
+
+        _until(kept, "the refused text in a private file")
+        assert all(p.stat().st_mode & 0o077 == 0 for p in unsaved.glob("*.md"))
+        second.send("and more ")  # typed later, still unanswered: the same file follows
+        _until(lambda: any("and more" in p.read_text("utf-8") for p in unsaved.glob("*.md")), "the later typing")
+        assert len(list(unsaved.glob("*.md"))) == 1
+        second.kill()
+        first.send("\x11")
+        assert first.wait_exit() == 0
+    except BaseException:
+        for app in (first, second):
+            try:
+                app.kill()
+            except OSError:
+                pass
+        raise

@@ -11,7 +11,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -226,6 +226,9 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         for kind in ("session", "lost"):
             self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))
         self._asking_about: set[str] = set()  # sessions the coach is being asked about
+        # Private copies of sessions whose saves were refused, one file a session.
+        self._recovery_copies: dict[str, Path] = {}
+        self._copy_due = False
 
     def _read_settings(self, path: Path | None, demo: bool) -> Settings:
         if demo:  # a demo never opens the coach's settings: a name of its own
@@ -721,8 +724,46 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         except Exception:  # noqa: BLE001 - during start-up
             return
         screen.session_changed()
+        if self._unsettled() and not self._copy_due:
+            # The database refuses this session's saves until the coach settles it:
+            # what is typed meanwhile goes to a private file, within half a second.
+            self._copy_due = True
+            self.set_timer(0.5, self._keep_unsettled_copy)
 
-    async def action_quit(self) -> None:
+    def _unsettled(self) -> bool:
+        """Whether the open session's saves are refused for now (another window
+        or coach saved it first, or it is gone) and wait for the coach's answer."""
+        model = self.session.model
+        if model is None:
+            return False
+        return model.session_id in self.saver.conflicts or self.saver.is_lost(model.session_id)
+
+    def _keep_unsettled_copy(self) -> None:
+        self._copy_due = False
+        if self._unsettled():
+            self.write_recovery_copy(quiet=True)
+
+    def action_quit(self) -> None:
+        # ctrl+q is acted on as it arrives; the words typed just before it in the
+        # same burst may still be on their way to the field. Quit once they are in.
+        self.after_queued_input(self._quit_asked)
+
+    def after_queued_input(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once every key already typed has reached its field and
+        the field's change has reached the session: hop along the focused widget's
+        ancestors, each hop queued behind what that widget still has to handle."""
+        focused = self.focused
+        nodes = list(focused.ancestors_with_self) if focused is not None else [self]
+
+        def hop(index: int) -> None:
+            if index >= len(nodes):
+                callback()
+            else:
+                nodes[index].call_later(hop, index + 1)
+
+        hop(0)
+
+    def _quit_asked(self) -> None:
         open_conflicts = self.saver.conflicts
         if open_conflicts or self.saver.dropped:
             self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [self.saver.dropped])
@@ -774,6 +815,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         if conflict.session_id in self._asking_about:
             return  # one question at a time; the answer settles every refusal
         self._asking_about.add(conflict.session_id)
+        self.write_recovery_copy(quiet=True)  # until the coach answers, the text is safe in a file
         self._ask_at_a_pause(conflict)
 
     def _ask_at_a_pause(self, conflict: Any) -> None:
@@ -935,8 +977,10 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             done,
         )
 
-    def write_recovery_copy(self) -> Path | None:
-        """Write the open session, as on screen, to a private Markdown file."""
+    def write_recovery_copy(self, *, quiet: bool = False) -> Path | None:
+        """Write the open session, as on screen, to a private Markdown file: one
+        file a session, written again with each call (``quiet``: no notification
+        when it cannot be written; the next change tries again)."""
         import datetime as dt
 
         from coachtui import paths
@@ -947,17 +991,23 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         if model is None:
             return None
         text = session_markdown(model.to_detail(), self.catalog)
+        known = self._recovery_copies.get(model.session_id)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        candidates = [known] if known is not None else [
+            folder / f"coachtui-unsaved-{stamp}-{model.session_id[:8]}.md"
+            for folder in (paths.data_dir() / "unsaved", Path.home())
+        ]
         errors = []
-        for folder in (paths.data_dir() / "unsaved", Path.home()):
-            path = folder / f"coachtui-unsaved-{stamp}.md"
+        for path in candidates:
             try:
                 write_private_text(path, text)
             except OSError as exc:
-                errors.append(f"{folder}: {exc.strerror or exc}")
+                errors.append(f"{path.parent}: {exc.strerror or exc}")
                 continue
+            self._recovery_copies[model.session_id] = path
             return path
-        self.notify("Could not write a copy: " + "; ".join(errors), severity="error", markup=False)
+        if not quiet:
+            self.notify("Could not write a copy: " + "; ".join(errors), severity="error", markup=False)
         return None
 
     def on_unmount(self) -> None:
