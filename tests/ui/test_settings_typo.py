@@ -10,7 +10,7 @@ from coachtui.ui.app import create_app
 from coachtui.ui.modals import TextPromptScreen
 
 from .conftest import FAST_SAVES
-from .helpers import ready, shows
+from .helpers import ready, screen_text, shows
 
 
 async def test_a_typo_is_reported_and_the_file_is_never_rewritten(db_path: Path, settings_path: Path) -> None:
@@ -26,8 +26,16 @@ async def test_a_typo_is_reported_and_the_file_is_never_rewritten(db_path: Path,
         assert app.settings_problem is not None and f"{settings_path}, line 3" in app.settings_problem
         assert not isinstance(app.screen, TextPromptScreen)  # no name asked, so none to save
         app.theme = "textual-light"  # a change that would be saved to the file
-        await shows(pilot, "Not saved in your settings file")
+        await shows(pilot, "not saved in your settings file")
         app.action_toggle_blink()
         await pilot.pause()
+        # A new name is used, but the coach is not told it was saved (found by trying to break it).
+        app.clear_notifications()
+        app.action_change_name()
+        await pilot.pause()
+        await pilot.press(*"Bo Ng", "enter")
+        await shows(pilot, "not saved in your settings file")
+        assert app.settings.coach_name == "Bo Ng"
+        assert "Name saved" not in screen_text(app)
     assert settings_path.read_text() == broken
     assert [p.name for p in settings_path.parent.iterdir()] == ["settings.json"]

@@ -664,24 +664,28 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
     # --- settings ---------------------------------------------------------------------------
 
-    def update_settings(self, **changes: Any) -> None:
+    def update_settings(self, **changes: Any) -> bool:
+        """Change the settings for this run and keep them in the settings file;
+        whether they were kept (a demo, or a file with a mistake, keeps nothing)."""
         self.settings = self.settings.with_changes(**changes)
         if self.store is not None:
             self.store.coach = self.settings.coach_name
         if self.demo:
-            return  # a demo never changes the coach's own settings
+            return False  # a demo never changes the coach's own settings
         if self.settings_problem is not None:
             self.notify(
-                "Not saved in your settings file: it has a mistake to fix first "
+                "Used for now, but not saved in your settings file: it has a mistake to fix first "
                 f"({self.settings_problem}).",
                 severity="warning",
                 markup=False,
             )
-            return
+            return False
         try:
             save_settings(self.settings, self.settings_path)
         except OSError as exc:
             self.notify(f"Could not save your settings: {exc.strerror or exc}", severity="warning", markup=False)
+            return False
+        return True
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
@@ -692,8 +696,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
 
         def done(value: str | None) -> None:
             if value is not None:
-                self.update_settings(coach_name=" ".join(value.split()), name_asked=True)
-                self.notify("Name saved; it is used for the sessions you start from now on.", markup=False)
+                if self.update_settings(coach_name=" ".join(value.split()), name_asked=True) or self.demo:
+                    self.notify("Name saved; it is used for the sessions you start from now on.", markup=False)
 
         self.push_screen(
             TextPromptScreen(
