@@ -206,6 +206,21 @@ def test_import_of_a_missing_file_does_not_create_a_database(tmp_path, capsys) -
     assert not target.exists()
 
 
+def test_import_of_an_unusable_export_does_not_create_a_database(filled, tmp_path, capsys) -> None:
+    """Found by trying to break it: a refused file left a new, empty database behind."""
+    exported = tmp_path / "x.json"
+    assert main(["export", "--db", str(filled), "--format", "json", "-o", str(exported)]) == 0
+    document = json.loads(exported.read_text("utf-8"))
+    document["sessions"][0]["mood"] = "grumpy"
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    capsys.readouterr()
+    target = tmp_path / "new-laptop.db"
+    code, out, err = run(capsys, "import", "--db", str(target), str(exported))
+    assert (code, out) == (1, "")
+    assert err == f"coachtui: cannot import {exported}: sessions[0]: unknown field 'mood'; nothing was changed\n"
+    assert not target.exists() and list(tmp_path.glob("new-laptop.db*")) == []
+
+
 def test_from_one_laptop_to_another_as_real_processes(filled, tmp_path) -> None:
     """The way a coach would do it, through the installed entry point."""
 

@@ -44,13 +44,13 @@ def summary_lines(summary: object, source: str, database: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
-    from coachtui.store.exchange import read_export
+    from coachtui.store.exchange import check_export, read_export
 
-    # Read the file before opening the database: a missing or broken file should
-    # not even create a database.
-    document = read_export(args.file)
+    # Read and check the file before opening the database: a missing, broken or
+    # unusable file should not even create a database.
+    valid = check_export(read_export(args.file), source=args.file)
     with open_store(args.db) as store:
-        summary = store.import_data(document, source=args.file)
+        summary = store.import_data(valid, source=args.file)
         for line in summary_lines(summary, args.file, store.location):
             print(line)
     return 0

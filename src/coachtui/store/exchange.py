@@ -274,21 +274,35 @@ class ExchangeMixin:
         written) when the data is not a usable export. See ``store/merge.py`` for the
         merge rules.
         """
-        from coachtui.store.interchange import validate
+        from coachtui.store.interchange import ValidExport
         from coachtui.store.merge import merge
 
-        what = f"cannot import {source}" if source else "cannot import"
+        valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
         try:
-            valid = validate(data)
             session: Session
             with self._write() as session:  # type: ignore[attr-defined]
                 return merge(session, valid)
         except ImportRefused as exc:
-            raise ImportRefused(f"{what}: {exc}; nothing was changed") from None
+            raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
 
     def import_file(self, path: str | os.PathLike[str]) -> ImportSummary:
         """Read and merge a JSON export file (see :meth:`import_data`)."""
         return self.import_data(read_export(path), source=str(path))
+
+
+def _cannot(source: str) -> str:
+    return f"cannot import {source}" if source else "cannot import"
+
+
+def check_export(data: Any, *, source: str = "") -> Any:
+    """Validate a parsed export completely, before any database is opened; returns
+    what :meth:`import_data` takes. Raises :class:`ImportRefused` in one line."""
+    from coachtui.store.interchange import validate
+
+    try:
+        return validate(data)
+    except ImportRefused as exc:
+        raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
 
 
 def read_export(path: str | os.PathLike[str]) -> Any:
