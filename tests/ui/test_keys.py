@@ -144,3 +144,26 @@ def test_keys_outside_a_paste_are_read_as_before() -> None:
     assert tokens("\x1b[1;5Hq\x1bOP\t\x1b[Z") == [
         ("key", "ctrl+home"), ("key", "q"), ("key", "f1"), ("key", "tab"), ("key", "shift+tab")
     ]
+
+
+async def test_a_choice_answered_twice_in_one_burst_closes_once(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Two answer keys queued together (a burst, a double press): the dialog closes
+    once and the app goes on (found by trying to break it: Textual raised
+    ScreenStackError and the app ended)."""
+    from textual import events
+
+    from coachtui.ui.modals import ChoiceScreen
+
+    app = make_app()
+    answers: list[str | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dialog = ChoiceScreen("Carry on?", [("n", "New", "new"), ("r", "Resume", "resume")])
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        for key in ("n", "r"):
+            dialog.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        assert answers == ["new"]
+        assert app.is_running and not isinstance(app.screen, ChoiceScreen)

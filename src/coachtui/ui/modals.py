@@ -62,6 +62,7 @@ class ChoiceScreen(ModalScreen[str]):
         super().__init__(classes="modal")
         self.question = question
         self.choices = choices
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -77,15 +78,23 @@ class ChoiceScreen(ModalScreen[str]):
         for key, _label, value in self.choices:
             if event.character == key:
                 event.stop()
-                self.dismiss(value)
+                self._answer(value)
                 return
 
     def action_choose(self, value: str) -> None:
-        self.dismiss(value)
+        self._answer(value)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "choice-").removeprefix("choice-"))
+        self._answer((event.button.id or "choice-").removeprefix("choice-"))
+
+    def _answer(self, value: str) -> None:
+        """Answer once: a key typed twice in one burst ("n n") must not close the
+        dialog a second time (Textual ends the app with ScreenStackError)."""
+        if self._answered:
+            return
+        self._answered = True
+        self.dismiss(value)
 
 
 class ConflictScreen(ModalScreen[str]):
