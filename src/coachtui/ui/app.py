@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -325,11 +326,21 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.call_from_thread(self._store_ready, store, teams, drafts, custom)
         if not self.demo:
             self._daily_backup(store)
+        # What follows only reads (the question bank, the date parser, the category
+        # model and past sessions to learn from) and can take seconds on a busy
+        # machine: a daemon thread, so that quitting never waits for it (a thread
+        # worker would hold up the exit until it finished).
+        threading.Thread(target=self._warm_up, args=(store,), name="coachtui-warm-up", daemon=True).start()
+
+    def _warm_up(self, store: Store) -> None:
         from coachtui.dates import warm_up
 
-        self.catalog  # noqa: B018 - read the question bank now, off the UI thread
-        warm_up()
-        self._learn_categories(store)
+        try:
+            self.catalog  # noqa: B018 - read the question bank now, off the UI thread
+            warm_up()
+            self._learn_categories(store)
+        except Exception:  # noqa: BLE001 - only a head start: what failed here is read again when needed
+            return
         freeze_gc()  # SQLAlchemy, the store and dateparser live as long as the app
 
     def _open_demo(self) -> Store:
