@@ -174,6 +174,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self._painted = False  # _after_first_paint has run
+        # Set once the team list read without SQLAlchemy is on the screen.
+        self._quick_list_drawn = threading.Event()
         self.teams: list[TeamInfo] = []
         self.save_status = SaveStatus("idle")
         debounce, max_wait = save_delays
@@ -243,6 +245,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             self._name_deferred = may_be_encrypted(self.database)
         if self._asking_name and not self._name_deferred:
             self._ask_name()
+        self._peek_teams()
 
     def _catch_hangup(self) -> None:
         """Closing the terminal window (SIGHUP) ends the app: what is typed is saved,
@@ -283,14 +286,18 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             return
         self._painted = True
         freeze_gc()  # Textual and the first screen live as long as the app
+        if self._quick_list_drawn.is_set():
+            self.session_screen.mount_later_steps()
         # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a
         # thread importing it during start-up delays the first paint (imports hold the
         # interpreter lock). The other six steps are built once the team list shows.
         self._open_store()
 
-    def _show_quick_teams(self) -> None:
-        """In the store's worker: the team list straight from the file, before the
-        store (and SQLAlchemy) is loaded; the store's own list replaces it when open."""
+    @work(thread=True, exclusive=True, group="quick-teams")
+    def _peek_teams(self) -> None:
+        """The team list straight from the file (the standard library's sqlite3, read
+        only), started with the first screen so that it can be drawn with it or just
+        after; the store's own list replaces it once the store is open."""
         from coachtui.store.quick import peek_teams
 
         # None for anything but a plain coachtui SQLite file of the current schema: an
@@ -301,13 +308,28 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     def _quick_teams_ready(self, teams: list[TeamInfo] | None) -> None:
         if teams is not None and self.store is None and not self.teams:
             self.teams = list(teams)
-            self.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
-        self.call_after_refresh(self.session_screen.mount_later_steps)
+            pane = self.session_screen.pane("team")
+            pane.show_teams(teams)  # type: ignore[attr-defined]
+            # The table's own callback runs once it is mounted and the screen has
+            # been refreshed with it (the app's would run before it is even mounted).
+            for table in pane.query("#team-table"):
+                table.call_after_refresh(self._quick_list_shown)
+                return
+            self.call_after_refresh(self._quick_list_shown)  # no teams yet: the welcome line
+            return
+        self._quick_list_shown()
+
+    def _quick_list_shown(self) -> None:
+        self._quick_list_drawn.set()
+        if self._painted:
+            self.session_screen.mount_later_steps()
 
     @work(thread=True, exclusive=True, group="open-store")
     def _open_store(self, passphrase: str | None = None) -> None:
-        if passphrase is None:
-            self._show_quick_teams()  # first: it needs no SQLAlchemy
+        # Loading SQLAlchemy (next, in this thread) holds the interpreter for long
+        # stretches: the quick team list is drawn first, or the coach waits for both.
+        # Bounded, in case the list cannot be drawn now (a prompt on top).
+        self._quick_list_drawn.wait(timeout=2.0)
         from coachtui.store import open_store
         from coachtui.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
 
