@@ -61,3 +61,43 @@ def test_json_export_memory_does_not_grow_with_the_history(tmp_path: Path) -> No
     growth_mb = (peaks[6_000] - peaks[300]) / 1024
     # 20x the sessions: the text of 6,000 sessions alone is far more than this.
     assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+
+
+def test_the_streamed_json_file_is_the_in_memory_export_on_either_database(store, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Rows made in the same instant are ordered by id as Python orders strings, on
+    # SQLite and on PostgreSQL alike (whose usual collation would skip the hyphens).
+    base = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    def same_instant() -> None:
+        clock.now = base - dt.timedelta(microseconds=1)  # the clock's next reading is ``base``
+
+    teams = []
+    for name in ("Ward 4", "Pharmacy", "Clinic B", "Ward 5"):
+        same_instant()
+        teams.append(store.create_team(name, coach="Priya Raman"))
+    for team in teams:
+        for _ in range(3):
+            same_instant()
+            session = store.start_session(team.id, coach="Priya Raman")
+            store.save_draft(session.id, title=f"Rota for {team.name}", dilemma="Handovers overrun; “quotes” ü\nline two")
+            same_instant()
+            store.add_action(session.id, "Time three handovers", owner="Sam", due=dt.date(2026, 3, 20))
+            same_instant()
+            store.add_action(session.id, "Post the rota", owner="Bea", due=dt.date(2026, 3, 21))
+    target = tmp_path / "all.json"
+    result = store.export_file(target, "json")
+    written = target.read_text("utf-8")
+    expected = store.export_json()
+    expected["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(expected)
+    assert (result.teams, result.sessions, result.actions) == (4, 12, 24)
+    assert result.size == len(written.encode("utf-8"))
+
+
+def test_an_empty_history_streams_empty_tables(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "none.json"
+    store.export_file(target, "json")
+    written = target.read_text("utf-8")
+    expected = store.export_json()
+    expected["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(expected)
