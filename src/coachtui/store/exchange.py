@@ -266,8 +266,7 @@ class ExchangeMixin:
                     yield f",\n  {json.dumps(spec.key)}: ["
                     first = True
                     for row in stream_table(session, spec.key):
-                        text = json.dumps(encode_row(spec, row), ensure_ascii=False, indent=2)
-                        yield ("\n    " if first else ",\n    ") + text.replace("\n", "\n    ")
+                        yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
                         first = False
                         if spec.key in counts:
                             counts[spec.key] += 1
@@ -339,3 +338,26 @@ def _document(data: ExportData) -> dict[str, Any]:
     for spec in TABLES:
         document[spec.key] = [encode_row(spec, row) for row in data.tables[spec.key]]
     return document
+
+
+_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder writes a flat object with these separators exactly as json.dumps
+# with indent=2 writes it one level deeper (json.dumps with an indent is pure Python).
+_flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")).encode
+
+
+def _row_json(row: dict[str, Any]) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` for a row of an export's
+    table, indented by four more spaces (its depth in the document)."""
+    if not row:
+        return "    {}"
+    if not any(isinstance(value, (list, dict)) and value for value in row.values()):
+        return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
+    fields = []
+    for key, value in row.items():
+        if isinstance(value, (list, dict)) and value:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+        else:
+            text = _scalar_json(value)
+        fields.append(f"      {_scalar_json(key)}: {text}")
+    return "    {\n" + ",\n".join(fields) + "\n    }"
