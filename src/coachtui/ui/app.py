@@ -312,11 +312,13 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             pane.show_teams(teams)  # type: ignore[attr-defined]
             # The table's own callback runs once it is mounted and the screen has
             # been refreshed with it (the app's would run before it is even mounted).
-            for table in pane.query("#team-table"):
-                table.call_after_refresh(self._quick_list_shown)
+            # Under a prompt (the coach's name) the list is not drawn now: nothing to wait for.
+            if self.screen is self.session_screen:
+                for table in pane.query("#team-table"):
+                    table.call_after_refresh(self._quick_list_shown)
+                    return
+                self.call_after_refresh(self._quick_list_shown)  # no teams yet: the welcome line
                 return
-            self.call_after_refresh(self._quick_list_shown)  # no teams yet: the welcome line
-            return
         self._quick_list_shown()
 
     def _quick_list_shown(self) -> None:
