@@ -61,6 +61,12 @@ def teams_for(sessions: int) -> int:
     return min(200, max(10, sessions // 500))
 
 
+# A few long-coached teams hold about half the sessions, the many others share the
+# rest (at 100k: three teams of ~17k sessions, 197 of ~250), so per-team figures
+# (one team's history, themes, tracker) meet a large team as a coach's would.
+LARGE_TEAMS = 3
+
+
 @dataclass(frozen=True)
 class Database:
     path: Path
@@ -88,18 +94,18 @@ def demo_database(sessions: int, *, rebuild: bool = False, folder: Path | None =
 
     folder = folder or bench_folder()
     teams = teams_for(sessions)
-    path = folder / f"demo-{sessions}-{teams}-{SEED}-{source_key()}.db"
+    path = folder / f"demo-{sessions}-{teams}-L{LARGE_TEAMS}-{SEED}-{source_key()}.db"
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists() and not rebuild:
         data = json.loads(meta.read_text())
         return Database(path, sessions, teams, data["seconds"], data.get("cpu"), data.get("load"), True)
-    for stale in folder.glob(f"demo-{sessions}-{teams}-{SEED}-*"):  # built by older code
+    for stale in folder.glob(f"demo-{sessions}-{teams}-*"):  # built by older code
         stale.unlink()
     for extra in ("", "-wal", "-shm"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
     started, cpu = time.perf_counter(), time.process_time()
     with open_store(str(path)) as store:
-        generate_demo_data(store, sessions=sessions, teams=teams, seed=SEED, today=TODAY)
+        generate_demo_data(store, sessions=sessions, teams=teams, seed=SEED, today=TODAY, large_teams=LARGE_TEAMS)
     seconds = time.perf_counter() - started  # including the final checkpoint on close
     cpu = time.process_time() - cpu  # both threads
     load = os.getloadavg()[0]

@@ -144,3 +144,46 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- for bench/run.py -----------------------------------------------------------------
+
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+if result.returncode:
+    sys.exit(result.stderr)
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def export_figures(dbs: list, table: object) -> None:  # list[common.Database], common.Table
+    """``coachtui export --format json`` of the whole history, as a process: wall time
+    and peak resident memory, at each size (it streams: memory stays flat)."""
+    import subprocess
+    import sys
+
+    from common import Figure, process_env  # bench/common.py (run.py puts bench/ on the path)
+
+    peaks = {}
+    with tempfile.TemporaryDirectory(prefix="coachtui-bench-") as folder:
+        for db in dbs:
+            out = Path(folder) / f"export-{db.size}.json"
+            command = [sys.executable, "-m", "coachtui", "--db", str(db.path), "export", "--format", "json",
+                       "-o", str(out), "--force"]
+            result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
+                                    env=process_env(), check=True)
+            seconds, peak_kb = result.stdout.split()
+            peaks[db.size] = int(peak_kb) / 1024
+            size_mb = out.stat().st_size / 1e6
+            out.unlink()
+            table.add(Figure("export", f"export --format json, whole history ({db.size}, {size_mb:.0f} MB)",
+                             [float(seconds)], "s", "< 15 s at 100k", lambda m, p: m < 15))
+            table.add(Figure("export", f"  its peak memory ({db.size})", [peaks[db.size]], "MB", "< 200 MB",
+                             lambda m, p: m < 200))
+    if len(peaks) > 1:
+        sizes = list(peaks)
+        table.add(Figure("export", f"  peak memory growth {sizes[0]} -> {sizes[-1]}",
+                         [peaks[sizes[-1]] - peaks[sizes[0]]], "MB", "< 20 MB (flat)", lambda m, p: m < 20))

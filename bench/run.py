@@ -4,24 +4,30 @@
                         [--pg-url URL | --no-pg]
 
 Prints one table: figure, median, 95th percentile, target, PASS/FAIL, with the
-baselines measured side by side in the same run (a bare Textual app, the same app
-importing SQLModel, ``python -c "import sqlmodel"``):
+baselines measured side by side in the same run (a bare Textual app: Header, Label,
+Footer; ``python -c "import sqlmodel"``):
 
-- startup: process start to the first painted screen, and to the team list filled
-  from the largest database, as ratios to the bare app (bench/startup.py);
+- startup: what the coach sees on a real terminal (a pty read through pyte onto a
+  100x30 screen, bench/terminal.py): process start to the first frame, to the first
+  team name of the largest database, and ctrl+q to the process's exit (settled, and
+  as soon as the list shows), each run interleaved with the bare app doing the same
+  (its label, its exit), as ratios to it (bench/startup.py);
 - session: a step change (key to the next step rendered) and an autosave (one field
   to synced on disk, with the same save unsynced beside it) (bench/interactive.py);
 - ui / store / pg / cli: opening history and the action tracker, a history search
   from keystroke to rows rendered (and to the letter shown), and the store's search, paging, counts, tracker
   and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line
   below) on PostgreSQL; ``coachtui search`` as a process (bench/history.py);
+- export: ``coachtui export --format json`` of the whole history as a process, its
+  time and peak memory at the smallest and largest size (bench/exchange.py);
 - memory: resident memory at start and with history open at its oldest page, at the
   smallest and the largest size;
 - suggest: the category suggestion's accuracy (cross-validated on the corpus, and on
   the dev set), the time to load its model and to suggest, and how it learns from a
   coach who judges differently (bench/suggestion.py).
 
-The demo databases (``coachtui demo-data``'s generator, 200 teams at 100k sessions)
+The demo databases (``coachtui demo-data``'s generator, 200 teams at 100k sessions,
+three of them holding about half the sessions)
 are built once, about 20-30 s for 100k, and cached in $COACHTUI_BENCH_DIR (default:
 coachtui-bench in the system's temporary folder). ``--quick`` runs every figure at
 small sizes with few repetitions: a smoke test, not a measurement.
@@ -42,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import exchange  # noqa: E402
 import history  # noqa: E402
 import interactive  # noqa: E402
 import startup  # noqa: E402
@@ -96,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     history.growth_notes(table, smallest, largest)
     history.process_figures(largest, runs, table)
 
+    exchange.export_figures([smallest, largest], table)
     startup.memory_figures([smallest, largest], table)
     suggestion.suggestion_figures(table, quick=args.quick, runs=runs)
 

@@ -198,3 +198,19 @@ def test_interrupted_after_the_first_batches_leaves_nothing(tmp_path: Path) -> N
             generate_demo_data(store, sessions=4_500, teams=3, today=TODAY, progress=interrupt)
         assert store.count_sessions() == 0 and store.list_teams() == []
     assert rows(db, "SELECT count(*) FROM session_fts") == [(0,)]
+
+
+def test_a_few_large_teams_among_many_small_ones(tmp_path: Path) -> None:
+    # Bench scale (issue 19): per-team figures must meet long-coached teams too.
+    plain, skewed = tmp_path / "plain.db", tmp_path / "skewed.db"
+    make(plain, sessions=2_000, teams=40, seed=3)
+    make(skewed, sessions=2_000, teams=40, seed=3, large_teams=3)
+    sql = "SELECT count(*) FROM coaching_session GROUP BY team_id ORDER BY count(*) DESC"
+    even = [n for (n,) in rows(plain, sql)]
+    sizes = [n for (n,) in rows(skewed, sql)]
+    assert sum(sizes) == 2_000 and len(sizes) == 40
+    assert even[0] <= 4 * even[-1]  # without: at most four times the smallest team's
+    assert sum(sizes[:3]) >= 0.4 * 2_000  # with: three teams hold about half
+    assert min(sizes[:3]) > 4 * max(sizes[3:])
+    # The first three teams planned are the large ones; the others keep their even shares.
+    assert max(sizes[3:]) <= 4 * sizes[-1]

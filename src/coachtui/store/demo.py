@@ -199,9 +199,15 @@ class _Generator:
         self.taken.add(name.casefold())
         return name
 
-    def teams(self, count: int, sessions: int) -> list[_Team]:
+    def teams(self, count: int, sessions: int, large: int = 0) -> list[_Team]:
         settings = list(content.SETTINGS)
         sizes = [0.4 + 1.2 * self.random() for _ in range(count)]
+        # ``large`` teams (the first ones) share about half of all sessions between them.
+        large = min(large, count - 1)
+        if large > 0:
+            rest = sum(sizes[large:])
+            for index in range(large):
+                sizes[index] = rest / large * sizes[index]
         shares = [sessions * size / sum(sizes) for size in sizes]
         allotted = [int(share) for share in shares]
         for i in sorted(range(count), key=lambda i: (allotted[i] - shares[i], i))[: sessions - sum(allotted)]:
@@ -575,6 +581,7 @@ def generate_demo_data(
     today: dt.date | None = None,
     append: bool = False,
     progress: Progress | None = None,
+    large_teams: int = 0,
 ) -> DemoSummary:
     """Fill ``store`` with invented teams and sessions; see the module docstring.
 
@@ -582,6 +589,10 @@ def generate_demo_data(
     actions fall due around now. Raises :class:`DatabaseNotEmpty` when the database
     already holds teams or sessions, unless ``append``: then the new teams get names
     not yet taken and the generator is seeded with the seed and what is there.
+
+    Teams get similar shares of the sessions (one team at most four times another's);
+    with ``large_teams`` the first that many teams hold about half of all sessions
+    between them, as a few long-coached teams among many small ones (the benchmarks).
     """
     check_arguments(sessions, teams)
     started = time.perf_counter()
@@ -597,7 +608,7 @@ def generate_demo_data(
             )
         rng = random.Random(f"{seed}:{team_count}:{session_count}" if append else seed)
         generator = _Generator(rng, today, names)
-        planned = generator.teams(teams, sessions)
+        planned = generator.teams(teams, sessions, large_teams)
         schedule = sorted((at, index) for index, team in enumerate(planned) for at in team.times)
         sqlite = conn.dialect.name == "sqlite"
         sync_triggers = changes.suspend_triggers(conn)

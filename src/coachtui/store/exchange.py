@@ -16,13 +16,14 @@ All of them load lazily, so importing this module stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
-from coachtui.store.files import check_output, csv_bytes, csv_zip_bytes, write_export
+from coachtui.store.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
 from coachtui.store.types import ExportResult, ImportSummary
 
 if TYPE_CHECKING:
@@ -234,6 +235,8 @@ class ExchangeMixin:
             )
         if table is not None and table not in CSV_TABLES:
             raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
+        if fmt == "json" and team_id is None and since is None and session_ids is None and not redact:
+            return self._stream_json(path)
         data = self._export_data(
             team_id=team_id,
             since=since,
@@ -264,6 +267,39 @@ class ExchangeMixin:
             size=len(content),
             tables=names,
         )
+
+    def _stream_json(self, path: Path) -> ExportResult:
+        """The whole history as JSON, written as it is read (one read transaction, a
+        batch of rows at a time): the same bytes as ``dumps(export_json())``, in
+        memory that does not grow with the history."""
+        from coachtui.store.export import ExportData, stream_table
+        from coachtui.store.interchange import TABLES, encode_row
+
+        counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
+        header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=self._now()))  # type: ignore[attr-defined]
+
+        def chunks() -> Iterator[str]:
+            # json.dumps(document, indent=2) written piece by piece: the header's
+            # fields, then each table's rows, each indented to its depth.
+            head = json.dumps({k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}},
+                              ensure_ascii=False, indent=2)
+            yield head[: -len("\n}")]
+            session: Session
+            with self._read() as session:  # type: ignore[attr-defined]
+                for spec in TABLES:
+                    yield f",\n  {json.dumps(spec.key)}: ["
+                    first = True
+                    for row in stream_table(session, spec.key):
+                        yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
+                        first = False
+                        if spec.key in counts:
+                            counts[spec.key] += 1
+                    yield "]" if first else "\n  ]"
+            yield "\n}\n"
+
+        written, size = write_export_stream(path, chunks())
+        return ExportResult(path=str(written), format="json", teams=counts["teams"], sessions=counts["sessions"],
+                            actions=counts["actions"], size=size, tables=())
 
     # --- import -------------------------------------------------------------------
 
@@ -340,3 +376,26 @@ def _document(data: ExportData) -> dict[str, Any]:
     for spec in TABLES:
         document[spec.key] = [encode_row(spec, row) for row in data.tables[spec.key]]
     return document
+
+
+_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder writes a flat object with these separators exactly as json.dumps
+# with indent=2 writes it one level deeper (json.dumps with an indent is pure Python).
+_flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")).encode
+
+
+def _row_json(row: dict[str, Any]) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` for a row of an export's
+    table, indented by four more spaces (its depth in the document)."""
+    if not row:
+        return "    {}"
+    if not any(isinstance(value, (list, dict)) and value for value in row.values()):
+        return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
+    fields = []
+    for key, value in row.items():
+        if isinstance(value, (list, dict)) and value:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+        else:
+            text = _scalar_json(value)
+        fields.append(f"      {_scalar_json(key)}: {text}")
+    return "    {\n" + ",\n".join(fields) + "\n    }"

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from coachtui.store.errors import ExportFailed
@@ -168,8 +168,16 @@ def write_export(path: str | os.PathLike[str], content: str | bytes) -> Path:
     half-written export, and an existing file is replaced only by a complete one.
     Raises :class:`ExportFailed` (one line) when the file cannot be written.
     """
+    return write_export_stream(path, [content])[0]
+
+
+def write_export_stream(path: str | os.PathLike[str], chunks: Iterable[str | bytes]) -> tuple[Path, int]:
+    """:func:`write_export` for content made while it is written: each chunk (text as
+    UTF-8) goes to the temporary file as it comes, so an export never has to be
+    held in memory whole. Returns the path and the number of bytes written. If making
+    a chunk fails (the database, a full disk), the temporary file is removed and the
+    target left as it was."""
     target = Path(path).expanduser()
-    data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     if target.is_dir():
         raise ExportFailed(f"cannot write {target}: it is a folder")
     folder = target.parent if str(target.parent) else Path(".")
@@ -178,9 +186,13 @@ def write_export(path: str | os.PathLike[str], content: str | bytes) -> Path:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
     except OSError as exc:
         raise ExportFailed(f"cannot write {target}: {exc.strerror or exc}") from None
+    size = 0
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+                handle.write(data)
+                size += len(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)
@@ -191,7 +203,7 @@ def write_export(path: str | os.PathLike[str], content: str | bytes) -> Path:
             raise ExportFailed(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
     _sync_folder(folder)
-    return target
+    return target, size
 
 
 def _sync_folder(folder: Path) -> None:

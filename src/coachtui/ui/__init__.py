@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import sys
+from typing import NoReturn
 
 _freezing_gc = False
 
 
-def run(database: str, *, demo: bool = False) -> int:
+def run(database: str, *, demo: bool = False) -> NoReturn:
     """Run the TUI on ``database`` (a path or URL), or on throwaway sample data with
-    ``demo``; returns the exit code."""
+    ``demo``, then end the process with the app's exit code.
+
+    When ``app.run()`` returns everything is done: every save is written (the app
+    waits for them before it exits), the store is closed, the terminal is restored
+    and its thread workers have finished. What is left is Python's own teardown of
+    Textual, SQLAlchemy and the rest, about 0.2-0.4 s that the coach would wait for
+    after ctrl+q; the process skips it. Only the daemon threads that read (the
+    category model) are cut short, and they have nothing to save."""
     hold_gc()
     from coachtui.ui.app import create_app
 
@@ -19,7 +30,11 @@ def run(database: str, *, demo: bool = False) -> int:
     finally:
         gc.enable()
         app.remove_demo()  # however the app ended, a demo leaves nothing behind
-    return app.return_code or 0
+    code = app.return_code or 0
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def hold_gc() -> None:

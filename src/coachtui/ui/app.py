@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -210,6 +211,8 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.store: Store | None = None
         self.store_error: str | None = None
         self._painted = False  # _after_first_paint has run
+        # Set once the team list read without SQLAlchemy is on the screen.
+        self._quick_list_drawn = threading.Event()
         self.teams: list[TeamInfo] = []
         self.save_status = SaveStatus("idle")
         debounce, max_wait = save_delays
@@ -299,6 +302,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             self._name_deferred = may_be_encrypted(self.database)
         if self._asking_name and not self._name_deferred:
             self._ask_name()
+        self._peek_teams()
 
     def _catch_hangup(self) -> None:
         """Closing the terminal window (SIGHUP) ends the app: what is typed is saved,
@@ -339,14 +343,18 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             return
         self._painted = True
         freeze_gc()  # Textual and the first screen live as long as the app
+        if self._quick_list_drawn.is_set():
+            self.session_screen.mount_later_steps()
         # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a
         # thread importing it during start-up delays the first paint (imports hold the
         # interpreter lock). The other six steps are built once the team list shows.
         self._open_store()
 
-    def _show_quick_teams(self) -> None:
-        """In the store's worker: the team list straight from the file, before the
-        store (and SQLAlchemy) is loaded; the store's own list replaces it when open."""
+    @work(thread=True, exclusive=True, group="quick-teams")
+    def _peek_teams(self) -> None:
+        """The team list straight from the file (the standard library's sqlite3, read
+        only), started with the first screen so that it can be drawn with it or just
+        after; the store's own list replaces it once the store is open."""
         from coachtui.store.quick import peek_teams
 
         # None for anything but a plain coachtui SQLite file of the current schema: an
@@ -357,13 +365,30 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     def _quick_teams_ready(self, teams: list[TeamInfo] | None) -> None:
         if teams is not None and self.store is None and not self.teams:
             self.teams = list(teams)
-            self.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
-        self.call_after_refresh(self.session_screen.mount_later_steps)
+            pane = self.session_screen.pane("team")
+            pane.show_teams(teams)  # type: ignore[attr-defined]
+            # The table's own callback runs once it is mounted and the screen has
+            # been refreshed with it (the app's would run before it is even mounted).
+            # Under a prompt (the coach's name) the list is not drawn now: nothing to wait for.
+            if self.screen is self.session_screen:
+                for table in pane.query("#team-table"):
+                    table.call_after_refresh(self._quick_list_shown)
+                    return
+                self.call_after_refresh(self._quick_list_shown)  # no teams yet: the welcome line
+                return
+        self._quick_list_shown()
+
+    def _quick_list_shown(self) -> None:
+        self._quick_list_drawn.set()
+        if self._painted:
+            self.session_screen.mount_later_steps()
 
     @work(thread=True, exclusive=True, group="open-store")
     def _open_store(self, passphrase: str | None = None) -> None:
-        if passphrase is None:
-            self._show_quick_teams()  # first: it needs no SQLAlchemy
+        # Loading SQLAlchemy (next, in this thread) holds the interpreter for long
+        # stretches: the quick team list is drawn first, or the coach waits for both.
+        # Bounded, in case the list cannot be drawn now (a prompt on top).
+        self._quick_list_drawn.wait(timeout=2.0)
         from coachtui.store import open_store
         from coachtui.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
 
@@ -382,11 +407,21 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         self.call_from_thread(self._store_ready, store, teams, drafts, custom)
         if not self.demo:
             self._daily_backup(store)
+        # What follows only reads (the question bank, the date parser, the category
+        # model and past sessions to learn from) and can take seconds on a busy
+        # machine: a daemon thread, so that quitting never waits for it (a thread
+        # worker would hold up the exit until it finished).
+        threading.Thread(target=self._warm_up, args=(store,), name="coachtui-warm-up", daemon=True).start()
+
+    def _warm_up(self, store: Store) -> None:
         from coachtui.dates import warm_up
 
-        self.catalog  # noqa: B018 - read the question bank now, off the UI thread
-        warm_up()
-        self._learn_categories(store)
+        try:
+            self.catalog  # noqa: B018 - read the question bank now, off the UI thread
+            warm_up()
+            self._learn_categories(store)
+        except Exception:  # noqa: BLE001 - only a head start: what failed here is read again when needed
+            return
         freeze_gc()  # SQLAlchemy, the store and dateparser live as long as the app
 
     # A draft nothing was typed in, untouched this long, is cleared away at start (one

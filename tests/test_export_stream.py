@@ -1,0 +1,103 @@
+"""`coachtui export --format json` writes as it reads (issue 19).
+
+Peak memory of the export process must not grow with the history: the same
+command on 300 and on 6,000 sessions, each in its own process, its peak resident
+memory read with resource.getrusage. Built from the demo generator (long dilemmas,
+questions, actions and reviews, like a real history). The file is checked too:
+it is what export_json() gives for the same data, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coachtui.store import open_store
+from coachtui.store.demo import generate_demo_data
+from coachtui.store.interchange import dumps
+
+MEASURE = """
+import resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+if result.returncode:
+    sys.exit(result.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _export_peak_kb(db: Path, out: Path, env: dict[str, str]) -> int:
+    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", "json", "-o", str(out)]
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
+                            check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.strip())
+
+
+@pytest.mark.slow
+def test_json_export_memory_does_not_grow_with_the_history(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
+    env.update(HOME=str(tmp_path), COACHTUI_CONFIG_DIR=str(tmp_path / "config"),
+               COACHTUI_DATA_DIR=str(tmp_path / "data"))
+    peaks = {}
+    for sessions in (300, 6_000):
+        db = tmp_path / f"history-{sessions}.db"
+        with open_store(str(db)) as store:
+            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+        out = tmp_path / f"export-{sessions}.json"
+        peaks[sessions] = _export_peak_kb(db, out, env)
+        document = json.loads(out.read_text("utf-8"))
+        assert len(document["sessions"]) == sessions
+        # Byte for byte what the in-memory export writes (its stamp aside).
+        with open_store(str(db)) as store:
+            expected = store.export_json()
+        expected["exported_at"] = document["exported_at"]
+        assert out.read_text("utf-8") == dumps(expected)
+    growth_mb = (peaks[6_000] - peaks[300]) / 1024
+    # 20x the sessions: the text of 6,000 sessions alone is far more than this.
+    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+
+
+def test_the_streamed_json_file_is_the_in_memory_export_on_either_database(store, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Rows made in the same instant are ordered by id as Python orders strings, on
+    # SQLite and on PostgreSQL alike (whose usual collation would skip the hyphens).
+    base = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    def same_instant() -> None:
+        clock.now = base - dt.timedelta(microseconds=1)  # the clock's next reading is ``base``
+
+    teams = []
+    for name in ("Ward 4", "Pharmacy", "Clinic B", "Ward 5"):
+        same_instant()
+        teams.append(store.create_team(name, coach="Priya Raman"))
+    for team in teams:
+        for _ in range(3):
+            same_instant()
+            session = store.start_session(team.id, coach="Priya Raman")
+            store.save_draft(session.id, title=f"Rota for {team.name}", dilemma="Handovers overrun; “quotes” ü\nline two")
+            same_instant()
+            store.add_action(session.id, "Time three handovers", owner="Sam", due=dt.date(2026, 3, 20))
+            same_instant()
+            store.add_action(session.id, "Post the rota", owner="Bea", due=dt.date(2026, 3, 21))
+    target = tmp_path / "all.json"
+    result = store.export_file(target, "json")
+    written = target.read_text("utf-8")
+    expected = store.export_json()
+    expected["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(expected)
+    assert (result.teams, result.sessions, result.actions) == (4, 12, 24)
+    assert result.size == len(written.encode("utf-8"))
+
+
+def test_an_empty_history_streams_empty_tables(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "none.json"
+    store.export_file(target, "json")
+    written = target.read_text("utf-8")
+    expected = store.export_json()
+    expected["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(expected)

@@ -1,0 +1,93 @@
+"""ctrl+q does not wait for work that has nothing to save (issue 19).
+
+After the store opens, the app reads the category model and learns from past
+sessions in a background thread: only reading. Quitting while that runs must end
+the process straight away, and still leave every typed word in the database.
+
+The test makes that reading last a minute (a sitecustomize module on the child's
+PYTHONPATH wraps ``load_model``: it marks a file when the read starts, then sleeps)
+so the quit is caught while it runs on any machine, however loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.terminal import Terminal, coachtui_command
+
+SLOW_MODEL = """
+import os, time
+import coachtui.catalog.classifier as classifier
+
+_load = classifier.load_model
+
+def load_model():
+    with open(os.environ["SLOW_MODEL_MARK"], "w") as mark:
+        mark.write("reading")
+    time.sleep(60)
+    return _load()
+
+classifier.load_model = load_model
+"""
+
+
+def _env(home: Path) -> dict[str, str]:
+    config = home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+    site = home / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SLOW_MODEL)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
+    env.update(
+        HOME=str(home),
+        COACHTUI_CONFIG_DIR=str(config),
+        COACHTUI_DATA_DIR=str(home / "data"),
+        TERM="xterm-256color",
+        PYTHONPATH=str(site),
+        SLOW_MODEL_MARK=str(home / "model-read-started"),
+    )
+    return env
+
+
+def _wait_for_file(path: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_quit_does_not_wait_for_reading_work_and_keeps_what_was_typed(tmp_path: Path) -> None:
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 4")
+    home = tmp_path / "home"
+    env = _env(home)
+
+    app = Terminal(coachtui_command(db), env)
+    try:
+        app.wait_for("Ward 4")
+        _wait_for_file(home / "model-read-started")  # the store is open; the slow read runs
+        app.send("\r")
+        app.wait_for("Dilemma, in your words")
+        app.type("Rota chaos")
+        app.send("\x11")  # ctrl+q at once: the title is still on its way to the database
+        # Far less than the minute the model read still needs.
+        assert app.wait_exit(timeout=30) == 0
+    except BaseException:
+        app.kill()
+        raise
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT title, status FROM coaching_session").fetchall()
+    conn.close()
+    assert rows == [("Rota chaos", "draft")]
