@@ -328,9 +328,9 @@ def test_a_whole_session_typed_at_machine_speed(tmp_path: Path) -> None:
         app.send("d")  # done
         app.holds("SELECT status FROM action", ("done",))
         app.send("n")  # a note on it, in the note dialog's text area
-        app.shows("ctrl+s to save")
+        app.shows("ctrl+s or esc closes")
         app.send("They " + paste(ESCAPED))
-        visit_the_other_screens("ctrl+s to save")
+        visit_the_other_screens("ctrl+s or esc closes")
         app.send(" " + PERSIAN + CTRL_HOME + "> " + CTRL_END + "." + CTRL_S)
         app.holds("SELECT note FROM action_review", ("> They " + ESCAPED + " " + PERSIAN + ".",))
         app.send(CTRL_N + "Rota")  # step 3; the title follows straight away
