@@ -104,7 +104,7 @@ async def test_quitting_with_unsaved_text_offers_a_private_copy(
     copies = list((isolated_home / "data" / "unsaved").glob("coachtui-unsaved-*.md"))
     assert len(copies) == 1
     assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600
-    assert "Words that must not be lost\\." in copies[0].read_text()
+    assert "Words that must not be lost." in copies[0].read_text()
 
 
 async def test_the_database_file_removed_while_typing_is_put_back_and_nothing_is_lost(

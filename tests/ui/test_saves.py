@@ -106,7 +106,7 @@ async def test_a_draft_saved_meanwhile_elsewhere_is_not_overwritten_and_the_coac
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
         await pilot.press("k")  # keep mine, on top
         await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
-        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Mine Night shift misses the huddle.",)]
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle.Mine ",)]
 
 
 async def test_reload_after_a_conflict_shows_theirs_and_keeps_mine_in_a_file(
@@ -127,7 +127,7 @@ async def test_reload_after_a_conflict_shows_theirs_and_keeps_mine_in_a_file(
         await saved(pilot)
         assert app.save_status.state == "saved"
     copies = list((tmp_path / "data" / "unsaved").glob("*.md"))
-    assert len(copies) == 1 and "Mine Night shift" in copies[0].read_text()
+    assert len(copies) == 1 and "Night shift misses the huddle.Mine" in copies[0].read_text()
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
 
 
@@ -166,7 +166,7 @@ async def test_the_open_session_deleted_elsewhere_is_kept_as_a_new_draft(make_ap
         new_id = app.session.model.session_id
     assert new_id != session_id
     assert query(db_path, "SELECT id, title, dilemma, status FROM coaching_session") == [
-        (new_id, "Rota chaos", "Still here Night shift misses the huddle.", "draft")
+        (new_id, "Rota chaos", "Night shift misses the huddle.Still here ", "draft")
     ]
 
 
@@ -203,11 +203,11 @@ async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, d
         await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the offer to close")
         app.session_screen.new_session()  # ctrl+p, New session
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")
-        assert app.session.model is not None and app.session.model.dilemma.startswith("Unsaved ")
+        assert app.session.model is not None and app.session.model.dilemma.endswith("Unsaved ")
         await pilot.press("n")
         await saved(pilot)
     assert [d for (d,) in query(db_path, "SELECT dilemma FROM coaching_session")] == [
-        "Unsaved Night shift misses the huddle."
+        "Night shift misses the huddle.Unsaved "
     ]
 
 
