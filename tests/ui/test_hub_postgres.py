@@ -111,7 +111,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
         app.query_one("#title").focus()
         await paste(pilot, "Handover [bold]chaos[/] 🙂")
         await pilot.press("tab")
-        await paste(pilot, "Nobody can read the run chart\nand the manager cancels huddles.")
+        await paste(pilot, "Nobody can read the run chart\nand nobody knows what to measure.")
         await pilot.press("tab")
         await paste(pilot, "Matron present")
 
@@ -122,7 +122,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
         await pilot.press("ctrl+n")  # questions
         await pilot.press("enter")  # the first capability question
         await paste(pilot, "smallest test")  # filters the bank
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # enter picks the first match
         await pilot.press("ctrl+u", "tab", "tab")  # to the picked list
         assert app.focused is not None and app.focused.id == "picked"
         await pilot.press("n")
@@ -151,7 +151,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
     )
     assert rows[0][:7] == (
         "completed", "Ana Ruiz", "Handover [bold]chaos[/] 🙂",
-        "Nobody can read the run chart\nand the manager cancels huddles.", "Matron present",
+        "Nobody can read the run chart\nand nobody knows what to measure.", "Matron present",
         "capability", "capability",
     )
     assert json.loads(rows[0][7])
@@ -172,7 +172,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
     }
     # The server's full-text search finds it (the index is kept in the same transactions).
     with open_store(hub_url) as store:
-        assert [s.id for s in store.search_sessions("huddles").rows] == [session_id]
+        assert [s.id for s in store.search_sessions("measure").rows] == [session_id]
 
 
 async def _dilemma_step(pilot) -> CoachApp:  # type: ignore[no-untyped-def]
