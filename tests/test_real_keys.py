@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.terminal import Terminal, coachtui_command
+from tests.test_kill import _env
 
 pytestmark = pytest.mark.slow
 
@@ -39,22 +40,6 @@ JOINED = "👩\u200d💻 and \u202eRLO\u202c and a\u00a0b"  # ZWJ emoji, right-t
 def paste(text: str) -> str:
     """``text`` as a terminal sends a paste (bracketed paste mode, which Textual turns on)."""
     return "\x1b[200~" + text + "\x1b[201~"
-
-
-def _env(home: Path) -> dict[str, str]:
-    config = home / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
-    env.update(
-        HOME=str(home),
-        COACHTUI_CONFIG_DIR=str(config),
-        COACHTUI_DATA_DIR=str(home / "data"),
-        TERM="xterm-256color",
-        COLUMNS="80",
-        LINES="24",
-    )
-    return env
 
 
 class Coach:

@@ -13,24 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.terminal import Terminal, coachtui_command
+from tests.test_kill import _env
 
 DEADLINE = 30.0  # seconds: generous, for a loaded 2-core CI machine
-
-
-def _env(home: Path) -> dict[str, str]:
-    config = home / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
-    env.update(
-        HOME=str(home),
-        COACHTUI_CONFIG_DIR=str(config),
-        COACHTUI_DATA_DIR=str(home / "data"),
-        TERM="xterm-256color",
-        COLUMNS="80",
-        LINES="24",
-    )
-    return env
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
