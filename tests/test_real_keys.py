@@ -8,7 +8,6 @@ is for a condition, with a generous deadline for a loaded machine.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time

@@ -3,7 +3,6 @@ a laggy SSH link delivers them; what counts is what the database holds afterward
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
