@@ -21,7 +21,7 @@ from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import StoreError, open_store
 from coachtui.store.interchange import dumps
 from coachtui.store.service import STEPS
-from coachtui.store.types import REVIEW_STATUSES, PickedQuestionInfo
+from coachtui.store.types import QUESTION_MAX, REVIEW_STATUSES, PickedQuestionInfo
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")
 HOSTILE = [
@@ -42,7 +42,11 @@ HOSTILE = [
 ]
 text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=24))
 short = st.one_of(st.sampled_from([h for h in HOSTILE if len(h) < 60]), st.text(max_size=16))
-words = text.map(lambda t: "x" + t)  # never blank: actions and questions need words
+# Never blank (actions and questions need words) and within a question's limit, which
+# is the shorter of the two (the long hostile text is a title's, not a question's).
+words = st.one_of(st.sampled_from([h for h in HOSTILE if len(h) < QUESTION_MAX]), st.text(max_size=24)).map(
+    lambda t: "x" + t
+)
 categories = st.one_of(st.none(), st.sampled_from(CATEGORY_IDS))
 
 

@@ -396,8 +396,10 @@ def test_import_of_a_70000_character_owner_is_one_line_and_changes_nothing(
     source = tmp_path / "big.json"
     source.write_text(json.dumps(document))
     target = tmp_path / "target.db"
-    main(["--db", str(target), "info"])  # an existing, empty database
-    capsys.readouterr()
+    from coachtui.store import open_store
+
+    with open_store(str(target)):  # an existing, empty database
+        pass
     assert main(["--db", str(target), "import", str(source)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "actions[0].owner" in err and "200" in err and "nothing was changed" in err

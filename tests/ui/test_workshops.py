@@ -252,6 +252,7 @@ async def test_the_suggestion_learns_from_completed_sessions_and_can_be_told_not
             lambda: app.suggest_adaptation is not None and app.suggest_adaptation.examples == 1,
             what="the suggestion to learn from the completed session",
         )
+        app.clear_notifications()  # the toast would cover the explainer's text that is read off the screen
         await pilot.press("ctrl+g", "4", "e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
         assert "It has learned from 1 completed session in this database" in await explainer_text(pilot)
