@@ -167,3 +167,38 @@ async def test_a_choice_answered_twice_in_one_burst_closes_once(make_app) -> Non
         await pilot.pause()
         assert answers == ["new"]
         assert app.is_running and not isinstance(app.screen, ChoiceScreen)
+
+
+async def test_words_typed_just_before_ctrl_b_ctrl_n_are_kept(make_app, db_path: Path) -> None:
+    """Leaving the step and coming back in the same burst reloaded the fields from
+    the session while the letters typed just before were still on their way to it:
+    "and" was stored as "a" (found by the fast-typing run in a real terminal)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, "R", "o", "t", "a", "tab", *"Night and day", "ctrl+b", "ctrl+n", *" shifts")
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("s"), what="the dilemma")
+        assert app.query_one("#dilemma-text").text == "Night and day shifts"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "Night and day shifts")]
+
+
+async def test_letters_the_field_has_but_the_session_not_yet_survive_a_step_change(
+    make_app, db_path: Path
+) -> None:
+    """The race itself: the dilemma holds letters whose Changed event is still queued
+    when the coach leaves the step and comes back."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        await type_text(pilot, "Rota")
+        await pilot.press("tab")
+        await type_text(pilot, "Night a")
+        area = app.query_one("#dilemma-text")
+        area.insert("nd")  # as the field handles two more keys; its Changed event is queued
+        app.session_screen.go("review")
+        app.session_screen.go("dilemma")
+        await pilot.pause()
+        assert area.text == "Night and"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "Night and")]

@@ -129,6 +129,9 @@ class SessionScreen(Screen[None]):
             self.app.notify("Pick or create a team first.", markup=False)
             self.pane("team").activate()
             return
+        leaving = self.pane(self.current_step)
+        focused = self.focused
+        leaving.focus_on_return = focused if focused is not None and leaving in focused.ancestors else None
         self.current_step = step
         self.query_one(ContentSwitcher).current = step
         self.query_one(StepBar).current = step

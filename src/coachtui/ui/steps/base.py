@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from coachtui.ui.app import CoachApp
     from coachtui.ui.controller import SessionController
     from coachtui.ui.model import SessionModel
@@ -29,6 +31,9 @@ class StepPane(Vertical):
 
     step_id: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
+    # The field that had the focus when the coach last left this step (set by the
+    # session screen as the step changes), for steps that return to it.
+    focus_on_return: Widget | None = None
 
     @property
     def coach_app(self) -> CoachApp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, TextArea
@@ -9,6 +11,11 @@ from textual.widgets import Input, Label, TextArea
 from coachtui.store.types import DRAFT_TEXT_FIELDS
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.steps.base import StepPane
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from coachtui.ui.model import SessionModel
 
 
 class DilemmaStep(StepPane):
@@ -29,6 +36,10 @@ says *saved ✓*). The category step suggests a category from what you write her
 
     def __init__(self) -> None:
         super().__init__(id="dilemma")
+        # The session whose text the fields show. Within one session the fields are
+        # the truth and the model follows them (each Changed event sets it), so the
+        # fields are loaded only when another session is in hand.
+        self._shown_of: SessionModel | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
@@ -40,17 +51,27 @@ says *saved ✓*). The category step suggests a category from what you write her
         yield LiteralTextArea(id="context-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
 
     def activate(self) -> None:
+        same_session = self.model is not None and self.model is self._shown_of
         self.refresh_from_model()
-        model = self.model
-        target = "#dilemma-text" if model is not None and model.title.strip() else "#title"
+        if same_session and self.focus_on_return is not None:
+            # Back to the field the coach left (its letters may still be on their
+            # way to it: the title may look empty for a moment after "Rota ctrl+b").
+            target: Widget = self.focus_on_return
+        else:
+            model = self.model
+            target = self.query_one("#dilemma-text" if model is not None and model.title.strip() else "#title")
         # At once, not a moment later (Widget.focus): keys typed straight after the
         # step change (ctrl+g 3 and on typing) are already arriving, and belong here.
-        self.screen.set_focus(self.query_one(target), scroll_visible=False)
+        self.screen.set_focus(target, scroll_visible=False)
 
     def refresh_from_model(self) -> None:
         model = self.model
-        if model is None:
+        if model is None or model is self._shown_of:
+            # The same session: keys typed a moment ago may still be on their way
+            # from the fields to the model, and reloading would throw them away
+            # ("and" typed just before ctrl+b ctrl+n was stored as "a").
             return
+        self._shown_of = model
         # The Changed events this causes carry the model's own values, which the
         # controller recognises as "no change": loading never queues a save.
         title = self.query_one("#title", LiteralInput)
