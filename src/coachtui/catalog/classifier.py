@@ -226,7 +226,7 @@ class TextModel:
             data.append((vector, base, index[label]))
         weights: dict[str, list[float]] = {}
         for _epoch in range(ADAPT_EPOCHS):
-            for vector, base, label in data:
+            for vector, base, wanted in data:
                 z = list(base)
                 for feature, value in vector.items():
                     correction = weights.get(feature)
@@ -235,7 +235,7 @@ class TextModel:
                             z[c] += correction[c] * value
                 p = softmax(z)
                 for c in range(size):
-                    gradient = p[c] - (1.0 if c == label else 0.0)
+                    gradient = p[c] - (1.0 if c == wanted else 0.0)
                     if abs(gradient) < 1e-4:
                         continue
                     for feature, value in vector.items():

@@ -16,6 +16,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Protocol
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SENTENCE_BREAK_RE = re.compile(r"[.!?;:\n()\[\]\"“”]+")
@@ -42,16 +43,21 @@ _BARE_NOT = {
 BIGRAM_JOIN = " "
 
 
-@functools.cache
-def _stemmer() -> object:
-    import snowballstemmer
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 - snowballstemmer's name
 
-    return snowballstemmer.stemmer("english")
+
+@functools.cache
+def _stemmer() -> _Stemmer:
+    import snowballstemmer  # type: ignore[import-untyped]  # the package ships no type hints
+
+    stemmer: _Stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)  # type: ignore[attr-defined]  # snowballstemmer has no type hints
+    return _stemmer().stemWord(word)
 
 
 def _strip_accents(text: str) -> str:
