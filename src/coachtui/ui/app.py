@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -195,6 +195,9 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         demo: bool = False,
     ) -> None:
         super().__init__()
+        from coachtui.ui.typeahead import KeyHold
+
+        self.keys = KeyHold(self, self.on_event)  # type: ignore[arg-type]
         for theme in THEMES:
             self.register_theme(theme)
         self.database = database
@@ -1064,6 +1067,45 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
                 asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     # --- help and the command palette ---------------------------------------------------------
+
+    # --- keys typed ahead (ui/typeahead.py) ----------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if self.keys.take(event):
+            return  # the screen is still changing: it goes on once it is done
+        from coachtui.ui.modals import StepPickerScreen
+        from coachtui.ui.typeahead import is_text_field
+
+        picker = self.screen
+        if isinstance(event, events.Key) and isinstance(picker, StepPickerScreen):
+            picker.let_through(event.key)  # a key that is no step number closes the picker
+        focused = self.focused
+        command = None
+        if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
+            command = self.screen.active_bindings.get(event.key)
+        await super().on_event(event)
+        if not isinstance(event, events.Key) or self.keys.holding:
+            return
+        wait = self.keys.keys_wait_after(focused, event.key)
+        if wait is not None:
+            self.keys.hold(*wait)
+        elif command is not None and command.enabled and not command.binding.priority:
+            # A command on a list (n opens a note, d marks done): the keys after it
+            # wait until it has run, so they reach the note, not the list.
+            self.keys.hold_until_handled(event)
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.handled(event)  # it came back up to the app: its command has run
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().push_screen(*args, **kwargs)
+        from coachtui.ui.typeahead import DIALOG_WAIT, screen_settled
+
+        self.keys.hold(screen_settled(self, self.screen), DIALOG_WAIT)  # keys typed on reach its field
+        return result
 
     def action_focus_now(self, direction: str) -> None:
         """tab / shift+tab: move the focus at once, unless the screen or the focused

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
+from coachtui.ui.typeahead import COMMAND_WAIT
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.format import cell, relative_day
 
@@ -169,6 +170,8 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.help_text = help_text
         self.multiline = multiline
         self.validate = validate
+        self._answered = False
+        self._tries = 0  # enters on the text (see keys_wait_after)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -206,20 +209,34 @@ class TextPromptScreen(ModalScreen[str | None]):
     def _current(self) -> str:
         return self.query_one(TextArea).text if self.multiline else self.query_one(Input).value
 
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """Keys typed after enter go where the focus goes once this has closed."""
+        if key == "enter" and not self.multiline:
+            tries = self._tries
+            return (lambda: self.app.screen is not self or self._tries != tries), COMMAND_WAIT
+        return None
+
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._submit(event.value)
 
     def _submit(self, value: str) -> None:
+        self._tries += 1
+        if self._answered:
+            return  # enter twice in one burst: answered once
         if self.validate is not None:
             error = self.validate(value)
             if error:
                 self.query_one("#prompt-error", Static).update(Content(error))
                 return
+        self._answered = True
         self.dismiss(value)
 
     def action_cancel(self) -> None:
+        if self._answered:
+            return
+        self._answered = True
         # Typing is saved as it goes: esc keeps it rather than pretending to undo it.
         self.dismiss(self._current() if self.on_change is not None else None)
 
@@ -276,6 +293,13 @@ class ResumeScreen(ModalScreen[str | None]):
         if not self.drafts or table.cursor_row < 0:
             return None
         return self.drafts[min(table.cursor_row, len(self.drafts) - 1)].id
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """enter resumes a draft: what is typed straight after it waits for the
+        draft's step, which is read from the database first."""
+        from coachtui.ui.typeahead import SESSION_WAIT, session_shown
+
+        return (session_shown(self.app, self), SESSION_WAIT) if key == "enter" else None
 
     def action_resume(self) -> None:
         current = self._current()
@@ -451,6 +475,15 @@ class StepPickerScreen(ModalScreen[str | None]):
             # Only while this picker is the screen on top, and only once.
             return not self._chosen and self.is_active and 1 <= int(parameters[0]) <= len(self.steps)  # type: ignore[call-overload]
         return True
+
+    def let_through(self, key: str) -> None:
+        """A key that chooses no step (a letter typed straight after ctrl+g) closes
+        the picker as it arrives and goes on to the field, instead of being lost."""
+        if self._chosen or not self.is_active:
+            return
+        if key == "escape" or (key.isdigit() and 1 <= int(key) <= len(self.steps)):
+            return  # the picker's own keys
+        self._close(None)
 
     def action_choose(self, number: int) -> None:
         self._close(self.steps[number - 1][0])

@@ -9,6 +9,8 @@ keeps theirs (saved on top of the other change).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import datetime as dt
 import json
 
@@ -51,6 +53,9 @@ class ActionTable(DataTable):
             step.remove_current()
 
 
+FORM_FIELDS = ("action-text", "action-owner", "action-due")
+
+
 class ActionsStep(StepPane):
     step_id = "actions"
     HELP = """\
@@ -84,6 +89,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.kept: dict[str, Conflict] = {}
         # the session (model) whose half-typed action the form shows
         self._form_of: object | None = None
+        self._tries = 0  # times the form was submitted (see keys_wait_after)
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -97,6 +103,20 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         yield Static("", id="action-feedback", markup=False)
         yield ActionTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("enter add · tab to the list: e edit · del remove", classes="hint", markup=False)
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """enter adds the action: the next action typed straight after it waits for
+        the emptied form (or the reason it was refused), not the due date."""
+        if key != "enter" or self.app.focused is None or self.app.focused.id not in FORM_FIELDS:
+            return None
+        from coachtui.ui.typeahead import COMMAND_WAIT
+
+        tries = self._tries
+
+        def answered() -> bool:
+            return self._tries != tries  # added, or refused with the reason shown
+
+        return answered, COMMAND_WAIT
 
     def on_mount(self) -> None:
         for kind in ("edit", "remove"):
@@ -207,6 +227,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.save_form()
 
     def save_form(self) -> None:
+        self._tries += 1
         if self.model is None:
             return
         text_input = self.query_one("#action-text", Input)

@@ -7,6 +7,8 @@ DataTable (its module and its stylesheet) costs a few milliseconds to load.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -160,6 +162,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._choose_when_open = False
         # The name being created (a second enter while it is on its way does nothing).
         self._creating: str | None = None
+        self._refusals = 0  # enters that opened no team (see keys_wait_after)
         self._undo: list[_Undo] = []
         # Deleted teams that ctrl+z can still bring back: hidden, not yet deleted.
         self._pending_delete: dict[str, tuple[TeamInfo, Timer]] = {}
@@ -324,6 +327,22 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._message(f"That name is {len(text)} characters; keep it to {TEAM_NAME_MAX}." if too_long else "")
         self._fill()
 
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """enter opens a team: what is typed straight after it (the title) waits
+        until the session's first step has the focus, not the filter."""
+        if key != "enter":
+            return None
+        from coachtui.ui.typeahead import SESSION_WAIT, session_shown
+
+        refusals = self._refusals
+        shown = session_shown(self.app, self)
+
+        def opened() -> bool:
+            # refused (no name, a duplicate...): the keys stay here
+            return self._refusals != refusals or shown()
+
+        return opened, SESSION_WAIT
+
     @on(Input.Submitted, "#team-filter")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -349,10 +368,10 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             return
         team = self._highlighted_team()
         if team is None:
-            self._message("Type a team's name first.")
+            self._refuse("Type a team's name first.")
             return
         if team.archived:
-            self._message(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
+            self._refuse(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
             return
         self._message("")
         self.screen.open_team(team)  # type: ignore[attr-defined]
@@ -362,7 +381,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             return  # enter again while the team is on its way: it opens when it is there
         error = validate_team_name(name, self.teams)
         if error:
-            self._message(error)
+            self._refuse(error)
             return
         self._creating = " ".join(name.split())
         self._create_in_db(name)
@@ -381,6 +400,11 @@ team has an unfinished session of yours, you are asked whether to carry on with 
 
     def _create_failed(self, message: str) -> None:
         self._creating = None
+        self._refuse(message)
+
+    def _refuse(self, message: str) -> None:
+        """enter could not open a team: say why (keys typed after it stay here)."""
+        self._refusals += 1
         self._message(message)
 
     def _created(self, team: TeamInfo) -> None:

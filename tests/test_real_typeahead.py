@@ -1,0 +1,54 @@
+"""Keys typed ahead in a real terminal: bursts that open a team, answer a dialog or
+pass through ctrl+g reach the field the coach's focus goes to, and nothing ends the app.
+(Found by a tester driving the installed app in tmux; the Pilot versions are in
+tests/ui/test_typeahead.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_real_keys import CTRL_G, ENTER, TAB, coach, resumed
+
+pytestmark = pytest.mark.slow
+
+CTRL_R, CTRL_U = "\x12", "\x15"
+
+
+def test_a_team_enter_and_the_title_in_one_burst(tmp_path: Path) -> None:
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        app.send("Ward 4" + ENTER + "Rota gaps" + TAB + "Nights")
+        app.holds("SELECT title, dilemma FROM coaching_session", ("Rota gaps", "Nights"))
+        assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+
+
+def test_enter_twice_in_the_rename_prompt_does_not_end_the_app(tmp_path: Path) -> None:
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        for _ in range(30):  # ctrl+r waits for the database to be open ("one moment…")
+            app.send(CTRL_R)
+            try:
+                app.term.wait_for("Rename Ward 4", timeout=1)
+                break
+            except AssertionError:
+                app.assert_alive()
+        app.shows("Rename Ward 4")
+        app.send(" North" + ENTER + CTRL_U + "zz" + ENTER)
+        # The prompt answers once; what follows goes where the focus went: the team
+        # list, where "zz" and enter create and open that team.
+        app.holds("SELECT name FROM team ORDER BY name", [("Ward 4 North",), ("zz",)])
+        app.shows("│ zz")
+        app.assert_alive()
+        app.quit()
+
+
+def test_ctrl_g_then_words_types_the_words(tmp_path: Path) -> None:
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_G + "; we said 6 things")
+        app.holds("SELECT dilemma FROM coaching_session", ("Night team misses the huddle; we said 6 things",))
+        app.quit()

@@ -1,0 +1,134 @@
+"""Keys typed ahead: a burst that opens or answers a dialog, or moves to another
+screen, goes on where the coach's focus goes — as a real keyboard delivers it.
+
+Each test queues the whole burst before the app handles any of it (``burst``), the
+way a fast typist, a paste or a laggy SSH link delivers keys, and then checks what
+the screen and the database hold. Found by a tester driving the app in tmux.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coachtui.ui.modals import TextPromptScreen
+
+from .helpers import query, ready, saved, wait_for
+from .test_keys import burst, on_the_dilemma
+from .test_team_step import three_teams  # noqa: F401 - a fixture
+
+
+def _teams(db_path: Path) -> list[str]:
+    return [name for (name,) in query(db_path, "SELECT name FROM team ORDER BY name")]
+
+
+async def test_enter_twice_in_the_rename_prompt_answers_it_once(make_app, three_teams, db_path: Path) -> None:  # noqa: F811
+    """Enter, letters and enter again in one burst ended the app (ScreenStackError)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 4")
+        await wait_for(pilot, lambda: app.focused is not None and getattr(app.focused, "value", "") == "Ward 4",
+                       what="the filter")
+        burst(app, "ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the rename prompt")
+        burst(app, *" North", "enter", "ctrl+u", *"zz", "enter")
+        await wait_for(pilot, lambda: "Ward 4 North" in _teams(db_path), what="the rename")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert not isinstance(app.screen, TextPromptScreen)
+    assert "Ward 4 North" in _teams(db_path) and not any("zz" in name and "North" in name for name in _teams(db_path))
+
+
+async def test_a_team_name_enter_and_the_title_in_one_burst(make_app, three_teams, db_path: Path) -> None:  # noqa: F811
+    """'Ward 7' enter 'Hello title' made a team called 'Ward 7Hello title'."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 7", "enter", *"Rota gaps")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Rota gaps",
+                       what="the title")
+        await saved(pilot)
+    assert _teams(db_path) == ["Ward 4", "Ward 7", "Year 9 maths"]
+    assert query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id") == [
+        ("Ward 7", "Rota gaps")
+    ]
+
+
+async def test_ctrl_g_then_a_letter_lets_the_letter_through(make_app, db_path: Path) -> None:
+    """After ctrl+g every key up to a digit was swallowed and the digit jumped to a step."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", "ctrl+g", *"we said 6 things")
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("things"), what="the dilemma")
+        assert app.session_screen.current_step == "dilemma"
+        await saved(pilot)
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("we said 6 things",)]
+
+
+async def test_a_category_digit_and_ctrl_n_in_one_burst(make_app, db_path: Path) -> None:
+    """'4' then ctrl+n at once: the 4 was dropped."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", *"Agency staff leave", "ctrl+n")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "category", what="the category step")
+        await pilot.pause(0.2)
+        burst(app, "4", "ctrl+n")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "questions", what="the questions step")
+        await saved(pilot)
+    assert query(db_path, "SELECT primary_category FROM coaching_session") == [("environment",)]
+
+
+async def test_a_mark_a_note_and_its_words_in_one_burst_on_the_review_step(make_app, seeded, db_path: Path) -> None:
+    """'p', 'n' and the note at once: the note's letters reached the list before the
+    note opened, and ran as commands there ('d' in "data" marked the action done)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 4", "enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "review-table", what="the list")
+        burst(app, "p", "n", *"HR said the data is partly ready", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen) and bool(
+            query(db_path, "SELECT note FROM action_review WHERE note != ''")), what="the note")
+        await saved(pilot)
+    assert query(db_path, "SELECT status, note FROM action_review") == [
+        ("in_progress", "HR said the data is partly ready")
+    ]
+
+
+async def test_two_actions_typed_in_one_burst(make_app, db_path: Path) -> None:
+    """Keys after enter landed in the due field ('+7dA2') and the owner was lost."""
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "6")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        burst(app, *"Ask HR", "tab", *"Sam", "tab", *"+7d", "enter", *"Plot ten points", "tab", *"Kim", "tab",
+              *"+3d", "enter")
+        await wait_for(pilot, lambda: len(query(db_path, "SELECT id FROM action")) == 2, what="two actions")
+        await saved(pilot)
+    assert sorted(query(db_path, "SELECT text, owner FROM action")) == [("Ask HR", "Sam"), ("Plot ten points", "Kim")]
+
+
+async def test_enter_on_the_resume_offer_and_typing_on(make_app, db_path: Path) -> None:
+    """Typing straight after enter on "Unfinished sessions" was lost about half the time."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        from coachtui.ui.modals import ResumeScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await pilot.pause(0.2)
+        burst(app, "enter", *" again")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.dilemma.endswith("again"),
+                       what="the dilemma")
+        await saved(pilot)
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shifts again",)]
