@@ -21,7 +21,7 @@ def _python(code: str, cwd: Path, env_home: Path) -> subprocess.CompletedProcess
 
 def test_store_and_catalog_do_not_import_textual(tmp_path: Path) -> None:
     result = _python(
-        "import coachtui.store, coachtui.catalog, coachtui.store.service, sys; "
+        "import coachtui.store, coachtui.catalog, coachtui.store.api, sys; "
         "assert 'textual' not in sys.modules; print('ok')",
         tmp_path,
         tmp_path,

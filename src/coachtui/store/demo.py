@@ -45,7 +45,7 @@ from coachtui.store.errors import DatabaseNotEmpty, InvalidInput
 from coachtui.store.types import DemoSummary
 
 if TYPE_CHECKING:
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage is "sessions", then "indexes" (SQLite), then "saving"."""
@@ -598,7 +598,7 @@ def generate_demo_data(
     started = time.perf_counter()
     today = today or dt.date.today()
     counts = _Counts()
-    with store._write() as orm_session:
+    with store.db.write() as orm_session:
         conn = orm_session.connection()
         team_count, session_count, names = _existing(conn)
         if (team_count or session_count) and not append:

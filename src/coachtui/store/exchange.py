@@ -1,7 +1,7 @@
 """Export and import: the lossless JSON interchange format, Markdown reports, CSV.
 
-Methods here are mixed into :class:`coachtui.store.service.Store`; they use its
-``_read()``/``_write()`` sessions and helpers. The work is done by:
+Each call takes the open :class:`~coachtui.store.db.engine.Database`;
+:class:`coachtui.store.api.Store` is their public face. The work is done by:
 
 * ``store/interchange.py`` — the JSON format: definition, encoding, validation;
 * ``store/export.py`` — reading the selected rows out of the database;
@@ -29,6 +29,7 @@ from coachtui.store.types import ExportResult, ImportSummary
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from coachtui.store.db.engine import Database
     from coachtui.store.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
@@ -36,7 +37,6 @@ SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".txt": "md",
 
 __all__ = [
     "CSV_TABLES",
-    "ExchangeMixin",
     "csv_bytes",
     "csv_zip_bytes",
     "format_for",
@@ -78,252 +78,238 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return SUFFIX_FORMATS[suffix]
 
 
-class ExchangeMixin:
-    """Mixed into Store."""
+def _export_data(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+    for_report: bool = False,
+) -> ExportData:
+    from coachtui.store.export import collect, known_people, known_teams
+    from coachtui.store.models import Team
+    from coachtui.store.redact import Redactor
 
-    write_export = staticmethod(write_export)
-
-    # --- export -------------------------------------------------------------------
-
-    def _export_data(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-        for_report: bool = False,
-    ) -> ExportData:
-        from coachtui.store.export import collect, known_people, known_teams
-        from coachtui.store.models import Team
-        from coachtui.store.redact import Redactor
-
-        if isinstance(session_ids, str):
-            raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
-        exported_at = self._now()  # type: ignore[attr-defined]
-        session: Session
-        with self._read() as session:  # type: ignore[attr-defined]
-            if team_id is not None and session.get(Team, team_id) is None:
-                raise NotFound("That team no longer exists.")
-            data = collect(
-                session,
-                exported_at=exported_at,
-                team_id=team_id,
-                since=since_instant(since),
-                session_ids=session_ids,
-                for_report=for_report,
-            )
-            if redact:
-                redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
-                redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
-                data.redacted = True
-        return data
-
-    def export_json(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> dict[str, Any]:
-        """The lossless export: every column of every selected row, as a JSON-ready
-        dict (write it with ``interchange.dumps``). See ``store/interchange.py``."""
-        data = self._export_data(
-            team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
-        )
-        return _document(data)
-
-    def export_markdown(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> str:
-        """A readable report for a network meeting (see ``store/report.py``)."""
-        from coachtui.store.report import render_markdown
-
-        data = self._export_data(
+    if isinstance(session_ids, str):
+        raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
+    exported_at = db.now()
+    session: Session
+    with db.read() as session:
+        if team_id is not None and session.get(Team, team_id) is None:
+            raise NotFound("That team no longer exists.")
+        data = collect(
+            session,
+            exported_at=exported_at,
             team_id=team_id,
-            since=since,
+            since=since_instant(since),
             session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-            for_report=True,
+            for_report=for_report,
         )
-        return render_markdown(data)
+        if redact:
+            redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
+            redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+            data.redacted = True
+    return data
 
-    def export_csv(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> dict[str, str]:
-        """``{"sessions.csv": text, "actions.csv": text}`` for spreadsheets. Write a
-        table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
-        from coachtui.store.report import render_csv
 
-        data = self._export_data(
-            team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+def export_json(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> dict[str, Any]:
+    data = _export_data(
+        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+    )
+    return _document(data)
+
+
+def export_markdown(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> str:
+    from coachtui.store.report import render_markdown
+
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=redact,
+        keep_team_names=keep_team_names,
+        for_report=True,
+    )
+    return render_markdown(data)
+
+
+def export_csv(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> dict[str, str]:
+    from coachtui.store.report import render_csv
+
+    data = _export_data(
+        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+    )
+    return render_csv(data)
+
+
+def redaction_check(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    keep_team_names: bool = False,
+) -> list[str]:
+    from coachtui.store.redact import possible_names, redacted_texts
+
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=True,
+        keep_team_names=keep_team_names,
+        for_report=True,
+    )
+    return possible_names(
+        redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+    )
+
+
+def export_file(
+    db: Database,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    table: str | None = None,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+    force: bool = False,
+) -> ExportResult:
+    from coachtui.store.interchange import dumps
+    from coachtui.store.report import render_csv, render_markdown
+
+    fmt = format_for(path, fmt)
+    path = check_output(path, fmt, database=db.target.path, force=force)
+    as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
+    if table is not None and (fmt != "csv" or as_zip):
+        raise InvalidInput(
+            "choosing a table applies to a single .csv file only (a .zip holds both tables)", field="table"
         )
-        return render_csv(data)
-
-    def redaction_check(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        keep_team_names: bool = False,
-    ) -> list[str]:
-        """Capitalised words left in the redacted export that might be names (a
-        name the database has never seen, with no title before it): for the coach
-        to check before sharing. See :func:`coachtui.store.redact.possible_names`."""
-        from coachtui.store.redact import possible_names, redacted_texts
-
-        data = self._export_data(
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=True,
-            keep_team_names=keep_team_names,
-            for_report=True,
-        )
-        return possible_names(
-            redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
-        )
-
-    def export_file(
-        self,
-        path: str | os.PathLike[str],
-        fmt: str | None = None,
-        *,
-        table: str | None = None,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-        force: bool = False,
-    ) -> ExportResult:
-        """Export to a file, atomically and owner-only (see :func:`write_export`).
-
-        ``fmt`` defaults from the suffix (.json, .md, .csv, .zip; no suffix: Markdown;
-        any other: an error). CSV to a ``.zip`` writes both tables; to any other name
-        one table, ``table`` ("sessions" by default, or "actions"), UTF-8 with a byte
-        order mark. Never onto the database, a backup, or an existing file that is
-        not an earlier export of the same kind (unless ``force``): see
-        :func:`coachtui.store.files.check_output`.
-        """
-        from coachtui.store.interchange import dumps
-        from coachtui.store.report import render_csv, render_markdown
-
-        fmt = format_for(path, fmt)
-        path = check_output(path, fmt, database=self.target.path, force=force)  # type: ignore[attr-defined]
-        as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
-        if table is not None and (fmt != "csv" or as_zip):
-            raise InvalidInput(
-                "choosing a table applies to a single .csv file only (a .zip holds both tables)", field="table"
-            )
-        if table is not None and table not in CSV_TABLES:
-            raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
-        if fmt == "json" and team_id is None and since is None and session_ids is None and not redact:
-            return self._stream_json(path)
-        data = self._export_data(
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-            for_report=fmt == "md",
-        )
-        names: tuple[str, ...] = ()
-        if fmt == "json":
-            content: bytes = dumps(_document(data)).encode("utf-8")
-        elif fmt == "md":
-            content = render_markdown(data).encode("utf-8")
+    if table is not None and table not in CSV_TABLES:
+        raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
+    if fmt == "json" and team_id is None and since is None and session_ids is None and not redact:
+        return _stream_json(db, path)
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=redact,
+        keep_team_names=keep_team_names,
+        for_report=fmt == "md",
+    )
+    names: tuple[str, ...] = ()
+    if fmt == "json":
+        content: bytes = dumps(_document(data)).encode("utf-8")
+    elif fmt == "md":
+        content = render_markdown(data).encode("utf-8")
+    else:
+        tables = render_csv(data)
+        if as_zip:
+            content, names = csv_zip_bytes(tables, data.exported_at), tuple(tables)
         else:
-            tables = render_csv(data)
-            if as_zip:
-                content, names = csv_zip_bytes(tables, data.exported_at), tuple(tables)
-            else:
-                name = f"{table or 'sessions'}.csv"
-                content, names = csv_bytes(tables[name]), (name,)
-        written = write_export(path, content)
-        return ExportResult(
-            path=str(written),
-            format=fmt,
-            teams=len(data.tables["teams"]),
-            sessions=len(data.tables["sessions"]),
-            actions=len(data.tables["actions"]),
-            size=len(content),
-            tables=names,
+            name = f"{table or 'sessions'}.csv"
+            content, names = csv_bytes(tables[name]), (name,)
+    written = write_export(path, content)
+    return ExportResult(
+        path=str(written),
+        format=fmt,
+        teams=len(data.tables["teams"]),
+        sessions=len(data.tables["sessions"]),
+        actions=len(data.tables["actions"]),
+        size=len(content),
+        tables=names,
+    )
+
+
+def _stream_json(db: Database, path: Path) -> ExportResult:
+    """The whole history as JSON, written as it is read (one read transaction, a
+    batch of rows at a time): the same bytes as ``dumps(export_json())``, in
+    memory that does not grow with the history."""
+    from coachtui.store.export import ExportData, stream_table
+    from coachtui.store.interchange import TABLES, encode_row
+
+    counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
+    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
+
+    def chunks() -> Iterator[str]:
+        # json.dumps(document, indent=2) written piece by piece: the header's
+        # fields, then each table's rows, each indented to its depth.
+        head = json.dumps(
+            {k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}}, ensure_ascii=False, indent=2
         )
+        yield head[: -len("\n}")]
+        session: Session
+        with db.read() as session:
+            for spec in TABLES:
+                yield f",\n  {json.dumps(spec.key)}: ["
+                first = True
+                for row in stream_table(session, spec.key):
+                    yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
+                    first = False
+                    if spec.key in counts:
+                        counts[spec.key] += 1
+                yield "]" if first else "\n  ]"
+        yield "\n}\n"
 
-    def _stream_json(self, path: Path) -> ExportResult:
-        """The whole history as JSON, written as it is read (one read transaction, a
-        batch of rows at a time): the same bytes as ``dumps(export_json())``, in
-        memory that does not grow with the history."""
-        from coachtui.store.export import ExportData, stream_table
-        from coachtui.store.interchange import TABLES, encode_row
+    written, size = write_export_stream(path, chunks())
+    return ExportResult(
+        path=str(written),
+        format="json",
+        teams=counts["teams"],
+        sessions=counts["sessions"],
+        actions=counts["actions"],
+        size=size,
+        tables=(),
+    )
 
-        counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
-        header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=self._now()))  # type: ignore[attr-defined]
 
-        def chunks() -> Iterator[str]:
-            # json.dumps(document, indent=2) written piece by piece: the header's
-            # fields, then each table's rows, each indented to its depth.
-            head = json.dumps({k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}},
-                              ensure_ascii=False, indent=2)
-            yield head[: -len("\n}")]
-            session: Session
-            with self._read() as session:  # type: ignore[attr-defined]
-                for spec in TABLES:
-                    yield f",\n  {json.dumps(spec.key)}: ["
-                    first = True
-                    for row in stream_table(session, spec.key):
-                        yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
-                        first = False
-                        if spec.key in counts:
-                            counts[spec.key] += 1
-                    yield "]" if first else "\n  ]"
-            yield "\n}\n"
+def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
+    from coachtui.store.interchange import ValidExport
+    from coachtui.store.merge import merge
 
-        written, size = write_export_stream(path, chunks())
-        return ExportResult(path=str(written), format="json", teams=counts["teams"], sessions=counts["sessions"],
-                            actions=counts["actions"], size=size, tables=())
+    valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
+    try:
+        session: Session
+        with db.write() as session:
+            return merge(session, valid)
+    except ImportRefused as exc:
+        raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
 
-    # --- import -------------------------------------------------------------------
 
-    def import_data(self, data: Any, *, source: str = "") -> ImportSummary:
-        """Merge a parsed JSON export (a dict) into the database, all or nothing.
-
-        Raises :class:`ImportRefused` (one line, naming ``source`` if given; nothing
-        written) when the data is not a usable export. See ``store/merge.py`` for the
-        merge rules.
-        """
-        from coachtui.store.interchange import ValidExport
-        from coachtui.store.merge import merge
-
-        valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
-        try:
-            session: Session
-            with self._write() as session:  # type: ignore[attr-defined]
-                return merge(session, valid)
-        except ImportRefused as exc:
-            raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
-
-    def import_file(self, path: str | os.PathLike[str]) -> ImportSummary:
-        """Read and merge a JSON export file (see :meth:`import_data`)."""
-        return self.import_data(read_export(path), source=str(path))
+def import_file(db: Database, path: str | os.PathLike[str]) -> ImportSummary:
+    return import_data(db, read_export(path), source=str(path))
 
 
 def _cannot(source: str) -> str:

@@ -324,8 +324,7 @@ def _row(spec: TableSpec, raw: Any, where: str) -> dict[str, Any]:
 def _rules() -> dict[tuple[str, str], tuple[str, ...]]:
     """Fields that only take known values (the app's logic depends on them)."""
     from coachtui.catalog.loader import CATEGORY_IDS
-    from coachtui.store.service import STEPS
-    from coachtui.store.types import ACTION_STATUSES, REVIEW_STATUSES
+    from coachtui.store.types import ACTION_STATUSES, REVIEW_STATUSES, STEPS
 
     return {
         ("sessions", "primary_category"): CATEGORY_IDS,

@@ -67,7 +67,7 @@ from coachtui.store.merge import _changes, _existing_ids, _Plan, _write
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
 
 if TYPE_CHECKING:
-    from coachtui.store.service import Store
+    from coachtui.store.db.engine import Database
 
 KINDS = changes.KINDS
 # Deletions are decided for containers first: deleting a team settles its sessions.
@@ -618,11 +618,11 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
             conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
 
 
-def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
+def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
     """Push this database's changes to the hub at ``hub_url`` and pull the others'.
     Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
     from coachtui.store import database
-    from coachtui.store.service import open_store
+    from coachtui.store.db.engine import open_database
 
     started = time.perf_counter()
     target = database.parse_target(hub_url)
@@ -634,7 +634,7 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
             f"file first by opening it once in the app: coachtui --db {shown}); nothing was changed here"
         )
     try:
-        hub = open_store(hub_url, clock=local.clock, coach=local.coach)
+        hub = open_database(hub_url, clock=local.clock, coach=local.coach)
     except StoreError as exc:
         raise SyncFailed(f"cannot sync: {_clause(exc)}; nothing was changed here") from None
     try:
@@ -643,13 +643,13 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
         hub.close()
 
 
-def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -> SyncReport:
+def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: float) -> SyncReport:
     # 1. What changed here since the last sync with this hub (a read: the coach can
     #    go on saving meanwhile).
     try:
-        with hub._read() as hub_session:
+        with hub.read() as hub_session:
             hub_id = database_id(hub_session.connection())
-        with local._read() as session:
+        with local.read() as session:
             conn = session.connection()
             if database_id(conn) == hub_id:
                 raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
@@ -665,7 +665,7 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
 
     # 2. The hub's part, in one transaction there.
     try:
-        with hub._write() as hub_session:
+        with hub.write() as hub_session:
             hub_conn = hub_session.connection()
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
@@ -681,14 +681,14 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
 
     # 3. This side's part, in one transaction here.
     try:
-        with local._write() as session:
+        with local.write() as session:
             conn = session.connection()
             quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
             pulled = apply(conn, incoming, adopt_teams=True)
             done = changes.current_seq(conn) if quiet else mark
             # what this side kept over the hub's (a save made during the sync) goes next time
             _touch(conn, pulled.send_back)
-            _save_state(conn, hub_id, shown, done, after, local._now())
+            _save_state(conn, hub_id, shown, done, after, local.now())
     except StoreError as exc:
         raise SyncFailed(
             f"the hub {shown} has this database's changes, but saving the hub's here failed: {_clause(exc)}; "
@@ -703,3 +703,13 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
         skipped=pushed.skipped + pulled.skipped,
         seconds=time.perf_counter() - started,
     )
+
+
+def sync_history(db: Database) -> list[tuple[str, object]]:
+    """(hub, when this database last synced with it), most recent first."""
+    table = SyncState.__table__  # type: ignore[attr-defined]
+    with db.read() as session:
+        rows = session.connection().execute(
+            sa.select(table.c.hub, table.c.synced_at).order_by(table.c.synced_at.desc())
+        ).all()
+    return [(row.hub, row.synced_at) for row in rows]

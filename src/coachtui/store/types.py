@@ -13,6 +13,8 @@ ActionStatus = Literal["open", "in_progress", "stuck", "done", "dropped"]
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck", "done", "dropped")
 REVIEW_STATUSES: tuple[str, ...] = ("done", "in_progress", "stuck", "dropped")
 OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck")
+# The steps of a coaching session, in order (a draft remembers where the coach was).
+STEPS: tuple[str, ...] = ("team", "review", "dilemma", "category", "questions", "actions", "summary")
 STATUS_LABELS: dict[str, str] = {
     "open": "open",
     "in_progress": "in progress",
