@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from coachtui.store.errors import ExportFailed, InvalidInput, NotFound
-from coachtui.store.export import MODELS
+from coachtui.store.rows import MODELS
 from coachtui.store.files import write_export
 from coachtui.store.interchange import LOCAL_COLUMNS, TABLES, dumps
 from coachtui.store.report import FORMULA_STARTS, neutralise

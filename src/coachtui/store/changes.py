@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import sqlalchemy as sa
+import sqlalchemy as sa
+
+from coachtui.store.models import Tombstone
+from coachtui.store.rows import CHUNK, table_of
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.
@@ -44,7 +45,6 @@ TABLES: dict[str, str] = {
 }
 KINDS = tuple(TABLES)
 TRIGGER_PREFIX = "sync_"
-CHUNK = 500
 
 
 # --- triggers ----------------------------------------------------------------------------
@@ -183,8 +183,6 @@ def touch_all(conn: sa.Connection, seq: int) -> None:
 
 
 def _ids(conn: sa.Connection, table: sa.Table, column: str, values: Iterable[str]) -> set[str]:
-    import sqlalchemy as sa
-
     wanted = sorted(set(values))
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
@@ -197,28 +195,24 @@ def _ids(conn: sa.Connection, table: sa.Table, column: str, values: Iterable[str
 def subtree(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, set[str]]:
     """The records deleting ``ids`` of ``kind`` deletes (the foreign keys cascade):
     them and everything in them, by kind."""
-    from coachtui.store.export import _table
-
     found: dict[str, set[str]] = {k: set() for k in KINDS}
     found[kind] |= set(ids)
     teams = found["teams"]
     if teams:
-        found["sessions"] |= _ids(conn, _table("sessions"), "team_id", teams)
-        found["actions"] |= _ids(conn, _table("actions"), "team_id", teams)
+        found["sessions"] |= _ids(conn, table_of("sessions"), "team_id", teams)
+        found["actions"] |= _ids(conn, table_of("actions"), "team_id", teams)
     sessions = found["sessions"]
     if sessions:
-        found["picked_questions"] |= _ids(conn, _table("picked_questions"), "session_id", sessions)
-        found["actions"] |= _ids(conn, _table("actions"), "session_id", sessions)
-        found["action_reviews"] |= _ids(conn, _table("action_reviews"), "session_id", sessions)
+        found["picked_questions"] |= _ids(conn, table_of("picked_questions"), "session_id", sessions)
+        found["actions"] |= _ids(conn, table_of("actions"), "session_id", sessions)
+        found["action_reviews"] |= _ids(conn, table_of("action_reviews"), "session_id", sessions)
     if found["actions"]:
-        found["action_reviews"] |= _ids(conn, _table("action_reviews"), "action_id", found["actions"])
+        found["action_reviews"] |= _ids(conn, table_of("action_reviews"), "action_id", found["actions"])
     return found
 
 
 def bury(conn: sa.Connection, records: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> int:
     """Write (or move forward) the tombstones of ``records``. Returns how many."""
-    from coachtui.store.models import Tombstone
-
     table = Tombstone.__table__  # type: ignore[attr-defined]
     rows = [
         {"kind": kind, "id": ident, "deleted_at": deleted_at, "coach": coach}
@@ -253,10 +247,6 @@ def record_deletion(
 
 def tombstone_of(conn: sa.Connection, kind: str, ident: str) -> tuple[dt.datetime, str] | None:
     """(deleted_at, coach) if the record was deleted for good here."""
-    import sqlalchemy as sa
-
-    from coachtui.store.models import Tombstone
-
     table = Tombstone.__table__  # type: ignore[attr-defined]
     row = conn.execute(
         sa.select(table.c.deleted_at, table.c.coach).where(table.c.kind == kind, table.c.id == ident)

@@ -445,7 +445,7 @@ def prepare_schema(engine: sa.Engine, target: database.Target, state: database.F
             # An existing database is about to change shape: keep a copy first.
             folder = database.backup_folder(target.path)
             name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
-            database.backup_sqlite(target.path, folder / name, key=target.key)
+            backup.copy_file(target.path, folder / name, key=target.key)
         database.upgrade(conn)
         if target.is_sqlite:
             conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")
