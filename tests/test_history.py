@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from coachtui.store import Cancelled, InvalidInput, NotFound, open_store, queries
+from coachtui.store.dialects import sqlite as dialects_sqlite
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.models import CoachingSession
 from coachtui.store.types import UNSURE, PickedQuestionInfo
@@ -277,7 +278,7 @@ def test_the_like_fallback_finds_what_full_text_finds(demo) -> None:
 def test_a_cancelled_search_stops_and_the_store_still_works(demo, monkeypatch) -> None:
     with pytest.raises(Cancelled):
         demo.search_sessions("staff", cancelled=lambda: True)
-    monkeypatch.setattr(queries, "PROGRESS_STEPS", 50)
+    monkeypatch.setattr(dialects_sqlite, "PROGRESS_STEPS", 50)
     calls = []
 
     def stop_after_start() -> bool:

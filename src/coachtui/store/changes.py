@@ -30,6 +30,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from coachtui.store import dialects
 from coachtui.store.models import Tombstone
 from coachtui.store.rows import CHUNK, table_of
 
@@ -50,102 +51,10 @@ TRIGGER_PREFIX = "sync_"
 # --- triggers ----------------------------------------------------------------------------
 
 
-def _sqlite_triggers() -> list[str]:
-    bump = "UPDATE sync_clock SET seq = seq + 1 WHERE id = 1;"
-
-    def log(kind: str) -> str:
-        # An UPDATE, then an INSERT if there was nothing to update: not INSERT OR
-        # REPLACE, whose conflict policy the statement firing the trigger overrides
-        # (an upsert on tombstone would turn it into ABORT).
-        seq = "(SELECT seq FROM sync_clock WHERE id = 1)"
-        return (
-            f"UPDATE sync_change SET seq = {seq} WHERE kind = {kind} AND id = new.id; "
-            f"INSERT INTO sync_change (kind, id, seq) SELECT {kind}, new.id, {seq} "
-            f"WHERE NOT EXISTS (SELECT 1 FROM sync_change WHERE kind = {kind} AND id = new.id);"
-        )
-
-    statements = []
-    for kind, table in TABLES.items():
-        forget = f"DELETE FROM tombstone WHERE kind = '{kind}' AND id = new.id;"
-        statements += [
-            f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_ai AFTER INSERT ON {table} BEGIN "
-            f"{forget} {bump} {log(repr(kind))} END",
-            f"CREATE TRIGGER {TRIGGER_PREFIX}{table}_au AFTER UPDATE ON {table} BEGIN {bump} {log(repr(kind))} END",
-        ]
-    statements += [
-        f"CREATE TRIGGER {TRIGGER_PREFIX}tombstone_ai AFTER INSERT ON tombstone BEGIN {bump} {log('new.kind')} END",
-        f"CREATE TRIGGER {TRIGGER_PREFIX}tombstone_au AFTER UPDATE ON tombstone BEGIN {bump} {log('new.kind')} END",
-    ]
-    return statements
-
-
-def _postgres_triggers(schema: str) -> list[str]:
-    s = '"' + schema.replace('"', '""') + '"'
-
-    def function(name: str, kind: str, forget: bool) -> str:
-        return (
-            f"CREATE FUNCTION {s}.{name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-            "DECLARE\n"
-            "  n bigint;\n"
-            "BEGIN\n"
-            + (
-                f"  IF TG_OP = 'INSERT' THEN\n    DELETE FROM {s}.tombstone WHERE kind = {kind} AND id = NEW.id;\n"
-                "  END IF;\n"
-                if forget
-                else ""
-            )
-            + f"  UPDATE {s}.sync_clock SET seq = seq + 1 WHERE id = 1 RETURNING seq INTO n;\n"
-            f"  INSERT INTO {s}.sync_change (kind, id, seq) VALUES ({kind}, NEW.id, n)\n"
-            "    ON CONFLICT (kind, id) DO UPDATE SET seq = EXCLUDED.seq;\n"
-            "  RETURN NULL;\n"
-            "END $$"
-        )
-
-    statements = [
-        function("coachtui_sync_log", "TG_ARGV[0]", True),
-        function("coachtui_sync_log_tombstone", "NEW.kind", False),
-    ]
-    for kind, table in TABLES.items():
-        statements.append(
-            f"CREATE TRIGGER {TRIGGER_PREFIX}{table} AFTER INSERT OR UPDATE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {s}.coachtui_sync_log('{kind}')"
-        )
-    statements.append(
-        f"CREATE TRIGGER {TRIGGER_PREFIX}tombstone AFTER INSERT OR UPDATE ON tombstone "
-        f"FOR EACH ROW EXECUTE FUNCTION {s}.coachtui_sync_log_tombstone()"
-    )
-    return statements
-
-
-def install_triggers(conn: sa.Connection) -> None:
-    if conn.dialect.name == "sqlite":
-        statements = _sqlite_triggers()
-    else:
-        statements = _postgres_triggers(conn.exec_driver_sql("SELECT current_schema()").scalar())
-    for statement in statements:
-        conn.exec_driver_sql(statement)
-
-
 def suspend_triggers(conn: sa.Connection) -> list[str]:
     """Drop the change-log triggers, returning the SQL that re-creates them (bulk
-    loads call :func:`touch_all` instead, in the same transaction)."""
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ? ORDER BY name",
-            (f"{TRIGGER_PREFIX}%",),
-        ).all()
-        for name, _sql in rows:
-            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-        return [sql for _name, sql in rows]
-    rows = conn.exec_driver_sql(
-        "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
-        "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND t.tgname LIKE %(p)s "
-        "AND c.relnamespace = current_schema()::regnamespace ORDER BY t.tgname",
-        {"p": f"{TRIGGER_PREFIX}%"},
-    ).all()
-    for name, table, _sql in rows:
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}" ON "{table}"')
-    return [sql for _name, _table, sql in rows]
+    loads log what they wrote themselves, in the same transaction)."""
+    return dialects.of(conn).drop_triggers(conn, TRIGGER_PREFIX)
 
 
 def restore_triggers(conn: sa.Connection, statements: list[str]) -> None:
@@ -163,20 +72,6 @@ def current_seq(conn: sa.Connection) -> int:
 def next_seq(conn: sa.Connection) -> int:
     conn.exec_driver_sql("UPDATE sync_clock SET seq = seq + 1 WHERE id = 1")
     return current_seq(conn)
-
-
-def touch_all(conn: sa.Connection, seq: int) -> None:
-    """Log every record as written at counter value ``seq`` (after a bulk load)."""
-    for kind, table in TABLES.items():
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql(
-                f"INSERT OR REPLACE INTO sync_change (kind, id, seq) SELECT '{kind}', id, {int(seq)} FROM {table}"
-            )
-        else:
-            conn.exec_driver_sql(
-                f"INSERT INTO sync_change (kind, id, seq) SELECT '{kind}', id, {int(seq)} FROM {table} "
-                "ON CONFLICT (kind, id) DO UPDATE SET seq = EXCLUDED.seq"
-            )
 
 
 # --- tombstones ------------------------------------------------------------------------------
@@ -221,11 +116,7 @@ def bury(conn: sa.Connection, records: dict[str, set[str]], deleted_at: dt.datet
     ]
     if not rows:
         return 0
-    if conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    statement = insert(table)
+    statement = dialects.of(conn).insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.kind, table.c.id],
         set_={"deleted_at": statement.excluded.deleted_at, "coach": statement.excluded.coach},

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from coachtui.store import dialects
 from coachtui.store.interchange import SPECS
 from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
 from coachtui.store.rows import fetch, fetch_in, select_columns, table_of
@@ -181,9 +182,7 @@ STREAM_BATCH = 1_000
 def _in_order(session: Session, column: Any) -> Any:
     """``column`` for ORDER BY, compared as Python compares strings: code point by
     code point (PostgreSQL's default collation may ignore hyphens; "C" does not)."""
-    if session.get_bind().dialect.name == "postgresql" and isinstance(column.type, sa.String):
-        return column.collate("C")
-    return column
+    return dialects.of(session).code_point_order(column)
 
 
 def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:

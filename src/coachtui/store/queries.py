@@ -25,20 +25,18 @@ import binascii
 import contextlib
 import datetime as dt
 import json
-import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import visitors
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import pg_search, search_index
+from coachtui.store import dialects, pg_search, search_index
 from coachtui.store.db.engine import Database
+from coachtui.store.dialects import postgres
+from coachtui.store.dialects.sqlite import NoIndex
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
 from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
 from coachtui.store.query import SearchTerms, parse_search
@@ -72,38 +70,9 @@ PREVIEW = 120
 # Measured at 100k sessions: sorting costs ~4 µs a match, walking stops after
 # 50 / (share of sessions matching) index entries.
 SORT_MATCHES_UP_TO = 1_000
-# The cancellation check runs every this many SQLite virtual-machine steps (~1 ms).
-PROGRESS_STEPS = 20_000
-# On PostgreSQL a watcher thread polls ``cancelled`` this often (seconds) and asks
-# the server to cancel the running query.
-CANCEL_POLL_S = 0.005
 SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
-
-
-class _NoIndex(sa.sql.expression.ColumnElement[Any]):
-    """A column SQLite must not use an index for (rendered ``+column``; a no-op
-    elsewhere). Without statistics SQLite takes ``status = 'completed'`` for a
-    selective condition and picks the (status, updated_at) index, then sorts nearly
-    every session; walking the timeline index and checking the status is far faster."""
-
-    inherit_cache = True
-    _traverse_internals = [("column", visitors.InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: Any) -> None:
-        self.column = column
-        self.type = column.type
-
-
-@compiles(_NoIndex)
-def _no_index_default(element: _NoIndex, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)
-
-
-@compiles(_NoIndex, "sqlite")
-def _no_index_sqlite(element: _NoIndex, compiler: Any, **kw: Any) -> str:
-    return "+" + compiler.process(element.column, **kw)
 
 
 # --- cursors -------------------------------------------------------------------------
@@ -199,34 +168,6 @@ def _greater_than(keys: list[tuple[Any, Any]]) -> Any:
     return sa.or_(*clauses)
 
 
-class _CancelWatcher:
-    """Polls ``cancelled`` while a PostgreSQL query runs, and asks the server to
-    cancel the query when it returns True (the query then fails with
-    ``QueryCanceled``, which :func:`_cancellable` turns into
-    :class:`Cancelled`). PostgreSQL has no progress callback like SQLite's."""
-
-    def __init__(self, raw: Any, cancelled: Cancel) -> None:
-        self._raw = raw
-        self._cancelled = cancelled
-        self._done = threading.Event()
-        self.sent = False
-        self._thread = threading.Thread(target=self._run, name="coachtui-cancel", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._done.wait(CANCEL_POLL_S):
-            if self._cancelled():
-                cancel = getattr(self._raw, "cancel_safe", None) or self._raw.cancel
-                self.sent = True
-                with contextlib.suppress(Exception):
-                    cancel()
-                return
-
-    def stop(self) -> None:
-        self._done.set()
-        self._thread.join()
-
-
 def _distinct_names(column: sa.Column[str]) -> sa.Select[tuple[str]]:
     """The distinct non-empty values of an indexed text column, found one index probe
     at a time (the next name after the last one: a "loose index scan"). SELECT
@@ -244,50 +185,29 @@ def _distinct_names(column: sa.Column[str]) -> sa.Select[tuple[str]]:
 
 
 @contextlib.contextmanager
-def _cancellable(db: Database, conn: sa.Connection, cancelled: Cancel | None) -> Iterator[None]:
-    """Let SQLite poll ``cancelled`` while a query runs; turn an interruption
-    into :class:`Cancelled`."""
+def _cancellable(conn: sa.Connection, cancelled: Cancel | None) -> Iterator[None]:
+    """Let the query poll ``cancelled`` while it runs (see the dialects' ``cancel_on``);
+    turn an interruption into :class:`Cancelled`."""
     if cancelled is None:
         yield
         return
     if cancelled():
         raise Cancelled("search cancelled")
-    raw = conn.connection.dbapi_connection
-    handler = isinstance(raw, sqlite3.Connection) or type(raw).__module__.startswith("sqlcipher3")
-    watcher = None
-    if handler:
-        raw.set_progress_handler(lambda: 1 if cancelled() else 0, PROGRESS_STEPS)  # type: ignore[union-attr]
-    elif conn.dialect.name == "postgresql":
-        watcher = _CancelWatcher(raw, cancelled)
     try:
-        yield
+        with dialects.of(conn).cancel_on(conn, cancelled):
+            yield
     except sa_exc.OperationalError:
         if cancelled():
             raise Cancelled("search cancelled") from None
         raise
-    finally:
-        if handler:
-            raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
-        if watcher is not None:
-            watcher.stop()
-            if watcher.sent:
-                # a cancel request that arrives late could stop the connection's
-                # next statement: do not give this connection to anyone again
-                conn.invalidate()
 
 
 def _uses_fts(db: Database, conn: sa.Connection) -> bool:
-    return db.full_text_search and conn.dialect.name == "sqlite"
+    return db.full_text_search and dialects.of(conn).FULL_TEXT == "fts5"
 
 
 def _uses_tsvector(db: Database, conn: sa.Connection) -> bool:
-    return db.full_text_search and conn.dialect.name == "postgresql"
-
-
-def _tsquery(terms: SearchTerms) -> Any:
-    from sqlalchemy.dialects.postgresql import TSQUERY
-
-    return sa.cast(sa.bindparam("pg_query", pg_search.tsquery(terms), type_=sa.String), TSQUERY)
+    return db.full_text_search and dialects.of(conn).FULL_TEXT == "tsvector"
 
 
 def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
@@ -298,7 +218,7 @@ def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
     return (
         sa.select(sa.literal(1))
         .select_from(SEARCH)
-        .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(_tsquery(terms)))
+        .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
         .exists()
     )
 
@@ -337,7 +257,7 @@ def _session_filters(
             raise InvalidInput(f"unknown session status {status!r} (draft or completed)", field="status")
         if status == "completed":
             # nearly every session: walk the timeline instead (115 ms -> < 1 ms at 100k)
-            where.append(_NoIndex(S.c.status) == status)
+            where.append(NoIndex(S.c.status) == status)
         else:
             where.append(S.c.status == status)
     return where
@@ -447,7 +367,7 @@ def search_sessions(
     upward = before is not None or at_end
     with db.read() as session:
         conn = session.connection()
-        with _cancellable(db, conn, cancelled):
+        with _cancellable(conn, cancelled):
             possible, condition = _text_condition(db, conn, terms)
             if not possible:
                 return SessionPage(rows=[], next_cursor=None)
@@ -521,7 +441,7 @@ def session_ids_matching(
     )
     with db.read() as session:
         conn = session.connection()
-        with _cancellable(db, conn, cancelled):
+        with _cancellable(conn, cancelled):
             possible, condition = _text_condition(db, conn, terms)
             if not possible:
                 return []
@@ -554,7 +474,7 @@ def count_sessions(
     )
     with db.read() as session:
         conn = session.connection()
-        with _cancellable(db, conn, cancelled):
+        with _cancellable(conn, cancelled):
             if terms and not where and _uses_fts(db, conn):
                 # the index alone knows: no session rows to read
                 return int(
@@ -566,7 +486,7 @@ def count_sessions(
                 )
             if terms and not where and _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
                 query = (
-                    sa.select(sa.func.count()).select_from(SEARCH).where(SEARCH.c.document.op("@@")(_tsquery(terms)))
+                    sa.select(sa.func.count()).select_from(SEARCH).where(SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
                 )
                 return int(conn.execute(query).scalar() or 0)
             possible, condition = _text_condition(db, conn, terms)
@@ -589,10 +509,7 @@ def list_coaches(db: Database) -> list[str]:
 def rebuild_search_index(db: Database) -> None:
     with db.write() as session:
         conn = session.connection()
-        if conn.dialect.name == "sqlite":
-            search_index.rebuild(conn)
-        elif conn.dialect.name == "postgresql":
-            pg_search.rebuild(conn)
+        dialects.of(conn).rebuild_search(conn)
 
 
 def tracker_actions(
@@ -714,7 +631,7 @@ def theme_counts(
         sa.select(S.c.primary_category, sa.func.count().label("n"))
         .where(
             # '+': see _session_filters
-            _NoIndex(S.c.status) == "completed",
+            NoIndex(S.c.status) == "completed",
             S.c.created_at >= sa.bindparam("start", type_=S.c.created_at.type),
             S.c.created_at < sa.bindparam("end", type_=S.c.created_at.type),
         )
@@ -757,7 +674,7 @@ def dominant_categories(
         team_query = team_query.where(T.c.archived == sa.false())
     recent = (
         sa.select(S.c.primary_category)
-        .where(S.c.team_id == sa.bindparam("team"), _NoIndex(S.c.status) == "completed")
+        .where(S.c.team_id == sa.bindparam("team"), NoIndex(S.c.status) == "completed")
         .order_by(S.c.created_at.desc(), S.c.id.desc())
         .limit(last_n)
     )

@@ -45,7 +45,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import backup, crypto, database, faults, pg_search
+from coachtui.store import backup, crypto, database, dialects, faults
 from coachtui.store.errors import DatabaseMissing, DatabaseReadOnly, DatabaseUnavailable, StoreError
 from coachtui.store.models import utcnow
 
@@ -136,6 +136,8 @@ class Database:
         # full-text index (slow; kept to check the indexes against).
         self.full_text_search = True
         self.writer = engine.execution_options(coachtui_write=True)
+        # What differs between SQLite and PostgreSQL (store/dialects/), chosen once.
+        self.dialect = dialects.of(engine)
         # Held by every write (SQLite serialises writers anyway) and by a rescue, so no
         # write of this process can slip into a removed file while it is copied.
         self.write_lock = threading.RLock()
@@ -171,9 +173,7 @@ class Database:
     def finish_write(self, session: Session) -> None:
         """Last step of every write transaction: on PostgreSQL, bring the search
         index up to date with what the transaction changed (``store/pg_search.py``)."""
-        if self.engine.dialect.name == "postgresql":
-            session.flush()
-            pg_search.refresh_pending(session.connection())
+        self.dialect.after_write(session)
 
     def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
         # Remember which file each pooled connection opened (to know later whether it
@@ -447,5 +447,4 @@ def prepare_schema(engine: sa.Engine, target: database.Target, state: database.F
             name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
             backup.copy_file(target.path, folder / name, key=target.key)
         database.upgrade(conn)
-        if target.is_sqlite:
-            conn.exec_driver_sql(f"PRAGMA application_id = {database.APPLICATION_ID}")
+        dialects.of(conn).after_migrate(conn)
