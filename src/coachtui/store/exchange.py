@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
 from coachtui.store.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
-from coachtui.store.types import ExportResult, ImportSummary
+from coachtui.store.types import EXPORT_FORMATS, FORMATS, ExportResult, ImportSummary
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from coachtui.store.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
-SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md", ".txt": "md", ".csv": "csv", ".zip": "csv"}
+# The format each file name suffix asks for (from the list in store/types.py).
+SUFFIX_FORMATS = {suffix: f.key for f in FORMATS for suffix in f.suffixes}
 
 __all__ = [
     "CSV_TABLES",
@@ -63,7 +64,7 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     standard output (``path`` empty) and a name without a suffix. Any other suffix
     is an error: a report must not be written into ``out.xlsx`` or ``notes.db``."""
     if fmt is not None:
-        if fmt not in ("md", "csv", "json"):
+        if fmt not in EXPORT_FORMATS:
             raise InvalidInput(f"unknown export format {fmt!r} (use md, csv or json)", field="format")
         return fmt
     suffix = Path(path).suffix.lower()

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from coachtui.store.errors import ExportFailed
+from coachtui.store.types import FORMATS
 
 # Excel reads a CSV file as UTF-8 only when it starts with a byte order mark; other
 # spreadsheets and Python's csv module (encoding="utf-8-sig") skip it.
@@ -27,7 +28,7 @@ CSV_ENCODING = "utf-8-sig"
 
 
 # What an export of each kind is called in messages ("an earlier coachtui ... export").
-KIND_NAMES = {"md": "Markdown", "json": "JSON", "csv": "CSV", "zip": "CSV zip"}
+KIND_NAMES = {**{f.key: f.name for f in FORMATS}, "zip": "CSV zip"}
 SQLITE_HEADER = b"SQLite format 3\x00"
 _JSON_EXPORT = re.compile(rb'\s*\{\s*"format"\s*:\s*"coachtui-export"')
 
