@@ -6,9 +6,9 @@ failing disk) and hands each call to the module that does the work:
 
 * ``records.py`` — teams, sessions, questions, actions, reviews, custom questions;
 * ``queries.py`` — history search, the action tracker, themes;
-* ``exchange.py`` — export and import;
+* ``exchange/`` — export and import;
 * ``upkeep/`` — backups, restore, vacuum;
-* ``sync.py`` — syncing with a hub.
+* ``sync/`` — syncing with a hub.
 
 Plain values in, plain values out (``store/types.py``); errors are
 :class:`~coachtui.store.errors.StoreError` subclasses with a one-line message.
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from coachtui.store import backup, database, exchange, queries, records, sync
 from coachtui.store.db.engine import Database, open_database
-from coachtui.store.files import write_export
+from coachtui.store.exchange.files import write_export
 from coachtui.store.models import utcnow
 from coachtui.store.queries import Cancel, DateLike
 from coachtui.store.records import UNCHANGED
@@ -488,7 +488,7 @@ class Store:
             coach=coach,
         )
 
-    # --- export and import (exchange.py) -----------------------------------------------
+    # --- export and import (exchange/) -----------------------------------------------
 
     write_export = staticmethod(write_export)
 
@@ -502,7 +502,7 @@ class Store:
         keep_team_names: bool = False,
     ) -> dict[str, Any]:
         """The lossless export: every column of every selected row, as a JSON-ready
-        dict (write it with ``interchange.dumps``). See ``store/interchange.py``."""
+        dict (write it with ``interchange.dumps``). See ``store/exchange/interchange.py``."""
         return exchange.export_json(
             self.db,
             team_id=team_id,
@@ -521,7 +521,7 @@ class Store:
         redact: bool = False,
         keep_team_names: bool = False,
     ) -> str:
-        """A readable report for a network meeting (see ``store/report.py``)."""
+        """A readable report for a network meeting (see ``store/exchange/report.py``)."""
         return exchange.export_markdown(
             self.db,
             team_id=team_id,
@@ -561,7 +561,7 @@ class Store:
     ) -> list[str]:
         """Capitalised words left in the redacted export that might be names (a
         name the database has never seen, with no title before it): for the coach
-        to check before sharing. See :func:`coachtui.store.redact.possible_names`."""
+        to check before sharing. See :func:`coachtui.store.exchange.redact.possible_names`."""
         return exchange.redaction_check(
             self.db, team_id=team_id, since=since, session_ids=session_ids, keep_team_names=keep_team_names
         )
@@ -586,7 +586,7 @@ class Store:
         one table, ``table`` ("sessions" by default, or "actions"), UTF-8 with a byte
         order mark. Never onto the database, a backup, or an existing file that is
         not an earlier export of the same kind (unless ``force``): see
-        :func:`coachtui.store.files.check_output`.
+        :func:`coachtui.store.exchange.files.check_output`.
         """
         return exchange.export_file(
             self.db,
@@ -605,7 +605,7 @@ class Store:
         """Merge a parsed JSON export (a dict) into the database, all or nothing.
 
         Raises :class:`ImportRefused` (one line, naming ``source`` if given; nothing
-        written) when the data is not a usable export. See ``store/merge.py`` for the
+        written) when the data is not a usable export. See ``store/exchange/merge.py`` for the
         merge rules.
         """
         return exchange.import_data(self.db, data, source=source)
@@ -647,12 +647,12 @@ class Store:
         """
         return maintenance.vacuum(self.db)
 
-    # --- sync with a hub (sync.py) ----------------------------
+    # --- sync with a hub (sync/) ----------------------------
 
     def sync(self, hub: str, *, full: bool = False) -> SyncReport:
         """Push this database's new and changed records (and deletions) to the hub at
         ``hub`` (a URL or path of another coachtui database) and pull the others'.
-        Idempotent; newest edit wins; see ``store/sync.py`` for the rules. ``full``:
+        Idempotent; newest edit wins; see ``store/sync/__init__.py`` for the rules. ``full``:
         compare everything, not only what changed since the last sync (after a hub
         was restored from a backup). Raises :class:`SyncFailed` with one line that
         says what was left unchanged; retrying is safe."""

@@ -16,7 +16,8 @@ from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import changes, database
+from coachtui.store import database
+from coachtui.store.sync import changes
 from coachtui.store.db.engine import Database
 from coachtui.store.errors import (
     DuplicateName,
@@ -55,7 +56,7 @@ from coachtui.store.types import (
     TeamInfo,
 )
 
-# Record kinds as tombstones name them (store/changes.py).
+# Record kinds as tombstones name them (store/sync/changes.py).
 _KINDS: dict[type, str] = {
     Team: "teams",
     CoachingSession: "sessions",

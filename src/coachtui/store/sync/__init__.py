@@ -4,7 +4,7 @@
 hub and pulls what the others changed there. The hub is any coachtui database
 (PostgreSQL in a network; a SQLite file works too); it is migrated on first use.
 
-**What moves.** Each side's change log (``store/changes.py``) says which records
+**What moves.** Each side's change log (``store/sync/changes.py``) says which records
 were written since the counter value the last sync reached, so a sync moves only
 those: the records themselves and, for anything inside a session, the whole
 session (its questions, actions and reviews, a few rows), plus the teams they
@@ -59,12 +59,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import changes, database
+from coachtui.store import database
+from coachtui.store.sync import changes
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.errors import StoreError, SyncFailed
-from coachtui.store.rows import fetch, fetch_in, table_of
-from coachtui.store.interchange import SPECS
-from coachtui.store.merge import Plan, changed_fields, existing_ids, write_plan
+from coachtui.store.exchange.rows import fetch, fetch_in, table_of
+from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
 
 

@@ -18,7 +18,7 @@ every write numbered up to N.
 **Tombstones.** Deleting a record for good writes a tombstone: its kind, its id,
 when and by which coach; nothing of what it said. Every record deleted along with
 it (a team's sessions, their questions, actions and reviews) gets one too. They
-let a deletion travel to the hub and to other laptops (see ``store/sync.py``).
+let a deletion travel to the hub and to other laptops (see ``store/sync/__init__.py``).
 Writing a record with a tombstoned id again (a sync bringing it back, an import)
 removes its tombstone, by trigger.
 """
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from coachtui.store import dialects
 from coachtui.store.models import Tombstone
-from coachtui.store.rows import CHUNK, table_of
+from coachtui.store.exchange.rows import CHUNK, table_of
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.

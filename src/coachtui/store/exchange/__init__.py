@@ -3,12 +3,12 @@
 Each call takes the open :class:`~coachtui.store.db.engine.Database`;
 :class:`coachtui.store.api.Store` is their public face. The work is done by:
 
-* ``store/interchange.py`` — the JSON format: definition, encoding, validation;
-* ``store/export.py`` — reading the selected rows out of the database;
-* ``store/redact.py`` — pseudonyms for ``--redact``;
-* ``store/report.py`` — the Markdown report and the CSV tables;
-* ``store/merge.py`` — merging a validated export into the database;
-* ``store/files.py`` — writing a file atomically, owner-only.
+* ``store/exchange/interchange.py`` — the JSON format: definition, encoding, validation;
+* ``store/exchange/export.py`` — reading the selected rows out of the database;
+* ``store/exchange/redact.py`` — pseudonyms for ``--redact``;
+* ``store/exchange/report.py`` — the Markdown report and the CSV tables;
+* ``store/exchange/merge.py`` — merging a validated export into the database;
+* ``store/exchange/files.py`` — writing a file atomically, owner-only.
 
 All of them load lazily, so importing this module stays cheap.
 """
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
-from coachtui.store.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
+from coachtui.store.exchange.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
 from coachtui.store.types import EXPORT_FORMATS, FORMATS, ExportResult, ImportSummary
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from coachtui.store.db.engine import Database
-    from coachtui.store.export import ExportData
+    from coachtui.store.exchange.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
 # The format each file name suffix asks for (from the list in store/types.py).
@@ -89,9 +89,9 @@ def _export_data(
     keep_team_names: bool = False,
     for_report: bool = False,
 ) -> ExportData:
-    from coachtui.store.export import collect, known_people, known_teams
+    from coachtui.store.exchange.export import collect, known_people, known_teams
     from coachtui.store.models import Team
-    from coachtui.store.redact import Redactor
+    from coachtui.store.exchange.redact import Redactor
 
     if isinstance(session_ids, str):
         raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
@@ -139,7 +139,7 @@ def export_markdown(
     redact: bool = False,
     keep_team_names: bool = False,
 ) -> str:
-    from coachtui.store.report import render_markdown
+    from coachtui.store.exchange.report import render_markdown
 
     data = _export_data(
         db,
@@ -162,7 +162,7 @@ def export_csv(
     redact: bool = False,
     keep_team_names: bool = False,
 ) -> dict[str, str]:
-    from coachtui.store.report import render_csv
+    from coachtui.store.exchange.report import render_csv
 
     data = _export_data(
         db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
@@ -178,7 +178,7 @@ def redaction_check(
     session_ids: Sequence[str] | None = None,
     keep_team_names: bool = False,
 ) -> list[str]:
-    from coachtui.store.redact import possible_names, redacted_texts
+    from coachtui.store.exchange.redact import possible_names, redacted_texts
 
     data = _export_data(
         db,
@@ -207,8 +207,8 @@ def export_file(
     keep_team_names: bool = False,
     force: bool = False,
 ) -> ExportResult:
-    from coachtui.store.interchange import dumps
-    from coachtui.store.report import render_csv, render_markdown
+    from coachtui.store.exchange.interchange import dumps
+    from coachtui.store.exchange.report import render_csv, render_markdown
 
     fmt = format_for(path, fmt)
     path = check_output(path, fmt, database=db.target.path, force=force)
@@ -258,8 +258,8 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
     """The whole history as JSON, written as it is read (one read transaction, a
     batch of rows at a time): the same bytes as ``dumps(export_json())``, in
     memory that does not grow with the history."""
-    from coachtui.store.export import ExportData, stream_table
-    from coachtui.store.interchange import TABLES, encode_row
+    from coachtui.store.exchange.export import ExportData, stream_table
+    from coachtui.store.exchange.interchange import TABLES, encode_row
 
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
     header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
@@ -297,8 +297,8 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
 
 
 def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
-    from coachtui.store.interchange import ValidExport
-    from coachtui.store.merge import merge
+    from coachtui.store.exchange.interchange import ValidExport
+    from coachtui.store.exchange.merge import merge
 
     valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
     try:
@@ -320,7 +320,7 @@ def _cannot(source: str) -> str:
 def check_export(data: Any, *, source: str = "") -> Any:
     """Validate a parsed export completely, before any database is opened; returns
     what :meth:`import_data` takes. Raises :class:`ImportRefused` in one line."""
-    from coachtui.store.interchange import validate
+    from coachtui.store.exchange.interchange import validate
 
     try:
         return validate(data)
@@ -331,7 +331,7 @@ def check_export(data: Any, *, source: str = "") -> Any:
 def read_export(path: str | os.PathLike[str]) -> Any:
     """Read and parse an export file (not yet validated). Raises :class:`ImportRefused`
     with one line naming the file when it cannot be read or is not JSON."""
-    from coachtui.store.interchange import parse_json
+    from coachtui.store.exchange.interchange import parse_json
 
     label = str(path)
     try:
@@ -346,7 +346,7 @@ def read_export(path: str | os.PathLike[str]) -> Any:
 
 def _document(data: ExportData) -> dict[str, Any]:
     from coachtui import __version__
-    from coachtui.store.interchange import FORMAT_NAME, FORMAT_VERSION, TABLES, encode_row, format_stamp
+    from coachtui.store.exchange.interchange import FORMAT_NAME, FORMAT_VERSION, TABLES, encode_row, format_stamp
 
     document: dict[str, Any] = {
         "format": FORMAT_NAME,
