@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import database
-from coachtui.store.sync import changes
 from coachtui.store.db.engine import Database
 from coachtui.store.errors import (
     DuplicateName,
@@ -26,6 +25,7 @@ from coachtui.store.errors import (
     NotFound,
     StaleRecord,
 )
+from coachtui.store.exchange.rows import MODELS
 from coachtui.store.models import (
     Action,
     ActionReview,
@@ -36,6 +36,7 @@ from coachtui.store.models import (
     UTCDateTime,
     new_id,
 )
+from coachtui.store.sync import changes
 from coachtui.store.types import (
     ACTION_TEXT_MAX,
     DRAFT_TEXT_FIELDS,
@@ -57,14 +58,7 @@ from coachtui.store.types import (
 )
 
 # Record kinds as tombstones name them (store/sync/changes.py).
-_KINDS: dict[type, str] = {
-    Team: "teams",
-    CoachingSession: "sessions",
-    PickedQuestion: "picked_questions",
-    CustomQuestion: "custom_questions",
-    Action: "actions",
-    ActionReview: "action_reviews",
-}
+_KINDS: dict[type, str] = {model: kind for kind, model in MODELS.items()}
 
 # Passed for ``due`` when the caller leaves it as it is.
 UNCHANGED: Any = object()

@@ -46,7 +46,12 @@ from sqlmodel import Session
 
 from coachtui.paths import ensure_private_dir
 from coachtui.store import backup, crypto, database, dialects, faults
-from coachtui.store.errors import DatabaseMissing, DatabaseReadOnly, DatabaseUnavailable, StoreError
+from coachtui.store.errors import (
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    StoreError,
+)
 from coachtui.store.models import utcnow
 
 # A write waits up to BUSY_TIMEOUT_MS for the lock, and once more after a short random
@@ -377,20 +382,8 @@ def open_database(
     passphrase: str | None = None,
     create: bool = True,
 ) -> Database:
-    """Open (creating or migrating as needed) the coachtui database at a path or URL
-    (a file, ``sqlite:///PATH`` or ``postgresql://...``). ``coach``: who is using it
-    (see :attr:`Database.coach`).
-
-    ``create`` False (commands that only read): a missing or empty database file is
-    an error naming it, and nothing is created. Otherwise a new file is made 0600 in
-    a folder that must exist (only coachtui's own data folder is made when missing),
-    and an empty file that is adopted as a new database becomes 0600.
-
-    Raises a :class:`StoreError` with a one-line message for anything a user can fix;
-    a file (or PostgreSQL schema) that is not a coachtui database is left untouched. An
-    encrypted file is opened with ``passphrase`` or ``COACHTUI_PASSPHRASE``
-    (:class:`PassphraseNeeded` / :class:`WrongPassphrase` otherwise, file untouched).
-    """
+    """The open :class:`Database` behind :func:`coachtui.store.api.open_store`, which
+    says what the arguments mean and what is raised (sync opens its hub with this)."""
     target = database.parse_target(database_value)
     state = None
     if target.path is not None:
