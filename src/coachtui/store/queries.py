@@ -274,16 +274,10 @@ def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any
     tells the two apart.
     """
     query = terms.fts5()
-    matches = conn.exec_driver_sql(
-        f"SELECT count(*) FROM (SELECT 1 FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH ? LIMIT ?)",
-        (query, SORT_MATCHES_UP_TO + 1),
-    ).scalar()
+    matches = conn.exec_driver_sql(search_index.count_sql(capped=True), (query, SORT_MATCHES_UP_TO + 1)).scalar()
     if not matches:
         return None
-    rowid = "coaching_session.rowid" if matches <= SORT_MATCHES_UP_TO else "+coaching_session.rowid"
-    return sa.text(
-        f"{rowid} IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :fts_query)"
-    ).bindparams(fts_query=query)
+    return sa.text(search_index.match_sql(walk=matches > SORT_MATCHES_UP_TO)).bindparams(fts_query=query)
 
 
 def _like_condition(terms: SearchTerms) -> Any:
@@ -477,13 +471,7 @@ def count_sessions(
         with _cancellable(conn, cancelled):
             if terms and not where and _uses_fts(db, conn):
                 # the index alone knows: no session rows to read
-                return int(
-                    conn.exec_driver_sql(
-                        f"SELECT count(*) FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH ?",
-                        (terms.fts5(),),
-                    ).scalar()
-                    or 0
-                )
+                return int(conn.exec_driver_sql(search_index.count_sql(), (terms.fts5(),)).scalar() or 0)
             if terms and not where and _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
                 query = (
                     sa.select(sa.func.count()).select_from(SEARCH).where(SEARCH.c.document.op("@@")(postgres.tsquery(terms)))

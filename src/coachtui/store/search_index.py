@@ -76,6 +76,23 @@ def indexed_rows_sql() -> str:
     return f"SELECT rowid, {', '.join(COLUMNS)} FROM {TABLE} ORDER BY rowid"
 
 
+def count_sql(*, capped: bool = False) -> str:
+    """How many sessions match the FTS5 query bound first (and, ``capped``, at most
+    the number bound second)."""
+    if capped:
+        return f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)"
+    return f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?"
+
+
+def match_sql(*, walk: bool) -> str:
+    """A condition on ``coaching_session``: the session matches the FTS5 query bound as
+    ``:fts_query``. ``walk``: the unary ``+`` keeps SQLite from looking the matches up
+    by rowid, so it walks the sessions in index order and checks each against the
+    match list instead."""
+    rowid = "+coaching_session.rowid" if walk else "coaching_session.rowid"
+    return f"{rowid} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts_query)"
+
+
 # --- operations on a SQLAlchemy connection (inside the caller's transaction) ----------
 
 
