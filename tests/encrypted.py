@@ -60,7 +60,7 @@ def plain_database(path: Path, clock: Any = None) -> str:
 
 def encrypted_database(path: Path) -> str:
     """An encrypted coachtui database at ``path`` (made plain, then encrypted)."""
-    from coachtui.store.encryption import encrypt_database
+    from coachtui.store.upkeep.encryption import encrypt_database
 
     session_id = plain_database(path)
     encrypt_database(path, key())

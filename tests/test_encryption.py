@@ -17,7 +17,7 @@ import pytest
 from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
 from coachtui.store import crypto
 from coachtui.store.database import HEAD_REVISION
-from coachtui.store.encryption import decrypt_database, encrypt_database, plain_backups, remove_plain_backups
+from coachtui.store.upkeep.encryption import decrypt_database, encrypt_database, plain_backups, remove_plain_backups
 from tests.encrypted import (
     NEEDLES,
     PASSPHRASE,

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from coachtui.store.errors import ExportFailed, InvalidInput, NotFound
-from coachtui.store.export import MODELS
-from coachtui.store.files import write_export
-from coachtui.store.interchange import LOCAL_COLUMNS, TABLES, dumps
-from coachtui.store.report import FORMULA_STARTS, neutralise
+from coachtui.store.exchange.rows import MODELS
+from coachtui.store.exchange.files import write_export
+from coachtui.store.exchange.interchange import LOCAL_COLUMNS, TABLES, dumps
+from coachtui.store.exchange.report import FORMULA_STARTS, neutralise
 from coachtui.store.types import PickedQuestionInfo
 from coachtui.text import md_escape
 
@@ -122,8 +122,8 @@ def test_export_helpers_load_without_the_database_layer(tmp_path) -> None:
     import sys
 
     code = (
-        "import sys, coachtui.store.exchange, coachtui.store.files, coachtui.store.interchange, "
-        "coachtui.store.redact, coachtui.store.report; "
+        "import sys, coachtui.store.exchange, coachtui.store.exchange.files, coachtui.store.exchange.interchange, "
+        "coachtui.store.exchange.redact, coachtui.store.exchange.report; "
         "assert 'sqlalchemy' not in sys.modules and 'sqlmodel' not in sys.modules; print('ok')"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)

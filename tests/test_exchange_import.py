@@ -17,7 +17,7 @@ from conftest import Clock
 
 from coachtui.store import open_store
 from coachtui.store.errors import ImportRefused
-from coachtui.store.interchange import dumps
+from coachtui.store.exchange.interchange import dumps
 from coachtui.store.types import PickedQuestionInfo
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")

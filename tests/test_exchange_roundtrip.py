@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import StoreError, open_store
-from coachtui.store.interchange import dumps
-from coachtui.store.service import STEPS
+from coachtui.store.exchange.interchange import dumps
+from coachtui.store.types import STEPS
 from coachtui.store.types import QUESTION_MAX, REVIEW_STATUSES, PickedQuestionInfo
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")

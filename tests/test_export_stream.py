@@ -20,7 +20,7 @@ import pytest
 
 from coachtui.store import open_store
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.interchange import dumps
+from coachtui.store.exchange.interchange import dumps
 
 MEASURE = """
 import resource, subprocess, sys

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from coachtui.store import Cancelled, InvalidInput, NotFound, history, open_store
+from coachtui.store import Cancelled, InvalidInput, NotFound, open_store, queries
+from coachtui.store.dialects import sqlite as dialects_sqlite
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.models import CoachingSession
 from coachtui.store.types import UNSURE, PickedQuestionInfo
@@ -114,7 +115,7 @@ def demo(request, backend: str, database_url: str, clock):
 @pytest.fixture(params=["sort", "walk"])
 def plan(request, monkeypatch):
     """Run a test under both search plans (few matches sorted / many walked)."""
-    monkeypatch.setattr(history, "SORT_MATCHES_UP_TO", 1_000_000 if request.param == "sort" else 0)
+    monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 1_000_000 if request.param == "sort" else 0)
     return request.param
 
 
@@ -265,7 +266,7 @@ def test_hostile_input_never_raises_and_is_never_fts_syntax(demo, plan) -> None:
 
 def test_the_like_fallback_finds_what_full_text_finds(demo) -> None:
     """The fallback without a full-text index (ILIKE) finds at least the same."""
-    demo._full_text_search = False
+    demo.db.full_text_search = False
     for text in ("minibus", "huddle", "run chart", "pdsa"):
         like = all_pages(demo, text, limit=50)
         assert set(like) >= set(oracle(demo, text.split(), True)), text
@@ -277,7 +278,7 @@ def test_the_like_fallback_finds_what_full_text_finds(demo) -> None:
 def test_a_cancelled_search_stops_and_the_store_still_works(demo, monkeypatch) -> None:
     with pytest.raises(Cancelled):
         demo.search_sessions("staff", cancelled=lambda: True)
-    monkeypatch.setattr(history, "PROGRESS_STEPS", 50)
+    monkeypatch.setattr(dialects_sqlite, "PROGRESS_STEPS", 50)
     calls = []
 
     def stop_after_start() -> bool:

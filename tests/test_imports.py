@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "coachtui"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "coachtui"
 
 
 def _python(code: str, cwd: Path, env_home: Path) -> subprocess.CompletedProcess[str]:
@@ -21,7 +26,7 @@ def _python(code: str, cwd: Path, env_home: Path) -> subprocess.CompletedProcess
 
 def test_store_and_catalog_do_not_import_textual(tmp_path: Path) -> None:
     result = _python(
-        "import coachtui.store, coachtui.catalog, coachtui.store.service, sys; "
+        "import coachtui.store, coachtui.catalog, coachtui.store.api, sys; "
         "assert 'textual' not in sys.modules; print('ok')",
         tmp_path,
         tmp_path,
@@ -103,3 +108,52 @@ def test_only_ui_imports_textual_and_only_store_imports_sqlalchemy() -> None:
             assert not any(line.split()[1].startswith("textual") for line in imports), relative
         if not relative.startswith("store/"):
             assert not any(line.split()[1].startswith(("sqlalchemy", "sqlmodel", "alembic")) for line in imports), relative
+
+
+def test_the_import_contracts_hold() -> None:
+    # The layers (ui and commands over the store over the catalog), a store without
+    # Textual, and no import cycles inside the store: [tool.importlinter] in pyproject.
+    lint = Path(sys.executable).parent / "lint-imports"
+    command = str(lint) if lint.exists() else shutil.which("lint-imports")
+    if command is None:
+        pytest.fail("lint-imports is missing: install the test extra (pip install -e '.[test]')")
+    result = subprocess.run(
+        [command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_no_store_module_imports_another_ones_private_names() -> None:
+    # A helper two modules share is public in the module that owns it.
+    offenders = []
+    for path in (SRC / "store").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("coachtui."):
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private:
+                    offenders.append(f"{path.relative_to(SRC)}: {node.module} {private}")
+    assert offenders == []
+
+
+
+def test_migrations_are_frozen() -> None:
+    # A migration says what it did in its own SQL: importing live store code (models,
+    # search_index, changes...) would let a later change alter what an old migration does.
+    for path in (SRC / "store" / "migrations").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(name.startswith("coachtui") for name in names), path.name
+
+
+def test_only_the_dialect_modules_name_an_engine() -> None:
+    # SQLite/PostgreSQL differences live in store/dialects/ (and the frozen migrations);
+    # models.py's column types adapt values per dialect, as SQLAlchemy asks them to.
+    allowed = {"dialects/__init__.py", "models.py"}
+    for path in (SRC / "store").rglob("*.py"):
+        relative = path.relative_to(SRC / "store").as_posix()
+        if relative in allowed or relative.startswith("migrations/"):
+            continue
+        assert "dialect.name" not in path.read_text("utf-8"), relative

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachtui.store import open_store
-from coachtui.store.interchange import dumps
+from coachtui.store.exchange.interchange import dumps
 
 # --- 1. redaction -----------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ def scenario(draw: Any) -> tuple[list[tuple[str, bool]], list[str], list[str]]:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
 def test_no_name_of_any_kind_survives_redaction(case: tuple[list[tuple[str, bool]], list[str], list[str]]) -> None:
-    from coachtui.store.redact import Redactor
+    from coachtui.store.exchange.redact import Redactor
 
     people, texts, words = case
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

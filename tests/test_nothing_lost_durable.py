@@ -409,11 +409,11 @@ def test_import_of_a_70000_character_owner_is_one_line_and_changes_nothing(
 
 
 def test_the_ui_and_the_store_use_the_same_limits() -> None:
-    from coachtui.store import service, types
+    from coachtui.store import records, types
     from coachtui.ui.steps import actions
 
     assert actions.OWNER_MAX is types.OWNER_MAX == types.FIELD_LIMITS[("actions", "owner")]
-    assert service.OWNER_MAX is types.OWNER_MAX
+    assert records.OWNER_MAX is types.OWNER_MAX
     assert types.FIELD_LIMITS[("teams", "name")] == types.TEAM_NAME_MAX
     assert types.FIELD_LIMITS[("sessions", "title")] == types.DRAFT_TEXT_FIELDS["title"]
 

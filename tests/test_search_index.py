@@ -202,7 +202,7 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
     what keep 100k sessions fast (bench/history.py measures them)."""
     import sqlalchemy as sa
 
-    from coachtui.store import history
+    from coachtui.store import queries
 
     seen: list[tuple[str, object]] = []
 
@@ -224,10 +224,10 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
             ]
 
     team, *_ = filled
-    monkeypatch.setattr(history, "SORT_MATCHES_UP_TO", 0)
+    monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 0)
     walk = plans(lambda: store.search_sessions("night"))[-1]
     assert walk.startswith("SCAN coaching_session USING INDEX ix_session_timeline") and "VIRTUAL TABLE" in walk
-    monkeypatch.setattr(history, "SORT_MATCHES_UP_TO", 1000)
+    monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 1000)
     lookup = plans(lambda: store.search_sessions("night"))[-1]
     assert lookup.startswith("SEARCH coaching_session USING INTEGER PRIMARY KEY (rowid=?)")
     completed = plans(lambda: store.search_sessions(status="completed", category="learning"))[-1]

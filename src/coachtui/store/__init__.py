@@ -34,7 +34,7 @@ from coachtui.store.errors import (
 )
 
 if TYPE_CHECKING:
-    from coachtui.store.service import Store, open_store
+    from coachtui.store.api import Store, open_store
 
 __all__ = [
     "BackupError",
@@ -65,7 +65,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in {"Store", "open_store"}:
-        from coachtui.store import service
+        from coachtui.store import api
 
-        return getattr(service, name)
+        return getattr(api, name)
     raise AttributeError(f"module 'coachtui.store' has no attribute {name!r}")

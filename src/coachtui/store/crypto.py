@@ -34,7 +34,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from coachtui.store.errors import EncryptionUnavailable, InvalidInput, PassphraseNeeded, WrongPassphrase
+from coachtui.store import search_index
+from coachtui.store.errors import EncryptionUnavailable, InvalidInput, PassphraseNeeded, StoreError, WrongPassphrase
+from coachtui.store.target import parse_target, sqlite_uri
 
 ENV_PASSPHRASE = "COACHTUI_PASSPHRASE"
 INSTALL_HINT = "install it with: pip install 'coachtui[encrypt]'"
@@ -112,9 +114,6 @@ def may_be_encrypted(database_value: str) -> bool:
     """Whether the database at a path or URL is a file that could be encrypted (not an
     SQLite header, a whole number of pages long). A cheap first look for the UI,
     reading 16 bytes: call it only while this process has no connection to the file."""
-    from coachtui.store.database import parse_target
-    from coachtui.store.errors import StoreError
-
     try:
         path = parse_target(database_value).path
         if path is None or not could_be_encrypted(path.stat().st_size):
@@ -128,8 +127,6 @@ def may_be_encrypted(database_value: str) -> bool:
 def connect(target: Path | str, key: Key | None, *, mode: str = "rw", timeout: float = _BUSY_TIMEOUT_S) -> Any:
     """A ``sqlcipher3`` connection to ``target`` (a path, or a ready ``file:`` URI),
     keyed with ``key`` (None: a plain file, read through SQLCipher's SQLite)."""
-    from coachtui.store.database import sqlite_uri
-
     uri = target if isinstance(target, str) else sqlite_uri(target, mode)
     conn = driver().connect(uri, uri=True, timeout=timeout, check_same_thread=False, isolation_level=None)
     try:
@@ -277,8 +274,6 @@ def export(conn: Any, destination: Path, key: Key | None) -> None:
 
 
 def _rowids_differ(conn: Any) -> bool:
-    from coachtui.store import search_index
-
     tables = {row[0] for row in conn.execute(f"SELECT name FROM {_EXPORT_SCHEMA}.sqlite_master WHERE type = 'table'")}
     if search_index.TABLE not in tables:
         return False
@@ -288,8 +283,6 @@ def _rowids_differ(conn: Any) -> bool:
 
 def rebuild_search_index(path: Path, key: Key | None) -> None:
     """Fill the full-text index of the database file ``path`` afresh from its sessions."""
-    from coachtui.store import search_index
-
     conn = connect(path, key)
     try:
         conn.execute("BEGIN IMMEDIATE")

@@ -14,18 +14,20 @@ import datetime as dt
 import os
 import sqlite3
 import stat
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.paths import data_dir, ensure_private_dir
+from coachtui.store import crypto
+from coachtui.store.crypto import Key
 from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
+# Also importable from here, where they used to live.
+from coachtui.store.target import Target, sqlite_uri
+from coachtui.store.target import parse_target as parse_target
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
-
-    from coachtui.store.crypto import Key
 
 # Written into every coachtui SQLite file's header ("COAC"), so that a database of
 # another program is recognised even when it happens to use Alembic too.
@@ -49,66 +51,6 @@ SECURE_DELETE = "ON"
 SYNCHRONOUS = "FULL"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where a database lives: a SQLAlchemy URL and, for SQLite files, the path."""
-
-    url: str
-    path: Path | None
-    # Set once an encrypted SQLite file has been opened with it (see store/crypto.py).
-    key: Key | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
-
-    @property
-    def display(self) -> str:
-        if self.path is not None:
-            return str(self.path)
-        return _hide_password(self.url)
-
-
-def _hide_password(url: str) -> str:
-    from coachtui.hubpass import hide_password
-
-    return hide_password(url)  # user:***@host, and password=*** in the parameters
-
-
-def parse_target(value: str) -> Target:
-    """A path or a SQLAlchemy URL. ``sqlite:///file`` URLs are treated as paths."""
-    value = value.strip()
-    if not value:
-        raise DatabaseUnavailable("no database given")
-    if "://" not in value:
-        path = Path(value).expanduser().absolute()
-        return Target(url=f"sqlite:///{path}", path=path)
-    scheme = value.split("://", 1)[0].lower()
-    if scheme.startswith("sqlite"):
-        rest = value.split("://", 1)[1]
-        file_part = rest[1:] if rest.startswith("/") else rest
-        file_part = file_part.split("?", 1)[0]
-        if not file_part or file_part == ":memory:":
-            raise DatabaseUnavailable("an in-memory SQLite database would lose everything on exit; give a file")
-        path = Path(file_part).expanduser().absolute()
-        return Target(url=f"sqlite:///{path}", path=path)
-    if scheme in {"postgresql", "postgresql+psycopg", "postgres"}:
-        from coachtui.hubpass import HubAddressError, parse_hub
-
-        # The password, wherever it was given (user:password@ or password=), goes in
-        # one place, percent-encoded: an '@' in it can no longer be read as the host.
-        try:
-            address = parse_hub(value)
-        except HubAddressError as exc:
-            raise DatabaseUnavailable(str(exc)) from None
-        value = address.connect_url(address.password)
-        url = value if scheme == "postgresql+psycopg" else "postgresql+psycopg://" + value.split("://", 1)[1]
-        return Target(url=url, path=None)
-    raise DatabaseUnavailable(
-        f"unsupported database URL scheme {scheme!r} (use a file path, sqlite:///PATH or postgresql://...)"
-    )
-
-
 # --- inspecting an existing SQLite file without writing to it ------------------------
 
 
@@ -124,16 +66,9 @@ class FileState:
         return self.key is not None
 
 
-def sqlite_uri(path: Path, mode: str) -> str:
-    """A ``file:`` URI for ``path`` (any characters) opened with ``mode`` (ro, rw...)."""
-    return f"file:{urllib.parse.quote(str(path), safe='/')}?mode={mode}"
-
-
 def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) -> Any:
     uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
     if key is not None:
-        from coachtui.store import crypto
-
         return crypto.connect(uri, key, timeout=BUSY_TIMEOUT_MS / 1000)
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
@@ -239,15 +174,11 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
     if size == 0:
         return FileState(exists=True, empty=True, revision=None)
     if key is not None:
-        from coachtui.store import crypto
-
         return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
     try:
         app_id, tables, revision = _read_identity(path)
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
-            from coachtui.store import crypto
-
             if crypto.could_be_encrypted(size):
                 return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
         raise _inspect_error(path, exc) from None
@@ -256,8 +187,6 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
 
 def _inspect_encrypted(path: Path, key: Key) -> FileState:
     """Read an encrypted file with ``key``; a wrong key raises SQLCipher's NOTADB error."""
-    from coachtui.store import crypto
-
     try:
         app_id, tables, revision = _read_identity(path, key)
     except crypto.errors() as exc:
@@ -325,16 +254,6 @@ def backup_folder(path: Path) -> Path:
     return path.parent / BACKUP_FOLDER
 
 
-def backup_sqlite(source: Path, destination: Path, key: Key | None = None) -> Path:
-    """Copy a live SQLite database with the online backup API into a new 0600 file
-    (encrypted with ``key`` when the database is).
-
-    The copy is complete before it gets its name (see ``store/backup.py``)."""
-    from coachtui.store import backup
-
-    return backup.copy_file(source, destination, key=key)
-
-
 def timestamp(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -363,8 +282,6 @@ def make_engine(target: Target) -> sa.Engine:
     if key is None:
         engine = sa.create_engine(target.url, creator=connect)
     else:
-        from coachtui.store import crypto
-
         dbapi = crypto.driver()
         # SQLAlchemy's SQLCipher dialect keys each new connection (PRAGMA key) before
         # the hook below runs; the URL object never shows the passphrase.

@@ -309,7 +309,7 @@ class SyncState(SQLModel, table=True):
 
 
 class SyncClock(SQLModel, table=True):
-    """The change counter (one row, id 1): see ``store/changes.py``."""
+    """The change counter (one row, id 1): see ``store/sync/changes.py``."""
 
     __tablename__ = "sync_clock"
 

@@ -111,81 +111,13 @@ def tsvector_literal(words: list[str]) -> str:
     return " ".join(_quote(word) for word in words)
 
 
-# --- schema (migration 0003) --------------------------------------------------------
-
-
-def install_sql(schema: str) -> list[str]:
-    """DDL for the index, the pending list and the triggers that fill it. Table names
-    in the trigger functions are qualified with ``schema``, so they work whatever the
-    search path of the connection that fires them."""
-    s = '"' + schema.replace('"', '""') + '"'
-    note = (
-        f"CREATE FUNCTION {s}.coachtui_search_note() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        "BEGIN\n"
-        "  IF TG_OP <> 'DELETE' THEN\n"
-        f"    INSERT INTO {s}.{PENDING} (session_id) VALUES (NEW.{{col}}) ON CONFLICT DO NOTHING;\n"
-        "  END IF;\n"
-        "  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.{col} IS DISTINCT FROM NEW.{col}) THEN\n"
-        f"    INSERT INTO {s}.{PENDING} (session_id) VALUES (OLD.{{col}}) ON CONFLICT DO NOTHING;\n"
-        "  END IF;\n"
-        "  RETURN NULL;\n"
-        "END $$"
-    )
-    statements = [
-        f"CREATE TABLE {TABLE} (session_id VARCHAR PRIMARY KEY "
-        "REFERENCES coaching_session (id) ON DELETE CASCADE, document TSVECTOR NOT NULL)",
-        f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
-        f"CREATE TABLE {PENDING} (session_id VARCHAR PRIMARY KEY)",
-        note.replace("coachtui_search_note", "coachtui_search_session").replace("{col}", "id"),
-        note.replace("{col}", "session_id"),
-        # a session's own texts; its deletion takes its index row along (cascade)
-        f"CREATE TRIGGER {TABLE}_session_ai AFTER INSERT ON coaching_session "
-        f"FOR EACH ROW EXECUTE FUNCTION {s}.coachtui_search_session()",
-        f"CREATE TRIGGER {TABLE}_session_au AFTER UPDATE OF id, title, dilemma, context ON coaching_session "
-        "FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.dilemma IS DISTINCT FROM NEW.dilemma "
-        "OR OLD.context IS DISTINCT FROM NEW.context OR OLD.id IS DISTINCT FROM NEW.id) "
-        f"EXECUTE FUNCTION {s}.coachtui_search_session()",
-    ]
-    for table, column in (("picked_question", "note"), ("action", "text")):
-        statements += [
-            f"CREATE TRIGGER {TABLE}_{table}_ai AFTER INSERT ON {table} FOR EACH ROW "
-            f"WHEN (NEW.{column} <> '') EXECUTE FUNCTION {s}.coachtui_search_note()",
-            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} FOR EACH ROW "
-            f"WHEN (OLD.{column} <> '') EXECUTE FUNCTION {s}.coachtui_search_note()",
-            f"CREATE TRIGGER {TABLE}_{table}_au AFTER UPDATE OF {column}, session_id ON {table} FOR EACH ROW "
-            f"WHEN (OLD.{column} IS DISTINCT FROM NEW.{column} OR OLD.session_id IS DISTINCT FROM NEW.session_id) "
-            f"EXECUTE FUNCTION {s}.coachtui_search_note()",
-        ]
-    return statements
-
-
+# The triggers migration 0003 made (bulk loads drop and re-create them).
 TRIGGERS = tuple(
     f"{TABLE}_{name}" for name in (
         "session_ai", "session_au", "picked_question_ai", "picked_question_ad", "picked_question_au",
         "action_ai", "action_ad", "action_au",
     )
 )
-
-
-def install(conn: sa.Connection) -> None:
-    """Create the index and its triggers, and index the sessions already there."""
-    if conn.dialect.name != "postgresql":
-        return
-    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
-    for statement in install_sql(schema):
-        conn.exec_driver_sql(statement)
-    rebuild(conn)
-
-
-def uninstall(conn: sa.Connection) -> None:
-    if conn.dialect.name != "postgresql":
-        return
-    for name, table in zip(TRIGGERS, ["coaching_session"] * 2 + ["picked_question"] * 3 + ["action"] * 3, strict=True):
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-    conn.exec_driver_sql("DROP FUNCTION IF EXISTS coachtui_search_session()")
-    conn.exec_driver_sql("DROP FUNCTION IF EXISTS coachtui_search_note()")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {PENDING}")
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 # --- keeping documents in step ------------------------------------------------------------

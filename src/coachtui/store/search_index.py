@@ -55,63 +55,6 @@ def actions_sql(sid: str) -> str:
     return _ACTIONS.format(sid=sid)
 
 
-def _row_of(sid: str) -> str:
-    return f"(SELECT rowid FROM coaching_session WHERE id = {sid})"
-
-
-def create_table_sql() -> str:
-    return (
-        f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
-        f"tokenize = '{TOKENIZE}', prefix = '{PREFIXES}')"
-    )
-
-
-def _refresh_children(column: str, expression: str, sid: str, when: str = "") -> str:
-    extra = f" AND {when}" if when else ""
-    return f"UPDATE {TABLE} SET {column} = {expression} WHERE rowid = {_row_of(sid)}{extra};"
-
-
-def trigger_sql() -> list[str]:
-    """CREATE TRIGGER statements, in an order that can be replayed as is."""
-    whole_row = (
-        f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) VALUES "
-        f"(new.rowid, new.title, new.dilemma, new.context, {notes_sql('new.id')}, {actions_sql('new.id')});"
-    )
-    statements = [
-        f"CREATE TRIGGER {TABLE}_session_ai AFTER INSERT ON coaching_session BEGIN {whole_row} END",
-        f"CREATE TRIGGER {TABLE}_session_ad AFTER DELETE ON coaching_session BEGIN "
-        f"DELETE FROM {TABLE} WHERE rowid = old.rowid; END",
-        # Autosave rewrites a draft every second or so: only touch the index when a
-        # searched text actually changed.
-        f"CREATE TRIGGER {TABLE}_session_au AFTER UPDATE OF id, title, dilemma, context ON coaching_session "
-        "WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.dilemma IS NOT new.dilemma "
-        "OR old.context IS NOT new.context BEGIN "
-        f"DELETE FROM {TABLE} WHERE rowid = old.rowid; {whole_row} END",
-    ]
-    moved = "old.session_id IS NOT new.session_id"
-    # Deleting a team cascades to its actions (action.team_id) while its sessions
-    # still exist; re-indexing each session once per action made deleting a team of
-    # 800 sessions take 6 s instead of 0.4 s. The sessions' own delete triggers
-    # remove their index rows anyway.
-    team_gone = " AND EXISTS (SELECT 1 FROM team WHERE id = old.team_id)"
-    for table, column, text, expression, gone in (
-        ("picked_question", "notes", "note", notes_sql, ""),
-        ("action", "actions", "text", actions_sql, team_gone),
-    ):
-        statements += [
-            f"CREATE TRIGGER {TABLE}_{table}_ai AFTER INSERT ON {table} WHEN new.{text} != '' BEGIN "
-            f"{_refresh_children(column, expression('new.session_id'), 'new.session_id')} END",
-            f"CREATE TRIGGER {TABLE}_{table}_ad AFTER DELETE ON {table} WHEN old.{text} != ''{gone} BEGIN "
-            f"{_refresh_children(column, expression('old.session_id'), 'old.session_id')} END",
-            f"CREATE TRIGGER {TABLE}_{table}_au AFTER UPDATE OF {text}, position, id, session_id ON {table} "
-            f"WHEN old.{text} IS NOT new.{text} OR old.session_id IS NOT new.session_id "
-            f"OR (new.{text} != '' AND (old.position IS NOT new.position OR old.id IS NOT new.id)) BEGIN "
-            f"{_refresh_children(column, expression('new.session_id'), 'new.session_id')} "
-            f"{_refresh_children(column, expression('old.session_id'), 'old.session_id', moved)} END",
-        ]
-    return statements
-
-
 def fill_sql(after_rowid: int = 0) -> str:
     """Index every session whose rowid is above ``after_rowid`` (one statement)."""
     return (
@@ -133,30 +76,24 @@ def indexed_rows_sql() -> str:
     return f"SELECT rowid, {', '.join(COLUMNS)} FROM {TABLE} ORDER BY rowid"
 
 
+def count_sql(*, capped: bool = False) -> str:
+    """How many sessions match the FTS5 query bound first (and, ``capped``, at most
+    the number bound second)."""
+    if capped:
+        return f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)"
+    return f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?"
+
+
+def match_sql(*, walk: bool) -> str:
+    """A condition on ``coaching_session``: the session matches the FTS5 query bound as
+    ``:fts_query``. ``walk``: the unary ``+`` keeps SQLite from looking the matches up
+    by rowid, so it walks the sessions in index order and checks each against the
+    match list instead."""
+    rowid = "+coaching_session.rowid" if walk else "coaching_session.rowid"
+    return f"{rowid} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :fts_query)"
+
+
 # --- operations on a SQLAlchemy connection (inside the caller's transaction) ----------
-
-
-def install(conn: sa.Connection) -> None:
-    """Create the index, its triggers, and index the sessions already there."""
-    if conn.dialect.name != "sqlite":
-        return
-    conn.exec_driver_sql(create_table_sql())
-    conn.exec_driver_sql(fill_sql())
-    for statement in trigger_sql():
-        conn.exec_driver_sql(statement)
-
-
-def uninstall(conn: sa.Connection) -> None:
-    if conn.dialect.name != "sqlite":
-        return
-    for name in trigger_names(conn):
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
-
-
-def trigger_names(conn: sa.Connection) -> list[str]:
-    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
-    return [row[0] for row in rows if row[0].startswith(f"{TABLE}_")]
 
 
 def suspend_triggers(conn: sa.Connection) -> list[str]:

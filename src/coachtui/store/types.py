@@ -13,6 +13,8 @@ ActionStatus = Literal["open", "in_progress", "stuck", "done", "dropped"]
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck", "done", "dropped")
 REVIEW_STATUSES: tuple[str, ...] = ("done", "in_progress", "stuck", "dropped")
 OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck")
+# The steps of a coaching session, in order (a draft remembers where the coach was).
+STEPS: tuple[str, ...] = ("team", "review", "dilemma", "category", "questions", "actions", "summary")
 STATUS_LABELS: dict[str, str] = {
     "open": "open",
     "in_progress": "in progress",
@@ -193,7 +195,26 @@ class SessionDetail:
 
 # --- export and import -------------------------------------------------------------
 
-EXPORT_FORMATS: tuple[str, ...] = ("md", "csv", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    """One format an export can be written in. ``FORMATS`` is the one list of them
+    that the command line, the app and the store read."""
+
+    key: str  # what --format takes: "md", "csv", "json"
+    name: str  # what messages call it
+    label: str  # what the export screen offers
+    suffix: str  # the file name suffix the app proposes
+    suffixes: tuple[str, ...]  # the suffixes that mean this format
+
+
+FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat("md", "Markdown", "Markdown report", ".md", (".md", ".markdown", ".txt")),
+    ExportFormat("csv", "CSV", "CSV for spreadsheets (zip of sessions and actions)", ".zip", (".csv", ".zip")),
+    ExportFormat("json", "JSON", "JSON (for coachtui import)", ".json", (".json",)),
+)
+EXPORT_FORMATS: tuple[str, ...] = tuple(f.key for f in FORMATS)
 IMPORT_KINDS: tuple[str, ...] = ("teams", "sessions", "questions", "custom questions", "actions", "reviews")
 
 

@@ -8,7 +8,6 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from coachtui.store.models import UTCDateTime
 
 revision = "0001"
 down_revision = None
@@ -18,8 +17,8 @@ depends_on = None
 
 def _stamps() -> list[sa.Column]:
     return [
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     ]
 
 
@@ -51,7 +50,7 @@ def upgrade() -> None:
         sa.Column("step", sa.String(), nullable=False, server_default="team"),
         sa.Column("status", sa.String(), nullable=False, server_default="draft"),
         *_stamps(),
-        sa.Column("completed_at", UTCDateTime(), nullable=True),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
     )
     op.create_index("ix_session_team_created", "coaching_session", ["team_id", "created_at"])

@@ -12,27 +12,18 @@ custom question created in the period).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store.interchange import SPECS, TableSpec
-from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, PickedQuestion, Team
+from coachtui.store import dialects
+from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
+from coachtui.store.exchange.rows import fetch, fetch_in, select_columns, table_of
 from coachtui.store.types import OPEN_STATUSES
-
-CHUNK = 500
-MODELS: dict[str, Any] = {
-    "teams": Team,
-    "sessions": CoachingSession,
-    "picked_questions": PickedQuestion,
-    "custom_questions": CustomQuestion,
-    "actions": Action,
-    "action_reviews": ActionReview,
-}
-
 
 @dataclass
 class ExportData:
@@ -55,31 +46,6 @@ class ExportData:
         return self.team_id is not None or self.since is not None or self.session_ids is not None
 
 
-def _table(key: str) -> sa.Table:
-    return MODELS[key].__table__
-
-
-def _select(spec: TableSpec) -> sa.Select:
-    table = _table(spec.key)
-    return sa.select(*(table.c[name] for name in spec.columns))
-
-
-def _fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
-    result = session.execute(_select(SPECS[key]).where(*where))
-    return [dict(row._mapping) for row in result]
-
-
-def _fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:
-    """Rows whose ``column`` is one of ``ids``, a chunk at a time (SQL has a limit on
-    how many values one query may bind)."""
-    values = sorted(set(ids))
-    table_column = _table(key).c[column]
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(values), CHUNK):
-        rows += _fetch(session, key, table_column.in_(values[start : start + CHUNK]), *where)
-    return rows
-
-
 def _by_stamp(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["created_at"], r["id"]))
 
@@ -100,42 +66,42 @@ def collect(
         since=since,
         session_ids=tuple(session_ids) if session_ids is not None else None,
     )
-    s_table = _table("sessions")
+    s_table = table_of("sessions")
     where = []
     if team_id is not None:
         where.append(s_table.c.team_id == team_id)
     if since is not None:
         where.append(s_table.c.created_at >= since)
     if session_ids is not None:
-        sessions = _fetch_in(session, "sessions", "id", session_ids, *where)
+        sessions = fetch_in(session, "sessions", "id", session_ids, *where)
     else:
-        sessions = _fetch(session, "sessions", *where)
+        sessions = fetch(session, "sessions", *where)
     sessions = _by_stamp(sessions)
     order = {row["id"]: index for index, row in enumerate(sessions)}
 
     if not data.filtered:
-        picked = _fetch(session, "picked_questions")
-        actions = _fetch(session, "actions")
-        reviews = _fetch(session, "action_reviews")
-        teams = _fetch(session, "teams")
-        custom = _fetch(session, "custom_questions")
+        picked = fetch(session, "picked_questions")
+        actions = fetch(session, "actions")
+        reviews = fetch(session, "action_reviews")
+        teams = fetch(session, "teams")
+        custom = fetch(session, "custom_questions")
     else:
-        picked = _fetch_in(session, "picked_questions", "session_id", order)
-        actions = _fetch_in(session, "actions", "session_id", order)
+        picked = fetch_in(session, "picked_questions", "session_id", order)
+        actions = fetch_in(session, "actions", "session_id", order)
         action_ids = {row["id"] for row in actions}
         reviews = [
             row
-            for row in _fetch_in(session, "action_reviews", "action_id", action_ids)
+            for row in fetch_in(session, "action_reviews", "action_id", action_ids)
             if row["session_id"] is None or row["session_id"] in order
         ]
         team_ids = {row["team_id"] for row in sessions} | {row["team_id"] for row in actions}
         if team_id is not None:
             team_ids.add(team_id)
-        teams = _fetch_in(session, "teams", "id", team_ids)
+        teams = fetch_in(session, "teams", "id", team_ids)
         if team_id is None and session_ids is None:
-            custom = _fetch(session, "custom_questions", _table("custom_questions").c.created_at >= since)
+            custom = fetch(session, "custom_questions", table_of("custom_questions").c.created_at >= since)
         else:
-            custom = _fetch_in(session, "custom_questions", "id", {row["question_id"] for row in picked})
+            custom = fetch_in(session, "custom_questions", "id", {row["question_id"] for row in picked})
         if for_report:
             _report_context(session, data, teams, order, action_ids)
 
@@ -160,19 +126,19 @@ def _report_context(
     """What a report shows beyond the selection (see :class:`ExportData`)."""
     extra_reviews = [
         row
-        for row in _fetch_in(session, "action_reviews", "session_id", selected)
+        for row in fetch_in(session, "action_reviews", "session_id", selected)
         if row["action_id"] not in action_ids
     ]
     reviewed = {row["action_id"] for row in extra_reviews}
-    a_table = _table("actions")
+    a_table = table_of("actions")
     still_open = [
         row
-        for row in _fetch_in(
+        for row in fetch_in(
             session, "actions", "team_id", {t["id"] for t in teams}, a_table.c.status.in_(OPEN_STATUSES)
         )
         if row["id"] not in action_ids
     ]
-    extra = {row["id"]: row for row in _fetch_in(session, "actions", "id", reviewed)}
+    extra = {row["id"]: row for row in fetch_in(session, "actions", "id", reviewed)}
     extra.update({row["id"]: row for row in still_open})
     data.extra_actions = _by_stamp(list(extra.values()))
     data.extra_reviews = _by_stamp(extra_reviews)
@@ -216,19 +182,17 @@ STREAM_BATCH = 1_000
 def _in_order(session: Session, column: Any) -> Any:
     """``column`` for ORDER BY, compared as Python compares strings: code point by
     code point (PostgreSQL's default collation may ignore hyphens; "C" does not)."""
-    if session.get_bind().dialect.name == "postgresql" and isinstance(column.type, sa.String):
-        return column.collate("C")
-    return column
+    return dialects.of(session).code_point_order(column)
 
 
 def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:
     """Every row of one table, in the order :func:`collect` gives it for an export
     without filters, read a batch at a time."""
-    table = _table(key)
-    statement = _select(SPECS[key])
+    table = table_of(key)
+    statement = select_columns(SPECS[key])
     if key in ("picked_questions", "actions"):
         # In the order of their sessions, then by position (as collect() sorts them).
-        s_table = _table("sessions")
+        s_table = table_of("sessions")
         statement = statement.join(s_table, s_table.c.id == table.c.session_id)
         order = [s_table.c.created_at, _in_order(session, s_table.c.id), table.c.position]
         if key == "actions":

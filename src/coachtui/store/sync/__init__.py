@@ -4,7 +4,7 @@
 hub and pulls what the others changed there. The hub is any coachtui database
 (PostgreSQL in a network; a SQLite file works too); it is migrated on first use.
 
-**What moves.** Each side's change log (``store/changes.py``) says which records
+**What moves.** Each side's change log (``store/sync/changes.py``) says which records
 were written since the counter value the last sync reached, so a sync moves only
 those: the records themselves and, for anything inside a session, the whole
 session (its questions, actions and reviews, a few rows), plus the teams they
@@ -55,19 +55,19 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import changes
+from coachtui.store import database
+from coachtui.store.sync import changes
+from coachtui.store.db.engine import Database, open_database
 from coachtui.store.errors import StoreError, SyncFailed
-from coachtui.store.export import _fetch, _fetch_in, _table
-from coachtui.store.interchange import SPECS
-from coachtui.store.merge import _changes, _existing_ids, _Plan, _write
+from coachtui.store.exchange.rows import fetch, fetch_in, table_of
+from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
 
-if TYPE_CHECKING:
-    from coachtui.store.service import Store
 
 KINDS = changes.KINDS
 # Deletions are decided for containers first: deleting a team settles its sessions.
@@ -147,17 +147,17 @@ def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tu
 
 
 def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, Row]:
-    return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}  # type: ignore[arg-type]
+    return {row["id"]: row for row in fetch_in(conn, kind, "id", ids)}  # type: ignore[arg-type]
 
 
 def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
     """Whole sessions: the session rows, their questions, actions, and the reviews of
     those actions or made in them (with the reviewed actions), and their teams."""
     sessions = _rows_by_id(conn, "sessions", session_ids)
-    picked = _fetch_in(conn, "picked_questions", "session_id", sessions)  # type: ignore[arg-type]
-    actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}  # type: ignore[arg-type]
-    reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}  # type: ignore[arg-type]
-    reviews.update({row["id"]: row for row in _fetch_in(conn, "action_reviews", "session_id", sessions)})  # type: ignore[arg-type]
+    picked = fetch_in(conn, "picked_questions", "session_id", sessions)  # type: ignore[arg-type]
+    actions = {row["id"]: row for row in fetch_in(conn, "actions", "session_id", sessions)}  # type: ignore[arg-type]
+    reviews = {row["id"]: row for row in fetch_in(conn, "action_reviews", "action_id", actions)}  # type: ignore[arg-type]
+    reviews.update({row["id"]: row for row in fetch_in(conn, "action_reviews", "session_id", sessions)})  # type: ignore[arg-type]
     reviewed = {row["action_id"] for row in reviews.values()} - set(actions)
     actions.update(_rows_by_id(conn, "actions", reviewed))
     for row in sessions.values():
@@ -202,7 +202,7 @@ def collect_all(conn: sa.Connection) -> Changeset:
     """Everything: every record and every tombstone."""
     out = Changeset()
     for kind in KINDS:
-        for row in _fetch(conn, kind):  # type: ignore[arg-type]
+        for row in fetch(conn, kind):  # type: ignore[arg-type]
             out.add_row(kind, row)
     table = Tombstone.__table__  # type: ignore[attr-defined]
     for row in conn.execute(sa.select(table)):
@@ -273,7 +273,7 @@ class _Apply:
         incoming = self.rows["teams"]
         if not incoming:
             return
-        here = _fetch(self.conn, "teams")  # type: ignore[arg-type]
+        here = fetch(self.conn, "teams")  # type: ignore[arg-type]
         by_id = {row["id"]: row for row in here}
         by_key = {row["name_key"]: row for row in here}
         mapping: dict[str, str] = {}
@@ -300,11 +300,11 @@ class _Apply:
     def _adopt(self, team: Row, local: Row) -> None:
         """Make the hub's team ours: our team of the same name hands over its sessions
         and actions and goes (no tombstone: nothing was deleted)."""
-        table = _table("teams")
+        table = table_of("teams")
         self.conn.execute(sa.update(table).where(table.c.id == local["id"]).values(name_key="\x01" + local["id"]))
         self.conn.execute(sa.insert(table), [team])
         for kind in ("sessions", "actions"):
-            child = _table(kind)
+            child = table_of(kind)
             self.conn.execute(sa.update(child).where(child.c.team_id == local["id"]).values(team_id=team["id"]))
         self.conn.execute(sa.delete(table).where(table.c.id == local["id"]))
         del self.rows["teams"][team["id"]]
@@ -314,13 +314,13 @@ class _Apply:
     def dedupe(self) -> None:
         picked = self.rows["picked_questions"]
         if picked:
-            here = _fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})  # type: ignore[arg-type]
+            here = fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})  # type: ignore[arg-type]
             self._dedupe("picked_questions", {(r["session_id"], r["question_id"]): r for r in here},
                          lambda r: (r["session_id"], r["question_id"]))
         custom = self.rows["custom_questions"]
         if custom:
             here = sorted(
-                _fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),  # type: ignore[arg-type]
+                fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),  # type: ignore[arg-type]
                 key=lambda r: (r["created_at"], r["id"]),
                 reverse=True,
             )
@@ -336,7 +336,7 @@ class _Apply:
                 continue
             if _rank(kind, row) > _rank(kind, other):
                 changes.bury(self.conn, {kind: {other["id"]}}, row["updated_at"], "")
-                table = _table(kind)
+                table = table_of(kind)
                 self.conn.execute(sa.delete(table).where(table.c.id == other["id"]))
                 self.removed[kind].add(other["id"])
                 self.existed[kind].add(other["id"])
@@ -355,7 +355,7 @@ class _Apply:
             here = _rows_by_id(self.conn, kind, incoming)
             self.existed[kind] |= set(here)
             present[kind] |= set(here)
-            plan = _Plan()
+            plan = Plan()
             for ident in sorted(incoming):
                 row = incoming[ident]
                 if not self._parents_present(kind, row, present):
@@ -366,18 +366,18 @@ class _Apply:
                     self.inserted[kind].add(ident)
                     present[kind].add(ident)
                 elif _rank(kind, row) > _rank(kind, current):
-                    plan.updates.append((ident, _changes(kind, row, current, ())))
+                    plan.updates.append((ident, changed_fields(kind, row, current, ())))
                     self.updated[kind].add(ident)
                 elif _content(kind, row) != _content(kind, current):
                     self.result.send_back.add_row(kind, current)
-            _write(self.conn, kind, plan)
+            write_plan(self.conn, kind, plan)
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):
             parent = row[column]
             if parent is None or parent in present[parent_kind]:
                 continue
-            if _existing_ids(self.conn, parent_kind, [parent]):  # type: ignore[arg-type]
+            if existing_ids(self.conn, parent_kind, [parent]):  # type: ignore[arg-type]
                 present[parent_kind].add(parent)
                 continue
             # Its session (or team, or action) was deleted here and nothing brought
@@ -434,9 +434,9 @@ class _Apply:
         if tree["action_reviews"]:
             self.reviewed_actions |= {
                 row["action_id"]
-                for row in _fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])  # type: ignore[arg-type]
+                for row in fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])  # type: ignore[arg-type]
             }
-        table = _table(kind)
+        table = table_of(kind)
         self.conn.execute(sa.delete(table).where(table.c.id == ident))
         for tree_kind, ids in tree.items():
             self.removed[tree_kind] |= ids
@@ -446,7 +446,7 @@ class _Apply:
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
         for kind, ids in tree.items():
-            table = _table(kind)
+            table = table_of(kind)
             values = sorted(ids)
             for start in range(0, len(values), CHUNK):
                 found = self.conn.execute(
@@ -467,12 +467,12 @@ class _Apply:
         if not touched:
             return
         latest: dict[str, tuple[Any, ...]] = {}
-        for row in _fetch_in(self.conn, "action_reviews", "action_id", touched):  # type: ignore[arg-type]
+        for row in fetch_in(self.conn, "action_reviews", "action_id", touched):  # type: ignore[arg-type]
             rank = (row["updated_at"], row["created_at"], row["id"])
             if row["action_id"] not in latest or rank > latest[row["action_id"]][0]:
                 latest[row["action_id"]] = (rank, row["status"])
-        table = _table("actions")
-        for row in _fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
+        table = table_of("actions")
+        for row in fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
             status = latest[row["id"]][1] if row["id"] in latest else "open"
             if row["status"] != status:
                 self.conn.execute(sa.update(table).where(table.c.id == row["id"]).values(status=status))
@@ -618,12 +618,9 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
             conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
 
 
-def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
+def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
     """Push this database's changes to the hub at ``hub_url`` and pull the others'.
     Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
-    from coachtui.store import database
-    from coachtui.store.service import open_store
-
     started = time.perf_counter()
     target = database.parse_target(hub_url)
     shown = target.display
@@ -634,7 +631,7 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
             f"file first by opening it once in the app: coachtui --db {shown}); nothing was changed here"
         )
     try:
-        hub = open_store(hub_url, clock=local.clock, coach=local.coach)
+        hub = open_database(hub_url, clock=local.clock, coach=local.coach)
     except StoreError as exc:
         raise SyncFailed(f"cannot sync: {_clause(exc)}; nothing was changed here") from None
     try:
@@ -643,13 +640,13 @@ def sync(local: Store, hub_url: str, *, full: bool = False) -> SyncReport:
         hub.close()
 
 
-def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -> SyncReport:
+def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: float) -> SyncReport:
     # 1. What changed here since the last sync with this hub (a read: the coach can
     #    go on saving meanwhile).
     try:
-        with hub._read() as hub_session:
+        with hub.read() as hub_session:
             hub_id = database_id(hub_session.connection())
-        with local._read() as session:
+        with local.read() as session:
             conn = session.connection()
             if database_id(conn) == hub_id:
                 raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
@@ -665,7 +662,7 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
 
     # 2. The hub's part, in one transaction there.
     try:
-        with hub._write() as hub_session:
+        with hub.write() as hub_session:
             hub_conn = hub_session.connection()
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
@@ -681,14 +678,14 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
 
     # 3. This side's part, in one transaction here.
     try:
-        with local._write() as session:
+        with local.write() as session:
             conn = session.connection()
             quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
             pulled = apply(conn, incoming, adopt_teams=True)
             done = changes.current_seq(conn) if quiet else mark
             # what this side kept over the hub's (a save made during the sync) goes next time
             _touch(conn, pulled.send_back)
-            _save_state(conn, hub_id, shown, done, after, local._now())
+            _save_state(conn, hub_id, shown, done, after, local.now())
     except StoreError as exc:
         raise SyncFailed(
             f"the hub {shown} has this database's changes, but saving the hub's here failed: {_clause(exc)}; "
@@ -703,3 +700,13 @@ def _sync(local: Store, hub: Store, shown: str, *, full: bool, started: float) -
         skipped=pushed.skipped + pulled.skipped,
         seconds=time.perf_counter() - started,
     )
+
+
+def sync_history(db: Database) -> list[tuple[str, object]]:
+    """(hub, when this database last synced with it), most recent first."""
+    table = SyncState.__table__  # type: ignore[attr-defined]
+    with db.read() as session:
+        rows = session.connection().execute(
+            sa.select(table.c.hub, table.c.synced_at).order_by(table.c.synced_at.desc())
+        ).all()
+    return [(row.hub, row.synced_at) for row in rows]

@@ -1,7 +1,6 @@
-"""Backups, restore, vacuum, and the store's guard against a failing disk or database.
+"""The engine and its transactions: the one place that opens database sessions.
 
-Methods here are mixed into :class:`coachtui.store.service.Store`. Every store call
-runs inside :meth:`MaintenanceMixin._guard`, which
+Every store call runs inside :meth:`Database.guard`, which
 
 * notices, before touching the database, that its file was removed or replaced while
   coachtui runs (SQLite would otherwise keep writing to the removed file, and all of
@@ -10,6 +9,10 @@ runs inside :meth:`MaintenanceMixin._guard`, which
   ``store/faults.py``) and drops pooled connections that cannot recover by themselves
   (one opened while the file was read-only stays read-only), so the next call works as
   soon as the fault is cleared.
+
+Reads use :meth:`Database.read`, writes :meth:`Database.write`: one short ORM session
+each, so a store can be used from worker threads. Writes take SQLite's write lock up
+front (``BEGIN IMMEDIATE``) and commit as one transaction.
 
 **A removed file.** The store's open connections still see the removed file. On the
 next call the store copies it (backup API) and puts the copy back at the same path,
@@ -24,29 +27,32 @@ with ``coachtui restore``). To wipe the database on purpose, quit coachtui first
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import random
-import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import backup, crypto, database, faults
-from coachtui.store.errors import BackupError, DatabaseMissing, DatabaseReadOnly, StoreError
-
-if TYPE_CHECKING:
-    import sqlalchemy as sa
-    from sqlalchemy.orm import SessionTransaction
-    from sqlmodel import Session
+from coachtui.store import backup, crypto, database, dialects, faults
+from coachtui.store.errors import (
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    StoreError,
+)
+from coachtui.store.models import utcnow
 
 # A write waits up to BUSY_TIMEOUT_MS for the lock, and once more after a short random
 # pause. Two processes saving flat out for 30 s never needed the second wait
@@ -58,16 +64,6 @@ _READ_ONLY_KEY = "coachtui_read_only"
 _SIDES_KEY = "coachtui_side_files"
 
 FileIdentity = tuple[int, int]
-
-
-@dataclass(frozen=True, slots=True)
-class VacuumReport:
-    """What ``vacuum`` did. Sizes count the database file and its ``-wal`` file."""
-
-    before_bytes: int
-    after_bytes: int
-    optimized: tuple[str, ...]  # full-text (FTS5) tables whose index was rebuilt compactly
-    wal_cleared: bool  # False: another program kept reading, the -wal file could not be emptied
 
 
 def _identity(path: Path, shown: str) -> FileIdentity | None:
@@ -123,33 +119,66 @@ def _repair_side_files(path: Path) -> None:
                 os.chmod(side, mode)
 
 
-def _file_size(path: Path) -> int:
-    total = 0
-    for name in (path, Path(f"{path}-wal")):
-        with contextlib.suppress(OSError):
-            total += name.stat().st_size
-    return total
+class Database:
+    """An open coachtui database: its engine, what it is (``target``), the clock and
+    coach that stamp changes, and the transactions every store module works in.
+    Made by :func:`open_database`."""
 
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-class MaintenanceMixin:
-    """Mixed into Store."""
-
-    engine: sa.Engine
-    target: database.Target
-    location: str
-
-    def _init_maintenance(self) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        target: database.Target,
+        clock: Callable[[], dt.datetime] = utcnow,
+        coach: str = "",
+    ) -> None:
+        self.engine = engine
+        self.target = target
+        self.clock = clock
+        # The coach using this store: named on the changes and deletions they make
+        # (``updated_by``, tombstones) when a call does not name one.
+        self.coach = coach
+        # False: history search matches words as substrings instead of through the
+        # full-text index (slow; kept to check the indexes against).
+        self.full_text_search = True
+        self.writer = engine.execution_options(coachtui_write=True)
+        # What differs between SQLite and PostgreSQL (store/dialects/), chosen once.
+        self.dialect = dialects.of(engine)
         # Held by every write (SQLite serialises writers anyway) and by a rescue, so no
         # write of this process can slip into a removed file while it is copied.
-        self._write_lock = threading.RLock()
+        self.write_lock = threading.RLock()
         self._file_identity: FileIdentity | None = None
         if self.target.path is not None:
             self._file_identity = _identity(self.target.path, self.location)
             event.listen(self.engine, "checkout", self._tag_connection)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def location(self) -> str:
+        return self.target.display
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """An ORM session for reading, inside :meth:`guard`."""
+        with self.guard(writing=False), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """An ORM session in one write transaction, committed when the block ends."""
+        with self.guard(writing=True), Session(self.writer, expire_on_commit=False) as session:
+            with self.begin_write(session):
+                yield session
+                self.finish_write(session)
+
+    def finish_write(self, session: Session) -> None:
+        """Last step of every write transaction: on PostgreSQL, bring the search
+        index up to date with what the transaction changed (``store/pg_search.py``)."""
+        self.dialect.after_write(session)
 
     def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
         # Remember which file each pooled connection opened (to know later whether it
@@ -168,12 +197,10 @@ class MaintenanceMixin:
             record.info[_READ_ONLY_KEY] = _looks_read_only(path)
             record.info[_SIDES_KEY] = tuple(_identity(side, self.location) for side in _side_files(path))
 
-    # --- the guard around every store call ---------------------------------------------
-
     @contextlib.contextmanager
-    def _guard(self, *, writing: bool) -> Iterator[None]:
-        with self._write_lock if writing else contextlib.nullcontext():
-            self._check_file()
+    def guard(self, *, writing: bool) -> Iterator[None]:
+        with self.write_lock if writing else contextlib.nullcontext():
+            self.check_file()
             try:
                 yield
             except (sa_exc.DBAPIError, *crypto.errors()) as exc:
@@ -189,7 +216,7 @@ class MaintenanceMixin:
             self.engine.dispose()
         return error
 
-    def _begin_write(self, session: Session) -> SessionTransaction:
+    def begin_write(self, session: Session) -> SessionTransaction:
         """Start the write transaction now (BEGIN IMMEDIATE), so that waiting for the
         lock happens before any work and can be retried.
 
@@ -225,11 +252,11 @@ class MaintenanceMixin:
                     continue
             return transaction
 
-    def _check_file(self) -> None:
+    def check_file(self) -> None:
         path = self.target.path
         if path is None or _identity(path, self.location) == self._file_identity:
             return
-        with self._write_lock:
+        with self.write_lock:
             current = _identity(path, self.location)
             if current == self._file_identity:
                 return  # another thread has dealt with it
@@ -324,100 +351,93 @@ class MaintenanceMixin:
             if (state.key is None) != (key is None):
                 how = "encrypted" if state.key is not None else "not encrypted"
                 raise DatabaseMissing(f"it is {how}, unlike the one coachtui opened; restart coachtui")
-            from coachtui.store.service import _prepare_schema
-
-            _prepare_schema(self.engine, self.target, state)
+            prepare_schema(self.engine, self.target, state)
         except StoreError as exc:
-            raise DatabaseMissing(
-                f"The database file was replaced by one coachtui cannot use ({exc}){kept}."
-            ) from None
+            raise DatabaseMissing(f"The database file was replaced by one coachtui cannot use ({exc}){kept}.") from None
         self._file_identity = _identity(path, shown)
         if saved:
             raise DatabaseMissing(f"The database file was replaced while coachtui was running: {shown}{kept}.")
 
-    # --- backups -------------------------------------------------------------------------
+    def adopt_restored_file(self) -> None:
+        """After the file was replaced on purpose (a restore, holding
+        :attr:`write_lock`): drop the old connections and bring the new file's schema
+        up to date."""
+        path = self.target.path
+        assert path is not None
+        self.engine.dispose()
+        self._file_identity = _identity(path, self.location)
+        prepare_schema(self.engine, self.target, database.inspect_file(path, key=self.target.key))
 
-    def _sqlite_path(self, what: str, instead: str) -> Path:
-        if self.target.path is None:
-            raise BackupError(f"{what} works on SQLite database files; on PostgreSQL use {instead}.")
-        return self.target.path
 
-    def ensure_daily_backup(self, *, keep: int = backup.DAILY_KEEP_DEFAULT, now: dt.datetime | None = None) -> Path | None:
-        """Make today's backup (local date of ``now``) unless there is one; keep the
-        newest ``keep`` daily backups. Returns the new backup, or None if none was made
-        (already done today, ``keep`` < 1, or a PostgreSQL database: its backups are
-        the server's business). Call it at start-up, in a worker thread."""
-        if self.target.path is None:
-            return None
-        self._check_file()
-        return backup.daily_backup(self.target.path, keep=keep, now=now, key=self.target.key)
+def _one_line_error(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc) or exc.__class__.__name__)
+    return text.splitlines()[0] if text else exc.__class__.__name__
 
-    def backup(self, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
-        """Back up the database now (see :func:`coachtui.store.backup.backup_database`)."""
-        path = self._sqlite_path("Backup", "pg_dump")
-        self._check_file()
-        return backup.backup_database(path, destination, now=now, key=self.target.key)
 
-    def restore(
-        self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
-    ) -> backup.RestoreReport:
-        """Replace the database's contents with the backup ``source`` (the current state
-        is backed up first), then migrate it if it is of an older schema. An encrypted
-        backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""
-        path = self._sqlite_path("Restore", "pg_restore")
-        with self._write_lock:
-            self._check_file()
-            report = backup.restore_database(path, source, now=now, key=self.target.key, passphrase=passphrase)
-            self.engine.dispose()
-            self._file_identity = _identity(path, self.location)
-            from coachtui.store.service import _prepare_schema
+def open_database(
+    database_value: str,
+    *,
+    clock: Callable[[], dt.datetime] = utcnow,
+    coach: str = "",
+    passphrase: str | None = None,
+    create: bool = True,
+) -> Database:
+    """The open :class:`Database` behind :func:`coachtui.store.api.open_store`, which
+    says what the arguments mean and what is raised (sync opens its hub with this)."""
+    target = database.parse_target(database_value)
+    state = None
+    if target.path is not None:
+        state = database.inspect_file(target.path, passphrase)
+        database.check_revision(state.revision, str(target.path))
+        if state.key is not None:
+            target = dataclasses.replace(target, key=state.key)
+        if not create and state.empty:
+            what = (
+                f"{target.path} is an empty file, not a coachtui database"
+                if state.exists
+                else (f"there is no database at {target.path}")
+            )
+            raise DatabaseUnavailable(
+                f"{what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
+            )
+        if not state.exists:
+            database.create_private_file(target.path)
+        elif state.empty:
+            database.make_private(target.path)
+    engine = database.make_engine(target)
+    try:
+        if target.path is None:
+            state = database.inspect_server(engine, target.display)
+            database.check_revision(state.revision, target.display)
+        prepare_schema(engine, target, state)
+    except StoreError:
+        engine.dispose()
+        raise
+    except sa_exc.DBAPIError as exc:
+        engine.dispose()
+        raise faults.describe(exc, target.path, target.display, writing=True) from exc
+    except sa_exc.SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"cannot open {target.display}: {_one_line_error(exc)}") from exc
+    except OSError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"cannot open {target.display}: {exc.strerror or exc}") from exc
+    return Database(engine, target, clock=clock, coach=coach)
 
-            _prepare_schema(self.engine, self.target, database.inspect_file(path, key=self.target.key))
-        return report
 
-    # --- deleting for good ------------------------------------------------------------------
-
-    def vacuum(self) -> VacuumReport:
-        """Leave no trace of deleted text in the database's files.
-
-        Empties the write-ahead log (old page images live there), merges each FTS5
-        full-text index (deleted words stay in old index segments until then), then
-        rebuilds the file with VACUUM, rebuilds the search index (VACUUM may renumber
-        the rowids it is keyed by) and empties the log again. Backups are not touched.
-        """
-        path = self._sqlite_path("Vacuum", "VACUUM FULL")
-        with self._guard(writing=True):
-            before = _file_size(path)
-            raw = self.engine.raw_connection()
-            try:
-                conn: sqlite3.Connection = raw.driver_connection
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-                tables = tuple(
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' "
-                        "AND lower(sql) LIKE 'create virtual table%using fts5%' ORDER BY name"
-                    )
-                )
-                if tables:
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        for name in tables:
-                            conn.execute(f"INSERT INTO {_quote(name)}({_quote(name)}) VALUES ('optimize')")
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        conn.execute("ROLLBACK")
-                        raise
-                conn.execute("VACUUM")
-            finally:
-                raw.close()
-            # VACUUM may renumber the implicit rowids that key the search index
-            # to its sessions: build the index afresh from the sessions.
-            if tables:
-                self.rebuild_search_index()
-            raw = self.engine.raw_connection()
-            try:
-                busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            finally:
-                raw.close()
-            return VacuumReport(before, _file_size(path), tables, wal_cleared=busy == 0)
+def prepare_schema(engine: sa.Engine, target: database.Target, state: database.FileState | None) -> None:
+    if state is not None and state.revision == database.HEAD_REVISION:
+        return
+    writer = engine.execution_options(coachtui_write=True)
+    with writer.begin() as conn:
+        revision = database.current_revision(conn)
+        if revision == database.HEAD_REVISION:
+            return
+        database.check_revision(revision, target.display)
+        if target.path is not None and revision is not None:
+            # An existing database is about to change shape: keep a copy first.
+            folder = database.backup_folder(target.path)
+            name = f"{target.path.stem}-before-{database.HEAD_REVISION}-{database.timestamp()}.db"
+            backup.copy_file(target.path, folder / name, key=target.key)
+        database.upgrade(conn)
+        dialects.of(conn).after_migrate(conn)

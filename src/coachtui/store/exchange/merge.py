@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from coachtui.store.errors import ImportRefused
-from coachtui.store.export import CHUNK, _fetch, _fetch_in, _table
-from coachtui.store.interchange import SPECS, TABLES, ValidExport
+from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, table_of
+from coachtui.store.exchange.interchange import SPECS, TABLES, ValidExport
 from coachtui.store.types import ImportCounts, ImportSummary
 
 KIND_NAMES = {
@@ -50,7 +50,9 @@ REFERENCES = {
 
 
 @dataclass
-class _Plan:
+class Plan:
+    """What merging one kind of record will write (shared with sync)."""
+
     inserts: list[dict[str, Any]] = field(default_factory=list)
     # (local id, new values) — values hold only the columns that change
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -58,11 +60,12 @@ class _Plan:
 
 
 def _local_by_id(session: Session, key: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in _fetch_in(session, key, "id", ids)}
+    return {row["id"]: row for row in fetch_in(session, key, "id", ids)}
 
 
-def _existing_ids(session: Session, key: str, ids: Iterable[str]) -> set[str]:
-    table = _table(key)
+def existing_ids(session: Session, key: str, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` are records of ``key`` here."""
+    table = table_of(key)
     values = sorted(set(ids))
     found: set[str] = set()
     for start in range(0, len(values), CHUNK):
@@ -76,7 +79,8 @@ def _newer(row: dict[str, Any], local: dict[str, Any]) -> bool:
     return row["updated_at"] > local["updated_at"]
 
 
-def _changes(key: str, row: dict[str, Any], local: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
+def changed_fields(key: str, row: dict[str, Any], local: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
+    """The values that make ``local`` into ``row`` (but the columns in ``keep``)."""
     values = {name: row[name] for name in SPECS[key].columns if name not in ("id", *keep)}
     if "version" in values:
         # Always move forward, so anyone holding the old version sees the change.
@@ -95,7 +99,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
             row["team_id"] = team_map.get(row["team_id"], row["team_id"])
     _check_references(session, tables, team_map)
 
-    plans: dict[str, _Plan] = {}
+    plans: dict[str, Plan] = {}
     plans["teams"] = _plan_teams(session, tables["teams"], team_map)
     for key in ("sessions", "actions", "action_reviews"):
         plans[key] = _plan_by_id(session, key, tables[key])
@@ -106,7 +110,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
     connection = session.connection()
     try:
         for key in WRITE_ORDER:
-            _write(connection, key, plans[key])
+            write_plan(connection, key, plans[key])
         fixed = _refresh_statuses(session, connection, plans)
     except sa.exc.IntegrityError as exc:
         detail = str(getattr(exc, "orig", exc)).splitlines()[0]
@@ -128,7 +132,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
 
 
 def _local_teams(session: Session) -> list[dict[str, Any]]:
-    return _fetch(session, "teams")
+    return fetch(session, "teams")
 
 
 def _map_teams(session: Session, teams: list[dict[str, Any]]) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -154,8 +158,8 @@ def _map_teams(session: Session, teams: list[dict[str, Any]]) -> tuple[dict[str,
     return mapping, merged
 
 
-def _plan_teams(session: Session, teams: list[dict[str, Any]], mapping: dict[str, str]) -> _Plan:
-    plan = _Plan()
+def _plan_teams(session: Session, teams: list[dict[str, Any]], mapping: dict[str, str]) -> Plan:
+    plan = Plan()
     local = {row["id"]: row for row in _local_teams(session)}
     for team in teams:
         target = mapping.get(team["id"], team["id"])
@@ -163,7 +167,7 @@ def _plan_teams(session: Session, teams: list[dict[str, Any]], mapping: dict[str
         if current is None:
             plan.inserts.append(team)
         elif target == team["id"] and _newer(team, current):
-            plan.updates.append((target, _changes("teams", team, current, ())))
+            plan.updates.append((target, changed_fields("teams", team, current, ())))
         else:
             # Equal or older, or merged by name: a merged team keeps its local name
             # and settings (importing should not rename a team here).
@@ -171,7 +175,7 @@ def _plan_teams(session: Session, teams: list[dict[str, Any]], mapping: dict[str
     return plan
 
 
-def _check_team_names(session: Session, plan: _Plan) -> None:
+def _check_team_names(session: Session, plan: Plan) -> None:
     """Team names are unique ignoring case: refuse an import that would break that
     (a team renamed elsewhere to a name another team has here)."""
     final = {row["id"]: (row["name_key"], row["name"]) for row in _local_teams(session)}
@@ -200,7 +204,7 @@ def _check_references(session: Session, tables: dict[str, list[dict[str, Any]]],
             wanted = {row[name] for row in tables[key] if row[name] is not None} - in_file[target]
             if not wanted:
                 continue
-            missing = wanted - _existing_ids(session, target, wanted)
+            missing = wanted - existing_ids(session, target, wanted)
             if missing:
                 index = next(i for i, row in enumerate(tables[key]) if row[name] in missing)
                 raise ImportRefused(
@@ -211,15 +215,15 @@ def _check_references(session: Session, tables: dict[str, list[dict[str, Any]]],
 # --- other records -----------------------------------------------------------------------
 
 
-def _plan_by_id(session: Session, key: str, rows: list[dict[str, Any]]) -> _Plan:
-    plan = _Plan()
+def _plan_by_id(session: Session, key: str, rows: list[dict[str, Any]]) -> Plan:
+    plan = Plan()
     local = _local_by_id(session, key, (row["id"] for row in rows))
     for row in rows:
         current = local.get(row["id"])
         if current is None:
             plan.inserts.append(row)
         elif _newer(row, current):
-            plan.updates.append((row["id"], _changes(key, row, current, ())))
+            plan.updates.append((row["id"], changed_fields(key, row, current, ())))
         else:
             plan.unchanged += 1
     return plan
@@ -231,8 +235,8 @@ def _plan_matched(
     local: dict[str, dict[str, Any]],
     natural: dict[Any, dict[str, Any]],
     natural_key: Any,
-) -> _Plan:
-    plan = _Plan()
+) -> Plan:
+    plan = Plan()
     targets: set[str] = set()
     for index, row in enumerate(rows):
         current = local.get(row["id"])
@@ -247,28 +251,28 @@ def _plan_matched(
         if current is None:
             plan.inserts.append(row)
         elif _newer(row, current):
-            plan.updates.append((current["id"], _changes(key, row, current, keep)))
+            plan.updates.append((current["id"], changed_fields(key, row, current, keep)))
         else:
             plan.unchanged += 1
     return plan
 
 
-def _plan_picked(session: Session, rows: list[dict[str, Any]]) -> _Plan:
+def _plan_picked(session: Session, rows: list[dict[str, Any]]) -> Plan:
     local = _local_by_id(session, "picked_questions", (row["id"] for row in rows))
     same_question = {
         (row["session_id"], row["question_id"]): row
-        for row in _fetch_in(session, "picked_questions", "session_id", {row["session_id"] for row in rows})
+        for row in fetch_in(session, "picked_questions", "session_id", {row["session_id"] for row in rows})
     }
     return _plan_matched(
         "picked_questions", rows, local, same_question, lambda row: (row["session_id"], row["question_id"])
     )
 
 
-def _plan_custom(session: Session, rows: list[dict[str, Any]]) -> _Plan:
+def _plan_custom(session: Session, rows: list[dict[str, Any]]) -> Plan:
     local = _local_by_id(session, "custom_questions", (row["id"] for row in rows))
     same_text: dict[str, dict[str, Any]] = {}
     for row in sorted(
-        _fetch_in(session, "custom_questions", "text", {row["text"] for row in rows}),
+        fetch_in(session, "custom_questions", "text", {row["text"] for row in rows}),
         key=lambda r: (r["created_at"], r["id"]),
     ):
         same_text.setdefault(row["text"], row)
@@ -278,8 +282,8 @@ def _plan_custom(session: Session, rows: list[dict[str, Any]]) -> _Plan:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _write(connection: sa.Connection, key: str, plan: _Plan) -> None:
-    table = _table(key)
+def write_plan(connection: sa.Connection, key: str, plan: Plan) -> None:
+    table = table_of(key)
     if plan.inserts:
         for start in range(0, len(plan.inserts), CHUNK):
             connection.execute(sa.insert(table), plan.inserts[start : start + CHUNK])
@@ -296,7 +300,7 @@ def _write(connection: sa.Connection, key: str, plan: _Plan) -> None:
         connection.execute(statement, params)
 
 
-def _refresh_statuses(session: Session, connection: sa.Connection, plans: dict[str, _Plan]) -> set[str]:
+def _refresh_statuses(session: Session, connection: sa.Connection, plans: dict[str, Plan]) -> set[str]:
     """Give every touched action the status of its newest review. Returns the ids
     of actions whose status this changed (and that the plan did not already count)."""
     counted = {row["id"] for row in plans["actions"].inserts} | {i for i, _ in plans["actions"].updates}
@@ -304,18 +308,18 @@ def _refresh_statuses(session: Session, connection: sa.Connection, plans: dict[s
     touched = counted | {row["action_id"] for row in reviews.inserts}
     if reviews.updates:
         changed_reviews = {i for i, _ in reviews.updates}
-        touched |= {row["action_id"] for row in _fetch_in(session, "action_reviews", "id", changed_reviews)}
+        touched |= {row["action_id"] for row in fetch_in(session, "action_reviews", "id", changed_reviews)}
     if not touched:
         return set()
     latest: dict[str, dict[str, Any]] = {}
-    for row in _fetch_in(session, "action_reviews", "action_id", touched):
+    for row in fetch_in(session, "action_reviews", "action_id", touched):
         current = latest.get(row["action_id"])
         rank = (row["updated_at"], row["created_at"], row["id"])
         if current is None or rank > (current["updated_at"], current["created_at"], current["id"]):
             latest[row["action_id"]] = row
-    actions = _table("actions")
+    actions = table_of("actions")
     fixes = []
-    for row in _fetch_in(session, "actions", "id", latest):
+    for row in fetch_in(session, "actions", "id", latest):
         status = latest[row["id"]]["status"]
         if row["status"] != status:
             fixes.append({"b_id": row["id"], "b_status": status})

@@ -39,13 +39,14 @@ import sqlalchemy as sa
 
 from coachtui.catalog import load_catalog
 from coachtui.catalog.suggest import best_category
-from coachtui.store import changes, pg_search, search_index
-from coachtui.store import demo_content as content
+from coachtui.store import dialects, pg_search, search_index
+from coachtui.store.sync import changes
+from coachtui.store.demo import content
 from coachtui.store.errors import DatabaseNotEmpty, InvalidInput
 from coachtui.store.types import DemoSummary
 
 if TYPE_CHECKING:
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage is "sessions", then "indexes" (SQLite), then "saving"."""
@@ -422,31 +423,10 @@ def _team_row(team: _Team) -> tuple[Any, ...]:
     )
 
 
-def _copy(conn: sa.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL: load rows with COPY. Timestamps are the naive UTC text SQLite
-    keeps, so they are marked UTC here; booleans are 0/1, which PostgreSQL reads as
-    booleans. The demo texts hold no NUL, so they need no escaping (models.py)."""
-    skip = 1 if columns[0] == "rowid" else 0  # SQLite's own
-    names = columns[skip:]
-    stamps = [index for index, name in enumerate(names) if name.endswith("_at")]
-    raw = conn.connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in rows:
-            values = list(row[skip:])
-            for index in stamps:
-                if values[index] is not None:
-                    values[index] += "+00"
-            copy.write_row(values)
-
-
 def _insert(conn: sa.Connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
-    if conn.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-    else:
-        _copy(conn, table, columns, rows)
+    dialects.of(conn).bulk_insert(conn, table, columns, rows)
 
 
 def _documents(out: _Buffers) -> list[tuple[str, str]]:
@@ -500,7 +480,7 @@ def _suspend_indexes(conn: sa.Connection) -> list[str]:
     """Drop the secondary indexes of the loaded tables, returning their SQL: building
     an index once from sorted rows beats updating it for every inserted row."""
     tables = [table for table, _columns in TABLES[1:]]
-    if conn.dialect.name != "sqlite":
+    if dialects.of(conn) is not dialects.sqlite:
         tables.append(pg_search.TABLE)
         # not those behind a primary key or unique constraint
         rows = conn.exec_driver_sql(
@@ -598,7 +578,7 @@ def generate_demo_data(
     started = time.perf_counter()
     today = today or dt.date.today()
     counts = _Counts()
-    with store._write() as orm_session:
+    with store.db.write() as orm_session:
         conn = orm_session.connection()
         team_count, session_count, names = _existing(conn)
         if (team_count or session_count) and not append:
@@ -610,7 +590,7 @@ def generate_demo_data(
         generator = _Generator(rng, today, names)
         planned = generator.teams(teams, sessions, large_teams)
         schedule = sorted((at, index) for index, team in enumerate(planned) for at in team.times)
-        sqlite = conn.dialect.name == "sqlite"
+        sqlite = dialects.of(conn) is dialects.sqlite
         sync_triggers = changes.suspend_triggers(conn)
         if sqlite:
             generator.next_rowid = search_index.max_rowid(conn) + 1

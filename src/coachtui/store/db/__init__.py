@@ -1,0 +1,1 @@
+"""The database itself: the engine and its transactions (``engine.py``)."""

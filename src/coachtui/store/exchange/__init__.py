@@ -1,0 +1,388 @@
+"""Export and import: the lossless JSON interchange format, Markdown reports, CSV.
+
+Each call takes the open :class:`~coachtui.store.db.engine.Database`;
+:class:`coachtui.store.api.Store` is their public face. The work is done by:
+
+* ``store/exchange/interchange.py`` — the JSON format: definition, encoding, validation;
+* ``store/exchange/export.py`` — reading the selected rows out of the database;
+* ``store/exchange/redact.py`` — pseudonyms for ``--redact``;
+* ``store/exchange/report.py`` — the Markdown report and the CSV tables;
+* ``store/exchange/merge.py`` — merging a validated export into the database;
+* ``store/exchange/files.py`` — writing a file atomically, owner-only.
+
+All of them load lazily, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
+from coachtui.store.exchange.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
+from coachtui.store.types import EXPORT_FORMATS, FORMATS, ExportResult, ImportSummary
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coachtui.store.db.engine import Database
+    from coachtui.store.exchange.export import ExportData
+
+CSV_TABLES = ("sessions", "actions")
+# The format each file name suffix asks for (from the list in store/types.py).
+SUFFIX_FORMATS = {suffix: f.key for f in FORMATS for suffix in f.suffixes}
+
+__all__ = [
+    "CSV_TABLES",
+    "csv_bytes",
+    "csv_zip_bytes",
+    "format_for",
+    "read_export",
+    "since_instant",
+    "write_export",
+]
+
+
+def since_instant(since: dt.date | dt.datetime | None) -> dt.datetime | None:
+    """The moment a ``since`` filter starts: a date means its midnight where the coach
+    is (local time), a naive datetime is local time too."""
+    if since is None:
+        return None
+    if isinstance(since, dt.datetime):
+        moment = since if since.tzinfo is not None else since.astimezone()
+    else:
+        moment = dt.datetime.combine(since, dt.time()).astimezone()
+    return moment.astimezone(dt.UTC)
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The export format for a file: as asked, else from its suffix; Markdown for
+    standard output (``path`` empty) and a name without a suffix. Any other suffix
+    is an error: a report must not be written into ``out.xlsx`` or ``notes.db``."""
+    if fmt is not None:
+        if fmt not in EXPORT_FORMATS:
+            raise InvalidInput(f"unknown export format {fmt!r} (use md, csv or json)", field="format")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "md"
+    if suffix not in SUFFIX_FORMATS:
+        raise InvalidInput(
+            f"cannot tell which format to write to {path}: name it .md, .json, .csv or .zip, "
+            "or give --format md, csv or json",
+            field="format",
+        )
+    return SUFFIX_FORMATS[suffix]
+
+
+def _export_data(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+    for_report: bool = False,
+) -> ExportData:
+    from coachtui.store.exchange.export import collect, known_people, known_teams
+    from coachtui.store.models import Team
+    from coachtui.store.exchange.redact import Redactor
+
+    if isinstance(session_ids, str):
+        raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
+    exported_at = db.now()
+    session: Session
+    with db.read() as session:
+        if team_id is not None and session.get(Team, team_id) is None:
+            raise NotFound("That team no longer exists.")
+        data = collect(
+            session,
+            exported_at=exported_at,
+            team_id=team_id,
+            since=since_instant(since),
+            session_ids=session_ids,
+            for_report=for_report,
+        )
+        if redact:
+            redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
+            redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+            data.redacted = True
+    return data
+
+
+def export_json(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> dict[str, Any]:
+    data = _export_data(
+        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+    )
+    return _document(data)
+
+
+def export_markdown(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> str:
+    from coachtui.store.exchange.report import render_markdown
+
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=redact,
+        keep_team_names=keep_team_names,
+        for_report=True,
+    )
+    return render_markdown(data)
+
+
+def export_csv(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+) -> dict[str, str]:
+    from coachtui.store.exchange.report import render_csv
+
+    data = _export_data(
+        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
+    )
+    return render_csv(data)
+
+
+def redaction_check(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    keep_team_names: bool = False,
+) -> list[str]:
+    from coachtui.store.exchange.redact import possible_names, redacted_texts
+
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=True,
+        keep_team_names=keep_team_names,
+        for_report=True,
+    )
+    return possible_names(
+        redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
+    )
+
+
+def export_file(
+    db: Database,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    table: str | None = None,
+    team_id: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    redact: bool = False,
+    keep_team_names: bool = False,
+    force: bool = False,
+) -> ExportResult:
+    from coachtui.store.exchange.interchange import dumps
+    from coachtui.store.exchange.report import render_csv, render_markdown
+
+    fmt = format_for(path, fmt)
+    path = check_output(path, fmt, database=db.target.path, force=force)
+    as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
+    if table is not None and (fmt != "csv" or as_zip):
+        raise InvalidInput(
+            "choosing a table applies to a single .csv file only (a .zip holds both tables)", field="table"
+        )
+    if table is not None and table not in CSV_TABLES:
+        raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
+    if fmt == "json" and team_id is None and since is None and session_ids is None and not redact:
+        return _stream_json(db, path)
+    data = _export_data(
+        db,
+        team_id=team_id,
+        since=since,
+        session_ids=session_ids,
+        redact=redact,
+        keep_team_names=keep_team_names,
+        for_report=fmt == "md",
+    )
+    names: tuple[str, ...] = ()
+    if fmt == "json":
+        content: bytes = dumps(_document(data)).encode("utf-8")
+    elif fmt == "md":
+        content = render_markdown(data).encode("utf-8")
+    else:
+        tables = render_csv(data)
+        if as_zip:
+            content, names = csv_zip_bytes(tables, data.exported_at), tuple(tables)
+        else:
+            name = f"{table or 'sessions'}.csv"
+            content, names = csv_bytes(tables[name]), (name,)
+    written = write_export(path, content)
+    return ExportResult(
+        path=str(written),
+        format=fmt,
+        teams=len(data.tables["teams"]),
+        sessions=len(data.tables["sessions"]),
+        actions=len(data.tables["actions"]),
+        size=len(content),
+        tables=names,
+    )
+
+
+def _stream_json(db: Database, path: Path) -> ExportResult:
+    """The whole history as JSON, written as it is read (one read transaction, a
+    batch of rows at a time): the same bytes as ``dumps(export_json())``, in
+    memory that does not grow with the history."""
+    from coachtui.store.exchange.export import ExportData, stream_table
+    from coachtui.store.exchange.interchange import TABLES, encode_row
+
+    counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
+    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
+
+    def chunks() -> Iterator[str]:
+        # json.dumps(document, indent=2) written piece by piece: the header's
+        # fields, then each table's rows, each indented to its depth.
+        head = json.dumps(
+            {k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}}, ensure_ascii=False, indent=2
+        )
+        yield head[: -len("\n}")]
+        session: Session
+        with db.read() as session:
+            for spec in TABLES:
+                yield f",\n  {json.dumps(spec.key)}: ["
+                first = True
+                for row in stream_table(session, spec.key):
+                    yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
+                    first = False
+                    if spec.key in counts:
+                        counts[spec.key] += 1
+                yield "]" if first else "\n  ]"
+        yield "\n}\n"
+
+    written, size = write_export_stream(path, chunks())
+    return ExportResult(
+        path=str(written),
+        format="json",
+        teams=counts["teams"],
+        sessions=counts["sessions"],
+        actions=counts["actions"],
+        size=size,
+        tables=(),
+    )
+
+
+def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
+    from coachtui.store.exchange.interchange import ValidExport
+    from coachtui.store.exchange.merge import merge
+
+    valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
+    try:
+        session: Session
+        with db.write() as session:
+            return merge(session, valid)
+    except ImportRefused as exc:
+        raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
+
+
+def import_file(db: Database, path: str | os.PathLike[str]) -> ImportSummary:
+    return import_data(db, read_export(path), source=str(path))
+
+
+def _cannot(source: str) -> str:
+    return f"cannot import {source}" if source else "cannot import"
+
+
+def check_export(data: Any, *, source: str = "") -> Any:
+    """Validate a parsed export completely, before any database is opened; returns
+    what :meth:`import_data` takes. Raises :class:`ImportRefused` in one line."""
+    from coachtui.store.exchange.interchange import validate
+
+    try:
+        return validate(data)
+    except ImportRefused as exc:
+        raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
+
+
+def read_export(path: str | os.PathLike[str]) -> Any:
+    """Read and parse an export file (not yet validated). Raises :class:`ImportRefused`
+    with one line naming the file when it cannot be read or is not JSON."""
+    from coachtui.store.exchange.interchange import parse_json
+
+    label = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {label}: {exc.strerror or exc}") from None
+    try:
+        return parse_json(raw)
+    except ImportRefused as exc:
+        raise ImportRefused(f"cannot import {label}: {exc}; nothing was changed") from None
+
+
+def _document(data: ExportData) -> dict[str, Any]:
+    from coachtui import __version__
+    from coachtui.store.exchange.interchange import FORMAT_NAME, FORMAT_VERSION, TABLES, encode_row, format_stamp
+
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": format_stamp(data.exported_at),
+        "coachtui": __version__,
+        "redacted": data.redacted,
+        "filters": {
+            "team_id": data.team_id,
+            "since": format_stamp(data.since) if data.since is not None else None,
+            "session_ids": list(data.session_ids) if data.session_ids is not None else None,
+        },
+    }
+    for spec in TABLES:
+        document[spec.key] = [encode_row(spec, row) for row in data.tables[spec.key]]
+    return document
+
+
+_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
+# The C encoder writes a flat object with these separators exactly as json.dumps
+# with indent=2 writes it one level deeper (json.dumps with an indent is pure Python).
+_flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")).encode
+
+
+def _row_json(row: dict[str, Any]) -> str:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` for a row of an export's
+    table, indented by four more spaces (its depth in the document)."""
+    if not row:
+        return "    {}"
+    if not any(isinstance(value, (list, dict)) and value for value in row.values()):
+        return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
+    fields = []
+    for key, value in row.items():
+        if isinstance(value, (list, dict)) and value:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n      ")
+        else:
+            text = _scalar_json(value)
+        fields.append(f"      {_scalar_json(key)}: {text}")
+    return "    {\n" + ",\n".join(fields) + "\n    }"

@@ -1,0 +1,52 @@
+"""The record tables as plain rows: which model holds each kind of record, and reading
+its interchange columns as dicts. Shared by export, import (merge), sync and the
+change log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from coachtui.store.exchange.interchange import SPECS, TableSpec
+from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, PickedQuestion, Team
+
+# How many values one query binds at most (SQL has a limit).
+CHUNK = 500
+MODELS: dict[str, Any] = {
+    "teams": Team,
+    "sessions": CoachingSession,
+    "picked_questions": PickedQuestion,
+    "custom_questions": CustomQuestion,
+    "actions": Action,
+    "action_reviews": ActionReview,
+}
+
+
+def table_of(key: str) -> sa.Table:
+    """The table of a kind of record (``"teams"``, ``"sessions"``...)."""
+    return MODELS[key].__table__  # type: ignore[no-any-return]
+
+
+def select_columns(spec: TableSpec) -> sa.Select:
+    found = table_of(spec.key)
+    return sa.select(*(found.c[name] for name in spec.columns))
+
+
+def fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
+    """The interchange columns of the rows of ``key`` that match ``where``."""
+    result = session.execute(select_columns(SPECS[key]).where(*where))
+    return [dict(row._mapping) for row in result]
+
+
+def fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:
+    """Rows whose ``column`` is one of ``ids``, a chunk at a time (SQL has a limit on
+    how many values one query may bind)."""
+    values = sorted(set(ids))
+    table_column = table_of(key).c[column]
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(values), CHUNK):
+        found += fetch(session, key, table_column.in_(values[start : start + CHUNK]), *where)
+    return found

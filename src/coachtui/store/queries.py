@@ -1,0 +1,699 @@
+"""History, search, the action tracker and themes (read-mostly queries for facilitators).
+
+Each call takes the open :class:`~coachtui.store.db.engine.Database`;
+:class:`coachtui.store.api.Store` is their public face.
+
+Designed for a UI that pages and runs queries in worker threads:
+
+* Lists come a page at a time with an opaque keyset cursor (``after=``): page 100
+  costs what page 1 costs, rows added meanwhile never shift a page, and no call
+  loads a whole table.
+* Searches accept ``cancelled``, a function the query polls (e.g. ``lambda:
+  worker.is_cancelled``); a stale search stops within a few milliseconds and
+  raises :class:`~coachtui.store.errors.Cancelled`.
+
+Search on SQLite uses the FTS5 index (``store/search_index.py``) and picks one of
+two plans by how many sessions match (see :func:`_fts_condition`); on
+PostgreSQL it uses a tsvector per session in a GIN index (``store/pg_search.py``),
+with the same words matching the same way, and PostgreSQL's planner picks the plan.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from coachtui.catalog.loader import CATEGORY_IDS
+from coachtui.store import dialects, pg_search, search_index
+from coachtui.store.db.engine import Database
+from coachtui.store.dialects import postgres
+from coachtui.store.dialects.sqlite import NoIndex
+from coachtui.store.errors import Cancelled, InvalidInput, NotFound
+from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.query import SearchTerms, parse_search
+from coachtui.store.types import (
+    OPEN_STATUSES,
+    UNSURE,
+    ActionInfo,
+    ActionPage,
+    DominanceFlag,
+    SessionInfo,
+    SessionPage,
+    ThemeMonth,
+)
+
+if TYPE_CHECKING:
+    pass
+
+S = CoachingSession.__table__  # type: ignore[attr-defined]
+T = Team.__table__  # type: ignore[attr-defined]
+A = Action.__table__  # type: ignore[attr-defined]
+R = ActionReview.__table__  # type: ignore[attr-defined]
+Q = PickedQuestion.__table__  # type: ignore[attr-defined]
+
+Cancel = Callable[[], bool]
+DateLike = dt.date | dt.datetime
+
+MAX_PAGE = 1_000
+PREVIEW = 120
+# Up to this many full-text matches, fetch the matches and sort them by date; above
+# it, walk sessions newest first and keep those in the (materialised) match list.
+# Measured at 100k sessions: sorting costs ~4 µs a match, walking stops after
+# 50 / (share of sessions matching) index entries.
+SORT_MATCHES_UP_TO = 1_000
+SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
+NO_DUE = dt.date(9999, 12, 31)
+SESSION_STATUSES = ("draft", "completed")
+
+
+# --- cursors -------------------------------------------------------------------------
+
+
+def _encode_cursor(kind: str, values: list[Any]) -> str:
+    raw = json.dumps([kind, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(kind: str, token: str, size: int) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size + 1 or values[0] != kind:
+        raise InvalidInput("That page marker is not from this list; start from the first page.", field="after")
+    return values[1:]
+
+
+def _session_cursor(created_at: dt.datetime, ident: str) -> str:
+    return _encode_cursor("s", [created_at.isoformat(), ident])
+
+
+def _parse_time(value: Any) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("That page marker is damaged; start from the first page.", field="after") from None
+    if moment.tzinfo is None:
+        raise InvalidInput("That page marker is damaged; start from the first page.", field="after")
+    return moment
+
+
+def _parse_date(value: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("That page marker is damaged; start from the first page.", field="after") from None
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def _day_start(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
+    """Midnight at the start of ``day`` in ``tz`` (None: this computer's time zone)."""
+    midnight = dt.datetime.combine(day, dt.time())
+    return midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
+
+
+def _lower_bound(value: DateLike, tz: dt.tzinfo | None) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return _aware(value, "since")
+    return _day_start(value, tz)
+
+
+def _upper_bound(value: DateLike, tz: dt.tzinfo | None) -> tuple[dt.datetime, bool]:
+    """(bound, inclusive): a date covers its whole day; a datetime is inclusive."""
+    if isinstance(value, dt.datetime):
+        return _aware(value, "until"), True
+    return _day_start(value + dt.timedelta(days=1), tz), False
+
+
+def _aware(value: dt.datetime, field: str) -> dt.datetime:
+    if value.tzinfo is None:
+        raise InvalidInput("give times with a time zone (or a date)", field=field)
+    return value
+
+
+def _check_limit(limit: int) -> int:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"a page holds between 1 and {MAX_PAGE:,} rows", field="limit")
+    return limit
+
+
+def _preview(text: str | None) -> str:
+    """The start of a dilemma on one line, for lists."""
+    return " ".join((text or "").split())[:PREVIEW]
+
+
+def _first_of_month(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _greater_than(keys: list[tuple[Any, Any]]) -> Any:
+    """Keyset condition: the row comes after ``values`` in ascending ``keys`` order."""
+    clauses = []
+    for index, (expression, value) in enumerate(keys):
+        equal = [e == v for e, v in keys[:index]]
+        clauses.append(sa.and_(*equal, expression > value))
+    return sa.or_(*clauses)
+
+
+def _distinct_names(column: sa.Column[str]) -> sa.Select[tuple[str]]:
+    """The distinct non-empty values of an indexed text column, found one index probe
+    at a time (the next name after the last one: a "loose index scan"). SELECT
+    DISTINCT reads every row; this costs a few probes per name at any size."""
+    table = column.table
+    first = sa.select(sa.func.min(column).label("name")).select_from(table).where(column > "")
+    names = first.cte("names", recursive=True)
+    following = (
+        sa.select(sa.select(sa.func.min(column)).select_from(table).where(column > names.c.name).scalar_subquery())
+        .select_from(names)
+        .where(names.c.name.is_not(None))
+    )
+    names = names.union_all(following)
+    return sa.select(names.c.name).where(names.c.name.is_not(None))
+
+
+@contextlib.contextmanager
+def _cancellable(conn: sa.Connection, cancelled: Cancel | None) -> Iterator[None]:
+    """Let the query poll ``cancelled`` while it runs (see the dialects' ``cancel_on``);
+    turn an interruption into :class:`Cancelled`."""
+    if cancelled is None:
+        yield
+        return
+    if cancelled():
+        raise Cancelled("search cancelled")
+    try:
+        with dialects.of(conn).cancel_on(conn, cancelled):
+            yield
+    except sa_exc.OperationalError:
+        if cancelled():
+            raise Cancelled("search cancelled") from None
+        raise
+
+
+def _uses_fts(db: Database, conn: sa.Connection) -> bool:
+    return db.full_text_search and dialects.of(conn).FULL_TEXT == "fts5"
+
+
+def _uses_tsvector(db: Database, conn: sa.Connection) -> bool:
+    return db.full_text_search and dialects.of(conn).FULL_TEXT == "tsvector"
+
+
+def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
+    """PostgreSQL: the session's document holds every word (the last as a
+    prefix). Written as EXISTS so the planner can either look the matches up in
+    the GIN index and sort them (a rare word) or walk the newest sessions and
+    check each one's document (a common word)."""
+    return (
+        sa.select(sa.literal(1))
+        .select_from(SEARCH)
+        .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
+        .exists()
+    )
+
+
+def _session_filters(
+    db: Database,
+    *,
+    team_id: str | None,
+    category: str | None,
+    coach: str | None,
+    since: DateLike | None,
+    until: DateLike | None,
+    status: str | None,
+    tz: dt.tzinfo | None,
+) -> list[Any]:
+    where: list[Any] = []
+    if team_id is not None:
+        where.append(S.c.team_id == team_id)
+    if category is not None:
+        if category == UNSURE:
+            where.append(S.c.primary_category.is_(None))
+        elif category in CATEGORY_IDS:
+            where.append(S.c.primary_category == category)
+        else:
+            choices = ", ".join((*CATEGORY_IDS, UNSURE))
+            raise InvalidInput(f"unknown category {category!r} (choose from {choices})", field="category")
+    if coach is not None:
+        where.append(S.c.coach == coach)
+    if since is not None:
+        where.append(S.c.created_at >= _lower_bound(since, tz))
+    if until is not None:
+        bound, inclusive = _upper_bound(until, tz)
+        where.append(S.c.created_at <= bound if inclusive else S.c.created_at < bound)
+    if status is not None:
+        if status not in SESSION_STATUSES:
+            raise InvalidInput(f"unknown session status {status!r} (draft or completed)", field="status")
+        if status == "completed":
+            # nearly every session: walk the timeline instead (115 ms -> < 1 ms at 100k)
+            where.append(NoIndex(S.c.status) == status)
+        else:
+            where.append(S.c.status == status)
+    return where
+
+
+def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any | None:
+    """The full-text condition on SQLite, choosing the plan; None: nothing matches.
+
+    Few matches (a rare word): look the matching sessions up by rowid and sort
+    them (~4 µs a match). Many (a common word): walk sessions newest first on
+    the timeline index and keep those in the match list, which SQLite builds once
+    (the unary ``+`` stops it from looking rows up by rowid instead); that walk
+    stops as soon as the page is full. A capped count (well under a millisecond)
+    tells the two apart.
+    """
+    query = terms.fts5()
+    matches = conn.exec_driver_sql(search_index.count_sql(capped=True), (query, SORT_MATCHES_UP_TO + 1)).scalar()
+    if not matches:
+        return None
+    return sa.text(search_index.match_sql(walk=matches > SORT_MATCHES_UP_TO)).bindparams(fts_query=query)
+
+
+def _like_condition(terms: SearchTerms) -> Any:
+    """The fallback (``_full_text_search = False``): every word somewhere in the
+    session's texts, as a substring, ignoring case. Slow on big databases (a
+    scan); kept to check the indexes against."""
+    conditions = []
+    for pattern in terms.like_patterns():
+        notes = (
+            sa.select(sa.literal(1))
+            .select_from(Q)
+            .where(Q.c.session_id == S.c.id, Q.c.note.ilike(pattern, escape="\\"))
+            .exists()
+        )
+        actions = (
+            sa.select(sa.literal(1))
+            .select_from(A)
+            .where(A.c.session_id == S.c.id, A.c.text.ilike(pattern, escape="\\"))
+            .exists()
+        )
+        conditions.append(
+            sa.or_(
+                S.c.title.ilike(pattern, escape="\\"),
+                S.c.dilemma.ilike(pattern, escape="\\"),
+                S.c.context.ilike(pattern, escape="\\"),
+                notes,
+                actions,
+            )
+        )
+    return sa.and_(*conditions)
+
+
+def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> tuple[bool, Any]:
+    """(anything can match, condition or None)."""
+    if not terms:
+        return True, None
+    if _uses_fts(db, conn):
+        condition = _fts_condition(db, conn, terms)
+        return condition is not None, condition
+    if _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
+        return True, _tsvector_condition(db, terms)
+    return True, _like_condition(terms)
+
+
+def search_sessions(
+    db: Database,
+    text: str = "",
+    *,
+    team_id: str | None = None,
+    category: str | None = None,
+    coach: str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    after: str | None = None,
+    before: str | None = None,
+    at_end: bool = False,
+    tz: dt.tzinfo | None = None,
+    cancelled: Cancel | None = None,
+) -> SessionPage:
+    limit = _check_limit(limit)
+    terms = parse_search(text)
+    where = _session_filters(
+        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
+    )
+    if after is not None and before is not None:
+        raise InvalidInput("give either after or before, not both")
+    if after is not None:
+        created, ident = _decode_cursor("s", after, 2)
+        moment = _parse_time(created)
+        # written so that the index can seek to the cursor (created_at <= c)
+        where.append(S.c.created_at <= moment)
+        where.append(sa.or_(S.c.created_at < moment, S.c.id < str(ident)))
+    if before is not None:
+        created, ident = _decode_cursor("s", before, 2)
+        moment = _parse_time(created)
+        where.append(S.c.created_at >= moment)
+        where.append(sa.or_(S.c.created_at > moment, S.c.id > str(ident)))
+    # Pages above a cursor, and the last page, are read oldest first and turned round.
+    upward = before is not None or at_end
+    with db.read() as session:
+        conn = session.connection()
+        with _cancellable(conn, cancelled):
+            possible, condition = _text_condition(db, conn, terms)
+            if not possible:
+                return SessionPage(rows=[], next_cursor=None)
+            if condition is not None:
+                where.append(condition)
+            query = (
+                sa.select(
+                    S.c.id,
+                    S.c.team_id,
+                    T.c.name,
+                    S.c.coach,
+                    S.c.title,
+                    S.c.status,
+                    S.c.primary_category,
+                    S.c.created_at,
+                    S.c.updated_at,
+                    sa.func.substr(S.c.dilemma, 1, PREVIEW * 2, type_=S.c.dilemma.type).label("preview"),
+                )
+                .select_from(S.join(T, T.c.id == S.c.team_id))
+                .where(*where)
+                .order_by(*((S.c.created_at.asc(), S.c.id.asc()) if upward else (S.c.created_at.desc(), S.c.id.desc())))
+                .limit(limit + 1)
+            )
+            rows = conn.execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if upward:
+        rows.reverse()
+    infos = [
+        SessionInfo(
+            id=row.id,
+            team_id=row.team_id,
+            team_name=row.name,
+            coach=row.coach,
+            title=row.title,
+            status=row.status,
+            primary_category=row.primary_category,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            preview=_preview(row.preview),
+        )
+        for row in rows
+    ]
+    if not infos:
+        return SessionPage(rows=[], next_cursor=None)
+    older = (more and not upward) or before is not None
+    newer = (more and upward) or after is not None
+    return SessionPage(
+        rows=infos,
+        next_cursor=_session_cursor(infos[-1].created_at, infos[-1].id) if older else None,
+        prev_cursor=_session_cursor(infos[0].created_at, infos[0].id) if newer else None,
+    )
+
+
+def session_ids_matching(
+    db: Database,
+    text: str = "",
+    *,
+    team_id: str | None = None,
+    category: str | None = None,
+    coach: str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    status: str | None = None,
+    tz: dt.tzinfo | None = None,
+    cancelled: Cancel | None = None,
+) -> list[str]:
+    terms = parse_search(text)
+    where = _session_filters(
+        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
+    )
+    with db.read() as session:
+        conn = session.connection()
+        with _cancellable(conn, cancelled):
+            possible, condition = _text_condition(db, conn, terms)
+            if not possible:
+                return []
+            if condition is not None:
+                where.append(condition)
+            query = sa.select(S.c.id).where(*where).order_by(S.c.created_at.desc(), S.c.id.desc())
+            return [row[0] for row in conn.execute(query)]
+
+
+def cursor_for(row: SessionInfo) -> str:
+    return _session_cursor(row.created_at, row.id)
+
+
+def count_sessions(
+    db: Database,
+    text: str = "",
+    *,
+    team_id: str | None = None,
+    category: str | None = None,
+    coach: str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    status: str | None = None,
+    tz: dt.tzinfo | None = None,
+    cancelled: Cancel | None = None,
+) -> int:
+    terms = parse_search(text)
+    where = _session_filters(
+        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
+    )
+    with db.read() as session:
+        conn = session.connection()
+        with _cancellable(conn, cancelled):
+            if terms and not where and _uses_fts(db, conn):
+                # the index alone knows: no session rows to read
+                return int(conn.exec_driver_sql(search_index.count_sql(), (terms.fts5(),)).scalar() or 0)
+            if terms and not where and _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
+                query = (
+                    sa.select(sa.func.count()).select_from(SEARCH).where(SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
+                )
+                return int(conn.execute(query).scalar() or 0)
+            possible, condition = _text_condition(db, conn, terms)
+            if not possible:
+                return 0
+            if condition is not None:
+                where.append(condition)
+            query = sa.select(sa.func.count()).select_from(S).where(*where)
+            return int(conn.execute(query).scalar() or 0)
+
+
+def list_coaches(db: Database) -> list[str]:
+    with db.read() as session:
+        conn = session.connection()
+        names = set(conn.execute(_distinct_names(S.c.coach)).scalars())
+        names |= set(conn.execute(_distinct_names(A.c.coach)).scalars())
+        return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def rebuild_search_index(db: Database) -> None:
+    with db.write() as session:
+        conn = session.connection()
+        dialects.of(conn).rebuild_search(conn)
+
+
+def tracker_actions(
+    db: Database,
+    *,
+    today: dt.date,
+    team_id: str | None = None,
+    owner: str | None = None,
+    coach: str | None = None,
+    include_closed: bool = False,
+    limit: int = 100,
+    after: str | None = None,
+) -> ActionPage:
+    limit = _check_limit(limit)
+    closed = sa.case((A.c.status.in_(OPEN_STATUSES), 0), else_=1)
+    due = sa.func.coalesce(A.c.due_date, sa.literal(NO_DUE, sa.Date()))
+    where: list[Any] = []
+    if not include_closed:
+        where.append(A.c.status.in_(OPEN_STATUSES))
+    if team_id is not None:
+        where.append(A.c.team_id == team_id)
+    if owner is not None:
+        where.append(A.c.owner == owner)
+    if coach is not None:
+        where.append(A.c.coach == coach)
+    order = [due, A.c.created_at, A.c.id]
+    if include_closed:
+        order.insert(0, closed)
+    if after is not None:
+        values = _decode_cursor("a", after, 4)
+        bound = [
+            (due, sa.literal(_parse_date(values[1]), sa.Date())),
+            (A.c.created_at, _parse_time(values[2])),
+            (A.c.id, str(values[3])),
+        ]
+        if include_closed:
+            bound.insert(0, (closed, 1 if values[0] else 0))
+        where.append(_greater_than(bound))
+    with db.read() as session:
+        conn = session.connection()
+        rows = conn.execute(
+            sa.select(A, T.c.name.label("team_name"))
+            .select_from(A.join(T, T.c.id == A.c.team_id))
+            .where(*where)
+            .order_by(*order)
+            .limit(limit + 1)
+        ).all()
+        page = rows[:limit]
+        notes = _last_notes(conn, [row.id for row in page])
+    infos = [
+        ActionInfo(
+            id=row.id,
+            team_id=row.team_id,
+            session_id=row.session_id,
+            text=row.text,
+            owner=row.owner,
+            due=row.due_date,
+            status=row.status,
+            position=row.position,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            team_name=row.team_name,
+            last_note=notes.get(row.id, ""),
+            version=row.version,
+            coach=row.coach,
+            updated_by=row.updated_by,
+        )
+        for row in page
+    ]
+    cursor = None
+    if len(rows) > limit:
+        last = infos[-1]
+        cursor = _encode_cursor(
+            "a",
+            [not last.is_open, (last.due or NO_DUE).isoformat(), last.created_at.isoformat(), last.id],
+        )
+    return ActionPage(rows=infos, next_cursor=cursor)
+
+
+def _last_notes(conn: sa.Connection, action_ids: list[str]) -> dict[str, str]:
+    """The latest non-empty review note of each action (reviews ordered as the
+    action's status is: by when they were last changed)."""
+    if not action_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(R.c.action_id, R.c.note)
+        .where(R.c.action_id.in_(action_ids), R.c.note != "")
+        .order_by(R.c.updated_at, R.c.created_at)
+    ).all()
+    return {row.action_id: row.note for row in rows}
+
+
+def list_owners(db: Database, *, include_closed: bool = False) -> list[str]:
+    query = sa.select(A.c.owner).where(A.c.owner != "").distinct()
+    if not include_closed:
+        query = query.where(A.c.status.in_(OPEN_STATUSES))
+    with db.read() as session:
+        rows = session.connection().execute(query).scalars()
+        return sorted(rows, key=lambda name: (name.casefold(), name))
+
+
+def theme_counts(
+    db: Database,
+    *,
+    today: dt.date,
+    team_id: str | None = None,
+    months: int = 12,
+    tz: dt.tzinfo | None = None,
+    coach: str | None = None,
+) -> list[ThemeMonth]:
+    if not isinstance(months, int) or not 1 <= months <= 120:
+        raise InvalidInput("show between 1 and 120 months", field="months")
+    starts = [_first_of_month(today, back) for back in range(months - 1, -1, -1)]
+    bounds = [_day_start(day, tz) for day in [*starts, _first_of_month(today, -1)]]
+    # One small grouped range scan of the covering timeline index per month
+    # (~1 ms each at 100k sessions); a single query bucketing every row with a
+    # CASE over the month bounds costs several times more.
+    per_month = (
+        sa.select(S.c.primary_category, sa.func.count().label("n"))
+        .where(
+            # '+': see _session_filters
+            NoIndex(S.c.status) == "completed",
+            S.c.created_at >= sa.bindparam("start", type_=S.c.created_at.type),
+            S.c.created_at < sa.bindparam("end", type_=S.c.created_at.type),
+        )
+        .group_by(S.c.primary_category)
+    )
+    if team_id is not None:
+        per_month = per_month.where(S.c.team_id == team_id)
+    if coach is not None:
+        per_month = per_month.where(S.c.coach == coach)
+    keys = (*CATEGORY_IDS, UNSURE)
+    counts = []
+    with db.read() as session:
+        conn = session.connection()
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            count = dict.fromkeys(keys, 0)
+            for row in conn.execute(per_month, {"start": start, "end": end}):
+                count[row.primary_category if row.primary_category in CATEGORY_IDS else UNSURE] += row.n
+            counts.append(count)
+    return [ThemeMonth(month=day, counts=count) for day, count in zip(starts, counts, strict=True)]
+
+
+def dominant_categories(
+    db: Database,
+    *,
+    team_id: str | None = None,
+    last_n: int = 6,
+    threshold: float = 0.6,
+    min_sessions: int = 3,
+    include_archived: bool = False,
+    coach: str | None = None,
+) -> list[DominanceFlag]:
+    if not isinstance(last_n, int) or not 1 <= last_n <= 1_000:
+        raise InvalidInput("look at between 1 and 1,000 recent sessions", field="last_n")
+    if not 0 < threshold <= 1:
+        raise InvalidInput("the threshold is a share between 0 and 1", field="threshold")
+    team_query = sa.select(T.c.id, T.c.name).order_by(T.c.name_key)
+    if team_id is not None:
+        team_query = team_query.where(T.c.id == team_id)
+    elif not include_archived:
+        team_query = team_query.where(T.c.archived == sa.false())
+    recent = (
+        sa.select(S.c.primary_category)
+        .where(S.c.team_id == sa.bindparam("team"), NoIndex(S.c.status) == "completed")
+        .order_by(S.c.created_at.desc(), S.c.id.desc())
+        .limit(last_n)
+    )
+    if coach is not None:
+        recent = recent.where(S.c.coach == coach)
+    flags = []
+    with db.read() as session:
+        conn = session.connection()
+        teams = conn.execute(team_query).all()
+        if team_id is not None and not teams:
+            raise NotFound("That team no longer exists.")
+        # one short index walk per team (ix_session_team_created), ~0.1 ms each
+        for team in teams:
+            categories = list(conn.execute(recent, {"team": team.id}).scalars())
+            if not categories:
+                continue
+            tally = Counter(c for c in categories if c in CATEGORY_IDS)
+            top, top_count = None, 0
+            for category in CATEGORY_IDS:  # ties go to the catalog's order
+                if tally[category] > top_count:
+                    top, top_count = category, tally[category]
+            share = top_count / len(categories)
+            flags.append(
+                DominanceFlag(
+                    team_id=team.id,
+                    team_name=team.name,
+                    category=top,
+                    share=share,
+                    n=len(categories),
+                    dominant=top is not None and len(categories) >= min_sessions and share >= threshold,
+                )
+            )
+    flags.sort(key=lambda f: (not f.dominant, -f.share, f.team_name.casefold()))
+    return flags
