@@ -57,11 +57,24 @@ def _opens_the_app(argv: Sequence[str]) -> bool:
     return True
 
 
+ENVIRONMENT = """\
+environment variables:
+  COACHTUI_DB          the database to use when --db is not given
+  COACHTUI_DATA_DIR    the folder for the database and its backups
+  COACHTUI_CONFIG_DIR  the folder for settings.toml ('coachtui config path' prints it)
+  COACHTUI_HUB         the hub 'coachtui sync' uses when --hub is not given
+  COACHTUI_PASSPHRASE  an encrypted database's passphrase (instead of typing it)
+  VISUAL, EDITOR       the editor 'coachtui config edit' opens
+  NO_COLOR             no colours in the app (Textual's convention)"""
+
+
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coachtui",
         description="A keyboard-first companion for improvement coaching sessions. "
         "Run without a command to open the app.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"coachtui {__version__}")
     _add_db_option(parser, top=True)
