@@ -58,3 +58,33 @@ def test_catalog_loads_from_the_installed_wheel_outside_the_checkout(wheel: Path
     assert location.startswith(str(target))
     assert counts.startswith("4 ")
     assert int(counts.split()[1]) >= 60
+
+
+def test_the_wheel_carries_the_licence_and_honest_metadata(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(licence).decode().startswith("MIT License")
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata
+    assert "Curses" not in metadata  # a Textual app, not a curses one
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_every_install_hint_works_from_a_checkout() -> None:
+    """coachtui is not on PyPI: `pip install 'coachtui[...]'` fails for everyone, so no
+    message or page may say it (issue 20, item 1)."""
+    import re
+
+    wrong = re.compile(r"pip install\s+(-U\s+)?['\"]?coachtui\b")
+    places = [ROOT / "README.md", *sorted((ROOT / "src").rglob("*.py"))]
+    offending = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in places
+        for line in path.read_text("utf-8").splitlines()
+        if wrong.search(line) and "finds nothing" not in line
+    ]
+    assert offending == []
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for way in ("pip install -e .", "pipx install .", "uv tool install .", "git clone"):
+        assert way in readme
