@@ -88,3 +88,30 @@ def test_every_install_hint_works_from_a_checkout() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for way in ("pip install -e .", "pipx install .", "uv tool install .", "git clone"):
         assert way in readme
+
+
+def test_the_browser_server_is_an_extra_the_tests_install() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(d.startswith("textual-serve") for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("textual-serve") for d in extras["serve"])
+    assert any(d.startswith("textual-serve") for d in extras["test"])  # the serve tests still run
+
+
+def test_serve_without_its_extra_says_how_to_add_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from coachtui.cli import main
+
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # as if it were not installed
+    db = tmp_path / "coach.db"
+    assert main(["--db", str(db), "serve", "--port", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "coachtui: coachtui serve needs textual-serve; "
+        "install it from coachtui's source folder with: pip install -e '.[serve]'\n"
+    )
+    assert not db.exists()
