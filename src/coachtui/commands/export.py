@@ -13,19 +13,14 @@ terminal, control characters in typed text are shown, not obeyed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
+
+from coachtui.commands.common import past_date
+from coachtui.commands.common import team_id as find_team_id
 
 NAME = "export"
 HELP = "export sessions and actions as a Markdown report, CSV tables or JSON"
 FORMATS = ("md", "csv", "json")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-03-01)") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,8 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since",
         metavar="DATE",
-        type=_date,
-        help="only sessions created on or after DATE (YYYY-MM-DD, from local midnight)",
+        type=past_date,
+        help="only sessions created on or after DATE, from local midnight (2026-03-01, '1 march', "
+        "'3 weeks ago', 'last monday')",
     )
     parser.add_argument("--format", choices=FORMATS, help="md, csv or json (default: from -o, else md)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -70,18 +66,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _fail(message: str) -> int:
     print(f"coachtui: {message}", file=sys.stderr)
     return 1
-
-
-def _team_id(store: object, name: str) -> str | None:
-    import difflib
-
-    found = store.find_team(name)  # type: ignore[attr-defined]
-    if found is not None:
-        return found.id
-    names = [team.name for team in store.list_teams(include_archived=True)]  # type: ignore[attr-defined]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise LookupError(f"there is no team called {name!r}{hint}")
 
 
 def _name_check(store: object, filters: dict[str, object]) -> None:
@@ -121,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"not exported: {exc}")
     with open_store(args.db, create=False) as store:
         try:
-            team_id = _team_id(store, args.team) if args.team is not None else None
+            team_id = find_team_id(store, args.team) if args.team is not None else None
         except LookupError as exc:
             return _fail(str(exc))
         filters = {
