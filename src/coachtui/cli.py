@@ -95,7 +95,34 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _not_a_terminal() -> str | None:
+    """Which of standard input and output is not a terminal (the app needs both), or
+    None. Under ``coachtui serve`` textual-serve runs the app through pipes with a
+    driver of its own (TEXTUAL_DRIVER): that is fine."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # closed, or replaced by something without isatty
+            return name
+    return None
+
+
 def _run_app(args: argparse.Namespace) -> int:
+    missing = _not_a_terminal()
+    if missing is not None:
+        # Without a terminal the full-screen app would write escape codes into a pipe
+        # or a file and wait for keys that never come.
+        print(
+            f"coachtui: the app needs a terminal, and standard {missing} is not one; for scripts use the "
+            "commands ('coachtui --help'), for a browser 'coachtui serve'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     from coachtui.ui import run
 
     return run(database=args.db, demo=args.demo)
