@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion: see coachtui.commands.completion)
 """The ``coachtui`` command line: parse, then call into the layers below.
 
 With no subcommand it opens the TUI. ``--db`` is accepted before or after a
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -128,7 +130,32 @@ def _run_app(args: argparse.Namespace) -> int:
     return run(database=args.db, demo=args.demo)
 
 
+def complete() -> None:
+    """Answer the shell's completion request (argcomplete's variables are set) and
+    end the process; nothing else runs, nothing is opened."""
+    import argcomplete
+
+    from coachtui.commands.completion import team_names
+
+    parser = build_parser()
+    for action in _all_actions(parser):
+        if "--team" in action.option_strings:
+            action.completer = team_names  # type: ignore[attr-defined]
+    argcomplete.autocomplete(parser)
+
+
+def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    actions = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                actions += _all_actions(sub)
+    return actions
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        complete()
     # Commands print what coaches typed and what files brought in: on a terminal
     # its control characters are shown, never obeyed (not for the app itself).
     with TerminalGuard() as guard:
