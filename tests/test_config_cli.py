@@ -85,3 +85,26 @@ def test_help_lists_the_environment_variables(tmp_path: Path) -> None:
     for name in ("COACHTUI_DB", "COACHTUI_DATA_DIR", "COACHTUI_CONFIG_DIR", "COACHTUI_HUB", "COACHTUI_PASSPHRASE",
                  "EDITOR"):
         assert name in done.stdout
+
+
+def test_show_reads_an_older_settings_json_without_moving_it(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = isolated_home / "config"
+    folder.mkdir(parents=True)
+    (folder / "settings.json").write_text('{"coach_name": "Ana Ruiz"}')
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "Ana Ruiz" in out and "settings.json (an older coachtui's" in out
+    assert [p.name for p in folder.iterdir()] == ["settings.json"]  # show changes nothing
+
+
+def test_edit_moves_an_older_settings_json_over_first(
+    isolated_home: Path, editor: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = isolated_home / "config"
+    folder.mkdir(parents=True)
+    (folder / "settings.json").write_text('{"coach_name": "Ana Ruiz", "backups_to_keep": 30}')
+    assert main(["config", "edit"]) == 0
+    assert tomllib.loads((folder / "settings.toml").read_text())["backups_to_keep"] == 30
+    assert sorted(p.name for p in folder.iterdir()) == ["settings.json.migrated", "settings.toml"]

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from coachtui import paths
-    from coachtui.config import SettingsError, load_settings
+    from coachtui.config import Settings, SettingsError, legacy_settings_file, read_settings_file
 
     path = paths.settings_file()
     if args.action == "path":
@@ -47,11 +47,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "edit":
         return _edit(path)
+    legacy = legacy_settings_file(path)
     try:
-        settings = load_settings(path)
+        # Only read: an older settings.json is moved over by the app or 'config edit'.
+        settings = read_settings_file(path)
+        where = str(path)
+        if settings is None:
+            settings = read_settings_file(legacy)
+            where = f"{legacy} (an older coachtui's: moved to {path.name} at the next start)"
+        if settings is None:
+            settings, where = Settings(), f"{path} (no file yet: these are the defaults)"
     except SettingsError as exc:
         return _mistake(exc)
-    where = str(path) if path.exists() else f"{path} (no file yet: these are the defaults)"
     print(f"{'settings file':<16} {where}")
     for name, value in asdict(settings).items():
         print(f"{name:<16} {_shown(value)}")

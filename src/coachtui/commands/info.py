@@ -58,7 +58,7 @@ def _settings_and_hub() -> None:
     import os
 
     from coachtui import paths
-    from coachtui.config import SettingsError, read_settings_file
+    from coachtui.config import SettingsError, legacy_settings_file, read_settings_file
     from coachtui.hubpass import hide_password
 
     path = paths.settings_file()
@@ -68,7 +68,12 @@ def _settings_and_hub() -> None:
     except SettingsError:
         _line("settings", f"{path} (has a mistake: see 'coachtui config show')")
     else:
-        _line("settings", path if settings is not None else f"{path} (not there yet: the defaults)")
+        if settings is not None:
+            _line("settings", path)
+        elif legacy_settings_file(path).is_file():
+            _line("settings", f"{path} (not there yet: the app moves {legacy_settings_file(path)} into it)")
+        else:
+            _line("settings", f"{path} (not there yet: the defaults)")
         hub = settings.hub if settings is not None else ""
     from coachtui.commands.sync import HUB_ENV
 
