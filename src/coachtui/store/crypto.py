@@ -7,8 +7,8 @@ from random bytes by trying a passphrase: :func:`unlock` tries the one given, th
 ``COACHTUI_PASSPHRASE``, then (in the command line only) asks on the terminal.
 
 SQLCipher comes from the optional ``sqlcipher3`` package (``pip install -e
-'.[encrypt]'`` in coachtui's source folder); it is imported only when an encrypted file is met, so plain
-databases never load it.
+'.[encrypt]'`` in coachtui's source folder); it is imported only when an encrypted
+file is met, so plain databases never load it.
 
 **One SQLite library per file.** ``sqlcipher3`` bundles its own copy of SQLite. POSIX
 file locks belong to a process, not to a connection, so when one SQLite library
