@@ -85,7 +85,7 @@ def make_app(database: Path) -> Any:
     from coachtui.ui.app import create_app
 
     settings = Settings(coach_name="Bench", name_asked=True, backups_to_keep=0)
-    return create_app(str(database), settings=settings, settings_path=database.with_suffix(".settings.json"))
+    return create_app(str(database), settings=settings, settings_path=database.with_suffix(".settings.toml"))
 
 
 async def _started(pilot: Any) -> Any:

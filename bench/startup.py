@@ -13,7 +13,6 @@ history (f3), moving to the list and pressing End (the oldest page).
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import re
 import select
@@ -23,6 +22,7 @@ import struct
 import sys
 import tempfile
 import time
+import tomli_w
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,8 +125,8 @@ class Setup:
         config, data = folder / "config", folder / "data"
         config.mkdir(parents=True, exist_ok=True)
         data.mkdir(parents=True, exist_ok=True)
-        (config / "settings.json").write_text(
-            json.dumps({"coach_name": coach, "name_asked": True, "backups_to_keep": 0})
+        (config / "settings.toml").write_text(
+            tomli_w.dumps({"coach_name": coach, "name_asked": True, "backups_to_keep": 0})
         )
         env = {
             **process_env(),

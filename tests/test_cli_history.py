@@ -67,20 +67,35 @@ def test_search_filters_and_limit(history_db: Path, capsys: pytest.CaptureFixtur
     out = lines(capsys.readouterr().out)
     assert len(out) == 2 and out[1].endswith("Rota gaps")
     assert main(["search", "*", "--limit", "1", "--db", str(history_db)]) == 0
-    out = lines(capsys.readouterr().out)
-    assert len(out) == 3 and "(draft)" in out[1]
-    assert out[2] == "(showing the newest 1; more sessions match: use --limit to see more)"
+    captured = capsys.readouterr()
+    out = lines(captured.out)
+    assert len(out) == 2 and "(draft)" in out[1]
+    # hints go to stderr: a pipe gets the table only
+    assert captured.err == "(showing the newest 1; more sessions match: use --limit to see more)\n"
 
 
-def test_search_without_matches_says_so(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["search", "quokka", "--db", str(history_db)]) == 0
-    assert capsys.readouterr().out == "No sessions match 'quokka'.\n"
+def test_search_without_matches_says_so_on_stderr_and_exits_1(
+    history_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", "quokka", "--db", str(history_db)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "No sessions match 'quokka'.\n"
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--team", "Nobody"], 1, "coachtui: there is no team called 'Nobody'\n"),
+        (["--team", "Nobody"], 2, "coachtui: there is no team called 'Nobody'\n"),
+        (["--team", "Ward 44"], 2, "coachtui: there is no team called 'Ward 44'; did you mean 'Ward 4'?\n"),
+        (["--team", "ward4"], 2, "coachtui: there is no team called 'ward4'; did you mean 'Ward 4'?\n"),
+        (
+            ["--since", "the day after never"],
+            2,
+            "coachtui: argument --since: not a date I understand: 'the day after never' (try 2026-03-01 or "
+            "3 weeks ago) (see 'coachtui search --help')\n",
+        ),
+        (["--json", "--csv"], 2, "coachtui: argument --csv: not allowed with argument --json "
+         "(see 'coachtui search --help')\n"),
         (
             ["--category", "weather"],
             2,
@@ -111,6 +126,42 @@ def test_search_as_a_real_process(history_db: Path) -> None:
     assert not typo.parent.exists()
 
 
+def test_search_as_json_and_csv_keeps_the_text_exactly(history_db: Path) -> None:
+    import csv
+    import io
+    import json
+
+    result = run_cli("search", "night", "--json", "--db", str(history_db))
+    assert result.returncode == 0 and result.stderr == ""
+    records = json.loads(result.stdout)
+    assert [r["title"] for r in records] == ["Nobody speaks at the huddle at night", "Rota gaps", "Night falls"]
+    assert records[0]["team"] == "[bold]Odd\x1b[31m team"  # as typed: a script gets the real name
+    assert records[0]["status"] == "draft" and records[0]["category"] == "unsure"
+    assert set(records[1]) == {"id", "date", "created_at", "team", "coach", "category", "status", "title"}
+    assert records[1]["date"] == "2026-03-01" and records[1]["coach"] == "Ana"
+
+    result = run_cli("search", "night", "--csv", "--team", "WARD 4", "--db", str(history_db))
+    assert result.returncode == 0 and result.stderr == ""
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["team"], r["title"], r["category"]) for r in rows] == [
+        ("Ward 4", "Rota gaps", "environment"),
+        ("Ward 4", "Night falls", "capability"),
+    ]
+
+    none = run_cli("search", "quokka", "--json", "--db", str(history_db))
+    assert none.returncode == 1 and json.loads(none.stdout) == [] and none.stderr == "No sessions match 'quokka'.\n"
+
+
+def test_search_since_takes_the_apps_date_words(history_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The sessions are from 2026-03-01.
+    assert main(["search", "*", "--since", "2026-03-01", "--db", str(history_db)]) == 0
+    assert len(lines(capsys.readouterr().out)) == 4
+    assert main(["search", "*", "--since", "2 march 2026", "--db", str(history_db)]) == 1
+    assert capsys.readouterr().out == ""
+    assert main(["search", "*", "--since", "3 weeks ago", "--db", str(history_db)]) == 1  # today is long after
+    assert main(["search", "*", "--since", "10 years ago", "--db", str(history_db)]) == 0
+
+
 # --- demo-data -------------------------------------------------------------------------
 
 
@@ -126,7 +177,7 @@ def test_demo_data_fills_a_new_database(tmp_path: Path, capsys: pytest.CaptureFi
     finally:
         conn.close()
     assert main(["search", "the", "--db", str(db), "--limit", "3"]) == 0
-    assert len(lines(capsys.readouterr().out)) == 5
+    assert len(lines(capsys.readouterr().out)) == 4
 
 
 def test_demo_data_same_seed_same_database(tmp_path: Path) -> None:

@@ -282,7 +282,7 @@ def test_without_the_extra_encrypt_says_how_to_install_it(tmp_path: Path, encryp
     result = _without_sqlcipher(tmp_path, plain, "encrypt")
     assert result.returncode == 1
     assert result.stderr == (
-        "coachtui: coachtui encrypt needs SQLCipher; install it with: pip install 'coachtui[encrypt]'\n"
+        "coachtui: coachtui encrypt needs SQLCipher; install it from coachtui's source folder with: pip install -e '.[encrypt]'\n"
     )
     assert digest(plain) == before
     locked = copy_database(encrypted_template, tmp_path / "locked.db")
@@ -290,7 +290,7 @@ def test_without_the_extra_encrypt_says_how_to_install_it(tmp_path: Path, encryp
     assert result.returncode == 1
     assert result.stderr == (
         f"coachtui: {locked} is encrypted or not a coachtui database; to open an encrypted database, "
-        "install it with: pip install 'coachtui[encrypt]'; it was left untouched\n"
+        "install it from coachtui's source folder with: pip install -e '.[encrypt]'; it was left untouched\n"
     )
     # A plain database needs nothing extra.
     result = _without_sqlcipher(tmp_path, plain, "info")

@@ -10,11 +10,11 @@ The team names must be on the screen well before that ends.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from tests.terminal import Terminal, coachtui_command
 
@@ -51,7 +51,7 @@ def test_the_team_list_is_drawn_before_sqlalchemy_loads(tmp_path: Path) -> None:
     config, site = home / "config", home / "site"
     config.mkdir(parents=True)
     site.mkdir()
-    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+    (config / "settings.toml").write_text(tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
     (site / "sitecustomize.py").write_text(HOG_SQLALCHEMY)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
     env.update(HOME=str(home), COACHTUI_CONFIG_DIR=str(config), COACHTUI_DATA_DIR=str(home / "data"),

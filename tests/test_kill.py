@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from tests.terminal import Terminal, coachtui_command
 
@@ -16,7 +16,7 @@ from tests.terminal import Terminal, coachtui_command
 def _env(home: Path) -> dict[str, str]:
     config = home / "config"
     config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+    (config / "settings.toml").write_text(tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
     env.update(
         HOME=str(home),

@@ -33,7 +33,7 @@ def _env(home: Path, settings: str | None = None, **extra: str) -> dict[str, str
     config = home / "config"
     config.mkdir(parents=True, exist_ok=True)
     if settings is not None:
-        (config / "settings.json").write_text(settings)
+        (config / "settings.toml").write_text(settings)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
     env.update(
         HOME=str(home),
@@ -116,7 +116,7 @@ def test_each_autosave_is_synced_to_disk_before_the_next_keystroke_batch(tmp_pat
     trace_file = tmp_path / "trace.txt"
     command = [strace, "-f", "-qq", "-y", "-e", "trace=pwrite64,fdatasync,fsync", "-o", str(trace_file),
                *coachtui_command(db)]
-    app = Terminal(command, _env(tmp_path / "home", json.dumps({"coach_name": "Ana Ruiz", "name_asked": True})))
+    app = Terminal(command, _env(tmp_path / "home", _toml({"coach_name": "Ana Ruiz", "name_asked": True})))
     try:
         app.wait_for("Ward 4", timeout=60)
         app.send("\r")
@@ -190,7 +190,7 @@ def test_a_power_cut_after_saved_loses_nothing(tmp_path: Path) -> None:
         with open_store(str(db)) as store:
             store.create_team("Ward 4")
         os.sync()  # the database as it was before the session: on disk
-        env = _env(tmp_path / "home", json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+        env = _env(tmp_path / "home", _toml({"coach_name": "Ana Ruiz", "name_asked": True}))
         app = Terminal(coachtui_command(db), env)
         try:
             app.wait_for("Ward 4", timeout=60)
@@ -228,21 +228,27 @@ def _typo(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
+def _toml(settings: dict[str, object]) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(settings)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "says"),
     [
-        ('"nord",', '"nord"', 5, "line 5"),  # a missing comma: JSON stops on the next line
-        ('"backups_to_keep"', '"bakups_to_keep"', 5, "bakups_to_keep"),  # a mistyped name
-        ("30", '"30"', 5, "backups_to_keep"),  # a number in quotes
-        ("30", "-3", 5, "backups_to_keep"),
-        ('"Ana Ruiz"', '"' + "A" * 81 + '"', 2, "coach_name"),  # longer than the app allows
+        ('"nord"', '"nord', 3, "line 3"),  # a missing quote
+        ("backups_to_keep", "bakups_to_keep", 4, "bakups_to_keep"),  # a mistyped name
+        ("30", '"30"', 4, "backups_to_keep"),  # a number in quotes
+        ("30", "-3", 4, "backups_to_keep"),
+        ('"Ana Ruiz"', '"' + "A" * 81 + '"', 1, "coach_name"),  # longer than the app allows
     ],
 )
 def test_a_settings_file_that_cannot_be_read_is_reported_with_its_line(
     tmp_path: Path, old: str, new: str, line: int, says: str
 ) -> None:
-    path = tmp_path / "settings.json"
-    path.write_text(_typo(json.dumps(GOOD_SETTINGS, indent=2), old, new))
+    path = tmp_path / "settings.toml"
+    path.write_text(_typo(_toml(GOOD_SETTINGS), old, new))
     with pytest.raises(getattr(config, "SettingsError", ())) as caught:
         load_settings(path)
     message = str(caught.value)
@@ -251,9 +257,9 @@ def test_a_settings_file_that_cannot_be_read_is_reported_with_its_line(
 
 
 def test_missing_settings_are_the_defaults_and_a_good_file_is_read_whole(tmp_path: Path) -> None:
-    assert load_settings(tmp_path / "none.json") == Settings()
-    path = tmp_path / "settings.json"
-    path.write_text(json.dumps(GOOD_SETTINGS, indent=2))
+    assert load_settings(tmp_path / "none.toml") == Settings()
+    path = tmp_path / "settings.toml"
+    path.write_text(_toml(GOOD_SETTINGS))
     assert load_settings(path) == Settings(**GOOD_SETTINGS)  # type: ignore[arg-type]
 
 
@@ -278,13 +284,13 @@ def test_the_app_on_a_broken_settings_file_says_so_and_changes_nothing(tmp_path:
     db = tmp_path / "coach.db"
     before = _make_backups(db, 20)
     assert len(before) == 20
-    broken = _typo(json.dumps(GOOD_SETTINGS, indent=2), '"nord",', '"nord"')
+    broken = _typo(_toml(GOOD_SETTINGS), '"nord"', '"nord')
     env = _env(tmp_path / "home", broken)
-    settings = Path(env["COACHTUI_CONFIG_DIR"]) / "settings.json"
+    settings = Path(env["COACHTUI_CONFIG_DIR"]) / "settings.toml"
     app = Terminal(coachtui_command(db), env, size=(120, 30))
     try:
-        screen = app.wait_for("line 5", timeout=60)
-        assert "settings.json" in screen
+        screen = app.wait_for("line 3", timeout=60)
+        assert "settings.toml" in screen
         app.wait_for("Ward 4", timeout=60)
         # today's backup is made, none deleted
         _until(lambda: len(list((db.parent / "coachtui-backups").iterdir())) == 21, "today's backup")
@@ -299,7 +305,7 @@ def test_the_app_on_a_broken_settings_file_says_so_and_changes_nothing(tmp_path:
 
 
 def test_config_path_and_show(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = isolated_home / "config" / "settings.json"
+    path = isolated_home / "config" / "settings.toml"
     assert main(["config", "path"]) == 0
     assert capsys.readouterr().out == f"{path}\n"
     assert main(["config", "show"]) == 0  # no file yet: the defaults, and no file made
@@ -307,7 +313,7 @@ def test_config_path_and_show(isolated_home: Path, capsys: pytest.CaptureFixture
     assert "backups_to_keep" in out and "14" in out and "defaults" in out
     assert not path.exists()
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(GOOD_SETTINGS, indent=2))
+    path.write_text(_toml(GOOD_SETTINGS))
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"coach_name\s+Ana Ruiz", out) and re.search(r"backups_to_keep\s+30", out)
@@ -316,14 +322,14 @@ def test_config_path_and_show(isolated_home: Path, capsys: pytest.CaptureFixture
 def test_config_show_reports_a_broken_file_in_one_line_and_leaves_it(
     isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = isolated_home / "config" / "settings.json"
+    path = isolated_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True)
-    broken = _typo(json.dumps(GOOD_SETTINGS, indent=2), '"nord",', '"nord"')
+    broken = _typo(_toml(GOOD_SETTINGS), '"nord"', '"nord')
     path.write_text(broken)
     assert main(["config", "show"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.count("\n") == 1 and str(path) in captured.err and "line 5" in captured.err
+    assert captured.err.count("\n") == 1 and str(path) in captured.err and "line 3" in captured.err
     assert path.read_text() == broken
 
 
@@ -428,7 +434,7 @@ def _demo_folders(tmp: Path) -> list[Path]:
 def _start_demo(tmp_path: Path) -> tuple[Terminal, Path]:
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    env = _env(tmp_path / "home", json.dumps({"coach_name": "Trainer Own-Name", "name_asked": True}), TMPDIR=str(tmp))
+    env = _env(tmp_path / "home", _toml({"coach_name": "Trainer Own-Name", "name_asked": True}), TMPDIR=str(tmp))
     app = Terminal([sys.executable, "-m", "coachtui", "--demo"], env)
     app.wait_for("DEMO", timeout=60)
     _until(lambda: any((f / "demo.db").exists() for f in _demo_folders(tmp)), "the demo database", timeout=60)
@@ -472,7 +478,7 @@ def test_closing_the_terminal_mid_typing_saves_the_typing_and_ends_the_app(tmp_p
     db = tmp_path / "coach.db"
     with open_store(str(db)) as store:
         store.create_team("Ward 4")
-    app = Terminal(coachtui_command(db), _env(tmp_path / "home", json.dumps({"coach_name": "Ana", "name_asked": True})))
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home", _toml({"coach_name": "Ana", "name_asked": True})))
     app.wait_for("Ward 4", timeout=60)
     app.send("\r")
     app.wait_for("Dilemma, in your words", timeout=60)
@@ -499,9 +505,9 @@ def test_demo_mode_does_not_read_the_coachs_settings(
     import coachtui.config
     from coachtui.ui.app import create_app
 
-    path = isolated_home / "config" / "settings.json"
+    path = isolated_home / "config" / "settings.toml"
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"coach_name": "Trainer Own-Name", "name_asked": True, "theme": "nord"}))
+    path.write_text(_toml({"coach_name": "Trainer Own-Name", "name_asked": True, "theme": "nord"}))
     opened: list[object] = []
     real = coachtui.config.load_settings
     monkeypatch.setattr(coachtui.config, "load_settings", lambda *a, **k: opened.append(a) or real(*a, **k))

@@ -58,3 +58,60 @@ def test_catalog_loads_from_the_installed_wheel_outside_the_checkout(wheel: Path
     assert location.startswith(str(target))
     assert counts.startswith("4 ")
     assert int(counts.split()[1]) >= 60
+
+
+def test_the_wheel_carries_the_licence_and_honest_metadata(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(licence).decode().startswith("MIT License")
+    metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata
+    assert "Curses" not in metadata  # a Textual app, not a curses one
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_every_install_hint_works_from_a_checkout() -> None:
+    """coachtui is not on PyPI: `pip install 'coachtui[...]'` fails for everyone, so no
+    message or page may say it (issue 20, item 1)."""
+    import re
+
+    wrong = re.compile(r"pip install\s+(-U\s+)?['\"]?coachtui\b")
+    places = [ROOT / "README.md", *sorted((ROOT / "src").rglob("*.py"))]
+    offending = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for path in places
+        for line in path.read_text("utf-8").splitlines()
+        if wrong.search(line) and "finds nothing" not in line
+    ]
+    assert offending == []
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for way in ("pip install -e .", "pipx install .", "uv tool install .", "git clone"):
+        assert way in readme
+
+
+def test_the_browser_server_is_an_extra_the_tests_install() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(d.startswith("textual-serve") for d in project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("textual-serve") for d in extras["serve"])
+    assert any(d.startswith("textual-serve") for d in extras["test"])  # the serve tests still run
+
+
+def test_serve_without_its_extra_says_how_to_add_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from coachtui.cli import main
+
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # as if it were not installed
+    db = tmp_path / "coach.db"
+    assert main(["--db", str(db), "serve", "--port", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "coachtui: coachtui serve needs textual-serve; "
+        "install it from coachtui's source folder with: pip install -e '.[serve]'\n"
+    )
+    assert not db.exists()

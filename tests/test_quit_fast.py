@@ -11,13 +11,13 @@ so the quit is caught while it runs on any machine, however loaded.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from tests.terminal import Terminal, coachtui_command
 
@@ -40,7 +40,7 @@ classifier.load_model = load_model
 def _env(home: Path) -> dict[str, str]:
     config = home / "config"
     config.mkdir(parents=True, exist_ok=True)
-    (config / "settings.json").write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
+    (config / "settings.toml").write_text(tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
     site = home / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(SLOW_MODEL)

@@ -129,6 +129,22 @@ def test_only_loopback_addresses_count_as_this_machine_only() -> None:
     assert not check_address("0.0.0.0", port).local
 
 
+def test_the_served_page_loads_no_font_from_the_internet() -> None:
+    from coachtui.ui.serve import offline_page
+
+    static = "http://127.0.0.1:8000/static/"
+    page = (
+        "<html><head>\n"
+        f'<link rel="stylesheet" href="{static}css/xterm.css" />\n'
+        '<link\n  rel="stylesheet"\n  href="https://fonts.googleapis.com/css?family=Roboto%20Mono"\n/>\n'
+        "</head><body></body></html>"
+    )
+    served = offline_page(page, static)
+    assert "googleapis" not in served
+    assert f'href="{static}css/xterm.css"' in served  # the server's own files stay
+    assert f'url("{static}fonts/RobotoMono-VariableFont_wght.ttf")' in served
+
+
 # --- the real thing: a browser opens the served app ------------------------------------------
 
 
@@ -242,10 +258,16 @@ def test_a_browser_runs_the_served_app_on_the_same_database(served: Served, db_p
         try:
             page = browser.new_page()
             page.add_init_script(CAPTURE_TERMINAL)
+            fetched: list[str] = []
+            page.on("request", lambda request: fetched.append(request.url))
             page.goto(served.url)
             # The app's first screen, drawn in the page's terminal.
             text = wait_for_text(page, "Which team are you coaching")
             assert "Ward 4 (night shift)" in text
+            # The page runs offline: everything it loads, the font too, comes from the server.
+            origin = served.url.split("/?")[0]
+            assert [url for url in fetched if not url.startswith((origin, origin.replace("http", "ws")))] == []
+            assert any(url.endswith("/static/fonts/RobotoMono-VariableFont_wght.ttf") for url in fetched)
             page.screenshot(path=str(tmp_path / "browser.png"))
             assert (tmp_path / "browser.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

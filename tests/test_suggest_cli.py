@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import tomllib
 
 DATA = Path(__file__).parent / "data"
 
@@ -83,7 +83,7 @@ def test_suggest_forget_keeps_the_sessions_and_the_other_settings(isolated_home:
     settings = load_settings()
     assert settings.learn_since  # sessions completed before this are not learned from
     assert (settings.coach_name, settings.theme) == ("Zoë", "coachtui-high-contrast")
-    assert json.loads(paths.settings_file().read_text("utf-8"))["learn_since"] == settings.learn_since
+    assert tomllib.loads(paths.settings_file().read_text("utf-8"))["learn_since"] == settings.learn_since
 
 
 def test_sessions_completed_before_forgetting_are_not_learned_from(store, clock) -> None:  # type: ignore[no-untyped-def]

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion: see coachtui.commands.completion)
 """The ``coachtui`` command line: parse, then call into the layers below.
 
 With no subcommand it opens the TUI. ``--db`` is accepted before or after a
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -57,11 +59,24 @@ def _opens_the_app(argv: Sequence[str]) -> bool:
     return True
 
 
+ENVIRONMENT = """\
+environment variables:
+  COACHTUI_DB          the database to use when --db is not given
+  COACHTUI_DATA_DIR    the folder for the database and its backups
+  COACHTUI_CONFIG_DIR  the folder for settings.toml ('coachtui config path' prints it)
+  COACHTUI_HUB         the hub 'coachtui sync' uses when --hub is not given
+  COACHTUI_PASSPHRASE  an encrypted database's passphrase (instead of typing it)
+  VISUAL, EDITOR       the editor 'coachtui config edit' opens
+  NO_COLOR             no colours in the app (Textual's convention)"""
+
+
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coachtui",
         description="A keyboard-first companion for improvement coaching sessions. "
         "Run without a command to open the app.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"coachtui {__version__}")
     _add_db_option(parser, top=True)
@@ -82,13 +97,65 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _not_a_terminal() -> str | None:
+    """Which of standard input and output is not a terminal (the app needs both), or
+    None. Under ``coachtui serve`` textual-serve runs the app through pipes with a
+    driver of its own (TEXTUAL_DRIVER): that is fine."""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # closed, or replaced by something without isatty
+            return name
+    return None
+
+
 def _run_app(args: argparse.Namespace) -> int:
+    missing = _not_a_terminal()
+    if missing is not None:
+        # Without a terminal the full-screen app would write escape codes into a pipe
+        # or a file and wait for keys that never come.
+        print(
+            f"coachtui: the app needs a terminal, and standard {missing} is not one; for scripts use the "
+            "commands ('coachtui --help'), for a browser 'coachtui serve'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     from coachtui.ui import run
 
     return run(database=args.db, demo=args.demo)
 
 
+def complete() -> None:
+    """Answer the shell's completion request (argcomplete's variables are set) and
+    end the process; nothing else runs, nothing is opened."""
+    import argcomplete
+
+    from coachtui.commands.completion import team_names
+
+    parser = build_parser()
+    for action in _all_actions(parser):
+        if "--team" in action.option_strings:
+            action.completer = team_names  # type: ignore[attr-defined]
+    argcomplete.autocomplete(parser)
+
+
+def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    actions = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                actions += _all_actions(sub)
+    return actions
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        complete()
     # Commands print what coaches typed and what files brought in: on a terminal
     # its control characters are shown, never obeyed (not for the app itself).
     with TerminalGuard() as guard:

@@ -1,13 +1,18 @@
-"""The coach's own settings (name, theme), kept in a small JSON file.
+"""The coach's own settings (name, theme, hub, backups), kept in a small TOML file.
 
-Read and written only when asked. A missing file gives the defaults. A file that
-cannot be used as it is (a typo, a mistyped name, a value of the wrong kind) raises
-:class:`SettingsError`, one line naming the file and the line: the callers then run on
-the defaults and leave the file alone, so one typo never costs the coach their
-settings (or, through ``backups_to_keep``, their backups). Writes go through a
-temporary file so a crash never leaves half a file.
+Read (``tomllib``) and written (``tomli-w``) only when asked. A missing file gives the
+defaults. A file that cannot be used as it is (a typo, a mistyped name, a value of the
+wrong kind) raises :class:`SettingsError`, one line naming the file and the line: the
+callers then run on the defaults and leave the file alone, so one typo never costs the
+coach their settings (or, through ``backups_to_keep``, their backups). Writes go
+through a temporary file so a crash never leaves half a file.
 
-:func:`load_settings` is the only place that reads the file's format.
+Older coachtui kept the settings as ``settings.json``: where there is no
+``settings.toml`` yet but that file is there (and readable), it is copied into
+``settings.toml`` once and renamed ``settings.json.migrated`` (never deleted). A path
+ending in ``.json`` is read as JSON.
+
+:func:`load_settings` is the only place that reads the file's formats.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ import json
 import os
 import re
 import tempfile
+import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from coachtui import paths
 
 DEFAULT_THEME = "textual-dark"
+MIGRATED_SUFFIX = ".migrated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,14 @@ _KINDS: dict[str, str] = {
     "cursor_blink": "true or false",
     "backups_to_keep": "a whole number, 0 or more",
     "hub": "an address in quotes",
+    "learn_categories": "true or false",
+    "learn_since": "a time in quotes",
 }
+
+_FILE_HEADER = (
+    "# coachtui settings. Change them in the app, or here ('coachtui config edit' opens this\n"
+    "# file in your editor and checks it afterwards); a mistake is reported with its line.\n\n"
+)
 
 
 def _valid(name: str, value: object) -> bool:
@@ -71,37 +85,109 @@ def _valid(name: str, value: object) -> bool:
     return isinstance(value, str)
 
 
-def load_settings(path: Path | None = None) -> Settings:
-    """The settings in ``path`` (default: the settings file); the defaults if there is
-    no file. Raises :class:`SettingsError` if the file is there but not usable."""
-    path = path or paths.settings_file()
+def _read_text(path: Path) -> str | None:
     try:
-        text = path.read_text("utf-8-sig")  # an editor's byte order mark is fine
+        return path.read_text("utf-8-sig")  # an editor's byte order mark is fine
     except FileNotFoundError:
-        return Settings()
+        return None
     except UnicodeDecodeError as exc:
         raise SettingsError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except IsADirectoryError:
+        raise SettingsError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise SettingsError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
-    def line_of(name: str) -> int:
-        found = re.search(re.escape(json.dumps(name)) + r"\s*:", text)
-        return text.count("\n", 0, found.start()) + 1 if found else 1
 
+def _parse_toml(path: Path, text: str) -> tuple[dict[str, object], dict[str, int]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if found:
+            message = message[: found.start()]
+            raise SettingsError(f"{path}, line {found[1]}: {message} (column {found[2]})") from None
+        message = re.sub(r"\s*\(at end of document\)$", "", message)
+        raise SettingsError(f"{path}, line {text.count(chr(10)) + 1}: {message} (at the end of the file)") from None
+    lines = {}
+    for name in data:
+        pattern = r"^[ \t]*(?:\[[ \t]*)?(?:" + "|".join(
+            re.escape(form) for form in (name, json.dumps(name), f"'{name}'")
+        ) + r")[ \t]*[=\]]"
+        found = re.search(pattern, text, re.MULTILINE)
+        lines[name] = text.count("\n", 0, found.start()) + 1 if found else 1
+    return data, lines
+
+
+def _parse_json(path: Path, text: str) -> tuple[dict[str, object], dict[str, int]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SettingsError(f"{path}, line {exc.lineno}: {exc.msg} (column {exc.colno})") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{path}, line 1: expected settings between {{ and }}")
+    lines = {}
+    for name in data:
+        found = re.search(re.escape(json.dumps(name)) + r"\s*:", text)
+        lines[name] = text.count("\n", 0, found.start()) + 1 if found else 1
+    return data, lines
+
+
+def _checked(path: Path, data: dict[str, object], lines: dict[str, int]) -> Settings:
     known = {f.name for f in fields(Settings)}
     for name, value in data.items():
-        where = f"{path}, line {line_of(name)}"
+        where = f"{path}, line {lines.get(name, 1)}"
         if name not in known:
             raise SettingsError(f"{where}: unknown setting {name!r} (known: {', '.join(_KINDS)})")
         if not _valid(name, value):
-            raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {json.dumps(value)[:40]}")
-    return Settings(**data)
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _toml_value(value)
+            raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {shown[:40]}")
+    return Settings(**data)  # type: ignore[arg-type]
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+
+
+def read_settings_file(path: Path) -> Settings | None:
+    """The settings in ``path`` (TOML; JSON where the name ends in ``.json``), or None
+    if there is no such file. Raises :class:`SettingsError` if it is not usable.
+    Never writes anything."""
+    text = _read_text(path)
+    if text is None:
+        return None
+    parse = _parse_json if path.suffix.lower() == ".json" else _parse_toml
+    return _checked(path, *parse(path, text))
+
+
+def legacy_settings_file(path: Path | None = None) -> Path:
+    """Where an older coachtui kept the settings that belong in ``path``."""
+    return (path or paths.settings_file()).with_suffix(".json")
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings in ``path`` (default: the settings file); the defaults if there is
+    no file. Raises :class:`SettingsError` if the file is there but not usable.
+
+    A missing ``settings.toml`` beside an older ``settings.json`` is migrated once (see
+    the module's docstring); a JSON file that cannot be used is reported and left as
+    it is, and nothing is written."""
+    path = path or paths.settings_file()
+    settings = read_settings_file(path)
+    if settings is not None:
+        return settings
+    if path.suffix.lower() != ".toml":
+        return Settings()
+    legacy = legacy_settings_file(path)
+    settings = read_settings_file(legacy)
+    if settings is None:
+        return Settings()
+    with contextlib.suppress(OSError):  # a read-only folder: read it again next time
+        save_settings(settings, path)
+        legacy.rename(legacy.with_name(legacy.name + MIGRATED_SUFFIX))
+    return settings
 
 
 def write_private_text(path: Path, text: str) -> None:
@@ -121,9 +207,16 @@ def write_private_text(path: Path, text: str) -> None:
         raise
 
 
+def settings_text(settings: Settings) -> str:
+    """The settings file's text for ``settings`` (TOML, with a short header)."""
+    import tomli_w
+
+    return _FILE_HEADER + tomli_w.dumps(asdict(settings))
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     settings = _hub_password_moved_out(settings)
-    write_private_text(path or paths.settings_file(), json.dumps(asdict(settings), indent=2) + "\n")
+    write_private_text(path or paths.settings_file(), settings_text(settings))
 
 
 def _hub_password_moved_out(settings: Settings) -> Settings:

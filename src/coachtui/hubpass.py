@@ -4,10 +4,10 @@ A hub address typed with its password (``postgresql://coach:secret@host/db``) is
 the address without the password is what coachtui keeps (settings) and shows; the
 password goes to the platform's keyring (macOS Keychain, Windows Credential Locker,
 the Secret Service on Linux desktops), through the optional ``keyring`` package
-(``pip install 'coachtui[keyring]'``). Where there is no keyring, the password is used
-for the sync it was typed for and not kept: PostgreSQL's own password file
-(``~/.pgpass``, or the file named by ``PGPASSFILE``) then supplies it, as for any
-PostgreSQL program, when the address has none.
+(``pip install -e '.[keyring]'`` in coachtui's source folder). Where there is no
+keyring, the password is used for the sync it was typed for and not kept:
+PostgreSQL's own password file (``~/.pgpass``, or the file named by ``PGPASSFILE``)
+then supplies it, as for any PostgreSQL program, when the address has none.
 
 Nothing here imports ``keyring`` before it is needed, and every keyring failure (no
 backend, a locked or broken one) just means "not kept" / "not found".

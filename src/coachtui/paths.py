@@ -42,7 +42,7 @@ def config_dir() -> Path:
 
 
 def settings_file() -> Path:
-    return config_dir() / "settings.json"
+    return config_dir() / "settings.toml"
 
 
 def default_database() -> str:

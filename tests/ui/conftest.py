@@ -41,7 +41,7 @@ def db_path(tmp_path: Path, migrated_template: Path) -> Path:
 
 @pytest.fixture
 def settings_path(tmp_path: Path) -> Path:
-    return tmp_path / "config" / "settings.json"
+    return tmp_path / "config" / "settings.toml"
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from coachtui.cli import main
 from coachtui.config import Settings
@@ -49,7 +49,7 @@ async def test_demo_mode_never_touches_the_coachs_database_or_settings(
     own_database: Path, settings_path: Path
 ) -> None:
     settings_path.parent.mkdir(parents=True)
-    settings_path.write_text(json.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "theme": "nord"}))
+    settings_path.write_text(tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "theme": "nord"}))
     before = {p: digest(p) for p in own_database.parent.iterdir()}
     settings_before = settings_path.read_text()
     # No settings given: the app decides what to read, as `coachtui --demo` does.

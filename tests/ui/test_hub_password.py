@@ -1,16 +1,17 @@
 """The hub's password, typed in the app's "Sync with the hub" prompt, goes to the
-platform keyring (or nowhere, where there is none): never into settings.json, never
+platform keyring (or nowhere, where there is none): never into settings.toml, never
 on screen afterwards."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+import tomllib
+import tomli_w
 from keyring.backends import fail
 from textual.command import CommandPalette
 
@@ -75,7 +76,7 @@ async def test_a_typed_password_goes_to_the_keyring_not_the_settings_file(
         message = await _error(pilot)  # nothing listens on port 9
         assert "cannot reach" in message and SECRET not in message
         assert SECRET not in screen_text(app)
-    assert json.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
+    assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
     _nothing_holds_the_password(settings_path.parent)
     assert platform_keyring.get_password(KEYRING_SERVICE, KEPT) == SECRET
 
@@ -94,7 +95,7 @@ async def test_a_settings_file_holding_a_password_is_cleaned_on_the_next_save(
     from coachtui.config import write_private_text
 
     # as an older coachtui wrote it
-    write_private_text(settings_path, json.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "hub": TYPED}))
+    write_private_text(settings_path, tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "hub": TYPED}))
     app = make_app(settings=load_settings(settings_path))
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await ready(pilot)
@@ -107,7 +108,7 @@ async def test_a_settings_file_holding_a_password_is_cleaned_on_the_next_save(
         await shows(pilot, "steady cursor")
         await pilot.press("enter")
         await shows(pilot, "Cursor blinking off.")
-    saved = json.loads(settings_path.read_text("utf-8"))
+    saved = tomllib.loads(settings_path.read_text("utf-8"))
     assert saved["hub"] == KEPT and saved["cursor_blink"] is False
     _nothing_holds_the_password(settings_path.parent)
     assert platform_keyring.get_password(KEYRING_SERVICE, KEPT) == SECRET
@@ -127,12 +128,12 @@ async def test_without_a_keyring_the_password_is_used_not_kept_and_the_coach_is_
         await wait_for(pilot, lambda: any("pgpass" in n.message for n in app._notifications), what="the hint")
         (hint,) = [n.message for n in app._notifications if "pgpass" in n.message]
         assert "not kept" in hint
-    assert json.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
+    assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
     _nothing_holds_the_password(settings_path.parent)
 
 
 def test_saving_settings_never_writes_a_hub_password(tmp_path: Path, no_keyring: None) -> None:
-    path = tmp_path / "settings.json"
+    path = tmp_path / "settings.toml"
     save_settings(Settings(hub="postgresql://coach@127.0.0.1:9/hub?sslmode=require&password=" + SECRET), path)
     assert SECRET not in path.read_text("utf-8")
     assert load_settings(path).hub == "postgresql://coach@127.0.0.1:9/hub?sslmode=require"
@@ -190,5 +191,5 @@ async def test_without_a_keyring_a_typed_password_serves_the_whole_run_and_is_no
         await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=30, what="the 2nd report")
         await shows(pilot, "Nothing to push or pull")
         assert not [n for n in app._notifications if n.severity == "error"]
-    assert json.loads(settings_path.read_text("utf-8"))["hub"] == without
+    assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == without
     assert parts.password not in settings_path.read_text("utf-8")

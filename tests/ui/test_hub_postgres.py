@@ -46,7 +46,7 @@ def make_hub_app(hub_url: str, tmp_path: Path) -> Callable[[], CoachApp]:
         return create_app(
             hub_url,
             settings=Settings(coach_name="Ana Ruiz", name_asked=True),
-            settings_path=tmp_path / "settings.json",
+            settings_path=tmp_path / "settings.toml",
             save_delays=FAST_SAVES,
         )
 

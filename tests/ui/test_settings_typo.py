@@ -3,7 +3,6 @@ and never writes over the file (issue 15, item 3)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from coachtui.ui.app import create_app
@@ -15,9 +14,7 @@ from .helpers import ready, screen_text, shows
 
 async def test_a_typo_is_reported_and_the_file_is_never_rewritten(db_path: Path, settings_path: Path) -> None:
     settings_path.parent.mkdir(parents=True)
-    broken = json.dumps({"coach_name": "Ana Ruiz", "name_asked": True, "theme": "nord"}, indent=2).replace(
-        '"Ana Ruiz",', '"Ana Ruiz"'
-    )
+    broken = 'coach_name = "Ana Ruiz"\nname_asked = true\ntheme = nord\n'  # a theme without its quotes
     settings_path.write_text(broken)
     app = create_app(str(db_path), settings_path=settings_path, save_delays=FAST_SAVES)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
@@ -38,4 +35,4 @@ async def test_a_typo_is_reported_and_the_file_is_never_rewritten(db_path: Path,
         assert app.settings.coach_name == "Bo Ng"
         assert "Name saved" not in screen_text(app)
     assert settings_path.read_text() == broken
-    assert [p.name for p in settings_path.parent.iterdir()] == ["settings.json"]
+    assert [p.name for p in settings_path.parent.iterdir()] == ["settings.toml"]

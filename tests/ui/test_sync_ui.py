@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import tomllib
 from pathlib import Path
 
 from textual.command import CommandPalette
@@ -58,7 +58,7 @@ async def test_sync_from_the_palette_sends_and_fetches_and_remembers_the_hub(
     assert query(db_path, "SELECT title FROM coaching_session WHERE coach = 'Ben Okafor'") == [
         ("Phonics groups drift apart",)
     ]
-    assert json.loads(settings_path.read_text("utf-8"))["hub"] == str(hub)
+    assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == str(hub)
 
     # next time the address is offered as it was; a second sync moves nothing
     again = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))

@@ -3,7 +3,7 @@ high-contrast theme for projectors, driven through the real app."""
 
 from __future__ import annotations
 
-import json
+import tomllib
 from pathlib import Path
 
 from textual.command import CommandPalette
@@ -302,7 +302,7 @@ async def test_the_high_contrast_theme_is_offered_chosen_and_saved(make_app, set
         await wait_for(pilot, lambda: app.theme == HIGH_CONTRAST, what="the theme to change")
         await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="the palette to close")
         assert app.has_class(f"-theme-{HIGH_CONTRAST}")
-    assert json.loads(settings_path.read_text("utf-8"))["theme"] == HIGH_CONTRAST
+    assert tomllib.loads(settings_path.read_text("utf-8"))["theme"] == HIGH_CONTRAST
     again = make_app(settings=load_settings(settings_path))
     async with again.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)

@@ -23,4 +23,5 @@ COMMANDS: tuple[str, ...] = (
     "config",
     "suggest-eval",
     "suggest-forget",
+    "completion",
 )

@@ -1,4 +1,5 @@
-"""``coachtui config path|show``: where the settings file is, and what it says."""
+"""``coachtui config path|show|edit``: where the settings file is, what it says, and
+changing it in the coach's own editor (checked afterwards)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ import argparse
 import sys
 
 NAME = "config"
-HELP = "show where your settings file is (path) or what it holds (show)"
+HELP = "your settings file: where it is (path), what it holds (show), change it (edit)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Your settings (coach name, theme, hub, how many daily backups to keep) are kept in a small "
-        "file. 'path' prints where it is; 'show' prints each setting. A file with a mistake is "
-        "reported in one line (which file, which line) and left as it is."
+        "TOML file. 'path' prints where it is; 'show' prints each setting; 'edit' opens it in $VISUAL "
+        "or $EDITOR and checks it when the editor closes. A file with a mistake is reported in one "
+        "line (which file, which line) and left as it is."
     )
-    parser.add_argument("action", choices=("path", "show"), help="path: where the file is; show: what it holds")
+    parser.add_argument(
+        "action",
+        choices=("path", "show", "edit"),
+        help="path: where the file is; show: what it holds; edit: open it in your editor",
+    )
 
 
 def _shown(value: object) -> str:
@@ -24,23 +30,86 @@ def _shown(value: object) -> str:
     return str(value) if value != "" else "(not set)"
 
 
+def _mistake(exc: Exception, after: str = "it was left as it is") -> int:
+    print(f"coachtui: your settings file has a mistake: {exc} ({after})", file=sys.stderr)
+    return 1
+
+
 def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from coachtui import paths
-    from coachtui.config import SettingsError, load_settings
+    from coachtui.config import Settings, SettingsError, legacy_settings_file, read_settings_file
 
     path = paths.settings_file()
     if args.action == "path":
         print(path)
         return 0
+    if args.action == "edit":
+        return _edit(path)
+    legacy = legacy_settings_file(path)
     try:
-        settings = load_settings(path)
+        # Only read: an older settings.json is moved over by the app or 'config edit'.
+        settings = read_settings_file(path)
+        where = str(path)
+        if settings is None:
+            settings = read_settings_file(legacy)
+            where = f"{legacy} (an older coachtui's: moved to {path.name} at the next start)"
+        if settings is None:
+            settings, where = Settings(), f"{path} (no file yet: these are the defaults)"
     except SettingsError as exc:
-        print(f"coachtui: your settings file has a mistake: {exc} (it was left as it is)", file=sys.stderr)
-        return 1
-    where = str(path) if path.exists() else f"{path} (no file yet: these are the defaults)"
+        return _mistake(exc)
     print(f"{'settings file':<16} {where}")
     for name, value in asdict(settings).items():
         print(f"{name:<16} {_shown(value)}")
     return 0
+
+
+def _editor() -> list[str] | None:
+    import os
+    import shlex
+
+    for name in ("VISUAL", "EDITOR"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            try:
+                return shlex.split(value)
+            except ValueError:
+                return [value]
+    return None
+
+
+def _edit(path: object) -> int:
+    import subprocess
+    from pathlib import Path
+
+    from coachtui.config import SettingsError, load_settings, read_settings_file, save_settings
+
+    assert isinstance(path, Path)
+    editor = _editor()
+    if not editor:
+        print(
+            "coachtui: set VISUAL or EDITOR to the editor to use (for example: EDITOR=nano coachtui config edit)",
+            file=sys.stderr,
+        )
+        return 1
+    if not path.exists():
+        try:
+            settings = load_settings(path)  # the defaults, or an older settings.json moved over
+        except SettingsError as exc:
+            return _mistake(exc)
+        if not path.exists():
+            save_settings(settings, path)  # a file to edit, with every setting in it
+    try:
+        finished = subprocess.run([*editor, str(path)], check=False)
+    except OSError as exc:
+        print(f"coachtui: cannot start the editor {editor[0]!r} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    if finished.returncode != 0:
+        print(f"coachtui: the editor {editor[0]!r} ended with status {finished.returncode}", file=sys.stderr)
+    try:
+        read_settings_file(path)
+    except SettingsError as exc:
+        return _mistake(exc, "kept as you left it: coachtui runs on its defaults until you fix it")
+    print(f"settings saved in {path}")
+    return 0 if finished.returncode == 0 else 1

@@ -13,29 +13,25 @@ terminal, control characters in typed text are shown, not obeyed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
+from coachtui.commands.common import past_date
+from coachtui.commands.common import team_id as find_team_id
+
 NAME = "export"
-HELP = "export sessions and actions as a Markdown report, CSV tables or JSON"
-FORMATS = ("md", "csv", "json")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD, e.g. 2026-03-01)") from None
+HELP = "export sessions and actions as a Markdown report, CSV tables, JSON or a calendar (ics)"
+FORMATS = ("md", "csv", "json", "ics")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Export what coaches have learned. Markdown is a readable report for a network "
         "meeting; CSV is for spreadsheets; JSON holds everything and can be imported "
-        "into another coachtui with 'coachtui import'."
+        "into another coachtui with 'coachtui import'. ics is a calendar file of the open agreed "
+        "actions that have a due date, one to-do each (needs the 'calendar' extra)."
     )
     parser.epilog = (
-        "The format defaults from the -o file's suffix (.md, .csv, .zip, .json; no suffix: md; "
+        "The format defaults from the -o file's suffix (.md, .csv, .zip, .json, .ics; no suffix: md; "
         "another suffix needs --format). An existing -o file is replaced only by an export of "
         "the same kind (--force for any other file); never the database or a backup. "
         "CSV to a .zip holds sessions.csv and actions.csv; to a .csv file or standard "
@@ -47,10 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since",
         metavar="DATE",
-        type=_date,
-        help="only sessions created on or after DATE (YYYY-MM-DD, from local midnight)",
+        type=past_date,
+        help="only sessions created on or after DATE, from local midnight (2026-03-01, '1 march', "
+        "'3 weeks ago', 'last monday')",
     )
-    parser.add_argument("--format", choices=FORMATS, help="md, csv or json (default: from -o, else md)")
+    parser.add_argument("--format", choices=FORMATS, help="md, csv, json or ics (default: from -o, else md)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
         "--table", choices=("sessions", "actions"), help="CSV to one file or standard output: which table"
@@ -70,18 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _fail(message: str) -> int:
     print(f"coachtui: {message}", file=sys.stderr)
     return 1
-
-
-def _team_id(store: object, name: str) -> str | None:
-    import difflib
-
-    found = store.find_team(name)  # type: ignore[attr-defined]
-    if found is not None:
-        return found.id
-    names = [team.name for team in store.list_teams(include_archived=True)]  # type: ignore[attr-defined]
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise LookupError(f"there is no team called {name!r}{hint}")
 
 
 def _name_check(store: object, filters: dict[str, object]) -> None:
@@ -105,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     if args.keep_team_names and not args.redact:
         return _fail("--keep-team-names only makes sense with --redact")
     output = None if args.output in (None, "-") else args.output
+    if args.format == "ics" or (args.format is None and (output or "").lower().endswith(".ics")):
+        return _export_calendar(args, output)
     fmt = format_for(output or "", args.format)
     if args.table is not None and fmt != "csv":
         return _fail("--table only applies to --format csv")
@@ -121,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"not exported: {exc}")
     with open_store(args.db, create=False) as store:
         try:
-            team_id = _team_id(store, args.team) if args.team is not None else None
+            team_id = find_team_id(store, args.team) if args.team is not None else None
         except LookupError as exc:
             return _fail(str(exc))
         filters = {
@@ -144,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
             text = store.export_markdown(**filters)
         else:
             text = store.export_csv(**filters)[f"{args.table or 'sessions'}.csv"]
+    _to_stdout(text, fmt)
+    return 0
+
+
+def _to_stdout(text: str, fmt: str) -> None:
     if sys.stdout.isatty():
         text = for_terminal(text, fmt)
     out = getattr(sys.stdout, "buffer", None)
@@ -152,6 +144,56 @@ def run(args: argparse.Namespace) -> int:
     else:
         out.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
+    """``--format ics``: the open actions with a due date, as to-dos (commands.ics)."""
+    from coachtui.extras import install_hint, missing
+
+    if args.table is not None:
+        return _fail("--table only applies to --format csv")
+    if missing("icalendar"):
+        return _fail(f"export --format ics needs icalendar; {install_hint('calendar')}")
+    from pathlib import Path
+
+    from coachtui.commands.ics import calendar_bytes, is_earlier_export
+    from coachtui.store import open_store
+    from coachtui.store.errors import ExportFailed
+
+    if output is not None:
+        from coachtui.store.database import parse_target
+        from coachtui.store.files import check_output
+
+        try:
+            # Every check but "an earlier export of the same kind", which is ours to make.
+            target = check_output(output, "ics", database=parse_target(args.db).path, force=True)
+        except ExportFailed as exc:
+            return _fail(f"not exported: {exc}")
+        if target.exists() and not args.force and not is_earlier_export(target):
+            return _fail(
+                f"not exported: {target} already exists and is not an earlier coachtui calendar export; "
+                "choose another file name, or add --force to replace it"
+            )
+    with open_store(args.db, create=False) as store:
+        try:
+            team_id = find_team_id(store, args.team) if args.team is not None else None
+        except LookupError as exc:
+            return _fail(str(exc))
+        filters = {"team_id": team_id, "since": args.since, "redact": args.redact,
+                   "keep_team_names": args.keep_team_names}
+        if args.redact:
+            _name_check(store, filters)
+        content, count = calendar_bytes(store.export_json(**filters))
+    if output is None:
+        _to_stdout(content.decode("utf-8"), "ics")
+        return 0
+    from coachtui.store.files import write_export
+
+    try:
+        path = write_export(Path(output).expanduser(), content)
+    except ExportFailed as exc:
+        return _fail(f"not exported: {exc}")
+    print(f"Exported {_plural(count, 'open action')} with a due date to {path} as ics.")
     return 0
 
 

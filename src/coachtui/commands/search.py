@@ -1,4 +1,10 @@
-"""``coachtui search TEXT``: print the sessions that match, newest first, as a table.
+"""``coachtui search TEXT``: print the sessions that match, newest first, as a table
+(or ``--json``, ``--csv`` for scripts and spreadsheets).
+
+Like grep: the results go to standard output, everything else (no match, "more
+match", mistakes) to standard error; the exit code is 0 when sessions were found, 1
+when none were (or the database could not be read, as for every command), 2 for a
+mistake on the command line (an unknown team or category, a date it cannot read).
 
 For use outside the app (scripts, a quick look over ssh). Start-up matters here, so
 the module imports nothing heavy until ``run``, and ``run`` imports only the store
@@ -11,9 +17,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coachtui.commands.common import past_date
+
 NAME = "search"
 HELP = "print the sessions that match some words"
 COLUMNS = ("date", "team", "coach", "category", "title")
+# --json and --csv: every field a script may want, with the text exactly as typed.
+FIELDS = ("id", "date", "created_at", "team", "coach", "category", "status", "title")
+FOUND, NONE, USAGE = 0, 1, 2
 CATEGORY_CHOICES = ("capability", "learning", "relational", "environment", "unsure")
 
 
@@ -34,13 +45,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Text with no letters or digits (e.g. '*') lists all sessions."
     )
     parser.add_argument("text", metavar="TEXT", help="the words to look for")
-    parser.add_argument("--team", metavar="NAME", help="only this team's sessions")
+    parser.add_argument("--team", metavar="NAME", help="only this team's sessions (its name, ignoring case)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=past_date,
+        help="only sessions created on or after DATE (2026-03-01, '1 march', '3 weeks ago', 'last monday')",
+    )
     parser.add_argument(
         "--category",
         metavar="ID",
         help=f"only sessions of this category ({', '.join(CATEGORY_CHOICES)})",
     )
     parser.add_argument("--limit", metavar="N", type=_limit, default=50, help="show at most N sessions (default 50)")
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print a JSON list of sessions (one object each)")
+    shape.add_argument("--csv", action="store_true", help="print CSV with a header row")
+    parser.epilog = (
+        "Exit status: 0 sessions found; 1 none found (or the database could not be read); "
+        "2 a mistake on the command line (an unknown team or category, a date it cannot read)."
+    )
 
 
 def _cell_width(text: str) -> int:
@@ -72,39 +96,82 @@ def _table(rows: list[tuple[str, ...]], max_width: int | None) -> list[str]:
     return lines
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.text import one_line
 
     if args.category is not None and args.category not in CATEGORY_CHOICES:
-        print(
-            f"coachtui: unknown category {one_line(args.category)!r} (choose from {', '.join(CATEGORY_CHOICES)})",
-            file=sys.stderr,
-        )
-        return 2
+        _say(f"coachtui: unknown category {one_line(args.category)!r} (choose from {', '.join(CATEGORY_CHOICES)})")
+        return USAGE
     with open_store(args.db, create=False) as store:
         team_id = None
         if args.team is not None:
-            team = store.find_team(args.team)
-            if team is None:
-                print(f"coachtui: there is no team called {one_line(args.team)!r}", file=sys.stderr)
-                return 1
-            team_id = team.id
-        page = store.search_sessions(args.text, team_id=team_id, category=args.category, limit=args.limit)
+            from coachtui.commands.common import team_id as find_team_id
+
+            try:
+                team_id = find_team_id(store, args.team)
+            except LookupError as exc:
+                _say(f"coachtui: {exc}")
+                return USAGE
+        page = store.search_sessions(args.text, team_id=team_id, category=args.category, since=args.since, limit=args.limit)
+    if args.json or args.csv:
+        _print_records(page.rows, as_json=args.json)
+    elif page.rows:
+        _print_table(page.rows)
     if not page.rows:
-        print(f"No sessions match {one_line(args.text)!r}.")
-        return 0
-    rows = [COLUMNS]
-    for info in page.rows:
-        title = info.title or info.preview or "(untitled)"
-        if info.status == "draft":
+        _say(f"No sessions match {one_line(args.text)!r}.")
+        return NONE
+    if page.next_cursor is not None:
+        _say(f"(showing the newest {len(page.rows)}; more sessions match: use --limit to see more)")
+    return FOUND
+
+
+def _record(info: object) -> dict[str, str]:
+    created = info.created_at.astimezone()  # type: ignore[attr-defined]
+    return {
+        "id": info.id,  # type: ignore[attr-defined]
+        "date": created.strftime("%Y-%m-%d"),
+        "created_at": created.isoformat(timespec="seconds"),
+        "team": info.team_name,  # type: ignore[attr-defined]
+        "coach": info.coach,  # type: ignore[attr-defined]
+        "category": info.primary_category or "unsure",  # type: ignore[attr-defined]
+        "status": info.status,  # type: ignore[attr-defined]
+        "title": info.title or info.preview,  # type: ignore[attr-defined]
+    }
+
+
+def _print_records(rows: list[object], *, as_json: bool) -> None:
+    records = [_record(info) for info in rows]
+    if as_json:
+        import json
+
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def _print_table(rows: list[object]) -> None:
+    from coachtui.text import one_line
+
+    table = [COLUMNS]
+    for info in rows:
+        title = info.title or info.preview or "(untitled)"  # type: ignore[attr-defined]
+        if info.status == "draft":  # type: ignore[attr-defined]
             title = f"(draft) {title}"
-        rows.append(
+        table.append(
             (
-                info.created_at.astimezone().strftime("%Y-%m-%d"),
-                one_line(info.team_name),
-                one_line(info.coach) or "-",
-                info.primary_category or "unsure",
+                info.created_at.astimezone().strftime("%Y-%m-%d"),  # type: ignore[attr-defined]
+                one_line(info.team_name),  # type: ignore[attr-defined]
+                one_line(info.coach) or "-",  # type: ignore[attr-defined]
+                info.primary_category or "unsure",  # type: ignore[attr-defined]
                 one_line(title),
             )
         )
@@ -113,7 +180,4 @@ def run(args: argparse.Namespace) -> int:
         import shutil
 
         width = shutil.get_terminal_size().columns
-    print("\n".join(_table(rows, width)))
-    if page.next_cursor is not None:
-        print(f"(showing the newest {len(page.rows)}; more sessions match: use --limit to see more)")
-    return 0
+    print("\n".join(_table(table, width)))

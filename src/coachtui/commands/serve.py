@@ -30,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from coachtui.extras import install_hint, missing
+
+    if (absent := missing("textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2")) is not None:
+        print(f"coachtui: coachtui serve needs {absent.replace('_', '-')}; {install_hint('serve')}", file=sys.stderr)
+        return 1
     from coachtui.ui.serve import ServeError, check_address, serve
 
     try:

@@ -6,9 +6,9 @@ passphrase, so the file looks like random bytes. SQLCipher can only tell such a 
 from random bytes by trying a passphrase: :func:`unlock` tries the one given, then
 ``COACHTUI_PASSPHRASE``, then (in the command line only) asks on the terminal.
 
-SQLCipher comes from the optional ``sqlcipher3`` package (``pip install
-'coachtui[encrypt]'``); it is imported only when an encrypted file is met, so plain
-databases never load it.
+SQLCipher comes from the optional ``sqlcipher3`` package (``pip install -e
+'.[encrypt]'`` in coachtui's source folder); it is imported only when an encrypted
+file is met, so plain databases never load it.
 
 **One SQLite library per file.** ``sqlcipher3`` bundles its own copy of SQLite. POSIX
 file locks belong to a process, not to a connection, so when one SQLite library
@@ -39,7 +39,7 @@ from coachtui.store.errors import EncryptionUnavailable, InvalidInput, Passphras
 from coachtui.store.target import parse_target, sqlite_uri
 
 ENV_PASSPHRASE = "COACHTUI_PASSPHRASE"
-INSTALL_HINT = "install it with: pip install 'coachtui[encrypt]'"
+INSTALL_HINT = "install it from coachtui's source folder with: pip install -e '.[encrypt]'"
 # SQLCipher 4's default page size, the one coachtui's encrypted files use. An encrypted
 # file is always a whole number of pages long.
 PAGE_SIZE = 4096

@@ -342,7 +342,10 @@ def _server_engine(target: Target) -> sa.Engine:
             },
         )
     except ImportError:
-        raise DatabaseUnavailable("PostgreSQL needs the psycopg driver: pip install 'coachtui[postgres]'") from None
+        raise DatabaseUnavailable(
+            "PostgreSQL needs the psycopg driver; install it from coachtui's source folder with: "
+            "pip install -e '.[postgres]'"
+        ) from None
     except sa.exc.ArgumentError as exc:
         raise DatabaseUnavailable(f"not a usable database URL: {exc}") from None
 

@@ -20,6 +20,7 @@ import errno
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import shlex
 import socket
@@ -191,6 +192,36 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+# textual-serve's page loads its font from Google Fonts: a workshop room may have no
+# internet, and a page that calls out tells a third party who is coaching when. The
+# same font ships with textual-serve (static/fonts), so the page uses that copy.
+_REMOTE_STYLESHEET = re.compile(r"<link\b[^>]*\bhref=[\"']https?://[^\"']*[\"'][^>]*>", re.IGNORECASE)
+_LOCAL_FONT = """<style>
+      @font-face {{ font-family: "Roboto Mono"; font-style: normal; font-weight: 100 700;
+        src: url("{static}fonts/RobotoMono-VariableFont_wght.ttf") format("truetype"); }}
+      @font-face {{ font-family: "Roboto Mono"; font-style: italic; font-weight: 100 700;
+        src: url("{static}fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype"); }}
+    </style>"""
+
+
+def offline_page(page: str, static_url: str) -> str:
+    """textual-serve's page without anything it would fetch from the internet: its
+    remote stylesheets (the font) are replaced by the font files it serves itself."""
+    removed = 0
+
+    def drop_remote(link: re.Match[str]) -> str:
+        nonlocal removed
+        if f'"{static_url}' in link[0] or f"'{static_url}" in link[0]:
+            return link[0]  # the server's own files
+        removed += 1
+        return ""
+
+    page = _REMOTE_STYLESHEET.sub(drop_remote, page)
+    if removed:
+        page = page.replace("</head>", _LOCAL_FONT.format(static=static_url) + "\n  </head>", 1)
+    return page
+
+
 def serve(database: str, address: Address, *, demo: bool = False) -> int:
     """Run the web server until Ctrl+C (or SIGTERM); returns the exit code."""
     import aiohttp_jinja2
@@ -251,7 +282,8 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
                 "config": {"static": {"url": f"{base}/static/"}},
                 "application": {"name": self.title},
             }
-            return aiohttp_jinja2.render_template("app_index.html", request, context)
+            page = aiohttp_jinja2.render_string("app_index.html", request, context)
+            return web.Response(text=offline_page(page, f"{base}/static/"), content_type="text/html")
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """textual-serve 1.1.3's handler, with CoachAppService, and each session

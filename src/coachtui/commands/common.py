@@ -1,0 +1,39 @@
+"""What several commands share: finding a team by the name typed (with "did you
+mean" when there is none) and reading a date for ``--since`` the way the app does.
+
+Not a command itself (it is not in ``COMMANDS``); light to import."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+
+def past_date(text: str) -> dt.date:
+    """``--since``: ``2026-03-01``, ``1 march``, ``last monday``, ``3 weeks ago`` (the
+    words the app's history filter takes)."""
+    from coachtui.dates import DateError, parse_past
+
+    try:
+        day = parse_past(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("give a date, e.g. 2026-03-01 or '3 weeks ago'")
+    return day
+
+
+def team_id(store: object, name: str) -> str:
+    """The id of the team called ``name`` (ignoring case). Raises LookupError, one
+    line, with the closest name there is when there is no such team."""
+    import difflib
+
+    from coachtui.text import one_line
+
+    found = store.find_team(name)  # type: ignore[attr-defined]
+    if found is not None:
+        return str(found.id)
+    names = {team.name.casefold(): team.name for team in store.list_teams(include_archived=True)}  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(name.casefold(), list(names), n=1)
+    hint = f"; did you mean {one_line(names[close[0]])!r}?" if close else ""
+    raise LookupError(f"there is no team called {one_line(name)!r}{hint}")
