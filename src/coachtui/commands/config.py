@@ -65,20 +65,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _editor() -> list[str] | None:
-    import os
-    import shlex
-
-    for name in ("VISUAL", "EDITOR"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            try:
-                return shlex.split(value)
-            except ValueError:
-                return [value]
-    return None
-
-
 def _edit(path: object) -> int:
     import subprocess
     from pathlib import Path
@@ -86,7 +72,9 @@ def _edit(path: object) -> int:
     from coachtui.config import SettingsError, load_settings, read_settings_file, save_settings
 
     assert isinstance(path, Path)
-    editor = _editor()
+    from coachtui.editor import editor_command
+
+    editor = editor_command()
     if not editor:
         print(
             "coachtui: set VISUAL or EDITOR to the editor to use (for example: EDITOR=nano coachtui config edit)",

@@ -10,7 +10,6 @@ edit, and the field saves it like anything typed.
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -19,24 +18,14 @@ from pathlib import Path
 from textual.app import App, SuspendNotSupported
 from textual.notifications import SeverityLevel
 
+from coachtui.editor import editor_command
+
 
 @dataclass(frozen=True)
 class Edited:
     text: str | None  # the new text, or None to leave the field as it is
     message: str  # one line for the coach
     severity: SeverityLevel = "information"
-
-
-def editor_command() -> list[str] | None:
-    """$VISUAL, else $EDITOR, split as a shell would (``code --wait`` works)."""
-    for name in ("VISUAL", "EDITOR"):
-        value = os.environ.get(name, "").strip()
-        if value:
-            try:
-                return shlex.split(value) or None
-            except ValueError:
-                return None
-    return None
 
 
 def edit_in_editor(app: App[object], text: str) -> Edited:
