@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from coachtui.ui.modals import TYPING_PAUSE
+
 from tests.terminal import Terminal, coachtui_command
 from tests.test_kill import _env
 
@@ -158,13 +160,16 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
         second.wait_for("Changed by someone else")  # asked once the typing pauses
         # Nothing of window one's text was written over.
         assert "AAA from window one" in dilemma() and "BBB" not in dilemma()
-        # The coach keeps theirs: saved on top of window one's change, and told so.
+        # The coach stops typing and reads the question (until then, keys are their
+        # typing, not answers), then keeps theirs: saved on top of window one's change.
+        time.sleep(TYPING_PAUSE + 0.2)
         second.send("k")
         _until(lambda: "BBB from window two" in dilemma(), "window two's text kept on top")
         # Window one is now behind, and is told in turn when it types.
         first.send("CCC ")
         first.wait_for("Changed by someone else")
         assert "CCC" not in dilemma()
+        time.sleep(TYPING_PAUSE + 0.2)  # reads it
         first.send("r")  # reload: window one now shows window two's text
         first.wait_for("BBB from window two")
         for app in (first, second):

@@ -18,7 +18,14 @@ import pytest
 from coachtui.config import Settings
 from coachtui.store import open_store
 from coachtui.ui.app import CoachApp, create_app
-from coachtui.ui.modals import ChoiceScreen, ConfirmScreen, ConflictScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import (
+    TYPING_PAUSE,
+    ChoiceScreen,
+    ConfirmScreen,
+    ConflictScreen,
+    PickerScreen,
+    TextPromptScreen,
+)
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.themes import ThemesScreen
 from coachtui.ui.screens.tracker import TrackerScreen
@@ -297,6 +304,8 @@ async def test_an_edit_refused_by_a_conflict_keeps_the_wording_in_the_form(
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
         await shows(pilot, CONFLICT)
         assert db.rows("SELECT text FROM action WHERE id = ?", action_id) == [("First, as Bo put it",)]
+        # Ana typed a moment ago: keys are her typing until she pauses to read this.
+        await pilot.pause(TYPING_PAUSE + 0.2)
         await pilot.press("r")
         text = await shows(pilot, "Reloaded Bo Ng's version. Yours is in the form")
         assert "First, as Bo put it" in text  # the list shows Bo's change

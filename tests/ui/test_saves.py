@@ -10,6 +10,7 @@ from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextP
 from coachtui.ui.screens.detail import SessionDetailScreen
 
 from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+from .test_keys import burst
 
 
 def _draft(db_path: Path) -> str:
@@ -229,3 +230,30 @@ async def test_a_review_note_is_saved_as_it_is_typed(make_app, seeded, db_path: 
         assert query(db_path, "SELECT status, note FROM action_review WHERE action_id = ?", stuck.id) == [
             ("stuck", "No cover this month")
         ]
+
+
+async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(make_app, db_path: Path) -> None:
+    """The conflict came up while the coach typed "we check the rota": the k of
+    "check" pressed "Keep mine" and wrote over the other window's words, and the
+    rest of the sentence was lost."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+            other.save_draft(session_id, dilemma="Bo's words.")
+        burst(app, *" and")
+        # The coach pauses a moment (the draft is saved, and refused)...
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
+        words = " and we check the rota"
+        for character in words[4:]:  # ...and types on without looking up
+            burst(app, character)
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("rota"), what="the typing")
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle." + words
+        assert isinstance(app.screen, ConflictScreen)  # still asking: nothing was answered by typing
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+        await pilot.pause(0.9)  # the coach stops typing and reads the question
+        await pilot.press("k")
+        await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle." + words,)]

@@ -1076,12 +1076,19 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
             return
         if self.keys.take(event):
             return  # the screen is still changing: it goes on once it is done
-        from coachtui.ui.modals import StepPickerScreen
+        from coachtui.ui.modals import ConflictScreen, StepPickerScreen
         from coachtui.ui.typeahead import is_text_field
 
-        picker = self.screen
-        if isinstance(event, events.Key) and isinstance(picker, StepPickerScreen):
-            picker.let_through(event.key)  # a key that is no step number closes the picker
+        top = self.screen
+        if isinstance(event, events.Key):
+            quiet_for = self.keys.quiet_for(event, self.focused)
+            if isinstance(top, StepPickerScreen):
+                top.let_through(event.key)  # a key that is no step number closes the picker
+            elif isinstance(top, ConflictScreen) and len(self.screen_stack) > 1:
+                below = self.screen_stack[-2].focused  # typing goes on there, if it is text
+                if is_text_field(below) and top.typing_goes_on(event.key, event.character, quiet_for):
+                    below.post_message(events.Key(event.key, event.character))  # type: ignore[union-attr]
+                    return
         focused = self.focused
         command = None
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):

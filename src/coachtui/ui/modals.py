@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Callable
 
 from textual import events, on
@@ -98,6 +100,14 @@ class ChoiceScreen(ModalScreen[str]):
         self.dismiss(value)
 
 
+# A pause in the typing this long tells a dialog that came up unasked that the
+# coach has seen it (ConflictScreen.typing_goes_on).
+TYPING_PAUSE = 0.8
+# Text typed this shortly before such a dialog came up: the coach was typing then
+# (a draft is saved, and found changed by someone else, within a second of a pause).
+TYPING_WINDOW = 2.0
+
+
 class ConflictScreen(ModalScreen[str]):
     """Another coach saved the same record first. Dismisses with ``"reload"`` (show
     their version; what this coach typed is kept to use again) or ``"keep"`` (apply
@@ -113,6 +123,8 @@ class ConflictScreen(ModalScreen[str]):
         self.message = message
         self.mine = mine
         self.keep_label = keep_label
+        self._armed: bool | None = None  # answers keys: not while the coach types on
+        self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -132,6 +144,22 @@ class ConflictScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#conflict-reload", Button).focus()
+
+    def typing_goes_on(self, key: str, character: str | None, quiet_for: float) -> bool:
+        """This dialog comes up unasked, often while the coach is typing: if they were
+        typing as it came up, keys are their typing, not answers ("we check" must not
+        press k, "Keep mine"), until they pause. Until then every key goes on to the
+        field below; after, the dialog's keys answer and other letters still go to
+        the field."""
+        now = time.monotonic()
+        if self._armed is None:  # the first key since it came up: was the coach typing then?
+            typed_at = getattr(getattr(self.app, "keys", None), "text_typed_at", 0.0)
+            self._armed = self._shown_at - typed_at >= TYPING_WINDOW
+        if not self._armed and quiet_for >= TYPING_PAUSE and now - self._shown_at >= TYPING_PAUSE:
+            self._armed = True
+        if not self._armed:
+            return True
+        return character is not None and character.isprintable() and key not in ("r", "k")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

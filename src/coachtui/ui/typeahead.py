@@ -90,6 +90,21 @@ class KeyHold:
         self._deadline = 0.0
         self._timer: Timer | None = None
         self._waiting_for: events.Key | None = None
+        self._last_key_at = 0.0
+
+        # when the last key that types a character arrived, before the current key
+        self.text_typed_at = 0.0
+        self._text_at = 0.0
+
+    def quiet_for(self, event: events.Key, into: Widget | None) -> float:
+        """Seconds since the key before ``event`` arrived (``into``: the widget with
+        the focus); call once per key."""
+        now = time.monotonic()
+        quiet, self._last_key_at = now - self._last_key_at, now
+        self.text_typed_at = self._text_at
+        if is_text_field(into) and event.character is not None and event.character.isprintable():
+            self._text_at = now
+        return quiet
 
     @property
     def holding(self) -> bool:
