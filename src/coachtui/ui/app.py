@@ -21,14 +21,14 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.actions import SkipAction
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 
 from coachtui.config import Settings, SettingsError, load_settings, save_settings
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
-from coachtui.ui.controller import SessionController
-from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.session.controller import SessionController
+from coachtui.session.saver import SaveQueue, SaveStatus
+from coachtui.ui.messages import SaveDropped, SaveStatusChanged, SessionSaveRefused
 from coachtui.ui.screenshots import ScreenshotMixin
 from coachtui.ui.screens.session import SessionScreen
 from coachtui.ui.syncing import SyncMixin
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from coachtui.catalog.classifier import Adaptation
     from coachtui.store.service import Store
     from coachtui.store.types import SessionInfo, TeamInfo
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.model import SessionModel
 
 # Only the session screen is needed for the first paint; everything else is imported
 # when first shown, so start-up does not pay for screens the coach may never open.
@@ -128,30 +128,8 @@ These keys work inside every text field too.
 """
 
 
-class SaveStatusChanged(Message):
-    def __init__(self, status: SaveStatus) -> None:
-        super().__init__()
-        self.status = status
-
-
-class SaveDropped(Message):
-    def __init__(self, label: str, error: str) -> None:
-        super().__init__()
-        self.label = label
-        self.error = error
-
-
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
-
-
-class SessionSaveRefused(Message):
-    """A write of the open session was refused for good (posted from the saver
-    thread): another window or coach saved it first, or it is gone."""
-
-    def __init__(self, conflict: Any) -> None:
-        super().__init__()
-        self.conflict = conflict
 
 
 class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
@@ -882,7 +860,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         if model is None or model.session_id not in self.saver.conflicts:
             return False
         if self.saver.is_lost(model.session_id) and model.session_id not in self._asking_about:
-            from coachtui.ui.conflicts import Conflict
+            from coachtui.session.conflicts import Conflict
             from coachtui.store.errors import NotFound
 
             self._asking_about.add(model.session_id)
@@ -926,12 +904,12 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         )
 
     def _ask_keep_or_reload(self, conflict: Any) -> None:
-        from coachtui.ui.modals import ConflictScreen
+        from coachtui.ui.conflicts import ask_keep_or_reload
 
         def done(choice: str | None) -> None:
             self._settle_session(conflict.session_id, choice == "keep")
 
-        self.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)
+        ask_keep_or_reload(self, conflict, done)
 
     @work(thread=True, group="session-conflict")
     def _settle_session(self, session_id: str, keep: bool) -> None:
@@ -1132,7 +1110,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
         return model.primary if model is not None else None
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from coachtui.ui.model import STEP_TITLES
+        from coachtui.session.model import STEP_TITLES
 
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":  # Textual's writes a world-readable file
@@ -1345,7 +1323,7 @@ def _check_name(value: str) -> str | None:
 def _session_model(store: Store, session_id: str) -> SessionModel:
     """Everything the steps show of a saved session (in a worker thread): the session,
     its team, the earlier actions it reviews and the team's session before it."""
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.model import SessionModel
 
     detail = store.get_session(session_id)
     team = store.get_team(detail.team_id)

@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
-from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem
+from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.model import SessionModel
 
 
 def _later_steps() -> list[StepPane]:

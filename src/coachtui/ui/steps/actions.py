@@ -20,10 +20,12 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
+from coachtui.session.conflicts import Conflict
 from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
 from coachtui.text import one_line
-from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
+from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import cell, due_label, share_width, text_width
+from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing

@@ -19,13 +19,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Markdown, Static
 
+from coachtui.session.conflicts import Conflict
+from coachtui.session.model import ReviewItem
 from coachtui.store.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
-from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
+from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
+from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import TextPromptScreen
-from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
 
 
