@@ -72,7 +72,7 @@ def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
         "import coachtui.cli, coachtui.ui, coachtui.ui.app, sys; "
         "later = ('coachtui.ui.modals', 'coachtui.ui.conflicts', 'coachtui.session.conflicts', 'coachtui.ui.palette', 'coachtui.catalog', "
         "'coachtui.store.types', 'coachtui.ui.screens.history', 'coachtui.ui.screens.tracker', "
-        "'coachtui.ui.screens.themes', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
+        "'coachtui.ui.screens.trends', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
         "'textual.widgets._text_area', 'textual.widgets._markdown', 'sqlite3'); "
         "print([m for m in later if m in sys.modules])",
         tmp_path,

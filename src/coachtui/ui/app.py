@@ -77,10 +77,10 @@ def _tracker_screen() -> Screen[Any]:
     return _styled_now(TrackerScreen())
 
 
-def _themes_screen() -> Screen[Any]:
-    from coachtui.ui.screens.themes import ThemesScreen
+def _trends_screen() -> Screen[Any]:
+    from coachtui.ui.screens.trends import TrendsScreen
 
-    return _styled_now(ThemesScreen())
+    return _styled_now(TrendsScreen())
 
 
 def _team_commands() -> type[Provider]:
@@ -137,7 +137,7 @@ class CoachApp(SyncMixin, ScreenshotMixin, App[None]):
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
     # The "session" mode is added in on_mount (see get_default_screen).
-    MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _themes_screen}
+    MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _trends_screen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {_team_commands}
     # The keys the help promises everywhere are priority bindings: the app acts on

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Label, Static
 from coachtui.store.types import DominanceFlag, ThemeMonth
 from coachtui.text import one_line
 from coachtui.ui.modals import PickerScreen
-from coachtui.ui.widgets.chart import ThemeChart
+from coachtui.ui.widgets.chart import TrendChart
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MONTH_CHOICES = [("Last 6 months", "6"), ("Last 12 months", "12"), ("Last 24 months", "24")]
 
 
-class ThemesScreen(Screen[None]):
+class TrendsScreen(Screen[None]):
     HELP = """\
 ## Trends
 
@@ -69,7 +69,7 @@ returning.
         yield Static("", id="themes-filters", markup=False)
         with VerticalScroll(id="themes-scroll"):
             yield Label("Categories by month", classes="section")
-            yield ThemeChart(labels, id="themes-chart")
+            yield TrendChart(labels, id="themes-chart")
             yield Label("Recurring themes", classes="section")
             yield Static("", id="themes-flags", markup=False)
         yield Footer()
@@ -108,7 +108,7 @@ returning.
         self.app.call_from_thread(self._show, months, flags)
 
     def _show(self, months: list[ThemeMonth], flags: list[DominanceFlag]) -> None:
-        self.query_one(ThemeChart).months = tuple(months)
+        self.query_one(TrendChart).months = tuple(months)
         catalog = self.coach_app.catalog
         lines = []
         for flag in flags:
