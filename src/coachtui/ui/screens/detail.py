@@ -106,14 +106,14 @@ the earlier actions it reviewed and the actions it agreed.
 
     def action_export(self) -> None:
         if self.detail is not None:
-            self.coach_app.export_sessions([self.detail.id], suggested=self.detail.team_name)
+            self.coach_app.exports.sessions([self.detail.id], suggested=self.detail.team_name)
 
     def action_amend(self) -> None:
         detail = self.detail
         if detail is None:
             return
         self.dismiss(True)
-        self.coach_app.amend_session(detail.id)
+        self.coach_app.drafts.amend(detail.id)
 
     def action_delete(self) -> None:
         detail = self.detail

@@ -513,7 +513,7 @@ the oldest, and these keys change the filters shown under the search box:
         noun = "session" if len(ids) == 1 else "sessions"
         what = f"the {len(ids):,} {noun} this list shows"
         hint = self.filters.team_name if self.filters.team_id else "history"
-        self.app.call_from_thread(self.coach_app.export_sessions, ids, hint, what)
+        self.app.call_from_thread(self.coach_app.exports.sessions, ids, hint, what)
 
     # --- opening ------------------------------------------------------------------------------
 

@@ -182,7 +182,7 @@ returning.
         name = self.team_name if self.team_id else "network"
         what = f"the report of {one_line(self.team_name, 40)}" if self.team_id else "the report of all teams"
         if self.coach is None:
-            self.coach_app.export_team_report(self.team_id, name, what)
+            self.coach_app.exports.team_report(self.team_id, name, what)
             return
         self._coach_report(name, f"{what}, sessions with {one_line(self.coach, 40)}")
 
@@ -206,5 +206,5 @@ returning.
             )
             return
         self.app.call_from_thread(
-            self.coach_app.export_team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
+            self.coach_app.exports.team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
         )
