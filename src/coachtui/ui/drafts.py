@@ -65,25 +65,12 @@ class Drafts:
         if not self.app.recovery.keeps_unsaved_session():
             self._load(session_id)
 
-    @in_thread(exclusive=True, group="session-load")
-    def _load(self, session_id: str) -> None:
-        from coachtui.store.errors import StoreError
-
-        app = self.app
-        store = app.store
-        if store is None:
-            return
-        try:
-            app.saver.flush(timeout=3)
-            model = session_model(store, session_id)
-        except StoreError as exc:
-            app.call_from_thread(app.notify, f"Could not open that session: {exc}", severity="error", markup=False)
-            return
-        app.call_from_thread(app.session_screen.resume, model)
-
-    @in_thread(exclusive=True, group="session-load")
     def amend(self, session_id: str) -> None:
         """Reopen a completed session as a draft and carry on with it in the steps."""
+        self._load(session_id, reopen=True)
+
+    @in_thread(exclusive=True, group="session-load")
+    def _load(self, session_id: str, *, reopen: bool = False) -> None:
         from coachtui.store.errors import StoreError
 
         app = self.app
@@ -92,12 +79,14 @@ class Drafts:
             return
         try:
             app.saver.flush(timeout=3)
-            store.reopen_session(session_id)
+            if reopen:
+                store.reopen_session(session_id)
             model = session_model(store, session_id)
         except StoreError as exc:
-            app.call_from_thread(app.notify, f"Could not reopen it: {exc}", severity="error", markup=False)
+            what = "reopen it" if reopen else "open that session"
+            app.call_from_thread(app.notify, f"Could not {what}: {exc}", severity="error", markup=False)
             return
-        app.call_from_thread(self._amend_shown, model)
+        app.call_from_thread(self._amend_shown if reopen else app.session_screen.resume, model)
 
     def _amend_shown(self, model: SessionModel) -> None:
         self.app.switch_mode("session")
