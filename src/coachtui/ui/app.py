@@ -1,10 +1,7 @@
 """The coachtui Textual app, built by :func:`create_app` (shared by the CLI and tests).
 
-This module is the app's frame: its screens and modes, its keys, and the wiring of
-the plain helper objects that hold each concern (see docs/architecture.md):
-``startup`` (first paint, opening the store), ``preferences``, ``learning``,
-``drafts``, ``recovery`` (saves refused for good), ``saving`` (status and quitting),
-``exports``, ``hub`` (sync), ``screenshots`` and ``demo_data``.
+The app's frame only: screens and modes, keys, messages, and the plain helper
+objects that hold each concern (startup, saving, drafts ...: docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from coachtui.ui.demo import DemoData
 from coachtui.ui.drafts import Drafts
 from coachtui.ui.exports import Exports
 from coachtui.ui.learning import Learning
-from coachtui.ui.messages import SaveDropped, SaveStatusChanged, SessionSaveRefused
+from coachtui.ui.messages import SaveDropped, SaveStatusChanged, SessionSaveRefused, StoreReady
 from coachtui.ui.preferences import Preferences, read_settings
 from coachtui.ui.recovery import Recovery
 from coachtui.ui.saving import Saving
@@ -46,10 +43,6 @@ if TYPE_CHECKING:
     from coachtui.store.service import Store
     from coachtui.store.types import TeamInfo
 
-# Only the session screen is needed for the first paint; everything else is imported
-# when first shown, so start-up does not pay for screens the coach may never open.
-
-
 def _styled_now(screen: Screen[Any]) -> Screen[Any]:
     """A new mode screen, marked as styled by the app's current stylesheet.
 
@@ -57,7 +50,9 @@ def _styled_now(screen: Screen[Any]) -> Screen[Any]:
     parses every stylesheet again and restyles every widget of every screen, twice
     (100-200 ms with the session's seven steps mounted). A new screen's widgets get
     the current styles when they mount anyway. This sets Textual's private counter
-    (where it still exists): the first visit to history then costs what later ones do.
+    (where it still exists): the first visit to history then costs what later ones do
+    (without it, measured with bench/interactive.py's FrameClock: the first f3 took
+    ~0.3-0.5 s longer, the first f4 and f5 ~0.1 s; no public API does this).
     """
     app = screen.app
     if isinstance(getattr(app, "_css_update_count", None), int) and hasattr(screen, "_css_update_count"):
@@ -65,6 +60,7 @@ def _styled_now(screen: Screen[Any]) -> Screen[Any]:
     return screen
 
 
+# Only the session screen is needed for the first paint; the others load when first shown.
 def _history_screen() -> Screen[Any]:
     from coachtui.ui.screens.history import HistoryScreen
 
@@ -97,10 +93,8 @@ class CoachApp(App[None]):
     MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _trends_screen}
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {_team_commands}
-    # The keys the help promises everywhere are priority bindings: the app acts on
-    # them as they arrive, before the focused field sees them. A text area has its
-    # own f6 (select the line: the next key typed replaced it) and f7; an app key
-    # must never reach it.
+    # The keys the help promises everywhere are priority bindings, acted on before the
+    # focused field sees them (a text area's own f6 selects the line: it must never get it).
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", priority=True),
         # "?" is text inside a field; elsewhere it opens the help too.
@@ -176,13 +170,10 @@ class CoachApp(App[None]):
 
     @cached_property
     def catalog(self) -> Catalog:
-        """The categories and question bank, read when first needed (after the first
-        paint: the store's worker thread loads it once the team list is shown)."""
+        """The categories and question bank, read when first needed (by the warm-up thread)."""
         from coachtui.catalog import load_catalog
 
         return load_catalog()
-
-    # --- start-up and the end -----------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
         """The session screen starts the app as a plain default screen: a mode from
@@ -204,6 +195,16 @@ class CoachApp(App[None]):
     def on_unmount(self) -> None:
         self.saving.shut_down()
 
+    def on_store_ready(self, message: StoreReady) -> None:
+        self.startup.store_ready(message)
+
+    @property
+    def ready_store(self) -> Store:
+        """The store, for code that runs only after :class:`StoreReady` (no None check)."""
+        if self.store is None:
+            raise RuntimeError("the database is not open yet")
+        return self.store
+
     @property
     def session_screen(self) -> SessionScreen:
         return self.get_screen("session")  # type: ignore[return-value]
@@ -211,8 +212,6 @@ class CoachApp(App[None]):
     @property
     def cursor_blink(self) -> bool:
         return self.settings.cursor_blink
-
-    # --- what the save queue says (posted from its thread) ------------------------------------
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         self.saving.status_changed(message.status)
@@ -227,8 +226,6 @@ class CoachApp(App[None]):
         # ctrl+q is acted on as it arrives; the words typed just before it in the
         # same burst may still be on their way to the field. Quit once they are in.
         self.saving.after_queued_input(self.saving.quit_asked)
-
-    # --- keys, help, the explainer and the palette ---------------------------------------------
 
     def action_focus_now(self, direction: str) -> None:
         """tab / shift+tab: move the focus at once, unless the screen or the focused

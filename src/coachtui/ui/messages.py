@@ -13,6 +13,23 @@ from textual.message import Message
 if TYPE_CHECKING:
     from coachtui.session.conflicts import Conflict
     from coachtui.session.saver import SaveStatus
+    from coachtui.store.service import Store
+    from coachtui.store.types import CustomQuestionInfo, SessionInfo, TeamInfo
+
+
+class StoreReady(Message):
+    """The database is open (posted once from the worker that opened it): the store,
+    and what start-up read with it (the teams, the drafts worth offering, the custom
+    questions). Until it arrives ``app.store`` is None; after it, ``app.ready_store``."""
+
+    def __init__(
+        self, store: Store, teams: list[TeamInfo], drafts: list[SessionInfo], custom: list[CustomQuestionInfo]
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.teams = teams
+        self.drafts = drafts
+        self.custom = custom
 
 
 class SaveStatusChanged(Message):

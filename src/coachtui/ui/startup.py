@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from coachtui.ui import freeze_gc
+from coachtui.ui.messages import StoreReady
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ class Startup:
         except StoreError as exc:
             app.call_from_thread(self.store_failed, str(exc))
             return
-        app.call_from_thread(self.store_ready, store, teams, drafts, custom)
+        app.post_message(StoreReady(store, teams, drafts, custom))
         if not app.demo:
             self.daily_backup(store)
         # What follows only reads (the question bank, the date parser, the category
@@ -276,8 +277,10 @@ class Startup:
         self.app.store_error = message
         self.app.exit(return_code=1, message=f"coachtui: {message}")
 
-    def store_ready(self, store: Store, teams: list[TeamInfo], drafts: list[SessionInfo], custom: list[Any]) -> None:
+    def store_ready(self, ready: StoreReady) -> None:
+        """The database is open: show its teams, then offer the drafts (or ask the name)."""
         app = self.app
+        store, teams, drafts, custom = ready.store, ready.teams, ready.drafts, ready.custom
         screen = self.passphrase_screen
         if screen is not None:
             self.passphrase_screen = None

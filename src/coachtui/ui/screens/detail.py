@@ -79,7 +79,7 @@ the earlier actions it reviewed and the actions it agreed.
         from coachtui.store.errors import StoreError
 
         try:
-            detail = self.coach_app.store.get_session(self.session_id)  # type: ignore[union-attr]
+            detail = self.coach_app.ready_store.get_session(self.session_id)
         except StoreError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -152,7 +152,7 @@ the earlier actions it reviewed and the actions it agreed.
         from coachtui.store.errors import StaleRecord, StoreError
 
         try:
-            self.coach_app.store.delete_session(session_id, expected_version=version)  # type: ignore[union-attr]
+            self.coach_app.ready_store.delete_session(session_id, expected_version=version)
         except StaleRecord as exc:
             self.app.call_from_thread(self._changed_meanwhile, session_id, exc)
             return

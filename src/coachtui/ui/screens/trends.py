@@ -139,7 +139,7 @@ returning.
 
     @work(thread=True, group="themes-options")
     def action_pick_team(self) -> None:
-        teams = self.coach_app.store.list_teams(include_archived=True)  # type: ignore[union-attr]
+        teams = self.coach_app.ready_store.list_teams(include_archived=True)
         names = {t.id: t.name for t in teams}
         options = [("All teams", "")] + [(t.name, t.id) for t in teams]
 
@@ -161,7 +161,7 @@ returning.
 
     @work(thread=True, group="themes-options")
     def action_pick_coach(self) -> None:
-        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        coaches = self.coach_app.ready_store.list_coaches()
         options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
 
         def done(value: str | None) -> None:
@@ -194,7 +194,7 @@ returning.
 
         coach = self.coach
         try:
-            ids = self.coach_app.store.session_ids_matching(  # type: ignore[union-attr]
+            ids = self.coach_app.ready_store.session_ids_matching(
                 team_id=self.team_id, coach=coach
             )
         except StoreError as exc:

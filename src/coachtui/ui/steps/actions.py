@@ -311,7 +311,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         from coachtui.store.errors import StoreError
 
         try:
-            current = self.coach_app.store.get_action(conflict.action_id)  # type: ignore[union-attr]
+            current = self.coach_app.ready_store.get_action(conflict.action_id)
         except StoreError as exc:
             self.app.call_from_thread(self._not_settled, conflict, str(exc))
             return

@@ -303,11 +303,11 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         """Read the action, and this session's review of it, as they are now."""
         from coachtui.store.errors import StoreError
 
-        store = self.coach_app.store
+        store = self.coach_app.ready_store
         try:
-            current = store.get_action(conflict.action_id)  # type: ignore[union-attr]
+            current = store.get_action(conflict.action_id)
             review = next(
-                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),  # type: ignore[union-attr]
+                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),
                 None,
             )
         except StoreError as exc:
