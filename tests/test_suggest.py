@@ -169,3 +169,14 @@ def test_hostile_text_is_just_text() -> None:
 
 def test_catalog_is_loaded_once() -> None:
     assert load_catalog() is load_catalog()
+
+
+def test_features_open_contractions_and_never_pair_words_across_a_sentence() -> None:
+    from coachtui.catalog.features import features, words
+
+    found = features("They don't test. Cant agree; Zoë’s plan")
+    assert found["do not"] == ["don't don't"] and found["not test"] == ["don't test"]
+    assert found["can not"] == ["Cant Cant"] and found["not agre"] == ["Cant agree"]
+    assert "test can" not in found and "agre zoe" not in found  # "." and ";" end a sentence
+    assert found["zoe plan"] == ["Zoë’s plan"]
+    assert [w for w, _ in words("Don't. Zoë")] == ["do", "not", "", "zoe", ""]

@@ -286,3 +286,41 @@ async def test_each_area_by_key_and_from_the_palette(make_app, demo_db: Path) ->
         await shows(pilot, "Pick the team you are coaching now")
         await pilot.press("end")
         await shows(pilot, "the session / history / action tracker / trends")
+
+
+async def test_a_teams_sessions_are_read_one_after_another_with_brackets(make_app, demo_db: Path) -> None:
+    """From a session, ] shows the team's next older session and [ the newer one,
+    without going back to the list; the status line says where in the team's history."""
+    first = newest(demo_db)[0]
+    team_sessions = newest(demo_db, "t.name = ?", first[1])
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_history(pilot)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        detail = app.screen
+        await wait_for(pilot, lambda: detail.detail is not None, what="its text")
+        assert detail.detail.id == first[0]
+        await shows(pilot, f"1 of {len(team_sessions)}: {first[1]}")
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: detail.detail is not None and detail.detail.id == team_sessions[1][0],
+                       what="the next older session")
+        await shows(pilot, f"2 of {len(team_sessions)}: {first[1]}")
+        assert team_sessions[1][2] in screen_text(app)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await wait_for(pilot, lambda: detail.detail is not None and detail.detail.id == first[0], what="back")
+        await shows(pilot, "This is the team's newest session.")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back in history")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_session_footer_is_whole(make_app, demo_db: Path, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await open_history(pilot)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        await wait_for(pilot, lambda: app.screen.detail is not None, what="its text")
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        assert "] Older" in footer and "f1 Help" in footer and "palette" in footer, footer

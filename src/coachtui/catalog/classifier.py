@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -53,6 +54,27 @@ def tfidf(feature_counts: Mapping[str, int], idf: Mapping[str, float]) -> dict[s
     return {f: v / norm for f, v in vector.items()} if norm else {}
 
 
+def _add_columns(start: list[float], rows: list[list[float]]) -> list[float]:
+    """``start`` plus the sum of ``rows``, label by label."""
+    if not rows:
+        return list(start)
+    return [base + math.fsum(column) for base, column in zip(start, zip(*rows), strict=True)]
+
+
+def _add_weighted_columns(
+    start: list[float], weights: Mapping[str, list[float]], vector: Mapping[str, float]
+) -> list[float]:
+    """``start`` plus each feature's weights times its value in ``vector``, label by label."""
+    rows = [(row, value) for row, value in zip(map(weights.get, vector), vector.values()) if row is not None]
+    if not rows:
+        return list(start)
+    values = [value for _row, value in rows]
+    return [
+        base + math.fsum(map(operator.mul, column, values))
+        for base, column in zip(start, zip(*(row for row, _value in rows)), strict=True)
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Adaptation:
     """What a coach's own labelled sessions teach: small corrections to the model's
@@ -83,6 +105,7 @@ class Scores:
     regression: list[float]
     known: int  # how many of the text's features the model knows
     coach: list[float] | None = None  # what the coach's own sessions add (None: nothing learned)
+    vector: Mapping[str, float] | None = None  # the text's tf-idf vector, for explaining it
 
 
 class TextModel:
@@ -123,32 +146,17 @@ class TextModel:
         return self._loglik[feature][label]
 
     def scores(self, feature_counts: Mapping[str, int], adaptation: Adaptation | None = None) -> Scores:
-        size = len(self.labels)
-        nb = list(self.log_prior)
-        known = 0
-        for feature in feature_counts:
-            loglik = self._loglik.get(feature)
-            if loglik is None:
-                continue
-            known += 1
-            # Presence, not frequency: a word said five times is one piece of evidence.
-            for label in range(size):
-                nb[label] += loglik[label]
-        lr = list(self.lr_bias)
-        for feature, value in tfidf(feature_counts, self.idf).items():
-            weights = self.lr_weights.get(feature)
-            if weights is not None:
-                for label in range(size):
-                    lr[label] += weights[label] * value
+        # Presence, not frequency: a word said five times is one piece of evidence.
+        logliks = [row for row in map(self._loglik.get, feature_counts) if row is not None]
+        nb = _add_columns(self.log_prior, logliks)
+        vector = tfidf(feature_counts, self.idf)
+        lr = _add_weighted_columns(self.lr_bias, self.lr_weights, vector)
         coach = None
         if adaptation is not None and not adaptation.empty:
-            coach = [0.0] * size
-            for feature, value in tfidf(feature_counts, self.idf).items():
-                correction = adaptation.weights.get(feature)
-                if correction is not None:
-                    for label in range(size):
-                        coach[label] += correction[label] * value
-        return Scores(naive_bayes=log_softmax(nb), regression=log_softmax(lr), known=known, coach=coach)
+            coach = _add_weighted_columns([0.0] * len(self.labels), adaptation.weights, vector)
+        return Scores(
+            naive_bayes=log_softmax(nb), regression=log_softmax(lr), known=len(logliks), coach=coach, vector=vector
+        )
 
     def blend(self, scores: Scores, signal_scores: list[float]) -> list[float]:
         """The probability of each label, from both models and the keyword signals."""
@@ -166,10 +174,13 @@ class TextModel:
         toward: int,
         against: int,
         adaptation: Adaptation | None = None,
+        vector: Mapping[str, float] | None = None,
     ) -> dict[str, float]:
         """How much each feature of the text moved the blend toward label ``toward``
-        and away from label ``against`` (negative: the other way)."""
-        vector = tfidf(feature_counts, self.idf)
+        and away from label ``against`` (negative: the other way). ``vector``: the
+        text's tf-idf vector if already worked out (:attr:`Scores.vector`)."""
+        if vector is None:
+            vector = tfidf(feature_counts, self.idf)
         result: dict[str, float] = {}
         for feature in feature_counts:
             loglik = self._loglik.get(feature)
@@ -215,7 +226,7 @@ class TextModel:
             data.append((vector, base, index[label]))
         weights: dict[str, list[float]] = {}
         for _epoch in range(ADAPT_EPOCHS):
-            for vector, base, label in data:
+            for vector, base, wanted in data:
                 z = list(base)
                 for feature, value in vector.items():
                     correction = weights.get(feature)
@@ -224,7 +235,7 @@ class TextModel:
                             z[c] += correction[c] * value
                 p = softmax(z)
                 for c in range(size):
-                    gradient = p[c] - (1.0 if c == label else 0.0)
+                    gradient = p[c] - (1.0 if c == wanted else 0.0)
                     if abs(gradient) < 1e-4:
                         continue
                     for feature, value in vector.items():

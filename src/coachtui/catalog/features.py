@@ -16,6 +16,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Protocol
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SENTENCE_BREAK_RE = re.compile(r"[.!?;:\n()\[\]\"“”]+")
@@ -42,16 +43,21 @@ _BARE_NOT = {
 BIGRAM_JOIN = " "
 
 
-@functools.cache
-def _stemmer() -> object:
-    import snowballstemmer
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 - snowballstemmer's name
 
-    return snowballstemmer.stemmer("english")
+
+@functools.cache
+def _stemmer() -> _Stemmer:
+    import snowballstemmer  # type: ignore[import-untyped]  # the package ships no type hints
+
+    stemmer: _Stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)  # type: ignore[attr-defined]  # snowballstemmer has no type hints
+    return _stemmer().stemWord(word)
 
 
 def _strip_accents(text: str) -> str:
@@ -61,23 +67,30 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=65536)
+def _normalised(original: str) -> tuple[str, ...]:
+    """The normalised words one of the coach's words stands for: "don't" → ("do", "not")."""
+    word = _strip_accents(original.casefold()).replace("’", "'")
+    if word.endswith("n't"):
+        return (word[:-3] or word, "not")
+    if word in _BARE_NOT:
+        return (_BARE_NOT[word], "not")
+    if "'" in word:
+        head = word.split("'", 1)[0]
+        return (head,) if head else ()
+    return (word,)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stems(original: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in _normalised(original))
+
+
 def words(text: str) -> Iterator[tuple[str, str]]:
     """(normalised word, the coach's own word) pairs; a sentence break yields ("", "")."""
     for chunk in _SENTENCE_BREAK_RE.split(text):
-        for match in _WORD_RE.finditer(chunk):
-            original = match.group(0)
-            word = _strip_accents(original.casefold()).replace("’", "'")
-            if word.endswith("n't"):
-                yield word[:-3] or word, original
-                yield "not", original
-            elif word in _BARE_NOT:
-                yield _BARE_NOT[word], original
-                yield "not", original
-            elif "'" in word:
-                head = word.split("'", 1)[0]
-                if head:
-                    yield head, original
-            else:
+        for original in _WORD_RE.findall(chunk):
+            for word in _normalised(original):
                 yield word, original
         yield "", ""
 
@@ -85,17 +98,15 @@ def words(text: str) -> Iterator[tuple[str, str]]:
 def features(text: str) -> dict[str, list[str]]:
     """Every feature of ``text`` (stems and stem pairs), each with the words that made it."""
     found: dict[str, list[str]] = {}
-    previous: tuple[str, str] | None = None
-    for word, original in words(text):
-        if not word:
-            previous = None
-            continue
-        stemmed = stem(word)
-        found.setdefault(stemmed, []).append(original)
-        if previous is not None:
-            pair = previous[0] + BIGRAM_JOIN + stemmed
-            found.setdefault(pair, []).append(previous[1] + " " + original)
-        previous = (stemmed, original)
+    add = found.setdefault
+    for chunk in _SENTENCE_BREAK_RE.split(text):
+        previous = previous_original = ""  # none yet: pairs never cross a sentence break
+        for original in _WORD_RE.findall(chunk):
+            for stemmed in _stems(original):
+                add(stemmed, []).append(original)
+                if previous:
+                    add(previous + BIGRAM_JOIN + stemmed, []).append(previous_original + " " + original)
+                previous, previous_original = stemmed, original
     return found
 
 

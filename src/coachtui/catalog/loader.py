@@ -159,9 +159,9 @@ def parse_questions(
         questions.append(
             Question(id=ident, text=_text(name, where, table, "text"), category=category, frame=frame)
         )
-    for frame in frames:
-        if not any(q.frame == frame.id for q in questions):
-            raise CatalogError(f"{name}: frame {frame.id!r} has no questions")
+    for each in frames:
+        if not any(q.frame == each.id for q in questions):
+            raise CatalogError(f"{name}: frame {each.id!r} has no questions")
     return tuple(frames), tuple(questions)
 
 

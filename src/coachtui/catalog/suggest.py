@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from coachtui.catalog.classifier import Adaptation, TextModel, load_model
@@ -89,10 +89,15 @@ class Suggestion:
 class _Pattern:
     label: str
     tokens: tuple[tuple[str, bool], ...]  # (stem, is_prefix)
+    first_forms: tuple[str, ...]  # the words the first token matches exactly (none for a prefix)
+    # For each whole-word token, the words it matches: a pattern one of whose tokens
+    # is nowhere in the text cannot occur (checked before any window is read).
+    needed: tuple[tuple[str, ...], ...]
 
     @property
     def weight(self) -> float:
         return float(len(self.tokens))
+
 
 
 def tokenize(text: str) -> list[str]:
@@ -109,7 +114,9 @@ def _compile(word: str) -> _Pattern:
         parts.extend((piece, False) for piece in pieces[:-1])
         if pieces:
             parts.append((pieces[-1], prefix))
-    return _Pattern(label=word.replace("*", ""), tokens=tuple(parts))
+    needed = tuple((stem, stem + "s", stem + "es") for stem, prefix in parts if not prefix)
+    forms = needed[0] if not parts[0][1] else ()
+    return _Pattern(label=word.replace("*", ""), tokens=tuple(parts), first_forms=forms, needed=needed)
 
 
 def _token_matches(token: str, stem: str, prefix: bool) -> bool:
@@ -120,6 +127,12 @@ def _token_matches(token: str, stem: str, prefix: bool) -> bool:
 
 def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]], ordered: list[str]) -> bool:
     stem, prefix = pattern.tokens[0]
+    size = len(pattern.tokens)
+    for forms in pattern.needed:
+        if not (forms[0] in first or forms[1] in first or forms[2] in first):
+            return False
+    if size == 1 and not prefix:
+        return True
     if prefix:
         # every distinct token that starts with the stem: a range of the sorted list
         at = bisect.bisect_left(ordered, stem)
@@ -128,8 +141,7 @@ def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]], o
             starts += first[ordered[at]]
             at += 1
     else:
-        starts = first.get(stem, []) + first.get(stem + "s", []) + first.get(stem + "es", [])
-    size = len(pattern.tokens)
+        starts = [at for form in pattern.first_forms for at in first.get(form, ())]
     for start in starts:
         window = tokens[start : start + size]
         if len(window) == size and all(
@@ -197,6 +209,7 @@ _PLAIN_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def _telling(words: str) -> bool:
     return any(word not in _PLAIN_WORDS for word in words.casefold().split())
 
@@ -204,13 +217,15 @@ def _telling(words: str) -> bool:
 def _evidence(
     model: TextModel,
     made_by: dict[str, list[str]],
+    feature_counts: dict[str, int],
+    vector: Mapping[str, float] | None,
     toward: tuple[int, tuple[Reason, ...], float],
     against: tuple[int, tuple[Reason, ...], float],
     adaptation: Adaptation | None,
 ) -> tuple[Evidence, ...]:
     """The coach's words that set ``toward`` apart from ``against`` (each a model
     label index, the category's matched signals and its signal points)."""
-    contributions = model.contributions({f: len(w) for f, w in made_by.items()}, toward[0], against[0], adaptation)
+    contributions = model.contributions(feature_counts, toward[0], against[0], adaptation, vector)
     # Quote each of the coach's words once, by its strongest reading; words too
     # plain to explain anything are left out.
     weights: dict[str, tuple[str, float]] = {}
@@ -234,12 +249,11 @@ def _evidence(
                         key = single[at]
                 shown, weight = weights.get(key, (word, 0.0))
                 weights[key] = (shown, weight + push)
-    evidence = sorted(
-        (Evidence(words=w, weight=round(v, 2)) for w, v in weights.values() if abs(v) >= 0.05),
-        key=lambda e: -abs(e.weight),
+    strongest = sorted(
+        ((w, round(v, 2)) for w, v in weights.values() if abs(v) >= 0.05), key=lambda item: -abs(item[1])
     )
-    pushing = [e for e in evidence if e.weight > 0][:EVIDENCE_WORDS]
-    pulling = [e for e in evidence if e.weight < 0][:EVIDENCE_WORDS]
+    pushing = [Evidence(words=w, weight=v) for w, v in strongest if v > 0][:EVIDENCE_WORDS]
+    pulling = [Evidence(words=w, weight=v) for w, v in strongest if v < 0][:EVIDENCE_WORDS]
     return tuple(pushing + pulling)
 
 
@@ -280,6 +294,8 @@ def rank_with(
             evidence = _evidence(
                 model,
                 made_by,
+                feature_counts,
+                scores.vector if scores is not None else None,
                 (model.labels.index(category.id), reasons, points),
                 (model.labels.index(other_category.id), other_reasons, other_points),
                 adaptation,

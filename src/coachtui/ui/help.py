@@ -16,6 +16,7 @@ GENERAL_HELP = """\
 | **ctrl+z** / **ctrl+y** | undo / redo (in the dilemma, the context and notes) |
 | **ctrl+end** / **ctrl+home** | end / start of the whole text |
 | **end** / **home** | end / start of the line |
+| **ctrl+e** | write the dilemma, context or a note in your own editor ($VISUAL or $EDITOR) |
 | **ctrl+w** / **ctrl+u** / **ctrl+k** | delete the word before / to the start / to the end of the line |
 
 ## Everywhere

@@ -39,6 +39,7 @@ the earlier actions it reviewed and the actions it agreed.
 
 | key | |
 |---|---|
+| **]** / **[** | the team's next older / newer session |
 | **a** | amend: reopen it in the session steps |
 | **x** | export it to a file (Markdown, JSON or CSV) |
 | **y** | copy it as Markdown |
@@ -50,8 +51,11 @@ the earlier actions it reviewed and the actions it agreed.
         Binding("escape", "back", "Back", id="detail.back"),
         Binding("a", "amend", "Amend", id="detail.amend"),
         Binding("x", "export", "Export", id="detail.export"),
-        Binding("y", "copy", "Copy", id="detail.copy"),
+        Binding("y", "copy", "Copy", show=False, id="detail.copy"),  # in f1 help, as [ is
         Binding("delete", "delete", "Delete", id="detail.delete"),
+        Binding("right_square_bracket", "move(1)", "Older", key_display="]", id="detail.older"),
+        # Not in the footer, to keep it whole at 80 columns ("] Older" tells the pair).
+        Binding("left_square_bracket", "move(-1)", "Newer", key_display="[", show=False, id="detail.newer"),
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -59,6 +63,8 @@ the earlier actions it reviewed and the actions it agreed.
         self.session_id = session_id
         self.detail: SessionDetail | None = None
         self.changed = False
+        # The team's sessions, newest first, to read on with ] and [ (None: not yet read).
+        self.team_sessions: list[str] | None = None
 
     @property
     def coach_app(self) -> CoachApp:
@@ -78,23 +84,48 @@ the earlier actions it reviewed and the actions it agreed.
     def _load(self) -> None:
         from coachtui.store.errors import StoreError
 
+        store = self.coach_app.ready_store
         try:
-            detail = self.coach_app.ready_store.get_session(self.session_id)
+            detail = store.get_session(self.session_id)
+            team_sessions = self.team_sessions
+            if team_sessions is None or detail.id not in team_sessions:
+                team_sessions = store.session_ids_matching(team_id=detail.team_id)
         except StoreError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._show, detail, team_sessions)
 
     def _failed(self, message: str) -> None:
         self.app.notify(message, severity="error", markup=False)
         self.dismiss(True)
 
-    def _show(self, detail: SessionDetail) -> None:
+    def _show(self, detail: SessionDetail, team_sessions: list[str]) -> None:
+        if detail.id != self.session_id:
+            return  # the coach has moved on with ] or [ meanwhile
         self.detail = detail
-        self.query_one(StatusBar).context = f"{detail.team_name} — {detail.title or 'untitled session'}"
+        self.team_sessions = team_sessions
+        where = ""  # first, where a narrow screen cannot cut it off
+        if detail.id in team_sessions:
+            where = f"{team_sessions.index(detail.id) + 1} of {len(team_sessions)}: "
+        self.query_one(StatusBar).context = f"{where}{detail.team_name} — {detail.title or 'untitled session'}"
         self.query_one("#detail-md", Markdown).update(
             session_markdown(detail, self.coach_app.catalog, for_display=True)
         )
+        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def action_move(self, step: int) -> None:
+        """The team's next older (1) or newer (-1) session, in place of this one."""
+        sessions = self.team_sessions
+        if sessions is None or self.session_id not in sessions:
+            return
+        at = sessions.index(self.session_id) + step
+        if not 0 <= at < len(sessions):
+            which = "oldest" if step > 0 else "newest"
+            self.app.notify(f"This is the team's {which} session.", markup=False)
+            return
+        self.session_id = sessions[at]
+        self.detail = None  # nothing to amend, export or delete until it is shown
+        self._load()
 
     def action_back(self) -> None:
         self.dismiss(self.changed)

@@ -171,6 +171,8 @@ def _literal_text_area() -> type[TextArea]:
             Binding("ctrl+home", "cursor_document_start", "Go to the start", show=False, id="text.start"),
             Binding("ctrl+shift+end", "cursor_document_end(True)", show=False, id="text.select-end"),
             Binding("ctrl+shift+home", "cursor_document_start(True)", show=False, id="text.select-start"),
+            # Instead of TextArea's ctrl+e (end of line, which end still does).
+            Binding("ctrl+e", "edit_in_editor", "Edit in your editor", show=False, id="text.editor"),
         ]
 
         def on_mount(self) -> None:
@@ -181,6 +183,19 @@ def _literal_text_area() -> type[TextArea]:
 
         def action_cursor_document_start(self, select: bool = False) -> None:
             self.move_cursor((0, 0), select=select)
+
+        def action_edit_in_editor(self) -> None:
+            """The whole text in the coach's editor; what comes back replaces it as
+            one edit (undoable), saved like anything typed."""
+            if self.read_only:
+                return
+            from coachtui.ui.editor import edit_in_editor
+
+            edited = edit_in_editor(self.app, self.text)
+            if edited.text is not None:
+                self.replace(edited.text, (0, 0), self.document.end)
+                self.move_cursor(self.document.end)
+            self.app.notify(edited.message, severity=edited.severity, markup=False)
 
         def check_consume_key(self, key: str, character: str | None = None) -> bool:
             return super().check_consume_key(key, character) or (not self.read_only and _is_text(character))
