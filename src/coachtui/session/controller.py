@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from coachtui.session.model import SessionModel
 
@@ -200,7 +200,7 @@ class SessionController:
             return kept_team, store.get_session(new_id).version
 
         def done(result: object) -> None:
-            kept_team, version = result  # type: ignore[misc]
+            kept_team, version = cast("tuple[TeamInfo, int]", result)
             saver.track(new_id, version)
             if model.team.id != kept_team.id:
                 model.team = kept_team
@@ -282,7 +282,7 @@ class SessionController:
             store.clear_review(action_id, session_id)
             return int(store.get_action(action_id).version)  # the undo may change its status
 
-        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, version))
+        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, cast(int, version)))
         self._changed()
 
     # --- questions ----------------------------------------------------------------------
