@@ -105,7 +105,7 @@ async def _started(pilot: Any) -> Any:
 
 
 async def _step_changes(database: Path, rounds: int) -> list[float]:
-    from coachtui.ui.model import STEP_IDS
+    from coachtui.session.model import STEP_IDS
 
     app = make_app(database)
     samples = []

@@ -34,6 +34,18 @@ def test_store_and_catalog_do_not_import_textual(tmp_path: Path) -> None:
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_the_session_layer_imports_neither_textual_nor_the_ui(tmp_path: Path) -> None:
+    # session/ is the live session in plain Python: it runs (and is tested) without a screen.
+    result = _python(
+        "import coachtui.session.model, coachtui.session.controller, coachtui.session.saver, "
+        "coachtui.session.conflicts, sys; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('coachtui.ui')))",
+        tmp_path,
+        tmp_path,
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_importing_the_store_package_does_not_load_sqlalchemy(tmp_path: Path) -> None:
     result = _python(
         "import coachtui.store, coachtui.store.types, sys; "
@@ -63,9 +75,9 @@ def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
     # the team list's table and sqlite3 load after it.
     result = _python(
         "import coachtui.cli, coachtui.ui, coachtui.ui.app, sys; "
-        "later = ('coachtui.ui.modals', 'coachtui.ui.conflicts', 'coachtui.ui.palette', 'coachtui.catalog', "
+        "later = ('coachtui.ui.modals', 'coachtui.ui.conflicts', 'coachtui.session.conflicts', 'coachtui.ui.palette', 'coachtui.catalog', "
         "'coachtui.store.types', 'coachtui.ui.screens.history', 'coachtui.ui.screens.tracker', "
-        "'coachtui.ui.screens.themes', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
+        "'coachtui.ui.screens.trends', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
         "'textual.widgets._text_area', 'textual.widgets._markdown', 'sqlite3'); "
         "print([m for m in later if m in sys.modules])",
         tmp_path,
@@ -108,6 +120,8 @@ def test_only_ui_imports_textual_and_only_store_imports_sqlalchemy() -> None:
             assert not any(line.split()[1].startswith("textual") for line in imports), relative
         if not relative.startswith("store/"):
             assert not any(line.split()[1].startswith(("sqlalchemy", "sqlmodel", "alembic")) for line in imports), relative
+        if relative.startswith("session/"):
+            assert not any(line.split()[1].startswith("coachtui.ui") for line in imports), relative
 
 
 def test_the_import_contracts_hold() -> None:

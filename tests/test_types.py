@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STRICT_PACKAGES = ["src/coachtui/catalog"]
+STRICT_PACKAGES = ["src/coachtui/catalog", "src/coachtui/session"]
 
 
 def test_the_strict_packages_type_check() -> None:

@@ -7,9 +7,21 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from coachtui.ui.app import CoachApp
+
+
+class Notices(list[Notification]):
+    """Every notification the app posted, in order. Pass it to
+    ``app.run_test(message_hook=notices)``: the public hook sees each ``Notify``
+    message (the app's own list of notifications is private to Textual)."""
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification)
 
 
 async def wait_for(pilot: Pilot, condition: Any, timeout: float = 10.0, what: str = "condition") -> None:

@@ -99,7 +99,7 @@ async def test_reset_brings_the_sample_data_back(settings_path: Path, db_path: P
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
         assert any(t.name == "Made in the workshop" for t in app.store.list_teams())
         assert "Reset the demo" in [c.title for c in app.get_system_commands(app.screen)]
-        app.action_reset_demo()
+        app.demo_data.ask_reset()
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
         await pilot.press("y")
         await shows(pilot, "The demo starts afresh.", timeout=30)

@@ -37,7 +37,7 @@ async def test_hiding_names_lists_the_words_left_that_might_be_names(make_app, d
     app = make_app()
     async with app.run_test(size=(100, 36), notifications=True) as pilot:
         await ready(pilot)
-        app.export_sessions([session.id], suggested="Ward 4")
+        app.exports.sessions([session.id], suggested="Ward 4")
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, ExportScreen) and bool(app.screen.query("#export-preview")),
@@ -72,7 +72,7 @@ async def test_the_crash_recovery_copy_reads_as_typed(make_app) -> None:
         await wait_for(
             pilot, lambda: app.session.model is not None and app.session.model.dilemma == typed, what="the dilemma"
         )
-        path = app.write_recovery_copy()
+        path = app.recovery.write_copy()
     assert path is not None
     text = path.read_text("utf-8")
     assert "Ward 7 (Respiratory): this term, it 'worked'.  \n\u00a0\u00a0\u00a0\u00a0Fourth: nobody knew." in text

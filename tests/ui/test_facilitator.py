@@ -15,7 +15,7 @@ from coachtui.ui.modals import ConfirmScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.history import HistoryScreen
-from coachtui.ui.screens.themes import ThemesScreen
+from coachtui.ui.screens.trends import TrendsScreen
 from coachtui.ui.screens.tracker import TrackerScreen
 
 from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
@@ -248,7 +248,7 @@ async def test_themes_chart_flags_and_a_team_report(make_app, demo_db: Path, tmp
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await started(pilot)
         await pilot.press("f5")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen), what="themes")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen), what="themes")
         text = await shows(pilot, "Recurring themes")
         month = TODAY.replace(day=1).strftime("%b %Y")
         await shows(pilot, month)
@@ -274,7 +274,7 @@ async def test_each_area_by_key_and_from_the_palette(make_app, demo_db: Path) ->
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await started(pilot)
-        for key, kind in (("f3", HistoryScreen), ("f4", TrackerScreen), ("f5", ThemesScreen)):
+        for key, kind in (("f3", HistoryScreen), ("f4", TrackerScreen), ("f5", TrendsScreen)):
             await pilot.press(key)
             await wait_for(pilot, lambda kind=kind: isinstance(app.screen, kind), what=kind.__name__)
         await pilot.press("f2")

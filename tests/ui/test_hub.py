@@ -27,7 +27,7 @@ from coachtui.ui.modals import (
     TextPromptScreen,
 )
 from coachtui.ui.screens.export import ExportScreen
-from coachtui.ui.screens.themes import ThemesScreen
+from coachtui.ui.screens.trends import TrendsScreen
 from coachtui.ui.screens.tracker import TrackerScreen
 
 from .conftest import FAST_SAVES
@@ -128,7 +128,7 @@ async def test_themes_filter_by_coach_and_the_report_holds_only_their_sessions(
     async with app.run_test(size=(100, 50), notifications=True) as pilot:
         await ready(pilot)
         await pilot.press("f5")
-        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen), what="themes")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen), what="themes")
         await shows(pilot, "(2 completed sessions)")
         await pilot.press("o")
         await _pick(pilot, "Ana Ruiz")

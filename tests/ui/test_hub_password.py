@@ -19,7 +19,7 @@ from coachtui.config import Settings, load_settings, save_settings
 from coachtui.hubpass import KEYRING_SERVICE
 from coachtui.ui.syncing import SyncReportScreen
 
-from .helpers import paste, ready, screen_text, shows, type_text, wait_for
+from .helpers import Notices, paste, ready, screen_text, shows, type_text, wait_for
 from .test_sync_ui import open_sync_prompt
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
@@ -58,22 +58,22 @@ def _nothing_holds_the_password(folder: Path) -> None:
             assert SECRET not in path.read_text("utf-8", errors="replace"), path
 
 
-async def _error(pilot) -> str:  # type: ignore[no-untyped-def]
-    app = pilot.app
-    await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=30, what="error")
-    return [n.message for n in app._notifications if n.severity == "error"][-1]
+async def _error(pilot, notes: Notices) -> str:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), timeout=30, what="error")
+    return [n.message for n in notes if n.severity == "error"][-1]
 
 
 async def test_a_typed_password_goes_to_the_keyring_not_the_settings_file(
     make_app, seeded, settings_path: Path, platform_keyring: FileKeyring
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await open_sync_prompt(pilot)
         await paste(pilot, TYPED)
         await pilot.press("enter")
-        message = await _error(pilot)  # nothing listens on port 9
+        message = await _error(pilot, notes)  # nothing listens on port 9
         assert "cannot reach" in message and SECRET not in message
         assert SECRET not in screen_text(app)
     assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
@@ -118,15 +118,16 @@ async def test_without_a_keyring_the_password_is_used_not_kept_and_the_coach_is_
     make_app, seeded, settings_path: Path, no_keyring: None
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await open_sync_prompt(pilot)
         await paste(pilot, TYPED)
         await pilot.press("enter")
-        message = await _error(pilot)
+        message = await _error(pilot, notes)
         assert SECRET not in message
-        await wait_for(pilot, lambda: any("pgpass" in n.message for n in app._notifications), what="the hint")
-        (hint,) = [n.message for n in app._notifications if "pgpass" in n.message]
+        await wait_for(pilot, lambda: any("pgpass" in n.message for n in notes), what="the hint")
+        (hint,) = [n.message for n in notes if "pgpass" in n.message]
         assert "not kept" in hint
     assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == KEPT
     _nothing_holds_the_password(settings_path.parent)
@@ -178,7 +179,8 @@ async def test_without_a_keyring_a_typed_password_serves_the_whole_run_and_is_no
     parts = urllib.parse.urlsplit(hub)
     without = urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}@{parts.hostname}:{parts.port}"))
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await open_sync_prompt(pilot)
         await paste(pilot, hub)
@@ -190,6 +192,6 @@ async def test_without_a_keyring_a_typed_password_serves_the_whole_run_and_is_no
         await pilot.press("enter")  # the password typed a moment ago is still known
         await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=30, what="the 2nd report")
         await shows(pilot, "Nothing to push or pull")
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in notes if n.severity == "error"]
     assert tomllib.loads(settings_path.read_text("utf-8"))["hub"] == without
     assert parts.password not in settings_path.read_text("utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coachtui.store import open_store
 from coachtui.store.errors import StaleRecord
-from coachtui.ui.saver import SaveQueue, SaveStatus
+from coachtui.session.saver import SaveQueue, SaveStatus
 
 
 def _action(db_path: Path):  # type: ignore[no-untyped-def]

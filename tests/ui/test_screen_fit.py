@@ -382,7 +382,7 @@ def _contrast(one: tuple[int, int, int], two: tuple[int, int, int]) -> float:
 async def test_every_category_in_the_trends_chart_can_be_seen(make_app, db_path: Path, theme: str) -> None:
     from textual.color import Color
 
-    from coachtui.ui.widgets.chart import ThemeChart
+    from coachtui.ui.widgets.chart import TrendChart
 
     seed(db_path)
     app = make_app()
@@ -392,7 +392,7 @@ async def test_every_category_in_the_trends_chart_can_be_seen(make_app, db_path:
         await pilot.press("f5")
         screen = await shows(pilot, "Environmental conditions")
         assert "Trends" in screen.splitlines()[0]
-        chart = app.screen.query_one(ThemeChart)
+        chart = app.screen.query_one(TrendChart)
         await wait_for(pilot, lambda: bool(chart.months), what="the chart")
         await pilot.pause(0.2)
         screen = screen_text(app)

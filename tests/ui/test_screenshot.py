@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from .helpers import ready, shows, type_text, wait_for
+from .helpers import Notices, ready, shows, type_text, wait_for
 
 
 async def take_screenshot(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -19,9 +19,9 @@ async def take_screenshot(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("enter")
 
 
-def _saved_note(app) -> str:  # type: ignore[no-untyped-def]
-    notes = [n.message for n in app._notifications if "creenshot" in n.message]
-    return notes[-1] if notes else ""
+def _saved_note(notes: Notices) -> str:
+    saved = [n.message for n in notes if "creenshot" in n.message]
+    return saved[-1] if saved else ""
 
 
 async def test_without_a_downloads_folder_it_goes_to_the_data_folder_readable_by_the_coach_only(
@@ -30,12 +30,13 @@ async def test_without_a_downloads_folder_it_goes_to_the_data_folder_readable_by
     assert not (isolated_home / "Downloads").exists()
     folder = isolated_home / "data" / "screenshots"  # COACHTUI_DATA_DIR is home/data in the tests
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await shows(pilot, "Ward 4")
         await take_screenshot(pilot)
-        await wait_for(pilot, lambda: folder.is_dir() and any(folder.iterdir()) and _saved_note(app), what="the file")
-        note = _saved_note(app)
+        await wait_for(pilot, lambda: folder.is_dir() and any(folder.iterdir()) and _saved_note(notes), what="the file")
+        note = _saved_note(notes)
         await pilot.pause()
     (saved,) = list(folder.iterdir())
     assert saved.suffix == ".svg"
@@ -52,13 +53,14 @@ async def test_with_a_downloads_folder_it_goes_there_private_and_two_never_overw
     downloads = isolated_home / "Downloads"
     downloads.mkdir(parents=True)
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await take_screenshot(pilot)
-        await wait_for(pilot, lambda: len(list(downloads.iterdir())) == 1 and _saved_note(app), what="the first")
+        await wait_for(pilot, lambda: len(list(downloads.iterdir())) == 1 and _saved_note(notes), what="the first")
         await take_screenshot(pilot)
         await wait_for(pilot, lambda: len(list(downloads.iterdir())) == 2, what="the second")
-        await wait_for(pilot, lambda: all(str(p) in " ".join(n.message for n in app._notifications)
+        await wait_for(pilot, lambda: all(str(p) in " ".join(n.message for n in notes)
                                           for p in downloads.iterdir()), what="both told")
     for saved in downloads.iterdir():
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600, saved
@@ -70,10 +72,11 @@ async def test_a_folder_that_cannot_be_made_says_why(make_app, seeded, isolated_
     data.mkdir(parents=True)
     (data / "screenshots").write_text("not a folder")  # (root can write anywhere: this fails for everyone)
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await take_screenshot(pilot)
-        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), what="the error")
-        (note,) = [n.message for n in app._notifications if n.severity == "error"]
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), what="the error")
+        (note,) = [n.message for n in notes if n.severity == "error"]
     assert note == f"Could not save the screenshot in {data / 'screenshots'}: there is a file of that name, not a folder."
     assert (data / "screenshots").read_text() == "not a folder"

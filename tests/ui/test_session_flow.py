@@ -339,7 +339,7 @@ async def test_cursor_blinking_can_be_switched_off_and_is_remembered(make_app, s
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
         assert app.query_one("#team-filter").cursor_blink is True
-        app.action_toggle_blink()
+        app.preferences.toggle_blink()
         await pilot.pause()
         assert app.query_one("#team-filter").cursor_blink is False
         assert app.query_one("#dilemma-text").cursor_blink is False

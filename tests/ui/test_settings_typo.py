@@ -24,11 +24,11 @@ async def test_a_typo_is_reported_and_the_file_is_never_rewritten(db_path: Path,
         assert not isinstance(app.screen, TextPromptScreen)  # no name asked, so none to save
         app.theme = "textual-light"  # a change that would be saved to the file
         await shows(pilot, "not saved in your settings file")
-        app.action_toggle_blink()
+        app.preferences.toggle_blink()
         await pilot.pause()
         # A new name is used, but the coach is not told it was saved (found by trying to break it).
         app.clear_notifications()
-        app.action_change_name()
+        app.preferences.change_name()
         await pilot.pause()
         await pilot.press(*"Bo Ng", "enter")
         await shows(pilot, "not saved in your settings file")

@@ -12,7 +12,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.syncing import SyncReportScreen
 
-from .helpers import paste, query, ready, shows, type_text, wait_for
+from .helpers import Notices, paste, query, ready, shows, type_text, wait_for
 
 
 def make_hub(tmp_path: Path) -> Path:
@@ -74,7 +74,8 @@ async def test_sync_from_the_palette_sends_and_fetches_and_remembers_the_hub(
 async def test_an_unreachable_hub_is_one_line_and_nothing_changes(make_app, seeded, db_path: Path) -> None:
     before = query(db_path, "SELECT id, title, updated_at FROM coaching_session ORDER BY id")
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         prompt = await open_sync_prompt(pilot)
         await paste(pilot, "http://hub.example.org")
@@ -83,9 +84,9 @@ async def test_an_unreachable_hub_is_one_line_and_nothing_changes(make_app, seed
         assert app.screen is prompt
         prompt.query_one("#prompt-input").value = "postgresql://coach:secret@127.0.0.1:9/hub"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), timeout=20,
                        what="the error")
-        (note,) = [n for n in app._notifications if n.severity == "error"]
+        (note,) = [n for n in notes if n.severity == "error"]
         assert note.message.startswith("cannot sync: cannot reach the database at postgresql+psycopg://coach:***@")
         assert note.message.endswith("nothing was changed here") and "secret" not in note.message
         assert "\n" not in note.message
@@ -95,14 +96,15 @@ async def test_an_unreachable_hub_is_one_line_and_nothing_changes(make_app, seed
 async def test_a_missing_hub_file_is_refused_not_created(make_app, seeded, tmp_path: Path) -> None:
     typo = tmp_path / "hbu.db"
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
         await open_sync_prompt(pilot)
         await paste(pilot, str(typo))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), timeout=20,
                        what="the error")
-        (note,) = [n for n in app._notifications if n.severity == "error"]
+        (note,) = [n for n in notes if n.severity == "error"]
         assert note.message.startswith(f"cannot sync: there is no hub at {typo}")
     assert not typo.exists()
 
@@ -110,7 +112,8 @@ async def test_a_missing_hub_file_is_refused_not_created(make_app, seeded, tmp_p
 async def test_an_unexpected_failure_is_told_and_the_session_goes_on(make_app, seeded, tmp_path: Path) -> None:
     hub = make_hub(tmp_path)
     app = make_app()
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+    notes = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notes) as pilot:
         await ready(pilot)
 
         def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -120,9 +123,9 @@ async def test_an_unexpected_failure_is_told_and_the_session_goes_on(make_app, s
         await open_sync_prompt(pilot)
         await paste(pilot, str(hub))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), timeout=20,
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notes), timeout=20,
                        what="the error")
-        (note,) = [n for n in app._notifications if n.severity == "error"]
+        (note,) = [n for n in notes if n.severity == "error"]
         assert note.message == (
             "Sync stopped by an unexpected error: the hub answered nonsense. Running it again is safe."
         )

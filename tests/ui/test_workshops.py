@@ -258,7 +258,7 @@ async def test_the_suggestion_learns_from_completed_sessions_and_can_be_told_not
         assert "It has learned from 1 completed session in this database" in await explainer_text(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ExplainerScreen), what="the explainer to close")
-        app.action_toggle_learning()
+        app.learning.toggle()
         await shows(pilot, "no longer learns")
         assert app.suggest_adaptation is None and app.settings.learn_categories is False
         await pilot.press("e")

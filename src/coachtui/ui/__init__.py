@@ -29,7 +29,7 @@ def run(database: str, *, demo: bool = False) -> NoReturn:
         app.run()
     finally:
         gc.enable()
-        app.remove_demo()  # however the app ended, a demo leaves nothing behind
+        app.demo_data.remove()  # however the app ended, a demo leaves nothing behind
     code = app.return_code or 0
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):

@@ -1,68 +1,35 @@
-"""Another coach changed an action first: what the session steps need to settle it.
+"""Asking the coach about a change another coach made first (the UI's half; the
+:class:`~coachtui.session.conflicts.Conflict` itself is the session layer's).
 
-On a shared database two coaches can change the same action at once. Every change
-the steps queue names the version of the action the screen showed; the store
-refuses a change to a newer version (``StaleRecord``) and writes nothing. The
-controller then hands a :class:`Conflict` (what the coach wanted, and the error that
-says who changed it) to the step that made the change, which asks the coach to
-reload the action or to keep their change (apply it again on top).
+Loaded only when a conflict happens: it pulls in the dialogs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from textual.message import Message
-
+from coachtui.session.conflicts import Conflict
 from coachtui.text import one_line
-from coachtui.ui.modals import ConflictScreen
 from coachtui.ui.format import status_label
+from coachtui.ui.modals import ConflictScreen
 
 
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A change the store refused because the action changed since it was shown.
-
-    ``kind``: "review" (this session's mark of an earlier action: ``status`` and
-    ``note``), "edit" (``text``, ``owner``, ``due`` of an action) or "remove"; or,
-    about the open session itself (``action_id`` is then its id too): "session"
-    (another window or coach saved it first) or "lost" (it is no longer there)."""
-
-    kind: str
-    action_id: str
-    session_id: str
-    error: BaseException
-    status: str | None = None
-    note: str = ""
-    text: str = ""
-    owner: str = ""
-    due: dt.date | None = None
-
-    @property
-    def who(self) -> str:
-        return " ".join(str(getattr(self.error, "changed_by", "") or "").split()) or "someone else"
-
-    def mine(self) -> str:
-        """One line saying what this coach wanted (shown in the conflict dialog)."""
-        if self.kind == "review":
-            note = f" — “{one_line(self.note, 60)}”" if self.note else ""
-            return f"Your mark: {status_label(self.status)}{note}"
-        if self.kind == "remove":
-            return "You removed it."
-        if self.kind == "session":
-            return "Yours: everything you typed in this session, still on your screen."
-        return f"Your version: “{one_line(self.text, 60)}”"
+def what_you_wanted(conflict: Conflict) -> str:
+    """One line saying what this coach wanted (shown in the conflict dialog)."""
+    if conflict.kind == "review":
+        note = f" — “{one_line(conflict.note, 60)}”" if conflict.note else ""
+        return f"Your mark: {status_label(conflict.status)}{note}"
+    if conflict.kind == "remove":
+        return "You removed it."
+    if conflict.kind == "session":
+        return "Yours: everything you typed in this session, still on your screen."
+    return f"Your version: “{one_line(conflict.text, 60)}”"
 
 
-class ConflictFound(Message):
-    """Posted (from the saver thread) to the step whose change was refused."""
-
-    def __init__(self, conflict: Conflict) -> None:
-        super().__init__()
-        self.conflict = conflict
+def ask_keep_or_reload(app: Any, conflict: Conflict, done: Callable[[str | None], Any]) -> None:
+    """The dialog: keep this coach's change on top, or reload what is there now."""
+    app.push_screen(ConflictScreen(str(conflict.error), what_you_wanted(conflict)), done)
 
 
 class ConflictAsker:
@@ -85,4 +52,4 @@ class ConflictAsker:
             latest = self._asking.pop(conflict.action_id, conflict)
             self._settle(latest, choice == "keep")
 
-        app.push_screen(ConflictScreen(str(conflict.error), conflict.mine()), done)
+        ask_keep_or_reload(app, conflict, done)

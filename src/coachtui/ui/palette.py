@@ -1,4 +1,5 @@
-"""Command palette entries built from the coach's own data (team names).
+"""The command palette: the app's own commands, and entries built from the coach's
+own data (team names).
 
 Textual's system commands treat titles as markup; a team called "[bold]Ward[/]"
 must show exactly that, so these hits are built from plain Content.
@@ -6,16 +7,104 @@ must show exactly that, so these hits are built from plain Content.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from coachtui.text import one_line
 
 if TYPE_CHECKING:
+    from coachtui.store.types import TeamInfo
     from coachtui.ui.app import CoachApp
+
+
+def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) -> Iterable[SystemCommand]:
+    """Textual's own commands (its screenshot replaced by a private one), then every
+    step and action of the app by name."""
+    from coachtui.session.model import STEP_TITLES
+
+    for command in textual_commands:
+        if command.title == "Screenshot":  # Textual's writes a world-readable file
+            command = SystemCommand(
+                "Screenshot",
+                "Save an SVG picture of this screen, readable by you only (the message says where)",
+                lambda: app.set_timer(0.1, app.screenshots.take),  # once the palette has closed
+            )
+        yield command
+    session_screen = app.session_screen
+    for number, (step, title) in enumerate(STEP_TITLES.items(), 1):
+        yield SystemCommand(
+            f"Go to step {number}: {title}", f"Show the {title.lower()} step (alt+{number})",
+            lambda step=step: go_to_step(app, step),
+        )
+    yield SystemCommand("Session", "The session steps (f2)", lambda: app.action_show("session"))
+    yield SystemCommand("History", "Find any session: search and filter (f3)", lambda: app.action_show("history"))
+    yield SystemCommand(
+        "Action tracker", "Every open action across teams, overdue first (f4)", lambda: app.action_show("actions")
+    )
+    yield SystemCommand("Trends", "Which categories of dilemma keep coming back, month by month (f5)", lambda: app.action_show("themes"))
+    yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
+    yield SystemCommand("Resume a draft", "Carry on with an unfinished session", app.drafts.pick)
+    yield SystemCommand("Complete session", "Mark the session complete", _summary_action(app, "action_complete"))
+    yield SystemCommand("Copy summary", "Copy the session as Markdown", _summary_action(app, "action_copy"))
+    yield SystemCommand("Save summary to a file", "Write the session as Markdown", _summary_action(app, "action_save_file"))
+    yield SystemCommand(
+        "Explain the four categories",
+        "What each category is about, its signals, examples and questions (f6)",
+        partial(_explain, app),
+    )
+    if app.demo:
+        yield SystemCommand(
+            "Reset the demo", "Throw away every change and start with fresh sample data", app.demo_data.ask_reset
+        )
+    yield SystemCommand("Your name", "Change the coach name kept with your sessions", app.preferences.change_name)
+    if not app.demo:
+        yield SystemCommand(
+            "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", app.hub.sync
+        )
+    yield SystemCommand(
+        "Suggestion: learning from sessions on/off",
+        "Whether the category suggestion learns from the categories chosen in completed sessions",
+        app.learning.toggle,
+    )
+    yield SystemCommand(
+        "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", app.preferences.toggle_blink
+    )
+    yield SystemCommand("Help", "Keys and what this step is for (f1)", app.action_help)
+
+
+def _explain(app: CoachApp) -> None:
+    from coachtui.ui.screens.explainer import open_explainer  # its screen loads when first shown
+
+    open_explainer(app)
+
+
+def go_to_step(app: CoachApp, step: str) -> None:
+    if app.current_mode != "session":
+        app.switch_mode("session")
+    app.session_screen.go(step)
+
+
+def start_with_team(app: CoachApp, team: TeamInfo) -> None:
+    """Start (or go back to) a session with ``team``."""
+    if app.current_mode != "session":
+        app.switch_mode("session")
+    app.session_screen.open_team(team)
+
+
+def _summary_action(app: CoachApp, action: str) -> Callable[[], None]:
+    """Go to the summary step and run one of its actions once the steps are built."""
+
+    def run() -> None:
+        go_to_step(app, "summary")
+        screen = app.session_screen
+        screen.when_steps_ready(lambda: getattr(screen.pane("summary"), action)())
+
+    return run
 
 
 class TeamCommands(Provider):
@@ -24,7 +113,7 @@ class TeamCommands(Provider):
     def _labels(self) -> list[tuple[str, object]]:
         app: CoachApp = self.app  # type: ignore[assignment]
         return [
-            (f"Start a session with {one_line(team.name, 60)}", partial(app.start_with_team, team))
+            (f"Start a session with {one_line(team.name, 60)}", partial(start_with_team, app, team))
             for team in app.teams
             if not team.archived
         ]

@@ -17,9 +17,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from coachtui import paths
+from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from coachtui.ui.app import CoachApp
@@ -63,11 +62,14 @@ def write_private(folder: Path, stem: str, text: str) -> Path:
     raise FileExistsError(f"too many screenshots named {stem} already")
 
 
-class ScreenshotMixin:
-    """Mixed into :class:`~coachtui.ui.app.CoachApp`."""
+class Screenshots:
+    """Palette → Screenshot, for the app."""
 
-    def action_private_screenshot(self) -> None:
-        app: CoachApp = self  # type: ignore[assignment]
+    def __init__(self, app: CoachApp) -> None:
+        self.app = app
+
+    def take(self) -> None:
+        app = self.app
         if app.is_web:
             app.deliver_screenshot()  # the browser gets it (textual-serve's download)
             return
@@ -75,9 +77,9 @@ class ScreenshotMixin:
         stem = f"coachtui {dt.datetime.now():%Y-%m-%d %H.%M.%S}"
         self._write_screenshot(svg, stem)
 
-    @work(thread=True, group="screenshot")
+    @in_thread(group="screenshot")
     def _write_screenshot(self, svg: str, stem: str) -> None:
-        app: CoachApp = self  # type: ignore[assignment]
+        app = self.app
         folder: Path | None = None
         try:
             folder = screenshot_folder()

@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from coachtui.hubpass import HubAddress
@@ -77,12 +78,16 @@ def hub_address_problem(value: str) -> str | None:
     return None
 
 
-class SyncMixin:
-    """The app's side of syncing: ask for the hub, run the exchange, show the outcome.
-    Mixed into :class:`~coachtui.ui.app.CoachApp`."""
+class HubSync:
+    """The app's side of syncing: ask for the hub, run the exchange, show the outcome."""
 
-    def action_sync(self) -> None:
-        app: CoachApp = self  # type: ignore[assignment]
+    def __init__(self, app: CoachApp) -> None:
+        self.app = app
+        # Passwords typed during this run that no keyring could keep (memory only).
+        self.typed_passwords: dict[str, str] = {}
+
+    def sync(self) -> None:
+        app = self.app
         if app.demo:
             app.notify("Sync is off in demo mode: the sample data stays on this machine.", markup=False)
             return
@@ -106,9 +111,9 @@ class SyncMixin:
             if address.password is None and address.url == known.url and known.password:
                 address = known
             elif address.password is None:  # typed earlier in this run, or kept elsewhere
-                address, keep = HubAddress(address.url, self.typed_hub_passwords().get(address.url)), False
+                address, keep = HubAddress(address.url, self.typed_passwords.get(address.url)), False
             if address.url != app.settings.hub:
-                app.update_settings(hub=address.url)
+                app.preferences.update(hub=address.url)
             app.notify("Syncing with the hub…", markup=False, timeout=3)
             self._sync_with(address, keep=keep)
 
@@ -119,14 +124,7 @@ class SyncMixin:
             chosen,
         )
 
-    def typed_hub_passwords(self) -> dict[str, str]:
-        """Passwords typed during this run that no keyring could keep (memory only)."""
-        kept: dict[str, str] | None = getattr(self, "_typed_hub_passwords", None)
-        if kept is None:
-            kept = self._typed_hub_passwords = {}
-        return kept
-
-    @work(thread=True, exclusive=True, group="sync")
+    @in_thread(exclusive=True, group="sync")
     def _sync_with(self, address: HubAddress, *, keep: bool = False) -> None:
         """Sync with ``address``; ``keep``: its password was just typed (or found in an
         old settings file) and goes to the keyring."""
@@ -134,7 +132,7 @@ class SyncMixin:
         from coachtui.hubpass import hide_password, recall, remember
         from coachtui.store.errors import StoreError
 
-        app: CoachApp = self  # type: ignore[assignment]
+        app = self.app
         store = app.store
         if store is None:
             return
@@ -149,7 +147,7 @@ class SyncMixin:
             return
         password = address.password
         if password is not None and keep and not remember(address.url, password):
-            self.typed_hub_passwords()[address.url] = password  # for the next sync of this run only
+            self.typed_passwords[address.url] = password  # for the next sync of this run only
             app.call_from_thread(app.notify, NOT_KEPT, severity="warning", timeout=15, markup=False)
         if password is None:
             password = recall(address.url)  # else PostgreSQL's ~/.pgpass, if any
@@ -170,7 +168,7 @@ class SyncMixin:
         app.call_from_thread(self._sync_done, lines, report.moved)
 
     def _sync_done(self, lines: list[str], moved: bool) -> None:
-        app: CoachApp = self  # type: ignore[assignment]
+        app = self.app
         if moved:
-            app._mode_shown()  # the team list, history, tracker or themes show what came in
+            app.mode_shown()  # the team list, history, tracker or themes show what came in
         app.push_screen(SyncReportScreen(lines))

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Protocol
 
 from textual import events
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,9 +34,9 @@ if TYPE_CHECKING:
 # frames; opening a team reads the database.
 # These are only the longest wait: each wait ends as soon as its change is done,
 # and they are generous because a loaded machine is slow to finish one.
-DIALOG_WAIT = 2.0
-COMMAND_WAIT = 1.0
-SESSION_WAIT = 4.0
+DIALOG_WAIT = 3.0
+COMMAND_WAIT = 3.0  # the first due date read loads the date parser (~0.5 s)
+SESSION_WAIT = 5.0
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
@@ -48,7 +47,12 @@ class WaitsAfterKeys(Protocol):
 
 
 def is_text_field(widget: Widget | None) -> bool:
-    return isinstance(widget, (Input, TextArea))
+    """An Input or a TextArea (TextArea is not imported for it: the first screen
+    loads without it)."""
+    return widget is not None and any(
+        cls.__name__ in ("Input", "TextArea") and cls.__module__.startswith("textual.widgets")
+        for cls in type(widget).__mro__
+    )
 
 
 def screen_settled(app: App[object], screen: Screen[object]) -> Condition:
@@ -149,6 +153,48 @@ class KeyHold:
         # In order; a key that starts a new wait leaves the rest held for it.
         while self.held and self._until is None:
             await self.dispatch(self.held.pop(0))
+
+    async def route(self, event: events.Event, textual_routing: Callable[[events.Event], Awaitable[None]]) -> None:
+        """The app's ``on_event``: a key or paste is held while the screen changes,
+        passed through a step picker or a conflict question the coach is typing over,
+        and otherwise routed by Textual, then waited for if it changes the screen."""
+        app = self.app
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
+            await textual_routing(event)
+            return
+        if self.take(event):
+            return  # the screen is still changing: it goes on once it is done
+        focused = app.focused
+        if isinstance(event, events.Key):
+            quiet_for = self.quiet_for(event, focused)
+            top = app.screen
+            let_through = getattr(top, "let_through", None)  # the step picker (ctrl+g)
+            if let_through is not None:
+                let_through(event.key)  # a key that is no step number closes it
+            typing_goes_on = getattr(top, "typing_goes_on", None)  # a conflict question
+            if typing_goes_on is not None and len(app.screen_stack) > 1:
+                below = app.screen_stack[-2].focused  # typing goes on there, if it is text
+                if below is not None and is_text_field(below) and typing_goes_on(event.key, event.character, quiet_for):
+                    below.post_message(events.Key(event.key, event.character))
+                    return
+            focused = app.focused
+        command = None
+        if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
+            command = app.screen.active_bindings.get(event.key)
+        await textual_routing(event)
+        if not isinstance(event, events.Key) or self.holding:
+            return
+        wait = self.keys_wait_after(focused, event.key)
+        if wait is not None:
+            self.hold(*wait)
+        elif command is not None and command.enabled and not command.binding.priority:
+            # A command on a list (n opens a note, d marks done): the keys after it
+            # wait until it has run, so they reach the note, not the list.
+            self.hold_until_handled(event)
+
+    def screen_pushed(self, screen: Screen[object]) -> None:
+        """A new screen or dialog: the keys typed on reach its field once it has one."""
+        self.hold(screen_settled(self.app, screen), DIALOG_WAIT)
 
     def keys_wait_after(self, widget: Widget | None, key: str) -> tuple[Condition, float] | None:
         """What the focused widget, or its screen, says ``key`` must be waited for."""

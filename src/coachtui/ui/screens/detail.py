@@ -84,12 +84,12 @@ the earlier actions it reviewed and the actions it agreed.
     def _load(self) -> None:
         from coachtui.store.errors import StoreError
 
-        store = self.coach_app.store
+        store = self.coach_app.ready_store
         try:
-            detail = store.get_session(self.session_id)  # type: ignore[union-attr]
+            detail = store.get_session(self.session_id)
             team_sessions = self.team_sessions
             if team_sessions is None or detail.id not in team_sessions:
-                team_sessions = store.session_ids_matching(team_id=detail.team_id)  # type: ignore[union-attr]
+                team_sessions = store.session_ids_matching(team_id=detail.team_id)
         except StoreError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -137,14 +137,14 @@ the earlier actions it reviewed and the actions it agreed.
 
     def action_export(self) -> None:
         if self.detail is not None:
-            self.coach_app.export_sessions([self.detail.id], suggested=self.detail.team_name)
+            self.coach_app.exports.sessions([self.detail.id], suggested=self.detail.team_name)
 
     def action_amend(self) -> None:
         detail = self.detail
         if detail is None:
             return
         self.dismiss(True)
-        self.coach_app.amend_session(detail.id)
+        self.coach_app.drafts.amend(detail.id)
 
     def action_delete(self) -> None:
         detail = self.detail
@@ -183,7 +183,7 @@ the earlier actions it reviewed and the actions it agreed.
         from coachtui.store.errors import StaleRecord, StoreError
 
         try:
-            self.coach_app.store.delete_session(session_id, expected_version=version)  # type: ignore[union-attr]
+            self.coach_app.ready_store.delete_session(session_id, expected_version=version)
         except StaleRecord as exc:
             self.app.call_from_thread(self._changed_meanwhile, session_id, exc)
             return

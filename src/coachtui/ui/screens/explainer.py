@@ -218,3 +218,26 @@ class ExplainerScreen(Screen[None]):
     def _tab_clicked(self, event: Tabs.TabActivated) -> None:
         tab_id = event.tab.id or ""
         self.show(tab_id.removeprefix("tab-"))
+
+
+def open_explainer(app: CoachApp, category_id: str | None = None) -> None:
+    """Show the four categories, starting at ``category_id`` or, by default, at the
+    category the coach is looking at: the highlighted card on the category step, else
+    the session's primary category. Closing it returns to exactly where they were."""
+    if isinstance(app.screen, ExplainerScreen):
+        if category_id:
+            app.screen.show(category_id)
+        return
+    if category_id is None:
+        category_id = _category_in_view(app)
+    app.push_screen(ExplainerScreen(app.catalog, category_id))
+
+
+def _category_in_view(app: CoachApp) -> str | None:
+    session_screen = app.session_screen
+    if session_screen.current_step == "category":
+        highlighted = session_screen.pane("category").highlighted_category()  # type: ignore[attr-defined]
+        if highlighted:
+            return highlighted
+    model = app.session.model
+    return model.primary if model is not None else None

@@ -270,14 +270,14 @@ the oldest, and these keys change the filters shown under the search box:
             above = window.above
             if len(rows) > WINDOW:
                 rows = rows[len(rows) - WINDOW :]
-                above = self.coach_app.store.cursor_for(rows[0])  # type: ignore[union-attr]
+                above = self.coach_app.ready_store.cursor_for(rows[0])
             self.window = Window(rows=rows, above=above, below=page.next_cursor)
         elif mode == "above":
             rows = [r for r in page.rows if r.id not in {w.id for w in window.rows}] + window.rows
             below = window.below
             if len(rows) > WINDOW:
                 rows = rows[:WINDOW]
-                below = self.coach_app.store.cursor_for(rows[-1])  # type: ignore[union-attr]
+                below = self.coach_app.ready_store.cursor_for(rows[-1])
             self.window = Window(rows=rows, above=page.prev_cursor, below=below)
         self._fill(table, keep, at_end=mode == "end")
 
@@ -416,7 +416,7 @@ the oldest, and these keys change the filters shown under the search box:
 
     @work(thread=True, group="history-options")
     def _pick_team(self) -> None:
-        teams = self.coach_app.store.list_teams(include_archived=True)  # type: ignore[union-attr]
+        teams = self.coach_app.ready_store.list_teams(include_archived=True)
         options = [("All teams", "")] + [(t.name + (" (archived)" if t.archived else ""), t.id) for t in teams]
         names = {t.id: t.name for t in teams}
 
@@ -437,7 +437,7 @@ the oldest, and these keys change the filters shown under the search box:
 
     @work(thread=True, group="history-options")
     def _pick_coach(self) -> None:
-        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        coaches = self.coach_app.ready_store.list_coaches()
         options = [("All coaches", "\x00all")] + [(name or "(no name)", name) for name in coaches]
 
         def apply(value: str) -> None:
@@ -501,7 +501,7 @@ the oldest, and these keys change the filters shown under the search box:
         from coachtui.store.errors import StoreError
 
         try:
-            ids = self.coach_app.store.session_ids_matching(  # type: ignore[union-attr]
+            ids = self.coach_app.ready_store.session_ids_matching(
                 self.filters.text, **self.filters.store_arguments()
             )
         except StoreError as exc:
@@ -513,7 +513,7 @@ the oldest, and these keys change the filters shown under the search box:
         noun = "session" if len(ids) == 1 else "sessions"
         what = f"the {len(ids):,} {noun} this list shows"
         hint = self.filters.team_name if self.filters.team_id else "history"
-        self.app.call_from_thread(self.coach_app.export_sessions, ids, hint, what)
+        self.app.call_from_thread(self.coach_app.exports.sessions, ids, hint, what)
 
     # --- opening ------------------------------------------------------------------------------
 

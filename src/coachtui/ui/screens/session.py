@@ -19,7 +19,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
-from coachtui.ui.model import STEP_IDS, STEPS, ReviewItem
+from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.model import SessionModel
 
 
 def _later_steps() -> list[StepPane]:
@@ -233,7 +233,7 @@ class SessionScreen(Screen[None]):
                 drafts = [d for d in store.list_drafts() if d.team_id == team.id and d.id != current]
             except StoreError:
                 drafts, empty = [], set()  # no offer; the session starts as before
-            own = self.coach_app.own_drafts([d for d in drafts if d.id not in empty])
+            own = self.coach_app.drafts.own([d for d in drafts if d.id not in empty])
             draft = own[0] if own else None  # the most recently edited
         self.app.call_from_thread(self._open_team, team, draft)
 
@@ -246,7 +246,7 @@ class SessionScreen(Screen[None]):
 
         def done(choice: str | None) -> None:
             if choice == "resume":
-                self.coach_app.resume_session(draft.id)
+                self.coach_app.drafts.resume(draft.id)
             elif choice == "new":
                 self._open_team_afresh(team)
 
@@ -329,7 +329,7 @@ class SessionScreen(Screen[None]):
 
     def new_session(self) -> None:
         """Close the current session (it is saved) and go back to picking a team."""
-        if self.coach_app.keeps_unsaved_session():
+        if self.coach_app.recovery.keeps_unsaved_session():
             return
         self.coach_app.session.close()
         self.refresh_panes()

@@ -317,7 +317,7 @@ on top of their change).
         from coachtui.store.errors import StaleRecord, StoreError
 
         try:
-            review = self.coach_app.store.record_review(  # type: ignore[union-attr]
+            review = self.coach_app.ready_store.record_review(
                 action.id, status, note, coach=self.coach_app.settings.coach_name, expected_version=action.version
             )
         except StaleRecord as exc:
@@ -366,7 +366,7 @@ on top of their change).
         from coachtui.store.errors import StoreError
 
         try:
-            current = self.coach_app.store.get_action(action_id)  # type: ignore[union-attr]
+            current = self.coach_app.ready_store.get_action(action_id)
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, f"Could not reload it: {exc}", severity="error", markup=False)
             return
@@ -396,7 +396,7 @@ on top of their change).
 
     @work(thread=True, group="tracker-options")
     def action_pick_team(self) -> None:
-        teams = self.coach_app.store.list_teams(include_archived=True)  # type: ignore[union-attr]
+        teams = self.coach_app.ready_store.list_teams(include_archived=True)
         names = {t.id: t.name for t in teams}
 
         def apply(value: str) -> None:
@@ -408,7 +408,7 @@ on top of their change).
 
     @work(thread=True, group="tracker-options")
     def action_pick_owner(self) -> None:
-        owners = self.coach_app.store.list_owners(include_closed=self.include_closed)  # type: ignore[union-attr]
+        owners = self.coach_app.ready_store.list_owners(include_closed=self.include_closed)
 
         def apply(value: str) -> None:
             self.owner = None if value == "\x00all" else value
@@ -419,7 +419,7 @@ on top of their change).
 
     @work(thread=True, group="tracker-options")
     def action_pick_coach(self) -> None:
-        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        coaches = self.coach_app.ready_store.list_coaches()
 
         def apply(value: str) -> None:
             self.coach = None if value == "\x00all" else value

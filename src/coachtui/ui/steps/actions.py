@@ -22,10 +22,12 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
+from coachtui.session.conflicts import Conflict
 from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
 from coachtui.text import one_line
-from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
+from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import cell, due_label, share_width, text_width
+from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
@@ -330,7 +332,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         from coachtui.store.errors import StoreError
 
         try:
-            current = self.coach_app.store.get_action(conflict.action_id)  # type: ignore[union-attr]
+            current = self.coach_app.ready_store.get_action(conflict.action_id)
         except StoreError as exc:
             self.app.call_from_thread(self._not_settled, conflict, str(exc))
             return

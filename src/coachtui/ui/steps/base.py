@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from coachtui.ui.app import CoachApp
-    from coachtui.ui.controller import SessionController
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.controller import SessionController
+    from coachtui.session.model import SessionModel
 
 
 P = TypeVar("P", bound="StepPane")

@@ -362,7 +362,9 @@ your words pushed which way. You decide.
         return model.primary or model.suggested
 
     def action_explain(self) -> None:
-        self.coach_app.open_explainer(self.highlighted_category())
+        from coachtui.ui.screens.explainer import open_explainer
+
+        open_explainer(self.coach_app, self.highlighted_category())
 
     def action_close_why(self) -> None:
         if not self.query_one("#why-panel").display:

@@ -15,7 +15,7 @@ from coachtui.ui.steps.base import StepPane
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from coachtui.ui.model import SessionModel
+    from coachtui.session.model import SessionModel
 
 
 class DilemmaStep(StepPane):

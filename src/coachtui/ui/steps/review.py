@@ -19,13 +19,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Markdown, Static
 
+from coachtui.session.conflicts import Conflict
+from coachtui.session.model import ReviewItem
 from coachtui.store.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
-from coachtui.ui.conflicts import Conflict, ConflictAsker, ConflictFound
+from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
+from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import TextPromptScreen
-from coachtui.ui.model import ReviewItem
 from coachtui.ui.steps.base import StepPane, enclosing
 
 
@@ -301,11 +303,11 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         """Read the action, and this session's review of it, as they are now."""
         from coachtui.store.errors import StoreError
 
-        store = self.coach_app.store
+        store = self.coach_app.ready_store
         try:
-            current = store.get_action(conflict.action_id)  # type: ignore[union-attr]
+            current = store.get_action(conflict.action_id)
             review = next(
-                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),  # type: ignore[union-attr]
+                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),
                 None,
             )
         except StoreError as exc:

@@ -133,7 +133,7 @@ open actions to review next time. You can still go back and amend it.
         else:
             self.app.notify("Session completed. Its actions are now the team's open actions.", markup=False)
             if self.model is not None and self.model.primary:
-                self.coach_app.relearn_categories((f"{self.model.title}\n{self.model.dilemma}", self.model.primary))
+                self.coach_app.learning.relearn((f"{self.model.title}\n{self.model.dilemma}", self.model.primary))
         self.refresh_from_model()
 
     def action_copy(self) -> None:
@@ -147,7 +147,7 @@ open actions to review next time. You can still go back and amend it.
         model = self.model
         if model is None:
             return
-        self.coach_app.export_sessions([model.session_id], suggested=model.team.name)
+        self.coach_app.exports.sessions([model.session_id], suggested=model.team.name)
 
     def action_new_session(self) -> None:
         self.screen.new_session()  # type: ignore[attr-defined]

@@ -25,11 +25,11 @@ SERIES = (
 )
 
 
-class ThemeChart(Widget):
+class TrendChart(Widget):
     """Months down the side, one bar per month split by category."""
 
     DEFAULT_CSS = """
-    ThemeChart {
+    TrendChart {
         height: auto;
         width: 1fr;
     }

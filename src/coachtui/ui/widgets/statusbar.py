@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from coachtui.text import one_line
-from coachtui.ui.saver import SaveStatus
+from coachtui.session.saver import SaveStatus
 
 
 class StatusBar(Static):

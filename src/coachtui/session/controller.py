@@ -12,14 +12,14 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from coachtui.ui.model import SessionModel
+from coachtui.session.model import SessionModel
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
     from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
-    from coachtui.ui.conflicts import Conflict
-    from coachtui.ui.saver import SaveQueue
+    from coachtui.session.conflicts import Conflict
+    from coachtui.session.saver import SaveQueue
 
 # Model attribute -> store field, for the fields saved with save_draft.
 _FIELD_NAMES = {
@@ -126,9 +126,9 @@ class SessionController:
         self._book()[action_id] = version
 
     def _conflict(self, *args: Any, **kwargs: Any) -> None:
-        """A :class:`Conflict` for the step that made the change (conflicts.py loads
-        the conflict prompt: only when a conflict happens, not before the first paint)."""
-        from coachtui.ui.conflicts import Conflict
+        """A :class:`Conflict` for the step that made the change (conflicts.py is
+        loaded only when a conflict happens, not before the first paint)."""
+        from coachtui.session.conflicts import Conflict
 
         self._on_conflict(Conflict(*args, **kwargs))
 
@@ -141,7 +141,7 @@ class SessionController:
         self._session_handler("lost", session_id, error)
 
     def _session_handler(self, kind: str, session_id: str, error: BaseException) -> None:
-        from coachtui.ui.conflicts import Conflict
+        from coachtui.session.conflicts import Conflict
 
         model = self.model
         handler = self.conflict_handlers.get(kind)
@@ -200,7 +200,7 @@ class SessionController:
             return kept_team, store.get_session(new_id).version
 
         def done(result: object) -> None:
-            kept_team, version = result  # type: ignore[misc]
+            kept_team, version = cast("tuple[TeamInfo, int]", result)
             saver.track(new_id, version)
             if model.team.id != kept_team.id:
                 model.team = kept_team
@@ -282,7 +282,7 @@ class SessionController:
             store.clear_review(action_id, session_id)
             return int(store.get_action(action_id).version)  # the undo may change its status
 
-        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, version))
+        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, cast(int, version)))
         self._changed()
 
     # --- questions ----------------------------------------------------------------------

@@ -49,7 +49,8 @@ class SaveStatus:
 @dataclass(slots=True)
 class _Op:
     label: str
-    call: Callable[[Any], object] | None = None  # receives the store
+    # receives the store (and, when versioned, the session's expected version)
+    call: Callable[..., object] | None = None
     session_id: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     on_done: Callable[[object], None] | None = None

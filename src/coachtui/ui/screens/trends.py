@@ -16,7 +16,7 @@ from textual.widgets import Footer, Label, Static
 from coachtui.store.types import DominanceFlag, ThemeMonth
 from coachtui.text import one_line
 from coachtui.ui.modals import PickerScreen
-from coachtui.ui.widgets.chart import ThemeChart
+from coachtui.ui.widgets.chart import TrendChart
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MONTH_CHOICES = [("Last 6 months", "6"), ("Last 12 months", "12"), ("Last 24 months", "24")]
 
 
-class ThemesScreen(Screen[None]):
+class TrendsScreen(Screen[None]):
     HELP = """\
 ## Trends
 
@@ -69,7 +69,7 @@ returning.
         yield Static("", id="themes-filters", markup=False)
         with VerticalScroll(id="themes-scroll"):
             yield Label("Categories by month", classes="section")
-            yield ThemeChart(labels, id="themes-chart")
+            yield TrendChart(labels, id="themes-chart")
             yield Label("Recurring themes", classes="section")
             yield Static("", id="themes-flags", markup=False)
         yield Footer()
@@ -108,7 +108,7 @@ returning.
         self.app.call_from_thread(self._show, months, flags)
 
     def _show(self, months: list[ThemeMonth], flags: list[DominanceFlag]) -> None:
-        self.query_one(ThemeChart).months = tuple(months)
+        self.query_one(TrendChart).months = tuple(months)
         catalog = self.coach_app.catalog
         lines = []
         for flag in flags:
@@ -139,7 +139,7 @@ returning.
 
     @work(thread=True, group="themes-options")
     def action_pick_team(self) -> None:
-        teams = self.coach_app.store.list_teams(include_archived=True)  # type: ignore[union-attr]
+        teams = self.coach_app.ready_store.list_teams(include_archived=True)
         names = {t.id: t.name for t in teams}
         options = [("All teams", "")] + [(t.name, t.id) for t in teams]
 
@@ -161,7 +161,7 @@ returning.
 
     @work(thread=True, group="themes-options")
     def action_pick_coach(self) -> None:
-        coaches = self.coach_app.store.list_coaches()  # type: ignore[union-attr]
+        coaches = self.coach_app.ready_store.list_coaches()
         options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
 
         def done(value: str | None) -> None:
@@ -182,7 +182,7 @@ returning.
         name = self.team_name if self.team_id else "network"
         what = f"the report of {one_line(self.team_name, 40)}" if self.team_id else "the report of all teams"
         if self.coach is None:
-            self.coach_app.export_team_report(self.team_id, name, what)
+            self.coach_app.exports.team_report(self.team_id, name, what)
             return
         self._coach_report(name, f"{what}, sessions with {one_line(self.coach, 40)}")
 
@@ -194,7 +194,7 @@ returning.
 
         coach = self.coach
         try:
-            ids = self.coach_app.store.session_ids_matching(  # type: ignore[union-attr]
+            ids = self.coach_app.ready_store.session_ids_matching(
                 team_id=self.team_id, coach=coach
             )
         except StoreError as exc:
@@ -206,5 +206,5 @@ returning.
             )
             return
         self.app.call_from_thread(
-            self.coach_app.export_team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
+            self.coach_app.exports.team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
         )

@@ -1,0 +1,73 @@
+"""Exports: the export dialog, then the file written in a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coachtui.ui.workers import in_thread
+
+if TYPE_CHECKING:
+    from coachtui.ui.app import CoachApp
+
+
+class Exports:
+    def __init__(self, app: CoachApp) -> None:
+        self.app = app
+
+    def sessions(self, session_ids: list[str], suggested: str, what: str = "this session") -> None:
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.app.push_screen(
+            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids), database=self._database_file()),
+            self._run,
+        )
+
+    def team_report(self, team_id: str | None, name: str, what: str, *, session_ids: list[str] | None = None) -> None:
+        """Export a team's (or every team's) report; ``session_ids`` narrows it to
+        those sessions (the trends screen's coach filter)."""
+        from coachtui.ui.screens.export import ExportScreen
+
+        self.app.push_screen(
+            ExportScreen(
+                what,
+                name_hint=f"{name}-report",
+                team_id=team_id,
+                session_ids=tuple(session_ids or ()),
+                formats=("md", "csv", "json"),
+                database=self._database_file(),
+            ),
+            self._run,
+        )
+
+    def _database_file(self) -> Path | None:
+        """The open database's file (None: PostgreSQL), which no export may replace."""
+        return self.app.store.target.path if self.app.store is not None else None
+
+    def _run(self, request: object) -> None:
+        if request is not None:
+            self._write(request)
+
+    @in_thread(group="export")
+    def _write(self, request: Any) -> None:
+        from coachtui.store.errors import StoreError
+
+        app = self.app
+        store = app.store
+        if store is None:
+            return
+        app.saver.flush(timeout=3)
+        try:
+            result = store.export_file(
+                request.path,
+                request.fmt,
+                session_ids=list(request.session_ids) if request.session_ids else None,
+                team_id=request.team_id,
+                redact=request.redact,
+            )
+        except (StoreError, OSError) as exc:
+            message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
+            app.call_from_thread(app.notify, f"Not exported: {message}", severity="error", markup=False)
+            return
+        noun = "session" if result.sessions == 1 else "sessions"
+        app.call_from_thread(app.notify, f"Exported {result.sessions} {noun} to {result.path}", markup=False, timeout=8)

@@ -1,0 +1,232 @@
+"""The open session's saves refused for good: another window or coach saved it
+first, or it is gone. The coach is asked (at a pause in the typing) to keep theirs,
+reload, or keep the text as a new draft; meanwhile it is kept in a private file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coachtui.text import one_line
+from coachtui.ui.workers import in_thread
+
+if TYPE_CHECKING:
+    from coachtui.session.conflicts import Conflict
+    from coachtui.session.model import SessionModel
+    from coachtui.ui.app import CoachApp
+
+# Seconds without typing before a dialog about a refused save opens.
+PAUSE_BEFORE_ASKING = 0.8
+
+
+class Recovery:
+    def __init__(self, app: CoachApp) -> None:
+        self.app = app
+        self.asking_about: set[str] = set()  # sessions the coach is being asked about
+        # Private copies of sessions whose saves were refused, one file a session.
+        self.copies: dict[str, Path] = {}
+        self.copy_due = False
+
+    # --- while the session cannot be saved ----------------------------------------------------
+
+    def session_changed(self) -> None:
+        app = self.app
+        try:
+            screen = app.session_screen
+        except Exception:  # noqa: BLE001 - during start-up
+            return
+        screen.session_changed()
+        if self.unsettled() and not self.copy_due:
+            # The database refuses this session's saves until the coach settles it:
+            # what is typed meanwhile goes to a private file, within half a second.
+            self.copy_due = True
+            app.set_timer(0.5, self._keep_unsettled_copy)
+
+    def unsettled(self) -> bool:
+        """Whether the open session's saves are refused for now (another window
+        or coach saved it first, or it is gone) and wait for the coach's answer."""
+        model = self.app.session.model
+        if model is None:
+            return False
+        return model.session_id in self.app.saver.conflicts or self.app.saver.is_lost(model.session_id)
+
+    def _keep_unsettled_copy(self) -> None:
+        self.copy_due = False
+        if self.unsettled():
+            self.write_copy(quiet=True)
+
+    def write_copy(self, *, quiet: bool = False) -> Path | None:
+        """Write the open session, as on screen, to a private Markdown file: one
+        file a session, written again with each call (``quiet``: no notification
+        when it cannot be written; the next change tries again)."""
+        import datetime as dt
+
+        from coachtui import paths
+        from coachtui.config import write_private_text
+        from coachtui.store.markdown import session_markdown
+
+        app = self.app
+        model = app.session.model
+        if model is None:
+            return None
+        text = session_markdown(model.to_detail(), app.catalog)
+        known = self.copies.get(model.session_id)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        candidates = [known] if known is not None else [
+            folder / f"coachtui-unsaved-{stamp}-{model.session_id[:8]}.md"
+            for folder in (paths.data_dir() / "unsaved", Path.home())
+        ]
+        errors = []
+        for path in candidates:
+            try:
+                write_private_text(path, text)
+            except OSError as exc:
+                errors.append(f"{path.parent}: {exc.strerror or exc}")
+                continue
+            self.copies[model.session_id] = path
+            return path
+        if not quiet:
+            app.notify("Could not write a copy: " + "; ".join(errors), severity="error", markup=False)
+        return None
+
+    # --- asking the coach ------------------------------------------------------------------------
+
+    def refused(self, conflict: Conflict) -> None:
+        app = self.app
+        model = app.session.model
+        if model is None or model.session_id != conflict.session_id:
+            app.saver.resolve(conflict.session_id)
+            return
+        if conflict.session_id in self.asking_about:
+            return  # one question at a time; the answer settles every refusal
+        self.asking_about.add(conflict.session_id)
+        self.write_copy(quiet=True)  # until the coach answers, the text is safe in a file
+        self._ask_at_a_pause(conflict)
+
+    def _ask_at_a_pause(self, conflict: Conflict) -> None:
+        """Ask once the coach pauses: a dialog popping up mid-word would take the
+        next keys (and a letter could answer it). Until then the status bar says
+        the typing is not saved, and what is typed stays in the field."""
+        app = self.app
+        model = app.session.model
+        if model is None or model.session_id != conflict.session_id:
+            self.asking_about.discard(conflict.session_id)
+            app.saver.resolve(conflict.session_id)
+            return
+        if app.saver.quiet_for() < PAUSE_BEFORE_ASKING:
+            app.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
+            return
+        if conflict.kind == "lost":
+            self._offer_new_draft(conflict)
+        else:
+            self._ask_keep_or_reload(conflict)
+
+    def keeps_unsaved_session(self) -> bool:
+        """Before the open session is closed (a new session, another draft): if its
+        typing cannot be saved, say so and offer to keep it, instead of dropping it.
+        True: the coach is being asked; do not close it now."""
+        app = self.app
+        model = app.session.model
+        if model is None or model.session_id not in app.saver.conflicts:
+            return False
+        if app.saver.is_lost(model.session_id) and model.session_id not in self.asking_about:
+            from coachtui.session.conflicts import Conflict
+            from coachtui.store.errors import NotFound
+
+            self.asking_about.add(model.session_id)
+            error = NotFound(app.saver.conflicts[model.session_id].capitalize() + ".")
+            self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
+        else:
+            app.notify(
+                "This session's latest typing is not saved (see the status bar): settle that first.",
+                severity="warning",
+                markup=False,
+            )
+        return True
+
+    def _offer_new_draft(self, conflict: Conflict) -> None:
+        from coachtui.ui.modals import ChoiceScreen
+
+        app = self.app
+
+        def done(choice: str | None) -> None:
+            self.asking_about.discard(conflict.session_id)
+            model = app.session.model
+            if model is None or model.session_id != conflict.session_id:
+                return
+            if choice == "new":
+                app.session.keep_as_new_draft()
+                app.notify("Kept as a new draft: everything you typed is saved again.", markup=False)
+            elif choice == "copy":
+                path = self.write_copy()
+                if path is not None:
+                    app.notify(f"A copy is in {path}. This session is still not saved.", markup=False, timeout=10)
+
+        reason = one_line(str(conflict.error), 160)
+        app.push_screen(
+            ChoiceScreen(
+                f"{reason} What you typed is still on your screen, but it cannot be saved into that session.",
+                [
+                    ("n", "Keep my text as a new draft", "new"),
+                    ("s", "Save a copy to a file", "copy"),
+                    ("esc", "Not now", ""),
+                ],
+            ),
+            done,
+        )
+
+    def _ask_keep_or_reload(self, conflict: Conflict) -> None:
+        from coachtui.ui.conflicts import ask_keep_or_reload
+
+        def done(choice: str | None) -> None:
+            self._settle(conflict.session_id, choice == "keep")
+
+        ask_keep_or_reload(self.app, conflict, done)
+
+    @in_thread(group="session-conflict")
+    def _settle(self, session_id: str, keep: bool) -> None:
+        """Read the session as it is now (in a worker), then keep mine or reload."""
+        from coachtui.store.errors import StoreError
+        from coachtui.ui.drafts import session_model
+
+        app = self.app
+        store = app.store
+        try:
+            if store is None:
+                raise RuntimeError("the database is not open")
+            if keep:
+                version = store.get_session(session_id).version
+                app.call_from_thread(self._kept_mine, session_id, version)
+            else:
+                model = session_model(store, session_id)
+                app.call_from_thread(self._reloaded, model)
+        except (StoreError, RuntimeError) as exc:
+            app.call_from_thread(self._not_settled, session_id, str(exc))
+
+    def _kept_mine(self, session_id: str, version: int) -> None:
+        app = self.app
+        self.asking_about.discard(session_id)
+        model = app.session.model
+        if model is None or model.session_id != session_id:
+            app.saver.resolve(session_id)
+            return
+        app.session.keep_mine(version)
+        app.notify("Saving yours on top of the other change.", markup=False)
+
+    def _reloaded(self, model: SessionModel) -> None:
+        app = self.app
+        self.asking_about.discard(model.session_id)
+        current = app.session.model
+        if current is None or current.session_id != model.session_id:
+            app.saver.resolve(model.session_id)
+            return
+        path = self.write_copy()
+        app.saver.track(model.session_id, model.version)
+        app.saver.resolve(model.session_id)
+        app.session_screen.resume(model)
+        kept = f" What you had typed is in {path}." if path is not None else ""
+        app.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)
+
+    def _not_settled(self, session_id: str, message: str) -> None:
+        self.asking_about.discard(session_id)
+        self.app.notify(f"Could not read the session again: {message}", severity="error", markup=False, timeout=10)

@@ -1,0 +1,145 @@
+"""Saving as seen by the coach: the status bar, a dropped write, and quitting only
+once everything is saved (or the coach chose what happens to what is not)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from coachtui.text import one_line
+from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.workers import in_thread
+
+if TYPE_CHECKING:
+    from coachtui.session.saver import SaveStatus
+    from coachtui.ui.app import CoachApp
+
+
+class Saving:
+    def __init__(self, app: CoachApp) -> None:
+        self.app = app
+
+    def status_changed(self, status: SaveStatus) -> None:
+        app = self.app
+        app.save_status = status
+        for bar in app.query(StatusBar):
+            bar.save = status
+        try:
+            app.session_screen.query_one(StatusBar).save = status
+        except Exception:  # noqa: BLE001 - the screen may not be composed yet
+            pass
+
+    def dropped(self, label: str, error: str) -> None:
+        self.app.notify(f"Could not save ({label}): {error}", severity="error", timeout=10, markup=False)
+
+    # --- quitting ----------------------------------------------------------------------------
+
+    def after_queued_input(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once every key already typed has reached its field and
+        the field's change has reached the session: hop along the focused widget's
+        ancestors, each hop queued behind what that widget still has to handle."""
+        focused = self.app.focused
+        nodes = list(focused.ancestors_with_self) if focused is not None else [self.app]
+
+        def hop(index: int) -> None:
+            if index >= len(nodes):
+                callback()
+            else:
+                nodes[index].call_later(hop, index + 1)
+
+        hop(0)
+
+    def quit_asked(self) -> None:
+        saver = self.app.saver
+        open_conflicts = saver.conflicts
+        if open_conflicts or saver.dropped:
+            self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [saver.dropped])
+            return
+        self.quit_when_saved()
+
+    def _confirm_quit_with_unsaved(self, lines: list[str]) -> None:
+        """Something typed is not in the database (another coach saved first, the
+        session is gone, or a write was refused): quitting never drops it unasked."""
+        from coachtui.ui.modals import ChoiceScreen
+
+        app = self.app
+        model = app.session.model
+        lost = model is not None and app.saver.is_lost(model.session_id)
+
+        def done(choice: str | None) -> None:
+            if choice == "new":
+                app.session.keep_as_new_draft()
+                self.quit_when_saved()
+            elif choice == "copy":
+                path = app.recovery.write_copy()
+                if path is not None:
+                    app.exit(message=f"coachtui: what was not saved is in {path}")
+            elif choice == "quit":
+                self.quit_when_saved()
+
+        choices: list[tuple[str, str, str]] = []
+        offers: list[str] = []
+        if lost:
+            choices.append(("n", "New draft", "new"))
+            offers.append("Keep my text as a new draft and quit")
+        if model is not None:
+            choices.append(("s", "Copy to a file", "copy"))
+            offers.append("save a copy to a file and quit")
+        choices.append(("q", "Quit and lose it", "quit"))
+        offers.append("quit and lose it")
+        what = one_line("; ".join(lines), 200)
+        options = ", ".join(offers[:-1]) + " or " + offers[-1] if len(offers) > 1 else offers[0]
+        question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
+        app.push_screen(ChoiceScreen(question, choices), done)
+
+    def quit_when_saved(self) -> None:
+        if self.app.saver.pending == 0:
+            self.app.exit()
+            return
+        self.app.notify("Saving before quitting…", markup=False)
+        self._quit_after_saving()
+
+    @in_thread(exclusive=True, group="quit")
+    def _quit_after_saving(self) -> None:
+        if self.app.saver.flush(timeout=3):
+            self.app.call_from_thread(self.app.exit)
+            return
+        self.app.call_from_thread(self._cannot_save_on_quit)
+
+    def _cannot_save_on_quit(self) -> None:
+        from coachtui.ui.modals import ChoiceScreen
+
+        app = self.app
+
+        def done(choice: str | None) -> None:
+            if choice == "copy":
+                path = app.recovery.write_copy()
+                if path is not None:
+                    app.exit(message=f"coachtui: the unsaved session was written to {path}")
+            elif choice == "quit":
+                app.exit()
+
+        reason = app.saver.last_error or "the database is not answering"
+        app.push_screen(
+            ChoiceScreen(
+                f"Some changes are not in the database yet: {one_line(reason, 200)}. "
+                "coachtui keeps retrying while it runs.",
+                [
+                    ("k", "Keep trying", "keep"),
+                    ("s", "Save a copy to a file and quit", "copy"),
+                    ("q", "Quit and lose them", "quit"),
+                ],
+            ),
+            done,
+        )
+
+    def shut_down(self) -> None:
+        """The app is unmounting: save what is left, close the store, remove a demo."""
+        app = self.app
+        app.session.leave()  # an empty draft is not kept
+        app.saver.flush(timeout=2)
+        app.saver.stop()
+        if app.store is not None:
+            app.store.close()
+        app.demo_data.remove()
+        app.startup.release_hangup()
