@@ -24,6 +24,7 @@ from coachtui.ui.drafts import Drafts
 from coachtui.ui.exports import Exports
 from coachtui.ui.learning import Learning
 from coachtui.ui.messages import SaveDropped, SaveStatusChanged, SessionSaveRefused, StoreReady
+from coachtui.ui.modes import MODE_SCREENS
 from coachtui.ui.preferences import Preferences, read_settings
 from coachtui.ui.recovery import Recovery
 from coachtui.ui.saving import Saving
@@ -45,42 +46,6 @@ if TYPE_CHECKING:
     from coachtui.store.service import Store
     from coachtui.store.types import TeamInfo
 
-def _styled_now(screen: Screen[Any]) -> Screen[Any]:
-    """A new mode screen, marked as styled by the app's current stylesheet.
-
-    Textual 8.2 marks every new screen out of date, so the first switch to a mode
-    parses every stylesheet again and restyles every widget of every screen, twice
-    (100-200 ms with the session's seven steps mounted). A new screen's widgets get
-    the current styles when they mount anyway. This sets Textual's private counter
-    (where it still exists): the first visit to history then costs what later ones do
-    (without it, measured with bench/interactive.py's FrameClock: the first f3 took
-    ~0.3-0.5 s longer, the first f4 and f5 ~0.1 s; no public API does this).
-    """
-    app = screen.app
-    if isinstance(getattr(app, "_css_update_count", None), int) and hasattr(screen, "_css_update_count"):
-        screen._css_update_count = app._css_update_count
-    return screen
-
-
-# Only the session screen is needed for the first paint; the others load when first shown.
-def _history_screen() -> Screen[Any]:
-    from coachtui.ui.screens.history import HistoryScreen
-
-    return _styled_now(HistoryScreen())
-
-
-def _tracker_screen() -> Screen[Any]:
-    from coachtui.ui.screens.tracker import TrackerScreen
-
-    return _styled_now(TrackerScreen())
-
-
-def _trends_screen() -> Screen[Any]:
-    from coachtui.ui.screens.trends import TrendsScreen
-
-    return _styled_now(TrendsScreen())
-
-
 def _team_commands() -> type[Provider]:
     from coachtui.ui.palette import TeamCommands
 
@@ -92,7 +57,7 @@ class CoachApp(App[None]):
     CSS_PATH = "app.tcss"
     SCREENS = {"session": SessionScreen}
     # The "session" mode is added in on_mount (see get_default_screen).
-    MODES = {"history": _history_screen, "actions": _tracker_screen, "themes": _trends_screen}
+    MODES = MODE_SCREENS
     DEFAULT_MODE = "session"
     COMMANDS = App.COMMANDS | {_team_commands}
     # The keys the help promises everywhere are priority bindings, acted on before the
