@@ -382,3 +382,22 @@ def test_info_import_and_sync_show_control_characters(hostile_db: Path, tmp_path
     assert code == 0 and "Synced with" in shown and raw_controls(shown) == [], shown
     code, shown = on_a_terminal("sync", "--db", str(tmp_path / "laptop.db"), "--hub", str(hub))
     assert code == 0 and raw_controls(shown) == [], shown
+
+
+def test_a_titled_name_written_in_lower_case_elsewhere_is_hidden_too() -> None:
+    """"Prof Zoë" made Zoë a person, but "zoe" typed in lower case later stayed, and
+    anyone could tell it was the same person (found by a tester). An everyday word
+    that happens to be a titled name ("Dr Will ... we will") stays a word."""
+    from coachtui.store.exchange.redact import Redactor
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    text = "Prof Zoë spoke; Zoë again. Later zoe said yes, and ZOE agreed. Dr Will said we will try."
+    tables: dict[str, list[dict[str, Any]]] = {
+        "sessions": [{"id": "s", "coach": "", "title": "", "dilemma": text, "context": "",
+                      "suggestion_reasons": "[]", "updated_by": "", "created_at": now}],
+        "actions": [],
+    }
+    Redactor([]).tables(tables)
+    out = tables["sessions"][0]["dilemma"]
+    assert surviving(out, ["Zoë"]) == [], out
+    assert "Will" not in out and "we will try" in out, out

@@ -42,6 +42,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from coachtui.catalog.vocabulary import everyday_words
+
 # Values of a name column that are not a person: kept as typed, never searched for.
 NOT_NAMES = frozenset(
     {
@@ -83,6 +85,11 @@ _POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$", re.IGNORECASE)
 # Letters that do not decompose into a base letter and an accent.
 _FOLD_EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "’": "'", "ʼ": "'"}
 _FOLDED: dict[str, str] = {}
+
+
+def _everyday(word: str) -> bool:
+    """A word people write in lower case (see coachtui.catalog.vocabulary)."""
+    return word.casefold() in everyday_words()
 
 
 def _fold_char(ch: str) -> str:
@@ -241,8 +248,9 @@ class Redactor:
                     if fold(second) not in HONORIFICS | NOT_NAMES | _ORDINARY:
                         words.append(second)
                 words = [_POSSESSIVE_RE.sub("", w) for w in words]
-                if not self._capitalised(words[0]) or fold(words[0]) in _ORDINARY:
-                    continue  # "Coach The team", "Sister Monday": no name
+                word_title = match.group("title").casefold().rstrip(".") in WORD_TITLES
+                if not self._capitalised(words[0]) or (word_title and fold(words[0]) in _ORDINARY):
+                    continue  # "Coach The team", "Sister Monday": no name (but "Dr Will" is one)
                 if match.group("title").casefold() == "coach" and re.fullmatch(r"[A-Z]{1,3}", words[0]):
                     continue  # "Coach B": a pseudonym already
                 key = name_key(" ".join(words))
@@ -326,8 +334,8 @@ class Redactor:
         for match in self._pattern.finditer(folded):
             entity = self._entity_for(match.group("name"))
             name_start, name_end = place(match.start("name")), end_place(match.end("name"))
-            if entity in self._learnt and not value[name_start].isupper():
-                continue  # "brown" is not Dr Brown
+            if entity in self._learnt and not value[name_start].isupper() and _everyday(value[name_start:name_end]):
+                continue  # "we will" is not Dr Will (but "zoe" is Prof Zoë)
             start = name_start
             if match.group("title") is not None and not entity.startswith("team:"):
                 title_start = place(match.start("title"))
