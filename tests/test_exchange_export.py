@@ -419,10 +419,25 @@ def test_an_existing_file_is_replaced_whole_and_becomes_owner_only(store, clock,
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("coach.db")) == ["report.json"]
 
 
+def test_a_hand_written_file_headed_like_a_report_is_not_replaced(store, clock, tmp_path) -> None:
+    """A coach's own notes that start "# Coaching report" were taken for an earlier
+    export and replaced without --force (found by a tester)."""
+    history(store, clock)
+    target = tmp_path / "mine.md"
+    target.write_text("# Coaching report\n\nMy own precious notes, typed by hand.\n")
+    with pytest.raises(ExportFailed, match=r"mine\.md already exists and is not an earlier coachtui Markdown export"):
+        store.export_file(target)
+    assert target.read_text() == "# Coaching report\n\nMy own precious notes, typed by hand.\n"
+    store.export_file(target, force=True)
+    store.export_file(target)  # now an earlier export: replaced without asking
+    assert target.read_text().startswith("# Coaching report\n\nExported ")
+
+
 def test_a_failing_write_leaves_the_existing_file_untouched(store, clock, tmp_path, monkeypatch) -> None:
     history(store, clock)
     target = tmp_path / "report.md"
-    target.write_text("# Coaching report\n\nlast month's report")
+    store.export_file(target)  # last month's report
+    earlier = target.read_text()
 
     def disk_full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -430,7 +445,7 @@ def test_a_failing_write_leaves_the_existing_file_untouched(store, clock, tmp_pa
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(ExportFailed, match=r"^cannot write .*report\.md: No space left on device$"):
         store.export_file(target)
-    assert target.read_text() == "# Coaching report\n\nlast month's report"
+    assert target.read_text() == earlier
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

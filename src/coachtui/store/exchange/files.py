@@ -31,6 +31,12 @@ CSV_ENCODING = "utf-8-sig"
 KIND_NAMES = {**{f.key: f.name for f in FORMATS}, "zip": "CSV zip"}
 SQLITE_HEADER = b"SQLite format 3\x00"
 _JSON_EXPORT = re.compile(rb'\s*\{\s*"format"\s*:\s*"coachtui-export"')
+# A Markdown report's heading and the line of counts under it: a hand-written file
+# that merely starts "# Coaching report" is not taken for one.
+_MD_EXPORT = re.compile(
+    rb"# Coaching report\r?\n\r?\nExported \d{4}-\d\d-\d\d[^\n]* \xc2\xb7 [\d,]+ teams? \xc2\xb7 "
+    rb"[\d,]+ sessions? \xc2\xb7 [\d,]+ agreed actions?\r?\n"
+)
 
 
 def export_kind(path: str | os.PathLike[str], fmt: str) -> str:
@@ -60,7 +66,7 @@ def _kind_of_file(path: Path) -> str | None:
     if _JSON_EXPORT.match(head):
         return "json"
     text = head.removeprefix(b"\xef\xbb\xbf")
-    if text.startswith(b"# Coaching report\n"):
+    if _MD_EXPORT.match(text):
         return "md"
     from coachtui.store.exchange.report import ACTION_COLUMNS, SESSION_COLUMNS
 
