@@ -433,6 +433,25 @@ def test_a_hand_written_file_headed_like_a_report_is_not_replaced(store, clock, 
     assert target.read_text().startswith("# Coaching report\n\nExported ")
 
 
+def test_an_export_through_a_link_writes_the_file_it_names_and_keeps_the_link(store, clock, tmp_path) -> None:
+    """-o onto a symbolic link replaced the link with a file (found by a tester)."""
+    history(store, clock)
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "latest.md"
+    store.export_file(real)
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    store.export_file(link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text().startswith("# Coaching report\n")
+    mine = tmp_path / "reports" / "mine.md"
+    mine.write_text("my notes\n")
+    (tmp_path / "notes.md").symlink_to(mine)
+    with pytest.raises(ExportFailed, match=r"mine\.md already exists and is not an earlier coachtui Markdown export"):
+        store.export_file(tmp_path / "notes.md")
+    assert mine.read_text() == "my notes\n" and (tmp_path / "notes.md").is_symlink()
+
+
 def test_a_failing_write_leaves_the_existing_file_untouched(store, clock, tmp_path, monkeypatch) -> None:
     history(store, clock)
     target = tmp_path / "report.md"

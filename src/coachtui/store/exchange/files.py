@@ -130,6 +130,11 @@ def check_output(
     if not text:
         raise ExportFailed("give a file name")
     target = Path(text).expanduser()
+    if target.is_symlink():
+        # Written where the link points, as a shell's > writes: the link stays a
+        # link (replacing it with a file broke it), and every check below is of
+        # the file it names.
+        target = Path(os.path.realpath(target))
     if target.is_dir():
         raise ExportFailed(f"cannot write {target}: it is a folder; add a file name")
     if not target.parent.is_dir():
