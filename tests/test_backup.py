@@ -87,6 +87,18 @@ def test_a_daily_backup_is_made_once_per_local_day(store, db_path: Path, clock) 
     assert sorted(p.name for p in folder.iterdir()) == ["coach-daily-2026-11-02.db", "coach-daily-2026-11-03.db"]
 
 
+def test_two_databases_named_alike_in_one_folder_keep_their_own_daily_backups(tmp_path: Path) -> None:
+    """x.db and x.sqlite shared one backup name: x.sqlite's day went unbacked (found
+    by a tester)."""
+    for name, team in (("x.db", "Only in x.db"), ("x.sqlite", "Only in x.sqlite")):
+        with open_store(str(tmp_path / name)) as store:
+            store.create_team(team)
+            made = store.ensure_daily_backup(now=local(2026, 11, 2, 8))
+        assert made is not None and team_names(made) == [team]
+    folder = tmp_path / database.BACKUP_FOLDER
+    assert sorted(p.name for p in folder.iterdir()) == ["x-daily-2026-11-02.db", "x.sqlite-daily-2026-11-02.db"]
+
+
 def test_an_existing_backups_folder_is_made_private(store, db_path: Path) -> None:
     store.create_team("Private")
     folder = db_path.parent / database.BACKUP_FOLDER

@@ -312,8 +312,15 @@ def remove_abandoned_copies(folder: Path, *, now: float | None = None) -> list[P
     return removed
 
 
+def _daily_base(db: Path) -> str:
+    """What a database's daily backups are named after: "coach" for coach.db, the
+    whole name for any other ("x.sqlite"), so x.db and x.sqlite in one folder never
+    share, and overwrite, one day's backup."""
+    return db.stem if db.suffix.lower() == ".db" else db.name
+
+
 def daily_name(db: Path, day: dt.date) -> str:
-    return f"{db.stem}-daily-{day:%Y-%m-%d}.db"
+    return f"{_daily_base(db)}-daily-{day:%Y-%m-%d}.db"
 
 
 def daily_backups(db: Path) -> list[Path]:
@@ -325,7 +332,7 @@ def daily_backups(db: Path) -> list[Path]:
 def _named_daily(db: Path) -> list[tuple[dt.date, Path]]:
     """Files named like this database's daily backups, with the day their name says."""
     folder = database.backup_folder(db)
-    pattern = re.compile(re.escape(db.stem) + r"-daily-(\d{4}-\d{2}-\d{2})\.db")
+    pattern = re.compile(re.escape(_daily_base(db)) + r"-daily-(\d{4}-\d{2}-\d{2})\.db")
     found = []
     try:
         entries = list(folder.iterdir())
