@@ -257,3 +257,19 @@ async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(mak
         await pilot.press("k")
         await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle." + words,)]
+
+
+async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(make_app, db_path: Path) -> None:
+    """Words and ctrl+q in one burst on a draft another window had saved: the save
+    was refused on the way out and the app quit without asking (found by a tester)."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+            other.save_draft(session_id, dilemma="Bo's words.")
+        burst(app, *" quitting now", "ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
+        await shows(pilot, "Not saved")
+        assert app.is_running
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

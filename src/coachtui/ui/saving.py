@@ -102,9 +102,18 @@ class Saving:
     @in_thread(exclusive=True, group="quit")
     def _quit_after_saving(self) -> None:
         if self.app.saver.flush(timeout=3):
-            self.app.call_from_thread(self.app.exit)
+            # Written, or refused: a save refused on the way out (someone else saved
+            # first, the session is gone) is asked about like one refused before.
+            self.app.call_from_thread(self._saved_on_quit)
             return
         self.app.call_from_thread(self._cannot_save_on_quit)
+
+    def _saved_on_quit(self) -> None:
+        saver = self.app.saver
+        if saver.conflicts or saver.dropped:
+            self._confirm_quit_with_unsaved(list(saver.conflicts.values()) or [saver.dropped])
+            return
+        self.app.exit()
 
     def _cannot_save_on_quit(self) -> None:
         from coachtui.ui.modals import ChoiceScreen
