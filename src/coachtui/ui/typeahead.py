@@ -32,11 +32,13 @@ if TYPE_CHECKING:
 
 # The longest a key waits, by kind of change: a dialog opens or closes in a few
 # frames; opening a team reads the database.
-# These are only the longest wait: each wait ends as soon as its change is done,
-# and they are generous because a loaded machine is slow to finish one.
-DIALOG_WAIT = 3.0
-COMMAND_WAIT = 3.0  # the first due date read loads the date parser (~0.5 s)
-SESSION_WAIT = 5.0
+# These are only the longest wait, a safety net: each wait ends as soon as its
+# change is done, which it always is. They are generous because a key let go too
+# early lands in the wrong field, and a loaded machine can be slow (the first due
+# date read loads the date parser: ~0.5 s idle, seconds under load).
+DIALOG_WAIT = 5.0
+COMMAND_WAIT = 10.0
+SESSION_WAIT = 10.0
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
