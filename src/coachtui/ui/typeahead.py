@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 DIALOG_WAIT = 5.0
 COMMAND_WAIT = 10.0
 SESSION_WAIT = 10.0
+# A list's command key comes back up to the app once it has run, unless a widget
+# keeps it to itself: then this is how long the keys after it wait.
+HANDLED_WAIT = 2.0
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
@@ -128,7 +131,7 @@ class KeyHold:
         """Keep the keys after ``event`` until it has come back to the app (its
         command has run), which :meth:`handled` is told."""
         self._waiting_for = event
-        self.hold(lambda: self._waiting_for is None, COMMAND_WAIT)
+        self.hold(lambda: self._waiting_for is None, HANDLED_WAIT)
 
     def handled(self, event: events.Key) -> None:
         if event is self._waiting_for:
