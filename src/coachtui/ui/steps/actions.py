@@ -237,19 +237,19 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         text, owner = text_input.value.strip(), owner_input.value.strip()
         if not text:
             self._feedback("Write what the team will do first.", error=True)
-            text_input.focus()
+            self._focus_now(text_input)
             return
         if len(text) > ACTION_TEXT_MAX:
             self._feedback(f"Keep an action to {ACTION_TEXT_MAX:,} characters.", error=True)
-            text_input.focus()
+            self._focus_now(text_input)
             return
         if len(owner) > OWNER_MAX:
             self._feedback(f"Keep the owner to {OWNER_MAX} characters.", error=True)
-            owner_input.focus()
+            self._focus_now(owner_input)
             return
         ok, due = self._parse_due()
         if not ok:
-            self.query_one("#action-due", Input).focus()
+            self._focus_now(self.query_one("#action-due", Input))
             return
         if self.editing is not None:
             self.kept.pop(self.editing, None)
@@ -260,7 +260,12 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             self._feedback("Action added.")
         self._clear_form()
         self.refresh_from_model()
-        text_input.focus()
+        self._focus_now(text_input)
+
+    def _focus_now(self, field: Input) -> None:
+        """Focus ``field`` at once (Widget.focus waits a moment): the keys typed after
+        enter are let go as soon as the form has answered, and belong there."""
+        self.screen.set_focus(field, scroll_visible=False)
 
     def _clear_form(self) -> None:
         self.editing = None
