@@ -9,7 +9,7 @@ enter twice in a dialog closed it twice and ended the app.
 
 :class:`KeyHold` holds the keys that arrive while something typed a moment ago is
 still changing the screen, and hands them on in order once it is done (the new
-screen or field has the focus), or after a short time at the most, so no key is
+screen or field has the focus), or after a few seconds at the most, so no key is
 ever stuck. Widgets and screens say when a key of theirs changes the screen by a
 ``keys_wait_after(key)`` method returning the condition to wait for (or None);
 keys bound to a command on a list or table, and every new screen or dialog, wait
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from textual import events
 
@@ -30,12 +30,12 @@ if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.widget import Widget
 
-# The longest a key waits, by kind of change: a dialog opens or closes in a few
-# frames; opening a team reads the database.
-# These are only the longest wait, a safety net: each wait ends as soon as its
-# change is done, which it always is. They are generous because a key let go too
-# early lands in the wrong field, and a loaded machine can be slow (the first due
-# date read loads the date parser: ~0.5 s idle, seconds under load).
+# The longest a key waits, by kind of change (a dialog opening or closing, a
+# command such as enter in a form, a team or draft being opened from the database).
+# A safety net only: each wait ends as soon as its change is done, which it always
+# is. Generous, because a key let go too early lands in the wrong field, and a
+# loaded machine can be slow (the first due date read loads the date parser:
+# ~0.5 s idle, seconds under load).
 DIALOG_WAIT = 5.0
 COMMAND_WAIT = 10.0
 SESSION_WAIT = 10.0
@@ -45,10 +45,6 @@ HANDLED_WAIT = 2.0
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
-
-
-class WaitsAfterKeys(Protocol):
-    def keys_wait_after(self, key: str) -> tuple[Condition, float] | None: ...
 
 
 def is_text_field(widget: Widget | None) -> bool:
@@ -100,8 +96,7 @@ class KeyHold:
         self._timer: Timer | None = None
         self._waiting_for: events.Key | None = None
         self._last_key_at = 0.0
-
-        # when the last key that types a character arrived, before the current key
+        # when the last key that typed a character into a field arrived, before the current key
         self.text_typed_at = 0.0
         self._text_at = 0.0
 
