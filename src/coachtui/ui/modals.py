@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-
 from collections.abc import Callable
 
 from textual import events, on
@@ -17,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
-from coachtui.ui.typeahead import COMMAND_WAIT
+from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, session_shown
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.format import cell, relative_day
 
@@ -325,8 +324,6 @@ class ResumeScreen(ModalScreen[str | None]):
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """enter resumes a draft: what is typed straight after it waits for the
         draft's step, which is read from the database first."""
-        from coachtui.ui.typeahead import SESSION_WAIT, session_shown
-
         return (session_shown(self.app, self), SESSION_WAIT) if key == "enter" else None
 
     def action_resume(self) -> None:
