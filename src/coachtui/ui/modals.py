@@ -103,8 +103,9 @@ class ChoiceScreen(ModalScreen[str]):
 # coach has seen it (ConflictScreen.typing_goes_on).
 TYPING_PAUSE = 0.8
 # Text typed this shortly before such a dialog came up: the coach was typing then
-# (a draft is saved, and found changed by someone else, within a second of a pause).
-TYPING_WINDOW = 2.0
+# (a draft is saved, and found changed by someone else, within a second of a pause
+# on an idle machine, a few seconds on a busy one).
+TYPING_WINDOW = 5.0
 
 
 class ConflictScreen(ModalScreen[str]):
