@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Database, Figure, Table, timed  # noqa: E402
+from common import Database, Figure, Table, timed
 
 SIZE = (120, 40)
 # What a facilitator types into the history search, one key at a time, a key every
@@ -156,7 +156,10 @@ def autosave_figures(database: Path, label: str, runs: int, table: Table) -> Non
                 draft = store.start_session(team.id, coach="Bench")
                 text = "The night shift cannot find time to plot the run chart"
                 counter = iter(range(1_000_000))
-                samples[mode] = timed(lambda: store.save_draft(draft.id, dilemma=f"{text} {next(counter)}"), runs)
+                samples[mode] = timed(
+                    lambda draft=draft, text=text, counter=counter: store.save_draft(
+                        draft.id, dilemma=f"{text} {next(counter)}"),
+                    runs)
                 store.discard_draft(draft.id)
         finally:
             store_database.SYNCHRONOUS = kept
@@ -226,7 +229,7 @@ async def _facilitator(db: Database, runs: int) -> dict[str, list[float]]:
                 typed += char
                 old = screen.window
                 echo, rows = await clock.press_until(
-                    char, lambda t=typed: box.value == t,  # type: ignore[attr-defined]
+                    char, lambda t=typed, box=box: box.value == t,  # type: ignore[attr-defined]
                     lambda o=old, t=typed: screen.filters.text == t and screen.window is not o)
                 out["echo"].append(echo)
                 out["search"].append(rows)

@@ -48,12 +48,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import exchange  # noqa: E402
-import history  # noqa: E402
-import interactive  # noqa: E402
-import startup  # noqa: E402
-import suggestion  # noqa: E402
-from common import Table, demo_database, machine_line, scratch_copy, sizes_up_to  # noqa: E402
+import exchange
+import history
+import interactive
+import startup
+import suggestion
+from common import Table, demo_database, machine_line, scratch_copy, sizes_up_to
 
 QUICK_SIZES = (300, 1_000)
 

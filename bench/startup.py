@@ -22,13 +22,14 @@ import struct
 import sys
 import tempfile
 import time
-import tomli_w
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli_w
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Database, Figure, Table, process_env  # noqa: E402
+from common import Database, Figure, Table, process_env
 
 BARE_APP = Path(__file__).resolve().with_name("bare_app.py")
 COLUMNS, LINES = 120, 40

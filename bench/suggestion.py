@@ -21,7 +21,13 @@ from common import ROOT, Figure, Table
 def suggestion_figures(table: Table, *, quick: bool, runs: int) -> None:
     from coachtui.catalog import classifier
     from coachtui.catalog.suggest import rank_with, suggest_category
-    from coachtui.catalog.train import best_blend, evaluate, read_labelled, score_folds, simulate_coach
+    from coachtui.catalog.train import (
+        best_blend,
+        evaluate,
+        read_labelled,
+        score_folds,
+        simulate_coach,
+    )
 
     corpus = read_labelled()
     dev = read_labelled(ROOT / "tests" / "data" / "dilemmas_dev.tsv")

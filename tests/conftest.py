@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import pgcluster  # noqa: E402
+import pgcluster
 
 PG_URL_ENV = "COACHTUI_TEST_PG_URL"
 _CLUSTER_KEY = pytest.StashKey[Path]()

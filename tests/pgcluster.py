@@ -63,7 +63,7 @@ def _as_owner(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(_as_owner(command), capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    result = subprocess.run(_as_owner(command), capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result
@@ -76,7 +76,7 @@ def free_port() -> int:
 
 
 def _locale() -> list[str]:
-    names = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.split()
+    names = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout.split()
     for name in ("C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"):
         if name in names:
             return [f"--locale={name}"]

@@ -11,8 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.store import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase, open_store
-from coachtui.store import database
+from coachtui.store import (
+    DatabaseUnavailable,
+    NewerDatabase,
+    NotCoachtuiDatabase,
+    database,
+    open_store,
+)
 
 
 def digest(path: Path) -> str:

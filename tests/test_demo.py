@@ -10,12 +10,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from index_check import assert_in_step
 
 from coachtui.catalog import load_catalog
 from coachtui.store import DatabaseNotEmpty, InvalidInput, open_store
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.types import REVIEW_STATUSES
+from index_check import assert_in_step
 
 TODAY = dt.date(2026, 11, 20)
 TABLES = ("team", "coaching_session", "picked_question", "action", "action_review", "session_fts")

@@ -13,9 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from coachtui.cli import main
-from coachtui.store import open_store
 from tests.encrypted import (
     NEEDLES,
     PASSPHRASE,
@@ -29,6 +26,9 @@ from tests.encrypted import (
     readable_as_plain_sqlite,
 )
 from tests.terminal import Terminal
+
+from coachtui.cli import main
+from coachtui.store import open_store
 
 ENV = "COACHTUI_PASSPHRASE"
 

@@ -13,11 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
-from coachtui.store import crypto
-from coachtui.store.database import HEAD_REVISION
-from coachtui.store.upkeep.encryption import decrypt_database, encrypt_database, plain_backups, remove_plain_backups
 from tests.encrypted import (
     NEEDLES,
     PASSPHRASE,
@@ -31,6 +26,21 @@ from tests.encrypted import (
     plain_database,
     plain_text_in,
     readable_as_plain_sqlite,
+)
+
+from coachtui.store import (
+    NotCoachtuiDatabase,
+    PassphraseNeeded,
+    WrongPassphrase,
+    crypto,
+    open_store,
+)
+from coachtui.store.database import HEAD_REVISION
+from coachtui.store.upkeep.encryption import (
+    decrypt_database,
+    encrypt_database,
+    plain_backups,
+    remove_plain_backups,
 )
 
 
@@ -274,7 +284,7 @@ def test_a_replaced_encrypted_database_is_rescued_encrypted(running_encrypted, d
     assert [t.name for t in store.list_teams()] == ["Ward 9"]  # goes on with the new file
     store.close()
     assert plain_text_in(rescued) == [] and not readable_as_plain_sqlite(rescued)
-    assert len(cipher_query(rescued, "SELECT id FROM coaching_session WHERE id = '%s'" % session_id)) == 1
+    assert len(cipher_query(rescued, f"SELECT id FROM coaching_session WHERE id = '{session_id}'")) == 1
 
 
 # --- restore across encryption -----------------------------------------------------------------

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Clock
-from test_exchange_export import NAME_WORDS, TEAMS, history, known_words_in, utc_zone  # noqa: F401
 
 from coachtui.cli import main
 from coachtui.store import open_store
+from conftest import Clock
+from test_exchange_export import NAME_WORDS, TEAMS, history, known_words_in, utc_zone  # noqa: F401
 
 
 @pytest.fixture

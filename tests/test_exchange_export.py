@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from coachtui.store.errors import ExportFailed, InvalidInput, NotFound
-from coachtui.store.exchange.rows import MODELS
 from coachtui.store.exchange.files import write_export
 from coachtui.store.exchange.interchange import LOCAL_COLUMNS, TABLES, dumps
 from coachtui.store.exchange.report import FORMULA_STARTS, neutralise
+from coachtui.store.exchange.rows import MODELS
 from coachtui.store.types import PickedQuestionInfo
 from coachtui.text import md_escape
 

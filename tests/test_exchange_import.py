@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Clock
 
 from coachtui.store import open_store
 from coachtui.store.errors import ImportRefused
 from coachtui.store.exchange.interchange import dumps
 from coachtui.store.types import PickedQuestionInfo
+from conftest import Clock
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")
 

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import StoreError, open_store
 from coachtui.store.exchange.interchange import dumps
-from coachtui.store.types import STEPS
-from coachtui.store.types import QUESTION_MAX, REVIEW_STATUSES, PickedQuestionInfo
+from coachtui.store.types import QUESTION_MAX, REVIEW_STATUSES, STEPS, PickedQuestionInfo
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")
 HOSTILE = [

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-
 from tests.terminal import Terminal, coachtui_command
 
 

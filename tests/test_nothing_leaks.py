@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachtui.store import open_store
 from coachtui.store.exchange.interchange import dumps
+from conftest import Clock
 
 # --- 1. redaction -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+
 from test_serve import Served, start_serve, stop
 
 pytestmark = pytest.mark.slow

@@ -478,8 +478,9 @@ def test_a_damaged_backup_offered_to_restore_is_left_as_it_was(notes: Path, home
 def test_rotation_of_an_encrypted_databases_daily_backups(tmp_path: Path) -> None:
     """Encrypted backups are read (with the database's key) to know they are its own."""
     pytest.importorskip("sqlcipher3")
-    from coachtui.store import open_store
     from tests.encrypted import PASSPHRASE, encrypted_database
+
+    from coachtui.store import open_store
 
     path = tmp_path / "locked.db"
     encrypted_database(path)

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from coachtui.cli import main
-from coachtui import config
-from coachtui.config import Settings, load_settings
 from tests.terminal import Terminal, coachtui_command
+
+from coachtui import config
+from coachtui.cli import main
+from coachtui.config import Settings, load_settings
 
 
 def _env(home: Path, settings: str | None = None, **extra: str) -> dict[str, str]:

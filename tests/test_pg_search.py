@@ -12,6 +12,7 @@ from coachtui.store.demo import generate_demo_data
 from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import PickedQuestionInfo
 
+
 def assert_in_step(store) -> int:
     """Every session has exactly the document its texts give; nothing is pending."""
     document = store.export_json()

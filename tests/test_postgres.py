@@ -16,9 +16,9 @@ from coachtui.store import (
     DatabaseUnavailable,
     NewerDatabase,
     NotCoachtuiDatabase,
+    database,
     open_store,
 )
-from coachtui.store import database
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.models import ESCAPE
 from coachtui.store.types import PickedQuestionInfo

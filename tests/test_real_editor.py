@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.test_real_keys import CTRL_Z, ESC, resumed
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from tests.terminal import Terminal, coachtui_command
 from tests.test_kill import _env
 
@@ -333,7 +332,7 @@ def test_a_whole_session_typed_at_machine_speed(tmp_path: Path) -> None:
         visit_the_other_screens("Picked")
         app.send(CTRL_G + "6" + "Share the chart" + TAB + "Kim" + TAB + "2026-12-01" + ENTER)
         app.holds(
-            "SELECT text, owner, due_date FROM action WHERE session_id != '%s'" % earlier.id,
+            f"SELECT text, owner, due_date FROM action WHERE session_id != '{earlier.id}'",
             ("Share the chart", "Kim", "2026-12-01"),
         )
         visit_the_other_screens("New action")

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from coachtui.ui.modals import TYPING_PAUSE
-
 from tests.terminal import Terminal, coachtui_command
 from tests.test_kill import _env
+
+from coachtui.ui.modals import TYPING_PAUSE
 
 pytestmark = pytest.mark.slow
 
@@ -261,7 +260,7 @@ def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -
     try:
         _resume(app)
         restored = subprocess.run(
-            [*coachtui_command(db), "restore", str(backup)], env=env, capture_output=True, text=True, timeout=60
+            [*coachtui_command(db), "restore", str(backup)], env=env, capture_output=True, text=True, timeout=60, check=False
         )
         assert restored.returncode == 0, restored.stderr
         app.send("Typed after the restore ")

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tests.terminal import Terminal, coachtui_command
 from tests.test_kill import _env
 

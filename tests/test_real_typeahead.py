@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.test_real_keys import CTRL_G, ENTER, TAB, coach, resumed
 
 pytestmark = pytest.mark.slow

@@ -8,13 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
+from coachtui.store import database, open_store, search_index
+from coachtui.store.types import PickedQuestionInfo
 from index_check import assert_in_step
 
 # SQLite's FTS5 index; PostgreSQL's is checked in test_pg_search.py.
 pytestmark = pytest.mark.sqlite_only
-
-from coachtui.store import database, open_store, search_index
-from coachtui.store.types import PickedQuestionInfo
 
 
 def found(store, text: str) -> set[str]:

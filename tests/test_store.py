@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from coachtui.store import DuplicateName, IncompleteSession, InvalidInput, NotFound, open_store
 from coachtui.store.types import PickedQuestionInfo
-
 
 # --- teams -------------------------------------------------------------------------
 

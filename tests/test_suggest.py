@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from coachtui.catalog import load_catalog, suggest_category
-from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.catalog.classifier import TextModel, load_model
+from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.catalog.suggest import best_category, is_unsure, learn_from, rank_with
 from coachtui.catalog.train import evaluate, read_labelled, simulate_coach, train
 

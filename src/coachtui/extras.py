@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 
-
 # extra -> (the distribution it brings, what for). Keep in step with pyproject.toml.
 EXTRAS: dict[str, tuple[str, str]] = {
     "postgres": ("psycopg", "the hub on PostgreSQL"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.ui.helpers import query, saved, type_text, wait_for
 from tests.ui.test_keys import on_the_dilemma
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import paste, ready, type_text, wait_for
-
 from coachtui.ui.screens.export import ExportScreen
+
+from .helpers import paste, ready, type_text, wait_for
 
 
 def _preview(app) -> str:  # type: ignore[no-untyped-def]

@@ -15,8 +15,8 @@ from coachtui.ui.modals import ConfirmScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.history import HistoryScreen
-from coachtui.ui.screens.trends import TrendsScreen
 from coachtui.ui.screens.tracker import TrackerScreen
+from coachtui.ui.screens.trends import TrendsScreen
 
 from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
 

@@ -27,8 +27,8 @@ from coachtui.ui.modals import (
     TextPromptScreen,
 )
 from coachtui.ui.screens.export import ExportScreen
-from coachtui.ui.screens.trends import TrendsScreen
 from coachtui.ui.screens.tracker import TrackerScreen
+from coachtui.ui.screens.trends import TrendsScreen
 
 from .conftest import FAST_SAVES
 from .helpers import paste, ready, saved, screen_text, shows, type_text, wait_for
@@ -346,7 +346,6 @@ async def test_a_removal_refused_by_a_conflict_brings_the_action_back_or_removes
 async def test_deleting_a_session_another_coach_changed_asks_first(
     hub_app, network, bo, db, choice: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from coachtui.ui.modals import ConfirmScreen
     from coachtui.ui.screens.detail import SessionDetailScreen
     from coachtui.ui.screens.history import HistoryScreen
 

@@ -5,12 +5,12 @@ on screen afterwards."""
 from __future__ import annotations
 
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-import tomllib
 import tomli_w
 from keyring.backends import fail
 from textual.command import CommandPalette
@@ -23,7 +23,7 @@ from .helpers import Notices, paste, ready, screen_text, shows, type_text, wait_
 from .test_sync_ui import open_sync_prompt
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from file_keyring import FileKeyring  # noqa: E402  (tests/file_keyring.py)
+from file_keyring import FileKeyring
 
 SECRET = "s3cqx7"
 TYPED = f"postgresql://coach:{SECRET}@127.0.0.1:9/hub"

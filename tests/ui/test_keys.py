@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.ui.helpers import query, ready, saved, type_text, wait_for
 from textual import events
 
 from coachtui.ui.driver import PasteParser
 from coachtui.ui.modals import HelpScreen
 from coachtui.ui.screens.explainer import ExplainerScreen
-from tests.ui.helpers import query, ready, saved, type_text, wait_for
 
 
 def burst(app, *keys: str) -> None:  # type: ignore[no-untyped-def]

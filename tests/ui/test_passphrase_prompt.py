@@ -5,11 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.encrypted import (
+    PASSPHRASE,
+    WORDS,
+    cipher_query,
+    copy_database,
+    digest,
+    encrypted_database,
+)
 
 from coachtui.config import Settings, load_settings
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.passphrase import PassphraseScreen
-from tests.encrypted import PASSPHRASE, WORDS, cipher_query, copy_database, digest, encrypted_database
 
 from .helpers import paste, ready, saved, screen_text, shows, type_text, wait_for
 

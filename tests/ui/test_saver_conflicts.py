@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from coachtui.session.saver import SaveQueue, SaveStatus
 from coachtui.store import open_store
 from coachtui.store.errors import StaleRecord
-from coachtui.session.saver import SaveQueue, SaveStatus
 
 
 def _action(db_path: Path):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 
 from coachtui.ui.modals import ResumeScreen
 
-from .helpers import ready, screen_text, shows, wait_for
+from .helpers import screen_text, shows, wait_for
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 LONG_TEAM = "Cardiology Unit, Tanners Cross Hospital"

@@ -132,7 +132,7 @@ async def test_e_on_the_category_step_explains_the_highlighted_card_and_esc_retu
         await start_session_at_category(pilot, "The manager cancelled three huddles because of staffing.")
         await pilot.press("3")  # relational is the primary category...
         await pilot.press("right")  # ...and the highlight moves on to environmental conditions
-        text = await shows(pilot, "Primary: Coach and team relational dynamics")
+        await shows(pilot, "Primary: Coach and team relational dynamics")
         # the step's keys are on the line above the footer (a notice may cover it now)
         assert "e explain" in str(app.screen.query_one("#category-keys").content)
         await pilot.press("e")

@@ -58,20 +58,20 @@ def _add_columns(start: list[float], rows: list[list[float]]) -> list[float]:
     """``start`` plus the sum of ``rows``, label by label."""
     if not rows:
         return list(start)
-    return [base + math.fsum(column) for base, column in zip(start, zip(*rows), strict=True)]
+    return [base + math.fsum(column) for base, column in zip(start, zip(*rows, strict=False), strict=True)]
 
 
 def _add_weighted_columns(
     start: list[float], weights: Mapping[str, list[float]], vector: Mapping[str, float]
 ) -> list[float]:
     """``start`` plus each feature's weights times its value in ``vector``, label by label."""
-    rows = [(row, value) for row, value in zip(map(weights.get, vector), vector.values()) if row is not None]
+    rows = [(row, value) for row, value in zip(map(weights.get, vector), vector.values(), strict=False) if row is not None]
     if not rows:
         return list(start)
     values = [value for _row, value in rows]
     return [
         base + math.fsum(map(operator.mul, column, values))
-        for base, column in zip(start, zip(*(row for row, _value in rows)), strict=True)
+        for base, column in zip(start, zip(*(row for row, _value in rows), strict=False), strict=True)
     ]
 
 

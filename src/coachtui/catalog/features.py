@@ -44,7 +44,7 @@ BIGRAM_JOIN = " "
 
 
 class _Stemmer(Protocol):
-    def stemWord(self, word: str) -> str: ...  # noqa: N802 - snowballstemmer's name
+    def stemWord(self, word: str) -> str: ...
 
 
 @functools.cache

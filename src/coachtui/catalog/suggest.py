@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from coachtui.catalog.classifier import Adaptation, TextModel, load_model
-from coachtui.catalog.features import counts, features
+from coachtui.catalog.features import features
 from coachtui.catalog.loader import load_catalog
 from coachtui.catalog.model import Catalog, Category
 

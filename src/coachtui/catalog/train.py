@@ -123,7 +123,7 @@ def train(examples: Sequence[Example], *, labels: Sequence[str] = CATEGORY_IDS, 
         for feature in features:
             document_frequency[feature] = document_frequency.get(feature, 0) + 1
     idf = {f: math.log((1 + len(docs)) / (1 + n)) + 1.0 for f, n in document_frequency.items()}
-    from coachtui.catalog.classifier import tfidf, softmax
+    from coachtui.catalog.classifier import softmax, tfidf
 
     vectors = [(tfidf(features, idf), y) for features, y in docs]
     weights: dict[str, list[float]] = {f: [0.0] * size for f in idf}

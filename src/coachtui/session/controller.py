@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, cast
 from coachtui.session.model import SessionModel
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
-    from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
     from coachtui.session.conflicts import Conflict
     from coachtui.session.saver import SaveQueue
+    from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
 
 # Model attribute -> store field, for the fields saved with save_draft.
 _FIELD_NAMES = {

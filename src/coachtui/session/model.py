@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
-    from coachtui.store.types import ActionInfo, PickedQuestionInfo, ReviewInfo, SessionDetail, TeamInfo
+    from coachtui.store.types import (
+        ActionInfo,
+        PickedQuestionInfo,
+        ReviewInfo,
+        SessionDetail,
+        TeamInfo,
+    )
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("team", "Team"),

@@ -28,12 +28,16 @@ and the status says "not saved" until the screen resolves it.
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+log = logging.getLogger(__name__)
 
 State = Literal["idle", "pending", "saving", "saved", "error", "conflict", "dropped"]
 
@@ -326,8 +330,8 @@ class SaveQueue:
             self._reported = (state, message)
             try:
                 self._on_status(SaveStatus(state=state, message=message, pending=len(self._ops), saved_at=saved_at))
-            except Exception:  # noqa: BLE001 - a status display must never stop saving
-                pass
+            except Exception:  # a status display must never stop saving
+                log.debug("the save status could not be shown", exc_info=True)
 
     def _wait_for_work(self) -> _Op | None:
         with self._cond:
@@ -372,12 +376,12 @@ class SaveQueue:
                     if first:
                         try:
                             self.on_lost(lost, exc)
-                        except Exception:  # noqa: BLE001 - it stays shown as not saved
-                            pass
+                        except Exception:  # it stays shown as not saved
+                            log.debug("the lost-session handler failed", exc_info=True)
                     continue
-                if _is_conflict(exc) and op.on_conflict is None and op.session_id and self.on_session_conflict:
-                    session_id = op.session_id
-                    op.on_conflict = lambda error: self.on_session_conflict(session_id, error)  # type: ignore[misc]
+                ask = self.on_session_conflict
+                if _is_conflict(exc) and op.on_conflict is None and op.session_id and ask is not None:
+                    op.on_conflict = functools.partial(ask, op.session_id)
                 if _is_conflict(exc) and op.on_conflict is not None:
                     # Retrying cannot help: the coach decides (reload, or keep theirs).
                     with self._cond:
@@ -385,8 +389,8 @@ class SaveQueue:
                     self._finish(op)
                     try:
                         op.on_conflict(exc)
-                    except Exception:  # noqa: BLE001 - the conflict stays shown as not saved
-                        pass
+                    except Exception:  # the conflict stays shown as not saved
+                        log.debug("the conflict handler failed", exc_info=True)
                     continue
                 if _is_permanent(exc):
                     self._dropped = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
@@ -401,8 +405,8 @@ class SaveQueue:
             if op.on_done is not None:
                 try:
                     op.on_done(result)
-                except Exception:  # noqa: BLE001
-                    pass
+                except Exception:  # the write is done; a failed follow-up must not undo it
+                    log.debug("the after-save handler failed", exc_info=True)
 
     def _write(self, store: Any, op: _Op) -> object:
         if op.call is not None and not op.versioned:

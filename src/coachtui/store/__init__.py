@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import (
     BackupError,
+    Cancelled,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseMissing,
-    DatabaseReadOnly,
-    Cancelled,
     DatabaseNotEmpty,
+    DatabaseReadOnly,
     DatabaseUnavailable,
     DiskFull,
     DuplicateName,

@@ -35,7 +35,13 @@ from types import ModuleType
 from typing import Any
 
 from coachtui.store import search_index
-from coachtui.store.errors import EncryptionUnavailable, InvalidInput, PassphraseNeeded, StoreError, WrongPassphrase
+from coachtui.store.errors import (
+    EncryptionUnavailable,
+    InvalidInput,
+    PassphraseNeeded,
+    StoreError,
+    WrongPassphrase,
+)
 from coachtui.store.target import parse_target, sqlite_uri
 
 ENV_PASSPHRASE = "COACHTUI_PASSPHRASE"

@@ -22,6 +22,7 @@ from coachtui.paths import data_dir, ensure_private_dir
 from coachtui.store import crypto
 from coachtui.store.crypto import Key
 from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
+
 # Also importable from here, where they used to live.
 from coachtui.store.target import Target, sqlite_uri
 from coachtui.store.target import parse_target as parse_target

@@ -14,7 +14,6 @@ from coachtui.catalog import Catalog, load_catalog
 from coachtui.store.types import STATUS_LABELS, ActionInfo, SessionDetail
 from coachtui.text import md_escape, visible
 
-
 DISPLAY_LIMIT = 20_000
 
 

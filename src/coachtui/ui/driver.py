@@ -21,12 +21,12 @@ from codecs import getincrementaldecoder
 from collections.abc import Iterable, Iterator
 
 from textual import events
-from textual.drivers.linux_driver import LinuxDriver
-from textual.message import Message
 
 # Textual has no public name for its terminal parser; the version is pinned, and
 # tests/ui/test_keys.py checks what this module relies on (feed, tick, its tokens).
-from textual._xterm_parser import XTermParser  # noqa: PLC2701
+from textual._xterm_parser import XTermParser
+from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"

@@ -46,5 +46,5 @@ def help_for(screen: Screen[Any]) -> str:
     if isinstance(screen, SessionScreen):
         return screen.pane(screen.current_step).HELP + "\n" + GENERAL_HELP
     if getattr(screen, "HELP", ""):
-        return str(getattr(screen, "HELP")) + "\n" + GENERAL_HELP
+        return str(screen.HELP) + "\n" + GENERAL_HELP
     return GENERAL_HELP

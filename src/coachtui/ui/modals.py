@@ -16,9 +16,9 @@ from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
+from coachtui.ui.format import cell, relative_day
 from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, session_shown
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
-from coachtui.ui.format import cell, relative_day
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -4,7 +4,10 @@ once everything is saved (or the coach chose what happens to what is not)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
 
 from coachtui.text import one_line
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -24,10 +27,8 @@ class Saving:
         app.save_status = status
         for bar in app.query(StatusBar):
             bar.save = status
-        try:
+        with suppress(NoMatches, KeyError):  # the session screen may not be installed or composed yet
             app.session_screen.query_one(StatusBar).save = status
-        except Exception:  # noqa: BLE001 - the screen may not be composed yet
-            pass
 
     def dropped(self, label: str, error: str) -> None:
         self.app.notify(f"Could not save ({label}): {error}", severity="error", timeout=10, markup=False)

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coachtui.ui import freeze_gc
 from coachtui.ui.messages import StoreReady

@@ -117,7 +117,9 @@ class HubSync:
             app.notify("Syncing with the hub…", markup=False, timeout=3)
             self._sync_with(address, keep=keep)
 
-        from coachtui.ui.modals import TextPromptScreen  # ~50 ms of imports: not before the first paint
+        from coachtui.ui.modals import (
+            TextPromptScreen,  # ~50 ms of imports: not before the first paint
+        )
 
         app.push_screen(
             TextPromptScreen("Sync with the hub", value=known.url, help_text=HUB_HELP, validate=hub_address_problem),

@@ -40,9 +40,9 @@ import sqlalchemy as sa
 from coachtui.catalog import load_catalog
 from coachtui.catalog.suggest import best_category
 from coachtui.store import dialects, pg_search, search_index
-from coachtui.store.sync import changes
 from coachtui.store.demo import content
 from coachtui.store.errors import DatabaseNotEmpty, InvalidInput
+from coachtui.store.sync import changes
 from coachtui.store.types import DemoSummary
 
 if TYPE_CHECKING:

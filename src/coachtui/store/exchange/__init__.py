@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
-from coachtui.store.exchange.files import check_output, csv_bytes, csv_zip_bytes, write_export, write_export_stream
+from coachtui.store.exchange.files import (
+    check_output,
+    csv_bytes,
+    csv_zip_bytes,
+    write_export,
+    write_export_stream,
+)
 from coachtui.store.types import EXPORT_FORMATS, FORMATS, ExportResult, ImportSummary
 
 if TYPE_CHECKING:
@@ -90,8 +96,8 @@ def _export_data(
     for_report: bool = False,
 ) -> ExportData:
     from coachtui.store.exchange.export import collect, known_people, known_teams
-    from coachtui.store.models import Team
     from coachtui.store.exchange.redact import Redactor
+    from coachtui.store.models import Team
 
     if isinstance(session_ids, str):
         raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
@@ -346,7 +352,13 @@ def read_export(path: str | os.PathLike[str]) -> Any:
 
 def _document(data: ExportData) -> dict[str, Any]:
     from coachtui import __version__
-    from coachtui.store.exchange.interchange import FORMAT_NAME, FORMAT_VERSION, TABLES, encode_row, format_stamp
+    from coachtui.store.exchange.interchange import (
+        FORMAT_NAME,
+        FORMAT_VERSION,
+        TABLES,
+        encode_row,
+        format_stamp,
+    )
 
     document: dict[str, Any] = {
         "format": FORMAT_NAME,

@@ -21,9 +21,10 @@ from sqlmodel import Session
 
 from coachtui.store import dialects
 from coachtui.store.exchange.interchange import SPECS
-from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
 from coachtui.store.exchange.rows import fetch, fetch_in, select_columns, table_of
+from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
 from coachtui.store.types import OPEN_STATUSES
+
 
 @dataclass
 class ExportData:

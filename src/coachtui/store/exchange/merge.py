@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from coachtui.store.errors import ImportRefused
-from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, table_of
 from coachtui.store.exchange.interchange import SPECS, TABLES, ValidExport
+from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, table_of
 from coachtui.store.types import ImportCounts, ImportSummary
 
 KIND_NAMES = {

@@ -11,7 +11,14 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from coachtui.store.exchange.interchange import SPECS, TableSpec
-from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, PickedQuestion, Team
+from coachtui.store.models import (
+    Action,
+    ActionReview,
+    CoachingSession,
+    CustomQuestion,
+    PickedQuestion,
+    Team,
+)
 
 # How many values one query binds at most (SQL has a limit).
 CHUNK = 500

@@ -60,14 +60,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from coachtui.store import database
-from coachtui.store.sync import changes
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.errors import StoreError, SyncFailed
-from coachtui.store.exchange.rows import fetch, fetch_in, table_of
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
+from coachtui.store.exchange.rows import fetch, fetch_in, table_of
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
-
+from coachtui.store.sync import changes
 
 KINDS = changes.KINDS
 # Deletions are decided for containers first: deleting a team settles its sessions.

@@ -31,8 +31,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from coachtui.store import dialects
-from coachtui.store.models import Tombstone
 from coachtui.store.exchange.rows import CHUNK, table_of
+from coachtui.store.models import Tombstone
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.

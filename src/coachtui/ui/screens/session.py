@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
+from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
-from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -28,9 +28,9 @@ from coachtui.ui.widgets.stepbar import StepBar
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from coachtui.session.model import SessionModel
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
-    from coachtui.session.model import SessionModel
 
 
 def _later_steps() -> list[StepPane]:

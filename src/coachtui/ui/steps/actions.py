@@ -9,10 +9,9 @@ keeps theirs (saved on top of the other change).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import datetime as dt
 import json
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,9 +28,8 @@ from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import cell, due_label, share_width, text_width
 from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import ConfirmScreen
-from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
-
+from coachtui.ui.widgets.literal import LiteralInput
 
 
 class ActionTable(DataTable):

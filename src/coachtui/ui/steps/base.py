@@ -10,9 +10,9 @@ from textual.dom import DOMNode
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from coachtui.ui.app import CoachApp
     from coachtui.session.controller import SessionController
     from coachtui.session.model import SessionModel
+    from coachtui.ui.app import CoachApp
 
 
 P = TypeVar("P", bound="StepPane")

@@ -20,7 +20,6 @@ from coachtui.catalog.suggest import Evidence, is_unsure
 from coachtui.ui.format import bullet_list
 from coachtui.ui.steps.base import StepPane, enclosing
 
-
 # The suggestion reads this much of the title and dilemma: plenty for any real
 # dilemma, and a pasted megabyte does not stall the screen.
 SUGGEST_LIMIT = 50_000

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, TextArea
 
 from coachtui.store.types import DRAFT_TEXT_FIELDS
-from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 from coachtui.ui.steps.base import StepPane
+from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 if TYPE_CHECKING:
     from textual.widget import Widget

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +14,8 @@ from coachtui.catalog import Question
 from coachtui.store.types import QUESTION_MAX, PickedQuestionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.modals import TextPromptScreen
-from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.widgets.literal import LiteralInput
 
 ADD_ID = "__add__"
 

@@ -30,7 +30,6 @@ from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.steps.base import StepPane, enclosing
 
-
 STATUS_WIDTH = 13  # "↻ in progress"
 
 

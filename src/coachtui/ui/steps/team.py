@@ -8,7 +8,6 @@ DataTable (its module and its stylesheet) costs a few milliseconds to load.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -22,8 +21,8 @@ from textual.widgets import Input, Static
 
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.widgets.literal import LiteralInput
 
 if TYPE_CHECKING:
     from textual.timer import Timer

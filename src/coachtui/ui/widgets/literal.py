@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -50,7 +50,7 @@ def typed_but_unprintable(event: events.Key) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _own_bindings(widget_class: type[Widget]) -> dict[str, list[Binding]]:
     """The bindings a field class declares itself (and inherits), by key, merged
     the way Textual merges them: a subclass's binding for a key replaces its base's."""

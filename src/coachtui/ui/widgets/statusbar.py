@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from coachtui.text import one_line
 from coachtui.session.saver import SaveStatus
+from coachtui.text import one_line
 
 
 class StatusBar(Static):
