@@ -36,7 +36,7 @@ APPLICATION_ID = 0x434F4143
 # The newest schema revision this coachtui knows. tests/test_migrations.py checks
 # that it matches the head of store/migrations, so the common case (database already
 # current) needs no Alembic import at all.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 BUSY_TIMEOUT_MS = 5000
 # How long to wait for a PostgreSQL server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10

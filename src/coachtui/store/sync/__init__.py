@@ -50,7 +50,6 @@ committed later.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -59,16 +58,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import database
+from coachtui.store import database, dialects
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.errors import StoreError, SyncFailed
-from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, table_of
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
-from coachtui.store.sync import changes
+from coachtui.store.sync import changes, conflicts, fields
 
 KINDS = changes.KINDS
+STAMPS = ("created_at", "updated_at", "completed_at")
 # Deletions are decided for containers first: deleting a team settles its sessions.
 DELETE_ORDER = ("teams", "sessions", "actions", "custom_questions", "picked_questions", "action_reviews")
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -86,6 +85,7 @@ KIND_NAMES = {
     "action_reviews": ("review", "reviews"),
 }
 CHUNK = 500
+SKEW_REPORTED = dt.timedelta(minutes=2)
 
 Row = dict[str, Any]
 
@@ -99,6 +99,13 @@ class Changeset:
 
     rows: dict[str, dict[str, Row]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
     tombstones: dict[tuple[str, str], tuple[dt.datetime, str]] = field(default_factory=dict)
+    # the last synced version of records sent (their fields), by (kind, id)
+    bases: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # the receiver's clock: later stamps count as this (and, going to the hub, become it)
+    limit: dt.datetime | None = None
+    to_hub: bool = False
+    # how far the sender's clock is ahead of the receiver's, when known
+    ahead: dt.timedelta = dt.timedelta(0)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -226,17 +233,6 @@ def collect_subtrees(conn: sa.Connection, records: dict[str, set[str]]) -> Chang
 # --- deciding ------------------------------------------------------------------------------
 
 
-def _content(kind: str, row: Row) -> str:
-    """A record's values, for comparing and for the tie-break (the version is each
-    database's own count of changes, not content)."""
-    values = [row[name] for name in SPECS[kind].columns if name != "version"]
-    return json.dumps(values, default=str, ensure_ascii=False)
-
-
-def _rank(kind: str, row: Row) -> tuple[dt.datetime, str]:
-    return (row["updated_at"], _content(kind, row))
-
-
 @dataclass
 class Applied:
     """What applying a changeset did on the receiving side."""
@@ -247,6 +243,9 @@ class Applied:
     merged_teams: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
     send_back: Changeset = field(default_factory=Changeset)
+    conflicts: list[fields.FieldConflict] = field(default_factory=list)
+    merged: int = 0  # records that took fields from both sides
+    clamped: int = 0  # stamps from the future brought back to the receiver's clock
 
 
 class _Apply:
@@ -254,10 +253,16 @@ class _Apply:
 
     def __init__(self, conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> None:
         self.conn = conn
-        self.rows = {kind: dict(rows) for kind, rows in incoming.rows.items()}
-        self.sent_tombstones = dict(incoming.tombstones)
-        self.adopt_teams = adopt_teams
         self.result = Applied()
+        self.limit = (incoming.limit or dt.datetime.now(dt.UTC)) + fields.TOLERANCE
+        self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
+        self.bases = incoming.bases
+        self.from_hub = not incoming.to_hub
+        self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
+        self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
+        self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
+        self.sent_tombstones = {key: self._clamped_grave(value) for key, value in incoming.tombstones.items()}
+        self.adopt_teams = adopt_teams
         self.existed: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.inserted: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.updated: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -265,6 +270,32 @@ class _Apply:
         self.kept: dict[str, set[str]] = {kind: set() for kind in KINDS}
         # actions whose reviews were deleted here (their status may change)
         self.reviewed_actions: set[str] = set()
+
+    def _clamped(self, row: Row) -> Row:
+        """Going to the hub, stamps later than the hub's clock become its clock (a
+        laptop's clock running fast, a file stamped 2099)."""
+        if not any(isinstance(row.get(n), dt.datetime) and row[n] > self.limit for n in STAMPS):
+            return row
+        row = dict(row)
+        for name in STAMPS:
+            value = row.get(name)
+            if isinstance(value, dt.datetime) and value > self.limit:
+                self.result.clamped += 1
+                if not self.from_hub:
+                    row[name] = self._now_at_most(value)
+                    self.clamped_ids.add(row["id"])
+        return row
+
+    def _now_at_most(self, stamp: dt.datetime) -> dt.datetime:
+        """A stamp from the future, in the receiver's time: less the sender's measured
+        lead (a clock 2 h fast), and no later than now."""
+        return min(stamp - self.ahead, self.limit - fields.TOLERANCE)
+
+    def _clamped_grave(self, grave: tuple[dt.datetime, str]) -> tuple[dt.datetime, str]:
+        if grave[0] > self.limit and not self.from_hub:
+            self.result.clamped += 1
+            return (self._now_at_most(grave[0]), grave[1])
+        return grave
 
     # --- teams with the same name ----------------------------------------------------
 
@@ -333,7 +364,7 @@ class _Apply:
             other = here.get(key(row))
             if other is None or other["id"] == ident:
                 continue
-            if _rank(kind, row) > _rank(kind, other):
+            if fields.rank(kind, row, self.limit) > fields.rank(kind, other, self.limit):
                 changes.bury(self.conn, {kind: {other["id"]}}, row["updated_at"], "")
                 table = table_of(kind)
                 self.conn.execute(sa.delete(table).where(table.c.id == other["id"]))
@@ -364,11 +395,20 @@ class _Apply:
                     plan.inserts.append(row)
                     self.inserted[kind].add(ident)
                     present[kind].add(ident)
-                elif _rank(kind, row) > _rank(kind, current):
-                    plan.updates.append((ident, changed_fields(kind, row, current, ())))
+                    if ident in self.clamped_ids:  # the sender hears of its new times
+                        self.result.send_back.add_row(kind, row)
+                    continue
+                outcome = fields.merge_record(
+                    kind, self.bases.get((kind, ident)), current, row, self.limit, from_hub=self.from_hub
+                )
+                self.result.conflicts.extend(outcome.conflicts)
+                if outcome.write:
+                    plan.updates.append((ident, changed_fields(kind, outcome.row, current, ())))
                     self.updated[kind].add(ident)
-                elif _content(kind, row) != _content(kind, current):
-                    self.result.send_back.add_row(kind, current)
+                    self.rows[kind][ident] = outcome.row
+                self.result.merged += outcome.mixed
+                if outcome.differs_from_sent or ident in self.clamped_ids:
+                    self.result.send_back.add_row(kind, outcome.row)
             write_plan(self.conn, kind, plan)
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
@@ -419,7 +459,7 @@ class _Apply:
                     revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
                     continue
                 tree = changes.subtree(self.conn, kind, [ident])
-                if deleted_at >= self._last_edit(tree):
+                if min(deleted_at, self.limit) >= self._last_edit(tree):
                     self._delete(kind, ident, tree, deleted_at, coach)
                     continue
                 # edited after the deletion: it stays
@@ -453,13 +493,16 @@ class _Apply:
                 ).scalar()
                 if found is not None:
                     latest = max(latest, found)
-        return latest
+        return min(latest, self.limit)
 
     # --- afterwards ------------------------------------------------------------------------------
 
     def refresh_statuses(self) -> None:
-        """Every action touched gets the status of its newest review ("open" without
-        one), as the service keeps it; not an edit, so its updated_at stays."""
+        """An action whose reviews here are not the ones its sender knew (a review
+        came from elsewhere, or went) gets the status of its newest review ("open"
+        without one), as the service keeps it; not an edit, so its updated_at stays.
+        An action whose newest review is the one the sender's status came from keeps
+        the status sent: sync leaves data nobody changed as it is."""
         touched = set(self.inserted["actions"]) | set(self.updated["actions"]) | self.reviewed_actions
         touched |= {row["action_id"] for row in self.rows["action_reviews"].values()}
         touched -= self.removed["actions"]
@@ -470,11 +513,30 @@ class _Apply:
             rank = (row["updated_at"], row["created_at"], row["id"])
             if row["action_id"] not in latest or rank > latest[row["action_id"]][0]:
                 latest[row["action_id"]] = (rank, row["status"])
+        known: dict[str, tuple[Any, ...]] = {}
+        for row in self.sent["action_reviews"].values():
+            rank = (row["updated_at"], row["created_at"], row["id"])
+            if row["action_id"] not in known or rank > known[row["action_id"]]:
+                known[row["action_id"]] = rank
         table = table_of("actions")
         for row in fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
+            ident = row["id"]
+            newest_here = latest[ident][0][2] if ident in latest else None
+            newest_sent = known[ident][2] if ident in known else None
+            sent = self.sent["actions"].get(ident)
+            if (
+                sent is not None
+                and sent["status"] == row["status"]
+                and ident not in self.reviewed_actions
+                and newest_here == newest_sent
+            ):
+                continue  # the status sent already follows this newest review
             status = latest[row["id"]][1] if row["id"] in latest else "open"
             if row["status"] != status:
                 self.conn.execute(sa.update(table).where(table.c.id == row["id"]).values(status=status))
+                fresh = {**row, "status": status}
+                if ident in self.result.send_back.rows["actions"] or (sent is not None and sent["status"] != status):
+                    self.result.send_back.add_row("actions", fresh)  # the sender hears the status
 
     def count(self) -> Applied:
         result = self.result
@@ -573,10 +635,22 @@ class SyncReport:
     first: bool = False
     skipped: int = 0
     seconds: float = 0.0
+    # records that took fields from both sides; fields changed on both sides
+    merged: int = 0
+    conflicts: tuple[conflicts.Conflict, ...] = ()
+    # how far this laptop's clock is ahead of the hub's (None: the hub is a file)
+    skew: dt.timedelta | None = None
+    # stamps from the future (a clock running fast) brought back to the receiver's time
+    clamped: int = 0
 
     @property
     def moved(self) -> bool:
         return any(c.moved for c in (*self.pushed, *self.pulled)) or bool(self.merged_teams)
+
+    @property
+    def clock_off(self) -> bool:
+        """This laptop's clock differs from the hub's by more than a couple of minutes."""
+        return self.skew is not None and abs(self.skew) > SKEW_REPORTED
 
 
 def _counts(applied: Applied) -> tuple[KindCounts, ...]:
@@ -654,6 +728,8 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
             pushed_seq, pulled_seq = (0, 0) if first or state is None else state
             mark = changes.current_seq(conn)
             outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
+            outgoing.to_hub = True
+            outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
     except SyncFailed:
         raise
     except StoreError as exc:
@@ -663,6 +739,9 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
     try:
         with hub.write() as hub_session:
             hub_conn = hub_session.connection()
+            hub_now, skew = _hub_clock(hub_conn, local)
+            outgoing.limit = hub_now
+            outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
             incoming = collect_all(hub_conn) if first else collect(hub_conn, changed_entries(hub_conn, pulled_seq, before))
@@ -680,8 +759,17 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
         with local.write() as session:
             conn = session.connection()
             quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
+            incoming.limit = local.now()
+            # what this laptop sent is what the hub merged against
+            incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+            incoming.bases.update(_fields(outgoing))
             pulled = apply(conn, incoming, adopt_teams=True)
             done = changes.current_seq(conn) if quiet else mark
+            synced = _fields(outgoing)
+            synced.update(_fields(incoming))
+            fields.save_bases(conn, hub_id, synced)
+            found = _conflicts(pushed, pulled)
+            conflicts.save(conn, found, shown, local.now())
             # what this side kept over the hub's (a save made during the sync) goes next time
             _touch(conn, pulled.send_back)
             _save_state(conn, hub_id, shown, done, after, local.now())
@@ -698,7 +786,50 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
         first=first,
         skipped=pushed.skipped + pulled.skipped,
         seconds=time.perf_counter() - started,
+        merged=pushed.merged + pulled.merged,
+        conflicts=tuple(found),
+        skew=skew,
+        clamped=pushed.clamped + pulled.clamped,
     )
+
+
+def _keys(changeset: Changeset) -> list[tuple[str, str]]:
+    return [(kind, ident) for kind, rows in changeset.rows.items() for ident in rows]
+
+
+def _fields(changeset: Changeset) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(kind, ident): fields.fields_of(kind, row) for kind, rows in changeset.rows.items() for ident, row in rows.items()}
+
+
+def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:
+    """The hub's time, and how far this laptop's clock is ahead of it (None when the
+    hub is a file: its clock is this laptop's)."""
+    here = local.now()
+    if dialects.of(conn) is dialects.sqlite:
+        return here, None
+    hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
+    assert isinstance(hub_now, dt.datetime)
+    return hub_now, here - hub_now
+
+
+def _conflicts(pushed: Applied, pulled: Applied) -> list[conflicts.Conflict]:
+    """The conflicts of both directions, seen from this laptop (mine: its value)."""
+    found = []
+    for conflict in pushed.conflicts:  # on the hub: "here" is the hub's value
+        found.append(
+            conflicts.Conflict(
+                conflicts.new_id(), conflict.kind, conflict.record_id, conflict.field, conflict.sent, conflict.here,
+                "mine" if conflict.kept == "sent" else "theirs", conflict.sent_by, conflict.here_by,
+            )
+        )
+    for conflict in pulled.conflicts:  # here: "sent" is the hub's value
+        found.append(
+            conflicts.Conflict(
+                conflicts.new_id(), conflict.kind, conflict.record_id, conflict.field, conflict.here, conflict.sent,
+                "mine" if conflict.kept == "here" else "theirs", conflict.here_by, conflict.sent_by,
+            )
+        )
+    return found
 
 
 def sync_history(db: Database) -> list[tuple[str, object]]:
