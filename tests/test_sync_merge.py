@@ -217,7 +217,7 @@ def test_a_first_sync_of_the_demo_data_changes_nothing(tmp_path: Path, hub_url) 
     with open_store(str(tmp_path / "demo.db"), coach="Demo coach") as demo:
         # this seed holds an action whose newest review by time is not the one that
         # set its status (a review from the tracker stamped after a later session's)
-        generate_demo_data(demo, sessions=2000, teams=1, seed=1, today=dt.date(2026, 12, 6))
+        generate_demo_data(demo, sessions=500, teams=2, seed=7, today=dt.date(2026, 12, 6))
         before = content(demo)
         demo.sync(hub_url)
         assert content(demo) == before

@@ -135,13 +135,12 @@ def conflict_lines(found: list[object]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coachtui.config import SettingsError, load_settings
     from coachtui.hubpass import HubAddressError, hide_password, resolve
     from coachtui.store import open_store
     from coachtui.store.errors import StoreError
 
     if args.conflicts or args.resolve:
-        return _conflicts(args)
+        return _conflicts(args, _coach())
     if not args.hub:
         print(f"coachtui: give the hub with --hub URL (or set {HUB_ENV})", file=sys.stderr)
         return 2
@@ -152,11 +151,7 @@ def run(args: argparse.Namespace) -> int:
     except HubAddressError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return 2
-    try:
-        coach = load_settings().coach_name
-    except SettingsError as exc:
-        print(f"coachtui: your settings could not be read ({exc}); syncing without your name", file=sys.stderr)
-        coach = ""
+    coach = _coach()
     try:
         with open_store(args.db, coach=coach) as store:
             report = store.sync(connect_url, full=args.full)
@@ -168,13 +163,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _conflicts(args: argparse.Namespace) -> int:
+def _coach() -> str:
+    from coachtui.config import SettingsError, load_settings
+
+    try:
+        return load_settings().coach_name
+    except SettingsError as exc:
+        print(f"coachtui: your settings could not be read ({exc}); going on without your name", file=sys.stderr)
+        return ""
+
+
+def _conflicts(args: argparse.Namespace, coach: str) -> int:
     from coachtui.store import open_store
     from coachtui.store.errors import StoreError
     from coachtui.store.sync import conflicts
 
     try:
-        with open_store(args.db) as store:
+        with open_store(args.db, coach=coach) as store:
             if args.resolve:
                 ident, choice = args.resolve
                 done = conflicts.resolve(store.db, ident, choice)
