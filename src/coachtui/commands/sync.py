@@ -1,10 +1,12 @@
 """``coachtui sync --hub URL``: exchange records with the network's hub.
 
 Pushes what changed in this database since the last sync with that hub (new and
-edited records, deletions) and pulls what the other coaches changed there; the
-newer edit wins. Running it twice moves nothing the second time. This database
-stays the working copy: if the hub cannot be reached, one line says so and nothing
-here changes.
+edited records, deletions) and pulls what the other coaches changed there. Records
+changed on both sides are merged field by field; a field changed differently on both
+keeps the newer edit, and the other stays listed (``--conflicts``) until the coach
+chooses (``--resolve ID mine|theirs|both``). Running it twice moves nothing the
+second time. This database stays the working copy: if the hub cannot be reached,
+one line says so and nothing here changes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Push the sessions, actions and other records that are new or changed here (and "
         "the ones deleted here) to the hub, and pull the other coaches' from it. Where both "
-        "sides changed a record, the newer edit wins. Teams with the same name become one "
+        "sides changed a record, each side's changed fields are kept; a field changed differently "
+        "on both keeps the newer edit and the other is listed to choose from (--conflicts). Teams with the same name become one "
         "team. The hub is a PostgreSQL URL (postgresql://user@host/database) or any other "
         "coachtui database. Its password comes from the address (user:password@), else the "
         "keyring (where the app keeps it), else PostgreSQL's ~/.pgpass; it is never printed."

@@ -1,10 +1,11 @@
 """Sync with the network's hub from inside the app ("Sync with the hub" in the palette).
 
 The same exchange as ``coachtui sync --hub URL``: what changed here goes to the hub,
-what the other coaches changed comes back, the newer edit wins. It runs in a worker
-thread after the pending autosaves are written, so typing never waits for the
-network; the outcome is shown in a small report, a failure in one line (nothing here
-changed, and running it again is safe).
+what the other coaches changed comes back, merged field by field (the report lists
+fields changed differently on both sides, to settle with ``coachtui sync
+--resolve``). It runs in a worker thread after the pending autosaves are written, so
+typing never waits for the network; the outcome is shown in a small report, a
+failure in one line (nothing here changed, and running it again is safe).
 
 The hub's address is asked once and kept in the coach's private settings file, or
 taken from ``COACHTUI_HUB``. Its password never goes there, nor back on screen: it is

@@ -14,9 +14,21 @@ pulling have got (``sync_state``, keyed by the hub's database id).
 
 **Who wins.** The same rules run on the receiving side of each direction:
 
-* A record on both sides keeps the newer edit (``updated_at``); at the same moment,
-  the one whose content sorts last, so both sides choose the same. Equal means
+* A record on both sides is merged **field by field** against the version both
+  sides last agreed on (kept per hub on the laptop, ``sync_base``; see
+  ``store/sync/fields.py``): a field changed on one side only takes that side's
+  value, whatever the clocks say; a field changed differently on both keeps the
+  newer edit (``updated_at``; at the same moment, the content that sorts last, so
+  both sides choose the same) and the other value is kept in ``sync_conflict`` for
+  the coach to choose (``store/sync/conflicts.py``). Without such a version (records
+  the sides got separately), the newer edit wins the whole record. Equal means
   unchanged: running sync twice moves nothing.
+* **Clocks.** The base gives the order of edits that saw each other; wall-clock
+  time only breaks ties between edits that did not. Stamps later than the
+  receiver's clock count as its clock: going to the hub they are rewritten (a
+  PostgreSQL hub's clock is the reference: a laptop's measured lead is taken off
+  first, so a laptop 2 h fast does not beat a later edit); coming from the hub they
+  only count so in comparisons. The report says when this laptop's clock is off.
 * A deletion counts as an edit at ``deleted_at``. A record is deleted when its
   deletion is at least as new as every edit of it *and of everything inside it*
   (a team's sessions, a session's questions, actions and reviews); otherwise it
@@ -32,7 +44,9 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   sessions and actions under it, and the laptop then adopts the hub's team (its
   sessions and actions move to it). The same question picked twice in one session,
   or the same custom question written twice, keeps the newer record.
-* An action's status is that of its newest review (``open`` without one).
+* An action's status is that of its newest review (``open`` without one), set
+  again where a sync brought a review the sender did not know of (or took one
+  away); data nobody changed stays as it is, even where its stamps disagree.
 * Whatever the receiving side kept over what was sent (a newer edit, a kept
   record) is sent back in the same sync, so both sides end up the same.
 
