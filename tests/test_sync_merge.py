@@ -222,3 +222,21 @@ def test_a_first_sync_of_the_demo_data_changes_nothing(tmp_path: Path, hub_url) 
         demo.sync(hub_url)
         assert content(demo) == before
         assert hub_content(hub_url) == before
+
+
+@pytest.mark.sqlite_only
+def test_a_hub_restored_from_an_old_copy_does_not_revert_edits(ana, hub_url, clock) -> None:
+    """The laptop's last synced version is newer than the restored hub's: the edit it
+    pushed before the restore is not taken for the hub's own change."""
+    _team, session, _action = session_with_everything(ana, clock, title="One")
+    ana.sync(hub_url)
+    old_copy = Path(hub_url).read_bytes()
+    clock.advance(minutes=1)
+    ana.save_draft(session.id, title="One, renamed")
+    ana.sync(hub_url)
+    for suffix in ("-wal", "-shm"):
+        Path(hub_url + suffix).unlink(missing_ok=True)
+    Path(hub_url).write_bytes(old_copy)
+    ana.sync(hub_url)
+    assert ana.get_session(session.id).title == "One, renamed"
+    assert hub_content(hub_url) == content(ana)

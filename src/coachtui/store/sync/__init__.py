@@ -733,17 +733,22 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
     try:
         with hub.read() as hub_session:
             hub_id = database_id(hub_session.connection())
+            hub_seq = changes.current_seq(hub_session.connection())
         with local.read() as session:
             conn = session.connection()
             if database_id(conn) == hub_id:
                 raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
             state = _state(conn, hub_id)
-            first = full or state is None
+            # a hub whose counter went back was restored from a copy: compare everything,
+            # and trust no version agreed on since that copy was made
+            restored = state is not None and state[1] > hub_seq
+            first = full or state is None or restored
             pushed_seq, pulled_seq = (0, 0) if first or state is None else state
             mark = changes.current_seq(conn)
             outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
             outgoing.to_hub = True
-            outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
+            if not (full or restored):
+                outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
     except SyncFailed:
         raise
     except StoreError as exc:
