@@ -240,3 +240,32 @@ def test_a_hub_restored_from_an_old_copy_does_not_revert_edits(ana, hub_url, clo
     ana.sync(hub_url)
     assert ana.get_session(session.id).title == "One, renamed"
     assert hub_content(hub_url) == content(ana)
+
+
+# --- 4. many records at once ------------------------------------------------------------------------
+
+
+def test_a_bulk_push_keeps_the_search_index_and_the_change_log(tmp_path: Path, hub_url) -> None:
+    """Hundreds of records are written with the triggers off and their work done in
+    bulk: search finds the same everywhere, and the triggers are back afterwards."""
+    from coachtui.store.demo import generate_demo_data
+    from coachtui.store.sync import bulk
+
+    with open_store(str(tmp_path / "a.db"), coach="Ana") as ana, open_store(str(tmp_path / "b.db"), coach="Ben") as ben:
+        generate_demo_data(ana, sessions=120, teams=4, seed=3, today=dt.date(2026, 12, 6))
+        assert sum(len(rows) for rows in content(ana).values()) >= bulk.BULK_ROWS
+        ana.sync(hub_url)
+        ben.sync(hub_url)
+        words = ("huddle", "rota", "parents", "falls")
+        expected = {word: sorted(r.id for r in ana.search_sessions(word).rows) for word in words}
+        assert any(expected.values())
+        with open_store(hub_url) as hub:
+            assert {word: sorted(r.id for r in hub.search_sessions(word).rows) for word in words} == expected
+        assert {word: sorted(r.id for r in ben.search_sessions(word).rows) for word in words} == expected
+        assert content(ana) == content(ben) == hub_content(hub_url)
+        # the triggers are back: one ordinary edit on Ben's laptop travels
+        first = ben.search_sessions().rows[0]
+        ben.save_draft(first.id, title="Zebra crossing")
+        ben.sync(hub_url)
+        ana.sync(hub_url)
+        assert [r.id for r in ana.search_sessions("zebra").rows] == [first.id]

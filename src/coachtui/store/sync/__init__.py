@@ -78,7 +78,7 @@ from coachtui.store.errors import StoreError, SyncFailed
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, table_of
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
-from coachtui.store.sync import changes, conflicts, fields
+from coachtui.store.sync import bulk, changes, conflicts, fields
 
 KINDS = changes.KINDS
 STAMPS = ("created_at", "updated_at", "completed_at")
@@ -134,6 +134,15 @@ class Changeset:
             self.rows[kind].update(rows)
         for (kind, ident), (deleted_at, coach) in other.tombstones.items():
             self.add_tombstone(kind, ident, deleted_at, coach)
+
+    def drop(self, other: Changeset) -> None:
+        """Leave out the records and tombstones ``other`` holds."""
+        for kind, rows in other.rows.items():
+            mine = self.rows[kind]
+            for ident in rows.keys() & mine.keys():
+                del mine[ident]
+        for key in other.tombstones.keys() & self.tombstones.keys():
+            del self.tombstones[key]
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
@@ -393,6 +402,11 @@ class _Apply:
     # --- records ------------------------------------------------------------------------------
 
     def upsert(self) -> None:
+        total = sum(len(rows) for rows in self.rows.values())
+        with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
+            self._upsert(written)
+
+    def _upsert(self, written: bulk.Written) -> None:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for kind in KINDS:  # parents before children
             incoming = self.rows[kind]
@@ -409,6 +423,8 @@ class _Apply:
                     plan.inserts.append(row)
                     self.inserted[kind].add(ident)
                     present[kind].add(ident)
+                    written.inserted[kind].add(ident)
+                    self._note(written, kind, row)
                     if ident in self.clamped_ids:  # the sender hears of its new times
                         self.result.send_back.add_row(kind, row)
                     continue
@@ -420,10 +436,20 @@ class _Apply:
                     plan.updates.append((ident, changed_fields(kind, outcome.row, current, ())))
                     self.updated[kind].add(ident)
                     self.rows[kind][ident] = outcome.row
+                    self._note(written, kind, outcome.row)
+                    self._note(written, kind, current)
                 self.result.merged += outcome.mixed
                 if outcome.differs_from_sent or ident in self.clamped_ids:
                     self.result.send_back.add_row(kind, outcome.row)
             write_plan(self.conn, kind, plan)
+
+    @staticmethod
+    def _note(written: bulk.Written, kind: str, row: Row) -> None:
+        written.records[kind].add(row["id"])
+        if kind == "sessions":
+            written.sessions.add(row["id"])
+        elif kind in ("picked_questions", "actions"):
+            written.sessions.add(row["session_id"])
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):
@@ -763,7 +789,11 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
-            incoming = collect_all(hub_conn) if first else collect(hub_conn, changed_entries(hub_conn, pulled_seq, before))
+            # What the others wrote before this push (on a first sync: everything the hub
+            # had), less what this laptop just sent: the hub holds that as sent, or
+            # else it is in what the hub sends back.
+            incoming = collect(hub_conn, changed_entries(hub_conn, 0 if first else pulled_seq, before))
+            incoming.drop(outgoing)
             incoming.update(pushed.send_back)
             after = changes.current_seq(hub_conn)
     except SyncFailed as exc:

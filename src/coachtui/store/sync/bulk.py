@@ -1,0 +1,105 @@
+"""Writing many records at once without a trigger storm (issue 18, item 4).
+
+Every insert or update of a record normally fires, per row, the change-log trigger
+(which bumps the one counter row: tens of thousands of updates of one row on
+PostgreSQL) and, on SQLite, the search-index triggers (a session with four questions
+and three actions has its index row rewritten eight times). When a sync writes many
+records, :func:`quiet_triggers` drops those triggers for the duration, inside the
+same transaction, and afterwards does their work once, in bulk:
+
+* logs every record written at one new counter value, and forgets the tombstones of
+  the records that came back (what the change-log triggers do);
+* on SQLite, rewrites the search-index rows of the sessions touched, with one
+  INSERT ... SELECT (what the index triggers do); PostgreSQL's search triggers only
+  note the session for the end of the transaction and stay.
+
+Then it puts the triggers back, exactly as they were (their SQL is read back from
+the database). Everything happens in the caller's transaction: a failure rolls the
+triggers back with the rows. On PostgreSQL dropping a trigger locks its table until
+the commit, so only large applies use it (:data:`BULK_ROWS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from coachtui.store import dialects, search_index
+from coachtui.store.exchange.rows import table_of
+from coachtui.store.sync import changes
+
+# From how many records written a sync writes them with the triggers off.
+BULK_ROWS = 500
+CHUNK = 500
+
+
+class Written:
+    """What a bulk write wrote, by kind (ids), and the sessions whose search text it
+    may have changed."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
+        self.inserted: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
+        self.sessions: set[str] = set()
+
+
+@contextlib.contextmanager
+def quiet_triggers(conn: sa.Connection, enabled: bool) -> Iterator[Written]:
+    """Run the block with the change-log (and SQLite search-index) triggers off; the
+    block records in the yielded :class:`Written` what it wrote."""
+    written = Written()
+    if not enabled:
+        yield written
+        return
+    sqlite = dialects.of(conn) is dialects.sqlite
+    saved = changes.suspend_triggers(conn)
+    if sqlite:
+        saved += search_index.suspend_triggers(conn)
+    yield written
+    _log(conn, written)
+    if sqlite:
+        _reindex(conn, written.sessions)
+    changes.restore_triggers(conn, saved)
+
+
+def _log(conn: sa.Connection, written: Written) -> None:
+    rows = [(kind, ident) for kind, ids in written.records.items() for ident in sorted(ids)]
+    if not rows:
+        return
+    seq = changes.next_seq(conn)
+    table = sa.table("sync_change", sa.column("kind"), sa.column("id"), sa.column("seq"))
+    statement = dialects.of(conn).insert(table)
+    statement = statement.on_conflict_do_update(index_elements=["kind", "id"], set_={"seq": statement.excluded.seq})
+    values = [{"kind": kind, "id": ident, "seq": seq} for kind, ident in rows]
+    for start in range(0, len(values), CHUNK):
+        conn.execute(statement, values[start : start + CHUNK])
+    graves = sa.table("tombstone", sa.column("kind"), sa.column("id"))
+    for kind, ids in written.inserted.items():
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), CHUNK):
+            conn.execute(sa.delete(graves).where(graves.c.kind == kind, graves.c.id.in_(wanted[start : start + CHUNK])))
+
+
+def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
+    """The search-index rows of these sessions, computed afresh from the tables."""
+    wanted = sorted(sessions)
+    table = table_of("sessions")
+    fts = search_index.TABLE
+    columns = ", ".join(search_index.COLUMNS)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rowids = [
+            row[0]
+            for row in conn.execute(sa.select(sa.literal_column("rowid")).select_from(table).where(table.c.id.in_(chunk)))
+        ]
+        if not rowids:
+            continue
+        marks = ", ".join(str(int(rowid)) for rowid in rowids)
+        conn.exec_driver_sql(f"DELETE FROM {fts} WHERE rowid IN ({marks})")
+        conn.exec_driver_sql(
+            f"INSERT INTO {fts}(rowid, {columns}) "
+            f"SELECT s.rowid, s.title, s.dilemma, s.context, {search_index.notes_sql('s.id')}, "
+            f"{search_index.actions_sql('s.id')} FROM coaching_session AS s WHERE s.rowid IN ({marks})"
+        )
