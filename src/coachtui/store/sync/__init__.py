@@ -441,6 +441,9 @@ class _Apply:
                 self.result.merged += outcome.mixed
                 if outcome.differs_from_sent or ident in self.clamped_ids:
                     self.result.send_back.add_row(kind, outcome.row)
+            if written.enabled:
+                bulk.insert_rows(self.conn, kind, plan.inserts)
+                plan.inserts = []
             write_plan(self.conn, kind, plan)
 
     @staticmethod
@@ -546,6 +549,14 @@ class _Apply:
         touched = set(self.inserted["actions"]) | set(self.updated["actions"]) | self.reviewed_actions
         touched |= {row["action_id"] for row in self.rows["action_reviews"].values()}
         touched -= self.removed["actions"]
+        # An action new here has only the reviews that came with it: its status is the
+        # one sent, unless one of its reviews was left out.
+        left_out = {
+            row["action_id"]
+            for ident, row in self.sent["action_reviews"].items()
+            if ident not in self.inserted["action_reviews"]
+        }
+        touched -= self.inserted["actions"] - left_out - self.reviewed_actions
         if not touched:
             return
         latest: dict[str, tuple[Any, ...]] = {}

@@ -22,12 +22,16 @@ the commit, so only large applies use it (:data:`BULK_ROWS`).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
 from coachtui.store import dialects, search_index
+from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import table_of
+from coachtui.store.models import encode_text
 from coachtui.store.sync import changes
 
 # From how many records written a sync writes them with the triggers off.
@@ -43,6 +47,7 @@ class Written:
         self.records: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
         self.inserted: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
         self.sessions: set[str] = set()
+        self.enabled = False
 
 
 @contextlib.contextmanager
@@ -53,6 +58,7 @@ def quiet_triggers(conn: sa.Connection, enabled: bool) -> Iterator[Written]:
     if not enabled:
         yield written
         return
+    written.enabled = True
     sqlite = dialects.of(conn) is dialects.sqlite
     saved = changes.suspend_triggers(conn)
     if sqlite:
@@ -69,17 +75,31 @@ def _log(conn: sa.Connection, written: Written) -> None:
     if not rows:
         return
     seq = changes.next_seq(conn)
-    table = sa.table("sync_change", sa.column("kind"), sa.column("id"), sa.column("seq"))
-    statement = dialects.of(conn).insert(table)
-    statement = statement.on_conflict_do_update(index_elements=["kind", "id"], set_={"seq": statement.excluded.seq})
-    values = [{"kind": kind, "id": ident, "seq": seq} for kind, ident in rows]
-    for start in range(0, len(values), CHUNK):
-        conn.execute(statement, values[start : start + CHUNK])
+    upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"), [(kind, ident, seq) for kind, ident in rows])
     graves = sa.table("tombstone", sa.column("kind"), sa.column("id"))
     for kind, ids in written.inserted.items():
         wanted = sorted(ids)
         for start in range(0, len(wanted), CHUNK):
             conn.execute(sa.delete(graves).where(graves.c.kind == kind, graves.c.id.in_(wanted[start : start + CHUNK])))
+
+
+def upsert_raw(
+    conn: sa.Connection, table: str, columns: tuple[str, ...], key: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert or replace plain text/number rows with one prepared statement (no
+    per-value type processing: the values are ids, kinds, numbers and ASCII JSON)."""
+    if not rows:
+        return
+    sqlite = dialects.of(conn) is dialects.sqlite
+    mark = "?" if sqlite else "%s"
+    if not sqlite:
+        rows = [tuple(encode_text(v) if isinstance(v, str) else v for v in row) for row in rows]
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
+        rows,  # type: ignore[arg-type]
+    )
 
 
 def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
@@ -103,3 +123,31 @@ def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
             f"SELECT s.rowid, s.title, s.dilemma, s.context, {search_index.notes_sql('s.id')}, "
             f"{search_index.actions_sql('s.id')} FROM coaching_session AS s WHERE s.rowid IN ({marks})"
         )
+
+
+def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Insert new records of ``kind`` in one statement (SQLite) or one COPY
+    (PostgreSQL), their values stored exactly as the models store them."""
+    if not rows:
+        return
+    columns = SPECS[kind].columns
+    postgres = dialects.of(conn) is not dialects.sqlite
+    values = [tuple(_stored(row[name], postgres) for name in columns) for row in rows]
+    dialects.of(conn).bulk_insert(conn, SPECS[kind].table, columns, values)
+
+
+def _stored(value: Any, postgres: bool) -> Any:
+    """A value as the column types (models.py) write it: UTC text for times (what
+    SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for booleans, ISO dates, and
+    on PostgreSQL text with NUL escaped."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return encode_text(value) if postgres else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -44,11 +44,17 @@ CHUNK = 500
 
 
 def merged_fields(kind: str) -> tuple[str, ...]:
-    return tuple(name for name in SPECS[kind].columns if name not in META)
+    return _MERGED[kind]
+
+
+_MERGED = {kind: tuple(name for name in spec.columns if name not in META) for kind, spec in SPECS.items()}
+_AS_IS = (str, int, bool, float)
 
 
 def _plain(value: Any) -> Any:
     """A value as JSON holds it (dates and datetimes as ISO text)."""
+    if value is None or type(value) in _AS_IS:
+        return value
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
@@ -58,7 +64,7 @@ def _plain(value: Any) -> Any:
 
 def fields_of(kind: str, row: Row) -> dict[str, Any]:
     """The synced fields of ``row``, comparable with a stored base."""
-    return {name: _plain(row[name]) for name in merged_fields(kind)}
+    return {name: _plain(row[name]) for name in _MERGED[kind]}
 
 
 def encode(value: Any) -> str:
@@ -182,24 +188,11 @@ def load_bases(conn: sa.Connection, hub_id: str, keys: Iterable[tuple[str, str]]
 
 
 def save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """Remember these versions as the last synced ones with ``hub_id``."""
-    if not bases:
-        return
-    keys = sorted(bases)
-    by_kind: dict[str, list[str]] = {}
-    for kind, ident in keys:
-        by_kind.setdefault(kind, []).append(ident)
-    for kind, ids in by_kind.items():
-        for start in range(0, len(ids), CHUNK):
-            conn.execute(
-                sa.delete(BASE).where(
-                    BASE.c.hub_id == hub_id, BASE.c.kind == kind, BASE.c.id.in_(ids[start : start + CHUNK])
-                )
-            )
-    rows = [
-        {"hub_id": hub_id, "kind": kind, "id": ident, "content": json.dumps(bases[(kind, ident)], ensure_ascii=True)}
-        for kind, ident in keys
-    ]
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(sa.insert(BASE), rows[start : start + CHUNK])
+    """Remember these versions as the last synced ones with ``hub_id`` (one upsert
+    for all of them)."""
+    from coachtui.store.sync.bulk import upsert_raw
 
+    rows = [
+        (hub_id, kind, ident, json.dumps(bases[(kind, ident)], ensure_ascii=True)) for kind, ident in sorted(bases)
+    ]
+    upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
