@@ -37,6 +37,7 @@ from coachtui.store.sync import changes
 # From how many records written a sync writes them with the triggers off.
 BULK_ROWS = 500
 CHUNK = 500
+BIG_CHUNK = 20_000
 
 
 class Written:
@@ -90,16 +91,26 @@ def upsert_raw(
     per-value type processing: the values are ids, kinds, numbers and ASCII JSON)."""
     if not rows:
         return
-    sqlite = dialects.of(conn) is dialects.sqlite
-    mark = "?" if sqlite else "%s"
-    if not sqlite:
-        rows = [tuple(encode_text(v) if isinstance(v, str) else v for v in row) for row in rows]
     updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
-    conn.exec_driver_sql(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)}) "
-        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}",
-        rows,  # type: ignore[arg-type]
-    )
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    if dialects.of(conn) is dialects.sqlite:
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}",
+            rows,  # type: ignore[arg-type]
+        )
+        return
+    # PostgreSQL: one statement per chunk, the columns as arrays (one round trip
+    # instead of one per row)
+    kinds = ["bigint" if all(isinstance(row[i], int) for row in rows) else "text" for i in range(len(columns))]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in kinds)
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {conflict}"
+    for start in range(0, len(rows), BIG_CHUNK):
+        chunk = rows[start : start + BIG_CHUNK]
+        values = [
+            [encode_text(row[i]) if kinds[i] == "text" else row[i] for row in chunk] for i in range(len(columns))
+        ]
+        conn.exec_driver_sql(statement, tuple(values))
 
 
 def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
