@@ -269,3 +269,29 @@ def test_a_bulk_push_keeps_the_search_index_and_the_change_log(tmp_path: Path, h
         ben.sync(hub_url)
         ana.sync(hub_url)
         assert [r.id for r in ana.search_sessions("zebra").rows] == [first.id]
+
+
+def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Path, hub_url, clock) -> None:
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(str(tmp_path / "a.db"), clock=clock, coach="Ana") as ana, open_store(
+        str(tmp_path / "b.db"), clock=clock, coach="Ben"
+    ) as ben:
+        generate_demo_data(ana, sessions=120, teams=4, seed=3, today=dt.date(2026, 11, 1))
+        ana.sync(hub_url)
+        ben.sync(hub_url)
+        session = ana.search_sessions().rows[0]
+        clock.advance(minutes=1)
+        ben.delete_session(session.id)
+        ben.sync(hub_url)
+        clock.advance(minutes=1)
+        ana.save_draft(session.id, title="Still needed")  # later than the deletion
+        ana.sync(hub_url, full=True)  # everything again: a bulk write on the hub
+        ben.sync(hub_url)
+        for store in (ana, ben):
+            assert store.get_session(session.id).title == "Still needed"
+        assert content(ana) == content(ben) == hub_content(hub_url)
+        with open_store(hub_url) as hub, hub.db.read() as orm:
+            from coachtui.store.sync import changes
+
+            assert changes.tombstone_of(orm.connection(), "sessions", session.id) is None

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from coachtui.store import dialects, search_index
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import table_of
-from coachtui.store.models import encode_text
+from coachtui.store.models import Tombstone, encode_text
 from coachtui.store.sync import changes
 
 # From how many records written a sync writes them with the triggers off.
@@ -77,8 +77,15 @@ def _log(conn: sa.Connection, written: Written) -> None:
         return
     seq = changes.next_seq(conn)
     upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"), [(kind, ident, seq) for kind, ident in rows])
-    graves = sa.table("tombstone", sa.column("kind"), sa.column("id"))
-    for kind, ids in written.inserted.items():
+    # records that came back lose their tombstones (there are few tombstones: read
+    # them all rather than look each record up)
+    graves: sa.Table = Tombstone.__table__  # type: ignore[attr-defined]
+    buried = {(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))}
+    back: dict[str, list[str]] = {}
+    for kind, ident in buried:
+        if ident in written.inserted.get(kind, ()):
+            back.setdefault(kind, []).append(ident)
+    for kind, ids in back.items():
         wanted = sorted(ids)
         for start in range(0, len(wanted), CHUNK):
             conn.execute(sa.delete(graves).where(graves.c.kind == kind, graves.c.id.in_(wanted[start : start + CHUNK])))
