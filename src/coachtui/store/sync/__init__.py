@@ -68,9 +68,10 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from coachtui.store import database, dialects
 from coachtui.store.db.engine import Database, open_database
@@ -79,6 +80,7 @@ from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, wr
 from coachtui.store.exchange.rows import fetch, fetch_in, table_of
 from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.sync import bulk, changes, conflicts, fields
+from coachtui.store.sync.tables import table_of_model
 
 KINDS = changes.KINDS
 STAMPS = ("created_at", "updated_at", "completed_at")
@@ -148,9 +150,21 @@ class Changeset:
         return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
 
 
+def _fetch(conn: sa.Connection, kind: str) -> list[Row]:
+    return fetch(cast(Session, conn), kind)
+
+
+def _fetch_in(conn: sa.Connection, kind: str, column: str, ids: Iterable[str]) -> list[Row]:
+    return fetch_in(cast(Session, conn), kind, column, ids)
+
+
+def _existing_ids(conn: sa.Connection, kind: str, ids: Iterable[str]) -> set[str]:
+    return existing_ids(cast(Session, conn), kind, ids)
+
+
 def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str]]:
     """(kind, id) of every record or tombstone written at counter values in (after, upto]."""
-    table = SyncChange.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncChange)
     rows = conn.execute(
         sa.select(table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
     ).all()
@@ -158,7 +172,7 @@ def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[st
 
 
 def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dt.datetime, str]]:
-    table = Tombstone.__table__  # type: ignore[attr-defined]
+    table = table_of_model(Tombstone)
     by_kind: dict[str, set[str]] = {}
     for kind, ident in keys:
         by_kind.setdefault(kind, set()).add(ident)
@@ -176,17 +190,17 @@ def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tu
 
 
 def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, Row]:
-    return {row["id"]: row for row in fetch_in(conn, kind, "id", ids)}  # type: ignore[arg-type]
+    return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}
 
 
 def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
     """Whole sessions: the session rows, their questions, actions, and the reviews of
     those actions or made in them (with the reviewed actions), and their teams."""
     sessions = _rows_by_id(conn, "sessions", session_ids)
-    picked = fetch_in(conn, "picked_questions", "session_id", sessions)  # type: ignore[arg-type]
-    actions = {row["id"]: row for row in fetch_in(conn, "actions", "session_id", sessions)}  # type: ignore[arg-type]
-    reviews = {row["id"]: row for row in fetch_in(conn, "action_reviews", "action_id", actions)}  # type: ignore[arg-type]
-    reviews.update({row["id"]: row for row in fetch_in(conn, "action_reviews", "session_id", sessions)})  # type: ignore[arg-type]
+    picked = _fetch_in(conn, "picked_questions", "session_id", sessions)
+    actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}
+    reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}
+    reviews.update({row["id"]: row for row in _fetch_in(conn, "action_reviews", "session_id", sessions)})
     reviewed = {row["action_id"] for row in reviews.values()} - set(actions)
     actions.update(_rows_by_id(conn, "actions", reviewed))
     for row in sessions.values():
@@ -231,11 +245,11 @@ def collect_all(conn: sa.Connection) -> Changeset:
     """Everything: every record and every tombstone."""
     out = Changeset()
     for kind in KINDS:
-        for row in fetch(conn, kind):  # type: ignore[arg-type]
+        for row in _fetch(conn, kind):
             out.add_row(kind, row)
-    table = Tombstone.__table__  # type: ignore[attr-defined]
-    for row in conn.execute(sa.select(table)):
-        out.add_tombstone(row.kind, row.id, row.deleted_at, row.coach)
+    table = table_of_model(Tombstone)
+    for grave in conn.execute(sa.select(table)):
+        out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
     return out
 
 
@@ -326,7 +340,7 @@ class _Apply:
         incoming = self.rows["teams"]
         if not incoming:
             return
-        here = fetch(self.conn, "teams")  # type: ignore[arg-type]
+        here = _fetch(self.conn, "teams")
         by_id = {row["id"]: row for row in here}
         by_key = {row["name_key"]: row for row in here}
         mapping: dict[str, str] = {}
@@ -367,13 +381,13 @@ class _Apply:
     def dedupe(self) -> None:
         picked = self.rows["picked_questions"]
         if picked:
-            here = fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})  # type: ignore[arg-type]
+            here = _fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})
             self._dedupe("picked_questions", {(r["session_id"], r["question_id"]): r for r in here},
                          lambda r: (r["session_id"], r["question_id"]))
         custom = self.rows["custom_questions"]
         if custom:
             here = sorted(
-                fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),  # type: ignore[arg-type]
+                _fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),
                 key=lambda r: (r["created_at"], r["id"]),
                 reverse=True,
             )
@@ -459,7 +473,7 @@ class _Apply:
             parent = row[column]
             if parent is None or parent in present[parent_kind]:
                 continue
-            if existing_ids(self.conn, parent_kind, [parent]):  # type: ignore[arg-type]
+            if _existing_ids(self.conn, parent_kind, [parent]):
                 present[parent_kind].add(parent)
                 continue
             # Its session (or team, or action) was deleted here and nothing brought
@@ -516,7 +530,7 @@ class _Apply:
         if tree["action_reviews"]:
             self.reviewed_actions |= {
                 row["action_id"]
-                for row in fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])  # type: ignore[arg-type]
+                for row in _fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])
             }
         table = table_of(kind)
         self.conn.execute(sa.delete(table).where(table.c.id == ident))
@@ -560,7 +574,7 @@ class _Apply:
         if not touched:
             return
         latest: dict[str, tuple[Any, ...]] = {}
-        for row in fetch_in(self.conn, "action_reviews", "action_id", touched):  # type: ignore[arg-type]
+        for row in _fetch_in(self.conn, "action_reviews", "action_id", touched):
             rank = (row["updated_at"], row["created_at"], row["id"])
             if row["action_id"] not in latest or rank > latest[row["action_id"]][0]:
                 latest[row["action_id"]] = (rank, row["status"])
@@ -570,7 +584,7 @@ class _Apply:
             if row["action_id"] not in known or rank > known[row["action_id"]]:
                 known[row["action_id"]] = rank
         table = table_of("actions")
-        for row in fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
+        for row in _fetch_in(self.conn, "actions", "id", touched):
             ident = row["id"]
             newest_here = latest[ident][0][2] if ident in latest else None
             newest_sent = known[ident][2] if ident in known else None
@@ -711,18 +725,18 @@ def _counts(applied: Applied) -> tuple[KindCounts, ...]:
 
 
 def database_id(conn: sa.Connection) -> str:
-    table = Meta.__table__  # type: ignore[attr-defined]
-    return conn.execute(sa.select(table.c.value).where(table.c.key == "database_id")).scalar_one()
+    table = table_of_model(Meta)
+    return str(conn.execute(sa.select(table.c.value).where(table.c.key == "database_id")).scalar_one())
 
 
 def _state(conn: sa.Connection, hub_id: str) -> tuple[int, int] | None:
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     row = conn.execute(sa.select(table.c.pushed_seq, table.c.pulled_seq).where(table.c.hub_id == hub_id)).first()
     return (row.pushed_seq, row.pulled_seq) if row is not None else None
 
 
 def _save_state(conn: sa.Connection, hub_id: str, hub: str, pushed: int, pulled: int, now: dt.datetime) -> None:
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     values = {"hub": hub, "pushed_seq": pushed, "pulled_seq": pulled, "synced_at": now}
     done = conn.execute(sa.update(table).where(table.c.hub_id == hub_id).values(**values))
     if not done.rowcount:
@@ -736,7 +750,7 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
     if not entries:
         return
     seq = changes.next_seq(conn)
-    table = SyncChange.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncChange)
     for kind, ident in sorted(entries):
         if not conn.execute(sa.update(table).where(table.c.kind == kind, table.c.id == ident).values(seq=seq)).rowcount:
             conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
@@ -894,7 +908,7 @@ def _conflicts(pushed: Applied, pulled: Applied) -> list[conflicts.Conflict]:
 
 def sync_history(db: Database) -> list[tuple[str, object]]:
     """(hub, when this database last synced with it), most recent first."""
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     with db.read() as session:
         rows = session.connection().execute(
             sa.select(table.c.hub, table.c.synced_at).order_by(table.c.synced_at.desc())

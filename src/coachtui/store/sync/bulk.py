@@ -33,6 +33,7 @@ from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import table_of
 from coachtui.store.models import Tombstone, encode_text
 from coachtui.store.sync import changes
+from coachtui.store.sync.tables import table_of_model
 
 # From how many records written a sync writes them with the triggers off.
 BULK_ROWS = 500
@@ -79,7 +80,7 @@ def _log(conn: sa.Connection, written: Written) -> None:
     upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"), [(kind, ident, seq) for kind, ident in rows])
     # records that came back lose their tombstones (there are few tombstones: read
     # them all rather than look each record up)
-    graves: sa.Table = Tombstone.__table__  # type: ignore[attr-defined]
+    graves = table_of_model(Tombstone)
     buried = {(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))}
     back: dict[str, list[str]] = {}
     for kind, ident in buried:
@@ -104,7 +105,7 @@ def upsert_raw(
         marks = ", ".join("?" for _ in columns)
         conn.exec_driver_sql(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}",
-            rows,  # type: ignore[arg-type]
+            rows,
         )
         return
     # PostgreSQL: one statement per chunk, the columns as arrays (one round trip
@@ -128,10 +129,10 @@ def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
     columns = ", ".join(search_index.COLUMNS)
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        rowids = [
-            row[0]
-            for row in conn.execute(sa.select(sa.literal_column("rowid")).select_from(table).where(table.c.id.in_(chunk)))
-        ]
+        query: sa.Select[tuple[int]] = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(table).where(
+            table.c.id.in_(chunk)
+        )
+        rowids = [int(rowid) for rowid in conn.execute(query).scalars()]
         if not rowids:
             continue
         marks = ", ".join(str(int(rowid)) for rowid in rowids)

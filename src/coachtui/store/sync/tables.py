@@ -43,5 +43,12 @@ class SyncConflict(SQLModel, table=True):
     hub: str = Field(default="", nullable=False, sa_column_kwargs={"server_default": ""})
 
 
-BASE: sa.Table = SyncBase.__table__  # type: ignore[attr-defined]
-CONFLICT: sa.Table = SyncConflict.__table__  # type: ignore[attr-defined]
+def table_of_model(model: type[SQLModel]) -> sa.Table:
+    """The table behind a SQLModel class (typed: SQLModel does not declare it)."""
+    found = getattr(model, "__table__", None)
+    assert isinstance(found, sa.Table)
+    return found
+
+
+BASE = table_of_model(SyncBase)
+CONFLICT = table_of_model(SyncConflict)
