@@ -129,10 +129,8 @@ def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
     columns = ", ".join(search_index.COLUMNS)
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        query: sa.Select[tuple[int]] = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(table).where(
-            table.c.id.in_(chunk)
-        )
-        rowids = [int(rowid) for rowid in conn.execute(query).scalars()]
+        query = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(table).where(table.c.id.in_(chunk))
+        rowids: list[int] = list(conn.execute(query).scalars())
         if not rowids:
             continue
         marks = ", ".join(str(int(rowid)) for rowid in rowids)
