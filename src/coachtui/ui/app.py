@@ -150,6 +150,10 @@ class CoachApp(App[None]):
         return self.get_screen("session")
 
     def on_mount(self) -> None:
+        from coachtui.ui.keymap import keymap_for
+
+        # The coach's own keys (settings.toml's [keys]), and in a browser keys it lets through.
+        self.set_keymap(keymap_for(self))
         self.add_mode("session", "session")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme

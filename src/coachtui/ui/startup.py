@@ -298,6 +298,10 @@ class Startup:
                 self.ask_name()
         else:
             app.drafts.offer(drafts)
+        if app.settings.keys:
+            from coachtui.ui.keymap import check_keys
+
+            app.call_later(check_keys, app)
 
     # --- the coach's name ----------------------------------------------------------------------
 
