@@ -45,6 +45,9 @@ class Settings:
     # `coachtui suggest-forget` sets learn_since so it forgets what came before.
     learn_categories: bool = True
     learn_since: str = ""  # ISO time; sessions completed before it are not learned from
+    # Projector mode: the high-contrast theme, a steady cursor and bold text, whatever
+    # `theme` and `cursor_blink` say (they come back when it is turned off).
+    projector: bool = False
     # The coach's own keys: a binding's id (as f1's help and the README list them) and
     # the keys for it, e.g. {"app.history": "f3,ctrl+h"} (Textual's keymap).
     keys: dict[str, str] = field(default_factory=dict)
@@ -68,6 +71,7 @@ _KINDS: dict[str, str] = {
     "hub": "an address in quotes",
     "learn_categories": "true or false",
     "learn_since": "a time in quotes",
+    "projector": "true or false",
     "keys": 'a table of keys, one line each, such as "app.history" = "f3,ctrl+h"',
 }
 

@@ -309,3 +309,42 @@ async def test_the_high_contrast_theme_is_offered_chosen_and_saved(make_app, set
         assert again.theme == HIGH_CONTRAST
         assert again.current_theme.background is not None
         assert again.current_theme.foreground == "#000000"
+
+
+# --- projector mode (issue 20, item 12) ------------------------------------------------------
+
+
+async def _palette(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await type_text(pilot, words)
+    await shows(pilot, words)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="the palette to close")
+
+
+async def test_projector_mode_is_one_palette_entry_and_gives_the_coachs_theme_back(
+    make_app, settings_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        app.theme = "nord"  # the coach's own theme
+        await pilot.pause()
+        await _palette(pilot, "Projector mode")
+        await wait_for(pilot, lambda: app.theme == HIGH_CONTRAST, what="the high-contrast theme")
+        assert app.has_class("-projector") and app.cursor_blink is False
+        await shows(pilot, "Projector mode: high contrast")
+        saved_settings = tomllib.loads(settings_path.read_text("utf-8"))
+        assert saved_settings["projector"] is True and saved_settings["theme"] == "nord"
+    # The next start is in projector mode too; turning it off brings the coach's theme back.
+    again = make_app(settings=load_settings(settings_path))
+    async with again.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert again.theme == HIGH_CONTRAST and again.has_class("-projector")
+        await _palette(pilot, "Projector mode")
+        await wait_for(pilot, lambda: again.theme == "nord", what="the coach's theme")
+        assert not again.has_class("-projector") and again.cursor_blink is True
+    saved_settings = tomllib.loads(settings_path.read_text("utf-8"))
+    assert saved_settings["projector"] is False and saved_settings["theme"] == "nord"

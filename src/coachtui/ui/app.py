@@ -157,6 +157,8 @@ class CoachApp(App[None]):
         self.add_mode("session", "session")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        if self.settings.projector:
+            self.preferences.show_projector()
         self.theme_changed_signal.subscribe(self, self.preferences.theme_changed)
         self.saver.start()
         self.startup.mount()
@@ -183,7 +185,7 @@ class CoachApp(App[None]):
 
     @property
     def cursor_blink(self) -> bool:
-        return self.settings.cursor_blink
+        return self.settings.cursor_blink and not self.settings.projector
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         self.saving.status_changed(message.status)
