@@ -20,7 +20,7 @@ import json
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -119,6 +119,15 @@ class Adaptation:
 
     examples: int = 0
     memory: tuple[Remembered, ...] = ()
+    # word -> (position in memory, its value there): each word looked up once.
+    index: Mapping[str, tuple[tuple[int, float], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[int, float]]] = {}
+        for at, remembered in enumerate(self.memory):
+            for word, value in remembered.vector.items():
+                index.setdefault(word, []).append((at, value))
+        object.__setattr__(self, "index", {word: tuple(rows) for word, rows in index.items()})
 
     @property
     def empty(self) -> bool:
@@ -197,24 +206,24 @@ class TextModel:
         return frozenset(self.nb_counts)
 
     def telling_vector(self, feature_counts: Mapping[str, int]) -> dict[str, float]:
-        """The text's single words the corpus knows and that are not common, tf-idf
-        weighted, unit length: what two dilemmas are compared by."""
+        """The text's single words the corpus knows and that are neither common nor
+        function words, tf-idf weighted, unit length: what two dilemmas are compared by.
+        (A name the corpus never saw has no idf, so it is never part of it.)"""
         telling = self._telling_words
         return tfidf({f: n for f, n in feature_counts.items() if f in telling}, self.idf)
 
     @staticmethod
     def recall(vector: Mapping[str, float], adaptation: Adaptation) -> tuple[Recalled, ...]:
-        found = []
-        for remembered in adaptation.memory:
-            other = remembered.vector
-            similarity = (
-                sum(value * other.get(f, 0.0) for f, value in vector.items())
-                if len(vector) <= len(other)
-                else sum(value * vector.get(f, 0.0) for f, value in other.items())
-            )
-            if similarity > 0:
-                found.append(Recalled(similarity, remembered.model_label, remembered.coach_label))
-        return tuple(found)
+        """The coach's remembered sessions that share telling words with ``vector``,
+        with their cosine similarity."""
+        overlap: dict[int, float] = {}
+        for word, value in vector.items():
+            for at, other in adaptation.index.get(word, ()):
+                overlap[at] = overlap.get(at, 0.0) + value * other
+        memory = adaptation.memory
+        return tuple(
+            Recalled(similarity, memory[at].model_label, memory[at].coach_label) for at, similarity in overlap.items()
+        )
 
     def nb_loglik(self, feature: str, label: int) -> float:
         return self._loglik[feature][label]
@@ -323,8 +332,8 @@ class TextModel:
             signals = signal_scores(text) if signal_scores is not None else [0.0] * size
             base = self.base_logits(self.scores(feature_counts), signals)
             said = max(range(size), key=lambda i: base[i])
-            telling = self.telling_vector(feature_counts)
-            if said != index[label] and telling:
+            telling = self.telling_vector(feature_counts) if said != index[label] else {}
+            if telling:
                 memory.append(Remembered(vector=telling, model_label=said, coach_label=index[label]))
         return Adaptation(examples=learned, memory=tuple(memory))
 
