@@ -281,7 +281,7 @@ your words pushed which way. You decide.
             f"It has also learned from {learned.examples} completed session"
             + ("" if learned.examples == 1 else "s")
             + " in this database (ctrl+p → “Suggestion: learning from sessions” turns that off)."
-            if learned is not None and not learned.empty
+            if learned is not None and learned.examples
             else "It learns from sessions you complete here, on this machine only (ctrl+p → “Suggestion: learning from sessions”)."
         )
         parts += [
