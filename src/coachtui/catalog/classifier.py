@@ -36,14 +36,16 @@ MODEL_VERSION = 1
 MEMORY_GAIN = 16.0
 MEMORY_COMMON = 0.1
 # Words that say how a dilemma is told, not what it is about: never evidence that
-# two dilemmas are alike (stemmed as the features are).
+# two dilemmas are alike (stemmed as the features are; "ca" and "wo" are what is
+# left of "can't" and "won't").
 FUNCTION_WORDS = frozenset(
     "a about after again all also am an and any are as at be been before being both but by can could did "
     "do does done each even ever every few for from get got had has have he her here him his how i if in "
     "into is it its just me more most my never no nor not now of off on once one only or other our out "
     "over own same she should so some still such than that the their them then there these they this "
     "those through to too two three four five under until up us very was we were what when where which "
-    "while who whom why will with would yet you your".split()
+    "while who whom why will with would yet you your since because although though during without "
+    "against between across among within upon whether ca wo sha".split()
 )
 # How alike (cosine) two dilemmas must be for the explanation to call them similar.
 MEMORY_SIMILAR = 0.1
