@@ -10,6 +10,10 @@ Two kinds of evidence are blended:
   pair of words, so "the consultant won't let the HCAs speak" counts as relational
   even though it mentions no hint word.
 
+What the coach's own completed sessions taught (:class:`Adaptation`) is added on
+top: a dilemma like ones the coach filed elsewhere than the model would leans toward
+the coach's choice, and the suggestion says how many such sessions moved it.
+
 Each suggestion says which of the coach's words pushed toward it and away from the
 runner-up, and when the top two are close the step says so. The coach always
 decides; the suggestion only starts the conversation.
