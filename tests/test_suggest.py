@@ -134,7 +134,7 @@ def _coach_sessions(label: str) -> tuple[list[tuple[str, str]], list[tuple[str, 
 def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> None:
     """A coach files dilemmas about people leaving under relational, where the corpus
     says environment: session by session the suggestion agrees with the coach more
-    often on new dilemmas of that kind (nearly half after 20 sessions, ten of that
+    often on new dilemmas of that kind (about two in three after 20 sessions, ten of that
     kind), and the dev set never loses more than one point."""
     model = load_model()
     assert model is not None
@@ -142,8 +142,8 @@ def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> 
     sessions, probe = _coach_sessions("relational")
     points = simulate_coach(model, sessions, probe, dev, checkpoints=range(21))  # after every session
     agreement = [p.agreement for p in points if p.sessions in (0, 5, 10, 20)]
-    assert agreement == sorted(agreement) and agreement[-1] >= agreement[0] + 0.3, points
-    assert agreement[-1] >= 0.45, points
+    assert agreement == sorted(agreement) and agreement[-1] >= agreement[0] + 0.5, points
+    assert agreement[-1] >= 0.6, points
     assert min(p.dev_top1 for p in points) >= points[0].dev_top1 - 0.01, points
 
 
