@@ -239,6 +239,33 @@ async def test_a_close_call_says_unsure_between_two(make_app) -> None:
         await shows(pilot, "are close.")
 
 
+async def test_why_says_when_the_coachs_own_sessions_moved_the_suggestion(make_app, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ten completed sessions about people leaving, filed under relational (the model
+    says environment): a new one like them is suggested as relational, and w says why."""
+    from coachtui.catalog.train import read_labelled
+    from coachtui.store import open_store
+
+    turnover = read_labelled(Path(__file__).parents[2] / "bench" / "data" / "turnover.tsv")
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 9", coach="Ana Ruiz")
+        for example in turnover[:10]:
+            session = store.start_session(team.id, coach="Ana Ruiz")
+            store.save_draft(session.id, title="Staffing", dilemma=example.text, primary_category="relational")
+            store.complete_session(session.id)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(
+            pilot,
+            lambda: app.suggest_adaptation is not None and app.suggest_adaptation.examples == 10,
+            what="the suggestion to learn from the completed sessions",
+        )
+        await start_session_at_category(pilot, "Every month someone new joins and someone leaves.")
+        await shows(pilot, "★ Suggested: Coach and team relational dynamics")
+        await pilot.press("w")
+        text = words(await shows(pilot, "similar dilemma"))
+        assert "You filed 3 similar dilemmas under Coach and team relational dynamics" in text
+
+
 async def test_the_suggestion_learns_from_completed_sessions_and_can_be_told_not_to(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
