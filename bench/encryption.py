@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coachtui.store import open_store
-from coachtui.store.crypto import Key
+from coachtui.store.db.crypto import Key
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.encryption import decrypt_database, encrypt_database
+from coachtui.store.upkeep.encryption import decrypt_database, encrypt_database
 
 PASSPHRASE = "a bench passphrase, not a secret"
 

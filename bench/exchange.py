@@ -21,8 +21,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from coachtui.store import open_store
-from coachtui.store.interchange import dumps
-from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.db.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.exchange.interchange import dumps
 
 WORDS = ["handover", "rota", "huddle", "measure", "trust", "leader", "time", "staff", "test", "data", "voice", "aim"]
 PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Ngozi Adeyemi", "Bea Lind", "Jon Ek"]

@@ -28,14 +28,9 @@ from tests.encrypted import (
     readable_as_plain_sqlite,
 )
 
-from coachtui.store import (
-    NotCoachtuiDatabase,
-    PassphraseNeeded,
-    WrongPassphrase,
-    crypto,
-    open_store,
-)
-from coachtui.store.database import HEAD_REVISION
+from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
+from coachtui.store.db import crypto
+from coachtui.store.db.database import HEAD_REVISION
 from coachtui.store.upkeep.encryption import (
     decrypt_database,
     encrypt_database,
@@ -317,7 +312,7 @@ def test_restore_between_plain_and_encrypted_keeps_the_databases_encryption(
         assert store.target.key is None
     assert readable_as_plain_sqlite(plain_db)
     # An encrypted backup restored into a new place makes an encrypted database.
-    from coachtui.store.backup import restore_database
+    from coachtui.store.db.backup import restore_database
 
     fresh = tmp_path / "fresh" / "coach.db"
     fresh.parent.mkdir()
@@ -449,7 +444,7 @@ def test_the_byte_search_finds_every_word_in_a_plain_database(db_path: Path) -> 
 
 def _index_in_step(path: Path) -> int:
     """The encrypted file's search index holds exactly what its tables say."""
-    from coachtui.store import search_index
+    from coachtui.store.db import search_index
 
     expected = cipher_query(path, search_index.expected_rows_sql())
     assert cipher_query(path, search_index.indexed_rows_sql()) == expected

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from coachtui.store import Cancelled, InvalidInput, NotFound, open_store, queries
+from coachtui.store.db.dialects import sqlite as dialects_sqlite
+from coachtui.store.db.models import CoachingSession
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.dialects import sqlite as dialects_sqlite
-from coachtui.store.models import CoachingSession
 from coachtui.store.types import UNSURE, PickedQuestionInfo
 
 UTC = dt.UTC

@@ -283,7 +283,7 @@ def test_ordinary_punctuation_gets_no_backslash() -> None:
 
 
 def test_a_session_copied_as_markdown_reads_as_typed() -> None:
-    from coachtui.store.markdown import session_markdown
+    from coachtui.store.exchange.markdown import session_markdown
     from coachtui.store.types import SessionDetail
 
     now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

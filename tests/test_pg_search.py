@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from coachtui.store import open_store, pg_search
+from coachtui.store import open_store
+from coachtui.store.db import pg_search
+from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import PickedQuestionInfo
 
 

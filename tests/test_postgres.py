@@ -16,11 +16,12 @@ from coachtui.store import (
     DatabaseUnavailable,
     NewerDatabase,
     NotCoachtuiDatabase,
-    database,
     open_store,
 )
+from coachtui.store.db import database
+from coachtui.store.db.models import ESCAPE
+from coachtui.store.db.target import parse_target
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.models import ESCAPE
 from coachtui.store.types import PickedQuestionInfo
 
 pytestmark = pytest.mark.postgres
@@ -48,7 +49,7 @@ def test_every_migration_runs_on_postgresql_and_keeps_the_data(pg) -> None:
     from alembic import command
 
     url = pg.new_url()
-    engine = database.make_engine(database.parse_target(url))
+    engine = database.make_engine(parse_target(url))
     try:
         with engine.begin() as conn:
             command.upgrade(database._alembic_config(conn), "0001")  # type: ignore[arg-type]
@@ -70,7 +71,7 @@ def test_every_migration_runs_on_postgresql_and_keeps_the_data(pg) -> None:
             logged = conn.exec_driver_sql("SELECT kind, count(*) FROM sync_change GROUP BY kind ORDER BY kind").all()
         assert logged == [("sessions", 3), ("teams", 1)]
     # downgrading all the way works too (the migrations are reversible)
-    engine = database.make_engine(database.parse_target(url))
+    engine = database.make_engine(parse_target(url))
     try:
         with engine.begin() as conn:
             command.downgrade(database._alembic_config(conn), "base")  # type: ignore[arg-type]

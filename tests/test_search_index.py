@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.store import database, open_store, search_index
+from coachtui.store import open_store
+from coachtui.store.db import database, search_index
+from coachtui.store.db.target import parse_target
 from coachtui.store.types import PickedQuestionInfo
 from index_check import assert_in_step
 
@@ -124,7 +126,7 @@ def _database_at_0001(path: Path, sessions: int) -> None:
     import sqlalchemy as sa
     from alembic import command
 
-    from coachtui.store.models import CoachingSession, PickedQuestion, Team
+    from coachtui.store.db.models import CoachingSession, PickedQuestion, Team
 
     def at_0001(model: type) -> sa.Table:
         """The model's table without the columns later revisions added."""
@@ -132,7 +134,7 @@ def _database_at_0001(path: Path, sessions: int) -> None:
                         if c.name != "updated_by"))
 
     database.create_private_file(path)
-    engine = database.make_engine(database.parse_target(str(path)))
+    engine = database.make_engine(parse_target(str(path)))
     try:
         with engine.begin() as conn:
             command.upgrade(database._alembic_config(conn), "0001")  # type: ignore[arg-type]

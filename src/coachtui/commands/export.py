@@ -85,7 +85,7 @@ def _plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.store.exchange import format_for
-    from coachtui.store.interchange import dumps
+    from coachtui.store.exchange.interchange import dumps
 
     if args.keep_team_names and not args.redact:
         return _fail("--keep-team-names only makes sense with --redact")
@@ -96,9 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if args.table is not None and fmt != "csv":
         return _fail("--table only applies to --format csv")
     if output is not None:
-        from coachtui.store.database import parse_target
+        from coachtui.store.db.target import parse_target
         from coachtui.store.errors import ExportFailed
-        from coachtui.store.files import check_output
+        from coachtui.store.exchange.files import check_output
 
         try:
             check_output(
@@ -161,8 +161,8 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
     from coachtui.store.errors import ExportFailed
 
     if output is not None:
-        from coachtui.store.database import parse_target
-        from coachtui.store.files import check_output
+        from coachtui.store.db.target import parse_target
+        from coachtui.store.exchange.files import check_output
 
         try:
             # Every check but "an earlier export of the same kind", which is ours to make.
@@ -187,7 +187,7 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
     if output is None:
         _to_stdout(content.decode("utf-8"), "ics")
         return 0
-    from coachtui.store.files import write_export
+    from coachtui.store.exchange.files import write_export
 
     try:
         path = write_export(Path(output).expanduser(), content)

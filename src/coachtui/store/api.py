@@ -24,10 +24,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import backup, database, exchange, queries, records, sync
+from coachtui.store import exchange, queries, records, sync
+from coachtui.store.db import backup, database
 from coachtui.store.db.engine import Database, open_database
+from coachtui.store.db.models import utcnow
 from coachtui.store.exchange.files import write_export
-from coachtui.store.models import utcnow
 from coachtui.store.queries import Cancel, DateLike
 from coachtui.store.records import UNCHANGED
 from coachtui.store.sync import SyncReport
@@ -317,7 +318,7 @@ class Store:
     ) -> SessionPage:
         """Sessions matching what was typed and the filters, newest first, one page.
 
-        ``text`` is free text (see :mod:`coachtui.store.query`: every word must
+        ``text`` is free text (see :mod:`coachtui.store.db.query`: every word must
         appear in the title, dilemma, context, question notes or actions; the last
         word matches as a prefix while being typed). ``category`` is a category id
         or ``"unsure"`` (no primary category). ``since``/``until`` are dates (whole
@@ -626,7 +627,7 @@ class Store:
         return maintenance.ensure_daily_backup(self.db, keep=keep, now=now)
 
     def backup(self, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
-        """Back up the database now (see :func:`coachtui.store.backup.backup_database`)."""
+        """Back up the database now (see :func:`coachtui.store.db.backup.backup_database`)."""
         return maintenance.backup_now(self.db, destination, now=now)
 
     def restore(

@@ -12,9 +12,9 @@ Designed for a UI that pages and runs queries in worker threads:
   worker.is_cancelled``); a stale search stops within a few milliseconds and
   raises :class:`~coachtui.store.errors.Cancelled`.
 
-Search on SQLite uses the FTS5 index (``store/search_index.py``) and picks one of
+Search on SQLite uses the FTS5 index (``store/db/search_index.py``) and picks one of
 two plans by how many sessions match (see :func:`_fts_condition`); on
-PostgreSQL it uses a tsvector per session in a GIN index (``store/pg_search.py``),
+PostgreSQL it uses a tsvector per session in a GIN index (``store/db/pg_search.py``),
 with the same words matching the same way, and PostgreSQL's planner picks the plan.
 """
 
@@ -33,13 +33,13 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import dialects, pg_search, search_index
+from coachtui.store.db import dialects, pg_search, search_index
+from coachtui.store.db.dialects import postgres
+from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
-from coachtui.store.dialects import postgres
-from coachtui.store.dialects.sqlite import NoIndex
+from coachtui.store.db.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
-from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
-from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import (
     OPEN_STATUSES,
     UNSURE,

@@ -16,17 +16,9 @@ from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import database
+from coachtui.store.db import database
 from coachtui.store.db.engine import Database
-from coachtui.store.errors import (
-    DuplicateName,
-    IncompleteSession,
-    InvalidInput,
-    NotFound,
-    StaleRecord,
-)
-from coachtui.store.exchange.rows import MODELS
-from coachtui.store.models import (
+from coachtui.store.db.models import (
     Action,
     ActionReview,
     CoachingSession,
@@ -36,6 +28,14 @@ from coachtui.store.models import (
     UTCDateTime,
     new_id,
 )
+from coachtui.store.errors import (
+    DuplicateName,
+    IncompleteSession,
+    InvalidInput,
+    NotFound,
+    StaleRecord,
+)
+from coachtui.store.exchange.rows import MODELS
 from coachtui.store.sync import changes
 from coachtui.store.types import (
     ACTION_TEXT_MAX,

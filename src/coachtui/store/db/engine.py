@@ -6,7 +6,7 @@ Every store call runs inside :meth:`Database.guard`, which
   coachtui runs (SQLite would otherwise keep writing to the removed file, and all of
   it would vanish when coachtui exits), and rescues what the store still has open;
 * turns database failures into one-line :class:`StoreError` subclasses (see
-  ``store/faults.py``) and drops pooled connections that cannot recover by themselves
+  ``store/db/faults.py``) and drops pooled connections that cannot recover by themselves
   (one opened while the file was read-only stays read-only), so the next call works as
   soon as the fault is cleared.
 
@@ -45,14 +45,15 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import backup, crypto, database, dialects, faults
+from coachtui.store.db import backup, crypto, database, dialects, faults
+from coachtui.store.db.models import utcnow
+from coachtui.store.db.target import parse_target
 from coachtui.store.errors import (
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
     StoreError,
 )
-from coachtui.store.models import utcnow
 
 # A write waits up to BUSY_TIMEOUT_MS for the lock, and once more after a short random
 # pause. Two processes saving flat out for 30 s never needed the second wait
@@ -141,7 +142,7 @@ class Database:
         # full-text index (slow; kept to check the indexes against).
         self.full_text_search = True
         self.writer = engine.execution_options(coachtui_write=True)
-        # What differs between SQLite and PostgreSQL (store/dialects/), chosen once.
+        # What differs between SQLite and PostgreSQL (store/db/dialects/), chosen once.
         self.dialect = dialects.of(engine)
         # Held by every write (SQLite serialises writers anyway) and by a rescue, so no
         # write of this process can slip into a removed file while it is copied.
@@ -177,7 +178,7 @@ class Database:
 
     def finish_write(self, session: Session) -> None:
         """Last step of every write transaction: on PostgreSQL, bring the search
-        index up to date with what the transaction changed (``store/pg_search.py``)."""
+        index up to date with what the transaction changed (``store/db/pg_search.py``)."""
         self.dialect.after_write(session)
 
     def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
@@ -384,7 +385,7 @@ def open_database(
 ) -> Database:
     """The open :class:`Database` behind :func:`coachtui.store.api.open_store`, which
     says what the arguments mean and what is raised (sync opens its hub with this)."""
-    target = database.parse_target(database_value)
+    target = parse_target(database_value)
     state = None
     if target.path is not None:
         state = database.inspect_file(target.path, passphrase)

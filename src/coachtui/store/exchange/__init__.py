@@ -95,9 +95,9 @@ def _export_data(
     keep_team_names: bool = False,
     for_report: bool = False,
 ) -> ExportData:
+    from coachtui.store.db.models import Team
     from coachtui.store.exchange.export import collect, known_people, known_teams
     from coachtui.store.exchange.redact import Redactor
-    from coachtui.store.models import Team
 
     if isinstance(session_ids, str):
         raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")

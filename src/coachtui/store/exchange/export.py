@@ -19,10 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store import dialects
+from coachtui.store.db import dialects
+from coachtui.store.db.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import fetch, fetch_in, select_columns, table_of
-from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
 from coachtui.store.types import OPEN_STATUSES
 
 

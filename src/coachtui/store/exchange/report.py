@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.markdown import category_name, format_date, session_markdown
+from coachtui.store.exchange.markdown import category_name, format_date, session_markdown
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,

@@ -10,8 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store.exchange.interchange import SPECS, TableSpec
-from coachtui.store.models import (
+from coachtui.store.db.models import (
     Action,
     ActionReview,
     CoachingSession,
@@ -19,6 +18,7 @@ from coachtui.store.models import (
     PickedQuestion,
     Team,
 )
+from coachtui.store.exchange.interchange import SPECS, TableSpec
 
 # How many values one query binds at most (SQL has a limit).
 CHUNK = 500

@@ -1,6 +1,6 @@
 """Backups, restore and vacuum of an open database (the SQLite file's upkeep).
 
-The file work is in ``store/backup.py``; these calls hold the store's write lock and
+The file work is in ``store/db/backup.py``; these calls hold the store's write lock and
 check its file first (:meth:`coachtui.store.db.engine.Database.check_file`).
 """
 
@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachtui.store import backup
+from coachtui.store.db import backup
 from coachtui.store.db.engine import Database
 from coachtui.store.errors import BackupError
 from coachtui.store.queries import rebuild_search_index

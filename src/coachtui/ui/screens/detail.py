@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
-from coachtui.store.markdown import session_markdown
+from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import SessionDetail
 from coachtui.text import one_line
 from coachtui.ui.modals import ConfirmScreen, ConflictScreen

@@ -2,7 +2,7 @@
 
 The caller says what to export (sessions by id, or one team's report); the file is
 written by the store, atomically and readable by the coach only. The file name is
-checked as the ``export`` command checks it (``store/files.py``): never the
+checked as the ``export`` command checks it (``store/exchange/files.py``): never the
 database, its side files or a backup, and an existing file only when it is an
 earlier export of the same kind. With names hidden, the dialog lists the
 capitalised words left in the redacted export that might still be names
@@ -54,7 +54,7 @@ def slug(text: str) -> str:
 def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str | None:
     """Why an export in ``fmt`` cannot go to the file ``value`` (None: it can)."""
     from coachtui.store.errors import ExportFailed
-    from coachtui.store.files import check_output
+    from coachtui.store.exchange.files import check_output
 
     try:
         check_output(value, fmt, database=database)

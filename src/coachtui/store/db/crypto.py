@@ -34,7 +34,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from coachtui.store import search_index
+from coachtui.store.db import search_index
+from coachtui.store.db.target import parse_target, sqlite_uri
 from coachtui.store.errors import (
     EncryptionUnavailable,
     InvalidInput,
@@ -42,7 +43,6 @@ from coachtui.store.errors import (
     StoreError,
     WrongPassphrase,
 )
-from coachtui.store.target import parse_target, sqlite_uri
 
 ENV_PASSPHRASE = "COACHTUI_PASSPHRASE"
 INSTALL_HINT = "install it from coachtui's source folder with: pip install -e '.[encrypt]'"

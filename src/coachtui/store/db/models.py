@@ -1,7 +1,7 @@
 """The SQLModel tables. Ids are UUID text; every timestamp is timezone-aware UTC.
 
 The schema itself is created and changed only by the Alembic migrations in
-``store/migrations``; these classes describe it for queries.
+``store/db/migrations``; these classes describe it for queries.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ any server, whatever its locale: PostgreSQL's parser depends on the server's
 ``LC_CTYPE`` (in the C locale every non-ASCII character counts as a letter), reads
 ``<b>`` as a tag and ``name@example.org`` as one e-mail token, and its ``unaccent``
 extension may not be installed or allowed. Here a session's document is the set of
-its words, split exactly as :func:`coachtui.store.query.parse_search` splits what is
+its words, split exactly as :func:`coachtui.store.db.query.parse_search` splits what is
 typed, folded (case and accents) the same way on both sides, and stored with
 ``array_to_tsvector`` (no parsing, no stemming). Queries are built the same way and
 given to PostgreSQL as a ``tsquery`` value of quoted lexemes: typed text is never
@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from coachtui.store.query import SearchTerms
+from coachtui.store.db.query import SearchTerms
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -129,7 +129,7 @@ def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, l
     types, so they are the coach's text (NUL included), not the stored encoding."""
     import sqlalchemy as sa
 
-    from coachtui.store.models import Action, CoachingSession, PickedQuestion
+    from coachtui.store.db.models import Action, CoachingSession, PickedQuestion
 
     S, Q, A = (m.__table__ for m in (CoachingSession, PickedQuestion, Action))  # type: ignore[attr-defined]
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")

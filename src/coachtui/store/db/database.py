@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.paths import data_dir, ensure_private_dir
-from coachtui.store import crypto
-from coachtui.store.crypto import Key
-from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
+from coachtui.store.db import crypto
+from coachtui.store.db.crypto import Key
 
 # Also importable from here, where they used to live.
-from coachtui.store.target import Target, sqlite_uri
-from coachtui.store.target import parse_target as parse_target
+from coachtui.store.db.target import Target, sqlite_uri
+from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
 # another program is recognised even when it happens to use Alembic too.
 APPLICATION_ID = 0x434F4143
 # The newest schema revision this coachtui knows. tests/test_migrations.py checks
-# that it matches the head of store/migrations, so the common case (database already
+# that it matches the head of store/db/migrations, so the common case (database already
 # current) needs no Alembic import at all.
 HEAD_REVISION = "0006"
 BUSY_TIMEOUT_MS = 5000
@@ -160,9 +159,9 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
     including those of a store that has the database open right now.
 
     A file that is not SQLite but could be encrypted is tried with ``passphrase``,
-    then ``COACHTUI_PASSPHRASE`` (see :func:`coachtui.store.crypto.unlock`). ``key``
+    then ``COACHTUI_PASSPHRASE`` (see :func:`coachtui.store.db.crypto.unlock`). ``key``
     says the file is encrypted with it (a store's own open file): it is then read
-    through SQLCipher only, never through the standard sqlite3 (see store/crypto.py).
+    through SQLCipher only, never through the standard sqlite3 (see store/db/crypto.py).
     """
     if not path.exists():
         return FileState(exists=False, empty=True, revision=None)
@@ -407,7 +406,7 @@ def _alembic_config(conn: sa.Connection) -> object:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "coachtui.store:migrations")
+    config.set_main_option("script_location", "coachtui.store.db:migrations")
     config.attributes["connection"] = conn
     return config
 
@@ -417,7 +416,7 @@ def known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", "coachtui.store:migrations")
+    config.set_main_option("script_location", "coachtui.store.db:migrations")
     return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 

@@ -3,7 +3,7 @@
 Loading SQLAlchemy and SQLModel costs about half a second; a coach opening coachtui
 in a huddle wants the team list at once. :func:`peek_teams` reads it with ``sqlite3``
 alone, read-only, so the team step can show it while the store is still opening.
-The store's :meth:`~coachtui.store.service.Store.list_teams` stays the authority: the
+The store's :meth:`~coachtui.store.api.Store.list_teams` stays the authority: the
 app shows its answer as soon as the store is open (tests check that both agree).
 
 Only a plain coachtui SQLite file of the current schema is read; anything else (a
@@ -17,7 +17,8 @@ import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING
 
-from coachtui.store import database
+from coachtui.store.db import database
+from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
     from coachtui.store.types import OPEN_STATUSES, TeamInfo
 
     try:
-        target = database.parse_target(location)
+        target = parse_target(location)
         if target.path is None or not target.path.is_file() or target.path.stat().st_size == 0:
             return None
         conn = database._inspect_connection(target.path)

@@ -13,12 +13,12 @@ or ``kill -9`` therefore never leaves half a backup under a backup's name. Files
 Only the standard library is used here, so the ``backup`` and ``restore`` commands do
 not load SQLAlchemy.
 
-**Encrypted databases** (see ``store/crypto.py``) are read and copied through
+**Encrypted databases** (see ``store/db/crypto.py``) are read and copied through
 SQLCipher, and every copy of one (daily, dated, before a migration or a restore,
 rescued) is encrypted with the same passphrase from its first byte: the backup API
 encrypts each page as it writes it. A ``key`` argument says "this file is encrypted
 with this key" (a store's own open file); without one the file is inspected and its
-passphrase found as :func:`coachtui.store.crypto.unlock` says.
+passphrase found as :func:`coachtui.store.db.crypto.unlock` says.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import crypto, database, faults
-from coachtui.store.crypto import Key
+from coachtui.store.db import crypto, database, faults
+from coachtui.store.db.crypto import Key
 from coachtui.store.errors import (
     BackupError,
     DatabaseBusy,
