@@ -31,6 +31,7 @@ from tests.encrypted import (
 from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
 from coachtui.store.db import crypto
 from coachtui.store.db.database import HEAD_REVISION
+from coachtui.store.types import SessionFilter
 from coachtui.store.upkeep.encryption import (
     decrypt_database,
     encrypt_database,
@@ -59,7 +60,7 @@ def locked(encrypted_template: Path):  # type: ignore[no-untyped-def]
 
 
 def _found(store: object, text: str) -> set[str]:
-    return {row.title for row in store.search_sessions(text).rows}  # type: ignore[attr-defined]
+    return {row.title for row in store.search_sessions(SessionFilter(text)).rows}  # type: ignore[attr-defined]
 
 
 # --- the "done when" list -----------------------------------------------------------------
@@ -232,7 +233,7 @@ def test_an_encrypted_database_of_an_older_schema_is_backed_up_encrypted_then_mi
     encrypt_database(db, key())
     assert cipher_query(db, "SELECT version_num FROM alembic_version") == [("0001",)]
     with open_store(str(db), passphrase=PASSPHRASE) as store:
-        assert len(store.search_sessions("marmalex").rows) == 3
+        assert len(store.search_sessions(SessionFilter("marmalex")).rows) == 3
     (migration_backup,) = (tmp_path / "coachtui-backups").glob(f"old-before-{HEAD_REVISION}-*.db")
     assert plain_text_in(migration_backup) == []
     assert cipher_query(migration_backup, "SELECT version_num FROM alembic_version") == [("0001",)]
@@ -360,7 +361,7 @@ def test_worker_threads_share_an_encrypted_store(db_path: Path, locked) -> None:
             try:
                 for i in range(5):
                     team = store.create_team(f"Team {number}-{i}")
-                    store.search_sessions("zanzibarite")
+                    store.search_sessions(SessionFilter("zanzibarite"))
                     store.list_teams()
                     assert store.get_team(team.id).name == f"Team {number}-{i}"
             except BaseException as exc:  # noqa: BLE001 - reported below

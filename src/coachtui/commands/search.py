@@ -102,6 +102,7 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
+    from coachtui.store.types import SessionFilter
     from coachtui.text import one_line
 
     if args.category is not None and args.category not in CATEGORY_CHOICES:
@@ -117,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
             except LookupError as exc:
                 _say(f"coachtui: {exc}")
                 return USAGE
-        page = store.search_sessions(args.text, team_id=team_id, category=args.category, since=args.since, limit=args.limit)
+        which = SessionFilter(text=args.text, team_id=team_id, category=args.category, since=args.since)
+        page = store.search_sessions(which, limit=args.limit)
     if args.json or args.csv:
         _print_records(page.rows, as_json=args.json)
     elif page.rows:

@@ -41,11 +41,14 @@ from coachtui.store.db.models import Action, ActionReview, CoachingSession, Pick
 from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
 from coachtui.store.types import (
+    EVERY_SESSION,
     OPEN_STATUSES,
     UNSURE,
     ActionInfo,
     ActionPage,
+    DateLike,
     DominanceFlag,
+    SessionFilter,
     SessionInfo,
     SessionPage,
     ThemeMonth,
@@ -61,8 +64,6 @@ R = ActionReview.__table__  # type: ignore[attr-defined]
 Q = PickedQuestion.__table__  # type: ignore[attr-defined]
 
 Cancel = Callable[[], bool]
-DateLike = dt.date | dt.datetime
-
 MAX_PAGE = 1_000
 PREVIEW = 120
 # Up to this many full-text matches, fetch the matches and sort them by date; above
@@ -223,17 +224,8 @@ def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
     )
 
 
-def _session_filters(
-    db: Database,
-    *,
-    team_id: str | None,
-    category: str | None,
-    coach: str | None,
-    since: DateLike | None,
-    until: DateLike | None,
-    status: str | None,
-    tz: dt.tzinfo | None,
-) -> list[Any]:
+def _session_filters(which: SessionFilter) -> list[Any]:
+    team_id, category, coach, status = which.team_id, which.category, which.coach, which.status
     where: list[Any] = []
     if team_id is not None:
         where.append(S.c.team_id == team_id)
@@ -247,10 +239,10 @@ def _session_filters(
             raise InvalidInput(f"unknown category {category!r} (choose from {choices})", field="category")
     if coach is not None:
         where.append(S.c.coach == coach)
-    if since is not None:
-        where.append(S.c.created_at >= _lower_bound(since, tz))
-    if until is not None:
-        bound, inclusive = _upper_bound(until, tz)
+    if which.since is not None:
+        where.append(S.c.created_at >= _lower_bound(which.since, which.tz))
+    if which.until is not None:
+        bound, inclusive = _upper_bound(which.until, which.tz)
         where.append(S.c.created_at <= bound if inclusive else S.c.created_at < bound)
     if status is not None:
         if status not in SESSION_STATUSES:
@@ -260,6 +252,8 @@ def _session_filters(
             where.append(NoIndex(S.c.status) == status)
         else:
             where.append(S.c.status == status)
+    if which.session_ids is not None:
+        where.append(S.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
     return where
 
 
@@ -324,26 +318,17 @@ def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> tu
 
 def search_sessions(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
     limit: int = 50,
     after: str | None = None,
     before: str | None = None,
     at_end: bool = False,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> SessionPage:
     limit = _check_limit(limit)
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     if after is not None and before is not None:
         raise InvalidInput("give either after or before, not both")
     if after is not None:
@@ -418,21 +403,12 @@ def search_sessions(
 
 def session_ids_matching(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> list[str]:
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
@@ -451,21 +427,12 @@ def cursor_for(row: SessionInfo) -> str:
 
 def count_sessions(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> int:
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):

@@ -127,6 +127,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @work(thread=True, exclusive=True, group="export-preview")
     def _check_names(self) -> None:
         from coachtui.store.errors import StoreError
+        from coachtui.store.types import ExportSelection, SessionFilter
 
         store = getattr(self.app, "store", None)
         if store is None:
@@ -135,9 +136,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if saver is not None:
             saver.flush(timeout=3)  # what was just typed is part of the export
         try:
-            words = store.redaction_check(
-                session_ids=list(self.session_ids) if self.session_ids else None, team_id=self.team_id
-            )
+            which = SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
+            words = store.redaction_check(ExportSelection(which))
         except StoreError as exc:
             self.app.call_from_thread(self._show_check, None, str(exc))
             return
