@@ -25,9 +25,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from coachtui.store import exchange, queries, records, sync
-from coachtui.store.db import backup, database
+from coachtui.store.db import backup
+from coachtui.store.db.backup import RestoreReport
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import utcnow
+from coachtui.store.db.target import Target
 from coachtui.store.exchange.files import write_export
 from coachtui.store.queries import Cancel
 from coachtui.store.records import UNCHANGED
@@ -71,7 +73,7 @@ class Store:
         return self.db.engine
 
     @property
-    def target(self) -> database.Target:
+    def target(self) -> Target:
         return self.db.target
 
     @property
@@ -492,7 +494,7 @@ class Store:
 
     def restore(
         self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
-    ) -> backup.RestoreReport:
+    ) -> RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
         is backed up first), then migrate it if it is of an older schema. An encrypted
         backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""

@@ -37,7 +37,14 @@ from coachtui.store.db import dialects, pg_search, search_index
 from coachtui.store.db.dialects import postgres
 from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
-from coachtui.store.db.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.db.models import (
+    Action,
+    ActionReview,
+    CoachingSession,
+    PickedQuestion,
+    Team,
+    table,
+)
 from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
 from coachtui.store.types import (
@@ -57,11 +64,11 @@ from coachtui.store.types import (
 if TYPE_CHECKING:
     pass
 
-S = CoachingSession.__table__  # type: ignore[attr-defined]
-T = Team.__table__  # type: ignore[attr-defined]
-A = Action.__table__  # type: ignore[attr-defined]
-R = ActionReview.__table__  # type: ignore[attr-defined]
-Q = PickedQuestion.__table__  # type: ignore[attr-defined]
+S = table(CoachingSession)
+T = table(Team)
+A = table(Action)
+R = table(ActionReview)
+Q = table(PickedQuestion)
 
 Cancel = Callable[[], bool]
 MAX_PAGE = 1_000
@@ -169,7 +176,7 @@ def _greater_than(keys: list[tuple[Any, Any]]) -> Any:
     return sa.or_(*clauses)
 
 
-def _distinct_names(column: sa.Column[str]) -> sa.Select[tuple[str]]:
+def _distinct_names(column: sa.Column[str]) -> sa.Select[Any]:
     """The distinct non-empty values of an indexed text column, found one index probe
     at a time (the next name after the last one: a "loose index scan"). SELECT
     DISTINCT reads every row; this costs a few probes per name at any size."""
@@ -372,7 +379,7 @@ def search_sessions(
             )
             rows = conn.execute(query).all()
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = list(rows[:limit])
     if upward:
         rows.reverse()
     infos = [

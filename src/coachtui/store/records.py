@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store.db import database
@@ -98,7 +99,7 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
         return TeamInfo(id=team.id, name=team.name, archived=False, created_at=now, coach=coach, version=1)
 
 
-def _team_rows(db: Database, *conditions: Any) -> sa.Select:
+def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
     last = select(sa.func.max(CoachingSession.created_at)).where(CoachingSession.team_id == Team.id).scalar_subquery()
     count = (
         select(sa.func.count()).select_from(CoachingSession).where(CoachingSession.team_id == Team.id).scalar_subquery()
@@ -155,7 +156,7 @@ def find_team(db: Database, name: str) -> TeamInfo | None:
         return _team_info(row) if row is not None else None
 
 
-def _get(db: Database, session: Session, model: type, ident: str, what: str) -> Any:
+def _get(db: Database, session: Session, model: type[Any], ident: str, what: str) -> Any:
     row = session.get(model, ident)
     if row is None:
         raise NotFound(_gone(session, model, ident, what), kind=what, record_id=ident)
@@ -279,7 +280,8 @@ def save_draft(db: Database, session_id: str, *, expected_version: int | None = 
         for name, value in values.items():
             setattr(row, name, value)
         _touch(db, row, db.now())
-        return row.updated_at
+        saved: dt.datetime = row.updated_at
+        return saved
 
 
 def set_questions(
@@ -685,7 +687,7 @@ def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, R
                 select(ActionReview)
                 .where(
                     col(ActionReview.action_id).in_([action.id for action, _ in rows]),
-                    sa.or_(col(ActionReview.session_id).is_(None), ActionReview.session_id != session_id),
+                    sa.or_(col(ActionReview.session_id).is_(None), col(ActionReview.session_id) != session_id),
                     ActionReview.note != "",
                 )
                 .order_by(col(ActionReview.updated_at).desc())

@@ -28,6 +28,7 @@ from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtu
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+    from alembic.config import Config
 
 # Written into every coachtui SQLite file's header ("COAC"), so that a database of
 # another program is recognised even when it happens to use Alembic too.
@@ -137,12 +138,12 @@ def _read_identity(path: Path, key: Key | None = None) -> tuple[int, set[str], s
 _CANNOT_READ_NOW = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_NOMEM")
 
 
-def _is_database_error(exc: Exception) -> bool:
+def _is_database_error(exc: BaseException) -> bool:
     """A DB-API DatabaseError of sqlite3 or of sqlcipher3 (two unrelated class trees)."""
     return any(cls.__name__ == "DatabaseError" for cls in type(exc).__mro__)
 
 
-def _inspect_error(path: Path, exc: Exception) -> Exception:
+def _inspect_error(path: Path, exc: BaseException) -> Exception:
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name.startswith(_CANNOT_READ_NOW) or not _is_database_error(exc):
         return DatabaseUnavailable(f"cannot open {path}: {exc}")
@@ -174,13 +175,13 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
     if size == 0:
         return FileState(exists=True, empty=True, revision=None)
     if key is not None:
-        return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
+        return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))
     try:
         app_id, tables, revision = _read_identity(path)
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
             if crypto.could_be_encrypted(size):
-                return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
+                return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))
         raise _inspect_error(path, exc) from None
     return _file_state(path, app_id, tables, revision, None)
 
@@ -192,7 +193,7 @@ def _inspect_encrypted(path: Path, key: Key) -> FileState:
     except crypto.errors() as exc:
         if crypto.is_wrong_key(exc):
             raise
-        raise _inspect_error(path, exc) from None  # type: ignore[arg-type]
+        raise _inspect_error(path, exc) from None
     return _file_state(path, app_id, tables, revision, key)
 
 
@@ -277,7 +278,8 @@ def make_engine(target: Target) -> sa.Engine:
         # mode=rw: a connection never creates the file. If the database is removed
         # while coachtui runs, connecting fails instead of silently starting an
         # empty database (open_store creates new files itself).
-        return dbapi.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # type: ignore[no-any-return]
+        conn: sqlite3.Connection = dbapi.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        return conn
 
     if key is None:
         engine = sa.create_engine(target.url, creator=connect)
@@ -402,7 +404,7 @@ def current_revision(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _alembic_config(conn: sa.Connection) -> object:
+def _alembic_config(conn: sa.Connection) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -424,7 +426,7 @@ def upgrade(conn: sa.Connection) -> None:
     """Bring the schema on ``conn`` to the head revision, inside its transaction."""
     from alembic import command
 
-    command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+    command.upgrade(_alembic_config(conn), "head")
 
 
 def check_revision(revision: str | None, where: str) -> None:

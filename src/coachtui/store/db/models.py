@@ -9,9 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
+
+
+def table(model: type[SQLModel]) -> sa.Table:
+    """The table of a model class, for SQL written with SQLAlchemy Core (SQLModel
+    sets ``__table__`` on each class but does not declare it)."""
+    return cast(sa.Table, sa.inspect(model).local_table)
 
 
 def new_id() -> str:
@@ -22,7 +29,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on every database.
 
     SQLite has no timezone type: values are stored as UTC text that sorts in time
@@ -100,49 +107,49 @@ class _SafeTextMixin:
         return str
 
 
-class SafeString(_SafeTextMixin, sa.types.TypeDecorator):
+class SafeString(_SafeTextMixin, sa.types.TypeDecorator[str]):
     """A short text column (names, ids, categories) that keeps any text exactly."""
 
     impl = sa.String
     cache_ok = True
 
 
-class SafeText(_SafeTextMixin, sa.types.TypeDecorator):
+class SafeText(_SafeTextMixin, sa.types.TypeDecorator[str]):
     """A long text column (TEXT, not VARCHAR) that keeps any text exactly."""
 
     impl = sa.Text
     cache_ok = True
 
 
-def _text(default: str | None = "") -> object:
+def _text(default: str | None = "") -> Any:
     """A long text column (TEXT, not VARCHAR)."""
     if default is None:
         return Field(sa_type=SafeText, nullable=False)
     return Field(default=default, sa_type=SafeText, nullable=False)
 
 
-def _string(default: str | None = "", **kwargs: object) -> object:
+def _string(default: str | None = "", **kwargs: Any) -> Any:
     """A short text column; ``default=None`` for a required one."""
     if default is None:
         return Field(sa_type=SafeString, nullable=False, **kwargs)
     return Field(default=default, sa_type=SafeString, nullable=False, **kwargs)
 
 
-def _id() -> object:
+def _id() -> Any:
     return Field(default_factory=new_id, primary_key=True, sa_type=SafeString)
 
 
-def _ref(target: str, *, required: bool = True) -> object:
+def _ref(target: str, *, required: bool = True) -> Any:
     if required:
         return Field(sa_type=SafeString, foreign_key=target, ondelete="CASCADE", nullable=False)
     return Field(default=None, sa_type=SafeString, foreign_key=target, ondelete="CASCADE")
 
 
-def _optional() -> object:
+def _optional() -> Any:
     return Field(default=None, sa_type=SafeString)
 
 
-def _stamp() -> object:
+def _stamp() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 

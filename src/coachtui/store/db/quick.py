@@ -42,10 +42,8 @@ ORDER BY coalesce(last_at, created_at) DESC, name_key
 """
 
 
-def _utc(value: str | None) -> dt.datetime | None:
+def _utc(value: str) -> dt.datetime:
     """A stored timestamp (UTC text, as the store writes it) as an aware datetime."""
-    if value is None:
-        return None
     stamp = dt.datetime.fromisoformat(value)
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
@@ -81,8 +79,8 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
                 id=ident,
                 name=name,
                 archived=bool(archived),
-                created_at=_utc(created_at),  # type: ignore[arg-type]
-                last_session_at=_utc(last_at),
+                created_at=_utc(created_at),
+                last_session_at=_utc(last_at) if last_at is not None else None,
                 open_actions=open_actions,
                 session_count=sessions,
                 coach=coach,

@@ -174,7 +174,8 @@ def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
 
 def _open_action_line(row: Row, index: _Index, today: dt.date) -> str:
     parts = [md_escape(row["text"])]
-    extra = [STATUS_LABELS.get(row["status"], row["status"])]
+    status: str = row["status"]
+    extra = [STATUS_LABELS.get(status, status)]
     if row["owner"]:
         extra.append(f"owner: {md_escape(row['owner'])}")
     if row["due_date"]:

@@ -17,6 +17,7 @@ from coachtui.store.db.models import (
     CustomQuestion,
     PickedQuestion,
     Team,
+    table,
 )
 from coachtui.store.exchange.interchange import SPECS, TableSpec
 
@@ -34,10 +35,10 @@ MODELS: dict[str, Any] = {
 
 def table_of(key: str) -> sa.Table:
     """The table of a kind of record (``"teams"``, ``"sessions"``...)."""
-    return MODELS[key].__table__  # type: ignore[no-any-return]
+    return table(MODELS[key])
 
 
-def select_columns(spec: TableSpec) -> sa.Select:
+def select_columns(spec: TableSpec) -> sa.Select[Any]:
     found = table_of(spec.key)
     return sa.select(*(found.c[name] for name in spec.columns))
 

@@ -161,7 +161,7 @@ def _convert(db: Path, from_key: Key | None, to_key: Key | None, label: str, now
         os.replace(new, db)
         new = None
         backup._fsync_path(db.parent, directory=True)
-    except (OSError, *crypto.errors()) as exc:
+    except crypto.errors(OSError) as exc:
         if isinstance(exc, OSError):
             raise faults.from_os(exc, f"cannot {label} {db} (nothing was changed)") from None
         raise faults.describe(exc, db, str(db), writing=True) from None

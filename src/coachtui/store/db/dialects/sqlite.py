@@ -84,9 +84,11 @@ class NoIndex(sa.sql.expression.ColumnElement[Any]):
 
 @compiles(NoIndex)
 def _no_index_default(element: NoIndex, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+    column: str = compiler.process(element.column, **kw)
+    return column
 
 
 @compiles(NoIndex, "sqlite")
 def _no_index_sqlite(element: NoIndex, compiler: Any, **kw: Any) -> str:
-    return "+" + compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+    column: str = compiler.process(element.column, **kw)
+    return "+" + column

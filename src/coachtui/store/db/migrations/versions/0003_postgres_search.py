@@ -83,7 +83,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
-    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
     for statement in _install_sql(schema):
         conn.exec_driver_sql(statement)
     conn.exec_driver_sql(f"INSERT INTO {PENDING} (session_id) SELECT id FROM coaching_session")
