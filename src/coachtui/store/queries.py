@@ -522,24 +522,7 @@ def tracker_actions(
         page = rows[:limit]
         notes = _last_notes(conn, [row.id for row in page])
     infos = [
-        ActionInfo(
-            id=row.id,
-            team_id=row.team_id,
-            session_id=row.session_id,
-            text=row.text,
-            owner=row.owner,
-            due=row.due_date,
-            status=row.status,
-            position=row.position,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            team_name=row.team_name,
-            last_note=notes.get(row.id, ""),
-            version=row.version,
-            coach=row.coach,
-            updated_by=row.updated_by,
-        )
-        for row in page
+        ActionInfo.from_row(row, team_name=row.team_name, last_note=notes.get(row.id, "")) for row in page
     ]
     cursor = None
     if len(rows) > limit:

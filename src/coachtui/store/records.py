@@ -500,9 +500,9 @@ def get_session(db: Database, session_id: str) -> SessionDetail:
                 )
                 for q in questions
             ),
-            actions=tuple(_action_info(a, team_name) for a in actions),
+            actions=tuple(ActionInfo.from_row(a, team_name) for a in actions),
             reviews=tuple(
-                ReviewedAction(action=_action_info(a, team_name), review=_review_info(r)) for r, a in reviews
+                ReviewedAction(action=ActionInfo.from_row(a, team_name), review=_review_info(r)) for r, a in reviews
             ),
         )
 
@@ -519,26 +519,6 @@ def last_session(db: Database, team_id: str, *, before: str | None = None) -> Se
             query = query.where(CoachingSession.id != before)
         ident = session.exec(query).first()
     return get_session(db, ident) if ident else None
-
-
-def _action_info(row: Action, team_name: str = "", last_note: str = "") -> ActionInfo:
-    return ActionInfo(
-        id=row.id,
-        team_id=row.team_id,
-        session_id=row.session_id,
-        text=row.text,
-        owner=row.owner,
-        due=row.due_date,
-        status=row.status,
-        position=row.position,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        team_name=team_name,
-        last_note=last_note,
-        version=row.version,
-        coach=row.coach,
-        updated_by=row.updated_by,
-    )
 
 
 def _review_info(row: ActionReview, action_version: int = 0) -> ReviewInfo:
@@ -580,7 +560,7 @@ def add_action(
         if action_id is not None:
             existing = session.get(Action, action_id)
             if existing is not None:
-                return _action_info(existing)
+                return ActionInfo.from_row(existing)
         position = session.exec(
             select(sa.func.coalesce(sa.func.max(Action.position), -1)).where(Action.session_id == session_id)
         ).one()
@@ -601,7 +581,7 @@ def add_action(
         session.add(action)
         row.updated_at = now
         session.flush()
-        return _action_info(action)
+        return ActionInfo.from_row(action)
 
 
 def update_action(
@@ -624,7 +604,7 @@ def update_action(
         if due is not UNCHANGED:
             action.due_date = due
         _touch(db, action, db.now())
-        return _action_info(action)
+        return ActionInfo.from_row(action)
 
 
 def remove_action(db: Database, action_id: str, *, expected_version: int | None = None) -> None:
@@ -649,7 +629,7 @@ def get_action(db: Database, action_id: str) -> ActionInfo:
             .order_by(col(ActionReview.updated_at).desc(), col(ActionReview.created_at).desc())
             .limit(1)
         ).first()
-        return _action_info(action, name, note or "")
+        return ActionInfo.from_row(action, name, note or "")
 
 
 def open_actions(db: Database, team_id: str) -> list[ActionInfo]:
@@ -660,7 +640,7 @@ def open_actions(db: Database, team_id: str) -> list[ActionInfo]:
             .where(Action.team_id == team_id, col(Action.status).in_(OPEN_STATUSES))
             .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))
         ).all()
-        return [_action_info(a, name) for a, name in rows]
+        return [ActionInfo.from_row(a, name) for a, name in rows]
 
 
 def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, ReviewInfo | None]]:
@@ -700,7 +680,7 @@ def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, R
         result = []
         for action, name in rows:
             review = reviewed.get(action.id)
-            info = _action_info(action, name, notes.get(action.id, ""))
+            info = ActionInfo.from_row(action, name, notes.get(action.id, ""))
             result.append((info, _review_info(review) if review else None))
         return result
 

@@ -4,9 +4,10 @@ these types before the (slow to import) database layer has loaded."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from functools import partial
+from typing import Any, Literal, cast
 
 from coachtui.store.errors import InvalidInput
 
@@ -114,6 +115,29 @@ class ActionInfo:
     version: int = 1
     coach: str = ""  # who agreed it
     updated_by: str = ""  # who changed it last
+
+    @classmethod
+    def from_row(cls, row: object, team_name: str = "", last_note: str = "") -> ActionInfo:
+        """An action as the ``action`` table holds it: an ``Action`` model, a result
+        row with its columns, or a dict of them (a row of an export file)."""
+        get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
+        return cls(
+            id=get("id"),
+            team_id=get("team_id"),
+            session_id=get("session_id"),
+            text=get("text"),
+            owner=get("owner"),
+            due=get("due_date"),
+            status=get("status"),
+            position=get("position"),
+            created_at=get("created_at"),
+            updated_at=get("updated_at"),
+            team_name=team_name,
+            last_note=last_note,
+            version=get("version"),
+            coach=get("coach"),
+            updated_by=get("updated_by"),
+        )
 
     @property
     def is_open(self) -> bool:

@@ -32,24 +32,6 @@ Row = dict[str, Any]
 # --- shared shaping -----------------------------------------------------------------
 
 
-def _action_info(row: Row, team_name: str = "", last_note: str = "") -> ActionInfo:
-    return ActionInfo(
-        id=row["id"],
-        team_id=row["team_id"],
-        session_id=row["session_id"],
-        text=row["text"],
-        owner=row["owner"],
-        due=row["due_date"],
-        status=row["status"],
-        position=row["position"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        team_name=team_name,
-        last_note=last_note,
-        version=row["version"],
-    )
-
-
 def _review_info(row: Row) -> ReviewInfo:
     return ReviewInfo(
         id=row["id"],
@@ -143,9 +125,9 @@ class _Index:
                 )
                 for q in questions
             ),
-            actions=tuple(_action_info(a, team_name) for a in actions),
+            actions=tuple(ActionInfo.from_row(a, team_name) for a in actions),
             reviews=tuple(
-                ReviewedAction(action=_action_info(self.actions[r["action_id"]], team_name), review=_review_info(r))
+                ReviewedAction(action=ActionInfo.from_row(self.actions[r["action_id"]], team_name), review=_review_info(r))
                 for r in reviews
             ),
         )
