@@ -7,12 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from coachtui.store.errors import InvalidInput
-
-SessionStatus = Literal["draft", "completed"]
-ActionStatus = Literal["open", "in_progress", "stuck", "done", "dropped"]
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck", "done", "dropped")
 REVIEW_STATUSES: tuple[str, ...] = ("done", "in_progress", "stuck", "dropped")
@@ -215,10 +212,6 @@ class SessionDetail:
     # the action half-typed in the Actions step, as JSON ('' when none)
     action_draft: str = ""
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
 
 # --- export and import -------------------------------------------------------------
 
@@ -242,7 +235,6 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("json", "JSON", "JSON (for coachtui import)", ".json", (".json",)),
 )
 EXPORT_FORMATS: tuple[str, ...] = tuple(f.key for f in FORMATS)
-IMPORT_KINDS: tuple[str, ...] = ("teams", "sessions", "questions", "custom questions", "actions", "reviews")
 
 
 @dataclass(frozen=True, slots=True)

@@ -324,12 +324,6 @@ def daily_name(db: Path, day: dt.date) -> str:
     return f"{_daily_base(db)}-daily-{day:%Y-%m-%d}.db"
 
 
-def daily_backups(db: Path) -> list[Path]:
-    """Files named like this database's daily backups, oldest first. Other files are
-    never listed; whether coachtui made them is for :func:`_made_as_daily` to say."""
-    return [path for _day, path in _named_daily(db)]
-
-
 def _named_daily(db: Path) -> list[tuple[dt.date, Path]]:
     """Files named like this database's daily backups, with the day their name says."""
     folder = database.backup_folder(db)

@@ -62,10 +62,6 @@ class FileState:
     revision: str | None
     key: Key | None = field(default=None, repr=False, compare=False)  # the key of an encrypted file
 
-    @property
-    def encrypted(self) -> bool:
-        return self.key is not None
-
 
 def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) -> Any:
     uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
