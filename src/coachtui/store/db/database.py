@@ -33,10 +33,11 @@ if TYPE_CHECKING:
 # Written into every coachtui SQLite file's header ("COAC"), so that a database of
 # another program is recognised even when it happens to use Alembic too.
 APPLICATION_ID = 0x434F4143
-# The newest schema revision this coachtui knows. tests/test_migrations.py checks
-# that it matches the head of store/db/migrations, so the common case (database already
-# current) needs no Alembic import at all.
-HEAD_REVISION = "0006"
+# The newest schema revision this coachtui knows: the newest migration's number, read
+# from the file names in migrations/versions (each is ``<revision>_<what>.py``), so the
+# common case (database already current) needs no Alembic import at all.
+# tests/test_database.py checks that it is Alembic's head.
+HEAD_REVISION = max(path.name.split("_", 1)[0] for path in (Path(__file__).parent / "migrations" / "versions").glob("[0-9]*_*.py"))
 BUSY_TIMEOUT_MS = 5000
 # How long to wait for a PostgreSQL server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10

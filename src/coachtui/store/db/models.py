@@ -121,6 +121,11 @@ class SafeText(_SafeTextMixin, sa.types.TypeDecorator[str]):
     cache_ok = True
 
 
+# Marks a column added after export format 1 was first written (migration 0004 on): a
+# file without it is still a version 1 export, and the column's default fills it in.
+LATER: dict[str, Any] = {"info": {"later": True}}
+
+
 def _text(default: str | None = "") -> Any:
     """A long text column (TEXT, not VARCHAR)."""
     if default is None:
@@ -167,7 +172,7 @@ class Team(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
     # the coach who made the latest change (migration 0004)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
 
 
 class CoachingSession(SQLModel, table=True):
@@ -200,7 +205,7 @@ class CoachingSession(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = Field(default=1, nullable=False)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
     # JSON of the action half-typed in the Actions step, or '' (migration 0006)
     action_draft: str = _text()
 
@@ -254,7 +259,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
 
 
 class ActionReview(SQLModel, table=True):

@@ -49,6 +49,12 @@ class TableSpec:
     key: str  # the list's name in the file
     table: str  # the SQL table
     fields: tuple[tuple[str, str], ...]
+    # fields added after version 1 was first written, and the value a file without them gives
+    later: tuple[tuple[str, Any], ...] = ()
+
+    @cached_property
+    def later_defaults(self) -> dict[str, Any]:
+        return dict(self.later)
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -111,6 +117,14 @@ def kind_of(column: sa.Column[Any]) -> str:
     return kind
 
 
+def _default(column: sa.Column[Any]) -> Any:
+    from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
+    if not isinstance(column.default, ScalarElementColumnDefault):
+        raise TypeError(f"{column.table.name}.{column.name} is marked LATER but has no plain default")
+    return column.default.arg
+
+
 def _derive() -> tuple[TableSpec, ...]:
     """Every column of every exported table but the laptop's own, in the models' order."""
     from coachtui.store.db import models
@@ -119,8 +133,10 @@ def _derive() -> tuple[TableSpec, ...]:
     for key, name in LISTS:
         table = models.table(getattr(models, name))
         local = LOCAL_COLUMNS.get(key, frozenset())
-        fields = tuple((column.name, kind_of(column)) for column in table.columns if column.name not in local)
-        specs.append(TableSpec(key, table.name, fields))
+        columns = [column for column in table.columns if column.name not in local]
+        fields = tuple((column.name, kind_of(column)) for column in columns)
+        later = tuple((column.name, _default(column)) for column in columns if column.info.get("later"))
+        specs.append(TableSpec(key, table.name, fields, later))
     return tuple(specs)
 
 
@@ -144,9 +160,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# Fields added after format version 1 was first written: a file without them is
-# still a version 1 export, and they take these values.
-ADDED_FIELDS: dict[str, Any] = {"updated_by": ""}
 META_KEYS = ("format", "version", "exported_at", "coachtui", "redacted", "filters")
 
 # --- encoding ------------------------------------------------------------------------
@@ -302,8 +315,8 @@ def _row(spec: TableSpec, raw: Any, where: str) -> dict[str, Any]:
         raise ImportRefused(f"{where}: unknown field {unknown[0]!r}")
     row = {}
     for name, kind in spec.fields:
-        if name not in raw and name in ADDED_FIELDS:
-            row[name] = ADDED_FIELDS[name]
+        if name not in raw and name in spec.later_defaults:
+            row[name] = spec.later_defaults[name]
             continue
         if name not in raw:
             raise ImportRefused(f"{where}: the field {name!r} is missing")
