@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from coachtui.catalog import Catalog
     from coachtui.catalog.classifier import Adaptation
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.store.types import TeamInfo
 
 def _team_commands() -> type[Provider]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.markdown import category_name, format_date, session_markdown
+from coachtui.store.exchange.markdown import category_name, format_date, session_markdown
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -30,24 +30,6 @@ from coachtui.text import md_escape
 Row = dict[str, Any]
 
 # --- shared shaping -----------------------------------------------------------------
-
-
-def _action_info(row: Row, team_name: str = "", last_note: str = "") -> ActionInfo:
-    return ActionInfo(
-        id=row["id"],
-        team_id=row["team_id"],
-        session_id=row["session_id"],
-        text=row["text"],
-        owner=row["owner"],
-        due=row["due_date"],
-        status=row["status"],
-        position=row["position"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        team_name=team_name,
-        last_note=last_note,
-        version=row["version"],
-    )
 
 
 def _review_info(row: Row) -> ReviewInfo:
@@ -143,9 +125,9 @@ class _Index:
                 )
                 for q in questions
             ),
-            actions=tuple(_action_info(a, team_name) for a in actions),
+            actions=tuple(ActionInfo.from_row(a, team_name) for a in actions),
             reviews=tuple(
-                ReviewedAction(action=_action_info(self.actions[r["action_id"]], team_name), review=_review_info(r))
+                ReviewedAction(action=ActionInfo.from_row(self.actions[r["action_id"]], team_name), review=_review_info(r))
                 for r in reviews
             ),
         )
@@ -174,7 +156,8 @@ def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
 
 def _open_action_line(row: Row, index: _Index, today: dt.date) -> str:
     parts = [md_escape(row["text"])]
-    extra = [STATUS_LABELS.get(row["status"], row["status"])]
+    status: str = row["status"]
+    extra = [STATUS_LABELS.get(status, status)]
     if row["owner"]:
         extra.append(f"owner: {md_escape(row['owner'])}")
     if row["due_date"]:
