@@ -253,6 +253,31 @@ def test_markdown_with_since_still_shows_older_open_actions_and_reviews(store, c
     assert "- **done:** Sam to time three handovers" in report  # reviewed in March
 
 
+def test_a_report_names_the_filter_it_was_made_with(store, clock) -> None:
+    """A report from a history search says what was searched for (issue 20, item 10),
+    not "2 chosen sessions"; a redacted one says a coach and words were chosen
+    without naming them."""
+    parts = history(store, clock)
+    which = SessionFilter(
+        "huddle", team_id=parts["ward"].id, coach="Jean-Luc Picard", category="relational",
+        status="completed", since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 31),
+    )
+    report = store.export_markdown(ExportSelection(which))
+    assert (
+        "Selection: team Ward 4 · coach Jean-Luc Picard · category Coach and team relational dynamics · "
+        "completed sessions · from 2026-03-01 to 2026-03-31 · matching “huddle”"
+    ) in report
+    assert "chosen session" not in report
+    redacted = store.export_markdown(ExportSelection(which, redact=True))
+    selection = next(line for line in redacted.splitlines() if line.startswith("Selection:"))
+    assert "Picard" not in selection and "huddle" not in selection
+    assert "one coach" in selection and "matching words (hidden in a redacted report)" in selection
+    only_since = store.export_markdown(ExportSelection(SessionFilter(until=dt.date(2026, 1, 31))))
+    assert "Selection: sessions until 2026-01-31" in only_since
+    picked = store.export_markdown(ExportSelection(SessionFilter(session_ids=[parts["sessions"][0].id])))
+    assert "Selection: 1 chosen session" in picked
+
+
 def test_markdown_of_nothing_says_so(store) -> None:
     assert "_No sessions yet._" in store.export_markdown()
     team = store.create_team("Quiet")

@@ -120,6 +120,7 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
             session_ids=session_ids,
             for_report=for_report,
         )
+        data.which = which
         if redact:
             redactor = Redactor(known_people(session), known_teams(session), keep_team_names=selection.keep_team_names)
             redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})

@@ -30,7 +30,7 @@ from coachtui.store.db.models import (
 )
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import fetch, fetch_in, select_columns, table_of
-from coachtui.store.types import OPEN_STATUSES
+from coachtui.store.types import OPEN_STATUSES, SessionFilter
 
 
 @dataclass
@@ -43,6 +43,8 @@ class ExportData:
     since: dt.datetime | None = None
     session_ids: tuple[str, ...] | None = None
     redacted: bool = False
+    # The filter as it was asked for (reports name it: "team Ward 4 · since ...").
+    which: SessionFilter | None = None
     # Context for reports only (never in the JSON): the exported teams' open actions
     # agreed in sessions outside the selection, actions reviewed in a selected
     # session but agreed outside it, and those reviews.

@@ -24,6 +24,7 @@ from coachtui.store.types import (
     ReviewedAction,
     ReviewInfo,
     SessionDetail,
+    SessionFilter,
 )
 from coachtui.text import md_escape
 
@@ -191,13 +192,7 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
         f"{_plural(n_sessions, 'session')} · {_plural(n_actions, 'agreed action')}",
         "",
     ]
-    selection = []
-    if data.team_id is not None:
-        selection.append(f"team {md_escape(index.team_name(data.team_id))}")
-    if data.since is not None:
-        selection.append(f"sessions since {format_date(data.since)}")
-    if data.session_ids is not None:
-        selection.append(f"{_plural(len(data.session_ids), 'chosen session')}")
+    selection = _selection(data, index, catalog)
     if selection:
         out += ["Selection: " + " · ".join(selection), ""]
     if data.redacted:
@@ -214,6 +209,39 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     for team in shown_teams:
         out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _selection(data: Any, index: _Index, catalog: Catalog) -> list[str]:
+    """The filter the report was made with, in words ("team Ward 4 · since ..."). A
+    redacted report says a coach or words were chosen without saying which: either
+    may be a name."""
+    which: SessionFilter = data.which or SessionFilter(
+        team_id=data.team_id, since=data.since, session_ids=data.session_ids
+    )
+    out = []
+    if which.team_id is not None:
+        out.append(f"team {md_escape(index.team_name(which.team_id))}")
+    if which.coach:
+        out.append("one coach" if data.redacted else f"coach {md_escape(which.coach)}")
+    if which.category == "unsure":
+        out.append("category not sure yet")
+    elif which.category:
+        out.append(f"category {md_escape(category_name(which.category, catalog))}")
+    if which.status:
+        out.append({"completed": "completed sessions", "draft": "drafts"}.get(which.status, which.status))
+    if which.since is not None and which.until is not None:
+        out.append(f"from {format_date(which.since)} to {format_date(which.until)}")
+    elif which.since is not None:
+        out.append(f"sessions since {format_date(which.since)}")
+    elif which.until is not None:
+        out.append(f"sessions until {format_date(which.until)}")
+    if which.text.strip():
+        out.append(
+            "matching words (hidden in a redacted report)" if data.redacted else f"matching “{md_escape(which.text.strip())}”"
+        )
+    if which.session_ids is not None:
+        out.append(_plural(len(which.session_ids), "chosen session"))
+    return out
 
 
 def _team_section(team: Row, sessions: list[Row], index: _Index, catalog: Catalog, today: dt.date) -> list[str]:
