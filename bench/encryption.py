@@ -18,9 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coachtui.store import open_store
-from coachtui.store.crypto import Key
+from coachtui.store.db.crypto import Key
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.encryption import decrypt_database, encrypt_database
+from coachtui.store.types import SessionFilter
+from coachtui.store.upkeep.encryption import decrypt_database, encrypt_database
 
 PASSPHRASE = "a bench passphrase, not a secret"
 
@@ -43,7 +44,7 @@ def measure(db: Path, passphrase: str | None) -> dict[str, float]:
         draft = store.start_session(team.id)
         counter = iter(range(1_000_000))
         figures["autosave"] = timed(lambda: store.save_draft(draft.id, dilemma=f"typing {next(counter)}"), repeat=50)
-        figures["search"] = timed(lambda: store.search_sessions("huddle"), repeat=20)
+        figures["search"] = timed(lambda: store.search_sessions(SessionFilter("huddle")), repeat=20)
         figures["team list"] = timed(store.list_teams, repeat=20)
         backups = db.parent / f"backups-{db.stem}"
         backups.mkdir()

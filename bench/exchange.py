@@ -21,8 +21,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from coachtui.store import open_store
-from coachtui.store.interchange import dumps
-from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.db.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
+from coachtui.store.exchange.interchange import dumps
+from coachtui.store.types import ExportSelection
 
 WORDS = ["handover", "rota", "huddle", "measure", "trust", "leader", "time", "staff", "test", "data", "voice", "aim"]
 PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Ngozi Adeyemi", "Bea Lind", "Jon Ek"]
@@ -133,7 +134,7 @@ def main() -> None:
             print(f"{'  json size':<34} {len(text.encode()) / 1e6:7.1f} MB")
             timed("export_markdown", source.export_markdown)
             timed("export_csv", source.export_csv)
-            timed("export_json(redact=True)", lambda: source.export_json(redact=True))
+            timed("export_json(redact=True)", lambda: source.export_json(ExportSelection(redact=True)))
             timed("export_file(.zip)", lambda: source.export_file(Path(folder) / "x.zip"))
         with open_store(str(target_path)) as target:
             parsed = json.loads(text)

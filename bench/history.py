@@ -57,6 +57,8 @@ from common import (
     timed,
 )
 
+from coachtui.store.types import SessionFilter
+
 PG_URL_ENV = "COACHTUI_BENCH_PG_URL"
 
 # What a facilitator types: common words, rare words (a few dozen sessions at 100k),
@@ -198,14 +200,14 @@ def measure(store: Any, section: str, runs: int, notes: list[str]) -> dict[str, 
     def add(key: str, figure: Figure) -> None:
         figures[key] = figure
 
-    store.search_sessions("warm up")  # the first query pays for loading the schema
+    store.search_sessions(SessionFilter("warm up"))  # the first query pays for loading the schema
     samples, counts = [], {}
     for text in QUERIES:
-        samples += timed(lambda t=text: store.search_sessions(t, limit=50), runs)
-        counts[text] = store.count_sessions(text)
+        samples += timed(lambda t=text: store.search_sessions(SessionFilter(t), limit=50), runs)
+        counts[text] = store.count_sessions(SessionFilter(text))
     add("search", Figure(section, f"search: first page of 50 ({len(QUERIES)} queries)", samples,
                          target="< 20 ms, p95 < 60", check=below(20, p95_limit=60)))
-    slowest = sorted(QUERIES, key=lambda t: -statistics.median(timed(lambda: store.search_sessions(t), 3)))[:3]
+    slowest = sorted(QUERIES, key=lambda t: -statistics.median(timed(lambda: store.search_sessions(SessionFilter(t)), 3)))[:3]
     notes.append(f"{section}: slowest searches {', '.join(repr(s) for s in slowest)}; matches for "
                  "'the' / 'staff' / 'minibus' / 'zzzq': "
                  + " / ".join(f"{counts[w]:,}" for w in ("the", "staff", "minibus", "zzzq")))
@@ -215,31 +217,31 @@ def measure(store: Any, section: str, runs: int, notes: list[str]) -> dict[str, 
     filtered = []
     for text, kind in FILTERED:
         options = {"category": {"category": "relational"}, "team": {"team_id": team.id}, "coach": {"coach": coach}}
-        filtered += timed(lambda t=text, o=options[kind]: store.search_sessions(t, **o), runs)
+        filtered += timed(lambda t=text, o=options[kind]: store.search_sessions(SessionFilter(t, **o)), runs)
     add("filtered", Figure(section, "search with a team/category/coach filter", filtered,
                            target="p95 < 60 ms", check=lambda m, p: p < 60))
 
     for text in ("", "the", "staff"):
         after, pages = None, 0
         while pages < 99:
-            page = store.search_sessions(text, limit=50, after=after)
+            page = store.search_sessions(SessionFilter(text), limit=50, after=after)
             pages += 1
             if page.next_cursor is None:
                 break
             after = page.next_cursor
         if after is None or pages < 99:
             continue
-        deep = timed(lambda t=text, a=after: store.search_sessions(t, limit=50, after=a), runs)
-        first = statistics.median(timed(lambda t=text: store.search_sessions(t, limit=50), runs))
+        deep = timed(lambda t=text, a=after: store.search_sessions(SessionFilter(t), limit=50, after=a), runs)
+        first = statistics.median(timed(lambda t=text: store.search_sessions(SessionFilter(t), limit=50), runs))
         # keyset paging: a deep page costs what the first page of the same search costs
         add(f"page100 {text}", Figure(section, f"search {text or '(all)'!r}: page 100 (page 1: {first:.1f} ms)",
                                       deep, target="<= 1.5x page 1", check=lambda m, p, f=first: m <= 1.5 * f + 1))
 
     count_samples = []
     for text in ("", "the", "staff", "minibus", "run chart", "sta"):
-        count_samples += timed(lambda t=text: store.count_sessions(t), runs)
+        count_samples += timed(lambda t=text: store.count_sessions(SessionFilter(t)), runs)
     for text in ("", "the", "staff"):
-        count_samples += timed(lambda t=text: store.count_sessions(t, category="relational"), runs)
+        count_samples += timed(lambda t=text: store.count_sessions(SessionFilter(t, category="relational")), runs)
     add("count", Figure(section, "count matches (text, text + category)", count_samples,
                         target="max < 250 ms", check=lambda m, p, s=count_samples: max(s) < 250))
 

@@ -144,8 +144,8 @@ def autosave_figures(database: Path, label: str, runs: int, table: Table) -> Non
     log is synced, which is what "saved ✓" promises. The same save without the sync
     (``synchronous=NORMAL``, which a power cut can undo) is shown below it as a
     reference: the difference is what durability costs per save."""
-    from coachtui.store import database as store_database
     from coachtui.store import open_store
+    from coachtui.store.db import database as store_database
 
     samples: dict[str, list[float]] = {}
     for mode in ("NORMAL", store_database.SYNCHRONOUS):

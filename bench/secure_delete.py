@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from coachtui.store import database, open_store
+from coachtui.store import open_store
+from coachtui.store.db import database
 
 
 def measure(mode: str, folder: Path, saves: int, size: int) -> list[float]:

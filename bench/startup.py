@@ -217,7 +217,7 @@ def startup_figures(db: Database, runs: int, table: Table, *, settle: float = 2.
 
 def first_team(db: Path) -> str:
     """The name at the top of the team list (read as the app first reads it)."""
-    from coachtui.store.quick import peek_teams
+    from coachtui.store.db.quick import peek_teams
 
     teams = peek_teams(str(db))
     if not teams:

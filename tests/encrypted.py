@@ -24,7 +24,7 @@ NEEDLES = ("Quokkaline", "zanzibarite", "marmalex", "fennelgrove", "plumbrook")
 
 
 def key() -> Any:
-    from coachtui.store.crypto import Key
+    from coachtui.store.db.crypto import Key
 
     return Key(PASSPHRASE)
 
@@ -81,7 +81,7 @@ def copy_database(template: Path, path: Path) -> Path:
 
 def cipher_query(path: Path, sql: str, passphrase: str = PASSPHRASE) -> list[tuple[Any, ...]]:
     """Rows of ``sql`` on an encrypted file, read through SQLCipher."""
-    from coachtui.store import crypto
+    from coachtui.store.db import crypto
 
     conn = crypto.connect(path, crypto.Key(passphrase), mode="ro")
     try:
@@ -98,7 +98,7 @@ def plain_text_in(path: Path) -> list[str]:
 
 def readable_as_plain_sqlite(path: Path) -> bool:
     """Whether the standard sqlite3 can read ``path``'s schema. Only call it when no
-    SQLCipher connection of this process has the file open (see store/crypto.py)."""
+    SQLCipher connection of this process has the file open (see store/db/crypto.py)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchall()

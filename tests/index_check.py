@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from coachtui.store import search_index
+from coachtui.store.db import search_index
 
 
 def assert_in_step(db: Path) -> int:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from coachtui.cli import main
-from coachtui.store import BackupError, database, open_store
+from coachtui.store import BackupError, open_store
+from coachtui.store.db import database
 from coachtui.store.types import PickedQuestionInfo
 from permissions import can_write, permission_bits_apply, read_only
 

@@ -55,7 +55,8 @@ def test_wrong_types_and_unknown_keys_are_refused_not_ignored(tmp_path: Path) ->
         ('theme = "nord"\nbackups_to_keep = true', "line 2: backups_to_keep should be a whole number"),
         ('theme = "nord"\nbackups_to_keep = -3', "line 2: backups_to_keep should be a whole number"),
         ('theme = "nord"\n\n"colour" = "red"', "line 3: unknown setting 'colour'"),
-        ('theme = "nord"\n[keys]\nnext = "f8"', "line 2: unknown setting 'keys'"),
+        ('theme = "nord"\n[colours]\nnext = "f8"', "line 2: unknown setting 'colours'"),
+        ('theme = "nord"\nkeys = "f8"', "line 2: keys should be a table of keys"),
         ("learn_since = 2026-01-01", "line 1: learn_since should be a time in quotes, not 2026-01-01"),
         ('theme = "nord"\nlearn_categories = "yes"', 'line 2: learn_categories should be true or false, not "yes"'),
     ):

@@ -108,3 +108,21 @@ def test_edit_moves_an_older_settings_json_over_first(
     assert main(["config", "edit"]) == 0
     assert tomllib.loads((folder / "settings.toml").read_text())["backups_to_keep"] == 30
     assert sorted(p.name for p in folder.iterdir()) == ["settings.json.migrated", "settings.toml"]
+
+
+def test_keys_edited_in_are_checked_against_the_apps_commands(
+    isolated_home: Path, editor: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = isolated_home / "config" / "settings.toml"
+    monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl+h"\n"tracker.dun" = "D"\n')
+    assert main(["config", "edit"]) == 0  # kept: a key that names nothing does nothing
+    captured = capsys.readouterr()
+    assert '[keys] "tracker.dun" is not one of coachtui\'s keys (did you mean "tracker.done"?)' in captured.err
+    assert captured.out == f"settings saved in {path}\n"
+    assert main(["config", "show"]) == 0
+    captured = capsys.readouterr()
+    assert "'app.history': 'ctrl+h'" in captured.out or '"app.history": "ctrl+h"' in captured.out
+    assert "tracker.dun" in captured.err
+    monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl + h"\n')
+    assert main(["config", "edit"]) == 1
+    assert f'{path}, line 2: "app.history" = "ctrl + h": "ctrl + h" is not a key' in capsys.readouterr().err

@@ -11,13 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.store import (
-    DatabaseUnavailable,
-    NewerDatabase,
-    NotCoachtuiDatabase,
-    database,
-    open_store,
-)
+from coachtui.store import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase, open_store
+from coachtui.store.db import database
+from coachtui.store.db.target import parse_target
 
 
 def digest(path: Path) -> str:
@@ -191,7 +187,7 @@ def test_sqlite_urls_and_paths_name_the_same_file(tmp_path: Path) -> None:
 
 
 def test_passwords_are_hidden_in_messages() -> None:
-    target = database.parse_target("postgresql://coach:s3cret@db.example/coaching")
+    target = parse_target("postgresql://coach:s3cret@db.example/coaching")
     assert target.url == "postgresql+psycopg://coach:s3cret@db.example/coaching"
     assert "s3cret" not in target.display
 
@@ -216,7 +212,7 @@ def test_head_revision_matches_the_migration_scripts() -> None:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", "coachtui.store:migrations")
+    config.set_main_option("script_location", "coachtui.store.db:migrations")
     assert ScriptDirectory.from_config(config).get_heads() == [database.HEAD_REVISION]
 
 
@@ -225,7 +221,7 @@ def test_migrations_build_exactly_the_models_schema(store) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import coachtui.store.models  # registers the tables
+    import coachtui.store.db.models  # registers the tables
     import coachtui.store.sync.tables  # noqa: F401  (sync's own tables, migration 0007)
 
     def not_search_index(name: str | None, type_: str, _parent: object) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from coachtui.cli import main
 from coachtui.store import open_store
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import PickedQuestionInfo, SessionFilter
 
 # Distinctive strings, one per place a team's text can live. Lower case, and each starts
 # with a letter no other word here starts with, so that they are found verbatim in a
@@ -191,5 +191,5 @@ def test_search_still_finds_the_right_sessions_after_vacuum(store, db_path: Path
     for word, session_id in kept.items():
         if word.startswith("word0"):
             continue
-        page = store.search_sessions(word + " ")
+        page = store.search_sessions(SessionFilter(word + " "))
         assert [row.id for row in page.rows] == [session_id], word

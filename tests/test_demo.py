@@ -14,7 +14,7 @@ import pytest
 from coachtui.catalog import load_catalog
 from coachtui.store import DatabaseNotEmpty, InvalidInput, open_store
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.types import REVIEW_STATUSES
+from coachtui.store.types import REVIEW_STATUSES, SessionFilter
 from index_check import assert_in_step
 
 TODAY = dt.date(2026, 11, 20)
@@ -137,7 +137,7 @@ def test_index_rows_equal_what_the_triggers_would_write(tmp_path: Path) -> None:
         draft = store.start_session(team.id)
         store.save_draft(draft.id, title="After the demo", dilemma="quokka")
         store.add_action(draft.id, "Find the quokka")
-        assert [r.title for r in store.search_sessions("quokka").rows] == ["After the demo"]
+        assert [r.title for r in store.search_sessions(SessionFilter("quokka")).rows] == ["After the demo"]
     assert assert_in_step(db) == 151
 
 

@@ -29,6 +29,7 @@ from tests.terminal import Terminal
 
 from coachtui.cli import main
 from coachtui.store import open_store
+from coachtui.store.types import SessionFilter
 
 ENV = "COACHTUI_PASSPHRASE"
 
@@ -89,7 +90,7 @@ def test_every_command_works_with_the_passphrase_in_the_environment(
     code, _, _ = run(capsys, "--db", str(imported), "import", str(export))
     assert code == 0  # an import into a new, plain database
     with open_store(str(imported)) as store:
-        assert store.target.key is None and len(store.search_sessions("plumbrook").rows) == 1
+        assert store.target.key is None and len(store.search_sessions(SessionFilter("plumbrook")).rows) == 1
 
 
 def test_without_the_passphrase_or_a_terminal_a_command_says_how_to_give_it(

@@ -28,14 +28,10 @@ from tests.encrypted import (
     readable_as_plain_sqlite,
 )
 
-from coachtui.store import (
-    NotCoachtuiDatabase,
-    PassphraseNeeded,
-    WrongPassphrase,
-    crypto,
-    open_store,
-)
-from coachtui.store.database import HEAD_REVISION
+from coachtui.store import NotCoachtuiDatabase, PassphraseNeeded, WrongPassphrase, open_store
+from coachtui.store.db import crypto
+from coachtui.store.db.database import HEAD_REVISION
+from coachtui.store.types import SessionFilter
 from coachtui.store.upkeep.encryption import (
     decrypt_database,
     encrypt_database,
@@ -64,7 +60,7 @@ def locked(encrypted_template: Path):  # type: ignore[no-untyped-def]
 
 
 def _found(store: object, text: str) -> set[str]:
-    return {row.title for row in store.search_sessions(text).rows}  # type: ignore[attr-defined]
+    return {row.title for row in store.search_sessions(SessionFilter(text)).rows}  # type: ignore[attr-defined]
 
 
 # --- the "done when" list -----------------------------------------------------------------
@@ -237,7 +233,7 @@ def test_an_encrypted_database_of_an_older_schema_is_backed_up_encrypted_then_mi
     encrypt_database(db, key())
     assert cipher_query(db, "SELECT version_num FROM alembic_version") == [("0001",)]
     with open_store(str(db), passphrase=PASSPHRASE) as store:
-        assert len(store.search_sessions("marmalex").rows) == 3
+        assert len(store.search_sessions(SessionFilter("marmalex")).rows) == 3
     (migration_backup,) = (tmp_path / "coachtui-backups").glob(f"old-before-{HEAD_REVISION}-*.db")
     assert plain_text_in(migration_backup) == []
     assert cipher_query(migration_backup, "SELECT version_num FROM alembic_version") == [("0001",)]
@@ -317,7 +313,7 @@ def test_restore_between_plain_and_encrypted_keeps_the_databases_encryption(
         assert store.target.key is None
     assert readable_as_plain_sqlite(plain_db)
     # An encrypted backup restored into a new place makes an encrypted database.
-    from coachtui.store.backup import restore_database
+    from coachtui.store.db.backup import restore_database
 
     fresh = tmp_path / "fresh" / "coach.db"
     fresh.parent.mkdir()
@@ -365,7 +361,7 @@ def test_worker_threads_share_an_encrypted_store(db_path: Path, locked) -> None:
             try:
                 for i in range(5):
                     team = store.create_team(f"Team {number}-{i}")
-                    store.search_sessions("zanzibarite")
+                    store.search_sessions(SessionFilter("zanzibarite"))
                     store.list_teams()
                     assert store.get_team(team.id).name == f"Team {number}-{i}"
             except BaseException as exc:  # noqa: BLE001 - reported below
@@ -449,7 +445,7 @@ def test_the_byte_search_finds_every_word_in_a_plain_database(db_path: Path) -> 
 
 def _index_in_step(path: Path) -> int:
     """The encrypted file's search index holds exactly what its tables say."""
-    from coachtui.store import search_index
+    from coachtui.store.db import search_index
 
     expected = cipher_query(path, search_index.expected_rows_sql())
     assert cipher_query(path, search_index.indexed_rows_sql()) == expected

@@ -25,7 +25,7 @@ from coachtui.store.exchange.files import write_export
 from coachtui.store.exchange.interchange import LOCAL_COLUMNS, TABLES, dumps
 from coachtui.store.exchange.report import FORMULA_STARTS, neutralise
 from coachtui.store.exchange.rows import MODELS
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import ExportSelection, PickedQuestionInfo, SessionFilter
 from coachtui.text import md_escape
 
 PEOPLE = ["Priya Raman", "Tomasz Kowalski", "Sam O'Neill", "Jean-Luc Picard", "Dr. Ngozi Adeyemi", "Bea"]
@@ -171,26 +171,26 @@ def test_json_export_is_deterministic(store, clock) -> None:
 
 def test_team_filter_takes_one_team(store, clock) -> None:
     parts = history(store, clock)
-    document = store.export_json(team_id=parts["pharmacy"].id)
+    document = store.export_json(ExportSelection(SessionFilter(team_id=parts["pharmacy"].id)))
     assert [t["name"] for t in document["teams"]] == ["Pharmacy"]
     assert [s["title"] for s in document["sessions"]] == ["Stock checks"]
     assert [a["text"] for a in document["actions"]] == ["Move the check to 2pm"]
     assert document["custom_questions"] == [] and document["action_reviews"] == []
     assert document["filters"]["team_id"] == parts["pharmacy"].id
     with pytest.raises(NotFound):
-        store.export_json(team_id="no-such-team")
+        store.export_json(ExportSelection(SessionFilter(team_id="no-such-team")))
 
 
 def test_since_filter_takes_sessions_created_on_or_after_the_date(store, clock) -> None:
     history(store, clock)
-    document = store.export_json(since=dt.date(2026, 3, 10))
+    document = store.export_json(ExportSelection(SessionFilter(since=dt.date(2026, 3, 10))))
     assert [s["title"] for s in document["sessions"]] == ["Who speaks at the huddle", "Stock checks"]
     # The review of an action agreed before that date stays out: the export must
     # import on its own, and that action is not in it.
     assert document["action_reviews"] == []
     assert [a["text"] for a in document["actions"]] == ["Rotate who opens the huddle", "Move the check to 2pm"]
-    assert store.export_json(since=dt.date(2026, 3, 11))["sessions"][0]["title"] == "Stock checks"
-    assert store.export_json(since=dt.date(2027, 1, 1))["sessions"] == []
+    assert store.export_json(ExportSelection(SessionFilter(since=dt.date(2026, 3, 11))))["sessions"][0]["title"] == "Stock checks"
+    assert store.export_json(ExportSelection(SessionFilter(since=dt.date(2027, 1, 1))))["sessions"] == []
 
 
 def test_since_a_date_means_from_its_local_midnight() -> None:
@@ -206,12 +206,12 @@ def test_since_a_date_means_from_its_local_midnight() -> None:
 def test_session_ids_select_exactly_those_sessions(store, clock) -> None:
     parts = history(store, clock)
     chosen = [parts["sessions"][2].id, parts["sessions"][0].id]
-    document = store.export_json(session_ids=chosen)
+    document = store.export_json(ExportSelection(SessionFilter(session_ids=chosen)))
     assert [s["title"] for s in document["sessions"]] == ["Handovers with sam", "Stock checks"]
     assert len(document["custom_questions"]) == 0  # no chosen session picked it
-    assert store.export_json(session_ids=[])["sessions"] == []
+    assert store.export_json(ExportSelection(SessionFilter(session_ids=[])))["sessions"] == []
     with pytest.raises(InvalidInput):
-        store.export_json(session_ids=parts["sessions"][0].id)
+        store.export_json(ExportSelection(SessionFilter(session_ids=parts["sessions"][0].id)))
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -246,17 +246,42 @@ def test_markdown_report_per_team_with_sessions_open_actions_and_themes(store, c
 
 def test_markdown_with_since_still_shows_older_open_actions_and_reviews(store, clock) -> None:
     parts = history(store, clock)
-    report = store.export_markdown(team_id=parts["ward"].id, since=dt.date(2026, 3, 1))
+    report = store.export_markdown(ExportSelection(SessionFilter(team_id=parts["ward"].id, since=dt.date(2026, 3, 1))))
     assert "Selection: team Ward 4 · sessions since 2026-03-01" in report
     assert "#### Handovers with sam" not in report
     assert "Post the rota where Bea can see it — open" in report  # agreed in January, still open
     assert "- **done:** Sam to time three handovers" in report  # reviewed in March
 
 
+def test_a_report_names_the_filter_it_was_made_with(store, clock) -> None:
+    """A report from a history search says what was searched for (issue 20, item 10),
+    not "2 chosen sessions"; a redacted one says a coach and words were chosen
+    without naming them."""
+    parts = history(store, clock)
+    which = SessionFilter(
+        "huddle", team_id=parts["ward"].id, coach="Jean-Luc Picard", category="relational",
+        status="completed", since=dt.date(2026, 3, 1), until=dt.date(2026, 3, 31),
+    )
+    report = store.export_markdown(ExportSelection(which))
+    assert (
+        "Selection: team Ward 4 · coach Jean-Luc Picard · category Coach and team relational dynamics · "
+        "completed sessions · from 2026-03-01 to 2026-03-31 · matching “huddle”"
+    ) in report
+    assert "chosen session" not in report
+    redacted = store.export_markdown(ExportSelection(which, redact=True))
+    selection = next(line for line in redacted.splitlines() if line.startswith("Selection:"))
+    assert "Picard" not in selection and "huddle" not in selection
+    assert "one coach" in selection and "matching words (hidden in a redacted report)" in selection
+    only_since = store.export_markdown(ExportSelection(SessionFilter(until=dt.date(2026, 1, 31))))
+    assert "Selection: sessions until 2026-01-31" in only_since
+    picked = store.export_markdown(ExportSelection(SessionFilter(session_ids=[parts["sessions"][0].id])))
+    assert "Selection: 1 chosen session" in picked
+
+
 def test_markdown_of_nothing_says_so(store) -> None:
     assert "_No sessions yet._" in store.export_markdown()
     team = store.create_team("Quiet")
-    report = store.export_markdown(team_id=team.id)
+    report = store.export_markdown(ExportSelection(SessionFilter(team_id=team.id)))
     assert "## Quiet" in report and "_None open._" in report
 
 
@@ -323,10 +348,10 @@ def test_csv_keeps_hostile_text_and_lists_questions_and_actions(store, clock) ->
 
 def all_outputs(store: Any, **filters: Any) -> dict[str, str]:
     outputs = {
-        "json": dumps(store.export_json(redact=True, **filters)),
-        "md": store.export_markdown(redact=True, **filters),
+        "json": dumps(store.export_json(ExportSelection(SessionFilter(**filters), redact=True))),
+        "md": store.export_markdown(ExportSelection(SessionFilter(**filters), redact=True)),
     }
-    outputs.update(store.export_csv(redact=True, **filters))
+    outputs.update(store.export_csv(ExportSelection(SessionFilter(**filters), redact=True)))
     return outputs
 
 
@@ -341,7 +366,7 @@ def test_redaction_leaves_no_known_name_in_any_format(store, clock) -> None:
 
 def test_pseudonyms_are_stable_within_an_export(store, clock) -> None:
     history(store, clock)
-    document = store.export_json(redact=True)
+    document = store.export_json(ExportSelection(redact=True))
     first, second, third = document["sessions"]
     assert first["coach"] == "Coach A"  # Priya Raman, the first coach a reader meets
     assert "Coach A's last test" in first["dilemma"]
@@ -363,13 +388,13 @@ def test_pseudonyms_are_stable_within_an_export(store, clock) -> None:
     ward_code = document["teams"][0]["name"]
     assert "Pharmacy was asked too" not in first["context"]
     assert f"clash with {ward_code} rounds" in third["dilemma"]
-    assert store.export_json(redact=True)["teams"][0]["name"] == ward_code
+    assert store.export_json(ExportSelection(redact=True))["teams"][0]["name"] == ward_code
     assert document["redacted"] is True
 
 
 def test_redaction_can_keep_team_names(store, clock) -> None:
     history(store, clock)
-    document = store.export_json(redact=True, keep_team_names=True)
+    document = store.export_json(ExportSelection(redact=True, keep_team_names=True))
     assert [t["name"] for t in document["teams"]] == ["Ward 4", "Pharmacy"]
     assert known_words_in(dumps(document), NAME_WORDS) == []
 
@@ -379,7 +404,7 @@ def test_a_redacted_export_still_imports(store, clock, tmp_path) -> None:
 
     history(store, clock)
     with open_store(str(tmp_path / "hub.db")) as hub:
-        summary = hub.import_data(store.export_json(redact=True))
+        summary = hub.import_data(store.export_json(ExportSelection(redact=True)))
         assert summary.redacted and summary.count("sessions").added == 3
         assert known_words_in(hub.export_markdown(), NAME_WORDS + TEAMS) == []
 
@@ -486,7 +511,7 @@ def test_csv_files_have_a_byte_order_mark_and_a_zip_holds_both_tables(store, clo
     assert single.tables == ("sessions.csv",)
     raw = (tmp_path / "s.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfsession_id,team,")
-    actions = store.export_file(tmp_path / "a.csv", table="actions")
+    actions = store.export_file(tmp_path / "a.csv", ExportSelection(table="actions"))
     assert (tmp_path / "a.csv").read_bytes().startswith(b"\xef\xbb\xbfaction_id,") and actions.actions == 4
     both = store.export_file(tmp_path / "both.zip")
     assert both.tables == ("sessions.csv", "actions.csv")
@@ -494,14 +519,14 @@ def test_csv_files_have_a_byte_order_mark_and_a_zip_holds_both_tables(store, clo
         assert archive.namelist() == ["sessions.csv", "actions.csv"]
         assert archive.read("actions.csv").decode("utf-8-sig") == store.export_csv()["actions.csv"]
     with pytest.raises(InvalidInput, match="single .csv file only"):
-        store.export_file(tmp_path / "both.zip", table="actions")
+        store.export_file(tmp_path / "both.zip", ExportSelection(table="actions"))
     with pytest.raises(InvalidInput, match="unknown table"):
-        store.export_file(tmp_path / "x.csv", table="teams")
+        store.export_file(tmp_path / "x.csv", ExportSelection(table="teams"))
 
 
 def test_the_format_follows_the_file_name_unless_given(store, clock, tmp_path) -> None:
     history(store, clock)
     assert store.export_file(tmp_path / "a.JSON").format == "json"
     assert store.export_file(tmp_path / "notes.txt").format == "md"
-    assert store.export_file(tmp_path / "data", "json").format == "json"
+    assert store.export_file(tmp_path / "data", ExportSelection(fmt="json")).format == "json"
     assert json.loads((tmp_path / "data").read_text("utf-8"))["version"] == 1

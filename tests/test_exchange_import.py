@@ -17,7 +17,7 @@ import pytest
 from coachtui.store import open_store
 from coachtui.store.errors import ImportRefused
 from coachtui.store.exchange.interchange import dumps
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import ExportSelection, PickedQuestionInfo, SessionFilter
 from conftest import Clock
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")
@@ -185,7 +185,7 @@ def test_an_action_without_its_reviews_keeps_the_exported_status(store, clock, o
     parts = seed(store)
     later = store.start_session(parts["team"].id)
     store.record_review(parts["action"].id, "dropped", "not needed", session_id=later.id)
-    only_first = store.export_json(session_ids=[parts["session"].id])
+    only_first = store.export_json(ExportSelection(SessionFilter(session_ids=[parts["session"].id])))
     assert only_first["action_reviews"] == []
     other.import_data(only_first)
     assert one(other_path, "SELECT status FROM action") == ("dropped",)

@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store import StoreError, open_store
 from coachtui.store.exchange.interchange import dumps
-from coachtui.store.types import QUESTION_MAX, REVIEW_STATUSES, STEPS, PickedQuestionInfo
+from coachtui.store.types import (
+    QUESTION_MAX,
+    REVIEW_STATUSES,
+    STEPS,
+    ExportSelection,
+    PickedQuestionInfo,
+    SessionFilter,
+)
 
 TABLES = ("team", "coaching_session", "picked_question", "custom_question", "action", "action_review")
 HOSTILE = [
@@ -171,7 +178,7 @@ def test_export_import_export_is_exact(template: Path, data: st.DataObject) -> N
                 event("an action's status comes from a review")
             team = data.draw(st.sampled_from(source.list_teams(include_archived=True)), label="filter team")
             since = data.draw(st.sampled_from([None, dt.datetime(2025, 3, 1, tzinfo=dt.UTC)]), label="since")
-            part = source.export_json(team_id=team.id, since=since)
+            part = source.export_json(ExportSelection(SessionFilter(team_id=team.id, since=since)))
 
         # Through the file text, as a real export travels.
         with open_store(str(copy_path)) as copy:
@@ -186,4 +193,4 @@ def test_export_import_export_is_exact(template: Path, data: st.DataObject) -> N
 
         with open_store(str(part_path)) as other:
             other.import_data(json.loads(dumps(part)))
-            assert without_time(other.export_json(team_id=team.id, since=since)) == without_time(part)
+            assert without_time(other.export_json(ExportSelection(SessionFilter(team_id=team.id, since=since)))) == without_time(part)

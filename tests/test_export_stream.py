@@ -21,6 +21,7 @@ import pytest
 from coachtui.store import open_store
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.exchange.interchange import dumps
+from coachtui.store.types import ExportSelection
 
 MEASURE = """
 import resource, subprocess, sys
@@ -85,7 +86,7 @@ def test_the_streamed_json_file_is_the_in_memory_export_on_either_database(store
             same_instant()
             store.add_action(session.id, "Post the rota", owner="Bea", due=dt.date(2026, 3, 21))
     target = tmp_path / "all.json"
-    result = store.export_file(target, "json")
+    result = store.export_file(target, ExportSelection(fmt="json"))
     written = target.read_text("utf-8")
     expected = store.export_json()
     expected["exported_at"] = json.loads(written)["exported_at"]
@@ -96,7 +97,7 @@ def test_the_streamed_json_file_is_the_in_memory_export_on_either_database(store
 
 def test_an_empty_history_streams_empty_tables(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "none.json"
-    store.export_file(target, "json")
+    store.export_file(target, ExportSelection(fmt="json"))
     written = target.read_text("utf-8")
     expected = store.export_json()
     expected["exported_at"] = json.loads(written)["exported_at"]

@@ -25,9 +25,9 @@ from coachtui.store import (
     InvalidInput,
     NotFound,
     StoreError,
-    database,
     open_store,
 )
+from coachtui.store.db import database
 from permissions import can_write, permission_bits_apply, read_only
 
 

@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from coachtui.store import Cancelled, InvalidInput, NotFound, open_store, queries
+from coachtui.store.db.dialects import sqlite as dialects_sqlite
+from coachtui.store.db.models import CoachingSession
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.dialects import sqlite as dialects_sqlite
-from coachtui.store.models import CoachingSession
-from coachtui.store.types import UNSURE, PickedQuestionInfo
+from coachtui.store.types import UNSURE, ExportSelection, PickedQuestionInfo, SessionFilter
 
 UTC = dt.UTC
 TODAY = dt.date(2026, 11, 20)
@@ -39,7 +39,7 @@ def all_pages(store, text: str = "", *, limit: int, **filters) -> list[str]:
     ids: list[str] = []
     after = None
     while True:
-        page = store.search_sessions(text, limit=limit, after=after, **filters)
+        page = store.search_sessions(SessionFilter(text, **filters), limit=limit, after=after)
         ids += [row.id for row in page.rows]
         if page.next_cursor is None:
             return ids
@@ -140,7 +140,7 @@ def plan(request, monkeypatch):
 def test_search_finds_exactly_the_sessions_holding_every_word(demo, plan, text, words, prefix) -> None:
     expected = oracle(demo, words, prefix)
     assert all_pages(demo, text, limit=7) == expected
-    assert demo.count_sessions(text) == len(expected)
+    assert demo.count_sessions(SessionFilter(text)) == len(expected)
 
 
 def test_filters_combine_with_text_and_paging(demo, plan) -> None:
@@ -155,7 +155,7 @@ def test_filters_combine_with_text_and_paging(demo, plan) -> None:
         for text, words, prefix in (("", [], False), ("team", ["team"], True)):
             expected = oracle(demo, words, prefix, **where)
             assert all_pages(demo, text, limit=5, **filters) == expected, (filters, text)
-            assert demo.count_sessions(text, **filters) == len(expected)
+            assert demo.count_sessions(SessionFilter(text, **filters)) == len(expected)
 
 
 def test_unsure_coach_and_date_filters(store, clock) -> None:
@@ -163,19 +163,39 @@ def test_unsure_coach_and_date_filters(store, clock) -> None:
     a = make_session(store, clock, team, at("2026-03-01"), title="A", category=None, coach="Ana")
     b = make_session(store, clock, team, at("2026-03-02", 23), title="B", category="learning", coach="Ben")
     c = make_session(store, clock, team, at("2026-03-03", 0), title="C", category="learning", coach="Ana")
-    ids = lambda **f: [r.id for r in store.search_sessions(**f).rows]  # noqa: E731
+    ids = lambda **f: [r.id for r in store.search_sessions(SessionFilter(**f)).rows]  # noqa: E731
     assert ids(category=UNSURE) == [a.id]
     assert ids(coach="Ana") == [c.id, a.id]
     assert ids(since=dt.date(2026, 3, 2), tz=UTC) == [c.id, b.id]
     assert ids(until=dt.date(2026, 3, 2), tz=UTC) == [b.id, a.id]  # a date covers its whole day
     assert ids(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), tz=UTC) == [b.id]
     assert ids(since=at("2026-03-02", 23)) == [c.id, b.id]  # datetimes are inclusive
-    assert store.count_sessions(coach="Ana", category="learning") == 1
+    assert store.count_sessions(SessionFilter(coach="Ana", category="learning")) == 1
     assert store.list_coaches() == ["Ana", "Ben"]
     with pytest.raises(InvalidInput, match="unknown category 'weather'"):
-        store.search_sessions(category="weather")
+        store.search_sessions(SessionFilter(category="weather"))
     with pytest.raises(InvalidInput, match="draft or completed"):
-        store.search_sessions(status="lost")
+        store.search_sessions(SessionFilter(status="lost"))
+
+
+def test_one_filter_chooses_the_same_sessions_for_search_counts_and_exports(store, clock) -> None:
+    ward, clinic = store.create_team("Ward 4"), store.create_team("Clinic")
+    a = make_session(store, clock, ward, at("2026-03-01"), title="Rota A", dilemma="night rota", coach="Ana")
+    b = make_session(store, clock, ward, at("2026-03-02"), title="Rota B", dilemma="night rota", coach="Ben")
+    c = make_session(store, clock, clinic, at("2026-03-03"), title="Rota C", dilemma="night rota", coach="Ana")
+    make_session(store, clock, ward, at("2026-03-04"), title="Other", dilemma="stock checks", coach="Ana")
+    which = SessionFilter(text="rota", coach="Ana")
+    assert [row.id for row in store.search_sessions(which).rows] == [c.id, a.id]
+    assert store.count_sessions(which) == 2
+    exported = store.export_json(ExportSelection(which))
+    assert sorted(s["id"] for s in exported["sessions"]) == sorted([a.id, c.id])
+    report = store.export_markdown(ExportSelection(which))
+    assert "Rota A" in report and "Rota C" in report and "Rota B" not in report and "Other" not in report
+    # given ids narrow a search as they narrow an export
+    chosen = SessionFilter(text="rota", session_ids=[a.id, b.id])
+    assert store.session_ids_matching(chosen) == [b.id, a.id]
+    assert sorted(s["id"] for s in store.export_json(ExportSelection(chosen))["sessions"]) == sorted([a.id, b.id])
+    assert store.search_sessions(SessionFilter(session_ids=[])).rows == []
 
 
 def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db) -> None:
@@ -189,10 +209,10 @@ def test_ties_on_created_at_page_without_gaps_or_duplicates(store, clock, db) ->
 
 def pages_upward(store, text: str = "", *, limit: int, **filters) -> list[str]:
     """Every row, collected from the oldest page up through ``prev_cursor``."""
-    page = store.search_sessions(text, limit=limit, at_end=True, **filters)
+    page = store.search_sessions(SessionFilter(text, **filters), limit=limit, at_end=True)
     ids = [row.id for row in page.rows]
     while page.prev_cursor is not None:
-        page = store.search_sessions(text, limit=limit, before=page.prev_cursor, **filters)
+        page = store.search_sessions(SessionFilter(text, **filters), limit=limit, before=page.prev_cursor)
         assert len(page.rows) == limit or page.prev_cursor is None
         ids = [row.id for row in page.rows] + ids
     return ids
@@ -213,13 +233,13 @@ def test_pages_walk_up_from_the_end_as_they_walk_down(store, clock) -> None:
             down = all_pages(store, text, limit=limit)
             assert len(down) == 9
             assert pages_upward(store, text, limit=limit) == down
-    first = store.search_sessions("", limit=3)
+    first = store.search_sessions(limit=3)
     assert first.prev_cursor is None and first.next_cursor is not None
-    second = store.search_sessions("", limit=3, after=first.next_cursor)
-    back = store.search_sessions("", limit=3, before=second.prev_cursor)
+    second = store.search_sessions(limit=3, after=first.next_cursor)
+    back = store.search_sessions(limit=3, before=second.prev_cursor)
     assert [r.id for r in back.rows] == [r.id for r in first.rows]
     assert back.prev_cursor is None
-    last = store.search_sessions("", limit=3, at_end=True)
+    last = store.search_sessions(limit=3, at_end=True)
     assert last.next_cursor is None and last.rows[-1].id == all_pages(store, limit=9)[-1]
 
 
@@ -250,8 +270,8 @@ HOSTILE = [
 def test_hostile_input_never_raises_and_is_never_fts_syntax(demo, plan) -> None:
     newest = [r.id for r in demo.search_sessions(limit=20).rows]
     for text in HOSTILE:
-        page = demo.search_sessions(text, limit=20)
-        count = demo.count_sessions(text)
+        page = demo.search_sessions(SessionFilter(text), limit=20)
+        count = demo.count_sessions(SessionFilter(text))
         words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text))
         if not words:
             # nothing to search for: the same as an empty search box
@@ -270,14 +290,14 @@ def test_the_like_fallback_finds_what_full_text_finds(demo) -> None:
     for text in ("minibus", "huddle", "run chart", "pdsa"):
         like = all_pages(demo, text, limit=50)
         assert set(like) >= set(oracle(demo, text.split(), True)), text
-        assert demo.count_sessions(text) == len(like)
+        assert demo.count_sessions(SessionFilter(text)) == len(like)
     assert all_pages(demo, "100%", limit=50) == []  # % and _ are literal
 
 
 @pytest.mark.sqlite_only
 def test_a_cancelled_search_stops_and_the_store_still_works(demo, monkeypatch) -> None:
     with pytest.raises(Cancelled):
-        demo.search_sessions("staff", cancelled=lambda: True)
+        demo.search_sessions(SessionFilter("staff"), cancelled=lambda: True)
     monkeypatch.setattr(dialects_sqlite, "PROGRESS_STEPS", 50)
     calls = []
 
@@ -286,17 +306,17 @@ def test_a_cancelled_search_stops_and_the_store_still_works(demo, monkeypatch) -
         return len(calls) > 1  # the pre-check passes; the first poll during the query stops it
 
     with pytest.raises(Cancelled):
-        demo.count_sessions("", category="relational", cancelled=stop_after_start)
+        demo.count_sessions(SessionFilter(category="relational"), cancelled=stop_after_start)
     assert len(calls) >= 2  # stopped by a poll during the query, not by the pre-check
-    assert demo.count_sessions("", category="relational", cancelled=lambda: False) > 0
-    assert demo.count_sessions("", category="relational") > 0
+    assert demo.count_sessions(SessionFilter(category="relational"), cancelled=lambda: False) > 0
+    assert demo.count_sessions(SessionFilter(category="relational")) > 0
 
 
 def test_session_rows_carry_what_a_list_shows(store, clock) -> None:
     team = store.create_team("Ward 4")
     made = make_session(store, clock, team, at("2026-02-02"), coach="Ana", category="capability",
                         dilemma="  First line\nsecond   line " + "x" * 500, complete=False)
-    (row,) = store.search_sessions("first").rows
+    (row,) = store.search_sessions(SessionFilter("first")).rows
     assert (row.id, row.team_name, row.coach, row.status, row.primary_category) == (
         made.id, "Ward 4", "Ana", "draft", "capability")
     assert row.title == "" and row.preview.startswith("First line second line x") and len(row.preview) == 120
@@ -457,8 +477,8 @@ def test_notes_and_actions_are_searchable_per_session(store, clock) -> None:
     store.set_questions(one.id, [PickedQuestionInfo("kata-1", "Q", "kata", note="bedside")])
     two = make_session(store, clock, team, at("2026-04-02"), title="Two", complete=False)
     store.add_action(two.id, "bedside checklist")
-    assert [r.title for r in store.search_sessions("bedside").rows] == ["Two", "One"]
-    assert [r.title for r in store.search_sessions("bedside check").rows] == ["Two"]
+    assert [r.title for r in store.search_sessions(SessionFilter("bedside")).rows] == ["Two", "One"]
+    assert [r.title for r in store.search_sessions(SessionFilter("bedside check")).rows] == ["Two"]
 
 
 @pytest.mark.postgres
@@ -468,7 +488,7 @@ def test_a_search_waiting_on_postgresql_is_cancelled_and_the_store_still_works(p
     url = pg.new_url()
     with open_store(url) as store:
         generate_demo_data(store, sessions=40, teams=2, seed=3, today=TODAY)
-        expected = store.count_sessions("", category="relational")
+        expected = store.count_sessions(SessionFilter(category="relational"))
         schema = url.rsplit("%3D", 1)[1]
         with pg.connect() as other:
             other.execute("BEGIN")
@@ -480,21 +500,21 @@ def test_a_search_waiting_on_postgresql_is_cancelled_and_the_store_still_works(p
                 return len(calls) > 20  # about 0.1 s into the query
 
             with pytest.raises(Cancelled):
-                store.count_sessions("", category="relational", cancelled=after_a_while)
+                store.count_sessions(SessionFilter(category="relational"), cancelled=after_a_while)
             other.execute("ROLLBACK")
         assert len(calls) > 20
-        assert store.count_sessions("", category="relational", cancelled=lambda: False) == expected
+        assert store.count_sessions(SessionFilter(category="relational"), cancelled=lambda: False) == expected
 
 
 def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
     """The UI runs each query in a thread worker: concurrent readers and a writer."""
     from concurrent.futures import ThreadPoolExecutor
 
-    expected = [r.id for r in demo.search_sessions("team", limit=30).rows]
+    expected = [r.id for r in demo.search_sessions(SessionFilter("team"), limit=30).rows]
     team = demo.list_teams()[0]
 
     def read(_: int) -> list[str]:
-        return [r.id for r in demo.search_sessions("team", limit=30).rows]
+        return [r.id for r in demo.search_sessions(SessionFilter("team"), limit=30).rows]
 
     def write(i: int) -> None:
         draft = demo.start_session(team.id)
@@ -507,7 +527,7 @@ def test_searches_from_worker_threads_while_a_coach_writes(demo) -> None:
         for f in writes:
             f.result()
     assert all(r == expected for r in results)
-    assert demo.count_sessions("written meanwhile") == 6
+    assert demo.count_sessions(SessionFilter("written meanwhile")) == 6
 
 
 def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
@@ -530,7 +550,7 @@ def test_tracker_and_themes_filter_by_coach(store, clock) -> None:
 
 def test_the_ids_of_every_match_follow_the_pages(demo) -> None:
     for text, filters in (("", {}), ("staff", {}), ("the", {"status": "completed"}), ("zzzq", {})):
-        assert demo.session_ids_matching(text, **filters) == all_pages(demo, text, limit=50, **filters)
+        assert demo.session_ids_matching(SessionFilter(text, **filters)) == all_pages(demo, text, limit=50, **filters)
 
 
 def test_every_coach_is_listed_once_however_alike_the_names(store, clock) -> None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from coachtui.store import open_store
 from coachtui.store.exchange.interchange import dumps
+from coachtui.store.types import ExportSelection
 from conftest import Clock
 
 # --- 1. redaction -----------------------------------------------------------------------------
@@ -65,8 +66,8 @@ def plant(store: Any) -> dict[str, Any]:
 
 
 def redacted_outputs(store: Any) -> dict[str, str]:
-    outputs = {"json": dumps(store.export_json(redact=True)), "md": store.export_markdown(redact=True)}
-    outputs.update(store.export_csv(redact=True))
+    outputs = {"json": dumps(store.export_json(ExportSelection(redact=True))), "md": store.export_markdown(ExportSelection(redact=True))}
+    outputs.update(store.export_csv(ExportSelection(redact=True)))
     return outputs
 
 
@@ -81,7 +82,7 @@ def test_redaction_leaves_no_planted_name_in_md_csv_or_json(store) -> None:
 
 def test_each_person_keeps_one_pseudonym_of_their_own(store) -> None:
     plant(store)
-    document = store.export_json(redact=True)
+    document = store.export_json(ExportSelection(redact=True))
     session = document["sessions"][0]
     coach = session["coach"]
     assert coach == "Coach A"
@@ -283,7 +284,7 @@ def test_ordinary_punctuation_gets_no_backslash() -> None:
 
 
 def test_a_session_copied_as_markdown_reads_as_typed() -> None:
-    from coachtui.store.markdown import session_markdown
+    from coachtui.store.exchange.markdown import session_markdown
     from coachtui.store.types import SessionDetail
 
     now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)

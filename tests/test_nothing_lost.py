@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.store import database
+from coachtui.store.db import database
 
 SESSIONS = 40
 
@@ -173,7 +173,7 @@ def test_export_onto_the_database_by_another_name_is_refused(
 def test_export_onto_the_databases_side_files_and_backups_is_refused(
     notes: Path, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coachtui.store.backup import backup_database
+    from coachtui.store.db.backup import backup_database
 
     backup = backup_database(notes)
     backups = notes.parent / database.BACKUP_FOLDER

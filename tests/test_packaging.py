@@ -30,8 +30,8 @@ def test_wheel_contains_assets_migrations_and_entry_point(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "coachtui/assets/categories.toml" in names
     assert "coachtui/assets/questions.toml" in names
-    assert "coachtui/store/migrations/env.py" in names
-    assert "coachtui/store/migrations/versions/0001_initial.py" in names
+    assert "coachtui/store/db/migrations/env.py" in names
+    assert "coachtui/store/db/migrations/versions/0001_initial.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "coachtui = coachtui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

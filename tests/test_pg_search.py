@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from coachtui.store import open_store, pg_search
+from coachtui.store import open_store
+from coachtui.store.db import pg_search
+from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.query import SearchTerms, parse_search
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import PickedQuestionInfo, SessionFilter
 
 
 def assert_in_step(store) -> int:
@@ -77,8 +78,8 @@ def test_a_rare_word_is_looked_up_in_the_gin_index(pg) -> None:
                 plans.append("\n".join(row[0] for row in rows))
 
         event.listen(store.engine, "before_cursor_execute", explain)
-        store.search_sessions("minibus")
-        store.count_sessions("minibus")
+        store.search_sessions(SessionFilter("minibus"))
+        store.count_sessions(SessionFilter("minibus"))
         event.remove(store.engine, "before_cursor_execute", explain)
         assert len(plans) == 2
         assert all("ix_session_search_document" in plan for plan in plans), plans

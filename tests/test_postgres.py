@@ -16,12 +16,13 @@ from coachtui.store import (
     DatabaseUnavailable,
     NewerDatabase,
     NotCoachtuiDatabase,
-    database,
     open_store,
 )
+from coachtui.store.db import database
+from coachtui.store.db.models import ESCAPE
+from coachtui.store.db.target import parse_target
 from coachtui.store.demo import generate_demo_data
-from coachtui.store.models import ESCAPE
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import PickedQuestionInfo, SessionFilter
 
 pytestmark = pytest.mark.postgres
 TODAY = dt.date(2026, 11, 20)
@@ -48,7 +49,7 @@ def test_every_migration_runs_on_postgresql_and_keeps_the_data(pg) -> None:
     from alembic import command
 
     url = pg.new_url()
-    engine = database.make_engine(database.parse_target(url))
+    engine = database.make_engine(parse_target(url))
     try:
         with engine.begin() as conn:
             command.upgrade(database._alembic_config(conn), "0001")  # type: ignore[arg-type]
@@ -65,12 +66,12 @@ def test_every_migration_runs_on_postgresql_and_keeps_the_data(pg) -> None:
         engine.dispose()
     with open_store(url) as store:
         assert store.stats()["schema"] == database.HEAD_REVISION
-        assert [r.title for r in store.search_sessions("reunions").rows] == ["Session 2", "Session 1", "Session 0"]
+        assert [r.title for r in store.search_sessions(SessionFilter("reunions")).rows] == ["Session 2", "Session 1", "Session 0"]
         with store.engine.connect() as conn:
             logged = conn.exec_driver_sql("SELECT kind, count(*) FROM sync_change GROUP BY kind ORDER BY kind").all()
         assert logged == [("sessions", 3), ("teams", 1)]
     # downgrading all the way works too (the migrations are reversible)
-    engine = database.make_engine(database.parse_target(url))
+    engine = database.make_engine(parse_target(url))
     try:
         with engine.begin() as conn:
             command.downgrade(database._alembic_config(conn), "base")  # type: ignore[arg-type]
@@ -137,8 +138,8 @@ def test_nul_and_the_escape_character_are_stored_exactly(pg, clock, tmp_path: Pa
         assert detail.questions[0].question_id == "q\x001" and detail.questions[0].note == HOSTILE
         assert store.get_action(action.id).owner == "S\x00m" and store.get_action(action.id).last_note == HOSTILE
         assert store.find_team("ward \x00 4").id == team.id
-        assert [r.id for r in store.search_sessions("end", coach="A\x00na").rows] == [session.id]
-        assert store.search_sessions(HOSTILE[:4]).rows[0].preview.startswith("a\x00b")
+        assert [r.id for r in store.search_sessions(SessionFilter("end", coach="A\x00na")).rows] == [session.id]
+        assert store.search_sessions(SessionFilter(HOSTILE[:4])).rows[0].preview.startswith("a\x00b")
         # the preview is cut inside an escaped pair: no stray escape character shows
         store.save_draft(session.id, dilemma="x" * 239 + "\x00tail")
         assert store.search_sessions().rows[0].preview == "x" * 120
@@ -175,7 +176,7 @@ def test_times_are_utc_whatever_the_server_s_time_zone(pg, clock) -> None:
         early = store.start_session(team.id)
         got = store.get_session(late.id).created_at
         assert got == dt.datetime(2026, 3, 1, 23, 30, 0, 1, tzinfo=dt.UTC) and got.utcoffset() == dt.timedelta(0)
-        ids = lambda **f: [r.id for r in store.search_sessions(**f).rows]  # noqa: E731
+        ids = lambda **f: [r.id for r in store.search_sessions(SessionFilter(**f)).rows]  # noqa: E731
         assert ids(since=dt.date(2026, 3, 2), tz=dt.UTC) == [early.id]
         assert ids(until=dt.date(2026, 3, 1), tz=dt.UTC) == [late.id]
         generate_demo_data(store, sessions=20, teams=2, seed=1, today=TODAY, append=True)  # COPY path
@@ -258,7 +259,7 @@ def test_postgresql_finds_exactly_what_sqlite_finds(pg, tmp_path: Path) -> None:
             store.save_draft(extra.id, title="Équipe de nuit", dilemma="Réunion [bold]x[/] ward-4 4 e\u0301quipe")
         for text in QUERIES:
             for filters in ({}, {"category": "relational"}, {"coach": "Zoé"}):
-                a = [r.id for r in lite.search_sessions(text, limit=1000, **filters).rows]
-                b = [r.id for r in server.search_sessions(text, limit=1000, **filters).rows]
+                a = [r.id for r in lite.search_sessions(SessionFilter(text, **filters), limit=1000).rows]
+                b = [r.id for r in server.search_sessions(SessionFilter(text, **filters), limit=1000).rows]
                 assert a == b, (text, filters)
-                assert lite.count_sessions(text, **filters) == server.count_sessions(text, **filters) == len(a)
+                assert lite.count_sessions(SessionFilter(text, **filters)) == server.count_sessions(SessionFilter(text, **filters)) == len(a)

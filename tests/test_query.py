@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coachtui.store.query import MAX_WORDS, SearchTerms, parse_search
+from coachtui.store.db.query import MAX_WORDS, SearchTerms, parse_search
 
 
 @pytest.mark.parametrize(

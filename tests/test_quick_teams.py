@@ -1,5 +1,5 @@
 """The team list read with the standard library before the store opens
-(`coachtui.store.quick.peek_teams`) must be exactly what `Store.list_teams` gives."""
+(`coachtui.store.db.quick.peek_teams`) must be exactly what `Store.list_teams` gives."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from coachtui.store.quick import peek_teams
+from coachtui.store.db.quick import peek_teams
 
 
 def test_same_teams_in_the_same_order_as_the_store(store, db_path: Path, clock) -> None:  # type: ignore[no-untyped-def]

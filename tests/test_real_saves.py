@@ -248,7 +248,7 @@ def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -
     on that draft: typing is not silently dropped, and the coach keeps it."""
 
     from coachtui.store import open_store
-    from coachtui.store.backup import backup_database
+    from coachtui.store.db.backup import backup_database
 
     db = tmp_path / "coach.db"
     with open_store(str(db)) as store:

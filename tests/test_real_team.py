@@ -36,7 +36,7 @@ def _until(app: Terminal, condition: Callable[[], bool], what: str) -> None:
 def _wait_until_open(app: Terminal, db: Path) -> None:
     """Until the database is open in the app: today's backup is made straight after
     (a file a test can see), so from then on every key reaches an open database."""
-    from coachtui.store.database import backup_folder
+    from coachtui.store.db.database import backup_folder
 
     folder = backup_folder(db)
     _until(app, lambda: folder.is_dir() and any(folder.iterdir()), "the database opening (today's backup)")

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.store import database, open_store, search_index
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store import open_store
+from coachtui.store.db import database, search_index
+from coachtui.store.db.target import parse_target
+from coachtui.store.types import PickedQuestionInfo, SessionFilter
 from index_check import assert_in_step
 
 # SQLite's FTS5 index; PostgreSQL's is checked in test_pg_search.py.
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.sqlite_only
 
 
 def found(store, text: str) -> set[str]:
-    return {row.title for row in store.search_sessions(text, limit=1000).rows}
+    return {row.title for row in store.search_sessions(SessionFilter(text), limit=1000).rows}
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def _database_at_0001(path: Path, sessions: int) -> None:
     import sqlalchemy as sa
     from alembic import command
 
-    from coachtui.store.models import CoachingSession, PickedQuestion, Team
+    from coachtui.store.db.models import CoachingSession, PickedQuestion, Team
 
     def at_0001(model: type) -> sa.Table:
         """The model's table without the columns later revisions added."""
@@ -132,7 +134,7 @@ def _database_at_0001(path: Path, sessions: int) -> None:
                         if c.name != "updated_by"))
 
     database.create_private_file(path)
-    engine = database.make_engine(database.parse_target(str(path)))
+    engine = database.make_engine(parse_target(str(path)))
     try:
         with engine.begin() as conn:
             command.upgrade(database._alembic_config(conn), "0001")  # type: ignore[arg-type]
@@ -172,9 +174,9 @@ def test_a_0001_database_is_backed_up_then_migrated_with_every_row_findable(tmp_
     with open_store(str(path)) as store:
         assert store.stats()["schema"] == database.HEAD_REVISION
         assert store.count_sessions() == 30
-        assert store.count_sessions("reunions") == 30  # accents folded
-        assert [r.title for r in store.search_sessions("number7").rows] == ["Session 7"]
-        assert [r.title for r in store.search_sessions("legacy").rows] == ["Session 0"]
+        assert store.count_sessions(SessionFilter("reunions")) == 30  # accents folded
+        assert [r.title for r in store.search_sessions(SessionFilter("number7")).rows] == ["Session 7"]
+        assert [r.title for r in store.search_sessions(SessionFilter("legacy")).rows] == ["Session 0"]
     assert assert_in_step(path) == 30
     (backup,) = (tmp_path / database.BACKUP_FOLDER).iterdir()
     assert backup.name.startswith(f"old-before-{database.HEAD_REVISION}-")
@@ -225,15 +227,15 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
 
     team, *_ = filled
     monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 0)
-    walk = plans(lambda: store.search_sessions("night"))[-1]
+    walk = plans(lambda: store.search_sessions(SessionFilter("night")))[-1]
     assert walk.startswith("SCAN coaching_session USING INDEX ix_session_timeline") and "VIRTUAL TABLE" in walk
     monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 1000)
-    lookup = plans(lambda: store.search_sessions("night"))[-1]
+    lookup = plans(lambda: store.search_sessions(SessionFilter("night")))[-1]
     assert lookup.startswith("SEARCH coaching_session USING INTEGER PRIMARY KEY (rowid=?)")
-    completed = plans(lambda: store.search_sessions(status="completed", category="learning"))[-1]
+    completed = plans(lambda: store.search_sessions(SessionFilter(status="completed", category="learning")))[-1]
     assert completed.startswith("SCAN coaching_session USING INDEX ix_session_timeline")
     assert "ORDER BY" not in completed.replace("RIGHT PART OF ORDER BY", "")
-    by_team = plans(lambda: store.search_sessions(team_id=team.id, status="completed"))[-1]
+    by_team = plans(lambda: store.search_sessions(SessionFilter(team_id=team.id, status="completed")))[-1]
     assert "SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)" in by_team
     deep = plans(lambda: store.search_sessions(after=store.search_sessions(limit=1).next_cursor))[-1]
     assert deep.startswith("SEARCH coaching_session USING INDEX ix_session_timeline (created_at<?)")

@@ -271,13 +271,21 @@ def test_a_browser_runs_the_served_app_on_the_same_database(served: Served, db_p
             page.screenshot(path=str(tmp_path / "browser.png"))
             assert (tmp_path / "browser.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
+            # Until the terminal has the focus, the page says to click it; then it goes.
+            assert page.is_visible("#coachtui-focus")
+            assert "Click to start typing" in page.inner_text("#coachtui-focus")
+            page.mouse.click(640, 380)  # a click on the terminal, where the team list is
+            page.wait_for_selector("#coachtui-focus", state="hidden", timeout=5000)
+
             # Keys typed in the browser reach the app, and what is typed lands in the
             # database the server was given.
             page.focus(".xterm-helper-textarea")
             page.keyboard.press("Enter")
             wait_for_text(page, "Dilemma, in your words")
             page.keyboard.type("Huddles keep being cancelled")
-            wait_for_text(page, "Huddles keep being cancelled")
+            text = wait_for_text(page, "Huddles keep being cancelled")
+            # The browser keeps ctrl+n for itself: the footer offers the key it lets through.
+            assert "^n" not in text and "ctrl+n" not in text
             deadline = time.monotonic() + 10
             while _saved_title(db_path) != [("Ward 4 (night shift)", "Huddles keep being cancelled")]:
                 assert time.monotonic() < deadline, _saved_title(db_path)
@@ -290,6 +298,11 @@ def test_a_browser_runs_the_served_app_on_the_same_database(served: Served, db_p
             wait_for_text(page, "Hint words")
             page.screenshot(path=str(tmp_path / "browser-explainer.png"))
             page.keyboard.press("Escape")
+            wait_for_text(page, "Dilemma, in your words")
+            # f3 is the browser's "find again": alt+i opens the history instead.
+            page.keyboard.press("Alt+i")
+            wait_for_text(page, "Search every session")
+            page.keyboard.press("Alt+s")
             wait_for_text(page, "Dilemma, in your words")
 
             # Ctrl+C in the server's terminal (the whole process group gets SIGINT) stops

@@ -307,7 +307,7 @@ def test_stats(store) -> None:
     team = store.create_team("A")
     draft = store.start_session(team.id)
     store.add_action(draft.id, "x")
-    from coachtui.store.database import HEAD_REVISION
+    from coachtui.store.db.database import HEAD_REVISION
 
     assert store.stats() == {"schema": HEAD_REVISION, "teams": 1, "sessions": 0, "drafts": 1, "open actions": 1}
 

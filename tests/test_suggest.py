@@ -119,27 +119,79 @@ def test_a_long_dilemma_is_suggested_quickly_enough_to_type_over() -> None:
     assert len(ranked) == 4 and ranked[0].score > 0
 
 
-def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> None:
-    """A coach files dilemmas about people leaving under relational, where the corpus
-    says environment: after 20 sessions (10 of that kind) the suggestion agrees with
-    the coach more often, and the dev set barely moves."""
-    model = load_model()
-    assert model is not None
+def _coach_sessions(label: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """20 sessions of a coach who files dilemmas about people leaving under ``label``
+    (every other one; the rest as the dev set has them), and 20 new dilemmas of that
+    kind with the coach's label."""
     turnover = read_labelled(Path(__file__).parent.parent / "bench" / "data" / "turnover.tsv")
     dev = read_labelled(DATA / "dilemmas_dev.tsv")
     sessions: list[tuple[str, str]] = []
     for own, other in zip(turnover[:10], dev[:10], strict=True):
-        sessions += [(own.text, "relational"), (other.text, other.label)]
-    probe = [(e.text, "relational") for e in turnover[20:]]
-    before, after = simulate_coach(model, sessions, probe, dev[10:], checkpoints=(0, 20))
-    assert after.agreement >= before.agreement + 0.15, (before, after)
-    assert after.dev_top1 >= before.dev_top1 - 0.02, (before, after)
+        sessions += [(own.text, label), (other.text, other.label)]
+    return sessions, [(e.text, label) for e in turnover[20:]]
+
+
+def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> None:
+    """A coach files dilemmas about people leaving under relational, where the corpus
+    says environment: session by session the suggestion agrees with the coach more
+    often on new dilemmas of that kind (about two in three after 20 sessions, ten of that
+    kind), and the dev set never loses more than one point."""
+    model = load_model()
+    assert model is not None
+    dev = read_labelled(DATA / "dilemmas_dev.tsv")[10:]
+    sessions, probe = _coach_sessions("relational")
+    points = simulate_coach(model, sessions, probe, dev, checkpoints=range(21))  # after every session
+    agreement = [p.agreement for p in points if p.sessions in (0, 5, 10, 20)]
+    assert agreement == sorted(agreement) and agreement[-1] >= agreement[0] + 0.5, points
+    assert agreement[-1] >= 0.6, points
+    assert min(p.dev_top1 for p in points) >= points[0].dev_top1 - 0.01, points
+
+
+def test_a_coach_who_agrees_with_the_corpus_changes_nothing() -> None:
+    model = load_model()
+    assert model is not None
+    dev = read_labelled(DATA / "dilemmas_dev.tsv")[10:]
+    sessions, _probe = _coach_sessions("environment")
+    adaptation = learn_from(sessions)
+    assert adaptation is not None and adaptation.examples == 20
+    for example in dev:
+        plain = rank_with(model, example.text)
+        learned = rank_with(model, example.text, adaptation=adaptation)
+        assert [s.category_id for s in learned] == [s.category_id for s in plain]
+        assert not any(s.learned for s in learned)
+
+
+def test_the_explanation_says_when_the_coachs_own_sessions_moved_it() -> None:
+    sessions, _probe = _coach_sessions("relational")
+    adaptation = learn_from(sessions)
+    text = "Every month someone new joins and someone leaves."
+    assert suggest_category(text)[0].category_id == "environment"
+    best = suggest_category(text, adaptation=adaptation)[0]
+    assert best.category_id == "relational" and best.learned >= 1
 
 
 def test_names_the_corpus_never_saw_are_not_learned() -> None:
-    adaptation = learn_from([("Zyxqor Blenkinsop and Wardfourteen argued", "relational")] * 3)
+    """A coach files everything about one team under relational; the team's, the
+    place's and the people's names are no evidence for a new dilemma about them."""
+    names = "Zyxqor Blenkinsop of Wardfourteen at Quillhaven"
+    model = load_model()
+    assert model is not None
+    filed = [(f"{names}: nobody can read the run chart and the PDSA has no prediction.", "relational")] * 3
+    adaptation = learn_from(filed)
     assert adaptation is not None and adaptation.examples == 1  # counted once
-    assert not any(word.startswith(("zyxqor", "blenkinsop", "wardfourteen")) for word in adaptation.weights)
+    assert len(adaptation.memory) == 1  # the model would have said capability
+    assert not any(
+        word.startswith(("zyxqor", "blenkinsop", "wardfourteen", "quillhaven"))
+        for remembered in adaptation.memory
+        for word in remembered.vector
+    )
+    text = f"{names}: their measures all lag and there was never a baseline."
+    plain = rank_with(model, text)
+    learned = rank_with(model, text, adaptation=adaptation)
+    assert plain[0].category_id == "capability"  # as for the dilemmas the coach filed
+    assert [s.category_id for s in learned] == [s.category_id for s in plain]
+    assert [s.share for s in learned] == pytest.approx([s.share for s in plain])
+    assert not any(s.learned for s in learned)
 
 
 def test_phrases_count_more_than_single_words() -> None:

@@ -101,3 +101,35 @@ def test_sessions_completed_before_forgetting_are_not_learned_from(store, clock)
     store.save_draft(draft.id, title="Draft", dilemma="Not finished", primary_category="learning")
     assert [c for _t, c in store.labelled_dilemmas()] == ["capability", "relational"]
     assert [c for _t, c in store.labelled_dilemmas(since=cut)] == ["capability"]
+
+
+def test_after_suggest_forget_the_suggestion_is_back_to_what_it_shipped_with(store, clock) -> None:  # type: ignore[no-untyped-def]
+    """A coach filed sessions about people leaving under relational and the suggestion
+    followed them; `coachtui suggest-forget` makes it forget: it suggests what the
+    shipped model does again, and says nothing learned moved it."""
+    import datetime as dt
+
+    from coachtui.catalog import suggest_category
+    from coachtui.catalog.suggest import learn_from
+    from coachtui.catalog.train import read_labelled
+    from coachtui.config import load_settings
+
+    team = store.create_team("Ward 4")
+    for example in read_labelled(Path(__file__).parent.parent / "bench" / "data" / "turnover.tsv")[:10]:
+        session = store.start_session(team.id, coach="Ana")
+        store.save_draft(session.id, title="Staffing", dilemma=example.text, primary_category="relational")
+        store.complete_session(session.id)
+        clock.advance(days=1)
+    text = "Every month someone new joins and someone leaves."
+    assert suggest_category(text)[0].category_id == "environment"
+    learned = suggest_category(text, adaptation=learn_from(store.labelled_dilemmas()))[0]
+    assert learned.category_id == "relational" and learned.learned >= 1
+
+    result = run_cli("suggest-forget")
+    assert result.returncode == 0, result.stderr
+    since = dt.datetime.fromisoformat(load_settings().learn_since)
+    adaptation = learn_from(store.labelled_dilemmas(since=since))
+    assert adaptation is not None and adaptation.empty
+    again = suggest_category(text, adaptation=adaptation)
+    assert [s.category_id for s in again] == [s.category_id for s in suggest_category(text)]
+    assert again[0].category_id == "environment" and not any(s.learned for s in again)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from coachtui.store import NotFound, SyncFailed, open_store
-from coachtui.store.types import PickedQuestionInfo
+from coachtui.store.types import PickedQuestionInfo, SessionFilter
 
 HOSTILE = "[bold]x[/] \x1b[31m \x00nul \U0010fffd esc \u202eRTL 🙂 e\u0301"
 
@@ -80,7 +80,7 @@ def test_a_first_sync_pushes_everything_and_a_second_moves_nothing(ana, hub_url,
     with open_store(hub_url) as hub:
         assert content(hub) == content(ana)
         assert hub.get_session(session.id).dilemma.endswith(HOSTILE)
-        assert [r.id for r in hub.search_sessions("huddle").rows] == [session.id]
+        assert [r.id for r in hub.search_sessions(SessionFilter("huddle")).rows] == [session.id]
     before = content(ana)
     again = ana.sync(hub_url)
     assert not again.first and not again.moved
@@ -259,7 +259,7 @@ def test_a_deleted_session_is_deleted_everywhere(ana, ben, hub_url, clock) -> No
         with pytest.raises(NotFound, match="Ben deleted it"):
             store.get_session(session.id)
         assert [r.id for r in store.search_sessions().rows] == [keep.id]
-        assert [r.id for r in store.search_sessions("huddle").rows] == [keep.id]
+        assert [r.id for r in store.search_sessions(SessionFilter("huddle")).rows] == [keep.id]
     with open_store(hub_url) as hub:
         assert [r.id for r in hub.search_sessions().rows] == [keep.id]
     assert content(ana) == content(ben)
@@ -275,7 +275,7 @@ def test_deleting_a_team_for_good_reaches_every_laptop(ana, ben, hub_url, clock)
     sync_all(hub_url, ana, ben)
     for store in (ana, ben):
         assert [t.name for t in store.list_teams(include_archived=True)] == ["Clinic 2"]
-        assert store.count_sessions("night") == 1  # Clinic 2's
+        assert store.count_sessions(SessionFilter("night")) == 1  # Clinic 2's
     with open_store(hub_url) as hub:
         assert [t.name for t in hub.list_teams(include_archived=True)] == ["Clinic 2"]
         assert content(hub) == content(ben)

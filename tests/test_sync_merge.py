@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from coachtui.store import open_store
+from coachtui.store.types import SessionFilter
 from test_sync import content, session_with_everything
 
 REWRITE = "Night staff miss the huddle because it clashes with the drug round; move it."  # 48+ characters
@@ -257,18 +258,18 @@ def test_a_bulk_push_keeps_the_search_index_and_the_change_log(tmp_path: Path, h
         ana.sync(hub_url)
         ben.sync(hub_url)
         words = ("huddle", "rota", "parents", "falls")
-        expected = {word: sorted(r.id for r in ana.search_sessions(word).rows) for word in words}
+        expected = {word: sorted(r.id for r in ana.search_sessions(SessionFilter(word)).rows) for word in words}
         assert any(expected.values())
         with open_store(hub_url) as hub:
-            assert {word: sorted(r.id for r in hub.search_sessions(word).rows) for word in words} == expected
-        assert {word: sorted(r.id for r in ben.search_sessions(word).rows) for word in words} == expected
+            assert {word: sorted(r.id for r in hub.search_sessions(SessionFilter(word)).rows) for word in words} == expected
+        assert {word: sorted(r.id for r in ben.search_sessions(SessionFilter(word)).rows) for word in words} == expected
         assert content(ana) == content(ben) == hub_content(hub_url)
         # the triggers are back: one ordinary edit on Ben's laptop travels
         first = ben.search_sessions().rows[0]
         ben.save_draft(first.id, title="Zebra crossing")
         ben.sync(hub_url)
         ana.sync(hub_url)
-        assert [r.id for r in ana.search_sessions("zebra").rows] == [first.id]
+        assert [r.id for r in ana.search_sessions(SessionFilter("zebra")).rows] == [first.id]
 
 
 def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Path, hub_url, clock) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coachtui.store.markdown import session_markdown
+from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import ActionInfo, PickedQuestionInfo, SessionDetail
 from coachtui.text import md_escape, one_line, visible
 

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STRICT_PACKAGES = ["src/coachtui/catalog", "src/coachtui/session"]
+# store/sync/ is checked but its errors are not reported yet: see [[tool.mypy.overrides]]
+# in pyproject.toml (the sync is being rewritten for issue 18).
+STRICT_PACKAGES = ["src/coachtui/catalog", "src/coachtui/session", "src/coachtui/store"]
 
 
 def test_the_strict_packages_type_check() -> None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from coachtui.store.crypto import ENV_PASSPHRASE
+from coachtui.store.db.crypto import ENV_PASSPHRASE
 from coachtui.store.errors import InvalidInput, PassphraseNeeded
 from coachtui.text import visible
 
@@ -42,7 +42,7 @@ def ask(path: Path) -> str | None:
 @contextlib.contextmanager
 def prompting() -> Iterator[None]:
     """While active, the store asks on the terminal for a passphrase it needs."""
-    from coachtui.store import crypto
+    from coachtui.store.db import crypto
 
     with crypto.asking(ask):
         yield
@@ -50,7 +50,7 @@ def prompting() -> Iterator[None]:
 
 def new_passphrase(path: Path) -> str:
     """A new passphrase for ``path``: ``COACHTUI_PASSPHRASE``, or typed twice."""
-    from coachtui.store import crypto
+    from coachtui.store.db import crypto
 
     value = crypto.env_passphrase()
     if value is None:

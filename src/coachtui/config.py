@@ -23,7 +23,8 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from coachtui import paths
@@ -44,6 +45,12 @@ class Settings:
     # `coachtui suggest-forget` sets learn_since so it forgets what came before.
     learn_categories: bool = True
     learn_since: str = ""  # ISO time; sessions completed before it are not learned from
+    # Projector mode: the high-contrast theme, a steady cursor and bold text, whatever
+    # `theme` and `cursor_blink` say (they come back when it is turned off).
+    projector: bool = False
+    # The coach's own keys: a binding's id (as f1's help and the README list them) and
+    # the keys for it, e.g. {"app.history": "f3,ctrl+h"} (Textual's keymap).
+    keys: dict[str, str] = field(default_factory=dict)
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -64,7 +71,12 @@ _KINDS: dict[str, str] = {
     "hub": "an address in quotes",
     "learn_categories": "true or false",
     "learn_since": "a time in quotes",
+    "projector": "true or false",
+    "keys": 'a table of keys, one line each, such as "app.history" = "f3,ctrl+h"',
 }
+
+# One key as Textual names it: "f3", "ctrl+h", "alt+right", "question_mark", "a".
+_KEY_NAME = re.compile(r"(?:(?:ctrl|alt|shift|super|meta|hyper)\+)*(?:[a-z0-9_]+|[^\s,+])")
 
 _FILE_HEADER = (
     "# coachtui settings. Change them in the app, or here ('coachtui config edit' opens this\n"
@@ -80,6 +92,8 @@ def _valid(name: str, value: object) -> bool:
         return isinstance(value, bool)
     if isinstance(default, int):
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if name == "keys":
+        return isinstance(value, dict)
     if name == "coach_name":
         return isinstance(value, str) and len(" ".join(value.split())) <= COACH_NAME_MAX
     return isinstance(value, str)
@@ -116,6 +130,17 @@ def _parse_toml(path: Path, text: str) -> tuple[dict[str, object], dict[str, int
         ) + r")[ \t]*[=\]]"
         found = re.search(pattern, text, re.MULTILINE)
         lines[name] = text.count("\n", 0, found.start()) + 1 if found else 1
+    keys = data.get("keys")
+    if isinstance(keys, dict):
+        start = text.find("[keys]")
+        for binding in keys:
+            found = re.compile(
+                r"^[ \t]*(?:keys[ \t]*\.[ \t]*)?(?:" + "|".join(
+                    re.escape(form) for form in (binding, json.dumps(binding), f"'{binding}'")
+                ) + r")[ \t]*=", re.MULTILINE
+            ).search(text, max(start, 0))
+            if found:
+                lines[f"keys.{binding}"] = text.count("\n", 0, found.start()) + 1
     return data, lines
 
 
@@ -142,7 +167,39 @@ def _checked(path: Path, data: dict[str, object], lines: dict[str, int]) -> Sett
         if not _valid(name, value):
             shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _toml_value(value)
             raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {shown[:40]}")
+    if isinstance(data.get("keys"), dict):
+        _check_keys(path, data["keys"], lines)
     return Settings(**data)  # type: ignore[arg-type]
+
+
+def _check_keys(path: Path, keys: dict[str, object], lines: dict[str, int]) -> None:
+    for binding, value in keys.items():
+        where = f"{path}, line {lines.get(f'keys.{binding}', lines.get('keys', 1))}"
+        if not isinstance(value, str):
+            raise SettingsError(f'{where}: the keys for "{binding}" go in quotes, such as "f3,ctrl+h"')
+        names = [part.strip() for part in value.split(",")]
+        wrong = next((part for part in names if not _KEY_NAME.fullmatch(part)), None)
+        if wrong is not None:
+            raise SettingsError(
+                f'{where}: "{binding}" = {json.dumps(value)}: {json.dumps(wrong)} is not a key '
+                '(keys are written like "f3", "ctrl+h" or "alt+right", separated by commas)'
+            )
+
+
+def unknown_keys(settings: Settings, known: Collection[str], path: Path | None = None) -> list[str]:
+    """One line for each key in ``settings.keys`` that names no binding in ``known``
+    (with the nearest binding, where one is close): such a key does nothing."""
+    import difflib
+
+    problems = []
+    for binding in settings.keys:
+        if binding in known:
+            continue
+        close = difflib.get_close_matches(binding, known, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        where = f"{path}: " if path is not None else ""
+        problems.append(f'{where}[keys] "{binding}" is not one of coachtui\'s keys{hint}; it does nothing')
+    return problems
 
 
 def _toml_value(value: object) -> str:
@@ -211,7 +268,10 @@ def settings_text(settings: Settings) -> str:
     """The settings file's text for ``settings`` (TOML, with a short header)."""
     import tomli_w
 
-    return _FILE_HEADER + tomli_w.dumps(asdict(settings))
+    data = asdict(settings)
+    if not data["keys"]:
+        del data["keys"]  # no empty [keys] table: the README says how to add one
+    return _FILE_HEADER + tomli_w.dumps(data)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.pool import Pool
 
 from coachtui.config import Settings
 from coachtui.store import open_store
+from coachtui.store.types import SessionFilter
 from coachtui.ui.app import CoachApp, create_app
 from coachtui.ui.modals import TextPromptScreen
 
@@ -172,7 +173,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
     }
     # The server's full-text search finds it (the index is kept in the same transactions).
     with open_store(hub_url) as store:
-        assert [s.id for s in store.search_sessions("measure").rows] == [session_id]
+        assert [s.id for s in store.search_sessions(SessionFilter("measure")).rows] == [session_id]
 
 
 async def _dilemma_step(pilot) -> CoachApp:  # type: ignore[no-untyped-def]
@@ -253,7 +254,7 @@ async def test_a_connection_lost_during_a_save_is_told_nothing_is_half_written_a
         ("Typed before the outage. Typed while the server was away.",)
     ]
     with open_store(hub_url) as store:
-        assert [s.id for s in store.search_sessions("server").rows] == [session_id]
+        assert [s.id for s in store.search_sessions(SessionFilter("server")).rows] == [session_id]
 
 
 async def test_a_tracker_mark_cut_off_by_the_server_keeps_the_note_for_the_retry(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from coachtui.store import database
+from coachtui.store.db import database
 from coachtui.ui.screens.export import ExportScreen
 
 from .helpers import paste, query, ready, shows, type_text, wait_for

@@ -15,6 +15,7 @@ from tests.encrypted import (
 )
 
 from coachtui.config import Settings, load_settings
+from coachtui.store.types import SessionFilter
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.passphrase import PassphraseScreen
 
@@ -120,7 +121,7 @@ async def test_a_wrong_environment_passphrase_asks_instead(
         await pilot.press("enter")
         await ready(pilot)
         assert app.store is not None
-        assert [row.title for row in app.store.search_sessions("plumbrook").rows] == [WORDS["title"]]
+        assert [row.title for row in app.store.search_sessions(SessionFilter("plumbrook")).rows] == [WORDS["title"]]
 
 
 async def test_escape_at_the_prompt_quits_without_touching_the_file(make_app, locked: Path) -> None:

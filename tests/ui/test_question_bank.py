@@ -114,3 +114,33 @@ async def test_the_coachs_own_question_can_be_deleted(make_app, db_path: Path) -
         assert "Who decides the rota?" not in [q.text for q in app.session.custom_questions]
     assert query(db_path, "SELECT text FROM custom_question") == [("What does the porter see?",)]
     assert query(db_path, "SELECT count(*) FROM tombstone WHERE kind = 'custom_questions'") == [(1,)]
+
+
+async def test_letters_typed_on_the_bank_list_go_to_the_filter(make_app, db_path: Path) -> None:
+    """The coach clicked (or tabbed) into the list and started typing: the words used
+    to vanish; now they filter, and enter picks the first match, as on the field."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _questions_step(pilot)
+        app.session_screen.query_one("#bank").focus()
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "bank", what="the list")
+        await pilot.press(*"smallest tesx", "backspace", "t")  # a burst, a typo put right
+        filter_field = app.session_screen.query_one("#question-filter")
+        await wait_for(pilot, lambda: filter_field.value == "smallest test", what="the filter to hold the words")
+        assert app.focused is filter_field
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _picked(app) == [SMALLEST], what="the first match picked")
+        await saved(pilot)
+    assert query(db_path, "SELECT text FROM picked_question") == [(SMALLEST,)]
+
+
+async def test_space_on_the_bank_list_still_picks(make_app, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _questions_step(pilot)
+        await paste(pilot, "smallest test")
+        app.session_screen.query_one("#bank").focus()
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "bank", what="the list")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: _picked(app) == [SMALLEST], what="space to pick")
+        assert app.session_screen.query_one("#question-filter").value == "smallest test"

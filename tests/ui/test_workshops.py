@@ -239,6 +239,33 @@ async def test_a_close_call_says_unsure_between_two(make_app) -> None:
         await shows(pilot, "are close.")
 
 
+async def test_why_says_when_the_coachs_own_sessions_moved_the_suggestion(make_app, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ten completed sessions about people leaving, filed under relational (the model
+    says environment): a new one like them is suggested as relational, and w says why."""
+    from coachtui.catalog.train import read_labelled
+    from coachtui.store import open_store
+
+    turnover = read_labelled(Path(__file__).parents[2] / "bench" / "data" / "turnover.tsv")
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 9", coach="Ana Ruiz")
+        for example in turnover[:10]:
+            session = store.start_session(team.id, coach="Ana Ruiz")
+            store.save_draft(session.id, title="Staffing", dilemma=example.text, primary_category="relational")
+            store.complete_session(session.id)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(
+            pilot,
+            lambda: app.suggest_adaptation is not None and app.suggest_adaptation.examples == 10,
+            what="the suggestion to learn from the completed sessions",
+        )
+        await start_session_at_category(pilot, "Every month someone new joins and someone leaves.")
+        await shows(pilot, "★ Suggested: Coach and team relational dynamics")
+        await pilot.press("w")
+        text = words(await shows(pilot, "similar dilemma"))
+        assert "You filed 3 similar dilemmas under Coach and team relational dynamics" in text
+
+
 async def test_the_suggestion_learns_from_completed_sessions_and_can_be_told_not_to(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -309,3 +336,42 @@ async def test_the_high_contrast_theme_is_offered_chosen_and_saved(make_app, set
         assert again.theme == HIGH_CONTRAST
         assert again.current_theme.background is not None
         assert again.current_theme.foreground == "#000000"
+
+
+# --- projector mode (issue 20, item 12) ------------------------------------------------------
+
+
+async def _palette(pilot, words: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await type_text(pilot, words)
+    await shows(pilot, words)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="the palette to close")
+
+
+async def test_projector_mode_is_one_palette_entry_and_gives_the_coachs_theme_back(
+    make_app, settings_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        app.theme = "nord"  # the coach's own theme
+        await pilot.pause()
+        await _palette(pilot, "Projector mode")
+        await wait_for(pilot, lambda: app.theme == HIGH_CONTRAST, what="the high-contrast theme")
+        assert app.has_class("-projector") and app.cursor_blink is False
+        await shows(pilot, "Projector mode: high contrast")
+        saved_settings = tomllib.loads(settings_path.read_text("utf-8"))
+        assert saved_settings["projector"] is True and saved_settings["theme"] == "nord"
+    # The next start is in projector mode too; turning it off brings the coach's theme back.
+    again = make_app(settings=load_settings(settings_path))
+    async with again.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert again.theme == HIGH_CONTRAST and again.has_class("-projector")
+        await _palette(pilot, "Projector mode")
+        await wait_for(pilot, lambda: again.theme == "nord", what="the coach's theme")
+        assert not again.has_class("-projector") and again.cursor_blink is True
+    saved_settings = tomllib.loads(settings_path.read_text("utf-8"))
+    assert saved_settings["projector"] is False and saved_settings["theme"] == "nord"

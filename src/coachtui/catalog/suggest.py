@@ -10,6 +10,10 @@ Two kinds of evidence are blended:
   pair of words, so "the consultant won't let the HCAs speak" counts as relational
   even though it mentions no hint word.
 
+What the coach's own completed sessions taught (:class:`Adaptation`) is added on
+top: a dilemma like ones the coach filed elsewhere than the model would leans toward
+the coach's choice, and the suggestion says how many such sessions moved it.
+
 Each suggestion says which of the coach's words pushed toward it and away from the
 runner-up, and when the top two are close the step says so. The coach always
 decides; the suggestion only starts the conversation.
@@ -61,6 +65,9 @@ class Suggestion:
     evidence: tuple[Evidence, ...] = ()
     compared_with: str | None = None
     signal_points: float = 0.0
+    # How many of the coach's own sessions, like this dilemma and filed under this
+    # category where the shipped model would have said another, moved it up.
+    learned: int = 0
 
     @property
     def matched_words(self) -> tuple[str, ...]:
@@ -221,11 +228,10 @@ def _evidence(
     vector: Mapping[str, float] | None,
     toward: tuple[int, tuple[Reason, ...], float],
     against: tuple[int, tuple[Reason, ...], float],
-    adaptation: Adaptation | None,
 ) -> tuple[Evidence, ...]:
     """The coach's words that set ``toward`` apart from ``against`` (each a model
     label index, the category's matched signals and its signal points)."""
-    contributions = model.contributions(feature_counts, toward[0], against[0], adaptation, vector)
+    contributions = model.contributions(feature_counts, toward[0], against[0], vector)
     # Quote each of the coach's words once, by its strongest reading; words too
     # plain to explain anything are left out.
     weights: dict[str, tuple[str, float]] = {}
@@ -270,16 +276,17 @@ def rank_with(
     made_by = features(text) if model is not None else {}
     feature_counts = {feature: len(words) for feature, words in made_by.items()}
     scores = model.scores(feature_counts, adaptation) if model is not None else None
+    learned = [0] * len(signals)
     if model is None or scores is None or (scores.known == 0 and not any(signal_points)):
         total = sum(signal_points)
         probabilities = [(p / total) if total else 0.0 for p in signal_points]
         no_evidence = total == 0
     else:
         by_label = dict(zip(catalog.category_ids, signal_points, strict=True))
-        probabilities_by_label = dict(
-            zip(model.labels, model.blend(scores, [by_label[label] for label in model.labels]), strict=True)
-        )
-        probabilities = [probabilities_by_label[c.id] for c, _s, _r in signals]
+        blended = model.blend_detail(scores, [by_label[label] for label in model.labels])
+        at = {label: i for i, label in enumerate(model.labels)}
+        probabilities = [blended.probabilities[at[c.id]] for c, _s, _r in signals]
+        learned = [blended.similar[at[c.id]] for c, _s, _r in signals]
         # Words the model has seen, but none of them telling: no suggestion rather
         # than a guess dressed up as one.
         no_evidence = not any(signal_points) and max(probabilities) < NOTHING_CLEAR
@@ -298,7 +305,6 @@ def rank_with(
                 scores.vector if scores is not None else None,
                 (model.labels.index(category.id), reasons, points),
                 (model.labels.index(other_category.id), other_reasons, other_points),
-                adaptation,
             )
         results.append(
             Suggestion(
@@ -310,6 +316,7 @@ def rank_with(
                 evidence=evidence,
                 compared_with=signals[other][0].id,
                 signal_points=points,
+                learned=0 if no_evidence else learned[i],
             )
         )
     return tuple(results)
@@ -333,7 +340,7 @@ def suggest_category(
 
 def learn_from(examples: Iterable[tuple[str, str]], catalog: Catalog | None = None) -> Adaptation | None:
     """What a coach's own completed sessions ((text, category) pairs) teach the
-    suggestion; ``None`` when the shipped model is missing."""
+    suggestion (see :class:`Adaptation`); ``None`` when the shipped model is missing."""
     model = load_model()
     if model is None:
         return None

@@ -32,8 +32,6 @@ from coachtui.catalog.loader import CATEGORY_IDS
 CORPUS_FILE = "dilemmas.tsv"
 SEED = 7
 NB_ALPHA = 0.3
-# Each of a coach's own labelled sessions counts as this many corpus examples.
-ADAPTATION_WEIGHT = 1.0
 LR_EPOCHS = 25
 LR_RATE = 0.5
 LR_L2 = 1e-4
@@ -163,7 +161,7 @@ def train(examples: Sequence[Example], *, labels: Sequence[str] = CATEGORY_IDS, 
             "bias": _rounded(bias),
             "weights": {f: _rounded(w) for f, w in sorted(weights.items()) if any(abs(x) >= 5e-5 for x in w)},
         },
-        "blend": {"naive_bayes": 1.0, "regression": 1.0, "signals": 0.0, "adaptation": ADAPTATION_WEIGHT},
+        "blend": {"naive_bayes": 1.0, "regression": 1.0, "signals": 0.0},
     }
 
 
@@ -333,7 +331,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "naive_bayes": round(blend[0] / temperature, 4),
         "regression": round(blend[1] / temperature, 4),
         "signals": round(blend[2] / temperature, 4),
-        "adaptation": ADAPTATION_WEIGHT,
     }
     model = TextModel(data)
     from coachtui.catalog.suggest import rank_with

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coachtui.store import Store
 
 
 def past_date(text: str) -> dt.date:
@@ -23,17 +27,17 @@ def past_date(text: str) -> dt.date:
     return day
 
 
-def team_id(store: object, name: str) -> str:
+def team_id(store: Store, name: str) -> str:
     """The id of the team called ``name`` (ignoring case). Raises LookupError, one
     line, with the closest name there is when there is no such team."""
     import difflib
 
     from coachtui.text import one_line
 
-    found = store.find_team(name)  # type: ignore[attr-defined]
+    found = store.find_team(name)
     if found is not None:
         return str(found.id)
-    names = {team.name.casefold(): team.name for team in store.list_teams(include_archived=True)}  # type: ignore[attr-defined]
+    names = {team.name.casefold(): team.name for team in store.list_teams(include_archived=True)}
     close = difflib.get_close_matches(name.casefold(), list(names), n=1)
     hint = f"; did you mean {one_line(names[close[0]])!r}?" if close else ""
     raise LookupError(f"there is no team called {one_line(name)!r}{hint}")

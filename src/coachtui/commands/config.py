@@ -62,7 +62,23 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'settings file':<16} {where}")
     for name, value in asdict(settings).items():
         print(f"{name:<16} {_shown(value)}")
+    _say_unknown_keys(settings, path)
     return 0
+
+
+def _say_unknown_keys(settings: object, path: object) -> None:
+    """A key in [keys] that names none of the app's commands does nothing: say so."""
+    from pathlib import Path
+
+    from coachtui.config import Settings, unknown_keys
+
+    assert isinstance(settings, Settings) and isinstance(path, Path)
+    if not settings.keys:
+        return
+    from coachtui.ui.keymap import binding_ids
+
+    for problem in unknown_keys(settings, binding_ids(), path):
+        print(f"coachtui: {problem}", file=sys.stderr)
 
 
 def _edit(path: object) -> int:
@@ -96,8 +112,10 @@ def _edit(path: object) -> int:
     if finished.returncode != 0:
         print(f"coachtui: the editor {editor[0]!r} ended with status {finished.returncode}", file=sys.stderr)
     try:
-        read_settings_file(path)
+        edited = read_settings_file(path)
     except SettingsError as exc:
         return _mistake(exc, "kept as you left it: coachtui runs on its defaults until you fix it")
+    if edited is not None:
+        _say_unknown_keys(edited, path)
     print(f"settings saved in {path}")
     return 0 if finished.returncode == 0 else 1

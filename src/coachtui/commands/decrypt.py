@@ -18,10 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coachtui.store import crypto, database, encryption
+    from coachtui.store.db import crypto, database
+    from coachtui.store.db.target import parse_target
     from coachtui.store.errors import BackupError, EncryptionUnavailable
+    from coachtui.store.upkeep import encryption
 
-    target = database.parse_target(args.db)
+    target = parse_target(args.db)
     if target.path is None:
         print("coachtui: coachtui decrypt works on SQLite database files", file=sys.stderr)
         return 1

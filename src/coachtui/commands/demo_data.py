@@ -10,6 +10,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coachtui.store import Store
+    from coachtui.store.types import DemoSummary
 
 NAME = "demo-data"
 HELP = "fill a new database with realistic invented sessions (for workshops)"
@@ -100,9 +105,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_progress(store: object, args: argparse.Namespace) -> object:
+def _with_progress(store: Store, args: argparse.Namespace) -> DemoSummary:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from coachtui.store.demo import generate_demo_data
 
@@ -115,15 +127,15 @@ def _with_progress(store: object, args: argparse.Namespace) -> object:
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+            bar.update(tasks[stage], completed=done, total=total)
 
         return generate_demo_data(
-            store,  # type: ignore[arg-type]
+            store,
             sessions=args.sessions,
             teams=args.teams,
             seed=args.seed,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from coachtui.store.crypto import Key
+    from coachtui.store.db.crypto import Key
 
 NAME = "encrypt"
 HELP = "encrypt the database with a passphrase (needs coachtui[encrypt])"
@@ -37,7 +37,7 @@ def _show(paths: list[Path]) -> None:
 
 
 def _remove_plain(db: Path, key: Key) -> None:
-    from coachtui.store.encryption import remove_plain_backups
+    from coachtui.store.upkeep.encryption import remove_plain_backups
 
     removed = remove_plain_backups(db, key)
     if removed:
@@ -50,10 +50,13 @@ def _remove_plain(db: Path, key: Key) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.askpass import new_passphrase
-    from coachtui.store import crypto, database, encryption, open_store
+    from coachtui.store import open_store
+    from coachtui.store.db import crypto, database
+    from coachtui.store.db.target import parse_target
     from coachtui.store.errors import EncryptionUnavailable
+    from coachtui.store.upkeep import encryption
 
-    target = database.parse_target(args.db)
+    target = parse_target(args.db)
     if target.path is None:
         print(
             "coachtui: coachtui encrypt works on SQLite database files; protect a PostgreSQL hub "

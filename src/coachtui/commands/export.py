@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from coachtui.commands.common import past_date
 from coachtui.commands.common import team_id as find_team_id
+
+if TYPE_CHECKING:
+    from coachtui.store import Store
+    from coachtui.store.types import ExportSelection
 
 NAME = "export"
 HELP = "export sessions and actions as a Markdown report, CSV tables, JSON or a calendar (ics)"
@@ -69,11 +74,24 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _name_check(store: object, filters: dict[str, object]) -> None:
+def _selection(store: Store, args: argparse.Namespace, fmt: str | None = None) -> ExportSelection:
+    """What ``args`` asks to export (LookupError: no such team)."""
+    from coachtui.store.types import ExportSelection, SessionFilter
+
+    team_id = find_team_id(store, args.team) if args.team is not None else None
+    return ExportSelection(
+        SessionFilter(team_id=team_id, since=args.since),
+        redact=args.redact,
+        keep_team_names=args.keep_team_names,
+        fmt=fmt,
+        table=args.table,
+    )
+
+
+def _name_check(store: Store, selection: ExportSelection) -> None:
     """On stderr: capitalised words the redacted export still holds that might be
     names (redaction knows only the database's names and names after a title)."""
-    options = {k: v for k, v in filters.items() if k != "redact"}
-    words = store.redaction_check(**options)  # type: ignore[attr-defined]
+    words = store.redaction_check(selection)
     if words:
         print(f"coachtui: might still be names, check before sharing: {', '.join(words)}", file=sys.stderr)
 
@@ -85,7 +103,7 @@ def _plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.store.exchange import format_for
-    from coachtui.store.interchange import dumps
+    from coachtui.store.exchange.interchange import dumps
 
     if args.keep_team_names and not args.redact:
         return _fail("--keep-team-names only makes sense with --redact")
@@ -96,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
     if args.table is not None and fmt != "csv":
         return _fail("--table only applies to --format csv")
     if output is not None:
-        from coachtui.store.database import parse_target
+        from coachtui.store.db.target import parse_target
         from coachtui.store.errors import ExportFailed
-        from coachtui.store.files import check_output
+        from coachtui.store.exchange.files import check_output
 
         try:
             check_output(
@@ -108,29 +126,23 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"not exported: {exc}")
     with open_store(args.db, create=False) as store:
         try:
-            team_id = find_team_id(store, args.team) if args.team is not None else None
+            selection = _selection(store, args, fmt)
         except LookupError as exc:
             return _fail(str(exc))
-        filters = {
-            "team_id": team_id,
-            "since": args.since,
-            "redact": args.redact,
-            "keep_team_names": args.keep_team_names,
-        }
         if args.redact:
-            _name_check(store, filters)
+            _name_check(store, selection)
         if output is not None:
-            result = store.export_file(output, fmt, table=args.table, force=args.force, **filters)
+            result = store.export_file(output, selection, force=args.force)
             what = f"{_plural(result.sessions, 'session')} of {_plural(result.teams, 'team')}"
             tables = f" ({', '.join(result.tables)})" if result.tables else ""
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")
             return 0
         if fmt == "json":
-            text = dumps(store.export_json(**filters))
+            text = dumps(store.export_json(selection))
         elif fmt == "md":
-            text = store.export_markdown(**filters)
+            text = store.export_markdown(selection)
         else:
-            text = store.export_csv(**filters)[f"{args.table or 'sessions'}.csv"]
+            text = store.export_csv(selection)[f"{args.table or 'sessions'}.csv"]
     _to_stdout(text, fmt)
     return 0
 
@@ -161,8 +173,8 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
     from coachtui.store.errors import ExportFailed
 
     if output is not None:
-        from coachtui.store.database import parse_target
-        from coachtui.store.files import check_output
+        from coachtui.store.db.target import parse_target
+        from coachtui.store.exchange.files import check_output
 
         try:
             # Every check but "an earlier export of the same kind", which is ours to make.
@@ -176,18 +188,16 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
             )
     with open_store(args.db, create=False) as store:
         try:
-            team_id = find_team_id(store, args.team) if args.team is not None else None
+            selection = _selection(store, args)
         except LookupError as exc:
             return _fail(str(exc))
-        filters = {"team_id": team_id, "since": args.since, "redact": args.redact,
-                   "keep_team_names": args.keep_team_names}
         if args.redact:
-            _name_check(store, filters)
-        content, count = calendar_bytes(store.export_json(**filters))
+            _name_check(store, selection)
+        content, count = calendar_bytes(store.export_json(selection))
     if output is None:
         _to_stdout(content.decode("utf-8"), "ics")
         return 0
-    from coachtui.store.files import write_export
+    from coachtui.store.exchange.files import write_export
 
     try:
         path = write_export(Path(output).expanduser(), content)

@@ -86,8 +86,9 @@ def _settings_and_hub() -> None:
 
 
 def _files(database: str) -> None:
-    from coachtui.store.database import BACKUP_FOLDER, parse_target
-    from coachtui.store.encryption import looks_encrypted
+    from coachtui.store.db.database import BACKUP_FOLDER
+    from coachtui.store.db.target import parse_target
+    from coachtui.store.upkeep.encryption import looks_encrypted
 
     target = parse_target(database)
     _line("database", target.display)

@@ -24,8 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from coachtui.store import BackupError
-    from coachtui.store.backup import restore_database
-    from coachtui.store.database import parse_target
+    from coachtui.store.db.backup import restore_database
+    from coachtui.store.db.target import parse_target
 
     target = parse_target(args.db)
     if target.path is None:

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from coachtui.commands.common import past_date
+
+if TYPE_CHECKING:
+    from coachtui.store.types import SessionInfo
 
 NAME = "search"
 HELP = "print the sessions that match some words"
@@ -102,6 +106,7 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
+    from coachtui.store.types import SessionFilter
     from coachtui.text import one_line
 
     if args.category is not None and args.category not in CATEGORY_CHOICES:
@@ -117,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
             except LookupError as exc:
                 _say(f"coachtui: {exc}")
                 return USAGE
-        page = store.search_sessions(args.text, team_id=team_id, category=args.category, since=args.since, limit=args.limit)
+        which = SessionFilter(text=args.text, team_id=team_id, category=args.category, since=args.since)
+        page = store.search_sessions(which, limit=args.limit)
     if args.json or args.csv:
         _print_records(page.rows, as_json=args.json)
     elif page.rows:
@@ -130,21 +136,21 @@ def run(args: argparse.Namespace) -> int:
     return FOUND
 
 
-def _record(info: object) -> dict[str, str]:
-    created = info.created_at.astimezone()  # type: ignore[attr-defined]
+def _record(info: SessionInfo) -> dict[str, str]:
+    created = info.created_at.astimezone()
     return {
-        "id": info.id,  # type: ignore[attr-defined]
+        "id": info.id,
         "date": created.strftime("%Y-%m-%d"),
         "created_at": created.isoformat(timespec="seconds"),
-        "team": info.team_name,  # type: ignore[attr-defined]
-        "coach": info.coach,  # type: ignore[attr-defined]
-        "category": info.primary_category or "unsure",  # type: ignore[attr-defined]
-        "status": info.status,  # type: ignore[attr-defined]
-        "title": info.title or info.preview,  # type: ignore[attr-defined]
+        "team": info.team_name,
+        "coach": info.coach,
+        "category": info.primary_category or "unsure",
+        "status": info.status,
+        "title": info.title or info.preview,
     }
 
 
-def _print_records(rows: list[object], *, as_json: bool) -> None:
+def _print_records(rows: list[SessionInfo], *, as_json: bool) -> None:
     records = [_record(info) for info in rows]
     if as_json:
         import json
@@ -158,20 +164,20 @@ def _print_records(rows: list[object], *, as_json: bool) -> None:
     writer.writerows(records)
 
 
-def _print_table(rows: list[object]) -> None:
+def _print_table(rows: list[SessionInfo]) -> None:
     from coachtui.text import one_line
 
-    table = [COLUMNS]
+    table: list[tuple[str, ...]] = [COLUMNS]
     for info in rows:
-        title = info.title or info.preview or "(untitled)"  # type: ignore[attr-defined]
-        if info.status == "draft":  # type: ignore[attr-defined]
+        title = info.title or info.preview or "(untitled)"
+        if info.status == "draft":
             title = f"(draft) {title}"
         table.append(
             (
-                info.created_at.astimezone().strftime("%Y-%m-%d"),  # type: ignore[attr-defined]
-                one_line(info.team_name),  # type: ignore[attr-defined]
-                one_line(info.coach) or "-",  # type: ignore[attr-defined]
-                info.primary_category or "unsure",  # type: ignore[attr-defined]
+                info.created_at.astimezone().strftime("%Y-%m-%d"),
+                one_line(info.team_name),
+                one_line(info.coach) or "-",
+                info.primary_category or "unsure",
                 one_line(title),
             )
         )

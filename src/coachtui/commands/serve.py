@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         # Open (create or migrate) the database once now: a problem with it is one line
         # here rather than a broken page in the browser, and the first page opens faster.
         from coachtui.store import open_store
-        from coachtui.store.database import parse_target
+        from coachtui.store.db.target import parse_target
 
         with open_store(database):
             pass

@@ -29,7 +29,7 @@ def human_size(size: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
-    from coachtui.store.database import backup_folder
+    from coachtui.store.db.database import backup_folder
 
     with open_store(args.db, create=False) as store:
         report = store.vacuum()

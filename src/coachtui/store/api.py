@@ -24,23 +24,30 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import backup, database, exchange, queries, records, sync
+from coachtui.store import exchange, queries, records, sync
+from coachtui.store.db import backup
+from coachtui.store.db.backup import RestoreReport
 from coachtui.store.db.engine import Database, open_database
+from coachtui.store.db.models import utcnow
+from coachtui.store.db.target import Target
 from coachtui.store.exchange.files import write_export
-from coachtui.store.models import utcnow
-from coachtui.store.queries import Cancel, DateLike
+from coachtui.store.queries import Cancel
 from coachtui.store.records import UNCHANGED
 from coachtui.store.sync import SyncReport
 from coachtui.store.types import (
+    EVERY_SESSION,
+    EVERYTHING,
     ActionInfo,
     ActionPage,
     CustomQuestionInfo,
     DominanceFlag,
     ExportResult,
+    ExportSelection,
     ImportSummary,
     PickedQuestionInfo,
     ReviewInfo,
     SessionDetail,
+    SessionFilter,
     SessionInfo,
     SessionPage,
     TeamInfo,
@@ -66,7 +73,7 @@ class Store:
         return self.db.engine
 
     @property
-    def target(self) -> database.Target:
+    def target(self) -> Target:
         return self.db.target
 
     @property
@@ -300,107 +307,38 @@ class Store:
 
     def search_sessions(
         self,
-        text: str = "",
+        which: SessionFilter = EVERY_SESSION,
         *,
-        team_id: str | None = None,
-        category: str | None = None,
-        coach: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        status: str | None = None,
         limit: int = 50,
         after: str | None = None,
         before: str | None = None,
         at_end: bool = False,
-        tz: dt.tzinfo | None = None,
         cancelled: Cancel | None = None,
     ) -> SessionPage:
-        """Sessions matching what was typed and the filters, newest first, one page.
+        """The sessions ``which`` chooses (see :class:`SessionFilter`), newest first,
+        one page.
 
-        ``text`` is free text (see :mod:`coachtui.store.query`: every word must
-        appear in the title, dilemma, context, question notes or actions; the last
-        word matches as a prefix while being typed). ``category`` is a category id
-        or ``"unsure"`` (no primary category). ``since``/``until`` are dates (whole
-        days in ``tz``, default this computer's zone) or aware datetimes, both
-        inclusive. ``status`` is "draft" or "completed" (None: both). Pass the
-        returned ``next_cursor`` as ``after`` for the next (older) page, and
+        Pass the returned ``next_cursor`` as ``after`` for the next (older) page, and
         ``prev_cursor`` as ``before`` for the page just above (newer); ``at_end``
         gives the oldest page. Rows are always newest first, so a screen can keep a
         small window of rows and move it either way over any number of sessions.
         """
         return queries.search_sessions(
-            self.db,
-            text,
-            team_id=team_id,
-            category=category,
-            coach=coach,
-            since=since,
-            until=until,
-            status=status,
-            limit=limit,
-            after=after,
-            before=before,
-            at_end=at_end,
-            tz=tz,
-            cancelled=cancelled,
+            self.db, which, limit=limit, after=after, before=before, at_end=at_end, cancelled=cancelled
         )
 
     def session_ids_matching(
-        self,
-        text: str = "",
-        *,
-        team_id: str | None = None,
-        category: str | None = None,
-        coach: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        status: str | None = None,
-        tz: dt.tzinfo | None = None,
-        cancelled: Cancel | None = None,
+        self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None
     ) -> list[str]:
         """The ids of every session :meth:`search_sessions` would list, newest first
         (for exporting "the sessions this search shows", at any size)."""
-        return queries.session_ids_matching(
-            self.db,
-            text,
-            team_id=team_id,
-            category=category,
-            coach=coach,
-            since=since,
-            until=until,
-            status=status,
-            tz=tz,
-            cancelled=cancelled,
-        )
+        return queries.session_ids_matching(self.db, which, cancelled=cancelled)
 
     cursor_for = staticmethod(queries.cursor_for)
 
-    def count_sessions(
-        self,
-        text: str = "",
-        *,
-        team_id: str | None = None,
-        category: str | None = None,
-        coach: str | None = None,
-        since: DateLike | None = None,
-        until: DateLike | None = None,
-        status: str | None = None,
-        tz: dt.tzinfo | None = None,
-        cancelled: Cancel | None = None,
-    ) -> int:
+    def count_sessions(self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None) -> int:
         """How many sessions :meth:`search_sessions` would list in all, over all pages."""
-        return queries.count_sessions(
-            self.db,
-            text,
-            team_id=team_id,
-            category=category,
-            coach=coach,
-            since=since,
-            until=until,
-            status=status,
-            tz=tz,
-            cancelled=cancelled,
-        )
+        return queries.count_sessions(self.db, which, cancelled=cancelled)
 
     def list_coaches(self) -> list[str]:
         """Every coach named on a session or an action, alphabetically (for the
@@ -492,114 +430,39 @@ class Store:
 
     write_export = staticmethod(write_export)
 
-    def export_json(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> dict[str, Any]:
+    def export_json(self, selection: ExportSelection = EVERYTHING) -> dict[str, Any]:
         """The lossless export: every column of every selected row, as a JSON-ready
         dict (write it with ``interchange.dumps``). See ``store/exchange/interchange.py``."""
-        return exchange.export_json(
-            self.db,
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-        )
+        return exchange.export_json(self.db, selection)
 
-    def export_markdown(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> str:
+    def export_markdown(self, selection: ExportSelection = EVERYTHING) -> str:
         """A readable report for a network meeting (see ``store/exchange/report.py``)."""
-        return exchange.export_markdown(
-            self.db,
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-        )
+        return exchange.export_markdown(self.db, selection)
 
-    def export_csv(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-    ) -> dict[str, str]:
+    def export_csv(self, selection: ExportSelection = EVERYTHING) -> dict[str, str]:
         """``{"sessions.csv": text, "actions.csv": text}`` for spreadsheets. Write a
         table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
-        return exchange.export_csv(
-            self.db,
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-        )
+        return exchange.export_csv(self.db, selection)
 
-    def redaction_check(
-        self,
-        *,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        keep_team_names: bool = False,
-    ) -> list[str]:
+    def redaction_check(self, selection: ExportSelection = EVERYTHING) -> list[str]:
         """Capitalised words left in the redacted export that might be names (a
         name the database has never seen, with no title before it): for the coach
         to check before sharing. See :func:`coachtui.store.exchange.redact.possible_names`."""
-        return exchange.redaction_check(
-            self.db, team_id=team_id, since=since, session_ids=session_ids, keep_team_names=keep_team_names
-        )
+        return exchange.redaction_check(self.db, selection)
 
     def export_file(
-        self,
-        path: str | os.PathLike[str],
-        fmt: str | None = None,
-        *,
-        table: str | None = None,
-        team_id: str | None = None,
-        since: dt.date | dt.datetime | None = None,
-        session_ids: Sequence[str] | None = None,
-        redact: bool = False,
-        keep_team_names: bool = False,
-        force: bool = False,
+        self, path: str | os.PathLike[str], selection: ExportSelection = EVERYTHING, *, force: bool = False
     ) -> ExportResult:
         """Export to a file, atomically and owner-only (see :func:`write_export`).
 
-        ``fmt`` defaults from the suffix (.json, .md, .csv, .zip; no suffix: Markdown;
-        any other: an error). CSV to a ``.zip`` writes both tables; to any other name
-        one table, ``table`` ("sessions" by default, or "actions"), UTF-8 with a byte
-        order mark. Never onto the database, a backup, or an existing file that is
-        not an earlier export of the same kind (unless ``force``): see
-        :func:`coachtui.store.exchange.files.check_output`.
+        The format is ``selection.fmt``, else from the suffix (.json, .md, .csv, .zip;
+        no suffix: Markdown; any other: an error). CSV to a ``.zip`` writes both tables;
+        to any other name one table, ``selection.table`` ("sessions" by default, or
+        "actions"), UTF-8 with a byte order mark. Never onto the database, a backup, or
+        an existing file that is not an earlier export of the same kind (unless
+        ``force``): see :func:`coachtui.store.exchange.files.check_output`.
         """
-        return exchange.export_file(
-            self.db,
-            path,
-            fmt,
-            table=table,
-            team_id=team_id,
-            since=since,
-            session_ids=session_ids,
-            redact=redact,
-            keep_team_names=keep_team_names,
-            force=force,
-        )
+        return exchange.export_file(self.db, path, selection, force=force)
 
     def import_data(self, data: Any, *, source: str = "") -> ImportSummary:
         """Merge a parsed JSON export (a dict) into the database, all or nothing.
@@ -626,12 +489,12 @@ class Store:
         return maintenance.ensure_daily_backup(self.db, keep=keep, now=now)
 
     def backup(self, destination: Path | None = None, *, now: dt.datetime | None = None) -> Path:
-        """Back up the database now (see :func:`coachtui.store.backup.backup_database`)."""
+        """Back up the database now (see :func:`coachtui.store.db.backup.backup_database`)."""
         return maintenance.backup_now(self.db, destination, now=now)
 
     def restore(
         self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
-    ) -> backup.RestoreReport:
+    ) -> RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
         is backed up first), then migrate it if it is of an older schema. An encrypted
         backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""

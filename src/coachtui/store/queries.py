@@ -12,9 +12,9 @@ Designed for a UI that pages and runs queries in worker threads:
   worker.is_cancelled``); a stale search stops within a few milliseconds and
   raises :class:`~coachtui.store.errors.Cancelled`.
 
-Search on SQLite uses the FTS5 index (``store/search_index.py``) and picks one of
+Search on SQLite uses the FTS5 index (``store/db/search_index.py``) and picks one of
 two plans by how many sessions match (see :func:`_fts_condition`); on
-PostgreSQL it uses a tsvector per session in a GIN index (``store/pg_search.py``),
+PostgreSQL it uses a tsvector per session in a GIN index (``store/db/pg_search.py``),
 with the same words matching the same way, and PostgreSQL's planner picks the plan.
 """
 
@@ -33,19 +33,29 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import dialects, pg_search, search_index
+from coachtui.store.db import dialects, pg_search, search_index
+from coachtui.store.db.dialects import postgres
+from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
-from coachtui.store.dialects import postgres
-from coachtui.store.dialects.sqlite import NoIndex
+from coachtui.store.db.models import (
+    Action,
+    ActionReview,
+    CoachingSession,
+    PickedQuestion,
+    Team,
+    table,
+)
+from coachtui.store.db.query import SearchTerms, parse_search
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
-from coachtui.store.models import Action, ActionReview, CoachingSession, PickedQuestion, Team
-from coachtui.store.query import SearchTerms, parse_search
 from coachtui.store.types import (
+    EVERY_SESSION,
     OPEN_STATUSES,
     UNSURE,
     ActionInfo,
     ActionPage,
+    DateLike,
     DominanceFlag,
+    SessionFilter,
     SessionInfo,
     SessionPage,
     ThemeMonth,
@@ -54,15 +64,13 @@ from coachtui.store.types import (
 if TYPE_CHECKING:
     pass
 
-S = CoachingSession.__table__  # type: ignore[attr-defined]
-T = Team.__table__  # type: ignore[attr-defined]
-A = Action.__table__  # type: ignore[attr-defined]
-R = ActionReview.__table__  # type: ignore[attr-defined]
-Q = PickedQuestion.__table__  # type: ignore[attr-defined]
+S = table(CoachingSession)
+T = table(Team)
+A = table(Action)
+R = table(ActionReview)
+Q = table(PickedQuestion)
 
 Cancel = Callable[[], bool]
-DateLike = dt.date | dt.datetime
-
 MAX_PAGE = 1_000
 PREVIEW = 120
 # Up to this many full-text matches, fetch the matches and sort them by date; above
@@ -168,7 +176,7 @@ def _greater_than(keys: list[tuple[Any, Any]]) -> Any:
     return sa.or_(*clauses)
 
 
-def _distinct_names(column: sa.Column[str]) -> sa.Select[tuple[str]]:
+def _distinct_names(column: sa.Column[str]) -> sa.Select[Any]:
     """The distinct non-empty values of an indexed text column, found one index probe
     at a time (the next name after the last one: a "loose index scan"). SELECT
     DISTINCT reads every row; this costs a few probes per name at any size."""
@@ -223,17 +231,8 @@ def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
     )
 
 
-def _session_filters(
-    db: Database,
-    *,
-    team_id: str | None,
-    category: str | None,
-    coach: str | None,
-    since: DateLike | None,
-    until: DateLike | None,
-    status: str | None,
-    tz: dt.tzinfo | None,
-) -> list[Any]:
+def _session_filters(which: SessionFilter) -> list[Any]:
+    team_id, category, coach, status = which.team_id, which.category, which.coach, which.status
     where: list[Any] = []
     if team_id is not None:
         where.append(S.c.team_id == team_id)
@@ -247,10 +246,10 @@ def _session_filters(
             raise InvalidInput(f"unknown category {category!r} (choose from {choices})", field="category")
     if coach is not None:
         where.append(S.c.coach == coach)
-    if since is not None:
-        where.append(S.c.created_at >= _lower_bound(since, tz))
-    if until is not None:
-        bound, inclusive = _upper_bound(until, tz)
+    if which.since is not None:
+        where.append(S.c.created_at >= _lower_bound(which.since, which.tz))
+    if which.until is not None:
+        bound, inclusive = _upper_bound(which.until, which.tz)
         where.append(S.c.created_at <= bound if inclusive else S.c.created_at < bound)
     if status is not None:
         if status not in SESSION_STATUSES:
@@ -260,6 +259,8 @@ def _session_filters(
             where.append(NoIndex(S.c.status) == status)
         else:
             where.append(S.c.status == status)
+    if which.session_ids is not None:
+        where.append(S.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
     return where
 
 
@@ -324,26 +325,17 @@ def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> tu
 
 def search_sessions(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
     limit: int = 50,
     after: str | None = None,
     before: str | None = None,
     at_end: bool = False,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> SessionPage:
     limit = _check_limit(limit)
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     if after is not None and before is not None:
         raise InvalidInput("give either after or before, not both")
     if after is not None:
@@ -387,7 +379,7 @@ def search_sessions(
             )
             rows = conn.execute(query).all()
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = list(rows[:limit])
     if upward:
         rows.reverse()
     infos = [
@@ -418,21 +410,12 @@ def search_sessions(
 
 def session_ids_matching(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> list[str]:
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
@@ -451,21 +434,12 @@ def cursor_for(row: SessionInfo) -> str:
 
 def count_sessions(
     db: Database,
-    text: str = "",
+    which: SessionFilter = EVERY_SESSION,
     *,
-    team_id: str | None = None,
-    category: str | None = None,
-    coach: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    status: str | None = None,
-    tz: dt.tzinfo | None = None,
     cancelled: Cancel | None = None,
 ) -> int:
-    terms = parse_search(text)
-    where = _session_filters(
-        db, team_id=team_id, category=category, coach=coach, since=since, until=until, status=status, tz=tz
-    )
+    terms = parse_search(which.text)
+    where = _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
@@ -548,24 +522,7 @@ def tracker_actions(
         page = rows[:limit]
         notes = _last_notes(conn, [row.id for row in page])
     infos = [
-        ActionInfo(
-            id=row.id,
-            team_id=row.team_id,
-            session_id=row.session_id,
-            text=row.text,
-            owner=row.owner,
-            due=row.due_date,
-            status=row.status,
-            position=row.position,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            team_name=row.team_name,
-            last_note=notes.get(row.id, ""),
-            version=row.version,
-            coach=row.coach,
-            updated_by=row.updated_by,
-        )
-        for row in page
+        ActionInfo.from_row(row, team_name=row.team_name, last_note=notes.get(row.id, "")) for row in page
     ]
     cursor = None
     if len(rows) > limit:

@@ -14,19 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store import database
+from coachtui.store.db import database
 from coachtui.store.db.engine import Database
-from coachtui.store.errors import (
-    DuplicateName,
-    IncompleteSession,
-    InvalidInput,
-    NotFound,
-    StaleRecord,
-)
-from coachtui.store.exchange.rows import MODELS
-from coachtui.store.models import (
+from coachtui.store.db.models import (
     Action,
     ActionReview,
     CoachingSession,
@@ -36,6 +29,14 @@ from coachtui.store.models import (
     UTCDateTime,
     new_id,
 )
+from coachtui.store.errors import (
+    DuplicateName,
+    IncompleteSession,
+    InvalidInput,
+    NotFound,
+    StaleRecord,
+)
+from coachtui.store.exchange.rows import MODELS
 from coachtui.store.sync import changes
 from coachtui.store.types import (
     ACTION_TEXT_MAX,
@@ -98,7 +99,7 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
         return TeamInfo(id=team.id, name=team.name, archived=False, created_at=now, coach=coach, version=1)
 
 
-def _team_rows(db: Database, *conditions: Any) -> sa.Select:
+def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
     last = select(sa.func.max(CoachingSession.created_at)).where(CoachingSession.team_id == Team.id).scalar_subquery()
     count = (
         select(sa.func.count()).select_from(CoachingSession).where(CoachingSession.team_id == Team.id).scalar_subquery()
@@ -155,7 +156,7 @@ def find_team(db: Database, name: str) -> TeamInfo | None:
         return _team_info(row) if row is not None else None
 
 
-def _get(db: Database, session: Session, model: type, ident: str, what: str) -> Any:
+def _get(db: Database, session: Session, model: type[Any], ident: str, what: str) -> Any:
     row = session.get(model, ident)
     if row is None:
         raise NotFound(_gone(session, model, ident, what), kind=what, record_id=ident)
@@ -279,7 +280,8 @@ def save_draft(db: Database, session_id: str, *, expected_version: int | None = 
         for name, value in values.items():
             setattr(row, name, value)
         _touch(db, row, db.now())
-        return row.updated_at
+        saved: dt.datetime = row.updated_at
+        return saved
 
 
 def set_questions(
@@ -498,9 +500,9 @@ def get_session(db: Database, session_id: str) -> SessionDetail:
                 )
                 for q in questions
             ),
-            actions=tuple(_action_info(a, team_name) for a in actions),
+            actions=tuple(ActionInfo.from_row(a, team_name) for a in actions),
             reviews=tuple(
-                ReviewedAction(action=_action_info(a, team_name), review=_review_info(r)) for r, a in reviews
+                ReviewedAction(action=ActionInfo.from_row(a, team_name), review=_review_info(r)) for r, a in reviews
             ),
         )
 
@@ -517,26 +519,6 @@ def last_session(db: Database, team_id: str, *, before: str | None = None) -> Se
             query = query.where(CoachingSession.id != before)
         ident = session.exec(query).first()
     return get_session(db, ident) if ident else None
-
-
-def _action_info(row: Action, team_name: str = "", last_note: str = "") -> ActionInfo:
-    return ActionInfo(
-        id=row.id,
-        team_id=row.team_id,
-        session_id=row.session_id,
-        text=row.text,
-        owner=row.owner,
-        due=row.due_date,
-        status=row.status,
-        position=row.position,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        team_name=team_name,
-        last_note=last_note,
-        version=row.version,
-        coach=row.coach,
-        updated_by=row.updated_by,
-    )
 
 
 def _review_info(row: ActionReview, action_version: int = 0) -> ReviewInfo:
@@ -578,7 +560,7 @@ def add_action(
         if action_id is not None:
             existing = session.get(Action, action_id)
             if existing is not None:
-                return _action_info(existing)
+                return ActionInfo.from_row(existing)
         position = session.exec(
             select(sa.func.coalesce(sa.func.max(Action.position), -1)).where(Action.session_id == session_id)
         ).one()
@@ -599,7 +581,7 @@ def add_action(
         session.add(action)
         row.updated_at = now
         session.flush()
-        return _action_info(action)
+        return ActionInfo.from_row(action)
 
 
 def update_action(
@@ -622,7 +604,7 @@ def update_action(
         if due is not UNCHANGED:
             action.due_date = due
         _touch(db, action, db.now())
-        return _action_info(action)
+        return ActionInfo.from_row(action)
 
 
 def remove_action(db: Database, action_id: str, *, expected_version: int | None = None) -> None:
@@ -647,7 +629,7 @@ def get_action(db: Database, action_id: str) -> ActionInfo:
             .order_by(col(ActionReview.updated_at).desc(), col(ActionReview.created_at).desc())
             .limit(1)
         ).first()
-        return _action_info(action, name, note or "")
+        return ActionInfo.from_row(action, name, note or "")
 
 
 def open_actions(db: Database, team_id: str) -> list[ActionInfo]:
@@ -658,7 +640,7 @@ def open_actions(db: Database, team_id: str) -> list[ActionInfo]:
             .where(Action.team_id == team_id, col(Action.status).in_(OPEN_STATUSES))
             .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))
         ).all()
-        return [_action_info(a, name) for a, name in rows]
+        return [ActionInfo.from_row(a, name) for a, name in rows]
 
 
 def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, ReviewInfo | None]]:
@@ -685,7 +667,7 @@ def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, R
                 select(ActionReview)
                 .where(
                     col(ActionReview.action_id).in_([action.id for action, _ in rows]),
-                    sa.or_(col(ActionReview.session_id).is_(None), ActionReview.session_id != session_id),
+                    sa.or_(col(ActionReview.session_id).is_(None), col(ActionReview.session_id) != session_id),
                     ActionReview.note != "",
                 )
                 .order_by(col(ActionReview.updated_at).desc())
@@ -698,7 +680,7 @@ def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, R
         result = []
         for action, name in rows:
             review = reviewed.get(action.id)
-            info = _action_info(action, name, notes.get(action.id, ""))
+            info = ActionInfo.from_row(action, name, notes.get(action.id, ""))
             result.append((info, _review_info(review) if review else None))
         return result
 

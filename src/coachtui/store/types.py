@@ -4,11 +4,12 @@ these types before the (slow to import) database layer has loaded."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import partial
+from typing import Any, cast
 
-SessionStatus = Literal["draft", "completed"]
-ActionStatus = Literal["open", "in_progress", "stuck", "done", "dropped"]
+from coachtui.store.errors import InvalidInput
 
 ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "stuck", "done", "dropped")
 REVIEW_STATUSES: tuple[str, ...] = ("done", "in_progress", "stuck", "dropped")
@@ -112,6 +113,29 @@ class ActionInfo:
     coach: str = ""  # who agreed it
     updated_by: str = ""  # who changed it last
 
+    @classmethod
+    def from_row(cls, row: object, team_name: str = "", last_note: str = "") -> ActionInfo:
+        """An action as the ``action`` table holds it: an ``Action`` model, a result
+        row with its columns, or a dict of them (a row of an export file)."""
+        get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
+        return cls(
+            id=get("id"),
+            team_id=get("team_id"),
+            session_id=get("session_id"),
+            text=get("text"),
+            owner=get("owner"),
+            due=get("due_date"),
+            status=get("status"),
+            position=get("position"),
+            created_at=get("created_at"),
+            updated_at=get("updated_at"),
+            team_name=team_name,
+            last_note=last_note,
+            version=get("version"),
+            coach=get("coach"),
+            updated_by=get("updated_by"),
+        )
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -188,10 +212,6 @@ class SessionDetail:
     # the action half-typed in the Actions step, as JSON ('' when none)
     action_draft: str = ""
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
 
 # --- export and import -------------------------------------------------------------
 
@@ -215,7 +235,6 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("json", "JSON", "JSON (for coachtui import)", ".json", (".json",)),
 )
 EXPORT_FORMATS: tuple[str, ...] = tuple(f.key for f in FORMATS)
-IMPORT_KINDS: tuple[str, ...] = ("teams", "sessions", "questions", "custom questions", "actions", "reviews")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +295,68 @@ class ExportResult:
 
 # The theme bucket for sessions with no primary category (the coach was not sure).
 UNSURE = "unsure"
+
+# A date (a whole day where the coach is, or in the filter's ``tz``) or a moment.
+DateLike = dt.date | dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFilter:
+    """Which sessions: what history search lists and counts, what an export or a
+    report holds. Every field given narrows the choice; the default is every session.
+
+    ``text`` is free text (see :mod:`coachtui.store.db.query`: every word must appear
+    in the title, dilemma, context, question notes or actions; the last word matches
+    as a prefix while being typed). ``category`` is a category id or ``"unsure"`` (no
+    primary category); ``status`` is "draft" or "completed". ``since``/``until`` are
+    dates (whole days in ``tz``; None: this computer's zone) or moments, both
+    inclusive. ``session_ids`` keeps only those sessions (a list or tuple of ids).
+    """
+
+    text: str = ""
+    team_id: str | None = None
+    coach: str | None = None
+    category: str | None = None
+    status: str | None = None
+    since: DateLike | None = None
+    until: DateLike | None = None
+    session_ids: tuple[str, ...] | None = None
+    tz: dt.tzinfo | None = None
+
+    def __post_init__(self) -> None:
+        ids: object = self.session_ids
+        if isinstance(ids, str):
+            raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
+        if ids is not None and not isinstance(ids, tuple):
+            object.__setattr__(self, "session_ids", tuple(cast(Iterable[str], ids)))
+
+    @property
+    def searches(self) -> bool:
+        """Whether it narrows by more than team, start and ids (the filters only
+        history search knows: text, coach, category, status, until)."""
+        narrowing = (self.coach, self.category, self.status, self.until)
+        return bool(self.text) or any(value is not None for value in narrowing)
+
+
+EVERY_SESSION = SessionFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSelection:
+    """What an export or a report holds and how: the sessions (with their teams,
+    actions and reviews), whether names are replaced by pseudonyms (``redact``,
+    keeping the teams' names with ``keep_team_names``), and for a file the format
+    (``fmt``: a key of :data:`FORMATS`; None: from the file's suffix) and, for CSV to
+    a single file, the ``table`` ("sessions", the default, or "actions")."""
+
+    sessions: SessionFilter = EVERY_SESSION
+    redact: bool = False
+    keep_team_names: bool = False
+    fmt: str | None = None
+    table: str | None = None
+
+
+EVERYTHING = ExportSelection()
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from coachtui.catalog import Catalog
     from coachtui.catalog.classifier import Adaptation
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.store.types import TeamInfo
 
 def _team_commands() -> type[Provider]:
@@ -150,9 +150,15 @@ class CoachApp(App[None]):
         return self.get_screen("session")
 
     def on_mount(self) -> None:
+        from coachtui.ui.keymap import keymap_for
+
+        # The coach's own keys (settings.toml's [keys]), and in a browser keys it lets through.
+        self.set_keymap(keymap_for(self))
         self.add_mode("session", "session")
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        if self.settings.projector:
+            self.preferences.show_projector()
         self.theme_changed_signal.subscribe(self, self.preferences.theme_changed)
         self.saver.start()
         self.startup.mount()
@@ -179,7 +185,7 @@ class CoachApp(App[None]):
 
     @property
     def cursor_blink(self) -> bool:
-        return self.settings.cursor_blink
+        return self.settings.cursor_blink and not self.settings.projector
 
     def on_save_status_changed(self, message: SaveStatusChanged) -> None:
         self.saving.status_changed(message.status)

@@ -8,7 +8,7 @@ from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from coachtui.session.model import SessionModel
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.store.types import SessionInfo
     from coachtui.ui.app import CoachApp
 

@@ -51,6 +51,7 @@ class Exports:
     @in_thread(group="export")
     def _write(self, request: Any) -> None:
         from coachtui.store.errors import StoreError
+        from coachtui.store.types import ExportSelection, SessionFilter
 
         app = self.app
         store = app.store
@@ -58,13 +59,8 @@ class Exports:
             return
         app.saver.flush(timeout=3)
         try:
-            result = store.export_file(
-                request.path,
-                request.fmt,
-                session_ids=list(request.session_ids) if request.session_ids else None,
-                team_id=request.team_id,
-                redact=request.redact,
-            )
+            which = SessionFilter(session_ids=request.session_ids or None, team_id=request.team_id)
+            result = store.export_file(request.path, ExportSelection(which, redact=request.redact, fmt=request.fmt))
         except (StoreError, OSError) as exc:
             message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
             app.call_from_thread(app.notify, f"Not exported: {message}", severity="error", markup=False)

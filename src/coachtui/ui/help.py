@@ -41,10 +41,12 @@ These keys work inside every text field too.
 
 def help_for(screen: Screen[Any]) -> str:
     """The help for ``screen``: what this step (or screen) is for comes first."""
+    from coachtui.ui.keymap import keys_help
     from coachtui.ui.screens.session import SessionScreen
 
+    general = GENERAL_HELP + keys_help(screen.app)  # type: ignore[arg-type]
     if isinstance(screen, SessionScreen):
-        return screen.pane(screen.current_step).HELP + "\n" + GENERAL_HELP
+        return screen.pane(screen.current_step).HELP + "\n" + general
     if getattr(screen, "HELP", ""):
-        return str(screen.HELP) + "\n" + GENERAL_HELP
-    return GENERAL_HELP
+        return str(screen.HELP) + "\n" + general
+    return general

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.ui.app import CoachApp
 
 

@@ -13,7 +13,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from coachtui.session.conflicts import Conflict
     from coachtui.session.saver import SaveStatus
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.store.types import CustomQuestionInfo, SessionInfo, TeamInfo
 
 

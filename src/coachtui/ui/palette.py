@@ -72,6 +72,11 @@ def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) ->
         app.learning.toggle,
     )
     yield SystemCommand(
+        "Projector mode on/off",
+        "For a projector or a bright room: high contrast, bold text, a steady cursor",
+        app.preferences.toggle_projector,
+    )
+    yield SystemCommand(
         "Cursor blinking on/off", "A steady cursor is easier to follow on a projector", app.preferences.toggle_blink
     )
     yield SystemCommand("Help", "Keys and what this step is for (f1)", app.action_help)

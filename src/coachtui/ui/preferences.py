@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coachtui.config import Settings, SettingsError, load_settings, save_settings
+from coachtui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings
+from coachtui.ui.themes import HIGH_CONTRAST
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -65,8 +66,40 @@ class Preferences:
         return True
 
     def theme_changed(self, theme: Theme) -> None:
-        if theme.name != self.app.settings.theme:
+        settings = self.app.settings
+        if theme.name != self.app.theme:
+            return  # told late, after another change: the theme on screen is what counts
+        if settings.projector and theme.name == HIGH_CONTRAST:
+            return  # projector mode's theme: the coach's own stays theirs for later
+        if settings.projector:
+            self.update(projector=False, theme=theme.name)  # picking a theme ends projector mode
+            self.show_projector()
+        elif theme.name != settings.theme:
             self.update(theme=theme.name)
+
+    def toggle_projector(self) -> None:
+        """Projector mode on or off (the palette's "Projector mode"), kept in the settings."""
+        app = self.app
+        self.update(projector=not app.settings.projector)
+        self.show_projector()
+        if app.settings.projector:
+            app.notify(
+                "Projector mode: high contrast, bold text, a steady cursor. In a browser, ctrl+= makes it larger.",
+                markup=False,
+            )
+        else:
+            app.notify("Projector mode off.", markup=False)
+
+    def show_projector(self) -> None:
+        """Put the screen in (or out of) projector mode, as the settings say."""
+        app = self.app
+        on = app.settings.projector
+        app.set_class(on, "-projector")
+        if on:
+            app.theme = HIGH_CONTRAST
+        elif app.theme == HIGH_CONTRAST and app.settings.theme != HIGH_CONTRAST:
+            app.theme = app.settings.theme if app.settings.theme in app.available_themes else DEFAULT_THEME
+        self.show_cursor_blink()
 
     def change_name(self) -> None:
         from coachtui.ui.modals import TextPromptScreen
@@ -80,13 +113,17 @@ class Preferences:
 
         app.push_screen(TextPromptScreen("Your name", value=app.settings.coach_name, validate=check_name), done)
 
-    def toggle_blink(self) -> None:
+    def show_cursor_blink(self) -> None:
         from textual.widgets import Input, TextArea
 
         app = self.app
-        self.update(cursor_blink=not app.settings.cursor_blink)
         for screen in app.screen_stack:
             for widget in screen.query("*"):
                 if isinstance(widget, (Input, TextArea)):
-                    widget.cursor_blink = app.settings.cursor_blink
+                    widget.cursor_blink = app.cursor_blink
+
+    def toggle_blink(self) -> None:
+        app = self.app
+        self.update(cursor_blink=not app.settings.cursor_blink)
+        self.show_cursor_blink()
         app.notify("Cursor blinking " + ("on." if app.settings.cursor_blink else "off."), markup=False)

@@ -63,7 +63,7 @@ class Recovery:
 
         from coachtui import paths
         from coachtui.config import write_private_text
-        from coachtui.store.markdown import session_markdown
+        from coachtui.store.exchange.markdown import session_markdown
 
         app = self.app
         model = app.session.model

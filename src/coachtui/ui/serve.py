@@ -204,9 +204,23 @@ _LOCAL_FONT = """<style>
     </style>"""
 
 
+# Keys typed into the page reach the app only once its terminal has the focus: until
+# then (a fresh page, or after a click elsewhere) a banner says so. Pure CSS: it shows
+# while nothing in the page has the focus, and lets clicks through to the terminal.
+_FOCUS_BANNER = """<style>
+      #coachtui-focus { display: none; position: fixed; top: 12px; left: 50%;
+        transform: translateX(-50%); z-index: 30; pointer-events: none;
+        padding: 8px 20px; border-radius: 6px; background: #5e0ba7; color: #fff;
+        font: 16px "Roboto Mono", menlo, monospace; }
+      body.-first-byte:not(:focus-within) #coachtui-focus { display: block; }
+    </style>"""
+_FOCUS_BANNER_TEXT = '<div id="coachtui-focus" role="status">Click to start typing</div>'
+
+
 def offline_page(page: str, static_url: str) -> str:
-    """textual-serve's page without anything it would fetch from the internet: its
-    remote stylesheets (the font) are replaced by the font files it serves itself."""
+    """textual-serve's page without anything it would fetch from the internet (its
+    remote stylesheets, the font, are replaced by the font files it serves itself),
+    and with a banner saying to click the terminal while it does not have the focus."""
     removed = 0
 
     def drop_remote(link: re.Match[str]) -> str:
@@ -219,7 +233,8 @@ def offline_page(page: str, static_url: str) -> str:
     page = _REMOTE_STYLESHEET.sub(drop_remote, page)
     if removed:
         page = page.replace("</head>", _LOCAL_FONT.format(static=static_url) + "\n  </head>", 1)
-    return page
+    page = page.replace("</head>", _FOCUS_BANNER + "\n  </head>", 1)
+    return re.sub(r"(<body\b[^>]*>)", lambda body: body[1] + _FOCUS_BANNER_TEXT, page, count=1)
 
 
 def serve(database: str, address: Address, *, demo: bool = False) -> int:

@@ -21,7 +21,7 @@ from coachtui.ui.workers import in_thread
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from coachtui.store.service import Store
+    from coachtui.store.api import Store
     from coachtui.store.types import SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
     from coachtui.ui.passphrase import PassphraseScreen
@@ -83,7 +83,7 @@ class Startup:
         # must never land in the name field (and in the settings file).
         self.name_deferred = False
         if self.asking_name and not app.demo:
-            from coachtui.store.crypto import may_be_encrypted  # sqlite3: only when it is needed
+            from coachtui.store.db.crypto import may_be_encrypted  # sqlite3: only when it is needed
 
             self.name_deferred = may_be_encrypted(app.database)
         if self.asking_name and not self.name_deferred:
@@ -154,7 +154,7 @@ class Startup:
         """The team list straight from the file (the standard library's sqlite3, read
         only), started with the first screen so that it can be drawn with it or just
         after; the store's own list replaces it once the store is open."""
-        from coachtui.store.quick import peek_teams
+        from coachtui.store.db.quick import peek_teams
 
         # None for anything but a plain coachtui SQLite file of the current schema: an
         # encrypted file, a PostgreSQL URL, a new or older database wait for the store.
@@ -298,6 +298,10 @@ class Startup:
                 self.ask_name()
         else:
             app.drafts.offer(drafts)
+        if app.settings.keys:
+            from coachtui.ui.keymap import check_keys
+
+            app.call_later(check_keys, app)
 
     # --- the coach's name ----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ Every store call runs inside :meth:`Database.guard`, which
   coachtui runs (SQLite would otherwise keep writing to the removed file, and all of
   it would vanish when coachtui exits), and rescues what the store still has open;
 * turns database failures into one-line :class:`StoreError` subclasses (see
-  ``store/faults.py``) and drops pooled connections that cannot recover by themselves
+  ``store/db/faults.py``) and drops pooled connections that cannot recover by themselves
   (one opened while the file was read-only stays read-only), so the next call works as
   soon as the fault is cleared.
 
@@ -36,23 +36,25 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import backup, crypto, database, dialects, faults
+from coachtui.store.db import backup, crypto, database, dialects, faults
+from coachtui.store.db.models import utcnow
+from coachtui.store.db.target import Target, parse_target
 from coachtui.store.errors import (
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
     StoreError,
 )
-from coachtui.store.models import utcnow
 
 # A write waits up to BUSY_TIMEOUT_MS for the lock, and once more after a short random
 # pause. Two processes saving flat out for 30 s never needed the second wait
@@ -127,7 +129,7 @@ class Database:
     def __init__(
         self,
         engine: sa.Engine,
-        target: database.Target,
+        target: Target,
         clock: Callable[[], dt.datetime] = utcnow,
         coach: str = "",
     ) -> None:
@@ -141,7 +143,7 @@ class Database:
         # full-text index (slow; kept to check the indexes against).
         self.full_text_search = True
         self.writer = engine.execution_options(coachtui_write=True)
-        # What differs between SQLite and PostgreSQL (store/dialects/), chosen once.
+        # What differs between SQLite and PostgreSQL (store/db/dialects/), chosen once.
         self.dialect = dialects.of(engine)
         # Held by every write (SQLite serialises writers anyway) and by a rescue, so no
         # write of this process can slip into a removed file while it is copied.
@@ -177,7 +179,7 @@ class Database:
 
     def finish_write(self, session: Session) -> None:
         """Last step of every write transaction: on PostgreSQL, bring the search
-        index up to date with what the transaction changed (``store/pg_search.py``)."""
+        index up to date with what the transaction changed (``store/db/pg_search.py``)."""
         self.dialect.after_write(session)
 
     def _tag_connection(self, dbapi: Any, record: Any, _proxy: Any) -> None:
@@ -203,7 +205,7 @@ class Database:
             self.check_file()
             try:
                 yield
-            except (sa_exc.DBAPIError, *crypto.errors()) as exc:
+            except crypto.errors(sa_exc.DBAPIError) as exc:
                 if faults.is_data_error(exc):
                     raise
                 raise self._fault(exc, writing=writing) from exc
@@ -268,13 +270,14 @@ class Database:
         """A finished copy (hidden name, in ``folder``) of the file the store opened,
         read through a connection that still has it open, and the identities of the
         ``-wal``/``-shm`` files that connection uses; (None, ()) if none has it open."""
-        if self.engine.pool.checkedin() == 0:  # type: ignore[attr-defined]
+        # a file's engine pools its connections (QueuePool), which can say how many are idle
+        if cast(QueuePool, self.engine.pool).checkedin() == 0:
             # Nothing open any more. A new connection would open whatever file is at
             # the path now, and even connecting writes to it (WAL mode).
             return None, ()
         try:
             raw = self.engine.raw_connection()
-        except (sa_exc.DBAPIError, *crypto.errors()):
+        except crypto.errors(sa_exc.DBAPIError):
             return None, ()
         try:
             if raw.info.get(_FILE_KEY) != self._file_identity:
@@ -290,7 +293,7 @@ class Database:
         try:
             ensure_private_dir(path.parent)
             copy, _sides = self._copy_of_open_file(path.parent)
-        except (OSError, *crypto.errors(), StoreError) as exc:
+        except crypto.errors(OSError, StoreError) as exc:
             return DatabaseMissing(
                 f"The database file was removed: {shown}; coachtui could not put it back "
                 f"({faults.detail(exc)}) but still holds its data: keep coachtui open and try again."
@@ -326,8 +329,9 @@ class Database:
         open, then go on with the new file if it is a coachtui database."""
         path, shown = self.target.path, self.location
         assert path is not None
-        saved, sides = None, ()
-        with contextlib.suppress(OSError, *crypto.errors(), StoreError):
+        saved: Path | None = None
+        sides: tuple[FileIdentity | None, ...] = ()
+        with contextlib.suppress(*crypto.errors(OSError, StoreError)):
             folder = backup.private_backup_folder(path)
             copy, sides = self._copy_of_open_file(folder)
             if copy is not None:
@@ -384,11 +388,12 @@ def open_database(
 ) -> Database:
     """The open :class:`Database` behind :func:`coachtui.store.api.open_store`, which
     says what the arguments mean and what is raised (sync opens its hub with this)."""
-    target = database.parse_target(database_value)
+    target = parse_target(database_value)
     state = None
     if target.path is not None:
-        state = database.inspect_file(target.path, passphrase)
-        database.check_revision(state.revision, str(target.path))
+        path = target.path
+        state = database.inspect_file(path, passphrase)
+        database.check_revision(state.revision, str(path))
         if state.key is not None:
             target = dataclasses.replace(target, key=state.key)
         if not create and state.empty:
@@ -401,9 +406,9 @@ def open_database(
                 f"{what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
             )
         if not state.exists:
-            database.create_private_file(target.path)
+            database.create_private_file(path)
         elif state.empty:
-            database.make_private(target.path)
+            database.make_private(path)
     engine = database.make_engine(target)
     try:
         if target.path is None:
@@ -425,7 +430,7 @@ def open_database(
     return Database(engine, target, clock=clock, coach=coach)
 
 
-def prepare_schema(engine: sa.Engine, target: database.Target, state: database.FileState | None) -> None:
+def prepare_schema(engine: sa.Engine, target: Target, state: database.FileState | None) -> None:
     if state is not None and state.revision == database.HEAD_REVISION:
         return
     writer = engine.execution_options(coachtui_write=True)

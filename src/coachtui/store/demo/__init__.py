@@ -39,7 +39,7 @@ import sqlalchemy as sa
 
 from coachtui.catalog import load_catalog
 from coachtui.catalog.suggest import best_category
-from coachtui.store import dialects, pg_search, search_index
+from coachtui.store.db import dialects, pg_search, search_index
 from coachtui.store.demo import content
 from coachtui.store.errors import DatabaseNotEmpty, InvalidInput
 from coachtui.store.sync import changes

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,16 @@ from coachtui.store.exchange.files import (
     write_export,
     write_export_stream,
 )
-from coachtui.store.types import EXPORT_FORMATS, FORMATS, ExportResult, ImportSummary
+from coachtui.store.types import (
+    EVERY_SESSION,
+    EVERYTHING,
+    EXPORT_FORMATS,
+    FORMATS,
+    DateLike,
+    ExportResult,
+    ExportSelection,
+    ImportSummary,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -54,15 +63,16 @@ __all__ = [
 ]
 
 
-def since_instant(since: dt.date | dt.datetime | None) -> dt.datetime | None:
+def since_instant(since: DateLike | None, tz: dt.tzinfo | None = None) -> dt.datetime | None:
     """The moment a ``since`` filter starts: a date means its midnight where the coach
-    is (local time), a naive datetime is local time too."""
+    is (``tz``; None: local time), a naive datetime is local time too."""
     if since is None:
         return None
     if isinstance(since, dt.datetime):
         moment = since if since.tzinfo is not None else since.astimezone()
     else:
-        moment = dt.datetime.combine(since, dt.time()).astimezone()
+        midnight = dt.datetime.combine(since, dt.time())
+        moment = midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
     return moment.astimezone(dt.UTC)
 
 
@@ -86,138 +96,74 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
     return SUFFIX_FORMATS[suffix]
 
 
-def _export_data(
-    db: Database,
-    *,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    redact: bool = False,
-    keep_team_names: bool = False,
-    for_report: bool = False,
-) -> ExportData:
+def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_report: bool = False) -> ExportData:
+    from coachtui.store.db.models import Team
     from coachtui.store.exchange.export import collect, known_people, known_teams
     from coachtui.store.exchange.redact import Redactor
-    from coachtui.store.models import Team
 
-    if isinstance(session_ids, str):
-        raise InvalidInput("session_ids must be a list of ids, not one string", field="session_ids")
+    which = selection.sessions
+    session_ids = which.session_ids
+    if which.searches:
+        # text, coach, category, status or until: the sessions history search finds
+        from coachtui.store.queries import session_ids_matching
+
+        session_ids = tuple(session_ids_matching(db, which))
     exported_at = db.now()
     session: Session
     with db.read() as session:
-        if team_id is not None and session.get(Team, team_id) is None:
+        if which.team_id is not None and session.get(Team, which.team_id) is None:
             raise NotFound("That team no longer exists.")
         data = collect(
             session,
             exported_at=exported_at,
-            team_id=team_id,
-            since=since_instant(since),
+            team_id=which.team_id,
+            since=since_instant(which.since, which.tz),
             session_ids=session_ids,
             for_report=for_report,
         )
+        data.which = which
         if redact:
-            redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
+            redactor = Redactor(known_people(session), known_teams(session), keep_team_names=selection.keep_team_names)
             redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
             data.redacted = True
     return data
 
 
-def export_json(
-    db: Database,
-    *,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    redact: bool = False,
-    keep_team_names: bool = False,
-) -> dict[str, Any]:
-    data = _export_data(
-        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
-    )
-    return _document(data)
+def export_json(db: Database, selection: ExportSelection = EVERYTHING) -> dict[str, Any]:
+    return _document(_export_data(db, selection, redact=selection.redact))
 
 
-def export_markdown(
-    db: Database,
-    *,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    redact: bool = False,
-    keep_team_names: bool = False,
-) -> str:
+def export_markdown(db: Database, selection: ExportSelection = EVERYTHING) -> str:
     from coachtui.store.exchange.report import render_markdown
 
-    data = _export_data(
-        db,
-        team_id=team_id,
-        since=since,
-        session_ids=session_ids,
-        redact=redact,
-        keep_team_names=keep_team_names,
-        for_report=True,
-    )
-    return render_markdown(data)
+    return render_markdown(_export_data(db, selection, redact=selection.redact, for_report=True))
 
 
-def export_csv(
-    db: Database,
-    *,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    redact: bool = False,
-    keep_team_names: bool = False,
-) -> dict[str, str]:
+def export_csv(db: Database, selection: ExportSelection = EVERYTHING) -> dict[str, str]:
     from coachtui.store.exchange.report import render_csv
 
-    data = _export_data(
-        db, team_id=team_id, since=since, session_ids=session_ids, redact=redact, keep_team_names=keep_team_names
-    )
-    return render_csv(data)
+    return render_csv(_export_data(db, selection, redact=selection.redact))
 
 
-def redaction_check(
-    db: Database,
-    *,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    keep_team_names: bool = False,
-) -> list[str]:
+def redaction_check(db: Database, selection: ExportSelection = EVERYTHING) -> list[str]:
+    """What a redacted export of ``selection`` still holds that may be a name (it is
+    redacted here whatever ``selection.redact`` says)."""
     from coachtui.store.exchange.redact import possible_names, redacted_texts
 
-    data = _export_data(
-        db,
-        team_id=team_id,
-        since=since,
-        session_ids=session_ids,
-        redact=True,
-        keep_team_names=keep_team_names,
-        for_report=True,
-    )
+    data = _export_data(db, selection, redact=True, for_report=True)
     return possible_names(
         redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
     )
 
 
 def export_file(
-    db: Database,
-    path: str | os.PathLike[str],
-    fmt: str | None = None,
-    *,
-    table: str | None = None,
-    team_id: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    session_ids: Sequence[str] | None = None,
-    redact: bool = False,
-    keep_team_names: bool = False,
-    force: bool = False,
+    db: Database, path: str | os.PathLike[str], selection: ExportSelection = EVERYTHING, *, force: bool = False
 ) -> ExportResult:
     from coachtui.store.exchange.interchange import dumps
     from coachtui.store.exchange.report import render_csv, render_markdown
 
-    fmt = format_for(path, fmt)
+    fmt = format_for(path, selection.fmt)
+    table = selection.table
     path = check_output(path, fmt, database=db.target.path, force=force)
     as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
     if table is not None and (fmt != "csv" or as_zip):
@@ -226,17 +172,9 @@ def export_file(
         )
     if table is not None and table not in CSV_TABLES:
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
-    if fmt == "json" and team_id is None and since is None and session_ids is None and not redact:
+    if fmt == "json" and selection.sessions == EVERY_SESSION and not selection.redact:
         return _stream_json(db, path)
-    data = _export_data(
-        db,
-        team_id=team_id,
-        since=since,
-        session_ids=session_ids,
-        redact=redact,
-        keep_team_names=keep_team_names,
-        for_report=fmt == "md",
-    )
+    data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
     if fmt == "json":
         content: bytes = dumps(_document(data)).encode("utf-8")

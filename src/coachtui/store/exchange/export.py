@@ -19,11 +19,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store import dialects
+from coachtui.store.db import dialects
+from coachtui.store.db.models import (
+    Action,
+    ActionReview,
+    CoachingSession,
+    CustomQuestion,
+    Team,
+    table,
+)
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import fetch, fetch_in, select_columns, table_of
-from coachtui.store.models import Action, ActionReview, CoachingSession, CustomQuestion, Team
-from coachtui.store.types import OPEN_STATUSES
+from coachtui.store.types import OPEN_STATUSES, SessionFilter
 
 
 @dataclass
@@ -36,6 +43,8 @@ class ExportData:
     since: dt.datetime | None = None
     session_ids: tuple[str, ...] | None = None
     redacted: bool = False
+    # The filter as it was asked for (reports name it: "team Ward 4 · since ...").
+    which: SessionFilter | None = None
     # Context for reports only (never in the JSON): the exported teams' open actions
     # agreed in sessions outside the selection, actions reviewed in a selected
     # session but agreed outside it, and those reviews.
@@ -148,15 +157,15 @@ def _report_context(
 def known_people(session: Session) -> list[tuple[str, bool]]:
     """Every name in a name column of the database: (name, is a coach)."""
     columns = [
-        (Team.__table__.c.coach, True),
-        (CoachingSession.__table__.c.coach, True),
-        (Action.__table__.c.coach, True),
-        (ActionReview.__table__.c.coach, True),
-        (CustomQuestion.__table__.c.coach, True),
-        (Action.__table__.c.owner, False),
-        (Team.__table__.c.updated_by, True),
-        (CoachingSession.__table__.c.updated_by, True),
-        (Action.__table__.c.updated_by, True),
+        (table(Team).c.coach, True),
+        (table(CoachingSession).c.coach, True),
+        (table(Action).c.coach, True),
+        (table(ActionReview).c.coach, True),
+        (table(CustomQuestion).c.coach, True),
+        (table(Action).c.owner, False),
+        (table(Team).c.updated_by, True),
+        (table(CoachingSession).c.updated_by, True),
+        (table(Action).c.updated_by, True),
     ]
     people: list[tuple[str, bool]] = []
     for column, is_coach in columns:
@@ -167,8 +176,8 @@ def known_people(session: Session) -> list[tuple[str, bool]]:
 
 
 def known_teams(session: Session) -> list[tuple[str, str]]:
-    table = Team.__table__
-    return [(row.id, row.name) for row in session.execute(sa.select(table.c.id, table.c.name).order_by(table.c.id))]
+    teams = table(Team)
+    return [(row.id, row.name) for row in session.execute(sa.select(teams.c.id, teams.c.name).order_by(teams.c.id))]
 
 
 # --- streaming ---------------------------------------------------------------------

@@ -124,7 +124,7 @@ def check_output(
     coachtui export of the same kind (a Markdown report by a Markdown report...),
     or with ``force``; ``force_hint`` says how to ask for that (e.g. "add --force").
     """
-    from coachtui.store.database import BACKUP_FOLDER, SIDE_FILES
+    from coachtui.store.db.database import BACKUP_FOLDER, SIDE_FILES
 
     text = os.fspath(path).strip()
     if not text:

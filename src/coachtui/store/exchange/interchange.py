@@ -18,12 +18,13 @@ that says where it is (``sessions[3].created_at: ...``). Pure Python: no databas
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused
 
@@ -48,6 +49,12 @@ class TableSpec:
     key: str  # the list's name in the file
     table: str  # the SQL table
     fields: tuple[tuple[str, str], ...]
+    # fields added after version 1 was first written, and the value a file without them gives
+    later: tuple[tuple[str, Any], ...] = ()
+
+    @cached_property
+    def later_defaults(self) -> dict[str, Any]:
+        return dict(self.later)
 
     @cached_property
     def columns(self) -> tuple[str, ...]:
@@ -58,105 +65,101 @@ class TableSpec:
         return frozenset(self.columns)
 
 
-_STAMPS = (("created_at", STAMP), ("updated_at", STAMP))
-
 # Columns that belong to one laptop and never travel in an export or a sync: the
 # action a coach is half-way through typing.
 LOCAL_COLUMNS: dict[str, frozenset[str]] = {"sessions": frozenset({"action_draft"})}
 
-TABLES: tuple[TableSpec, ...] = (
-    TableSpec(
-        "teams",
-        "team",
-        (
-            ("id", ID),
-            ("name", TEXT),
-            ("name_key", TEXT),
-            ("archived", BOOL),
-            ("coach", TEXT),
-            *_STAMPS,
-            ("version", INT),
-            ("updated_by", TEXT),
-        ),
-    ),
-    TableSpec(
-        "sessions",
-        "coaching_session",
-        (
-            ("id", ID),
-            ("team_id", REF),
-            ("coach", TEXT),
-            ("title", TEXT),
-            ("dilemma", TEXT),
-            ("context", TEXT),
-            ("primary_category", OPT_TEXT),
-            ("secondary_category", OPT_TEXT),
-            ("category_unsure", BOOL),
-            ("suggested_category", OPT_TEXT),
-            ("suggestion_reasons", TEXT),
-            ("step", TEXT),
-            ("status", TEXT),
-            *_STAMPS,
-            ("completed_at", OPT_STAMP),
-            ("version", INT),
-            ("updated_by", TEXT),
-        ),
-    ),
-    TableSpec(
-        "picked_questions",
-        "picked_question",
-        (
-            ("id", ID),
-            ("session_id", REF),
-            ("question_id", REF),
-            ("text", TEXT),
-            ("source", TEXT),
-            ("position", INT),
-            ("note", TEXT),
-            *_STAMPS,
-        ),
-    ),
-    TableSpec(
-        "custom_questions",
-        "custom_question",
-        (("id", ID), ("text", TEXT), ("category", OPT_TEXT), ("coach", TEXT), *_STAMPS),
-    ),
-    TableSpec(
-        "actions",
-        "action",
-        (
-            ("id", ID),
-            ("team_id", REF),
-            ("session_id", REF),
-            ("text", TEXT),
-            ("owner", TEXT),
-            ("due_date", OPT_DATE),
-            ("position", INT),
-            ("status", TEXT),
-            ("coach", TEXT),
-            *_STAMPS,
-            ("version", INT),
-            ("updated_by", TEXT),
-        ),
-    ),
-    TableSpec(
-        "action_reviews",
-        "action_review",
-        (
-            ("id", ID),
-            ("action_id", REF),
-            ("session_id", OPT_REF),
-            ("status", TEXT),
-            ("note", TEXT),
-            ("coach", TEXT),
-            *_STAMPS,
-        ),
-    ),
+# The lists of an export, in the file's order, and the model each one holds.
+LISTS: tuple[tuple[str, str], ...] = (
+    ("teams", "Team"),
+    ("sessions", "CoachingSession"),
+    ("picked_questions", "PickedQuestion"),
+    ("custom_questions", "CustomQuestion"),
+    ("actions", "Action"),
+    ("action_reviews", "ActionReview"),
 )
-SPECS: dict[str, TableSpec] = {spec.key: spec for spec in TABLES}
-# Fields added after format version 1 was first written: a file without them is
-# still a version 1 export, and they take these values.
-ADDED_FIELDS: dict[str, Any] = {"updated_by": ""}
+KINDS = frozenset({ID, REF, OPT_REF, TEXT, OPT_TEXT, BOOL, INT, STAMP, OPT_STAMP, OPT_DATE})
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    # Made from the models on first use (tables(), specs()), so that importing this
+    # module does not load SQLAlchemy.
+    TABLES: tuple[TableSpec, ...]
+    SPECS: dict[str, TableSpec]
+
+
+def kind_of(column: sa.Column[Any]) -> str:
+    """A column's field kind in the file, from the model: the key is an ``id``, a
+    column named ``*_id`` holds the id of another record, and the rest follow the
+    column's type; a nullable column's kind ends in ``?``."""
+    import sqlalchemy as sa
+
+    from coachtui.store.db.models import UTCDateTime
+
+    if column.primary_key:
+        return ID
+    if column.name.endswith("_id"):
+        kind = REF
+    elif isinstance(column.type, sa.Boolean):
+        kind = BOOL
+    elif isinstance(column.type, sa.Integer):
+        kind = INT
+    elif isinstance(column.type, UTCDateTime):
+        kind = STAMP
+    elif isinstance(column.type, sa.Date):
+        kind = "date"
+    else:
+        kind = TEXT
+    kind = f"{kind}?" if column.nullable else kind
+    if kind not in KINDS:
+        raise TypeError(f"the export format has no field kind for {column.table.name}.{column.name} ({kind})")
+    return kind
+
+
+def _default(column: sa.Column[Any]) -> Any:
+    from sqlalchemy.sql.schema import ScalarElementColumnDefault
+
+    if not isinstance(column.default, ScalarElementColumnDefault):
+        raise TypeError(f"{column.table.name}.{column.name} is marked LATER but has no plain default")
+    return column.default.arg
+
+
+def _derive() -> tuple[TableSpec, ...]:
+    """Every column of every exported table but the laptop's own, in the models' order."""
+    from coachtui.store.db import models
+
+    specs = []
+    for key, name in LISTS:
+        table = models.table(getattr(models, name))
+        local = LOCAL_COLUMNS.get(key, frozenset())
+        columns = [column for column in table.columns if column.name not in local]
+        fields = tuple((column.name, kind_of(column)) for column in columns)
+        later = tuple((column.name, _default(column)) for column in columns if column.info.get("later"))
+        specs.append(TableSpec(key, table.name, fields, later))
+    return tuple(specs)
+
+
+@functools.cache
+def tables() -> tuple[TableSpec, ...]:
+    """The lists of an export (also ``TABLES``), made from the models once."""
+    return _derive()
+
+
+@functools.cache
+def specs() -> dict[str, TableSpec]:
+    """The lists of an export by their key (also ``SPECS``)."""
+    return {spec.key: spec for spec in tables()}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TABLES":
+        return tables()
+    if name == "SPECS":
+        return specs()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 META_KEYS = ("format", "version", "exported_at", "coachtui", "redacted", "filters")
 
 # --- encoding ------------------------------------------------------------------------
@@ -312,8 +315,8 @@ def _row(spec: TableSpec, raw: Any, where: str) -> dict[str, Any]:
         raise ImportRefused(f"{where}: unknown field {unknown[0]!r}")
     row = {}
     for name, kind in spec.fields:
-        if name not in raw and name in ADDED_FIELDS:
-            row[name] = ADDED_FIELDS[name]
+        if name not in raw and name in spec.later_defaults:
+            row[name] = spec.later_defaults[name]
             continue
         if name not in raw:
             raise ImportRefused(f"{where}: the field {name!r} is missing")
@@ -382,7 +385,7 @@ def validate(document: Any) -> ValidExport:
             f"it is a coachtui export of format version {_describe(version)}; "
             f"this coachtui reads version {FORMAT_VERSION} (a newer coachtui may read it)"
         )
-    unknown = [key for key in document if key not in META_KEYS and key not in SPECS]
+    unknown = [key for key in document if key not in META_KEYS and key not in specs()]
     if unknown:
         raise ImportRefused(f"unknown top-level field {unknown[0]!r}")
     exported_at = parse_stamp(document.get("exported_at"), "exported_at")
@@ -395,8 +398,8 @@ def validate(document: Any) -> ValidExport:
     if not isinstance(redacted, bool):
         raise ImportRefused(f"redacted: expected true or false, found {_describe(redacted)}")
     rules = _rules()
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for spec in TABLES:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for spec in tables():
         if spec.key not in document:
             raise ImportRefused(f"the list {spec.key!r} is missing")
         raw_rows = document[spec.key]
@@ -411,9 +414,9 @@ def validate(document: Any) -> ValidExport:
                 raise ImportRefused(f"{where}.id: the id {_describe(row['id'])} appears twice")
             seen.add(row["id"])
             rows.append(row)
-        tables[spec.key] = rows
-    _check_unique(tables)
-    return ValidExport(tables=tables, redacted=redacted, exported_at=exported_at)
+        found[spec.key] = rows
+    _check_unique(found)
+    return ValidExport(tables=found, redacted=redacted, exported_at=exported_at)
 
 
 def _check_unique(tables: dict[str, list[dict[str, Any]]]) -> None:

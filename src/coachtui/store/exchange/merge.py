@@ -76,7 +76,7 @@ def existing_ids(session: Session, key: str, ids: Iterable[str]) -> set[str]:
 
 
 def _newer(row: dict[str, Any], local: dict[str, Any]) -> bool:
-    return row["updated_at"] > local["updated_at"]
+    return bool(row["updated_at"] > local["updated_at"])
 
 
 def changed_fields(key: str, row: dict[str, Any], local: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.markdown import category_name, format_date, session_markdown
+from coachtui.store.exchange.markdown import category_name, format_date, session_markdown
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -24,30 +24,13 @@ from coachtui.store.types import (
     ReviewedAction,
     ReviewInfo,
     SessionDetail,
+    SessionFilter,
 )
 from coachtui.text import md_escape
 
 Row = dict[str, Any]
 
 # --- shared shaping -----------------------------------------------------------------
-
-
-def _action_info(row: Row, team_name: str = "", last_note: str = "") -> ActionInfo:
-    return ActionInfo(
-        id=row["id"],
-        team_id=row["team_id"],
-        session_id=row["session_id"],
-        text=row["text"],
-        owner=row["owner"],
-        due=row["due_date"],
-        status=row["status"],
-        position=row["position"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        team_name=team_name,
-        last_note=last_note,
-        version=row["version"],
-    )
 
 
 def _review_info(row: Row) -> ReviewInfo:
@@ -143,9 +126,9 @@ class _Index:
                 )
                 for q in questions
             ),
-            actions=tuple(_action_info(a, team_name) for a in actions),
+            actions=tuple(ActionInfo.from_row(a, team_name) for a in actions),
             reviews=tuple(
-                ReviewedAction(action=_action_info(self.actions[r["action_id"]], team_name), review=_review_info(r))
+                ReviewedAction(action=ActionInfo.from_row(self.actions[r["action_id"]], team_name), review=_review_info(r))
                 for r in reviews
             ),
         )
@@ -174,7 +157,8 @@ def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
 
 def _open_action_line(row: Row, index: _Index, today: dt.date) -> str:
     parts = [md_escape(row["text"])]
-    extra = [STATUS_LABELS.get(row["status"], row["status"])]
+    status: str = row["status"]
+    extra = [STATUS_LABELS.get(status, status)]
     if row["owner"]:
         extra.append(f"owner: {md_escape(row['owner'])}")
     if row["due_date"]:
@@ -208,13 +192,7 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
         f"{_plural(n_sessions, 'session')} · {_plural(n_actions, 'agreed action')}",
         "",
     ]
-    selection = []
-    if data.team_id is not None:
-        selection.append(f"team {md_escape(index.team_name(data.team_id))}")
-    if data.since is not None:
-        selection.append(f"sessions since {format_date(data.since)}")
-    if data.session_ids is not None:
-        selection.append(f"{_plural(len(data.session_ids), 'chosen session')}")
+    selection = _selection(data, index, catalog)
     if selection:
         out += ["Selection: " + " · ".join(selection), ""]
     if data.redacted:
@@ -231,6 +209,39 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     for team in shown_teams:
         out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _selection(data: Any, index: _Index, catalog: Catalog) -> list[str]:
+    """The filter the report was made with, in words ("team Ward 4 · since ..."). A
+    redacted report says a coach or words were chosen without saying which: either
+    may be a name."""
+    which: SessionFilter = data.which or SessionFilter(
+        team_id=data.team_id, since=data.since, session_ids=data.session_ids
+    )
+    out = []
+    if which.team_id is not None:
+        out.append(f"team {md_escape(index.team_name(which.team_id))}")
+    if which.coach:
+        out.append("one coach" if data.redacted else f"coach {md_escape(which.coach)}")
+    if which.category == "unsure":
+        out.append("category not sure yet")
+    elif which.category:
+        out.append(f"category {md_escape(category_name(which.category, catalog))}")
+    if which.status:
+        out.append({"completed": "completed sessions", "draft": "drafts"}.get(which.status, which.status))
+    if which.since is not None and which.until is not None:
+        out.append(f"from {format_date(which.since)} to {format_date(which.until)}")
+    elif which.since is not None:
+        out.append(f"sessions since {format_date(which.since)}")
+    elif which.until is not None:
+        out.append(f"sessions until {format_date(which.until)}")
+    if which.text.strip():
+        out.append(
+            "matching words (hidden in a redacted report)" if data.redacted else f"matching “{md_escape(which.text.strip())}”"
+        )
+    if which.session_ids is not None:
+        out.append(_plural(len(which.session_ids), "chosen session"))
+    return out
 
 
 def _team_section(team: Row, sessions: list[Row], index: _Index, catalog: Catalog, today: dt.date) -> list[str]:

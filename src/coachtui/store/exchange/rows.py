@@ -10,15 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store.exchange.interchange import SPECS, TableSpec
-from coachtui.store.models import (
+from coachtui.store.db.models import (
     Action,
     ActionReview,
     CoachingSession,
     CustomQuestion,
     PickedQuestion,
     Team,
+    table,
 )
+from coachtui.store.exchange.interchange import SPECS, TableSpec
 
 # How many values one query binds at most (SQL has a limit).
 CHUNK = 500
@@ -34,10 +35,10 @@ MODELS: dict[str, Any] = {
 
 def table_of(key: str) -> sa.Table:
     """The table of a kind of record (``"teams"``, ``"sessions"``...)."""
-    return MODELS[key].__table__  # type: ignore[no-any-return]
+    return table(MODELS[key])
 
 
-def select_columns(spec: TableSpec) -> sa.Select:
+def select_columns(spec: TableSpec) -> sa.Select[Any]:
     found = table_of(spec.key)
     return sa.select(*(found.c[name] for name in spec.columns))
 

@@ -73,12 +73,13 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store import database, dialects
+from coachtui.store.db import dialects
 from coachtui.store.db.engine import Database, open_database
+from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
+from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, table_of
-from coachtui.store.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.sync import bulk, changes, conflicts, fields
 from coachtui.store.sync.tables import table_of_model
 
@@ -760,7 +761,7 @@ def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
     """Push this database's changes to the hub at ``hub_url`` and pull the others'.
     Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
     started = time.perf_counter()
-    target = database.parse_target(hub_url)
+    target = parse_target(hub_url)
     shown = target.display
     if target.path is not None and not target.path.exists():
         # Most likely a typo: syncing would quietly start a new, empty hub there.

@@ -28,10 +28,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store import dialects, search_index
+from coachtui.store.db import dialects, search_index
+from coachtui.store.db.models import Tombstone, encode_text
 from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.rows import table_of
-from coachtui.store.models import Tombstone, encode_text
 from coachtui.store.sync import changes
 from coachtui.store.sync.tables import table_of_model
 

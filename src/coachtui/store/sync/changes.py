@@ -11,7 +11,7 @@ laptops' clocks and from imported files, and records pulled or imported with an
 older ``updated_at`` would be missed by any "changed since" based on time.
 
 Writers take the database's write lock before their first write (SQLite: ``BEGIN
-IMMEDIATE``; PostgreSQL: an advisory lock, see ``store/database.py``), so counter
+IMMEDIATE``; PostgreSQL: an advisory lock, see ``store/db/database.py``), so counter
 values are handed out in commit order: a reader that has seen value N has seen
 every write numbered up to N.
 
@@ -30,9 +30,9 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from coachtui.store import dialects
+from coachtui.store.db import dialects
+from coachtui.store.db.models import Tombstone
 from coachtui.store.exchange.rows import CHUNK, table_of
-from coachtui.store.models import Tombstone
 from coachtui.store.sync.tables import table_of_model
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,

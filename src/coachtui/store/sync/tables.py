@@ -9,7 +9,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from coachtui.store.models import UTCDateTime
+from coachtui.store.db.models import UTCDateTime
 
 
 class SyncBase(SQLModel, table=True):

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coachtui.store import backup, crypto, database, faults
-from coachtui.store.crypto import Key
+from coachtui.store.db import backup, crypto, database, faults
+from coachtui.store.db.crypto import Key
 from coachtui.store.errors import BackupError, DatabaseBusy, DatabaseDamaged, DatabaseUnavailable
 
 # How long to wait for other programs to let go of the database before refusing.
@@ -56,7 +56,7 @@ def looks_encrypted(path: Path) -> bool:
     """Whether ``path`` is not a plain SQLite file but could be an encrypted one.
 
     Reads through the standard sqlite3 only: call it when this process has no
-    connection to ``path`` open (see store/crypto.py)."""
+    connection to ``path`` open (see store/db/crypto.py)."""
     import sqlite3
 
     try:
@@ -161,7 +161,7 @@ def _convert(db: Path, from_key: Key | None, to_key: Key | None, label: str, now
         os.replace(new, db)
         new = None
         backup._fsync_path(db.parent, directory=True)
-    except (OSError, *crypto.errors()) as exc:
+    except crypto.errors(OSError) as exc:
         if isinstance(exc, OSError):
             raise faults.from_os(exc, f"cannot {label} {db} (nothing was changed)") from None
         raise faults.describe(exc, db, str(db), writing=True) from None

@@ -1,6 +1,6 @@
 """Backups, restore and vacuum of an open database (the SQLite file's upkeep).
 
-The file work is in ``store/backup.py``; these calls hold the store's write lock and
+The file work is in ``store/db/backup.py``; these calls hold the store's write lock and
 check its file first (:meth:`coachtui.store.db.engine.Database.check_file`).
 """
 
@@ -11,8 +11,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from coachtui.store import backup
+from coachtui.store.db import backup
 from coachtui.store.db.engine import Database
 from coachtui.store.errors import BackupError
 from coachtui.store.queries import rebuild_search_index
@@ -43,7 +44,8 @@ def _quote(name: str) -> str:
 def _sqlite_path(db: Database, what: str, instead: str) -> Path:
     if db.target.path is None:
         raise BackupError(f"{what} works on SQLite database files; on PostgreSQL use {instead}.")
-    return db.target.path
+    path: Path = db.target.path
+    return path
 
 
 def ensure_daily_backup(
@@ -78,7 +80,7 @@ def vacuum(db: Database) -> VacuumReport:
         before = _file_size(path)
         raw = db.engine.raw_connection()
         try:
-            conn: sqlite3.Connection = raw.driver_connection
+            conn = cast(sqlite3.Connection, raw.driver_connection)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             tables = tuple(
                 row[0]
@@ -105,7 +107,7 @@ def vacuum(db: Database) -> VacuumReport:
             rebuild_search_index(db)
         raw = db.engine.raw_connection()
         try:
-            busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            busy = cast(sqlite3.Connection, raw.driver_connection).execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:
             raw.close()
         return VacuumReport(before, _file_size(path), tables, wal_cleared=busy == 0)

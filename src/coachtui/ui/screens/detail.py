@@ -19,8 +19,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
-from coachtui.store.markdown import session_markdown
-from coachtui.store.types import SessionDetail
+from coachtui.store.exchange.markdown import session_markdown
+from coachtui.store.types import SessionDetail, SessionFilter
 from coachtui.text import one_line
 from coachtui.ui.modals import ConfirmScreen, ConflictScreen
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -89,7 +89,7 @@ the earlier actions it reviewed and the actions it agreed.
             detail = store.get_session(self.session_id)
             team_sessions = self.team_sessions
             if team_sessions is None or detail.id not in team_sessions:
-                team_sessions = store.session_ids_matching(team_id=detail.team_id)
+                team_sessions = store.session_ids_matching(SessionFilter(team_id=detail.team_id))
         except StoreError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

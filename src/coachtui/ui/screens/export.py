@@ -2,7 +2,7 @@
 
 The caller says what to export (sessions by id, or one team's report); the file is
 written by the store, atomically and readable by the coach only. The file name is
-checked as the ``export`` command checks it (``store/files.py``): never the
+checked as the ``export`` command checks it (``store/exchange/files.py``): never the
 database, its side files or a backup, and an existing file only when it is an
 earlier export of the same kind. With names hidden, the dialog lists the
 capitalised words left in the redacted export that might still be names
@@ -54,7 +54,7 @@ def slug(text: str) -> str:
 def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str | None:
     """Why an export in ``fmt`` cannot go to the file ``value`` (None: it can)."""
     from coachtui.store.errors import ExportFailed
-    from coachtui.store.files import check_output
+    from coachtui.store.exchange.files import check_output
 
     try:
         check_output(value, fmt, database=database)
@@ -127,6 +127,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @work(thread=True, exclusive=True, group="export-preview")
     def _check_names(self) -> None:
         from coachtui.store.errors import StoreError
+        from coachtui.store.types import ExportSelection, SessionFilter
 
         store = getattr(self.app, "store", None)
         if store is None:
@@ -135,9 +136,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if saver is not None:
             saver.flush(timeout=3)  # what was just typed is part of the export
         try:
-            words = store.redaction_check(
-                session_ids=list(self.session_ids) if self.session_ids else None, team_id=self.team_id
-            )
+            which = SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
+            words = store.redaction_check(ExportSelection(which))
         except StoreError as exc:
             self.app.call_from_thread(self._show_check, None, str(exc))
             return

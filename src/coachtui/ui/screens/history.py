@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from coachtui.store.types import SessionInfo, SessionPage
+from coachtui.store.types import SessionFilter, SessionInfo, SessionPage
 from coachtui.text import one_line
 from coachtui.ui.format import cell, share_width, text_width
 from coachtui.ui.modals import PickerScreen, TextPromptScreen
@@ -219,7 +219,7 @@ the oldest, and these keys change the filters shown under the search box:
         elif mode == "end":
             arguments["at_end"] = True
         try:
-            page = store.search_sessions(self.filters.text, **arguments, **self.filters.store_arguments())
+            page = store.search_sessions(SessionFilter(self.filters.text, **self.filters.store_arguments()), **arguments)
         except Cancelled:
             return
         except StoreError as exc:
@@ -239,7 +239,8 @@ the oldest, and these keys change the filters shown under the search box:
         self.app.call_from_thread(self._show_count, "counting…")
         try:
             total = store.count_sessions(
-                self.filters.text, cancelled=lambda: worker.is_cancelled, **self.filters.store_arguments()
+                SessionFilter(self.filters.text, **self.filters.store_arguments()),
+                cancelled=lambda: worker.is_cancelled,
             )
         except (Cancelled, StoreError):
             return
@@ -502,7 +503,7 @@ the oldest, and these keys change the filters shown under the search box:
 
         try:
             ids = self.coach_app.ready_store.session_ids_matching(
-                self.filters.text, **self.filters.store_arguments()
+                SessionFilter(self.filters.text, **self.filters.store_arguments())
             )
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)

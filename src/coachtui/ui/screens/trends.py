@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from coachtui.store.types import DominanceFlag, ThemeMonth
+from coachtui.store.types import DominanceFlag, SessionFilter, ThemeMonth
 from coachtui.text import one_line
 from coachtui.ui.modals import PickerScreen
 from coachtui.ui.widgets.chart import TrendChart
@@ -194,9 +194,7 @@ returning.
 
         coach = self.coach
         try:
-            ids = self.coach_app.ready_store.session_ids_matching(
-                team_id=self.team_id, coach=coach
-            )
+            ids = self.coach_app.ready_store.session_ids_matching(SessionFilter(team_id=self.team_id, coach=coach))
         except StoreError as exc:
             self.app.call_from_thread(self.app.notify, f"Not exported: {exc}", severity="error", markup=False)
             return

@@ -8,7 +8,9 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 
 if TYPE_CHECKING:
+    from textual import events
     from textual.widget import Widget
+    from textual.widgets import Input
 
     from coachtui.session.controller import SessionController
     from coachtui.session.model import SessionModel
@@ -16,6 +18,26 @@ if TYPE_CHECKING:
 
 
 P = TypeVar("P", bound="StepPane")
+
+
+def type_into(field: Input, event: events.Key, keep: frozenset[str] = frozenset()) -> bool:
+    """A key typed on a list whose filter is ``field``: a letter (or backspace) goes
+    to the filter, and the focus with it at once, so the rest of a fast burst follows.
+    ``keep``: keys the list uses itself. True if the key went to the filter."""
+    if event.key in keep:
+        return False
+    if event.is_printable and event.character and event.character != "?":  # ? is help off a field
+        field.cursor_position = len(field.value)
+        field.insert_text_at_cursor(event.character)
+    elif event.key == "backspace":
+        field.cursor_position = len(field.value)
+        field.action_delete_left()
+    else:
+        return False
+    event.stop()
+    event.prevent_default()
+    field.screen.set_focus(field, scroll_visible=False)
+    return True
 
 
 def enclosing(node: DOMNode, kind: type[P]) -> P | None:

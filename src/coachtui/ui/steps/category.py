@@ -255,6 +255,13 @@ your words pushed which way. You decide.
                     [("★" if s is best else " ", f"{s.name}: {s.share:.0%}") for s in self._suggestions],
                 )
             )
+            if best.learned:
+                parts.append(
+                    Text(
+                        f"You filed {best.learned} similar dilemma{'' if best.learned == 1 else 's'} under "
+                        f"{best.name}; that moved the suggestion toward it."
+                    )
+                )
             parts += [Text(""), Text(f"Your words that point to {best.name} rather than {runner.name}:")]
             parts.append(_evidence_list(best.pushing))
             parts += [Text(""), Text(f"Your words that point to {runner.name} instead:")]
@@ -274,7 +281,7 @@ your words pushed which way. You decide.
             f"It has also learned from {learned.examples} completed session"
             + ("" if learned.examples == 1 else "s")
             + " in this database (ctrl+p → “Suggestion: learning from sessions” turns that off)."
-            if learned is not None and not learned.empty
+            if learned is not None and learned.examples
             else "It learns from sessions you complete here, on this machine only (ctrl+p → “Suggestion: learning from sessions”)."
         )
         parts += [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,7 +14,7 @@ from coachtui.catalog import Question
 from coachtui.store.types import QUESTION_MAX, PickedQuestionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.modals import TextPromptScreen
-from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.steps.base import StepPane, enclosing, type_into
 from coachtui.ui.widgets.literal import LiteralInput
 
 ADD_ID = "__add__"
@@ -24,6 +24,12 @@ class BankList(OptionList):
     # The list keys are on the hint line under each list, not in the footer (which
     # they would push off the screen at 80 columns).
     BINDINGS = [Binding("space", "toggle_pick", "Pick/unpick", show=False, id="questions.toggle")]
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on the list go to the filter (they used to vanish)."""
+        step = enclosing(self, QuestionsStep)
+        if step is not None:
+            type_into(step.query_one("#question-filter", Input), event, keep=frozenset({"space"}))
 
     def action_toggle_pick(self) -> None:
         if self.highlighted is not None:

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.session.conflicts import Conflict
 from coachtui.session.model import ReviewItem
-from coachtui.store.markdown import session_markdown
+from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.conflicts import ConflictAsker

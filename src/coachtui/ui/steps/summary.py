@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
-from coachtui.store.markdown import session_markdown
+from coachtui.store.exchange.markdown import session_markdown
 from coachtui.ui.format import show_markdown
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.steps.base import StepPane

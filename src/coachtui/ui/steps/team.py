@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.steps.base import StepPane, enclosing, type_into
 from coachtui.ui.widgets.literal import LiteralInput
 
 if TYPE_CHECKING:
@@ -73,16 +73,8 @@ def _team_table_class() -> type[DataTable]:  # type: ignore[type-arg]
 
         def on_key(self, event: events.Key) -> None:
             step = enclosing(self, TeamStep)
-            if step is None:
-                return
-            if event.is_printable and event.character and event.character != "?":  # ? is help off a field
-                event.stop()
-                event.prevent_default()
-                step.type_into_filter(event.character)
-            elif event.key == "backspace":
-                event.stop()
-                event.prevent_default()
-                step.type_into_filter(None)
+            if step is not None:
+                type_into(step.query_one("#team-filter", Input), event)
 
     return TeamTable
 
@@ -302,17 +294,6 @@ team has an unfinished session of yours, you are asked whether to carry on with 
 
     def _message(self, text: str) -> None:
         self.query_one("#team-message", Static).update(Content(text))
-
-    def type_into_filter(self, character: str | None) -> None:
-        """A key typed on the list: add ``character`` to the filter (None: backspace),
-        and move the focus there at once, so the rest of a fast burst follows it."""
-        field = self.query_one("#team-filter", Input)
-        field.cursor_position = len(field.value)
-        if character is None:
-            field.action_delete_left()
-        else:
-            field.insert_text_at_cursor(character)
-        self.screen.set_focus(field, scroll_visible=False)
 
     # --- events -----------------------------------------------------------------------
 

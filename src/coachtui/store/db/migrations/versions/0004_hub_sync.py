@@ -173,7 +173,7 @@ def upgrade() -> None:
     if conn.dialect.name == "sqlite":
         statements = _sqlite_triggers()
     else:
-        statements = _postgres_triggers(conn.exec_driver_sql("SELECT current_schema()").scalar())
+        statements = _postgres_triggers(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
     for statement in statements:
         conn.exec_driver_sql(statement)
 

@@ -19,24 +19,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachtui.paths import data_dir, ensure_private_dir
-from coachtui.store import crypto
-from coachtui.store.crypto import Key
-from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
+from coachtui.store.db import crypto
+from coachtui.store.db.crypto import Key
 
 # Also importable from here, where they used to live.
-from coachtui.store.target import Target, sqlite_uri
-from coachtui.store.target import parse_target as parse_target
+from coachtui.store.db.target import Target, sqlite_uri
+from coachtui.store.errors import DatabaseUnavailable, NewerDatabase, NotCoachtuiDatabase
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+    from alembic.config import Config
 
 # Written into every coachtui SQLite file's header ("COAC"), so that a database of
 # another program is recognised even when it happens to use Alembic too.
 APPLICATION_ID = 0x434F4143
-# The newest schema revision this coachtui knows. tests/test_migrations.py checks
-# that it matches the head of store/migrations, so the common case (database already
-# current) needs no Alembic import at all.
-HEAD_REVISION = "0007"
+# The newest schema revision this coachtui knows: the newest migration's number, read
+# from the file names in migrations/versions (each is ``<revision>_<what>.py``), so the
+# common case (database already current) needs no Alembic import at all.
+# tests/test_database.py checks that it is Alembic's head.
+HEAD_REVISION = max(path.name.split("_", 1)[0] for path in (Path(__file__).parent / "migrations" / "versions").glob("[0-9]*_*.py"))
 BUSY_TIMEOUT_MS = 5000
 # How long to wait for a PostgreSQL server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10
@@ -61,10 +62,6 @@ class FileState:
     empty: bool  # a new file, or an SQLite file with no tables at all
     revision: str | None
     key: Key | None = field(default=None, repr=False, compare=False)  # the key of an encrypted file
-
-    @property
-    def encrypted(self) -> bool:
-        return self.key is not None
 
 
 def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) -> Any:
@@ -138,12 +135,12 @@ def _read_identity(path: Path, key: Key | None = None) -> tuple[int, set[str], s
 _CANNOT_READ_NOW = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_NOMEM")
 
 
-def _is_database_error(exc: Exception) -> bool:
+def _is_database_error(exc: BaseException) -> bool:
     """A DB-API DatabaseError of sqlite3 or of sqlcipher3 (two unrelated class trees)."""
     return any(cls.__name__ == "DatabaseError" for cls in type(exc).__mro__)
 
 
-def _inspect_error(path: Path, exc: Exception) -> Exception:
+def _inspect_error(path: Path, exc: BaseException) -> Exception:
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name.startswith(_CANNOT_READ_NOW) or not _is_database_error(exc):
         return DatabaseUnavailable(f"cannot open {path}: {exc}")
@@ -160,9 +157,9 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
     including those of a store that has the database open right now.
 
     A file that is not SQLite but could be encrypted is tried with ``passphrase``,
-    then ``COACHTUI_PASSPHRASE`` (see :func:`coachtui.store.crypto.unlock`). ``key``
+    then ``COACHTUI_PASSPHRASE`` (see :func:`coachtui.store.db.crypto.unlock`). ``key``
     says the file is encrypted with it (a store's own open file): it is then read
-    through SQLCipher only, never through the standard sqlite3 (see store/crypto.py).
+    through SQLCipher only, never through the standard sqlite3 (see store/db/crypto.py).
     """
     if not path.exists():
         return FileState(exists=False, empty=True, revision=None)
@@ -175,13 +172,13 @@ def inspect_file(path: Path, passphrase: str | None = None, *, key: Key | None =
     if size == 0:
         return FileState(exists=True, empty=True, revision=None)
     if key is not None:
-        return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
+        return crypto.unlock(path, key.passphrase, lambda k: _inspect_encrypted(path, k))
     try:
         app_id, tables, revision = _read_identity(path)
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
             if crypto.could_be_encrypted(size):
-                return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))  # type: ignore[no-any-return]
+                return crypto.unlock(path, passphrase, lambda k: _inspect_encrypted(path, k))
         raise _inspect_error(path, exc) from None
     return _file_state(path, app_id, tables, revision, None)
 
@@ -193,7 +190,7 @@ def _inspect_encrypted(path: Path, key: Key) -> FileState:
     except crypto.errors() as exc:
         if crypto.is_wrong_key(exc):
             raise
-        raise _inspect_error(path, exc) from None  # type: ignore[arg-type]
+        raise _inspect_error(path, exc) from None
     return _file_state(path, app_id, tables, revision, key)
 
 
@@ -278,7 +275,8 @@ def make_engine(target: Target) -> sa.Engine:
         # mode=rw: a connection never creates the file. If the database is removed
         # while coachtui runs, connecting fails instead of silently starting an
         # empty database (open_store creates new files itself).
-        return dbapi.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)  # type: ignore[no-any-return]
+        conn: sqlite3.Connection = dbapi.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        return conn
 
     if key is None:
         engine = sa.create_engine(target.url, creator=connect)
@@ -403,11 +401,11 @@ def current_revision(conn: sa.Connection) -> str | None:
     return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _alembic_config(conn: sa.Connection) -> object:
+def _alembic_config(conn: sa.Connection) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "coachtui.store:migrations")
+    config.set_main_option("script_location", "coachtui.store.db:migrations")
     config.attributes["connection"] = conn
     return config
 
@@ -417,7 +415,7 @@ def known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", "coachtui.store:migrations")
+    config.set_main_option("script_location", "coachtui.store.db:migrations")
     return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
@@ -425,7 +423,7 @@ def upgrade(conn: sa.Connection) -> None:
     """Bring the schema on ``conn`` to the head revision, inside its transaction."""
     from alembic import command
 
-    command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+    command.upgrade(_alembic_config(conn), "head")
 
 
 def check_revision(revision: str | None, where: str) -> None:

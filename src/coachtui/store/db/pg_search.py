@@ -6,7 +6,7 @@ any server, whatever its locale: PostgreSQL's parser depends on the server's
 ``LC_CTYPE`` (in the C locale every non-ASCII character counts as a letter), reads
 ``<b>`` as a tag and ``name@example.org`` as one e-mail token, and its ``unaccent``
 extension may not be installed or allowed. Here a session's document is the set of
-its words, split exactly as :func:`coachtui.store.query.parse_search` splits what is
+its words, split exactly as :func:`coachtui.store.db.query.parse_search` splits what is
 typed, folded (case and accents) the same way on both sides, and stored with
 ``array_to_tsvector`` (no parsing, no stemming). Queries are built the same way and
 given to PostgreSQL as a ``tsquery`` value of quoted lexemes: typed text is never
@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from coachtui.store.query import SearchTerms
+from coachtui.store.db.query import SearchTerms
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -129,9 +129,9 @@ def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, l
     types, so they are the coach's text (NUL included), not the stored encoding."""
     import sqlalchemy as sa
 
-    from coachtui.store.models import Action, CoachingSession, PickedQuestion
+    from coachtui.store.db.models import Action, CoachingSession, PickedQuestion, table
 
-    S, Q, A = (m.__table__ for m in (CoachingSession, PickedQuestion, Action))  # type: ignore[attr-defined]
+    S, Q, A = (table(m) for m in (CoachingSession, PickedQuestion, Action))
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
     for start in range(0, len(session_ids), CHUNK):
         chunk = session_ids[start : start + CHUNK]
@@ -140,11 +140,11 @@ def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, l
             sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context).where(sa.type_coerce(S.c.id, sa.String).in_(ids))
         ).all()
         extra: dict[str, list[str]] = {}
-        for table, column in ((Q, Q.c.note), (A, A.c.text)):
+        for texts, column in ((Q, Q.c.note), (A, A.c.text)):
             rows = conn.execute(
-                sa.select(sa.type_coerce(table.c.session_id, sa.String), column)
-                .where(sa.type_coerce(table.c.session_id, sa.String).in_(ids), column != "")
-                .order_by(table.c.session_id, table.c.position, table.c.id)
+                sa.select(sa.type_coerce(texts.c.session_id, sa.String), column)
+                .where(sa.type_coerce(texts.c.session_id, sa.String).in_(ids), column != "")
+                .order_by(texts.c.session_id, texts.c.position, texts.c.id)
             ).all()
             for session_id, text in rows:
                 extra.setdefault(session_id, []).append(text)
@@ -158,7 +158,7 @@ def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE} (session_id, document) VALUES (%(id)s, array_to_tsvector(%(words)s::text[])) "
         "ON CONFLICT (session_id) DO UPDATE SET document = EXCLUDED.document",
-        documents,  # type: ignore[arg-type]
+        documents,
     )
 
 

@@ -32,9 +32,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
-from coachtui.store import search_index
+from coachtui.store.db import search_index
+from coachtui.store.db.target import parse_target, sqlite_uri
 from coachtui.store.errors import (
     EncryptionUnavailable,
     InvalidInput,
@@ -42,7 +43,6 @@ from coachtui.store.errors import (
     StoreError,
     WrongPassphrase,
 )
-from coachtui.store.target import parse_target, sqlite_uri
 
 ENV_PASSPHRASE = "COACHTUI_PASSPHRASE"
 INSTALL_HINT = "install it from coachtui's source folder with: pip install -e '.[encrypt]'"
@@ -51,6 +51,8 @@ INSTALL_HINT = "install it from coachtui's source folder with: pip install -e '.
 PAGE_SIZE = 4096
 _BUSY_TIMEOUT_S = 5.0
 _quiet = False
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,8 @@ def driver() -> ModuleType:
         finally:
             conn.close()
         _quiet = True
-    return sqlcipher3
+    module: ModuleType = sqlcipher3
+    return module
 
 
 def available() -> bool:
@@ -97,9 +100,10 @@ def available() -> bool:
     return True
 
 
-def errors() -> tuple[type[BaseException], ...]:
-    """The driver error classes that can be raised now (``sqlcipher3``'s only once loaded)."""
-    found: list[type[BaseException]] = [sqlite3.Error]
+def errors(*also: type[BaseException]) -> tuple[type[BaseException], ...]:
+    """The driver error classes that can be raised now (``sqlcipher3``'s only once
+    loaded), after ``also``: ``except crypto.errors(OSError):``."""
+    found: list[type[BaseException]] = [*also, sqlite3.Error]
     module = sys.modules.get("sqlcipher3")
     if module is not None and isinstance(getattr(module, "Error", None), type):
         found.append(module.Error)
@@ -192,25 +196,24 @@ def _candidates(passphrase: str | None) -> list[str]:
     return found
 
 
-_WRONG = object()
 
 
-def _try(passphrase: str, opens: Callable[[Key], Any]) -> Any:
-    """``opens(Key(passphrase))``, or _WRONG when it is not the passphrase (a string
+def _try(passphrase: str, opens: Callable[[Key], T]) -> tuple[T] | None:
+    """``(opens(Key(passphrase)),)``, or None when it is not the passphrase (a string
     that cannot be a passphrase at all is just as wrong)."""
     try:
         key = Key(passphrase)
     except InvalidInput:
-        return _WRONG
+        return None
     try:
-        return opens(key)
+        return (opens(key),)
     except errors() as exc:
         if not is_wrong_key(exc):
             raise
-    return _WRONG
+    return None
 
 
-def unlock(path: Path, passphrase: str | None, opens: Callable[[Key], Any]) -> Any:
+def unlock(path: Path, passphrase: str | None, opens: Callable[[Key], T]) -> T:
     """``opens(key)`` with the first passphrase that opens the encrypted file ``path``:
     ``passphrase``, then ``COACHTUI_PASSPHRASE``, then one typed in (command line).
 
@@ -227,16 +230,16 @@ def unlock(path: Path, passphrase: str | None, opens: Callable[[Key], Any]) -> A
     tried = False
     for value in _candidates(passphrase):
         found = _try(value, opens)
-        if found is not _WRONG:
-            return found
+        if found is not None:
+            return found[0]
         tried = True
     if _ask is not None:
         answer = _ask(path)
         if answer:
             found = _try(answer, opens)
-            if found is not _WRONG:
+            if found is not None:
                 _entered.append(answer)
-                return found
+                return found[0]
             tried = True
     if tried:
         raise WrongPassphrase(f"wrong passphrase for {path} (or it is not a coachtui database); it was left untouched")

@@ -29,11 +29,9 @@ if TYPE_CHECKING:
 
 TABLE = "session_fts"
 COLUMNS = ("title", "dilemma", "context", "notes", "actions")
-# unicode61 folds case and (with remove_diacritics 2) accents, so "equipe" finds
-# "équipe". The prefix indexes make the as-you-type prefix query on the last word
-# (2 and 3 letters typed so far) a lookup instead of a merge of every matching term.
-TOKENIZE = "unicode61 remove_diacritics 2"
-PREFIXES = "2 3"
+# Migration 0002 creates the table with tokenize 'unicode61 remove_diacritics 2' (case
+# and accents folded, so "equipe" finds "équipe") and prefix '2 3' (the as-you-type
+# prefix query on the last word is a lookup, not a merge of every matching term).
 
 # The notes and action texts of one session, one per line, in the order the session
 # shows them. {sid} is an SQL expression for the session id.

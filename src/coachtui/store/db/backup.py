@@ -13,12 +13,12 @@ or ``kill -9`` therefore never leaves half a backup under a backup's name. Files
 Only the standard library is used here, so the ``backup`` and ``restore`` commands do
 not load SQLAlchemy.
 
-**Encrypted databases** (see ``store/crypto.py``) are read and copied through
+**Encrypted databases** (see ``store/db/crypto.py``) are read and copied through
 SQLCipher, and every copy of one (daily, dated, before a migration or a restore,
 rescued) is encrypted with the same passphrase from its first byte: the backup API
 encrypts each page as it writes it. A ``key`` argument says "this file is encrypted
 with this key" (a store's own open file); without one the file is inspected and its
-passphrase found as :func:`coachtui.store.crypto.unlock` says.
+passphrase found as :func:`coachtui.store.db.crypto.unlock` says.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from coachtui.paths import ensure_private_dir
-from coachtui.store import crypto, database, faults
-from coachtui.store.crypto import Key
+from coachtui.store.db import crypto, database, faults
+from coachtui.store.db.crypto import Key
+from coachtui.store.db.target import sqlite_uri
 from coachtui.store.errors import (
     BackupError,
     DatabaseBusy,
@@ -116,7 +117,7 @@ def connect(path: Path, mode: str, key: Key | None) -> Any:
     SQLCipher keyed with ``key`` for an encrypted one."""
     if key is not None:
         return crypto.connect(path, key, mode=mode, timeout=database.BUSY_TIMEOUT_MS / 1000)
-    return sqlite3.connect(database.sqlite_uri(path, mode), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(sqlite_uri(path, mode), uri=True, timeout=database.BUSY_TIMEOUT_MS / 1000)
 
 
 def _mark(copy: Any, day: dt.date | None) -> None:
@@ -284,7 +285,7 @@ def backup_database(
         return publish_unique(tmp, target) if unique else publish(tmp, target)
     except FileExistsError:
         raise BackupError(f"{target} already exists; give a new file name.") from None
-    except (OSError, *crypto.errors(), StoreError) as exc:
+    except crypto.errors(OSError, StoreError) as exc:
         raise _backup_error(exc, target, db) from None
     finally:
         source.close()
@@ -295,7 +296,7 @@ def backup_database(
 def remove_abandoned_copies(folder: Path, *, now: float | None = None) -> list[Path]:
     """Delete unfinished copies coachtui left in ``folder`` (hidden ``.coachtui-*.tmp``
     files, and their journals) more than an hour old; younger ones may be in progress."""
-    removed = []
+    removed: list[Path] = []
     limit = (time.time() if now is None else now) - ABANDONED_AFTER_SECONDS
     try:
         entries = list(folder.iterdir())
@@ -321,12 +322,6 @@ def _daily_base(db: Path) -> str:
 
 def daily_name(db: Path, day: dt.date) -> str:
     return f"{_daily_base(db)}-daily-{day:%Y-%m-%d}.db"
-
-
-def daily_backups(db: Path) -> list[Path]:
-    """Files named like this database's daily backups, oldest first. Other files are
-    never listed; whether coachtui made them is for :func:`_made_as_daily` to say."""
-    return [path for _day, path in _named_daily(db)]
 
 
 def _named_daily(db: Path) -> list[tuple[dt.date, Path]]:
@@ -364,7 +359,7 @@ def _database_id(db: Path, key: Key | None) -> str | None:
             return _identity(conn)[0]
         finally:
             conn.close()
-    except (OSError, *crypto.errors()):
+    except crypto.errors(OSError):
         return None
 
 
@@ -379,7 +374,7 @@ def _made_as_daily(path: Path, day: dt.date, database_id: str, key: Key | None) 
             found, mark = _identity(conn)
         finally:
             conn.close()
-    except (OSError, *crypto.errors()):
+    except crypto.errors(OSError):
         return False
     return found == database_id and mark == _day_mark(day)
 
@@ -399,7 +394,7 @@ def _rotate(db: Path, keep: int, key: Key | None) -> list[Path]:
     if own is None:
         return []
     mine = [path for day, path in candidates if _made_as_daily(path, day, own, key)]
-    removed = []
+    removed: list[Path] = []
     for old in mine[:-keep]:
         with contextlib.suppress(FileNotFoundError):
             old.unlink()
@@ -432,7 +427,7 @@ def daily_backup(
             made = publish(tmp, target)
         except FileExistsError:
             pass  # another coachtui made today's backup a moment ago
-        except (OSError, *crypto.errors(), StoreError) as exc:
+        except crypto.errors(OSError, StoreError) as exc:
             raise _backup_error(exc, target, db) from None
         finally:
             source.close()
@@ -573,7 +568,7 @@ def restore_database(
             finally:
                 src.close()
             previous = publish_unique(tmp, folder / name)
-        except (OSError, *crypto.errors(), StoreError) as exc:
+        except crypto.errors(OSError, StoreError) as exc:
             error = _backup_error(exc, database.backup_folder(db) / name, db)
             raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     elif not state.exists:
@@ -602,7 +597,7 @@ def restore_database(
         copy_into(backup_conn, live, "the restore")
         with contextlib.suppress(*crypto.errors()):
             live.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except (OSError, *crypto.errors(), StoreError) as exc:
+    except crypto.errors(OSError, StoreError) as exc:
         error = _backup_error(exc, db, db)
         raise type(error)(f"Not restored: {error}", retryable=error.retryable) from None
     finally:

@@ -4,7 +4,7 @@ SQLite already has its FTS5 index (0002); this revision changes nothing there. O
 PostgreSQL it creates ``session_search`` (one tsvector per session), the list of
 sessions waiting to be indexed and the triggers that fill it, and puts every session
 already there on that list. The store indexes the listed sessions when it has
-migrated a database, as after every write (``store/pg_search.py``): documents are
+migrated a database, as after every write (``store/db/pg_search.py``): documents are
 always made by the store's own word rules.
 
 Frozen: the SQL is written out here as this revision made it.
@@ -83,7 +83,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
-    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
     for statement in _install_sql(schema):
         conn.exec_driver_sql(statement)
     conn.exec_driver_sql(f"INSERT INTO {PENDING} (session_id) SELECT id FROM coaching_session")

@@ -12,7 +12,7 @@ from coachtui.hubpass import HubAddressError, hide_password, parse_hub
 from coachtui.store.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
-    from coachtui.store.crypto import Key
+    from coachtui.store.db.crypto import Key
 
 __all__ = ["Target", "parse_target", "sqlite_uri"]
 
@@ -23,7 +23,7 @@ class Target:
 
     url: str
     path: Path | None
-    # Set once an encrypted SQLite file has been opened with it (see store/crypto.py).
+    # Set once an encrypted SQLite file has been opened with it (see store/db/crypto.py).
     key: Key | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -1,7 +1,7 @@
 """The SQLModel tables. Ids are UUID text; every timestamp is timezone-aware UTC.
 
 The schema itself is created and changed only by the Alembic migrations in
-``store/migrations``; these classes describe it for queries.
+``store/db/migrations``; these classes describe it for queries.
 """
 
 from __future__ import annotations
@@ -9,9 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
+
+
+def table(model: type[SQLModel]) -> sa.Table:
+    """The table of a model class, for SQL written with SQLAlchemy Core (SQLModel
+    sets ``__table__`` on each class but does not declare it)."""
+    return cast(sa.Table, sa.inspect(model).local_table)
 
 
 def new_id() -> str:
@@ -22,7 +29,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on every database.
 
     SQLite has no timezone type: values are stored as UTC text that sorts in time
@@ -100,49 +107,54 @@ class _SafeTextMixin:
         return str
 
 
-class SafeString(_SafeTextMixin, sa.types.TypeDecorator):
+class SafeString(_SafeTextMixin, sa.types.TypeDecorator[str]):
     """A short text column (names, ids, categories) that keeps any text exactly."""
 
     impl = sa.String
     cache_ok = True
 
 
-class SafeText(_SafeTextMixin, sa.types.TypeDecorator):
+class SafeText(_SafeTextMixin, sa.types.TypeDecorator[str]):
     """A long text column (TEXT, not VARCHAR) that keeps any text exactly."""
 
     impl = sa.Text
     cache_ok = True
 
 
-def _text(default: str | None = "") -> object:
+# Marks a column added after export format 1 was first written (migration 0004 on): a
+# file without it is still a version 1 export, and the column's default fills it in.
+LATER: dict[str, Any] = {"info": {"later": True}}
+
+
+def _text(default: str | None = "") -> Any:
     """A long text column (TEXT, not VARCHAR)."""
     if default is None:
         return Field(sa_type=SafeText, nullable=False)
     return Field(default=default, sa_type=SafeText, nullable=False)
 
 
-def _string(default: str | None = "", **kwargs: object) -> object:
+def _string(default: str | None = "", **kwargs: Any) -> Any:
     """A short text column; ``default=None`` for a required one."""
     if default is None:
         return Field(sa_type=SafeString, nullable=False, **kwargs)
     return Field(default=default, sa_type=SafeString, nullable=False, **kwargs)
 
 
-def _id() -> object:
+def _id() -> Any:
     return Field(default_factory=new_id, primary_key=True, sa_type=SafeString)
 
 
-def _ref(target: str, *, required: bool = True) -> object:
+def _ref(target: str, *, required: bool = True) -> Any:
     if required:
         return Field(sa_type=SafeString, foreign_key=target, ondelete="CASCADE", nullable=False)
     return Field(default=None, sa_type=SafeString, foreign_key=target, ondelete="CASCADE")
 
 
-def _optional() -> object:
+def _optional() -> Any:
     return Field(default=None, sa_type=SafeString)
 
 
-def _stamp() -> object:
+def _stamp() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
@@ -160,7 +172,7 @@ class Team(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
     # the coach who made the latest change (migration 0004)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
 
 
 class CoachingSession(SQLModel, table=True):
@@ -193,7 +205,7 @@ class CoachingSession(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = Field(default=1, nullable=False)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
     # JSON of the action half-typed in the Actions step, or '' (migration 0006)
     action_draft: str = _text()
 
@@ -247,7 +259,7 @@ class Action(SQLModel, table=True):
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
-    updated_by: str = _string()
+    updated_by: str = _string(sa_column_kwargs=LATER)
 
 
 class ActionReview(SQLModel, table=True):

@@ -3,7 +3,7 @@
 Loading SQLAlchemy and SQLModel costs about half a second; a coach opening coachtui
 in a huddle wants the team list at once. :func:`peek_teams` reads it with ``sqlite3``
 alone, read-only, so the team step can show it while the store is still opening.
-The store's :meth:`~coachtui.store.service.Store.list_teams` stays the authority: the
+The store's :meth:`~coachtui.store.api.Store.list_teams` stays the authority: the
 app shows its answer as soon as the store is open (tests check that both agree).
 
 Only a plain coachtui SQLite file of the current schema is read; anything else (a
@@ -17,7 +17,8 @@ import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING
 
-from coachtui.store import database
+from coachtui.store.db import database
+from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -41,10 +42,8 @@ ORDER BY coalesce(last_at, created_at) DESC, name_key
 """
 
 
-def _utc(value: str | None) -> dt.datetime | None:
+def _utc(value: str) -> dt.datetime:
     """A stored timestamp (UTC text, as the store writes it) as an aware datetime."""
-    if value is None:
-        return None
     stamp = dt.datetime.fromisoformat(value)
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
@@ -61,7 +60,7 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
     from coachtui.store.types import OPEN_STATUSES, TeamInfo
 
     try:
-        target = database.parse_target(location)
+        target = parse_target(location)
         if target.path is None or not target.path.is_file() or target.path.stat().st_size == 0:
             return None
         conn = database._inspect_connection(target.path)
@@ -80,8 +79,8 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
                 id=ident,
                 name=name,
                 archived=bool(archived),
-                created_at=_utc(created_at),  # type: ignore[arg-type]
-                last_session_at=_utc(last_at),
+                created_at=_utc(created_at),
+                last_session_at=_utc(last_at) if last_at is not None else None,
                 open_actions=open_actions,
                 session_count=sessions,
                 coach=coach,

@@ -1,6 +1,6 @@
 """PostgreSQL: what the store does its own way on a server (see ``dialects/__init__.py``).
 
-History search uses one tsvector per session (``store/pg_search.py``), brought up to
+History search uses one tsvector per session (``store/db/pg_search.py``), brought up to
 date at the end of each write transaction; a running query is stopped by asking the
 server to cancel it. Strings sort by code point through the "C" collation.
 """
@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.orm import Session
 
-from coachtui.store import pg_search
-from coachtui.store.query import SearchTerms
+from coachtui.store.db import pg_search
+from coachtui.store.db.query import SearchTerms
 
 FULL_TEXT = "tsvector"
 # How often (seconds) a running query looks at ``cancelled``.
@@ -50,7 +50,7 @@ def code_point_order(column: Any) -> Any:
 
 
 def tsquery(terms: SearchTerms) -> Any:
-    """``terms`` as a bound tsquery (see :func:`coachtui.store.pg_search.tsquery`)."""
+    """``terms`` as a bound tsquery (see :func:`coachtui.store.db.pg_search.tsquery`)."""
     return sa.cast(sa.bindparam("pg_query", pg_search.tsquery(terms), type_=sa.String), TSQUERY)
 
 

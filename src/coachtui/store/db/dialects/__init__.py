@@ -16,7 +16,7 @@ from typing import Any, Protocol, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from coachtui.store.dialects import postgres, sqlite
+from coachtui.store.db.dialects import postgres, sqlite
 
 
 class Dialect(Protocol):

@@ -10,7 +10,7 @@ On both, ``ix_session_created`` (created_at) becomes ``ix_session_timeline``
 first, and theme counts and filtered searches read the index without the rows.
 
 Frozen: the SQL is written out here as this revision made it, not taken from
-``store/search_index.py`` (which goes on changing with the store).
+``store/db/search_index.py`` (which goes on changing with the store).
 
 Revision ID: 0002
 Revises: 0001

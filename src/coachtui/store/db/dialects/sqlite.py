@@ -1,6 +1,6 @@
 """SQLite: what the store does its own way on a SQLite file (see ``dialects/__init__.py``).
 
-History search uses the FTS5 index ``store/search_index.py`` keeps, by triggers, in
+History search uses the FTS5 index ``store/db/search_index.py`` keeps, by triggers, in
 step with the sessions; a running query is stopped through SQLite's progress handler.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 
-from coachtui.store import database, search_index
+from coachtui.store.db import database, search_index
 
 FULL_TEXT = "fts5"
 # The cancellation check runs every this many SQLite virtual-machine steps (~1 ms).
@@ -84,9 +84,11 @@ class NoIndex(sa.sql.expression.ColumnElement[Any]):
 
 @compiles(NoIndex)
 def _no_index_default(element: NoIndex, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+    column: str = compiler.process(element.column, **kw)
+    return column
 
 
 @compiles(NoIndex, "sqlite")
 def _no_index_sqlite(element: NoIndex, compiler: Any, **kw: Any) -> str:
-    return "+" + compiler.process(element.column, **kw)  # type: ignore[no-any-return]
+    column: str = compiler.process(element.column, **kw)
+    return "+" + column

@@ -1,0 +1,91 @@
+"""The coach's own keys (settings.toml's [keys]; issue 20, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coachtui.config import SettingsError, load_settings, read_settings_file, save_settings
+from coachtui.ui.app import create_app
+from coachtui.ui.keymap import binding_ids
+from coachtui.ui.modals import HelpScreen
+from coachtui.ui.screens.history import HistoryScreen
+
+from .conftest import FAST_SAVES
+from .helpers import Notices, ready, wait_for
+
+
+def help_text(app: object) -> str:
+    from textual.widgets import Markdown
+
+    screen = app.screen  # type: ignore[attr-defined]
+    return "\n".join(block.source for block in screen.query(Markdown))
+
+
+KEYS = 'coach_name = "Ana Ruiz"\nname_asked = true\n\n[keys]\n"app.history" = "ctrl+h"\n'
+
+
+async def test_a_key_of_the_coachs_own_replaces_the_apps(db_path: Path, settings_path: Path) -> None:
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text(KEYS)
+    app = create_app(str(db_path), settings_path=settings_path, save_delays=FAST_SAVES)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")  # replaced: f3 no longer opens the history
+        await pilot.pause()
+        assert not isinstance(app.screen, HistoryScreen)
+        await pilot.press("ctrl+h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history opened by ctrl+h")
+        await pilot.press("f1")  # the help lists the coach's own keys
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("end")  # at the end of the help
+        await wait_for(pilot, lambda: "| `app.history` | **ctrl+h** |" in help_text(app), what="the coach's keys")
+    assert settings_path.read_text() == KEYS  # read, never rewritten
+
+
+async def test_a_key_name_that_names_nothing_is_said_with_the_nearest(db_path: Path, settings_path: Path) -> None:
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text(KEYS.replace("app.history", "app.histroy"))
+    app = create_app(str(db_path), settings_path=settings_path, save_delays=FAST_SAVES)
+    notices = Notices()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=notices) as pilot:
+        await ready(pilot)
+        said = '"app.histroy" is not one of coachtui\'s keys (did you mean "app.history"?); it does nothing'
+        await wait_for(pilot, lambda: any(said in notice.message for notice in notices), what="the notice")
+        assert app.settings.coach_name == "Ana Ruiz"  # the rest of the settings is used
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="f3 still opens the history")
+
+
+def test_keys_that_are_not_keys_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "nord"\n\n[keys]\n"app.quit" = "ctrl+q"\n"app.history" = "ctrl h"\n')
+    try:
+        read_settings_file(path)
+    except SettingsError as exc:
+        assert str(exc).startswith(f"{path}, line 5: ")
+        assert '"ctrl h" is not a key' in str(exc)
+    else:
+        raise AssertionError("a key with a space in it was accepted")
+    path.write_text('[keys]\n"app.history" = 3\n')
+    try:
+        read_settings_file(path)
+    except SettingsError as exc:
+        assert f"{path}, line 2" in str(exc) and "in quotes" in str(exc)
+    else:
+        raise AssertionError("a number was accepted as keys")
+
+
+def test_keys_survive_the_app_saving_the_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(KEYS)
+    settings = load_settings(path)
+    save_settings(settings.with_changes(theme="nord"), path)  # as the app does on a theme change
+    again = load_settings(path)
+    assert again.keys == {"app.history": "ctrl+h"} and again.theme == "nord"
+
+
+def test_every_binding_has_an_id_a_coach_can_use() -> None:
+    ids = binding_ids()
+    for expected in ("app.history", "session.next", "tracker.done", "category.why", "text.editor"):
+        assert expected in ids
+    assert all(binding.id and "." in binding.id for binding in ids.values())
