@@ -78,3 +78,39 @@ def test_a_hub_file_that_does_not_exist_is_refused_not_created(tmp_path, capsys)
         f"file first by opening it once in the app: coachtui --db {typo}); nothing was changed here\n"
     )
     assert not typo.exists()
+
+
+def test_a_conflict_is_listed_and_settled_from_the_command_line(tmp_path, hub_url, capsys) -> None:
+    laptop, other = str(tmp_path / "laptop.db"), str(tmp_path / "other.db")
+    with open_store(laptop, coach="Ana") as store:
+        session = store.start_session(store.create_team("Ward 4").id)
+        store.save_draft(session.id, title="Night huddle")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    with open_store(laptop, coach="Ana") as store:
+        store.save_draft(session.id, dilemma="Ana's account of the night shift")
+    with open_store(other, coach="Ben") as store:
+        store.save_draft(session.id, dilemma="Ben's account of the night shift")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    capsys.readouterr()
+    code, lines, err = run(capsys, "--db", other, "sync", "--hub", hub_url)
+    assert (code, err) == (0, "")
+    assert any("changed differently on both sides" in line for line in lines)
+    assert any("Ana's account of the night shift" in line for line in lines)
+    code, lines, _ = run(capsys, "--db", other, "sync", "--conflicts")
+    assert code == 0 and any("Ben's account" in line for line in lines) and any("Ana's account" in line for line in lines)
+    ident = lines[0].split()[1].rstrip(":")
+    code, lines, err = run(capsys, "--db", other, "sync", "--resolve", "nosuch", "mine")
+    assert code == 1 and lines == [] and err.count("\n") == 1 and "no conflict starts with 'nosuch'" in err
+    code, lines, err = run(capsys, "--db", other, "sync", "--resolve", ident, "sideways")
+    assert code == 1 and err.count("\n") == 1 and "choose mine, theirs or both" in err
+    code, lines, err = run(capsys, "--db", other, "sync", "--resolve", ident, "both")
+    assert (code, err) == (0, "")
+    code, lines, _ = run(capsys, "--db", other, "sync", "--conflicts")
+    assert lines == ["No conflicts: nothing is waiting for your choice."]
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    for path in (laptop, other):
+        with open_store(path) as store:
+            dilemma = store.get_session(session.id).dilemma
+            assert "Ana's account" in dilemma and "Ben's account" in dilemma

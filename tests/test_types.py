@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# store/sync/ is checked but its errors are not reported yet: see [[tool.mypy.overrides]]
-# in pyproject.toml (the sync is being rewritten for issue 18).
 STRICT_PACKAGES = ["src/coachtui/catalog", "src/coachtui/session", "src/coachtui/store"]
 
 

@@ -132,3 +132,36 @@ async def test_an_unexpected_failure_is_told_and_the_session_goes_on(make_app, s
         assert app.is_running
         await type_text(pilot, "Ward")
         await shows(pilot, "Ward 4")
+
+
+async def test_a_conflict_found_by_a_sync_is_settled_in_the_app(make_app, seeded, db_path: Path, tmp_path: Path) -> None:
+    """Both coaches rewrote the same dilemma before syncing: the report says so, and
+    c shows both versions; b keeps both texts in the session."""
+    from coachtui.ui.syncing import SyncConflictsScreen
+
+    hub = make_hub(tmp_path)
+    other = tmp_path / "ben.db"
+    with open_store(str(db_path)) as mine:
+        mine.sync(str(hub))
+        (session,) = [r for r in mine.search_sessions().rows if r.title == "Falls at night"]
+        mine.save_draft(session.id, dilemma="Ana: the night staff never see the day plan.")
+    with open_store(str(other), coach="Ben Okafor") as ben:
+        ben.sync(str(hub))
+        ben.save_draft(session.id, dilemma="Ben: the handover sheet is lost at 21:00.")
+        ben.sync(str(hub))
+    app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        await shows(pilot, "changed differently on both sides")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
+        await shows(pilot, "the handover sheet is lost")
+        await shows(pilot, "never see the day plan")
+        await pilot.press("b")
+        await shows(pilot, "No conflicts: nothing is waiting for your choice.")
+    (dilemma,) = query(db_path, f"SELECT dilemma FROM coaching_session WHERE id = '{session.id}'")[0]
+    assert "never see the day plan" in dilemma and "the handover sheet is lost" in dilemma
+    assert query(db_path, "SELECT count(*) FROM sync_conflict") == [(0,)]

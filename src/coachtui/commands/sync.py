@@ -1,15 +1,18 @@
 """``coachtui sync --hub URL``: exchange records with the network's hub.
 
 Pushes what changed in this database since the last sync with that hub (new and
-edited records, deletions) and pulls what the other coaches changed there; the
-newer edit wins. Running it twice moves nothing the second time. This database
-stays the working copy: if the hub cannot be reached, one line says so and nothing
-here changes.
+edited records, deletions) and pulls what the other coaches changed there. Records
+changed on both sides are merged field by field; a field changed differently on both
+keeps the newer edit, and the other stays listed (``--conflicts``) until the coach
+chooses (``--resolve ID mine|theirs|both``). Running it twice moves nothing the
+second time. This database stays the working copy: if the hub cannot be reached,
+one line says so and nothing here changes.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
@@ -22,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Push the sessions, actions and other records that are new or changed here (and "
         "the ones deleted here) to the hub, and pull the other coaches' from it. Where both "
-        "sides changed a record, the newer edit wins. Teams with the same name become one "
+        "sides changed a record, each side's changed fields are kept; a field changed differently "
+        "on both keeps the newer edit and the other is listed to choose from (--conflicts). Teams with the same name become one "
         "team. The hub is a PostgreSQL URL (postgresql://user@host/database) or any other "
         "coachtui database. Its password comes from the address (user:password@), else the "
         "keyring (where the app keeps it), else PostgreSQL's ~/.pgpass; it is never printed."
@@ -32,6 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         default=os.environ.get(HUB_ENV) or None,
         help=f"the network's hub (default: ${HUB_ENV})",
+    )
+    parser.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list the fields changed differently here and on the hub, waiting for your choice",
+    )
+    parser.add_argument(
+        "--resolve",
+        nargs=2,
+        metavar=("ID", "CHOICE"),
+        help="settle a conflict: keep mine, theirs or both (the next sync takes it to the hub)",
     )
     parser.add_argument(
         "--full",
@@ -46,6 +61,7 @@ def report_lines(report: object) -> list[str]:
 
     assert isinstance(report, SyncReport)
     lines = [f"Synced with {report.hub} in {report.seconds:.1f} s" + (" (everything compared)." if report.first else ".")]
+    lines += clock_lines(report)
     if not report.moved:
         lines.append("Nothing to push or pull: both sides were already the same.")
         return lines
@@ -54,6 +70,19 @@ def report_lines(report: object) -> list[str]:
         lines.append(f"{label}: {'; '.join(moved) if moved else 'nothing'}.")
     for here, hub in report.merged_teams:
         lines.append(f"The team {here!r} here and {hub!r} on the hub were the same team: they are one now.")
+    if report.merged:
+        lines.append(
+            f"{report.merged} {'record was' if report.merged == 1 else 'records were'} changed on both sides in "
+            "different fields: both changes were kept."
+        )
+    if report.conflicts:
+        count = len(report.conflicts)
+        lines.append(
+            f"{count} {'field was' if count == 1 else 'fields were'} changed differently on both sides; the newer "
+            "change is in the record, the other is kept here until you choose:"
+        )
+        lines += [f"  {conflict.describe()}" for conflict in report.conflicts]
+        lines.append("Choose with: coachtui sync --resolve ID mine|theirs|both (coachtui sync --conflicts lists them).")
     if report.skipped:
         lines.append(
             f"{report.skipped} records belong to something deleted on the other side and were left out; "
@@ -62,12 +91,59 @@ def report_lines(report: object) -> list[str]:
     return lines
 
 
+def clock_lines(report: object) -> list[str]:
+    """What a sync noticed about clocks: this laptop's against the hub's, stamps from
+    the future."""
+    from coachtui.store.sync import SyncReport
+
+    assert isinstance(report, SyncReport)
+    lines = []
+    if report.clock_off and report.skew is not None:
+        ahead = report.skew > dt.timedelta(0)
+        lines.append(
+            f"This computer's clock is {_span(abs(report.skew))} {'ahead of' if ahead else 'behind'} the hub's: "
+            "set it right (automatic time) so the newer of two edits is told correctly."
+        )
+    if report.clamped:
+        lines.append(
+            f"{report.clamped} {'time was' if report.clamped == 1 else 'times were'} in the future (a clock running "
+            "fast, or a file stamped ahead) and counted as now."
+        )
+    return lines
+
+
+def _span(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    if minutes < 120:
+        return f"{minutes} minutes"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{round(hours / 24)} days"
+
+
+def conflict_lines(found: list[object]) -> list[str]:
+    from coachtui.store.sync.conflicts import Conflict
+
+    if not found:
+        return ["No conflicts: nothing is waiting for your choice."]
+    lines = []
+    for conflict in found:
+        assert isinstance(conflict, Conflict)
+        lines.append(conflict.describe())
+        lines.append(f"  yours:  {conflict.mine!r}")
+        lines.append(f"  theirs ({conflict.theirs_by or 'the hub'}): {conflict.theirs!r}")
+    lines.append("Choose with: coachtui sync --resolve ID mine|theirs|both")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
-    from coachtui.config import SettingsError, load_settings
     from coachtui.hubpass import HubAddressError, hide_password, resolve
     from coachtui.store import open_store
     from coachtui.store.errors import StoreError
 
+    if args.conflicts or args.resolve:
+        return _conflicts(args, _coach())
     if not args.hub:
         print(f"coachtui: give the hub with --hub URL (or set {HUB_ENV})", file=sys.stderr)
         return 2
@@ -78,11 +154,7 @@ def run(args: argparse.Namespace) -> int:
     except HubAddressError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return 2
-    try:
-        coach = load_settings().coach_name
-    except SettingsError as exc:
-        print(f"coachtui: your settings could not be read ({exc}); syncing without your name", file=sys.stderr)
-        coach = ""
+    coach = _coach()
     try:
         with open_store(args.db, coach=coach) as store:
             report = store.sync(connect_url, full=args.full)
@@ -91,4 +163,35 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for line in report_lines(report):
         print(hide_password(line, hub.password))
+    return 0
+
+
+def _coach() -> str:
+    from coachtui.config import SettingsError, load_settings
+
+    try:
+        return load_settings().coach_name
+    except SettingsError as exc:
+        print(f"coachtui: your settings could not be read ({exc}); going on without your name", file=sys.stderr)
+        return ""
+
+
+def _conflicts(args: argparse.Namespace, coach: str) -> int:
+    from coachtui.store import open_store
+    from coachtui.store.errors import StoreError
+    from coachtui.store.sync import conflicts
+
+    try:
+        with open_store(args.db, coach=coach) as store:
+            if args.resolve:
+                ident, choice = args.resolve
+                done = conflicts.resolve(store.db, ident, choice)
+                print(f"Kept {choice} for the {conflicts.KIND_NAME.get(done.kind, done.kind)}'s "
+                      f"{done.field.replace('_', ' ')}; the next sync takes it to the hub.")
+                return 0
+            for line in conflict_lines(list(conflicts.list_conflicts(store.db))):
+                print(line)
+    except StoreError as exc:
+        print(f"coachtui: {exc}", file=sys.stderr)
+        return 1
     return 0

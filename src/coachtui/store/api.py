@@ -515,7 +515,7 @@ class Store:
     def sync(self, hub: str, *, full: bool = False) -> SyncReport:
         """Push this database's new and changed records (and deletions) to the hub at
         ``hub`` (a URL or path of another coachtui database) and pull the others'.
-        Idempotent; newest edit wins; see ``store/sync/__init__.py`` for the rules. ``full``:
+        Idempotent; merges field by field; see ``store/sync/__init__.py`` for the rules. ``full``:
         compare everything, not only what changed since the last sync (after a hub
         was restored from a backup). Raises :class:`SyncFailed` with one line that
         says what was left unchanged; retrying is safe."""

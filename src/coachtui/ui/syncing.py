@@ -1,10 +1,11 @@
 """Sync with the network's hub from inside the app ("Sync with the hub" in the palette).
 
 The same exchange as ``coachtui sync --hub URL``: what changed here goes to the hub,
-what the other coaches changed comes back, the newer edit wins. It runs in a worker
-thread after the pending autosaves are written, so typing never waits for the
-network; the outcome is shown in a small report, a failure in one line (nothing here
-changed, and running it again is safe).
+what the other coaches changed comes back, merged field by field (the report lists
+fields changed differently on both sides, to settle with ``coachtui sync
+--resolve``). It runs in a worker thread after the pending autosaves are written, so
+typing never waits for the network; the outcome is shown in a small report, a
+failure in one line (nothing here changed, and running it again is safe).
 
 The hub's address is asked once and kept in the coach's private settings file, or
 taken from ``COACHTUI_HUB``. Its password never goes there, nor back on screen: it is
@@ -15,8 +16,9 @@ of the app (PostgreSQL's own ``~/.pgpass`` can keep it instead).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,6 +30,7 @@ from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from coachtui.hubpass import HubAddress
+    from coachtui.store.service import Store
     from coachtui.ui.app import CoachApp
 
 HUB_ENV = "COACHTUI_HUB"
@@ -36,27 +39,123 @@ HUB_HELP = (
     "the network shares). The address is kept for next time; the password goes to this "
     "computer's keyring, never into the settings file."
 )
+SETTLE_IN_APP = "Press c to see both versions of each and choose: keep mine, keep theirs or keep both."
 NOT_KEPT = (
     "Your hub password was used but not kept: this computer has no keyring. Type it in the "
     "address again next time, or keep it in PostgreSQL's ~/.pgpass file (see the README)."
 )
 
 
-class SyncReportScreen(ModalScreen[None]):
-    """What a sync moved, line by line, exactly as the command line prints it."""
+class SyncReportScreen(ModalScreen[bool]):
+    """What a sync moved, line by line, exactly as the command line prints it.
+    With conflicts waiting, ``c`` closes it to settle them (dismisses with True)."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="sync-report.close")]
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="sync-report.close"),
+        Binding("c", "settle", "Settle conflicts", id="sync-report.settle"),
+    ]
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], conflicts: bool = False) -> None:
         super().__init__(classes="modal")
         self.lines = lines
+        self.conflicts = conflicts
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label("Synced with the hub", classes="title")
             for line in self.lines:
                 yield Static(Content(line), classes="sync-line")
-            yield Static("enter or esc to close", classes="help", markup=False)
+            help_text = "c to settle the conflicts · enter or esc to close" if self.conflicts else "enter or esc to close"
+            yield Static(help_text, classes="help", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    def action_settle(self) -> None:
+        if self.conflicts:
+            self.dismiss(True)
+
+
+class SyncConflictsScreen(ModalScreen[None]):
+    """The fields a sync found changed differently here and on the hub: the record
+    holds the newer value; the other is shown here until the coach keeps mine,
+    theirs or both (an ordinary edit: the next sync takes it everywhere)."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="sync-conflicts.close"),
+        Binding("m", "settle('mine')", "Keep mine", id="sync-conflicts.mine"),
+        Binding("t", "settle('theirs')", "Keep theirs", id="sync-conflicts.theirs"),
+        Binding("b", "settle('both')", "Keep both", id="sync-conflicts.both"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(classes="modal")
+        self.store = store
+        self.waiting: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+
+        with Vertical(classes="dialog wide"):
+            yield Label("Changed on both sides", classes="title")
+            yield OptionList(id="sync-conflicts")
+            yield Static(
+                "m keep mine · t keep theirs · b keep both (texts one after the other) · esc to close",
+                classes="help",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="sync-conflicts")
+    def _load(self) -> None:
+        from coachtui.store.sync import conflicts
+
+        found = conflicts.list_conflicts(self.store.db)
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[Any]) -> None:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        from coachtui.text import one_line
+
+        self.waiting = found
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not found:
+            options.add_option(Option(Content("No conflicts: nothing is waiting for your choice."), disabled=True))
+            return
+        for conflict in found:
+            theirs = conflict.theirs_by or "the hub"
+            label = Content(
+                f"{one_line(conflict.describe(), 200)}\n  yours: {one_line(str(conflict.mine), 160)}"
+                f"\n  {theirs}'s: {one_line(str(conflict.theirs), 160)}"
+            )
+            options.add_option(Option(label, id=conflict.id))
+        options.highlighted = 0
+        options.focus()
+
+    def action_settle(self, choice: str) -> None:
+        from textual.widgets import OptionList
+
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or not option.id:
+            return
+        self._settle(option.id, choice)
+
+    @work(thread=True, exclusive=True, group="sync-conflicts")
+    def _settle(self, ident: str, choice: str) -> None:
+        from coachtui.store.errors import StoreError
+        from coachtui.store.sync import conflicts
+
+        try:
+            conflicts.resolve(self.store.db, ident, choice)
+        except StoreError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+        found = conflicts.list_conflicts(self.store.db)
+        self.app.call_from_thread(self._show, found)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -167,10 +266,16 @@ class HubSync:
             app.call_from_thread(app.notify, message + "Running it again is safe.", severity="error", markup=False)
             return
         lines = [hide_password(line, password) for line in report_lines(report)]
-        app.call_from_thread(self._sync_done, lines, report.moved)
+        lines = [SETTLE_IN_APP if line.startswith("Choose with: coachtui sync --resolve") else line for line in lines]
+        app.call_from_thread(self._sync_done, lines, report.moved, bool(report.conflicts))
 
-    def _sync_done(self, lines: list[str], moved: bool) -> None:
+    def _sync_done(self, lines: list[str], moved: bool, conflicts: bool = False) -> None:
         app = self.app
         if moved:
             app.mode_shown()  # the team list, history, tracker or themes show what came in
-        app.push_screen(SyncReportScreen(lines))
+
+        def closed(settle: bool | None) -> None:
+            if settle and app.store is not None:
+                app.push_screen(SyncConflictsScreen(app.store), lambda _: app.mode_shown())
+
+        app.push_screen(SyncReportScreen(lines, conflicts), closed)

@@ -15,6 +15,7 @@ All of them load lazily, so importing this module stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -245,12 +246,43 @@ def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
     from coachtui.store.exchange.merge import merge
 
     valid = data if isinstance(data, ValidExport) else check_export(data, source=source)
+    tables, _late = clamp_future(valid.tables, db.now())
+    valid = dataclasses.replace(valid, tables=tables)
     try:
         session: Session
         with db.write() as session:
             return merge(session, valid)
     except ImportRefused as exc:
         raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
+
+
+# A file to import may come from a computer whose clock is some days off: only stamps
+# further ahead than this count as from the future.
+IMPORT_TOLERANCE = dt.timedelta(days=30)
+STAMPS = ("created_at", "updated_at", "completed_at")
+
+
+def clamp_future(tables: dict[str, list[dict[str, Any]]], now: dt.datetime) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Records to import with every stamp more than 30 days later than ``now`` brought
+    back to ``now``: a file stamped 2099 would otherwise win every later comparison,
+    here and, through sync, everywhere. (A file from a computer whose clock is some
+    days off is taken as it is: clamping it would make importing it twice change
+    something.) Returns the rows and how many stamps changed."""
+    limit = now + IMPORT_TOLERANCE
+    changed = 0
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, rows in tables.items():
+        fixed = []
+        for row in rows:
+            late = [n for n in STAMPS if isinstance(row.get(n), dt.datetime) and row[n] > limit]
+            if late:
+                row = dict(row)
+                for name in late:
+                    row[name] = now
+                changed += len(late)
+            fixed.append(row)
+        out[kind] = fixed
+    return out, changed
 
 
 def import_file(db: Database, path: str | os.PathLike[str]) -> ImportSummary:

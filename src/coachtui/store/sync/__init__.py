@@ -14,9 +14,21 @@ pulling have got (``sync_state``, keyed by the hub's database id).
 
 **Who wins.** The same rules run on the receiving side of each direction:
 
-* A record on both sides keeps the newer edit (``updated_at``); at the same moment,
-  the one whose content sorts last, so both sides choose the same. Equal means
+* A record on both sides is merged **field by field** against the version both
+  sides last agreed on (kept per hub on the laptop, ``sync_base``; see
+  ``store/sync/fields.py``): a field changed on one side only takes that side's
+  value, whatever the clocks say; a field changed differently on both keeps the
+  newer edit (``updated_at``; at the same moment, the content that sorts last, so
+  both sides choose the same) and the other value is kept in ``sync_conflict`` for
+  the coach to choose (``store/sync/conflicts.py``). Without such a version (records
+  the sides got separately), the newer edit wins the whole record. Equal means
   unchanged: running sync twice moves nothing.
+* **Clocks.** The base gives the order of edits that saw each other; wall-clock
+  time only breaks ties between edits that did not. Stamps later than the
+  receiver's clock count as its clock: going to the hub they are rewritten (a
+  PostgreSQL hub's clock is the reference: a laptop's measured lead is taken off
+  first, so a laptop 2 h fast does not beat a later edit); coming from the hub they
+  only count so in comparisons. The report says when this laptop's clock is off.
 * A deletion counts as an edit at ``deleted_at``. A record is deleted when its
   deletion is at least as new as every edit of it *and of everything inside it*
   (a team's sessions, a session's questions, actions and reviews); otherwise it
@@ -32,7 +44,9 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   sessions and actions under it, and the laptop then adopts the hub's team (its
   sessions and actions move to it). The same question picked twice in one session,
   or the same custom question written twice, keeps the newer record.
-* An action's status is that of its newest review (``open`` without one).
+* An action's status is that of its newest review (``open`` without one), set
+  again where a sync brought a review the sender did not know of (or took one
+  away); data nobody changed stays as it is, even where its stamps disagree.
 * Whatever the receiving side kept over what was sent (a newer edit, a kept
   record) is sent back in the same sync, so both sides end up the same.
 
@@ -50,25 +64,27 @@ committed later.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
+from coachtui.store.db import dialects
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed
-from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, table_of
-from coachtui.store.sync import changes
+from coachtui.store.sync import bulk, changes, conflicts, fields
+from coachtui.store.sync.tables import table_of_model
 
 KINDS = changes.KINDS
+STAMPS = ("created_at", "updated_at", "completed_at")
 # Deletions are decided for containers first: deleting a team settles its sessions.
 DELETE_ORDER = ("teams", "sessions", "actions", "custom_questions", "picked_questions", "action_reviews")
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -86,6 +102,7 @@ KIND_NAMES = {
     "action_reviews": ("review", "reviews"),
 }
 CHUNK = 500
+SKEW_REPORTED = dt.timedelta(minutes=2)
 
 Row = dict[str, Any]
 
@@ -99,6 +116,13 @@ class Changeset:
 
     rows: dict[str, dict[str, Row]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
     tombstones: dict[tuple[str, str], tuple[dt.datetime, str]] = field(default_factory=dict)
+    # the last synced version of records sent (their fields), by (kind, id)
+    bases: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # the receiver's clock: later stamps count as this (and, going to the hub, become it)
+    limit: dt.datetime | None = None
+    to_hub: bool = False
+    # how far the sender's clock is ahead of the receiver's, when known
+    ahead: dt.timedelta = dt.timedelta(0)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -114,13 +138,34 @@ class Changeset:
         for (kind, ident), (deleted_at, coach) in other.tombstones.items():
             self.add_tombstone(kind, ident, deleted_at, coach)
 
+    def drop(self, other: Changeset) -> None:
+        """Leave out the records and tombstones ``other`` holds."""
+        for kind, rows in other.rows.items():
+            mine = self.rows[kind]
+            for ident in rows.keys() & mine.keys():
+                del mine[ident]
+        for key in other.tombstones.keys() & self.tombstones.keys():
+            del self.tombstones[key]
+
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
 
 
+def _fetch(conn: sa.Connection, kind: str) -> list[Row]:
+    return fetch(cast(Session, conn), kind)
+
+
+def _fetch_in(conn: sa.Connection, kind: str, column: str, ids: Iterable[str]) -> list[Row]:
+    return fetch_in(cast(Session, conn), kind, column, ids)
+
+
+def _existing_ids(conn: sa.Connection, kind: str, ids: Iterable[str]) -> set[str]:
+    return existing_ids(cast(Session, conn), kind, ids)
+
+
 def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str]]:
     """(kind, id) of every record or tombstone written at counter values in (after, upto]."""
-    table = SyncChange.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncChange)
     rows = conn.execute(
         sa.select(table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
     ).all()
@@ -128,7 +173,7 @@ def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[st
 
 
 def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dt.datetime, str]]:
-    table = Tombstone.__table__  # type: ignore[attr-defined]
+    table = table_of_model(Tombstone)
     by_kind: dict[str, set[str]] = {}
     for kind, ident in keys:
         by_kind.setdefault(kind, set()).add(ident)
@@ -146,17 +191,17 @@ def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tu
 
 
 def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, Row]:
-    return {row["id"]: row for row in fetch_in(conn, kind, "id", ids)}  # type: ignore[arg-type]
+    return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}
 
 
 def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
     """Whole sessions: the session rows, their questions, actions, and the reviews of
     those actions or made in them (with the reviewed actions), and their teams."""
     sessions = _rows_by_id(conn, "sessions", session_ids)
-    picked = fetch_in(conn, "picked_questions", "session_id", sessions)  # type: ignore[arg-type]
-    actions = {row["id"]: row for row in fetch_in(conn, "actions", "session_id", sessions)}  # type: ignore[arg-type]
-    reviews = {row["id"]: row for row in fetch_in(conn, "action_reviews", "action_id", actions)}  # type: ignore[arg-type]
-    reviews.update({row["id"]: row for row in fetch_in(conn, "action_reviews", "session_id", sessions)})  # type: ignore[arg-type]
+    picked = _fetch_in(conn, "picked_questions", "session_id", sessions)
+    actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}
+    reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}
+    reviews.update({row["id"]: row for row in _fetch_in(conn, "action_reviews", "session_id", sessions)})
     reviewed = {row["action_id"] for row in reviews.values()} - set(actions)
     actions.update(_rows_by_id(conn, "actions", reviewed))
     for row in sessions.values():
@@ -201,11 +246,11 @@ def collect_all(conn: sa.Connection) -> Changeset:
     """Everything: every record and every tombstone."""
     out = Changeset()
     for kind in KINDS:
-        for row in fetch(conn, kind):  # type: ignore[arg-type]
+        for row in _fetch(conn, kind):
             out.add_row(kind, row)
-    table = Tombstone.__table__  # type: ignore[attr-defined]
-    for row in conn.execute(sa.select(table)):
-        out.add_tombstone(row.kind, row.id, row.deleted_at, row.coach)
+    table = table_of_model(Tombstone)
+    for grave in conn.execute(sa.select(table)):
+        out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
     return out
 
 
@@ -226,17 +271,6 @@ def collect_subtrees(conn: sa.Connection, records: dict[str, set[str]]) -> Chang
 # --- deciding ------------------------------------------------------------------------------
 
 
-def _content(kind: str, row: Row) -> str:
-    """A record's values, for comparing and for the tie-break (the version is each
-    database's own count of changes, not content)."""
-    values = [row[name] for name in SPECS[kind].columns if name != "version"]
-    return json.dumps(values, default=str, ensure_ascii=False)
-
-
-def _rank(kind: str, row: Row) -> tuple[dt.datetime, str]:
-    return (row["updated_at"], _content(kind, row))
-
-
 @dataclass
 class Applied:
     """What applying a changeset did on the receiving side."""
@@ -247,6 +281,9 @@ class Applied:
     merged_teams: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
     send_back: Changeset = field(default_factory=Changeset)
+    conflicts: list[fields.FieldConflict] = field(default_factory=list)
+    merged: int = 0  # records that took fields from both sides
+    clamped: int = 0  # stamps from the future brought back to the receiver's clock
 
 
 class _Apply:
@@ -254,10 +291,16 @@ class _Apply:
 
     def __init__(self, conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> None:
         self.conn = conn
-        self.rows = {kind: dict(rows) for kind, rows in incoming.rows.items()}
-        self.sent_tombstones = dict(incoming.tombstones)
-        self.adopt_teams = adopt_teams
         self.result = Applied()
+        self.limit = (incoming.limit or dt.datetime.now(dt.UTC)) + fields.TOLERANCE
+        self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
+        self.bases = incoming.bases
+        self.from_hub = not incoming.to_hub
+        self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
+        self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
+        self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
+        self.sent_tombstones = {key: self._clamped_grave(value) for key, value in incoming.tombstones.items()}
+        self.adopt_teams = adopt_teams
         self.existed: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.inserted: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.updated: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -266,13 +309,39 @@ class _Apply:
         # actions whose reviews were deleted here (their status may change)
         self.reviewed_actions: set[str] = set()
 
+    def _clamped(self, row: Row) -> Row:
+        """Going to the hub, stamps later than the hub's clock become its clock (a
+        laptop's clock running fast, a file stamped 2099)."""
+        if not any(isinstance(row.get(n), dt.datetime) and row[n] > self.limit for n in STAMPS):
+            return row
+        row = dict(row)
+        for name in STAMPS:
+            value = row.get(name)
+            if isinstance(value, dt.datetime) and value > self.limit:
+                self.result.clamped += 1
+                if not self.from_hub:
+                    row[name] = self._now_at_most(value)
+                    self.clamped_ids.add(row["id"])
+        return row
+
+    def _now_at_most(self, stamp: dt.datetime) -> dt.datetime:
+        """A stamp from the future, in the receiver's time: less the sender's measured
+        lead (a clock 2 h fast), and no later than now."""
+        return min(stamp - self.ahead, self.limit - fields.TOLERANCE)
+
+    def _clamped_grave(self, grave: tuple[dt.datetime, str]) -> tuple[dt.datetime, str]:
+        if grave[0] > self.limit and not self.from_hub:
+            self.result.clamped += 1
+            return (self._now_at_most(grave[0]), grave[1])
+        return grave
+
     # --- teams with the same name ----------------------------------------------------
 
     def map_teams(self) -> None:
         incoming = self.rows["teams"]
         if not incoming:
             return
-        here = fetch(self.conn, "teams")  # type: ignore[arg-type]
+        here = _fetch(self.conn, "teams")
         by_id = {row["id"]: row for row in here}
         by_key = {row["name_key"]: row for row in here}
         mapping: dict[str, str] = {}
@@ -313,13 +382,13 @@ class _Apply:
     def dedupe(self) -> None:
         picked = self.rows["picked_questions"]
         if picked:
-            here = fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})  # type: ignore[arg-type]
+            here = _fetch_in(self.conn, "picked_questions", "session_id", {r["session_id"] for r in picked.values()})
             self._dedupe("picked_questions", {(r["session_id"], r["question_id"]): r for r in here},
                          lambda r: (r["session_id"], r["question_id"]))
         custom = self.rows["custom_questions"]
         if custom:
             here = sorted(
-                fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),  # type: ignore[arg-type]
+                _fetch_in(self.conn, "custom_questions", "text", {r["text"] for r in custom.values()}),
                 key=lambda r: (r["created_at"], r["id"]),
                 reverse=True,
             )
@@ -333,7 +402,7 @@ class _Apply:
             other = here.get(key(row))
             if other is None or other["id"] == ident:
                 continue
-            if _rank(kind, row) > _rank(kind, other):
+            if fields.rank(kind, row, self.limit) > fields.rank(kind, other, self.limit):
                 changes.bury(self.conn, {kind: {other["id"]}}, row["updated_at"], "")
                 table = table_of(kind)
                 self.conn.execute(sa.delete(table).where(table.c.id == other["id"]))
@@ -348,6 +417,11 @@ class _Apply:
     # --- records ------------------------------------------------------------------------------
 
     def upsert(self) -> None:
+        total = sum(len(rows) for rows in self.rows.values())
+        with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
+            self._upsert(written)
+
+    def _upsert(self, written: bulk.Written) -> None:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for kind in KINDS:  # parents before children
             incoming = self.rows[kind]
@@ -364,19 +438,43 @@ class _Apply:
                     plan.inserts.append(row)
                     self.inserted[kind].add(ident)
                     present[kind].add(ident)
-                elif _rank(kind, row) > _rank(kind, current):
-                    plan.updates.append((ident, changed_fields(kind, row, current, ())))
+                    written.inserted[kind].add(ident)
+                    self._note(written, kind, row)
+                    if ident in self.clamped_ids:  # the sender hears of its new times
+                        self.result.send_back.add_row(kind, row)
+                    continue
+                outcome = fields.merge_record(
+                    kind, self.bases.get((kind, ident)), current, row, self.limit, from_hub=self.from_hub
+                )
+                self.result.conflicts.extend(outcome.conflicts)
+                if outcome.write:
+                    plan.updates.append((ident, changed_fields(kind, outcome.row, current, ())))
                     self.updated[kind].add(ident)
-                elif _content(kind, row) != _content(kind, current):
-                    self.result.send_back.add_row(kind, current)
+                    self.rows[kind][ident] = outcome.row
+                    self._note(written, kind, outcome.row)
+                    self._note(written, kind, current)
+                self.result.merged += outcome.mixed
+                if outcome.differs_from_sent or ident in self.clamped_ids:
+                    self.result.send_back.add_row(kind, outcome.row)
+            if written.enabled:
+                bulk.insert_rows(self.conn, kind, plan.inserts)
+                plan.inserts = []
             write_plan(self.conn, kind, plan)
+
+    @staticmethod
+    def _note(written: bulk.Written, kind: str, row: Row) -> None:
+        written.records[kind].add(row["id"])
+        if kind == "sessions":
+            written.sessions.add(row["id"])
+        elif kind in ("picked_questions", "actions"):
+            written.sessions.add(row["session_id"])
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):
             parent = row[column]
             if parent is None or parent in present[parent_kind]:
                 continue
-            if existing_ids(self.conn, parent_kind, [parent]):  # type: ignore[arg-type]
+            if _existing_ids(self.conn, parent_kind, [parent]):
                 present[parent_kind].add(parent)
                 continue
             # Its session (or team, or action) was deleted here and nothing brought
@@ -419,7 +517,7 @@ class _Apply:
                     revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
                     continue
                 tree = changes.subtree(self.conn, kind, [ident])
-                if deleted_at >= self._last_edit(tree):
+                if min(deleted_at, self.limit) >= self._last_edit(tree):
                     self._delete(kind, ident, tree, deleted_at, coach)
                     continue
                 # edited after the deletion: it stays
@@ -433,7 +531,7 @@ class _Apply:
         if tree["action_reviews"]:
             self.reviewed_actions |= {
                 row["action_id"]
-                for row in fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])  # type: ignore[arg-type]
+                for row in _fetch_in(self.conn, "action_reviews", "id", tree["action_reviews"])
             }
         table = table_of(kind)
         self.conn.execute(sa.delete(table).where(table.c.id == ident))
@@ -453,28 +551,58 @@ class _Apply:
                 ).scalar()
                 if found is not None:
                     latest = max(latest, found)
-        return latest
+        return min(latest, self.limit)
 
     # --- afterwards ------------------------------------------------------------------------------
 
     def refresh_statuses(self) -> None:
-        """Every action touched gets the status of its newest review ("open" without
-        one), as the service keeps it; not an edit, so its updated_at stays."""
+        """An action whose reviews here are not the ones its sender knew (a review
+        came from elsewhere, or went) gets the status of its newest review ("open"
+        without one), as the service keeps it; not an edit, so its updated_at stays.
+        An action whose newest review is the one the sender's status came from keeps
+        the status sent: sync leaves data nobody changed as it is."""
         touched = set(self.inserted["actions"]) | set(self.updated["actions"]) | self.reviewed_actions
         touched |= {row["action_id"] for row in self.rows["action_reviews"].values()}
         touched -= self.removed["actions"]
+        # An action new here has only the reviews that came with it: its status is the
+        # one sent, unless one of its reviews was left out.
+        left_out = {
+            row["action_id"]
+            for ident, row in self.sent["action_reviews"].items()
+            if ident not in self.inserted["action_reviews"]
+        }
+        touched -= self.inserted["actions"] - left_out - self.reviewed_actions
         if not touched:
             return
         latest: dict[str, tuple[Any, ...]] = {}
-        for row in fetch_in(self.conn, "action_reviews", "action_id", touched):  # type: ignore[arg-type]
+        for row in _fetch_in(self.conn, "action_reviews", "action_id", touched):
             rank = (row["updated_at"], row["created_at"], row["id"])
             if row["action_id"] not in latest or rank > latest[row["action_id"]][0]:
                 latest[row["action_id"]] = (rank, row["status"])
+        known: dict[str, tuple[Any, ...]] = {}
+        for row in self.sent["action_reviews"].values():
+            rank = (row["updated_at"], row["created_at"], row["id"])
+            if row["action_id"] not in known or rank > known[row["action_id"]]:
+                known[row["action_id"]] = rank
         table = table_of("actions")
-        for row in fetch_in(self.conn, "actions", "id", touched):  # type: ignore[arg-type]
+        for row in _fetch_in(self.conn, "actions", "id", touched):
+            ident = row["id"]
+            newest_here = latest[ident][0][2] if ident in latest else None
+            newest_sent = known[ident][2] if ident in known else None
+            sent = self.sent["actions"].get(ident)
+            if (
+                sent is not None
+                and sent["status"] == row["status"]
+                and ident not in self.reviewed_actions
+                and newest_here == newest_sent
+            ):
+                continue  # the status sent already follows this newest review
             status = latest[row["id"]][1] if row["id"] in latest else "open"
             if row["status"] != status:
                 self.conn.execute(sa.update(table).where(table.c.id == row["id"]).values(status=status))
+                fresh = {**row, "status": status}
+                if ident in self.result.send_back.rows["actions"] or (sent is not None and sent["status"] != status):
+                    self.result.send_back.add_row("actions", fresh)  # the sender hears the status
 
     def count(self) -> Applied:
         result = self.result
@@ -573,10 +701,22 @@ class SyncReport:
     first: bool = False
     skipped: int = 0
     seconds: float = 0.0
+    # records that took fields from both sides; fields changed on both sides
+    merged: int = 0
+    conflicts: tuple[conflicts.Conflict, ...] = ()
+    # how far this laptop's clock is ahead of the hub's (None: the hub is a file)
+    skew: dt.timedelta | None = None
+    # stamps from the future (a clock running fast) brought back to the receiver's time
+    clamped: int = 0
 
     @property
     def moved(self) -> bool:
         return any(c.moved for c in (*self.pushed, *self.pulled)) or bool(self.merged_teams)
+
+    @property
+    def clock_off(self) -> bool:
+        """This laptop's clock differs from the hub's by more than a couple of minutes."""
+        return self.skew is not None and abs(self.skew) > SKEW_REPORTED
 
 
 def _counts(applied: Applied) -> tuple[KindCounts, ...]:
@@ -586,18 +726,18 @@ def _counts(applied: Applied) -> tuple[KindCounts, ...]:
 
 
 def database_id(conn: sa.Connection) -> str:
-    table = Meta.__table__  # type: ignore[attr-defined]
-    return conn.execute(sa.select(table.c.value).where(table.c.key == "database_id")).scalar_one()
+    table = table_of_model(Meta)
+    return str(conn.execute(sa.select(table.c.value).where(table.c.key == "database_id")).scalar_one())
 
 
 def _state(conn: sa.Connection, hub_id: str) -> tuple[int, int] | None:
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     row = conn.execute(sa.select(table.c.pushed_seq, table.c.pulled_seq).where(table.c.hub_id == hub_id)).first()
     return (row.pushed_seq, row.pulled_seq) if row is not None else None
 
 
 def _save_state(conn: sa.Connection, hub_id: str, hub: str, pushed: int, pulled: int, now: dt.datetime) -> None:
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     values = {"hub": hub, "pushed_seq": pushed, "pulled_seq": pulled, "synced_at": now}
     done = conn.execute(sa.update(table).where(table.c.hub_id == hub_id).values(**values))
     if not done.rowcount:
@@ -611,7 +751,7 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
     if not entries:
         return
     seq = changes.next_seq(conn)
-    table = SyncChange.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncChange)
     for kind, ident in sorted(entries):
         if not conn.execute(sa.update(table).where(table.c.kind == kind, table.c.id == ident).values(seq=seq)).rowcount:
             conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
@@ -645,15 +785,22 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
     try:
         with hub.read() as hub_session:
             hub_id = database_id(hub_session.connection())
+            hub_seq = changes.current_seq(hub_session.connection())
         with local.read() as session:
             conn = session.connection()
             if database_id(conn) == hub_id:
                 raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
             state = _state(conn, hub_id)
-            first = full or state is None
+            # a hub whose counter went back was restored from a copy: compare everything,
+            # and trust no version agreed on since that copy was made
+            restored = state is not None and state[1] > hub_seq
+            first = full or state is None or restored
             pushed_seq, pulled_seq = (0, 0) if first or state is None else state
             mark = changes.current_seq(conn)
             outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
+            outgoing.to_hub = True
+            if not (full or restored):
+                outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
     except SyncFailed:
         raise
     except StoreError as exc:
@@ -663,9 +810,16 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
     try:
         with hub.write() as hub_session:
             hub_conn = hub_session.connection()
+            hub_now, skew = _hub_clock(hub_conn, local)
+            outgoing.limit = hub_now
+            outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
-            incoming = collect_all(hub_conn) if first else collect(hub_conn, changed_entries(hub_conn, pulled_seq, before))
+            # What the others wrote before this push (on a first sync: everything the hub
+            # had), less what this laptop just sent: the hub holds that as sent, or
+            # else it is in what the hub sends back.
+            incoming = collect(hub_conn, changed_entries(hub_conn, 0 if first else pulled_seq, before))
+            incoming.drop(outgoing)
             incoming.update(pushed.send_back)
             after = changes.current_seq(hub_conn)
     except SyncFailed as exc:
@@ -680,8 +834,17 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
         with local.write() as session:
             conn = session.connection()
             quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
+            incoming.limit = local.now()
+            # what this laptop sent is what the hub merged against
+            incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+            incoming.bases.update(_fields(outgoing))
             pulled = apply(conn, incoming, adopt_teams=True)
             done = changes.current_seq(conn) if quiet else mark
+            synced = _fields(outgoing)
+            synced.update(_fields(incoming))
+            fields.save_bases(conn, hub_id, synced)
+            found = _conflicts(pushed, pulled)
+            conflicts.save(conn, found, shown, local.now())
             # what this side kept over the hub's (a save made during the sync) goes next time
             _touch(conn, pulled.send_back)
             _save_state(conn, hub_id, shown, done, after, local.now())
@@ -698,12 +861,55 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
         first=first,
         skipped=pushed.skipped + pulled.skipped,
         seconds=time.perf_counter() - started,
+        merged=pushed.merged + pulled.merged,
+        conflicts=tuple(found),
+        skew=skew,
+        clamped=pushed.clamped + pulled.clamped,
     )
+
+
+def _keys(changeset: Changeset) -> list[tuple[str, str]]:
+    return [(kind, ident) for kind, rows in changeset.rows.items() for ident in rows]
+
+
+def _fields(changeset: Changeset) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(kind, ident): fields.fields_of(kind, row) for kind, rows in changeset.rows.items() for ident, row in rows.items()}
+
+
+def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:
+    """The hub's time, and how far this laptop's clock is ahead of it (None when the
+    hub is a file: its clock is this laptop's)."""
+    here = local.now()
+    if dialects.of(conn) is dialects.sqlite:
+        return here, None
+    hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
+    assert isinstance(hub_now, dt.datetime)
+    return hub_now, here - hub_now
+
+
+def _conflicts(pushed: Applied, pulled: Applied) -> list[conflicts.Conflict]:
+    """The conflicts of both directions, seen from this laptop (mine: its value)."""
+    found = []
+    for conflict in pushed.conflicts:  # on the hub: "here" is the hub's value
+        found.append(
+            conflicts.Conflict(
+                conflicts.new_id(), conflict.kind, conflict.record_id, conflict.field, conflict.sent, conflict.here,
+                "mine" if conflict.kept == "sent" else "theirs", conflict.sent_by, conflict.here_by,
+            )
+        )
+    for conflict in pulled.conflicts:  # here: "sent" is the hub's value
+        found.append(
+            conflicts.Conflict(
+                conflicts.new_id(), conflict.kind, conflict.record_id, conflict.field, conflict.here, conflict.sent,
+                "mine" if conflict.kept == "here" else "theirs", conflict.here_by, conflict.sent_by,
+            )
+        )
+    return found
 
 
 def sync_history(db: Database) -> list[tuple[str, object]]:
     """(hub, when this database last synced with it), most recent first."""
-    table = SyncState.__table__  # type: ignore[attr-defined]
+    table = table_of_model(SyncState)
     with db.read() as session:
         rows = session.connection().execute(
             sa.select(table.c.hub, table.c.synced_at).order_by(table.c.synced_at.desc())

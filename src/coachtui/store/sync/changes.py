@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from coachtui.store.db import dialects
 from coachtui.store.db.models import Tombstone
 from coachtui.store.exchange.rows import CHUNK, table_of
+from coachtui.store.sync.tables import table_of_model
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.
@@ -108,7 +109,7 @@ def subtree(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str, set
 
 def bury(conn: sa.Connection, records: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> int:
     """Write (or move forward) the tombstones of ``records``. Returns how many."""
-    table = Tombstone.__table__  # type: ignore[attr-defined]
+    table = table_of_model(Tombstone)
     rows = [
         {"kind": kind, "id": ident, "deleted_at": deleted_at, "coach": coach}
         for kind, ids in records.items()
@@ -138,7 +139,7 @@ def record_deletion(
 
 def tombstone_of(conn: sa.Connection, kind: str, ident: str) -> tuple[dt.datetime, str] | None:
     """(deleted_at, coach) if the record was deleted for good here."""
-    table = Tombstone.__table__  # type: ignore[attr-defined]
+    table = table_of_model(Tombstone)
     row = conn.execute(
         sa.select(table.c.deleted_at, table.c.coach).where(table.c.kind == kind, table.c.id == ident)
     ).first()

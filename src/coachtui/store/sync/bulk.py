@@ -1,0 +1,170 @@
+"""Writing many records at once without a trigger storm (issue 18, item 4).
+
+Every insert or update of a record normally fires, per row, the change-log trigger
+(which bumps the one counter row: tens of thousands of updates of one row on
+PostgreSQL) and, on SQLite, the search-index triggers (a session with four questions
+and three actions has its index row rewritten eight times). When a sync writes many
+records, :func:`quiet_triggers` drops those triggers for the duration, inside the
+same transaction, and afterwards does their work once, in bulk:
+
+* logs every record written at one new counter value, and forgets the tombstones of
+  the records that came back (what the change-log triggers do);
+* on SQLite, rewrites the search-index rows of the sessions touched, with one
+  INSERT ... SELECT (what the index triggers do); PostgreSQL's search triggers only
+  note the session for the end of the transaction and stay.
+
+Then it puts the triggers back, exactly as they were (their SQL is read back from
+the database). Everything happens in the caller's transaction: a failure rolls the
+triggers back with the rows. On PostgreSQL dropping a trigger locks its table until
+the commit, so only large applies use it (:data:`BULK_ROWS`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from coachtui.store.db import dialects, search_index
+from coachtui.store.db.models import Tombstone, encode_text
+from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.rows import table_of
+from coachtui.store.sync import changes
+from coachtui.store.sync.tables import table_of_model
+
+# From how many records written a sync writes them with the triggers off.
+BULK_ROWS = 500
+CHUNK = 500
+BIG_CHUNK = 20_000
+
+
+class Written:
+    """What a bulk write wrote, by kind (ids), and the sessions whose search text it
+    may have changed."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
+        self.inserted: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
+        self.sessions: set[str] = set()
+        self.enabled = False
+
+
+@contextlib.contextmanager
+def quiet_triggers(conn: sa.Connection, enabled: bool) -> Iterator[Written]:
+    """Run the block with the change-log (and SQLite search-index) triggers off; the
+    block records in the yielded :class:`Written` what it wrote."""
+    written = Written()
+    if not enabled:
+        yield written
+        return
+    written.enabled = True
+    sqlite = dialects.of(conn) is dialects.sqlite
+    saved = changes.suspend_triggers(conn)
+    if sqlite:
+        saved += search_index.suspend_triggers(conn)
+    yield written
+    _log(conn, written)
+    if sqlite:
+        _reindex(conn, written.sessions)
+    changes.restore_triggers(conn, saved)
+
+
+def _log(conn: sa.Connection, written: Written) -> None:
+    rows = [(kind, ident) for kind, ids in written.records.items() for ident in sorted(ids)]
+    if not rows:
+        return
+    seq = changes.next_seq(conn)
+    upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"), [(kind, ident, seq) for kind, ident in rows])
+    # records that came back lose their tombstones (there are few tombstones: read
+    # them all rather than look each record up)
+    graves = table_of_model(Tombstone)
+    buried = {(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))}
+    back: dict[str, list[str]] = {}
+    for kind, ident in buried:
+        if ident in written.inserted.get(kind, ()):
+            back.setdefault(kind, []).append(ident)
+    for kind, ids in back.items():
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), CHUNK):
+            conn.execute(sa.delete(graves).where(graves.c.kind == kind, graves.c.id.in_(wanted[start : start + CHUNK])))
+
+
+def upsert_raw(
+    conn: sa.Connection, table: str, columns: tuple[str, ...], key: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert or replace plain text/number rows with one prepared statement (no
+    per-value type processing: the values are ids, kinds, numbers and ASCII JSON)."""
+    if not rows:
+        return
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    if dialects.of(conn) is dialects.sqlite:
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}",
+            rows,
+        )
+        return
+    # PostgreSQL: one statement per chunk, the columns as arrays (one round trip
+    # instead of one per row)
+    kinds = ["bigint" if all(isinstance(row[i], int) for row in rows) else "text" for i in range(len(columns))]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in kinds)
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {conflict}"
+    for start in range(0, len(rows), BIG_CHUNK):
+        chunk = rows[start : start + BIG_CHUNK]
+        values = [
+            [encode_text(row[i]) if kinds[i] == "text" else row[i] for row in chunk] for i in range(len(columns))
+        ]
+        conn.exec_driver_sql(statement, tuple(values))
+
+
+def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
+    """The search-index rows of these sessions, computed afresh from the tables."""
+    wanted = sorted(sessions)
+    table = table_of("sessions")
+    fts = search_index.TABLE
+    columns = ", ".join(search_index.COLUMNS)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        query = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(table).where(table.c.id.in_(chunk))
+        rowids: list[int] = list(conn.execute(query).scalars())
+        if not rowids:
+            continue
+        marks = ", ".join(str(int(rowid)) for rowid in rowids)
+        conn.exec_driver_sql(f"DELETE FROM {fts} WHERE rowid IN ({marks})")
+        conn.exec_driver_sql(
+            f"INSERT INTO {fts}(rowid, {columns}) "
+            f"SELECT s.rowid, s.title, s.dilemma, s.context, {search_index.notes_sql('s.id')}, "
+            f"{search_index.actions_sql('s.id')} FROM coaching_session AS s WHERE s.rowid IN ({marks})"
+        )
+
+
+def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Insert new records of ``kind`` in one statement (SQLite) or one COPY
+    (PostgreSQL), their values stored exactly as the models store them."""
+    if not rows:
+        return
+    columns = SPECS[kind].columns
+    postgres = dialects.of(conn) is not dialects.sqlite
+    values = [tuple(_stored(row[name], postgres) for name in columns) for row in rows]
+    dialects.of(conn).bulk_insert(conn, SPECS[kind].table, columns, values)
+
+
+def _stored(value: Any, postgres: bool) -> Any:
+    """A value as the column types (models.py) write it: UTC text for times (what
+    SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for booleans, ISO dates, and
+    on PostgreSQL text with NUL escaped."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return encode_text(value) if postgres else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,175 @@
+"""Conflicts a sync found: a field two coaches changed differently before either synced.
+
+The record keeps the newer value (on every side); the laptop that found the conflict
+keeps both values in ``sync_conflict`` until its coach chooses: keep mine (this
+laptop's value), keep theirs (the hub's), or keep both (for text: the kept text, a
+blank line, then the other). Choosing is an ordinary edit of the record, so the next
+sync takes it to the hub and the other laptops. Nothing typed is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from coachtui.store.db.engine import Database
+from coachtui.store.errors import InvalidInput, NotFound
+from coachtui.store.exchange.interchange import SPECS, TEXT
+from coachtui.store.exchange.rows import table_of
+from coachtui.store.sync.fields import decode, encode
+from coachtui.store.sync.tables import CONFLICT
+
+CHOICES = ("mine", "theirs", "both")
+KIND_NAME = {
+    "teams": "team",
+    "sessions": "session",
+    "custom_questions": "custom question",
+    "picked_questions": "question",
+    "actions": "action",
+    "action_reviews": "review",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """``mine``: this laptop's value; ``theirs``: the hub's (another coach's);
+    ``kept``: which one the record holds ("mine" or "theirs")."""
+
+    id: str
+    kind: str
+    record_id: str
+    field: str
+    mine: Any
+    theirs: Any
+    kept: str
+    mine_by: str = ""
+    theirs_by: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "record_id": self.record_id, "field": self.field,
+            "mine": self.mine, "theirs": self.theirs, "kept": self.kept,
+            "mine_by": self.mine_by, "theirs_by": self.theirs_by,
+        }
+
+    @property
+    def other(self) -> Any:
+        """The value the record does not hold."""
+        return self.theirs if self.kept == "mine" else self.mine
+
+    def describe(self) -> str:
+        """One line: which field, which value was kept, the other value."""
+        kept = "yours" if self.kept == "mine" else f"{self.theirs_by or 'the hub'}'s"
+        other_by = f"{self.theirs_by or 'the hub'}'s" if self.kept == "mine" else "yours"
+        return (
+            f"conflict {self.id[:8]}: the {KIND_NAME.get(self.kind, self.kind)}'s {self.field.replace('_', ' ')} "
+            f"was changed on both sides; {kept} was kept, {other_by} was {_short(self.other)}"
+        )
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datetime) -> None:
+    """Keep these conflicts (a newer conflict on the same field replaces the older)."""
+    rows = []
+    for conflict in found:
+        conn.execute(
+            sa.delete(CONFLICT).where(
+                CONFLICT.c.kind == conflict.kind,
+                CONFLICT.c.record_id == conflict.record_id,
+                CONFLICT.c.field == conflict.field,
+            )
+        )
+        rows.append(
+            {
+                "id": conflict.id, "kind": conflict.kind, "record_id": conflict.record_id, "field": conflict.field,
+                "mine": encode(conflict.mine), "theirs": encode(conflict.theirs), "kept": conflict.kept,
+                "mine_by": conflict.mine_by, "theirs_by": conflict.theirs_by, "found_at": now, "hub": hub,
+            }
+        )
+    if rows:
+        conn.execute(sa.insert(CONFLICT), rows)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _from_row(row: Any) -> Conflict:
+    return Conflict(
+        id=row.id, kind=row.kind, record_id=row.record_id, field=row.field, mine=decode(row.mine),
+        theirs=decode(row.theirs), kept=row.kept, mine_by=row.mine_by, theirs_by=row.theirs_by,
+    )
+
+
+def list_conflicts(db: Database) -> list[Conflict]:
+    """The conflicts not settled yet, oldest first."""
+    with db.read() as session:
+        rows = session.connection().execute(sa.select(CONFLICT).order_by(CONFLICT.c.found_at, CONFLICT.c.id)).all()
+    return [_from_row(row) for row in rows]
+
+
+def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
+    """Settle a conflict (``conflict_id`` or the first characters of it): ``mine``,
+    ``theirs`` or ``both``. Raises :class:`InvalidInput`/:class:`NotFound` in one line."""
+    if choice not in CHOICES:
+        raise InvalidInput(f"choose mine, theirs or both, not {choice!r}", field="choice")
+    with db.write() as session:
+        conn = session.connection()
+        rows = conn.execute(sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True))).all()
+        if len(rows) != 1:
+            what = "no conflict" if not rows else "more than one conflict"
+            raise NotFound(f"{what} starts with {conflict_id!r}; coachtui sync --conflicts lists them")
+        conflict = _from_row(rows[0])
+        kind = conflict.kind
+        table = table_of(kind)
+        current = conn.execute(sa.select(table).where(table.c.id == conflict.record_id)).first()
+        if current is not None:
+            value = _chosen(conflict, choice)
+            column = table.c[conflict.field]
+            if _is_date(column) and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            values: dict[str, Any] = {conflict.field: value}
+            if "updated_at" in table.c:
+                values["updated_at"] = db.now()
+            if "updated_by" in table.c:
+                values["updated_by"] = db.coach
+            if "version" in table.c:
+                values["version"] = table.c.version + 1
+            if current._mapping[conflict.field] != value:
+                conn.execute(sa.update(table).where(table.c.id == conflict.record_id).values(**values))
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id == conflict.id))
+    return conflict
+
+
+def _chosen(conflict: Conflict, choice: str) -> Any:
+    if choice == "mine":
+        return conflict.mine
+    if choice == "theirs":
+        return conflict.theirs
+    kinds = dict(SPECS[conflict.kind].fields)
+    if kinds.get(conflict.field) != TEXT or not isinstance(conflict.mine, str) or not isinstance(conflict.theirs, str):
+        return conflict.mine if conflict.kept == "mine" else conflict.theirs
+    kept, other = (conflict.mine, conflict.theirs) if conflict.kept == "mine" else (conflict.theirs, conflict.mine)
+    return f"{kept}\n\n{other}"
+
+
+def _has_python_type(column: sa.Column[Any]) -> bool:
+    try:
+        column.type.python_type  # noqa: B018
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _is_date(column: sa.Column[Any]) -> bool:
+    return _has_python_type(column) and column.type.python_type is dt.date

@@ -1,0 +1,298 @@
+"""Sync merges field by field, survives wrong clocks and leaves unchanged data alone
+(issue 18): two laptops (SQLite) and a hub (a SQLite file, and PostgreSQL).
+
+Each test checks what the databases hold afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from coachtui.store import open_store
+from coachtui.store.types import SessionFilter
+from test_sync import content, session_with_everything
+
+REWRITE = "Night staff miss the huddle because it clashes with the drug round; move it."  # 48+ characters
+
+
+def hub_content(hub_url: str) -> dict[str, list[dict]]:
+    with open_store(hub_url) as hub:
+        return content(hub)
+
+
+def conflicts(store) -> list[dict]:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    return [c.as_dict() for c in conflict_module.list_conflicts(store.db)]
+
+
+@pytest.fixture
+def ana(tmp_path: Path, clock):
+    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
+        yield store
+
+
+@pytest.fixture
+def ben(tmp_path: Path, clock):
+    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
+        yield store
+
+
+# --- 1. field by field ------------------------------------------------------------------------
+
+
+def test_a_rewritten_dilemma_and_a_new_title_from_two_laptops_both_survive(ana, ben, hub_url, clock) -> None:
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.save_draft(session.id, dilemma=REWRITE)
+    clock.advance(minutes=5)
+    ben.save_draft(session.id, title="Huddle clash")  # later, and only the title
+    ana.sync(hub_url)
+    report = ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        got = store.get_session(session.id)
+        assert (got.title, got.dilemma) == ("Huddle clash", REWRITE)
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert report.merged == 1 and report.conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved
+
+
+def test_an_action_s_text_and_its_owner_changed_on_two_laptops_both_survive(ana, ben, hub_url, clock) -> None:
+    _team, _session, action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ben.update_action(action.id, text="Try a 5-minute huddle at 21:45, before the drug round")
+    clock.advance(minutes=5)
+    ana.update_action(action.id, owner="Kim")  # later, whole-record newest
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    for store in (ana, ben):
+        got = store.get_action(action.id)
+        assert (got.text, got.owner) == ("Try a 5-minute huddle at 21:45, before the drug round", "Kim")
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_a_field_changed_on_both_sides_keeps_the_newer_and_shows_the_other(ana, ben, hub_url, clock) -> None:
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.save_draft(session.id, dilemma="Ana's rewrite of the dilemma")
+    clock.advance(minutes=5)
+    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")  # newer
+    ana.sync(hub_url)
+    report = ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_session(session.id).dilemma == "Ben's rewrite of the dilemma"
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    (found,) = report.conflicts
+    assert (found.kind, found.record_id, found.field) == ("sessions", session.id, "dilemma")
+    # Ben synced second: his laptop lists the conflict, with both texts
+    (listed,) = conflicts(ben)
+    assert listed["mine"] == "Ben's rewrite of the dilemma" and listed["theirs"] == "Ana's rewrite of the dilemma"
+    assert listed["kept"] == "mine" and listed["theirs_by"] == "Ana"
+    from coachtui.commands.sync import report_lines
+
+    text = "\n".join(report_lines(report))
+    assert "conflict" in text and "Ana's rewrite of the dilemma" in text
+
+
+def test_keep_both_after_a_conflict_keeps_both_texts_everywhere(ana, ben, hub_url, clock) -> None:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.save_draft(session.id, dilemma="Ana's words")
+    clock.advance(minutes=5)
+    ben.save_draft(session.id, dilemma="Ben's words")
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    (listed,) = conflicts(ben)
+    conflict_module.resolve(ben.db, listed["id"], "both")
+    assert conflicts(ben) == []
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        dilemma = store.get_session(session.id).dilemma
+        assert "Ana's words" in dilemma and "Ben's words" in dilemma
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+# --- 2. wrong clocks ------------------------------------------------------------------------
+
+
+def test_a_laptop_two_hours_fast_does_not_beat_a_later_edit(tmp_path: Path, hub_url) -> None:
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as traveller:
+        fast = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # noqa: E731
+        with open_store(str(tmp_path / "a.db"), clock=fast, coach="Ana") as ana, open_store(
+            str(tmp_path / "b.db"), coach="Ben"
+        ) as ben:
+            team = ana.create_team("Ward 4")
+            session = ana.start_session(team.id)
+            ana.save_draft(session.id, title="First title")
+            ana.sync(hub_url)
+            ben.sync(hub_url)
+            traveller.shift(dt.timedelta(minutes=10))
+            ben.save_draft(session.id, title="Ben's later title")  # genuinely later, correct clock
+            ben.sync(hub_url)
+            ana.sync(hub_url)
+            for store in (ana, ben):
+                assert store.get_session(session.id).title == "Ben's later title"
+            assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+@pytest.mark.postgres
+def test_a_fast_clock_is_reported_and_its_stamps_clamped_on_the_hub(tmp_path: Path, pg) -> None:
+    hub_url = pg.new_url()
+    fast = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # noqa: E731
+    with open_store(str(tmp_path / "a.db"), clock=fast, coach="Ana") as ana, open_store(
+        str(tmp_path / "b.db"), coach="Ben"
+    ) as ben:
+        team = ana.create_team("Ward 4")
+        session = ana.start_session(team.id)
+        ana.save_draft(session.id, title="First")
+        ana.sync(hub_url)
+        ben.sync(hub_url)
+        ana.save_draft(session.id, title="Ana, two hours fast")
+        ben.save_draft(session.id, title="Ben, a moment later")  # concurrent, but genuinely later
+        report = ana.sync(hub_url)
+        assert report.skew is not None and dt.timedelta(hours=1, minutes=59) < report.skew < dt.timedelta(hours=2, minutes=1)
+        from coachtui.commands.sync import report_lines
+
+        assert any("ahead" in line for line in report_lines(report))
+        with open_store(hub_url) as hub:
+            assert hub.get_session(session.id).updated_at <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+        ben.sync(hub_url)
+        ana.sync(hub_url)
+        for store in (ana, ben):
+            assert store.get_session(session.id).title == "Ben, a moment later"
+        (listed,) = conflicts(ben)
+        assert listed["theirs"] == "Ana, two hours fast"
+        assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_a_record_stamped_2099_does_not_make_later_edits_revert(ana, ben, hub_url, clock, tmp_path) -> None:
+    _team, session, action = session_with_everything(ana, clock)
+    document = ana.export_json()
+    for row in document["sessions"] + document["actions"]:
+        row["updated_at"] = "2099-01-01T00:00:00.000000Z"
+    (tmp_path / "future.json").write_text(json.dumps(document))
+    with open_store(str(tmp_path / "other.db"), clock=clock, coach="Cy") as other:
+        other.import_file(tmp_path / "future.json")
+        assert other.get_session(session.id).updated_at <= clock.now  # clamped on import
+    # Ana's own copy is stamped 2099 already (an import from before the clamp)
+    with ana.db.write() as orm:
+        orm.connection().exec_driver_sql("UPDATE coaching_session SET updated_at = '2099-01-01 00:00:00.000000'")
+        orm.connection().exec_driver_sql("UPDATE action SET updated_at = '2099-01-01 00:00:00.000000'")
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    clock.advance(minutes=5)
+    ben.save_draft(session.id, title="Edited in 2026")
+    ben.update_action(action.id, owner="Kim")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_session(session.id).title == "Edited in 2026"
+        assert store.get_action(action.id).owner == "Kim"
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    with open_store(hub_url) as hub:
+        assert hub.get_session(session.id).updated_at < dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+
+
+# --- 3. identity on unchanged data ------------------------------------------------------------------------
+
+
+def test_a_first_sync_of_the_demo_data_changes_nothing(tmp_path: Path, hub_url) -> None:
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(str(tmp_path / "demo.db"), coach="Demo coach") as demo:
+        # this seed holds an action whose newest review by time is not the one that
+        # set its status (a review from the tracker stamped after a later session's)
+        generate_demo_data(demo, sessions=500, teams=2, seed=7, today=dt.date(2026, 12, 6))
+        before = content(demo)
+        demo.sync(hub_url)
+        assert content(demo) == before
+        assert hub_content(hub_url) == before
+
+
+@pytest.mark.sqlite_only
+def test_a_hub_restored_from_an_old_copy_does_not_revert_edits(ana, hub_url, clock) -> None:
+    """The laptop's last synced version is newer than the restored hub's: the edit it
+    pushed before the restore is not taken for the hub's own change."""
+    _team, session, _action = session_with_everything(ana, clock, title="One")
+    ana.sync(hub_url)
+    old_copy = Path(hub_url).read_bytes()
+    clock.advance(minutes=1)
+    ana.save_draft(session.id, title="One, renamed")
+    ana.sync(hub_url)
+    for suffix in ("-wal", "-shm"):
+        Path(hub_url + suffix).unlink(missing_ok=True)
+    Path(hub_url).write_bytes(old_copy)
+    ana.sync(hub_url)
+    assert ana.get_session(session.id).title == "One, renamed"
+    assert hub_content(hub_url) == content(ana)
+
+
+# --- 4. many records at once ------------------------------------------------------------------------
+
+
+def test_a_bulk_push_keeps_the_search_index_and_the_change_log(tmp_path: Path, hub_url) -> None:
+    """Hundreds of records are written with the triggers off and their work done in
+    bulk: search finds the same everywhere, and the triggers are back afterwards."""
+    from coachtui.store.demo import generate_demo_data
+    from coachtui.store.sync import bulk
+
+    with open_store(str(tmp_path / "a.db"), coach="Ana") as ana, open_store(str(tmp_path / "b.db"), coach="Ben") as ben:
+        generate_demo_data(ana, sessions=120, teams=4, seed=3, today=dt.date(2026, 12, 6))
+        assert sum(len(rows) for rows in content(ana).values()) >= bulk.BULK_ROWS
+        ana.sync(hub_url)
+        ben.sync(hub_url)
+        words = ("huddle", "rota", "parents", "falls")
+        expected = {word: sorted(r.id for r in ana.search_sessions(SessionFilter(word)).rows) for word in words}
+        assert any(expected.values())
+        with open_store(hub_url) as hub:
+            assert {word: sorted(r.id for r in hub.search_sessions(SessionFilter(word)).rows) for word in words} == expected
+        assert {word: sorted(r.id for r in ben.search_sessions(SessionFilter(word)).rows) for word in words} == expected
+        assert content(ana) == content(ben) == hub_content(hub_url)
+        # the triggers are back: one ordinary edit on Ben's laptop travels
+        first = ben.search_sessions().rows[0]
+        ben.save_draft(first.id, title="Zebra crossing")
+        ben.sync(hub_url)
+        ana.sync(hub_url)
+        assert [r.id for r in ana.search_sessions(SessionFilter("zebra")).rows] == [first.id]
+
+
+def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Path, hub_url, clock) -> None:
+    from coachtui.store.demo import generate_demo_data
+
+    with open_store(str(tmp_path / "a.db"), clock=clock, coach="Ana") as ana, open_store(
+        str(tmp_path / "b.db"), clock=clock, coach="Ben"
+    ) as ben:
+        generate_demo_data(ana, sessions=120, teams=4, seed=3, today=dt.date(2026, 11, 1))
+        ana.sync(hub_url)
+        ben.sync(hub_url)
+        session = ana.search_sessions().rows[0]
+        clock.advance(minutes=1)
+        ben.delete_session(session.id)
+        ben.sync(hub_url)
+        clock.advance(minutes=1)
+        ana.save_draft(session.id, title="Still needed")  # later than the deletion
+        ana.sync(hub_url, full=True)  # everything again: a bulk write on the hub
+        ben.sync(hub_url)
+        for store in (ana, ben):
+            assert store.get_session(session.id).title == "Still needed"
+        assert content(ana) == content(ben) == hub_content(hub_url)
+        with open_store(hub_url) as hub, hub.db.read() as orm:
+            from coachtui.store.sync import changes
+
+            assert changes.tombstone_of(orm.connection(), "sessions", session.id) is None
