@@ -68,9 +68,13 @@ def oracle(store, words: list[str], prefix: bool, **where: str) -> list[str]:
         extra.setdefault(row["session_id"], []).append(row["note"])
     for row in document["actions"]:
         extra.setdefault(row["session_id"], []).append(row["text"])
+    for row in document["action_reviews"]:
+        if row["session_id"]:
+            extra.setdefault(row["session_id"], []).append(row["note"])
+    teams = {t["id"]: t["name"] for t in document["teams"]}
     rows = [
         (s["id"], s["created_at"], s["team_id"], s["primary_category"], s["status"],
-         " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], [])]))
+         " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], []), teams[s["team_id"]], s["coach"]]))
         for s in document["sessions"]
     ]
     wanted = [_fold(w) for w in words]
@@ -471,6 +475,38 @@ def test_dominant_categories(store, clock) -> None:
         store.dominant_categories(team_id="missing")
 
 
+def test_team_names_coach_names_and_review_notes_are_searched_too(store, clock) -> None:
+    """Issue 20, item 10: a facilitator types a team's or a coach's name, or words
+    from a review, and finds the sessions; a renamed team is found by its new name."""
+    ward, clinic = store.create_team("Ward 36"), store.create_team("Riverside Clinic")
+    first = make_session(store, clock, ward, at("2026-04-01"), title="Handovers")
+    action = store.add_action(first.id, "Time three handovers")
+    second = make_session(store, clock, clinic, at("2026-04-02"), title="Waiting list", complete=False)
+    store.save_draft(second.id, dilemma="The list grows")
+    third = make_session(store, clock, ward, at("2026-04-03"), title="Follow-up", complete=False)
+    store.record_review(action.id, "done", "matron timed them with a stopwatch", session_id=third.id, coach="Ana")
+    for typed, titles in (
+        ("ward 36", ["Follow-up", "Handovers"]),
+        ("riverside", ["Waiting list"]),
+        ("stopwatch", ["Follow-up"]),
+        ("ward stopwatch", ["Follow-up"]),
+    ):
+        assert [r.title for r in store.search_sessions(SessionFilter(typed)).rows] == titles, typed
+        assert store.count_sessions(SessionFilter(typed)) == len(titles)
+    store.rename_team(clinic.id, "Hillside Clinic")
+    assert [r.title for r in store.search_sessions(SessionFilter("hillside")).rows] == ["Waiting list"]
+    assert store.search_sessions(SessionFilter("riverside ")).rows == []
+
+
+def test_a_coachs_name_finds_their_sessions(store, clock) -> None:
+    team = store.create_team("Ward 4")
+    mine = make_session(store, clock, team, at("2026-04-01"), title="Mine", coach="Priya Raman", complete=False)
+    theirs = make_session(store, clock, team, at("2026-04-02"), title="Theirs", coach="Tomasz Kowalski", complete=False)
+    assert {mine.id, theirs.id} == {r.id for r in store.search_sessions(SessionFilter("ward")).rows}
+    assert [r.title for r in store.search_sessions(SessionFilter("priya")).rows] == ["Mine"]
+    assert [r.title for r in store.search_sessions(SessionFilter("kowalski")).rows] == ["Theirs"]
+
+
 def test_notes_and_actions_are_searchable_per_session(store, clock) -> None:
     team = store.create_team("Ward 4")
     one = make_session(store, clock, team, at("2026-04-01"), title="One", complete=False)
@@ -566,3 +602,24 @@ def test_every_coach_is_listed_once_however_alike_the_names(store, clock) -> Non
     store.add_action(untitled.id, "Agreed with Ana", coach="Ana")
     expected = sorted(set(on_sessions) | {"Bea"}, key=lambda name: (name.casefold(), name))
     assert store.list_coaches() == expected
+
+
+def test_each_result_shows_where_the_words_were_found(store, clock) -> None:
+    """Issue 20, item 10: a piece of the text around the words, with the words marked."""
+    team = store.create_team("Ward 36")
+    long = (
+        "The night shift cannot find time to plot the run chart because handovers overrun "
+        "every single evening and nobody knows why the ward is so busy at eight"
+    )
+    session = make_session(store, clock, team, at("2026-04-01"), title="Night shift", dilemma=long)
+    action = store.add_action(session.id, "Time three handovers")
+    later = make_session(store, clock, team, at("2026-04-02"), title="Follow-up", complete=False)
+    store.record_review(action.id, "done", "Matron used a stopwatch", session_id=later.id, coach="Ana")
+    (row,) = store.search_sessions(SessionFilter("run chart evening")).rows
+    assert row.id == session.id
+    assert row.snippet.startswith("…") and "run chart because handovers" in row.snippet
+    assert [row.snippet[a:b] for a, b in row.highlights] == ["run", "chart", "evening"]
+    (row,) = store.search_sessions(SessionFilter("STOPW")).rows  # as typed: a prefix, any case
+    assert row.snippet == "Matron used a stopwatch"
+    assert [row.snippet[a:b] for a, b in row.highlights] == ["stopwatch"]
+    assert all(r.snippet == "" for r in store.search_sessions(SessionFilter()).rows)  # no words, no snippet

@@ -219,6 +219,10 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
             action()
         finally:
             sa.event.remove(store.engine, "before_cursor_execute", record)
+        # A search's rows come from its one statement with a LIMIT (the pieces of
+        # text shown beside a found session are read after it, by session id).
+        if any("LIMIT" in sql for sql, _params in seen):
+            seen[:] = [(sql, params) for sql, params in seen if "LIMIT" in sql]
         with store.engine.connect() as conn:
             return [
                 " | ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))

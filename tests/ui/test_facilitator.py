@@ -125,6 +125,27 @@ async def test_search_and_filters_narrow_the_list(make_app, demo_db: Path) -> No
         await wait_for(pilot, lambda: not history.filters.text and history.filters.team_id is None, what="clear")
 
 
+async def test_a_search_shows_where_each_session_holds_the_words(make_app, demo_db: Path) -> None:
+    """Issue 20, item 10: each row found by a search shows a piece of its text with
+    the words in it (the title moves to the line below); a team's name finds its
+    sessions."""
+    team_id, team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        await type_text(pilot, "rota ")
+        await wait_for(pilot, lambda: history.filters.text == "rota " and history.window.rows, what="results")
+        await wait_for(pilot, lambda: all(r.snippet for r in history.window.rows), what="snippets")
+        assert {"rota"} == {r.snippet[a:b].casefold() for r in history.window.rows for a, b in r.highlights}
+        await shows(pilot, "Found")
+        app.save_screenshot("history-found.svg", str(demo_db.parent))
+        await pilot.press(*["backspace"] * 5)
+        await type_text(pilot, team + " ")
+        await wait_for(pilot, lambda: history.filters.text == team + " ", what="the team's name typed")
+        total = query(demo_db, "SELECT count(*) FROM coaching_session WHERE team_id = ?", team_id)[0][0]
+        await shows(pilot, f"{total:,} session")
+
+
 @pytest.mark.parametrize("typed", ['[bold]', '[/]', '"', "*", "-", "NEAR", 'rota" OR "x', "(", "^a:b"])
 async def test_search_takes_any_text(make_app, demo_db: Path, typed: str) -> None:
     app = make_app()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -45,7 +46,7 @@ from coachtui.store.db.models import (
     Team,
     table,
 )
-from coachtui.store.db.query import SearchTerms, parse_search
+from coachtui.store.db.query import SearchTerms, parse_search, snippet
 from coachtui.store.errors import Cancelled, InvalidInput, NotFound
 from coachtui.store.types import (
     EVERY_SESSION,
@@ -299,13 +300,29 @@ def _like_condition(terms: SearchTerms) -> Any:
             .where(A.c.session_id == S.c.id, A.c.text.ilike(pattern, escape="\\"))
             .exists()
         )
+        reviews = (
+            sa.select(sa.literal(1))
+            .select_from(R)
+            .where(R.c.session_id == S.c.id, R.c.note.ilike(pattern, escape="\\"))
+            .exists()
+        )
+        named = T.alias("named_team")  # the outer query may join the team table itself
+        team = (
+            sa.select(sa.literal(1))
+            .select_from(named)
+            .where(named.c.id == S.c.team_id, named.c.name.ilike(pattern, escape="\\"))
+            .exists()
+        )
         conditions.append(
             sa.or_(
                 S.c.title.ilike(pattern, escape="\\"),
                 S.c.dilemma.ilike(pattern, escape="\\"),
                 S.c.context.ilike(pattern, escape="\\"),
+                S.c.coach.ilike(pattern, escape="\\"),
                 notes,
                 actions,
+                reviews,
+                team,
             )
         )
     return sa.and_(*conditions)
@@ -399,6 +416,8 @@ def search_sessions(
     ]
     if not infos:
         return SessionPage(rows=[], next_cursor=None)
+    if terms:
+        infos = _with_snippets(db, infos, terms)
     older = (more and not upward) or before is not None
     newer = (more and upward) or after is not None
     return SessionPage(
@@ -406,6 +425,32 @@ def search_sessions(
         next_cursor=_session_cursor(infos[-1].created_at, infos[-1].id) if older else None,
         prev_cursor=_session_cursor(infos[0].created_at, infos[0].id) if newer else None,
     )
+
+
+def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) -> list[SessionInfo]:
+    """The rows, each with the piece of its text that shows the words searched for
+    (read for this page only: a few indexed lookups)."""
+    ids = [row.id for row in rows]
+    texts: dict[str, list[str]] = {}
+    with db.read() as session:
+        conn = session.connection()
+        for ident, dilemma, context in conn.execute(sa.select(S.c.id, S.c.dilemma, S.c.context).where(S.c.id.in_(ids))):
+            texts[ident] = [dilemma, context]
+        for table, column, order in ((Q, Q.c.note, Q.c.position), (A, A.c.text, A.c.position), (R, R.c.note, R.c.created_at)):
+            found = conn.execute(
+                sa.select(table.c.session_id, column)
+                .where(table.c.session_id.in_(ids), column != "")
+                .order_by(table.c.session_id, order, table.c.id)
+            )
+            for ident, text in found:
+                texts.setdefault(ident, []).append(text)
+    out = []
+    for row in rows:
+        # Words found only in the team's or the coach's name show in their own
+        # columns: the piece is then from the session's own texts, or nothing.
+        piece = snippet([*texts.get(row.id, []), row.title], terms)
+        out.append(dataclasses.replace(row, snippet=piece.text, highlights=piece.spans))
+    return out
 
 
 def session_ids_matching(

@@ -177,6 +177,10 @@ class SessionInfo:
     updated_at: dt.datetime
     # the start of the dilemma on one line (history lists show it for untitled drafts)
     preview: str = ""
+    # Found by a search: a piece of its text around the words searched for, and
+    # where those words are in it ((start, end) spans, to highlight).
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

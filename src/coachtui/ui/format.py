@@ -79,6 +79,17 @@ def cell(text: str, limit: int | None = None) -> object:
     return Text(one_line(text, limit), no_wrap=True, overflow="ellipsis")
 
 
+def found_cell(text: str, highlights: tuple[tuple[int, int], ...]) -> object:
+    """A search result's piece of text as a DataTable cell, the words searched for
+    in bold and underlined (so they show in every theme)."""
+    from rich.text import Text
+
+    shown = Text(text, no_wrap=True, overflow="ellipsis")
+    for start, end in highlights:
+        shown.stylize("bold underline", start, end)
+    return shown
+
+
 def share_width(available: int, columns: list[tuple[int, int, int]]) -> list[int]:
     """Widths for table columns that share ``available`` cells.
 

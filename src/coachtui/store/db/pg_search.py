@@ -13,7 +13,8 @@ given to PostgreSQL as a ``tsquery`` value of quoted lexemes: typed text is neve
 tsquery syntax.
 
 Keeping the index in step: triggers (migration 0003) note the id of every session
-whose searched texts change (title, dilemma, context, question notes, action texts)
+whose searched texts change (title, dilemma, context, question notes, action texts,
+review notes, the coach, the team's name: migration 0008)
 in ``session_search_pending``; :func:`refresh_pending` (called by the store at the
 end of every write transaction on PostgreSQL) computes those sessions' documents and
 empties the list, inside the same transaction. So no code path can forget the index,
@@ -28,7 +29,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from coachtui.store.db.query import SearchTerms
+from coachtui.store.db.query import SearchTerms, fold
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -42,15 +43,6 @@ _WORD_RE = re.compile(r"[^\W_]+")
 MAX_LEXEME_BYTES = 2_046
 MAX_DOCUMENT_BYTES = 1_000_000
 CHUNK = 500
-
-
-def fold(word: str) -> str:
-    """Case and accents folded (``Équipe`` -> ``equipe``), as the SQLite index folds."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFC", stripped)
 
 
 def _cut(word: str) -> str:
@@ -111,11 +103,12 @@ def tsvector_literal(words: list[str]) -> str:
     return " ".join(_quote(word) for word in words)
 
 
-# The triggers migration 0003 made (bulk loads drop and re-create them).
+# The triggers migrations 0003 and 0008 made (bulk loads drop and re-create them).
 TRIGGERS = tuple(
     f"{TABLE}_{name}" for name in (
         "session_ai", "session_au", "picked_question_ai", "picked_question_ad", "picked_question_au",
-        "action_ai", "action_ad", "action_au",
+        "action_ai", "action_ad", "action_au", "action_review_ai", "action_review_ad", "action_review_au",
+        "team_au",
     )
 )
 
@@ -129,27 +122,39 @@ def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, l
     types, so they are the coach's text (NUL included), not the stored encoding."""
     import sqlalchemy as sa
 
-    from coachtui.store.db.models import Action, CoachingSession, PickedQuestion, table
+    from coachtui.store.db.models import (
+        Action,
+        ActionReview,
+        CoachingSession,
+        PickedQuestion,
+        Team,
+        table,
+    )
 
-    S, Q, A = (table(m) for m in (CoachingSession, PickedQuestion, Action))
+    S, Q, A, R, T = (table(m) for m in (CoachingSession, PickedQuestion, Action, ActionReview, Team))
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
     for start in range(0, len(session_ids), CHUNK):
         chunk = session_ids[start : start + CHUNK]
         ids = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
         sessions = conn.execute(
-            sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context).where(sa.type_coerce(S.c.id, sa.String).in_(ids))
+            sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, T.c.name)
+            .select_from(S.outerjoin(T, T.c.id == S.c.team_id))
+            .where(sa.type_coerce(S.c.id, sa.String).in_(ids))
         ).all()
         extra: dict[str, list[str]] = {}
-        for texts, column in ((Q, Q.c.note), (A, A.c.text)):
+        # the texts in the order SQLite's index holds them: notes, actions, reviews
+        for texts, column, order in ((Q, Q.c.note, Q.c.position), (A, A.c.text, A.c.position), (R, R.c.note, R.c.created_at)):
             rows = conn.execute(
                 sa.select(sa.type_coerce(texts.c.session_id, sa.String), column)
                 .where(sa.type_coerce(texts.c.session_id, sa.String).in_(ids), column != "")
-                .order_by(texts.c.session_id, texts.c.position, texts.c.id)
+                .order_by(texts.c.session_id, order, texts.c.id)
             ).all()
             for session_id, text in rows:
                 extra.setdefault(session_id, []).append(text)
         for row in sessions:
-            yield row.raw_id, [row.title, row.dilemma, row.context, *extra.get(row.raw_id, [])]
+            yield row.raw_id, [
+                row.title, row.dilemma, row.context, *extra.get(row.raw_id, []), row.name or "", row.coach or ""
+            ]
 
 
 def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:

@@ -66,3 +66,64 @@ def parse_search(text: str) -> SearchTerms:
     last = kept[-1]
     prefix = len(matches) <= MAX_WORDS and last.end() == len(text) and len(last.group()) >= MIN_PREFIX
     return SearchTerms(words=tuple(m.group() for m in kept), prefix=prefix)
+
+
+def fold(word: str) -> str:
+    """Case and accents folded (``Équipe`` -> ``equipe``), as the indexes fold them."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFD", word.casefold())
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+# How much of a text a search result shows around the first word it matched.
+SNIPPET_CHARS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A short piece of a found session's text, on one line, and where in it the
+    searched words are (``(start, end)`` character spans, to highlight)."""
+
+    text: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+def snippet(texts: list[str], terms: SearchTerms, room: int = SNIPPET_CHARS) -> Snippet:
+    """The piece of ``texts`` (a session's texts, in the order it shows them) that
+    shows the most of the searched words, cut to about ``room`` characters around the
+    first of them, with the spans of every searched word in it. Empty when no text
+    holds one (a session found through words split differently)."""
+    wanted = [fold(word) for word in terms.words]
+    if not wanted:
+        return Snippet()
+
+    def matches(token: str) -> bool:
+        folded = fold(token)
+        return folded in wanted[:-1] or (folded.startswith(wanted[-1]) if terms.prefix else folded == wanted[-1])
+
+    best: tuple[int, str, list[tuple[int, int]]] | None = None
+    for raw in texts:
+        text = " ".join(unicodedata.normalize("NFC", raw or "").split())
+        spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if matches(m.group())]
+        if not spans:
+            continue
+        found = len({fold(text[start:end]) for start, end in spans})
+        if best is None or found > best[0]:
+            best = (found, text, spans)
+    if best is None:
+        return Snippet()
+    _found, text, spans = best
+    start = max(0, spans[0][0] - room // 3)
+    if start:  # begin at a word
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < spans[0][0] else start
+    end = min(len(text), start + room)
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space > spans[0][1] else end
+    prefix, suffix = ("…" if start else ""), ("…" if end < len(text) else "")
+    shift = len(prefix) - start
+    kept = tuple((a + shift, b + shift) for a, b in spans if a >= start and b <= end)
+    return Snippet(prefix + text[start:end] + suffix, kept)

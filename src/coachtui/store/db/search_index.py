@@ -1,12 +1,15 @@
 """The full-text search index over sessions (SQLite FTS5), and the SQL that keeps it.
 
 One FTS5 row per coaching session, with the session's rowid as its rowid, holding
-copies of five texts: title, dilemma, context, the notes beside its picked questions
-and the texts of its actions. Triggers on ``coaching_session``, ``picked_question``
-and ``action`` keep it exactly in step inside every write transaction, including the
-cascading deletes of a team, so no code path can forget it.
+copies of eight texts: title, dilemma, context, the notes beside its picked
+questions, the texts of its actions, the notes of the reviews made in it, its team's
+name and its coach. Triggers on ``coaching_session``, ``picked_question``,
+``action``, ``action_review`` and ``team`` keep it exactly in step inside every
+write transaction, including the cascading deletes of a team and a team renamed, so
+no code path can forget it.
 
-Migration 0002 installs it through :func:`install`; the demo-data generator drops
+Migration 0002 made it with the first five; migration 0008 (frozen SQL, as every
+migration) made it again with all eight. The demo-data generator drops
 the triggers, bulk-inserts sessions and their index rows, and restores the triggers
 (all inside one transaction). A later schema change to the index must come with a new migration that
 drops and re-creates it.
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
 TABLE = "session_fts"
-COLUMNS = ("title", "dilemma", "context", "notes", "actions")
+COLUMNS = ("title", "dilemma", "context", "notes", "actions", "reviews", "team", "coach")
 # Migration 0002 creates the table with tokenize 'unicode61 remove_diacritics 2' (case
 # and accents folded, so "equipe" finds "équipe") and prefix '2 3' (the as-you-type
 # prefix query on the last word is a lookup, not a merge of every matching term).
@@ -45,6 +48,14 @@ _ACTIONS = (
 )
 
 
+# The notes of the reviews made in a session (not those marked from the tracker).
+_REVIEWS = (
+    "(SELECT coalesce(group_concat(note, char(10)), '') FROM "
+    "(SELECT note FROM action_review WHERE session_id = {sid} AND note != '' ORDER BY created_at, id))"
+)
+_TEAM = "(SELECT coalesce(name, '') FROM team WHERE id = {team})"
+
+
 def notes_sql(sid: str) -> str:
     return _NOTES.format(sid=sid)
 
@@ -53,21 +64,28 @@ def actions_sql(sid: str) -> str:
     return _ACTIONS.format(sid=sid)
 
 
+def row_sql(session: str) -> str:
+    """The index row of the ``coaching_session`` row called ``session`` in the query:
+    its rowid, then :data:`COLUMNS` in order."""
+    sid = f"{session}.id"
+    return (
+        f"{session}.rowid, {session}.title, {session}.dilemma, {session}.context, {_NOTES.format(sid=sid)}, "
+        f"{_ACTIONS.format(sid=sid)}, {_REVIEWS.format(sid=sid)}, coalesce({_TEAM.format(team=f'{session}.team_id')}, ''), "
+        f"{session}.coach"
+    )
+
+
 def fill_sql(after_rowid: int = 0) -> str:
     """Index every session whose rowid is above ``after_rowid`` (one statement)."""
     return (
         f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) "
-        f"SELECT s.rowid, s.title, s.dilemma, s.context, {notes_sql('s.id')}, {actions_sql('s.id')} "
-        f"FROM coaching_session AS s WHERE s.rowid > {int(after_rowid)} ORDER BY s.rowid"
+        f"SELECT {row_sql('s')} FROM coaching_session AS s WHERE s.rowid > {int(after_rowid)} ORDER BY s.rowid"
     )
 
 
 def expected_rows_sql() -> str:
     """What the index must hold, computed from the tables (for checks and tests)."""
-    return (
-        f"SELECT s.rowid, s.title, s.dilemma, s.context, {notes_sql('s.id')}, {actions_sql('s.id')} "
-        "FROM coaching_session AS s ORDER BY s.rowid"
-    )
+    return f"SELECT {row_sql('s')} FROM coaching_session AS s ORDER BY s.rowid"
 
 
 def indexed_rows_sql() -> str:

@@ -338,14 +338,14 @@ class _Generator:
         )
         counts.sessions += 1
         counts.drafts += draft
-        notes = actions = ""
+        notes = actions = reviews = ""
         if not draft or step not in ("review", "dilemma", "category"):
             notes = self.questions(team, session_id, category, at, out, counts)
         if not draft:
-            self.review(team, session_id, coach, at, out, counts)
+            reviews = self.review(team, session_id, coach, at, out, counts)
             actions = self.actions(team, session_id, coach, category, at)
         # the search index row, exactly as search_index.fill_sql() would compute it
-        out.index.append((rowid, title, dilemma, context, notes, actions))
+        out.index.append((rowid, title, dilemma, context, notes, actions, reviews, team.name, coach))
 
     def questions(
         self, team: _Team, session_id: str, category: str, at: dt.datetime, out: _Buffers, counts: _Counts
@@ -366,10 +366,12 @@ class _Generator:
 
     def review(
         self, team: _Team, session_id: str, coach: str, at: dt.datetime, out: _Buffers, counts: _Counts
-    ) -> None:
+    ) -> str:
         """Review the team's open actions at the start of a session (a few were
-        marked from the action tracker some hours before instead)."""
+        marked from the action tracker some hours before instead); returns the notes
+        of the reviews made in the session, as the index holds them."""
         still_open = []
+        notes: list[str] = []
         for second, (action, reviews) in enumerate(team.open):
             status = self.weighted(REVIEW_WEIGHTS)
             if status is not None and len(reviews) >= 2 and status not in CLOSED:
@@ -380,6 +382,8 @@ class _Generator:
                 if from_tracker:  # before this session, but after the action's last change
                     moment = max(at - dt.timedelta(hours=self.between(2, 72)), action[-1] + dt.timedelta(minutes=1))
                 note = self.fill(self.pick(content.REVIEW_NOTES[status]), team) if self.random() < 0.4 else ""
+                if note and not from_tracker:
+                    notes.append(note)
                 stamp = _stamp(moment)
                 reviews.append(
                     (self.uuid(), action[0], None if from_tracker else session_id, status, note, coach, stamp, stamp)
@@ -395,6 +399,7 @@ class _Generator:
             else:
                 still_open.append((action, reviews))
         team.open = still_open
+        return "\n".join(notes)
 
     def actions(self, team: _Team, session_id: str, coach: str, category: str, at: dt.datetime) -> str:
         """Agree the session's actions; returns their texts as the index holds them."""
@@ -432,11 +437,10 @@ def _insert(conn: sa.Connection, table: str, columns: tuple[str, ...], rows: lis
 def _documents(out: _Buffers) -> list[tuple[str, str]]:
     """PostgreSQL: (session id, tsvector text) of each buffered session, from the
     same texts SQLite's index rows hold (``pg_search`` splits and folds them)."""
-    extra = {row[0]: (row[4], row[5]) for row in out.index}
+    extra = {row[0]: row[4:] for row in out.index}
     documents = []
     for session in out.sessions:
-        notes, actions = extra.get(session[0], ("", ""))
-        words = pg_search.document_words([session[4], session[5], session[6], notes, actions])
+        words = pg_search.document_words([session[4], session[5], session[6], *extra.get(session[0], ())])
         documents.append((session[1], pg_search.tsvector_literal(words)))
     return documents
 

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from coachtui.store.types import SessionFilter, SessionInfo, SessionPage
 from coachtui.text import one_line
-from coachtui.ui.format import cell, share_width, text_width
+from coachtui.ui.format import cell, found_cell, share_width, text_width
 from coachtui.ui.modals import PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -282,6 +282,15 @@ the oldest, and these keys change the filters shown under the search box:
             self.window = Window(rows=rows, above=page.prev_cursor, below=below)
         self._fill(table, keep, at_end=mode == "end")
 
+    @property
+    def _found(self) -> bool:
+        """The rows come from a search for words: the last column shows where each
+        session holds them (its title moves to the line under the table)."""
+        return any(row.snippet for row in self.window.rows)
+
+    def _shown(self, row: SessionInfo) -> str:
+        return row.snippet or self._title(row) if self._found else self._title(row)
+
     @staticmethod
     def _title(row: SessionInfo) -> str:
         title = row.title if row.title.strip() else (row.preview or "(untitled)")
@@ -300,7 +309,7 @@ the oldest, and these keys change the filters shown under the search box:
             "team": max([4, *(text_width(one_line(r.team_name)) for r in rows)]),
             "coach": max([5, *(text_width(one_line(r.coach)) for r in rows)]),
             "category": max([8, *(len(SHORT_CATEGORY.get(r.primary_category or "", "—")) for r in rows)]),
-            "title": max([5, *(text_width(one_line(self._title(r))) for r in rows)]),
+            "title": max([5, *(text_width(one_line(self._shown(r))) for r in rows)]),
         }
         shares = {"date": (10, 0), "team": (14, 2), "coach": (8, 1), "category": (natural["category"], 0), "title": (24, 4)}
         columns = [(natural[key], shares[key][0], shares[key][1]) for key in keys]
@@ -318,7 +327,8 @@ the oldest, and these keys change the filters shown under the search box:
         catalog = self.coach_app.catalog
         widths = self._filled_widths = self._widths()
         table.clear(columns=True)
-        labels = {"date": "Date", "team": "Team", "coach": "Coach", "category": "Category", "title": "Title"}
+        found = self._found
+        labels = {"date": "Date", "team": "Team", "coach": "Coach", "category": "Category", "title": "Found" if found else "Title"}
         for key, w in widths.items():
             table.add_column(labels[key], key=key, width=w)
         for row in self.window.rows:
@@ -328,7 +338,7 @@ the oldest, and these keys change the filters shown under the search box:
                 "team": cell(row.team_name, widths["team"]),
                 "coach": cell(row.coach, widths.get("coach")),
                 "category": cell(SHORT_CATEGORY.get(row.primary_category, category), widths["category"]),
-                "title": cell(self._title(row), widths["title"]),
+                "title": found_cell(row.snippet, row.highlights) if found and row.snippet else cell(self._shown(row), widths["title"]),
             }
             table.add_row(*(cells[key] for key in widths), key=row.id)
         self._show_detail()
