@@ -14,6 +14,7 @@ import time_machine
 
 from coachtui.store import open_store
 from coachtui.store.types import SessionFilter
+from index_check import assert_in_step
 from test_sync import content, session_with_everything
 
 REWRITE = "Night staff miss the huddle because it clashes with the drug round; move it."  # 48+ characters
@@ -264,12 +265,19 @@ def test_a_bulk_push_keeps_the_search_index_and_the_change_log(tmp_path: Path, h
             assert {word: sorted(r.id for r in hub.search_sessions(SessionFilter(word)).rows) for word in words} == expected
         assert {word: sorted(r.id for r in ben.search_sessions(SessionFilter(word)).rows) for word in words} == expected
         assert content(ana) == content(ben) == hub_content(hub_url)
+        # Ben's index, written in bulk, holds exactly what his tables say: team names,
+        # coaches and review notes too (they are searched)
+        assert assert_in_step(tmp_path / "b.db") == len(content(ben)["sessions"])
+        team = ana.list_teams()[0]
+        assert ben.count_sessions(SessionFilter(team.name + " ")) == ana.count_sessions(SessionFilter(team_id=team.id))
         # the triggers are back: one ordinary edit on Ben's laptop travels
         first = ben.search_sessions().rows[0]
         ben.save_draft(first.id, title="Zebra crossing")
+        ben.rename_team(first.team_id, "Quokka ward")
         ben.sync(hub_url)
         ana.sync(hub_url)
         assert [r.id for r in ana.search_sessions(SessionFilter("zebra")).rows] == [first.id]
+        assert ana.count_sessions(SessionFilter("quokka")) == ana.count_sessions(SessionFilter(team_id=first.team_id))
 
 
 def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Path, hub_url, clock) -> None:

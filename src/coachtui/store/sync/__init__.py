@@ -466,8 +466,10 @@ class _Apply:
         written.records[kind].add(row["id"])
         if kind == "sessions":
             written.sessions.add(row["id"])
-        elif kind in ("picked_questions", "actions"):
+        elif kind in ("picked_questions", "actions", "action_reviews") and row.get("session_id"):
             written.sessions.add(row["session_id"])
+        elif kind == "teams":
+            written.teams.add(row["id"])  # its name is in its sessions' search rows
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,6 +49,7 @@ class Written:
         self.records: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
         self.inserted: dict[str, set[str]] = {kind: set() for kind in changes.KINDS}
         self.sessions: set[str] = set()
+        self.teams: set[str] = set()  # teams written: their sessions' index rows hold the name
         self.enabled = False
 
 
@@ -68,7 +69,7 @@ def quiet_triggers(conn: sa.Connection, enabled: bool) -> Iterator[Written]:
     yield written
     _log(conn, written)
     if sqlite:
-        _reindex(conn, written.sessions)
+        _reindex(conn, written.sessions, written.teams)
     changes.restore_triggers(conn, saved)
 
 
@@ -121,24 +122,25 @@ def upsert_raw(
         conn.exec_driver_sql(statement, tuple(values))
 
 
-def _reindex(conn: sa.Connection, sessions: set[str]) -> None:
-    """The search-index rows of these sessions, computed afresh from the tables."""
-    wanted = sorted(sessions)
+def _reindex(conn: sa.Connection, sessions: set[str], teams: Collection[str] = ()) -> None:
+    """The search-index rows of these sessions (and of the sessions of these teams),
+    computed afresh from the tables."""
     table = table_of("sessions")
     fts = search_index.TABLE
     columns = ", ".join(search_index.COLUMNS)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        query = sa.select(sa.literal_column("rowid", sa.Integer)).select_from(table).where(table.c.id.in_(chunk))
-        rowids: list[int] = list(conn.execute(query).scalars())
-        if not rowids:
-            continue
-        marks = ", ".join(str(int(rowid)) for rowid in rowids)
+    rowid = sa.literal_column("rowid", sa.Integer)
+    found: set[int] = set()
+    for ids, column in ((sorted(sessions), table.c.id), (sorted(teams), table.c.team_id)):
+        for start in range(0, len(ids), CHUNK):
+            query = sa.select(rowid).select_from(table).where(column.in_(ids[start : start + CHUNK]))
+            found.update(int(value) for value in conn.execute(query).scalars())
+    rowids = sorted(found)
+    for start in range(0, len(rowids), CHUNK):
+        marks = ", ".join(str(value) for value in rowids[start : start + CHUNK])
         conn.exec_driver_sql(f"DELETE FROM {fts} WHERE rowid IN ({marks})")
         conn.exec_driver_sql(
             f"INSERT INTO {fts}(rowid, {columns}) "
-            f"SELECT s.rowid, s.title, s.dilemma, s.context, {search_index.notes_sql('s.id')}, "
-            f"{search_index.actions_sql('s.id')} FROM coaching_session AS s WHERE s.rowid IN ({marks})"
+            f"SELECT {search_index.row_sql('s')} FROM coaching_session AS s WHERE s.rowid IN ({marks})"
         )
 
 

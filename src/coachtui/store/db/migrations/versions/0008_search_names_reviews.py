@@ -20,7 +20,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # TEMP until sync18 (0007) lands
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
