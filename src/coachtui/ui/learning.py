@@ -32,9 +32,11 @@ class Learning:
             since = dt.datetime.fromisoformat(app.settings.learn_since) if app.settings.learn_since else None
         except ValueError:
             since = None
+        from coachtui.store.errors import StoreError
+
         try:
             examples = store.labelled_dilemmas(since=since)
-        except Exception:  # noqa: BLE001 - learning is a bonus; a failed read leaves the base model
+        except StoreError:  # learning is a bonus; a failed read leaves the base model
             return
         if extra is not None:
             examples.append(extra)
