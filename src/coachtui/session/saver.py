@@ -6,7 +6,8 @@ UPDATE. A save waits a short pause after the last keystroke, but never longer th
 ``max_wait`` after the first unsaved one: whatever was typed a second ago is in the
 database, even if the coach never stops typing and the laptop then dies.
 
-Other writes (adding an action, recording a review) are queued as operations and run
+Other writes (adding an action, recording a review, a tracker mark, a team change:
+``controller.py`` and ``edits.py`` queue them all) are queued as operations and run
 in the order they were made. When the database fails (locked, read-only, disk full)
 the operation stays at the head of the queue and is retried with a growing pause;
 nothing queued is dropped. Only a write the store rejects as invalid (which retrying

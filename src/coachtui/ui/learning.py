@@ -42,7 +42,7 @@ class Learning:
             examples.append(extra)
         app.suggest_adaptation = learn_from(examples, app.catalog)
 
-    @in_thread(exclusive=True, group="learn-categories")
+    @in_thread(exclusive=True, group="learn-categories", doing="learn from completed sessions")
     def relearn(self, extra: tuple[str, str] | None = None) -> None:
         """Learn again, e.g. after a session is completed (``extra``: that session,
         whose save may still be on its way to the database)."""

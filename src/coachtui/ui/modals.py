@@ -397,8 +397,8 @@ def literal(text: str) -> Content:
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A filter's choices, read in a worker; the screen opens the picker with them and
-    ``apply``\ s the choice."""
+    """A filter's choices, read in a worker; the screen opens the picker with them,
+    then ``apply`` takes the choice."""
 
     title: str
     options: list[tuple[str, str]]

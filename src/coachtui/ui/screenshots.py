@@ -77,7 +77,7 @@ class Screenshots:
         stem = f"coachtui {dt.datetime.now():%Y-%m-%d %H.%M.%S}"
         self._write_screenshot(svg, stem)
 
-    @in_thread(group="screenshot")
+    @in_thread(group="screenshot", doing="save the screenshot")
     def _write_screenshot(self, svg: str, stem: str) -> None:
         app = self.app
         folder: Path | None = None

@@ -315,7 +315,7 @@ class SessionScreen(Screen[None]):
 
     @in_thread(
         exclusive=True,
-        group="session-load",
+        group="review-load",
         doing="load the team's earlier actions",
         then="_review_result",
         failed="_review_not_loaded",
