@@ -28,9 +28,10 @@ if TYPE_CHECKING:  # the store's types load with the store, after the first pain
     from coachtui.session.saver import SaveQueue
     from coachtui.store.types import ActionInfo, ReviewInfo, TeamInfo
 
-Done = Callable[[Any], None] | None
-OnConflict = Callable[["Conflict"], None] | None
-OnRefused = Callable[[BaseException], None] | None
+# The callbacks' results are ignored (a UI's is often post_message's bool).
+Done = Callable[[Any], object] | None
+OnConflict = Callable[["Conflict"], object] | None
+OnRefused = Callable[[BaseException], object] | None
 
 
 def _conflict(**values: Any) -> Conflict:
@@ -66,12 +67,26 @@ class RecordEdits:
             def conflicted(exc: BaseException) -> None:
                 handler(make_conflict(exc, again))
 
+        refused = None
+        if on_refused is not None:
+            tell = on_refused
+
+            def refused(exc: BaseException) -> None:
+                tell(exc)
+
+        done = None
+        if on_done is not None:
+            finished = on_done
+
+            def done(result: object) -> None:
+                finished(result)
+
         self.saver.submit(
             label,
             lambda store: call(store, version),
-            on_done=on_done,
+            on_done=done,
             on_conflict=conflicted,
-            on_refused=on_refused,
+            on_refused=refused,
         )
 
     # --- the action tracker ----------------------------------------------------------------
@@ -83,7 +98,7 @@ class RecordEdits:
         note: str,
         coach: str,
         *,
-        on_done: Callable[[ReviewInfo], None] | None = None,
+        on_done: Callable[[ReviewInfo], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
@@ -108,13 +123,14 @@ class RecordEdits:
     # --- teams ------------------------------------------------------------------------------
 
     def create_team(
-        self, name: str, coach: str, *, on_done: Callable[[TeamInfo], None] | None = None, on_refused: OnRefused = None
+        self, name: str, coach: str, *, on_done: Callable[[TeamInfo], object] | None = None, on_refused: OnRefused = None
     ) -> None:
         """A new team (a new record: nothing to be in conflict with). A name the store
         refuses (taken meanwhile, too long) goes to ``on_refused``."""
         done = cast("Callable[[object], None] | None", on_done)
+        refused = cast("Callable[[BaseException], None] | None", on_refused)
         self.saver.submit(
-            "new team", lambda store: store.create_team(name, coach=coach), on_done=done, on_refused=on_refused
+            "new team", lambda store: store.create_team(name, coach=coach), on_done=done, on_refused=refused
         )
 
     def _team(
@@ -149,7 +165,7 @@ class RecordEdits:
         name: str,
         *,
         version: int | None = None,
-        on_done: Callable[[TeamInfo], None] | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
         label: str = "rename team",
@@ -175,7 +191,7 @@ class RecordEdits:
         archived: bool,
         *,
         version: int | None = None,
-        on_done: Callable[[TeamInfo], None] | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
         label: str = "archive team",
@@ -196,7 +212,7 @@ class RecordEdits:
         self,
         team: TeamInfo,
         *,
-        on_done: Callable[[None], None] | None = None,
+        on_done: Callable[[None], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
@@ -219,7 +235,7 @@ class RecordEdits:
         session_id: str,
         version: int,
         *,
-        on_done: Callable[[None], None] | None = None,
+        on_done: Callable[[None], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
@@ -242,7 +258,7 @@ class RecordEdits:
         session_id: str,
         version: int,
         *,
-        on_done: Callable[[SessionModel], None] | None = None,
+        on_done: Callable[[SessionModel], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:

@@ -225,6 +225,8 @@ class CoachApp(App[None]):
         """A queued write whose screen is gone (or the app's own: an amend) landed."""
         if message.what == "amend":
             self.drafts.amend_written(cast("SessionModel", message.result))
+        elif message.what == "deleted":
+            self.notify("Session deleted for good.", markup=False)
 
     def on_write_refused(self, message: WriteRefused) -> None:
         """A queued write refused for good whose screen is gone (or an amend)."""

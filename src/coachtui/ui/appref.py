@@ -7,13 +7,20 @@ so, instead of a ``# type: ignore`` in each screen.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
-    from textual.message_pump import MessagePump
+    from textual.app import App
 
     from coachtui.ui.app import CoachApp
 
 
-def coach_app(node: MessagePump) -> CoachApp:
+class _InApp(Protocol):
+    """A screen, widget or command provider: anything Textual gives an ``app``."""
+
+    @property
+    def app(self) -> App[Any]: ...
+
+
+def coach_app(node: _InApp) -> CoachApp:
     return cast("CoachApp", node.app)

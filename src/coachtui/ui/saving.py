@@ -65,11 +65,8 @@ class Saving:
     def _queue_pending_deletions(self) -> None:
         """A team deleted inside its undo window is deleted now: quitting waits for
         it like any other write (and asks if another coach changed the team first)."""
-        with suppress(NoMatches, KeyError):
-            team_step = self.app.session_screen.pane("team")
-            delete_now = getattr(team_step, "delete_pending_now", None)
-            if delete_now is not None:
-                delete_now()
+        with suppress(NoMatches, KeyError):  # the session screen may not be composed yet
+            self.app.session_screen.team_step.delete_pending_now()
 
     def _confirm_quit_with_unsaved(self, lines: list[str]) -> None:
         """Something typed is not in the database (another coach saved first, the

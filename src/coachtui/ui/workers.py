@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -89,7 +89,7 @@ def in_thread(
                 _follow_ups[worker] = _FollowUp(self, then, failed)
             return worker
 
-        return start
+        return cast("Callable[Concatenate[H, P], Worker[R]]", start)  # functools.wraps hides the signature
 
     return decorator
 

@@ -181,7 +181,8 @@ on top of their change).
         self._loading = False
         if generation != self._generation:
             return
-        keep = self._current().id if more and self._current() else None
+        current = self._current() if more else None
+        keep = current.id if current is not None else None
         if more:
             rows = self.rows + page.rows
             if len(rows) > WINDOW:

@@ -426,7 +426,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         app = self.coach_app
 
         def done(result: object) -> None:
-            team_id = deleted or getattr(result, "id", "")
+            team_id = deleted or str(getattr(result, "id", ""))
             deliver(app, self, WriteDone("changed", team_id, (message, deleted, result)))
 
         return done
