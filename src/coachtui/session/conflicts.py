@@ -1,11 +1,13 @@
-"""Another coach changed an action first: what the session layer hands the UI to settle it.
+"""Another coach changed a record first: what the session layer hands the UI to settle it.
 
-On a shared database two coaches can change the same action at once. Every change
-the steps queue names the version of the action the screen showed; the store
-refuses a change to a newer version (``StaleRecord``) and writes nothing. The
-controller then hands a :class:`Conflict` (what the coach wanted, and the error that
-says who changed it) to the step that made the change, which asks the coach to
-reload the action or to keep their change (apply it again on top).
+On a shared database two coaches (or two windows, or two laptops) can change the
+same record at once: a session, an action, a review of it, a team. Every change the
+app queues names the version of the record the screen showed; the store refuses a
+change to a newer version (``StaleRecord``) and writes nothing. The session layer
+then hands a :class:`Conflict` (what the coach wanted, and the error that says who
+changed it) to the part of the UI that made the change, which asks the coach the
+one conflict question: reload the record, or keep their change (apply it again on
+top of the version now there). Nothing is overwritten unasked, nothing dropped unsaid.
 
 This module is plain Python; the dialog and the message that carries a conflict
 to its step are the UI's (``coachtui.ui.conflicts``, ``coachtui.ui.messages``).
@@ -14,17 +16,25 @@ to its step are the UI's (``coachtui.ui.conflicts``, ``coachtui.ui.messages``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A change the store refused because the action changed since it was shown.
+    """A change the store refused because the record changed since it was shown.
 
-    ``kind``: "review" (this session's mark of an earlier action: ``status`` and
-    ``note``), "edit" (``text``, ``owner``, ``due`` of an action) or "remove"; or,
-    about the open session itself (``action_id`` is then its id too): "session"
-    (another window or coach saved it first) or "lost" (it is no longer there)."""
+    ``kind``, about an action of the open session: "review" (this session's mark of
+    an earlier action: ``status`` and ``note``), "edit" (``text``, ``owner``, ``due``
+    of an action) or "remove"; about the open session itself (``action_id`` is then
+    its id too): "session" (another window or coach saved it first) or "lost" (it is
+    no longer there); about other records (``session.edits``): "mark" (a tracker mark:
+    ``status`` and ``note``), "team" (``change``: "rename" to ``text``, "archive",
+    "restore" or "delete") and "saved-session" (``change``: "delete" or "amend").
+
+    ``record_id`` is the refused record's id (``action_id`` says so for actions).
+    ``again(version)``, when set, queues the same change again on top of
+    ``version`` (the coach keeps theirs), with the callbacks it had first."""
 
     kind: str
     action_id: str
@@ -35,6 +45,17 @@ class Conflict:
     text: str = ""
     owner: str = ""
     due: dt.date | None = None
+    change: str = ""
+    again: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def record_id(self) -> str:
+        return self.action_id
+
+    @property
+    def current_version(self) -> int:
+        """The record's version now in the database (what "keep mine" writes on top of)."""
+        return int(getattr(self.error, "current_version", 0) or 0)
 
     @property
     def who(self) -> str:

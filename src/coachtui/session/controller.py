@@ -44,7 +44,7 @@ class SessionController:
         self.custom_questions: list[CustomQuestionInfo] = []
         # Conflicts (another coach changed an action first), by Conflict.kind: the
         # steps that make those changes register here to settle them.
-        self.conflict_handlers: dict[str, Callable[[Conflict], None]] = {}
+        self.conflict_handlers: dict[str, Callable[[Conflict], object]] = {}
         self._versions: dict[str, int] = {}
         self._versions_of: SessionModel | None = None
         # The session's own writes are versioned by the saver; refusals come here

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
+    from coachtui.store.api import Store
     from coachtui.store.types import (
         ActionInfo,
         PickedQuestionInfo,
@@ -106,6 +107,17 @@ class SessionModel:
             action_draft=detail.action_draft,
             version=detail.version,
         )
+
+    @classmethod
+    def load(cls, store: Store, session_id: str) -> SessionModel:
+        """Everything the steps show of a saved session (read in a worker or the saver
+        thread): the session, its team, the earlier actions it reviews and the team's
+        session before it."""
+        detail = store.get_session(session_id)
+        team = store.get_team(detail.team_id)
+        to_review = store.actions_to_review(session_id)
+        last = store.last_session(team.id, before=session_id)
+        return cls.from_detail(detail, team, to_review, last)
 
     # --- what the step bar shows ---------------------------------------------------
 

@@ -6,7 +6,8 @@ UPDATE. A save waits a short pause after the last keystroke, but never longer th
 ``max_wait`` after the first unsaved one: whatever was typed a second ago is in the
 database, even if the coach never stops typing and the laptop then dies.
 
-Other writes (adding an action, recording a review) are queued as operations and run
+Other writes (adding an action, recording a review, a tracker mark, a team change:
+``controller.py`` and ``edits.py`` queue them all) are queued as operations and run
 in the order they were made. When the database fails (locked, read-only, disk full)
 the operation stays at the head of the queue and is retried with a growing pause;
 nothing queued is dropped. Only a write the store rejects as invalid (which retrying
@@ -59,6 +60,9 @@ class _Op:
     fields: dict[str, Any] = field(default_factory=dict)
     on_done: Callable[[object], None] | None = None
     on_conflict: Callable[[BaseException], None] | None = None
+    # a write the store refused for good (invalid, or its record gone), told by the
+    # one who queued it instead of the status bar's "not saved"
+    on_refused: Callable[[BaseException], None] | None = None
     # the call takes (store, expected_version of session_id): a write to the session row
     versioned: bool = False
     # queued again with the same key before it ran: the newer one replaces it
@@ -175,16 +179,29 @@ class SaveQueue:
         on_conflict: Callable[[BaseException], None] | None = None,
         *,
         merge_key: str = "",
+        on_refused: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Queue an operation ``call(store)``; ``on_done(result)`` runs (in the saver
         thread) once it has been written. If the store refuses it because another
         coach changed the record first, ``on_conflict(error)`` runs instead (in the
         saver thread) and the conflict stays open until :meth:`resolve`.
 
+        ``on_refused(error)``: the store refused the write for good for another
+        reason (a duplicate name, the record is gone); the caller tells the coach
+        (the status bar then does not stay "not saved"). Without it such a write is
+        dropped and reported through ``on_dropped``.
+
         ``merge_key``: an operation queued again with the same key before it was
         written replaces the waiting one (typing a note queues one write, not one
         per keystroke); such writes wait for a pause in the typing, like fields."""
-        op = _Op(label=label, call=call, on_done=on_done, on_conflict=on_conflict, merge_key=merge_key)
+        op = _Op(
+            label=label,
+            call=call,
+            on_done=on_done,
+            on_conflict=on_conflict,
+            on_refused=on_refused,
+            merge_key=merge_key,
+        )
         self._append(op)
 
     def submit_session(
@@ -366,6 +383,15 @@ class SaveQueue:
                     raise RuntimeError("the database is still opening")
                 result = self._write(store, op)
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none crashes the app
+                if op.on_refused is not None and _is_permanent(exc) and not (
+                    _is_conflict(exc) and op.on_conflict is not None
+                ):
+                    self._finish(op)
+                    try:
+                        op.on_refused(exc)
+                    except Exception:  # the write is refused either way
+                        log.debug("the refusal handler failed", exc_info=True)
+                    continue
                 lost = _lost_session(exc)
                 if lost and self.on_lost is not None:
                     with self._cond:

@@ -8,22 +8,32 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from coachtui.config import Settings
 from coachtui.session.controller import SessionController
+from coachtui.session.edits import RecordEdits
 from coachtui.session.saver import SaveQueue, SaveStatus
 from coachtui.ui.demo import DemoData
 from coachtui.ui.drafts import Drafts
 from coachtui.ui.exports import Exports
 from coachtui.ui.learning import Learning
-from coachtui.ui.messages import SaveDropped, SaveStatusChanged, SessionSaveRefused, StoreReady
+from coachtui.ui.messages import (
+    ConflictFound,
+    SaveDropped,
+    SaveStatusChanged,
+    SessionSaveRefused,
+    StoreReady,
+    WriteDone,
+    WriteRefused,
+)
 from coachtui.ui.modes import MODE_SCREENS
 from coachtui.ui.preferences import Preferences, read_settings
 from coachtui.ui.recovery import Recovery
@@ -34,6 +44,7 @@ from coachtui.ui.startup import Startup
 from coachtui.ui.syncing import HubSync
 from coachtui.ui.themes import THEMES
 from coachtui.ui.typeahead import KeyHold
+from coachtui.ui.workers import follow_up
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -43,6 +54,7 @@ if TYPE_CHECKING:
 
     from coachtui.catalog import Catalog
     from coachtui.catalog.classifier import Adaptation
+    from coachtui.session.model import SessionModel
     from coachtui.store.api import Store
     from coachtui.store.types import TeamInfo
 
@@ -90,6 +102,7 @@ class CoachApp(App[None]):
         demo: bool = False,
     ) -> None:
         super().__init__()
+        # on_event takes any Event; KeyHold hands it only the events it held (Held)
         self.keys = KeyHold(self, self.on_event)  # type: ignore[arg-type]
         for theme in THEMES:
             self.register_theme(theme)
@@ -128,6 +141,9 @@ class CoachApp(App[None]):
             max_wait=max_wait,
         )
         self.session = SessionController(self.saver, on_change=self.recovery.session_changed)
+        # Writes to saved records outside the open session (tracker, teams, history).
+        self.edits = RecordEdits(self.saver)
+        self._conflicts_elsewhere: Any = None  # a ConflictAsker, made on the first one
         for kind in ("session", "lost"):
             self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))
 
@@ -181,7 +197,9 @@ class CoachApp(App[None]):
 
     @property
     def session_screen(self) -> SessionScreen:
-        return self.get_screen("session")  # type: ignore[return-value]
+        screen = self.get_screen("session")
+        assert isinstance(screen, SessionScreen)  # installed as SCREENS["session"]
+        return screen
 
     @property
     def cursor_blink(self) -> bool:
@@ -195,6 +213,35 @@ class CoachApp(App[None]):
 
     def on_session_save_refused(self, message: SessionSaveRefused) -> None:
         self.recovery.refused(message.conflict)
+
+    def on_conflict_found(self, message: ConflictFound) -> None:
+        """A refused change whose screen did not settle it (the coach has left that
+        screen, or it is an amend): asked here, with the same question."""
+        from coachtui.ui.conflicts import ConflictAsker, settle_elsewhere
+
+        conflict = message.conflict
+        if conflict.kind == "saved-session" and conflict.change == "amend":
+            self.drafts.amend_refused(conflict)
+            return
+        if self._conflicts_elsewhere is None:
+            self._conflicts_elsewhere = ConflictAsker(lambda c, keep: settle_elsewhere(self, c, keep))
+        self._conflicts_elsewhere.ask(self, conflict)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        """A queued write whose screen is gone (or the app's own: an amend) landed."""
+        if message.what == "amend":
+            self.drafts.amend_written(cast("SessionModel", message.result))
+        elif message.what == "deleted":
+            self.notify("Session deleted for good.", markup=False)
+
+    def on_write_refused(self, message: WriteRefused) -> None:
+        """A queued write refused for good whose screen is gone (or an amend)."""
+        self.notify(f"Not saved: {message.error}", severity="error", markup=False, timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker of the app's parts ends here (ui/workers.py): its result goes
+        to the part that asked, a failure becomes a one-line notice."""
+        follow_up(self, event)
 
     def action_quit(self) -> None:
         # ctrl+q is acted on as it arrives; the words typed just before it in the
@@ -266,7 +313,7 @@ class CoachApp(App[None]):
         screen = self.screen
         if isinstance(screen, SessionScreen):
             if screen.current_step == "team" and self.store is not None:
-                screen.pane("team").reload()  # type: ignore[attr-defined]
+                screen.team_step.reload()
             return
         shown = getattr(screen, "on_mode_shown", None)
         if shown is not None:

@@ -59,38 +59,35 @@ class DemoData:
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
+                self._before_reset()
                 self.reset()
 
         self.app.push_screen(
             ConfirmScreen("Throw away every change and start the demo afresh?", yes="Reset", no="Keep"), done
         )
 
-    @in_thread(exclusive=True, group="open-store")
-    def reset(self) -> None:
+    @in_thread(exclusive=True, group="open-store", doing="reset the demo", then="_after_reset")
+    def reset(self) -> tuple[Store, list[TeamInfo], list[Any]]:
+        """A new demo database (the session screen has started afresh first)."""
         app = self.app
         app.saver.flush(timeout=3)
-        app.call_from_thread(self._before_reset)
         old, app.store = app.store, None
         if old is not None:
             old.close()
         self.remove()
-        try:
-            store = self.open()
-            teams, custom = store.list_teams(), store.list_custom_questions()
-        except Exception as exc:  # noqa: BLE001 - shown, the app keeps running
-            app.call_from_thread(app.notify, f"Could not reset the demo: {exc}", severity="error", markup=False)
-            return
-        app.call_from_thread(self._after_reset, store, teams, custom)
+        store = self.open()
+        return store, store.list_teams(), store.list_custom_questions()
 
     def _before_reset(self) -> None:
         if self.app.current_mode != "session":
             self.app.switch_mode("session")
         self.app.session_screen.new_session()
 
-    def _after_reset(self, store: Store, teams: list[TeamInfo], custom: list[Any]) -> None:
+    def _after_reset(self, result: tuple[Store, list[TeamInfo], list[Any]]) -> None:
+        store, teams, custom = result
         app = self.app
         app.store = store
         app.teams = list(teams)
         app.session.custom_questions = list(custom)
-        app.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        app.session_screen.team_step.show_teams(teams)
         app.notify("The demo starts afresh.", markup=False)

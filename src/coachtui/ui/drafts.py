@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
+    from coachtui.session.conflicts import Conflict
     from coachtui.session.model import SessionModel
-    from coachtui.store.api import Store
     from coachtui.store.types import SessionInfo
     from coachtui.ui.app import CoachApp
-
-
-def session_model(store: Store, session_id: str) -> SessionModel:
-    """Everything the steps show of a saved session (in a worker thread): the session,
-    its team, the earlier actions it reviews and the team's session before it."""
-    from coachtui.session.model import SessionModel
-
-    detail = store.get_session(session_id)
-    team = store.get_team(detail.team_id)
-    to_review = store.actions_to_review(session_id)
-    last = store.last_session(team.id, before=session_id)
-    return SessionModel.from_detail(detail, team, to_review, last)
 
 
 class Drafts:
@@ -35,11 +24,11 @@ class Drafts:
 
         app = self.app
         drafts = self.own(drafts)
-        team_step = app.session_screen.pane("team")
+        team_step = app.session_screen.team_step
         if not drafts:
             team_step.activate()
             return
-        team_step.forget_pending_choice()  # type: ignore[attr-defined]
+        team_step.forget_pending_choice()
 
         def done(choice: str | None) -> None:
             if choice and choice != "new":
@@ -65,54 +54,78 @@ class Drafts:
         if not self.app.recovery.keeps_unsaved_session():
             self._load(session_id)
 
-    def amend(self, session_id: str) -> None:
-        """Reopen a completed session as a draft and carry on with it in the steps."""
-        self._load(session_id, reopen=True)
+    def amend(self, session_id: str, version: int) -> None:
+        """Reopen a completed session as a draft (the version the coach saw, through
+        the save queue) and carry on with it in the steps."""
+        app = self.app
+        app.edits.reopen_session(
+            session_id,
+            version,
+            on_done=lambda model: app.post_message(WriteDone("amend", session_id, model)),
+            on_conflict=lambda conflict: app.post_message(ConflictFound(conflict)),
+            on_refused=lambda exc: app.post_message(WriteRefused("amend", session_id, str(exc))),
+        )
 
-    @in_thread(exclusive=True, group="session-load")
-    def _load(self, session_id: str, *, reopen: bool = False) -> None:
-        from coachtui.store.errors import StoreError
+    def amend_written(self, model: SessionModel) -> None:
+        self.app.switch_mode("session")
+        self.app.session_screen.resume(model)
+        self.app.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
+
+    def amend_refused(self, conflict: Conflict) -> None:
+        """Someone changed the session since the coach opened it: the same question
+        as everywhere. Amend anyway reopens it as it is now; reload shows it again."""
+        from coachtui.ui.conflicts import ask_keep_or_reload
+
+        app = self.app
+
+        def done(choice: str | None) -> None:
+            app.saver.resolve(conflict.record_id)
+            if choice == "keep" and conflict.again is not None:
+                conflict.again(conflict.current_version)
+            else:
+                from coachtui.ui.screens.detail import SessionDetailScreen
+
+                app.push_screen(SessionDetailScreen(conflict.record_id))
+                app.notify(f"Reloaded: this is the session as {conflict.who} left it.", markup=False)
+
+        ask_keep_or_reload(app, conflict, done)
+
+    @in_thread(exclusive=True, group="session-load", doing="open that session", then="_loaded")
+    def _load(self, session_id: str) -> SessionModel | None:
+        from coachtui.session.model import SessionModel
 
         app = self.app
         store = app.store
         if store is None:
-            return
-        try:
-            app.saver.flush(timeout=3)
-            if reopen:
-                store.reopen_session(session_id)
-            model = session_model(store, session_id)
-        except StoreError as exc:
-            what = "reopen it" if reopen else "open that session"
-            app.call_from_thread(app.notify, f"Could not {what}: {exc}", severity="error", markup=False)
-            return
-        app.call_from_thread(self._amend_shown if reopen else app.session_screen.resume, model)
+            return None
+        app.saver.flush(timeout=3)  # the draft as this app last typed it
+        return SessionModel.load(store, session_id)
 
-    def _amend_shown(self, model: SessionModel) -> None:
-        self.app.switch_mode("session")
-        self.app.session_screen.resume(model)
-        self.app.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
+    def _loaded(self, model: SessionModel | None) -> None:
+        if model is not None:
+            self.app.session_screen.resume(model)
 
     # --- "Resume a draft" in the palette ---------------------------------------------------------
 
     def pick(self) -> None:
         self._load_for_palette()
 
-    @in_thread(exclusive=True, group="drafts")
-    def _load_for_palette(self) -> None:
+    @in_thread(exclusive=True, group="drafts", doing="read the drafts", then="_show")
+    def _load_for_palette(self) -> list[SessionInfo] | None:
         app = self.app
         store = app.store
         if store is None:
-            return
+            return None
         current = app.session.model.session_id if app.session.model else None
         empty = store.empty_draft_ids()
-        drafts = [d for d in store.list_drafts() if d.id != current and d.id not in empty]
-        app.call_from_thread(self._show, drafts)
+        return [d for d in store.list_drafts() if d.id != current and d.id not in empty]
 
-    def _show(self, drafts: list[SessionInfo]) -> None:
+    def _show(self, drafts: list[SessionInfo] | None) -> None:
         from coachtui.ui.modals import ResumeScreen
 
         app = self.app
+        if drafts is None:
+            return
         if not drafts:
             app.notify("No other unfinished sessions.", markup=False)
             return

@@ -48,8 +48,9 @@ class Exports:
         if request is not None:
             self._write(request)
 
-    @in_thread(group="export")
+    @in_thread(group="export", doing="export")
     def _write(self, request: Any) -> None:
+        """Write the file (``app.notify`` posts a message: safe from this thread)."""
         from coachtui.store.errors import StoreError
         from coachtui.store.types import ExportSelection, SessionFilter
 
@@ -63,7 +64,7 @@ class Exports:
             result = store.export_file(request.path, ExportSelection(which, redact=request.redact, fmt=request.fmt))
         except (StoreError, OSError) as exc:
             message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
-            app.call_from_thread(app.notify, f"Not exported: {message}", severity="error", markup=False)
+            app.notify(f"Not exported: {message}", severity="error", markup=False)
             return
         noun = "session" if result.sessions == 1 else "sessions"
-        app.call_from_thread(app.notify, f"Exported {result.sessions} {noun} to {result.path}", markup=False, timeout=8)
+        app.notify(f"Exported {result.sessions} {noun} to {result.path}", markup=False, timeout=8)

@@ -32,15 +32,17 @@ class Learning:
             since = dt.datetime.fromisoformat(app.settings.learn_since) if app.settings.learn_since else None
         except ValueError:
             since = None
+        from coachtui.store.errors import StoreError
+
         try:
             examples = store.labelled_dilemmas(since=since)
-        except Exception:  # noqa: BLE001 - learning is a bonus; a failed read leaves the base model
+        except StoreError:  # learning is a bonus; a failed read leaves the base model
             return
         if extra is not None:
             examples.append(extra)
         app.suggest_adaptation = learn_from(examples, app.catalog)
 
-    @in_thread(exclusive=True, group="learn-categories")
+    @in_thread(exclusive=True, group="learn-categories", doing="learn from completed sessions")
     def relearn(self, extra: tuple[str, str] | None = None) -> None:
         """Learn again, e.g. after a session is completed (``extra``: that session,
         whose save may still be on its way to the database)."""

@@ -6,11 +6,14 @@ the handler runs on the UI thread. Cheap to import (the first screen loads it).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
     from coachtui.session.conflicts import Conflict
     from coachtui.session.saver import SaveStatus
     from coachtui.store.api import Store
@@ -59,8 +62,52 @@ class SessionSaveRefused(Message):
 
 
 class ConflictFound(Message):
-    """Posted (from the saver thread) to the step whose change was refused."""
+    """Posted (from the saver thread) to the step or screen whose change was refused
+    because someone saved first. Unhandled there (or its screen gone), it reaches the
+    app, which asks the same question (``ui/conflicts.settle_elsewhere``)."""
 
     def __init__(self, conflict: Conflict) -> None:
         super().__init__()
         self.conflict = conflict
+
+
+def deliver(app: App[Any], target: MessagePump, message: Message) -> None:
+    """Post ``message`` to ``target`` (from any thread), or to the app when the
+    target is gone (the coach left that screen): a write's outcome is never lost.
+    ``app`` is passed in: a widget finds its app from the UI thread only."""
+    if not target.post_message(message):
+        app.post_message(message)
+
+
+class WriteDone(Message):
+    """A write queued on the save queue by a screen reached the database (posted
+    from the saver thread). ``what`` names it for the screen that queued it,
+    ``record_id`` is the record, ``result`` what the store returned."""
+
+    def __init__(self, what: str, record_id: str, result: object = None) -> None:
+        super().__init__()
+        self.what = what
+        self.record_id = record_id
+        self.result = result
+
+
+class WriteRefused(Message):
+    """The store refused a queued write for good, for a reason other than a
+    conflict (a duplicate name, a record that is gone): the screen that queued it
+    tells the coach (posted from the saver thread)."""
+
+    def __init__(self, what: str, record_id: str, error: str) -> None:
+        super().__init__()
+        self.what = what
+        self.record_id = record_id
+        self.error = error
+
+
+class Loaded(Message):
+    """What a screen's worker read from the store, for the screen to show (posted
+    from the worker's thread). ``what`` says which read it is, ``data`` holds it."""
+
+    def __init__(self, what: str, data: object) -> None:
+        super().__init__()
+        self.what = what
+        self.data = data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -394,6 +395,17 @@ def literal(text: str) -> Content:
     return Content(visible(text))
 
 
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A filter's choices, read in a worker; the screen opens the picker with them,
+    then ``apply`` takes the choice."""
+
+    title: str
+    options: list[tuple[str, str]]
+    current: str
+    apply: Callable[[str], None]
+
+
 class PickerScreen(ModalScreen[str | None]):
     """Choose one of many options: type to filter, enter to choose, esc to cancel.
 
@@ -499,7 +511,9 @@ class StepPickerScreen(ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
             # Only while this picker is the screen on top, and only once.
-            return not self._chosen and self.is_active and 1 <= int(parameters[0]) <= len(self.steps)  # type: ignore[call-overload]
+            number = parameters[0]
+            in_range = isinstance(number, (int, str)) and 1 <= int(number) <= len(self.steps)
+            return not self._chosen and self.is_active and in_range
         return True
 
     def let_through(self, key: str) -> None:

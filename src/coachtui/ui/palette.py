@@ -16,6 +16,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from coachtui.text import one_line
+from coachtui.ui.appref import coach_app
 
 if TYPE_CHECKING:
     from coachtui.store.types import TeamInfo
@@ -115,8 +116,8 @@ def _summary_action(app: CoachApp, action: str) -> Callable[[], None]:
 class TeamCommands(Provider):
     """"Start a session with <team>" for every active team."""
 
-    def _labels(self) -> list[tuple[str, object]]:
-        app: CoachApp = self.app  # type: ignore[assignment]
+    def _labels(self) -> list[tuple[str, Callable[[], None]]]:
+        app = coach_app(self)
         return [
             (f"Start a session with {one_line(team.name, 60)}", partial(start_with_team, app, team))
             for team in app.teams
@@ -128,8 +129,8 @@ class TeamCommands(Provider):
         for label, callback in self._labels():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, Content(label), callback, text=label, help="Pick this team on step 1")  # type: ignore[arg-type]
+                yield Hit(score, Content(label), callback, text=label, help="Pick this team on step 1")
 
     async def discover(self) -> Hits:
         for label, callback in self._labels()[:5]:
-            yield DiscoveryHit(Content(label), callback, text=label, help="Pick this team on step 1")  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(label), callback, text=label, help="Pick this team on step 1")

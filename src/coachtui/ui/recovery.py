@@ -183,25 +183,25 @@ class Recovery:
 
         ask_keep_or_reload(self.app, conflict, done)
 
-    @in_thread(group="session-conflict")
     def _settle(self, session_id: str, keep: bool) -> None:
-        """Read the session as it is now (in a worker), then keep mine or reload."""
-        from coachtui.store.errors import StoreError
-        from coachtui.ui.drafts import session_model
+        self._read_again(session_id, keep)
 
-        app = self.app
-        store = app.store
-        try:
-            if store is None:
-                raise RuntimeError("the database is not open")
-            if keep:
-                version = store.get_session(session_id).version
-                app.call_from_thread(self._kept_mine, session_id, version)
-            else:
-                model = session_model(store, session_id)
-                app.call_from_thread(self._reloaded, model)
-        except (StoreError, RuntimeError) as exc:
-            app.call_from_thread(self._not_settled, session_id, str(exc))
+    @in_thread(group="session-conflict", doing="read the session again", then="_read", failed="_not_settled")
+    def _read_again(self, session_id: str, keep: bool) -> tuple[str, int] | SessionModel:
+        """Read the session as it is now (in a worker): its version to keep mine on
+        top of, or all of it to reload."""
+        from coachtui.session.model import SessionModel
+
+        store = self.app.ready_store
+        if keep:
+            return session_id, store.get_session(session_id).version
+        return SessionModel.load(store, session_id)
+
+    def _read(self, result: tuple[str, int] | SessionModel) -> None:
+        if isinstance(result, tuple):
+            self._kept_mine(*result)
+        else:
+            self._reloaded(result)
 
     def _kept_mine(self, session_id: str, version: int) -> None:
         app = self.app
@@ -227,6 +227,12 @@ class Recovery:
         kept = f" What you had typed is in {path}." if path is not None else ""
         app.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)
 
-    def _not_settled(self, session_id: str, message: str) -> None:
-        self.asking_about.discard(session_id)
-        self.app.notify(f"Could not read the session again: {message}", severity="error", markup=False, timeout=10)
+    def _not_settled(self, error: BaseException) -> None:
+        from coachtui.ui.workers import reason
+
+        model = self.app.session.model
+        if model is not None:
+            self.asking_about.discard(model.session_id)
+        self.app.notify(
+            f"Could not read the session again: {reason(error)}", severity="error", markup=False, timeout=10
+        )

@@ -25,8 +25,11 @@ class Saving:
     def status_changed(self, status: SaveStatus) -> None:
         app = self.app
         app.save_status = status
-        for bar in app.query(StatusBar):
-            bar.save = status
+        # The bars of the screens on show (any mode: the tracker's, a dialog's
+        # screen below); a bar shown later takes app.save_status (StatusBar.on_show).
+        for screen in app.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.save = status
         with suppress(NoMatches, KeyError):  # the session screen may not be installed or composed yet
             app.session_screen.query_one(StatusBar).save = status
 
@@ -51,12 +54,19 @@ class Saving:
         hop(0)
 
     def quit_asked(self) -> None:
+        self._queue_pending_deletions()
         saver = self.app.saver
         open_conflicts = saver.conflicts
         if open_conflicts or saver.dropped:
             self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [saver.dropped])
             return
         self.quit_when_saved()
+
+    def _queue_pending_deletions(self) -> None:
+        """A team deleted inside its undo window is deleted now: quitting waits for
+        it like any other write (and asks if another coach changed the team first)."""
+        with suppress(NoMatches, KeyError):  # the session screen may not be composed yet
+            self.app.session_screen.team_step.delete_pending_now()
 
     def _confirm_quit_with_unsaved(self, lines: list[str]) -> None:
         """Something typed is not in the database (another coach saved first, the
@@ -100,14 +110,17 @@ class Saving:
         self.app.notify("Saving before quitting…", markup=False)
         self._quit_after_saving()
 
-    @in_thread(exclusive=True, group="quit")
-    def _quit_after_saving(self) -> None:
-        if self.app.saver.flush(timeout=3):
+    @in_thread(exclusive=True, group="quit", doing="save before quitting", then="_flushed_on_quit")
+    def _quit_after_saving(self) -> bool:
+        return self.app.saver.flush(timeout=3)
+
+    def _flushed_on_quit(self, flushed: bool) -> None:
+        if flushed:
             # Written, or refused: a save refused on the way out (someone else saved
             # first, the session is gone) is asked about like one refused before.
-            self.app.call_from_thread(self._saved_on_quit)
-            return
-        self.app.call_from_thread(self._cannot_save_on_quit)
+            self._saved_on_quit()
+        else:
+            self._cannot_save_on_quit()
 
     def _saved_on_quit(self) -> None:
         saver = self.app.saver

@@ -77,7 +77,7 @@ class Screenshots:
         stem = f"coachtui {dt.datetime.now():%Y-%m-%d %H.%M.%S}"
         self._write_screenshot(svg, stem)
 
-    @in_thread(group="screenshot")
+    @in_thread(group="screenshot", doing="save the screenshot")
     def _write_screenshot(self, svg: str, stem: str) -> None:
         app = self.app
         folder: Path | None = None
@@ -86,14 +86,13 @@ class Screenshots:
             path = write_private(folder, stem, svg)
         except OSError as exc:
             where = f" in {exc.filename}" if exc.filename else (f" in {folder}" if folder else "")
-            app.call_from_thread(
-                app.notify,
+            app.notify(  # a posted message: safe from this thread
                 f"Could not save the screenshot{where}: {exc.strerror or exc}.",
                 title="Screenshot",
                 severity="error",
                 markup=False,
             )
             return
-        app.call_from_thread(
-            app.notify, f"Screenshot saved (only you can read it): {path}", title="Screenshot", markup=False
+        app.notify(
+            f"Screenshot saved (only you can read it): {path}", title="Screenshot", markup=False
         )

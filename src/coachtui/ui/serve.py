@@ -114,7 +114,7 @@ class Gate:
         return name in names
 
     def token_matches(self, given: str | None) -> bool:
-        return bool(given) and secrets.compare_digest(given.encode(), self.token.encode())  # type: ignore[union-attr]
+        return given is not None and bool(given) and secrets.compare_digest(given.encode(), self.token.encode())
 
     def refusal(self, *, host: str, origin: str | None, token: str | None, cookie: str | None) -> str | None:
         """Why a request with these headers is refused, or None to let it in."""
@@ -332,7 +332,8 @@ def serve(database: str, address: Address, *, demo: bool = False) -> int:
             finally:
                 if app_service is not None:
                     await app_service.stop()
-                sessions.discard(task)  # type: ignore[arg-type]
+                if task is not None:
+                    sessions.discard(task)
             return websocket
 
         async def on_shutdown(self, app: object) -> None:

@@ -60,6 +60,7 @@ class Startup:
         self.asking_name = False
         self.name_deferred = False
         self.passphrase_screen: PassphraseScreen | None = None
+        self._passphrase_given = False  # the last opening tried a passphrase
 
     def mount(self) -> None:
         app = self.app
@@ -149,8 +150,8 @@ class Startup:
         # interpreter lock). The other six steps are built once the team list shows.
         self.open_store()
 
-    @in_thread(exclusive=True, group="quick-teams")
-    def peek_teams(self) -> None:
+    @in_thread(exclusive=True, group="quick-teams", doing="read the teams", then="quick_teams_ready")
+    def peek_teams(self) -> list[TeamInfo] | None:
         """The team list straight from the file (the standard library's sqlite3, read
         only), started with the first screen so that it can be drawn with it or just
         after; the store's own list replaces it once the store is open."""
@@ -158,15 +159,14 @@ class Startup:
 
         # None for anything but a plain coachtui SQLite file of the current schema: an
         # encrypted file, a PostgreSQL URL, a new or older database wait for the store.
-        teams = None if self.app.demo else peek_teams(self.app.database)
-        self.app.call_from_thread(self.quick_teams_ready, teams)
+        return None if self.app.demo else peek_teams(self.app.database)
 
     def quick_teams_ready(self, teams: list[TeamInfo] | None) -> None:
         app = self.app
         if teams is not None and app.store is None and not app.teams:
             app.teams = list(teams)
-            pane = app.session_screen.pane("team")
-            pane.show_teams(teams)  # type: ignore[attr-defined]
+            pane = app.session_screen.team_step
+            pane.show_teams(teams)
             # The table's own callback runs once it is mounted and the screen has
             # been refreshed with it (the app's would run before it is even mounted).
             # Under a prompt (the coach's name) the list is not drawn now: nothing to wait for.
@@ -185,28 +185,20 @@ class Startup:
 
     # --- opening the store ---------------------------------------------------------------------
 
-    @in_thread(exclusive=True, group="open-store")
+    @in_thread(exclusive=True, group="open-store", doing="open the database", failed="_not_opened")
     def open_store(self, passphrase: str | None = None) -> None:
         # Loading SQLAlchemy (next, in this thread) holds the interpreter for long
         # stretches: the quick team list is drawn first, or the coach waits for both.
         # Bounded, in case the list cannot be drawn now (a prompt on top).
         self.quick_list_drawn.wait(timeout=2.0)
         from coachtui.store import open_store
-        from coachtui.store.errors import PassphraseNeeded, StoreError, WrongPassphrase
 
         app = self.app
-        try:
-            store = app.demo_data.open() if app.demo else open_store(app.database, passphrase=passphrase)
-            teams = store.list_teams()
-            drafts = self.drafts_worth_offering(store)
-            custom = store.list_custom_questions()
-        except PassphraseNeeded as exc:
-            wrong = passphrase is not None or isinstance(exc, WrongPassphrase)
-            app.call_from_thread(self.ask_passphrase, wrong and passphrase is None, wrong)
-            return
-        except StoreError as exc:
-            app.call_from_thread(self.store_failed, str(exc))
-            return
+        self._passphrase_given = passphrase is not None
+        store = app.demo_data.open() if app.demo else open_store(app.database, passphrase=passphrase)
+        teams = store.list_teams()
+        drafts = self.drafts_worth_offering(store)
+        custom = store.list_custom_questions()
         app.post_message(StoreReady(store, teams, drafts, custom))
         if not app.demo:
             self.daily_backup(store)
@@ -215,6 +207,17 @@ class Startup:
         # machine: a daemon thread, so that quitting never waits for it (a thread
         # worker would hold up the exit until it finished).
         threading.Thread(target=self.warm_up, args=(store,), name="coachtui-warm-up", daemon=True).start()
+
+    def _not_opened(self, error: BaseException) -> None:
+        """The database did not open: ask for its passphrase, or say why."""
+        from coachtui.store.errors import PassphraseNeeded, WrongPassphrase
+        from coachtui.ui.workers import reason
+
+        if isinstance(error, PassphraseNeeded):
+            wrong = self._passphrase_given or isinstance(error, WrongPassphrase)
+            self.ask_passphrase(wrong and not self._passphrase_given, wrong)
+        else:
+            self.store_failed(str(error) or reason(error))
 
     def warm_up(self, store: Store) -> None:
         from coachtui.dates import warm_up
@@ -254,9 +257,7 @@ class Startup:
             store.ensure_daily_backup(keep=keep)
         except (StoreError, OSError) as exc:
             message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
-            app.call_from_thread(
-                app.notify, f"Today's backup could not be made: {message}", severity="warning", markup=False
-            )
+            app.notify(f"Today's backup could not be made: {message}", severity="warning", markup=False)
 
     def ask_passphrase(self, from_environment: bool, wrong: bool) -> None:
         """Show the masked passphrase prompt (again, after a wrong passphrase)."""
@@ -290,7 +291,7 @@ class Startup:
         store.coach = app.settings.coach_name  # named on every change this app makes (updated_by)
         app.teams = list(teams)
         app.session.custom_questions = list(custom)
-        app.session_screen.pane("team").show_teams(teams)  # type: ignore[attr-defined]
+        app.session_screen.team_step.show_teams(teams)
         if self.asking_name:
             self.pending_drafts = drafts
             if self.name_deferred:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -108,12 +107,11 @@ class SyncConflictsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="sync-conflicts")
-    def _load(self) -> None:
+    @in_thread(exclusive=True, group="sync-conflicts", doing="list the sync conflicts", then="_show")
+    def _load(self) -> list[Any]:
         from coachtui.store.sync import conflicts
 
-        found = conflicts.list_conflicts(self.store.db)
-        self.app.call_from_thread(self._show, found)
+        return conflicts.list_conflicts(self.store.db)
 
     def _show(self, found: list[Any]) -> None:
         from textual.widgets import OptionList
@@ -145,17 +143,16 @@ class SyncConflictsScreen(ModalScreen[None]):
             return
         self._settle(option.id, choice)
 
-    @work(thread=True, exclusive=True, group="sync-conflicts")
-    def _settle(self, ident: str, choice: str) -> None:
+    @in_thread(exclusive=True, group="sync-conflicts", doing="settle the conflict", then="_show")
+    def _settle(self, ident: str, choice: str) -> list[Any]:
         from coachtui.store.errors import StoreError
         from coachtui.store.sync import conflicts
 
         try:
             conflicts.resolve(self.store.db, ident, choice)
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
-        found = conflicts.list_conflicts(self.store.db)
-        self.app.call_from_thread(self._show, found)
+        except StoreError as exc:  # settled meanwhile, or the database refused: said, the list shows what is left
+            self.app.notify(str(exc), severity="error", markup=False)
+        return conflicts.list_conflicts(self.store.db)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -184,6 +181,8 @@ class HubSync:
         self.app = app
         # Passwords typed during this run that no keyring could keep (memory only).
         self.typed_passwords: dict[str, str] = {}
+        # The hub and password of the sync under way (to hide it in a failure's words).
+        self._syncing: tuple[HubAddress | None, str | None] = (None, None)
 
     def sync(self) -> None:
         app = self.app
@@ -225,51 +224,59 @@ class HubSync:
             chosen,
         )
 
-    @in_thread(exclusive=True, group="sync")
-    def _sync_with(self, address: HubAddress, *, keep: bool = False) -> None:
+    @in_thread(exclusive=True, group="sync", doing="sync", then="_sync_done", failed="_sync_failed")
+    def _sync_with(self, address: HubAddress, *, keep: bool = False) -> tuple[list[str], bool, bool] | None:
         """Sync with ``address``; ``keep``: its password was just typed (or found in an
-        old settings file) and goes to the keyring."""
+        old settings file) and goes to the keyring. (``app.notify`` posts a message:
+        it is safe from this thread.)"""
         from coachtui.commands.sync import report_lines
         from coachtui.hubpass import hide_password, recall, remember
-        from coachtui.store.errors import StoreError
 
         app = self.app
         store = app.store
         if store is None:
-            return
+            return None
         # What the coach typed a moment ago goes with this sync.
         if not app.saver.flush(timeout=10.0):
-            app.call_from_thread(
-                app.notify,
+            app.notify(
                 "Not synced: your latest edits are not saved yet (see the status bar); nothing was sent.",
                 severity="error",
                 markup=False,
             )
-            return
+            return None
         password = address.password
         if password is not None and keep and not remember(address.url, password):
             self.typed_passwords[address.url] = password  # for the next sync of this run only
-            app.call_from_thread(app.notify, NOT_KEPT, severity="warning", timeout=15, markup=False)
+            app.notify(NOT_KEPT, severity="warning", timeout=15, markup=False)
         if password is None:
             password = recall(address.url)  # else PostgreSQL's ~/.pgpass, if any
-        try:
-            report = store.sync(address.connect_url(password))
-        except StoreError as exc:
-            message = address.hide_in(str(exc)) if password is None else hide_password(str(exc), password)
-            app.call_from_thread(app.notify, message, severity="error", timeout=15, markup=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - a coach mid-session keeps the app, not a traceback
-            from coachtui.text import one_line
-
-            reason = hide_password(one_line(str(exc) or type(exc).__name__, 200), password)
-            message = f"Sync stopped by an unexpected error: {reason}. "
-            app.call_from_thread(app.notify, message + "Running it again is safe.", severity="error", markup=False)
-            return
+        self._syncing = (address, password)
+        report = store.sync(address.connect_url(password))
         lines = [hide_password(line, password) for line in report_lines(report)]
         lines = [SETTLE_IN_APP if line.startswith("Choose with: coachtui sync --resolve") else line for line in lines]
-        app.call_from_thread(self._sync_done, lines, report.moved, bool(report.conflicts))
+        return lines, report.moved, bool(report.conflicts)
 
-    def _sync_done(self, lines: list[str], moved: bool, conflicts: bool = False) -> None:
+    def _sync_failed(self, error: BaseException) -> None:
+        """A sync that failed says why in one line, without the hub's password."""
+        from coachtui.hubpass import hide_password
+        from coachtui.store.errors import StoreError
+        from coachtui.text import one_line
+
+        address, password = self._syncing
+        if isinstance(error, StoreError):
+            text = str(error)
+            message = address.hide_in(text) if address is not None and password is None else hide_password(text, password)
+            self.app.notify(message, severity="error", timeout=15, markup=False)
+            return
+        reason = hide_password(one_line(str(error) or type(error).__name__, 200), password)
+        self.app.notify(
+            f"Sync stopped by an unexpected error: {reason}. Running it again is safe.", severity="error", markup=False
+        )
+
+    def _sync_done(self, result: tuple[list[str], bool, bool] | None) -> None:
+        if result is None:
+            return
+        lines, moved, conflicts = result
         app = self.app
         if moved:
             app.mode_shown()  # the team list, history, tracker or themes show what came in

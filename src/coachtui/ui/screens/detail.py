@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,11 +22,13 @@ from textual.widgets import Footer, Markdown
 from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import SessionDetail, SessionFilter
 from coachtui.text import one_line
-from coachtui.ui.modals import ConfirmScreen, ConflictScreen
+from coachtui.ui.appref import coach_app
+from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
+from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.workers import in_thread, reason, tell
 
 if TYPE_CHECKING:
-    from coachtui.store.errors import StaleRecord
     from coachtui.ui.app import CoachApp
 
 
@@ -68,7 +70,7 @@ the earlier actions it reviewed and the actions it agreed.
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -80,26 +82,21 @@ the earlier actions it reviewed and the actions it agreed.
         self.query_one("#detail-scroll").focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="detail")
-    def _load(self) -> None:
-        from coachtui.store.errors import StoreError
-
+    @in_thread(exclusive=True, group="detail", doing="read the session", then="_show", failed="_failed")
+    def _load(self) -> tuple[SessionDetail, list[str]]:
         store = self.coach_app.ready_store
-        try:
-            detail = store.get_session(self.session_id)
-            team_sessions = self.team_sessions
-            if team_sessions is None or detail.id not in team_sessions:
-                team_sessions = store.session_ids_matching(SessionFilter(team_id=detail.team_id))
-        except StoreError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._show, detail, team_sessions)
+        detail = store.get_session(self.session_id)
+        team_sessions = self.team_sessions
+        if team_sessions is None or detail.id not in team_sessions:
+            team_sessions = store.session_ids_matching(SessionFilter(team_id=detail.team_id))
+        return detail, team_sessions
 
-    def _failed(self, message: str) -> None:
-        self.app.notify(message, severity="error", markup=False)
+    def _failed(self, error: BaseException) -> None:
+        tell(self.app, reason(error))
         self.dismiss(True)
 
-    def _show(self, detail: SessionDetail, team_sessions: list[str]) -> None:
+    def _show(self, result: tuple[SessionDetail, list[str]]) -> None:
+        detail, team_sessions = result
         if detail.id != self.session_id:
             return  # the coach has moved on with ] or [ meanwhile
         self.detail = detail
@@ -144,7 +141,7 @@ the earlier actions it reviewed and the actions it agreed.
         if detail is None:
             return
         self.dismiss(True)
-        self.coach_app.drafts.amend(detail.id)
+        self.coach_app.drafts.amend(detail.id, detail.version)
 
     def action_delete(self) -> None:
         detail = self.detail
@@ -178,36 +175,44 @@ the earlier actions it reviewed and the actions it agreed.
             done,
         )
 
-    @work(thread=True, group="detail-delete")
     def _delete(self, session_id: str, version: int) -> None:
-        from coachtui.store.errors import StaleRecord, StoreError
+        """Queue the deletion, of the version this screen shows only."""
+        app = self.coach_app
+        app.edits.delete_session(
+            session_id,
+            version,
+            on_done=lambda _none: deliver(app, self, WriteDone("deleted", session_id)),
+            on_conflict=lambda conflict: deliver(app, self, ConflictFound(conflict)),
+            on_refused=lambda exc: deliver(app, self, WriteRefused("delete", session_id, str(exc))),
+        )
 
-        try:
-            self.coach_app.ready_store.delete_session(session_id, expected_version=version)
-        except StaleRecord as exc:
-            self.app.call_from_thread(self._changed_meanwhile, session_id, exc)
-            return
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._deleted)
-
-    def _changed_meanwhile(self, session_id: str, error: StaleRecord) -> None:
+    @on(ConflictFound)
+    def _changed_meanwhile(self, event: ConflictFound) -> None:
         """Someone changed the session since it was shown: nothing was deleted."""
+        from coachtui.ui.conflicts import ask_keep_or_reload
+
+        event.stop()
+        conflict = event.conflict
 
         def done(choice: str | None) -> None:
-            if choice == "keep":
-                self._delete(session_id, error.current_version)
+            self.coach_app.saver.resolve(conflict.record_id)
+            if choice == "keep" and conflict.again is not None:
+                conflict.again(conflict.current_version)
             else:
                 self.query_one("#detail-md", Markdown).update("Loading…")
                 self._load()
                 self.app.notify("Reloaded: this is the session as it is now.", markup=False)
 
-        self.app.push_screen(
-            ConflictScreen(str(error), "You asked to delete it for good.", keep_label="Delete anyway"), done
-        )
+        ask_keep_or_reload(self.app, conflict, done)
 
-    def _deleted(self) -> None:
+    @on(WriteRefused)
+    def _not_deleted(self, event: WriteRefused) -> None:
+        event.stop()
+        self.app.notify(event.error, severity="error", markup=False)
+
+    @on(WriteDone)
+    def _deleted(self, event: WriteDone) -> None:
+        event.stop()
         self.app.notify("Session deleted for good. (coachtui vacuum clears it from the file's free space too.)",
                         markup=False)
         self.dismiss(True)

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tab, Tabs
 
 from coachtui.catalog import Catalog, Category
+from coachtui.ui.appref import coach_app
 from coachtui.ui.format import bullet_list
 from coachtui.ui.widgets.statusbar import StatusBar
 
@@ -92,7 +93,7 @@ class ExplainerScreen(Screen[None]):
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="explainer-status")
@@ -236,7 +237,7 @@ def open_explainer(app: CoachApp, category_id: str | None = None) -> None:
 def _category_in_view(app: CoachApp) -> str | None:
     session_screen = app.session_screen
     if session_screen.current_step == "category":
-        highlighted = session_screen.pane("category").highlighted_category()  # type: ignore[attr-defined]
+        highlighted = session_screen.category_step.highlighted_category()
         if highlighted:
             return highlighted
     model = app.session.model

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,6 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from coachtui.ui.widgets.literal import LiteralInput
+from coachtui.ui.workers import in_thread, reason
 
 FORMATS = (
     ("md", "Markdown report", ".md"),
@@ -124,24 +125,28 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             preview.update(Content("Looking for names left in the export…"))
             self._check_names()
 
-    @work(thread=True, exclusive=True, group="export-preview")
-    def _check_names(self) -> None:
-        from coachtui.store.errors import StoreError
+    @in_thread(
+        exclusive=True, group="export-preview", doing="check the export for names", then="_checked", failed="_not_checked"
+    )
+    def _check_names(self) -> list[str] | None:
         from coachtui.store.types import ExportSelection, SessionFilter
 
         store = getattr(self.app, "store", None)
         if store is None:
-            return
+            return None
         saver = getattr(self.app, "saver", None)
         if saver is not None:
             saver.flush(timeout=3)  # what was just typed is part of the export
-        try:
-            which = SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
-            words = store.redaction_check(ExportSelection(which))
-        except StoreError as exc:
-            self.app.call_from_thread(self._show_check, None, str(exc))
-            return
-        self.app.call_from_thread(self._show_check, words, "")
+        which = SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
+        words: list[str] = store.redaction_check(ExportSelection(which))
+        return words
+
+    def _checked(self, words: list[str] | None) -> None:
+        if words is not None:
+            self._show_check(words, "")
+
+    def _not_checked(self, error: BaseException) -> None:
+        self._show_check(None, reason(error))
 
     def _show_check(self, words: list[str] | None, error: str) -> None:
         preview = self.query_one("#export-preview", Static)

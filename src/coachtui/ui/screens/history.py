@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -23,10 +23,12 @@ from textual.worker import get_current_worker
 
 from coachtui.store.types import SessionFilter, SessionInfo, SessionPage
 from coachtui.text import one_line
+from coachtui.ui.appref import coach_app
 from coachtui.ui.format import cell, found_cell, share_width, text_width
-from coachtui.ui.modals import PickerScreen, TextPromptScreen
+from coachtui.ui.modals import Pick, PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.workers import in_thread, reason
 
 if TYPE_CHECKING:
     from coachtui.ui.app import CoachApp
@@ -105,16 +107,23 @@ class Window:
 class HistoryTable(DataTable):
     BINDINGS = [Binding("enter", "open", "Open", id="history.open")]
 
+    @property
+    def history(self) -> HistoryScreen | None:
+        return self.screen if isinstance(self.screen, HistoryScreen) else None
+
     def action_open(self) -> None:
-        self.screen.open_current()  # type: ignore[attr-defined]
+        if self.history is not None:
+            self.history.open_current()
 
     # Home and End mean the newest and the oldest session of the whole history,
     # not the first and last rows that happen to be loaded.
     def action_scroll_home(self) -> None:
-        self.screen.jump("top")  # type: ignore[attr-defined]
+        if self.history is not None:
+            self.history.jump("top")
 
     def action_scroll_end(self) -> None:
-        self.screen.jump("end")  # type: ignore[attr-defined]
+        if self.history is not None:
+            self.history.jump("end")
 
     action_scroll_top = action_scroll_home
     action_scroll_bottom = action_scroll_end
@@ -175,7 +184,7 @@ the oldest, and these keys change the filters shown under the search box:
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -203,13 +212,13 @@ the oldest, and these keys change the filters shown under the search box:
         self._load(mode="top", generation=self._generation)
         self._count(self._generation)
 
-    @work(thread=True, exclusive=True, group="history-page")
-    def _load(self, *, mode: str, generation: int, cursor: str | None = None) -> None:
-        from coachtui.store.errors import Cancelled, StoreError
+    @in_thread(exclusive=True, group="history-page", doing="search", then="_page_result", failed="_not_searched")
+    def _load(self, *, mode: str, generation: int, cursor: str | None = None) -> tuple[str, int, SessionPage] | None:
+        from coachtui.store.errors import Cancelled
 
         store = self.coach_app.store
         if store is None:
-            return
+            return None
         worker = get_current_worker()
         arguments: dict[str, Any] = {"limit": PAGE, "cancelled": lambda: worker.is_cancelled}
         if mode == "below":
@@ -220,34 +229,46 @@ the oldest, and these keys change the filters shown under the search box:
             arguments["at_end"] = True
         try:
             page = store.search_sessions(SessionFilter(self.filters.text, **self.filters.store_arguments()), **arguments)
-        except Cancelled:
-            return
-        except StoreError as exc:
-            self.app.call_from_thread(self._show_count, f"Could not search: {exc}")
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._page_loaded, mode, generation, page)
+        except Cancelled:  # a newer search replaced this one
+            return None
+        return mode, generation, page
 
-    @work(thread=True, exclusive=True, group="history-count")
+    def _not_searched(self, error: BaseException) -> None:
+        self._show_count(f"Could not search: {reason(error)}")
+
+    def _page_result(self, result: tuple[str, int, SessionPage] | None) -> None:
+        if result is not None:
+            self._page_loaded(*result)
+
     def _count(self, generation: int) -> None:
-        from coachtui.store.errors import Cancelled, StoreError
+        if self.coach_app.store is not None:
+            self._show_count("counting…")
+            self._count_in_thread(generation)
 
-        store = self.coach_app.store
-        if store is None:
-            return
+    @in_thread(exclusive=True, group="history-count", doing="count the sessions", then="_counted", failed="_not_counted")
+    def _count_in_thread(self, generation: int) -> tuple[int, int] | None:
+        from coachtui.store.errors import Cancelled
+
         worker = get_current_worker()
-        self.app.call_from_thread(self._show_count, "counting…")
         try:
-            total = store.count_sessions(
+            total = self.coach_app.ready_store.count_sessions(
                 SessionFilter(self.filters.text, **self.filters.store_arguments()),
                 cancelled=lambda: worker.is_cancelled,
             )
-        except (Cancelled, StoreError):
+        except Cancelled:  # a newer count replaced this one
+            return None
+        return generation, total
+
+    def _not_counted(self, error: BaseException) -> None:
+        """A count that failed leaves the line as it was (the search says why)."""
+
+    def _counted(self, result: tuple[int, int] | None) -> None:
+        if result is None or result[0] != self._generation:
             return
-        if not worker.is_cancelled and generation == self._generation:
-            noun = "session" if total == 1 else "sessions"
-            verb = (" matches" if total == 1 else " match") if self._filtering else ""
-            self.app.call_from_thread(self._show_count, f"{total:,} {noun}{verb}")
+        total = result[1]
+        noun = "session" if total == 1 else "sessions"
+        verb = (" matches" if total == 1 else " match") if self._filtering else ""
+        self._show_count(f"{total:,} {noun}{verb}")
 
     @property
     def _filtering(self) -> bool:
@@ -417,16 +438,16 @@ the oldest, and these keys change the filters shown under the search box:
     def action_filter(self, which: str) -> None:
         getattr(self, f"_pick_{which}")()
 
-    def _pick(self, title: str, options: list[tuple[str, str]], current: str, apply: Any) -> None:
+    def _pick(self, pick: Pick) -> None:
         def done(value: str | None) -> None:
             if value is not None:
-                apply(value)
+                pick.apply(value)
                 self.reload()
 
-        self.app.push_screen(PickerScreen(title, options, current), done)
+        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
 
-    @work(thread=True, group="history-options")
-    def _pick_team(self) -> None:
+    @in_thread(group="history-options", doing="read the teams", then="_pick")
+    def _pick_team(self) -> Pick:
         teams = self.coach_app.ready_store.list_teams(include_archived=True)
         options = [("All teams", "")] + [(t.name + (" (archived)" if t.archived else ""), t.id) for t in teams]
         names = {t.id: t.name for t in teams}
@@ -435,7 +456,7 @@ the oldest, and these keys change the filters shown under the search box:
             self.filters.team_id = value or None
             self.filters.team_name = names.get(value, "")
 
-        self.app.call_from_thread(self._pick, "Team", options, self.filters.team_id or "", apply)
+        return Pick("Team", options, self.filters.team_id or "", apply)
 
     def _pick_category(self) -> None:
         options = [("All categories", "")] + [(c.name, c.id) for c in self.coach_app.catalog.categories]
@@ -444,10 +465,10 @@ the oldest, and these keys change the filters shown under the search box:
         def apply(value: str) -> None:
             self.filters.category = value or None
 
-        self._pick("Category", options, self.filters.category or "", apply)
+        self._pick(Pick("Category", options, self.filters.category or "", apply))
 
-    @work(thread=True, group="history-options")
-    def _pick_coach(self) -> None:
+    @in_thread(group="history-options", doing="read the coaches", then="_pick")
+    def _pick_coach(self) -> Pick:
         coaches = self.coach_app.ready_store.list_coaches()
         options = [("All coaches", "\x00all")] + [(name or "(no name)", name) for name in coaches]
 
@@ -455,13 +476,13 @@ the oldest, and these keys change the filters shown under the search box:
             self.filters.coach = None if value == "\x00all" else value
 
         current = "\x00all" if self.filters.coach is None else self.filters.coach
-        self.app.call_from_thread(self._pick, "Coach", options, current, apply)
+        return Pick("Coach", options, current, apply)
 
     def _pick_status(self) -> None:
         def apply(value: str) -> None:
             self.filters.status = value or None
 
-        self._pick("Show", STATUS_CHOICES, self.filters.status or "", apply)
+        self._pick(Pick("Show", STATUS_CHOICES, self.filters.status or "", apply))
 
     def _pick_dates(self) -> None:
         def done(value: str | None) -> None:
@@ -507,24 +528,20 @@ the oldest, and these keys change the filters shown under the search box:
             done,
         )
 
-    @work(thread=True, exclusive=True, group="history-export")
-    def action_export(self) -> None:
-        from coachtui.store.errors import StoreError
+    @in_thread(exclusive=True, group="history-export", doing="list the sessions to export", then="_export")
+    def action_export(self) -> list[str]:
+        return self.coach_app.ready_store.session_ids_matching(
+            SessionFilter(self.filters.text, **self.filters.store_arguments())
+        )
 
-        try:
-            ids = self.coach_app.ready_store.session_ids_matching(
-                SessionFilter(self.filters.text, **self.filters.store_arguments())
-            )
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
-            return
+    def _export(self, ids: list[str]) -> None:
         if not ids:
-            self.app.call_from_thread(self.app.notify, "No sessions to export.", markup=False)
+            self.app.notify("No sessions to export.", markup=False)
             return
         noun = "session" if len(ids) == 1 else "sessions"
         what = f"the {len(ids):,} {noun} this list shows"
         hint = self.filters.team_name if self.filters.team_id else "history"
-        self.app.call_from_thread(self.coach_app.exports.sessions, ids, hint, what)
+        self.coach_app.exports.sessions(ids, hint, what)
 
     # --- opening ------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,17 +20,20 @@ from textual.widgets import ContentSwitcher, Footer
 from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.text import one_line
 from coachtui.ui import freeze_gc
+from coachtui.ui.appref import coach_app
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
+from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
     from coachtui.session.model import SessionModel
-    from coachtui.store.types import SessionInfo, TeamInfo
+    from coachtui.store.types import ActionInfo, SessionDetail, SessionInfo, TeamInfo
     from coachtui.ui.app import CoachApp
+    from coachtui.ui.steps.category import CategoryStep
 
 
 def _later_steps() -> list[StepPane]:
@@ -67,10 +70,11 @@ class SessionScreen(Screen[None]):
         self._steps_ready = False
         self._mounting_steps = False
         self._waiting_for_steps: list[Callable[[], object]] = []
+        self._review_for: SessionModel | None = None  # the session whose review list is loading
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -115,6 +119,16 @@ class SessionScreen(Screen[None]):
 
     def pane(self, step: str) -> StepPane:
         return self.query_one(f"#{step}", StepPane)
+
+    @property
+    def team_step(self) -> TeamStep:
+        return self.query_one("#team", TeamStep)
+
+    @property
+    def category_step(self) -> CategoryStep:
+        from coachtui.ui.steps import category  # loaded after the first paint
+
+        return self.query_one("#category", category.CategoryStep)
 
     # --- moving between steps -------------------------------------------------------------
 
@@ -221,8 +235,8 @@ class SessionScreen(Screen[None]):
             return
         self._find_team_draft(team, model.session_id if model is not None else None)
 
-    @work(thread=True, exclusive=True, group="team-draft")
-    def _find_team_draft(self, team: TeamInfo, current: str | None) -> None:
+    @in_thread(exclusive=True, group="team-draft", doing="open the team", then="_team_draft_found")
+    def _find_team_draft(self, team: TeamInfo, current: str | None) -> tuple[TeamInfo, SessionInfo | None]:
         from coachtui.store.errors import StoreError
 
         store = self.coach_app.store
@@ -235,7 +249,10 @@ class SessionScreen(Screen[None]):
                 drafts, empty = [], set()  # no offer; the session starts as before
             own = self.coach_app.drafts.own([d for d in drafts if d.id not in empty])
             draft = own[0] if own else None  # the most recently edited
-        self.app.call_from_thread(self._open_team, team, draft)
+        return team, draft
+
+    def _team_draft_found(self, result: tuple[TeamInfo, SessionInfo | None]) -> None:
+        self._open_team(*result)
 
     def _open_team(self, team: TeamInfo, draft: SessionInfo | None) -> None:
         if draft is None:
@@ -293,27 +310,40 @@ class SessionScreen(Screen[None]):
     def start_session(self, team: TeamInfo) -> None:
         model = self.coach_app.session.start(team, self.coach_app.settings.coach_name)
         self.refresh_panes()
+        self._review_for = model
         self._load_review(team, model)
 
-    @work(thread=True, exclusive=True, group="session-load")
-    def _load_review(self, team: TeamInfo, model: SessionModel) -> None:
-        store = self.coach_app.store
-        try:
-            actions = store.open_actions(team.id)
-            last = store.last_session(team.id, before=model.session_id)
-        except Exception as exc:  # noqa: BLE001 - the session still runs; the review list is empty
-            self.app.call_from_thread(
-                self.app.notify, f"Could not load the team's earlier actions: {exc}", severity="error", markup=False
-            )
-            actions, last = [], None
-        actions = [a for a in actions if a.session_id != model.session_id]
-        self.app.call_from_thread(self._review_loaded, model, actions, last)
+    @in_thread(
+        exclusive=True,
+        group="review-load",
+        doing="load the team's earlier actions",
+        then="_review_result",
+        failed="_review_not_loaded",
+    )
+    def _load_review(
+        self, team: TeamInfo, model: SessionModel
+    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None]:
+        store = self.coach_app.ready_store
+        actions = store.open_actions(team.id)
+        last = store.last_session(team.id, before=model.session_id)
+        return model, [a for a in actions if a.session_id != model.session_id], last
 
-    def _review_loaded(self, model: SessionModel, actions: list, last: object) -> None:  # type: ignore[type-arg]
+    def _review_result(self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None]) -> None:
+        self._review_loaded(*result)
+
+    def _review_not_loaded(self, error: BaseException) -> None:
+        """The session still runs; its review list is empty."""
+        from coachtui.ui.workers import reason, tell
+
+        tell(self.app, f"Could not load the team's earlier actions: {reason(error)}")
+        if self._review_for is not None:
+            self._review_loaded(self._review_for, [], None)
+
+    def _review_loaded(self, model: SessionModel, actions: list[ActionInfo], last: SessionDetail | None) -> None:
         if self.coach_app.session.model is not model:
             return  # the coach has moved on to another session meanwhile
         model.review_items = [ReviewItem(action=a) for a in actions]
-        model.last_session = last  # type: ignore[assignment]
+        model.last_session = last
         self.session_changed()
         self.refresh_panes()
         if model.review_items:

@@ -13,10 +13,10 @@ their mark; the note they typed is never thrown away.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -25,12 +25,18 @@ from textual.widgets import DataTable, Footer, Static
 
 from coachtui.store.types import ActionInfo, ActionPage
 from coachtui.text import one_line
+from coachtui.ui.appref import coach_app
 from coachtui.ui.format import cell, due_label, share_width, status_cell, text_width
-from coachtui.ui.modals import ConflictScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
+from coachtui.ui.modals import Pick, PickerScreen, TextPromptScreen
 from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
+    from coachtui.session.conflicts import Conflict
+    from coachtui.store.types import ReviewInfo
     from coachtui.ui.app import CoachApp
+    from coachtui.ui.conflicts import ConflictAsker
 
 PAGE = 100
 WINDOW = 300
@@ -47,10 +53,12 @@ class TrackerTable(DataTable):
     ]
 
     def action_mark(self, status: str) -> None:
-        self.screen.mark(status)  # type: ignore[attr-defined]
+        if isinstance(self.screen, TrackerScreen):
+            self.screen.mark(status)
 
     def action_top(self) -> None:
-        self.screen.reload()  # type: ignore[attr-defined]
+        if isinstance(self.screen, TrackerScreen):
+            self.screen.reload()
 
 
 class TrackerScreen(Screen[None]):
@@ -106,10 +114,11 @@ on top of their change).
         self.dropped_above = False
         self._loading = False
         self._generation = 0
+        self._conflicts: ConflictAsker | None = None
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -143,34 +152,37 @@ on top of their change).
         self._loading = True
         self._load(self._generation, None)
 
-    @work(thread=True, exclusive=True, group="tracker-page")
-    def _load(self, generation: int, after: str | None) -> None:
-        from coachtui.store.errors import StoreError
-
+    @in_thread(exclusive=True, group="tracker-page", doing="load the actions", then="_loaded", failed="_not_loaded")
+    def _load(self, generation: int, after: str | None) -> tuple[int, bool, ActionPage] | None:
         store = self.coach_app.store
         if store is None:
-            return
-        try:
-            page = store.tracker_actions(
-                today=dt.date.today(),
-                team_id=self.team_id,
-                owner=self.owner,
-                coach=self.coach,
-                include_closed=self.include_closed,
-                limit=PAGE,
-                after=after,
-            )
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, f"Could not load actions: {exc}", severity="error",
-                                      markup=False)
-            return
-        self.app.call_from_thread(self._loaded, generation, after is not None, page)
+            return None
+        page = store.tracker_actions(
+            today=dt.date.today(),
+            team_id=self.team_id,
+            owner=self.owner,
+            coach=self.coach,
+            include_closed=self.include_closed,
+            limit=PAGE,
+            after=after,
+        )
+        return generation, after is not None, page
 
-    def _loaded(self, generation: int, more: bool, page: ActionPage) -> None:
+    def _not_loaded(self, error: BaseException) -> None:
+        from coachtui.ui.workers import reason, tell
+
+        self._loading = False
+        tell(self.app, f"Could not load actions: {reason(error)}")
+
+    def _loaded(self, result: tuple[int, bool, ActionPage] | None) -> None:
+        if result is None:
+            return
+        generation, more, page = result
         self._loading = False
         if generation != self._generation:
             return
-        keep = self._current().id if more and self._current() else None
+        current = self._current() if more else None
+        keep = current.id if current is not None else None
         if more:
             rows = self.rows + page.rows
             if len(rows) > WINDOW:
@@ -307,78 +319,75 @@ on top of their change).
             done,
         )
 
-    @work(thread=True, group="tracker-mark")
     def _record(self, action: ActionInfo, status: str, note: str) -> None:
-        self._record_now(action, status, note)
-
-    def _record_now(self, action: ActionInfo, status: str, note: str) -> None:
-        """Record the mark on top of the version of the action the list showed (in a
-        worker thread)."""
-        from coachtui.store.errors import StaleRecord, StoreError
-
-        try:
-            review = self.coach_app.ready_store.record_review(
-                action.id, status, note, coach=self.coach_app.settings.coach_name, expected_version=action.version
-            )
-        except StaleRecord as exc:
-            self.app.call_from_thread(self._conflict, action, status, note, exc)
-            return
-        except StoreError as exc:
-            self.app.call_from_thread(self._not_recorded, action, note, str(exc))
-            return
-        self.app.call_from_thread(self._recorded, action, status, note, review.action_version)
-
-    def _not_recorded(self, action: ActionInfo, note: str, message: str) -> None:
+        """Queue the mark, on top of the version of the action the list showed. The
+        note is kept until it is written: a refused mark offers it again."""
+        app = self.coach_app
         if note:
             self.kept_notes[action.id] = note
-            message += " Your note is kept: mark it again to retry."
-        self.app.notify(f"Not recorded: {message}", severity="error", markup=False, timeout=10)
+        app.edits.mark_action(
+            action,
+            status,
+            note,
+            app.settings.coach_name,
+            on_done=lambda review: deliver(app, self, WriteDone("mark", action.id, (status, note, review))),
+            on_conflict=lambda conflict: deliver(app, self, ConflictFound(conflict)),
+            on_refused=lambda exc: deliver(app, self, WriteRefused("mark", action.id, str(exc))),
+        )
 
-    def _recorded(self, action: ActionInfo, status: str, note: str, version: int) -> None:
+    @on(WriteDone)
+    def _recorded(self, event: WriteDone) -> None:
         from dataclasses import replace
 
-        self.kept_notes.pop(action.id, None)
+        event.stop()
+        status, note, review = cast("tuple[str, str, ReviewInfo]", event.result)
+        self.kept_notes.pop(event.record_id, None)
         coach = self.coach_app.settings.coach_name
         self.rows = [
-            replace(a, status=status, last_note=note or a.last_note, version=version, updated_by=coach)
-            if a.id == action.id
+            replace(a, status=status, last_note=note or a.last_note, version=review.action_version, updated_by=coach)
+            if a.id == event.record_id
             else a
             for a in self.rows
         ]
-        self._fill(action.id)
+        self._fill(event.record_id)
         self.app.notify(f"Recorded: {status.replace('_', ' ')}.", markup=False)
 
-    def _conflict(self, action: ActionInfo, status: str, note: str, error: Exception) -> None:
-        """Someone else changed the action first: nothing was recorded. Keep the note,
-        then reload their version or record this mark on top of it."""
-        if note:
-            self.kept_notes[action.id] = note
-        mine = f"Your mark: {status.replace('_', ' ')}" + (f" — “{one_line(note, 60)}”" if note else "")
+    @on(WriteRefused)
+    def _not_recorded(self, event: WriteRefused) -> None:
+        event.stop()
+        message = event.error
+        if self.kept_notes.get(event.record_id):
+            message += " Your note is kept: mark it again to retry."
+        self.app.notify(f"Not recorded: {message}", severity="error", markup=False, timeout=10)
 
-        def done(choice: str | None) -> None:
-            self._reload_action(action.id, (status, note) if choice == "keep" else None)
+    # --- another coach changed the action first: the one conflict question ----------------------
 
-        self.app.push_screen(ConflictScreen(str(error), mine), done)
+    @on(ConflictFound)
+    def _conflict_found(self, event: ConflictFound) -> None:
+        from coachtui.ui.conflicts import ConflictAsker
 
-    @work(thread=True, group="tracker-mark")
-    def _reload_action(self, action_id: str, again: tuple[str, str] | None) -> None:
-        """Read the action as it is now; then show it, or record ``again`` on top."""
-        from coachtui.store.errors import StoreError
+        event.stop()
+        if self._conflicts is None:
+            self._conflicts = ConflictAsker(self._settle)
+        self._conflicts.ask(self.app, event.conflict)
 
-        try:
-            current = self.coach_app.ready_store.get_action(action_id)
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, f"Could not reload it: {exc}", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._reloaded, current, again is None)
-        if again is not None:
-            self._record_now(current, *again)
+    def _settle(self, conflict: Conflict, keep: bool) -> None:
+        """Keep mine: the same mark again, on top of theirs. Reload: show the action
+        as it is now (their mark), the note kept for the next mark."""
+        self.coach_app.saver.resolve(conflict.record_id)
+        if keep and conflict.again is not None:
+            conflict.again(conflict.current_version)
+            self.app.notify(f"Saving your mark on top of {conflict.who}'s change.", markup=False)
+        else:
+            self._reload_action(conflict.record_id)
 
-    def _reloaded(self, current: ActionInfo, tell: bool) -> None:
+    @in_thread(group="tracker-mark", doing="reload the action", then="_reloaded")
+    def _reload_action(self, action_id: str) -> ActionInfo:
+        return self.coach_app.ready_store.get_action(action_id)
+
+    def _reloaded(self, current: ActionInfo) -> None:
         self.rows = [current if a.id == current.id else a for a in self.rows]
         self._fill(current.id)
-        if not tell:
-            return
         who = one_line(current.updated_by, 40) or "someone else"
         status = current.status.replace("_", " ")
         kept = " Your note is kept: mark it again to record it." if current.id in self.kept_notes else ""
@@ -386,16 +395,16 @@ on top of their change).
 
     # --- filters ----------------------------------------------------------------------------------
 
-    def _pick(self, title: str, options: list[tuple[str, str]], current: str, apply: Any) -> None:
+    def _pick(self, pick: Pick) -> None:
         def done(value: str | None) -> None:
             if value is not None:
-                apply(value)
+                pick.apply(value)
                 self.reload()
 
-        self.app.push_screen(PickerScreen(title, options, current), done)
+        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
 
-    @work(thread=True, group="tracker-options")
-    def action_pick_team(self) -> None:
+    @in_thread(group="tracker-options", doing="read the teams", then="_pick")
+    def action_pick_team(self) -> Pick:
         teams = self.coach_app.ready_store.list_teams(include_archived=True)
         names = {t.id: t.name for t in teams}
 
@@ -404,10 +413,10 @@ on top of their change).
             self.team_name = names.get(value, "")
 
         options = [("All teams", "")] + [(t.name, t.id) for t in teams]
-        self.app.call_from_thread(self._pick, "Team", options, self.team_id or "", apply)
+        return Pick("Team", options, self.team_id or "", apply)
 
-    @work(thread=True, group="tracker-options")
-    def action_pick_owner(self) -> None:
+    @in_thread(group="tracker-options", doing="read the owners", then="_pick")
+    def action_pick_owner(self) -> Pick:
         owners = self.coach_app.ready_store.list_owners(include_closed=self.include_closed)
 
         def apply(value: str) -> None:
@@ -415,10 +424,10 @@ on top of their change).
 
         options = [("All owners", "\x00all")] + [(o or "(no owner)", o) for o in owners]
         current = "\x00all" if self.owner is None else self.owner
-        self.app.call_from_thread(self._pick, "Owner", options, current, apply)
+        return Pick("Owner", options, current, apply)
 
-    @work(thread=True, group="tracker-options")
-    def action_pick_coach(self) -> None:
+    @in_thread(group="tracker-options", doing="read the coaches", then="_pick")
+    def action_pick_coach(self) -> Pick:
         coaches = self.coach_app.ready_store.list_coaches()
 
         def apply(value: str) -> None:
@@ -426,7 +435,7 @@ on top of their change).
 
         options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
         current = "\x00all" if self.coach is None else self.coach
-        self.app.call_from_thread(self._pick, "Coach", options, current, apply)
+        return Pick("Coach", options, current, apply)
 
     def action_toggle_closed(self) -> None:
         self.include_closed = not self.include_closed

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,9 +14,11 @@ from textual.widgets import Footer, Label, Static
 
 from coachtui.store.types import DominanceFlag, SessionFilter, ThemeMonth
 from coachtui.text import one_line
-from coachtui.ui.modals import PickerScreen
+from coachtui.ui.appref import coach_app
+from coachtui.ui.modals import Pick, PickerScreen
 from coachtui.ui.widgets.chart import TrendChart
 from coachtui.ui.widgets.statusbar import StatusBar
+from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
     from coachtui.ui.app import CoachApp
@@ -60,7 +61,7 @@ returning.
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     def compose(self) -> ComposeResult:
         labels = {c.id: c.name for c in self.coach_app.catalog.categories}
@@ -89,25 +90,19 @@ returning.
         )
         self._load()
 
-    @work(thread=True, exclusive=True, group="themes")
-    def _load(self) -> None:
-        from coachtui.store.errors import StoreError
-
+    @in_thread(exclusive=True, group="themes", doing="count themes", then="_show")
+    def _load(self) -> tuple[list[ThemeMonth], list[DominanceFlag]] | None:
         store = self.coach_app.store
         if store is None:
-            return
-        try:
-            months = store.theme_counts(
-                today=dt.date.today(), team_id=self.team_id, months=self.months, coach=self.coach
-            )
-            flags = store.dominant_categories(team_id=self.team_id, coach=self.coach)
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, f"Could not count themes: {exc}", severity="error",
-                                      markup=False)
-            return
-        self.app.call_from_thread(self._show, months, flags)
+            return None
+        months = store.theme_counts(today=dt.date.today(), team_id=self.team_id, months=self.months, coach=self.coach)
+        flags = store.dominant_categories(team_id=self.team_id, coach=self.coach)
+        return months, flags
 
-    def _show(self, months: list[ThemeMonth], flags: list[DominanceFlag]) -> None:
+    def _show(self, result: tuple[list[ThemeMonth], list[DominanceFlag]] | None) -> None:
+        if result is None:
+            return
+        months, flags = result
         self.query_one(TrendChart).months = tuple(months)
         catalog = self.coach_app.catalog
         lines = []
@@ -137,19 +132,25 @@ returning.
 
     # --- filters and report -------------------------------------------------------------------
 
-    @work(thread=True, group="themes-options")
-    def action_pick_team(self) -> None:
+    def _pick(self, pick: Pick) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                pick.apply(value)
+                self.reload()
+
+        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
+
+    @in_thread(group="themes-options", doing="read the teams", then="_pick")
+    def action_pick_team(self) -> Pick:
         teams = self.coach_app.ready_store.list_teams(include_archived=True)
         names = {t.id: t.name for t in teams}
         options = [("All teams", "")] + [(t.name, t.id) for t in teams]
 
-        def done(value: str | None) -> None:
-            if value is not None:
-                self.team_id = value or None
-                self.team_name = names.get(value, "")
-                self.reload()
+        def apply(value: str) -> None:
+            self.team_id = value or None
+            self.team_name = names.get(value, "")
 
-        self.app.call_from_thread(self.app.push_screen, PickerScreen("Team", options, self.team_id or ""), done)
+        return Pick("Team", options, self.team_id or "", apply)
 
     def action_pick_months(self) -> None:
         def done(value: str | None) -> None:
@@ -159,18 +160,15 @@ returning.
 
         self.app.push_screen(PickerScreen("Months", MONTH_CHOICES, str(self.months)), done)
 
-    @work(thread=True, group="themes-options")
-    def action_pick_coach(self) -> None:
+    @in_thread(group="themes-options", doing="read the coaches", then="_pick")
+    def action_pick_coach(self) -> Pick:
         coaches = self.coach_app.ready_store.list_coaches()
         options = [("All coaches", "\x00all")] + [(name, name) for name in coaches]
 
-        def done(value: str | None) -> None:
-            if value is not None:
-                self.coach = None if value == "\x00all" else value
-                self.reload()
+        def apply(value: str) -> None:
+            self.coach = None if value == "\x00all" else value
 
-        current = "\x00all" if self.coach is None else self.coach
-        self.app.call_from_thread(self.app.push_screen, PickerScreen("Coach", options, current), done)
+        return Pick("Coach", options, "\x00all" if self.coach is None else self.coach, apply)
 
     def action_clear_filters(self) -> None:
         if self.team_id is None and self.coach is None and self.months == 12:
@@ -186,23 +184,17 @@ returning.
             return
         self._coach_report(name, f"{what}, sessions with {one_line(self.coach, 40)}")
 
-    @work(thread=True, group="themes-options")
-    def _coach_report(self, name: str, what: str) -> None:
+    @in_thread(group="themes-options", doing="choose the sessions to report", then="_report_sessions")
+    def _coach_report(self, name: str, what: str) -> tuple[str, str, str, list[str]]:
         """A report of one coach's sessions: the sessions are chosen here (the store
         exports given sessions), so it holds exactly what the coach filter shows."""
-        from coachtui.store.errors import StoreError
+        coach = self.coach or ""
+        ids = self.coach_app.ready_store.session_ids_matching(SessionFilter(team_id=self.team_id, coach=self.coach))
+        return name, what, coach, ids
 
-        coach = self.coach
-        try:
-            ids = self.coach_app.ready_store.session_ids_matching(SessionFilter(team_id=self.team_id, coach=coach))
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.notify, f"Not exported: {exc}", severity="error", markup=False)
-            return
+    def _report_sessions(self, result: tuple[str, str, str, list[str]]) -> None:
+        name, what, coach, ids = result
         if not ids:
-            self.app.call_from_thread(
-                self.app.notify, f"No sessions with {one_line(coach or '', 40)} to report.", markup=False
-            )
+            self.app.notify(f"No sessions with {one_line(coach, 40)} to report.", markup=False)
             return
-        self.app.call_from_thread(
-            self.coach_app.exports.team_report, self.team_id, f"{name}-{coach}", what, session_ids=ids
-        )
+        self.coach_app.exports.team_report(self.team_id, f"{name}-{coach}", what, session_ids=ids)

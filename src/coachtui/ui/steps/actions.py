@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,6 +30,7 @@ from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.steps.base import StepPane, enclosing
 from coachtui.ui.widgets.literal import LiteralInput
+from coachtui.ui.workers import in_thread, reason
 
 
 class ActionTable(DataTable):
@@ -85,6 +86,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.editing: str | None = None
         # action id -> the newest refused change while the coach is asked about it
         self._conflicts = ConflictAsker(self._settle)
+        self._settling: Conflict | None = None  # the conflict whose action is being read again
         # action id -> an edit the coach reloaded over (e on the action brings it back)
         self.kept: dict[str, Conflict] = {}
         # the session (model) whose half-typed action the form shows
@@ -329,17 +331,21 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         event.stop()
         self._conflicts.ask(self.app, event.conflict)
 
-    @work(thread=True, group="actions-conflict")
     def _settle(self, conflict: Conflict, keep: bool) -> None:
-        """Read the action as it is now (in a worker thread)."""
-        from coachtui.store.errors import StoreError
+        self._settling = conflict
+        self._read_action(conflict, keep)
 
-        try:
-            current = self.coach_app.ready_store.get_action(conflict.action_id)
-        except StoreError as exc:
-            self.app.call_from_thread(self._not_settled, conflict, str(exc))
-            return
-        self.app.call_from_thread(self._settled, conflict, keep, current)
+    @in_thread(group="actions-conflict", doing="reload the action", then="_read", failed="_not_read")
+    def _read_action(self, conflict: Conflict, keep: bool) -> tuple[Conflict, bool, ActionInfo]:
+        """Read the action as it is now (in a worker thread)."""
+        return conflict, keep, self.coach_app.ready_store.get_action(conflict.action_id)
+
+    def _read(self, result: tuple[Conflict, bool, ActionInfo]) -> None:
+        self._settled(*result)
+
+    def _not_read(self, error: BaseException) -> None:
+        if self._settling is not None:
+            self._not_settled(self._settling, reason(error))
 
     def _not_settled(self, conflict: Conflict, message: str) -> None:
         if conflict.kind == "edit":

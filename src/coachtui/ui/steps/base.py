@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from textual.containers import Vertical
 from textual.dom import DOMNode
 
+from coachtui.ui.appref import coach_app
+
 if TYPE_CHECKING:
     from textual import events
     from textual.widget import Widget
@@ -59,7 +61,7 @@ class StepPane(Vertical):
 
     @property
     def coach_app(self) -> CoachApp:
-        return self.app  # type: ignore[return-value]
+        return coach_app(self)
 
     @property
     def controller(self) -> SessionController:

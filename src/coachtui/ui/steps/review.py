@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -29,6 +29,7 @@ from coachtui.ui.format import due_label, show_markdown, status_cell, status_lab
 from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.workers import in_thread, reason
 
 STATUS_WIDTH = 13  # "↻ in progress"
 
@@ -90,6 +91,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         super().__init__(id="review")
         # action id -> the newest refused change while the coach is asked about it
         self._conflicts = ConflictAsker(self._settle)
+        self._settling: Conflict | None = None  # the conflict whose action is being read again
         # action id -> (status, note) the coach chose to reload over: used again
         # when they mark the action next, never thrown away unasked
         self.kept: dict[str, tuple[str | None, str]] = {}
@@ -297,22 +299,27 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         event.stop()
         self._conflicts.ask(self.app, event.conflict)
 
-    @work(thread=True, group="review-conflict")
     def _settle(self, conflict: Conflict, keep: bool) -> None:
-        """Read the action, and this session's review of it, as they are now."""
-        from coachtui.store.errors import StoreError
+        self._settling = conflict
+        self._read_action(conflict, keep)
 
+    @in_thread(group="review-conflict", doing="reload the action", then="_read", failed="_not_read")
+    def _read_action(self, conflict: Conflict, keep: bool) -> tuple[Conflict, bool, ActionInfo, ReviewInfo | None]:
+        """Read the action, and this session's review of it, as they are now."""
         store = self.coach_app.ready_store
-        try:
-            current = store.get_action(conflict.action_id)
-            review = next(
-                (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),
-                None,
-            )
-        except StoreError as exc:
-            self.app.call_from_thread(self._not_settled, conflict, str(exc))
-            return
-        self.app.call_from_thread(self._settled, conflict, keep, current, review)
+        current = store.get_action(conflict.action_id)
+        review = next(
+            (r for a, r in store.actions_to_review(conflict.session_id) if a.id == conflict.action_id),
+            None,
+        )
+        return conflict, keep, current, review
+
+    def _read(self, result: tuple[Conflict, bool, ActionInfo, ReviewInfo | None]) -> None:
+        self._settled(*result)
+
+    def _not_read(self, error: BaseException) -> None:
+        if self._settling is not None:
+            self._not_settled(self._settling, reason(error))
 
     def _not_settled(self, conflict: Conflict, message: str) -> None:
         self.kept[conflict.action_id] = (conflict.status, conflict.note)

@@ -149,4 +149,4 @@ open actions to review next time. You can still go back and amend it.
         self.coach_app.exports.sessions([model.session_id], suggested=model.team.name)
 
     def action_new_session(self) -> None:
-        self.screen.new_session()  # type: ignore[attr-defined]
+        self.coach_app.session_screen.new_session()

@@ -10,25 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
+from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
 from coachtui.ui.steps.base import StepPane, enclosing, type_into
 from coachtui.ui.widgets.literal import LiteralInput
+from coachtui.ui.workers import in_thread, reason
 
 if TYPE_CHECKING:
     from textual.timer import Timer
     from textual.widgets import DataTable
 
+    from coachtui.session.conflicts import Conflict
     from coachtui.store.types import TeamInfo
+    from coachtui.ui.conflicts import ConflictAsker
 
 CREATE_KEY = "__create__"
 # How long a deleted team can still be brought back with ctrl+z; it is deleted for
@@ -41,9 +44,18 @@ class _Undo:
     """One team change ctrl+z can take back."""
 
     kind: str  # "archive", "rename" or "delete"
-    team_id: str
-    name: str  # the team's name before the change
-    archived: bool = False  # for "archive": whether it was archived before
+    team: TeamInfo  # the team as it was before the change
+    # the team's version once the change is written (each write adds 1; the written
+    # TeamInfo says it exactly): the undo changes only that version, never a newer one
+    version: int = 0
+
+    @property
+    def team_id(self) -> str:
+        return self.team.id
+
+    @property
+    def name(self) -> str:
+        return self.team.name
 
 
 def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None = None) -> str | None:
@@ -62,11 +74,11 @@ def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None 
 
 
 @cache
-def _team_table_class() -> type[DataTable]:  # type: ignore[type-arg]
+def _team_table_class() -> type[DataTable[Any]]:
     """TeamTable, defined on first use (it loads Textual's DataTable)."""
     from textual.widgets import DataTable
 
-    class TeamTable(DataTable):  # type: ignore[type-arg]
+    class TeamTable(DataTable[Any]):
         """The team list. It has no letter keys of its own: what the coach types here
         goes to the filter (the prompt says "type to filter"), so typing a team's name
         on the list can never rename, archive or delete a team."""
@@ -95,7 +107,7 @@ class TeamFilter(LiteralInput):
             getattr(step, f"action_{what}")()
 
 
-def _team_table() -> DataTable:  # type: ignore[type-arg]
+def _team_table() -> DataTable[Any]:
     table = _team_table_class()(id="team-table", cursor_type="row", zebra_stripes=True)
     table.add_column("Team", key="name")
     table.add_column("Last session", key="last")
@@ -136,14 +148,6 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         Binding("ctrl+z", "undo", "Undo", show=False, id="team.undo"),
     ]
 
-    class Changed(Message):
-        """A team change reached the database (posted from the saver's thread)."""
-
-        def __init__(self, message: str, deleted: str | None = None) -> None:
-            super().__init__()
-            self.message = message
-            self.deleted = deleted
-
     def __init__(self) -> None:
         super().__init__(id="team")
         self.show_archived = False
@@ -160,6 +164,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._deleting: set[str] = set()  # on their way out of the database
         self._reloads = 0
         self._filled_for = ""  # the filter text the list was last filled for
+        self._conflicts: ConflictAsker | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
@@ -172,10 +177,10 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             markup=False,
         )
 
-    def _table(self) -> DataTable | None:  # type: ignore[type-arg]
+    def _table(self) -> DataTable[Any] | None:
         """The team list, or None before the first teams arrived."""
         found = self.query("#team-table")
-        return found.first() if found else None  # type: ignore[return-value]
+        return cast("DataTable[Any]", found.first()) if found else None  # the table is only ever a TeamTable
 
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
@@ -199,21 +204,19 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._reloads += 1
         self._read_teams(self._reloads, self.show_archived)
 
-    @work(thread=True, group="team-list")
-    def _read_teams(self, generation: int, include_archived: bool) -> None:
+    @in_thread(group="team-list", doing="load the teams", then="_teams_read", failed="_teams_not_read")
+    def _read_teams(self, generation: int, include_archived: bool) -> tuple[int, list[TeamInfo]] | None:
         store = self.coach_app.store
         if store is None:
-            return
-        try:
-            teams = store.list_teams(include_archived=include_archived)
-        except Exception as exc:  # noqa: BLE001 - shown to the coach, list kept as it was
-            self.app.call_from_thread(self._message, f"Could not load the teams: {exc}")
-            return
-        self.app.call_from_thread(self._teams_read, generation, teams)
+            return None
+        return generation, store.list_teams(include_archived=include_archived)
 
-    def _teams_read(self, generation: int, teams: list[TeamInfo]) -> None:
-        if generation == self._reloads:
-            self.show_teams(teams)
+    def _teams_not_read(self, error: BaseException) -> None:
+        self._message(f"Could not load the teams: {reason(error)}")  # the list is kept as it was
+
+    def _teams_read(self, result: tuple[int, list[TeamInfo]] | None) -> None:
+        if result is not None and result[0] == self._reloads:
+            self.show_teams(result[1])
 
     def show_teams(self, teams: list[TeamInfo]) -> None:
         # A list read while a team was being created may hold it already, and a
@@ -283,9 +286,11 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         table = self._table()
         if table is None or table.row_count == 0:
             return None
+        from textual.widgets.data_table import CellDoesNotExist  # loaded with the table
+
         try:
             return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - an empty or refreshing table has no cursor
+        except CellDoesNotExist:  # a refreshing table has no cursor
             return None
 
     def _highlighted_team(self) -> TeamInfo | None:
@@ -354,7 +359,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self._refuse(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
             return
         self._message("")
-        self.screen.open_team(team)  # type: ignore[attr-defined]
+        self.coach_app.session_screen.open_team(team)
 
     def _create(self, name: str) -> None:
         if self._creating is not None:
@@ -364,23 +369,13 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self._refuse(error)
             return
         self._creating = " ".join(name.split())
-        self._create_in_db(name)
-
-    @work(thread=True, group="team-create")
-    def _create_in_db(self, name: str) -> None:
-        from coachtui.store.errors import StoreError
-
-        store = self.coach_app.store
-        try:
-            team = store.create_team(name, coach=self.coach_app.settings.coach_name)
-        except StoreError as exc:
-            self.app.call_from_thread(self._create_failed, str(exc))
-            return
-        self.app.call_from_thread(self._created, team)
-
-    def _create_failed(self, message: str) -> None:
-        self._creating = None
-        self._refuse(message)
+        app = self.coach_app
+        app.edits.create_team(
+            name,
+            app.settings.coach_name,
+            on_done=lambda team: deliver(app, self, WriteDone("created", team.id, team)),
+            on_refused=lambda exc: deliver(app, self, WriteRefused("create", "", str(exc))),
+        )
 
     def _refuse(self, message: str) -> None:
         """enter could not open a team: say why (keys typed after it stay here)."""
@@ -388,6 +383,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._message(message)
 
     def _created(self, team: TeamInfo) -> None:
+        """The new team is in the database: open it."""
         self._creating = None
         self.query_one("#team-filter", Input).value = ""
         self._message("")
@@ -397,26 +393,82 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if not any(t.id == team.id for t in self.coach_app.teams):
             self.coach_app.teams.insert(0, team)
         self._fill()
-        self.screen.open_team(team)  # type: ignore[attr-defined]
+        self.coach_app.session_screen.open_team(team)
 
     # --- team management ----------------------------------------------------------------
     #
-    # Every change goes through the save queue, in order, so ctrl+z right after a
-    # change undoes it after it is written, never before.
+    # Every change goes through the save queue (app.edits), in order, so ctrl+z right
+    # after a change undoes it after it is written, never before. Each names the
+    # version of the team the list showed: a team another coach changed meanwhile is
+    # asked about (the one conflict question), never overwritten.
 
-    def _queue(self, label: str, call, done_message: str, deleted: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        """Queue ``call(store)``; when written, say ``done_message`` and reload."""
-        self.coach_app.saver.submit(
-            label, call, on_done=lambda _result: self.post_message(self.Changed(done_message, deleted))
-        )
+    def _written(self, message: str, deleted: str | None = None) -> Callable[[object], None]:
+        """What happens once a team change is written (in the saver thread)."""
+        app = self.coach_app
 
-    @on(Changed)
-    def _team_changed(self, event: Changed) -> None:
+        def done(result: object) -> None:
+            team_id = deleted or str(getattr(result, "id", ""))
+            deliver(app, self, WriteDone("changed", team_id, (message, deleted, result)))
+
+        return done
+
+    def _team_conflict(self, conflict: Conflict) -> None:
+        deliver(self.coach_app, self, ConflictFound(conflict))
+
+    def _team_refused(self, team_id: str) -> Callable[[BaseException], None]:
+        app = self.coach_app
+        return lambda exc: deliver(app, self, WriteRefused("change", team_id, str(exc)))
+
+    @on(WriteDone)
+    def _write_done(self, event: WriteDone) -> None:
         event.stop()
-        if event.deleted is not None:
-            self._deleting.discard(event.deleted)
-        if event.message:
-            self.app.notify(event.message, markup=False)
+        if event.what == "created":
+            self._created(cast("TeamInfo", event.result))
+            return
+        message, deleted, result = cast("tuple[str, str | None, object]", event.result)
+        if deleted is not None:
+            self._deleting.discard(deleted)
+        version = getattr(result, "version", None)
+        if version is not None:
+            for undo in self._undo:
+                if undo.team_id == event.record_id and undo.kind != "delete":
+                    undo.version = version
+        if message:
+            self.app.notify(message, markup=False)
+        self.reload()
+
+    @on(WriteRefused)
+    def _write_refused(self, event: WriteRefused) -> None:
+        event.stop()
+        if event.what == "create":
+            self._creating = None
+            self._refuse(event.error)
+            return
+        self._deleting.discard(event.record_id)
+        self.app.notify(f"Not changed: {event.error}", severity="error", markup=False, timeout=10)
+        self.reload()
+
+    @on(ConflictFound)
+    def _conflict_found(self, event: ConflictFound) -> None:
+        from coachtui.ui.conflicts import ConflictAsker
+
+        event.stop()
+        self._deleting.discard(event.conflict.record_id)
+        if self._conflicts is None:
+            self._conflicts = ConflictAsker(self._settle)
+        self._conflicts.ask(self.app, event.conflict)
+
+    def _settle(self, conflict: Conflict, keep: bool) -> None:
+        """Keep mine: the same change again, on top of theirs. Reload: the list as it
+        is now, with their change (mine can be made again)."""
+        self.coach_app.saver.resolve(conflict.record_id)
+        if keep and conflict.again is not None:
+            if conflict.change == "delete":
+                self._deleting.add(conflict.record_id)
+            conflict.again(conflict.current_version)
+            self.app.notify(f"Saving yours on top of {conflict.who}'s change.", markup=False)
+        else:
+            self.app.notify(f"Reloaded: the team is as {conflict.who} left it.", markup=False, timeout=8)
         self.reload()
 
     def _managed_team(self) -> TeamInfo | None:
@@ -440,11 +492,14 @@ team has an unfinished session of yours, you are asked whether to carry on with 
                 return
             name = " ".join(value.split())
             if name != team.name:
-                self._undo.append(_Undo("rename", team.id, team.name))
-                self._queue(
-                    "rename team",
-                    lambda store: store.rename_team(team.id, name),
-                    f"Renamed {one_line(team.name, 40)} to {one_line(name, 40)}: ctrl+z undoes it.",
+                self._undo.append(_Undo("rename", team, team.version + 1))
+                message = f"Renamed {one_line(team.name, 40)} to {one_line(name, 40)}: ctrl+z undoes it."
+                self.coach_app.edits.rename_team(
+                    team,
+                    name,
+                    on_done=self._written(message),
+                    on_conflict=self._team_conflict,
+                    on_refused=self._team_refused(team.id),
                 )
 
         self.app.push_screen(
@@ -461,14 +516,20 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if team is None:
             return
         name = one_line(team.name, 50)
-        self._undo.append(_Undo("archive", team.id, team.name, archived=team.archived))
+        self._undo.append(_Undo("archive", team, team.version + 1))
         if team.archived:
             message = f"Restored {name}."
         elif self.show_archived:
             message = f"Archived {name}: ctrl+z undoes it."
         else:
             message = f"Archived {name}: ctrl+z undoes it, ctrl+t shows archived teams."
-        self._queue("archive team", lambda store: store.archive_team(team.id, not team.archived), message)
+        self.coach_app.edits.archive_team(
+            team,
+            not team.archived,
+            on_done=self._written(message),
+            on_conflict=self._team_conflict,
+            on_refused=self._team_refused(team.id),
+        )
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
@@ -506,7 +567,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         """Hide the team now; delete it when the undo time is up."""
         timer = self.set_timer(UNDO_DELETE_SECONDS, lambda: self._delete_now(team.id))
         self._pending_delete[team.id] = (team, timer)
-        self._undo.append(_Undo("delete", team.id, team.name))
+        self._undo.append(_Undo("delete", team))
         self.show_teams([t for t in self.teams if t.id != team.id])
         self.app.notify(
             f"Deleted {one_line(team.name, 50)}: ctrl+z brings it back (for {UNDO_DELETE_SECONDS:g} seconds).",
@@ -521,12 +582,21 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         team, timer = pending
         timer.stop()
         self._deleting.add(team_id)
-        self._queue("delete team", lambda store: store.delete_team(team_id), "", deleted=team_id)
+        self.coach_app.edits.delete_team(
+            team,
+            on_done=self._written("", deleted=team_id),
+            on_conflict=self._team_conflict,
+            on_refused=self._team_refused(team_id),
+        )
 
-    def on_unmount(self) -> None:
-        # The app is closing inside an undo window: the coach asked for the deletion.
+    def delete_pending_now(self) -> None:
+        """The coach quits inside an undo window: they asked for the deletion, so it
+        is queued now (quitting waits for it, and asks if it is refused)."""
         for team_id in list(self._pending_delete):
             self._delete_now(team_id)
+
+    def on_unmount(self) -> None:
+        self.delete_pending_now()
 
     def action_undo(self) -> None:
         if not self._undo:
@@ -545,9 +615,23 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self.app.notify(f"{name} is back.", markup=False)
             self.reload()
         elif undo.kind == "archive":
-            message = f"Archived {name} again." if undo.archived else f"Restored {name}."
-            self._queue("undo archive", lambda store: store.archive_team(undo.team_id, undo.archived), message)
+            message = f"Archived {name} again." if undo.team.archived else f"Restored {name}."
+            self.coach_app.edits.archive_team(
+                undo.team,
+                undo.team.archived,
+                version=undo.version,
+                label="undo archive",
+                on_done=self._written(message),
+                on_conflict=self._team_conflict,
+                on_refused=self._team_refused(undo.team_id),
+            )
         else:
-            self._queue(
-                "undo rename", lambda store: store.rename_team(undo.team_id, undo.name), f"Renamed back to {name}."
+            self.coach_app.edits.rename_team(
+                undo.team,
+                undo.name,
+                version=undo.version,
+                label="undo rename",
+                on_done=self._written(f"Renamed back to {name}."),
+                on_conflict=self._team_conflict,
+                on_refused=self._team_refused(undo.team_id),
             )

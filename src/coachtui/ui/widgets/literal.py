@@ -45,7 +45,7 @@ def typed_but_unprintable(event: events.Key) -> str | None:
     with its zero-width non-joiner must be stored with it. Control characters
     (ctrl+letters, escape) stay keys, never text."""
     character = event.character
-    if _is_text(character) and not character.isprintable():  # type: ignore[union-attr]
+    if character is not None and _is_text(character) and not character.isprintable():
         return character
     return None
 
@@ -99,6 +99,7 @@ class LiteralInput(Input):
 
     def __init__(self, *args: object, next_on_enter: bool = False, **kwargs: object) -> None:
         kwargs.setdefault("select_on_focus", False)
+        # Input's and TextArea's own keyword arguments, passed on as given
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # enter moves on to the next field, as the key arrives (the app's enter
         # binding): what is typed straight after it belongs there.

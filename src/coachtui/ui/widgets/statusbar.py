@@ -37,7 +37,17 @@ class StatusBar(Static):
             self.marker = "DEMO"
             self.add_class("-demo")
         self.set_interval(5, self._tick)
+        self._follow_app()
         self._paint()
+
+    def on_show(self) -> None:
+        self._follow_app()
+
+    def _follow_app(self) -> None:
+        """The save state as it is now (it changed while this bar was not shown)."""
+        status = getattr(self.app, "save_status", None)
+        if isinstance(status, SaveStatus):
+            self.save = status
 
     def _tick(self) -> None:
         if self.save.state == "saved":

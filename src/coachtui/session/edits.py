@@ -1,0 +1,285 @@
+"""Writes to saved records outside the open session: a mark in the action tracker,
+team changes (create, rename, archive or restore, delete), deleting a session for
+good and reopening one to amend it.
+
+Like :class:`~coachtui.session.controller.SessionController` for the open session,
+each method queues one labelled operation on the :class:`SaveQueue`, so these writes
+are ordered with every other write, retried while the database is locked or away,
+shown in the status bar, and waited for when the coach quits.
+
+Every change names the version of the record the screen showed. A change the store
+refuses because someone saved first (``StaleRecord``) is handed to ``on_conflict`` as
+a :class:`Conflict` (what the coach wanted, who changed it first, and ``again``: the
+same change on top of the version now there); the status bar says "not saved" until
+the UI calls ``saver.resolve(conflict.record_id)``. A change refused for another
+reason (a duplicate name, a record that is gone) goes to ``on_refused`` when given,
+else it is reported as dropped. The callbacks run in the saver thread: the UI turns
+them into messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:  # the store's types load with the store, after the first paint
+    from coachtui.session.conflicts import Conflict
+    from coachtui.session.model import SessionModel
+    from coachtui.session.saver import SaveQueue
+    from coachtui.store.types import ActionInfo, ReviewInfo, TeamInfo
+
+# The callbacks' results are ignored (a UI's is often post_message's bool).
+Done = Callable[[Any], object] | None
+OnConflict = Callable[["Conflict"], object] | None
+OnRefused = Callable[[BaseException], object] | None
+
+
+def _conflict(**values: Any) -> Conflict:
+    from coachtui.session.conflicts import Conflict
+
+    return Conflict(**values)
+
+
+class RecordEdits:
+    def __init__(self, saver: SaveQueue) -> None:
+        self.saver = saver
+
+    def _submit(
+        self,
+        label: str,
+        call: Callable[[Any, int], object],
+        version: int,
+        make_conflict: Callable[[BaseException, Callable[[int], None]], Conflict],
+        on_done: Done,
+        on_conflict: OnConflict,
+        on_refused: OnRefused,
+    ) -> None:
+        """Queue ``call(store, version)``; a refusal because the record changed
+        becomes a Conflict whose ``again`` queues the same call on a newer version."""
+
+        def again(newer: int) -> None:
+            self._submit(label, call, newer, make_conflict, on_done, on_conflict, on_refused)
+
+        conflicted = None
+        if on_conflict is not None:
+            handler = on_conflict
+
+            def conflicted(exc: BaseException) -> None:
+                handler(make_conflict(exc, again))
+
+        refused = None
+        if on_refused is not None:
+            tell = on_refused
+
+            def refused(exc: BaseException) -> None:
+                tell(exc)
+
+        done = None
+        if on_done is not None:
+            finished = on_done
+
+            def done(result: object) -> None:
+                finished(result)
+
+        self.saver.submit(
+            label,
+            lambda store: call(store, version),
+            on_done=done,
+            on_conflict=conflicted,
+            on_refused=refused,
+        )
+
+    # --- the action tracker ----------------------------------------------------------------
+
+    def mark_action(
+        self,
+        action: ActionInfo,
+        status: str,
+        note: str,
+        coach: str,
+        *,
+        on_done: Callable[[ReviewInfo], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """A mark made in the tracker (a review without a session), on top of the
+        version of the action the list showed. ``on_done`` gets the review (its
+        ``action_version`` is the action's version now)."""
+        action_id = action.id
+        self._submit(
+            "tracker mark",
+            lambda store, version: store.record_review(
+                action_id, status, note, coach=coach, expected_version=version
+            ),
+            action.version,
+            lambda exc, again: _conflict(
+                kind="mark", action_id=action_id, session_id="", error=exc, status=status, note=note, again=again
+            ),
+            on_done,
+            on_conflict,
+            on_refused,
+        )
+
+    # --- teams ------------------------------------------------------------------------------
+
+    def create_team(
+        self, name: str, coach: str, *, on_done: Callable[[TeamInfo], object] | None = None, on_refused: OnRefused = None
+    ) -> None:
+        """A new team (a new record: nothing to be in conflict with). A name the store
+        refuses (taken meanwhile, too long) goes to ``on_refused``."""
+        done = cast("Callable[[object], None] | None", on_done)
+        refused = cast("Callable[[BaseException], None] | None", on_refused)
+        self.saver.submit(
+            "new team", lambda store: store.create_team(name, coach=coach), on_done=done, on_refused=refused
+        )
+
+    def _team(
+        self,
+        label: str,
+        team: TeamInfo,
+        change: str,
+        call: Callable[[Any, int], object],
+        on_done: Done,
+        on_conflict: OnConflict,
+        on_refused: OnRefused,
+        *,
+        version: int | None = None,
+        text: str = "",
+    ) -> None:
+        team_id = team.id
+        self._submit(
+            label,
+            call,
+            team.version if version is None else version,
+            lambda exc, again: _conflict(
+                kind="team", action_id=team_id, session_id="", error=exc, change=change, text=text, again=again
+            ),
+            on_done,
+            on_conflict,
+            on_refused,
+        )
+
+    def rename_team(
+        self,
+        team: TeamInfo,
+        name: str,
+        *,
+        version: int | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+        label: str = "rename team",
+    ) -> None:
+        """Rename ``team`` as shown (``version``: when the coach's own earlier change
+        made it newer, as an undo does)."""
+        team_id = team.id
+        self._team(
+            label,
+            team,
+            "rename",
+            lambda store, v: store.rename_team(team_id, name, expected_version=v),
+            on_done,
+            on_conflict,
+            on_refused,
+            version=version,
+            text=name,
+        )
+
+    def archive_team(
+        self,
+        team: TeamInfo,
+        archived: bool,
+        *,
+        version: int | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+        label: str = "archive team",
+    ) -> None:
+        team_id = team.id
+        self._team(
+            label,
+            team,
+            "archive" if archived else "restore",
+            lambda store, v: store.archive_team(team_id, archived, expected_version=v),
+            on_done,
+            on_conflict,
+            on_refused,
+            version=version,
+        )
+
+    def delete_team(
+        self,
+        team: TeamInfo,
+        *,
+        on_done: Callable[[None], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """Delete the team for good, with its sessions: only the version shown."""
+        team_id = team.id
+        self._team(
+            "delete team",
+            team,
+            "delete",
+            lambda store, v: store.delete_team(team_id, expected_version=v),
+            on_done,
+            on_conflict,
+            on_refused,
+        )
+
+    # --- saved sessions ---------------------------------------------------------------------
+
+    def delete_session(
+        self,
+        session_id: str,
+        version: int,
+        *,
+        on_done: Callable[[None], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """Delete a saved session for good, only as the coach last saw it."""
+        self._submit(
+            "delete session",
+            lambda store, v: store.delete_session(session_id, expected_version=v),
+            version,
+            lambda exc, again: _conflict(
+                kind="saved-session", action_id=session_id, session_id=session_id, error=exc, change="delete",
+                again=again,
+            ),
+            on_done,
+            on_conflict,
+            on_refused,
+        )
+
+    def reopen_session(
+        self,
+        session_id: str,
+        version: int,
+        *,
+        on_done: Callable[[SessionModel], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """Reopen a completed session as a draft, to amend it; ``on_done`` gets it
+        as the steps show it (read right after, in the same queue)."""
+
+        def reopen(store: Any, v: int) -> SessionModel:
+            from coachtui.session.model import SessionModel
+
+            store.reopen_session(session_id, expected_version=v)
+            return SessionModel.load(store, session_id)
+
+        self._submit(
+            "amend session",
+            reopen,
+            version,
+            lambda exc, again: _conflict(
+                kind="saved-session", action_id=session_id, session_id=session_id, error=exc, change="amend",
+                again=again,
+            ),
+            on_done,
+            on_conflict,
+            on_refused,
+        )
