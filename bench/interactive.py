@@ -242,6 +242,9 @@ def facilitator_figures(db: Database, runs: int, table: Table) -> None:
     section = f"ui {db.size}"
     table.add(Figure(section, "open history (f3) to its rows rendered", samples["history"],
                      target="< 300 ms", check=lambda m, p: p < 300))
+    # The first visit styles the new screen (no private Textual counter skips it).
+    table.add(Figure(section, "open history (f3) the first time after start", samples["history"][:1],
+                     target="< 300 ms", check=lambda m, p: m < 300))
     table.add(Figure(section, "open action tracker (f4) to its rows rendered", samples["tracker"],
                      target="< 300 ms", check=lambda m, p: p < 300))
     table.add(Figure(section, "history search: keystroke to rows rendered", samples["search"],

@@ -34,6 +34,7 @@ FIGURES = [
     "autosave: one field to synced on disk (1k sessions)",
     "reference: the same save, not synced (1k sessions)",
     "open history (f3) to its rows rendered",
+    "open history (f3) the first time after start",
     "open action tracker (f4) to its rows rendered",
     "history search: keystroke to rows rendered",
     "history search: keystroke to the letter shown",
