@@ -234,6 +234,47 @@ async def test_export_what_the_history_shows(make_app, demo_db: Path, tmp_path: 
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
+async def test_the_open_actions_go_to_a_calendar_from_the_export_dialog(make_app, demo_db: Path, tmp_path: Path) -> None:
+    """Issue 20: the calendar (ics) is in the export dialog too, not only on the
+    command line; an existing file that is not an earlier calendar is left alone."""
+    team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+    due = query(
+        demo_db,
+        "SELECT count(*) FROM action WHERE team_id = ? AND status IN ('open', 'in_progress', 'stuck') "
+        "AND due_date IS NOT NULL",
+        team[0],
+    )[0][0]
+    assert due > 0
+    out = tmp_path / "actions.ics"
+    notes = tmp_path / "notes.ics"
+    notes.write_text("my own calendar\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        history.filters.team_id, history.filters.team_name = team
+        history.reload()
+        await wait_for(pilot, lambda: {r.team_id for r in history.window.rows} == {team[0]}, what="the filter")
+        await pilot.press("down", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), what="the export dialog")
+        await shows(pilot, "Calendar: the open actions with a due date")
+        app.screen.query_one("#fmt-ics").value = True
+        await wait_for(pilot, lambda: app.screen.query_one("#export-path").value.endswith(".ics"), what="the name")
+        path_input = app.screen.query_one("#export-path")
+        path_input.value = str(notes)
+        path_input.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "not an earlier coachtui calendar" in " ".join(str(app.screen.query_one("#export-error").render()).split()), what="the refusal")
+        assert isinstance(app.screen, ExportScreen)
+        path_input.value = str(out)
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, what="the file")
+        await shows(pilot, f"Exported {due} open action")
+    text = out.read_text()
+    assert text.startswith("BEGIN:VCALENDAR") and text.count("BEGIN:VTODO") == due
+    assert notes.read_text() == "my own calendar\n"
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
 async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(make_app, demo_db: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

@@ -168,24 +168,19 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
         return _fail(f"export --format ics needs icalendar; {install_hint('calendar')}")
     from pathlib import Path
 
-    from coachtui.commands.ics import calendar_bytes, is_earlier_export
+    from coachtui.commands.ics import calendar_bytes, calendar_target
     from coachtui.store import open_store
     from coachtui.store.errors import ExportFailed
 
     if output is not None:
         from coachtui.store.db.target import parse_target
-        from coachtui.store.exchange.files import check_output
 
         try:
-            # Every check but "an earlier export of the same kind", which is ours to make.
-            target = check_output(output, "ics", database=parse_target(args.db).path, force=True)
+            calendar_target(
+                output, database=parse_target(args.db).path, force=args.force, force_hint="add --force to replace it"
+            )
         except ExportFailed as exc:
             return _fail(f"not exported: {exc}")
-        if target.exists() and not args.force and not is_earlier_export(target):
-            return _fail(
-                f"not exported: {target} already exists and is not an earlier coachtui calendar export; "
-                "choose another file name, or add --force to replace it"
-            )
     with open_store(args.db, create=False) as store:
         try:
             selection = _selection(store, args)

@@ -87,3 +87,31 @@ def is_earlier_export(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith(b"BEGIN:VCALENDAR") and f"PRODID:{PRODID}".encode() in head
+
+
+def calendar_target(output: str | Path, *, database: Path | None, force: bool = False, force_hint: str = "") -> Path:
+    """Where the calendar may be written, or ExportFailed (one line, nothing written):
+    every check of an export, and an existing file only when it is an earlier
+    coachtui calendar (or with ``force``)."""
+    from coachtui.store.errors import ExportFailed
+    from coachtui.store.exchange.files import check_output
+
+    # Every check but "an earlier export of the same kind", which is made here.
+    target = check_output(output, "ics", database=database, force=True)
+    if target.exists() and not force and not is_earlier_export(target):
+        hint = f", or {force_hint}" if force_hint else ""
+        raise ExportFailed(
+            f"{target} already exists and is not an earlier coachtui calendar export; choose another file name{hint}"
+        )
+    return target
+
+
+def write_calendar(store: Any, output: str | Path, selection: Any, *, force: bool = False) -> tuple[Path, int]:
+    """Write the open actions with a due date of ``selection`` (an ExportSelection)
+    to ``output`` as a calendar (the file whole or not at all, readable by its owner
+    only); returns the file and how many to-dos it holds."""
+    from coachtui.store.exchange.files import write_export
+
+    target = calendar_target(output, database=store.target.path, force=force)
+    content, count = calendar_bytes(store.export_json(selection))
+    return write_export(target, content), count

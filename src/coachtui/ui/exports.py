@@ -34,7 +34,6 @@ class Exports:
                 name_hint=f"{name}-report",
                 team_id=team_id,
                 session_ids=tuple(session_ids or ()),
-                formats=("md", "csv", "json"),
                 database=self._database_file(),
             ),
             self._run,
@@ -59,9 +58,17 @@ class Exports:
         if store is None:
             return
         app.saver.flush(timeout=3)
+        which = SessionFilter(session_ids=request.session_ids or None, team_id=request.team_id)
+        selection = ExportSelection(which, redact=request.redact, fmt=None if request.fmt == "ics" else request.fmt)
         try:
-            which = SessionFilter(session_ids=request.session_ids or None, team_id=request.team_id)
-            result = store.export_file(request.path, ExportSelection(which, redact=request.redact, fmt=request.fmt))
+            if request.fmt == "ics":
+                from coachtui.commands.ics import write_calendar
+
+                path, count = write_calendar(store, request.path, selection)
+                noun = "open action" if count == 1 else "open actions"
+                app.notify(f"Exported {count} {noun} with a due date to {path}", markup=False, timeout=8)
+                return
+            result = store.export_file(request.path, selection)
         except (StoreError, OSError) as exc:
             message = str(exc) if isinstance(exc, StoreError) else (exc.strerror or str(exc))
             app.notify(f"Not exported: {message}", severity="error", markup=False)

@@ -32,7 +32,15 @@ FORMATS = (
     ("md", "Markdown report", ".md"),
     ("json", "JSON (for coachtui import)", ".json"),
     ("csv", "CSV for spreadsheets (zip of sessions and actions)", ".zip"),
+    ("ics", "Calendar: the open actions with a due date (.ics)", ".ics"),
 )
+
+
+def offered_formats() -> tuple[str, ...]:
+    """The formats the dialog offers: the calendar only with its optional package."""
+    from coachtui.extras import missing
+
+    return ("md", "json", "csv") if missing("icalendar") else ("md", "json", "csv", "ics")
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,12 @@ def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str
     from coachtui.store.exchange.files import check_output
 
     try:
-        check_output(value, fmt, database=database)
+        if fmt == "ics":
+            from coachtui.commands.ics import calendar_target
+
+            calendar_target(value, database=database)
+        else:
+            check_output(value, fmt, database=database)
     except ExportFailed as exc:
         text = str(exc)
         return text[:1].upper() + text[1:] + "."
@@ -75,7 +88,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         name_hint: str,
         session_ids: tuple[str, ...] = (),
         team_id: str | None = None,
-        formats: tuple[str, ...] = ("md", "json", "csv"),
+        formats: tuple[str, ...] | None = None,
         folder: Path | None = None,
         database: Path | None = None,
     ) -> None:
@@ -84,7 +97,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.name_hint = name_hint
         self.session_ids = session_ids
         self.team_id = team_id
-        self.formats = [f for f in FORMATS if f[0] in formats]
+        offered = offered_formats() if formats is None else formats
+        self.formats = [f for f in FORMATS if f[0] in offered]
         self.folder = folder or Path.home()
         self.database = database  # the database file exported from: never written over
         self.fmt = self.formats[0][0]
