@@ -234,6 +234,32 @@ async def test_export_what_the_history_shows(make_app, demo_db: Path, tmp_path: 
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
+async def test_a_report_from_history_names_the_search_it_was_made_from(make_app, demo_db: Path, tmp_path: Path) -> None:
+    """Issue 20, item 10: "Selection: team … · matching “rota”", not "33 chosen sessions"."""
+    team = query(demo_db, "SELECT id, name FROM team ORDER BY name_key LIMIT 1")[0]
+    out = tmp_path / "report.md"
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        history.filters.team_id, history.filters.team_name = team
+        history.filters.text = "the "
+        history.reload()
+        await wait_for(pilot, lambda: history.window.rows and {r.team_id for r in history.window.rows} == {team[0]},
+                       what="the filter")
+        shown = history.window.rows
+        await pilot.press("down", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), what="the export dialog")
+        path_input = app.screen.query_one("#export-path")
+        path_input.value = str(out)
+        path_input.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, what="the file")
+    report = out.read_text()
+    assert f"Selection: team {team[1]} · matching “the”" in report
+    assert "chosen session" not in report
+    assert all(f"#### {row.title}" in report for row in shown if row.title and row.status == "completed")
+
+
 async def test_the_open_actions_go_to_a_calendar_from_the_export_dialog(make_app, demo_db: Path, tmp_path: Path) -> None:
     """Issue 20: the calendar (ics) is in the export dialog too, not only on the
     command line; an existing file that is not an earlier calendar is left alone."""

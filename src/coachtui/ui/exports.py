@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
+    from coachtui.store.types import SessionFilter
     from coachtui.ui.app import CoachApp
 
 
@@ -15,11 +16,17 @@ class Exports:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
 
-    def sessions(self, session_ids: list[str], suggested: str, what: str = "this session") -> None:
+    def sessions(
+        self, session_ids: list[str], suggested: str, what: str = "this session", *, which: SessionFilter | None = None
+    ) -> None:
+        """Export these sessions; ``which``: the filter that chose them (history's),
+        which a report then names."""
         from coachtui.ui.screens.export import ExportScreen
 
         self.app.push_screen(
-            ExportScreen(what, name_hint=suggested, session_ids=tuple(session_ids), database=self._database_file()),
+            ExportScreen(
+                what, name_hint=suggested, session_ids=tuple(session_ids), which=which, database=self._database_file()
+            ),
             self._run,
         )
 
@@ -58,7 +65,7 @@ class Exports:
         if store is None:
             return
         app.saver.flush(timeout=3)
-        which = SessionFilter(session_ids=request.session_ids or None, team_id=request.team_id)
+        which = request.which or SessionFilter(session_ids=request.session_ids or None, team_id=request.team_id)
         selection = ExportSelection(which, redact=request.redact, fmt=None if request.fmt == "ics" else request.fmt)
         try:
             if request.fmt == "ics":

@@ -25,6 +25,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from coachtui.store.types import SessionFilter
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.workers import in_thread, reason
 
@@ -53,6 +54,9 @@ class ExportRequest:
     session_ids: tuple[str, ...] = ()
     team_id: str | None = None
     description: str = ""
+    # The filter the sessions were chosen by (history's search), for the report to
+    # name; when given it says which sessions instead of the ids.
+    which: SessionFilter | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -88,6 +92,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         name_hint: str,
         session_ids: tuple[str, ...] = (),
         team_id: str | None = None,
+        which: SessionFilter | None = None,
         formats: tuple[str, ...] | None = None,
         folder: Path | None = None,
         database: Path | None = None,
@@ -97,6 +102,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.name_hint = name_hint
         self.session_ids = session_ids
         self.team_id = team_id
+        self.which = which
         offered = offered_formats() if formats is None else formats
         self.formats = [f for f in FORMATS if f[0] in offered]
         self.folder = folder or Path.home()
@@ -151,7 +157,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         saver = getattr(self.app, "saver", None)
         if saver is not None:
             saver.flush(timeout=3)  # what was just typed is part of the export
-        which = SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
+        which = self.which or SessionFilter(session_ids=self.session_ids or None, team_id=self.team_id)
         words: list[str] = store.redaction_check(ExportSelection(which))
         return words
 
@@ -209,6 +215,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 session_ids=self.session_ids,
                 team_id=self.team_id,
                 description=self.what,
+                which=self.which,
             )
         )
 

@@ -541,7 +541,8 @@ the oldest, and these keys change the filters shown under the search box:
         noun = "session" if len(ids) == 1 else "sessions"
         what = f"the {len(ids):,} {noun} this list shows"
         hint = self.filters.team_name if self.filters.team_id else "history"
-        self.coach_app.exports.sessions(ids, hint, what)
+        which = SessionFilter(self.filters.text, **self.filters.store_arguments())
+        self.coach_app.exports.sessions(ids, hint, what, which=which)
 
     # --- opening ------------------------------------------------------------------------------
 
