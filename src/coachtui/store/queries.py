@@ -430,25 +430,14 @@ def search_sessions(
 def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) -> list[SessionInfo]:
     """The rows, each with the piece of its text that shows the words searched for
     (read for this page only: a few indexed lookups)."""
-    ids = [row.id for row in rows]
-    texts: dict[str, list[str]] = {}
     with db.read() as session:
-        conn = session.connection()
-        for ident, dilemma, context in conn.execute(sa.select(S.c.id, S.c.dilemma, S.c.context).where(S.c.id.in_(ids))):
-            texts[ident] = [dilemma, context]
-        for table, column, order in ((Q, Q.c.note, Q.c.position), (A, A.c.text, A.c.position), (R, R.c.note, R.c.created_at)):
-            found = conn.execute(
-                sa.select(table.c.session_id, column)
-                .where(table.c.session_id.in_(ids), column != "")
-                .order_by(table.c.session_id, order, table.c.id)
-            )
-            for ident, text in found:
-                texts.setdefault(ident, []).append(text)
+        texts = dict(pg_search.session_texts(session.connection(), [row.id for row in rows]))
     out = []
     for row in rows:
         # Words found only in the team's or the coach's name show in their own
-        # columns: the piece is then from the session's own texts, or nothing.
-        piece = snippet([*texts.get(row.id, []), row.title], terms)
+        # columns: the piece is from the session's own texts, its title last.
+        found = texts.get(row.id, [])
+        piece = snippet([*found[1:-2], *found[:1]], terms)
         out.append(dataclasses.replace(row, snippet=piece.text, highlights=piece.spans))
     return out
 

@@ -116,10 +116,12 @@ TRIGGERS = tuple(
 # --- keeping documents in step ------------------------------------------------------------
 
 
-def _texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, list[str]]]:
-    """(raw session id, its texts in the order the session shows them) for those of
-    ``session_ids`` (raw, as stored) that exist. Texts are read through the models'
-    types, so they are the coach's text (NUL included), not the stored encoding."""
+def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """(raw session id, its searched texts: title, dilemma, context, question notes,
+    action texts, review notes, team name, coach) for those of ``session_ids`` (raw,
+    as stored) that exist, on either database (the search results' snippets are
+    cut from them too). Texts are read through the models' types, so they are the
+    coach's text (NUL included), not the stored encoding."""
     import sqlalchemy as sa
 
     from coachtui.store.db.models import (
@@ -170,7 +172,7 @@ def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
 def index_sessions(conn: sa.Connection, session_ids: list[str]) -> None:
     """(Re)compute the documents of these sessions (raw ids)."""
     batch: list[dict[str, Any]] = []
-    for ident, texts in _texts(conn, session_ids):
+    for ident, texts in session_texts(conn, session_ids):
         batch.append({"id": ident, "words": document_words(texts)})
         if len(batch) >= CHUNK:
             _store(conn, batch)
