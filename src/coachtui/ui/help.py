@@ -41,10 +41,11 @@ These keys work inside every text field too.
 
 def help_for(screen: Screen[Any]) -> str:
     """The help for ``screen``: what this step (or screen) is for comes first."""
+    from coachtui.ui.appref import coach_app
     from coachtui.ui.keymap import keys_help
     from coachtui.ui.screens.session import SessionScreen
 
-    general = GENERAL_HELP + keys_help(screen.app)  # type: ignore[arg-type]
+    general = GENERAL_HELP + keys_help(coach_app(screen))
     if isinstance(screen, SessionScreen):
         return screen.pane(screen.current_step).HELP + "\n" + general
     if getattr(screen, "HELP", ""):

@@ -17,6 +17,7 @@ Revises: 0007
 Create Date: 2026-12-06
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
@@ -50,7 +51,7 @@ def _row(s: str, full: bool = True) -> str:
     return row
 
 
-def _create(conn, full: bool) -> None:  # type: ignore[no-untyped-def]
+def _create(conn: sa.Connection, full: bool) -> None:
     columns = COLUMNS if full else OLD_COLUMNS
     conn.exec_driver_sql(
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5({columns}, tokenize = 'unicode61 remove_diacritics 2', "
@@ -162,7 +163,7 @@ def _pg_install(schema: str) -> list[str]:
     ]
 
 
-def _drop_sqlite_index(conn) -> None:  # type: ignore[no-untyped-def]
+def _drop_sqlite_index(conn: sa.Connection) -> None:
     rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
     for name in [row[0] for row in rows if row[0].startswith(f"{TABLE}_")]:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
