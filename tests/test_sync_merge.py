@@ -128,6 +128,35 @@ def test_keep_both_after_a_conflict_keeps_both_texts_everywhere(ana, ben, hub_ur
     assert content(ana) == content(ben) == hub_content(hub_url)
 
 
+@pytest.mark.parametrize("choice", ["mine", "theirs", "both"])
+def test_a_session_completed_again_on_two_laptops_is_settled_without_a_traceback(
+    ana, ben, hub_url, clock, choice
+) -> None:
+    """Found by trying it: settling a conflict on a time (completed_at) raised
+    "'str' object has no attribute 'tzinfo'" and the conflict stayed for good."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    for store in (ana, ben):
+        store.reopen_session(session.id)
+        store.save_draft(session.id, context=f"{store.coach} amended it")
+        clock.advance(minutes=3)
+        store.complete_session(session.id)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    waiting = conflicts(ben)
+    assert waiting and all(c["field"] for c in waiting)
+    for listed in waiting:
+        conflict_module.resolve(ben.db, listed["id"], choice)
+    assert conflicts(ben) == []
+    assert ben.get_session(session.id).status == "completed"
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
 # --- 2. wrong clocks ------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coachtui.store.db.engine import Database
+from coachtui.store.db.models import UTCDateTime
 from coachtui.store.errors import InvalidInput, NotFound
 from coachtui.store.exchange.interchange import SPECS, TEXT
 from coachtui.store.exchange.rows import table_of
@@ -136,8 +137,12 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         if current is not None:
             value = _chosen(conflict, choice)
             column = table.c[conflict.field]
-            if _is_date(column) and isinstance(value, str):
-                value = dt.date.fromisoformat(value)
+            if isinstance(value, str):
+                # kept as JSON text: a date or a moment comes back as its ISO form
+                if isinstance(column.type, UTCDateTime):
+                    value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                elif _is_date(column):
+                    value = dt.date.fromisoformat(value)
             values: dict[str, Any] = {conflict.field: value}
             if "updated_at" in table.c:
                 values["updated_at"] = db.now()
