@@ -114,14 +114,14 @@ def test_keys_edited_in_are_checked_against_the_apps_commands(
     isolated_home: Path, editor: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = isolated_home / "config" / "settings.toml"
-    monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl+h"\n"tracker.dun" = "D"\n')
+    monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl+o"\n"tracker.dun" = "D"\n')
     assert main(["config", "edit"]) == 0  # kept: a key that names nothing does nothing
     captured = capsys.readouterr()
     assert '[keys] "tracker.dun" is not one of coachtui\'s keys (did you mean "tracker.done"?)' in captured.err
     assert captured.out == f"settings saved in {path}\n"
     assert main(["config", "show"]) == 0
     captured = capsys.readouterr()
-    assert "'app.history': 'ctrl+h'" in captured.out or '"app.history": "ctrl+h"' in captured.out
+    assert "'app.history': 'ctrl+o'" in captured.out or '"app.history": "ctrl+o"' in captured.out
     assert "tracker.dun" in captured.err
     monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl + h"\n')
     assert main(["config", "edit"]) == 1

@@ -49,7 +49,7 @@ class Settings:
     # `theme` and `cursor_blink` say (they come back when it is turned off).
     projector: bool = False
     # The coach's own keys: a binding's id (as f1's help and the README list them) and
-    # the keys for it, e.g. {"app.history": "f3,ctrl+h"} (Textual's keymap).
+    # the keys for it, e.g. {"app.history": "f3,ctrl+o"} (Textual's keymap).
     keys: dict[str, str] = field(default_factory=dict)
 
     def with_changes(self, **changes: object) -> Settings:
@@ -72,10 +72,10 @@ _KINDS: dict[str, str] = {
     "learn_categories": "true or false",
     "learn_since": "a time in quotes",
     "projector": "true or false",
-    "keys": 'a table of keys, one line each, such as "app.history" = "f3,ctrl+h"',
+    "keys": 'a table of keys, one line each, such as "app.history" = "f3,ctrl+o"',
 }
 
-# One key as Textual names it: "f3", "ctrl+h", "alt+right", "question_mark", "a".
+# One key as Textual names it: "f3", "ctrl+o", "alt+right", "question_mark", "a".
 _KEY_NAME = re.compile(r"(?:(?:ctrl|alt|shift|super|meta|hyper)\+)*(?:[a-z0-9_]+|[^\s,+])")
 
 _FILE_HEADER = (
@@ -176,13 +176,13 @@ def _check_keys(path: Path, keys: dict[str, object], lines: dict[str, int]) -> N
     for binding, value in keys.items():
         where = f"{path}, line {lines.get(f'keys.{binding}', lines.get('keys', 1))}"
         if not isinstance(value, str):
-            raise SettingsError(f'{where}: the keys for "{binding}" go in quotes, such as "f3,ctrl+h"')
+            raise SettingsError(f'{where}: the keys for "{binding}" go in quotes, such as "f3,ctrl+o"')
         names = [part.strip() for part in value.split(",")]
         wrong = next((part for part in names if not _KEY_NAME.fullmatch(part)), None)
         if wrong is not None:
             raise SettingsError(
                 f'{where}: "{binding}" = {json.dumps(value)}: {json.dumps(wrong)} is not a key '
-                '(keys are written like "f3", "ctrl+h" or "alt+right", separated by commas)'
+                '(keys are written like "f3", "ctrl+o" or "alt+right", separated by commas)'
             )
 
 

@@ -21,7 +21,7 @@ def help_text(app: object) -> str:
     return "\n".join(block.source for block in screen.query(Markdown))
 
 
-KEYS = 'coach_name = "Ana Ruiz"\nname_asked = true\n\n[keys]\n"app.history" = "ctrl+h"\n'
+KEYS = 'coach_name = "Ana Ruiz"\nname_asked = true\n\n[keys]\n"app.history" = "ctrl+o"\n'
 
 
 async def test_a_key_of_the_coachs_own_replaces_the_apps(db_path: Path, settings_path: Path) -> None:
@@ -33,12 +33,12 @@ async def test_a_key_of_the_coachs_own_replaces_the_apps(db_path: Path, settings
         await pilot.press("f3")  # replaced: f3 no longer opens the history
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
-        await pilot.press("ctrl+h")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history opened by ctrl+h")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history opened by ctrl+o")
         await pilot.press("f1")  # the help lists the coach's own keys
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("end")  # at the end of the help
-        await wait_for(pilot, lambda: "| `app.history` | **ctrl+h** |" in help_text(app), what="the coach's keys")
+        await wait_for(pilot, lambda: "| `app.history` | **ctrl+o** |" in help_text(app), what="the coach's keys")
     assert settings_path.read_text() == KEYS  # read, never rewritten
 
 
@@ -81,7 +81,7 @@ def test_keys_survive_the_app_saving_the_settings(tmp_path: Path) -> None:
     settings = load_settings(path)
     save_settings(settings.with_changes(theme="nord"), path)  # as the app does on a theme change
     again = load_settings(path)
-    assert again.keys == {"app.history": "ctrl+h"} and again.theme == "nord"
+    assert again.keys == {"app.history": "ctrl+o"} and again.theme == "nord"
 
 
 def test_every_binding_has_an_id_a_coach_can_use() -> None:
@@ -89,3 +89,23 @@ def test_every_binding_has_an_id_a_coach_can_use() -> None:
     for expected in ("app.history", "session.next", "tracker.done", "category.why", "text.editor"):
         assert expected in ids
     assert all(binding.id and "." in binding.id for binding in ids.values())
+
+
+async def test_a_key_text_fields_use_is_not_taken_from_them(db_path: Path, settings_path: Path) -> None:
+    """Found by trying it: "app.history" = "ctrl+y" took redo from every field; after
+    ctrl+z the coach's words could not come back. Such a key is left out, and said."""
+    from coachtui.ui.screens.session import SessionScreen
+
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text(KEYS.replace('"ctrl+o"', '"ctrl+y,f9"'))
+    app = create_app(str(db_path), settings_path=settings_path, save_delays=FAST_SAVES)
+    notices = Notices()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=notices) as pilot:
+        await ready(pilot)
+        said = '[keys] "app.history": ctrl+y is redo in a text field; it is not used for this command'
+        await wait_for(pilot, lambda: any(said in notice.message for notice in notices), what="the notice")
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("f9")  # the other key is used
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history opened by f9")

@@ -39,9 +39,52 @@ BROWSER_KEYS: dict[str, str] = {
 }
 
 
+# Keys a terminal sends as another key: a binding on them would fire on that one.
+SAME_AS = {"ctrl+h": "backspace", "ctrl+i": "tab", "ctrl+m": "enter", "ctrl+j": "enter"}
+
+
+def text_keys() -> dict[str, str]:
+    """The keys a text field uses (ctrl+z undo, ctrl+y redo, ctrl+w ...), each with
+    what it does there, and the keys a terminal sends as another key."""
+    from textual.widgets import Input, TextArea
+
+    found = {key: f"{SAME_AS[key]} in most terminals" for key in SAME_AS}
+    for cls in (Input, TextArea):
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding):
+                for key in binding.key.split(","):
+                    found.setdefault(key.strip(), f"{binding.description.lower() or binding.action} in a text field")
+    return found
+
+
+def own_keys(app: CoachApp) -> tuple[dict[str, str], list[str]]:
+    """The coach's keys that can be used, and one line for each key left out: a key
+    a text field uses would be taken from every field by a command that acts from
+    anywhere (ctrl+y for history would leave redo unreachable, and a dilemma with it)."""
+    if not app.settings.keys:
+        return {}, []
+    bindings = binding_ids()
+    taken = text_keys()
+    usable: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in app.settings.keys.items():
+        binding = bindings.get(binding_id)
+        if binding is None:
+            continue  # said by check_keys
+        kept = []
+        for key in (part.strip() for part in keys.split(",")):
+            if key in taken and (binding.priority or key in SAME_AS):
+                problems.append(f'[keys] "{binding_id}": {key} is {taken[key]}; it is not used for this command')
+            else:
+                kept.append(key)
+        if kept:
+            usable[binding_id] = ",".join(kept)
+    return usable, problems
+
+
 def keymap_for(app: CoachApp) -> dict[str, str]:
     """The keymap to run with: in a browser, its keys; then the coach's own."""
-    return {**(BROWSER_KEYS if app.is_web else {}), **app.settings.keys}
+    return {**(BROWSER_KEYS if app.is_web else {}), **own_keys(app)[0]}
 
 
 def binding_ids() -> dict[str, Binding]:
@@ -70,7 +113,8 @@ def check_keys(app: CoachApp) -> None:
 
     if not app.settings.keys:
         return
-    for problem in unknown_keys(app.settings, binding_ids(), app.settings_path):
+    problems = unknown_keys(app.settings, binding_ids(), app.settings_path) + own_keys(app)[1]
+    for problem in problems:
         app.notify(problem, severity="warning", timeout=20, markup=False)
 
 
@@ -88,8 +132,9 @@ def keys_help(app: CoachApp) -> str:
             "\n## In a browser\n\nThe browser keeps ctrl+n, ctrl+t and the f-keys for itself; here "
             f"these keys do the same.\n\n| key | |\n|---|---|\n{rows}\n"
         )
-    if app.settings.keys:
-        rows = "\n".join(f"| `{binding}` | **{keys}** |" for binding, keys in sorted(app.settings.keys.items()))
+    used = own_keys(app)[0]
+    if used:
+        rows = "\n".join(f"| `{binding}` | **{keys}** |" for binding, keys in sorted(used.items()))
         text += (
             "\n## Your own keys\n\nFrom your settings file (`coachtui config edit`); they replace the keys "
             f"above for these commands.\n\n| command | keys |\n|---|---|\n{rows}\n"
