@@ -44,8 +44,12 @@ async def test_hiding_names_lists_the_words_left_that_might_be_names(make_app, d
             what="the export dialog",
         )
         assert _preview(app) == ""  # nothing to check while names are kept
+        path = app.screen.query_one("#export-path")
+        assert "ward-4" in path.value
         await pilot.click("#export-redact")
         await wait_for(pilot, lambda: "Lindqvist" in _preview(app), what="the preview")
+        # the file's name does not give the team away either (found by the tester)
+        assert "ward" not in path.value.casefold() and "-redacted-" in path.value
         shown = _preview(app)
         # Unknown names without a title are left, and listed for the coach to check.
         assert "Lindqvist" in shown and "Kowalczyk" in shown
@@ -57,6 +61,7 @@ async def test_hiding_names_lists_the_words_left_that_might_be_names(make_app, d
             assert word not in shown.replace("Coach", ""), (word, shown)
         await pilot.click("#export-redact")
         await wait_for(pilot, lambda: _preview(app) == "", what="the preview to go")
+        assert "ward-4" in path.value
 
 
 async def test_the_crash_recovery_copy_reads_as_typed(make_app) -> None:

@@ -109,10 +109,17 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.database = database  # the database file exported from: never written over
         self.fmt = self.formats[0][0]
 
-    def _default_path(self, fmt: str) -> str:
+    def _default_path(self, fmt: str, redact: bool = False) -> str:
+        """The file name offered; with names hidden it does not carry the team's
+        name either (a shared file's name is read before its content)."""
         suffix = next(s for f, _label, s in FORMATS if f == fmt)
         stamp = dt.date.today().isoformat()
-        return str(self.folder / f"coachtui-{slug(self.name_hint)}-{stamp}{suffix}")
+        name = "redacted" if redact else slug(self.name_hint)
+        return str(self.folder / f"coachtui-{name}-{stamp}{suffix}")
+
+    @property
+    def _redact(self) -> bool:
+        return self.query_one("#export-redact", Checkbox).value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="export-dialog"):
@@ -139,6 +146,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     @on(Checkbox.Changed, "#export-redact")
     def _redact_changed(self, event: Checkbox.Changed) -> None:
+        path_input = self.query_one("#export-path", Input)
+        if path_input.value == self._default_path(self.fmt, not event.value):  # not edited by hand
+            path_input.value = self._default_path(self.fmt, event.value)
         preview = self.query_one("#export-preview", Static)
         preview.display = event.value
         if event.value:
@@ -182,11 +192,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format(self, event: RadioSet.Changed) -> None:
-        previous = self._default_path(self.fmt)
+        previous = self._default_path(self.fmt, self._redact)
         self.fmt = (event.pressed.id or "fmt-md").removeprefix("fmt-")
         path_input = self.query_one("#export-path", Input)
         if path_input.value == previous:  # not edited by hand: follow the format
-            path_input.value = self._default_path(self.fmt)
+            path_input.value = self._default_path(self.fmt, self._redact)
 
     @on(Input.Submitted, "#export-path")
     def _submitted(self, event: Input.Submitted) -> None:
