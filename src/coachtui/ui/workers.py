@@ -19,6 +19,7 @@ meanwhile is dropped (nothing to show it on).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
@@ -55,7 +56,8 @@ class _FollowUp:
 
 
 # Workers still running -> what happens with their result (read on the UI thread only).
-_follow_ups: dict[Worker[Any], _FollowUp] = {}
+# Weak: a worker its app never saw finish (the app closed first) is not kept alive.
+_follow_ups: weakref.WeakKeyDictionary[Worker[Any], _FollowUp] = weakref.WeakKeyDictionary()
 
 
 def in_thread(
