@@ -443,6 +443,8 @@ class SaveQueue:
             result = op.call(store, expected)
         else:
             result = store.save_draft(session_id, expected_version=expected, **op.fields)
+            if result is None:
+                return None  # nothing written: the version this app knows stays as it is
         self._written(session_id, expected)
         return result
 

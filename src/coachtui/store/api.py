@@ -143,8 +143,12 @@ class Store:
         """
         return records.start_session(self.db, team_id, coach, session_id=session_id)
 
-    def save_draft(self, session_id: str, *, expected_version: int | None = None, **fields: Any) -> dt.datetime:
-        """Save some fields of a session. Returns the new ``updated_at``.
+    def save_draft(
+        self, session_id: str, *, expected_version: int | None = None, **fields: Any
+    ) -> dt.datetime | None:
+        """Save some fields of a session. Returns the new ``updated_at``, or None when
+        every field already held the value given (then nothing is written, and a stale
+        ``expected_version`` is not refused: nothing can be lost).
 
         Accepted: title, dilemma, context, action_draft (text); primary_category, secondary_category
         and suggested_category (a category id or None); category_unsure (bool);

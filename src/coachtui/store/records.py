@@ -246,7 +246,9 @@ def start_session(db: Database, team_id: str, coach: str = "", *, session_id: st
     return get_session(db, ident)
 
 
-def save_draft(db: Database, session_id: str, *, expected_version: int | None = None, **fields: Any) -> dt.datetime:
+def save_draft(
+    db: Database, session_id: str, *, expected_version: int | None = None, **fields: Any
+) -> dt.datetime | None:
     values: dict[str, Any] = {}
     for name, value in fields.items():
         if name in DRAFT_TEXT_FIELDS:
@@ -274,6 +276,11 @@ def save_draft(db: Database, session_id: str, *, expected_version: int | None = 
             raise InvalidInput(f"{name!r} is not a session field", field=name)
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
+        if all(getattr(row, name) == value for name, value in values.items()):
+            # Nothing new: no write and no refusal, whatever the version (two windows
+            # saving the same computed suggestion must not make one of them stale,
+            # and nothing can be lost by a save that changes nothing).
+            return None
         _check_version(row, expected_version, "session")
         if "team_id" in values:
             _get(db, session, Team, values["team_id"], "team")

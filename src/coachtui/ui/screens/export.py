@@ -137,7 +137,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield Static("", id="export-preview", classes="help", markup=False)
                 yield Static("", id="export-error", classes="error", markup=False)
                 yield Static(
-                    "Readable by you only; only an earlier export like it is replaced.", classes="help", markup=False
+                    "Readable by you only; only an earlier export like it is replaced.",
+                    id="export-help",
+                    classes="help",
+                    markup=False,
                 )
 
     def on_mount(self) -> None:
@@ -214,8 +217,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def _go(self) -> None:
         value = self.query_one("#export-path", Input).value
         error = check_path(value, self.fmt, self.database)
+        # A refusal takes the help line's place: at 80x24 both would not fit.
+        self.query_one("#export-help", Static).display = not error
         if error:
-            self.query_one("#export-error", Static).update(Content(error))
+            shown = self.query_one("#export-error", Static)
+            shown.update(Content(error))
+            # the fields scroll at 80x24: the refusal comes into view, whole
+            self.call_after_refresh(shown.scroll_visible, animate=False)
             return
         self.dismiss(
             ExportRequest(
