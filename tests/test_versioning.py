@@ -91,6 +91,20 @@ def test_drafts_teams_and_sessions_check_versions_too(two) -> None:
     assert ana.get_session(session.id).context == "no check"
 
 
+def test_a_draft_save_that_changes_nothing_is_neither_written_nor_refused(two) -> None:
+    """Two windows open one draft; each saves the suggestion it computed, the same one.
+    The second is not "changed by someone else": nothing it saves is new. A save
+    with anything new still is refused, and the version is the one left by Ana."""
+    ana, ben = two
+    _team, session, _action = a_team_with_an_action(ana)
+    seen = ana.get_session(session.id).version  # what both windows loaded
+    ana.save_draft(session.id, suggested_category="environment", step="dilemma", expected_version=seen)
+    assert ben.save_draft(session.id, suggested_category="environment", step="dilemma", expected_version=seen) is None
+    assert ana.get_session(session.id).version == seen + 1  # nothing written by Ben
+    with pytest.raises(StaleRecord, match="^Ana changed this session"):
+        ben.save_draft(session.id, suggested_category="environment", title="new", expected_version=seen)
+
+
 def test_a_record_deleted_meanwhile_says_who_deleted_it(two) -> None:
     ana, ben = two
     _team, session, action = a_team_with_an_action(ana)
