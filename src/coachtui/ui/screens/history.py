@@ -309,9 +309,6 @@ the oldest, and these keys change the filters shown under the search box:
         session holds them (its title moves to the line under the table)."""
         return any(row.snippet for row in self.window.rows)
 
-    def _shown(self, row: SessionInfo) -> str:
-        return row.snippet or self._title(row) if self._found else self._title(row)
-
     @staticmethod
     def _title(row: SessionInfo) -> str:
         title = row.title if row.title.strip() else (row.preview or "(untitled)")
@@ -330,7 +327,7 @@ the oldest, and these keys change the filters shown under the search box:
             "team": max([4, *(text_width(one_line(r.team_name)) for r in rows)]),
             "coach": max([5, *(text_width(one_line(r.coach)) for r in rows)]),
             "category": max([8, *(len(SHORT_CATEGORY.get(r.primary_category or "", "—")) for r in rows)]),
-            "title": max([5, *(text_width(one_line(self._shown(r))) for r in rows)]),
+            "title": max([5, *(text_width(one_line(r.snippet or self._title(r))) for r in rows)]),
         }
         shares = {"date": (10, 0), "team": (14, 2), "coach": (8, 1), "category": (natural["category"], 0), "title": (24, 4)}
         columns = [(natural[key], shares[key][0], shares[key][1]) for key in keys]
@@ -359,7 +356,7 @@ the oldest, and these keys change the filters shown under the search box:
                 "team": cell(row.team_name, widths["team"]),
                 "coach": cell(row.coach, widths.get("coach")),
                 "category": cell(SHORT_CATEGORY.get(row.primary_category, category), widths["category"]),
-                "title": found_cell(row.snippet, row.highlights) if found and row.snippet else cell(self._shown(row), widths["title"]),
+                "title": found_cell(row.snippet, row.highlights) if found and row.snippet else cell(self._title(row), widths["title"]),
             }
             table.add_row(*(cells[key] for key in widths), key=row.id)
         self._show_detail()
