@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from coachtui.store import open_store
@@ -272,4 +273,26 @@ async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(m
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
         await shows(pilot, "Not saved")
         assert app.is_running
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+
+
+async def test_a_busy_moment_while_the_coach_types_on_does_not_press_keep_mine(make_app, db_path: Path) -> None:
+    """CI found "we chec the rota": the app was busy for a moment between the c and
+    the k the coach had typed a few milliseconds apart, and the k, handled a second
+    after the c, was taken as a pause and an answer. The pause is the coach's, not
+    the app's: keys are timed when they arrive."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.save_draft(session_id, dilemma="Bo's words.")
+        burst(app, *" and")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
+        burst(app, *" we c")
+        app.call_later(lambda: time.sleep(1.0))  # the app is busy (a slow disk, a loaded machine)...
+        burst(app, *"heck")  # ...while the coach's next keys are already typed
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("check"), what="the typing")
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. and we check"
+        assert isinstance(app.screen, ConflictScreen)
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

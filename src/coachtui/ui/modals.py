@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -125,7 +124,7 @@ class ConflictScreen(ModalScreen[str]):
         self.mine = mine
         self.keep_label = keep_label
         self._armed: bool | None = None  # answers keys: not while the coach types on
-        self._shown_at = time.monotonic()
+        self._shown_at = events.Event().time  # on the clock keys are timed by (see typing_goes_on)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -146,13 +145,14 @@ class ConflictScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query_one("#conflict-reload", Button).focus()
 
-    def typing_goes_on(self, key: str, character: str | None, quiet_for: float) -> bool:
+    def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
         """This dialog comes up unasked, often while the coach is typing: if they were
         typing as it came up, keys are their typing, not answers ("we check" must not
         press k, "Keep mine"), until they pause. Until then every key goes on to the
         field below; after, the dialog's keys answer and other letters still go to
         the field."""
-        now = time.monotonic()
+        now = event.time  # when the key arrived, however long the app took to get to it
+        key, character = event.key, event.character
         if self._armed is None:  # the first key since it came up: was the coach typing then?
             typed_at = getattr(getattr(self.app, "keys", None), "text_typed_at", 0.0)
             self._armed = self._shown_at - typed_at >= TYPING_WINDOW

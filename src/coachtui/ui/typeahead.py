@@ -102,8 +102,10 @@ class KeyHold:
 
     def quiet_for(self, event: events.Key, into: Widget | None) -> float:
         """Seconds since the key before ``event`` arrived (``into``: the widget with
-        the focus); call once per key."""
-        now = time.monotonic()
+        the focus); call once per key. Keys are timed when they arrive from the
+        terminal, not when they are handled: a moment the app was busy is no pause
+        in the coach's typing."""
+        now = event.time
         quiet, self._last_key_at = now - self._last_key_at, now
         self.text_typed_at = self._text_at
         if is_text_field(into) and event.character is not None and event.character.isprintable():
@@ -174,7 +176,7 @@ class KeyHold:
             typing_goes_on = getattr(top, "typing_goes_on", None)  # a conflict question
             if typing_goes_on is not None and len(app.screen_stack) > 1:
                 below = app.screen_stack[-2].focused  # typing goes on there, if it is text
-                if below is not None and is_text_field(below) and typing_goes_on(event.key, event.character, quiet_for):
+                if below is not None and is_text_field(below) and typing_goes_on(event, quiet_for):
                     below.post_message(events.Key(event.key, event.character))
                     return
             focused = app.focused
