@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+from textual import events
+
 from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
@@ -233,6 +235,24 @@ async def test_a_review_note_is_saved_as_it_is_typed(make_app, seeded, db_path: 
         ]
 
 
+def typed_at(app, text: str, start: float, gap: float = 0.05) -> float:  # type: ignore[no-untyped-def]
+    """Queue ``text`` as a coach types it: one key every ``gap`` seconds from ``start``
+    (keys are timed when they arrive, so a loaded test machine cannot stretch the
+    coach's typing into pauses). Returns when the last key was typed."""
+    at = start
+    for character in text:
+        key = events.Key(character, character)
+        key.time = at
+        app.post_message(key)
+        at += gap
+    return at - gap
+
+
+async def _asked(pilot, app) -> ConflictScreen:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, what="the question")
+    return app.screen
+
+
 async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(make_app, db_path: Path) -> None:
     """The conflict came up while the coach typed "we check the rota": the k of
     "check" pressed "Keep mine" and wrote over the other window's words, and the
@@ -244,20 +264,39 @@ async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(mak
         with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
             other.save_draft(session_id, dilemma="Bo's words.")
         burst(app, *" and")
-        # The coach pauses a moment (the draft is saved, and refused)...
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
+        # The coach pauses a moment (the draft is saved, and refused, and asked)...
+        question = await _asked(pilot, app)
         words = " and we check the rota"
-        for character in words[4:]:  # ...and types on without looking up
-            burst(app, character)
-            await pilot.pause(0.05)
+        last = typed_at(app, words[4:], question.shown_at + 0.1)  # ...and types on without looking up
         await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("rota"), what="the typing")
         assert app.query_one("#dilemma-text").text == "Night shift misses the huddle." + words
-        assert isinstance(app.screen, ConflictScreen)  # still asking: nothing was answered by typing
+        assert app.screen is question  # still asking: nothing was answered by typing
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
-        await pilot.pause(0.9)  # the coach stops typing and reads the question
-        await pilot.press("k")
+        typed_at(app, "k", last + 1.0)  # the coach stops typing, reads the question, keeps theirs
         await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle." + words,)]
+
+
+async def test_a_busy_moment_while_the_coach_types_on_does_not_press_keep_mine(make_app, db_path: Path) -> None:
+    """CI found "we chec the rota": between the c and the k the coach typed 50 ms
+    apart the app was busy for a second, and the k, handled a second after the c,
+    was taken as a pause and an answer. The pause is the coach's, not the app's:
+    keys are timed when they arrive."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.save_draft(session_id, dilemma="Bo's words.")
+        burst(app, *" and")
+        question = await _asked(pilot, app)
+        last = typed_at(app, " we c", question.shown_at + 0.1)
+        app.call_later(lambda: time.sleep(1.0))  # the app is busy (a slow disk, a loaded machine)...
+        typed_at(app, "heck", last + 0.05)  # ...while the coach's next keys are already typed
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("check"), what="the typing")
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. and we check"
+        assert app.screen is question
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
 
 
 async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(make_app, db_path: Path) -> None:
@@ -273,26 +312,4 @@ async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(m
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
         await shows(pilot, "Not saved")
         assert app.is_running
-        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
-
-
-async def test_a_busy_moment_while_the_coach_types_on_does_not_press_keep_mine(make_app, db_path: Path) -> None:
-    """CI found "we chec the rota": the app was busy for a moment between the c and
-    the k the coach had typed a few milliseconds apart, and the k, handled a second
-    after the c, was taken as a pause and an answer. The pause is the coach's, not
-    the app's: keys are timed when they arrive."""
-    session_id = _draft(db_path)
-    app = make_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:
-            other.save_draft(session_id, dilemma="Bo's words.")
-        burst(app, *" and")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict prompt")
-        burst(app, *" we c")
-        app.call_later(lambda: time.sleep(1.0))  # the app is busy (a slow disk, a loaded machine)...
-        burst(app, *"heck")  # ...while the coach's next keys are already typed
-        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("check"), what="the typing")
-        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. and we check"
-        assert isinstance(app.screen, ConflictScreen)
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

@@ -124,7 +124,7 @@ class ConflictScreen(ModalScreen[str]):
         self.mine = mine
         self.keep_label = keep_label
         self._armed: bool | None = None  # answers keys: not while the coach types on
-        self._shown_at = events.Event().time  # on the clock keys are timed by (see typing_goes_on)
+        self.shown_at: float | None = None  # first on the screen, on the clock keys are timed by
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -144,6 +144,11 @@ class ConflictScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#conflict-reload", Button).focus()
+        self.call_after_refresh(self._on_screen)
+
+    def _on_screen(self) -> None:
+        """Painted: from now the coach can see it."""
+        self.shown_at = events.Event().time
 
     def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
         """This dialog comes up unasked, often while the coach is typing: if they were
@@ -153,10 +158,13 @@ class ConflictScreen(ModalScreen[str]):
         the field."""
         now = event.time  # when the key arrived, however long the app took to get to it
         key, character = event.key, event.character
+        shown = self.shown_at
+        if shown is None or now < shown:
+            return True  # typed before the question was on the screen: meant for the field
         if self._armed is None:  # the first key since it came up: was the coach typing then?
             typed_at = getattr(getattr(self.app, "keys", None), "text_typed_at", 0.0)
-            self._armed = self._shown_at - typed_at >= TYPING_WINDOW
-        if not self._armed and quiet_for >= TYPING_PAUSE and now - self._shown_at >= TYPING_PAUSE:
+            self._armed = shown - typed_at >= TYPING_WINDOW
+        if not self._armed and quiet_for >= TYPING_PAUSE and now - shown >= TYPING_PAUSE:
             self._armed = True
         if not self._armed:
             return True
