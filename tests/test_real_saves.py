@@ -39,12 +39,17 @@ def _everything(db: Path) -> str:
         conn.close()
 
 
-def _until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+def _until(condition: Callable[[], bool], what: str, timeout: float = 15.0, *, drawing: tuple[Terminal, ...] = ()) -> None:
+    """Wait for ``condition``, reading what the ``drawing`` terminals draw meanwhile
+    (as a terminal would: an app whose output nobody reads stops when the pty is full)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)
+        for terminal in drawing:
+            terminal.pump(0.05)
+        if not drawing:
+            time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -73,14 +78,14 @@ def _resume(app: Terminal) -> None:
 
 
 def _both_open(first: Terminal, second: Terminal) -> None:
-    """Both windows show the draft and have saved what opening it computes (the
-    suggestion). Typing while both are still opening it can stall saves: see the
-    closing note of 2026-12-06; until that is fixed these tests type once both have
-    settled, as a coach who opens a second window and then looks at it does."""
-    _resume(first)
-    _resume(second)
-    first.wait_for("saved ✓")
-    second.wait_for("saved ✓")
+    """Both windows show the draft, opened at the same moment; the coach types at
+    once (test_two_windows_opening_one_draft_at_the_same_moment_then_typing_at_once)."""
+    for app in (first, second):
+        app.wait_for("Unfinished sessions")
+    for app in (first, second):
+        app.send("\r")
+    for app in (first, second):
+        app.wait_for("Ward 4 — Rota chaos")
 
 
 # --- item 5: everything typed is a draft within a second -------------------------------------
@@ -162,7 +167,7 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
     try:
         _both_open(first, second)
         first.send("AAA from window one ")
-        _until(lambda: "AAA from window one" in dilemma(), "window one's typing")
+        _until(lambda: "AAA from window one" in dilemma(), "window one's typing", drawing=(first, second))
         second.send("BBB from window two ")
         screen = second.wait_for("changed this session")
         assert "saved ✓" not in screen
@@ -173,7 +178,7 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
         # typing, not answers), then keeps theirs: saved on top of window one's change.
         time.sleep(TYPING_PAUSE + 0.2)
         second.send("k")
-        _until(lambda: "BBB from window two" in dilemma(), "window two's text kept on top")
+        _until(lambda: "BBB from window two" in dilemma(), "window two's text kept on top", drawing=(first, second))
         # Window one is now behind, and is told in turn when it types.
         first.send("CCC ")
         first.wait_for("Changed by someone else")
@@ -318,6 +323,44 @@ def test_the_file_replaced_while_the_app_is_open_then_typing_is_not_lost(tmp_pat
         raise
 
 
+def test_two_windows_opening_one_draft_at_the_same_moment_then_typing_at_once(tmp_path: Path) -> None:
+    """Found last session: a second window opened on the same draft worked out its
+    suggestion and saved it; the first window's typing straight after was refused,
+    "Ana Ruiz changed this session first", and a conflict question came up over
+    words nobody else had touched."""
+    db = tmp_path / "coach.db"
+    session_id = _draft(db)
+    first = Terminal(coachtui_command(db), _env(tmp_path / "home-a"))
+    second = Terminal(coachtui_command(db), _env(tmp_path / "home-b"))
+
+    def dilemma() -> str:
+        return _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id)[0][0]
+
+    try:
+        for app in (first, second):
+            app.wait_for("Unfinished sessions")
+        for app in (first, second):
+            app.send("\r")  # both open it at the same moment...
+        first.wait_for("Ward 4 — Rota chaos")
+        first.send(" We start at seven.")  # ...and the coach types at once, while the other still opens
+        _until(lambda: dilemma().endswith("We start at seven."), "window one's typing", drawing=(first, second))
+        _until(lambda: "saved ✓" in first.text(), "window one to say saved", drawing=(first, second))
+        assert "Changed by someone else" not in first.text() + second.text()
+        # The suggestion either window worked out is kept with the words.
+        assert _rows(db, "SELECT suggested_category IS NOT NULL FROM coaching_session") == [(1,)]
+        for app in (first, second):
+            app.send("\x11")
+            assert app.wait_exit() == 0
+        assert dilemma() == "Night shift misses the huddle. We start at seven."
+    except BaseException:
+        for app in (first, second):
+            try:
+                app.kill()
+            except OSError:
+                pass
+        raise
+
+
 # --- found by trying to break it: a power cut while the coach has not yet answered -------------
 
 
@@ -335,6 +378,7 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
         _until(
             lambda: "AAA" in _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id)[0][0],
             "window one's typing",
+            drawing=(first, second),
         )
         second.send("BBB typed after the other window saved ")
         second.wait_for("changed this session")
@@ -343,10 +387,10 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
         def kept() -> bool:
             return any("BBB typed after the other window saved" in p.read_text("utf-8") for p in unsaved.glob("*.md"))
 
-        _until(kept, "the refused text in a private file")
+        _until(kept, "the refused text in a private file", drawing=(first, second))
         assert all(p.stat().st_mode & 0o077 == 0 for p in unsaved.glob("*.md"))
         second.send("and more ")  # typed later, still unanswered: the same file follows
-        _until(lambda: any("and more" in p.read_text("utf-8") for p in unsaved.glob("*.md")), "the later typing")
+        _until(lambda: any("and more" in p.read_text("utf-8") for p in unsaved.glob("*.md")), "the later typing", drawing=(first, second))
         assert len(list(unsaved.glob("*.md"))) == 1
         second.kill()
         first.send("\x11")

@@ -98,11 +98,35 @@ def test_a_draft_save_that_changes_nothing_is_neither_written_nor_refused(two) -
     ana, ben = two
     _team, session, _action = a_team_with_an_action(ana)
     seen = ana.get_session(session.id).version  # what both windows loaded
-    ana.save_draft(session.id, suggested_category="environment", step="dilemma", expected_version=seen)
-    assert ben.save_draft(session.id, suggested_category="environment", step="dilemma", expected_version=seen) is None
+    ana.save_draft(session.id, suggested_category="environment", title="Rota", expected_version=seen)
+    assert ben.save_draft(session.id, suggested_category="environment", title="Rota", expected_version=seen) is None
     assert ana.get_session(session.id).version == seen + 1  # nothing written by Ben
     with pytest.raises(StaleRecord, match="^Ana changed this session"):
         ben.save_draft(session.id, suggested_category="environment", title="new", expected_version=seen)
+
+
+def test_where_a_window_is_and_what_it_suggests_do_not_make_the_other_window_stale(two) -> None:
+    """Two windows open one draft at the same moment. Ben's window works out a new
+    suggestion and moves to the next step: neither is anything Ana's window could
+    overwrite, so Ana's typing right after is saved, not refused as "Ben changed
+    this session". A suggestion worked out from an older read is not written over
+    newer words; the step goes where the last window went."""
+    ana, ben = two
+    _team, session, _action = a_team_with_an_action(ana)
+    seen = ana.get_session(session.id).version  # what both windows loaded
+    ben.save_draft(session.id, suggested_category="relational", suggestion_reasons=["ward"], expected_version=seen)
+    ben.save_draft(session.id, step="category", expected_version=seen)
+    ana.save_draft(session.id, dilemma="Night shift misses the huddle.", expected_version=seen)
+    saved = ana.get_session(session.id)
+    assert (saved.dilemma, saved.version) == ("Night shift misses the huddle.", seen + 1)
+    assert (saved.suggested_category, saved.step) == ("relational", "category")
+    # Ben's window is now behind Ana's words: its suggestion from the older text is
+    # not written, its step still is, and his typing is refused as before.
+    ben.save_draft(session.id, suggested_category="capability", step="actions", expected_version=seen)
+    saved = ana.get_session(session.id)
+    assert (saved.suggested_category, saved.step, saved.version) == ("relational", "actions", seen + 1)
+    with pytest.raises(StaleRecord, match="^Ana changed this session"):
+        ben.save_draft(session.id, dilemma="Ben's words", expected_version=seen)
 
 
 def test_a_record_deleted_meanwhile_says_who_deleted_it(two) -> None:

@@ -246,6 +246,23 @@ def start_session(db: Database, team_id: str, coach: str = "", *, session_id: st
     return get_session(db, ident)
 
 
+# What a window works out or where it is, never the coach's words: saving them
+# alone neither checks nor moves the session's version, so a second window that
+# opens a draft (and works out its suggestion) or moves between steps does not
+# make the first one's next keystroke "changed by someone else".
+BOOKKEEPING_FIELDS = frozenset({"step", "suggested_category", "suggestion_reasons"})
+
+
+def _keep_bookkeeping(row: CoachingSession, changed: dict[str, Any], expected_version: int | None) -> None:
+    """Write a window's step and suggestion without a new version. A suggestion
+    worked out from an older read than the row's is not written (the window with
+    the newer words works out its own); the step is where the last window went."""
+    if expected_version is not None and row.version != expected_version:
+        changed = {name: value for name, value in changed.items() if name == "step"}
+    for name, value in changed.items():
+        setattr(row, name, value)
+
+
 def save_draft(
     db: Database, session_id: str, *, expected_version: int | None = None, **fields: Any
 ) -> dt.datetime | None:
@@ -276,10 +293,14 @@ def save_draft(
             raise InvalidInput(f"{name!r} is not a session field", field=name)
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
-        if all(getattr(row, name) == value for name, value in values.items()):
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if not changed:
             # Nothing new: no write and no refusal, whatever the version (two windows
             # saving the same computed suggestion must not make one of them stale,
             # and nothing can be lost by a save that changes nothing).
+            return None
+        if changed.keys() <= BOOKKEEPING_FIELDS:
+            _keep_bookkeeping(row, changed, expected_version)
             return None
         _check_version(row, expected_version, "session")
         if "team_id" in values:
