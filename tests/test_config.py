@@ -107,3 +107,24 @@ def test_a_json_path_is_still_read_as_json(tmp_path: Path) -> None:
         load_settings(path)
     path.write_text('{"theme": "nord"}')
     assert load_settings(path) == Settings(theme="nord")
+
+
+def test_what_reads_of_a_file_with_mistakes_is_used(tmp_path: Path) -> None:
+    from coachtui.config import usable_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        'coach_name = "Ana Ruiz"\ntheme = nord\nbackups_to_keep = -3\nprojector = true\n'
+        '[keys]\n"app.history" = "f3,ctrl+o"\n"app.quit" = "ctrl q"\n'
+    )
+    with pytest.raises(SettingsError):
+        load_settings(path)
+    settings = usable_settings(path)
+    assert (settings.coach_name, settings.theme, settings.backups_to_keep, settings.projector) == (
+        "Ana Ruiz",
+        Settings().theme,
+        Settings().backups_to_keep,
+        True,
+    )
+    assert settings.keys == {"app.history": "f3,ctrl+o"}
+    assert usable_settings(tmp_path / "missing.toml") == Settings(name_asked=True)

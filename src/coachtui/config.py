@@ -219,6 +219,43 @@ def read_settings_file(path: Path) -> Settings | None:
     return _checked(path, *parse(path, text))
 
 
+def usable_settings(path: Path) -> Settings:
+    """What can still be used of a settings file with a mistake: every setting on a
+    line that reads and of the right kind (the coach's name above all: without it the
+    app would offer every coach's drafts as theirs); the defaults for the rest. For a
+    run that reports the mistake; never raises, never writes."""
+    try:
+        text = _read_text(path)
+    except SettingsError:
+        text = None
+    if text is None or path.suffix.lower() == ".json":
+        return Settings(name_asked=True)
+    lines = text.splitlines()
+    data: dict[str, object] = {}
+    for _ in range(len(lines) + 1):  # leave out each line a mistake is found on, in turn
+        try:
+            data = tomllib.loads("\n".join(lines))
+            break
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+            if not found:
+                break
+            lines[int(found[1]) - 1] = ""
+    kept: dict[str, object] = {}
+    for name, value in data.items():
+        if name in _KINDS and _valid(name, value):
+            kept[name] = value
+    keys = kept.get("keys")
+    if isinstance(keys, dict):
+        kept["keys"] = {
+            binding: value
+            for binding, value in keys.items()
+            if isinstance(value, str) and all(_KEY_NAME.fullmatch(part.strip()) for part in value.split(","))
+        }
+    kept.setdefault("name_asked", True)  # asked again, the answer could not be kept
+    return Settings(**kept)  # type: ignore[arg-type]
+
+
 def legacy_settings_file(path: Path | None = None) -> Path:
     """Where an older coachtui kept the settings that belong in ``path``."""
     return (path or paths.settings_file()).with_suffix(".json")

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coachtui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings
+from coachtui import paths
+from coachtui.config import (
+    DEFAULT_THEME,
+    Settings,
+    SettingsError,
+    load_settings,
+    save_settings,
+    usable_settings,
+)
 from coachtui.ui.themes import HIGH_CONTRAST
 
 if TYPE_CHECKING:
@@ -17,8 +25,9 @@ if TYPE_CHECKING:
 def read_settings(path: Path | None, demo: bool) -> tuple[Settings, str | None]:
     """The settings to run on, and what is wrong with the file (None: nothing).
 
-    A settings file with a mistake is said once, in one line; the app runs on the
-    defaults and neither rewrites the file nor rotates backups by a default count."""
+    A settings file with a mistake is said once, in one line; the app runs on what
+    reads (the defaults for the rest) and neither rewrites the file nor rotates
+    backups by a default count."""
     if demo:  # a demo never opens the coach's settings: a name of its own
         from coachtui.ui.demo import DEMO_COACH
 
@@ -26,7 +35,7 @@ def read_settings(path: Path | None, demo: bool) -> tuple[Settings, str | None]:
     try:
         return load_settings(path), None
     except SettingsError as exc:
-        return Settings(name_asked=True), str(exc)
+        return usable_settings(path or paths.settings_file()), str(exc)
 
 
 def check_name(value: str) -> str | None:
