@@ -81,6 +81,30 @@ async def test_a_lock_held_by_another_program_is_waited_out(make_app, db_path: P
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Typed while the database was locked",)]
 
 
+async def test_quitting_while_locked_quits_by_itself_once_the_lock_is_gone(make_app, db_path: Path) -> None:
+    """Found by a tester: the coach quit while another program held the database;
+    the question came up, the lock went and the words were saved, but the question
+    stayed, asking about changes that were no longer unsaved."""
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _start_session(pilot)
+        event.listen(
+            app.store.engine, "checkout", lambda conn, _r, _p: conn.execute("PRAGMA busy_timeout = 100")
+        )
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            await paste(pilot, "Typed before quitting")
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=20, what="the quit question")
+            await shows(pilot, "not in the database yet")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await wait_for(pilot, lambda: not app.is_running, timeout=20, what="the app to quit once saved")
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Typed before quitting",)]
+
+
 async def test_quitting_with_unsaved_text_offers_a_private_copy(
     make_app, db_path: Path, isolated_home: Path
 ) -> None:

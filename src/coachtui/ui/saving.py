@@ -14,6 +14,8 @@ from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from coachtui.session.saver import SaveStatus
     from coachtui.ui.app import CoachApp
 
@@ -21,10 +23,18 @@ if TYPE_CHECKING:
 class Saving:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
+        # Asked on the way out whether to wait for a database that is not answering:
+        # once everything is saved the answer no longer matters, and the app quits.
+        self._quit_question: Screen[str | None] | None = None
 
     def status_changed(self, status: SaveStatus) -> None:
         app = self.app
         app.save_status = status
+        question = self._quit_question
+        if status.state == "saved" and question is not None and question.is_active:
+            self._quit_question = None
+            app.exit()
+            return
         # The bars of the screens on show (any mode: the tracker's, a dialog's
         # screen below); a bar shown later takes app.save_status (StatusBar.on_show).
         for screen in app.screen_stack:
@@ -135,6 +145,7 @@ class Saving:
         app = self.app
 
         def done(choice: str | None) -> None:
+            self._quit_question = None
             if choice == "copy":
                 path = app.recovery.write_copy()
                 if path is not None:
@@ -143,18 +154,16 @@ class Saving:
                 app.exit()
 
         reason = app.saver.last_error or "the database is not answering"
-        app.push_screen(
-            ChoiceScreen(
-                f"Some changes are not in the database yet: {one_line(reason, 200)}. "
-                "coachtui keeps retrying while it runs.",
-                [
-                    ("k", "Keep trying", "keep"),
-                    ("s", "Save a copy to a file and quit", "copy"),
-                    ("q", "Quit and lose them", "quit"),
-                ],
-            ),
-            done,
+        self._quit_question = question = ChoiceScreen(
+            f"Some changes are not in the database yet: {one_line(reason, 200)}. "
+            "coachtui keeps retrying while it runs; left open, this question quits as soon as they are saved.",
+            [
+                ("k", "Keep trying", "keep"),
+                ("s", "Save a copy to a file and quit", "copy"),
+                ("q", "Quit and lose them", "quit"),
+            ],
         )
+        app.push_screen(question, done)
 
     def shut_down(self) -> None:
         """The app is unmounting: save what is left, close the store, remove a demo."""
