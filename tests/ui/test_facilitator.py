@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from coachtui.ui.modals import ConfirmScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
@@ -123,6 +125,27 @@ async def test_search_and_filters_narrow_the_list(make_app, demo_db: Path) -> No
         assert all(r.primary_category == "relational" for r in history.window.rows)
         await pilot.press("x")
         await wait_for(pilot, lambda: not history.filters.text and history.filters.team_id is None, what="clear")
+
+
+async def test_words_typed_on_the_list_after_a_filter_search_instead_of_opening_pickers(
+    make_app, demo_db: Path
+) -> None:
+    """Found by a tester: after picking a filter the list has the focus, and typing
+    "rota handover" opened the Dates picker (the d) among other things. A letter that
+    is no command on the list starts a search with it; the rest follows it there."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        history = await open_history(pilot)
+        await pilot.press("down")  # into the list
+        await pilot.press("s")  # a filter: completed sessions
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the status picker")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is history, what="the list again")
+        for key in "rota handover":  # one read of a fast typist
+            app.post_message(events.Key("space" if key == " " else key, key))
+        await wait_for(pilot, lambda: history.filters.text == "rota handover", what="the search")
+        assert app.screen is history  # no picker opened on the way
+        assert history.query_one("#history-search", Input).value == "rota handover"
 
 
 async def test_a_search_shows_where_each_session_holds_the_words(make_app, demo_db: Path) -> None:

@@ -9,10 +9,11 @@ whether the history has a hundred sessions or a hundred thousand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -26,6 +27,7 @@ from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
 from coachtui.ui.format import cell, found_cell, share_width, text_width
 from coachtui.ui.modals import Pick, PickerScreen, TextPromptScreen
+from coachtui.ui.typeahead import COMMAND_WAIT
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.workers import in_thread, reason
@@ -128,6 +130,29 @@ class HistoryTable(DataTable):
     action_scroll_top = action_scroll_home
     action_scroll_bottom = action_scroll_end
 
+    # A letter that is no command on the list starts a search with it: the words a
+    # facilitator types after picking a filter belong in the search box, not in the
+    # pickers their letters would open one by one.
+    def _starts_search(self, key: str) -> bool:
+        return len(key) == 1 and key.isprintable() and not key.isspace() and key not in self.screen.active_bindings
+
+    def on_key(self, event: events.Key) -> None:
+        if self.history is None or not self._starts_search(event.key) or event.character != event.key:
+            return
+        event.stop()
+        event.prevent_default()
+        search = self.screen.query_one("#history-search", Input)
+        search.value += event.key
+        search.cursor_position = len(search.value)
+        search.focus()
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """The keys typed after the first letter of a search follow it there."""
+        if self.history is None or not self._starts_search(key):
+            return None
+        search = self.screen.query_one("#history-search", Input)
+        return (lambda: search.has_focus), COMMAND_WAIT
+
 
 class SearchBox(LiteralInput):
     """The search box; down (or enter) goes to the list without moving in it."""
@@ -161,6 +186,8 @@ the oldest, and these keys change the filters shown under the search box:
 | **x** | clear every filter and the search |
 | **e** | export the sessions the list shows (all of them, not just those on screen) |
 | **/** | back to the search box |
+
+Any other letter typed on the list starts a search with it.
 """
 
     BINDINGS = [
