@@ -155,12 +155,13 @@ class Saving:
 
         reason = app.saver.last_error or "the database is not answering"
         self._quit_question = question = ChoiceScreen(
-            f"Some changes are not in the database yet: {one_line(reason, 200)}. "
-            "coachtui keeps retrying while it runs; left open, this question quits as soon as they are saved.",
+            f"Some changes are not in the database yet: {one_line(reason, 200).rstrip('.')}. "
+            "coachtui keeps retrying while it runs; left open, this question quits as soon as they are "
+            "saved. A copy to a file quits now and keeps them there.",
             [
                 ("k", "Keep trying", "keep"),
-                ("s", "Save a copy to a file and quit", "copy"),
-                ("q", "Quit and lose them", "quit"),
+                ("s", "Copy to a file", "copy"),
+                ("q", "Quit, losing them", "quit"),
             ],
         )
         app.push_screen(question, done)
