@@ -16,6 +16,7 @@ changing the file.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import math
 import operator
@@ -46,6 +47,8 @@ MODEL_VERSION = 1
 MEMORY_GAIN = 18.0
 MEMORY_CONCEPTS = 0.5
 MEMORY_SYSTEMATIC = 2
+# How many of the features a dilemma shares with the coach's sessions are kept to explain it.
+MEMORY_SHARED = 8
 MEMORY_COMMON = 0.1
 # A catalog signal among the features compared: "≈" and the signal's text (never a
 # stem, which has no such character).
@@ -191,7 +194,7 @@ class Leaning:
     model_label: int
     coach_label: int
     sessions: int  # how many sessions make the group
-    shared: tuple[str, ...]  # the features it shares with the centre, most telling first
+    shared: tuple[str, ...]  # the MEMORY_SHARED features it shares most with the centre, most first
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,12 +287,13 @@ class TextModel:
         """How alike ``vector`` is to each group of the coach's remembered sessions."""
         result = []
         for (said, chose), (centre, size) in adaptation.groups.items():
-            parts = sorted(
-                ((value * centre[word], word) for word, value in vector.items() if word in centre), reverse=True
-            )
+            if size < MEMORY_SYSTEMATIC:
+                continue
+            parts = [(value * centre[word], word) for word, value in vector.items() if word in centre]
             if parts:
                 similarity = math.fsum(part for part, _word in parts)
-                result.append(Leaning(similarity, said, chose, size, tuple(word for _part, word in parts)))
+                shared = tuple(word for _part, word in heapq.nlargest(MEMORY_SHARED, parts))
+                result.append(Leaning(similarity, said, chose, size, shared))
         return tuple(result)
 
     @staticmethod
@@ -359,7 +363,7 @@ class TextModel:
         lean = [0.0] * size
         shared: list[tuple[str, ...]] = [()] * size
         for leaning in scores.leanings:
-            if leaning.model_label == model_top and leaning.sessions >= MEMORY_SYSTEMATIC:
+            if leaning.model_label == model_top:
                 lean[leaning.coach_label] = MEMORY_GAIN * leaning.similarity
                 shared[leaning.coach_label] = leaning.shared
         similar = [0] * size
