@@ -20,7 +20,7 @@ from coachtui.catalog import load_catalog, suggest_category
 from coachtui.catalog.classifier import TextModel, load_model
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.catalog.suggest import best_category, is_unsure, learn_from, rank_with
-from coachtui.catalog.train import evaluate, read_labelled, simulate_coach, train
+from coachtui.catalog.train import SimulatedCoach, evaluate, read_labelled, simulated_coaches, train
 
 DATA = Path(__file__).parent / "data"
 
@@ -119,32 +119,50 @@ def test_a_long_dilemma_is_suggested_quickly_enough_to_type_over() -> None:
     assert len(ranked) == 4 and ranked[0].score > 0
 
 
+COACHES = Path(__file__).parent.parent / "bench" / "data" / "coaches.toml"
+
+
+def _coach(name: str) -> SimulatedCoach:
+    return next(c for c in simulated_coaches(COACHES) if c.name == name)
+
+
 def _coach_sessions(label: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """20 sessions of a coach who files dilemmas about people leaving under ``label``
     (every other one; the rest as the dev set has them), and 20 new dilemmas of that
     kind with the coach's label."""
-    turnover = read_labelled(Path(__file__).parent.parent / "bench" / "data" / "turnover.tsv")
-    dev = read_labelled(DATA / "dilemmas_dev.tsv")
-    sessions: list[tuple[str, str]] = []
-    for own, other in zip(turnover[:10], dev[:10], strict=True):
-        sessions += [(own.text, label), (other.text, other.label)]
-    return sessions, [(e.text, label) for e in turnover[20:]]
+    coach = next(c for c in simulated_coaches(COACHES) if c.files_under == label and c.kind[0].label == "environment")
+    sessions, _rest = coach.sessions(read_labelled(DATA / "dilemmas_dev.tsv"))
+    return sessions, coach.probe
 
 
-def test_a_coach_who_judges_differently_is_followed_and_nothing_else_moves() -> None:
-    """A coach files dilemmas about people leaving under relational, where the corpus
-    says environment: session by session the suggestion agrees with the coach more
-    often on new dilemmas of that kind (about two in three after 20 sessions, ten of that
-    kind), and the dev set never loses more than one point."""
+@pytest.mark.parametrize(
+    "name", ["files people leaving under relational", "files data and run charts under learning"]
+)
+def test_a_coach_who_judges_differently_is_followed_within_20_sessions(name: str) -> None:
+    """A coach files one kind of dilemma elsewhere than the corpus does (people leaving
+    under relational rather than environment; reading data and run charts under
+    learning rather than capability). After 20 sessions, ten of that kind, the
+    suggestion is the coach's category for at least 80 % of new dilemmas of the kind
+    (it was 10 %), and after every session the dev set's other dilemmas lose at most
+    one point."""
     model = load_model()
     assert model is not None
-    dev = read_labelled(DATA / "dilemmas_dev.tsv")[10:]
-    sessions, probe = _coach_sessions("relational")
-    points = simulate_coach(model, sessions, probe, dev, checkpoints=range(21))  # after every session
-    agreement = [p.agreement for p in points if p.sessions in (0, 5, 10, 20)]
-    assert agreement == sorted(agreement) and agreement[-1] >= agreement[0] + 0.5, points
-    assert agreement[-1] >= 0.6, points
-    assert min(p.dev_top1 for p in points) >= points[0].dev_top1 - 0.01, points
+    points = _coach(name).simulate(model, read_labelled(DATA / "dilemmas_dev.tsv"), checkpoints=range(21))
+    assert points[0].agreement <= 0.2, points[0]  # the corpus does see it otherwise
+    assert points[20].agreement >= 0.8, [(p.sessions, p.agreement) for p in points]
+    worst = min(p.dev_other_top1 for p in points) - points[0].dev_other_top1
+    assert worst >= -0.01, [(p.sessions, round(p.dev_other_top1, 3)) for p in points]
+
+
+@pytest.mark.parametrize(
+    "name", ["files people leaving as the corpus does", "files data and run charts as the corpus does"]
+)
+def test_a_coach_who_agrees_with_the_corpus_loses_nothing(name: str) -> None:
+    model = load_model()
+    assert model is not None
+    points = _coach(name).simulate(model, read_labelled(DATA / "dilemmas_dev.tsv"), checkpoints=range(21))
+    assert min(p.dev_top1 for p in points) >= points[0].dev_top1, points
+    assert min(p.agreement for p in points) >= points[0].agreement, points
 
 
 def test_a_coach_who_agrees_with_the_corpus_changes_nothing() -> None:
@@ -161,13 +179,45 @@ def test_a_coach_who_agrees_with_the_corpus_changes_nothing() -> None:
         assert not any(s.learned for s in learned)
 
 
+def test_one_odd_choice_is_not_a_habit() -> None:
+    """A single session filed elsewhere than the model would moves nothing; the
+    second like it does."""
+    turnover = read_labelled(COACHES.parent / "turnover.tsv")
+    text = "Every month someone new joins and someone leaves."
+    once = learn_from([(turnover[2].text, "relational")])
+    assert once is not None and len(once.memory) == 1
+    assert suggest_category(text, adaptation=once)[0].category_id == "environment"
+    twice = learn_from([(turnover[2].text, "relational"), (turnover[7].text, "relational")])
+    assert suggest_category(text, adaptation=twice)[0].category_id == "relational"
+
+
+def test_a_negated_word_is_not_a_shared_concept() -> None:
+    """"They couldn't leave the floor" is nobody leaving: for the coach's memory it
+    does not match the signal about people leaving (the suggestion's own signals are
+    unchanged)."""
+    from coachtui.catalog.suggest import concepts, signal_scores
+
+    leaving = "Staffing gaps, turnover and people leaving"
+    assert leaving in concepts("Two nurses are leaving this month.")
+    assert leaving not in concepts("Ward on black alert and they couldn't leave the floor.")
+    assert leaving not in concepts("Nobody has left this year.")
+    assert "No protected time; meetings cancelled or squeezed out" in concepts("No time to meet.")
+    assert signal_scores("they couldn't leave the floor") == signal_scores("they could leave the floor")
+
+
 def test_the_explanation_says_when_the_coachs_own_sessions_moved_it() -> None:
     sessions, _probe = _coach_sessions("relational")
     adaptation = learn_from(sessions)
     text = "Every month someone new joins and someone leaves."
     assert suggest_category(text)[0].category_id == "environment"
     best = suggest_category(text, adaptation=adaptation)[0]
-    assert best.category_id == "relational" and best.learned >= 1
+    assert best.category_id == "relational" and best.learned >= 5
+    # what it has in common with them: the signal, then the coach's own words
+    assert best.learned_alike[0] == "Staffing gaps, turnover and people leaving"
+    assert "leaves" in best.learned_alike, best.learned_alike
+    # a dilemma like none of them is untouched, and says nothing about them
+    other = suggest_category("Nobody from senior management has been to a single huddle.", adaptation=adaptation)[0]
+    assert other.category_id == "environment" and other.learned == 0 and other.learned_alike == ()
 
 
 def test_names_the_corpus_never_saw_are_not_learned() -> None:

@@ -16,10 +16,11 @@ changing the file.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -28,16 +29,30 @@ from coachtui.catalog.features import BIGRAM_JOIN, counts, stem
 
 MODEL_FILE = "suggest_model.json"
 MODEL_VERSION = 1
-# The coach's memory: a new dilemma that reads like one the coach filed under another
-# category than the shipped model would have (same model verdict, shared telling
-# words), leans toward the coach's category by this much per unit of similarity.
+# The coach's memory (see :class:`Adaptation`): a new dilemma that reads like the
+# sessions the coach filed under another category than the shipped model would have
+# (same model verdict, alike in words and in the catalog signals they match) leans
+# toward the coach's category by MEMORY_GAIN per unit of similarity (cosine) to the
+# centre of those sessions, once at least MEMORY_SYSTEMATIC of them agree: one odd
+# choice is not a habit. The signals matched weigh MEMORY_CONCEPTS of the comparison,
+# the words the rest, so "vacancies" and "resigned" count as alike.
 # Words in more than MEMORY_COMMON of the corpus's dilemmas ("the", "team", "staff")
 # say nothing about two dilemmas being alike and are left out of the comparison.
-# (The gain was chosen on bench/'s coach simulation: 18 follows that coach on 65 %
-# of new turnover dilemmas after 20 sessions with the dev set unmoved; 19 moves one
-# dev dilemma, 20 moves four. It is near an edge, and the dev set helped choose it.)
+# (Chosen on bench/'s simulated coaches, see bench/suggestion.py: with these, a coach
+# who files turnover under relational, and one who files data and run-chart dilemmas
+# under learning, are each followed on 16 of 20 new dilemmas of their kind after 20
+# sessions, and at most one dev dilemma of another kind moves; a gain of 21 moves two
+# or three, concepts at 0.4 follow the second coach on 15. Near an edge, and the dev
+# set helped choose it.)
 MEMORY_GAIN = 18.0
+MEMORY_CONCEPTS = 0.5
+MEMORY_SYSTEMATIC = 2
+# How many of the features a dilemma shares with the coach's sessions are kept to explain it.
+MEMORY_SHARED = 8
 MEMORY_COMMON = 0.1
+# A catalog signal among the features compared: "≈" and the signal's text (never a
+# stem, which has no such character).
+CONCEPT = "\u2248"
 # Words that say how a dilemma is told, not what it is about: never evidence that
 # two dilemmas are alike (stemmed as the features are; "ca" and "wo" are what is
 # left of "can't" and "won't").
@@ -98,7 +113,8 @@ def _add_weighted_columns(
 @dataclass(frozen=True, slots=True)
 class Remembered:
     """One of the coach's sessions the shipped model would have filed elsewhere:
-    its telling words (tf-idf, unit length), what the model said, what the coach chose."""
+    its telling words and signals (see :meth:`TextModel.memory_vector`), what the
+    model said, what the coach chose."""
 
     vector: Mapping[str, float]
     model_label: int
@@ -110,13 +126,17 @@ class Adaptation:
     """What a coach's own labelled sessions teach: a memory of the sessions where the
     coach chose another category than the shipped model would have.
 
-    A new dilemma is compared with each remembered one by the telling words they
-    share; when it reads like sessions the coach filed under, say, relational where
-    the model said environment, and the model says environment again, it leans to
-    relational in proportion to how alike they are. Sessions where the coach agrees
-    with the model change nothing, and nothing changes for dilemmas unlike the
-    remembered ones. (Stronger global corrections to the word weights were tried:
-    they followed the coach no faster per point of accuracy lost elsewhere.)
+    The sessions the coach filed under, say, relational where the model said
+    environment form one group, and its centre says what they have in common: their
+    telling words and the catalog signals they match ("turnover", "leavers",
+    "resigned" and "vacancies" all match the signal about people leaving). A new
+    dilemma the model calls environment again leans to relational in proportion to
+    how alike it is to that centre, once two or more sessions make the group (a
+    habit, not one odd choice). Sessions where the coach agrees with the model change
+    nothing, and nothing changes for dilemmas unlike the group. (Stronger global
+    corrections to the word weights were tried: they followed the coach no faster
+    per point of accuracy lost elsewhere; comparing with the nearest single session
+    instead of the centre moved more unrelated dilemmas.)
 
     Only words the base corpus knows are read: a team's, place's or person's name
     the corpus never saw cannot become evidence. Each distinct session counts once.
@@ -126,13 +146,30 @@ class Adaptation:
     memory: tuple[Remembered, ...] = ()
     # word -> (position in memory, its value there): each word looked up once.
     index: Mapping[str, tuple[tuple[int, float], ...]] = field(init=False, repr=False, compare=False)
+    # (model's label, coach's label) -> the centre of those sessions (unit length)
+    # and how many they are
+    groups: Mapping[tuple[int, int], tuple[Mapping[str, float], int]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[int, float]]] = {}
+        sums: dict[tuple[int, int], dict[str, float]] = {}
+        sizes: dict[tuple[int, int], int] = {}
         for at, remembered in enumerate(self.memory):
+            key = (remembered.model_label, remembered.coach_label)
+            sizes[key] = sizes.get(key, 0) + 1
+            total = sums.setdefault(key, {})
             for word, value in remembered.vector.items():
                 index.setdefault(word, []).append((at, value))
+                total[word] = total.get(word, 0.0) + value
         object.__setattr__(self, "index", {word: tuple(rows) for word, rows in index.items()})
+        groups = {}
+        for key, total in sums.items():
+            norm = math.sqrt(math.fsum(v * v for v in total.values()))
+            if norm:
+                groups[key] = ({word: value / norm for word, value in total.items()}, sizes[key])
+        object.__setattr__(self, "groups", groups)
 
     @property
     def empty(self) -> bool:
@@ -149,6 +186,18 @@ class Recalled:
 
 
 @dataclass(frozen=True, slots=True)
+class Leaning:
+    """How a new dilemma compares with one group of the coach's sessions (those the
+    model called ``model_label`` and the coach filed under ``coach_label``)."""
+
+    similarity: float  # cosine with the group's centre
+    model_label: int
+    coach_label: int
+    sessions: int  # how many sessions make the group
+    shared: tuple[str, ...]  # the MEMORY_SHARED features it shares most with the centre, most first
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     """Per-category log scores of each model for one text, in the model's label order."""
 
@@ -157,6 +206,7 @@ class Scores:
     known: int  # how many of the text's features the model knows
     vector: Mapping[str, float] | None = None  # the text's tf-idf vector, for explaining it
     recalled: tuple[Recalled, ...] = ()  # the coach's remembered sessions that share telling words
+    leanings: tuple[Leaning, ...] = ()  # how alike the text is to each group of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +216,7 @@ class Blended:
     probabilities: list[float]
     model_top: int  # what the shipped model alone ranks first
     similar: list[int]  # per label: the coach's sessions like this one filed under it, that moved it
+    shared: list[tuple[str, ...]]  # per label that moved: what the text shares with those sessions
 
 
 class TextModel:
@@ -217,10 +268,38 @@ class TextModel:
         telling = self._telling_words
         return tfidf({f: n for f, n in feature_counts.items() if f in telling}, self.idf)
 
+    def memory_vector(self, feature_counts: Mapping[str, int], concepts: Iterable[str] = ()) -> dict[str, float]:
+        """What the coach's memory compares dilemmas by: the telling words (see
+        :meth:`telling_vector`) weighing 1 - MEMORY_CONCEPTS, and the catalog signals
+        the text matched (``concepts``, by name) weighing MEMORY_CONCEPTS, shared
+        equally; unit length when both are there."""
+        words = self.telling_vector(feature_counts)
+        found = sorted(set(concepts))
+        scale = math.sqrt(1.0 - MEMORY_CONCEPTS)
+        vector = {word: value * scale for word, value in words.items()}
+        if found:
+            each = math.sqrt(MEMORY_CONCEPTS / len(found))
+            vector.update((CONCEPT + concept, each) for concept in found)
+        return vector
+
+    @staticmethod
+    def leanings(vector: Mapping[str, float], adaptation: Adaptation) -> tuple[Leaning, ...]:
+        """How alike ``vector`` is to each group of the coach's remembered sessions."""
+        result = []
+        for (said, chose), (centre, size) in adaptation.groups.items():
+            if size < MEMORY_SYSTEMATIC:
+                continue
+            parts = [(value * centre[word], word) for word, value in vector.items() if word in centre]
+            if parts:
+                similarity = math.fsum(part for part, _word in parts)
+                shared = tuple(word for _part, word in heapq.nlargest(MEMORY_SHARED, parts))
+                result.append(Leaning(similarity, said, chose, size, shared))
+        return tuple(result)
+
     @staticmethod
     def recall(vector: Mapping[str, float], adaptation: Adaptation) -> tuple[Recalled, ...]:
-        """The coach's remembered sessions that share telling words with ``vector``,
-        with their cosine similarity."""
+        """The coach's remembered sessions that share telling words or signals with
+        ``vector``, with their cosine similarity."""
         overlap: dict[int, float] = {}
         for word, value in vector.items():
             for at, other in adaptation.index.get(word, ()):
@@ -233,21 +312,33 @@ class TextModel:
     def nb_loglik(self, feature: str, label: int) -> float:
         return self._loglik[feature][label]
 
-    def scores(self, feature_counts: Mapping[str, int], adaptation: Adaptation | None = None) -> Scores:
+    def scores(
+        self,
+        feature_counts: Mapping[str, int],
+        adaptation: Adaptation | None = None,
+        concepts: Iterable[str] = (),
+    ) -> Scores:
+        """Both models' scores for a text's features; with ``adaptation``, also how the
+        text compares with the coach's sessions (``concepts``: the names of the catalog
+        signals it matched, see :meth:`memory_vector`)."""
         # Presence, not frequency: a word said five times is one piece of evidence.
         logliks = [row for row in map(self._loglik.get, feature_counts) if row is not None]
         nb = _add_columns(self.log_prior, logliks)
         vector = tfidf(feature_counts, self.idf)
         lr = _add_weighted_columns(self.lr_bias, self.lr_weights, vector)
         recalled: tuple[Recalled, ...] = ()
+        leanings: tuple[Leaning, ...] = ()
         if adaptation is not None and not adaptation.empty:
-            recalled = self.recall(self.telling_vector(feature_counts), adaptation)
+            mine = self.memory_vector(feature_counts, concepts)
+            recalled = self.recall(mine, adaptation)
+            leanings = self.leanings(mine, adaptation)
         return Scores(
             naive_bayes=log_softmax(nb),
             regression=log_softmax(lr),
             known=len(logliks),
             vector=vector,
             recalled=recalled,
+            leanings=leanings,
         )
 
     def base_logits(self, scores: Scores, signal_scores: list[float]) -> list[float]:
@@ -269,18 +360,25 @@ class TextModel:
         size = len(self.labels)
         base = self.base_logits(scores, signal_scores)
         model_top = max(range(size), key=lambda i: base[i])
-        nearest = [0.0] * size
+        lean = [0.0] * size
+        shared: list[tuple[str, ...]] = [()] * size
+        for leaning in scores.leanings:
+            if leaning.model_label == model_top:
+                lean[leaning.coach_label] = MEMORY_GAIN * leaning.similarity
+                shared[leaning.coach_label] = leaning.shared
         similar = [0] * size
         for recalled in scores.recalled:
-            if recalled.model_label != model_top:
-                continue
-            label = recalled.coach_label
-            nearest[label] = max(nearest[label], recalled.similarity)
-            similar[label] += recalled.similarity >= MEMORY_SIMILAR
-        probabilities = softmax([b + MEMORY_GAIN * near for b, near in zip(base, nearest, strict=True)])
+            if recalled.model_label == model_top and recalled.similarity >= MEMORY_SIMILAR:
+                similar[recalled.coach_label] += 1
+        probabilities = softmax([b + extra for b, extra in zip(base, lean, strict=True)])
         before = softmax(base)
-        moved = [n if probabilities[i] > before[i] + 1e-9 else 0 for i, n in enumerate(similar)]
-        return Blended(probabilities=probabilities, model_top=model_top, similar=moved)
+        moved = [probabilities[i] > before[i] + 1e-9 and lean[i] > 0 for i in range(size)]
+        return Blended(
+            probabilities=probabilities,
+            model_top=model_top,
+            similar=[n if moved[i] else 0 for i, n in enumerate(similar)],
+            shared=[words if moved[i] else () for i, words in enumerate(shared)],
+        )
 
     def blend(self, scores: Scores, signal_scores: list[float]) -> list[float]:
         """The probability of each label, from both models and the keyword signals
@@ -314,12 +412,12 @@ class TextModel:
     def adaptation(
         self,
         examples: Iterable[tuple[str, str]],
-        signal_scores: Callable[[str], list[float]] | None = None,
+        read: Callable[[str], tuple[list[float], Sequence[str]]] | None = None,
     ) -> Adaptation:
         """Remember a coach's own (text, category) examples, once each, read with the
         corpus's words only, where the coach chose otherwise than the shipped model
-        would have. ``signal_scores`` gives the keyword signals' scores in label order
-        (the model's verdict includes them)."""
+        would have. ``read`` gives a text's keyword signal scores in label order (the
+        model's verdict includes them) and the names of the signals it matched."""
         size = len(self.labels)
         index = {label: i for i, label in enumerate(self.labels)}
         seen: set[str] = set()
@@ -334,12 +432,12 @@ class TextModel:
             if not any(f in self.idf for f in feature_counts):
                 continue
             learned += 1
-            signals = signal_scores(text) if signal_scores is not None else [0.0] * size
+            signals, concepts = read(text) if read is not None else ([0.0] * size, ())
             base = self.base_logits(self.scores(feature_counts), signals)
             said = max(range(size), key=lambda i: base[i])
-            telling = self.telling_vector(feature_counts) if said != index[label] else {}
-            if telling:
-                memory.append(Remembered(vector=telling, model_label=said, coach_label=index[label]))
+            vector = self.memory_vector(feature_counts, concepts) if said != index[label] else {}
+            if vector:
+                memory.append(Remembered(vector=vector, model_label=said, coach_label=index[label]))
         return Adaptation(examples=learned, memory=tuple(memory))
 
 

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from coachtui.catalog.classifier import Adaptation, TextModel, load_model
+from coachtui.catalog.classifier import CONCEPT, Adaptation, TextModel, load_model
 from coachtui.catalog.features import features
 from coachtui.catalog.loader import load_catalog
 from coachtui.catalog.model import Catalog, Category
@@ -66,8 +66,10 @@ class Suggestion:
     compared_with: str | None = None
     signal_points: float = 0.0
     # How many of the coach's own sessions, like this dilemma and filed under this
-    # category where the shipped model would have said another, moved it up.
+    # category where the shipped model would have said another, moved it up, and
+    # what this dilemma has in common with them (signals, then the coach's words).
     learned: int = 0
+    learned_alike: tuple[str, ...] = ()
 
     @property
     def matched_words(self) -> tuple[str, ...]:
@@ -132,13 +134,21 @@ def _token_matches(token: str, stem: str, prefix: bool) -> bool:
     return token == stem or token == stem + "s" or token == stem + "es"
 
 
-def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]], ordered: list[str]) -> bool:
+def _occurs(
+    pattern: _Pattern,
+    tokens: list[str],
+    first: dict[str, list[int]],
+    ordered: list[str],
+    negated: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether ``pattern`` occurs in ``tokens``, not counting an occurrence that starts
+    at one of the ``negated`` positions."""
     stem, prefix = pattern.tokens[0]
     size = len(pattern.tokens)
     for forms in pattern.needed:
         if not (forms[0] in first or forms[1] in first or forms[2] in first):
             return False
-    if size == 1 and not prefix:
+    if size == 1 and not prefix and not negated:
         return True
     if prefix:
         # every distinct token that starts with the stem: a range of the sorted list
@@ -150,6 +160,8 @@ def _occurs(pattern: _Pattern, tokens: list[str], first: dict[str, list[int]], o
     else:
         starts = [at for form in pattern.first_forms for at in first.get(form, ())]
     for start in starts:
+        if start in negated:
+            continue
         window = tokens[start : start + size]
         if len(window) == size and all(
             _token_matches(tok, s, p) for tok, (s, p) in zip(window, pattern.tokens, strict=True)
@@ -182,14 +194,32 @@ NOTHING_CLEAR = 0.5
 EVIDENCE_WORDS = 8
 
 
+# Words that turn the next two words around: "couldn't leave the floor" is no one
+# leaving. Only the coach's memory reads signals this way (see :func:`concepts`); the
+# suggestion's own signals are as trained.
+_NEGATORS = frozenset(
+    "not no never nobody none neither nor cant cannot couldnt dont didnt doesnt wont wouldnt isnt arent "
+    "wasnt werent havent hasnt hadnt shouldnt".split()
+)
+
+
 def _signals(text: str, catalog: Catalog) -> list[tuple[Category, float, tuple[Reason, ...]]]:
     """The keyword signals' score and reasons for each category, in catalog order."""
+    return _read_signals(text, catalog)[0]
+
+
+def _read_signals(text: str, catalog: Catalog) -> tuple[list[tuple[Category, float, tuple[Reason, ...]]], list[str]]:
+    """The keyword signals' score and reasons for each category, in catalog order, and
+    the signals matched by words no negation turns around (see :func:`concepts`)."""
     tokens = tokenize(text)
     first: dict[str, list[int]] = {}
     for index, token in enumerate(tokens):
         first.setdefault(token, []).append(index)
     ordered = sorted(first)
+    negators = [at for word in _NEGATORS.intersection(first) for at in first[word]]
+    negated = frozenset(at for n in negators for at in (n + 1, n + 2) if at < len(tokens)) - frozenset(negators)
     result = []
+    matched: list[str] = []
     for category, signals in _compiled(catalog):
         score = 0.0
         reasons: list[Reason] = []
@@ -198,8 +228,17 @@ def _signals(text: str, catalog: Catalog) -> list[tuple[Category, float, tuple[R
             if hits:
                 score += min(_SIGNAL_CAP, sum(p.weight for p in hits))
                 reasons.append(Reason(signal=signal_text, words=tuple(p.label for p in hits)))
+                if not negated or any(_occurs(p, tokens, first, ordered, negated) for p in hits):
+                    matched.append(signal_text)
         result.append((category, score, tuple(reasons)))
-    return result
+    return result, matched
+
+
+def concepts(text: str, catalog: Catalog | None = None) -> list[str]:
+    """The signals ``text`` matches, by name, leaving out words a negation turns
+    around: what the coach's memory compares dilemmas by, beside their words
+    ("turnover", "leavers" and "resigned" all match one signal)."""
+    return _read_signals(text, catalog or load_catalog())[1]
 
 
 def signal_scores(text: str, catalog: Catalog | None = None) -> list[float]:
@@ -263,6 +302,18 @@ def _evidence(
     return tuple(pushing + pulling)
 
 
+# How many things an explanation names that a dilemma shares with the coach's sessions.
+ALIKE_SHOWN = 3
+
+
+def _in_words(shared: tuple[str, ...], made_by: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """What a dilemma shares with the coach's sessions, for the coach to read: the
+    signals by name, the words as the coach wrote them."""
+    signals = [feature.removeprefix(CONCEPT) for feature in shared if feature.startswith(CONCEPT)]
+    words = [made_by[feature][0] for feature in shared if feature in made_by]
+    return tuple((signals + words)[:ALIKE_SHOWN])
+
+
 def rank_with(
     model: TextModel | None,
     text: str,
@@ -271,12 +322,16 @@ def rank_with(
 ) -> tuple[Suggestion, ...]:
     """Rank all four categories for ``text`` with ``model`` (``None``: signals alone)."""
     catalog = catalog or load_catalog()
-    signals = _signals(text, catalog)
+    signals, matched = _read_signals(text, catalog)
     signal_points = [score for _c, score, _r in signals]
     made_by = features(text) if model is not None else {}
     feature_counts = {feature: len(words) for feature, words in made_by.items()}
-    scores = model.scores(feature_counts, adaptation) if model is not None else None
+    scores = None
+    if model is not None:
+        remembering = adaptation is not None and not adaptation.empty
+        scores = model.scores(feature_counts, adaptation, matched if remembering else ())
     learned = [0] * len(signals)
+    alike: list[tuple[str, ...]] = [()] * len(signals)
     if model is None or scores is None or (scores.known == 0 and not any(signal_points)):
         total = sum(signal_points)
         probabilities = [(p / total) if total else 0.0 for p in signal_points]
@@ -287,6 +342,7 @@ def rank_with(
         at = {label: i for i, label in enumerate(model.labels)}
         probabilities = [blended.probabilities[at[c.id]] for c, _s, _r in signals]
         learned = [blended.similar[at[c.id]] for c, _s, _r in signals]
+        alike = [_in_words(blended.shared[at[c.id]], made_by) for c, _s, _r in signals]
         # Words the model has seen, but none of them telling: no suggestion rather
         # than a guess dressed up as one.
         no_evidence = not any(signal_points) and max(probabilities) < NOTHING_CLEAR
@@ -317,6 +373,7 @@ def rank_with(
                 compared_with=signals[other][0].id,
                 signal_points=points,
                 learned=0 if no_evidence else learned[i],
+                learned_alike=() if no_evidence else alike[i],
             )
         )
     return tuple(results)
@@ -338,21 +395,26 @@ def suggest_category(
     return rank_with(load_model(), text, catalog, adaptation)
 
 
-def learn_from(examples: Iterable[tuple[str, str]], catalog: Catalog | None = None) -> Adaptation | None:
+def learn_from(
+    examples: Iterable[tuple[str, str]],
+    catalog: Catalog | None = None,
+    *,
+    model: TextModel | None = None,
+) -> Adaptation | None:
     """What a coach's own completed sessions ((text, category) pairs) teach the
-    suggestion (see :class:`Adaptation`); ``None`` when the shipped model is missing."""
-    model = load_model()
+    suggestion (see :class:`Adaptation`); ``None`` when the shipped model is missing.
+    ``model``: another model than the shipped one (for the trainer's simulations)."""
+    model = model or load_model()
     if model is None:
         return None
     catalog = catalog or load_catalog()
     order = [catalog.category_ids.index(label) for label in model.labels]
 
-    def signals_in_label_order(text: str) -> list[float]:
-        scores = signal_scores(text, catalog)
-        return [scores[i] for i in order]
+    def read(text: str) -> tuple[list[float], list[str]]:
+        signals, matched = _read_signals(text, catalog)
+        return [signals[i][1] for i in order], matched
 
-    return model.adaptation(examples, signals_in_label_order)
-
+    return model.adaptation(examples, read)
 
 def is_unsure(ranked: Iterable[Suggestion]) -> bool:
     """True when the best category is not clearly ahead: too unlikely, or too close

@@ -354,6 +354,7 @@ class AdaptationPoint:
     sessions: int
     agreement: float  # on the coach's kind of dilemma, with the coach's own label
     dev_top1: float  # on the dev set, with the corpus's labels
+    dev_other_top1: float  # the same, leaving out the dev dilemmas of the coach's kind
 
 
 def simulate_coach(
@@ -362,17 +363,76 @@ def simulate_coach(
     probe: Sequence[tuple[str, str]],
     dev: Sequence[Example],
     checkpoints: Sequence[int] = (0, 5, 10, 20),
+    of_kind: Callable[[str], bool] = lambda _text: False,
 ) -> list[AdaptationPoint]:
     """A coach completes ``sessions`` (text, the coach's category) in turn; after each
     checkpoint's number of sessions, how often does the suggestion agree with the
     coach on ``probe`` (dilemmas of the kind the coach judges differently, with the
-    coach's labels), and how does it do on the dev set?"""
-    from coachtui.catalog.suggest import rank_with, signal_scores
+    coach's labels), and how does it do on the dev set (all of it, and the dilemmas
+    not ``of_kind``)?"""
+    from coachtui.catalog.suggest import learn_from, rank_with
 
+    others = [e for e in dev if not of_kind(e.text)]
     points = []
     for count in checkpoints:
-        adaptation = model.adaptation(sessions[:count], lambda text: signal_scores(text))
+        adaptation = learn_from(sessions[:count], model=model)
         agree = sum(rank_with(model, text, adaptation=adaptation)[0].category_id == label for text, label in probe)
-        dev_right = sum(rank_with(model, e.text, adaptation=adaptation)[0].category_id == e.label for e in dev)
-        points.append(AdaptationPoint(count, agree / max(1, len(probe)), dev_right / max(1, len(dev))))
+        right = {e.text for e in dev if rank_with(model, e.text, adaptation=adaptation)[0].category_id == e.label}
+        points.append(
+            AdaptationPoint(
+                count,
+                agree / max(1, len(probe)),
+                len(right) / max(1, len(dev)),
+                sum(e.text in right for e in others) / max(1, len(others)),
+            )
+        )
     return points
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedCoach:
+    """A coach of ``bench/data/coaches.toml``: files ``kind`` under ``files_under``."""
+
+    name: str
+    files_under: str
+    kind: tuple[Example, ...]
+    dev_of_kind: tuple[str, ...]  # how the dev dilemmas of that kind begin
+
+    def of_kind(self, text: str) -> bool:
+        return text.startswith(self.dev_of_kind)
+
+    def sessions(self, dev: Sequence[Example]) -> tuple[list[tuple[str, str]], list[Example]]:
+        """The coach's 20 sessions (the kind's first ten, every other one, between ten
+        dev dilemmas filed as the dev set has them) and the rest of the dev set."""
+        between = list(dev[3::12])[:10]
+        sessions: list[tuple[str, str]] = []
+        for own, other in zip(self.kind[:10], between, strict=True):
+            sessions += [(own.text, self.files_under), (other.text, other.label)]
+        return sessions, [e for e in dev if e not in between]
+
+    @property
+    def probe(self) -> list[tuple[str, str]]:
+        """New dilemmas of the kind, never among the sessions, with the coach's label."""
+        return [(e.text, self.files_under) for e in self.kind[20:]]
+
+    def simulate(
+        self, model: TextModel, dev: Sequence[Example], checkpoints: Sequence[int] = (0, 5, 10, 20)
+    ) -> list[AdaptationPoint]:
+        sessions, rest = self.sessions(dev)
+        return simulate_coach(model, sessions, self.probe, rest, checkpoints, self.of_kind)
+
+
+def simulated_coaches(path: Path) -> list[SimulatedCoach]:
+    """The simulated coaches described in ``path`` (a TOML file beside their dilemmas)."""
+    import tomllib
+
+    described = tomllib.loads(path.read_text("utf-8"))["coach"]
+    return [
+        SimulatedCoach(
+            name=coach["name"],
+            files_under=coach["files_under"],
+            kind=tuple(read_labelled(path.parent / coach["dilemmas"])),
+            dev_of_kind=tuple(coach["dev_of_kind"]),
+        )
+        for coach in described
+    ]

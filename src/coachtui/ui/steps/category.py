@@ -256,10 +256,13 @@ your words pushed which way. You decide.
                 )
             )
             if best.learned:
+                alike = ", ".join(f"“{thing}”" for thing in best.learned_alike)
                 parts.append(
                     Text(
                         f"You filed {best.learned} similar dilemma{'' if best.learned == 1 else 's'} under "
-                        f"{best.name}; that moved the suggestion toward it."
+                        f"{best.name}"
+                        + (f" (alike in {alike})" if alike else "")
+                        + "; that moved the suggestion toward it."
                     )
                 )
             parts += [Text(""), Text(f"Your words that point to {best.name} rather than {runner.name}:")]
