@@ -158,13 +158,12 @@ class ConflictScreen(ModalScreen[str]):
         the field."""
         now = event.time  # when the key arrived, however long the app took to get to it
         key, character = event.key, event.character
-        shown = self.shown_at
-        if shown is None or now < shown:
-            return True  # typed before the question was on the screen: meant for the field
+        shown = self.shown_at  # None: not painted yet, so not seen
         if self._armed is None:  # the first key since it came up: was the coach typing then?
             typed_at = getattr(getattr(self.app, "keys", None), "text_typed_at", 0.0)
-            self._armed = shown - typed_at >= TYPING_WINDOW
-        if not self._armed and quiet_for >= TYPING_PAUSE and now - shown >= TYPING_PAUSE:
+            self._armed = (now if shown is None else shown) - typed_at >= TYPING_WINDOW
+        seen_for = -1.0 if shown is None else now - shown
+        if not self._armed and quiet_for >= TYPING_PAUSE and seen_for >= TYPING_PAUSE:
             self._armed = True
         if not self._armed:
             return True
