@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from textual import events
+from textual.widgets import TextArea
 
 from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
@@ -251,6 +252,54 @@ def typed_at(app, text: str, start: float, gap: float = 0.05) -> float:  # type:
 async def _asked(pilot, app) -> ConflictScreen:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, what="the question")
     return app.screen
+
+
+async def test_a_note_typed_before_the_mark_is_the_note_not_commands(make_app, seeded, db_path: Path) -> None:
+    """Found by a tester: n on an action not yet marked was refused ("mark how it went
+    first"), and the sentence typed straight after it ran as commands: the p of
+    "Review" marked it in progress, the d of "instantly" done, and the note kept only
+    what followed the next n. The note opens; it is saved with the mark once there is one."""
+    stuck = seeded["actions"][1]
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Ask matron for protected time")
+        await pilot.press("down")
+        burst(app, "n", *"Review note typed instantly after n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note editor")
+        await wait_for(
+            pilot, lambda: app.screen.query_one(TextArea).text.endswith("after n"), what="the note typed"
+        )
+        assert app.screen.query_one(TextArea).text == "Review note typed instantly after n"
+        await pilot.press("escape")
+        await shows(pilot, "saved once you mark how it went")
+        assert query(db_path, "SELECT status FROM action WHERE id = ?", stuck.id) == [("open",)]
+        await pilot.press("s")  # stuck: the mark and the note are saved together
+        await saved(pilot)
+    assert query(db_path, "SELECT status, note FROM action_review WHERE action_id = ?", stuck.id) == [
+        ("stuck", "Review note typed instantly after n")
+    ]
+
+
+async def test_quitting_with_a_note_waiting_for_its_mark_asks(make_app, seeded, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Ask matron for protected time")
+        await pilot.press("down", "n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note editor")
+        await type_text(pilot, "No cover")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
+        await shows(pilot, "No cover")
+        assert app.is_running
+        await pilot.press("escape")  # stays: back to mark it
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the question to close")
+        assert app.is_running
 
 
 async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(make_app, db_path: Path) -> None:

@@ -65,12 +65,39 @@ class Saving:
 
     def quit_asked(self) -> None:
         self._queue_pending_deletions()
+        with suppress(NoMatches, KeyError):  # the session screen may not be installed yet
+            waiting = self.app.session_screen.notes_waiting()
+            if waiting:
+                self._confirm_quit_with_notes_waiting(waiting)
+                return
+        self._quit_unless_unsaved()
+
+    def _quit_unless_unsaved(self) -> None:
         saver = self.app.saver
         open_conflicts = saver.conflicts
         if open_conflicts or saver.dropped:
             self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [saver.dropped])
             return
         self.quit_when_saved()
+
+    def _confirm_quit_with_notes_waiting(self, notes: list[str]) -> None:
+        """A review note is saved with its mark: one typed on an action not yet marked
+        is not in the database, and quitting never drops it unasked."""
+        from coachtui.ui.modals import ChoiceScreen
+
+        def done(choice: str | None) -> None:
+            if choice == "quit":
+                self._quit_unless_unsaved()
+
+        what = one_line("; ".join(notes), 200)
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Not saved until you mark how the action went (d, p, s or x): {what}. "
+                "Quit and lose it? (esc stays)",
+                [("b", "Back to mark it", "back"), ("q", "Quit, losing it", "quit")],
+            ),
+            done,
+        )
 
     def _queue_pending_deletions(self) -> None:
         """A team deleted inside its undo window is deleted now: quitting waits for

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
@@ -123,6 +124,15 @@ class SessionScreen(Screen[None]):
     @property
     def team_step(self) -> TeamStep:
         return self.query_one("#team", TeamStep)
+
+    def notes_waiting(self) -> list[str]:
+        """Review notes typed before their action was marked (so not saved yet)."""
+        from coachtui.ui.steps.review import ReviewStep
+
+        try:
+            return self.query_one("#review", ReviewStep).notes_waiting()
+        except NoMatches:  # the steps are not composed yet
+            return []
 
     @property
     def category_step(self) -> CategoryStep:

@@ -95,6 +95,9 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # action id -> (status, note) the coach chose to reload over: used again
         # when they mark the action next, never thrown away unasked
         self.kept: dict[str, tuple[str | None, str]] = {}
+        # action id -> a note typed before the action was marked: a review is a mark
+        # (and a note), so it is saved with the mark once the coach chooses one
+        self.waiting: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-columns"):
@@ -235,6 +238,9 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         if kept is not None:
             note_text = f" — {one_line(kept[1], 200)}" if kept[1] else ""
             parts.append(f"Not saved (yours): {status_label(kept[0])}{note_text}")
+        waiting = self.waiting.get(action.id)
+        if waiting and item.status is None:
+            parts.append(f"Note, saved once you mark how it went (d, p, s or x): {one_line(waiting, 200)}")
         details = []
         if action.owner:
             details.append(f"Owner: {visible(action.owner)}")
@@ -255,26 +261,45 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         else:
             kept = self.kept.pop(item.action.id, None)
             note = kept[1] if kept is not None and kept[1] and not item.note else None
+            waiting = self.waiting.pop(item.action.id, "")
+            if waiting and not item.note:
+                note = waiting
             self.controller.set_review(item.action.id, status, note)
         self.refresh_from_model()
+
+    def notes_waiting(self) -> list[str]:
+        """The actions with a note typed but not yet marked (so not saved)."""
+        model = self.model
+        if model is None:
+            return []
+        texts = []
+        for action_id, note in self.waiting.items():
+            item = model.review_item(action_id)
+            if note and item is not None and item.status is None:
+                texts.append(f"{one_line(item.action.text, 60)}: {one_line(note, 80)}")
+        return texts
 
     def edit_note(self) -> None:
         item = self._current()
         if item is None:
             return
-        if item.status is None:
-            self.app.notify("Mark how it went first (d, p, s or x), then add a note.", markup=False)
-            return
         action_id = item.action.id
         kept = self.kept.get(action_id)
+        marked = item.status is not None
 
         session_id = self.model.session_id if self.model is not None else None
 
         def typed(value: str) -> None:
+            if self.model is None or self.model.session_id != session_id:
+                return
+            current = self.model.review_item(action_id)
+            if current is None or current.status is None:
+                self.waiting[action_id] = value  # saved with the mark (see mark)
+                return
             # Saved as it is typed, like the dilemma (one write per pause in the typing).
-            if self.model is not None and self.model.session_id == session_id:
-                self.kept.pop(action_id, None)
-                self.controller.set_review_note(action_id, value)
+            self.kept.pop(action_id, None)
+            self.waiting.pop(action_id, None)
+            self.controller.set_review_note(action_id, value)
 
         def done(value: str | None) -> None:
             if value is not None:
@@ -284,9 +309,18 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         self.app.push_screen(
             TextPromptScreen(
                 f"Note on: {one_line(item.action.text, 60)}",
-                value=kept[1] if kept is not None and kept[1] and not item.note else item.note,
+                value=(
+                    kept[1]
+                    if kept is not None and kept[1] and not item.note
+                    else item.note or self.waiting.get(action_id, "")
+                ),
                 multiline=True,
-                help_text="What happened? It is saved as you type; ctrl+s or esc closes.",
+                help_text=(
+                    "What happened? It is saved as you type; ctrl+s or esc closes."
+                    if marked
+                    else "What happened? ctrl+s or esc closes; then mark how it went "
+                    "(d, p, s or x) and the note is saved with the mark."
+                ),
                 on_change=typed,
             ),
             done,
