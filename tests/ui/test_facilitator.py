@@ -13,7 +13,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from coachtui.ui.modals import ConfirmScreen, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import ChoiceScreen, ConfirmScreen, PickerScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 from coachtui.ui.screens.export import ExportScreen
 from coachtui.ui.screens.history import HistoryScreen
@@ -351,6 +351,35 @@ async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(m
         "SELECT status, note, session_id FROM action_review WHERE action_id = ? ORDER BY created_at DESC LIMIT 1",
         first.id,
     ) == [("stuck", "Waiting on the rota", None)]
+
+
+async def test_quitting_while_typing_a_tracker_note_asks_first(make_app, demo_db: Path) -> None:
+    """Found by a tester: F4, s, a note typed, ctrl+q: the app quit at once, and the
+    note and the mark were gone. A note in a dialog is words like any other."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await started(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+        tracker = app.screen
+        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        first = tracker.rows[0]
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await paste(pilot, "Stuck because Sam is off sick")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await shows(pilot, "what you are typing in this dialog")
+        assert app.is_running
+        await pilot.press("escape")  # back to the note
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
+        await pilot.press("ctrl+s")
+        await shows(pilot, "Recorded: stuck")
+    assert query(
+        demo_db,
+        "SELECT status, note FROM action_review WHERE action_id = ? ORDER BY created_at DESC LIMIT 1",
+        first.id,
+    ) == [("stuck", "Stuck because Sam is off sick")]
 
 
 async def test_themes_chart_flags_and_a_team_report(make_app, demo_db: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -244,6 +245,17 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def _current(self) -> str:
         return self.query_one(TextArea).text if self.multiline else self.query_one(Input).value
+
+    def unsaved_text(self) -> str:
+        """What is typed here and kept nowhere yet (a dialog that saves as it is typed
+        keeps it already; one that has been answered has handed it on): "" if none."""
+        if self.on_change is not None or self._answered or not self.is_mounted:
+            return ""
+        try:
+            current = self._current()
+        except NoMatches:
+            return ""
+        return current if current.strip() and current != self.value else ""
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """Keys typed after enter go where the focus goes once this has closed."""

@@ -65,6 +65,12 @@ class Saving:
 
     def quit_asked(self) -> None:
         self._queue_pending_deletions()
+        typing = self._typed_in_a_dialog()
+        if typing:
+            self._confirm_quit_with_notes_waiting(
+                [typing], "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)"
+            )
+            return
         with suppress(NoMatches, KeyError):  # the session screen may not be installed yet
             waiting = self.app.session_screen.notes_waiting()
             if waiting:
@@ -80,9 +86,25 @@ class Saving:
             return
         self.quit_when_saved()
 
-    def _confirm_quit_with_notes_waiting(self, notes: list[str]) -> None:
-        """A review note is saved with its mark: one typed on an action not yet marked
-        is not in the database, and quitting never drops it unasked."""
+    def _typed_in_a_dialog(self) -> str:
+        """Text typed in an open dialog that is kept nowhere until it is answered (a
+        note on a tracker mark, a team's new name)."""
+        from coachtui.ui.modals import TextPromptScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, TextPromptScreen) and screen.unsaved_text():
+                return screen.unsaved_text()
+        return ""
+
+    def _confirm_quit_with_notes_waiting(
+        self,
+        notes: list[str],
+        question: str = "Not saved until you mark how the action went (d, p, s or x): {what}. "
+        "Quit and lose it? (esc stays)",
+    ) -> None:
+        """Words typed that are not in the database yet, and not by a fault (a review
+        note waits for its mark; a dialog for its answer): quitting never drops them
+        unasked. esc goes back to them."""
         from coachtui.ui.modals import ChoiceScreen
 
         def done(choice: str | None) -> None:
@@ -91,11 +113,7 @@ class Saving:
 
         what = one_line("; ".join(notes), 200)
         self.app.push_screen(
-            ChoiceScreen(
-                f"Not saved until you mark how the action went (d, p, s or x): {what}. "
-                "Quit and lose it? (esc stays)",
-                [("b", "Back to mark it", "back"), ("q", "Quit, losing it", "quit")],
-            ),
+            ChoiceScreen(question.format(what=what), [("b", "Back to it", "back"), ("q", "Quit, losing it", "quit")]),
             done,
         )
 
