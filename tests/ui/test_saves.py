@@ -87,9 +87,44 @@ async def test_a_question_note_is_saved_as_it_is_typed_and_esc_keeps_it(make_app
             ("Handover sheet unread",)
         ]
         await pilot.press("escape")
-        await shows(pilot, "✎ Handover sheet unread")
+        await shows(pilot, "✎ Handover sheet unread", timeout=20)
         await saved(pilot)
     assert query(db_path, "SELECT note FROM picked_question") == [("Handover sheet unread",)]
+
+
+async def test_a_note_on_a_question_another_window_removed_is_kept_with_the_question(
+    make_app, db_path: Path
+) -> None:
+    """Found by a tester: window B removed the question window A was writing a note
+    on; A reloaded, and what A typed after that showed "saved ✓" while it was in no
+    table and no file. Typing on is a change of A's own: the question is picked again
+    with the note, and A is told."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        await _go(pilot, app, "questions")
+        await pilot.press("enter")
+        await shows(pilot, "Picked (1)")
+        app.session_screen.pane("questions").edit_note(0)
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note prompt")
+        await type_text(pilot, "Handover ")
+        await saved(pilot)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # the other window removes it
+            other.set_questions(session_id, [])
+        await type_text(pilot, "sheet ")
+        question = await _asked(pilot, app)
+        typed_at(app, "r", question.shown_at + 1.0)  # reads it, then reloads: their version, without the question
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TextPromptScreen), timeout=20, what="the note, still open"
+        )
+        await type_text(pilot, "unread")
+        await saved(pilot)
+        assert query(db_path, "SELECT note FROM picked_question WHERE session_id = ?", session_id) == [
+            ("Handover sheet unread",)
+        ]
+        await pilot.press("escape")
+        await shows(pilot, "✎ Handover sheet unread", timeout=20)
 
 
 # --- item 4 -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -382,8 +384,20 @@ learning review), then the rest.
 
         def typed(value: str) -> None:
             # Saved as it is typed, like the dilemma (one write per pause in the typing).
-            if self.model is not None and self.model.session_id == session_id:
+            model = self.model
+            if model is None or model.session_id != session_id:
+                return
+            if any(q.question_id == question.question_id for q in model.questions):
                 self.controller.set_question_note(question.question_id, value)
+                return
+            # Removed meanwhile (another window, then reloaded here): writing on about
+            # it is this coach's own change, so it is picked again with the note.
+            self.controller.set_questions([*model.questions, replace(question, note=value)])
+            self._fill_picked()
+            self.app.notify(
+                f"“{one_line(question.text, 60)}” was removed in another window: it is picked again with your note.",
+                markup=False,
+            )
 
         def done(value: str | None) -> None:
             if value is not None:
