@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from coachtui.store.exchange.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
+# A streamed export is written in pieces of about this many characters.
+WRITE_CHUNK = 1 << 16
 # The format each file name suffix asks for (from the list in store/types.py).
 SUFFIX_FORMATS = {suffix: f.key for f in FORMATS for suffix in f.suffixes}
 
@@ -204,7 +206,7 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
     batch of rows at a time): the same bytes as ``dumps(export_json())``, in
     memory that does not grow with the history."""
     from coachtui.store.exchange.export import ExportData, stream_table
-    from coachtui.store.exchange.interchange import TABLES, encode_row
+    from coachtui.store.exchange.interchange import TABLES
 
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
     header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
@@ -220,13 +222,24 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
         with db.read() as session:
             for spec in TABLES:
                 yield f",\n  {json.dumps(spec.key)}: ["
-                first = True
+                rows, written = 0, 0
+                batch: list[str] = []
+                size = 0
                 for row in stream_table(session, spec.key):
-                    yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
-                    first = False
-                    if spec.key in counts:
-                        counts[spec.key] += 1
-                yield "]" if first else "\n  ]"
+                    text = _row_json(row)
+                    batch.append(text)
+                    rows += 1
+                    size += len(text)
+                    if size >= WRITE_CHUNK:  # fewer, larger writes; memory stays small
+                        yield ("\n" if not written else ",\n") + ",\n".join(batch)
+                        written += len(batch)
+                        batch.clear()
+                        size = 0
+                if batch:
+                    yield ("\n" if not written else ",\n") + ",\n".join(batch)
+                if spec.key in counts:
+                    counts[spec.key] = rows
+                yield "\n  ]" if rows else "]"
         yield "\n}\n"
 
     written, size = write_export_stream(path, chunks())
@@ -347,7 +360,6 @@ def _document(data: ExportData) -> dict[str, Any]:
     return document
 
 
-_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
 # The C encoder writes a flat object with these separators exactly as json.dumps
 # with indent=2 writes it one level deeper (json.dumps with an indent is pure Python).
 _flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")).encode
@@ -355,16 +367,8 @@ _flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")
 
 def _row_json(row: dict[str, Any]) -> str:
     """``json.dumps(row, ensure_ascii=False, indent=2)`` for a row of an export's
-    table, indented by four more spaces (its depth in the document)."""
+    table, indented by four more spaces (its depth in the document). Every field of
+    the format is a single value (KINDS), never a list or an object."""
     if not row:
         return "    {}"
-    if not any(isinstance(value, (list, dict)) and value for value in row.values()):
-        return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
-    fields = []
-    for key, value in row.items():
-        if isinstance(value, (list, dict)) and value:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n      ")
-        else:
-            text = _scalar_json(value)
-        fields.append(f"      {_scalar_json(key)}: {text}")
-    return "    {\n" + ",\n".join(fields) + "\n    }"
+    return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
