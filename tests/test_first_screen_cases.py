@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -145,12 +146,23 @@ def test_a_newer_coachtuis_database_is_refused_in_one_line_and_left_untouched(tm
     conn.close()
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     app = Terminal(_command(db), _env(tmp_path / "home"), size=(100, 30))
+    # Everything written, not just the final screen: the message is printed as the
+    # full-screen app leaves, over whatever the emulator still shows.
+    written = bytearray()
+    feed = app.stream.feed
+
+    def keep(data: bytes) -> None:
+        written.extend(data)
+        feed(data)
+
+    app.stream.feed = keep  # type: ignore[method-assign]
     try:
         code = app.wait_exit(timeout=60)
     except BaseException:
         app.kill()
         raise
-    shown = app.text()
+    shown = re.sub(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|.)", "", written.decode("utf-8", "replace"))
+    shown = " ".join(shown.split())
     assert code == 1
     assert "written by a newer coachtui (schema 9999)" in shown
     assert "Traceback" not in shown
