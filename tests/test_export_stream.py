@@ -32,8 +32,8 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def _export_peak_kb(db: Path, out: Path, env: dict[str, str]) -> int:
-    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", "json", "-o", str(out)]
+def _export_peak_kb(db: Path, out: Path, env: dict[str, str], fmt: str = "json") -> int:
+    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", fmt, "-o", str(out)]
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
                             check=False, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -102,3 +102,36 @@ def test_an_empty_history_streams_empty_tables(store, tmp_path: Path) -> None:  
     expected = store.export_json()
     expected["exported_at"] = json.loads(written)["exported_at"]
     assert written == dumps(expected)
+
+
+def _report_text(text: str) -> str:
+    """A CSV table or a report without its export time (the line that names it)."""
+    return "\n".join(line for line in text.split("\n") if not line.startswith("Exported "))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["csv", "zip"])
+def test_csv_export_memory_does_not_grow_with_the_history(tmp_path: Path, fmt: str) -> None:
+    import zipfile
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
+    env.update(HOME=str(tmp_path), COACHTUI_CONFIG_DIR=str(tmp_path / "config"),
+               COACHTUI_DATA_DIR=str(tmp_path / "data"))
+    peaks = {}
+    for sessions in (300, 6_000):
+        db = tmp_path / f"history-{sessions}.db"
+        with open_store(str(db)) as store:
+            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+        out = tmp_path / f"export-{sessions}.{fmt}"
+        peaks[sessions] = _export_peak_kb(db, out, env, "csv")
+        with open_store(str(db)) as store:
+            expected = store.export_csv()
+        if fmt == "zip":
+            with zipfile.ZipFile(out) as archive:
+                assert archive.namelist() == ["sessions.csv", "actions.csv"]
+                for name in archive.namelist():
+                    assert archive.read(name).decode("utf-8-sig") == expected[name]
+        else:
+            assert out.read_bytes() == expected["sessions.csv"].encode("utf-8-sig")
+    growth_mb = (peaks[6_000] - peaks[300]) / 1024
+    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"

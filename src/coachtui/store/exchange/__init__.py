@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -25,11 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
 from coachtui.store.exchange.files import (
+    BOM,
     check_output,
     csv_bytes,
     csv_zip_bytes,
+    write_csv_zip,
     write_export,
     write_export_stream,
+    write_export_with,
 )
 from coachtui.store.types import (
     EVERY_SESSION,
@@ -40,6 +44,7 @@ from coachtui.store.types import (
     ExportResult,
     ExportSelection,
     ImportSummary,
+    SessionFilter,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
     from coachtui.store.exchange.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
+CSV_TABLES_IN_ZIP = ("sessions.csv", "actions.csv")
 # A streamed export is written in pieces of about this many characters.
 WRITE_CHUNK = 1 << 16
 # The format each file name suffix asks for (from the list in store/types.py).
@@ -104,12 +110,7 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
     from coachtui.store.exchange.redact import Redactor
 
     which = selection.sessions
-    session_ids = which.session_ids
-    if which.searches:
-        # text, coach, category, status or until: the sessions history search finds
-        from coachtui.store.queries import session_ids_matching
-
-        session_ids = tuple(session_ids_matching(db, which))
+    session_ids = _chosen_ids(db, which)
     exported_at = db.now()
     session: Session
     with db.read() as session:
@@ -129,6 +130,82 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
             redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
             data.redacted = True
     return data
+
+
+def _chosen_ids(db: Database, which: SessionFilter) -> tuple[str, ...] | None:
+    """The sessions a filter names by id (chosen, or found by a history search), or
+    None when it selects by team and date alone."""
+    if which.searches:
+        # text, coach, category, status or until: the sessions history search finds
+        from coachtui.store.queries import session_ids_matching
+
+        return tuple(session_ids_matching(db, which))
+    return which.session_ids
+
+
+def _stream_csv(
+    db: Database, path: Path, selection: ExportSelection, names: tuple[str, ...], *, as_zip: bool
+) -> ExportResult:
+    """CSV tables written as they are read, a batch of sessions at a time
+    (exchange/stream.py): the same bytes as the CSV made in memory, in memory that
+    does not grow with the history. Each table is one pass over the selection."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.db.models import Team
+    from coachtui.store.exchange.report import csv_part
+    from coachtui.store.exchange.stream import batch_tables, session_batches
+
+    catalog = load_catalog()
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    since = since_instant(which.since, which.tz)
+    whole = which == EVERY_SESSION
+    exported_at = db.now()
+    teams: set[str] = set()
+    counts = dict.fromkeys(("sessions", "actions"), 0)
+    session: Session
+    with db.read() as session:
+        if which.team_id is not None and session.get(Team, which.team_id) is None:
+            raise NotFound("That team no longer exists.")
+    if which.team_id is not None:
+        teams.add(which.team_id)
+
+    def pieces(name: str, counted: bool) -> Iterator[str]:
+        header = True
+        inner: Session
+        with db.read() as inner:
+            batches = session_batches(inner, team_id=which.team_id, since=since, session_ids=session_ids)
+            # A filter's reviews count when their session is selected: the ids of all.
+            selected = None
+            if not whole:
+                listed = list(batches)
+                selected = {ident for batch in listed for ident in batch}
+                batches = iter(listed)
+            for ids in batches:
+                tables = batch_tables(inner, ids, whole=whole, selected=selected)
+                if counted:
+                    counts["sessions"] += len(tables["sessions"])
+                    counts["actions"] += len(tables["actions"])
+                    teams.update(row["id"] for row in tables["teams"])
+                yield csv_part(name, tables, catalog, header=header)
+                header = False
+        if header:  # nothing selected: the header alone
+            yield csv_part(name, {"sessions": [], "actions": [], "teams": [], "picked_questions": [],
+                                  "action_reviews": []}, catalog, header=True)
+
+    if as_zip:
+        tables = {name: pieces(name, counted=index == 0) for index, name in enumerate(names)}
+        written, size = write_export_with(path, lambda handle: write_csv_zip(handle, tables, exported_at))
+    else:
+        written, size = write_export_stream(path, itertools.chain([BOM], pieces(names[0], counted=True)))
+    return ExportResult(
+        path=str(written),
+        format="csv",
+        teams=len(teams),
+        sessions=counts["sessions"],
+        actions=counts["actions"],
+        size=size,
+        tables=names,
+    )
 
 
 def export_json(db: Database, selection: ExportSelection = EVERYTHING) -> dict[str, Any]:
@@ -176,6 +253,9 @@ def export_file(
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
     if fmt == "json" and selection.sessions == EVERY_SESSION and not selection.redact:
         return _stream_json(db, path)
+    if fmt == "csv" and not selection.redact:
+        members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
+        return _stream_csv(db, path, selection, members, as_zip=as_zip)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
     if fmt == "json":

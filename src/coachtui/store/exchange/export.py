@@ -56,7 +56,7 @@ class ExportData:
         return self.team_id is not None or self.since is not None or self.session_ids is not None
 
 
-def _by_stamp(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def by_stamp(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["created_at"], r["id"]))
 
 
@@ -86,7 +86,7 @@ def collect(
         sessions = fetch_in(session, "sessions", "id", session_ids, *where)
     else:
         sessions = fetch(session, "sessions", *where)
-    sessions = _by_stamp(sessions)
+    sessions = by_stamp(sessions)
     order = {row["id"]: index for index, row in enumerate(sessions)}
 
     if not data.filtered:
@@ -116,12 +116,12 @@ def collect(
             _report_context(session, data, teams, order, action_ids)
 
     data.tables = {
-        "teams": _by_stamp(teams),
+        "teams": by_stamp(teams),
         "sessions": sessions,
         "picked_questions": sorted(picked, key=lambda r: (order[r["session_id"]], r["position"], r["id"])),
-        "custom_questions": _by_stamp(custom),
+        "custom_questions": by_stamp(custom),
         "actions": sorted(actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])),
-        "action_reviews": _by_stamp(reviews),
+        "action_reviews": by_stamp(reviews),
     }
     return data
 
@@ -150,8 +150,8 @@ def _report_context(
     ]
     extra = {row["id"]: row for row in fetch_in(session, "actions", "id", reviewed)}
     extra.update({row["id"]: row for row in still_open})
-    data.extra_actions = _by_stamp(list(extra.values()))
-    data.extra_reviews = _by_stamp(extra_reviews)
+    data.extra_actions = by_stamp(list(extra.values()))
+    data.extra_reviews = by_stamp(extra_reviews)
 
 
 def known_people(session: Session) -> list[tuple[str, bool]]:
@@ -189,7 +189,7 @@ def known_teams(session: Session) -> list[tuple[str, str]]:
 STREAM_BATCH = 500
 
 
-def _in_order(session: Session, column: Any) -> Any:
+def in_code_point_order(session: Session, column: Any) -> Any:
     """``column`` for ORDER BY, compared as Python compares strings: code point by
     code point (PostgreSQL's default collation may ignore hyphens; "C" does not)."""
     return dialects.of(session).code_point_order(column)
@@ -215,12 +215,12 @@ def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:
         # In the order of their sessions, then by position (as collect() sorts them).
         s_table = table_of("sessions")
         statement = statement.join(s_table, s_table.c.id == table.c.session_id)
-        order = [s_table.c.created_at, _in_order(session, s_table.c.id), table.c.position]
+        order = [s_table.c.created_at, in_code_point_order(session, s_table.c.id), table.c.position]
         if key == "actions":
             order.append(table.c.created_at)
-        order.append(_in_order(session, table.c.id))
+        order.append(in_code_point_order(session, table.c.id))
     else:
-        order = [table.c.created_at, _in_order(session, table.c.id)]
+        order = [table.c.created_at, in_code_point_order(session, table.c.id)]
     encoders = [_FILE_VALUE.get(kind) for _, kind in spec.fields]
     plain = all(encode is None for encode in encoders)
     names = spec.columns

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
@@ -327,10 +327,13 @@ def _utc(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _table_text(header: tuple[str, ...], rows: Iterable[list[Any]]) -> str:
+def _table_text(header: tuple[str, ...] | None, rows: Iterable[list[Any]]) -> str:
+    """CSV text of ``rows`` (cells a spreadsheet would run neutralised), under
+    ``header`` when one is given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
@@ -340,9 +343,25 @@ def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
     """``{"sessions.csv": text, "actions.csv": text}``: one row per session and per
     agreed action, RFC 4180 quoting, CRLF line ends (text, no byte order mark)."""
     catalog = catalog or load_catalog()
-    tables = data.tables
+    index = _Index(data.tables, [], [])
+    return {
+        "sessions.csv": _table_text(SESSION_COLUMNS, session_rows(data.tables, index, catalog)),
+        "actions.csv": _table_text(ACTION_COLUMNS, action_rows(data.tables, index)),
+    }
+
+
+def csv_part(name: str, tables: dict[str, list[Row]], catalog: Catalog, *, header: bool) -> str:
+    """The rows of one CSV table (``sessions.csv`` or ``actions.csv``) for a part of
+    an export read a batch of sessions at a time (see exchange/stream.py), with the
+    header row when ``header``: the parts one after the other are what
+    :func:`render_csv` gives for the whole."""
     index = _Index(tables, [], [])
-    session_rows = []
+    if name == "sessions.csv":
+        return _table_text(SESSION_COLUMNS if header else None, session_rows(tables, index, catalog))
+    return _table_text(ACTION_COLUMNS if header else None, action_rows(tables, index))
+
+
+def session_rows(tables: dict[str, list[Row]], index: _Index, catalog: Catalog) -> Iterator[list[Any]]:
     for row in tables["sessions"]:
         questions = sorted(index.questions.get(row["id"], []), key=lambda q: (q["position"], q["id"]))
         listed = []
@@ -351,47 +370,41 @@ def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
             if q["note"]:
                 line += f" (note: {q['note']})"
             listed.append(line)
-        session_rows.append(
-            [
-                row["id"],
-                index.team_name(row["team_id"]),
-                row["status"],
-                _utc(row["created_at"]),
-                _utc(row["completed_at"]),
-                row["coach"],
-                row["title"],
-                row["dilemma"],
-                row["context"],
-                category_name(row["primary_category"], catalog),
-                category_name(row["secondary_category"], catalog),
-                "yes" if row["category_unsure"] else "",
-                category_name(row["suggested_category"], catalog),
-                "\n".join(listed),
-                len(index.actions_by_session.get(row["id"], [])),
-            ]
-        )
-    action_rows = []
+        yield [
+            row["id"],
+            index.team_name(row["team_id"]),
+            row["status"],
+            _utc(row["created_at"]),
+            _utc(row["completed_at"]),
+            row["coach"],
+            row["title"],
+            row["dilemma"],
+            row["context"],
+            category_name(row["primary_category"], catalog),
+            category_name(row["secondary_category"], catalog),
+            "yes" if row["category_unsure"] else "",
+            category_name(row["suggested_category"], catalog),
+            "\n".join(listed),
+            len(index.actions_by_session.get(row["id"], [])),
+        ]
+
+
+def action_rows(tables: dict[str, list[Row]], index: _Index) -> Iterator[list[Any]]:
     for row in tables["actions"]:
         session = index.session_titles.get(row["session_id"], {})
         review = index.latest_review.get(row["id"])
-        action_rows.append(
-            [
-                row["id"],
-                row["session_id"],
-                index.team_name(row["team_id"]),
-                session.get("title", ""),
-                _utc(session.get("created_at")),
-                row["text"],
-                row["owner"],
-                row["due_date"].isoformat() if row["due_date"] else "",
-                STATUS_LABELS.get(row["status"], row["status"]),
-                review["note"] if review else "",
-                _utc(review["updated_at"]) if review else "",
-                _utc(row["created_at"]),
-                _utc(row["updated_at"]),
-            ]
-        )
-    return {
-        "sessions.csv": _table_text(SESSION_COLUMNS, session_rows),
-        "actions.csv": _table_text(ACTION_COLUMNS, action_rows),
-    }
+        yield [
+            row["id"],
+            row["session_id"],
+            index.team_name(row["team_id"]),
+            session.get("title", ""),
+            _utc(session.get("created_at")),
+            row["text"],
+            row["owner"],
+            row["due_date"].isoformat() if row["due_date"] else "",
+            STATUS_LABELS.get(row["status"], row["status"]),
+            review["note"] if review else "",
+            _utc(review["updated_at"]) if review else "",
+            _utc(row["created_at"]),
+            _utc(row["updated_at"]),
+        ]
