@@ -152,7 +152,7 @@ def _stream_csv(
     from coachtui.catalog import load_catalog
     from coachtui.store.db.models import Team
     from coachtui.store.exchange.report import csv_part
-    from coachtui.store.exchange.stream import batch_tables, session_batches
+    from coachtui.store.exchange.stream import all_teams, batch_tables, session_batches
 
     catalog = load_catalog()
     which = selection.sessions
@@ -161,7 +161,7 @@ def _stream_csv(
     whole = which == EVERY_SESSION
     exported_at = db.now()
     teams: set[str] = set()
-    counts = dict.fromkeys(("sessions", "actions"), 0)
+    counts = dict.fromkeys(("sessions", "actions", "teams"), 0)
     session: Session
     with db.read() as session:
         if which.team_id is not None and session.get(Team, which.team_id) is None:
@@ -188,6 +188,8 @@ def _stream_csv(
                     teams.update(row["id"] for row in tables["teams"])
                 yield csv_part(name, tables, catalog, header=header)
                 header = False
+            if counted and whole:  # the whole history holds every team, coached or not
+                counts["teams"] = all_teams(inner)
         if header:  # nothing selected: the header alone
             yield csv_part(name, {"sessions": [], "actions": [], "teams": [], "picked_questions": [],
                                   "action_reviews": []}, catalog, header=True)
@@ -200,11 +202,51 @@ def _stream_csv(
     return ExportResult(
         path=str(written),
         format="csv",
-        teams=len(teams),
+        teams=counts["teams"] or len(teams),
         sessions=counts["sessions"],
         actions=counts["actions"],
         size=size,
         tables=names,
+    )
+
+
+def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> ExportResult:
+    """The report written as it is read (exchange/stream.py): the same text as
+    :func:`export_markdown`, in memory that does not grow with the history."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.db.models import Team
+    from coachtui.store.exchange.stream import markdown_lines
+
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    exported_at = db.now()
+    facts: dict[str, int] = {}
+
+    def pieces() -> Iterator[str]:
+        session: Session
+        with db.read() as session:
+            if which.team_id is not None and session.get(Team, which.team_id) is None:
+                raise NotFound("That team no longer exists.")
+            yield from markdown_lines(
+                session,
+                which=which,
+                team_id=which.team_id,
+                since=since_instant(which.since, which.tz),
+                session_ids=session_ids,
+                exported_at=exported_at,
+                catalog=load_catalog(),
+                counted=facts,
+            )
+
+    written, size = write_export_stream(path, pieces())
+    return ExportResult(
+        path=str(written),
+        format="md",
+        teams=facts.get("teams", 0),
+        sessions=facts.get("sessions", 0),
+        actions=facts.get("actions", 0),
+        size=size,
+        tables=(),
     )
 
 
@@ -256,6 +298,8 @@ def export_file(
     if fmt == "csv" and not selection.redact:
         members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
         return _stream_csv(db, path, selection, members, as_zip=as_zip)
+    if fmt == "md" and not selection.redact:
+        return _stream_markdown(db, path, selection)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
     if fmt == "json":
