@@ -20,9 +20,10 @@ import datetime as dt
 import itertools
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
 from coachtui.store.exchange.files import (
@@ -148,7 +149,7 @@ def _stream_csv(
 ) -> ExportResult:
     """CSV tables written as they are read, a batch of sessions at a time
     (exchange/stream.py): the same bytes as the CSV made in memory, in memory that
-    does not grow with the history. Each table is one pass over the selection."""
+    does not grow with the history, in one pass over the selection."""
     from coachtui.catalog import load_catalog
     from coachtui.store.db.models import Team
     from coachtui.store.exchange.report import csv_part
@@ -169,7 +170,13 @@ def _stream_csv(
     if which.team_id is not None:
         teams.add(which.team_id)
 
-    def pieces(name: str, counted: bool) -> Iterator[str]:
+    empty: dict[str, list[dict[str, Any]]] = {
+        "sessions": [], "actions": [], "teams": [], "picked_questions": [], "action_reviews": []
+    }
+
+    def pieces(first: str, spool: BinaryIO | None) -> Iterator[str]:
+        """The table ``first``, piece by piece; with a ``spool``, actions.csv is
+        written to it in the same pass (a zip's second member: one read for both)."""
         header = True
         inner: Session
         with db.read() as inner:
@@ -182,23 +189,35 @@ def _stream_csv(
                 batches = iter(listed)
             for ids in batches:
                 tables = batch_tables(inner, ids, whole=whole, selected=selected)
-                if counted:
-                    counts["sessions"] += len(tables["sessions"])
-                    counts["actions"] += len(tables["actions"])
-                    teams.update(row["id"] for row in tables["teams"])
-                yield csv_part(name, tables, catalog, header=header)
+                counts["sessions"] += len(tables["sessions"])
+                counts["actions"] += len(tables["actions"])
+                teams.update(row["id"] for row in tables["teams"])
+                if spool is not None:
+                    spool.write(csv_part("actions.csv", tables, catalog, header=header).encode("utf-8"))
+                yield csv_part(first, tables, catalog, header=header)
                 header = False
-            if counted and whole:  # the whole history holds every team, coached or not
+            if whole:  # the whole history holds every team, coached or not
                 counts["teams"] = all_teams(inner)
-        if header:  # nothing selected: the header alone
-            yield csv_part(name, {"sessions": [], "actions": [], "teams": [], "picked_questions": [],
-                                  "action_reviews": []}, catalog, header=True)
+        if header:  # nothing selected: the headers alone
+            if spool is not None:
+                spool.write(csv_part("actions.csv", empty, catalog, header=True).encode("utf-8"))
+            yield csv_part(first, empty, catalog, header=True)
+
+    def spooled(spool: BinaryIO) -> Iterator[bytes]:
+        spool.seek(0)
+        while chunk := spool.read(1 << 16):
+            yield chunk
+
+    def zipped(handle: BinaryIO) -> None:
+        # actions.csv waits in an unnamed temporary file beside the export.
+        with tempfile.TemporaryFile(dir=Path(path).expanduser().parent) as spool:
+            write_csv_zip(handle, {"sessions.csv": pieces("sessions.csv", spool), "actions.csv": spooled(spool)},
+                          exported_at)
 
     if as_zip:
-        tables = {name: pieces(name, counted=index == 0) for index, name in enumerate(names)}
-        written, size = write_export_with(path, lambda handle: write_csv_zip(handle, tables, exported_at))
+        written, size = write_export_with(path, zipped)
     else:
-        written, size = write_export_stream(path, itertools.chain([BOM], pieces(names[0], counted=True)))
+        written, size = write_export_stream(path, itertools.chain([BOM], pieces(names[0], None)))
     return ExportResult(
         path=str(written),
         format="csv",

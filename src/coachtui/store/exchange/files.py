@@ -255,7 +255,7 @@ def csv_zip_bytes(tables: Mapping[str, str], when: dt.datetime | None = None) ->
 
 
 def write_csv_zip(
-    handle: BinaryIO, tables: Mapping[str, Iterable[str]], when: dt.datetime | None = None
+    handle: BinaryIO, tables: Mapping[str, Iterable[str | bytes]], when: dt.datetime | None = None
 ) -> None:
     """:func:`csv_zip_bytes` into ``handle``, each table given in pieces and written
     to its member as they come (a table is never held whole)."""
@@ -269,4 +269,4 @@ def write_csv_zip(
             with archive.open(info, "w") as member:
                 member.write(BOM)
                 for piece in pieces:
-                    member.write(piece.encode("utf-8"))
+                    member.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
