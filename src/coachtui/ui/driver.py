@@ -127,7 +127,9 @@ class _WakingEvent(threading.Event):
             while os.read(self.wake_fd, 512):
                 pass
 
-    def close(self) -> None:
+    def __del__(self) -> None:
+        # Not on the driver's close(): Textual closes the driver to suspend the app
+        # (an external editor) and starts its input thread again after.
         for fd in (self.wake_fd, self._write_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -183,7 +185,3 @@ class CoachDriver(LinuxDriver):
             except Exception:  # noqa: BLE001, S110 - the app is closing; nothing more to read
                 pass
 
-    def close(self) -> None:
-        super().close()
-        if isinstance(self.exit_event, _WakingEvent):
-            self.exit_event.close()
