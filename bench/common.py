@@ -47,11 +47,13 @@ def source_key() -> str:
     """Cache key: the generator, schema and migration code that shape the database."""
     store = SRC / "coachtui" / "store"
     digest = hashlib.sha256()
-    for name in ("demo.py", "demo_content.py", "search_index.py", "pg_search.py", "changes.py", "database.py",
-                 "models.py"):
+    # (The files moved into store/demo/, store/db/ and store/sync/: a key made of the
+    # old names hashed nothing, and a changed generator or schema kept the old cache.)
+    for name in ("demo/__init__.py", "demo/content.py", "db/search_index.py", "db/pg_search.py",
+                 "sync/changes.py", "db/database.py", "db/models.py"):
         if (store / name).exists():
             digest.update((store / name).read_bytes())
-    for migration in sorted((store / "migrations" / "versions").glob("*.py")):
+    for migration in sorted((store / "db" / "migrations" / "versions").glob("*.py")):
         digest.update(migration.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -160,31 +160,41 @@ print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
+# Each format as a coach writes it: the whole history to a JSON file, both CSV tables
+# to a zip, the Markdown report.
+EXPORTS = (("json", "json"), ("csv", "zip"), ("md", "md"))
+
+
 def export_figures(dbs: list, table: object) -> None:  # list[common.Database], common.Table
-    """``coachtui export --format json`` of the whole history, as a process: wall time
-    and peak resident memory, at each size (it streams: memory stays flat)."""
+    """``coachtui export --format json|csv|md`` of the whole history, each as a process:
+    wall time and peak resident memory (ru_maxrss of the child), at each size (they
+    stream: memory stays flat as the history grows)."""
     import subprocess
     import sys
 
     from common import Figure, process_env  # bench/common.py (run.py puts bench/ on the path)
 
-    peaks = {}
-    with tempfile.TemporaryDirectory(prefix="coachtui-bench-") as folder:
+    peaks: dict[str, dict[str, float]] = {fmt: {} for fmt, _ in EXPORTS}
+    with tempfile.TemporaryDirectory(prefix="coachtui-bench-", dir=dbs[-1].path.parent) as folder:
         for db in dbs:
-            out = Path(folder) / f"export-{db.size}.json"
-            command = [sys.executable, "-m", "coachtui", "--db", str(db.path), "export", "--format", "json",
-                       "-o", str(out), "--force"]
-            result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
-                                    env=process_env(), check=True)
-            seconds, peak_kb = result.stdout.split()
-            peaks[db.size] = int(peak_kb) / 1024
-            size_mb = out.stat().st_size / 1e6
-            out.unlink()
-            table.add(Figure("export", f"export --format json, whole history ({db.size}, {size_mb:.0f} MB)",
-                             [float(seconds)], "s", "< 15 s at 100k", lambda m, p: m < 15))
-            table.add(Figure("export", f"  its peak memory ({db.size})", [peaks[db.size]], "MB", "< 200 MB",
-                             lambda m, p: m < 200))
-    if len(peaks) > 1:
-        sizes = list(peaks)
-        table.add(Figure("export", f"  peak memory growth {sizes[0]} -> {sizes[-1]}",
-                         [peaks[sizes[-1]] - peaks[sizes[0]]], "MB", "< 20 MB (flat)", lambda m, p: m < 20))
+            for fmt, suffix in EXPORTS:
+                out = Path(folder) / f"export-{db.size}.{suffix}"
+                command = [sys.executable, "-m", "coachtui", "--db", str(db.path), "export", "--format", fmt,
+                           "-o", str(out), "--force"]
+                result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
+                                        text=True, env=process_env(), check=True)
+                seconds, peak_kb = result.stdout.split()
+                peaks[fmt][db.size] = int(peak_kb) / 1024
+                size_mb = out.stat().st_size / 1e6
+                out.unlink()
+                what = "whole history" if fmt == "json" else "both tables, zip" if fmt == "csv" else "the report"
+                table.add(Figure("export", f"export --format {fmt}, {what} ({db.size}, {size_mb:.0f} MB)",
+                                 [float(seconds)], "s", "< 15 s at 100k", lambda m, p: m < 15))
+                table.add(Figure("export", f"  its peak memory ({fmt}, {db.size})", [peaks[fmt][db.size]], "MB",
+                                 "< 200 MB", lambda m, p: m < 200))
+    for fmt, by_size in peaks.items():
+        if len(by_size) > 1:
+            sizes = list(by_size)
+            table.add(Figure("export", f"  peak memory growth ({fmt}) {sizes[0]} -> {sizes[-1]}",
+                             [by_size[sizes[-1]] - by_size[sizes[0]]], "MB", "< 20 MB (flat)",
+                             lambda m, p: m < 20))

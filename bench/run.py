@@ -18,8 +18,9 @@ Footer; ``python -c "import sqlmodel"``):
   from keystroke to rows rendered (and to the letter shown), and the store's search, paging, counts, tracker
   and theme queries, at 1k, 10k and 100k sessions, on SQLite and (each on the line
   below) on PostgreSQL; ``coachtui search`` as a process (bench/history.py);
-- export: ``coachtui export --format json`` of the whole history as a process, its
-  time and peak memory at the smallest and largest size (bench/exchange.py);
+- export: ``coachtui export --format json|csv|md`` of the whole history as a process
+  (csv: both tables in a zip), time and peak memory (ru_maxrss of the child) at 10k
+  and the largest size (bench/exchange.py);
 - memory: resident memory at start and with history open at its oldest page, at the
   smallest and the largest size;
 - suggest: the category suggestion's accuracy (cross-validated on the corpus, and on
@@ -103,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     history.growth_notes(table, smallest, largest)
     history.process_figures(largest, runs, table)
 
-    exchange.export_figures([smallest, largest], table)
+    # Exports at 10k and the largest size (the quick run: its two small ones).
+    exported = [db for db in dbs if db.sessions >= 10_000] or [smallest, largest]
+    exchange.export_figures(exported if len(exported) > 1 else [smallest, largest], table)
     startup.memory_figures([smallest, largest], table)
     suggestion.suggestion_figures(table, quick=args.quick, runs=runs)
 

@@ -90,3 +90,48 @@ def test_quit_does_not_wait_for_reading_work_and_keeps_what_was_typed(tmp_path: 
     rows = conn.execute("SELECT title, status FROM coaching_session").fetchall()
     conn.close()
     assert rows == [("Rota chaos", "draft")]
+
+
+# The terminal's input thread selects with a 0.1 s timeout; this stretches every
+# such timeout of the selector it uses (SelectSelector: asyncio's loop uses another)
+# to a minute, so a quit that waits for the timeout is caught on any machine.
+SLOW_SELECT = """
+import selectors
+
+_select = selectors.SelectSelector.select
+
+def select(self, timeout=None):
+    return _select(self, 60 if timeout else timeout)
+
+selectors.SelectSelector.select = select
+"""
+
+
+@pytest.mark.slow
+def test_quit_does_not_wait_for_the_terminal_reader_to_time_out(tmp_path: Path) -> None:
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 4")
+    home = tmp_path / "home"
+    env = _env(home)
+    (home / "site" / "sitecustomize.py").write_text(SLOW_SELECT)
+
+    app = Terminal(coachtui_command(db), env)
+    try:
+        app.wait_for("Ward 4")
+        app.send("\r")
+        app.wait_for("Dilemma, in your words")
+        app.type("Rota chaos")
+        app.send("\x11")  # ctrl+q
+        # Far less than the minute a select timeout now lasts.
+        assert app.wait_exit(timeout=30) == 0
+    except BaseException:
+        app.kill()
+        raise
+
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT title, status FROM coaching_session").fetchall()
+    conn.close()
+    assert rows == [("Rota chaos", "draft")]

@@ -144,7 +144,15 @@ _MD_INLINE_RE = re.compile(
 _NBSP = "\u00a0"
 
 
+# A line none of the rules below would touch: it does not start with indentation, a
+# digit or a character that can open a block, and holds none of the characters that
+# are ever escaped inside a line. Most typed lines are such, and are kept as they are.
+_MD_PLAIN_RE = re.compile(r"[^\s\d\\`<~*_&\[\]|#>+=:\-][^\\`<~*_&\[\]|#]*")
+
+
 def _md_line(line: str, *, brackets: bool, table: bool) -> str:
+    if _MD_PLAIN_RE.fullmatch(line):
+        return line
     body = line.lstrip(" \t")
     indent = line[: len(line) - len(body)]
     if len(indent.expandtabs(4)) >= 4:

@@ -6,7 +6,11 @@ import contextlib
 import gc
 import os
 import sys
-from typing import NoReturn
+import threading
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from coachtui.store.types import TeamInfo
 
 _freezing_gc = False
 
@@ -22,9 +26,11 @@ def run(database: str, *, demo: bool = False) -> NoReturn:
     after ctrl+q; the process skips it. Only the daemon threads that read (the
     category model) are cut short, and they have nothing to save."""
     hold_gc()
+    # Read while Textual loads (sqlite3 lets go of the interpreter while it reads).
+    early = None if demo else EarlyTeams(database)
     from coachtui.ui.app import create_app
 
-    app = create_app(database, demo=demo)
+    app = create_app(database, demo=demo, early_teams=early)
     try:
         app.run()
     finally:
@@ -35,6 +41,36 @@ def run(database: str, *, demo: bool = False) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code)
+
+
+class EarlyTeams:
+    """The team list for the first screen, read from the moment the process starts.
+
+    A thread reads it with the standard library's sqlite3, read only
+    (:func:`coachtui.store.db.quick.peek_teams`), while the main thread imports
+    Textual and the app: the read mostly waits on SQLite, which lets the interpreter
+    go, so by the time the first screen is composed the list is usually there and is
+    painted in the first frame. ``teams`` is None for anything but a plain coachtui
+    file of the current schema (the app then waits for the store)."""
+
+    def __init__(self, database: str) -> None:
+        self.teams: list[TeamInfo] | None = None
+        self.done = threading.Event()
+        threading.Thread(target=self._read, args=(database,), name="coachtui-early-teams", daemon=True).start()
+
+    def _read(self, database: str) -> None:
+        try:
+            from coachtui.store.db.quick import peek_teams
+
+            self.teams = peek_teams(database)
+        except Exception:  # noqa: BLE001 - only a head start: the store reads the list anyway
+            self.teams = None
+        finally:
+            self.done.set()
+
+    def wait(self) -> list[TeamInfo] | None:
+        self.done.wait()
+        return self.teams
 
 
 def hold_gc() -> None:

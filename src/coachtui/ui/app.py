@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from coachtui.session.model import SessionModel
     from coachtui.store.api import Store
     from coachtui.store.types import TeamInfo
+    from coachtui.ui import EarlyTeams
 
 def _team_commands() -> type[Provider]:
     from coachtui.ui.palette import TeamCommands
@@ -100,8 +101,10 @@ class CoachApp(App[None]):
         settings_path: Path | None = None,
         save_delays: tuple[float, float] = (0.3, 0.8),
         demo: bool = False,
+        early_teams: EarlyTeams | None = None,
     ) -> None:
         super().__init__()
+        self.early_teams = early_teams
         # on_event takes any Event; KeyHold hands it only the events it held (Held)
         self.keys = KeyHold(self, self.on_event)  # type: ignore[arg-type]
         for theme in THEMES:
@@ -327,7 +330,16 @@ def create_app(
     settings_path: Path | None = None,
     save_delays: tuple[float, float] = (0.3, 0.8),
     demo: bool = False,
+    early_teams: EarlyTeams | None = None,
 ) -> CoachApp:
     """Build the app for a database path or URL (the CLI and the tests share this).
-    With ``demo``, ``database`` is ignored: the app makes its own throwaway one."""
-    return CoachApp(database, settings=settings, settings_path=settings_path, save_delays=save_delays, demo=demo)
+    With ``demo``, ``database`` is ignored: the app makes its own throwaway one.
+    ``early_teams``: the team list already being read (see coachtui.ui.run)."""
+    return CoachApp(
+        database,
+        settings=settings,
+        settings_path=settings_path,
+        save_delays=save_delays,
+        demo=demo,
+        early_teams=early_teams,
+    )

@@ -15,10 +15,14 @@ U+FFFD instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import selectors
+import threading
 from codecs import getincrementaldecoder
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from textual import events
 
@@ -103,36 +107,76 @@ class PasteParser(XTermParser):
         return tokens
 
 
+class _WakingEvent(threading.Event):
+    """The driver's exit event, which also wakes the input thread's select(): set, it
+    writes a byte to a pipe that thread watches beside the terminal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wake_fd, self._write_fd = os.pipe()
+        os.set_blocking(self.wake_fd, False)
+        os.set_blocking(self._write_fd, False)
+
+    def set(self) -> None:
+        super().set()
+        with contextlib.suppress(OSError):  # full (already woken) or closed
+            os.write(self._write_fd, b"\0")
+
+    def drain(self) -> None:
+        with contextlib.suppress(OSError):
+            while os.read(self.wake_fd, 512):
+                pass
+
+    def __del__(self) -> None:
+        # Not on the driver's close(): Textual closes the driver to suspend the app
+        # (an external editor) and starts its input thread again after.
+        for fd in (self.wake_fd, self._write_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 class CoachDriver(LinuxDriver):
     """Textual's Linux/macOS driver reading input with :class:`PasteParser`.
 
     The same loop as ``LinuxDriver.run_input_thread`` (Textual 8.2.8), with the
-    parser replaced and bytes that are not UTF-8 read as U+FFFD."""
+    parser replaced, bytes that are not UTF-8 read as U+FFFD, and no waiting on the
+    way out: Textual's loop notices the exit only at its next 0.1 s select timeout,
+    then sleeps another 0.1 s in a select on no file at all, and ctrl+q waits for
+    both (the input thread is joined before the terminal is restored). Here the exit
+    wakes the select at once, and what is left to read is read without waiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exit_event = _WakingEvent()
 
     def run_input_thread(self) -> None:
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)
         fileno = self.fileno
+        exit_event = self.exit_event
+        waking = isinstance(exit_event, _WakingEvent)
+        if waking:
+            selector.register(exit_event.wake_fd, selectors.EVENT_READ)
         parser = PasteParser()
         decode = getincrementaldecoder("utf-8")(errors="replace").decode
 
-        def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
-            for index, (_key, mask) in enumerate(selector_events):
-                if mask & selectors.EVENT_READ:
-                    last = index == len(selector_events) - 1
-                    unicode_data = decode(os.read(fileno, 1024 * 4), final=final and last)
-                    if not unicode_data:
-                        break  # stdin is a pipe that was closed
-                    for event in parser.feed(unicode_data):
-                        self.process_message(event)
+        def process(readable: bool, final: bool = False) -> None:
+            if readable:
+                unicode_data = decode(os.read(fileno, 1024 * 4), final=final)
+                # Nothing read: stdin is a pipe that was closed.
+                for event in parser.feed(unicode_data) if unicode_data else ():
+                    self.process_message(event)
             for event in parser.tick():
                 self.process_message(event)
 
         try:
-            while not self.exit_event.is_set():
-                process(selector.select(0.1))
-            selector.unregister(self.fileno)
-            process(selector.select(0.1), final=True)
+            while not exit_event.is_set():
+                ready = {key.fd for key, mask in selector.select(0.1) if mask & selectors.EVENT_READ}
+                if waking and exit_event.wake_fd in ready:
+                    exit_event.drain()
+                process(fileno in ready)
+            # Keys typed just before the exit: read what is there, without waiting.
+            process(bool(select.select([fileno], [], [], 0)[0]), final=True)
         finally:
             selector.close()
             try:
@@ -140,3 +184,4 @@ class CoachDriver(LinuxDriver):
                     pass
             except Exception:  # noqa: BLE001, S110 - the app is closing; nothing more to read
                 pass
+

@@ -89,7 +89,17 @@ class Startup:
             self.name_deferred = may_be_encrypted(app.database)
         if self.asking_name and not self.name_deferred:
             self.ask_name()
-        self.peek_teams()
+        early = app.early_teams
+        if early is None or not early.done.is_set():
+            self.peek_teams()
+        # else: read while Textual loaded; session_mounted shows it in the first frame.
+
+    def session_mounted(self) -> None:
+        """The session screen and its team step are mounted, not yet painted: a team
+        list read while Textual loaded goes into the first frame."""
+        early = self.app.early_teams
+        if early is not None and early.done.is_set():
+            self.quick_teams_ready(early.teams)
 
     # --- the terminal closed ------------------------------------------------------------------
 
@@ -157,6 +167,8 @@ class Startup:
         after; the store's own list replaces it once the store is open."""
         from coachtui.store.db.quick import peek_teams
 
+        if self.app.early_teams is not None:  # already being read: its answer
+            return self.app.early_teams.wait()
         # None for anything but a plain coachtui SQLite file of the current schema: an
         # encrypted file, a PostgreSQL URL, a new or older database wait for the store.
         return None if self.app.demo else peek_teams(self.app.database)

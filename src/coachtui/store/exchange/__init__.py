@@ -17,19 +17,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from coachtui.store.errors import ImportRefused, InvalidInput, NotFound
 from coachtui.store.exchange.files import (
+    BOM,
     check_output,
     csv_bytes,
     csv_zip_bytes,
+    write_csv_zip,
     write_export,
     write_export_stream,
+    write_export_with,
 )
 from coachtui.store.types import (
     EVERY_SESSION,
@@ -40,6 +45,7 @@ from coachtui.store.types import (
     ExportResult,
     ExportSelection,
     ImportSummary,
+    SessionFilter,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +55,9 @@ if TYPE_CHECKING:
     from coachtui.store.exchange.export import ExportData
 
 CSV_TABLES = ("sessions", "actions")
+CSV_TABLES_IN_ZIP = ("sessions.csv", "actions.csv")
+# A streamed export is written in pieces of about this many characters.
+WRITE_CHUNK = 1 << 16
 # The format each file name suffix asks for (from the list in store/types.py).
 SUFFIX_FORMATS = {suffix: f.key for f in FORMATS for suffix in f.suffixes}
 
@@ -102,12 +111,7 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
     from coachtui.store.exchange.redact import Redactor
 
     which = selection.sessions
-    session_ids = which.session_ids
-    if which.searches:
-        # text, coach, category, status or until: the sessions history search finds
-        from coachtui.store.queries import session_ids_matching
-
-        session_ids = tuple(session_ids_matching(db, which))
+    session_ids = _chosen_ids(db, which)
     exported_at = db.now()
     session: Session
     with db.read() as session:
@@ -127,6 +131,142 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
             redactor.tables(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
             data.redacted = True
     return data
+
+
+def _chosen_ids(db: Database, which: SessionFilter) -> tuple[str, ...] | None:
+    """The sessions a filter names by id (chosen, or found by a history search), or
+    None when it selects by team and date alone."""
+    if which.searches:
+        # text, coach, category, status or until: the sessions history search finds
+        from coachtui.store.queries import session_ids_matching
+
+        return tuple(session_ids_matching(db, which))
+    return which.session_ids
+
+
+def _stream_csv(
+    db: Database, path: Path, selection: ExportSelection, names: tuple[str, ...], *, as_zip: bool
+) -> ExportResult:
+    """CSV tables written as they are read, a batch of sessions at a time
+    (exchange/stream.py): the same bytes as the CSV made in memory, in memory that
+    does not grow with the history, in one pass over the selection."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.db.models import Team
+    from coachtui.store.exchange.report import csv_part
+    from coachtui.store.exchange.stream import all_teams, batch_tables, session_batches
+
+    catalog = load_catalog()
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    since = since_instant(which.since, which.tz)
+    whole = which == EVERY_SESSION
+    exported_at = db.now()
+    teams: set[str] = set()
+    counts = dict.fromkeys(("sessions", "actions", "teams"), 0)
+    session: Session
+    with db.read() as session:
+        if which.team_id is not None and session.get(Team, which.team_id) is None:
+            raise NotFound("That team no longer exists.")
+    if which.team_id is not None:
+        teams.add(which.team_id)
+
+    empty: dict[str, list[dict[str, Any]]] = {
+        "sessions": [], "actions": [], "teams": [], "picked_questions": [], "action_reviews": []
+    }
+
+    def pieces(first: str, spool: BinaryIO | None) -> Iterator[str]:
+        """The table ``first``, piece by piece; with a ``spool``, actions.csv is
+        written to it in the same pass (a zip's second member: one read for both)."""
+        header = True
+        inner: Session
+        with db.read() as inner:
+            batches = session_batches(inner, team_id=which.team_id, since=since, session_ids=session_ids)
+            # A filter's reviews count when their session is selected: the ids of all.
+            selected = None
+            if not whole:
+                listed = list(batches)
+                selected = {ident for batch in listed for ident in batch}
+                batches = iter(listed)
+            for ids in batches:
+                tables = batch_tables(inner, ids, whole=whole, selected=selected)
+                counts["sessions"] += len(tables["sessions"])
+                counts["actions"] += len(tables["actions"])
+                teams.update(row["id"] for row in tables["teams"])
+                if spool is not None:
+                    spool.write(csv_part("actions.csv", tables, catalog, header=header).encode("utf-8"))
+                yield csv_part(first, tables, catalog, header=header)
+                header = False
+            if whole:  # the whole history holds every team, coached or not
+                counts["teams"] = all_teams(inner)
+        if header:  # nothing selected: the headers alone
+            if spool is not None:
+                spool.write(csv_part("actions.csv", empty, catalog, header=True).encode("utf-8"))
+            yield csv_part(first, empty, catalog, header=True)
+
+    def spooled(spool: BinaryIO) -> Iterator[bytes]:
+        spool.seek(0)
+        while chunk := spool.read(1 << 16):
+            yield chunk
+
+    def zipped(handle: BinaryIO) -> None:
+        # actions.csv waits in an unnamed temporary file beside the export.
+        with tempfile.TemporaryFile(dir=Path(path).expanduser().parent) as spool:
+            write_csv_zip(handle, {"sessions.csv": pieces("sessions.csv", spool), "actions.csv": spooled(spool)},
+                          exported_at)
+
+    if as_zip:
+        written, size = write_export_with(path, zipped)
+    else:
+        written, size = write_export_stream(path, itertools.chain([BOM], pieces(names[0], None)))
+    return ExportResult(
+        path=str(written),
+        format="csv",
+        teams=counts["teams"] or len(teams),
+        sessions=counts["sessions"],
+        actions=counts["actions"],
+        size=size,
+        tables=names,
+    )
+
+
+def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> ExportResult:
+    """The report written as it is read (exchange/stream.py): the same text as
+    :func:`export_markdown`, in memory that does not grow with the history."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.db.models import Team
+    from coachtui.store.exchange.stream import markdown_lines
+
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    exported_at = db.now()
+    facts: dict[str, int] = {}
+
+    def pieces() -> Iterator[str]:
+        session: Session
+        with db.read() as session:
+            if which.team_id is not None and session.get(Team, which.team_id) is None:
+                raise NotFound("That team no longer exists.")
+            yield from markdown_lines(
+                session,
+                which=which,
+                team_id=which.team_id,
+                since=since_instant(which.since, which.tz),
+                session_ids=session_ids,
+                exported_at=exported_at,
+                catalog=load_catalog(),
+                counted=facts,
+            )
+
+    written, size = write_export_stream(path, pieces())
+    return ExportResult(
+        path=str(written),
+        format="md",
+        teams=facts.get("teams", 0),
+        sessions=facts.get("sessions", 0),
+        actions=facts.get("actions", 0),
+        size=size,
+        tables=(),
+    )
 
 
 def export_json(db: Database, selection: ExportSelection = EVERYTHING) -> dict[str, Any]:
@@ -174,6 +314,11 @@ def export_file(
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
     if fmt == "json" and selection.sessions == EVERY_SESSION and not selection.redact:
         return _stream_json(db, path)
+    if fmt == "csv" and not selection.redact:
+        members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
+        return _stream_csv(db, path, selection, members, as_zip=as_zip)
+    if fmt == "md" and not selection.redact:
+        return _stream_markdown(db, path, selection)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
     if fmt == "json":
@@ -204,7 +349,7 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
     batch of rows at a time): the same bytes as ``dumps(export_json())``, in
     memory that does not grow with the history."""
     from coachtui.store.exchange.export import ExportData, stream_table
-    from coachtui.store.exchange.interchange import TABLES, encode_row
+    from coachtui.store.exchange.interchange import TABLES
 
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
     header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
@@ -220,13 +365,24 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
         with db.read() as session:
             for spec in TABLES:
                 yield f",\n  {json.dumps(spec.key)}: ["
-                first = True
+                rows, written = 0, 0
+                batch: list[str] = []
+                size = 0
                 for row in stream_table(session, spec.key):
-                    yield ("\n" if first else ",\n") + _row_json(encode_row(spec, row))
-                    first = False
-                    if spec.key in counts:
-                        counts[spec.key] += 1
-                yield "]" if first else "\n  ]"
+                    text = _row_json(row)
+                    batch.append(text)
+                    rows += 1
+                    size += len(text)
+                    if size >= WRITE_CHUNK:  # fewer, larger writes; memory stays small
+                        yield ("\n" if not written else ",\n") + ",\n".join(batch)
+                        written += len(batch)
+                        batch.clear()
+                        size = 0
+                if batch:
+                    yield ("\n" if not written else ",\n") + ",\n".join(batch)
+                if spec.key in counts:
+                    counts[spec.key] = rows
+                yield "\n  ]" if rows else "]"
         yield "\n}\n"
 
     written, size = write_export_stream(path, chunks())
@@ -347,7 +503,6 @@ def _document(data: ExportData) -> dict[str, Any]:
     return document
 
 
-_scalar_json = json.JSONEncoder(ensure_ascii=False).encode
 # The C encoder writes a flat object with these separators exactly as json.dumps
 # with indent=2 writes it one level deeper (json.dumps with an indent is pure Python).
 _flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")).encode
@@ -355,16 +510,8 @@ _flat_json = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")
 
 def _row_json(row: dict[str, Any]) -> str:
     """``json.dumps(row, ensure_ascii=False, indent=2)`` for a row of an export's
-    table, indented by four more spaces (its depth in the document)."""
+    table, indented by four more spaces (its depth in the document). Every field of
+    the format is a single value (KINDS), never a list or an object."""
     if not row:
         return "    {}"
-    if not any(isinstance(value, (list, dict)) and value for value in row.values()):
-        return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"
-    fields = []
-    for key, value in row.items():
-        if isinstance(value, (list, dict)) and value:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n      ")
-        else:
-            text = _scalar_json(value)
-        fields.append(f"      {_scalar_json(key)}: {text}")
-    return "    {\n" + ",\n".join(fields) + "\n    }"
+    return "    {\n      " + _flat_json(row)[1:-1] + "\n    }"

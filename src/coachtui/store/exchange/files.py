@@ -16,8 +16,9 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from coachtui.store.errors import ExportFailed
 from coachtui.store.types import FORMATS
@@ -25,6 +26,7 @@ from coachtui.store.types import FORMATS
 # Excel reads a CSV file as UTF-8 only when it starts with a byte order mark; other
 # spreadsheets and Python's csv module (encoding="utf-8-sig") skip it.
 CSV_ENCODING = "utf-8-sig"
+BOM = "\ufeff".encode()
 
 
 # What an export of each kind is called in messages ("an earlier coachtui ... export").
@@ -189,6 +191,17 @@ def write_export_stream(path: str | os.PathLike[str], chunks: Iterable[str | byt
     held in memory whole. Returns the path and the number of bytes written. If making
     a chunk fails (the database, a full disk), the temporary file is removed and the
     target left as it was."""
+
+    def fill(handle: BinaryIO) -> None:
+        for chunk in chunks:
+            handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+
+    return write_export_with(path, fill)
+
+
+def write_export_with(path: str | os.PathLike[str], fill: Callable[[BinaryIO], object]) -> tuple[Path, int]:
+    """:func:`write_export_stream` for content written by ``fill(handle)`` into the
+    temporary file (a zip written member by member). Returns the path and the size."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise ExportFailed(f"cannot write {target}: it is a folder")
@@ -198,14 +211,11 @@ def write_export_stream(path: str | os.PathLike[str], chunks: Iterable[str | byt
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
     except OSError as exc:
         raise ExportFailed(f"cannot write {target}: {exc.strerror or exc}") from None
-    size = 0
     try:
         with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-                handle.write(data)
-                size += len(data)
+            fill(handle)
             handle.flush()
+            size = handle.tell()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)
     except BaseException as exc:
@@ -239,13 +249,24 @@ def csv_zip_bytes(tables: Mapping[str, str], when: dt.datetime | None = None) ->
     The zip is reproducible: members in the given order, each stamped with ``when``
     (the export time) and marked owner-only.
     """
+    buffer = io.BytesIO()
+    write_csv_zip(buffer, {name: [text] for name, text in tables.items()}, when)
+    return buffer.getvalue()
+
+
+def write_csv_zip(
+    handle: BinaryIO, tables: Mapping[str, Iterable[str | bytes]], when: dt.datetime | None = None
+) -> None:
+    """:func:`csv_zip_bytes` into ``handle``, each table given in pieces and written
+    to its member as they come (a table is never held whole)."""
     stamp = (when or dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).astimezone(dt.UTC)
     date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in tables.items():
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, pieces in tables.items():
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (0o100600 & 0xFFFF) << 16
-            archive.writestr(info, csv_bytes(text))
-    return buffer.getvalue()
+            with archive.open(info, "w") as member:
+                member.write(BOM)
+                for piece in pieces:
+                    member.write(piece.encode("utf-8") if isinstance(piece, str) else piece)

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
@@ -64,7 +64,7 @@ def _newest_reviews(reviews: Iterable[Row]) -> dict[str, Row]:
     return latest
 
 
-class _Index:
+class Index:
     """The export's rows grouped the ways the reports need them."""
 
     def __init__(self, tables: dict[str, list[Row]], extra_actions: list[Row], extra_reviews: list[Row]) -> None:
@@ -137,25 +137,41 @@ class _Index:
 # --- Markdown -------------------------------------------------------------------------
 
 
-def _theme_table(sessions: list[Row], catalog: Catalog) -> list[str]:
-    primary = Counter(row["primary_category"] for row in sessions if row["primary_category"])
-    secondary = Counter(row["secondary_category"] for row in sessions if row["secondary_category"])
-    unsure = sum(1 for row in sessions if not row["primary_category"] and row["category_unsure"])
-    unchosen = sum(1 for row in sessions if not row["primary_category"] and not row["category_unsure"])
-    lines = ["| Category | Primary | Secondary |", "|---|---:|---:|"]
-    known = [c.id for c in catalog.categories]
-    others = sorted((set(primary) | set(secondary)) - set(known))
-    for category_id in [*known, *others]:
-        name = md_escape(category_name(category_id, catalog), table=True)
-        lines.append(f"| {name} | {primary[category_id]} | {secondary[category_id]} |")
-    if unsure:
-        lines.append(f"| Not sure yet | {unsure} | |")
-    if unchosen:
-        lines.append(f"| Not chosen | {unchosen} | |")
-    return lines
+class ThemeCounts:
+    """How many sessions have each category, first or second, counted one at a time."""
+
+    def __init__(self) -> None:
+        self.primary: Counter[str] = Counter()
+        self.secondary: Counter[str] = Counter()
+        self.unsure = 0
+        self.unchosen = 0
+
+    def add(self, row: Row) -> None:
+        if row["primary_category"]:
+            self.primary[row["primary_category"]] += 1
+        elif row["category_unsure"]:
+            self.unsure += 1
+        else:
+            self.unchosen += 1
+        if row["secondary_category"]:
+            self.secondary[row["secondary_category"]] += 1
+
+    def table(self, catalog: Catalog) -> list[str]:
+        primary, secondary = self.primary, self.secondary
+        lines = ["| Category | Primary | Secondary |", "|---|---:|---:|"]
+        known = [c.id for c in catalog.categories]
+        others = sorted((set(primary) | set(secondary)) - set(known))
+        for category_id in [*known, *others]:
+            name = md_escape(category_name(category_id, catalog), table=True)
+            lines.append(f"| {name} | {primary[category_id]} | {secondary[category_id]} |")
+        if self.unsure:
+            lines.append(f"| Not sure yet | {self.unsure} | |")
+        if self.unchosen:
+            lines.append(f"| Not chosen | {self.unchosen} | |")
+        return lines
 
 
-def _open_action_line(row: Row, index: _Index, today: dt.date) -> str:
+def _open_action_line(row: Row, today: dt.date) -> str:
     parts = [md_escape(row["text"])]
     status: str = row["status"]
     extra = [STATUS_LABELS.get(status, status)]
@@ -174,7 +190,7 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     sessions (oldest first), every typed word escaped so it renders literally."""
     catalog = catalog or load_catalog()
     tables = data.tables
-    index = _Index(tables, data.extra_actions, data.extra_reviews)
+    index = Index(tables, data.extra_actions, data.extra_reviews)
     today = data.exported_at.astimezone().date()
     sessions_by_team: dict[str, list[Row]] = {}
     for row in tables["sessions"]:
@@ -183,13 +199,27 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
         (t for t in tables["teams"] if t["id"] in sessions_by_team or t["id"] == data.team_id),
         key=lambda t: (t["name"].casefold(), t["id"]),
     )
-    n_sessions = len(tables["sessions"])
-    n_actions = len(tables["actions"])
+    themes = ThemeCounts()
+    for row in tables["sessions"]:
+        themes.add(row)
+    out = report_head(data, index, catalog, len(shown_teams), len(tables["sessions"]), len(tables["actions"]), themes)
+    if not shown_teams:
+        return "\n".join(out)
+    for team in shown_teams:
+        out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def report_head(
+    data: Any, index: Index, catalog: Catalog, teams: int, sessions: int, actions: int, themes: ThemeCounts
+) -> list[str]:
+    """The report up to the first team's section: what it holds, the selection, and
+    with more than one team the themes across them all (``themes``)."""
     out = [
         "# Coaching report",
         "",
-        f"Exported {format_date(data.exported_at)} · {_plural(len(shown_teams), 'team')} · "
-        f"{_plural(n_sessions, 'session')} · {_plural(n_actions, 'agreed action')}",
+        f"Exported {format_date(data.exported_at)} · {_plural(teams, 'team')} · "
+        f"{_plural(sessions, 'session')} · {_plural(actions, 'agreed action')}",
         "",
     ]
     selection = _selection(data, index, catalog)
@@ -201,17 +231,14 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
             "the same person keeping the same pseudonym throughout this report._",
             "",
         ]
-    if not shown_teams:
+    if not teams:
         out += ["_No sessions match this selection._" if selection else "_No sessions yet._", ""]
-        return "\n".join(out)
-    if len(shown_teams) > 1:
-        out += ["## Themes across all teams", "", *_theme_table(tables["sessions"], catalog), ""]
-    for team in shown_teams:
-        out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
-    return "\n".join(out).rstrip("\n") + "\n"
+    elif teams > 1:
+        out += ["## Themes across all teams", "", *themes.table(catalog), ""]
+    return out
 
 
-def _selection(data: Any, index: _Index, catalog: Catalog) -> list[str]:
+def _selection(data: Any, index: Index, catalog: Catalog) -> list[str]:
     """The filter the report was made with, in words ("team Ward 4 · since ..."). A
     redacted report says a coach or words were chosen without saying which: either
     may be a name."""
@@ -244,32 +271,55 @@ def _selection(data: Any, index: _Index, catalog: Catalog) -> list[str]:
     return out
 
 
-def _team_section(team: Row, sessions: list[Row], index: _Index, catalog: Catalog, today: dt.date) -> list[str]:
+def _team_section(team: Row, sessions: list[Row], index: Index, catalog: Catalog, today: dt.date) -> list[str]:
+    themes = ThemeCounts()
+    for row in sessions:
+        themes.add(row)
+    dates = (sessions[0]["created_at"], sessions[-1]["created_at"]) if sessions else None
+    out = team_head(team, len(sessions), dates, themes, list(index.actions.values()), catalog, today)
+    for row in sessions:
+        out += session_lines(index, row, catalog)
+    return out
+
+
+def team_head(
+    team: Row,
+    sessions: int,
+    dates: tuple[dt.datetime, dt.datetime] | None,
+    themes: ThemeCounts,
+    actions: Iterable[Row],
+    catalog: Catalog,
+    today: dt.date,
+) -> list[str]:
+    """A team's section up to its sessions: its facts, themes and open actions (of
+    ``actions``, those of this team still open), then the sessions' heading."""
     out = [f"## {md_escape(team['name'])}", ""]
-    facts = [_plural(len(sessions), "session")]
-    if sessions:
-        first, last = format_date(sessions[0]["created_at"])[:10], format_date(sessions[-1]["created_at"])[:10]
+    facts = [_plural(sessions, "session")]
+    if dates is not None:
+        first, last = format_date(dates[0])[:10], format_date(dates[1])[:10]
         facts.append(first if first == last else f"{first} to {last}")
     if team["archived"]:
         facts.append("archived")
     out += [" · ".join(facts), ""]
     if sessions:
-        out += ["### Themes", "", *_theme_table(sessions, catalog), ""]
+        out += ["### Themes", "", *themes.table(catalog), ""]
     open_actions = sorted(
-        (a for a in index.actions.values() if a["team_id"] == team["id"] and a["status"] in OPEN_STATUSES),
+        (a for a in actions if a["team_id"] == team["id"] and a["status"] in OPEN_STATUSES),
         key=lambda a: (a["due_date"] is None, a["due_date"] or dt.date.min, a["created_at"], a["id"]),
     )
     out += ["### Open actions", ""]
     if open_actions:
-        out += [_open_action_line(a, index, today) for a in open_actions]
+        out += [_open_action_line(a, today) for a in open_actions]
     else:
         out.append("_None open._")
     out.append("")
     if sessions:
         out += ["### Sessions", ""]
-        for row in sessions:
-            out += [session_markdown(index.detail(row), catalog, heading_level=4).rstrip("\n"), ""]
     return out
+
+
+def session_lines(index: Index, row: Row, catalog: Catalog) -> list[str]:
+    return [session_markdown(index.detail(row), catalog, heading_level=4).rstrip("\n"), ""]
 
 
 def _plural(count: int, word: str) -> str:
@@ -327,10 +377,13 @@ def _utc(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _table_text(header: tuple[str, ...], rows: Iterable[list[Any]]) -> str:
+def _table_text(header: tuple[str, ...] | None, rows: Iterable[list[Any]]) -> str:
+    """CSV text of ``rows`` (cells a spreadsheet would run neutralised), under
+    ``header`` when one is given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()
@@ -340,9 +393,25 @@ def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
     """``{"sessions.csv": text, "actions.csv": text}``: one row per session and per
     agreed action, RFC 4180 quoting, CRLF line ends (text, no byte order mark)."""
     catalog = catalog or load_catalog()
-    tables = data.tables
-    index = _Index(tables, [], [])
-    session_rows = []
+    index = Index(data.tables, [], [])
+    return {
+        "sessions.csv": _table_text(SESSION_COLUMNS, session_rows(data.tables, index, catalog)),
+        "actions.csv": _table_text(ACTION_COLUMNS, action_rows(data.tables, index)),
+    }
+
+
+def csv_part(name: str, tables: dict[str, list[Row]], catalog: Catalog, *, header: bool) -> str:
+    """The rows of one CSV table (``sessions.csv`` or ``actions.csv``) for a part of
+    an export read a batch of sessions at a time (see exchange/stream.py), with the
+    header row when ``header``: the parts one after the other are what
+    :func:`render_csv` gives for the whole."""
+    index = Index(tables, [], [])
+    if name == "sessions.csv":
+        return _table_text(SESSION_COLUMNS if header else None, session_rows(tables, index, catalog))
+    return _table_text(ACTION_COLUMNS if header else None, action_rows(tables, index))
+
+
+def session_rows(tables: dict[str, list[Row]], index: Index, catalog: Catalog) -> Iterator[list[Any]]:
     for row in tables["sessions"]:
         questions = sorted(index.questions.get(row["id"], []), key=lambda q: (q["position"], q["id"]))
         listed = []
@@ -351,47 +420,41 @@ def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
             if q["note"]:
                 line += f" (note: {q['note']})"
             listed.append(line)
-        session_rows.append(
-            [
-                row["id"],
-                index.team_name(row["team_id"]),
-                row["status"],
-                _utc(row["created_at"]),
-                _utc(row["completed_at"]),
-                row["coach"],
-                row["title"],
-                row["dilemma"],
-                row["context"],
-                category_name(row["primary_category"], catalog),
-                category_name(row["secondary_category"], catalog),
-                "yes" if row["category_unsure"] else "",
-                category_name(row["suggested_category"], catalog),
-                "\n".join(listed),
-                len(index.actions_by_session.get(row["id"], [])),
-            ]
-        )
-    action_rows = []
+        yield [
+            row["id"],
+            index.team_name(row["team_id"]),
+            row["status"],
+            _utc(row["created_at"]),
+            _utc(row["completed_at"]),
+            row["coach"],
+            row["title"],
+            row["dilemma"],
+            row["context"],
+            category_name(row["primary_category"], catalog),
+            category_name(row["secondary_category"], catalog),
+            "yes" if row["category_unsure"] else "",
+            category_name(row["suggested_category"], catalog),
+            "\n".join(listed),
+            len(index.actions_by_session.get(row["id"], [])),
+        ]
+
+
+def action_rows(tables: dict[str, list[Row]], index: Index) -> Iterator[list[Any]]:
     for row in tables["actions"]:
         session = index.session_titles.get(row["session_id"], {})
         review = index.latest_review.get(row["id"])
-        action_rows.append(
-            [
-                row["id"],
-                row["session_id"],
-                index.team_name(row["team_id"]),
-                session.get("title", ""),
-                _utc(session.get("created_at")),
-                row["text"],
-                row["owner"],
-                row["due_date"].isoformat() if row["due_date"] else "",
-                STATUS_LABELS.get(row["status"], row["status"]),
-                review["note"] if review else "",
-                _utc(review["updated_at"]) if review else "",
-                _utc(row["created_at"]),
-                _utc(row["updated_at"]),
-            ]
-        )
-    return {
-        "sessions.csv": _table_text(SESSION_COLUMNS, session_rows),
-        "actions.csv": _table_text(ACTION_COLUMNS, action_rows),
-    }
+        yield [
+            row["id"],
+            row["session_id"],
+            index.team_name(row["team_id"]),
+            session.get("title", ""),
+            _utc(session.get("created_at")),
+            row["text"],
+            row["owner"],
+            row["due_date"].isoformat() if row["due_date"] else "",
+            STATUS_LABELS.get(row["status"], row["status"]),
+            review["note"] if review else "",
+            _utc(review["updated_at"]) if review else "",
+            _utc(row["created_at"]),
+            _utc(row["updated_at"]),
+        ]

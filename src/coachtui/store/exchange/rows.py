@@ -45,8 +45,10 @@ def select_columns(spec: TableSpec) -> sa.Select[Any]:
 
 def fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
     """The interchange columns of the rows of ``key`` that match ``where``."""
-    result = session.execute(select_columns(SPECS[key]).where(*where))
-    return [dict(row._mapping) for row in result]
+    spec = SPECS[key]
+    rows = session.execute(select_columns(spec).where(*where)).all()  # one fetchall, not a fetchone per row
+    names = spec.columns
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:

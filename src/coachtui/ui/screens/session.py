@@ -87,6 +87,7 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(TeamStep).activate()
         self.session_changed()
+        self.coach_app.startup.session_mounted()
 
     def mount_later_steps(self) -> None:
         """Build steps 2-7 (hidden); the app calls this once the first frame is painted."""

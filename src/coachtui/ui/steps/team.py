@@ -170,6 +170,12 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         yield Static("Opening your coaching records…", id="team-intro", markup=False)
         yield TeamFilter(placeholder="Type to find a team, or a new team's name", id="team-filter")
         yield Static("", id="team-message", classes="error", markup=False)
+        # The team list read while Textual loaded (coachtui.ui.EarlyTeams) is filled
+        # in as the screen mounts: its table composed now is painted with the first
+        # frame (mounted later, it would come one frame after).
+        early = self.coach_app.early_teams
+        if early is not None and early.done.is_set() and early.teams:
+            yield _team_table()
         yield Static(
             "ctrl+r rename · ctrl+a archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
             id="team-hint",

@@ -1,0 +1,221 @@
+"""Exports written as they are read: the selected sessions a batch at a time, each
+batch with everything that belongs to it, so that memory stays flat however long
+the history is (issue 19). The JSON export of the whole history streams table by
+table instead (export.stream_table): its lists are not grouped by session.
+
+A batch is what :func:`~coachtui.store.exchange.export.collect` reads for those
+sessions alone, with one difference: the reviews of the batch's actions are every
+review the whole export holds (a review made in a later session is in a later
+batch's sessions, but it is still the action's latest review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order
+from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
+
+# Sessions per batch: a few MB of rows at most, with their questions and actions.
+BATCH = 200
+# Sessions per batch of a report: each is also rendered (details, then Markdown).
+REPORT_BATCH = 50
+
+Row = dict[str, Any]
+
+
+def session_batches(
+    session: Session,
+    *,
+    team_id: str | None = None,
+    since: dt.datetime | None = None,
+    session_ids: Sequence[str] | None = None,
+    batch: int = BATCH,
+) -> Iterator[list[str]]:
+    """The ids of the selected sessions, in the export's order (oldest first, then by
+    id as Python orders strings), a batch at a time."""
+    s_table = table_of("sessions")
+    if session_ids is not None:
+        # Chosen ids (or a search's): ordered here, they are in memory already.
+        found: list[tuple[Any, str]] = []
+        wanted = sorted(set(session_ids))
+        for start in range(0, len(wanted), CHUNK):
+            statement = sa.select(s_table.c.created_at, s_table.c.id).where(
+                s_table.c.id.in_(wanted[start : start + CHUNK])
+            )
+            if team_id is not None:
+                statement = statement.where(s_table.c.team_id == team_id)
+            if since is not None:
+                statement = statement.where(s_table.c.created_at >= since)
+            found += [(row[0], row[1]) for row in session.execute(statement)]
+        found.sort()
+        ids = [ident for _, ident in found]
+        for start in range(0, len(ids), batch):
+            yield ids[start : start + batch]
+        return
+    where = []
+    if team_id is not None:
+        where.append(s_table.c.team_id == team_id)
+    if since is not None:
+        where.append(s_table.c.created_at >= since)
+    statement = (
+        sa.select(s_table.c.id).where(*where).order_by(s_table.c.created_at, in_code_point_order(session, s_table.c.id))
+    )
+    result = session.execute(statement, execution_options={"yield_per": batch})
+    for part in result.partitions():
+        yield [row[0] for row in part]
+
+
+def batch_tables(session: Session, ids: list[str], *, whole: bool, selected: set[str] | None) -> dict[str, list[Row]]:
+    """The export's tables for the sessions ``ids`` (see the module). ``whole``: the
+    export has no filter (every review counts); else ``selected`` holds the ids of
+    every selected session (a review counts when its session is one of them)."""
+    data = collect(session, exported_at=dt.datetime.now(dt.UTC), session_ids=ids)
+    action_ids = {row["id"] for row in data.tables["actions"]}
+    reviews = [
+        row
+        for row in fetch_in(session, "action_reviews", "action_id", action_ids)
+        if whole or row["session_id"] is None or (selected is not None and row["session_id"] in selected)
+    ]
+    data.tables["action_reviews"] = by_stamp(reviews)
+    return data.tables
+
+
+def markdown_lines(
+    session: Session,
+    *,
+    which: Any,
+    team_id: str | None,
+    since: dt.datetime | None,
+    session_ids: Sequence[str] | None,
+    exported_at: dt.datetime,
+    catalog: Any,
+    counted: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """The lines of the report :func:`~coachtui.store.exchange.report.render_markdown`
+    makes of the same selection, read and rendered as they are written.
+
+    A first pass over the selected sessions (a few columns, a batch at a time)
+    counts what the report's head and each team's head say (sessions, dates,
+    themes, agreed actions); then each team, by name: its open actions, and its
+    sessions a batch at a time with their questions, actions and reviews."""
+    from coachtui.store.exchange.export import ExportData
+    from coachtui.store.exchange.report import (
+        Index,
+        ThemeCounts,
+        report_head,
+    )
+
+    s_table, a_table = table_of("sessions"), table_of("actions")
+    batches: Iterator[list[str]] = session_batches(session, team_id=team_id, since=since, session_ids=session_ids)
+    listed = None if session_ids is None and team_id is None and since is None else list(batches)
+    if listed is not None:
+        batches = iter(listed)
+    themes = ThemeCounts()
+    per_team: dict[str, tuple[ThemeCounts, list[Any]]] = {}  # themes, [count, first, last, ids or None]
+    sessions = actions = 0
+    light = (s_table.c.id, s_table.c.team_id, s_table.c.created_at, s_table.c.primary_category,
+             s_table.c.secondary_category, s_table.c.category_unsure)
+    for ids in batches:
+        rows = by_stamp([dict(zip(("id", "team_id", "created_at", "primary_category", "secondary_category",
+                                       "category_unsure"), row, strict=True))
+                         for row in session.execute(sa.select(*light).where(s_table.c.id.in_(ids))).all()])
+        actions += session.execute(
+            sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id.in_(ids))
+        ).scalar_one()
+        for row in rows:
+            sessions += 1
+            themes.add(row)
+            team_themes, facts = per_team.setdefault(row["team_id"], (ThemeCounts(), [0, None, None, []]))
+            team_themes.add(row)
+            facts[0] += 1
+            facts[1] = facts[1] or row["created_at"]
+            facts[2] = row["created_at"]
+            if listed is not None:
+                facts[3].append(row["id"])
+    shown = set(per_team) | ({team_id} if team_id is not None else set())
+    teams = sorted(fetch_in(session, "teams", "id", shown), key=lambda t: (t["name"].casefold(), t["id"]))
+    data = ExportData(tables={}, exported_at=exported_at, team_id=team_id, since=since,
+                      session_ids=tuple(session_ids) if session_ids is not None else None, which=which)
+    head_index = Index({"teams": teams, "sessions": [], "picked_questions": [], "actions": [],
+                        "action_reviews": []}, [], [])
+    lines = report_head(data, head_index, catalog, len(teams), sessions, actions, themes)
+    if counted is not None:  # what the export holds, for its summary line
+        every = listed is None  # the whole history holds every team, coached or not
+        counted.update(teams=all_teams(session) if every else len(teams), sessions=sessions, actions=actions)
+    if not teams:
+        yield "\n".join(lines)
+        return
+    yield from _joined(_team_parts(session, teams, per_team, listed, lines, exported_at, catalog))
+
+
+def _team_parts(
+    session: Session,
+    teams: list[Row],
+    per_team: dict[str, tuple[Any, list[Any]]],
+    listed: list[list[str]] | None,
+    head: list[str],
+    exported_at: dt.datetime,
+    catalog: Any,
+) -> Iterator[list[str]]:
+    """The report's lines in groups: its head, then each team's head and its
+    sessions a batch at a time."""
+    from coachtui.store.exchange.report import Index, ThemeCounts, session_lines, team_head
+    from coachtui.store.types import OPEN_STATUSES
+
+    a_table = table_of("actions")
+    today = exported_at.astimezone().date()
+    yield head
+    for team in teams:
+        team_themes, (count, first, last, ids_of_team) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
+        still_open = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.status.in_(OPEN_STATUSES))
+        yield team_head(team, count, (first, last) if count else None, team_themes, still_open, catalog, today)
+        team_batches: Iterator[list[str]]
+        if listed is not None:
+            team_batches = (
+                ids_of_team[start : start + REPORT_BATCH] for start in range(0, len(ids_of_team), REPORT_BATCH)
+            )
+        else:
+            team_batches = session_batches(session, team_id=team["id"], batch=REPORT_BATCH)
+        for ids in team_batches:
+            tables = _report_batch(session, ids)
+            index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
+            yield [line for row in tables["sessions"] for line in session_lines(index, row, catalog)]
+
+
+def _joined(groups: Iterator[list[str]]) -> Iterator[str]:
+    """``"\n".join(every line).rstrip("\n") + "\n"``, written a group at a time:
+    newlines at the end of what is written so far are held until text follows."""
+    first, held = True, ""
+    for group in groups:
+        chunk = ("" if first else "\n") + "\n".join(group)
+        first = False
+        body = chunk.rstrip("\n")
+        if body:
+            yield held + body
+            held = chunk[len(body) :]
+        else:
+            held += chunk
+    yield "\n"
+
+
+def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
+    """The tables a report shows for the sessions ``ids``, with every review made in
+    them and the actions those reviews are of (``extra_reviews``, ``extra_actions``:
+    reviews of actions agreed in other sessions)."""
+    data = collect(session, exported_at=dt.datetime.now(dt.UTC), session_ids=ids)
+    action_ids = {row["id"] for row in data.tables["actions"]}
+    extra_reviews = [row for row in fetch_in(session, "action_reviews", "session_id", ids)
+                     if row["action_id"] not in action_ids]
+    extra_actions = fetch_in(session, "actions", "id", {row["action_id"] for row in extra_reviews})
+    return {**data.tables, "extra_actions": by_stamp(extra_actions), "extra_reviews": by_stamp(extra_reviews)}
+
+
+def all_teams(session: Session) -> int:
+    """How many teams an export of the whole history holds: every one."""
+    return int(session.execute(sa.select(sa.func.count()).select_from(table_of("teams"))).scalar_one())
