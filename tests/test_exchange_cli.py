@@ -165,6 +165,31 @@ def test_import_says_when_a_team_was_merged_by_name_and_when_names_are_pseudonym
     assert out.splitlines()[-1] == "This export was redacted: its names are pseudonyms."
 
 
+def test_importing_a_newer_redacted_export_keeps_the_names_here_and_says_so(filled, tmp_path, capsys) -> None:
+    exported = tmp_path / "redacted.json"
+    assert main(["export", "--db", str(filled), "--redact", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    document = json.loads(exported.read_text())
+    for row in document["sessions"]:
+        row["updated_at"] = "2027-06-01T09:00:00.000000Z"
+    exported.write_text(json.dumps(document))
+    before = export_text(filled, capsys)
+    code, out, _ = run(capsys, "import", "--db", str(filled), str(exported))
+    assert code == 0
+    count = len(document["sessions"])
+    assert out.splitlines() == [
+        f"Nothing imported from {exported} into {filled}.",
+        f"Kept {count} records here as they are: this export is redacted, and its pseudonyms never replace your text.",
+    ]
+    assert export_text(filled, capsys) == before
+
+
+def export_text(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, _ = run(capsys, "export", "--db", str(db), "--format", "json")
+    assert code == 0
+    return "".join(line for line in out.splitlines(keepends=True) if "exported_at" not in line)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
