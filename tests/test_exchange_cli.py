@@ -316,3 +316,40 @@ def test_hostile_text_is_exact_in_a_pipe_and_shown_not_obeyed_on_a_terminal(fill
     shown = _on_a_terminal("export", "--db", str(filled), "--format", "json")
     assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
     assert hostile in [s["dilemma"] for s in json.loads(shown)["sessions"]]  # still exact, as JSON escapes
+
+
+@pytest.mark.parametrize(("name", "first", "second"), [
+    ("share.md", ["--redact"], []),
+    ("full.json", [], ["--redact"]),
+    ("full.json", ["--redact"], []),
+    ("both.zip", [], ["--redact"]),
+])
+def test_a_redacted_export_and_a_full_one_never_replace_each_other_without_force(
+    filled, tmp_path, capsys, name, first, second
+) -> None:
+    target = tmp_path / name
+    assert main(["export", "--db", str(filled), *first, "-o", str(target)]) == 0
+    kept = digest(target)
+    capsys.readouterr()
+    code, out, err = run(capsys, "export", "--db", str(filled), *second, "-o", str(target))
+    there, this = ("redacted", "full") if first else ("full", "redacted")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"coachtui: not exported: {target} is a {there} coachtui export and this one is {this}; ")
+    assert err.endswith("choose another file name, or add --force to replace it\n")
+    assert len(err.splitlines()) == 1
+    assert digest(target) == kept
+    # the same kind again still replaces it, and --force replaces it with the other kind
+    assert main(["export", "--db", str(filled), *first, "-o", str(target)]) == 0
+    assert main(["export", "--db", str(filled), *second, "--force", "-o", str(target)]) == 0
+    assert digest(target) != kept
+
+
+def test_the_export_dialog_also_refuses_a_full_export_over_a_redacted_one(filled, tmp_path, capsys) -> None:
+    from coachtui.ui.screens.export import check_path
+
+    target = tmp_path / "share.md"
+    assert main(["export", "--db", str(filled), "--redact", "-o", str(target)]) == 0
+    assert check_path(str(target), "md", filled, redacted=True) is None
+    assert check_path(str(target), "md", filled, redacted=False) == (
+        f"{target} is a redacted coachtui export and this one is full; choose another file name."
+    )
