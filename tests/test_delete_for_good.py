@@ -236,3 +236,16 @@ def test_deleting_a_session_or_team_for_good_removes_its_rescue_copies(store, is
     finally:
         queue.stop()
     assert sorted(p.name for p in folder.iterdir()) == sorted([of_other.name, "notes.md"])
+
+
+def test_vacuum_says_where_rescue_copies_keep_text(store, db_path: Path, isolated_home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--db", str(db_path), "vacuum"]) == 0
+    assert "Rescue copies" not in capsys.readouterr().out
+    folder = isolated_home / "data" / "unsaved"
+    folder.mkdir(parents=True)
+    (folder / "coachtui-unsaved-20261201-090000-0a1b2c3d.md").write_text("# Rescued\n")
+    assert main(["--db", str(db_path), "vacuum"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Rescue copies keep text that could not be saved: 1 file(s) in {folder} "
+        "(read them, and delete those you no longer need)."
+    )
