@@ -126,3 +126,17 @@ def test_keys_edited_in_are_checked_against_the_apps_commands(
     monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.history" = "ctrl + h"\n')
     assert main(["config", "edit"]) == 1
     assert f'{path}, line 2: "app.history" = "ctrl + h": "ctrl + h" is not a key' in capsys.readouterr().err
+
+
+def test_show_masks_the_hubs_password_as_info_does(capsys: pytest.CaptureFixture[str]) -> None:
+    from coachtui import paths
+
+    path = paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('hub = "postgresql://coach:secretpw@hub/x"\n')
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "secretpw" not in out
+    assert [line.split()[-1] for line in out.splitlines() if line.startswith("hub ")] == [
+        "postgresql://coach:***@hub/x"
+    ]

@@ -193,3 +193,59 @@ def test_search_still_finds_the_right_sessions_after_vacuum(store, db_path: Path
             continue
         page = store.search_sessions(SessionFilter(word + " "))
         assert [row.id for row in page.rows] == [session_id], word
+
+
+# --- rescue copies (found by a tester: a deleted session's text outlived it in unsaved/) ---------
+
+
+def test_deleting_a_session_or_team_for_good_removes_its_rescue_copies(store, isolated_home: Path) -> None:  # type: ignore[no-untyped-def]
+    from coachtui import rescue
+    from coachtui.config import write_private_text
+    from coachtui.session.edits import RecordEdits
+    from coachtui.session.saver import SaveQueue
+
+    team = store.create_team("Ward 4", "Ana")
+    kept_team = store.create_team("Pharmacy", "Ana")
+    first = store.start_session(team.id, "Ana")
+    second = store.start_session(team.id, "Ana")
+    other = store.start_session(kept_team.id, "Ana")
+    folder = isolated_home / "data" / "unsaved"
+
+    def copy(session_id: str, stamp: str, *, old: bool = False) -> Path:
+        path = folder / rescue.file_name(session_id, stamp)
+        text = f"# Rescued\n\n{MARKERS['dilemma']} of {session_id}\n"
+        write_private_text(path, text if old else rescue.contents(session_id, text))
+        return path
+
+    of_first = [copy(first.id, "20261201-090000"), copy(first.id, "20261130-090000", old=True)]
+    of_second = copy(second.id, "20261202-090000")
+    of_other = copy(other.id, "20261203-090000", old=True)
+    unrelated = folder / "notes.md"
+    unrelated.write_text(first.id)
+    assert sorted(rescue.files()) == sorted([*of_first, of_second, of_other])
+
+    queue = SaveQueue(lambda: store, debounce=0.01, max_wait=0.05)
+    queue.start()
+    try:
+        edits = RecordEdits(queue)
+        edits.delete_session(first.id, store.get_session(first.id).version)
+        assert queue.flush(timeout=10), queue.last_error
+        assert sorted(p.name for p in folder.iterdir()) == sorted([of_second.name, of_other.name, "notes.md"])
+        edits.delete_team(store.get_team(team.id))
+        assert queue.flush(timeout=10), queue.last_error
+    finally:
+        queue.stop()
+    assert sorted(p.name for p in folder.iterdir()) == sorted([of_other.name, "notes.md"])
+
+
+def test_vacuum_says_where_rescue_copies_keep_text(store, db_path: Path, isolated_home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--db", str(db_path), "vacuum"]) == 0
+    assert "Rescue copies" not in capsys.readouterr().out
+    folder = isolated_home / "data" / "unsaved"
+    folder.mkdir(parents=True)
+    (folder / "coachtui-unsaved-20261201-090000-0a1b2c3d.md").write_text("# Rescued\n")
+    assert main(["--db", str(db_path), "vacuum"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Rescue copies keep text that could not be saved: 1 file(s) in {folder} "
+        "(read them, and delete those you no longer need)."
+    )

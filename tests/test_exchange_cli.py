@@ -165,6 +165,31 @@ def test_import_says_when_a_team_was_merged_by_name_and_when_names_are_pseudonym
     assert out.splitlines()[-1] == "This export was redacted: its names are pseudonyms."
 
 
+def test_importing_a_newer_redacted_export_keeps_the_names_here_and_says_so(filled, tmp_path, capsys) -> None:
+    exported = tmp_path / "redacted.json"
+    assert main(["export", "--db", str(filled), "--redact", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    document = json.loads(exported.read_text())
+    for row in document["sessions"]:
+        row["updated_at"] = "2027-06-01T09:00:00.000000Z"
+    exported.write_text(json.dumps(document))
+    before = export_text(filled, capsys)
+    code, out, _ = run(capsys, "import", "--db", str(filled), str(exported))
+    assert code == 0
+    count = len(document["sessions"])
+    assert out.splitlines() == [
+        f"Nothing imported from {exported} into {filled}.",
+        f"Kept {count} records here as they are: this export is redacted, and its pseudonyms never replace your text.",
+    ]
+    assert export_text(filled, capsys) == before
+
+
+def export_text(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, _ = run(capsys, "export", "--db", str(db), "--format", "json")
+    assert code == 0
+    return "".join(line for line in out.splitlines(keepends=True) if "exported_at" not in line)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -291,3 +316,40 @@ def test_hostile_text_is_exact_in_a_pipe_and_shown_not_obeyed_on_a_terminal(fill
     shown = _on_a_terminal("export", "--db", str(filled), "--format", "json")
     assert not any(c in shown for c in "\x1b\x07\x9b\u202e")
     assert hostile in [s["dilemma"] for s in json.loads(shown)["sessions"]]  # still exact, as JSON escapes
+
+
+@pytest.mark.parametrize(("name", "first", "second"), [
+    ("share.md", ["--redact"], []),
+    ("full.json", [], ["--redact"]),
+    ("full.json", ["--redact"], []),
+    ("both.zip", [], ["--redact"]),
+])
+def test_a_redacted_export_and_a_full_one_never_replace_each_other_without_force(
+    filled, tmp_path, capsys, name, first, second
+) -> None:
+    target = tmp_path / name
+    assert main(["export", "--db", str(filled), *first, "-o", str(target)]) == 0
+    kept = digest(target)
+    capsys.readouterr()
+    code, out, err = run(capsys, "export", "--db", str(filled), *second, "-o", str(target))
+    there, this = ("redacted", "full") if first else ("full", "redacted")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"coachtui: not exported: {target} is a {there} coachtui export and this one is {this}; ")
+    assert err.endswith("choose another file name, or add --force to replace it\n")
+    assert len(err.splitlines()) == 1
+    assert digest(target) == kept
+    # the same kind again still replaces it, and --force replaces it with the other kind
+    assert main(["export", "--db", str(filled), *first, "-o", str(target)]) == 0
+    assert main(["export", "--db", str(filled), *second, "--force", "-o", str(target)]) == 0
+    assert digest(target) != kept
+
+
+def test_the_export_dialog_also_refuses_a_full_export_over_a_redacted_one(filled, tmp_path, capsys) -> None:
+    from coachtui.ui.screens.export import check_path
+
+    target = tmp_path / "share.md"
+    assert main(["export", "--db", str(filled), "--redact", "-o", str(target)]) == 0
+    assert check_path(str(target), "md", filled, redacted=True) is None
+    assert check_path(str(target), "md", filled, redacted=False) == (
+        f"{target} is a redacted coachtui export and this one is full; choose another file name."
+    )

@@ -391,3 +391,22 @@ def test_a_file_with_a_byte_order_mark_is_read(store, other, tmp_path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + dumps(store.export_json()).encode("utf-8"))
     assert other.import_file(path).count("sessions").added == 1
+
+
+def test_a_redacted_export_never_replaces_text_here(store) -> None:
+    """A colleague's redacted export of records edited after ours: its pseudonyms
+    must not overwrite the real names and the dilemma (nothing of ours changes)."""
+    made = seed(store)
+    document = store.export_json(ExportSelection(redact=True))
+    later = "2027-06-01T09:00:00.000000Z"
+    for key in ("teams", "sessions", "picked_questions", "custom_questions", "actions"):
+        for row in document[key]:
+            row["updated_at"] = later
+    summary = store.import_data(document)
+    team = store.get_team(made["team"].id)
+    assert (team.name, team.coach) == ("Ward 4", "Ana")
+    session = store.get_session(made["session"].id)
+    assert (session.dilemma, session.coach, session.team_name) == ("Handovers run long", "Ana", "Ward 4")
+    assert [a.owner for a in session.actions] == ["Sam"]
+    assert summary.redacted and summary.skipped == 5
+    assert not summary.changed

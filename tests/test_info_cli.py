@@ -106,3 +106,21 @@ def test_a_missing_extra_is_named_with_the_way_to_add_it(
     assert _value(out, "[calendar]") == "not installed (add the 'calendar' extra for export --format ics)"
     assert _value(out, "settings").endswith("(not there yet: the defaults)")
     assert _value(out, "hub") == "none set"
+
+
+def test_info_shows_the_rescue_folder_and_how_many_copies_it_holds(tmp_path: Path) -> None:
+    from coachtui.store import open_store
+
+    home = tmp_path / "home"
+    folder = home / "data" / "unsaved"
+    db = tmp_path / "coach.db"
+    with open_store(str(db)):
+        pass
+    result = _info(home, "--db", str(db))
+    assert _value(result.stdout, "unsaved") == f"{folder} (no rescue copies)", result.stderr
+    folder.mkdir(parents=True)
+    for stamp in ("20261201-090000", "20261202-090000"):
+        (folder / f"coachtui-unsaved-{stamp}-0a1b2c3d.md").write_text("# Rescued\n")
+    (folder / "notes.txt").write_text("not a rescue copy")
+    result = _info(home, "--db", str(db))
+    assert _value(result.stdout, "unsaved") == f"{folder} (2 rescue copies: text that could not be saved)"

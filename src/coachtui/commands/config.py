@@ -60,8 +60,12 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         return _mistake(exc)
     print(f"{'settings file':<16} {where}")
+    from coachtui.hubpass import hide_password
+
     for name, value in asdict(settings).items():
-        print(f"{name:<16} {_shown(value)}")
+        # the hub's address may hold its password: masked as 'coachtui info' masks it
+        shown = hide_password(value) if name == "hub" and isinstance(value, str) else value
+        print(f"{name:<16} {_shown(shown)}")
     _say_unknown_keys(settings, path)
     return 0
 

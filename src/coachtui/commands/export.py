@@ -2,7 +2,7 @@
 
 Without ``-o`` the export goes to standard output; with ``-o FILE`` it is written
 atomically to a new owner-only file; an existing file is replaced only by a complete
-one, and only when it is an earlier export of the same kind (or with ``--force``),
+one, and only when it is an earlier export of the same kind, redacted or full (or with ``--force``),
 never when it is the database or a backup. CSV: ``-o FILE.zip`` writes ``sessions.csv`` and ``actions.csv`` in one zip;
 any other ``-o FILE`` or standard output gets one table, ``--table sessions``
 (the default) or ``--table actions``. CSV files start with a UTF-8 byte order mark
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "The format defaults from the -o file's suffix (.md, .csv, .zip, .json, .ics; no suffix: md; "
         "another suffix needs --format). An existing -o file is replaced only by an export of "
-        "the same kind (--force for any other file); never the database or a backup. "
+        "the same kind, redacted or full (--force for any other file); never the database or a backup. "
         "CSV to a .zip holds sessions.csv and actions.csv; to a .csv file or standard "
         "output it is one table (--table). --redact replaces people's names with "
         "pseudonyms (Coach A, Person 1) everywhere, also inside typed text, and team "
@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--force",
         action="store_true",
         help="replace an existing -o FILE that is not an earlier export of the same kind "
-        "(never the database or a backup)",
+        "(a redacted export by a full one, too; never the database or a backup)",
     )
     parser.add_argument("--redact", action="store_true", help="replace people's names with pseudonyms")
     parser.add_argument(
@@ -120,7 +120,12 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             check_output(
-                output, fmt, database=parse_target(args.db).path, force=args.force, force_hint="add --force to replace it"
+                output,
+                fmt,
+                database=parse_target(args.db).path,
+                force=args.force,
+                force_hint="add --force to replace it",
+                redacted=args.redact,
             )
         except ExportFailed as exc:
             return _fail(f"not exported: {exc}")

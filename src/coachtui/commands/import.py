@@ -1,7 +1,8 @@
 """``coachtui import FILE``: merge a JSON export into the database.
 
 Idempotent (importing a file twice adds nothing); a record on both sides keeps the
-newer edit; a team with the same name as a local one (ignoring case) becomes that
+newer edit (but a redacted export only adds records that are not here yet, so its
+pseudonyms never replace real names); a team with the same name as a local one (ignoring case) becomes that
 team. A file that is not a usable export changes nothing and is reported in one line.
 """
 
@@ -17,7 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Merge a JSON export into the database. Records are matched by id (and teams "
         "also by name, ignoring case); where both sides have a record the newer edit "
-        "wins; nothing is deleted. Importing the same file twice adds nothing. If the "
+        "wins; nothing is deleted. A redacted export only adds records that are not "
+        "here yet: its pseudonyms never replace your names or text. Importing the same file twice adds nothing. If the "
         "file is not a usable export, nothing is changed."
     )
     parser.add_argument("file", metavar="FILE", help="a .json file written by 'coachtui export'")
@@ -28,7 +30,9 @@ def summary_lines(summary: object, source: str, database: str) -> list[str]:
     from coachtui.store.types import ImportSummary
 
     assert isinstance(summary, ImportSummary)
-    if not summary.changed:
+    if not summary.changed and summary.skipped:
+        lines = [f"Nothing imported from {source} into {database}."]
+    elif not summary.changed:
         lines = [f"Nothing new in {source}: {database} already had all of it."]
     else:
         lines = [f"Imported {source} into {database}:"]
@@ -37,8 +41,13 @@ def summary_lines(summary: object, source: str, database: str) -> list[str]:
                 lines.append(f"  {item.kind:<17} {item.added:>6} added {item.updated:>6} updated")
     for file_name, local_name in summary.merged_teams:
         lines.append(f"Team {file_name!r} in the file was merged into the team {local_name!r} here.")
-    if summary.redacted:
+    if summary.redacted and summary.changed:
         lines.append("This export was redacted: its names are pseudonyms.")
+    if summary.skipped:
+        lines.append(
+            f"Kept {summary.skipped} records here as they are: this export is redacted, "
+            "and its pseudonyms never replace your text."
+        )
     return lines
 
 

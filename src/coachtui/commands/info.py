@@ -104,12 +104,27 @@ def _files(database: str) -> None:
     _line("backups", f"{folder} ({count} file{'s' if count != 1 else ''})")
 
 
+def _rescues() -> None:
+    """The rescue copies (coachtui.rescue): plain-text sessions that could not be saved."""
+    from coachtui import rescue
+
+    copies = rescue.files()
+    if not copies:
+        _line("unsaved", f"{rescue.folder()} (no rescue copies)")
+        return
+    for place in sorted({p.parent for p in copies}, key=lambda p: p != rescue.folder()):
+        count = sum(1 for p in copies if p.parent == place)
+        what = "rescue copy" if count == 1 else "rescue copies"
+        _line("unsaved", f"{place} ({count} {what}: text that could not be saved)")
+
+
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
 
     _LINES.clear()
     _versions()
     _files(args.db)
+    _rescues()
     _settings_and_hub()
     _extras()
     with open_store(args.db, create=False) as store:

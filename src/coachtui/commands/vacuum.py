@@ -49,4 +49,13 @@ def run(args: argparse.Namespace) -> int:
                 f"Backups keep their own copies: {len(kept)} file(s) in {folder} made before a deletion "
                 "still hold its text (daily backups rotate out; delete others by hand if need be)."
             )
+    from coachtui import rescue
+
+    copies = rescue.files()
+    if copies:
+        where = ", ".join(sorted({str(p.parent) for p in copies}))
+        print(
+            f"Rescue copies keep text that could not be saved: {len(copies)} file(s) in {where} "
+            "(read them, and delete those you no longer need)."
+        )
     return 0

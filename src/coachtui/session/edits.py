@@ -34,6 +34,14 @@ OnConflict = Callable[["Conflict"], object] | None
 OnRefused = Callable[[BaseException], object] | None
 
 
+def _remove_rescues(session_ids: list[str]) -> None:
+    """After a deletion for good: the private rescue copies of those sessions hold
+    their text too. (One that cannot be removed stays; 'coachtui info' counts them.)"""
+    from coachtui import rescue
+
+    rescue.remove_for(session_ids)
+
+
 def _conflict(**values: Any) -> Conflict:
     from coachtui.session.conflicts import Conflict
 
@@ -216,13 +224,22 @@ class RecordEdits:
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
-        """Delete the team for good, with its sessions: only the version shown."""
+        """Delete the team for good, with its sessions: only the version shown. The
+        rescue copies of its sessions (coachtui.rescue) go with them."""
         team_id = team.id
+
+        def delete(store: Any, version: int) -> None:
+            from coachtui.store.types import SessionFilter
+
+            sessions = store.session_ids_matching(SessionFilter(team_id=team_id))
+            store.delete_team(team_id, expected_version=version)
+            _remove_rescues(sessions)
+
         self._team(
             "delete team",
             team,
             "delete",
-            lambda store, v: store.delete_team(team_id, expected_version=v),
+            delete,
             on_done,
             on_conflict,
             on_refused,
@@ -239,10 +256,16 @@ class RecordEdits:
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
-        """Delete a saved session for good, only as the coach last saw it."""
+        """Delete a saved session for good, only as the coach last saw it, and the
+        rescue copies of it (coachtui.rescue)."""
+
+        def delete(store: Any, version: int) -> None:
+            store.delete_session(session_id, expected_version=version)
+            _remove_rescues([session_id])
+
         self._submit(
             "delete session",
-            lambda store, v: store.delete_session(session_id, expected_version=v),
+            delete,
             version,
             lambda exc, again: _conflict(
                 kind="saved-session", action_id=session_id, session_id=session_id, error=exc, change="delete",

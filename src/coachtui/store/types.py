@@ -257,11 +257,13 @@ class ImportSummary:
 
     ``merged_teams`` lists teams of the file that had another id but the same name
     (ignoring case) as a local team, and were merged into it: (name in the file,
-    local name)."""
+    local name). ``skipped`` counts records here that a redacted file holds a newer
+    edit of: they were left as they are, not replaced by pseudonyms."""
 
     counts: tuple[ImportCounts, ...]
     merged_teams: tuple[tuple[str, str], ...] = ()
     redacted: bool = False
+    skipped: int = 0
 
     def count(self, kind: str) -> ImportCounts:
         for item in self.counts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused
 from coachtui.ui.workers import in_thread
@@ -48,7 +48,13 @@ class Drafts:
         return [d for d in drafts if " ".join(d.coach.split()).casefold() in ("", me)]
 
     def discard(self, session_id: str) -> None:
-        self.app.saver.submit("discard draft", lambda store: store.discard_draft(session_id))
+        def discard(store: Any) -> None:
+            from coachtui import rescue
+
+            store.discard_draft(session_id)
+            rescue.remove_for([session_id])  # deleted for good: its rescue copies too
+
+        self.app.saver.submit("discard draft", discard)
 
     def resume(self, session_id: str) -> None:
         if not self.app.recovery.keeps_unsaved_session():

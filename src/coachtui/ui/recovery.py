@@ -61,7 +61,7 @@ class Recovery:
         when it cannot be written; the next change tries again)."""
         import datetime as dt
 
-        from coachtui import paths
+        from coachtui import rescue
         from coachtui.config import write_private_text
         from coachtui.store.exchange.markdown import session_markdown
 
@@ -69,12 +69,12 @@ class Recovery:
         model = app.session.model
         if model is None:
             return None
-        text = session_markdown(model.to_detail(), app.catalog)
+        # the session's id on the first line: deleting it for good removes the file
+        text = rescue.contents(model.session_id, session_markdown(model.to_detail(), app.catalog))
         known = self.copies.get(model.session_id)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         candidates = [known] if known is not None else [
-            folder / f"coachtui-unsaved-{stamp}-{model.session_id[:8]}.md"
-            for folder in (paths.data_dir() / "unsaved", Path.home())
+            folder / rescue.file_name(model.session_id, stamp) for folder in (rescue.folder(), Path.home())
         ]
         errors = []
         for path in candidates:

@@ -304,7 +304,7 @@ def export_file(
 
     fmt = format_for(path, selection.fmt)
     table = selection.table
-    path = check_output(path, fmt, database=db.target.path, force=force)
+    path = check_output(path, fmt, database=db.target.path, force=force, redacted=selection.redact)
     as_zip = fmt == "csv" and Path(path).suffix.lower() == ".zip"
     if table is not None and (fmt != "csv" or as_zip):
         raise InvalidInput(
@@ -328,7 +328,7 @@ def export_file(
     else:
         tables = render_csv(data)
         if as_zip:
-            content, names = csv_zip_bytes(tables, data.exported_at), tuple(tables)
+            content, names = csv_zip_bytes(tables, data.exported_at, redacted=data.redacted), tuple(tables)
         else:
             name = f"{table or 'sessions'}.csv"
             content, names = csv_bytes(tables[name]), (name,)

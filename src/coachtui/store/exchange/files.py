@@ -39,6 +39,12 @@ _MD_EXPORT = re.compile(
     rb"# Coaching report\r?\n\r?\nExported \d{4}-\d\d-\d\d[^\n]* \xc2\xb7 [\d,]+ teams? \xc2\xb7 "
     rb"[\d,]+ sessions? \xc2\xb7 [\d,]+ agreed actions?\r?\n"
 )
+# How an earlier export says it was redacted: the JSON header's flag, the report's
+# note under its heading, the zip's comment. (A single CSV file has no room for a
+# mark, so whether it was redacted is not known.)
+_JSON_REDACTED = re.compile(rb'\n  "redacted"\s*:\s*true\s*,')
+_MD_REDACTED = re.compile(rb"\n_Redacted: people's names are replaced by pseudonyms")
+ZIP_REDACTED = b"coachtui export, redacted"
 
 
 def export_kind(path: str | os.PathLike[str], fmt: str) -> str:
@@ -81,6 +87,21 @@ def _kind_of_file(path: Path) -> str | None:
     return None
 
 
+def _redacted_file(path: Path, kind: str | None) -> bool | None:
+    """Whether the earlier export ``path`` of ``kind`` was redacted (None: cannot tell)."""
+    try:
+        if kind == "zip":
+            with zipfile.ZipFile(path) as archive:
+                return archive.comment == ZIP_REDACTED
+        if kind in ("json", "md"):
+            with open(path, "rb") as handle:
+                head = handle.read(8192)
+            return bool((_JSON_REDACTED if kind == "json" else _MD_REDACTED).search(head))
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return None
+
+
 def _same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file: the same place once links and ``..`` are
     followed, or two names (hard links) of one existing file."""
@@ -115,6 +136,7 @@ def check_output(
     database: Path | None = None,
     force: bool = False,
     force_hint: str = "",
+    redacted: bool | None = None,
 ) -> Path:
     """Where an export in format ``fmt`` may be written, or :class:`ExportFailed`
     (one line, nothing written) saying why not.
@@ -125,6 +147,9 @@ def check_output(
     (a backup kept elsewhere). An existing file is replaced only when it is an earlier
     coachtui export of the same kind (a Markdown report by a Markdown report...),
     or with ``force``; ``force_hint`` says how to ask for that (e.g. "add --force").
+    A redacted export and a full one (``redacted``, None when the caller does not
+    say) are different kinds: neither replaces the other without ``force`` (a full
+    copy lost under pseudonyms, or real names where a shared file was).
     """
     from coachtui.store.db.database import BACKUP_FOLDER, SIDE_FILES
 
@@ -171,6 +196,12 @@ def check_output(
         raise ExportFailed(
             f"{target} already exists and is not an earlier coachtui {KIND_NAMES[expected]} export; {how}"
         )
+    if redacted is not None and not force:
+        was = _redacted_file(target, found)
+        if was is not None and was != redacted:
+            how = f"choose another file name, or {force_hint}" if force_hint else "choose another file name"
+            there, this = ("redacted", "full") if was else ("full", "redacted")
+            raise ExportFailed(f"{target} is a {there} coachtui export and this one is {this}; {how}")
     return target
 
 
@@ -243,19 +274,24 @@ def csv_bytes(text: str) -> bytes:
     return text.encode(CSV_ENCODING)
 
 
-def csv_zip_bytes(tables: Mapping[str, str], when: dt.datetime | None = None) -> bytes:
-    """Several CSV tables in one zip (``sessions.csv``, ``actions.csv``).
+def csv_zip_bytes(tables: Mapping[str, str], when: dt.datetime | None = None, *, redacted: bool = False) -> bytes:
+    """Several CSV tables in one zip (``sessions.csv``, ``actions.csv``); a redacted
+    one says so in the zip's comment.
 
     The zip is reproducible: members in the given order, each stamped with ``when``
     (the export time) and marked owner-only.
     """
     buffer = io.BytesIO()
-    write_csv_zip(buffer, {name: [text] for name, text in tables.items()}, when)
+    write_csv_zip(buffer, {name: [text] for name, text in tables.items()}, when, redacted=redacted)
     return buffer.getvalue()
 
 
 def write_csv_zip(
-    handle: BinaryIO, tables: Mapping[str, Iterable[str | bytes]], when: dt.datetime | None = None
+    handle: BinaryIO,
+    tables: Mapping[str, Iterable[str | bytes]],
+    when: dt.datetime | None = None,
+    *,
+    redacted: bool = False,
 ) -> None:
     """:func:`csv_zip_bytes` into ``handle``, each table given in pieces and written
     to its member as they come (a table is never held whole)."""
@@ -270,3 +306,5 @@ def write_csv_zip(
                 member.write(BOM)
                 for piece in pieces:
                     member.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+        if redacted:
+            archive.comment = ZIP_REDACTED

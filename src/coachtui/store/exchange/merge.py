@@ -10,6 +10,9 @@ Rules:
   which keeps its own name and settings).
 * A record on both sides keeps the newer edit (``updated_at``); equal means unchanged,
   so importing a file twice adds and changes nothing. Nothing is ever deleted.
+* A redacted export only adds records that are not here yet: its pseudonyms ("Coach A",
+  "Team 3F9A2C") never replace a record here, however new its edit; the records it
+  leaves alone are counted as ``skipped``.
 * Every reference must point at a record in the file or already in the database,
   and team names must stay unique, or nothing is written.
 * Afterwards every action the import touched has the status of its newest review
@@ -105,6 +108,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
         plans[key] = _plan_by_id(session, key, tables[key])
     plans["picked_questions"] = _plan_picked(session, tables["picked_questions"])
     plans["custom_questions"] = _plan_custom(session, tables["custom_questions"])
+    skipped = _keep_local_text(plans) if export.redacted else 0
     _check_team_names(session, plans["teams"])
 
     connection = session.connection()
@@ -125,7 +129,19 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
             updated += len(fixed)
             unchanged -= len(fixed & {row["id"] for row in tables["actions"]})
         counts.append(ImportCounts(KIND_NAMES[spec.key], len(plan.inserts), updated, unchanged))
-    return ImportSummary(counts=tuple(counts), merged_teams=tuple(merged_names), redacted=export.redacted)
+    return ImportSummary(
+        counts=tuple(counts), merged_teams=tuple(merged_names), redacted=export.redacted, skipped=skipped
+    )
+
+
+def _keep_local_text(plans: dict[str, Plan]) -> int:
+    """Drop every update from ``plans`` (a redacted file's text is pseudonyms, never
+    better than ours); returns how many records that leaves alone."""
+    skipped = 0
+    for plan in plans.values():
+        skipped += len(plan.updates)
+        plan.updates = []
+    return skipped
 
 
 # --- teams ---------------------------------------------------------------------------

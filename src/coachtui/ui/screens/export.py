@@ -64,7 +64,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "coachtui"
 
 
-def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str | None:
+def check_path(value: str, fmt: str = "md", database: Path | None = None, redacted: bool | None = None) -> str | None:
     """Why an export in ``fmt`` cannot go to the file ``value`` (None: it can)."""
     from coachtui.store.errors import ExportFailed
     from coachtui.store.exchange.files import check_output
@@ -75,7 +75,7 @@ def check_path(value: str, fmt: str = "md", database: Path | None = None) -> str
 
             calendar_target(value, database=database)
         else:
-            check_output(value, fmt, database=database)
+            check_output(value, fmt, database=database, redacted=redacted)
     except ExportFailed as exc:
         text = str(exc)
         return text[:1].upper() + text[1:] + "."
@@ -216,7 +216,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def _go(self) -> None:
         value = self.query_one("#export-path", Input).value
-        error = check_path(value, self.fmt, self.database)
+        error = check_path(value, self.fmt, self.database, self._redact)
         # A refusal takes the help line's place: at 80x24 both would not fit.
         self.query_one("#export-help", Static).display = not error
         if error:
