@@ -56,6 +56,26 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+    def result_processor(self, dialect: sa.Dialect, coltype: Any) -> Any:
+        """On SQLite, the stored text read straight into a UTC datetime (one call per
+        value instead of SQLAlchemy's parse and then ours: a sync reads ~200,000)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        fallback = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> dt.datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                try:
+                    parsed = dt.datetime.fromisoformat(value)
+                except ValueError:
+                    return fallback(value) if fallback else None
+                return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+            return fallback(value) if fallback else value
+
+        return process
+
 
 # PostgreSQL refuses NUL ("\x00") in text, while coachtui promises that any text a
 # coach types or pastes is stored exactly. On PostgreSQL only, text columns store NUL
@@ -98,6 +118,18 @@ class _SafeTextMixin:
         if value is None or dialect.name == "sqlite":
             return value
         return decode_text(value)
+
+    # On SQLite text is stored as given: no per-value call at all, either way (a sync
+    # reads hundreds of thousands of values).
+    def bind_processor(self, dialect: sa.Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return None
+        return cast(Any, super()).bind_processor(dialect)
+
+    def result_processor(self, dialect: sa.Dialect, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return None
+        return cast(Any, super()).result_processor(dialect, coltype)
 
     def literal_processor(self, dialect: sa.Dialect) -> None:  # pragma: no cover - never used for text
         return None

@@ -79,7 +79,7 @@ from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
-from coachtui.store.exchange.rows import fetch, fetch_in, table_of
+from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
 from coachtui.store.sync.tables import table_of_model
 
@@ -179,12 +179,9 @@ def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tu
         by_kind.setdefault(kind, set()).add(ident)
     found = {}
     for kind, ids in by_kind.items():
-        values = sorted(ids)
-        for start in range(0, len(values), CHUNK):
+        for clause in in_clauses(conn, table.c.id, ids):
             for row in conn.execute(
-                sa.select(table.c.id, table.c.deleted_at, table.c.coach).where(
-                    table.c.kind == kind, table.c.id.in_(values[start : start + CHUNK])
-                )
+                sa.select(table.c.id, table.c.deleted_at, table.c.coach).where(table.c.kind == kind, clause)
             ):
                 found[(kind, row.id)] = (row.deleted_at, row.coach)
     return found
@@ -801,7 +798,7 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
             mark = changes.current_seq(conn)
             outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
             outgoing.to_hub = True
-            if not (full or restored):
+            if not (full or restored or state is None):  # bases are kept with the state
                 outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
     except SyncFailed:
         raise
@@ -839,10 +836,11 @@ def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: fl
             incoming.limit = local.now()
             # what this laptop sent is what the hub merged against
             incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
-            incoming.bases.update(_fields(outgoing))
+            sent = _fields(outgoing)
+            incoming.bases.update(sent)
             pulled = apply(conn, incoming, adopt_teams=True)
             done = changes.current_seq(conn) if quiet else mark
-            synced = _fields(outgoing)
+            synced = sent
             synced.update(_fields(incoming))
             fields.save_bases(conn, hub_id, synced)
             found = _conflicts(pushed, pulled)

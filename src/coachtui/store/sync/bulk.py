@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Collection, Iterator
+import operator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
 from coachtui.store.db import dialects, search_index
 from coachtui.store.db.models import Tombstone, encode_text
-from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.interchange import BOOL, ID, OPT_DATE, REF, SPECS, STAMP, TEXT
 from coachtui.store.exchange.rows import table_of
 from coachtui.store.sync import changes
 from coachtui.store.sync.tables import table_of_model
@@ -149,24 +150,42 @@ def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> N
     (PostgreSQL), their values stored exactly as the models store them."""
     if not rows:
         return
-    columns = SPECS[kind].columns
+    spec = SPECS[kind]
     postgres = dialects.of(conn) is not dialects.sqlite
-    values = [tuple(_stored(row[name], postgres) for name in columns) for row in rows]
-    dialects.of(conn).bulk_insert(conn, SPECS[kind].table, columns, values)
+    pick = operator.itemgetter(*spec.columns)
+    converters = [(index, found) for index, (_name, field_kind) in enumerate(spec.fields)
+                  if (found := _converter(field_kind, postgres)) is not None]
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        picked = list(pick(row))
+        for index, convert in converters:
+            if picked[index] is not None:
+                picked[index] = convert(picked[index])
+        values.append(tuple(picked))
+    dialects.of(conn).bulk_insert(conn, spec.table, spec.columns, values)
 
 
-def _stored(value: Any, postgres: bool) -> Any:
-    """A value as the column types (models.py) write it: UTC text for times (what
-    SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for booleans, ISO dates, and
-    on PostgreSQL text with NUL escaped."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return encode_text(value) if postgres else value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _converter(field_kind: str, postgres: bool) -> Callable[[Any], Any] | None:
+    """How a column's values are stored, as the column types (models.py) write them:
+    UTC text for times (what SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for
+    booleans, ISO dates, and on PostgreSQL text with NUL escaped. None: as they are."""
+    base = field_kind.rstrip("?")
+    if base == STAMP:
+        return _utc_text
+    if base == BOOL:
+        return int
+    if field_kind == OPT_DATE:
+        return _iso
+    if postgres and base in (ID, REF, TEXT):
+        return encode_text
+    return None
+
+
+def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
