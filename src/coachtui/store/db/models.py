@@ -129,7 +129,14 @@ class _SafeTextMixin:
     def result_processor(self, dialect: sa.Dialect, coltype: Any) -> Any:
         if dialect.name == "sqlite":
             return None
-        return cast(Any, super()).result_processor(dialect, coltype)
+        inner = cast(Any, self).impl_instance.result_processor(dialect, coltype)
+        if inner is not None:
+            return cast(Any, super()).result_processor(dialect, coltype)
+
+        def process(value: str | None) -> str | None:
+            return value if value is None or ESCAPE not in value else decode_text(value)
+
+        return process
 
     def literal_processor(self, dialect: sa.Dialect) -> None:  # pragma: no cover - never used for text
         return None

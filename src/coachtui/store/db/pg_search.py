@@ -24,6 +24,7 @@ and a write that fails leaves it as it was.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ _WORD_RE = re.compile(r"[^\W_]+")
 MAX_LEXEME_BYTES = 2_046
 MAX_DOCUMENT_BYTES = 1_000_000
 CHUNK = 500
+BIG_CHUNK = 20_000
 
 
 def _cut(word: str) -> str:
@@ -135,9 +137,15 @@ def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple
 
     S, Q, A, R, T = (table(m) for m in (CoachingSession, PickedQuestion, Action, ActionReview, Team))
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
-    for start in range(0, len(session_ids), CHUNK):
-        chunk = session_ids[start : start + CHUNK]
-        ids = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
+    # many sessions (a sync's thousands) on PostgreSQL: one round of queries, the ids
+    # as one JSON parameter
+    step = BIG_CHUNK if conn.dialect.name == "postgresql" and len(session_ids) > CHUNK else CHUNK
+    for start in range(0, len(session_ids), step):
+        chunk = session_ids[start : start + step]
+        ids: Any = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
+        if step == BIG_CHUNK:
+            listed = sa.func.json_array_elements_text(sa.cast(sa.bindparam("ids", json.dumps(chunk), type_=sa.Text), sa.JSON))
+            ids = sa.select(listed.table_valued("value").c.value)
         sessions = conn.execute(
             sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, T.c.name)
             .select_from(S.outerjoin(T, T.c.id == S.c.team_id))
@@ -162,6 +170,9 @@ def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple
 def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
     if not documents:
         return
+    if len(documents) > CHUNK:
+        _copy(conn, documents)
+        return
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE} (session_id, document) VALUES (%(id)s, array_to_tsvector(%(words)s::text[])) "
         "ON CONFLICT (session_id) DO UPDATE SET document = EXCLUDED.document",
@@ -169,15 +180,56 @@ def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
     )
 
 
+def _copy(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
+    """Many documents: the old ones deleted in one statement, the new ones loaded
+    with COPY as tsvector text (what ``array_to_tsvector`` gives)."""
+    ids = json.dumps([document["id"] for document in documents])
+    conn.exec_driver_sql(
+        f"DELETE FROM {TABLE} WHERE session_id IN (SELECT json_array_elements_text(%(ids)s::json))", {"ids": ids}
+    )
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {TABLE} (session_id, document) FROM STDIN") as copy:
+        for document in documents:
+            copy.write_row((document["id"], tsvector_literal(document["words"])))
+
+
 def index_sessions(conn: sa.Connection, session_ids: list[str]) -> None:
     """(Re)compute the documents of these sessions (raw ids)."""
     batch: list[dict[str, Any]] = []
+    size = BIG_CHUNK if len(session_ids) > CHUNK else CHUNK
     for ident, texts in session_texts(conn, session_ids):
         batch.append({"id": ident, "words": document_words(texts)})
-        if len(batch) >= CHUNK:
+        if len(batch) >= size:
             _store(conn, batch)
             batch = []
     _store(conn, batch)
+
+
+def suspend_triggers(conn: sa.Connection) -> list[str]:
+    """Drop the index's triggers (a bulk load notes the sessions it wrote itself,
+    :func:`note_sessions`), returning the SQL that re-creates them."""
+    rows = conn.exec_driver_sql(
+        "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND t.tgname = ANY(%(names)s) AND c.relnamespace = current_schema()::regnamespace "
+        "ORDER BY t.tgname",
+        {"names": list(TRIGGERS)},
+    ).all()
+    for name, table_name, _sql in rows:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}" ON "{table_name}"')
+    return [sql for _name, _table, sql in rows]
+
+
+def note_sessions(conn: sa.Connection, session_ids: Iterable[str], team_ids: Iterable[str] = ()) -> None:
+    """What the triggers do, for many records at once: list these sessions (raw ids),
+    and the sessions of these teams (their name is searched), to be indexed at the
+    end of the transaction."""
+    for column, ids in (("id", sorted(session_ids)), ("team_id", sorted(team_ids))):
+        if ids:
+            conn.exec_driver_sql(
+                f"INSERT INTO {PENDING} (session_id) SELECT id FROM coaching_session "
+                f"WHERE {column} IN (SELECT json_array_elements_text(%(ids)s::json)) ON CONFLICT DO NOTHING",
+                {"ids": json.dumps(ids)},
+            )
 
 
 def refresh_pending(conn: sa.Connection) -> None:

@@ -48,7 +48,7 @@ def fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
     """The interchange columns of the rows of ``key`` that match ``where``."""
     result = session.execute(select_columns(SPECS[key]).where(*where))
     names = tuple(result.keys())
-    return [dict(zip(names, row, strict=True)) for row in result]
+    return [dict(zip(names, row, strict=True)) for row in result.all()]
 
 
 def fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -163,15 +163,6 @@ def _existing_ids(conn: sa.Connection, kind: str, ids: Iterable[str]) -> set[str
     return existing_ids(cast(Session, conn), kind, ids)
 
 
-def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str]]:
-    """(kind, id) of every record or tombstone written at counter values in (after, upto]."""
-    table = table_of_model(SyncChange)
-    rows = conn.execute(
-        sa.select(table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
-    ).all()
-    return [(row.kind, row.id) for row in rows]
-
-
 def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dt.datetime, str]]:
     table = table_of_model(Tombstone)
     by_kind: dict[str, set[str]] = {}
@@ -191,10 +182,13 @@ def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str,
     return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}
 
 
-def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
+def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str], known: dict[str, Row] | None = None) -> None:
     """Whole sessions: the session rows, their questions, actions, and the reviews of
-    those actions or made in them (with the reviewed actions), and their teams."""
-    sessions = _rows_by_id(conn, "sessions", session_ids)
+    those actions or made in them (with the reviewed actions), and their teams.
+    ``known``: session rows already read."""
+    known = known or {}
+    sessions = {ident: known[ident] for ident in session_ids if ident in known}
+    sessions.update(_rows_by_id(conn, "sessions", session_ids - set(sessions)))
     picked = _fetch_in(conn, "picked_questions", "session_id", sessions)
     actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}
     reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}
@@ -214,6 +208,17 @@ def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) ->
         out.add_row("teams", row)
 
 
+def _links(conn: sa.Connection, kind: str, ids: Iterable[str], *columns: str) -> dict[str, tuple[Any, ...]]:
+    """For the records of ``kind`` among ``ids`` that exist: these columns of each
+    (what they belong to), without reading the whole rows."""
+    table = table_of(kind)
+    found: dict[str, tuple[Any, ...]] = {}
+    for clause in in_clauses(conn, table.c.id, ids):
+        for row in conn.execute(sa.select(table.c.id, *(table.c[name] for name in columns)).where(clause)).all():
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
 def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changeset:
     """What to send for these changed records (see the module docstring)."""
     out = Changeset()
@@ -221,33 +226,25 @@ def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changese
     for kind, ident in entries:
         if kind in by_kind:
             by_kind[kind].add(ident)
-    live: dict[str, dict[str, Row]] = {kind: _rows_by_id(conn, kind, ids) for kind, ids in by_kind.items()}
+    # records inside a session travel with it: here only which session they are in
+    live: dict[str, dict[str, Any]] = {
+        kind: _rows_by_id(conn, kind, by_kind[kind]) for kind in ("teams", "sessions", "custom_questions")
+    }
+    live["picked_questions"] = _links(conn, "picked_questions", by_kind["picked_questions"], "session_id")
+    live["actions"] = _links(conn, "actions", by_kind["actions"], "session_id")
+    live["action_reviews"] = _links(conn, "action_reviews", by_kind["action_reviews"], "session_id", "action_id")
     gone = [(kind, ident) for kind, ids in by_kind.items() for ident in ids if ident not in live[kind]]
     out.tombstones.update(_tombstones(conn, gone))
     sessions = set(live["sessions"])
-    sessions |= {row["session_id"] for row in live["picked_questions"].values()}
-    sessions |= {row["session_id"] for row in live["actions"].values()}
-    for row in live["action_reviews"].values():
-        if row["session_id"] is not None:
-            sessions.add(row["session_id"])
-    review_actions = _rows_by_id(conn, "actions", {row["action_id"] for row in live["action_reviews"].values()})
-    sessions |= {row["session_id"] for row in review_actions.values()}
-    _add_sessions(conn, out, sessions)
+    sessions |= {link[0] for link in live["picked_questions"].values()}
+    sessions |= {link[0] for link in live["actions"].values()}
+    sessions |= {link[0] for link in live["action_reviews"].values() if link[0] is not None}
+    reviewed = {link[1] for link in live["action_reviews"].values()}
+    sessions |= {link[0] for link in _links(conn, "actions", reviewed, "session_id").values()}
+    _add_sessions(conn, out, sessions, live["sessions"])
     for kind in ("teams", "custom_questions"):
         for row in live[kind].values():
             out.add_row(kind, row)
-    return out
-
-
-def collect_all(conn: sa.Connection) -> Changeset:
-    """Everything: every record and every tombstone."""
-    out = Changeset()
-    for kind in KINDS:
-        for row in _fetch(conn, kind):
-            out.add_row(kind, row)
-    table = table_of_model(Tombstone)
-    for grave in conn.execute(sa.select(table)):
-        out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
     return out
 
 
@@ -756,9 +753,30 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
             conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
 
 
-def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
+# How many change-log entries (records, tombstones) one batch moves: each batch is a
+# transaction on the hub and one here, so an interrupted sync keeps what it moved.
+BATCH = 10_000
+
+Progress = Callable[[str, int, int], None]
+
+
+class SyncStopped(SyncFailed):
+    """The coach stopped the sync (ctrl+c): the batches moved so far are kept."""
+
+
+def sync(
+    local: Database,
+    hub_url: str,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SyncReport:
     """Push this database's changes to the hub at ``hub_url`` and pull the others'.
-    Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
+    ``progress(phase, done, total)`` hears how far it got ("send", then "receive";
+    counted in records); ``cancelled()`` is asked between batches. Raises
+    :class:`SyncFailed` (one line, saying what was left unchanged), or
+    :class:`SyncStopped` when stopped (ctrl+c, or ``cancelled``)."""
     started = time.perf_counter()
     target = parse_target(hub_url)
     shown = target.display
@@ -772,100 +790,270 @@ def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
         hub = open_database(hub_url, clock=local.clock, coach=local.coach)
     except StoreError as exc:
         raise SyncFailed(f"cannot sync: {_clause(exc)}; nothing was changed here") from None
+    run = _Run(local, hub, shown, progress or (lambda phase, done, total: None), cancelled or (lambda: False))
     try:
-        return _sync(local, hub, shown, full=full, started=started)
+        return run.sync(full=full, started=started)
+    except KeyboardInterrupt:
+        raise SyncStopped(run.stopped()) from None
     finally:
         hub.close()
 
 
-def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: float) -> SyncReport:
-    # 1. What changed here since the last sync with this hub (a read: the coach can
-    #    go on saving meanwhile).
-    try:
-        with hub.read() as hub_session:
-            hub_id = database_id(hub_session.connection())
-            hub_seq = changes.current_seq(hub_session.connection())
-        with local.read() as session:
-            conn = session.connection()
-            if database_id(conn) == hub_id:
-                raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
-            state = _state(conn, hub_id)
-            # a hub whose counter went back was restored from a copy: compare everything,
-            # and trust no version agreed on since that copy was made
-            restored = state is not None and state[1] > hub_seq
-            first = full or state is None or restored
-            pushed_seq, pulled_seq = (0, 0) if first or state is None else state
-            mark = changes.current_seq(conn)
-            outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
-            outgoing.to_hub = True
-            if not (full or restored or state is None):  # bases are kept with the state
-                outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
-    except SyncFailed:
-        raise
-    except StoreError as exc:
-        raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
+def _batches(entries: list[tuple[str, str, int]]) -> list[list[tuple[str, str, int]]]:
+    """Entries (in counter order) cut into batches of about :data:`BATCH`, never
+    between two entries of one counter value (one batch ends where the counter says
+    everything before it has moved)."""
+    found: list[list[tuple[str, str, int]]] = []
+    current: list[tuple[str, str, int]] = []
+    for entry in entries:
+        if len(current) >= BATCH and entry[2] != current[-1][2]:
+            found.append(current)
+            current = []
+        current.append(entry)
+    if current:
+        found.append(current)
+    return found
 
-    # 2. The hub's part, in one transaction there.
-    try:
-        with hub.write() as hub_session:
-            hub_conn = hub_session.connection()
-            hub_now, skew = _hub_clock(hub_conn, local)
-            outgoing.limit = hub_now
-            outgoing.ahead = skew or dt.timedelta(0)
-            before = changes.current_seq(hub_conn)
-            pushed = apply(hub_conn, outgoing, adopt_teams=False)
-            # What the others wrote before this push (on a first sync: everything the hub
-            # had), less what this laptop just sent: the hub holds that as sent, or
-            # else it is in what the hub sends back.
-            incoming = collect(hub_conn, changed_entries(hub_conn, 0 if first else pulled_seq, before))
-            incoming.drop(outgoing)
-            incoming.update(pushed.send_back)
-            after = changes.current_seq(hub_conn)
-    except SyncFailed as exc:
-        raise SyncFailed(f"cannot sync with {shown}: {exc}; nothing was changed, here or on the hub") from None
-    except StoreError as exc:
-        raise SyncFailed(
-            f"sync with {shown} failed: {_clause(exc)}; nothing was changed, here or on the hub: run sync again"
-        ) from None
 
-    # 3. This side's part, in one transaction here.
-    try:
-        with local.write() as session:
-            conn = session.connection()
-            quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
-            incoming.limit = local.now()
-            # what this laptop sent is what the hub merged against
-            incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
-            sent = _fields(outgoing)
-            incoming.bases.update(sent)
-            pulled = apply(conn, incoming, adopt_teams=True)
-            done = changes.current_seq(conn) if quiet else mark
-            synced = sent
-            synced.update(_fields(incoming))
-            fields.save_bases(conn, hub_id, synced)
-            found = _conflicts(pushed, pulled)
-            conflicts.save(conn, found, shown, local.now())
-            # what this side kept over the hub's (a save made during the sync) goes next time
-            _touch(conn, pulled.send_back)
-            _save_state(conn, hub_id, shown, done, after, local.now())
-    except StoreError as exc:
-        raise SyncFailed(
-            f"the hub {shown} has this database's changes, but saving the hub's here failed: {_clause(exc)}; "
-            "nothing was changed here: run sync again to finish"
-        ) from None
-    return SyncReport(
-        hub=shown,
-        pushed=_counts(pushed),
-        pulled=_counts(pulled),
-        merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
-        first=first,
-        skipped=pushed.skipped + pulled.skipped,
-        seconds=time.perf_counter() - started,
-        merged=pushed.merged + pulled.merged,
-        conflicts=tuple(found),
-        skew=skew,
-        clamped=pushed.clamped + pulled.clamped,
-    )
+def _entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str, int]]:
+    """(kind, id, counter value) of what was written in (after, upto], in order."""
+    table = table_of_model(SyncChange)
+    rows = conn.execute(
+        sa.select(table.c.kind, table.c.id, table.c.seq)
+        .where(table.c.seq > after, table.c.seq <= upto)
+        .order_by(table.c.seq, table.c.kind, table.c.id)
+    ).all()
+    return [(row.kind, row.id, row.seq) for row in rows]
+
+
+class _Run:
+    """One sync: the laptop's changes go to the hub a batch at a time (a transaction
+    there, then one here keeping the versions sent and how far it got), then the
+    hub's come here the same way. What a batch moved stays when a later one fails or
+    the coach stops: the next sync continues from there."""
+
+    def __init__(self, local: Database, hub: Database, shown: str, progress: Progress, cancelled: Callable[[], bool]) -> None:
+        self.local, self.hub, self.shown = local, hub, shown
+        self.progress, self.cancelled = progress, cancelled
+        self.pushed = Applied()
+        self.pulled = Applied()
+        self.found: list[conflicts.Conflict] = []
+        self.sent = [0, 0]  # records sent, of
+        self.received = [0, 0]
+        # the laptop's counter as this sync last left it: while it matches, nobody
+        # else saved here, and what sync itself wrote need not go to the hub again
+        self.expected = 0
+        self.quiet = True
+
+    def stopped(self) -> str:
+        sent, of = self.sent
+        received, of_received = self.received
+        done = []
+        if of:
+            done.append(f"sent {sent:,} of {of:,} records")
+        if of_received:
+            done.append(f"received {received:,} of {of_received:,}")
+        moved = "; ".join(done) if done else "nothing had moved yet"
+        return f"sync with {self.shown} stopped: {moved}; what moved is kept, run sync again to continue"
+
+    def _check(self) -> None:
+        if self.cancelled():
+            raise SyncStopped(self.stopped())
+
+    def sync(self, *, full: bool, started: float) -> SyncReport:
+        shown = self.shown
+        # 1. Where the last sync with this hub left off (reads: the coach can go on
+        #    saving meanwhile).
+        try:
+            with self.hub.read() as hub_session:
+                hub_conn = hub_session.connection()
+                hub_id = database_id(hub_conn)
+                hub_seq = changes.current_seq(hub_conn)
+                _hub_now, skew = _hub_clock(hub_conn, self.local)
+            with self.local.read() as session:
+                conn = session.connection()
+                if database_id(conn) == hub_id:
+                    raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
+                state = _state(conn, hub_id)
+                # a hub whose counter went back was restored from a copy: compare everything,
+                # and trust no version agreed on since that copy was made
+                restored = state is not None and state[1] > hub_seq
+                first = full or state is None or restored
+                pushed_seq, pulled_seq = (0, 0) if first or state is None else state
+                mark = changes.current_seq(conn)
+                outgoing = _entries(conn, pushed_seq, mark)
+        except SyncFailed:
+            raise
+        except StoreError as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
+        self.expected = mark
+        trust_bases = not (full or restored)
+
+        # 2. Send, a batch at a time.
+        self.sent = [0, len(outgoing)]
+        self.progress("send", 0, len(outgoing))
+        own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
+        batches = _batches(outgoing) or [[]]  # nothing to send: the hub still hears from us
+        for number, batch in enumerate(batches, 1):
+            self._check()
+            pushed_to = mark if number == len(batches) else batch[-1][2]
+            own.append(self._send(hub_id, batch, trust_bases, pushed_to, pulled_seq, last=number == len(batches)))
+            self.sent[0] += len(batch)
+            self.progress("send", self.sent[0], self.sent[1])
+
+        # 3. Receive what the others wrote since the last sync, a batch at a time (less
+        #    what this sync's batches wrote there: this laptop has that).
+        self._check()
+        try:
+            with self.hub.read() as hub_session:
+                hub_conn = hub_session.connection()
+                top = changes.current_seq(hub_conn)
+                incoming = [
+                    entry for entry in _entries(hub_conn, pulled_seq, top)
+                    if not any(low < entry[2] <= high for low, high in own)
+                ]
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
+        self.received = [0, len(incoming)]
+        self.progress("receive", 0, len(incoming))
+        batches = _batches(incoming) or [[]]
+        for number, batch in enumerate(batches, 1):
+            self._check()
+            self._receive(hub_id, batch, top if number == len(batches) else batch[-1][2])
+            self.received[0] += len(batch)
+            self.progress("receive", self.received[0], self.received[1])
+        pushed, pulled = self.pushed, self.pulled
+        return SyncReport(
+            hub=shown,
+            pushed=_counts(pushed),
+            pulled=_counts(pulled),
+            merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
+            first=first,
+            skipped=pushed.skipped + pulled.skipped,
+            seconds=time.perf_counter() - started,
+            merged=pushed.merged + pulled.merged,
+            conflicts=tuple(self.found),
+            skew=skew,
+            clamped=pushed.clamped + pulled.clamped,
+        )
+
+    def _send(
+        self, hub_id: str, batch: list[tuple[str, str, int]], trust_bases: bool, pushed_to: int, pulled_seq: int,
+        *, last: bool,
+    ) -> tuple[int, int]:
+        """One batch to the hub (one transaction there), then here: what the hub kept
+        differently, the versions agreed on and how far sending got (one transaction
+        here). Returns the hub's counter values the batch took."""
+        shown = self.shown
+        try:
+            with self.local.read() as session:
+                conn = session.connection()
+                outgoing = collect(conn, [(kind, ident) for kind, ident, _seq in batch])
+                outgoing.to_hub = True
+                if trust_bases:
+                    outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
+        except StoreError as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
+        try:
+            with self.hub.write() as hub_session:
+                hub_conn = hub_session.connection()
+                hub_now, skew = _hub_clock(hub_conn, self.local)
+                outgoing.limit = hub_now
+                outgoing.ahead = skew or dt.timedelta(0)
+                before = changes.current_seq(hub_conn)
+                pushed = apply(hub_conn, outgoing, adopt_teams=False)
+                after = changes.current_seq(hub_conn)
+        except SyncFailed as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
+        except StoreError as exc:
+            raise SyncFailed(f"sync with {shown} failed: {_clause(exc)}; {self._kept()}, here or on the hub: run sync again") from None
+        try:
+            with self.local.write() as session:
+                conn = session.connection()
+                back = pushed.send_back
+                back.limit = self.local.now()
+                # what this laptop sent is what the hub merged against
+                back.bases = fields.load_bases(conn, hub_id, _keys(back))
+                sent = _fields(outgoing)
+                back.bases.update(sent)
+                quiet = self._quiet(conn)
+                pulled = apply(conn, back, adopt_teams=True)
+                sent.update(_fields(back))
+                fields.save_bases(conn, hub_id, sent)
+                found = _conflicts(pushed, pulled)
+                conflicts.save(conn, found, shown, self.local.now())
+                _touch(conn, pulled.send_back)
+                now_seq = changes.current_seq(conn)
+                # after the last batch, everything up to the mark has gone: what sync
+                # wrote here since (what the hub kept differently) need not go back
+                done = now_seq if quiet and last else pushed_to
+                _save_state(conn, hub_id, shown, done, pulled_seq, self.local.now())
+                self.expected = now_seq
+        except StoreError as exc:
+            raise SyncFailed(
+                f"the hub {shown} has this database's changes, but saving the hub's here failed: "
+                f"{_clause(exc)}; {self._kept()} here: run sync again to finish"
+            ) from None
+        self._add(pushed, pulled, found)
+        return before, after
+
+    def _quiet(self, conn: sa.Connection) -> bool:
+        """Nobody saved here since this sync last wrote (or read) here."""
+        if changes.current_seq(conn) != self.expected:
+            self.quiet = False
+        return self.quiet
+
+    def _receive(self, hub_id: str, batch: list[tuple[str, str, int]], pulled_to: int) -> None:
+        shown = self.shown
+        try:
+            with self.hub.read() as hub_session:
+                incoming = collect(hub_session.connection(), [(kind, ident) for kind, ident, _seq in batch])
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
+        try:
+            with self.local.write() as session:
+                conn = session.connection()
+                quiet = self._quiet(conn)
+                state = _state(conn, hub_id)
+                pushed_seq = state[0] if state is not None else 0
+                incoming.limit = self.local.now()
+                incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+                pulled = apply(conn, incoming, adopt_teams=True)
+                fields.save_bases(conn, hub_id, _fields(incoming))
+                found = _conflicts(Applied(), pulled)
+                conflicts.save(conn, found, shown, self.local.now())
+                # what this side kept over the hub's (a save made during the sync) goes next time
+                _touch(conn, pulled.send_back)
+                now_seq = changes.current_seq(conn)
+                _save_state(conn, hub_id, shown, now_seq if quiet else pushed_seq, pulled_to, self.local.now())
+                self.expected = now_seq
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc)) from None
+        self._add(Applied(), pulled, found)
+
+    def _kept(self) -> str:
+        if self.sent[0]:
+            return f"the {self.sent[0]:,} records sent before are kept on both sides, nothing else was changed"
+        return "nothing was changed"
+
+    def _failed_receiving(self, exc: BaseException, *, reading: bool = False) -> str:
+        step = "reading the hub's changes" if reading else "saving the hub's here"
+        kept = f"the {self.received[0]:,} records received before are kept" if self.received[0] else "nothing more was changed here"
+        return (
+            f"the hub {self.shown} has this database's changes, but {step} failed: {_clause(exc)}; "
+            f"{kept}: run sync again to finish"
+        )
+
+    def _add(self, pushed: Applied, pulled: Applied, found: list[conflicts.Conflict]) -> None:
+        for total, part in ((self.pushed, pushed), (self.pulled, pulled)):
+            total.added.update(part.added)
+            total.updated.update(part.updated)
+            total.deleted.update(part.deleted)
+            total.merged_teams.extend(part.merged_teams)
+            total.skipped += part.skipped
+            total.merged += part.merged
+            total.clamped += part.clamped
+        self.found.extend(found)
 
 
 def _keys(changeset: Changeset) -> list[tuple[str, str]]:
