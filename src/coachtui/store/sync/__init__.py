@@ -64,6 +64,7 @@ committed later.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -77,7 +78,7 @@ from coachtui.store.db import dialects
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
-from coachtui.store.errors import StoreError, SyncFailed
+from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
@@ -758,10 +759,7 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
 BATCH = 10_000
 
 Progress = Callable[[str, int, int], None]
-
-
-class SyncStopped(SyncFailed):
-    """The coach stopped the sync (ctrl+c): the batches moved so far are kept."""
+Entry = tuple[int, str, str]  # a change-log entry: counter value, kind, id
 
 
 def sync(
@@ -799,31 +797,44 @@ def sync(
         hub.close()
 
 
-def _batches(entries: list[tuple[str, str, int]]) -> list[list[tuple[str, str, int]]]:
-    """Entries (in counter order) cut into batches of about :data:`BATCH`, never
-    between two entries of one counter value (one batch ends where the counter says
-    everything before it has moved)."""
-    found: list[list[tuple[str, str, int]]] = []
-    current: list[tuple[str, str, int]] = []
-    for entry in entries:
-        if len(current) >= BATCH and entry[2] != current[-1][2]:
-            found.append(current)
-            current = []
-        current.append(entry)
-    if current:
-        found.append(current)
+def _batches(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries (in order) cut into batches of :data:`BATCH`."""
+    return [entries[start : start + BATCH] for start in range(0, len(entries), BATCH)]
+
+
+def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = None) -> list[Entry]:
+    """(counter value, kind, id) of what was written in (after, upto], in order; past
+    ``resume`` (where a stopped sync got to) when given."""
+    table = table_of_model(SyncChange)
+    rows = conn.execute(
+        sa.select(table.c.seq, table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto)
+    ).all()
+    found = sorted((int(row.seq), str(row.kind), str(row.id)) for row in rows)
+    if resume is not None:
+        found = [entry for entry in found if entry > resume]
     return found
 
 
-def _entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str, int]]:
-    """(kind, id, counter value) of what was written in (after, upto], in order."""
-    table = table_of_model(SyncChange)
-    rows = conn.execute(
-        sa.select(table.c.kind, table.c.id, table.c.seq)
-        .where(table.c.seq > after, table.c.seq <= upto)
-        .order_by(table.c.seq, table.c.kind, table.c.id)
-    ).all()
-    return [(row.kind, row.id, row.seq) for row in rows]
+def _resume_key(hub_id: str, phase: str) -> str:
+    return f"sync_resume:{phase}:{hub_id}"
+
+
+def _resume(conn: sa.Connection, hub_id: str, phase: str) -> Entry | None:
+    """Where a sync with this hub that stopped half-way got to ("push" or "pull")."""
+    table = table_of_model(Meta)
+    text = conn.execute(sa.select(table.c.value).where(table.c.key == _resume_key(hub_id, phase))).scalar()
+    if text is None:
+        return None
+    seq, kind, ident = json.loads(text)
+    return (int(seq), str(kind), str(ident))
+
+
+def _save_resume(conn: sa.Connection, hub_id: str, phase: str, entry: Entry | None) -> None:
+    table = table_of_model(Meta)
+    key = _resume_key(hub_id, phase)
+    conn.execute(sa.delete(table).where(table.c.key == key))
+    if entry is not None:
+        conn.execute(sa.insert(table).values(key=key, value=json.dumps(list(entry))))
 
 
 class _Run:
@@ -844,6 +855,9 @@ class _Run:
         # else saved here, and what sync itself wrote need not go to the hub again
         self.expected = 0
         self.quiet = True
+        # the state saved after each batch: sent up to / received up to (counter values)
+        self.pushed_seq = 0
+        self.pulled_seq = 0
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -881,12 +895,16 @@ class _Run:
                 first = full or state is None or restored
                 pushed_seq, pulled_seq = (0, 0) if first or state is None else state
                 mark = changes.current_seq(conn)
-                outgoing = _entries(conn, pushed_seq, mark)
+                # a sync stopped half-way goes on from where it got to
+                push_from = None if first else _resume(conn, hub_id, "push")
+                pull_from = None if first else _resume(conn, hub_id, "pull")
+                outgoing = _entries(conn, pushed_seq, mark, push_from)
         except SyncFailed:
             raise
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
         self.expected = mark
+        self.pushed_seq, self.pulled_seq = pushed_seq, pulled_seq
         trust_bases = not (full or restored)
 
         # 2. Send, a batch at a time.
@@ -896,8 +914,7 @@ class _Run:
         batches = _batches(outgoing) or [[]]  # nothing to send: the hub still hears from us
         for number, batch in enumerate(batches, 1):
             self._check()
-            pushed_to = mark if number == len(batches) else batch[-1][2]
-            own.append(self._send(hub_id, batch, trust_bases, pushed_to, pulled_seq, last=number == len(batches)))
+            own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches)))
             self.sent[0] += len(batch)
             self.progress("send", self.sent[0], self.sent[1])
 
@@ -909,8 +926,8 @@ class _Run:
                 hub_conn = hub_session.connection()
                 top = changes.current_seq(hub_conn)
                 incoming = [
-                    entry for entry in _entries(hub_conn, pulled_seq, top)
-                    if not any(low < entry[2] <= high for low, high in own)
+                    entry for entry in _entries(hub_conn, pulled_seq, top, pull_from)
+                    if not any(low < entry[0] <= high for low, high in own)
                 ]
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
@@ -919,7 +936,7 @@ class _Run:
         batches = _batches(incoming) or [[]]
         for number, batch in enumerate(batches, 1):
             self._check()
-            self._receive(hub_id, batch, top if number == len(batches) else batch[-1][2])
+            self._receive(hub_id, batch, top, last=number == len(batches))
             self.received[0] += len(batch)
             self.progress("receive", self.received[0], self.received[1])
         pushed, pulled = self.pushed, self.pulled
@@ -937,10 +954,7 @@ class _Run:
             clamped=pushed.clamped + pulled.clamped,
         )
 
-    def _send(
-        self, hub_id: str, batch: list[tuple[str, str, int]], trust_bases: bool, pushed_to: int, pulled_seq: int,
-        *, last: bool,
-    ) -> tuple[int, int]:
+    def _send(self, hub_id: str, batch: list[Entry], trust_bases: bool, mark: int, *, last: bool) -> tuple[int, int]:
         """One batch to the hub (one transaction there), then here: what the hub kept
         differently, the versions agreed on and how far sending got (one transaction
         here). Returns the hub's counter values the batch took."""
@@ -948,7 +962,7 @@ class _Run:
         try:
             with self.local.read() as session:
                 conn = session.connection()
-                outgoing = collect(conn, [(kind, ident) for kind, ident, _seq in batch])
+                outgoing = collect(conn, [(kind, ident) for _seq, kind, ident in batch])
                 outgoing.to_hub = True
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
@@ -984,10 +998,12 @@ class _Run:
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)
-                # after the last batch, everything up to the mark has gone: what sync
-                # wrote here since (what the hub kept differently) need not go back
-                done = now_seq if quiet and last else pushed_to
-                _save_state(conn, hub_id, shown, done, pulled_seq, self.local.now())
+                if last:
+                    # everything up to the mark has gone: what sync wrote here since (what
+                    # the hub kept differently) need not go back
+                    self.pushed_seq = now_seq if quiet else mark
+                _save_resume(conn, hub_id, "push", None if last else batch[-1])
+                _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
                 self.expected = now_seq
         except StoreError as exc:
             raise SyncFailed(
@@ -1003,19 +1019,17 @@ class _Run:
             self.quiet = False
         return self.quiet
 
-    def _receive(self, hub_id: str, batch: list[tuple[str, str, int]], pulled_to: int) -> None:
+    def _receive(self, hub_id: str, batch: list[Entry], top: int, *, last: bool) -> None:
         shown = self.shown
         try:
             with self.hub.read() as hub_session:
-                incoming = collect(hub_session.connection(), [(kind, ident) for kind, ident, _seq in batch])
+                incoming = collect(hub_session.connection(), [(kind, ident) for _seq, kind, ident in batch])
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         try:
             with self.local.write() as session:
                 conn = session.connection()
                 quiet = self._quiet(conn)
-                state = _state(conn, hub_id)
-                pushed_seq = state[0] if state is not None else 0
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
                 pulled = apply(conn, incoming, adopt_teams=True)
@@ -1025,7 +1039,12 @@ class _Run:
                 # what this side kept over the hub's (a save made during the sync) goes next time
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)
-                _save_state(conn, hub_id, shown, now_seq if quiet else pushed_seq, pulled_to, self.local.now())
+                if quiet:  # what sync wrote here need not go back
+                    self.pushed_seq = now_seq
+                if last:
+                    self.pulled_seq = top
+                _save_resume(conn, hub_id, "pull", None if last else batch[-1])
+                _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
                 self.expected = now_seq
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc)) from None
