@@ -124,6 +124,8 @@ class Changeset:
     to_hub: bool = False
     # how far the sender's clock is ahead of the receiver's, when known
     ahead: dt.timedelta = dt.timedelta(0)
+    # from a hub: its notes of values that lost a conflict there, for these records
+    notes: list[conflicts.Conflict] = field(default_factory=list)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -976,6 +978,8 @@ class _Run:
                 outgoing.ahead = skew or dt.timedelta(0)
                 before = changes.current_seq(hub_conn)
                 pushed = apply(hub_conn, outgoing, adopt_teams=False)
+                # the laptop whose value lost hears of it when it next receives the record
+                conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
                 after = changes.current_seq(hub_conn)
         except SyncFailed as exc:
             raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
@@ -1023,7 +1027,9 @@ class _Run:
         shown = self.shown
         try:
             with self.hub.read() as hub_session:
-                incoming = collect(hub_session.connection(), [(kind, ident) for _seq, kind, ident in batch])
+                hub_conn = hub_session.connection()
+                incoming = collect(hub_conn, [(kind, ident) for _seq, kind, ident in batch])
+                incoming.notes = conflicts.notes_for(hub_conn, _keys(incoming))
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         try:
@@ -1032,9 +1038,13 @@ class _Run:
                 quiet = self._quiet(conn)
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+                # this laptop's values that lost a conflict on the hub (it sent them earlier)
+                told = conflicts.told(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 fields.save_bases(conn, hub_id, _fields(incoming))
                 found = _conflicts(Applied(), pulled)
+                seen = {(c.kind, c.record_id, c.field) for c in found}
+                found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
                 conflicts.save(conn, found, shown, self.local.now())
                 # what this side kept over the hub's (a save made during the sync) goes next time
                 _touch(conn, pulled.send_back)
