@@ -84,16 +84,22 @@ def _short(value: Any, limit: int = 200) -> str:
 
 
 def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datetime) -> None:
-    """Keep these conflicts (a newer conflict on the same field replaces the older)."""
+    """Keep these conflicts. A newer conflict on the same field replaces an older one
+    only when it holds both of the older one's values: otherwise both stay listed (a
+    third coach's edit must not take the second's text off the list)."""
     rows = []
     for conflict in found:
-        conn.execute(
-            sa.delete(CONFLICT).where(
-                CONFLICT.c.kind == conflict.kind,
-                CONFLICT.c.record_id == conflict.record_id,
-                CONFLICT.c.field == conflict.field,
-            )
+        values = {encode(conflict.mine), encode(conflict.theirs)}
+        same_field = (
+            CONFLICT.c.kind == conflict.kind,
+            CONFLICT.c.record_id == conflict.record_id,
+            CONFLICT.c.field == conflict.field,
+            CONFLICT.c.hub == hub,
         )
+        older = conn.execute(sa.select(CONFLICT.c.id, CONFLICT.c.mine, CONFLICT.c.theirs).where(*same_field)).all()
+        covered = [row.id for row in older if {row.mine, row.theirs} <= values]
+        if covered:
+            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(covered)))
         rows.append(
             {
                 "id": conflict.id, "kind": conflict.kind, "record_id": conflict.record_id, "field": conflict.field,
