@@ -168,7 +168,7 @@ def postgres_hub(pg_url: str) -> Iterator[tuple[str, Callable[[], str]]]:
                 "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
                 (schema,),
             ).fetchone()
-        return f"{row[1]:,} sessions, {row[0] / 1e6:.0f} MB" if row else "?"
+        return f"{row[1]:,} sessions, {float(row[0]) / 1e6:.0f} MB" if row else "?"
 
     try:
         yield with_schema(pg_url, schema), size

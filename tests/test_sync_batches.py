@@ -84,8 +84,9 @@ def test_ctrl_c_in_a_terminal_stops_the_sync_with_one_line_and_keeps_what_moved(
     first batch is in stops it (one line, no traceback), and the hub and the laptop
     hold what moved; running sync again finishes the job."""
     laptop = tmp_path / "ana.db"
-    _laptop(laptop, 4_000)  # about 35,000 records: several batches of 10,000
-    app = Terminal([*coachtui_command(laptop), "sync", "--hub", hub_url], _env(tmp_path / "home"), size=(100, 24))
+    _laptop(laptop, 4_000)  # about 35,000 records: several batches of 5,000
+    env = {**_env(tmp_path / "home"), "COACHTUI_SYNC_BATCH": "5000"}
+    app = Terminal([*coachtui_command(laptop), "sync", "--hub", hub_url], env, size=(100, 24))
     try:
         app.wait_for("Sending to the hub", timeout=DEADLINE)
         assert "records" in app.text()

@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -251,6 +252,19 @@ def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changese
     return out
 
 
+def collect_all(conn: sa.Connection) -> Changeset:
+    """Everything: every record and every tombstone (one read of each table, for a
+    sync that moves a whole history)."""
+    out = Changeset()
+    for kind in KINDS:
+        for row in _fetch(conn, kind):
+            out.add_row(kind, row)
+    table = table_of_model(Tombstone)
+    for grave in conn.execute(sa.select(table)).all():
+        out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
+    return out
+
+
 def collect_subtrees(conn: sa.Connection, records: dict[str, set[str]]) -> Changeset:
     """These records with everything inside them (to send back what was kept)."""
     out = Changeset()
@@ -281,6 +295,8 @@ class Applied:
     conflicts: list[fields.FieldConflict] = field(default_factory=list)
     merged: int = 0  # records that took fields from both sides
     clamped: int = 0  # stamps from the future brought back to the receiver's clock
+    # records sent that the receiver holds afterwards (not left out, not deleted)
+    settled: set[tuple[str, str]] = field(default_factory=set)
 
 
 class _Apply:
@@ -305,6 +321,8 @@ class _Apply:
         self.kept: dict[str, set[str]] = {kind: set() for kind in KINDS}
         # actions whose reviews were deleted here (their status may change)
         self.reviewed_actions: set[str] = set()
+        self.absent: set[tuple[str, str]] = set()  # parents found missing here
+        self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
 
     def _clamped(self, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
@@ -417,6 +435,7 @@ class _Apply:
         total = sum(len(rows) for rows in self.rows.values())
         with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
             self._upsert(written)
+        self._tell_deleted_parents()
 
     def _upsert(self, written: bulk.Written) -> None:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -425,6 +444,11 @@ class _Apply:
             here = _rows_by_id(self.conn, kind, incoming)
             self.existed[kind] |= set(here)
             present[kind] |= set(here)
+            for column, parent_kind in PARENTS.get(kind, ()):  # the parents not sent: one query
+                wanted = {row[column] for row in incoming.values()} - present[parent_kind] - {None}
+                found = _existing_ids(self.conn, parent_kind, wanted)
+                present[parent_kind] |= found
+                self.absent |= {(parent_kind, ident) for ident in wanted - found}
             plan = Plan()
             for ident in sorted(incoming):
                 row = incoming[ident]
@@ -473,17 +497,21 @@ class _Apply:
             parent = row[column]
             if parent is None or parent in present[parent_kind]:
                 continue
-            if _existing_ids(self.conn, parent_kind, [parent]):
+            if (parent_kind, parent) not in self.absent and _existing_ids(self.conn, parent_kind, [parent]):
                 present[parent_kind].add(parent)
                 continue
             # Its session (or team, or action) was deleted here and nothing brought
             # it back: the record goes with it; the sender hears of the deletion.
+            self.absent.add((parent_kind, parent))
             self.result.skipped += 1
-            grave = _tombstones(self.conn, [(parent_kind, parent)]).get((parent_kind, parent))
-            if grave is not None:
-                self.result.send_back.add_tombstone(parent_kind, parent, *grave)
+            self.orphaned.add((parent_kind, parent))
             return False
         return True
+
+    def _tell_deleted_parents(self) -> None:
+        """The sender hears of the deletions that left records out (one query)."""
+        for (kind, ident), grave in _tombstones(self.conn, self.orphaned).items():
+            self.result.send_back.add_tombstone(kind, ident, *grave)
 
     # --- deletions ------------------------------------------------------------------------------
 
@@ -609,6 +637,7 @@ class _Apply:
             result.added[kind] = len(self.inserted[kind] - self.removed[kind])
             result.updated[kind] = len(self.updated[kind] - self.removed[kind])
             result.deleted[kind] = len(self.removed[kind] - self.inserted[kind])
+            result.settled |= {(kind, ident) for ident in (self.existed[kind] | self.inserted[kind]) - self.removed[kind]}
         if any(self.kept.values()):
             result.send_back.update(collect_subtrees(self.conn, self.kept))
         return result
@@ -750,18 +779,29 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
     if not entries:
         return
     seq = changes.next_seq(conn)
-    table = table_of_model(SyncChange)
-    for kind, ident in sorted(entries):
-        if not conn.execute(sa.update(table).where(table.c.kind == kind, table.c.id == ident).values(seq=seq)).rowcount:
-            conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
+    bulk.upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"),
+                    [(kind, ident, seq) for kind, ident in sorted(entries)])
 
 
-# How many change-log entries (records, tombstones) one batch moves: each batch is a
-# transaction on the hub and one here, so an interrupted sync keeps what it moved.
-BATCH = 10_000
+# How many change-log entries (records, tombstones) one batch moves at most: each batch
+# is a transaction on the hub and one here, so an interrupted sync keeps what it moved.
+# A session's records travel together, but a review made in a later session about an
+# action of an earlier one makes neighbouring batches overlap (and an action's status
+# may settle only at the batch that brings its newest review): batches are large, a
+# 10,000-session history goes in one. COACHTUI_SYNC_BATCH overrides it (tuning, tests).
+BATCH = 100_000
+BATCH_ENV = "COACHTUI_SYNC_BATCH"
+
+
+def _batch_size() -> int:
+    text = os.environ.get(BATCH_ENV, "")
+    return int(text) if text.isdigit() and int(text) > 0 else BATCH
 
 Progress = Callable[[str, int, int], None]
-Entry = tuple[int, str, str]  # a change-log entry: counter value, kind, id
+# a change-log entry: counter value, the session it belongs to ("" for a team, a custom
+# question or a deleted record), kind, id. In this order a session's records are side
+# by side, so a batch of them sends each whole session once.
+Entry = tuple[int, str, str, str]
 
 
 def sync(
@@ -800,21 +840,50 @@ def sync(
 
 
 def _batches(entries: list[Entry]) -> list[list[Entry]]:
-    """Entries (in order) cut into batches of :data:`BATCH`."""
-    return [entries[start : start + BATCH] for start in range(0, len(entries), BATCH)]
+    """Entries (in order) cut into batches of about :data:`BATCH`, not inside a session."""
+    size = _batch_size()
+    found: list[list[Entry]] = []
+    current: list[Entry] = []
+    for entry in entries:
+        if len(current) >= size and entry[:2] != current[-1][:2]:
+            found.append(current)
+            current = []
+        current.append(entry)
+    if current:
+        found.append(current)
+    return found
 
 
 def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = None) -> list[Entry]:
-    """(counter value, kind, id) of what was written in (after, upto], in order; past
-    ``resume`` (where a stopped sync got to) when given."""
+    """The entries of what was written in (after, upto], in order; past ``resume``
+    (where a stopped sync got to) when given."""
     table = table_of_model(SyncChange)
     rows = conn.execute(
         sa.select(table.c.seq, table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto)
     ).all()
-    found = sorted((int(row.seq), str(row.kind), str(row.id)) for row in rows)
+    group: dict[tuple[str, str], str] = {}
+    if len(rows) > _batch_size() or resume is not None:  # more than one batch: keep sessions together
+        group = _groups(conn, rows)
+    found = sorted((int(row.seq), group.get((row.kind, row.id), ""), str(row.kind), str(row.id)) for row in rows)
     if resume is not None:
         found = [entry for entry in found if entry > resume]
     return found
+
+
+def _groups(conn: sa.Connection, rows: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """The session each logged record belongs to (by kind and id)."""
+    by_kind: dict[str, set[str]] = {}
+    for row in rows:
+        by_kind.setdefault(str(row.kind), set()).add(str(row.id))
+    group: dict[tuple[str, str], str] = {("sessions", ident): ident for ident in by_kind.get("sessions", ())}
+    for kind in ("picked_questions", "actions"):
+        for ident, (session_id,) in _links(conn, kind, by_kind.get(kind, ()), "session_id").items():
+            group[(kind, ident)] = session_id
+    reviews = _links(conn, "action_reviews", by_kind.get("action_reviews", ()), "session_id", "action_id")
+    reviewed = _links(conn, "actions", {action for _session, action in reviews.values()}, "session_id")
+    for ident, (session_id, action_id) in reviews.items():
+        group[("action_reviews", ident)] = session_id or reviewed.get(action_id, ("",))[0]
+    return group
 
 
 def _resume_key(hub_id: str, phase: str) -> str:
@@ -827,8 +896,8 @@ def _resume(conn: sa.Connection, hub_id: str, phase: str) -> Entry | None:
     text = conn.execute(sa.select(table.c.value).where(table.c.key == _resume_key(hub_id, phase))).scalar()
     if text is None:
         return None
-    seq, kind, ident = json.loads(text)
-    return (int(seq), str(kind), str(ident))
+    seq, group, kind, ident = json.loads(text)
+    return (int(seq), str(group), str(kind), str(ident))
 
 
 def _save_resume(conn: sa.Connection, hub_id: str, phase: str, entry: Entry | None) -> None:
@@ -857,6 +926,7 @@ class _Run:
         # else saved here, and what sync itself wrote need not go to the hub again
         self.expected = 0
         self.quiet = True
+        self.settled: set[tuple[str, str]] = set()  # records this sync left on the hub as sent
         # the state saved after each batch: sent up to / received up to (counter values)
         self.pushed_seq = 0
         self.pulled_seq = 0
@@ -916,7 +986,8 @@ class _Run:
         batches = _batches(outgoing) or [[]]  # nothing to send: the hub still hears from us
         for number, batch in enumerate(batches, 1):
             self._check()
-            own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches)))
+            whole = pushed_seq == 0 and push_from is None and len(batches) == 1  # the whole history
+            own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches), whole=whole))
             self.sent[0] += len(batch)
             self.progress("send", self.sent[0], self.sent[1])
 
@@ -927,10 +998,8 @@ class _Run:
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
                 top = changes.current_seq(hub_conn)
-                incoming = [
-                    entry for entry in _entries(hub_conn, pulled_seq, top, pull_from)
-                    if not any(low < entry[0] <= high for low, high in own)
-                ]
+                logged = _entries(hub_conn, pulled_seq, top, pull_from)
+                incoming = [entry for entry in logged if not any(low < entry[0] <= high for low, high in own)]
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         self.received = [0, len(incoming)]
@@ -938,7 +1007,8 @@ class _Run:
         batches = _batches(incoming) or [[]]
         for number, batch in enumerate(batches, 1):
             self._check()
-            self._receive(hub_id, batch, top, last=number == len(batches))
+            whole = pulled_seq == 0 and pull_from is None and len(incoming) == len(logged) and len(batches) == 1
+            self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
             self.received[0] += len(batch)
             self.progress("receive", self.received[0], self.received[1])
         pushed, pulled = self.pushed, self.pulled
@@ -956,7 +1026,9 @@ class _Run:
             clamped=pushed.clamped + pulled.clamped,
         )
 
-    def _send(self, hub_id: str, batch: list[Entry], trust_bases: bool, mark: int, *, last: bool) -> tuple[int, int]:
+    def _send(
+        self, hub_id: str, batch: list[Entry], trust_bases: bool, mark: int, *, last: bool, whole: bool
+    ) -> tuple[int, int]:
         """One batch to the hub (one transaction there), then here: what the hub kept
         differently, the versions agreed on and how far sending got (one transaction
         here). Returns the hub's counter values the batch took."""
@@ -964,7 +1036,14 @@ class _Run:
         try:
             with self.local.read() as session:
                 conn = session.connection()
-                outgoing = collect(conn, [(kind, ident) for _seq, kind, ident in batch])
+                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+                outgoing = collect_all(conn) if whole else collect(conn, keys)
+                # what an earlier batch of this sync already left on the hub, unchanged
+                # since, need not go again (whole sessions overlap between batches)
+                changed = set(keys)
+                for kind, rows in outgoing.rows.items():
+                    for ident in [i for i in rows if (kind, i) in self.settled and (kind, i) not in changed]:
+                        del rows[ident]
                 outgoing.to_hub = True
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
@@ -1015,6 +1094,7 @@ class _Run:
                 f"{_clause(exc)}; {self._kept()} here: run sync again to finish"
             ) from None
         self._add(pushed, pulled, found)
+        self.settled |= pushed.settled - {(kind, ident) for kind, rows in back.rows.items() for ident in rows}
         return before, after
 
     def _quiet(self, conn: sa.Connection) -> bool:
@@ -1023,12 +1103,13 @@ class _Run:
             self.quiet = False
         return self.quiet
 
-    def _receive(self, hub_id: str, batch: list[Entry], top: int, *, last: bool) -> None:
+    def _receive(self, hub_id: str, batch: list[Entry], top: int, *, last: bool, whole: bool) -> None:
         shown = self.shown
         try:
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
-                incoming = collect(hub_conn, [(kind, ident) for _seq, kind, ident in batch])
+                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+                incoming = collect_all(hub_conn) if whole else collect(hub_conn, keys)
                 incoming.notes = conflicts.notes_for(hub_conn, _keys(incoming))
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
