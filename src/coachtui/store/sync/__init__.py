@@ -864,7 +864,10 @@ def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = 
     group: dict[tuple[str, str], str] = {}
     if len(rows) > _batch_size() or resume is not None:  # more than one batch: keep sessions together
         group = _groups(conn, rows)
-    found = sorted((int(row.seq), group.get((row.kind, row.id), ""), str(row.kind), str(row.id)) for row in rows)
+    if group:
+        found = sorted((seq, group.get((kind, ident), ""), kind, ident) for seq, kind, ident in rows)
+    else:
+        found = sorted((seq, "", kind, ident) for seq, kind, ident in rows)
     if resume is not None:
         found = [entry for entry in found if entry > resume]
     return found
