@@ -50,11 +50,21 @@ pulling have got (``sync_state``, keyed by the hub's database id).
 * Whatever the receiving side kept over what was sent (a newer edit, a kept
   record) is sent back in the same sync, so both sides end up the same.
 
-**Failures.** The hub's part is one transaction on the hub; the laptop's part one
-transaction here, after the hub's has committed. A hub that cannot be reached, or
-a connection lost half-way, leaves both sides as they were (one clear line says
-so); a failure after the hub committed leaves the laptop as it was, and the next
-sync finishes the job: moving a record again changes nothing.
+**Batches, failures, stopping.** Changes move a batch at a time (:data:`BATCH` change-log
+entries, a session's records side by side): first this laptop's, each batch one
+transaction on the hub and then one here that keeps the versions sent and how far
+sending got; then the hub's, each batch read there and applied here in one
+transaction that keeps how far receiving got (``sync_state``, and within one counter
+value the last entry done, in ``coachtui_meta``). A hub that cannot be reached, or a
+connection lost half-way, leaves the batch in progress undone (one clear line says
+so; if the hub had committed it, the laptop's half failed and the next sync sends it
+again, which changes nothing there); the batches before it stay, and the next sync
+continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
+``progress`` hears after each batch.
+
+**Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
+field both changed, the hub keeps a note of the value that lost; the laptop that had
+sent it lists the conflict when it next receives the record (``conflicts.told``).
 
 Counter values on the hub are handed out in commit order (every writer takes the
 write lock first), so "changed since N" never misses a record a slower writer
