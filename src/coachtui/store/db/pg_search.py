@@ -118,7 +118,9 @@ TRIGGERS = tuple(
 # --- keeping documents in step ------------------------------------------------------------
 
 
-def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, list[str]]]:
+def session_texts(
+    conn: sa.Connection, session_ids: list[str], *, many: bool = False
+) -> Iterator[tuple[str, list[str]]]:
     """(raw session id, its searched texts: title, dilemma, context, question notes,
     action texts, review notes, team name, coach) for those of ``session_ids`` (raw,
     as stored) that exist, on either database (the search results' snippets are
@@ -137,26 +139,29 @@ def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple
 
     S, Q, A, R, T = (table(m) for m in (CoachingSession, PickedQuestion, Action, ActionReview, Team))
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
-    # many sessions (a sync's thousands) on PostgreSQL: one round of queries, the ids
-    # as one JSON parameter
-    step = BIG_CHUNK if conn.dialect.name == "postgresql" and len(session_ids) > CHUNK else CHUNK
+    # many sessions (a sync's thousands on PostgreSQL, ``many``): one round of queries,
+    # the ids as one JSON parameter (they are UUID text, stored as typed)
+    step = BIG_CHUNK if many else CHUNK
     for start in range(0, len(session_ids), step):
         chunk = session_ids[start : start + step]
-        ids: Any = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
-        if step == BIG_CHUNK:
-            listed = sa.func.json_array_elements_text(sa.cast(sa.bindparam("ids", json.dumps(chunk), type_=sa.Text), sa.JSON))
-            ids = sa.select(listed.table_valued("value").c.value)
+
+        def among(column: Any, chunk: list[str] = chunk) -> Any:
+            if many:
+                listed = sa.func.json_array_elements_text(sa.cast(sa.bindparam("ids", json.dumps(chunk)), sa.JSON))
+                return column.in_(sa.select(listed.table_valued("value").c.value))
+            return column.in_(sa.bindparam("ids", chunk, expanding=True, type_=sa.String))
+
         sessions = conn.execute(
             sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, T.c.name)
             .select_from(S.outerjoin(T, T.c.id == S.c.team_id))
-            .where(sa.type_coerce(S.c.id, sa.String).in_(ids))
+            .where(among(sa.type_coerce(S.c.id, sa.String)))
         ).all()
         extra: dict[str, list[str]] = {}
         # the texts in the order SQLite's index holds them: notes, actions, reviews
         for texts, column, order in ((Q, Q.c.note, Q.c.position), (A, A.c.text, A.c.position), (R, R.c.note, R.c.created_at)):
             rows = conn.execute(
                 sa.select(sa.type_coerce(texts.c.session_id, sa.String), column)
-                .where(sa.type_coerce(texts.c.session_id, sa.String).in_(ids), column != "")
+                .where(among(sa.type_coerce(texts.c.session_id, sa.String)), column != "")
                 .order_by(texts.c.session_id, order, texts.c.id)
             ).all()
             for session_id, text in rows:
@@ -197,7 +202,7 @@ def index_sessions(conn: sa.Connection, session_ids: list[str]) -> None:
     """(Re)compute the documents of these sessions (raw ids)."""
     batch: list[dict[str, Any]] = []
     size = BIG_CHUNK if len(session_ids) > CHUNK else CHUNK
-    for ident, texts in session_texts(conn, session_ids):
+    for ident, texts in session_texts(conn, session_ids, many=len(session_ids) > CHUNK):
         batch.append({"id": ident, "words": document_words(texts)})
         if len(batch) >= size:
             _store(conn, batch)
