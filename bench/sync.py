@@ -112,7 +112,7 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
     for number in range(1, rounds + 1):
         times = []
         for store in stores:
-            own = [row.id for row in store.search_sessions(limit=200).rows]
+            own = [row.id for row in store.search_sessions(limit=200).rows if row.id not in shared]
             for ident in rng.sample(shared, 2):  # edits others may be making too
                 name = rng.choice(FIELDS)
                 replaced.add((ident, name, getattr(store.get_session(ident), name)))
@@ -120,7 +120,8 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
                 text = f"{store.db.coach} typed {name} #{counter}"
                 store.save_draft(ident, **{name: text})
                 typed.add((ident, name, text))
-            for ident in rng.sample(own, min(10, len(own))):
+            for ident in rng.sample(own, min(10, len(own))):  # a coach's own sessions
+                replaced.add((ident, "context", store.get_session(ident).context))
                 store.save_draft(ident, context=f"round {number} note {uuid.uuid4().hex[:6]}")
             times.append(sync(store))
         print(f"  round {number}: laptop 0 synced in {times[0]:5.2f} s, the slowest {max(times):5.2f} s, "

@@ -176,8 +176,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# From how many records a sync shows its progress bar (a small sync just reports).
+PROGRESS_FROM = 1_000
+
+
 def _with_progress(store: Store, connect_url: str, *, full: bool) -> object:
-    """Sync with a progress bar on the terminal (stderr): records sent, then received."""
+    """Sync with a progress bar on the terminal (stderr): records sent, then received;
+    drawn only for a sync that moves many records."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -191,7 +196,7 @@ def _with_progress(store: Store, connect_url: str, *, full: bool) -> object:
     from coachtui.text import unguarded
 
     labels = {"send": "Sending to the hub", "receive": "Receiving from the hub"}
-    with Progress(
+    bar = Progress(
         TextColumn("{task.description:<24}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -199,15 +204,23 @@ def _with_progress(store: Store, connect_url: str, *, full: bool) -> object:
         TimeElapsedColumn(),
         console=Console(file=unguarded(sys.stderr)),
         transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
+    )
+    tasks: dict[str, TaskID] = {}
 
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
-            bar.update(tasks[phase], completed=done, total=total)
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            if total < PROGRESS_FROM:
+                return
+            if not tasks:
+                bar.start()
+            tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
+        bar.update(tasks[phase], completed=done, total=total)
 
+    try:
         return store.sync(connect_url, full=full, progress=progress)
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def _coach() -> str:
