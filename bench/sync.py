@@ -1,79 +1,217 @@
-"""How long a sync takes (issue 18, item 4). Prints figures; asserts nothing.
+"""How long a sync takes (issue 18, items 4 and 6). Prints figures; asserts nothing but
+that a simulated network ends up the same everywhere.
 
     python bench/sync.py [--sessions 10000] [--pg-url postgresql://...]
+    python bench/sync.py --network 5x500 [--rounds 3] [--pg-url ...]
 
-A laptop with demo data pushes everything into an empty hub (a SQLite file, and a
-PostgreSQL schema when --pg-url is given, dropped afterwards); then a sync with
-nothing to move; then a sync after 100 sessions were edited; then a second laptop
-pulls everything.
+The first form: a laptop with demo data pushes everything into an empty hub (a SQLite
+file, and a PostgreSQL schema when --pg-url is given, dropped afterwards); then a sync
+with nothing to move; then one after 100 sessions were edited; then a second laptop
+pulls everything. Beside each figure: this process's CPU time, and the figure as a
+multiple of a reference measured in the same loop on the same data (reading every
+record of the laptop through the store), so runs on a busy machine compare.
+
+The second form simulates a network: N laptops with M sessions each (their own demo
+data) sync in turn through one hub, then for several rounds each edits some sessions
+everyone shares and some of its own and syncs; it prints the total time, the hub's
+size, and one laptop's incremental sync time as the hub grows, and checks that every
+laptop and the hub hold the same records and that no typed text was lost (it is the
+value, or listed in a conflict, or was typed over on a laptop that had it).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import random
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from coachtui.store import open_store
+from coachtui.store import Store, open_store
 from coachtui.store.demo import generate_demo_data
 
 TARGETS = {"push to an empty PostgreSQL hub": 5.0, "push to an empty SQLite hub": 3.0,
            "nothing to move": 0.3, "100 changed sessions": 0.5}
+TODAY = dt.date(2026, 11, 20)
+FIELDS = ("title", "dilemma", "context")
 
 
-def timed(what: str, action: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def timed(what: str, action: Callable[[], object], reference: float | None = None) -> float:
+    started, cpu = time.perf_counter(), time.process_time()
     action()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     target = next((t for key, t in TARGETS.items() if what.startswith(key)), None)
     verdict = "" if target is None else (" ok" if seconds <= target else f" (target {target} s)")
-    print(f"{what:<48} {seconds:7.2f} s{verdict}", flush=True)
+    ratio = f"  {seconds / reference:5.1f}x ref" if reference else ""
+    print(f"{what:<50} {seconds:7.2f} s  cpu {cpu:6.2f} s{ratio}{verdict}", flush=True)
     return seconds
+
+
+def records(store: Store) -> dict[str, list[dict]]:
+    """Every record, without the per-database change counter."""
+    document = store.export_json()
+    keys = ("teams", "sessions", "picked_questions", "custom_questions", "actions", "action_reviews")
+    return {key: sorted(({k: v for k, v in row.items() if k != "version"} for row in document[key]),
+                        key=lambda row: row["id"]) for key in keys}
 
 
 def run(folder: Path, sessions: int, hub_url: str, label: str) -> None:
     laptop = folder / f"laptop-{label}.db"
     with open_store(str(laptop), coach="Bench") as store:
-        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=7, today=dt.date(2026, 11, 20))
-        timed(f"push to an empty {label} hub ({sessions:,} sessions)", lambda: store.sync(hub_url))
-        timed(f"nothing to move ({label})", lambda: store.sync(hub_url))
+        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=7, today=TODAY)
+        reference = timed(f"reference: read every record ({label})", lambda: store.export_json())
+        timed(f"push to an empty {label} hub ({sessions:,} sessions)", lambda: store.sync(hub_url), reference)
+        timed(f"nothing to move ({label})", lambda: store.sync(hub_url), reference)
         ids = [row.id for row in store.search_sessions(limit=100).rows]
         for ident in ids:
             store.save_draft(ident, title=f"edited {uuid.uuid4().hex[:6]}")
-        timed(f"100 changed sessions ({label})", lambda: store.sync(hub_url))
+        timed(f"100 changed sessions ({label})", lambda: store.sync(hub_url), reference)
     with open_store(str(folder / f"other-{label}.db"), coach="Other") as other:
-        timed(f"pull into an empty laptop ({label})", lambda: other.sync(hub_url))
+        timed(f"pull into an empty laptop ({label})", lambda: other.sync(hub_url), reference)
+
+
+# --- a network --------------------------------------------------------------------------------
+
+
+def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str, hub_size: Callable[[], str]) -> None:
+    rng = random.Random(18)
+    started = time.perf_counter()
+    stores = []
+    for index in range(laptops):
+        store = open_store(str(folder / f"laptop{index}.db"), coach=f"Coach {index}")
+        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=100 + index, today=TODAY)
+        stores.append(store)
+    made = time.perf_counter() - started
+    print(f"{laptops} laptops x {sessions:,} sessions made in {made:.1f} s", flush=True)
+    syncing = 0.0
+
+    def sync(store: Store) -> float:
+        nonlocal syncing
+        took = time.perf_counter()
+        store.sync(hub_url)
+        took = time.perf_counter() - took
+        syncing += took
+        return took
+
+    # everyone joins: the first sync of each pushes its history and pulls the others'
+    for index, store in enumerate(stores):
+        took = sync(store)
+        print(f"  laptop {index} joins: first sync {took:6.2f} s, hub {hub_size()}", flush=True)
+    for store in stores:
+        sync(store)
+    shared = [row.id for row in stores[0].search_sessions(limit=max(20, laptops * 2)).rows]
+    typed: set[tuple[str, str, str]] = set()
+    replaced: set[tuple[str, str, str]] = set()
+    counter = 0
+    for number in range(1, rounds + 1):
+        times = []
+        for store in stores:
+            own = [row.id for row in store.search_sessions(limit=200).rows if row.id not in shared]
+            for ident in rng.sample(shared, 2):  # edits others may be making too
+                name = rng.choice(FIELDS)
+                replaced.add((ident, name, getattr(store.get_session(ident), name)))
+                counter += 1
+                text = f"{store.db.coach} typed {name} #{counter}"
+                store.save_draft(ident, **{name: text})
+                typed.add((ident, name, text))
+            for ident in rng.sample(own, min(10, len(own))):  # a coach's own sessions
+                replaced.add((ident, "context", store.get_session(ident).context))
+                store.save_draft(ident, context=f"round {number} note {uuid.uuid4().hex[:6]}")
+            times.append(sync(store))
+        print(f"  round {number}: laptop 0 synced in {times[0]:5.2f} s, the slowest {max(times):5.2f} s, "
+              f"all {sum(times):6.2f} s; hub {hub_size()}", flush=True)
+    for store in (*stores, *stores):
+        sync(store)
+    total = time.perf_counter() - started
+
+    # every laptop and the hub hold the same; no typed text is lost
+    with open_store(hub_url) as hub:
+        at_hub = records(hub)
+    for index, store in enumerate(stores):
+        assert records(store) == at_hub, f"laptop {index} differs from the hub"
+    from coachtui.store.sync.conflicts import list_conflicts
+
+    kept = {(c.record_id, c.field, value) for store in stores for c in list_conflicts(store.db)
+            for value in (c.mine, c.theirs)}
+    final = {(ident, name, getattr(stores[0].get_session(ident), name)) for ident in shared for name in FIELDS}
+    lost = typed - final - kept - replaced
+    assert not lost, f"typed and gone without a trace: {sorted(lost)[:5]}"
+    conflicts = sum(len(list_conflicts(store.db)) for store in stores)
+    print(f"network of {laptops} x {sessions:,}: {rounds} rounds in {total:.1f} s ({syncing:.1f} s syncing); "
+          f"hub {hub_size()}; identical everywhere, {len(typed)} shared edits, none lost, "
+          f"{conflicts} conflicts listed", flush=True)
+    for store in stores:
+        store.close()
+
+
+@contextmanager
+def postgres_hub(pg_url: str) -> Iterator[tuple[str, Callable[[], str]]]:
+    import psycopg
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from conftest import psycopg_url, with_schema
+
+    schema = f"bench_sync_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(psycopg_url(pg_url), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+
+    def size() -> str:
+        with psycopg.connect(psycopg_url(pg_url), autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0), "
+                f"(SELECT count(*) FROM \"{schema}\".coaching_session) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                (schema,),
+            ).fetchone()
+        return f"{row[1]:,} sessions, {float(row[0]) / 1e6:.0f} MB" if row else "?"
+
+    try:
+        yield with_schema(pg_url, schema), size
+    finally:
+        with psycopg.connect(psycopg_url(pg_url), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--pg-url", default="")
+    parser.add_argument("--network", metavar="NxM", default="", help="N laptops with M sessions each")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="coachtui-bench-sync-") as name:
         folder = Path(name)
+        if args.network:
+            laptops, sessions = (int(part) for part in args.network.lower().split("x"))
+            if args.pg_url:
+                with postgres_hub(args.pg_url) as (hub_url, size):
+                    network(folder, laptops, sessions, args.rounds, hub_url, size)
+            else:
+                hub = folder / "hub.db"
+                open_store(str(hub)).close()
+
+                def file_size() -> str:
+                    with open_store(str(hub)) as store:
+                        count = store.count_sessions()
+                    return f"{count:,} sessions, {hub.stat().st_size / 1e6:.0f} MB"
+
+                network(folder, laptops, sessions, args.rounds, str(hub), file_size)
+            print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
+            return 0
         hub = folder / "hub.db"
         open_store(str(hub)).close()
         run(folder, args.sessions, str(hub), "SQLite")
         if args.pg_url:
-            import psycopg
-
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-            from conftest import psycopg_url, with_schema
-
-            schema = f"bench_sync_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(psycopg_url(args.pg_url), autocommit=True) as conn:
-                conn.execute(f'CREATE SCHEMA "{schema}"')
-            try:
-                run(folder, args.sessions, with_schema(args.pg_url, schema), "PostgreSQL")
-            finally:
-                with psycopg.connect(psycopg_url(args.pg_url), autocommit=True) as conn:
-                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            with postgres_hub(args.pg_url) as (hub_url, _size):
+                run(folder, args.sessions, hub_url, "PostgreSQL")
+    print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
     return 0
 
 

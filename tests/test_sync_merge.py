@@ -333,3 +333,36 @@ def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Pat
             from coachtui.store.sync import changes
 
             assert changes.tombstone_of(orm.connection(), "sessions", session.id) is None
+
+
+def test_the_coach_whose_text_lost_a_conflict_is_told_on_their_own_laptop(ana, ben, hub_url, clock) -> None:
+    """Ben edited first and synced first; Ana's later edit of the same field wins when
+    she syncs. Ben's laptop lists the conflict at his next sync (his text kept there to
+    choose from), not only Ana's; keeping both then reaches everyone."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")
+    clock.advance(minutes=5)
+    ana.save_draft(session.id, dilemma="Ana's later rewrite of the dilemma")  # newer
+    ben.sync(hub_url)
+    ana.sync(hub_url)  # Ana's wins on the hub; her laptop lists the conflict
+    assert [(c["mine"], c["kept"]) for c in conflicts(ana)] == [("Ana's later rewrite of the dilemma", "mine")]
+    report = ben.sync(hub_url)
+    assert ben.get_session(session.id).dilemma == "Ana's later rewrite of the dilemma"
+    (listed,) = conflicts(ben)
+    assert (listed["kind"], listed["record_id"], listed["field"]) == ("sessions", session.id, "dilemma")
+    assert listed["mine"] == "Ben's rewrite of the dilemma"
+    assert listed["theirs"] == "Ana's later rewrite of the dilemma"
+    assert listed["kept"] == "theirs" and listed["theirs_by"] == "Ana"
+    assert [c.field for c in report.conflicts] == ["dilemma"]
+    # told once: later syncs do not list it again
+    assert ben.sync(hub_url).conflicts == () and len(conflicts(ben)) == 1
+    conflict_module.resolve(ben.db, listed["id"], "both")
+    for store in (ben, ana, ben):
+        store.sync(hub_url)
+    both = "Ana's later rewrite of the dilemma\n\nBen's rewrite of the dilemma"
+    assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == both
+    assert content(ana) == content(ben) == hub_content(hub_url)

@@ -82,6 +82,13 @@ class ShownStream:
         return getattr(self.stream, name)
 
 
+def unguarded(stream: Any) -> Any:
+    """The terminal stream behind a :class:`ShownStream`, for drawing coachtui's own
+    progress bars (their escape sequences must reach the terminal; no text of a
+    coach's goes in them)."""
+    return stream.stream if isinstance(stream, ShownStream) else stream
+
+
 def _is_terminal(stream: Any) -> bool:
     try:
         return bool(stream.isatty())

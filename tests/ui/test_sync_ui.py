@@ -165,3 +165,46 @@ async def test_a_conflict_found_by_a_sync_is_settled_in_the_app(make_app, seeded
     (dilemma,) = query(db_path, f"SELECT dilemma FROM coaching_session WHERE id = '{session.id}'")[0]
     assert "never see the day plan" in dilemma and "the handover sheet is lost" in dilemma
     assert query(db_path, "SELECT count(*) FROM sync_conflict") == [(0,)]
+
+
+async def test_the_status_bar_shows_how_far_a_sync_got_while_it_runs(
+    make_app, seeded, tmp_path: Path, monkeypatch
+) -> None:
+    """Between batches the status bar says how many records went so far; afterwards
+    it says nothing more about the sync."""
+    import threading
+
+    from coachtui.store import sync as sync_module
+    from coachtui.ui.widgets.statusbar import StatusBar
+
+    hub = make_hub(tmp_path)
+    monkeypatch.setattr(sync_module, "BATCH", 2)
+    seen = threading.Event()
+    real_sync = sync_module.sync
+
+    def sync_waiting_to_be_seen(local, hub_url, **kwargs):  # type: ignore[no-untyped-def]
+        progress = kwargs["progress"]
+
+        def slowly(phase: str, done: int, total: int) -> None:
+            progress(phase, done, total)
+            if phase == "send" and done == 2:
+                seen.wait(20)  # the sync goes on once the test has read the bar
+
+        return real_sync(local, hub_url, **{**kwargs, "progress": slowly})
+
+    monkeypatch.setattr(sync_module, "sync", sync_waiting_to_be_seen)
+    app = make_app()
+
+    def bar_text() -> str:
+        return " ".join(str(bar.render()) for bar in app.screen.query(StatusBar))
+
+    async with app.run_test(size=(100, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await paste(pilot, str(hub))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "sync: sending 2/" in bar_text(), timeout=20, what="the progress")
+        seen.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "sync:" not in bar_text() and bool(app.screen.query(StatusBar)), what="the bar")

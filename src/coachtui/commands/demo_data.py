@@ -117,6 +117,7 @@ def _with_progress(store: Store, args: argparse.Namespace) -> DemoSummary:
     )
 
     from coachtui.store.demo import generate_demo_data
+    from coachtui.text import unguarded
 
     labels = {"sessions": "Inventing sessions", "indexes": "Building indexes", "saving": "Saving"}
     with Progress(
@@ -124,7 +125,7 @@ def _with_progress(store: Store, args: argparse.Namespace) -> DemoSummary:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=Console(file=unguarded(sys.stderr)),
         transient=True,
     ) as bar:
         tasks: dict[str, TaskID] = {}

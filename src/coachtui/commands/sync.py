@@ -15,6 +15,10 @@ import argparse
 import datetime as dt
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coachtui.store import Store
 
 NAME = "sync"
 HELP = "push this database's changes to the network's hub and pull the others'"
@@ -140,7 +144,7 @@ def conflict_lines(found: list[object]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from coachtui.hubpass import HubAddressError, hide_password, resolve
     from coachtui.store import open_store
-    from coachtui.store.errors import StoreError
+    from coachtui.store.errors import StoreError, SyncStopped
 
     if args.conflicts or args.resolve:
         return _conflicts(args, _coach())
@@ -157,13 +161,66 @@ def run(args: argparse.Namespace) -> int:
     coach = _coach()
     try:
         with open_store(args.db, coach=coach) as store:
-            report = store.sync(connect_url, full=args.full)
+            if sys.stderr.isatty():
+                report = _with_progress(store, connect_url, full=args.full)
+            else:  # piped or in CI: only the report
+                report = store.sync(connect_url, full=args.full)
+    except SyncStopped as exc:  # ctrl+c: one line, no traceback
+        print(f"coachtui: {hub.hide_in(str(exc))}", file=sys.stderr)
+        return 130
     except StoreError as exc:
         print(f"coachtui: {hub.hide_in(str(exc))}", file=sys.stderr)
         return 1
     for line in report_lines(report):
         print(hide_password(line, hub.password))
     return 0
+
+
+# From how many records a sync shows its progress bar (a small sync just reports).
+PROGRESS_FROM = 1_000
+
+
+def _with_progress(store: Store, connect_url: str, *, full: bool) -> object:
+    """Sync with a progress bar on the terminal (stderr): records sent, then received;
+    drawn only for a sync that moves many records."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from coachtui.text import unguarded
+
+    labels = {"send": "Sending to the hub", "receive": "Receiving from the hub"}
+    bar = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("records"),
+        TimeElapsedColumn(),
+        console=Console(file=unguarded(sys.stderr)),
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            if total < PROGRESS_FROM:
+                return
+            if not tasks:
+                bar.start()
+            tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
+        bar.update(tasks[phase], completed=done, total=total)
+
+    try:
+        return store.sync(connect_url, full=full, progress=progress)
+    finally:
+        if tasks:
+            bar.stop()
 
 
 def _coach() -> str:

@@ -30,6 +30,7 @@ from coachtui.store.errors import (
     StaleRecord,
     StoreError,
     SyncFailed,
+    SyncStopped,
     WrongPassphrase,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "StaleRecord",
     "StoreError",
     "SyncFailed",
+    "SyncStopped",
     "open_store",
     "WrongPassphrase",
 ]

@@ -516,14 +516,24 @@ class Store:
 
     # --- sync with a hub (sync/) ----------------------------
 
-    def sync(self, hub: str, *, full: bool = False) -> SyncReport:
+    def sync(
+        self,
+        hub: str,
+        *,
+        full: bool = False,
+        progress: Callable[[str, int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SyncReport:
         """Push this database's new and changed records (and deletions) to the hub at
         ``hub`` (a URL or path of another coachtui database) and pull the others'.
         Idempotent; merges field by field; see ``store/sync/__init__.py`` for the rules. ``full``:
         compare everything, not only what changed since the last sync (after a hub
         was restored from a backup). Raises :class:`SyncFailed` with one line that
-        says what was left unchanged; retrying is safe."""
-        return sync.sync(self.db, hub, full=full)
+        says what was left unchanged; retrying is safe. Changes move in batches, each
+        kept once moved: ``progress(phase, done, total)`` hears of each ("send", then
+        "receive"); ``cancelled()`` (or ctrl+c) stops between batches with
+        :class:`~coachtui.store.sync.SyncStopped`, and the next sync continues."""
+        return sync.sync(self.db, hub, full=full, progress=progress, cancelled=cancelled)
 
     def sync_history(self) -> list[tuple[str, object]]:
         """(hub, when this database last synced with it) for every hub it has synced

@@ -158,6 +158,11 @@ class SyncFailed(StoreError):
     retryable = True
 
 
+class SyncStopped(SyncFailed):
+    """The coach stopped a sync (ctrl+c, or cancelling in the app). The batches moved
+    so far are kept on both sides; the next sync continues from there."""
+
+
 class PassphraseNeeded(StoreError):
     """The database file looks encrypted and no passphrase was given (or none was
     right). It was only read, never written. The UI asks for one; scripts set

@@ -123,6 +123,7 @@ class CoachApp(App[None]):
         self.store_error: str | None = None
         self.teams: list[TeamInfo] = []
         self.save_status = SaveStatus("idle")
+        self.sync_progress = ""  # how far a sync in the background got, for the status bars
         # What the category suggestion learned from completed sessions (set by a worker).
         self.suggest_adaptation: Adaptation | None = None
         self.startup = Startup(self)

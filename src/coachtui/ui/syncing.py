@@ -251,10 +251,29 @@ class HubSync:
         if password is None:
             password = recall(address.url)  # else PostgreSQL's ~/.pgpass, if any
         self._syncing = (address, password)
-        report = store.sync(address.connect_url(password))
+        try:
+            report = store.sync(address.connect_url(password), progress=self._progress_from_thread)
+        finally:
+            app.call_from_thread(self._show_progress, "")
         lines = [hide_password(line, password) for line in report_lines(report)]
         lines = [SETTLE_IN_APP if line.startswith("Choose with: coachtui sync --resolve") else line for line in lines]
         return lines, report.moved, bool(report.conflicts)
+
+    def _progress_from_thread(self, phase: str, done: int, total: int) -> None:
+        verb = "sending" if phase == "send" else "receiving"
+        if total:
+            self.app.call_from_thread(self._show_progress, f"sync: {verb} {done:,}/{total:,}")
+
+    def _show_progress(self, text: str) -> None:
+        """How far the sync got, in the status bars on show (a bar shown later reads
+        ``app.sync_progress``)."""
+        from coachtui.ui.widgets.statusbar import StatusBar
+
+        app = self.app
+        app.sync_progress = text
+        for screen in app.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.sync = text
 
     def _sync_failed(self, error: BaseException) -> None:
         """A sync that failed says why in one line, without the hub's password."""

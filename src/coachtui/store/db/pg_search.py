@@ -24,6 +24,7 @@ and a write that fails leaves it as it was.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ _WORD_RE = re.compile(r"[^\W_]+")
 MAX_LEXEME_BYTES = 2_046
 MAX_DOCUMENT_BYTES = 1_000_000
 CHUNK = 500
+BIG_CHUNK = 20_000
 
 
 def _cut(word: str) -> str:
@@ -116,7 +118,9 @@ TRIGGERS = tuple(
 # --- keeping documents in step ------------------------------------------------------------
 
 
-def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple[str, list[str]]]:
+def session_texts(
+    conn: sa.Connection, session_ids: list[str], *, many: bool = False
+) -> Iterator[tuple[str, list[str]]]:
     """(raw session id, its searched texts: title, dilemma, context, question notes,
     action texts, review notes, team name, coach) for those of ``session_ids`` (raw,
     as stored) that exist, on either database (the search results' snippets are
@@ -135,20 +139,29 @@ def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple
 
     S, Q, A, R, T = (table(m) for m in (CoachingSession, PickedQuestion, Action, ActionReview, Team))
     raw_id = sa.type_coerce(S.c.id, sa.String).label("raw_id")
-    for start in range(0, len(session_ids), CHUNK):
-        chunk = session_ids[start : start + CHUNK]
-        ids = sa.bindparam("ids", chunk, expanding=True, type_=sa.String)
+    # many sessions (a sync's thousands on PostgreSQL, ``many``): one round of queries,
+    # the ids as one JSON parameter (they are UUID text, stored as typed)
+    step = BIG_CHUNK if many else CHUNK
+    for start in range(0, len(session_ids), step):
+        chunk = session_ids[start : start + step]
+
+        def among(column: Any, chunk: list[str] = chunk) -> Any:
+            if many:
+                listed = sa.func.json_array_elements_text(sa.cast(sa.bindparam("ids", json.dumps(chunk)), sa.JSON))
+                return column.in_(sa.select(listed.table_valued("value").c.value))
+            return column.in_(sa.bindparam("ids", chunk, expanding=True, type_=sa.String))
+
         sessions = conn.execute(
             sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, T.c.name)
             .select_from(S.outerjoin(T, T.c.id == S.c.team_id))
-            .where(sa.type_coerce(S.c.id, sa.String).in_(ids))
+            .where(among(sa.type_coerce(S.c.id, sa.String)))
         ).all()
         extra: dict[str, list[str]] = {}
         # the texts in the order SQLite's index holds them: notes, actions, reviews
         for texts, column, order in ((Q, Q.c.note, Q.c.position), (A, A.c.text, A.c.position), (R, R.c.note, R.c.created_at)):
             rows = conn.execute(
                 sa.select(sa.type_coerce(texts.c.session_id, sa.String), column)
-                .where(sa.type_coerce(texts.c.session_id, sa.String).in_(ids), column != "")
+                .where(among(sa.type_coerce(texts.c.session_id, sa.String)), column != "")
                 .order_by(texts.c.session_id, order, texts.c.id)
             ).all()
             for session_id, text in rows:
@@ -162,6 +175,9 @@ def session_texts(conn: sa.Connection, session_ids: list[str]) -> Iterator[tuple
 def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
     if not documents:
         return
+    if len(documents) > CHUNK:
+        _copy(conn, documents)
+        return
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE} (session_id, document) VALUES (%(id)s, array_to_tsvector(%(words)s::text[])) "
         "ON CONFLICT (session_id) DO UPDATE SET document = EXCLUDED.document",
@@ -169,15 +185,56 @@ def _store(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
     )
 
 
+def _copy(conn: sa.Connection, documents: list[dict[str, Any]]) -> None:
+    """Many documents: the old ones deleted in one statement, the new ones loaded
+    with COPY as tsvector text (what ``array_to_tsvector`` gives)."""
+    ids = json.dumps([document["id"] for document in documents])
+    conn.exec_driver_sql(
+        f"DELETE FROM {TABLE} WHERE session_id IN (SELECT json_array_elements_text(%(ids)s::json))", {"ids": ids}
+    )
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {TABLE} (session_id, document) FROM STDIN") as copy:
+        for document in documents:
+            copy.write_row((document["id"], tsvector_literal(document["words"])))
+
+
 def index_sessions(conn: sa.Connection, session_ids: list[str]) -> None:
     """(Re)compute the documents of these sessions (raw ids)."""
     batch: list[dict[str, Any]] = []
-    for ident, texts in session_texts(conn, session_ids):
+    size = BIG_CHUNK if len(session_ids) > CHUNK else CHUNK
+    for ident, texts in session_texts(conn, session_ids, many=len(session_ids) > CHUNK):
         batch.append({"id": ident, "words": document_words(texts)})
-        if len(batch) >= CHUNK:
+        if len(batch) >= size:
             _store(conn, batch)
             batch = []
     _store(conn, batch)
+
+
+def suspend_triggers(conn: sa.Connection) -> list[str]:
+    """Drop the index's triggers (a bulk load notes the sessions it wrote itself,
+    :func:`note_sessions`), returning the SQL that re-creates them."""
+    rows = conn.exec_driver_sql(
+        "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND t.tgname = ANY(%(names)s) AND c.relnamespace = current_schema()::regnamespace "
+        "ORDER BY t.tgname",
+        {"names": list(TRIGGERS)},
+    ).all()
+    for name, table_name, _sql in rows:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}" ON "{table_name}"')
+    return [sql for _name, _table, sql in rows]
+
+
+def note_sessions(conn: sa.Connection, session_ids: Iterable[str], team_ids: Iterable[str] = ()) -> None:
+    """What the triggers do, for many records at once: list these sessions (raw ids),
+    and the sessions of these teams (their name is searched), to be indexed at the
+    end of the transaction."""
+    for column, ids in (("id", sorted(session_ids)), ("team_id", sorted(team_ids))):
+        if ids:
+            conn.exec_driver_sql(
+                f"INSERT INTO {PENDING} (session_id) SELECT id FROM coaching_session "
+                f"WHERE {column} IN (SELECT json_array_elements_text(%(ids)s::json)) ON CONFLICT DO NOTHING",
+                {"ids": json.dumps(ids)},
+            )
 
 
 def refresh_pending(conn: sa.Connection) -> None:

@@ -507,20 +507,6 @@ def _suspend_indexes(conn: sa.Connection) -> list[str]:
     return [sql for _name, sql in rows]
 
 
-def _suspend_pg_search_triggers(conn: sa.Connection) -> list[str]:
-    """PostgreSQL: drop the search index's triggers (the load writes the documents
-    itself), returning the SQL that re-creates them."""
-    rows = conn.exec_driver_sql(
-        "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE NOT t.tgisinternal AND t.tgname = ANY(%(names)s) AND c.relnamespace = current_schema()::regnamespace "
-        "ORDER BY t.tgname",
-        {"names": list(pg_search.TRIGGERS)},
-    ).all()
-    for name, table, _sql in rows:
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}" ON "{table}"')
-    return [sql for _name, _table, sql in rows]
-
-
 def _suspend_foreign_keys(conn: sa.Connection) -> list[str]:
     """PostgreSQL: drop the loaded tables' foreign keys, returning the SQL that adds
     them back. Checking each COPYed row on its own (a trigger per row) costs about as
@@ -603,7 +589,7 @@ def generate_demo_data(
             indexes = _suspend_indexes(conn)
             search_index.set_hashsize(conn, search_index.BULK_HASHSIZE)
         else:
-            triggers = _suspend_pg_search_triggers(conn) + _suspend_foreign_keys(conn)
+            triggers = pg_search.suspend_triggers(conn) + _suspend_foreign_keys(conn)
             indexes = _suspend_indexes(conn)
         try:
             _insert(conn, "team", TEAM_COLUMNS, [_team_row(team) for team in planned])

@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from coachtui.store.errors import ImportRefused
 from coachtui.store.exchange.interchange import SPECS, TABLES, ValidExport
-from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, table_of
+from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
 from coachtui.store.types import ImportCounts, ImportSummary
 
 KIND_NAMES = {
@@ -69,12 +69,9 @@ def _local_by_id(session: Session, key: str, ids: Iterable[str]) -> dict[str, di
 def existing_ids(session: Session, key: str, ids: Iterable[str]) -> set[str]:
     """Which of ``ids`` are records of ``key`` here."""
     table = table_of(key)
-    values = sorted(set(ids))
     found: set[str] = set()
-    for start in range(0, len(values), CHUNK):
-        found.update(
-            session.execute(sa.select(table.c.id).where(table.c.id.in_(values[start : start + CHUNK]))).scalars()
-        )
+    for clause in in_clauses(session, table.c.id, ids):
+        found.update(session.execute(sa.select(table.c.id).where(clause)).scalars())
     return found
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from coachtui.store.db import dialects
 from coachtui.store.db.models import (
     Action,
     ActionReview,
@@ -54,9 +55,20 @@ def fetch(session: Session, key: str, *where: Any) -> list[dict[str, Any]]:
 def fetch_in(session: Session, key: str, column: str, ids: Iterable[str], *where: Any) -> list[dict[str, Any]]:
     """Rows whose ``column`` is one of ``ids``, a chunk at a time (SQL has a limit on
     how many values one query may bind)."""
-    values = sorted(set(ids))
-    table_column = table_of(key).c[column]
     found: list[dict[str, Any]] = []
-    for start in range(0, len(values), CHUNK):
-        found += fetch(session, key, table_column.in_(values[start : start + CHUNK]), *where)
+    for clause in in_clauses(session, table_of(key).c[column], ids):
+        found += fetch(session, key, clause, *where)
     return found
+
+
+def in_clauses(bind: Any, column: Any, ids: Iterable[str]) -> list[Any]:
+    """``column IN ids`` as conditions to run one query each: none for no ids, one
+    with the values listed for a few, one with them as a single parameter for many
+    (SQL has a limit on how many values one query may bind, and compiling long
+    lists costs more than the query)."""
+    values = sorted(set(ids))
+    if not values:
+        return []
+    if len(values) > CHUNK:
+        return [dialects.of(bind).one_of(column, values)]
+    return [column.in_(values)]

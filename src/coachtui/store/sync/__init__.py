@@ -50,11 +50,21 @@ pulling have got (``sync_state``, keyed by the hub's database id).
 * Whatever the receiving side kept over what was sent (a newer edit, a kept
   record) is sent back in the same sync, so both sides end up the same.
 
-**Failures.** The hub's part is one transaction on the hub; the laptop's part one
-transaction here, after the hub's has committed. A hub that cannot be reached, or
-a connection lost half-way, leaves both sides as they were (one clear line says
-so); a failure after the hub committed leaves the laptop as it was, and the next
-sync finishes the job: moving a record again changes nothing.
+**Batches, failures, stopping.** Changes move a batch at a time (:data:`BATCH` change-log
+entries, a session's records side by side): first this laptop's, each batch one
+transaction on the hub and then one here that keeps the versions sent and how far
+sending got; then the hub's, each batch read there and applied here in one
+transaction that keeps how far receiving got (``sync_state``, and within one counter
+value the last entry done, in ``coachtui_meta``). A hub that cannot be reached, or a
+connection lost half-way, leaves the batch in progress undone (one clear line says
+so; if the hub had committed it, the laptop's half failed and the next sync sends it
+again, which changes nothing there); the batches before it stay, and the next sync
+continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
+``progress`` hears after each batch.
+
+**Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
+field both changed, the hub keeps a note of the value that lost; the laptop that had
+sent it lists the conflict when it next receives the record (``conflicts.told``).
 
 Counter values on the hub are handed out in commit order (every writer takes the
 write lock first), so "changed since N" never misses a record a slower writer
@@ -64,9 +74,11 @@ committed later.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -77,9 +89,9 @@ from coachtui.store.db import dialects
 from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
-from coachtui.store.errors import StoreError, SyncFailed
+from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
-from coachtui.store.exchange.rows import fetch, fetch_in, table_of
+from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
 from coachtui.store.sync.tables import table_of_model
 
@@ -123,6 +135,8 @@ class Changeset:
     to_hub: bool = False
     # how far the sender's clock is ahead of the receiver's, when known
     ahead: dt.timedelta = dt.timedelta(0)
+    # from a hub: its notes of values that lost a conflict there, for these records
+    notes: list[conflicts.Conflict] = field(default_factory=list)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -163,15 +177,6 @@ def _existing_ids(conn: sa.Connection, kind: str, ids: Iterable[str]) -> set[str
     return existing_ids(cast(Session, conn), kind, ids)
 
 
-def changed_entries(conn: sa.Connection, after: int, upto: int) -> list[tuple[str, str]]:
-    """(kind, id) of every record or tombstone written at counter values in (after, upto]."""
-    table = table_of_model(SyncChange)
-    rows = conn.execute(
-        sa.select(table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
-    ).all()
-    return [(row.kind, row.id) for row in rows]
-
-
 def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[dt.datetime, str]]:
     table = table_of_model(Tombstone)
     by_kind: dict[str, set[str]] = {}
@@ -179,12 +184,9 @@ def _tombstones(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> dict[tu
         by_kind.setdefault(kind, set()).add(ident)
     found = {}
     for kind, ids in by_kind.items():
-        values = sorted(ids)
-        for start in range(0, len(values), CHUNK):
+        for clause in in_clauses(conn, table.c.id, ids):
             for row in conn.execute(
-                sa.select(table.c.id, table.c.deleted_at, table.c.coach).where(
-                    table.c.kind == kind, table.c.id.in_(values[start : start + CHUNK])
-                )
+                sa.select(table.c.id, table.c.deleted_at, table.c.coach).where(table.c.kind == kind, clause)
             ):
                 found[(kind, row.id)] = (row.deleted_at, row.coach)
     return found
@@ -194,10 +196,13 @@ def _rows_by_id(conn: sa.Connection, kind: str, ids: Iterable[str]) -> dict[str,
     return {row["id"]: row for row in _fetch_in(conn, kind, "id", ids)}
 
 
-def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) -> None:
+def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str], known: dict[str, Row] | None = None) -> None:
     """Whole sessions: the session rows, their questions, actions, and the reviews of
-    those actions or made in them (with the reviewed actions), and their teams."""
-    sessions = _rows_by_id(conn, "sessions", session_ids)
+    those actions or made in them (with the reviewed actions), and their teams.
+    ``known``: session rows already read."""
+    known = known or {}
+    sessions = {ident: known[ident] for ident in session_ids if ident in known}
+    sessions.update(_rows_by_id(conn, "sessions", session_ids - set(sessions)))
     picked = _fetch_in(conn, "picked_questions", "session_id", sessions)
     actions = {row["id"]: row for row in _fetch_in(conn, "actions", "session_id", sessions)}
     reviews = {row["id"]: row for row in _fetch_in(conn, "action_reviews", "action_id", actions)}
@@ -217,6 +222,17 @@ def _add_sessions(conn: sa.Connection, out: Changeset, session_ids: set[str]) ->
         out.add_row("teams", row)
 
 
+def _links(conn: sa.Connection, kind: str, ids: Iterable[str], *columns: str) -> dict[str, tuple[Any, ...]]:
+    """For the records of ``kind`` among ``ids`` that exist: these columns of each
+    (what they belong to), without reading the whole rows."""
+    table = table_of(kind)
+    found: dict[str, tuple[Any, ...]] = {}
+    for clause in in_clauses(conn, table.c.id, ids):
+        for row in conn.execute(sa.select(table.c.id, *(table.c[name] for name in columns)).where(clause)).all():
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
 def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changeset:
     """What to send for these changed records (see the module docstring)."""
     out = Changeset()
@@ -224,18 +240,22 @@ def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changese
     for kind, ident in entries:
         if kind in by_kind:
             by_kind[kind].add(ident)
-    live: dict[str, dict[str, Row]] = {kind: _rows_by_id(conn, kind, ids) for kind, ids in by_kind.items()}
+    # records inside a session travel with it: here only which session they are in
+    live: dict[str, dict[str, Any]] = {
+        kind: _rows_by_id(conn, kind, by_kind[kind]) for kind in ("teams", "sessions", "custom_questions")
+    }
+    live["picked_questions"] = _links(conn, "picked_questions", by_kind["picked_questions"], "session_id")
+    live["actions"] = _links(conn, "actions", by_kind["actions"], "session_id")
+    live["action_reviews"] = _links(conn, "action_reviews", by_kind["action_reviews"], "session_id", "action_id")
     gone = [(kind, ident) for kind, ids in by_kind.items() for ident in ids if ident not in live[kind]]
     out.tombstones.update(_tombstones(conn, gone))
     sessions = set(live["sessions"])
-    sessions |= {row["session_id"] for row in live["picked_questions"].values()}
-    sessions |= {row["session_id"] for row in live["actions"].values()}
-    for row in live["action_reviews"].values():
-        if row["session_id"] is not None:
-            sessions.add(row["session_id"])
-    review_actions = _rows_by_id(conn, "actions", {row["action_id"] for row in live["action_reviews"].values()})
-    sessions |= {row["session_id"] for row in review_actions.values()}
-    _add_sessions(conn, out, sessions)
+    sessions |= {link[0] for link in live["picked_questions"].values()}
+    sessions |= {link[0] for link in live["actions"].values()}
+    sessions |= {link[0] for link in live["action_reviews"].values() if link[0] is not None}
+    reviewed = {link[1] for link in live["action_reviews"].values()}
+    sessions |= {link[0] for link in _links(conn, "actions", reviewed, "session_id").values()}
+    _add_sessions(conn, out, sessions, live["sessions"])
     for kind in ("teams", "custom_questions"):
         for row in live[kind].values():
             out.add_row(kind, row)
@@ -243,13 +263,14 @@ def collect(conn: sa.Connection, entries: Iterable[tuple[str, str]]) -> Changese
 
 
 def collect_all(conn: sa.Connection) -> Changeset:
-    """Everything: every record and every tombstone."""
+    """Everything: every record and every tombstone (one read of each table, for a
+    sync that moves a whole history)."""
     out = Changeset()
     for kind in KINDS:
         for row in _fetch(conn, kind):
             out.add_row(kind, row)
     table = table_of_model(Tombstone)
-    for grave in conn.execute(sa.select(table)):
+    for grave in conn.execute(sa.select(table)).all():
         out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
     return out
 
@@ -284,6 +305,8 @@ class Applied:
     conflicts: list[fields.FieldConflict] = field(default_factory=list)
     merged: int = 0  # records that took fields from both sides
     clamped: int = 0  # stamps from the future brought back to the receiver's clock
+    # records sent that the receiver holds afterwards (not left out, not deleted)
+    settled: set[tuple[str, str]] = field(default_factory=set)
 
 
 class _Apply:
@@ -308,6 +331,8 @@ class _Apply:
         self.kept: dict[str, set[str]] = {kind: set() for kind in KINDS}
         # actions whose reviews were deleted here (their status may change)
         self.reviewed_actions: set[str] = set()
+        self.absent: set[tuple[str, str]] = set()  # parents found missing here
+        self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
 
     def _clamped(self, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
@@ -420,6 +445,7 @@ class _Apply:
         total = sum(len(rows) for rows in self.rows.values())
         with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
             self._upsert(written)
+        self._tell_deleted_parents()
 
     def _upsert(self, written: bulk.Written) -> None:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -428,6 +454,11 @@ class _Apply:
             here = _rows_by_id(self.conn, kind, incoming)
             self.existed[kind] |= set(here)
             present[kind] |= set(here)
+            for column, parent_kind in PARENTS.get(kind, ()):  # the parents not sent: one query
+                wanted = {row[column] for row in incoming.values()} - present[parent_kind] - {None}
+                found = _existing_ids(self.conn, parent_kind, wanted)
+                present[parent_kind] |= found
+                self.absent |= {(parent_kind, ident) for ident in wanted - found}
             plan = Plan()
             for ident in sorted(incoming):
                 row = incoming[ident]
@@ -476,17 +507,21 @@ class _Apply:
             parent = row[column]
             if parent is None or parent in present[parent_kind]:
                 continue
-            if _existing_ids(self.conn, parent_kind, [parent]):
+            if (parent_kind, parent) not in self.absent and _existing_ids(self.conn, parent_kind, [parent]):
                 present[parent_kind].add(parent)
                 continue
             # Its session (or team, or action) was deleted here and nothing brought
             # it back: the record goes with it; the sender hears of the deletion.
+            self.absent.add((parent_kind, parent))
             self.result.skipped += 1
-            grave = _tombstones(self.conn, [(parent_kind, parent)]).get((parent_kind, parent))
-            if grave is not None:
-                self.result.send_back.add_tombstone(parent_kind, parent, *grave)
+            self.orphaned.add((parent_kind, parent))
             return False
         return True
+
+    def _tell_deleted_parents(self) -> None:
+        """The sender hears of the deletions that left records out (one query)."""
+        for (kind, ident), grave in _tombstones(self.conn, self.orphaned).items():
+            self.result.send_back.add_tombstone(kind, ident, *grave)
 
     # --- deletions ------------------------------------------------------------------------------
 
@@ -612,6 +647,7 @@ class _Apply:
             result.added[kind] = len(self.inserted[kind] - self.removed[kind])
             result.updated[kind] = len(self.updated[kind] - self.removed[kind])
             result.deleted[kind] = len(self.removed[kind] - self.inserted[kind])
+            result.settled |= {(kind, ident) for ident in (self.existed[kind] | self.inserted[kind]) - self.removed[kind]}
         if any(self.kept.values()):
             result.send_back.update(collect_subtrees(self.conn, self.kept))
         return result
@@ -753,15 +789,44 @@ def _touch(conn: sa.Connection, changeset: Changeset) -> None:
     if not entries:
         return
     seq = changes.next_seq(conn)
-    table = table_of_model(SyncChange)
-    for kind, ident in sorted(entries):
-        if not conn.execute(sa.update(table).where(table.c.kind == kind, table.c.id == ident).values(seq=seq)).rowcount:
-            conn.execute(sa.insert(table).values(kind=kind, id=ident, seq=seq))
+    bulk.upsert_raw(conn, "sync_change", ("kind", "id", "seq"), ("kind", "id"),
+                    [(kind, ident, seq) for kind, ident in sorted(entries)])
 
 
-def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
+# How many change-log entries (records, tombstones) one batch moves at most: each batch
+# is a transaction on the hub and one here, so an interrupted sync keeps what it moved.
+# A session's records travel together, but a review made in a later session about an
+# action of an earlier one makes neighbouring batches overlap (and an action's status
+# may settle only at the batch that brings its newest review): batches are large, a
+# 10,000-session history goes in one. COACHTUI_SYNC_BATCH overrides it (tuning, tests).
+BATCH = 100_000
+BATCH_ENV = "COACHTUI_SYNC_BATCH"
+
+
+def _batch_size() -> int:
+    text = os.environ.get(BATCH_ENV, "")
+    return int(text) if text.isdigit() and int(text) > 0 else BATCH
+
+Progress = Callable[[str, int, int], None]
+# a change-log entry: counter value, the session it belongs to ("" for a team, a custom
+# question or a deleted record), kind, id. In this order a session's records are side
+# by side, so a batch of them sends each whole session once.
+Entry = tuple[int, str, str, str]
+
+
+def sync(
+    local: Database,
+    hub_url: str,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SyncReport:
     """Push this database's changes to the hub at ``hub_url`` and pull the others'.
-    Raises :class:`SyncFailed` (one line, saying what was left unchanged)."""
+    ``progress(phase, done, total)`` hears how far it got ("send", then "receive";
+    counted in records); ``cancelled()`` is asked between batches. Raises
+    :class:`SyncFailed` (one line, saying what was left unchanged), or
+    :class:`SyncStopped` when stopped (ctrl+c, or ``cancelled``)."""
     started = time.perf_counter()
     target = parse_target(hub_url)
     shown = target.display
@@ -775,99 +840,343 @@ def sync(local: Database, hub_url: str, *, full: bool = False) -> SyncReport:
         hub = open_database(hub_url, clock=local.clock, coach=local.coach)
     except StoreError as exc:
         raise SyncFailed(f"cannot sync: {_clause(exc)}; nothing was changed here") from None
+    run = _Run(local, hub, shown, progress or (lambda phase, done, total: None), cancelled or (lambda: False))
     try:
-        return _sync(local, hub, shown, full=full, started=started)
+        return run.sync(full=full, started=started)
+    except KeyboardInterrupt:
+        raise SyncStopped(run.stopped()) from None
     finally:
         hub.close()
 
 
-def _sync(local: Database, hub: Database, shown: str, *, full: bool, started: float) -> SyncReport:
-    # 1. What changed here since the last sync with this hub (a read: the coach can
-    #    go on saving meanwhile).
-    try:
-        with hub.read() as hub_session:
-            hub_id = database_id(hub_session.connection())
-            hub_seq = changes.current_seq(hub_session.connection())
-        with local.read() as session:
-            conn = session.connection()
-            if database_id(conn) == hub_id:
-                raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
-            state = _state(conn, hub_id)
-            # a hub whose counter went back was restored from a copy: compare everything,
-            # and trust no version agreed on since that copy was made
-            restored = state is not None and state[1] > hub_seq
-            first = full or state is None or restored
-            pushed_seq, pulled_seq = (0, 0) if first or state is None else state
-            mark = changes.current_seq(conn)
-            outgoing = collect_all(conn) if first else collect(conn, changed_entries(conn, pushed_seq, mark))
-            outgoing.to_hub = True
-            if not (full or restored):
-                outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
-    except SyncFailed:
-        raise
-    except StoreError as exc:
-        raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
+def _batches(entries: list[Entry]) -> list[list[Entry]]:
+    """Entries (in order) cut into batches of about :data:`BATCH`, not inside a session."""
+    size = _batch_size()
+    found: list[list[Entry]] = []
+    current: list[Entry] = []
+    for entry in entries:
+        if len(current) >= size and entry[:2] != current[-1][:2]:
+            found.append(current)
+            current = []
+        current.append(entry)
+    if current:
+        found.append(current)
+    return found
 
-    # 2. The hub's part, in one transaction there.
-    try:
-        with hub.write() as hub_session:
-            hub_conn = hub_session.connection()
-            hub_now, skew = _hub_clock(hub_conn, local)
-            outgoing.limit = hub_now
-            outgoing.ahead = skew or dt.timedelta(0)
-            before = changes.current_seq(hub_conn)
-            pushed = apply(hub_conn, outgoing, adopt_teams=False)
-            # What the others wrote before this push (on a first sync: everything the hub
-            # had), less what this laptop just sent: the hub holds that as sent, or
-            # else it is in what the hub sends back.
-            incoming = collect(hub_conn, changed_entries(hub_conn, 0 if first else pulled_seq, before))
-            incoming.drop(outgoing)
-            incoming.update(pushed.send_back)
-            after = changes.current_seq(hub_conn)
-    except SyncFailed as exc:
-        raise SyncFailed(f"cannot sync with {shown}: {exc}; nothing was changed, here or on the hub") from None
-    except StoreError as exc:
-        raise SyncFailed(
-            f"sync with {shown} failed: {_clause(exc)}; nothing was changed, here or on the hub: run sync again"
-        ) from None
 
-    # 3. This side's part, in one transaction here.
-    try:
-        with local.write() as session:
-            conn = session.connection()
-            quiet = changes.current_seq(conn) == mark  # nobody saved here since step 1
-            incoming.limit = local.now()
-            # what this laptop sent is what the hub merged against
-            incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
-            incoming.bases.update(_fields(outgoing))
-            pulled = apply(conn, incoming, adopt_teams=True)
-            done = changes.current_seq(conn) if quiet else mark
-            synced = _fields(outgoing)
-            synced.update(_fields(incoming))
-            fields.save_bases(conn, hub_id, synced)
-            found = _conflicts(pushed, pulled)
-            conflicts.save(conn, found, shown, local.now())
-            # what this side kept over the hub's (a save made during the sync) goes next time
-            _touch(conn, pulled.send_back)
-            _save_state(conn, hub_id, shown, done, after, local.now())
-    except StoreError as exc:
-        raise SyncFailed(
-            f"the hub {shown} has this database's changes, but saving the hub's here failed: {_clause(exc)}; "
-            "nothing was changed here: run sync again to finish"
-        ) from None
-    return SyncReport(
-        hub=shown,
-        pushed=_counts(pushed),
-        pulled=_counts(pulled),
-        merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
-        first=first,
-        skipped=pushed.skipped + pulled.skipped,
-        seconds=time.perf_counter() - started,
-        merged=pushed.merged + pulled.merged,
-        conflicts=tuple(found),
-        skew=skew,
-        clamped=pushed.clamped + pulled.clamped,
-    )
+def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = None) -> list[Entry]:
+    """The entries of what was written in (after, upto], in order; past ``resume``
+    (where a stopped sync got to) when given."""
+    table = table_of_model(SyncChange)
+    rows = conn.execute(
+        sa.select(table.c.seq, table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto)
+    ).all()
+    group: dict[tuple[str, str], str] = {}
+    if len(rows) > _batch_size() or resume is not None:  # more than one batch: keep sessions together
+        group = _groups(conn, rows)
+    if group:
+        found = sorted((seq, group.get((kind, ident), ""), kind, ident) for seq, kind, ident in rows)
+    else:
+        found = sorted((seq, "", kind, ident) for seq, kind, ident in rows)
+    if resume is not None:
+        found = [entry for entry in found if entry > resume]
+    return found
+
+
+def _groups(conn: sa.Connection, rows: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """The session each logged record belongs to (by kind and id)."""
+    by_kind: dict[str, set[str]] = {}
+    for row in rows:
+        by_kind.setdefault(str(row.kind), set()).add(str(row.id))
+    group: dict[tuple[str, str], str] = {("sessions", ident): ident for ident in by_kind.get("sessions", ())}
+    for kind in ("picked_questions", "actions"):
+        for ident, (session_id,) in _links(conn, kind, by_kind.get(kind, ()), "session_id").items():
+            group[(kind, ident)] = session_id
+    reviews = _links(conn, "action_reviews", by_kind.get("action_reviews", ()), "session_id", "action_id")
+    reviewed = _links(conn, "actions", {action for _session, action in reviews.values()}, "session_id")
+    for ident, (session_id, action_id) in reviews.items():
+        group[("action_reviews", ident)] = session_id or reviewed.get(action_id, ("",))[0]
+    return group
+
+
+def _resume_key(hub_id: str, phase: str) -> str:
+    return f"sync_resume:{phase}:{hub_id}"
+
+
+def _resume(conn: sa.Connection, hub_id: str, phase: str) -> Entry | None:
+    """Where a sync with this hub that stopped half-way got to ("push" or "pull")."""
+    table = table_of_model(Meta)
+    text = conn.execute(sa.select(table.c.value).where(table.c.key == _resume_key(hub_id, phase))).scalar()
+    if text is None:
+        return None
+    seq, group, kind, ident = json.loads(text)
+    return (int(seq), str(group), str(kind), str(ident))
+
+
+def _save_resume(conn: sa.Connection, hub_id: str, phase: str, entry: Entry | None) -> None:
+    table = table_of_model(Meta)
+    key = _resume_key(hub_id, phase)
+    conn.execute(sa.delete(table).where(table.c.key == key))
+    if entry is not None:
+        conn.execute(sa.insert(table).values(key=key, value=json.dumps(list(entry))))
+
+
+class _Run:
+    """One sync: the laptop's changes go to the hub a batch at a time (a transaction
+    there, then one here keeping the versions sent and how far it got), then the
+    hub's come here the same way. What a batch moved stays when a later one fails or
+    the coach stops: the next sync continues from there."""
+
+    def __init__(self, local: Database, hub: Database, shown: str, progress: Progress, cancelled: Callable[[], bool]) -> None:
+        self.local, self.hub, self.shown = local, hub, shown
+        self.progress, self.cancelled = progress, cancelled
+        self.pushed = Applied()
+        self.pulled = Applied()
+        self.found: list[conflicts.Conflict] = []
+        self.sent = [0, 0]  # records sent, of
+        self.received = [0, 0]
+        # the laptop's counter as this sync last left it: while it matches, nobody
+        # else saved here, and what sync itself wrote need not go to the hub again
+        self.expected = 0
+        self.quiet = True
+        self.settled: set[tuple[str, str]] = set()  # records this sync left on the hub as sent
+        # the state saved after each batch: sent up to / received up to (counter values)
+        self.pushed_seq = 0
+        self.pulled_seq = 0
+
+    def stopped(self) -> str:
+        sent, of = self.sent
+        received, of_received = self.received
+        done = []
+        if of:
+            done.append(f"sent {sent:,} of {of:,} records")
+        if of_received:
+            done.append(f"received {received:,} of {of_received:,}")
+        moved = "; ".join(done) if done else "nothing had moved yet"
+        return f"sync with {self.shown} stopped: {moved}; what moved is kept, run sync again to continue"
+
+    def _check(self) -> None:
+        if self.cancelled():
+            raise SyncStopped(self.stopped())
+
+    def sync(self, *, full: bool, started: float) -> SyncReport:
+        shown = self.shown
+        # 1. Where the last sync with this hub left off (reads: the coach can go on
+        #    saving meanwhile).
+        try:
+            with self.hub.read() as hub_session:
+                hub_conn = hub_session.connection()
+                hub_id = database_id(hub_conn)
+                hub_seq = changes.current_seq(hub_conn)
+                _hub_now, skew = _hub_clock(hub_conn, self.local)
+            with self.local.read() as session:
+                conn = session.connection()
+                if database_id(conn) == hub_id:
+                    raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
+                state = _state(conn, hub_id)
+                # a hub whose counter went back was restored from a copy: compare everything,
+                # and trust no version agreed on since that copy was made
+                restored = state is not None and state[1] > hub_seq
+                first = full or state is None or restored
+                pushed_seq, pulled_seq = (0, 0) if first or state is None else state
+                mark = changes.current_seq(conn)
+                # a sync stopped half-way goes on from where it got to
+                push_from = None if first else _resume(conn, hub_id, "push")
+                pull_from = None if first else _resume(conn, hub_id, "pull")
+                outgoing = _entries(conn, pushed_seq, mark, push_from)
+        except SyncFailed:
+            raise
+        except StoreError as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
+        self.expected = mark
+        self.pushed_seq, self.pulled_seq = pushed_seq, pulled_seq
+        trust_bases = not (full or restored)
+
+        # 2. Send, a batch at a time.
+        self.sent = [0, len(outgoing)]
+        self.progress("send", 0, len(outgoing))
+        own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
+        batches = _batches(outgoing) or [[]]  # nothing to send: the hub still hears from us
+        for number, batch in enumerate(batches, 1):
+            self._check()
+            whole = pushed_seq == 0 and push_from is None and len(batches) == 1  # the whole history
+            own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches), whole=whole))
+            self.sent[0] += len(batch)
+            self.progress("send", self.sent[0], self.sent[1])
+
+        # 3. Receive what the others wrote since the last sync, a batch at a time (less
+        #    what this sync's batches wrote there: this laptop has that).
+        self._check()
+        try:
+            with self.hub.read() as hub_session:
+                hub_conn = hub_session.connection()
+                top = changes.current_seq(hub_conn)
+                logged = _entries(hub_conn, pulled_seq, top, pull_from)
+                incoming = [entry for entry in logged if not any(low < entry[0] <= high for low, high in own)]
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
+        self.received = [0, len(incoming)]
+        self.progress("receive", 0, len(incoming))
+        batches = _batches(incoming) or [[]]
+        for number, batch in enumerate(batches, 1):
+            self._check()
+            whole = pulled_seq == 0 and pull_from is None and len(incoming) == len(logged) and len(batches) == 1
+            self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
+            self.received[0] += len(batch)
+            self.progress("receive", self.received[0], self.received[1])
+        pushed, pulled = self.pushed, self.pulled
+        return SyncReport(
+            hub=shown,
+            pushed=_counts(pushed),
+            pulled=_counts(pulled),
+            merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
+            first=first,
+            skipped=pushed.skipped + pulled.skipped,
+            seconds=time.perf_counter() - started,
+            merged=pushed.merged + pulled.merged,
+            conflicts=tuple(self.found),
+            skew=skew,
+            clamped=pushed.clamped + pulled.clamped,
+        )
+
+    def _send(
+        self, hub_id: str, batch: list[Entry], trust_bases: bool, mark: int, *, last: bool, whole: bool
+    ) -> tuple[int, int]:
+        """One batch to the hub (one transaction there), then here: what the hub kept
+        differently, the versions agreed on and how far sending got (one transaction
+        here). Returns the hub's counter values the batch took."""
+        shown = self.shown
+        try:
+            with self.local.read() as session:
+                conn = session.connection()
+                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+                outgoing = collect_all(conn) if whole else collect(conn, keys)
+                # what an earlier batch of this sync already left on the hub, unchanged
+                # since, need not go again (whole sessions overlap between batches)
+                changed = set(keys)
+                for kind, rows in outgoing.rows.items():
+                    for ident in [i for i in rows if (kind, i) in self.settled and (kind, i) not in changed]:
+                        del rows[ident]
+                outgoing.to_hub = True
+                if trust_bases:
+                    outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
+        except StoreError as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
+        try:
+            with self.hub.write() as hub_session:
+                hub_conn = hub_session.connection()
+                hub_now, skew = _hub_clock(hub_conn, self.local)
+                outgoing.limit = hub_now
+                outgoing.ahead = skew or dt.timedelta(0)
+                before = changes.current_seq(hub_conn)
+                pushed = apply(hub_conn, outgoing, adopt_teams=False)
+                # the laptop whose value lost hears of it when it next receives the record
+                conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+                after = changes.current_seq(hub_conn)
+        except SyncFailed as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
+        except StoreError as exc:
+            raise SyncFailed(f"sync with {shown} failed: {_clause(exc)}; {self._kept()}, here or on the hub: run sync again") from None
+        try:
+            with self.local.write() as session:
+                conn = session.connection()
+                back = pushed.send_back
+                back.limit = self.local.now()
+                # what this laptop sent is what the hub merged against
+                back.bases = fields.load_bases(conn, hub_id, _keys(back))
+                sent = _fields(outgoing)
+                back.bases.update(sent)
+                quiet = self._quiet(conn)
+                pulled = apply(conn, back, adopt_teams=True)
+                sent.update(_fields(back))
+                fields.save_bases(conn, hub_id, sent)
+                found = _conflicts(pushed, pulled)
+                conflicts.save(conn, found, shown, self.local.now())
+                _touch(conn, pulled.send_back)
+                now_seq = changes.current_seq(conn)
+                if last:
+                    # everything up to the mark has gone: what sync wrote here since (what
+                    # the hub kept differently) need not go back
+                    self.pushed_seq = now_seq if quiet else mark
+                _save_resume(conn, hub_id, "push", None if last else batch[-1])
+                _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
+                self.expected = now_seq
+        except StoreError as exc:
+            raise SyncFailed(
+                f"the hub {shown} has this database's changes, but saving the hub's here failed: "
+                f"{_clause(exc)}; {self._kept()} here: run sync again to finish"
+            ) from None
+        self._add(pushed, pulled, found)
+        self.settled |= pushed.settled - {(kind, ident) for kind, rows in back.rows.items() for ident in rows}
+        return before, after
+
+    def _quiet(self, conn: sa.Connection) -> bool:
+        """Nobody saved here since this sync last wrote (or read) here."""
+        if changes.current_seq(conn) != self.expected:
+            self.quiet = False
+        return self.quiet
+
+    def _receive(self, hub_id: str, batch: list[Entry], top: int, *, last: bool, whole: bool) -> None:
+        shown = self.shown
+        try:
+            with self.hub.read() as hub_session:
+                hub_conn = hub_session.connection()
+                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+                incoming = collect_all(hub_conn) if whole else collect(hub_conn, keys)
+                incoming.notes = conflicts.notes_for(hub_conn, _keys(incoming))
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
+        try:
+            with self.local.write() as session:
+                conn = session.connection()
+                quiet = self._quiet(conn)
+                incoming.limit = self.local.now()
+                incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+                # this laptop's values that lost a conflict on the hub (it sent them earlier)
+                told = conflicts.told(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
+                pulled = apply(conn, incoming, adopt_teams=True)
+                fields.save_bases(conn, hub_id, _fields(incoming))
+                found = _conflicts(Applied(), pulled)
+                seen = {(c.kind, c.record_id, c.field) for c in found}
+                found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
+                conflicts.save(conn, found, shown, self.local.now())
+                # what this side kept over the hub's (a save made during the sync) goes next time
+                _touch(conn, pulled.send_back)
+                now_seq = changes.current_seq(conn)
+                if quiet:  # what sync wrote here need not go back
+                    self.pushed_seq = now_seq
+                if last:
+                    self.pulled_seq = top
+                _save_resume(conn, hub_id, "pull", None if last else batch[-1])
+                _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
+                self.expected = now_seq
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc)) from None
+        self._add(Applied(), pulled, found)
+
+    def _kept(self) -> str:
+        if self.sent[0]:
+            return f"the {self.sent[0]:,} records sent before are kept on both sides, nothing else was changed"
+        return "nothing was changed"
+
+    def _failed_receiving(self, exc: BaseException, *, reading: bool = False) -> str:
+        step = "reading the hub's changes" if reading else "saving the hub's here"
+        kept = f"the {self.received[0]:,} records received before are kept" if self.received[0] else "nothing more was changed here"
+        return (
+            f"the hub {self.shown} has this database's changes, but {step} failed: {_clause(exc)}; "
+            f"{kept}: run sync again to finish"
+        )
+
+    def _add(self, pushed: Applied, pulled: Applied, found: list[conflicts.Conflict]) -> None:
+        for total, part in ((self.pushed, pushed), (self.pulled, pulled)):
+            total.added.update(part.added)
+            total.updated.update(part.updated)
+            total.deleted.update(part.deleted)
+            total.merged_teams.extend(part.merged_teams)
+            total.skipped += part.skipped
+            total.merged += part.merged
+            total.clamped += part.clamped
+        self.found.extend(found)
 
 
 def _keys(changeset: Changeset) -> list[tuple[str, str]]:

@@ -2,35 +2,38 @@
 
 Every insert or update of a record normally fires, per row, the change-log trigger
 (which bumps the one counter row: tens of thousands of updates of one row on
-PostgreSQL) and, on SQLite, the search-index triggers (a session with four questions
-and three actions has its index row rewritten eight times). When a sync writes many
-records, :func:`quiet_triggers` drops those triggers for the duration, inside the
-same transaction, and afterwards does their work once, in bulk:
+PostgreSQL) and the search-index triggers (on SQLite a session with four questions
+and three actions has its index row rewritten eight times; on PostgreSQL each row
+notes its session in the pending list). When a sync writes many records,
+:func:`quiet_triggers` drops those triggers for the duration, inside the same
+transaction, and afterwards does their work once, in bulk:
 
 * logs every record written at one new counter value, and forgets the tombstones of
   the records that came back (what the change-log triggers do);
 * on SQLite, rewrites the search-index rows of the sessions touched, with one
-  INSERT ... SELECT (what the index triggers do); PostgreSQL's search triggers only
-  note the session for the end of the transaction and stay.
+  INSERT ... SELECT; on PostgreSQL, notes them as pending with one statement (the
+  end of the transaction computes their documents, with COPY when there are many).
 
 Then it puts the triggers back, exactly as they were (their SQL is read back from
 the database). Everything happens in the caller's transaction: a failure rolls the
-triggers back with the rows. On PostgreSQL dropping a trigger locks its table until
-the commit, so only large applies use it (:data:`BULK_ROWS`).
+triggers back with the rows. On PostgreSQL dropping a trigger locks its table against
+other writers (not readers) until the commit, so only large applies use it
+(:data:`BULK_ROWS`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Collection, Iterator
+import operator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store.db import dialects, search_index
+from coachtui.store.db import dialects, pg_search, search_index
 from coachtui.store.db.models import Tombstone, encode_text
-from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.interchange import BOOL, ID, OPT_DATE, REF, SPECS, STAMP, TEXT
 from coachtui.store.exchange.rows import table_of
 from coachtui.store.sync import changes
 from coachtui.store.sync.tables import table_of_model
@@ -38,7 +41,8 @@ from coachtui.store.sync.tables import table_of_model
 # From how many records written a sync writes them with the triggers off.
 BULK_ROWS = 500
 CHUNK = 500
-BIG_CHUNK = 20_000
+# SQLite's page cache while writing many records (KiB, negative as the PRAGMA wants)
+BULK_CACHE_KIB = -131072
 
 
 class Written:
@@ -64,12 +68,19 @@ def quiet_triggers(conn: sa.Connection, enabled: bool) -> Iterator[Written]:
     written.enabled = True
     sqlite = dialects.of(conn) is dialects.sqlite
     saved = changes.suspend_triggers(conn)
-    if sqlite:
-        saved += search_index.suspend_triggers(conn)
+    saved += search_index.suspend_triggers(conn) if sqlite else pg_search.suspend_triggers(conn)
+    if sqlite:  # room for the indexes' pages while they take thousands of rows
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        saved.append(f"PRAGMA cache_size = {int(cache or 0)}")
     yield written
     _log(conn, written)
     if sqlite:
         _reindex(conn, written.sessions, written.teams)
+    else:
+        pg_search.note_sessions(
+            conn, [encode_text(i) for i in written.sessions], [encode_text(i) for i in written.teams]
+        )
     changes.restore_triggers(conn, saved)
 
 
@@ -109,17 +120,20 @@ def upsert_raw(
             rows,
         )
         return
-    # PostgreSQL: one statement per chunk, the columns as arrays (one round trip
-    # instead of one per row)
-    kinds = ["bigint" if all(isinstance(row[i], int) for row in rows) else "text" for i in range(len(columns))]
-    arrays = ", ".join(f"%s::{kind}[]" for kind in kinds)
-    statement = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) {conflict}"
-    for start in range(0, len(rows), BIG_CHUNK):
-        chunk = rows[start : start + BIG_CHUNK]
-        values = [
-            [encode_text(row[i]) if kinds[i] == "text" else row[i] for row in chunk] for i in range(len(columns))
-        ]
-        conn.exec_driver_sql(statement, tuple(values))
+    # PostgreSQL: COPY into a scratch table (gone at the commit), then one statement
+    raw: Any = conn.connection.dbapi_connection
+    scratch = f"bulk_{table}"
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table}) ON COMMIT DROP")
+    conn.exec_driver_sql(f"TRUNCATE {scratch}")
+    texts = [index for index in range(len(columns)) if not all(isinstance(row[index], int) for row in rows)]
+    with raw.cursor() as cursor, cursor.copy(f"COPY {scratch} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            if texts:
+                row = tuple(encode_text(value) if index in texts else value for index, value in enumerate(row))
+            copy.write_row(row)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {scratch} {conflict}"
+    )
 
 
 def _reindex(conn: sa.Connection, sessions: set[str], teams: Collection[str] = ()) -> None:
@@ -149,24 +163,42 @@ def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> N
     (PostgreSQL), their values stored exactly as the models store them."""
     if not rows:
         return
-    columns = SPECS[kind].columns
+    spec = SPECS[kind]
     postgres = dialects.of(conn) is not dialects.sqlite
-    values = [tuple(_stored(row[name], postgres) for name in columns) for row in rows]
-    dialects.of(conn).bulk_insert(conn, SPECS[kind].table, columns, values)
+    pick = operator.itemgetter(*spec.columns)
+    converters = [(index, found) for index, (_name, field_kind) in enumerate(spec.fields)
+                  if (found := _converter(field_kind, postgres)) is not None]
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        picked = list(pick(row))
+        for index, convert in converters:
+            if picked[index] is not None:
+                picked[index] = convert(picked[index])
+        values.append(tuple(picked))
+    dialects.of(conn).bulk_insert(conn, spec.table, spec.columns, values)
 
 
-def _stored(value: Any, postgres: bool) -> Any:
-    """A value as the column types (models.py) write it: UTC text for times (what
-    SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for booleans, ISO dates, and
-    on PostgreSQL text with NUL escaped."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return encode_text(value) if postgres else value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _converter(field_kind: str, postgres: bool) -> Callable[[Any], Any] | None:
+    """How a column's values are stored, as the column types (models.py) write them:
+    UTC text for times (what SQLite keeps; PostgreSQL's COPY marks it UTC), 0/1 for
+    booleans, ISO dates, and on PostgreSQL text with NUL escaped. None: as they are."""
+    base = field_kind.rstrip("?")
+    if base == STAMP:
+        return _utc_text
+    if base == BOOL:
+        return int
+    if field_kind == OPT_DATE:
+        return _iso
+    if postgres and base in (ID, REF, TEXT):
+        return encode_text
+    return None
+
+
+def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from coachtui.store.db import dialects
 from coachtui.store.db.models import Tombstone
-from coachtui.store.exchange.rows import CHUNK, table_of
+from coachtui.store.exchange.rows import CHUNK, in_clauses, table_of
 from coachtui.store.sync.tables import table_of_model
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
@@ -79,12 +79,9 @@ def next_seq(conn: sa.Connection) -> int:
 
 
 def _ids(conn: sa.Connection, table: sa.Table, column: str, values: Iterable[str]) -> set[str]:
-    wanted = sorted(set(values))
     found: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        found.update(
-            conn.execute(sa.select(table.c.id).where(table.c[column].in_(wanted[start : start + CHUNK]))).scalars()
-        )
+    for clause in in_clauses(conn, table.c[column], values):
+        found.update(conn.execute(sa.select(table.c.id).where(clause)).scalars())
     return found
 
 

@@ -26,6 +26,10 @@ from coachtui.store.sync.fields import decode, encode
 from coachtui.store.sync.tables import CONFLICT
 
 CHOICES = ("mine", "theirs", "both")
+# On a hub, ``sync_conflict`` keeps notes of the values that lost a conflict there (the
+# hub's, to a newer one a laptop sent), marked so in the ``hub`` column: the laptop
+# whose value it was hears of it when it next receives the record (``told``).
+LOST = "(lost on this hub)"
 KIND_NAME = {
     "teams": "team",
     "sessions": "session",
@@ -80,16 +84,22 @@ def _short(value: Any, limit: int = 200) -> str:
 
 
 def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datetime) -> None:
-    """Keep these conflicts (a newer conflict on the same field replaces the older)."""
+    """Keep these conflicts. A newer conflict on the same field replaces an older one
+    only when it holds both of the older one's values: otherwise both stay listed (a
+    third coach's edit must not take the second's text off the list)."""
     rows = []
     for conflict in found:
-        conn.execute(
-            sa.delete(CONFLICT).where(
-                CONFLICT.c.kind == conflict.kind,
-                CONFLICT.c.record_id == conflict.record_id,
-                CONFLICT.c.field == conflict.field,
-            )
+        values = {encode(conflict.mine), encode(conflict.theirs)}
+        same_field = (
+            CONFLICT.c.kind == conflict.kind,
+            CONFLICT.c.record_id == conflict.record_id,
+            CONFLICT.c.field == conflict.field,
+            CONFLICT.c.hub == hub,
         )
+        older = conn.execute(sa.select(CONFLICT.c.id, CONFLICT.c.mine, CONFLICT.c.theirs).where(*same_field)).all()
+        covered = [row.id for row in older if {row.mine, row.theirs} <= values]
+        if covered:
+            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(covered)))
         rows.append(
             {
                 "id": conflict.id, "kind": conflict.kind, "record_id": conflict.record_id, "field": conflict.field,
@@ -99,6 +109,52 @@ def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datet
         )
     if rows:
         conn.execute(sa.insert(CONFLICT), rows)
+
+
+def lost_on_hub(found: Iterable[Any]) -> list[Conflict]:
+    """Notes, for the hub, of the hub's values that lost (``FieldConflict`` found
+    applying what a laptop sent: "here" is the hub's value)."""
+    return [
+        Conflict(new_id(), c.kind, c.record_id, c.field, c.here, c.sent, "theirs", c.here_by, c.sent_by)
+        for c in found
+        if c.kept == "sent"
+    ]
+
+
+def notes_for(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> list[Conflict]:
+    """The hub's notes of values that lost there, for these records."""
+    from coachtui.store.exchange.rows import in_clauses
+
+    wanted = set(keys)
+    found = []
+    for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident in wanted}):
+        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == LOST, clause)).all():
+            if (row.kind, row.record_id) in wanted:
+                found.append(_from_row(row))
+    return found
+
+
+def told(notes: Iterable[Conflict], bases: dict[tuple[str, str], dict[str, Any]], rows: dict[str, dict[str, Any]],
+         coach: str) -> list[Conflict]:
+    """The notes that concern this laptop: the value that lost is the one it last
+    agreed with the hub on (it sent it), the record now comes with the value that won,
+    and the note names this laptop's coach (when both have a name). Kept here as an
+    ordinary conflict: mine (lost) and theirs (kept)."""
+    from coachtui.store.sync.fields import fields_of
+
+    found = []
+    for note in notes:
+        base = bases.get((note.kind, note.record_id))
+        row = rows.get(note.kind, {}).get(note.record_id)
+        if base is None or row is None or base.get(note.field, object()) != note.mine:
+            continue
+        if fields_of(note.kind, row).get(note.field) != note.theirs:
+            continue
+        if note.mine_by and coach and note.mine_by != coach:
+            continue
+        found.append(Conflict(new_id(), note.kind, note.record_id, note.field, note.mine, note.theirs, "theirs",
+                              note.mine_by, note.theirs_by))
+    return found
 
 
 def new_id() -> str:
@@ -115,7 +171,9 @@ def _from_row(row: Any) -> Conflict:
 def list_conflicts(db: Database) -> list[Conflict]:
     """The conflicts not settled yet, oldest first."""
     with db.read() as session:
-        rows = session.connection().execute(sa.select(CONFLICT).order_by(CONFLICT.c.found_at, CONFLICT.c.id)).all()
+        rows = session.connection().execute(
+            sa.select(CONFLICT).where(CONFLICT.c.hub != LOST).order_by(CONFLICT.c.found_at, CONFLICT.c.id)
+        ).all()
     return [_from_row(row) for row in rows]
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.rows import in_clauses
 from coachtui.store.sync.tables import BASE
 
 Row = dict[str, Any]
@@ -40,7 +41,6 @@ DERIVED: dict[str, frozenset[str]] = {"actions": frozenset({"status"}), "teams":
 # Stamps from the future (a clock running fast, a file stamped 2099) count as this
 # much ahead of the receiver's clock at most.
 TOLERANCE = dt.timedelta(minutes=1)
-CHUNK = 500
 
 
 def merged_fields(kind: str) -> tuple[str, ...]:
@@ -175,12 +175,9 @@ def load_bases(conn: sa.Connection, hub_id: str, keys: Iterable[tuple[str, str]]
         by_kind.setdefault(kind, []).append(ident)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, ids in by_kind.items():
-        values = sorted(set(ids))
-        for start in range(0, len(values), CHUNK):
+        for clause in in_clauses(conn, BASE.c.id, ids):
             rows = conn.execute(
-                sa.select(BASE.c.id, BASE.c.content).where(
-                    BASE.c.hub_id == hub_id, BASE.c.kind == kind, BASE.c.id.in_(values[start : start + CHUNK])
-                )
+                sa.select(BASE.c.id, BASE.c.content).where(BASE.c.hub_id == hub_id, BASE.c.kind == kind, clause)
             )
             for ident, text in rows:
                 found[(kind, ident)] = json.loads(text)

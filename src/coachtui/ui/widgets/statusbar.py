@@ -28,6 +28,8 @@ class StatusBar(Static):
     context: reactive[str] = reactive("")
     save: reactive[SaveStatus] = reactive(SaveStatus("idle"))
     marker: reactive[str] = reactive("")
+    # how far a sync running in the background got ("" when none runs)
+    sync: reactive[str] = reactive("")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
@@ -41,6 +43,7 @@ class StatusBar(Static):
         self._paint()
 
     def on_show(self) -> None:
+        self.sync = str(getattr(self.app, "sync_progress", "") or "")
         self._follow_app()
 
     def _follow_app(self) -> None:
@@ -60,6 +63,9 @@ class StatusBar(Static):
         self._paint()
 
     def watch_marker(self) -> None:
+        self._paint()
+
+    def watch_sync(self) -> None:
         self._paint()
 
     def _save_text(self) -> str:
@@ -82,6 +88,8 @@ class StatusBar(Static):
         if self.context:
             left += " │ " + one_line(self.context)
         right = self._save_text()
+        if self.sync:
+            right = f"{self.sync}  {right}" if right else self.sync
         width = max(10, self.size.width - 2)
         room = width - len(right) - 1
         if len(left) > room:

@@ -8,6 +8,7 @@ server to cancel it. Strings sort by code point through the "C" collation.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.orm import Session
 
 from coachtui.store.db import pg_search
+from coachtui.store.db.models import encode_text
 from coachtui.store.db.query import SearchTerms
 
 FULL_TEXT = "tsvector"
@@ -121,3 +123,10 @@ def bulk_insert(conn: sa.Connection, table: str, columns: Sequence[str], rows: l
                 if values[index] is not None:
                     values[index] += "+00"
             copy.write_row(values)
+
+
+def one_of(column: Any, values: Sequence[str]) -> Any:
+    # text is stored encoded (models.py): compare with the stored form
+    text = json.dumps([encode_text(value) for value in values])
+    listed = sa.func.json_array_elements_text(sa.cast(sa.bindparam(None, text, type_=sa.Text), sa.JSON))
+    return column.in_(sa.select(listed.table_valued("value").c.value))

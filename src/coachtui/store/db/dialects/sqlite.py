@@ -7,6 +7,7 @@ step with the sessions; a running query is stopped through SQLite's progress han
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -92,3 +93,8 @@ def _no_index_default(element: NoIndex, compiler: Any, **kw: Any) -> str:
 def _no_index_sqlite(element: NoIndex, compiler: Any, **kw: Any) -> str:
     column: str = compiler.process(element.column, **kw)
     return "+" + column
+
+
+def one_of(column: Any, values: Sequence[str]) -> Any:
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(list(values)), type_=sa.Text)).table_valued("value")
+    return column.in_(sa.select(listed.c.value))

@@ -1,0 +1,112 @@
+"""Sync in batches (issue 18, item 5): progress, and stopping half-way keeps what moved.
+
+A sync moves changes a batch at a time, each a transaction on the hub and one on the
+laptop; stopping it (ctrl+c in a terminal, cancelling in the app) keeps the batches
+already moved on both sides, and the next sync continues from there. Checked on what
+the databases hold, with a SQLite and a PostgreSQL hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from tests.terminal import Terminal, coachtui_command
+from tests.test_kill import _env
+
+from coachtui.store import SyncStopped, open_store
+from coachtui.store.demo import generate_demo_data
+from test_sync import content
+from test_sync_merge import hub_content
+
+DEADLINE = 60.0  # seconds: generous, for a loaded 2-core machine
+
+
+def _laptop(path: Path, sessions: int) -> None:
+    with open_store(str(path), coach="Ana") as store:
+        generate_demo_data(store, sessions=sessions, teams=4, seed=3, today=dt.date(2026, 11, 20))
+
+
+def _count(report, side: str) -> int:
+    return sum(c.added + c.updated + c.deleted for c in getattr(report, side))
+
+
+def _sync_state(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        return conn.execute("SELECT pushed_seq, pulled_seq FROM sync_state").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_stopped_sync_keeps_the_batches_it_moved_and_the_next_one_continues(
+    tmp_path, hub_url, monkeypatch
+) -> None:
+    from coachtui.store import sync as sync_module
+
+    monkeypatch.setattr(sync_module, "BATCH", 40)
+    laptop = tmp_path / "ana.db"
+    _laptop(laptop, 30)
+    heard: list[tuple[str, int, int]] = []
+
+    def stop_after_one_batch() -> bool:
+        return any(phase == "send" and done > 0 for phase, done, _total in heard)
+
+    with open_store(str(laptop), coach="Ana") as ana:
+        everything = content(ana)
+        with pytest.raises(SyncStopped, match=r"stopped: sent [\d,]+ of [\d,]+ records; what moved is kept"):
+            ana.sync(hub_url, progress=lambda *step: heard.append(step), cancelled=stop_after_one_batch)
+        assert heard[0] == ("send", 0, heard[0][2]) and heard[0][2] > 80
+        partly = hub_content(hub_url)
+        moved = sum(len(rows) for rows in partly.values())
+        assert 0 < moved < sum(len(rows) for rows in everything.values())
+        # what reached the hub is whole: every session there has its questions and actions
+        sessions = {row["id"] for row in partly["sessions"]}
+        for kind in ("picked_questions", "actions"):
+            mine = [row for row in everything[kind] if row["session_id"] in sessions]
+            assert sorted(r["id"] for r in mine) == sorted(r["id"] for r in partly[kind])
+        assert content(ana) == everything  # nothing changed here but the bookkeeping
+
+        heard.clear()
+        report = ana.sync(hub_url, progress=lambda *step: heard.append(step))
+        assert not report.first  # it continued: the first batch was not sent again
+        assert 0 < _count(report, "pushed") < sum(len(rows) for rows in everything.values())
+        assert heard[-1][0] == "receive" and heard[-1][1] == heard[-1][2]
+        assert [step for step in heard if step[0] == "send"][-1][1] == heard[0][2]
+        assert hub_content(hub_url) == content(ana) == everything
+        assert _count(ana.sync(hub_url), "pushed") == 0
+
+
+def test_ctrl_c_in_a_terminal_stops_the_sync_with_one_line_and_keeps_what_moved(tmp_path, hub_url) -> None:
+    """A real process on a terminal: the progress bar shows counts; ctrl+c once the
+    first batch is in stops it (one line, no traceback), and the hub and the laptop
+    hold what moved; running sync again finishes the job."""
+    laptop = tmp_path / "ana.db"
+    _laptop(laptop, 4_000)  # about 35,000 records: several batches of 5,000
+    env = {**_env(tmp_path / "home"), "COACHTUI_SYNC_BATCH": "5000"}
+    app = Terminal([*coachtui_command(laptop), "sync", "--hub", hub_url], env, size=(100, 24))
+    try:
+        app.wait_for("Sending to the hub", timeout=DEADLINE)
+        assert "records" in app.text()
+        deadline = time.monotonic() + DEADLINE
+        while not _sync_state(laptop):  # the first batch is in on both sides
+            assert time.monotonic() < deadline, app.text()
+            app.pump(0.02)
+        app.send("\x03")
+        code = app.wait_exit(timeout=DEADLINE)
+    except BaseException:
+        app.kill()
+        raise
+    screen = "".join(app.screen.display)  # the one line, however the terminal wrapped it
+    assert code == 130, screen
+    assert "stopped: sent" in screen and "run sync again to continue" in screen
+    assert "Traceback" not in screen and "KeyboardInterrupt" not in screen
+    hub_sessions = len(hub_content(hub_url)["sessions"])
+    assert 0 < hub_sessions < 4_000
+    with open_store(str(laptop), coach="Ana") as ana:
+        report = ana.sync(hub_url)
+        assert not report.first
+        assert hub_content(hub_url) == content(ana)
+        assert len(content(ana)["sessions"]) == 4_000
