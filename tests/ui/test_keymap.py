@@ -132,7 +132,7 @@ async def test_a_key_that_types_is_not_given_to_a_command_that_acts_from_anywher
             '[keys] "app.quit": a types a character in a text field; it is not used for this command',
             '[keys] "session.next": space types a character in a text field; it is not used for this command',
         ):
-            await wait_for(pilot, lambda: any(said in notice.message for notice in notices), what=said)
+            await wait_for(pilot, lambda said=said: any(said in notice.message for notice in notices), what=said)
         assert not any("tracker.done" in notice.message for notice in notices)
         await pilot.press("tab", *"banana split")
         await wait_for(pilot, lambda: app.query_one("#dilemma-text").text == "banana split", what="the dilemma")
