@@ -383,3 +383,25 @@ def test_a_letter_given_to_quit_is_typed_in_the_dilemma_and_the_app_goes_on(tmp_
         code = app.term.wait_exit(timeout=30)
         app.exited = True
         assert code == 0, app.term.text()
+
+
+# --- found by a tester: a cleared one-line field could not be undone ---------------------------
+
+
+def test_a_title_wiped_with_ctrl_u_ctrl_w_or_ctrl_k_comes_back_with_ctrl_z(tmp_path: Path) -> None:
+    """ctrl+z did nothing in the title, and the empty title was saved."""
+    ctrl_k, ctrl_u, ctrl_w = "\x0b", "\x15", "\x17"
+    with new_session(tmp_path) as app:
+        app.send("Rota at night")
+        app.holds("SELECT title FROM coaching_session", ("Rota at night",))
+        app.send(ctrl_w)
+        app.holds("SELECT title FROM coaching_session", ("Rota at ",))
+        app.send(ctrl_u)
+        app.holds("SELECT title FROM coaching_session", ("",))
+        app.send(CTRL_Z)
+        app.holds("SELECT title FROM coaching_session", ("Rota at ",))
+        app.send(CTRL_Z + HOME + ctrl_k)  # back before ctrl+w; then all of it, from the start
+        app.holds("SELECT title FROM coaching_session", ("",))
+        app.send(CTRL_Z + CTRL_Z + CTRL_Y + "!")  # back, back to empty, forward again, and on
+        app.holds("SELECT title FROM coaching_session", ("Rota at night!",))
+        app.quit()
