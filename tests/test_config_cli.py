@@ -140,3 +140,18 @@ def test_show_masks_the_hubs_password_as_info_does(capsys: pytest.CaptureFixture
     assert [line.split()[-1] for line in out.splitlines() if line.startswith("hub ")] == [
         "postgresql://coach:***@hub/x"
     ]
+
+
+def test_a_key_that_types_given_to_a_command_of_anywhere_is_said_by_config_show_and_edit(
+    isolated_home: Path, editor: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = isolated_home / "config" / "settings.toml"
+    monkeypatch.setenv("NEW_TEXT", '[keys]\n"app.quit" = "a,ctrl+q"\n"tracker.done" = "D"\n"app.history" = "ctrl+y"\n')
+    assert main(["config", "edit"]) == 0  # kept, as the app keeps it: the other keys are used
+    said = f'{path}: [keys] "app.quit": a types a character in a text field; it is not used for this command'
+    err = capsys.readouterr().err
+    assert said in err
+    assert f'{path}: [keys] "app.history": ctrl+y is redo in a text field' in err
+    assert "tracker.done" not in err  # a list's letter
+    assert main(["config", "show"]) == 0
+    assert said in capsys.readouterr().err

@@ -43,9 +43,13 @@ def paste(text: str) -> str:
 class Coach:
     """The app on a pseudo-terminal, and the database it writes."""
 
-    def __init__(self, db: Path, home: Path) -> None:
+    def __init__(self, db: Path, home: Path, keys: str = "") -> None:
         self.db = db
-        self.term = Terminal(coachtui_command(db), _env(home))
+        env = _env(home)
+        if keys:  # the coach's own [keys] (a TOML table's lines)
+            with open(Path(env["COACHTUI_CONFIG_DIR"]) / "settings.toml", "a") as settings:
+                settings.write(f"\n[keys]\n{keys}\n")
+        self.term = Terminal(coachtui_command(db), env)
         self.exited = False
 
     def send(self, keys: str | bytes) -> None:
@@ -114,7 +118,7 @@ class Coach:
 
 
 @contextmanager
-def coach(tmp_path: Path, *, drafts: tuple[dict[str, str], ...] = ()) -> Iterator[Coach]:
+def coach(tmp_path: Path, *, drafts: tuple[dict[str, str], ...] = (), keys: str = "") -> Iterator[Coach]:
     """The app on a database with the team "Ward 4" (and ``drafts`` of it)."""
     from coachtui.store import open_store
 
@@ -124,7 +128,7 @@ def coach(tmp_path: Path, *, drafts: tuple[dict[str, str], ...] = ()) -> Iterato
         for fields in drafts:
             draft = store.start_session(team.id, coach="Ana Ruiz")
             store.save_draft(draft.id, **fields)
-    app = Coach(db, tmp_path / "home")
+    app = Coach(db, tmp_path / "home", keys)
     try:
         yield app
     finally:
@@ -360,3 +364,44 @@ def test_keys_typed_in_the_same_burst_as_ctrl_q_are_saved_before_the_app_ends(tm
         app.exited = True
         assert code == 0, app.term.text()
         assert app.row("SELECT context FROM coaching_session") == ("Ward sister and HCAs",)
+
+
+# --- found by a tester: a letter given to quit -------------------------------------------------
+
+
+def test_a_letter_given_to_quit_is_typed_in_the_dilemma_and_the_app_goes_on(tmp_path: Path) -> None:
+    """'"app.quit" = "a"' was used: "banana" typed in the dilemma ended the app and
+    "bnn" was saved. The letter is left out (and said, see tests/ui/test_keymap.py);
+    quit keeps its other key."""
+    with coach(tmp_path, drafts=({"title": "Rota", "dilemma": "", "step": "dilemma"},), keys='"app.quit" = "a,f9"') as app:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)  # resume the draft
+        app.shows("Dilemma, in your words")
+        app.send("banana split")  # the dilemma has the focus
+        app.holds("SELECT dilemma FROM coaching_session", ("banana split",))
+        app.send("\x1b[20~")  # f9
+        code = app.term.wait_exit(timeout=30)
+        app.exited = True
+        assert code == 0, app.term.text()
+
+
+# --- found by a tester: a cleared one-line field could not be undone ---------------------------
+
+
+def test_a_title_wiped_with_ctrl_u_ctrl_w_or_ctrl_k_comes_back_with_ctrl_z(tmp_path: Path) -> None:
+    """ctrl+z did nothing in the title, and the empty title was saved."""
+    ctrl_k, ctrl_u, ctrl_w = "\x0b", "\x15", "\x17"
+    with new_session(tmp_path) as app:
+        app.send("Rota at night")
+        app.holds("SELECT title FROM coaching_session", ("Rota at night",))
+        app.send(ctrl_w)
+        app.holds("SELECT title FROM coaching_session", ("Rota at ",))
+        app.send(ctrl_u)
+        app.holds("SELECT title FROM coaching_session", ("",))
+        app.send(CTRL_Z)
+        app.holds("SELECT title FROM coaching_session", ("Rota at ",))
+        app.send(CTRL_Z + HOME + ctrl_k)  # back before ctrl+w; then all of it, from the start
+        app.holds("SELECT title FROM coaching_session", ("",))
+        app.send(CTRL_Z + CTRL_Z + CTRL_Y + "!")  # back, back to empty, forward again, and on
+        app.holds("SELECT title FROM coaching_session", ("Rota at night!",))
+        app.quit()

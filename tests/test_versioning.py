@@ -175,3 +175,29 @@ def test_concurrent_writers_never_lose_an_update(database_url) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_change_from_the_coachs_own_other_window_is_said_as_such(database_url, clock) -> None:
+    """Found by a tester: "Ana Coach changed this session since you opened it", read
+    by Ana Coach, names herself as if she were someone else."""
+    here = open_store(database_url, clock=clock, coach="Ana Coach")
+    other_window = open_store(database_url, clock=clock, coach="Ana  Coach")  # the same coach
+    try:
+        _team, session, action = a_team_with_an_action(here)
+        seen = here.get_action(action.id)
+        other_window.update_action(action.id, owner="Lee", expected_version=seen.version)
+        with pytest.raises(StaleRecord) as stale:
+            here.update_action(action.id, text="Mine", expected_version=seen.version)
+        assert str(stale.value) == (
+            "This action was changed in another window (Ana Coach) since you opened it; reload it to see the change."
+        )
+        assert stale.value.by_you and stale.value.changed_by == "Ana  Coach"
+        from coachtui.session.conflicts import Conflict
+        from coachtui.session.saver import conflict_line
+
+        assert conflict_line(stale.value) == "this action was changed in another window (Ana Coach) first"
+        conflict = Conflict("edit", action.id, session.id, stale.value)
+        assert conflict.who == "your other window"
+    finally:
+        here.close()
+        other_window.close()

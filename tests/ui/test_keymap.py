@@ -6,12 +6,12 @@ from pathlib import Path
 
 from coachtui.config import SettingsError, load_settings, read_settings_file, save_settings
 from coachtui.ui.app import create_app
-from coachtui.ui.keymap import binding_ids
+from coachtui.ui.keymap import binding_ids, keymap_for
 from coachtui.ui.modals import HelpScreen
 from coachtui.ui.screens.history import HistoryScreen
 
 from .conftest import FAST_SAVES
-from .helpers import Notices, ready, wait_for
+from .helpers import Notices, query, ready, saved, wait_for
 
 
 def help_text(app: object) -> str:
@@ -109,3 +109,60 @@ async def test_a_key_text_fields_use_is_not_taken_from_them(db_path: Path, setti
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("f9")  # the other key is used
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history opened by f9")
+
+
+async def test_a_key_that_types_is_not_given_to_a_command_that_acts_from_anywhere(
+    db_path: Path, settings_path: Path
+) -> None:
+    """Found by a tester: "app.quit" = "a" was taken, and typing "banana" in the
+    dilemma quit the app. A key that types a character is left out for a command
+    that acts while a text field has the focus, and said; a command of a list keeps
+    its letter (there letters are commands)."""
+    from tests.ui.test_keys import on_the_dilemma
+
+    settings_path.parent.mkdir(parents=True)
+    settings_path.write_text(
+        KEYS.replace('"app.history" = "ctrl+o"', '"app.quit" = "a,f9"\n"session.next" = "space,ctrl+n"\n"tracker.done" = "D"')
+    )
+    app = create_app(str(db_path), settings_path=settings_path, save_delays=FAST_SAVES)
+    notices = Notices()
+    async with app.run_test(size=(120, 30), notifications=True, message_hook=notices) as pilot:
+        await on_the_dilemma(pilot, app)
+        for said in (
+            '[keys] "app.quit": a types a character in a text field; it is not used for this command',
+            '[keys] "session.next": space types a character in a text field; it is not used for this command',
+        ):
+            await wait_for(pilot, lambda said=said: any(said in notice.message for notice in notices), what=said)
+        assert not any("tracker.done" in notice.message for notice in notices)
+        await pilot.press("tab", *"banana split")
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text == "banana split", what="the dilemma")
+        assert app.is_running
+        await saved(pilot)
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("banana split",)]
+        assert keymap_for(app)["tracker.done"] == "D"
+        assert keymap_for(app)["app.quit"] == "f9" and keymap_for(app)["session.next"] == "ctrl+n"
+
+
+def test_every_priority_binding_outside_app_and_session_is_on_a_screen_without_text_fields() -> None:
+    """The letters a coach may give a priority binding depend on where it acts (see
+    keymap.ACT_IN_TEXT_FIELDS): a new one on a screen with a text field must be
+    added there, or a letter given to it would be taken from the field."""
+    from textual.dom import DOMNode
+
+    from coachtui.ui.keymap import ACT_IN_TEXT_FIELDS
+
+    binding_ids()  # every module of the UI imported
+    owners: dict[str, str] = {}
+    classes: list[type] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if getattr(binding, "priority", False) and cls.__module__.startswith("coachtui."):
+                owners[binding.id] = cls.__name__
+    elsewhere = {owner for binding_id, owner in owners.items() if not binding_id.startswith(ACT_IN_TEXT_FIELDS)}
+    assert elsewhere == {"ExplainerScreen", "StepPickerScreen", "ResumeScreen"}  # no text field on any
+    assert {owners[binding_id] for binding_id in owners if binding_id.startswith(ACT_IN_TEXT_FIELDS)} == {
+        "CoachApp",
+        "SessionScreen",
+    }

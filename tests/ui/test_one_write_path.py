@@ -269,3 +269,27 @@ async def test_amending_a_session_another_coach_changed_asks_first(
             await saved(pilot)
             assert query(db_path, "SELECT status FROM coaching_session") == [("draft",)]
         assert "Traceback" not in screen_text(app)
+
+
+async def test_a_change_from_the_coachs_other_window_is_not_said_in_their_own_name(
+    make_app, seeded, db_path: Path
+) -> None:
+    """Found by a tester: "Ana Ruiz changed this action since you opened it", read by
+    Ana Ruiz, whose other window had saved first."""
+    app = make_app()
+    notices = Notices()
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notices) as pilot:
+        tracker = await _tracker(pilot)
+        action = tracker.rows[0]
+        with open_store(str(db_path), coach="Ana Ruiz") as other_window:
+            other_window.record_review(action.id, "stuck", "Waiting for the data", coach="Ana Ruiz")
+        await _mark(pilot, "d", "Done on Friday")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict question")
+        await shows(pilot, "Changed in another window")
+        message = " ".join(str(app.screen.query_one("#conflict-message").render()).split())
+        assert message.startswith("This action was changed in another window (Ana Ruiz) since you opened it")
+        assert app.save_status.message == "this action was changed in another window (Ana Ruiz) first"
+        await pilot.press("r")
+        said = "Reloaded: now stuck, as your other window left it."
+        await wait_for(pilot, lambda: any(said in notice.message for notice in notices), what="the reload notice")
+        assert "Ana Ruiz changed" not in screen_text(app)

@@ -25,8 +25,8 @@ def test_a_stale_write_goes_to_its_conflict_handler_once_and_the_status_says_not
     dropped: list[str] = []
     calls = 0
     handled = threading.Event()
-    with open_store(str(db_path), coach="Bo Ng") as store:
-        store.update_action(action.id, text="Plot twenty more points")  # Bo changed it: version 2
+    with open_store(str(db_path), coach="Ana Ruiz") as store, open_store(str(db_path), coach="Bo Ng") as other:
+        other.update_action(action.id, text="Plot twenty more points")  # Bo changed it: version 2
 
         def stale_edit(s):  # type: ignore[no-untyped-def]
             nonlocal calls

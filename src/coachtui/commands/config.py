@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _say_unknown_keys(settings: object, path: object) -> None:
-    """A key in [keys] that names none of the app's commands does nothing: say so."""
+    """A key in [keys] that names none of the app's commands does nothing, and one
+    the app leaves out (it would be taken from every text field): say so, as the app does."""
     from pathlib import Path
 
     from coachtui.config import Settings, unknown_keys
@@ -79,10 +80,12 @@ def _say_unknown_keys(settings: object, path: object) -> None:
     assert isinstance(settings, Settings) and isinstance(path, Path)
     if not settings.keys:
         return
-    from coachtui.ui.keymap import binding_ids
+    from coachtui.ui.keymap import binding_ids, usable_keys
 
     for problem in unknown_keys(settings, binding_ids(), path):
         print(f"coachtui: {problem}", file=sys.stderr)
+    for problem in usable_keys(settings.keys)[1]:
+        print(f"coachtui: {path}: {problem}", file=sys.stderr)
 
 
 def _edit(path: object) -> int:

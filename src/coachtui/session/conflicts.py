@@ -20,6 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
+def changer(name: str, me: str) -> str:
+    """Who saved a record, as the coach ``me`` reads it: their name, "someone else"
+    when not known, or "your other window" when it is the coach's own name."""
+    words = name.split()
+    if words and words == me.split():
+        return "your other window"
+    return " ".join(words) or "someone else"
+
+
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """A change the store refused because the record changed since it was shown.
@@ -58,5 +67,15 @@ class Conflict:
         return int(getattr(self.error, "current_version", 0) or 0)
 
     @property
+    def by_you(self) -> bool:
+        """The change kept in the database was saved under this coach's own name:
+        their other window (or laptop) saved first."""
+        return bool(getattr(self.error, "by_you", False))
+
+    @property
     def who(self) -> str:
+        """Who saved first, as this coach reads it: "Bo Ng", "someone else", or "your
+        other window" (never the coach's own name, as if they were someone else)."""
+        if self.by_you:
+            return "your other window"
         return " ".join(str(getattr(self.error, "changed_by", "") or "").split()) or "someone else"

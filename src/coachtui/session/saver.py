@@ -108,9 +108,12 @@ def _is_conflict(exc: BaseException) -> bool:
 
 
 def conflict_line(exc: BaseException) -> str:
-    """The status bar's short form of a conflict: who saved first."""
+    """The status bar's short form of a conflict: who saved first (this coach's
+    other window, when the change is saved under their own name)."""
     who = " ".join(str(getattr(exc, "changed_by", "") or "").split()) or "someone else"
     kind = getattr(exc, "kind", "") or "record"
+    if getattr(exc, "by_you", False):
+        return f"this {kind} was changed in another window ({who}) first"
     return f"{who} changed this {kind} first"
 
 

@@ -127,8 +127,9 @@ class StaleRecord(StoreError):
     Raised by the calls that take ``expected_version`` (the ``version`` the caller
     read). ``kind`` is what it is ("action", "session", "team"), ``record_id`` its
     id, ``current_version`` the version now in the database, ``changed_by`` the
-    coach who made the latest change ("" if unknown) and ``changed_at`` when. The
-    UI should offer to reload the record and let the coach redo the edit on top.
+    coach who made the latest change ("" if unknown) and ``changed_at`` when;
+    ``by_you`` says that coach is the one writing now (their other window or
+    laptop saved first), and the message says so. The UI should offer to reload the record and let the coach redo the edit on top.
     """
 
     def __init__(
@@ -140,6 +141,7 @@ class StaleRecord(StoreError):
         current_version: int,
         changed_by: str = "",
         changed_at: object = None,
+        by_you: bool = False,
     ) -> None:
         self.kind = kind
         self.record_id = record_id
@@ -147,8 +149,13 @@ class StaleRecord(StoreError):
         self.current_version = current_version
         self.changed_by = changed_by
         self.changed_at = changed_at
+        self.by_you = by_you
         who = " ".join(changed_by.split()) or "Someone else"
-        super().__init__(f"{who} changed this {kind} since you opened it; reload it to see the change.")
+        if by_you:
+            changed = f"This {kind} was changed in another window ({who})"
+        else:
+            changed = f"{who} changed this {kind}"
+        super().__init__(f"{changed} since you opened it; reload it to see the change.")
 
 
 class SyncFailed(StoreError):

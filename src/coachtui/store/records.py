@@ -172,17 +172,20 @@ def _gone(session: Session, model: type, ident: str, what: str) -> str:
     return f"That {what} no longer exists."
 
 
-def _check_version(row: Any, expected: int | None, what: str) -> None:
+def _check_version(db: Database, row: Any, expected: int | None, what: str) -> None:
     """Refuse to write over a change the caller has not seen (optimistic
-    versioning): ``expected`` is the ``version`` the caller read, None: no check."""
+    versioning): ``expected`` is the ``version`` the caller read, None: no check.
+    A change saved under this store's own coach name came from their other window."""
     if expected is not None and row.version != expected:
+        changed_by = getattr(row, "updated_by", "") or ""
         raise StaleRecord(
             what,
             row.id,
             expected_version=expected,
             current_version=row.version,
-            changed_by=getattr(row, "updated_by", "") or "",
+            changed_by=changed_by,
             changed_at=row.updated_at,
+            by_you=bool(changed_by.split()) and changed_by.split() == str(db.coach or "").split(),
         )
 
 
@@ -203,7 +206,7 @@ def _bury(db: Database, session: Session, kind: str, ids: list[str]) -> None:
 def rename_team(db: Database, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
     with db.write() as session:
         team = _get(db, session, Team, team_id, "team")
-        _check_version(team, expected_version, "team")
+        _check_version(db, team, expected_version, "team")
         cleaned = _validate_team_name(db, session, name, exclude_id=team_id)
         team.name, team.name_key = cleaned, cleaned.casefold()
         _touch(db, team, db.now())
@@ -213,7 +216,7 @@ def rename_team(db: Database, team_id: str, name: str, *, expected_version: int 
 def archive_team(db: Database, team_id: str, archived: bool = True, *, expected_version: int | None = None) -> TeamInfo:
     with db.write() as session:
         team = _get(db, session, Team, team_id, "team")
-        _check_version(team, expected_version, "team")
+        _check_version(db, team, expected_version, "team")
         team.archived = archived
         _touch(db, team, db.now())
     return get_team(db, team_id)
@@ -222,7 +225,7 @@ def archive_team(db: Database, team_id: str, archived: bool = True, *, expected_
 def delete_team(db: Database, team_id: str, *, expected_version: int | None = None) -> None:
     with db.write() as session:
         team = _get(db, session, Team, team_id, "team")
-        _check_version(team, expected_version, "team")
+        _check_version(db, team, expected_version, "team")
         _bury(db, session, "teams", [team_id])
         session.delete(team)
 
@@ -302,7 +305,7 @@ def save_draft(
         if changed.keys() <= BOOKKEEPING_FIELDS:
             _keep_bookkeeping(row, changed, expected_version)
             return None
-        _check_version(row, expected_version, "session")
+        _check_version(db, row, expected_version, "session")
         if "team_id" in values:
             _get(db, session, Team, values["team_id"], "team")
         for name, value in values.items():
@@ -326,7 +329,7 @@ def set_questions(
             raise InvalidInput(f"Keep a question under {QUESTION_MAX:,} characters.", field="text")
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
-        _check_version(row, expected_version, "session")
+        _check_version(db, row, expected_version, "session")
         now = db.now()
         existing = {
             q.question_id: q
@@ -360,7 +363,7 @@ def set_questions(
 def complete_session(db: Database, session_id: str, *, expected_version: int | None = None) -> SessionDetail:
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
-        _check_version(row, expected_version, "session")
+        _check_version(db, row, expected_version, "session")
         missing = []
         if not row.team_id:
             missing.append("a team")
@@ -379,7 +382,7 @@ def complete_session(db: Database, session_id: str, *, expected_version: int | N
 def reopen_session(db: Database, session_id: str, *, expected_version: int | None = None) -> SessionDetail:
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
-        _check_version(row, expected_version, "session")
+        _check_version(db, row, expected_version, "session")
         row.status = "draft"
         _touch(db, row, db.now())
     return get_session(db, session_id)
@@ -388,7 +391,7 @@ def reopen_session(db: Database, session_id: str, *, expected_version: int | Non
 def delete_session(db: Database, session_id: str, *, expected_version: int | None = None) -> None:
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
-        _check_version(row, expected_version, "session")
+        _check_version(db, row, expected_version, "session")
         _bury(db, session, "sessions", [session_id])
         touched = {r.action_id for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))}
         session.delete(row)
@@ -624,7 +627,7 @@ def update_action(
     _check_action_fields(text, owner)
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
-        _check_version(action, expected_version, "action")
+        _check_version(db, action, expected_version, "action")
         if text is not None:
             action.text = text.strip()
         if owner is not None:
@@ -638,7 +641,7 @@ def update_action(
 def remove_action(db: Database, action_id: str, *, expected_version: int | None = None) -> None:
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
-        _check_version(action, expected_version, "action")
+        _check_version(db, action, expected_version, "action")
         _bury(db, session, "actions", [action_id])
         session.delete(action)
 
@@ -743,7 +746,7 @@ def record_review(
     coach = coach or db.coach
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
-        _check_version(action, expected_version, "action")
+        _check_version(db, action, expected_version, "action")
         if session_id is not None:
             _get(db, session, CoachingSession, session_id, "session")
         now = db.now()

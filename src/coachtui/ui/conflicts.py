@@ -56,7 +56,10 @@ def keep_label(conflict: Conflict) -> str:
 def ask_keep_or_reload(app: Any, conflict: Conflict, done: Callable[[str | None], Any]) -> None:
     """The dialog: keep this coach's change on top, or reload what is there now."""
     app.push_screen(
-        ConflictScreen(str(conflict.error), what_you_wanted(conflict), keep_label=keep_label(conflict)), done
+        ConflictScreen(
+            str(conflict.error), what_you_wanted(conflict), keep_label=keep_label(conflict), by_you=conflict.by_you
+        ),
+        done,
     )
 
 

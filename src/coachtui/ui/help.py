@@ -13,7 +13,7 @@ GENERAL_HELP = """\
 | key | |
 |---|---|
 | **tab** / **shift+tab** | next / previous field |
-| **ctrl+z** / **ctrl+y** | undo / redo (in the dilemma, the context and notes) |
+| **ctrl+z** / **ctrl+y** | undo / redo (in every field; in the team filter ctrl+z undoes a team change) |
 | **ctrl+end** / **ctrl+home** | end / start of the whole text |
 | **end** / **home** | end / start of the line |
 | **ctrl+e** | write the dilemma, context or a note in your own editor ($VISUAL or $EDITOR) |

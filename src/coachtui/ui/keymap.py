@@ -57,29 +57,71 @@ def text_keys() -> dict[str, str]:
     return found
 
 
-def own_keys(app: CoachApp) -> tuple[dict[str, str], list[str]]:
-    """The coach's keys that can be used, and one line for each key left out: a key
-    a text field uses would be taken from every field by a command that acts from
-    anywhere (ctrl+y for history would leave redo unreachable, and a dilemma with it)."""
-    if not app.settings.keys:
+# The commands that act while a text field has the focus: priority bindings of the
+# app (on every screen) and of the session screen (on every step). A priority binding
+# of a screen with no text field (the explainer, the step picker, the resume offer)
+# acts on a list, where letters are commands; so do all bindings that are not
+# priority (a text field takes the keys that type before they get to them).
+ACT_IN_TEXT_FIELDS = ("app.", "session.")
+
+# Modifiers with which a key no longer types a character.
+_COMMAND_MODIFIERS = {"ctrl", "alt", "super", "meta", "hyper"}
+
+
+def types_in_a_field(key: str) -> bool:
+    """Whether ``key`` types (or deletes, or breaks) text in a text field: a letter,
+    digit, punctuation, space, enter, tab or backspace, also with shift; not with
+    ctrl or alt, and not an f-key, arrow or other key that types nothing."""
+    from textual.keys import key_to_character
+
+    *modifiers, name = key.split("+")
+    if _COMMAND_MODIFIERS.intersection(modifiers):
+        return False
+    if modifiers:  # shift+a types "A"; shift+tab and shift+up type nothing
+        return len(name) == 1 or key_to_character(name) not in (None, "\t", "\x1b", "\x7f")
+    return name in ("enter", "tab", "backspace") or key_to_character(name) not in (None, "\x1b", "\x7f")
+
+
+def usable_keys(keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Of the coach's ``[keys]``, the keys that can be used, and one line for each
+    key left out: a key a text field uses would be taken from every field by a
+    command that acts from anywhere (ctrl+y for history would leave redo unreachable,
+    and a dilemma with it; "a" for quit would end the app at the first "a" typed)."""
+    if not keys:
         return {}, []
     bindings = binding_ids()
     taken = text_keys()
     usable: dict[str, str] = {}
     problems: list[str] = []
-    for binding_id, keys in app.settings.keys.items():
+    for binding_id, listed in keys.items():
         binding = bindings.get(binding_id)
         if binding is None:
             continue  # said by check_keys
+        own = {part.strip() for part in binding.key.split(",")}
         kept = []
-        for key in (part.strip() for part in keys.split(",")):
+        for key in (part.strip() for part in listed.split(",")):
             if key in taken and (binding.priority or key in SAME_AS):
                 problems.append(f'[keys] "{binding_id}": {key} is {taken[key]}; it is not used for this command')
+            elif (
+                binding.priority
+                and binding_id.startswith(ACT_IN_TEXT_FIELDS)
+                and key not in own  # tab and enter move on from a field: the app's own
+                and types_in_a_field(key)
+            ):
+                problems.append(
+                    f'[keys] "{binding_id}": {key} types a character in a text field; it is not used for this command'
+                )
             else:
                 kept.append(key)
         if kept:
             usable[binding_id] = ",".join(kept)
     return usable, problems
+
+
+def own_keys(app: CoachApp) -> tuple[dict[str, str], list[str]]:
+    """The coach's keys that can be used, and one line for each key left out (see
+    :func:`usable_keys`)."""
+    return usable_keys(app.settings.keys)
 
 
 def keymap_for(app: CoachApp) -> dict[str, str]:

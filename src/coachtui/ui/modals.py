@@ -119,9 +119,10 @@ class ConflictScreen(ModalScreen[str]):
         Binding("k", "choose('keep')", "Keep mine", id="conflict.keep"),
     ]
 
-    def __init__(self, message: str, mine: str = "", *, keep_label: str = "Keep mine") -> None:
+    def __init__(self, message: str, mine: str = "", *, keep_label: str = "Keep mine", by_you: bool = False) -> None:
         super().__init__(classes="modal")
         self.message = message
+        self.by_you = by_you  # saved first by this coach's other window, not another coach
         self.mine = mine
         self.keep_label = keep_label
         self._armed: bool | None = None  # answers keys: not while the coach types on
@@ -129,13 +130,13 @@ class ConflictScreen(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Changed by someone else", classes="title")
+            yield Label("Changed in another window" if self.by_you else "Changed by someone else", classes="title")
             yield Static(Content(one_line(self.message, 300)), id="conflict-message", classes="question")
             if self.mine:
                 yield Static(Content(self.mine), id="conflict-mine", classes="help")
             yield Static(
-                "Reload shows their version and keeps what you typed to use again; "
-                f"{self.keep_label.lower()} saves yours on top of theirs.",
+                f"Reload shows {'that' if self.by_you else 'their'} version and keeps what you typed to use again; "
+                f"{self.keep_label.lower()} saves yours on top of {'it' if self.by_you else 'theirs'}.",
                 classes="help",
                 markup=False,
             )

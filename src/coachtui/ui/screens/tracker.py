@@ -388,7 +388,9 @@ on top of their change).
     def _reloaded(self, current: ActionInfo) -> None:
         self.rows = [current if a.id == current.id else a for a in self.rows]
         self._fill(current.id)
-        who = one_line(current.updated_by, 40) or "someone else"
+        from coachtui.session.conflicts import changer
+
+        who = one_line(changer(current.updated_by, self.coach_app.settings.coach_name), 40)
         status = current.status.replace("_", " ")
         kept = " Your note is kept: mark it again to record it." if current.id in self.kept_notes else ""
         self.app.notify(f"Reloaded: now {status}, as {who} left it.{kept}", markup=False, timeout=8)

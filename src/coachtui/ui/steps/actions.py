@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
-from coachtui.session.conflicts import Conflict
+from coachtui.session.conflicts import Conflict, changer
 from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.conflicts import ConflictAsker
@@ -366,7 +366,11 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             model.replace_action(current)
         else:  # a refused removal: it is still there
             model.actions = sorted([*model.actions, current], key=lambda a: a.position)
-        who = one_line(current.updated_by, 40) or conflict.who
+        who = (
+            one_line(changer(current.updated_by, self.coach_app.settings.coach_name), 40)
+            if current.updated_by.strip()
+            else conflict.who
+        )
         if keep:
             self.kept.pop(current.id, None)
             if conflict.kind == "remove":

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Markdown, Static
 
-from coachtui.session.conflicts import Conflict
+from coachtui.session.conflicts import Conflict, changer
 from coachtui.session.model import ReviewItem
 from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
@@ -376,7 +376,11 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         controller.seen(current.id, current.version)
         controller.saver.resolve(current.id)  # before a re-applied change is queued
         item.action = current
-        who = one_line(current.updated_by, 40) or conflict.who
+        who = (
+            one_line(changer(current.updated_by, self.coach_app.settings.coach_name), 40)
+            if current.updated_by.strip()
+            else conflict.who
+        )
         if keep:
             self.kept.pop(current.id, None)
             controller.set_review(current.id, conflict.status or "open", conflict.note)

@@ -92,13 +92,14 @@ def _team_table_class() -> type[DataTable[Any]]:
 
 
 class TeamFilter(LiteralInput):
-    """The filter field. A text field takes ctrl+a (line start) and ctrl+d (delete
-    right); here they archive and delete the highlighted team (home and delete
-    still edit the text)."""
+    """The filter field. A text field takes ctrl+a (line start), ctrl+d (delete
+    right) and ctrl+z (undo typing); here they archive, delete and undo a change to
+    the highlighted team, as the step says (home and delete still edit the text)."""
 
     BINDINGS = [
         Binding("ctrl+a", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
         Binding("ctrl+d", "team('delete_team')", "Delete…", show=False, id="team.filter-delete"),
+        Binding("ctrl+z", "team('undo')", "Undo", show=False, id="team.filter-undo"),
     ]
 
     def action_team(self, what: str) -> None:

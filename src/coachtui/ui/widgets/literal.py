@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingsMap
 from textual.expand_tabs import expand_tabs_inline
 from textual.widgets import Input
@@ -85,16 +86,30 @@ def _blink_setting(widget: Input | TextArea) -> None:
     widget.cursor_blink = bool(getattr(widget.app, "cursor_blink", True))
 
 
+# How many steps ctrl+z can go back in a one-line field.
+UNDO_STEPS = 100
+
+
 class LiteralInput(Input):
     """An Input that shows control characters instead of obeying or dropping them.
 
     It also does not select its text when focused (Textual's default): tabbing into
     a title and typing must add to it, not silently replace it.
+
+    ctrl+z and ctrl+y undo and redo, as in the TextArea (Textual's Input has no
+    undo, and ctrl+u, ctrl+k, ctrl+w or select-all and a letter wipe a title). A run
+    of characters typed one after the other is one step, so is a run of backspaces;
+    any other edit (a word or the line deleted, a selection typed over, a paste) is
+    a step of its own. An undone value is an edit like any other (Changed is posted,
+    and the app saves it). A value the app sets itself (``load``, or ``value``)
+    starts a new history: ctrl+z never brings back another session's title.
     """
 
     BINDINGS = [
         Binding("ctrl+end", "end", "Go to end", show=False, id="field.end"),
         Binding("ctrl+home", "home", "Go to start", show=False, id="field.start"),
+        Binding("ctrl+z", "undo", "Undo", show=False, id="field.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, id="field.redo"),
     ]
 
     def __init__(self, *args: object, next_on_enter: bool = False, **kwargs: object) -> None:
@@ -104,6 +119,66 @@ class LiteralInput(Input):
         # enter moves on to the next field, as the key arrives (the app's enter
         # binding): what is typed straight after it belongs there.
         self.next_on_enter = next_on_enter
+        # the value before each step, and after each step undone
+        self._undo_steps: list[str] = []
+        self._redo_steps: list[str] = []
+        # the edit a next one may join: "type" or "delete", and the cursor after it
+        self._undo_run: tuple[str, int] | None = None
+        self._undo_value = self.value  # the value the history ends with
+
+    def _undo_history_current(self) -> None:
+        """Forget the history if the value was set from outside since (it would
+        undo into a value from before that)."""
+        if self.value != self._undo_value:
+            self._undo_steps.clear()
+            self._redo_steps.clear()
+            self._undo_run = None
+            self._undo_value = self.value
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Every edit of the field comes here (typing, deleting, pasting, cutting):
+        it is recorded for ctrl+z."""
+        self._undo_history_current()
+        before = self.value
+        start, end = sorted((max(0, start), min(len(before), end)))
+        super().replace(text, start, end)
+        if self.value == before:
+            return  # refused (max length, restrict), or nothing changed
+        run = self._undo_run
+        if len(text) == 1:  # typed (over a selection: a new step, the run goes on from it)
+            kind, joins = "type", start == end and run == ("type", start)
+        elif not text and end - start == 1:
+            kind, joins = "delete", run is not None and run[0] == "delete" and run[1] in (start, end)
+        else:
+            kind, joins = "", False
+        if not joins:
+            self._undo_steps.append(before)
+            del self._undo_steps[:-UNDO_STEPS]
+        self._redo_steps.clear()
+        self._undo_run = (kind, self.cursor_position) if kind else None
+        self._undo_value = self.value
+
+    def _undo_to(self, steps: list[str], other: list[str]) -> None:
+        self._undo_history_current()
+        if not steps:
+            raise SkipAction()  # nothing to undo here: the key may mean something around it
+        now = self.value
+        other.append(now)
+        value = steps.pop()
+        # The cursor goes to the end of what changed (of the text brought back).
+        same_end = 0
+        while same_end < min(len(now), len(value)) and now[-1 - same_end] == value[-1 - same_end]:
+            same_end += 1
+        self._undo_run = None
+        self._undo_value = value
+        self.value = value
+        self.cursor_position = len(value) - same_end
+
+    def action_undo(self) -> None:
+        self._undo_to(self._undo_steps, self._redo_steps)
+
+    def action_redo(self) -> None:
+        self._undo_to(self._redo_steps, self._undo_steps)
 
     def on_mount(self) -> None:
         _blink_setting(self)
@@ -142,6 +217,7 @@ class LiteralInput(Input):
         """Show ``value``, with the cursor at its end (where a coach carries on typing)."""
         self.value = value
         self.cursor_position = len(value)
+        self._undo_history_current()
 
     @property
     def _value(self) -> Text:
