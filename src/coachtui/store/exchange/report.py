@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.exchange.markdown import category_name, format_date, session_markdown
+from coachtui.store.exchange.markdown import category_name, format_date, session_markdown, test_of_change
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -42,6 +42,7 @@ def _review_info(row: Row) -> ReviewInfo:
         note=row["note"],
         coach=row["coach"],
         created_at=row["created_at"],
+        learning=row["learning"],
     )
 
 
@@ -265,6 +266,19 @@ def _team_section(team: Row, sessions: list[Row], index: _Index, catalog: Catalo
     else:
         out.append("_None open._")
     out.append("")
+    tests = [a for a in index.actions.values() if a["team_id"] == team["id"] and a["prediction"].strip()]
+    if tests:
+        # newest first: the one whose latest review (or agreement) is the most recent
+        def moved(row: Row) -> tuple[dt.datetime, str]:
+            review = index.latest_review.get(row["id"])
+            return (review["updated_at"] if review else row["created_at"], row["id"])
+
+        out += ["### Tests of change", ""]
+        for row in sorted(tests, key=moved, reverse=True):
+            review = index.latest_review.get(row["id"])
+            action = ActionInfo.from_row(row, team["name"])
+            out.append(test_of_change(action, _review_info(review) if review else None, md_escape))
+        out.append("")
     if sessions:
         out += ["### Sessions", ""]
         for row in sessions:
@@ -313,6 +327,9 @@ ACTION_COLUMNS = (
     "last_reviewed_utc",
     "created_utc",
     "updated_utc",
+    # a test of change: what was expected, and what its latest review learned
+    "prediction",
+    "last_review_learning",
 )
 
 
@@ -389,6 +406,8 @@ def render_csv(data: Any, catalog: Catalog | None = None) -> dict[str, str]:
                 _utc(review["updated_at"]) if review else "",
                 _utc(row["created_at"]),
                 _utc(row["updated_at"]),
+                row["prediction"],
+                review["learning"] if review else "",
             ]
         )
     return {
