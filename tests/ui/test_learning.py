@@ -128,3 +128,54 @@ async def test_reviewing_a_test_asks_what_happened_and_what_was_learned(make_app
         ("Ask the porters", "in_progress", "", ""),
         ("Move the huddle to 21:45", "done", "One missed in three weeks", "Before the drug round works"),
     ]
+
+
+@pytest.fixture
+def logged(tested, db_path: Path):  # type: ignore[no-untyped-def]
+    """Ward 4's test was reviewed (what happened, what was learned); Ward 7 has one too."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        second = store.start_session(tested["team"].id, coach="Ana Ruiz")
+        store.record_review(tested["test"].id, "done", "One missed in three weeks", session_id=second.id,
+                            learning="Before the drug round works")
+        store.save_draft(second.id, dilemma="Handover")
+        store.complete_session(second.id)
+        other = store.create_team("Ward 7")
+        third = store.start_session(other.id, coach="Ana Ruiz")
+        store.save_draft(third.id, dilemma="Noise")
+        store.add_action(third.id, "Quiet hour", prediction="We expect calmer nights")
+        store.complete_session(third.id)
+    return tested
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_learning_log_from_history_and_the_palette(make_app, logged, size) -> None:
+    from coachtui.ui.screens.history import HistoryScreen
+    from coachtui.ui.screens.learning_log import LearningLogScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        await wait_for(pilot, lambda: app.screen.query_one("#history-table").row_count > 0, what="the list")
+        await pilot.press("down")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "history-table", what="the list")
+        await pilot.press("l")  # every team (no team filter)
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningLogScreen), what="the learning log")
+        text = await shows(pilot, "2 tests of change")
+        assert text.index("Quiet hour") < text.index("Move the huddle")  # newest first
+        await shows(pilot, "What we learned: Before the drug round works")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back to history")
+        await pilot.press("f2")
+        await pilot.press("enter")  # the most recent team (Ward 7): a session for it
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        assert app.session.model.team.name == "Ward 7"
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Learning log")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningLogScreen), what="the learning log")
+        text = await shows(pilot, "1 test of change")  # this session's team only
+        assert "Learning log — Ward 7" in text and "Quiet hour" in text and "Move the huddle" not in text
