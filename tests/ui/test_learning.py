@@ -25,7 +25,7 @@ async def test_an_action_is_marked_a_test_of_change_with_its_prediction(make_app
         await paste(pilot, "Huddle clash")
         await pilot.press("ctrl+g", "6")
         await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
-        assert "Test of change" in screen_text(app).splitlines()[-1]  # the key, in the footer
+        assert "^t Test" in screen_text(app).splitlines()[-1]  # the key, in the footer
         await paste(pilot, "Move the huddle to 21:45")
         await pilot.press("tab")
         await paste(pilot, "Sam")

@@ -15,7 +15,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.exchange.markdown import category_name, format_date, session_markdown, test_of_change
+from coachtui.store.exchange.markdown import (
+    category_name,
+    format_date,
+    session_markdown,
+    test_of_change,
+)
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,

@@ -86,7 +86,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
 
     BINDINGS = [
         Binding("escape", "cancel_edit", "Cancel edit", show=False, id="actions.cancel"),
-        Binding("ctrl+t", "toggle_test", "Test of change", id="actions.test"),
+        Binding("ctrl+t", "toggle_test", "Test", id="actions.test"),
     ]
 
     def __init__(self) -> None:
