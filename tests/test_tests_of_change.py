@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import test_sync
 from coachtui.store import InvalidInput, open_store
 from coachtui.store.db import database
 from coachtui.store.exchange.interchange import dumps
@@ -164,23 +165,12 @@ def test_a_0008_database_is_backed_up_then_migrated_and_keeps_its_actions(tmp_pa
 
 # --- sync ----------------------------------------------------------------------------------------
 
-
-@pytest.fixture
-def ana(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
-        yield store
+ana, ben = test_sync.ana, test_sync.ben  # two laptops: the sync tests' fixtures
 
 
-@pytest.fixture
-def ben(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
-        yield store
-
-
-def test_sync_carries_a_prediction_and_a_learning_between_laptops(ana, ben, hub_url, clock) -> None:
-    team, first, action = _agreed(ana, clock, prediction="")
-    ana.sync(hub_url)
-    ben.sync(hub_url)
+def _predicted_here_owner_there(ana, ben, hub_url, clock, action) -> object:
+    """Ana types a prediction, Ben later changes the owner; all sync. Returns the
+    report of Ben's sync (the one that merges both)."""
     ana.update_action(action.id, prediction=PREDICTION)
     clock.advance(minutes=5)
     ben.update_action(action.id, owner="Kim")  # later, another field
@@ -190,7 +180,15 @@ def test_sync_carries_a_prediction_and_a_learning_between_laptops(ana, ben, hub_
     for store in (ana, ben):
         got = store.get_action(action.id)
         assert (got.prediction, got.owner) == (PREDICTION, "Kim")
-    assert report.conflicts == ()
+    return report
+
+
+def test_sync_carries_a_prediction_and_a_learning_between_laptops(ana, ben, hub_url, clock) -> None:
+    team, first, action = _agreed(ana, clock, prediction="")
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    report = _predicted_here_owner_there(ana, ben, hub_url, clock, action)
+    assert report.conflicts == ()  # type: ignore[attr-defined]
     second = ben.start_session(team.id, "Ben")
     ben.record_review(action.id, "done", RESULT, session_id=second.id, learning=LEARNING)
     ben.sync(hub_url)
@@ -215,13 +213,6 @@ def test_a_base_synced_before_the_new_fields_merges_them_without_a_conflict(ana,
                 conn.exec_driver_sql(
                     "UPDATE sync_base SET content = ? WHERE kind = ? AND id = ?", (json.dumps(fields), kind, ident)
                 )
-    ana.update_action(action.id, prediction=PREDICTION)
-    clock.advance(minutes=5)
-    ben.update_action(action.id, owner="Kim")  # newer: the whole record would win without the base
-    ana.sync(hub_url)
-    report = ben.sync(hub_url)
-    ana.sync(hub_url)
-    for store in (ana, ben):
-        got = store.get_action(action.id)
-        assert (got.prediction, got.owner) == (PREDICTION, "Kim")
-    assert report.conflicts == ()
+    # Ben's owner is newer: without the base the whole record would win
+    report = _predicted_here_owner_there(ana, ben, hub_url, clock, action)
+    assert report.conflicts == ()  # type: ignore[attr-defined]

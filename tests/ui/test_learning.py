@@ -14,17 +14,22 @@ from .helpers import paste, query, ready, saved, screen_text, shows, type_text, 
 PREDICTION = "We expect under 2 missed huddles a week"
 
 
+async def to_the_actions(pilot) -> None:  # type: ignore[no-untyped-def]
+    """A new team, a dilemma title, then the Actions step."""
+    app = await ready(pilot)
+    await type_text(pilot, "Ward 4")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+    await paste(pilot, "Huddle clash")
+    await pilot.press("ctrl+g", "6")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_an_action_is_marked_a_test_of_change_with_its_prediction(make_app, db_path: Path, size) -> None:
     app = make_app()
     async with app.run_test(size=size, notifications=True) as pilot:
-        await ready(pilot)
-        await type_text(pilot, "Ward 4")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
-        await paste(pilot, "Huddle clash")
-        await pilot.press("ctrl+g", "6")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        await to_the_actions(pilot)
         assert "^t Test" in screen_text(app).splitlines()[-1]  # the key, in the footer
         await paste(pilot, "Move the huddle to 21:45")
         await pilot.press("tab")
@@ -52,13 +57,7 @@ async def test_an_action_is_marked_a_test_of_change_with_its_prediction(make_app
 async def test_a_half_typed_prediction_comes_back_with_the_draft(make_app, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await ready(pilot)
-        await type_text(pilot, "Ward 4")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
-        await paste(pilot, "Huddle clash")
-        await pilot.press("ctrl+g", "6")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        await to_the_actions(pilot)
         await paste(pilot, "Move the huddle")
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "action-prediction")
