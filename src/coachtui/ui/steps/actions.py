@@ -239,11 +239,14 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         model = self.model
         if model is None or model is not self._form_of or model.status != "draft":
             return
-        values = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        values: dict[str, object] = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        if self.testing:
+            values["test"] = True  # the prediction line is open
+        else:
+            del values["prediction"]  # an ordinary action's draft is as it was
         draft = ""
-        if any(values.values()) or self.testing:
-            fields = {**values, "editing": self.editing, "test": self.testing}
-            draft = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        if any(values.values()):
+            draft = json.dumps({**values, "editing": self.editing}, ensure_ascii=False, sort_keys=True)
         self.controller.set_fields(action_draft=draft)
 
     def _feedback(self, text: str, error: bool = False) -> None:
