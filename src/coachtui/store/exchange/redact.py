@@ -393,12 +393,15 @@ class Redactor:
         for row in tables.get("custom_questions", []):
             row["text"], row["coach"] = self.text(row["text"]), self.name(row["coach"])
         for row in tables.get("actions", []):
-            row["text"], row["prediction"] = self.text(row["text"]), self.text(row["prediction"])
+            row["text"] = self.text(row["text"])
+            if "prediction" in row:  # (rows made before migration 0009 lack it)
+                row["prediction"] = self.text(row["prediction"])
             row["owner"], row["coach"] = self.name(row["owner"]), self.name(row["coach"])
             self._updated_by(row)
         for row in tables.get("action_reviews", []):
             row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
-            row["learning"] = self.text(row["learning"])
+            if "learning" in row:
+                row["learning"] = self.text(row["learning"])
 
 
 # Free-text columns of each table (the rest are names, ids, dates and codes).
