@@ -133,10 +133,14 @@ def build(store: Any, clock: Clock, data: st.DataObject) -> None:
                 data.draw(text),
                 session_id=draft.id if in_session else None,
                 coach=data.draw(short),
+                learning=data.draw(st.one_of(st.none(), text)),
             )
         for _ in range(data.draw(st.integers(0, 2))):
             due = data.draw(st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))))
-            actions.append(store.add_action(draft.id, data.draw(words), owner=data.draw(short), due=due))
+            prediction = data.draw(st.one_of(st.just(""), words), label="prediction")  # a test of change
+            actions.append(
+                store.add_action(draft.id, data.draw(words), owner=data.draw(short), due=due, prediction=prediction)
+            )
         if data.draw(st.booleans()):
             try:
                 store.complete_session(draft.id)

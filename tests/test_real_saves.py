@@ -169,9 +169,9 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
         first.send("AAA from window one ")
         _until(lambda: "AAA from window one" in dilemma(), "window one's typing", drawing=(first, second))
         second.send("BBB from window two ")
-        screen = second.wait_for("changed this session")
+        screen = second.wait_for("changed in another window")
         assert "saved ✓" not in screen
-        second.wait_for("Changed by someone else")  # asked once the typing pauses
+        second.wait_for("Changed in another window")  # asked once the typing pauses
         # Nothing of window one's text was written over.
         assert "AAA from window one" in dilemma() and "BBB" not in dilemma()
         # The coach stops typing and reads the question (until then, keys are their
@@ -181,7 +181,7 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
         _until(lambda: "BBB from window two" in dilemma(), "window two's text kept on top", drawing=(first, second))
         # Window one is now behind, and is told in turn when it types.
         first.send("CCC ")
-        first.wait_for("Changed by someone else")
+        first.wait_for("Changed in another window")
         assert "CCC" not in dilemma()
         time.sleep(TYPING_PAUSE + 0.2)  # reads it
         first.send("r")  # reload: window one now shows window two's text
@@ -345,7 +345,7 @@ def test_two_windows_opening_one_draft_at_the_same_moment_then_typing_at_once(tm
         first.send(" We start at seven.")  # ...and the coach types at once, while the other still opens
         _until(lambda: dilemma().endswith("We start at seven."), "window one's typing", drawing=(first, second))
         _until(lambda: "saved ✓" in first.text(), "window one to say saved", drawing=(first, second))
-        assert "Changed by someone else" not in first.text() + second.text()
+        assert "Changed in another window" not in first.text() + second.text()
         # The suggestion either window worked out is kept with the words.
         assert _rows(db, "SELECT suggested_category IS NOT NULL FROM coaching_session") == [(1,)]
         for app in (first, second):
@@ -381,7 +381,7 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
             drawing=(first, second),
         )
         second.send("BBB typed after the other window saved ")
-        second.wait_for("changed this session")
+        second.wait_for("changed in another window")
         unsaved = tmp_path / "home-b" / "data" / "unsaved"
 
         def kept() -> bool:

@@ -34,8 +34,8 @@ class Conflict:
     """A change the store refused because the record changed since it was shown.
 
     ``kind``, about an action of the open session: "review" (this session's mark of
-    an earlier action: ``status`` and ``note``), "edit" (``text``, ``owner``, ``due``
-    of an action) or "remove"; about the open session itself (``action_id`` is then
+    an earlier action: ``status``, ``note`` and ``learning``), "edit" (``text``,
+    ``owner``, ``due``, ``prediction`` of an action) or "remove"; about the open session itself (``action_id`` is then
     its id too): "session" (another window or coach saved it first) or "lost" (it is
     no longer there); about other records (``session.edits``): "mark" (a tracker mark:
     ``status`` and ``note``), "team" (``change``: "rename" to ``text``, "archive",
@@ -55,6 +55,8 @@ class Conflict:
     owner: str = ""
     due: dt.date | None = None
     change: str = ""
+    prediction: str = ""  # an edit's prediction (a test of change)
+    learning: str = ""  # a review's learning (a test of change)
     again: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -178,7 +178,7 @@ class SessionController:
         model.actions = [replace(a, id=str(uuid.uuid4()), session_id=new_id) for a in model.actions]
         fields = self._all_fields(model)
         questions, actions = list(model.questions), list(model.actions)
-        reviews = [(i.action.id, i.status, i.note) for i in model.review_items if i.status]
+        reviews = [(i.action.id, i.status, i.note, i.learning) for i in model.review_items if i.status]
         team, coach, saver = model.team, model.coach, self.saver
 
         def recreate(store: Any) -> tuple[TeamInfo, int]:
@@ -191,10 +191,12 @@ class SessionController:
             if questions:
                 store.set_questions(new_id, questions)
             for action in actions:
-                store.add_action(new_id, action.text, action.owner, action.due, coach, action_id=action.id)
-            for action_id, status, note in reviews:
+                store.add_action(
+                    new_id, action.text, action.owner, action.due, coach, action_id=action.id, prediction=action.prediction
+                )
+            for action_id, status, note, learning in reviews:
                 try:
-                    store.record_review(action_id, status, note, session_id=new_id, coach=coach)
+                    store.record_review(action_id, status, note, session_id=new_id, coach=coach, learning=learning)
                 except StoreError:
                     pass  # that earlier action is gone too: the rest is kept
             return kept_team, store.get_session(new_id).version
@@ -236,7 +238,7 @@ class SessionController:
 
     # --- reviews ------------------------------------------------------------------------
 
-    def set_review(self, action_id: str, status: str, note: str | None = None) -> None:
+    def set_review(self, action_id: str, status: str, note: str | None = None, learning: str | None = None) -> None:
         model = self._require()
         item = model.review_item(action_id)
         if item is None:
@@ -244,29 +246,42 @@ class SessionController:
         item.status = status
         if note is not None:
             item.note = note
+        if learning is not None:
+            item.learning = learning
         item.reviewed_at = item.reviewed_at or dt.datetime.now(dt.UTC)
-        session_id, text, coach = model.session_id, item.note, model.coach
+        session_id, text, learned, coach = model.session_id, item.note, item.learning, model.coach
         book = self._book()
         book.setdefault(action_id, item.action.version)
         self.saver.submit(
             "review",
             lambda store: store.record_review(
-                action_id, status, text, session_id=session_id, coach=coach, expected_version=book.get(action_id)
+                action_id,
+                status,
+                text,
+                session_id=session_id,
+                coach=coach,
+                expected_version=book.get(action_id),
+                learning=learned,
             ),
             on_done=lambda review: book.__setitem__(action_id, review.action_version),  # type: ignore[attr-defined]
-            on_conflict=lambda exc: self._conflict("review", action_id, session_id, exc, status=status, note=text),
+            on_conflict=lambda exc: self._conflict(
+                "review", action_id, session_id, exc, status=status, note=text, learning=learned
+            ),
             # a note typed key by key: the newest mark replaces one not written yet
             merge_key=f"review:{session_id}:{action_id}",
         )
         self._changed()
 
-    def set_review_note(self, action_id: str, note: str) -> None:
-        """Change the note of this session's review of an action (once it has a status)."""
+    def set_review_note(self, action_id: str, note: str, learning: str | None = None) -> None:
+        """Change the note (what happened) of this session's review of an action, and
+        for a test of change what was learned (once it has a status)."""
         model = self._require()
         item = model.review_item(action_id)
-        if item is None or item.status is None or item.note == note:
+        if item is None or item.status is None:
             return
-        self.set_review(action_id, item.status, note)
+        if item.note == note and (learning is None or item.learning == learning):
+            return
+        self.set_review(action_id, item.status, note, learning)
 
     def clear_review(self, action_id: str) -> None:
         model = self._require()
@@ -347,7 +362,8 @@ class SessionController:
 
     # --- actions ------------------------------------------------------------------------
 
-    def add_action(self, text: str, owner: str, due: dt.date | None) -> ActionInfo:
+    def add_action(self, text: str, owner: str, due: dt.date | None, prediction: str = "") -> ActionInfo:
+        """Agree an action; with a ``prediction`` ("we expect…") it is a test of change."""
         from coachtui.store.types import ActionInfo
 
         model = self._require()
@@ -364,35 +380,45 @@ class SessionController:
             created_at=now,
             updated_at=now,
             team_name=model.team.name,
+            prediction=prediction.strip(),
         )
         model.actions.append(action)
         session_id, coach = model.session_id, model.coach
         self.saver.submit(
             "action",
             lambda store: store.add_action(
-                session_id, action.text, action.owner, action.due, coach, action_id=action.id
+                session_id, action.text, action.owner, action.due, coach, action_id=action.id, prediction=action.prediction
             ),
         )
         self._changed()
         return action
 
-    def update_action(self, action_id: str, text: str, owner: str, due: dt.date | None) -> None:
+    def update_action(
+        self, action_id: str, text: str, owner: str, due: dt.date | None, prediction: str | None = None
+    ) -> None:
+        """Change an action (``prediction`` None: as it was; '': no longer a test)."""
         model = self._require()
         current = next((a for a in model.actions if a.id == action_id), None)
         if current is None:
             return
-        updated = replace(current, text=text.strip(), owner=owner.strip(), due=due)
+        predicted = current.prediction if prediction is None else prediction.strip()
+        updated = replace(current, text=text.strip(), owner=owner.strip(), due=due, prediction=predicted)
         model.replace_action(updated)
         book, session_id = self._book(), model.session_id
         book.setdefault(action_id, current.version)
         self.saver.submit(
             "edit action",
             lambda store: store.update_action(
-                action_id, text=updated.text, owner=updated.owner, due=due, expected_version=book.get(action_id)
+                action_id,
+                text=updated.text,
+                owner=updated.owner,
+                due=due,
+                prediction=predicted,
+                expected_version=book.get(action_id),
             ),
             on_done=lambda info: book.__setitem__(action_id, info.version),  # type: ignore[attr-defined]
             on_conflict=lambda exc: self._conflict(
-                "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due
+                "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),
         )
         self._changed()

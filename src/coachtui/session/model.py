@@ -40,8 +40,9 @@ class ReviewItem:
 
     action: ActionInfo
     status: str | None = None
-    note: str = ""
+    note: str = ""  # what happened
     reviewed_at: dt.datetime | None = None
+    learning: str = ""  # what was learned (a test of change)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,7 @@ class SessionModel:
                     status=review.status if review else None,
                     note=review.note if review else "",
                     reviewed_at=review.created_at if review else None,
+                    learning=review.learning if review else "",
                 )
                 for action, review in to_review
             ],
@@ -178,6 +180,7 @@ class SessionModel:
                     note=item.note,
                     coach=self.coach,
                     created_at=item.reviewed_at or now,
+                    learning=item.learning,
                 ),
             )
             for item in self.review_items

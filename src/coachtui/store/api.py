@@ -44,6 +44,7 @@ from coachtui.store.types import (
     ExportResult,
     ExportSelection,
     ImportSummary,
+    LearningEntry,
     PickedQuestionInfo,
     ReviewInfo,
     SessionDetail,
@@ -217,10 +218,14 @@ class Store:
         coach: str = "",
         *,
         action_id: str | None = None,
+        prediction: str = "",
     ) -> ActionInfo:
         """Add an action agreed in a session. ``action_id`` lets the UI choose the id
-        (a retried call with the same id returns the action already added)."""
-        return records.add_action(self.db, session_id, text, owner, due, coach, action_id=action_id)
+        (a retried call with the same id returns the action already added); a
+        ``prediction`` ("we expect…") makes it a test of change."""
+        return records.add_action(
+            self.db, session_id, text, owner, due, coach, action_id=action_id, prediction=prediction
+        )
 
     def update_action(
         self,
@@ -229,14 +234,16 @@ class Store:
         text: str | None = None,
         owner: str | None = None,
         due: dt.date | Any | None = UNCHANGED,
+        prediction: str | None = None,
         expected_version: int | None = None,
     ) -> ActionInfo:
-        """Change an action's text, owner or due date (None: leave as is; ``due=None``
-        clears the date). ``expected_version``: the ``ActionInfo.version`` the coach
-        was looking at; if someone changed the action since, nothing is written and
-        :class:`StaleRecord` says who (reload with :meth:`get_action`)."""
+        """Change an action's text, owner, due date or prediction (None: leave as is;
+        ``due=None`` clears the date, ``prediction=""`` makes it an ordinary action).
+        ``expected_version``: the ``ActionInfo.version`` the coach was looking at; if
+        someone changed the action since, nothing is written and :class:`StaleRecord`
+        says who (reload with :meth:`get_action`)."""
         return records.update_action(
-            self.db, action_id, text=text, owner=owner, due=due, expected_version=expected_version
+            self.db, action_id, text=text, owner=owner, due=due, prediction=prediction, expected_version=expected_version
         )
 
     def remove_action(self, action_id: str, *, expected_version: int | None = None) -> None:
@@ -266,15 +273,25 @@ class Store:
         session_id: str | None = None,
         coach: str = "",
         expected_version: int | None = None,
+        learning: str | None = None,
     ) -> ReviewInfo:
-        """Record how an action went. One review per action per session: reviewing the
-        same action again in the same session updates that review.
+        """Record how an action went (``note``: what happened; ``learning``: what the
+        team learned, for a test of change; None keeps the learning already there).
+        One review per action per session: reviewing the same action again in the
+        same session updates that review.
 
         ``expected_version``: the action's version as the coach saw it (the tracker's
         ``ActionInfo.version``); :class:`StaleRecord` if it changed since. The result's
         ``action_version`` is the action's version after this review."""
         return records.record_review(
-            self.db, action_id, status, note, session_id=session_id, coach=coach, expected_version=expected_version
+            self.db,
+            action_id,
+            status,
+            note,
+            session_id=session_id,
+            coach=coach,
+            expected_version=expected_version,
+            learning=learning,
         )
 
     def clear_review(self, action_id: str, session_id: str) -> None:
@@ -348,6 +365,11 @@ class Store:
         """Every coach named on a session or an action, alphabetically (for the
         coach filter of the history, the tracker and the themes)."""
         return queries.list_coaches(self.db)
+
+    def learning_log(self, team_id: str | None = None, *, limit: int = 500) -> list[LearningEntry]:
+        """The tests of change of one team (None: every team) with what happened and
+        what was learned, newest first (the learning log)."""
+        return queries.learning_log(self.db, team_id=team_id, limit=limit)
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""

@@ -56,6 +56,8 @@ from coachtui.store.types import (
     ActionPage,
     DateLike,
     DominanceFlag,
+    LearningEntry,
+    ReviewInfo,
     SessionFilter,
     SessionInfo,
     SessionPage,
@@ -688,3 +690,47 @@ def dominant_categories(
             )
     flags.sort(key=lambda f: (not f.dominant, -f.share, f.team_name.casefold()))
     return flags
+
+
+def learning_log(db: Database, *, team_id: str | None = None, limit: int = 500) -> list[LearningEntry]:
+    """The tests of change (actions with a prediction), of one team or of all, each
+    with its latest review, the one that moved last first (newest first)."""
+    limit = _check_limit(limit)
+    where: list[Any] = [A.c.prediction != ""]
+    if team_id is not None:
+        where.append(A.c.team_id == team_id)
+    with db.read() as session:
+        conn = session.connection()
+        rows = conn.execute(
+            sa.select(A, T.c.name.label("team_name"), S.c.title.label("session_title"),
+                      S.c.created_at.label("session_created_at"))
+            .select_from(A.join(T, T.c.id == A.c.team_id).join(S, S.c.id == A.c.session_id))
+            .where(*where)
+        ).all()
+        ids = [row.id for row in rows]
+        latest: dict[str, Any] = {}
+        for start in range(0, len(ids), 500):
+            for found in conn.execute(sa.select(R).where(R.c.action_id.in_(ids[start : start + 500]))):
+                current = latest.get(found.action_id)
+                if current is None or (found.updated_at, found.id) > (current.updated_at, current.id):
+                    latest[found.action_id] = found
+    entries = []
+    for row in rows:
+        review: Any = latest.get(row.id)
+        info = None
+        if review is not None:
+            info = ReviewInfo(
+                id=review.id,
+                action_id=review.action_id,
+                session_id=review.session_id,
+                status=review.status,
+                note=review.note,
+                coach=review.coach,
+                created_at=review.updated_at,
+                learning=review.learning,
+            )
+        entries.append(
+            LearningEntry(ActionInfo.from_row(row, team_name=row.team_name), row.session_title, row.session_created_at, info)
+        )
+    entries.sort(key=lambda entry: (entry.when, entry.action.id), reverse=True)
+    return entries[:limit]

@@ -44,6 +44,7 @@ from coachtui.store.types import (
     NOTE_MAX,
     OPEN_STATUSES,
     OWNER_MAX,
+    PREDICTION_MAX,
     QUESTION_MAX,
     REVIEW_STATUSES,
     STEPS,
@@ -562,10 +563,13 @@ def _review_info(row: ActionReview, action_version: int = 0) -> ReviewInfo:
         coach=row.coach,
         created_at=row.created_at,
         action_version=action_version,
+        learning=row.learning,
     )
 
 
-def _check_action_fields(text: str | None, owner: str | None) -> None:
+def _check_action_fields(text: str | None, owner: str | None, prediction: str | None = None) -> None:
+    if prediction is not None and len(prediction) > PREDICTION_MAX:
+        raise InvalidInput(f"Keep a prediction to {PREDICTION_MAX:,} characters.", field="prediction")
     if text is not None:
         if not text.strip():
             raise InvalidInput("An action needs some text.", field="text")
@@ -584,8 +588,9 @@ def add_action(
     coach: str = "",
     *,
     action_id: str | None = None,
+    prediction: str = "",
 ) -> ActionInfo:
-    _check_action_fields(text, owner)
+    _check_action_fields(text, owner, prediction)
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
         if action_id is not None:
@@ -603,6 +608,7 @@ def add_action(
             text=text.strip(),
             owner=owner.strip(),
             due_date=due,
+            prediction=prediction.strip(),
             position=position + 1,
             coach=coach or db.coach or row.coach,
             created_at=now,
@@ -622,9 +628,10 @@ def update_action(
     text: str | None = None,
     owner: str | None = None,
     due: dt.date | Any | None = UNCHANGED,
+    prediction: str | None = None,
     expected_version: int | None = None,
 ) -> ActionInfo:
-    _check_action_fields(text, owner)
+    _check_action_fields(text, owner, prediction)
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
         _check_version(db, action, expected_version, "action")
@@ -632,6 +639,8 @@ def update_action(
             action.text = text.strip()
         if owner is not None:
             action.owner = owner.strip()
+        if prediction is not None:
+            action.prediction = prediction.strip()
         if due is not UNCHANGED:
             action.due_date = due
         _touch(db, action, db.now())
@@ -738,11 +747,14 @@ def record_review(
     session_id: str | None = None,
     coach: str = "",
     expected_version: int | None = None,
+    learning: str | None = None,
 ) -> ReviewInfo:
     if status not in REVIEW_STATUSES:
         raise InvalidInput(f"unknown review status {status!r}", field="status")
     if len(note) > NOTE_MAX:
         raise InvalidInput(f"That note is longer than {NOTE_MAX:,} characters.", field="note")
+    if learning is not None and len(learning) > NOTE_MAX:
+        raise InvalidInput(f"That learning is longer than {NOTE_MAX:,} characters.", field="learning")
     coach = coach or db.coach
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
@@ -761,6 +773,7 @@ def record_review(
                 session_id=session_id,
                 status=status,
                 note=note,
+                learning=learning or "",
                 coach=coach,
                 created_at=now,
                 updated_at=now,
@@ -768,6 +781,8 @@ def record_review(
             session.add(review)
         else:
             review.status, review.note, review.updated_at = status, note, now
+            if learning is not None:
+                review.learning = learning
             if coach:
                 review.coach = coach
         session.flush()

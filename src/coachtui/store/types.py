@@ -42,6 +42,7 @@ COACH_NAME_MAX = 80  # a coach's name, as the app asks for it (and the settings 
 ACTION_TEXT_MAX = 100_000
 OWNER_MAX = 200
 NOTE_MAX = 1_000_000  # a note on a picked question, or on an action's review
+PREDICTION_MAX = 100_000  # what a test of change is expected to do
 QUESTION_MAX = 2_000  # a question's text (the coach's own, or the question bank's)
 
 # (list in an export file, field) -> the longest text the app accepts there.
@@ -61,7 +62,9 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("actions", "owner"): OWNER_MAX,
     ("actions", "coach"): COACH_NAME_MAX,
     ("actions", "updated_by"): COACH_NAME_MAX,
+    ("actions", "prediction"): PREDICTION_MAX,
     ("action_reviews", "note"): NOTE_MAX,
+    ("action_reviews", "learning"): NOTE_MAX,
     ("action_reviews", "coach"): COACH_NAME_MAX,
 }
 
@@ -92,6 +95,8 @@ class ReviewInfo:
     created_at: dt.datetime
     # the reviewed action's version after this review (0: not known here)
     action_version: int = 0
+    # what the team learned from it (a test of change); ``note`` is what happened
+    learning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,8 @@ class ActionInfo:
     version: int = 1
     coach: str = ""  # who agreed it
     updated_by: str = ""  # who changed it last
+    # a test of change: what the team expects it to do ('' for an ordinary action)
+    prediction: str = ""
 
     @classmethod
     def from_row(cls, row: object, team_name: str = "", last_note: str = "") -> ActionInfo:
@@ -134,7 +141,13 @@ class ActionInfo:
             version=get("version"),
             coach=get("coach"),
             updated_by=get("updated_by"),
+            prediction=get("prediction"),
         )
+
+    @property
+    def is_test(self) -> bool:
+        """A test of change: an action agreed with a prediction."""
+        return bool(self.prediction.strip())
 
     @property
     def is_open(self) -> bool:
@@ -419,6 +432,23 @@ class DominanceFlag:
     share: float
     n: int
     dominant: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LearningEntry:
+    """One test of change in a team's learning log: what was tried and expected
+    (``action``: its text and prediction), in which session, and its latest review
+    (``review``: what happened in its note, what was learned; None: not reviewed yet)."""
+
+    action: ActionInfo
+    session_title: str
+    session_created_at: dt.datetime
+    review: ReviewInfo | None = None
+
+    @property
+    def when(self) -> dt.datetime:
+        """When it last moved: its latest review, or when it was agreed."""
+        return self.review.created_at if self.review is not None else self.action.created_at
 
 
 @dataclass(frozen=True, slots=True)

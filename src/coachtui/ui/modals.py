@@ -290,6 +290,54 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.dismiss(self._current() if self.on_change is not None else None)
 
 
+class LearningPromptScreen(ModalScreen[None]):
+    """A test of change under review: what happened, and what was learned, beside
+    its prediction. Two short fields, each saved as it is typed (``on_change`` gets
+    both); enter goes on to the next field and closes after the last, esc closes."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="test-review.close")]
+
+    def __init__(
+        self, action: str, prediction: str, status: str, result: str, learning: str, on_change: Callable[[str, str], None]
+    ) -> None:
+        super().__init__(classes="modal")
+        self.action, self.prediction, self.status = action, prediction, status
+        self.result, self.learning = result, learning
+        self.on_change = on_change
+        self._answered = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="test-review"):
+            yield Label(literal(f"Test of change ({self.status}): {one_line(self.action, 200)}"), classes="title")
+            yield Static(literal(f"We expected: {one_line(self.prediction, 400)}"), classes="help")
+            yield Label("What happened?")
+            yield LiteralInput(self.result, placeholder="the result, as the team saw it", id="test-result")
+            yield Label("What did the team learn?")
+            yield LiteralInput(self.learning, placeholder="what to keep, change or try next", id="test-learning")
+            yield Static("saved as you type · enter next · esc closes", classes="help")
+
+    def on_mount(self) -> None:
+        self.query_one("#test-result", Input).focus()
+
+    @on(Input.Changed, "#test-result, #test-learning")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.on_change(self.query_one("#test-result", Input).value, self.query_one("#test-learning", Input).value)
+
+    @on(Input.Submitted, "#test-result, #test-learning")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "test-result":
+            self.query_one("#test-learning", Input).focus()
+        else:
+            self.action_close()
+
+    def action_close(self) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss(None)
+
+
 class ResumeScreen(ModalScreen[str | None]):
     """Offer unfinished drafts at start. Dismisses with a session id to resume,
     ``"new"`` to start afresh, or None."""

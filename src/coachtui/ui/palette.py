@@ -50,6 +50,11 @@ def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) ->
     yield SystemCommand("Trends", "Which categories of dilemma keep coming back, month by month (f5)", lambda: app.action_show("themes"))
     yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
     yield SystemCommand("Resume a draft", "Carry on with an unfinished session", app.drafts.pick)
+    yield SystemCommand(
+        "Learning log",
+        "The tests of change, newest first: expected, happened, learned (this session's team, or every team)",
+        partial(_learning_log, app),
+    )
     yield SystemCommand("Complete session", "Mark the session complete", _summary_action(app, "action_complete"))
     yield SystemCommand("Copy summary", "Copy the session as Markdown", _summary_action(app, "action_copy"))
     yield SystemCommand("Save summary to a file", "Write the session as Markdown", _summary_action(app, "action_save_file"))
@@ -87,6 +92,16 @@ def _explain(app: CoachApp) -> None:
     from coachtui.ui.screens.explainer import open_explainer  # its screen loads when first shown
 
     open_explainer(app)
+
+
+def _learning_log(app: CoachApp) -> None:
+    from coachtui.ui.screens.learning_log import open_learning_log
+
+    model = app.session.model
+    if model is None:
+        open_learning_log(app, None)
+    else:
+        open_learning_log(app, model.team.id, model.team.name)
 
 
 def go_to_step(app: CoachApp, step: str) -> None:

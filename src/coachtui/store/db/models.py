@@ -165,11 +165,11 @@ class SafeText(_SafeTextMixin, sa.types.TypeDecorator[str]):
 LATER: dict[str, Any] = {"info": {"later": True}}
 
 
-def _text(default: str | None = "") -> Any:
+def _text(default: str | None = "", **kwargs: Any) -> Any:
     """A long text column (TEXT, not VARCHAR)."""
     if default is None:
-        return Field(sa_type=SafeText, nullable=False)
-    return Field(default=default, sa_type=SafeText, nullable=False)
+        return Field(sa_type=SafeText, nullable=False, **kwargs)
+    return Field(default=default, sa_type=SafeText, nullable=False, **kwargs)
 
 
 def _string(default: str | None = "", **kwargs: Any) -> Any:
@@ -299,6 +299,9 @@ class Action(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     version: int = Field(default=1, nullable=False)
     updated_by: str = _string(sa_column_kwargs=LATER)
+    # A test of change: what the team expects to happen ('' for an ordinary action;
+    # migration 0009)
+    prediction: str = _text(sa_column_kwargs=LATER)
 
 
 class ActionReview(SQLModel, table=True):
@@ -313,10 +316,13 @@ class ActionReview(SQLModel, table=True):
     # the session that reviewed it; None when reviewed from the action tracker
     session_id: str | None = _ref("coaching_session.id", required=False)
     status: str = _string(None)
+    # what happened (for a test of change: the result beside its prediction)
     note: str = _text()
     coach: str = _string()
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
+    # what the team learned from it (a test of change; migration 0009)
+    learning: str = _text(sa_column_kwargs=LATER)
 
 
 # --- sync and deletions (migration 0004) ---------------------------------------------

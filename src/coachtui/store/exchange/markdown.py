@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.types import STATUS_LABELS, ActionInfo, SessionDetail
+from coachtui.store.types import STATUS_LABELS, ActionInfo, LearningEntry, ReviewInfo, SessionDetail
 from coachtui.text import md_escape, visible
 
 DISPLAY_LIMIT = 20_000
@@ -44,7 +44,49 @@ def _action_line(action: ActionInfo, esc: Callable[[str], str]) -> str:
         extra.append(f"due {action.due.isoformat()}")
     if extra:
         parts.append(" — " + ", ".join(extra))
+    if action.is_test:
+        parts.append(f"  \n  _Test of change — we expect:_ {esc(action.prediction)}")
     return "".join(parts)
+
+
+def escaper(for_display: bool) -> Callable[[str], str]:
+    """Typed text made literal Markdown (and, on screen, visible and not too long)."""
+
+    def esc(text: str) -> str:
+        if not for_display:
+            return md_escape(text)
+        # A 1 MB paste is kept whole in the database and in files; on screen the
+        # first part is enough, and rendering it all would stall the app.
+        if len(text) > DISPLAY_LIMIT:
+            hidden = len(text) - DISPLAY_LIMIT
+            return md_escape(visible(text[:DISPLAY_LIMIT])) + f" _(… {hidden:,} more characters, kept in full)_"
+        return md_escape(visible(text))
+
+    return esc
+
+
+def test_of_change(
+    action: ActionInfo, review: ReviewInfo | None, esc: Callable[[str], str], *, team: bool = False
+) -> str:
+    """One test of change as a list item: prediction → result → learning."""
+    status = STATUS_LABELS.get(review.status, review.status) if review is not None else "not reviewed yet"
+    facts = [f"agreed {format_date(action.created_at)[:10]}", status]
+    if team and action.team_name:
+        facts.insert(0, esc(action.team_name))
+    lines = [f"- **{esc(action.text)}** ({', '.join(facts)})", f"  _We expected:_ {esc(action.prediction)}"]
+    if review is not None and review.note.strip():
+        lines.append(f"  _What happened:_ {esc(review.note)}")
+    if review is not None and review.learning.strip():
+        lines.append(f"  _What we learned:_ {esc(review.learning)}")
+    return "  \n".join(lines)
+
+
+def learning_log_markdown(entries: list[LearningEntry], *, for_display: bool = False, team: bool = False) -> str:
+    """A learning log: each test of change, newest first."""
+    esc = escaper(for_display)
+    if not entries:
+        return "_No tests of change yet: mark an agreed action as one (ctrl+t on the Actions step)._"
+    return "\n".join(test_of_change(entry.action, entry.review, esc, team=team) for entry in entries)
 
 
 def session_markdown(
@@ -58,17 +100,7 @@ def session_markdown(
     """The whole session as Markdown, in the order of the session's steps (or with
     the actions it agreed first, for the review step's look back)."""
     catalog = catalog or load_catalog()
-
-    def esc(text: str) -> str:
-        if not for_display:
-            return md_escape(text)
-        # A 1 MB paste is kept whole in the database and in files; on screen the
-        # first part is enough, and rendering it all would stall the app.
-        if len(text) > DISPLAY_LIMIT:
-            hidden = len(text) - DISPLAY_LIMIT
-            return md_escape(visible(text[:DISPLAY_LIMIT])) + f" _(… {hidden:,} more characters, kept in full)_"
-        return md_escape(visible(text))
-
+    esc = escaper(for_display)
     h = "#" * heading_level
     hh = "#" * (heading_level + 1)
     title = esc(detail.title) if detail.title.strip() else "Untitled session"
@@ -112,7 +144,10 @@ def session_markdown(
             line = f"- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
             line += _action_line(item.action, esc)
             if item.review.note.strip():
-                line += f"  \n  _Note:_ {esc(item.review.note)}"
+                label = "What happened" if item.action.is_test else "Note"
+                line += f"  \n  _{label}:_ {esc(item.review.note)}"
+            if item.review.learning.strip():
+                line += f"  \n  _What we learned:_ {esc(item.review.learning)}"
             out.append(line)
         out.append("")
 

@@ -394,10 +394,14 @@ class Redactor:
             row["text"], row["coach"] = self.text(row["text"]), self.name(row["coach"])
         for row in tables.get("actions", []):
             row["text"] = self.text(row["text"])
+            if "prediction" in row:  # (rows made before migration 0009 lack it)
+                row["prediction"] = self.text(row["prediction"])
             row["owner"], row["coach"] = self.name(row["owner"]), self.name(row["coach"])
             self._updated_by(row)
         for row in tables.get("action_reviews", []):
             row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
+            if "learning" in row:
+                row["learning"] = self.text(row["learning"])
 
 
 # Free-text columns of each table (the rest are names, ids, dates and codes).
@@ -406,8 +410,8 @@ TEXT_FIELDS = {
     "sessions": ("title", "dilemma", "context", "suggestion_reasons"),
     "picked_questions": ("text", "note"),
     "custom_questions": ("text",),
-    "actions": ("text",),
-    "action_reviews": ("note",),
+    "actions": ("text", "prediction"),
+    "action_reviews": ("note", "learning"),
 }
 
 

@@ -15,7 +15,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
-from coachtui.store.exchange.markdown import category_name, format_date, session_markdown
+from coachtui.store.exchange.markdown import (
+    category_name,
+    format_date,
+    session_markdown,
+    test_of_change,
+)
 from coachtui.store.types import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -42,6 +47,7 @@ def _review_info(row: Row) -> ReviewInfo:
         note=row["note"],
         coach=row["coach"],
         created_at=row["created_at"],
+        learning=row["learning"],
     )
 
 
@@ -53,7 +59,7 @@ def _reasons(value: str) -> tuple[str, ...]:
     return tuple(str(item) for item in items) if isinstance(items, list) else ()
 
 
-def _newest_reviews(reviews: Iterable[Row]) -> dict[str, Row]:
+def newest_reviews(reviews: Iterable[Row]) -> dict[str, Row]:
     """Each action's latest review (the one its status comes from)."""
     latest: dict[str, Row] = {}
     for row in reviews:
@@ -82,7 +88,7 @@ class Index:
         for row in reviews:
             if row["session_id"] is not None and row["action_id"] in self.actions:
                 self.reviews_in_session.setdefault(row["session_id"], []).append(row)
-        self.latest_review = _newest_reviews(reviews)
+        self.latest_review = newest_reviews(reviews)
         self.session_titles = {row["id"]: row for row in self.sessions}
 
     def team_name(self, team_id: str) -> str:
@@ -276,7 +282,8 @@ def _team_section(team: Row, sessions: list[Row], index: Index, catalog: Catalog
     for row in sessions:
         themes.add(row)
     dates = (sessions[0]["created_at"], sessions[-1]["created_at"]) if sessions else None
-    out = team_head(team, len(sessions), dates, themes, list(index.actions.values()), catalog, today)
+    tests = [(a, index.latest_review.get(a["id"])) for a in index.actions.values() if a["prediction"].strip()]
+    out = team_head(team, len(sessions), dates, themes, list(index.actions.values()), catalog, today, tests)
     for row in sessions:
         out += session_lines(index, row, catalog)
     return out
@@ -290,9 +297,11 @@ def team_head(
     actions: Iterable[Row],
     catalog: Catalog,
     today: dt.date,
+    tests: Iterable[tuple[Row, Row | None]] = (),
 ) -> list[str]:
     """A team's section up to its sessions: its facts, themes and open actions (of
-    ``actions``, those of this team still open), then the sessions' heading."""
+    ``actions``, those of this team still open), its tests of change (``tests``: each
+    action with a prediction and its newest review), then the sessions' heading."""
     out = [f"## {md_escape(team['name'])}", ""]
     facts = [_plural(sessions, "session")]
     if dates is not None:
@@ -313,6 +322,18 @@ def team_head(
     else:
         out.append("_None open._")
     out.append("")
+    ours = [(a, review) for a, review in tests if a["team_id"] == team["id"] and a["prediction"].strip()]
+    if ours:
+        # newest first: the one whose latest review (or agreement) is the most recent
+        def moved(pair: tuple[Row, Row | None]) -> tuple[dt.datetime, str]:
+            row, review = pair
+            return (review["updated_at"] if review else row["created_at"], row["id"])
+
+        out += ["### Tests of change", ""]
+        for row, review in sorted(ours, key=moved, reverse=True):
+            action = ActionInfo.from_row(row, team["name"])
+            out.append(test_of_change(action, _review_info(review) if review else None, md_escape))
+        out.append("")
     if sessions:
         out += ["### Sessions", ""]
     return out
@@ -363,6 +384,9 @@ ACTION_COLUMNS = (
     "last_reviewed_utc",
     "created_utc",
     "updated_utc",
+    # a test of change: what was expected, and what its latest review learned
+    "prediction",
+    "last_review_learning",
 )
 
 
@@ -457,4 +481,6 @@ def action_rows(tables: dict[str, list[Row]], index: Index) -> Iterator[list[Any
             _utc(review["updated_at"]) if review else "",
             _utc(row["created_at"]),
             _utc(row["updated_at"]),
+            row["prediction"],
+            review["learning"] if review else "",
         ]

@@ -165,7 +165,13 @@ def _team_parts(
 ) -> Iterator[list[str]]:
     """The report's lines in groups: its head, then each team's head and its
     sessions a batch at a time."""
-    from coachtui.store.exchange.report import Index, ThemeCounts, session_lines, team_head
+    from coachtui.store.exchange.report import (
+        Index,
+        ThemeCounts,
+        newest_reviews,
+        session_lines,
+        team_head,
+    )
     from coachtui.store.types import OPEN_STATUSES
 
     a_table = table_of("actions")
@@ -174,7 +180,10 @@ def _team_parts(
     for team in teams:
         team_themes, (count, first, last, ids_of_team) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
         still_open = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.status.in_(OPEN_STATUSES))
-        yield team_head(team, count, (first, last) if count else None, team_themes, still_open, catalog, today)
+        tested = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.prediction != "")
+        newest = newest_reviews(fetch_in(session, "action_reviews", "action_id", [a["id"] for a in tested]))
+        tests = [(a, newest.get(a["id"])) for a in tested]
+        yield team_head(team, count, (first, last) if count else None, team_themes, still_open, catalog, today, tests)
         team_batches: Iterator[list[str]]
         if listed is not None:
             team_batches = (

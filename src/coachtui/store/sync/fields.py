@@ -49,6 +49,7 @@ def merged_fields(kind: str) -> tuple[str, ...]:
 
 _MERGED = {kind: tuple(name for name in spec.columns if name not in META) for kind, spec in SPECS.items()}
 _AS_IS = (str, int, bool, float)
+_UNKNOWN = object()
 
 
 def _plain(value: Any) -> Any:
@@ -133,7 +134,8 @@ def merge_record(
     for name in names:
         if mine[name] == theirs[name]:
             continue
-        known = base.get(name, object())
+        # a field the base lacks came with a later migration: it held its default then
+        known = base[name] if name in base else SPECS[kind].later_defaults.get(name, _UNKNOWN)
         if mine[name] == known:
             take_sent.add(name)
         elif theirs[name] == known:

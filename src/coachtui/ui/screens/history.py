@@ -185,6 +185,7 @@ the oldest, and these keys change the filters shown under the search box:
 | **s** | completed sessions, drafts or both |
 | **x** | clear every filter and the search |
 | **e** | export the sessions the list shows (all of them, not just those on screen) |
+| **l** | the learning log: the tests of change of the team filtered to (or of every team) |
 | **/** | back to the search box |
 
 Any other letter typed on the list starts a search with it.
@@ -198,6 +199,7 @@ Any other letter typed on the list starts a search with it.
         Binding("s", "filter('status')", "Show", id="history.status"),
         Binding("x", "clear_filters", "Clear", id="history.clear"),
         Binding("e", "export", "Export", id="history.export"),
+        Binding("l", "learning_log", "Learning", id="history.learning"),
         Binding("slash", "focus_search", "Search", show=False, id="history.search"),
     ]
 
@@ -551,6 +553,12 @@ Any other letter typed on the list starts a search with it.
             ),
             done,
         )
+
+    def action_learning_log(self) -> None:
+        from coachtui.ui.screens.learning_log import open_learning_log
+
+        filters = self.filters
+        open_learning_log(self.coach_app, filters.team_id, filters.team_name)
 
     @in_thread(exclusive=True, group="history-export", doing="list the sessions to export", then="_export")
     def action_export(self) -> list[str]:

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
 from coachtui.session.conflicts import Conflict, changer
-from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, ActionInfo
+from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, PREDICTION_MAX, ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import cell, due_label, share_width, text_width
@@ -54,7 +54,8 @@ class ActionTable(DataTable):
             step.remove_current()
 
 
-FORM_FIELDS = ("action-text", "action-owner", "action-due")
+FORM_FIELDS = ("action-text", "action-owner", "action-due", "action-prediction")
+TEST_MARK = "Test · "  # before a test of change's text in the list
 
 
 class ActionsStep(StepPane):
@@ -69,6 +70,10 @@ and a due date.
 - Due dates: `2026-12-01`, `+7d`, `+2w`, `friday` (this week's), `next friday`
   (next week's), `in 2 weeks`, `end of month`, `1 Dec`. The line under the form says
   which day and which week it understood.
+- **ctrl+t** makes the action a **test of change**: a line opens for the
+  prediction ("we expect…"; a test needs one). ctrl+t again makes it an ordinary
+  action. At the next session's review, a test asks what happened and what the team
+  learned; the learning log (f3 then **l**, or the command palette) gathers them.
 - **tab** to the list: **e** / **enter** edits an action (enter saves it again,
   **esc** cancels the edit), **delete** removes it.
 - What is in the form is saved as you type, like the dilemma: an action you have
@@ -79,7 +84,10 @@ you are told who changed it: **r** reloads it (their version in the list, your
 wording back in the form to save again) or **k** keeps yours (saved on top).
 """
 
-    BINDINGS = [Binding("escape", "cancel_edit", "Cancel edit", show=False, id="actions.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel_edit", "Cancel edit", show=False, id="actions.cancel"),
+        Binding("ctrl+t", "toggle_test", "Test", id="actions.test"),
+    ]
 
     def __init__(self) -> None:
         super().__init__(id="actions")
@@ -102,9 +110,36 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
                 yield LiteralInput(placeholder="Owner", id="action-owner")
             with Vertical(id="action-due-col"):
                 yield LiteralInput(placeholder="Due (+7d)", id="action-due")
+        with Horizontal(id="action-test-row"):
+            yield Label("Test of change — we expect:", id="action-test-label")
+            yield LiteralInput(placeholder="what will happen, how you will know", id="action-prediction")
         yield Static("", id="action-feedback", markup=False)
         yield ActionTable(id="action-table", cursor_type="row", zebra_stripes=True)
-        yield Static("enter add · tab to the list: e edit · del remove", classes="hint", markup=False)
+        yield Static(
+            "enter add · ctrl+t test of change · tab to the list: e edit · del remove", classes="hint", markup=False
+        )
+
+    @property
+    def testing(self) -> bool:
+        """Whether the form's action is a test of change (its prediction line is open)."""
+        return bool(self.query_one("#action-test-row").display)
+
+    def _show_test(self, on: bool) -> None:
+        self.query_one("#action-test-row").display = on
+
+    def action_toggle_test(self) -> None:
+        """ctrl+t: the action in the form becomes a test of change, or stops being one."""
+        prediction = self.query_one("#action-prediction", LiteralInput)
+        if self.testing:
+            self._show_test(False)
+            self._feedback("An ordinary action (no prediction)." if prediction.value.strip() else "")
+            self._save_form_draft()
+            self._focus_now(self.query_one("#action-text", Input))
+            return
+        self._show_test(True)
+        self._feedback("A test of change: what do you expect will happen?")
+        self._save_form_draft()
+        self._focus_now(prediction)
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """enter adds the action: the next action typed straight after it waits for
@@ -156,13 +191,20 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         for key, label, width in zip(("text", "owner", "due"), ("Action", "Owner", "Due"), widths, strict=True):
             table.add_column(label, key=key, width=width)
         for action, (text, owner, due) in zip(model.actions, texts, strict=True):
+            if action.is_test:
+                text = TEST_MARK + text
             table.add_row(cell(text, widths[0]), cell(owner, widths[1]), cell(due, widths[2]), key=action.id)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
     # --- the form -----------------------------------------------------------------------
 
-    FORM = (("text", "#action-text"), ("owner", "#action-owner"), ("due", "#action-due"))
+    FORM = (
+        ("text", "#action-text"),
+        ("owner", "#action-owner"),
+        ("due", "#action-due"),
+        ("prediction", "#action-prediction"),
+    )
 
     def _restore_form(self) -> None:
         """Another session is open: show the action half-typed in it (saved as it
@@ -182,18 +224,26 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         for key, selector in self.FORM:
             value = saved.get(key)
             self.query_one(selector, LiteralInput).load(value if isinstance(value, str) else "")
+        self._show_test(saved.get("test") is True)
         editing = saved.get("editing")
         if model is not None and any(a.id == editing for a in model.actions):
             self.editing = editing
             self.query_one("#action-form-label", Label).update("Edit action (enter saves, esc cancels)")
 
-    @on(Input.Changed, "#action-text, #action-owner, #action-due")
+    @on(Input.Changed, "#action-text, #action-owner, #action-due, #action-prediction")
     def _form_changed(self) -> None:
         """What is typed in the form is saved as it is typed, like the dilemma."""
+        self._save_form_draft()
+
+    def _save_form_draft(self) -> None:
         model = self.model
         if model is None or model is not self._form_of or model.status != "draft":
             return
-        values = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        values: dict[str, object] = {key: self.query_one(selector, Input).value for key, selector in self.FORM}
+        if self.testing:
+            values["test"] = True  # the prediction line is open
+        else:
+            del values["prediction"]  # an ordinary action's draft is as it was
         draft = ""
         if any(values.values()):
             draft = json.dumps({**values, "editing": self.editing}, ensure_ascii=False, sort_keys=True)
@@ -223,7 +273,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             past = " — that is in the past" if due < dt.date.today() else ""
             self._feedback(f"Due {describe(due)}{past}")
 
-    @on(Input.Submitted, "#action-text, #action-owner, #action-due")
+    @on(Input.Submitted, "#action-text, #action-owner, #action-due, #action-prediction")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.save_form()
@@ -251,13 +301,24 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         if not ok:
             self._focus_now(self.query_one("#action-due", Input))
             return
+        prediction_input = self.query_one("#action-prediction", Input)
+        prediction = prediction_input.value.strip() if self.testing else ""
+        if self.testing and not prediction:
+            self._feedback("A test of change needs a prediction: what do you expect? (ctrl+t: not a test)", error=True)
+            self._focus_now(prediction_input)
+            return
+        if len(prediction) > PREDICTION_MAX:
+            self._feedback(f"Keep a prediction to {PREDICTION_MAX:,} characters.", error=True)
+            self._focus_now(prediction_input)
+            return
+        kind = "Test of change" if prediction else "Action"
         if self.editing is not None:
             self.kept.pop(self.editing, None)
-            self.controller.update_action(self.editing, text, owner, due)
-            self._feedback("Action updated.")
+            self.controller.update_action(self.editing, text, owner, due, prediction)
+            self._feedback(f"{kind} updated.")
         else:
-            self.controller.add_action(text, owner, due)
-            self._feedback("Action added.")
+            self.controller.add_action(text, owner, due, prediction)
+            self._feedback(f"{kind} added.")
         self._clear_form()
         self.refresh_from_model()
         self._focus_now(text_input)
@@ -269,8 +330,9 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
 
     def _clear_form(self) -> None:
         self.editing = None
-        for selector in ("#action-text", "#action-owner", "#action-due"):
+        for _key, selector in self.FORM:
             self.query_one(selector, Input).value = ""
+        self._show_test(False)
         self.query_one("#action-form-label", Label).update("New action")
 
     def action_cancel_edit(self) -> None:
@@ -294,16 +356,20 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             return
         kept = self.kept.get(action.id)
         if kept is not None:  # the coach's own wording, not saved after a conflict
-            self._edit(action.id, kept.text, kept.owner, kept.due, "Edit action — your unsaved version")
+            self._edit(action.id, kept.text, kept.owner, kept.due, "Edit action — your unsaved version", kept.prediction)
         else:
-            self._edit(action.id, action.text, action.owner, action.due, "Edit action")
+            self._edit(action.id, action.text, action.owner, action.due, "Edit action", action.prediction)
         self.query_one("#action-text", Input).focus()
 
-    def _edit(self, action_id: str, text: str, owner: str, due: dt.date | None, label: str) -> None:
+    def _edit(
+        self, action_id: str, text: str, owner: str, due: dt.date | None, label: str, prediction: str = ""
+    ) -> None:
         self.editing = action_id
         self.query_one("#action-text", LiteralInput).load(text)
         self.query_one("#action-owner", LiteralInput).load(owner)
         self.query_one("#action-due", LiteralInput).load(due.isoformat() if due else "")
+        self.query_one("#action-prediction", LiteralInput).load(prediction)
+        self._show_test(bool(prediction.strip()))
         self.query_one("#action-form-label", Label).update(Content(f"{label} (enter saves, esc cancels)"))
 
     def remove_current(self) -> None:
@@ -376,17 +442,20 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             if conflict.kind == "remove":
                 controller.remove_action(current.id)
             else:
-                controller.update_action(current.id, conflict.text, conflict.owner, conflict.due)
+                controller.update_action(current.id, conflict.text, conflict.owner, conflict.due, conflict.prediction)
             self._feedback(f"Saving yours on top of {who}'s change.")
         elif conflict.kind == "remove":
             self._feedback(f"Not removed: {who} changed it (see the list). del removes it anyway.")
         else:
             self.kept[current.id] = conflict
             form_free = self.editing is None and not any(
-                self.query_one(selector, Input).value for selector in ("#action-text", "#action-owner", "#action-due")
+                self.query_one(selector, Input).value for _key, selector in self.FORM
             )
             if form_free:  # never over what the coach is typing now
-                self._edit(current.id, conflict.text, conflict.owner, conflict.due, "Edit action — your unsaved version")
+                self._edit(
+                    current.id, conflict.text, conflict.owner, conflict.due,
+                    "Edit action — your unsaved version", conflict.prediction,
+                )
                 self._feedback(f"Reloaded {who}'s version. Yours is in the form: enter saves it, esc drops it.")
             else:
                 self._feedback(f"Reloaded {who}'s version. Yours is kept: e on the action brings it back.")

@@ -27,7 +27,7 @@ from coachtui.text import one_line, visible
 from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
 from coachtui.ui.messages import ConflictFound
-from coachtui.ui.modals import TextPromptScreen
+from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 from coachtui.ui.steps.base import StepPane, enclosing
 from coachtui.ui.workers import in_thread, reason
 
@@ -75,6 +75,10 @@ how each went — one key each:
 | **x** | dropped |
 | **u** | undo this session's mark |
 | **n** / **enter** | add a note |
+
+A **test of change** (an action agreed with a prediction, marked "Test ·") asks,
+as soon as it is marked, what happened and what the team learned: two short fields
+under its prediction, saved as you type (**n** opens them again).
 
 Each row shows the action's owner, its due date (overdue marked), how it stood
 before this session and its last note. On the right: the actions the last session
@@ -146,7 +150,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             elif action.due == today and not closed:
                 day += ", today"
             facts.append(f"due {day}")
-        lines = [one_line(action.text, width), one_line(" · ".join(facts), width)]
+        title = f"Test · {action.text}" if action.is_test else action.text
+        lines = [one_line(title, width), one_line(" · ".join(facts), width)]
         before = f"was {status_label(action.status)}" if item.status is None and action.status != "open" else ""
         note = item.note if item.status else action.last_note
         if note.strip():
@@ -246,9 +251,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             details.append(f"Owner: {visible(action.owner)}")
         if action.due:
             details.append(f"Due: {due_label(action.due)}")
-        if details:
+        if details and not action.is_test:  # a test's four lines: the row shows these
             parts.append("   ".join(details))
-        if item.note:
+        if action.is_test:
+            parts.append(f"We expected: {one_line(action.prediction, 300)}")
+            if item.note:
+                parts.append(f"What happened: {one_line(item.note, 300)}")
+            if item.learning:
+                parts.append(f"Learned: {one_line(item.learning, 300)}")
+        elif item.note:
             parts.append(f"Note: {one_line(item.note, 300)}")
         note.update(Content("\n".join(parts)))
 
@@ -266,6 +277,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 note = waiting
             self.controller.set_review(item.action.id, status, note)
         self.refresh_from_model()
+        if status is not None and item.action.is_test:
+            self.edit_note()  # a test asks what happened and what was learned
 
     def notes_waiting(self) -> list[str]:
         """The actions with a note typed but not yet marked (so not saved)."""
@@ -288,6 +301,27 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         marked = item.status is not None
 
         session_id = self.model.session_id if self.model is not None else None
+
+        if item.action.is_test:
+
+            def both(result: str, learning: str) -> None:
+                # saved as typed, through the save queue, like the note
+                if self.model is not None and self.model.session_id == session_id:
+                    self.kept.pop(action_id, None)
+                    self.controller.set_review_note(action_id, result, learning)
+
+            self.app.push_screen(
+                LearningPromptScreen(
+                    item.action.text,
+                    item.action.prediction,
+                    status_label(item.status),
+                    kept[1] if kept is not None and kept[1] and not item.note else item.note,
+                    item.learning,
+                    both,
+                ),
+                lambda _closed: self.refresh_from_model(),
+            )
+            return
 
         def typed(value: str) -> None:
             if self.model is None or self.model.session_id != session_id:
@@ -383,11 +417,12 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         )
         if keep:
             self.kept.pop(current.id, None)
-            controller.set_review(current.id, conflict.status or "open", conflict.note)
+            controller.set_review(current.id, conflict.status or "open", conflict.note, conflict.learning)
             self.app.notify(f"Saving your mark on top of {who}'s change.", markup=False)
         else:
             item.status = review.status if review is not None else None
             item.note = review.note if review is not None else ""
+            item.learning = review.learning if review is not None else ""
             item.reviewed_at = review.created_at if review is not None else None
             self.kept[current.id] = (conflict.status, conflict.note)
             self.app.notify(

@@ -1,0 +1,180 @@
+"""Tests of change and the learning log, driven through the real app (issue 21)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from coachtui.ui.modals import LearningPromptScreen
+
+from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+
+PREDICTION = "We expect under 2 missed huddles a week"
+
+
+async def to_the_actions(pilot) -> None:  # type: ignore[no-untyped-def]
+    """A new team, a dilemma title, then the Actions step."""
+    app = await ready(pilot)
+    await type_text(pilot, "Ward 4")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+    await paste(pilot, "Huddle clash")
+    await pilot.press("ctrl+g", "6")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_an_action_is_marked_a_test_of_change_with_its_prediction(make_app, db_path: Path, size) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await to_the_actions(pilot)
+        assert "^t Test" in screen_text(app).splitlines()[-1]  # the key, in the footer
+        await paste(pilot, "Move the huddle to 21:45")
+        await pilot.press("tab")
+        await paste(pilot, "Sam")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "action-prediction")
+        await pilot.press("enter")  # no prediction yet: refused, nothing added
+        await shows(pilot, "A test of change needs a prediction")
+        assert app.session.model.actions == []
+        await paste(pilot, PREDICTION)
+        await pilot.press("enter")
+        await shows(pilot, "Test of change added.")
+        await shows(pilot, "Test · Move the huddle")
+        assert not app.query_one("#action-test-row").display  # the form is ready for the next one
+        await paste(pilot, "Ask the porters")
+        await pilot.press("enter")
+        await shows(pilot, "Action added.")
+        await saved(pilot)
+    assert sorted(query(db_path, "SELECT text, owner, prediction FROM action")) == [
+        ("Ask the porters", "", ""),
+        ("Move the huddle to 21:45", "Sam", PREDICTION),
+    ]
+
+
+async def test_a_half_typed_prediction_comes_back_with_the_draft(make_app, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await to_the_actions(pilot)
+        await paste(pilot, "Move the huddle")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "action-prediction")
+        await paste(pilot, "We expect calm")
+        await saved(pilot)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # resume the draft offered
+        await wait_for(pilot, lambda: app.session.model is not None, what="the draft")
+        await pilot.press("ctrl+g", "6")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        await wait_for(pilot, lambda: app.query_one("#action-test-row").display, what="the prediction line")
+        assert app.query_one("#action-prediction").value == "We expect calm"
+
+
+@pytest.fixture
+def tested(db_path: Path):  # type: ignore[no-untyped-def]
+    """Ward 4 agreed a test of change and an ordinary action last time."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4", coach="Ana Ruiz")
+        first = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(first.id, title="Huddle clash", dilemma="Night staff miss the huddle.")
+        test = store.add_action(first.id, "Move the huddle to 21:45", "Sam", dt.date(2026, 11, 20), prediction=PREDICTION)
+        plain = store.add_action(first.id, "Ask the porters", "Kim")
+        store.complete_session(first.id)
+        return {"team": team, "test": test, "plain": plain}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_reviewing_a_test_asks_what_happened_and_what_was_learned(make_app, tested, db_path: Path, size) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Test · Move the huddle")
+        row = next(i for i, item in enumerate(app.session.model.review_items) if item.action.is_test)
+        await pilot.press(*["down"] * row, "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
+        text = await shows(pilot, "We expected: " + PREDICTION)
+        assert "What happened?" in text and "What did the team learn?" in text
+        await paste(pilot, "One missed in three weeks")
+        await pilot.press("enter")  # on to the learning
+        await paste(pilot, "Before the drug round works")
+        await saved(pilot)  # saved as typed, before the prompt closes
+        assert query(db_path, "SELECT note, learning FROM action_review") == [
+            ("One missed in three weeks", "Before the drug round works")
+        ]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LearningPromptScreen), what="the prompt closed")
+        await shows(pilot, "Learned: Before the drug round works")
+        # the ordinary action asks nothing
+        other = next(i for i, item in enumerate(app.session.model.review_items) if not item.action.is_test)
+        await pilot.press(*(["down"] * (other - row) if other > row else ["up"] * (row - other)), "p")
+        await pilot.pause()
+        assert not isinstance(app.screen, LearningPromptScreen)
+        # the summary shows prediction -> result -> learning
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        await shows(pilot, "What we learned: Before the drug round works")
+        await saved(pilot)
+    rows = query(db_path, "SELECT a.text, r.status, r.note, r.learning FROM action_review r JOIN action a ON a.id = r.action_id")
+    assert sorted(rows) == [
+        ("Ask the porters", "in_progress", "", ""),
+        ("Move the huddle to 21:45", "done", "One missed in three weeks", "Before the drug round works"),
+    ]
+
+
+@pytest.fixture
+def logged(tested, db_path: Path):  # type: ignore[no-untyped-def]
+    """Ward 4's test was reviewed (what happened, what was learned); Ward 7 has one too."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        second = store.start_session(tested["team"].id, coach="Ana Ruiz")
+        store.record_review(tested["test"].id, "done", "One missed in three weeks", session_id=second.id,
+                            learning="Before the drug round works")
+        store.save_draft(second.id, dilemma="Handover")
+        store.complete_session(second.id)
+        other = store.create_team("Ward 7")
+        third = store.start_session(other.id, coach="Ana Ruiz")
+        store.save_draft(third.id, dilemma="Noise")
+        store.add_action(third.id, "Quiet hour", prediction="We expect calmer nights")
+        store.complete_session(third.id)
+    return tested
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_learning_log_from_history_and_the_palette(make_app, logged, size) -> None:
+    from coachtui.ui.screens.history import HistoryScreen
+    from coachtui.ui.screens.learning_log import LearningLogScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        await wait_for(pilot, lambda: app.screen.query_one("#history-table").row_count > 0, what="the list")
+        await pilot.press("down")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "history-table", what="the list")
+        await pilot.press("l")  # every team (no team filter)
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningLogScreen), what="the learning log")
+        text = await shows(pilot, "2 tests of change")
+        assert text.index("Quiet hour") < text.index("Move the huddle")  # newest first
+        await shows(pilot, "What we learned: Before the drug round works")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back to history")
+        await pilot.press("f2")
+        await pilot.press("enter")  # the most recent team (Ward 7): a session for it
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        assert app.session.model.team.name == "Ward 7"
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Learning log")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningLogScreen), what="the learning log")
+        text = await shows(pilot, "1 test of change")  # this session's team only
+        assert "Learning log — Ward 7" in text and "Quiet hour" in text and "Move the huddle" not in text
