@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.ui.modals import LearningPromptScreen
+from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
 from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
@@ -178,3 +178,23 @@ async def test_the_learning_log_from_history_and_the_palette(make_app, logged, s
         await wait_for(pilot, lambda: isinstance(app.screen, LearningLogScreen), what="the learning log")
         text = await shows(pilot, "1 test of change")  # this session's team only
         assert "Learning log — Ward 7" in text and "Quiet hour" in text and "Move the huddle" not in text
+
+
+async def test_a_note_on_a_test_typed_before_its_mark_is_kept_and_saved_with_it(make_app, tested, db_path: Path) -> None:
+    """n on a test of change not yet marked opened the two questions, and what was
+    typed showed as saved while it was kept nowhere (a review is saved with a mark)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Test · Move the huddle")
+        row = next(i for i, item in enumerate(app.session.model.review_items) if item.action.is_test)
+        await pilot.press(*["down"] * row, "n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await paste(pilot, "One missed in three weeks")
+        await pilot.press("escape")
+        await pilot.press("d")  # marked: the two questions, with the note as what happened
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
+        await saved(pilot)
+        assert query(db_path, "SELECT status, note FROM action_review") == [("done", "One missed in three weeks")]

@@ -302,7 +302,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
 
         session_id = self.model.session_id if self.model is not None else None
 
-        if item.action.is_test:
+        if item.action.is_test and marked:  # unmarked: a note, saved with the mark (below)
 
             def both(result: str, learning: str) -> None:
                 # saved as typed, through the save queue, like the note
