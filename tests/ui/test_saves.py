@@ -337,6 +337,40 @@ async def test_quitting_with_a_note_waiting_for_its_mark_asks(make_app, seeded, 
         assert app.is_running
 
 
+async def test_quitting_asks_about_each_thing_not_saved_in_turn(make_app, seeded, db_path: Path) -> None:
+    """A review note waiting for its mark and a tracker note being typed: "quit" on
+    the first question went straight out, never asking about the second."""
+    from coachtui.ui.screens.tracker import TrackerScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Ask matron for protected time")
+        await pilot.press("down", "n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the review note")
+        await type_text(pilot, "No cover")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+        tracker = app.screen
+        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the tracker note")
+        await type_text(pilot, "Sam is off")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the first question")
+        await shows(pilot, "what you are typing in this dialog")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the second question")
+        await shows(pilot, "mark how the action went")
+        assert app.is_running
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+
+
 async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(make_app, db_path: Path) -> None:
     """The conflict came up while the coach typed "we check the rota": the k of
     "check" pressed "Keep mine" and wrote over the other window's words, and the

@@ -64,17 +64,30 @@ class Saving:
         hop(0)
 
     def quit_asked(self) -> None:
+        """Quit, once each thing typed and not saved has been asked about, in turn:
+        words in a dialog, a review note waiting for its mark, then what the
+        database refused or has not taken yet."""
         self._queue_pending_deletions()
         typing = self._typed_in_a_dialog()
         if typing:
-            self._confirm_quit_with_notes_waiting(
-                [typing], "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)"
+            self._ask_before_losing(
+                [typing],
+                "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)",
+                then=self._quit_unless_notes_waiting,
             )
             return
+        self._quit_unless_notes_waiting()
+
+    def _quit_unless_notes_waiting(self) -> None:
         with suppress(NoMatches, KeyError):  # the session screen may not be installed yet
             waiting = self.app.session_screen.notes_waiting()
             if waiting:
-                self._confirm_quit_with_notes_waiting(waiting)
+                self._ask_before_losing(
+                    waiting,
+                    "Not saved until you mark how the action went (d, p, s or x): {what}. "
+                    "Quit and lose it? (esc stays)",
+                    then=self._quit_unless_unsaved,
+                )
                 return
         self._quit_unless_unsaved()
 
@@ -96,20 +109,15 @@ class Saving:
                 return screen.unsaved_text()
         return ""
 
-    def _confirm_quit_with_notes_waiting(
-        self,
-        notes: list[str],
-        question: str = "Not saved until you mark how the action went (d, p, s or x): {what}. "
-        "Quit and lose it? (esc stays)",
-    ) -> None:
+    def _ask_before_losing(self, notes: list[str], question: str, *, then: Callable[[], object]) -> None:
         """Words typed that are not in the database yet, and not by a fault (a review
         note waits for its mark; a dialog for its answer): quitting never drops them
-        unasked. esc goes back to them."""
+        unasked. esc goes back to them; "quit" goes on to ``then``."""
         from coachtui.ui.modals import ChoiceScreen
 
         def done(choice: str | None) -> None:
             if choice == "quit":
-                self._quit_unless_unsaved()
+                then()
 
         what = one_line("; ".join(notes), 200)
         self.app.push_screen(
