@@ -77,6 +77,15 @@ def _resume(app: Terminal) -> None:
     app.wait_for("Ward 4 — Rota chaos")
 
 
+def _kill_all(*apps: Terminal) -> None:
+    """A failed test leaves no app running (one may have exited already)."""
+    for app in apps:
+        try:
+            app.kill()
+        except OSError:
+            pass
+
+
 def _both_open(first: Terminal, second: Terminal) -> None:
     """Both windows show the draft, opened at the same moment; the coach types at
     once (test_two_windows_opening_one_draft_at_the_same_moment_then_typing_at_once)."""
@@ -190,11 +199,7 @@ def test_a_second_window_on_the_same_draft_is_told_not_overwritten(tmp_path: Pat
             app.send("\x11")
             assert app.wait_exit() == 0
     except BaseException:
-        for app in (first, second):
-            try:
-                app.kill()
-            except OSError:
-                pass
+        _kill_all(first, second)
         raise
 
 
@@ -353,11 +358,7 @@ def test_two_windows_opening_one_draft_at_the_same_moment_then_typing_at_once(tm
             assert app.wait_exit() == 0
         assert dilemma() == "Night shift misses the huddle. We start at seven."
     except BaseException:
-        for app in (first, second):
-            try:
-                app.kill()
-            except OSError:
-                pass
+        _kill_all(first, second)
         raise
 
 
@@ -396,9 +397,5 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
         first.send("\x11")
         assert first.wait_exit() == 0
     except BaseException:
-        for app in (first, second):
-            try:
-                app.kill()
-            except OSError:
-                pass
+        _kill_all(first, second)
         raise
