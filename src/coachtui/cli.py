@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from coachtui import __version__
 from coachtui.commands import COMMANDS
@@ -27,7 +28,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
@@ -140,7 +141,7 @@ def complete() -> None:
     parser = build_parser()
     for action in _all_actions(parser):
         if "--team" in action.option_strings:
-            action.completer = team_names  # type: ignore[attr-defined]
+            action.completer = team_names  # type: ignore[attr-defined]  # argcomplete reads an attribute argparse does not declare
     argcomplete.autocomplete(parser)
 
 

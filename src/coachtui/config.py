@@ -26,6 +26,7 @@ import tomllib
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from coachtui import paths
 
@@ -52,8 +53,8 @@ class Settings:
     # the keys for it, e.g. {"app.history": "f3,ctrl+o"} (Textual's keymap).
     keys: dict[str, str] = field(default_factory=dict)
 
-    def with_changes(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
 
 
 class SettingsError(Exception):
@@ -158,7 +159,7 @@ def _parse_json(path: Path, text: str) -> tuple[dict[str, object], dict[str, int
     return data, lines
 
 
-def _checked(path: Path, data: dict[str, object], lines: dict[str, int]) -> Settings:
+def _checked(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Settings:
     known = {f.name for f in fields(Settings)}
     for name, value in data.items():
         where = f"{path}, line {lines.get(name, 1)}"
@@ -169,7 +170,7 @@ def _checked(path: Path, data: dict[str, object], lines: dict[str, int]) -> Sett
             raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {shown[:40]}")
     if isinstance(data.get("keys"), dict):
         _check_keys(path, data["keys"], lines)
-    return Settings(**data)  # type: ignore[arg-type]
+    return Settings(**data)
 
 
 def _check_keys(path: Path, keys: dict[str, object], lines: dict[str, int]) -> None:
@@ -241,7 +242,7 @@ def usable_settings(path: Path) -> Settings:
             if not found:
                 break
             lines[int(found[1]) - 1] = ""
-    kept: dict[str, object] = {}
+    kept: dict[str, Any] = {}
     for name, value in data.items():
         if name in _KINDS and _valid(name, value):
             kept[name] = value
@@ -253,7 +254,7 @@ def usable_settings(path: Path) -> Settings:
             if isinstance(value, str) and all(_KEY_NAME.fullmatch(part.strip()) for part in value.split(","))
         }
     kept.setdefault("name_asked", True)  # asked again, the answer could not be kept
-    return Settings(**kept)  # type: ignore[arg-type]
+    return Settings(**kept)
 
 
 def legacy_settings_file(path: Path | None = None) -> Path:

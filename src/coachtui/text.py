@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 # C0 controls (but tab and newline), DEL and C1 controls have no glyph; show the
 # Unicode "control picture" (␀ ␛ ...) or a ⍰-style code instead, so ESC[31m reads
@@ -107,9 +107,9 @@ class TerminalGuard:
     def __enter__(self) -> TerminalGuard:
         self.saved = (sys.stdout, sys.stderr)
         if _is_terminal(sys.stdout):
-            sys.stdout = ShownStream(sys.stdout)  # type: ignore[assignment]
+            sys.stdout = cast(TextIO, ShownStream(sys.stdout))
         if _is_terminal(sys.stderr):
-            sys.stderr = ShownStream(sys.stderr)  # type: ignore[assignment]
+            sys.stderr = cast(TextIO, ShownStream(sys.stderr))
         return self
 
     def release(self) -> None:

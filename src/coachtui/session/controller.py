@@ -70,7 +70,7 @@ class SessionController:
         saver.submit(
             "start session",
             lambda store: store.start_session(team.id, coach, session_id=session_id),
-            on_done=lambda detail: saver.track(session_id, detail.version),  # type: ignore[attr-defined]
+            on_done=lambda detail: saver.track(session_id, detail.version),
         )
         self._changed()
         return self.model
@@ -263,7 +263,7 @@ class SessionController:
                 expected_version=book.get(action_id),
                 learning=learned,
             ),
-            on_done=lambda review: book.__setitem__(action_id, review.action_version),  # type: ignore[attr-defined]
+            on_done=lambda review: book.__setitem__(action_id, review.action_version),
             on_conflict=lambda exc: self._conflict(
                 "review", action_id, session_id, exc, status=status, note=text, learning=learned
             ),
@@ -297,7 +297,7 @@ class SessionController:
             store.clear_review(action_id, session_id)
             return int(store.get_action(action_id).version)  # the undo may change its status
 
-        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, cast(int, version)))
+        self.saver.submit("undo review", undo, on_done=lambda version: book.__setitem__(action_id, version))
         self._changed()
 
     # --- questions ----------------------------------------------------------------------
@@ -416,7 +416,7 @@ class SessionController:
                 prediction=predicted,
                 expected_version=book.get(action_id),
             ),
-            on_done=lambda info: book.__setitem__(action_id, info.version),  # type: ignore[attr-defined]
+            on_done=lambda info: book.__setitem__(action_id, info.version),
             on_conflict=lambda exc: self._conflict(
                 "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),

@@ -36,9 +36,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 log = logging.getLogger(__name__)
+
+Result = TypeVar("Result")  # what a queued call returns, handed to its on_done
 
 State = Literal["idle", "pending", "saving", "saved", "error", "conflict", "dropped"]
 
@@ -177,8 +179,8 @@ class SaveQueue:
     def submit(
         self,
         label: str,
-        call: Callable[[Any], object],
-        on_done: Callable[[object], None] | None = None,
+        call: Callable[[Any], Result],
+        on_done: Callable[[Result], None] | None = None,
         on_conflict: Callable[[BaseException], None] | None = None,
         *,
         merge_key: str = "",
@@ -200,7 +202,8 @@ class SaveQueue:
         op = _Op(
             label=label,
             call=call,
-            on_done=on_done,
+            # the queue keeps every callback alike; this one gets what ``call`` returned
+            on_done=cast("Callable[[object], None] | None", on_done),
             on_conflict=on_conflict,
             on_refused=on_refused,
             merge_key=merge_key,

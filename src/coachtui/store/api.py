@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -39,6 +39,7 @@ from coachtui.store.types import (
     EVERYTHING,
     ActionInfo,
     ActionPage,
+    ActionWords,
     CustomQuestionInfo,
     DominanceFlag,
     ExportResult,
@@ -56,6 +57,9 @@ from coachtui.store.types import (
 )
 from coachtui.store.upkeep import maintenance
 from coachtui.store.upkeep.maintenance import VacuumReport
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class Store:
@@ -218,14 +222,13 @@ class Store:
         coach: str = "",
         *,
         action_id: str | None = None,
-        prediction: str = "",
+        **words: Unpack[ActionWords],
     ) -> ActionInfo:
         """Add an action agreed in a session. ``action_id`` lets the UI choose the id
-        (a retried call with the same id returns the action already added); a
-        ``prediction`` ("we expect…") makes it a test of change."""
-        return records.add_action(
-            self.db, session_id, text, owner, due, coach, action_id=action_id, prediction=prediction
-        )
+        (a retried call with the same id returns the action already added); the
+        action's other words come by name (:class:`ActionWords`): a ``prediction``
+        ("we expect…") makes it a test of change."""
+        return records.add_action(self.db, session_id, text, owner, due, coach, action_id=action_id, **words)
 
     def update_action(
         self,
@@ -234,16 +237,17 @@ class Store:
         text: str | None = None,
         owner: str | None = None,
         due: dt.date | Any | None = UNCHANGED,
-        prediction: str | None = None,
         expected_version: int | None = None,
+        **words: Unpack[ActionWords],
     ) -> ActionInfo:
-        """Change an action's text, owner, due date or prediction (None: leave as is;
-        ``due=None`` clears the date, ``prediction=""`` makes it an ordinary action).
+        """Change an action's text, owner, due date or other words (None or left out:
+        leave as is; ``due=None`` clears the date, ``prediction=""`` makes it an
+        ordinary action).
         ``expected_version``: the ``ActionInfo.version`` the coach was looking at; if
         someone changed the action since, nothing is written and :class:`StaleRecord`
         says who (reload with :meth:`get_action`)."""
         return records.update_action(
-            self.db, action_id, text=text, owner=owner, due=due, prediction=prediction, expected_version=expected_version
+            self.db, action_id, text=text, owner=owner, due=due, expected_version=expected_version, **words
         )
 
     def remove_action(self, action_id: str, *, expected_version: int | None = None) -> None:

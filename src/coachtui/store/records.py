@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -38,18 +38,23 @@ from coachtui.store.errors import (
 )
 from coachtui.store.exchange.rows import MODELS
 from coachtui.store.sync import changes
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 from coachtui.store.types import (
     ACTION_TEXT_MAX,
     DRAFT_TEXT_FIELDS,
+    FIELD_LIMITS,
     NOTE_MAX,
     OPEN_STATUSES,
     OWNER_MAX,
-    PREDICTION_MAX,
     QUESTION_MAX,
     REVIEW_STATUSES,
     STEPS,
     TEAM_NAME_MAX,
     ActionInfo,
+    ActionWords,
     CustomQuestionInfo,
     PickedQuestionInfo,
     ReviewedAction,
@@ -567,9 +572,16 @@ def _review_info(row: ActionReview, action_version: int = 0) -> ReviewInfo:
     )
 
 
-def _check_action_fields(text: str | None, owner: str | None, prediction: str | None = None) -> None:
-    if prediction is not None and len(prediction) > PREDICTION_MAX:
-        raise InvalidInput(f"Keep a prediction to {PREDICTION_MAX:,} characters.", field="prediction")
+def _given(words: ActionWords) -> dict[str, str | None]:
+    """An action's other words by name (every one of them is text, or None)."""
+    return cast("dict[str, str | None]", words)
+
+
+def _check_action_fields(text: str | None, owner: str | None, words: ActionWords) -> None:
+    for name, value in _given(words).items():
+        limit = FIELD_LIMITS[("actions", name)]
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"Keep a {name} to {limit:,} characters.", field=name)
     if text is not None:
         if not text.strip():
             raise InvalidInput("An action needs some text.", field="text")
@@ -588,9 +600,9 @@ def add_action(
     coach: str = "",
     *,
     action_id: str | None = None,
-    prediction: str = "",
+    **words: Unpack[ActionWords],
 ) -> ActionInfo:
-    _check_action_fields(text, owner, prediction)
+    _check_action_fields(text, owner, words)
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
         if action_id is not None:
@@ -608,13 +620,14 @@ def add_action(
             text=text.strip(),
             owner=owner.strip(),
             due_date=due,
-            prediction=prediction.strip(),
             position=position + 1,
             coach=coach or db.coach or row.coach,
             created_at=now,
             updated_at=now,
             updated_by=coach or db.coach or row.coach,
         )
+        for name, value in _given(words).items():
+            setattr(action, name, (value or "").strip())
         session.add(action)
         row.updated_at = now
         session.flush()
@@ -628,10 +641,10 @@ def update_action(
     text: str | None = None,
     owner: str | None = None,
     due: dt.date | Any | None = UNCHANGED,
-    prediction: str | None = None,
     expected_version: int | None = None,
+    **words: Unpack[ActionWords],
 ) -> ActionInfo:
-    _check_action_fields(text, owner, prediction)
+    _check_action_fields(text, owner, words)
     with db.write() as session:
         action = _get(db, session, Action, action_id, "action")
         _check_version(db, action, expected_version, "action")
@@ -639,8 +652,9 @@ def update_action(
             action.text = text.strip()
         if owner is not None:
             action.owner = owner.strip()
-        if prediction is not None:
-            action.prediction = prediction.strip()
+        for name, value in _given(words).items():
+            if value is not None:
+                setattr(action, name, value.strip())
         if due is not UNCHANGED:
             action.due_date = due
         _touch(db, action, db.now())

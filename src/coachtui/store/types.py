@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from coachtui.store.errors import InvalidInput
 
@@ -67,6 +67,15 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("action_reviews", "learning"): NOTE_MAX,
     ("action_reviews", "coach"): COACH_NAME_MAX,
 }
+
+
+class ActionWords(TypedDict, total=False):
+    """An action's own words after its text and owner, by name, as the store's
+    ``add_action`` and ``update_action`` take them (None in an update: leave it as it
+    is). A new text field of actions is one line here: the store checks it against
+    its ``FIELD_LIMITS`` line, writes it and passes it on without naming it again."""
+
+    prediction: str | None  # what a test of change is expected to do ("we expect…")
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,8 +105,7 @@ class CoachApp(App[None]):
     ) -> None:
         super().__init__()
         self.early_teams = early_teams
-        # on_event takes any Event; KeyHold hands it only the events it held (Held)
-        self.keys = KeyHold(self, self.on_event)  # type: ignore[arg-type]
+        self.keys = KeyHold(self, self.on_event)
         for theme in THEMES:
             self.register_theme(theme)
         self.database = database

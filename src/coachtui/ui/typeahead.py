@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 
@@ -87,7 +87,7 @@ def session_shown(app: App[object], leaving: Widget | Screen[object]) -> Conditi
 
 
 class KeyHold:
-    def __init__(self, app: App[object], dispatch: Callable[[Held], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], dispatch: Callable[[Held], Awaitable[None]]) -> None:
         self.app = app
         self.dispatch = dispatch  # the app's routing of a key (which may hold again)
         self.held: list[Held] = []

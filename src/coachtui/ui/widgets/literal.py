@@ -112,10 +112,10 @@ class LiteralInput(Input):
         Binding("ctrl+y", "redo", "Redo", show=False, id="field.redo"),
     ]
 
-    def __init__(self, *args: object, next_on_enter: bool = False, **kwargs: object) -> None:
+    def __init__(self, *args: Any, next_on_enter: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         # Input's and TextArea's own keyword arguments, passed on as given
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # enter moves on to the next field, as the key arrives (the app's enter
         # binding): what is typed straight after it belongs there.
         self.next_on_enter = next_on_enter
