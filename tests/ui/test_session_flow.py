@@ -437,3 +437,22 @@ async def test_keys_typed_ahead_of_a_step_change_land_on_the_new_step(make_app, 
         await wait_for(pilot, lambda: app.session_screen.current_step == "category", what="the category step")
         await saved(pilot)
     assert query(db_path, "SELECT title, dilemma, primary_category FROM coaching_session") == [("Night handover", "", "relational")]
+
+
+async def test_the_database_opening_while_the_app_closes_is_closed_quietly(make_app, db_path: Path) -> None:
+    """Found by a test that left at once: the store opened (in its worker) while the
+    app was closing, and handing it to the session screen, already taken down,
+    raised KeyError at quit. Now the late store is closed and nothing is shown."""
+    from coachtui.store import open_store
+    from coachtui.ui.messages import StoreReady
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+    late = open_store(str(db_path))
+    closed: list[bool] = []
+    late.close = lambda: closed.append(True)  # type: ignore[method-assign]
+    app.on_store_ready(StoreReady(late, [], [], []))
+    assert closed == [True]
+    assert app.store is not late
+    late.db.close()

@@ -189,6 +189,9 @@ class CoachApp(App[None]):
         self.saving.shut_down()
 
     def on_store_ready(self, message: StoreReady) -> None:
+        if not self.is_screen_installed("session"):  # opened while the app was closing
+            message.store.close()
+            return
         self.startup.store_ready(message)
 
     @property
