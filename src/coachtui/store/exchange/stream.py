@@ -290,7 +290,7 @@ def csv_session_rows(
     question = next(questions, None)
     for (ident, team, status, created, completed, coach, title, dilemma, context, primary, secondary, unsure,
          suggested, actions) in sessions:
-        listed = []
+        listed: list[str] = []
         while question is not None and question[0] == ident:
             line = f"{len(listed) + 1}. {question[1]}"
             if question[2]:
