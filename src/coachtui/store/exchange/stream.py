@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order
+from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
 from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
@@ -58,11 +58,7 @@ def session_batches(
         for start in range(0, len(ids), batch):
             yield ids[start : start + batch]
         return
-    where = []
-    if team_id is not None:
-        where.append(s_table.c.team_id == team_id)
-    if since is not None:
-        where.append(s_table.c.created_at >= since)
+    where = sessions_where(team_id, since)
     statement = (
         sa.select(s_table.c.id).where(*where).order_by(s_table.c.created_at, in_code_point_order(session, s_table.c.id))
     )
@@ -245,16 +241,6 @@ def _raw(column: Any) -> Any:
     return sa.type_coerce(column, sa.String)
 
 
-def _selected(team_id: str | None, since: dt.datetime | None) -> list[Any]:
-    s_table = table_of("sessions")
-    where = []
-    if team_id is not None:
-        where.append(s_table.c.team_id == team_id)
-    if since is not None:
-        where.append(s_table.c.created_at >= since)
-    return where
-
-
 def _session_order(session: Session) -> list[Any]:
     s_table = table_of("sessions")
     return [s_table.c.created_at, in_code_point_order(session, s_table.c.id)]
@@ -268,7 +254,7 @@ def csv_session_rows(
     from coachtui.store.exchange.markdown import category_name
 
     s_table, a_table, p_table = table_of("sessions"), table_of("actions"), table_of("picked_questions")
-    where = _selected(team_id, since)
+    where = sessions_where(team_id, since)
     agreed = sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id == s_table.c.id)
     sessions = session.execute(
         sa.select(
@@ -315,7 +301,7 @@ def csv_action_rows(
     from coachtui.store.types import STATUS_LABELS
 
     s_table, a_table, r_table = table_of("sessions"), table_of("actions"), table_of("action_reviews")
-    where = _selected(team_id, since)
+    where = sessions_where(team_id, since)
     counted = []
     if where:
         counted.append(sa.or_(r_table.c.session_id.is_(None),
@@ -361,7 +347,7 @@ def csv_counts(session: Session, *, team_id: str | None = None, since: dt.dateti
     """What a CSV export of that selection holds: its sessions, their actions, and
     the teams of both (every team for the whole history)."""
     s_table, a_table = table_of("sessions"), table_of("actions")
-    where = _selected(team_id, since)
+    where = sessions_where(team_id, since)
     sessions = session.execute(sa.select(sa.func.count()).select_from(s_table).where(*where)).scalar_one()
     actions = session.execute(
         sa.select(sa.func.count()).select_from(a_table.join(s_table, s_table.c.id == a_table.c.session_id)).where(*where)
