@@ -219,7 +219,8 @@ class Table:
         if self.echo:
             print(
                 f"  {figure.section:<10} {figure.name + (': ' + figure.skipped if figure.skipped else ''):<52} median {figure.show(figure.median):>9}  "
-                f"p95 {figure.show(figure.p95):>9}  {figure.target:<18} {figure.verdict}",
+                f"p95 {figure.show(figure.p95):>9}  {figure.target:<18} {figure.verdict}"
+                + (f"  ({figure.note})" if figure.note else ""),
                 file=sys.stderr,
                 flush=True,
             )
@@ -235,6 +236,8 @@ class Table:
         for f in self.figures:
             count = f" (n={len(f.samples)})" if len(f.samples) > 1 else ""
             name = f"{f.name}: {f.skipped}" if f.skipped else f.name + count
+            if f.note:  # what the figure stands beside (its baseline, the load)
+                name += f" ({f.note})"
             rows.append((f.section, name, f.show(f.median), f.show(f.p95), f.target, f.verdict))
         return rows
 

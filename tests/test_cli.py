@@ -120,3 +120,25 @@ def test_opening_the_app_parses_without_loading_the_subcommands(tmp_path: Path) 
     result = run_cli("--demo", "--db")
     assert (result.returncode, result.stderr.count("\n")) == (2, 1)
     assert result.stderr.startswith("coachtui: argument --db: expected one argument")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ([], (None, False)),
+        (["--db", "a.db"], ("a.db", False)),
+        (["--db=b.db", "--demo"], ("b.db", True)),
+        (["--demo", "--db", "a.db", "--db", "c.db"], ("c.db", True)),
+        (["--db="], ("", False)),
+    ],
+)
+def test_a_command_line_that_opens_the_app_is_read_as_argparse_reads_it(words: list[str], expected: tuple) -> None:
+    # Opening the app reads its few options without argparse (start-up time): the
+    # same answer as the full parser gives.
+    from coachtui import cli
+
+    assert cli._opens_the_app(words)
+    parsed = cli.build_parser(commands=False).parse_args(words)
+    assert (parsed.db, parsed.demo, parsed.command) == (*expected, None)
+    quick = cli._app_options(words)
+    assert (quick.db, quick.demo, quick.command) == (*expected, None)

@@ -78,7 +78,7 @@ def test_the_first_screen_loads_only_what_it_shows(tmp_path: Path) -> None:
         "later = ('coachtui.ui.modals', 'coachtui.ui.conflicts', 'coachtui.session.conflicts', 'coachtui.ui.palette', 'coachtui.catalog', "
         "'coachtui.store.types', 'coachtui.ui.screens.history', 'coachtui.ui.screens.tracker', "
         "'coachtui.ui.screens.trends', 'coachtui.ui.steps.dilemma', 'textual.widgets._data_table', "
-        "'textual.widgets._text_area', 'textual.widgets._markdown', 'sqlite3'); "
+        "'textual.widgets._text_area', 'textual.widgets._markdown', 'sqlite3', 'argparse'); "
         "print([m for m in later if m in sys.modules])",
         tmp_path,
         tmp_path,

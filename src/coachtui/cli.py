@@ -7,17 +7,19 @@ subcommand. A user mistake prints one line on stderr and exits non-zero.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
-from types import ModuleType
-from typing import NoReturn
+from types import ModuleType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from coachtui import __version__
 from coachtui.commands import COMMANDS
 from coachtui.text import TerminalGuard
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
@@ -27,9 +29,16 @@ class UsageError(Exception):
     """The command line itself was wrong."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser, raising UsageError instead of exiting (argparse is imported
+    here: opening the app does without it)."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    return _Parser
 
 
 def _command(name: str) -> ModuleType:
@@ -37,6 +46,8 @@ def _command(name: str) -> ModuleType:
 
 
 def _add_db_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    import argparse
+
     parser.add_argument(
         "--db",
         metavar="PATH|URL",
@@ -60,6 +71,23 @@ def _opens_the_app(argv: Sequence[str]) -> bool:
     return True
 
 
+def _app_options(words: Sequence[str]) -> SimpleNamespace:
+    """What argparse makes of a command line that only opens the app (see
+    _opens_the_app), read without it: importing argparse and building the parser
+    is start-up time before the first paint."""
+    db, demo = None, False
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word == "--db":
+            db = rest.pop(0)
+        elif word.startswith("--db="):
+            db = word[len("--db=") :]
+        else:  # --demo
+            demo = True
+    return SimpleNamespace(db=db, demo=demo, command=None)
+
+
 ENVIRONMENT = """\
 environment variables:
   COACHTUI_DB          the database to use when --db is not given
@@ -72,7 +100,10 @@ environment variables:
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
-    parser = _Parser(
+    import argparse
+
+    parser_class = _parser_class()
+    parser = parser_class(
         prog="coachtui",
         description="A keyboard-first companion for improvement coaching sessions. "
         "Run without a command to open the app.",
@@ -89,7 +120,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     if not commands:
         parser.set_defaults(command=None)
         return parser
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
     for name in COMMANDS:
         module = _command(name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP)
@@ -115,7 +146,7 @@ def _not_a_terminal() -> str | None:
     return None
 
 
-def _run_app(args: argparse.Namespace) -> int:
+def _run_app(args: argparse.Namespace | SimpleNamespace) -> int:
     missing = _not_a_terminal()
     if missing is not None:
         # Without a terminal the full-screen app would write escape codes into a pipe
@@ -146,6 +177,8 @@ def complete() -> None:
 
 
 def _all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    import argparse
+
     actions = list(parser._actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -168,7 +201,7 @@ def _main(argv: Sequence[str] | None, guard: TerminalGuard) -> int:
 
     try:
         words = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(commands=not _opens_the_app(words)).parse_args(words)
+        args: Any = _app_options(words) if _opens_the_app(words) else build_parser().parse_args(words)
         from coachtui.paths import resolve_database
 
         args.db = resolve_database(args.db)

@@ -201,6 +201,8 @@ def md_escape(text: str, *, table: bool = False) -> str:
     would make a code block, become no-break spaces; single line breaks become hard
     breaks (two spaces at the line's end).
     """
+    if "\n" not in text and "\r" not in text and _MD_PLAIN_RE.fullmatch(text):
+        return text  # one line that no rule touches (most of what is typed)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     brackets = "[" in text and "]" in text
     lines = [_md_line(line, brackets=brackets, table=table) for line in text.split("\n")]

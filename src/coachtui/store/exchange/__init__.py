@@ -214,6 +214,8 @@ def _stream_csv(
             write_csv_zip(handle, {"sessions.csv": pieces("sessions.csv", spool), "actions.csv": spooled(spool)},
                           exported_at)
 
+    if session_ids is None:  # by team and date alone: one ordered read per table
+        return _stream_csv_tables(db, path, which.team_id, since, names, as_zip=as_zip, exported_at=exported_at)
     if as_zip:
         written, size = write_export_with(path, zipped)
     else:
@@ -222,6 +224,51 @@ def _stream_csv(
         path=str(written),
         format="csv",
         teams=counts["teams"] or len(teams),
+        sessions=counts["sessions"],
+        actions=counts["actions"],
+        size=size,
+        tables=names,
+    )
+
+
+def _stream_csv_tables(
+    db: Database,
+    path: Path,
+    team_id: str | None,
+    since: dt.datetime | None,
+    names: tuple[str, ...],
+    *,
+    as_zip: bool,
+    exported_at: dt.datetime,
+) -> ExportResult:
+    """CSV tables of a selection by team and date (or of everything) written from one
+    ordered read per table (exchange/stream.py), in one read transaction: the same
+    bytes as the CSV made in memory."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.exchange.report import ACTION_COLUMNS, SESSION_COLUMNS, csv_pieces
+    from coachtui.store.exchange.stream import csv_action_rows, csv_counts, csv_session_rows
+
+    catalog = load_catalog()
+    counts: dict[str, int] = {}
+    session: Session
+
+    def table(name: str) -> Iterator[str]:
+        if name == "sessions.csv":
+            return csv_pieces(SESSION_COLUMNS, csv_session_rows(session, catalog, team_id=team_id, since=since))
+        return csv_pieces(ACTION_COLUMNS, csv_action_rows(session, team_id=team_id, since=since))
+
+    with db.read() as session:
+        counts.update(csv_counts(session, team_id=team_id, since=since))
+        if as_zip:
+            written, size = write_export_with(
+                path, lambda handle: write_csv_zip(handle, {name: table(name) for name in names}, exported_at)
+            )
+        else:
+            written, size = write_export_stream(path, itertools.chain([BOM], table(names[0])))
+    return ExportResult(
+        path=str(written),
+        format="csv",
+        teams=counts["teams"],
         sessions=counts["sessions"],
         actions=counts["actions"],
         size=size,

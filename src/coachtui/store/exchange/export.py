@@ -56,6 +56,18 @@ class ExportData:
         return self.team_id is not None or self.since is not None or self.session_ids is not None
 
 
+def sessions_where(team_id: str | None, since: dt.datetime | None) -> list[Any]:
+    """The conditions on the sessions table that select one team's sessions (None:
+    any team's) created since ``since`` (None: ever)."""
+    s_table = table_of("sessions")
+    where = []
+    if team_id is not None:
+        where.append(s_table.c.team_id == team_id)
+    if since is not None:
+        where.append(s_table.c.created_at >= since)
+    return where
+
+
 def by_stamp(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["created_at"], r["id"]))
 
@@ -76,12 +88,7 @@ def collect(
         since=since,
         session_ids=tuple(session_ids) if session_ids is not None else None,
     )
-    s_table = table_of("sessions")
-    where = []
-    if team_id is not None:
-        where.append(s_table.c.team_id == team_id)
-    if since is not None:
-        where.append(s_table.c.created_at >= since)
+    where = sessions_where(team_id, since)
     if session_ids is not None:
         sessions = fetch_in(session, "sessions", "id", session_ids, *where)
     else:

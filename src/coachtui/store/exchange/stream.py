@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order
+from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
 from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
@@ -58,11 +58,7 @@ def session_batches(
         for start in range(0, len(ids), batch):
             yield ids[start : start + batch]
         return
-    where = []
-    if team_id is not None:
-        where.append(s_table.c.team_id == team_id)
-    if since is not None:
-        where.append(s_table.c.created_at >= since)
+    where = sessions_where(team_id, since)
     statement = (
         sa.select(s_table.c.id).where(*where).order_by(s_table.c.created_at, in_code_point_order(session, s_table.c.id))
     )
@@ -228,3 +224,166 @@ def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
 def all_teams(session: Session) -> int:
     """How many teams an export of the whole history holds: every one."""
     return int(session.execute(sa.select(sa.func.count()).select_from(table_of("teams"))).scalar_one())
+
+
+# --- CSV in one ordered read per table ---------------------------------------------------
+#
+# An export selected by team and date alone (or the whole history) is written from one
+# query per CSV table, in the export's order, a few hundred rows at a time: each row
+# already holds what its line needs (the session's questions come from a second query
+# in the same order, merged as it goes; an action's latest review from a window over
+# the reviews). Timestamps are read as stored and cut to the CSV's form, not made into
+# datetimes and formatted again. The bytes are those of the CSV made in memory.
+
+
+def _raw(column: Any) -> Any:
+    """A timestamp or date column's value as the database gives it (text on SQLite)."""
+    return sa.type_coerce(column, sa.String)
+
+
+def _session_order(session: Session) -> list[Any]:
+    s_table = table_of("sessions")
+    return [s_table.c.created_at, in_code_point_order(session, s_table.c.id)]
+
+
+def csv_session_rows(
+    session: Session, catalog: Any, *, team_id: str | None = None, since: dt.datetime | None = None
+) -> Iterator[list[Any]]:
+    """The rows of ``sessions.csv`` (see report.session_rows) for the sessions of
+    ``team_id`` created since ``since`` (None: any), in the export's order."""
+    from coachtui.store.exchange.markdown import category_name
+
+    s_table, a_table, p_table = table_of("sessions"), table_of("actions"), table_of("picked_questions")
+    where = sessions_where(team_id, since)
+    agreed = sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id == s_table.c.id)
+    sessions = session.execute(
+        sa.select(
+            s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at),
+            _raw(s_table.c.completed_at), s_table.c.coach, s_table.c.title, s_table.c.dilemma, s_table.c.context,
+            s_table.c.primary_category, s_table.c.secondary_category, s_table.c.category_unsure,
+            s_table.c.suggested_category, agreed.scalar_subquery(),
+        ).where(*where).order_by(*_session_order(session)),
+        execution_options={"yield_per": CSV_BATCH},
+    )
+    questions = iter(session.execute(
+        sa.select(p_table.c.session_id, p_table.c.text, p_table.c.note)
+        .join(s_table, s_table.c.id == p_table.c.session_id)
+        .where(*where)
+        .order_by(*_session_order(session), p_table.c.position, in_code_point_order(session, p_table.c.id)),
+        execution_options={"yield_per": CSV_BATCH},
+    ))
+    names = team_names(session)
+    question = next(questions, None)
+    for (ident, team, status, created, completed, coach, title, dilemma, context, primary, secondary, unsure,
+         suggested, actions) in sessions:
+        listed: list[str] = []
+        while question is not None and question[0] == ident:
+            line = f"{len(listed) + 1}. {question[1]}"
+            if question[2]:
+                line += f" (note: {question[2]})"
+            listed.append(line)
+            question = next(questions, None)
+        yield [
+            ident, names.get(team, ""), status, csv_stamp(created), csv_stamp(completed), coach, title, dilemma,
+            context, category_name(primary, catalog), category_name(secondary, catalog), "yes" if unsure else "",
+            category_name(suggested, catalog), "\n".join(listed), actions,
+        ]
+
+
+def csv_action_rows(
+    session: Session, *, team_id: str | None = None, since: dt.datetime | None = None
+) -> Iterator[list[Any]]:
+    """The rows of ``actions.csv`` (see report.action_rows) for the actions agreed in
+    the sessions of ``team_id`` created since ``since``, in the export's order. An
+    action's latest review is the newest (updated, created, id) of its reviews that
+    the export holds: all of them, or with a filter those made in a selected
+    session or outside any."""
+    from coachtui.store.types import STATUS_LABELS
+
+    s_table, a_table, r_table = table_of("sessions"), table_of("actions"), table_of("action_reviews")
+    where = sessions_where(team_id, since)
+    counted = []
+    if where:
+        counted.append(sa.or_(r_table.c.session_id.is_(None),
+                              r_table.c.session_id.in_(sa.select(s_table.c.id).where(*where))))
+    newest = sa.func.row_number().over(
+        partition_by=r_table.c.action_id,
+        order_by=(r_table.c.updated_at.desc(), r_table.c.created_at.desc(),
+                  in_code_point_order(session, r_table.c.id).desc()),
+    )
+    ranked = (
+        sa.select(r_table.c.action_id, r_table.c.note, r_table.c.learning, _raw(r_table.c.updated_at).label("reviewed"),
+                  newest.label("rank"))
+        .where(*counted)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            a_table.c.id, a_table.c.session_id, a_table.c.team_id, s_table.c.title, _raw(s_table.c.created_at),
+            a_table.c.text, a_table.c.owner, _raw(a_table.c.due_date), a_table.c.status, ranked.c.note,
+            ranked.c.reviewed, _raw(a_table.c.created_at), _raw(a_table.c.updated_at), a_table.c.prediction,
+            ranked.c.learning,
+        )
+        .join(s_table, s_table.c.id == a_table.c.session_id)
+        .outerjoin(ranked, sa.and_(ranked.c.action_id == a_table.c.id, ranked.c.rank == 1))
+        .where(*where)
+        .order_by(*_session_order(session), a_table.c.position, a_table.c.created_at,
+                  in_code_point_order(session, a_table.c.id)),
+        execution_options={"yield_per": CSV_BATCH},
+    )
+    names = team_names(session)
+    for (ident, session_id, team, title, session_created, text, owner, due, status, note, reviewed, created,
+         updated, prediction, learning) in rows:
+        seen = reviewed is not None
+        yield [
+            ident, session_id, names.get(team, ""), title, csv_stamp(session_created), text, owner,
+            (due if isinstance(due, str) else due.isoformat()) if due else "", STATUS_LABELS.get(status, status),
+            note if seen else "", csv_stamp(reviewed), csv_stamp(created), csv_stamp(updated), prediction,
+            learning if seen else "",
+        ]
+
+
+def csv_counts(session: Session, *, team_id: str | None = None, since: dt.datetime | None = None) -> dict[str, int]:
+    """What a CSV export of that selection holds: its sessions, their actions, and
+    the teams of both (every team for the whole history)."""
+    s_table, a_table = table_of("sessions"), table_of("actions")
+    where = sessions_where(team_id, since)
+    sessions = session.execute(sa.select(sa.func.count()).select_from(s_table).where(*where)).scalar_one()
+    actions = session.execute(
+        sa.select(sa.func.count()).select_from(a_table.join(s_table, s_table.c.id == a_table.c.session_id)).where(*where)
+    ).scalar_one()
+    if not where:
+        teams = all_teams(session)
+    else:
+        found = set(session.execute(sa.select(s_table.c.team_id).where(*where).distinct()).scalars())
+        found.update(session.execute(
+            sa.select(a_table.c.team_id).join(s_table, s_table.c.id == a_table.c.session_id).where(*where).distinct()
+        ).scalars())
+        if team_id is not None:
+            found.add(team_id)
+        teams = len(found)
+    return {"sessions": int(sessions), "actions": int(actions), "teams": teams}
+
+
+def team_names(session: Session) -> dict[str, str]:
+    """Every team's name by id (a few hundred at most: held while an export runs)."""
+    t_table = table_of("teams")
+    return {ident: name for ident, name in session.execute(sa.select(t_table.c.id, t_table.c.name))}
+
+
+def csv_stamp(value: str | dt.datetime | None) -> str:
+    """A timestamp as the CSV writes it (``2026-11-02 09:00:00``, UTC): SQLite's
+    stored text cut short, anything else parsed and formatted."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
+            return value[:19]
+        value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# Rows read at a time by the CSV queries.
+CSV_BATCH = 500

@@ -109,10 +109,14 @@ class TeamFilter(LiteralInput):
 
 
 def _team_table() -> DataTable[Any]:
+    from rich.text import Text
+
     table = _team_table_class()(id="team-table", cursor_type="row", zebra_stripes=True)
-    table.add_column("Team", key="name")
-    table.add_column("Last session", key="last")
-    table.add_column("Open actions", key="open")
+    # Headings as plain Text: a string is parsed as markup, and its first parse
+    # loads Rich's table of emoji names (~4,000 entries) before the first paint.
+    table.add_column(Text("Team"), key="name")
+    table.add_column(Text("Last session"), key="last")
+    table.add_column(Text("Open actions"), key="open")
     return table
 
 

@@ -1,0 +1,91 @@
+"""What the first frame costs: the modules loaded by the time it is painted.
+
+Start-up speed is measured in bench/ (a real terminal, beside a bare Textual app);
+this checks, deterministically, that nothing the first screen does not show is
+loaded before it: each such module is import time the coach waits through."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+# The app in a fresh process, the team list read ahead as coachtui.ui.run does, and
+# the loaded modules noted as the first frame has been painted (after_first_paint:
+# from then on the store, the other steps and the rest load on purpose).
+_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, json, sys
+
+    from coachtui.config import Settings
+    from coachtui.ui import EarlyTeams
+
+    early = EarlyTeams(sys.argv[1])
+    early.wait()
+    from coachtui.ui.app import create_app
+    from coachtui.ui.startup import Startup
+
+    loaded = []
+    after_first_paint = Startup.after_first_paint
+
+    def noting(self):
+        if not loaded:
+            loaded.append(sorted(sys.modules))
+            shown.append(self.app.session_screen.team_step.query_one("#team-table").row_count)
+        after_first_paint(self)
+
+    shown = []
+    Startup.after_first_paint = noting
+    app = create_app(sys.argv[1], settings=Settings(coach_name="Ana Ruiz", name_asked=True),
+                     settings_path=sys.argv[2], early_teams=early)
+
+    async def main():
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(1000):  # until the first frame is painted, at most ~10 s
+                if loaded:
+                    break
+                await pilot.pause(0.01)
+
+    asyncio.run(main())
+    print(json.dumps({"modules": loaded[0] if loaded else None, "rows": shown[0] if shown else None}))
+    """
+)
+
+
+def _loaded_at_first_paint(db_path: Path, settings_path: Path) -> tuple[set[str], int]:
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(db_path), str(settings_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["modules"] is not None, "the first frame was never painted"
+    return set(answer["modules"]), answer["rows"]
+
+
+def test_the_first_frame_loads_nothing_it_does_not_show(db_path: Path, settings_path: Path) -> None:
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        store.create_team("Ward 4", coach="Ana Ruiz")
+        store.create_team("Year 9 maths")
+    modules, rows = _loaded_at_first_paint(db_path, settings_path)
+    assert rows == 2  # the team list is in the first frame
+    later = {
+        # the database layer, opened once the list is shown
+        "sqlalchemy", "sqlmodel", "alembic", "coachtui.store.api", "coachtui.store.db.models",
+        # the question bank, the date parser, the other steps and screens
+        "coachtui.catalog", "dateparser", "coachtui.ui.steps.review", "coachtui.ui.steps.category",
+        "coachtui.ui.screens.history", "coachtui.ui.modals", "coachtui.ui.palette",
+        "textual.widgets._text_area", "textual.widgets._markdown",
+        # Rich's table of emoji names (~4,000 entries): the team list's column
+        # headings are plain text, never markup with :emoji: codes.
+        "rich._emoji_codes",
+    }
+    assert sorted(modules & later) == []
