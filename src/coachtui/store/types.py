@@ -36,6 +36,8 @@ DRAFT_TEXT_FIELDS: dict[str, int] = {
     "context": 2_000_000,
     # the action half-typed in the Actions step (JSON: text, owner, due, editing)
     "action_draft": 2_000_000,
+    # the summary step's "what we learned today": a line or two (migration 0010)
+    "insight": 4_000,
 }
 TEAM_NAME_MAX = 80
 COACH_NAME_MAX = 80  # a coach's name, as the app asks for it (and the settings file keeps it)
@@ -228,6 +230,8 @@ class SessionDetail:
     extra: dict[str, object] = field(default_factory=dict)
     # the action half-typed in the Actions step, as JSON ('' when none)
     action_draft: str = ""
+    # "what we learned today", from the summary step ('' when none)
+    insight: str = ""
 
 
 # --- export and import -------------------------------------------------------------
