@@ -20,7 +20,7 @@ from coachtui.store.db import database
 from coachtui.store.exchange.interchange import dumps
 from coachtui.store.types import DRAFT_TEXT_FIELDS, ExportSelection, SessionFilter
 from index_check import assert_in_step
-from test_tests_of_change import LEARNING, PREDICTION, _agreed, _reviewed
+from test_tests_of_change import _agreed, _reviewed
 
 INSIGHT = "Protected time for huddles works when the ward manager guards it"
 
