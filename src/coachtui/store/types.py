@@ -456,6 +456,34 @@ class LearningEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class TriedAction:
+    """An action another team agreed, as "what others tried" shows it: its latest
+    review's note (``result``) and what was learned ('' while not reviewed)."""
+
+    text: str
+    status: str
+    prediction: str = ""
+    result: str = ""
+    learning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarDilemma:
+    """A past session of another team with a dilemma like the one in hand."""
+
+    session_id: str
+    team_id: str
+    team_name: str
+    coach: str
+    title: str
+    dilemma: str
+    category: str | None  # its primary category (None: not sure)
+    created_at: dt.datetime
+    insight: str = ""
+    actions: tuple[TriedAction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSummary:
     """What ``generate_demo_data`` added."""
 
