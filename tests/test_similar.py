@@ -4,8 +4,6 @@ one in hand, ranked by full-text similarity, with what they agreed and learned; 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
 from coachtui.store import open_store
