@@ -4,6 +4,8 @@ one in hand, ranked by full-text similarity, with what they agreed and learned; 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 from coachtui.store import open_store
@@ -85,3 +87,30 @@ def test_many_sessions_of_one_team_do_not_hide_the_others(tmp_path: Path, clock)
         other = _session(store, clock, "Ward 7", "A huddle at night was cancelled once")
         found = store.similar_dilemmas("night huddle cancelled", exclude_team_id=team.id)
         assert [f.session_id for f in found] == [other[1].id]
+
+
+# --- coachtui similar ----------------------------------------------------------------------------
+
+
+def test_the_similar_command_prints_the_same_list(tmp_path: Path, clock, capsys) -> None:
+    from coachtui.cli import main
+
+    path = tmp_path / "c.db"
+    with open_store(str(path), clock=clock) as store:
+        mine, seven, nine, _clinic, _draft = _network(store, clock)
+        expected = store.similar_dilemmas("night huddle cancelled", exclude_team_id=mine[0].id)
+    assert main(["similar", "night huddle cancelled", "--team", "ward 4", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Ward 7  environment  Cancelled huddles") < out.index("Ward 9")
+    assert "- Move the huddle to 21:45 (done)" in out
+    assert "expected: We expect fewer cancelled" in out and "learned: Protected time works" in out
+    assert main(["similar", "night huddle cancelled", "--team", "ward 4", "--json", "--db", str(path)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in listed] == [item.session_id for item in expected]
+    assert listed[0]["actions"][0]["learning"] == "Protected time works when the manager guards it"
+    assert dt.date.fromisoformat(listed[0]["date"])
+    # none alike: exit 1, a line on stderr; an unknown team: exit 2
+    assert main(["similar", "quokka", "--db", str(path)]) == 1
+    assert "No other team's session is like 'quokka'." in capsys.readouterr().err
+    assert main(["similar", "huddle", "--team", "Ward 99", "--db", str(path)]) == 2
+    assert "Ward 99" in capsys.readouterr().err
