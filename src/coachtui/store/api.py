@@ -46,6 +46,7 @@ from coachtui.store.types import (
     ImportSummary,
     LearningEntry,
     PickedQuestionInfo,
+    RecurringTopic,
     ReviewInfo,
     SessionDetail,
     SessionFilter,
@@ -390,6 +391,16 @@ class Store:
             self.db, text, exclude_team_id=exclude_team_id, exclude_session_id=exclude_session_id,
             limit=limit, cancelled=cancelled,
         )
+
+    def recurring_topics(
+        self, which: SessionFilter = EVERY_SESSION, *, limit: int = 20, cancelled: Cancel | None = None
+    ) -> list[RecurringTopic]:
+        """Phrases that recur across teams ("protected time", "run chart") in the
+        completed sessions ``which`` chooses (a period, a team, a coach), most teams
+        first, with each team's count of sessions (``store/network.py``)."""
+        from coachtui.store import network
+
+        return network.recurring_topics(self.db, which, limit=limit, cancelled=cancelled)
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""

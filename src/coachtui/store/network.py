@@ -31,7 +31,7 @@ from coachtui.store import queries
 from coachtui.store.db import pg_search, search_index
 from coachtui.store.db.engine import Database
 from coachtui.store.db.query import fold
-from coachtui.store.types import SimilarDilemma, TriedAction
+from coachtui.store.types import RecurringTopic, SimilarDilemma, TriedAction
 
 S, T, A, R = queries.S, queries.T, queries.A, queries.R
 Cancel = Callable[[], bool]
@@ -284,3 +284,145 @@ def _described(conn: sa.Connection, ids: list[str]) -> list[SimilarDilemma]:
             )
         )
     return out
+
+
+# --- recurring topics across teams (issue 21, item 4) ----------------------------------------
+
+# A phrase is one to three telling words in a row (function words may sit inside a
+# three-word phrase: "time for huddles"), counted once a session. Plain counting
+# with the catalog's function words as stopwords: no library earns its place here.
+MAX_PHRASE = 3
+MIN_TEAMS = 2  # recurring across teams: said in at least this many teams' sessions
+MIN_SESSIONS = 2
+# A word said in more than this share of the period's sessions says nothing about them.
+GENERIC_SHARE = 0.3
+GENERIC_WORD_SHARE = 0.1
+GENERIC_LEAST = 20  # (a few sessions: nothing said is generic yet)
+TOPICS = 20
+# Read from the newest this many sessions of the period (a few seconds' reading at
+# most, at any size): plenty to hear what keeps coming back.
+MAX_SESSIONS = 5_000
+
+
+def _telling(word: str) -> bool:
+    return len(word) >= 3 and word not in FUNCTION_WORDS and not word.isdigit()
+
+
+def _phrases(text: str) -> set[str]:
+    """The phrases of one session's text (folded words; function words only inside)."""
+    if text.isascii():
+        words = _WORD_RE.findall(text.lower())
+    else:
+        words = [fold(word) for word in _WORD_RE.findall(unicodedata.normalize("NFC", text))]
+    good = [_telling(word) for word in words]
+    found = {word for word, ok in zip(words, good, strict=True) if ok}
+    found.update(f"{a} {b}" for a, b, ok_a, ok_b in zip(words, words[1:], good, good[1:], strict=False) if ok_a and ok_b)
+    found.update(
+        f"{a} {b} {c}"
+        for a, b, c, ok_a, ok_c in zip(words, words[1:], words[2:], good, good[2:], strict=False)
+        if ok_a and ok_c
+    )
+    return found
+
+
+def recurring_topics(
+    db: Database,
+    which: Any,
+    *,
+    limit: int = TOPICS,
+    cancelled: Cancel | None = None,
+) -> list[RecurringTopic]:
+    """The phrases said in the completed sessions ``which`` chooses (a
+    :class:`SessionFilter`: a period, a team, a coach) by at least
+    :data:`MIN_TEAMS` teams, most teams first, each with its count of sessions per
+    team and its coaches. Read from the titles, dilemmas, contexts and insights of
+    the newest :data:`MAX_SESSIONS` of them; a phrase inside a longer one said as
+    often is left out for it."""
+    from collections import Counter, defaultdict
+
+    from coachtui.store.queries import NoIndex, _session_filters
+
+    where = _session_filters(which)
+    where.append(NoIndex(S.c.status) == "completed")
+    with db.read() as session:
+        conn = session.connection()
+        with queries._cancellable(conn, cancelled):
+            rows = conn.execute(
+                sa.select(S.c.team_id, T.c.name, S.c.coach, S.c.title, S.c.dilemma, S.c.context, S.c.insight)
+                .select_from(S.join(T, T.c.id == S.c.team_id))
+                .where(*where)
+                .order_by(S.c.created_at.desc(), S.c.id.desc())
+                .limit(MAX_SESSIONS)
+            ).all()
+    sessions: Counter[str] = Counter()
+    by_team: dict[str, Counter[str]] = defaultdict(Counter)
+    by_coach: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for number, row in enumerate(rows):
+        if cancelled is not None and number % 1000 == 0 and cancelled():
+            from coachtui.store.errors import Cancelled
+
+            raise Cancelled("topics cancelled")
+        phrases = _phrases(f"{row.title}\n{row.dilemma}\n{row.context}\n{row.insight}")
+        # (Counter.update over a set: counted in C, a few µs a session)
+        sessions.update(phrases)
+        by_team[row.team_id].update(phrases)
+        if row.coach:
+            by_coach[row.coach].update(phrases)
+        names[row.team_id] = row.name
+    # a single word must be rarer than a phrase to tell anything ("week", "team")
+    generic, generic_word = len(rows) * GENERIC_SHARE, len(rows) * GENERIC_WORD_SHARE
+    teams_saying: Counter[str] = Counter()
+    for counts in by_team.values():
+        teams_saying.update(counts.keys())
+    recurring = [
+        phrase for phrase, count in sessions.items()
+        if MIN_SESSIONS <= count <= max(generic if " " in phrase else generic_word, GENERIC_LEAST)
+        and teams_saying[phrase] >= MIN_TEAMS
+    ]
+    # most teams first, then most sessions, then the longer phrase
+    recurring.sort(key=lambda p: (-teams_saying[p], -sessions[p], -p.count(" "), p))
+    # "run" and "chart" add nothing beside "run chart" said as often
+    dominated: set[str] = set()
+    for longer in recurring:
+        words = longer.split(" ")
+        for size in range(1, len(words)):
+            for start in range(len(words) - size + 1):
+                part = " ".join(words[start : start + size])
+                if sessions[part] <= sessions[longer]:
+                    dominated.add(part)
+    chosen = [phrase for phrase in recurring if phrase not in dominated][:limit]
+    return [
+        RecurringTopic(
+            phrase=phrase,
+            sessions=sessions[phrase],
+            teams=tuple(sorted(((names[team], counts[phrase]) for team, counts in by_team.items() if phrase in counts),
+                               key=lambda pair: (-pair[1], pair[0].casefold()))),
+            coaches=tuple(sorted((coach for coach, counts in by_coach.items() if phrase in counts), key=str.casefold)),
+        )
+        for phrase in chosen
+    ]
+
+
+def topics_markdown(topics: list[RecurringTopic], scope: str) -> str:
+    """The recurring topics as a Markdown report (``coachtui export --report topics``):
+    one row a phrase, with its sessions, teams and count per team. ``scope`` says
+    which sessions were read ("completed sessions since 2026-03-01, all teams")."""
+    from coachtui.store.exchange.markdown import escaper
+
+    esc = escaper(False)
+    out = [
+        "# Recurring topics across teams",
+        "",
+        f"Phrases said in the {esc(scope)} by at least {MIN_TEAMS} teams, most teams first "
+        "(the raw material for communities of interest).",
+        "",
+    ]
+    if not topics:
+        out.append("_No phrase recurs across teams in these sessions._")
+        return "\n".join(out) + "\n"
+    out += ["| topic | sessions | teams | sessions per team |", "|---|---:|---:|---|"]
+    for topic in topics:
+        per_team = ", ".join(f"{esc(name)} ({count})" for name, count in topic.teams)
+        out.append(f"| {esc(topic.phrase)} | {topic.sessions} | {len(topic.teams)} | {per_team} |")
+    return "\n".join(out) + "\n"

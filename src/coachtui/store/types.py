@@ -484,6 +484,17 @@ class SimilarDilemma:
 
 
 @dataclass(frozen=True, slots=True)
+class RecurringTopic:
+    """A phrase that recurs across teams: in how many sessions, how many of them
+    each team's (most first), and the coaches who heard it."""
+
+    phrase: str
+    sessions: int
+    teams: tuple[tuple[str, int], ...]
+    coaches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSummary:
     """What ``generate_demo_data`` added."""
 
