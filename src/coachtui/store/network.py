@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from coachtui.catalog.classifier import FUNCTION_WORDS
 from coachtui.store import queries
 from coachtui.store.db import pg_search, search_index
+from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
 from coachtui.store.db.query import fold
 from coachtui.store.types import RecurringTopic, SimilarDilemma, TriedAction
@@ -214,10 +215,10 @@ def similar_dilemmas(
         where.append(S.c.id != exclude_session_id)
     with db.read() as session:
         conn = session.connection()
-        with queries._cancellable(conn, cancelled):
-            if queries._uses_fts(db, conn):
+        with queries.cancellable(conn, cancelled):
+            if queries.uses_fts(db, conn):
                 ids = _ranked_sqlite(conn, words, where, limit)
-            elif queries._uses_tsvector(db, conn):
+            elif queries.uses_tsvector(db, conn):
                 ids = _ranked_postgres(conn, words, where, limit)
             else:
                 ids = _ranked_plainly(conn, words, where, limit)
@@ -253,20 +254,20 @@ def _described(conn: sa.Connection, ids: list[str]) -> list[SimilarDilemma]:
             if current is None or (review.updated_at, review.id) > (current.updated_at, current.id):
                 latest[review.action_id] = review
     agreed: dict[str, list[TriedAction]] = {}
-    for row in actions:
-        review = latest.get(row.id)
-        agreed.setdefault(row.session_id, []).append(
+    for action in actions:
+        last: Any = latest.get(action.id)
+        agreed.setdefault(action.session_id, []).append(
             TriedAction(
-                text=row.text,
-                status=row.status,
-                prediction=row.prediction,
-                result=review.note if review is not None else "",
-                learning=review.learning if review is not None else "",
+                text=action.text,
+                status=action.status,
+                prediction=action.prediction,
+                result=last.note if last is not None else "",
+                learning=last.learning if last is not None else "",
             )
         )
     out = []
     for ident in ids:
-        row = sessions.get(ident)
+        row: Any = sessions.get(ident)
         if row is None:
             continue
         out.append(
@@ -340,13 +341,11 @@ def recurring_topics(
     often is left out for it."""
     from collections import Counter, defaultdict
 
-    from coachtui.store.queries import NoIndex, _session_filters
-
-    where = _session_filters(which)
+    where = queries.session_filters(which)
     where.append(NoIndex(S.c.status) == "completed")
     with db.read() as session:
         conn = session.connection()
-        with queries._cancellable(conn, cancelled):
+        with queries.cancellable(conn, cancelled):
             rows = conn.execute(
                 sa.select(S.c.team_id, T.c.name, S.c.coach, S.c.title, S.c.dilemma, S.c.context, S.c.insight)
                 .select_from(S.join(T, T.c.id == S.c.team_id))
