@@ -122,22 +122,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--table only applies to --format csv")
     if args.report == "topics":
         return _export_topics(args, output, fmt)
-    if output is not None:
-        from coachtui.store.db.target import parse_target
-        from coachtui.store.errors import ExportFailed
-        from coachtui.store.exchange.files import check_output
-
-        try:
-            check_output(
-                output,
-                fmt,
-                database=parse_target(args.db).path,
-                force=args.force,
-                force_hint="add --force to replace it",
-                redacted=args.redact,
-            )
-        except ExportFailed as exc:
-            return _fail(f"not exported: {exc}")
+    if output is not None and (refused := _refused_target(args, output, fmt)) is not None:
+        return _fail(refused)
     with open_store(args.db, create=False) as store:
         try:
             selection = _selection(store, args, fmt)
@@ -172,6 +158,21 @@ def _to_stdout(text: str, fmt: str) -> None:
     sys.stdout.flush()
 
 
+def _refused_target(args: argparse.Namespace, output: str, fmt: str) -> str | None:
+    """Why the -o file may not be written (None: it may): the database, a backup, or
+    a file that is no earlier export of the same kind without --force."""
+    from coachtui.store.db.target import parse_target
+    from coachtui.store.errors import ExportFailed
+    from coachtui.store.exchange.files import check_output
+
+    try:
+        check_output(output, fmt, database=parse_target(args.db).path, force=args.force,
+                     force_hint="add --force to replace it", redacted=args.redact)
+    except ExportFailed as exc:
+        return f"not exported: {exc}"
+    return None
+
+
 def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> int:
     """``--report topics``: the phrases that recur across teams, as Markdown."""
     from pathlib import Path
@@ -184,15 +185,8 @@ def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> in
         return _fail("--report topics is a Markdown report: use --format md")
     if args.redact:
         return _fail("--report topics names teams as they are: it cannot be redacted yet (leave out --redact)")
-    if output is not None:
-        from coachtui.store.db.target import parse_target
-        from coachtui.store.exchange.files import check_output
-
-        try:
-            check_output(output, fmt, database=parse_target(args.db).path, force=args.force,
-                         force_hint="add --force to replace it", redacted=False)
-        except ExportFailed as exc:
-            return _fail(f"not exported: {exc}")
+    if output is not None and (refused := _refused_target(args, output, fmt)) is not None:
+        return _fail(refused)
     with open_store(args.db, create=False) as store:
         try:
             selection = _selection(store, args, fmt)

@@ -16,6 +16,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from coachtui.commands.common import whole_number
+
 if TYPE_CHECKING:
     from coachtui.store.types import SimilarDilemma
 
@@ -24,14 +26,7 @@ HELP = "print what other teams tried with a dilemma like some text"
 FOUND, NONE, USAGE = 0, 1, 2
 
 
-def _limit(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if not 1 <= number <= 50:
-        raise argparse.ArgumentTypeError("give a number from 1 to 50")
-    return number
+_limit = whole_number(1, 50)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
