@@ -59,7 +59,7 @@ def test_the_topics_report_is_markdown_with_counts_per_team(store, clock) -> Non
     _network(store, clock)
     text = topics_markdown(store.recurring_topics(), "completed sessions, all teams")
     assert text.startswith("# Recurring topics across teams\n")
-    assert "| run chart | 3 | 2 | Ward 4 (2), Ward 7 (1) |" in text
+    assert "| run chart | 3 | 2 | Ward 4 (2) · Ward 7 (1) |" in text
     assert "quokka" not in text
     assert "_No phrase recurs" in topics_markdown([], "completed sessions, all teams")
 
@@ -72,7 +72,7 @@ def test_coachtui_export_report_topics(db_path: Path, clock, capsys, tmp_path: P
         _network(store, clock)
     assert main(["export", "--format", "md", "--report", "topics", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    assert "| run chart | 3 | 2 | Ward 4 (2), Ward 7 (1) |" in out and "all teams" in out
+    assert "| run chart | 3 | 2 | Ward 4 (2) · Ward 7 (1) |" in out and "all teams" in out
     target = tmp_path / "topics.md"
     assert main(["export", "--report", "topics", "-o", str(target), "--team", "ward 7", "--db", str(db_path)]) == 0
     assert "Exported" in capsys.readouterr().out
@@ -83,3 +83,11 @@ def test_coachtui_export_report_topics(db_path: Path, clock, capsys, tmp_path: P
     assert "use --format md" in capsys.readouterr().err
     assert main(["export", "--report", "topics", "--redact", "--db", str(db_path)]) == 1
     assert "cannot be redacted yet" in capsys.readouterr().err
+
+
+def test_a_phrase_does_not_run_across_two() -> None:
+    from coachtui.store.network import _phrases
+
+    said = _phrases("In the room the core team wants protected time for huddles, plus a student")
+    assert {"core team", "protected time", "time for huddles", "huddles"} <= said
+    assert not said & {"room the core", "plus a student", "the core", "for huddles", "the"}

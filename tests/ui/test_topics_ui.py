@@ -32,4 +32,4 @@ async def test_the_trends_screen_lists_phrases_that_recur_across_teams(make_app,
         await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen), what="the trends screen")
         await shows(pilot, "Recurring topics across teams")
-        await shows(pilot, "“run chart”: 3 sessions in 2 teams (Ward 4 2, Ward 7 1)")
+        await shows(pilot, "“run chart”: 3 sessions in 2 teams (Ward 4 (2) · Ward 7 (1))")

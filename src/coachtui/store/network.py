@@ -289,7 +289,7 @@ def _described(conn: sa.Connection, ids: list[str]) -> list[SimilarDilemma]:
 
 # --- recurring topics across teams (issue 21, item 4) ----------------------------------------
 
-# A phrase is one to three telling words in a row (function words may sit inside a
+# A phrase is one to three telling words in a row (a joining word may sit inside a
 # three-word phrase: "time for huddles"), counted once a session. Plain counting
 # with the catalog's function words as stopwords: no library earns its place here.
 MAX_PHRASE = 3
@@ -303,6 +303,11 @@ TOPICS = 20
 # Read from the newest this many sessions of the period (a few seconds' reading at
 # most, at any size): plenty to hear what keeps coming back.
 MAX_SESSIONS = 5_000
+
+
+# The function words that may join a three-word phrase ("time for huddles", "rate of
+# falls"); others there ("room the core", "plus a student") run across two phrases.
+_JOINING = frozenset("of for to in on and at with without from".split())
 
 
 def _telling(word: str) -> bool:
@@ -320,8 +325,8 @@ def _phrases(text: str) -> set[str]:
     found.update(f"{a} {b}" for a, b, ok_a, ok_b in zip(words, words[1:], good, good[1:], strict=False) if ok_a and ok_b)
     found.update(
         f"{a} {b} {c}"
-        for a, b, c, ok_a, ok_c in zip(words, words[1:], words[2:], good, good[2:], strict=False)
-        if ok_a and ok_c
+        for a, b, c, ok_a, ok_b, ok_c in zip(words, words[1:], words[2:], good, good[1:], good[2:], strict=False)
+        if ok_a and ok_c and (ok_b or b in _JOINING)
     )
     return found
 
@@ -422,6 +427,6 @@ def topics_markdown(topics: list[RecurringTopic], scope: str) -> str:
         return "\n".join(out) + "\n"
     out += ["| topic | sessions | teams | sessions per team |", "|---|---:|---:|---|"]
     for topic in topics:
-        per_team = ", ".join(f"{esc(name)} ({count})" for name, count in topic.teams)
+        per_team = " · ".join(f"{esc(name)} ({count})" for name, count in topic.teams)
         out.append(f"| {esc(topic.phrase)} | {topic.sessions} | {len(topic.teams)} | {per_team} |")
     return "\n".join(out) + "\n"

@@ -120,8 +120,8 @@ for communities of interest (`coachtui export --report topics` writes them out).
             return
         lines = []
         for topic in topics:
-            per_team = ", ".join(f"{one_line(name, 30)} {count}" for name, count in topic.teams[:4])
-            more = f", +{len(topic.teams) - 4} more teams" if len(topic.teams) > 4 else ""
+            per_team = " · ".join(f"{one_line(name, 30)} ({count})" for name, count in topic.teams[:4])
+            more = f" · +{len(topic.teams) - 4} more teams" if len(topic.teams) > 4 else ""
             lines.append(f"“{one_line(topic.phrase)}”: {topic.sessions} sessions in {len(topic.teams)} teams ({per_team}{more})")
         if not lines:
             lines.append("No phrase recurs across teams in these sessions yet.")
