@@ -23,6 +23,8 @@ Footer; ``python -c "import sqlmodel"``):
   and the largest size (bench/exchange.py);
 - memory: resident memory at start and with history open at its oldest page, at the
   smallest and the largest size;
+- network: "What others tried" (the similar-dilemmas panel's store call) and the
+  recurring topics at the largest size, each beside a baseline (bench/network.py);
 - suggest: the category suggestion's accuracy (cross-validated on the corpus, and on
   the dev set), the time to load its model and to suggest, and how it learns from a
   coach who judges differently (bench/suggestion.py).
@@ -52,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import exchange
 import history
 import interactive
+import network
 import startup
 import suggestion
 from common import Table, demo_database, machine_line, scratch_copy, sizes_up_to
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     exported = [db for db in dbs if db.sessions >= 10_000] or [smallest, largest]
     exchange.export_figures(exported if len(exported) > 1 else [smallest, largest], table)
     startup.memory_figures([smallest, largest], table)
+    network.network_figures(largest, runs, table)
     suggestion.suggestion_figures(table, quick=args.quick, runs=runs)
 
     print()

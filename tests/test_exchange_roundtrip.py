@@ -118,6 +118,7 @@ def build(store: Any, clock: Clock, data: st.DataObject) -> None:
             suggested_category=data.draw(categories),
             suggestion_reasons=data.draw(st.lists(short, max_size=2)),
             step=data.draw(st.sampled_from(STEPS)),
+            insight=data.draw(st.one_of(st.just(""), text), label="insight"),  # what we learned today
         )
         picked = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=3))
         store.set_questions(

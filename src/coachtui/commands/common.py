@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,3 +42,18 @@ def team_id(store: Store, name: str) -> str:
     close = difflib.get_close_matches(name.casefold(), list(names), n=1)
     hint = f"; did you mean {one_line(names[close[0]])!r}?" if close else ""
     raise LookupError(f"there is no team called {one_line(name)!r}{hint}")
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (``--limit``)."""
+
+    def read(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"give a number from {low} to {high}")
+        return number
+
+    return read

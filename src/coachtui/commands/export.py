@@ -63,6 +63,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace an existing -o FILE that is not an earlier export of the same kind "
         "(a redacted export by a full one, too; never the database or a backup)",
     )
+    parser.add_argument(
+        "--report",
+        choices=("sessions", "topics"),
+        default="sessions",
+        help="with --format md: the sessions (default), or the topics that recur across teams "
+        "(phrases with their sessions per team; --team, --since narrow the sessions read)",
+    )
     parser.add_argument("--redact", action="store_true", help="replace people's names with pseudonyms")
     parser.add_argument(
         "--keep-team-names", action="store_true", help="with --redact: keep team names (people's names still go)"
@@ -113,22 +120,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = format_for(output or "", args.format)
     if args.table is not None and fmt != "csv":
         return _fail("--table only applies to --format csv")
-    if output is not None:
-        from coachtui.store.db.target import parse_target
-        from coachtui.store.errors import ExportFailed
-        from coachtui.store.exchange.files import check_output
-
-        try:
-            check_output(
-                output,
-                fmt,
-                database=parse_target(args.db).path,
-                force=args.force,
-                force_hint="add --force to replace it",
-                redacted=args.redact,
-            )
-        except ExportFailed as exc:
-            return _fail(f"not exported: {exc}")
+    if args.report == "topics":
+        return _export_topics(args, output, fmt)
+    if output is not None and (refused := _refused_target(args, output, fmt)) is not None:
+        return _fail(refused)
     with open_store(args.db, create=False) as store:
         try:
             selection = _selection(store, args, fmt)
@@ -161,6 +156,59 @@ def _to_stdout(text: str, fmt: str) -> None:
     else:
         out.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+def _refused_target(args: argparse.Namespace, output: str, fmt: str) -> str | None:
+    """Why the -o file may not be written (None: it may): the database, a backup, or
+    a file that is no earlier export of the same kind without --force."""
+    from coachtui.store.db.target import parse_target
+    from coachtui.store.errors import ExportFailed
+    from coachtui.store.exchange.files import check_output
+
+    try:
+        check_output(output, fmt, database=parse_target(args.db).path, force=args.force,
+                     force_hint="add --force to replace it", redacted=args.redact)
+    except ExportFailed as exc:
+        return f"not exported: {exc}"
+    return None
+
+
+def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> int:
+    """``--report topics``: the phrases that recur across teams, as Markdown."""
+    from pathlib import Path
+
+    from coachtui.store import open_store
+    from coachtui.store.errors import ExportFailed
+    from coachtui.store.network import topics_markdown
+
+    if fmt != "md":
+        return _fail("--report topics is a Markdown report: use --format md")
+    if args.redact:
+        return _fail("--report topics names teams as they are: it cannot be redacted yet (leave out --redact)")
+    if output is not None and (refused := _refused_target(args, output, fmt)) is not None:
+        return _fail(refused)
+    with open_store(args.db, create=False) as store:
+        try:
+            selection = _selection(store, args, fmt)
+        except LookupError as exc:
+            return _fail(str(exc))
+        topics = store.recurring_topics(selection.sessions)
+    scope = "completed sessions"
+    if args.since is not None:
+        scope += f" since {args.since:%Y-%m-%d}"
+    scope += f" of {args.team}" if args.team else ", all teams"
+    text = topics_markdown(topics, scope)
+    if output is None:
+        _to_stdout(text, "md")
+        return 0
+    from coachtui.store.exchange.files import write_export
+
+    try:
+        path = write_export(Path(output).expanduser(), text.encode("utf-8"))
+    except ExportFailed as exc:
+        return _fail(f"not exported: {exc}")
+    print(f"Exported {_plural(len(topics), 'recurring topic')} to {path} as md.")
+    return 0
 
 
 def _export_calendar(args: argparse.Namespace, output: str | None) -> int:

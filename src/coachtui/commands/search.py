@@ -18,7 +18,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import past_date
+from coachtui.commands.common import past_date, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store.types import SessionInfo
@@ -32,14 +32,7 @@ FOUND, NONE, USAGE = 0, 1, 2
 CATEGORY_CHOICES = ("capability", "learning", "relational", "environment", "unsure")
 
 
-def _limit(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if not 1 <= number <= 1000:
-        raise argparse.ArgumentTypeError("give a number from 1 to 1000")
-    return number
+_limit = whole_number(1, 1000)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -33,6 +33,7 @@ _FIELD_NAMES = {
     "suggestion_reasons": "suggestion_reasons",
     "step": "step",
     "action_draft": "action_draft",
+    "insight": "insight",
 }
 
 

@@ -67,6 +67,8 @@ class SessionModel:
     step: str = "review"
     # the action half-typed in the Actions step (JSON), saved as it is typed
     action_draft: str = ""
+    # the summary step's "what we learned today"
+    insight: str = ""
     # the session's version when read (0: a new session, not read from the store)
     version: int = 0
 
@@ -87,6 +89,7 @@ class SessionModel:
             title=detail.title,
             dilemma=detail.dilemma,
             context=detail.context,
+            insight=detail.insight,
             primary=detail.primary_category,
             secondary=detail.secondary_category,
             unsure=detail.category_unsure,
@@ -153,6 +156,7 @@ class SessionModel:
             or self.questions
             or self.actions
             or self.action_draft
+            or self.insight.strip()
             or any(item.status for item in self.review_items)
         )
 
@@ -208,4 +212,5 @@ class SessionModel:
             questions=tuple(self.questions),
             actions=tuple(self.actions),
             reviews=reviews,
+            insight=self.insight,
         )

@@ -47,11 +47,13 @@ from coachtui.store.types import (
     ImportSummary,
     LearningEntry,
     PickedQuestionInfo,
+    RecurringTopic,
     ReviewInfo,
     SessionDetail,
     SessionFilter,
     SessionInfo,
     SessionPage,
+    SimilarDilemma,
     TeamInfo,
     ThemeMonth,
 )
@@ -374,6 +376,35 @@ class Store:
         """The tests of change of one team (None: every team) with what happened and
         what was learned, newest first (the learning log)."""
         return queries.learning_log(self.db, team_id=team_id, limit=limit)
+
+    def similar_dilemmas(
+        self,
+        text: str,
+        *,
+        exclude_team_id: str | None = None,
+        exclude_session_id: str | None = None,
+        limit: int = 5,
+        cancelled: Cancel | None = None,
+    ) -> list[SimilarDilemma]:
+        """What others tried: the completed sessions of other teams whose texts are
+        most like ``text`` (bm25 on SQLite, ts_rank on PostgreSQL), best first, each
+        with its actions and what came of them (``store/network.py``)."""
+        from coachtui.store import network
+
+        return network.similar_dilemmas(
+            self.db, text, exclude_team_id=exclude_team_id, exclude_session_id=exclude_session_id,
+            limit=limit, cancelled=cancelled,
+        )
+
+    def recurring_topics(
+        self, which: SessionFilter = EVERY_SESSION, *, limit: int = 20, cancelled: Cancel | None = None
+    ) -> list[RecurringTopic]:
+        """Phrases that recur across teams ("protected time", "run chart") in the
+        completed sessions ``which`` chooses (a period, a team, a coach), most teams
+        first, with each team's count of sessions (``store/network.py``)."""
+        from coachtui.store import network
+
+        return network.recurring_topics(self.db, which, limit=limit, cancelled=cancelled)
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""

@@ -267,6 +267,13 @@ def _session_filters(which: SessionFilter) -> list[Any]:
     return where
 
 
+# For the store's other query modules (network.py: what others tried, topics).
+session_filters = _session_filters
+cancellable = _cancellable
+uses_fts = _uses_fts
+uses_tsvector = _uses_tsvector
+
+
 def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any | None:
     """The full-text condition on SQLite, choosing the plan; None: nothing matches.
 

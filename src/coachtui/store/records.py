@@ -426,6 +426,7 @@ def _blank(row: CoachingSession) -> bool:
         or row.primary_category
         or row.secondary_category
         or row.category_unsure
+        or row.insight.strip()
     )
 
 
@@ -531,6 +532,7 @@ def get_session(db: Database, session_id: str) -> SessionDetail:
             completed_at=row.completed_at,
             version=row.version,
             action_draft=row.action_draft or "",
+            insight=row.insight,
             questions=tuple(
                 PickedQuestionInfo(
                     question_id=q.question_id, text=q.text, source=q.source, note=q.note, position=q.position

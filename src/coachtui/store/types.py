@@ -36,6 +36,8 @@ DRAFT_TEXT_FIELDS: dict[str, int] = {
     "context": 2_000_000,
     # the action half-typed in the Actions step (JSON: text, owner, due, editing)
     "action_draft": 2_000_000,
+    # the summary step's "what we learned today": a line or two (migration 0010)
+    "insight": 4_000,
 }
 TEAM_NAME_MAX = 80
 COACH_NAME_MAX = 80  # a coach's name, as the app asks for it (and the settings file keeps it)
@@ -237,6 +239,8 @@ class SessionDetail:
     extra: dict[str, object] = field(default_factory=dict)
     # the action half-typed in the Actions step, as JSON ('' when none)
     action_draft: str = ""
+    # "what we learned today", from the summary step ('' when none)
+    insight: str = ""
 
 
 # --- export and import -------------------------------------------------------------
@@ -458,6 +462,45 @@ class LearningEntry:
     def when(self) -> dt.datetime:
         """When it last moved: its latest review, or when it was agreed."""
         return self.review.created_at if self.review is not None else self.action.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class TriedAction:
+    """An action another team agreed, as "what others tried" shows it: its latest
+    review's note (``result``) and what was learned ('' while not reviewed)."""
+
+    text: str
+    status: str
+    prediction: str = ""
+    result: str = ""
+    learning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarDilemma:
+    """A past session of another team with a dilemma like the one in hand."""
+
+    session_id: str
+    team_id: str
+    team_name: str
+    coach: str
+    title: str
+    dilemma: str
+    category: str | None  # its primary category (None: not sure)
+    created_at: dt.datetime
+    insight: str = ""
+    actions: tuple[TriedAction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecurringTopic:
+    """A phrase that recurs across teams: in how many sessions, how many of them
+    each team's (most first), and the coaches who heard it."""
+
+    phrase: str
+    sessions: int
+    teams: tuple[tuple[str, int], ...]
+    coaches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

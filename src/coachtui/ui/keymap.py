@@ -36,6 +36,7 @@ BROWSER_KEYS: dict[str, str] = {
     "app.actions": "alt+a,f4",
     "app.themes": "alt+r,f5",
     "app.explain": "alt+c,f6",
+    "session.others": "alt+o,f7",
 }
 
 

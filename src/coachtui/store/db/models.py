@@ -254,6 +254,8 @@ class CoachingSession(SQLModel, table=True):
     updated_by: str = _string(sa_column_kwargs=LATER)
     # JSON of the action half-typed in the Actions step, or '' (migration 0006)
     action_draft: str = _text()
+    # the summary step's "what we learned today", or '' (migration 0010)
+    insight: str = _text(sa_column_kwargs=LATER)
 
 
 class PickedQuestion(SQLModel, table=True):

@@ -1,15 +1,17 @@
 """The full-text search index over sessions (SQLite FTS5), and the SQL that keeps it.
 
 One FTS5 row per coaching session, with the session's rowid as its rowid, holding
-copies of eight texts: title, dilemma, context, the notes beside its picked
-questions, the texts of its actions, the notes of the reviews made in it, its team's
-name and its coach. Triggers on ``coaching_session``, ``picked_question``,
+copies of nine texts: title, dilemma, context, the notes beside its picked
+questions, the texts of its actions (each with its prediction), the notes of the
+reviews made in it (each with what was learned), its team's name, its coach and its
+insight ("what we learned today"). Triggers on ``coaching_session``, ``picked_question``,
 ``action``, ``action_review`` and ``team`` keep it exactly in step inside every
 write transaction, including the cascading deletes of a team and a team renamed, so
 no code path can forget it.
 
 Migration 0002 made it with the first five; migration 0008 (frozen SQL, as every
-migration) made it again with all eight. The demo-data generator drops
+migration) made it again with eight, and migration 0010 with the predictions,
+learnings and insight. The demo-data generator drops
 the triggers, bulk-inserts sessions and their index rows, and restores the triggers
 (all inside one transaction). A later schema change to the index must come with a new migration that
 drops and re-creates it.
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
 TABLE = "session_fts"
-COLUMNS = ("title", "dilemma", "context", "notes", "actions", "reviews", "team", "coach")
+COLUMNS = ("title", "dilemma", "context", "notes", "actions", "reviews", "team", "coach", "insight")
 # Migration 0002 creates the table with tokenize 'unicode61 remove_diacritics 2' (case
 # and accents folded, so "equipe" finds "équipe") and prefix '2 3' (the as-you-type
 # prefix query on the last word is a lookup, not a merge of every matching term).
@@ -42,16 +44,22 @@ _NOTES = (
     "(SELECT coalesce(group_concat(note, char(10)), '') FROM "
     "(SELECT note FROM picked_question WHERE session_id = {sid} AND note != '' ORDER BY position, id))"
 )
+# each action's text, then its prediction (a test of change) on the next line
 _ACTIONS = (
-    "(SELECT coalesce(group_concat(text, char(10)), '') FROM "
-    "(SELECT text FROM action WHERE session_id = {sid} AND text != '' ORDER BY position, id))"
+    "(SELECT coalesce(group_concat(t, char(10)), '') FROM "
+    "(SELECT CASE WHEN prediction = '' THEN text WHEN text = '' THEN prediction "
+    "ELSE text || char(10) || prediction END AS t FROM action "
+    "WHERE session_id = {sid} AND (text != '' OR prediction != '') ORDER BY position, id))"
 )
 
 
-# The notes of the reviews made in a session (not those marked from the tracker).
+# The notes of the reviews made in a session (not those marked from the tracker),
+# each followed by what was learned (a test of change).
 _REVIEWS = (
-    "(SELECT coalesce(group_concat(note, char(10)), '') FROM "
-    "(SELECT note FROM action_review WHERE session_id = {sid} AND note != '' ORDER BY created_at, id))"
+    "(SELECT coalesce(group_concat(t, char(10)), '') FROM "
+    "(SELECT CASE WHEN learning = '' THEN note WHEN note = '' THEN learning "
+    "ELSE note || char(10) || learning END AS t FROM action_review "
+    "WHERE session_id = {sid} AND (note != '' OR learning != '') ORDER BY created_at, id))"
 )
 _TEAM = "(SELECT coalesce(name, '') FROM team WHERE id = {team})"
 
@@ -71,7 +79,7 @@ def row_sql(session: str) -> str:
     return (
         f"{session}.rowid, {session}.title, {session}.dilemma, {session}.context, {_NOTES.format(sid=sid)}, "
         f"{_ACTIONS.format(sid=sid)}, {_REVIEWS.format(sid=sid)}, coalesce({_TEAM.format(team=f'{session}.team_id')}, ''), "
-        f"{session}.coach"
+        f"{session}.coach, {session}.insight"
     )
 
 

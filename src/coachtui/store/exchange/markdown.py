@@ -164,4 +164,6 @@ def session_markdown(
 
     if not actions_first:
         out += [f"{hh} Next actions", *agreed[1:]]
+    if detail.insight.strip():
+        out += [f"{hh} What we learned today", "", esc(detail.insight), ""]
     return "\n".join(out)

@@ -387,6 +387,8 @@ class Redactor:
             self._updated_by(row)
             for field in ("title", "dilemma", "context"):
                 row[field] = self.text(row[field])
+            if "insight" in row:  # (rows made before migration 0010 lack it)
+                row["insight"] = self.text(row["insight"])
             row["suggestion_reasons"] = self.reasons(row["suggestion_reasons"])
         for row in tables.get("picked_questions", []):
             row["text"], row["note"] = self.text(row["text"]), self.text(row["note"])
@@ -407,7 +409,7 @@ class Redactor:
 # Free-text columns of each table (the rest are names, ids, dates and codes).
 TEXT_FIELDS = {
     "teams": ("name",),
-    "sessions": ("title", "dilemma", "context", "suggestion_reasons"),
+    "sessions": ("title", "dilemma", "context", "suggestion_reasons", "insight"),
     "picked_questions": ("text", "note"),
     "custom_questions": ("text",),
     "actions": ("text", "prediction"),

@@ -122,6 +122,7 @@ class Index:
             updated_at=row["updated_at"],
             completed_at=row["completed_at"],
             version=row["version"],
+            insight=row.get("insight", ""),
             questions=tuple(
                 PickedQuestionInfo(
                     question_id=q["question_id"],
@@ -369,6 +370,7 @@ SESSION_COLUMNS = (
     "suggested_category",
     "questions",
     "agreed_actions",
+    "learned_today",
 )
 ACTION_COLUMNS = (
     "action_id",
@@ -475,6 +477,7 @@ def session_rows(tables: dict[str, list[Row]], index: Index, catalog: Catalog) -
             category_name(row["suggested_category"], catalog),
             "\n".join(listed),
             len(index.actions_by_session.get(row["id"], [])),
+            row.get("insight", ""),
         ]
 
 

@@ -60,9 +60,11 @@ the earlier actions it reviewed and the actions it agreed.
         Binding("left_square_bracket", "move(-1)", "Newer", key_display="[", show=False, id="detail.newer"),
     ]
 
-    def __init__(self, session_id: str) -> None:
+    def __init__(self, session_id: str, *, read_only: bool = False) -> None:
         super().__init__(id="detail-screen")
         self.session_id = session_id
+        # another team's session opened from "What others tried": read, not changed
+        self.read_only = read_only
         self.detail: SessionDetail | None = None
         self.changed = False
         # The team's sessions, newest first, to read on with ] and [ (None: not yet read).
@@ -77,6 +79,11 @@ the earlier actions it reviewed and the actions it agreed.
         with VerticalScroll(id="detail-scroll"):
             yield Markdown("Loading…", id="detail-md")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in ("amend", "delete"):
+            return False
+        return True
 
     def on_mount(self) -> None:
         self.query_one("#detail-scroll").focus()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
@@ -49,6 +50,12 @@ def _later_steps() -> list[StepPane]:
     return [ReviewStep(), DilemmaStep(), CategoryStep(), QuestionsStep(), ActionsStep(), SummaryStep()]
 
 
+# "What others tried" shows beside these steps, by itself from this many columns
+# (narrower, f7 shows it: the dilemma field keeps its room at 80 columns).
+OTHERS_STEPS = ("dilemma", "category")
+OTHERS_WIDTH = 130
+
+
 class SessionScreen(Screen[None]):
     """Runs one coaching session, step by step."""
 
@@ -59,6 +66,8 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+n,alt+right", "next_step", "Next step", id="session.next", priority=True),
         Binding("ctrl+b,alt+left", "previous_step", "Back", id="session.back", priority=True),
         Binding("ctrl+g", "pick_step", "Go to", id="session.goto", priority=True),
+        # on the dilemma and category steps only: "What others tried" beside them
+        Binding("f7", "toggle_others", "Others", id="session.others", priority=True),
         *(
             Binding(f"alt+{number}", f"go('{step}')", title, show=False, id=f"session.go-{step}", priority=True)
             for number, (step, title) in enumerate(STEPS, 1)
@@ -72,6 +81,9 @@ class SessionScreen(Screen[None]):
         self._mounting_steps = False
         self._waiting_for_steps: list[Callable[[], object]] = []
         self._review_for: SessionModel | None = None  # the session whose review list is loading
+        # "What others tried": None follows the width (shown from OTHERS_WIDTH
+        # columns), True or False as the coach chose with f7
+        self.others_chosen: bool | None = None
 
     @property
     def coach_app(self) -> CoachApp:
@@ -80,8 +92,9 @@ class SessionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield StepBar(STEPS, id="stepbar")
-        with ContentSwitcher(initial="team", id="steps"):
-            yield TeamStep()
+        with Horizontal(id="session-body"):
+            with ContentSwitcher(initial="team", id="steps"):
+                yield TeamStep()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -106,6 +119,11 @@ class SessionScreen(Screen[None]):
                 await switcher.add_content(pane)  # hidden; one at a time, keys keep flowing
             except MountError:
                 return
+        from coachtui.ui.widgets.others import OthersPanel
+
+        panel = OthersPanel()
+        panel.display = False
+        await self.query_one("#session-body").mount(panel)
         self._steps_ready = True
         freeze_gc()  # the steps live as long as the app
         waiting, self._waiting_for_steps = self._waiting_for_steps, []
@@ -163,8 +181,50 @@ class SessionScreen(Screen[None]):
         pane = self.pane(step)
         pane.activate()
         self._focus_now(pane)
+        self.show_others()
         if model is not None and step != "team":
             self.coach_app.session.set_fields(step=step)
+
+    # --- what others tried -------------------------------------------------------------------
+
+    def others_shown(self) -> bool:
+        """Whether "What others tried" shows beside the step now: on the dilemma and
+        category steps, from OTHERS_WIDTH columns or when the coach chose it (f7)."""
+        if self.current_step not in OTHERS_STEPS or self.coach_app.session.model is None:
+            return False
+        if self.others_chosen is not None:
+            return self.others_chosen
+        return self.size.width >= OTHERS_WIDTH
+
+    def show_others(self) -> None:
+        """Show or hide the panel as :meth:`others_shown` says; when shown, let it
+        follow the session's text."""
+        try:
+            from coachtui.ui.widgets.others import OthersPanel
+
+            panel = self.query_one(OthersPanel)
+        except NoMatches:
+            return
+        shown = self.others_shown()
+        if panel.display != shown:
+            panel.display = shown
+            self.refresh_bindings()
+        model = self.coach_app.session.model
+        if shown and model is not None:
+            text = "\n".join((model.title, model.dilemma, model.context))
+            panel.want(text, model.team.id, model.session_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_others":
+            return self.current_step in OTHERS_STEPS and self.coach_app.session.model is not None
+        return True
+
+    def action_toggle_others(self) -> None:
+        self.others_chosen = not self.others_shown()
+        self.show_others()
+
+    def on_resize(self) -> None:
+        self.show_others()
 
     def _focus_now(self, pane: StepPane) -> None:
         """Move the focus into ``pane`` at once. A step's ``activate`` focuses its
@@ -229,6 +289,7 @@ class SessionScreen(Screen[None]):
             if model.status == "completed":
                 context += " (completed)"
         self.query_one(StatusBar).context = context
+        self.show_others()
 
     def refresh_panes(self) -> None:
         if not self._steps_ready:

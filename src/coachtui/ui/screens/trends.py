@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from coachtui.store.types import DominanceFlag, SessionFilter, ThemeMonth
+from coachtui.store.types import DominanceFlag, RecurringTopic, SessionFilter, ThemeMonth
 from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
 from coachtui.ui.modals import Pick, PickerScreen
@@ -23,6 +23,7 @@ from coachtui.ui.workers import in_thread
 if TYPE_CHECKING:
     from coachtui.ui.app import CoachApp
 
+TOPICS_SHOWN = 12
 MONTH_CHOICES = [("Last 6 months", "6"), ("Last 12 months", "12"), ("Last 24 months", "24")]
 
 
@@ -33,7 +34,9 @@ class TrendsScreen(Screen[None]):
 How often each category of dilemma came up, month by month, in completed sessions:
 for all teams or one, all coaches or one. Below the chart, teams where one category
 dominates their recent sessions are flagged: a sign the same kind of challenge keeps
-returning.
+returning. Last, the phrases that recur across teams over these months ("run chart",
+"protected time", "handover"), with each team's count of sessions: the raw material
+for communities of interest (`coachtui export --report topics` writes them out).
 
 | key | |
 |---|---|
@@ -73,6 +76,8 @@ returning.
             yield TrendChart(labels, id="themes-chart")
             yield Label("Recurring themes", classes="section")
             yield Static("", id="themes-flags", markup=False)
+            yield Label("Recurring topics across teams", classes="section")
+            yield Static("Counting…", id="themes-topics", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,7 +102,30 @@ returning.
             return None
         months = store.theme_counts(today=dt.date.today(), team_id=self.team_id, months=self.months, coach=self.coach)
         flags = store.dominant_categories(team_id=self.team_id, coach=self.coach)
+        self._load_topics()
         return months, flags
+
+    @in_thread(exclusive=True, group="themes-topics", doing="find the recurring topics", then="_show_topics")
+    def _load_topics(self) -> list[RecurringTopic] | None:
+        store = self.coach_app.store
+        if store is None:
+            return None
+        today = dt.date.today()
+        start = (today.replace(day=1) - dt.timedelta(days=31 * (self.months - 1))).replace(day=1)
+        which = SessionFilter(team_id=self.team_id, coach=self.coach, since=start)
+        return store.recurring_topics(which, limit=TOPICS_SHOWN)
+
+    def _show_topics(self, topics: list[RecurringTopic] | None) -> None:
+        if topics is None:
+            return
+        lines = []
+        for topic in topics:
+            per_team = " · ".join(f"{one_line(name, 30)} ({count})" for name, count in topic.teams[:4])
+            more = f" · +{len(topic.teams) - 4} more teams" if len(topic.teams) > 4 else ""
+            lines.append(f"“{one_line(topic.phrase)}”: {topic.sessions} sessions in {len(topic.teams)} teams ({per_team}{more})")
+        if not lines:
+            lines.append("No phrase recurs across teams in these sessions yet.")
+        self.query_one("#themes-topics", Static).update(Content("\n".join(lines)))
 
     def _show(self, result: tuple[list[ThemeMonth], list[DominanceFlag]] | None) -> None:
         if result is None:

@@ -32,6 +32,10 @@ Capture what the team is wrestling with, in your own words, while they talk.
 
 **tab** moves between the fields. Everything is saved as you type (the bar at the top
 says *saved ✓*). The category step suggests a category from what you write here.
+
+**What others tried** (beside this step and the next, from 130 columns; **f7** shows
+or hides it): the past dilemmas of other teams most like this one, with what they
+agreed and learned. **tab** to the list, **enter** opens one (read-only).
 """
 
     def __init__(self) -> None:

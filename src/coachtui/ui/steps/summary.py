@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Input, Markdown, Static
 
 from coachtui.store.exchange.markdown import session_markdown
+from coachtui.store.types import DRAFT_TEXT_FIELDS
 from coachtui.ui.format import show_markdown
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.steps.base import StepPane
+from coachtui.ui.widgets.literal import LiteralInput
 
 
 class SummaryStep(StepPane):
@@ -27,6 +32,7 @@ Everything from this session on one screen, as the team will remember it.
 | **y** | copy the summary as Markdown to the clipboard |
 | **f** | export it to a file: Markdown, JSON (for coachtui import) or CSV |
 | **n** | start a new session |
+| **tab** | "What we learned today": a line the team takes away (saved as you type, searchable, exported) |
 
 Completing files the session in the team's history; its actions become the team's
 open actions to review next time. You can still go back and amend it.
@@ -45,6 +51,11 @@ open actions to review next time. You can still go back and amend it.
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary-status", markup=False)
+        yield LiteralInput(
+            placeholder="What we learned today (optional, tab): a line the team takes away",
+            id="insight",
+            max_length=DRAFT_TEXT_FIELDS["insight"],
+        )
         with VerticalScroll(id="summary-scroll"):
             yield Markdown("", id="summary-md")
         yield Static(
@@ -61,10 +72,13 @@ open actions to review next time. You can still go back and amend it.
     def refresh_from_model(self) -> None:
         model = self.model
         status = self.query_one("#summary-status", Static)
+        insight = self.query_one("#insight", LiteralInput)
         if model is None:
             status.update("")
             show_markdown(self.query_one("#summary-md", Markdown), "")
             return
+        if insight.value != model.insight:
+            insight.load(model.insight)
         if model.status == "completed":
             status.update(Content("✓ Completed and saved."))
             status.set_class(False, "error")
@@ -75,8 +89,20 @@ open actions to review next time. You can still go back and amend it.
             else:
                 status.update(Content("Draft — press c to complete it.  y copy · f save as file"))
             status.set_class(bool(missing), "error")
-        markdown = session_markdown(model.to_detail(), self.coach_app.catalog, for_display=True)
+        # the insight shows in its own field above, as it is typed
+        shown = replace(model.to_detail(), insight="")
+        markdown = session_markdown(shown, self.coach_app.catalog, for_display=True)
         show_markdown(self.query_one("#summary-md", Markdown), markdown)
+
+    @on(Input.Changed, "#insight")
+    def _insight_changed(self, event: Input.Changed) -> None:
+        if self.model is not None:
+            self.controller.set_fields(insight=event.value)
+
+    @on(Input.Submitted, "#insight")
+    def _insight_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#summary-scroll").focus()
 
     def _markdown_for_export(self) -> str | None:
         model = self.model
