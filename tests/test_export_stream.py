@@ -173,6 +173,8 @@ def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Pat
     from coachtui.store.types import SessionFilter
 
     generate_demo_data(store, sessions=400, teams=6, seed=3, today=dt.date(2026, 11, 20), large_teams=1)
+    for row in store.search_sessions(SessionFilter(), limit=40).rows[::3]:  # the insight column filled too
+        store.save_draft(row.id, insight=f"Protected time works for {row.title}")
     asked = dict(SELECTIONS[which])
     teams = store.list_teams()
     if asked.pop("team", False):
