@@ -92,12 +92,13 @@ def _team_table_class() -> type[DataTable[Any]]:
 
 
 class TeamFilter(LiteralInput):
-    """The filter field. A text field takes ctrl+a (line start), ctrl+d (delete
-    right) and ctrl+z (undo typing); here they archive, delete and undo a change to
-    the highlighted team, as the step says (home and delete still edit the text)."""
+    """The filter field. A text field takes ctrl+d (delete right) and ctrl+z (undo
+    typing); here they delete (after asking) and undo a change to the highlighted
+    team, as the step says (delete still edits the text). ctrl+a stays the start of
+    the line: archiving has a key no text field uses (ctrl+o), so a coach's habit
+    never archives a team at once."""
 
     BINDINGS = [
-        Binding("ctrl+a", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
         Binding("ctrl+d", "team('delete_team')", "Delete…", show=False, id="team.filter-delete"),
         Binding("ctrl+z", "team('undo')", "Undo", show=False, id="team.filter-undo"),
     ]
@@ -127,8 +128,9 @@ with the date of their last session and how many of their actions are still open
 - **Type** to filter the list (on the list too: letters always go to the filter).
   If no team has that name, **enter** creates it.
 - **↑ ↓** move through the list, **enter** opens the session for that team.
-- **ctrl+r** renames the highlighted team, **ctrl+a** archives it (or restores an
-  archived one), **ctrl+t** shows or hides archived teams.
+- **ctrl+r** renames the highlighted team, **ctrl+o** archives it (or restores an
+  archived one), **ctrl+t** shows or hides archived teams. (ctrl+a is the start of
+  the line in the filter, as in any text field.)
 - **ctrl+d** deletes the highlighted team, with all its sessions, after asking.
 - **ctrl+z** undoes the last rename, archive or delete. A deleted team can be
   brought back for a few seconds; after that it is gone for good.
@@ -143,7 +145,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         # Not priority bindings: a key typed straight after some letters must act on
         # the team those letters pick, so it waits its turn behind them.
         Binding("ctrl+r", "rename", "Rename", show=False, id="team.rename"),
-        Binding("ctrl+a", "archive", "Archive/restore", show=False, id="team.archive"),
+        Binding("ctrl+o", "archive", "Archive/restore", show=False, id="team.archive"),
         Binding("ctrl+t", "toggle_archived", "Show archived", show=False, id="team.archived"),
         Binding("ctrl+d", "delete_team", "Delete…", show=False, id="team.delete"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="team.undo"),
@@ -178,7 +180,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if early is not None and early.done.is_set() and early.teams:
             yield _team_table()
         yield Static(
-            "ctrl+r rename · ctrl+a archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
+            "ctrl+r rename · ctrl+o archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
             id="team-hint",
             classes="hint",
             markup=False,
@@ -363,7 +365,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self._refuse("Type a team's name first.")
             return
         if team.archived:
-            self._refuse(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
+            self._refuse(f"{one_line(team.name)} is archived: press ctrl+o to restore it first.")
             return
         self._message("")
         self.coach_app.session_screen.open_team(team)
