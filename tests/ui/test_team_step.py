@@ -260,3 +260,21 @@ async def test_the_hint_and_help_name_the_new_keys(make_app, three_teams) -> Non
         text = await shows(pilot, "ctrl+z")
         assert "ctrl+o" in text and "ctrl+r" in text
         assert "r rename, a archive" not in text  # the old one-letter keys are gone
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_create_row_shows_whole_with_a_long_filter(make_app, three_teams, size, tmp_path: Path) -> None:
+    """With a long name typed, "+ Create team “…”" ran past the list's right edge:
+    the row was cut off mid-word, its closing quote out of sight."""
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        name = "Ward 7 night shift respiratory and cardiac step-down unit team"
+        await type_text(pilot, name)
+        text = await shows(pilot, "+ Create team")
+        app.save_screenshot(str(tmp_path / "team.svg"))
+        row = next(line for line in text.splitlines() if "+ Create team" in line)
+        assert "”" in row, row  # the end of the row is on screen
+        table = app.query_one("#team-table")
+        assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)

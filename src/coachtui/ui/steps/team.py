@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from coachtui.ui.conflicts import ConflictAsker
 
 CREATE_KEY = "__create__"
+# "Last session" and "Open actions" (their values are no wider), and each column's padding
+_OTHER_COLUMNS = 2 * 12 + 3 * 2
 # How long a deleted team can still be brought back with ctrl+z; it is deleted for
 # good when this runs out (or when the app closes first).
 UNDO_DELETE_SECONDS = 10.0
@@ -191,6 +194,20 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         found = self.query("#team-table")
         return cast("DataTable[Any]", found.first()) if found else None  # the table is only ever a TeamTable
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The names fill the list's new width; the same team stays highlighted."""
+        table = self._table()
+        if table is None or not table.row_count:
+            return
+        key = self._highlighted_key()
+        self._fill()
+        keys = [row.key.value for row in table.ordered_rows]
+        if key in keys:
+            table.move_cursor(row=keys.index(key))
+
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
         if self.coach_app.store is not None:
@@ -259,23 +276,34 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         matches = [t for t in self.teams if needle in t.name.casefold()] if needle else list(self.teams)
         exact = any(t.name.casefold() == needle for t in self.teams)
         current = self._highlighted_key()
-        table.clear()
+        # The name column takes what the other two columns leave, no more: a long
+        # name typed ran the create row, and the other columns, past the right edge
+        # (and a column made wide once stayed wide).
+        room = (table.size.width or self.size.width or 80) - _OTHER_COLUMNS
+        if len(matches) + 1 > table.size.height - 1:
+            room -= 2  # a scrollbar
+        room = max(16, room)
+        rows: list[tuple[str, str, str, str]] = []
         shown: set[str] = set()
         for team in matches:
             if team.id in shown:
                 continue  # never twice (a duplicate row key would end the app)
             shown.add(team.id)
-            name = one_line(team.name, 60) + ("  (archived)" if team.archived else "")
-            table.add_row(
-                cell(name),
-                cell(relative_day(team.last_session_at)),
-                cell(str(team.open_actions) if team.open_actions else "–"),
-                key=team.id,
-            )
+            name = one_line(team.name, room - (12 if team.archived else 0))
+            name += "  (archived)" if team.archived else ""
+            last = relative_day(team.last_session_at)
+            rows.append((name, last, str(team.open_actions) if team.open_actions else "–", team.id))
         # Creating comes last: typing part of a name and pressing enter should open
         # the team that matches, not quietly create a near-duplicate.
         if text and not exact:
-            table.add_row(cell(f"+ Create team “{one_line(text, 60)}”"), cell(""), cell(""), key=CREATE_KEY)
+            create = f"+ Create team “{one_line(text, max(4, room - len('+ Create team “”')))}”"
+            rows.append((create, "", "", CREATE_KEY))
+        table.clear(columns=True)
+        table.add_column("Team", key="name", width=min(room, max(cell_len(row[0]) for row in [("Team",), *rows])))
+        table.add_column("Last session", key="last")
+        table.add_column("Open actions", key="open")
+        for name, last, open_actions, key in rows:
+            table.add_row(cell(name), cell(last), cell(open_actions), key=key)
         if table.row_count:
             keys = [row.key.value for row in table.ordered_rows]
             if exact:
