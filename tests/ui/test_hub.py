@@ -454,11 +454,11 @@ async def test_a_learning_typed_before_a_review_conflict_is_kept_to_apply_again(
         session_id = app.session.model.session_id
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
-        await saved(pilot)
-        bo.record_review(test.id, "stuck", "Bo's view", coach="Bo Ng")
         await paste(pilot, "Two of three nights came")
         await pilot.press("enter")
-        await type_text(pilot, "Put nights in the plan")  # no r or k: the keys typed on
+        await saved(pilot)
+        bo.record_review(test.id, "stuck", "Bo's view", coach="Bo Ng")
+        await type_text(pilot, "Put nights in the plan")  # no r, k or enter: keys typed on
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), timeout=30, what="the conflict")
         await pilot.pause(TYPING_PAUSE + 0.2)
         await pilot.press("r")
