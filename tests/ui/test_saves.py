@@ -444,3 +444,25 @@ async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(m
         await shows(pilot, "Not saved")
         assert app.is_running
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+
+
+async def test_a_paste_while_the_conflict_question_is_up_goes_into_the_text(make_app, db_path: Path) -> None:
+    """A paste arriving as the conflict question came up went to the question's
+    button and was lost; and a paste did not count as typing, so the enter after it
+    answered the question (reload) instead of going on into the text."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+            other.save_draft(session_id, dilemma="Bo's words.")
+        burst(app, *" and")
+        question = await _asked(pilot, app)
+        paste = events.Paste(" we check the rota")
+        paste.time = question.shown_at + 0.1
+        app.post_message(paste)  # pasted without looking up
+        typed_at(app, "!", question.shown_at + 0.2)
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("!"), what="the paste")
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. and we check the rota!"
+        assert app.screen is question  # still asking: nothing answered by the paste
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

@@ -211,6 +211,17 @@ class KeyHold:
                     below.post_message(events.Key(event.key, event.character))
                     return
             focused = app.focused
+        elif isinstance(event, events.Paste):
+            top = app.screen
+            if getattr(top, "typing_goes_on", None) is not None and len(app.screen_stack) > 1:
+                below = app.screen_stack[-2].focused
+                if below is not None and is_text_field(below):
+                    # a paste is words, never an answer: into the field below
+                    self._text_at = self._last_key_at = event.time
+                    below.post_message(events.Paste(event.text))
+                    return
+            if is_text_field(focused):  # a paste is typing too (a question coming up waits)
+                self._text_at = self._last_key_at = event.time
         command = None
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
             command = app.screen.active_bindings.get(event.key)
