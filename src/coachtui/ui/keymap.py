@@ -31,6 +31,7 @@ BROWSER_KEYS: dict[str, str] = {
     "session.back": "alt+left,ctrl+b",
     "team.archived": "alt+t,ctrl+t",
     "team.archive": "alt+o,ctrl+o",
+    "team.filter-archive": "alt+o,ctrl+o",
     "app.help": "alt+h,f1",
     "app.session": "alt+s,f2",
     "app.history": "alt+i,f3",

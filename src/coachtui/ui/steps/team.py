@@ -102,6 +102,9 @@ class TeamFilter(LiteralInput):
     never archives a team at once."""
 
     BINDINGS = [
+        # Here too, not only on the step: a key bound on the step reaches it after the
+        # field's own keys typed after it (ctrl+o then ctrl+z would undo first).
+        Binding("ctrl+o", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
         Binding("ctrl+d", "team('delete_team')", "Delete…", show=False, id="team.filter-delete"),
         Binding("ctrl+z", "team('undo')", "Undo", show=False, id="team.filter-undo"),
     ]
