@@ -117,7 +117,7 @@ def test_typing_a_name_on_the_team_list_never_archives_or_renames(tmp_path: Path
 
 @pytest.mark.slow
 def test_archive_and_undo_in_one_burst(tmp_path: Path) -> None:
-    """ctrl+a archives the highlighted team; ctrl+z straight after brings it back."""
+    """ctrl+o archives the highlighted team; ctrl+z straight after brings it back."""
     from coachtui.store import open_store
 
     db = tmp_path / "coach.db"
@@ -128,10 +128,10 @@ def test_archive_and_undo_in_one_burst(tmp_path: Path) -> None:
     try:
         app.wait_for("Ward 7")
         _wait_until_open(app, db)
-        app.send("ward 7\x01\x1a")  # filter, ctrl+a (archive), ctrl+z (undo), in one burst
+        app.send("ward 7\x0f\x1a")  # filter, ctrl+o (archive), ctrl+z (undo), in one burst
         app.wait_for("Restored Ward 7")
         assert _rows(db, "SELECT name, archived FROM team ORDER BY name") == [("Ward 4", 0), ("Ward 7", 0)]
-        app.send("\x01")  # archive it again, for good this time
+        app.send("\x0f")  # archive it again, for good this time
         app.wait_for("Archived Ward 7")
         _until(app, lambda: _rows(db, "SELECT archived FROM team WHERE name = 'Ward 7'") == [(1,)], "the archive")
         assert _alive(app)

@@ -51,3 +51,19 @@ def test_ctrl_g_then_words_types_the_words(tmp_path: Path) -> None:
         app.send(CTRL_G + "; we said 6 things")
         app.holds("SELECT dilemma FROM coaching_session", ("Night team misses the huddle; we said 6 things",))
         app.quit()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_keys_typed_straight_after_launch_are_not_lost(tmp_path: Path, burst: str) -> None:
+    """A tester's tmux runs typed the team's name, enter and a title as the app
+    started, before the first screen took input: those keys were lost."""
+    with coach(tmp_path) as app:
+        keys = "Ward 4" + ENTER + "Rota gaps" + TAB + "Nights"
+        if burst == "one":
+            app.send(keys)  # at once, before anything is on the screen
+        else:
+            for key in keys:  # key by key, as a person types
+                app.send(key)
+        app.holds("SELECT title, dilemma FROM coaching_session", ("Rota gaps", "Nights"))
+        assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()

@@ -58,6 +58,33 @@ def test_deletions_made_by_a_named_coach_travel(tmp_path, hub_url, capsys) -> No
             store.get_session(session.id)
 
 
+def test_a_deletion_from_another_laptop_removes_the_rescue_copies_here(tmp_path, hub_url, capsys, isolated_home) -> None:
+    """Rescue copies (plain text outside the database) went with a session deleted
+    here, but not with one deleted on another laptop and removed here by sync."""
+    from coachtui import rescue
+    from coachtui.config import write_private_text
+
+    laptop, other = str(tmp_path / "laptop.db"), str(tmp_path / "other.db")
+    with open_store(laptop) as store:
+        team = store.create_team("Ward 4")
+        gone = store.start_session(team.id, coach="Robin")
+        store.save_draft(gone.id, title="To delete", dilemma="Private words")
+        kept = store.start_session(team.id, coach="Robin")
+        store.save_draft(kept.id, title="Stays")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    folder = isolated_home / "data" / "unsaved"  # the other laptop's rescue copies
+    for session_id, stamp in ((gone.id, "20261201-090000"), (kept.id, "20261202-090000")):
+        write_private_text(folder / rescue.file_name(session_id, stamp), rescue.contents(session_id, "Private words\n"))
+    with open_store(laptop, coach="Robin") as store:
+        store.delete_session(gone.id)
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    capsys.readouterr()
+    code, lines, _ = run(capsys, "--db", other, "sync", "--hub", hub_url)
+    assert code == 0 and lines[2] == "Pulled from the hub: 1 session deleted."
+    assert [rescue.session_of(path) for path in rescue.files()] == [kept.id]
+
+
 def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path, capsys) -> None:
     laptop = str(tmp_path / "laptop.db")
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", "postgresql://coach:pw@127.0.0.1:9/hub")

@@ -139,3 +139,95 @@ async def test_a_new_session_can_still_be_started_beside_the_teams_draft(make_ap
         await saved(pilot)
     drafts = query(db_path, "SELECT count(*) FROM coaching_session WHERE status = 'draft'")
     assert drafts == [(2,)]
+
+
+def _ward_draft(db_path: Path):  # type: ignore[no-untyped-def]
+    """Ana's draft for Ward 4, with a title and a dilemma."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4", coach="Ana Ruiz")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota chaos", dilemma="Night shift misses the huddle.", step="dilemma")
+    return draft
+
+
+async def _resume_offered(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = await ready(pilot)
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session.model is not None, what="the draft open")
+
+
+async def _type_into_the_gone_draft(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Type on in the dilemma: the save is refused, and keeping the text is offered."""
+    app = pilot.app
+    app.query_one("#dilemma-text").focus()
+    await type_text(pilot, " Bo covers")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=20, what="the offer to keep it")
+
+
+async def test_a_draft_discarded_in_another_window_loses_nothing_in_the_window_that_has_it_open(
+    make_app, db_path: Path, isolated_home: Path
+) -> None:
+    """Two windows on one database file: the second discards the draft the first has
+    open. The first says so in one line and keeps every word (a new draft, and a
+    rescue copy until then); nothing there breaks."""
+    from coachtui import rescue
+    from coachtui.ui.modals import ConfirmScreen
+
+    draft = _ward_draft(db_path)
+    first, second = make_app(), make_app()
+    async with first.run_test(size=(100, 30), notifications=True) as pa, second.run_test(
+        size=(100, 30), notifications=True
+    ) as pb:
+        await _resume_offered(pa)
+        await ready(pb)
+        await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen), what="the offer, second window")
+        await pb.press("d")
+        await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen), what="discard?")
+        await pb.press("y")
+        await saved(pb)
+        assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]
+        await _type_into_the_gone_draft(pa)
+        text = await shows(pa, "Keep my text as a new draft")
+        assert "deleted" in text or "no longer" in text
+        assert [rescue.session_of(p) for p in rescue.files()] == [draft.id]  # safe meanwhile
+        await pa.press("n")
+        await saved(pa)
+        await shows(pa, "Kept as a new draft")
+        assert first.is_running
+    rows = query(db_path, "SELECT title, dilemma, status FROM coaching_session")
+    assert rows == [("Rota chaos", "Night shift misses the huddle. Bo covers", "draft")]
+
+
+async def test_a_team_deleted_in_another_window_loses_nothing_in_the_window_with_its_session_open(
+    make_app, db_path: Path
+) -> None:
+    from coachtui.ui.modals import ConfirmScreen
+
+    _ward_draft(db_path)
+    first, second = make_app(), make_app()
+    async with first.run_test(size=(100, 30), notifications=True) as pa:
+        await _resume_offered(pa)
+        async with second.run_test(size=(100, 30), notifications=True) as pb:
+            await ready(pb)
+            await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen), what="the offer, second window")
+            await pb.press("n")
+            await type_text(pb, "Ward 4")
+            await pb.press("ctrl+d")
+            await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen), what="delete?")
+            await pb.press("y")
+            await pb.press("ctrl+q")  # deleted now, not after the undo window
+            await wait_for(pb, lambda: not second.is_running, what="the second window closed")
+        assert query(db_path, "SELECT count(*) FROM team") == [(0,)]
+        await _type_into_the_gone_draft(pa)
+        await shows(pa, "Keep my text as a new draft")
+        await pa.press("n")
+        await saved(pa)
+        await shows(pa, "Kept as a new draft")
+        await pa.press("ctrl+n")  # the steps still work
+        assert first.is_running
+    assert query(db_path, "SELECT t.name, s.title, s.dilemma FROM coaching_session s JOIN team t ON t.id = s.team_id") == [
+        ("Ward 4", "Rota chaos", "Night shift misses the huddle. Bo covers")
+    ]

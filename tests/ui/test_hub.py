@@ -433,3 +433,45 @@ async def test_only_the_coachs_own_drafts_are_offered_at_start(hub_app, network,
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="every draft")
         text = await shows(pilot, "Bo's half-done huddle")
         assert "Ana's half-done huddle" in text
+
+
+async def test_a_learning_typed_before_a_review_conflict_is_kept_to_apply_again(
+    hub_app, bo, db
+) -> None:  # type: ignore[no-untyped-def]
+    """What happened and what was learned on a test of change, refused because Bo
+    marked it meanwhile: reload kept the note to apply again, but not the learning."""
+    from coachtui.ui.modals import LearningPromptScreen
+
+    lab = bo.create_team("Lab 7", coach="Bo Ng")
+    first = bo.start_session(lab.id, coach="Bo Ng")
+    bo.save_draft(first.id, title="Huddle clash", dilemma="Nights miss it.")
+    test = bo.add_action(first.id, "Move the huddle", owner="Sam", coach="Bo Ng", prediction="Nights join")
+    bo.complete_session(first.id)
+    app = hub_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _open_team(pilot, "Lab 7", "review")
+        await shows(pilot, "Test · Move the huddle")
+        session_id = app.session.model.session_id
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
+        await paste(pilot, "Two of three nights came")
+        await pilot.press("enter")
+        await saved(pilot)
+        bo.record_review(test.id, "stuck", "Bo's view", coach="Bo Ng")
+        await type_text(pilot, "Put nights in the plan")  # no r, k or enter: keys typed on
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), timeout=30, what="the conflict")
+        await pilot.pause(TYPING_PAUSE + 0.2)
+        await pilot.press("r")
+        await shows(pilot, "Reloaded: now stuck")
+        if isinstance(app.screen, LearningPromptScreen):
+            await pilot.press("escape")
+        await wait_for(pilot, lambda: app.save_status.state != "conflict", what="the conflict settled")
+        await pilot.press("d")  # mark it again: both answers come back with it
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
+        assert app.screen.query_one("#test-result").value == "Two of three nights came"
+        assert app.screen.query_one("#test-learning").value == "Put nights in the plan"
+        await pilot.press("escape")
+        await saved(pilot)
+    assert db.rows("SELECT status, note, learning FROM action_review WHERE session_id = ?", session_id) == [
+        ("done", "Two of three nights came", "Put nights in the plan")
+    ]

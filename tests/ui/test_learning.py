@@ -198,3 +198,79 @@ async def test_a_note_on_a_test_typed_before_its_mark_is_kept_and_saved_with_it(
         await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the two questions")
         await saved(pilot)
         assert query(db_path, "SELECT status, note FROM action_review") == [("done", "One missed in three weeks")]
+
+
+async def _a_note_waiting(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Ward 4's review, a note typed on "Ask the porters" before its mark."""
+    app = await ready(pilot)
+    await type_text(pilot, "Ward 4")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+    await shows(pilot, "Ask the porters")
+    row = next(i for i, item in enumerate(app.session.model.review_items) if not item.action.is_test)
+    await pilot.press(*["down"] * row, "n")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+    await paste(pilot, "Porters said yes to nights")
+    await pilot.press("escape")
+    await shows(pilot, "Note, saved once you mark how it went")
+
+
+@pytest.mark.parametrize("way", ["new session", "another team", "another draft", "amend from history"])
+async def test_a_note_waiting_for_its_mark_is_asked_about_when_leaving_the_session(
+    make_app, tested, db_path: Path, way: str
+) -> None:
+    """Quitting asked about a review note typed before its mark; a new session,
+    another team, another draft or amending a session from history dropped it
+    silently."""
+    from textual.command import CommandPalette
+
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ChoiceScreen
+
+    with open_store(str(db_path)) as store:
+        other = store.create_team("Ward 9", coach="Ana Ruiz")
+        draft = store.start_session(other.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Night rota")
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        from coachtui.ui.modals import ResumeScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the drafts offered")
+        await pilot.press("n")
+        await _a_note_waiting(pilot)
+        session_id = app.session.model.session_id
+
+        async def leave() -> None:
+            if way == "another team":
+                await pilot.press("ctrl+g", "1")
+                await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team step")
+                await type_text(pilot, "Ward 9")
+                await pilot.press("enter")
+                return
+            if way == "amend from history":
+                completed = query(db_path, "SELECT id FROM coaching_session WHERE status = 'completed'")[0][0]
+                version = query(db_path, "SELECT version FROM coaching_session WHERE id = ?", completed)[0][0]
+                app.drafts.amend(completed, version)
+                return
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+            await type_text(pilot, "New session" if way == "new session" else "Resume a draft")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            if way == "another draft":
+                await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the drafts")
+                await pilot.press("enter")
+
+        await leave()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await shows(pilot, "Porters said yes to nights")
+        await pilot.press("b")  # back to it: the note is still waiting, the session still open
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="back at the review")
+        assert app.session.model.session_id == session_id
+        await shows(pilot, "Note, saved once you mark how it went")
+        await pilot.press("d")  # marked: saved with its note
+        await saved(pilot)
+    assert query(db_path, "SELECT status, note FROM action_review WHERE session_id = ?", session_id) == [
+        ("done", "Porters said yes to nights")
+    ]

@@ -176,7 +176,7 @@ async def test_archiving_a_team_another_coach_renamed_asks_first(make_app, three
         with open_store(str(db_path), coach=BO) as other:
             other.rename_team(three_teams["Year 9 maths"], "Year 9 maths (Mr K)")
         await type_text(pilot, "Year 9")
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict question")
         await shows(pilot, "You archived it.")
         await pilot.pause(TYPING_PAUSE + 0.2)

@@ -4,6 +4,7 @@ blindly, never reported as saved, handed to the screen that made the change."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from coachtui.session.saver import SaveQueue, SaveStatus
@@ -146,3 +147,82 @@ def test_writes_with_the_same_merge_key_replace_each_other_until_written(db_path
     finally:
         saver.stop()
     assert written == ["abc"]
+
+
+def test_writes_to_a_record_queued_before_the_coach_answers_ask_once_and_are_settled_by_the_answer(
+    db_path: Path,
+) -> None:
+    """Each save to a record queued before the coach answered the conflict question
+    was tried, refused again and asked again; after a reload one could even write
+    over what the coach chose to see."""
+    action = _action(db_path)
+    refusals: list[BaseException] = []
+    with open_store(str(db_path), coach="Ana Ruiz") as store, open_store(str(db_path), coach="Bo Ng") as other:
+        other.update_action(action.id, text="Plot twenty more points")  # Bo's: version 2
+        # writes typed key by key (merge_key) wait for a pause; the others go at once
+        queue = SaveQueue(lambda: store, debounce=30, max_wait=60)
+        queue.start()
+        try:
+            for words in ("Plot 11", "Plot 12", "Plot 13"):  # Ana typed on, each on version 1
+                queue.submit(
+                    "edit action",
+                    lambda s, words=words: s.update_action(action.id, text=words, expected_version=1),
+                    on_conflict=refusals.append,
+                    record=action.id,
+                )
+            deadline = time.monotonic() + 10
+            while len(refusals) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(refusals) == 3 and all(r is refusals[0] for r in refusals)  # one refusal, one question
+            assert store.get_action(action.id).text == "Plot twenty more points"
+            assert action.id in queue.conflicts
+            # a save still waiting for a pause in the typing when the coach answers
+            queue.submit(
+                "edit action",
+                lambda s: s.update_action(action.id, text="Plot 14", expected_version=2),
+                on_conflict=refusals.append,
+                record=action.id,
+                merge_key="edit",
+            )
+            assert queue.pending == 1
+            queue.resolve(action.id)  # the coach answered: it is settled, never written later
+            assert queue.pending == 0
+            queue.submit(  # keep mine: the newest words, on top of Bo's
+                "edit action",
+                lambda s: s.update_action(action.id, text="Plot 13", expected_version=2),
+                on_conflict=refusals.append,
+                record=action.id,
+            )
+            assert queue.flush(timeout=10)
+        finally:
+            queue.stop()
+        assert store.get_action(action.id).text == "Plot 13"
+        assert queue.conflicts == {} and len(refusals) == 3
+
+
+def test_the_conflict_question_is_asked_once_for_the_refusals_its_answer_settles() -> None:
+    from coachtui.session.conflicts import Conflict
+    from coachtui.ui.conflicts import ConflictAsker
+
+    class App:
+        def __init__(self) -> None:
+            self.asked: list = []  # type: ignore[type-arg]
+
+        def push_screen(self, screen, done) -> None:  # type: ignore[no-untyped-def]
+            self.asked.append(done)
+
+    settled: list[tuple[str, bool]] = []
+    asker = ConflictAsker(lambda conflict, keep: settled.append((conflict.note, keep)))
+    app = App()
+    refusal = StaleRecord("action", "a1", expected_version=1, current_version=2, changed_by="Bo Ng")
+    asker.ask(app, Conflict("review", "a1", "s1", refusal, status="done", note="Half"))
+    asker.ask(app, Conflict("review", "a1", "s1", refusal, status="done", note="Half came"))
+    assert len(app.asked) == 1
+    app.asked[0]("keep")
+    assert settled == [("Half came", True)]
+    # a save queued before the answer, handed back with the same refusal: settled
+    asker.ask(app, Conflict("review", "a1", "s1", refusal, status="done", note="Half came on"))
+    assert len(app.asked) == 1
+    # a new refusal later (Bo changed it again) is a new question
+    asker.ask(app, Conflict("review", "a1", "s1", StaleRecord("action", "a1", expected_version=2, current_version=3, changed_by="Bo Ng"), status="done"))
+    assert len(app.asked) == 2

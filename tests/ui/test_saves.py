@@ -297,6 +297,14 @@ def typed_at(app, text: str, start: float, gap: float = 0.05) -> float:  # type:
     return at - gap
 
 
+async def _changed_elsewhere_while_typing(pilot, app, db_path: Path, session_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The draft resumed; a second window saves its dilemma; the coach types " and"."""
+    await _resume(pilot, app)
+    with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+        other.save_draft(session_id, dilemma="Bo's words.")
+    burst(app, *" and")
+
+
 async def _asked(pilot, app) -> ConflictScreen:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, what="the question")
     return app.screen
@@ -391,10 +399,7 @@ async def test_typing_on_while_the_conflict_comes_up_is_typing_not_an_answer(mak
     session_id = _draft(db_path)
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
-            other.save_draft(session_id, dilemma="Bo's words.")
-        burst(app, *" and")
+        await _changed_elsewhere_while_typing(pilot, app, db_path, session_id)
         # The coach pauses a moment (the draft is saved, and refused, and asked)...
         question = await _asked(pilot, app)
         words = " and we check the rota"
@@ -416,10 +421,7 @@ async def test_a_busy_moment_while_the_coach_types_on_does_not_press_keep_mine(m
     session_id = _draft(db_path)
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:
-            other.save_draft(session_id, dilemma="Bo's words.")
-        burst(app, *" and")
+        await _changed_elsewhere_while_typing(pilot, app, db_path, session_id)
         question = await _asked(pilot, app)
         last = typed_at(app, " we c", question.shown_at + 0.1)
         app.call_later(lambda: time.sleep(1.0))  # the app is busy (a slow disk, a loaded machine)...
@@ -443,4 +445,23 @@ async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(m
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
         await shows(pilot, "Not saved")
         assert app.is_running
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
+
+
+async def test_a_paste_while_the_conflict_question_is_up_goes_into_the_text(make_app, db_path: Path) -> None:
+    """A paste arriving as the conflict question came up went to the question's
+    button and was lost; and a paste did not count as typing, so the enter after it
+    answered the question (reload) instead of going on into the text."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _changed_elsewhere_while_typing(pilot, app, db_path, session_id)
+        question = await _asked(pilot, app)
+        paste = events.Paste(" we check the rota")
+        paste.time = question.shown_at + 0.1
+        app.post_message(paste)  # pasted without looking up
+        typed_at(app, "!", question.shown_at + 0.2)
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("!"), what="the paste")
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. and we check the rota!"
+        assert app.screen is question  # still asking: nothing answered by the paste
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

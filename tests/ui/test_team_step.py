@@ -113,12 +113,31 @@ async def test_backspace_on_the_list_edits_the_filter(make_app, three_teams) -> 
         assert app.query_one("#team-filter").value == "ward 4"
 
 
-async def test_archiving_needs_ctrl_a_and_can_be_undone(make_app, three_teams, db_path: Path) -> None:
+async def test_ctrl_a_in_the_filter_goes_to_the_start_of_the_line_and_archives_nothing(
+    make_app, three_teams, db_path: Path
+) -> None:
+    """ctrl+a archived the highlighted team at once: a coach with the "start of line"
+    habit archived teams by accident. In the filter it is the start of the line; on
+    the list it does nothing either."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "ear 9")
+        await pilot.press("ctrl+a", "Y")
+        assert app.query_one("#team-filter").value == "Year 9"
+        await _focus_list(pilot)
+        await pilot.press("ctrl+a")
+        await saved(pilot)
+        assert "Archived" not in screen_text(app)
+    assert _teams(db_path) == [("Ward 4", 0), ("Ward 7", 0), ("Year 9 maths", 0)]
+
+
+async def test_archiving_needs_ctrl_o_and_can_be_undone(make_app, three_teams, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
         await type_text(pilot, "Year 9")
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await shows(pilot, "Archived Year 9 maths")
         await saved(pilot)
         await wait_for(pilot, lambda: ("Year 9 maths", 1) in _teams(db_path), what="the archive")
@@ -141,9 +160,9 @@ async def test_an_archived_team_can_be_shown_and_restored(make_app, three_teams,
         await shows(pilot, "Ward 7 (archived)")
         await type_text(pilot, "ward 7")
         await pilot.press("enter")  # an archived team is not opened: it says how to restore it
-        await shows(pilot, "ctrl+a")
+        await shows(pilot, "ctrl+o")
         assert app.session.model is None
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await shows(pilot, "Restored Ward 7")
         await wait_for(pilot, lambda: ("Ward 7", 0) in _teams(db_path), what="the restore")
 
@@ -235,9 +254,29 @@ async def test_the_hint_and_help_name_the_new_keys(make_app, three_teams) -> Non
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot)
         hint = str(app.query_one("#team-hint").render())
-        for key in ("ctrl+r", "ctrl+a", "ctrl+d", "ctrl+z"):
+        for key in ("ctrl+r", "ctrl+o", "ctrl+d", "ctrl+z"):
             assert key in hint
         await pilot.press("f1")
         text = await shows(pilot, "ctrl+z")
-        assert "ctrl+a" in text and "ctrl+r" in text
+        assert "ctrl+o" in text and "ctrl+r" in text
         assert "r rename, a archive" not in text  # the old one-letter keys are gone
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_create_row_shows_whole_with_a_long_filter(make_app, three_teams, size, tmp_path: Path) -> None:
+    """With a long name typed, "+ Create team “…”" ran past the list's right edge:
+    the row was cut off mid-word, its closing quote out of sight."""
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        name = "Ward 7 night shift respiratory and cardiac step-down unit team"
+        await type_text(pilot, name)
+        text = await shows(pilot, "+ Create team")
+        app.save_screenshot(str(tmp_path / "team.svg"))
+        row = next(line for line in text.splitlines() if "+ Create team" in line)
+        assert "”" in row, row  # the end of the row is on screen
+        if size[0] >= 120:  # room for the whole name: it is not cut at all
+            assert f"“{name}”" in row, row
+        table = app.query_one("#team-table")
+        assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)

@@ -171,9 +171,23 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"coachtui: {hub.hide_in(str(exc))}", file=sys.stderr)
         return 1
+    forget_rescues(report)
     for line in report_lines(report):
         print(hide_password(line, hub.password))
     return 0
+
+
+def forget_rescues(report: object, keep: str | None = None) -> None:
+    """Sessions deleted for good elsewhere and now here: their private rescue copies
+    (plain text, outside the database) go too, as for a session deleted here.
+    ``keep``: the session open on screen (its words are still the coach's to keep)."""
+    from coachtui import rescue
+    from coachtui.store.sync import SyncReport
+
+    assert isinstance(report, SyncReport)
+    gone = [ident for ident in report.deleted_sessions if ident != keep]
+    if gone:
+        rescue.remove_for(gone)
 
 
 # From how many records a sync shows its progress bar (a small sync just reports).

@@ -270,6 +270,7 @@ class SessionController:
             ),
             # a note typed key by key: the newest mark replaces one not written yet
             merge_key=f"review:{session_id}:{action_id}",
+            record=action_id,
         )
         self._changed()
 
@@ -421,6 +422,7 @@ class SessionController:
             on_conflict=lambda exc: self._conflict(
                 "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),
+            record=action_id,
         )
         self._changed()
 
@@ -435,6 +437,7 @@ class SessionController:
             "remove action",
             lambda store: store.remove_action(action_id, expected_version=book.get(action_id)),
             on_conflict=lambda exc: self._conflict("remove", action_id, session_id, exc),
+            record=action_id,
         )
         self._changed()
 

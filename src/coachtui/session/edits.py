@@ -61,12 +61,16 @@ class RecordEdits:
         on_done: Done,
         on_conflict: OnConflict,
         on_refused: OnRefused,
+        record: str = "",
+        *,
+        settles: bool = False,
     ) -> None:
         """Queue ``call(store, version)``; a refusal because the record changed
-        becomes a Conflict whose ``again`` queues the same call on a newer version."""
+        becomes a Conflict whose ``again`` queues the same call on a newer version.
+        ``record``: the record's id (see ``SaveQueue.submit``)."""
 
         def again(newer: int) -> None:
-            self._submit(label, call, newer, make_conflict, on_done, on_conflict, on_refused)
+            self._submit(label, call, newer, make_conflict, on_done, on_conflict, on_refused, record, settles=True)
 
         conflicted = None
         if on_conflict is not None:
@@ -95,6 +99,8 @@ class RecordEdits:
             on_done=done,
             on_conflict=conflicted,
             on_refused=refused,
+            record=record,
+            settles=settles,
         )
 
     # --- the action tracker ----------------------------------------------------------------
@@ -126,6 +132,7 @@ class RecordEdits:
             on_done,
             on_conflict,
             on_refused,
+            action_id,
         )
 
     # --- teams ------------------------------------------------------------------------------
@@ -165,6 +172,7 @@ class RecordEdits:
             on_done,
             on_conflict,
             on_refused,
+            team_id,
         )
 
     def rename_team(

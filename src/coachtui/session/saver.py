@@ -69,6 +69,12 @@ class _Op:
     versioned: bool = False
     # queued again with the same key before it ran: the newer one replaces it
     merge_key: str = ""
+    # the record the write changes (an action, a team): while the coach is asked
+    # about a conflict on it, the writes queued after are not tried (see _held)
+    record: str = ""
+    # the coach's answer to a conflict on ``record`` (keep mine): neither held nor
+    # settled by that answer
+    settles: bool = False
 
     @property
     def is_fields(self) -> bool:
@@ -149,6 +155,9 @@ class SaveQueue:
         self._reported: tuple[State, str] | None = None
         # record id -> short message, for conflicts the coach has not settled yet
         self._conflicts: dict[str, str] = {}
+        # record id -> the refusal the coach is asked about (writes to that record
+        # queued meanwhile are handed to their on_conflict with it, not tried)
+        self._refusals: dict[str, BaseException] = {}
         self._dropped = ""
         # session id -> its version as this app last read or wrote it
         self._versions: dict[str, int] = {}
@@ -185,6 +194,8 @@ class SaveQueue:
         *,
         merge_key: str = "",
         on_refused: Callable[[BaseException], None] | None = None,
+        record: str = "",
+        settles: bool = False,
     ) -> None:
         """Queue an operation ``call(store)``; ``on_done(result)`` runs (in the saver
         thread) once it has been written. If the store refuses it because another
@@ -198,7 +209,15 @@ class SaveQueue:
 
         ``merge_key``: an operation queued again with the same key before it was
         written replaces the waiting one (typing a note queues one write, not one
-        per keystroke); such writes wait for a pause in the typing, like fields."""
+        per keystroke); such writes wait for a pause in the typing, like fields.
+
+        ``record``: the id of the record the write changes (what a conflict on it
+        names). Once a write to it is refused, the coach is asked once: the writes
+        to it queued before the answer are not tried (one would be refused again and
+        ask again, or, after a reload, write over what the coach chose to see); each
+        goes to its ``on_conflict`` with the same refusal (the newest words are what
+        keep mine saves), and :meth:`resolve` settles the ones still queued.
+        ``settles``: this write is the coach's answer (keep mine, queued again)."""
         op = _Op(
             label=label,
             call=call,
@@ -207,6 +226,8 @@ class SaveQueue:
             on_conflict=on_conflict,
             on_refused=on_refused,
             merge_key=merge_key,
+            record=record,
+            settles=settles,
         )
         self._append(op)
 
@@ -269,6 +290,15 @@ class SaveQueue:
         with self._cond:
             self._conflicts.pop(record_id, None)
             self._lost.discard(record_id)
+            if self._refusals.pop(record_id, None) is not None:
+                # the answer settles every write to it queued before: keep mine
+                # queues the newest words again (after this), reload shows theirs
+                kept = [
+                    op for op in self._ops if op.record != record_id or op.settles or op is self._in_flight
+                ]
+                if len(kept) != len(self._ops):
+                    self._ops = deque(kept)
+                    self._cond.notify_all()
             if not self._ops and not self._failures:
                 self._report_settled()
 
@@ -382,6 +412,15 @@ class SaveQueue:
             op = self._wait_for_work()
             if op is None:
                 return
+            held = self._held(op)
+            if held is not None:
+                self._finish(op)
+                try:
+                    if op.on_conflict is not None:
+                        op.on_conflict(held)
+                except Exception:  # the conflict stays shown as not saved
+                    log.debug("the conflict handler failed", exc_info=True)
+                continue
             self._report("saving")
             try:
                 store = self._store_getter()
@@ -418,6 +457,8 @@ class SaveQueue:
                     # Retrying cannot help: the coach decides (reload, or keep theirs).
                     with self._cond:
                         self._conflicts[str(getattr(exc, "record_id", ""))] = conflict_line(exc)
+                        if op.record:
+                            self._refusals[op.record] = exc
                     self._finish(op)
                     try:
                         op.on_conflict(exc)
@@ -439,6 +480,14 @@ class SaveQueue:
                     op.on_done(result)
                 except Exception:  # the write is done; a failed follow-up must not undo it
                     log.debug("the after-save handler failed", exc_info=True)
+
+    def _held(self, op: _Op) -> BaseException | None:
+        """The refusal the coach is being asked about, when ``op`` writes to that
+        record: it is not tried (the answer settles it)."""
+        if not op.record or op.on_conflict is None or op.settles:
+            return None
+        with self._cond:
+            return self._refusals.get(op.record)
 
     def _write(self, store: Any, op: _Op) -> object:
         if op.call is not None and not op.versioned:

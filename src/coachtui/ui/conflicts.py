@@ -79,20 +79,33 @@ class ConflictAsker:
     """Asks the coach about one refused change per record at a time. While the
     dialog is open, a later refusal of the same record replaces the one it settles
     (the newest change is what the coach wants); ``settle(conflict, keep)`` runs
-    once the coach chose (``keep``: apply theirs again on top; else reload)."""
+    once the coach chose (``keep``: apply theirs again on top; else reload).
+
+    The save queue hands over the writes to a record queued before the answer with
+    the refusal the coach is asked about (``SaveQueue.submit``'s ``record``): the
+    answer settles those too, so they never ask the question again."""
 
     def __init__(self, settle: Callable[[Conflict, bool], Any]) -> None:
         self._settle = settle
         self._asking: dict[str, Conflict] = {}
+        # record id -> the refusals an answer settled (the question is not asked
+        # again for them; a new refusal of the record is a new question)
+        self._answered: dict[str, list[BaseException]] = {}
+        self._seen: dict[str, list[BaseException]] = {}
 
     def ask(self, app: Any, conflict: Conflict) -> None:
-        waiting = conflict.action_id in self._asking
-        self._asking[conflict.action_id] = conflict
+        record = conflict.action_id
+        if any(error is conflict.error for error in self._answered.get(record, [])):
+            return  # queued before the coach answered: the answer settled it
+        waiting = record in self._asking
+        self._asking[record] = conflict
+        self._seen.setdefault(record, []).append(conflict.error)
         if waiting:
             return
 
         def done(choice: str | None) -> None:
-            latest = self._asking.pop(conflict.action_id, conflict)
+            latest = self._asking.pop(record, conflict)
+            self._answered[record] = self._seen.pop(record, [])
             self._settle(latest, choice == "keep")
 
         ask_keep_or_reload(app, conflict, done)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 # In a browser (`coachtui serve`) some keys never reach the page: the browser keeps
-# ctrl+n, ctrl+t and ctrl+w for itself, and f1, f3, f5 and f6 are its help, find,
+# ctrl+n, ctrl+t, ctrl+o and ctrl+w for itself, and f1, f3, f5 and f6 are its help, find,
 # reload and address bar. There these commands get keys a page is given, shown first
 # (the footer shows a command's first key); the terminal keys still work where they
 # arrive. The coach's own [keys] win over these.
@@ -30,6 +30,8 @@ BROWSER_KEYS: dict[str, str] = {
     "session.next": "alt+right,ctrl+n",
     "session.back": "alt+left,ctrl+b",
     "team.archived": "alt+t,ctrl+t",
+    "team.archive": "alt+o,ctrl+o",
+    "team.filter-archive": "alt+o,ctrl+o",
     "app.help": "alt+h,f1",
     "app.session": "alt+s,f2",
     "app.history": "alt+i,f3",

@@ -49,6 +49,12 @@ def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) ->
     )
     yield SystemCommand("Trends", "Which categories of dilemma keep coming back, month by month (f5)", lambda: app.action_show("themes"))
     yield SystemCommand("New session", "Close this session (it is saved) and pick a team", session_screen.new_session)
+    if app.current_mode == "session" and session_screen.current_step == "team":
+        team_step = session_screen.team_step
+        yield SystemCommand(
+            "Archive or restore the team", "The highlighted team on the list (ctrl+o)", team_step.action_archive
+        )
+        yield SystemCommand("Rename the team", "The highlighted team on the list (ctrl+r)", team_step.action_rename)
     yield SystemCommand("Resume a draft", "Carry on with an unfinished session", app.drafts.pick)
     yield SystemCommand(
         "Learning log",

@@ -229,7 +229,7 @@ class HubSync:
         """Sync with ``address``; ``keep``: its password was just typed (or found in an
         old settings file) and goes to the keyring. (``app.notify`` posts a message:
         it is safe from this thread.)"""
-        from coachtui.commands.sync import report_lines
+        from coachtui.commands.sync import forget_rescues, report_lines
         from coachtui.hubpass import hide_password, recall, remember
 
         app = self.app
@@ -255,6 +255,8 @@ class HubSync:
             report = store.sync(address.connect_url(password), progress=self._progress_from_thread)
         finally:
             app.call_from_thread(self._show_progress, "")
+        model = app.session.model
+        forget_rescues(report, keep=model.session_id if model is not None else None)
         lines = [hide_password(line, password) for line in report_lines(report)]
         lines = [SETTLE_IN_APP if line.startswith("Choose with: coachtui sync --resolve") else line for line in lines]
         return lines, report.moved, bool(report.conflicts)

@@ -42,6 +42,9 @@ SESSION_WAIT = 10.0
 # A list's command key comes back up to the app once it has run, unless a widget
 # keeps it to itself: then this is how long the keys after it wait.
 HANDLED_WAIT = 2.0
+# Keys typed as the app starts (a coach typing the team's name as it comes up): held
+# until the first screen has a field with the focus.
+STARTUP_WAIT = 10.0
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
@@ -65,6 +68,21 @@ def screen_settled(app: App[object], screen: Screen[object]) -> Condition:
         return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
 
     return settled
+
+
+def input_ready(app: App[object]) -> Condition:
+    """True once the screen on top is mounted and a widget on it has the focus (the
+    team filter, or the prompt for the coach's name): before that a key reaches no
+    widget and is lost."""
+
+    def ready() -> bool:
+        try:
+            screen = app.screen
+        except Exception:  # noqa: BLE001 - no screen yet
+            return False
+        return screen.is_mounted and screen.focused is not None
+
+    return ready
 
 
 def session_shown(app: App[object], leaving: Widget | Screen[object]) -> Condition:
@@ -99,6 +117,8 @@ class KeyHold:
         # when the last key that typed a character into a field arrived, before the current key
         self.text_typed_at = 0.0
         self._text_at = 0.0
+        self._started = False  # the first screen has taken input
+        self._starting = False  # keys typed as the app started are held
 
     def quiet_for(self, event: events.Key, into: Widget | None) -> float:
         """Seconds since the key before ``event`` arrived (``into``: the widget with
@@ -148,6 +168,7 @@ class KeyHold:
         if not until() and time.monotonic() < self._deadline:
             return
         self._until = None
+        self._starting = False
         self._waiting_for = None
         if self._timer is not None:
             self._timer.stop()
@@ -164,6 +185,16 @@ class KeyHold:
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await textual_routing(event)
             return
+        if not self._started:
+            self._started = True
+            if self._until is None and not input_ready(app)():
+                # the app is still starting: nothing could take the key yet
+                self.hold(input_ready(app), STARTUP_WAIT)
+                self._starting = True
+        if self._starting and isinstance(event, events.Key) and event.key == "ctrl+j":
+            # Typed before the terminal was put in raw mode, enter was turned into a
+            # line feed (ICRNL) on its way: it is enter.
+            event = events.Key("enter", "\r")
         if self.take(event):
             return  # the screen is still changing: it goes on once it is done
         focused = app.focused
@@ -180,6 +211,17 @@ class KeyHold:
                     below.post_message(events.Key(event.key, event.character))
                     return
             focused = app.focused
+        elif isinstance(event, events.Paste):
+            top = app.screen
+            if getattr(top, "typing_goes_on", None) is not None and len(app.screen_stack) > 1:
+                below = app.screen_stack[-2].focused
+                if below is not None and is_text_field(below):
+                    # a paste is words, never an answer: into the field below
+                    self._text_at = self._last_key_at = event.time
+                    below.post_message(events.Paste(event.text))
+                    return
+            if is_text_field(focused):  # a paste is typing too (a question coming up waits)
+                self._text_at = self._last_key_at = event.time
         command = None
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
             command = app.screen.active_bindings.get(event.key)

@@ -307,6 +307,8 @@ class Applied:
     clamped: int = 0  # stamps from the future brought back to the receiver's clock
     # records sent that the receiver holds afterwards (not left out, not deleted)
     settled: set[tuple[str, str]] = field(default_factory=set)
+    # the sessions this apply deleted on the receiving side (a tombstone applied)
+    gone_sessions: set[str] = field(default_factory=set)
 
 
 class _Apply:
@@ -648,6 +650,7 @@ class _Apply:
             result.updated[kind] = len(self.updated[kind] - self.removed[kind])
             result.deleted[kind] = len(self.removed[kind] - self.inserted[kind])
             result.settled |= {(kind, ident) for ident in (self.existed[kind] | self.inserted[kind]) - self.removed[kind]}
+        result.gone_sessions = self.removed["sessions"] - self.inserted["sessions"]
         if any(self.kept.values()):
             result.send_back.update(collect_subtrees(self.conn, self.kept))
         return result
@@ -746,6 +749,9 @@ class SyncReport:
     skew: dt.timedelta | None = None
     # stamps from the future (a clock running fast) brought back to the receiver's time
     clamped: int = 0
+    # the sessions deleted here because they were deleted elsewhere (their private
+    # rescue copies, outside the database, go with them: coachtui.rescue)
+    deleted_sessions: tuple[str, ...] = ()
 
     @property
     def moved(self) -> bool:
@@ -1037,6 +1043,7 @@ class _Run:
             conflicts=tuple(self.found),
             skew=skew,
             clamped=pushed.clamped + pulled.clamped,
+            deleted_sessions=tuple(sorted(pulled.gone_sessions)),
         )
 
     def _send(
@@ -1176,6 +1183,7 @@ class _Run:
             total.skipped += part.skipped
             total.merged += part.merged
             total.clamped += part.clamped
+            total.gone_sessions |= part.gone_sessions
         self.found.extend(found)
 
 

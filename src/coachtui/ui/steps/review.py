@@ -96,9 +96,9 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # action id -> the newest refused change while the coach is asked about it
         self._conflicts = ConflictAsker(self._settle)
         self._settling: Conflict | None = None  # the conflict whose action is being read again
-        # action id -> (status, note) the coach chose to reload over: used again
-        # when they mark the action next, never thrown away unasked
-        self.kept: dict[str, tuple[str | None, str]] = {}
+        # action id -> (status, note, learning) the coach chose to reload over: used
+        # again when they mark the action next, never thrown away unasked
+        self.kept: dict[str, tuple[str | None, str, str]] = {}
         # action id -> a note typed before the action was marked: a review is a mark
         # (and a note), so it is saved with the mark once the coach chooses one
         self.waiting: dict[str, str] = {}
@@ -242,6 +242,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         kept = self.kept.get(action.id)
         if kept is not None:
             note_text = f" — {one_line(kept[1], 200)}" if kept[1] else ""
+            note_text += f" — learned: {one_line(kept[2], 200)}" if kept[2] else ""
             parts.append(f"Not saved (yours): {status_label(kept[0])}{note_text}")
         waiting = self.waiting.get(action.id)
         if waiting and item.status is None:
@@ -272,10 +273,11 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         else:
             kept = self.kept.pop(item.action.id, None)
             note = kept[1] if kept is not None and kept[1] and not item.note else None
+            learning = kept[2] if kept is not None and kept[2] and not item.learning else None
             waiting = self.waiting.pop(item.action.id, "")
             if waiting and not item.note:
                 note = waiting
-            self.controller.set_review(item.action.id, status, note)
+            self.controller.set_review(item.action.id, status, note, learning)
         self.refresh_from_model()
         if status is not None and item.action.is_test:
             self.edit_note()  # a test asks what happened and what was learned
@@ -316,7 +318,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     item.action.prediction,
                     status_label(item.status),
                     kept[1] if kept is not None and kept[1] and not item.note else item.note,
-                    item.learning,
+                    kept[2] if kept is not None and kept[2] and not item.learning else item.learning,
                     both,
                 ),
                 lambda _closed: self.refresh_from_model(),
@@ -367,6 +369,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         event.stop()
         self._conflicts.ask(self.app, event.conflict)
 
+    def _yours(self, conflict: Conflict) -> tuple[str | None, str, str]:
+        """What the coach wants for the action now: the newest mark, note and learning
+        on screen (typed after the refused write too), else the refused write's."""
+        model = self.model
+        item = model.review_item(conflict.action_id) if model is not None else None
+        if model is not None and model.session_id == conflict.session_id and item is not None and item.status:
+            return item.status, item.note, item.learning
+        return conflict.status, conflict.note, conflict.learning
+
     def _settle(self, conflict: Conflict, keep: bool) -> None:
         self._settling = conflict
         self._read_action(conflict, keep)
@@ -390,7 +401,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             self._not_settled(self._settling, reason(error))
 
     def _not_settled(self, conflict: Conflict, message: str) -> None:
-        self.kept[conflict.action_id] = (conflict.status, conflict.note)
+        self.kept[conflict.action_id] = self._yours(conflict)
         self.controller.saver.resolve(conflict.action_id)
         self.app.notify(
             f"Could not reload it: {message} Your mark is kept below the list: mark it again to save it.",
@@ -407,6 +418,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         if model is None or model.session_id != conflict.session_id or item is None:
             controller.saver.resolve(conflict.action_id)
             return  # the coach has moved on to another session
+        yours = self._yours(conflict)
         controller.seen(current.id, current.version)
         controller.saver.resolve(current.id)  # before a re-applied change is queued
         item.action = current
@@ -417,14 +429,14 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         )
         if keep:
             self.kept.pop(current.id, None)
-            controller.set_review(current.id, conflict.status or "open", conflict.note, conflict.learning)
+            controller.set_review(current.id, yours[0] or "open", yours[1], yours[2])
             self.app.notify(f"Saving your mark on top of {who}'s change.", markup=False)
         else:
             item.status = review.status if review is not None else None
             item.note = review.note if review is not None else ""
             item.learning = review.learning if review is not None else ""
             item.reviewed_at = review.created_at if review is not None else None
-            self.kept[current.id] = (conflict.status, conflict.note)
+            self.kept[current.id] = yours
             self.app.notify(
                 f"Reloaded: now {status_label(current.status)}, as {who} left it. "
                 "Your mark is kept below the list: mark it again to save it.",

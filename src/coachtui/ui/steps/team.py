@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from coachtui.ui.conflicts import ConflictAsker
 
 CREATE_KEY = "__create__"
+# "Last session" and "Open actions" (their values are no wider), and each column's padding
+_OTHER_COLUMNS = 2 * 12 + 3 * 2
 # How long a deleted team can still be brought back with ctrl+z; it is deleted for
 # good when this runs out (or when the app closes first).
 UNDO_DELETE_SECONDS = 10.0
@@ -92,12 +95,16 @@ def _team_table_class() -> type[DataTable[Any]]:
 
 
 class TeamFilter(LiteralInput):
-    """The filter field. A text field takes ctrl+a (line start), ctrl+d (delete
-    right) and ctrl+z (undo typing); here they archive, delete and undo a change to
-    the highlighted team, as the step says (home and delete still edit the text)."""
+    """The filter field. A text field takes ctrl+d (delete right) and ctrl+z (undo
+    typing); here they delete (after asking) and undo a change to the highlighted
+    team, as the step says (delete still edits the text). ctrl+a stays the start of
+    the line: archiving has a key no text field uses (ctrl+o), so a coach's habit
+    never archives a team at once."""
 
     BINDINGS = [
-        Binding("ctrl+a", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
+        # Here too, not only on the step: a key bound on the step reaches it after the
+        # field's own keys typed after it (ctrl+o then ctrl+z would undo first).
+        Binding("ctrl+o", "team('archive')", "Archive/restore", show=False, id="team.filter-archive"),
         Binding("ctrl+d", "team('delete_team')", "Delete…", show=False, id="team.filter-delete"),
         Binding("ctrl+z", "team('undo')", "Undo", show=False, id="team.filter-undo"),
     ]
@@ -131,8 +138,9 @@ with the date of their last session and how many of their actions are still open
 - **Type** to filter the list (on the list too: letters always go to the filter).
   If no team has that name, **enter** creates it.
 - **↑ ↓** move through the list, **enter** opens the session for that team.
-- **ctrl+r** renames the highlighted team, **ctrl+a** archives it (or restores an
-  archived one), **ctrl+t** shows or hides archived teams.
+- **ctrl+r** renames the highlighted team, **ctrl+o** archives it (or restores an
+  archived one), **ctrl+t** shows or hides archived teams. (ctrl+a is the start of
+  the line in the filter, as in any text field.)
 - **ctrl+d** deletes the highlighted team, with all its sessions, after asking.
 - **ctrl+z** undoes the last rename, archive or delete. A deleted team can be
   brought back for a few seconds; after that it is gone for good.
@@ -147,7 +155,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         # Not priority bindings: a key typed straight after some letters must act on
         # the team those letters pick, so it waits its turn behind them.
         Binding("ctrl+r", "rename", "Rename", show=False, id="team.rename"),
-        Binding("ctrl+a", "archive", "Archive/restore", show=False, id="team.archive"),
+        Binding("ctrl+o", "archive", "Archive/restore", show=False, id="team.archive"),
         Binding("ctrl+t", "toggle_archived", "Show archived", show=False, id="team.archived"),
         Binding("ctrl+d", "delete_team", "Delete…", show=False, id="team.delete"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="team.undo"),
@@ -182,7 +190,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if early is not None and early.done.is_set() and early.teams:
             yield _team_table()
         yield Static(
-            "ctrl+r rename · ctrl+a archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
+            "ctrl+r rename · ctrl+o archive · ctrl+d delete · ctrl+z undo · ctrl+t archived",
             id="team-hint",
             classes="hint",
             markup=False,
@@ -192,6 +200,20 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         """The team list, or None before the first teams arrived."""
         found = self.query("#team-table")
         return cast("DataTable[Any]", found.first()) if found else None  # the table is only ever a TeamTable
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The names fill the list's new width; the same team stays highlighted."""
+        table = self._table()
+        if table is None or not table.row_count:
+            return
+        key = self._highlighted_key()
+        self._fill()
+        keys = [row.key.value for row in table.ordered_rows]
+        if key in keys:
+            table.move_cursor(row=keys.index(key))
 
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
@@ -261,23 +283,34 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         matches = [t for t in self.teams if needle in t.name.casefold()] if needle else list(self.teams)
         exact = any(t.name.casefold() == needle for t in self.teams)
         current = self._highlighted_key()
-        table.clear()
+        # The name column takes what the other two columns leave, no more: a long
+        # name typed ran the create row, and the other columns, past the right edge
+        # (and a column made wide once stayed wide).
+        room = (table.size.width or self.size.width or 80) - _OTHER_COLUMNS
+        if len(matches) + 1 > table.size.height - 1:
+            room -= 2  # a scrollbar
+        room = max(16, room)
+        rows: list[tuple[str, str, str, str]] = []
         shown: set[str] = set()
         for team in matches:
             if team.id in shown:
                 continue  # never twice (a duplicate row key would end the app)
             shown.add(team.id)
-            name = one_line(team.name, 60) + ("  (archived)" if team.archived else "")
-            table.add_row(
-                cell(name),
-                cell(relative_day(team.last_session_at)),
-                cell(str(team.open_actions) if team.open_actions else "–"),
-                key=team.id,
-            )
+            name = one_line(team.name, room - (12 if team.archived else 0))
+            name += "  (archived)" if team.archived else ""
+            last = relative_day(team.last_session_at)
+            rows.append((name, last, str(team.open_actions) if team.open_actions else "–", team.id))
         # Creating comes last: typing part of a name and pressing enter should open
         # the team that matches, not quietly create a near-duplicate.
         if text and not exact:
-            table.add_row(cell(f"+ Create team “{one_line(text, 60)}”"), cell(""), cell(""), key=CREATE_KEY)
+            create = f"+ Create team “{one_line(text, max(4, room - len('+ Create team “”')))}”"
+            rows.append((create, "", "", CREATE_KEY))
+        table.clear(columns=True)
+        table.add_column("Team", key="name", width=min(room, max(cell_len(row[0]) for row in [("Team",), *rows])))
+        table.add_column("Last session", key="last")
+        table.add_column("Open actions", key="open")
+        for name, last, open_actions, key in rows:
+            table.add_row(cell(name), cell(last), cell(open_actions), key=key)
         if table.row_count:
             keys = [row.key.value for row in table.ordered_rows]
             if exact:
@@ -367,7 +400,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self._refuse("Type a team's name first.")
             return
         if team.archived:
-            self._refuse(f"{one_line(team.name)} is archived: press ctrl+a to restore it first.")
+            self._refuse(f"{one_line(team.name)} is archived: press ctrl+o to restore it first.")
             return
         self._message("")
         self.coach_app.session_screen.open_team(team)
