@@ -274,6 +274,8 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         return " ".join(self.query_one("#team-filter", Input).value.split())
 
     def _fill(self) -> None:
+        from rich.text import Text
+
         table = self._table()
         if table is None:
             return
@@ -306,9 +308,10 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             create = f"+ Create team “{one_line(text, max(4, room - len('+ Create team “”')))}”"
             rows.append((create, "", "", CREATE_KEY))
         table.clear(columns=True)
-        table.add_column("Team", key="name", width=min(room, max(cell_len(row[0]) for row in [("Team",), *rows])))
-        table.add_column("Last session", key="last")
-        table.add_column("Open actions", key="open")
+        # headings as plain Text, as _team_table makes them (a string loads Rich's emoji table)
+        table.add_column(Text("Team"), key="name", width=min(room, max(cell_len(row[0]) for row in [("Team",), *rows])))
+        table.add_column(Text("Last session"), key="last")
+        table.add_column(Text("Open actions"), key="open")
         for name, last, open_actions, key in rows:
             table.add_row(cell(name), cell(last), cell(open_actions), key=key)
         if table.row_count:
