@@ -332,6 +332,17 @@ class LearningPromptScreen(ModalScreen[None]):
         else:
             self.action_close()
 
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """Keys typed straight after enter wait until it has moved the focus: on to
+        the learning (not "What happened"), or, from the learning, back to the list
+        once the dialog has closed."""
+        field = self.focused
+        if key != "enter" or field is None or field.id not in ("test-result", "test-learning"):
+            return None
+        if field.id == "test-result":
+            return (lambda: self.app.screen is not self or self.focused is not field), COMMAND_WAIT
+        return (lambda: self.app.screen is not self), COMMAND_WAIT
+
     def action_close(self) -> None:
         if not self._answered:
             self._answered = True
