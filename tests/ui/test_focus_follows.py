@@ -17,6 +17,8 @@ from coachtui.ui.modals import LearningPromptScreen
 from .helpers import query, ready, saved, shows, wait_for
 from .test_keys import burst
 from .test_learning import tested  # noqa: F401 - a fixture
+from .test_question_bank import _questions_step
+from .test_team_step import three_teams  # noqa: F401 - a fixture
 
 
 @pytest.mark.parametrize("opened_first", [False, True])
@@ -50,3 +52,36 @@ async def test_what_happened_enter_and_the_learning_in_one_burst(
         ("Ask the porters", "dropped", "", ""),
         ("Move the huddle to 21:45", "in_progress", "Started Monday", "Timer helps"),
     ]
+
+
+async def test_tab_and_typing_on_the_team_list_keep_their_order(make_app, three_teams) -> None:  # noqa: F811
+    """'abc' tab 'def' tab 'ghi' in one burst showed "abcghidef": the letters typed on
+    the list went to the filter after the ones typed on it later."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        burst(app, *"abc", "tab", *"def", "tab", *"ghi")
+        field = app.session_screen.query_one("#team-filter")
+        await wait_for(pilot, lambda: len(field.value) == 9, what="nine letters in the filter")
+        assert field.value == "abcdefghi"
+        assert app.focused is field
+
+
+async def test_tab_from_the_question_filter_and_words_typed_on(make_app, db_path: Path) -> None:
+    """tab then 'how do we know' stored "howdo we know": the space reached the list
+    (where it picks) before the first letter had moved the focus back to the filter.
+    And the hint's "tab to the picked list" is one tab from the filter."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _questions_step(pilot)
+        burst(app, "tab", *"how do we know")
+        field = app.session_screen.query_one("#question-filter")
+        await wait_for(pilot, lambda: field.value.endswith("know"), what="the words in the filter")
+        assert field.value == "how do we know"
+        assert app.session.model.questions == []
+        field.value = ""
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "picked"
+        await saved(pilot)
+    assert query(db_path, "SELECT text FROM picked_question") == []

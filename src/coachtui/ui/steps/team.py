@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
-from coachtui.ui.steps.base import StepPane, enclosing, type_into
+from coachtui.ui.steps.base import StepPane, enclosing, goes_to_filter, type_into
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.workers import in_thread, reason
 
@@ -82,6 +82,11 @@ def _team_table_class() -> type[DataTable[Any]]:
         """The team list. It has no letter keys of its own: what the coach types here
         goes to the filter (the prompt says "type to filter"), so typing a team's name
         on the list can never rename, archive or delete a team."""
+
+        def typing_goes_to(self, event: events.Key) -> Input | None:
+            """The filter, for a letter typed here (see typeahead.KeyHold.route)."""
+            step = enclosing(self, TeamStep)
+            return step.query_one("#team-filter", Input) if step is not None and goes_to_filter(event) else None
 
         def on_key(self, event: events.Key) -> None:
             step = enclosing(self, TeamStep)
