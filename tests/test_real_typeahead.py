@@ -51,3 +51,17 @@ def test_ctrl_g_then_words_types_the_words(tmp_path: Path) -> None:
         app.send(CTRL_G + "; we said 6 things")
         app.holds("SELECT dilemma FROM coaching_session", ("Night team misses the huddle; we said 6 things",))
         app.quit()
+
+
+def test_kill_9_straight_after_enter_adds_the_action_once(tmp_path: Path) -> None:
+    """kill -9 a moment after enter added an action left its text in the form's saved
+    draft too: resumed, the form showed it again and enter made a duplicate."""
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_G + "6")
+        app.shows("What will the team try?")
+        app.send("Call the bank" + TAB + "Kim")
+        app.holds("SELECT action_draft != '' FROM coaching_session", (1,))  # the half-typed action is saved
+        app.send(ENTER)
+        app.holds("SELECT count(*) FROM action", (1,), timeout=30)
+        app.close()  # kill -9 as soon as the action is in
+        assert app.rows("SELECT action_draft FROM coaching_session") == [("",)]
