@@ -85,3 +85,18 @@ async def test_tab_from_the_question_filter_and_words_typed_on(make_app, db_path
         assert app.focused is not None and app.focused.id == "picked"
         await saved(pilot)
     assert query(db_path, "SELECT text FROM picked_question") == []
+
+
+async def test_a_paste_on_the_team_list_goes_to_the_filter_in_order(make_app, three_teams) -> None:  # noqa: F811
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        burst(app, "tab")
+        app.post_message(events.Paste("Ward"))
+        burst(app, *" 4")
+        field = app.session_screen.query_one("#team-filter")
+        await wait_for(pilot, lambda: field.value.endswith("4"), what="the filter")
+        assert field.value == "Ward 4"

@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 P = TypeVar("P", bound="StepPane")
 
 
-def goes_to_filter(event: events.Key, keep: frozenset[str] = frozenset()) -> bool:
+def goes_to_filter(event: events.Key | events.Paste, keep: frozenset[str] = frozenset()) -> bool:
     """A key typed on a list that belongs in its filter: a letter (not ``?``, the
-    help off a field) or backspace. ``keep``: keys the list uses itself."""
+    help off a field) or backspace, or a paste. ``keep``: keys the list uses itself."""
+    from textual import events
+
+    if isinstance(event, events.Paste):
+        return bool(event.text)
     if event.key in keep:
         return False
     return bool(event.is_printable and event.character and event.character != "?") or event.key == "backspace"

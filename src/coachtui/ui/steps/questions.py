@@ -29,7 +29,7 @@ class BankList(OptionList):
 
     KEEP = frozenset({"space"})  # picks; other letters go to the filter
 
-    def typing_goes_to(self, event: events.Key) -> Input | None:
+    def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
         """The filter, for a letter typed here (see typeahead.KeyHold.route)."""
         step = enclosing(self, QuestionsStep)
         return step.query_one("#question-filter", Input) if step and goes_to_filter(event, self.KEEP) else None
@@ -82,7 +82,7 @@ class PickedList(OptionList):
     def _step(self) -> QuestionsStep | None:
         return enclosing(self, QuestionsStep)
 
-    def typing_goes_to(self, event: events.Key) -> Input | None:
+    def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
         """The filter, for a letter typed here (tab from the filter comes here, and the
         coach may type on): see typeahead.KeyHold.route."""
         step = self._step()

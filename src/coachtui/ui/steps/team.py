@@ -116,7 +116,7 @@ def _team_table_class() -> type[DataTable[Any]]:
         goes to the filter (the prompt says "type to filter"), so typing a team's name
         on the list can never rename, archive or delete a team."""
 
-        def typing_goes_to(self, event: events.Key) -> Input | None:
+        def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
             """The filter, for a letter typed here (see typeahead.KeyHold.route)."""
             step = enclosing(self, TeamStep)
             return step.query_one("#team-filter", Input) if step is not None and goes_to_filter(event) else None
