@@ -324,14 +324,21 @@ async def test_the_open_actions_go_to_a_calendar_from_the_export_dialog(make_app
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
+async def on_the_tracker(pilot) -> TrackerScreen:  # type: ignore[no-untyped-def]
+    """Started, then f4: the tracker with its actions listed."""
+    app = pilot.app
+    await started(pilot)
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+    tracker: TrackerScreen = app.screen
+    await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+    return tracker
+
+
 async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(make_app, demo_db: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await started(pilot)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
-        tracker = app.screen
-        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        tracker = await on_the_tracker(pilot)
         assert all(a.is_open for a in tracker.rows)
         overdue = [a.is_overdue(TODAY) for a in tracker.rows]
         assert overdue == sorted(overdue, reverse=True)  # every overdue action comes first
@@ -358,11 +365,7 @@ async def test_quitting_while_typing_a_tracker_note_asks_first(make_app, demo_db
     note and the mark were gone. A note in a dialog is words like any other."""
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await started(pilot)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
-        tracker = app.screen
-        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        tracker = await on_the_tracker(pilot)
         first = tracker.rows[0]
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
@@ -387,11 +390,7 @@ async def test_esc_on_a_tracker_note_keeps_the_words(make_app, demo_db: Path) ->
     still cancels the mark, but the note is kept (and shown) for the next mark."""
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await started(pilot)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
-        tracker = app.screen
-        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        tracker = await on_the_tracker(pilot)
         first = tracker.rows[0]
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")

@@ -255,13 +255,17 @@ def larchfield(db_path: Path) -> str:
         return store.create_team("Larchfield Hospital Ward 26", coach="Ana Ruiz").id
 
 
+async def on_the_list(pilot) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    await wait_for(pilot, lambda: bool(pilot.app.query("#team-table")), what="the team list")
+
+
 async def test_the_filter_matches_words_in_any_order(make_app, larchfield: str, db_path: Path) -> None:
     """'larch ward 26' found nothing ("one continuous piece of the name"), and enter
     created a new team beside Larchfield Hospital Ward 26."""
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        await on_the_list(pilot)
         await type_text(pilot, "26 larch ward")
         await shows(pilot, "Larchfield Hospital Ward 26")
         await pilot.press("enter")
@@ -274,8 +278,7 @@ async def test_the_filter_matches_words_in_any_order(make_app, larchfield: str, 
 async def test_a_name_close_to_a_team_asks_before_creating(make_app, larchfield: str, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        await on_the_list(pilot)
         await type_text(pilot, "Larchfeild Hospital Ward 26")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
@@ -300,8 +303,7 @@ async def test_a_name_close_to_a_team_asks_before_creating(make_app, larchfield:
 async def test_another_ward_number_is_created_without_a_question(make_app, larchfield: str, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        await on_the_list(pilot)
         await type_text(pilot, "Ward 5")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
