@@ -65,3 +65,19 @@ def test_kill_9_straight_after_enter_adds_the_action_once(tmp_path: Path) -> Non
         app.holds("SELECT count(*) FROM action", (1,), timeout=30)
         app.close()  # kill -9 as soon as the action is in
         assert app.rows("SELECT action_draft FROM coaching_session") == [("",)]
+
+
+def test_tab_from_the_question_filter_and_words_typed_on(tmp_path: Path) -> None:
+    """tab, then 'how do we know': the filter showed "howdo we know" (the space went
+    to the list, where it picks the highlighted question)."""
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(TAB + "how do we know")
+        app.shows("how do we know")
+        app.send(ENTER)  # picks the first question the words find, if any
+        app.holds("SELECT step FROM coaching_session", ("questions",))
+        app.quit()
+        picked = app.rows("SELECT text FROM picked_question")
+        assert len(picked) <= 1
+        assert all(all(word in text.casefold() for word in "how do we know".split()) for (text,) in picked)
