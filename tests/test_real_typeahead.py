@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, ENTER, TAB, coach, resumed
+from tests.test_real_keys import CTRL_G, ENTER, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -81,3 +81,27 @@ def test_tab_from_the_question_filter_and_words_typed_on(tmp_path: Path) -> None
         picked = app.rows("SELECT text FROM picked_question")
         assert len(picked) <= 1
         assert all(all(word in text.casefold() for word in "how do we know".split()) for (text,) in picked)
+
+
+def test_a_test_of_change_reviewed_in_one_burst(tmp_path: Path) -> None:
+    """p, 'Started Monday', enter, 'Timer helps' in one burst stored "Started MondayT"
+    and "imer helps" (or everything under "What happened")."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        team = store.create_team("Ward 4")
+        first = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(first.id, title="Huddle clash", dilemma="Night staff miss the huddle.")
+        store.add_action(first.id, "Move the huddle to 21:45", "Sam", prediction="Fewer missed huddles")
+        store.complete_session(first.id)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Ward 4")
+        app.send(ENTER)
+        app.shows("Test · Move the huddle")
+        app.send("p" + "Started Monday" + ENTER + "Timer helps" + ENTER)
+        app.holds("SELECT status, note, learning FROM action_review", ("in_progress", "Started Monday", "Timer helps"))
+        app.quit()
+    finally:
+        app.close()
