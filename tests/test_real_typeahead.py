@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, ENTER, TAB, coach, resumed
+from tests.test_real_keys import CTRL_G, ENTER, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +67,57 @@ def test_keys_typed_straight_after_launch_are_not_lost(tmp_path: Path, burst: st
         app.holds("SELECT title, dilemma FROM coaching_session", ("Rota gaps", "Nights"))
         assert app.rows("SELECT name FROM team") == [("Ward 4",)]
         app.quit()
+
+
+def test_kill_9_straight_after_enter_adds_the_action_once(tmp_path: Path) -> None:
+    """kill -9 a moment after enter added an action left its text in the form's saved
+    draft too: resumed, the form showed it again and enter made a duplicate."""
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_G + "6")
+        app.shows("What will the team try?")
+        app.send("Call the bank" + TAB + "Kim")
+        app.holds("SELECT action_draft != '' FROM coaching_session", (1,))  # the half-typed action is saved
+        app.send(ENTER)
+        app.holds("SELECT count(*) FROM action", (1,), timeout=30)
+        app.close()  # kill -9 as soon as the action is in
+        assert app.rows("SELECT action_draft FROM coaching_session") == [("",)]
+
+
+def test_tab_from_the_question_filter_and_words_typed_on(tmp_path: Path) -> None:
+    """tab, then 'how do we know': the filter showed "howdo we know" (the space went
+    to the list, where it picks the highlighted question)."""
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(TAB + "how do we know")
+        app.shows("how do we know")
+        app.send(ENTER)  # picks the first question the words find, if any
+        app.holds("SELECT step FROM coaching_session", ("questions",))
+        app.quit()
+        picked = app.rows("SELECT text FROM picked_question")
+        assert len(picked) <= 1
+        assert all(all(word in text.casefold() for word in "how do we know".split()) for (text,) in picked)
+
+
+def test_a_test_of_change_reviewed_in_one_burst(tmp_path: Path) -> None:
+    """p, 'Started Monday', enter, 'Timer helps' in one burst stored "Started MondayT"
+    and "imer helps" (or everything under "What happened")."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        team = store.create_team("Ward 4")
+        first = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(first.id, title="Huddle clash", dilemma="Night staff miss the huddle.")
+        store.add_action(first.id, "Move the huddle to 21:45", "Sam", prediction="Fewer missed huddles")
+        store.complete_session(first.id)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Ward 4")
+        app.send(ENTER)
+        app.shows("Test · Move the huddle")
+        app.send("p" + "Started Monday" + ENTER + "Timer helps" + ENTER)
+        app.holds("SELECT status, note, learning FROM action_review", ("in_progress", "Started Monday", "Timer helps"))
+        app.quit()
+    finally:
+        app.close()

@@ -104,3 +104,20 @@ def test_a_refused_write_with_its_own_handler_is_told_there_not_dropped_silently
     assert saver.flush(timeout=10), saver.last_error
     assert len(refused) == 1 and refused[0].startswith("There is already a team called")
     assert saver.dropped == ""  # told to the one who asked, not left as "not saved"
+
+
+def test_adding_the_action_typed_in_the_form_empties_its_draft_in_the_same_write(store, saver: SaveQueue) -> None:  # type: ignore[no-untyped-def]
+    """A kill -9 a quarter second after enter left the action added and its text
+    still in the form's draft: resumed, enter added it a second time."""
+    team = store.create_team("Ward 4", "Ana Ruiz")
+    session = SessionController(saver)
+    model = session.start(team, "Ana Ruiz")
+    session.set_fields(action_draft='{"due": "", "owner": "Sam", "text": "Call the bank"}')
+    assert saver.flush(timeout=10), saver.last_error
+    saver.stop()  # nothing written from now on but what the next write holds
+    session.add_action("Call the bank", "Sam", None)
+    op = saver._ops[-1]  # the one write queued for it
+    op.call(store)
+    detail = store.get_session(model.session_id)
+    assert [a.text for a in detail.actions] == ["Call the bank"]
+    assert detail.action_draft == ""

@@ -231,3 +231,26 @@ async def test_a_team_deleted_in_another_window_loses_nothing_in_the_window_with
     assert query(db_path, "SELECT t.name, s.title, s.dilemma FROM coaching_session s JOIN team t ON t.id = s.team_id") == [
         ("Ward 4", "Rota chaos", "Night shift misses the huddle. Bo covers")
     ]
+
+
+async def test_picking_a_team_reuses_its_empty_draft_left_by_a_crash(make_app, seeded, db_path: Path) -> None:
+    """kill -9 on the Review step left an empty "(untitled)" draft; picking the team
+    again started a second one beside it, and every crash added another."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        left = store.start_session(seeded["team"].id, coach="Ana Ruiz")
+        store.save_draft(left.id, step="review")  # the crash came before anything was typed
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Ward 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        assert app.session.model.session_id == left.id
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await type_text(pilot, "Rota")
+        await saved(pilot)
+    assert query(db_path, "SELECT id, title FROM coaching_session WHERE status = 'draft'") == [(left.id, "Rota")]

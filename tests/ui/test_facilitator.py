@@ -324,14 +324,21 @@ async def test_the_open_actions_go_to_a_calendar_from_the_export_dialog(make_app
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
+async def on_the_tracker(pilot) -> TrackerScreen:  # type: ignore[no-untyped-def]
+    """Started, then f4: the tracker with its actions listed."""
+    app = pilot.app
+    await started(pilot)
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+    tracker: TrackerScreen = app.screen
+    await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+    return tracker
+
+
 async def test_the_tracker_lists_open_actions_overdue_first_and_records_a_mark(make_app, demo_db: Path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await started(pilot)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
-        tracker = app.screen
-        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        tracker = await on_the_tracker(pilot)
         assert all(a.is_open for a in tracker.rows)
         overdue = [a.is_overdue(TODAY) for a in tracker.rows]
         assert overdue == sorted(overdue, reverse=True)  # every overdue action comes first
@@ -358,11 +365,7 @@ async def test_quitting_while_typing_a_tracker_note_asks_first(make_app, demo_db
     note and the mark were gone. A note in a dialog is words like any other."""
     app = make_app()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await started(pilot)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
-        tracker = app.screen
-        await wait_for(pilot, lambda: bool(tracker.rows), what="the actions")
+        tracker = await on_the_tracker(pilot)
         first = tracker.rows[0]
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
@@ -380,6 +383,32 @@ async def test_quitting_while_typing_a_tracker_note_asks_first(make_app, demo_db
         "SELECT status, note FROM action_review WHERE action_id = ? ORDER BY created_at DESC LIMIT 1",
         first.id,
     ) == [("stuck", "Stuck because Sam is off sick")]
+
+
+async def test_esc_on_a_tracker_note_keeps_the_words(make_app, demo_db: Path) -> None:
+    """Found by a tester: F4, d, a note typed, esc: nothing asked, nothing kept. Esc
+    still cancels the mark, but the note is kept (and shown) for the next mark."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        tracker = await on_the_tracker(pilot)
+        first = tracker.rows[0]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await paste(pilot, "Sam sent the chart on Friday")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is tracker, what="the tracker again")
+        await shows(pilot, "Your note is kept")
+        await shows(pilot, "not recorded yet (mark to record it): Sam sent the chart on Friday")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
+        assert app.screen.query_one("#prompt-area").text == "Sam sent the chart on Friday"
+        await pilot.press("ctrl+s")
+        await shows(pilot, "Recorded: done")
+    assert query(
+        demo_db,
+        "SELECT status, note FROM action_review WHERE action_id = ? ORDER BY created_at DESC LIMIT 1",
+        first.id,
+    ) == [("done", "Sam sent the chart on Friday")]
 
 
 async def test_themes_chart_flags_and_a_team_report(make_app, demo_db: Path, tmp_path: Path) -> None:

@@ -280,3 +280,72 @@ async def test_the_create_row_shows_whole_with_a_long_filter(make_app, three_tea
             assert f"“{name}”" in row, row
         table = app.query_one("#team-table")
         assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
+
+
+# --- near-duplicate teams (found by a tester) ---------------------------------------------------
+
+
+@pytest.fixture
+def larchfield(db_path: Path) -> str:
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        store.create_team("Ward 4", coach="Ana Ruiz")
+        return store.create_team("Larchfield Hospital Ward 26", coach="Ana Ruiz").id
+
+
+async def on_the_list(pilot) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    await wait_for(pilot, lambda: bool(pilot.app.query("#team-table")), what="the team list")
+
+
+async def test_the_filter_matches_words_in_any_order(make_app, larchfield: str, db_path: Path) -> None:
+    """'larch ward 26' found nothing ("one continuous piece of the name"), and enter
+    created a new team beside Larchfield Hospital Ward 26."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_list(pilot)
+        await type_text(pilot, "26 larch ward")
+        await shows(pilot, "Larchfield Hospital Ward 26")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        assert app.session.model.team.id == larchfield
+        await saved(pilot)
+    assert [name for name, _ in _teams(db_path)] == ["Larchfield Hospital Ward 26", "Ward 4"]
+
+
+async def test_a_name_close_to_a_team_asks_before_creating(make_app, larchfield: str, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_list(pilot)
+        await type_text(pilot, "Larchfeild Hospital Ward 26")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await shows(pilot, "There is already a team called")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list again")
+        assert app.session.model is None
+        assert app.focused is not None and app.focused.id == "team-filter"
+        assert app.focused.value == "Larchfeild Hospital Ward 26"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        assert app.session.model.team.name == "Larchfeild Hospital Ward 26"
+        # Ward 5 is another ward, not a near-duplicate of Ward 4: no question
+        await saved(pilot)
+    assert [name for name, _ in _teams(db_path)] == [
+        "Larchfeild Hospital Ward 26", "Larchfield Hospital Ward 26", "Ward 4"
+    ]
+
+
+async def test_another_ward_number_is_created_without_a_question(make_app, larchfield: str, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_list(pilot)
+        await type_text(pilot, "Ward 5")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="a session")
+        assert app.session.model.team.name == "Ward 5"
+        await saved(pilot)
+    assert [name for name, _ in _teams(db_path)] == ["Larchfield Hospital Ward 26", "Ward 4", "Ward 5"]

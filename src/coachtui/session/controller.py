@@ -385,11 +385,21 @@ class SessionController:
             prediction=prediction.strip(),
         )
         model.actions.append(action)
+        # The form it was typed in is empty now: its saved draft is emptied by the same
+        # write that adds the action (never one without the other, whenever a crash comes).
+        model.action_draft = ""
         session_id, coach = model.session_id, model.coach
         self.saver.submit(
             "action",
             lambda store: store.add_action(
-                session_id, action.text, action.owner, action.due, coach, action_id=action.id, prediction=action.prediction
+                session_id,
+                action.text,
+                action.owner,
+                action.due,
+                coach,
+                action_id=action.id,
+                from_form=True,
+                prediction=action.prediction,
             ),
         )
         self._changed()

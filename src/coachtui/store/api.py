@@ -224,13 +224,17 @@ class Store:
         coach: str = "",
         *,
         action_id: str | None = None,
+        from_form: bool = False,
         **words: Unpack[ActionWords],
     ) -> ActionInfo:
         """Add an action agreed in a session. ``action_id`` lets the UI choose the id
         (a retried call with the same id returns the action already added); the
         action's other words come by name (:class:`ActionWords`): a ``prediction``
-        ("we expect…") makes it a test of change."""
-        return records.add_action(self.db, session_id, text, owner, due, coach, action_id=action_id, **words)
+        ("we expect…") makes it a test of change. ``from_form``: it was typed in the
+        session's action form, whose saved draft is emptied in the same write."""
+        return records.add_action(
+            self.db, session_id, text, owner, due, coach, action_id=action_id, from_form=from_form, **words
+        )
 
     def update_action(
         self,

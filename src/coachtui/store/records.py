@@ -602,11 +602,17 @@ def add_action(
     coach: str = "",
     *,
     action_id: str | None = None,
+    from_form: bool = False,
     **words: Unpack[ActionWords],
 ) -> ActionInfo:
     _check_action_fields(text, owner, words)
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
+        if from_form:
+            # The action was typed in the session's form: the form's draft is emptied
+            # in the same write, so a crash can never leave both (the draft would
+            # come back on resume and enter would add the action twice).
+            row.action_draft = ""
         if action_id is not None:
             existing = session.get(Action, action_id)
             if existing is not None:

@@ -197,11 +197,14 @@ class TextPromptScreen(ModalScreen[str | None]):
         multiline: bool = False,
         validate: Callable[[str], str | None] | None = None,
         on_change: Callable[[str], None] | None = None,
+        on_cancel: Callable[[str], None] | None = None,
     ) -> None:
         """``on_change``: the text is saved as it is typed (called on every change);
-        esc then closes keeping it, as ctrl+s does."""
+        esc then closes keeping it, as ctrl+s does. ``on_cancel``: esc hands it the
+        text typed (the caller keeps it: words typed are never silently lost)."""
         super().__init__(classes="modal")
         self.on_change = on_change
+        self.on_cancel = on_cancel
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
@@ -286,6 +289,8 @@ class TextPromptScreen(ModalScreen[str | None]):
         if self._answered:
             return
         self._answered = True
+        if self.on_cancel is not None and self.on_change is None:
+            self.on_cancel(self._current())
         # Typing is saved as it goes: esc keeps it rather than pretending to undo it.
         self.dismiss(self._current() if self.on_change is not None else None)
 
@@ -331,6 +336,17 @@ class LearningPromptScreen(ModalScreen[None]):
             self.query_one("#test-learning", Input).focus()
         else:
             self.action_close()
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """Keys typed straight after enter wait until it has moved the focus: on to
+        the learning (not "What happened"), or, from the learning, back to the list
+        once the dialog has closed."""
+        field = self.focused
+        if key != "enter" or field is None or field.id not in ("test-result", "test-learning"):
+            return None
+        if field.id == "test-result":
+            return (lambda: self.app.screen is not self or self.focused is not field), COMMAND_WAIT
+        return (lambda: self.app.screen is not self), COMMAND_WAIT
 
     def action_close(self) -> None:
         if not self._answered:

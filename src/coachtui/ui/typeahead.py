@@ -222,6 +222,15 @@ class KeyHold:
                     return
             if is_text_field(focused):  # a paste is typing too (a question coming up waits)
                 self._text_at = self._last_key_at = event.time
+        goes_to = getattr(focused, "typing_goes_to", None)  # a list whose letters go to its filter
+        field = goes_to(event) if goes_to is not None else None
+        if field is not None:
+            # The focus goes to the filter as the letter (or paste) arrives, so it
+            # and every key after it reach the filter in the order typed (a space
+            # straight after it is text there, not a pick on the list).
+            field.cursor_position = len(field.value)
+            field.screen.set_focus(field, scroll_visible=False)
+            focused = field
         command = None
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
             command = app.screen.active_bindings.get(event.key)

@@ -341,11 +341,15 @@ class SessionScreen(Screen[None]):
         )
 
     @in_thread(exclusive=True, group="team-draft", doing="open the team", then="_team_draft_found")
-    def _find_team_draft(self, team: TeamInfo, current: str | None) -> tuple[TeamInfo, SessionInfo | None]:
+    def _find_team_draft(
+        self, team: TeamInfo, current: str | None
+    ) -> tuple[TeamInfo, SessionInfo | None, SessionInfo | None]:
+        """The team's unfinished session of this coach's to offer, and else an empty
+        draft of theirs for it (left by a crash) to carry on in, not a second one."""
         from coachtui.store.errors import StoreError
 
         store = self.coach_app.store
-        draft = None
+        draft = blank = None
         if store is not None:
             try:
                 empty = store.empty_draft_ids()
@@ -354,10 +358,19 @@ class SessionScreen(Screen[None]):
                 drafts, empty = [], set()  # no offer; the session starts as before
             own = self.coach_app.drafts.own([d for d in drafts if d.id not in empty])
             draft = own[0] if own else None  # the most recently edited
-        return team, draft
+            own_empty = self.coach_app.drafts.own([d for d in drafts if d.id in empty])
+            blank = own_empty[0] if own_empty else None
+        return team, draft, blank
 
-    def _team_draft_found(self, result: tuple[TeamInfo, SessionInfo | None]) -> None:
-        self._open_team(*result)
+    def _team_draft_found(self, result: tuple[TeamInfo, SessionInfo | None, SessionInfo | None]) -> None:
+        team, draft, blank = result
+        model = self.coach_app.session.model
+        if draft is None and blank is not None and (model is None or model.status != "draft" or model.is_empty):
+            # Nothing is typed in it, so nothing to ask: it is this session (the
+            # empty draft open now, if any, is not kept when it is left).
+            self.coach_app.drafts.resume(blank.id)
+            return
+        self._open_team(team, draft)
 
     def _open_team(self, team: TeamInfo, draft: SessionInfo | None) -> None:
         if draft is None:

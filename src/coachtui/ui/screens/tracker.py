@@ -70,7 +70,7 @@ those due soonest, then those with no due date.
 
 | key | |
 |---|---|
-| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note |
+| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note (ctrl+s records it; esc cancels the mark and keeps the note for the next one) |
 | **t** | only one team's actions |
 | **o** | only one owner's actions |
 | **a** | only the actions agreed with one coach |
@@ -284,6 +284,9 @@ on top of their change).
         lines.append("   ".join(facts))
         if action.last_note:
             lines.append(f"Last note: {one_line(action.last_note, 300)}")
+        kept = self.kept_notes.get(action.id)
+        if kept:
+            lines.append(f"Your note, not recorded yet (mark to record it): {one_line(kept, 200)}")
         if self.dropped_above:
             lines.append("(home for the top of the list)")
         self._detail("\n".join(lines))
@@ -308,13 +311,27 @@ on top of their change).
             if note is not None:
                 self._record(action, status, note)
 
+        def cancelled(note: str) -> None:
+            """esc: not marked, but the words typed are kept for the next mark."""
+            if note.strip():
+                self.kept_notes[action.id] = note
+                self._show_detail()
+                self.app.notify(
+                    "Not marked. Your note is kept: mark it again (d p s x) to record it.", markup=False, timeout=8
+                )
+            elif action.id in self.kept_notes:
+                self.kept_notes.pop(action.id)  # emptied on purpose
+                self._show_detail()
+
         label = status.replace("_", " ")
         self.app.push_screen(
             TextPromptScreen(
                 f"Mark “{one_line(action.text, 50)}” as {label}",
                 value=self.kept_notes.get(action.id, ""),
                 multiline=True,
-                help_text="A note for the team (optional). ctrl+s records it, esc cancels.",
+                help_text="A note for the team (optional). ctrl+s records the mark; "
+                "esc cancels it and keeps the note for the next mark.",
+                on_cancel=cancelled,
             ),
             done,
         )

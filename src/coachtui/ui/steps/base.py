@@ -22,20 +22,30 @@ if TYPE_CHECKING:
 P = TypeVar("P", bound="StepPane")
 
 
-def type_into(field: Input, event: events.Key, keep: frozenset[str] = frozenset()) -> bool:
-    """A key typed on a list whose filter is ``field``: a letter (or backspace) goes
-    to the filter, and the focus with it at once, so the rest of a fast burst follows.
-    ``keep``: keys the list uses itself. True if the key went to the filter."""
+def goes_to_filter(event: events.Key | events.Paste, keep: frozenset[str] = frozenset()) -> bool:
+    """A key typed on a list that belongs in its filter: a letter (not ``?``, the
+    help off a field) or backspace, or a paste. ``keep``: keys the list uses itself."""
+    from textual import events
+
+    if isinstance(event, events.Paste):
+        return bool(event.text)
     if event.key in keep:
         return False
-    if event.is_printable and event.character and event.character != "?":  # ? is help off a field
-        field.cursor_position = len(field.value)
-        field.insert_text_at_cursor(event.character)
-    elif event.key == "backspace":
-        field.cursor_position = len(field.value)
+    return bool(event.is_printable and event.character and event.character != "?") or event.key == "backspace"
+
+
+def type_into(field: Input, event: events.Key, keep: frozenset[str] = frozenset()) -> bool:
+    """A key typed on a list whose filter is ``field``: a letter (or backspace) goes
+    to the filter, and the focus with it. True if the key went to the filter.
+    (Keys are sent on to the filter as they arrive, see ``typeahead.KeyHold.route``;
+    this is for a key that reaches the list all the same.)"""
+    if not goes_to_filter(event, keep):
+        return False
+    field.cursor_position = len(field.value)
+    if event.key == "backspace":
         field.action_delete_left()
     else:
-        return False
+        field.insert_text_at_cursor(event.character or "")
     event.stop()
     event.prevent_default()
     field.screen.set_focus(field, scroll_visible=False)

@@ -16,7 +16,7 @@ from coachtui.catalog import Question
 from coachtui.store.types import QUESTION_MAX, PickedQuestionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.modals import TextPromptScreen
-from coachtui.ui.steps.base import StepPane, enclosing, type_into
+from coachtui.ui.steps.base import StepPane, enclosing, goes_to_filter, type_into
 from coachtui.ui.widgets.literal import LiteralInput
 
 ADD_ID = "__add__"
@@ -27,11 +27,18 @@ class BankList(OptionList):
     # they would push off the screen at 80 columns).
     BINDINGS = [Binding("space", "toggle_pick", "Pick/unpick", show=False, id="questions.toggle")]
 
+    KEEP = frozenset({"space"})  # picks; other letters go to the filter
+
+    def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
+        """The filter, for a letter typed here (see typeahead.KeyHold.route)."""
+        step = enclosing(self, QuestionsStep)
+        return step.query_one("#question-filter", Input) if step and goes_to_filter(event, self.KEEP) else None
+
     def on_key(self, event: events.Key) -> None:
         """Letters typed on the list go to the filter (they used to vanish)."""
         step = enclosing(self, QuestionsStep)
         if step is not None:
-            type_into(step.query_one("#question-filter", Input), event, keep=frozenset({"space"}))
+            type_into(step.query_one("#question-filter", Input), event, keep=self.KEEP)
 
     def action_toggle_pick(self) -> None:
         if self.highlighted is not None:
@@ -45,7 +52,16 @@ class QuestionFilter(LiteralInput):
     """The filter field. A text field takes ctrl+d (delete right); on this step it
     deletes the highlighted question of the coach's own (delete still edits)."""
 
-    BINDINGS = [Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.filter-delete")]
+    BINDINGS = [
+        Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.filter-delete"),
+        # "tab to the picked list", as the hint says: ↑ ↓ and enter already work the
+        # bank from here (shift+tab from the picked list reaches the bank). A priority
+        # binding, so the focus moves as the key arrives, like every tab.
+        Binding("tab", "to_picked", show=False, priority=True, id="questions.filter-tab"),
+    ]
+
+    def action_to_picked(self) -> None:
+        self.screen.set_focus(self.screen.query_one("#picked"))
 
     def action_delete_own(self) -> None:
         step = enclosing(self, QuestionsStep)
@@ -61,8 +77,16 @@ class PickedList(OptionList):
         Binding("shift+down", "move(1)", "Move down", show=False, id="questions.down"),
     ]
 
+    KEEP = frozenset({"n", "enter", "delete", "backspace"})  # its own keys; other letters go to the filter
+
     def _step(self) -> QuestionsStep | None:
         return enclosing(self, QuestionsStep)
+
+    def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
+        """The filter, for a letter typed here (tab from the filter comes here, and the
+        coach may type on): see typeahead.KeyHold.route."""
+        step = self._step()
+        return step.query_one("#question-filter", Input) if step and goes_to_filter(event, self.KEEP) else None
 
     def action_note(self) -> None:
         step = self._step()

@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from coachtui.text import one_line
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
-from coachtui.ui.steps.base import StepPane, enclosing, type_into
+from coachtui.ui.steps.base import StepPane, enclosing, goes_to_filter, type_into
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.workers import in_thread, reason
 
@@ -40,6 +40,9 @@ _OTHER_COLUMNS = 2 * 12 + 3 * 2
 # How long a deleted team can still be brought back with ctrl+z; it is deleted for
 # good when this runs out (or when the app closes first).
 UNDO_DELETE_SECONDS = 10.0
+# How alike two names (letters and digits only) are before creating the second asks
+# first (difflib's ratio: a typo or two in a name of a dozen letters is above it).
+SIMILAR_NAME = 0.85
 
 
 @dataclass(slots=True)
@@ -76,6 +79,36 @@ def validate_team_name(name: str, teams: list[TeamInfo], exclude_id: str | None 
     return None
 
 
+def name_matches(typed: str, name: str) -> bool:
+    """The filter's words are each somewhere in the team's name, in any order
+    ("larch ward 26" finds "Larchfield Hospital Ward 26")."""
+    folded = name.casefold()
+    return all(word in folded for word in typed.casefold().split())
+
+
+def similar_team(name: str, teams: list[TeamInfo]) -> TeamInfo | None:
+    """The existing team whose name ``name`` most closely resembles (a typo, other
+    spacing or punctuation: "Larchfeild Hospital Ward 26", "Ward4"), or None. The
+    numbers must be the same: "Ward 5" is another ward, not a typo of "Ward 4"."""
+    import difflib
+    import re
+
+    def squashed(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    typed, numbers = squashed(name), re.findall(r"\d+", name)
+    best, best_ratio = None, 0.0
+    for team in teams:
+        other = squashed(team.name)
+        if not other or re.findall(r"\d+", team.name) != numbers:
+            continue
+        ratio = 1.0 if other == typed else difflib.SequenceMatcher(None, typed, other).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = team, ratio
+    return best if best_ratio >= SIMILAR_NAME else None
+
+
+
 @cache
 def _team_table_class() -> type[DataTable[Any]]:
     """TeamTable, defined on first use (it loads Textual's DataTable)."""
@@ -85,6 +118,11 @@ def _team_table_class() -> type[DataTable[Any]]:
         """The team list. It has no letter keys of its own: what the coach types here
         goes to the filter (the prompt says "type to filter"), so typing a team's name
         on the list can never rename, archive or delete a team."""
+
+        def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
+            """The filter, for a letter typed here (see typeahead.KeyHold.route)."""
+            step = enclosing(self, TeamStep)
+            return step.query_one("#team-filter", Input) if step is not None and goes_to_filter(event) else None
 
         def on_key(self, event: events.Key) -> None:
             step = enclosing(self, TeamStep)
@@ -135,8 +173,10 @@ class TeamStep(StepPane):
 Pick the team you are coaching now. Teams you coached most recently are at the top,
 with the date of their last session and how many of their actions are still open.
 
-- **Type** to filter the list (on the list too: letters always go to the filter).
-  If no team has that name, **enter** creates it.
+- **Type** to filter the list (on the list too: letters always go to the filter);
+  the words may come in any order and be parts of words ("larch 26").
+  If no team has that name, **enter** creates it; a name very like a team's
+  already there (a typo, other spacing) asks first.
 - **↑ ↓** move through the list, **enter** opens the session for that team.
 - **ctrl+r** renames the highlighted team, **ctrl+o** archives it (or restores an
   archived one), **ctrl+t** shows or hides archived teams. (ctrl+a is the start of
@@ -282,7 +322,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         text = self._filter_text()
         self._filled_for = text
         needle = text.casefold()
-        matches = [t for t in self.teams if needle in t.name.casefold()] if needle else list(self.teams)
+        matches = [t for t in self.teams if name_matches(text, t.name)] if needle else list(self.teams)
         exact = any(t.name.casefold() == needle for t in self.teams)
         current = self._highlighted_key()
         # The name column takes what the other two columns leave, no more: a long
@@ -396,7 +436,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             return
         key = self._highlighted_key()
         if key == CREATE_KEY or (key is None and self._filter_text()):
-            self._create(self._filter_text())
+            self._create_unless_similar(self._filter_text())
             return
         team = self._highlighted_team()
         if team is None:
@@ -407,6 +447,34 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             return
         self._message("")
         self.coach_app.session_screen.open_team(team)
+
+    def _create_unless_similar(self, name: str) -> None:
+        """Create the team, but first ask when its name closely resembles a team's
+        already there (a near-duplicate splits a team's history in two)."""
+        close = similar_team(name, self.teams) if validate_team_name(name, self.teams) is None else None
+        if close is None or self._creating is not None:
+            self._create(name)
+            return
+        from coachtui.ui.modals import ConfirmScreen
+
+        def done(create: bool | None) -> None:
+            if create:
+                self._create(name)
+            else:
+                self._refuse(f"Not created. Pick {one_line(close.name, 50)} from the list, or change the name.")
+                self.query_one("#team-filter", Input).focus()
+
+        archived = " (archived)" if close.archived else ""
+        self.app.push_screen(
+            ConfirmScreen(
+                f"There is already a team called {one_line(close.name, 60)}{archived}. "
+                f"Create {one_line(name, 60)} as another team?",
+                yes="Create",
+                no="Back",
+                danger=True,  # enter pressed twice in a hurry goes back, creating nothing
+            ),
+            done,
+        )
 
     def _create(self, name: str) -> None:
         if self._creating is not None:
