@@ -26,8 +26,8 @@ value, or listed in a conflict, or was typed over on a laptop that had it).
 from __future__ import annotations
 
 import argparse
-import io
 import datetime as dt
+import io
 import os
 import random
 import shutil

@@ -366,3 +366,69 @@ def test_the_coach_whose_text_lost_a_conflict_is_told_on_their_own_laptop(ana, b
     both = "Ana's later rewrite of the dilemma\n\nBen's rewrite of the dilemma"
     assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == both
     assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def _hub_notes(hub_url: str) -> list[tuple[str, str, str]]:
+    """The hub's notes of values that lost there: (field, lost value, by)."""
+    from coachtui.store.sync import conflicts as conflict_module
+    from coachtui.store.sync.tables import CONFLICT
+
+    with open_store(hub_url) as hub, hub.db.read() as session:
+        rows = session.connection().execute(
+            CONFLICT.select().where(CONFLICT.c.hub == conflict_module.LOST).order_by(CONFLICT.c.found_at)
+        ).all()
+    return [(row.field, json.loads(row.mine), row.mine_by) for row in rows]
+
+
+def test_the_hub_forgets_a_lost_value_once_its_coach_was_told_and_not_before(
+    ana, ben, hub_url, clock, tmp_path: Path
+) -> None:
+    """The hub keeps Ben's lost text while Ben has not synced (a third laptop syncing
+    does not take it away), and drops it once Ben's laptop lists it."""
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")
+    clock.advance(minutes=5)
+    ana.save_draft(session.id, dilemma="Ana's later rewrite of the dilemma")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    assert _hub_notes(hub_url) == [("dilemma", "Ben's rewrite of the dilemma", "Ben")]
+    with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
+        cleo.sync(hub_url)
+        cleo.sync(hub_url)
+        assert conflicts(cleo) == []
+    ana.sync(hub_url)
+    assert _hub_notes(hub_url) == [("dilemma", "Ben's rewrite of the dilemma", "Ben")]  # not seen yet: kept
+    ben.sync(hub_url)
+    assert [c["mine"] for c in conflicts(ben)] == ["Ben's rewrite of the dilemma"]
+    assert _hub_notes(hub_url) == []  # told: the hub has no more use for it
+    assert ben.sync(hub_url).conflicts == () and len(conflicts(ben)) == 1
+
+
+def test_a_lost_value_that_names_no_coach_stays_until_its_field_is_settled(tmp_path: Path, hub_url, clock) -> None:
+    """Without names the hub cannot tell whose laptop a note is for: it stays after a
+    laptop was told, and goes once the field holds another value than the one that won
+    (the coach settled it), when no laptop can be told of it any more."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    with open_store(str(tmp_path / "a.db"), clock=clock) as first, open_store(str(tmp_path / "b.db"), clock=clock) as second:
+        _team, session, _action = session_with_everything(first, clock)
+        first.sync(hub_url)
+        second.sync(hub_url)
+        second.save_draft(session.id, context="the second laptop's context")
+        clock.advance(minutes=5)
+        first.save_draft(session.id, context="the first laptop's later context")
+        second.sync(hub_url)
+        first.sync(hub_url)
+        assert _hub_notes(hub_url) == [("context", "the second laptop's context", "")]
+        second.sync(hub_url)
+        (listed,) = conflicts(second)
+        assert listed["mine"] == "the second laptop's context"
+        assert _hub_notes(hub_url) == [("context", "the second laptop's context", "")]  # maybe others had it
+        conflict_module.resolve(second.db, listed["id"], "both")
+        second.sync(hub_url)
+        assert _hub_notes(hub_url) == []
+        first.sync(hub_url)
+        assert "the second laptop's context" in first.get_session(session.id).context
+        assert content(first) == content(second) == hub_content(hub_url)

@@ -73,6 +73,7 @@ committed later.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -1077,6 +1078,8 @@ class _Run:
                 pushed = apply(hub_conn, outgoing, adopt_teams=False)
                 # the laptop whose value lost hears of it when it next receives the record
                 conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+                if last:  # notes of lost values no laptop can be told of any more go
+                    conflicts.prune_notes(hub_conn)
                 after = changes.current_seq(hub_conn)
         except SyncFailed as exc:
             raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
@@ -1138,7 +1141,8 @@ class _Run:
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
                 # this laptop's values that lost a conflict on the hub (it sent them earlier)
-                told = conflicts.told(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
+                concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
+                told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 fields.save_bases(conn, hub_id, _fields(incoming))
                 found = _conflicts(Applied(), pulled)
@@ -1158,6 +1162,17 @@ class _Run:
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc)) from None
         self._add(Applied(), pulled, found)
+        self._forget_told(concerning)
+
+    def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
+        """The hub's notes this laptop's coach was just told of (and keeps here) go
+        from the hub. Housekeeping: if the hub cannot be written now, the notes stay
+        until their record changes again (``conflicts.prune_notes``)."""
+        if not any(note.mine_by and note.mine_by == self.local.coach for note in notes):
+            return
+        with contextlib.suppress(StoreError):
+            with self.hub.write() as hub_session:
+                conflicts.forget_told(hub_session.connection(), notes, self.local.coach)
 
     def _kept(self) -> str:
         if self.sent[0]:
