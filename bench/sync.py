@@ -15,8 +15,8 @@ by default, extracted with git archive) in turn on a copy of the same laptop, ea
 --repeat times alternating; the table at the end puts the best of each side by side
 with the load average while they ran.
 
-The second form simulates a network: N laptops with M sessions each (their own demo
-data) sync in turn through one hub, then for several rounds each edits some sessions
+The second form simulates a network: N laptops with M sessions each (one laptop's demo
+data, copied to the others under new ids: ``rekeyed_copy``) sync in turn through one hub, then for several rounds each edits some sessions
 everyone shares and some of its own and syncs; it prints the total time, the hub's
 size, and one laptop's incremental sync time as the hub grows, and checks that every
 laptop and the hub hold the same records and that no typed text was lost (it is the
@@ -31,6 +31,7 @@ import io
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -167,11 +168,12 @@ def empty_hub(folder: Path, kind: str, pg_url: str) -> Iterator[str]:
 def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str, hub_size: Callable[[], str]) -> None:
     rng = random.Random(18)
     started = time.perf_counter()
-    stores = []
-    for index in range(laptops):
-        store = open_store(str(folder / f"laptop{index}.db"), coach=f"Coach {index}")
-        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=100 + index, today=TODAY)
-        stores.append(store)
+    first = folder / "laptop0.db"
+    with open_store(str(first), coach="Coach 0") as store:
+        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=100, today=TODAY)
+    for index in range(1, laptops):  # the others: copies of the first under new ids
+        rekeyed_copy(first, folder / f"laptop{index}.db", index)
+    stores = [open_store(str(folder / f"laptop{index}.db"), coach=f"Coach {index}") for index in range(laptops)]
     made = time.perf_counter() - started
     print(f"{laptops} laptops x {sessions:,} sessions made in {made:.1f} s", flush=True)
     syncing = 0.0
@@ -184,10 +186,21 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
         syncing += took
         return took
 
-    # everyone joins: the first sync of each pushes its history and pulls the others'
+    # everyone joins: the first sync of each pushes its history and pulls the others';
+    # then laptop 0, caught up, edits ten of its sessions and syncs: its incremental
+    # sync as the hub grows
+    growth: list[tuple[str, float]] = []
     for index, store in enumerate(stores):
         took = sync(store)
-        print(f"  laptop {index} joins: first sync {took:6.2f} s, hub {hub_size()}", flush=True)
+        line = f"  laptop {index} joins: first sync {took:6.2f} s, hub {hub_size()}"
+        if index:
+            sync(stores[0])
+            for row in stores[0].search_sessions(limit=10).rows:
+                stores[0].save_draft(row.id, context=f"laptop 0 after {index} joined {uuid.uuid4().hex[:6]}")
+            small = sync(stores[0])
+            growth.append((hub_size(), small))
+            line += f"; laptop 0's sync of 10 edited sessions {small:5.2f} s"
+        print(line + f" (load {os.getloadavg()[0]:.1f})", flush=True)
     for store in stores:
         sync(store)
     shared = [row.id for row in stores[0].search_sessions(limit=max(20, laptops * 2)).rows]
@@ -228,11 +241,56 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
     lost = typed - final - kept - replaced
     assert not lost, f"typed and gone without a trace: {sorted(lost)[:5]}"
     conflicts = sum(len(list_conflicts(store.db)) for store in stores)
+    print("laptop 0's incremental sync (10 edited sessions) as the hub grew: "
+          + "; ".join(f"{took:.2f} s at {size}" for size, took in growth), flush=True)
     print(f"network of {laptops} x {sessions:,}: {rounds} rounds in {total:.1f} s ({syncing:.1f} s syncing); "
           f"hub {hub_size()}; identical everywhere, {len(typed)} shared edits, none lost, "
           f"{conflicts} conflicts listed", flush=True)
     for store in stores:
         store.close()
+
+
+# The id columns of each table that hold a record's id (its own, or its parent's).
+ID_COLUMNS = {
+    "team": ("id",),
+    "coaching_session": ("id", "team_id"),
+    "picked_question": ("id", "session_id"),
+    "custom_question": ("id",),
+    "action": ("id", "team_id", "session_id"),
+    "action_review": ("id", "action_id", "session_id"),
+    "sync_change": ("id",),
+    "tombstone": ("id",),
+}
+
+
+def rekeyed_copy(source: Path, target: Path, number: int) -> None:
+    """A laptop of its own made from another's file in a moment: every record id (and
+    every reference to one) gets ``number`` as its first eight hex digits, and the
+    database a new id. Teams keep their names, so the hub merges the copies' teams of
+    the same name as sync merges any. Generating each laptop's demo data instead
+    takes about a minute per 2,000 sessions on the test machine."""
+    shutil.copyfile(source, target)
+    prefix = f"{number:08x}"
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+            for name, _sql in triggers:  # no change log or search index work: the copy is as it was
+                conn.execute(f'DROP TRIGGER "{name}"')
+
+            def key(column: str) -> str:
+                return f"'{prefix}' || substr({column}, 9)"
+
+            # a picked question refers to a custom question's id, or to the bank's
+            conn.execute(f"UPDATE picked_question SET question_id = {key('question_id')} "
+                         "WHERE question_id IN (SELECT id FROM custom_question)")
+            for table, columns in ID_COLUMNS.items():
+                conn.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {key(c)}" for c in columns))
+            conn.execute("UPDATE coachtui_meta SET value = ? WHERE key = 'database_id'", (str(uuid.uuid4()),))
+            for _name, sql in triggers:
+                conn.execute(sql)
+    finally:
+        conn.close()
 
 
 @contextmanager

@@ -335,20 +335,28 @@ def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Pat
             assert changes.tombstone_of(orm.connection(), "sessions", session.id) is None
 
 
+def _lost_conflict(winner, loser, hub_url: str, clock, field: str, lost: str, won: str):  # type: ignore[no-untyped-def]
+    """Both laptops have a session; ``loser`` changes ``field`` and syncs first, then
+    ``winner``'s later change of it wins on the hub. Returns the session."""
+    _team, session, _action = session_with_everything(winner, clock)
+    winner.sync(hub_url)
+    loser.sync(hub_url)
+    loser.save_draft(session.id, **{field: lost})
+    clock.advance(minutes=5)
+    winner.save_draft(session.id, **{field: won})  # newer
+    loser.sync(hub_url)
+    winner.sync(hub_url)
+    return session
+
+
 def test_the_coach_whose_text_lost_a_conflict_is_told_on_their_own_laptop(ana, ben, hub_url, clock) -> None:
     """Ben edited first and synced first; Ana's later edit of the same field wins when
     she syncs. Ben's laptop lists the conflict at his next sync (his text kept there to
     choose from), not only Ana's; keeping both then reaches everyone."""
     from coachtui.store.sync import conflicts as conflict_module
 
-    _team, session, _action = session_with_everything(ana, clock)
-    ana.sync(hub_url)
-    ben.sync(hub_url)
-    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")
-    clock.advance(minutes=5)
-    ana.save_draft(session.id, dilemma="Ana's later rewrite of the dilemma")  # newer
-    ben.sync(hub_url)
-    ana.sync(hub_url)  # Ana's wins on the hub; her laptop lists the conflict
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma",
+                             "Ana's later rewrite of the dilemma")  # Ana's wins on the hub; her laptop lists it
     assert [(c["mine"], c["kept"]) for c in conflicts(ana)] == [("Ana's later rewrite of the dilemma", "mine")]
     report = ben.sync(hub_url)
     assert ben.get_session(session.id).dilemma == "Ana's later rewrite of the dilemma"
@@ -385,14 +393,7 @@ def test_the_hub_forgets_a_lost_value_once_its_coach_was_told_and_not_before(
 ) -> None:
     """The hub keeps Ben's lost text while Ben has not synced (a third laptop syncing
     does not take it away), and drops it once Ben's laptop lists it."""
-    _team, session, _action = session_with_everything(ana, clock)
-    ana.sync(hub_url)
-    ben.sync(hub_url)
-    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")
-    clock.advance(minutes=5)
-    ana.save_draft(session.id, dilemma="Ana's later rewrite of the dilemma")
-    ben.sync(hub_url)
-    ana.sync(hub_url)
+    _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma", "Ana's later rewrite of the dilemma")
     assert _hub_notes(hub_url) == [("dilemma", "Ben's rewrite of the dilemma", "Ben")]
     with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
         cleo.sync(hub_url)
@@ -413,14 +414,8 @@ def test_a_lost_value_that_names_no_coach_stays_until_its_field_is_settled(tmp_p
     from coachtui.store.sync import conflicts as conflict_module
 
     with open_store(str(tmp_path / "a.db"), clock=clock) as first, open_store(str(tmp_path / "b.db"), clock=clock) as second:
-        _team, session, _action = session_with_everything(first, clock)
-        first.sync(hub_url)
-        second.sync(hub_url)
-        second.save_draft(session.id, context="the second laptop's context")
-        clock.advance(minutes=5)
-        first.save_draft(session.id, context="the first laptop's later context")
-        second.sync(hub_url)
-        first.sync(hub_url)
+        session = _lost_conflict(first, second, hub_url, clock, "context", "the second laptop's context",
+                                 "the first laptop's later context")
         assert _hub_notes(hub_url) == [("context", "the second laptop's context", "")]
         second.sync(hub_url)
         (listed,) = conflicts(second)
