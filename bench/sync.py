@@ -1,7 +1,7 @@
 """How long a sync takes (issue 18, items 4 and 6). Prints figures; asserts nothing but
 that a simulated network ends up the same everywhere.
 
-    python bench/sync.py [--sessions 10000] [--pg-url postgresql://...]
+    python bench/sync.py [--sessions 10000] [--pg-url postgresql://...] [--baseline main] [--repeat 2]
     python bench/sync.py --network 5x500 [--rounds 3] [--pg-url ...]
 
 The first form: a laptop with demo data pushes everything into an empty hub (a SQLite
@@ -9,10 +9,14 @@ file, and a PostgreSQL schema when --pg-url is given, dropped afterwards); then 
 with nothing to move; then one after 100 sessions were edited; then a second laptop
 pulls everything. Beside each figure: this process's CPU time, and the figure as a
 multiple of a reference measured in the same loop on the same data (reading every
-record of the laptop through the store), so runs on a busy machine compare.
+record of the laptop through the store), so runs on a busy machine compare. Each
+version runs in its own process, this tree's and --baseline's (a git revision, main
+by default, extracted with git archive) in turn on a copy of the same laptop, each
+--repeat times alternating; the table at the end puts the best of each side by side
+with the load average while they ran.
 
-The second form simulates a network: N laptops with M sessions each (their own demo
-data) sync in turn through one hub, then for several rounds each edits some sessions
+The second form simulates a network: N laptops with M sessions each (one laptop's demo
+data, copied to the others under new ids: ``rekeyed_copy``) sync in turn through one hub, then for several rounds each edits some sessions
 everyone shares and some of its own and syncs; it prints the total time, the hub's
 size, and one laptop's incremental sync time as the hub grows, and checks that every
 laptop and the hub hold the same records and that no typed text was lost (it is the
@@ -23,9 +27,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import random
+import shutil
+import sqlite3
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
@@ -61,10 +70,14 @@ def records(store: Store) -> dict[str, list[dict]]:
                         key=lambda row: row["id"]) for key in keys}
 
 
-def run(folder: Path, sessions: int, hub_url: str, label: str) -> None:
-    laptop = folder / f"laptop-{label}.db"
-    with open_store(str(laptop), coach="Bench") as store:
-        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=7, today=TODAY)
+def run(laptop: Path, sessions: int, hub_url: str, label: str) -> None:
+    """The figures of one code version, printed (``timed``), on a copy of ``laptop``."""
+    folder = laptop.parent
+    mine = folder / f"laptop-{label}-{uuid.uuid4().hex[:6]}.db"
+    shutil.copyfile(laptop, mine)
+    if label == "SQLite" and not Path(hub_url).exists():
+        open_store(hub_url).close()  # sync joins a hub that exists, it never makes one
+    with open_store(str(mine), coach="Bench") as store:
         reference = timed(f"reference: read every record ({label})", lambda: store.export_json())
         timed(f"push to an empty {label} hub ({sessions:,} sessions)", lambda: store.sync(hub_url), reference)
         timed(f"nothing to move ({label})", lambda: store.sync(hub_url), reference)
@@ -72,8 +85,81 @@ def run(folder: Path, sessions: int, hub_url: str, label: str) -> None:
         for ident in ids:
             store.save_draft(ident, title=f"edited {uuid.uuid4().hex[:6]}")
         timed(f"100 changed sessions ({label})", lambda: store.sync(hub_url), reference)
-    with open_store(str(folder / f"other-{label}.db"), coach="Other") as other:
+    with open_store(str(folder / f"other-{label}-{uuid.uuid4().hex[:6]}.db"), coach="Other") as other:
         timed(f"pull into an empty laptop ({label})", lambda: other.sync(hub_url), reference)
+
+
+def baseline_code(ref: str, folder: Path) -> Path:
+    """The package as ``ref`` (a git revision) has it, extracted into ``folder``: the
+    figures of both run in the same loop, side by side."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", ref, "src/coachtui"], check=True, capture_output=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def figures(code: Path | None, laptop: Path, sessions: int, hub_url: str, label: str) -> dict[str, tuple[float, float]]:
+    """``run`` in a fresh process with ``code`` first on the path (None: this tree)."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    command = [sys.executable, __file__, "--one", str(laptop), "--hub", hub_url, "--label", label,
+               "--sessions", str(sessions)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    found: dict[str, tuple[float, float]] = {}
+    for line in done.stdout.splitlines():
+        what, _, rest = line.partition("  ")
+        parts = rest.split()
+        if len(parts) >= 4 and parts[1] == "s" and parts[2] == "cpu":
+            found[what.strip()] = (float(parts[0]), float(parts[3]))
+    return found
+
+
+def compare(folder: Path, sessions: int, pg_url: str, ref: str, repeat: int) -> None:
+    laptop = folder / "laptop.db"
+    with open_store(str(laptop), coach="Bench") as store:
+        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=7, today=TODAY)
+    old = baseline_code(ref, folder / "baseline") if ref else None
+    versions = [("this tree", None)] + ([(ref, old)] if ref else [])
+    hubs = ["SQLite"] + (["PostgreSQL"] if pg_url else [])
+    results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    loads: list[float] = []
+    order: list[str] = []
+    for number in range(repeat):
+        for hub_kind in hubs:
+            for name, code in versions if number % 2 == 0 else versions[::-1]:
+                loads.append(os.getloadavg()[0])
+                with empty_hub(folder, hub_kind, pg_url) as hub_url:
+                    for what, value in figures(code, laptop, sessions, hub_url, hub_kind).items():
+                        results.setdefault((what, name), []).append(value)
+                        if what not in order:
+                            order.append(what)
+    print(f"\n{sessions:,} sessions; load average {min(loads):.1f} to {max(loads):.1f} during the runs; "
+          f"best of {repeat}, wall (process CPU)", flush=True)
+    print(f"{'figure':<50} " + "  ".join(f"{name:>22}" for name, _ in versions))
+    for what in order:
+        cells = []
+        for name, _code in versions:
+            runs = results.get((what, name), [])
+            wall, cpu = min(runs) if runs else (float("nan"), float("nan"))
+            cells.append(f"{wall:7.2f} s ({cpu:5.2f} s)".rjust(22))
+        target = next((t for key, t in TARGETS.items() if what.startswith(key)), None)
+        print(f"{what:<50} " + "  ".join(cells) + (f"   target {target} s" if target else ""), flush=True)
+
+
+@contextmanager
+def empty_hub(folder: Path, kind: str, pg_url: str) -> Iterator[str]:
+    if kind == "PostgreSQL":
+        with postgres_hub(pg_url) as (hub_url, _size):
+            yield hub_url
+        return
+    hub = folder / f"hub-{uuid.uuid4().hex[:6]}.db"
+    try:
+        yield str(hub)  # the first sync makes it (with that version's schema)
+    finally:
+        for path in folder.glob(hub.name + "*"):
+            path.unlink()
 
 
 # --- a network --------------------------------------------------------------------------------
@@ -82,11 +168,12 @@ def run(folder: Path, sessions: int, hub_url: str, label: str) -> None:
 def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str, hub_size: Callable[[], str]) -> None:
     rng = random.Random(18)
     started = time.perf_counter()
-    stores = []
-    for index in range(laptops):
-        store = open_store(str(folder / f"laptop{index}.db"), coach=f"Coach {index}")
-        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=100 + index, today=TODAY)
-        stores.append(store)
+    first = folder / "laptop0.db"
+    with open_store(str(first), coach="Coach 0") as store:
+        generate_demo_data(store, sessions=sessions, teams=max(2, sessions // 100), seed=100, today=TODAY)
+    for index in range(1, laptops):  # the others: copies of the first under new ids
+        rekeyed_copy(first, folder / f"laptop{index}.db", index)
+    stores = [open_store(str(folder / f"laptop{index}.db"), coach=f"Coach {index}") for index in range(laptops)]
     made = time.perf_counter() - started
     print(f"{laptops} laptops x {sessions:,} sessions made in {made:.1f} s", flush=True)
     syncing = 0.0
@@ -99,10 +186,21 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
         syncing += took
         return took
 
-    # everyone joins: the first sync of each pushes its history and pulls the others'
+    # everyone joins: the first sync of each pushes its history and pulls the others';
+    # then laptop 0, caught up, edits ten of its sessions and syncs: its incremental
+    # sync as the hub grows
+    growth: list[tuple[str, float]] = []
     for index, store in enumerate(stores):
         took = sync(store)
-        print(f"  laptop {index} joins: first sync {took:6.2f} s, hub {hub_size()}", flush=True)
+        line = f"  laptop {index} joins: first sync {took:6.2f} s, hub {hub_size()}"
+        if index:
+            sync(stores[0])
+            for row in stores[0].search_sessions(limit=10).rows:
+                stores[0].save_draft(row.id, context=f"laptop 0 after {index} joined {uuid.uuid4().hex[:6]}")
+            small = sync(stores[0])
+            growth.append((hub_size(), small))
+            line += f"; laptop 0's sync of 10 edited sessions {small:5.2f} s"
+        print(line + f" (load {os.getloadavg()[0]:.1f})", flush=True)
     for store in stores:
         sync(store)
     shared = [row.id for row in stores[0].search_sessions(limit=max(20, laptops * 2)).rows]
@@ -143,11 +241,56 @@ def network(folder: Path, laptops: int, sessions: int, rounds: int, hub_url: str
     lost = typed - final - kept - replaced
     assert not lost, f"typed and gone without a trace: {sorted(lost)[:5]}"
     conflicts = sum(len(list_conflicts(store.db)) for store in stores)
+    print("laptop 0's incremental sync (10 edited sessions) as the hub grew: "
+          + "; ".join(f"{took:.2f} s at {size}" for size, took in growth), flush=True)
     print(f"network of {laptops} x {sessions:,}: {rounds} rounds in {total:.1f} s ({syncing:.1f} s syncing); "
           f"hub {hub_size()}; identical everywhere, {len(typed)} shared edits, none lost, "
           f"{conflicts} conflicts listed", flush=True)
     for store in stores:
         store.close()
+
+
+# The id columns of each table that hold a record's id (its own, or its parent's).
+ID_COLUMNS = {
+    "team": ("id",),
+    "coaching_session": ("id", "team_id"),
+    "picked_question": ("id", "session_id"),
+    "custom_question": ("id",),
+    "action": ("id", "team_id", "session_id"),
+    "action_review": ("id", "action_id", "session_id"),
+    "sync_change": ("id",),
+    "tombstone": ("id",),
+}
+
+
+def rekeyed_copy(source: Path, target: Path, number: int) -> None:
+    """A laptop of its own made from another's file in a moment: every record id (and
+    every reference to one) gets ``number`` as its first eight hex digits, and the
+    database a new id. Teams keep their names, so the hub merges the copies' teams of
+    the same name as sync merges any. Generating each laptop's demo data instead
+    takes about a minute per 2,000 sessions on the test machine."""
+    shutil.copyfile(source, target)
+    prefix = f"{number:08x}"
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+            for name, _sql in triggers:  # no change log or search index work: the copy is as it was
+                conn.execute(f'DROP TRIGGER "{name}"')
+
+            def key(column: str) -> str:
+                return f"'{prefix}' || substr({column}, 9)"
+
+            # a picked question refers to a custom question's id, or to the bank's
+            conn.execute(f"UPDATE picked_question SET question_id = {key('question_id')} "
+                         "WHERE question_id IN (SELECT id FROM custom_question)")
+            for table, columns in ID_COLUMNS.items():
+                conn.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {key(c)}" for c in columns))
+            conn.execute("UPDATE coachtui_meta SET value = ? WHERE key = 'database_id'", (str(uuid.uuid4()),))
+            for _name, sql in triggers:
+                conn.execute(sql)
+    finally:
+        conn.close()
 
 
 @contextmanager
@@ -184,7 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default="")
     parser.add_argument("--network", metavar="NxM", default="", help="N laptops with M sessions each")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", default="main", help="git revision measured beside this tree ('' for none)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each version, alternating")
+    parser.add_argument("--one", default="", help=argparse.SUPPRESS)  # a child: one version's figures
+    parser.add_argument("--hub", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one:
+        run(Path(args.one), args.sessions, args.hub, args.label)
+        return 0
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="coachtui-bench-sync-") as name:
         folder = Path(name)
@@ -205,12 +356,7 @@ def main(argv: list[str] | None = None) -> int:
                 network(folder, laptops, sessions, args.rounds, str(hub), file_size)
             print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
             return 0
-        hub = folder / "hub.db"
-        open_store(str(hub)).close()
-        run(folder, args.sessions, str(hub), "SQLite")
-        if args.pg_url:
-            with postgres_hub(args.pg_url) as (hub_url, _size):
-                run(folder, args.sessions, hub_url, "PostgreSQL")
+        compare(folder, args.sessions, args.pg_url, args.baseline, args.repeat)
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
     return 0
 

@@ -8,6 +8,8 @@ the databases hold, with a SQLite and a PostgreSQL hub."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -39,6 +41,31 @@ def _sync_state(db: Path) -> list[tuple]:
         return conn.execute("SELECT pushed_seq, pulled_seq FROM sync_state").fetchall()
     finally:
         conn.close()
+
+
+def _sending_half_way(db: Path) -> bool:
+    """A batch is in on both sides and more are to go: the laptop keeps where sending
+    got to (it goes when the last batch is in)."""
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        return bool(conn.execute("SELECT 1 FROM coachtui_meta WHERE key LIKE 'sync_resume:push:%'").fetchall())
+    finally:
+        conn.close()
+
+
+def _run_until(app: Terminal, condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    """Let the process run in short steps, stopped (SIGSTOP) while ``condition`` is
+    checked, and leave it stopped once it holds. Polling a running process, a loaded
+    machine can keep this test off the CPU while the sync finishes: the condition then
+    held once and is seen too late. Stepped, the process cannot get far past it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        os.kill(app.pid, signal.SIGSTOP)
+        if condition():
+            return
+        os.kill(app.pid, signal.SIGCONT)
+        assert time.monotonic() < deadline, app.text()
+        app.pump(0.02)
 
 
 def test_a_stopped_sync_keeps_the_batches_it_moved_and_the_next_one_continues(
@@ -90,11 +117,11 @@ def test_ctrl_c_in_a_terminal_stops_the_sync_with_one_line_and_keeps_what_moved(
     try:
         app.wait_for("Sending to the hub", timeout=DEADLINE)
         assert "records" in app.text()
-        deadline = time.monotonic() + DEADLINE
-        while not _sync_state(laptop):  # the first batch is in on both sides
-            assert time.monotonic() < deadline, app.text()
-            app.pump(0.02)
+        # the first batch is in on both sides, the others still to go: ctrl+c now
+        _run_until(app, lambda: _sending_half_way(laptop), timeout=DEADLINE)
+        assert _sync_state(laptop)
         app.send("\x03")
+        os.kill(app.pid, signal.SIGCONT)  # it goes on, and the interrupt is there first
         code = app.wait_exit(timeout=DEADLINE)
     except BaseException:
         app.kill()

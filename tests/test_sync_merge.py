@@ -335,20 +335,28 @@ def test_a_record_brought_back_by_a_bulk_write_loses_its_tombstone(tmp_path: Pat
             assert changes.tombstone_of(orm.connection(), "sessions", session.id) is None
 
 
+def _lost_conflict(winner, loser, hub_url: str, clock, field: str, lost: str, won: str):  # type: ignore[no-untyped-def]
+    """Both laptops have a session; ``loser`` changes ``field`` and syncs first, then
+    ``winner``'s later change of it wins on the hub. Returns the session."""
+    _team, session, _action = session_with_everything(winner, clock)
+    winner.sync(hub_url)
+    loser.sync(hub_url)
+    loser.save_draft(session.id, **{field: lost})
+    clock.advance(minutes=5)
+    winner.save_draft(session.id, **{field: won})  # newer
+    loser.sync(hub_url)
+    winner.sync(hub_url)
+    return session
+
+
 def test_the_coach_whose_text_lost_a_conflict_is_told_on_their_own_laptop(ana, ben, hub_url, clock) -> None:
     """Ben edited first and synced first; Ana's later edit of the same field wins when
     she syncs. Ben's laptop lists the conflict at his next sync (his text kept there to
     choose from), not only Ana's; keeping both then reaches everyone."""
     from coachtui.store.sync import conflicts as conflict_module
 
-    _team, session, _action = session_with_everything(ana, clock)
-    ana.sync(hub_url)
-    ben.sync(hub_url)
-    ben.save_draft(session.id, dilemma="Ben's rewrite of the dilemma")
-    clock.advance(minutes=5)
-    ana.save_draft(session.id, dilemma="Ana's later rewrite of the dilemma")  # newer
-    ben.sync(hub_url)
-    ana.sync(hub_url)  # Ana's wins on the hub; her laptop lists the conflict
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma",
+                             "Ana's later rewrite of the dilemma")  # Ana's wins on the hub; her laptop lists it
     assert [(c["mine"], c["kept"]) for c in conflicts(ana)] == [("Ana's later rewrite of the dilemma", "mine")]
     report = ben.sync(hub_url)
     assert ben.get_session(session.id).dilemma == "Ana's later rewrite of the dilemma"
@@ -366,3 +374,56 @@ def test_the_coach_whose_text_lost_a_conflict_is_told_on_their_own_laptop(ana, b
     both = "Ana's later rewrite of the dilemma\n\nBen's rewrite of the dilemma"
     assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == both
     assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def _hub_notes(hub_url: str) -> list[tuple[str, str, str]]:
+    """The hub's notes of values that lost there: (field, lost value, by)."""
+    from coachtui.store.sync import conflicts as conflict_module
+    from coachtui.store.sync.tables import CONFLICT
+
+    with open_store(hub_url) as hub, hub.db.read() as session:
+        rows = session.connection().execute(
+            CONFLICT.select().where(CONFLICT.c.hub == conflict_module.LOST).order_by(CONFLICT.c.found_at)
+        ).all()
+    return [(row.field, json.loads(row.mine), row.mine_by) for row in rows]
+
+
+def test_the_hub_forgets_a_lost_value_once_its_coach_was_told_and_not_before(
+    ana, ben, hub_url, clock, tmp_path: Path
+) -> None:
+    """The hub keeps Ben's lost text while Ben has not synced (a third laptop syncing
+    does not take it away), and drops it once Ben's laptop lists it."""
+    _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma", "Ana's later rewrite of the dilemma")
+    assert _hub_notes(hub_url) == [("dilemma", "Ben's rewrite of the dilemma", "Ben")]
+    with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
+        cleo.sync(hub_url)
+        cleo.sync(hub_url)
+        assert conflicts(cleo) == []
+    ana.sync(hub_url)
+    assert _hub_notes(hub_url) == [("dilemma", "Ben's rewrite of the dilemma", "Ben")]  # not seen yet: kept
+    ben.sync(hub_url)
+    assert [c["mine"] for c in conflicts(ben)] == ["Ben's rewrite of the dilemma"]
+    assert _hub_notes(hub_url) == []  # told: the hub has no more use for it
+    assert ben.sync(hub_url).conflicts == () and len(conflicts(ben)) == 1
+
+
+def test_a_lost_value_that_names_no_coach_stays_until_its_field_is_settled(tmp_path: Path, hub_url, clock) -> None:
+    """Without names the hub cannot tell whose laptop a note is for: it stays after a
+    laptop was told, and goes once the field holds another value than the one that won
+    (the coach settled it), when no laptop can be told of it any more."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    with open_store(str(tmp_path / "a.db"), clock=clock) as first, open_store(str(tmp_path / "b.db"), clock=clock) as second:
+        session = _lost_conflict(first, second, hub_url, clock, "context", "the second laptop's context",
+                                 "the first laptop's later context")
+        assert _hub_notes(hub_url) == [("context", "the second laptop's context", "")]
+        second.sync(hub_url)
+        (listed,) = conflicts(second)
+        assert listed["mine"] == "the second laptop's context"
+        assert _hub_notes(hub_url) == [("context", "the second laptop's context", "")]  # maybe others had it
+        conflict_module.resolve(second.db, listed["id"], "both")
+        second.sync(hub_url)
+        assert _hub_notes(hub_url) == []
+        first.sync(hub_url)
+        assert "the second laptop's context" in first.get_session(session.id).context
+        assert content(first) == content(second) == hub_content(hub_url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 
 from coachtui.config import Settings
@@ -208,3 +209,82 @@ async def test_the_status_bar_shows_how_far_a_sync_got_while_it_runs(
         await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
         await pilot.press("escape")
         await wait_for(pilot, lambda: "sync:" not in bar_text() and bool(app.screen.query(StatusBar)), what="the bar")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_hub(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """A hub of each kind (the app's own database stays a SQLite file)."""
+    if request.param == "sqlite":
+        hub = tmp_path / "hub.db"
+        open_store(str(hub)).close()
+        return str(hub)
+    return request.getfixturevalue("pg").new_url()
+
+
+async def test_f8_stops_a_sync_the_app_started_keeping_what_moved_and_the_next_sync_continues(
+    make_app, seeded, db_path: Path, any_hub: str, monkeypatch
+) -> None:
+    """While a sync runs the status bar says f8 stops it; f8 stops it after the batch
+    under way: the hub keeps the sessions that went, the coach is told how far it got
+    and that syncing again continues, and the next sync brings the rest."""
+    import datetime as dt
+    import threading
+
+    from coachtui.store import sync as sync_module
+    from coachtui.store.demo import generate_demo_data
+    from coachtui.ui.widgets.statusbar import StatusBar
+    from test_sync import content
+    from test_sync_merge import hub_content
+
+    with open_store(str(db_path), coach="Ana Ruiz") as store:
+        generate_demo_data(store, sessions=12, teams=2, seed=5, today=dt.date(2026, 11, 20), append=True)
+        everything = content(store)
+    monkeypatch.setattr(sync_module, "BATCH", 20)
+    pressed = threading.Event()
+    real_sync = sync_module.sync
+
+    def sync_held_after_the_first_batch(local, url, **kwargs):  # type: ignore[no-untyped-def]
+        progress = kwargs["progress"]
+
+        def held(phase: str, done: int, total: int) -> None:
+            progress(phase, done, total)
+            if phase == "send" and 0 < done < total and not pressed.is_set():
+                pressed.wait(20)  # the next batch waits until the test has pressed f8
+
+        return real_sync(local, url, **{**kwargs, "progress": held})
+
+    monkeypatch.setattr(sync_module, "sync", sync_held_after_the_first_batch)
+    app = make_app()
+    notes = Notices()
+
+    def bar_text() -> str:
+        return " ".join(str(bar.render()) for bar in app.screen.query(StatusBar))
+
+    async with app.run_test(size=(120, 24), notifications=True, message_hook=notes) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await paste(pilot, any_hub)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "f8 stops" in bar_text() and "sync: sending 0/" not in bar_text(),
+                       timeout=30, what="the first batch sent")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "stopping after this batch" in bar_text(), what="the stop noted")
+        pressed.set()
+        await wait_for(pilot, lambda: any("stopped" in n.message for n in notes), timeout=30, what="the stop told")
+        (note,) = [n for n in notes if "stopped" in n.message]
+        assert note.severity == "warning" and "stopped: sent" in note.message and "records; what moved is kept, run sync again to continue" in note.message
+        await wait_for(pilot, lambda: "sync stopped" in bar_text(), what="the status")
+        assert not isinstance(app.screen, SyncReportScreen)
+        partly = hub_content(any_hub)
+        assert 0 < len(partly["sessions"]) < len(everything["sessions"])
+
+        # syncing again continues: everything is on the hub, the same as here
+        pressed.set()
+        await open_sync_prompt(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=30, what="the report")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "sync" not in bar_text() and bool(app.screen.query(StatusBar)), what="the bar")
+    with open_store(str(db_path)) as store:
+        assert hub_content(any_hub) == content(store)
+        assert len(content(store)["sessions"]) == len(everything["sessions"])

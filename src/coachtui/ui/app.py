@@ -84,6 +84,7 @@ class CoachApp(App[None]):
         Binding("f4", "show('actions')", "Actions", show=False, id="app.actions", priority=True),
         Binding("f5", "show('themes')", "Trends", show=False, id="app.themes", priority=True),
         Binding("f6", "explain", "Categories", show=False, id="app.explain", priority=True),
+        Binding("f8", "stop_sync", "Stop the sync", show=False, id="app.stop-sync", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # tab moves the focus as the key arrives: letters typed straight after it
         # (already on their way) then go to the next field, in order, not the one left.
@@ -293,6 +294,10 @@ class CoachApp(App[None]):
             self.screen.dismiss(None)  # f1 again closes it
             return
         self.push_screen(HelpScreen(help_for(self.screen)))
+
+    def action_stop_sync(self) -> None:
+        """f8: stop a sync running in the background (see ui/syncing.py)."""
+        self.hub.stop()
 
     def action_explain(self) -> None:
         """f6: open the explainer (or close it when it is open)."""

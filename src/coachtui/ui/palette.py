@@ -78,6 +78,11 @@ def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) ->
         yield SystemCommand(
             "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", app.hub.sync
         )
+        if app.hub.running():
+            yield SystemCommand(
+                "Stop the sync", "Stop after the batch under way; what moved is kept, sync again to continue (f8)",
+                app.hub.stop,
+            )
     yield SystemCommand(
         "Suggestion: learning from sessions on/off",
         "Whether the category suggestion learns from the categories chosen in completed sessions",

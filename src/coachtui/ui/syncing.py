@@ -7,6 +7,10 @@ fields changed differently on both sides, to settle with ``coachtui sync
 typing never waits for the network; the outcome is shown in a small report, a
 failure in one line (nothing here changed, and running it again is safe).
 
+While it runs the status bar says how far it got; f8 (or "Stop the sync" in the
+palette) stops it after the batch under way: what moved so far stays on both sides,
+a notice says how much, and the next sync goes on from there.
+
 The hub's address is asked once and kept in the coach's private settings file, or
 taken from ``COACHTUI_HUB``. Its password never goes there, nor back on screen: it is
 kept in the platform keyring where there is one (``hubpass``), else only for this run
@@ -16,6 +20,7 @@ of the app (PostgreSQL's own ``~/.pgpass`` can keep it instead).
 from __future__ import annotations
 
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -38,6 +43,7 @@ HUB_HELP = (
     "the network shares). The address is kept for next time; the password goes to this "
     "computer's keyring, never into the settings file."
 )
+STOP_KEY = "f8"
 SETTLE_IN_APP = "Press c to see both versions of each and choose: keep mine, keep theirs or keep both."
 NOT_KEPT = (
     "Your hub password was used but not kept: this computer has no keyring. Type it in the "
@@ -183,6 +189,19 @@ class HubSync:
         self.typed_passwords: dict[str, str] = {}
         # The hub and password of the sync under way (to hide it in a failure's words).
         self._syncing: tuple[HubAddress | None, str | None] = (None, None)
+        # set by stop(): the sync under way stops after its current batch
+        self._stop = threading.Event()
+
+    def running(self) -> bool:
+        return any(w.group == "sync" and w.is_running for w in self.app.workers)
+
+    def stop(self) -> None:
+        """Stop the sync under way once its current batch is in (both sides keep it)."""
+        if not self.running():
+            self.app.notify("No sync is running.", markup=False)
+            return
+        self._stop.set()
+        self._show_progress("sync: stopping after this batch…")
 
     def sync(self) -> None:
         app = self.app
@@ -192,8 +211,8 @@ class HubSync:
         if app.store is None:
             app.notify("The database is still opening; try again in a moment.", markup=False)
             return
-        if any(w.group == "sync" and w.is_running for w in app.workers):
-            app.notify("A sync is already running.", markup=False)
+        if self.running():
+            app.notify(f"A sync is already running ({STOP_KEY} stops it).", markup=False)
             return
 
         from coachtui.hubpass import HubAddress, split_hub
@@ -251,8 +270,11 @@ class HubSync:
         if password is None:
             password = recall(address.url)  # else PostgreSQL's ~/.pgpass, if any
         self._syncing = (address, password)
+        self._stop.clear()
         try:
-            report = store.sync(address.connect_url(password), progress=self._progress_from_thread)
+            report = store.sync(
+                address.connect_url(password), progress=self._progress_from_thread, cancelled=self._stop.is_set
+            )
         finally:
             app.call_from_thread(self._show_progress, "")
         model = app.session.model
@@ -263,8 +285,8 @@ class HubSync:
 
     def _progress_from_thread(self, phase: str, done: int, total: int) -> None:
         verb = "sending" if phase == "send" else "receiving"
-        if total:
-            self.app.call_from_thread(self._show_progress, f"sync: {verb} {done:,}/{total:,}")
+        if total and not self._stop.is_set():
+            self.app.call_from_thread(self._show_progress, f"sync: {verb} {done:,}/{total:,} · {STOP_KEY} stops")
 
     def _show_progress(self, text: str) -> None:
         """How far the sync got, in the status bars on show (a bar shown later reads
@@ -280,10 +302,17 @@ class HubSync:
     def _sync_failed(self, error: BaseException) -> None:
         """A sync that failed says why in one line, without the hub's password."""
         from coachtui.hubpass import hide_password
-        from coachtui.store.errors import StoreError
+        from coachtui.store.errors import StoreError, SyncStopped
         from coachtui.text import one_line
 
         address, password = self._syncing
+        if isinstance(error, SyncStopped):  # the coach stopped it: what moved, and how to go on
+            text = str(error)
+            text = address.hide_in(text) if address is not None and password is None else hide_password(text, password)
+            self.app.notify(text[:1].upper() + text[1:] + ".", severity="warning", timeout=20, markup=False)
+            self._show_progress("sync stopped: what moved is kept; sync again to continue")
+            self.app.mode_shown()  # what came in before the stop shows
+            return
         if isinstance(error, StoreError):
             text = str(error)
             message = address.hide_in(text) if address is not None and password is None else hide_password(text, password)

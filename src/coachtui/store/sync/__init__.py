@@ -73,6 +73,7 @@ committed later.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -339,7 +340,12 @@ class _Apply:
     def _clamped(self, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
         laptop's clock running fast, a file stamped 2099)."""
-        if not any(isinstance(row.get(n), dt.datetime) and row[n] > self.limit for n in STAMPS):
+        limit = self.limit
+        for name in STAMPS:  # most rows: nothing from the future
+            value = row.get(name)
+            if isinstance(value, dt.datetime) and value > limit:
+                break
+        else:
             return row
         row = dict(row)
         for name in STAMPS:
@@ -875,8 +881,8 @@ def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = 
     (where a stopped sync got to) when given."""
     table = table_of_model(SyncChange)
     rows = conn.execute(
-        sa.select(table.c.seq, table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto)
-    ).all()
+        sa.select(table.c.seq, table.c.kind, table.c.id).where(table.c.seq > after, table.c.seq <= upto).order_by(table.c.seq)
+    ).all()  # in order of seq (its index): sorting the entries below then costs little
     group: dict[tuple[str, str], str] = {}
     if len(rows) > _batch_size() or resume is not None:  # more than one batch: keep sessions together
         group = _groups(conn, rows)
@@ -1079,6 +1085,8 @@ class _Run:
                 pushed = apply(hub_conn, outgoing, adopt_teams=False)
                 # the laptop whose value lost hears of it when it next receives the record
                 conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+                if last:  # notes of lost values no laptop can be told of any more go
+                    conflicts.prune_notes(hub_conn)
                 after = changes.current_seq(hub_conn)
         except SyncFailed as exc:
             raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
@@ -1140,7 +1148,8 @@ class _Run:
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
                 # this laptop's values that lost a conflict on the hub (it sent them earlier)
-                told = conflicts.told(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
+                concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
+                told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 fields.save_bases(conn, hub_id, _fields(incoming))
                 found = _conflicts(Applied(), pulled)
@@ -1160,6 +1169,17 @@ class _Run:
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc)) from None
         self._add(Applied(), pulled, found)
+        self._forget_told(concerning)
+
+    def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
+        """The hub's notes this laptop's coach was just told of (and keeps here) go
+        from the hub. Housekeeping: if the hub cannot be written now, the notes stay
+        until their record changes again (``conflicts.prune_notes``)."""
+        if not any(note.mine_by and note.mine_by == self.local.coach for note in notes):
+            return
+        with contextlib.suppress(StoreError):
+            with self.hub.write() as hub_session:
+                conflicts.forget_told(hub_session.connection(), notes, self.local.coach)
 
     def _kept(self) -> str:
         if self.sent[0]:

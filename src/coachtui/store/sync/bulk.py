@@ -197,7 +197,7 @@ def _converter(field_kind: str, postgres: bool) -> Callable[[Any], Any] | None:
 def _utc_text(value: dt.datetime) -> str:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:26]  # less "+00:00": a copy fewer per value
 
 
 def _iso(value: dt.date) -> str:

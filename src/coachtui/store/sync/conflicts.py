@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -28,7 +28,11 @@ from coachtui.store.sync.tables import CONFLICT
 CHOICES = ("mine", "theirs", "both")
 # On a hub, ``sync_conflict`` keeps notes of the values that lost a conflict there (the
 # hub's, to a newer one a laptop sent), marked so in the ``hub`` column: the laptop
-# whose value it was hears of it when it next receives the record (``told``).
+# whose value it was hears of it when it next receives the record (``told``). A note
+# goes once the coach it names has been told (``forget_told``), or once no laptop can
+# be told of it any more: its record is gone from the hub, or no longer holds the value
+# that won (someone settled it or wrote the field again; ``prune_notes``). A note that
+# names no coach stays until then: any laptop that had the lost value may still need it.
 LOST = "(lost on this hub)"
 KIND_NAME = {
     "teams": "team",
@@ -136,10 +140,20 @@ def notes_for(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> list[Conf
 
 def told(notes: Iterable[Conflict], bases: dict[tuple[str, str], dict[str, Any]], rows: dict[str, dict[str, Any]],
          coach: str) -> list[Conflict]:
-    """The notes that concern this laptop: the value that lost is the one it last
-    agreed with the hub on (it sent it), the record now comes with the value that won,
-    and the note names this laptop's coach (when both have a name). Kept here as an
-    ordinary conflict: mine (lost) and theirs (kept)."""
+    """The notes that concern this laptop (:func:`concerning`), as ordinary conflicts
+    to keep here: mine (lost) and theirs (kept)."""
+    return [
+        Conflict(new_id(), note.kind, note.record_id, note.field, note.mine, note.theirs, "theirs",
+                 note.mine_by, note.theirs_by)
+        for note in concerning(notes, bases, rows, coach)
+    ]
+
+
+def concerning(notes: Iterable[Conflict], bases: dict[tuple[str, str], dict[str, Any]],
+               rows: dict[str, dict[str, Any]], coach: str) -> list[Conflict]:
+    """The hub's notes that concern this laptop: the value that lost is the one it
+    last agreed with the hub on (it sent it), the record now comes with the value that
+    won, and the note names this laptop's coach (when both have a name)."""
     from coachtui.store.sync.fields import fields_of
 
     found = []
@@ -152,9 +166,49 @@ def told(notes: Iterable[Conflict], bases: dict[tuple[str, str], dict[str, Any]]
             continue
         if note.mine_by and coach and note.mine_by != coach:
             continue
-        found.append(Conflict(new_id(), note.kind, note.record_id, note.field, note.mine, note.theirs, "theirs",
-                              note.mine_by, note.theirs_by))
+        found.append(note)
     return found
+
+
+def forget_told(conn: sa.Connection, notes: Iterable[Conflict], coach: str) -> int:
+    """On the hub: drop the notes that name ``coach``, who has just been told of them
+    (the laptop keeps them in its own list). Returns how many went."""
+    ids = sorted({note.id for note in notes if note.mine_by and note.mine_by == coach})
+    if not ids:
+        return 0
+    return conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.hub == LOST, CONFLICT.c.id.in_(ids))).rowcount or 0
+
+
+def prune_notes(conn: sa.Connection) -> int:
+    """On the hub: drop the notes no laptop can be told of any more, because their
+    record is gone or no longer holds the value that won (a later edit or a coach's
+    choice replaced it: telling of a loss to a value that is itself gone would be
+    wrong, and the laptop then takes the record as it is now). Returns how many went."""
+    from sqlmodel import Session
+
+    from coachtui.store.exchange.rows import fetch_in
+    from coachtui.store.sync.fields import fields_of
+
+    notes = [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == LOST)).all()]
+    if not notes:
+        return 0
+    by_kind: dict[str, set[str]] = {}
+    for note in notes:
+        by_kind.setdefault(note.kind, set()).add(note.record_id)
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, ids in by_kind.items():
+        for row in fetch_in(cast(Session, conn), kind, "id", ids):
+            current[(kind, row["id"])] = fields_of(kind, row)
+    dead = [
+        note.id for note in notes
+        if (fields := current.get((note.kind, note.record_id))) is None or fields.get(note.field, _GONE) != note.theirs
+    ]
+    for start in range(0, len(dead), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(dead[start : start + 500])))
+    return len(dead)
+
+
+_GONE = object()
 
 
 def new_id() -> str:

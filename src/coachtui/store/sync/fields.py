@@ -63,13 +63,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _may_convert(field_kind: str) -> bool:
+    return field_kind.rstrip("?") in ("timestamp", "date")
+
+
+# per kind: the merged fields whose values _plain may change (times, dates); the rest
+# are taken as they are (fields_of runs for every record a sync moves)
+_CONVERTED = {
+    kind: frozenset(name for name, field_kind in spec.fields if name in _MERGED[kind] and _may_convert(field_kind))
+    for kind, spec in SPECS.items()
+}
+_ENCODER = json.JSONEncoder(ensure_ascii=True)
+
+
 def fields_of(kind: str, row: Row) -> dict[str, Any]:
     """The synced fields of ``row``, comparable with a stored base."""
-    return {name: _plain(row[name]) for name in _MERGED[kind]}
+    converted = _CONVERTED[kind]
+    if not converted:
+        return {name: row[name] for name in _MERGED[kind]}
+    return {name: _plain(row[name]) if name in converted else row[name] for name in _MERGED[kind]}
 
 
 def encode(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=True)
+    return _ENCODER.encode(_plain(value))
 
 
 def decode(text: str) -> Any:
@@ -192,6 +208,6 @@ def save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], di
     from coachtui.store.sync.bulk import upsert_raw
 
     rows = [
-        (hub_id, kind, ident, json.dumps(bases[(kind, ident)], ensure_ascii=True)) for kind, ident in sorted(bases)
+        (hub_id, kind, ident, _ENCODER.encode(bases[(kind, ident)])) for kind, ident in sorted(bases)
     ]
     upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
