@@ -219,3 +219,88 @@ def test_sync_carries_a_set_and_a_meeting_and_merges_field_by_field(ana, ben, hu
     for ident in (first.id, second.id, third.id):
         with pytest.raises(NotFound):
             ben.get_session(ident)
+
+
+# --- the session layer: a meeting run through the controller and the one save queue ---------------
+
+
+@pytest.fixture
+def saver(store):
+    from coachtui.session.saver import SaveQueue
+
+    queue = SaveQueue(lambda: store, debounce=0.01, max_wait=0.05)
+    queue.start()
+    yield queue
+    queue.stop()
+
+
+def test_a_meeting_of_three_presenters_typed_through_the_controller(store, saver, clock) -> None:
+    from coachtui.session.controller import SessionController
+    from coachtui.session.model import ReviewItem, SessionModel
+
+    team, *_earlier = _meeting(store, clock)
+    session = SessionController(saver)
+    first = session.start(team, "Ana")
+    assert saver.flush(timeout=10), saver.last_error
+    first.review_items = [ReviewItem(action=a) for a, _r in store.actions_to_review(first.session_id)]
+    session.set_fields(presenter="Asha Patel", title="Beds", dilemma="Still no beds")
+    session.add_action("Ask again", session.owner_for_actions(), None)
+    second = session.add_presenter("Ben Okafor")
+    assert session.model is second and session.presenter_index == 1
+    session.set_fields(title="Voice", dilemma="Quiet huddles", primary="relational")
+    session.add_action("Try a round", session.owner_for_actions(), None)
+    # a review marked while presenter 2 is in hand is the meeting's (its first session's)
+    item = second.review_items[0]
+    session.set_review(item.action.id, "done", "It went well")
+    third = session.add_presenter("Carys Jones")
+    assert session.next_presenter() is None  # the last
+    session.set_fields(dilemma="Cycles")
+    assert session.show_presenter(0) is first and session.next_presenter() is second
+    assert session.complete() == []
+    assert saver.flush(timeout=10), saver.last_error
+    parts = store.meeting(first.session_id)
+    assert [(p.presenter, p.turn, p.status, p.dilemma) for p in parts] == [
+        ("Asha Patel", 1, "completed", "Still no beds"),
+        ("Ben Okafor", 2, "completed", "Quiet huddles"),
+        ("Carys Jones", 3, "completed", "Cycles"),
+    ]
+    assert [[(a.text, a.owner) for a in p.actions] for p in parts] == [
+        [("Ask again", "Asha Patel")], [("Try a round", "Ben Okafor")], []
+    ]
+    assert [(r.action.id, r.review.note) for r in parts[0].reviews] == [(item.action.id, "It went well")]
+    assert parts[1].reviews == ()
+    # resumed, every presenter is back, sharing the meeting's review
+    loaded = SessionModel.load_meeting(store, third.session_id)
+    assert [m.presenter for m in loaded] == ["Asha Patel", "Ben Okafor", "Carys Jones"]
+    assert loaded[2].review_items is loaded[0].review_items
+    assert [i.note for i in loaded[0].review_items if i.status] == ["It went well"]
+
+
+def test_a_meeting_missing_a_dilemma_says_whose(store, saver) -> None:
+    from coachtui.session.controller import SessionController
+
+    team = _set(store)
+    session = SessionController(saver)
+    session.start(team, "Ana")
+    session.set_fields(presenter="Asha Patel", dilemma="Beds")
+    session.add_presenter("Ben Okafor")
+    assert session.complete() == ["a dilemma for Ben Okafor"]
+    assert saver.flush(timeout=10), saver.last_error
+    assert {p.status for p in store.meeting(session.parts[0].session_id)} == {"draft"}
+
+
+def test_members_are_added_and_marked_left_through_the_save_queue(store, saver) -> None:
+    from coachtui.session.edits import RecordEdits
+
+    team = store.create_team("South leads")
+    edits = RecordEdits(saver)
+    done: list[object] = []
+    refused: list[BaseException] = []
+    edits.add_member(team, "Asha Patel", on_done=done.append)
+    assert saver.flush(timeout=10), saver.last_error
+    edits.add_member(done[-1], "asha patel", on_done=done.append, on_refused=refused.append)
+    assert saver.flush(timeout=10), saver.last_error
+    assert "already a member" in str(refused[0])
+    edits.member_left(done[-1], "Asha Patel", dt.date(2026, 12, 3), on_done=done.append)
+    assert saver.flush(timeout=10), saver.last_error
+    assert store.get_team(team.id).members[0].left == dt.date(2026, 12, 3)

@@ -234,7 +234,7 @@ class CoachApp(App[None]):
     def on_write_done(self, message: WriteDone) -> None:
         """A queued write whose screen is gone (or the app's own: an amend) landed."""
         if message.what == "amend":
-            self.drafts.amend_written(cast("SessionModel", message.result))
+            self.drafts.amend_written(cast("list[SessionModel]", message.result))
         elif message.what == "deleted":
             self.notify("Session deleted for good.", markup=False)
 

@@ -363,8 +363,8 @@ class SessionScreen(Screen[None]):
             self.app.notify("Nothing to review from earlier sessions: on to the dilemma.", markup=False)
             self.go("dilemma")
 
-    def resume(self, model: SessionModel) -> None:
-        self.coach_app.session.resume(model)
+    def resume(self, model: SessionModel, parts: list[SessionModel] | None = None) -> None:
+        self.coach_app.session.resume(model, parts)
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
 
