@@ -174,6 +174,7 @@ class RecordEdits:
         team: TeamInfo,
         name: str,
         *,
+        version: int | None = None,
         on_done: Callable[[TeamInfo], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
@@ -189,6 +190,7 @@ class RecordEdits:
             on_done,
             on_conflict,
             on_refused,
+            version=version,
             text=name,
         )
 
@@ -198,6 +200,7 @@ class RecordEdits:
         name: str,
         left: dt.date | None,
         *,
+        version: int | None = None,
         on_done: Callable[[TeamInfo], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
@@ -212,6 +215,7 @@ class RecordEdits:
             on_done,
             on_conflict,
             on_refused,
+            version=version,
             text=name,
         )
 
