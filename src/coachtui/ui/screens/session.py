@@ -76,6 +76,7 @@ class SessionScreen(Screen[None]):
         self._waiting_for_steps: list[Callable[[], object]] = []
         self._review_for: SessionModel | None = None  # the session whose review list is loading
         self._new_presenter = False  # go() is showing another presenter's part
+        self._meeting_shown = False  # whether the footer offers f7
 
     @property
     def coach_app(self) -> CoachApp:
@@ -319,7 +320,10 @@ class SessionScreen(Screen[None]):
         controller = self.coach_app.session
         model = controller.model
         bar = self.query_one(StepBar)
-        self.refresh_bindings()  # f7 shows on a set's session only
+        meeting = self.is_meeting()
+        if meeting != self._meeting_shown:  # f7 shows on a set's session only
+            self._meeting_shown = meeting
+            self.refresh_bindings()
         if model is None:
             bar.set_filled(set())
             bar.set_presenter("", "")
@@ -327,7 +331,7 @@ class SessionScreen(Screen[None]):
         else:
             bar.set_filled({step for step in STEP_IDS if model.has_content(step)})
             context = model.team.name
-            if self.is_meeting():
+            if meeting:
                 turn = f"{controller.presenter_index + 1}/{len(controller.parts)}"
                 bar.set_presenter(turn, model.presenter or "nobody named (f7)")
                 context += f" · {turn} {model.presenter or 'presenter not named'}"

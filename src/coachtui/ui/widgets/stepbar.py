@@ -96,7 +96,9 @@ class StepBar(Horizontal):
     def compose(self) -> ComposeResult:
         for number, (step, title) in enumerate(self._steps, 1):
             yield StepTab(step, number, title)
-        yield PresenterTab("", id="stepbar-presenter", markup=False)
+        tab = PresenterTab("", id="stepbar-presenter", markup=False)
+        tab.display = False
+        yield tab
 
     def set_presenter(self, turn: str, name: str) -> None:
         """Show the presenter in hand: their turn ("2/3") and name, or the turn alone
@@ -109,7 +111,9 @@ class StepBar(Horizontal):
             return
         turn, name = self._presenter
         text = turn if self.has_class("-narrow") or not name else f"▸ {turn} {name}"
-        self.query_one(PresenterTab).update(Content(text))
+        tab = self.query_one(PresenterTab)
+        tab.display = bool(turn)  # an ordinary session's bar is as it always was
+        tab.update(Content(text))
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._refresh_tabs)
