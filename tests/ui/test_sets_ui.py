@@ -172,3 +172,45 @@ async def test_members_are_added_and_one_leaves_from_the_team_list(make_app, db_
         await saved(pilot)
     (members,) = query(db_path, "SELECT members FROM team WHERE name = 'South leads'")[0]
     assert '"name": "Asha Patel", "left": "20' in members and '"name": "Ben Okafor", "left": ""' in members
+
+
+async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_part_on_screen(
+    make_app, db_path: Path
+) -> None:
+    """Presenter 2's title is typed, the coach moves on to presenter 1 at once, and the
+    save comes back refused (another coach changed that part first): presenter 2 is
+    brought back in hand and asked about; keep mine saves it on top."""
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConflictScreen
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana Ruiz")
+        store.save_draft(second.id, title="Voice", dilemma="Quiet huddles")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # resume the draft offered: the whole meeting
+        await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
+        await pilot.press("ctrl+g", "3")
+        await pilot.press("f7")  # Asha in hand: on to the next, Ben
+        await shows(pilot, "2/2 Ben Okafor")
+        with open_store(str(db_path)) as other:  # another coach, meanwhile
+            other.save_draft(second.id, title="Bo's words", expected_version=other.get_session(second.id).version)
+        assert app.focused.id == "dilemma-text"
+        await pilot.press("end", "space", *"of", "space", *"the", "space", *"team", "f7", "1")  # and on at once, to Asha
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), timeout=15, what="the conflict question")
+        assert app.session.model.session_id == second.id  # Ben's part, on screen
+        assert "Bo's words" not in screen_text(app)
+        await pilot.click("#conflict-keep")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
+        await saved(pilot)
+    # (the dilemma had the focus: typed on, kept on top of Bo's title)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session WHERE id = ?", second.id) == [
+        ("Voice", "Quiet huddles of the team")
+    ]
+    assert query(db_path, "SELECT title FROM coaching_session WHERE id = ?", first.id) == [("Beds",)]

@@ -280,6 +280,15 @@ class SessionScreen(Screen[None]):
             controller.show_presenter(int(value))
         self._presenter_shown()
 
+    def show_presenter(self, index: int) -> None:
+        """Bring presenter ``index`` of the open meeting in hand (a refused save of
+        theirs is asked about with their part on screen)."""
+        controller = self.coach_app.session
+        if index != controller.presenter_index and 0 <= index < len(controller.parts):
+            self._keep_typing()
+            controller.show_presenter(index)
+            self._presenter_shown()
+
     def _keep_typing(self) -> None:
         if self._steps_ready:
             for step in STEP_IDS[1:]:
