@@ -304,3 +304,60 @@ def test_members_are_added_and_marked_left_through_the_save_queue(store, saver) 
     edits.member_left(done[-1], "Asha Patel", dt.date(2026, 12, 3), on_done=done.append)
     assert saver.flush(timeout=10), saver.last_error
     assert store.get_team(team.id).members[0].left == dt.date(2026, 12, 3)
+
+
+def test_a_redacted_export_hides_members_and_presenters(store, clock) -> None:
+    from coachtui.store.types import ExportSelection
+
+    team, first, _second, _third = _meeting(store, clock)
+    store.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 2))
+    document = store.export_json(ExportSelection(redact=True))
+    shared = json.dumps(document)
+    for name in (*MEMBERS, "Patel", "Okafor"):
+        assert name not in shared
+    (row,) = document["teams"]
+    members = json.loads(row["members"])
+    assert len(members) == 4 and members[3]["left"] == "2026-12-02"
+    owners = {a["owner"] for a in document["actions"]}
+    assert {s["presenter"] for s in document["sessions"]} == owners  # the same pseudonym for the same person
+
+
+def test_the_markdown_report_of_a_meeting_reads_like_minutes(store, clock, tmp_path) -> None:
+    from coachtui.store.types import ExportSelection
+
+    team, first, second, third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, presenter="Dev Shah", dilemma="Budgets")
+    for action in store.get_session(first.id).actions + store.get_session(second.id).actions:
+        store.record_review(action.id, "done", "Went well", session_id=later.id)
+    store.complete_session(later.id)
+    path = tmp_path / "minutes.md"
+    store.export_file(str(path), ExportSelection(fmt="md"))
+    text = path.read_text()
+    assert "1. Asha Patel presents: Winter beds" in text
+    assert "2. Ben Okafor presents: Quiet team" in text and "3. Carys Jones presents: PDSA" in text
+    assert "The issue Ben Okafor brought" in text and "Actions Carys Jones agreed" in text
+    assert text.index("1. Asha Patel presents") < text.index("2. Ben Okafor presents") < text.index("3. Carys")
+    progress = text[text.index("Progress on members' actions"):]
+    assert text.index("Progress on members' actions") < text.index("The issue Dev Shah brought")  # the meeting opens with it
+    assert progress.index("- **Asha Patel**") < progress.index("  - **done:** Ask the bed manager")
+    assert progress.index("- **Ben Okafor**") < progress.index("  - **done:** Try a round")
+
+
+def test_the_csv_export_has_each_presenter_s_row(store, clock, tmp_path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    from coachtui.store.types import ExportSelection
+
+    _team, first, _second, _third = _meeting(store, clock)
+    archive = tmp_path / "tables.zip"
+    store.export_file(str(archive), ExportSelection(fmt="csv"))
+    with zipfile.ZipFile(archive) as zipped:
+        rows = list(csv.DictReader(io.StringIO(zipped.read("sessions.csv").decode())))
+    assert sorted((r["turn"], r["presenter"], r["meeting_id"], r["title"]) for r in rows) == [
+        ("1", "Asha Patel", "", "Winter beds"),
+        ("2", "Ben Okafor", first.id, "Quiet team"),
+        ("3", "Carys Jones", first.id, "PDSA"),
+    ]

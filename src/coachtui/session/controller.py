@@ -521,11 +521,7 @@ class SessionController:
         missing (nothing completed) if anything."""
         model = self._require()
         parts = self.parts or [model]
-        missing = [
-            f"{need} for {part.presenter}" if len(parts) > 1 and part.presenter else need
-            for part in parts
-            for need in part.missing_for_completion()
-        ]
+        missing = self.missing_for_completion()
         if missing:
             return missing
         for part in parts:
@@ -534,6 +530,15 @@ class SessionController:
             self._queue_complete(part.session_id)
         self._changed()
         return []
+
+    def missing_for_completion(self) -> list[str]:
+        """What the open session (a meeting: each presenter's part) still needs."""
+        parts = self.parts or ([self.model] if self.model is not None else [])
+        return [
+            f"{need} for {part.presenter}" if len(parts) > 1 and part.presenter else need
+            for part in parts
+            for need in part.missing_for_completion()
+        ]
 
     def _queue_complete(self, session_id: str) -> None:
         self.saver.submit_session(

@@ -220,7 +220,7 @@ class SessionModel:
                 ),
             )
             for item in self.review_items
-            if item.status
+            if item.status and self.meeting_id is None  # a meeting's review is its first presenter's
         )
         return SessionDetail(
             id=self.session_id,

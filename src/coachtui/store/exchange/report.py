@@ -122,6 +122,10 @@ class Index:
             updated_at=row["updated_at"],
             completed_at=row["completed_at"],
             version=row["version"],
+            # an action learning set's meeting (migration 0010): who presented, in turn
+            presenter=row.get("presenter", ""),
+            turn=row.get("turn", 1),
+            meeting_id=row.get("meeting_id"),
             questions=tuple(
                 PickedQuestionInfo(
                     question_id=q["question_id"],
@@ -369,6 +373,10 @@ SESSION_COLUMNS = (
     "suggested_category",
     "questions",
     "agreed_actions",
+    # an action learning set's meeting: who presented, their turn, the meeting's first session
+    "presenter",
+    "turn",
+    "meeting_id",
 )
 ACTION_COLUMNS = (
     "action_id",
@@ -460,6 +468,9 @@ def session_rows(tables: dict[str, list[Row]], index: Index, catalog: Catalog) -
             category_name(row["suggested_category"], catalog),
             "\n".join(listed),
             len(index.actions_by_session.get(row["id"], [])),
+            row.get("presenter", ""),
+            row.get("turn", 1),
+            row.get("meeting_id") or "",
         ]
 
 

@@ -69,20 +69,25 @@ open actions to review next time. You can still go back and amend it.
             status.update(Content("✓ Completed and saved."))
             status.set_class(False, "error")
         else:
-            missing = model.missing_for_completion()
+            missing = self.controller.missing_for_completion()
             if missing:
                 status.update(Content(f"Draft — to complete it, the session needs {' and '.join(missing)} (step 3)."))
             else:
                 status.update(Content("Draft — press c to complete it.  y copy · f save as file"))
             status.set_class(bool(missing), "error")
-        markdown = session_markdown(model.to_detail(), self.coach_app.catalog, for_display=True)
-        show_markdown(self.query_one("#summary-md", Markdown), markdown)
+        show_markdown(self.query_one("#summary-md", Markdown), self._meeting_markdown(for_display=True))
+
+    def _meeting_markdown(self, *, for_display: bool = False) -> str:
+        """The session; a set's meeting: every presenter in turn, like its minutes."""
+        parts = self.controller.parts or ([self.model] if self.model is not None else [])
+        catalog = self.coach_app.catalog
+        return "\n\n".join(session_markdown(part.to_detail(), catalog, for_display=for_display) for part in parts)
 
     def _markdown_for_export(self) -> str | None:
         model = self.model
         if model is None:
             return None
-        return session_markdown(model.to_detail(), self.coach_app.catalog)
+        return self._meeting_markdown()
 
     def action_complete(self) -> None:
         model = self.model
