@@ -361,3 +361,23 @@ def test_the_csv_export_has_each_presenter_s_row(store, clock, tmp_path) -> None
         ("2", "Ben Okafor", first.id, "Quiet team"),
         ("3", "Carys Jones", first.id, "PDSA"),
     ]
+
+
+def test_the_demo_set_has_meetings_of_three_presenters_reviewed_member_by_member(tmp_path) -> None:
+    from coachtui.store.demo.sets import LEFT, MEMBERS as DEMO_MEMBERS, SET_NAME, add_demo_set
+
+    today = dt.date(2026, 12, 7)
+    with open_store(str(tmp_path / "demo.db")) as store:
+        team_id = add_demo_set(store, today)
+        team = store.get_team(team_id)
+        assert team.name == SET_NAME and team.session_count == 3
+        assert LEFT not in team.current_members and {m.name for m in team.members} == set(DEMO_MEMBERS)
+        last = store.last_session(team_id)
+        assert last.created_at.date() == today - dt.timedelta(weeks=2)
+        parts = store.meeting(last.id)
+        assert [p.turn for p in parts] == [1, 2, 3] and all(p.status == "completed" for p in parts)
+        assert {r.review.status for r in last.reviews} >= {"done", "stuck"}
+        # the next meeting reviews every member's open actions
+        nxt = store.start_session(team_id, "Demo coach")
+        owners = {action.owner for action, _review in store.actions_to_review(nxt.id)}
+        assert owners >= {p.presenter for p in parts} == {"Tom Hughes", "Grace Mensah", "Leah Brooks"}
