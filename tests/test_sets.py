@@ -364,7 +364,8 @@ def test_the_csv_export_has_each_presenter_s_row(store, clock, tmp_path) -> None
 
 
 def test_the_demo_set_has_meetings_of_three_presenters_reviewed_member_by_member(tmp_path) -> None:
-    from coachtui.store.demo.sets import LEFT, MEMBERS as DEMO_MEMBERS, SET_NAME, add_demo_set
+    from coachtui.store.demo.sets import LEFT, SET_NAME, add_demo_set
+    from coachtui.store.demo.sets import MEMBERS as DEMO_MEMBERS
 
     today = dt.date(2026, 12, 7)
     with open_store(str(tmp_path / "demo.db")) as store:
@@ -381,3 +382,19 @@ def test_the_demo_set_has_meetings_of_three_presenters_reviewed_member_by_member
         nxt = store.start_session(team_id, "Demo coach")
         owners = {action.owner for action, _review in store.actions_to_review(nxt.id)}
         assert owners >= {p.presenter for p in parts} == {"Tom Hughes", "Grace Mensah", "Leah Brooks"}
+
+
+def test_history_search_and_the_tracker_work_per_presenter(store, clock) -> None:
+    from coachtui.store.types import SessionFilter
+
+    team, first, second, third = _meeting(store, clock)
+    rows = store.search_sessions(SessionFilter(team_id=team.id)).rows
+    assert sorted((r.turn, r.presenter, r.title) for r in rows) == [
+        (1, "Asha Patel", "Winter beds"), (2, "Ben Okafor", "Quiet team"), (3, "Carys Jones", "PDSA")
+    ]
+    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows  # presenter 2's dilemma
+    assert (found.id, found.presenter) == (second.id, "Ben Okafor")
+    # the tracker's owner filter is the member filter: each member's actions across meetings
+    page = store.tracker_actions(owner="Ben Okafor", today=dt.date(2026, 12, 30))
+    assert [a.text for a in page.rows] == ["Try a round at the huddle"]
+    assert {"Asha Patel", "Ben Okafor", "Carys Jones"} <= set(store.list_owners())

@@ -251,6 +251,9 @@ class SessionInfo:
     # where those words are in it ((start, end) spans, to highlight).
     snippet: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
+    # an action learning set's meeting: who presented this part, in which turn
+    presenter: str = ""
+    turn: int = 1
 
 
 @dataclass(frozen=True, slots=True)
