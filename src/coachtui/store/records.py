@@ -297,33 +297,32 @@ def add_presenter(
         first = _get(db, session, CoachingSession, meeting_id, "session")
         if first.meeting_id:
             first = _get(db, session, CoachingSession, first.meeting_id, "session")
-        if session_id is not None and session.get(CoachingSession, session_id) is not None:
-            ident = session_id
-        else:
-            turn = session.exec(
-                select(sa.func.coalesce(sa.func.max(CoachingSession.turn), 1)).where(
-                    CoachingSession.meeting_id == first.id
-                )
-            ).one()
-            now = db.now()
-            coach = coach or db.coach
-            row = CoachingSession(
-                team_id=first.team_id,
-                coach=coach,
-                step="dilemma",
-                created_at=now,
-                updated_at=now,
-                updated_by=coach,
-                meeting_id=first.id,
-                presenter=name,
-                turn=max(turn, first.turn) + 1,
-            )
-            if session_id is not None:
-                row.id = session_id
-            session.add(row)
-            session.flush()
-            ident = row.id
+        turn = session.exec(
+            select(sa.func.coalesce(sa.func.max(CoachingSession.turn), 1)).where(CoachingSession.meeting_id == first.id)
+        ).one()
+        ident = _new_session(
+            db, session, session_id, first.team_id, coach, "dilemma",
+            meeting_id=first.id, presenter=name, turn=max(turn, first.turn) + 1,
+        )
     return get_session(db, ident)
+
+
+def _new_session(
+    db: Database, session: Session, session_id: str | None, team_id: str, coach: str, step: str, **fields: Any
+) -> str:
+    """A new session row (or the one already there with ``session_id``: a retried call)."""
+    if session_id is not None and session.get(CoachingSession, session_id) is not None:
+        return session_id
+    now = db.now()
+    coach = coach or db.coach
+    row = CoachingSession(
+        team_id=team_id, coach=coach, step=step, created_at=now, updated_at=now, updated_by=coach, **fields
+    )
+    if session_id is not None:
+        row.id = session_id
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def meeting_ids(db: Database, session_id: str) -> list[str]:
@@ -348,19 +347,7 @@ def meeting(db: Database, session_id: str) -> list[SessionDetail]:
 def start_session(db: Database, team_id: str, coach: str = "", *, session_id: str | None = None) -> SessionDetail:
     with db.write() as session:
         _get(db, session, Team, team_id, "team")
-        if session_id is not None and session.get(CoachingSession, session_id) is not None:
-            ident = session_id
-        else:
-            now = db.now()
-            coach = coach or db.coach
-            row = CoachingSession(
-                team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now, updated_by=coach
-            )
-            if session_id is not None:
-                row.id = session_id
-            session.add(row)
-            session.flush()
-            ident = row.id
+        ident = _new_session(db, session, session_id, team_id, coach, "review")
     return get_session(db, ident)
 
 
