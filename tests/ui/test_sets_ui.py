@@ -180,6 +180,8 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
     """Presenter 2's title is typed, the coach moves on to presenter 1 at once, and the
     save comes back refused (another coach changed that part first): presenter 2 is
     brought back in hand and asked about; keep mine saves it on top."""
+    from textual.widgets import Button
+
     from coachtui.store import open_store
     from coachtui.ui.modals import ConflictScreen
 
@@ -203,10 +205,13 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
             other.save_draft(second.id, title="Bo's words", expected_version=other.get_session(second.id).version)
         assert app.focused.id == "dilemma-text"
         await pilot.press("end", "space", *"of", "space", *"the", "space", *"team", "f7", "1")  # and on at once, to Asha
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), timeout=15, what="the conflict question")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, timeout=15,
+            what="the conflict question, painted",
+        )
         assert app.session.model.session_id == second.id  # Ben's part, on screen
         assert "Bo's words" not in screen_text(app)
-        await pilot.click("#conflict-keep")
+        app.screen.query_one("#conflict-keep", Button).press()  # as a click does (no coordinates to miss)
         await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
         await saved(pilot)
     # (the dilemma had the focus: typed on, kept on top of Bo's title)
