@@ -10,6 +10,7 @@ import tomli_w
 
 from coachtui.cli import main
 from coachtui.config import Settings
+from coachtui.store.demo.sets import SET_NAME
 from coachtui.ui.app import create_app
 from coachtui.ui.modals import ConfirmScreen, ResumeScreen
 from coachtui.ui.screens.history import HistoryScreen
@@ -59,7 +60,8 @@ async def test_demo_mode_never_touches_the_coachs_database_or_settings(
         demo_path = Path(app.database)
         assert demo_path != own_database and demo_path.exists()
         assert "My real team" not in await shows(pilot, "DEMO")
-        assert len(app.store.list_teams(include_archived=True)) == 12
+        teams = app.store.list_teams(include_archived=True)
+        assert len(teams) == 13 and [t.name for t in teams if t.is_set] == [SET_NAME]  # twelve teams and a set
         await paste(pilot, "Workshop team")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
@@ -106,7 +108,7 @@ async def test_reset_brings_the_sample_data_back(settings_path: Path, db_path: P
         assert app.session.model is None
         assert not first_folder.exists()
         names = [t.name for t in app.store.list_teams(include_archived=True)]
-        assert len(names) == 12 and "Made in the workshop" not in names
+        assert len(names) == 13 and SET_NAME in names and "Made in the workshop" not in names
 
 
 def test_demo_applies_to_the_app_not_to_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,7 @@ _FIELD_NAMES = {
     "step": "step",
     "action_draft": "action_draft",
     "insight": "insight",
+    "presenter": "presenter",
 }
 
 
@@ -41,6 +42,10 @@ class SessionController:
     def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
         self.saver = saver
         self.model: SessionModel | None = None
+        # An action learning set's meeting: every presenter's part in turn order (the
+        # first is the meeting's own session); ``model`` is the presenter in hand.
+        # An ordinary session is a meeting of one.
+        self.parts: list[SessionModel] = []
         self._on_change = on_change
         self.custom_questions: list[CustomQuestionInfo] = []
         # Conflicts (another coach changed an action first), by Conflict.kind: the
@@ -67,6 +72,7 @@ class SessionController:
         self.leave()
         session_id = str(uuid.uuid4())
         self.model = SessionModel(session_id=session_id, team=team, coach=coach)
+        self.parts = [self.model]
         saver = self.saver
         saver.submit(
             "start session",
@@ -76,25 +82,84 @@ class SessionController:
         self._changed()
         return self.model
 
-    def resume(self, model: SessionModel) -> None:
-        if self.model is not None and self.model.session_id != model.session_id:
-            self.leave()
+    def resume(self, model: SessionModel, parts: list[SessionModel] | None = None) -> None:
+        """Open ``model``; with ``parts``, the meeting it is one presenter of. A model
+        of the open meeting (reloaded after a conflict) takes its place in it."""
+        same = [i for i, part in enumerate(self.parts) if part.session_id == model.session_id]
+        if parts is None and same:
+            if model.meeting_id is not None:
+                model.review_items = self.parts[0].review_items
+            self.parts[same[0]] = model
+            for later in self.parts[1:]:
+                later.review_items = self.parts[0].review_items
+        else:
+            if self.model is not None and self.model.session_id not in {p.session_id for p in parts or [model]}:
+                self.leave()
+            self.parts = list(parts or [model])
         self.model = model
-        if model.version:
-            self.saver.track(model.session_id, model.version)
+        for part in self.parts:
+            if part.version:
+                self.saver.track(part.session_id, part.version)
         self._changed()
 
     def close(self) -> None:
         self.leave()
         self.model = None
+        self.parts = []
         self._changed()
+
+    # --- presenters (an action learning set's meeting) ------------------------------------
+
+    @property
+    def review_model(self) -> SessionModel | None:
+        """The part that holds the meeting's review: its first presenter's."""
+        return self.parts[0] if self.parts else self.model
+
+    @property
+    def presenter_index(self) -> int:
+        return next((i for i, part in enumerate(self.parts) if part is self.model), 0)
+
+    def show_presenter(self, index: int) -> SessionModel:
+        """Bring presenter ``index`` (0: the first) in hand."""
+        self.model = self.parts[index]
+        self._changed()
+        return self.model
+
+    def next_presenter(self) -> SessionModel | None:
+        """The presenter after the one in hand, in hand now (None: this is the last)."""
+        index = self.presenter_index + 1
+        return self.show_presenter(index) if index < len(self.parts) else None
+
+    def add_presenter(self, presenter: str) -> SessionModel:
+        """The meeting's next presenter, in hand now: their own dilemma, category,
+        questions and actions, saved as a session of the set in the next turn."""
+        first = self.parts[0] if self.parts else self._require()
+        session_id = str(uuid.uuid4())
+        model = first.later_presenter(session_id, " ".join(presenter.split()), len(self.parts) + 1)
+        model.status = first.status
+        self.parts.append(model)
+        self.model = model
+        saver, meeting_id, coach = self.saver, first.session_id, first.coach
+        saver.submit(
+            "add presenter",
+            lambda store: store.add_presenter(meeting_id, model.presenter, coach, session_id=session_id),
+            on_done=lambda detail: saver.track(session_id, detail.version),  # type: ignore[attr-defined]
+        )
+        self._changed()
+        return model
+
+    def owner_for_actions(self) -> str:
+        """Who an action agreed now belongs to unless the coach says otherwise: the
+        member presenting ('' for an ordinary session)."""
+        model = self.model
+        return model.presenter if model is not None else ""
 
     def leave(self) -> None:
         """The coach leaves the open session (for another one, or quitting): a draft
         with nothing in it is not kept. The store checks again that it is empty, so a
         second window that typed into it meanwhile keeps its text."""
-        model = self.model
-        if model is None or model.status != "draft" or not model.is_empty:
+        model = self.parts[0] if self.parts else self.model
+        if model is None or model.status != "draft" or not model.is_empty or len(self.parts) > 1:
             return
         session_id = model.session_id
         self.saver.submit("discard empty draft", lambda store: store.discard_empty_draft(session_id))
@@ -116,10 +181,11 @@ class SessionController:
     # --- versions of the actions this session changes (optimistic versioning) ----------------
 
     def _book(self) -> dict[str, int]:
-        """action id -> the version this session last saw or wrote, for the open model.
+        """action id -> the version this session last saw or wrote, for the open meeting.
         The saver thread reads and updates it; each write names it as expected_version."""
-        if self._versions_of is not self.model:
-            self._versions, self._versions_of = {}, self.model
+        meeting = self.review_model  # one book for all the presenters of a meeting
+        if self._versions_of is not meeting:
+            self._versions, self._versions_of = {}, meeting
         return self._versions
 
     def seen(self, action_id: str, version: int) -> None:
@@ -144,9 +210,9 @@ class SessionController:
     def _session_handler(self, kind: str, session_id: str, error: BaseException) -> None:
         from coachtui.session.conflicts import Conflict
 
-        model = self.model
         handler = self.conflict_handlers.get(kind)
-        if handler is None or model is None or model.session_id != session_id:
+        # any presenter of the open meeting: the UI brings that one in hand to ask
+        if handler is None or session_id not in {part.session_id for part in self.parts}:
             # Not the open session: nothing typed on screen is at stake.
             self.saver.resolve(session_id)
             return
@@ -161,10 +227,7 @@ class SessionController:
         self.saver.save_fields(model.session_id, **self._all_fields(model))
         self._queue_questions(model)
         if model.status == "completed":
-            session_id = model.session_id
-            self.saver.submit_session(
-                "complete", session_id, lambda store, v: store.complete_session(session_id, expected_version=v)
-            )
+            self._queue_complete(model.session_id)
         self._changed()
 
     def keep_as_new_draft(self) -> str:
@@ -179,15 +242,23 @@ class SessionController:
         model.actions = [replace(a, id=str(uuid.uuid4()), session_id=new_id) for a in model.actions]
         fields = self._all_fields(model)
         questions, actions = list(model.questions), list(model.actions)
-        reviews = [(i.action.id, i.status, i.note, i.learning) for i in model.review_items if i.status]
+        later = model.meeting_id is not None  # a later presenter: the review is the first's
+        reviews = [(i.action.id, i.status, i.note, i.learning) for i in model.review_items if i.status and not later]
         team, coach, saver = model.team, model.coach, self.saver
+        meeting_id, presenter = model.meeting_id, model.presenter
 
         def recreate(store: Any) -> tuple[TeamInfo, int]:
             try:
                 kept_team = store.get_team(team.id)
             except NotFound:
                 kept_team = store.find_team(team.name) or store.create_team(team.name)
-            store.start_session(kept_team.id, coach, session_id=new_id)
+            if meeting_id is not None and presenter:
+                try:  # a later presenter: kept in the meeting when it is still there
+                    store.add_presenter(meeting_id, presenter, coach, session_id=new_id)
+                except NotFound:
+                    store.start_session(kept_team.id, coach, session_id=new_id)
+            else:
+                store.start_session(kept_team.id, coach, session_id=new_id)
             store.save_draft(new_id, **fields)
             if questions:
                 store.set_questions(new_id, questions)
@@ -239,8 +310,14 @@ class SessionController:
 
     # --- reviews ------------------------------------------------------------------------
 
+    def _review_model(self) -> SessionModel:
+        model = self.review_model
+        if model is None:
+            raise RuntimeError("no session is open")
+        return model
+
     def set_review(self, action_id: str, status: str, note: str | None = None, learning: str | None = None) -> None:
-        model = self._require()
+        model = self._review_model()
         item = model.review_item(action_id)
         if item is None:
             return
@@ -277,7 +354,7 @@ class SessionController:
     def set_review_note(self, action_id: str, note: str, learning: str | None = None) -> None:
         """Change the note (what happened) of this session's review of an action, and
         for a test of change what was learned (once it has a status)."""
-        model = self._require()
+        model = self._review_model()
         item = model.review_item(action_id)
         if item is None or item.status is None:
             return
@@ -286,7 +363,7 @@ class SessionController:
         self.set_review(action_id, item.status, note, learning)
 
     def clear_review(self, action_id: str) -> None:
-        model = self._require()
+        model = self._review_model()
         item = model.review_item(action_id)
         if item is None or item.status is None:
             return
@@ -454,16 +531,30 @@ class SessionController:
     # --- completing -----------------------------------------------------------------------
 
     def complete(self) -> list[str]:
-        """Complete the session; returns what is missing (nothing completed) if anything."""
+        """Complete the session (a meeting: every presenter's part); returns what is
+        missing (nothing completed) if anything."""
         model = self._require()
-        missing = model.missing_for_completion()
+        parts = self.parts or [model]
+        missing = self.missing_for_completion()
         if missing:
             return missing
-        model.status = "completed"
-        model.step = "summary"
-        session_id = model.session_id
+        for part in parts:
+            part.status = "completed"
+            part.step = "summary"
+            self._queue_complete(part.session_id)
+        self._changed()
+        return []
+
+    def missing_for_completion(self) -> list[str]:
+        """What the open session (a meeting: each presenter's part) still needs."""
+        parts = self.parts or ([self.model] if self.model is not None else [])
+        return [
+            f"{need} for {part.presenter}" if len(parts) > 1 and part.presenter else need
+            for part in parts
+            for need in part.missing_for_completion()
+        ]
+
+    def _queue_complete(self, session_id: str) -> None:
         self.saver.submit_session(
             "complete", session_id, lambda store, version: store.complete_session(session_id, expected_version=version)
         )
-        self._changed()
-        return []

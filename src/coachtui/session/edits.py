@@ -23,6 +23,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
+    import datetime as dt
+
     from coachtui.session.conflicts import Conflict
     from coachtui.session.model import SessionModel
     from coachtui.session.saver import SaveQueue
@@ -175,6 +177,56 @@ class RecordEdits:
             team_id,
         )
 
+    def add_member(
+        self,
+        team: TeamInfo,
+        name: str,
+        *,
+        version: int | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """Add a member to ``team`` as shown (it becomes an action learning set), or
+        bring back one who had left. A name already in the set goes to ``on_refused``."""
+        team_id = team.id
+        self._team(
+            "add member",
+            team,
+            "add-member",
+            lambda store, v: store.add_member(team_id, name, expected_version=v),
+            on_done,
+            on_conflict,
+            on_refused,
+            version=version,
+            text=name,
+        )
+
+    def member_left(
+        self,
+        team: TeamInfo,
+        name: str,
+        left: dt.date | None,
+        *,
+        version: int | None = None,
+        on_done: Callable[[TeamInfo], object] | None = None,
+        on_conflict: OnConflict = None,
+        on_refused: OnRefused = None,
+    ) -> None:
+        """Mark a member of ``team`` as left on ``left`` (None: back in the set)."""
+        team_id = team.id
+        self._team(
+            "member left" if left else "member back",
+            team,
+            "member-left" if left else "add-member",
+            lambda store, v: store.member_left(team_id, name, left=left, expected_version=v),
+            on_done,
+            on_conflict,
+            on_refused,
+            version=version,
+            text=name,
+        )
+
     def rename_team(
         self,
         team: TeamInfo,
@@ -289,18 +341,23 @@ class RecordEdits:
         session_id: str,
         version: int,
         *,
-        on_done: Callable[[SessionModel], object] | None = None,
+        on_done: Callable[[list[SessionModel]], object] | None = None,
         on_conflict: OnConflict = None,
         on_refused: OnRefused = None,
     ) -> None:
         """Reopen a completed session as a draft, to amend it; ``on_done`` gets it
-        as the steps show it (read right after, in the same queue)."""
+        as the steps show it (read right after, in the same queue): every presenter
+        of its meeting, the first first."""
 
-        def reopen(store: Any, v: int) -> SessionModel:
+        def reopen(store: Any, v: int) -> list[SessionModel]:
             from coachtui.session.model import SessionModel
 
             store.reopen_session(session_id, expected_version=v)
-            return SessionModel.load(store, session_id)
+            # a meeting of a set: its later presenters are drafts again with it
+            for part in store.meeting(session_id)[1:]:
+                if part.status == "completed":
+                    store.reopen_session(part.id)
+            return SessionModel.load_meeting(store, session_id)
 
         self._submit(
             "amend session",

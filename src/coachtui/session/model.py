@@ -71,6 +71,11 @@ class SessionModel:
     insight: str = ""
     # the session's version when read (0: a new session, not read from the store)
     version: int = 0
+    # A meeting of an action learning set: the member presenting, their turn, and for
+    # a later presenter the id of the meeting's first session (see SessionController)
+    presenter: str = ""
+    turn: int = 1
+    meeting_id: str | None = None
 
     @classmethod
     def from_detail(
@@ -111,6 +116,9 @@ class SessionModel:
             step=detail.step if detail.step in STEP_IDS else "review",
             action_draft=detail.action_draft,
             version=detail.version,
+            presenter=detail.presenter,
+            turn=detail.turn,
+            meeting_id=detail.meeting_id,
         )
 
     @classmethod
@@ -123,6 +131,33 @@ class SessionModel:
         to_review = store.actions_to_review(session_id)
         last = store.last_session(team.id, before=session_id)
         return cls.from_detail(detail, team, to_review, last)
+
+    @classmethod
+    def load_meeting(cls, store: Store, session_id: str) -> list[SessionModel]:
+        """Every presenter of the meeting ``session_id`` belongs to, in turn order (one
+        model for an ordinary session). The later presenters share the first one's
+        review list and last session: a meeting reviews once."""
+        ids = [detail.id for detail in store.meeting(session_id)]
+        first = cls.load(store, ids[0])
+        parts = [first]
+        for ident in ids[1:]:
+            parts.append(cls.from_detail(store.get_session(ident), first.team, [], first.last_session))
+            parts[-1].review_items = first.review_items
+        return parts
+
+    def later_presenter(self, session_id: str, presenter: str, turn: int) -> SessionModel:
+        """A new later presenter of this meeting (this is its first presenter)."""
+        return SessionModel(
+            session_id=session_id,
+            team=self.team,
+            coach=self.coach,
+            review_items=self.review_items,
+            last_session=self.last_session,
+            step="dilemma",
+            presenter=presenter,
+            turn=turn,
+            meeting_id=self.session_id,
+        )
 
     # --- what the step bar shows ---------------------------------------------------
 
@@ -157,6 +192,7 @@ class SessionModel:
             or self.actions
             or self.action_draft
             or self.insight.strip()
+            or self.presenter.strip()
             or any(item.status for item in self.review_items)
         )
 
@@ -188,7 +224,7 @@ class SessionModel:
                 ),
             )
             for item in self.review_items
-            if item.status
+            if item.status and self.meeting_id is None  # a meeting's review is its first presenter's
         )
         return SessionDetail(
             id=self.session_id,
@@ -209,6 +245,9 @@ class SessionModel:
             updated_at=now,
             completed_at=None,
             version=0,
+            presenter=self.presenter,
+            turn=self.turn,
+            meeting_id=self.meeting_id,
             questions=tuple(self.questions),
             actions=tuple(self.actions),
             reviews=reviews,

@@ -141,6 +141,32 @@ class Store:
         so that the deletion reaches the hub and other laptops on the next sync."""
         return records.delete_team(self.db, team_id, expected_version=expected_version)
 
+    # --- action learning sets ---------------------------------------------------------
+
+    def add_member(self, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
+        """Add a member to a team (which makes it an action learning set), or bring back
+        one who had left."""
+        return records.add_member(self.db, team_id, name, expected_version=expected_version)
+
+    def member_left(
+        self, team_id: str, name: str, *, left: dt.date | None, expected_version: int | None = None
+    ) -> TeamInfo:
+        """Mark a member as left on ``left`` (None: back in the set); never removed."""
+        return records.member_left(self.db, team_id, name, left=left, expected_version=expected_version)
+
+    def add_presenter(
+        self, meeting_id: str, presenter: str, coach: str = "", *, session_id: str | None = None
+    ) -> SessionDetail:
+        """The next presenter of the meeting ``meeting_id`` (any of its sessions): a
+        session of their own, in the next turn. A retried call with the same
+        ``session_id`` returns the one already made."""
+        return records.add_presenter(self.db, meeting_id, presenter, coach, session_id=session_id)
+
+    def meeting(self, session_id: str) -> list[SessionDetail]:
+        """Every presenter's session of the meeting ``session_id`` belongs to, in turn
+        order; one session for an ordinary session."""
+        return records.meeting(self.db, session_id)
+
     def start_session(self, team_id: str, coach: str = "", *, session_id: str | None = None) -> SessionDetail:
         """Start a draft session for a team; it is in the database from now on.
 

@@ -397,6 +397,8 @@ def search_sessions(
                     S.c.created_at,
                     S.c.updated_at,
                     sa.func.substr(S.c.dilemma, 1, PREVIEW * 2, type_=S.c.dilemma.type).label("preview"),
+                    S.c.presenter,
+                    S.c.turn,
                 )
                 .select_from(S.join(T, T.c.id == S.c.team_id))
                 .where(*where)
@@ -420,6 +422,8 @@ def search_sessions(
             created_at=row.created_at,
             updated_at=row.updated_at,
             preview=_preview(row.preview),
+            presenter=row.presenter,
+            turn=row.turn,
         )
         for row in rows
     ]

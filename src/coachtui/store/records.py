@@ -46,6 +46,8 @@ from coachtui.store.types import (
     ACTION_TEXT_MAX,
     DRAFT_TEXT_FIELDS,
     FIELD_LIMITS,
+    MEMBER_NAME_MAX,
+    MEMBERS_MAX,
     NOTE_MAX,
     OPEN_STATUSES,
     OWNER_MAX,
@@ -56,12 +58,15 @@ from coachtui.store.types import (
     ActionInfo,
     ActionWords,
     CustomQuestionInfo,
+    Member,
     PickedQuestionInfo,
     ReviewedAction,
     ReviewInfo,
     SessionDetail,
     SessionInfo,
     TeamInfo,
+    members_from_json,
+    members_to_json,
 )
 
 # Record kinds as tombstones name them (store/sync/changes.py).
@@ -106,10 +111,10 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
 
 
 def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
-    last = select(sa.func.max(CoachingSession.created_at)).where(CoachingSession.team_id == Team.id).scalar_subquery()
-    count = (
-        select(sa.func.count()).select_from(CoachingSession).where(CoachingSession.team_id == Team.id).scalar_subquery()
-    )
+    # a meeting of a set counts once, however many presenters it had
+    own = (CoachingSession.team_id == Team.id, col(CoachingSession.meeting_id).is_(None))
+    last = select(sa.func.max(CoachingSession.created_at)).where(*own).scalar_subquery()
+    count = select(sa.func.count()).select_from(CoachingSession).where(*own).scalar_subquery()
     open_count = (
         select(sa.func.count())
         .select_from(Action)
@@ -138,6 +143,7 @@ def _team_info(row: Any) -> TeamInfo:
         coach=team.coach,
         version=team.version,
         updated_by=team.updated_by,
+        members=members_from_json(team.members),
     )
 
 
@@ -228,6 +234,56 @@ def archive_team(db: Database, team_id: str, archived: bool = True, *, expected_
     return get_team(db, team_id)
 
 
+def _member_name(name: str) -> str:
+    cleaned = _clean_name(name)
+    if not cleaned:
+        raise InvalidInput("A member needs a name.", field="members")
+    if len(cleaned) > MEMBER_NAME_MAX:
+        raise InvalidInput(f"Keep a member's name to {MEMBER_NAME_MAX} characters.", field="members")
+    return cleaned
+
+
+def add_member(db: Database, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
+    """Add a member to a team, which makes it an action learning set. A member who
+    had left and is added again is back in the set."""
+    cleaned = _member_name(name)
+    with db.write() as session:
+        team = _get(db, session, Team, team_id, "team")
+        _check_version(db, team, expected_version, "team")
+        members = list(members_from_json(team.members))
+        same = [i for i, m in enumerate(members) if m.name.casefold() == cleaned.casefold()]
+        if same and members[same[0]].current:
+            raise DuplicateName(f"{members[same[0]].name} is already a member of {team.name}.", field="members")
+        if same:
+            members[same[0]] = Member(members[same[0]].name)
+        else:
+            if len(members) >= MEMBERS_MAX:
+                raise InvalidInput(f"A set can have {MEMBERS_MAX} members at most.", field="members")
+            members.append(Member(cleaned))
+        team.members = members_to_json(members)
+        _touch(db, team, db.now())
+    return get_team(db, team_id)
+
+
+def member_left(
+    db: Database, team_id: str, name: str, *, left: dt.date | None, expected_version: int | None = None
+) -> TeamInfo:
+    """Mark a member as having left the set on ``left`` (None: back in the set).
+    Nobody is removed: their turns and actions keep their name."""
+    with db.write() as session:
+        team = _get(db, session, Team, team_id, "team")
+        _check_version(db, team, expected_version, "team")
+        members = list(members_from_json(team.members))
+        key = _clean_name(name).casefold()
+        index = next((i for i, m in enumerate(members) if m.name.casefold() == key), None)
+        if index is None:
+            raise InvalidInput(f"{_clean_name(name)!r} is not a member of {team.name}.", field="members")
+        members[index] = Member(members[index].name, left)
+        team.members = members_to_json(members)
+        _touch(db, team, db.now())
+    return get_team(db, team_id)
+
+
 def delete_team(db: Database, team_id: str, *, expected_version: int | None = None) -> None:
     with db.write() as session:
         team = _get(db, session, Team, team_id, "team")
@@ -236,22 +292,67 @@ def delete_team(db: Database, team_id: str, *, expected_version: int | None = No
         session.delete(team)
 
 
+def add_presenter(
+    db: Database, meeting_id: str, presenter: str, coach: str = "", *, session_id: str | None = None
+) -> SessionDetail:
+    """The next presenter of a meeting: a session of the same team, in the next turn,
+    naming the meeting's first session (given any presenter's session id)."""
+    name = _member_name(presenter)
+    with db.write() as session:
+        first = _get(db, session, CoachingSession, meeting_id, "session")
+        if first.meeting_id:
+            first = _get(db, session, CoachingSession, first.meeting_id, "session")
+        turn = session.exec(
+            select(sa.func.coalesce(sa.func.max(CoachingSession.turn), 1)).where(CoachingSession.meeting_id == first.id)
+        ).one()
+        ident = _new_session(
+            db, session, session_id, first.team_id, coach, "dilemma",
+            meeting_id=first.id, presenter=name, turn=max(turn, first.turn) + 1,
+        )
+    return get_session(db, ident)
+
+
+def _new_session(
+    db: Database, session: Session, session_id: str | None, team_id: str, coach: str, step: str, **fields: Any
+) -> str:
+    """A new session row (or the one already there with ``session_id``: a retried call)."""
+    if session_id is not None and session.get(CoachingSession, session_id) is not None:
+        return session_id
+    now = db.now()
+    coach = coach or db.coach
+    row = CoachingSession(
+        team_id=team_id, coach=coach, step=step, created_at=now, updated_at=now, updated_by=coach, **fields
+    )
+    if session_id is not None:
+        row.id = session_id
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def meeting_ids(db: Database, session_id: str) -> list[str]:
+    """The sessions of the meeting ``session_id`` belongs to, in turn order (the first
+    presenter's first): just ``[session_id]`` for an ordinary session."""
+    with db.read() as session:
+        row = _get(db, session, CoachingSession, session_id, "session")
+        first = row.meeting_id or row.id
+        later = session.exec(
+            select(CoachingSession.id)
+            .where(CoachingSession.meeting_id == first)
+            .order_by(col(CoachingSession.turn), col(CoachingSession.created_at))
+        ).all()
+        return [first, *later]
+
+
+def meeting(db: Database, session_id: str) -> list[SessionDetail]:
+    """Every presenter's session of a meeting, in turn order (see meeting_ids)."""
+    return [get_session(db, ident) for ident in meeting_ids(db, session_id)]
+
+
 def start_session(db: Database, team_id: str, coach: str = "", *, session_id: str | None = None) -> SessionDetail:
     with db.write() as session:
         _get(db, session, Team, team_id, "team")
-        if session_id is not None and session.get(CoachingSession, session_id) is not None:
-            ident = session_id
-        else:
-            now = db.now()
-            coach = coach or db.coach
-            row = CoachingSession(
-                team_id=team_id, coach=coach, step="review", created_at=now, updated_at=now, updated_by=coach
-            )
-            if session_id is not None:
-                row.id = session_id
-            session.add(row)
-            session.flush()
-            ident = row.id
+        ident = _new_session(db, session, session_id, team_id, coach, "review")
     return get_session(db, ident)
 
 
@@ -298,6 +399,8 @@ def save_draft(
             values[name] = value
         elif name in {"coach", "team_id"}:
             values[name] = str(value)
+        elif name == "presenter":
+            values[name] = _member_name(value) if str(value).strip() else ""
         else:
             raise InvalidInput(f"{name!r} is not a session field", field=name)
     with db.write() as session:
@@ -395,11 +498,19 @@ def reopen_session(db: Database, session_id: str, *, expected_version: int | Non
 
 
 def delete_session(db: Database, session_id: str, *, expected_version: int | None = None) -> None:
+    """Delete a session for good; a meeting's first session takes its later
+    presenters with it."""
     with db.write() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
         _check_version(db, row, expected_version, "session")
-        _bury(db, session, "sessions", [session_id])
-        touched = {r.action_id for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))}
+        later = session.exec(select(CoachingSession).where(CoachingSession.meeting_id == session_id)).all()
+        ids = [session_id, *(part.id for part in later)]
+        _bury(db, session, "sessions", ids)
+        touched = {
+            r.action_id for r in session.exec(select(ActionReview).where(col(ActionReview.session_id).in_(ids)))
+        }
+        for part in later:
+            session.delete(part)
         session.delete(row)
         session.flush()
         for action_id in touched:
@@ -409,8 +520,9 @@ def delete_session(db: Database, session_id: str, *, expected_version: int | Non
 
 
 def _empty_ids(session: Session, candidates: set[str]) -> set[str]:
-    """Of these draft ids, those with no picked question, action or review."""
-    for column in (PickedQuestion.session_id, Action.session_id, ActionReview.session_id):
+    """Of these draft ids, those with no picked question, action, review or later
+    presenter."""
+    for column in (PickedQuestion.session_id, Action.session_id, ActionReview.session_id, CoachingSession.meeting_id):
         if not candidates:
             break
         used = session.exec(select(column).where(col(column).in_(sorted(candidates))).distinct()).all()
@@ -427,6 +539,7 @@ def _blank(row: CoachingSession) -> bool:
         or row.secondary_category
         or row.category_unsure
         or row.insight.strip()
+        or row.presenter.strip()
     )
 
 
@@ -453,7 +566,7 @@ def list_drafts(db: Database) -> list[SessionInfo]:
         rows = session.exec(
             select(CoachingSession, Team.name)
             .join(Team, col(Team.id) == CoachingSession.team_id)
-            .where(CoachingSession.status == "draft")
+            .where(CoachingSession.status == "draft", col(CoachingSession.meeting_id).is_(None))
             .order_by(col(CoachingSession.updated_at).desc())
         ).all()
         return [_session_info(s, name) for s, name in rows]
@@ -533,6 +646,9 @@ def get_session(db: Database, session_id: str) -> SessionDetail:
             version=row.version,
             action_draft=row.action_draft or "",
             insight=row.insight,
+            presenter=row.presenter,
+            turn=row.turn,
+            meeting_id=row.meeting_id,
             questions=tuple(
                 PickedQuestionInfo(
                     question_id=q.question_id, text=q.text, source=q.source, note=q.note, position=q.position
@@ -550,7 +666,11 @@ def last_session(db: Database, team_id: str, *, before: str | None = None) -> Se
     with db.read() as session:
         query = (
             select(CoachingSession.id)
-            .where(CoachingSession.team_id == team_id, CoachingSession.status == "completed")
+            .where(
+                CoachingSession.team_id == team_id,
+                CoachingSession.status == "completed",
+                col(CoachingSession.meeting_id).is_(None),
+            )
             .order_by(col(CoachingSession.created_at).desc())
             .limit(1)
         )
@@ -706,8 +826,13 @@ def open_actions(db: Database, team_id: str) -> list[ActionInfo]:
 
 
 def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, ReviewInfo | None]]:
+    """The team's open actions from before this session (for a meeting of a set:
+    every member's, none of this meeting's own), with this session's review of each."""
     with db.read() as session:
         row = _get(db, session, CoachingSession, session_id, "session")
+        first = row.meeting_id or row.id
+        parts = [first, *session.exec(select(CoachingSession.id).where(CoachingSession.meeting_id == first)).all()]
+        session_id = first  # a meeting's reviews are its first session's
         reviewed = {
             r.action_id: r for r in session.exec(select(ActionReview).where(ActionReview.session_id == session_id))
         }
@@ -716,7 +841,7 @@ def actions_to_review(db: Database, session_id: str) -> list[tuple[ActionInfo, R
             .join(Team, col(Team.id) == Action.team_id)
             .where(
                 Action.team_id == row.team_id,
-                Action.session_id != session_id,
+                col(Action.session_id).not_in(parts),
                 sa.or_(col(Action.status).in_(OPEN_STATUSES), col(Action.id).in_(list(reviewed))),
             )
             .order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.created_at))

@@ -4,6 +4,7 @@ these types before the (slow to import) database layer has loaded."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -46,6 +47,8 @@ OWNER_MAX = 200
 NOTE_MAX = 1_000_000  # a note on a picked question, or on an action's review
 PREDICTION_MAX = 100_000  # what a test of change is expected to do
 QUESTION_MAX = 2_000  # a question's text (the coach's own, or the question bank's)
+MEMBER_NAME_MAX = OWNER_MAX  # a set member's name (it becomes their actions' owner)
+MEMBERS_MAX = 100  # members a set can have, past and present
 
 # (list in an export file, field) -> the longest text the app accepts there.
 FIELD_LIMITS: dict[tuple[str, str], int] = {
@@ -56,6 +59,8 @@ FIELD_LIMITS: dict[tuple[str, str], int] = {
     **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items() if name != "action_draft"},
     ("sessions", "coach"): COACH_NAME_MAX,
     ("sessions", "updated_by"): COACH_NAME_MAX,
+    ("sessions", "presenter"): MEMBER_NAME_MAX,
+    ("teams", "members"): MEMBERS_MAX * (MEMBER_NAME_MAX + 40),
     ("picked_questions", "text"): QUESTION_MAX,
     ("picked_questions", "note"): NOTE_MAX,
     ("custom_questions", "text"): QUESTION_MAX,
@@ -81,6 +86,47 @@ class ActionWords(TypedDict, total=False):
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """A member of an action learning set; ``left``: the day they left (None: still in
+    the set). Kept after they leave, so their actions and turns keep their name."""
+
+    name: str
+    left: dt.date | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.left is None
+
+
+def members_from_json(text: str) -> tuple[Member, ...]:
+    """A team's ``members`` column read back ('' or bad JSON: no members)."""
+    try:
+        raw = json.loads(text) if text.strip() else []
+    except ValueError:
+        return ()
+    found: list[Member] = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not str(item.get("name", "")).strip():
+            continue
+        left = item.get("left") or None
+        try:
+            day = dt.date.fromisoformat(str(left)) if left else None
+        except ValueError:
+            day = None
+        found.append(Member(" ".join(str(item["name"]).split()), day))
+    return tuple(found)
+
+
+def members_to_json(members: tuple[Member, ...] | list[Member]) -> str:
+    """The ``members`` column for these members ('' when there are none)."""
+    if not members:
+        return ""
+    return json.dumps(
+        [{"name": m.name, "left": m.left.isoformat() if m.left else ""} for m in members], ensure_ascii=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class TeamInfo:
     id: str
     name: str
@@ -93,6 +139,17 @@ class TeamInfo:
     # pass as expected_version to rename/archive/delete_team (optimistic versioning)
     version: int = 1
     updated_by: str = ""
+    # an action learning set's members, past and present (empty: an ordinary team)
+    members: tuple[Member, ...] = ()
+
+    @property
+    def is_set(self) -> bool:
+        """An action learning set: a team with named members."""
+        return bool(self.members)
+
+    @property
+    def current_members(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.members if m.current)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +262,9 @@ class SessionInfo:
     # where those words are in it ((start, end) spans, to highlight).
     snippet: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
+    # an action learning set's meeting: who presented this part, in which turn
+    presenter: str = ""
+    turn: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +301,11 @@ class SessionDetail:
     action_draft: str = ""
     # "what we learned today", from the summary step ('' when none)
     insight: str = ""
+    # an action learning set's meeting: the member presenting (''), their turn, and
+    # for a later presenter the id of the meeting's first session (None for it)
+    presenter: str = ""
+    turn: int = 1
+    meeting_id: str | None = None
 
 
 # --- export and import -------------------------------------------------------------

@@ -237,7 +237,7 @@ class CoachApp(App[None]):
     def on_write_done(self, message: WriteDone) -> None:
         """A queued write whose screen is gone (or the app's own: an amend) landed."""
         if message.what == "amend":
-            self.drafts.amend_written(cast("SessionModel", message.result))
+            self.drafts.amend_written(cast("list[SessionModel]", message.result))
         elif message.what == "deleted":
             self.notify("Session deleted for good.", markup=False)
 
@@ -294,6 +294,11 @@ class CoachApp(App[None]):
             self.screen.dismiss(None)  # f1 again closes it
             return
         self.push_screen(HelpScreen(help_for(self.screen)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_sync":  # f8 is the team list's members key when no sync runs
+            return self.hub.running()
+        return True
 
     def action_stop_sync(self) -> None:
         """f8: stop a sync running in the background (see ui/syncing.py)."""

@@ -37,6 +37,9 @@ def what_you_wanted(conflict: Conflict) -> str:
         return "You removed it."
     if conflict.kind == "session":
         return "Yours: everything you typed in this session, still on your screen."
+    if conflict.kind == "team" and conflict.change in ("add-member", "member-left"):
+        name = one_line(conflict.text, 60)
+        return f"You added {name} to the set." if conflict.change == "add-member" else f"You marked {name} as left."
     if conflict.kind == "team":
         return _TEAM_CHANGES.get(conflict.change, f"You renamed it to “{one_line(conflict.text, 60)}”.")
     if conflict.kind == "saved-session":

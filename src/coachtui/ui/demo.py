@@ -33,12 +33,14 @@ class DemoData:
 
         from coachtui.store import open_store
         from coachtui.store.demo import generate_demo_data
+        from coachtui.store.demo.sets import add_demo_set
 
         self.folder = Path(tempfile.mkdtemp(prefix="coachtui-demo-"))
         self.app.database = str(self.folder / "demo.db")
         store = open_store(self.app.database)
         try:
             generate_demo_data(store, sessions=DEMO_SESSIONS, teams=DEMO_TEAMS, seed=DEMO_SEED)
+            add_demo_set(store)  # an action learning set, to show a meeting of several presenters
         except BaseException:
             store.close()
             raise

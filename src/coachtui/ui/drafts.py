@@ -75,9 +75,9 @@ class Drafts:
             staying=session_id,
         )
 
-    def amend_written(self, model: SessionModel) -> None:
+    def amend_written(self, parts: list[SessionModel]) -> None:
         self.app.switch_mode("session")
-        self.app.session_screen.resume(model)
+        self.app.session_screen.resume(parts[0], parts)
         self.app.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
 
     def amend_refused(self, conflict: Conflict) -> None:
@@ -100,7 +100,7 @@ class Drafts:
         ask_keep_or_reload(app, conflict, done)
 
     @in_thread(exclusive=True, group="session-load", doing="open that session", then="_loaded")
-    def _load(self, session_id: str) -> SessionModel | None:
+    def _load(self, session_id: str) -> list[SessionModel] | None:
         from coachtui.session.model import SessionModel
 
         app = self.app
@@ -108,11 +108,11 @@ class Drafts:
         if store is None:
             return None
         app.saver.flush(timeout=3)  # the draft as this app last typed it
-        return SessionModel.load(store, session_id)
+        return SessionModel.load_meeting(store, session_id)  # every presenter of a set's meeting
 
-    def _loaded(self, model: SessionModel | None) -> None:
-        if model is not None:
-            self.app.session_screen.resume(model)
+    def _loaded(self, parts: list[SessionModel] | None) -> None:
+        if parts:
+            self.app.session_screen.resume(parts[0], parts)
 
     # --- "Resume a draft" in the palette ---------------------------------------------------------
 

@@ -11,6 +11,8 @@ from rich.text import Text
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
+    from coachtui.store.types import TeamInfo
+
 
 STATUS_MARKS = {
     None: "·",
@@ -142,3 +144,21 @@ def show_markdown(widget: Markdown, text: str) -> None:
     step cost 50-200 ms of a step change."""
     if widget.source != text:
         widget.update(text)
+
+
+def members_help(team: TeamInfo) -> str:
+    """What the members prompt (f8 on the team list) says under the field."""
+    if not team.members:
+        return (
+            "No members yet. Name the people in this group and it becomes an action learning "
+            "set: its meetings have several presenters in turn (f9 in the session)."
+        )
+    lines = []
+    for member in team.members:
+        left = f" (left {member.left.strftime('%-d %b %Y')})" if member.left else ""
+        lines.append(f"• {member.name}{left}")
+    return (
+        "\n".join(lines)
+        + "\n\nA new name joins the set. A member's name marks them as left (asked first);"
+        " a former member's brings them back."
+    )

@@ -574,17 +574,25 @@ class StepPickerScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, steps: tuple[tuple[str, str], ...], current: str, go: Callable[[str], None] | None = None
+        self,
+        steps: tuple[tuple[str, str], ...],
+        current: str,
+        go: Callable[[str], None] | None = None,
+        *,
+        title: str = "Go to step",
     ) -> None:
+        """``steps``: (value, label) pairs, at most nine (the presenter picker, f9,
+        lists a meeting's presenters and the members who could present next)."""
         super().__init__(classes="modal")
-        self.steps = steps
+        self.steps = steps[:9]
         self.current = current
         self.go = go
+        self.title_text = title
         self._chosen = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog narrow"):
-            yield Label("Go to step", classes="title")
+            yield Label(Content(self.title_text), classes="title")
             lines = []
             for number, (step, title) in enumerate(self.steps, 1):
                 marker = "  ← here" if step == self.current else ""

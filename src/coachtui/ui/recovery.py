@@ -91,10 +91,21 @@ class Recovery:
 
     # --- asking the coach ------------------------------------------------------------------------
 
+    def _in_hand(self, session_id: str) -> bool:
+        """Whether ``session_id`` is the part on screen, bringing it in hand first when
+        it is another presenter of the open meeting (each presenter's saves are
+        settled with their own part on screen)."""
+        parts = [part.session_id for part in self.app.session.parts]
+        model = self.app.session.model
+        if model is not None and model.session_id != session_id and session_id in parts:
+            self.app.session_screen.show_presenter(parts.index(session_id))
+            model = self.app.session.model
+        return model is not None and model.session_id == session_id
+
     def refused(self, conflict: Conflict) -> None:
         app = self.app
         model = app.session.model
-        if model is None or model.session_id != conflict.session_id:
+        if model is None or not self._in_hand(conflict.session_id):
             app.saver.resolve(conflict.session_id)
             return
         if conflict.session_id in self.asking_about:
@@ -108,8 +119,7 @@ class Recovery:
         next keys (and a letter could answer it). Until then the status bar says
         the typing is not saved, and what is typed stays in the field."""
         app = self.app
-        model = app.session.model
-        if model is None or model.session_id != conflict.session_id:
+        if not self._in_hand(conflict.session_id):
             self.asking_about.discard(conflict.session_id)
             app.saver.resolve(conflict.session_id)
             return
@@ -126,6 +136,9 @@ class Recovery:
         typing cannot be saved, say so and offer to keep it, instead of dropping it.
         True: the coach is being asked; do not close it now."""
         app = self.app
+        waiting = [part for part in app.session.parts if part.session_id in app.saver.conflicts]
+        if waiting and app.session.model not in waiting:  # another presenter's: theirs on screen
+            self._in_hand(waiting[0].session_id)
         model = app.session.model
         if model is None or model.session_id not in app.saver.conflicts:
             return False

@@ -219,6 +219,10 @@ class Team(SQLModel, table=True):
     version: int = Field(default=1, nullable=False)
     # the coach who made the latest change (migration 0004)
     updated_by: str = _string(sa_column_kwargs=LATER)
+    # An action learning set's members, as JSON: [{"name": ..., "left": "YYYY-MM-DD"
+    # or ""}, ...]; '' for an ordinary team. A member who leaves is marked, never
+    # removed, so their history keeps its name (migration 0011).
+    members: str = _text(sa_column_kwargs=LATER)
 
 
 class CoachingSession(SQLModel, table=True):
@@ -231,6 +235,8 @@ class CoachingSession(SQLModel, table=True):
         sa.Index("ix_session_status_updated", "status", "updated_at"),
         # the coach filter lists the coaches one index probe each (migration 0005)
         sa.Index("ix_session_coach", "coach"),
+        # a meeting's later presenters (migration 0011)
+        sa.Index("ix_session_meeting", "meeting_id"),
     )
 
     id: str = _id()
@@ -256,6 +262,14 @@ class CoachingSession(SQLModel, table=True):
     action_draft: str = _text()
     # the summary step's "what we learned today", or '' (migration 0010)
     insight: str = _text(sa_column_kwargs=LATER)
+    # A meeting of an action learning set holds several presenters in turn. The
+    # session a meeting starts as is presenter 1 (turn 1, meeting_id None); each
+    # later presenter is a session of the same team with meeting_id naming it and
+    # its own dilemma, category, questions and actions. ``presenter``: the member
+    # presenting ('' for an ordinary session). Migration 0011.
+    meeting_id: str | None = Field(default=None, sa_type=SafeString, sa_column_kwargs=LATER)
+    presenter: str = _string(sa_column_kwargs=LATER)
+    turn: int = Field(default=1, nullable=False, sa_column_kwargs=LATER)
 
 
 class PickedQuestion(SQLModel, table=True):

@@ -179,7 +179,23 @@ def known_people(session: Session) -> list[tuple[str, bool]]:
         for (value,) in session.execute(sa.select(column).distinct().order_by(column)):
             if value:
                 people.append((value, is_coach))
+    people += set_members(session)
     return people
+
+
+def set_members(session: Session) -> list[tuple[str, bool]]:
+    """The names of action learning sets' members and presenters (migration 0011)."""
+    from coachtui.store.types import members_from_json
+
+    teams, sessions = table(Team), table(CoachingSession)
+    found = [
+        (value, False)
+        for (value,) in session.execute(sa.select(sessions.c.presenter).distinct().order_by(sessions.c.presenter))
+        if value
+    ]
+    for (text,) in session.execute(sa.select(teams.c.members).where(teams.c.members != "").order_by(teams.c.id)):
+        found += [(member.name, False) for member in members_from_json(text)]
+    return found
 
 
 def known_teams(session: Session) -> list[tuple[str, str]]:

@@ -120,6 +120,8 @@ def kind_of(column: sa.Column[Any]) -> str:
 def _default(column: sa.Column[Any]) -> Any:
     from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+    if column.default is None and column.nullable:
+        return None  # an optional column an older file lacks (a session's meeting_id)
     if not isinstance(column.default, ScalarElementColumnDefault):
         raise TypeError(f"{column.table.name}.{column.name} is marked LATER but has no plain default")
     return column.default.arg

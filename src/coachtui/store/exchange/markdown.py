@@ -105,7 +105,11 @@ def session_markdown(
     hh = "#" * (heading_level + 1)
     title = esc(detail.title) if detail.title.strip() else "Untitled session"
     status = "completed" if detail.status == "completed" else "draft"
-    meta = [f"**Team:** {esc(detail.team_name)}"]
+    # an action learning set's meeting reads as its minutes: each presenter in turn
+    who = esc(detail.presenter) if detail.presenter.strip() else ""
+    if who:
+        title = f"{detail.turn}. {who} presents: {title}"
+    meta = [f"**{'Set' if who else 'Team'}:** {esc(detail.team_name)}"]
     if detail.coach:
         meta.append(f"**Coach:** {esc(detail.coach)}")
     meta.append(f"**Date:** {format_date(detail.created_at)}")
@@ -118,7 +122,30 @@ def session_markdown(
     agreed.append("")
     out = [*(agreed if actions_first else []), f"{h} {title}", "", " · ".join(meta), ""]
 
-    out += [f"{hh} Dilemma", "", esc(detail.dilemma) if detail.dilemma.strip() else "_Not written yet._", ""]
+    progress: list[str] = []
+    if detail.reviews:
+        heading = "Progress on members' actions" if who else "Review of earlier actions"
+        progress += [f"{hh} {heading}", ""]
+        owner = None
+        for item in sorted(detail.reviews, key=lambda r: r.action.owner.casefold()) if who else detail.reviews:
+            if who and item.action.owner != owner:  # member by member
+                owner = item.action.owner
+                progress.append(f"- **{esc(owner) if owner.strip() else 'No owner'}**")
+            pad = "  " if who else ""  # under the member's name
+            line = f"{pad}- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
+            line += _action_line(item.action, esc)
+            if item.review.note.strip():
+                label = "What happened" if item.action.is_test else "Note"
+                line += f"  \n{pad}  _{label}:_ {esc(item.review.note)}"
+            if item.review.learning.strip():
+                line += f"  \n{pad}  _What we learned:_ {esc(item.review.learning)}"
+            progress.append(line)
+        progress.append("")
+
+    if who:  # a set's meeting opens with progress on every member's actions
+        out += progress
+    dilemma = esc(detail.dilemma) if detail.dilemma.strip() else "_Not written yet._"
+    out += [f"{hh} {'The issue ' + who + ' brought' if who else 'Dilemma'}", "", dilemma, ""]
     if detail.context.strip():
         out += [f"{hh} Context", "", esc(detail.context), ""]
 
@@ -138,20 +165,9 @@ def session_markdown(
         out.append(suggestion)
     out.append("")
 
-    if detail.reviews:
-        out += [f"{hh} Review of earlier actions", ""]
-        for item in detail.reviews:
-            line = f"- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
-            line += _action_line(item.action, esc)
-            if item.review.note.strip():
-                label = "What happened" if item.action.is_test else "Note"
-                line += f"  \n  _{label}:_ {esc(item.review.note)}"
-            if item.review.learning.strip():
-                line += f"  \n  _What we learned:_ {esc(item.review.learning)}"
-            out.append(line)
-        out.append("")
-
-    out += [f"{hh} Reflection questions", ""]
+    if not who:
+        out += progress
+    out += [f"{hh} {'Questions the set asked' if who else 'Reflection questions'}", ""]
     if detail.questions:
         for number, question in enumerate(detail.questions, 1):
             line = f"{number}. {esc(question.text)}"
@@ -163,7 +179,7 @@ def session_markdown(
     out.append("")
 
     if not actions_first:
-        out += [f"{hh} Next actions", *agreed[1:]]
+        out += [f"{hh} {'Actions ' + who + ' agreed' if who else 'Next actions'}", *agreed[1:]]
     if detail.insight.strip():
         out += [f"{hh} What we learned today", "", esc(detail.insight), ""]
     return "\n".join(out)

@@ -404,6 +404,19 @@ class Redactor:
             row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
             if "learning" in row:
                 row["learning"] = self.text(row["learning"])
+        self._redact_sets(tables)
+
+    def _redact_sets(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Action learning sets (migration 0011): members' and presenters' names."""
+        from coachtui.store.types import Member, members_from_json, members_to_json
+
+        for row in tables.get("teams", []):
+            if row.get("members"):
+                members = members_from_json(row["members"])
+                row["members"] = members_to_json([Member(self.name(m.name), m.left) for m in members])
+        for row in tables.get("sessions", []):
+            if row.get("presenter"):
+                row["presenter"] = self.name(row["presenter"])
 
 
 # Free-text columns of each table (the rest are names, ids, dates and codes).

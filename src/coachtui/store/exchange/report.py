@@ -123,6 +123,10 @@ class Index:
             completed_at=row["completed_at"],
             version=row["version"],
             insight=row.get("insight", ""),
+            # an action learning set's meeting (migration 0011): who presented, in turn
+            presenter=row.get("presenter", ""),
+            turn=row.get("turn", 1),
+            meeting_id=row.get("meeting_id"),
             questions=tuple(
                 PickedQuestionInfo(
                     question_id=q["question_id"],
@@ -371,6 +375,10 @@ SESSION_COLUMNS = (
     "questions",
     "agreed_actions",
     "learned_today",
+    # an action learning set's meeting: who presented, their turn, the meeting's first session
+    "presenter",
+    "turn",
+    "meeting_id",
 )
 ACTION_COLUMNS = (
     "action_id",
@@ -478,6 +486,9 @@ def session_rows(tables: dict[str, list[Row]], index: Index, catalog: Catalog) -
             "\n".join(listed),
             len(index.actions_by_session.get(row["id"], [])),
             row.get("insight", ""),
+            row.get("presenter", ""),
+            row.get("turn", 1),
+            row.get("meeting_id") or "",
         ]
 
 

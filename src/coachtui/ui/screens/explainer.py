@@ -53,6 +53,17 @@ words; press **w** there to see which words and signals it used.
 """
 
 
+SETS_TEXT = (
+    "The four categories serve a facilitator of a group as well. In an action learning set, "
+    "four to eight members meet every few weeks: the meeting opens with progress on every member's "
+    "agreed actions, then members present an issue in turn while the others ask only open "
+    "questions, and each presenter commits to their own actions. In coachtui a team with members "
+    "is a set (f8 on the team list adds them); in its meetings f9 names who presents, moves to the "
+    "next presenter or adds one, and each presenter's issue is put in a category of its own. The "
+    "demo data holds one: “Northern quality leads”."
+)
+
+
 def short_label(category: Category) -> str:
     """The tab label: the category's key and one word (its id, capitalised)."""
     return f"{category.key} {category.id.capitalize()}"
@@ -115,6 +126,8 @@ class ExplainerScreen(Screen[None]):
                     yield Static("", id="explainer-examples", markup=False)
                     yield Static("How coachtui suggests a category", classes="explainer-heading")
                     yield Static("", id="explainer-learning", markup=False)
+                    yield Static("Coaching a group: action learning sets", classes="explainer-heading")
+                    yield Static(Content(SETS_TEXT), id="explainer-sets", markup=False)
                 with Vertical(id="explainer-side"):
                     yield Static("", id="explainer-questions-heading", classes="explainer-heading", markup=False)
                     yield Static("", id="explainer-questions", markup=False)

@@ -68,6 +68,9 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+g", "pick_step", "Go to", id="session.goto", priority=True),
         # on the dilemma and category steps only: "What others tried" beside them
         Binding("f7", "toggle_others", "Others", id="session.others", priority=True),
+        # an action learning set's meeting: the next presenter, or one more (no text
+        # field uses f9; shown in the footer only on a set's session)
+        Binding("f9", "presenter", "Presenter", id="session.presenter", priority=True),
         *(
             Binding(f"alt+{number}", f"go('{step}')", title, show=False, id=f"session.go-{step}", priority=True)
             for number, (step, title) in enumerate(STEPS, 1)
@@ -84,6 +87,8 @@ class SessionScreen(Screen[None]):
         # "What others tried": None follows the width (shown from OTHERS_WIDTH
         # columns), True or False as the coach chose with f7
         self.others_chosen: bool | None = None
+        self._new_presenter = False  # go() is showing another presenter's part
+        self._meeting_shown = False  # whether the footer offers f9
 
     @property
     def coach_app(self) -> CoachApp:
@@ -174,7 +179,8 @@ class SessionScreen(Screen[None]):
             return
         leaving = self.pane(self.current_step)
         focused = self.focused
-        leaving.focus_on_return = focused if focused is not None and leaving in focused.ancestors else None
+        if not self._new_presenter:  # another presenter's part: their fields from the first
+            leaving.focus_on_return = focused if focused is not None and leaving in focused.ancestors else None
         self.current_step = step
         self.query_one(ContentSwitcher).current = step
         self.query_one(StepBar).current = step
@@ -217,6 +223,8 @@ class SessionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_others":
             return self.current_step in OTHERS_STEPS and self.coach_app.session.model is not None
+        if action == "presenter":
+            return self.is_meeting()
         return True
 
     def action_toggle_others(self) -> None:
@@ -266,6 +274,105 @@ class SessionScreen(Screen[None]):
         if index > 0:
             self.go(STEP_IDS[index - 1])
 
+    # --- presenters (an action learning set's meeting) ----------------------------------------
+
+    def _team_now(self, team: TeamInfo) -> TeamInfo:
+        """The team as the team list last read it (members added since the session
+        started count), else as the session holds it."""
+        return next((t for t in self.coach_app.teams if t.id == team.id), team)
+
+    def is_meeting(self) -> bool:
+        controller = self.coach_app.session
+        model = controller.model
+        return model is not None and (len(controller.parts) > 1 or self._team_now(model.team).is_set)
+
+    def action_presenter(self) -> None:
+        """f9: name the presenter in hand if nobody is named yet; else the next
+        presenter; on the last, choose: go back to one, or add a member as the next."""
+        controller = self.coach_app.session
+        model = controller.model
+        if model is None:
+            self.app.notify("Pick a set first: a team with members (f8 on the team list).", markup=False)
+            return
+        team = self._team_now(model.team)
+        presenting = {part.presenter.casefold() for part in controller.parts if part.presenter}
+        free = [name for name in team.current_members if name.casefold() not in presenting]
+        if not model.presenter:
+            if not free:
+                self.app.notify(f"{one_line(team.name, 40)} has no members to present: f8 on the team list adds them.",
+                                markup=False)
+                return
+            self._pick(f"Who is presenting? (presenter {controller.presenter_index + 1})",
+                       tuple((f"name:{name}", name) for name in free), "")
+            return
+        if controller.presenter_index + 1 < len(controller.parts):
+            self._keep_typing()
+            controller.next_presenter()
+            self._presenter_shown()
+            return
+        choices = [(f"go:{i}", f"{part.presenter or 'Presenter ' + str(i + 1)}") for i, part in enumerate(controller.parts)]
+        turn = len(controller.parts) + 1
+        choices += [(f"add:{name}", f"{name} presents next ({turn})") for name in free]
+        self._pick("Presenters of this meeting", tuple(choices), f"go:{controller.presenter_index}")
+
+    def _pick(self, title: str, choices: tuple[tuple[str, str], ...], current: str) -> None:
+        from coachtui.ui.modals import StepPickerScreen
+
+        self.app.push_screen(StepPickerScreen(choices, current, go=self._presenter_chosen, title=title))
+
+    def _presenter_chosen(self, choice: str) -> None:
+        controller = self.coach_app.session
+        what, _, value = choice.partition(":")
+        if controller.model is None:
+            return
+        if what == "name":
+            controller.set_fields(presenter=value)
+            self.app.notify(f"{value} is presenting.", markup=False)
+            self.session_changed()
+            return
+        self._keep_typing()
+        if what == "add":
+            controller.add_presenter(value)
+        elif what == "go":
+            controller.show_presenter(int(value))
+        self._presenter_shown()
+
+    def show_presenter(self, index: int) -> None:
+        """Bring presenter ``index`` of the open meeting in hand (a refused save of
+        theirs is asked about with their part on screen)."""
+        controller = self.coach_app.session
+        if index != controller.presenter_index and 0 <= index < len(controller.parts):
+            self._keep_typing()
+            controller.show_presenter(index)
+            self._presenter_shown()
+
+    def _keep_typing(self) -> None:
+        if self._steps_ready:
+            for step in STEP_IDS[1:]:
+                self.pane(step).keep_typing()
+
+    def _presenter_shown(self) -> None:
+        """Show the presenter now in hand: their steps, from the dilemma (or where
+        they were)."""
+        controller = self.coach_app.session
+        model = controller.model
+        if model is None:
+            return
+        if self._steps_ready:
+            for step_id in STEP_IDS[1:]:  # their own fields, from the first
+                self.pane(step_id).focus_on_return = None
+        step = model.step if model.step not in ("team", "review", "summary") else "dilemma"
+        self._new_presenter = True
+        try:
+            self.go(step)  # shows the step with this presenter's part (and focuses it afresh)
+        finally:
+            self._new_presenter = False
+        self.refresh_panes()
+        self.session_changed()
+        who = model.presenter or f"Presenter {controller.presenter_index + 1}"
+        self.app.notify(f"{who} presenting ({controller.presenter_index + 1} of {len(controller.parts)}).",
+                        markup=False)
+
     @on(StepBar.Selected)
     def _step_clicked(self, event: StepBar.Selected) -> None:
         self.go(event.step)
@@ -276,14 +383,26 @@ class SessionScreen(Screen[None]):
         """Refresh what shows the session's state: the step bar and the status bar."""
         if not self.is_mounted:
             return
-        model = self.coach_app.session.model
+        controller = self.coach_app.session
+        model = controller.model
         bar = self.query_one(StepBar)
+        meeting = self.is_meeting()
+        if meeting != self._meeting_shown:  # f9 shows on a set's session only
+            self._meeting_shown = meeting
+            self.refresh_bindings()
         if model is None:
             bar.set_filled(set())
+            bar.set_presenter("", "")
             context = "no session open: pick a team"
         else:
             bar.set_filled({step for step in STEP_IDS if model.has_content(step)})
             context = model.team.name
+            if meeting:
+                turn = f"{controller.presenter_index + 1}/{len(controller.parts)}"
+                bar.set_presenter(turn, model.presenter or "nobody named (f9)")
+                context += f" · {turn} {model.presenter or 'presenter not named'}"
+            else:
+                bar.set_presenter("", "")
             if model.title.strip():
                 context += " — " + model.title
             if model.status == "completed":
@@ -462,6 +581,8 @@ class SessionScreen(Screen[None]):
             return  # the coach has moved on to another session meanwhile
         model.review_items = [ReviewItem(action=a) for a in actions]
         model.last_session = last
+        for later in self.coach_app.session.parts[1:]:
+            later.review_items, later.last_session = model.review_items, last
         self.session_changed()
         self.refresh_panes()
         if model.review_items:
@@ -470,8 +591,8 @@ class SessionScreen(Screen[None]):
             self.app.notify("Nothing to review from earlier sessions: on to the dilemma.", markup=False)
             self.go("dilemma")
 
-    def resume(self, model: SessionModel) -> None:
-        self.coach_app.session.resume(model)
+    def resume(self, model: SessionModel, parts: list[SessionModel] | None = None) -> None:
+        self.coach_app.session.resume(model, parts)
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
 

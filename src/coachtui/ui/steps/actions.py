@@ -170,6 +170,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
     def refresh_from_model(self) -> None:
         self._restore_form()
         model = self.model
+        presenter = self.controller.owner_for_actions()
+        self.query_one("#action-owner", Input).placeholder = f"Owner: {presenter}" if presenter else "Owner"
         table = self.query_one(ActionTable)
         row = table.cursor_row
         table.clear(columns=True)
@@ -317,7 +319,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             self.controller.update_action(self.editing, text, owner, due, prediction)
             self._feedback(f"{kind} updated.")
         else:
-            self.controller.add_action(text, owner, due, prediction)
+            # on a set's meeting an action is the presenter's unless another owner is typed
+            self.controller.add_action(text, owner or self.controller.owner_for_actions(), due, prediction)
             self._feedback(f"{kind} added.")
         self._clear_form()
         self.refresh_from_model()

@@ -86,3 +86,7 @@ class StepPane(Vertical):
 
     def refresh_from_model(self) -> None:
         """The session changed elsewhere (resume, new session): show it."""
+
+    def keep_typing(self) -> None:
+        """Another presenter is about to be in hand: put what this step's fields hold
+        into the model now (their Changed events may still be on their way)."""

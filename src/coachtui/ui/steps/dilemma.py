@@ -89,9 +89,19 @@ agreed and learned. **tab** to the list, **enter** opens one (read-only).
                 # (loading puts the cursor at the start, and new words in front).
                 area.move_cursor(area.document.end)
 
+    def keep_typing(self) -> None:
+        if self.model is not None and self.model is self._shown_of:
+            self.controller.set_fields(
+                title=self.query_one("#title", LiteralInput).value,
+                dilemma=self.query_one("#dilemma-text", TextArea).text,
+                context=self.query_one("#context-text", TextArea).text,
+            )
+
     @on(Input.Changed, "#title")
     def _title_changed(self, event: Input.Changed) -> None:
-        if self.model is not None:
+        # an event the field has moved on from (another presenter's title loaded
+        # since) carries nothing of the model in hand
+        if self.model is not None and event.value == event.input.value:
             self.controller.set_fields(title=event.value)
 
     @on(Input.Submitted, "#title")

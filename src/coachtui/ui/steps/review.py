@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.session.conflicts import Conflict, changer
-from coachtui.session.model import ReviewItem
+from coachtui.session.model import ReviewItem, SessionModel
 from coachtui.store.exchange.markdown import session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
@@ -180,12 +180,23 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # columns too.
         self.set_class(self.size.width < 100, "-narrow")
         scrollbar = 2 if 3 * len(model.review_items) > max(0, table.size.height - 1) else 0
-        width = max(20, (table.size.width or self.size.width) - scrollbar - 2 * 2 - STATUS_WIDTH)
+        members = self._group_by_member(model)
+        member_width = min(16, max((len(name) for name in members), default=0)) if members else 0
+        columns = 3 if members else 2
+        width = max(20, (table.size.width or self.size.width) - scrollbar - 2 * columns - STATUS_WIDTH - member_width)
+        if members:  # an action learning set: every member's actions, member by member
+            table.add_column("Member", key="member", width=member_width)
         table.add_column("This session", key="status", width=STATUS_WIDTH)
         table.add_column("Action · owner · due · before", key="text", width=width)
+        shown = ""
         for item in model.review_items:
-            cells = (self._status_cell(item), self._action_cell(item, width, today))
-            table.add_row(*cells, key=item.action.id, height=len(cells[1].plain.split("\n")))
+            cells: tuple[Text, ...] = (self._status_cell(item), self._action_cell(item, width, today))
+            if members:
+                owner = item.action.owner or "(no owner)"
+                first = owner.casefold() != shown.casefold()
+                shown = owner
+                cells = (Text(one_line(owner, member_width) if first else "", style="bold"), *cells)
+            table.add_row(*cells, key=item.action.id, height=len(cells[-1].plain.split("\n")))
         empty = self.query_one("#review-empty", Static)
         if model.review_items:
             empty.update("")
@@ -205,6 +216,16 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             )
             show_markdown(last, text)
         self._show_note()
+
+    def _group_by_member(self, model: SessionModel) -> list[str]:
+        """On a set's meeting, put the review list in member order (as they joined,
+        then anyone else by name) and return the owners in that order; [] otherwise."""
+        team = next((t for t in self.coach_app.teams if t.id == model.team.id), model.team)
+        if not team.is_set:
+            return []
+        order = {member.name.casefold(): i for i, member in enumerate(team.members)}
+        model.review_items.sort(key=lambda i: (order.get(i.action.owner.casefold(), len(order)), i.action.owner.casefold()))
+        return list(dict.fromkeys(i.action.owner or "(no owner)" for i in model.review_items))
 
     def _current(self) -> ReviewItem | None:
         model = self.model

@@ -83,16 +83,24 @@ open actions to review next time. You can still go back and amend it.
             status.update(Content("✓ Completed and saved."))
             status.set_class(False, "error")
         else:
-            missing = model.missing_for_completion()
+            missing = self.controller.missing_for_completion()
             if missing:
                 status.update(Content(f"Draft — to complete it, the session needs {' and '.join(missing)} (step 3)."))
             else:
                 status.update(Content("Draft — press c to complete it.  y copy · f save as file"))
             status.set_class(bool(missing), "error")
-        # the insight shows in its own field above, as it is typed
-        shown = replace(model.to_detail(), insight="")
-        markdown = session_markdown(shown, self.coach_app.catalog, for_display=True)
-        show_markdown(self.query_one("#summary-md", Markdown), markdown)
+        show_markdown(self.query_one("#summary-md", Markdown), self._meeting_markdown(for_display=True))
+
+    def _meeting_markdown(self, *, for_display: bool = False) -> str:
+        """The session; a set's meeting: every presenter in turn, like its minutes. On
+        screen the insight of the part in hand is left out: its own field shows it."""
+        parts = self.controller.parts or ([self.model] if self.model is not None else [])
+        catalog = self.coach_app.catalog
+        details = [
+            replace(part.to_detail(), insight="") if for_display and part is self.model else part.to_detail()
+            for part in parts
+        ]
+        return "\n\n".join(session_markdown(detail, catalog, for_display=for_display) for detail in details)
 
     @on(Input.Changed, "#insight")
     def _insight_changed(self, event: Input.Changed) -> None:
@@ -108,7 +116,7 @@ open actions to review next time. You can still go back and amend it.
         model = self.model
         if model is None:
             return None
-        return session_markdown(model.to_detail(), self.coach_app.catalog)
+        return self._meeting_markdown()
 
     def action_complete(self) -> None:
         model = self.model

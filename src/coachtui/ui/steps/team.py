@@ -182,6 +182,10 @@ with the date of their last session and how many of their actions are still open
   archived one), **ctrl+t** shows or hides archived teams. (ctrl+a is the start of
   the line in the filter, as in any text field.)
 - **ctrl+d** deletes the highlighted team, with all its sessions, after asking.
+- **f8** lists the members of the highlighted team and adds one: a team with members
+  is an action learning set, whose meetings have several presenters in turn (f9 in
+  the session). Typing a member's name there marks them as having left (after
+  asking); they keep their history. Typing it again brings them back.
 - **ctrl+z** undoes the last rename, archive or delete. A deleted team can be
   brought back for a few seconds; after that it is gone for good.
 
@@ -199,6 +203,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         Binding("ctrl+t", "toggle_archived", "Show archived", show=False, id="team.archived"),
         Binding("ctrl+d", "delete_team", "Delete…", show=False, id="team.delete"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="team.undo"),
+        Binding("f8", "members", "Members", show=False, id="team.members"),
     ]
 
     def __init__(self) -> None:
@@ -594,6 +599,86 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if team is None:
             self._message("Highlight a team first (type part of its name or use ↑ ↓).")
         return team
+
+    def action_members(self, team: TeamInfo | None = None, version: int | None = None) -> None:
+        """f8: the highlighted team's members; a name typed joins the set, a member's
+        name marks them as left (asked first), a former member's brings them back.
+        The prompt comes back after each change, so a set's members go in one after
+        another; enter on an empty line (or esc) closes it."""
+        from coachtui.store.types import MEMBER_NAME_MAX
+        from coachtui.ui.format import members_help
+        from coachtui.ui.modals import TextPromptScreen
+
+        def too_long(value: str) -> str | None:
+            if len(" ".join(value.split())) > MEMBER_NAME_MAX:
+                return f"Keep a name to {MEMBER_NAME_MAX} characters."
+            return None
+
+        team = team or self._managed_team()
+        if team is None:
+            return
+        version = team.version if version is None else version
+
+        def done(value: str | None) -> None:
+            name = " ".join((value or "").split())
+            if name:
+                self._member_change(team, name, version)
+
+        self.app.push_screen(
+            TextPromptScreen(
+                f"Members of {one_line(team.name, 50)}",
+                placeholder="A name, then enter (enter on an empty line closes)",
+                help_text=members_help(team),
+                validate=too_long,
+            ),
+            done,
+        )
+
+    def _member_change(self, team: TeamInfo, name: str, version: int) -> None:
+        import dataclasses
+        import datetime as dt
+
+        from coachtui.store.types import Member
+        from coachtui.ui.modals import ConfirmScreen
+
+        members = list(team.members)
+        match = next((i for i, m in enumerate(members) if m.name.casefold() == name.casefold()), None)
+        edits, written = self.coach_app.edits, self._written("")
+
+        def queued(changed: list[Member], message: str) -> None:
+            self.app.notify(message, markup=False)
+            # shown at once (the list reloads when it is written); the next change
+            # names the version this one makes
+            shown = dataclasses.replace(team, members=tuple(changed), version=version + 1)
+            self.action_members(shown, version + 1)
+
+        if match is None:
+            edits.add_member(team, name, version=version, on_done=written, on_conflict=self._team_conflict,
+                             on_refused=self._team_refused(team.id))
+            queued([*members, Member(name)], f"{name} joined {one_line(team.name, 40)}.")
+            return
+        member = members[match]
+        if not member.current:
+            edits.member_left(team, member.name, None, version=version, on_done=written,
+                              on_conflict=self._team_conflict, on_refused=self._team_refused(team.id))
+            members[match] = Member(member.name)
+            queued(members, f"{member.name} is back in {one_line(team.name, 40)}.")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                self.action_members(team, version)
+                return
+            today = dt.date.today()
+            edits.member_left(team, member.name, today, version=version, on_done=written,
+                              on_conflict=self._team_conflict, on_refused=self._team_refused(team.id))
+            members[match] = Member(member.name, today)
+            queued(members, f"{member.name} has left {one_line(team.name, 40)}: their actions and turns keep their name.")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Mark {member.name} as having left {one_line(team.name, 40)}?", yes="Left", no="Still in"),
+            confirmed,
+        )
 
     def action_rename(self) -> None:
         from coachtui.ui.modals import TextPromptScreen

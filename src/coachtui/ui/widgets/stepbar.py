@@ -46,6 +46,22 @@ class StepTab(Static):
         self.post_message(StepBar.Selected(self.step))
 
 
+class PresenterTab(Static):
+    """At the end of the bar, on an action learning set's meeting: the presenter in
+    hand and their turn ("▸ 2/3 Ben Okafor"); empty otherwise."""
+
+    DEFAULT_CSS = """
+    PresenterTab {
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        text-align: right;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+
 class StepBar(Horizontal):
     """Shows the seven steps; the current one highlighted, filled ones marked ●."""
 
@@ -58,6 +74,7 @@ class StepBar(Horizontal):
             padding: 0 0;
             margin-right: 1;
         }
+        &.-narrow PresenterTab { padding: 0 0; }
     }
     """
 
@@ -74,16 +91,36 @@ class StepBar(Horizontal):
         super().__init__(id=id)
         self._steps = steps
         self._filled: set[str] = set()
+        self._presenter = ("", "")
 
     def compose(self) -> ComposeResult:
         for number, (step, title) in enumerate(self._steps, 1):
             yield StepTab(step, number, title)
+        tab = PresenterTab("", id="stepbar-presenter", markup=False)
+        tab.display = False
+        yield tab
+
+    def set_presenter(self, turn: str, name: str) -> None:
+        """Show the presenter in hand: their turn ("2/3") and name, or the turn alone
+        where the bar is narrow (the status bar names them); '' for an ordinary session."""
+        self._presenter = (turn, name)
+        self._show_presenter()
+
+    def _show_presenter(self) -> None:
+        if not self.is_mounted:
+            return
+        turn, name = self._presenter
+        text = turn if self.has_class("-narrow") or not name else f"▸ {turn} {name}"
+        tab = self.query_one(PresenterTab)
+        tab.display = bool(turn)  # an ordinary session's bar is as it always was
+        tab.update(Content(text))
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._refresh_tabs)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 96, "-narrow")
+        self._show_presenter()
 
     def watch_current(self, _old: str, _new: str) -> None:
         self._refresh_tabs()

@@ -1,0 +1,400 @@
+"""Action learning sets (issue 22, item 1): a team with named members, a meeting with
+several presenters in turn (each with their own dilemma, category, questions and
+actions), kept by the store, migration 0011, exports, import and sync. On SQLite and
+PostgreSQL (the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import test_sync
+from coachtui.store import DuplicateName, InvalidInput, open_store
+from coachtui.store.db import database
+from coachtui.store.exchange.interchange import dumps
+from coachtui.store.types import PickedQuestionInfo
+
+SET = "North regional leads"
+MEMBERS = ("Asha Patel", "Ben Okafor", "Carys Jones", "Dev Shah")
+
+
+def _set(store, name: str = SET, members=MEMBERS):
+    team = store.create_team(name)
+    for member in members:
+        team = store.add_member(team.id, member)
+    return team
+
+
+def _meeting(store, clock, team=None):
+    """A completed meeting of three presenters, each with a dilemma, a category, a
+    question and an action they own. Returns the team and the three sessions."""
+    team = team or _set(store)
+    first = store.start_session(team.id, "Ana")
+    store.save_draft(first.id, presenter="Asha Patel", title="Winter beds", dilemma="No beds on Mondays",
+                     primary_category="environment")
+    store.set_questions(first.id, [PickedQuestionInfo("q-1", "What is in the way?", "bank")])
+    store.add_action(first.id, "Ask the bed manager for Monday data", "Asha Patel", dt.date(2026, 12, 20))
+    second = store.add_presenter(first.id, "Ben Okafor", "Ana")
+    store.save_draft(second.id, title="Quiet team", dilemma="The team says nothing in huddles",
+                     primary_category="relational")
+    store.set_questions(second.id, [PickedQuestionInfo("q-1", "What is in the way?", "bank", note="fear")])
+    store.add_action(second.id, "Try a round at the huddle", "Ben Okafor")
+    third = store.add_presenter(second.id, "Carys Jones", "Ana")  # any presenter's id names the meeting
+    store.save_draft(third.id, title="PDSA", dilemma="We never finish a cycle", primary_category="capability")
+    store.add_action(third.id, "Write one prediction", "Carys Jones")
+    for part in (first, second, third):
+        store.complete_session(part.id)
+    clock.advance(days=14)
+    return team, first, second, third
+
+
+def test_a_team_becomes_a_set_with_members_and_a_member_who_leaves_is_kept(store) -> None:
+    plain = store.create_team("Ward 4")
+    assert not plain.is_set and plain.members == ()
+    team = _set(store)
+    assert team.is_set and team.current_members == MEMBERS
+    with pytest.raises(DuplicateName, match="already a member"):
+        store.add_member(team.id, "  asha   PATEL ")
+    with pytest.raises(InvalidInput, match="needs a name"):
+        store.add_member(team.id, "   ")
+    left = store.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 1))
+    assert left.current_members == MEMBERS[:3]
+    assert [m.name for m in left.members] == list(MEMBERS)  # kept, marked
+    assert left.members[3].left == dt.date(2026, 12, 1)
+    back = store.add_member(team.id, "dev shah")
+    assert back.current_members == MEMBERS and back.members[3].name == "Dev Shah"
+    with pytest.raises(InvalidInput, match="not a member"):
+        store.member_left(team.id, "Nobody", left=dt.date(2026, 12, 1))
+    assert store.get_team(team.id).members == back.members
+
+
+def test_a_meeting_holds_presenters_in_turn_each_with_their_own_part(store, clock) -> None:
+    team, first, second, third = _meeting(store, clock)
+    parts = store.meeting(third.id)
+    assert [p.id for p in parts] == [first.id, second.id, third.id]
+    assert [(p.turn, p.presenter, p.meeting_id) for p in parts] == [
+        (1, "Asha Patel", None),
+        (2, "Ben Okafor", first.id),
+        (3, "Carys Jones", first.id),
+    ]
+    assert [p.primary_category for p in parts] == ["environment", "relational", "capability"]
+    assert [p.questions[0].note for p in parts[:2]] == ["", "fear"]  # the same question, twice
+    assert [[a.owner for a in p.actions] for p in parts] == [["Asha Patel"], ["Ben Okafor"], ["Carys Jones"]]
+    # the meeting counts once for the team, and is the team's last session
+    got = store.get_team(team.id)
+    assert got.session_count == 1
+    assert store.last_session(team.id).id == first.id
+    # the next meeting reviews every member's actions, none of its own
+    nxt = store.start_session(team.id, "Ana")
+    later = store.add_presenter(nxt.id, "Dev Shah")
+    store.add_action(later.id, "Visit a ward", "Dev Shah")
+    to_review = store.actions_to_review(later.id)
+    assert sorted(a.owner for a, _ in to_review) == ["Asha Patel", "Ben Okafor", "Carys Jones"]
+    (asha, _review) = next((a, r) for a, r in to_review if a.owner == "Asha Patel")
+    store.record_review(asha.id, "done", "Data came", session_id=nxt.id)
+    assert [r for _a, r in store.actions_to_review(later.id) if r is not None][0].note == "Data came"
+    # a draft meeting is offered once, by its first session
+    assert [d.id for d in store.list_drafts()] == [nxt.id]
+
+
+def test_an_ordinary_session_is_one_unnamed_presenter(store) -> None:
+    team = store.create_team("Ward 4")
+    session = store.start_session(team.id, "Ana")
+    detail = store.get_session(session.id)
+    assert (detail.presenter, detail.turn, detail.meeting_id) == ("", 1, None)
+    assert [p.id for p in store.meeting(session.id)] == [session.id]
+
+
+def test_deleting_a_meeting_deletes_every_presenter_and_an_added_presenter_is_not_an_empty_draft(store, clock) -> None:
+    team = _set(store)
+    first = store.start_session(team.id, "Ana")
+    second = store.add_presenter(first.id, "Ben Okafor", session_id="fixed-id")
+    assert store.add_presenter(first.id, "Ben Okafor", session_id="fixed-id").id == second.id  # a retry
+    assert not store.discard_empty_draft(first.id)  # it has a presenter after it
+    assert not store.discard_empty_draft(second.id)  # named: not empty
+    store.delete_session(first.id)
+    from coachtui.store import NotFound
+
+    with pytest.raises(NotFound):
+        store.get_session(second.id)
+
+
+def test_json_round_trip_carries_sets_and_meetings_and_an_older_file_still_imports(store, clock, tmp_path) -> None:
+    _team, first, second, third = _meeting(store, clock)
+    store.member_left(_team.id, "Dev Shah", left=dt.date(2026, 12, 2))
+    document = store.export_json()
+    with open_store(str(tmp_path / "copy.db")) as copy:
+        copy.import_data(json.loads(dumps(document)))
+        team = copy.find_team(SET)
+        assert team.members == store.get_team(_team.id).members
+        parts = copy.meeting(third.id)
+        assert [(p.presenter, p.turn, p.title) for p in parts] == [
+            ("Asha Patel", 1, "Winter beds"),
+            ("Ben Okafor", 2, "Quiet team"),
+            ("Carys Jones", 3, "PDSA"),
+        ]
+    older = json.loads(dumps(document))
+    for row in older["teams"]:
+        del row["members"]
+    for row in older["sessions"]:
+        for name in ("meeting_id", "presenter", "turn"):
+            del row[name]
+    with open_store(str(tmp_path / "older.db")) as other:
+        other.import_data(older)
+        assert not other.find_team(SET).is_set
+        assert {(s["presenter"], s["turn"], s["meeting_id"]) for s in other.export_json()["sessions"]} == {("", 1, None)}
+
+
+def test_a_0009_database_is_backed_up_then_migrated_and_shows_what_it_showed(tmp_path: Path, clock) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    with open_store(str(path), clock=clock) as store:
+        team = store.create_team("Ward 4")
+        session = store.start_session(team.id, "Ana")
+        store.save_draft(session.id, title="Huddles", dilemma="Nobody comes")
+        store.add_action(session.id, "Move the huddle", "Sam")
+        store.complete_session(session.id)
+        before = store.get_session(session.id)
+    with open_store(str(path)) as store:
+        with store.engine.begin() as conn:
+            command.downgrade(database._alembic_config(conn), "0009")  # type: ignore[arg-type]
+    with open_store(str(path)) as store:
+        assert store.stats()["schema"] == database.HEAD_REVISION
+        after = store.get_session(session.id)
+        assert (after.title, after.dilemma, after.actions, after.version) == (
+            before.title, before.dilemma, before.actions, before.version
+        )
+        assert (after.presenter, after.turn, after.meeting_id) == ("", 1, None)
+        assert not store.get_team(team.id).is_set
+        assert store.add_member(team.id, "Sam").is_set
+    backups = sorted((tmp_path / database.BACKUP_FOLDER).iterdir())
+    newest = [b for b in backups if b.name.startswith(f"old-before-{database.HEAD_REVISION}-")][-1]
+    conn = sqlite3.connect(newest)
+    try:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0009",)
+        assert conn.execute("SELECT title FROM coaching_session").fetchone() == ("Huddles",)
+    finally:
+        conn.close()
+
+
+# --- sync ----------------------------------------------------------------------------------------
+
+ana, ben = test_sync.ana, test_sync.ben  # two laptops: the sync tests' fixtures
+
+
+def test_sync_carries_a_set_and_a_meeting_and_merges_field_by_field(ana, ben, hub_url, clock) -> None:
+    team, first, second, third = _meeting(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    assert [p.presenter for p in ben.meeting(first.id)] == ["Asha Patel", "Ben Okafor", "Carys Jones"]
+    assert ben.get_team(team.id).current_members == MEMBERS
+    # Ana renames the set while Ben marks a member as left: both survive
+    ana.rename_team(team.id, "North leads")
+    clock.advance(minutes=5)
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 20))
+    # Ana retitles presenter 2's part while Ben renames its presenter: both survive
+    ana.save_draft(second.id, title="A quiet team")
+    ben.save_draft(second.id, presenter="Ben O.")
+    ana.sync(hub_url)
+    report = ben.sync(hub_url)
+    ana.sync(hub_url)
+    assert report.conflicts == ()  # type: ignore[attr-defined]
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert got.name == "North leads" and got.current_members == MEMBERS[:3]
+        part = store.get_session(second.id)
+        assert (part.title, part.presenter, part.meeting_id, part.turn) == ("A quiet team", "Ben O.", first.id, 2)
+    # a meeting deleted on one laptop goes with all its presenters on the other
+    ana.delete_session(first.id)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    assert ben.search_sessions  # the store is still usable
+    from coachtui.store import NotFound
+
+    for ident in (first.id, second.id, third.id):
+        with pytest.raises(NotFound):
+            ben.get_session(ident)
+
+
+# --- the session layer: a meeting run through the controller and the one save queue ---------------
+
+
+@pytest.fixture
+def saver(store):
+    from coachtui.session.saver import SaveQueue
+
+    queue = SaveQueue(lambda: store, debounce=0.01, max_wait=0.05)
+    queue.start()
+    yield queue
+    queue.stop()
+
+
+def test_a_meeting_of_three_presenters_typed_through_the_controller(store, saver, clock) -> None:
+    from coachtui.session.controller import SessionController
+    from coachtui.session.model import ReviewItem, SessionModel
+
+    team, *_earlier = _meeting(store, clock)
+    session = SessionController(saver)
+    first = session.start(team, "Ana")
+    assert saver.flush(timeout=10), saver.last_error
+    first.review_items = [ReviewItem(action=a) for a, _r in store.actions_to_review(first.session_id)]
+    session.set_fields(presenter="Asha Patel", title="Beds", dilemma="Still no beds")
+    session.add_action("Ask again", session.owner_for_actions(), None)
+    second = session.add_presenter("Ben Okafor")
+    assert session.model is second and session.presenter_index == 1
+    session.set_fields(title="Voice", dilemma="Quiet huddles", primary="relational")
+    session.add_action("Try a round", session.owner_for_actions(), None)
+    # a review marked while presenter 2 is in hand is the meeting's (its first session's)
+    item = second.review_items[0]
+    session.set_review(item.action.id, "done", "It went well")
+    third = session.add_presenter("Carys Jones")
+    assert session.next_presenter() is None  # the last
+    session.set_fields(dilemma="Cycles")
+    assert session.show_presenter(0) is first and session.next_presenter() is second
+    assert session.complete() == []
+    assert saver.flush(timeout=10), saver.last_error
+    parts = store.meeting(first.session_id)
+    assert [(p.presenter, p.turn, p.status, p.dilemma) for p in parts] == [
+        ("Asha Patel", 1, "completed", "Still no beds"),
+        ("Ben Okafor", 2, "completed", "Quiet huddles"),
+        ("Carys Jones", 3, "completed", "Cycles"),
+    ]
+    assert [[(a.text, a.owner) for a in p.actions] for p in parts] == [
+        [("Ask again", "Asha Patel")], [("Try a round", "Ben Okafor")], []
+    ]
+    assert [(r.action.id, r.review.note) for r in parts[0].reviews] == [(item.action.id, "It went well")]
+    assert parts[1].reviews == ()
+    # resumed, every presenter is back, sharing the meeting's review
+    loaded = SessionModel.load_meeting(store, third.session_id)
+    assert [m.presenter for m in loaded] == ["Asha Patel", "Ben Okafor", "Carys Jones"]
+    assert loaded[2].review_items is loaded[0].review_items
+    assert [i.note for i in loaded[0].review_items if i.status] == ["It went well"]
+
+
+def test_a_meeting_missing_a_dilemma_says_whose(store, saver) -> None:
+    from coachtui.session.controller import SessionController
+
+    team = _set(store)
+    session = SessionController(saver)
+    session.start(team, "Ana")
+    session.set_fields(presenter="Asha Patel", dilemma="Beds")
+    session.add_presenter("Ben Okafor")
+    assert session.complete() == ["a dilemma for Ben Okafor"]
+    assert saver.flush(timeout=10), saver.last_error
+    assert {p.status for p in store.meeting(session.parts[0].session_id)} == {"draft"}
+
+
+def test_members_are_added_and_marked_left_through_the_save_queue(store, saver) -> None:
+    from coachtui.session.edits import RecordEdits
+
+    team = store.create_team("South leads")
+    edits = RecordEdits(saver)
+    done: list[object] = []
+    refused: list[BaseException] = []
+    edits.add_member(team, "Asha Patel", on_done=done.append)
+    assert saver.flush(timeout=10), saver.last_error
+    edits.add_member(done[-1], "asha patel", on_done=done.append, on_refused=refused.append)
+    assert saver.flush(timeout=10), saver.last_error
+    assert "already a member" in str(refused[0])
+    edits.member_left(done[-1], "Asha Patel", dt.date(2026, 12, 3), on_done=done.append)
+    assert saver.flush(timeout=10), saver.last_error
+    assert store.get_team(team.id).members[0].left == dt.date(2026, 12, 3)
+
+
+def test_a_redacted_export_hides_members_and_presenters(store, clock) -> None:
+    from coachtui.store.types import ExportSelection
+
+    team, first, _second, _third = _meeting(store, clock)
+    store.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 2))
+    document = store.export_json(ExportSelection(redact=True))
+    shared = json.dumps(document)
+    for name in (*MEMBERS, "Patel", "Okafor"):
+        assert name not in shared
+    (row,) = document["teams"]
+    members = json.loads(row["members"])
+    assert len(members) == 4 and members[3]["left"] == "2026-12-02"
+    owners = {a["owner"] for a in document["actions"]}
+    assert {s["presenter"] for s in document["sessions"]} == owners  # the same pseudonym for the same person
+
+
+def test_the_markdown_report_of_a_meeting_reads_like_minutes(store, clock, tmp_path) -> None:
+    from coachtui.store.types import ExportSelection
+
+    team, first, second, third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, presenter="Dev Shah", dilemma="Budgets")
+    for action in store.get_session(first.id).actions + store.get_session(second.id).actions:
+        store.record_review(action.id, "done", "Went well", session_id=later.id)
+    store.complete_session(later.id)
+    path = tmp_path / "minutes.md"
+    store.export_file(str(path), ExportSelection(fmt="md"))
+    text = path.read_text()
+    assert "1. Asha Patel presents: Winter beds" in text
+    assert "2. Ben Okafor presents: Quiet team" in text and "3. Carys Jones presents: PDSA" in text
+    assert "The issue Ben Okafor brought" in text and "Actions Carys Jones agreed" in text
+    assert text.index("1. Asha Patel presents") < text.index("2. Ben Okafor presents") < text.index("3. Carys")
+    progress = text[text.index("Progress on members' actions"):]
+    assert text.index("Progress on members' actions") < text.index("The issue Dev Shah brought")  # the meeting opens with it
+    assert progress.index("- **Asha Patel**") < progress.index("  - **done:** Ask the bed manager")
+    assert progress.index("- **Ben Okafor**") < progress.index("  - **done:** Try a round")
+
+
+def test_the_csv_export_has_each_presenter_s_row(store, clock, tmp_path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    from coachtui.store.types import ExportSelection
+
+    _team, first, _second, _third = _meeting(store, clock)
+    archive = tmp_path / "tables.zip"
+    store.export_file(str(archive), ExportSelection(fmt="csv"))
+    with zipfile.ZipFile(archive) as zipped:
+        rows = list(csv.DictReader(io.StringIO(zipped.read("sessions.csv").decode())))
+    assert sorted((r["turn"], r["presenter"], r["meeting_id"], r["title"]) for r in rows) == [
+        ("1", "Asha Patel", "", "Winter beds"),
+        ("2", "Ben Okafor", first.id, "Quiet team"),
+        ("3", "Carys Jones", first.id, "PDSA"),
+    ]
+
+
+def test_the_demo_set_has_meetings_of_three_presenters_reviewed_member_by_member(tmp_path) -> None:
+    from coachtui.store.demo.sets import LEFT, SET_NAME, add_demo_set
+    from coachtui.store.demo.sets import MEMBERS as DEMO_MEMBERS
+
+    today = dt.date(2026, 12, 7)
+    with open_store(str(tmp_path / "demo.db")) as store:
+        team_id = add_demo_set(store, today)
+        team = store.get_team(team_id)
+        assert team.name == SET_NAME and team.session_count == 3
+        assert LEFT not in team.current_members and {m.name for m in team.members} == set(DEMO_MEMBERS)
+        last = store.last_session(team_id)
+        assert last.created_at.date() == today - dt.timedelta(weeks=2)
+        parts = store.meeting(last.id)
+        assert [p.turn for p in parts] == [1, 2, 3] and all(p.status == "completed" for p in parts)
+        assert {r.review.status for r in last.reviews} >= {"done", "stuck"}
+        # the next meeting reviews every member's open actions
+        nxt = store.start_session(team_id, "Demo coach")
+        owners = {action.owner for action, _review in store.actions_to_review(nxt.id)}
+        assert owners >= {p.presenter for p in parts} == {"Tom Hughes", "Grace Mensah", "Leah Brooks"}
+
+
+def test_history_search_and_the_tracker_work_per_presenter(store, clock) -> None:
+    from coachtui.store.types import SessionFilter
+
+    team, first, second, third = _meeting(store, clock)
+    rows = store.search_sessions(SessionFilter(team_id=team.id)).rows
+    assert sorted((r.turn, r.presenter, r.title) for r in rows) == [
+        (1, "Asha Patel", "Winter beds"), (2, "Ben Okafor", "Quiet team"), (3, "Carys Jones", "PDSA")
+    ]
+    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows  # presenter 2's dilemma
+    assert (found.id, found.presenter) == (second.id, "Ben Okafor")
+    # the tracker's owner filter is the member filter: each member's actions across meetings
+    page = store.tracker_actions(owner="Ben Okafor", today=dt.date(2026, 12, 30))
+    assert [a.text for a in page.rows] == ["Try a round at the huddle"]
+    assert {"Asha Patel", "Ben Okafor", "Carys Jones"} <= set(store.list_owners())

@@ -1,0 +1,221 @@
+"""An action learning set's meeting driven through the real app (issue 22, item 2):
+members added on the team list (f8), three presenters in turn (f9), each with their
+own dilemma and actions, and the review of every member's actions, member by member."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
+
+from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+
+SET = "North leads"
+MEMBERS = ("Asha Patel", "Ben Okafor", "Carys Jones")
+
+
+@pytest.fixture
+def set_with_actions(db_path: Path):  # type: ignore[no-untyped-def]
+    """North leads met a fortnight ago: each member took an action away."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in (*MEMBERS, "Dev Shah"):
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana")
+        store.save_draft(first.id, presenter="Dev Shah", dilemma="Beds")
+        store.add_action(first.id, "Ask for the data", "Dev Shah", dt.date.today() + dt.timedelta(days=3))
+        later = store.add_presenter(first.id, "Asha Patel")
+        store.save_draft(later.id, dilemma="A quiet team")
+        store.add_action(later.id, "Try a round at the huddle", "Asha Patel")
+        store.add_action(later.id, "Ask the matron", "Asha Patel")
+        for part in (first, later):
+            store.complete_session(part.id)
+    return db_path
+
+
+async def screenshot(app, name: str) -> None:  # type: ignore[no-untyped-def]
+    """An SVG (and a PNG when rsvg-convert is there) for a person to look at, in
+    COACHTUI_SCREENSHOTS when it is set."""
+    folder = os.environ.get("COACHTUI_SCREENSHOTS")
+    if not folder:
+        return
+    svg = app.save_screenshot(filename=f"{name}.svg", path=folder)
+    if shutil.which("rsvg-convert"):
+        subprocess.run(["rsvg-convert", svg, "-o", svg.removesuffix(".svg") + ".png"], check=True)
+
+
+async def present(pilot, app, choice: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """f9, then pick ``choice`` (its digit) in the presenter picker."""
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: isinstance(app.screen, StepPickerScreen), what="the presenter picker")
+    assert title in screen_text(app)
+    await pilot.press(choice)
+    await wait_for(pilot, lambda: not isinstance(app.screen, StepPickerScreen), what="the picker closed")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size) -> None:
+    app = make_app()
+    width = size[0]
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        await pilot.press("enter")
+        # the review: every member's actions, member by member
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        text = await shows(pilot, "Try a round at the huddle")
+        assert "f9 Presenter" in text.splitlines()[-1]  # the key, in the footer
+        rows = [line for line in text.splitlines() if "Asha Patel" in line or "Dev Shah" in line]
+        assert rows[0].index("Asha Patel") < len(rows[0]) // 2  # the member column, first
+        assert [r for r in rows if "Dev Shah" in r and "Ask for the data" in r or r.strip().startswith("│ Dev")]
+        await screenshot(app, f"sets-review-{width}")
+        await pilot.press("d")  # Asha's first action: done
+        # presenter 1: nobody named yet, f9 names them
+        await present(pilot, app, "3", "Who is presenting?")  # Carys Jones
+        await shows(pilot, "Carys Jones is presenting.")
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await paste(pilot, "Rota gaps")
+        await pilot.press("tab")
+        await paste(pilot, "We cannot fill the weekend rota")
+        await pilot.press("ctrl+g", "6")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        await paste(pilot, "Ask the bank office")
+        await pilot.press("enter")  # owner left empty: the presenter's
+        await shows(pilot, "Action added.")
+        # f9 on the last presenter: add Asha as presenter 2
+        await present(pilot, app, "2", "Presenters of this meeting")  # 1 Carys, then add: 2 Asha, 3 Ben, 4 Dev
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="presenter 2's dilemma")
+        text = await shows(pilot, "2/2")
+        if width >= 100:
+            assert "▸ 2/2 Asha Patel" in text.splitlines()[1]  # the step bar names them
+        assert "2/2 Asha Patel" in text  # the status bar does at every width
+        assert app.query_one("#title").value == ""  # their own dilemma
+        await paste(pilot, "Quiet huddles")
+        await pilot.press("tab")
+        await paste(pilot, "Nobody speaks at the huddle")
+        await pilot.press("ctrl+g", "6")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+        await paste(pilot, "Start with a round")
+        await pilot.press("enter")
+        await shows(pilot, "Action added.")
+        await screenshot(app, f"sets-actions-{width}")
+        # and Ben as presenter 3
+        await present(pilot, app, "3", "Presenters of this meeting")  # 1 Carys, 2 Asha, then add: 3 Ben, 4 Dev
+        await shows(pilot, "3/3")
+        await paste(pilot, "PDSA stalls")
+        await pilot.press("tab")
+        await paste(pilot, "Cycles never finish")
+        await screenshot(app, f"sets-presenter3-{width}")
+        # f9 on the last again: back to the first
+        await present(pilot, app, "1", "Presenters of this meeting")
+        await shows(pilot, "1/3")
+        assert app.query_one("#title").value == "Rota gaps"
+        await pilot.press("f9")  # not the last: straight to the next
+        await shows(pilot, "2/3")
+        assert app.query_one("#title").value == "Quiet huddles"
+        await saved(pilot)
+    rows = query(
+        set_with_actions,
+        "SELECT turn, presenter, title, dilemma FROM coaching_session WHERE status = 'draft' ORDER BY turn",
+    )
+    assert rows == [
+        (1, "Carys Jones", "Rota gaps", "We cannot fill the weekend rota"),
+        (2, "Asha Patel", "Quiet huddles", "Nobody speaks at the huddle"),
+        (3, "Ben Okafor", "PDSA stalls", "Cycles never finish"),
+    ]
+    assert sorted(query(set_with_actions, "SELECT text, owner FROM action WHERE status = 'open'")) == [
+        ("Ask for the data", "Dev Shah"),
+        ("Ask the bank office", "Carys Jones"),
+        ("Ask the matron", "Asha Patel"),
+        ("Start with a round", "Asha Patel"),
+    ]
+    assert query(set_with_actions, "SELECT text, status FROM action WHERE status = 'done'") == [
+        ("Try a round at the huddle", "done")
+    ]
+
+
+async def test_members_are_added_and_one_leaves_from_the_team_list(make_app, db_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "South leads")
+        await pilot.press("enter")  # a new team
+        await wait_for(pilot, lambda: app.session_screen.current_step != "team", what="the session")
+        await pilot.press("ctrl+g", "1")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team list")
+        await type_text(pilot, "South")
+        for name in ("Asha Patel", "Ben Okafor"):
+            if not isinstance(app.screen, TextPromptScreen):
+                await pilot.press("f8")
+            await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the members prompt")
+            await paste(pilot, name)
+            await pilot.press("enter")
+            await shows(pilot, f"{name} joined")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the prompt again")
+        assert "• Asha Patel" in screen_text(app) and "• Ben Okafor" in screen_text(app)
+        await paste(pilot, "asha patel")
+        await pilot.press("enter")
+        await shows(pilot, "Mark Asha Patel as having left")
+        await pilot.press("enter")  # Left
+        await shows(pilot, "Asha Patel has left")
+        await shows(pilot, "(left ")
+        await pilot.press("escape")
+        await saved(pilot)
+    (members,) = query(db_path, "SELECT members FROM team WHERE name = 'South leads'")[0]
+    assert '"name": "Asha Patel", "left": "20' in members and '"name": "Ben Okafor", "left": ""' in members
+
+
+async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_part_on_screen(
+    make_app, db_path: Path
+) -> None:
+    """Presenter 2's title is typed, the coach moves on to presenter 1 at once, and the
+    save comes back refused (another coach changed that part first): presenter 2 is
+    brought back in hand and asked about; keep mine saves it on top."""
+    from textual.widgets import Button
+
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConflictScreen
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana Ruiz")
+        store.save_draft(second.id, title="Voice", dilemma="Quiet huddles")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # resume the draft offered: the whole meeting
+        await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
+        await pilot.press("ctrl+g", "3")
+        await pilot.press("f9")  # Asha in hand: on to the next, Ben
+        await shows(pilot, "2/2 Ben Okafor")
+        with open_store(str(db_path)) as other:  # another coach, meanwhile
+            other.save_draft(second.id, title="Bo's words", expected_version=other.get_session(second.id).version)
+        assert app.focused.id == "dilemma-text"
+        await pilot.press("end", "space", *"of", "space", *"the", "space", *"team", "f9", "1")  # and on at once, to Asha
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, timeout=15,
+            what="the conflict question, painted",
+        )
+        assert app.session.model.session_id == second.id  # Ben's part, on screen
+        assert "Bo's words" not in screen_text(app)
+        app.screen.query_one("#conflict-keep", Button).press()  # as a click does (no coordinates to miss)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
+        await saved(pilot)
+    # (the dilemma had the focus: typed on, kept on top of Bo's title)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session WHERE id = ?", second.id) == [
+        ("Voice", "Quiet huddles of the team")
+    ]
+    assert query(db_path, "SELECT title FROM coaching_session WHERE id = ?", first.id) == [("Beds",)]
