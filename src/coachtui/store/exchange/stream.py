@@ -261,7 +261,8 @@ def csv_session_rows(
             s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at),
             _raw(s_table.c.completed_at), s_table.c.coach, s_table.c.title, s_table.c.dilemma, s_table.c.context,
             s_table.c.primary_category, s_table.c.secondary_category, s_table.c.category_unsure,
-            s_table.c.suggested_category, agreed.scalar_subquery(), s_table.c.insight,
+            s_table.c.suggested_category, agreed.scalar_subquery(), s_table.c.insight, s_table.c.presenter,
+            s_table.c.turn, s_table.c.meeting_id,
         ).where(*where).order_by(*_session_order(session)),
         execution_options={"yield_per": CSV_BATCH},
     )
@@ -275,7 +276,7 @@ def csv_session_rows(
     names = team_names(session)
     question = next(questions, None)
     for (ident, team, status, created, completed, coach, title, dilemma, context, primary, secondary, unsure,
-         suggested, actions, insight) in sessions:
+         suggested, actions, insight, presenter, turn, meeting) in sessions:
         listed: list[str] = []
         while question is not None and question[0] == ident:
             line = f"{len(listed) + 1}. {question[1]}"
@@ -286,7 +287,8 @@ def csv_session_rows(
         yield [
             ident, names.get(team, ""), status, csv_stamp(created), csv_stamp(completed), coach, title, dilemma,
             context, category_name(primary, catalog), category_name(secondary, catalog), "yes" if unsure else "",
-            category_name(suggested, catalog), "\n".join(listed), actions, insight or "",
+            category_name(suggested, catalog), "\n".join(listed), actions, insight or "", presenter or "",
+            turn if turn is not None else 1, meeting or "",
         ]
 
 
