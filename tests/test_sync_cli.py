@@ -62,6 +62,7 @@ def test_deletions_made_by_a_named_coach_travel(tmp_path, hub_url, capsys) -> No
 
 def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path, capsys) -> None:
     laptop = str(tmp_path / "laptop.db")
+    open_store(laptop).close()
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", "postgresql://coach:pw@127.0.0.1:9/hub")
     assert code == 1 and lines == []
     assert err.count("\n") == 1 and err.startswith("coachtui: cannot sync: cannot reach the database at ")
@@ -72,6 +73,7 @@ def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path
 
 def test_a_hub_file_that_does_not_exist_is_refused_not_created(tmp_path, capsys) -> None:
     laptop = str(tmp_path / "laptop.db")
+    open_store(laptop).close()
     typo = tmp_path / "hbu.db"
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", str(typo))
     assert code == 1 and lines == []
