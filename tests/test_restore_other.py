@@ -15,7 +15,7 @@ from coachtui.store import open_store
 
 
 def coachtui(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "coachtui", *argv], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "coachtui", *argv], capture_output=True, text=True, timeout=120, check=False)
 
 
 def identity(db: Path) -> str:

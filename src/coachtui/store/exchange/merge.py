@@ -35,7 +35,6 @@ from coachtui.store.db.models import RedactedImport
 from coachtui.store.errors import ImportRefused
 from coachtui.store.exchange.interchange import SPECS, TABLES, ValidExport
 from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
-from coachtui.store.sync.tables import table_of_model
 from coachtui.store.types import ImportCounts, ImportSummary
 
 KIND_NAMES = {
@@ -46,7 +45,7 @@ KIND_NAMES = {
     "actions": "actions",
     "action_reviews": "reviews",
 }
-REDACTED = table_of_model(RedactedImport)
+REDACTED: sa.Table = getattr(RedactedImport, "__table__")  # noqa: B009 - SQLModel does not declare it
 # Inserting in this order satisfies the foreign keys.
 WRITE_ORDER = ("teams", "sessions", "custom_questions", "picked_questions", "actions", "action_reviews")
 # What a reference may point at: (field, the list it refers to, what to call it).
