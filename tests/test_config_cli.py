@@ -155,3 +155,29 @@ def test_a_key_that_types_given_to_a_command_of_anywhere_is_said_by_config_show_
     assert "tracker.done" not in err  # a list's letter
     assert main(["config", "show"]) == 0
     assert said in capsys.readouterr().err
+
+
+def test_show_reports_every_mistake_each_with_its_line(isolated_home: Path) -> None:
+    """A tester fixed one mistake per run: each run showed only the first."""
+    path = isolated_home / "config" / "settings.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        'coach_name = "Ana"\n'
+        "theme = = dark\n"
+        "backups_to_keep = \"many\"\n"
+        "colour = 3\n"
+        "[keys]\n"
+        '"app.history" = "f3,,"\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "coachtui", "config", "show"], capture_output=True, text=True, timeout=60, check=False,
+        env=dict(os.environ),  # the isolated home and config folder
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"coachtui: your settings file {path} has 4 mistakes (it was left as it is):"
+    assert [line.split(":", 1)[0] for line in lines[1:]] == [
+        f"  line {n}" for n in (2, 3, 4, 6)
+    ], lines
+    assert "backups_to_keep should be" in lines[2] and "unknown setting 'colour'" in lines[3]
+    assert '"" is not a key' in lines[4]

@@ -61,3 +61,37 @@ def test_dates_that_exist_still_work() -> None:
     assert parse_due("+7d", WEDNESDAY) == dt.date(2026, 11, 25)
     assert parse_due("1 Dec", WEDNESDAY) == dt.date(2026, 12, 1)
     assert parse_past("2026-03-01", WEDNESDAY) == dt.date(2026, 3, 1)
+
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "since"),
+    [
+        # next/last: the day of next/last week (weeks run Monday to Sunday), in every field
+        ("next friday", dt.date(2026, 12, 18), dt.date(2026, 12, 18)),
+        ("next monday", dt.date(2026, 12, 14), dt.date(2026, 12, 14)),
+        ("last friday", dt.date(2026, 12, 4), dt.date(2026, 12, 4)),
+        ("last monday", dt.date(2026, 11, 30), dt.date(2026, 11, 30)),
+        # this: the coming one, today counting, in every field
+        ("this monday", MONDAY, MONDAY),
+        ("this friday", dt.date(2026, 12, 11), dt.date(2026, 12, 11)),
+        # a bare day: today counts; a due date looks ahead, a filter back
+        ("monday", MONDAY, MONDAY),
+        ("friday", dt.date(2026, 12, 11), dt.date(2026, 12, 4)),
+        ("Sunday", dt.date(2026, 12, 13), dt.date(2026, 12, 6)),
+    ],
+)
+def test_day_words_mean_one_thing_in_due_dates_and_filters(text: str, due: dt.date, since: dt.date) -> None:
+    """A tester found "next friday" was Dec 18 as a due date but Dec 11 for
+    export --since, and "monday" said on a Monday meant a week away (or ago)."""
+    assert parse_due(text, MONDAY) == due
+    assert parse_past(text, MONDAY) == since
+
+
+def test_last_week_s_day_said_late_in_the_week() -> None:
+    saturday = dt.date(2026, 12, 12)
+    assert parse_due("last friday", saturday) == parse_past("last friday", saturday) == dt.date(2026, 12, 4)
+    assert parse_past("friday", saturday) == dt.date(2026, 12, 11)
+    assert parse_due("friday", saturday) == dt.date(2026, 12, 18)

@@ -189,6 +189,9 @@ def _coachtui(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     ],
 )
 def test_sync_never_prints_the_hub_password(db_path: Path, hub: str) -> None:
+    from coachtui.store import open_store
+
+    open_store(str(db_path)).close()  # sync needs a database to start from
     result = _coachtui("--db", str(db_path), "sync", "--hub", hub)
     assert result.returncode != 0
     assert "s3c" not in result.stdout + result.stderr and "qx7" not in result.stdout + result.stderr

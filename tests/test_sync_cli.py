@@ -27,8 +27,9 @@ def test_sync_prints_what_moved_and_a_second_run_moves_nothing(tmp_path, hub_url
         assert "***" in lines[0] and hub_url.split(":")[2].split("@")[0] not in lines[0]  # no password
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
     assert code == 0 and lines[1:] == ["Nothing to push or pull: both sides were already the same."]
-    # a second laptop, its hub from the environment
+    # a second laptop (its database started by the app), its hub from the environment
     other = str(tmp_path / "other.db")
+    open_store(other).close()
     monkeypatch.setenv("COACHTUI_HUB", hub_url)
     code, lines, _ = run(capsys, "--db", other, "sync")
     assert code == 0 and lines[1] == "Pushed to the hub: nothing."
@@ -44,6 +45,7 @@ def test_deletions_made_by_a_named_coach_travel(tmp_path, hub_url, capsys) -> No
         session = store.start_session(team.id, coach="Robin")
         store.save_draft(session.id, title="To delete")
     assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    open_store(other).close()  # the second laptop's database, started by the app
     assert main(["--db", other, "sync", "--hub", hub_url]) == 0
     with open_store(laptop, coach="Robin") as store:
         store.delete_session(session.id)
@@ -87,6 +89,7 @@ def test_a_deletion_from_another_laptop_removes_the_rescue_copies_here(tmp_path,
 
 def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path, capsys) -> None:
     laptop = str(tmp_path / "laptop.db")
+    open_store(laptop).close()
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", "postgresql://coach:pw@127.0.0.1:9/hub")
     assert code == 1 and lines == []
     assert err.count("\n") == 1 and err.startswith("coachtui: cannot sync: cannot reach the database at ")
@@ -97,6 +100,7 @@ def test_an_unreachable_hub_is_one_line_and_a_missing_hub_a_usage_error(tmp_path
 
 def test_a_hub_file_that_does_not_exist_is_refused_not_created(tmp_path, capsys) -> None:
     laptop = str(tmp_path / "laptop.db")
+    open_store(laptop).close()
     typo = tmp_path / "hbu.db"
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", str(typo))
     assert code == 1 and lines == []
@@ -113,6 +117,7 @@ def test_a_conflict_is_listed_and_settled_from_the_command_line(tmp_path, hub_ur
         session = store.start_session(store.create_team("Ward 4").id)
         store.save_draft(session.id, title="Night huddle")
     assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    open_store(other).close()  # the second laptop's database, started by the app
     assert main(["--db", other, "sync", "--hub", hub_url]) == 0
     with open_store(laptop, coach="Ana") as store:
         store.save_draft(session.id, dilemma="Ana's account of the night shift")

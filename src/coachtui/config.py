@@ -160,31 +160,83 @@ def _parse_json(path: Path, text: str) -> tuple[dict[str, object], dict[str, int
 
 
 def _checked(path: Path, data: dict[str, Any], lines: dict[str, int]) -> Settings:
-    known = {f.name for f in fields(Settings)}
-    for name, value in data.items():
-        where = f"{path}, line {lines.get(name, 1)}"
-        if name not in known:
-            raise SettingsError(f"{where}: unknown setting {name!r} (known: {', '.join(_KINDS)})")
-        if not _valid(name, value):
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _toml_value(value)
-            raise SettingsError(f"{where}: {name} should be {_KINDS[name]}, not {shown[:40]}")
-    if isinstance(data.get("keys"), dict):
-        _check_keys(path, data["keys"], lines)
+    found = _problems(data, lines)
+    if found:
+        line, problem = found[0]
+        raise SettingsError(f"{path}, line {line}: {problem}")
     return Settings(**data)
 
 
-def _check_keys(path: Path, keys: dict[str, object], lines: dict[str, int]) -> None:
+def _problems(data: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, str]]:
+    """Every setting that is unknown or of the wrong kind, with its line."""
+    known = {f.name for f in fields(Settings)}
+    found: list[tuple[int, str]] = []
+    for name, value in data.items():
+        line = lines.get(name, 1)
+        if name not in known:
+            found.append((line, f"unknown setting {name!r} (known: {', '.join(_KINDS)})"))
+        elif not _valid(name, value):
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _toml_value(value)
+            found.append((line, f"{name} should be {_KINDS[name]}, not {shown[:40]}"))
+    if isinstance(data.get("keys"), dict):
+        found += _key_problems(data["keys"], lines)
+    return found
+
+
+def _key_problems(keys: dict[str, object], lines: dict[str, int]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
     for binding, value in keys.items():
-        where = f"{path}, line {lines.get(f'keys.{binding}', lines.get('keys', 1))}"
+        line = lines.get(f"keys.{binding}", lines.get("keys", 1))
         if not isinstance(value, str):
-            raise SettingsError(f'{where}: the keys for "{binding}" go in quotes, such as "f3,ctrl+o"')
+            found.append((line, f'the keys for "{binding}" go in quotes, such as "f3,ctrl+o"'))
+            continue
         names = [part.strip() for part in value.split(",")]
         wrong = next((part for part in names if not _KEY_NAME.fullmatch(part)), None)
         if wrong is not None:
-            raise SettingsError(
-                f'{where}: "{binding}" = {json.dumps(value)}: {json.dumps(wrong)} is not a key '
-                '(keys are written like "f3", "ctrl+o" or "alt+right", separated by commas)'
-            )
+            found.append((
+                line,
+                f'"{binding}" = {json.dumps(value)}: {json.dumps(wrong)} is not a key '
+                '(keys are written like "f3", "ctrl+o" or "alt+right", separated by commas)',
+            ))
+    return found
+
+
+def settings_mistakes(path: Path) -> list[tuple[int, str]]:
+    """Every mistake in the settings file ``path``, each with its line (0: the whole
+    file), in the order of the lines; none for a usable file or no file. A line that
+    does not read as TOML is reported and left out, so the lines after it are checked
+    too. Never writes."""
+    try:
+        text = _read_text(path)
+    except SettingsError as exc:
+        return [(0, str(exc).removeprefix(f"{path}: "))]
+    if text is None:
+        return []
+    if path.suffix.lower() == ".json":
+        try:
+            read_settings_file(path)
+        except SettingsError as exc:
+            found = re.match(re.escape(str(path)) + r", line (\d+): (.*)$", str(exc))
+            return [(int(found[1]), found[2])] if found else [(0, str(exc))]
+        return []
+    rows = text.splitlines()
+    found: list[tuple[int, str]] = []
+    for _ in range(len(rows) + 1):  # leave out each line a mistake is found on, in turn
+        try:
+            data, lines = _parse_toml(path, "\n".join(rows))
+            break
+        except SettingsError as exc:
+            where = re.match(re.escape(str(path)) + r", line (\d+): (.*)$", str(exc))
+            if where is None:
+                return sorted(found + [(0, str(exc))])
+            line = int(where[1])
+            found.append((line, where[2]))
+            if line > len(rows) or not rows[line - 1]:
+                return sorted(found)  # at the end of the file, or a blank line: nothing more to leave out
+            rows[line - 1] = ""
+    else:
+        return sorted(found)
+    return sorted(found + _problems(data, lines))
 
 
 def unknown_keys(settings: Settings, known: Collection[str], path: Path | None = None) -> list[str]:

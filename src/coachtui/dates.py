@@ -2,8 +2,15 @@
 ``in 2 weeks``, ``tomorrow``, ``1 Dec``, ``end of month``. dateparser does the heavy
 lifting (loaded on first use: it takes a tenth of a second to import).
 
-Weeks run Monday to Sunday: ``friday`` (or ``this friday``) is the coming Friday,
-``next friday`` the Friday of next week, so the two never mean the same day."""
+Days of the week mean the same in a due date and in a filter (``--since``, the
+history's dates). Weeks run Monday to Sunday:
+
+* ``next friday``: the Friday of next week; ``last friday``: the Friday of last week;
+* ``this friday``: the coming Friday (today, if today is a Friday);
+* ``friday`` alone: the nearest Friday in the direction the field looks, today
+  counting: the coming one for a due date, the one just gone for a filter.
+
+So ``friday`` and ``next friday`` never mean the same day."""
 
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ _MAX_YEARS_AHEAD = 10
 # read "2026-13-01" as the 13th of January).
 _ISO_LIKE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_RE = re.compile(r"^(this|next)\s+(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)
+_WEEKDAY_RE = re.compile(r"^(?:(this|next|last)\s+)?(" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE)
 _END_OF_RE = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(this\s+|next\s+)?(week|month)$", re.IGNORECASE)
 
 
@@ -56,15 +63,26 @@ def _end_of_month(day: dt.date) -> dt.date:
     return first_of_next - dt.timedelta(days=1)
 
 
+def weekday(text: str, today: dt.date, *, past: bool = False) -> dt.date | None:
+    """``friday``, ``this friday``, ``next friday``, ``last friday`` (see the module's
+    docstring); ``past``: a bare day looks back (a filter), not ahead (a due date)."""
+    found = _WEEKDAY_RE.match(text)
+    if not found:
+        return None
+    which, day = (found.group(1) or "").lower(), _WEEKDAYS.index(found.group(2).lower())
+    if which in ("next", "last"):
+        monday = today - dt.timedelta(days=today.weekday())
+        return monday + dt.timedelta(days=day + (7 if which == "next" else -7))
+    if past and not which:
+        return today - dt.timedelta(days=(today.weekday() - day) % 7)
+    return today + dt.timedelta(days=(day - today.weekday()) % 7)
+
+
 def _words(text: str, today: dt.date) -> dt.date | None:
-    """``this friday``, ``next friday``, ``end of month``, ``end of next week``."""
-    weekday = _WEEKDAY_RE.match(text)
-    if weekday:
-        which, name = weekday.group(1).lower(), weekday.group(2).lower()
-        if which == "this":
-            return today + dt.timedelta(days=(_WEEKDAYS.index(name) - today.weekday()) % 7)
-        monday_next_week = today + dt.timedelta(days=7 - today.weekday())
-        return monday_next_week + dt.timedelta(days=_WEEKDAYS.index(name))
+    """``friday``, ``next friday``, ``end of month``, ``end of next week``."""
+    day = weekday(text, today)
+    if day is not None:
+        return day
     end = _END_OF_RE.match(text)
     if end:
         following = bool(end.group(1) and end.group(1).strip().lower() == "next")
@@ -130,7 +148,8 @@ def _natural(text: str, today: dt.date) -> dt.date:
 
 def parse_past(text: str, today: dt.date | None = None) -> dt.date | None:
     """A date for a history filter: ``2026-03-01``, ``1 march``, ``last monday``,
-    ``3 weeks ago``. Ambiguous dates are read as the past; None for empty text."""
+    ``3 weeks ago``. Ambiguous dates are read as the past (a day of the week as the
+    module's docstring says); None for empty text."""
     today = today or dt.date.today()
     cleaned = " ".join(text.strip().split())
     if not cleaned:
@@ -138,6 +157,9 @@ def parse_past(text: str, today: dt.date | None = None) -> dt.date | None:
     iso = _iso_like(cleaned)
     if iso is not None:
         return iso
+    day = weekday(cleaned, today, past=True)
+    if day is not None:
+        return day
     try:
         return dt.date.fromisoformat(cleaned)
     except ValueError:

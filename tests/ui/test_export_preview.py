@@ -82,3 +82,27 @@ async def test_the_crash_recovery_copy_reads_as_typed(make_app) -> None:
     text = path.read_text("utf-8")
     assert "Ward 7 (Respiratory): this term, it 'worked'.  \n\u00a0\u00a0\u00a0\u00a0Fourth: nobody knew." in text
     assert "\\" not in text and "&#32;" not in text
+
+
+async def test_hide_names_says_on_or_off_in_words_not_only_in_colour(make_app, db_path: Path) -> None:
+    """The box read ▐X▌ ticked or not, told apart by colour only (a tester with
+    NO_COLOR could not tell)."""
+    from textual.widgets import Checkbox
+
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        session = store.start_session(team.id)
+        store.save_draft(session.id, title="Handover")
+    app = make_app()
+    async with app.run_test(size=(100, 36), notifications=True) as pilot:
+        await ready(pilot)
+        app.exports.sessions([session.id], suggested="Ward 4")
+        await wait_for(pilot, lambda: bool(app.screen.query("#export-redact")), what="the export dialog")
+        box = app.screen.query_one("#export-redact", Checkbox)
+        assert str(box.render()).rstrip().endswith("Hide people's names (pseudonyms instead): off")
+        await pilot.click("#export-redact")
+        await wait_for(pilot, lambda: str(box.render()).rstrip().endswith(": on"), what="the box to say on")
+        await pilot.click("#export-redact")
+        await wait_for(pilot, lambda: str(box.render()).rstrip().endswith(": off"), what="the box to say off")

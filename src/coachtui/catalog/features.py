@@ -102,10 +102,12 @@ def features(text: str) -> dict[str, list[str]]:
     for chunk in _SENTENCE_BREAK_RE.split(text):
         previous = previous_original = ""  # none yet: pairs never cross a sentence break
         for original in _WORD_RE.findall(chunk):
-            for stemmed in _stems(original):
+            for index, stemmed in enumerate(_stems(original)):
                 add(stemmed, []).append(original)
                 if previous:
-                    add(previous + BIGRAM_JOIN + stemmed, []).append(previous_original + " " + original)
+                    # "won't" opens into two words: their pair is the coach's one word
+                    pair = original if index else previous_original + " " + original
+                    add(previous + BIGRAM_JOIN + stemmed, []).append(pair)
                 previous, previous_original = stemmed, original
     return found
 

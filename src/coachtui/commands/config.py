@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 NAME = "config"
 HELP = "your settings file: where it is (path), what it holds (show), change it (edit)"
@@ -35,6 +39,19 @@ def _mistake(exc: Exception, after: str = "it was left as it is") -> int:
     return 1
 
 
+def _mistakes(path: Path, first: Exception, after: str = "it was left as it is") -> int:
+    """Every mistake in the file, each on its line (one run shows them all)."""
+    from coachtui.config import settings_mistakes
+
+    found = settings_mistakes(path)
+    if len(found) < 2:
+        return _mistake(first, after)
+    print(f"coachtui: your settings file {path} has {len(found)} mistakes ({after}):", file=sys.stderr)
+    for line, problem in found:
+        print(f"  line {line}: {problem}" if line else f"  {problem}", file=sys.stderr)
+    return 1
+
+
 def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
@@ -58,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         if settings is None:
             settings, where = Settings(), f"{path} (no file yet: these are the defaults)"
     except SettingsError as exc:
-        return _mistake(exc)
+        return _mistakes(path if path.exists() else legacy, exc)
     print(f"{'settings file':<16} {where}")
     from coachtui.hubpass import hide_password
 
@@ -121,7 +138,7 @@ def _edit(path: object) -> int:
     try:
         edited = read_settings_file(path)
     except SettingsError as exc:
-        return _mistake(exc, "kept as you left it: coachtui runs on its defaults until you fix it")
+        return _mistakes(path, exc, "kept as you left it: coachtui runs on its defaults until you fix it")
     if edited is not None:
         _say_unknown_keys(edited, path)
     print(f"settings saved in {path}")

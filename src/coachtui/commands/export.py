@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         type=past_date,
         help="only sessions created on or after DATE, from local midnight (2026-03-01, '1 march', "
-        "'3 weeks ago', 'last monday')",
+        "'3 weeks ago', 'last monday' = last week's Monday, 'monday' = the one just gone, today counting)",
     )
     parser.add_argument("--format", choices=FORMATS, help="md, csv, json or ics (default: from -o, else md)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")

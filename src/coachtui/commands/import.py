@@ -43,6 +43,11 @@ def summary_lines(summary: object, source: str, database: str) -> list[str]:
         lines.append(f"Team {file_name!r} in the file was merged into the team {local_name!r} here.")
     if summary.redacted and summary.changed:
         lines.append("This export was redacted: its names are pseudonyms.")
+    if summary.replaced:
+        lines.append(
+            f"Replaced {summary.replaced} records that came from a redacted export with their full text "
+            "(records edited here since were kept)."
+        )
     if summary.skipped:
         lines.append(
             f"Kept {summary.skipped} records here as they are: this export is redacted, "

@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--since",
         metavar="DATE",
         type=past_date,
-        help="only sessions created on or after DATE (2026-03-01, '1 march', '3 weeks ago', 'last monday')",
+        help="only sessions created on or after DATE (2026-03-01, '1 march', '3 weeks ago', "
+        "'last monday' = last week's Monday, 'monday' = the one just gone, today counting)",
     )
     parser.add_argument(
         "--category",

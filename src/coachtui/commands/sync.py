@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     coach = _coach()
     try:
-        with open_store(args.db, coach=coach) as store:
+        with open_store(args.db, coach=coach, create=False) as store:
             if sys.stderr.isatty():
                 report = _with_progress(store, connect_url, full=args.full)
             else:  # piped or in CI: only the report
@@ -253,7 +253,7 @@ def _conflicts(args: argparse.Namespace, coach: str) -> int:
     from coachtui.store.sync import conflicts
 
     try:
-        with open_store(args.db, coach=coach) as store:
+        with open_store(args.db, coach=coach, create=False) as store:
             if args.resolve:
                 ident, choice = args.resolve
                 done = conflicts.resolve(store.db, ident, choice)

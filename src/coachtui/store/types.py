@@ -349,12 +349,15 @@ class ImportSummary:
     ``merged_teams`` lists teams of the file that had another id but the same name
     (ignoring case) as a local team, and were merged into it: (name in the file,
     local name). ``skipped`` counts records here that a redacted file holds a newer
-    edit of: they were left as they are, not replaced by pseudonyms."""
+    edit of: they were left as they are, not replaced by pseudonyms. ``replaced``
+    counts records here that came from a redacted export and were replaced by this
+    full one (they are also in ``updated``)."""
 
     counts: tuple[ImportCounts, ...]
     merged_teams: tuple[tuple[str, str], ...] = ()
     redacted: bool = False
     skipped: int = 0
+    replaced: int = 0
 
     def count(self, kind: str) -> ImportCounts:
         for item in self.counts:

@@ -534,8 +534,13 @@ def restore_database(
     now: dt.datetime | None = None,
     key: Key | None = None,
     passphrase: str | None = None,
+    another: bool = False,
 ) -> RestoreReport:
     """Replace the contents of the database ``db`` with the backup ``source``.
+
+    A ``source`` that is another database (its ``database_id`` is not ``db``'s: not a
+    backup of it) is refused unless ``another``; even then ``db`` keeps its own id, so
+    two laptops never sync as one.
 
     Checks the backup first (a coachtui database, not newer, not damaged) and refuses
     to write over a file that is not a coachtui database; either way nothing changes
@@ -557,6 +562,14 @@ def restore_database(
     state = _check_target(db, own or (source_key.passphrase if source_key else None), key)
     # A new database takes the backup's encryption; an existing one keeps its own.
     target_key = source_key if not state.exists or db.stat().st_size == 0 else state.key
+    own_id = None if state.empty else _database_id(db, state.key)
+    if own_id is not None and not another:
+        source_id = _database_id(source, source_key)
+        if source_id != own_id:
+            raise BackupError(
+                f"Not restored: {source} is another database, not a backup of {db}; to replace this "
+                f"database's contents with it anyway, add --from-another-database. {db} is unchanged."
+            )
     previous = None
     if not state.empty:
         name = f"{db.stem}-before-restore-{_stamp(now)}.db"
@@ -595,6 +608,9 @@ def restore_database(
                     _remove(converted)
                 converted = resized
         copy_into(backup_conn, live, "the restore")
+        if own_id is not None:  # the contents come, this database's identity stays
+            with live:
+                live.execute("UPDATE coachtui_meta SET value = ? WHERE key = 'database_id'", (own_id,))
         with contextlib.suppress(*crypto.errors()):
             live.execute("PRAGMA wal_checkpoint(PASSIVE)")
     except crypto.errors(OSError, StoreError) as exc:

@@ -149,12 +149,33 @@ class Database:
         # write of this process can slip into a removed file while it is copied.
         self.write_lock = threading.RLock()
         self._file_identity: FileIdentity | None = None
+        # SQLite connections checked out of the pool now (a reader in another thread)
+        self._out: dict[int, Any] = {}
+        self._out_lock = threading.Lock()
         if self.target.path is not None:
             self._file_identity = _identity(self.target.path, self.location)
             event.listen(self.engine, "checkout", self._tag_connection)
+            event.listen(self.engine, "checkout", self._lent)
+            event.listen(self.engine, "checkin", self._returned)
 
     def close(self) -> None:
+        """Close every connection, also one a background reader still holds (its read
+        fails; it only ever reads ahead), so SQLite checkpoints and removes the -wal
+        and -shm files: a closed database is its one file."""
         self.engine.dispose()
+        with self._out_lock:
+            held, self._out = list(self._out.values()), {}
+        for dbapi in held:
+            with contextlib.suppress(*crypto.errors()):
+                dbapi.close()
+
+    def _lent(self, dbapi: Any, _record: Any, _proxy: Any) -> None:
+        with self._out_lock:
+            self._out[id(dbapi)] = dbapi
+
+    def _returned(self, dbapi: Any, _record: Any) -> None:
+        with self._out_lock:
+            self._out.pop(id(dbapi), None)
 
     @property
     def location(self) -> str:

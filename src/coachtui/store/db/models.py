@@ -363,6 +363,16 @@ class Tombstone(SQLModel, table=True):
     coach: str = _string()
 
 
+class RedactedImport(SQLModel, table=True):
+    """A record that came in from a redacted export (its names are pseudonyms): a full
+    export of the same record replaces it (ids only)."""
+
+    __tablename__ = "redacted_import"
+
+    kind: str = Field(primary_key=True, sa_type=SafeString)
+    id: str = Field(primary_key=True, sa_type=SafeString)
+
+
 class SyncChange(SQLModel, table=True):
     """The change log sync reads: for every record (or tombstone) written, the
     value of the database's change counter when it was last written. Kept by

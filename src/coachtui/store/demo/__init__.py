@@ -72,9 +72,9 @@ QUESTION_COLUMNS = (
 )
 ACTION_COLUMNS = (
     "id", "team_id", "session_id", "text", "owner", "due_date", "position", "status", "coach", "created_at",
-    "updated_at", "version",
+    "updated_at", "version", "prediction",
 )
-REVIEW_COLUMNS = ("id", "action_id", "session_id", "status", "note", "coach", "created_at", "updated_at")
+REVIEW_COLUMNS = ("id", "action_id", "session_id", "status", "note", "coach", "created_at", "updated_at", "learning")
 TABLES = (
     ("team", TEAM_COLUMNS),
     ("coaching_session", SESSION_COLUMNS),
@@ -385,8 +385,10 @@ class _Generator:
                 if note and not from_tracker:
                     notes.append(note)
                 stamp = _stamp(moment)
+                ident = self.uuid()
+                learning = self.learning(ident, action[12], status, team)
                 reviews.append(
-                    (self.uuid(), action[0], None if from_tracker else session_id, status, note, coach, stamp, stamp)
+                    (ident, action[0], None if from_tracker else session_id, status, note, coach, stamp, stamp, learning)
                 )
                 counts.reviews += 1
                 if status != action[7]:
@@ -401,6 +403,20 @@ class _Generator:
         team.open = still_open
         return "\n".join(notes)
 
+    # Tests of change are chosen from the record's id (itself seeded), not by drawing
+    # from the generator: the rest of a seed's data stays as it was before they came.
+    def prediction(self, ident: str, team: _Team) -> str:
+        """About one action in five is a test of change, with what the team expects."""
+        if int(ident[:8], 16) % 5:
+            return ""
+        return _fill_from(ident, content.PREDICTIONS, team)
+
+    def learning(self, ident: str, prediction: str, status: str, team: _Team) -> str:
+        """What most finished tests of change taught (in their closing review)."""
+        if not prediction or status not in CLOSED or int(ident[:8], 16) % 4 == 0:
+            return ""
+        return _fill_from(ident, content.LEARNINGS, team)
+
     def actions(self, team: _Team, session_id: str, coach: str, category: str, at: dt.datetime) -> str:
         """Agree the session's actions; returns their texts as the index holds them."""
         texts = []
@@ -412,11 +428,21 @@ class _Generator:
             stamp = _stamp(moment)
             owner = self.pick(team.members) if self.random() < 0.9 else ""
             text = self.fill(template, team)
+            ident = self.uuid()
             # the last item (the latest change, as a datetime) is dropped on insert
-            row = [self.uuid(), team.id, session_id, text, owner, due, position, "open", coach, stamp, stamp, 1, moment]
+            row = [ident, team.id, session_id, text, owner, due, position, "open", coach, stamp, stamp, 1,
+                   self.prediction(ident, team), moment]
             team.open.append((row, []))
             texts.append(text)
         return "\n".join(texts)
+
+
+def _fill_from(ident: str, templates: tuple[str, ...], team: _Team) -> str:
+    """One of ``templates`` with the team's words, chosen by ``ident``."""
+    pick = random.Random(ident).choice
+    template = pick(templates)
+    text = template.format(**{name: pick(team.members if name == "person" else team.words[name]) for name in _slots(template)})
+    return text[0].upper() + text[1:]
 
 
 def _team_row(team: _Team) -> tuple[Any, ...]:

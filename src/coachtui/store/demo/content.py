@@ -256,3 +256,20 @@ REVIEW_NOTES = {
     "dropped": ("No longer relevant after the policy change.", "We agreed it was the wrong test.",
                 "Overtaken by the new initiative.", "Dropped; the {clients} did not want it."),
 }
+
+# Tests of change: what a team expects an action to do ("we expect…"), and what the
+# review of it learned.
+PREDICTIONS: tuple[str, ...] = (
+    "We expect {measure} to improve within two weeks.",
+    "We expect the {staff} to use it on most shifts by the second week.",
+    "We expect {change} to take less than five minutes a day.",
+    "We expect the {clients} to notice a difference at {meeting}.",
+    "We expect no change to {measure}, but a calmer {meeting}.",
+)
+LEARNINGS: tuple[str, ...] = (
+    "The prediction held: scale it to a second {unit} next.",
+    "Slower than we expected: the {staff} need a prompt at {meeting}.",
+    "It worked only on days {lead} was there: test it without them.",
+    "{measure} did not move; the change was too small to show on the run chart.",
+    "It worked, but for a different reason than we predicted.",
+)

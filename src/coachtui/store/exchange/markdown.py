@@ -8,6 +8,7 @@ shown as typed. With ``for_display=True`` control characters are also made visib
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from coachtui.catalog import Catalog, load_catalog
@@ -59,10 +60,20 @@ def escaper(for_display: bool) -> Callable[[str], str]:
         # first part is enough, and rendering it all would stall the app.
         if len(text) > DISPLAY_LIMIT:
             hidden = len(text) - DISPLAY_LIMIT
-            return md_escape(visible(text[:DISPLAY_LIMIT])) + f" _(… {hidden:,} more characters, kept in full)_"
-        return md_escape(visible(text))
+            return _indented(md_escape(visible(text[:DISPLAY_LIMIT]))) + f" _(… {hidden:,} more characters, kept in full)_"
+        return _indented(md_escape(visible(text)))
 
     return esc
+
+
+# On screen a line's indentation is drawn with blank cells the Markdown widget keeps
+# (it folds runs of spaces, no-break spaces too, into one; a tab showed as one space).
+_LEADING_BLANKS_RE = re.compile(r"^[ \u00a0]+", re.MULTILINE)
+_BLANK_CELL = "\u2800"
+
+
+def _indented(markdown: str) -> str:
+    return _LEADING_BLANKS_RE.sub(lambda m: _BLANK_CELL * len(m.group()), markdown)
 
 
 def test_of_change(

@@ -12,7 +12,10 @@ Rules:
   so importing a file twice adds and changes nothing. Nothing is ever deleted.
 * A redacted export only adds records that are not here yet: its pseudonyms ("Coach A",
   "Team 3F9A2C") never replace a record here, however new its edit; the records it
-  leaves alone are counted as ``skipped``.
+  leaves alone are counted as ``skipped``. The records it adds are noted
+  (``redacted_import``): a full export of one of them replaces it, unless it was
+  edited here since (then the newer edit wins, as for any record); counted as
+  ``replaced``.
 * Every reference must point at a record in the file or already in the database,
   and team names must stay unique, or nothing is written.
 * Afterwards every action the import touched has the status of its newest review
@@ -28,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from coachtui.store.db.models import RedactedImport
 from coachtui.store.errors import ImportRefused
 from coachtui.store.exchange.interchange import SPECS, TABLES, ValidExport
 from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
@@ -41,6 +45,7 @@ KIND_NAMES = {
     "actions": "actions",
     "action_reviews": "reviews",
 }
+REDACTED: sa.Table = getattr(RedactedImport, "__table__")  # noqa: B009 - SQLModel does not declare it
 # Inserting in this order satisfies the foreign keys.
 WRITE_ORDER = ("teams", "sessions", "custom_questions", "picked_questions", "actions", "action_reviews")
 # What a reference may point at: (field, the list it refers to, what to call it).
@@ -106,6 +111,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
     plans["picked_questions"] = _plan_picked(session, tables["picked_questions"])
     plans["custom_questions"] = _plan_custom(session, tables["custom_questions"])
     skipped = _keep_local_text(plans) if export.redacted else 0
+    replaced = 0 if export.redacted else _replace_redacted(session, tables, team_map, plans)
     _check_team_names(session, plans["teams"])
 
     connection = session.connection()
@@ -113,6 +119,7 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
         for key in WRITE_ORDER:
             write_plan(connection, key, plans[key])
         fixed = _refresh_statuses(session, connection, plans)
+        _note_redacted(connection, plans, export.redacted)
     except sa.exc.IntegrityError as exc:
         detail = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise ImportRefused(f"it conflicts with the database ({detail})") from None
@@ -127,7 +134,8 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
             unchanged -= len(fixed & {row["id"] for row in tables["actions"]})
         counts.append(ImportCounts(KIND_NAMES[spec.key], len(plan.inserts), updated, unchanged))
     return ImportSummary(
-        counts=tuple(counts), merged_teams=tuple(merged_names), redacted=export.redacted, skipped=skipped
+        counts=tuple(counts), merged_teams=tuple(merged_names), redacted=export.redacted, skipped=skipped,
+        replaced=replaced,
     )
 
 
@@ -139,6 +147,54 @@ def _keep_local_text(plans: dict[str, Plan]) -> int:
         skipped += len(plan.updates)
         plan.updates = []
     return skipped
+
+
+def _marked(session: Session, key: str, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` came in from a redacted export."""
+    found: set[str] = set()
+    for clause in in_clauses(session, REDACTED.c.id, ids):
+        found.update(session.execute(sa.select(REDACTED.c.id).where(REDACTED.c.kind == key, clause)).scalars())
+    return found
+
+
+def _replace_redacted(
+    session: Session, tables: dict[str, list[dict[str, Any]]], team_map: dict[str, str], plans: dict[str, Plan]
+) -> int:
+    """Plan to replace, with this full file's version, each record here that came from
+    a redacted export and has not been edited since (its edit is not newer than the
+    file's). Returns how many."""
+    replaced = 0
+    for key, rows in tables.items():
+        plan = plans[key]
+        planned = {local_id for local_id, _values in plan.updates}
+        ids = {team_map.get(row["id"], row["id"]) if key == "teams" else row["id"] for row in rows}
+        marked = _marked(session, key, ids)
+        replaced += len(marked & planned)  # the file's edit is newer anyway
+        marked -= planned
+        if not marked:
+            continue
+        local = _local_by_id(session, key, marked)
+        for row in rows:
+            current = local.get(row["id"])
+            if current is None or _newer(current, row):
+                continue
+            plan.updates.append((row["id"], changed_fields(key, row, current, ())))
+            plan.unchanged -= 1
+            replaced += 1
+    return replaced
+
+
+def _note_redacted(connection: sa.Connection, plans: dict[str, Plan], redacted: bool) -> None:
+    """A redacted file's new records are noted; a full file's records are not any more."""
+    for key, plan in plans.items():
+        if redacted:
+            rows = [{"kind": key, "id": row["id"]} for row in plan.inserts]
+            for start in range(0, len(rows), CHUNK):
+                connection.execute(sa.insert(REDACTED), rows[start : start + CHUNK])
+            continue
+        ids = [local_id for local_id, _values in plan.updates]
+        for clause in in_clauses(connection, REDACTED.c.id, ids):
+            connection.execute(sa.delete(REDACTED).where(REDACTED.c.kind == key, clause))
 
 
 # --- teams ---------------------------------------------------------------------------

@@ -1104,7 +1104,7 @@ class _Run:
                 quiet = self._quiet(conn)
                 pulled = apply(conn, back, adopt_teams=True)
                 sent.update(_fields(back))
-                fields.save_bases(conn, hub_id, sent)
+                _save_bases(conn, hub_id, sent)
                 found = _conflicts(pushed, pulled)
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
@@ -1151,7 +1151,7 @@ class _Run:
                 concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
-                fields.save_bases(conn, hub_id, _fields(incoming))
+                _save_bases(conn, hub_id, _fields(incoming))
                 found = _conflicts(Applied(), pulled)
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
@@ -1213,6 +1213,14 @@ def _keys(changeset: Changeset) -> list[tuple[str, str]]:
 
 def _fields(changeset: Changeset) -> dict[tuple[str, str], dict[str, Any]]:
     return {(kind, ident): fields.fields_of(kind, row) for kind, rows in changeset.rows.items() for ident, row in rows.items()}
+
+
+def _save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Remember the versions agreed on, except of records deleted for good just now
+    (a deletion keeps nothing of a record's text)."""
+    for key in _tombstones(conn, bases):
+        del bases[key]
+    fields.save_bases(conn, hub_id, bases)
 
 
 def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:

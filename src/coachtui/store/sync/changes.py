@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from coachtui.store.db import dialects
 from coachtui.store.db.models import Tombstone
 from coachtui.store.exchange.rows import CHUNK, in_clauses, table_of
-from coachtui.store.sync.tables import table_of_model
+from coachtui.store.sync.tables import BASE, CONFLICT, table_of_model
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.
@@ -122,7 +122,19 @@ def bury(conn: sa.Connection, records: dict[str, set[str]], deleted_at: dt.datet
     )
     for start in range(0, len(rows), CHUNK):
         conn.execute(statement, rows[start : start + CHUNK])
+    forget(conn, records)
     return len(rows)
+
+
+def forget(conn: sa.Connection, records: dict[str, set[str]]) -> None:
+    """Drop every other copy sync keeps of ``records``' text: their merge bases (for
+    every hub) and their conflict notes. A record deleted for good leaves only its
+    tombstone, so ``vacuum`` can clear the rest from the file."""
+    for kind, ids in records.items():
+        for clause in in_clauses(conn, BASE.c.id, ids):
+            conn.execute(sa.delete(BASE).where(BASE.c.kind == kind, clause))
+        for clause in in_clauses(conn, CONFLICT.c.record_id, ids):
+            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.kind == kind, clause))
 
 
 def record_deletion(

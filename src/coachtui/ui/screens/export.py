@@ -133,7 +133,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                         yield RadioButton(label, value=index == 0, id=f"fmt-{fmt}")
                 yield Label("File", classes="field-label")
                 yield LiteralInput(self._default_path(self.fmt), id="export-path")
-                yield Checkbox("Hide people's names (pseudonyms instead)", id="export-redact")
+                yield Checkbox(_redact_label(False), id="export-redact")
                 yield Static("", id="export-preview", classes="help", markup=False)
                 yield Static("", id="export-error", classes="error", markup=False)
                 yield Static(
@@ -149,6 +149,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     @on(Checkbox.Changed, "#export-redact")
     def _redact_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = _redact_label(event.value)  # said in words: the box shows ▐X▌ either way
         path_input = self.query_one("#export-path", Input)
         if path_input.value == self._default_path(self.fmt, not event.value):  # not edited by hand
             path_input.value = self._default_path(self.fmt, event.value)
@@ -239,3 +240,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _redact_label(on: bool) -> str:
+    """The box's label, saying whether it is ticked (not by colour alone: NO_COLOR)."""
+    return f"Hide people's names (pseudonyms instead): {'on' if on else 'off'}"

@@ -67,8 +67,9 @@ What will the team try before you meet again? One line per action, with an owner
 and a due date.
 
 - Type the action, **tab** to the owner and the due date, **enter** adds it.
-- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday` (this week's), `next friday`
-  (next week's), `in 2 weeks`, `end of month`, `1 Dec`. The line under the form says
+- Due dates: `2026-12-01`, `+7d`, `+2w`, `friday` (the coming one, today counting),
+  `next friday` (next week's; weeks run Monday to Sunday), `in 2 weeks`, `end of month`,
+  `1 Dec`. The line under the form says
   which day and which week it understood.
 - **ctrl+t** makes the action a **test of change**: a line opens for the
   prediction ("we expect…"; a test needs one). ctrl+t again makes it an ordinary
