@@ -30,3 +30,13 @@ def test_a_demo_has_tests_of_change_the_same_for_the_same_seed(tmp_path: Path) -
     assert any(learning for _text, _prediction, learning in first)  # some were reviewed and learned from
     assert demo(tmp_path / "b.db", "7") == first
     assert demo(tmp_path / "c.db", "8") != first
+
+
+def test_a_demo_with_tests_of_change_is_found_by_their_words(tmp_path: Path) -> None:
+    """The generator writes the search index itself: it left the predictions and the
+    learnings out, so search (and a sync's comparison with the hub) missed them."""
+    from tests.index_check import assert_in_step
+
+    db = tmp_path / "a.db"
+    assert demo(db, "7")
+    assert assert_in_step(db) > 0

@@ -143,7 +143,7 @@ class SessionController:
         saver.submit(
             "add presenter",
             lambda store: store.add_presenter(meeting_id, model.presenter, coach, session_id=session_id),
-            on_done=lambda detail: saver.track(session_id, detail.version),  # type: ignore[attr-defined]
+            on_done=lambda detail: saver.track(session_id, detail.version),
         )
         self._changed()
         return model

@@ -382,11 +382,12 @@ class _Generator:
                 if from_tracker:  # before this session, but after the action's last change
                     moment = max(at - dt.timedelta(hours=self.between(2, 72)), action[-1] + dt.timedelta(minutes=1))
                 note = self.fill(self.pick(content.REVIEW_NOTES[status]), team) if self.random() < 0.4 else ""
-                if note and not from_tracker:
-                    notes.append(note)
                 stamp = _stamp(moment)
                 ident = self.uuid()
                 learning = self.learning(ident, action[12], status, team)
+                said = "\n".join(part for part in (note, learning) if part)  # as the index joins them
+                if said and not from_tracker:
+                    notes.append(said)
                 reviews.append(
                     (ident, action[0], None if from_tracker else session_id, status, note, coach, stamp, stamp, learning)
                 )
@@ -430,10 +431,11 @@ class _Generator:
             text = self.fill(template, team)
             ident = self.uuid()
             # the last item (the latest change, as a datetime) is dropped on insert
+            prediction = self.prediction(ident, team)
             row = [ident, team.id, session_id, text, owner, due, position, "open", coach, stamp, stamp, 1,
-                   self.prediction(ident, team), moment]
+                   prediction, moment]
             team.open.append((row, []))
-            texts.append(text)
+            texts.append(f"{text}\n{prediction}" if prediction else text)  # as the index joins them
         return "\n".join(texts)
 
 
