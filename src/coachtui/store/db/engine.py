@@ -121,6 +121,11 @@ def _repair_side_files(path: Path) -> None:
                 os.chmod(side, mode)
 
 
+
+# How long closing waits for a background reader to give its connection back.
+CLOSE_WAIT_S = 1.0
+
+
 class Database:
     """An open coachtui database: its engine, what it is (``target``), the clock and
     coach that stamp changes, and the transactions every store module works in.
@@ -152,6 +157,7 @@ class Database:
         # SQLite connections checked out of the pool now (a reader in another thread)
         self._out: dict[int, Any] = {}
         self._out_lock = threading.Lock()
+        self._closed = False
         if self.target.path is not None:
             self._file_identity = _identity(self.target.path, self.location)
             event.listen(self.engine, "checkout", self._tag_connection)
@@ -159,23 +165,40 @@ class Database:
             event.listen(self.engine, "checkin", self._returned)
 
     def close(self) -> None:
-        """Close every connection, also one a background reader still holds (its read
-        fails; it only ever reads ahead), so SQLite checkpoints and removes the -wal
-        and -shm files: a closed database is its one file."""
+        """Close every connection, so SQLite checkpoints and removes the -wal and -shm
+        files: a closed database is its one file. A background reader still holding
+        one (it only ever reads ahead) has its statement interrupted, and its
+        connection is closed by its own thread as it gives it back: closing it from
+        here while a statement runs on it can crash the process. Waits up to
+        ``CLOSE_WAIT_S`` for them; a reader still busy after that closes its own later."""
+        self._closed = True
         self.engine.dispose()
         with self._out_lock:
-            held, self._out = list(self._out.values()), {}
+            held = list(self._out.values())
         for dbapi in held:
-            with contextlib.suppress(*crypto.errors()):
-                dbapi.close()
+            with contextlib.suppress(*crypto.errors(), AttributeError):
+                dbapi.interrupt()  # thread-safe (sqlite3_interrupt): its read fails at once
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        while held and time.monotonic() < deadline:
+            with self._out_lock:
+                if not self._out:
+                    break
+            time.sleep(0.005)
 
     def _lent(self, dbapi: Any, _record: Any, _proxy: Any) -> None:
+        if self._closed:  # a reader after close: refused, and its connection not kept
+            with contextlib.suppress(*crypto.errors()):
+                dbapi.close()
+            raise sa.exc.DisconnectionError("the database is closed")
         with self._out_lock:
             self._out[id(dbapi)] = dbapi
 
     def _returned(self, dbapi: Any, _record: Any) -> None:
         with self._out_lock:
             self._out.pop(id(dbapi), None)
+        if self._closed:  # given back after close, by the thread that used it: safe to close
+            with contextlib.suppress(*crypto.errors()):
+                dbapi.close()
 
     @property
     def location(self) -> str:
