@@ -385,8 +385,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 help_text=(
                     "What happened? It is saved as you type; ctrl+s or esc closes."
                     if marked
-                    else "What happened? ctrl+s or esc closes; then mark how it went "
-                    "(d, p, s or x) and the note is saved with the mark."
+                    else "What happened? It is kept as you type; ctrl+s or esc closes, then mark "
+                    "how it went (d, p, s or x) and it is saved with the mark."
                 ),
                 on_change=typed,
             ),
