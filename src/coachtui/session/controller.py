@@ -33,6 +33,7 @@ _FIELD_NAMES = {
     "suggestion_reasons": "suggestion_reasons",
     "step": "step",
     "action_draft": "action_draft",
+    "review_draft": "review_draft",
     "insight": "insight",
     "presenter": "presenter",
 }

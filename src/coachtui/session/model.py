@@ -67,6 +67,7 @@ class SessionModel:
     step: str = "review"
     # the action half-typed in the Actions step (JSON), saved as it is typed
     action_draft: str = ""
+    review_draft: str = ""  # review notes typed before their mark: {action id: note} as JSON
     # the summary step's "what we learned today"
     insight: str = ""
     # the session's version when read (0: a new session, not read from the store)
@@ -115,6 +116,7 @@ class SessionModel:
             last_session=last_session,
             step=detail.step if detail.step in STEP_IDS else "review",
             action_draft=detail.action_draft,
+            review_draft=detail.review_draft,
             version=detail.version,
             presenter=detail.presenter,
             turn=detail.turn,
@@ -191,6 +193,7 @@ class SessionModel:
             or self.questions
             or self.actions
             or self.action_draft
+            or self.review_draft
             or self.insight.strip()
             or self.presenter.strip()
             or any(item.status for item in self.review_items)

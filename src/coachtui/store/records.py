@@ -645,6 +645,7 @@ def get_session(db: Database, session_id: str) -> SessionDetail:
             completed_at=row.completed_at,
             version=row.version,
             action_draft=row.action_draft or "",
+            review_draft=row.review_draft or "",
             insight=row.insight,
             presenter=row.presenter,
             turn=row.turn,

@@ -37,6 +37,7 @@ DRAFT_TEXT_FIELDS: dict[str, int] = {
     "context": 2_000_000,
     # the action half-typed in the Actions step (JSON: text, owner, due, editing)
     "action_draft": 2_000_000,
+    "review_draft": 2_000_000,  # review notes typed before their mark (JSON), kept here only
     # the summary step's "what we learned today": a line or two (migration 0010)
     "insight": 4_000,
 }
@@ -50,13 +51,17 @@ QUESTION_MAX = 2_000  # a question's text (the coach's own, or the question bank
 MEMBER_NAME_MAX = OWNER_MAX  # a set member's name (it becomes their actions' owner)
 MEMBERS_MAX = 100  # members a set can have, past and present
 
+# A session's working state on this laptop (the half-typed action, review notes typed
+# before their mark): saved as typed, never exported and never synced.
+LOCAL_DRAFTS = frozenset({"action_draft", "review_draft"})
+
 # (list in an export file, field) -> the longest text the app accepts there.
 FIELD_LIMITS: dict[tuple[str, str], int] = {
     ("teams", "name"): TEAM_NAME_MAX,
     ("teams", "coach"): COACH_NAME_MAX,
     ("teams", "updated_by"): COACH_NAME_MAX,
     # (the half-typed action never leaves the laptop, so no export holds it)
-    **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items() if name != "action_draft"},
+    **{("sessions", name): limit for name, limit in DRAFT_TEXT_FIELDS.items() if name not in LOCAL_DRAFTS},
     ("sessions", "coach"): COACH_NAME_MAX,
     ("sessions", "updated_by"): COACH_NAME_MAX,
     ("sessions", "presenter"): MEMBER_NAME_MAX,
@@ -299,6 +304,7 @@ class SessionDetail:
     extra: dict[str, object] = field(default_factory=dict)
     # the action half-typed in the Actions step, as JSON ('' when none)
     action_draft: str = ""
+    review_draft: str = ""
     # "what we learned today", from the summary step ('' when none)
     insight: str = ""
     # an action learning set's meeting: the member presenting (''), their turn, and

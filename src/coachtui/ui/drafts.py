@@ -58,21 +58,18 @@ class Drafts:
 
     def resume(self, session_id: str) -> None:
         if not self.app.recovery.keeps_unsaved_session():
-            self.app.session_screen.leave_asked(lambda: self._load(session_id), staying=session_id)
+            self._load(session_id)
 
     def amend(self, session_id: str, version: int) -> None:
         """Reopen a completed session as a draft (the version the coach saw, through
         the save queue) and carry on with it in the steps."""
         app = self.app
-        app.session_screen.leave_asked(
-            lambda: app.edits.reopen_session(
-                session_id,
-                version,
-                on_done=lambda model: app.post_message(WriteDone("amend", session_id, model)),
-                on_conflict=lambda conflict: app.post_message(ConflictFound(conflict)),
-                on_refused=lambda exc: app.post_message(WriteRefused("amend", session_id, str(exc))),
-            ),
-            staying=session_id,
+        app.edits.reopen_session(
+            session_id,
+            version,
+            on_done=lambda model: app.post_message(WriteDone("amend", session_id, model)),
+            on_conflict=lambda conflict: app.post_message(ConflictFound(conflict)),
+            on_refused=lambda exc: app.post_message(WriteRefused("amend", session_id, str(exc))),
         )
 
     def amend_written(self, parts: list[SessionModel]) -> None:

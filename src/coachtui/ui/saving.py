@@ -65,30 +65,17 @@ class Saving:
 
     def quit_asked(self) -> None:
         """Quit, once each thing typed and not saved has been asked about, in turn:
-        words in a dialog, a review note waiting for its mark, then what the
-        database refused or has not taken yet."""
+        words in a dialog, then what the database refused or has not taken yet (a
+        review note typed before its mark is kept in the session's draft)."""
         self._queue_pending_deletions()
         typing = self._typed_in_a_dialog()
         if typing:
             self._ask_before_losing(
                 [typing],
                 "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)",
-                then=self._quit_unless_notes_waiting,
+                then=self._quit_unless_unsaved,
             )
             return
-        self._quit_unless_notes_waiting()
-
-    def _quit_unless_notes_waiting(self) -> None:
-        with suppress(NoMatches, KeyError):  # the session screen may not be installed yet
-            waiting = self.app.session_screen.notes_waiting()
-            if waiting:
-                self._ask_before_losing(
-                    waiting,
-                    "Not saved until you mark how the action went (d, p, s or x): {what}. "
-                    "Quit and lose it? (esc stays)",
-                    then=self._quit_unless_unsaved,
-                )
-                return
         self._quit_unless_unsaved()
 
     def _quit_unless_unsaved(self) -> None:
@@ -110,8 +97,8 @@ class Saving:
         return ""
 
     def _ask_before_losing(self, notes: list[str], question: str, *, then: Callable[[], object]) -> None:
-        """Words typed that are not in the database yet, and not by a fault (a review
-        note waits for its mark; a dialog for its answer): quitting never drops them
+        """Words typed that are not in the database yet, and not by a fault (a dialog
+        waits for its answer): quitting never drops them
         unasked. esc goes back to them; "quit" goes on to ``then``."""
         from coachtui.ui.modals import ChoiceScreen
 

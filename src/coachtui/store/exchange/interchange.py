@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from coachtui.store.errors import ImportRefused
+from coachtui.store.types import LOCAL_DRAFTS
 
 FORMAT_NAME = "coachtui-export"
 FORMAT_VERSION = 1
@@ -66,8 +67,8 @@ class TableSpec:
 
 
 # Columns that belong to one laptop and never travel in an export or a sync: the
-# action a coach is half-way through typing.
-LOCAL_COLUMNS: dict[str, frozenset[str]] = {"sessions": frozenset({"action_draft"})}
+# action a coach is half-way through typing, review notes typed before their mark.
+LOCAL_COLUMNS: dict[str, frozenset[str]] = {"sessions": LOCAL_DRAFTS}
 
 # The lists of an export, in the file's order, and the model each one holds.
 LISTS: tuple[tuple[str, str], ...] = (

@@ -149,15 +149,6 @@ class SessionScreen(Screen[None]):
     def team_step(self) -> TeamStep:
         return self.query_one("#team", TeamStep)
 
-    def notes_waiting(self) -> list[str]:
-        """Review notes typed before their action was marked (so not saved yet)."""
-        from coachtui.ui.steps.review import ReviewStep
-
-        try:
-            return self.query_one("#review", ReviewStep).notes_waiting()
-        except NoMatches:  # the steps are not composed yet
-            return []
-
     @property
     def category_step(self) -> CategoryStep:
         from coachtui.ui.steps import category  # loaded after the first paint
@@ -425,39 +416,7 @@ class SessionScreen(Screen[None]):
             self.go(model.step if model.step != "team" else "review")
             return
         current = model.session_id if model is not None else None
-        self.leave_asked(lambda: self._find_team_draft(team, current))
-
-    def leave_asked(self, then: Callable[[], object], *, staying: str | None = None) -> None:
-        """Leave the open session (another team, a new session, another draft) once a
-        review note typed before its mark, saved with the mark and so nowhere yet, has
-        been asked about, as quitting does. ``staying``: the session opened next when
-        it is this one (nothing is left)."""
-        from coachtui.ui.modals import ChoiceScreen
-        from coachtui.ui.steps.review import ReviewStep
-
-        model = self.coach_app.session.model
-        waiting = self.notes_waiting() if model is not None and model.session_id != staying else []
-        if not waiting:
-            then()
-            return
-
-        def done(choice: str | None) -> None:
-            if choice == "leave":
-                self.query_one("#review", ReviewStep).waiting.clear()
-                then()
-                return
-            if self.app.current_mode != "session":
-                self.app.switch_mode("session")
-            self.go("review")
-
-        self.app.push_screen(
-            ChoiceScreen(
-                "Not saved until you mark how the action went (d, p, s or x): "
-                f"{one_line('; '.join(waiting), 200)}. Leave this session and lose it? (esc stays)",
-                [("b", "Back to it", "back"), ("l", "Leave, losing it", "leave")],
-            ),
-            done,
-        )
+        self._find_team_draft(team, current)
 
     @in_thread(exclusive=True, group="team-draft", doing="open the team", then="_team_draft_found")
     def _find_team_draft(
@@ -600,7 +559,7 @@ class SessionScreen(Screen[None]):
         """Close the current session (it is saved) and go back to picking a team."""
         if self.coach_app.recovery.keeps_unsaved_session():
             return
-        self.leave_asked(self._close_session)
+        self._close_session()
 
     def _close_session(self) -> None:
         self.coach_app.session.close()

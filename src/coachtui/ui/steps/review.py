@@ -10,6 +10,7 @@ their mark (saved again on top of the other change).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from rich.text import Text
 from textual import on
@@ -99,9 +100,6 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # action id -> (status, note, learning) the coach chose to reload over: used
         # again when they mark the action next, never thrown away unasked
         self.kept: dict[str, tuple[str | None, str, str]] = {}
-        # action id -> a note typed before the action was marked: a review is a mark
-        # (and a note), so it is saved with the mark once the coach chooses one
-        self.waiting: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-columns"):
@@ -265,7 +263,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             note_text = f" — {one_line(kept[1], 200)}" if kept[1] else ""
             note_text += f" — learned: {one_line(kept[2], 200)}" if kept[2] else ""
             parts.append(f"Not saved (yours): {status_label(kept[0])}{note_text}")
-        waiting = self.waiting.get(action.id)
+        waiting = self.waiting().get(action.id)
         if waiting and item.status is None:
             parts.append(f"Note, saved once you mark how it went (d, p, s or x): {one_line(waiting, 200)}")
         details = []
@@ -295,25 +293,34 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             kept = self.kept.pop(item.action.id, None)
             note = kept[1] if kept is not None and kept[1] and not item.note else None
             learning = kept[2] if kept is not None and kept[2] and not item.learning else None
-            waiting = self.waiting.pop(item.action.id, "")
+            notes = self.waiting()
+            waiting = notes.pop(item.action.id, "")
             if waiting and not item.note:
                 note = waiting
             self.controller.set_review(item.action.id, status, note, learning)
+            if waiting:
+                self._keep_waiting(notes)  # a review now: no longer a note waiting
         self.refresh_from_model()
         if status is not None and item.action.is_test:
             self.edit_note()  # a test asks what happened and what was learned
 
-    def notes_waiting(self) -> list[str]:
-        """The actions with a note typed but not yet marked (so not saved)."""
+    def waiting(self) -> dict[str, str]:
+        """Action id -> a note typed before the action was marked. A review is a mark
+        (and a note), so the note becomes one with the mark; until then it is kept
+        in the session's draft (``review_draft``), saved as it is typed, so leaving
+        the session, quitting or a crash loses none of it."""
         model = self.model
-        if model is None:
-            return []
-        texts = []
-        for action_id, note in self.waiting.items():
-            item = model.review_item(action_id)
-            if note and item is not None and item.status is None:
-                texts.append(f"{one_line(item.action.text, 60)}: {one_line(note, 80)}")
-        return texts
+        try:
+            kept = json.loads(model.review_draft) if model is not None and model.review_draft else {}
+        except ValueError:
+            return {}
+        if not isinstance(kept, dict):
+            return {}
+        return {key: value for key, value in kept.items() if isinstance(key, str) and isinstance(value, str) and value}
+
+    def _keep_waiting(self, notes: dict[str, str]) -> None:
+        kept = {key: value for key, value in notes.items() if value}
+        self.controller.set_fields(review_draft=json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else "")
 
     def edit_note(self) -> None:
         item = self._current()
@@ -350,12 +357,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
             if self.model is None or self.model.session_id != session_id:
                 return
             current = self.model.review_item(action_id)
+            notes = self.waiting()
             if current is None or current.status is None:
-                self.waiting[action_id] = value  # saved with the mark (see mark)
+                notes[action_id] = value  # kept in the draft, a review with the mark (see mark)
+                self._keep_waiting(notes)
                 return
             # Saved as it is typed, like the dilemma (one write per pause in the typing).
             self.kept.pop(action_id, None)
-            self.waiting.pop(action_id, None)
+            if notes.pop(action_id, None) is not None:
+                self._keep_waiting(notes)
             self.controller.set_review_note(action_id, value)
 
         def done(value: str | None) -> None:
@@ -369,14 +379,14 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 value=(
                     kept[1]
                     if kept is not None and kept[1] and not item.note
-                    else item.note or self.waiting.get(action_id, "")
+                    else item.note or self.waiting().get(action_id, "")
                 ),
                 multiline=True,
                 help_text=(
                     "What happened? It is saved as you type; ctrl+s or esc closes."
                     if marked
-                    else "What happened? ctrl+s or esc closes; then mark how it went "
-                    "(d, p, s or x) and the note is saved with the mark."
+                    else "What happened? It is kept as you type; ctrl+s or esc closes, then mark "
+                    "how it went (d, p, s or x) and it is saved with the mark."
                 ),
                 on_change=typed,
             ),

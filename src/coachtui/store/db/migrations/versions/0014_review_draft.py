@@ -1,0 +1,33 @@
+"""Review notes typed before their mark, kept with their session.
+
+``coaching_session.review_draft``: the notes a coach typed on the Review step for
+actions not yet marked (done, in progress, stuck, dropped), as a small JSON object
+(action id -> note), or ''. A review is a mark and a note, so such a note becomes a
+review only once the action is marked; until then it is saved here as it is typed,
+like the half-typed action (0006), so a crash, a kill or leaving the session loses
+none of it, and the Review step shows it again when the draft is resumed. It is this
+laptop's working state: it is not exported and does not travel with a sync.
+
+Frozen: the SQL is written out here as this revision made it.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("coaching_session", sa.Column("review_draft", sa.Text(), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("coaching_session") as batch:
+        batch.drop_column("review_draft")
