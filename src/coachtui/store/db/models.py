@@ -260,7 +260,7 @@ class CoachingSession(SQLModel, table=True):
     updated_by: str = _string(sa_column_kwargs=LATER)
     # JSON of the action half-typed in the Actions step, or '' (migration 0006)
     action_draft: str = _text()
-    # JSON of review notes typed before their action's mark, or '' (migration 0014)
+    # JSON of review notes typed before their action's mark, or '' (migration 0013)
     review_draft: str = _text(sa_column_kwargs=LATER)
     # the summary step's "what we learned today", or '' (migration 0010)
     insight: str = _text(sa_column_kwargs=LATER)
