@@ -300,7 +300,8 @@ def test_restore_between_plain_and_encrypted_keeps_the_databases_encryption(
         locked_backup = store.backup(tmp_path / "locked-backup.db")
         store.rename_team(store.find_team("Ward 9").id, "Renamed after the backup")  # type: ignore[union-attr]
         # A plain backup into the encrypted database: its rows are encrypted on the way in.
-        store.restore(plain_backup)
+        # (The two were made apart, so each is another database to the other.)
+        store.restore(plain_backup, another=True)
         assert [t.name for t in store.list_teams()] == ["Ward 9"]
         assert _found(store, "plumbrook") == {WORDS["title"]}
     assert plain_text_in(locked_db) == [] and not readable_as_plain_sqlite(locked_db)
@@ -308,7 +309,7 @@ def test_restore_between_plain_and_encrypted_keeps_the_databases_encryption(
     # An encrypted backup into the plain database: decrypted with its passphrase.
     with open_store(str(plain_db)) as store:
         store.create_team("Only in the plain one")
-        store.restore(locked_backup, passphrase=PASSPHRASE)
+        store.restore(locked_backup, passphrase=PASSPHRASE, another=True)
         assert [t.name for t in store.list_teams()] == ["Ward 9"]
         assert store.target.key is None
     assert readable_as_plain_sqlite(plain_db)

@@ -18,15 +18,17 @@ def assert_in_step(store) -> int:
     """Every session has exactly the document its texts give; nothing is pending."""
     document = store.export_json()
     texts: dict[str, list[str]] = {s["id"]: [s["title"], s["dilemma"], s["context"]] for s in document["sessions"]}
-    for key, column, order in (("picked_questions", "note", "position"), ("actions", "text", "position"),
-                               ("action_reviews", "note", "created_at")):
+    # predictions, learnings and the insight are searched too (migration 0010)
+    for key, columns, order in (("picked_questions", ("note",), "position"),
+                                ("actions", ("text", "prediction"), "position"),
+                                ("action_reviews", ("note", "learning"), "created_at")):
         rows = sorted(document[key], key=lambda r: (r["session_id"] or "", r[order], r["id"]))
         for row in rows:
-            if row[column] and row["session_id"]:
-                texts[row["session_id"]].append(row[column])
+            if row["session_id"]:
+                texts[row["session_id"]] += [row[column] for column in columns if row[column]]
     teams = {t["id"]: t["name"] for t in document["teams"]}
     for s in document["sessions"]:
-        texts[s["id"]] += [teams[s["team_id"]], s["coach"]]
+        texts[s["id"]] += [s["insight"], teams[s["team_id"]], s["coach"]]
     expected = {ident: sorted(pg_search.document_words(parts)) for ident, parts in texts.items()}
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT session_id, tsvector_to_array(document) FROM session_search").all()

@@ -74,6 +74,7 @@ def test_a_deletion_from_another_laptop_removes_the_rescue_copies_here(tmp_path,
         kept = store.start_session(team.id, coach="Robin")
         store.save_draft(kept.id, title="Stays")
     assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    open_store(other).close()  # the second laptop's database, started by the app
     assert main(["--db", other, "sync", "--hub", hub_url]) == 0
     folder = isolated_home / "data" / "unsaved"  # the other laptop's rescue copies
     for session_id, stamp in ((gone.id, "20261201-090000"), (kept.id, "20261202-090000")):

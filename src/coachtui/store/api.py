@@ -584,12 +584,19 @@ class Store:
         return maintenance.backup_now(self.db, destination, now=now)
 
     def restore(
-        self, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
+        self,
+        source: Path,
+        *,
+        now: dt.datetime | None = None,
+        passphrase: str | None = None,
+        another: bool = False,
     ) -> RestoreReport:
         """Replace the database's contents with the backup ``source`` (the current state
         is backed up first), then migrate it if it is of an older schema. An encrypted
-        backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE."""
-        return maintenance.restore(self.db, source, now=now, passphrase=passphrase)
+        backup is opened with ``passphrase``, this database's, or COACHTUI_PASSPHRASE.
+        A backup of another database is refused unless ``another`` (the command's
+        --from-another-database)."""
+        return maintenance.restore(self.db, source, now=now, passphrase=passphrase, another=another)
 
     def vacuum(self) -> VacuumReport:
         """Leave no trace of deleted text in the database's files.

@@ -177,7 +177,10 @@ def _team_parts(
         team_themes, (count, first, last, ids_of_team) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
         still_open = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.status.in_(OPEN_STATUSES))
         tested = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.prediction != "")
-        newest = newest_reviews(fetch_in(session, "action_reviews", "action_id", [a["id"] for a in tested]))
+        reviews = fetch_in(session, "action_reviews", "action_id", [a["id"] for a in tested])
+        if listed is not None:
+            tested, reviews = _selected_tests(tested, reviews, set(ids_of_team))
+        newest = newest_reviews(reviews)
         tests = [(a, newest.get(a["id"])) for a in tested]
         yield team_head(team, count, (first, last) if count else None, team_themes, still_open, catalog, today, tests)
         team_batches: Iterator[list[str]]
@@ -191,6 +194,23 @@ def _team_parts(
             tables = _report_batch(session, ids)
             index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
             yield [line for row in tables["sessions"] for line in session_lines(index, row, catalog)]
+
+
+def _selected_tests(tested: list[Row], reviews: list[Row], chosen: set[str]) -> tuple[list[Row], list[Row]]:
+    """Of a team's tests of change and their reviews, what the in-memory report of a
+    selection shows (its index holds them): the tests agreed in the ``chosen``
+    sessions, still open, or reviewed in them; and the reviews made in those
+    sessions, or made outside any session of a test agreed in them."""
+    from coachtui.store.types import OPEN_STATUSES
+
+    agreed_in = {a["id"] for a in tested if a["session_id"] in chosen}
+    kept = [
+        r for r in reviews
+        if r["session_id"] in chosen or (r["session_id"] is None and r["action_id"] in agreed_in)
+    ]
+    reviewed = {r["action_id"] for r in kept if r["session_id"] in chosen}
+    shown = [a for a in tested if a["id"] in agreed_in or a["id"] in reviewed or a["status"] in OPEN_STATUSES]
+    return shown, kept
 
 
 def _joined(groups: Iterator[list[str]]) -> Iterator[str]:

@@ -64,12 +64,19 @@ def backup_now(db: Database, destination: Path | None = None, *, now: dt.datetim
 
 
 def restore(
-    db: Database, source: Path, *, now: dt.datetime | None = None, passphrase: str | None = None
+    db: Database,
+    source: Path,
+    *,
+    now: dt.datetime | None = None,
+    passphrase: str | None = None,
+    another: bool = False,
 ) -> backup.RestoreReport:
     path = _sqlite_path(db, "Restore", "pg_restore")
     with db.write_lock:
         db.check_file()
-        report = backup.restore_database(path, source, now=now, key=db.target.key, passphrase=passphrase)
+        report = backup.restore_database(
+            path, source, now=now, key=db.target.key, passphrase=passphrase, another=another
+        )
         db.adopt_restored_file()
     return report
 
