@@ -275,7 +275,10 @@ class CoachApp(App[None]):
         active = self.screen.active_bindings.get(key)
         if active is None or active.node is not self:
             raise SkipAction()
-        if direction == "next":
+        tab_goes_to = getattr(self.focused, "tab_goes_to", None)  # a field that says where tab goes
+        if direction == "next" and tab_goes_to is not None:
+            self.screen.set_focus(tab_goes_to())
+        elif direction == "next":
             self.screen.focus_next()
         else:
             self.screen.focus_previous()

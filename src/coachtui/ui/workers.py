@@ -18,6 +18,7 @@ meanwhile is dropped (nothing to show it on).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from collections.abc import Callable
@@ -78,6 +79,13 @@ def in_thread(
     def decorator(method: Callable[Concatenate[H, P], R]) -> Callable[Concatenate[H, P], Worker[R]]:
         @wraps(method)
         def start(self: H, *args: P.args, **kwargs: P.kwargs) -> Worker[R]:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                # Called from another worker's thread: start it on the UI thread, so its
+                # follow-up is known before its result can arrive there (from here, a
+                # quick worker finished first and its result was dropped).
+                return self.app.call_from_thread(start, self, *args, **kwargs)
             worker = self.app.run_worker(
                 partial(method, self, *args, **kwargs),
                 name=method.__name__,

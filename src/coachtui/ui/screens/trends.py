@@ -94,6 +94,7 @@ for communities of interest (`coachtui export --report topics` writes them out).
             f"t Team: {who}  o Coach: {coach}  m Months: {self.months}  r Report"
         )
         self._load()
+        self._load_topics()
 
     @in_thread(exclusive=True, group="themes", doing="count themes", then="_show")
     def _load(self) -> tuple[list[ThemeMonth], list[DominanceFlag]] | None:
@@ -102,7 +103,6 @@ for communities of interest (`coachtui export --report topics` writes them out).
             return None
         months = store.theme_counts(today=dt.date.today(), team_id=self.team_id, months=self.months, coach=self.coach)
         flags = store.dominant_categories(team_id=self.team_id, coach=self.coach)
-        self._load_topics()
         return months, flags
 
     @in_thread(exclusive=True, group="themes-topics", doing="find the recurring topics", then="_show_topics")

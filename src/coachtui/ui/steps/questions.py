@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -52,16 +53,14 @@ class QuestionFilter(LiteralInput):
     """The filter field. A text field takes ctrl+d (delete right); on this step it
     deletes the highlighted question of the coach's own (delete still edits)."""
 
-    BINDINGS = [
-        Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.filter-delete"),
-        # "tab to the picked list", as the hint says: ↑ ↓ and enter already work the
-        # bank from here (shift+tab from the picked list reaches the bank). A priority
-        # binding, so the focus moves as the key arrives, like every tab.
-        Binding("tab", "to_picked", show=False, priority=True, id="questions.filter-tab"),
-    ]
+    BINDINGS = [Binding("ctrl+d", "delete_own", "Delete your question", show=False, id="questions.filter-delete")]
 
-    def action_to_picked(self) -> None:
-        self.screen.set_focus(self.screen.query_one("#picked"))
+    def tab_goes_to(self) -> Widget:
+        """Where tab goes from here: the picked list, as the hint says; ↑ ↓ and enter
+        already work the bank (shift+tab from the picked list reaches it). The app's
+        tab asks (CoachApp.action_focus_now), so the focus moves as the key arrives,
+        with no priority binding on a text field to take a key [keys] gives it."""
+        return self.screen.query_one("#picked")
 
     def action_delete_own(self) -> None:
         step = enclosing(self, QuestionsStep)
