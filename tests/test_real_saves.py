@@ -145,7 +145,7 @@ def test_a_question_note_typed_survives_kill_9(tmp_path: Path) -> None:
         app.wait_for("Picked (0)")
         app.send("\r")  # picks the highlighted question
         app.wait_for("Picked (1)")
-        app.send("\t\t")  # the filter, the bank, then the picked list
+        app.send("\t")  # tab from the filter: straight to the picked list
         app.wait_for("n note")  # the hint under the picked list
         app.send("n")
         app.wait_for("Note beside")

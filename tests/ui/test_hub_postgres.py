@@ -124,7 +124,7 @@ async def test_a_whole_session_on_postgresql(make_hub_app, hub_url: str) -> None
         await pilot.press("enter")  # the first capability question
         await paste(pilot, "smallest test")  # filters the bank
         await pilot.press("enter")  # enter picks the first match
-        await pilot.press("ctrl+u", "tab", "tab")  # to the picked list
+        await pilot.press("ctrl+u", "tab")  # tab from the filter: straight to the picked list
         assert app.focused is not None and app.focused.id == "picked"
         await pilot.press("n")
         await paste(pilot, "They said: ask us")

@@ -78,7 +78,7 @@ async def test_a_complete_session_with_a_new_team(make_app, db_path: Path) -> No
         await pilot.press("ctrl+u")
         await paste(pilot, "What would the night nurses say?")
         await pilot.press("up", "enter")  # "+ Add as a new question": keeps it and picks it
-        await pilot.press("tab", "tab")  # to the picked list
+        await pilot.press("tab")  # tab from the filter: straight to the picked list
         assert app.focused is not None and app.focused.id == "picked"
         await pilot.press("n")
         await paste(pilot, "They said: ask us")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coachtui.ui.modals import TextPromptScreen
+from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
 from .helpers import query, ready, saved, wait_for
 from .test_keys import burst, on_the_dilemma
@@ -132,3 +132,23 @@ async def test_enter_on_the_resume_offer_and_typing_on(make_app, db_path: Path) 
                        what="the dilemma")
         await saved(pilot)
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shifts again",)]
+
+
+async def test_keys_after_ctrl_g_6_and_a_tab_stay_in_the_owner(make_app, db_path: Path) -> None:
+    """The actions step focused its field a moment after it was shown: when that late
+    focus came between keys of a burst typed after ctrl+g 6 (a pty read split the
+    burst), the owner's last letters went back into the action ('Share the chartm',
+    owner 'Ki2026-12-01', in a real terminal)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepPickerScreen), what="the step picker")
+        await pilot.pause(0.1)  # it is settled: keys reach it
+        burst(app, "6", *"Share", "tab", "K")  # the first part of the burst
+        await wait_for(pilot, lambda: app.query_one("#action-owner").value == "K", what="K in the owner")
+        await pilot.pause(0.1)  # anything the step left to do a moment later has run
+        burst(app, *"im", "tab", *"+3d", "enter")  # the rest of it
+        await wait_for(pilot, lambda: len(query(db_path, "SELECT id FROM action")) == 1, what="the action")
+        await saved(pilot)
+    assert query(db_path, "SELECT text, owner FROM action") == [("Share", "Kim")]

@@ -56,9 +56,12 @@ class Drafts:
 
         self.app.saver.submit("discard draft", discard)
 
-    def resume(self, session_id: str) -> None:
+    def resume(self, session_id: str, *, afresh: bool = False) -> None:
+        """Open the draft ``session_id``; ``afresh``: an empty draft taken as a new
+        session, which opens as a new one does (on the review of earlier actions, or
+        on the dilemma when there are none), not on the step it was left on."""
         if not self.app.recovery.keeps_unsaved_session():
-            self._load(session_id)
+            self._load(session_id, afresh)
 
     def amend(self, session_id: str, version: int) -> None:
         """Reopen a completed session as a draft (the version the coach saw, through
@@ -97,7 +100,7 @@ class Drafts:
         ask_keep_or_reload(app, conflict, done)
 
     @in_thread(exclusive=True, group="session-load", doing="open that session", then="_loaded")
-    def _load(self, session_id: str) -> list[SessionModel] | None:
+    def _load(self, session_id: str, afresh: bool = False) -> tuple[list[SessionModel], bool] | None:
         from coachtui.session.model import SessionModel
 
         app = self.app
@@ -105,10 +108,16 @@ class Drafts:
         if store is None:
             return None
         app.saver.flush(timeout=3)  # the draft as this app last typed it
-        return SessionModel.load_meeting(store, session_id)  # every presenter of a set's meeting
+        parts = SessionModel.load_meeting(store, session_id)  # every presenter of a set's meeting
+        return (parts, afresh) if parts else None
 
-    def _loaded(self, parts: list[SessionModel] | None) -> None:
-        if parts:
+    def _loaded(self, loaded: tuple[list[SessionModel], bool] | None) -> None:
+        if loaded is None:
+            return
+        parts, afresh = loaded
+        if afresh:
+            self.app.session_screen.carry_on_afresh(parts[0])
+        else:
             self.app.session_screen.resume(parts[0], parts)
 
     # --- "Resume a draft" in the palette ---------------------------------------------------------

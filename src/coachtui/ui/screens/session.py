@@ -446,7 +446,7 @@ class SessionScreen(Screen[None]):
         if draft is None and blank is not None and (model is None or model.status != "draft" or model.is_empty):
             # Nothing is typed in it, so nothing to ask: it is this session (the
             # empty draft open now, if any, is not kept when it is left).
-            self.coach_app.drafts.resume(blank.id)
+            self.coach_app.drafts.resume(blank.id, afresh=True)
             return
         self._open_team(team, draft)
 
@@ -554,6 +554,15 @@ class SessionScreen(Screen[None]):
         self.coach_app.session.resume(model, parts)
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
+
+    def carry_on_afresh(self, model: SessionModel) -> None:
+        """An empty draft (left by a crash) taken as the new session it was: it opens
+        as :meth:`start_session` does, on the earlier actions, or straight on the
+        dilemma when the team has none."""
+        self.coach_app.session.resume(model)
+        self.refresh_panes()
+        self._review_for = model
+        self._load_review(model.team, model)
 
     def new_session(self) -> None:
         """Close the current session (it is saved) and go back to picking a team."""

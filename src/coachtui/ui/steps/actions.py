@@ -166,7 +166,10 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
 
     def activate(self) -> None:
         self.refresh_from_model()
-        self.query_one("#action-text", Input).focus()
+        # At once, not Widget.focus's moment later: that late focus landed in the
+        # middle of a burst typed after ctrl+g 6 and pulled the keys after the coach's
+        # tab back into the action ("Share the chartm", owner "Ki2026-12-01").
+        self._focus_now(self.query_one("#action-text", Input))
 
     def refresh_from_model(self) -> None:
         self._restore_form()

@@ -149,7 +149,9 @@ learning review), then the rest.
     def activate(self) -> None:
         self._fill_bank(reset=True)
         self._fill_picked()
-        self.query_one("#question-filter", Input).focus()
+        # at once, as on the actions step: a late focus would pull keys typed after a
+        # tab back into the filter
+        self.screen.set_focus(self.query_one("#question-filter", Input), scroll_visible=False)
         bank = self.query_one(BankList)
         self.call_after_refresh(bank.scroll_to, y=0, animate=False)
 
