@@ -66,15 +66,16 @@ def oracle(store, words: list[str], prefix: bool, **where: str) -> list[str]:
     extra: dict[str, list[str]] = {}
     for row in document["picked_questions"]:
         extra.setdefault(row["session_id"], []).append(row["note"])
-    for row in document["actions"]:
-        extra.setdefault(row["session_id"], []).append(row["text"])
-    for row in document["action_reviews"]:
+    for row in document["actions"]:  # a test of change's prediction is searched too
+        extra.setdefault(row["session_id"], []).extend([row["text"], row.get("prediction", "")])
+    for row in document["action_reviews"]:  # and what its review learned
         if row["session_id"]:
-            extra.setdefault(row["session_id"], []).append(row["note"])
+            extra.setdefault(row["session_id"], []).extend([row["note"], row.get("learning", "")])
     teams = {t["id"]: t["name"] for t in document["teams"]}
     rows = [
         (s["id"], s["created_at"], s["team_id"], s["primary_category"], s["status"],
-         " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], []), teams[s["team_id"]], s["coach"]]))
+         " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], []), teams[s["team_id"]], s["coach"],
+                   s.get("insight", "")]))
         for s in document["sessions"]
     ]
     wanted = [_fold(w) for w in words]

@@ -306,13 +306,21 @@ def _like_condition(terms: SearchTerms) -> Any:
         actions = (
             sa.select(sa.literal(1))
             .select_from(A)
-            .where(A.c.session_id == S.c.id, A.c.text.ilike(pattern, escape="\\"))
+            .where(
+                A.c.session_id == S.c.id,
+                # a test of change's prediction is searched with its action
+                sa.or_(A.c.text.ilike(pattern, escape="\\"), A.c.prediction.ilike(pattern, escape="\\")),
+            )
             .exists()
         )
         reviews = (
             sa.select(sa.literal(1))
             .select_from(R)
-            .where(R.c.session_id == S.c.id, R.c.note.ilike(pattern, escape="\\"))
+            .where(
+                R.c.session_id == S.c.id,
+                # and what its review learned
+                sa.or_(R.c.note.ilike(pattern, escape="\\"), R.c.learning.ilike(pattern, escape="\\")),
+            )
             .exists()
         )
         named = T.alias("named_team")  # the outer query may join the team table itself
@@ -328,6 +336,7 @@ def _like_condition(terms: SearchTerms) -> Any:
                 S.c.dilemma.ilike(pattern, escape="\\"),
                 S.c.context.ilike(pattern, escape="\\"),
                 S.c.coach.ilike(pattern, escape="\\"),
+                S.c.insight.ilike(pattern, escape="\\"),
                 notes,
                 actions,
                 reviews,

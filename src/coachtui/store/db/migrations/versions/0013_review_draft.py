@@ -29,5 +29,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("coaching_session") as batch:
-        batch.drop_column("review_draft")
+    # ALTER TABLE ... DROP COLUMN on both engines (SQLite 3.35 on), as 0009 does: a
+    # table copy would trip the search index's triggers on coaching_session
+    op.drop_column("coaching_session", "review_draft")
