@@ -59,6 +59,7 @@ async def to_the_dilemma(pilot) -> object:  # type: ignore[no-untyped-def]
     return app
 
 
+@pytest.mark.flaky(reruns=2)  # times the coach's pauses: see the stop's note
 async def test_the_panel_follows_the_dilemma_and_opens_one_read_only(make_app, network: Path) -> None:
     app = make_app()
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
