@@ -36,7 +36,10 @@ async def wait_for(pilot: Pilot, condition: Any, timeout: float = 10.0, what: st
 
 async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:
     """Wait until ``text`` is on screen; returns the screen text."""
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, what=repr(text))  # type: ignore[arg-type]
+    try:
+        await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, what=repr(text))  # type: ignore[arg-type]
+    except AssertionError as missing:  # say what was on the screen instead
+        raise AssertionError(f"{missing}; the screen shows:\n{screen_text(pilot.app)}") from None  # type: ignore[arg-type]
     return screen_text(pilot.app)  # type: ignore[arg-type]
 
 

@@ -226,3 +226,89 @@ def test_the_conflict_question_is_asked_once_for_the_refusals_its_answer_settles
     # a new refusal later (Bo changed it again) is a new question
     asker.ask(app, Conflict("review", "a1", "s1", StaleRecord("action", "a1", expected_version=2, current_version=3, changed_by="Bo Ng"), status="done"))
     assert len(app.asked) == 2
+
+
+def _two_windows_on_a_draft(db_path: Path):  # type: ignore[no-untyped-def]
+    with open_store(str(db_path), coach="Ana Ruiz") as setup:
+        team = setup.create_team("Ward 4")
+        return setup.start_session(team.id, coach="Ana Ruiz")
+
+
+def test_a_session_save_still_waiting_when_the_coach_reloads_is_never_written_over_theirs(db_path: Path) -> None:
+    """Typing saved after a pause: a save still waiting when the coach answered
+    "reload" was written afterwards, on top of the version they chose to see (the
+    answer gave it the reloaded version to name)."""
+    draft = _two_windows_on_a_draft(db_path)
+    refused: list[BaseException] = []
+    with open_store(str(db_path), coach="Ana Ruiz") as store, open_store(str(db_path), coach="Bo Ng") as other:
+        saver = SaveQueue(lambda: store, debounce=30, max_wait=60)  # field saves wait for a pause
+        saver.on_session_conflict = lambda session_id, exc: refused.append(exc)
+        saver.track(draft.id, draft.version)
+        saver.start()
+        try:
+            other.save_draft(draft.id, dilemma="Bo's words")
+            saver.submit_session(  # at once: refused, the coach is asked
+                "questions", draft.id, lambda s, version: s.save_draft(draft.id, title="Ana", expected_version=version)
+            )
+            deadline = time.monotonic() + 10
+            while not refused and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert refused
+            saver.save_fields(draft.id, dilemma="Ana's words, typed while asked")  # waits for a pause
+            # the coach reloads: Bo's version is what the screen shows now
+            saver.track(draft.id, store.get_session(draft.id).version)
+            saver.resolve(draft.id)
+            assert saver.pending == 0  # settled by the answer, never written later
+            assert saver.flush(5)
+        finally:
+            saver.stop()
+        assert store.get_session(draft.id).dilemma == "Bo's words"
+        assert len(refused) == 1
+
+
+def test_a_session_save_refused_as_the_coach_answers_does_not_ask_again(db_path: Path) -> None:
+    """The save under way when the coach answered came back refused a moment later
+    (it named the version before the answer) and asked the same question again; a
+    coach who chose "keep mine" saw a second conflict instead of "saved"."""
+    draft = _two_windows_on_a_draft(db_path)
+    refused: list[BaseException] = []
+    statuses: list[SaveStatus] = []
+    under_way, answered = threading.Event(), threading.Event()
+    with open_store(str(db_path), coach="Ana Ruiz") as store, open_store(str(db_path), coach="Bo Ng") as other:
+
+        class Slow:  # the store, with a save that is under way as the coach answers
+            def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+                return getattr(store, name)
+
+            def save_draft(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if kwargs.get("dilemma") == "typed on":
+                    under_way.set()
+                    answered.wait(10)
+                return store.save_draft(*args, **kwargs)
+
+        slow = Slow()
+        saver = SaveQueue(lambda: slow, on_status=statuses.append, debounce=0.01, max_wait=0.05)
+        saver.on_session_conflict = lambda session_id, exc: refused.append(exc)
+        saver.track(draft.id, draft.version)
+        saver.start()
+        try:
+            other.save_draft(draft.id, dilemma="Bo's words")
+            saver.save_fields(draft.id, dilemma="Ana's words")
+            deadline = time.monotonic() + 10
+            while not refused and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert len(refused) == 1
+            saver.save_fields(draft.id, dilemma="typed on")  # the coach typed on, the question up
+            assert under_way.wait(10)
+            # keep mine: on top of the version now there, everything on screen again
+            saver.track(draft.id, store.get_session(draft.id).version)
+            saver.resolve(draft.id)
+            saver.save_fields(draft.id, dilemma="Ana's words, typed on")
+            answered.set()
+            assert saver.flush(5)
+        finally:
+            answered.set()
+            saver.stop()
+        assert store.get_session(draft.id).dilemma == "Ana's words, typed on"
+        assert len(refused) == 1  # one question, one answer
+        assert statuses[-1].state == "saved" and saver.conflicts == {}

@@ -75,6 +75,9 @@ class _Op:
     # the coach's answer to a conflict on ``record`` (keep mine): neither held nor
     # settled by that answer
     settles: bool = False
+    # a session's write: how many of its conflicts the coach had settled when it was
+    # queued (one queued before an answer is settled by it: see SaveQueue.resolve)
+    basis: int = 0
 
     @property
     def is_fields(self) -> bool:
@@ -163,6 +166,9 @@ class SaveQueue:
         self._versions: dict[str, int] = {}
         # sessions found gone (told once each)
         self._lost: set[str] = set()
+        # session id -> how many of its refused saves the coach has settled (an
+        # answer settles every write to it queued before, even one under way)
+        self._answers: dict[str, int] = {}
         # Set by the session controller: a session's write refused because the
         # session changed first (StaleRecord) or is gone (NotFound), in the saver thread.
         self.on_session_conflict: Callable[[str, BaseException], None] | None = None
@@ -179,10 +185,17 @@ class SaveQueue:
         """Queue new values for some of a session's fields (merged with queued ones)."""
         with self._cond:
             tail = self._ops[-1] if self._ops else None
-            if tail is not None and tail.is_fields and tail.session_id == session_id and tail is not self._in_flight:
+            basis = self._answers.get(session_id, 0)
+            if (
+                tail is not None
+                and tail.is_fields
+                and tail.session_id == session_id
+                and tail.basis == basis
+                and tail is not self._in_flight
+            ):
                 tail.fields.update(fields)
             else:
-                self._ops.append(_Op(label="draft", session_id=session_id, fields=dict(fields)))
+                self._ops.append(_Op(label="draft", session_id=session_id, fields=dict(fields), basis=basis))
             self._touch()
 
     def submit(
@@ -243,8 +256,16 @@ class SaveQueue:
         """Queue a write to a session's own row: ``call(store, expected_version)``
         names the version this app last saw, so a change made meanwhile by another
         window or coach is refused (``on_session_conflict``), never overwritten."""
+        with self._cond:
+            basis = self._answers.get(session_id, 0)
         op = _Op(
-            label=label, call=call, session_id=session_id, on_done=on_done, versioned=True, merge_key=merge_key
+            label=label,
+            call=call,
+            session_id=session_id,
+            on_done=on_done,
+            versioned=True,
+            merge_key=merge_key,
+            basis=basis,
         )
         self._append(op)
 
@@ -288,7 +309,8 @@ class SaveQueue:
         """The coach settled the conflict about ``record_id`` (reloaded it, or queued
         their change again on top): the status no longer says it is not saved."""
         with self._cond:
-            self._conflicts.pop(record_id, None)
+            if self._conflicts.pop(record_id, None) is not None or record_id in self._lost:
+                self._settle_session(record_id)
             self._lost.discard(record_id)
             if self._refusals.pop(record_id, None) is not None:
                 # the answer settles every write to it queued before: keep mine
@@ -301,6 +323,24 @@ class SaveQueue:
                     self._cond.notify_all()
             if not self._ops and not self._failures:
                 self._report_settled()
+
+    def _settle_session(self, session_id: str) -> None:
+        """The coach answered about a session's refused saves (under the lock): the
+        session's writes queued before the answer are settled by it. Keep mine
+        queues everything on screen again after this; reload shows theirs, so a
+        save of the words before it must not be written on top later (their words
+        are in the private copy the reload wrote)."""
+        self._answers[session_id] = self._answers.get(session_id, 0) + 1
+        kept = [op for op in self._ops if not self._settled(op) or op is self._in_flight]
+        if len(kept) != len(self._ops):
+            self._ops = deque(kept)
+            self._cond.notify_all()
+
+    def _settled(self, op: _Op) -> bool:
+        """A session's write queued before the coach answered about its session."""
+        return op.session_id is not None and (op.versioned or op.is_fields) and (
+            op.basis < self._answers.get(op.session_id, 0)
+        )
 
     def is_lost(self, session_id: str) -> bool:
         """The session's writes are refused because it is gone (not settled yet)."""
@@ -412,6 +452,11 @@ class SaveQueue:
             op = self._wait_for_work()
             if op is None:
                 return
+            with self._cond:
+                settled = self._settled(op)
+            if settled:  # queued before the coach answered about its session
+                self._finish(op)
+                continue
             held = self._held(op)
             if held is not None:
                 self._finish(op)
@@ -428,6 +473,12 @@ class SaveQueue:
                     raise RuntimeError("the database is still opening")
                 result = self._write(store, op)
             except Exception as exc:  # noqa: BLE001 - every failure is reported, none crashes the app
+                with self._cond:
+                    settled = self._settled(op)
+                if settled and (_is_conflict(exc) or _lost_session(exc)):
+                    # under way as the coach answered about its session: settled too
+                    self._finish(op)
+                    continue
                 if op.on_refused is not None and _is_permanent(exc) and not (
                     _is_conflict(exc) and op.on_conflict is not None
                 ):
