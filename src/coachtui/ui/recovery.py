@@ -110,9 +110,19 @@ class Recovery:
             return
         if conflict.session_id in self.asking_about:
             return  # one question at a time; the answer settles every refusal
+        if self._answered_before(conflict):
+            return  # a save under way as the coach answered, told late: settled by it
         self.asking_about.add(conflict.session_id)
         self.write_copy(quiet=True)  # until the coach answers, the text is safe in a file
         self._ask_at_a_pause(conflict)
+
+    def _answered_before(self, conflict: Conflict) -> bool:
+        """The refused save named a version older than the one the coach's last
+        answer (reload, or keep mine) gave the session: it was under way as they
+        answered, and the news of it came after. The answer settled it."""
+        named = getattr(conflict.error, "expected_version", None)
+        known = self.app.saver.version_of(conflict.session_id)
+        return isinstance(named, int) and known is not None and named < known
 
     def _ask_at_a_pause(self, conflict: Conflict) -> None:
         """Ask once the coach pauses: a dialog popping up mid-word would take the
