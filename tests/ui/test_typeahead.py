@@ -228,3 +228,26 @@ async def test_f6_esc_and_letters_straight_after(make_app, db_path: Path) -> Non
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("RotaabcD",)]
 
+
+async def test_ctrl_g_3_focuses_the_title(make_app, db_path: Path) -> None:
+    """ctrl+g 3 focused the dilemma's body when the title was filled in (or the field
+    last left there): the title is the step's first field."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "dilemma-text", what="the draft")
+        burst(app, "ctrl+g", "3", "!")  # from the dilemma's body
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!", what="the title")
+        burst(app, "tab", "ctrl+g", "6", "ctrl+g", "3", "?")  # away from the body and back
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!?", what="the title again")
+        assert app.focused.id == "title"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota!?", "Night shifts")]

@@ -157,11 +157,13 @@ class SessionScreen(Screen[None]):
 
     # --- moving between steps -------------------------------------------------------------
 
-    def go(self, step: str) -> None:
+    def go(self, step: str, *, first_field: bool = False) -> None:
+        """Show ``step``; ``first_field``: focus its first field (ctrl+g, another
+        presenter), not the one the coach last left there (ctrl+n, ctrl+b)."""
         if step not in STEP_IDS:
             return
         if step != "team" and not self._steps_ready:
-            self.when_steps_ready(lambda: self.go(step))
+            self.when_steps_ready(lambda: self.go(step, first_field=first_field))
             return
         model = self.coach_app.session.model
         if step != "team" and model is None:
@@ -176,7 +178,11 @@ class SessionScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = step
         self.query_one(StepBar).current = step
         pane = self.pane(step)
-        pane.activate()
+        pane.focus_first = first_field
+        try:
+            pane.activate()
+        finally:
+            pane.focus_first = False
         self._focus_now(pane)
         self.show_others()
         if model is not None and step != "team":
@@ -253,7 +259,11 @@ class SessionScreen(Screen[None]):
     def action_pick_step(self) -> None:
         from coachtui.ui.modals import StepPickerScreen
 
-        self.app.push_screen(StepPickerScreen(STEPS, self.current_step, go=self.go))
+        self.app.push_screen(StepPickerScreen(STEPS, self.current_step, go=self.go_to_first_field))
+
+    def go_to_first_field(self, step: str) -> None:
+        """ctrl+g and a step's number: the step, at its first field."""
+        self.go(step, first_field=True)
 
     def action_next_step(self) -> None:
         index = STEP_IDS.index(self.current_step)
