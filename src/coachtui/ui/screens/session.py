@@ -68,7 +68,7 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+g", "pick_step", "Go to", id="session.goto", priority=True),
         # on the dilemma and category steps only: "What others tried" beside them
         Binding("f7", "toggle_others", "Others", id="session.others", priority=True),
-        # an action learning set's meeting: the next presenter, or one more (no text
+        # an action learning set's meeting: choose the presenter, or add one (no text
         # field uses f9; shown in the footer only on a set's session)
         Binding("f9", "presenter", "Presenter", id="session.presenter", priority=True),
         *(
@@ -288,8 +288,10 @@ class SessionScreen(Screen[None]):
         return model is not None and (len(controller.parts) > 1 or self._team_now(model.team).is_set)
 
     def action_presenter(self) -> None:
-        """f9: name the presenter in hand if nobody is named yet; else the next
-        presenter; on the last, choose: go back to one, or add a member as the next."""
+        """f9: name the presenter in hand if nobody is named yet; else choose, by
+        number: a presenter of this meeting, or a member to add as the next. It always
+        asks (going on at once on all but the last put the digit typed to choose
+        into the next presenter's dilemma)."""
         controller = self.coach_app.session
         model = controller.model
         if model is None:
@@ -305,11 +307,6 @@ class SessionScreen(Screen[None]):
                 return
             self._pick(f"Who is presenting? (presenter {controller.presenter_index + 1})",
                        tuple((f"name:{name}", name) for name in free), "")
-            return
-        if controller.presenter_index + 1 < len(controller.parts):
-            self._keep_typing()
-            controller.next_presenter()
-            self._presenter_shown()
             return
         choices = [(f"go:{i}", f"{part.presenter or 'Presenter ' + str(i + 1)}") for i, part in enumerate(controller.parts)]
         turn = len(controller.parts) + 1
@@ -353,8 +350,9 @@ class SessionScreen(Screen[None]):
                 self.pane(step).keep_typing()
 
     def _presenter_shown(self) -> None:
-        """Show the presenter now in hand: their steps, from the dilemma (or where
-        they were)."""
+        """Show the presenter now in hand on their dilemma step, its title focused:
+        always the same field, so what the coach types on after the switch lands in
+        a place they can count on."""
         controller = self.coach_app.session
         model = controller.model
         if model is None:
@@ -362,10 +360,9 @@ class SessionScreen(Screen[None]):
         if self._steps_ready:
             for step_id in STEP_IDS[1:]:  # their own fields, from the first
                 self.pane(step_id).focus_on_return = None
-        step = model.step if model.step not in ("team", "review", "summary") else "dilemma"
         self._new_presenter = True
         try:
-            self.go(step)  # shows the step with this presenter's part (and focuses it afresh)
+            self.go("dilemma", first_field=True)  # this presenter's part, focused afresh
         finally:
             self._new_presenter = False
         self.refresh_panes()
