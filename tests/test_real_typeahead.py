@@ -13,6 +13,14 @@ from tests.test_real_keys import CTRL_G, ENTER, TAB, Coach, coach, resumed
 pytestmark = pytest.mark.slow
 
 CTRL_R, CTRL_U = "\x12", "\x15"
+F8, F9 = "\x1b[19~", "\x1b[20~"
+GAP = 0.01  # seconds between keys: tmux send-keys, one key after another
+
+
+def typed(app: Coach, *keys: str) -> None:
+    """Each of ``keys`` (a character or a key's escape sequence) ~10 ms after the one before."""
+    for key in keys:
+        app.term.send(key, pause=GAP)
 
 
 def test_a_team_enter_and_the_title_in_one_burst(tmp_path: Path) -> None:
@@ -121,3 +129,20 @@ def test_a_test_of_change_reviewed_in_one_burst(tmp_path: Path) -> None:
         app.quit()
     finally:
         app.close()
+
+
+def test_members_added_in_a_burst_with_f8(tmp_path: Path) -> None:
+    """f8, a name, enter, a second name, enter, ~10 ms apart: the names became teams."""
+    from tests.test_real_team import _wait_until_open
+
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        typed(app, F8, *"Asha", ENTER, *"Ben", ENTER)
+        app.holds("SELECT members LIKE '%\"Asha\"%' AND members LIKE '%\"Ben\"%' FROM team", (1,))
+        app.shows("Members of Ward 4")
+        assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+

@@ -152,3 +152,24 @@ async def test_keys_after_ctrl_g_6_and_a_tab_stay_in_the_owner(make_app, db_path
         await wait_for(pilot, lambda: len(query(db_path, "SELECT id FROM action")) == 1, what="the action")
         await saved(pilot)
     assert query(db_path, "SELECT text, owner FROM action") == [("Share", "Kim")]
+
+
+async def test_members_added_in_one_burst_with_f8(make_app, three_teams, db_path: Path) -> None:  # noqa: F811
+    """f8, a name, enter, a second name, enter at tmux speed: the names became new
+    teams (they reached the filter before the members prompt was up, and again
+    between one prompt closing and the next coming up)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 4")
+        await wait_for(pilot, lambda: app.focused is not None and getattr(app.focused, "value", "") == "Ward 4",
+                       what="the filter")
+        burst(app, "f8", *"Asha", "enter", *"Ben", "enter")
+        await wait_for(pilot, lambda: "Ben" in str(query(db_path, "SELECT members FROM team WHERE name = 'Ward 4'")),
+                       what="the second member")
+        await saved(pilot)
+        assert isinstance(app.screen, TextPromptScreen)  # the members prompt, for a third name
+    assert _teams(db_path) == ["Ward 4", "Ward 7", "Year 9 maths"]
+    (members,) = query(db_path, "SELECT members FROM team WHERE name = 'Ward 4'")[0]
+    assert '"name": "Asha"' in members and '"name": "Ben"' in members
+

@@ -262,10 +262,18 @@ class TextPromptScreen(ModalScreen[str | None]):
         return current if current.strip() and current != self.value else ""
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
-        """Keys typed after enter go where the focus goes once this has closed."""
+        """Keys typed after enter go where the focus goes once this has closed and
+        the answer has been acted on (which may bring the prompt back: f8's members
+        prompt comes back for the next name)."""
         if key == "enter" and not self.multiline:
             tries = self._tries
-            return (lambda: self.app.screen is not self or self._tries != tries), COMMAND_WAIT
+            keys = getattr(self.app, "keys", None)
+
+            def closed() -> bool:
+                acted = keys is None or keys.answer_acted_on(self)
+                return (self.app.screen is not self and acted) or self._tries != tries
+
+            return closed, COMMAND_WAIT
         return None
 
     @on(Input.Submitted, "#prompt-input")
