@@ -398,3 +398,51 @@ def test_history_search_and_the_tracker_work_per_presenter(store, clock) -> None
     page = store.tracker_actions(owner="Ben Okafor", today=dt.date(2026, 12, 30))
     assert [a.text for a in page.rows] == ["Try a round at the huddle"]
     assert {"Asha Patel", "Ben Okafor", "Carys Jones"} <= set(store.list_owners())
+
+
+# --- search finds a presenter by name (migration 0015) -------------------------------------------
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["index", "like"])
+def test_search_finds_a_presenter_by_name(store, clock, indexed) -> None:
+    from coachtui.store.types import SessionFilter
+
+    store.db.full_text_search = indexed
+    team, first, second, third = _meeting(store, clock)
+    (found,) = store.search_sessions(SessionFilter(text="okafor")).rows
+    assert found.id in {first.id, second.id}
+    assert store.count_sessions(SessionFilter(text="Okafor")) == 1
+    # the name typed so far, as in history's search box
+    assert store.search_sessions(SessionFilter(text="Cary")).rows
+    # renamed, the old name is no longer found and the new one is
+    store.save_draft(second.id, presenter="Benjamin Okoro")
+    assert store.search_sessions(SessionFilter(text="okafor ")).rows == []
+    assert store.search_sessions(SessionFilter(text="okoro")).rows
+
+
+def test_coachtui_search_finds_a_presenter(tmp_path: Path, clock, capsys) -> None:
+    from coachtui.cli import main
+
+    path = tmp_path / "set.db"
+    with open_store(str(path), clock=clock) as store:
+        _meeting(store, clock)
+    assert main(["search", "Okafor", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Winter beds" in out or "Quiet team" in out
+
+
+def test_a_0013_database_is_indexed_again_with_its_presenters(tmp_path: Path, clock) -> None:
+    from alembic import command
+
+    from coachtui.store.types import SessionFilter
+    from index_check import assert_in_step
+
+    path = tmp_path / "old.db"
+    with open_store(str(path), clock=clock) as store:
+        _meeting(store, clock)
+        with store.engine.begin() as conn:
+            command.downgrade(database._alembic_config(conn), "0013")  # type: ignore[arg-type]
+    with open_store(str(path)) as store:
+        assert store.stats()["schema"] == database.HEAD_REVISION
+        assert store.search_sessions(SessionFilter(text="Okafor")).rows
+    assert assert_in_step(path) == 3

@@ -337,6 +337,7 @@ def _like_condition(terms: SearchTerms) -> Any:
                 S.c.context.ilike(pattern, escape="\\"),
                 S.c.coach.ilike(pattern, escape="\\"),
                 S.c.insight.ilike(pattern, escape="\\"),
+                S.c.presenter.ilike(pattern, escape="\\"),
                 notes,
                 actions,
                 reviews,
@@ -456,10 +457,10 @@ def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) ->
         texts = dict(pg_search.session_texts(session.connection(), [row.id for row in rows]))
     out = []
     for row in rows:
-        # Words found only in the team's or the coach's name show in their own
-        # columns: the piece is from the session's own texts, its title last.
+        # Words found only in the presenter's, the team's or the coach's name show
+        # in their own columns: the piece is from the session's own texts, its title last.
         found = texts.get(row.id, [])
-        piece = snippet([*found[1:-2], *found[:1]], terms)
+        piece = snippet([*found[1:-3], *found[:1]], terms)
         out.append(dataclasses.replace(row, snippet=piece.text, highlights=piece.spans))
     return out
 
