@@ -214,8 +214,12 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
         app.screen.query_one("#conflict-keep", Button).press()  # as a click does (no coordinates to miss)
         await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
         await saved(pilot)
-    # (the dilemma had the focus: typed on, kept on top of Bo's title)
+        # Ben's part on screen shows the other coach's title now: this window never changed it
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Bo's words", what="their title")
+        assert app.session.model.session_id == second.id
+    # (the dilemma had the focus: typed on, kept on top; the title is the other coach's,
+    # which keep mine leaves as they saved it)
     assert query(db_path, "SELECT title, dilemma FROM coaching_session WHERE id = ?", second.id) == [
-        ("Voice", "Quiet huddles of the team")
+        ("Bo's words", "Quiet huddles of the team")
     ]
     assert query(db_path, "SELECT title FROM coaching_session WHERE id = ?", first.id) == [("Beds",)]

@@ -297,7 +297,7 @@ class SessionScreen(Screen[None]):
                        tuple((f"name:{name}", name) for name in free), "")
             return
         if controller.presenter_index + 1 < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.next_presenter()
             self._presenter_shown()
             return
@@ -321,7 +321,7 @@ class SessionScreen(Screen[None]):
             self.app.notify(f"{value} is presenting.", markup=False)
             self.session_changed()
             return
-        self._keep_typing()
+        self.keep_typing()
         if what == "add":
             controller.add_presenter(value)
         elif what == "go":
@@ -333,11 +333,12 @@ class SessionScreen(Screen[None]):
         theirs is asked about with their part on screen)."""
         controller = self.coach_app.session
         if index != controller.presenter_index and 0 <= index < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.show_presenter(index)
             self._presenter_shown()
 
-    def _keep_typing(self) -> None:
+    def keep_typing(self) -> None:
+        """What the fields show is in the model (keys on their way to it included)."""
         if self._steps_ready:
             for step in STEP_IDS[1:]:
                 self.pane(step).keep_typing()
@@ -554,6 +555,14 @@ class SessionScreen(Screen[None]):
         self.coach_app.session.resume(model, parts)
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
+
+    def show_kept(self, model: SessionModel) -> None:
+        """Keep mine after another window saved this session: ``model`` (theirs, with
+        this window's changes) in hand, shown on the step the coach is on; a field
+        this window is typing in keeps its text and cursor (its value is the same)."""
+        self.coach_app.session.resume(model)
+        self.refresh_panes()
+        self.session_changed()
 
     def carry_on_afresh(self, model: SessionModel) -> None:
         """An empty draft (left by a crash) taken as the new session it was: it opens
