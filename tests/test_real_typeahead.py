@@ -5,6 +5,7 @@ tests/ui/test_typeahead.py.)"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,35 @@ def test_members_added_in_a_burst_with_f8(tmp_path: Path) -> None:
         assert app.rows("SELECT name FROM team") == [("Ward 4",)]
         app.quit()
 
+
+def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -> None:
+    """With a draft open, 'Ward 7', enter and 'yes' at once: the y answered "Start a
+    new session with Ward 7?" before the coach had seen it."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 7")
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)
+        app.shows("Dilemma, in your words")
+        app.send(CTRL_G + "1")
+        app.shows("ctrl+r rename")
+        app.send("Ward 7" + ENTER + "yes")
+        app.shows("Start a new session with Ward 7?")
+        app.shows("Ward 7yes")  # the letters went on to the filter, where the coach sees them
+        app.send("n")  # Stay
+        app.shows("ctrl+r rename")
+        deadline = time.monotonic() + 30
+        while "Start a new session" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        assert "Start a new session" not in app.term.text()
+        assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
+        app.quit()
+    finally:
+        app.close()

@@ -486,14 +486,14 @@ class SessionScreen(Screen[None]):
             self._load_review(team, model)
             return
         if model is not None and model.status == "draft":
-            from coachtui.ui.modals import ConfirmScreen
+            from coachtui.ui.modals import TypedAheadConfirmScreen
 
             def done(confirmed: bool | None) -> None:
                 if confirmed:
                     self.start_session(team)
 
             self.app.push_screen(
-                ConfirmScreen(
+                TypedAheadConfirmScreen(
                     f"Start a new session with {one_line(team.name, 40)}? The draft for "
                     f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
                     yes="Start new",
