@@ -427,3 +427,39 @@ def test_a_lost_value_that_names_no_coach_stays_until_its_field_is_settled(tmp_p
         first.sync(hub_url)
         assert "the second laptop's context" in first.get_session(session.id).context
         assert content(first) == content(second) == hub_content(hub_url)
+
+
+@pytest.mark.parametrize("choice", ["both", "mine"])
+def test_a_conflict_settled_on_one_laptop_is_no_longer_listed_on_the_other(ana, ben, hub_url, clock, choice) -> None:
+    """Both laptops list the conflict (Ana's text won on the hub, Ben was told of his
+    lost one); Ben settles it and syncs: once Ana syncs, her list no longer has it."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma",
+                             "Ana's later rewrite of the dilemma")
+    ben.sync(hub_url)
+    assert len(conflicts(ana)) == len(conflicts(ben)) == 1
+    conflict_module.resolve(ben.db, conflicts(ben)[0]["id"], choice)
+    ben.sync(hub_url)
+    report = ana.sync(hub_url)
+    assert report.conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    dilemma = ana.get_session(session.id).dilemma
+    assert "Ben's rewrite of the dilemma" in dilemma and (choice == "mine") == ("Ana's" not in dilemma)
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_a_conflict_stays_listed_when_a_third_coach_writes_the_field_without_settling_it(
+    ana, ben, hub_url, clock, tmp_path: Path
+) -> None:
+    """A later edit that is neither text (nor both) settles nothing: the list keeps it."""
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
+        cleo.sync(hub_url)
+        clock.advance(minutes=1)
+        cleo.save_draft(session.id, dilemma="Cleo's own take")
+        cleo.sync(hub_url)
+    ana.sync(hub_url)
+    assert ana.get_session(session.id).dilemma == "Cleo's own take"
+    assert [c["theirs"] for c in conflicts(ana)] == ["Ben's rewrite"]
+

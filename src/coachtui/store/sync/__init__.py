@@ -62,6 +62,10 @@ again, which changes nothing there); the batches before it stay, and the next sy
 continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
 ``progress`` hears after each batch.
 
+**Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
+it, and the one told of its lost value) goes from the other's list once a record it
+receives holds the other value or both texts: a coach settled it and synced.
+
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
 sent it lists the conflict when it next receives the record (``conflicts.told``).
@@ -1105,6 +1109,7 @@ class _Run:
                 pulled = apply(conn, back, adopt_teams=True)
                 sent.update(_fields(back))
                 _save_bases(conn, hub_id, sent)
+                conflicts.drop_settled_elsewhere(conn, _keys(back))
                 found = _conflicts(pushed, pulled)
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
@@ -1152,6 +1157,8 @@ class _Run:
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 _save_bases(conn, hub_id, _fields(incoming))
+                # conflicts listed here that another laptop settled (and synced)
+                conflicts.drop_settled_elsewhere(conn, _keys(incoming))
                 found = _conflicts(Applied(), pulled)
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]

@@ -115,6 +115,48 @@ def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datet
         conn.execute(sa.insert(CONFLICT), rows)
 
 
+def drop_settled_elsewhere(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> int:
+    """Drop this laptop's conflicts on these records (just received) that another
+    laptop has settled: the field now holds the value this list offers as the other
+    one, or both texts one after the other (in either order). A field that holds some
+    third value settles nothing: the conflict stays listed. Returns how many went."""
+    from coachtui.store.exchange.rows import in_clauses
+
+    wanted = set(keys)
+    waiting: list[Conflict] = []
+    for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident in wanted}):
+        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub != LOST, clause)).all():
+            if (row.kind, row.record_id) in wanted:
+                waiting.append(_from_row(row))
+    if not waiting:
+        return 0
+    from coachtui.store.sync.fields import fields_of
+
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind in {c.kind for c in waiting}:
+        table = table_of(kind)
+        ids = sorted({c.record_id for c in waiting if c.kind == kind})
+        for clause in in_clauses(conn, table.c.id, ids):
+            for row in conn.execute(sa.select(table).where(clause)).all():
+                current[(kind, row.id)] = fields_of(kind, dict(row._mapping))
+    settled = [
+        c.id for c in waiting
+        if (fields := current.get((c.kind, c.record_id))) is not None and fields.get(c.field, _GONE) in _settlements(c)
+    ]
+    for start in range(0, len(settled), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(settled[start : start + 500])))
+    return len(settled)
+
+
+def _settlements(conflict: Conflict) -> list[Any]:
+    """The values a field holds once a coach settled ``conflict`` with another choice
+    than the value it holds already: the other value, or both texts."""
+    found = [conflict.other]
+    if _is_text(conflict) and isinstance(conflict.mine, str) and isinstance(conflict.theirs, str):
+        found += [f"{conflict.mine}\n\n{conflict.theirs}", f"{conflict.theirs}\n\n{conflict.mine}"]
+    return found
+
+
 def lost_on_hub(found: Iterable[Any]) -> list[Conflict]:
     """Notes, for the hub, of the hub's values that lost (``FieldConflict`` found
     applying what a laptop sent: "here" is the hub's value)."""
@@ -273,11 +315,15 @@ def _chosen(conflict: Conflict, choice: str) -> Any:
         return conflict.mine
     if choice == "theirs":
         return conflict.theirs
-    kinds = dict(SPECS[conflict.kind].fields)
-    if kinds.get(conflict.field) != TEXT or not isinstance(conflict.mine, str) or not isinstance(conflict.theirs, str):
+    if not _is_text(conflict) or not isinstance(conflict.mine, str) or not isinstance(conflict.theirs, str):
         return conflict.mine if conflict.kept == "mine" else conflict.theirs
     kept, other = (conflict.mine, conflict.theirs) if conflict.kept == "mine" else (conflict.theirs, conflict.mine)
     return f"{kept}\n\n{other}"
+
+
+def _is_text(conflict: Conflict) -> bool:
+    """A field of typed text, whose two values can be kept one after the other."""
+    return dict(SPECS[conflict.kind].fields).get(conflict.field) == TEXT
 
 
 def _has_python_type(column: sa.Column[Any]) -> bool:
