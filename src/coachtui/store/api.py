@@ -56,6 +56,7 @@ from coachtui.store.types import (
     SimilarDilemma,
     TeamInfo,
     ThemeMonth,
+    TopicsReport,
 )
 from coachtui.store.upkeep import maintenance
 from coachtui.store.upkeep.maintenance import VacuumReport
@@ -435,6 +436,13 @@ class Store:
         from coachtui.store import network
 
         return network.recurring_topics(self.db, which, limit=limit, cancelled=cancelled)
+
+    def topics_report(self, selection: ExportSelection = EVERYTHING) -> TopicsReport:
+        """The recurring topics of the completed sessions ``selection`` chooses, as a
+        Markdown report, redacted if it asks (``store/network.py``)."""
+        from coachtui.store import network
+
+        return network.topics_report(self.db, selection)
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""

@@ -578,6 +578,16 @@ class RecurringTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicsReport:
+    """The recurring topics as a Markdown report (``text``), how many ``topics`` it
+    lists and, redacted, the words in it that might still be names."""
+
+    text: str
+    topics: int
+    possible_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSummary:
     """What ``generate_demo_data`` added."""
 
