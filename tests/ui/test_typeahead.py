@@ -200,7 +200,8 @@ async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, d
                        or len(query(db_path, "SELECT id FROM coaching_session")) > 1, what="the letters")
         assert isinstance(app.screen, ConfirmScreen)  # still asking
         assert "Start a new session with Ward 7?" in str(app.screen.question)
-        await pilot.press("n")  # Stay
+        await wait_for(pilot, lambda: app.screen.shown_at is not None, what="the question, painted")
+        await pilot.press("n")  # Stay, once the coach can see the question
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="the answer")
         assert filter_.value == "Ward 7yes"  # what was typed is there to see, nothing lost
         await saved(pilot)
