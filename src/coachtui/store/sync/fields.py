@@ -184,6 +184,17 @@ def merge_record(
     return Merge(row, write=True, mixed=True, differs_from_sent=True, conflicts=tuple(conflicts))
 
 
+def edited_since(kind: str, row: Row, base: dict[str, Any]) -> list[str]:
+    """The fields of ``row`` (not derived ones) that differ from ``base``: what was
+    edited here since both sides last agreed."""
+    current = fields_of(kind, row)
+    later = SPECS[kind].later_defaults
+    return [
+        name for name in _MERGED[kind]
+        if name not in DERIVED.get(kind, ()) and current[name] != (base[name] if name in base else later.get(name, _UNKNOWN))
+    ]
+
+
 # --- the stored bases ---------------------------------------------------------------------------
 
 
