@@ -140,7 +140,7 @@ def _record(info: SessionInfo) -> dict[str, str]:
         "coach": info.coach,
         "category": info.primary_category or "unsure",
         "status": info.status,
-        "title": info.title or info.preview,
+        "title": info.meeting_title or info.title or info.preview,
     }
 
 
@@ -163,7 +163,7 @@ def _print_table(rows: list[SessionInfo]) -> None:
 
     table: list[tuple[str, ...]] = [COLUMNS]
     for info in rows:
-        title = info.title or info.preview or "(untitled)"
+        title = info.meeting_title or info.title or info.preview or "(untitled)"
         if info.status == "draft":
             title = f"(draft) {title}"
         table.append(
