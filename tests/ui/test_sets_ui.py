@@ -273,3 +273,24 @@ async def test_history_lists_a_meeting_once_and_deleting_it_says_so(make_app, se
         await pilot.press("y")
         await shows(pilot, "Meeting of 2 presenters")  # the toast
     assert query(set_with_actions, "SELECT count(*) FROM coaching_session WHERE team_id != ?", ward.id) == [(0,)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
+    make_app, set_with_actions: Path, size
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        last = app.screen.query_one("#review-last-md")
+        await wait_for(pilot, lambda: "A quiet team" in last.source, what="the second presenter in the look back")
+        source = last.source
+        # each presenter in turn: their name, the issue they brought, the actions they agreed
+        assert source.index("1. Dev Shah: Beds") < source.index("Ask for the data")
+        assert source.index("Ask for the data") < source.index("2. Asha Patel: A quiet team")
+        assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
+        assert "Ask the matron" in source and "2 presenters" in source
+        await screenshot(app, f"sets-review-last-{size[0]}")

@@ -124,6 +124,27 @@ def meeting_markdown(
     return "\n".join(out)
 
 
+def meeting_look_back(details: list[SessionDetail], catalog: Catalog | None = None) -> str:
+    """The review step's look back on the last meeting of a set (for the screen):
+    every presenter in turn, the issue they brought and the actions they agreed."""
+    esc = escaper(True)
+    first = details[0]
+    # short: the pane is narrow at 80 columns, and its title says it is the last session
+    out = [f"### {len(details)} presenters · {first.created_at.astimezone():%Y-%m-%d}", ""]
+    for detail in details:
+        who = esc(one_line(detail.presenter)) if detail.presenter.strip() else "?"
+        title = esc(session_label(detail.title, detail.dilemma)) or "_no dilemma written_"
+        out += [f"#### {detail.turn}. {who}: {title}", ""]
+        if detail.actions:
+            out += [f"- {_action_line(action, esc)}" for action in detail.actions]
+        else:
+            out.append("_No actions agreed._")
+        out.append("")
+    if first.insight.strip():
+        out += ["#### What we learned", "", esc(first.insight), ""]
+    return "\n".join(out)
+
+
 def session_markdown(
     detail: SessionDetail,
     catalog: Catalog | None = None,
