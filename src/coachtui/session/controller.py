@@ -170,7 +170,7 @@ class SessionController:
         model = self._require()
         model.team = team
         model.review_items = []
-        model.last_session = None
+        model.last_session, model.last_later = None, []
         self.saver.save_fields(model.session_id, team_id=team.id)
         self._changed()
 

@@ -519,13 +519,17 @@ class SessionScreen(Screen[None]):
     )
     def _load_review(
         self, team: TeamInfo, model: SessionModel
-    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None]:
+    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]:
+        from coachtui.session.model import last_meeting_later
+
         store = self.coach_app.ready_store
         actions = store.open_actions(team.id)
         last = store.last_session(team.id, before=model.session_id)
-        return model, [a for a in actions if a.session_id != model.session_id], last
+        return model, [a for a in actions if a.session_id != model.session_id], last, last_meeting_later(store, last)
 
-    def _review_result(self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None]) -> None:
+    def _review_result(
+        self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]
+    ) -> None:
         self._review_loaded(*result)
 
     def _review_not_loaded(self, error: BaseException) -> None:
@@ -536,13 +540,19 @@ class SessionScreen(Screen[None]):
         if self._review_for is not None:
             self._review_loaded(self._review_for, [], None)
 
-    def _review_loaded(self, model: SessionModel, actions: list[ActionInfo], last: SessionDetail | None) -> None:
+    def _review_loaded(
+        self,
+        model: SessionModel,
+        actions: list[ActionInfo],
+        last: SessionDetail | None,
+        last_later: list[SessionDetail] | None = None,
+    ) -> None:
         if self.coach_app.session.model is not model:
             return  # the coach has moved on to another session meanwhile
         model.review_items = [ReviewItem(action=a) for a in actions]
-        model.last_session = last
+        model.last_session, model.last_later = last, list(last_later or [])
         for later in self.coach_app.session.parts[1:]:
-            later.review_items, later.last_session = model.review_items, last
+            later.review_items, later.last_session, later.last_later = model.review_items, last, model.last_later
         self.session_changed()
         self.refresh_panes()
         if model.review_items:
