@@ -104,6 +104,7 @@ from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
+from coachtui.store.sync.conflicts import Conflict
 from coachtui.store.sync.tables import table_of_model
 
 KINDS = changes.KINDS
@@ -325,7 +326,7 @@ class Applied:
     # the sessions this apply deleted on the receiving side (a tombstone applied)
     gone_sessions: set[str] = field(default_factory=set)
     # on a laptop: deletions that took edits made here since the last sync (kept to restore)
-    deleted_edits: list[conflicts.Conflict] = field(default_factory=list)
+    deleted_edits: list[Conflict] = field(default_factory=list)
 
 
 class _Apply:
@@ -1165,7 +1166,7 @@ class _Run:
         here). Returns the hub's counter values the batch took."""
         if whole and bulk.enabled():
             try:
-                return self._send_copy(hub_id, mark, last=last)
+                return self._send_copy(hub_id, mark, trust_bases, last=last)
             except bulk.Unsuitable:
                 pass  # the hub holds records already (or the rows need deciding): merge
         shown = self.shown
@@ -1194,10 +1195,11 @@ class _Run:
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
-        self._settle_sent(hub_id, pushed, mark, batch, last=last, sent=lambda keys: sent, save_sent=lambda _conn: sent)
+        self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
+                          save_sent=lambda _conn: sent)
         return before, after
 
-    def _send_copy(self, hub_id: str, mark: int, *, last: bool) -> tuple[int, int]:
+    def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
         """The whole history into an empty hub, copied (``bulk``): the same outcome as
         merging record by record, in a fraction of the time. Raises
         :class:`bulk.Unsuitable` (having changed nothing) when the hub is not empty or
@@ -1228,7 +1230,7 @@ class _Run:
             bulk.save_base_rows(conn, hub_id, texts)
             return {}
 
-        self._settle_sent(hub_id, pushed, mark, [], last=last, sent=sent, save_sent=save_sent)
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent)
         return before, after
 
     @contextlib.contextmanager
@@ -1255,6 +1257,7 @@ class _Run:
         pushed: Applied,
         mark: int,
         batch: list[Entry],
+        trust_bases: bool,
         *,
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],

@@ -252,7 +252,7 @@ def _base_encoder(kind: str) -> Callable[[tuple[Any, ...]], str]:
         template.append(f"{_json_text(name)}: %s")
         field_kind = kinds[name]
         base = field_kind.rstrip("?")
-        convert = {BOOL: _bool, STAMP: _stamp, INT: _int}.get(base, _text)
+        convert: Callable[[Any], str] = {BOOL: _bool, STAMP: _stamp, INT: _int}.get(base, _text)
         if convert is _text and not field_kind.endswith("?"):
             convert = _json_text  # text that cannot be NULL
         parts.append((spec.columns.index(name), convert))
