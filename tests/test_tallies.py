@@ -7,6 +7,7 @@ what the team list and the theme counts show against the same counts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -104,7 +105,10 @@ def _apply(store: Any, other: Any, hub: str, clock: Any, move: tuple[Any, ...]) 
         if store.get_session(ident).status == "completed":
             store.reopen_session(ident)
         else:
-            store.complete_session(ident)
+            from coachtui.store.errors import IncompleteSession
+
+            with contextlib.suppress(IncompleteSession):  # a presenter yet to say their dilemma: refused
+                store.complete_session(ident)
     elif kind == "move" and sessions:
         store.save_draft(_pick(sessions, move[1]), team_id=_pick(teams, move[2]))
     elif kind == "presenter" and sessions:
