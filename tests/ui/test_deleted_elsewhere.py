@@ -133,3 +133,37 @@ async def test_leaving_for_another_team_after_the_session_was_deleted_elsewhere_
         await saved(pilot)
         assert app.save_status.state == "saved"
     assert query(db_path, "SELECT count(*) FROM coaching_session s JOIN team t ON t.id = s.team_id WHERE t.name = 'Ward 4'") == [(0,)]
+
+
+async def test_a_new_session_after_the_session_was_deleted_elsewhere_asks(make_app, db_path: Path) -> None:
+    """ctrl+p New session (and resuming another draft) leave the open session too."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _typed_then_deleted(pilot, app, db_path, session_id)
+        app.session_screen.new_session()
+        text = await _asked(pilot, "Keep my text as a new draft")
+        assert "deleted by Bo Lind" in text
+        await pilot.press("n")
+        await saved(pilot)
+        assert app.session.model is not None and app.session.model.session_id != session_id
+        app.session_screen.new_session()  # kept: now it closes, asking nothing
+        await wait_for(pilot, lambda: app.session.model is None, what="the session closed")
+        assert _choices(app) == 0
+    assert query(db_path, "SELECT dilemma, status FROM coaching_session") == [
+        ("Night shift misses the huddle. Typed before.", "draft")
+    ]
+
+
+async def test_resuming_another_draft_after_the_session_was_deleted_elsewhere_asks(make_app, db_path: Path) -> None:
+    with open_store(str(db_path)) as store:  # an older draft, offered second
+        team = store.create_team("Ward 7")
+        other = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(other.id, title="Other", dilemma="Another dilemma.")
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _typed_then_deleted(pilot, app, db_path, session_id)
+        app.drafts.resume(other.id)
+        await _asked(pilot, "Keep my text as a new draft")
+        assert app.session.model.session_id == session_id  # still on screen

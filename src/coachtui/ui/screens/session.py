@@ -629,9 +629,7 @@ class SessionScreen(Screen[None]):
 
     def new_session(self) -> None:
         """Close the current session (it is saved) and go back to picking a team."""
-        if self.coach_app.recovery.keeps_unsaved_session():
-            return
-        self._close_session()
+        self.coach_app.recovery.when_still_there(self._close_session)
 
     def _close_session(self) -> None:
         self.coach_app.session.close()
