@@ -213,3 +213,49 @@ def test_keep_mine_writes_the_questions_only_when_this_window_changed_them(store
     assert ([q.text for q in detail.questions], detail.title, detail.dilemma) == (
         ["What did Ana ask?"], "Bo's title", "Mine"
     )
+
+
+def test_keep_mine_on_a_tracker_mark_applies_the_newest_mark_made_not_the_refused_one(store) -> None:  # type: ignore[no-untyped-def]
+    """The coach marked the action again before the first mark came back refused;
+    the answer settles the second write (still queued behind a slow one): keep mine
+    records the second mark, not the first."""
+    import threading
+    import time
+
+    from coachtui.session.conflicts import Conflict
+    from coachtui.session.edits import RecordEdits
+
+    team = store.create_team("Ward 4", "Ana Ruiz")
+    session = store.start_session(team.id, "Ana Ruiz")
+    action = store.add_action(session.id, "Plot ten more points", "Sam")
+    store.record_review(action.id, "stuck", "Waiting for the data", coach="Bo Ng")  # after Ana read it
+
+    conflicts: list[Conflict] = []
+    slow = threading.Event()
+    saver = SaveQueue(lambda: store, debounce=0.01, max_wait=0.05)
+    edits = RecordEdits(saver)
+    edits.mark_action(action, "in_progress", "Half", "Ana Ruiz", on_conflict=conflicts.append)
+    saver.submit("a slow write", lambda s: slow.wait(10))
+    edits.mark_action(action, "done", "Half came, the rest on Friday", "Ana Ruiz", on_conflict=conflicts.append)
+    saver.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not conflicts and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [c.note for c in conflicts] == ["Half"]  # the second is still queued
+        saver.resolve(action.id)  # keep mine
+        conflicts[0].again(conflicts[0].current_version)
+        slow.set()
+        assert saver.flush(timeout=10), saver.last_error
+    finally:
+        slow.set()
+        saver.stop()
+    assert store.get_action(action.id).status == "done"
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT status, note FROM action_review WHERE action_id = :id AND coach = 'Ana Ruiz'"),
+            {"id": action.id},
+        ).all()
+    assert [tuple(row) for row in rows] == [("done", "Half came, the rest on Friday")]

@@ -392,6 +392,16 @@ class SaveQueue:
             op.basis < self._answers.get(op.session_id, 0)
         )
 
+    def mark_lost(self, session_id: str, exc: BaseException) -> None:
+        """A read found the session gone (another window deleted it for good while
+        this one typed nothing, so no write was refused to say so): from now on it
+        is lost as if a write had been refused (the status bar says not saved, its
+        writes are refused quietly); the caller asks the coach, not ``on_lost``."""
+        with self._cond:
+            self._lost.add(session_id)
+            self._conflicts[session_id] = lost_line(exc)
+        self._report_settled()
+
     def is_lost(self, session_id: str) -> bool:
         """The session's writes are refused because it is gone (not settled yet)."""
         with self._cond:

@@ -4,6 +4,7 @@ reload, or keep the text as a new draft; meanwhile it is kept in a private file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -166,6 +167,39 @@ class Recovery:
                 markup=False,
             )
         return True
+
+    def when_still_there(self, then: Callable[[], object]) -> None:
+        """Before the open session is left for another (a new session, another
+        draft): ``then`` once it is known to be still in the database. Deleted for
+        good in another window while this one typed nothing (no refused save said
+        so), it is lost now, and the coach is offered to keep its text first."""
+        app = self.app
+        if self.keeps_unsaved_session():
+            return
+        model = app.session.model
+        if model is None or model.is_empty:
+            then()
+            return
+        self._check_still_there(model.session_id, then)
+
+    @in_thread(group="session-still-there", doing="check the session is still there", then="_checked")
+    def _check_still_there(
+        self, session_id: str, then: Callable[[], object]
+    ) -> tuple[str, BaseException | None, Callable[[], object]]:
+        from coachtui.ui.saving import gone
+
+        return session_id, gone(self.app, session_id), then
+
+    def _checked(self, result: tuple[str, BaseException | None, Callable[[], object]]) -> None:
+        session_id, lost, then = result
+        model = self.app.session.model
+        if model is None or model.session_id != session_id:
+            return  # the coach has moved on meanwhile
+        if lost is not None:
+            self.app.saver.mark_lost(session_id, lost)
+            self.keeps_unsaved_session()
+            return
+        then()
 
     def _offer_new_draft(self, conflict: Conflict) -> None:
         from coachtui.ui.modals import ChoiceScreen
