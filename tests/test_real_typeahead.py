@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, ENTER, TAB, Coach, coach, resumed
+from tests.test_real_keys import CTRL_G, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -179,3 +179,19 @@ def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -
         app.quit()
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_f6_esc_and_letters_straight_after(tmp_path: Path, burst: str) -> None:
+    """f6, esc and letters within 50 ms: esc and a letter read as alt+letter, so the
+    explainer stayed open and the letters were lost."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        keys = (F6, ESC, *"abc")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT dilemma FROM coaching_session", ("Night teamabc",))
+        app.shows("Dilemma, in your words")
+        app.quit()
+

@@ -206,3 +206,25 @@ async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, d
         assert filter_.value == "Ward 7yes"  # what was typed is there to see, nothing lost
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("Rota",)]
+
+
+async def test_f6_esc_and_letters_straight_after(make_app, db_path: Path) -> None:
+    """f6, esc and 'abc' ~10 ms apart: a terminal's esc with a letter straight after
+    it reads as alt+letter (Textual waits ESCDELAY for the rest of a sequence), which
+    nothing is bound to, so the explainer stayed open and 'abc' was lost."""
+    from textual import events
+
+    from coachtui.ui.screens.explainer import ExplainerScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "f6")
+        app.post_message(events.Key("alt+a", "a"))  # what the parser hands on for esc a
+        burst(app, *"bc")
+        app.post_message(events.Key("alt+shift+d", "D"))  # and for esc D
+        await wait_for(pilot, lambda: app.query_one("#title").value.endswith("D"), what="the letters")
+        assert not isinstance(app.screen, ExplainerScreen)
+        await saved(pilot)
+    assert query(db_path, "SELECT title FROM coaching_session") == [("RotaabcD",)]
+

@@ -303,8 +303,9 @@ class TextPromptScreen(ModalScreen[str | None]):
             keys = getattr(self.app, "keys", None)
 
             def closed() -> bool:
-                acted = keys is None or keys.answer_acted_on(self)
-                return (self.app.screen is not self and acted) or self._tries != tries
+                if self._answered:  # closing: until it has gone and its answer is acted on
+                    return self.app.screen is not self and (keys is None or keys.answer_acted_on(self))
+                return self._tries != tries  # refused (the error is shown): typing goes on here
 
             return closed, COMMAND_WAIT
         return None
