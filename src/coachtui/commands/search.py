@@ -134,7 +134,7 @@ def _record(info: SessionInfo) -> dict[str, str]:
     return {
         **session_header(info.id, info.created_at, info.team_name, info.coach, info.primary_category),
         "status": info.status,
-        "title": info.title or info.preview,
+        "title": info.meeting_title or info.title or info.preview,
     }
 
 
@@ -157,7 +157,7 @@ def _print_table(rows: list[SessionInfo]) -> None:
 
     table: list[tuple[str, ...]] = [COLUMNS]
     for info in rows:
-        title = info.title or info.preview or "(untitled)"
+        title = info.meeting_title or info.title or info.preview or "(untitled)"
         if info.status == "draft":
             title = f"(draft) {title}"
         table.append(

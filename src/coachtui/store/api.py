@@ -374,7 +374,9 @@ class Store:
         cancelled: Cancel | None = None,
     ) -> SessionPage:
         """The sessions ``which`` chooses (see :class:`SessionFilter`), newest first,
-        one page.
+        one page. A set's meeting of several presenters is one row (its first
+        session's, naming every presenter in ``presenters``), found when any
+        presenter's part matches.
 
         Pass the returned ``next_cursor`` as ``after`` for the next (older) page, and
         ``prev_cursor`` as ``before`` for the page just above (newer); ``at_end``
@@ -386,16 +388,18 @@ class Store:
         )
 
     def session_ids_matching(
-        self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None
+        self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None, parts: bool = True
     ) -> list[str]:
         """The ids of every session :meth:`search_sessions` would list, newest first
-        (for exporting "the sessions this search shows", at any size)."""
-        return queries.session_ids_matching(self.db, which, cancelled=cancelled)
+        (for exporting "the sessions this search shows", at any size); a meeting's
+        later presenters follow its first session (``parts=False``: the rows only)."""
+        return queries.session_ids_matching(self.db, which, cancelled=cancelled, parts=parts)
 
     cursor_for = staticmethod(queries.cursor_for)
 
     def count_sessions(self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None) -> int:
-        """How many sessions :meth:`search_sessions` would list in all, over all pages."""
+        """How many rows :meth:`search_sessions` would list in all, over all pages
+        (a meeting counts once)."""
         return queries.count_sessions(self.db, which, cancelled=cancelled)
 
     def list_coaches(self) -> list[str]:

@@ -26,8 +26,10 @@ from coachtui.store.db.models import (
     CustomQuestion,
     PickedQuestion,
     Team,
+    TeamTally,
     UTCDateTime,
     new_id,
+    table,
 )
 from coachtui.store.errors import (
     DuplicateName,
@@ -111,20 +113,15 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
 
 
 def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
-    # a meeting of a set counts once, however many presenters it had
-    own = (CoachingSession.team_id == Team.id, col(CoachingSession.meeting_id).is_(None))
-    last = select(sa.func.max(CoachingSession.created_at)).where(*own).scalar_subquery()
-    count = select(sa.func.count()).select_from(CoachingSession).where(*own).scalar_subquery()
-    open_count = (
-        select(sa.func.count())
-        .select_from(Action)
-        .where(Action.team_id == Team.id, col(Action.status).in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
-    last_at = sa.type_coerce(last, UTCDateTime).label("last_at")
-    recent = sa.type_coerce(sa.func.coalesce(last, Team.created_at), UTCDateTime)
+    # the counts are kept by triggers (store/db/tallies.py): a probe per team,
+    # however long its history; a meeting of a set counts once
+    tally = table(TeamTally)
+    last_at = sa.type_coerce(tally.c.last_session_at, UTCDateTime).label("last_at")
+    recent = sa.type_coerce(sa.func.coalesce(tally.c.last_session_at, Team.created_at), UTCDateTime)
     return (
-        select(Team, last_at, count.label("sessions"), open_count.label("open_actions"))
+        select(Team, last_at, tally.c.sessions.label("sessions"), tally.c.open_actions.label("open_actions"))
+        .select_from(Team)
+        .outerjoin(tally, tally.c.team_id == Team.id)
         .where(*conditions)
         .order_by(recent.desc(), Team.name_key)
     )

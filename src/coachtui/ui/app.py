@@ -267,8 +267,10 @@ class CoachApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         self.keys.handled(event)  # it came back up to the app: its command has run
 
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().push_screen(*args, **kwargs)
+    def push_screen(self, screen: Any, callback: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if callback is not None and not isinstance(screen, str):
+            callback = self.keys.answer_callback(screen, callback)  # keys may wait for the answer to be acted on
+        result = super().push_screen(screen, callback, *args, **kwargs)
         self.keys.screen_pushed(self.screen)
         return result
 

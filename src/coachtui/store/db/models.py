@@ -308,6 +308,8 @@ class Action(SQLModel, table=True):
         sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_session", "session_id"),
         sa.Index("ix_action_coach", "coach"),  # migration 0005
+        # ix_action_tracker (migration 0014): the tracker's order as expressions,
+        # which the models cannot state the same way on both engines
     )
 
     id: str = _id()
@@ -348,6 +350,32 @@ class ActionReview(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     # what the team learned from it (a test of change; migration 0009)
     learning: str = _text(sa_column_kwargs=LATER)
+
+
+# --- summaries kept by triggers (migration 0014, store/db/tallies.py) -------------------
+
+
+class TeamTally(SQLModel, table=True):
+    """Per team: its sessions (a meeting once), open actions and latest session."""
+
+    __tablename__ = "team_tally"
+
+    team_id: str = Field(primary_key=True, sa_type=SafeString)
+    sessions: int = Field(default=0, nullable=False)
+    open_actions: int = Field(default=0, nullable=False)
+    last_session_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ThemeTally(SQLModel, table=True):
+    """Completed sessions per team (``''``: every team), UTC day and category
+    (``''``: none)."""
+
+    __tablename__ = "theme_tally"
+
+    team_id: str = Field(primary_key=True, sa_type=SafeString)
+    day: str = Field(primary_key=True, sa_type=SafeString)
+    category: str = Field(primary_key=True, sa_type=SafeString)
+    n: int = Field(default=0, nullable=False)
 
 
 # --- sync and deletions (migration 0004) ---------------------------------------------
