@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
     import datetime as dt
@@ -35,6 +35,20 @@ if TYPE_CHECKING:  # the store's types load with the store, after the first pain
 Done = Callable[[Any], object] | None
 OnConflict = Callable[["Conflict"], object] | None
 OnRefused = Callable[[BaseException], object] | None
+
+
+class TeamWrite(TypedDict, total=False):
+    """How a change to a team is queued (every one is optional): ``version``, the
+    team's version to write on top of when the coach's own earlier change made it
+    newer than the one shown (as an undo does); ``label``, the status bar's word for
+    it; ``on_done`` gets the team as written; ``on_conflict``, ``on_refused``: see
+    the module."""
+
+    version: int | None
+    label: str
+    on_done: Callable[[TeamInfo], object] | None
+    on_conflict: OnConflict
+    on_refused: OnRefused
 
 
 def _remove_rescues(session_ids: list[str]) -> None:
@@ -181,132 +195,68 @@ class RecordEdits:
 
     def _team(
         self,
-        label: str,
+        what: str,
         team: TeamInfo,
         change: str,
         call: Callable[[Any, int], object],
-        on_done: Done,
-        on_conflict: OnConflict,
-        on_refused: OnRefused,
         *,
-        version: int | None = None,
         text: str = "",
         newest: str = "",
+        **how: Unpack[TeamWrite],
     ) -> None:
+        """The one labelled write of a team: ``call(store, version)`` queued on top of
+        the version shown (or ``how["version"]``), under ``how["label"]`` if given,
+        else ``what``; refused because the team changed, it becomes a team Conflict
+        (``change``, ``text``: what the coach wanted). ``newest``: see :meth:`_submit`."""
         team_id = team.id
+        version = how.get("version")
         self._submit(
-            label,
+            how.get("label") or what,
             call,
             team.version if version is None else version,
             lambda exc, again: _conflict(
                 kind="team", action_id=team_id, session_id="", error=exc, change=change, text=text, again=again
             ),
-            on_done,
-            on_conflict,
-            on_refused,
+            how.get("on_done"),
+            how.get("on_conflict"),
+            how.get("on_refused"),
             team_id,
             newest=newest,
         )
 
-    def add_member(
-        self,
-        team: TeamInfo,
-        name: str,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-    ) -> None:
+    def add_member(self, team: TeamInfo, name: str, **how: Unpack[TeamWrite]) -> None:
         """Add a member to ``team`` as shown (it becomes an action learning set), or
         bring back one who had left. A name already in the set goes to ``on_refused``."""
         team_id = team.id
         self._team(
-            "add member",
-            team,
-            "add-member",
-            lambda store, v: store.add_member(team_id, name, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
+            "add member", team, "add-member", lambda store, v: store.add_member(team_id, name, expected_version=v),
+            text=name, **how,
         )
 
-    def member_left(
-        self,
-        team: TeamInfo,
-        name: str,
-        left: dt.date | None,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-    ) -> None:
+    def member_left(self, team: TeamInfo, name: str, left: dt.date | None, **how: Unpack[TeamWrite]) -> None:
         """Mark a member of ``team`` as left on ``left`` (None: back in the set)."""
         team_id = team.id
+        what, change = ("member left", "member-left") if left else ("member back", "add-member")
         self._team(
-            "member left" if left else "member back",
-            team,
-            "member-left" if left else "add-member",
-            lambda store, v: store.member_left(team_id, name, left=left, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
+            what, team, change, lambda store, v: store.member_left(team_id, name, left=left, expected_version=v),
+            text=name, **how,
         )
 
-    def rename_team(
-        self,
-        team: TeamInfo,
-        name: str,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-        label: str = "rename team",
-    ) -> None:
+    def rename_team(self, team: TeamInfo, name: str, **how: Unpack[TeamWrite]) -> None:
         """Rename ``team`` as shown (``version``: when the coach's own earlier change
         made it newer, as an undo does)."""
         team_id = team.id
         self._team(
-            label,
-            team,
-            "rename",
-            lambda store, v: store.rename_team(team_id, name, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
-            newest="rename",
+            "rename team", team, "rename", lambda store, v: store.rename_team(team_id, name, expected_version=v),
+            text=name, newest="rename", **how,
         )
 
-    def archive_team(
-        self,
-        team: TeamInfo,
-        archived: bool,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-        label: str = "archive team",
-    ) -> None:
+    def archive_team(self, team: TeamInfo, archived: bool, **how: Unpack[TeamWrite]) -> None:
+        """Archive ``team`` as shown (``archived`` False: restore it)."""
         team_id = team.id
         self._team(
-            label,
-            team,
-            "archive" if archived else "restore",
-            lambda store, v: store.archive_team(team_id, archived, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            newest="archived",
+            "archive team", team, "archive" if archived else "restore",
+            lambda store, v: store.archive_team(team_id, archived, expected_version=v), newest="archived", **how,
         )
 
     def delete_team(
@@ -328,15 +278,8 @@ class RecordEdits:
             store.delete_team(team_id, expected_version=version)
             _remove_rescues(sessions)
 
-        self._team(
-            "delete team",
-            team,
-            "delete",
-            delete,
-            on_done,
-            on_conflict,
-            on_refused,
-        )
+        done = cast("Done", on_done)  # (None: the team is gone)
+        self._team("delete team", team, "delete", delete, on_done=done, on_conflict=on_conflict, on_refused=on_refused)
 
     # --- saved sessions ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
+from coachtui.store.exchange.report import csv_stamp
 from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
@@ -365,20 +366,20 @@ def _session_order(session: Session) -> list[Any]:
 def csv_session_rows(
     session: Session, catalog: Any, *, team_id: str | None = None, since: dt.datetime | None = None
 ) -> Iterator[list[Any]]:
-    """The rows of ``sessions.csv`` (see report.session_rows) for the sessions of
-    ``team_id`` created since ``since`` (None: any), in the export's order."""
-    from coachtui.store.exchange.markdown import category_name
+    """The rows of ``sessions.csv`` (written by report.session_row) for the sessions
+    of ``team_id`` created since ``since`` (None: any), in the export's order."""
+    from coachtui.store.exchange.report import session_row
 
     s_table, a_table, p_table = table_of("sessions"), table_of("actions"), table_of("picked_questions")
     where = sessions_where(team_id, since)
     agreed = sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id == s_table.c.id)
     sessions = session.execute(
         sa.select(
-            s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at),
-            _raw(s_table.c.completed_at), s_table.c.coach, s_table.c.title, s_table.c.dilemma, s_table.c.context,
-            s_table.c.primary_category, s_table.c.secondary_category, s_table.c.category_unsure,
-            s_table.c.suggested_category, agreed.scalar_subquery(), s_table.c.insight, s_table.c.presenter,
-            s_table.c.turn, s_table.c.meeting_id,
+            s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at).label("created_at"),
+            _raw(s_table.c.completed_at).label("completed_at"), s_table.c.coach, s_table.c.title,
+            s_table.c.dilemma, s_table.c.context, s_table.c.primary_category, s_table.c.secondary_category,
+            s_table.c.category_unsure, s_table.c.suggested_category, agreed.scalar_subquery().label("actions"),
+            s_table.c.insight, s_table.c.presenter, s_table.c.turn, s_table.c.meeting_id,
         ).where(*where).order_by(*_session_order(session)),
         execution_options={"yield_per": CSV_BATCH},
     )
@@ -391,21 +392,14 @@ def csv_session_rows(
     ))
     names = team_names(session)
     question = next(questions, None)
-    for (ident, team, status, created, completed, coach, title, dilemma, context, primary, secondary, unsure,
-         suggested, actions, insight, presenter, turn, meeting) in sessions:
-        listed: list[str] = []
+    for row in sessions:
+        values = row._mapping
+        ident = values["id"]
+        asked: list[tuple[str, str]] = []
         while question is not None and question[0] == ident:
-            line = f"{len(listed) + 1}. {question[1]}"
-            if question[2]:
-                line += f" (note: {question[2]})"
-            listed.append(line)
+            asked.append((question[1], question[2]))
             question = next(questions, None)
-        yield [
-            ident, names.get(team, ""), status, csv_stamp(created), csv_stamp(completed), coach, title, dilemma,
-            context, category_name(primary, catalog), category_name(secondary, catalog), "yes" if unsure else "",
-            category_name(suggested, catalog), "\n".join(listed), actions, insight or "", presenter or "",
-            turn if turn is not None else 1, meeting or "",
-        ]
+        yield session_row(values, names.get(values["team_id"], ""), asked, values["actions"], catalog)
 
 
 def csv_action_rows(
@@ -487,20 +481,6 @@ def team_names(session: Session) -> dict[str, str]:
     """Every team's name by id (a few hundred at most: held while an export runs)."""
     t_table = table_of("teams")
     return {ident: name for ident, name in session.execute(sa.select(t_table.c.id, t_table.c.name))}
-
-
-def csv_stamp(value: str | dt.datetime | None) -> str:
-    """A timestamp as the CSV writes it (``2026-11-02 09:00:00``, UTC): SQLite's
-    stored text cut short, anything else parsed and formatted."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
-            return value[:19]
-        value = dt.datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # Rows read at a time by the CSV queries.
