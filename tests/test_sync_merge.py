@@ -574,3 +574,85 @@ def test_a_deletion_of_a_record_nobody_edited_is_no_conflict(ana, ben, hub_url, 
     from coachtui.store.sync import conflicts as conflict_module
 
     assert conflict_module.list_conflicts(ben.db) == []
+
+
+# --- an action learning set's members, one by one ------------------------------------------------
+
+MEMBERS = ("Asha Patel", "Dev Shah")
+
+
+def _a_set(ana, ben, hub_url: str):  # type: ignore[no-untyped-def]
+    team = ana.create_team("North leads")
+    for name in MEMBERS:
+        ana.add_member(team.id, name)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    return team
+
+
+def test_a_member_marked_left_and_back_on_one_laptop_is_back_everywhere(ana, ben, hub_url, clock) -> None:
+    team = _a_set(ana, ben, hub_url)
+    ben.member_left(team.id, "Asha Patel", left=dt.date(2026, 12, 2))  # another member, on the other laptop
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=None)
+    ana.sync(hub_url)
+    report = ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_team(team.id).current_members == ("Dev Shah",)
+    assert report.conflicts == () and conflicts(ana) == conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+@pytest.mark.parametrize("first", ["ana", "ben"])
+def test_a_member_marked_left_on_one_laptop_and_left_and_back_on_another_is_a_conflict(
+    ana, ben, hub_url, clock, first
+) -> None:
+    """Ben marks Dev as left; Ana, later, marks Dev left and then back: Ana's newest
+    state holds (Dev is in the set) and Ben's is listed for him to choose."""
+    team = _a_set(ana, ben, hub_url)
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 2))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=None)
+    order = (ana, ben) if first == "ana" else (ben, ana)
+    for store in (*order, *order):
+        store.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_team(team.id).current_members == MEMBERS
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    listed = [c for c in conflicts(ben) if c["field"] == "members"]
+    assert len(listed) == 1 and listed[0]["kept"] == "theirs"
+    from coachtui.commands.sync import conflict_lines
+    from coachtui.store.sync import conflicts as conflict_module
+
+    lines = conflict_lines(conflict_module.list_conflicts(ben.db))
+    assert "  yours:  'Dev Shah left on 2026-12-02'" in lines
+    assert "  theirs (Ana): 'Dev Shah in the set'" in lines
+    # Ben keeps his: Dev has left, everywhere, and the list is empty on both laptops
+    conflict_module.resolve(ben.db, listed[0]["id"], "mine")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert got.current_members == ("Asha Patel",) and got.members[1].left == dt.date(2026, 12, 2)
+    assert conflicts(ana) == conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_keeping_both_members_keeps_the_set_readable(ana, ben, hub_url, clock) -> None:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    team = _a_set(ana, ben, hub_url)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 4))
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    (listed,) = conflicts(ben)
+    conflict_module.resolve(ben.db, listed["id"], "both")
+    got = ben.get_team(team.id)
+    assert [m.name for m in got.members] == list(MEMBERS) and got.members[1].left == dt.date(2026, 12, 4)

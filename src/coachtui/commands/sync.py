@@ -135,7 +135,8 @@ def conflict_lines(found: list[object]) -> list[str]:
     for conflict in found:
         assert isinstance(conflict, Conflict)
         lines.append(conflict.describe())
-        mine, theirs = (conflict.shown_mine, conflict.shown_theirs) if conflict.deletion else (conflict.mine, conflict.theirs)
+        shown = conflict.deletion or conflict.members
+        mine, theirs = (conflict.shown_mine, conflict.shown_theirs) if shown else (conflict.mine, conflict.theirs)
         lines.append(f"  yours:  {mine!r}")
         lines.append(f"  theirs ({conflict.theirs_by or 'the hub'}): {theirs!r}")
     lines.append("Choose with: coachtui sync --resolve ID mine|theirs|both")

@@ -240,6 +240,11 @@ def _member_name(name: str) -> str:
     return cleaned
 
 
+def _stamp(moment: dt.datetime) -> str:
+    """A member's ``changed``: UTC ISO text, which sorts in time order."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
 def add_member(db: Database, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
     """Add a member to a team, which makes it an action learning set. A member who
     had left and is added again is back in the set."""
@@ -251,14 +256,15 @@ def add_member(db: Database, team_id: str, name: str, *, expected_version: int |
         same = [i for i, m in enumerate(members) if m.name.casefold() == cleaned.casefold()]
         if same and members[same[0]].current:
             raise DuplicateName(f"{members[same[0]].name} is already a member of {team.name}.", field="members")
+        now = db.now()
         if same:
-            members[same[0]] = Member(members[same[0]].name)
+            members[same[0]] = Member(members[same[0]].name, changed=_stamp(now))
         else:
             if len(members) >= MEMBERS_MAX:
                 raise InvalidInput(f"A set can have {MEMBERS_MAX} members at most.", field="members")
-            members.append(Member(cleaned))
+            members.append(Member(cleaned, changed=_stamp(now)))
         team.members = members_to_json(members)
-        _touch(db, team, db.now())
+        _touch(db, team, now)
     return get_team(db, team_id)
 
 
@@ -275,9 +281,10 @@ def member_left(
         index = next((i for i, m in enumerate(members) if m.name.casefold() == key), None)
         if index is None:
             raise InvalidInput(f"{_clean_name(name)!r} is not a member of {team.name}.", field="members")
-        members[index] = Member(members[index].name, left)
+        now = db.now()
+        members[index] = Member(members[index].name, left, _stamp(now))
         team.members = members_to_json(members)
-        _touch(db, team, db.now())
+        _touch(db, team, now)
     return get_team(db, team_id)
 
 

@@ -85,16 +85,25 @@ class Conflict:
         return self.field == DELETED
 
     @property
+    def members(self) -> bool:
+        """A set's members changed differently on both sides (settled member by member)."""
+        return (self.kind, self.field) == ("teams", "members")
+
+    @property
     def shown_mine(self) -> str:
         """This laptop's value as the coach reads it."""
         if self.deletion and isinstance(self.mine, dict):
             return str(self.mine.get("edited", ""))
+        if self.members:
+            return _members_shown(self.mine, self.theirs)
         return str(self.mine)
 
     @property
     def shown_theirs(self) -> str:
         if self.deletion:
             return "(deleted)"
+        if self.members:
+            return _members_shown(self.theirs, self.mine)
         return str(self.theirs)
 
     def describe(self) -> str:
@@ -107,10 +116,62 @@ class Conflict:
             )
         kept = "yours" if self.kept == "mine" else f"{self.theirs_by or 'the hub'}'s"
         other_by = f"{self.theirs_by or 'the hub'}'s" if self.kept == "mine" else "yours"
+        other = _short(self.other)
+        if self.members:
+            other = _short(self.shown_theirs if self.kept == "mine" else self.shown_mine)
         return (
             f"conflict {self.id[:8]}: the {KIND_NAME.get(self.kind, self.kind)}'s {self.field.replace('_', ' ')} "
-            f"was changed on both sides; {kept} was kept, {other_by} was {_short(self.other)}"
+            f"was changed on both sides; {kept} was kept, {other_by} was {other}"
         )
+
+
+def _members_by_name(text: Any) -> dict[str, dict[str, Any]]:
+    from coachtui.store.sync.fields import members_of
+
+    return {" ".join(str(item["name"]).split()).casefold(): item for item in members_of(text)}
+
+
+def _members_shown(value: Any, other: Any) -> str:
+    """The members that differ between ``value`` and ``other``, as ``value`` has them:
+    "Dev Shah left on 2026-12-02", "Asha Patel in the set"."""
+    mine, theirs = _members_by_name(value), _members_by_name(other)
+    shown = []
+    for key, item in mine.items():
+        if theirs.get(key) != item:
+            left = str(item.get("left") or "")
+            shown.append(f"{item.get('name')} {'left on ' + left if left else 'in the set'}")
+    return "; ".join(shown)
+
+
+def _settle_members(current: Any, conflict: Conflict, choice: str) -> str:
+    """The members column with the clashing members as ``choice`` has them ("both":
+    as the record keeps them), the others as they are now."""
+    from coachtui.store.sync.fields import members_of, members_text
+
+    if choice == "both":
+        choice = conflict.kept
+    chosen = _members_by_name(conflict.mine if choice == "mine" else conflict.theirs)
+    other = _members_by_name(conflict.theirs if choice == "mine" else conflict.mine)
+    items = members_of(current)
+    names = {" ".join(str(item["name"]).split()).casefold(): index for index, item in enumerate(items)}
+    for key, item in chosen.items():
+        if other.get(key) == item:
+            continue
+        if key in names:
+            items[names[key]] = item
+        else:
+            items.append(item)
+    return members_text(items)
+
+
+def _members_settled(conflict: Conflict, current: Any) -> bool:
+    """Another laptop settled a members conflict: each clashing member is now as the
+    other side of this list had them."""
+    now = _members_by_name(current)
+    other = _members_by_name(conflict.other)
+    kept = _members_by_name(conflict.mine if conflict.kept == "mine" else conflict.theirs)
+    clashing = [key for key in other if kept.get(key) != other[key]]
+    return bool(clashing) and all(now.get(key) == other[key] for key in clashing)
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -173,7 +234,10 @@ def drop_settled_elsewhere(conn: sa.Connection, keys: Iterable[tuple[str, str]])
                 current[(kind, row.id)] = fields_of(kind, dict(row._mapping))
     settled = [
         c.id for c in waiting
-        if (fields := current.get((c.kind, c.record_id))) is not None and fields.get(c.field, _GONE) in _settlements(c)
+        if (fields := current.get((c.kind, c.record_id))) is not None
+        and (
+            _members_settled(c, fields.get(c.field)) if c.members else fields.get(c.field, _GONE) in _settlements(c)
+        )
     ]
     for start in range(0, len(settled), 500):
         conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(settled[start : start + 500])))
@@ -398,7 +462,10 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
                         "now; rename that team and choose again", field="choice",
                     ) from None
         elif current is not None:
-            value = _chosen(conflict, choice)
+            if conflict.members:
+                value = _settle_members(current._mapping["members"], conflict, choice)
+            else:
+                value = _chosen(conflict, choice)
             column = table.c[conflict.field]
             value = _column_value(column, value)
             values: dict[str, Any] = {conflict.field: value}
