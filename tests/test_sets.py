@@ -464,3 +464,30 @@ def test_a_0013_database_is_indexed_again_with_its_presenters(tmp_path: Path, cl
         assert store.stats()["schema"] == database.HEAD_REVISION
         assert store.search_sessions(SessionFilter(text="Okafor")).rows
     assert assert_in_step(path) == 3
+
+
+def test_members_added_on_two_laptops_at_once_are_merged(ana, ben, hub_url, clock) -> None:
+    """Each laptop adds a member to the set, and one marks a member as left, before
+    either syncs: every member is kept on both laptops and the hub, and nobody is
+    asked to choose."""
+    from coachtui.store.sync.conflicts import list_conflicts
+
+    team = _set(ana)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.add_member(team.id, "Eve Moss")
+    clock.advance(minutes=1)
+    ben.add_member(team.id, "Femi Ade")
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 20))
+    reports = [ana.sync(hub_url), ben.sync(hub_url), ana.sync(hub_url), ben.sync(hub_url)]
+    assert all(report.conflicts == () for report in reports)  # type: ignore[attr-defined]
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert [m.name for m in got.members] == [*MEMBERS, "Eve Moss", "Femi Ade"]
+        assert got.current_members == (*MEMBERS[:3], "Eve Moss", "Femi Ade")
+        assert list_conflicts(store.db) == []  # no question waits
+    # and each laptop's later change still travels
+    ana.member_left(team.id, "Eve Moss", left=dt.date(2026, 12, 21))
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    assert ben.get_team(team.id).current_members == (*MEMBERS[:3], "Femi Ade")

@@ -17,6 +17,11 @@ received the record. Comparing each side with it says which fields changed where
 
 ``status`` of an action and ``name_key`` of a team are derived (from the reviews, from
 the name): they merge like the others but are never reported as conflicts.
+
+A team's ``members`` (an action learning set's) is a set, not one value: changed on
+both sides, it merges member by member (:func:`merge_members`): everyone either side
+added is kept, and a member's leaving date changed on one side only takes that side's.
+Nobody is ever removed from a set, so the union loses nothing and asks nothing.
 """
 
 from __future__ import annotations
@@ -146,6 +151,7 @@ def merge_record(
             return Merge(sent, write=True, mixed=False, differs_from_sent=False)
         return Merge(here, write=False, mixed=False, differs_from_sent=True)
     take_sent: set[str] = set()
+    unioned: dict[str, Any] = {}  # set fields changed on both sides: the union of both
     conflicts = []
     for name in names:
         if mine[name] == theirs[name]:
@@ -156,6 +162,12 @@ def merge_record(
             take_sent.add(name)
         elif theirs[name] == known:
             continue
+        elif (kind, name) in SET_FIELDS:
+            both = SET_FIELDS[(kind, name)](known if isinstance(known, str) else "", mine[name], theirs[name], sent_newer)
+            if both == theirs[name]:
+                take_sent.add(name)
+            elif both != mine[name]:
+                unioned[name] = both
         else:
             if sent_newer:
                 take_sent.add(name)
@@ -168,13 +180,14 @@ def merge_record(
                     )
                 )
     differing = {name for name in names if mine[name] != theirs[name]}
-    if not take_sent:
+    if not take_sent and not unioned:
         return Merge(here, write=False, mixed=False, differs_from_sent=True, conflicts=tuple(conflicts))
     if take_sent == differing:
         return Merge(sent, write=True, mixed=False, differs_from_sent=False, conflicts=tuple(conflicts))
     row = dict(here)
     for name in take_sent:
         row[name] = sent[name]
+    row.update(unioned)
     newer = sent if sent_newer else here
     for name in ("updated_at", "updated_by"):
         if name in row:
@@ -185,6 +198,39 @@ def merge_record(
 
 
 # --- the stored bases ---------------------------------------------------------------------------
+
+
+def merge_members(base: str, mine: str, theirs: str, theirs_newer: bool) -> str:
+    """A set's members changed on both sides since ``base`` (each the ``members``
+    column's JSON): everyone on either side, those of the base in its order, then
+    those added since by name (the same order on both sides, whichever merges). A
+    leaving date changed on one side only takes that side's; changed on both, the
+    newer edit's."""
+    from coachtui.store.types import Member, members_from_json, members_to_json
+
+    def by_key(text: str) -> dict[str, Member]:
+        return {member.name.casefold(): member for member in members_from_json(text)}
+
+    was, here, there = by_key(base), by_key(mine), by_key(theirs)
+    added = sorted({*here, *there} - set(was))
+    merged: list[Member] = []
+    for key in [*(k for k in was if k in here or k in there), *added]:
+        ours, other = here.get(key), there.get(key)
+        if ours is None or other is None:
+            merged.append(ours or other)  # type: ignore[arg-type]  (one of the two is there)
+            continue
+        before = was.get(key)
+        if ours.left == other.left or (before is not None and other.left == before.left):
+            merged.append(ours)
+        elif before is not None and ours.left == before.left:
+            merged.append(other)
+        else:
+            merged.append(other if theirs_newer else ours)
+    return members_to_json(merged)
+
+
+# Fields holding a set, merged member by member when both sides changed them.
+SET_FIELDS = {("teams", "members"): merge_members}
 
 
 def load_bases(conn: sa.Connection, hub_id: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
