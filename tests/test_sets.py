@@ -491,3 +491,28 @@ def test_members_added_on_two_laptops_at_once_are_merged(ana, ben, hub_url, cloc
     ana.sync(hub_url)
     ben.sync(hub_url)
     assert ben.get_team(team.id).current_members == (*MEMBERS[:3], "Femi Ade")
+
+
+@pytest.mark.parametrize("redact", [False, True], ids=["streamed", "in-memory"])
+def test_the_report_heads_each_meeting_and_counts_it_once(store, clock, tmp_path, redact) -> None:
+    from coachtui.store.types import ExportSelection, SessionFilter
+
+    team, first, second, third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, title="Budgets", dilemma="The budget is cut")
+    store.complete_session(later.id)
+    path = tmp_path / "report.md"
+    store.export_file(str(path), ExportSelection(fmt="md", redact=redact))  # redacted: rendered in memory
+    text = path.read_text()
+    assert "· 2 sessions ·" in text.splitlines()[2]  # the meeting and the ordinary session
+    assert "\n2 sessions · " in text  # the set's own section
+    heading = text.index("#### Meeting, ")
+    assert text[heading:].startswith(f"#### Meeting, {first.created_at.astimezone():%Y-%m-%d}: 3 presenters")
+    assert heading < text.index("##### 1. ") < text.index("##### 2. ") < text.index("##### 3. ")
+    assert text.count("#### Meeting, ") == 1
+    assert "#### Budgets" in text  # an ordinary session as before
+    if not redact:
+        assert "**Presenters:** Asha Patel, Ben Okafor, Carys Jones" in text
+        # a search's selection that holds only presenter 2's words still counts one meeting
+        store.export_file(str(path), ExportSelection(fmt="md", sessions=SessionFilter(session_ids=(second.id,))))
+        assert "· 1 session ·" in path.read_text().splitlines()[2]
