@@ -464,3 +464,55 @@ def test_a_0013_database_is_indexed_again_with_its_presenters(tmp_path: Path, cl
         assert store.stats()["schema"] == database.HEAD_REVISION
         assert store.search_sessions(SessionFilter(text="Okafor")).rows
     assert assert_in_step(path) == 3
+
+
+def test_members_added_on_two_laptops_at_once_are_merged(ana, ben, hub_url, clock) -> None:
+    """Each laptop adds a member to the set, and one marks a member as left, before
+    either syncs: every member is kept on both laptops and the hub, and nobody is
+    asked to choose."""
+    from coachtui.store.sync.conflicts import list_conflicts
+
+    team = _set(ana)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.add_member(team.id, "Eve Moss")
+    clock.advance(minutes=1)
+    ben.add_member(team.id, "Femi Ade")
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 20))
+    reports = [ana.sync(hub_url), ben.sync(hub_url), ana.sync(hub_url), ben.sync(hub_url)]
+    assert all(report.conflicts == () for report in reports)  # type: ignore[attr-defined]
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert [m.name for m in got.members] == [*MEMBERS, "Eve Moss", "Femi Ade"]
+        assert got.current_members == (*MEMBERS[:3], "Eve Moss", "Femi Ade")
+        assert list_conflicts(store.db) == []  # no question waits
+    # and each laptop's later change still travels
+    ana.member_left(team.id, "Eve Moss", left=dt.date(2026, 12, 21))
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    assert ben.get_team(team.id).current_members == (*MEMBERS[:3], "Femi Ade")
+
+
+@pytest.mark.parametrize("redact", [False, True], ids=["streamed", "in-memory"])
+def test_the_report_heads_each_meeting_and_counts_it_once(store, clock, tmp_path, redact) -> None:
+    from coachtui.store.types import ExportSelection, SessionFilter
+
+    team, first, second, third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, title="Budgets", dilemma="The budget is cut")
+    store.complete_session(later.id)
+    path = tmp_path / "report.md"
+    store.export_file(str(path), ExportSelection(fmt="md", redact=redact))  # redacted: rendered in memory
+    text = path.read_text()
+    assert "· 2 sessions ·" in text.splitlines()[2]  # the meeting and the ordinary session
+    assert "\n2 sessions · " in text  # the set's own section
+    heading = text.index("#### Meeting, ")
+    assert text[heading:].startswith(f"#### Meeting, {first.created_at.astimezone():%Y-%m-%d}: 3 presenters")
+    assert heading < text.index("##### 1. ") < text.index("##### 2. ") < text.index("##### 3. ")
+    assert text.count("#### Meeting, ") == 1
+    assert "#### Budgets" in text  # an ordinary session as before
+    if not redact:
+        assert "**Presenters:** Asha Patel, Ben Okafor, Carys Jones" in text
+        # a search's selection that holds only presenter 2's words still counts one meeting
+        store.export_file(str(path), ExportSelection(fmt="md", sessions=SessionFilter(session_ids=(second.id,))))
+        assert "· 1 session ·" in path.read_text().splitlines()[2]

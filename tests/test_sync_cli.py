@@ -16,7 +16,7 @@ def run(capsys, *argv: str) -> tuple[int, list[str], str]:
 
 def test_sync_prints_what_moved_and_a_second_run_moves_nothing(tmp_path, hub_url, capsys, monkeypatch) -> None:
     laptop = str(tmp_path / "laptop.db")
-    assert main(["--db", laptop, "demo-data", "--sessions", "12", "--teams", "2"]) == 0
+    assert main(["--db", laptop, "demo-data", "--sessions", "12", "--teams", "2", "--no-set"]) == 0
     capsys.readouterr()
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
     assert (code, err) == (0, "")

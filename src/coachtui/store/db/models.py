@@ -6,9 +6,12 @@ The schema itself is created and changed only by the Alembic migrations in
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -21,8 +24,24 @@ def table(model: type[SQLModel]) -> sa.Table:
     return cast(sa.Table, sa.inspect(model).local_table)
 
 
+# Where new ids come from in this thread: random (None), or a seeded source while
+# demo data is written through the store (the same --seed gives the same ids).
+_ID_SOURCE: contextvars.ContextVar[Callable[[], str] | None] = contextvars.ContextVar("coachtui_ids", default=None)
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    source = _ID_SOURCE.get()
+    return source() if source is not None else str(uuid.uuid4())
+
+
+@contextlib.contextmanager
+def ids_from(source: Callable[[], str]) -> Iterator[None]:
+    """New records written by this thread meanwhile take their ids from ``source``."""
+    token = _ID_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _ID_SOURCE.reset(token)
 
 
 def utcnow() -> dt.datetime:

@@ -213,7 +213,9 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     themes = ThemeCounts()
     for row in tables["sessions"]:
         themes.add(row)
-    out = report_head(data, index, catalog, len(shown_teams), len(tables["sessions"]), len(tables["actions"]), themes)
+    out = report_head(
+        data, index, catalog, len(shown_teams), meeting_count(tables["sessions"]), len(tables["actions"]), themes
+    )
     if not shown_teams:
         return "\n".join(out)
     for team in shown_teams:
@@ -291,7 +293,7 @@ def _team_section(team: Row, sessions: list[Row], index: Index, catalog: Catalog
         themes.add(row)
     dates = (sessions[0]["created_at"], sessions[-1]["created_at"]) if sessions else None
     tests = [(a, index.latest_review.get(a["id"])) for a in index.actions.values() if a["prediction"].strip()]
-    out = team_head(team, len(sessions), dates, themes, list(index.actions.values()), catalog, today, tests)
+    out = team_head(team, meeting_count(sessions), dates, themes, list(index.actions.values()), catalog, today, tests)
     for row in sessions:
         out += session_lines(index, row, catalog)
     return out
@@ -347,8 +349,26 @@ def team_head(
     return out
 
 
+def meeting_count(sessions: Iterable[Row]) -> int:
+    """How many sessions the report says these rows are: a set's meeting counts once,
+    however many presenters it had."""
+    return len({row.get("meeting_id") or row["id"] for row in sessions})
+
+
 def session_lines(index: Index, row: Row, catalog: Catalog) -> list[str]:
-    return [session_markdown(index.detail(row), catalog, heading_level=4).rstrip("\n"), ""]
+    """A session's part of the report; a set's meeting opens with a heading of its own
+    naming its presenters, each presenter's part under it."""
+    out: list[str] = []
+    level = 4
+    if row.get("meeting_id") or row.get("presenter"):
+        level = 5
+        if not row.get("meeting_id"):
+            later = [other for other in index.sessions if other.get("meeting_id") == row["id"]]
+            parts = [row, *sorted(later, key=lambda r: (r.get("turn", 1), r["created_at"], r["id"]))]
+            names = ", ".join(md_escape(part.get("presenter", "")) or "?" for part in parts)
+            when = format_date(row["created_at"])[:10]
+            out += [f"#### Meeting, {when}: {_plural(len(parts), 'presenter')}", "", f"**Presenters:** {names}", ""]
+    return [*out, session_markdown(index.detail(row), catalog, heading_level=level).rstrip("\n"), ""]
 
 
 def _plural(count: int, word: str) -> str:

@@ -117,24 +117,38 @@ def markdown_lines(
     per_team: dict[str, tuple[ThemeCounts, list[Any]]] = {}  # themes, [count, first, last, ids or None]
     sessions = actions = 0
     light = (s_table.c.id, s_table.c.team_id, s_table.c.created_at, s_table.c.primary_category,
-             s_table.c.secondary_category, s_table.c.category_unsure)
+             s_table.c.secondary_category, s_table.c.category_unsure, s_table.c.meeting_id)
+    # A set's meeting counts once: a later presenter counts only when its meeting's
+    # first session is not in the selection (looked up at the end: few meetings).
+    later: dict[str, str] = {}  # meeting's first session id -> team id
     for ids in batches:
         rows = by_stamp([dict(zip(("id", "team_id", "created_at", "primary_category", "secondary_category",
-                                       "category_unsure"), row, strict=True))
+                                       "category_unsure", "meeting_id"), row, strict=True))
                          for row in session.execute(sa.select(*light).where(s_table.c.id.in_(ids))).all()])
         actions += session.execute(
             sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id.in_(ids))
         ).scalar_one()
         for row in rows:
-            sessions += 1
             themes.add(row)
             team_themes, facts = per_team.setdefault(row["team_id"], (ThemeCounts(), [0, None, None, []]))
             team_themes.add(row)
-            facts[0] += 1
+            if row["meeting_id"]:
+                later[row["meeting_id"]] = row["team_id"]
+            else:
+                sessions += 1
+                facts[0] += 1
             facts[1] = facts[1] or row["created_at"]
             facts[2] = row["created_at"]
             if listed is not None:
                 facts[3].append(row["id"])
+    if later:
+        wanted = set(session_ids) if session_ids is not None else None
+        candidates = [ident for ident in later if wanted is None or ident in wanted]
+        chosen = {i for ids in session_batches(session, team_id=team_id, since=since, session_ids=candidates) for i in ids}
+        for ident, its_team in later.items():
+            if ident not in chosen:  # a meeting selected by its later presenters only
+                sessions += 1
+                per_team[its_team][1][0] += 1
     shown = set(per_team) | ({team_id} if team_id is not None else set())
     teams = sorted(fetch_in(session, "teams", "id", shown), key=lambda t: (t["name"].casefold(), t["id"]))
     data = ExportData(tables={}, exported_at=exported_at, team_id=team_id, since=since,
