@@ -147,6 +147,10 @@ class CoachApp(App[None]):
         self.session = SessionController(self.saver, on_change=self.recovery.session_changed)
         # Writes to saved records outside the open session (tracker, teams, history).
         self.edits = RecordEdits(self.saver)
+        # Tracker notes typed for a mark that was not recorded (esc, a conflict, a
+        # refused write), by action id: held in memory for the next mark, and asked
+        # about on quit (saving.py), wherever the coach is then.
+        self.tracker_notes: dict[str, str] = {}
         self._conflicts_elsewhere: Any = None  # a ConflictAsker, made on the first one
         for kind in ("session", "lost"):
             self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))

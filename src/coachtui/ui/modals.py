@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, session_shown
+from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
@@ -111,6 +111,14 @@ class ChoiceScreen(ModalScreen[str]):
 
     def action_choose(self, value: str) -> None:
         self._answer(value)
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """An answer closes this: the keys typed straight after it go where the focus
+        is once it has closed (not to a button going away with it)."""
+        if key == "escape" or any(key == choice for choice, _label, _value in self.choices):
+            app = self.app
+            return (lambda: app.screen is not self and input_ready(app)()), COMMAND_WAIT
+        return None
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
