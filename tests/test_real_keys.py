@@ -263,12 +263,13 @@ def test_bytes_that_are_not_text_do_not_end_the_app(tmp_path: Path) -> None:
 
 def test_ctrl_g_and_two_digits_in_one_burst_goes_to_the_step_and_types_the_second(tmp_path: Path) -> None:
     with resumed(tmp_path, "Rota", "Night team") as app:
+        # the dilemma's body has the focus; ctrl+g 3 goes to the step's first field, the title
         app.send(CTRL_G + "34")
-        app.holds("SELECT dilemma FROM coaching_session", ("Night team4",))
+        app.holds("SELECT title, dilemma FROM coaching_session", ("Rota4", "Night team"))
         app.send(CTRL_G + "6" + CTRL_G + "3" + "5")  # away and back, the 5 typed after
-        app.holds("SELECT dilemma FROM coaching_session", ("Night team45",))
+        app.holds("SELECT title, dilemma FROM coaching_session", ("Rota45", "Night team"))
         app.send(paste(CTRL_G + "34"))  # a paste is text: it goes into the field as it is
-        app.holds("SELECT dilemma FROM coaching_session", ("Night team45" + CTRL_G + "34",))
+        app.holds("SELECT title, dilemma FROM coaching_session", ("Rota45" + CTRL_G + "34", "Night team"))
         app.shows("Dilemma, in your words")
         app.quit()
 

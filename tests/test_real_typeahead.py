@@ -195,3 +195,26 @@ def test_f6_esc_and_letters_straight_after(tmp_path: Path, burst: str) -> None:
         app.shows("Dilemma, in your words")
         app.quit()
 
+
+def test_f9_and_a_digit_typed_on_choose_the_presenter(tmp_path: Path) -> None:
+    """f9 on presenter 1 of 2 went to the next at once, and the digit typed to choose
+    went into their dilemma. f9 asks, the digit chooses, the words typed on go into
+    the chosen presenter's title."""
+    from tests.ui.test_typeahead import _two_presenters
+
+    db = tmp_path / "coach.db"
+    _two_presenters(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)  # the whole meeting, Asha in hand
+        app.shows("1/2")
+        typed(app, F9, "2", *"Voice")
+        app.holds("SELECT title FROM coaching_session ORDER BY turn", [("Beds",), ("Voice",)])
+        app.shows("2/2")
+        typed(app, F9, "1", "!")
+        app.holds("SELECT title, dilemma FROM coaching_session ORDER BY turn",
+                  [("Beds!", "No beds"), ("Voice", "Quiet huddles")])
+        app.quit()
+    finally:
+        app.close()

@@ -87,11 +87,12 @@ async def test_ctrl_g_and_two_digits_queued_together_go_to_the_step_and_type_the
         await on_the_dilemma(pilot, app)
         burst(app, "R", "o", "t", "a", "tab", "N")
         burst(app, "ctrl+g", "6", "ctrl+g", "3", "4")
-        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text == "N4", what="the 4 in the dilemma")
+        # ctrl+g 3 lands on the step's first field, the title
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota4", what="the 4 in the title")
         assert app.session_screen.current_step == "dilemma"
         assert app.is_running
         await saved(pilot)
-    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "N4")]
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota4", "N")]
 
 
 async def test_a_resumed_draft_carries_on_at_the_end(make_app, seeded, db_path: Path) -> None:

@@ -119,8 +119,9 @@ async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size)
         await present(pilot, app, "1", "Presenters of this meeting")
         await shows(pilot, "1/3")
         assert app.query_one("#title").value == "Rota gaps"
-        await pilot.press("f9")  # not the last: straight to the next
+        await present(pilot, app, "2", "Presenters of this meeting")  # f9 asks on every presenter
         await shows(pilot, "2/3")
+        assert app.focused.id == "title"
         assert app.query_one("#title").value == "Quiet huddles"
         await saved(pilot)
     rows = query(
@@ -198,13 +199,12 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
         await ready(pilot)
         await pilot.press("enter")  # resume the draft offered: the whole meeting
         await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
-        await pilot.press("ctrl+g", "3")
-        await pilot.press("f9")  # Asha in hand: on to the next, Ben
+        await pilot.press("f9", "2")  # Asha in hand: on to Ben
         await shows(pilot, "2/2 Ben Okafor")
         with open_store(str(db_path)) as other:  # another coach, meanwhile
             other.save_draft(second.id, title="Bo's words", expected_version=other.get_session(second.id).version)
-        assert app.focused.id == "dilemma-text"
-        await pilot.press("end", "space", *"of", "space", *"the", "space", *"team", "f9", "1")  # and on at once, to Asha
+        assert app.focused.id == "title"  # a presenter's part opens at its title
+        await pilot.press("tab", "end", "space", *"of", "space", *"the", "space", *"team", "f9", "1")  # and on at once, to Asha
         await wait_for(
             pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, timeout=15,
             what="the conflict question, painted",

@@ -228,3 +228,66 @@ async def test_f6_esc_and_letters_straight_after(make_app, db_path: Path) -> Non
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("RotaabcD",)]
 
+
+def _two_presenters(db_path: Path) -> tuple[str, str]:
+    """North leads' meeting, resumed: Asha presents first ("Beds"), Ben second (no title yet)."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("North leads")
+        for name in ("Asha Patel", "Ben Okafor", "Carys Jones"):
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds", step="actions")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana Ruiz")
+        store.save_draft(second.id, dilemma="Quiet huddles", step="questions")
+    return first.id, second.id
+
+
+async def test_f9_asks_which_presenter_and_the_digit_chooses(make_app, db_path: Path) -> None:
+    """f9 on presenter 1 of 2 went to the next presenter at once, so the digit typed
+    to choose went into their dilemma; after a switch the focus was on the title or
+    the dilemma, by whether the title was filled in. Now f9 always offers the choice,
+    and the new presenter's dilemma step opens with the title focused."""
+    first, second = _two_presenters(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await pilot.press("enter")  # the whole meeting, Asha in hand
+        await wait_for(pilot, lambda: len(app.session.parts) == 2 and app.focused is not None, what="the meeting")
+        burst(app, "f9", "2", *"Voice")
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Voice", what="Ben's title")
+        assert app.session.model.session_id == second
+        assert app.session_screen.current_step == "dilemma" and app.focused.id == "title"
+        burst(app, "f9", "1", "!")  # back to Asha, whose title is filled in: the title still
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Beds!", what="Asha's title")
+        assert app.session.model.session_id == first and app.focused.id == "title"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session ORDER BY turn") == [
+        ("Beds!", "No beds"), ("Voice", "Quiet huddles")
+    ]
+
+
+async def test_ctrl_g_3_focuses_the_title(make_app, db_path: Path) -> None:
+    """ctrl+g 3 focused the dilemma's body when the title was filled in (or the field
+    last left there): the title is the step's first field."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "dilemma-text", what="the draft")
+        burst(app, "ctrl+g", "3", "!")  # from the dilemma's body
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!", what="the title")
+        burst(app, "tab", "ctrl+g", "6", "ctrl+g", "3", "?")  # away from the body and back
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!?", what="the title again")
+        assert app.focused.id == "title"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota!?", "Night shifts")]

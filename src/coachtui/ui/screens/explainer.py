@@ -58,8 +58,8 @@ SETS_TEXT = (
     "four to eight members meet every few weeks: the meeting opens with progress on every member's "
     "agreed actions, then members present an issue in turn while the others ask only open "
     "questions, and each presenter commits to their own actions. In coachtui a team with members "
-    "is a set (f8 on the team list adds them); in its meetings f9 names who presents, moves to the "
-    "next presenter or adds one, and each presenter's issue is put in a category of its own. The "
+    "is a set (f8 on the team list adds them); in its meetings f9 names who presents, then goes to "
+    "another presenter or adds one, and each presenter's issue is put in a category of its own. The "
     "demo data holds one: “Northern quality leads”."
 )
 

@@ -68,7 +68,7 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+g", "pick_step", "Go to", id="session.goto", priority=True),
         # on the dilemma and category steps only: "What others tried" beside them
         Binding("f7", "toggle_others", "Others", id="session.others", priority=True),
-        # an action learning set's meeting: the next presenter, or one more (no text
+        # an action learning set's meeting: choose the presenter, or add one (no text
         # field uses f9; shown in the footer only on a set's session)
         Binding("f9", "presenter", "Presenter", id="session.presenter", priority=True),
         *(
@@ -157,11 +157,13 @@ class SessionScreen(Screen[None]):
 
     # --- moving between steps -------------------------------------------------------------
 
-    def go(self, step: str) -> None:
+    def go(self, step: str, *, first_field: bool = False) -> None:
+        """Show ``step``; ``first_field``: focus its first field (ctrl+g, another
+        presenter), not the one the coach last left there (ctrl+n, ctrl+b)."""
         if step not in STEP_IDS:
             return
         if step != "team" and not self._steps_ready:
-            self.when_steps_ready(lambda: self.go(step))
+            self.when_steps_ready(lambda: self.go(step, first_field=first_field))
             return
         model = self.coach_app.session.model
         if step != "team" and model is None:
@@ -176,7 +178,11 @@ class SessionScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = step
         self.query_one(StepBar).current = step
         pane = self.pane(step)
-        pane.activate()
+        pane.focus_first = first_field
+        try:
+            pane.activate()
+        finally:
+            pane.focus_first = False
         self._focus_now(pane)
         self.show_others()
         if model is not None and step != "team":
@@ -253,7 +259,11 @@ class SessionScreen(Screen[None]):
     def action_pick_step(self) -> None:
         from coachtui.ui.modals import StepPickerScreen
 
-        self.app.push_screen(StepPickerScreen(STEPS, self.current_step, go=self.go))
+        self.app.push_screen(StepPickerScreen(STEPS, self.current_step, go=self.go_to_first_field))
+
+    def go_to_first_field(self, step: str) -> None:
+        """ctrl+g and a step's number: the step, at its first field."""
+        self.go(step, first_field=True)
 
     def action_next_step(self) -> None:
         index = STEP_IDS.index(self.current_step)
@@ -278,8 +288,10 @@ class SessionScreen(Screen[None]):
         return model is not None and (len(controller.parts) > 1 or self._team_now(model.team).is_set)
 
     def action_presenter(self) -> None:
-        """f9: name the presenter in hand if nobody is named yet; else the next
-        presenter; on the last, choose: go back to one, or add a member as the next."""
+        """f9: name the presenter in hand if nobody is named yet; else choose, by
+        number: a presenter of this meeting, or a member to add as the next. It always
+        asks (going on at once on all but the last put the digit typed to choose
+        into the next presenter's dilemma)."""
         controller = self.coach_app.session
         model = controller.model
         if model is None:
@@ -295,11 +307,6 @@ class SessionScreen(Screen[None]):
                 return
             self._pick(f"Who is presenting? (presenter {controller.presenter_index + 1})",
                        tuple((f"name:{name}", name) for name in free), "")
-            return
-        if controller.presenter_index + 1 < len(controller.parts):
-            self.keep_typing()
-            controller.next_presenter()
-            self._presenter_shown()
             return
         choices = [(f"go:{i}", f"{part.presenter or 'Presenter ' + str(i + 1)}") for i, part in enumerate(controller.parts)]
         turn = len(controller.parts) + 1
@@ -344,8 +351,9 @@ class SessionScreen(Screen[None]):
                 self.pane(step).keep_typing()
 
     def _presenter_shown(self) -> None:
-        """Show the presenter now in hand: their steps, from the dilemma (or where
-        they were)."""
+        """Show the presenter now in hand on their dilemma step, its title focused:
+        always the same field, so what the coach types on after the switch lands in
+        a place they can count on."""
         controller = self.coach_app.session
         model = controller.model
         if model is None:
@@ -353,10 +361,9 @@ class SessionScreen(Screen[None]):
         if self._steps_ready:
             for step_id in STEP_IDS[1:]:  # their own fields, from the first
                 self.pane(step_id).focus_on_return = None
-        step = model.step if model.step not in ("team", "review", "summary") else "dilemma"
         self._new_presenter = True
         try:
-            self.go(step)  # shows the step with this presenter's part (and focuses it afresh)
+            self.go("dilemma", first_field=True)  # this presenter's part, focused afresh
         finally:
             self._new_presenter = False
         self.refresh_panes()

@@ -68,6 +68,9 @@ class StepPane(Vertical):
     # The field that had the focus when the coach last left this step (set by the
     # session screen as the step changes), for steps that return to it.
     focus_on_return: Widget | None = None
+    # True while the step is shown by ctrl+g or for another presenter: its first
+    # field takes the focus, whichever field was left there last.
+    focus_first: bool = False
 
     @property
     def coach_app(self) -> CoachApp:

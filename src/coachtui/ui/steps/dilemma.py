@@ -57,10 +57,12 @@ agreed and learned. **tab** to the list, **enter** opens one (read-only).
     def activate(self) -> None:
         same_session = self.model is not None and self.model is self._shown_of
         self.refresh_from_model()
-        if same_session and self.focus_on_return is not None:
+        if self.focus_first:  # ctrl+g 3, or another presenter's part: the title
+            target: Widget = self.query_one("#title")
+        elif same_session and self.focus_on_return is not None:
             # Back to the field the coach left (its letters may still be on their
             # way to it: the title may look empty for a moment after "Rota ctrl+b").
-            target: Widget = self.focus_on_return
+            target = self.focus_on_return
         else:
             model = self.model
             target = self.query_one("#dilemma-text" if model is not None and model.title.strip() else "#title")
