@@ -9,7 +9,9 @@ were written since the counter value the last sync reached, so a sync moves only
 those: the records themselves and, for anything inside a session, the whole
 session (its questions, actions and reviews, a few rows), plus the teams they
 belong to; and the tombstones of records deleted for good. A first sync with a
-hub (or ``--full``) moves everything. Sync keeps, per hub, how far pushing and
+hub (or ``--full``) moves everything; into a side that holds no record yet (an empty
+hub, a new laptop) it copies the tables instead of merging record by record, with
+the same outcome (``store/sync/bulk.py``). Sync keeps, per hub, how far pushing and
 pulling have got (``sync_state``, keyed by the hub's database id).
 
 **Who wins.** The same rules run on the receiving side of each direction:
@@ -111,12 +113,7 @@ KINDS = changes.KINDS
 STAMPS = ("created_at", "updated_at", "completed_at")
 # Deletions are decided for containers first: deleting a team settles its sessions.
 DELETE_ORDER = ("teams", "sessions", "actions", "custom_questions", "picked_questions", "action_reviews")
-PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "sessions": (("team_id", "teams"),),
-    "picked_questions": (("session_id", "sessions"),),
-    "actions": (("team_id", "teams"), ("session_id", "sessions")),
-    "action_reviews": (("action_id", "actions"), ("session_id", "sessions")),
-}
+PARENTS = bulk.PARENTS
 KIND_NAMES = {
     "teams": ("team", "teams"),
     "sessions": ("session", "sessions"),
@@ -1212,6 +1209,8 @@ class _Run:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         if not snapshot.copyable():
             raise bulk.Unsuitable
+        if self.local.target.path is not None and self.hub.target.path is not None:
+            snapshot.source = self.local.target.path  # this sync's own hub connection may attach it
         with self._pushing() as hub_conn:
             hub_now, skew = _hub_clock(hub_conn, self.local)
             # stamps from the future are rewritten on the way to the hub: the merge does that

@@ -32,6 +32,7 @@ import operator
 import os
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -227,6 +228,7 @@ def _iso(value: dt.date) -> str:
 # the copy off (to compare, and to measure).
 
 BULK_ENV = "COACHTUI_SYNC_BULK"
+SOURCE = "coachtui_source"  # the name a copied-from file is attached under
 # How a SQLite database stores a timestamp (SQLAlchemy's format: naive UTC, microseconds)
 STAMP_TEXT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -260,12 +262,12 @@ class Snapshot:
 
     rows: dict[str, list[tuple[Any, ...]]]
     tombstones: list[tuple[str, str, dt.datetime, str]]
+    seq: int = 0  # the change counter of the database read, when read
+    # the SQLite file read, for :func:`copy_in` to attach (set by the caller)
+    source: Path | None = None
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
-
-    def keys(self) -> list[tuple[str, str]]:
-        return [(kind, row[0]) for kind, rows in self.rows.items() for row in rows]
 
     def later_than(self, limit: dt.datetime) -> int:
         """How many stamps of the records are later than ``limit``."""
@@ -289,7 +291,7 @@ class Snapshot:
         """A record whose parent (session, team, action) is not among the records."""
         ids = {kind: {row[0] for row in rows} for kind, rows in self.rows.items()}
         for kind, rows in self.rows.items():
-            for column, parent_kind in _PARENTS.get(kind, ()):
+            for column, parent_kind in PARENTS.get(kind, ()):
                 index = SPECS[kind].columns.index(column)
                 parents = ids[parent_kind]
                 if any(row[index] is not None and row[index] not in parents for row in rows):
@@ -297,7 +299,8 @@ class Snapshot:
         return False
 
 
-_PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+# The records each kind belongs to: (column, kind of record), for every kind that has any.
+PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "sessions": (("team_id", "teams"),),
     "picked_questions": (("session_id", "sessions"),),
     "actions": (("team_id", "teams"), ("session_id", "sessions")),
@@ -334,7 +337,7 @@ def read_all(conn: sa.Connection) -> Snapshot:
         (row.kind, row.id, row.deleted_at, row.coach)
         for row in conn.execute(sa.select(graves.c.kind, graves.c.id, graves.c.deleted_at, graves.c.coach))
     ]
-    return Snapshot(rows, tombstones)
+    return Snapshot(rows, tombstones, changes.current_seq(conn))
 
 
 def _stored(name: str, field_kind: str, postgres: bool) -> str:
@@ -368,8 +371,14 @@ def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
         cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
         conn.exec_driver_sql(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         saved.append(f"PRAGMA cache_size = {int(cache or 0)}")
+    attached = sqlite and _attach(conn, snapshot)
     for kind in changes.KINDS:
-        _write_raw(conn, kind, snapshot.rows[kind], sqlite)
+        if attached:
+            spec = SPECS[kind]
+            columns = ", ".join(spec.columns)
+            conn.exec_driver_sql(f"INSERT INTO main.{spec.table} ({columns}) SELECT {columns} FROM {SOURCE}.{spec.table} ORDER BY id")
+        else:
+            _write_raw(conn, kind, snapshot.rows[kind], sqlite)
     if any(snapshot.rows.values()):
         seq = changes.next_seq(conn)
         for kind, table in changes.TABLES.items():
@@ -385,6 +394,24 @@ def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
                 f"INSERT INTO {pg_search.PENDING} (session_id) SELECT id FROM coaching_session ON CONFLICT DO NOTHING"
             )
     changes.restore_triggers(conn, saved)
+
+
+def _attach(conn: sa.Connection, snapshot: Snapshot) -> bool:
+    """SQLite to SQLite: attach the file the snapshot was read from, to copy its
+    tables with INSERT ... SELECT (twice as fast as inserting the rows read). Only
+    when it still holds exactly the snapshot: its change counter has not moved (the
+    attached file is read as one snapshot until the transaction ends). SQLite cannot
+    detach a file inside a transaction: the caller's connection must be one nobody
+    uses afterwards (a sync's own connection to its hub, closed when it ends). False
+    when it cannot be attached (encrypted on one side only, say): the rows read go in."""
+    if snapshot.source is None:
+        return False
+    try:
+        conn.exec_driver_sql(f"ATTACH DATABASE ? AS {SOURCE}", (str(snapshot.source),))
+        seq = conn.exec_driver_sql(f"SELECT seq FROM {SOURCE}.sync_clock WHERE id = 1").scalar()
+    except sa.exc.DBAPIError:
+        return False
+    return seq == snapshot.seq
 
 
 def _write_raw(conn: sa.Connection, kind: str, rows: list[tuple[Any, ...]], sqlite: bool) -> None:
