@@ -75,7 +75,7 @@ def oracle(store, words: list[str], prefix: bool, **where: str) -> list[str]:
     rows = [
         (s["id"], s["created_at"], s["team_id"], s["primary_category"], s["status"],
          " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], []), teams[s["team_id"]], s["coach"],
-                   s.get("insight", "")]))
+                   s.get("insight", ""), s.get("presenter", "")]))
         for s in document["sessions"]
     ]
     wanted = [_fold(w) for w in words]

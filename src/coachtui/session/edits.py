@@ -19,6 +19,7 @@ them into messages.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -53,6 +54,10 @@ def _conflict(**values: Any) -> Conflict:
 class RecordEdits:
     def __init__(self, saver: SaveQueue) -> None:
         self.saver = saver
+        # (record id, kind of change) -> queue the newest such change not written
+        # yet again, on a newer version: what keep mine applies (see _submit)
+        self._newest: dict[tuple[str, str], Callable[[int], None]] = {}
+        self._lock = threading.Lock()
 
     def _submit(
         self,
@@ -66,13 +71,40 @@ class RecordEdits:
         record: str = "",
         *,
         settles: bool = False,
+        newest: str = "",
     ) -> None:
         """Queue ``call(store, version)``; a refusal because the record changed
         becomes a Conflict whose ``again`` queues the same call on a newer version.
-        ``record``: the record's id (see ``SaveQueue.submit``)."""
+        ``record``: the record's id (see ``SaveQueue.submit``).
+
+        ``newest``: the kind of change this is ("mark", "rename", "archived"), of
+        which only the newest counts: the coach may make it again (a second mark, a
+        better name) before the first is refused and asked about. Keep mine then
+        applies the newest one made, not the refused one (the writes queued after a
+        refusal are settled by the answer, so the newer words would be lost)."""
+        slot = (record, newest) if record and newest else None
+
+        def resubmit(newer: int) -> None:
+            self._submit(
+                label, call, newer, make_conflict, on_done, on_conflict, on_refused, record,
+                settles=True, newest=newest,
+            )
 
         def again(newer: int) -> None:
-            self._submit(label, call, newer, make_conflict, on_done, on_conflict, on_refused, record, settles=True)
+            with self._lock:
+                latest = self._newest.get(slot) if slot is not None else None
+            (latest or resubmit)(newer)
+
+        def landed() -> None:
+            """Written, or refused for good: no longer waiting to be kept."""
+            if slot is not None:
+                with self._lock:
+                    if self._newest.get(slot) is resubmit:
+                        del self._newest[slot]
+
+        if slot is not None:
+            with self._lock:
+                self._newest[slot] = resubmit
 
         conflicted = None
         if on_conflict is not None:
@@ -81,26 +113,22 @@ class RecordEdits:
             def conflicted(exc: BaseException) -> None:
                 handler(make_conflict(exc, again))
 
-        refused = None
-        if on_refused is not None:
-            tell = on_refused
+        def refused(exc: BaseException) -> None:
+            landed()
+            if on_refused is not None:
+                on_refused(exc)
 
-            def refused(exc: BaseException) -> None:
-                tell(exc)
-
-        done = None
-        if on_done is not None:
-            finished = on_done
-
-            def done(result: object) -> None:
-                finished(result)
+        def done(result: object) -> None:
+            landed()
+            if on_done is not None:
+                on_done(result)
 
         self.saver.submit(
             label,
             lambda store: call(store, version),
             on_done=done,
             on_conflict=conflicted,
-            on_refused=refused,
+            on_refused=refused if on_refused is not None else None,
             record=record,
             settles=settles,
         )
@@ -135,6 +163,7 @@ class RecordEdits:
             on_conflict,
             on_refused,
             action_id,
+            newest="mark",
         )
 
     # --- teams ------------------------------------------------------------------------------
@@ -162,6 +191,7 @@ class RecordEdits:
         *,
         version: int | None = None,
         text: str = "",
+        newest: str = "",
     ) -> None:
         team_id = team.id
         self._submit(
@@ -175,6 +205,7 @@ class RecordEdits:
             on_conflict,
             on_refused,
             team_id,
+            newest=newest,
         )
 
     def add_member(
@@ -251,6 +282,7 @@ class RecordEdits:
             on_refused,
             version=version,
             text=name,
+            newest="rename",
         )
 
     def archive_team(
@@ -274,6 +306,7 @@ class RecordEdits:
             on_conflict,
             on_refused,
             version=version,
+            newest="archived",
         )
 
     def delete_team(

@@ -229,7 +229,7 @@ def _uses_tsvector(db: Database, conn: sa.Connection) -> bool:
     return db.full_text_search and dialects.of(conn).FULL_TEXT == "tsvector"
 
 
-def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
+def _tsvector_condition(db: Database, terms: SearchTerms, s: Any = S) -> Any:
     """PostgreSQL: the session's document holds every word (the last as a
     prefix). Written as EXISTS so the planner can either look the matches up in
     the GIN index and sort them (a rare word) or walk the newest sessions and
@@ -237,42 +237,92 @@ def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
     return (
         sa.select(sa.literal(1))
         .select_from(SEARCH)
-        .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
+        .where(SEARCH.c.session_id == s.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
         .exists()
     )
 
 
-def _session_filters(which: SessionFilter) -> list[Any]:
+def _session_filters(which: SessionFilter, s: Any = S, *, meeting: bool = True, part: bool = True) -> list[Any]:
+    """The conditions of ``which`` (all but its words) on the session table ``s``.
+    In a set's meeting some are the meeting's (its team, coach, dates and status,
+    as its first session holds them: ``meeting``) and some each presenter's own
+    (the category, the ids asked for: ``part``)."""
     team_id, category, coach, status = which.team_id, which.category, which.coach, which.status
     where: list[Any] = []
-    if team_id is not None:
-        where.append(S.c.team_id == team_id)
-    if category is not None:
+    if meeting and team_id is not None:
+        where.append(s.c.team_id == team_id)
+    if part and category is not None:
         if category == UNSURE:
-            where.append(S.c.primary_category.is_(None))
+            where.append(s.c.primary_category.is_(None))
         elif category in CATEGORY_IDS:
-            where.append(S.c.primary_category == category)
+            where.append(s.c.primary_category == category)
         else:
             choices = ", ".join((*CATEGORY_IDS, UNSURE))
             raise InvalidInput(f"unknown category {category!r} (choose from {choices})", field="category")
-    if coach is not None:
-        where.append(S.c.coach == coach)
-    if which.since is not None:
-        where.append(S.c.created_at >= _lower_bound(which.since, which.tz))
-    if which.until is not None:
+    if meeting and coach is not None:
+        where.append(s.c.coach == coach)
+    if meeting and which.since is not None:
+        where.append(s.c.created_at >= _lower_bound(which.since, which.tz))
+    if meeting and which.until is not None:
         bound, inclusive = _upper_bound(which.until, which.tz)
-        where.append(S.c.created_at <= bound if inclusive else S.c.created_at < bound)
-    if status is not None:
+        where.append(s.c.created_at <= bound if inclusive else s.c.created_at < bound)
+    if meeting and status is not None:
         if status not in SESSION_STATUSES:
             raise InvalidInput(f"unknown session status {status!r} (draft or completed)", field="status")
         if status == "completed":
             # nearly every session: walk the timeline instead (115 ms -> < 1 ms at 100k)
-            where.append(NoIndex(S.c.status) == status)
+            where.append(NoIndex(s.c.status) == status)
         else:
-            where.append(S.c.status == status)
-    if which.session_ids is not None:
-        where.append(S.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
+            where.append(s.c.status == status)
+    if part and which.session_ids is not None:
+        where.append(s.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
     return where
+
+
+def _has_meetings(conn: sa.Connection) -> bool:
+    """Any set's meeting with a second presenter (an index lookup): without one,
+    every session is its own row and the queries stay as they were."""
+    return conn.execute(sa.select(S.c.id).where(S.c.meeting_id.is_not(None)).limit(1)).first() is not None
+
+
+def _meeting_rows(
+    db: Database, conn: sa.Connection, which: SessionFilter, terms: SearchTerms
+) -> tuple[bool, list[Any]]:
+    """(anything can match, the conditions on ``S``) for a list of one row per
+    meeting: an ordinary session, or a meeting's first session standing for the
+    whole meeting, which matches when any of its presenters does (their words,
+    their category)."""
+    possible, text = _text_condition(db, conn, terms)
+    if not possible:  # SQLite's index holds the words in no session at all
+        return False, []
+    if not _has_meetings(conn):
+        where = _session_filters(which)
+        return True, where + ([text] if text is not None else [])
+    where = [*_session_filters(which, part=False), S.c.meeting_id.is_(None)]
+    own = _session_filters(which, meeting=False) + ([text] if text is not None else [])
+    if not own:
+        return True, where
+    P = S.alias("part")
+    theirs = _session_filters(which, P, meeting=False)
+    if terms:
+        theirs.append(_text_condition(db, conn, terms, P)[1])
+    later = sa.select(sa.literal(1)).select_from(P).where(P.c.meeting_id == S.c.id, *theirs).exists()
+    return True, [*where, sa.or_(sa.and_(*own), later)]
+
+
+def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The later presenters of these meetings (first session id -> [(session id,
+    presenter)] in turn order)."""
+    parts: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(first_ids), 500):
+        rows = conn.execute(
+            sa.select(S.c.meeting_id, S.c.id, S.c.presenter)
+            .where(S.c.meeting_id.in_(sa.bindparam("firsts", first_ids[start : start + 500], expanding=True)))
+            .order_by(S.c.meeting_id, S.c.turn, S.c.created_at, S.c.id)
+        ).all()
+        for meeting, ident, presenter in rows:
+            parts.setdefault(meeting, []).append((ident, presenter))
+    return parts
 
 
 # For the store's other query modules (network.py: what others tried, topics).
@@ -316,7 +366,7 @@ def _newest_matches(
     its size and a look-up per match in it: a page of a common word costs what it
     costs at any size of history.
     """
-    rowid = sa.literal_column("coaching_session.rowid")
+    rowid: Any = sa.literal_column("coaching_session.rowid")
     size = WINDOW_FIRST
     while True:
         newest = (
@@ -331,7 +381,7 @@ def _newest_matches(
         ).one()
         if not count:
             return []
-        extra = [
+        extra: list[Any] = [
             sa.text(
                 f"coaching_session.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} "
                 "MATCH :fts_query AND rowid BETWEEN :low_rowid AND :high_rowid)"
@@ -342,7 +392,7 @@ def _newest_matches(
             extra.append(
                 sa.or_(S.c.created_at > edge.created_at, sa.and_(S.c.created_at == edge.created_at, S.c.id >= edge.id))
             )
-        rows = conn.execute(page(*extra)).all()
+        rows = list(conn.execute(page(*extra)).all())
         if len(rows) >= wanted or count < size:
             return rows
         if size == WINDOW_FIRST:
@@ -355,7 +405,7 @@ def _newest_matches(
         size *= min(WINDOW_MOST_GROWTH, max(WINDOW_GROWTH, 2 * wanted // max(len(rows), 1)))
 
 
-def _like_condition(terms: SearchTerms) -> Any:
+def _like_condition(terms: SearchTerms, S: Any = S) -> Any:
     """The fallback (``_full_text_search = False``): every word somewhere in the
     session's texts, as a substring, ignoring case. Slow on big databases (a
     scan); kept to check the indexes against."""
@@ -401,6 +451,7 @@ def _like_condition(terms: SearchTerms) -> Any:
                 S.c.context.ilike(pattern, escape="\\"),
                 S.c.coach.ilike(pattern, escape="\\"),
                 S.c.insight.ilike(pattern, escape="\\"),
+                S.c.presenter.ilike(pattern, escape="\\"),
                 notes,
                 actions,
                 reviews,
@@ -410,16 +461,22 @@ def _like_condition(terms: SearchTerms) -> Any:
     return sa.and_(*conditions)
 
 
-def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> tuple[bool, Any]:
-    """(anything can match, condition or None)."""
+def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms, s: Any = S) -> tuple[bool, Any]:
+    """(anything can match, condition or None) on the session table ``s`` (an
+    alias of it: a meeting's later presenters)."""
     if not terms:
         return True, None
     if _uses_fts(db, conn):
+        if s is not S:
+            name = s.name
+            return True, sa.text(
+                f"{name}.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :fts_query)"
+            ).bindparams(fts_query=terms.fts5())
         condition = _fts_condition(db, conn, terms)
         return condition is not None, condition
     if _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
-        return True, _tsvector_condition(db, terms)
-    return True, _like_condition(terms)
+        return True, _tsvector_condition(db, terms, s)
+    return True, _like_condition(terms, s)
 
 
 def search_sessions(
@@ -434,7 +491,8 @@ def search_sessions(
 ) -> SessionPage:
     limit = _check_limit(limit)
     terms = parse_search(which.text)
-    where = _session_filters(which)
+    _session_filters(which)  # a mistake in it is told before anything is read
+    where: list[Any] = []
     if after is not None and before is not None:
         raise InvalidInput("give either after or before, not both")
     if after is not None:
@@ -453,15 +511,15 @@ def search_sessions(
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
+            meetings = _has_meetings(conn)
             common = None  # the FTS5 query, read first through windows of the newest sessions
-            if terms and not upward and _uses_fts(db, conn):
-                common, possible, condition = terms.fts5(), True, None
+            if terms and not upward and not meetings and _uses_fts(db, conn):
+                common, possible, conditions = terms.fts5(), True, _session_filters(which)
             else:
-                possible, condition = _text_condition(db, conn, terms)
+                possible, conditions = _meeting_rows(db, conn, which, terms)
             if not possible:
                 return SessionPage(rows=[], next_cursor=None)
-            if condition is not None:
-                where.append(condition)
+            where += conditions
 
             def page(*extra: Any) -> sa.Select[Any]:
                 return (
@@ -487,12 +545,12 @@ def search_sessions(
 
             found = None if common is None else _newest_matches(conn, where, common, limit + 1, page)
             if found is None and common is not None:  # a rare word: its few matches, sorted
-                found = conn.execute(
-                    page(sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=common))
-                ).all()
-            rows = found if found is not None else conn.execute(page()).all()
-    more = len(rows) > limit
-    rows = list(rows[:limit])
+                matching = sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=common)
+                found = list(conn.execute(page(matching)).all())
+            rows = found if found is not None else list(conn.execute(page()).all())
+            more = len(rows) > limit
+            rows = list(rows[:limit])
+            parts = _meeting_parts(conn, [row.id for row in rows] if meetings else [])
     if upward:
         rows.reverse()
     infos = [
@@ -509,6 +567,8 @@ def search_sessions(
             preview=_preview(row.preview),
             presenter=row.presenter,
             turn=row.turn,
+            presenters=(row.presenter, *(name for _ident, name in parts[row.id])) if row.id in parts else (),
+            parts=tuple(ident for ident, _name in parts.get(row.id, ())),
         )
         for row in rows
     ]
@@ -529,13 +589,17 @@ def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) ->
     """The rows, each with the piece of its text that shows the words searched for
     (read for this page only: a few indexed lookups)."""
     with db.read() as session:
-        texts = dict(pg_search.session_texts(session.connection(), [row.id for row in rows]))
+        texts = dict(pg_search.session_texts(session.connection(), [i for row in rows for i in (row.id, *row.parts)]))
     out = []
     for row in rows:
-        # Words found only in the team's or the coach's name show in their own
-        # columns: the piece is from the session's own texts, its title last.
-        found = texts.get(row.id, [])
-        piece = snippet([*found[1:-2], *found[:1]], terms)
+        # Words found only in the presenter's, the team's or the coach's name show
+        # in their own columns: the piece is from the session's own texts, its title
+        # last (a meeting's: each presenter's in turn)
+        pieces = []
+        for ident in (row.id, *row.parts):
+            found = texts.get(ident, [])
+            pieces += [*found[1:-3], *found[:1]]
+        piece = snippet(pieces, terms)
         out.append(dataclasses.replace(row, snippet=piece.text, highlights=piece.spans))
     return out
 
@@ -545,19 +609,25 @@ def session_ids_matching(
     which: SessionFilter = EVERY_SESSION,
     *,
     cancelled: Cancel | None = None,
+    parts: bool = True,
 ) -> list[str]:
+    """The ids of the rows :func:`search_sessions` lists, newest first; with
+    ``parts``, each meeting's later presenters after its first session."""
     terms = parse_search(which.text)
-    where = _session_filters(which)
+    _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
-            possible, condition = _text_condition(db, conn, terms)
+            possible, where = _meeting_rows(db, conn, which, terms)
             if not possible:
                 return []
-            if condition is not None:
-                where.append(condition)
             query = sa.select(S.c.id).where(*where).order_by(S.c.created_at.desc(), S.c.id.desc())
-            return [row[0] for row in conn.execute(query)]
+            ids = [row[0] for row in conn.execute(query)]
+            if not parts or not _has_meetings(conn):
+                return ids
+            # a meeting's every presenter, after its first
+            later = _meeting_parts(conn, ids)
+            return [ident for first in ids for ident in (first, *(i for i, _name in later.get(first, ())))]
 
 
 def cursor_for(row: SessionInfo) -> str:
@@ -575,6 +645,12 @@ def count_sessions(
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
+            if _has_meetings(conn):
+                # a meeting counts once, however many of its presenters match
+                possible, conditions = _meeting_rows(db, conn, which, terms)
+                if not possible:
+                    return 0
+                return int(conn.execute(sa.select(sa.func.count()).select_from(S).where(*conditions)).scalar() or 0)
             if terms and not where and _uses_fts(db, conn):
                 # the index alone knows: no session rows to read
                 return int(conn.exec_driver_sql(search_index.count_sql(), (terms.fts5(),)).scalar() or 0)

@@ -29,6 +29,7 @@ from coachtui.store.db.models import (
     TeamTally,
     UTCDateTime,
     new_id,
+    table,
 )
 from coachtui.store.errors import (
     DuplicateName,
@@ -114,7 +115,7 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
 def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
     # the counts are kept by triggers (store/db/tallies.py): a probe per team,
     # however long its history; a meeting of a set counts once
-    tally = TeamTally.__table__
+    tally = table(TeamTally)
     last_at = sa.type_coerce(tally.c.last_session_at, UTCDateTime).label("last_at")
     recent = sa.type_coerce(sa.func.coalesce(tally.c.last_session_at, Team.created_at), UTCDateTime)
     return (

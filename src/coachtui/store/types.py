@@ -270,6 +270,17 @@ class SessionInfo:
     # an action learning set's meeting: who presented this part, in which turn
     presenter: str = ""
     turn: int = 1
+    # A meeting listed as one row (history, search): every presenter's name in
+    # turn order, and the later presenters' session ids; () for an ordinary session.
+    presenters: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+
+    @property
+    def meeting_title(self) -> str:
+        """A meeting's row names it and its presenters ('' for an ordinary session)."""
+        if not self.presenters:
+            return ""
+        return "Meeting: " + ", ".join(name or "?" for name in self.presenters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +586,16 @@ class RecurringTopic:
     sessions: int
     teams: tuple[tuple[str, int], ...]
     coaches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsReport:
+    """The recurring topics as a Markdown report (``text``), how many ``topics`` it
+    lists and, redacted, the words in it that might still be names."""
+
+    text: str
+    topics: int
+    possible_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,31 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class TypedAheadConfirmScreen(ConfirmScreen):
+    """A yes/no question that comes up after a key that asked for something else
+    (enter on a team, while another team's draft is open): letters the coach typed
+    on before it was on the screen were meant for what they expected to see (the
+    new session's title), so they do not answer it. They go on to the field below,
+    as a conflict question's do (see KeyHold.route), where the coach sees them."""
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False) -> None:
+        super().__init__(question, yes=yes, no=no, danger=danger)
+        self.shown_at: float | None = None  # first on the screen, on the clock keys are timed by
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self._on_screen)
+
+    def _on_screen(self) -> None:
+        self.shown_at = events.Event().time
+
+    def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
+        """A letter (or space) that arrived before the question was painted."""
+        shown = self.shown_at
+        before = shown is None or event.time < shown
+        return before and event.character is not None and event.character.isprintable()
+
+
 class ChoiceScreen(ModalScreen[str]):
     """Ask a question with several answers, each with its own key."""
 
@@ -262,10 +287,18 @@ class TextPromptScreen(ModalScreen[str | None]):
         return current if current.strip() and current != self.value else ""
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
-        """Keys typed after enter go where the focus goes once this has closed."""
+        """Keys typed after enter go where the focus goes once this has closed and
+        the answer has been acted on (which may bring the prompt back: f8's members
+        prompt comes back for the next name)."""
         if key == "enter" and not self.multiline:
             tries = self._tries
-            return (lambda: self.app.screen is not self or self._tries != tries), COMMAND_WAIT
+            keys = getattr(self.app, "keys", None)
+
+            def closed() -> bool:
+                acted = keys is None or keys.answer_acted_on(self)
+                return (self.app.screen is not self and acted) or self._tries != tries
+
+            return closed, COMMAND_WAIT
         return None
 
     @on(Input.Submitted, "#prompt-input")

@@ -65,15 +65,22 @@ class Saving:
 
     def quit_asked(self) -> None:
         """Quit, once each thing typed and not saved has been asked about, in turn:
-        words in a dialog, then what the database refused or has not taken yet (a
-        review note typed before its mark is kept in the session's draft)."""
+        words in a dialog and tracker notes held for their mark, then what the
+        database refused or has not taken yet (a review note typed before its mark
+        is kept in the session's draft)."""
         self._queue_pending_deletions()
-        typing = self._typed_in_a_dialog()
+        typing, was = self._typed_in_a_dialog()
+        # A held note open in its dialog again and changed there is asked about once, as the dialog's.
+        held = [note for note in self.app.tracker_notes.values() if note.strip() and not (typing and note == was)]
+        parts = []
         if typing:
+            parts.append(f"what you are typing in this dialog ({one_line(typing, 200)})")
+        if held:
+            which = "a tracker note" if len(held) == 1 else f"{len(held)} tracker notes"
+            parts.append(f"{which} not recorded yet ({one_line('; '.join(held), 200)})")
+        if parts:
             self._ask_before_losing(
-                [typing],
-                "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)",
-                then=self._quit_unless_unsaved,
+                f"Not saved: {' and '.join(parts)}. Quit and lose it? (esc stays)", then=self._quit_unless_unsaved
             )
             return
         self._quit_unless_unsaved()
@@ -86,19 +93,19 @@ class Saving:
             return
         self.quit_when_saved()
 
-    def _typed_in_a_dialog(self) -> str:
+    def _typed_in_a_dialog(self) -> tuple[str, str]:
         """Text typed in an open dialog that is kept nowhere until it is answered (a
-        note on a tracker mark, a team's new name)."""
+        note on a tracker mark, a team's new name), and the text the dialog opened with."""
         from coachtui.ui.modals import TextPromptScreen
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, TextPromptScreen) and screen.unsaved_text():
-                return screen.unsaved_text()
-        return ""
+                return screen.unsaved_text(), screen.value
+        return "", ""
 
-    def _ask_before_losing(self, notes: list[str], question: str, *, then: Callable[[], object]) -> None:
+    def _ask_before_losing(self, question: str, *, then: Callable[[], object]) -> None:
         """Words typed that are not in the database yet, and not by a fault (a dialog
-        waits for its answer): quitting never drops them
+        waits for its answer, a tracker note its mark): quitting never drops them
         unasked. esc goes back to them; "quit" goes on to ``then``."""
         from coachtui.ui.modals import ChoiceScreen
 
@@ -106,10 +113,8 @@ class Saving:
             if choice == "quit":
                 then()
 
-        what = one_line("; ".join(notes), 200)
         self.app.push_screen(
-            ChoiceScreen(question.format(what=what), [("b", "Back to it", "back"), ("q", "Quit, losing it", "quit")]),
-            done,
+            ChoiceScreen(question, [("b", "Back to it", "back"), ("q", "Quit, losing it", "quit")]), done
         )
 
     def _queue_pending_deletions(self) -> None:

@@ -119,6 +119,10 @@ class KeyHold:
         self._text_at = 0.0
         self._started = False  # the first screen has taken input
         self._starting = False  # keys typed as the app started are held
+        # Dialogs answered whose answer has not been acted on yet (Textual calls a
+        # dialog's callback a moment after it closes, and the callback may bring up
+        # the next dialog: the members prompt comes back for the next name).
+        self._answers_due: set[int] = set()
 
     def quiet_for(self, event: events.Key, into: Widget | None) -> float:
         """Seconds since the key before ``event`` arrived (``into``: the widget with
@@ -244,6 +248,25 @@ class KeyHold:
             # A command on a list (n opens a note, d marks done): the keys after it
             # wait until it has run, so they reach the note, not the list.
             self.hold_until_handled(event)
+
+    def answer_callback(self, screen: object, callback: Callable[[Any], object]) -> Callable[[Any], object]:
+        """``callback`` (what a dialog's answer does), told to this hold: keys typed
+        after the answer can wait until it has run (:meth:`answer_acted_on`)."""
+        due = self._answers_due
+        key = id(screen)
+        due.add(key)
+
+        def acted(result: Any) -> object:
+            try:
+                return callback(result)
+            finally:
+                due.discard(key)
+
+        return acted
+
+    def answer_acted_on(self, screen: object) -> bool:
+        """True once ``screen``'s answer has been acted on (or it had nothing to act)."""
+        return id(screen) not in self._answers_due
 
     def screen_pushed(self, screen: Screen[object]) -> None:
         """A new screen or dialog: the keys typed on reach its field once it has one."""

@@ -345,7 +345,7 @@ class _Generator:
             reviews = self.review(team, session_id, coach, at, out, counts)
             actions = self.actions(team, session_id, coach, category, at)
         # the search index row, exactly as search_index.fill_sql() would compute it
-        out.index.append((rowid, title, dilemma, context, notes, actions, reviews, team.name, coach, ""))
+        out.index.append((rowid, title, dilemma, context, notes, actions, reviews, team.name, coach, "", ""))
 
     def questions(
         self, team: _Team, session_id: str, category: str, at: dt.datetime, out: _Buffers, counts: _Counts

@@ -221,6 +221,13 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+# Under a redacted report's heading (exchange/files.py knows a redacted report by it).
+REDACTED_NOTE = (
+    "_Redacted: people's names are replaced by pseudonyms (Coach A, Person 1, …), "
+    "the same person keeping the same pseudonym throughout this report._"
+)
+
+
 def report_head(
     data: Any, index: Index, catalog: Catalog, teams: int, sessions: int, actions: int, themes: ThemeCounts
 ) -> list[str]:
@@ -237,11 +244,7 @@ def report_head(
     if selection:
         out += ["Selection: " + " · ".join(selection), ""]
     if data.redacted:
-        out += [
-            "_Redacted: people's names are replaced by pseudonyms (Coach A, Person 1, …), "
-            "the same person keeping the same pseudonym throughout this report._",
-            "",
-        ]
+        out += [REDACTED_NOTE, ""]
     if not teams:
         out += ["_No sessions match this selection._" if selection else "_No sessions yet._", ""]
     elif teams > 1:

@@ -39,6 +39,12 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   deletion stay deleted. A session (or action) that comes back comes back whole,
   with the questions, actions and reviews deleted along with it. Deleting a record
   deletes what is inside it, as it does here.
+* A deletion that takes edits made on this laptop since its last sync (the laptop
+  that deleted had not seen them) is a conflict, as a field changed on both sides is:
+  the newer deletion holds, and the laptop keeps the records it took, as edited, in
+  ``sync_conflict`` (``conflicts.DELETED``); keeping mine puts them back, and the next
+  sync takes them everywhere (an edit newer than the deletion); keeping theirs lets
+  them go.
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
@@ -62,6 +68,10 @@ again, which changes nothing there); the batches before it stay, and the next sy
 continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
 ``progress`` hears after each batch.
 
+**Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
+it, and the one told of its lost value) goes from the other's list once a record it
+receives holds the other value or both texts: a coach settled it and synced.
+
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
 sent it lists the conflict when it next receives the record (``conflicts.told``).
@@ -79,7 +89,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -94,6 +104,7 @@ from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
+from coachtui.store.sync.conflicts import Conflict
 from coachtui.store.sync.tables import table_of_model
 
 KINDS = changes.KINDS
@@ -138,6 +149,10 @@ class Changeset:
     ahead: dt.timedelta = dt.timedelta(0)
     # from a hub: its notes of values that lost a conflict there, for these records
     notes: list[conflicts.Conflict] = field(default_factory=list)
+    # on a laptop: the hub whose agreed versions (and this laptop's counter value when
+    # it last sent) tell which records were edited here since the last sync; a
+    # deletion of one of them keeps the edit as a conflict (None: it is not checked)
+    agreed_with: tuple[str, int] | None = None
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -310,6 +325,8 @@ class Applied:
     settled: set[tuple[str, str]] = field(default_factory=set)
     # the sessions this apply deleted on the receiving side (a tombstone applied)
     gone_sessions: set[str] = field(default_factory=set)
+    # on a laptop: deletions that took edits made here since the last sync (kept to restore)
+    deleted_edits: list[Conflict] = field(default_factory=list)
 
 
 class _Apply:
@@ -322,6 +339,7 @@ class _Apply:
         self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
         self.bases = incoming.bases
         self.from_hub = not incoming.to_hub
+        self.agreed_with = incoming.agreed_with if self.from_hub else None
         self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
         self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
         self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
@@ -572,6 +590,8 @@ class _Apply:
                     self.kept[kind].add(ident)  # the sender deleted it: send it back
 
     def _delete(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> None:
+        if self.agreed_with is not None:
+            self._keep_edits(kind, ident, tree, coach)
         changes.bury(self.conn, tree, deleted_at, coach)
         if tree["action_reviews"]:
             self.reviewed_actions |= {
@@ -584,6 +604,32 @@ class _Apply:
             self.removed[tree_kind] |= ids
             for sent_id in ids & set(self.rows[tree_kind]):  # the sender still has them: tell it
                 self.result.send_back.add_tombstone(tree_kind, sent_id, deleted_at, coach)
+
+    def _keep_edits(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_by: str) -> None:
+        """Before a deletion sent from the hub is applied here: if anything it takes was
+        edited here since the last sync (its agreed version differs, or it was written
+        here since then and never agreed on), the edited records are kept as a conflict
+        to restore them (``conflicts.deleted_edit``)."""
+        assert self.agreed_with is not None
+        hub_id, since = self.agreed_with
+        rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
+        keys = [(tree_kind, ident) for tree_kind, found in rows.items() for ident in found]
+        bases = fields.load_bases(self.conn, hub_id, keys)
+        unagreed = [key for key in keys if key not in bases]
+        new_here = _written_since(self.conn, unagreed, since) if unagreed else set()
+        edited: dict[tuple[str, str], list[str]] = {}
+        for key in keys:
+            row = rows[key[0]][key[1]]
+            if key in bases:
+                changed = fields.edited_since(key[0], row, bases[key])
+            elif key in new_here:
+                changed = fields.edited_since(key[0], row, {})
+            else:
+                continue
+            if changed:
+                edited[key] = changed
+        if edited:
+            self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
 
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -684,6 +730,27 @@ def apply(conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> App
     return work.count()
 
 
+def apply_copy(
+    conn: sa.Connection, snapshot: bulk.Snapshot, *, limit: dt.datetime, ahead: dt.timedelta, to_hub: bool
+) -> Applied:
+    """What :func:`apply` does with a whole history sent to a database that holds no
+    record and no tombstone (``bulk.empty``), done by copying: every record is new
+    there, so nothing is merged, and the outcome is the same. The tombstones go
+    through :func:`apply` (there are few). The caller has checked that nothing needs
+    deciding (``Snapshot.copyable``; going to the hub, no stamp from the future)."""
+    bulk.copy_in(conn, snapshot)
+    graves = Changeset(limit=limit, ahead=ahead, to_hub=to_hub)
+    for kind, ident, deleted_at, coach in snapshot.tombstones:
+        graves.add_tombstone(kind, ident, deleted_at, coach)
+    result = apply(conn, graves, adopt_teams=not to_hub)
+    for kind, rows in snapshot.rows.items():
+        result.added[kind] += len(rows)
+        result.settled |= {(kind, row[0]) for row in rows}
+    if not to_hub:  # from the hub, stamps from the future only count so in comparisons
+        result.clamped += snapshot.later_than(limit + fields.TOLERANCE)
+    return result
+
+
 def _clause(exc: BaseException) -> str:
     """A store error's one line, to go inside a longer sentence."""
     text = " ".join(str(exc).split()).rstrip(".")
@@ -703,6 +770,18 @@ def _containers(kind: str, row: Row) -> list[tuple[str, str]]:
             found.append(("sessions", row["session_id"]))
         return found
     return []
+
+
+def _written_since(conn: sa.Connection, keys: list[tuple[str, str]], since: int) -> set[tuple[str, str]]:
+    """Of these records, those the change log says were written after ``since``."""
+    table = table_of_model(SyncChange)
+    found: set[tuple[str, str]] = set()
+    for kind in {kind for kind, _ident in keys}:
+        ids = {ident for key_kind, ident in keys if key_kind == kind}
+        for clause in in_clauses(conn, table.c.id, ids):
+            rows = conn.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.seq > since, clause))
+            found |= {(kind, ident) for ident in rows.scalars()}
+    return found
 
 
 def _first_line(exc: BaseException) -> str:
@@ -895,6 +974,31 @@ def _entries(conn: sa.Connection, after: int, upto: int, resume: Entry | None = 
     return found
 
 
+def _pending(
+    conn: sa.Connection, after: int, upto: int, resume: Entry | None, skip: Iterable[tuple[int, int]] = ()
+) -> tuple[int, list[Entry] | None, int]:
+    """What is to move: the entries written in (after, upto] but not in the ``skip``
+    ranges of counter values (what this sync wrote there itself), past ``resume``.
+    Returns how many, the entries (None when they need not be listed: a whole history,
+    nothing left out, that goes in one batch), and how many were left out. Counting
+    first saves listing tens of thousands of entries when none are to move, or when
+    a first sync sends everything anyway."""
+    table = table_of_model(SyncChange)
+    ranges = [(low, high) for low, high in skip if high > low]
+    within = sa.and_(table.c.seq > after, table.c.seq <= upto)
+    total = int(conn.execute(sa.select(sa.func.count()).where(within)).scalar() or 0)
+    skipped = 0
+    if ranges and total:
+        own = sa.or_(*(sa.and_(table.c.seq > low, table.c.seq <= high) for low, high in ranges))
+        skipped = int(conn.execute(sa.select(sa.func.count()).where(within, own)).scalar() or 0)
+    if total == skipped:
+        return 0, [], skipped
+    if after == 0 and resume is None and not skipped and total <= _batch_size():
+        return total, None, 0
+    entries = [entry for entry in _entries(conn, after, upto, resume) if not any(low < entry[0] <= high for low, high in ranges)]
+    return len(entries), entries, skipped
+
+
 def _groups(conn: sa.Connection, rows: Iterable[Any]) -> dict[tuple[str, str], str]:
     """The session each logged record belongs to (by kind and id)."""
     by_kind: dict[str, set[str]] = {}
@@ -955,6 +1059,7 @@ class _Run:
         # the state saved after each batch: sent up to / received up to (counter values)
         self.pushed_seq = 0
         self.pulled_seq = 0
+        self.since = 0
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -995,25 +1100,27 @@ class _Run:
                 # a sync stopped half-way goes on from where it got to
                 push_from = None if first else _resume(conn, hub_id, "push")
                 pull_from = None if first else _resume(conn, hub_id, "pull")
-                outgoing = _entries(conn, pushed_seq, mark, push_from)
+                total, outgoing, _skipped = _pending(conn, pushed_seq, mark, push_from)
         except SyncFailed:
             raise
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
         self.expected = mark
         self.pushed_seq, self.pulled_seq = pushed_seq, pulled_seq
+        self.since = pushed_seq  # what was written here after this had not reached the hub
         trust_bases = not (full or restored)
 
         # 2. Send, a batch at a time.
-        self.sent = [0, len(outgoing)]
-        self.progress("send", 0, len(outgoing))
+        self.sent = [0, total]
+        self.progress("send", 0, total)
         own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
-        batches = _batches(outgoing) or [[]]  # nothing to send: the hub still hears from us
+        # nothing to send: the hub still hears from us; None: the whole history, unlisted
+        batches = [[]] if outgoing is None else _batches(outgoing) or [[]]
         for number, batch in enumerate(batches, 1):
             self._check()
             whole = pushed_seq == 0 and push_from is None and len(batches) == 1  # the whole history
             own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches), whole=whole))
-            self.sent[0] += len(batch)
+            self.sent[0] += total if outgoing is None else len(batch)
             self.progress("send", self.sent[0], self.sent[1])
 
         # 3. Receive what the others wrote since the last sync, a batch at a time (less
@@ -1023,18 +1130,17 @@ class _Run:
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
                 top = changes.current_seq(hub_conn)
-                logged = _entries(hub_conn, pulled_seq, top, pull_from)
-                incoming = [entry for entry in logged if not any(low < entry[0] <= high for low, high in own)]
+                total, incoming, skipped = _pending(hub_conn, pulled_seq, top, pull_from, own)
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
-        self.received = [0, len(incoming)]
-        self.progress("receive", 0, len(incoming))
-        batches = _batches(incoming) or [[]]
+        self.received = [0, total]
+        self.progress("receive", 0, total)
+        batches = [[]] if incoming is None else _batches(incoming) or [[]]
         for number, batch in enumerate(batches, 1):
             self._check()
-            whole = pulled_seq == 0 and pull_from is None and len(incoming) == len(logged) and len(batches) == 1
+            whole = pulled_seq == 0 and pull_from is None and not skipped and len(batches) == 1
             self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
-            self.received[0] += len(batch)
+            self.received[0] += total if incoming is None else len(batch)
             self.progress("receive", self.received[0], self.received[1])
         pushed, pulled = self.pushed, self.pulled
         return SyncReport(
@@ -1058,6 +1164,11 @@ class _Run:
         """One batch to the hub (one transaction there), then here: what the hub kept
         differently, the versions agreed on and how far sending got (one transaction
         here). Returns the hub's counter values the batch took."""
+        if whole and bulk.enabled():
+            try:
+                return self._send_copy(hub_id, mark, trust_bases, last=last)
+            except bulk.Unsuitable:
+                pass  # the hub holds records already (or the rows need deciding): merge
         shown = self.shown
         try:
             with self.local.read() as session:
@@ -1075,37 +1186,105 @@ class _Run:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
+        with self._pushing() as hub_conn:
+            hub_now, skew = _hub_clock(hub_conn, self.local)
+            outgoing.limit = hub_now
+            outgoing.ahead = skew or dt.timedelta(0)
+            before = changes.current_seq(hub_conn)
+            pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            self._after_push(hub_conn, pushed, hub_now, last=last)
+            after = changes.current_seq(hub_conn)
+        sent = _fields(outgoing)
+        self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
+                          save_sent=lambda _conn: sent)
+        return before, after
+
+    def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
+        """The whole history into an empty hub, copied (``bulk``): the same outcome as
+        merging record by record, in a fraction of the time. Raises
+        :class:`bulk.Unsuitable` (having changed nothing) when the hub is not empty or
+        the records need deciding; the caller then merges them."""
+        shown = self.shown
+        try:
+            with self.local.read() as session:
+                snapshot = bulk.read_all(session.connection())
+        except StoreError as exc:
+            raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
+        if not snapshot.copyable():
+            raise bulk.Unsuitable
+        with self._pushing() as hub_conn:
+            hub_now, skew = _hub_clock(hub_conn, self.local)
+            # stamps from the future are rewritten on the way to the hub: the merge does that
+            if not bulk.empty(hub_conn) or snapshot.later_than(hub_now + fields.TOLERANCE):
+                raise bulk.Unsuitable
+            before = changes.current_seq(hub_conn)
+            pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
+            self._after_push(hub_conn, pushed, hub_now, last=last)
+            after = changes.current_seq(hub_conn)
+        texts = fields.stored_bases(hub_id, snapshot.rows)
+
+        def sent(keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+            return {(kind, ident): fields.decode(text) for _hub, kind, ident, text in texts if (kind, ident) in keys}
+
+        def save_sent(conn: sa.Connection) -> dict[tuple[str, str], dict[str, Any]]:
+            bulk.save_base_rows(conn, hub_id, texts)
+            return {}
+
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent)
+        return before, after
+
+    @contextlib.contextmanager
+    def _pushing(self) -> Iterator[sa.Connection]:
+        """The hub's write transaction of one batch sent, its failures said in one line."""
+        shown = self.shown
         try:
             with self.hub.write() as hub_session:
-                hub_conn = hub_session.connection()
-                hub_now, skew = _hub_clock(hub_conn, self.local)
-                outgoing.limit = hub_now
-                outgoing.ahead = skew or dt.timedelta(0)
-                before = changes.current_seq(hub_conn)
-                pushed = apply(hub_conn, outgoing, adopt_teams=False)
-                # the laptop whose value lost hears of it when it next receives the record
-                conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
-                if last:  # notes of lost values no laptop can be told of any more go
-                    conflicts.prune_notes(hub_conn)
-                after = changes.current_seq(hub_conn)
+                yield hub_session.connection()
         except SyncFailed as exc:
             raise SyncFailed(f"cannot sync with {shown}: {exc}; {self._kept()}, here or on the hub") from None
         except StoreError as exc:
             raise SyncFailed(f"sync with {shown} failed: {_clause(exc)}; {self._kept()}, here or on the hub: run sync again") from None
+
+    def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
+        # the laptop whose value lost hears of it when it next receives the record
+        conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+        if last:  # notes of lost values no laptop can be told of any more go
+            conflicts.prune_notes(hub_conn)
+
+    def _settle_sent(
+        self,
+        hub_id: str,
+        pushed: Applied,
+        mark: int,
+        batch: list[Entry],
+        trust_bases: bool,
+        *,
+        last: bool,
+        sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
+        save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
+    ) -> None:
+        """Here, after a batch went to the hub (one transaction): what the hub kept
+        differently, the versions agreed on and how far sending got. ``sent(keys)``:
+        the fields sent of these records; ``save_sent``: keeps the versions sent
+        (returning those still to save)."""
+        shown = self.shown
         try:
             with self.local.write() as session:
                 conn = session.connection()
                 back = pushed.send_back
                 back.limit = self.local.now()
+                back.agreed_with = (hub_id, self.since) if trust_bases else None
                 # what this laptop sent is what the hub merged against
-                back.bases = fields.load_bases(conn, hub_id, _keys(back))
-                sent = _fields(outgoing)
-                back.bases.update(sent)
+                back_keys = _keys(back)
+                back.bases = fields.load_bases(conn, hub_id, back_keys)
+                back.bases.update(sent(set(back_keys)))
                 quiet = self._quiet(conn)
                 pulled = apply(conn, back, adopt_teams=True)
-                sent.update(_fields(back))
-                _save_bases(conn, hub_id, sent)
-                found = _conflicts(pushed, pulled)
+                versions = dict(save_sent(conn))
+                versions.update(_fields(back))
+                _save_bases(conn, hub_id, versions)
+                conflicts.drop_settled_elsewhere(conn, _keys(back))
+                found = _conflicts(pushed, pulled) + pulled.deleted_edits
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)
@@ -1123,7 +1302,6 @@ class _Run:
             ) from None
         self._add(pushed, pulled, found)
         self.settled |= pushed.settled - {(kind, ident) for kind, rows in back.rows.items() for ident in rows}
-        return before, after
 
     def _quiet(self, conn: sa.Connection) -> bool:
         """Nobody saved here since this sync last wrote (or read) here."""
@@ -1132,7 +1310,12 @@ class _Run:
         return self.quiet
 
     def _receive(self, hub_id: str, batch: list[Entry], top: int, *, last: bool, whole: bool) -> None:
-        shown = self.shown
+        if whole and bulk.enabled():
+            try:
+                self._receive_copy(hub_id, top, last=last)
+                return
+            except bulk.Unsuitable:
+                pass  # this laptop holds records already (or the rows need deciding): merge
         try:
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
@@ -1147,29 +1330,69 @@ class _Run:
                 quiet = self._quiet(conn)
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+                incoming.agreed_with = (hub_id, self.since)
                 # this laptop's values that lost a conflict on the hub (it sent them earlier)
                 concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 _save_bases(conn, hub_id, _fields(incoming))
-                found = _conflicts(Applied(), pulled)
+                # conflicts listed here that another laptop settled (and synced)
+                conflicts.drop_settled_elsewhere(conn, _keys(incoming))
+                found = _conflicts(Applied(), pulled) + pulled.deleted_edits
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
-                conflicts.save(conn, found, shown, self.local.now())
-                # what this side kept over the hub's (a save made during the sync) goes next time
-                _touch(conn, pulled.send_back)
-                now_seq = changes.current_seq(conn)
-                if quiet:  # what sync wrote here need not go back
-                    self.pushed_seq = now_seq
-                if last:
-                    self.pulled_seq = top
-                _save_resume(conn, hub_id, "pull", None if last else batch[-1])
-                _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
-                self.expected = now_seq
+                self._settle_received(conn, hub_id, found, pulled, top, batch, quiet=quiet, last=last)
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc)) from None
         self._add(Applied(), pulled, found)
         self._forget_told(concerning)
+
+    def _receive_copy(self, hub_id: str, top: int, *, last: bool) -> None:
+        """The hub's whole history into this empty database, copied (``bulk``). Raises
+        :class:`bulk.Unsuitable` (having changed nothing) when this database is not
+        empty or the records need deciding; the caller then merges them. (An empty
+        laptop has no values that lost a conflict on the hub: no notes to read.)"""
+        with self.local.read() as session:
+            if not bulk.empty(session.connection(), hub_id):
+                raise bulk.Unsuitable
+        try:
+            with self.hub.read() as hub_session:
+                snapshot = bulk.read_all(hub_session.connection())
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
+        if not snapshot.copyable():
+            raise bulk.Unsuitable
+        try:
+            with self.local.write() as session:
+                conn = session.connection()
+                if not bulk.empty(conn, hub_id):  # the coach saved meanwhile
+                    raise bulk.Unsuitable
+                quiet = self._quiet(conn)
+                pulled = apply_copy(conn, snapshot, limit=self.local.now(), ahead=dt.timedelta(0), to_hub=False)
+                bulk.save_base_rows(conn, hub_id, fields.stored_bases(hub_id, snapshot.rows))
+                found = _conflicts(Applied(), pulled)
+                self._settle_received(conn, hub_id, found, pulled, top, [], quiet=quiet, last=last)
+        except StoreError as exc:
+            raise SyncFailed(self._failed_receiving(exc)) from None
+        self._add(Applied(), pulled, found)
+
+    def _settle_received(
+        self, conn: sa.Connection, hub_id: str, found: list[conflicts.Conflict], pulled: Applied, top: int,
+        batch: list[Entry], *, quiet: bool, last: bool,
+    ) -> None:
+        """The end of a batch received, in its transaction here: the conflicts found,
+        what to send back next time, and how far receiving got."""
+        conflicts.save(conn, found, self.shown, self.local.now())
+        # what this side kept over the hub's (a save made during the sync) goes next time
+        _touch(conn, pulled.send_back)
+        now_seq = changes.current_seq(conn)
+        if quiet:  # what sync wrote here need not go back
+            self.pushed_seq = now_seq
+        if last:
+            self.pulled_seq = top
+        _save_resume(conn, hub_id, "pull", None if last else batch[-1])
+        _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
+        self.expected = now_seq
 
     def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
         """The hub's notes this laptop's coach was just told of (and keeps here) go

@@ -29,17 +29,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import operator
+import os
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from coachtui.store.db import dialects, pg_search, search_index, tallies
-from coachtui.store.db.models import Tombstone, encode_text
+from coachtui.store.db.models import ESCAPE, Tombstone, decode_text, encode_text
 from coachtui.store.exchange.interchange import BOOL, ID, OPT_DATE, REF, SPECS, STAMP, TEXT
 from coachtui.store.exchange.rows import table_of
 from coachtui.store.sync import changes
-from coachtui.store.sync.tables import table_of_model
+from coachtui.store.sync.tables import BASE, table_of_model
 
 # From how many records written a sync writes them with the triggers off.
 BULK_ROWS = 500
@@ -207,3 +209,214 @@ def _utc_text(value: dt.datetime) -> str:
 
 def _iso(value: dt.date) -> str:
     return value.isoformat()
+
+
+# --- a whole history into an empty database ---------------------------------------------------
+#
+# The first push of a laptop into an empty hub, and the first pull into an empty laptop,
+# have nothing to merge: every record is new on the receiving side. Such a sync copies
+# the tables as they are stored instead of merging record by record: the rows are read
+# once as the database keeps them (no conversion to Python values and back), written
+# with one prepared statement per table (SQLite) or COPY (PostgreSQL) with the
+# triggers off, logged at one counter value and indexed for search with one statement
+# each; the synced versions the laptop keeps (``sync_base``) are written from the same
+# rows. The result is the same, byte for byte, as the record-by-record merge gives
+# (tests/test_sync_bulk.py compares the two); anything the merge would have to decide
+# (a record already there, a stamp from the future going to the hub, a record whose
+# parent was not sent) sends the sync the ordinary way. COACHTUI_SYNC_BULK=0 turns
+# the copy off (to compare, and to measure).
+
+BULK_ENV = "COACHTUI_SYNC_BULK"
+# How a SQLite database stores a timestamp (SQLAlchemy's format: naive UTC, microseconds)
+STAMP_TEXT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class Unsuitable(Exception):
+    """The receiving side is not empty (or the rows need deciding): merge instead."""
+
+
+def enabled() -> bool:
+    return os.environ.get(BULK_ENV, "") != "0"
+
+
+def empty(conn: sa.Connection, hub_id: str | None = None) -> bool:
+    """Nothing here that a copy could collide with: no record, no tombstone (and, on a
+    laptop, no synced version kept for ``hub_id``)."""
+    tables = [*changes.TABLES.values(), "tombstone"]
+    query = " UNION ALL ".join(f"SELECT 1 FROM (SELECT 1 FROM {name} LIMIT 1) AS t{i}" for i, name in enumerate(tables))
+    if conn.exec_driver_sql(query).first() is not None:
+        return False
+    if hub_id is not None:
+        held = conn.execute(sa.select(BASE.c.id).where(BASE.c.hub_id == hub_id).limit(1)).first()
+        return held is None
+    return True
+
+
+@dataclass
+class Snapshot:
+    """Every record and tombstone of a database, read in one transaction: the records
+    as SQLite stores them (tuples in the interchange columns' order, times as UTC text,
+    booleans as 0/1, sorted by id), the tombstones as (kind, id, deleted_at, coach)."""
+
+    rows: dict[str, list[tuple[Any, ...]]]
+    tombstones: list[tuple[str, str, dt.datetime, str]]
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.rows.values()) + len(self.tombstones)
+
+    def keys(self) -> list[tuple[str, str]]:
+        return [(kind, row[0]) for kind, rows in self.rows.items() for row in rows]
+
+    def later_than(self, limit: dt.datetime) -> int:
+        """How many stamps of the records are later than ``limit``."""
+        text = limit.astimezone(dt.UTC).strftime(STAMP_TEXT)
+        found = 0
+        for kind, rows in self.rows.items():
+            for index in _stamp_columns(kind):
+                found += sum(1 for row in rows if row[index] is not None and row[index] > text)
+        return found
+
+    def copyable(self) -> bool:
+        """Worth copying, and nothing in it for a merge to decide: no record whose
+        parent is missing, none that is also tombstoned. Small histories merge (they
+        take no time either way)."""
+        if len(self) < BULK_ROWS or self.orphans():
+            return False
+        graves = {(kind, ident) for kind, ident, _at, _coach in self.tombstones}
+        return not graves or not any((kind, row[0]) in graves for kind, rows in self.rows.items() for row in rows)
+
+    def orphans(self) -> bool:
+        """A record whose parent (session, team, action) is not among the records."""
+        ids = {kind: {row[0] for row in rows} for kind, rows in self.rows.items()}
+        for kind, rows in self.rows.items():
+            for column, parent_kind in _PARENTS.get(kind, ()):
+                index = SPECS[kind].columns.index(column)
+                parents = ids[parent_kind]
+                if any(row[index] is not None and row[index] not in parents for row in rows):
+                    return True
+        return False
+
+
+_PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "sessions": (("team_id", "teams"),),
+    "picked_questions": (("session_id", "sessions"),),
+    "actions": (("team_id", "teams"), ("session_id", "sessions")),
+    "action_reviews": (("action_id", "actions"), ("session_id", "sessions")),
+}
+
+
+def _stamp_columns(kind: str) -> list[int]:
+    return [index for index, (_name, field_kind) in enumerate(SPECS[kind].fields) if field_kind.rstrip("?") == STAMP]
+
+
+def read_all(conn: sa.Connection) -> Snapshot:
+    """Every record and tombstone behind ``conn`` (in its open transaction)."""
+    postgres = dialects.of(conn) is not dialects.sqlite
+    raw: Any = conn.connection.dbapi_connection
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for kind in changes.KINDS:
+        spec = SPECS[kind]
+        cursor = raw.cursor()
+        try:
+            cursor.execute(f"SELECT {', '.join(_stored(name, kind_, postgres) for name, kind_ in spec.fields)} FROM {spec.table}")
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        if postgres:
+            texts = [index for index, (_name, kind_) in enumerate(spec.fields) if kind_.rstrip("?") in (ID, REF, TEXT)]
+            found = [_decoded(row, texts) for row in found]
+        else:
+            found = [tuple(row) for row in found]
+        found.sort(key=operator.itemgetter(0))  # by id: the order the merge writes them in
+        rows[kind] = found
+    graves = table_of_model(Tombstone)
+    tombstones = [
+        (row.kind, row.id, row.deleted_at, row.coach)
+        for row in conn.execute(sa.select(graves.c.kind, graves.c.id, graves.c.deleted_at, graves.c.coach))
+    ]
+    return Snapshot(rows, tombstones)
+
+
+def _stored(name: str, field_kind: str, postgres: bool) -> str:
+    """A column as SQLite stores it (on PostgreSQL, converted so)."""
+    if not postgres:
+        return name
+    base = field_kind.rstrip("?")
+    if base == STAMP:
+        return f"to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    if base == BOOL:
+        return f"{name}::int"
+    if field_kind == OPT_DATE:
+        return f"to_char({name}, 'YYYY-MM-DD')"
+    return name
+
+
+def _decoded(row: tuple[Any, ...], texts: list[int]) -> tuple[Any, ...]:
+    if not any(isinstance(row[i], str) and ESCAPE in row[i] for i in texts):
+        return tuple(row)
+    return tuple(decode_text(value) if i in texts and isinstance(value, str) else value for i, value in enumerate(row))
+
+
+def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
+    """Write the snapshot's records into this empty database (in the caller's
+    transaction): the triggers off, every record logged at one new counter value,
+    the search index brought up to date once. Tombstones are left to the caller."""
+    sqlite = dialects.of(conn) is dialects.sqlite
+    saved = changes.suspend_triggers(conn)
+    saved += search_index.suspend_triggers(conn) if sqlite else pg_search.suspend_triggers(conn)
+    if sqlite:
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        saved.append(f"PRAGMA cache_size = {int(cache or 0)}")
+    for kind in changes.KINDS:
+        _write_raw(conn, kind, snapshot.rows[kind], sqlite)
+    if any(snapshot.rows.values()):
+        seq = changes.next_seq(conn)
+        for kind, table in changes.TABLES.items():
+            conn.exec_driver_sql(
+                f"INSERT INTO sync_change (kind, id, seq) SELECT '{kind}', id, {int(seq)} FROM {table} WHERE true "
+                "ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq"
+            )
+        if sqlite:
+            conn.exec_driver_sql(f"DELETE FROM {search_index.TABLE}")
+            search_index.fill(conn)
+        else:
+            conn.exec_driver_sql(
+                f"INSERT INTO {pg_search.PENDING} (session_id) SELECT id FROM coaching_session ON CONFLICT DO NOTHING"
+            )
+    changes.restore_triggers(conn, saved)
+
+
+def _write_raw(conn: sa.Connection, kind: str, rows: list[tuple[Any, ...]], sqlite: bool) -> None:
+    if not rows:
+        return
+    spec = SPECS[kind]
+    if sqlite:
+        marks = ", ".join("?" for _ in spec.columns)
+        conn.exec_driver_sql(f"INSERT INTO {spec.table} ({', '.join(spec.columns)}) VALUES ({marks})", rows)
+        return
+    stamps = [index for index, (_n, field_kind) in enumerate(spec.fields) if field_kind.rstrip("?") == STAMP]
+    texts = [index for index, (_n, field_kind) in enumerate(spec.fields) if field_kind.rstrip("?") in (ID, REF, TEXT)]
+    raw: Any = conn.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {spec.table} ({', '.join(spec.columns)}) FROM STDIN") as copy:
+        for row in rows:
+            values = list(row)
+            for index in stamps:
+                if values[index] is not None:
+                    values[index] += "+00"
+            for index in texts:
+                if values[index] is not None:
+                    values[index] = encode_text(values[index])
+            copy.write_row(values)
+
+
+# --- the synced versions, from stored rows (``fields.stored_bases`` makes them) ---------------
+
+
+def save_base_rows(conn: sa.Connection, hub_id: str, rows: list[tuple[str, str, str, str]]) -> None:
+    """Keep these ``sync_base`` rows (``fields.stored_bases``), except of records
+    deleted for good here (a deletion keeps nothing of a record's text)."""
+    upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
+    graves = table_of_model(Tombstone)
+    buried = sa.select(graves.c.id).where(graves.c.kind == BASE.c.kind, graves.c.id == BASE.c.id)
+    conn.execute(sa.delete(BASE).where(BASE.c.hub_id == hub_id, buried.exists()))

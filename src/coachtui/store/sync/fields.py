@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.interchange import BOOL, INT, SPECS, STAMP
 from coachtui.store.exchange.rows import in_clauses
 from coachtui.store.sync.tables import BASE
 
@@ -184,6 +184,17 @@ def merge_record(
     return Merge(row, write=True, mixed=True, differs_from_sent=True, conflicts=tuple(conflicts))
 
 
+def edited_since(kind: str, row: Row, base: dict[str, Any]) -> list[str]:
+    """The fields of ``row`` (not derived ones) that differ from ``base``: what was
+    edited here since both sides last agreed."""
+    current = fields_of(kind, row)
+    later = SPECS[kind].later_defaults
+    return [
+        name for name in _MERGED[kind]
+        if name not in DERIVED.get(kind, ()) and current[name] != (base[name] if name in base else later.get(name, _UNKNOWN))
+    ]
+
+
 # --- the stored bases ---------------------------------------------------------------------------
 
 
@@ -211,3 +222,68 @@ def save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], di
         (hub_id, kind, ident, _ENCODER.encode(bases[(kind, ident)])) for kind, ident in sorted(bases)
     ]
     upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
+
+
+# --- the same, from stored rows (a whole history copied: ``bulk``) ------------------------------
+
+_json_text = json.encoder.encode_basestring_ascii  # what _ENCODER writes for text
+
+
+def stored_bases(hub_id: str, stored: dict[str, list[tuple[Any, ...]]]) -> list[tuple[str, str, str, str]]:
+    """``sync_base`` rows for these records as SQLite stores them (by kind: tuples in
+    the interchange columns' order, ``bulk.Snapshot``): the same text :func:`save_bases`
+    writes for each (the same JSON, byte for byte), made from the stored values
+    without converting them to Python values first."""
+    found = []
+    for kind in sorted(stored):  # in the order save_bases writes them
+        rows = stored[kind]
+        encode = _base_encoder(kind)
+        found += [(hub_id, kind, row[0], encode(row)) for row in rows]
+    return found
+
+
+def _base_encoder(kind: str) -> Callable[[tuple[Any, ...]], str]:
+    """``pattern % (value, value, ...)``, each value converted by the cheapest call
+    its column allows (most are text that is never NULL: the JSON quoting itself, in C)."""
+    spec = SPECS[kind]
+    kinds = dict(spec.fields)
+    template, parts = [], []
+    for name in merged_fields(kind):
+        template.append(f"{_json_text(name)}: %s")
+        field_kind = kinds[name]
+        base = field_kind.rstrip("?")
+        convert: Callable[[Any], str] = {BOOL: _bool, STAMP: _stamp, INT: _int}.get(base, _text)
+        if convert is _text and not field_kind.endswith("?"):
+            convert = _json_text  # text that cannot be NULL
+        parts.append((spec.columns.index(name), convert))
+    pattern = "{" + ", ".join(template) + "}"  # column names hold no %
+
+    def encode(row: tuple[Any, ...]) -> str:
+        return pattern % tuple([convert(row[index]) for index, convert in parts])
+
+    return encode
+
+
+def _bool(value: Any) -> str:
+    return "null" if value is None else ("true" if value else "false")
+
+
+def _stamp(value: Any) -> str:
+    return "null" if value is None else _json_text(_iso_stamp(value))
+
+
+def _int(value: Any) -> str:
+    return "null" if value is None else int.__repr__(value)
+
+
+def _text(value: Any) -> str:
+    return "null" if value is None else _json_text(value)
+
+
+def _iso_stamp(text: str) -> str:
+    """A stored UTC timestamp as ``datetime.isoformat`` writes it with its zone."""
+    if len(text) == 26 and text[10] == " " and text[19] == ".":
+        if text.endswith("000000"):
+            return f"{text[:10]}T{text[11:19]}+00:00"
+        return f"{text[:10]}T{text[11:]}+00:00"
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC).isoformat()

@@ -297,7 +297,7 @@ class SessionScreen(Screen[None]):
                        tuple((f"name:{name}", name) for name in free), "")
             return
         if controller.presenter_index + 1 < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.next_presenter()
             self._presenter_shown()
             return
@@ -321,7 +321,7 @@ class SessionScreen(Screen[None]):
             self.app.notify(f"{value} is presenting.", markup=False)
             self.session_changed()
             return
-        self._keep_typing()
+        self.keep_typing()
         if what == "add":
             controller.add_presenter(value)
         elif what == "go":
@@ -333,11 +333,12 @@ class SessionScreen(Screen[None]):
         theirs is asked about with their part on screen)."""
         controller = self.coach_app.session
         if index != controller.presenter_index and 0 <= index < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.show_presenter(index)
             self._presenter_shown()
 
-    def _keep_typing(self) -> None:
+    def keep_typing(self) -> None:
+        """What the fields show is in the model (keys on their way to it included)."""
         if self._steps_ready:
             for step in STEP_IDS[1:]:
                 self.pane(step).keep_typing()
@@ -485,14 +486,14 @@ class SessionScreen(Screen[None]):
             self._load_review(team, model)
             return
         if model is not None and model.status == "draft":
-            from coachtui.ui.modals import ConfirmScreen
+            from coachtui.ui.modals import TypedAheadConfirmScreen
 
             def done(confirmed: bool | None) -> None:
                 if confirmed:
                     self.start_session(team)
 
             self.app.push_screen(
-                ConfirmScreen(
+                TypedAheadConfirmScreen(
                     f"Start a new session with {one_line(team.name, 40)}? The draft for "
                     f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
                     yes="Start new",
@@ -518,13 +519,17 @@ class SessionScreen(Screen[None]):
     )
     def _load_review(
         self, team: TeamInfo, model: SessionModel
-    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None]:
+    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]:
+        from coachtui.session.model import last_meeting_later
+
         store = self.coach_app.ready_store
         actions = store.open_actions(team.id)
         last = store.last_session(team.id, before=model.session_id)
-        return model, [a for a in actions if a.session_id != model.session_id], last
+        return model, [a for a in actions if a.session_id != model.session_id], last, last_meeting_later(store, last)
 
-    def _review_result(self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None]) -> None:
+    def _review_result(
+        self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]
+    ) -> None:
         self._review_loaded(*result)
 
     def _review_not_loaded(self, error: BaseException) -> None:
@@ -535,13 +540,19 @@ class SessionScreen(Screen[None]):
         if self._review_for is not None:
             self._review_loaded(self._review_for, [], None)
 
-    def _review_loaded(self, model: SessionModel, actions: list[ActionInfo], last: SessionDetail | None) -> None:
+    def _review_loaded(
+        self,
+        model: SessionModel,
+        actions: list[ActionInfo],
+        last: SessionDetail | None,
+        last_later: list[SessionDetail] | None = None,
+    ) -> None:
         if self.coach_app.session.model is not model:
             return  # the coach has moved on to another session meanwhile
         model.review_items = [ReviewItem(action=a) for a in actions]
-        model.last_session = last
+        model.last_session, model.last_later = last, list(last_later or [])
         for later in self.coach_app.session.parts[1:]:
-            later.review_items, later.last_session = model.review_items, last
+            later.review_items, later.last_session, later.last_later = model.review_items, last, model.last_later
         self.session_changed()
         self.refresh_panes()
         if model.review_items:
@@ -554,6 +565,14 @@ class SessionScreen(Screen[None]):
         self.coach_app.session.resume(model, parts)
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
+
+    def show_kept(self, model: SessionModel) -> None:
+        """Keep mine after another window saved this session: ``model`` (theirs, with
+        this window's changes) in hand, shown on the step the coach is on; a field
+        this window is typing in keeps its text and cursor (its value is the same)."""
+        self.coach_app.session.resume(model)
+        self.refresh_panes()
+        self.session_changed()
 
     def carry_on_afresh(self, model: SessionModel) -> None:
         """An empty draft (left by a crash) taken as the new session it was: it opens

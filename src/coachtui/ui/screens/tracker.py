@@ -70,7 +70,7 @@ those due soonest, then those with no due date.
 
 | key | |
 |---|---|
-| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note (ctrl+s records it; esc cancels the mark and keeps the note for the next one) |
+| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note (ctrl+s records it; esc cancels the mark and keeps the note for the next one, until you quit: quitting asks first) |
 | **t** | only one team's actions |
 | **o** | only one owner's actions |
 | **a** | only the actions agreed with one coach |
@@ -106,9 +106,6 @@ on top of their change).
         self.owner: str | None = None
         self.coach: str | None = None
         self.include_closed = False
-        # Notes typed for a mark that was not recorded (a conflict, a lost
-        # connection): offered again when the action is marked next.
-        self.kept_notes: dict[str, str] = {}
         self.rows: list[ActionInfo] = []
         self.below: str | None = None
         self.dropped_above = False
@@ -119,6 +116,13 @@ on top of their change).
     @property
     def coach_app(self) -> CoachApp:
         return coach_app(self)
+
+    @property
+    def kept_notes(self) -> dict[str, str]:
+        """Notes typed for a mark that was not recorded (esc, a conflict, a lost
+        connection): offered again when the action is marked next. The app holds
+        them, so quitting from any screen asks about them."""
+        return self.coach_app.tracker_notes
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
