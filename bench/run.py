@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         for db in dbs:
             history.store_figures(db, runs, table, pg, rebuild=args.rebuild)
     history.growth_notes(table, smallest, largest)
+    hundred = next((db for db in dbs if db.sessions == 100_000), None)
+    if hundred is not None and largest.sessions > hundred.sessions:  # e.g. --sessions 1000000
+        history.growth_notes(table, hundred, largest)
     history.process_figures(largest, runs, table)
 
     # Exports at 10k and the largest size (the quick run: its two small ones).

@@ -12,8 +12,9 @@ Designed for a UI that pages and runs queries in worker threads:
   worker.is_cancelled``); a stale search stops within a few milliseconds and
   raises :class:`~coachtui.store.errors.Cancelled`.
 
-Search on SQLite uses the FTS5 index (``store/db/search_index.py``) and picks one of
-two plans by how many sessions match (see :func:`_fts_condition`); on
+Search on SQLite uses the FTS5 index (``store/db/search_index.py``): a page is read
+from windows of the newest sessions, or, for a word with few matches, by sorting
+them (see :func:`_newest_matches`; counts: :func:`_fts_condition`); on
 PostgreSQL it uses a tsvector per session in a GIN index (``store/db/pg_search.py``),
 with the same words matching the same way, and PostgreSQL's planner picks the plan.
 """
@@ -83,9 +84,11 @@ PREVIEW = 120
 # 50 / (share of sessions matching) index entries.
 SORT_MATCHES_UP_TO = 1_000
 # Above it, a page is read from windows of the newest sessions (_newest_matches): the
-# first holds this many sessions, each next one this many times more.
-WINDOW_FIRST = 1_000
+# first holds this many sessions (a page of a word most sessions hold), each next one
+# at least WINDOW_GROWTH times more, as many more as the matches found suggest.
+WINDOW_FIRST = 250
 WINDOW_GROWTH = 4
+WINDOW_MOST_GROWTH = 64
 SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
@@ -346,25 +349,14 @@ def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any
     return sa.text(search_index.match_sql(walk=matches > SORT_MATCHES_UP_TO)).bindparams(fts_query=query)
 
 
-def _fts_plan(conn: sa.Connection, terms: SearchTerms) -> tuple[str | None, Any | None]:
-    """A page of a search on SQLite, newest first: (the FTS5 query of a common word,
-    to read through :func:`_newest_matches`; or None and the condition for a rare
-    one, None when nothing matches). A capped count tells the two apart."""
-    query = terms.fts5()
-    matches = conn.exec_driver_sql(search_index.count_sql(capped=True), (query, SORT_MATCHES_UP_TO + 1)).scalar()
-    if not matches:
-        return None, None
-    if matches > SORT_MATCHES_UP_TO:
-        return query, None
-    return None, sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=query)
-
-
 def _newest_matches(
     conn: sa.Connection, where: list[Any], fts_query: str, wanted: int, page: Callable[..., sa.Select[Any]]
-) -> list[Any]:
-    """The first ``wanted`` sessions newest first that pass ``where`` and match a
-    common word, looking only among the newest sessions: a window of them (by
+) -> list[Any] | None:
+    """The first ``wanted`` sessions newest first that pass ``where`` and match the
+    FTS5 query, looking only among the newest sessions: a window of them (by
     created_at, id), growing until it holds a page of matches or every session.
+    None: the first window fell short and the word has few matches in all (a capped
+    count), which are quicker looked up and sorted (~4 µs a match).
 
     Any match outside the window is older than every session in it, so the newest
     matches inside it are the page. The window's sessions name a range of rowids;
@@ -403,7 +395,14 @@ def _newest_matches(
         rows = list(conn.execute(page(*extra)).all())
         if len(rows) >= wanted or count < size:
             return rows
-        size *= WINDOW_GROWTH
+        if size == WINDOW_FIRST:
+            matches = conn.exec_driver_sql(
+                search_index.count_sql(capped=True), (fts_query, SORT_MATCHES_UP_TO + 1)
+            ).scalar()
+            if (matches or 0) <= SORT_MATCHES_UP_TO:
+                return None
+        # the next window as large as the matches seen so far suggest a page needs
+        size *= min(WINDOW_MOST_GROWTH, max(WINDOW_GROWTH, 2 * wanted // max(len(rows), 1)))
 
 
 def _like_condition(terms: SearchTerms, S: Any = S) -> Any:
@@ -513,11 +512,9 @@ def search_sessions(
         conn = session.connection()
         with _cancellable(conn, cancelled):
             meetings = _has_meetings(conn)
-            common = None  # a common word's FTS5 query: read through windows of sessions
+            common = None  # the FTS5 query, read first through windows of the newest sessions
             if terms and not upward and not meetings and _uses_fts(db, conn):
-                common, condition = _fts_plan(conn, terms)
-                possible = common is not None or condition is not None
-                conditions = _session_filters(which) + ([condition] if condition is not None else [])
+                common, possible, conditions = terms.fts5(), True, _session_filters(which)
             else:
                 possible, conditions = _meeting_rows(db, conn, which, terms)
             if not possible:
@@ -546,10 +543,11 @@ def search_sessions(
                     .limit(limit + 1)
                 )
 
-            if common is not None:
-                rows = _newest_matches(conn, where, common, limit + 1, page)
-            else:
-                rows = list(conn.execute(page()).all())
+            found = None if common is None else _newest_matches(conn, where, common, limit + 1, page)
+            if found is None and common is not None:  # a rare word: its few matches, sorted
+                matching = sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=common)
+                found = list(conn.execute(page(matching)).all())
+            rows = found if found is not None else list(conn.execute(page()).all())
             more = len(rows) > limit
             rows = list(rows[:limit])
             parts = _meeting_parts(conn, [row.id for row in rows] if meetings else [])

@@ -15,6 +15,7 @@ search then applies no text filter, as an empty search box does.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -77,6 +78,15 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+@functools.lru_cache(maxsize=64)
+def _ascii_words(wanted: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    """The words of ASCII text that fold to a searched word: any but the last
+    exactly, the last exactly or (``prefix``) as the start of a word."""
+    last = re.escape(wanted[-1]) + (r"[^\W_]*" if prefix else "")
+    alternatives = "|".join([*(re.escape(word) for word in wanted[:-1]), last])
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE | re.ASCII)
+
+
 # How much of a text a search result shows around the first word it matched.
 SNIPPET_CHARS = 90
 
@@ -103,12 +113,19 @@ def snippet(texts: list[str], terms: SearchTerms, room: int = SNIPPET_CHARS) -> 
         folded = fold(token)
         return folded in wanted[:-1] or (folded.startswith(wanted[-1]) if terms.prefix else folded == wanted[-1])
 
+    quick = _ascii_words(tuple(wanted), terms.prefix)
     best: tuple[int, str, list[tuple[int, int]]] | None = None
     for raw in texts:
-        if raw and raw.isascii() and not any(word in raw.lower() for word in wanted):
-            continue  # no word of it can fold to a searched one (a quick look for the common case)
-        text = " ".join(unicodedata.normalize("NFC", raw or "").split())
-        spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if matches(m.group())]
+        if raw and raw.isascii():
+            # most texts: the searched words found by one expression (an ASCII word
+            # folds to its lower case), no look at every word
+            if not any(word in raw.lower() for word in wanted):
+                continue
+            text = " ".join(raw.split())
+            spans = [(m.start(), m.end()) for m in quick.finditer(text)]
+        else:
+            text = " ".join(unicodedata.normalize("NFC", raw or "").split())
+            spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if matches(m.group())]
         if not spans:
             continue
         found = len({fold(text[start:end]) for start, end in spans})
