@@ -294,3 +294,28 @@ async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
         assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
         assert "Ask the matron" in source and "2 presenters" in source
         await screenshot(app, f"sets-review-last-{size[0]}")
+
+
+async def test_a_set_of_more_than_nine_members_picks_its_presenter_by_name(make_app, db_path: Path) -> None:
+    from coachtui.store import open_store
+    from coachtui.ui.modals import PickerScreen
+
+    names = [f"Member {letter}" for letter in "ABCDEFGHIJK"] + ["Zara Quinn"]
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Big set")
+        for name in names:
+            team = store.add_member(team.id, name)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Big set")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="the session")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the presenter list")
+        assert len(app.screen.options) == 12  # every member, not the first nine
+        await type_text(pilot, "zara")
+        await pilot.press("enter")
+        await shows(pilot, "Zara Quinn is presenting.")
+        await saved(pilot)
+    assert query(db_path, "SELECT presenter FROM coaching_session") == [("Zara Quinn",)]
