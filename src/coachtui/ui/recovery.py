@@ -198,13 +198,25 @@ class Recovery:
             done,
         )
 
+    def _presenter_of(self, session_id: str) -> tuple[str, int]:
+        """(presenter, turn) when the session is one part of the open meeting of
+        several presenters; ("", 0) otherwise."""
+        parts = self.app.session.parts
+        if len(parts) < 2:
+            return "", 0
+        for index, part in enumerate(parts):
+            if part.session_id == session_id:
+                return part.presenter or f"Presenter {index + 1}", index + 1
+        return "", 0
+
     def _ask_keep_or_reload(self, conflict: Conflict) -> None:
         from coachtui.ui.conflicts import ask_keep_or_reload
 
         def done(choice: str | None) -> None:
             self._settle(conflict.session_id, choice == "keep")
 
-        ask_keep_or_reload(self.app, conflict, done)
+        presenter, turn = self._presenter_of(conflict.session_id)
+        ask_keep_or_reload(self.app, conflict, done, presenter=presenter, turn=turn)
 
     def _settle(self, session_id: str, keep: bool) -> None:
         self._read_again(session_id, keep)
@@ -233,8 +245,10 @@ class Recovery:
         if model is None or model.session_id != session_id:
             app.saver.resolve(session_id)
             return
+        presenter, _turn = self._presenter_of(session_id)
         app.session.keep_mine(version)
-        app.notify("Saving yours on top of the other change.", markup=False)
+        yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
+        app.notify(f"Saving {yours} on top of the other change.", markup=False)
 
     def _reloaded(self, model: SessionModel) -> None:
         app = self.app
@@ -243,12 +257,14 @@ class Recovery:
         if current is None or current.session_id != model.session_id:
             app.saver.resolve(model.session_id)
             return
+        presenter, _turn = self._presenter_of(model.session_id)
         path = self.write_copy()
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
-        app.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)
+        what = f"{one_line(presenter, 40)}'s part of the meeting" if presenter else "the session"
+        app.notify(f"Reloaded: this is {what} as it is now.{kept}", markup=False, timeout=10)
 
     def _not_settled(self, error: BaseException) -> None:
         from coachtui.ui.workers import reason

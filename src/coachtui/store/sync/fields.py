@@ -217,7 +217,9 @@ def merge_members(base: str, mine: str, theirs: str, theirs_newer: bool) -> str:
     for key in [*(k for k in was if k in here or k in there), *added]:
         ours, other = here.get(key), there.get(key)
         if ours is None or other is None:
-            merged.append(ours or other)  # type: ignore[arg-type]  (one of the two is there)
+            one = ours or other
+            if one is not None:  # gone from both sides: a set never loses a member, but be safe
+                merged.append(one)
             continue
         before = was.get(key)
         if ours.left == other.left or (before is not None and other.left == before.left):

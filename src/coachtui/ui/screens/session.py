@@ -401,7 +401,8 @@ class SessionScreen(Screen[None]):
             if meeting:
                 turn = f"{controller.presenter_index + 1}/{len(controller.parts)}"
                 bar.set_presenter(turn, model.presenter or "nobody named (f9)")
-                context += f" · {turn} {model.presenter or 'presenter not named'}"
+                # the presenter first: at 80 columns a long set name is what is cut
+                context = f"{turn} {one_line(model.presenter, 30) or 'presenter not named'} · {context}"
             else:
                 bar.set_presenter("", "")
             if model.title.strip():
