@@ -516,3 +516,25 @@ def test_the_report_heads_each_meeting_and_counts_it_once(store, clock, tmp_path
         # a search's selection that holds only presenter 2's words still counts one meeting
         store.export_file(str(path), ExportSelection(fmt="md", sessions=SessionFilter(session_ids=(second.id,))))
         assert "· 1 session ·" in path.read_text().splitlines()[2]
+
+
+def test_the_drafts_to_resume_list_a_meeting_once_naming_its_presenters(store, clock) -> None:
+    team = _set(store)
+    first = store.start_session(team.id, "Ana")
+    store.save_draft(first.id, presenter="Asha Patel", dilemma="No beds on Mondays")
+    second = store.add_presenter(first.id, "Ben Okafor")
+    clock.advance(minutes=5)
+    store.save_draft(second.id, dilemma="Quiet huddles")  # the last edit is presenter 2's
+    plain = store.start_session(store.create_team("Ward 4").id, "Ana")
+    store.save_draft(plain.id, dilemma="Falls at night on the ward")
+    drafts = store.list_drafts()
+    assert [(d.id, d.presenters, d.meeting_title) for d in drafts] == [
+        (plain.id, (), ""),
+        (first.id, ("Asha Patel", "Ben Okafor"), "Meeting: Asha Patel, Ben Okafor"),
+    ]
+    assert drafts[0].preview == "Falls at night on the ward"
+    # a completed meeting amended on one presenter's part: still one row
+    for part in (first, second):
+        store.complete_session(part.id)
+    store.reopen_session(second.id)  # presenter 2's part alone a draft again
+    assert [(d.id, d.presenters) for d in store.list_drafts()] == [(first.id, ("Asha Patel", "Ben Okafor")), (plain.id, ())]

@@ -211,8 +211,13 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
         )
         assert app.session.model.session_id == second.id  # Ben's part, on screen
         assert "Bo's words" not in screen_text(app)
+        # the question says whose part of the meeting it is about
+        flat = " ".join(screen_text(app).replace("│", " ").split())
+        assert "Ben Okafor's part of the meeting (presenter 2)" in flat
+        assert "everything you typed for Ben Okafor" in flat
         app.screen.query_one("#conflict-keep", Button).press()  # as a click does (no coordinates to miss)
         await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
+        await shows(pilot, "Saving Ben Okafor's part")  # the toast names the part kept
         await saved(pilot)
         # Ben's part on screen shows the other coach's title now: this window never changed it
         await wait_for(pilot, lambda: app.query_one("#title").value == "Bo's words", what="their title")
@@ -298,3 +303,57 @@ async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
         assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
         assert "Ask the matron" in source and "2 presenters" in source
         await screenshot(app, f"sets-review-last-{size[0]}")
+
+
+async def test_a_set_of_more_than_nine_members_picks_its_presenter_by_name(make_app, db_path: Path) -> None:
+    from coachtui.store import open_store
+    from coachtui.ui.modals import PickerScreen
+
+    names = [f"Member {letter}" for letter in "ABCDEFGHIJK"] + ["Zara Quinn"]
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Big set")
+        for name in names:
+            team = store.add_member(team.id, name)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Big set")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="the session")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the presenter list")
+        assert len(app.screen.options) == 12  # every member, not the first nine
+        await type_text(pilot, "zara")
+        await pilot.press("enter")
+        await shows(pilot, "Zara Quinn is presenting.")
+        await saved(pilot)
+    assert query(db_path, "SELECT presenter FROM coaching_session") == [("Zara Quinn",)]
+
+
+async def test_the_status_bar_names_the_presenter_at_80_columns_whatever_the_set_is_called(
+    make_app, db_path: Path
+) -> None:
+    from coachtui.store import open_store
+    from coachtui.ui.widgets.statusbar import StatusBar
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Northern quality leads (action learning set) of the region")
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana")
+        store.save_draft(second.id, title="Quiet huddles on every ward", dilemma="Nobody speaks")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        app.drafts.resume(first.id)  # as the drafts list does
+        await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
+        await pilot.press("ctrl+g", "3", "f9")
+        await wait_for(pilot, lambda: app.session.presenter_index == 1, what="presenter 2")
+        bar = app.screen.query_one(StatusBar)
+        await wait_for(pilot, lambda: "2/2 Ben Okafor" in screen_text(app).splitlines()[0], what="the status bar")
+        top = screen_text(app).splitlines()[0]
+        assert "saved" in top or "saving" in top  # the save state still shows at the right
+        assert bar.context.startswith("2/2 Ben Okafor · Northern")
+        await screenshot(app, "sets-status-80")

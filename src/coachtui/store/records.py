@@ -6,6 +6,7 @@ public face of these functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -566,14 +567,46 @@ def discard_empty_draft(db: Database, session_id: str) -> bool:
 
 
 def list_drafts(db: Database) -> list[SessionInfo]:
+    """The drafts to resume, newest edit first: a set's meeting once, by its first
+    session (any presenter's part a draft), naming its presenters."""
     with db.read() as session:
         rows = session.exec(
             select(CoachingSession, Team.name)
             .join(Team, col(Team.id) == CoachingSession.team_id)
-            .where(CoachingSession.status == "draft", col(CoachingSession.meeting_id).is_(None))
+            .where(CoachingSession.status == "draft")
             .order_by(col(CoachingSession.updated_at).desc())
         ).all()
-        return [_session_info(s, name) for s, name in rows]
+        firsts: dict[str, tuple[CoachingSession, str, dt.datetime]] = {}
+        for row, name in rows:
+            key = row.meeting_id or row.id
+            if key not in firsts:
+                first = row if row.meeting_id is None else session.get(CoachingSession, key)
+                if first is None:  # a later presenter whose meeting is gone: shown as itself
+                    first, key = row, row.id
+                firsts[key] = (first, name, row.updated_at)
+        later: dict[str, list[CoachingSession]] = {}
+        if firsts:
+            for part in session.exec(
+                select(CoachingSession)
+                .where(col(CoachingSession.meeting_id).in_(sorted(firsts)))
+                .order_by(col(CoachingSession.turn), col(CoachingSession.created_at))
+            ).all():
+                later.setdefault(part.meeting_id or "", []).append(part)
+        out = []
+        for key, (first, name, edited) in firsts.items():
+            info = _session_info(first, name)
+            parts = later.get(key, [])
+            out.append(
+                dataclasses.replace(
+                    info,
+                    updated_at=max(edited, first.updated_at),
+                    preview=" ".join(first.dilemma[:200].split())[:120],
+                    presenter=first.presenter,
+                    presenters=(first.presenter, *(p.presenter for p in parts)) if parts else (),
+                    parts=tuple(p.id for p in parts),
+                )
+            )
+        return out
 
 
 def labelled_dilemmas(db: Database, *, since: dt.datetime | None = None, limit: int = 5000) -> list[tuple[str, str]]:

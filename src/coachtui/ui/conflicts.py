@@ -28,13 +28,16 @@ _TEAM_CHANGES = {
 _SESSION_CHANGES = {"delete": "You asked to delete it for good.", "amend": "You asked to reopen it to amend it."}
 
 
-def what_you_wanted(conflict: Conflict) -> str:
-    """One line saying what this coach wanted (shown in the conflict dialog)."""
+def what_you_wanted(conflict: Conflict, presenter: str = "") -> str:
+    """One line saying what this coach wanted (shown in the conflict dialog);
+    ``presenter``: whose part of a set's meeting the session is."""
     if conflict.kind in ("review", "mark"):
         note = f" — “{one_line(conflict.note, 60)}”" if conflict.note else ""
         return f"Your mark: {status_label(conflict.status)}{note}"
     if conflict.kind == "remove":
         return "You removed it."
+    if conflict.kind == "session" and presenter:
+        return f"Yours: everything you typed for {one_line(presenter, 40)}, still on your screen."
     if conflict.kind == "session":
         return "Yours: the changes you made here that are not saved yet, still on your screen."
     if conflict.kind == "team" and conflict.change in ("add-member", "member-left"):
@@ -56,11 +59,17 @@ def keep_label(conflict: Conflict) -> str:
     return "Keep mine"
 
 
-def ask_keep_or_reload(app: Any, conflict: Conflict, done: Callable[[str | None], Any]) -> None:
-    """The dialog: keep this coach's change on top, or reload what is there now."""
+def ask_keep_or_reload(
+    app: Any, conflict: Conflict, done: Callable[[str | None], Any], *, presenter: str = "", turn: int = 0
+) -> None:
+    """The dialog: keep this coach's change on top, or reload what is there now.
+    ``presenter`` and ``turn``: the session is that presenter's part of a meeting."""
+    message = str(conflict.error)
+    if presenter:
+        message = f"{one_line(presenter, 40)}'s part of the meeting (presenter {turn}): {message}"
     app.push_screen(
         ConflictScreen(
-            str(conflict.error), what_you_wanted(conflict), keep_label=keep_label(conflict), by_you=conflict.by_you
+            message, what_you_wanted(conflict, presenter), keep_label=keep_label(conflict), by_you=conflict.by_you
         ),
         done,
     )

@@ -51,8 +51,9 @@ class Drafts:
         def discard(store: Any) -> None:
             from coachtui import rescue
 
+            parts = [part.id for part in store.meeting(session_id)]  # a meeting goes with every presenter
             store.discard_draft(session_id)
-            rescue.remove_for([session_id])  # deleted for good: its rescue copies too
+            rescue.remove_for(parts)  # deleted for good: their rescue copies too
 
         self.app.saver.submit("discard draft", discard)
 

@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionLis
 from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo
-from coachtui.text import one_line, visible
+from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
@@ -435,7 +435,8 @@ class ResumeScreen(ModalScreen[str | None]):
         table = self.query_one(DataTable)
         table.clear()
         for draft in self.drafts:
-            title = one_line(draft.title, 40) if draft.title.strip() else "(untitled)"
+            # as history names it: a meeting by its presenters, else the title or the dilemma's start
+            title = draft.meeting_title or session_label(draft.title, draft.preview, 40) or "(untitled)"
             table.add_row(
                 cell(draft.team_name, 30),
                 cell(title),
@@ -467,7 +468,14 @@ class ResumeScreen(ModalScreen[str | None]):
         if current is None:
             return
         draft = next(d for d in self.drafts if d.id == current)
-        title = one_line(draft.title, 50) or "untitled"
+        title = session_label(draft.title, draft.preview, 50) or "untitled"
+        what = f"the draft for {one_line(draft.team_name, 40)} ({title})? It is deleted for good."
+        if draft.presenters:
+            names = ", ".join(one_line(name, 30) or "?" for name in draft.presenters)
+            what = (
+                f"the draft meeting of {one_line(draft.team_name, 40)} with {len(draft.presenters)} presenters "
+                f"({names})? Every presenter's part is deleted for good."
+            )
 
         def done(confirmed: bool | None) -> None:
             if not confirmed:
@@ -481,7 +489,7 @@ class ResumeScreen(ModalScreen[str | None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Discard the draft for {one_line(draft.team_name, 40)} ({title})? It is deleted for good.",
+                f"Discard {what}",
                 yes="Discard",
                 no="Keep",
                 danger=True,

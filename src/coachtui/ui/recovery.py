@@ -232,13 +232,25 @@ class Recovery:
             done,
         )
 
+    def _presenter_of(self, session_id: str) -> tuple[str, int]:
+        """(presenter, turn) when the session is one part of the open meeting of
+        several presenters; ("", 0) otherwise."""
+        parts = self.app.session.parts
+        if len(parts) < 2:
+            return "", 0
+        for index, part in enumerate(parts):
+            if part.session_id == session_id:
+                return part.presenter or f"Presenter {index + 1}", index + 1
+        return "", 0
+
     def _ask_keep_or_reload(self, conflict: Conflict) -> None:
         from coachtui.ui.conflicts import ask_keep_or_reload
 
         def done(choice: str | None) -> None:
             self._settle(conflict.session_id, choice == "keep")
 
-        ask_keep_or_reload(self.app, conflict, done)
+        presenter, turn = self._presenter_of(conflict.session_id)
+        ask_keep_or_reload(self.app, conflict, done, presenter=presenter, turn=turn)
 
     def _settle(self, session_id: str, keep: bool) -> None:
         self._read_again(session_id, keep)
@@ -266,11 +278,13 @@ class Recovery:
         if model is None or model.session_id != session_id:
             app.saver.resolve(session_id)
             return
+        presenter, _turn = self._presenter_of(session_id)
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
         screen.show_kept(app.session.merged_with(theirs))
         app.session.keep_mine(theirs.version)
-        app.notify("Saving yours on top of the other change.", markup=False)
+        yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
+        app.notify(f"Saving {yours} on top of the other change.", markup=False)
 
     def _reloaded(self, model: SessionModel) -> None:
         app = self.app
@@ -279,13 +293,15 @@ class Recovery:
         if current is None or current.session_id != model.session_id:
             app.saver.resolve(model.session_id)
             return
+        presenter, _turn = self._presenter_of(model.session_id)
         path = self.write_copy()
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
         app.saver.discard_unsaved(model.session_id)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
-        app.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)
+        what = f"{one_line(presenter, 40)}'s part of the meeting" if presenter else "the session"
+        app.notify(f"Reloaded: this is {what} as it is now.{kept}", markup=False, timeout=10)
 
     def _not_settled(self, error: BaseException) -> None:
         from coachtui.ui.workers import reason

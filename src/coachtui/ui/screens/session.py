@@ -314,9 +314,19 @@ class SessionScreen(Screen[None]):
         self._pick("Presenters of this meeting", tuple(choices), f"go:{controller.presenter_index}")
 
     def _pick(self, title: str, choices: tuple[tuple[str, str], ...], current: str) -> None:
-        from coachtui.ui.modals import StepPickerScreen
+        from coachtui.ui.modals import PickerScreen, StepPickerScreen
 
-        self.app.push_screen(StepPickerScreen(choices, current, go=self._presenter_chosen, title=title))
+        if len(choices) <= 9:  # a digit each
+            self.app.push_screen(StepPickerScreen(choices, current, go=self._presenter_chosen, title=title))
+            return
+
+        # More than nine (a big set): type part of a name to filter, enter chooses.
+        def chosen(value: str | None) -> None:
+            if value:
+                self._presenter_chosen(value)
+
+        numbered = [(f"{number}  {label}", value) for number, (value, label) in enumerate(choices, 1)]
+        self.app.push_screen(PickerScreen(title, numbered, current), chosen)
 
     def _presenter_chosen(self, choice: str) -> None:
         controller = self.coach_app.session
@@ -399,7 +409,8 @@ class SessionScreen(Screen[None]):
             if meeting:
                 turn = f"{controller.presenter_index + 1}/{len(controller.parts)}"
                 bar.set_presenter(turn, model.presenter or "nobody named (f9)")
-                context += f" · {turn} {model.presenter or 'presenter not named'}"
+                # the presenter first: at 80 columns a long set name is what is cut
+                context = f"{turn} {one_line(model.presenter, 30) or 'presenter not named'} · {context}"
             else:
                 bar.set_presenter("", "")
             if model.title.strip():
