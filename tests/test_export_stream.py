@@ -58,8 +58,8 @@ def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
     return Histories(env, databases)
 
 
-def _export_peak_kb(db: Path, out: Path, env: dict[str, str], fmt: str = "json") -> int:
-    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", fmt, "-o", str(out)]
+def _export_peak_kb(db: Path, out: Path, env: dict[str, str], fmt: str = "json", *extra: str) -> int:
+    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", fmt, "-o", str(out), *extra]
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
                             check=False, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -85,6 +85,26 @@ def test_json_export_memory_does_not_grow_with_the_history(histories: Histories,
             expected = store.export_json()
         expected["exported_at"] = document["exported_at"]
         assert out.read_text("utf-8") == dumps(expected)
+    _assert_flat(peaks)
+
+
+@pytest.mark.slow
+def test_a_json_export_by_date_streams_too(histories: Histories, tmp_path: Path) -> None:
+    """--since (and --team, by the same path): the sessions of a period, as the
+    in-memory export of that selection gives them, in memory flat as the history grows."""
+    from coachtui.store.types import SessionFilter
+
+    since = dt.date(2026, 1, 1)
+    peaks = {}
+    for sessions, db in histories.databases.items():
+        out = tmp_path / f"since-{sessions}.json"
+        peaks[sessions] = _export_peak_kb(db, out, histories.env, "json", "--since", since.isoformat())
+        written = out.read_text("utf-8")
+        with open_store(str(db)) as store:
+            expected = store.export_json(ExportSelection(SessionFilter(since=since)))
+        expected["exported_at"] = json.loads(written)["exported_at"]
+        assert written == dumps(expected)
+        assert 0 < len(expected["sessions"]) < sessions  # a part of the history
     _assert_flat(peaks)
 
 
@@ -215,3 +235,9 @@ def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Pat
     counts = (len(document["teams"]), len(document["sessions"]), len(document["actions"]))
     assert (result.teams, result.sessions, result.actions) == counts
     assert (zipped.teams, zipped.sessions, zipped.actions) == counts
+    # JSON (streamed by team and date, made in memory for the rest): the same bytes.
+    as_json = store.export_file(tmp_path / "chosen.json", ExportSelection(chosen, fmt="json"))
+    written = (tmp_path / "chosen.json").read_text("utf-8")
+    document["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(document)
+    assert (as_json.teams, as_json.sessions, as_json.actions) == counts
