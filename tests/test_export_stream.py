@@ -1,10 +1,9 @@
 """`coachtui export --format json` writes as it reads (issue 19).
 
 Peak memory of the export process must not grow with the history: the same
-command on 300 and on 6,000 sessions, each in its own process, its peak resident
-memory read with resource.getrusage. Built from the demo generator (long dilemmas,
-questions, actions and reviews, like a real history). The file is checked too:
-it is what export_json() gives for the same data, byte for byte.
+command on 300 and on 6,000 sessions (the ``histories`` fixture), each in its own
+process, its peak resident memory read with resource.getrusage. The file is checked
+too: it is what export_json() gives for the same data, byte for byte.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,26 +32,52 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def _export_peak_kb(db: Path, out: Path, env: dict[str, str], fmt: str = "json") -> int:
-    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", fmt, "-o", str(out)]
+SIZES = (300, 6_000)
+
+
+@dataclass(frozen=True)
+class Histories:
+    """Two demo histories, 20x apart, and the environment a command runs them in."""
+
+    env: dict[str, str]
+    databases: dict[int, Path]
+
+
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
+    """Built from the demo generator (long dilemmas, questions, actions and reviews,
+    like a real history), once for every test here: they only read them."""
+    home = tmp_path_factory.mktemp("histories")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
+    env.update(HOME=str(home), COACHTUI_CONFIG_DIR=str(home / "config"), COACHTUI_DATA_DIR=str(home / "data"))
+    databases = {}
+    for sessions in SIZES:
+        databases[sessions] = db = home / f"history-{sessions}.db"
+        with open_store(str(db)) as store:
+            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+    return Histories(env, databases)
+
+
+def _export_peak_kb(db: Path, out: Path, env: dict[str, str], fmt: str = "json", *extra: str) -> int:
+    command = [sys.executable, "-m", "coachtui", "--db", str(db), "export", "--format", fmt, "-o", str(out), *extra]
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, env=env,
                             check=False, timeout=600)
     assert result.returncode == 0, result.stderr
     return int(result.stdout.strip())
 
 
+def _assert_flat(peaks: dict[int, int]) -> None:
+    growth_mb = (peaks[SIZES[1]] - peaks[SIZES[0]]) / 1024
+    # 20x the sessions: the text of 6,000 sessions alone is far more than this.
+    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+
+
 @pytest.mark.slow
-def test_json_export_memory_does_not_grow_with_the_history(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
-    env.update(HOME=str(tmp_path), COACHTUI_CONFIG_DIR=str(tmp_path / "config"),
-               COACHTUI_DATA_DIR=str(tmp_path / "data"))
+def test_json_export_memory_does_not_grow_with_the_history(histories: Histories, tmp_path: Path) -> None:
     peaks = {}
-    for sessions in (300, 6_000):
-        db = tmp_path / f"history-{sessions}.db"
-        with open_store(str(db)) as store:
-            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+    for sessions, db in histories.databases.items():
         out = tmp_path / f"export-{sessions}.json"
-        peaks[sessions] = _export_peak_kb(db, out, env)
+        peaks[sessions] = _export_peak_kb(db, out, histories.env)
         document = json.loads(out.read_text("utf-8"))
         assert len(document["sessions"]) == sessions
         # Byte for byte what the in-memory export writes (its stamp aside).
@@ -59,9 +85,27 @@ def test_json_export_memory_does_not_grow_with_the_history(tmp_path: Path) -> No
             expected = store.export_json()
         expected["exported_at"] = document["exported_at"]
         assert out.read_text("utf-8") == dumps(expected)
-    growth_mb = (peaks[6_000] - peaks[300]) / 1024
-    # 20x the sessions: the text of 6,000 sessions alone is far more than this.
-    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+    _assert_flat(peaks)
+
+
+@pytest.mark.slow
+def test_a_json_export_by_date_streams_too(histories: Histories, tmp_path: Path) -> None:
+    """--since (and --team, by the same path): the sessions of a period, as the
+    in-memory export of that selection gives them, in memory flat as the history grows."""
+    from coachtui.store.types import SessionFilter
+
+    since = dt.date(2026, 1, 1)
+    peaks = {}
+    for sessions, db in histories.databases.items():
+        out = tmp_path / f"since-{sessions}.json"
+        peaks[sessions] = _export_peak_kb(db, out, histories.env, "json", "--since", since.isoformat())
+        written = out.read_text("utf-8")
+        with open_store(str(db)) as store:
+            expected = store.export_json(ExportSelection(SessionFilter(since=since)))
+        expected["exported_at"] = json.loads(written)["exported_at"]
+        assert written == dumps(expected)
+        assert 0 < len(expected["sessions"]) < sessions  # a part of the history
+    _assert_flat(peaks)
 
 
 def test_the_streamed_json_file_is_the_in_memory_export_on_either_database(store, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -111,19 +155,13 @@ def _report_text(text: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "zip"])
-def test_csv_export_memory_does_not_grow_with_the_history(tmp_path: Path, fmt: str) -> None:
+def test_csv_export_memory_does_not_grow_with_the_history(histories: Histories, tmp_path: Path, fmt: str) -> None:
     import zipfile
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
-    env.update(HOME=str(tmp_path), COACHTUI_CONFIG_DIR=str(tmp_path / "config"),
-               COACHTUI_DATA_DIR=str(tmp_path / "data"))
     peaks = {}
-    for sessions in (300, 6_000):
-        db = tmp_path / f"history-{sessions}.db"
-        with open_store(str(db)) as store:
-            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+    for sessions, db in histories.databases.items():
         out = tmp_path / f"export-{sessions}.{fmt}"
-        peaks[sessions] = _export_peak_kb(db, out, env, "csv")
+        peaks[sessions] = _export_peak_kb(db, out, histories.env, "csv")
         with open_store(str(db)) as store:
             expected = store.export_csv()
         if fmt == "zip":
@@ -133,27 +171,19 @@ def test_csv_export_memory_does_not_grow_with_the_history(tmp_path: Path, fmt: s
                     assert archive.read(name).decode("utf-8-sig") == expected[name]
         else:
             assert out.read_bytes() == expected["sessions.csv"].encode("utf-8-sig")
-    growth_mb = (peaks[6_000] - peaks[300]) / 1024
-    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+    _assert_flat(peaks)
 
 
 @pytest.mark.slow
-def test_markdown_export_memory_does_not_grow_with_the_history(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
-    env.update(HOME=str(tmp_path), COACHTUI_CONFIG_DIR=str(tmp_path / "config"),
-               COACHTUI_DATA_DIR=str(tmp_path / "data"))
+def test_markdown_export_memory_does_not_grow_with_the_history(histories: Histories, tmp_path: Path) -> None:
     peaks = {}
-    for sessions in (300, 6_000):
-        db = tmp_path / f"history-{sessions}.db"
-        with open_store(str(db)) as store:
-            generate_demo_data(store, sessions=sessions, teams=20, seed=5, today=dt.date(2026, 11, 20))
+    for sessions, db in histories.databases.items():
         out = tmp_path / f"report-{sessions}.md"
-        peaks[sessions] = _export_peak_kb(db, out, env, "md")
+        peaks[sessions] = _export_peak_kb(db, out, histories.env, "md")
         with open_store(str(db)) as store:
             expected = store.export_markdown()
         assert _report_text(out.read_text("utf-8")) == _report_text(expected)
-    growth_mb = (peaks[6_000] - peaks[300]) / 1024
-    assert growth_mb < 8, f"peak memory grew {growth_mb:.1f} MB from 300 to 6,000 sessions ({peaks})"
+    _assert_flat(peaks)
 
 
 SELECTIONS = {
@@ -205,3 +235,9 @@ def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Pat
     counts = (len(document["teams"]), len(document["sessions"]), len(document["actions"]))
     assert (result.teams, result.sessions, result.actions) == counts
     assert (zipped.teams, zipped.sessions, zipped.actions) == counts
+    # JSON (streamed by team and date, made in memory for the rest): the same bytes.
+    as_json = store.export_file(tmp_path / "chosen.json", ExportSelection(chosen, fmt="json"))
+    written = (tmp_path / "chosen.json").read_text("utf-8")
+    document["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(document)
+    assert (as_json.teams, as_json.sessions, as_json.actions) == counts

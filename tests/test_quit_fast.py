@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,13 +37,13 @@ classifier.load_model = load_model
 """
 
 
-def _env(home: Path) -> dict[str, str]:
+def _env(home: Path, sitecustomize: str) -> dict[str, str]:
     config = home / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "settings.toml").write_text(tomli_w.dumps({"coach_name": "Ana Ruiz", "name_asked": True}))
     site = home / "site"
     site.mkdir()
-    (site / "sitecustomize.py").write_text(SLOW_MODEL)
+    (site / "sitecustomize.py").write_text(sitecustomize)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHTUI_")}
     env.update(
         HOME=str(home),
@@ -62,25 +63,29 @@ def _wait_for_file(path: Path, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.slow
-def test_quit_does_not_wait_for_reading_work_and_keeps_what_was_typed(tmp_path: Path) -> None:
+def _type_and_quit(tmp_path: Path, sitecustomize: str, started: Callable[[Path], None] | None = None) -> list[tuple]:
+    """A coach starts a session of Ward 4, types a title and presses ctrl+q at once,
+    in a coachtui slowed by ``sitecustomize`` (``started(home)`` once the team list is
+    up): the app must quit well within the minute the slowed work lasts. The
+    sessions the database holds afterwards (title, status)."""
     from coachtui.store import open_store
 
     db = tmp_path / "coach.db"
     with open_store(str(db)) as store:
         store.create_team("Ward 4")
     home = tmp_path / "home"
-    env = _env(home)
+    env = _env(home, sitecustomize)
 
     app = Terminal(coachtui_command(db), env)
     try:
         app.wait_for("Ward 4")
-        _wait_for_file(home / "model-read-started")  # the store is open; the slow read runs
+        if started is not None:
+            started(home)
         app.send("\r")
         app.wait_for("Dilemma, in your words")
         app.type("Rota chaos")
         app.send("\x11")  # ctrl+q at once: the title is still on its way to the database
-        # Far less than the minute the model read still needs.
+        # Far less than the minute the slowed work lasts.
         assert app.wait_exit(timeout=30) == 0
     except BaseException:
         app.kill()
@@ -89,6 +94,13 @@ def test_quit_does_not_wait_for_reading_work_and_keeps_what_was_typed(tmp_path: 
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT title, status FROM coaching_session").fetchall()
     conn.close()
+    return rows
+
+
+@pytest.mark.slow
+def test_quit_does_not_wait_for_reading_work_and_keeps_what_was_typed(tmp_path: Path) -> None:
+    # the store is open once the model read has started (and sleeps)
+    rows = _type_and_quit(tmp_path, SLOW_MODEL, lambda home: _wait_for_file(home / "model-read-started"))
     assert rows == [("Rota chaos", "draft")]
 
 
@@ -109,29 +121,4 @@ selectors.SelectSelector.select = select
 
 @pytest.mark.slow
 def test_quit_does_not_wait_for_the_terminal_reader_to_time_out(tmp_path: Path) -> None:
-    from coachtui.store import open_store
-
-    db = tmp_path / "coach.db"
-    with open_store(str(db)) as store:
-        store.create_team("Ward 4")
-    home = tmp_path / "home"
-    env = _env(home)
-    (home / "site" / "sitecustomize.py").write_text(SLOW_SELECT)
-
-    app = Terminal(coachtui_command(db), env)
-    try:
-        app.wait_for("Ward 4")
-        app.send("\r")
-        app.wait_for("Dilemma, in your words")
-        app.type("Rota chaos")
-        app.send("\x11")  # ctrl+q
-        # Far less than the minute a select timeout now lasts.
-        assert app.wait_exit(timeout=30) == 0
-    except BaseException:
-        app.kill()
-        raise
-
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT title, status FROM coaching_session").fetchall()
-    conn.close()
-    assert rows == [("Rota chaos", "draft")]
+    assert _type_and_quit(tmp_path, SLOW_SELECT) == [("Rota chaos", "draft")]

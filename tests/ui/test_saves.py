@@ -214,16 +214,22 @@ async def test_the_open_session_deleted_elsewhere_is_kept_as_a_new_draft(make_ap
     ]
 
 
+async def _deleted_while_typing(pilot, app, db_path: Path, session_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The draft resumed, another coach deletes it, the coach types on: the offer to
+    keep the text comes up, and the coach puts it off (esc)."""
+    await _resume(pilot, app)
+    with open_store(str(db_path), coach="Bo Lind") as other:
+        other.delete_session(session_id)
+    await paste(pilot, "Unsaved ")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+    await pilot.press("escape")  # not now
+
+
 async def test_quit_asks_before_dropping_text_of_a_deleted_session(make_app, db_path: Path) -> None:
     session_id = _draft(db_path)
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:
-            other.delete_session(session_id)
-        await paste(pilot, "Unsaved ")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
-        await pilot.press("escape")  # not now
+        await _deleted_while_typing(pilot, app, db_path, session_id)
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the quit question")
         text = await shows(pilot, "save a copy to a file")
@@ -238,12 +244,7 @@ async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, d
     session_id = _draft(db_path)
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:
-            other.delete_session(session_id)
-        await paste(pilot, "Unsaved ")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
-        await pilot.press("escape")  # not now
+        await _deleted_while_typing(pilot, app, db_path, session_id)
         await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the offer to close")
         app.session_screen.new_session()  # ctrl+p, New session
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")

@@ -359,8 +359,9 @@ def export_file(
         )
     if table is not None and table not in CSV_TABLES:
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
-    if fmt == "json" and selection.sessions == EVERY_SESSION and not selection.redact:
-        return _stream_json(db, path)
+    which = selection.sessions
+    if fmt == "json" and not selection.redact and not which.searches and which.session_ids is None:
+        return _stream_json(db, path, which)
     if fmt == "csv" and not selection.redact:
         members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
         return _stream_csv(db, path, selection, members, as_zip=as_zip)
@@ -391,15 +392,24 @@ def export_file(
     )
 
 
-def _stream_json(db: Database, path: Path) -> ExportResult:
-    """The whole history as JSON, written as it is read (one read transaction, a
-    batch of rows at a time): the same bytes as ``dumps(export_json())``, in
-    memory that does not grow with the history."""
+def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION) -> ExportResult:
+    """The whole history, or the sessions of one team or since a date (``which``), as
+    JSON written as it is read (one read transaction, a batch of rows at a time): the
+    same bytes as ``dumps(export_json())`` of that selection, in memory that does not
+    grow with the history."""
+    from coachtui.store.db.models import Team
     from coachtui.store.exchange.export import ExportData, stream_table
     from coachtui.store.exchange.interchange import TABLES
 
+    team_id, since = which.team_id, since_instant(which.since, which.tz)
+    if team_id is not None:
+        checked: Session
+        with db.read() as checked:
+            if checked.get(Team, team_id) is None:
+                raise NotFound("That team no longer exists.")
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
-    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now()))
+    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now(), team_id=team_id,
+                                  since=since))
 
     def chunks() -> Iterator[str]:
         # json.dumps(document, indent=2) written piece by piece: the header's
@@ -415,7 +425,7 @@ def _stream_json(db: Database, path: Path) -> ExportResult:
                 rows, written = 0, 0
                 batch: list[str] = []
                 size = 0
-                for row in stream_table(session, spec.key):
+                for row in stream_table(session, spec.key, team_id=team_id, since=since):
                     text = _row_json(row)
                     batch.append(text)
                     rows += 1

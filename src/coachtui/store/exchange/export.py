@@ -56,10 +56,11 @@ class ExportData:
         return self.team_id is not None or self.since is not None or self.session_ids is not None
 
 
-def sessions_where(team_id: str | None, since: dt.datetime | None) -> list[Any]:
-    """The conditions on the sessions table that select one team's sessions (None:
-    any team's) created since ``since`` (None: ever)."""
-    s_table = table_of("sessions")
+def sessions_where(team_id: str | None, since: dt.datetime | None, s_table: Any = None) -> list[Any]:
+    """The conditions on the sessions table (or ``s_table``, an alias of it) that
+    select one team's sessions (None: any team's) created since ``since`` (None: ever)."""
+    if s_table is None:
+        s_table = table_of("sessions")
     where = []
     if team_id is not None:
         where.append(s_table.c.team_id == team_id)
@@ -218,10 +219,13 @@ def in_code_point_order(session: Session, column: Any) -> Any:
     return dialects.of(session).code_point_order(column)
 
 
-def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:
+def stream_table(
+    session: Session, key: str, *, team_id: str | None = None, since: dt.datetime | None = None
+) -> Iterator[dict[str, Any]]:
     """Every row of one table, in the order :func:`collect` gives it for an export
     without filters, read a batch at a time, each already encoded for the file (what
-    :func:`~coachtui.store.exchange.interchange.encode_row` makes of it).
+    :func:`~coachtui.store.exchange.interchange.encode_row` makes of it). With
+    ``team_id`` or ``since``, the rows :func:`collect` gives for that selection.
 
     Timestamps are read as the database gives them, without SQLAlchemy making a
     datetime of each (on SQLite, the UTC text the store wrote, turned into the
@@ -244,6 +248,7 @@ def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:
         order.append(in_code_point_order(session, table.c.id))
     else:
         order = [table.c.created_at, in_code_point_order(session, table.c.id)]
+    statement = statement.where(*_selected_rows(key, table, team_id, since))
     encoders = [_FILE_VALUE.get(kind) for _, kind in spec.fields]
     plain = all(encode is None for encode in encoders)
     names = spec.columns
@@ -257,6 +262,45 @@ def stream_table(session: Session, key: str) -> Iterator[dict[str, Any]]:
                     name: value if encode is None or value is None else encode(value)
                     for name, encode, value in zip(names, encoders, row, strict=True)
                 }
+
+
+def _selected_rows(key: str, table: Any, team_id: str | None, since: dt.datetime | None) -> list[Any]:
+    """The conditions on ``table`` (already joined with its sessions for questions
+    and actions) under which :func:`collect` exports its rows for the sessions of
+    ``team_id`` created since ``since``; none without either."""
+    where = sessions_where(team_id, since)
+    if not where:
+        return []
+    s_table, a_table = table_of("sessions"), table_of("actions")
+    if key in ("sessions", "picked_questions", "actions"):
+        return where
+    if key == "action_reviews":
+        # reviews of the selected sessions' actions, made in one of them or outside any
+        chosen = s_table.alias("chosen")
+        of_selected = sa.select(a_table.c.id).join(s_table, s_table.c.id == a_table.c.session_id).where(*where)
+        return [
+            table.c.action_id.in_(of_selected),
+            sa.or_(table.c.session_id.is_(None),
+                   table.c.session_id.in_(sa.select(chosen.c.id).where(*sessions_where(team_id, since, chosen)))),
+        ]
+    if key == "teams":
+        teams = [
+            table.c.id.in_(sa.select(s_table.c.team_id).where(*where)),
+            table.c.id.in_(
+                sa.select(a_table.c.team_id).join(s_table, s_table.c.id == a_table.c.session_id).where(*where)
+            ),
+        ]
+        if team_id is not None:
+            teams.append(table.c.id == team_id)
+        return [sa.or_(*teams)]
+    if key == "custom_questions":
+        if team_id is None:
+            return [table.c.created_at >= since]
+        p_table = table_of("picked_questions")
+        return [table.c.id.in_(
+            sa.select(p_table.c.question_id).join(s_table, s_table.c.id == p_table.c.session_id).where(*where)
+        )]
+    raise ValueError(f"no rows of {key} belong to a selection")
 
 
 def stamp_text(value: str | dt.datetime) -> str:
