@@ -334,7 +334,9 @@ on top of their change).
         self.app.push_screen(
             TextPromptScreen(
                 f"Mark “{one_line(action.text, 50)}” as {label}",
-                value=self.kept_notes.get(action.id, ""),
+                # a note held, or one still on its way with a mark not written yet (marking
+                # again replaces that mark: its words come along)
+                value=self.kept_notes.get(action.id) or self._sending.get(action.id, ""),
                 multiline=True,
                 help_text="A note for the team (optional). ctrl+s records the mark; "
                 "esc cancels it and keeps the note for the next mark.",
