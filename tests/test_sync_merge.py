@@ -656,3 +656,35 @@ def test_keeping_both_members_keeps_the_set_readable(ana, ben, hub_url, clock) -
     conflict_module.resolve(ben.db, listed["id"], "both")
     got = ben.get_team(team.id)
     assert [m.name for m in got.members] == list(MEMBERS) and got.members[1].left == dt.date(2026, 12, 4)
+
+
+def test_a_team_deleted_elsewhere_comes_back_with_the_session_edited_here_only(ana, ben, hub_url, clock) -> None:
+    """Ana deletes a team; Ben had rewritten one of its sessions and added an action to
+    it. Keeping his brings back the team with that session (his words, his action);
+    the session nobody touched stays deleted. No tie with the deletion: the clock
+    stands still here."""
+    from coachtui.store import NotFound
+    from coachtui.store.sync import conflicts as conflict_module
+
+    _team, untouched, _action = session_with_everything(ana, clock, title="Untouched")
+    team, edited, _other = session_with_everything(ana, clock, title="Edited")
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ben.save_draft(edited.id, dilemma=REWRITE)
+    ben.add_action(edited.id, "Ask the night manager", owner="Ben")
+    clock.advance(minutes=1)
+    ana.delete_team(team.id)
+    ana.sync(hub_url)
+    (listed,) = ben.sync(hub_url).conflicts
+    assert (listed.kind, listed.record_id) == ("teams", team.id)
+    assert {f"dilemma: {REWRITE}", "text: Ask the night manager"} <= set(listed.shown_mine.splitlines())
+    conflict_module.resolve(ben.db, listed.id, "mine")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        back = store.get_session(edited.id)
+        assert back.dilemma == REWRITE and {a.text for a in back.actions} == {"Try a 5-minute huddle", "Ask the night manager"}
+        assert [t.id for t in store.list_teams()] == [team.id]
+        with pytest.raises(NotFound):
+            store.get_session(untouched.id)
+    assert content(ana) == content(ben) == hub_content(hub_url)

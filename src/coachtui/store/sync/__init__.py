@@ -610,7 +610,7 @@ class _Apply:
         assert self.agreed_with is not None
         hub_id, since = self.agreed_with
         rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
-        keys = [(tree_kind, ident) for tree_kind, found in rows.items() for ident in found]
+        keys = [(tree_kind, record_id) for tree_kind, found in rows.items() for record_id in found]
         bases = fields.load_bases(self.conn, hub_id, keys)
         unagreed = [key for key in keys if key not in bases]
         new_here = _written_since(self.conn, unagreed, since) if unagreed else set()
@@ -625,8 +625,11 @@ class _Apply:
                 continue
             if changed:
                 edited[key] = changed
-        if edited:
-            self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
+        if not edited:
+            return
+        if kind == "teams":  # the team comes back with the sessions edited here, not the others
+            rows = _sessions_holding(rows, ident, edited)
+        self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
 
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -767,6 +770,31 @@ def _containers(kind: str, row: Row) -> list[tuple[str, str]]:
             found.append(("sessions", row["session_id"]))
         return found
     return []
+
+
+def _sessions_holding(rows: dict[str, dict[str, Row]], team_id: str, edited: dict[tuple[str, str], list[str]]) -> dict[str, dict[str, Row]]:
+    """Of a deleted team's records (by kind and id): the team and the whole sessions
+    holding the ``edited`` records."""
+    actions = rows.get("actions", {})
+    held: set[str] = set()
+    for kind, ident in edited:
+        row = rows[kind][ident]
+        if kind == "sessions":
+            held.add(ident)
+        elif kind in ("picked_questions", "actions"):
+            held.add(row["session_id"])
+        elif kind == "action_reviews":
+            held.add(row["session_id"] or actions.get(row["action_id"], {}).get("session_id", ""))
+    kept_actions = {ident for ident, row in actions.items() if row["session_id"] in held}
+    return {
+        "teams": {team_id: rows["teams"][team_id]},
+        "sessions": {ident: row for ident, row in rows.get("sessions", {}).items() if ident in held},
+        "picked_questions": {i: r for i, r in rows.get("picked_questions", {}).items() if r["session_id"] in held},
+        "actions": {ident: actions[ident] for ident in kept_actions},
+        "action_reviews": {
+            i: r for i, r in rows.get("action_reviews", {}).items() if r["session_id"] in held or r["action_id"] in kept_actions
+        },
+    }
 
 
 def _written_since(conn: sa.Connection, keys: list[tuple[str, str]], since: int) -> set[tuple[str, str]]:

@@ -265,14 +265,18 @@ def deleted_edit(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]
     }
     lines = []
     for (record_kind, record_id), names in sorted(edited.items()):
-        row = rows[record_kind][record_id]
+        row = rows.get(record_kind, {}).get(record_id)
+        typed = dict(SPECS[record_kind].fields)
         for name in names:
-            value = row[name]
-            if isinstance(value, str) and value.strip():
+            value = None if row is None else row[name]
+            if typed.get(name, "").rstrip("?") == TEXT and name != "coach" and isinstance(value, str) and value.strip():
                 lines.append(f"{name.replace('_', ' ')}: {value}")
     top = rows[kind][ident]
-    by = {str(rows[k][i].get("updated_by", "") or rows[k][i].get("coach", "")) for k, i in edited}
-    mine = {"edited": "\n".join(lines) or "(changes without text)", "records": records}
+    by = {str(rows[k][i].get("updated_by", "") or rows[k][i].get("coach", "")) for k, i in edited if i in rows.get(k, {})}
+    # stamped now when put back, so that they are newer than the deletion everywhere
+    # (what is inside them comes back with them)
+    stamp = [[kind, ident]] + ([["sessions", i] for i in sorted(rows.get("sessions", {}))] if kind == "teams" else [])
+    mine = {"edited": "\n".join(lines) or "(changes without text)", "records": records, "stamp": stamp}
     return Conflict(new_id(), kind, ident, DELETED, mine, None, "theirs",
                     next(iter(by)) if len(by) == 1 else str(top.get("updated_by", "")), deleted_by)
 
@@ -282,11 +286,15 @@ def _restore(conn: sa.Connection, conflict: Conflict, now: dt.datetime, coach: s
     containers are here; the deleted record itself is stamped now, so the next sync
     takes it back everywhere (newer than the deletion)."""
     records = conflict.mine.get("records", {}) if isinstance(conflict.mine, dict) else {}
+    stamp = conflict.mine.get("stamp", [[conflict.kind, conflict.record_id]]) if isinstance(conflict.mine, dict) else []
     top = table_of(conflict.kind)
     if conn.execute(sa.select(top.c.id).where(top.c.id == conflict.record_id)).first() is not None:
         return  # back already
     from coachtui.store.sync import changes
 
+    grave = changes.tombstone_of(conn, conflict.kind, conflict.record_id)
+    if grave is not None and grave[0] >= now:  # the same moment (a clock behind): still after it
+        now = grave[0] + dt.timedelta(milliseconds=1)
     present: dict[str, set[str]] = {}
     for kind in changes.KINDS:  # containers first
         table = table_of(kind)
@@ -298,7 +306,7 @@ def _restore(conn: sa.Connection, conflict: Conflict, now: dt.datetime, coach: s
                 for column, parent_kind in _PARENT_KINDS.get(kind, {}).items()
             ):
                 continue  # its container is gone for good
-            if kind == conflict.kind and row["id"] == conflict.record_id:
+            if [kind, row["id"]] in stamp:
                 row.update({name: value for name, value in (("updated_at", now), ("updated_by", coach)) if name in table.c})
             rows.append(row)
             present.setdefault(kind, set()).add(row["id"])
