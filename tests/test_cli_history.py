@@ -13,6 +13,7 @@ import pytest
 
 from coachtui.cli import main
 from coachtui.store import open_store
+from coachtui.store.types import SessionFilter
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -171,9 +172,32 @@ def test_demo_data_fills_a_new_database(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr()
     assert out.out.startswith("Added 4 teams, 60 sessions (")
     assert f"to {db} in " in out.out and out.err == ""  # no progress bar when stderr is not a terminal
+    # and the action learning set: five members, three meetings of three presenters
+    assert out.out.splitlines()[1] == (
+        "Added the action learning set “Northern quality leads (action learning set)”: 5 members, "
+        "3 meetings of 3 presenters."
+    )
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("SELECT count(*) FROM coaching_session").fetchone() == (60,)
+        assert conn.execute("SELECT count(*) FROM coaching_session").fetchone() == (60 + 9,)
+        assert conn.execute("SELECT count(*) FROM team WHERE members != ''").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM coaching_session WHERE meeting_id IS NOT NULL").fetchone() == (6,)
+    finally:
+        conn.close()
+    with open_store(str(db)) as store:
+        team = store.find_team("Northern quality leads (action learning set)")
+        assert team.is_set and store.get_team(team.id).session_count == 3
+        (meeting,) = store.search_sessions(SessionFilter(text="Grace Mensah", team_id=team.id), limit=1).rows
+        assert len(meeting.presenters) == 3
+
+
+def test_demo_data_without_the_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "plain.db"
+    assert main(["demo-data", "--db", str(db), "--sessions", "20", "--teams", "2", "--no-set"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*), sum(members != '') FROM team").fetchone() == (2, 0)
     finally:
         conn.close()
     assert main(["search", "the", "--db", str(db), "--limit", "3"]) == 0
@@ -203,7 +227,10 @@ def test_demo_data_refuses_a_database_with_data(history_db: Path, capsys: pytest
     assert history_db.read_bytes() == before
     assert main(["demo-data", "--db", str(history_db), "--sessions", "10", "--teams", "2", "--append"]) == 0
     with open_store(str(history_db)) as store:
-        assert store.count_sessions() == 13
+        assert store.count_sessions() == 13 + 3  # the set's three meetings count once each
+    capsys.readouterr()
+    assert main(["demo-data", "--db", str(history_db), "--sessions", "1", "--append"]) == 0
+    assert "is there already: not added again" in capsys.readouterr().out
 
 
 def test_demo_data_never_goes_into_the_default_database(isolated_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

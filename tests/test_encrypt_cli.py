@@ -194,16 +194,25 @@ def test_encrypt_refuses_another_programs_file_and_a_postgres_url(tmp_path: Path
     assert code == 1 and "works on SQLite database files" in one_line(err)
 
 
-def test_a_new_database_can_start_encrypted(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = tmp_path / "fresh" / "coach.db"
-    db.parent.mkdir()  # a folder that does not exist is refused (a typo), as everywhere
+@pytest.mark.parametrize("empty_file", [False, True], ids=["missing", "empty-file"])
+def test_encrypt_refuses_a_missing_database_and_creates_nothing(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, empty_file: bool
+) -> None:
+    # A mistyped --db must not leave a new encrypted database (and a backup folder)
+    # behind, under a name the coach never meant.
+    db = tmp_path / "typo.db"
+    if empty_file:
+        db.touch()
     monkeypatch.setenv(ENV, PASSPHRASE)
-    code, out, _ = run(capsys, "--db", str(db), "encrypt")
-    assert code == 0 and out.startswith(f"Encrypted {db} (0 team(s), 0 session(s)).")
-    assert not readable_as_plain_sqlite(db)
-    with open_store(str(db)) as store:
-        store.create_team("Ward 1")
-        assert store.target.key is not None
+    code, out, err = run(capsys, "--db", str(db), "encrypt")
+    assert code == 1 and out == ""
+    what = f"{db} is an empty file, not a coachtui database" if empty_file else f"there is no database at {db}"
+    assert one_line(err) == (
+        f"coachtui: {what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["typo.db"] if empty_file else [])
+    if empty_file:
+        assert db.stat().st_size == 0
 
 
 # --- typing the passphrase on a real terminal --------------------------------------------------

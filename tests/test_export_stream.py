@@ -166,11 +166,15 @@ SELECTIONS = {
 }
 
 
+@pytest.mark.parametrize("group", [500, 40], ids=["teams read together", "a large team read alone"])
 @pytest.mark.parametrize("which", list(SELECTIONS))
-def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Path, which: str) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Path, which: str, group: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import zipfile
 
+    from coachtui.store.exchange import stream
     from coachtui.store.types import SessionFilter
+
+    monkeypatch.setattr(stream, "GROUP", group)  # the report reads teams in groups of this many sessions
 
     generate_demo_data(store, sessions=400, teams=6, seed=3, today=dt.date(2026, 11, 20), large_teams=1)
     for row in store.search_sessions(SessionFilter(), limit=40).rows[::3]:  # the insight column filled too

@@ -75,7 +75,7 @@ def oracle(store, words: list[str], prefix: bool, **where: str) -> list[str]:
     rows = [
         (s["id"], s["created_at"], s["team_id"], s["primary_category"], s["status"],
          " ".join([s["title"], s["dilemma"], s["context"], *extra.get(s["id"], []), teams[s["team_id"]], s["coach"],
-                   s.get("insight", "")]))
+                   s.get("insight", ""), s.get("presenter", "")]))
         for s in document["sessions"]
     ]
     wanted = [_fold(w) for w in words]
@@ -117,10 +117,15 @@ def demo(request, backend: str, database_url: str, clock):
         yield opened
 
 
-@pytest.fixture(params=["sort", "walk"])
+@pytest.fixture(params=["sort", "walk", "windows"])
 def plan(request, monkeypatch):
-    """Run a test under both search plans (few matches sorted / many walked)."""
+    """Run a test under each search plan: few matches sorted; many read through
+    windows of the newest sessions, and with windows so small that a page takes
+    several (on PostgreSQL the planner chooses: the same plan thrice)."""
     monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 1_000_000 if request.param == "sort" else 0)
+    if request.param == "windows":
+        monkeypatch.setattr(queries, "WINDOW_FIRST", 2)
+        monkeypatch.setattr(queries, "WINDOW_GROWTH", 2)
     return request.param
 
 
@@ -146,6 +151,30 @@ def test_search_finds_exactly_the_sessions_holding_every_word(demo, plan, text, 
     expected = oracle(demo, words, prefix)
     assert all_pages(demo, text, limit=7) == expected
     assert demo.count_sessions(SessionFilter(text)) == len(expected)
+
+
+def test_a_common_word_pages_newest_first_whatever_order_sessions_were_written_in(store, clock, plan) -> None:
+    """Sessions written out of time order (an import, a sync of older history) and
+    several at the same moment: each page through the windows of newest sessions is
+    what sorting every match gives."""
+    import random
+
+    team, other = store.create_team("Ward 4"), store.create_team("Clinic")
+    rng = random.Random(5)
+    days = [f"2026-03-{day:02d}" for day in range(1, 29)]
+    made = []
+    for index in range(60):
+        when = at(rng.choice(days), rng.choice((9, 10)))  # written in no order, many ties
+        words = "the huddle" if index % 3 else "the rota"
+        made.append(make_session(store, clock, team if index % 2 else other, when, title=f"S{index}", dilemma=words,
+                                 category="learning" if index % 4 else None))
+    for text, words in (("the", ["the"]), ("huddle", ["huddle"]), ("the rota ", ["the", "rota"])):
+        expected = oracle(store, words, not text.endswith(" "))
+        assert len(expected) >= 20
+        for limit in (1, 7, 50):
+            assert all_pages(store, text, limit=limit) == expected, (text, limit)
+        assert all_pages(store, text, limit=4, team_id=team.id) == oracle(store, words, not text.endswith(" "),
+                                                                           team_id=team.id)
 
 
 def test_filters_combine_with_text_and_paging(demo, plan) -> None:

@@ -1,7 +1,7 @@
 """A mistyped ``--db`` never starts a new database: only the app, ``import`` and
-``demo-data`` do (and ``encrypt``, to start a database encrypted). ``sync`` (and its
-``--conflicts``, ``--resolve``) refuse a missing file in one line naming the path and
-how to make one, and create nothing."""
+``demo-data`` do. ``sync`` (and its ``--conflicts``, ``--resolve``) and ``encrypt``
+refuse a missing file in one line naming the path and how to make one, and create
+nothing."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from coachtui.store import open_store
         ("sync", "--hub", "HUB"),
         ("sync", "--conflicts"),
         ("sync", "--resolve", "abc", "mine"),
+        ("encrypt",),
     ],
-    ids=["sync", "conflicts", "resolve"],
+    ids=["sync", "conflicts", "resolve", "encrypt"],
 )
 def test_a_missing_database_is_refused_and_not_created(tmp_path: Path, argv: tuple[str, ...]) -> None:
     hub = tmp_path / "hub.db"

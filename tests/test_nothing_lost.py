@@ -107,7 +107,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.db"
     result = coachtui(
-        "--db", str(path), "demo-data", "--sessions", str(SESSIONS), "--teams", "4", "--as-of", "2026-11-01",
+        "--db", str(path), "demo-data", "--sessions", str(SESSIONS), "--teams", "4", "--as-of", "2026-11-01", "--no-set",
         home=folder / "home",
     )
     assert result.returncode == 0, result.stderr
@@ -300,7 +300,7 @@ def test_an_adopted_empty_file_becomes_private(tmp_path: Path, home: Path, kind:
         conn.execute("PRAGMA user_version = 0")
         conn.close()
     os.chmod(path, 0o644)
-    result = coachtui("--db", str(path), "demo-data", "--sessions", "3", "--teams", "1", home=home)
+    result = coachtui("--db", str(path), "demo-data", "--sessions", "3", "--teams", "1", "--no-set", home=home)
     assert result.returncode == 0, result.stderr
     assert mode(path) == 0o600 and sessions_in(path) == 3
     for side in (path.with_name("shared.db-wal"), path.with_name("shared.db-shm")):

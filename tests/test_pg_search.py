@@ -28,7 +28,8 @@ def assert_in_step(store) -> int:
                 texts[row["session_id"]] += [row[column] for column in columns if row[column]]
     teams = {t["id"]: t["name"] for t in document["teams"]}
     for s in document["sessions"]:
-        texts[s["id"]] += [s["insight"], teams[s["team_id"]], s["coach"]]
+        # and a set's presenter (migration 0015)
+        texts[s["id"]] += [s["insight"], s.get("presenter", ""), teams[s["team_id"]], s["coach"]]
     expected = {ident: sorted(pg_search.document_words(parts)) for ident, parts in texts.items()}
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT session_id, tsvector_to_array(document) FROM session_search").all()

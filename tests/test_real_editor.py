@@ -40,7 +40,7 @@ def test_ctrl_e_writes_the_dilemma_in_the_editor_and_the_result_is_saved(
     editor = _editor(
         tmp_path,
         f'stat -c %a "$1" > {mode_file}\n'
-        'printf "%s\\nand the handover is rushed\\n" "$(cat "$1")" > "$1"\n',
+        'printf "%s\\nand the handover is rushed" "$(cat "$1")" > "$1"\n',
     )
     monkeypatch.setenv("EDITOR", str(editor))
     with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
@@ -58,6 +58,24 @@ def test_ctrl_e_writes_the_dilemma_in_the_editor_and_the_result_is_saved(
         app.quit()
     assert mode_file.read_text().strip() == "600"  # nobody else could read the text meanwhile
     assert list(private_tmp.iterdir()) == []  # and it is gone afterwards
+
+
+@pytest.mark.parametrize("newlines", [1, 2])
+def test_the_text_comes_back_exactly_as_the_editor_saved_it(
+    tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch, newlines: int
+) -> None:
+    """The newlines the editor wrote at the end are the coach's text too."""
+    ending = "\\n" * newlines  # as printf reads it
+    editor = _editor(tmp_path, f'printf "%s\\nand the handover is rushed{ending}" "$(cat "$1")" > "$1"\n')
+    monkeypatch.setenv("EDITOR", str(editor))
+    with resumed(tmp_path, "Rota", "Night team misses the huddle") as app:
+        app.send(CTRL_E)
+        app.shows("Text taken from your editor")
+        app.holds(
+            "SELECT dilemma FROM coaching_session",
+            ("Night team misses the huddle\nand the handover is rushed" + "\n" * newlines,),
+        )
+        app.quit()
 
 
 def test_an_editor_that_fails_leaves_the_text_as_it_was(

@@ -263,6 +263,40 @@ def test_quit_never_passes_unsaved_text_of_a_deleted_draft(tmp_path: Path) -> No
     assert any("Words nobody saved" in d for d in dilemmas)
 
 
+def test_quit_after_the_draft_was_deleted_elsewhere_asks_though_nothing_was_typed_since(tmp_path: Path) -> None:
+    """The words were saved, then another coach deleted the draft for good; this
+    window typed nothing after, so no save was refused: ctrl+q still asks."""
+    db = tmp_path / "coach.db"
+    session_id = _draft(db)
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home"))
+    try:
+        _resume(app)
+        app.send("Typed before it went. ")
+        _until(
+            lambda: "Typed before it went." in "".join(d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session")),
+            "the typing saved", drawing=(app,),
+        )
+        _delete_elsewhere(db, session_id)
+        app.send("\x11")
+        screen = app.wait_for("Quit and lose it (q)")
+        assert "New draft (n)" in screen and "Copy to a file (s)" in screen and "Bo Lind" in screen
+        app.send("\x1b", pause=0.5)  # stay
+        app.send("Still here.")
+        app.wait_for("Still here.")
+        app.send("\x11")
+        app.wait_for("Quit and lose it (q)")
+        app.send("n")  # a new draft, then quit
+        assert app.wait_exit() == 0
+    except BaseException:
+        app.kill()
+        raise
+    rows = _rows(db, "SELECT id, title, dilemma, status FROM coaching_session")
+    assert len(rows) == 1, rows  # one draft kept, not two
+    new_id, title, text, status = rows[0]
+    assert new_id != session_id and (title, status) == ("Rota chaos", "draft")
+    assert text == "Night shift misses the huddle.Typed before it went. Still here."
+
+
 def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -> None:
     """`coachtui restore` of a backup made before the draft existed, with the app open
     on that draft: typing is not silently dropped, and the coach keeps it."""

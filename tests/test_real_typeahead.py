@@ -5,14 +5,23 @@ tests/ui/test_typeahead.py.)"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, ENTER, TAB, Coach, coach, resumed
+from tests.test_real_keys import CTRL_G, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
 CTRL_R, CTRL_U = "\x12", "\x15"
+F8, F9 = "\x1b[19~", "\x1b[20~"
+GAP = 0.01  # seconds between keys: tmux send-keys, one key after another
+
+
+def typed(app: Coach, *keys: str) -> None:
+    """Each of ``keys`` (a character or a key's escape sequence) ~10 ms after the one before."""
+    for key in keys:
+        app.term.send(key, pause=GAP)
 
 
 def test_a_team_enter_and_the_title_in_one_burst(tmp_path: Path) -> None:
@@ -121,3 +130,68 @@ def test_a_test_of_change_reviewed_in_one_burst(tmp_path: Path) -> None:
         app.quit()
     finally:
         app.close()
+
+
+def test_members_added_in_a_burst_with_f8(tmp_path: Path) -> None:
+    """f8, a name, enter, a second name, enter, ~10 ms apart: the names became teams."""
+    from tests.test_real_team import _wait_until_open
+
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        typed(app, F8, *"Asha", ENTER, *"Ben", ENTER)
+        app.holds("SELECT members LIKE '%\"Asha\"%' AND members LIKE '%\"Ben\"%' FROM team", (1,))
+        app.shows("Members of Ward 4")
+        assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+
+
+def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -> None:
+    """With a draft open, 'Ward 7', enter and 'yes' at once: the y answered "Start a
+    new session with Ward 7?" before the coach had seen it."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 7")
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)
+        app.shows("Dilemma, in your words")
+        app.send(CTRL_G + "1")
+        app.shows("ctrl+r rename")
+        app.send("Ward 7" + ENTER + "yes")
+        app.shows("Start a new session with Ward 7?")
+        app.shows("Ward 7yes")  # the letters went on to the filter, where the coach sees them
+        app.send("n")  # Stay
+        app.shows("ctrl+r rename")
+        deadline = time.monotonic() + 30
+        while "Start a new session" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        assert "Start a new session" not in app.term.text()
+        assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
+        app.quit()
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_f6_esc_and_letters_straight_after(tmp_path: Path, burst: str) -> None:
+    """f6, esc and letters within 50 ms: esc and a letter read as alt+letter, so the
+    explainer stayed open and the letters were lost."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        keys = (F6, ESC, *"abc")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT dilemma FROM coaching_session", ("Night teamabc",))
+        app.shows("Dilemma, in your words")
+        app.quit()
+

@@ -231,8 +231,12 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
 
     team, *_ = filled
     monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 0)
-    walk = plans(lambda: store.search_sessions(SessionFilter("night")))[-1]
-    assert walk.startswith("SCAN coaching_session USING INDEX ix_session_timeline") and "VIRTUAL TABLE" in walk
+    # a common word: the newest sessions (a window walked on the timeline), then the
+    # word's matches among the window's rowids only ("><": a rowid range), by rowid
+    *_count, window, walk = plans(lambda: store.search_sessions(SessionFilter("night")))
+    assert "SCAN coaching_session USING INDEX ix_session_timeline" in window
+    assert walk.startswith("SEARCH coaching_session USING INTEGER PRIMARY KEY (rowid=?)")
+    assert "VIRTUAL TABLE INDEX 0:M" in walk and "><" in walk
     monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 1000)
     lookup = plans(lambda: store.search_sessions(SessionFilter("night")))[-1]
     assert lookup.startswith("SEARCH coaching_session USING INTEGER PRIMARY KEY (rowid=?)")
@@ -243,8 +247,12 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
     assert "SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)" in by_team
     deep = plans(lambda: store.search_sessions(after=store.search_sessions(limit=1).next_cursor))[-1]
     assert deep.startswith("SEARCH coaching_session USING INDEX ix_session_timeline (created_at<?)")
-    themes = plans(lambda: store.theme_counts(today=dt.date(2026, 11, 20), months=2))
-    assert themes and all(p.startswith("SEARCH coaching_session USING COVERING INDEX ix_session_timeline") for p in themes)
+    # whole days from the tallies (migration 0014): one range of a small table
+    themes = plans(lambda: store.theme_counts(today=dt.date(2026, 11, 20), months=2, tz=dt.UTC))
+    assert themes == ["SEARCH theme_tally USING INDEX sqlite_autoindex_theme_tally_1 (team_id=? AND day>? AND day<?)"]
+    # the tracker including closed actions walks its own index, no sort
+    closed = plans(lambda: store.tracker_actions(today=dt.date(2026, 11, 20), include_closed=True))[0]
+    assert closed.startswith("SCAN action USING INDEX ix_action_tracker") and "TEMP B-TREE" not in closed
     dominance = plans(lambda: store.dominant_categories())[-1]
     assert dominance.startswith("SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)")
     tracker = plans(lambda: store.tracker_actions(today=dt.date(2026, 11, 20)))[0]

@@ -384,17 +384,135 @@ def test_the_demo_set_has_meetings_of_three_presenters_reviewed_member_by_member
         assert owners >= {p.presenter for p in parts} == {"Tom Hughes", "Grace Mensah", "Leah Brooks"}
 
 
-def test_history_search_and_the_tracker_work_per_presenter(store, clock) -> None:
+def test_history_lists_a_meeting_once_naming_its_presenters(store, clock) -> None:
     from coachtui.store.types import SessionFilter
 
     team, first, second, third = _meeting(store, clock)
+    plain = store.start_session(team.id, "Ana")  # an ordinary session of the same team, later
+    store.save_draft(plain.id, title="Budgets", dilemma="The budget is cut", primary_category="relational")
+    store.complete_session(plain.id)
     rows = store.search_sessions(SessionFilter(team_id=team.id)).rows
-    assert sorted((r.turn, r.presenter, r.title) for r in rows) == [
-        (1, "Asha Patel", "Winter beds"), (2, "Ben Okafor", "Quiet team"), (3, "Carys Jones", "PDSA")
+    assert [(r.id, r.presenters) for r in rows] == [
+        (plain.id, ()), (first.id, ("Asha Patel", "Ben Okafor", "Carys Jones"))
     ]
-    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows  # presenter 2's dilemma
-    assert (found.id, found.presenter) == (second.id, "Ben Okafor")
+    assert rows[1].meeting_title == "Meeting: Asha Patel, Ben Okafor, Carys Jones" and rows[0].meeting_title == ""
+    assert store.count_sessions(SessionFilter(team_id=team.id)) == 2
+    # a page of one row at a time walks both rows, each once
+    assert [r.id for r in store.search_sessions(SessionFilter(team_id=team.id), limit=1).rows] == [plain.id]
+    cursor = store.search_sessions(SessionFilter(team_id=team.id), limit=1).next_cursor
+    assert [r.id for r in store.search_sessions(SessionFilter(team_id=team.id), limit=1, after=cursor).rows] == [first.id]
+    # words of presenter 2's part find the meeting, with the piece that holds them
+    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows
+    assert found.id == first.id and "huddles" in found.snippet
+    assert store.count_sessions(SessionFilter(text="huddles")) == 1
+    # a category of any presenter's part, alone or with words
+    relational = store.search_sessions(SessionFilter(category="relational")).rows
+    assert [r.id for r in relational] == [plain.id, first.id]
+    assert [r.id for r in store.search_sessions(SessionFilter(text="huddles", category="capability")).rows] == []
+    assert store.count_sessions(SessionFilter(category="capability")) == 1
+    # exporting what the list shows takes every presenter of the meeting
+    assert store.session_ids_matching(SessionFilter(text="huddles")) == [first.id, second.id, third.id]
     # the tracker's owner filter is the member filter: each member's actions across meetings
     page = store.tracker_actions(owner="Ben Okafor", today=dt.date(2026, 12, 30))
     assert [a.text for a in page.rows] == ["Try a round at the huddle"]
     assert {"Asha Patel", "Ben Okafor", "Carys Jones"} <= set(store.list_owners())
+
+
+# --- search finds a presenter by name (migration 0015) -------------------------------------------
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["index", "like"])
+def test_search_finds_a_presenter_by_name(store, clock, indexed) -> None:
+    from coachtui.store.types import SessionFilter
+
+    store.db.full_text_search = indexed
+    team, first, second, third = _meeting(store, clock)
+    (found,) = store.search_sessions(SessionFilter(text="okafor")).rows
+    assert found.id == first.id and "Ben Okafor" in found.presenters
+    assert store.count_sessions(SessionFilter(text="Okafor")) == 1
+    # the name typed so far, as in history's search box
+    assert store.search_sessions(SessionFilter(text="Cary")).rows
+    # renamed, the old name is no longer found and the new one is
+    store.save_draft(second.id, presenter="Benjamin Okoro")
+    assert store.search_sessions(SessionFilter(text="okafor ")).rows == []
+    assert store.search_sessions(SessionFilter(text="okoro")).rows
+
+
+def test_coachtui_search_finds_a_presenter(tmp_path: Path, clock, capsys) -> None:
+    from coachtui.cli import main
+
+    path = tmp_path / "set.db"
+    with open_store(str(path), clock=clock) as store:
+        _meeting(store, clock)
+    assert main(["search", "Okafor", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Meeting: Asha Patel, Ben Okafor, Carys Jones" in out  # one row for the meeting
+
+
+def test_a_0013_database_is_indexed_again_with_its_presenters(tmp_path: Path, clock) -> None:
+    from alembic import command
+
+    from coachtui.store.types import SessionFilter
+    from index_check import assert_in_step
+
+    path = tmp_path / "old.db"
+    with open_store(str(path), clock=clock) as store:
+        _meeting(store, clock)
+        with store.engine.begin() as conn:
+            command.downgrade(database._alembic_config(conn), "0013")  # type: ignore[arg-type]
+    with open_store(str(path)) as store:
+        assert store.stats()["schema"] == database.HEAD_REVISION
+        assert store.search_sessions(SessionFilter(text="Okafor")).rows
+    assert assert_in_step(path) == 3
+
+
+def test_members_added_on_two_laptops_at_once_are_merged(ana, ben, hub_url, clock) -> None:
+    """Each laptop adds a member to the set, and one marks a member as left, before
+    either syncs: every member is kept on both laptops and the hub, and nobody is
+    asked to choose."""
+    from coachtui.store.sync.conflicts import list_conflicts
+
+    team = _set(ana)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ana.add_member(team.id, "Eve Moss")
+    clock.advance(minutes=1)
+    ben.add_member(team.id, "Femi Ade")
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 20))
+    reports = [ana.sync(hub_url), ben.sync(hub_url), ana.sync(hub_url), ben.sync(hub_url)]
+    assert all(report.conflicts == () for report in reports)  # type: ignore[attr-defined]
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert [m.name for m in got.members] == [*MEMBERS, "Eve Moss", "Femi Ade"]
+        assert got.current_members == (*MEMBERS[:3], "Eve Moss", "Femi Ade")
+        assert list_conflicts(store.db) == []  # no question waits
+    # and each laptop's later change still travels
+    ana.member_left(team.id, "Eve Moss", left=dt.date(2026, 12, 21))
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    assert ben.get_team(team.id).current_members == (*MEMBERS[:3], "Femi Ade")
+
+
+@pytest.mark.parametrize("redact", [False, True], ids=["streamed", "in-memory"])
+def test_the_report_heads_each_meeting_and_counts_it_once(store, clock, tmp_path, redact) -> None:
+    from coachtui.store.types import ExportSelection, SessionFilter
+
+    team, first, second, third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, title="Budgets", dilemma="The budget is cut")
+    store.complete_session(later.id)
+    path = tmp_path / "report.md"
+    store.export_file(str(path), ExportSelection(fmt="md", redact=redact))  # redacted: rendered in memory
+    text = path.read_text()
+    assert "· 2 sessions ·" in text.splitlines()[2]  # the meeting and the ordinary session
+    assert "\n2 sessions · " in text  # the set's own section
+    heading = text.index("#### Meeting, ")
+    assert text[heading:].startswith(f"#### Meeting, {first.created_at.astimezone():%Y-%m-%d}: 3 presenters")
+    assert heading < text.index("##### 1. ") < text.index("##### 2. ") < text.index("##### 3. ")
+    assert text.count("#### Meeting, ") == 1
+    assert "#### Budgets" in text  # an ordinary session as before
+    if not redact:
+        assert "**Presenters:** Asha Patel, Ben Okafor, Carys Jones" in text
+        # a search's selection that holds only presenter 2's words still counts one meeting
+        store.export_file(str(path), ExportSelection(fmt="md", sessions=SessionFilter(session_ids=(second.id,))))
+        assert "· 1 session ·" in path.read_text().splitlines()[2]

@@ -56,6 +56,11 @@ def _meta_id(url: str) -> str:
     return {row[-2]: row[-1] for row in _tables(url)["coachtui_meta"]}["database_id"]
 
 
+# The summary tables the triggers keep (store/db/tallies.py): a bulk copy fills them once
+# at the end, the merge row by row, so their rows are compared without their rowids.
+TALLIES = {"team_tally", "theme_tally"}
+
+
 def _tables(url: str) -> dict[str, list[tuple]]:
     """Every row of every table (SQLite: with its rowid, in rowid order; the search
     index's rows as the index holds them, not its internal segments)."""
@@ -67,6 +72,8 @@ def _tables(url: str) -> dict[str, list[tuple]]:
                 "AND name NOT LIKE 'session_fts%'"
             )]
             found = {name: conn.execute(f'SELECT rowid, * FROM "{name}" ORDER BY rowid').fetchall() for name in names}
+            for name in TALLIES & set(names):  # counts, not records: the same counts in any row order
+                found[name] = sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
             found["session_fts"] = conn.execute("SELECT rowid, * FROM session_fts ORDER BY rowid").fetchall()
             return found
         finally:

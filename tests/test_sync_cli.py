@@ -16,7 +16,7 @@ def run(capsys, *argv: str) -> tuple[int, list[str], str]:
 
 def test_sync_prints_what_moved_and_a_second_run_moves_nothing(tmp_path, hub_url, capsys, monkeypatch) -> None:
     laptop = str(tmp_path / "laptop.db")
-    assert main(["--db", laptop, "demo-data", "--sessions", "12", "--teams", "2"]) == 0
+    assert main(["--db", laptop, "demo-data", "--sessions", "12", "--teams", "2", "--no-set"]) == 0
     capsys.readouterr()
     code, lines, err = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
     assert (code, err) == (0, "")
@@ -147,3 +147,34 @@ def test_a_conflict_is_listed_and_settled_from_the_command_line(tmp_path, hub_ur
         with open_store(path) as store:
             dilemma = store.get_session(session.id).dilemma
             assert "Ana's account" in dilemma and "Ben's account" in dilemma
+
+
+def test_a_deletion_against_an_edit_is_listed_and_keeping_mine_brings_it_back(tmp_path, hub_url, capsys) -> None:
+    laptop, other = str(tmp_path / "laptop.db"), str(tmp_path / "other.db")
+    with open_store(laptop, coach="Ana") as store:
+        session = store.start_session(store.create_team("Ward 4").id)
+        store.save_draft(session.id, title="Night huddle")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    open_store(other).close()  # the second laptop's database, started by the app
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    with open_store(other, coach="Ben") as store:
+        store.save_draft(session.id, dilemma="Ben's account of the night shift")
+    with open_store(laptop, coach="Ana") as store:
+        store.delete_session(session.id)  # later, without having seen Ben's words
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    capsys.readouterr()
+    code, lines, err = run(capsys, "--db", other, "sync", "--hub", hub_url)
+    assert (code, err) == (0, "")
+    assert any("the session was deleted by Ana while you changed it here" in line for line in lines)
+    assert any("Ben's account of the night shift" in line for line in lines)
+    code, lines, _ = run(capsys, "--db", other, "sync", "--conflicts")
+    assert lines[1] == "  yours:  \"dilemma: Ben's account of the night shift\""
+    assert lines[2] == "  theirs (Ana): '(deleted)'"
+    ident = lines[0].split()[1].rstrip(":")
+    code, lines, err = run(capsys, "--db", other, "sync", "--resolve", ident, "mine")
+    assert (code, err, lines) == (0, "", ["Kept yours: the session is back here; the next sync takes it to the hub."])
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    for path in (laptop, other):
+        with open_store(path) as store:
+            assert store.get_session(session.id).dilemma == "Ben's account of the night shift"

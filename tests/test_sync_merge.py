@@ -427,3 +427,232 @@ def test_a_lost_value_that_names_no_coach_stays_until_its_field_is_settled(tmp_p
         first.sync(hub_url)
         assert "the second laptop's context" in first.get_session(session.id).context
         assert content(first) == content(second) == hub_content(hub_url)
+
+
+@pytest.mark.parametrize("choice", ["both", "mine"])
+def test_a_conflict_settled_on_one_laptop_is_no_longer_listed_on_the_other(ana, ben, hub_url, clock, choice) -> None:
+    """Both laptops list the conflict (Ana's text won on the hub, Ben was told of his
+    lost one); Ben settles it and syncs: once Ana syncs, her list no longer has it."""
+    from coachtui.store.sync import conflicts as conflict_module
+
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite of the dilemma",
+                             "Ana's later rewrite of the dilemma")
+    ben.sync(hub_url)
+    assert len(conflicts(ana)) == len(conflicts(ben)) == 1
+    conflict_module.resolve(ben.db, conflicts(ben)[0]["id"], choice)
+    ben.sync(hub_url)
+    report = ana.sync(hub_url)
+    assert report.conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    dilemma = ana.get_session(session.id).dilemma
+    assert "Ben's rewrite of the dilemma" in dilemma and (choice == "mine") == ("Ana's" not in dilemma)
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_a_conflict_stays_listed_when_a_third_coach_writes_the_field_without_settling_it(
+    ana, ben, hub_url, clock, tmp_path: Path
+) -> None:
+    """A later edit that is neither text (nor both) settles nothing: the list keeps it."""
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
+        cleo.sync(hub_url)
+        clock.advance(minutes=1)
+        cleo.save_draft(session.id, dilemma="Cleo's own take")
+        cleo.sync(hub_url)
+    ana.sync(hub_url)
+    assert ana.get_session(session.id).dilemma == "Cleo's own take"
+    assert [c["theirs"] for c in conflicts(ana)] == ["Ben's rewrite"]
+
+
+# --- a deletion against an edit the deleting laptop had not seen ----------------------------------
+
+
+def _deleted_while_edited(ana, ben, hub_url: str, clock, what: str):  # type: ignore[no-untyped-def]
+    """Ben edits (a session's dilemma, or an action's text) since the last sync; Ana,
+    later, deletes the record and syncs first; then Ben syncs. Returns (session,
+    action, Ben's report)."""
+    _team, session, action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    if what == "session":
+        ben.save_draft(session.id, dilemma=REWRITE)
+    else:
+        ben.update_action(action.id, text=REWRITE)
+    clock.advance(minutes=5)
+    if what == "session":
+        ana.delete_session(session.id)
+    else:
+        ana.remove_action(action.id)
+    ana.sync(hub_url)
+    return session, action, ben.sync(hub_url)
+
+
+def _gone(store, what: str, session, action) -> bool:
+    from coachtui.store import NotFound
+
+    try:
+        store.get_session(session.id) if what == "session" else store.get_action(action.id)
+    except NotFound:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("what", ["session", "action"])
+def test_a_deletion_against_an_unsynced_edit_is_a_conflict_that_keeps_the_edit(ana, ben, hub_url, clock, what) -> None:
+    from coachtui.commands.sync import conflict_lines, report_lines
+
+    session, action, report = _deleted_while_edited(ana, ben, hub_url, clock, what)
+    # the newer deletion holds everywhere, and Ben's words are listed for him to choose
+    assert all(_gone(store, what, session, action) for store in (ana, ben))
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    (listed,) = report.conflicts
+    kind, ident = ("sessions", session.id) if what == "session" else ("actions", action.id)
+    assert (listed.kind, listed.record_id, listed.kept) == (kind, ident, "theirs")
+    assert listed.theirs_by == "Ana"
+    assert REWRITE in "\n".join(report_lines(report))
+    from coachtui.store.sync import conflicts as conflict_module
+
+    (waiting,) = conflict_module.list_conflicts(ben.db)
+    assert waiting.id == listed.id and REWRITE in "\n".join(conflict_lines([waiting]))
+    # another sync (the hub sends the deletion again) keeps it listed, once
+    assert ben.sync(hub_url).conflicts == ()
+    assert [c.id for c in conflict_module.list_conflicts(ben.db)] == [listed.id]
+    assert conflict_module.list_conflicts(ana.db) == []
+
+
+@pytest.mark.parametrize("choice", ["mine", "both"])
+@pytest.mark.parametrize("what", ["session", "action"])
+def test_keeping_mine_after_a_deletion_brings_the_edited_record_back_everywhere(
+    ana, ben, hub_url, clock, what, choice
+) -> None:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    session, action, report = _deleted_while_edited(ana, ben, hub_url, clock, what)
+    (listed,) = report.conflicts
+    clock.advance(minutes=1)
+    conflict_module.resolve(ben.db, listed.id, choice)
+    assert conflict_module.list_conflicts(ben.db) == []
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        if what == "session":
+            got = store.get_session(session.id)
+            assert got.dilemma == REWRITE and [a.text for a in store.get_session(session.id).actions] == [
+                "Try a 5-minute huddle"
+            ]
+        else:
+            assert store.get_action(action.id).text == REWRITE
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved
+
+
+@pytest.mark.parametrize("what", ["session", "action"])
+def test_keeping_theirs_after_a_deletion_leaves_it_deleted(ana, ben, hub_url, clock, what) -> None:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    session, action, report = _deleted_while_edited(ana, ben, hub_url, clock, what)
+    (listed,) = report.conflicts
+    conflict_module.resolve(ben.db, listed.id, "theirs")
+    assert conflict_module.list_conflicts(ben.db) == []
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    assert all(_gone(store, what, session, action) for store in (ana, ben))
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_a_deletion_of_a_record_nobody_edited_is_no_conflict(ana, ben, hub_url, clock) -> None:
+    _team, session, _action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    ben.save_draft(session.id, dilemma=REWRITE)
+    ben.sync(hub_url)  # Ben's edit reached the hub, and Ana saw it before deleting
+    ana.sync(hub_url)
+    clock.advance(minutes=5)
+    ana.delete_session(session.id)
+    ana.sync(hub_url)
+    assert ben.sync(hub_url).conflicts == ()
+    from coachtui.store.sync import conflicts as conflict_module
+
+    assert conflict_module.list_conflicts(ben.db) == []
+
+
+# --- an action learning set's members, one by one ------------------------------------------------
+
+MEMBERS = ("Asha Patel", "Dev Shah")
+
+
+def _a_set(ana, ben, hub_url: str):  # type: ignore[no-untyped-def]
+    team = ana.create_team("North leads")
+    for name in MEMBERS:
+        ana.add_member(team.id, name)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    return team
+
+
+def test_a_member_marked_left_and_back_on_one_laptop_is_back_everywhere(ana, ben, hub_url, clock) -> None:
+    team = _a_set(ana, ben, hub_url)
+    ben.member_left(team.id, "Asha Patel", left=dt.date(2026, 12, 2))  # another member, on the other laptop
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=None)
+    ana.sync(hub_url)
+    report = ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_team(team.id).current_members == ("Dev Shah",)
+    assert report.conflicts == () and conflicts(ana) == conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+@pytest.mark.parametrize("first", ["ana", "ben"])
+def test_a_member_marked_left_on_one_laptop_and_left_and_back_on_another_is_a_conflict(
+    ana, ben, hub_url, clock, first
+) -> None:
+    """Ben marks Dev as left; Ana, later, marks Dev left and then back: Ana's newest
+    state holds (Dev is in the set) and Ben's is listed for him to choose."""
+    team = _a_set(ana, ben, hub_url)
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 2))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ana.member_left(team.id, "Dev Shah", left=None)
+    order = (ana, ben) if first == "ana" else (ben, ana)
+    for store in (*order, *order):
+        store.sync(hub_url)
+    for store in (ana, ben):
+        assert store.get_team(team.id).current_members == MEMBERS
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    listed = [c for c in conflicts(ben) if c["field"] == "members"]
+    assert len(listed) == 1 and listed[0]["kept"] == "theirs"
+    from coachtui.commands.sync import conflict_lines
+    from coachtui.store.sync import conflicts as conflict_module
+
+    lines = conflict_lines(conflict_module.list_conflicts(ben.db))
+    assert "  yours:  'Dev Shah left on 2026-12-02'" in lines
+    assert "  theirs (Ana): 'Dev Shah in the set'" in lines
+    # Ben keeps his: Dev has left, everywhere, and the list is empty on both laptops
+    conflict_module.resolve(ben.db, listed[0]["id"], "mine")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        got = store.get_team(team.id)
+        assert got.current_members == ("Asha Patel",) and got.members[1].left == dt.date(2026, 12, 2)
+    assert conflicts(ana) == conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+
+
+def test_keeping_both_members_keeps_the_set_readable(ana, ben, hub_url, clock) -> None:
+    from coachtui.store.sync import conflicts as conflict_module
+
+    team = _a_set(ana, ben, hub_url)
+    ana.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 3))
+    clock.advance(minutes=1)
+    ben.member_left(team.id, "Dev Shah", left=dt.date(2026, 12, 4))
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    (listed,) = conflicts(ben)
+    conflict_module.resolve(ben.db, listed["id"], "both")
+    got = ben.get_team(team.id)
+    assert [m.name for m in got.members] == list(MEMBERS) and got.members[1].left == dt.date(2026, 12, 4)

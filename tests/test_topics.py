@@ -76,13 +76,61 @@ def test_coachtui_export_report_topics(db_path: Path, clock, capsys, tmp_path: P
     target = tmp_path / "topics.md"
     assert main(["export", "--report", "topics", "-o", str(target), "--team", "ward 7", "--db", str(db_path)]) == 0
     assert "Exported" in capsys.readouterr().out
-    assert "of ward 7" in target.read_text()  # one team: nothing recurs across teams in it
+    assert "of Ward 7" in target.read_text()  # one team: nothing recurs across teams in it
     assert "_No phrase recurs" in target.read_text()
     # mistakes: one line each, nothing written
     assert main(["export", "--format", "csv", "--report", "topics", "--db", str(db_path)]) == 1
     assert "use --format md" in capsys.readouterr().err
-    assert main(["export", "--report", "topics", "--redact", "--db", str(db_path)]) == 1
-    assert "cannot be redacted yet" in capsys.readouterr().err
+
+
+def _named_network(store, clock) -> dict[str, str]:
+    """Two teams named after places whose sessions name people: a coach of a third
+    team, and a doctor the database knows only from the title in one dilemma."""
+    _said(store, clock, "Oakfield Ward", "Ana", "Dr Lindqvist wants the run chart at Oakfield Ward")
+    _said(store, clock, "Oakfield Ward", "Ana", "Priya Raman reads the run chart out")
+    _said(store, clock, "Elmhurst Ward", "Bo", "lindqvist says our run chart is late, like Oakfield Ward's")
+    _said(store, clock, "Elmhurst Ward", "Bo", "priya raman skips the huddle at Elmhurst Ward")
+    _said(store, clock, "Elmhurst Ward", "Bo", "Elmhurst Ward asks Zaphodine about the huddle")
+    _said(store, clock, "Clinic", "Priya Raman", "Zaphodine again: the huddle on the ward runs late")
+    return {team.name: team.id for team in store.list_teams()}
+
+
+def test_the_topics_report_can_be_redacted(db_path: Path, clock, capsys, tmp_path: Path) -> None:
+    """--redact: people's names in the phrases become pseudonyms and teams' names
+    codes, as in every other redacted export; a word that may still be a name is
+    named on stderr."""
+    from coachtui.cli import main
+    from coachtui.store import open_store
+    from coachtui.store.exchange.redact import team_pseudonym
+
+    with open_store(str(db_path), clock=clock) as store:
+        teams = _named_network(store, clock)
+    plain = main(["export", "--report", "topics", "--db", str(db_path)])
+    full = capsys.readouterr().out
+    assert plain == 0 and "lindqvist" in full and "Oakfield Ward" in full  # the names this test redacts are there
+    target = tmp_path / "topics.md"
+    assert main(["export", "--report", "topics", "--redact", "-o", str(target), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Exported" in out
+    text = target.read_text("utf-8")
+    folded = text.casefold()
+    for name in ("lindqvist", "priya", "raman", "oakfield", "elmhurst", "ana", "bo "):
+        assert name not in folded, name
+    oak, elm = team_pseudonym(teams["Oakfield Ward"]), team_pseudonym(teams["Elmhurst Ward"])
+    assert f"| run chart | 3 | 2 | {oak} (2) · {elm} (1) |" in text
+    assert "_Redacted: people's names are replaced by pseudonyms" in text
+    assert "| Person 1 | 2 | 2 |" in text  # Dr Lindqvist, learnt from the title
+    assert "| Coach A | 2 | 2 |" in text  # Priya Raman, a coach (the first name met)
+    assert "| huddle |" in text
+    assert err.strip().splitlines() == ["coachtui: might still be names, check before sharing: Zaphodine"]
+    # One team, by its code; with --keep-team-names, its name (people's still go).
+    assert main(["export", "--report", "topics", "--redact", "--team", "oakfield ward", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"of {oak}" in out and "oakfield" not in out.casefold()
+    assert main(["export", "--report", "topics", "--redact", "--keep-team-names", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "| run chart | 3 | 2 | Oakfield Ward (2) · Elmhurst Ward (1) |" in out
+    assert "lindqvist" not in out.casefold() and "priya" not in out.casefold()
 
 
 def test_a_phrase_does_not_run_across_two() -> None:

@@ -130,6 +130,12 @@ def one_line(text: str, limit: int | None = None) -> str:
     return flat
 
 
+def session_label(title: str, dilemma: str, limit: int = 60) -> str:
+    """What a session is called wherever it is named: its title, else the start of
+    its dilemma (as history lists it), else "" (the caller says it is untitled)."""
+    return one_line(title, limit) or one_line(dilemma, limit)
+
+
 # What makes Markdown of a line, checked on the line without its indentation:
 # a heading, a quote, a list item, a numbered item, a fence.
 _MD_LINE_START_RE = re.compile(r"(?:#|>|[-+*](?=[ \t]|$)|~~~)")

@@ -411,6 +411,40 @@ async def test_esc_on_a_tracker_note_keeps_the_words(make_app, demo_db: Path) ->
     ) == [("done", "Sam sent the chart on Friday")]
 
 
+async def test_quitting_asks_about_a_tracker_note_kept_after_esc(make_app, demo_db: Path) -> None:
+    """A note kept after esc is held in memory only: quitting asks about it, from
+    any screen, as about words in a dialog (and once, when that note is open in its
+    dialog again and being changed)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        tracker = await on_the_tracker(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await paste(pilot, "Sam sent the chart on Friday")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is tracker, what="the tracker again")
+        await shows(pilot, "Your note is kept")
+        await pilot.press("f3")  # on another screen, the note is still held
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await shows(pilot, "Not saved: a tracker note not recorded yet (Sam sent the chart")
+        await pilot.press("escape")  # stays
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history again")
+        assert app.is_running
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.screen is tracker, what="the tracker again")
+        await pilot.press("d")  # the kept note, open again in its dialog and changed: asked about once
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
+        await paste(pilot, " at last")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question again")
+        await shows(pilot, "Not saved: what you are typing in this dialog (Sam sent")
+        assert "tracker note" not in screen_text(app)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+
+
 async def test_themes_chart_flags_and_a_team_report(make_app, demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     app = make_app()

@@ -59,7 +59,6 @@ async def to_the_dilemma(pilot) -> object:  # type: ignore[no-untyped-def]
     return app
 
 
-@pytest.mark.flaky(reruns=2)  # times the coach's pauses: see the stop's note
 async def test_the_panel_follows_the_dilemma_and_opens_one_read_only(make_app, network: Path) -> None:
     app = make_app()
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
@@ -73,7 +72,9 @@ async def test_the_panel_follows_the_dilemma_and_opens_one_read_only(make_app, n
         await pilot.press("ctrl+n")  # the category step shows it too
         await wait_for(pilot, lambda: app.session_screen.current_step == "category", what="the category step")
         assert "Ward 7" in others_text(app)
-        app.screen.query_one("#others-list").focus()
+        listing = app.screen.query_one("#others-list")
+        listing.focus()
+        await wait_for(pilot, lambda: app.focused is listing, what="the list focused")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session detail")
         await shows(pilot, "Cancelled huddles")  # Ward 7's session, its actions agreed
@@ -109,3 +110,31 @@ async def test_at_80_columns_f7_shows_the_panel_and_the_dilemma_keeps_its_room(m
         await wait_for(pilot, lambda: app.session_screen.current_step == "questions")
         assert "f7 Others" not in screen_text(app).splitlines()[-1]
         assert not app.screen.query_one("#others").display
+
+
+async def test_a_list_found_again_keeps_the_one_the_coach_is_on(make_app, network: Path) -> None:
+    """The list is looked for again whenever the text changes (another window's save, a
+    late keystroke): the coach already moving in it stays on the same past dilemma, and
+    enter opens that one."""
+    from coachtui.ui.widgets.others import OthersPanel
+
+    app = make_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await to_the_dilemma(pilot)
+        await paste(pilot, "Our night huddle keeps being cancelled")
+        await wait_for(pilot, lambda: "Ward 7" in others_text(app), what="Ward 7's dilemma in the panel")
+        listing = app.screen.query_one("#others-list")
+        listing.focus()
+        await wait_for(pilot, lambda: app.focused is listing, what="the list focused")
+        await pilot.press("down")
+        await wait_for(pilot, lambda: listing.highlighted == 0, what="the first one highlighted")
+        panel = app.screen.query_one(OthersPanel)
+        area = app.screen.query_one("#dilemma-text")
+        area.load_text("Our night huddle keeps being cancelled again")
+        await wait_for(pilot, lambda: panel.shown_for is not None and "cancelled again" in panel.shown_for,
+                       what="the list found again for the new text")
+        assert "Ward 7" in others_text(app)
+        assert listing.highlighted == 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session detail")
+        await shows(pilot, "Cancelled huddles")

@@ -214,8 +214,87 @@ async def test_a_refused_save_of_another_presenter_is_asked_about_with_their_par
         app.screen.query_one("#conflict-keep", Button).press()  # as a click does (no coordinates to miss)
         await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
         await saved(pilot)
-    # (the dilemma had the focus: typed on, kept on top of Bo's title)
+        # Ben's part on screen shows the other coach's title now: this window never changed it
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Bo's words", what="their title")
+        assert app.session.model.session_id == second.id
+    # (the dilemma had the focus: typed on, kept on top; the title is the other coach's,
+    # which keep mine leaves as they saved it)
     assert query(db_path, "SELECT title, dilemma FROM coaching_session WHERE id = ?", second.id) == [
-        ("Voice", "Quiet huddles of the team")
+        ("Bo's words", "Quiet huddles of the team")
     ]
     assert query(db_path, "SELECT title FROM coaching_session WHERE id = ?", first.id) == [("Beds",)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_history_lists_a_meeting_once_and_deleting_it_says_so(make_app, set_with_actions: Path, size) -> None:
+    """History lists the meeting as one row naming its presenters; opening it shows
+    the same name and every presenter's part; deleting it asks about the meeting and
+    its presenters, and takes them all. An untitled ordinary session is called by
+    the start of its dilemma both in the list and opened."""
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConfirmScreen
+    from coachtui.ui.screens.detail import SessionDetailScreen
+    from coachtui.ui.screens.history import HistoryScreen
+
+    with open_store(str(set_with_actions)) as store:
+        ward = store.create_team("Ward 4")
+        plain = store.start_session(ward.id, "Ana")
+        store.save_draft(plain.id, dilemma="Falls rise at night")
+        store.complete_session(plain.id)
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        history = app.screen
+        await wait_for(pilot, lambda: len(history.window.rows) == 2, what="the two rows")
+        text = await shows(pilot, "Falls rise at night")
+        meeting_lines = [line for line in text.splitlines() if "North leads" in line]
+        assert len(meeting_lines) <= 2  # its row (and the line under the table when it is highlighted)
+        assert "Meeting: Dev Shah, Asha" in text  # the title column names the presenters
+        await screenshot(app, f"sets-history-{size[0]}")
+        # the untitled session: the start of its dilemma, opened as in the list
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the session")
+        text = await shows(pilot, "Ward 4 — Falls rise at night")
+        assert "Untitled session" not in text and "ntitled" not in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history again")
+        table = history.query_one("#history-table")
+        table.move_cursor(row=[bool(r.presenters) for r in history.window.rows].index(True))  # the meeting's row
+        table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionDetailScreen), what="the meeting")
+        text = await shows(pilot, "Meeting: Dev Shah, Asha Patel")
+        assert "2. Asha Patel presents" in text or "Asha Patel presents" in app.screen.query_one("#detail-md").source
+        await screenshot(app, f"sets-detail-{size[0]}")
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        text = await shows(pilot, "2 presenters")
+        flat = " ".join(text.split())
+        assert "Delete the meeting of North leads" in flat and "(Dev Shah, Asha Patel)" in flat.replace("│ ", "")
+        assert "untitled" not in flat
+        await pilot.press("y")
+        await shows(pilot, "Meeting of 2 presenters")  # the toast
+    assert query(set_with_actions, "SELECT count(*) FROM coaching_session WHERE team_id != ?", ward.id) == [(0,)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
+    make_app, set_with_actions: Path, size
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        last = app.screen.query_one("#review-last-md")
+        await wait_for(pilot, lambda: "A quiet team" in last.source, what="the second presenter in the look back")
+        source = last.source
+        # each presenter in turn: their name, the issue they brought, the actions they agreed
+        assert source.index("1. Dev Shah: Beds") < source.index("Ask for the data")
+        assert source.index("Ask for the data") < source.index("2. Asha Patel: A quiet team")
+        assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
+        assert "Ask the matron" in source and "2 presenters" in source
+        await screenshot(app, f"sets-review-last-{size[0]}")

@@ -288,3 +288,40 @@ async def test_f8_stops_a_sync_the_app_started_keeping_what_moved_and_the_next_s
     with open_store(str(db_path)) as store:
         assert hub_content(any_hub) == content(store)
         assert len(content(store)["sessions"]) == len(everything["sessions"])
+
+
+async def test_a_session_deleted_elsewhere_after_an_edit_here_is_listed_and_kept_in_the_app(
+    make_app, seeded, db_path: Path, tmp_path: Path
+) -> None:
+    """Ana rewrote a dilemma; Ben, not having seen it, deleted the session and synced
+    first: Ana's sync lists the deletion with her words, and m (keep mine) puts the
+    session back as she wrote it."""
+    from coachtui.ui.syncing import SyncConflictsScreen
+
+    hub = make_hub(tmp_path)
+    other = tmp_path / "ben.db"
+    with open_store(str(db_path), coach="Ana Ruiz") as mine:
+        mine.sync(str(hub))
+        (session,) = [r for r in mine.search_sessions().rows if r.title == "Falls at night"]
+    with open_store(str(other), coach="Ben Okafor") as ben:
+        ben.sync(str(hub))
+    with open_store(str(db_path), coach="Ana Ruiz") as mine:
+        mine.save_draft(session.id, dilemma="Ana: the night staff never see the day plan.")
+    with open_store(str(other), coach="Ben Okafor") as ben:
+        ben.delete_session(session.id)
+        ben.sync(str(hub))
+    app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        await shows(pilot, "was deleted by Ben Okafor")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
+        await shows(pilot, "never see the day plan")
+        await pilot.press("m")
+        await shows(pilot, "No conflicts: nothing is waiting for your choice.")
+    (dilemma,) = query(db_path, f"SELECT dilemma FROM coaching_session WHERE id = '{session.id}'")[0]
+    assert dilemma == "Ana: the night staff never see the day plan."
+    assert query(db_path, "SELECT count(*) FROM sync_conflict") == [(0,)]

@@ -152,3 +152,79 @@ async def test_keys_after_ctrl_g_6_and_a_tab_stay_in_the_owner(make_app, db_path
         await wait_for(pilot, lambda: len(query(db_path, "SELECT id FROM action")) == 1, what="the action")
         await saved(pilot)
     assert query(db_path, "SELECT text, owner FROM action") == [("Share", "Kim")]
+
+
+async def test_members_added_in_one_burst_with_f8(make_app, three_teams, db_path: Path) -> None:  # noqa: F811
+    """f8, a name, enter, a second name, enter at tmux speed: the names became new
+    teams (they reached the filter before the members prompt was up, and again
+    between one prompt closing and the next coming up)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 4")
+        await wait_for(pilot, lambda: app.focused is not None and getattr(app.focused, "value", "") == "Ward 4",
+                       what="the filter")
+        burst(app, "f8", *"Asha", "enter", *"Ben", "enter")
+        await wait_for(pilot, lambda: "Ben" in str(query(db_path, "SELECT members FROM team WHERE name = 'Ward 4'")),
+                       what="the second member")
+        await saved(pilot)
+        assert isinstance(app.screen, TextPromptScreen)  # the members prompt, for a third name
+    assert _teams(db_path) == ["Ward 4", "Ward 7", "Year 9 maths"]
+    (members,) = query(db_path, "SELECT members FROM team WHERE name = 'Ward 4'")[0]
+    assert '"name": "Asha"' in members and '"name": "Ben"' in members
+
+
+async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, db_path: Path) -> None:
+    """With a draft open, 'Ward 7', enter and 'yes' in one burst: the y answered
+    "Start a new session with Ward 7?" before it was on the screen."""
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConfirmScreen
+
+    with open_store(str(db_path)) as store:
+        store.create_team("Ward 7")
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the draft")
+        await pilot.press("ctrl+g", "1")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "team" and app.focused is not None
+                       and app.focused.id == "team-filter", what="the team list")
+        burst(app, *"Ward 7", "enter", *"yes")
+        filter_ = app.query_one("#team-filter")
+        await wait_for(pilot, lambda: filter_.value.endswith("yes")
+                       or len(query(db_path, "SELECT id FROM coaching_session")) > 1, what="the letters")
+        assert isinstance(app.screen, ConfirmScreen)  # still asking
+        assert "Start a new session with Ward 7?" in str(app.screen.question)
+        await wait_for(pilot, lambda: app.screen.shown_at is not None, what="the question, painted")
+        await pilot.press("n")  # Stay, once the coach can see the question
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="the answer")
+        assert filter_.value == "Ward 7yes"  # what was typed is there to see, nothing lost
+        await saved(pilot)
+    assert query(db_path, "SELECT title FROM coaching_session") == [("Rota",)]
+
+
+async def test_f6_esc_and_letters_straight_after(make_app, db_path: Path) -> None:
+    """f6, esc and 'abc' ~10 ms apart: a terminal's esc with a letter straight after
+    it reads as alt+letter (Textual waits ESCDELAY for the rest of a sequence), which
+    nothing is bound to, so the explainer stayed open and 'abc' was lost."""
+    from textual import events
+
+    from coachtui.ui.screens.explainer import ExplainerScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "f6")
+        app.post_message(events.Key("alt+a", "a"))  # what the parser hands on for esc a
+        burst(app, *"bc")
+        app.post_message(events.Key("alt+shift+d", "D"))  # and for esc D
+        await wait_for(pilot, lambda: app.query_one("#title").value.endswith("D"), what="the letters")
+        assert not isinstance(app.screen, ExplainerScreen)
+        await saved(pilot)
+    assert query(db_path, "SELECT title FROM coaching_session") == [("RotaabcD",)]
+

@@ -1,5 +1,6 @@
 """What several commands share: finding a team by the name typed (with "did you
-mean" when there is none) and reading a date for ``--since`` the way the app does.
+mean" when there is none), reading a date for ``--since`` the way the app does, and
+the fields that start a session's record in ``--json`` output.
 
 Not a command itself (it is not in ``COMMANDS``); light to import."""
 
@@ -57,3 +58,19 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
         return number
 
     return read
+
+
+def session_header(
+    session_id: str, created_at: dt.datetime, team: str, coach: str, category: str | None
+) -> dict[str, str]:
+    """The fields every command's ``--json`` record of a session starts with, in this
+    order: its id, local date and time, team, coach and category ("unsure" if none)."""
+    created = created_at.astimezone()
+    return {
+        "id": session_id,
+        "date": created.strftime("%Y-%m-%d"),
+        "created_at": created.isoformat(timespec="seconds"),
+        "team": team,
+        "coach": coach,
+        "category": category or "unsure",
+    }

@@ -43,7 +43,8 @@ def _day(value: str) -> dt.date:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Invent teams, coaches and eighteen months of coaching sessions (all four categories, "
-        "questions, actions and reviews) in a new or empty database given with --db. "
+        "questions, actions and reviews) in a new or empty database given with --db, and one more team "
+        "that is an action learning set: five members, three meetings of three presenters (not with --no-set). "
         "The same --seed and --as-of give the same data."
     )
     parser.add_argument(
@@ -56,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--append", action="store_true", help="add to a database that already holds sessions (not recommended)"
+    )
+    parser.add_argument(
+        "--no-set",
+        dest="with_set",
+        action="store_false",
+        help="leave out the action learning set (a team of members with meetings of several presenters)",
     )
 
 
@@ -97,12 +104,31 @@ def run(args: argparse.Namespace) -> int:
         except DatabaseNotEmpty as exc:
             print(f"coachtui: {exc} (add --append to add to it anyway)", file=sys.stderr)
             return 1
+        made_set = _add_set(store, args) if args.with_set else ""
         location = store.location
     print(
         f"Added {summary.teams:,} teams, {summary.sessions:,} sessions ({summary.drafts:,} drafts), "
         f"{summary.actions:,} actions and {summary.reviews:,} reviews to {location} in {summary.seconds:.1f} s."
     )
+    if made_set:
+        print(made_set)
     return 0
+
+
+def _add_set(store: Store, args: argparse.Namespace) -> str:
+    """The demo's action learning set; what to tell about it."""
+    from coachtui.store import DuplicateName
+    from coachtui.store.demo.sets import MEETINGS, MEMBERS, SET_NAME, add_demo_set
+
+    try:
+        add_demo_set(store, args.as_of, seed=args.seed)
+    except DuplicateName:  # --append to a database that has it already
+        return f"The action learning set “{SET_NAME}” is there already: not added again."
+    presenters = len(MEETINGS[-1])
+    return (
+        f"Added the action learning set “{SET_NAME}”: {len(MEMBERS)} members, "
+        f"{len(MEETINGS)} meetings of {presenters} presenters."
+    )
 
 
 def _with_progress(store: Store, args: argparse.Namespace) -> DemoSummary:

@@ -77,9 +77,10 @@ def run(args: argparse.Namespace) -> int:
         assert state.key is not None
         _remove_plain(path, state.key)
         return 0
-    database.inspect_file(path)  # refuses another program's file before asking anything
+    # Refuses another program's file, or a missing one (a mistyped path), before asking anything.
+    database.refuse_missing(path, database.inspect_file(path))
     key = crypto.Key(new_passphrase(path))
-    open_store(str(path)).close()  # creates a missing database, brings an old one up to date
+    open_store(str(path), create=False).close()  # brings an old database up to date
     report = encryption.encrypt_database(path, key)
     print(f"Encrypted {path} ({report.teams} team(s), {report.sessions} session(s)).")
     print(

@@ -20,6 +20,8 @@ from coachtui.commands.common import past_date
 from coachtui.commands.common import team_id as find_team_id
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from coachtui.store import Store
     from coachtui.store.types import ExportSelection
 
@@ -98,7 +100,10 @@ def _selection(store: Store, args: argparse.Namespace, fmt: str | None = None) -
 def _name_check(store: Store, selection: ExportSelection) -> None:
     """On stderr: capitalised words the redacted export still holds that might be
     names (redaction knows only the database's names and names after a title)."""
-    words = store.redaction_check(selection)
+    _might_be_names(store.redaction_check(selection))
+
+
+def _might_be_names(words: Sequence[str]) -> None:
     if words:
         print(f"coachtui: might still be names, check before sharing: {', '.join(words)}", file=sys.stderr)
 
@@ -179,12 +184,9 @@ def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> in
 
     from coachtui.store import open_store
     from coachtui.store.errors import ExportFailed
-    from coachtui.store.network import topics_markdown
 
     if fmt != "md":
         return _fail("--report topics is a Markdown report: use --format md")
-    if args.redact:
-        return _fail("--report topics names teams as they are: it cannot be redacted yet (leave out --redact)")
     if output is not None and (refused := _refused_target(args, output, fmt)) is not None:
         return _fail(refused)
     with open_store(args.db, create=False) as store:
@@ -192,22 +194,18 @@ def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> in
             selection = _selection(store, args, fmt)
         except LookupError as exc:
             return _fail(str(exc))
-        topics = store.recurring_topics(selection.sessions)
-    scope = "completed sessions"
-    if args.since is not None:
-        scope += f" since {args.since:%Y-%m-%d}"
-    scope += f" of {args.team}" if args.team else ", all teams"
-    text = topics_markdown(topics, scope)
+        report = store.topics_report(selection)
+    _might_be_names(report.possible_names)
     if output is None:
-        _to_stdout(text, "md")
+        _to_stdout(report.text, "md")
         return 0
     from coachtui.store.exchange.files import write_export
 
     try:
-        path = write_export(Path(output).expanduser(), text.encode("utf-8"))
+        path = write_export(Path(output).expanduser(), report.text.encode("utf-8"))
     except ExportFailed as exc:
         return _fail(f"not exported: {exc}")
-    print(f"Exported {_plural(len(topics), 'recurring topic')} to {path} as md.")
+    print(f"Exported {_plural(report.topics, 'recurring topic')} to {path} as md.")
     return 0
 
 

@@ -18,7 +18,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import past_date, whole_number
+from coachtui.commands.common import past_date, session_header, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store.types import SessionInfo
@@ -131,16 +131,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _record(info: SessionInfo) -> dict[str, str]:
-    created = info.created_at.astimezone()
     return {
-        "id": info.id,
-        "date": created.strftime("%Y-%m-%d"),
-        "created_at": created.isoformat(timespec="seconds"),
-        "team": info.team_name,
-        "coach": info.coach,
-        "category": info.primary_category or "unsure",
+        **session_header(info.id, info.created_at, info.team_name, info.coach, info.primary_category),
         "status": info.status,
-        "title": info.title or info.preview,
+        "title": info.meeting_title or info.title or info.preview,
     }
 
 
@@ -163,7 +157,7 @@ def _print_table(rows: list[SessionInfo]) -> None:
 
     table: list[tuple[str, ...]] = [COLUMNS]
     for info in rows:
-        title = info.title or info.preview or "(untitled)"
+        title = info.meeting_title or info.title or info.preview or "(untitled)"
         if info.status == "draft":
             title = f"(draft) {title}"
         table.append(

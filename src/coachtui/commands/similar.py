@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import whole_number
+from coachtui.commands.common import session_header, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store.types import SimilarDilemma
@@ -76,14 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def record(item: SimilarDilemma) -> dict[str, object]:
-    created = item.created_at.astimezone()
     return {
-        "id": item.session_id,
-        "date": created.strftime("%Y-%m-%d"),
-        "created_at": created.isoformat(timespec="seconds"),
-        "team": item.team_name,
-        "coach": item.coach,
-        "category": item.category or "unsure",
+        **session_header(item.session_id, item.created_at, item.team_name, item.coach, item.category),
         "title": item.title,
         "dilemma": item.dilemma,
         "learned_today": item.insight,

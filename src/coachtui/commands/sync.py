@@ -135,8 +135,10 @@ def conflict_lines(found: list[object]) -> list[str]:
     for conflict in found:
         assert isinstance(conflict, Conflict)
         lines.append(conflict.describe())
-        lines.append(f"  yours:  {conflict.mine!r}")
-        lines.append(f"  theirs ({conflict.theirs_by or 'the hub'}): {conflict.theirs!r}")
+        shown = conflict.deletion or conflict.members
+        mine, theirs = (conflict.shown_mine, conflict.shown_theirs) if shown else (conflict.mine, conflict.theirs)
+        lines.append(f"  yours:  {mine!r}")
+        lines.append(f"  theirs ({conflict.theirs_by or 'the hub'}): {theirs!r}")
     lines.append("Choose with: coachtui sync --resolve ID mine|theirs|both")
     return lines
 
@@ -257,8 +259,14 @@ def _conflicts(args: argparse.Namespace, coach: str) -> int:
             if args.resolve:
                 ident, choice = args.resolve
                 done = conflicts.resolve(store.db, ident, choice)
-                print(f"Kept {choice} for the {conflicts.KIND_NAME.get(done.kind, done.kind)}'s "
-                      f"{done.field.replace('_', ' ')}; the next sync takes it to the hub.")
+                what = conflicts.KIND_NAME.get(done.kind, done.kind)
+                if done.deletion and choice == "theirs":
+                    print(f"The {what} stays deleted.")
+                elif done.deletion:
+                    print(f"Kept yours: the {what} is back here; the next sync takes it to the hub.")
+                else:
+                    print(f"Kept {choice} for the {what}'s {done.field.replace('_', ' ')}; "
+                          "the next sync takes it to the hub.")
                 return 0
             for line in conflict_lines(list(conflicts.list_conflicts(store.db))):
                 print(line)

@@ -170,7 +170,7 @@ class SessionController:
         model = self._require()
         model.team = team
         model.review_items = []
-        model.last_session = None
+        model.last_session, model.last_later = None, []
         self.saver.save_fields(model.session_id, team_id=team.id)
         self._changed()
 
@@ -219,16 +219,49 @@ class SessionController:
             return
         handler(Conflict(kind, session_id, session_id, error))
 
+    def merged_with(self, theirs: SessionModel) -> SessionModel:
+        """After a refused write, the coach keeps theirs: ``theirs`` (the session as
+        another window saved it, read again) with what this window changed and has
+        not saved yet (its fields, the picked questions, completing it) copied from
+        the part on screen. Fields this window never touched keep the other window's
+        values, on screen too; the actions and reviews (records of their own, with
+        their own conflicts) and the step the coach is on stay as they are here."""
+        mine = next((part for part in self.parts if part.session_id == theirs.session_id), self.model)
+        if mine is None or mine.session_id != theirs.session_id:
+            return theirs
+        unsaved = self.saver.unsaved(theirs.session_id)
+        merged = replace(
+            theirs,
+            actions=list(mine.actions),
+            review_items=mine.review_items,
+            last_session=mine.last_session,
+            step=mine.step,
+        )
+        for name, store_name in _FIELD_NAMES.items():
+            if store_name in unsaved:
+                setattr(merged, name, getattr(mine, name))
+        if "questions" in unsaved:
+            merged.questions = list(mine.questions)
+        if "status" in unsaved:
+            merged.status = mine.status
+        return merged
+
     def keep_mine(self, version: int) -> None:
-        """After a refused write: save everything on screen again, on top of the
-        session as it is now (``version``, read after the refusal)."""
+        """After a refused write: save what this window changed and has not saved
+        yet, on top of the session as it is now (``version``, read after the
+        refusal); everything else stays as the other window saved it."""
         model = self._require()
-        self.saver.track(model.session_id, version)
-        self.saver.resolve(model.session_id)
-        self.saver.save_fields(model.session_id, **self._all_fields(model))
-        self._queue_questions(model)
-        if model.status == "completed":
-            self._queue_complete(model.session_id)
+        session_id = model.session_id
+        self.saver.track(session_id, version)
+        self.saver.resolve(session_id)
+        unsaved = self.saver.unsaved(session_id)
+        fields = {key: value for key, value in self._all_fields(model).items() if key in unsaved}
+        if fields:
+            self.saver.save_fields(session_id, **fields)
+        if "questions" in unsaved:
+            self._queue_questions(model)
+        if "status" in unsaved and model.status == "completed":
+            self._queue_complete(session_id)
         self._changed()
 
     def keep_as_new_draft(self) -> str:
@@ -403,6 +436,7 @@ class SessionController:
             session_id,
             lambda store, version: store.set_questions(session_id, snapshot, expected_version=version),
             merge_key=f"questions:{session_id}",
+            touches=("questions",),
         )
 
     def add_custom_question(self, text: str, category: str | None, coach: str) -> CustomQuestionInfo:
@@ -557,5 +591,8 @@ class SessionController:
 
     def _queue_complete(self, session_id: str) -> None:
         self.saver.submit_session(
-            "complete", session_id, lambda store, version: store.complete_session(session_id, expected_version=version)
+            "complete",
+            session_id,
+            lambda store, version: store.complete_session(session_id, expected_version=version),
+            touches=("status",),
         )

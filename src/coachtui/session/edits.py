@@ -19,8 +19,9 @@ them into messages.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 if TYPE_CHECKING:  # the store's types load with the store, after the first paint
     import datetime as dt
@@ -34,6 +35,20 @@ if TYPE_CHECKING:  # the store's types load with the store, after the first pain
 Done = Callable[[Any], object] | None
 OnConflict = Callable[["Conflict"], object] | None
 OnRefused = Callable[[BaseException], object] | None
+
+
+class TeamWrite(TypedDict, total=False):
+    """How a change to a team is queued (every one is optional): ``version``, the
+    team's version to write on top of when the coach's own earlier change made it
+    newer than the one shown (as an undo does); ``label``, the status bar's word for
+    it; ``on_done`` gets the team as written; ``on_conflict``, ``on_refused``: see
+    the module."""
+
+    version: int | None
+    label: str
+    on_done: Callable[[TeamInfo], object] | None
+    on_conflict: OnConflict
+    on_refused: OnRefused
 
 
 def _remove_rescues(session_ids: list[str]) -> None:
@@ -53,6 +68,10 @@ def _conflict(**values: Any) -> Conflict:
 class RecordEdits:
     def __init__(self, saver: SaveQueue) -> None:
         self.saver = saver
+        # (record id, kind of change) -> queue the newest such change not written
+        # yet again, on a newer version: what keep mine applies (see _submit)
+        self._newest: dict[tuple[str, str], Callable[[int], None]] = {}
+        self._lock = threading.Lock()
 
     def _submit(
         self,
@@ -66,13 +85,40 @@ class RecordEdits:
         record: str = "",
         *,
         settles: bool = False,
+        newest: str = "",
     ) -> None:
         """Queue ``call(store, version)``; a refusal because the record changed
         becomes a Conflict whose ``again`` queues the same call on a newer version.
-        ``record``: the record's id (see ``SaveQueue.submit``)."""
+        ``record``: the record's id (see ``SaveQueue.submit``).
+
+        ``newest``: the kind of change this is ("mark", "rename", "archived"), of
+        which only the newest counts: the coach may make it again (a second mark, a
+        better name) before the first is refused and asked about. Keep mine then
+        applies the newest one made, not the refused one (the writes queued after a
+        refusal are settled by the answer, so the newer words would be lost)."""
+        slot = (record, newest) if record and newest else None
+
+        def resubmit(newer: int) -> None:
+            self._submit(
+                label, call, newer, make_conflict, on_done, on_conflict, on_refused, record,
+                settles=True, newest=newest,
+            )
 
         def again(newer: int) -> None:
-            self._submit(label, call, newer, make_conflict, on_done, on_conflict, on_refused, record, settles=True)
+            with self._lock:
+                latest = self._newest.get(slot) if slot is not None else None
+            (latest or resubmit)(newer)
+
+        def landed() -> None:
+            """Written, or refused for good: no longer waiting to be kept."""
+            if slot is not None:
+                with self._lock:
+                    if self._newest.get(slot) is resubmit:
+                        del self._newest[slot]
+
+        if slot is not None:
+            with self._lock:
+                self._newest[slot] = resubmit
 
         conflicted = None
         if on_conflict is not None:
@@ -81,26 +127,22 @@ class RecordEdits:
             def conflicted(exc: BaseException) -> None:
                 handler(make_conflict(exc, again))
 
-        refused = None
-        if on_refused is not None:
-            tell = on_refused
+        def refused(exc: BaseException) -> None:
+            landed()
+            if on_refused is not None:
+                on_refused(exc)
 
-            def refused(exc: BaseException) -> None:
-                tell(exc)
-
-        done = None
-        if on_done is not None:
-            finished = on_done
-
-            def done(result: object) -> None:
-                finished(result)
+        def done(result: object) -> None:
+            landed()
+            if on_done is not None:
+                on_done(result)
 
         self.saver.submit(
             label,
             lambda store: call(store, version),
             on_done=done,
             on_conflict=conflicted,
-            on_refused=refused,
+            on_refused=refused if on_refused is not None else None,
             record=record,
             settles=settles,
         )
@@ -135,6 +177,7 @@ class RecordEdits:
             on_conflict,
             on_refused,
             action_id,
+            newest="mark",
         )
 
     # --- teams ------------------------------------------------------------------------------
@@ -152,128 +195,68 @@ class RecordEdits:
 
     def _team(
         self,
-        label: str,
+        what: str,
         team: TeamInfo,
         change: str,
         call: Callable[[Any, int], object],
-        on_done: Done,
-        on_conflict: OnConflict,
-        on_refused: OnRefused,
         *,
-        version: int | None = None,
         text: str = "",
+        newest: str = "",
+        **how: Unpack[TeamWrite],
     ) -> None:
+        """The one labelled write of a team: ``call(store, version)`` queued on top of
+        the version shown (or ``how["version"]``), under ``how["label"]`` if given,
+        else ``what``; refused because the team changed, it becomes a team Conflict
+        (``change``, ``text``: what the coach wanted). ``newest``: see :meth:`_submit`."""
         team_id = team.id
+        version = how.get("version")
         self._submit(
-            label,
+            how.get("label") or what,
             call,
             team.version if version is None else version,
             lambda exc, again: _conflict(
                 kind="team", action_id=team_id, session_id="", error=exc, change=change, text=text, again=again
             ),
-            on_done,
-            on_conflict,
-            on_refused,
+            how.get("on_done"),
+            how.get("on_conflict"),
+            how.get("on_refused"),
             team_id,
+            newest=newest,
         )
 
-    def add_member(
-        self,
-        team: TeamInfo,
-        name: str,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-    ) -> None:
+    def add_member(self, team: TeamInfo, name: str, **how: Unpack[TeamWrite]) -> None:
         """Add a member to ``team`` as shown (it becomes an action learning set), or
         bring back one who had left. A name already in the set goes to ``on_refused``."""
         team_id = team.id
         self._team(
-            "add member",
-            team,
-            "add-member",
-            lambda store, v: store.add_member(team_id, name, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
+            "add member", team, "add-member", lambda store, v: store.add_member(team_id, name, expected_version=v),
+            text=name, **how,
         )
 
-    def member_left(
-        self,
-        team: TeamInfo,
-        name: str,
-        left: dt.date | None,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-    ) -> None:
+    def member_left(self, team: TeamInfo, name: str, left: dt.date | None, **how: Unpack[TeamWrite]) -> None:
         """Mark a member of ``team`` as left on ``left`` (None: back in the set)."""
         team_id = team.id
+        what, change = ("member left", "member-left") if left else ("member back", "add-member")
         self._team(
-            "member left" if left else "member back",
-            team,
-            "member-left" if left else "add-member",
-            lambda store, v: store.member_left(team_id, name, left=left, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
+            what, team, change, lambda store, v: store.member_left(team_id, name, left=left, expected_version=v),
+            text=name, **how,
         )
 
-    def rename_team(
-        self,
-        team: TeamInfo,
-        name: str,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-        label: str = "rename team",
-    ) -> None:
+    def rename_team(self, team: TeamInfo, name: str, **how: Unpack[TeamWrite]) -> None:
         """Rename ``team`` as shown (``version``: when the coach's own earlier change
         made it newer, as an undo does)."""
         team_id = team.id
         self._team(
-            label,
-            team,
-            "rename",
-            lambda store, v: store.rename_team(team_id, name, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
-            text=name,
+            "rename team", team, "rename", lambda store, v: store.rename_team(team_id, name, expected_version=v),
+            text=name, newest="rename", **how,
         )
 
-    def archive_team(
-        self,
-        team: TeamInfo,
-        archived: bool,
-        *,
-        version: int | None = None,
-        on_done: Callable[[TeamInfo], object] | None = None,
-        on_conflict: OnConflict = None,
-        on_refused: OnRefused = None,
-        label: str = "archive team",
-    ) -> None:
+    def archive_team(self, team: TeamInfo, archived: bool, **how: Unpack[TeamWrite]) -> None:
+        """Archive ``team`` as shown (``archived`` False: restore it)."""
         team_id = team.id
         self._team(
-            label,
-            team,
-            "archive" if archived else "restore",
-            lambda store, v: store.archive_team(team_id, archived, expected_version=v),
-            on_done,
-            on_conflict,
-            on_refused,
-            version=version,
+            "archive team", team, "archive" if archived else "restore",
+            lambda store, v: store.archive_team(team_id, archived, expected_version=v), newest="archived", **how,
         )
 
     def delete_team(
@@ -295,15 +278,8 @@ class RecordEdits:
             store.delete_team(team_id, expected_version=version)
             _remove_rescues(sessions)
 
-        self._team(
-            "delete team",
-            team,
-            "delete",
-            delete,
-            on_done,
-            on_conflict,
-            on_refused,
-        )
+        done = cast("Done", on_done)  # (None: the team is gone)
+        self._team("delete team", team, "delete", delete, on_done=done, on_conflict=on_conflict, on_refused=on_refused)
 
     # --- saved sessions ---------------------------------------------------------------------
 

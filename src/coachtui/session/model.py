@@ -64,6 +64,8 @@ class SessionModel:
     actions: list[ActionInfo] = field(default_factory=list)
     review_items: list[ReviewItem] = field(default_factory=list)
     last_session: SessionDetail | None = None
+    # when the team's last session was a set's meeting: its later presenters, in turn
+    last_later: list[SessionDetail] = field(default_factory=list)
     step: str = "review"
     # the action half-typed in the Actions step (JSON), saved as it is typed
     action_draft: str = ""
@@ -85,6 +87,7 @@ class SessionModel:
         team: TeamInfo,
         to_review: list[tuple[ActionInfo, ReviewInfo | None]],
         last_session: SessionDetail | None,
+        last_later: list[SessionDetail] | None = None,
     ) -> SessionModel:
         return cls(
             session_id=detail.id,
@@ -114,6 +117,7 @@ class SessionModel:
                 for action, review in to_review
             ],
             last_session=last_session,
+            last_later=list(last_later or []),
             step=detail.step if detail.step in STEP_IDS else "review",
             action_draft=detail.action_draft,
             review_draft=detail.review_draft,
@@ -132,7 +136,7 @@ class SessionModel:
         team = store.get_team(detail.team_id)
         to_review = store.actions_to_review(session_id)
         last = store.last_session(team.id, before=session_id)
-        return cls.from_detail(detail, team, to_review, last)
+        return cls.from_detail(detail, team, to_review, last, last_meeting_later(store, last))
 
     @classmethod
     def load_meeting(cls, store: Store, session_id: str) -> list[SessionModel]:
@@ -143,7 +147,7 @@ class SessionModel:
         first = cls.load(store, ids[0])
         parts = [first]
         for ident in ids[1:]:
-            parts.append(cls.from_detail(store.get_session(ident), first.team, [], first.last_session))
+            parts.append(cls.from_detail(store.get_session(ident), first.team, [], first.last_session, first.last_later))
             parts[-1].review_items = first.review_items
         return parts
 
@@ -155,6 +159,7 @@ class SessionModel:
             coach=self.coach,
             review_items=self.review_items,
             last_session=self.last_session,
+            last_later=self.last_later,
             step="dilemma",
             presenter=presenter,
             turn=turn,
@@ -256,3 +261,11 @@ class SessionModel:
             reviews=reviews,
             insight=self.insight,
         )
+
+
+def last_meeting_later(store: Store, last: SessionDetail | None) -> list[SessionDetail]:
+    """The later presenters of the team's last session when it was a set's meeting
+    ([] otherwise): the review step looks back on every presenter."""
+    if last is None:
+        return []
+    return store.meeting(last.id)[1:]

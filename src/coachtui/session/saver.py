@@ -78,6 +78,14 @@ class _Op:
     # a session's write: how many of its conflicts the coach had settled when it was
     # queued (one queued before an answer is settled by it: see SaveQueue.resolve)
     basis: int = 0
+    # a session's write other than fields: what of the session it changes
+    # ("questions", "status"), kept as not saved until it lands (see unsaved)
+    touches: tuple[str, ...] = ()
+
+    @property
+    def changes(self) -> set[str]:
+        """What of its session the write changes: its fields, or what it touches."""
+        return set(self.fields) | set(self.touches)
 
     @property
     def is_fields(self) -> bool:
@@ -169,6 +177,9 @@ class SaveQueue:
         # session id -> how many of its refused saves the coach has settled (an
         # answer settles every write to it queued before, even one under way)
         self._answers: dict[str, int] = {}
+        # session id -> what this app changed in it that is not written yet (store
+        # field names, "questions", "status"): what keep mine writes again
+        self._unsaved: dict[str, set[str]] = {}
         # Set by the session controller: a session's write refused because the
         # session changed first (StaleRecord) or is gone (NotFound), in the saver thread.
         self.on_session_conflict: Callable[[str, BaseException], None] | None = None
@@ -196,6 +207,7 @@ class SaveQueue:
                 tail.fields.update(fields)
             else:
                 self._ops.append(_Op(label="draft", session_id=session_id, fields=dict(fields), basis=basis))
+            self._unsaved.setdefault(session_id, set()).update(fields)
             self._touch()
 
     def submit(
@@ -252,12 +264,17 @@ class SaveQueue:
         on_done: Callable[[object], None] | None = None,
         *,
         merge_key: str = "",
+        touches: tuple[str, ...] = (),
     ) -> None:
         """Queue a write to a session's own row: ``call(store, expected_version)``
         names the version this app last saw, so a change made meanwhile by another
-        window or coach is refused (``on_session_conflict``), never overwritten."""
+        window or coach is refused (``on_session_conflict``), never overwritten.
+        ``touches``: what of the session it changes ("questions", "status"), not
+        saved until it lands (see :meth:`unsaved`)."""
         with self._cond:
             basis = self._answers.get(session_id, 0)
+            if touches:
+                self._unsaved.setdefault(session_id, set()).update(touches)
         op = _Op(
             label=label,
             call=call,
@@ -266,6 +283,7 @@ class SaveQueue:
             versioned=True,
             merge_key=merge_key,
             basis=basis,
+            touches=touches,
         )
         self._append(op)
 
@@ -294,6 +312,38 @@ class SaveQueue:
         """Stop checking the session's version (a session no longer open)."""
         with self._cond:
             self._versions.pop(session_id, None)
+
+    # --- what of a session is changed here and not written yet ------------------------------
+
+    def unsaved(self, session_id: str) -> set[str]:
+        """What this app changed in the session that is not in the database yet: the
+        store's names of its fields, "questions" and "status" (completed). A write
+        refused because another window saved first, and the writes settled with it,
+        stay here until written again: keep mine writes these, and only these, on
+        top of the other window's version (its other changes are kept)."""
+        with self._cond:
+            return set(self._unsaved.get(session_id, ()))
+
+    def discard_unsaved(self, session_id: str) -> None:
+        """The coach reloaded the session: what was refused is no longer to be
+        written (what is still queued, typed after the answer, still is)."""
+        with self._cond:
+            queued = [op for op in self._ops if op.session_id == session_id and not self._settled(op)]
+            self._unsaved[session_id] = set().union(*(op.changes for op in queued))
+
+    def _landed(self, op: _Op) -> None:
+        """``op`` was written (or dropped as invalid): what it changed is saved,
+        unless a write queued after it changes the same again."""
+        if op.session_id is None:
+            return
+        with self._cond:
+            unsaved = self._unsaved.get(op.session_id)
+            if not unsaved:
+                return
+            later = set().union(
+                *(o.changes for o in self._ops if o is not op and o.session_id == op.session_id)
+            )
+            unsaved -= op.changes - later
 
     def version_of(self, session_id: str) -> int | None:
         with self._cond:
@@ -341,6 +391,16 @@ class SaveQueue:
         return op.session_id is not None and (op.versioned or op.is_fields) and (
             op.basis < self._answers.get(op.session_id, 0)
         )
+
+    def mark_lost(self, session_id: str, exc: BaseException) -> None:
+        """A read found the session gone (another window deleted it for good while
+        this one typed nothing, so no write was refused to say so): from now on it
+        is lost as if a write had been refused (the status bar says not saved, its
+        writes are refused quietly); the caller asks the coach, not ``on_lost``."""
+        with self._cond:
+            self._lost.add(session_id)
+            self._conflicts[session_id] = lost_line(exc)
+        self._report_settled()
 
     def is_lost(self, session_id: str) -> bool:
         """The session's writes are refused because it is gone (not settled yet)."""
@@ -518,6 +578,7 @@ class SaveQueue:
                     continue
                 if _is_permanent(exc):
                     self._dropped = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+                    self._landed(op)
                     self._finish(op)
                     self._last_error = str(exc)
                     self._on_dropped(op.label, exc)
@@ -525,6 +586,7 @@ class SaveQueue:
                 self._fail(exc)
                 continue
             self._dropped = ""
+            self._landed(op)
             self._finish(op)
             if op.on_done is not None:
                 try:

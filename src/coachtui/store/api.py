@@ -56,6 +56,7 @@ from coachtui.store.types import (
     SimilarDilemma,
     TeamInfo,
     ThemeMonth,
+    TopicsReport,
 )
 from coachtui.store.upkeep import maintenance
 from coachtui.store.upkeep.maintenance import VacuumReport
@@ -373,7 +374,9 @@ class Store:
         cancelled: Cancel | None = None,
     ) -> SessionPage:
         """The sessions ``which`` chooses (see :class:`SessionFilter`), newest first,
-        one page.
+        one page. A set's meeting of several presenters is one row (its first
+        session's, naming every presenter in ``presenters``), found when any
+        presenter's part matches.
 
         Pass the returned ``next_cursor`` as ``after`` for the next (older) page, and
         ``prev_cursor`` as ``before`` for the page just above (newer); ``at_end``
@@ -385,16 +388,18 @@ class Store:
         )
 
     def session_ids_matching(
-        self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None
+        self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None, parts: bool = True
     ) -> list[str]:
         """The ids of every session :meth:`search_sessions` would list, newest first
-        (for exporting "the sessions this search shows", at any size)."""
-        return queries.session_ids_matching(self.db, which, cancelled=cancelled)
+        (for exporting "the sessions this search shows", at any size); a meeting's
+        later presenters follow its first session (``parts=False``: the rows only)."""
+        return queries.session_ids_matching(self.db, which, cancelled=cancelled, parts=parts)
 
     cursor_for = staticmethod(queries.cursor_for)
 
     def count_sessions(self, which: SessionFilter = EVERY_SESSION, *, cancelled: Cancel | None = None) -> int:
-        """How many sessions :meth:`search_sessions` would list in all, over all pages."""
+        """How many rows :meth:`search_sessions` would list in all, over all pages
+        (a meeting counts once)."""
         return queries.count_sessions(self.db, which, cancelled=cancelled)
 
     def list_coaches(self) -> list[str]:
@@ -435,6 +440,13 @@ class Store:
         from coachtui.store import network
 
         return network.recurring_topics(self.db, which, limit=limit, cancelled=cancelled)
+
+    def topics_report(self, selection: ExportSelection = EVERYTHING) -> TopicsReport:
+        """The recurring topics of the completed sessions ``selection`` chooses, as a
+        Markdown report, redacted if it asks (``store/network.py``)."""
+        from coachtui.store import network
+
+        return network.topics_report(self.db, selection)
 
     def rebuild_search_index(self) -> None:
         """Fill the search index again from the sessions (e.g. after VACUUM)."""

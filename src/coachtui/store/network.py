@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -32,7 +32,16 @@ from coachtui.store.db import pg_search, search_index
 from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
 from coachtui.store.db.query import fold
-from coachtui.store.types import RecurringTopic, SimilarDilemma, TriedAction
+from coachtui.store.types import (
+    ExportSelection,
+    RecurringTopic,
+    SimilarDilemma,
+    TopicsReport,
+    TriedAction,
+)
+
+if TYPE_CHECKING:
+    from coachtui.store.exchange.redact import Redactor
 
 S, T, A, R = queries.S, queries.T, queries.A, queries.R
 Cancel = Callable[[], bool]
@@ -344,20 +353,37 @@ def recurring_topics(
     team and its coaches. Read from the titles, dilemmas, contexts and insights of
     the newest :data:`MAX_SESSIONS` of them; a phrase inside a longer one said as
     often is left out for it."""
-    from collections import Counter, defaultdict
+    return _recurring(_completed(db, which, cancelled), limit=limit, cancelled=cancelled)
 
+
+def _completed(db: Database, which: Any, cancelled: Cancel | None) -> list[Any]:
+    """The rows :func:`recurring_topics` reads: the newest completed sessions chosen."""
     where = queries.session_filters(which)
     where.append(NoIndex(S.c.status) == "completed")
     with db.read() as session:
         conn = session.connection()
         with queries.cancellable(conn, cancelled):
-            rows = conn.execute(
+            return list(conn.execute(
                 sa.select(S.c.team_id, T.c.name, S.c.coach, S.c.title, S.c.dilemma, S.c.context, S.c.insight)
                 .select_from(S.join(T, T.c.id == S.c.team_id))
                 .where(*where)
                 .order_by(S.c.created_at.desc(), S.c.id.desc())
                 .limit(MAX_SESSIONS)
-            ).all()
+            ).all())
+
+
+def _texts(row: Any) -> tuple[str, ...]:
+    return (row.title, row.dilemma, row.context, row.insight or "")
+
+
+def _recurring(
+    rows: list[Any], *, limit: int, cancelled: Cancel | None = None, redactor: Redactor | None = None
+) -> list[RecurringTopic]:
+    """:func:`recurring_topics` of ``rows``; with a ``redactor``, each phrase, team
+    and coach as a redacted export shows it (the phrases are found in the text as
+    typed: a pseudonym is no phrase)."""
+    from collections import Counter, defaultdict
+
     sessions: Counter[str] = Counter()
     by_team: dict[str, Counter[str]] = defaultdict(Counter)
     by_coach: dict[str, Counter[str]] = defaultdict(Counter)
@@ -367,7 +393,7 @@ def recurring_topics(
             from coachtui.store.errors import Cancelled
 
             raise Cancelled("topics cancelled")
-        phrases = _phrases(f"{row.title}\n{row.dilemma}\n{row.context}\n{row.insight}")
+        phrases = _phrases("\n".join(_texts(row)))
         # (Counter.update over a set: counted in C, a few µs a session)
         sessions.update(phrases)
         by_team[row.team_id].update(phrases)
@@ -396,23 +422,66 @@ def recurring_topics(
                 if sessions[part] <= sessions[longer]:
                     dominated.add(part)
     chosen = [phrase for phrase in recurring if phrase not in dominated][:limit]
+    phrase_of, coach_of = (redactor.text, redactor.name) if redactor is not None else (str, str)
+    if redactor is not None:
+        names = {team: redactor.team_name(team, name) for team, name in names.items()}
     return [
         RecurringTopic(
-            phrase=phrase,
+            phrase=phrase_of(phrase),
             sessions=sessions[phrase],
             teams=tuple(sorted(((names[team], counts[phrase]) for team, counts in by_team.items() if phrase in counts),
                                key=lambda pair: (-pair[1], pair[0].casefold()))),
-            coaches=tuple(sorted((coach for coach, counts in by_coach.items() if phrase in counts), key=str.casefold)),
+            coaches=tuple(sorted((coach_of(coach) for coach, counts in by_coach.items() if phrase in counts),
+                                 key=str.casefold)),
         )
         for phrase in chosen
     ]
 
 
-def topics_markdown(topics: list[RecurringTopic], scope: str) -> str:
+def topics_report(db: Database, selection: ExportSelection) -> TopicsReport:
+    """``coachtui export --report topics``: the recurring topics of the sessions
+    ``selection`` chooses as a Markdown report. Redacted as every export is
+    (``store/exchange/redact.py``): the names the database knows and those the
+    sessions read give a title become pseudonyms, teams' names codes (unless
+    ``keep_team_names``); a word of a phrase that was only ever written capitalised
+    and is no known name is listed in ``possible_names``, for the coach to check."""
+    from coachtui.store.exchange.export import known_people, known_teams
+    from coachtui.store.exchange.redact import Redactor, possible_names
+
+    which = selection.sessions
+    rows = _completed(db, which, None)
+    team = ""
+    redactor = None
+    with db.read() as session:
+        if which.team_id is not None:
+            team = session.execute(sa.select(T.c.name).where(T.c.id == which.team_id)).scalar_one_or_none() or ""
+        if selection.redact:
+            redactor = Redactor(known_people(session), known_teams(session), keep_team_names=selection.keep_team_names)
+    if redactor is not None:
+        redactor.learn(text for row in rows for text in _texts(row))
+        team = redactor.team_name(which.team_id, team) if which.team_id is not None else ""
+    topics = _recurring(rows, limit=TOPICS, redactor=redactor)
+    scope = "completed sessions"
+    if which.since is not None:
+        scope += f" since {which.since:%Y-%m-%d}"
+    scope += f" of {team}" if which.team_id is not None else ", all teams"
+    unsure: tuple[str, ...] = ()
+    if redactor is not None:
+        # Phrases are folded: a name is told by how the sessions wrote it.
+        capitalised = {fold(word): word for word in possible_names((t for row in rows for t in _texts(row)), limit=10**9)}
+        shown = [word for topic in topics for word in _WORD_RE.findall(topic.phrase)]
+        shown += [word for topic in topics for name, _ in topic.teams for word in _WORD_RE.findall(name)]
+        unsure = tuple(dict.fromkeys(capitalised[fold(word)] for word in shown if fold(word) in capitalised))[:40]
+    return TopicsReport(topics_markdown(topics, scope, redacted=redactor is not None), len(topics), unsure)
+
+
+def topics_markdown(topics: list[RecurringTopic], scope: str, *, redacted: bool = False) -> str:
     """The recurring topics as a Markdown report (``coachtui export --report topics``):
     one row a phrase, with its sessions, teams and count per team. ``scope`` says
-    which sessions were read ("completed sessions since 2026-03-01, all teams")."""
+    which sessions were read ("completed sessions since 2026-03-01, all teams");
+    ``redacted`` says the names in it are pseudonyms."""
     from coachtui.store.exchange.markdown import escaper
+    from coachtui.store.exchange.report import REDACTED_NOTE
 
     esc = escaper(False)
     out = [
@@ -422,6 +491,8 @@ def topics_markdown(topics: list[RecurringTopic], scope: str) -> str:
         "(the raw material for communities of interest).",
         "",
     ]
+    if redacted:
+        out += [REDACTED_NOTE, ""]
     if not topics:
         out.append("_No phrase recurs across teams in these sessions._")
         return "\n".join(out) + "\n"

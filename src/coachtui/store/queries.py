@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -34,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from coachtui.catalog.loader import CATEGORY_IDS
-from coachtui.store.db import dialects, pg_search, search_index
+from coachtui.store.db import dialects, pg_search, search_index, tallies
 from coachtui.store.db.dialects import postgres
 from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
@@ -81,6 +82,10 @@ PREVIEW = 120
 # Measured at 100k sessions: sorting costs ~4 µs a match, walking stops after
 # 50 / (share of sessions matching) index entries.
 SORT_MATCHES_UP_TO = 1_000
+# Above it, a page is read from windows of the newest sessions (_newest_matches): the
+# first holds this many sessions, each next one this many times more.
+WINDOW_FIRST = 1_000
+WINDOW_GROWTH = 4
 SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
@@ -221,7 +226,7 @@ def _uses_tsvector(db: Database, conn: sa.Connection) -> bool:
     return db.full_text_search and dialects.of(conn).FULL_TEXT == "tsvector"
 
 
-def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
+def _tsvector_condition(db: Database, terms: SearchTerms, s: Any = S) -> Any:
     """PostgreSQL: the session's document holds every word (the last as a
     prefix). Written as EXISTS so the planner can either look the matches up in
     the GIN index and sort them (a rare word) or walk the newest sessions and
@@ -229,42 +234,92 @@ def _tsvector_condition(db: Database, terms: SearchTerms) -> Any:
     return (
         sa.select(sa.literal(1))
         .select_from(SEARCH)
-        .where(SEARCH.c.session_id == S.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
+        .where(SEARCH.c.session_id == s.c.id, SEARCH.c.document.op("@@")(postgres.tsquery(terms)))
         .exists()
     )
 
 
-def _session_filters(which: SessionFilter) -> list[Any]:
+def _session_filters(which: SessionFilter, s: Any = S, *, meeting: bool = True, part: bool = True) -> list[Any]:
+    """The conditions of ``which`` (all but its words) on the session table ``s``.
+    In a set's meeting some are the meeting's (its team, coach, dates and status,
+    as its first session holds them: ``meeting``) and some each presenter's own
+    (the category, the ids asked for: ``part``)."""
     team_id, category, coach, status = which.team_id, which.category, which.coach, which.status
     where: list[Any] = []
-    if team_id is not None:
-        where.append(S.c.team_id == team_id)
-    if category is not None:
+    if meeting and team_id is not None:
+        where.append(s.c.team_id == team_id)
+    if part and category is not None:
         if category == UNSURE:
-            where.append(S.c.primary_category.is_(None))
+            where.append(s.c.primary_category.is_(None))
         elif category in CATEGORY_IDS:
-            where.append(S.c.primary_category == category)
+            where.append(s.c.primary_category == category)
         else:
             choices = ", ".join((*CATEGORY_IDS, UNSURE))
             raise InvalidInput(f"unknown category {category!r} (choose from {choices})", field="category")
-    if coach is not None:
-        where.append(S.c.coach == coach)
-    if which.since is not None:
-        where.append(S.c.created_at >= _lower_bound(which.since, which.tz))
-    if which.until is not None:
+    if meeting and coach is not None:
+        where.append(s.c.coach == coach)
+    if meeting and which.since is not None:
+        where.append(s.c.created_at >= _lower_bound(which.since, which.tz))
+    if meeting and which.until is not None:
         bound, inclusive = _upper_bound(which.until, which.tz)
-        where.append(S.c.created_at <= bound if inclusive else S.c.created_at < bound)
-    if status is not None:
+        where.append(s.c.created_at <= bound if inclusive else s.c.created_at < bound)
+    if meeting and status is not None:
         if status not in SESSION_STATUSES:
             raise InvalidInput(f"unknown session status {status!r} (draft or completed)", field="status")
         if status == "completed":
             # nearly every session: walk the timeline instead (115 ms -> < 1 ms at 100k)
-            where.append(NoIndex(S.c.status) == status)
+            where.append(NoIndex(s.c.status) == status)
         else:
-            where.append(S.c.status == status)
-    if which.session_ids is not None:
-        where.append(S.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
+            where.append(s.c.status == status)
+    if part and which.session_ids is not None:
+        where.append(s.c.id.in_(sa.bindparam("session_ids", list(which.session_ids), expanding=True)))
     return where
+
+
+def _has_meetings(conn: sa.Connection) -> bool:
+    """Any set's meeting with a second presenter (an index lookup): without one,
+    every session is its own row and the queries stay as they were."""
+    return conn.execute(sa.select(S.c.id).where(S.c.meeting_id.is_not(None)).limit(1)).first() is not None
+
+
+def _meeting_rows(
+    db: Database, conn: sa.Connection, which: SessionFilter, terms: SearchTerms
+) -> tuple[bool, list[Any]]:
+    """(anything can match, the conditions on ``S``) for a list of one row per
+    meeting: an ordinary session, or a meeting's first session standing for the
+    whole meeting, which matches when any of its presenters does (their words,
+    their category)."""
+    possible, text = _text_condition(db, conn, terms)
+    if not possible:  # SQLite's index holds the words in no session at all
+        return False, []
+    if not _has_meetings(conn):
+        where = _session_filters(which)
+        return True, where + ([text] if text is not None else [])
+    where = [*_session_filters(which, part=False), S.c.meeting_id.is_(None)]
+    own = _session_filters(which, meeting=False) + ([text] if text is not None else [])
+    if not own:
+        return True, where
+    P = S.alias("part")
+    theirs = _session_filters(which, P, meeting=False)
+    if terms:
+        theirs.append(_text_condition(db, conn, terms, P)[1])
+    later = sa.select(sa.literal(1)).select_from(P).where(P.c.meeting_id == S.c.id, *theirs).exists()
+    return True, [*where, sa.or_(sa.and_(*own), later)]
+
+
+def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The later presenters of these meetings (first session id -> [(session id,
+    presenter)] in turn order)."""
+    parts: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(first_ids), 500):
+        rows = conn.execute(
+            sa.select(S.c.meeting_id, S.c.id, S.c.presenter)
+            .where(S.c.meeting_id.in_(sa.bindparam("firsts", first_ids[start : start + 500], expanding=True)))
+            .order_by(S.c.meeting_id, S.c.turn, S.c.created_at, S.c.id)
+        ).all()
+        for meeting, ident, presenter in rows:
+            parts.setdefault(meeting, []).append((ident, presenter))
+    return parts
 
 
 # For the store's other query modules (network.py: what others tried, topics).
@@ -291,7 +346,67 @@ def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any
     return sa.text(search_index.match_sql(walk=matches > SORT_MATCHES_UP_TO)).bindparams(fts_query=query)
 
 
-def _like_condition(terms: SearchTerms) -> Any:
+def _fts_plan(conn: sa.Connection, terms: SearchTerms) -> tuple[str | None, Any | None]:
+    """A page of a search on SQLite, newest first: (the FTS5 query of a common word,
+    to read through :func:`_newest_matches`; or None and the condition for a rare
+    one, None when nothing matches). A capped count tells the two apart."""
+    query = terms.fts5()
+    matches = conn.exec_driver_sql(search_index.count_sql(capped=True), (query, SORT_MATCHES_UP_TO + 1)).scalar()
+    if not matches:
+        return None, None
+    if matches > SORT_MATCHES_UP_TO:
+        return query, None
+    return None, sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=query)
+
+
+def _newest_matches(
+    conn: sa.Connection, where: list[Any], fts_query: str, wanted: int, page: Callable[..., sa.Select[Any]]
+) -> list[Any]:
+    """The first ``wanted`` sessions newest first that pass ``where`` and match a
+    common word, looking only among the newest sessions: a window of them (by
+    created_at, id), growing until it holds a page of matches or every session.
+
+    Any match outside the window is older than every session in it, so the newest
+    matches inside it are the page. The window's sessions name a range of rowids;
+    FTS5 reads the word's matches within that range only (sessions are mostly
+    written in time order, so the range is about the window's size) rather than
+    every match of the word (a million for "the"). A window costs an index walk of
+    its size and a look-up per match in it: a page of a common word costs what it
+    costs at any size of history.
+    """
+    rowid: Any = sa.literal_column("coaching_session.rowid")
+    size = WINDOW_FIRST
+    while True:
+        newest = (
+            sa.select(S.c.created_at, S.c.id, rowid.label("r"))
+            .where(*where)
+            .order_by(S.c.created_at.desc(), S.c.id.desc())
+            .limit(size)
+        )
+        window = newest.subquery()
+        count, low, high = conn.execute(
+            sa.select(sa.func.count(), sa.func.min(window.c.r), sa.func.max(window.c.r)).select_from(window)
+        ).one()
+        if not count:
+            return []
+        extra: list[Any] = [
+            sa.text(
+                f"coaching_session.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} "
+                "MATCH :fts_query AND rowid BETWEEN :low_rowid AND :high_rowid)"
+            ).bindparams(fts_query=fts_query, low_rowid=int(low), high_rowid=int(high))
+        ]
+        if count == size:  # the oldest session in the window bounds it
+            edge = conn.execute(newest.with_only_columns(S.c.created_at, S.c.id).offset(size - 1).limit(1)).one()
+            extra.append(
+                sa.or_(S.c.created_at > edge.created_at, sa.and_(S.c.created_at == edge.created_at, S.c.id >= edge.id))
+            )
+        rows = list(conn.execute(page(*extra)).all())
+        if len(rows) >= wanted or count < size:
+            return rows
+        size *= WINDOW_GROWTH
+
+
+def _like_condition(terms: SearchTerms, S: Any = S) -> Any:
     """The fallback (``_full_text_search = False``): every word somewhere in the
     session's texts, as a substring, ignoring case. Slow on big databases (a
     scan); kept to check the indexes against."""
@@ -337,6 +452,7 @@ def _like_condition(terms: SearchTerms) -> Any:
                 S.c.context.ilike(pattern, escape="\\"),
                 S.c.coach.ilike(pattern, escape="\\"),
                 S.c.insight.ilike(pattern, escape="\\"),
+                S.c.presenter.ilike(pattern, escape="\\"),
                 notes,
                 actions,
                 reviews,
@@ -346,16 +462,22 @@ def _like_condition(terms: SearchTerms) -> Any:
     return sa.and_(*conditions)
 
 
-def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> tuple[bool, Any]:
-    """(anything can match, condition or None)."""
+def _text_condition(db: Database, conn: sa.Connection, terms: SearchTerms, s: Any = S) -> tuple[bool, Any]:
+    """(anything can match, condition or None) on the session table ``s`` (an
+    alias of it: a meeting's later presenters)."""
     if not terms:
         return True, None
     if _uses_fts(db, conn):
+        if s is not S:
+            name = s.name
+            return True, sa.text(
+                f"{name}.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} MATCH :fts_query)"
+            ).bindparams(fts_query=terms.fts5())
         condition = _fts_condition(db, conn, terms)
         return condition is not None, condition
     if _uses_tsvector(db, conn) and pg_search.tsquery(terms) is not None:
-        return True, _tsvector_condition(db, terms)
-    return True, _like_condition(terms)
+        return True, _tsvector_condition(db, terms, s)
+    return True, _like_condition(terms, s)
 
 
 def search_sessions(
@@ -370,7 +492,8 @@ def search_sessions(
 ) -> SessionPage:
     limit = _check_limit(limit)
     terms = parse_search(which.text)
-    where = _session_filters(which)
+    _session_filters(which)  # a mistake in it is told before anything is read
+    where: list[Any] = []
     if after is not None and before is not None:
         raise InvalidInput("give either after or before, not both")
     if after is not None:
@@ -389,34 +512,47 @@ def search_sessions(
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
-            possible, condition = _text_condition(db, conn, terms)
+            meetings = _has_meetings(conn)
+            common = None  # a common word's FTS5 query: read through windows of sessions
+            if terms and not upward and not meetings and _uses_fts(db, conn):
+                common, condition = _fts_plan(conn, terms)
+                possible = common is not None or condition is not None
+                conditions = _session_filters(which) + ([condition] if condition is not None else [])
+            else:
+                possible, conditions = _meeting_rows(db, conn, which, terms)
             if not possible:
                 return SessionPage(rows=[], next_cursor=None)
-            if condition is not None:
-                where.append(condition)
-            query = (
-                sa.select(
-                    S.c.id,
-                    S.c.team_id,
-                    T.c.name,
-                    S.c.coach,
-                    S.c.title,
-                    S.c.status,
-                    S.c.primary_category,
-                    S.c.created_at,
-                    S.c.updated_at,
-                    sa.func.substr(S.c.dilemma, 1, PREVIEW * 2, type_=S.c.dilemma.type).label("preview"),
-                    S.c.presenter,
-                    S.c.turn,
+            where += conditions
+
+            def page(*extra: Any) -> sa.Select[Any]:
+                return (
+                    sa.select(
+                        S.c.id,
+                        S.c.team_id,
+                        T.c.name,
+                        S.c.coach,
+                        S.c.title,
+                        S.c.status,
+                        S.c.primary_category,
+                        S.c.created_at,
+                        S.c.updated_at,
+                        sa.func.substr(S.c.dilemma, 1, PREVIEW * 2, type_=S.c.dilemma.type).label("preview"),
+                        S.c.presenter,
+                        S.c.turn,
+                    )
+                    .select_from(S.join(T, T.c.id == S.c.team_id))
+                    .where(*where, *extra)
+                    .order_by(*((S.c.created_at.asc(), S.c.id.asc()) if upward else (S.c.created_at.desc(), S.c.id.desc())))
+                    .limit(limit + 1)
                 )
-                .select_from(S.join(T, T.c.id == S.c.team_id))
-                .where(*where)
-                .order_by(*((S.c.created_at.asc(), S.c.id.asc()) if upward else (S.c.created_at.desc(), S.c.id.desc())))
-                .limit(limit + 1)
-            )
-            rows = conn.execute(query).all()
-    more = len(rows) > limit
-    rows = list(rows[:limit])
+
+            if common is not None:
+                rows = _newest_matches(conn, where, common, limit + 1, page)
+            else:
+                rows = list(conn.execute(page()).all())
+            more = len(rows) > limit
+            rows = list(rows[:limit])
+            parts = _meeting_parts(conn, [row.id for row in rows] if meetings else [])
     if upward:
         rows.reverse()
     infos = [
@@ -433,6 +569,8 @@ def search_sessions(
             preview=_preview(row.preview),
             presenter=row.presenter,
             turn=row.turn,
+            presenters=(row.presenter, *(name for _ident, name in parts[row.id])) if row.id in parts else (),
+            parts=tuple(ident for ident, _name in parts.get(row.id, ())),
         )
         for row in rows
     ]
@@ -453,13 +591,17 @@ def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) ->
     """The rows, each with the piece of its text that shows the words searched for
     (read for this page only: a few indexed lookups)."""
     with db.read() as session:
-        texts = dict(pg_search.session_texts(session.connection(), [row.id for row in rows]))
+        texts = dict(pg_search.session_texts(session.connection(), [i for row in rows for i in (row.id, *row.parts)]))
     out = []
     for row in rows:
-        # Words found only in the team's or the coach's name show in their own
-        # columns: the piece is from the session's own texts, its title last.
-        found = texts.get(row.id, [])
-        piece = snippet([*found[1:-2], *found[:1]], terms)
+        # Words found only in the presenter's, the team's or the coach's name show
+        # in their own columns: the piece is from the session's own texts, its title
+        # last (a meeting's: each presenter's in turn)
+        pieces = []
+        for ident in (row.id, *row.parts):
+            found = texts.get(ident, [])
+            pieces += [*found[1:-3], *found[:1]]
+        piece = snippet(pieces, terms)
         out.append(dataclasses.replace(row, snippet=piece.text, highlights=piece.spans))
     return out
 
@@ -469,19 +611,25 @@ def session_ids_matching(
     which: SessionFilter = EVERY_SESSION,
     *,
     cancelled: Cancel | None = None,
+    parts: bool = True,
 ) -> list[str]:
+    """The ids of the rows :func:`search_sessions` lists, newest first; with
+    ``parts``, each meeting's later presenters after its first session."""
     terms = parse_search(which.text)
-    where = _session_filters(which)
+    _session_filters(which)
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
-            possible, condition = _text_condition(db, conn, terms)
+            possible, where = _meeting_rows(db, conn, which, terms)
             if not possible:
                 return []
-            if condition is not None:
-                where.append(condition)
             query = sa.select(S.c.id).where(*where).order_by(S.c.created_at.desc(), S.c.id.desc())
-            return [row[0] for row in conn.execute(query)]
+            ids = [row[0] for row in conn.execute(query)]
+            if not parts or not _has_meetings(conn):
+                return ids
+            # a meeting's every presenter, after its first
+            later = _meeting_parts(conn, ids)
+            return [ident for first in ids for ident in (first, *(i for i, _name in later.get(first, ())))]
 
 
 def cursor_for(row: SessionInfo) -> str:
@@ -499,6 +647,12 @@ def count_sessions(
     with db.read() as session:
         conn = session.connection()
         with _cancellable(conn, cancelled):
+            if _has_meetings(conn):
+                # a meeting counts once, however many of its presenters match
+                possible, conditions = _meeting_rows(db, conn, which, terms)
+                if not possible:
+                    return 0
+                return int(conn.execute(sa.select(sa.func.count()).select_from(S).where(*conditions)).scalar() or 0)
             if terms and not where and _uses_fts(db, conn):
                 # the index alone knows: no session rows to read
                 return int(conn.exec_driver_sql(search_index.count_sql(), (terms.fts5(),)).scalar() or 0)
@@ -542,8 +696,10 @@ def tracker_actions(
     after: str | None = None,
 ) -> ActionPage:
     limit = _check_limit(limit)
-    closed = sa.case((A.c.status.in_(OPEN_STATUSES), 0), else_=1)
-    due = sa.func.coalesce(A.c.due_date, sa.literal(NO_DUE, sa.Date()))
+    # Written as ix_action_tracker's expressions (migration 0014), literals and all,
+    # so that both engines walk that index: the first page reads a page of entries.
+    closed = sa.literal_column(f"(action.status NOT IN {tallies.OPEN})", sa.Boolean())
+    due = sa.literal_column(f"(coalesce(action.due_date, '{NO_DUE.isoformat()}'))", sa.Date())
     where: list[Any] = []
     if not include_closed:
         where.append(A.c.status.in_(OPEN_STATUSES))
@@ -564,7 +720,7 @@ def tracker_actions(
             (A.c.id, str(values[3])),
         ]
         if include_closed:
-            bound.insert(0, (closed, 1 if values[0] else 0))
+            bound.insert(0, (closed, sa.literal(bool(values[0]), sa.Boolean())))
         where.append(_greater_than(bound))
     with db.read() as session:
         conn = session.connection()
@@ -625,9 +781,9 @@ def theme_counts(
         raise InvalidInput("show between 1 and 120 months", field="months")
     starts = [_first_of_month(today, back) for back in range(months - 1, -1, -1)]
     bounds = [_day_start(day, tz) for day in [*starts, _first_of_month(today, -1)]]
-    # One small grouped range scan of the covering timeline index per month
-    # (~1 ms each at 100k sessions); a single query bucketing every row with a
-    # CASE over the month bounds costs several times more.
+    # With a coach, and for the part-days of a month, one small grouped range scan
+    # of the covering timeline index per month (~1 ms each at 100k sessions); a
+    # single query bucketing every row with a CASE over the bounds costs more.
     per_month = (
         sa.select(S.c.primary_category, sa.func.count().label("n"))
         .where(
@@ -643,15 +799,61 @@ def theme_counts(
     if coach is not None:
         per_month = per_month.where(S.c.coach == coach)
     keys = (*CATEGORY_IDS, UNSURE)
-    counts = []
+    counts = [dict.fromkeys(keys, 0) for _start in starts]
+
+    def add(index: int, category: str | None, n: int) -> None:
+        counts[index][category if category in CATEGORY_IDS else UNSURE] += n
+
     with db.read() as session:
         conn = session.connection()
-        for start, end in zip(bounds, bounds[1:], strict=False):
-            count = dict.fromkeys(keys, 0)
+        if coach is not None:
+            pieces = [(index, start, end) for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))]
+        else:
+            # Whole UTC days from the tallies (a row per day and category, kept by
+            # triggers: store/db/tallies.py); the hours of a month that start or end
+            # mid-day in UTC (a time zone other than UTC's) from the sessions.
+            pieces, days = [], []
+            for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+                first, last = _whole_days(start, end)
+                days.append((first.isoformat(), last.isoformat()))
+                if first > last:  # (no whole day: not for a month)
+                    pieces.append((index, start, end))
+                    continue
+                if _utc_midnight(first) > start:
+                    pieces.append((index, start, _utc_midnight(first)))
+                if _utc_midnight(last) < end:
+                    pieces.append((index, _utc_midnight(last), end))
+            firsts = [first for first, _last in days]
+            tally = sa.table("theme_tally", sa.column("team_id"), sa.column("day"), sa.column("category"),
+                             sa.column("n"))
+            rows = conn.execute(
+                sa.select(tally.c.day, tally.c.category, tally.c.n).where(
+                    tally.c.team_id == (team_id if team_id is not None else tallies.ALL_TEAMS),
+                    tally.c.day >= days[0][0],
+                    tally.c.day < days[-1][1],
+                    tally.c.n != 0,
+                )
+            )
+            for day, category, n in rows:
+                index = bisect.bisect_right(firsts, day) - 1
+                if day < days[index][1]:
+                    add(index, category or None, n)
+        for index, start, end in pieces:
             for row in conn.execute(per_month, {"start": start, "end": end}):
-                count[row.primary_category if row.primary_category in CATEGORY_IDS else UNSURE] += row.n
-            counts.append(count)
+                add(index, row.primary_category, row.n)
     return [ThemeMonth(month=day, counts=count) for day, count in zip(starts, counts, strict=True)]
+
+
+def _whole_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The UTC days wholly inside [start, end): from the first, up to (not including)
+    the last."""
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    first = start.date() if start == _utc_midnight(start.date()) else start.date() + dt.timedelta(days=1)
+    return first, end.date()
+
+
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def dominant_categories(

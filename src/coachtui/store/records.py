@@ -26,8 +26,10 @@ from coachtui.store.db.models import (
     CustomQuestion,
     PickedQuestion,
     Team,
+    TeamTally,
     UTCDateTime,
     new_id,
+    table,
 )
 from coachtui.store.errors import (
     DuplicateName,
@@ -111,20 +113,15 @@ def create_team(db: Database, name: str, coach: str = "") -> TeamInfo:
 
 
 def _team_rows(db: Database, *conditions: Any) -> Select[Team, dt.datetime, Any, Any]:
-    # a meeting of a set counts once, however many presenters it had
-    own = (CoachingSession.team_id == Team.id, col(CoachingSession.meeting_id).is_(None))
-    last = select(sa.func.max(CoachingSession.created_at)).where(*own).scalar_subquery()
-    count = select(sa.func.count()).select_from(CoachingSession).where(*own).scalar_subquery()
-    open_count = (
-        select(sa.func.count())
-        .select_from(Action)
-        .where(Action.team_id == Team.id, col(Action.status).in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
-    last_at = sa.type_coerce(last, UTCDateTime).label("last_at")
-    recent = sa.type_coerce(sa.func.coalesce(last, Team.created_at), UTCDateTime)
+    # the counts are kept by triggers (store/db/tallies.py): a probe per team,
+    # however long its history; a meeting of a set counts once
+    tally = table(TeamTally)
+    last_at = sa.type_coerce(tally.c.last_session_at, UTCDateTime).label("last_at")
+    recent = sa.type_coerce(sa.func.coalesce(tally.c.last_session_at, Team.created_at), UTCDateTime)
     return (
-        select(Team, last_at, count.label("sessions"), open_count.label("open_actions"))
+        select(Team, last_at, tally.c.sessions.label("sessions"), tally.c.open_actions.label("open_actions"))
+        .select_from(Team)
+        .outerjoin(tally, tally.c.team_id == Team.id)
         .where(*conditions)
         .order_by(recent.desc(), Team.name_key)
     )
@@ -243,6 +240,11 @@ def _member_name(name: str) -> str:
     return cleaned
 
 
+def _stamp(moment: dt.datetime) -> str:
+    """A member's ``changed``: UTC ISO text, which sorts in time order."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
 def add_member(db: Database, team_id: str, name: str, *, expected_version: int | None = None) -> TeamInfo:
     """Add a member to a team, which makes it an action learning set. A member who
     had left and is added again is back in the set."""
@@ -254,14 +256,15 @@ def add_member(db: Database, team_id: str, name: str, *, expected_version: int |
         same = [i for i, m in enumerate(members) if m.name.casefold() == cleaned.casefold()]
         if same and members[same[0]].current:
             raise DuplicateName(f"{members[same[0]].name} is already a member of {team.name}.", field="members")
+        now = db.now()
         if same:
-            members[same[0]] = Member(members[same[0]].name)
+            members[same[0]] = Member(members[same[0]].name, changed=_stamp(now))
         else:
             if len(members) >= MEMBERS_MAX:
                 raise InvalidInput(f"A set can have {MEMBERS_MAX} members at most.", field="members")
-            members.append(Member(cleaned))
+            members.append(Member(cleaned, changed=_stamp(now)))
         team.members = members_to_json(members)
-        _touch(db, team, db.now())
+        _touch(db, team, now)
     return get_team(db, team_id)
 
 
@@ -278,9 +281,10 @@ def member_left(
         index = next((i for i, m in enumerate(members) if m.name.casefold() == key), None)
         if index is None:
             raise InvalidInput(f"{_clean_name(name)!r} is not a member of {team.name}.", field="members")
-        members[index] = Member(members[index].name, left)
+        now = db.now()
+        members[index] = Member(members[index].name, left, _stamp(now))
         team.members = members_to_json(members)
-        _touch(db, team, db.now())
+        _touch(db, team, now)
     return get_team(db, team_id)
 
 

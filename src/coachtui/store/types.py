@@ -93,10 +93,15 @@ class ActionWords(TypedDict, total=False):
 @dataclass(frozen=True, slots=True)
 class Member:
     """A member of an action learning set; ``left``: the day they left (None: still in
-    the set). Kept after they leave, so their actions and turns keep their name."""
+    the set). Kept after they leave, so their actions and turns keep their name.
+    ``changed``: when they last joined, left or came back (UTC, ISO text; '' when not
+    known): sync merges a set's members one by one, and a member changed on two
+    laptops keeps the later change (a coach who marked someone left and then back
+    changed them, though they look as before)."""
 
     name: str
     left: dt.date | None = None
+    changed: str = field(default="", compare=False)
 
     @property
     def current(self) -> bool:
@@ -118,7 +123,7 @@ def members_from_json(text: str) -> tuple[Member, ...]:
             day = dt.date.fromisoformat(str(left)) if left else None
         except ValueError:
             day = None
-        found.append(Member(" ".join(str(item["name"]).split()), day))
+        found.append(Member(" ".join(str(item["name"]).split()), day, str(item.get("changed") or "")))
     return tuple(found)
 
 
@@ -126,9 +131,14 @@ def members_to_json(members: tuple[Member, ...] | list[Member]) -> str:
     """The ``members`` column for these members ('' when there are none)."""
     if not members:
         return ""
-    return json.dumps(
-        [{"name": m.name, "left": m.left.isoformat() if m.left else ""} for m in members], ensure_ascii=False
-    )
+    return json.dumps([_member_json(m) for m in members], ensure_ascii=False)
+
+
+def _member_json(member: Member) -> dict[str, str]:
+    found = {"name": member.name, "left": member.left.isoformat() if member.left else ""}
+    if member.changed:
+        found["changed"] = member.changed
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +280,17 @@ class SessionInfo:
     # an action learning set's meeting: who presented this part, in which turn
     presenter: str = ""
     turn: int = 1
+    # A meeting listed as one row (history, search): every presenter's name in
+    # turn order, and the later presenters' session ids; () for an ordinary session.
+    presenters: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+
+    @property
+    def meeting_title(self) -> str:
+        """A meeting's row names it and its presenters ('' for an ordinary session)."""
+        if not self.presenters:
+            return ""
+        return "Meeting: " + ", ".join(name or "?" for name in self.presenters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +596,16 @@ class RecurringTopic:
     sessions: int
     teams: tuple[tuple[str, int], ...]
     coaches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsReport:
+    """The recurring topics as a Markdown report (``text``), how many ``topics`` it
+    lists and, redacted, the words in it that might still be names."""
+
+    text: str
+    topics: int
+    possible_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,6 +147,10 @@ class CoachApp(App[None]):
         self.session = SessionController(self.saver, on_change=self.recovery.session_changed)
         # Writes to saved records outside the open session (tracker, teams, history).
         self.edits = RecordEdits(self.saver)
+        # Tracker notes typed for a mark that was not recorded (esc, a conflict, a
+        # refused write), by action id: held in memory for the next mark, and asked
+        # about on quit (saving.py), wherever the coach is then.
+        self.tracker_notes: dict[str, str] = {}
         self._conflicts_elsewhere: Any = None  # a ConflictAsker, made on the first one
         for kind in ("session", "lost"):
             self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))
@@ -263,8 +267,10 @@ class CoachApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         self.keys.handled(event)  # it came back up to the app: its command has run
 
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().push_screen(*args, **kwargs)
+    def push_screen(self, screen: Any, callback: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if callback is not None and not isinstance(screen, str):
+            callback = self.keys.answer_callback(screen, callback)  # keys may wait for the answer to be acted on
+        result = super().push_screen(screen, callback, *args, **kwargs)
         self.keys.screen_pushed(self.screen)
         return result
 

@@ -36,7 +36,7 @@ def what_you_wanted(conflict: Conflict) -> str:
     if conflict.kind == "remove":
         return "You removed it."
     if conflict.kind == "session":
-        return "Yours: everything you typed in this session, still on your screen."
+        return "Yours: the changes you made here that are not saved yet, still on your screen."
     if conflict.kind == "team" and conflict.change in ("add-member", "member-left"):
         name = one_line(conflict.text, 60)
         return f"You added {name} to the set." if conflict.change == "add-member" else f"You marked {name} as left."

@@ -60,8 +60,7 @@ class Drafts:
         """Open the draft ``session_id``; ``afresh``: an empty draft taken as a new
         session, which opens as a new one does (on the review of earlier actions, or
         on the dilemma when there are none), not on the step it was left on."""
-        if not self.app.recovery.keeps_unsaved_session():
-            self._load(session_id, afresh)
+        self.app.recovery.when_still_there(lambda: self._load(session_id, afresh))
 
     def amend(self, session_id: str, version: int) -> None:
         """Reopen a completed session as a draft (the version the coach saw, through

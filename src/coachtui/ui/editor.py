@@ -2,7 +2,7 @@
 and posting do.
 
 The text goes to a private temporary file (0600, removed afterwards), the app hands
-the terminal to the editor and waits, then takes the file's text back. Nothing
+the terminal to the editor and waits, then takes the file's text back as saved. Nothing
 changes unless the editor ends well and the text differs; the change is one undoable
 edit, and the field saves it like anything typed.
 """
@@ -58,8 +58,8 @@ def edit_in_editor(app: App[object], text: str) -> Edited:
             return Edited(None, "The editor left no file behind: the text is as it was.", "warning")
     finally:
         path.unlink(missing_ok=True)
-    if edited.endswith("\n") and not text.endswith("\n"):
-        edited = edited[:-1]  # most editors end the file with a newline
+    # Taken exactly as the editor saved it, newlines at the end too: they are the
+    # coach's text as much as the rest.
     if edited == text:
         return Edited(None, "No change from the editor.")
     return Edited(edited, "Text taken from your editor (ctrl+z undoes it).")

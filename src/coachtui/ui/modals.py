@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from coachtui.store.types import SessionInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, session_shown
+from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
@@ -55,6 +55,31 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class TypedAheadConfirmScreen(ConfirmScreen):
+    """A yes/no question that comes up after a key that asked for something else
+    (enter on a team, while another team's draft is open): letters the coach typed
+    on before it was on the screen were meant for what they expected to see (the
+    new session's title), so they do not answer it. They go on to the field below,
+    as a conflict question's do (see KeyHold.route), where the coach sees them."""
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False) -> None:
+        super().__init__(question, yes=yes, no=no, danger=danger)
+        self.shown_at: float | None = None  # first on the screen, on the clock keys are timed by
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self._on_screen)
+
+    def _on_screen(self) -> None:
+        self.shown_at = events.Event().time
+
+    def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
+        """A letter (or space) that arrived before the question was painted."""
+        shown = self.shown_at
+        before = shown is None or event.time < shown
+        return before and event.character is not None and event.character.isprintable()
+
+
 class ChoiceScreen(ModalScreen[str]):
     """Ask a question with several answers, each with its own key."""
 
@@ -86,6 +111,14 @@ class ChoiceScreen(ModalScreen[str]):
 
     def action_choose(self, value: str) -> None:
         self._answer(value)
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """An answer closes this: the keys typed straight after it go where the focus
+        is once it has closed (not to a button going away with it)."""
+        if key == "escape" or any(key == choice for choice, _label, _value in self.choices):
+            app = self.app
+            return (lambda: app.screen is not self and input_ready(app)()), COMMAND_WAIT
+        return None
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -262,10 +295,19 @@ class TextPromptScreen(ModalScreen[str | None]):
         return current if current.strip() and current != self.value else ""
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
-        """Keys typed after enter go where the focus goes once this has closed."""
+        """Keys typed after enter go where the focus goes once this has closed and
+        the answer has been acted on (which may bring the prompt back: f8's members
+        prompt comes back for the next name)."""
         if key == "enter" and not self.multiline:
             tries = self._tries
-            return (lambda: self.app.screen is not self or self._tries != tries), COMMAND_WAIT
+            keys = getattr(self.app, "keys", None)
+
+            def closed() -> bool:
+                if self._answered:  # closing: until it has gone and its answer is acted on
+                    return self.app.screen is not self and (keys is None or keys.answer_acted_on(self))
+                return self._tries != tries  # refused (the error is shown): typing goes on here
+
+            return closed, COMMAND_WAIT
         return None
 
     @on(Input.Submitted, "#prompt-input")

@@ -4,6 +4,7 @@ reload, or keep the text as a new draft; meanwhile it is kept in a private file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,6 +168,39 @@ class Recovery:
             )
         return True
 
+    def when_still_there(self, then: Callable[[], object]) -> None:
+        """Before the open session is left for another (a new session, another
+        draft): ``then`` once it is known to be still in the database. Deleted for
+        good in another window while this one typed nothing (no refused save said
+        so), it is lost now, and the coach is offered to keep its text first."""
+        app = self.app
+        if self.keeps_unsaved_session():
+            return
+        model = app.session.model
+        if model is None or model.is_empty:
+            then()
+            return
+        self._check_still_there(model.session_id, then)
+
+    @in_thread(group="session-still-there", doing="check the session is still there", then="_checked")
+    def _check_still_there(
+        self, session_id: str, then: Callable[[], object]
+    ) -> tuple[str, BaseException | None, Callable[[], object]]:
+        from coachtui.ui.saving import gone
+
+        return session_id, gone(self.app, session_id), then
+
+    def _checked(self, result: tuple[str, BaseException | None, Callable[[], object]]) -> None:
+        session_id, lost, then = result
+        model = self.app.session.model
+        if model is None or model.session_id != session_id:
+            return  # the coach has moved on meanwhile
+        if lost is not None:
+            self.app.saver.mark_lost(session_id, lost)
+            self.keeps_unsaved_session()
+            return
+        then()
+
     def _offer_new_draft(self, conflict: Conflict) -> None:
         from coachtui.ui.modals import ChoiceScreen
 
@@ -210,30 +244,32 @@ class Recovery:
         self._read_again(session_id, keep)
 
     @in_thread(group="session-conflict", doing="read the session again", then="_read", failed="_not_settled")
-    def _read_again(self, session_id: str, keep: bool) -> tuple[str, int] | SessionModel:
-        """Read the session as it is now (in a worker): its version to keep mine on
-        top of, or all of it to reload."""
+    def _read_again(self, session_id: str, keep: bool) -> tuple[bool, SessionModel]:
+        """Read the session as it is now (in a worker): to keep mine on top of (what
+        this window did not change is shown as the other window left it), or to reload."""
         from coachtui.session.model import SessionModel
 
-        store = self.app.ready_store
+        return keep, SessionModel.load(self.app.ready_store, session_id)
+
+    def _read(self, result: tuple[bool, SessionModel]) -> None:
+        keep, theirs = result
         if keep:
-            return session_id, store.get_session(session_id).version
-        return SessionModel.load(store, session_id)
-
-    def _read(self, result: tuple[str, int] | SessionModel) -> None:
-        if isinstance(result, tuple):
-            self._kept_mine(*result)
+            self._kept_mine(theirs)
         else:
-            self._reloaded(result)
+            self._reloaded(theirs)
 
-    def _kept_mine(self, session_id: str, version: int) -> None:
+    def _kept_mine(self, theirs: SessionModel) -> None:
         app = self.app
+        session_id = theirs.session_id
         self.asking_about.discard(session_id)
         model = app.session.model
         if model is None or model.session_id != session_id:
             app.saver.resolve(session_id)
             return
-        app.session.keep_mine(version)
+        screen = app.session_screen
+        screen.keep_typing()  # keys on their way from the fields count as changed here
+        screen.show_kept(app.session.merged_with(theirs))
+        app.session.keep_mine(theirs.version)
         app.notify("Saving yours on top of the other change.", markup=False)
 
     def _reloaded(self, model: SessionModel) -> None:
@@ -246,6 +282,7 @@ class Recovery:
         path = self.write_copy()
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
+        app.saver.discard_unsaved(model.session_id)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
         app.notify(f"Reloaded: this is the session as it is now.{kept}", markup=False, timeout=10)

@@ -20,6 +20,23 @@ if TYPE_CHECKING:
     from coachtui.ui.app import CoachApp
 
 
+def gone(app: CoachApp, session_id: str) -> BaseException | None:
+    """Why the session is no longer in the database (who deleted it, when known),
+    or None while it is there or the database cannot tell now (read in a worker)."""
+    from coachtui.store.errors import NotFound
+
+    store = app.store
+    if store is None:
+        return None
+    try:
+        store.get_session(session_id)
+    except NotFound as missing:
+        return missing
+    except Exception:  # noqa: BLE001 - cannot tell now: nothing is held up by it
+        return None
+    return None
+
+
 class Saving:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
@@ -65,15 +82,22 @@ class Saving:
 
     def quit_asked(self) -> None:
         """Quit, once each thing typed and not saved has been asked about, in turn:
-        words in a dialog, then what the database refused or has not taken yet (a
-        review note typed before its mark is kept in the session's draft)."""
+        words in a dialog and tracker notes held for their mark, then what the
+        database refused or has not taken yet (a review note typed before its mark
+        is kept in the session's draft)."""
         self._queue_pending_deletions()
-        typing = self._typed_in_a_dialog()
+        typing, was = self._typed_in_a_dialog()
+        # A held note open in its dialog again and changed there is asked about once, as the dialog's.
+        held = [note for note in self.app.tracker_notes.values() if note.strip() and not (typing and note == was)]
+        parts = []
         if typing:
+            parts.append(f"what you are typing in this dialog ({one_line(typing, 200)})")
+        if held:
+            which = "a tracker note" if len(held) == 1 else f"{len(held)} tracker notes"
+            parts.append(f"{which} not recorded yet ({one_line('; '.join(held), 200)})")
+        if parts:
             self._ask_before_losing(
-                [typing],
-                "Not saved: what you are typing in this dialog ({what}). Quit and lose it? (esc stays)",
-                then=self._quit_unless_unsaved,
+                f"Not saved: {' and '.join(parts)}. Quit and lose it? (esc stays)", then=self._quit_unless_unsaved
             )
             return
         self._quit_unless_unsaved()
@@ -84,21 +108,21 @@ class Saving:
         if open_conflicts or saver.dropped:
             self._confirm_quit_with_unsaved(list(open_conflicts.values()) or [saver.dropped])
             return
-        self.quit_when_saved()
+        self.quit_when_saved(check=True)
 
-    def _typed_in_a_dialog(self) -> str:
+    def _typed_in_a_dialog(self) -> tuple[str, str]:
         """Text typed in an open dialog that is kept nowhere until it is answered (a
-        note on a tracker mark, a team's new name)."""
+        note on a tracker mark, a team's new name), and the text the dialog opened with."""
         from coachtui.ui.modals import TextPromptScreen
 
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, TextPromptScreen) and screen.unsaved_text():
-                return screen.unsaved_text()
-        return ""
+                return screen.unsaved_text(), screen.value
+        return "", ""
 
-    def _ask_before_losing(self, notes: list[str], question: str, *, then: Callable[[], object]) -> None:
+    def _ask_before_losing(self, question: str, *, then: Callable[[], object]) -> None:
         """Words typed that are not in the database yet, and not by a fault (a dialog
-        waits for its answer): quitting never drops them
+        waits for its answer, a tracker note its mark): quitting never drops them
         unasked. esc goes back to them; "quit" goes on to ``then``."""
         from coachtui.ui.modals import ChoiceScreen
 
@@ -106,10 +130,8 @@ class Saving:
             if choice == "quit":
                 then()
 
-        what = one_line("; ".join(notes), 200)
         self.app.push_screen(
-            ChoiceScreen(question.format(what=what), [("b", "Back to it", "back"), ("q", "Quit, losing it", "quit")]),
-            done,
+            ChoiceScreen(question, [("b", "Back to it", "back"), ("q", "Quit, losing it", "quit")]), done
         )
 
     def _queue_pending_deletions(self) -> None:
@@ -153,18 +175,32 @@ class Saving:
         question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
         app.push_screen(ChoiceScreen(question, choices), done)
 
-    def quit_when_saved(self) -> None:
-        if self.app.saver.pending == 0:
-            self.app.exit()
+    def quit_when_saved(self, *, check: bool = False) -> None:
+        """Quit once everything queued is written. ``check``: first make sure the
+        open session is still in the database (another window may have deleted it
+        for good while this one typed nothing: no refused write said so), and ask
+        before what is on screen goes with it."""
+        app = self.app
+        model = app.session.model
+        session_id = model.session_id if check and model is not None and not model.is_empty else None
+        if app.saver.pending == 0 and session_id is None:
+            app.exit()
             return
-        self.app.notify("Saving before quitting…", markup=False)
-        self._quit_after_saving()
+        if app.saver.pending:
+            app.notify("Saving before quitting…", markup=False)
+        self._quit_after_saving(session_id)
 
     @in_thread(exclusive=True, group="quit", doing="save before quitting", then="_flushed_on_quit")
-    def _quit_after_saving(self) -> bool:
-        return self.app.saver.flush(timeout=3)
+    def _quit_after_saving(self, session_id: str | None) -> tuple[bool, BaseException | None]:
+        flushed = self.app.saver.flush(timeout=3)
+        return flushed, (gone(self.app, session_id) if flushed and session_id is not None else None)
 
-    def _flushed_on_quit(self, flushed: bool) -> None:
+    def _flushed_on_quit(self, result: tuple[bool, BaseException | None]) -> None:
+        flushed, lost = result
+        app = self.app
+        model = app.session.model
+        if lost is not None and model is not None and model.session_id == getattr(lost, "record_id", None):
+            app.saver.mark_lost(model.session_id, lost)  # asked below, as a refused save is
         if flushed:
             # Written, or refused: a save refused on the way out (someone else saved
             # first, the session is gone) is asked about like one refused before.

@@ -134,8 +134,8 @@ class SyncConflictsScreen(ModalScreen[None]):
         for conflict in found:
             theirs = conflict.theirs_by or "the hub"
             label = Content(
-                f"{one_line(conflict.describe(), 200)}\n  yours: {one_line(str(conflict.mine), 160)}"
-                f"\n  {theirs}'s: {one_line(str(conflict.theirs), 160)}"
+                f"{one_line(conflict.describe(), 200)}\n  yours: {one_line(conflict.shown_mine, 160)}"
+                f"\n  {theirs}'s: {one_line(conflict.shown_theirs, 160)}"
             )
             options.add_option(Option(label, id=conflict.id))
         options.highlighted = 0

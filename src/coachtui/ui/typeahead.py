@@ -104,6 +104,22 @@ def session_shown(app: App[object], leaving: Widget | Screen[object]) -> Conditi
     return shown
 
 
+def escape_then(app: App[object], event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """esc and the letter after it, for an alt+letter nothing here is bound to.
+
+    A terminal sends alt+a as ESC a, and esc typed with a letter straight after it
+    (within ESCDELAY, 0.1 s: tmux send-keys, a fast typist) as the same ESC a, which
+    Textual reads as alt+a. Bound (alt+1 … alt+7 on a session), it is the chord;
+    unbound it would do nothing, and the esc (closing the explainer, a dialog) and
+    the letter were both lost."""
+    key, character = event.key, event.character
+    if not key.startswith("alt+") or character is None or len(character) != 1 or not character.isalnum():
+        return None
+    if app.screen.active_bindings.get(key) is not None:
+        return None
+    return events.Key("escape", "\x1b"), events.Key(character, character)
+
+
 class KeyHold:
     def __init__(self, app: App[Any], dispatch: Callable[[Held], Awaitable[None]]) -> None:
         self.app = app
@@ -119,6 +135,10 @@ class KeyHold:
         self._text_at = 0.0
         self._started = False  # the first screen has taken input
         self._starting = False  # keys typed as the app started are held
+        # Dialogs answered whose answer has not been acted on yet (Textual calls a
+        # dialog's callback a moment after it closes, and the callback may bring up
+        # the next dialog: the members prompt comes back for the next name).
+        self._answers_due: set[int] = set()
 
     def quiet_for(self, event: events.Key, into: Widget | None) -> float:
         """Seconds since the key before ``event`` arrived (``into``: the widget with
@@ -197,6 +217,14 @@ class KeyHold:
             event = events.Key("enter", "\r")
         if self.take(event):
             return  # the screen is still changing: it goes on once it is done
+        if isinstance(event, events.Key) and (split := escape_then(app, event)) is not None:
+            escape, letter = split
+            await self.route(escape, textual_routing)
+            if self.holding:  # esc changes the screen: the letter waits, before the keys typed after it
+                self.held.insert(0, letter)
+            else:
+                await self.route(letter, textual_routing)
+            return
         focused = app.focused
         if isinstance(event, events.Key):
             quiet_for = self.quiet_for(event, focused)
@@ -244,6 +272,25 @@ class KeyHold:
             # A command on a list (n opens a note, d marks done): the keys after it
             # wait until it has run, so they reach the note, not the list.
             self.hold_until_handled(event)
+
+    def answer_callback(self, screen: object, callback: Callable[[Any], object]) -> Callable[[Any], object]:
+        """``callback`` (what a dialog's answer does), told to this hold: keys typed
+        after the answer can wait until it has run (:meth:`answer_acted_on`)."""
+        due = self._answers_due
+        key = id(screen)
+        due.add(key)
+
+        def acted(result: Any) -> object:
+            try:
+                return callback(result)
+            finally:
+                due.discard(key)
+
+        return acted
+
+    def answer_acted_on(self, screen: object) -> bool:
+        """True once ``screen``'s answer has been acted on (or it had nothing to act)."""
+        return id(screen) not in self._answers_due
 
     def screen_pushed(self, screen: Screen[object]) -> None:
         """A new screen or dialog: the keys typed on reach its field once it has one."""

@@ -64,6 +64,17 @@ class FileState:
     key: Key | None = field(default=None, repr=False, compare=False)  # the key of an encrypted file
 
 
+def refuse_missing(path: Path, state: FileState) -> None:
+    """Refuse a database file that is not there (or empty) for a command that must
+    not start a new one: a mistyped path would otherwise become a new database."""
+    if not state.empty:
+        return
+    what = f"{path} is an empty file, not a coachtui database" if state.exists else f"there is no database at {path}"
+    raise DatabaseUnavailable(
+        f"{what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
+    )
+
+
 def _readonly(path: Path, *, immutable: bool = False, key: Key | None = None) -> Any:
     uri = sqlite_uri(path, "ro") + ("&immutable=1" if immutable else "")
     if key is not None:

@@ -440,15 +440,8 @@ def open_database(
         database.check_revision(state.revision, str(path))
         if state.key is not None:
             target = dataclasses.replace(target, key=state.key)
-        if not create and state.empty:
-            what = (
-                f"{target.path} is an empty file, not a coachtui database"
-                if state.exists
-                else (f"there is no database at {target.path}")
-            )
-            raise DatabaseUnavailable(
-                f"{what}; check the path (the app, 'coachtui import' and 'coachtui demo-data' start a new one)"
-            )
+        if not create:
+            database.refuse_missing(path, state)
         if not state.exists:
             database.create_private_file(path)
         elif state.empty:

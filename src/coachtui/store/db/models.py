@@ -6,9 +6,12 @@ The schema itself is created and changed only by the Alembic migrations in
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -21,8 +24,24 @@ def table(model: type[SQLModel]) -> sa.Table:
     return cast(sa.Table, sa.inspect(model).local_table)
 
 
+# Where new ids come from in this thread: random (None), or a seeded source while
+# demo data is written through the store (the same --seed gives the same ids).
+_ID_SOURCE: contextvars.ContextVar[Callable[[], str] | None] = contextvars.ContextVar("coachtui_ids", default=None)
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    source = _ID_SOURCE.get()
+    return source() if source is not None else str(uuid.uuid4())
+
+
+@contextlib.contextmanager
+def ids_from(source: Callable[[], str]) -> Iterator[None]:
+    """New records written by this thread meanwhile take their ids from ``source``."""
+    token = _ID_SOURCE.set(source)
+    try:
+        yield
+    finally:
+        _ID_SOURCE.reset(token)
 
 
 def utcnow() -> dt.datetime:
@@ -308,6 +327,8 @@ class Action(SQLModel, table=True):
         sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_session", "session_id"),
         sa.Index("ix_action_coach", "coach"),  # migration 0005
+        # ix_action_tracker (migration 0014): the tracker's order as expressions,
+        # which the models cannot state the same way on both engines
     )
 
     id: str = _id()
@@ -348,6 +369,32 @@ class ActionReview(SQLModel, table=True):
     updated_at: dt.datetime = _stamp()
     # what the team learned from it (a test of change; migration 0009)
     learning: str = _text(sa_column_kwargs=LATER)
+
+
+# --- summaries kept by triggers (migration 0014, store/db/tallies.py) -------------------
+
+
+class TeamTally(SQLModel, table=True):
+    """Per team: its sessions (a meeting once), open actions and latest session."""
+
+    __tablename__ = "team_tally"
+
+    team_id: str = Field(primary_key=True, sa_type=SafeString)
+    sessions: int = Field(default=0, nullable=False)
+    open_actions: int = Field(default=0, nullable=False)
+    last_session_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ThemeTally(SQLModel, table=True):
+    """Completed sessions per team (``''``: every team), UTC day and category
+    (``''``: none)."""
+
+    __tablename__ = "theme_tally"
+
+    team_id: str = Field(primary_key=True, sa_type=SafeString)
+    day: str = Field(primary_key=True, sa_type=SafeString)
+    category: str = Field(primary_key=True, sa_type=SafeString)
+    n: int = Field(default=0, nullable=False)
 
 
 # --- sync and deletions (migration 0004) ---------------------------------------------

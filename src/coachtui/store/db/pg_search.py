@@ -15,7 +15,7 @@ tsquery syntax.
 Keeping the index in step: triggers (migration 0003) note the id of every session
 whose searched texts change (title, dilemma, context, question notes, action texts,
 review notes, the coach, the team's name: migration 0008; predictions, learnings and
-a session's insight: migration 0010)
+a session's insight: migration 0010; a meeting's presenter: migration 0015)
 in ``session_search_pending``; :func:`refresh_pending` (called by the store at the
 end of every write transaction on PostgreSQL) computes those sessions' documents and
 empties the list, inside the same transaction. So no code path can forget the index,
@@ -123,7 +123,7 @@ def session_texts(
     conn: sa.Connection, session_ids: list[str], *, many: bool = False
 ) -> Iterator[tuple[str, list[str]]]:
     """(raw session id, its searched texts: title, dilemma, context, question notes,
-    action texts and predictions, review notes and learnings, insight, team name, coach) for those of ``session_ids`` (raw,
+    action texts and predictions, review notes and learnings, insight, presenter, team name, coach) for those of ``session_ids`` (raw,
     as stored) that exist, on either database (the search results' snippets are
     cut from them too). Texts are read through the models' types, so they are the
     coach's text (NUL included), not the stored encoding."""
@@ -153,7 +153,7 @@ def session_texts(
             return column.in_(sa.bindparam("ids", chunk, expanding=True, type_=sa.String))
 
         sessions = conn.execute(
-            sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, S.c.insight, T.c.name)
+            sa.select(raw_id, S.c.title, S.c.dilemma, S.c.context, S.c.coach, S.c.insight, S.c.presenter, T.c.name)
             .select_from(S.outerjoin(T, T.c.id == S.c.team_id))
             .where(among(sa.type_coerce(S.c.id, sa.String)))
         ).all()
@@ -173,10 +173,11 @@ def session_texts(
             for session_id, *found in rows:
                 extra.setdefault(session_id, []).extend(text for text in found if text)
         for row in sessions:
-            # the insight before the team and the coach: the snippets read all but those two
+            # the insight before the presenter, the team and the coach: the snippets
+            # read all but those three (each has its own column)
             yield row.raw_id, [
                 row.title, row.dilemma, row.context, *extra.get(row.raw_id, []), row.insight or "",
-                row.name or "", row.coach or "",
+                row.presenter or "", row.name or "", row.coach or "",
             ]
 
 

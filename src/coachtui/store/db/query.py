@@ -105,6 +105,8 @@ def snippet(texts: list[str], terms: SearchTerms, room: int = SNIPPET_CHARS) -> 
 
     best: tuple[int, str, list[tuple[int, int]]] | None = None
     for raw in texts:
+        if raw and raw.isascii() and not any(word in raw.lower() for word in wanted):
+            continue  # no word of it can fold to a searched one (a quick look for the common case)
         text = " ".join(unicodedata.normalize("NFC", raw or "").split())
         spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if matches(m.group())]
         if not spans:

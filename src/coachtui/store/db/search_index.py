@@ -1,17 +1,17 @@
 """The full-text search index over sessions (SQLite FTS5), and the SQL that keeps it.
 
 One FTS5 row per coaching session, with the session's rowid as its rowid, holding
-copies of nine texts: title, dilemma, context, the notes beside its picked
+copies of ten texts: title, dilemma, context, the notes beside its picked
 questions, the texts of its actions (each with its prediction), the notes of the
-reviews made in it (each with what was learned), its team's name, its coach and its
-insight ("what we learned today"). Triggers on ``coaching_session``, ``picked_question``,
+reviews made in it (each with what was learned), its team's name, its coach, its
+insight ("what we learned today") and, in a set's meeting, the member presenting it. Triggers on ``coaching_session``, ``picked_question``,
 ``action``, ``action_review`` and ``team`` keep it exactly in step inside every
 write transaction, including the cascading deletes of a team and a team renamed, so
 no code path can forget it.
 
 Migration 0002 made it with the first five; migration 0008 (frozen SQL, as every
 migration) made it again with eight, and migration 0010 with the predictions,
-learnings and insight. The demo-data generator drops
+learnings and insight, and migration 0015 with the presenter. The demo-data generator drops
 the triggers, bulk-inserts sessions and their index rows, and restores the triggers
 (all inside one transaction). A later schema change to the index must come with a new migration that
 drops and re-creates it.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
 TABLE = "session_fts"
-COLUMNS = ("title", "dilemma", "context", "notes", "actions", "reviews", "team", "coach", "insight")
+COLUMNS = ("title", "dilemma", "context", "notes", "actions", "reviews", "team", "coach", "insight", "presenter")
 # Migration 0002 creates the table with tokenize 'unicode61 remove_diacritics 2' (case
 # and accents folded, so "equipe" finds "équipe") and prefix '2 3' (the as-you-type
 # prefix query on the last word is a lookup, not a merge of every matching term).
@@ -79,7 +79,7 @@ def row_sql(session: str) -> str:
     return (
         f"{session}.rowid, {session}.title, {session}.dilemma, {session}.context, {_NOTES.format(sid=sid)}, "
         f"{_ACTIONS.format(sid=sid)}, {_REVIEWS.format(sid=sid)}, coalesce({_TEAM.format(team=f'{session}.team_id')}, ''), "
-        f"{session}.coach, {session}.insight"
+        f"{session}.coach, {session}.insight, {session}.presenter"
     )
 
 

@@ -11,9 +11,9 @@ included (UUIDs are drawn from the seeded generator). It never mixes invented da
 into a database that already holds teams or sessions unless asked to (``append``).
 
 Speed (100,000 sessions in well under 30 s on two cores): sessions are generated in
-time order, as tuples, and bulk-inserted in chunks. The search-index and change-log
-triggers and the secondary indexes are dropped for the load and re-created at the
-end; the search index rows are written straight from the generated texts (with the
+time order, as tuples, and bulk-inserted in chunks. The search-index, change-log and
+tally triggers and the secondary indexes are dropped for the load and re-created at
+the end (the tallies counted once, ``store/db/tallies.py``); the search index rows are written straight from the generated texts (with the
 same content the triggers would give, which the tests check) and every new record
 is logged once for sync; all inside the one write transaction, so a crash or Ctrl-C
 leaves the database exactly as it was. On SQLite rows go in through executemany,
@@ -39,7 +39,7 @@ import sqlalchemy as sa
 
 from coachtui.catalog import load_catalog
 from coachtui.catalog.suggest import best_category
-from coachtui.store.db import dialects, pg_search, search_index
+from coachtui.store.db import dialects, pg_search, search_index, tallies
 from coachtui.store.demo import content
 from coachtui.store.errors import DatabaseNotEmpty, InvalidInput
 from coachtui.store.sync import changes
@@ -345,7 +345,7 @@ class _Generator:
             reviews = self.review(team, session_id, coach, at, out, counts)
             actions = self.actions(team, session_id, coach, category, at)
         # the search index row, exactly as search_index.fill_sql() would compute it
-        out.index.append((rowid, title, dilemma, context, notes, actions, reviews, team.name, coach, ""))
+        out.index.append((rowid, title, dilemma, context, notes, actions, reviews, team.name, coach, "", ""))
 
     def questions(
         self, team: _Team, session_id: str, category: str, at: dt.datetime, out: _Buffers, counts: _Counts
@@ -610,6 +610,7 @@ def generate_demo_data(
         schedule = sorted((at, index) for index, team in enumerate(planned) for at in team.times)
         sqlite = dialects.of(conn) is dialects.sqlite
         sync_triggers = changes.suspend_triggers(conn)
+        tally_triggers = tallies.suspend_triggers(conn)
         if sqlite:
             generator.next_rowid = search_index.max_rowid(conn) + 1
             conn.exec_driver_sql("PRAGMA cache_size = -262144")  # up to 256 MB, only while loading
@@ -644,6 +645,8 @@ def generate_demo_data(
             search_index.restore_triggers(conn, triggers)
             _log_new_records(conn)
             changes.restore_triggers(conn, sync_triggers)
+            tallies.fill(conn)
+            tallies.restore_triggers(conn, tally_triggers)
             if not sqlite:
                 for table, _columns in TABLES:
                     conn.exec_driver_sql(f"ANALYZE {table}")

@@ -78,9 +78,23 @@ MEETINGS: tuple[tuple[Turn, ...], ...] = (
 OUTCOMES = ("done", "in_progress", "done", "stuck", "done", "dropped")
 
 
-def add_demo_set(store: Store, today: dt.date | None = None) -> str:
+def add_demo_set(store: Store, today: dt.date | None = None, *, seed: int | None = None) -> str:
     """Add the demo's action learning set (three meetings, four weeks apart, the last
-    two weeks ago); returns the team's id."""
+    two weeks ago); returns the team's id. With ``seed``, its ids come from it (the
+    same seed and day give the same rows)."""
+    if seed is None:
+        return _add_demo_set(store, today)
+    import random
+    import uuid
+
+    from coachtui.store.db.models import ids_from
+
+    ids = random.Random(seed)
+    with ids_from(lambda: str(uuid.UUID(int=ids.getrandbits(128), version=4))):
+        return _add_demo_set(store, today)
+
+
+def _add_demo_set(store: Store, today: dt.date | None) -> str:
     today = today or dt.date.today()
     start = dt.datetime.combine(today, dt.time(14, 0), tzinfo=dt.UTC) - dt.timedelta(weeks=2 + 4 * (len(MEETINGS) - 1))
     moment = [start]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from coachtui.catalog import Catalog, load_catalog
 from coachtui.store.types import STATUS_LABELS, ActionInfo, LearningEntry, ReviewInfo, SessionDetail
-from coachtui.text import md_escape, visible
+from coachtui.text import md_escape, one_line, session_label, visible
 
 DISPLAY_LIMIT = 20_000
 
@@ -100,6 +100,51 @@ def learning_log_markdown(entries: list[LearningEntry], *, for_display: bool = F
     return "\n".join(test_of_change(entry.action, entry.review, esc, team=team) for entry in entries)
 
 
+def meeting_heading(details: list[SessionDetail] | tuple[SessionDetail, ...]) -> str:
+    """The name of a set's meeting of several presenters (the first's team and date)."""
+    first = details[0]
+    return f"Meeting of {one_line(first.team_name)}, {first.created_at.astimezone():%Y-%m-%d}: {len(details)} presenters"
+
+
+def meeting_markdown(
+    details: list[SessionDetail] | tuple[SessionDetail, ...],
+    catalog: Catalog | None = None,
+    *,
+    for_display: bool = False,
+    heading_level: int = 1,
+) -> str:
+    """A meeting as Markdown: a heading naming it and its presenters, then each
+    presenter's part in turn under it. One session: :func:`session_markdown`."""
+    if len(details) == 1:
+        return session_markdown(details[0], catalog, for_display=for_display, heading_level=heading_level)
+    esc = escaper(for_display)
+    names = ", ".join(esc(d.presenter) if d.presenter.strip() else "?" for d in details)
+    out = [f"{'#' * heading_level} {esc(meeting_heading(details))}", "", f"**Presenters:** {names}", ""]
+    out += [session_markdown(d, catalog, for_display=for_display, heading_level=heading_level + 1) for d in details]
+    return "\n".join(out)
+
+
+def meeting_look_back(details: list[SessionDetail], catalog: Catalog | None = None) -> str:
+    """The review step's look back on the last meeting of a set (for the screen):
+    every presenter in turn, the issue they brought and the actions they agreed."""
+    esc = escaper(True)
+    first = details[0]
+    # short: the pane is narrow at 80 columns, and its title says it is the last session
+    out = [f"### {len(details)} presenters · {first.created_at.astimezone():%Y-%m-%d}", ""]
+    for detail in details:
+        who = esc(one_line(detail.presenter)) if detail.presenter.strip() else "?"
+        title = esc(session_label(detail.title, detail.dilemma)) or "_no dilemma written_"
+        out += [f"#### {detail.turn}. {who}: {title}", ""]
+        if detail.actions:
+            out += [f"- {_action_line(action, esc)}" for action in detail.actions]
+        else:
+            out.append("_No actions agreed._")
+        out.append("")
+    if first.insight.strip():
+        out += ["#### What we learned", "", esc(first.insight), ""]
+    return "\n".join(out)
+
+
 def session_markdown(
     detail: SessionDetail,
     catalog: Catalog | None = None,
@@ -114,7 +159,8 @@ def session_markdown(
     esc = escaper(for_display)
     h = "#" * heading_level
     hh = "#" * (heading_level + 1)
-    title = esc(detail.title) if detail.title.strip() else "Untitled session"
+    # untitled: the start of the dilemma, as history lists it
+    title = esc(detail.title) if detail.title.strip() else (esc(session_label("", detail.dilemma)) or "Untitled session")
     status = "completed" if detail.status == "completed" else "draft"
     # an action learning set's meeting reads as its minutes: each presenter in turn
     who = esc(detail.presenter) if detail.presenter.strip() else ""

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from coachtui.catalog import Catalog, load_catalog
@@ -213,12 +213,21 @@ def render_markdown(data: Any, catalog: Catalog | None = None) -> str:
     themes = ThemeCounts()
     for row in tables["sessions"]:
         themes.add(row)
-    out = report_head(data, index, catalog, len(shown_teams), len(tables["sessions"]), len(tables["actions"]), themes)
+    out = report_head(
+        data, index, catalog, len(shown_teams), meeting_count(tables["sessions"]), len(tables["actions"]), themes
+    )
     if not shown_teams:
         return "\n".join(out)
     for team in shown_teams:
         out += _team_section(team, sessions_by_team.get(team["id"], []), index, catalog, today)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# Under a redacted report's heading (exchange/files.py knows a redacted report by it).
+REDACTED_NOTE = (
+    "_Redacted: people's names are replaced by pseudonyms (Coach A, Person 1, …), "
+    "the same person keeping the same pseudonym throughout this report._"
+)
 
 
 def report_head(
@@ -237,11 +246,7 @@ def report_head(
     if selection:
         out += ["Selection: " + " · ".join(selection), ""]
     if data.redacted:
-        out += [
-            "_Redacted: people's names are replaced by pseudonyms (Coach A, Person 1, …), "
-            "the same person keeping the same pseudonym throughout this report._",
-            "",
-        ]
+        out += [REDACTED_NOTE, ""]
     if not teams:
         out += ["_No sessions match this selection._" if selection else "_No sessions yet._", ""]
     elif teams > 1:
@@ -288,7 +293,7 @@ def _team_section(team: Row, sessions: list[Row], index: Index, catalog: Catalog
         themes.add(row)
     dates = (sessions[0]["created_at"], sessions[-1]["created_at"]) if sessions else None
     tests = [(a, index.latest_review.get(a["id"])) for a in index.actions.values() if a["prediction"].strip()]
-    out = team_head(team, len(sessions), dates, themes, list(index.actions.values()), catalog, today, tests)
+    out = team_head(team, meeting_count(sessions), dates, themes, list(index.actions.values()), catalog, today, tests)
     for row in sessions:
         out += session_lines(index, row, catalog)
     return out
@@ -344,8 +349,26 @@ def team_head(
     return out
 
 
+def meeting_count(sessions: Iterable[Row]) -> int:
+    """How many sessions the report says these rows are: a set's meeting counts once,
+    however many presenters it had."""
+    return len({row.get("meeting_id") or row["id"] for row in sessions})
+
+
 def session_lines(index: Index, row: Row, catalog: Catalog) -> list[str]:
-    return [session_markdown(index.detail(row), catalog, heading_level=4).rstrip("\n"), ""]
+    """A session's part of the report; a set's meeting opens with a heading of its own
+    naming its presenters, each presenter's part under it."""
+    out: list[str] = []
+    level = 4
+    if row.get("meeting_id") or row.get("presenter"):
+        level = 5
+        if not row.get("meeting_id"):
+            later = [other for other in index.sessions if other.get("meeting_id") == row["id"]]
+            parts = [row, *sorted(later, key=lambda r: (r.get("turn", 1), r["created_at"], r["id"]))]
+            names = ", ".join(md_escape(part.get("presenter", "")) or "?" for part in parts)
+            when = format_date(row["created_at"])[:10]
+            out += [f"#### Meeting, {when}: {_plural(len(parts), 'presenter')}", "", f"**Presenters:** {names}", ""]
+    return [*out, session_markdown(index.detail(row), catalog, heading_level=level).rstrip("\n"), ""]
 
 
 def _plural(count: int, word: str) -> str:
@@ -407,8 +430,18 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _utc(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+def csv_stamp(value: str | dt.datetime | None) -> str:
+    """A timestamp as the CSV writes it (``2026-11-02 09:00:00``, UTC): SQLite's
+    stored text cut short, anything else parsed and formatted."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
+            return value[:19]
+        value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _table_text(header: tuple[str, ...] | None, rows: Iterable[list[Any]]) -> str:
@@ -463,33 +496,46 @@ def csv_part(name: str, tables: dict[str, list[Row]], catalog: Catalog, *, heade
 def session_rows(tables: dict[str, list[Row]], index: Index, catalog: Catalog) -> Iterator[list[Any]]:
     for row in tables["sessions"]:
         questions = sorted(index.questions.get(row["id"], []), key=lambda q: (q["position"], q["id"]))
-        listed = []
-        for number, q in enumerate(questions, 1):
-            line = f"{number}. {q['text']}"
-            if q["note"]:
-                line += f" (note: {q['note']})"
-            listed.append(line)
-        yield [
-            row["id"],
+        yield session_row(
+            row,
             index.team_name(row["team_id"]),
-            row["status"],
-            _utc(row["created_at"]),
-            _utc(row["completed_at"]),
-            row["coach"],
-            row["title"],
-            row["dilemma"],
-            row["context"],
-            category_name(row["primary_category"], catalog),
-            category_name(row["secondary_category"], catalog),
-            "yes" if row["category_unsure"] else "",
-            category_name(row["suggested_category"], catalog),
-            "\n".join(listed),
+            [(q["text"], q["note"]) for q in questions],
             len(index.actions_by_session.get(row["id"], [])),
-            row.get("insight", ""),
-            row.get("presenter", ""),
-            row.get("turn", 1),
-            row.get("meeting_id") or "",
-        ]
+            catalog,
+        )
+
+
+def session_row(
+    row: Mapping[Any, Any], team: str, questions: Iterable[tuple[str, str]], actions: int, catalog: Catalog
+) -> list[Any]:
+    """The one writer of a ``sessions.csv`` row, for the export made in memory and the
+    one streamed (exchange/stream.py): the session's columns (``row``, by their
+    names; stamps as datetimes or as SQLite stores them), its team's name, its
+    questions (text, note) in order and its count of agreed actions."""
+    listed = [f"{number}. {text}" + (f" (note: {note})" if note else "") for number, (text, note) in
+              enumerate(questions, 1)]
+    turn = row.get("turn")
+    return [
+        row["id"],
+        team,
+        row["status"],
+        csv_stamp(row["created_at"]),
+        csv_stamp(row["completed_at"]),
+        row["coach"],
+        row["title"],
+        row["dilemma"],
+        row["context"],
+        category_name(row["primary_category"], catalog),
+        category_name(row["secondary_category"], catalog),
+        "yes" if row["category_unsure"] else "",
+        category_name(row["suggested_category"], catalog),
+        "\n".join(listed),
+        actions,
+        row.get("insight") or "",
+        row.get("presenter") or "",
+        1 if turn is None else turn,
+        row.get("meeting_id") or "",
+    ]
 
 
 def action_rows(tables: dict[str, list[Row]], index: Index) -> Iterator[list[Any]]:
@@ -501,15 +547,15 @@ def action_rows(tables: dict[str, list[Row]], index: Index) -> Iterator[list[Any
             row["session_id"],
             index.team_name(row["team_id"]),
             session.get("title", ""),
-            _utc(session.get("created_at")),
+            csv_stamp(session.get("created_at")),
             row["text"],
             row["owner"],
             row["due_date"].isoformat() if row["due_date"] else "",
             STATUS_LABELS.get(row["status"], row["status"]),
             review["note"] if review else "",
-            _utc(review["updated_at"]) if review else "",
-            _utc(row["created_at"]),
-            _utc(row["updated_at"]),
+            csv_stamp(review["updated_at"]) if review else "",
+            csv_stamp(row["created_at"]),
+            csv_stamp(row["updated_at"]),
             row["prediction"],
             review["learning"] if review else "",
         ]

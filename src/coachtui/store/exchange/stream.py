@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
+from coachtui.store.exchange.report import csv_stamp
 from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
@@ -116,24 +117,38 @@ def markdown_lines(
     per_team: dict[str, tuple[ThemeCounts, list[Any]]] = {}  # themes, [count, first, last, ids or None]
     sessions = actions = 0
     light = (s_table.c.id, s_table.c.team_id, s_table.c.created_at, s_table.c.primary_category,
-             s_table.c.secondary_category, s_table.c.category_unsure)
+             s_table.c.secondary_category, s_table.c.category_unsure, s_table.c.meeting_id)
+    # A set's meeting counts once: a later presenter counts only when its meeting's
+    # first session is not in the selection (looked up at the end: few meetings).
+    later: dict[str, str] = {}  # meeting's first session id -> team id
     for ids in batches:
         rows = by_stamp([dict(zip(("id", "team_id", "created_at", "primary_category", "secondary_category",
-                                       "category_unsure"), row, strict=True))
+                                       "category_unsure", "meeting_id"), row, strict=True))
                          for row in session.execute(sa.select(*light).where(s_table.c.id.in_(ids))).all()])
         actions += session.execute(
             sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id.in_(ids))
         ).scalar_one()
         for row in rows:
-            sessions += 1
             themes.add(row)
             team_themes, facts = per_team.setdefault(row["team_id"], (ThemeCounts(), [0, None, None, []]))
             team_themes.add(row)
-            facts[0] += 1
+            if row["meeting_id"]:
+                later[row["meeting_id"]] = row["team_id"]
+            else:
+                sessions += 1
+                facts[0] += 1
             facts[1] = facts[1] or row["created_at"]
             facts[2] = row["created_at"]
             if listed is not None:
                 facts[3].append(row["id"])
+    if later:
+        wanted = set(session_ids) if session_ids is not None else None
+        candidates = [ident for ident in later if wanted is None or ident in wanted]
+        chosen = {i for ids in session_batches(session, team_id=team_id, since=since, session_ids=candidates) for i in ids}
+        for ident, its_team in later.items():
+            if ident not in chosen:  # a meeting selected by its later presenters only
+                sessions += 1
+                per_team[its_team][1][0] += 1
     shown = set(per_team) | ({team_id} if team_id is not None else set())
     teams = sorted(fetch_in(session, "teams", "id", shown), key=lambda t: (t["name"].casefold(), t["id"]))
     data = ExportData(tables={}, exported_at=exported_at, team_id=team_id, since=since,
@@ -160,40 +175,136 @@ def _team_parts(
     catalog: Any,
 ) -> Iterator[list[str]]:
     """The report's lines in groups: its head, then each team's head and its
-    sessions a batch at a time."""
-    from coachtui.store.exchange.report import (
-        Index,
-        ThemeCounts,
-        newest_reviews,
-        session_lines,
-        team_head,
-    )
+    sessions a batch at a time.
+
+    Teams are read in groups of a few hundred sessions (:func:`_team_groups`): the
+    open actions and tests of change of a whole group are one query each, and a
+    batch of sessions to render may span several small teams. A team larger than
+    a group is read on its own, a batch at a time."""
+    from coachtui.store.exchange.report import ThemeCounts, team_head
+
+    today = exported_at.astimezone().date()
+    yield head
+    for group in _team_groups(teams, per_team):
+        still_open, tests = _group_actions(session, group, per_team, listed)
+        rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, listed), catalog))
+        for team in group:
+            team_themes, (count, first, last, _) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
+            yield team_head(team, count, (first, last) if count else None, team_themes,
+                            still_open.get(team["id"], []), catalog, today, tests.get(team["id"], []))
+            lines: list[str] = []
+            shown = 0
+            while rendered.next_is(team["id"]):
+                lines += rendered.take()
+                shown += 1
+                if shown % REPORT_BATCH == 0:
+                    yield lines
+                    lines = []
+            if lines:
+                yield lines
+
+
+# Sessions a group of small teams reads at once (their ids are held in memory).
+GROUP = 500
+
+
+def _team_groups(teams: list[Row], per_team: dict[str, tuple[Any, list[Any]]]) -> Iterator[list[Row]]:
+    """The teams, in order, in runs of at most :data:`GROUP` sessions (a larger team
+    alone)."""
+    group: list[Row] = []
+    size = 0
+    for team in teams:
+        count = per_team[team["id"]][1][0] if team["id"] in per_team else 0
+        if group and size + count > GROUP:
+            yield group
+            group, size = [], 0
+        group.append(team)
+        size += count
+    if group:
+        yield group
+
+
+def _group_actions(
+    session: Session, group: list[Row], per_team: dict[str, tuple[Any, list[Any]]], listed: list[list[str]] | None
+) -> tuple[dict[str, list[Row]], dict[str, list[tuple[Row, Row | None]]]]:
+    """Each team's open actions, and its tests of change with their newest review."""
+    from coachtui.store.exchange.report import newest_reviews
     from coachtui.store.types import OPEN_STATUSES
 
     a_table = table_of("actions")
-    today = exported_at.astimezone().date()
-    yield head
-    for team in teams:
-        team_themes, (count, first, last, ids_of_team) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
-        still_open = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.status.in_(OPEN_STATUSES))
-        tested = fetch_in(session, "actions", "team_id", [team["id"]], a_table.c.prediction != "")
-        reviews = fetch_in(session, "action_reviews", "action_id", [a["id"] for a in tested])
+    team_ids = [team["id"] for team in group]
+    still_open: dict[str, list[Row]] = {}
+    for row in fetch_in(session, "actions", "team_id", team_ids, a_table.c.status.in_(OPEN_STATUSES)):
+        still_open.setdefault(row["team_id"], []).append(row)
+    tested_by: dict[str, list[Row]] = {}
+    team_of: dict[str, str] = {}
+    for row in fetch_in(session, "actions", "team_id", team_ids, a_table.c.prediction != ""):
+        tested_by.setdefault(row["team_id"], []).append(row)
+        team_of[row["id"]] = row["team_id"]
+    reviews_by: dict[str, list[Row]] = {}
+    for row in fetch_in(session, "action_reviews", "action_id", team_of):
+        reviews_by.setdefault(team_of[row["action_id"]], []).append(row)
+    tests: dict[str, list[tuple[Row, Row | None]]] = {}
+    for team_id, tested in tested_by.items():
+        reviews = reviews_by.get(team_id, [])
         if listed is not None:
-            tested, reviews = _selected_tests(tested, reviews, set(ids_of_team))
+            tested, reviews = _selected_tests(tested, reviews, set(per_team[team_id][1][3]) if team_id in per_team else set())
         newest = newest_reviews(reviews)
-        tests = [(a, newest.get(a["id"])) for a in tested]
-        yield team_head(team, count, (first, last) if count else None, team_themes, still_open, catalog, today, tests)
-        team_batches: Iterator[list[str]]
-        if listed is not None:
-            team_batches = (
-                ids_of_team[start : start + REPORT_BATCH] for start in range(0, len(ids_of_team), REPORT_BATCH)
-            )
-        else:
-            team_batches = session_batches(session, team_id=team["id"], batch=REPORT_BATCH)
-        for ids in team_batches:
-            tables = _report_batch(session, ids)
-            index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
-            yield [line for row in tables["sessions"] for line in session_lines(index, row, catalog)]
+        tests[team_id] = [(a, newest.get(a["id"])) for a in tested]
+    return still_open, tests
+
+
+def _group_batches(
+    session: Session, group: list[Row], per_team: dict[str, tuple[Any, list[Any]]], listed: list[list[str]] | None
+) -> Iterator[list[str]]:
+    """The ids of a group's sessions to show, team after team (each oldest first), in
+    batches of :data:`REPORT_BATCH`."""
+    if listed is None and len(group) == 1:
+        yield from session_batches(session, team_id=group[0]["id"], batch=REPORT_BATCH)
+        return
+    if listed is not None:
+        ids = [ident for team in group if team["id"] in per_team for ident in per_team[team["id"]][1][3]]
+    else:
+        s_table = table_of("sessions")
+        order = {team["id"]: place for place, team in enumerate(group)}
+        found = session.execute(
+            sa.select(s_table.c.team_id, s_table.c.id)
+            .where(s_table.c.team_id.in_(list(order)))
+            .order_by(s_table.c.created_at, in_code_point_order(session, s_table.c.id))
+        ).all()
+        ids = [row[1] for row in sorted(found, key=lambda row: order[row[0]])]  # stable: oldest first in each team
+    for start in range(0, len(ids), REPORT_BATCH):
+        yield ids[start : start + REPORT_BATCH]
+
+
+def _rendered_sessions(session: Session, batches: Iterator[list[str]], catalog: Any) -> Iterator[tuple[str, list[str]]]:
+    """Each session of ``batches`` in their order: its team's id and its lines."""
+    from coachtui.store.exchange.report import Index, session_lines
+
+    for ids in batches:
+        tables = _report_batch(session, ids)
+        index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
+        rows = {row["id"]: row for row in tables["sessions"]}
+        for ident in ids:
+            if ident in rows:
+                yield rows[ident]["team_id"], session_lines(index, rows[ident], catalog)
+
+
+class _Peek:
+    """An iterator of (team id, lines) that can tell whose the next one is."""
+
+    def __init__(self, items: Iterator[tuple[str, list[str]]]) -> None:
+        self._items = items
+        self._next: tuple[str, list[str]] | None = next(items, None)
+
+    def next_is(self, team_id: str) -> bool:
+        return self._next is not None and self._next[0] == team_id
+
+    def take(self) -> list[str]:
+        assert self._next is not None
+        lines = self._next[1]
+        self._next = next(self._items, None)
+        return lines
 
 
 def _selected_tests(tested: list[Row], reviews: list[Row], chosen: set[str]) -> tuple[list[Row], list[Row]]:
@@ -269,20 +380,20 @@ def _session_order(session: Session) -> list[Any]:
 def csv_session_rows(
     session: Session, catalog: Any, *, team_id: str | None = None, since: dt.datetime | None = None
 ) -> Iterator[list[Any]]:
-    """The rows of ``sessions.csv`` (see report.session_rows) for the sessions of
-    ``team_id`` created since ``since`` (None: any), in the export's order."""
-    from coachtui.store.exchange.markdown import category_name
+    """The rows of ``sessions.csv`` (written by report.session_row) for the sessions
+    of ``team_id`` created since ``since`` (None: any), in the export's order."""
+    from coachtui.store.exchange.report import session_row
 
     s_table, a_table, p_table = table_of("sessions"), table_of("actions"), table_of("picked_questions")
     where = sessions_where(team_id, since)
     agreed = sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id == s_table.c.id)
     sessions = session.execute(
         sa.select(
-            s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at),
-            _raw(s_table.c.completed_at), s_table.c.coach, s_table.c.title, s_table.c.dilemma, s_table.c.context,
-            s_table.c.primary_category, s_table.c.secondary_category, s_table.c.category_unsure,
-            s_table.c.suggested_category, agreed.scalar_subquery(), s_table.c.insight, s_table.c.presenter,
-            s_table.c.turn, s_table.c.meeting_id,
+            s_table.c.id, s_table.c.team_id, s_table.c.status, _raw(s_table.c.created_at).label("created_at"),
+            _raw(s_table.c.completed_at).label("completed_at"), s_table.c.coach, s_table.c.title,
+            s_table.c.dilemma, s_table.c.context, s_table.c.primary_category, s_table.c.secondary_category,
+            s_table.c.category_unsure, s_table.c.suggested_category, agreed.scalar_subquery().label("actions"),
+            s_table.c.insight, s_table.c.presenter, s_table.c.turn, s_table.c.meeting_id,
         ).where(*where).order_by(*_session_order(session)),
         execution_options={"yield_per": CSV_BATCH},
     )
@@ -295,21 +406,14 @@ def csv_session_rows(
     ))
     names = team_names(session)
     question = next(questions, None)
-    for (ident, team, status, created, completed, coach, title, dilemma, context, primary, secondary, unsure,
-         suggested, actions, insight, presenter, turn, meeting) in sessions:
-        listed: list[str] = []
+    for row in sessions:
+        values = row._mapping
+        ident = values["id"]
+        asked: list[tuple[str, str]] = []
         while question is not None and question[0] == ident:
-            line = f"{len(listed) + 1}. {question[1]}"
-            if question[2]:
-                line += f" (note: {question[2]})"
-            listed.append(line)
+            asked.append((question[1], question[2]))
             question = next(questions, None)
-        yield [
-            ident, names.get(team, ""), status, csv_stamp(created), csv_stamp(completed), coach, title, dilemma,
-            context, category_name(primary, catalog), category_name(secondary, catalog), "yes" if unsure else "",
-            category_name(suggested, catalog), "\n".join(listed), actions, insight or "", presenter or "",
-            turn if turn is not None else 1, meeting or "",
-        ]
+        yield session_row(values, names.get(values["team_id"], ""), asked, values["actions"], catalog)
 
 
 def csv_action_rows(
@@ -391,20 +495,6 @@ def team_names(session: Session) -> dict[str, str]:
     """Every team's name by id (a few hundred at most: held while an export runs)."""
     t_table = table_of("teams")
     return {ident: name for ident, name in session.execute(sa.select(t_table.c.id, t_table.c.name))}
-
-
-def csv_stamp(value: str | dt.datetime | None) -> str:
-    """A timestamp as the CSV writes it (``2026-11-02 09:00:00``, UTC): SQLite's
-    stored text cut short, anything else parsed and formatted."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        if len(value) in (19, 26) and value[10] == " " and (len(value) == 19 or value[19] == "."):
-            return value[:19]
-        value = dt.datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # Rows read at a time by the CSV queries.

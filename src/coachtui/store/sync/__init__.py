@@ -41,6 +41,12 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   deletion stay deleted. A session (or action) that comes back comes back whole,
   with the questions, actions and reviews deleted along with it. Deleting a record
   deletes what is inside it, as it does here.
+* A deletion that takes edits made on this laptop since its last sync (the laptop
+  that deleted had not seen them) is a conflict, as a field changed on both sides is:
+  the newer deletion holds, and the laptop keeps the records it took, as edited, in
+  ``sync_conflict`` (``conflicts.DELETED``); keeping mine puts them back, and the next
+  sync takes them everywhere (an edit newer than the deletion); keeping theirs lets
+  them go.
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
@@ -63,6 +69,10 @@ so; if the hub had committed it, the laptop's half failed and the next sync send
 again, which changes nothing there); the batches before it stay, and the next sync
 continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
 ``progress`` hears after each batch.
+
+**Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
+it, and the one told of its lost value) goes from the other's list once a record it
+receives holds the other value or both texts: a coach settled it and synced.
 
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
@@ -96,6 +106,7 @@ from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
+from coachtui.store.sync.conflicts import Conflict
 from coachtui.store.sync.tables import table_of_model
 
 KINDS = changes.KINDS
@@ -135,6 +146,10 @@ class Changeset:
     ahead: dt.timedelta = dt.timedelta(0)
     # from a hub: its notes of values that lost a conflict there, for these records
     notes: list[conflicts.Conflict] = field(default_factory=list)
+    # on a laptop: the hub whose agreed versions (and this laptop's counter value when
+    # it last sent) tell which records were edited here since the last sync; a
+    # deletion of one of them keeps the edit as a conflict (None: it is not checked)
+    agreed_with: tuple[str, int] | None = None
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -307,6 +322,8 @@ class Applied:
     settled: set[tuple[str, str]] = field(default_factory=set)
     # the sessions this apply deleted on the receiving side (a tombstone applied)
     gone_sessions: set[str] = field(default_factory=set)
+    # on a laptop: deletions that took edits made here since the last sync (kept to restore)
+    deleted_edits: list[Conflict] = field(default_factory=list)
 
 
 class _Apply:
@@ -319,6 +336,7 @@ class _Apply:
         self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
         self.bases = incoming.bases
         self.from_hub = not incoming.to_hub
+        self.agreed_with = incoming.agreed_with if self.from_hub else None
         self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
         self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
         self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
@@ -569,6 +587,8 @@ class _Apply:
                     self.kept[kind].add(ident)  # the sender deleted it: send it back
 
     def _delete(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> None:
+        if self.agreed_with is not None:
+            self._keep_edits(kind, ident, tree, coach)
         changes.bury(self.conn, tree, deleted_at, coach)
         if tree["action_reviews"]:
             self.reviewed_actions |= {
@@ -581,6 +601,32 @@ class _Apply:
             self.removed[tree_kind] |= ids
             for sent_id in ids & set(self.rows[tree_kind]):  # the sender still has them: tell it
                 self.result.send_back.add_tombstone(tree_kind, sent_id, deleted_at, coach)
+
+    def _keep_edits(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_by: str) -> None:
+        """Before a deletion sent from the hub is applied here: if anything it takes was
+        edited here since the last sync (its agreed version differs, or it was written
+        here since then and never agreed on), the edited records are kept as a conflict
+        to restore them (``conflicts.deleted_edit``)."""
+        assert self.agreed_with is not None
+        hub_id, since = self.agreed_with
+        rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
+        keys = [(tree_kind, ident) for tree_kind, found in rows.items() for ident in found]
+        bases = fields.load_bases(self.conn, hub_id, keys)
+        unagreed = [key for key in keys if key not in bases]
+        new_here = _written_since(self.conn, unagreed, since) if unagreed else set()
+        edited: dict[tuple[str, str], list[str]] = {}
+        for key in keys:
+            row = rows[key[0]][key[1]]
+            if key in bases:
+                changed = fields.edited_since(key[0], row, bases[key])
+            elif key in new_here:
+                changed = fields.edited_since(key[0], row, {})
+            else:
+                continue
+            if changed:
+                edited[key] = changed
+        if edited:
+            self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
 
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -721,6 +767,18 @@ def _containers(kind: str, row: Row) -> list[tuple[str, str]]:
             found.append(("sessions", row["session_id"]))
         return found
     return []
+
+
+def _written_since(conn: sa.Connection, keys: list[tuple[str, str]], since: int) -> set[tuple[str, str]]:
+    """Of these records, those the change log says were written after ``since``."""
+    table = table_of_model(SyncChange)
+    found: set[tuple[str, str]] = set()
+    for kind in {kind for kind, _ident in keys}:
+        ids = {ident for key_kind, ident in keys if key_kind == kind}
+        for clause in in_clauses(conn, table.c.id, ids):
+            rows = conn.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.seq > since, clause))
+            found |= {(kind, ident) for ident in rows.scalars()}
+    return found
 
 
 def _first_line(exc: BaseException) -> str:
@@ -998,6 +1056,7 @@ class _Run:
         # the state saved after each batch: sent up to / received up to (counter values)
         self.pushed_seq = 0
         self.pulled_seq = 0
+        self.since = 0
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -1045,6 +1104,7 @@ class _Run:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; nothing was changed, here or on the hub") from None
         self.expected = mark
         self.pushed_seq, self.pulled_seq = pushed_seq, pulled_seq
+        self.since = pushed_seq  # what was written here after this had not reached the hub
         trust_bases = not (full or restored)
 
         # 2. Send, a batch at a time.
@@ -1103,7 +1163,7 @@ class _Run:
         here). Returns the hub's counter values the batch took."""
         if whole and bulk.enabled():
             try:
-                return self._send_copy(hub_id, mark, last=last)
+                return self._send_copy(hub_id, mark, trust_bases, last=last)
             except bulk.Unsuitable:
                 pass  # the hub holds records already (or the rows need deciding): merge
         shown = self.shown
@@ -1132,10 +1192,11 @@ class _Run:
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
-        self._settle_sent(hub_id, pushed, mark, batch, last=last, sent=lambda keys: sent, save_sent=lambda _conn: sent)
+        self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
+                          save_sent=lambda _conn: sent)
         return before, after
 
-    def _send_copy(self, hub_id: str, mark: int, *, last: bool) -> tuple[int, int]:
+    def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
         """The whole history into an empty hub, copied (``bulk``): the same outcome as
         merging record by record, in a fraction of the time. Raises
         :class:`bulk.Unsuitable` (having changed nothing) when the hub is not empty or
@@ -1168,7 +1229,7 @@ class _Run:
             bulk.save_base_rows(conn, hub_id, texts)
             return {}
 
-        self._settle_sent(hub_id, pushed, mark, [], last=last, sent=sent, save_sent=save_sent)
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent)
         return before, after
 
     @contextlib.contextmanager
@@ -1195,6 +1256,7 @@ class _Run:
         pushed: Applied,
         mark: int,
         batch: list[Entry],
+        trust_bases: bool,
         *,
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
@@ -1210,6 +1272,7 @@ class _Run:
                 conn = session.connection()
                 back = pushed.send_back
                 back.limit = self.local.now()
+                back.agreed_with = (hub_id, self.since) if trust_bases else None
                 # what this laptop sent is what the hub merged against
                 back_keys = _keys(back)
                 back.bases = fields.load_bases(conn, hub_id, back_keys)
@@ -1219,7 +1282,8 @@ class _Run:
                 versions = dict(save_sent(conn))
                 versions.update(_fields(back))
                 _save_bases(conn, hub_id, versions)
-                found = _conflicts(pushed, pulled)
+                conflicts.drop_settled_elsewhere(conn, _keys(back))
+                found = _conflicts(pushed, pulled) + pulled.deleted_edits
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)
@@ -1265,12 +1329,15 @@ class _Run:
                 quiet = self._quiet(conn)
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
+                incoming.agreed_with = (hub_id, self.since)
                 # this laptop's values that lost a conflict on the hub (it sent them earlier)
                 concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
                 _save_bases(conn, hub_id, _fields(incoming))
-                found = _conflicts(Applied(), pulled)
+                # conflicts listed here that another laptop settled (and synced)
+                conflicts.drop_settled_elsewhere(conn, _keys(incoming))
+                found = _conflicts(Applied(), pulled) + pulled.deleted_edits
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
                 self._settle_received(conn, hub_id, found, pulled, top, batch, quiet=quiet, last=last)

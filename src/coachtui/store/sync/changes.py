@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from coachtui.store.db import dialects
 from coachtui.store.db.models import Tombstone
 from coachtui.store.exchange.rows import CHUNK, in_clauses, table_of
-from coachtui.store.sync.tables import BASE, CONFLICT, table_of_model
+from coachtui.store.sync.tables import BASE, CONFLICT, DELETED, table_of_model
 
 # Record kinds (the names the JSON interchange uses for the lists) and their tables,
 # parents before children.
@@ -129,12 +129,15 @@ def bury(conn: sa.Connection, records: dict[str, set[str]], deleted_at: dt.datet
 def forget(conn: sa.Connection, records: dict[str, set[str]]) -> None:
     """Drop every other copy sync keeps of ``records``' text: their merge bases (for
     every hub) and their conflict notes. A record deleted for good leaves only its
-    tombstone, so ``vacuum`` can clear the rest from the file."""
+    tombstone, so ``vacuum`` can clear the rest from the file; except edits made here
+    that a deletion from another laptop took, kept until the coach chooses
+    (``conflicts.DELETED``: keeping theirs lets them go)."""
     for kind, ids in records.items():
         for clause in in_clauses(conn, BASE.c.id, ids):
             conn.execute(sa.delete(BASE).where(BASE.c.kind == kind, clause))
         for clause in in_clauses(conn, CONFLICT.c.record_id, ids):
-            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.kind == kind, clause))
+            # but not edits a deletion from elsewhere took, kept for the coach to restore
+            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.kind == kind, CONFLICT.c.field != DELETED, clause))
 
 
 def record_deletion(

@@ -4,7 +4,9 @@ The record keeps the newer value (on every side); the laptop that found the conf
 keeps both values in ``sync_conflict`` until its coach chooses: keep mine (this
 laptop's value), keep theirs (the hub's), or keep both (for text: the kept text, a
 blank line, then the other). Choosing is an ordinary edit of the record, so the next
-sync takes it to the hub and the other laptops. Nothing typed is dropped silently.
+sync takes it to the hub and the other laptops. Nothing typed is dropped silently:
+a deletion from another laptop that took edits made here is a conflict too
+(``DELETED``), whose "mine" is the records as edited here, to put back.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from coachtui.store.db.models import UTCDateTime
 from coachtui.store.errors import InvalidInput, NotFound
 from coachtui.store.exchange.interchange import SPECS, TEXT
 from coachtui.store.exchange.rows import table_of
+from coachtui.store.sync import tables
 from coachtui.store.sync.fields import decode, encode
 from coachtui.store.sync.tables import CONFLICT
 
@@ -34,6 +37,11 @@ CHOICES = ("mine", "theirs", "both")
 # that won (someone settled it or wrote the field again; ``prune_notes``). A note that
 # names no coach stays until then: any laptop that had the lost value may still need it.
 LOST = "(lost on this hub)"
+# The field of a conflict between a deletion from another laptop and edits made here
+# that it had not seen: the deletion holds (it was newer); ``mine`` keeps the edited
+# records, whole, so that keeping mine restores them (and the next sync takes them
+# everywhere, as an edit newer than the deletion); keeping theirs lets them go.
+DELETED = tables.DELETED
 KIND_NAME = {
     "teams": "team",
     "sessions": "session",
@@ -71,14 +79,99 @@ class Conflict:
         """The value the record does not hold."""
         return self.theirs if self.kept == "mine" else self.mine
 
+    @property
+    def deletion(self) -> bool:
+        """A deletion elsewhere against edits made here (``DELETED``)."""
+        return self.field == DELETED
+
+    @property
+    def members(self) -> bool:
+        """A set's members changed differently on both sides (settled member by member)."""
+        return (self.kind, self.field) == ("teams", "members")
+
+    @property
+    def shown_mine(self) -> str:
+        """This laptop's value as the coach reads it."""
+        if self.deletion and isinstance(self.mine, dict):
+            return str(self.mine.get("edited", ""))
+        if self.members:
+            return _members_shown(self.mine, self.theirs)
+        return str(self.mine)
+
+    @property
+    def shown_theirs(self) -> str:
+        if self.deletion:
+            return "(deleted)"
+        if self.members:
+            return _members_shown(self.theirs, self.mine)
+        return str(self.theirs)
+
     def describe(self) -> str:
         """One line: which field, which value was kept, the other value."""
+        if self.deletion:
+            what = KIND_NAME.get(self.kind, self.kind)
+            return (
+                f"conflict {self.id[:8]}: the {what} was deleted by {self.theirs_by or 'another coach'} while you "
+                f"changed it here; it stays deleted unless you keep yours: {_short(self.shown_mine)}"
+            )
         kept = "yours" if self.kept == "mine" else f"{self.theirs_by or 'the hub'}'s"
         other_by = f"{self.theirs_by or 'the hub'}'s" if self.kept == "mine" else "yours"
+        other = _short(self.other)
+        if self.members:
+            other = _short(self.shown_theirs if self.kept == "mine" else self.shown_mine)
         return (
             f"conflict {self.id[:8]}: the {KIND_NAME.get(self.kind, self.kind)}'s {self.field.replace('_', ' ')} "
-            f"was changed on both sides; {kept} was kept, {other_by} was {_short(self.other)}"
+            f"was changed on both sides; {kept} was kept, {other_by} was {other}"
         )
+
+
+def _members_by_name(text: Any) -> dict[str, dict[str, Any]]:
+    from coachtui.store.sync.fields import members_of
+
+    return {" ".join(str(item["name"]).split()).casefold(): item for item in members_of(text)}
+
+
+def _members_shown(value: Any, other: Any) -> str:
+    """The members that differ between ``value`` and ``other``, as ``value`` has them:
+    "Dev Shah left on 2026-12-02", "Asha Patel in the set"."""
+    mine, theirs = _members_by_name(value), _members_by_name(other)
+    shown = []
+    for key, item in mine.items():
+        if theirs.get(key) != item:
+            left = str(item.get("left") or "")
+            shown.append(f"{item.get('name')} {'left on ' + left if left else 'in the set'}")
+    return "; ".join(shown)
+
+
+def _settle_members(current: Any, conflict: Conflict, choice: str) -> str:
+    """The members column with the clashing members as ``choice`` has them ("both":
+    as the record keeps them), the others as they are now."""
+    from coachtui.store.sync.fields import members_of, members_text
+
+    if choice == "both":
+        choice = conflict.kept
+    chosen = _members_by_name(conflict.mine if choice == "mine" else conflict.theirs)
+    other = _members_by_name(conflict.theirs if choice == "mine" else conflict.mine)
+    items = members_of(current)
+    names = {" ".join(str(item["name"]).split()).casefold(): index for index, item in enumerate(items)}
+    for key, item in chosen.items():
+        if other.get(key) == item:
+            continue
+        if key in names:
+            items[names[key]] = item
+        else:
+            items.append(item)
+    return members_text(items)
+
+
+def _members_settled(conflict: Conflict, current: Any) -> bool:
+    """Another laptop settled a members conflict: each clashing member is now as the
+    other side of this list had them."""
+    now = _members_by_name(current)
+    other = _members_by_name(conflict.other)
+    kept = _members_by_name(conflict.mine if conflict.kept == "mine" else conflict.theirs)
+    clashing = [key for key in other if kept.get(key) != other[key]]
+    return bool(clashing) and all(now.get(key) == other[key] for key in clashing)
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -113,6 +206,119 @@ def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datet
         )
     if rows:
         conn.execute(sa.insert(CONFLICT), rows)
+
+
+def drop_settled_elsewhere(conn: sa.Connection, keys: Iterable[tuple[str, str]]) -> int:
+    """Drop this laptop's conflicts on these records (just received) that another
+    laptop has settled: the field now holds the value this list offers as the other
+    one, or both texts one after the other (in either order). A field that holds some
+    third value settles nothing: the conflict stays listed. Returns how many went."""
+    from coachtui.store.exchange.rows import in_clauses
+
+    wanted = set(keys)
+    waiting: list[Conflict] = []
+    for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident in wanted}):
+        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub != LOST, clause)).all():
+            if (row.kind, row.record_id) in wanted:
+                waiting.append(_from_row(row))
+    if not waiting:
+        return 0
+    from coachtui.store.sync.fields import fields_of
+
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind in {c.kind for c in waiting}:
+        table = table_of(kind)
+        ids = sorted({c.record_id for c in waiting if c.kind == kind})
+        for clause in in_clauses(conn, table.c.id, ids):
+            for row in conn.execute(sa.select(table).where(clause)).all():
+                current[(kind, row.id)] = fields_of(kind, dict(row._mapping))
+    settled = [
+        c.id for c in waiting
+        if (fields := current.get((c.kind, c.record_id))) is not None
+        and (
+            _members_settled(c, fields.get(c.field)) if c.members else fields.get(c.field, _GONE) in _settlements(c)
+        )
+    ]
+    for start in range(0, len(settled), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(settled[start : start + 500])))
+    return len(settled)
+
+
+def _settlements(conflict: Conflict) -> list[Any]:
+    """The values a field holds once a coach settled ``conflict`` with another choice
+    than the value it holds already: the other value, or both texts."""
+    found = [conflict.other]
+    if _is_text(conflict) and isinstance(conflict.mine, str) and isinstance(conflict.theirs, str):
+        found += [f"{conflict.mine}\n\n{conflict.theirs}", f"{conflict.theirs}\n\n{conflict.mine}"]
+    return found
+
+
+def deleted_edit(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]]],
+                 edited: dict[tuple[str, str], list[str]], deleted_by: str) -> Conflict:
+    """A deletion of ``kind`` ``ident`` (taking ``rows``, by kind and id, as they are
+    here) against the fields ``edited`` here since the last sync: a conflict keeping
+    the records to restore and, to read, the edited text."""
+    records = {
+        record_kind: [{name: decode(encode(value)) for name, value in row.items()} for _id, row in sorted(found.items())]
+        for record_kind, found in rows.items()
+        if found
+    }
+    lines = []
+    for (record_kind, record_id), names in sorted(edited.items()):
+        row = rows[record_kind][record_id]
+        for name in names:
+            value = row[name]
+            if isinstance(value, str) and value.strip():
+                lines.append(f"{name.replace('_', ' ')}: {value}")
+    top = rows[kind][ident]
+    by = {str(rows[k][i].get("updated_by", "") or rows[k][i].get("coach", "")) for k, i in edited}
+    mine = {"edited": "\n".join(lines) or "(changes without text)", "records": records}
+    return Conflict(new_id(), kind, ident, DELETED, mine, None, "theirs",
+                    next(iter(by)) if len(by) == 1 else str(top.get("updated_by", "")), deleted_by)
+
+
+def _restore(conn: sa.Connection, conflict: Conflict, now: dt.datetime, coach: str) -> None:
+    """Put back the records a deletion took (kept in ``conflict``), those whose
+    containers are here; the deleted record itself is stamped now, so the next sync
+    takes it back everywhere (newer than the deletion)."""
+    records = conflict.mine.get("records", {}) if isinstance(conflict.mine, dict) else {}
+    top = table_of(conflict.kind)
+    if conn.execute(sa.select(top.c.id).where(top.c.id == conflict.record_id)).first() is not None:
+        return  # back already
+    from coachtui.store.sync import changes
+
+    present: dict[str, set[str]] = {}
+    for kind in changes.KINDS:  # containers first
+        table = table_of(kind)
+        rows = []
+        for data in records.get(kind, []):
+            row = {name: _column_value(table.c[name], value) for name, value in data.items() if name in table.c}
+            if any(
+                row.get(column) is not None and not _exists(conn, parent_kind, row[column], present)
+                for column, parent_kind in _PARENT_KINDS.get(kind, {}).items()
+            ):
+                continue  # its container is gone for good
+            if kind == conflict.kind and row["id"] == conflict.record_id:
+                row.update({name: value for name, value in (("updated_at", now), ("updated_by", coach)) if name in table.c})
+            rows.append(row)
+            present.setdefault(kind, set()).add(row["id"])
+        if rows:
+            conn.execute(sa.insert(table), rows)
+
+
+_PARENT_KINDS = {
+    "sessions": {"team_id": "teams"},
+    "picked_questions": {"session_id": "sessions"},
+    "actions": {"team_id": "teams", "session_id": "sessions"},
+    "action_reviews": {"action_id": "actions", "session_id": "sessions"},
+}
+
+
+def _exists(conn: sa.Connection, kind: str, ident: str, present: dict[str, set[str]]) -> bool:
+    if ident in present.get(kind, set()):
+        return True
+    table = table_of(kind)
+    return conn.execute(sa.select(table.c.id).where(table.c.id == ident)).first() is not None
 
 
 def lost_on_hub(found: Iterable[Any]) -> list[Conflict]:
@@ -246,15 +452,22 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         kind = conflict.kind
         table = table_of(kind)
         current = conn.execute(sa.select(table).where(table.c.id == conflict.record_id)).first()
-        if current is not None:
-            value = _chosen(conflict, choice)
+        if conflict.deletion:
+            if choice != "theirs":  # nothing to put beside a deletion: both is mine
+                try:
+                    _restore(conn, conflict, db.now(), db.coach)
+                except sa.exc.IntegrityError:  # the whole choice is undone
+                    raise InvalidInput(
+                        f"the {KIND_NAME.get(kind, kind)} cannot come back as it was: another team has its name "
+                        "now; rename that team and choose again", field="choice",
+                    ) from None
+        elif current is not None:
+            if conflict.members:
+                value = _settle_members(current._mapping["members"], conflict, choice)
+            else:
+                value = _chosen(conflict, choice)
             column = table.c[conflict.field]
-            if isinstance(value, str):
-                # kept as JSON text: a date or a moment comes back as its ISO form
-                if isinstance(column.type, UTCDateTime):
-                    value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-                elif _is_date(column):
-                    value = dt.date.fromisoformat(value)
+            value = _column_value(column, value)
             values: dict[str, Any] = {conflict.field: value}
             if "updated_at" in table.c:
                 values["updated_at"] = db.now()
@@ -273,11 +486,26 @@ def _chosen(conflict: Conflict, choice: str) -> Any:
         return conflict.mine
     if choice == "theirs":
         return conflict.theirs
-    kinds = dict(SPECS[conflict.kind].fields)
-    if kinds.get(conflict.field) != TEXT or not isinstance(conflict.mine, str) or not isinstance(conflict.theirs, str):
+    if not _is_text(conflict) or not isinstance(conflict.mine, str) or not isinstance(conflict.theirs, str):
         return conflict.mine if conflict.kept == "mine" else conflict.theirs
     kept, other = (conflict.mine, conflict.theirs) if conflict.kept == "mine" else (conflict.theirs, conflict.mine)
     return f"{kept}\n\n{other}"
+
+
+def _column_value(column: sa.Column[Any], value: Any) -> Any:
+    """A value kept as JSON, as ``column`` stores it (a date or a moment comes back
+    from its ISO form)."""
+    if isinstance(value, str):
+        if isinstance(column.type, UTCDateTime):
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if _is_date(column):
+            return dt.date.fromisoformat(value)
+    return value
+
+
+def _is_text(conflict: Conflict) -> bool:
+    """A field of typed text, whose two values can be kept one after the other."""
+    return dict(SPECS[conflict.kind].fields).get(conflict.field) == TEXT
 
 
 def _has_python_type(column: sa.Column[Any]) -> bool:

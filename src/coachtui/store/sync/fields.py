@@ -15,6 +15,13 @@ received the record. Comparing each side with it says which fields changed where
 * without a base (a record the two sides got separately, or synced before this
   version of coachtui), the newer edit wins the whole record, as it used to.
 
+A team's ``members`` (an action learning set's, one JSON text) merge **member by
+member** the same way: a member changed on one side only takes that side's entry; a
+member changed differently on both keeps the later change (each member carries when
+it was last joined, marked left or back: a member marked left and back again was
+changed, though they look as before) and is a conflict like a field's, whose two
+values are the members as each side has them.
+
 ``status`` of an action and ``name_key`` of a team are derived (from the reviews, from
 the name): they merge like the others but are never reported as conflicts.
 """
@@ -146,6 +153,7 @@ def merge_record(
             return Merge(sent, write=True, mixed=False, differs_from_sent=False)
         return Merge(here, write=False, mixed=False, differs_from_sent=True)
     take_sent: set[str] = set()
+    own: dict[str, Any] = {}  # fields that hold neither side's value but a merge of both
     conflicts = []
     for name in names:
         if mine[name] == theirs[name]:
@@ -156,6 +164,19 @@ def merge_record(
             take_sent.add(name)
         elif theirs[name] == known:
             continue
+        elif (kind, name) == ("teams", "members"):
+            members = merge_members(known, mine[name], theirs[name], sent_newer=sent_newer)
+            if members.value == theirs[name]:
+                take_sent.add(name)
+            elif members.value != mine[name]:
+                own[name] = members.value
+            if members.clash:
+                conflicts.append(
+                    FieldConflict(
+                        kind, here["id"], name, members.mine, members.theirs, "sent" if members.sent_won else "here",
+                        str(here.get("updated_by", "")), str(sent.get("updated_by", "")),
+                    )
+                )
         else:
             if sent_newer:
                 take_sent.add(name)
@@ -168,13 +189,14 @@ def merge_record(
                     )
                 )
     differing = {name for name in names if mine[name] != theirs[name]}
-    if not take_sent:
+    if not take_sent and not own:
         return Merge(here, write=False, mixed=False, differs_from_sent=True, conflicts=tuple(conflicts))
     if take_sent == differing:
         return Merge(sent, write=True, mixed=False, differs_from_sent=False, conflicts=tuple(conflicts))
     row = dict(here)
     for name in take_sent:
         row[name] = sent[name]
+    row.update(own)
     newer = sent if sent_newer else here
     for name in ("updated_at", "updated_by"):
         if name in row:
@@ -182,6 +204,92 @@ def merge_record(
     if "updated_at" in row:
         row["updated_at"] = max(clamp(here["updated_at"], limit), clamp(sent["updated_at"], limit))
     return Merge(row, write=True, mixed=True, differs_from_sent=True, conflicts=tuple(conflicts))
+
+
+def edited_since(kind: str, row: Row, base: dict[str, Any]) -> list[str]:
+    """The fields of ``row`` (not derived ones) that differ from ``base``: what was
+    edited here since both sides last agreed."""
+    current = fields_of(kind, row)
+    later = SPECS[kind].later_defaults
+    return [
+        name for name in _MERGED[kind]
+        if name not in DERIVED.get(kind, ()) and current[name] != (base[name] if name in base else later.get(name, _UNKNOWN))
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    """A set's members merged: ``value`` the merged list (the column's JSON text);
+    where members clashed, ``mine``/``theirs`` the list with each side's entries for
+    them, and whether the sender's won (``sent_won``)."""
+
+    value: str
+    clash: bool = False
+    mine: str = ""
+    theirs: str = ""
+    sent_won: bool = False
+
+
+def members_of(text: Any) -> list[dict[str, Any]]:
+    """A team's ``members`` column as its JSON entries, unknown keys kept ('' or bad
+    JSON: none)."""
+    try:
+        found = json.loads(text) if isinstance(text, str) and text.strip() else []
+    except ValueError:
+        return []
+    return [item for item in found if isinstance(item, dict) and str(item.get("name", "")).strip()] if isinstance(found, list) else []
+
+
+def members_text(members: list[dict[str, Any]]) -> str:
+    """The ``members`` column for these entries."""
+    return json.dumps(members, ensure_ascii=False) if members else ""  # as types.members_to_json writes it
+
+
+def merge_members(base: Any, mine: Any, theirs: Any, *, sent_newer: bool) -> Members:
+    """Merge two versions of a set's members against the one both sides agreed on,
+    member by member (matched by name, ignoring case)."""
+
+    def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {" ".join(str(item["name"]).split()).casefold(): item for item in items}
+
+    known, here, there = by_name(members_of(base)), by_name(members_of(mine)), by_name(members_of(theirs))
+    merged: dict[str, dict[str, Any]] = {}
+    mine_view: dict[str, dict[str, Any]] = {}
+    theirs_view: dict[str, dict[str, Any]] = {}
+    sent_won = []
+    for key in [*here, *(key for key in there if key not in here)]:
+        old, ours, others = known.get(key), here.get(key), there.get(key)
+        if ours == others or others == old:
+            pick = ours
+        elif ours == old:
+            pick = others
+        elif ours is None or others is None:
+            pick = ours or others
+        elif (ours.get("name"), ours.get("left")) == (others.get("name"), others.get("left")):
+            pick = max(ours, others, key=lambda item: str(item.get("changed", "")))  # the same change twice
+        else:  # changed differently on both: the later change holds
+            later = (str(others.get("changed", "")), sent_newer) > (str(ours.get("changed", "")), not sent_newer)
+            pick = others if later else ours
+            sent_won.append(later)
+            mine_view[key], theirs_view[key] = ours, others
+        if pick is not None:
+            merged[key] = pick
+    value = list(merged.values())
+    if value == list(here.values()):
+        text = mine if isinstance(mine, str) else members_text(value)
+    elif value == list(there.values()):
+        text = theirs if isinstance(theirs, str) else members_text(value)
+    else:
+        text = members_text(value)
+    if not sent_won:
+        return Members(text)
+    return Members(
+        text,
+        clash=True,
+        mine=members_text([mine_view.get(key, item) for key, item in merged.items()]),
+        theirs=members_text([theirs_view.get(key, item) for key, item in merged.items()]),
+        sent_won=all(sent_won) if len(set(sent_won)) == 1 else sent_newer,
+    )
 
 
 # --- the stored bases ---------------------------------------------------------------------------
@@ -241,7 +349,7 @@ def _base_encoder(kind: str) -> Callable[[tuple[Any, ...]], str]:
         template.append(f"{_json_text(name)}: %s")
         field_kind = kinds[name]
         base = field_kind.rstrip("?")
-        convert = {BOOL: _bool, STAMP: _stamp, INT: _int}.get(base, _text)
+        convert: Callable[[Any], str] = {BOOL: _bool, STAMP: _stamp, INT: _int}.get(base, _text)
         if convert is _text and not field_kind.endswith("?"):
             convert = _json_text  # text that cannot be NULL
         parts.append((spec.columns.index(name), convert))

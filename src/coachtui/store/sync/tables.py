@@ -50,5 +50,9 @@ def table_of_model(model: type[SQLModel]) -> sa.Table:
     return found
 
 
+# The ``field`` of a conflict between a deletion from elsewhere and edits made here
+# (``conflicts.DELETED``).
+DELETED = "(deleted)"
+
 BASE = table_of_model(SyncBase)
 CONFLICT = table_of_model(SyncConflict)

@@ -19,9 +19,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
-from coachtui.store.exchange.markdown import session_markdown
+from coachtui.store.exchange.markdown import meeting_markdown
 from coachtui.store.types import SessionDetail, SessionFilter
-from coachtui.text import one_line
+from coachtui.text import one_line, session_label
 from coachtui.ui.appref import coach_app
 from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
 from coachtui.ui.modals import ConfirmScreen
@@ -66,6 +66,8 @@ the earlier actions it reviewed and the actions it agreed.
         # another team's session opened from "What others tried": read, not changed
         self.read_only = read_only
         self.detail: SessionDetail | None = None
+        # a set's meeting opened by its first session: every presenter's part, in turn
+        self.parts: list[SessionDetail] = []
         self.changed = False
         # The team's sessions, newest first, to read on with ] and [ (None: not yet read).
         self.team_sessions: list[str] | None = None
@@ -90,32 +92,46 @@ the earlier actions it reviewed and the actions it agreed.
         self._load()
 
     @in_thread(exclusive=True, group="detail", doing="read the session", then="_show", failed="_failed")
-    def _load(self) -> tuple[SessionDetail, list[str]]:
+    def _load(self) -> tuple[SessionDetail, list[SessionDetail], list[str]]:
         store = self.coach_app.ready_store
         detail = store.get_session(self.session_id)
+        # a meeting's first session stands for the meeting (as history lists it)
+        parts = store.meeting(detail.id) if detail.meeting_id is None else [detail]
         team_sessions = self.team_sessions
         if team_sessions is None or detail.id not in team_sessions:
-            team_sessions = store.session_ids_matching(SessionFilter(team_id=detail.team_id))
-        return detail, team_sessions
+            team_sessions = store.session_ids_matching(SessionFilter(team_id=detail.team_id), parts=False)
+        return detail, parts, team_sessions
 
     def _failed(self, error: BaseException) -> None:
         tell(self.app, reason(error))
         self.dismiss(True)
 
-    def _show(self, result: tuple[SessionDetail, list[str]]) -> None:
-        detail, team_sessions = result
+    def _show(self, result: tuple[SessionDetail, list[SessionDetail], list[str]]) -> None:
+        detail, parts, team_sessions = result
         if detail.id != self.session_id:
             return  # the coach has moved on with ] or [ meanwhile
         self.detail = detail
+        self.parts = parts
         self.team_sessions = team_sessions
         where = ""  # first, where a narrow screen cannot cut it off
         if detail.id in team_sessions:
             where = f"{team_sessions.index(detail.id) + 1} of {len(team_sessions)}: "
-        self.query_one(StatusBar).context = f"{where}{detail.team_name} — {detail.title or 'untitled session'}"
+        self.query_one(StatusBar).context = f"{where}{one_line(detail.team_name, 40)} — {self.shown_as()}"
         self.query_one("#detail-md", Markdown).update(
-            session_markdown(detail, self.coach_app.catalog, for_display=True)
+            meeting_markdown(parts or [detail], self.coach_app.catalog, for_display=True)
         )
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def shown_as(self) -> str:
+        """What history calls this row: a meeting by its presenters, a session by its
+        title or the start of its dilemma."""
+        detail = self.detail
+        if detail is None:
+            return ""
+        if len(self.parts) > 1:
+            return "Meeting: " + ", ".join(one_line(p.presenter, 30) or "?" for p in self.parts)
+        label = session_label(detail.title, detail.dilemma, 50) or "untitled session"
+        return f"{one_line(detail.presenter, 30)}: {label}" if detail.presenter.strip() else label
 
     def action_move(self, step: int) -> None:
         """The team's next older (1) or newer (-1) session, in place of this one."""
@@ -136,12 +152,13 @@ the earlier actions it reviewed and the actions it agreed.
 
     def action_copy(self) -> None:
         if self.detail is not None:
-            self.app.copy_to_clipboard(session_markdown(self.detail, self.coach_app.catalog))
+            self.app.copy_to_clipboard(meeting_markdown(self.parts or [self.detail], self.coach_app.catalog))
             self.app.notify("Session copied as Markdown (if your terminal allows clipboard access).", markup=False)
 
     def action_export(self) -> None:
         if self.detail is not None:
-            self.coach_app.exports.sessions([self.detail.id], suggested=self.detail.team_name)
+            ids = [part.id for part in self.parts] or [self.detail.id]
+            self.coach_app.exports.sessions(ids, suggested=self.detail.team_name)
 
     def action_amend(self) -> None:
         detail = self.detail
@@ -154,31 +171,42 @@ the earlier actions it reviewed and the actions it agreed.
         detail = self.detail
         if detail is None:
             return
-        open_now = self.coach_app.session.model
-        if open_now is not None and open_now.session_id == detail.id:
+        parts = self.parts or [detail]
+        meeting = len(parts) > 1
+        open_now = {part.session_id for part in self.coach_app.session.parts}
+        if self.coach_app.session.model is not None and open_now & {part.id for part in parts}:
             # Deleting it would leave the coach typing into a session that cannot be saved.
+            what = "meeting" if meeting else "session"
             self.app.notify(
-                "This session is open in the session screen (f2), so it cannot be deleted. "
-                "Start another session first (ctrl+p, New session), then delete it.",
+                f"This {what} is open in the session screen (f2), so it cannot be deleted. "
+                f"Start another session first (ctrl+p, New session), then delete it.",
                 severity="warning",
                 markup=False,
                 timeout=8,
             )
             return
-        title = one_line(detail.title, 50) or "untitled"
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
                 self._delete(detail.id, detail.version)
 
+        team = one_line(detail.team_name, 40)
+        if meeting:
+            names = ", ".join(one_line(part.presenter, 30) or "?" for part in parts)
+            question = (
+                f"Delete the meeting of {team} on {detail.created_at.astimezone():%Y-%m-%d} with {len(parts)} "
+                f"presenters ({names}) for good, with every presenter's dilemma, questions, notes and the "
+                "actions they agreed? This cannot be undone."
+            )
+        else:
+            title = session_label(detail.title, detail.dilemma, 50)
+            named = f"the session “{title}”" if title else "the untitled session"
+            question = (
+                f"Delete {named} of {team} for good, with its questions, notes and the actions it agreed? "
+                "This cannot be undone."
+            )
         self.app.push_screen(
-            ConfirmScreen(
-                f"Delete the session “{title}” of {one_line(detail.team_name, 40)} for good, with its "
-                "questions, notes and the actions it agreed? This cannot be undone.",
-                yes="Delete for good",
-                no="Keep",
-                danger=True,
-            ),
+            ConfirmScreen(question, yes="Delete for good", no="Keep", danger=True),
             done,
         )
 
@@ -220,6 +248,7 @@ the earlier actions it reviewed and the actions it agreed.
     @on(WriteDone)
     def _deleted(self, event: WriteDone) -> None:
         event.stop()
-        self.app.notify("Session deleted for good. (coachtui vacuum clears it from the file's free space too.)",
+        what = f"Meeting of {len(self.parts)} presenters" if len(self.parts) > 1 else "Session"
+        self.app.notify(f"{what} deleted for good. (coachtui vacuum clears it from the file's free space too.)",
                         markup=False)
         self.dismiss(True)

@@ -341,8 +341,10 @@ Any other letter typed on the list starts a search with it.
     @staticmethod
     def _title(row: SessionInfo) -> str:
         title = row.title if row.title.strip() else (row.preview or "(untitled)")
-        if row.presenter:  # one presenter's part of a set's meeting
-            title = f"{row.turn}. {row.presenter}: {title}"
+        if row.presenters:  # a set's meeting: one row naming every presenter
+            title = row.meeting_title
+        elif row.presenter:  # a meeting of one presenter
+            title = f"{row.presenter}: {title}"
         return "[draft] " + title if row.status == "draft" else title
 
     def _widths(self) -> dict[str, int]:

@@ -297,7 +297,7 @@ class SessionScreen(Screen[None]):
                        tuple((f"name:{name}", name) for name in free), "")
             return
         if controller.presenter_index + 1 < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.next_presenter()
             self._presenter_shown()
             return
@@ -321,7 +321,7 @@ class SessionScreen(Screen[None]):
             self.app.notify(f"{value} is presenting.", markup=False)
             self.session_changed()
             return
-        self._keep_typing()
+        self.keep_typing()
         if what == "add":
             controller.add_presenter(value)
         elif what == "go":
@@ -333,11 +333,12 @@ class SessionScreen(Screen[None]):
         theirs is asked about with their part on screen)."""
         controller = self.coach_app.session
         if index != controller.presenter_index and 0 <= index < len(controller.parts):
-            self._keep_typing()
+            self.keep_typing()
             controller.show_presenter(index)
             self._presenter_shown()
 
-    def _keep_typing(self) -> None:
+    def keep_typing(self) -> None:
+        """What the fields show is in the model (keys on their way to it included)."""
         if self._steps_ready:
             for step in STEP_IDS[1:]:
                 self.pane(step).keep_typing()
@@ -421,12 +422,16 @@ class SessionScreen(Screen[None]):
     @in_thread(exclusive=True, group="team-draft", doing="open the team", then="_team_draft_found")
     def _find_team_draft(
         self, team: TeamInfo, current: str | None
-    ) -> tuple[TeamInfo, SessionInfo | None, SessionInfo | None]:
+    ) -> tuple[TeamInfo, SessionInfo | None, SessionInfo | None, BaseException | None]:
         """The team's unfinished session of this coach's to offer, and else an empty
-        draft of theirs for it (left by a crash) to carry on in, not a second one."""
+        draft of theirs for it (left by a crash) to carry on in, not a second one;
+        and why the session open now is gone from the database (another window
+        deleted it for good), if it is."""
         from coachtui.store.errors import StoreError
+        from coachtui.ui.saving import gone
 
         store = self.coach_app.store
+        lost = gone(self.coach_app, current) if current is not None else None
         draft = blank = None
         if store is not None:
             try:
@@ -438,17 +443,67 @@ class SessionScreen(Screen[None]):
             draft = own[0] if own else None  # the most recently edited
             own_empty = self.coach_app.drafts.own([d for d in drafts if d.id in empty])
             blank = own_empty[0] if own_empty else None
-        return team, draft, blank
+        return team, draft, blank, lost
 
-    def _team_draft_found(self, result: tuple[TeamInfo, SessionInfo | None, SessionInfo | None]) -> None:
-        team, draft, blank = result
-        model = self.coach_app.session.model
+    def _team_draft_found(
+        self, result: tuple[TeamInfo, SessionInfo | None, SessionInfo | None, BaseException | None]
+    ) -> None:
+        team, draft, blank, lost = result
+        app = self.coach_app
+        model = app.session.model
+        if model is not None and not model.is_empty:
+            if lost is not None and getattr(lost, "record_id", None) == model.session_id:
+                app.saver.mark_lost(model.session_id, lost)
+            if app.saver.is_lost(model.session_id):
+                self._ask_before_leaving_lost(team, draft)
+                return
         if draft is None and blank is not None and (model is None or model.status != "draft" or model.is_empty):
             # Nothing is typed in it, so nothing to ask: it is this session (the
             # empty draft open now, if any, is not kept when it is left).
             self.coach_app.drafts.resume(blank.id, afresh=True)
             return
         self._open_team(team, draft)
+
+    def _ask_before_leaving_lost(self, team: TeamInfo, draft: SessionInfo | None) -> None:
+        """The session open here is gone from the database (deleted for good in
+        another window): what is on screen is kept nowhere else. Keep it as a new
+        draft, or discard it, before going on to ``team``; or stay with it."""
+        from coachtui.ui.modals import ChoiceScreen
+
+        app = self.coach_app
+        controller = app.session
+        model = controller.model
+        if model is None:
+            return
+        lost_id = model.session_id
+
+        def done(choice: str | None) -> None:
+            current = controller.model
+            if current is None or current.session_id != lost_id:
+                return
+            if choice == "new":
+                controller.keep_as_new_draft()
+                app.notify(f"Kept as a new draft for {one_line(current.team.name, 40)}.", markup=False)
+                if draft is None:
+                    self.start_session(team)
+                else:
+                    self._open_team(team, draft)
+            elif choice == "discard":
+                app.saver.resolve(lost_id)
+                controller.close()
+                self._open_team(team, draft)
+            else:
+                self.go(current.step if current.step not in ("team", "summary") else "dilemma")
+
+        reason = one_line(app.saver.conflicts.get(lost_id, "this session is no longer in the database"), 120)
+        app.push_screen(
+            ChoiceScreen(
+                f"Not saved: {reason}. What you typed in it is only on this screen. Keep it as a new "
+                f"draft, or discard it, and go on to {one_line(team.name, 40)}?",
+                [("n", "New draft", "new"), ("d", "Discard it", "discard"), ("esc", "Stay", "")],
+            ),
+            done,
+        )
 
     def _open_team(self, team: TeamInfo, draft: SessionInfo | None) -> None:
         if draft is None:
@@ -485,14 +540,14 @@ class SessionScreen(Screen[None]):
             self._load_review(team, model)
             return
         if model is not None and model.status == "draft":
-            from coachtui.ui.modals import ConfirmScreen
+            from coachtui.ui.modals import TypedAheadConfirmScreen
 
             def done(confirmed: bool | None) -> None:
                 if confirmed:
                     self.start_session(team)
 
             self.app.push_screen(
-                ConfirmScreen(
+                TypedAheadConfirmScreen(
                     f"Start a new session with {one_line(team.name, 40)}? The draft for "
                     f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
                     yes="Start new",
@@ -518,13 +573,17 @@ class SessionScreen(Screen[None]):
     )
     def _load_review(
         self, team: TeamInfo, model: SessionModel
-    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None]:
+    ) -> tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]:
+        from coachtui.session.model import last_meeting_later
+
         store = self.coach_app.ready_store
         actions = store.open_actions(team.id)
         last = store.last_session(team.id, before=model.session_id)
-        return model, [a for a in actions if a.session_id != model.session_id], last
+        return model, [a for a in actions if a.session_id != model.session_id], last, last_meeting_later(store, last)
 
-    def _review_result(self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None]) -> None:
+    def _review_result(
+        self, result: tuple[SessionModel, list[ActionInfo], SessionDetail | None, list[SessionDetail]]
+    ) -> None:
         self._review_loaded(*result)
 
     def _review_not_loaded(self, error: BaseException) -> None:
@@ -535,13 +594,19 @@ class SessionScreen(Screen[None]):
         if self._review_for is not None:
             self._review_loaded(self._review_for, [], None)
 
-    def _review_loaded(self, model: SessionModel, actions: list[ActionInfo], last: SessionDetail | None) -> None:
+    def _review_loaded(
+        self,
+        model: SessionModel,
+        actions: list[ActionInfo],
+        last: SessionDetail | None,
+        last_later: list[SessionDetail] | None = None,
+    ) -> None:
         if self.coach_app.session.model is not model:
             return  # the coach has moved on to another session meanwhile
         model.review_items = [ReviewItem(action=a) for a in actions]
-        model.last_session = last
+        model.last_session, model.last_later = last, list(last_later or [])
         for later in self.coach_app.session.parts[1:]:
-            later.review_items, later.last_session = model.review_items, last
+            later.review_items, later.last_session, later.last_later = model.review_items, last, model.last_later
         self.session_changed()
         self.refresh_panes()
         if model.review_items:
@@ -555,6 +620,14 @@ class SessionScreen(Screen[None]):
         self.refresh_panes()
         self.go(model.step if model.step != "team" else "dilemma")
 
+    def show_kept(self, model: SessionModel) -> None:
+        """Keep mine after another window saved this session: ``model`` (theirs, with
+        this window's changes) in hand, shown on the step the coach is on; a field
+        this window is typing in keeps its text and cursor (its value is the same)."""
+        self.coach_app.session.resume(model)
+        self.refresh_panes()
+        self.session_changed()
+
     def carry_on_afresh(self, model: SessionModel) -> None:
         """An empty draft (left by a crash) taken as the new session it was: it opens
         as :meth:`start_session` does, on the earlier actions, or straight on the
@@ -566,9 +639,7 @@ class SessionScreen(Screen[None]):
 
     def new_session(self) -> None:
         """Close the current session (it is saved) and go back to picking a team."""
-        if self.coach_app.recovery.keeps_unsaved_session():
-            return
-        self._close_session()
+        self.coach_app.recovery.when_still_there(self._close_session)
 
     def _close_session(self) -> None:
         self.coach_app.session.close()

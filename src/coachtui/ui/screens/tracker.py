@@ -70,7 +70,7 @@ those due soonest, then those with no due date.
 
 | key | |
 |---|---|
-| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note (ctrl+s records it; esc cancels the mark and keeps the note for the next one) |
+| **d p s x** | mark the highlighted action done, in progress, stuck or dropped, with a note (ctrl+s records it; esc cancels the mark and keeps the note for the next one, until you quit: quitting asks first) |
 | **t** | only one team's actions |
 | **o** | only one owner's actions |
 | **a** | only the actions agreed with one coach |
@@ -106,9 +106,9 @@ on top of their change).
         self.owner: str | None = None
         self.coach: str | None = None
         self.include_closed = False
-        # Notes typed for a mark that was not recorded (a conflict, a lost
-        # connection): offered again when the action is marked next.
-        self.kept_notes: dict[str, str] = {}
+        # The notes of marks queued and not written yet, by action id: held for the
+        # next mark again if the mark is refused (quitting waits for the write).
+        self._sending: dict[str, str] = {}
         self.rows: list[ActionInfo] = []
         self.below: str | None = None
         self.dropped_above = False
@@ -119,6 +119,13 @@ on top of their change).
     @property
     def coach_app(self) -> CoachApp:
         return coach_app(self)
+
+    @property
+    def kept_notes(self) -> dict[str, str]:
+        """Notes typed for a mark that was not recorded (esc, a conflict, a lost
+        connection): offered again when the action is marked next. The app holds
+        them, so quitting from any screen asks about them."""
+        return self.coach_app.tracker_notes
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -340,8 +347,9 @@ on top of their change).
         """Queue the mark, on top of the version of the action the list showed. The
         note is kept until it is written: a refused mark offers it again."""
         app = self.coach_app
+        self.kept_notes.pop(action.id, None)
         if note:
-            self.kept_notes[action.id] = note
+            self._sending[action.id] = note
         app.edits.mark_action(
             action,
             status,
@@ -358,7 +366,7 @@ on top of their change).
 
         event.stop()
         status, note, review = cast("tuple[str, str, ReviewInfo]", event.result)
-        self.kept_notes.pop(event.record_id, None)
+        self._sending.pop(event.record_id, None)
         coach = self.coach_app.settings.coach_name
         self.rows = [
             replace(a, status=status, last_note=note or a.last_note, version=review.action_version, updated_by=coach)
@@ -373,6 +381,7 @@ on top of their change).
     def _not_recorded(self, event: WriteRefused) -> None:
         event.stop()
         message = event.error
+        self._hold_sent_note(event.record_id)
         if self.kept_notes.get(event.record_id):
             message += " Your note is kept: mark it again to retry."
         self.app.notify(f"Not recorded: {message}", severity="error", markup=False, timeout=10)
@@ -396,7 +405,15 @@ on top of their change).
             conflict.again(conflict.current_version)
             self.app.notify(f"Saving your mark on top of {conflict.who}'s change.", markup=False)
         else:
+            self._hold_sent_note(conflict.record_id)
             self._reload_action(conflict.record_id)
+
+    def _hold_sent_note(self, action_id: str) -> None:
+        """A queued mark that will not be written: its note is held for the next one."""
+        note = self._sending.pop(action_id, "")
+        if note:
+            self.kept_notes[action_id] = note
+            self._show_detail()
 
     @in_thread(group="tracker-mark", doing="reload the action", then="_reloaded")
     def _reload_action(self, action_id: str) -> ActionInfo:

@@ -404,6 +404,17 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         event.stop()
         self._conflicts.ask(self.app, event.conflict)
 
+    def _yours(self, conflict: Conflict) -> tuple[str, str, dt.date | None, str]:
+        """What the coach wants the action to say now: the newest wording on screen
+        (an edit made after the refused one, whose write the answer settles, too),
+        else the refused edit's."""
+        model = self.model
+        if conflict.kind == "edit" and model is not None and model.session_id == conflict.session_id:
+            shown = next((a for a in model.actions if a.id == conflict.action_id), None)
+            if shown is not None:
+                return shown.text, shown.owner, shown.due, shown.prediction
+        return conflict.text, conflict.owner, conflict.due, conflict.prediction
+
     def _settle(self, conflict: Conflict, keep: bool) -> None:
         self._settling = conflict
         self._read_action(conflict, keep)
@@ -433,6 +444,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         if model is None or model.session_id != conflict.session_id:
             controller.saver.resolve(conflict.action_id)
             return  # the coach has moved on to another session
+        yours = self._yours(conflict)
         controller.seen(current.id, current.version)
         controller.saver.resolve(current.id)  # before a re-applied change is queued
         if any(a.id == current.id for a in model.actions):
@@ -449,7 +461,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
             if conflict.kind == "remove":
                 controller.remove_action(current.id)
             else:
-                controller.update_action(current.id, conflict.text, conflict.owner, conflict.due, conflict.prediction)
+                controller.update_action(current.id, *yours)
             self._feedback(f"Saving yours on top of {who}'s change.")
         elif conflict.kind == "remove":
             self._feedback(f"Not removed: {who} changed it (see the list). del removes it anyway.")

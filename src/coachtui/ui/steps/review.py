@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.session.conflicts import Conflict, changer
 from coachtui.session.model import ReviewItem, SessionModel
-from coachtui.store.exchange.markdown import session_markdown
+from coachtui.store.exchange.markdown import meeting_look_back, session_markdown
 from coachtui.store.types import ActionInfo, ReviewInfo
 from coachtui.text import one_line, visible
 from coachtui.ui.conflicts import ConflictAsker
@@ -208,6 +208,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         last = self.query_one("#review-last-md", Markdown)
         if model.last_session is None:
             show_markdown(last, "_This is the team's first completed session._")
+        elif model.last_later:  # a set's meeting: every presenter, their issue and actions
+            show_markdown(last, meeting_look_back([model.last_session, *model.last_later], self.coach_app.catalog))
         else:
             text = session_markdown(
                 model.last_session, self.coach_app.catalog, for_display=True, heading_level=3, actions_first=True

@@ -216,6 +216,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         # The name being created (a second enter while it is on its way does nothing).
         self._creating: str | None = None
         self._refusals = 0  # enters that opened no team (see keys_wait_after)
+        self._members_asked = 0  # f8s acted on (see keys_wait_after)
         self._undo: list[_Undo] = []
         # Deleted teams that ctrl+z can still bring back: hidden, not yet deleted.
         self._pending_delete: dict[str, tuple[TeamInfo, Timer]] = {}
@@ -407,6 +408,11 @@ team has an unfinished session of yours, you are asked whether to carry on with 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """enter opens a team: what is typed straight after it (the title) waits
         until the session's first step has the focus, not the filter."""
+        if key == "f8":  # the members prompt: the name typed after it goes there
+            from coachtui.ui.typeahead import COMMAND_WAIT
+
+            asked = self._members_asked
+            return (lambda: self._members_asked != asked), COMMAND_WAIT
         if key != "enter":
             return None
         from coachtui.ui.typeahead import SESSION_WAIT, session_shown
@@ -614,6 +620,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
                 return f"Keep a name to {MEMBER_NAME_MAX} characters."
             return None
 
+        self._members_asked += 1  # the prompt is up, or the reason it is not is said
         team = team or self._managed_team()
         if team is None:
             return

@@ -64,6 +64,8 @@ class OthersPanel(Vertical):
         self._generation = 0
         self._timer: Timer | None = None
         self.found: list[SimilarDilemma] = []
+        # the text the list on show was found for (None until the first list comes)
+        self.shown_for: str | None = None
 
     @property
     def coach_app(self) -> CoachApp:
@@ -112,8 +114,13 @@ class OthersPanel(Vertical):
             return  # the text changed meanwhile: a newer list is on its way
         self.found = result[1]
         listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options([Option(describe(item), id=item.session_id) for item in self.found])
+        # the coach may be moving in the list: stay on the same past dilemma if it is
+        # still there (set_options alone would take the highlight away)
+        highlighted = listing.highlighted_option
+        listing.set_options([Option(describe(item), id=item.session_id) for item in self.found])
+        if highlighted is not None and highlighted.id in {item.session_id for item in self.found}:
+            listing.highlighted = listing.get_option_index(highlighted.id)
+        self.shown_for = self._wanted[0] if self._wanted is not None else None
         note = self.query_one("#others-note", Static)
         if self.found:
             note.update("enter opens one (read-only)")

@@ -1,0 +1,188 @@
+"""Keep mine after another window saved the same session (issue: conflicts between
+two windows or laptops): only what this window changed is written again; what the
+other window changed in fields this one never touched stays, and shows here too."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from coachtui.store import open_store
+from coachtui.ui.modals import TYPING_PAUSE, ConflictScreen, TextPromptScreen
+
+from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+from .test_one_write_path import BO, _mark, _rename, _tracker
+from .test_saves import _draft, _resume
+
+
+async def test_keep_mine_keeps_the_other_windows_change_in_a_field_this_one_never_touched(
+    make_app, db_path: Path
+) -> None:
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # window B
+            other.save_draft(session_id, title="Rota", context="Matron joins on Fridays.")
+        await paste(pilot, " Mine")  # window A types in the dilemma only
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict question")
+        await pilot.press("k")  # keep mine
+        await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
+        await saved(pilot)
+        assert query(db_path, "SELECT title, dilemma, context FROM coaching_session") == [
+            ("Rota", "Night shift misses the huddle. Mine", "Matron joins on Fridays.")
+        ]
+        # A's screen shows B's title and context now, and A's own dilemma
+        await wait_for(
+            pilot, lambda: app.query_one("#context-text").text == "Matron joins on Fridays.", what="B's context"
+        )
+        assert app.query_one("#title").value == "Rota"
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. Mine"
+        # typing on goes on in A's dilemma and is saved, B's fields untouched
+        await paste(pilot, " again")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, dilemma, context FROM coaching_session") == [
+        ("Rota", "Night shift misses the huddle. Mine again", "Matron joins on Fridays.")
+    ]
+
+
+# --- keep mine on an action, a tracker mark, a team: what is on screen when answered --------------
+
+
+class SlowDisk:
+    """The save queue is busy with a slow write until ``go()``: writes queued after
+    it wait (as on a slow or locked disk), so the coach can change the same record
+    again before the first change is refused and asked about."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.event = threading.Event()
+        app.saver.submit("a slow write", lambda store: self.event.wait(30))
+
+    def go(self) -> None:
+        self.event.set()
+
+
+@contextmanager
+def slow_disk(app) -> Iterator[Callable[[], SlowDisk]]:  # type: ignore[no-untyped-def]
+    made: list[SlowDisk] = []
+
+    def make() -> SlowDisk:
+        made.append(SlowDisk(app))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for disk in made:
+            disk.go()
+
+
+async def _keep_mine(pilot) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict question")
+    await pilot.pause(TYPING_PAUSE + 0.2)  # the coach stops, reads the question
+    await pilot.press("k")
+    await wait_for(pilot, lambda: not isinstance(app.screen, ConflictScreen), what="the answer")
+
+
+async def test_keep_mine_on_a_tracker_mark_saves_the_newest_mark_not_the_refused_one(
+    make_app, seeded, db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        tracker = await _tracker(pilot)
+        action = tracker.rows[0]
+        with open_store(str(db_path), coach=BO) as other:
+            other.record_review(action.id, "stuck", "Waiting for the data", coach=BO)
+        with slow_disk(app) as slow:
+            first = slow()
+            await _mark(pilot, "p", "Half")  # refused, once the disk gets to it
+            await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+            second = slow()
+            # the coach marks it again: the note not recorded yet is offered, and added to
+            await _mark(pilot, "d", " came, the rest on Friday")
+            await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+            first.go()
+            await _keep_mine(pilot)
+            second.go()
+            await shows(pilot, "Recorded: done.")
+            await saved(pilot)
+    assert query(db_path, "SELECT status FROM action WHERE id = ?", action.id) == [("done",)]
+    assert query(
+        db_path, "SELECT status, note FROM action_review WHERE action_id = ? AND coach = 'Ana Ruiz'", action.id
+    ) == [("done", "Half came, the rest on Friday")]
+
+
+@pytest.fixture
+def three_teams(db_path: Path) -> dict[str, str]:
+    with open_store(str(db_path)) as store:
+        return {name: store.create_team(name, coach="Ana Ruiz").id for name in ("Ward 7", "Year 9 maths", "Ward 4")}
+
+
+async def test_keep_mine_on_a_team_rename_saves_the_newest_name_not_the_refused_one(
+    make_app, three_teams, db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: bool(app.query("#team-table")), what="the team list")
+        with open_store(str(db_path), coach=BO) as other:
+            other.rename_team(three_teams["Ward 7"], "Ward 7 North")
+        with slow_disk(app) as slow:
+            first = slow()
+            await _rename(pilot, "Ward 7", "Ward Seven")
+            await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the prompt closed")
+            second = slow()
+            await _rename(pilot, "Ward 7", "Ward Seven East")  # a second thought, before it is saved
+            await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the prompt closed")
+            first.go()
+            await _keep_mine(pilot)
+            second.go()
+            await saved(pilot)
+            await saved(pilot)
+    assert query(db_path, "SELECT name FROM team WHERE id = ?", three_teams["Ward 7"]) == [("Ward Seven East",)]
+
+
+async def test_keep_mine_on_an_action_edit_saves_the_newest_wording_not_the_refused_one(
+    make_app, db_path: Path
+) -> None:
+    session_id = _draft(db_path)
+    with open_store(str(db_path)) as store:
+        action = store.add_action(session_id, "Plot ten more points", owner="Sam")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        app.session_screen.go("actions")
+        await shows(pilot, "Plot ten more points")
+        step = app.session_screen.pane("actions")
+        with open_store(str(db_path), coach=BO) as other:
+            other.update_action(action.id, owner="Kim")
+        with slow_disk(app) as slow:
+            first = slow()
+            await _edit_action(pilot, step, " (13)")
+            second = slow()
+            await _edit_action(pilot, step, " and 14")  # edited again before it is saved
+            await shows(pilot, "Plot ten more points (13) and 14")
+            first.go()
+            await _keep_mine(pilot)
+            second.go()
+            await saved(pilot)
+            await saved(pilot)
+        assert [a.text for a in app.session.model.actions] == ["Plot ten more points (13) and 14"]
+    assert query(db_path, "SELECT text FROM action WHERE id = ?", action.id) == [("Plot ten more points (13) and 14",)]
+
+
+async def _edit_action(pilot, step, more: str) -> None:  # type: ignore[no-untyped-def]
+    from coachtui.ui.steps.actions import ActionTable
+
+    step.query_one(ActionTable).focus()
+    await pilot.press("e")
+    await wait_for(pilot, lambda: step.editing is not None, what="the action in the form")
+    await pilot.press("end")
+    await type_text(pilot, more)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: step.editing is None, what="the edit saved")
