@@ -363,10 +363,12 @@ def _decoded(row: tuple[Any, ...], texts: list[int]) -> tuple[Any, ...]:
 def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
     """Write the snapshot's records into this empty database (in the caller's
     transaction): the triggers off, every record logged at one new counter value,
-    the search index brought up to date once. Tombstones are left to the caller."""
+    the search index and the tallies brought up to date once. Tombstones are left
+    to the caller."""
     sqlite = dialects.of(conn) is dialects.sqlite
     saved = changes.suspend_triggers(conn)
     saved += search_index.suspend_triggers(conn) if sqlite else pg_search.suspend_triggers(conn)
+    saved += tallies.suspend_triggers(conn)
     if sqlite:
         cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
         conn.exec_driver_sql(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
@@ -393,6 +395,7 @@ def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
             conn.exec_driver_sql(
                 f"INSERT INTO {pg_search.PENDING} (session_id) SELECT id FROM coaching_session ON CONFLICT DO NOTHING"
             )
+    tallies.fill(conn)
     changes.restore_triggers(conn, saved)
 
 
