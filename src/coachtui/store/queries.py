@@ -298,7 +298,9 @@ def _meeting_rows(
     if not _has_meetings(conn):
         where = _session_filters(which)
         return True, where + ([text] if text is not None else [])
-    where = [*_session_filters(which, part=False), S.c.meeting_id.is_(None)]
+    # (every session but a meeting's later presenters: the timeline index is walked,
+    # not the meeting index, which would sort nearly every session)
+    where = [*_session_filters(which, part=False), NoIndex(S.c.meeting_id).is_(None)]
     own = _session_filters(which, meeting=False) + ([text] if text is not None else [])
     if not own:
         return True, where
