@@ -58,7 +58,7 @@ MAX_LIMIT = 50
 # by what they say (the dilemma most, its title next, then its context), not by the
 # actions, notes or names around them.
 _WEIGHTS = {"title": 2.0, "dilemma": 4.0, "context": 1.0, "notes": 0.0, "actions": 0.0, "reviews": 0.0,
-            "team": 0.0, "coach": 0.0, "insight": 0.0}
+            "team": 0.0, "coach": 0.0, "insight": 0.0, "presenter": 0.0}
 _COMPARED = tuple(name for name, weight in _WEIGHTS.items() if weight)
 
 
