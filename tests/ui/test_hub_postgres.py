@@ -294,10 +294,10 @@ async def test_a_tracker_mark_cut_off_by_the_server_is_retried_until_it_lands(
             await shows(pilot, "NOT SAVED YET", timeout=20)
             assert db.rows("SELECT count(*) FROM action_review") == [(0,)]
             assert db.rows("SELECT status FROM action WHERE id = ?", action.id) == [("open",)]
-            assert tracker.kept_notes[action.id] == "Done on Friday"
+            assert tracker.note_in_hand(action.id) == "Done on Friday"
             outage.clear()  # the server is back: the same mark lands, nothing to redo
             await shows(pilot, "Recorded: done.", timeout=20)
-            assert action.id not in tracker.kept_notes
+            assert tracker.note_in_hand(action.id) == ""
         finally:
             event.remove(app.store.engine, "before_cursor_execute", cut)
     assert db.rows("SELECT status, note, coach FROM action_review WHERE action_id = ?", action.id) == [

@@ -86,7 +86,7 @@ async def test_a_tracker_mark_refused_is_told_in_the_status_bar_and_settled_by_t
             # The row shows the other coach's value, a notice names them, the note is kept.
             await shows(pilot, f"Reloaded: now stuck, as {BO} left it.")
             assert tracker.rows[0].status == "stuck"
-            assert tracker.kept_notes[action.id] == "Done on Friday"
+            assert tracker.note_in_hand(action.id) == "Done on Friday"
             await wait_for(pilot, lambda: app.save_status.state != "conflict", what="the conflict settled")
             assert query(db_path, "SELECT status FROM action WHERE id = ?", action.id) == [("stuck",)]
         else:

@@ -127,6 +127,12 @@ on top of their change).
         them, so quitting from any screen asks about them."""
         return self.coach_app.tracker_notes
 
+    def note_in_hand(self, action_id: str) -> str:
+        """The note the next mark of the action starts with: one held, or one still on
+        its way with a mark not written yet (marking again replaces that mark: its
+        words come along)."""
+        return self.kept_notes.get(action_id) or self._sending.get(action_id, "")
+
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield Static("", id="tracker-filters", markup=False)
@@ -334,9 +340,7 @@ on top of their change).
         self.app.push_screen(
             TextPromptScreen(
                 f"Mark “{one_line(action.text, 50)}” as {label}",
-                # a note held, or one still on its way with a mark not written yet (marking
-                # again replaces that mark: its words come along)
-                value=self.kept_notes.get(action.id) or self._sending.get(action.id, ""),
+                value=self.note_in_hand(action.id),
                 multiline=True,
                 help_text="A note for the team (optional). ctrl+s records the mark; "
                 "esc cancels it and keeps the note for the next mark.",
