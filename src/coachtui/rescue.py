@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 FOLDER_NAME = "unsaved"
-_NAME = re.compile(r"coachtui-unsaved-\d{8}-\d{6}-([0-9A-Za-z-]{1,8})\.md")
+# (theirs-: another window's version, kept when keep mine wrote over its words)
+_NAME = re.compile(r"coachtui-unsaved-\d{8}-\d{6}-(?:theirs-)?([0-9A-Za-z-]{1,8})\.md")
 _MARK = re.compile(r"<!-- coachtui session ([0-9A-Za-z-]+) -->")
 
 
@@ -31,8 +32,8 @@ def folder() -> Path:
     return paths.data_dir() / FOLDER_NAME
 
 
-def file_name(session_id: str, stamp: str) -> str:
-    return f"coachtui-unsaved-{stamp}-{session_id[:8]}.md"
+def file_name(session_id: str, stamp: str, *, theirs: bool = False) -> str:
+    return f"coachtui-unsaved-{stamp}-{'theirs-' if theirs else ''}{session_id[:8]}.md"
 
 
 def contents(session_id: str, markdown: str) -> str:

@@ -50,6 +50,33 @@ async def test_keep_mine_keeps_the_other_windows_change_in_a_field_this_one_neve
     ]
 
 
+async def test_keep_mine_over_the_other_windows_words_in_the_same_field_keeps_theirs_in_a_file(
+    make_app, db_path: Path
+) -> None:
+    """Both windows typed in the dilemma: keep mine writes this window's dilemma, and
+    the other window's words, saved before and now replaced, are kept in a rescue
+    file the toast names (a tester's words vanished without a trace)."""
+    from coachtui import rescue
+
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with open_store(str(db_path), coach="Bo Lind") as other:  # window B saves its dilemma first
+            other.save_draft(session_id, dilemma="Night shift misses the huddle. AAA words from B.")
+        await paste(pilot, " BBB words.")  # window A types in the same field
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict question")
+        await pilot.press("k")  # keep mine
+        await shows(pilot, "theirs is")  # the toast names the file
+        await wait_for(pilot, lambda: app.save_status.state == "saved", what="saved on top")
+        await saved(pilot)
+        assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle. BBB words.",)]
+    kept = rescue.files_of([session_id])
+    assert kept, "no rescue file for the words keep mine wrote over"
+    texts = " ".join(" ".join(path.read_text("utf-8").split()) for path in kept)
+    assert "AAA words from B." in texts, [p.name for p in kept]
+
+
 # --- keep mine on an action, a tracker mark, a team: what is on screen when answered --------------
 
 

@@ -56,10 +56,12 @@ class Recovery:
         if self.unsettled():
             self.write_copy(quiet=True)
 
-    def write_copy(self, *, quiet: bool = False) -> Path | None:
+    def write_copy(self, *, quiet: bool = False, theirs: SessionModel | None = None) -> Path | None:
         """Write the open session, as on screen, to a private Markdown file: one
         file a session, written again with each call (``quiet``: no notification
-        when it cannot be written; the next change tries again)."""
+        when it cannot be written; the next change tries again). ``theirs``: write
+        that version instead (another window's, about to be written over by keep
+        mine), to a file of its own."""
         import datetime as dt
 
         from coachtui import rescue
@@ -67,15 +69,16 @@ class Recovery:
         from coachtui.store.exchange.markdown import session_markdown
 
         app = self.app
-        model = app.session.model
+        model = theirs if theirs is not None else app.session.model
         if model is None:
             return None
         # the session's id on the first line: deleting it for good removes the file
         text = rescue.contents(model.session_id, session_markdown(model.to_detail(), app.catalog))
-        known = self.copies.get(model.session_id)
+        known = self.copies.get(model.session_id) if theirs is None else None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         candidates = [known] if known is not None else [
-            folder / rescue.file_name(model.session_id, stamp) for folder in (rescue.folder(), Path.home())
+            folder / rescue.file_name(model.session_id, stamp, theirs=theirs is not None)
+            for folder in (rescue.folder(), Path.home())
         ]
         errors = []
         for path in candidates:
@@ -84,7 +87,8 @@ class Recovery:
             except OSError as exc:
                 errors.append(f"{path.parent}: {exc.strerror or exc}")
                 continue
-            self.copies[model.session_id] = path
+            if theirs is None:
+                self.copies[model.session_id] = path
             return path
         if not quiet:
             app.notify("Could not write a copy: " + "; ".join(errors), severity="error", markup=False)
@@ -281,10 +285,14 @@ class Recovery:
         presenter, _turn = self._presenter_of(session_id)
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
+        # the other window's words that keep mine writes over are kept in a file
+        replaced = app.session.replaced_by_mine(theirs)
+        path = self.write_copy(theirs=theirs) if replaced else None
         screen.show_kept(app.session.merged_with(theirs))
         app.session.keep_mine(theirs.version)
         yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
-        app.notify(f"Saving {yours} on top of the other change.", markup=False)
+        kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
+        app.notify(f"Saving {yours} on top of the other change.{kept}", markup=False, timeout=10 if kept else 5)
 
     def _reloaded(self, model: SessionModel) -> None:
         app = self.app
