@@ -344,6 +344,31 @@ def test_the_markdown_report_of_a_meeting_reads_like_minutes(store, clock, tmp_p
     assert progress.index("- **Ben Okafor**") < progress.index("  - **done:** Try a round")
 
 
+def test_a_meeting_of_several_presenters_opens_with_the_members_progress(store, clock, tmp_path) -> None:
+    """The progress on members' actions is reviewed in the meeting's first part, but
+    it is the meeting's: the report and the meeting's own view put it under the
+    meeting's heading, before "1. ... presents" (it sat inside the first presenter's
+    part, a tester found)."""
+    from coachtui.store.exchange.markdown import meeting_markdown
+    from coachtui.store.types import ExportSelection
+
+    team, first, second, _third = _meeting(store, clock)
+    later = store.start_session(team.id, "Ana")
+    store.save_draft(later.id, presenter="Dev Shah", dilemma="Budgets")
+    store.add_presenter(later.id, "Asha Patel", "Ana")
+    for action in store.get_session(first.id).actions + store.get_session(second.id).actions:
+        store.record_review(action.id, "done", "Went well", session_id=later.id)
+    path = tmp_path / "minutes.md"
+    store.export_file(str(path), ExportSelection(fmt="md"))
+    text = path.read_text()
+    meeting = text.rindex("Meeting, ")
+    assert meeting < text.index("Progress on members' actions", meeting) < text.index("1. Dev Shah presents", meeting)
+    assert text.count("Progress on members' actions") == 1
+    view = meeting_markdown(store.meeting(later.id))
+    assert view.index("Progress on members' actions") < view.index("1. Dev Shah presents")
+    assert view.count("Progress on members' actions") == 1
+
+
 def test_the_csv_export_has_each_presenter_s_row(store, clock, tmp_path) -> None:
     import csv
     import io

@@ -120,7 +120,10 @@ def meeting_markdown(
     esc = escaper(for_display)
     names = ", ".join(esc(d.presenter) if d.presenter.strip() else "?" for d in details)
     out = [f"{'#' * heading_level} {esc(meeting_heading(details))}", "", f"**Presenters:** {names}", ""]
-    out += [session_markdown(d, catalog, for_display=for_display, heading_level=heading_level + 1) for d in details]
+    # the meeting opens with progress on the members' actions (reviewed in its first part)
+    out += progress_lines(details[0], esc, "#" * (heading_level + 1))
+    out += [session_markdown(d, catalog, for_display=for_display, heading_level=heading_level + 1, with_progress=False)
+            for d in details]
     return "\n".join(out)
 
 
@@ -145,6 +148,32 @@ def meeting_look_back(details: list[SessionDetail], catalog: Catalog | None = No
     return "\n".join(out)
 
 
+def progress_lines(detail: SessionDetail, esc: Callable[[str], str], hh: str) -> list[str]:
+    """The review of earlier actions made in a session (``hh``: its heading's
+    hashes); in a set's meeting, progress on every member's actions, member by member."""
+    who = esc(detail.presenter) if detail.presenter.strip() else ""
+    progress: list[str] = []
+    if detail.reviews:
+        heading = "Progress on members' actions" if who else "Review of earlier actions"
+        progress += [f"{hh} {heading}", ""]
+        owner = None
+        for item in sorted(detail.reviews, key=lambda r: r.action.owner.casefold()) if who else detail.reviews:
+            if who and item.action.owner != owner:  # member by member
+                owner = item.action.owner
+                progress.append(f"- **{esc(owner) if owner.strip() else 'No owner'}**")
+            pad = "  " if who else ""  # under the member's name
+            line = f"{pad}- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
+            line += _action_line(item.action, esc)
+            if item.review.note.strip():
+                label = "What happened" if item.action.is_test else "Note"
+                line += f"  \n{pad}  _{label}:_ {esc(item.review.note)}"
+            if item.review.learning.strip():
+                line += f"  \n{pad}  _What we learned:_ {esc(item.review.learning)}"
+            progress.append(line)
+        progress.append("")
+    return progress
+
+
 def session_markdown(
     detail: SessionDetail,
     catalog: Catalog | None = None,
@@ -152,9 +181,12 @@ def session_markdown(
     for_display: bool = False,
     heading_level: int = 1,
     actions_first: bool = False,
+    with_progress: bool = True,
 ) -> str:
     """The whole session as Markdown, in the order of the session's steps (or with
-    the actions it agreed first, for the review step's look back)."""
+    the actions it agreed first, for the review step's look back). ``with_progress``
+    False: without the review of earlier actions (a meeting shows it once, above
+    its presenters: :func:`meeting_markdown`)."""
     catalog = catalog or load_catalog()
     esc = escaper(for_display)
     h = "#" * heading_level
@@ -179,25 +211,7 @@ def session_markdown(
     agreed.append("")
     out = [*(agreed if actions_first else []), f"{h} {title}", "", " · ".join(meta), ""]
 
-    progress: list[str] = []
-    if detail.reviews:
-        heading = "Progress on members' actions" if who else "Review of earlier actions"
-        progress += [f"{hh} {heading}", ""]
-        owner = None
-        for item in sorted(detail.reviews, key=lambda r: r.action.owner.casefold()) if who else detail.reviews:
-            if who and item.action.owner != owner:  # member by member
-                owner = item.action.owner
-                progress.append(f"- **{esc(owner) if owner.strip() else 'No owner'}**")
-            pad = "  " if who else ""  # under the member's name
-            line = f"{pad}- **{STATUS_LABELS.get(item.review.status, item.review.status)}:** "
-            line += _action_line(item.action, esc)
-            if item.review.note.strip():
-                label = "What happened" if item.action.is_test else "Note"
-                line += f"  \n{pad}  _{label}:_ {esc(item.review.note)}"
-            if item.review.learning.strip():
-                line += f"  \n{pad}  _What we learned:_ {esc(item.review.learning)}"
-            progress.append(line)
-        progress.append("")
+    progress = progress_lines(detail, esc, hh) if with_progress else []
 
     if who:  # a set's meeting opens with progress on every member's actions
         out += progress

@@ -18,6 +18,7 @@ from coachtui.catalog import Catalog, load_catalog
 from coachtui.store.exchange.markdown import (
     category_name,
     format_date,
+    progress_lines,
     session_markdown,
     test_of_change,
 )
@@ -360,6 +361,8 @@ def session_lines(index: Index, row: Row, catalog: Catalog) -> list[str]:
     naming its presenters, each presenter's part under it."""
     out: list[str] = []
     level = 4
+    detail = index.detail(row)
+    opens = False  # the meeting's first part: its progress on the members' actions goes first
     if row.get("meeting_id") or row.get("presenter"):
         level = 5
         if not row.get("meeting_id"):
@@ -368,7 +371,10 @@ def session_lines(index: Index, row: Row, catalog: Catalog) -> list[str]:
             names = ", ".join(md_escape(part.get("presenter", "")) or "?" for part in parts)
             when = format_date(row["created_at"])[:10]
             out += [f"#### Meeting, {when}: {_plural(len(parts), 'presenter')}", "", f"**Presenters:** {names}", ""]
-    return [*out, session_markdown(index.detail(row), catalog, heading_level=level).rstrip("\n"), ""]
+            out += progress_lines(detail, md_escape, "#####")
+            opens = True
+    text = session_markdown(detail, catalog, heading_level=level, with_progress=not opens)
+    return [*out, text.rstrip("\n"), ""]
 
 
 def _plural(count: int, word: str) -> str:
