@@ -21,10 +21,10 @@ if TYPE_CHECKING:  # the store's types load with the store, after the first pain
     from coachtui.session.saver import SaveQueue
     from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
 
-# Model attribute -> store field, for the fields saved with save_draft.
 # The fields a coach types words into (see replaced_by_mine).
 _WORDS = ("title", "dilemma", "context", "insight", "presenter")
 
+# Model attribute -> store field, for the fields saved with save_draft.
 _FIELD_NAMES = {
     "title": "title",
     "dilemma": "dilemma",
@@ -249,12 +249,12 @@ class SessionController:
             merged.status = mine.status
         return merged
 
-    def replaced_by_mine(self, theirs: SessionModel) -> list[str]:
+    @staticmethod
+    def replaced_by_mine(theirs: SessionModel, merged: SessionModel) -> list[str]:
         """The texts of ``theirs`` (the session as another window saved it) that keep
-        mine would write over: the fields a coach types words into, and the picked
-        questions, where this window's unsaved value differs from a non-empty one
-        of theirs."""
-        merged = self.merged_with(theirs)
+        mine would write over (``merged``: :meth:`merged_with` of it): the fields a
+        coach types words into, and the picked questions, where this window's unsaved
+        value differs from a non-empty one of theirs."""
         replaced = [name for name in _WORDS if getattr(merged, name) != getattr(theirs, name)
                     and str(getattr(theirs, name)).strip()]
         if merged.questions != theirs.questions and theirs.questions:

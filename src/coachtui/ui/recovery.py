@@ -286,9 +286,10 @@ class Recovery:
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
         # the other window's words that keep mine writes over are kept in a file
-        replaced = app.session.replaced_by_mine(theirs)
+        merged = app.session.merged_with(theirs)
+        replaced = app.session.replaced_by_mine(theirs, merged)
         path = self.write_copy(theirs=theirs) if replaced else None
-        screen.show_kept(app.session.merged_with(theirs))
+        screen.show_kept(merged)
         app.session.keep_mine(theirs.version)
         yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
         kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
