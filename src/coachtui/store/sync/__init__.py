@@ -103,6 +103,7 @@ from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
+from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
@@ -338,7 +339,9 @@ class _Apply:
         self.from_hub = not incoming.to_hub
         self.agreed_with = incoming.agreed_with if self.from_hub else None
         self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
-        self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
+        self.rows = {
+            kind: {ident: self._clamped(kind, row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()
+        }
         self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
         self.sent_tombstones = {key: self._clamped_grave(value) for key, value in incoming.tombstones.items()}
         self.adopt_teams = adopt_teams
@@ -352,16 +355,19 @@ class _Apply:
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
         self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
 
-    def _clamped(self, row: Row) -> Row:
+    def _clamped(self, kind: str, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
-        laptop's clock running fast, a file stamped 2099)."""
+        laptop's clock running fast, a file stamped 2099): the record's, and those of a
+        set's members (when each last joined, left or came back)."""
         limit = self.limit
+        late_members = kind == "teams" and fields.members_later_than(row.get("members"), limit)
         for name in STAMPS:  # most rows: nothing from the future
             value = row.get(name)
             if isinstance(value, dt.datetime) and value > limit:
                 break
         else:
-            return row
+            if not late_members:
+                return row
         row = dict(row)
         for name in STAMPS:
             value = row.get(name)
@@ -370,6 +376,11 @@ class _Apply:
                 if not self.from_hub:
                     row[name] = self._now_at_most(value)
                     self.clamped_ids.add(row["id"])
+        if late_members:
+            self.result.clamped += 1
+            if not self.from_hub:
+                row["members"] = fields.members_at_most(row["members"], limit, self._now_at_most)
+                self.clamped_ids.add(row["id"])
         return row
 
     def _now_at_most(self, stamp: dt.datetime) -> dt.datetime:
@@ -749,6 +760,14 @@ def apply_copy(
     if not to_hub:  # from the hub, stamps from the future only count so in comparisons
         result.clamped += snapshot.later_than(limit + fields.TOLERANCE)
     return result
+
+
+def _from_the_future(snapshot: bulk.Snapshot, limit: dt.datetime) -> bool:
+    """A stamp in ``snapshot`` later than ``limit``: a record's, or a set's member's."""
+    if snapshot.later_than(limit):
+        return True
+    index = SPECS["teams"].columns.index("members")
+    return any(fields.members_later_than(row[index], limit) for row in snapshot.rows.get("teams", ()))
 
 
 def _clause(exc: BaseException) -> str:
@@ -1242,7 +1261,7 @@ class _Run:
         with self._pushing() as hub_conn:
             hub_now, skew = _hub_clock(hub_conn, self.local)
             # stamps from the future are rewritten on the way to the hub: the merge does that
-            if not bulk.empty(hub_conn) or snapshot.later_than(hub_now + fields.TOLERANCE):
+            if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
                 raise bulk.Unsuitable
             before = changes.current_seq(hub_conn)
             pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
