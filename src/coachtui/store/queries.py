@@ -281,8 +281,11 @@ def _session_filters(which: SessionFilter, s: Any = S, *, meeting: bool = True, 
 
 def _has_meetings(conn: sa.Connection) -> bool:
     """Any set's meeting with a second presenter (an index lookup): without one,
-    every session is its own row and the queries stay as they were."""
-    return conn.execute(sa.select(S.c.id).where(S.c.meeting_id.is_not(None)).limit(1)).first() is not None
+    every session is its own row and the queries stay as they were. (Written as
+    ``>= ''``, which every id passes, because SQLite reads ``IS NOT NULL`` by scanning
+    every session: 60 ms at 100k, on every keystroke's search.)"""
+    first = sa.select(sa.literal(1)).select_from(S).where(S.c.meeting_id >= "").limit(1)
+    return conn.execute(first).first() is not None
 
 
 def _meeting_rows(

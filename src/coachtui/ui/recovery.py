@@ -285,12 +285,12 @@ class Recovery:
         presenter, _turn = self._presenter_of(session_id)
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
-        # the other window's words that keep mine writes over are kept in a file
-        merged = app.session.merged_with(theirs)
-        replaced = app.session.replaced_by_mine(theirs, merged)
+        # both sides' changes to different lines of a text are kept; the other
+        # window's words that mine overlap and write over are kept in a file
+        merged, replaced = app.session.merge(theirs)
         path = self.write_copy(theirs=theirs) if replaced else None
         screen.show_kept(merged)
-        app.session.keep_mine(theirs.version)
+        app.session.keep_mine(theirs)
         yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
         kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
         app.notify(f"Saving {yours} on top of the other change.{kept}", markup=False, timeout=10 if kept else 5)
@@ -307,6 +307,7 @@ class Recovery:
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
         app.saver.discard_unsaved(model.session_id)
+        app.session.loaded(model)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
         what = f"{one_line(presenter, 40)}'s part of the meeting" if presenter else "the session"

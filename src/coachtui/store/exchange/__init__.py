@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from coachtui.store.db.engine import Database
     from coachtui.store.exchange.export import ExportData
+    from coachtui.store.exchange.redact import Redactor
 
 CSV_TABLES = ("sessions", "actions")
 CSV_TABLES_IN_ZIP = ("sessions.csv", "actions.csv")
@@ -133,6 +134,25 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
     return data
 
 
+def _streams_redacted(which: SessionFilter) -> bool:
+    """Whether a redacted export of ``which`` is written as it is read: a selection
+    by team and date alone (exchange/redacted.py); chosen sessions and a search's
+    are redacted in memory."""
+    return not which.searches and which.session_ids is None
+
+
+def _redactor(session: Session, selection: ExportSelection, *, for_report: bool = False) -> Redactor | None:
+    """For a redacted export of ``selection``, the redactor that writes it as it is
+    read (exchange/redacted.py); None for a full one."""
+    if not selection.redact:
+        return None
+    from coachtui.store.exchange.redacted import prepared_redactor
+
+    which = selection.sessions
+    return prepared_redactor(session, team_id=which.team_id, since=since_instant(which.since, which.tz),
+                             for_report=for_report, keep_team_names=selection.keep_team_names)
+
+
 def _chosen_ids(db: Database, which: SessionFilter) -> tuple[str, ...] | None:
     """The sessions a filter names by id (chosen, or found by a history search), or
     None when it selects by team and date alone."""
@@ -152,6 +172,7 @@ def _stream_csv(
     does not grow with the history, in one pass over the selection."""
     from coachtui.catalog import load_catalog
     from coachtui.store.db.models import Team
+    from coachtui.store.exchange.redact import TABLE_ORDER
     from coachtui.store.exchange.report import csv_part
     from coachtui.store.exchange.stream import all_teams, batch_tables, session_batches
 
@@ -180,6 +201,7 @@ def _stream_csv(
         header = True
         inner: Session
         with db.read() as inner:
+            redactor = _redactor(inner, selection)
             batches = session_batches(inner, team_id=which.team_id, since=since, session_ids=session_ids)
             # A filter's reviews count when their session is selected: the ids of all.
             selected = None
@@ -189,6 +211,9 @@ def _stream_csv(
                 batches = iter(listed)
             for ids in batches:
                 tables = batch_tables(inner, ids, whole=whole, selected=selected)
+                if redactor is not None:
+                    for key in TABLE_ORDER:
+                        redactor.whole(key, tables.get(key, []))
                 counts["sessions"] += len(tables["sessions"])
                 counts["actions"] += len(tables["actions"])
                 teams.update(row["id"] for row in tables["teams"])
@@ -212,9 +237,9 @@ def _stream_csv(
         # actions.csv waits in an unnamed temporary file beside the export.
         with tempfile.TemporaryFile(dir=Path(path).expanduser().parent) as spool:
             write_csv_zip(handle, {"sessions.csv": pieces("sessions.csv", spool), "actions.csv": spooled(spool)},
-                          exported_at)
+                          exported_at, redacted=selection.redact)
 
-    if session_ids is None:  # by team and date alone: one ordered read per table
+    if session_ids is None and not selection.redact:  # by team and date alone: one ordered read per table
         return _stream_csv_tables(db, path, which.team_id, since, names, as_zip=as_zip, exported_at=exported_at)
     if as_zip:
         written, size = write_export_with(path, zipped)
@@ -295,6 +320,7 @@ def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> Ex
                 raise NotFound("That team no longer exists.")
             yield from markdown_lines(
                 session,
+                redactor=_redactor(session, selection, for_report=True),
                 which=which,
                 team_id=which.team_id,
                 since=since_instant(which.since, which.tz),
@@ -337,6 +363,19 @@ def redaction_check(db: Database, selection: ExportSelection = EVERYTHING) -> li
     redacted here whatever ``selection.redact`` says)."""
     from coachtui.store.exchange.redact import possible_names, redacted_texts
 
+    which = selection.sessions
+    if _streams_redacted(which):
+        from coachtui.store.db.models import Team
+        from coachtui.store.exchange.redacted import possible_names_left, prepared_redactor
+
+        since = since_instant(which.since, which.tz)
+        session: Session
+        with db.read() as session:
+            if which.team_id is not None and session.get(Team, which.team_id) is None:
+                raise NotFound("That team no longer exists.")
+            redactor = prepared_redactor(session, team_id=which.team_id, since=since, for_report=True,
+                                         keep_team_names=selection.keep_team_names)
+            return possible_names_left(session, redactor, team_id=which.team_id, since=since)
     data = _export_data(db, selection, redact=True, for_report=True)
     return possible_names(
         redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
@@ -360,12 +399,13 @@ def export_file(
     if table is not None and table not in CSV_TABLES:
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
     which = selection.sessions
-    if fmt == "json" and not selection.redact and not which.searches and which.session_ids is None:
-        return _stream_json(db, path, which)
-    if fmt == "csv" and not selection.redact:
+    streams = not selection.redact or _streams_redacted(which)
+    if fmt == "json" and not which.searches and which.session_ids is None:
+        return _stream_json(db, path, selection)
+    if fmt == "csv" and streams:
         members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
         return _stream_csv(db, path, selection, members, as_zip=as_zip)
-    if fmt == "md" and not selection.redact:
+    if fmt == "md" and streams:
         return _stream_markdown(db, path, selection)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
@@ -392,15 +432,16 @@ def export_file(
     )
 
 
-def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION) -> ExportResult:
-    """The whole history, or the sessions of one team or since a date (``which``), as
-    JSON written as it is read (one read transaction, a batch of rows at a time): the
-    same bytes as ``dumps(export_json())`` of that selection, in memory that does not
-    grow with the history."""
+def _stream_json(db: Database, path: Path, selection: ExportSelection = EVERYTHING) -> ExportResult:
+    """The whole history, or the sessions of one team or since a date (``selection``), as
+    JSON written as it is read (one read transaction, a batch of rows at a time),
+    redacted if it asks: the same bytes as ``dumps(export_json())`` of that selection,
+    in memory that does not grow with the history."""
     from coachtui.store.db.models import Team
     from coachtui.store.exchange.export import ExportData, stream_table
     from coachtui.store.exchange.interchange import TABLES
 
+    which = selection.sessions
     team_id, since = which.team_id, since_instant(which.since, which.tz)
     if team_id is not None:
         checked: Session
@@ -409,7 +450,7 @@ def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION)
                 raise NotFound("That team no longer exists.")
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
     header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now(), team_id=team_id,
-                                  since=since))
+                                  since=since, redacted=selection.redact))
 
     def chunks() -> Iterator[str]:
         # json.dumps(document, indent=2) written piece by piece: the header's
@@ -420,12 +461,15 @@ def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION)
         yield head[: -len("\n}")]
         session: Session
         with db.read() as session:
+            redactor = _redactor(session, selection)
             for spec in TABLES:
                 yield f",\n  {json.dumps(spec.key)}: ["
                 rows, written = 0, 0
                 batch: list[str] = []
                 size = 0
                 for row in stream_table(session, spec.key, team_id=team_id, since=since):
+                    if redactor is not None:
+                        redactor.whole(spec.key, [row])
                     text = _row_json(row)
                     batch.append(text)
                     rows += 1
