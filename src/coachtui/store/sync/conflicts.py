@@ -498,7 +498,9 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         raise InvalidInput(f"choose mine, theirs or both, not {choice!r}", field="choice")
     with db.write() as session:
         conn = session.connection()
-        rows = conn.execute(sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True))).all()
+        rows = conn.execute(
+            sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True), CONFLICT.c.hub.notin_(NOTES))
+        ).all()
         if len(rows) != 1:
             what = "no conflict" if not rows else "more than one conflict"
             raise NotFound(f"{what} starts with {conflict_id!r}; coachtui sync --conflicts lists them")
@@ -532,13 +534,14 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
             if current._mapping[conflict.field] != value:
                 conn.execute(sa.update(table).where(table.c.id == conflict.record_id).values(**values))
             else:  # nothing changes: a note tells the other laptops (SETTLED)
-                _note_settled(conn, conflict, db.now())
+                _note_settled(conn, conflict, choice, db.now())
         conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id == conflict.id))
     return conflict
 
 
-def _note_settled(conn: sa.Connection, conflict: Conflict, now: dt.datetime) -> None:
-    kept, other = (conflict.mine, conflict.theirs) if conflict.kept == "mine" else (conflict.theirs, conflict.mine)
+def _note_settled(conn: sa.Connection, conflict: Conflict, choice: str, now: dt.datetime) -> None:
+    side = choice if choice in ("mine", "theirs") else conflict.kept
+    kept, other = (conflict.mine, conflict.theirs) if side == "mine" else (conflict.theirs, conflict.mine)
     settled = Conflict(new_id(), conflict.kind, conflict.record_id, conflict.field, kept, other, "mine",
                        conflict.mine_by, conflict.theirs_by)
     keep_settled(conn, [settled], now)
