@@ -249,7 +249,7 @@ def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Pat
 REDACTED_SELECTIONS = {"everything": {}, "one team": {"team": True}, "since": {"since": dt.date(2026, 9, 1)}}
 
 
-def _redacted_history(store, clock) -> None:  # type: ignore[no-untyped-def]
+def _redacted_history(store) -> None:  # type: ignore[no-untyped-def]
     """A demo history with names the redactor learns only from a title written late
     ("Dr Lindqvist" in the newest session makes "Lindqvist" a person in the oldest),
     members and presenters of a set, and a review in a later session."""
@@ -263,7 +263,7 @@ def _redacted_history(store, clock) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("keep", [False, True], ids=["team codes", "team names kept"])
 @pytest.mark.parametrize("which", list(REDACTED_SELECTIONS))
-def test_streamed_redacted_exports_are_the_in_memory_ones(store, clock, tmp_path: Path, which: str, keep: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_redacted_exports_are_the_in_memory_ones(store, tmp_path: Path, which: str, keep: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Every pseudonym numbered as the redacted export made in memory numbers it, in
     the report, both CSV tables, the JSON and the check for names left; and none of
     them reads the selection whole (a batch of sessions at a time)."""
@@ -273,7 +273,7 @@ def test_streamed_redacted_exports_are_the_in_memory_ones(store, clock, tmp_path
     from coachtui.store.exchange import export, stream
     from coachtui.store.exchange.redact import possible_names, redacted_texts
 
-    _redacted_history(store, clock)
+    _redacted_history(store)
     asked = dict(REDACTED_SELECTIONS[which])
     if asked.pop("team", False):
         asked["team_id"] = store.list_teams()[0].id
@@ -335,3 +335,48 @@ def test_redacted_export_memory_does_not_grow_with_the_history(histories: Histor
         peaks[sessions] = _export_peak_kb(db, out, histories.env, fmt, "--redact")
         assert out.stat().st_size > 0
     _assert_flat(peaks)
+
+
+def test_exports_to_standard_output_stream_too(tmp_path: Path, monkeypatch, capsysbinary) -> None:  # type: ignore[no-untyped-def]
+    """``coachtui export`` without ``-o``, each format, full and redacted, of everything,
+    one team and a period: the text the export made in memory gives, written as it is
+    read (the in-memory export is never made)."""
+    from coachtui.cli import main
+    from coachtui.store import exchange
+
+    path = tmp_path / "history.db"
+    with open_store(str(path)) as store:  # the command's clock: "overdue" as it says it
+        _redacted_history(store)
+        team = store.list_teams()[0]
+        filters = {"everything": ((), SessionFilter()), "one team": (("--team", team.name), SessionFilter(team_id=team.id)),
+                   "since": (("--since", "2026-09-01"), SessionFilter(since=dt.date(2026, 9, 1)))}
+        expected = {}
+        for label, (_, which) in filters.items():
+            for redact in (False, True):
+                selection = ExportSelection(which, redact=redact)
+                expected[label, redact, "md"] = _report_text(store.export_markdown(selection))
+                tables = store.export_csv(selection)
+                expected[label, redact, "sessions"] = tables["sessions.csv"]
+                expected[label, redact, "actions"] = tables["actions.csv"]
+                expected[label, redact, "json"] = store.export_json(selection)
+
+    def whole(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("made the export in memory")
+
+    monkeypatch.setattr(exchange, "_export_data", whole)
+    for (label, redact, what), text in expected.items():
+        args = ["export", "--db", str(path), *filters[label][0], *(["--redact"] if redact else [])]
+        if what in ("sessions", "actions"):
+            args += ["--format", "csv", "--table", what]
+        else:
+            args += ["--format", what]
+        assert main(args) == 0
+        out = capsysbinary.readouterr().out.decode("utf-8")
+        if what == "json":
+            assert isinstance(text, dict)
+            text["exported_at"] = json.loads(out)["exported_at"]
+            assert out == dumps(text), (label, redact, what)
+        elif what == "md":
+            assert _report_text(out) == text, (label, redact, what)
+        else:
+            assert out == text, (label, redact, what)
