@@ -115,6 +115,13 @@ async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size)
         await pilot.press("tab")
         await paste(pilot, "Cycles never finish")
         await screenshot(app, f"sets-presenter3-{width}")
+        if os.environ.get("COACHTUI_SCREENSHOTS"):  # every step of presenter 3, for a person to look at
+            for digit, step in (("4", "category"), ("5", "questions"), ("6", "actions"), ("7", "summary"), ("3", "dilemma")):
+                await pilot.press("ctrl+g", digit)
+                await wait_for(pilot, lambda step=step: app.session_screen.current_step == step, what=step)
+                await pilot.pause(0.3)
+                await screenshot(app, f"sets-presenter3-{step}-{width}")
+            await pilot.press("end")
         # f9 on the last again: back to the first
         await present(pilot, app, "1", "Presenters of this meeting")
         await shows(pilot, "1/3")
@@ -424,3 +431,34 @@ async def test_history_shows_the_category_of_the_presenter_found(make_app, meeti
             assert "environment" not in row(), row()
             assert f"{name}: " in row() or f"{name} · Meeting" in row(), row()  # whose part held the words
             await screenshot(app, f"sets-history-found-{words}-{size[0]}")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_summary_step_reads_like_the_minutes_of_the_meeting(make_app, set_with_actions: Path, size) -> None:
+    """The summary step (and what y copies) opens with the meeting's heading and the
+    progress on members' actions, before '1. ... presents', as the report and the
+    meeting's view do (it sat inside the first presenter's part)."""
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Try a round at the huddle")
+        await pilot.press("d")  # Asha's first action: done
+        await present(pilot, app, "3", "Who is presenting?")  # Carys Jones
+        await shows(pilot, "Carys Jones is presenting.")
+        await present(pilot, app, "2", "Presenters of this meeting")  # add Asha as presenter 2
+        await shows(pilot, "2/2")
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary step")
+        summary = app.screen.query_one("#summary-md")
+        await wait_for(pilot, lambda: "2. Asha Patel presents" in summary.source, what="both presenters")
+        source = summary.source
+        assert source.lstrip().startswith("# Meeting of North leads")
+        assert "**Presenters:** Carys Jones, Asha Patel" in source
+        assert source.index("Progress on members' actions") < source.index("1. Carys Jones presents")
+        assert source.count("Progress on members' actions") == 1
+        await shows(pilot, "Meeting of North leads")  # on the screen, at the top
+        await screenshot(app, f"sets-summary-{size[0]}")
+        await saved(pilot)
