@@ -111,6 +111,12 @@ async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size)
         # and Ben as presenter 3
         await present(pilot, app, "3", "Presenters of this meeting")  # 1 Carys, 2 Asha, then add: 3 Ben, 4 Dev
         await shows(pilot, "3/3")
+        await pilot.press("ctrl+g", "6")  # Ben's actions: none yet, and nothing said about Asha's
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="Ben's actions")
+        text = await shows(pilot, "Owner: Ben")
+        assert "Action added." not in text and "Start with a round" not in text
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "title", what="Ben's title")
         await paste(pilot, "PDSA stalls")
         await pilot.press("tab")
         await paste(pilot, "Cycles never finish")
@@ -309,6 +315,9 @@ async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
         assert source.index("Ask for the data") < source.index("2. Asha Patel: A quiet team")
         assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
         assert "Ask the matron" in source and "2 presenters" in source
+        # the meeting's date, whole on the screen (a heading cut it to '2026' at 80 columns)
+        met = app.session.review_model.last_session.created_at.astimezone()
+        await shows(pilot, f"Met on {met:%Y-%m-%d}.")
         await screenshot(app, f"sets-review-last-{size[0]}")
 
 
