@@ -521,6 +521,21 @@ def test_coachtui_search_shows_the_category_of_the_presenter_found(tmp_path: Pat
     assert row["found_in"] == "Asha Patel; Ben Okafor; Carys Jones"
 
 
+def test_trends_count_each_presenter_s_category(store, clock) -> None:
+    """A meeting of three presenters is three issues on the trends screen, each in
+    its presenter's category, with the coach's and the team's filters; the
+    dominance flag reads them as the set's recent issues."""
+    team, *_parts = _meeting(store, clock)
+    today = clock.now.date()
+    (month,) = store.theme_counts(today=today, months=1, tz=dt.UTC)
+    assert month.counts == {"capability": 1, "learning": 0, "relational": 1, "environment": 1, "unsure": 0}
+    (mine,) = store.theme_counts(today=today, months=1, tz=dt.UTC, coach="Ana")  # the per-month query
+    (theirs,) = store.theme_counts(today=today, months=1, tz=dt.UTC, team_id=team.id)  # the tallies
+    assert mine.counts == theirs.counts == month.counts
+    (flag,) = store.dominant_categories(team_id=team.id)
+    assert flag.n == 3 and not flag.dominant
+
+
 def test_coachtui_search_finds_a_presenter(tmp_path: Path, clock, capsys) -> None:
     from coachtui.cli import main
 

@@ -471,3 +471,74 @@ async def test_the_summary_step_reads_like_the_minutes_of_the_meeting(make_app, 
         await shows(pilot, "Meeting of North leads")  # on the screen, at the top
         await screenshot(app, f"sets-summary-{size[0]}")
         await saved(pilot)
+
+
+async def test_the_tracker_shows_one_member_s_actions_across_meetings(make_app, set_with_actions: Path) -> None:
+    """o on the tracker lists the set's members among the owners; picking one shows
+    their actions from every meeting, and no one else's (issue 22, item 4)."""
+    from coachtui.store import open_store
+    from coachtui.ui.modals import PickerScreen
+    from coachtui.ui.screens.tracker import TrackerScreen
+
+    with open_store(str(set_with_actions)) as store:  # a later meeting: Asha presents again
+        team = next(t for t in store.list_teams() if t.name == SET)
+        later = store.start_session(team.id, "Ana")
+        store.save_draft(later.id, presenter="Ben Okafor", dilemma="Handover")
+        store.add_action(later.id, "Shadow the night handover", "Ben Okafor")
+        asha = store.add_presenter(later.id, "Asha Patel")
+        store.save_draft(asha.id, dilemma="Still quiet")
+        store.add_action(asha.id, "Ask each nurse one question", "Asha Patel")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+        tracker = app.screen
+        await wait_for(pilot, lambda: len(tracker.rows) == 5, what="every open action")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the owners")
+        text = await shows(pilot, "Dev Shah")
+        assert "Asha Patel" in text and "Ben Okafor" in text
+        await type_text(pilot, "asha")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PickerScreen), what="the picker closed")
+        await wait_for(pilot, lambda: {a.owner for a in tracker.rows} == {"Asha Patel"}, what="Asha's actions")
+        text = await shows(pilot, "o Owner: Asha Patel")
+        assert sorted(a.text for a in tracker.rows) == [
+            "Ask each nurse one question", "Ask the matron", "Try a round at the huddle"
+        ]
+        for mine in ("Ask each nurse one question", "Ask the matron", "Try a round at the huddle"):
+            assert mine in text
+        assert "Ask for the data" not in text and "Shadow the night handover" not in text
+        await screenshot(app, "sets-tracker-member-80")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_explainer_tells_a_trainer_about_sets(make_app, db_path: Path, size) -> None:
+    """F6's explainer ends with how the categories serve an action learning set, the
+    keys that run one and the demo's set (issue 22, item 5), whole on the screen."""
+    from coachtui.ui.screens.explainer import ExplainerScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
+        await shows(pilot, "Capability")
+        def flat() -> str:
+            return " ".join(screen_text(app).replace("│", " ").replace("▎", " ").replace("▊", " ").split())
+
+        def whole() -> bool:  # its heading and its last words
+            return "Coaching a group: action learning sets" in flat() and "Northern quality leads" in flat()
+
+        # read on as a trainer would: a page at a time to the section, then a line at a
+        # time (scrolling is animated: each check waits for the keys' scroll)
+        for _key in range(40):
+            if whole():
+                break
+            await pilot.press("down" if "Coaching a group" in screen_text(app) else "space")
+            await pilot.pause(0.3)
+        await wait_for(pilot, whole, what="the whole section on screen")
+        assert "In an action learning set" in flat()
+        assert "f8 on the team list" in flat() and "f9 names who presents" in flat()
+        await screenshot(app, f"sets-explainer-{size[0]}")
