@@ -542,3 +542,33 @@ async def test_the_explainer_tells_a_trainer_about_sets(make_app, db_path: Path,
         assert "In an action learning set" in flat()
         assert "f8 on the team list" in flat() and "f9 names who presents" in flat()
         await screenshot(app, f"sets-explainer-{size[0]}")
+
+
+async def test_a_session_of_an_ordinary_team_shows_nothing_of_sets(make_app, db_path: Path, seeded) -> None:
+    """A one-presenter session reads as it always did (issue 22, item 2): no
+    presenter in the status bar or the step bar, no f9 in the footer, f9 does
+    nothing, and its summary has no meeting heading."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Ward 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="the session")
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await paste(pilot, "Night handover")
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        text = await shows(pilot, "Night handover")
+        lines = text.splitlines()
+        assert "presenter" not in lines[0] and "1/1" not in lines[0] and "1/1" not in lines[1]
+        assert "f9" not in lines[-1] and "Presenter" not in lines[-1]
+        source = app.screen.query_one("#summary-md").source
+        assert source.startswith("# Night handover") and "Meeting of" not in source and "presents" not in source
+        assert len(app.session.parts) <= 1
+        await saved(pilot)
+    assert query(db_path, "SELECT count(*), max(turn), max(presenter) FROM coaching_session WHERE status = 'draft'") == [
+        (1, 1, "")
+    ]
