@@ -357,3 +357,73 @@ async def test_the_status_bar_names_the_presenter_at_80_columns_whatever_the_set
         assert "saved" in top or "saving" in top  # the save state still shows at the right
         assert bar.context.startswith("2/2 Ben Okafor · Northern")
         await screenshot(app, "sets-status-80")
+
+
+async def test_keep_mine_keeps_the_unsaved_words_of_both_presenters(make_app, db_path: Path) -> None:
+    """Another coach changed both presenters' parts (the context of each) while this
+    window typed in both dilemmas: presenter 1's, then at once presenter 2's. Both
+    saves are refused; keep mine (asked presenter by presenter) saves both
+    presenters' typing on top, and keeps the other coach's contexts."""
+    from textual.widgets import Button
+
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConflictScreen
+
+    from .test_keep_mine import slow_disk
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana Ruiz")
+        store.save_draft(second.id, title="Voice", dilemma="Quiet huddles")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # resume the draft offered: the whole meeting
+        await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
+        await shows(pilot, "1/2 Asha Patel")
+        with open_store(str(db_path)) as other:  # another coach, meanwhile, on both parts
+            for part, context in ((first, "Asha's ward"), (second, "Ben's ward")):
+                other.save_draft(part.id, context=context, expected_version=other.get_session(part.id).version)
+        await pilot.press("ctrl+g", "3")  # Asha's dilemma step, at her title
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "title", what="her title")
+        with slow_disk(app) as slow:  # the saves wait (a slow disk) while the coach types on
+            disk = slow()
+            # Asha's dilemma, then straight on to Ben's, before either is saved
+            await pilot.press("tab", "end", "space", *"at", "space", *"night", "f9", "2")
+            await shows(pilot, "2/2 Ben Okafor")
+            await pilot.press("tab", "end", "space", *"on", "space", *"Mondays")
+            await wait_for(pilot, lambda: app.saver.unsaved(second.id), what="Ben's words queued")
+            disk.go()
+        answered = 0
+        while answered < 2:
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, timeout=15,
+                what="a conflict question, painted",
+            )
+            asked = app.screen
+            # one question at a time, about the part in hand beneath it
+            who = app.session.model.presenter
+            assert f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split())
+            asked.query_one("#conflict-keep", Button).press()  # keep mine, as a click does
+            await wait_for(pilot, lambda asked=asked: app.screen is not asked, what="the answer")
+            answered += 1
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, ConflictScreen) or (
+                    not app.saver.conflicts and not app.recovery.asking_about and app.save_status.state == "saved"
+                ),
+                timeout=15, what="the next question, or all saved",
+            )
+            if not isinstance(app.screen, ConflictScreen):
+                break
+        await saved(pilot)
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session WHERE id = ?", first.id) == [
+        ("No beds at night", "Asha's ward")
+    ]
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session WHERE id = ?", second.id) == [
+        ("Quiet huddles on Mondays", "Ben's ward")
+    ]
