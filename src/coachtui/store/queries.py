@@ -380,6 +380,7 @@ def _newest_matches(
     page: Callable[..., sa.Select[Any]],
     *,
     meetings: bool,
+    wider: str | None = None,
 ) -> list[Any] | None:
     """The first ``wanted`` rows newest first that pass ``where`` and match the
     FTS5 query, looking only among the newest rows: a window of them (by
@@ -402,6 +403,7 @@ def _newest_matches(
     """
     rowid: Any = sa.literal_column("coaching_session.rowid")
     size = WINDOW_FIRST
+    counts, asked = ([fts_query] if wider is None else [wider, fts_query]), 0
     while True:
         newest = (
             sa.select(S.c.created_at, S.c.id, rowid.label("r"))
@@ -433,10 +435,15 @@ def _newest_matches(
         rows = list(conn.execute(page(*extra)).all())
         if len(rows) >= wanted or count < size:
             return rows
-        if size == WINDOW_FIRST:
+        # Few matches in all (a capped count) are quicker sorted: asked after the
+        # first window; when the last word is a long prefix, first of a wider query
+        # (``wider``: its shorter prefix, no merge of the words it begins), and of
+        # the query itself only after the second window.
+        if asked < len(counts):
             matches = conn.exec_driver_sql(
-                search_index.count_sql(capped=True), (fts_query, SORT_MATCHES_UP_TO + 1)
+                search_index.count_sql(capped=True), (counts[asked], SORT_MATCHES_UP_TO + 1)
             ).scalar()
+            asked += 1
             if (matches or 0) <= SORT_MATCHES_UP_TO:
                 return None
         # the next window as large as the matches seen so far suggest a page needs
@@ -622,6 +629,7 @@ def search_sessions(
                 found = _newest_matches(
                     conn, [*where, *rows_where], matching, query, limit + 1,
                     lambda *extra: page(*rows_where, *extra), meetings=meetings,
+                    wider=shorter[0] if shorter is not None else None,
                 )
             if found is None and windows and not meetings:  # a rare word: its few matches, sorted
                 matching_rows = sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=query)
