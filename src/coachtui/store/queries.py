@@ -437,15 +437,18 @@ def _newest_matches(
             return rows
         # Few matches in all (a capped count) are quicker sorted: asked after the
         # first window; when the last word is a long prefix, first of a wider query
-        # (``wider``: its shorter prefix, no merge of the words it begins), and of
-        # the query itself only after the second window.
-        if asked < len(counts):
+        # (``wider``: its shorter prefix, no merge of the words it begins), then of
+        # the query itself: at once if the window held no match (a rare word: its
+        # merge is short), else after the second window.
+        while asked < len(counts):
             matches = conn.exec_driver_sql(
                 search_index.count_sql(capped=True), (counts[asked], SORT_MATCHES_UP_TO + 1)
             ).scalar()
             asked += 1
             if (matches or 0) <= SORT_MATCHES_UP_TO:
                 return None
+            if rows:
+                break
         # the next window as large as the matches seen so far suggest a page needs
         size *= min(WINDOW_MOST_GROWTH, max(WINDOW_GROWTH, 2 * wanted // max(len(rows), 1)))
 
