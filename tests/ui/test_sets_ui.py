@@ -427,3 +427,70 @@ async def test_keep_mine_keeps_the_unsaved_words_of_both_presenters(make_app, db
     assert query(db_path, "SELECT dilemma, context FROM coaching_session WHERE id = ?", second.id) == [
         ("Quiet huddles on Mondays", "Ben's ward")
     ]
+
+
+@pytest.fixture
+def meeting_of_three(db_path: Path):  # type: ignore[no-untyped-def]
+    """North leads' meeting: Asha (environment), Ben (relational), Carys (capability)."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        part = store.start_session(team.id, "Ana")
+        for name, title, dilemma, category in (
+            ("Asha Patel", "Winter beds", "No beds on Mondays", "environment"),
+            ("Ben Okafor", "Quiet team", "The team says nothing in huddles", "relational"),
+            ("Carys Jones", "PDSA", "We never finish a cycle", "capability"),
+        ):
+            if name != "Asha Patel":
+                part = store.add_presenter(part.id, name, "Ana")
+            store.save_draft(part.id, presenter=name, title=title, dilemma=dilemma, primary_category=category)
+        for each in store.meeting(part.id):
+            store.complete_session(each.id)
+    return db_path
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_history_shows_the_category_of_the_presenter_found(make_app, meeting_of_three: Path, size) -> None:
+    """A search that hits a later presenter shows their name and category on the
+    meeting's row (it showed the first presenter's category); the list unsearched
+    names no single presenter's category, and the line under the table gives each."""
+    from textual.widgets import Input
+
+    from coachtui.ui.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        history = app.screen
+        await wait_for(pilot, lambda: len(history.window.rows) == 1, what="the meeting's row")
+
+        def flat() -> str:
+            return " ".join(screen_text(app).replace("│", " ").split())
+
+        def row() -> str:  # the table's row on screen (its date first)
+            return next((line for line in screen_text(app).splitlines() if line.lstrip("│ ").startswith("20")), "")
+
+        await wait_for(pilot, lambda: "Meeting: Asha" in row(), what="the row on screen")
+        # under the table: every presenter's category
+        await wait_for(
+            pilot, lambda: "Asha Patel (environment), Ben Okafor (relational), Carys Jones (capability)" in flat(),
+            what="each presenter's category under the table",
+        )
+        assert "environment" not in row() or "relational" in row(), row()  # not the first presenter's alone
+        await screenshot(app, f"sets-history-categories-{size[0]}")
+        search = history.query_one("#history-search", Input)
+        for words, turn, category in (("huddles", 1, "relational"), ("carys", 2, "capability")):
+            name = MEMBERS[turn]
+            search.value = words
+            await wait_for(
+                pilot, lambda turn=turn: [r.matched for r in history.window.rows] == [(turn,)], what=words
+            )
+            await wait_for(pilot, lambda category=category: category in row(), what=f"{category} on the row")
+            assert "environment" not in row(), row()
+            assert f"{name}: " in row() or f"{name} · Meeting" in row(), row()  # whose part held the words
+            await screenshot(app, f"sets-history-found-{words}-{size[0]}")

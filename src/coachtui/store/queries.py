@@ -332,19 +332,45 @@ def _meeting_conditions(
     return where, [sa.or_(sa.and_(*own), later)]
 
 
-def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str, str | None]]]:
     """The later presenters of these meetings (first session id -> [(session id,
-    presenter)] in turn order)."""
-    parts: dict[str, list[tuple[str, str]]] = {}
+    presenter, category)] in turn order)."""
+    parts: dict[str, list[tuple[str, str, str | None]]] = {}
     for start in range(0, len(first_ids), 500):
         rows = conn.execute(
-            sa.select(S.c.meeting_id, S.c.id, S.c.presenter)
+            sa.select(S.c.meeting_id, S.c.id, S.c.presenter, S.c.primary_category)
             .where(S.c.meeting_id.in_(sa.bindparam("firsts", first_ids[start : start + 500], expanding=True)))
             .order_by(S.c.meeting_id, S.c.turn, S.c.created_at, S.c.id)
         ).all()
-        for meeting, ident, presenter in rows:
-            parts.setdefault(meeting, []).append((ident, presenter))
+        for meeting, ident, presenter, category in rows:
+            parts.setdefault(meeting, []).append((ident, presenter, category))
     return parts
+
+
+def _matching_parts(
+    db: Database, conn: sa.Connection, which: SessionFilter, terms: SearchTerms, ids: list[str]
+) -> set[str]:
+    """Which of these sessions (meetings' presenters' parts) match the presenter's
+    own conditions of ``which``: its words and its category. Empty when it has none
+    (a meeting is then about every presenter)."""
+    P = S.alias("part")
+    own = _session_filters(which, P, meeting=False)
+    if terms:
+        possible, text = _text_condition(db, conn, terms, P)
+        if not possible:
+            return set()
+        own.append(text)
+    if not own or not ids:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(
+            conn.execute(
+                sa.select(P.c.id).where(P.c.id.in_(sa.bindparam("parts", chunk, expanding=True)), *own)
+            ).scalars()
+        )
+    return found
 
 
 # For the store's other query modules (network.py: what others tried, topics).
@@ -646,8 +672,17 @@ def search_sessions(
             more = len(rows) > limit
             rows = list(rows[:limit])
             parts = _meeting_parts(conn, [row.id for row in rows] if meetings else [])
+            everyone = [ident for row in rows if row.id in parts for ident in (row.id, *(p[0] for p in parts[row.id]))]
+            matched_parts = _matching_parts(db, conn, which, terms, everyone)
     if upward:
         rows.reverse()
+
+    def matched(row: Any) -> tuple[int, ...]:
+        if row.id not in parts:
+            return ()
+        ids = (row.id, *(ident for ident, _name, _category in parts[row.id]))
+        return tuple(turn for turn, ident in enumerate(ids) if ident in matched_parts)
+
     infos = [
         SessionInfo(
             id=row.id,
@@ -662,8 +697,14 @@ def search_sessions(
             preview=_preview(row.preview),
             presenter=row.presenter,
             turn=row.turn,
-            presenters=(row.presenter, *(name for _ident, name in parts[row.id])) if row.id in parts else (),
-            parts=tuple(ident for ident, _name in parts.get(row.id, ())),
+            presenters=(row.presenter, *(name for _ident, name, _category in parts[row.id])) if row.id in parts else (),
+            parts=tuple(ident for ident, _name, _category in parts.get(row.id, ())),
+            categories=(
+                (row.primary_category, *(category for _ident, _name, category in parts[row.id]))
+                if row.id in parts
+                else ()
+            ),
+            matched=matched(row),
         )
         for row in rows
     ]
@@ -691,7 +732,8 @@ def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) ->
         # in their own columns: the piece is from the session's own texts, its title
         # last (a meeting's: each presenter's in turn)
         pieces = []
-        for ident in (row.id, *row.parts):
+        ids = (row.id, *row.parts)
+        for ident in (ids[turn] for turn in row.matched) if row.matched else ids:  # a meeting: the parts that matched
             found = texts.get(ident, [])
             pieces += [*found[1:-3], *found[:1]]
         piece = snippet(pieces, terms)
@@ -722,7 +764,7 @@ def session_ids_matching(
                 return ids
             # a meeting's every presenter, after its first
             later = _meeting_parts(conn, ids)
-            return [ident for first in ids for ident in (first, *(i for i, _name in later.get(first, ())))]
+            return [ident for first in ids for ident in (first, *(i for i, _name, _category in later.get(first, ())))]
 
 
 def cursor_for(row: SessionInfo) -> str:
