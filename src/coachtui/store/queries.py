@@ -355,21 +355,27 @@ def _matching_parts(
     (a meeting is then about every presenter)."""
     P = S.alias("part")
     own = _session_filters(which, P, meeting=False)
-    if terms:
+    fts = bool(terms) and _uses_fts(db, conn)
+    if terms and not fts:
         possible, text = _text_condition(db, conn, terms, P)
         if not possible:
             return set()
         own.append(text)
-    if not own or not ids:
+    if not (own or terms) or not ids:
         return set()
+    rowid: Any = sa.literal_column("part.rowid")
     found: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.update(
-            conn.execute(
-                sa.select(P.c.id).where(P.c.id.in_(sa.bindparam("parts", chunk, expanding=True)), *own)
-            ).scalars()
-        )
+        chunk = sa.bindparam("parts", ids[start : start + 500], expanding=True)
+        where = [P.c.id.in_(chunk), *own]
+        if fts:
+            # the words among these sessions' rowids only, not every match of them
+            # (a million for "the" at 1M sessions)
+            low, high = conn.execute(sa.select(sa.func.min(rowid), sa.func.max(rowid)).where(P.c.id.in_(chunk))).one()
+            if low is None:
+                continue
+            where.append(_in_range(P, terms.fts5(), int(low), int(high)))
+        found.update(conn.execute(sa.select(P.c.id).where(*where)).scalars())
     return found
 
 
