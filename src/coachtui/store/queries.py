@@ -366,7 +366,7 @@ def _matching_parts(
     rowid: Any = sa.literal_column("part.rowid")
     found: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = sa.bindparam("parts", ids[start : start + 500], expanding=True)
+        chunk: Any = sa.bindparam("parts", ids[start : start + 500], expanding=True)
         where = [P.c.id.in_(chunk), *own]
         if fts:
             # the words among these sessions' rowids only, not every match of them
