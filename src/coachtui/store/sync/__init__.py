@@ -11,7 +11,8 @@ session (its questions, actions and reviews, a few rows), plus the teams they
 belong to; and the tombstones of records deleted for good. A first sync with a
 hub (or ``--full``) moves everything; into a side that holds no record yet (an empty
 hub, a new laptop) it copies the tables instead of merging record by record, with
-the same outcome (``store/sync/bulk.py``). Sync keeps, per hub, how far pushing and
+the same outcome (``store/sync/bulk.py``), and the whole sessions a laptop receives
+that it never had are copied beside the records merged (``_one_sided``). Sync keeps, per hub, how far pushing and
 pulling have got (``sync_state``, keyed by the hub's database id).
 
 **Who wins.** The same rules run on the receiving side of each direction:
@@ -75,7 +76,10 @@ continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same 
 
 **Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
 it, and the one told of its lost value) goes from the other's list once a record it
-receives holds the other value or both texts: a coach settled it and synced.
+receives holds the other value or both texts: a coach settled it and synced. Settled
+with the value the field holds already, nothing is written to the record: a note
+travels instead (``conflicts.SETTLED``), and each laptop that syncs drops the
+conflicts it lists over the same two values of that field.
 
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
@@ -159,6 +163,9 @@ class Changeset:
     # those); a deletion sent of records written there since then (edits the sender
     # had not seen) keeps them as a conflict for the sender (None: it is not checked)
     seen: tuple[int, tuple[tuple[int, int], ...]] | None = None
+    # records new to the receiver, as SQLite stores them (``bulk.Snapshot`` rows, by
+    # kind, sorted by id): written as they are, beside the rows merged (``_one_sided``)
+    copied: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -348,6 +355,10 @@ class _Apply:
         self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
         self.bases = incoming.bases
         self.from_hub = not incoming.to_hub
+        self.copied = incoming.copied
+        if self.copied:  # chosen with no stamp from the future going to the hub (``_one_sided``)
+            assert self.from_hub
+            self.result.clamped += bulk.Snapshot(self.copied, []).later_than(self.limit)
         self.agreed_with = incoming.agreed_with if self.from_hub else None
         self.seen = None if self.from_hub else incoming.seen
         self.start_seq = changes.current_seq(conn) if self.seen is not None else 0
@@ -489,7 +500,7 @@ class _Apply:
     # --- records ------------------------------------------------------------------------------
 
     def upsert(self) -> None:
-        total = sum(len(rows) for rows in self.rows.values())
+        total = sum(len(rows) for rows in self.rows.values()) + sum(len(rows) for rows in self.copied.values())
         with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
             self._upsert(written)
         self._tell_deleted_parents()
@@ -498,6 +509,10 @@ class _Apply:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for kind in KINDS:  # parents before children
             incoming = self.rows[kind]
+            copied = self.copied.get(kind, [])
+            if copied:  # new here, nothing to decide: written as they are, below
+                self._note_copied(written, kind, copied)
+                present[kind] |= {row[0] for row in copied}
             here = _rows_by_id(self.conn, kind, incoming)
             self.existed[kind] |= set(here)
             present[kind] |= set(here)
@@ -535,8 +550,9 @@ class _Apply:
                 if outcome.differs_from_sent or ident in self.clamped_ids:
                     self.result.send_back.add_row(kind, outcome.row)
             if written.enabled:
-                bulk.insert_rows(self.conn, kind, plan.inserts)
+                bulk.insert_rows(self.conn, kind, plan.inserts, copied)
                 plan.inserts = []
+            assert written.enabled or not copied  # copies are chosen from BULK_ROWS records on
             write_plan(self.conn, kind, plan)
 
     @staticmethod
@@ -548,6 +564,19 @@ class _Apply:
             written.sessions.add(row["session_id"])
         elif kind == "teams":
             written.teams.add(row["id"])  # its name is in its sessions' search rows
+
+    def _note_copied(self, written: bulk.Written, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        """What :meth:`_note` notes, and the records counted as inserted, for these
+        stored rows."""
+        ids = {row[0] for row in rows}
+        self.inserted[kind] |= ids
+        written.inserted[kind] |= ids
+        written.records[kind] |= ids
+        if kind == "sessions":
+            written.sessions |= ids
+        elif kind in ("picked_questions", "actions", "action_reviews"):
+            index = SPECS[kind].columns.index("session_id")
+            written.sessions |= {row[index] for row in rows if row[index]}
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):
@@ -1233,6 +1262,7 @@ class _Run:
             self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
             self.received[0] += total if incoming is None else len(batch)
             self.progress("receive", self.received[0], self.received[1])
+        self._drop_settled()
         pushed, pulled = self.pushed, self.pulled
         return SyncReport(
             hub=shown,
@@ -1273,6 +1303,7 @@ class _Run:
                     for ident in [i for i in rows if (kind, i) in self.settled and (kind, i) not in changed]:
                         del rows[ident]
                 outgoing.to_hub = True
+                settled = conflicts.settled_here(conn) if last else []
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
                     if self.pulled_seq:  # what this laptop had received of the hub's
@@ -1285,11 +1316,13 @@ class _Run:
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            # conflicts settled here with the value kept: the other laptops hear of it there
+            conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
         self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
-                          save_sent=lambda _conn: sent)
+                          save_sent=lambda _conn: sent, settled=settled)
         return before, after
 
     def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
@@ -1343,7 +1376,7 @@ class _Run:
     def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
         # the laptop whose value lost hears of it when it next receives the record
         conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
-        if last:  # notes of lost values no laptop can be told of any more go
+        if last:  # notes of lost values (and settlements) no laptop can be told of any more go
             conflicts.prune_notes(hub_conn)
 
     def _settle_sent(
@@ -1357,11 +1390,13 @@ class _Run:
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
         save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
+        settled: Iterable[Conflict] = (),
     ) -> None:
         """Here, after a batch went to the hub (one transaction): what the hub kept
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
         the fields sent of these records; ``save_sent``: keeps the versions sent
-        (returning those still to save)."""
+        (returning those still to save); ``settled``: the settlement notes the hub
+        now has (they go from here)."""
         shown = self.shown
         try:
             with self.local.write() as session:
@@ -1379,6 +1414,7 @@ class _Run:
                 versions.update(_fields(back))
                 _save_bases(conn, hub_id, versions)
                 conflicts.drop_settled_elsewhere(conn, _keys(back))
+                conflicts.forget_settled(conn, settled)  # the hub has them
                 found = _conflicts(pushed, pulled) + pulled.deleted_edits + pushed.deleted_unseen
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
@@ -1411,17 +1447,41 @@ class _Run:
                 return
             except bulk.Unsuitable:
                 pass  # this laptop holds records already (or the rows need deciding): merge
+        if not whole and bulk.enabled():
+            try:
+                self._receive_batch(hub_id, batch, top, last=last, whole=whole, copy=True)
+                return
+            except bulk.Unsuitable:
+                pass  # the coach saved meanwhile something a copied record collides with: merge
+        self._receive_batch(hub_id, batch, top, last=last, whole=whole, copy=False)
+
+    def _receive_batch(self, hub_id: str, batch: list[Entry], top: int, *, last: bool, whole: bool, copy: bool) -> None:
+        """One batch from the hub, merged record by record; with ``copy``, the whole
+        sessions new here are copied as they are stored instead (``_one_sided``).
+        Raises :class:`bulk.Unsuitable` (having changed nothing) when, by the time the
+        batch is written here, a copied record would collide with what the coach saved."""
+        keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+        here: _Here | None = None
         try:
+            if copy:
+                with self.local.read() as session:
+                    here = _Here.read(session.connection(), {ident for kind, ident in keys if kind == "sessions"})
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
-                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
-                incoming = collect_all(hub_conn) if whole else collect(hub_conn, keys)
+                if whole:
+                    incoming = collect_all(hub_conn)
+                elif here is not None:
+                    incoming = _one_sided(hub_conn, keys, here)
+                else:
+                    incoming = collect(hub_conn, keys)
                 incoming.notes = conflicts.notes_for(hub_conn, _keys(incoming))
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         try:
             with self.local.write() as session:
                 conn = session.connection()
+                if incoming.copied and not _still_new(conn, incoming):
+                    raise bulk.Unsuitable
                 quiet = self._quiet(conn)
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
@@ -1430,9 +1490,9 @@ class _Run:
                 concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
-                _save_bases(conn, hub_id, _fields(incoming))
+                _save_bases(conn, hub_id, _fields(incoming), fields.stored_bases(hub_id, incoming.copied))
                 # conflicts listed here that another laptop settled (and synced)
-                conflicts.drop_settled_elsewhere(conn, _keys(incoming))
+                conflicts.drop_settled_elsewhere(conn, _keys(incoming) + _copied_keys(incoming))
                 found = _conflicts(Applied(), pulled) + pulled.deleted_edits
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
@@ -1489,6 +1549,24 @@ class _Run:
         _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
         self.expected = now_seq
 
+    def _drop_settled(self) -> None:
+        """The conflicts listed here that a coach on another laptop settled with the
+        value the field holds already (the hub's settlement notes) go from the list.
+        Housekeeping: if it fails, they go at a later sync."""
+        with contextlib.suppress(StoreError):
+            with self.local.read() as session:
+                waiting = [c for c in conflicts.listed(session.connection()) if not c.deletion]
+            if not waiting:
+                return
+            with self.hub.read() as hub_session:
+                notes = conflicts.settled_notes_for(hub_session.connection(), waiting)
+            if not notes:
+                return
+            with self.local.write() as session:
+                # listed again: the coach may have settled some meanwhile
+                dropped = conflicts.drop_settled_by_notes(session.connection(), conflicts.listed(session.connection()), notes)
+            self.found = [c for c in self.found if c.id not in dropped]
+
     def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
         """The hub's notes this laptop's coach was just told of (and keeps here) go
         from the hub. Housekeeping: if the hub cannot be written now, the notes stay
@@ -1533,12 +1611,154 @@ def _fields(changeset: Changeset) -> dict[tuple[str, str], dict[str, Any]]:
     return {(kind, ident): fields.fields_of(kind, row) for kind, rows in changeset.rows.items() for ident, row in rows.items()}
 
 
-def _save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
+def _save_bases(
+    conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]],
+    stored: list[tuple[str, str, str, str]] | None = None,
+) -> None:
     """Remember the versions agreed on, except of records deleted for good just now
-    (a deletion keeps nothing of a record's text)."""
+    (a deletion keeps nothing of a record's text). ``stored``: the versions of
+    records copied (``fields.stored_bases``; none of them deleted: ``_still_new``)."""
     for key in _tombstones(conn, bases):
         del bases[key]
-    fields.save_bases(conn, hub_id, bases)
+    fields.save_bases(conn, hub_id, bases, stored)
+
+
+def _copied_keys(changeset: Changeset) -> list[tuple[str, str]]:
+    return [(kind, row[0]) for kind, rows in changeset.copied.items() for row in rows]
+
+
+# --- records new to a laptop, copied ------------------------------------------------------------
+#
+# A laptop joining a network pulls every session the others wrote: tens of thousands of
+# records it has never had. Merging them one by one costs a conversion to Python values
+# and back for every value, and grows with the hub. Whole sessions the laptop has never
+# had (nor deleted) are copied instead, as the hub stores them, written in the same
+# statement as the rows merged beside them and logged, indexed and kept as synced
+# versions exactly as the merge does (tests/test_sync_bulk.py compares the two). A
+# session is merged as before when anything in it needs deciding: a record of it the
+# laptop holds or deleted, a review in it of an action in a session that is not copied
+# (or the other way round), a team that is neither here nor sent, or that the sync
+# replaces or deletes, a deletion or a note of a lost value that concerns it.
+
+# From how many new sessions a batch copies them (fewer: they merge, in no time).
+COPY_SESSIONS = 50
+
+
+@dataclass
+class _Here:
+    """What a laptop holds that says which sessions received are new to it."""
+
+    sessions: set[str]  # of the sessions asked about, those here
+    teams: dict[str, str]  # every team here: id, name_key
+    graves: set[tuple[str, str]]  # every tombstone here: (kind, id)
+
+    @staticmethod
+    def read(conn: sa.Connection, sessions: set[str]) -> _Here:
+        teams = table_of("teams")
+        graves = table_of_model(Tombstone)
+        return _Here(
+            _existing_ids(conn, "sessions", sessions),
+            {row.id: row.name_key for row in conn.execute(sa.select(teams.c.id, teams.c.name_key))},
+            {(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))},
+        )
+
+
+def _replaced(teams: dict[str, str], incoming: Changeset) -> set[str]:
+    """The teams here that a team received replaces (same name, another id:
+    ``_Apply.map_teams``)."""
+    by_key = {key: ident for ident, key in teams.items()}
+    return {
+        by_key[row["name_key"]]
+        for ident, row in incoming.rows["teams"].items()
+        if ident not in teams and row["name_key"] in by_key
+    }
+
+
+def _one_sided(conn: sa.Connection, keys: list[tuple[str, str]], here: _Here) -> Changeset:
+    """What the hub (``conn``) sends for these changed records: as :func:`collect`,
+    except that the whole sessions new here are read as they are stored, in
+    ``copied`` (see above)."""
+    candidates = {ident for kind, ident in keys if kind == "sessions"} - here.sessions
+    candidates -= {ident for kind, ident in here.graves if kind == "sessions"}
+    if len(candidates) < COPY_SESSIONS:
+        return collect(conn, keys)
+    column = {kind: {name: index for index, name in enumerate(SPECS[kind].columns)} for kind in KINDS}
+    sessions = {row[0]: row for row in bulk.read_in(conn, "sessions", "id", candidates)}
+    picked = bulk.read_in(conn, "picked_questions", "session_id", sessions)
+    actions = bulk.read_in(conn, "actions", "session_id", sessions)
+    reviews = {row[0]: row for row in bulk.read_in(conn, "action_reviews", "action_id", [row[0] for row in actions])}
+    reviews.update((row[0], row) for row in bulk.read_in(conn, "action_reviews", "session_id", sessions))
+    # each record goes with a session; the teams each session's records are filed under
+    owner: dict[tuple[str, str], str] = {("sessions", ident): ident for ident in sessions}
+    teams: dict[str, set[str]] = {ident: {row[column["sessions"]["team_id"]]} for ident, row in sessions.items()}
+    owner.update((("picked_questions", row[0]), row[column["picked_questions"]["session_id"]]) for row in picked)
+    action_session: dict[str, str] = {}
+    for row in actions:
+        session = row[column["actions"]["session_id"]]
+        owner[("actions", row[0])] = action_session[row[0]] = session
+        teams[session].add(row[column["actions"]["team_id"]])
+    bad: set[str] = set()
+    together: list[tuple[str, str]] = []  # sessions copied both or neither
+    for ident, row in reviews.items():
+        held_in = row[column["action_reviews"]["session_id"]]
+        session = action_session.get(row[column["action_reviews"]["action_id"]])
+        if session is None:  # made in a new session, about an action that is not: merge
+            bad.add(held_in)
+            continue
+        owner[("action_reviews", ident)] = session
+        if held_in is not None and held_in != session:
+            if held_in in sessions:
+                together.append((session, held_in))
+            else:
+                bad.add(session)
+    buried = {owner[key] for key in here.graves if key in owner}
+    chosen = set(sessions) - bad - buried
+    while True:
+        while any((first in chosen) != (second in chosen) for first, second in together):
+            chosen -= {ident for pair in together if not set(pair) <= chosen for ident in pair}
+        copied = {key for key, session in owner.items() if session in chosen}
+        # the teams come as with the sessions merged (``_add_sessions``)
+        filed = sorted({("teams", team) for ident in chosen for team in teams[ident]})
+        incoming = collect(conn, [key for key in keys if key not in copied] + filed)
+        drop = {owner[(kind, ident)] for kind, rows in incoming.rows.items() for ident in rows if (kind, ident) in copied}
+        drop |= {owner[key] for key in incoming.tombstones if key in copied}
+        # the teams they are filed under are here, or come (and are not deleted here), and stay
+        gone = _replaced(here.teams, incoming) | {ident for kind, ident in incoming.tombstones if kind == "teams"}
+        filed_here = (set(here.teams) | set(incoming.rows["teams"])) - gone
+        filed_here -= {ident for kind, ident in here.graves if kind == "teams"}
+        drop |= {ident for ident in chosen if not teams[ident] <= filed_here}
+        drop |= {owner[(note.kind, note.record_id)] for note in conflicts.notes_for(conn, copied)}
+        if not drop:
+            break
+        chosen -= drop
+    if len(chosen) < COPY_SESSIONS:
+        return collect(conn, keys)
+    incoming.copied = {kind: [] for kind in KINDS}
+    for kind, rows in (("sessions", sessions.values()), ("picked_questions", picked), ("actions", actions),
+                       ("action_reviews", reviews.values())):
+        incoming.copied[kind] = sorted((row for row in rows if (kind, row[0]) in copied), key=lambda row: row[0])
+    return incoming
+
+
+def _still_new(conn: sa.Connection, incoming: Changeset) -> bool:
+    """In the laptop's write transaction: the records to copy are still new here, none
+    deleted here, and their teams are here and stay (the coach may have saved since
+    they were chosen)."""
+    keys = _copied_keys(incoming)
+    by_kind: dict[str, set[str]] = {}
+    for kind, ident in keys:
+        by_kind.setdefault(kind, set()).add(ident)
+    if any(_existing_ids(conn, kind, ids) for kind, ids in by_kind.items()):
+        return False
+    wanted: set[str] = set()
+    for kind in ("sessions", "actions"):
+        index = SPECS[kind].columns.index("team_id")
+        wanted |= {row[index] for row in incoming.copied.get(kind, [])}
+    table = table_of("teams")
+    teams = {row.id: row.name_key for row in conn.execute(sa.select(table.c.id, table.c.name_key))}
+    if not wanted <= set(teams) | set(incoming.rows["teams"]) or wanted & _replaced(teams, incoming):
+        return False
+    return not _tombstones(conn, [*keys, *(("teams", ident) for ident in wanted)])
 
 
 def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:

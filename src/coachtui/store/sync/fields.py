@@ -357,14 +357,20 @@ def load_bases(conn: sa.Connection, hub_id: str, keys: Iterable[tuple[str, str]]
     return found
 
 
-def save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
+def save_bases(
+    conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]],
+    stored: list[tuple[str, str, str, str]] | None = None,
+) -> None:
     """Remember these versions as the last synced ones with ``hub_id`` (one upsert
-    for all of them)."""
+    for all of them); ``stored``: more, made by :func:`stored_bases`, written in
+    the same order."""
     from coachtui.store.sync.bulk import upsert_raw
 
     rows = [
         (hub_id, kind, ident, _ENCODER.encode(bases[(kind, ident)])) for kind, ident in sorted(bases)
     ]
+    if stored:
+        rows = sorted([*rows, *stored], key=lambda row: (row[1], row[2]))
     upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
 
 
