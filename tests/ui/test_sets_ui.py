@@ -423,7 +423,10 @@ async def test_keep_mine_keeps_the_unsaved_words_of_both_presenters(make_app, db
             asked = app.screen
             # one question at a time, about the part in hand beneath it
             who = app.session.model.presenter
-            assert f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split())
+            await wait_for(  # the question names the part in hand beneath it, once drawn
+                pilot, lambda who=who: f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split()),
+                what=f"the question about {who}'s part",
+            )
             asked.query_one("#conflict-keep", Button).press()  # keep mine, as a click does
             await wait_for(pilot, lambda asked=asked: app.screen is not asked, what="the answer")
             answered += 1
