@@ -463,6 +463,64 @@ def test_search_finds_a_presenter_by_name(store, clock, indexed) -> None:
     assert store.search_sessions(SessionFilter(text="okoro")).rows
 
 
+@pytest.mark.parametrize("indexed", [True, False], ids=["index", "like"])
+def test_a_meeting_found_by_a_later_presenter_says_whose_part_matched(store, clock, indexed) -> None:
+    """A search that hits presenter 2 or 3 finds the meeting's row, and the row says
+    which presenters' parts matched and their categories (it showed the first
+    presenter's category, whoever matched)."""
+    from coachtui.store.types import SessionFilter
+
+    store.db.full_text_search = indexed
+    team, first, second, third = _meeting(store, clock)
+    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows  # Ben's dilemma
+    assert found.id == first.id and found.categories == ("environment", "relational", "capability")
+    assert found.matched == (1,) and found.shown_presenters == ("Ben Okafor",)
+    assert found.shown_categories == ("relational",) and "huddles" in found.snippet
+    (found,) = store.search_sessions(SessionFilter(text="Carys")).rows  # a name
+    assert found.shown_presenters == ("Carys Jones",) and found.shown_categories == ("capability",)
+    # a category of a later presenter, alone or with their words
+    (found,) = store.search_sessions(SessionFilter(category="capability")).rows
+    assert found.shown_presenters == ("Carys Jones",) and found.shown_categories == ("capability",)
+    (found,) = store.search_sessions(SessionFilter(text="cycle", category="capability")).rows
+    assert found.matched == (2,) and "cycle" in found.snippet
+    # words two presenters share: both, in turn
+    store.save_draft(third.id, context="The huddles are short")
+    (found,) = store.search_sessions(SessionFilter(text="huddles")).rows
+    assert found.shown_presenters == ("Ben Okafor", "Carys Jones")
+    assert found.shown_categories == ("relational", "capability")
+    # nothing searched for: every presenter's category, none singled out
+    (found,) = store.search_sessions(SessionFilter(team_id=team.id)).rows
+    assert found.matched == () and found.shown_presenters == ("Asha Patel", "Ben Okafor", "Carys Jones")
+    assert found.shown_categories == ("environment", "relational", "capability")
+    # a one-presenter session is as before
+    plain = store.start_session(team.id, "Ana")
+    store.save_draft(plain.id, title="Budgets", dilemma="The budget for huddles is cut", primary_category="learning")
+    rows = store.search_sessions(SessionFilter(text="budget")).rows
+    assert [(r.id, r.matched, r.categories, r.shown_categories) for r in rows] == [(plain.id, (), (), ("learning",))]
+
+
+def test_coachtui_search_shows_the_category_of_the_presenter_found(tmp_path: Path, clock, capsys) -> None:
+    from coachtui.cli import main
+
+    path = tmp_path / "set.db"
+    with open_store(str(path), clock=clock) as store:
+        _meeting(store, clock)
+    assert main(["search", "huddles", "--db", str(path)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "Meeting" in line]
+    assert "relational" in line and "environment" not in line
+    assert line.endswith("(found: Ben Okafor)")  # whose part held the words
+    assert main(["search", "carys", "--db", str(path), "--json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["category"] == "capability" and record["found_in"] == ["Carys Jones"]
+    assert main(["search", "north", "--db", str(path), "--csv"]) == 0  # every presenter: the team's name
+    import csv
+
+    (row,) = csv.DictReader(capsys.readouterr().out.splitlines())
+    assert row["category"] == "environment relational capability"
+    assert row["title"] == "Meeting: Asha Patel, Ben Okafor, Carys Jones"
+    assert row["found_in"] == "Asha Patel; Ben Okafor; Carys Jones"
+
+
 def test_coachtui_search_finds_a_presenter(tmp_path: Path, clock, capsys) -> None:
     from coachtui.cli import main
 

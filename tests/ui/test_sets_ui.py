@@ -357,3 +357,140 @@ async def test_the_status_bar_names_the_presenter_at_80_columns_whatever_the_set
         assert "saved" in top or "saving" in top  # the save state still shows at the right
         assert bar.context.startswith("2/2 Ben Okafor · Northern")
         await screenshot(app, "sets-status-80")
+
+
+async def test_keep_mine_keeps_the_unsaved_words_of_both_presenters(make_app, db_path: Path) -> None:
+    """Another coach changed both presenters' parts (the context of each) while this
+    window typed in both dilemmas: presenter 1's, then at once presenter 2's. Both
+    saves are refused; keep mine (asked presenter by presenter) saves both
+    presenters' typing on top, and keeps the other coach's contexts."""
+    from textual.widgets import Button
+
+    from coachtui.store import open_store
+    from coachtui.ui.modals import ConflictScreen
+
+    from .test_keep_mine import slow_disk
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, presenter="Asha Patel", title="Beds", dilemma="No beds")
+        second = store.add_presenter(first.id, "Ben Okafor", "Ana Ruiz")
+        store.save_draft(second.id, title="Voice", dilemma="Quiet huddles")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # resume the draft offered: the whole meeting
+        await wait_for(pilot, lambda: len(app.session.parts) == 2, what="the meeting")
+        await shows(pilot, "1/2 Asha Patel")
+        with open_store(str(db_path)) as other:  # another coach, meanwhile, on both parts
+            for part, context in ((first, "Asha's ward"), (second, "Ben's ward")):
+                other.save_draft(part.id, context=context, expected_version=other.get_session(part.id).version)
+        await pilot.press("ctrl+g", "3")  # Asha's dilemma step, at her title
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "title", what="her title")
+        with slow_disk(app) as slow:  # the saves wait (a slow disk) while the coach types on
+            disk = slow()
+            # Asha's dilemma, then straight on to Ben's, before either is saved
+            await pilot.press("tab", "end", "space", *"at", "space", *"night", "f9", "2")
+            await shows(pilot, "2/2 Ben Okafor")
+            await pilot.press("tab", "end", "space", *"on", "space", *"Mondays")
+            await wait_for(pilot, lambda: app.saver.unsaved(second.id), what="Ben's words queued")
+            disk.go()
+        answered = 0
+        while answered < 2:
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, ConflictScreen) and app.screen.shown_at, timeout=15,
+                what="a conflict question, painted",
+            )
+            asked = app.screen
+            # one question at a time, about the part in hand beneath it
+            who = app.session.model.presenter
+            assert f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split())
+            asked.query_one("#conflict-keep", Button).press()  # keep mine, as a click does
+            await wait_for(pilot, lambda asked=asked: app.screen is not asked, what="the answer")
+            answered += 1
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, ConflictScreen) or (
+                    not app.saver.conflicts and not app.recovery.asking_about and app.save_status.state == "saved"
+                ),
+                timeout=15, what="the next question, or all saved",
+            )
+            if not isinstance(app.screen, ConflictScreen):
+                break
+        await saved(pilot)
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session WHERE id = ?", first.id) == [
+        ("No beds at night", "Asha's ward")
+    ]
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session WHERE id = ?", second.id) == [
+        ("Quiet huddles on Mondays", "Ben's ward")
+    ]
+
+
+@pytest.fixture
+def meeting_of_three(db_path: Path):  # type: ignore[no-untyped-def]
+    """North leads' meeting: Asha (environment), Ben (relational), Carys (capability)."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(SET)
+        for name in MEMBERS:
+            team = store.add_member(team.id, name)
+        part = store.start_session(team.id, "Ana")
+        for name, title, dilemma, category in (
+            ("Asha Patel", "Winter beds", "No beds on Mondays", "environment"),
+            ("Ben Okafor", "Quiet team", "The team says nothing in huddles", "relational"),
+            ("Carys Jones", "PDSA", "We never finish a cycle", "capability"),
+        ):
+            if name != "Asha Patel":
+                part = store.add_presenter(part.id, name, "Ana")
+            store.save_draft(part.id, presenter=name, title=title, dilemma=dilemma, primary_category=category)
+        for each in store.meeting(part.id):
+            store.complete_session(each.id)
+    return db_path
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_history_shows_the_category_of_the_presenter_found(make_app, meeting_of_three: Path, size) -> None:
+    """A search that hits a later presenter shows their name and category on the
+    meeting's row (it showed the first presenter's category); the list unsearched
+    names no single presenter's category, and the line under the table gives each."""
+    from textual.widgets import Input
+
+    from coachtui.ui.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        history = app.screen
+        await wait_for(pilot, lambda: len(history.window.rows) == 1, what="the meeting's row")
+
+        def flat() -> str:
+            return " ".join(screen_text(app).replace("│", " ").split())
+
+        def row() -> str:  # the table's row on screen (its date first)
+            return next((line for line in screen_text(app).splitlines() if line.lstrip("│ ").startswith("20")), "")
+
+        await wait_for(pilot, lambda: "Meeting: Asha" in row(), what="the row on screen")
+        # under the table: every presenter's category
+        await wait_for(
+            pilot, lambda: "Asha Patel (environment), Ben Okafor (relational), Carys Jones (capability)" in flat(),
+            what="each presenter's category under the table",
+        )
+        assert "environment" not in row() or "relational" in row(), row()  # not the first presenter's alone
+        await screenshot(app, f"sets-history-categories-{size[0]}")
+        search = history.query_one("#history-search", Input)
+        for words, turn, category in (("huddles", 1, "relational"), ("carys", 2, "capability")):
+            name = MEMBERS[turn]
+            search.value = words
+            await wait_for(
+                pilot, lambda turn=turn: [r.matched for r in history.window.rows] == [(turn,)], what=words
+            )
+            await wait_for(pilot, lambda category=category: category in row(), what=f"{category} on the row")
+            assert "environment" not in row(), row()
+            assert f"{name}: " in row() or f"{name} · Meeting" in row(), row()  # whose part held the words
+            await screenshot(app, f"sets-history-found-{words}-{size[0]}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -546,6 +546,15 @@ class Store:
         """``{"sessions.csv": text, "actions.csv": text}`` for spreadsheets. Write a
         table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
         return exchange.export_csv(self.db, selection)
+
+    def export_stream(self, selection: ExportSelection = EVERYTHING) -> Iterator[str]:
+        """The export as text made as it is read, piece by piece (for standard
+        output): ``selection.fmt`` md (default), json, or csv (one table,
+        ``selection.table``; no byte order mark). The same text as
+        :meth:`export_markdown`, ``dumps(export_json())`` or that table of
+        :meth:`export_csv`, in memory that does not grow with the history. Read it
+        while the store is open."""
+        return exchange.export_stream(self.db, selection)
 
     def redaction_check(self, selection: ExportSelection = EVERYTHING) -> list[str]:
         """Capitalised words left in the redacted export that might be names (a

@@ -24,6 +24,9 @@ class Recovery:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
         self.asking_about: set[str] = set()  # sessions the coach is being asked about
+        # of those, the ones whose question is on screen or being settled: one at a
+        # time, with its part of the meeting in hand beneath it
+        self.showing: set[str] = set()
         # Private copies of sessions whose saves were refused, one file a session.
         self.copies: dict[str, Path] = {}
         self.copy_due = False
@@ -56,12 +59,15 @@ class Recovery:
         if self.unsettled():
             self.write_copy(quiet=True)
 
-    def write_copy(self, *, quiet: bool = False, theirs: SessionModel | None = None) -> Path | None:
+    def write_copy(
+        self, *, quiet: bool = False, theirs: SessionModel | None = None, part: SessionModel | None = None
+    ) -> Path | None:
         """Write the open session, as on screen, to a private Markdown file: one
         file a session, written again with each call (``quiet``: no notification
         when it cannot be written; the next change tries again). ``theirs``: write
         that version instead (another window's, about to be written over by keep
-        mine), to a file of its own."""
+        mine), to a file of its own. ``part``: that presenter's part of the open
+        meeting instead of the one on screen."""
         import datetime as dt
 
         from coachtui import rescue
@@ -69,7 +75,7 @@ class Recovery:
         from coachtui.store.exchange.markdown import session_markdown
 
         app = self.app
-        model = theirs if theirs is not None else app.session.model
+        model = theirs if theirs is not None else part if part is not None else app.session.model
         if model is None:
             return None
         # the session's id on the first line: deleting it for good removes the file
@@ -107,10 +113,19 @@ class Recovery:
             model = self.app.session.model
         return model is not None and model.session_id == session_id
 
+    def _part(self, session_id: str) -> SessionModel | None:
+        """The open meeting's part (an ordinary session: the session) ``session_id`` is."""
+        return next((part for part in self.app.session.parts if part.session_id == session_id), None)
+
+    def _done_asking(self, session_id: str) -> None:
+        self.asking_about.discard(session_id)
+        self.showing.discard(session_id)
+
     def refused(self, conflict: Conflict) -> None:
         app = self.app
-        model = app.session.model
-        if model is None or not self._in_hand(conflict.session_id):
+        # another part's question is open: its part stays in hand beneath it
+        part = self._part(conflict.session_id) if self.showing else None
+        if app.session.model is None or (part is None and not self._in_hand(conflict.session_id)):
             app.saver.resolve(conflict.session_id)
             return
         if conflict.session_id in self.asking_about:
@@ -118,7 +133,7 @@ class Recovery:
         if self._answered_before(conflict):
             return  # a save under way as the coach answered, told late: settled by it
         self.asking_about.add(conflict.session_id)
-        self.write_copy(quiet=True)  # until the coach answers, the text is safe in a file
+        self.write_copy(quiet=True, part=part)  # until the coach answers, the text is safe in a file
         self._ask_at_a_pause(conflict)
 
     def _answered_before(self, conflict: Conflict) -> bool:
@@ -134,13 +149,18 @@ class Recovery:
         next keys (and a letter could answer it). Until then the status bar says
         the typing is not saved, and what is typed stays in the field."""
         app = self.app
+        if self.showing - {conflict.session_id} and self._part(conflict.session_id) is not None:
+            # another presenter's question first (their part is in hand beneath it)
+            app.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
+            return
         if not self._in_hand(conflict.session_id):
-            self.asking_about.discard(conflict.session_id)
+            self._done_asking(conflict.session_id)
             app.saver.resolve(conflict.session_id)
             return
         if app.saver.quiet_for() < PAUSE_BEFORE_ASKING:
             app.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
             return
+        self.showing.add(conflict.session_id)
         if conflict.kind == "lost":
             self._offer_new_draft(conflict)
         else:
@@ -162,6 +182,7 @@ class Recovery:
             from coachtui.store.errors import NotFound
 
             self.asking_about.add(model.session_id)
+            self.showing.add(model.session_id)
             error = NotFound(app.saver.conflicts[model.session_id].capitalize() + ".")
             self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
         else:
@@ -211,7 +232,7 @@ class Recovery:
         app = self.app
 
         def done(choice: str | None) -> None:
-            self.asking_about.discard(conflict.session_id)
+            self._done_asking(conflict.session_id)
             model = app.session.model
             if model is None or model.session_id != conflict.session_id:
                 return
@@ -277,29 +298,28 @@ class Recovery:
     def _kept_mine(self, theirs: SessionModel) -> None:
         app = self.app
         session_id = theirs.session_id
-        self.asking_about.discard(session_id)
-        model = app.session.model
-        if model is None or model.session_id != session_id:
+        self._done_asking(session_id)
+        # its part in hand (another presenter's question may have brought theirs)
+        if app.session.model is None or not self._in_hand(session_id):
             app.saver.resolve(session_id)
             return
         presenter, _turn = self._presenter_of(session_id)
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
-        # the other window's words that keep mine writes over are kept in a file
-        merged = app.session.merged_with(theirs)
-        replaced = app.session.replaced_by_mine(theirs, merged)
+        # both sides' changes to different lines of a text are kept; the other
+        # window's words that mine overlap and write over are kept in a file
+        merged, replaced = app.session.merge(theirs)
         path = self.write_copy(theirs=theirs) if replaced else None
         screen.show_kept(merged)
-        app.session.keep_mine(theirs.version)
+        app.session.keep_mine(theirs)
         yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
         kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
         app.notify(f"Saving {yours} on top of the other change.{kept}", markup=False, timeout=10 if kept else 5)
 
     def _reloaded(self, model: SessionModel) -> None:
         app = self.app
-        self.asking_about.discard(model.session_id)
-        current = app.session.model
-        if current is None or current.session_id != model.session_id:
+        self._done_asking(model.session_id)
+        if app.session.model is None or not self._in_hand(model.session_id):
             app.saver.resolve(model.session_id)
             return
         presenter, _turn = self._presenter_of(model.session_id)
@@ -307,6 +327,7 @@ class Recovery:
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
         app.saver.discard_unsaved(model.session_id)
+        app.session.loaded(model)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
         what = f"{one_line(presenter, 40)}'s part of the meeting" if presenter else "the session"
@@ -317,7 +338,8 @@ class Recovery:
 
         model = self.app.session.model
         if model is not None:
-            self.asking_about.discard(model.session_id)
+            self._done_asking(model.session_id)
+        self.showing.clear()  # the question is to be asked again at the next refusal
         self.app.notify(
             f"Could not read the session again: {reason(error)}", severity="error", markup=False, timeout=10
         )

@@ -47,7 +47,10 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   the newer deletion holds, and the laptop keeps the records it took, as edited, in
   ``sync_conflict`` (``conflicts.DELETED``); keeping mine puts them back, and the next
   sync takes them everywhere (an edit newer than the deletion); keeping theirs lets
-  them go.
+  them go. The other way round too: a deletion a laptop sends of records written on
+  the hub after it last received from there (another coach's edit it had not seen)
+  holds, and that laptop keeps the records, as the hub had them, in a conflict whose
+  "theirs" puts them back (``conflicts.deleted_unseen``).
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
@@ -152,6 +155,11 @@ class Changeset:
     # it last sent) tell which records were edited here since the last sync; a
     # deletion of one of them keeps the edit as a conflict (None: it is not checked)
     agreed_with: tuple[str, int] | None = None
+    # going to the hub: the hub's counter value the sender had received up to, and the
+    # ranges of counter values this sync's earlier batches took there (the sender has
+    # those); a deletion sent of records written there since then (edits the sender
+    # had not seen) keeps them as a conflict for the sender (None: it is not checked)
+    seen: tuple[int, tuple[tuple[int, int], ...]] | None = None
     # records new to the receiver, as SQLite stores them (``bulk.Snapshot`` rows, by
     # kind, sorted by id): written as they are, beside the rows merged (``_one_sided``)
     copied: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
@@ -340,6 +348,9 @@ class Applied:
     gone_sessions: set[str] = field(default_factory=set)
     # on a laptop: deletions that took edits made here since the last sync (kept to restore)
     deleted_edits: list[Conflict] = field(default_factory=list)
+    # on the hub: deletions sent that took edits the sender had not seen (the sender
+    # lists them, to restore)
+    deleted_unseen: list[Conflict] = field(default_factory=list)
 
 
 class _Apply:
@@ -356,8 +367,12 @@ class _Apply:
         if self.copied and self.from_hub:  # (going to the hub, none is later than its clock: ``_one_sided``)
             self.result.clamped += bulk.Snapshot(self.copied, []).later_than(self.limit)
         self.agreed_with = incoming.agreed_with if self.from_hub else None
+        self.seen = None if self.from_hub else incoming.seen
+        self.start_seq = changes.current_seq(conn) if self.seen is not None else 0
         self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
-        self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
+        self.rows = {
+            kind: {ident: self._clamped(kind, row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()
+        }
         self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
         self.sent_tombstones = {key: self._clamped_grave(value) for key, value in incoming.tombstones.items()}
         self.adopt_teams = adopt_teams
@@ -371,16 +386,19 @@ class _Apply:
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
         self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
 
-    def _clamped(self, row: Row) -> Row:
+    def _clamped(self, kind: str, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
-        laptop's clock running fast, a file stamped 2099)."""
+        laptop's clock running fast, a file stamped 2099): the record's, and those of a
+        set's members (when each last joined, left or came back)."""
         limit = self.limit
+        late_members = kind == "teams" and fields.members_later_than(row.get("members"), limit)
         for name in STAMPS:  # most rows: nothing from the future
             value = row.get(name)
             if isinstance(value, dt.datetime) and value > limit:
                 break
         else:
-            return row
+            if not late_members:
+                return row
         row = dict(row)
         for name in STAMPS:
             value = row.get(name)
@@ -389,6 +407,11 @@ class _Apply:
                 if not self.from_hub:
                     row[name] = self._now_at_most(value)
                     self.clamped_ids.add(row["id"])
+        if late_members:
+            self.result.clamped += 1
+            if not self.from_hub:
+                row["members"] = fields.members_at_most(row["members"], limit, self._now_at_most)
+                self.clamped_ids.add(row["id"])
         return row
 
     def _now_at_most(self, stamp: dt.datetime) -> dt.datetime:
@@ -631,6 +654,8 @@ class _Apply:
     def _delete(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> None:
         if self.agreed_with is not None:
             self._keep_edits(kind, ident, tree, coach)
+        elif self.seen is not None:
+            self._keep_unseen(kind, ident, tree, coach)
         changes.bury(self.conn, tree, deleted_at, coach)
         if tree["action_reviews"]:
             self.reviewed_actions |= {
@@ -672,6 +697,29 @@ class _Apply:
         if kind == "teams":  # the team comes back with the sessions edited here, not the others
             rows = _sessions_holding(rows, ident, edited)
         self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
+
+    def _keep_unseen(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_by: str) -> None:
+        """On the hub, before a deletion a laptop sent is applied: if anything it takes
+        was written here after that laptop last received from the hub (another coach's
+        edit it had not seen), those records are kept as a conflict for that laptop,
+        whose "theirs" restores them (``conflicts.deleted_unseen``)."""
+        assert self.seen is not None
+        since, own = self.seen
+        keys = [(tree_kind, record_id) for tree_kind, ids in tree.items() for record_id in ids]
+        written = _written_since(self.conn, keys, since, upto=self.start_seq, skip=own)
+        if not written:
+            return
+        rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
+        edited: dict[tuple[str, str], list[str]] = {}
+        for key in sorted(written):
+            row = rows.get(key[0], {}).get(key[1])
+            if row is not None and (names := fields.edited_since(key[0], row, {})):
+                edited[key] = names
+        if not edited:
+            return
+        if kind == "teams":  # the team would come back with the sessions edited, not the others
+            rows = _sessions_holding(rows, ident, edited)
+        self.result.deleted_unseen.append(conflicts.deleted_unseen(kind, ident, rows, edited, deleted_by))
 
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -793,6 +841,14 @@ def apply_copy(
     return result
 
 
+def _from_the_future(snapshot: bulk.Snapshot, limit: dt.datetime) -> bool:
+    """A stamp in ``snapshot`` later than ``limit``: a record's, or a set's member's."""
+    if snapshot.later_than(limit):
+        return True
+    index = SPECS["teams"].columns.index("members")
+    return any(fields.members_later_than(row[index], limit) for row in snapshot.rows.get("teams", ()))
+
+
 def _clause(exc: BaseException) -> str:
     """A store error's one line, to go inside a longer sentence."""
     text = " ".join(str(exc).split()).rstrip(".")
@@ -839,15 +895,23 @@ def _sessions_holding(rows: dict[str, dict[str, Row]], team_id: str, edited: dic
     }
 
 
-def _written_since(conn: sa.Connection, keys: list[tuple[str, str]], since: int) -> set[tuple[str, str]]:
-    """Of these records, those the change log says were written after ``since``."""
+def _written_since(
+    conn: sa.Connection, keys: list[tuple[str, str]], since: int, *, upto: int | None = None,
+    skip: Iterable[tuple[int, int]] = (),
+) -> set[tuple[str, str]]:
+    """Of these records, those the change log says were last written after ``since``
+    (up to ``upto``, and not within the ``skip`` ranges of counter values)."""
     table = table_of_model(SyncChange)
     found: set[tuple[str, str]] = set()
+    ranges = [(low, high) for low, high in skip if high > low]
     for kind in {kind for kind, _ident in keys}:
         ids = {ident for key_kind, ident in keys if key_kind == kind}
         for clause in in_clauses(conn, table.c.id, ids):
-            rows = conn.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.seq > since, clause))
-            found |= {(kind, ident) for ident in rows.scalars()}
+            where = [table.c.kind == kind, table.c.seq > since, clause]
+            if upto is not None:
+                where.append(table.c.seq <= upto)
+            rows = conn.execute(sa.select(table.c.id, table.c.seq).where(*where))
+            found |= {(kind, ident) for ident, seq in rows if not any(low < seq <= high for low, high in ranges)}
     return found
 
 
@@ -1127,6 +1191,7 @@ class _Run:
         self.pushed_seq = 0
         self.pulled_seq = 0
         self.since = 0
+        self.own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -1180,7 +1245,7 @@ class _Run:
         # 2. Send, a batch at a time.
         self.sent = [0, total]
         self.progress("send", 0, total)
-        own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
+        own = self.own
         # nothing to send: the hub still hears from us; None: the whole history, unlisted
         batches = [[]] if outgoing is None else _batches(outgoing) or [[]]
         for number, batch in enumerate(batches, 1):
@@ -1280,6 +1345,8 @@ class _Run:
                 outgoing.to_hub = True
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
+                    if self.pulled_seq:  # what this laptop had received of the hub's
+                        outgoing.seen = (self.pulled_seq, tuple(self.own))
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         with self._pushing() as hub_conn:
@@ -1316,7 +1383,7 @@ class _Run:
         with self._pushing() as hub_conn:
             hub_now, skew = _hub_clock(hub_conn, self.local)
             # stamps from the future are rewritten on the way to the hub: the merge does that
-            if not bulk.empty(hub_conn) or snapshot.later_than(hub_now + fields.TOLERANCE):
+            if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
                 raise bulk.Unsuitable
             before = changes.current_seq(hub_conn)
             pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
@@ -1387,7 +1454,7 @@ class _Run:
                 # the versions of records copied (``stored``), unless the hub sent them back
                 _save_bases(conn, hub_id, versions, [row for row in stored or () if (row[1], row[2]) not in versions])
                 conflicts.drop_settled_elsewhere(conn, _keys(back))
-                found = _conflicts(pushed, pulled) + pulled.deleted_edits
+                found = _conflicts(pushed, pulled) + pulled.deleted_edits + pushed.deleted_unseen
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)

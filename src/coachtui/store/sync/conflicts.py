@@ -6,7 +6,9 @@ laptop's value), keep theirs (the hub's), or keep both (for text: the kept text,
 blank line, then the other). Choosing is an ordinary edit of the record, so the next
 sync takes it to the hub and the other laptops. Nothing typed is dropped silently:
 a deletion from another laptop that took edits made here is a conflict too
-(``DELETED``), whose "mine" is the records as edited here, to put back.
+(``DELETED``), whose "mine" is the records as edited here, to put back; and so is a
+deletion from here that took another coach's edits this laptop had not received yet,
+whose "theirs" is the records as the hub had them.
 """
 
 from __future__ import annotations
@@ -90,10 +92,23 @@ class Conflict:
         return (self.kind, self.field) == ("teams", "members")
 
     @property
+    def restores(self) -> str:
+        """Of a deletion (``DELETED``): the choice that puts the records back, "mine"
+        (edits made here that a deletion from elsewhere took) or "theirs" (another
+        coach's edits that a deletion from here took before this laptop had them)."""
+        return "theirs" if isinstance(self.theirs, dict) else "mine"
+
+    @property
+    def records(self) -> dict[str, Any]:
+        """Of a deletion: the records to put back, and their edited text."""
+        found = self.theirs if self.restores == "theirs" else self.mine
+        return found if isinstance(found, dict) else {}
+
+    @property
     def shown_mine(self) -> str:
         """This laptop's value as the coach reads it."""
-        if self.deletion and isinstance(self.mine, dict):
-            return str(self.mine.get("edited", ""))
+        if self.deletion:
+            return str(self.records.get("edited", "")) if self.restores == "mine" else "(deleted)"
         if self.members:
             return _members_shown(self.mine, self.theirs)
         return str(self.mine)
@@ -101,13 +116,19 @@ class Conflict:
     @property
     def shown_theirs(self) -> str:
         if self.deletion:
-            return "(deleted)"
+            return str(self.records.get("edited", "")) if self.restores == "theirs" else "(deleted)"
         if self.members:
             return _members_shown(self.theirs, self.mine)
         return str(self.theirs)
 
     def describe(self) -> str:
         """One line: which field, which value was kept, the other value."""
+        if self.deletion and self.restores == "theirs":
+            what = KIND_NAME.get(self.kind, self.kind)
+            return (
+                f"conflict {self.id[:8]}: you deleted the {what} before {self.theirs_by or 'another coach'}'s "
+                f"changes to it reached you; it stays deleted unless you keep theirs: {_short(self.shown_theirs)}"
+            )
         if self.deletion:
             what = KIND_NAME.get(self.kind, self.kind)
             return (
@@ -281,12 +302,23 @@ def deleted_edit(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]
                     next(iter(by)) if len(by) == 1 else str(top.get("updated_by", "")), deleted_by)
 
 
+def deleted_unseen(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]]],
+                   edited: dict[tuple[str, str], list[str]], deleted_by: str) -> Conflict:
+    """On the hub: a deletion a laptop sent (its coach ``deleted_by``) of ``kind``
+    ``ident``, taking ``rows`` (by kind and id, as the hub has them) of which
+    ``edited`` were written there after that laptop last received: the conflict that
+    laptop lists, "mine" the deletion (kept), "theirs" the records to restore."""
+    found = deleted_edit(kind, ident, rows, edited, deleted_by)
+    return Conflict(found.id, kind, ident, DELETED, None, found.mine, "mine", deleted_by, found.mine_by)
+
+
 def _restore(conn: sa.Connection, conflict: Conflict, now: dt.datetime, coach: str) -> None:
     """Put back the records a deletion took (kept in ``conflict``), those whose
     containers are here; the deleted record itself is stamped now, so the next sync
     takes it back everywhere (newer than the deletion)."""
-    records = conflict.mine.get("records", {}) if isinstance(conflict.mine, dict) else {}
-    stamp = conflict.mine.get("stamp", [[conflict.kind, conflict.record_id]]) if isinstance(conflict.mine, dict) else []
+    kept = conflict.records
+    records = kept.get("records", {})
+    stamp = kept.get("stamp", [[conflict.kind, conflict.record_id]]) if kept else []
     top = table_of(conflict.kind)
     if conn.execute(sa.select(top.c.id).where(top.c.id == conflict.record_id)).first() is not None:
         return  # back already
@@ -461,7 +493,7 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         table = table_of(kind)
         current = conn.execute(sa.select(table).where(table.c.id == conflict.record_id)).first()
         if conflict.deletion:
-            if choice != "theirs":  # nothing to put beside a deletion: both is mine
+            if choice in (conflict.restores, "both"):  # nothing to put beside a deletion: both puts back
                 try:
                     _restore(conn, conflict, db.now(), db.coach)
                 except sa.exc.IntegrityError:  # the whole choice is undone
