@@ -216,3 +216,52 @@ def test_a_deletion_after_seeing_the_edit_is_no_conflict(ana, ben, hub_url, cloc
     assert ben.sync(hub_url).conflicts == ()
     assert ana.sync(hub_url).conflicts == ()
     assert conflicts(ana) == conflicts(ben) == []
+
+
+# --- a conflict settled with the value already kept ---------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "choice"), [("ben", "theirs"), ("ana", "mine"), ("ben", "both")])
+def test_a_conflict_settled_with_the_value_kept_is_dropped_on_the_other_laptop(
+    ana, ben, hub_url, clock, who, choice
+) -> None:
+    """Ana's later text won on the hub; both laptops list the conflict. One coach keeps
+    the text the record holds already (nothing to write): once both have synced, neither
+    lists it, and the text is as it was."""
+    from coachtui.store.sync import conflicts as conflict_module
+    from test_sync_merge import _lost_conflict
+
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    ben.sync(hub_url)
+    assert len(conflicts(ana)) == len(conflicts(ben)) == 1
+    settler, other = (ben, ana) if who == "ben" else (ana, ben)
+    conflict_module.resolve(settler.db, conflicts(settler)[0]["id"], choice)
+    settler.sync(hub_url)
+    assert other.sync(hub_url).conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    expected = "Ana's later rewrite\n\nBen's rewrite" if choice == "both" else "Ana's later rewrite"
+    assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == expected
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved
+
+
+def test_a_settlement_does_not_drop_a_conflict_over_other_texts(ana, ben, hub_url, clock, tmp_path: Path) -> None:
+    """Ben keeps Ana's text (already held); Cleo listed a conflict on the same field
+    between other texts: hers stays listed."""
+    from coachtui.store.sync import conflicts as conflict_module
+    from test_sync_merge import _lost_conflict
+
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    ben.sync(hub_url)
+    with open_store(str(tmp_path / "cleo.db"), clock=clock, coach="Cleo") as cleo:
+        cleo.sync(hub_url)
+        cleo.save_draft(session.id, dilemma="Cleo's take")
+        clock.advance(minutes=1)
+        ana.save_draft(session.id, dilemma="Ana's third go")
+        ana.sync(hub_url)
+        cleo.sync(hub_url)
+        assert [c["mine"] for c in conflicts(cleo)] == ["Cleo's take"]
+        conflict_module.resolve(ben.db, conflicts(ben)[0]["id"], "theirs")
+        ben.sync(hub_url)
+        cleo.sync(hub_url)
+        assert [c["mine"] for c in conflicts(cleo)] == ["Cleo's take"]

@@ -76,7 +76,10 @@ continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same 
 
 **Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
 it, and the one told of its lost value) goes from the other's list once a record it
-receives holds the other value or both texts: a coach settled it and synced.
+receives holds the other value or both texts: a coach settled it and synced. Settled
+with the value the field holds already, nothing is written to the record: a note
+travels instead (``conflicts.SETTLED``), and each laptop that syncs drops the
+conflicts it lists over the same two values of that field.
 
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
@@ -1274,6 +1277,7 @@ class _Run:
             self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
             self.received[0] += total if incoming is None else len(batch)
             self.progress("receive", self.received[0], self.received[1])
+        self._drop_settled()
         pushed, pulled = self.pushed, self.pulled
         return SyncReport(
             hub=shown,
@@ -1343,6 +1347,7 @@ class _Run:
                     for ident in [i for i in rows if (kind, i) in self.settled and (kind, i) not in changed]:
                         del rows[ident]
                 outgoing.to_hub = True
+                settled = conflicts.settled_here(conn) if last else []
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
                     if self.pulled_seq:  # what this laptop had received of the hub's
@@ -1357,12 +1362,14 @@ class _Run:
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            # conflicts settled here with the value kept: the other laptops hear of it there
+            conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
         stored = fields.stored_bases(hub_id, outgoing.copied)  # with the hub's teams (``map_teams``)
         self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
-                          save_sent=lambda _conn: sent, stored=stored)
+                          save_sent=lambda _conn: sent, settled=settled, stored=stored)
         return before, after
 
     def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
@@ -1416,7 +1423,7 @@ class _Run:
     def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
         # the laptop whose value lost hears of it when it next receives the record
         conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
-        if last:  # notes of lost values no laptop can be told of any more go
+        if last:  # notes of lost values (and settlements) no laptop can be told of any more go
             conflicts.prune_notes(hub_conn)
 
     def _settle_sent(
@@ -1430,12 +1437,14 @@ class _Run:
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
         save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
+        settled: Iterable[Conflict] = (),
         stored: list[tuple[str, str, str, str]] | None = None,
     ) -> None:
         """Here, after a batch went to the hub (one transaction): what the hub kept
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
         the fields sent of these records; ``save_sent``: keeps the versions sent
-        (returning those still to save)."""
+        (returning those still to save); ``settled``: the settlement notes the hub
+        now has (they go from here)."""
         shown = self.shown
         try:
             with self.local.write() as session:
@@ -1454,6 +1463,7 @@ class _Run:
                 # the versions of records copied (``stored``), unless the hub sent them back
                 _save_bases(conn, hub_id, versions, [row for row in stored or () if (row[1], row[2]) not in versions])
                 conflicts.drop_settled_elsewhere(conn, _keys(back))
+                conflicts.forget_settled(conn, settled)  # the hub has them
                 found = _conflicts(pushed, pulled) + pulled.deleted_edits + pushed.deleted_unseen
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
@@ -1587,6 +1597,24 @@ class _Run:
         _save_resume(conn, hub_id, "pull", None if last else batch[-1])
         _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
         self.expected = now_seq
+
+    def _drop_settled(self) -> None:
+        """The conflicts listed here that a coach on another laptop settled with the
+        value the field holds already (the hub's settlement notes) go from the list.
+        Housekeeping: if it fails, they go at a later sync."""
+        with contextlib.suppress(StoreError):
+            with self.local.read() as session:
+                waiting = [c for c in conflicts.listed(session.connection()) if not c.deletion]
+            if not waiting:
+                return
+            with self.hub.read() as hub_session:
+                notes = conflicts.settled_notes_for(hub_session.connection(), waiting)
+            if not notes:
+                return
+            with self.local.write() as session:
+                # listed again: the coach may have settled some meanwhile
+                dropped = conflicts.drop_settled_by_notes(session.connection(), conflicts.listed(session.connection()), notes)
+            self.found = [c for c in self.found if c.id not in dropped]
 
     def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
         """The hub's notes this laptop's coach was just told of (and keeps here) go
