@@ -25,7 +25,7 @@ from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, tab
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
 BATCH = 200
 # Sessions per batch of a report: each is also rendered (details, then Markdown).
-REPORT_BATCH = 200
+REPORT_BATCH = 50
 
 Row = dict[str, Any]
 
