@@ -218,3 +218,19 @@ def test_f9_and_a_digit_typed_on_choose_the_presenter(tmp_path: Path) -> None:
         app.quit()
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_f6_esc_and_a_space_digit_or_stop_straight_after(tmp_path: Path, burst: str) -> None:
+    """esc and a space 10 ms later read as one key (the terminal sends ESC space):
+    the explainer stayed open and the space was lost; esc and a digit typed 'ª'. (ESC 1
+    … ESC 7 is alt+1 … alt+7, the chord to a step, which a terminal sends the same way.)"""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        keys = (F6, ESC, " ", F6, ESC, "9", F6, ESC, ".", F6, ESC, "?")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT dilemma FROM coaching_session", ("Night team 9.?",))
+        app.shows("Dilemma, in your words")
+        app.quit()

@@ -147,6 +147,16 @@ def test_keys_outside_a_paste_are_read_as_before() -> None:
     ]
 
 
+def test_esc_and_a_space_digit_or_stop_straight_after_read_as_alt() -> None:
+    """ESC and a space, digit or punctuation within ESCDELAY: Textual dropped the esc
+    (ESC space read as space) or read a macOS option character (ESC 1 as '¡'). They
+    read as alt+ that key, as ESC and a letter do (KeyHold splits an unbound one)."""
+    for typed, key in [(" ", "alt+space"), ("1", "alt+1"), (".", "alt+full_stop"), ("?", "alt+question_mark"),
+                       ("-", "alt+minus"), ("=", "alt+equals_sign"), ("a", "alt+a")]:
+        assert tokens("\x1b" + typed, "") == [("key", key)], typed
+    assert tokens("\x1bb\x1bf", "") == [("key", "ctrl+left"), ("key", "ctrl+right")]  # word moves, as before
+
+
 async def test_a_choice_answered_twice_in_one_burst_closes_once(make_app) -> None:  # type: ignore[no-untyped-def]
     """Two answer keys queued together (a burst, a double press): the dialog closes
     once and the app goes on (found by trying to break it: Textual raised

@@ -291,3 +291,26 @@ async def test_ctrl_g_3_focuses_the_title(make_app, db_path: Path) -> None:
         assert app.focused.id == "title"
         await saved(pilot)
     assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota!?", "Night shifts")]
+
+
+async def test_f6_esc_and_a_space_or_stop_straight_after(make_app, db_path: Path) -> None:
+    """f6, then esc and a space within ESCDELAY: the terminal's ESC space reads as
+    alt+space (or, from a terminal that reports alt, alt+full_stop for esc '.'),
+    which nothing is bound to: the explainer stayed open and the space was lost."""
+    from textual import events
+
+    from coachtui.ui.screens.explainer import ExplainerScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "f6")
+        app.post_message(events.Key("alt+space", None))  # a terminal reporting alt (kitty keys, tmux)
+        burst(app, "f6")
+        app.post_message(events.Key("alt+full_stop", "."))
+        burst(app, "f6")
+        app.post_message(events.Key("alt+3", "3"))
+        await wait_for(pilot, lambda: app.query_one("#title").value.endswith("3"), what="the characters")
+        assert not isinstance(app.screen, ExplainerScreen)
+        await saved(pilot)
+    assert query(db_path, "SELECT title FROM coaching_session") == [("Rota .3",)]

@@ -26,13 +26,18 @@ from typing import Any
 
 from textual import events
 
-# Textual has no public name for its terminal parser; the version is pinned, and
-# tests/ui/test_keys.py checks what this module relies on (feed, tick, its tokens).
+# Textual has no public name for its terminal parser (nor its table of escape
+# sequences, nor its key names for characters); the version is pinned, and
+# tests/ui/test_keys.py checks what this module relies on (feed, tick, the keys it reads).
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+from textual.keys import _character_to_key
 from textual.message import Message
 
 PASTE_START = "\x1b[200~"
+# What follows ESC to begin a sequence a terminal sends (CSI, OSC, ST, APC, PM; the
+# letters, SS3 "O" and DCS "P" among them, are left to Textual as they were).
+SEQUENCE_STARTS = "[]\\_^"
 PASTE_END = "\x1b[201~"
 
 
@@ -97,6 +102,26 @@ class PasteParser(XTermParser):
             if isinstance(token, events.Paste) and not token.text:
                 continue  # the empty paste made above
             yield token
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        """ESC and a space, digit or punctuation character: alt+ that key, as ESC and a
+        letter read as alt+letter. Textual dropped the ESC of ESC space (or ESC .) and
+        read ESC 1 as a macOS option character ('¡'), so esc typed with one of them
+        straight after it (within ESCDELAY) lost the esc, or typed '¡'. As alt+key,
+        KeyHold reads an unbound one as esc and the key (``escape_then``); a bound
+        one (alt+1 … alt+7 on a session) is the chord."""
+        if alt:  # a character after an ESC that began no sequence (Textual reissues them one by one)
+            character = sequence
+        elif len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in SEQUENCE_STARTS:
+            # Read at once: left to Textual, ESC space went on waiting for more, and
+            # an ESC after it (the next esc of a burst) turned the first into '^'.
+            character = sequence[1]
+        else:
+            character = ""
+        if len(character) == 1 and character.isprintable() and not character.isalpha():
+            yield events.Key(f"alt+{_character_to_key(character)}", character)
+            return
+        yield from super()._sequence_to_key_events(sequence, alt)
 
     def tick(self) -> Iterable[Message]:
         tokens = list(super().tick())

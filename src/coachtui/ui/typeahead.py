@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.keys import key_to_character
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -105,19 +106,23 @@ def session_shown(app: App[object], leaving: Widget | Screen[object]) -> Conditi
 
 
 def escape_then(app: App[object], event: events.Key) -> tuple[events.Key, events.Key] | None:
-    """esc and the letter after it, for an alt+letter nothing here is bound to.
+    """esc and the key after it, for an alt+key nothing here is bound to (a letter,
+    digit, space or punctuation: anything that types a character).
 
     A terminal sends alt+a as ESC a, and esc typed with a letter straight after it
     (within ESCDELAY, 0.1 s: tmux send-keys, a fast typist) as the same ESC a, which
-    Textual reads as alt+a. Bound (alt+1 … alt+7 on a session), it is the chord;
-    unbound it would do nothing, and the esc (closing the explainer, a dialog) and
-    the letter were both lost."""
-    key, character = event.key, event.character
-    if not key.startswith("alt+") or character is None or len(character) != 1 or not character.isalnum():
+    Textual reads as alt+a (and ESC space as alt+space, ESC . as alt+full_stop: see
+    PasteParser). Bound (alt+1 … alt+7 on a session), it is the chord; unbound it
+    would do nothing, and the esc (closing the explainer, a dialog) and the key were
+    both lost."""
+    key = event.key
+    name = key.removeprefix("alt+").removeprefix("shift+")
+    character = event.character if event.character is not None else key_to_character(name)
+    if not key.startswith("alt+") or character is None or len(character) != 1 or not character.isprintable():
         return None
     if app.screen.active_bindings.get(key) is not None:
         return None
-    return events.Key("escape", "\x1b"), events.Key(character, character)
+    return events.Key("escape", "\x1b"), events.Key(name if len(name) > 1 else character, character)
 
 
 class KeyHold:
@@ -262,10 +267,11 @@ class KeyHold:
         command = None
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
             command = app.screen.active_bindings.get(event.key)
+        asked: Widget | Screen[object] = focused if focused is not None else app.screen  # nothing focused: its screen
         await textual_routing(event)
         if not isinstance(event, events.Key) or self.holding:
             return
-        wait = self.keys_wait_after(focused, event.key)
+        wait = self.keys_wait_after(asked, event.key)
         if wait is not None:
             self.hold(*wait)
         elif command is not None and command.enabled and not command.binding.priority:
@@ -296,7 +302,7 @@ class KeyHold:
         """A new screen or dialog: the keys typed on reach its field once it has one."""
         self.hold(screen_settled(self.app, screen), DIALOG_WAIT)
 
-    def keys_wait_after(self, widget: Widget | None, key: str) -> tuple[Condition, float] | None:
+    def keys_wait_after(self, widget: Widget | Screen[object] | None, key: str) -> tuple[Condition, float] | None:
         """What the focused widget, or its screen, says ``key`` must be waited for."""
         if widget is None:
             return None

@@ -28,6 +28,8 @@ from coachtui.ui.format import bullet_list
 from coachtui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from coachtui.ui.app import CoachApp
 
 # At this width and more the questions get a column of their own beside the rest.
@@ -227,6 +229,16 @@ class ExplainerScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """esc (or f6) closes this: the keys after it wait until it has gone, so they
+        reach the step below, and an f6 straight after opens it afresh (pushed while
+        this one was still being taken down, Textual ended the app: DuplicateIds)."""
+        if key not in ("escape", "f6"):
+            return None
+        from coachtui.ui.typeahead import DIALOG_WAIT
+
+        return (lambda: not self.is_attached), DIALOG_WAIT
 
     @on(Tabs.TabActivated)
     def _tab_clicked(self, event: Tabs.TabActivated) -> None:
