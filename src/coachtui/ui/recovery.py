@@ -226,10 +226,12 @@ class Recovery:
         reason = one_line(str(conflict.error), 160)
         app.push_screen(
             ChoiceScreen(
-                f"{reason} What you typed is still on your screen, but it cannot be saved into that session.",
+                f"{reason} What you typed is still on your screen, but it cannot be saved into that session: "
+                "keep it as a new draft, or save a copy to a file?",
                 [
-                    ("n", "Keep my text as a new draft", "new"),
-                    ("s", "Save a copy to a file", "copy"),
+                    # short enough for all three to show side by side at 80 columns
+                    ("n", "New draft", "new"),
+                    ("s", "Copy to a file", "copy"),
                     ("esc", "Not now", ""),
                 ],
             ),
