@@ -37,10 +37,15 @@ class Question:
 
     def watch_for_paint(self) -> None:
         self.kept = []
+        # Told as each frame of it is written (a callback after the refresh comes only
+        # once nothing on the screen is left to update, which on a busy app can be
+        # long after the coach sees the question, and answers it).
+        self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)  # type: ignore[attr-defined]
         self.call_after_refresh(self._painted)  # type: ignore[attr-defined]
 
-    def _painted(self) -> None:
-        self.shown_at = events.Event().time
+    def _painted(self, _screen: object = None) -> None:
+        if self.shown_at is None and self.is_current:  # type: ignore[attr-defined]
+            self.shown_at = events.Event().time
 
     def answers(self, event: events.Key) -> bool:
         """True if ``event`` is one of this question's answers."""
@@ -48,13 +53,14 @@ class Question:
 
     def keeps(self, event: events.Key | events.Paste) -> bool:
         """Keep ``event`` (True): typed before this was painted, or a paste, or a
-        character that answers nothing here (space presses the button in focus)."""
+        character that answers nothing here. A space too: a coach typing on as the
+        question came up ("Late starts") pressed the button in focus with it."""
         shown = self.shown_at
         if isinstance(event, events.Paste) or shown is None or event.time < shown:
             self.kept.append(event)
             return True
         character = event.character
-        if character is not None and character.isprintable() and event.key != "space" and not self.answers(event):
+        if character is not None and character.isprintable() and not self.answers(event):
             self.kept.append(event)
             return True
         return False
@@ -136,7 +142,7 @@ class TypedAheadConfirmScreen(ConfirmScreen):
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """The keys typed after the answer go where the focus goes once it has been
         acted on: the new session's first step, or back on the team list."""
-        if key not in ("y", "n", "escape", "enter", "space"):
+        if key not in ("y", "n", "escape", "enter"):
             return None
         app, keys = self.app, getattr(self.app, "keys", None)
         shown = session_shown(app, self)

@@ -162,7 +162,8 @@ class Recovery:
             from coachtui.store.errors import NotFound
 
             self.asking_about.add(model.session_id)
-            error = NotFound(app.saver.conflicts[model.session_id].capitalize() + ".")
+            why = app.saver.conflicts[model.session_id]
+            error = NotFound(why[:1].upper() + why[1:] + ".")  # not capitalize(): "deleted by bo lind"
             self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
         else:
             app.notify(
