@@ -138,7 +138,8 @@ def test_search_as_json_and_csv_keeps_the_text_exactly(history_db: Path) -> None
     assert [r["title"] for r in records] == ["Nobody speaks at the huddle at night", "Rota gaps", "Night falls"]
     assert records[0]["team"] == "[bold]Odd\x1b[31m team"  # as typed: a script gets the real name
     assert records[0]["status"] == "draft" and records[0]["category"] == "unsure"
-    assert set(records[1]) == {"id", "date", "created_at", "team", "coach", "category", "status", "title"}
+    assert set(records[1]) == {"id", "date", "created_at", "team", "coach", "category", "status", "title", "found_in"}
+    assert records[1]["found_in"] == []  # an ordinary session: no presenters
     assert records[1]["date"] == "2026-03-01" and records[1]["coach"] == "Ana"
 
     result = run_cli("search", "night", "--csv", "--team", "WARD 4", "--db", str(history_db))

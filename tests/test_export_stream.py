@@ -21,7 +21,7 @@ import pytest
 from coachtui.store import open_store
 from coachtui.store.demo import generate_demo_data
 from coachtui.store.exchange.interchange import dumps
-from coachtui.store.types import ExportSelection
+from coachtui.store.types import ExportSelection, SessionFilter
 
 MEASURE = """
 import resource, subprocess, sys
@@ -241,3 +241,142 @@ def test_streamed_reports_and_tables_are_the_in_memory_ones(store, tmp_path: Pat
     document["exported_at"] = json.loads(written)["exported_at"]
     assert written == dumps(document)
     assert (as_json.teams, as_json.sessions, as_json.actions) == counts
+
+
+# --- redacted exports (issue 19: they stream too) -------------------------------------------
+
+
+REDACTED_SELECTIONS = {"everything": {}, "one team": {"team": True}, "since": {"since": dt.date(2026, 9, 1)}}
+
+
+def _redacted_history(store) -> None:  # type: ignore[no-untyped-def]
+    """A demo history with names the redactor learns only from a title written late
+    ("Dr Lindqvist" in the newest session makes "Lindqvist" a person in the oldest),
+    members and presenters of a set, and a review in a later session."""
+    generate_demo_data(store, sessions=400, teams=6, seed=3, today=dt.date(2026, 11, 20), large_teams=1)
+    rows = store.search_sessions(SessionFilter(), limit=400).rows
+    store.save_draft(rows[-1].id, insight="Lindqvist said the huddle helps; ask Ngozi too")
+    store.save_draft(rows[0].id, insight="Dr Lindqvist and Prof. Ngozi Adeyemi will audit the rota")
+    for row in rows[::7]:
+        store.save_draft(row.id, insight=f"Protected time works for {row.title}")
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["team codes", "team names kept"])
+@pytest.mark.parametrize("which", list(REDACTED_SELECTIONS))
+def test_streamed_redacted_exports_are_the_in_memory_ones(store, tmp_path: Path, which: str, keep: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every pseudonym numbered as the redacted export made in memory numbers it, in
+    the report, both CSV tables, the JSON and the check for names left; and none of
+    them reads the selection whole (a batch of sessions at a time)."""
+    import zipfile
+
+    from coachtui.store import exchange
+    from coachtui.store.exchange import export, stream
+    from coachtui.store.exchange.redact import possible_names, redacted_texts
+
+    _redacted_history(store)
+    asked = dict(REDACTED_SELECTIONS[which])
+    if asked.pop("team", False):
+        asked["team_id"] = store.list_teams()[0].id
+    chosen = SessionFilter(**asked)
+    selection = ExportSelection(chosen, redact=True, keep_team_names=keep)
+    # Today's redacted exports, made in memory: the bytes to write.
+    report = store.export_markdown(selection)
+    tables = store.export_csv(selection)
+    document = store.export_json(selection)
+    data = exchange._export_data(store.db, selection, redact=True, for_report=True)
+    names = possible_names(redacted_texts(data.tables, {"actions": data.extra_actions,
+                                                        "action_reviews": data.extra_reviews}))
+    assert "Person 1" in report and "Lindqvist" not in report
+    assert len(names) > 3
+
+    read: list[int] = []
+    real_collect = export.collect
+
+    def in_batches(session, **kwargs):  # type: ignore[no-untyped-def]
+        assert kwargs.get("session_ids") is not None, "read the whole selection at once"
+        read.append(len(kwargs["session_ids"]))
+        return real_collect(session, **kwargs)
+
+    def whole(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("made the redacted export in memory")
+
+    monkeypatch.setattr(stream, "collect", in_batches)
+    monkeypatch.setattr(exchange, "_export_data", whole)
+    result = store.export_file(tmp_path / "r.md", ExportSelection(chosen, fmt="md", redact=True, keep_team_names=keep))
+    assert _report_text((tmp_path / "r.md").read_text("utf-8")) == _report_text(report)
+    both = tmp_path / "both.zip"
+    store.export_file(both, ExportSelection(chosen, fmt="csv", redact=True, keep_team_names=keep))
+    with zipfile.ZipFile(both) as archive:
+        assert archive.comment == b"coachtui export, redacted"
+        for name in ("sessions.csv", "actions.csv"):
+            assert archive.read(name).decode("utf-8-sig") == tables[name]
+    one = tmp_path / "actions.csv"
+    store.export_file(one, ExportSelection(chosen, fmt="csv", table="actions", redact=True, keep_team_names=keep))
+    assert one.read_bytes() == tables["actions.csv"].encode("utf-8-sig")
+    store.export_file(tmp_path / "r.json", ExportSelection(chosen, fmt="json", redact=True, keep_team_names=keep))
+    written = (tmp_path / "r.json").read_text("utf-8")
+    document["exported_at"] = json.loads(written)["exported_at"]
+    assert written == dumps(document)
+    assert store.redaction_check(selection) == names
+    assert read and max(read) <= stream.BATCH
+    assert (result.teams, result.sessions, result.actions) == (
+        len(document["teams"]), len(document["sessions"]), len(document["actions"]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_redacted_export_memory_does_not_grow_with_the_history(histories: Histories, tmp_path: Path, fmt: str) -> None:
+    """``export --redact`` (its check for names left included) in memory flat from
+    300 to 6,000 sessions."""
+    peaks = {}
+    suffix = "zip" if fmt == "csv" else fmt
+    for sessions, db in histories.databases.items():
+        out = tmp_path / f"redacted-{sessions}.{suffix}"
+        peaks[sessions] = _export_peak_kb(db, out, histories.env, fmt, "--redact")
+        assert out.stat().st_size > 0
+    _assert_flat(peaks)
+
+
+def test_exports_to_standard_output_stream_too(tmp_path: Path, monkeypatch, capsysbinary) -> None:  # type: ignore[no-untyped-def]
+    """``coachtui export`` without ``-o``, each format, full and redacted, of everything,
+    one team and a period: the text the export made in memory gives, written as it is
+    read (the in-memory export is never made)."""
+    from coachtui.cli import main
+    from coachtui.store import exchange
+
+    path = tmp_path / "history.db"
+    with open_store(str(path)) as store:  # the command's clock: "overdue" as it says it
+        _redacted_history(store)
+        team = store.list_teams()[0]
+        filters = {"everything": ((), SessionFilter()), "one team": (("--team", team.name), SessionFilter(team_id=team.id)),
+                   "since": (("--since", "2026-09-01"), SessionFilter(since=dt.date(2026, 9, 1)))}
+        expected = {}
+        for label, (_, which) in filters.items():
+            for redact in (False, True):
+                selection = ExportSelection(which, redact=redact)
+                expected[label, redact, "md"] = _report_text(store.export_markdown(selection))
+                tables = store.export_csv(selection)
+                expected[label, redact, "sessions"] = tables["sessions.csv"]
+                expected[label, redact, "actions"] = tables["actions.csv"]
+                expected[label, redact, "json"] = store.export_json(selection)
+
+    def whole(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("made the export in memory")
+
+    monkeypatch.setattr(exchange, "_export_data", whole)
+    for (label, redact, what), text in expected.items():
+        args = ["export", "--db", str(path), *filters[label][0], *(["--redact"] if redact else [])]
+        if what in ("sessions", "actions"):
+            args += ["--format", "csv", "--table", what]
+        else:
+            args += ["--format", what]
+        assert main(args) == 0
+        out = capsysbinary.readouterr().out.decode("utf-8")
+        if what == "json":
+            assert isinstance(text, dict)
+            text["exported_at"] = json.loads(out)["exported_at"]
+            assert out == dumps(text), (label, redact, what)
+        elif what == "md":
+            assert _report_text(out) == text, (label, redact, what)
+        else:
+            assert out == text, (label, redact, what)

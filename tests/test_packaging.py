@@ -32,6 +32,8 @@ def test_wheel_contains_assets_migrations_and_entry_point(wheel: Path) -> None:
     assert "coachtui/assets/questions.toml" in names
     assert "coachtui/store/db/migrations/env.py" in names
     assert "coachtui/store/db/migrations/versions/0001_initial.py" in names
+    # the stylesheets: the first screen's, and the rest's read once it is painted
+    assert {"coachtui/ui/app.tcss", "coachtui/ui/later.tcss"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "coachtui = coachtui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -433,3 +433,36 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
     except BaseException:
         _kill_all(first, second)
         raise
+
+
+# --- the open draft changed on disk by another process (another window, coachtui sync) -----------
+
+
+def test_a_change_made_in_a_shell_is_shown_before_the_coach_types_on(tmp_path: Path) -> None:
+    """The app shows the draft; another process (as `coachtui sync` settling a conflict
+    with "both" does) writes the dilemma with the other laptop's text after a blank
+    line. While the coach is not typing the app shows it; what they type next is
+    saved on top, with both texts kept and no question asked."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    session_id = _draft(db)
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home"))
+    try:
+        _resume(app)
+        with open_store(str(db), coach="Bo Lind") as other:
+            other.save_draft(session_id, dilemma="Night shift misses the huddle.\n\nDay staff cover it (laptop B).")
+        app.wait_for("Day staff cover it (laptop B).")
+        app.send(" Mine")
+        _until(
+            lambda: "Mine" in _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id)[0][0],
+            "the typing saved", drawing=(app,),
+        )
+        assert _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id) == [
+            ("Night shift misses the huddle. Mine\n\nDay staff cover it (laptop B).",)
+        ]
+        app.send("\x11")
+        assert app.wait_exit() == 0
+    except BaseException:
+        _kill_all(app)
+        raise

@@ -257,3 +257,63 @@ def test_the_store_s_own_queries_use_the_indexes(store, filled, monkeypatch) -> 
     assert dominance.startswith("SEARCH coaching_session USING INDEX ix_session_team_created (team_id=?)")
     tracker = plans(lambda: store.tracker_actions(today=dt.date(2026, 11, 20)))[0]
     assert tracker.startswith("SEARCH action USING INDEX ix_action_status_due (status=?)")
+
+
+def test_no_search_reads_every_session_to_ask_whether_any_meeting_exists(store, filled) -> None:
+    """Every search first asks whether any set's meeting has a second presenter: that
+    question is one look in the meeting index, never a read of every session (at 100k
+    sessions a scan cost 60 ms of every keystroke's search)."""
+    import sqlalchemy as sa
+
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if "meeting_id" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        store.search_sessions(SessionFilter("night"))
+        store.count_sessions(SessionFilter("night"))
+        store.session_ids_matching(SessionFilter("night"))
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+    with store.engine.connect() as conn:
+        plans = [
+            [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+            for sql, params in seen
+            if sql.count("SELECT") == 1 and "LIMIT" in sql  # the question itself
+        ]
+    assert len(plans) >= 3
+    for plan in plans:
+        assert len(plan) == 1 and plan[0].startswith("SEARCH coaching_session USING"), plan
+        assert "INDEX ix_session_meeting (meeting_id>?)" in plan[0], plan
+
+
+def test_with_a_meeting_a_common_word_is_still_read_through_windows_of_the_newest_rows(store, filled, monkeypatch) -> None:
+    """A set's meeting (one row for its presenters) keeps the first page of a common
+    word to a window of the newest rows: FTS5 is asked for the word's matches within
+    the window's rowids (its meetings' later presenters included), not for all of
+    them (which at 1M sessions is a million for "the")."""
+    import sqlalchemy as sa
+
+    from coachtui.store import queries
+
+    team, one, _two, _first = filled
+    later = store.add_presenter(one.id, "Asha Patel")
+    store.save_draft(later.id, title="Night shift handover", dilemma="Nights go quiet")
+    monkeypatch.setattr(queries, "SORT_MATCHES_UP_TO", 0)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:
+        if "MATCH" in statement and "session_fts" in statement:
+            seen.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        rows = store.search_sessions(SessionFilter("nights"), limit=10).rows
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+    assert [(row.title, row.presenters) for row in rows] == [("Night falls", ("", "Asha Patel"))]
+    pages = [sql for sql in seen if "count(" not in sql]
+    assert pages and all("BETWEEN" in sql for sql in pages), pages

@@ -158,7 +158,7 @@ def _keep_mine_once_refused(store, saver: SaveQueue, session: SessionController,
     assert model is not None
     theirs = SessionModel.load(store, model.session_id)
     session.resume(session.merged_with(theirs))
-    session.keep_mine(theirs.version)
+    session.keep_mine(theirs)
     assert saver.flush(timeout=10), saver.last_error
     assert saver.conflicts == {}
     refused.clear()

@@ -232,3 +232,153 @@ def test_a_stamp_from_the_future_going_to_an_empty_hub_is_merged_and_brought_bac
     assert report.clamped >= 1
     with open_store(hub_url) as hub:
         assert hub.get_session(ident).updated_at.year < 2099
+
+
+@pytest.fixture
+def one_sided(monkeypatch):
+    """The records each batch received copied as new to the laptop (``_one_sided``),
+    in order: (kind, id) pairs."""
+    from coachtui.store import sync as sync_module
+
+    counts: list[set[tuple[str, str]]] = []
+    real = sync_module._one_sided
+
+    def counting(*args, **kwargs):
+        found = real(*args, **kwargs)
+        counts.append({(kind, row[0]) for kind, rows in found.copied.items() for row in rows})
+        return found
+
+    monkeypatch.setattr(sync_module, "_one_sided", counting)
+    return counts
+
+
+def test_a_laptop_with_sessions_of_its_own_joining_a_hub_copies_the_sessions_new_to_it_as_merging_would(
+    tmp_path, backend, pg, monkeypatch, one_sided
+) -> None:
+    """Issue 18, item 6: a laptop's first sync with a busy hub pulls thousands of
+    sessions it never had; they are copied (not merged one by one), with the same
+    outcome on the laptop and on the hub, table for table and byte for byte."""
+    ana = tmp_path / "ana.db"
+    _laptop(ana)
+    ben = tmp_path / "ben.db"
+    with open_store(str(ben), coach="Ben", clock=fixed) as store:  # teams of the same names as Ana's, and others
+        generate_demo_data(store, sessions=12, teams=4, seed=9, today=dt.date(2026, 11, 21))
+    quick_hub, slow_hub = _hub(backend, tmp_path, pg, "quick-hub"), _hub(backend, tmp_path, pg, "slow-hub")
+    hubs = {_meta_id(quick_hub): "the hub", _meta_id(slow_hub): "the hub"}
+    hubs |= {parse_target(quick_hub).display: "its place", parse_target(slow_hub).display: "its place"}
+    for hub in (quick_hub, slow_hub):
+        _sync(shutil.copyfile(ana, tmp_path / f"ana-{len(hub)}-{hub[-12:].replace('/', '_')}.db"), hub, monkeypatch, copy=True)
+    quick, slow = tmp_path / "ben-quick.db", tmp_path / "ben-slow.db"
+    shutil.copyfile(ben, quick)
+    shutil.copyfile(ben, slow)
+
+    copied = _sync(quick, quick_hub, monkeypatch, copy=True, coach="Ben")
+    assert one_sided and len(one_sided[-1]) > bulk.BULK_ROWS  # Ana's sessions, copied
+    calls = len(one_sided)
+    merged = _sync(slow, slow_hub, monkeypatch, copy=False, coach="Ben")
+    assert len(one_sided) == calls  # merged record by record
+    assert _report(copied) == _report(merged)
+    assert moved(copied)["pulled"]["sessions"] == (70, 0, 0)
+    assert _same_as(str(quick), hubs) == _same_as(str(slow), hubs)
+    assert _same_as(quick_hub, hubs) == _same_as(slow_hub, hubs)
+    with open_store(str(quick)) as laptop, open_store(quick_hub) as hub:
+        assert content(laptop) == content(hub)
+        found = laptop.search_sessions(SessionFilter(text="café"), limit=5).rows
+        assert [row.title for row in found] == [f"Odd {HOSTILE}"]
+
+    # the next syncs, each way, leave the same too
+    again_copied = _sync(quick, quick_hub, monkeypatch, copy=True, coach="Ben")
+    again_merged = _sync(slow, slow_hub, monkeypatch, copy=False, coach="Ben")
+    assert _report(again_copied) == _report(again_merged)
+    assert moved(again_copied) == {"pushed": {}, "pulled": {}}
+    assert _same_as(str(quick), hubs) == _same_as(str(slow), hubs)
+
+
+def test_sessions_a_laptop_holds_deleted_or_must_decide_are_merged_beside_the_copied_ones_with_the_same_outcome(
+    tmp_path, backend, pg, monkeypatch, one_sided
+) -> None:
+    """A laptop that already synced pulls three things at once: a colleague's new
+    sessions (copied), an edit of a session it holds and a new session holding a
+    review of an action it holds (merged); it deleted one of the hub's sessions
+    meanwhile. Copying or not, the laptop and the hub end up the same."""
+    from coachtui.store.db.models import ids_from
+
+    ana, ben, cleo = tmp_path / "ana.db", tmp_path / "ben.db", tmp_path / "cleo.db"
+    _laptop(ana)
+    with open_store(str(ben), coach="Ben", clock=fixed) as store:
+        generate_demo_data(store, sessions=12, teams=4, seed=9, today=dt.date(2026, 11, 21))
+    with open_store(str(cleo), coach="Cleo", clock=fixed) as store:
+        generate_demo_data(store, sessions=60, teams=3, seed=11, today=dt.date(2026, 11, 22))
+        cleos = {row.id for row in store.search_sessions(limit=200).rows}
+    found: dict[bool, tuple] = {}
+    hubs: dict[str, str] = {}
+    for copy in (True, False):
+        folder = tmp_path / ("quick" if copy else "slow")
+        folder.mkdir()
+        for path in (ana, ben, cleo):
+            shutil.copyfile(path, folder / path.name)
+        hub = _hub(backend, tmp_path, pg, f"{folder.name}-hub")
+        hubs |= {_meta_id(hub): "the hub", parse_target(hub).display: "its place"}
+        numbers = iter(range(10_000))  # the same new ids in both runs
+        with ids_from(lambda numbers=numbers: f"00000000-0000-4000-8000-{next(numbers):012d}"):
+            _sync(folder / "ana.db", hub, monkeypatch, copy=copy)
+            _sync(folder / "ben.db", hub, monkeypatch, copy=copy, coach="Ben")
+            with open_store(str(folder / "ana.db"), coach="Ana", clock=fixed) as store:
+                rows = store.search_sessions(limit=200).rows
+                old = next(row for row in rows if store.actions_to_review(row.id))
+                action = store.actions_to_review(old.id)[0][0]
+                new = store.start_session(store.get_session(old.id).team_id)
+                store.save_draft(new.id, title="Reviewing an old action")
+                store.record_review(action.id, "done", "went well", session_id=new.id)
+                store.save_draft(rows[5].id, dilemma="Ana's second thoughts")
+            with open_store(str(folder / "ben.db"), coach="Ben", clock=fixed) as store:
+                store.save_draft(rows[7].id, context="Ben's note on Ana's session")
+                store.delete_session(rows[9].id)
+            _sync(folder / "ana.db", hub, monkeypatch, copy=copy)
+            _sync(folder / "cleo.db", hub, monkeypatch, copy=copy, coach="Cleo")
+            before = len(one_sided)
+            report = _sync(folder / "ben.db", hub, monkeypatch, copy=copy, coach="Ben")
+        if copy:  # Cleo's sessions were copied, the session reviewing an old action was not
+            assert one_sided[before:] and len(one_sided[-1]) > bulk.BULK_ROWS
+            copied = {ident for kind, ident in one_sided[-1] if kind == "sessions"}
+            assert cleos <= copied
+            assert new.id not in copied
+        else:
+            assert len(one_sided) == before
+        with open_store(str(folder / "ben.db")) as store:
+            assert store.get_session(new.id).title == "Reviewing an old action"
+            assert store.get_session(rows[5].id).dilemma == "Ana's second thoughts"
+            assert [review.note for review in store.action_history(action.id)][-1:] == ["went well"]
+        found[copy] = (_report(report), folder, hub)
+    assert found[True][0] == found[False][0]
+    assert _same_as(str(found[True][1] / "ben.db"), hubs) == _same_as(str(found[False][1] / "ben.db"), hubs)
+    assert _same_as(found[True][2], hubs) == _same_as(found[False][2], hubs)
+    with open_store(str(found[True][1] / "ben.db")) as laptop, open_store(found[True][2]) as hub_store:
+        assert content(laptop) == content(hub_store)
+
+
+def test_records_chosen_to_copy_that_collide_by_the_time_they_are_written_are_merged_instead(
+    tmp_path, hub_url, monkeypatch, one_sided
+) -> None:
+    """The coach may save between the batch's reading and its writing here: when what
+    was chosen to copy is no longer new here, the batch is merged as before."""
+    from coachtui.store import sync as sync_module
+
+    ana = tmp_path / "ana.db"
+    _laptop(ana)
+    _sync(ana, hub_url, monkeypatch, copy=True)
+    ben = tmp_path / "ben.db"
+    with open_store(str(ben), coach="Ben", clock=fixed) as store:
+        generate_demo_data(store, sessions=3, teams=1, seed=9, today=dt.date(2026, 11, 21))
+    checked: list[bool] = []
+
+    def collided(conn, incoming) -> bool:
+        checked.append(bool(incoming.copied))
+        return False
+
+    monkeypatch.setattr(sync_module, "_still_new", collided)
+    report = _sync(ben, hub_url, monkeypatch, copy=True, coach="Ben")
+    assert checked == [True] and len(one_sided[-1]) > bulk.BULK_ROWS
+    assert moved(report)["pulled"]["sessions"] == (70, 0, 0)
+    with open_store(str(ben)) as laptop, open_store(hub_url) as hub:
+        assert content(laptop) == content(hub)

@@ -20,7 +20,7 @@ from coachtui.commands.common import past_date
 from coachtui.commands.common import team_id as find_team_id
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from coachtui.store import Store
     from coachtui.store.types import ExportSelection
@@ -115,7 +115,6 @@ def _plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.store.exchange import format_for
-    from coachtui.store.exchange.interchange import dumps
 
     if args.keep_team_names and not args.redact:
         return _fail("--keep-team-names only makes sense with --redact")
@@ -142,24 +141,33 @@ def run(args: argparse.Namespace) -> int:
             tables = f" ({', '.join(result.tables)})" if result.tables else ""
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")
             return 0
-        if fmt == "json":
-            text = dumps(store.export_json(selection))
-        elif fmt == "md":
-            text = store.export_markdown(selection)
-        else:
-            text = store.export_csv(selection)[f"{args.table or 'sessions'}.csv"]
-    _to_stdout(text, fmt)
+        # written as it is read: memory does not grow with the history
+        _to_stdout(store.export_stream(selection), fmt)
     return 0
 
 
-def _to_stdout(text: str, fmt: str) -> None:
-    if sys.stdout.isatty():
-        text = for_terminal(text, fmt)
+def _to_stdout(pieces: Iterable[str], fmt: str) -> None:
+    """Write the export's ``pieces`` to standard output as they come (on a terminal,
+    as :func:`for_terminal` shows them)."""
+    terminal = sys.stdout.isatty()
     out = getattr(sys.stdout, "buffer", None)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write(text.encode("utf-8"))
+
+    def write(text: str) -> None:
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write(text.encode("utf-8"))
+
+    held = ""
+    for piece in pieces:
+        if terminal:
+            piece, held = held + piece, ""
+            if piece.endswith("\r"):  # a line end split between two pieces is still one
+                piece, held = piece[:-1], "\r"
+            piece = for_terminal(piece, fmt)
+        write(piece)
+    if held:
+        write(for_terminal(held, fmt))
     sys.stdout.flush()
 
 
@@ -197,7 +205,7 @@ def _export_topics(args: argparse.Namespace, output: str | None, fmt: str) -> in
         report = store.topics_report(selection)
     _might_be_names(report.possible_names)
     if output is None:
-        _to_stdout(report.text, "md")
+        _to_stdout([report.text], "md")
         return 0
     from coachtui.store.exchange.files import write_export
 
@@ -241,7 +249,7 @@ def _export_calendar(args: argparse.Namespace, output: str | None) -> int:
             _name_check(store, selection)
         content, count = calendar_bytes(store.export_json(selection))
     if output is None:
-        _to_stdout(content.decode("utf-8"), "ics")
+        _to_stdout([content.decode("utf-8")], "ics")
         return 0
     from coachtui.store.exchange.files import write_export
 

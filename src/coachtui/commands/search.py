@@ -27,7 +27,10 @@ NAME = "search"
 HELP = "print the sessions that match some words"
 COLUMNS = ("date", "team", "coach", "category", "title")
 # --json and --csv: every field a script may want, with the text exactly as typed.
-FIELDS = ("id", "date", "created_at", "team", "coach", "category", "status", "title")
+# A set's meeting is one row: its category is those of the presenters whose part
+# matched (every presenter's when the words are in all of them), space-separated,
+# and found_in names those presenters ("" / [] for an ordinary session).
+FIELDS = ("id", "date", "created_at", "team", "coach", "category", "status", "title", "found_in")
 FOUND, NONE, USAGE = 0, 1, 2
 CATEGORY_CHOICES = ("capability", "learning", "relational", "environment", "unsure")
 
@@ -130,16 +133,34 @@ def run(args: argparse.Namespace) -> int:
     return FOUND
 
 
-def _record(info: SessionInfo) -> dict[str, str]:
+def _categories(info: SessionInfo) -> str:
+    """The row's category: a meeting's, those of the presenters found, in turn."""
+    return " ".join(category or "unsure" for category in info.shown_categories)
+
+
+def _found_in(info: SessionInfo) -> str:
+    """' (found: Ben Okafor)' after a meeting's title when the words were in some of
+    its presenters' parts, not all."""
+    if not info.matched or len(info.matched) == len(info.presenters):
+        return ""
+    return f" (found: {', '.join(name or '?' for name in info.shown_presenters)})"
+
+
+def _record(info: SessionInfo, *, as_json: bool) -> dict[str, object]:
+    header: dict[str, object] = dict(
+        session_header(info.id, info.created_at, info.team_name, info.coach, info.primary_category)
+    )
     return {
-        **session_header(info.id, info.created_at, info.team_name, info.coach, info.primary_category),
+        **header,
+        "category": _categories(info),
         "status": info.status,
         "title": info.meeting_title or info.title or info.preview,
+        "found_in": list(info.shown_presenters) if as_json else "; ".join(info.shown_presenters),
     }
 
 
 def _print_records(rows: list[SessionInfo], *, as_json: bool) -> None:
-    records = [_record(info) for info in rows]
+    records = [_record(info, as_json=as_json) for info in rows]
     if as_json:
         import json
 
@@ -157,7 +178,7 @@ def _print_table(rows: list[SessionInfo]) -> None:
 
     table: list[tuple[str, ...]] = [COLUMNS]
     for info in rows:
-        title = info.meeting_title or info.title or info.preview or "(untitled)"
+        title = (info.meeting_title + _found_in(info)) or info.title or info.preview or "(untitled)"
         if info.status == "draft":
             title = f"(draft) {title}"
         table.append(
@@ -165,7 +186,7 @@ def _print_table(rows: list[SessionInfo]) -> None:
                 info.created_at.astimezone().strftime("%Y-%m-%d"),
                 one_line(info.team_name),
                 one_line(info.coach) or "-",
-                info.primary_category or "unsure",
+                _categories(info),
                 one_line(title),
             )
         )

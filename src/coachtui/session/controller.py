@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the store's types load with the store, after the first pain
     from coachtui.session.saver import SaveQueue
     from coachtui.store.types import ActionInfo, CustomQuestionInfo, PickedQuestionInfo, TeamInfo
 
-# The fields a coach types words into (see replaced_by_mine).
+# The fields a coach types words into (see merge).
 _WORDS = ("title", "dilemma", "context", "insight", "presenter")
 
 # Model attribute -> store field, for the fields saved with save_draft.
@@ -57,10 +57,14 @@ class SessionController:
         self.conflict_handlers: dict[str, Callable[[Conflict], object]] = {}
         self._versions: dict[str, int] = {}
         self._versions_of: SessionModel | None = None
+        # session id -> its texts (store field names, and "questions") as this window
+        # last loaded or saved them: the base keep mine merges both sides' changes on
+        self._bases: dict[str, dict[str, Any]] = {}
         # The session's own writes are versioned by the saver; refusals come here
         # (in the saver thread) and go to the "session" and "lost" handlers.
         saver.on_session_conflict = self._session_refused
         saver.on_lost = self._session_lost
+        saver.on_fields_written = self._fields_written
 
     def _changed(self) -> None:
         self._on_change()
@@ -77,6 +81,7 @@ class SessionController:
         session_id = str(uuid.uuid4())
         self.model = SessionModel(session_id=session_id, team=team, coach=coach)
         self.parts = [self.model]
+        self.loaded(self.model)
         saver = self.saver
         saver.submit(
             "start session",
@@ -88,7 +93,8 @@ class SessionController:
 
     def resume(self, model: SessionModel, parts: list[SessionModel] | None = None) -> None:
         """Open ``model``; with ``parts``, the meeting it is one presenter of. A model
-        of the open meeting (reloaded after a conflict) takes its place in it."""
+        of the open meeting (reloaded after a conflict) takes its place in it (the
+        caller says with :meth:`loaded` when it is the session as read)."""
         same = [i for i, part in enumerate(self.parts) if part.session_id == model.session_id]
         if parts is None and same:
             if model.meeting_id is not None:
@@ -100,11 +106,24 @@ class SessionController:
             if self.model is not None and self.model.session_id not in {p.session_id for p in parts or [model]}:
                 self.leave()
             self.parts = list(parts or [model])
+            for part in self.parts:  # opened as read (a model put back in its place is not)
+                self.loaded(part)
         self.model = model
         for part in self.parts:
             if part.version:
                 self.saver.track(part.session_id, part.version)
         self._changed()
+
+    def loaded(self, model: SessionModel) -> None:
+        """``model`` is the session as it is on disk now (read, or reloaded): the base
+        of a later keep mine."""
+        base = self._all_fields(model)
+        base["questions"] = list(model.questions)
+        self._bases[model.session_id] = base
+
+    def _fields_written(self, session_id: str, fields: dict[str, Any]) -> None:
+        """A save of these fields landed (saver thread): they are the base now."""
+        self._bases.setdefault(session_id, {}).update(fields)
 
     def close(self) -> None:
         self.leave()
@@ -143,6 +162,7 @@ class SessionController:
         model.status = first.status
         self.parts.append(model)
         self.model = model
+        self.loaded(model)
         saver, meeting_id, coach = self.saver, first.session_id, first.coach
         saver.submit(
             "add presenter",
@@ -223,16 +243,29 @@ class SessionController:
         handler(Conflict(kind, session_id, session_id, error))
 
     def merged_with(self, theirs: SessionModel) -> SessionModel:
-        """After a refused write, the coach keeps theirs: ``theirs`` (the session as
-        another window saved it, read again) with what this window changed and has
-        not saved yet (its fields, the picked questions, completing it) copied from
-        the part on screen. Fields this window never touched keep the other window's
-        values, on screen too; the actions and reviews (records of their own, with
-        their own conflicts) and the step the coach is on stay as they are here."""
+        """After a refused write, the coach keeps theirs: :meth:`merge` of ``theirs``."""
+        return self.merge(theirs)[0]
+
+    def merge(self, theirs: SessionModel) -> tuple[SessionModel, list[str]]:
+        """After a refused write, the coach keeps mine: ``theirs`` (the session as
+        another window or a sync saved it, read again) with what this window changed
+        and has not saved yet (its fields, the picked questions, completing it) from
+        its part of the open meeting, and the names of the texts of theirs that this
+        writes over (to be kept in a rescue file first).
+
+        A text field both sides changed is merged line by line against the text this
+        window last loaded or saved: changes to different lines are both kept;
+        overlapping ones keep mine (and the field is named). A field the other side
+        did not change is simply mine, and fields this window never touched keep
+        theirs. The actions and reviews (records of their own, with their own
+        conflicts) and the step the coach is on stay as they are here."""
+        from coachtui.session.merge import merge_lines
+
         mine = next((part for part in self.parts if part.session_id == theirs.session_id), self.model)
         if mine is None or mine.session_id != theirs.session_id:
-            return theirs
+            return theirs, []
         unsaved = self.saver.unsaved(theirs.session_id)
+        base = self._bases.get(theirs.session_id, {})
         merged = replace(
             theirs,
             actions=list(mine.actions),
@@ -240,34 +273,38 @@ class SessionController:
             last_session=mine.last_session,
             step=mine.step,
         )
+        replaced: list[str] = []
         for name, store_name in _FIELD_NAMES.items():
-            if store_name in unsaved:
-                setattr(merged, name, getattr(mine, name))
+            if store_name not in unsaved:
+                continue
+            value = getattr(mine, name)
+            other = getattr(theirs, name)
+            if name in _WORDS and value != other:
+                known = base.get(store_name)
+                both = merge_lines(known, value, other) if isinstance(known, str) else None
+                if both is not None:
+                    value = both
+                elif other.strip():  # theirs changed too, on the lines mine did
+                    replaced.append(name)
+            setattr(merged, name, value)
         if "questions" in unsaved:
             merged.questions = list(mine.questions)
+            if merged.questions != theirs.questions and theirs.questions and theirs.questions != base.get("questions"):
+                replaced.append("questions")
         if "status" in unsaved:
             merged.status = mine.status
-        return merged
+        return merged, replaced
 
-    @staticmethod
-    def replaced_by_mine(theirs: SessionModel, merged: SessionModel) -> list[str]:
-        """The texts of ``theirs`` (the session as another window saved it) that keep
-        mine would write over (``merged``: :meth:`merged_with` of it): the fields a
-        coach types words into, and the picked questions, where this window's unsaved
-        value differs from a non-empty one of theirs."""
-        replaced = [name for name in _WORDS if getattr(merged, name) != getattr(theirs, name)
-                    and str(getattr(theirs, name)).strip()]
-        if merged.questions != theirs.questions and theirs.questions:
-            replaced.append("questions")
-        return replaced
-
-    def keep_mine(self, version: int) -> None:
+    def keep_mine(self, theirs: SessionModel) -> None:
         """After a refused write: save what this window changed and has not saved
-        yet, on top of the session as it is now (``version``, read after the
-        refusal); everything else stays as the other window saved it."""
-        model = self._require()
-        session_id = model.session_id
-        self.saver.track(session_id, version)
+        yet, on top of the session as it is now (``theirs``, read after the refusal,
+        which this part was merged with: see :meth:`merge`); everything else stays
+        as the other window saved it. Any presenter of the open meeting, on screen
+        or not."""
+        session_id = theirs.session_id
+        model = next((part for part in self.parts if part.session_id == session_id), None) or self._require()
+        self.loaded(theirs)  # what is on disk now: the base of the next merge
+        self.saver.track(session_id, theirs.version)
         self.saver.resolve(session_id)
         unsaved = self.saver.unsaved(session_id)
         fields = {key: value for key, value in self._all_fields(model).items() if key in unsaved}
@@ -450,6 +487,7 @@ class SessionController:
             "questions",
             session_id,
             lambda store, version: store.set_questions(session_id, snapshot, expected_version=version),
+            on_done=lambda _result: self._fields_written(session_id, {"questions": snapshot}),
             merge_key=f"questions:{session_id}",
             touches=("questions",),
         )

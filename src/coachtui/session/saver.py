@@ -184,6 +184,9 @@ class SaveQueue:
         # session changed first (StaleRecord) or is gone (NotFound), in the saver thread.
         self.on_session_conflict: Callable[[str, BaseException], None] | None = None
         self.on_lost: Callable[[str, BaseException], None] | None = None
+        # Set by the session controller: a save of a session's fields landed, with
+        # the values now in the database (saver thread).
+        self.on_fields_written: Callable[[str, dict[str, Any]], None] | None = None
 
     # --- producer side (UI thread) -------------------------------------------------
 
@@ -588,6 +591,12 @@ class SaveQueue:
             self._dropped = ""
             self._landed(op)
             self._finish(op)
+            written = self.on_fields_written
+            if op.is_fields and op.session_id is not None and written is not None:
+                try:
+                    written(op.session_id, dict(op.fields))
+                except Exception:  # the write is done; a failed follow-up must not undo it
+                    log.debug("the after-save handler failed", exc_info=True)
             if op.on_done is not None:
                 try:
                     op.on_done(result)

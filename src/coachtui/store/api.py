@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -237,6 +237,11 @@ class Store:
 
     def get_session(self, session_id: str) -> SessionDetail:
         return records.get_session(self.db, session_id)
+
+    def session_version(self, session_id: str) -> int | None:
+        """The session's version now (one small read: an open window checks whether
+        another window or a sync changed it); None when it is not there."""
+        return records.session_version(self.db, session_id)
 
     def last_session(self, team_id: str, *, before: str | None = None) -> SessionDetail | None:
         """The team's most recent completed session (other than ``before``)."""
@@ -546,6 +551,15 @@ class Store:
         """``{"sessions.csv": text, "actions.csv": text}`` for spreadsheets. Write a
         table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
         return exchange.export_csv(self.db, selection)
+
+    def export_stream(self, selection: ExportSelection = EVERYTHING) -> Iterator[str]:
+        """The export as text made as it is read, piece by piece (for standard
+        output): ``selection.fmt`` md (default), json, or csv (one table,
+        ``selection.table``; no byte order mark). The same text as
+        :meth:`export_markdown`, ``dumps(export_json())`` or that table of
+        :meth:`export_csv`, in memory that does not grow with the history. Read it
+        while the store is open."""
+        return exchange.export_stream(self.db, selection)
 
     def redaction_check(self, selection: ExportSelection = EVERYTHING) -> list[str]:
         """Capitalised words left in the redacted export that might be names (a

@@ -37,7 +37,7 @@ from sqlalchemy import exc as sa_exc
 
 from coachtui.catalog.loader import CATEGORY_IDS
 from coachtui.store.db import dialects, pg_search, search_index, tallies
-from coachtui.store.db.dialects import postgres
+from coachtui.store.db.dialects import postgres, sqlite
 from coachtui.store.db.dialects.sqlite import NoIndex
 from coachtui.store.db.engine import Database
 from coachtui.store.db.models import (
@@ -89,6 +89,12 @@ SORT_MATCHES_UP_TO = 1_000
 WINDOW_FIRST = 250
 WINDOW_GROWTH = 4
 WINDOW_MOST_GROWTH = 64
+# A window's words are told through the shorter prefix (_in_range) while its rowids
+# span less than this fraction of them all (1 / this): each match of the shorter
+# query is then read and checked (~20-40 µs), which beats FTS5's merge of every word
+# the long prefix begins (~70 ns a match in the whole history: ~45 ms for "time" at
+# 1M sessions, ~4 ms at 100k) only while the window is that small beside the history.
+SHORTER_PREFIX_SHARE = 1_000
 SEARCH = sa.table("session_search", sa.column("session_id"), sa.column("document"))
 NO_DUE = dt.date(9999, 12, 31)
 SESSION_STATUSES = ("draft", "completed")
@@ -281,8 +287,11 @@ def _session_filters(which: SessionFilter, s: Any = S, *, meeting: bool = True, 
 
 def _has_meetings(conn: sa.Connection) -> bool:
     """Any set's meeting with a second presenter (an index lookup): without one,
-    every session is its own row and the queries stay as they were."""
-    return conn.execute(sa.select(S.c.id).where(S.c.meeting_id.is_not(None)).limit(1)).first() is not None
+    every session is its own row and the queries stay as they were. (Written as
+    ``>= ''``, which every id passes, because SQLite reads ``IS NOT NULL`` by scanning
+    every session: 60 ms at 100k, on every keystroke's search.)"""
+    first = sa.select(sa.literal(1)).select_from(S).where(S.c.meeting_id >= "").limit(1)
+    return conn.execute(first).first() is not None
 
 
 def _meeting_rows(
@@ -295,36 +304,79 @@ def _meeting_rows(
     possible, text = _text_condition(db, conn, terms)
     if not possible:  # SQLite's index holds the words in no session at all
         return False, []
-    if not _has_meetings(conn):
-        where = _session_filters(which)
-        return True, where + ([text] if text is not None else [])
+
+    def text_for(s: Any) -> Any:
+        return text if s is S else _text_condition(db, conn, terms, s)[1]
+
+    where, matching = _meeting_conditions(which, _has_meetings(conn), text_for if terms else None)
+    return True, where + matching
+
+
+def _meeting_conditions(
+    which: SessionFilter, meetings: bool, text_for: Callable[[Any], Any] | None
+) -> tuple[list[Any], list[Any]]:
+    """(the conditions on the row itself, the rest) for one row per meeting, the
+    words' condition on a session table given by ``text_for`` (None: no words).
+    The first part is all a window of the newest rows needs (_newest_matches)."""
+    if not meetings:  # every session is its own row
+        return _session_filters(which), ([text_for(S)] if text_for is not None else [])
     # (every session but a meeting's later presenters: the timeline index is walked,
     # not the meeting index, which would sort nearly every session)
     where = [*_session_filters(which, part=False), NoIndex(S.c.meeting_id).is_(None)]
-    own = _session_filters(which, meeting=False) + ([text] if text is not None else [])
+    own = _session_filters(which, meeting=False) + ([text_for(S)] if text_for is not None else [])
     if not own:
-        return True, where
+        return where, []
     P = S.alias("part")
-    theirs = _session_filters(which, P, meeting=False)
-    if terms:
-        theirs.append(_text_condition(db, conn, terms, P)[1])
+    theirs = _session_filters(which, P, meeting=False) + ([text_for(P)] if text_for is not None else [])
     later = sa.select(sa.literal(1)).select_from(P).where(P.c.meeting_id == S.c.id, *theirs).exists()
-    return True, [*where, sa.or_(sa.and_(*own), later)]
+    return where, [sa.or_(sa.and_(*own), later)]
 
 
-def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+def _meeting_parts(conn: sa.Connection, first_ids: list[str]) -> dict[str, list[tuple[str, str, str | None]]]:
     """The later presenters of these meetings (first session id -> [(session id,
-    presenter)] in turn order)."""
-    parts: dict[str, list[tuple[str, str]]] = {}
+    presenter, category)] in turn order)."""
+    parts: dict[str, list[tuple[str, str, str | None]]] = {}
     for start in range(0, len(first_ids), 500):
         rows = conn.execute(
-            sa.select(S.c.meeting_id, S.c.id, S.c.presenter)
+            sa.select(S.c.meeting_id, S.c.id, S.c.presenter, S.c.primary_category)
             .where(S.c.meeting_id.in_(sa.bindparam("firsts", first_ids[start : start + 500], expanding=True)))
             .order_by(S.c.meeting_id, S.c.turn, S.c.created_at, S.c.id)
         ).all()
-        for meeting, ident, presenter in rows:
-            parts.setdefault(meeting, []).append((ident, presenter))
+        for meeting, ident, presenter, category in rows:
+            parts.setdefault(meeting, []).append((ident, presenter, category))
     return parts
+
+
+def _matching_parts(
+    db: Database, conn: sa.Connection, which: SessionFilter, terms: SearchTerms, ids: list[str]
+) -> set[str]:
+    """Which of these sessions (meetings' presenters' parts) match the presenter's
+    own conditions of ``which``: its words and its category. Empty when it has none
+    (a meeting is then about every presenter)."""
+    P = S.alias("part")
+    own = _session_filters(which, P, meeting=False)
+    fts = bool(terms) and _uses_fts(db, conn)
+    if terms and not fts:
+        possible, text = _text_condition(db, conn, terms, P)
+        if not possible:
+            return set()
+        own.append(text)
+    if not (own or terms) or not ids:
+        return set()
+    rowid: Any = sa.literal_column("part.rowid")
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk: Any = sa.bindparam("parts", ids[start : start + 500], expanding=True)
+        where = [P.c.id.in_(chunk), *own]
+        if fts:
+            # the words among these sessions' rowids only, not every match of them
+            # (a million for "the" at 1M sessions)
+            low, high = conn.execute(sa.select(sa.func.min(rowid), sa.func.max(rowid)).where(P.c.id.in_(chunk))).one()
+            if low is None:
+                continue
+            where.append(_in_range(P, terms.fts5(), int(low), int(high)))
+        found.update(conn.execute(sa.select(P.c.id).where(*where)).scalars())
+    return found
 
 
 # For the store's other query modules (network.py: what others tried, topics).
@@ -352,24 +404,38 @@ def _fts_condition(db: Database, conn: sa.Connection, terms: SearchTerms) -> Any
 
 
 def _newest_matches(
-    conn: sa.Connection, where: list[Any], fts_query: str, wanted: int, page: Callable[..., sa.Select[Any]]
+    conn: sa.Connection,
+    where: list[Any],
+    matching: Callable[[int, int], list[Any]],
+    fts_query: str,
+    wanted: int,
+    page: Callable[..., sa.Select[Any]],
+    *,
+    meetings: bool,
+    wider: str | None = None,
 ) -> list[Any] | None:
-    """The first ``wanted`` sessions newest first that pass ``where`` and match the
-    FTS5 query, looking only among the newest sessions: a window of them (by
-    created_at, id), growing until it holds a page of matches or every session.
-    None: the first window fell short and the word has few matches in all (a capped
-    count), which are quicker looked up and sorted (~4 µs a match).
+    """The first ``wanted`` rows newest first that pass ``where`` and match the
+    FTS5 query, looking only among the newest rows: a window of them (by
+    created_at, id), growing until it holds a page of matches or every row.
+    None: the first window fell short and the words have few matches in all (a
+    capped count), which are quicker looked up and sorted (~4 µs a match).
 
-    Any match outside the window is older than every session in it, so the newest
-    matches inside it are the page. The window's sessions name a range of rowids;
-    FTS5 reads the word's matches within that range only (sessions are mostly
-    written in time order, so the range is about the window's size) rather than
-    every match of the word (a million for "the"). A window costs an index walk of
-    its size and a look-up per match in it: a page of a common word costs what it
-    costs at any size of history.
+    ``where``: the conditions on the row itself (its filters; in a set's meeting,
+    being the meeting's first session); ``matching(low, high)``: the rest (the
+    words, a presenter's category), with the words looked for among the sessions
+    whose rowids are between ``low`` and ``high`` only.
+
+    Any match outside the window is older than every row in it, so the newest
+    matches inside it are the page. The window's sessions (with, in a meeting, its
+    later presenters' sessions) name a range of rowids; FTS5 reads the words'
+    matches within that range only (sessions are mostly written in time order, so
+    the range is about the window's size) rather than every match of the word (a
+    million for "the"). A window costs an index walk of its size and a look-up per
+    match in it: a page of a common word costs what it costs at any size of history.
     """
     rowid: Any = sa.literal_column("coaching_session.rowid")
     size = WINDOW_FIRST
+    counts, asked = ([fts_query] if wider is None else [wider, fts_query]), 0
     while True:
         newest = (
             sa.select(S.c.created_at, S.c.id, rowid.label("r"))
@@ -383,13 +449,17 @@ def _newest_matches(
         ).one()
         if not count:
             return []
-        extra: list[Any] = [
-            sa.text(
-                f"coaching_session.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} "
-                "MATCH :fts_query AND rowid BETWEEN :low_rowid AND :high_rowid)"
-            ).bindparams(fts_query=fts_query, low_rowid=int(low), high_rowid=int(high))
-        ]
-        if count == size:  # the oldest session in the window bounds it
+        if meetings:  # the later presenters' sessions of the meetings in the window
+            P = S.alias("part")
+            part_rowid: Any = sa.literal_column("part.rowid")
+            first, last = conn.execute(
+                sa.select(sa.func.min(part_rowid), sa.func.max(part_rowid))
+                .select_from(P)
+                .where(P.c.meeting_id.in_(sa.select(window.c.id)))
+            ).one()
+            low, high = min(low, first if first is not None else low), max(high, last if last is not None else high)
+        extra = matching(int(low), int(high))
+        if count == size:  # the oldest row in the window bounds it
             edge = conn.execute(newest.with_only_columns(S.c.created_at, S.c.id).offset(size - 1).limit(1)).one()
             extra.append(
                 sa.or_(S.c.created_at > edge.created_at, sa.and_(S.c.created_at == edge.created_at, S.c.id >= edge.id))
@@ -397,14 +467,56 @@ def _newest_matches(
         rows = list(conn.execute(page(*extra)).all())
         if len(rows) >= wanted or count < size:
             return rows
-        if size == WINDOW_FIRST:
+        # Few matches in all (a capped count) are quicker sorted: asked after the
+        # first window; when the last word is a long prefix, first of a wider query
+        # (``wider``: its shorter prefix, no merge of the words it begins), then of
+        # the query itself: at once if the window held no match (a rare word: its
+        # merge is short), else after the second window.
+        while asked < len(counts):
             matches = conn.exec_driver_sql(
-                search_index.count_sql(capped=True), (fts_query, SORT_MATCHES_UP_TO + 1)
+                search_index.count_sql(capped=True), (counts[asked], SORT_MATCHES_UP_TO + 1)
             ).scalar()
+            asked += 1
             if (matches or 0) <= SORT_MATCHES_UP_TO:
                 return None
+            if rows:
+                break
         # the next window as large as the matches seen so far suggest a page needs
         size *= min(WINDOW_MOST_GROWTH, max(WINDOW_GROWTH, 2 * wanted // max(len(rows), 1)))
+
+
+def _in_range(s: Any, fts_query: str, low: int, high: int, shorter: tuple[str, str] | None = None) -> Any:
+    """The session table ``s`` (or an alias of it) matches the FTS5 query, looked
+    for among the rowids from ``low`` to ``high`` only.
+
+    ``shorter`` (SearchTerms.fts5_shorter: the query with its last word, a long
+    prefix, cut to the index's prefix tables, and that prefix), in a narrow range:
+    the matches of the shorter query that hold a word beginning with the prefix
+    (read from the index's copy of the texts; in text that is not plain ASCII, the
+    words FTS5 found, or failing those FTS5's own answer)."""
+    if shorter is None or (high - low) * SHORTER_PREFIX_SHARE >= high:  # (rowids mostly grow: ~ all of them)
+        return sa.text(
+            f"{s.name}.rowid IN (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} "
+            "MATCH :fts_query AND rowid BETWEEN :low_rowid AND :high_rowid)"
+        ).bindparams(fts_query=fts_query, low_rowid=low, high_rowid=high)
+    table = search_index.TABLE
+    texts = " || char(10) || ".join(f"coalesce(c.c{i}, '')" for i in range(len(search_index.COLUMNS)))
+    marked = " || char(10) || ".join(
+        f"highlight({table}, {i}, char(1), char(2))" for i in range(len(search_index.COLUMNS))
+    )
+    # each match of the shorter query: its texts read and checked (plain ASCII);
+    # else the words in them that it found, as FTS5 split them (plain ASCII); else
+    # FTS5's answer for the whole query in the window (a merge, once)
+    return sa.text(
+        f"{s.name}.rowid IN (SELECT c.id FROM {table}_content AS c WHERE c.id IN (SELECT rowid FROM {table} "
+        f"WHERE {table} MATCH :shorter_query AND rowid BETWEEN :low_rowid AND :high_rowid) "
+        f"AND coalesce({sqlite.BEGINS_A_WORD}(:word_start, {texts}), "
+        f"(SELECT {sqlite.MARKED_BEGINS_A_WORD}(:word_start, {marked}) FROM {table} "
+        f"WHERE {table} MATCH :shorter_query AND rowid = c.id), "
+        f"c.id IN (SELECT rowid FROM {table} WHERE {table} MATCH :fts_query AND rowid BETWEEN :low_rowid AND :high_rowid)))"
+    ).bindparams(
+        fts_query=fts_query, low_rowid=low, high_rowid=high, shorter_query=shorter[0], word_start=shorter[1]
+    )
 
 
 def _like_condition(terms: SearchTerms, S: Any = S) -> Any:
@@ -514,16 +626,10 @@ def search_sessions(
         conn = session.connection()
         with _cancellable(conn, cancelled):
             meetings = _has_meetings(conn)
-            common = None  # the FTS5 query, read first through windows of the newest sessions
-            if terms and not upward and not meetings and _uses_fts(db, conn):
-                common, possible, conditions = terms.fts5(), True, _session_filters(which)
-            else:
-                possible, conditions = _meeting_rows(db, conn, which, terms)
-            if not possible:
-                return SessionPage(rows=[], next_cursor=None)
-            where += conditions
+            # the first pages of words: windows of the newest rows (_newest_matches)
+            windows = bool(terms) and not upward and _uses_fts(db, conn)
 
-            def page(*extra: Any) -> sa.Select[Any]:
+            def page(*conditions: Any) -> sa.Select[Any]:
                 return (
                     sa.select(
                         S.c.id,
@@ -540,21 +646,49 @@ def search_sessions(
                         S.c.turn,
                     )
                     .select_from(S.join(T, T.c.id == S.c.team_id))
-                    .where(*where, *extra)
+                    .where(*where, *conditions)
                     .order_by(*((S.c.created_at.asc(), S.c.id.asc()) if upward else (S.c.created_at.desc(), S.c.id.desc())))
                     .limit(limit + 1)
                 )
 
-            found = None if common is None else _newest_matches(conn, where, common, limit + 1, page)
-            if found is None and common is not None:  # a rare word: its few matches, sorted
-                matching = sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=common)
-                found = list(conn.execute(page(matching)).all())
-            rows = found if found is not None else list(conn.execute(page()).all())
+            found, query = None, terms.fts5()
+            if windows:
+                shorter = terms.fts5_shorter()
+                if shorter is not None:
+                    sqlite.add_search_functions(conn)
+
+                def matching(low: int, high: int) -> list[Any]:
+                    return _meeting_conditions(which, meetings, lambda s: _in_range(s, query, low, high, shorter))[1]
+
+                rows_where = _meeting_conditions(which, meetings, None)[0]
+                found = _newest_matches(
+                    conn, [*where, *rows_where], matching, query, limit + 1,
+                    lambda *extra: page(*rows_where, *extra), meetings=meetings,
+                    wider=shorter[0] if shorter is not None else None,
+                )
+            if found is None and windows and not meetings:  # a rare word: its few matches, sorted
+                matching_rows = sa.text(search_index.match_sql(walk=False)).bindparams(fts_query=query)
+                found = list(conn.execute(page(*_session_filters(which), matching_rows)).all())
+            if found is None:
+                possible, conditions = _meeting_rows(db, conn, which, terms)
+                if not possible:
+                    return SessionPage(rows=[], next_cursor=None)
+                found = list(conn.execute(page(*conditions)).all())
+            rows = found
             more = len(rows) > limit
             rows = list(rows[:limit])
             parts = _meeting_parts(conn, [row.id for row in rows] if meetings else [])
+            everyone = [ident for row in rows if row.id in parts for ident in (row.id, *(p[0] for p in parts[row.id]))]
+            matched_parts = _matching_parts(db, conn, which, terms, everyone)
     if upward:
         rows.reverse()
+
+    def matched(row: Any) -> tuple[int, ...]:
+        if row.id not in parts:
+            return ()
+        ids = (row.id, *(ident for ident, _name, _category in parts[row.id]))
+        return tuple(turn for turn, ident in enumerate(ids) if ident in matched_parts)
+
     infos = [
         SessionInfo(
             id=row.id,
@@ -569,8 +703,14 @@ def search_sessions(
             preview=_preview(row.preview),
             presenter=row.presenter,
             turn=row.turn,
-            presenters=(row.presenter, *(name for _ident, name in parts[row.id])) if row.id in parts else (),
-            parts=tuple(ident for ident, _name in parts.get(row.id, ())),
+            presenters=(row.presenter, *(name for _ident, name, _category in parts[row.id])) if row.id in parts else (),
+            parts=tuple(ident for ident, _name, _category in parts.get(row.id, ())),
+            categories=(
+                (row.primary_category, *(category for _ident, _name, category in parts[row.id]))
+                if row.id in parts
+                else ()
+            ),
+            matched=matched(row),
         )
         for row in rows
     ]
@@ -598,7 +738,8 @@ def _with_snippets(db: Database, rows: list[SessionInfo], terms: SearchTerms) ->
         # in their own columns: the piece is from the session's own texts, its title
         # last (a meeting's: each presenter's in turn)
         pieces = []
-        for ident in (row.id, *row.parts):
+        ids = (row.id, *row.parts)
+        for ident in (ids[turn] for turn in row.matched) if row.matched else ids:  # a meeting: the parts that matched
             found = texts.get(ident, [])
             pieces += [*found[1:-3], *found[:1]]
         piece = snippet(pieces, terms)
@@ -629,7 +770,7 @@ def session_ids_matching(
                 return ids
             # a meeting's every presenter, after its first
             later = _meeting_parts(conn, ids)
-            return [ident for first in ids for ident in (first, *(i for i, _name in later.get(first, ())))]
+            return [ident for first in ids for ident in (first, *(i for i, _name, _category in later.get(first, ())))]
 
 
 def cursor_for(row: SessionInfo) -> str:

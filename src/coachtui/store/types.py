@@ -284,6 +284,11 @@ class SessionInfo:
     # turn order, and the later presenters' session ids; () for an ordinary session.
     presenters: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    # A meeting's row: every presenter's category in turn order, and (found by
+    # words or a category) the turns, from 0, of the presenters whose part matched;
+    # () when nothing was searched for (or an ordinary session).
+    categories: tuple[str | None, ...] = ()
+    matched: tuple[int, ...] = ()
 
     @property
     def meeting_title(self) -> str:
@@ -291,6 +296,24 @@ class SessionInfo:
         if not self.presenters:
             return ""
         return "Meeting: " + ", ".join(name or "?" for name in self.presenters)
+
+    @property
+    def _shown(self) -> tuple[int, ...]:
+        return self.matched or tuple(range(len(self.presenters)))
+
+    @property
+    def shown_presenters(self) -> tuple[str, ...]:
+        """The presenters a meeting's row is about: those whose part matched the
+        search, every one when nothing was searched for; () for an ordinary session."""
+        return tuple(self.presenters[i] for i in self._shown)
+
+    @property
+    def shown_categories(self) -> tuple[str | None, ...]:
+        """The categories the row stands for, each once in turn order: those of
+        :attr:`shown_presenters` (a session's own for an ordinary session)."""
+        if not self.presenters:
+            return (self.primary_category,)
+        return tuple(dict.fromkeys(self.categories[i] for i in self._shown if i < len(self.categories)))
 
 
 @dataclass(frozen=True, slots=True)

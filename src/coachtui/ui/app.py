@@ -59,6 +59,11 @@ if TYPE_CHECKING:
     from coachtui.store.types import TeamInfo
     from coachtui.ui import EarlyTeams
 
+# The rules of everything but the first screen (app.tcss is the first screen's):
+# see CoachApp.load_later_css.
+LATER_CSS = Path(__file__).with_name("later.tcss")
+
+
 def _team_commands() -> type[Provider]:
     from coachtui.ui.palette import TeamCommands
 
@@ -152,6 +157,7 @@ class CoachApp(App[None]):
         # about on quit (saving.py), wherever the coach is then.
         self.tracker_notes: dict[str, str] = {}
         self._conflicts_elsewhere: Any = None  # a ConflictAsker, made on the first one
+        self._later_css = False  # later.tcss is in the stylesheet (load_later_css)
         for kind in ("session", "lost"):
             self.session.conflict_handlers[kind] = lambda conflict: self.post_message(SessionSaveRefused(conflict))
 
@@ -185,6 +191,7 @@ class CoachApp(App[None]):
             self.preferences.show_projector()
         self.theme_changed_signal.subscribe(self, self.preferences.theme_changed)
         self.saver.start()
+        self.recovery.watch()
         self.startup.mount()
 
     def on_ready(self) -> None:
@@ -267,7 +274,24 @@ class CoachApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         self.keys.handled(event)  # it came back up to the app: its command has run
 
+    def load_later_css(self) -> None:
+        """Add the rules of everything but the first screen (later.tcss) to the
+        stylesheet, once. Textual parses a stylesheet before the first frame: the
+        whole of it took ~10 ms, and the first screen needs a fifth of it (app.tcss).
+        Called once the first frame is painted, before the other steps are mounted,
+        and before any other screen opens (a screen pushed before the first paint,
+        the name prompt, brings it forward). A widget takes its styles as it is
+        mounted: none that later.tcss styles may be mounted before this."""
+        if not self._later_css:
+            self._later_css = True
+            self.stylesheet.read(LATER_CSS)  # parsed (by itself) as the next widget is styled
+
+    def switch_mode(self, mode: str) -> Any:
+        self.load_later_css()
+        return super().switch_mode(mode)
+
     def push_screen(self, screen: Any, callback: Any = None, *args: Any, **kwargs: Any) -> Any:
+        self.load_later_css()
         if callback is not None and not isinstance(screen, str):
             callback = self.keys.answer_callback(screen, callback)  # keys may wait for the answer to be acted on
         result = super().push_screen(screen, callback, *args, **kwargs)

@@ -1,6 +1,10 @@
 """The open session's saves refused for good: another window or coach saved it
 first, or it is gone. The coach is asked (at a pause in the typing) to keep theirs,
-reload, or keep the text as a new draft; meanwhile it is kept in a private file."""
+reload, or keep the text as a new draft; meanwhile it is kept in a private file.
+
+While nothing is being typed, the session on screen is checked for changes made
+on disk by another window or a ``coachtui sync`` in a shell, and shown as it is
+now: the coach does not go on typing over text that is no longer there."""
 
 from __future__ import annotations
 
@@ -18,15 +22,105 @@ if TYPE_CHECKING:
 
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
+# Seconds between two looks at the version of the session on screen: a change
+# on disk seen at one look (and the same at the next) is shown, when nothing is
+# being typed meanwhile.
+LOOK_EVERY = 2.0
 
 
 class Recovery:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
         self.asking_about: set[str] = set()  # sessions the coach is being asked about
+        # of those, the ones whose question is on screen or being settled: one at a
+        # time, with its part of the meeting in hand beneath it
+        self.showing: set[str] = set()
         # Private copies of sessions whose saves were refused, one file a session.
         self.copies: dict[str, Path] = {}
         self.copy_due = False
+        # looking for changes made on disk: one look at a time; the newer version
+        # (session id, version) the last look found; how many times it was time to look
+        self._looking = False
+        self._newer: tuple[str, int] | None = None
+        self.looks = 0
+
+    # --- the session on screen changed on disk (another window, a sync) ----------------------
+
+    def watch(self) -> None:
+        """Look for changes on disk to the session on screen, from now on."""
+        self.app.set_interval(LOOK_EVERY, self._look, name="session-watch")
+
+    def _idle(self, session_id: str) -> bool:
+        """Nothing of the session is being typed, waits to be saved, or is asked
+        about, and no dialog is open over it."""
+        app = self.app
+        saver = app.saver
+        return (
+            app.store is not None
+            and app.screen is app.session_screen
+            and not saver.pending
+            and not saver.conflicts
+            and not self.asking_about
+            and not saver.unsaved(session_id)
+            and saver.quiet_for() >= LOOK_EVERY
+        )
+
+    def _look(self) -> None:
+        self.looks += 1
+        model = self.app.session.model
+        if self._looking or model is None or not self._idle(model.session_id):
+            self._newer = None  # looked at again once the coach stops
+            return
+        known = self.app.saver.version_of(model.session_id)
+        if known is None:
+            return  # not written yet (a new draft)
+        self._looking = True
+        self._read_newer(model.session_id, known, self._newer)
+
+    @in_thread(group="session-watch", doing="look for changes to the session", then="_looked", failed="_not_looked")
+    def _read_newer(
+        self, session_id: str, known: int, seen: tuple[str, int] | None
+    ) -> tuple[str, int, SessionModel | None]:
+        """The session's version now and, when it is newer than ``known`` and was
+        already so at the last look (``seen``: a sync writes in several steps), the
+        session as it is now."""
+        from coachtui.session.model import SessionModel
+
+        store = self.app.ready_store
+        version = store.session_version(session_id)
+        if version is None or version <= known:
+            return session_id, known, None
+        if seen != (session_id, version):
+            return session_id, version, None
+        return session_id, version, SessionModel.load(store, session_id)
+
+    def _not_looked(self, error: BaseException) -> None:
+        """A look that failed (the database busy, the session gone): the next one
+        tries again, and a save says what is wrong if anything is."""
+        self._looking = False
+        self._newer = None
+
+    def _looked(self, result: tuple[str, int, SessionModel | None]) -> None:
+        session_id, version, theirs = result
+        self._looking = False
+        app = self.app
+        known = app.saver.version_of(session_id)
+        self._newer = (session_id, version) if known is not None and version > known else None
+        current = app.session.model
+        if theirs is None or current is None or current.session_id != session_id:
+            return
+        screen = app.session_screen
+        screen.keep_typing()  # keys on their way from the fields count as typing
+        if not self._idle(session_id) or known is None or theirs.version <= known:
+            return  # the coach has started typing: a refused save will merge it
+        self._newer = None
+        theirs.step = current.step
+        app.saver.track(session_id, theirs.version)
+        app.session.loaded(theirs)
+        screen.show_kept(theirs)
+        presenter, _turn = self._presenter_of(session_id)
+        what = f"{one_line(presenter, 40)}'s part" if presenter else "This session"
+        app.notify(f"{what} was changed in another window or by a sync: shown as it is now.", markup=False)
 
     # --- while the session cannot be saved ----------------------------------------------------
 
@@ -56,12 +150,15 @@ class Recovery:
         if self.unsettled():
             self.write_copy(quiet=True)
 
-    def write_copy(self, *, quiet: bool = False, theirs: SessionModel | None = None) -> Path | None:
+    def write_copy(
+        self, *, quiet: bool = False, theirs: SessionModel | None = None, part: SessionModel | None = None
+    ) -> Path | None:
         """Write the open session, as on screen, to a private Markdown file: one
         file a session, written again with each call (``quiet``: no notification
         when it cannot be written; the next change tries again). ``theirs``: write
         that version instead (another window's, about to be written over by keep
-        mine), to a file of its own."""
+        mine), to a file of its own. ``part``: that presenter's part of the open
+        meeting instead of the one on screen."""
         import datetime as dt
 
         from coachtui import rescue
@@ -69,7 +166,7 @@ class Recovery:
         from coachtui.store.exchange.markdown import session_markdown
 
         app = self.app
-        model = theirs if theirs is not None else app.session.model
+        model = theirs if theirs is not None else part if part is not None else app.session.model
         if model is None:
             return None
         # the session's id on the first line: deleting it for good removes the file
@@ -107,10 +204,19 @@ class Recovery:
             model = self.app.session.model
         return model is not None and model.session_id == session_id
 
+    def _part(self, session_id: str) -> SessionModel | None:
+        """The open meeting's part (an ordinary session: the session) ``session_id`` is."""
+        return next((part for part in self.app.session.parts if part.session_id == session_id), None)
+
+    def _done_asking(self, session_id: str) -> None:
+        self.asking_about.discard(session_id)
+        self.showing.discard(session_id)
+
     def refused(self, conflict: Conflict) -> None:
         app = self.app
-        model = app.session.model
-        if model is None or not self._in_hand(conflict.session_id):
+        # another part's question is open: its part stays in hand beneath it
+        part = self._part(conflict.session_id) if self.showing else None
+        if app.session.model is None or (part is None and not self._in_hand(conflict.session_id)):
             app.saver.resolve(conflict.session_id)
             return
         if conflict.session_id in self.asking_about:
@@ -118,7 +224,7 @@ class Recovery:
         if self._answered_before(conflict):
             return  # a save under way as the coach answered, told late: settled by it
         self.asking_about.add(conflict.session_id)
-        self.write_copy(quiet=True)  # until the coach answers, the text is safe in a file
+        self.write_copy(quiet=True, part=part)  # until the coach answers, the text is safe in a file
         self._ask_at_a_pause(conflict)
 
     def _answered_before(self, conflict: Conflict) -> bool:
@@ -134,13 +240,18 @@ class Recovery:
         next keys (and a letter could answer it). Until then the status bar says
         the typing is not saved, and what is typed stays in the field."""
         app = self.app
+        if self.showing - {conflict.session_id} and self._part(conflict.session_id) is not None:
+            # another presenter's question first (their part is in hand beneath it)
+            app.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
+            return
         if not self._in_hand(conflict.session_id):
-            self.asking_about.discard(conflict.session_id)
+            self._done_asking(conflict.session_id)
             app.saver.resolve(conflict.session_id)
             return
         if app.saver.quiet_for() < PAUSE_BEFORE_ASKING:
             app.set_timer(0.2, lambda: self._ask_at_a_pause(conflict))
             return
+        self.showing.add(conflict.session_id)
         if conflict.kind == "lost":
             self._offer_new_draft(conflict)
         else:
@@ -162,6 +273,7 @@ class Recovery:
             from coachtui.store.errors import NotFound
 
             self.asking_about.add(model.session_id)
+            self.showing.add(model.session_id)
             why = app.saver.conflicts[model.session_id]
             error = NotFound(why[:1].upper() + why[1:] + ".")  # not capitalize(): "deleted by bo lind"
             self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
@@ -212,7 +324,7 @@ class Recovery:
         app = self.app
 
         def done(choice: str | None) -> None:
-            self.asking_about.discard(conflict.session_id)
+            self._done_asking(conflict.session_id)
             model = app.session.model
             if model is None or model.session_id != conflict.session_id:
                 return
@@ -280,29 +392,28 @@ class Recovery:
     def _kept_mine(self, theirs: SessionModel) -> None:
         app = self.app
         session_id = theirs.session_id
-        self.asking_about.discard(session_id)
-        model = app.session.model
-        if model is None or model.session_id != session_id:
+        self._done_asking(session_id)
+        # its part in hand (another presenter's question may have brought theirs)
+        if app.session.model is None or not self._in_hand(session_id):
             app.saver.resolve(session_id)
             return
         presenter, _turn = self._presenter_of(session_id)
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as changed here
-        # the other window's words that keep mine writes over are kept in a file
-        merged = app.session.merged_with(theirs)
-        replaced = app.session.replaced_by_mine(theirs, merged)
+        # both sides' changes to different lines of a text are kept; the other
+        # window's words that mine overlap and write over are kept in a file
+        merged, replaced = app.session.merge(theirs)
         path = self.write_copy(theirs=theirs) if replaced else None
         screen.show_kept(merged)
-        app.session.keep_mine(theirs.version)
+        app.session.keep_mine(theirs)
         yours = f"{one_line(presenter, 40)}'s part as you typed it" if presenter else "yours"
         kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
         app.notify(f"Saving {yours} on top of the other change.{kept}", markup=False, timeout=10 if kept else 5)
 
     def _reloaded(self, model: SessionModel) -> None:
         app = self.app
-        self.asking_about.discard(model.session_id)
-        current = app.session.model
-        if current is None or current.session_id != model.session_id:
+        self._done_asking(model.session_id)
+        if app.session.model is None or not self._in_hand(model.session_id):
             app.saver.resolve(model.session_id)
             return
         presenter, _turn = self._presenter_of(model.session_id)
@@ -310,6 +421,7 @@ class Recovery:
         app.saver.track(model.session_id, model.version)
         app.saver.resolve(model.session_id)
         app.saver.discard_unsaved(model.session_id)
+        app.session.loaded(model)
         app.session_screen.resume(model)
         kept = f" What you had typed is in {path}." if path is not None else ""
         what = f"{one_line(presenter, 40)}'s part of the meeting" if presenter else "the session"
@@ -320,7 +432,8 @@ class Recovery:
 
         model = self.app.session.model
         if model is not None:
-            self.asking_about.discard(model.session_id)
+            self._done_asking(model.session_id)
+        self.showing.clear()  # the question is to be asked again at the next refusal
         self.app.notify(
             f"Could not read the session again: {reason(error)}", severity="error", markup=False, timeout=10
         )

@@ -153,6 +153,7 @@ class Startup:
             return
         self.painted = True
         freeze_gc()  # Textual and the first screen live as long as the app
+        self.app.load_later_css()  # the other screens' rules: nothing painted needs them
         if self.quick_list_drawn.is_set():
             self.app.session_screen.mount_later_steps()
         # Opening the database (SQLAlchemy: ~0.4 s of imports) starts only now: a

@@ -4,7 +4,7 @@
 turns mid-greys, pale borders and dimmed text into nothing, so this theme uses only
 black on white and a few dark, saturated colours, every text at full strength, and
 focus shown by a thick, bold outline rather than a change of shade. The rules that
-make focus bold live in ``app.tcss`` under ``.-theme-coachtui-high-contrast``
+make focus bold live in ``app.tcss`` and ``later.tcss`` under ``.-theme-coachtui-high-contrast``
 (Textual puts that class on the app while the theme is active).
 """
 

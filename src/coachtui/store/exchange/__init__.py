@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from coachtui.store.db.engine import Database
     from coachtui.store.exchange.export import ExportData
+    from coachtui.store.exchange.redact import Redactor
 
 CSV_TABLES = ("sessions", "actions")
 CSV_TABLES_IN_ZIP = ("sessions.csv", "actions.csv")
@@ -133,6 +134,25 @@ def _export_data(db: Database, selection: ExportSelection, *, redact: bool, for_
     return data
 
 
+def _streams_redacted(which: SessionFilter) -> bool:
+    """Whether a redacted export of ``which`` is written as it is read: a selection
+    by team and date alone (exchange/redacted.py); chosen sessions and a search's
+    are redacted in memory."""
+    return not which.searches and which.session_ids is None
+
+
+def _redactor(session: Session, selection: ExportSelection, *, for_report: bool = False) -> Redactor | None:
+    """For a redacted export of ``selection``, the redactor that writes it as it is
+    read (exchange/redacted.py); None for a full one."""
+    if not selection.redact:
+        return None
+    from coachtui.store.exchange.redacted import prepared_redactor
+
+    which = selection.sessions
+    return prepared_redactor(session, team_id=which.team_id, since=since_instant(which.since, which.tz),
+                             for_report=for_report, keep_team_names=selection.keep_team_names)
+
+
 def _chosen_ids(db: Database, which: SessionFilter) -> tuple[str, ...] | None:
     """The sessions a filter names by id (chosen, or found by a history search), or
     None when it selects by team and date alone."""
@@ -150,58 +170,14 @@ def _stream_csv(
     """CSV tables written as they are read, a batch of sessions at a time
     (exchange/stream.py): the same bytes as the CSV made in memory, in memory that
     does not grow with the history, in one pass over the selection."""
-    from coachtui.catalog import load_catalog
-    from coachtui.store.db.models import Team
-    from coachtui.store.exchange.report import csv_part
-    from coachtui.store.exchange.stream import all_teams, batch_tables, session_batches
-
-    catalog = load_catalog()
     which = selection.sessions
-    session_ids = _chosen_ids(db, which)
-    since = since_instant(which.since, which.tz)
-    whole = which == EVERY_SESSION
     exported_at = db.now()
-    teams: set[str] = set()
-    counts = dict.fromkeys(("sessions", "actions", "teams"), 0)
-    session: Session
-    with db.read() as session:
-        if which.team_id is not None and session.get(Team, which.team_id) is None:
-            raise NotFound("That team no longer exists.")
-    if which.team_id is not None:
-        teams.add(which.team_id)
-
-    empty: dict[str, list[dict[str, Any]]] = {
-        "sessions": [], "actions": [], "teams": [], "picked_questions": [], "action_reviews": []
-    }
-
-    def pieces(first: str, spool: BinaryIO | None) -> Iterator[str]:
-        """The table ``first``, piece by piece; with a ``spool``, actions.csv is
-        written to it in the same pass (a zip's second member: one read for both)."""
-        header = True
-        inner: Session
-        with db.read() as inner:
-            batches = session_batches(inner, team_id=which.team_id, since=since, session_ids=session_ids)
-            # A filter's reviews count when their session is selected: the ids of all.
-            selected = None
-            if not whole:
-                listed = list(batches)
-                selected = {ident for batch in listed for ident in batch}
-                batches = iter(listed)
-            for ids in batches:
-                tables = batch_tables(inner, ids, whole=whole, selected=selected)
-                counts["sessions"] += len(tables["sessions"])
-                counts["actions"] += len(tables["actions"])
-                teams.update(row["id"] for row in tables["teams"])
-                if spool is not None:
-                    spool.write(csv_part("actions.csv", tables, catalog, header=header).encode("utf-8"))
-                yield csv_part(first, tables, catalog, header=header)
-                header = False
-            if whole:  # the whole history holds every team, coached or not
-                counts["teams"] = all_teams(inner)
-        if header:  # nothing selected: the headers alone
-            if spool is not None:
-                spool.write(csv_part("actions.csv", empty, catalog, header=True).encode("utf-8"))
-            yield csv_part(first, empty, catalog, header=True)
+    _check_team(db, which.team_id)
+    if not which.searches and which.session_ids is None and not selection.redact:
+        # by team and date alone: one ordered read per table
+        return _stream_csv_tables(db, path, which.team_id, since_instant(which.since, which.tz), names, as_zip=as_zip,
+                                  exported_at=exported_at)
+    tally: dict[str, Any] = {}
 
     def spooled(spool: BinaryIO) -> Iterator[bytes]:
         spool.seek(0)
@@ -211,24 +187,90 @@ def _stream_csv(
     def zipped(handle: BinaryIO) -> None:
         # actions.csv waits in an unnamed temporary file beside the export.
         with tempfile.TemporaryFile(dir=Path(path).expanduser().parent) as spool:
-            write_csv_zip(handle, {"sessions.csv": pieces("sessions.csv", spool), "actions.csv": spooled(spool)},
-                          exported_at)
+            sessions = _csv_batches(db, selection, "sessions.csv", spool, tally)
+            write_csv_zip(handle, {"sessions.csv": sessions, "actions.csv": spooled(spool)}, exported_at,
+                          redacted=selection.redact)
 
-    if session_ids is None:  # by team and date alone: one ordered read per table
-        return _stream_csv_tables(db, path, which.team_id, since, names, as_zip=as_zip, exported_at=exported_at)
     if as_zip:
         written, size = write_export_with(path, zipped)
     else:
-        written, size = write_export_stream(path, itertools.chain([BOM], pieces(names[0], None)))
+        written, size = write_export_stream(
+            path, itertools.chain([BOM], _csv_batches(db, selection, names[0], None, tally))
+        )
     return ExportResult(
         path=str(written),
         format="csv",
-        teams=counts["teams"] or len(teams),
-        sessions=counts["sessions"],
-        actions=counts["actions"],
+        teams=tally["teams"] or len(tally["team_ids"]),
+        sessions=tally["sessions"],
+        actions=tally["actions"],
         size=size,
         tables=names,
     )
+
+
+def _check_team(db: Database, team_id: str | None) -> None:
+    """NotFound when an export asks for a team that is gone."""
+    from coachtui.store.db.models import Team
+
+    if team_id is None:
+        return
+    session: Session
+    with db.read() as session:
+        if session.get(Team, team_id) is None:
+            raise NotFound("That team no longer exists.")
+
+
+def _csv_batches(
+    db: Database, selection: ExportSelection, first: str, spool: BinaryIO | None, tally: dict[str, Any]
+) -> Iterator[str]:
+    """The CSV table ``first`` of ``selection`` (redacted if it asks), piece by piece,
+    read a batch of sessions at a time (exchange/stream.py); with a ``spool``,
+    actions.csv is written to it in the same pass (a zip's second member: one read
+    for both). ``tally`` gets what was written: sessions, actions, teams (every team
+    for the whole history, else 0) and ``team_ids``."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.exchange.redact import TABLE_ORDER
+    from coachtui.store.exchange.report import csv_part
+    from coachtui.store.exchange.stream import all_teams, batch_tables, session_batches
+
+    catalog = load_catalog()
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    since = since_instant(which.since, which.tz)
+    whole = which == EVERY_SESSION
+    tally.update(sessions=0, actions=0, teams=0, team_ids=set() if which.team_id is None else {which.team_id})
+    header = True
+    inner: Session
+    with db.read() as inner:
+        redactor = _redactor(inner, selection)
+        batches = session_batches(inner, team_id=which.team_id, since=since, session_ids=session_ids)
+        # A filter's reviews count when their session is selected: the ids of all.
+        selected = None
+        if not whole:
+            listed = list(batches)
+            selected = {ident for batch in listed for ident in batch}
+            batches = iter(listed)
+        for ids in batches:
+            tables = batch_tables(inner, ids, whole=whole, selected=selected)
+            if redactor is not None:
+                for key in TABLE_ORDER:
+                    redactor.whole(key, tables.get(key, []))
+            tally["sessions"] += len(tables["sessions"])
+            tally["actions"] += len(tables["actions"])
+            tally["team_ids"].update(row["id"] for row in tables["teams"])
+            if spool is not None:
+                spool.write(csv_part("actions.csv", tables, catalog, header=header).encode("utf-8"))
+            yield csv_part(first, tables, catalog, header=header)
+            header = False
+        if whole:  # the whole history holds every team, coached or not
+            tally["teams"] = all_teams(inner)
+    if header:  # nothing selected: the headers alone
+        empty: dict[str, list[dict[str, Any]]] = {
+            "sessions": [], "actions": [], "teams": [], "picked_questions": [], "action_reviews": []
+        }
+        if spool is not None:
+            spool.write(csv_part("actions.csv", empty, catalog, header=True).encode("utf-8"))
+        yield csv_part(first, empty, catalog, header=True)
 
 
 def _stream_csv_tables(
@@ -276,35 +318,27 @@ def _stream_csv_tables(
     )
 
 
+def _csv_table(db: Database, team_id: str | None, since: dt.datetime | None, name: str) -> Iterator[str]:
+    """One CSV table of a selection by team and date, from one ordered read (see
+    :func:`_stream_csv_tables`), piece by piece."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.exchange.report import ACTION_COLUMNS, SESSION_COLUMNS, csv_pieces
+    from coachtui.store.exchange.stream import csv_action_rows, csv_session_rows
+
+    session: Session
+    with db.read() as session:
+        if name == "sessions.csv":
+            yield from csv_pieces(SESSION_COLUMNS, csv_session_rows(session, load_catalog(), team_id=team_id,
+                                                                    since=since))
+        else:
+            yield from csv_pieces(ACTION_COLUMNS, csv_action_rows(session, team_id=team_id, since=since))
+
+
 def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> ExportResult:
     """The report written as it is read (exchange/stream.py): the same text as
     :func:`export_markdown`, in memory that does not grow with the history."""
-    from coachtui.catalog import load_catalog
-    from coachtui.store.db.models import Team
-    from coachtui.store.exchange.stream import markdown_lines
-
-    which = selection.sessions
-    session_ids = _chosen_ids(db, which)
-    exported_at = db.now()
     facts: dict[str, int] = {}
-
-    def pieces() -> Iterator[str]:
-        session: Session
-        with db.read() as session:
-            if which.team_id is not None and session.get(Team, which.team_id) is None:
-                raise NotFound("That team no longer exists.")
-            yield from markdown_lines(
-                session,
-                which=which,
-                team_id=which.team_id,
-                since=since_instant(which.since, which.tz),
-                session_ids=session_ids,
-                exported_at=exported_at,
-                catalog=load_catalog(),
-                counted=facts,
-            )
-
-    written, size = write_export_stream(path, pieces())
+    written, size = write_export_stream(path, _markdown_pieces(db, selection, facts))
     return ExportResult(
         path=str(written),
         format="md",
@@ -314,6 +348,66 @@ def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> Ex
         size=size,
         tables=(),
     )
+
+
+def _markdown_pieces(db: Database, selection: ExportSelection, facts: dict[str, int]) -> Iterator[str]:
+    """The report of ``selection`` (redacted if it asks) piece by piece, as it is
+    read; ``facts`` gets the teams, sessions and actions it holds."""
+    from coachtui.catalog import load_catalog
+    from coachtui.store.db.models import Team
+    from coachtui.store.exchange.stream import markdown_lines
+
+    which = selection.sessions
+    session_ids = _chosen_ids(db, which)
+    exported_at = db.now()
+    session: Session
+    with db.read() as session:
+        if which.team_id is not None and session.get(Team, which.team_id) is None:
+            raise NotFound("That team no longer exists.")
+        yield from markdown_lines(
+            session,
+            redactor=_redactor(session, selection, for_report=True),
+            which=which,
+            team_id=which.team_id,
+            since=since_instant(which.since, which.tz),
+            session_ids=session_ids,
+            exported_at=exported_at,
+            catalog=load_catalog(),
+            counted=facts,
+        )
+
+
+def export_stream(db: Database, selection: ExportSelection = EVERYTHING) -> Iterator[str]:
+    """The export of ``selection`` as text made as it is read, piece by piece: what
+    standard output gets. ``selection.fmt``: md (the default), json, or csv (one
+    table, ``selection.table`` or sessions; no byte order mark). The same text as
+    :func:`export_markdown`, ``dumps(export_json())`` or that table of
+    :func:`export_csv`; a redacted export of chosen sessions or a search's is made
+    in memory (exchange/redacted.py)."""
+    from coachtui.store.exchange.interchange import dumps
+
+    fmt = format_for("", selection.fmt)
+    if selection.table is not None and fmt != "csv":
+        raise InvalidInput("choosing a table applies to CSV only", field="table")
+    if selection.table is not None and selection.table not in CSV_TABLES:
+        raise InvalidInput(f"unknown table {selection.table!r} (use sessions or actions)", field="table")
+    which = selection.sessions
+    _check_team(db, which.team_id)
+    by_filter = not which.searches and which.session_ids is None
+    if fmt == "json":
+        if by_filter:
+            return _json_pieces(db, selection, dict.fromkeys(("teams", "sessions", "actions"), 0))
+        return iter([dumps(export_json(db, selection))])
+    if not by_filter and selection.redact:
+        if fmt == "md":
+            return iter([export_markdown(db, selection)])
+        return iter([export_csv(db, selection)[f"{selection.table or 'sessions'}.csv"]])
+    if fmt == "md":
+        return _markdown_pieces(db, selection, {})
+    name = f"{selection.table or 'sessions'}.csv"
+    if by_filter and not selection.redact:
+        return _csv_table(db, which.team_id, since_instant(which.since, which.tz), name)
+    return _csv_batches(db, selection, name, None, {})
 
 
 def export_json(db: Database, selection: ExportSelection = EVERYTHING) -> dict[str, Any]:
@@ -337,6 +431,19 @@ def redaction_check(db: Database, selection: ExportSelection = EVERYTHING) -> li
     redacted here whatever ``selection.redact`` says)."""
     from coachtui.store.exchange.redact import possible_names, redacted_texts
 
+    which = selection.sessions
+    if _streams_redacted(which):
+        from coachtui.store.db.models import Team
+        from coachtui.store.exchange.redacted import possible_names_left, prepared_redactor
+
+        since = since_instant(which.since, which.tz)
+        session: Session
+        with db.read() as session:
+            if which.team_id is not None and session.get(Team, which.team_id) is None:
+                raise NotFound("That team no longer exists.")
+            redactor = prepared_redactor(session, team_id=which.team_id, since=since, for_report=True,
+                                         keep_team_names=selection.keep_team_names)
+            return possible_names_left(session, redactor, team_id=which.team_id, since=since)
     data = _export_data(db, selection, redact=True, for_report=True)
     return possible_names(
         redacted_texts(data.tables, {"actions": data.extra_actions, "action_reviews": data.extra_reviews})
@@ -360,12 +467,13 @@ def export_file(
     if table is not None and table not in CSV_TABLES:
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
     which = selection.sessions
-    if fmt == "json" and not selection.redact and not which.searches and which.session_ids is None:
-        return _stream_json(db, path, which)
-    if fmt == "csv" and not selection.redact:
+    streams = not selection.redact or _streams_redacted(which)
+    if fmt == "json" and not which.searches and which.session_ids is None:
+        return _stream_json(db, path, selection)
+    if fmt == "csv" and streams:
         members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
         return _stream_csv(db, path, selection, members, as_zip=as_zip)
-    if fmt == "md" and not selection.redact:
+    if fmt == "md" and streams:
         return _stream_markdown(db, path, selection)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
@@ -392,57 +500,14 @@ def export_file(
     )
 
 
-def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION) -> ExportResult:
-    """The whole history, or the sessions of one team or since a date (``which``), as
-    JSON written as it is read (one read transaction, a batch of rows at a time): the
-    same bytes as ``dumps(export_json())`` of that selection, in memory that does not
-    grow with the history."""
-    from coachtui.store.db.models import Team
-    from coachtui.store.exchange.export import ExportData, stream_table
-    from coachtui.store.exchange.interchange import TABLES
-
-    team_id, since = which.team_id, since_instant(which.since, which.tz)
-    if team_id is not None:
-        checked: Session
-        with db.read() as checked:
-            if checked.get(Team, team_id) is None:
-                raise NotFound("That team no longer exists.")
+def _stream_json(db: Database, path: Path, selection: ExportSelection = EVERYTHING) -> ExportResult:
+    """The whole history, or the sessions of one team or since a date (``selection``), as
+    JSON written as it is read (one read transaction, a batch of rows at a time),
+    redacted if it asks: the same bytes as ``dumps(export_json())`` of that selection,
+    in memory that does not grow with the history."""
+    _check_team(db, selection.sessions.team_id)
     counts = dict.fromkeys(("teams", "sessions", "actions"), 0)
-    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now(), team_id=team_id,
-                                  since=since))
-
-    def chunks() -> Iterator[str]:
-        # json.dumps(document, indent=2) written piece by piece: the header's
-        # fields, then each table's rows, each indented to its depth.
-        head = json.dumps(
-            {k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}}, ensure_ascii=False, indent=2
-        )
-        yield head[: -len("\n}")]
-        session: Session
-        with db.read() as session:
-            for spec in TABLES:
-                yield f",\n  {json.dumps(spec.key)}: ["
-                rows, written = 0, 0
-                batch: list[str] = []
-                size = 0
-                for row in stream_table(session, spec.key, team_id=team_id, since=since):
-                    text = _row_json(row)
-                    batch.append(text)
-                    rows += 1
-                    size += len(text)
-                    if size >= WRITE_CHUNK:  # fewer, larger writes; memory stays small
-                        yield ("\n" if not written else ",\n") + ",\n".join(batch)
-                        written += len(batch)
-                        batch.clear()
-                        size = 0
-                if batch:
-                    yield ("\n" if not written else ",\n") + ",\n".join(batch)
-                if spec.key in counts:
-                    counts[spec.key] = rows
-                yield "\n  ]" if rows else "]"
-        yield "\n}\n"
-
-    written, size = write_export_stream(path, chunks())
+    written, size = write_export_stream(path, _json_pieces(db, selection, counts))
     return ExportResult(
         path=str(written),
         format="json",
@@ -452,6 +517,50 @@ def _stream_json(db: Database, path: Path, which: SessionFilter = EVERY_SESSION)
         size=size,
         tables=(),
     )
+
+
+def _json_pieces(db: Database, selection: ExportSelection, counts: dict[str, int]) -> Iterator[str]:
+    """The JSON export of a selection by team and date (see :func:`_stream_json`)
+    piece by piece; ``counts`` gets how many teams, sessions and actions it holds."""
+    from coachtui.store.exchange.export import ExportData, stream_table
+    from coachtui.store.exchange.interchange import TABLES
+
+    which = selection.sessions
+    team_id, since = which.team_id, since_instant(which.since, which.tz)
+    header = _document(ExportData(tables={spec.key: [] for spec in TABLES}, exported_at=db.now(), team_id=team_id,
+                                  since=since, redacted=selection.redact))
+    # json.dumps(document, indent=2) written piece by piece: the header's
+    # fields, then each table's rows, each indented to its depth.
+    head = json.dumps(
+        {k: v for k, v in header.items() if k not in {spec.key for spec in TABLES}}, ensure_ascii=False, indent=2
+    )
+    yield head[: -len("\n}")]
+    session: Session
+    with db.read() as session:
+        redactor = _redactor(session, selection)
+        for spec in TABLES:
+            yield f",\n  {json.dumps(spec.key)}: ["
+            rows, written = 0, 0
+            batch: list[str] = []
+            size = 0
+            for row in stream_table(session, spec.key, team_id=team_id, since=since):
+                if redactor is not None:
+                    redactor.whole(spec.key, [row])
+                text = _row_json(row)
+                batch.append(text)
+                rows += 1
+                size += len(text)
+                if size >= WRITE_CHUNK:  # fewer, larger writes; memory stays small
+                    yield ("\n" if not written else ",\n") + ",\n".join(batch)
+                    written += len(batch)
+                    batch.clear()
+                    size = 0
+            if batch:
+                yield ("\n" if not written else ",\n") + ",\n".join(batch)
+            if spec.key in counts:
+                counts[spec.key] = rows
+            yield "\n  ]" if rows else "]"
+    yield "\n}\n"
 
 
 def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:

@@ -248,7 +248,7 @@ def stream_table(
         order.append(in_code_point_order(session, table.c.id))
     else:
         order = [table.c.created_at, in_code_point_order(session, table.c.id)]
-    statement = statement.where(*_selected_rows(key, table, team_id, since))
+    statement = statement.where(*selected_rows(key, table, team_id, since))
     encoders = [_FILE_VALUE.get(kind) for _, kind in spec.fields]
     plain = all(encode is None for encode in encoders)
     names = spec.columns
@@ -264,7 +264,7 @@ def stream_table(
                 }
 
 
-def _selected_rows(key: str, table: Any, team_id: str | None, since: dt.datetime | None) -> list[Any]:
+def selected_rows(key: str, table: Any, team_id: str | None, since: dt.datetime | None) -> list[Any]:
     """The conditions on ``table`` (already joined with its sessions for questions
     and actions) under which :func:`collect` exports its rows for the sessions of
     ``team_id`` created since ``since``; none without either."""

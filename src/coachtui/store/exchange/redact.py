@@ -377,46 +377,78 @@ class Redactor:
             self._redact(tables)
 
     def _redact(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        for row in tables.get("teams", []):
-            row["name"] = self.team_name(row["id"], row["name"])
-            row["name_key"] = row["name"].casefold()
-            row["coach"] = self.name(row["coach"])
-            self._updated_by(row)
-        for row in tables.get("sessions", []):
-            row["coach"] = self.name(row["coach"])
-            self._updated_by(row)
-            for field in ("title", "dilemma", "context"):
-                row[field] = self.text(row[field])
-            if "insight" in row:  # (rows made before migration 0010 lack it)
-                row["insight"] = self.text(row["insight"])
-            row["suggestion_reasons"] = self.reasons(row["suggestion_reasons"])
-        for row in tables.get("picked_questions", []):
-            row["text"], row["note"] = self.text(row["text"]), self.text(row["note"])
-        for row in tables.get("custom_questions", []):
-            row["text"], row["coach"] = self.text(row["text"]), self.name(row["coach"])
-        for row in tables.get("actions", []):
-            row["text"] = self.text(row["text"])
-            if "prediction" in row:  # (rows made before migration 0009 lack it)
-                row["prediction"] = self.text(row["prediction"])
-            row["owner"], row["coach"] = self.name(row["owner"]), self.name(row["coach"])
-            self._updated_by(row)
-        for row in tables.get("action_reviews", []):
-            row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
-            if "learning" in row:
-                row["learning"] = self.text(row["learning"])
-        self._redact_sets(tables)
+        for key in TABLE_ORDER:
+            self.rows(key, tables.get(key, []))
+        for key in SET_TABLES:
+            self.set_rows(key, tables.get(key, []))
 
-    def _redact_sets(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """Action learning sets (migration 0011): members' and presenters' names."""
+    def rows(self, key: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Redact rows of the table ``key`` in place: its names and free text (but
+        not an action learning set's members and presenters: :meth:`set_rows`). An
+        export is redacted table by table in :data:`TABLE_ORDER`, then
+        :data:`SET_TABLES` again for the sets; a streamed export goes through its
+        rows in that order once first (exchange/stream.py), so that every
+        pseudonym is numbered as here."""
+        if key == "teams":
+            for row in rows:
+                row["name"] = self.team_name(row["id"], row["name"])
+                row["name_key"] = row["name"].casefold()
+                row["coach"] = self.name(row["coach"])
+                self._updated_by(row)
+        elif key == "sessions":
+            for row in rows:
+                row["coach"] = self.name(row["coach"])
+                self._updated_by(row)
+                for field in ("title", "dilemma", "context"):
+                    row[field] = self.text(row[field])
+                if "insight" in row:  # (rows made before migration 0010 lack it)
+                    row["insight"] = self.text(row["insight"])
+                row["suggestion_reasons"] = self.reasons(row["suggestion_reasons"])
+        elif key == "picked_questions":
+            for row in rows:
+                row["text"], row["note"] = self.text(row["text"]), self.text(row["note"])
+        elif key == "custom_questions":
+            for row in rows:
+                row["text"], row["coach"] = self.text(row["text"]), self.name(row["coach"])
+        elif key == "actions":
+            for row in rows:
+                row["text"] = self.text(row["text"])
+                if "prediction" in row:  # (rows made before migration 0009 lack it)
+                    row["prediction"] = self.text(row["prediction"])
+                row["owner"], row["coach"] = self.name(row["owner"]), self.name(row["coach"])
+                self._updated_by(row)
+        elif key == "action_reviews":
+            for row in rows:
+                row["note"], row["coach"] = self.text(row["note"]), self.name(row["coach"])
+                if "learning" in row:
+                    row["learning"] = self.text(row["learning"])
+
+    def set_rows(self, key: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Action learning sets (migration 0011): members' (``teams``) and presenters'
+        (``sessions``) names, in place."""
         from coachtui.store.types import Member, members_from_json, members_to_json
 
-        for row in tables.get("teams", []):
-            if row.get("members"):
-                members = members_from_json(row["members"])
-                row["members"] = members_to_json([Member(self.name(m.name), m.left) for m in members])
-        for row in tables.get("sessions", []):
-            if row.get("presenter"):
-                row["presenter"] = self.name(row["presenter"])
+        if key == "teams":
+            for row in rows:
+                if row.get("members"):
+                    members = members_from_json(row["members"])
+                    row["members"] = members_to_json([Member(self.name(m.name), m.left) for m in members])
+        elif key == "sessions":
+            for row in rows:
+                if row.get("presenter"):
+                    row["presenter"] = self.name(row["presenter"])
+
+    def whole(self, key: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Redact rows of ``key`` completely (:meth:`rows` and :meth:`set_rows`), once
+        every pseudonym is numbered: what the export made in memory writes of them."""
+        rows = list(rows)
+        self.rows(key, rows)
+        self.set_rows(key, rows)
+
+
+# The order an export's tables are redacted in, then those of sets' names.
+TABLE_ORDER = ("teams", "sessions", "picked_questions", "custom_questions", "actions", "action_reviews")
+SET_TABLES = ("teams", "sessions")
 
 
 # Free-text columns of each table (the rest are names, ids, dates and codes).

@@ -93,6 +93,7 @@ def markdown_lines(
     exported_at: dt.datetime,
     catalog: Any,
     counted: dict[str, int] | None = None,
+    redactor: Any = None,
 ) -> Iterator[str]:
     """The lines of the report :func:`~coachtui.store.exchange.report.render_markdown`
     makes of the same selection, read and rendered as they are written.
@@ -100,7 +101,10 @@ def markdown_lines(
     A first pass over the selected sessions (a few columns, a batch at a time)
     counts what the report's head and each team's head say (sessions, dates,
     themes, agreed actions); then each team, by name: its open actions, and its
-    sessions a batch at a time with their questions, actions and reviews."""
+    sessions a batch at a time with their questions, actions and reviews.
+
+    With a ``redactor`` (exchange/redacted.py: its pseudonyms numbered already),
+    every row is redacted as it is read: the redacted report."""
     from coachtui.store.exchange.export import ExportData
     from coachtui.store.exchange.report import (
         Index,
@@ -150,9 +154,13 @@ def markdown_lines(
                 sessions += 1
                 per_team[its_team][1][0] += 1
     shown = set(per_team) | ({team_id} if team_id is not None else set())
-    teams = sorted(fetch_in(session, "teams", "id", shown), key=lambda t: (t["name"].casefold(), t["id"]))
+    teams = fetch_in(session, "teams", "id", shown)
+    if redactor is not None:
+        redactor.whole("teams", teams)
+    teams.sort(key=lambda t: (t["name"].casefold(), t["id"]))
     data = ExportData(tables={}, exported_at=exported_at, team_id=team_id, since=since,
-                      session_ids=tuple(session_ids) if session_ids is not None else None, which=which)
+                      session_ids=tuple(session_ids) if session_ids is not None else None, which=which,
+                      redacted=redactor is not None)
     head_index = Index({"teams": teams, "sessions": [], "picked_questions": [], "actions": [],
                         "action_reviews": []}, [], [])
     lines = report_head(data, head_index, catalog, len(teams), sessions, actions, themes)
@@ -162,7 +170,7 @@ def markdown_lines(
     if not teams:
         yield "\n".join(lines)
         return
-    yield from _joined(_team_parts(session, teams, per_team, listed, lines, exported_at, catalog))
+    yield from _joined(_team_parts(session, teams, per_team, listed, lines, exported_at, catalog, redactor))
 
 
 def _team_parts(
@@ -173,6 +181,7 @@ def _team_parts(
     head: list[str],
     exported_at: dt.datetime,
     catalog: Any,
+    redactor: Any = None,
 ) -> Iterator[list[str]]:
     """The report's lines in groups: its head, then each team's head and its
     sessions a batch at a time.
@@ -186,8 +195,9 @@ def _team_parts(
     today = exported_at.astimezone().date()
     yield head
     for group in _team_groups(teams, per_team):
-        still_open, tests = _group_actions(session, group, per_team, listed)
-        rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, listed), catalog))
+        still_open, tests = _group_actions(session, group, per_team, listed, redactor)
+        rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, listed), catalog,
+                                            redactor))
         for team in group:
             team_themes, (count, first, last, _) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
             yield team_head(team, count, (first, last) if count else None, team_themes,
@@ -225,7 +235,11 @@ def _team_groups(teams: list[Row], per_team: dict[str, tuple[Any, list[Any]]]) -
 
 
 def _group_actions(
-    session: Session, group: list[Row], per_team: dict[str, tuple[Any, list[Any]]], listed: list[list[str]] | None
+    session: Session,
+    group: list[Row],
+    per_team: dict[str, tuple[Any, list[Any]]],
+    listed: list[list[str]] | None,
+    redactor: Any = None,
 ) -> tuple[dict[str, list[Row]], dict[str, list[tuple[Row, Row | None]]]]:
     """Each team's open actions, and its tests of change with their newest review."""
     from coachtui.store.exchange.report import newest_reviews
@@ -242,7 +256,12 @@ def _group_actions(
         tested_by.setdefault(row["team_id"], []).append(row)
         team_of[row["id"]] = row["team_id"]
     reviews_by: dict[str, list[Row]] = {}
-    for row in fetch_in(session, "action_reviews", "action_id", team_of):
+    reviewed = fetch_in(session, "action_reviews", "action_id", team_of)
+    if redactor is not None:
+        for rows in (*still_open.values(), *tested_by.values()):
+            redactor.whole("actions", rows)
+        redactor.whole("action_reviews", reviewed)
+    for row in reviewed:
         reviews_by.setdefault(team_of[row["action_id"]], []).append(row)
     tests: dict[str, list[tuple[Row, Row | None]]] = {}
     for team_id, tested in tested_by.items():
@@ -277,12 +296,20 @@ def _group_batches(
         yield ids[start : start + REPORT_BATCH]
 
 
-def _rendered_sessions(session: Session, batches: Iterator[list[str]], catalog: Any) -> Iterator[tuple[str, list[str]]]:
+def _rendered_sessions(
+    session: Session, batches: Iterator[list[str]], catalog: Any, redactor: Any = None
+) -> Iterator[tuple[str, list[str]]]:
     """Each session of ``batches`` in their order: its team's id and its lines."""
+    from coachtui.store.exchange.redact import TABLE_ORDER
     from coachtui.store.exchange.report import Index, session_lines
 
     for ids in batches:
         tables = _report_batch(session, ids)
+        if redactor is not None:
+            for key in TABLE_ORDER:
+                redactor.whole(key, tables[key])
+            redactor.whole("actions", tables["extra_actions"])
+            redactor.whole("action_reviews", tables["extra_reviews"])
         index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
         rows = {row["id"]: row for row in tables["sessions"]}
         for ident in ids:

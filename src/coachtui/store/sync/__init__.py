@@ -11,7 +11,8 @@ session (its questions, actions and reviews, a few rows), plus the teams they
 belong to; and the tombstones of records deleted for good. A first sync with a
 hub (or ``--full``) moves everything; into a side that holds no record yet (an empty
 hub, a new laptop) it copies the tables instead of merging record by record, with
-the same outcome (``store/sync/bulk.py``). Sync keeps, per hub, how far pushing and
+the same outcome (``store/sync/bulk.py``), and the whole sessions a laptop receives
+that it never had are copied beside the records merged (``_one_sided``). Sync keeps, per hub, how far pushing and
 pulling have got (``sync_state``, keyed by the hub's database id).
 
 **Who wins.** The same rules run on the receiving side of each direction:
@@ -46,7 +47,10 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   the newer deletion holds, and the laptop keeps the records it took, as edited, in
   ``sync_conflict`` (``conflicts.DELETED``); keeping mine puts them back, and the next
   sync takes them everywhere (an edit newer than the deletion); keeping theirs lets
-  them go.
+  them go. The other way round too: a deletion a laptop sends of records written on
+  the hub after it last received from there (another coach's edit it had not seen)
+  holds, and that laptop keeps the records, as the hub had them, in a conflict whose
+  "theirs" puts them back (``conflicts.deleted_unseen``).
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
@@ -72,7 +76,10 @@ continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same 
 
 **Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
 it, and the one told of its lost value) goes from the other's list once a record it
-receives holds the other value or both texts: a coach settled it and synced.
+receives holds the other value or both texts: a coach settled it and synced. Settled
+with the value the field holds already, nothing is written to the record: a note
+travels instead (``conflicts.SETTLED``), and each laptop that syncs drops the
+conflicts it lists over the same two values of that field.
 
 **Conflicts lost on the hub.** When a laptop's newer value wins over the hub's in a
 field both changed, the hub keeps a note of the value that lost; the laptop that had
@@ -103,6 +110,7 @@ from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
+from coachtui.store.exchange.interchange import SPECS
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
@@ -150,6 +158,14 @@ class Changeset:
     # it last sent) tell which records were edited here since the last sync; a
     # deletion of one of them keeps the edit as a conflict (None: it is not checked)
     agreed_with: tuple[str, int] | None = None
+    # going to the hub: the hub's counter value the sender had received up to, and the
+    # ranges of counter values this sync's earlier batches took there (the sender has
+    # those); a deletion sent of records written there since then (edits the sender
+    # had not seen) keeps them as a conflict for the sender (None: it is not checked)
+    seen: tuple[int, tuple[tuple[int, int], ...]] | None = None
+    # records new to the receiver, as SQLite stores them (``bulk.Snapshot`` rows, by
+    # kind, sorted by id): written as they are, beside the rows merged (``_one_sided``)
+    copied: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def add_row(self, kind: str, row: Row) -> None:
         self.rows[kind][row["id"]] = row
@@ -324,6 +340,9 @@ class Applied:
     gone_sessions: set[str] = field(default_factory=set)
     # on a laptop: deletions that took edits made here since the last sync (kept to restore)
     deleted_edits: list[Conflict] = field(default_factory=list)
+    # on the hub: deletions sent that took edits the sender had not seen (the sender
+    # lists them, to restore)
+    deleted_unseen: list[Conflict] = field(default_factory=list)
 
 
 class _Apply:
@@ -336,9 +355,17 @@ class _Apply:
         self.ahead = incoming.ahead if incoming.ahead > fields.TOLERANCE else dt.timedelta(0)
         self.bases = incoming.bases
         self.from_hub = not incoming.to_hub
+        self.copied = incoming.copied
+        if self.copied:  # chosen with no stamp from the future going to the hub (``_one_sided``)
+            assert self.from_hub
+            self.result.clamped += bulk.Snapshot(self.copied, []).later_than(self.limit)
         self.agreed_with = incoming.agreed_with if self.from_hub else None
+        self.seen = None if self.from_hub else incoming.seen
+        self.start_seq = changes.current_seq(conn) if self.seen is not None else 0
         self.clamped_ids: set[str] = set()  # records whose stamps this side brought back to now
-        self.rows = {kind: {ident: self._clamped(row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()}
+        self.rows = {
+            kind: {ident: self._clamped(kind, row) for ident, row in rows.items()} for kind, rows in incoming.rows.items()
+        }
         self.sent = {kind: dict(rows) for kind, rows in self.rows.items()}
         self.sent_tombstones = {key: self._clamped_grave(value) for key, value in incoming.tombstones.items()}
         self.adopt_teams = adopt_teams
@@ -352,16 +379,19 @@ class _Apply:
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
         self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
 
-    def _clamped(self, row: Row) -> Row:
+    def _clamped(self, kind: str, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
-        laptop's clock running fast, a file stamped 2099)."""
+        laptop's clock running fast, a file stamped 2099): the record's, and those of a
+        set's members (when each last joined, left or came back)."""
         limit = self.limit
+        late_members = kind == "teams" and fields.members_later_than(row.get("members"), limit)
         for name in STAMPS:  # most rows: nothing from the future
             value = row.get(name)
             if isinstance(value, dt.datetime) and value > limit:
                 break
         else:
-            return row
+            if not late_members:
+                return row
         row = dict(row)
         for name in STAMPS:
             value = row.get(name)
@@ -370,6 +400,11 @@ class _Apply:
                 if not self.from_hub:
                     row[name] = self._now_at_most(value)
                     self.clamped_ids.add(row["id"])
+        if late_members:
+            self.result.clamped += 1
+            if not self.from_hub:
+                row["members"] = fields.members_at_most(row["members"], limit, self._now_at_most)
+                self.clamped_ids.add(row["id"])
         return row
 
     def _now_at_most(self, stamp: dt.datetime) -> dt.datetime:
@@ -465,7 +500,7 @@ class _Apply:
     # --- records ------------------------------------------------------------------------------
 
     def upsert(self) -> None:
-        total = sum(len(rows) for rows in self.rows.values())
+        total = sum(len(rows) for rows in self.rows.values()) + sum(len(rows) for rows in self.copied.values())
         with bulk.quiet_triggers(self.conn, total >= bulk.BULK_ROWS) as written:
             self._upsert(written)
         self._tell_deleted_parents()
@@ -474,6 +509,10 @@ class _Apply:
         present: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for kind in KINDS:  # parents before children
             incoming = self.rows[kind]
+            copied = self.copied.get(kind, [])
+            if copied:  # new here, nothing to decide: written as they are, below
+                self._note_copied(written, kind, copied)
+                present[kind] |= {row[0] for row in copied}
             here = _rows_by_id(self.conn, kind, incoming)
             self.existed[kind] |= set(here)
             present[kind] |= set(here)
@@ -511,8 +550,9 @@ class _Apply:
                 if outcome.differs_from_sent or ident in self.clamped_ids:
                     self.result.send_back.add_row(kind, outcome.row)
             if written.enabled:
-                bulk.insert_rows(self.conn, kind, plan.inserts)
+                bulk.insert_rows(self.conn, kind, plan.inserts, copied)
                 plan.inserts = []
+            assert written.enabled or not copied  # copies are chosen from BULK_ROWS records on
             write_plan(self.conn, kind, plan)
 
     @staticmethod
@@ -524,6 +564,19 @@ class _Apply:
             written.sessions.add(row["session_id"])
         elif kind == "teams":
             written.teams.add(row["id"])  # its name is in its sessions' search rows
+
+    def _note_copied(self, written: bulk.Written, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        """What :meth:`_note` notes, and the records counted as inserted, for these
+        stored rows."""
+        ids = {row[0] for row in rows}
+        self.inserted[kind] |= ids
+        written.inserted[kind] |= ids
+        written.records[kind] |= ids
+        if kind == "sessions":
+            written.sessions |= ids
+        elif kind in ("picked_questions", "actions", "action_reviews"):
+            index = SPECS[kind].columns.index("session_id")
+            written.sessions |= {row[index] for row in rows if row[index]}
 
     def _parents_present(self, kind: str, row: Row, present: dict[str, set[str]]) -> bool:
         for column, parent_kind in PARENTS.get(kind, ()):
@@ -589,6 +642,8 @@ class _Apply:
     def _delete(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_at: dt.datetime, coach: str) -> None:
         if self.agreed_with is not None:
             self._keep_edits(kind, ident, tree, coach)
+        elif self.seen is not None:
+            self._keep_unseen(kind, ident, tree, coach)
         changes.bury(self.conn, tree, deleted_at, coach)
         if tree["action_reviews"]:
             self.reviewed_actions |= {
@@ -630,6 +685,29 @@ class _Apply:
         if kind == "teams":  # the team comes back with the sessions edited here, not the others
             rows = _sessions_holding(rows, ident, edited)
         self.result.deleted_edits.append(conflicts.deleted_edit(kind, ident, rows, edited, deleted_by))
+
+    def _keep_unseen(self, kind: str, ident: str, tree: dict[str, set[str]], deleted_by: str) -> None:
+        """On the hub, before a deletion a laptop sent is applied: if anything it takes
+        was written here after that laptop last received from the hub (another coach's
+        edit it had not seen), those records are kept as a conflict for that laptop,
+        whose "theirs" restores them (``conflicts.deleted_unseen``)."""
+        assert self.seen is not None
+        since, own = self.seen
+        keys = [(tree_kind, record_id) for tree_kind, ids in tree.items() for record_id in ids]
+        written = _written_since(self.conn, keys, since, upto=self.start_seq, skip=own)
+        if not written:
+            return
+        rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
+        edited: dict[tuple[str, str], list[str]] = {}
+        for key in sorted(written):
+            row = rows.get(key[0], {}).get(key[1])
+            if row is not None and (names := fields.edited_since(key[0], row, {})):
+                edited[key] = names
+        if not edited:
+            return
+        if kind == "teams":  # the team would come back with the sessions edited, not the others
+            rows = _sessions_holding(rows, ident, edited)
+        self.result.deleted_unseen.append(conflicts.deleted_unseen(kind, ident, rows, edited, deleted_by))
 
     def _last_edit(self, tree: dict[str, set[str]]) -> dt.datetime:
         latest = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -751,6 +829,14 @@ def apply_copy(
     return result
 
 
+def _from_the_future(snapshot: bulk.Snapshot, limit: dt.datetime) -> bool:
+    """A stamp in ``snapshot`` later than ``limit``: a record's, or a set's member's."""
+    if snapshot.later_than(limit):
+        return True
+    index = SPECS["teams"].columns.index("members")
+    return any(fields.members_later_than(row[index], limit) for row in snapshot.rows.get("teams", ()))
+
+
 def _clause(exc: BaseException) -> str:
     """A store error's one line, to go inside a longer sentence."""
     text = " ".join(str(exc).split()).rstrip(".")
@@ -797,15 +883,23 @@ def _sessions_holding(rows: dict[str, dict[str, Row]], team_id: str, edited: dic
     }
 
 
-def _written_since(conn: sa.Connection, keys: list[tuple[str, str]], since: int) -> set[tuple[str, str]]:
-    """Of these records, those the change log says were written after ``since``."""
+def _written_since(
+    conn: sa.Connection, keys: list[tuple[str, str]], since: int, *, upto: int | None = None,
+    skip: Iterable[tuple[int, int]] = (),
+) -> set[tuple[str, str]]:
+    """Of these records, those the change log says were last written after ``since``
+    (up to ``upto``, and not within the ``skip`` ranges of counter values)."""
     table = table_of_model(SyncChange)
     found: set[tuple[str, str]] = set()
+    ranges = [(low, high) for low, high in skip if high > low]
     for kind in {kind for kind, _ident in keys}:
         ids = {ident for key_kind, ident in keys if key_kind == kind}
         for clause in in_clauses(conn, table.c.id, ids):
-            rows = conn.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.seq > since, clause))
-            found |= {(kind, ident) for ident in rows.scalars()}
+            where = [table.c.kind == kind, table.c.seq > since, clause]
+            if upto is not None:
+                where.append(table.c.seq <= upto)
+            rows = conn.execute(sa.select(table.c.id, table.c.seq).where(*where))
+            found |= {(kind, ident) for ident, seq in rows if not any(low < seq <= high for low, high in ranges)}
     return found
 
 
@@ -1085,6 +1179,7 @@ class _Run:
         self.pushed_seq = 0
         self.pulled_seq = 0
         self.since = 0
+        self.own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -1138,7 +1233,7 @@ class _Run:
         # 2. Send, a batch at a time.
         self.sent = [0, total]
         self.progress("send", 0, total)
-        own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
+        own = self.own
         # nothing to send: the hub still hears from us; None: the whole history, unlisted
         batches = [[]] if outgoing is None else _batches(outgoing) or [[]]
         for number, batch in enumerate(batches, 1):
@@ -1167,6 +1262,7 @@ class _Run:
             self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
             self.received[0] += total if incoming is None else len(batch)
             self.progress("receive", self.received[0], self.received[1])
+        self._drop_settled()
         pushed, pulled = self.pushed, self.pulled
         return SyncReport(
             hub=shown,
@@ -1207,8 +1303,11 @@ class _Run:
                     for ident in [i for i in rows if (kind, i) in self.settled and (kind, i) not in changed]:
                         del rows[ident]
                 outgoing.to_hub = True
+                settled = conflicts.settled_here(conn) if last else []
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
+                    if self.pulled_seq:  # what this laptop had received of the hub's
+                        outgoing.seen = (self.pulled_seq, tuple(self.own))
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         with self._pushing() as hub_conn:
@@ -1217,11 +1316,13 @@ class _Run:
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            # conflicts settled here with the value kept: the other laptops hear of it there
+            conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
         self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
-                          save_sent=lambda _conn: sent)
+                          save_sent=lambda _conn: sent, settled=settled)
         return before, after
 
     def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
@@ -1242,7 +1343,7 @@ class _Run:
         with self._pushing() as hub_conn:
             hub_now, skew = _hub_clock(hub_conn, self.local)
             # stamps from the future are rewritten on the way to the hub: the merge does that
-            if not bulk.empty(hub_conn) or snapshot.later_than(hub_now + fields.TOLERANCE):
+            if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
                 raise bulk.Unsuitable
             before = changes.current_seq(hub_conn)
             pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
@@ -1275,7 +1376,7 @@ class _Run:
     def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
         # the laptop whose value lost hears of it when it next receives the record
         conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
-        if last:  # notes of lost values no laptop can be told of any more go
+        if last:  # notes of lost values (and settlements) no laptop can be told of any more go
             conflicts.prune_notes(hub_conn)
 
     def _settle_sent(
@@ -1289,11 +1390,13 @@ class _Run:
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
         save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
+        settled: Iterable[Conflict] = (),
     ) -> None:
         """Here, after a batch went to the hub (one transaction): what the hub kept
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
         the fields sent of these records; ``save_sent``: keeps the versions sent
-        (returning those still to save)."""
+        (returning those still to save); ``settled``: the settlement notes the hub
+        now has (they go from here)."""
         shown = self.shown
         try:
             with self.local.write() as session:
@@ -1311,7 +1414,8 @@ class _Run:
                 versions.update(_fields(back))
                 _save_bases(conn, hub_id, versions)
                 conflicts.drop_settled_elsewhere(conn, _keys(back))
-                found = _conflicts(pushed, pulled) + pulled.deleted_edits
+                conflicts.forget_settled(conn, settled)  # the hub has them
+                found = _conflicts(pushed, pulled) + pulled.deleted_edits + pushed.deleted_unseen
                 conflicts.save(conn, found, shown, self.local.now())
                 _touch(conn, pulled.send_back)
                 now_seq = changes.current_seq(conn)
@@ -1343,17 +1447,41 @@ class _Run:
                 return
             except bulk.Unsuitable:
                 pass  # this laptop holds records already (or the rows need deciding): merge
+        if not whole and bulk.enabled():
+            try:
+                self._receive_batch(hub_id, batch, top, last=last, whole=whole, copy=True)
+                return
+            except bulk.Unsuitable:
+                pass  # the coach saved meanwhile something a copied record collides with: merge
+        self._receive_batch(hub_id, batch, top, last=last, whole=whole, copy=False)
+
+    def _receive_batch(self, hub_id: str, batch: list[Entry], top: int, *, last: bool, whole: bool, copy: bool) -> None:
+        """One batch from the hub, merged record by record; with ``copy``, the whole
+        sessions new here are copied as they are stored instead (``_one_sided``).
+        Raises :class:`bulk.Unsuitable` (having changed nothing) when, by the time the
+        batch is written here, a copied record would collide with what the coach saved."""
+        keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+        here: _Here | None = None
         try:
+            if copy:
+                with self.local.read() as session:
+                    here = _Here.read(session.connection(), {ident for kind, ident in keys if kind == "sessions"})
             with self.hub.read() as hub_session:
                 hub_conn = hub_session.connection()
-                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
-                incoming = collect_all(hub_conn) if whole else collect(hub_conn, keys)
+                if whole:
+                    incoming = collect_all(hub_conn)
+                elif here is not None:
+                    incoming = _one_sided(hub_conn, keys, here)
+                else:
+                    incoming = collect(hub_conn, keys)
                 incoming.notes = conflicts.notes_for(hub_conn, _keys(incoming))
         except StoreError as exc:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         try:
             with self.local.write() as session:
                 conn = session.connection()
+                if incoming.copied and not _still_new(conn, incoming):
+                    raise bulk.Unsuitable
                 quiet = self._quiet(conn)
                 incoming.limit = self.local.now()
                 incoming.bases = fields.load_bases(conn, hub_id, _keys(incoming))
@@ -1362,9 +1490,9 @@ class _Run:
                 concerning = conflicts.concerning(incoming.notes, incoming.bases, incoming.rows, self.local.coach)
                 told = conflicts.told(concerning, incoming.bases, incoming.rows, self.local.coach)
                 pulled = apply(conn, incoming, adopt_teams=True)
-                _save_bases(conn, hub_id, _fields(incoming))
+                _save_bases(conn, hub_id, _fields(incoming), fields.stored_bases(hub_id, incoming.copied))
                 # conflicts listed here that another laptop settled (and synced)
-                conflicts.drop_settled_elsewhere(conn, _keys(incoming))
+                conflicts.drop_settled_elsewhere(conn, _keys(incoming) + _copied_keys(incoming))
                 found = _conflicts(Applied(), pulled) + pulled.deleted_edits
                 seen = {(c.kind, c.record_id, c.field) for c in found}
                 found += [c for c in told if (c.kind, c.record_id, c.field) not in seen]
@@ -1421,6 +1549,24 @@ class _Run:
         _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
         self.expected = now_seq
 
+    def _drop_settled(self) -> None:
+        """The conflicts listed here that a coach on another laptop settled with the
+        value the field holds already (the hub's settlement notes) go from the list.
+        Housekeeping: if it fails, they go at a later sync."""
+        with contextlib.suppress(StoreError):
+            with self.local.read() as session:
+                waiting = [c for c in conflicts.listed(session.connection()) if not c.deletion]
+            if not waiting:
+                return
+            with self.hub.read() as hub_session:
+                notes = conflicts.settled_notes_for(hub_session.connection(), waiting)
+            if not notes:
+                return
+            with self.local.write() as session:
+                # listed again: the coach may have settled some meanwhile
+                dropped = conflicts.drop_settled_by_notes(session.connection(), conflicts.listed(session.connection()), notes)
+            self.found = [c for c in self.found if c.id not in dropped]
+
     def _forget_told(self, notes: list[conflicts.Conflict]) -> None:
         """The hub's notes this laptop's coach was just told of (and keeps here) go
         from the hub. Housekeeping: if the hub cannot be written now, the notes stay
@@ -1465,12 +1611,154 @@ def _fields(changeset: Changeset) -> dict[tuple[str, str], dict[str, Any]]:
     return {(kind, ident): fields.fields_of(kind, row) for kind, rows in changeset.rows.items() for ident, row in rows.items()}
 
 
-def _save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
+def _save_bases(
+    conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]],
+    stored: list[tuple[str, str, str, str]] | None = None,
+) -> None:
     """Remember the versions agreed on, except of records deleted for good just now
-    (a deletion keeps nothing of a record's text)."""
+    (a deletion keeps nothing of a record's text). ``stored``: the versions of
+    records copied (``fields.stored_bases``; none of them deleted: ``_still_new``)."""
     for key in _tombstones(conn, bases):
         del bases[key]
-    fields.save_bases(conn, hub_id, bases)
+    fields.save_bases(conn, hub_id, bases, stored)
+
+
+def _copied_keys(changeset: Changeset) -> list[tuple[str, str]]:
+    return [(kind, row[0]) for kind, rows in changeset.copied.items() for row in rows]
+
+
+# --- records new to a laptop, copied ------------------------------------------------------------
+#
+# A laptop joining a network pulls every session the others wrote: tens of thousands of
+# records it has never had. Merging them one by one costs a conversion to Python values
+# and back for every value, and grows with the hub. Whole sessions the laptop has never
+# had (nor deleted) are copied instead, as the hub stores them, written in the same
+# statement as the rows merged beside them and logged, indexed and kept as synced
+# versions exactly as the merge does (tests/test_sync_bulk.py compares the two). A
+# session is merged as before when anything in it needs deciding: a record of it the
+# laptop holds or deleted, a review in it of an action in a session that is not copied
+# (or the other way round), a team that is neither here nor sent, or that the sync
+# replaces or deletes, a deletion or a note of a lost value that concerns it.
+
+# From how many new sessions a batch copies them (fewer: they merge, in no time).
+COPY_SESSIONS = 50
+
+
+@dataclass
+class _Here:
+    """What a laptop holds that says which sessions received are new to it."""
+
+    sessions: set[str]  # of the sessions asked about, those here
+    teams: dict[str, str]  # every team here: id, name_key
+    graves: set[tuple[str, str]]  # every tombstone here: (kind, id)
+
+    @staticmethod
+    def read(conn: sa.Connection, sessions: set[str]) -> _Here:
+        teams = table_of("teams")
+        graves = table_of_model(Tombstone)
+        return _Here(
+            _existing_ids(conn, "sessions", sessions),
+            {row.id: row.name_key for row in conn.execute(sa.select(teams.c.id, teams.c.name_key))},
+            {(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))},
+        )
+
+
+def _replaced(teams: dict[str, str], incoming: Changeset) -> set[str]:
+    """The teams here that a team received replaces (same name, another id:
+    ``_Apply.map_teams``)."""
+    by_key = {key: ident for ident, key in teams.items()}
+    return {
+        by_key[row["name_key"]]
+        for ident, row in incoming.rows["teams"].items()
+        if ident not in teams and row["name_key"] in by_key
+    }
+
+
+def _one_sided(conn: sa.Connection, keys: list[tuple[str, str]], here: _Here) -> Changeset:
+    """What the hub (``conn``) sends for these changed records: as :func:`collect`,
+    except that the whole sessions new here are read as they are stored, in
+    ``copied`` (see above)."""
+    candidates = {ident for kind, ident in keys if kind == "sessions"} - here.sessions
+    candidates -= {ident for kind, ident in here.graves if kind == "sessions"}
+    if len(candidates) < COPY_SESSIONS:
+        return collect(conn, keys)
+    column = {kind: {name: index for index, name in enumerate(SPECS[kind].columns)} for kind in KINDS}
+    sessions = {row[0]: row for row in bulk.read_in(conn, "sessions", "id", candidates)}
+    picked = bulk.read_in(conn, "picked_questions", "session_id", sessions)
+    actions = bulk.read_in(conn, "actions", "session_id", sessions)
+    reviews = {row[0]: row for row in bulk.read_in(conn, "action_reviews", "action_id", [row[0] for row in actions])}
+    reviews.update((row[0], row) for row in bulk.read_in(conn, "action_reviews", "session_id", sessions))
+    # each record goes with a session; the teams each session's records are filed under
+    owner: dict[tuple[str, str], str] = {("sessions", ident): ident for ident in sessions}
+    teams: dict[str, set[str]] = {ident: {row[column["sessions"]["team_id"]]} for ident, row in sessions.items()}
+    owner.update((("picked_questions", row[0]), row[column["picked_questions"]["session_id"]]) for row in picked)
+    action_session: dict[str, str] = {}
+    for row in actions:
+        session = row[column["actions"]["session_id"]]
+        owner[("actions", row[0])] = action_session[row[0]] = session
+        teams[session].add(row[column["actions"]["team_id"]])
+    bad: set[str] = set()
+    together: list[tuple[str, str]] = []  # sessions copied both or neither
+    for ident, row in reviews.items():
+        held_in = row[column["action_reviews"]["session_id"]]
+        session = action_session.get(row[column["action_reviews"]["action_id"]])
+        if session is None:  # made in a new session, about an action that is not: merge
+            bad.add(held_in)
+            continue
+        owner[("action_reviews", ident)] = session
+        if held_in is not None and held_in != session:
+            if held_in in sessions:
+                together.append((session, held_in))
+            else:
+                bad.add(session)
+    buried = {owner[key] for key in here.graves if key in owner}
+    chosen = set(sessions) - bad - buried
+    while True:
+        while any((first in chosen) != (second in chosen) for first, second in together):
+            chosen -= {ident for pair in together if not set(pair) <= chosen for ident in pair}
+        copied = {key for key, session in owner.items() if session in chosen}
+        # the teams come as with the sessions merged (``_add_sessions``)
+        filed = sorted({("teams", team) for ident in chosen for team in teams[ident]})
+        incoming = collect(conn, [key for key in keys if key not in copied] + filed)
+        drop = {owner[(kind, ident)] for kind, rows in incoming.rows.items() for ident in rows if (kind, ident) in copied}
+        drop |= {owner[key] for key in incoming.tombstones if key in copied}
+        # the teams they are filed under are here, or come (and are not deleted here), and stay
+        gone = _replaced(here.teams, incoming) | {ident for kind, ident in incoming.tombstones if kind == "teams"}
+        filed_here = (set(here.teams) | set(incoming.rows["teams"])) - gone
+        filed_here -= {ident for kind, ident in here.graves if kind == "teams"}
+        drop |= {ident for ident in chosen if not teams[ident] <= filed_here}
+        drop |= {owner[(note.kind, note.record_id)] for note in conflicts.notes_for(conn, copied)}
+        if not drop:
+            break
+        chosen -= drop
+    if len(chosen) < COPY_SESSIONS:
+        return collect(conn, keys)
+    incoming.copied = {kind: [] for kind in KINDS}
+    for kind, rows in (("sessions", sessions.values()), ("picked_questions", picked), ("actions", actions),
+                       ("action_reviews", reviews.values())):
+        incoming.copied[kind] = sorted((row for row in rows if (kind, row[0]) in copied), key=lambda row: row[0])
+    return incoming
+
+
+def _still_new(conn: sa.Connection, incoming: Changeset) -> bool:
+    """In the laptop's write transaction: the records to copy are still new here, none
+    deleted here, and their teams are here and stay (the coach may have saved since
+    they were chosen)."""
+    keys = _copied_keys(incoming)
+    by_kind: dict[str, set[str]] = {}
+    for kind, ident in keys:
+        by_kind.setdefault(kind, set()).add(ident)
+    if any(_existing_ids(conn, kind, ids) for kind, ids in by_kind.items()):
+        return False
+    wanted: set[str] = set()
+    for kind in ("sessions", "actions"):
+        index = SPECS[kind].columns.index("team_id")
+        wanted |= {row[index] for row in incoming.copied.get(kind, [])}
+    table = table_of("teams")
+    teams = {row.id: row.name_key for row in conn.execute(sa.select(table.c.id, table.c.name_key))}
+    if not wanted <= set(teams) | set(incoming.rows["teams"]) or wanted & _replaced(teams, incoming):
+        return False
+    return not _tombstones(conn, [*keys, *(("teams", ident) for ident in wanted)])
 
 
 def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:

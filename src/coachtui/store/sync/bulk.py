@@ -30,7 +30,7 @@ import contextlib
 import datetime as dt
 import operator
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,10 +166,14 @@ def _reindex(conn: sa.Connection, sessions: set[str], teams: Collection[str] = (
         )
 
 
-def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+def insert_rows(
+    conn: sa.Connection, kind: str, rows: list[dict[str, Any]], stored: Sequence[tuple[Any, ...]] = ()
+) -> None:
     """Insert new records of ``kind`` in one statement (SQLite) or one COPY
-    (PostgreSQL), their values stored exactly as the models store them."""
-    if not rows:
+    (PostgreSQL), their values stored exactly as the models store them. ``stored``:
+    more new records, as SQLite stores them (``Snapshot`` rows), written in the same
+    statement in the order of their ids (the order the merge writes them in)."""
+    if not rows and not stored:
         return
     spec = SPECS[kind]
     postgres = dialects.of(conn) is not dialects.sqlite
@@ -183,6 +187,12 @@ def insert_rows(conn: sa.Connection, kind: str, rows: list[dict[str, Any]]) -> N
             if picked[index] is not None:
                 picked[index] = convert(picked[index])
         values.append(tuple(picked))
+    if stored:
+        if postgres:  # text is stored encoded there (times go in as UTC text either way)
+            texts = [index for index, (_n, field_kind) in enumerate(spec.fields) if field_kind.rstrip("?") in (ID, REF, TEXT)]
+            stored = [tuple(encode_text(value) if index in texts and value is not None else value
+                            for index, value in enumerate(row)) for row in stored]
+        values = sorted([*values, *stored], key=operator.itemgetter(0))
     dialects.of(conn).bulk_insert(conn, spec.table, spec.columns, values)
 
 
@@ -338,6 +348,24 @@ def read_all(conn: sa.Connection) -> Snapshot:
         for row in conn.execute(sa.select(graves.c.kind, graves.c.id, graves.c.deleted_at, graves.c.coach))
     ]
     return Snapshot(rows, tombstones, changes.current_seq(conn))
+
+
+def read_in(conn: sa.Connection, kind: str, column: str, ids: Collection[str]) -> list[tuple[Any, ...]]:
+    """The records of ``kind`` whose ``column`` is one of ``ids``, as :func:`read_all`
+    reads them (as SQLite stores them), sorted by id."""
+    from coachtui.store.exchange.rows import in_clauses
+
+    postgres = dialects.of(conn) is not dialects.sqlite
+    spec = SPECS[kind]
+    table = table_of(kind)
+    picked: list[sa.ColumnElement[Any]] = [sa.literal_column(_stored(name, field_kind, postgres)) for name, field_kind in spec.fields]
+    texts = [index for index, (_name, kind_) in enumerate(spec.fields) if kind_.rstrip("?") in (ID, REF, TEXT)]
+    found: list[tuple[Any, ...]] = []
+    for clause in in_clauses(conn, table.c[column], ids):
+        rows = conn.execute(sa.select(*picked).select_from(table).where(clause)).all()
+        found += [_decoded(tuple(row), texts) for row in rows] if postgres else [tuple(row) for row in rows]
+    found.sort(key=operator.itemgetter(0))
+    return found
 
 
 def _stored(name: str, field_kind: str, postgres: bool) -> str:

@@ -6,7 +6,9 @@ laptop's value), keep theirs (the hub's), or keep both (for text: the kept text,
 blank line, then the other). Choosing is an ordinary edit of the record, so the next
 sync takes it to the hub and the other laptops. Nothing typed is dropped silently:
 a deletion from another laptop that took edits made here is a conflict too
-(``DELETED``), whose "mine" is the records as edited here, to put back.
+(``DELETED``), whose "mine" is the records as edited here, to put back; and so is a
+deletion from here that took another coach's edits this laptop had not received yet,
+whose "theirs" is the records as the hub had them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ CHOICES = ("mine", "theirs", "both")
 # that won (someone settled it or wrote the field again; ``prune_notes``). A note that
 # names no coach stays until then: any laptop that had the lost value may still need it.
 LOST = "(lost on this hub)"
+# A conflict settled with the value its field already holds writes nothing to the
+# record, so nothing would tell the other laptops that list it. The settlement is kept
+# as a note instead, marked so in the ``hub`` column (``mine``: the value kept, the
+# field's; ``theirs``: the other): on the laptop until its next sync takes it to the
+# hub, and on the hub, where every laptop that syncs drops the conflicts it lists over
+# the same two values of the same field (``drop_settled_by_notes``). A hub's note goes
+# once its record is gone or its field holds another value (``prune_notes``): a later
+# edit has moved on from both.
+SETTLED = "(settled)"
+NOTES = (LOST, SETTLED)
 # The field of a conflict between a deletion from another laptop and edits made here
 # that it had not seen: the deletion holds (it was newer); ``mine`` keeps the edited
 # records, whole, so that keeping mine restores them (and the next sync takes them
@@ -90,10 +102,23 @@ class Conflict:
         return (self.kind, self.field) == ("teams", "members")
 
     @property
+    def restores(self) -> str:
+        """Of a deletion (``DELETED``): the choice that puts the records back, "mine"
+        (edits made here that a deletion from elsewhere took) or "theirs" (another
+        coach's edits that a deletion from here took before this laptop had them)."""
+        return "theirs" if isinstance(self.theirs, dict) else "mine"
+
+    @property
+    def records(self) -> dict[str, Any]:
+        """Of a deletion: the records to put back, and their edited text."""
+        found = self.theirs if self.restores == "theirs" else self.mine
+        return found if isinstance(found, dict) else {}
+
+    @property
     def shown_mine(self) -> str:
         """This laptop's value as the coach reads it."""
-        if self.deletion and isinstance(self.mine, dict):
-            return str(self.mine.get("edited", ""))
+        if self.deletion:
+            return str(self.records.get("edited", "")) if self.restores == "mine" else "(deleted)"
         if self.members:
             return _members_shown(self.mine, self.theirs)
         return str(self.mine)
@@ -101,13 +126,19 @@ class Conflict:
     @property
     def shown_theirs(self) -> str:
         if self.deletion:
-            return "(deleted)"
+            return str(self.records.get("edited", "")) if self.restores == "theirs" else "(deleted)"
         if self.members:
             return _members_shown(self.theirs, self.mine)
         return str(self.theirs)
 
     def describe(self) -> str:
         """One line: which field, which value was kept, the other value."""
+        if self.deletion and self.restores == "theirs":
+            what = KIND_NAME.get(self.kind, self.kind)
+            return (
+                f"conflict {self.id[:8]}: you deleted the {what} before {self.theirs_by or 'another coach'}'s "
+                f"changes to it reached you; it stays deleted unless you keep theirs: {_short(self.shown_theirs)}"
+            )
         if self.deletion:
             what = KIND_NAME.get(self.kind, self.kind)
             return (
@@ -218,7 +249,7 @@ def drop_settled_elsewhere(conn: sa.Connection, keys: Iterable[tuple[str, str]])
     wanted = set(keys)
     waiting: list[Conflict] = []
     for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident in wanted}):
-        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub != LOST, clause)).all():
+        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES), clause)).all():
             if (row.kind, row.record_id) in wanted:
                 waiting.append(_from_row(row))
     if not waiting:
@@ -281,12 +312,23 @@ def deleted_edit(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]
                     next(iter(by)) if len(by) == 1 else str(top.get("updated_by", "")), deleted_by)
 
 
+def deleted_unseen(kind: str, ident: str, rows: dict[str, dict[str, dict[str, Any]]],
+                   edited: dict[tuple[str, str], list[str]], deleted_by: str) -> Conflict:
+    """On the hub: a deletion a laptop sent (its coach ``deleted_by``) of ``kind``
+    ``ident``, taking ``rows`` (by kind and id, as the hub has them) of which
+    ``edited`` were written there after that laptop last received: the conflict that
+    laptop lists, "mine" the deletion (kept), "theirs" the records to restore."""
+    found = deleted_edit(kind, ident, rows, edited, deleted_by)
+    return Conflict(found.id, kind, ident, DELETED, None, found.mine, "mine", deleted_by, found.mine_by)
+
+
 def _restore(conn: sa.Connection, conflict: Conflict, now: dt.datetime, coach: str) -> None:
     """Put back the records a deletion took (kept in ``conflict``), those whose
     containers are here; the deleted record itself is stamped now, so the next sync
     takes it back everywhere (newer than the deletion)."""
-    records = conflict.mine.get("records", {}) if isinstance(conflict.mine, dict) else {}
-    stamp = conflict.mine.get("stamp", [[conflict.kind, conflict.record_id]]) if isinstance(conflict.mine, dict) else []
+    kept = conflict.records
+    records = kept.get("records", {})
+    stamp = kept.get("stamp", [[conflict.kind, conflict.record_id]]) if kept else []
     top = table_of(conflict.kind)
     if conn.execute(sa.select(top.c.id).where(top.c.id == conflict.record_id)).first() is not None:
         return  # back already
@@ -397,13 +439,17 @@ def prune_notes(conn: sa.Connection) -> int:
     """On the hub: drop the notes no laptop can be told of any more, because their
     record is gone or no longer holds the value that won (a later edit or a coach's
     choice replaced it: telling of a loss to a value that is itself gone would be
-    wrong, and the laptop then takes the record as it is now). Returns how many went."""
+    wrong, and the laptop then takes the record as it is now); the same for settlement
+    notes (``SETTLED``), whose ``theirs`` is the value settled against and ``mine``
+    the value kept. Returns how many went."""
     from sqlmodel import Session
 
     from coachtui.store.exchange.rows import fetch_in
     from coachtui.store.sync.fields import fields_of
 
-    notes = [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == LOST)).all()]
+    rows = conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.in_(NOTES))).all()
+    notes = [_from_row(row) for row in rows]
+    held = {row.id: (note.mine if row.hub == SETTLED else note.theirs) for row, note in zip(rows, notes, strict=True)}
     if not notes:
         return 0
     by_kind: dict[str, set[str]] = {}
@@ -415,7 +461,7 @@ def prune_notes(conn: sa.Connection) -> int:
             current[(kind, row["id"])] = fields_of(kind, row)
     dead = [
         note.id for note in notes
-        if (fields := current.get((note.kind, note.record_id))) is None or fields.get(note.field, _GONE) != note.theirs
+        if (fields := current.get((note.kind, note.record_id))) is None or fields.get(note.field, _GONE) != held[note.id]
     ]
     for start in range(0, len(dead), 500):
         conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(dead[start : start + 500])))
@@ -440,7 +486,7 @@ def list_conflicts(db: Database) -> list[Conflict]:
     """The conflicts not settled yet, oldest first."""
     with db.read() as session:
         rows = session.connection().execute(
-            sa.select(CONFLICT).where(CONFLICT.c.hub != LOST).order_by(CONFLICT.c.found_at, CONFLICT.c.id)
+            sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES)).order_by(CONFLICT.c.found_at, CONFLICT.c.id)
         ).all()
     return [_from_row(row) for row in rows]
 
@@ -452,7 +498,9 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         raise InvalidInput(f"choose mine, theirs or both, not {choice!r}", field="choice")
     with db.write() as session:
         conn = session.connection()
-        rows = conn.execute(sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True))).all()
+        rows = conn.execute(
+            sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True), CONFLICT.c.hub.notin_(NOTES))
+        ).all()
         if len(rows) != 1:
             what = "no conflict" if not rows else "more than one conflict"
             raise NotFound(f"{what} starts with {conflict_id!r}; coachtui sync --conflicts lists them")
@@ -461,7 +509,7 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
         table = table_of(kind)
         current = conn.execute(sa.select(table).where(table.c.id == conflict.record_id)).first()
         if conflict.deletion:
-            if choice != "theirs":  # nothing to put beside a deletion: both is mine
+            if choice in (conflict.restores, "both"):  # nothing to put beside a deletion: both puts back
                 try:
                     _restore(conn, conflict, db.now(), db.coach)
                 except sa.exc.IntegrityError:  # the whole choice is undone
@@ -485,8 +533,89 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
                 values["version"] = table.c.version + 1
             if current._mapping[conflict.field] != value:
                 conn.execute(sa.update(table).where(table.c.id == conflict.record_id).values(**values))
+            else:  # nothing changes: a note tells the other laptops (SETTLED)
+                _note_settled(conn, conflict, choice, db.now())
         conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id == conflict.id))
     return conflict
+
+
+def _note_settled(conn: sa.Connection, conflict: Conflict, choice: str, now: dt.datetime) -> None:
+    side = choice if choice in ("mine", "theirs") else conflict.kept
+    kept, other = (conflict.mine, conflict.theirs) if side == "mine" else (conflict.theirs, conflict.mine)
+    settled = Conflict(new_id(), conflict.kind, conflict.record_id, conflict.field, kept, other, "mine",
+                       conflict.mine_by, conflict.theirs_by)
+    keep_settled(conn, [settled], now)
+
+
+def settled_here(conn: sa.Connection) -> list[Conflict]:
+    """On a laptop: the settlements made here that no hub has heard of yet."""
+    return [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == SETTLED)).all()]
+
+
+def forget_settled(conn: sa.Connection, found: Iterable[Conflict]) -> None:
+    """On a laptop: drop these settlement notes (the hub has them now)."""
+    ids = sorted({note.id for note in found})
+    for start in range(0, len(ids), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.hub == SETTLED, CONFLICT.c.id.in_(ids[start : start + 500])))
+
+
+def keep_settled(conn: sa.Connection, found: Iterable[Conflict], now: dt.datetime) -> None:
+    """Keep these settlement notes (``SETTLED``), once each: a note over the same two
+    values of the same field replaces an older one."""
+    rows = []
+    for note in found:
+        values = {encode(note.mine), encode(note.theirs)}
+        same = conn.execute(
+            sa.select(CONFLICT.c.id, CONFLICT.c.mine, CONFLICT.c.theirs).where(
+                CONFLICT.c.hub == SETTLED, CONFLICT.c.kind == note.kind, CONFLICT.c.record_id == note.record_id,
+                CONFLICT.c.field == note.field,
+            )
+        ).all()
+        older = [row.id for row in same if {row.mine, row.theirs} == values]
+        if older:
+            conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(older)))
+        rows.append(
+            {
+                "id": note.id, "kind": note.kind, "record_id": note.record_id, "field": note.field,
+                "mine": encode(note.mine), "theirs": encode(note.theirs), "kept": "mine",
+                "mine_by": note.mine_by, "theirs_by": note.theirs_by, "found_at": now, "hub": SETTLED,
+            }
+        )
+    if rows:
+        conn.execute(sa.insert(CONFLICT), rows)
+
+
+def listed(conn: sa.Connection) -> list[Conflict]:
+    """On a laptop: the conflicts it lists, in the transaction of ``conn``."""
+    return [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES))).all()]
+
+
+def settled_notes_for(conn: sa.Connection, waiting: Iterable[Conflict]) -> list[Conflict]:
+    """On the hub: the settlement notes on the records of these conflicts."""
+    from coachtui.store.exchange.rows import in_clauses
+
+    wanted = {(c.kind, c.record_id, c.field) for c in waiting}
+    found = []
+    for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident, _field in wanted}):
+        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == SETTLED, clause)).all():
+            if (row.kind, row.record_id, row.field) in wanted:
+                found.append(_from_row(row))
+    return found
+
+
+def drop_settled_by_notes(conn: sa.Connection, waiting: Iterable[Conflict], notes: Iterable[Conflict]) -> set[str]:
+    """On a laptop: drop the conflicts among ``waiting`` that a settlement note (from
+    the hub) settled: the same field, over the same two values. Returns their ids."""
+    settled = {
+        (note.kind, note.record_id, note.field, frozenset((encode(note.mine), encode(note.theirs)))) for note in notes
+    }
+    ids = sorted(
+        c.id for c in waiting
+        if not c.deletion and (c.kind, c.record_id, c.field, frozenset((encode(c.mine), encode(c.theirs)))) in settled
+    )
+    for start in range(0, len(ids), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(ids[start : start + 500])))
+    return set(ids)
 
 
 def _chosen(conflict: Conflict, choice: str) -> Any:

@@ -20,7 +20,10 @@ member** the same way: a member changed on one side only takes that side's entry
 member changed differently on both keeps the later change (each member carries when
 it was last joined, marked left or back: a member marked left and back again was
 changed, though they look as before) and is a conflict like a field's, whose two
-values are the members as each side has them.
+values are the members as each side has them. Those times are kept as a record's
+are: going to the hub, a change later than the hub's clock (a laptop running fast, a
+clock that read 2099) is stamped in the hub's time instead, and in comparisons a
+time from the future counts as the receiver's clock.
 
 ``status`` of an action and ``name_key`` of a team are derived (from the reviews, from
 the name): they merge like the others but are never reported as conflicts.
@@ -165,7 +168,7 @@ def merge_record(
         elif theirs[name] == known:
             continue
         elif (kind, name) == ("teams", "members"):
-            members = merge_members(known, mine[name], theirs[name], sent_newer=sent_newer)
+            members = merge_members(known, mine[name], theirs[name], sent_newer=sent_newer, limit=limit)
             if members.value == theirs[name]:
                 take_sent.add(name)
             elif members.value != mine[name]:
@@ -245,9 +248,53 @@ def members_text(members: list[dict[str, Any]]) -> str:
     return json.dumps(members, ensure_ascii=False) if members else ""  # as types.members_to_json writes it
 
 
-def merge_members(base: Any, mine: Any, theirs: Any, *, sent_newer: bool) -> Members:
+def member_changed(item: dict[str, Any]) -> dt.datetime | None:
+    """When a member last joined, left or came back (None: not known, or unreadable)."""
+    try:
+        stamp = dt.datetime.fromisoformat(str(item.get("changed") or ""))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
+
+
+def members_later_than(text: Any, limit: dt.datetime) -> bool:
+    """Whether a member of this ``members`` column was changed after ``limit``."""
+    if not isinstance(text, str) or '"changed"' not in text:
+        return False
+    return any((stamp := member_changed(item)) is not None and stamp > limit for item in members_of(text))
+
+
+def members_at_most(text: str, limit: dt.datetime, now: Callable[[dt.datetime], dt.datetime]) -> str:
+    """The ``members`` column with each change later than ``limit`` stamped ``now(it)``
+    instead (in the receiver's time, as a record's stamps from the future are); the
+    rest of the text as it was."""
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(items, list):
+        return text
+    for item in items:
+        if isinstance(item, dict) and (stamp := member_changed(item)) is not None and stamp > limit:
+            item["changed"] = now(stamp).astimezone(dt.UTC).isoformat()
+    return json.dumps(items, ensure_ascii=False)
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def merge_members(
+    base: Any, mine: Any, theirs: Any, *, sent_newer: bool, limit: dt.datetime | None = None
+) -> Members:
     """Merge two versions of a set's members against the one both sides agreed on,
-    member by member (matched by name, ignoring case)."""
+    member by member (matched by name, ignoring case). Which of two changes to one
+    member is later: their times, those from the future (later than ``limit``, the
+    receiver's clock) counting as ``limit``, as a record's do; at the same moment,
+    the newer record (``sent_newer``)."""
+
+    def changed(item: dict[str, Any]) -> dt.datetime:
+        stamp = member_changed(item) or _EARLIEST
+        return min(stamp, limit) if limit is not None else stamp
 
     def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         return {" ".join(str(item["name"]).split()).casefold(): item for item in items}
@@ -266,9 +313,9 @@ def merge_members(base: Any, mine: Any, theirs: Any, *, sent_newer: bool) -> Mem
         elif ours is None or others is None:
             pick = ours or others
         elif (ours.get("name"), ours.get("left")) == (others.get("name"), others.get("left")):
-            pick = max(ours, others, key=lambda item: str(item.get("changed", "")))  # the same change twice
+            pick = max(ours, others, key=changed)  # the same change twice
         else:  # changed differently on both: the later change holds
-            later = (str(others.get("changed", "")), sent_newer) > (str(ours.get("changed", "")), not sent_newer)
+            later = (changed(others), sent_newer) > (changed(ours), not sent_newer)
             pick = others if later else ours
             sent_won.append(later)
             mine_view[key], theirs_view[key] = ours, others
@@ -310,14 +357,20 @@ def load_bases(conn: sa.Connection, hub_id: str, keys: Iterable[tuple[str, str]]
     return found
 
 
-def save_bases(conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]]) -> None:
+def save_bases(
+    conn: sa.Connection, hub_id: str, bases: dict[tuple[str, str], dict[str, Any]],
+    stored: list[tuple[str, str, str, str]] | None = None,
+) -> None:
     """Remember these versions as the last synced ones with ``hub_id`` (one upsert
-    for all of them)."""
+    for all of them); ``stored``: more, made by :func:`stored_bases`, written in
+    the same order."""
     from coachtui.store.sync.bulk import upsert_raw
 
     rows = [
         (hub_id, kind, ident, _ENCODER.encode(bases[(kind, ident)])) for kind, ident in sorted(bases)
     ]
+    if stored:
+        rows = sorted([*rows, *stored], key=lambda row: (row[1], row[2]))
     upsert_raw(conn, "sync_base", ("hub_id", "kind", "id", "content"), ("hub_id", "kind", "id"), rows)
 
 

@@ -347,6 +347,46 @@ Any other letter typed on the list starts a search with it.
             title = f"{row.presenter}: {title}"
         return "[draft] " + title if row.status == "draft" else title
 
+    @staticmethod
+    def _found_in(row: SessionInfo) -> str:
+        """A meeting found by some of its presenters' parts, not all: their names
+        ('' for any other row)."""
+        if not row.matched or len(row.matched) == len(row.presenters):
+            return ""
+        return ", ".join(one_line(name, 30) or "?" for name in row.shown_presenters)
+
+    def _category_name(self, category: str | None) -> str:
+        if not category:
+            return "—"
+        return SHORT_CATEGORY.get(category) or self.coach_app.catalog.category(category).name
+
+    def _categories(self, row: SessionInfo, width: int | None = None) -> str:
+        """The category column: a meeting's row shows the categories of the
+        presenters it was found by (every presenter's when nothing was searched
+        for), each once; 'mixed' when they do not fit (the line under the table
+        names each presenter's)."""
+        text = ", ".join(self._category_name(category) for category in row.shown_categories)
+        if width is not None and text_width(text) > width and len(row.shown_categories) > 1:
+            return "mixed"
+        return text
+
+    def _found_cell(self, row: SessionInfo) -> object:
+        """The Found cell: the piece of text holding the words, after the name of the
+        presenter whose part it is when a meeting was found by some of them."""
+        prefix = self._found_in(row)
+        if not prefix:
+            return found_cell(row.snippet, row.highlights)
+        shift = len(prefix) + 2
+        return found_cell(f"{prefix}: {row.snippet}", tuple((a + shift, b + shift) for a, b in row.highlights))
+
+    def _title_cell(self, row: SessionInfo, width: int) -> object:
+        """The Title cell; a meeting found by some of its presenters (their name, or
+        their category) starts with those names, in bold and underlined."""
+        prefix = self._found_in(row)
+        if not prefix:
+            return cell(self._title(row), width)
+        return found_cell(one_line(f"{prefix} · {self._title(row)}", width), ((0, len(prefix)),))
+
     def _widths(self) -> dict[str, int]:
         """Widths of the columns, sharing the room the table has. Under 110 columns
         the coach moves out of the table into the line under it."""
@@ -359,8 +399,9 @@ Any other letter typed on the list starts a search with it.
             "date": 10,
             "team": max([4, *(text_width(one_line(r.team_name)) for r in rows)]),
             "coach": max([5, *(text_width(one_line(r.coach)) for r in rows)]),
-            "category": max([8, *(len(SHORT_CATEGORY.get(r.primary_category or "", "—")) for r in rows)]),
-            "title": max([5, *(text_width(one_line(r.snippet or self._title(r))) for r in rows)]),
+            # (a meeting's several categories: 'mixed' under 110 columns)
+            "category": max([8, *(text_width(self._categories(r, None if width >= 110 else 11)) for r in rows)]),
+            "title": max([5, *(text_width(one_line(r.snippet or self._title(r))) + len(self._found_in(r)) + 3 for r in rows)]),
         }
         shares = {"date": (10, 0), "team": (14, 2), "coach": (8, 1), "category": (natural["category"], 0), "title": (24, 4)}
         columns = [(natural[key], shares[key][0], shares[key][1]) for key in keys]
@@ -375,7 +416,6 @@ Any other letter typed on the list starts a search with it.
             self._fill(self.query_one(HistoryTable), self._current_id())
 
     def _fill(self, table: DataTable, keep: str | None, *, at_end: bool = False) -> None:
-        catalog = self.coach_app.catalog
         widths = self._filled_widths = self._widths()
         table.clear(columns=True)
         found = self._found
@@ -383,13 +423,12 @@ Any other letter typed on the list starts a search with it.
         for key, w in widths.items():
             table.add_column(labels[key], key=key, width=w)
         for row in self.window.rows:
-            category = catalog.category(row.primary_category).name if row.primary_category else "—"
             cells = {
                 "date": cell(row.created_at.astimezone().strftime("%Y-%m-%d")),
                 "team": cell(row.team_name, widths["team"]),
                 "coach": cell(row.coach, widths.get("coach")),
-                "category": cell(SHORT_CATEGORY.get(row.primary_category, category), widths["category"]),
-                "title": found_cell(row.snippet, row.highlights) if found and row.snippet else cell(self._title(row), widths["title"]),
+                "category": cell(self._categories(row, widths["category"]), widths["category"]),
+                "title": self._found_cell(row) if found and row.snippet else self._title_cell(row, widths["title"]),
             }
             table.add_row(*(cells[key] for key in widths), key=row.id)
         self._show_detail()
@@ -422,7 +461,12 @@ Any other letter typed on the list starts a search with it.
         row = rows[table.cursor_row]
         coach = f"{one_line(row.coach, 40)} · " if row.coach else ""
         room = 2 * max(20, (detail.size.width or self.size.width) - 2)  # two lines at most
-        detail.update(Content(one_line(f"{coach}{one_line(row.team_name, 80)} — {self._title(row)}", room)))
+        title = self._title(row)
+        if row.presenters:  # a meeting: each presenter's category
+            named = (f"{one_line(name, 30) or '?'} ({self._category_name(category)})"
+                     for name, category in zip(row.presenters, row.categories, strict=False))
+            title = ("[draft] " if row.status == "draft" else "") + "Meeting: " + ", ".join(named)
+        detail.update(Content(one_line(f"{coach}{one_line(row.team_name, 80)} — {title}", room)))
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _moved(self, event: DataTable.RowHighlighted) -> None:

@@ -109,6 +109,7 @@ class SessionScreen(Screen[None]):
 
     def mount_later_steps(self) -> None:
         """Build steps 2-7 (hidden); the app calls this once the first frame is painted."""
+        self.coach_app.load_later_css()  # their rules, before they are styled
         if not self._steps_ready and not self._mounting_steps:
             self._mounting_steps = True
             self.run_worker(self._mount_later_steps(), group="later-steps")

@@ -86,10 +86,13 @@ agreed and learned. **tab** to the list, **enter** opens one (read-only).
         for selector, text in (("#dilemma-text", model.dilemma), ("#context-text", model.context)):
             area = self.query_one(selector, TextArea)
             if area.text != text:
+                # The coach typing in it (keep mine merged another window's lines
+                # in): the cursor stays on the line it was on, wherever that went.
+                cursor = _moved(area.text, text, area.cursor_location) if area.has_focus else None
                 area.load_text(text)
                 # A resumed draft carries on where the coach stopped: at its end
                 # (loading puts the cursor at the start, and new words in front).
-                area.move_cursor(area.document.end)
+                area.move_cursor(cursor if cursor is not None else area.document.end)
 
     def keep_typing(self) -> None:
         if self.model is not None and self.model is self._shown_of:
@@ -120,3 +123,19 @@ agreed and learned. **tab** to the list, **enter** opens one (read-only).
     def _context_changed(self, event: TextArea.Changed) -> None:
         if self.model is not None:
             self.controller.set_fields(context=event.text_area.text)
+
+
+def _moved(old: str, new: str, cursor: tuple[int, int]) -> tuple[int, int] | None:
+    """Where ``cursor`` (row, column) in ``old`` is in ``new``: on the same line when
+    that line is still there, else at the end of what replaced it."""
+    from difflib import SequenceMatcher
+
+    row, column = cursor
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if i1 <= row < i2:
+            if tag == "equal":
+                return j1 + row - i1, column
+            last = max(j1, j2 - 1)
+            return (last, len(new_lines[last])) if last < len(new_lines) else None
+    return None

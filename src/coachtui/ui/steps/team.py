@@ -228,6 +228,11 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._deleting: set[str] = set()  # on their way out of the database
         self._reloads = 0
         self._filled_for = ""  # the filter text the list was last filled for
+        # What the table holds (see _fill): its rows (name, last session, open
+        # actions, key), the name column's width, and whether rows are still to come.
+        self._rows_shown: list[tuple[str, str, str, str]] = []
+        self._name_width = 0
+        self._partial = False
         self._conflicts: ConflictAsker | None = None
 
     def compose(self) -> ComposeResult:
@@ -358,22 +363,41 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if text and not exact:
             create = f"+ Create team “{one_line(text, max(4, room - len('+ Create team “”')))}”"
             rows.append((create, "", "", CREATE_KEY))
-        table.clear(columns=True)
-        # headings as plain Text, as _team_table makes them (a string loads Rich's emoji table)
-        table.add_column(Text("Team"), key="name", width=min(room, max(cell_len(row[0]) for row in [("Team",), *rows])))
-        table.add_column(Text("Last session"), key="last")
-        table.add_column(Text("Open actions"), key="open")
-        for name, last, open_actions, key in rows:
+        width = min(room, max(cell_len(row[0]) for row in [("Team",), *rows]))
+        # Each row costs Textual a measure and a cursor update: a few hundred teams
+        # took a frame's worth of time. The first fill of a table not laid out yet
+        # (about to be painted for the first time) adds only the rows a screen can
+        # show, the rest one refresh later. Rows the table shows already stay: the
+        # first layout's width or the store's list replacing the quick one mostly
+        # leave them as they are.
+        kept = len(self._rows_shown)
+        self._partial = not kept and not table.size.height and len(rows) > self.app.size.height
+        wanted = rows[: self.app.size.height] if self._partial else rows
+        if width != self._name_width or self._rows_shown != wanted[:kept]:
+            table.clear(columns=True)
+            # headings as plain Text, as _team_table makes them (a string loads Rich's emoji table)
+            table.add_column(Text("Team"), key="name", width=width)
+            table.add_column(Text("Last session"), key="last")
+            table.add_column(Text("Open actions"), key="open")
+            self._rows_shown, self._name_width, kept = [], width, 0
+        for name, last, open_actions, key in wanted[kept:]:
             table.add_row(cell(name), cell(last), cell(open_actions), key=key)
+        self._rows_shown.extend(wanted[kept:])
+        if self._partial:
+            self.call_after_refresh(self._fill_rest)
         if table.row_count:
             keys = [row.key.value for row in table.ordered_rows]
+            target = keys[0]
             if exact:
                 target = next(t.id for t in self.teams if t.name.casefold() == needle)
             elif current in keys and not text:
                 target = current
-            else:
-                target = keys[0]
-            table.move_cursor(row=keys.index(target))
+            table.move_cursor(row=keys.index(target) if target in keys else 0)  # (not among the first rows yet)
+
+    def _fill_rest(self) -> None:
+        """The rows a first fill left out (see _fill), once the table is painted."""
+        if self._partial:
+            self._fill()
 
     def _highlighted_key(self) -> str | None:
         if self._filter_text() != self._filled_for:
