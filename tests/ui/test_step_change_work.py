@@ -44,3 +44,53 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app) -> None
                 rebuilt += 1
         assert kept and rebuilt  # both cases were seen
 
+
+def same(rows: object, before: list[object]) -> bool:
+    """Whether a table's rows are the very rows it had (not equal ones made again)."""
+    now = list(rows)  # type: ignore[call-overload]
+    return len(now) == len(before) and all(a is b for a, b in zip(now, before, strict=True))
+
+
+async def test_a_step_shown_again_unchanged_keeps_its_rows(make_app, seeded) -> None:
+    """The review and actions steps filled their tables again on each visit, twice
+    (once at no size, as a step not shown yet has, then once laid out), and the
+    review step set and unset its narrow layout each time, restyling every widget
+    in it. Their rows are kept when nothing they show changed, and still follow a
+    change."""
+    from textual.widgets import DataTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # Ward 4, with three actions to review
+        screen = app.session_screen
+        await wait_for(pilot, lambda: screen.current_step == "review", what="the review step")
+        await shows(pilot, "Plot ten more points")
+        review = screen.query_one("#review-table", DataTable)
+        await pilot.pause(0.3)
+        rows = list(review.ordered_rows)
+        assert len(rows) == 3 and not screen.pane("review").has_class("-narrow")
+        for key, step in [("ctrl+n", "dilemma"), ("ctrl+b", "review")]:
+            await pilot.press(key)
+            await wait_for(pilot, lambda step=step: screen.current_step == step, what=step)
+            await pilot.pause(0.3)
+        assert same(review.ordered_rows, rows), "the review list was filled again with the same rows"
+        assert not screen.pane("review").has_class("-narrow")
+        await pilot.press("d")  # a change: the first action marked done, and shown so
+        await shows(pilot, "done")
+        assert not same(review.ordered_rows, rows)
+
+        await pilot.press("alt+6")  # the actions step: add one, leave, come back
+        await wait_for(pilot, lambda: screen.current_step == "actions", what="the actions step")
+        await paste(pilot, "Ask the night team")
+        await pilot.press("enter")
+        await shows(pilot, "Ask the night team")
+        table = screen.query_one("#action-table", DataTable)
+        await pilot.pause(0.3)
+        rows = list(table.ordered_rows)
+        for key, step in [("ctrl+n", "summary"), ("ctrl+b", "actions")]:
+            await pilot.press(key)
+            await wait_for(pilot, lambda step=step: screen.current_step == step, what=step)
+            await pilot.pause(0.3)
+        assert same(table.ordered_rows, rows), "the actions table was filled again with the same rows"
+        assert "Ask the night team" in screen_text(app)
