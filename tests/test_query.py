@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from coachtui.store.db.query import MAX_WORDS, SearchTerms, parse_search
+from coachtui.store.db.query import (
+    MAX_WORDS,
+    SearchTerms,
+    begins_a_word,
+    marked_begins_a_word,
+    parse_search,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +53,22 @@ def test_a_very_long_word_stays_one_word() -> None:
 
 def test_like_patterns_escape_wildcards() -> None:
     assert SearchTerms(words=("100%", "a_b", "c\\d")).like_patterns() == ["%100\\%%", "%a\\_b%", "%c\\\\d%"]
+
+
+def test_a_long_prefix_is_looked_up_by_its_first_three_letters_and_checked() -> None:
+    # a plain ASCII prefix longer than the index's prefix tables: its first three
+    # letters (cheap to look up), with the rest checked word by word
+    assert parse_search("night Meas").fts5_shorter() == ('"night" "Mea"*', "meas")
+    assert parse_search("mea").fts5_shorter() is None  # the index has that prefix
+    assert parse_search("measure ").fts5_shorter() is None  # a whole word
+    assert parse_search("mesúr").fts5_shorter() is None  # folded by the index, not here
+    assert begins_a_word("meas", "Run chart\nWe MEASURED falls") == 1
+    assert begins_a_word("meas", "remeasure_it") == 0  # inside a word only
+    assert begins_a_word("meas", "a_measure") == 1  # "_" separates words, as in the index
+    assert begins_a_word("meas", None) == 0
+    assert begins_a_word("meas", "Mesúre measure") is None  # not plain ASCII: the index tells
+    # the words FTS5's highlight() marked: plain ASCII ones are told here, others not
+    assert marked_begins_a_word("meas", "José \x01Measures\x02 in \x01Mea\x02") == 1
+    assert marked_begins_a_word("meas", "José \x01Mea\x02") == 0
+    assert marked_begins_a_word("meas", "\x01Meäsure\x02") is None
+    assert marked_begins_a_word("meas", "a stray \x01 in José's text") is None

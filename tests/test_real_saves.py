@@ -223,7 +223,7 @@ def test_open_draft_deleted_elsewhere_then_typed_is_kept_as_a_new_draft(tmp_path
         _resume(app)
         _delete_elsewhere(db, session_id)
         app.send("Still typing after it went ")
-        screen = app.wait_for("Keep my text as a new draft")
+        screen = app.wait_for("New draft (n)")
         assert "saved ✓" not in screen
         app.send("n")
         _until(lambda: "Still typing after it went" in _everything(db), "a new draft with the text")
@@ -249,7 +249,7 @@ def test_quit_never_passes_unsaved_text_of_a_deleted_draft(tmp_path: Path) -> No
         _resume(app)
         _delete_elsewhere(db, session_id)
         app.send("Words nobody saved ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("\x1b")  # not now
         app.send("\x11")  # ctrl+q must not drop the text silently
         screen = app.wait_for("Quit and lose it (q)")
@@ -318,7 +318,7 @@ def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -
         )
         assert restored.returncode == 0, restored.stderr
         app.send("Typed after the restore ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("n")
         _until(
             lambda: any("Typed after the restore" in d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session")),
@@ -351,7 +351,7 @@ def test_the_file_replaced_while_the_app_is_open_then_typing_is_not_lost(tmp_pat
         shutil.copyfile(other, tmp_path / "incoming.db")
         os.replace(tmp_path / "incoming.db", db)
         app.send("Typed after the swap ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("n")
         _until(lambda: "Typed after the swap" in _everything(db), "the text kept in the file now in place")
         assert sorted(n for (n,) in _rows(db, "SELECT name FROM team")) == ["Ward 4", "Ward 9"]
@@ -432,4 +432,37 @@ def test_typing_while_a_refused_save_waits_for_an_answer_is_in_a_file_before_a_k
         assert first.wait_exit() == 0
     except BaseException:
         _kill_all(first, second)
+        raise
+
+
+# --- the open draft changed on disk by another process (another window, coachtui sync) -----------
+
+
+def test_a_change_made_in_a_shell_is_shown_before_the_coach_types_on(tmp_path: Path) -> None:
+    """The app shows the draft; another process (as `coachtui sync` settling a conflict
+    with "both" does) writes the dilemma with the other laptop's text after a blank
+    line. While the coach is not typing the app shows it; what they type next is
+    saved on top, with both texts kept and no question asked."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    session_id = _draft(db)
+    app = Terminal(coachtui_command(db), _env(tmp_path / "home"))
+    try:
+        _resume(app)
+        with open_store(str(db), coach="Bo Lind") as other:
+            other.save_draft(session_id, dilemma="Night shift misses the huddle.\n\nDay staff cover it (laptop B).")
+        app.wait_for("Day staff cover it (laptop B).")
+        app.send(" Mine")
+        _until(
+            lambda: "Mine" in _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id)[0][0],
+            "the typing saved", drawing=(app,),
+        )
+        assert _rows(db, "SELECT dilemma FROM coaching_session WHERE id = ?", session_id) == [
+            ("Night shift misses the huddle. Mine\n\nDay staff cover it (laptop B).",)
+        ]
+        app.send("\x11")
+        assert app.wait_exit() == 0
+    except BaseException:
+        _kill_all(app)
         raise

@@ -23,6 +23,10 @@ from coachtui.store.types import SessionFilter
 pytestmark = pytest.mark.sqlite_only
 
 TODAY = dt.date(2026, 11, 20)
+# Words that are not plain ASCII, written into some sessions, and what a
+# facilitator might type to find them (the index folds case and accents).
+ACCENTED = ["José", "Øystein", "naïve", "Straße", "İstanbul", "Ærø", "café", "ﬁnal", "Tíme", "MEASÚRE"]
+TYPED = ["jose", "josé", "oystein", "øystein", "naive", "strasse", "straße", "cafe", "final", "time", "measure"]
 
 
 def _vocabulary(path: Path) -> list[str]:
@@ -56,6 +60,9 @@ def _build(path: Path, *, meetings: bool) -> list[str]:
             conn.execute(
                 "UPDATE coaching_session SET created_at = (SELECT created_at FROM coaching_session WHERE rowid = ?) "
                 "WHERE rowid = ?", (chosen.choice(rowids), rowid))
+        for rowid in chosen.sample(rowids, 200):
+            conn.execute("UPDATE coaching_session SET title = title || ' ' || ? WHERE rowid = ?",
+                         (" ".join(chosen.sample(ACCENTED, 2)), rowid))
         conn.commit()
     finally:
         conn.close()
@@ -95,7 +102,7 @@ def typed(draw: st.DrawFn, words: list[str]) -> str:
     the last often cut short while typing, sometimes followed by a space; or stray text."""
     if draw(st.integers(0, 9)) == 0:
         return draw(st.text(max_size=12))
-    picked = draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
+    picked = draw(st.lists(st.sampled_from(words) | st.sampled_from(TYPED), min_size=1, max_size=3))
     last = picked[-1]
     picked[-1] = last[: draw(st.integers(1, len(last)))]
     text = " ".join(word.upper() if draw(st.booleans()) and word.isascii() else word for word in picked)
@@ -104,8 +111,8 @@ def typed(draw: st.DrawFn, words: list[str]) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), meetings=st.booleans(), limit=st.sampled_from([1, 7, 50]),
-       first=st.sampled_from([2, 10, 250]), sort_up_to=st.sampled_from([0, 5, 1000]))
-def test_first_pages_are_the_newest_matches_whichever_plan(demos, data, meetings, limit, first, sort_up_to) -> None:
+       first=st.sampled_from([2, 10, 250]), sort_up_to=st.sampled_from([0, 5, 1000]), share=st.sampled_from([1, 1000]))
+def test_first_pages_are_the_newest_matches_whichever_plan(demos, data, meetings, limit, first, sort_up_to, share) -> None:
     path, words = demos[meetings]
     text = data.draw(typed(words), label="text")
     team_id = data.draw(st.sampled_from([None, None, "team"]), label="team")
@@ -114,6 +121,7 @@ def test_first_pages_are_the_newest_matches_whichever_plan(demos, data, meetings
         # small windows and thresholds, so that a small database takes every plan
         patch.setattr(queries, "WINDOW_FIRST", first)
         patch.setattr(queries, "SORT_MATCHES_UP_TO", sort_up_to)
+        patch.setattr(queries, "SHORTER_PREFIX_SHARE", share)
         with open_store(str(path)) as store:
             if team_id:
                 team_id = store.list_teams()[data.draw(st.integers(0, 2), label="which team")].id

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -521,6 +522,21 @@ def test_coachtui_search_shows_the_category_of_the_presenter_found(tmp_path: Pat
     assert row["found_in"] == "Asha Patel; Ben Okafor; Carys Jones"
 
 
+def test_trends_count_each_presenter_s_category(store, clock) -> None:
+    """A meeting of three presenters is three issues on the trends screen, each in
+    its presenter's category, with the coach's and the team's filters; the
+    dominance flag reads them as the set's recent issues."""
+    team, *_parts = _meeting(store, clock)
+    today = clock.now.date()
+    (month,) = store.theme_counts(today=today, months=1, tz=dt.UTC)
+    assert month.counts == {"capability": 1, "learning": 0, "relational": 1, "environment": 1, "unsure": 0}
+    (mine,) = store.theme_counts(today=today, months=1, tz=dt.UTC, coach="Ana")  # the per-month query
+    (theirs,) = store.theme_counts(today=today, months=1, tz=dt.UTC, team_id=team.id)  # the tallies
+    assert mine.counts == theirs.counts == month.counts
+    (flag,) = store.dominant_categories(team_id=team.id)
+    assert flag.n == 3 and not flag.dominant
+
+
 def test_coachtui_search_finds_a_presenter(tmp_path: Path, clock, capsys) -> None:
     from coachtui.cli import main
 
@@ -621,3 +637,41 @@ def test_the_drafts_to_resume_list_a_meeting_once_naming_its_presenters(store, c
         store.complete_session(part.id)
     store.reopen_session(second.id)  # presenter 2's part alone a draft again
     assert [(d.id, d.presenters) for d in store.list_drafts()] == [(first.id, ("Asha Patel", "Ben Okafor")), (plain.id, ())]
+
+
+def test_coachtui_actions_shows_one_member_s_actions_across_meetings(tmp_path: Path, clock, capsys) -> None:
+    """The tracker's member filter on the command line: ``coachtui actions --owner``
+    lists a member's actions from every meeting of the set, and no one else's."""
+    from coachtui.cli import main
+
+    path = tmp_path / "set.db"
+    with open_store(str(path), clock=clock) as store:
+        team, first, _second, _third = _meeting(store, clock)
+        later = store.start_session(team.id, "Ana")  # the next meeting: Ben again
+        store.save_draft(later.id, presenter="Ben Okafor", dilemma="Still quiet")
+        store.add_action(later.id, "Ask each nurse one question", "Ben Okafor")
+    assert main(["actions", "--owner", "ben okafor", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["due", "status", "action", "owner", "team"]
+    assert sorted(re.split(r"\s{2,}", line)[2] for line in lines[1:]) == [
+        "Ask each nurse one question", "Try a round at the huddle"
+    ]
+    assert all("Ben Okafor" in line and SET in line for line in lines[1:])
+    assert main(["actions", "--owner", "Asha Patel", "--json", "--db", str(path)]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["text"] == "Ask the bed manager for Monday data" and record["due"] == "2026-12-20"
+    assert record["team"] == SET and record["session_id"] == first.id
+    # every member's open actions, without --owner
+    assert main(["actions", "--json", "--db", str(path)]) == 0
+    assert {r["owner"] for r in json.loads(capsys.readouterr().out)} == {"Asha Patel", "Ben Okafor", "Carys Jones"}
+    # a name nobody owns: one line, the closest offered, nothing else printed
+    assert main(["actions", "--owner", "Ben Okafr", "--db", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "coachtui: nobody called 'Ben Okafr' owns any open actions; did you mean 'Ben Okafor'?\n"
+    with open_store(str(path)) as store:  # done: listed with --closed only
+        (action,) = [a for a in store.tracker_actions(today=dt.date(2026, 12, 1), owner="Carys Jones").rows]
+        store.record_review(action.id, "done", expected_version=action.version)
+    assert main(["actions", "--owner", "carys jones", "--db", str(path)]) == 2
+    capsys.readouterr()
+    assert main(["actions", "--owner", "carys jones", "--closed", "--db", str(path)]) == 0
+    assert "Write one prediction" in capsys.readouterr().out

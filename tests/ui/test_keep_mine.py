@@ -14,7 +14,7 @@ import pytest
 from coachtui.store import open_store
 from coachtui.ui.modals import TYPING_PAUSE, ConflictScreen, TextPromptScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import Notices, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 from .test_one_write_path import BO, _mark, _rename, _tracker
 from .test_saves import _draft, _resume
 
@@ -254,3 +254,65 @@ async def _edit_action(pilot, step, more: str) -> None:  # type: ignore[no-untyp
     await type_text(pilot, more)
     await pilot.press("enter")
     await wait_for(pilot, lambda: step.editing is None, what="the edit saved")
+
+
+# --- the session on screen changed on disk while nothing was typed ---------------------------------
+
+
+async def test_a_change_on_disk_is_shown_while_nothing_is_typed_and_typing_goes_on_from_it(
+    make_app, db_path: Path
+) -> None:
+    """Another window (or `coachtui sync` in a shell) changed the session on screen
+    while the coach was not typing: the screen shows it as it is now, the cursor
+    where it was, and what the coach types next is saved on top with no question."""
+    session_id = _draft(db_path)
+    app = make_app()
+    notices = Notices()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await _resume(pilot, app)
+        assert app.focused is not None and app.focused.id == "dilemma-text"
+        with open_store(str(db_path), coach="Bo Lind") as other:
+            other.save_draft(
+                session_id, dilemma="Night shift misses the huddle.\nDay staff too.", context="Matron joins on Fridays."
+            )
+        await wait_for(
+            pilot, lambda: app.query_one("#context-text").text == "Matron joins on Fridays.", timeout=15,
+            what="the other window's context on screen",
+        )
+        assert app.query_one("#dilemma-text").text == "Night shift misses the huddle.\nDay staff too."
+        await wait_for(  # the toast says why the text changed
+            pilot, lambda: any("changed in another window" in notice.message for notice in notices), what="the toast"
+        )
+        await paste(pilot, " Mine")  # on from where the cursor was: the end of the first line
+        await saved(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.saver.conflicts == {}
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session") == [
+        ("Night shift misses the huddle. Mine\nDay staff too.", "Matron joins on Fridays.")
+    ]
+
+
+async def test_a_change_on_disk_does_not_replace_what_is_being_typed(make_app, db_path: Path) -> None:
+    """While the coach's words wait to be saved, a change on disk is not shown over
+    them: the save is refused, and keep mine keeps both (the other window's context,
+    the coach's dilemma)."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        with slow_disk(app) as slow:
+            disk = slow()
+            await paste(pilot, " Mine")
+            with open_store(str(db_path), coach="Bo Lind") as other:
+                other.save_draft(session_id, context="Matron joins on Fridays.")
+            looks = app.recovery.looks
+            await wait_for(pilot, lambda: app.recovery.looks >= looks + 3, timeout=15, what="three looks for changes")
+            assert app.query_one("#dilemma-text").text == "Night shift misses the huddle. Mine"
+            assert app.query_one("#context-text").text == ""
+            disk.go()
+        await _keep_mine(pilot)
+        await saved(pilot)
+        assert app.query_one("#context-text").text == "Matron joins on Fridays."
+    assert query(db_path, "SELECT dilemma, context FROM coaching_session") == [
+        ("Night shift misses the huddle. Mine", "Matron joins on Fridays.")
+    ]

@@ -14,7 +14,7 @@ import pytest
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
 SET = "North leads"
 MEMBERS = ("Asha Patel", "Ben Okafor", "Carys Jones")
@@ -111,10 +111,23 @@ async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size)
         # and Ben as presenter 3
         await present(pilot, app, "3", "Presenters of this meeting")  # 1 Carys, 2 Asha, then add: 3 Ben, 4 Dev
         await shows(pilot, "3/3")
+        await pilot.press("ctrl+g", "6")  # Ben's actions: none yet, and nothing said about Asha's
+        await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="Ben's actions")
+        text = await shows(pilot, "Owner: Ben")
+        assert "Action added." not in text and "Start with a round" not in text
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "title", what="Ben's title")
         await paste(pilot, "PDSA stalls")
         await pilot.press("tab")
         await paste(pilot, "Cycles never finish")
         await screenshot(app, f"sets-presenter3-{width}")
+        if os.environ.get("COACHTUI_SCREENSHOTS"):  # every step of presenter 3, for a person to look at
+            for digit, step in (("4", "category"), ("5", "questions"), ("6", "actions"), ("7", "summary"), ("3", "dilemma")):
+                await pilot.press("ctrl+g", digit)
+                await wait_for(pilot, lambda step=step: app.session_screen.current_step == step, what=step)
+                await pilot.pause(0.3)
+                await screenshot(app, f"sets-presenter3-{step}-{width}")
+            await pilot.press("end")
         # f9 on the last again: back to the first
         await present(pilot, app, "1", "Presenters of this meeting")
         await shows(pilot, "1/3")
@@ -163,7 +176,11 @@ async def test_members_are_added_and_one_leaves_from_the_team_list(make_app, db_
             await shows(pilot, f"{name} joined")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the prompt again")
         assert "• Asha Patel" in screen_text(app) and "• Ben Okafor" in screen_text(app)
-        await paste(pilot, "asha patel")
+        await paste(pilot, "asha patel")  # typed again: said, not taken as "she has left"
+        await pilot.press("enter")
+        await shows(pilot, "Asha Patel is already a member")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the prompt again")
+        await paste(pilot, "-asha patel")
         await pilot.press("enter")
         await shows(pilot, "Mark Asha Patel as having left")
         await pilot.press("enter")  # Left
@@ -274,7 +291,7 @@ async def test_history_lists_a_meeting_once_and_deleting_it_says_so(make_app, se
         assert "2. Asha Patel presents" in text or "Asha Patel presents" in app.screen.query_one("#detail-md").source
         await screenshot(app, f"sets-detail-{size[0]}")
         await pilot.press("delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         text = await shows(pilot, "2 presenters")
         flat = " ".join(text.split())
         assert "Delete the meeting of North leads" in flat and "(Dev Shah, Asha Patel)" in flat.replace("│ ", "")
@@ -302,6 +319,9 @@ async def test_the_review_looks_back_on_every_presenter_of_the_last_meeting(
         assert source.index("Ask for the data") < source.index("2. Asha Patel: A quiet team")
         assert source.index("2. Asha Patel: A quiet team") < source.index("Try a round at the huddle")
         assert "Ask the matron" in source and "2 presenters" in source
+        # the meeting's date, whole on the screen (a heading cut it to '2026' at 80 columns)
+        met = app.session.review_model.last_session.created_at.astimezone()
+        await shows(pilot, f"Met on {met:%Y-%m-%d}.")
         await screenshot(app, f"sets-review-last-{size[0]}")
 
 
@@ -407,7 +427,10 @@ async def test_keep_mine_keeps_the_unsaved_words_of_both_presenters(make_app, db
             asked = app.screen
             # one question at a time, about the part in hand beneath it
             who = app.session.model.presenter
-            assert f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split())
+            await wait_for(  # the question names the part in hand beneath it, once drawn
+                pilot, lambda who=who: f"{who}'s part of the meeting" in " ".join(screen_text(app).replace("│", " ").split()),
+                what=f"the question about {who}'s part",
+            )
             asked.query_one("#conflict-keep", Button).press()  # keep mine, as a click does
             await wait_for(pilot, lambda asked=asked: app.screen is not asked, what="the answer")
             answered += 1
@@ -494,3 +517,135 @@ async def test_history_shows_the_category_of_the_presenter_found(make_app, meeti
             assert "environment" not in row(), row()
             assert f"{name}: " in row() or f"{name} · Meeting" in row(), row()  # whose part held the words
             await screenshot(app, f"sets-history-found-{words}-{size[0]}")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_summary_step_reads_like_the_minutes_of_the_meeting(make_app, set_with_actions: Path, size) -> None:
+    """The summary step (and what y copies) opens with the meeting's heading and the
+    progress on members' actions, before '1. ... presents', as the report and the
+    meeting's view do (it sat inside the first presenter's part)."""
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Try a round at the huddle")
+        await pilot.press("d")  # Asha's first action: done
+        await present(pilot, app, "3", "Who is presenting?")  # Carys Jones
+        await shows(pilot, "Carys Jones is presenting.")
+        await present(pilot, app, "2", "Presenters of this meeting")  # add Asha as presenter 2
+        await shows(pilot, "2/2")
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary step")
+        summary = app.screen.query_one("#summary-md")
+        await wait_for(pilot, lambda: "2. Asha Patel presents" in summary.source, what="both presenters")
+        source = summary.source
+        assert source.lstrip().startswith("# Meeting of North leads")
+        assert "**Presenters:** Carys Jones, Asha Patel" in source
+        assert source.index("Progress on members' actions") < source.index("1. Carys Jones presents")
+        assert source.count("Progress on members' actions") == 1
+        await shows(pilot, "Meeting of North leads")  # on the screen, at the top
+        await screenshot(app, f"sets-summary-{size[0]}")
+        await saved(pilot)
+
+
+async def test_the_tracker_shows_one_member_s_actions_across_meetings(make_app, set_with_actions: Path) -> None:
+    """o on the tracker lists the set's members among the owners; picking one shows
+    their actions from every meeting, and no one else's (issue 22, item 4)."""
+    from coachtui.store import open_store
+    from coachtui.ui.modals import PickerScreen
+    from coachtui.ui.screens.tracker import TrackerScreen
+
+    with open_store(str(set_with_actions)) as store:  # a later meeting: Asha presents again
+        team = next(t for t in store.list_teams() if t.name == SET)
+        later = store.start_session(team.id, "Ana")
+        store.save_draft(later.id, presenter="Ben Okafor", dilemma="Handover")
+        store.add_action(later.id, "Shadow the night handover", "Ben Okafor")
+        asha = store.add_presenter(later.id, "Asha Patel")
+        store.save_draft(asha.id, dilemma="Still quiet")
+        store.add_action(asha.id, "Ask each nurse one question", "Asha Patel")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackerScreen), what="the tracker")
+        tracker = app.screen
+        await wait_for(pilot, lambda: len(tracker.rows) == 5, what="every open action")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the owners")
+        text = await shows(pilot, "Dev Shah")
+        assert "Asha Patel" in text and "Ben Okafor" in text
+        await type_text(pilot, "asha")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PickerScreen), what="the picker closed")
+        await wait_for(pilot, lambda: {a.owner for a in tracker.rows} == {"Asha Patel"}, what="Asha's actions")
+        text = await shows(pilot, "o Owner: Asha Patel")
+        assert sorted(a.text for a in tracker.rows) == [
+            "Ask each nurse one question", "Ask the matron", "Try a round at the huddle"
+        ]
+        for mine in ("Ask each nurse one question", "Ask the matron", "Try a round at the huddle"):
+            assert mine in text
+        assert "Ask for the data" not in text and "Shadow the night handover" not in text
+        await screenshot(app, "sets-tracker-member-80")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_explainer_tells_a_trainer_about_sets(make_app, db_path: Path, size) -> None:
+    """F6's explainer ends with how the categories serve an action learning set, the
+    keys that run one and the demo's set (issue 22, item 5), whole on the screen."""
+    from coachtui.ui.screens.explainer import ExplainerScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainerScreen), what="the explainer")
+        await shows(pilot, "Capability")
+        def flat() -> str:
+            return " ".join(screen_text(app).replace("│", " ").replace("▎", " ").replace("▊", " ").split())
+
+        def whole() -> bool:  # its heading and its last words
+            return "Coaching a group: action learning sets" in flat() and "Northern quality leads" in flat()
+
+        # read on as a trainer would: a page at a time to the section, then a line at a
+        # time (scrolling is animated: each check waits for the keys' scroll)
+        for _key in range(40):
+            if whole():
+                break
+            await pilot.press("down" if "Coaching a group" in screen_text(app) else "space")
+            await pilot.pause(0.3)
+        await wait_for(pilot, whole, what="the whole section on screen")
+        assert "In an action learning set" in flat()
+        assert "f8 on the team list" in flat() and "f9 names who presents" in flat()
+        await screenshot(app, f"sets-explainer-{size[0]}")
+
+
+async def test_a_session_of_an_ordinary_team_shows_nothing_of_sets(make_app, db_path: Path, seeded) -> None:
+    """A one-presenter session reads as it always did (issue 22, item 2): no
+    presenter in the status bar or the step bar, no f9 in the footer, f9 does
+    nothing, and its summary has no meeting heading."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Ward 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.model is not None, what="the session")
+        await pilot.press("ctrl+g", "3")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
+        await paste(pilot, "Night handover")
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        text = await shows(pilot, "Night handover")
+        lines = text.splitlines()
+        assert "presenter" not in lines[0] and "1/1" not in lines[0] and "1/1" not in lines[1]
+        assert "f9" not in lines[-1] and "Presenter" not in lines[-1]
+        source = app.screen.query_one("#summary-md").source
+        assert source.startswith("# Night handover") and "Meeting of" not in source and "presents" not in source
+        assert len(app.session.parts) <= 1
+        await saved(pilot)
+    assert query(db_path, "SELECT count(*), max(turn), max(presenter) FROM coaching_session WHERE status = 'draft'") == [
+        (1, 1, "")
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 COMMANDS: tuple[str, ...] = (
     "info",
     "search",
+    "actions",
     "similar",
     "export",
     "import",

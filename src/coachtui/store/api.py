@@ -238,6 +238,11 @@ class Store:
     def get_session(self, session_id: str) -> SessionDetail:
         return records.get_session(self.db, session_id)
 
+    def session_version(self, session_id: str) -> int | None:
+        """The session's version now (one small read: an open window checks whether
+        another window or a sync changed it); None when it is not there."""
+        return records.session_version(self.db, session_id)
+
     def last_session(self, team_id: str, *, before: str | None = None) -> SessionDetail | None:
         """The team's most recent completed session (other than ``before``)."""
         return records.last_session(self.db, team_id, before=before)

@@ -636,6 +636,11 @@ def _session_info(row: CoachingSession, team_name: str) -> SessionInfo:
     )
 
 
+def session_version(db: Database, session_id: str) -> int | None:
+    with db.read() as session:
+        return session.exec(select(CoachingSession.version).where(CoachingSession.id == session_id)).first()
+
+
 def get_session(db: Database, session_id: str) -> SessionDetail:
     with db.read() as session:
         found = session.exec(

@@ -191,6 +191,7 @@ class CoachApp(App[None]):
             self.preferences.show_projector()
         self.theme_changed_signal.subscribe(self, self.preferences.theme_changed)
         self.saver.start()
+        self.recovery.watch()
         self.startup.mount()
 
     def on_ready(self) -> None:

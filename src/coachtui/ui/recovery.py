@@ -1,6 +1,10 @@
 """The open session's saves refused for good: another window or coach saved it
 first, or it is gone. The coach is asked (at a pause in the typing) to keep theirs,
-reload, or keep the text as a new draft; meanwhile it is kept in a private file."""
+reload, or keep the text as a new draft; meanwhile it is kept in a private file.
+
+While nothing is being typed, the session on screen is checked for changes made
+on disk by another window or a ``coachtui sync`` in a shell, and shown as it is
+now: the coach does not go on typing over text that is no longer there."""
 
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ if TYPE_CHECKING:
 
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
+# Seconds between two looks at the version of the session on screen: a change
+# on disk seen at one look (and the same at the next) is shown, when nothing is
+# being typed meanwhile.
+LOOK_EVERY = 2.0
 
 
 class Recovery:
@@ -30,6 +38,89 @@ class Recovery:
         # Private copies of sessions whose saves were refused, one file a session.
         self.copies: dict[str, Path] = {}
         self.copy_due = False
+        # looking for changes made on disk: one look at a time; the newer version
+        # (session id, version) the last look found; how many times it was time to look
+        self._looking = False
+        self._newer: tuple[str, int] | None = None
+        self.looks = 0
+
+    # --- the session on screen changed on disk (another window, a sync) ----------------------
+
+    def watch(self) -> None:
+        """Look for changes on disk to the session on screen, from now on."""
+        self.app.set_interval(LOOK_EVERY, self._look, name="session-watch")
+
+    def _idle(self, session_id: str) -> bool:
+        """Nothing of the session is being typed, waits to be saved, or is asked
+        about, and no dialog is open over it."""
+        app = self.app
+        saver = app.saver
+        return (
+            app.store is not None
+            and app.screen is app.session_screen
+            and not saver.pending
+            and not saver.conflicts
+            and not self.asking_about
+            and not saver.unsaved(session_id)
+            and saver.quiet_for() >= LOOK_EVERY
+        )
+
+    def _look(self) -> None:
+        self.looks += 1
+        model = self.app.session.model
+        if self._looking or model is None or not self._idle(model.session_id):
+            self._newer = None  # looked at again once the coach stops
+            return
+        known = self.app.saver.version_of(model.session_id)
+        if known is None:
+            return  # not written yet (a new draft)
+        self._looking = True
+        self._read_newer(model.session_id, known, self._newer)
+
+    @in_thread(group="session-watch", doing="look for changes to the session", then="_looked", failed="_not_looked")
+    def _read_newer(
+        self, session_id: str, known: int, seen: tuple[str, int] | None
+    ) -> tuple[str, int, SessionModel | None]:
+        """The session's version now and, when it is newer than ``known`` and was
+        already so at the last look (``seen``: a sync writes in several steps), the
+        session as it is now."""
+        from coachtui.session.model import SessionModel
+
+        store = self.app.ready_store
+        version = store.session_version(session_id)
+        if version is None or version <= known:
+            return session_id, known, None
+        if seen != (session_id, version):
+            return session_id, version, None
+        return session_id, version, SessionModel.load(store, session_id)
+
+    def _not_looked(self, error: BaseException) -> None:
+        """A look that failed (the database busy, the session gone): the next one
+        tries again, and a save says what is wrong if anything is."""
+        self._looking = False
+        self._newer = None
+
+    def _looked(self, result: tuple[str, int, SessionModel | None]) -> None:
+        session_id, version, theirs = result
+        self._looking = False
+        app = self.app
+        known = app.saver.version_of(session_id)
+        self._newer = (session_id, version) if known is not None and version > known else None
+        current = app.session.model
+        if theirs is None or current is None or current.session_id != session_id:
+            return
+        screen = app.session_screen
+        screen.keep_typing()  # keys on their way from the fields count as typing
+        if not self._idle(session_id) or known is None or theirs.version <= known:
+            return  # the coach has started typing: a refused save will merge it
+        self._newer = None
+        theirs.step = current.step
+        app.saver.track(session_id, theirs.version)
+        app.session.loaded(theirs)
+        screen.show_kept(theirs)
+        presenter, _turn = self._presenter_of(session_id)
+        what = f"{one_line(presenter, 40)}'s part" if presenter else "This session"
+        app.notify(f"{what} was changed in another window or by a sync: shown as it is now.", markup=False)
 
     # --- while the session cannot be saved ----------------------------------------------------
 
@@ -183,7 +274,8 @@ class Recovery:
 
             self.asking_about.add(model.session_id)
             self.showing.add(model.session_id)
-            error = NotFound(app.saver.conflicts[model.session_id].capitalize() + ".")
+            why = app.saver.conflicts[model.session_id]
+            error = NotFound(why[:1].upper() + why[1:] + ".")  # not capitalize(): "deleted by bo lind"
             self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
         else:
             app.notify(
@@ -247,10 +339,12 @@ class Recovery:
         reason = one_line(str(conflict.error), 160)
         app.push_screen(
             ChoiceScreen(
-                f"{reason} What you typed is still on your screen, but it cannot be saved into that session.",
+                f"{reason} What you typed is still on your screen, but it cannot be saved into that session: "
+                "keep it as a new draft, or save a copy to a file?",
                 [
-                    ("n", "Keep my text as a new draft", "new"),
-                    ("s", "Save a copy to a file", "copy"),
+                    # short enough for all three to show side by side at 80 columns
+                    ("n", "New draft", "new"),
+                    ("s", "Copy to a file", "copy"),
                     ("esc", "Not now", ""),
                 ],
             ),

@@ -29,6 +29,9 @@ _WORD_RE = re.compile(r"[^\W_]+")
 MAX_WORDS = 16
 # The shortest last word searched as a prefix (the index has prefix tables for 2 and 3).
 MIN_PREFIX = 2
+# The longest prefix the index has a table for: a longer one makes FTS5 merge the
+# matches of every word that begins with it (all of "time", "times", "timeliness").
+INDEXED_PREFIX = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,17 @@ class SearchTerms:
         if parts and self.prefix:
             parts[-1] += "*"
         return " ".join(parts)
+
+    def fts5_shorter(self) -> tuple[str, str] | None:
+        """When the last word is a prefix longer than the index's prefix tables (and
+        plain ASCII): the FTS5 query with it cut to their length, which finds every
+        match and more as cheaply as a whole word, and the prefix folded, for
+        :func:`begins_a_word` to tell the matches among them; else None."""
+        last = self.words[-1] if self.words else ""
+        if not self.prefix or len(last) <= INDEXED_PREFIX or not last.isascii():
+            return None
+        shorter = SearchTerms((*self.words[:-1], last[:INDEXED_PREFIX]), prefix=True)
+        return shorter.fts5(), last.lower()
 
     def like_patterns(self) -> list[str]:
         """``%word%`` patterns (``%``, ``_`` and ``\\`` escaped with ``\\``) for ILIKE."""
@@ -67,6 +81,49 @@ def parse_search(text: str) -> SearchTerms:
     last = kept[-1]
     prefix = len(matches) <= MAX_WORDS and last.end() == len(text) and len(last.group()) >= MIN_PREFIX
     return SearchTerms(words=tuple(m.group() for m in kept), prefix=prefix)
+
+
+@functools.lru_cache(maxsize=64)
+def _word_start(prefix: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(prefix), re.IGNORECASE | re.ASCII)
+
+
+def begins_a_word(prefix: str, text: str | None) -> int | None:
+    """1 when a word of ``text`` begins with ``prefix`` (plain ASCII, folded), as the
+    index's tokenizer splits and folds words, 0 when none does; None when the text is
+    not plain ASCII (its words are the index's to tell: accents, other scripts).
+    For ASCII text the tokenizer's words are the runs of letters and digits, folded
+    to lower case, so the answer is exact."""
+    if text is None:
+        return 0
+    if not text.isascii():
+        return None
+    return 1 if _word_start(prefix).search(text) else 0
+
+
+# What highlight() puts around the words a query found (marked_begins_a_word).
+MARK_START, MARK_END = "\x01", "\x02"
+_MARKED = re.compile("\x01([^\x01\x02]*)\x02")
+
+
+def marked_begins_a_word(prefix: str, text: str | None) -> int | None:
+    """As :func:`begins_a_word`, for text whose words the index's tokenizer has
+    marked (FTS5's ``highlight()`` of a query that finds every word beginning with
+    the prefix, and more): 1 when a marked plain ASCII word begins with ``prefix``;
+    None when a marked word is not plain ASCII (how the index folds it is the
+    index's to tell) or the marks are not the tokenizer's; else 0."""
+    if text is None:
+        return 0
+    if text.count(MARK_START) != text.count(MARK_END):
+        return None
+    unsure = False
+    for marked in _MARKED.finditer(text):
+        word = marked.group(1)
+        if not word.isascii():
+            unsure = True
+        elif word.lower().startswith(prefix):
+            return 1
+    return None if unsure else 0
 
 
 def fold(word: str) -> str:

@@ -132,8 +132,9 @@ def meeting_look_back(details: list[SessionDetail], catalog: Catalog | None = No
     every presenter in turn, the issue they brought and the actions they agreed."""
     esc = escaper(True)
     first = details[0]
-    # short: the pane is narrow at 80 columns, and its title says it is the last session
-    out = [f"### {len(details)} presenters · {first.created_at.astimezone():%Y-%m-%d}", ""]
+    # short: the pane is narrow at 80 columns (a heading there is one line, cut), and
+    # its title says it is the last session; the date on a line of its own
+    out = [f"### {len(details)} presenters", "", f"Met on {first.created_at.astimezone():%Y-%m-%d}.", ""]
     for detail in details:
         who = esc(one_line(detail.presenter)) if detail.presenter.strip() else "?"
         title = esc(session_label(detail.title, detail.dilemma)) or "_no dilemma written_"

@@ -562,24 +562,26 @@ class SessionScreen(Screen[None]):
         if model is not None and model.status == "draft":
             from coachtui.ui.modals import TypedAheadConfirmScreen
 
+            question = TypedAheadConfirmScreen(
+                f"Start a new session with {one_line(team.name, 40)}? The draft for "
+                f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
+                yes="Start new",
+                no="Stay",
+            )
+
             def done(confirmed: bool | None) -> None:
                 if confirmed:
-                    self.start_session(team)
+                    # typed on after enter, before the question was seen: meant as its title
+                    self.start_session(team, title=question.typed_ahead())
 
-            self.app.push_screen(
-                TypedAheadConfirmScreen(
-                    f"Start a new session with {one_line(team.name, 40)}? The draft for "
-                    f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
-                    yes="Start new",
-                    no="Stay",
-                ),
-                done,
-            )
+            self.app.push_screen(question, done)
             return
         self.start_session(team)
 
-    def start_session(self, team: TeamInfo) -> None:
+    def start_session(self, team: TeamInfo, title: str = "") -> None:
         model = self.coach_app.session.start(team, self.coach_app.settings.coach_name)
+        if title:  # before the fields show the new session: they load it with its title
+            self.coach_app.session.set_fields(title=title)
         self.refresh_panes()
         self._review_for = model
         self._load_review(team, model)

@@ -231,6 +231,7 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         if model is self._form_of:
             return
         self._form_of = model
+        self._feedback("")  # what was said was about the other session's (presenter's) actions
         try:
             saved = json.loads(model.action_draft) if model is not None and model.action_draft else {}
         except ValueError:

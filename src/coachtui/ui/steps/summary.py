@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Markdown, Static
 
-from coachtui.store.exchange.markdown import session_markdown
+from coachtui.store.exchange.markdown import meeting_markdown
 from coachtui.store.types import DRAFT_TEXT_FIELDS
 from coachtui.ui.format import show_markdown
 from coachtui.ui.modals import ConfirmScreen
@@ -100,7 +100,8 @@ open actions to review next time. You can still go back and amend it.
             replace(part.to_detail(), insight="") if for_display and part is self.model else part.to_detail()
             for part in parts
         ]
-        return "\n\n".join(session_markdown(detail, catalog, for_display=for_display) for detail in details)
+        # (one presenter: the session as it always read)
+        return meeting_markdown(details, catalog, for_display=for_display)
 
     @on(Input.Changed, "#insight")
     def _insight_changed(self, event: Input.Changed) -> None:

@@ -18,10 +18,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 
 from coachtui.store.db import database, search_index
+from coachtui.store.db.query import begins_a_word, marked_begins_a_word
 
 FULL_TEXT = "fts5"
 # The cancellation check runs every this many SQLite virtual-machine steps (~1 ms).
 PROGRESS_STEPS = 20_000
+# The name of query.begins_a_word in SQL (add_search_functions).
+BEGINS_A_WORD = "coachtui_begins_a_word"
+MARKED_BEGINS_A_WORD = "coachtui_marked_begins_a_word"
 
 
 def after_write(session: Session) -> None:
@@ -52,6 +56,14 @@ def cancel_on(conn: sa.Connection, cancelled: Callable[[], bool]) -> Iterator[No
         yield
     finally:
         raw.set_progress_handler(None, 0)
+
+
+def add_search_functions(conn: sa.Connection) -> None:
+    """SQL functions the search uses on this connection (kept on it: registering one
+    again replaces it)."""
+    raw: Any = conn.connection.dbapi_connection
+    raw.create_function(BEGINS_A_WORD, 2, begins_a_word)
+    raw.create_function(MARKED_BEGINS_A_WORD, 2, marked_begins_a_word)
 
 
 def drop_triggers(conn: sa.Connection, prefix: str) -> list[str]:
