@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.text import one_line
@@ -25,6 +25,7 @@ from coachtui.ui import freeze_gc
 from coachtui.ui.appref import coach_app
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
+from coachtui.ui.widgets.footer import CoachFooter
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
 from coachtui.ui.workers import in_thread
@@ -100,7 +101,7 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="session-body"):
             with ContentSwitcher(initial="team", id="steps"):
                 yield TeamStep()
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one(TeamStep).activate()
