@@ -43,9 +43,12 @@ def paste(text: str) -> str:
 class Coach:
     """The app on a pseudo-terminal, and the database it writes."""
 
-    def __init__(self, db: Path, home: Path, keys: str = "") -> None:
+    def __init__(self, db: Path, home: Path, keys: str = "", hub: str = "") -> None:
         self.db = db
         env = _env(home)
+        if hub:  # the network's hub, as the coach set it
+            with open(Path(env["COACHTUI_CONFIG_DIR"]) / "settings.toml", "a") as settings:
+                settings.write(f"hub = {hub!r}\n")
         if keys:  # the coach's own [keys] (a TOML table's lines)
             with open(Path(env["COACHTUI_CONFIG_DIR"]) / "settings.toml", "a") as settings:
                 settings.write(f"\n[keys]\n{keys}\n")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, ENTER, ESC, F6, TAB, Coach, coach, resumed
+from tests.test_real_keys import CTRL_G, CTRL_P, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -286,4 +286,43 @@ def test_f6_esc_and_a_space_digit_or_stop_straight_after(tmp_path: Path, burst: 
             typed(app, *keys)
         app.holds("SELECT dilemma FROM coaching_session", ("Night team 9.?",))
         app.shows("Dilemma, in your words")
+        app.quit()
+
+
+def test_a_team_enter_and_a_title_typed_before_the_draft_offer_are_not_taken_by_it(tmp_path: Path) -> None:
+    """A tester typed a new team's name, enter and a title as the app came up with a
+    draft left from before: the "Unfinished sessions" offer came up once the database
+    was open and took them (enter and the title's first letters lost, its n started
+    afresh). The keys are the coach's: the team and its session are made, and the
+    draft is named in a notice."""
+    with coach(tmp_path, drafts=({"title": "Rota", "dilemma": "Night shifts", "step": "dilemma"},)) as app:
+        app.send("Team Two" + ENTER + "Staffing gaps overnight")  # at once, as the app starts
+        app.holds(
+            "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id ORDER BY t.name",
+            [("Team Two", "Staffing gaps overnight"), ("Ward 4", "Rota")],
+        )
+        app.shows("Staffing gaps overnight")
+        app.shows("Resume a draft")
+        assert "Resume (enter)" not in app.term.text()  # no dialog: the notice only
+        app.quit()
+
+
+def test_a_draft_resumed_from_the_palette_over_the_offer_takes_the_keys_typed_next(tmp_path: Path) -> None:
+    """ctrl+p "Resume a draft" while the offer at start was showing: the draft opened
+    behind the offer, which stayed on top and took the words typed next."""
+    with coach(tmp_path, drafts=({"title": "Rota", "dilemma": "Night shifts", "step": "dilemma"},)) as app:
+        app.shows("Unfinished sessions")
+        app.send(CTRL_P)
+        app.shows("Search for commands")
+        app.send("Resume a draft")
+        app.shows("Carry on with an unfinished session")
+        app.send(ENTER)
+        deadline = time.monotonic() + 30
+        while "Carry on with" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        app.shows("Unfinished sessions")  # the palette's list of drafts, over the offer at start
+        app.send(ENTER + " Plum edit on B.")
+        app.holds("SELECT dilemma FROM coaching_session", ("Night shifts Plum edit on B.",))
+        app.shows("Plum edit on B.")
+        assert "Resume (enter)" not in app.term.text()  # neither list of drafts is left on the screen
         app.quit()

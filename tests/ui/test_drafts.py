@@ -9,7 +9,7 @@ from pathlib import Path
 from coachtui.ui.modals import ChoiceScreen, ResumeScreen
 from coachtui.ui.screens.session import SessionScreen
 
-from .helpers import painted, query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, query, ready, saved, screen_text, shows, type_text, wait_for
 
 
 def _sessions(db_path: Path) -> list[tuple[str, str, str]]:
@@ -254,3 +254,99 @@ async def test_picking_a_team_reuses_its_empty_draft_left_by_a_crash(make_app, s
         await type_text(pilot, "Rota")
         await saved(pilot)
     assert query(db_path, "SELECT id, title FROM coaching_session WHERE status = 'draft'") == [(left.id, "Rota")]
+
+
+def _draft(db_path: Path, team_name: str = "Ward 4", **fields: str) -> str:
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team(team_name)
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, **fields)
+        return draft.id
+
+
+async def test_keys_typed_on_the_team_list_before_the_offer_are_not_taken_by_it(
+    make_app, db_path: Path, monkeypatch
+) -> None:
+    """A tester typed a new team's name, enter and a title while a busy machine was
+    still opening the database: the offer of the old draft came up then and took
+    them (its n started afresh, enter resumed the old draft). Once the coach is typing
+    on the list, the drafts are named in a notice and what was typed is carried out."""
+    from coachtui.ui.startup import Startup
+
+    from .helpers import Notices
+    from .test_keys import burst
+
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    opened: list[object] = []
+    store_ready = Startup.store_ready
+    monkeypatch.setattr(Startup, "store_ready", lambda self, message: opened.append(message))  # a slow opening
+    notices = Notices()
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await wait_for(pilot, lambda: opened, what="the database to open")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-filter", what="the filter")
+        burst(app, *"Team Two", "enter", *"Staffing gaps overnight")
+        await wait_for(pilot, lambda: "one moment" in screen_text(app), what="enter to wait for the database")
+        store_ready(app.startup, opened[0])  # the database is open now
+        await wait_for(
+            pilot, lambda: app.session.model is not None and app.session.model.title == "Staffing gaps overnight",
+            what="the title",
+        )
+        assert not isinstance(app.screen, ResumeScreen)
+        assert any("Resume a draft" in str(note.message) for note in notices)
+        await saved(pilot)
+        assert "Staffing gaps overnight" in screen_text(app)
+    assert ("Team Two", "Staffing gaps overnight", "draft") in _sessions(db_path)
+    assert ("Ward 4", "Rota", "draft") in _sessions(db_path)
+
+
+async def test_with_nothing_typed_the_offer_is_still_asked(make_app, db_path: Path) -> None:
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await shows(pilot, "Unfinished sessions")
+
+
+async def test_a_draft_resumed_from_the_palette_closes_the_offer_at_start(make_app, db_path: Path) -> None:
+    """ctrl+p "Resume a draft" while the offer at start was showing opened the draft
+    behind the offer, which stayed on top and took what was typed next."""
+    from .test_keys import burst
+
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        offer = app.screen
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Resume a draft")
+        await shows(pilot, "Carry on with an unfinished session")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and app.screen is not offer,
+                       what="the palette's list of drafts")
+        burst(app, "enter", *" Plum edit on B.")
+        await wait_for(
+            pilot, lambda: app.session.model is not None and app.session.model.dilemma.endswith("on B."),
+            what="the words in the dilemma",
+        )
+        assert offer not in app.screen_stack
+        assert not isinstance(app.screen, ResumeScreen)
+        await saved(pilot)
+        assert "Night shifts Plum edit on B." in screen_text(app)
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shifts Plum edit on B.",)]
+
+
+async def test_the_name_typed_at_first_start_does_not_turn_the_offer_into_a_notice(make_app, db_path: Path) -> None:
+    """Keys typed for the name prompt are not typing on the team list: the drafts
+    are still offered in the dialog once the name is given."""
+    from coachtui.config import Settings
+
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app(Settings(coach_name="", name_asked=False))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await shows(pilot, "What is your name?")
+        await type_text(pilot, "Ana Ruiz\n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await shows(pilot, "Unfinished sessions")

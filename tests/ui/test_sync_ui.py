@@ -325,3 +325,56 @@ async def test_a_session_deleted_elsewhere_after_an_edit_here_is_listed_and_kept
     (dilemma,) = query(db_path, f"SELECT dilemma FROM coaching_session WHERE id = '{session.id}'")[0]
     assert dilemma == "Ana: the night staff never see the day plan."
     assert query(db_path, "SELECT count(*) FROM sync_conflict") == [(0,)]
+
+
+async def test_settling_a_conflict_in_the_open_session_shows_the_settled_text_in_the_form(
+    make_app, seeded, db_path: Path, tmp_path: Path
+) -> None:
+    """A tester settled a conflict on the draft open on screen (b, keep both): the form
+    kept the old text, and the next key's save was refused as "changed in another
+    window (Bo Ng)" though there was one window."""
+    from coachtui.ui.modals import ResumeScreen
+    from coachtui.ui.syncing import SyncConflictsScreen
+
+    from .test_keys import burst
+
+    hub = make_hub(tmp_path)
+    notices = Notices()
+    with open_store(str(db_path)) as mine:
+        team = mine.list_teams()[0]
+        draft = mine.start_session(team.id, coach="Ana Ruiz")
+        mine.save_draft(draft.id, title="Rota", dilemma="Night shifts.", step="dilemma")
+        mine.sync(str(hub))
+    with open_store(str(tmp_path / "bo.db"), coach="Bo Ng") as bo:
+        bo.sync(str(hub))
+        bo.save_draft(draft.id, dilemma="Bo: the handover sheet is lost at 21:00.")
+        bo.sync(str(hub))
+    with open_store(str(db_path)) as mine:
+        mine.save_draft(draft.id, dilemma="Ana: the night staff never see the day plan.")
+    app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with app.run_test(size=(100, 30), notifications=True, message_hook=notices) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await pilot.press("enter")
+        await shows(pilot, "never see the day plan")
+        await open_sync_prompt(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        await shows(pilot, "changed differently on both sides")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
+        await shows(pilot, "the handover sheet is lost")
+        await pilot.press("b")
+        await shows(pilot, "No conflicts: nothing is waiting for your choice.")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.session_screen, what="the session")
+        await shows(pilot, "the handover sheet is lost")  # the form shows the settled text
+        burst(app, "ctrl+end", *" More.")
+        await wait_for(
+            pilot,
+            lambda: query(db_path, "SELECT dilemma FROM coaching_session WHERE id = ?", draft.id)[0][0].endswith("More."),
+            what="the words typed after settling to be saved",
+        )
+        assert not any("NOT SAVED" in str(note.message) or "another window" in str(note.message) for note in notices)
+    ((dilemma,),) = query(db_path, "SELECT dilemma FROM coaching_session WHERE id = ?", draft.id)
+    assert "never see the day plan" in dilemma and "the handover sheet is lost" in dilemma
+    assert query(db_path, "SELECT count(*) FROM sync_conflict") == [(0,)]

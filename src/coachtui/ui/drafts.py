@@ -12,14 +12,23 @@ if TYPE_CHECKING:
     from coachtui.session.model import SessionModel
     from coachtui.store.types import SessionInfo
     from coachtui.ui.app import CoachApp
+    from coachtui.ui.modals import ResumeScreen
 
 
 class Drafts:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
+        self._offered: ResumeScreen | None = None  # the offer at start, while it is showing
 
-    def offer(self, drafts: list[SessionInfo]) -> None:
-        """At start: offer the coach's own drafts, or go straight to the team list."""
+    def offer(self, drafts: list[SessionInfo], *, typed_before: int = 0) -> None:
+        """At start: offer the coach's own drafts, or go straight to the team list.
+
+        The offer comes once the database is open, which can take seconds on a busy
+        machine, and the team list is on the screen well before that. If the coach
+        has typed since it came up (``typed_before``: keys that arrived before the team
+        list was theirs, such as the name prompt's), a dialog now would take keys
+        meant for the list (a team's name, enter, a title): then the drafts are
+        named in a notice instead, and what was typed is carried out."""
         from coachtui.ui.modals import ResumeScreen
 
         app = self.app
@@ -28,15 +37,38 @@ class Drafts:
         if not drafts:
             team_step.activate()
             return
+        if app.keys.arrived > typed_before:
+            team_step.activate()
+            many = len(drafts) > 1
+            app.notify(
+                f"You have {len(drafts)} unfinished session{'s' if many else ''}: ctrl+p, "
+                f"\"Resume a draft\" carries on with {'one' if many else 'it'}.",
+                title="Unfinished sessions",
+                timeout=20,
+                markup=False,
+            )
+            return
         team_step.forget_pending_choice()
+        screen = self._offered = ResumeScreen(drafts, discard=self.discard)
 
         def done(choice: str | None) -> None:
+            if self._offered is not screen:
+                return  # closed by a draft opened another way (close_offer)
+            self._offered = None
             if choice and choice != "new":
                 self.resume(choice)
             else:
                 app.session_screen.pane("team").activate()
 
-        app.push_screen(ResumeScreen(drafts, discard=self.discard), done)
+        app.push_screen(screen, done)
+
+    def close_offer(self) -> None:
+        """A draft is being opened another way (the palette's "Resume a draft", or
+        amending from history): that answers the offer at start, which closes, so
+        the keys typed next reach the session, not a dialog left behind it."""
+        screen, self._offered = self._offered, None
+        if screen is not None and self.app.screen is screen:
+            screen.dismiss(None)
 
     def own(self, drafts: list[SessionInfo]) -> list[SessionInfo]:
         """The drafts to offer at start: this coach's own (and unnamed ones). A shared
@@ -61,6 +93,7 @@ class Drafts:
         """Open the draft ``session_id``; ``afresh``: an empty draft taken as a new
         session, which opens as a new one does (on the review of earlier actions, or
         on the dilemma when there are none), not on the step it was left on."""
+        self.close_offer()
         self.app.recovery.when_still_there(lambda: self._load(session_id, afresh))
 
     def amend(self, session_id: str, version: int) -> None:
@@ -77,6 +110,7 @@ class Drafts:
 
     def amend_written(self, parts: list[SessionModel]) -> None:
         self.app.switch_mode("session")
+        self.close_offer()
         self.app.session_screen.resume(parts[0], parts)
         self.app.notify("Reopened for amending: it is a draft again until you complete it.", markup=False)
 

@@ -532,8 +532,13 @@ class ResumeScreen(ModalScreen[str | None]):
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """enter resumes a draft: what is typed straight after it waits for the
-        draft's step, which is read from the database first."""
-        return (session_shown(self.app, self), SESSION_WAIT) if key == "enter" else None
+        draft's step, which is read from the database first. Picked from the
+        palette while the offer at start is showing, the offer closes as the draft
+        opens: the keys do not stop at it."""
+        if key != "enter":
+            return None
+        app, shown = self.app, session_shown(self.app, self)
+        return (lambda: shown() and not isinstance(app.screen, ResumeScreen)), SESSION_WAIT
 
     def action_resume(self) -> None:
         current = self._current()

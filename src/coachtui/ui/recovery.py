@@ -122,6 +122,24 @@ class Recovery:
         what = f"{one_line(presenter, 40)}'s part" if presenter else "This session"
         app.notify(f"{what} was changed in another window or by a sync: shown as it is now.", markup=False)
 
+    def show_settled(self, now: SessionModel) -> None:
+        """A sync conflict settled in the app rewrote the session on screen: shown as
+        it is now, at once. Left to the looks above, the form kept the old text (and
+        version) for seconds, and the next key's save was refused as "changed in
+        another window" though there is one window."""
+        app = self.app
+        current = app.session.model
+        if current is None or current.session_id != now.session_id:
+            return
+        known = app.saver.version_of(now.session_id)
+        if known is None or now.version <= known or app.saver.unsaved(now.session_id):
+            return  # typed meanwhile: its refused save merges the two, as for any other change
+        self._newer = None
+        now.step = current.step
+        app.saver.track(now.session_id, now.version)
+        app.session.loaded(now)
+        app.session_screen.show_kept(now)
+
     # --- while the session cannot be saved ----------------------------------------------------
 
     def session_changed(self) -> None:

@@ -57,6 +57,9 @@ class Startup:
         self.quick_list_drawn = threading.Event()
         self.hangup_caught = False
         self.pending_drafts: list[SessionInfo] | None = None
+        # Keys that had arrived when the team list became the coach's (the name
+        # prompt's are not typing on the list: see Drafts.offer).
+        self.typed_before_list = 0
         self.asking_name = False
         self.name_deferred = False
         self.passphrase_screen: PassphraseScreen | None = None
@@ -311,7 +314,7 @@ class Startup:
                 self.name_deferred = False
                 self.ask_name()
         else:
-            app.drafts.offer(drafts)
+            app.drafts.offer(drafts, typed_before=self.typed_before_list)
         if app.settings.keys:
             from coachtui.ui.keymap import check_keys
 
@@ -329,9 +332,10 @@ class Startup:
             name = " ".join((value or "").split())
             app.preferences.update(coach_name=name, name_asked=True)
             self.asking_name = False
+            self.typed_before_list = app.keys.arrived  # the name was typed for the prompt
             if self.pending_drafts is not None:
                 drafts, self.pending_drafts = self.pending_drafts, None
-                app.drafts.offer(drafts)
+                app.drafts.offer(drafts, typed_before=self.typed_before_list)
             else:
                 app.session_screen.pane("team").activate()
 

@@ -30,6 +30,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from coachtui.ui.appref import coach_app
 from coachtui.ui.workers import in_thread
 
 if TYPE_CHECKING:
@@ -147,10 +148,16 @@ class SyncConflictsScreen(ModalScreen[None]):
         option = self.query_one(OptionList).highlighted_option
         if option is None or not option.id:
             return
-        self._settle(option.id, choice)
+        app = coach_app(self)
+        model = app.session.model  # the session open beneath, which settling may rewrite
+        known = app.saver.version_of(model.session_id) if model is not None else None
+        self._settle(option.id, choice, (model.session_id, known) if model is not None and known is not None else None)
 
-    @in_thread(exclusive=True, group="sync-conflicts", doing="settle the conflict", then="_show")
-    def _settle(self, ident: str, choice: str) -> list[Any]:
+    @in_thread(exclusive=True, group="sync-conflicts", doing="settle the conflict", then="_settled")
+    def _settle(self, ident: str, choice: str, open_session: tuple[str, int] | None) -> tuple[list[Any], Any]:
+        """Settle one conflict; the list of those left, and the session open beneath
+        as it is now when settling rewrote it (else None)."""
+        from coachtui.session.model import SessionModel
         from coachtui.store.errors import StoreError
         from coachtui.store.sync import conflicts
 
@@ -158,7 +165,19 @@ class SyncConflictsScreen(ModalScreen[None]):
             conflicts.resolve(self.store.db, ident, choice)
         except StoreError as exc:  # settled meanwhile, or the database refused: said, the list shows what is left
             self.app.notify(str(exc), severity="error", markup=False)
-        return conflicts.list_conflicts(self.store.db)
+        now = None
+        if open_session is not None:
+            session_id, known = open_session
+            version = self.store.session_version(session_id)
+            if version is not None and version > known:
+                now = SessionModel.load(self.store, session_id)
+        return conflicts.list_conflicts(self.store.db), now
+
+    def _settled(self, result: tuple[list[Any], Any]) -> None:
+        found, now = result
+        if now is not None:
+            coach_app(self).recovery.show_settled(now)  # the form beneath shows the settled text
+        self._show(found)
 
     def action_close(self) -> None:
         self.dismiss(None)

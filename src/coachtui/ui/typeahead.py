@@ -158,6 +158,9 @@ class KeyHold:
         self.text_typed_at = 0.0
         self._text_at = 0.0
         self._started = False  # the first screen has taken input
+        # Keys and pastes that have come from the terminal (one held and handed on
+        # later may be counted twice): has the coach typed since a moment?
+        self.arrived = 0
         self._starting = False  # keys typed as the app started are held
         # Dialogs answered whose answer has not been acted on yet (Textual calls a
         # dialog's callback a moment after it closes, and the callback may bring up
@@ -261,6 +264,7 @@ class KeyHold:
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await textual_routing(event)
             return
+        self.arrived += 1
         if not self._started:
             self._started = True
             if self._until is None and not input_ready(app)():
