@@ -234,3 +234,25 @@ def test_f6_esc_and_a_space_digit_or_stop_straight_after(tmp_path: Path, burst: 
         app.holds("SELECT dilemma FROM coaching_session", ("Night team 9.?",))
         app.shows("Dilemma, in your words")
         app.quit()
+
+
+@pytest.mark.parametrize("letter", ["b", "f", "d"])
+def test_esc_and_a_letter_straight_after_close_the_note_then_the_letter_acts(tmp_path: Path, letter: str) -> None:
+    """tab, n, a note, esc and 'banana' in one burst stored the note as "…low,
+    ananapear": the terminal sends esc and b as ESC b, which Textual read as ctrl+left
+    (word left, an iTerm habit), so the note stayed open and the letters went into it
+    (ESC f, word right, the same). esc and a letter arriving together are esc, then
+    the letter."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(ENTER)  # the highlighted question
+        app.holds("SELECT count(*) FROM picked_question", (1,))
+        app.send(TAB + "n" + "Team said trust is low, pear" + ESC + letter)
+        app.holds("SELECT note FROM picked_question", ("Team said trust is low, pear",))
+        deadline = time.monotonic() + 30
+        while "esc closes" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        assert "esc closes" not in app.term.text()  # the note closed
+        app.quit()
+    assert app.rows("SELECT note FROM picked_question") == [("Team said trust is low, pear",)]
