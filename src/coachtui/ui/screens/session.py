@@ -334,13 +334,12 @@ class SessionScreen(Screen[None]):
         what, _, value = choice.partition(":")
         if controller.model is None:
             return
-        if what == "name":
-            controller.set_fields(presenter=value)
-            self.app.notify(f"{value} is presenting.", markup=False)
-            self.session_changed()
-            return
         self.keep_typing()
-        if what == "add":
+        if what == "name":
+            # On to their dilemma's title, from whatever step (the review, where the
+            # title typed on marked actions with its letters): as for later presenters.
+            controller.set_fields(presenter=value)
+        elif what == "add":
             controller.add_presenter(value)
         elif what == "go":
             controller.show_presenter(int(value))
