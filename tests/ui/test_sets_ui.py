@@ -691,3 +691,31 @@ async def test_f9_and_a_digit_on_the_review_goes_to_the_presenter_s_title(make_a
     ]
     assert query(set_ten, "SELECT count(*) FROM action_review") == [(0,)]
     assert query(set_ten, "SELECT DISTINCT status FROM action") == [("open",)]
+
+
+async def test_n_and_a_note_after_tab_on_the_review_are_kept(make_app, set_ten: Path) -> None:
+    """tab on the review moves the focus to the last session beside the list, where n
+    and the note typed on did nothing: the words were lost. The list's keys mark its
+    highlighted action from there too."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Call the bed manager")
+        for key in ("tab", "n", *"late"):  # one read
+            app.post_message(events.Key(key, "\t" if key == "tab" else key))
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await wait_for(pilot, lambda: "late" in screen_text(app), what="the note typed")
+        await type_text(pilot, " start")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+        await pilot.press("s")  # still on the last session: marks Amy's action
+        await shows(pilot, "late start")
+        await saved(pilot)
+    assert query(set_ten, "SELECT r.status, r.note, a.text FROM action_review r JOIN action a ON a.id = r.action_id") == [
+        ("stuck", "late start", "Call the bed manager")
+    ]
