@@ -662,4 +662,5 @@ class SessionScreen(Screen[None]):
     def _close_session(self) -> None:
         self.coach_app.session.close()
         self.refresh_panes()
+        self.team_step.clear_filter()  # a team is never made from words typed before the session
         self.go("team")
