@@ -256,3 +256,37 @@ def test_esc_and_a_letter_straight_after_close_the_note_then_the_letter_acts(tmp
         assert "esc closes" not in app.term.text()  # the note closed
         app.quit()
     assert app.rows("SELECT note FROM picked_question") == [("Team said trust is low, pear",)]
+
+
+def _set_ten(db: Path) -> None:
+    from tests.ui.test_sets_ui import set_ten
+
+    set_ten.__wrapped__(db)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_f9_1_and_a_title_on_the_review_and_a_note_after_tab(tmp_path: Path, burst: str) -> None:
+    """On a set's new meeting, the review: tab, n and a note were lost (the focus was
+    on the last session beside the list), and f9, 1 and 'dispatch delays' named Amy
+    but stayed on the review, where d, p and s marked her action stuck."""
+    db = tmp_path / "coach.db"
+    _set_ten(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Set Ten")
+        app.send("Set Ten" + ENTER)
+        app.shows("Call the bed manager")
+        # ctrl+s (\x13) keeps the note, p marks the action it is on
+        keys = (TAB, "n", *"late start", "\x13", "p", F9, "1", *"dispatch delays")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT presenter, title FROM coaching_session WHERE status = 'draft'", [("Amy Ash", "dispatch delays")])
+        app.shows("Dilemma, in your words")
+        assert app.rows("SELECT a.text, r.status, r.note FROM action_review r JOIN action a ON a.id = r.action_id") == [
+            ("Call the bed manager", "in_progress", "late start")
+        ]
+        app.quit()
+    finally:
+        app.close()

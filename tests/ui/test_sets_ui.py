@@ -719,3 +719,25 @@ async def test_n_and_a_note_after_tab_on_the_review_are_kept(make_app, set_ten: 
     assert query(set_ten, "SELECT r.status, r.note, a.text FROM action_review r JOIN action a ON a.id = r.action_id") == [
         ("stuck", "late start", "Call the bed manager")
     ]
+
+
+async def test_a_key_typed_straight_after_ctrl_s_on_a_note_is_not_typed_into_it(make_app, set_ten: Path) -> None:
+    """n, a note, ctrl+s and p in one read: the p went into the note still closing
+    ("latep", and the action unmarked). It now waits for the note to go, and marks."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Call the bed manager")
+        for key in ("n", *"late", "ctrl+s", "p"):  # one read
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await shows(pilot, "late")
+        await wait_for(pilot, lambda: query(set_ten, "SELECT count(*) FROM action_review") == [(1,)], what="the mark")
+        await saved(pilot)
+    assert query(set_ten, "SELECT r.status, r.note, a.text FROM action_review r JOIN action a ON a.id = r.action_id") == [
+        ("in_progress", "late", "Call the bed manager")
+    ]
