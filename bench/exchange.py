@@ -153,7 +153,7 @@ if __name__ == "__main__":
 _MEASURE = """
 import resource, subprocess, sys, time
 started = time.perf_counter()
-result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 seconds = time.perf_counter() - started
 if result.returncode:
     sys.exit(result.stderr)
@@ -163,14 +163,16 @@ print(seconds, used.ru_maxrss, used.ru_utime + used.ru_stime)
 
 
 # Each format as a coach writes it: the whole history to a JSON file, both CSV tables
-# to a zip, the Markdown report.
-EXPORTS = (("json", "json"), ("csv", "zip"), ("md", "md"))
+# to a zip, the Markdown report; then each of them redacted (for sharing: the check
+# for names left included), and the report to standard output.
+EXPORTS = (("json", "json"), ("csv", "zip"), ("md", "md"),
+           ("json --redact", "json"), ("csv --redact", "zip"), ("md --redact", "md"), ("md to stdout", ""))
 
 
 def export_figures(dbs: list, table: object) -> None:  # list[common.Database], common.Table
-    """``coachtui export --format json|csv|md`` of the whole history, each as a process:
-    wall time and peak resident memory (ru_maxrss of the child), at each size (they
-    stream: memory stays flat as the history grows)."""
+    """``coachtui export --format json|csv|md`` of the whole history, each as a process,
+    full and redacted: wall time and peak resident memory (ru_maxrss of the child),
+    at each size (they stream: memory stays flat as the history grows)."""
     import subprocess
     import sys
 
@@ -182,16 +184,19 @@ def export_figures(dbs: list, table: object) -> None:  # list[common.Database], 
         for db in dbs:
             for fmt, suffix in EXPORTS:
                 out = Path(folder) / f"export-{db.size}.{suffix}"
-                command = [sys.executable, "-m", "coachtui", "--db", str(db.path), "export", "--format", fmt,
-                           "-o", str(out), "--force"]
+                kind, *how = fmt.split(" ", 1)
+                extra = ["--redact"] if how == ["--redact"] else []
+                target = ["-o", str(out), "--force"] if suffix else []  # standard output: a pipe
+                command = [sys.executable, "-m", "coachtui", "--db", str(db.path), "export", "--format", kind,
+                           *extra, *target]
                 result = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
                                         text=True, env=process_env(), check=True)
                 load = os.getloadavg()[0]
                 seconds, peak_kb, cpu = result.stdout.split()
                 peaks[fmt][db.size] = int(peak_kb) / 1024
-                size_mb = out.stat().st_size / 1e6
-                out.unlink()
-                what = "whole history" if fmt == "json" else "both tables, zip" if fmt == "csv" else "the report"
+                size_mb = out.stat().st_size / 1e6 if suffix else 0
+                out.unlink(missing_ok=True)
+                what = "whole history" if kind == "json" else "both tables, zip" if kind == "csv" else "the report"
                 # The JSON export, run just before in the same loop, is the others' baseline:
                 # it sees the same machine and the same load.
                 timed[fmt] = float(seconds)

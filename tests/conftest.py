@@ -25,9 +25,12 @@ import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from coachtui.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pgcluster
@@ -184,6 +187,24 @@ def database_url(backend: str, tmp_path: Path, pg: Postgres) -> str:
     if backend == "sqlite":
         return str(tmp_path / "coach.db")
     return pg.new_url()
+
+
+@pytest.fixture
+def ana(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    """Ana's laptop in a sync test (her own database file, the test's clock)."""
+    from coachtui.store import open_store
+
+    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
+        yield store
+
+
+@pytest.fixture
+def ben(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    """Ben's laptop, beside Ana's."""
+    from coachtui.store import open_store
+
+    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
+        yield store
 
 
 @pytest.fixture

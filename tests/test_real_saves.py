@@ -223,7 +223,7 @@ def test_open_draft_deleted_elsewhere_then_typed_is_kept_as_a_new_draft(tmp_path
         _resume(app)
         _delete_elsewhere(db, session_id)
         app.send("Still typing after it went ")
-        screen = app.wait_for("Keep my text as a new draft")
+        screen = app.wait_for("New draft (n)")
         assert "saved ✓" not in screen
         app.send("n")
         _until(lambda: "Still typing after it went" in _everything(db), "a new draft with the text")
@@ -249,7 +249,7 @@ def test_quit_never_passes_unsaved_text_of_a_deleted_draft(tmp_path: Path) -> No
         _resume(app)
         _delete_elsewhere(db, session_id)
         app.send("Words nobody saved ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("\x1b")  # not now
         app.send("\x11")  # ctrl+q must not drop the text silently
         screen = app.wait_for("Quit and lose it (q)")
@@ -318,7 +318,7 @@ def test_restore_while_the_app_is_open_then_typing_is_not_lost(tmp_path: Path) -
         )
         assert restored.returncode == 0, restored.stderr
         app.send("Typed after the restore ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("n")
         _until(
             lambda: any("Typed after the restore" in d for (d,) in _rows(db, "SELECT dilemma FROM coaching_session")),
@@ -351,7 +351,7 @@ def test_the_file_replaced_while_the_app_is_open_then_typing_is_not_lost(tmp_pat
         shutil.copyfile(other, tmp_path / "incoming.db")
         os.replace(tmp_path / "incoming.db", db)
         app.send("Typed after the swap ")
-        app.wait_for("Keep my text as a new draft")
+        app.wait_for("New draft (n)")
         app.send("n")
         _until(lambda: "Typed after the swap" in _everything(db), "the text kept in the file now in place")
         assert sorted(n for (n,) in _rows(db, "SELECT name FROM team")) == ["Ward 4", "Ward 9"]

@@ -148,6 +148,27 @@ def test_members_added_in_a_burst_with_f8(tmp_path: Path) -> None:
         app.quit()
 
 
+def test_a_members_name_typed_again_in_a_burst_with_f8_loses_no_name(tmp_path: Path) -> None:
+    """f8, 'Asha' enter 'Ben' enter 'Asha' enter 'Cy' enter, ~10 ms apart: the second
+    Asha asked "Mark Asha as having left?", the enter after 'Cy' answered it before it
+    was on the screen, and Cy was lost. Asha is said to be a member already."""
+    from tests.test_real_team import _wait_until_open
+
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        typed(app, F8, *"Asha", ENTER, *"Ben", ENTER, *"Asha", ENTER, *"Cy", ENTER)
+        app.holds("SELECT members LIKE '%\"Cy\", \"left\": \"\"%' FROM team", (1,))
+        app.shows("Members of Ward 4")
+        assert "Mark Asha" not in app.term.text()
+        rows = app.rows("SELECT members FROM team")
+        assert '"name": "Asha", "left": ""' in rows[0][0] and '"name": "Ben", "left": ""' in rows[0][0]
+        assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+
+
 def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -> None:
     """With a draft open, 'Ward 7', enter and 'yes' at once: the y answered "Start a
     new session with Ward 7?" before the coach had seen it."""
@@ -168,14 +189,46 @@ def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -
         app.shows("ctrl+r rename")
         app.send("Ward 7" + ENTER + "yes")
         app.shows("Start a new session with Ward 7?")
-        app.shows("Ward 7yes")  # the letters went on to the filter, where the coach sees them
+        app.term.pump(0.5)
+        assert "Ward 7yes" not in app.term.text()  # not on to the team filter: they made a team
         app.send("n")  # Stay
-        app.shows("ctrl+r rename")
+        app.shows("Not used")  # the coach is told what was typed ahead and not used
         deadline = time.monotonic() + 30
         while "Start a new session" in app.term.text() and time.monotonic() < deadline:
             app.term.pump(0.1)
         assert "Start a new session" not in app.term.text()
         assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
+        assert app.rows("SELECT name FROM team ORDER BY name") == [("Ward 4",), ("Ward 7",)]
+        app.quit()
+    finally:
+        app.close()
+
+
+def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(tmp_path: Path) -> None:
+    """With a draft open, enter on Ward 7 and the new session's title at once: the
+    letters went to the team filter behind the question and later made a team
+    ("Late startsPharmacy"). Answered "start", they are the new session's title."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Ward 7")
+        team = store.create_team("Ward 4")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)
+        app.shows("Dilemma, in your words")
+        app.send(CTRL_G + "1")
+        app.shows("ctrl+r rename")
+        typed(app, *"Ward 7", ENTER, *"Late starts")
+        app.shows("Start a new session with Ward 7?")
+        app.send("y")
+        app.holds("SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id ORDER BY t.name",
+                  [("Ward 4", "Rota"), ("Ward 7", "Late starts")])
+        assert app.rows("SELECT name FROM team ORDER BY name") == [("Ward 4",), ("Ward 7",)]
         app.quit()
     finally:
         app.close()

@@ -17,18 +17,6 @@ from coachtui.store.types import PickedQuestionInfo, SessionFilter
 HOSTILE = "[bold]x[/] \x1b[31m \x00nul \U0010fffd esc \u202eRTL 🙂 e\u0301"
 
 
-@pytest.fixture
-def ana(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
-        yield store
-
-
-@pytest.fixture
-def ben(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
-        yield store
-
-
 def content(store) -> dict[str, list[dict]]:
     """Every record, without the per-database change counter (version)."""
     document = store.export_json()

@@ -255,14 +255,20 @@ def one_sided(monkeypatch):
 def test_a_laptop_with_sessions_of_its_own_joining_a_hub_copies_the_sessions_new_to_it_as_merging_would(
     tmp_path, backend, pg, monkeypatch, one_sided
 ) -> None:
-    """Issue 18, item 6: a laptop's first sync with a busy hub pulls thousands of
-    sessions it never had; they are copied (not merged one by one), with the same
-    outcome on the laptop and on the hub, table for table and byte for byte."""
+    """Issue 18, item 6: a laptop's first sync with a busy hub pushes its sessions,
+    new there, and pulls thousands it never had; both are copied (not merged one by
+    one), with the same outcome on the laptop and on the hub, table for table and
+    byte for byte. One of its teams has the name of one on the hub: the hub files
+    its sessions under its own, and the laptop adopts the hub's."""
     ana = tmp_path / "ana.db"
     _laptop(ana)
     ben = tmp_path / "ben.db"
-    with open_store(str(ben), coach="Ben", clock=fixed) as store:  # teams of the same names as Ana's, and others
-        generate_demo_data(store, sessions=12, teams=4, seed=9, today=dt.date(2026, 11, 21))
+    with open_store(str(ben), coach="Ben", clock=fixed) as store:
+        generate_demo_data(store, sessions=60, teams=4, seed=9, today=dt.date(2026, 11, 21))
+        with open_store(str(ana)) as other:
+            shared_name = other.list_teams()[0].name
+        store.rename_team(store.list_teams()[0].id, shared_name)
+        bens = {row.id for row in store.search_sessions(limit=200).rows}
     quick_hub, slow_hub = _hub(backend, tmp_path, pg, "quick-hub"), _hub(backend, tmp_path, pg, "slow-hub")
     hubs = {_meta_id(quick_hub): "the hub", _meta_id(slow_hub): "the hub"}
     hubs |= {parse_target(quick_hub).display: "its place", parse_target(slow_hub).display: "its place"}
@@ -272,13 +278,18 @@ def test_a_laptop_with_sessions_of_its_own_joining_a_hub_copies_the_sessions_new
     shutil.copyfile(ben, quick)
     shutil.copyfile(ben, slow)
 
+    before = len(one_sided)
     copied = _sync(quick, quick_hub, monkeypatch, copy=True, coach="Ben")
-    assert one_sided and len(one_sided[-1]) > bulk.BULK_ROWS  # Ana's sessions, copied
+    sent, received = ({ident for kind, ident in found if kind == "sessions"} for found in one_sided[before:])
+    assert sent == bens  # Ben's sessions, copied to the hub
+    assert len(received) == 70 and len(one_sided[-1]) > bulk.BULK_ROWS  # Ana's, copied here
     calls = len(one_sided)
     merged = _sync(slow, slow_hub, monkeypatch, copy=False, coach="Ben")
     assert len(one_sided) == calls  # merged record by record
     assert _report(copied) == _report(merged)
     assert moved(copied)["pulled"]["sessions"] == (70, 0, 0)
+    assert moved(copied)["pushed"]["sessions"] == (60, 0, 0)
+    assert copied.merged_teams == ((shared_name, shared_name),)
     assert _same_as(str(quick), hubs) == _same_as(str(slow), hubs)
     assert _same_as(quick_hub, hubs) == _same_as(slow_hub, hubs)
     with open_store(str(quick)) as laptop, open_store(quick_hub) as hub:

@@ -31,18 +31,6 @@ def conflicts(store) -> list[dict]:
     return [c.as_dict() for c in conflict_module.list_conflicts(store.db)]
 
 
-@pytest.fixture
-def ana(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
-        yield store
-
-
-@pytest.fixture
-def ben(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
-        yield store
-
-
 # --- 1. field by field ------------------------------------------------------------------------
 
 

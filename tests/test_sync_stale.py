@@ -15,18 +15,6 @@ from test_sync import content, session_with_everything
 from test_sync_merge import MEMBERS, REWRITE, conflicts, hub_content
 
 
-@pytest.fixture
-def ana(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ana.db"), clock=clock, coach="Ana") as store:
-        yield store
-
-
-@pytest.fixture
-def ben(tmp_path: Path, clock):
-    with open_store(str(tmp_path / "ben.db"), clock=clock, coach="Ben") as store:
-        yield store
-
-
 def _a_set(ana, ben, hub_url: str):  # type: ignore[no-untyped-def]
     team = ana.create_team("North leads")
     for name in MEMBERS:

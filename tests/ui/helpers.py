@@ -34,10 +34,17 @@ async def wait_for(pilot: Pilot, condition: Any, timeout: float = 10.0, what: st
         await pilot.pause(0.02)
 
 
+def painted(app: Any) -> bool:
+    """A question on top (ConfirmScreen, ChoiceScreen...) has been painted: a coach
+    can see it only then, and only keys that arrive after that answer it."""
+    return getattr(app.screen, "shown_at", 0.0) is not None
+
+
 async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:
-    """Wait until ``text`` is on screen; returns the screen text."""
+    """Wait until ``text`` is on screen (and painted there); returns the screen text."""
     try:
-        await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, what=repr(text))  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: text in screen_text(pilot.app) and painted(pilot.app), timeout,  # type: ignore[arg-type]
+                       what=repr(text))
     except AssertionError as missing:  # say what was on the screen instead
         raise AssertionError(f"{missing}; the screen shows:\n{screen_text(pilot.app)}") from None  # type: ignore[arg-type]
     return screen_text(pilot.app)  # type: ignore[arg-type]

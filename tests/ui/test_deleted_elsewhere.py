@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import paste, query, saved, shows, wait_for
+from .helpers import painted, paste, query, saved, shows, wait_for
 from .test_saves import _draft, _resume
 
 
@@ -28,7 +30,7 @@ async def _typed_then_deleted(pilot, app, db_path: Path, session_id: str) -> Non
 
 async def _asked(pilot, last: str) -> str:  # type: ignore[no-untyped-def]
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question about the deleted session")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question about the deleted session")
     return await shows(pilot, last)
 
 
@@ -142,7 +144,7 @@ async def test_a_new_session_after_the_session_was_deleted_elsewhere_asks(make_a
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _typed_then_deleted(pilot, app, db_path, session_id)
         app.session_screen.new_session()
-        text = await _asked(pilot, "Keep my text as a new draft")
+        text = await _asked(pilot, "New draft (n)")
         assert "deleted by Bo Lind" in text
         await pilot.press("n")
         await saved(pilot)
@@ -165,5 +167,48 @@ async def test_resuming_another_draft_after_the_session_was_deleted_elsewhere_as
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _typed_then_deleted(pilot, app, db_path, session_id)
         app.drafts.resume(other.id)
-        await _asked(pilot, "Keep my text as a new draft")
+        await _asked(pilot, "New draft (n)")
         assert app.session.model.session_id == session_id  # still on screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_question_about_a_deleted_session_shows_every_answer_whole(
+    make_app, db_path: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """At 80×24 its third button ("Not now (esc)") was cut off at the dialog's edge."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await _typed_then_deleted(pilot, app, db_path, session_id)
+        app.session_screen.new_session()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
+        text = await shows(pilot, "Not now (esc)")
+        for button in ("New draft (n)", "Copy to a file (s)", "Not now (esc)"):
+            assert button in text, text
+        app.save_screenshot(filename=f"deleted-elsewhere-{size[0]}x{size[1]}.svg", path=str(tmp_path))
+
+
+async def test_a_key_typed_as_the_question_about_a_deleted_session_comes_up_is_kept(
+    make_app, db_path: Path
+) -> None:
+    """Letters the coach typed before the question was on the screen were lost (or
+    answered it: 'n' kept a new draft unasked); they go on in the field once it is
+    answered, and only keys typed after it was painted answer it."""
+    from textual import events
+
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _typed_then_deleted(pilot, app, db_path, session_id)
+        typed = [events.Key(c, c) for c in " and"]  # typed now: on the clock keys are timed by
+        app.session_screen.new_session()
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
+        for key in typed:  # reaching the app as the question comes up (a busy moment)
+            app.post_message(key)
+        await wait_for(pilot, lambda: app.screen.shown_at is not None, what="the question, painted")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ChoiceScreen)  # the 'n' did not answer it
+        await pilot.press("escape")  # not now
+        await wait_for(pilot, lambda: app.query_one("#dilemma-text").text.endswith("Typed before. and"),
+                       what="the letters, in the field")
+        assert _choices(app) == 0

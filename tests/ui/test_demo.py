@@ -16,7 +16,7 @@ from coachtui.ui.modals import ConfirmScreen, ResumeScreen
 from coachtui.ui.screens.history import HistoryScreen
 
 from .conftest import FAST_SAVES
-from .helpers import paste, query, shows, wait_for
+from .helpers import painted, paste, query, shows, wait_for
 
 
 def digest(path: Path) -> str:
@@ -102,7 +102,7 @@ async def test_reset_brings_the_sample_data_back(settings_path: Path, db_path: P
         assert any(t.name == "Made in the workshop" for t in app.store.list_teams())
         assert "Reset the demo" in [c.title for c in app.get_system_commands(app.screen)]
         app.demo_data.ask_reset()
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await pilot.press("y")
         await shows(pilot, "The demo starts afresh.", timeout=30)
         assert app.session.model is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from coachtui.ui.modals import ChoiceScreen, ResumeScreen
 from coachtui.ui.screens.session import SessionScreen
 
-from .helpers import query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, query, ready, saved, shows, type_text, wait_for
 
 
 def _sessions(db_path: Path) -> list[tuple[str, str, str]]:
@@ -101,7 +101,7 @@ async def test_picking_a_team_with_a_draft_offers_it(make_app, seeded, db_path: 
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         await type_text(pilot, "Ward 4")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer of the team's draft")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer of the team's draft")
         await shows(pilot, "Half done")
         await pilot.press("enter")  # resume it (the default)
         await wait_for(pilot, lambda: app.session.model is not None, what="the session")
@@ -125,12 +125,12 @@ async def test_a_new_session_can_still_be_started_beside_the_teams_draft(make_ap
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         await type_text(pilot, "Ward 4")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer of the team's draft")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer of the team's draft")
         await pilot.press("escape")  # neither: stay on the team list
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         assert app.session.model is None
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer again")
         await pilot.press("n")  # start a new one after all
         await wait_for(pilot, lambda: app.session.model is not None, what="the new session")
         assert app.session.model.session_id != draft.id
@@ -164,7 +164,7 @@ async def _type_into_the_gone_draft(pilot) -> None:  # type: ignore[no-untyped-d
     app = pilot.app
     app.query_one("#dilemma-text").focus()
     await type_text(pilot, " Bo covers")
-    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=20, what="the offer to keep it")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), timeout=20, what="the offer to keep it")
 
 
 async def test_a_draft_discarded_in_another_window_loses_nothing_in_the_window_that_has_it_open(
@@ -190,7 +190,7 @@ async def test_a_draft_discarded_in_another_window_loses_nothing_in_the_window_t
         await saved(pb)
         assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]
         await _type_into_the_gone_draft(pa)
-        text = await shows(pa, "Keep my text as a new draft")
+        text = await shows(pa, "New draft (n)")
         assert "deleted" in text or "no longer" in text
         assert [rescue.session_of(p) for p in rescue.files()] == [draft.id]  # safe meanwhile
         await pa.press("n")
@@ -222,7 +222,7 @@ async def test_a_team_deleted_in_another_window_loses_nothing_in_the_window_with
             await wait_for(pb, lambda: not second.is_running, what="the second window closed")
         assert query(db_path, "SELECT count(*) FROM team") == [(0,)]
         await _type_into_the_gone_draft(pa)
-        await shows(pa, "Keep my text as a new draft")
+        await shows(pa, "New draft (n)")
         await pa.press("n")
         await saved(pa)
         await shows(pa, "Kept as a new draft")

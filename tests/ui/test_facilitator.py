@@ -20,7 +20,7 @@ from coachtui.ui.screens.history import HistoryScreen
 from coachtui.ui.screens.tracker import TrackerScreen
 from coachtui.ui.screens.trends import TrendsScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
 
 async def started(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -192,7 +192,7 @@ async def test_open_a_session_then_delete_it_for_good(make_app, demo_db: Path) -
         await shows(pilot, "Dilemma")
         assert target[2] in screen_text(app) or not target[2]
         await pilot.press("delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="back in history")
         history = app.screen
@@ -371,7 +371,7 @@ async def test_quitting_while_typing_a_tracker_note_asks_first(make_app, demo_db
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
         await paste(pilot, "Stuck because Sam is off sick")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
         await shows(pilot, "what you are typing in this dialog")
         assert app.is_running
         await pilot.press("escape")  # back to the note
@@ -427,7 +427,7 @@ async def test_quitting_asks_about_a_tracker_note_kept_after_esc(make_app, demo_
         await pilot.press("f3")  # on another screen, the note is still held
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
         await shows(pilot, "Not saved: a tracker note not recorded yet (Sam sent the chart")
         await pilot.press("escape")  # stays
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history again")
@@ -438,7 +438,7 @@ async def test_quitting_asks_about_a_tracker_note_kept_after_esc(make_app, demo_
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
         await paste(pilot, " at last")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question again")
         await shows(pilot, "Not saved: what you are typing in this dialog (Sam sent")
         assert "tracker note" not in screen_text(app)
         await pilot.press("q")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, shows, type_text, wait_for
 
 
 async def _start_session(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +96,7 @@ async def test_quitting_while_locked_quits_by_itself_once_the_lock_is_gone(make_
         try:
             await paste(pilot, "Typed before quitting")
             await pilot.press("ctrl+q")
-            await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=20, what="the quit question")
+            await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), timeout=20, what="the quit question")
             await shows(pilot, "not in the database yet")
         finally:
             other.execute("ROLLBACK")
@@ -117,12 +117,12 @@ async def test_quitting_with_unsaved_text_offers_a_private_copy(
         await paste(pilot, text)
         await shows(pilot, "NOT SAVED YET")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=15, what="the quit question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), timeout=15, what="the quit question")
         await shows(pilot, "not in the database yet")
         await pilot.press("k")  # keep trying: the app stays
         assert app.is_running
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), timeout=15, what="the quit question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), timeout=15, what="the quit question")
         await pilot.press("s")
         await wait_for(pilot, lambda: not app.is_running, what="the app to exit")
     copies = list((isolated_home / "data" / "unsaved").glob("coachtui-unsaved-*.md"))

@@ -31,7 +31,7 @@ from coachtui.ui.screens.tracker import TrackerScreen
 from coachtui.ui.screens.trends import TrendsScreen
 
 from .conftest import FAST_SAVES
-from .helpers import paste, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, ready, saved, screen_text, shows, type_text, wait_for
 
 TODAY = dt.date.today()
 CONFLICT = "Bo Ng changed this action since you opened it; reload it to see"
@@ -363,7 +363,7 @@ async def test_deleting_a_session_another_coach_changed_asks_first(
         await shows(pilot, "Rota gaps")
         bo.save_draft(target.id, title="Rota gaps, as Bo sees them")
         await pilot.press("delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
         await shows(pilot, "Bo Ng changed this session since you opened it")
@@ -375,7 +375,7 @@ async def test_deleting_a_session_another_coach_changed_asks_first(
             await pilot.press("r")
             await shows(pilot, "Rota gaps, as Bo sees them")  # the detail shows Bo's change
             await pilot.press("delete")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
             await pilot.press("y")
         else:
             await pilot.press("k")
@@ -393,7 +393,7 @@ async def test_quitting_with_a_conflict_unsettled_asks_first(hub_app, network, b
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
         await shows(pilot, "Quit and lose it (q)")
         text = " ".join(screen_text(app).split())
         assert "Not saved: Bo Ng changed this action first." in text
@@ -402,7 +402,7 @@ async def test_quitting_with_a_conflict_unsettled_asks_first(hub_app, network, b
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict again")
         assert app.is_running
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question again")
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert db.rows("SELECT status FROM action WHERE id = ?", plot.id) == [("stuck",)]

@@ -21,7 +21,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import TYPING_PAUSE, ConfirmScreen, ConflictScreen, TextPromptScreen
 from coachtui.ui.screens.tracker import TrackerScreen
 
-from .helpers import Notices, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import Notices, painted, query, ready, saved, screen_text, shows, type_text, wait_for
 
 BO = "Bo Lind"
 
@@ -231,7 +231,7 @@ async def test_deleting_a_session_waits_out_a_locked_database(make_app, db_path:
         await _detail(pilot, session_id)
         with _locked(app, db_path):
             await pilot.press("delete")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
             await pilot.press("y")
             await shows(pilot, "NOT SAVED YET", timeout=20)
             assert query(db_path, "SELECT count(*) FROM coaching_session") == [(1,)]

@@ -8,7 +8,7 @@ from pathlib import Path
 from coachtui.ui.modals import ConfirmScreen, TextPromptScreen
 from coachtui.ui.screens.session import SessionScreen
 
-from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, shows, type_text, wait_for
 
 SMALLEST = "What is the smallest test the team could run this week that would still teach them something?"
 
@@ -107,7 +107,7 @@ async def test_the_coachs_own_question_can_be_deleted(make_app, db_path: Path) -
         await _questions_step(pilot)
         await type_text(pilot, "rota")
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await shows(pilot, "Deleted your question")
         await saved(pilot)

@@ -13,7 +13,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 
-from .helpers import paste, query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, shows, type_text, wait_for
 from .test_keys import burst
 
 
@@ -200,9 +200,9 @@ async def test_the_open_session_deleted_elsewhere_is_kept_as_a_new_draft(make_ap
         with open_store(str(db_path), coach="Bo Lind") as other:
             other.delete_session(session_id)
         await paste(pilot, "Still here ")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer")
         text = await shows(pilot, "Bo Lind deleted it")
-        assert "Keep my text as a new draft" in text
+        assert "New draft (n)" in text
         assert app.save_status.state == "conflict"
         await pilot.press("n")
         await saved(pilot)
@@ -221,7 +221,8 @@ async def _deleted_while_typing(pilot, app, db_path: Path, session_id: str) -> N
     with open_store(str(db_path), coach="Bo Lind") as other:
         other.delete_session(session_id)
     await paste(pilot, "Unsaved ")
-    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer")
+    # on the screen: keys that arrive before it is painted do not answer it
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer")
     await pilot.press("escape")  # not now
 
 
@@ -231,7 +232,7 @@ async def test_quit_asks_before_dropping_text_of_a_deleted_session(make_app, db_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _deleted_while_typing(pilot, app, db_path, session_id)
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the quit question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the quit question")
         text = await shows(pilot, "save a copy to a file")
         assert "New draft (n)" in text and "Keep my text as" in text
         await pilot.press("escape")  # stay
@@ -247,7 +248,7 @@ async def test_a_new_session_does_not_drop_the_text_of_a_deleted_one(make_app, d
         await _deleted_while_typing(pilot, app, db_path, session_id)
         await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="the offer to close")
         app.session_screen.new_session()  # ctrl+p, New session
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the offer again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the offer again")
         assert app.session.model is not None and app.session.model.dilemma.endswith("Unsaved ")
         await pilot.press("n")
         await saved(pilot)
@@ -385,7 +386,7 @@ async def test_quitting_asks_about_words_in_a_dialog_and_keeps_a_note_waiting(ma
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the tracker note")
         await type_text(pilot, "Sam is off")
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
         await shows(pilot, "what you are typing in this dialog")
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
@@ -442,7 +443,7 @@ async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(m
         with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
             other.save_draft(session_id, dilemma="Bo's words.")
         burst(app, *" quitting now", "ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="the question before quitting")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question before quitting")
         await shows(pilot, "Not saved")
         assert app.is_running
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]

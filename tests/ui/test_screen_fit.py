@@ -11,7 +11,7 @@ import pytest
 
 from coachtui.ui.modals import ResumeScreen
 
-from .helpers import screen_text, shows, wait_for
+from .helpers import painted, screen_text, shows, wait_for
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 LONG_TEAM = "Cardiology Unit, Tanners Cross Hospital"
@@ -224,7 +224,7 @@ async def test_completing_with_unreviewed_actions_and_no_category_asks_once(make
         await pilot.press("ctrl+g", "7")
         await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await shows(pilot, "anyway?")
         screen = dialog_text(app)
         assert "1 earlier action is not reviewed" in screen and "no category is chosen" in screen
@@ -232,7 +232,7 @@ async def test_completing_with_unreviewed_actions_and_no_category_asks_once(make
         await saved(pilot)
         assert query(db_path, "SELECT status FROM coaching_session WHERE id = ?", ids["draft"]) == [("draft",)]
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question again")
         await pilot.press("y")
         await shows(pilot, "Completed and saved")
         assert not isinstance(app.screen, ConfirmScreen)  # one question, not one per gap

@@ -10,7 +10,7 @@ from coachtui.config import Settings, load_settings
 from coachtui.ui.modals import ConfirmScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.screens.session import SessionScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
 
 async def test_first_run_asks_the_name_then_goes_straight_to_creating_a_team(
@@ -202,7 +202,7 @@ async def test_discarding_a_draft_asks_first(make_app, seeded, db_path: Path) ->
         await pilot.press("n")  # keep it after all
         assert isinstance(app.screen, ResumeScreen)
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the session screen")
         await saved(pilot)
@@ -281,7 +281,7 @@ async def test_a_draft_with_content_is_kept_when_starting_another_team(make_app,
         await pilot.press("ctrl+g", "1", "ctrl+u")
         await type_text(pilot, "Ward 4")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: app.session.model.team.name == "Ward 4", what="the new session")
         await saved(pilot)
@@ -311,7 +311,7 @@ async def test_editing_and_removing_actions(make_app, db_path: Path) -> None:
         await type_text(pilot, "Kim")
         await pilot.press("enter")
         await pilot.press("tab", "tab", "tab", "down", "delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await saved(pilot)
     assert query(db_path, "SELECT text, owner FROM action") == [("First, reworded", "Kim")]

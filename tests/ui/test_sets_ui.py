@@ -14,7 +14,7 @@ import pytest
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
 SET = "North leads"
 MEMBERS = ("Asha Patel", "Ben Okafor", "Carys Jones")
@@ -176,7 +176,11 @@ async def test_members_are_added_and_one_leaves_from_the_team_list(make_app, db_
             await shows(pilot, f"{name} joined")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the prompt again")
         assert "• Asha Patel" in screen_text(app) and "• Ben Okafor" in screen_text(app)
-        await paste(pilot, "asha patel")
+        await paste(pilot, "asha patel")  # typed again: said, not taken as "she has left"
+        await pilot.press("enter")
+        await shows(pilot, "Asha Patel is already a member")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the prompt again")
+        await paste(pilot, "-asha patel")
         await pilot.press("enter")
         await shows(pilot, "Mark Asha Patel as having left")
         await pilot.press("enter")  # Left
@@ -287,7 +291,7 @@ async def test_history_lists_a_meeting_once_and_deleting_it_says_so(make_app, se
         assert "2. Asha Patel presents" in text or "Asha Patel presents" in app.screen.query_one("#detail-md").source
         await screenshot(app, f"sets-detail-{size[0]}")
         await pilot.press("delete")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         text = await shows(pilot, "2 presenters")
         flat = " ".join(text.split())
         assert "Delete the meeting of North leads" in flat and "(Dev Shah, Asha Patel)" in flat.replace("│ ", "")

@@ -10,7 +10,7 @@ import pytest
 from coachtui.ui.modals import ConfirmScreen, TextPromptScreen
 from coachtui.ui.screens.session import SessionScreen
 
-from .helpers import query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, query, ready, saved, screen_text, shows, type_text, wait_for
 
 
 def _teams(db_path: Path) -> list[tuple[str, int]]:
@@ -189,7 +189,7 @@ async def _delete_highlighted(pilot, name: str) -> None:  # type: ignore[no-unty
     await pilot.press("ctrl+u")
     await type_text(pilot, name)
     await pilot.press("ctrl+d")
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
     await pilot.press("y")
     await shows(pilot, f"Deleted {name}")
 
@@ -200,7 +200,7 @@ async def test_deleting_asks_first_and_can_be_undone(make_app, three_teams, db_p
         await ready(pilot)
         await type_text(pilot, "Ward 7")
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("n")  # keep it
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         await _delete_highlighted(pilot, "Ward 7")
@@ -226,7 +226,7 @@ async def test_a_deleted_team_is_gone_once_the_undo_time_is_up(
         await pilot.press("ctrl+u")
         await type_text(pilot, "Ward 7")
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: ("Ward 7", 0) not in _teams(db_path), what="the deletion")
         await pilot.press("ctrl+z")
@@ -241,7 +241,7 @@ async def test_quitting_inside_the_undo_window_still_deletes_the_team(make_app, 
         await ready(pilot)
         await type_text(pilot, "Ward 7")
         await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the confirmation")
         await pilot.press("y")
         await shows(pilot, "Deleted Ward 7")
         assert len(_teams(db_path)) == 3  # not yet: it can still be undone
@@ -320,7 +320,7 @@ async def test_a_name_close_to_a_team_asks_before_creating(make_app, larchfield:
         await on_the_list(pilot)
         await type_text(pilot, "Larchfeild Hospital Ward 26")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await shows(pilot, "There is already a team called")
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list again")
@@ -328,7 +328,7 @@ async def test_a_name_close_to_a_team_asks_before_creating(make_app, larchfield:
         assert app.focused is not None and app.focused.id == "team-filter"
         assert app.focused.value == "Larchfeild Hospital Ward 26"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question again")
         await pilot.press("y")
         await wait_for(pilot, lambda: app.session.model is not None, what="a session")
         assert app.session.model.team.name == "Larchfeild Hospital Ward 26"

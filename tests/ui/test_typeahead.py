@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import query, ready, saved, wait_for
+from .helpers import query, ready, saved, shows, wait_for
 from .test_keys import burst, on_the_dilemma
 from .test_team_step import three_teams  # noqa: F401 - a fixture
 
@@ -174,38 +174,70 @@ async def test_members_added_in_one_burst_with_f8(make_app, three_teams, db_path
     assert '"name": "Asha"' in members and '"name": "Ben"' in members
 
 
-async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, db_path: Path) -> None:
-    """With a draft open, 'Ward 7', enter and 'yes' in one burst: the y answered
-    "Start a new session with Ward 7?" before it was on the screen."""
+async def _on_the_team_list_with_a_draft_open(pilot, app, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     from coachtui.store import open_store
-    from coachtui.ui.modals import ConfirmScreen
 
     with open_store(str(db_path)) as store:
         store.create_team("Ward 7")
         team = store.create_team("Ward 4")
         draft = store.start_session(team.id, coach="Ana Ruiz")
         store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    await ready(pilot)
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the draft")
+    await pilot.press("ctrl+g", "1")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "team" and app.focused is not None
+                   and app.focused.id == "team-filter", what="the team list")
+
+
+async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, db_path: Path) -> None:
+    """With a draft open, 'Ward 7', enter and 'yes' in one burst: the y answered
+    "Start a new session with Ward 7?" before it was on the screen; then the letters
+    went on to the team filter behind it, and became a team ("Ward 7yes")."""
+    from coachtui.ui.modals import ConfirmScreen
+
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the draft")
-        await pilot.press("ctrl+g", "1")
-        await wait_for(pilot, lambda: app.session_screen.current_step == "team" and app.focused is not None
-                       and app.focused.id == "team-filter", what="the team list")
+        await _on_the_team_list_with_a_draft_open(pilot, app, db_path)
         burst(app, *"Ward 7", "enter", *"yes")
-        filter_ = app.query_one("#team-filter")
-        await wait_for(pilot, lambda: filter_.value.endswith("yes")
-                       or len(query(db_path, "SELECT id FROM coaching_session")) > 1, what="the letters")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
+                       what="the question, painted")
+        await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmScreen)  # still asking
         assert "Start a new session with Ward 7?" in str(app.screen.question)
-        await wait_for(pilot, lambda: app.screen.shown_at is not None, what="the question, painted")
+        filter_ = app.query_one("#team-filter")
+        assert filter_.value == "Ward 7"  # not on to the filter
         await pilot.press("n")  # Stay, once the coach can see the question
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="the answer")
-        assert filter_.value == "Ward 7yes"  # what was typed is there to see, nothing lost
+        text = await shows(pilot, "Not used")  # not silently lost: the coach is told
+        assert "yes" in text
+        assert filter_.value == "Ward 7"
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("Rota",)]
+    assert _teams(db_path) == ["Ward 4", "Ward 7"]
+
+
+async def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(make_app, db_path: Path) -> None:
+    """Enter on Ward 7 and the new session's title at once, with another draft open:
+    answered "start", the letters typed before the question came up are its title
+    (they went to the team filter and made a team "Late startsPharmacy")."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _on_the_team_list_with_a_draft_open(pilot, app, db_path)
+        burst(app, *"Ward 7", "enter", *"Late starts")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
+                       what="the question, painted")
+        burst(app, "y")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.team.name == "Ward 7"
+                       and app.session_screen.current_step != "team", what="the new session")
+        assert app.query_one("#title").value == "Late starts"
+        await saved(pilot)
+    assert query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id "
+                 "ORDER BY t.name") == [("Ward 4", "Rota"), ("Ward 7", "Late starts")]
+    assert _teams(db_path) == ["Ward 4", "Ward 7"]
 
 
 async def test_f6_esc_and_letters_straight_after(make_app, db_path: Path) -> None:
@@ -314,3 +346,77 @@ async def test_f6_esc_and_a_space_or_stop_straight_after(make_app, db_path: Path
         assert not isinstance(app.screen, ExplainerScreen)
         await saved(pilot)
     assert query(db_path, "SELECT title FROM coaching_session") == [("Rota .3",)]
+
+
+def _south_leads(db_path: Path) -> None:
+    """A set: Ann and Cy are members, Dee has left."""
+    import datetime as dt
+
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("South leads")
+        for name in ("Ann", "Cy", "Dee"):
+            team = store.add_member(team.id, name)
+        store.member_left(team.id, "Dee", left=dt.date(2026, 1, 5))
+
+
+def _members(db_path: Path) -> list[tuple[str, bool]]:
+    import json
+
+    (members,) = query(db_path, "SELECT members FROM team WHERE name = 'South leads'")[0]
+    return sorted((m["name"], not m["left"]) for m in json.loads(members))  # (name, still a member)
+
+
+async def _members_prompt(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    burst(app, *"South")
+    await shows(pilot, "ctrl+r rename")
+    burst(app, "f8")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the members prompt")
+
+
+async def test_a_members_name_typed_again_in_a_burst_is_said_and_no_name_is_lost(make_app, db_path: Path) -> None:
+    """f8, 'Ann' enter 'Bob' enter 'Dee' enter at once, Ann a member already: it asked
+    "Mark Ann as having left?", the enter typed on after 'Bob' answered it, and Bob
+    was lost. Ann typed again is no request to mark her as left; Dee (who had left)
+    is welcomed back; Bob joins."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    _south_leads(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _members_prompt(pilot, app)
+        burst(app, *"Ann", "enter", *"Bob", "enter", *"Dee", "enter")
+        await wait_for(pilot, lambda: ("Dee", True) in _members(db_path), what="Dee back")
+        await shows(pilot, "Ann is already a member")
+        await shows(pilot, "Bob joined")
+        await shows(pilot, "Welcome back: Dee")
+        assert isinstance(app.screen, TextPromptScreen) and not isinstance(app.screen, ConfirmScreen)
+        assert app.screen.query_one("#prompt-input").value == ""  # ready for the next name
+    assert _members(db_path) == [("Ann", True), ("Bob", True), ("Cy", True), ("Dee", True)]
+    assert _teams(db_path) == ["South leads"]
+
+
+async def test_keys_typed_before_mark_as_left_is_painted_never_answer_it(make_app, db_path: Path) -> None:
+    """'-Ann' enter, then 'Bob' enter typed on before "Mark Ann as having left?" was
+    on the screen: they do not answer it; once the coach answers, Bob goes into the
+    prompt that comes back, and joins."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    _south_leads(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _members_prompt(pilot, app)
+        burst(app, *"-Ann", "enter", *"Bob", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
+                       what="the question, painted")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmScreen)  # the enter after Bob did not answer it
+        assert "Mark Ann as having left South leads?" in str(app.screen.question)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: ("Bob", True) in _members(db_path), what="Bob, typed ahead")
+        await shows(pilot, "Bob joined")
+        assert isinstance(app.screen, TextPromptScreen)
+    assert _members(db_path) == [("Ann", False), ("Bob", True), ("Cy", True), ("Dee", False)]
+    assert _teams(db_path) == ["South leads"]

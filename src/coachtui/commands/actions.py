@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import whole_number
+from coachtui.commands.common import say, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store import Store
@@ -47,10 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def _owner(store: Store, name: str, *, closed: bool) -> str:
     """The owner's name as the actions hold it (``name`` ignoring case). Raises
     LookupError, one line, with the closest owner there is."""
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             team_id = find_team_id(store, args.team) if args.team is not None else None
             owner = _owner(store, args.owner, closed=args.closed) if args.owner is not None else None
         except LookupError as exc:
-            _say(f"coachtui: {exc}")
+            say(f"coachtui: {exc}")
             return USAGE
         today = dt.date.today()
         page = store.tracker_actions(
@@ -89,10 +85,10 @@ def run(args: argparse.Namespace) -> int:
     elif page.rows:
         _print_table(page.rows, today)
     if not page.rows:
-        _say("No actions match." if owner or team_id else "No actions yet.")
+        say("No actions match." if owner or team_id else "No actions yet.")
         return NONE
     if page.next_cursor is not None:
-        _say(f"(showing the first {len(page.rows)}; more actions match: use --limit to see more)")
+        say(f"(showing the first {len(page.rows)}; more actions match: use --limit to see more)")
     return FOUND
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,11 @@ def team_id(store: Store, name: str) -> str:
     close = difflib.get_close_matches(name.casefold(), list(names), n=1)
     hint = f"; did you mean {one_line(names[close[0]])!r}?" if close else ""
     raise LookupError(f"there is no team called {one_line(name)!r}{hint}")
+
+
+def say(message: str) -> None:
+    """One line for the person at the terminal (stderr), beside what a command prints."""
+    print(message, file=sys.stderr)
 
 
 def whole_number(low: int, high: int) -> Callable[[str], int]:

@@ -18,7 +18,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import past_date, session_header, whole_number
+from coachtui.commands.common import past_date, say, session_header, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store.types import SessionInfo
@@ -97,17 +97,13 @@ def _table(rows: list[tuple[str, ...]], max_width: int | None) -> list[str]:
     return lines
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.store.types import SessionFilter
     from coachtui.text import one_line
 
     if args.category is not None and args.category not in CATEGORY_CHOICES:
-        _say(f"coachtui: unknown category {one_line(args.category)!r} (choose from {', '.join(CATEGORY_CHOICES)})")
+        say(f"coachtui: unknown category {one_line(args.category)!r} (choose from {', '.join(CATEGORY_CHOICES)})")
         return USAGE
     with open_store(args.db, create=False) as store:
         team_id = None
@@ -117,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 team_id = find_team_id(store, args.team)
             except LookupError as exc:
-                _say(f"coachtui: {exc}")
+                say(f"coachtui: {exc}")
                 return USAGE
         which = SessionFilter(text=args.text, team_id=team_id, category=args.category, since=args.since)
         page = store.search_sessions(which, limit=args.limit)
@@ -126,10 +122,10 @@ def run(args: argparse.Namespace) -> int:
     elif page.rows:
         _print_table(page.rows)
     if not page.rows:
-        _say(f"No sessions match {one_line(args.text)!r}.")
+        say(f"No sessions match {one_line(args.text)!r}.")
         return NONE
     if page.next_cursor is not None:
-        _say(f"(showing the newest {len(page.rows)}; more sessions match: use --limit to see more)")
+        say(f"(showing the newest {len(page.rows)}; more sessions match: use --limit to see more)")
     return FOUND
 
 

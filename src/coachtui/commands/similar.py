@@ -13,10 +13,9 @@ could not be read), 2 a mistake on the command line (an unknown team).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
-from coachtui.commands.common import session_header, whole_number
+from coachtui.commands.common import say, session_header, whole_number
 
 if TYPE_CHECKING:
     from coachtui.store.types import SimilarDilemma
@@ -44,10 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     from coachtui.store import open_store
     from coachtui.text import one_line
@@ -60,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 team_id = find_team_id(store, args.team)
             except LookupError as exc:
-                _say(f"coachtui: {exc}")
+                say(f"coachtui: {exc}")
                 return USAGE
         found = store.similar_dilemmas(args.text, exclude_team_id=team_id, limit=args.limit)
     if args.json:
@@ -70,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     elif found:
         print("\n\n".join(block(item) for item in found))
     if not found:
-        _say(f"No other team's session is like {one_line(args.text)!r}.")
+        say(f"No other team's session is like {one_line(args.text)!r}.")
         return NONE
     return FOUND
 

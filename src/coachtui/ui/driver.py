@@ -20,6 +20,7 @@ import os
 import select
 import selectors
 import threading
+import unicodedata
 from codecs import getincrementaldecoder
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -27,18 +28,27 @@ from typing import Any
 from textual import events
 
 # Textual has no public name for its terminal parser (nor its table of escape
-# sequences, nor its key names for characters); the version is pinned, and
+# sequences); the version is pinned, and
 # tests/ui/test_keys.py checks what this module relies on (feed, tick, the keys it reads).
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
-from textual.keys import _character_to_key
+from textual.keys import KEY_NAME_REPLACEMENTS
 from textual.message import Message
 
 PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
 # What follows ESC to begin a sequence a terminal sends (CSI, OSC, ST, APC, PM; the
 # letters, SS3 "O" and DCS "P" among them, are left to Textual as they were).
 SEQUENCE_STARTS = "[]\\_^"
-PASTE_END = "\x1b[201~"
+
+
+def key_name(character: str) -> str:
+    """The name Textual gives the key of a printable character that is not a letter
+    ("1", "space", "full_stop", "question_mark"): its Unicode name, as bindings write it."""
+    if character.isalnum():
+        return character
+    name = unicodedata.name(character, character).lower().replace("-", "_").replace(" ", "_")
+    return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 class PasteParser(XTermParser):
@@ -127,7 +137,7 @@ class PasteParser(XTermParser):
         else:
             character = ""
         if len(character) == 1 and character.isprintable() and not character.isalpha():
-            yield events.Key(f"alt+{_character_to_key(character)}", character)
+            yield events.Key(f"alt+{key_name(character)}", character)
             return
         yield from super()._sequence_to_key_events(sequence, alt)
 

@@ -159,6 +159,6 @@ def members_help(team: TeamInfo) -> str:
         lines.append(f"• {member.name}{left}")
     return (
         "\n".join(lines)
-        + "\n\nA new name joins the set. A member's name marks them as left (asked first);"
-        " a former member's brings them back."
+        + "\n\nA new name joins the set; a former member's brings them back. A minus and a"
+        " member's name (-Ann) marks them as left (asked first)."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,7 +23,57 @@ from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, sessi
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class Question:
+    """What a question (ConfirmScreen, ChoiceScreen) does with keys typed before it
+    was on the screen: they never answer it. A coach typing ahead ("Ann" enter
+    "Bob" enter in the members prompt) meant them for what they expected to see, so
+    the question keeps them, with any letter that answers nothing in it, and hands
+    them on once it is answered (KeyHold.hand_on): to the field the focus goes to
+    then, or, if that is no place for them, to a toast saying what was not used."""
+
+    app: Any
+    shown_at: float | None = None  # first on the screen, on the clock keys are timed by
+    kept: list[events.Key | events.Paste]
+
+    def watch_for_paint(self) -> None:
+        self.kept = []
+        # Told as each frame of it is written (a callback after the refresh comes only
+        # once nothing on the screen is left to update, which on a busy app can be
+        # long after the coach sees the question, and answers it).
+        self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._painted)  # type: ignore[attr-defined]
+
+    def _painted(self, _screen: object = None) -> None:
+        if self.shown_at is None and self.is_current:  # type: ignore[attr-defined]
+            self.shown_at = events.Event().time
+
+    def answers(self, event: events.Key) -> bool:
+        """True if ``event`` is one of this question's answers."""
+        return False
+
+    def keeps(self, event: events.Key | events.Paste) -> bool:
+        """Keep ``event`` (True): typed before this was painted, or a paste, or a
+        character that answers nothing here. A space too: a coach typing on as the
+        question came up ("Late starts") pressed the button in focus with it."""
+        shown = self.shown_at
+        if isinstance(event, events.Paste) or shown is None or event.time < shown:
+            self.kept.append(event)
+            return True
+        character = event.character
+        if character is not None and character.isprintable() and not self.answers(event):
+            self.kept.append(event)
+            return True
+        return False
+
+    def hand_on_kept(self) -> None:
+        """Answered: what was kept goes on once the answer has been acted on."""
+        keys = getattr(self.app, "keys", None)
+        if keys is not None and self.kept:
+            keys.hand_on(self, self.kept)
+            self.kept = []
+
+
+class ConfirmScreen(Question, ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True for yes."""
 
     BINDINGS = [
@@ -46,41 +97,65 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.danger else "#yes", Button).focus()
+        self.watch_for_paint()
+
+    def answers(self, event: events.Key) -> bool:
+        return event.key in ("y", "n")
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        self._answer(answer)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self._answer(event.button.id == "yes")
+
+    def _answer(self, answer: bool) -> None:
+        self.hand_on_kept()
+        self.dismiss(answer)
 
 
 class TypedAheadConfirmScreen(ConfirmScreen):
     """A yes/no question that comes up after a key that asked for something else
     (enter on a team, while another team's draft is open): letters the coach typed
     on before it was on the screen were meant for what they expected to see (the
-    new session's title), so they do not answer it. They go on to the field below,
-    as a conflict question's do (see KeyHold.route), where the coach sees them."""
+    new session's title). They never answer it, and never reach the team filter
+    behind it (they became a team's name): yes takes them (:meth:`typed_ahead`, the
+    new session's title); no hands them on as any question does (a toast says what
+    was not used when the focus is on the team list)."""
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False) -> None:
-        super().__init__(question, yes=yes, no=no, danger=danger)
-        self.shown_at: float | None = None  # first on the screen, on the clock keys are timed by
+    def typed_ahead(self) -> str:
+        """The text kept, taken: the caller puts it where the coach meant it."""
+        text = "".join(
+            key.text if isinstance(key, events.Paste) else key.character or ""
+            for key in self.kept
+            if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
+        )
+        self.kept = []
+        return " ".join(text.split())
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.call_after_refresh(self._on_screen)
+    def _answer(self, answer: bool) -> None:
+        if answer:
+            self.dismiss(answer)  # the caller takes what was kept (typed_ahead)
+        else:
+            super()._answer(answer)
 
-    def _on_screen(self) -> None:
-        self.shown_at = events.Event().time
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """The keys typed after the answer go where the focus goes once it has been
+        acted on: the new session's first step, or back on the team list."""
+        if key not in ("y", "n", "escape", "enter"):
+            return None
+        app, keys = self.app, getattr(self.app, "keys", None)
+        shown = session_shown(app, self)
 
-    def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
-        """A letter (or space) that arrived before the question was painted."""
-        shown = self.shown_at
-        before = shown is None or event.time < shown
-        return before and event.character is not None and event.character.isprintable()
+        def acted_on() -> bool:
+            if app.screen is self or (keys is not None and not keys.answer_acted_on(self)):
+                return False
+            return shown() or getattr(app.screen, "current_step", "team") == "team" and input_ready(app)()
+
+        return acted_on, SESSION_WAIT
 
 
-class ChoiceScreen(ModalScreen[str]):
+class ChoiceScreen(Question, ModalScreen[str]):
     """Ask a question with several answers, each with its own key."""
 
     BINDINGS = [Binding("escape", "choose('')", "Cancel", show=False, id="choice.cancel")]
@@ -101,6 +176,10 @@ class ChoiceScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
+        self.watch_for_paint()
+
+    def answers(self, event: events.Key) -> bool:
+        return any(event.character == key for key, _label, _value in self.choices)
 
     def on_key(self, event: events.Key) -> None:
         for key, _label, value in self.choices:
@@ -130,6 +209,7 @@ class ChoiceScreen(ModalScreen[str]):
         if self._answered:
             return
         self._answered = True
+        self.hand_on_kept()
         self.dismiss(value)
 
 

@@ -274,7 +274,8 @@ class Recovery:
 
             self.asking_about.add(model.session_id)
             self.showing.add(model.session_id)
-            error = NotFound(app.saver.conflicts[model.session_id].capitalize() + ".")
+            why = app.saver.conflicts[model.session_id]
+            error = NotFound(why[:1].upper() + why[1:] + ".")  # not capitalize(): "deleted by bo lind"
             self._offer_new_draft(Conflict("lost", model.session_id, model.session_id, error))
         else:
             app.notify(
@@ -338,10 +339,12 @@ class Recovery:
         reason = one_line(str(conflict.error), 160)
         app.push_screen(
             ChoiceScreen(
-                f"{reason} What you typed is still on your screen, but it cannot be saved into that session.",
+                f"{reason} What you typed is still on your screen, but it cannot be saved into that session: "
+                "keep it as a new draft, or save a copy to a file?",
                 [
-                    ("n", "Keep my text as a new draft", "new"),
-                    ("s", "Save a copy to a file", "copy"),
+                    # short enough for all three to show side by side at 80 columns
+                    ("n", "New draft", "new"),
+                    ("s", "Copy to a file", "copy"),
                     ("esc", "Not now", ""),
                 ],
             ),

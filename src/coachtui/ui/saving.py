@@ -54,8 +54,10 @@ class Saving:
             return
         # The bars of the screens on show (any mode: the tracker's, a dialog's
         # screen below); a bar shown later takes app.save_status (StatusBar.on_show).
+        # Each screen has its bar at its top, as its first child: querying the whole
+        # screen walked every widget of the session's seven steps, on each save.
         for screen in app.screen_stack:
-            for bar in screen.query(StatusBar):
+            for bar in screen.query_children(StatusBar):
                 bar.save = status
         with suppress(NoMatches, KeyError):  # the session screen may not be installed or composed yet
             app.session_screen.query_one(StatusBar).save = status

@@ -51,6 +51,25 @@ Condition = Callable[[], bool]
 Held = events.Key | events.Paste
 
 
+class HandOn:
+    """Keys a question kept (typed before it was on the screen, or that answer
+    nothing in it), handed on in order once its answer has been acted on: into the
+    text field the focus is in then, unless that field says typed-ahead text is not
+    for it (the team filter: such letters made a team). Else the coach is told, in
+    a toast, what was not used. Nothing typed is dropped unsaid."""
+
+    def __init__(self, keys: list[Held]) -> None:
+        self.keys = keys
+
+    @property
+    def text(self) -> str:
+        return "".join(
+            key.text if isinstance(key, events.Paste) else key.character or ""
+            for key in self.keys
+            if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
+        )
+
+
 def is_text_field(widget: Widget | None) -> bool:
     """An Input or a TextArea (TextArea is not imported for it: the first screen
     loads without it)."""
@@ -150,7 +169,7 @@ class KeyHold:
     def __init__(self, app: App[Any], dispatch: Callable[[Held], Awaitable[None]]) -> None:
         self.app = app
         self.dispatch = dispatch  # the app's routing of a key (which may hold again)
-        self.held: list[Held] = []
+        self.held: list[Held | HandOn] = []
         self._until: Condition | None = None
         self._deadline = 0.0
         self._timer: Timer | None = None
@@ -221,7 +240,39 @@ class KeyHold:
             self._timer = None
         # In order; a key that starts a new wait leaves the rest held for it.
         while self.held and self._until is None:
-            await self.dispatch(self.held.pop(0))
+            item = self.held.pop(0)
+            if isinstance(item, HandOn):
+                self._deliver(item)
+            else:
+                await self.dispatch(item)
+
+    def _deliver(self, kept: HandOn) -> None:
+        focused = self.app.focused
+        if is_text_field(focused) and not getattr(focused, "refuses_typed_ahead", False):
+            self.held[0:0] = kept.keys  # on to the field, before the keys typed after them
+        elif text := kept.text.strip():
+            from coachtui.text import one_line
+
+            self.app.notify(f"Not used (typed before the question was on the screen): {one_line(text, 60)}",
+                            severity="warning", markup=False, timeout=10)
+
+    def hand_on(self, screen: Screen[Any], kept: list[Held]) -> None:
+        """``screen`` (a question) is answered and closing: the keys it kept go on
+        once it has gone and its answer has been acted on (see :class:`HandOn`)."""
+        if not kept:
+            return
+        app = self.app
+        self.held.insert(0, HandOn(list(kept)))
+
+        def gone() -> bool:
+            return app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+
+        before = self._until
+        if before is None:
+            self.hold(gone, COMMAND_WAIT)
+        else:
+            self._until = lambda: before() and gone()
+            self._deadline = max(self._deadline, time.monotonic() + COMMAND_WAIT)
 
     async def route(self, event: events.Event, textual_routing: Callable[[events.Event], Awaitable[None]]) -> None:
         """The app's ``on_event``: a key or paste is held while the screen changes,
@@ -250,6 +301,9 @@ class KeyHold:
                 self.held.insert(0, letter)
             else:
                 await self.route(letter, textual_routing)
+            return
+        keeps = getattr(app.screen, "keeps", None)  # a question: keys typed before it was seen
+        if keeps is not None and keeps(event):
             return
         focused = app.focused
         if isinstance(event, events.Key):

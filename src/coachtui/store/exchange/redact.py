@@ -184,6 +184,10 @@ class Redactor:
         self._teams = list(teams)
         self._pseudonyms: dict[str, str] = {}
         self._counts = {"coach": 0, "person": 0}
+        # While numbering (exchange/redacted.py): what rows become is not kept, only
+        # who is met first, so text that names no one without a pseudonym is skipped.
+        self.numbering = False
+        self._unnumbered: tuple[tuple[int, int], re.Pattern[str] | None] = ((-1, -1), None)
         self._build()
 
     def _build(self) -> None:
@@ -312,10 +316,25 @@ class Redactor:
             self._coach.setdefault(key, False)
         return self._pseudonym(entity)
 
+    def _not_numbered(self) -> re.Pattern[str] | None:
+        """A pattern of the names whose person has no pseudonym yet (None: everyone
+        has one). Where it finds nothing, :meth:`text` numbers no one: every name
+        the whole pattern finds there is found by this one too."""
+        state = (len(self._pseudonyms), len(self._tokens))
+        if self._unnumbered[0] != state:
+            left = [token for token, entity in self._tokens.items()
+                    if entity not in self._pseudonyms and not entity.startswith("team:")]
+            self._unnumbered = (state, self._compile(left))
+        return self._unnumbered[1]
+
     def text(self, value: str) -> str:
         """Free text with every known name replaced by its pseudonym."""
         if self._pattern is None or not value:
             return value
+        if self.numbering:
+            waiting = self._not_numbered()
+            if waiting is None or waiting.search(fold(value)) is None:
+                return value  # (while numbering, only who is met counts)
         folded, places = _fold_with_places(value)
 
         def place(index: int) -> int:

@@ -48,6 +48,15 @@ Row = dict[str, Any]
 BATCH = 500
 # A source of one table's rows, read again for each pass.
 Rows = Callable[[], Iterator[Row]]
+# What redaction reads of each table's rows (redact.Redactor.rows and set_rows).
+REDACTED_COLUMNS = {
+    "teams": ("id", "name", "coach", "updated_by", "members"),
+    "sessions": ("coach", "updated_by", "title", "dilemma", "context", "insight", "suggestion_reasons", "presenter"),
+    "picked_questions": ("text", "note"),
+    "custom_questions": ("text", "coach"),
+    "actions": ("text", "prediction", "owner", "coach", "updated_by"),
+    "action_reviews": ("note", "coach", "learning"),
+}
 
 
 def _groups(
@@ -58,7 +67,7 @@ def _groups(
     beyond it (exchange/export.py: ``extra_actions``, ``extra_reviews``)."""
 
     def table(key: str) -> Rows:
-        return lambda: stream_table(session, key, team_id=team_id, since=since)
+        return lambda: stream_table(session, key, team_id=team_id, since=since, columns=REDACTED_COLUMNS[key])
 
     groups = [{key: table(key) for key in TABLE_ORDER}]
     if for_report and (team_id is not None or since is not None):
@@ -89,12 +98,10 @@ def _extra_reviews_where(team_id: str | None, since: dt.datetime | None) -> list
 
 
 def _by_stamp(session: Session, key: str, where: list[Any]) -> Iterator[Row]:
-    """The rows of ``key`` matching ``where``, oldest first (then by id, as Python
-    orders strings), a batch at a time."""
-    from coachtui.store.exchange.interchange import SPECS
-
+    """What redaction reads of the rows of ``key`` matching ``where``, oldest first
+    (then by id, as Python orders strings), a batch at a time."""
     found = table_of(key)
-    names = SPECS[key].columns
+    names = REDACTED_COLUMNS[key]
     result = session.execute(
         sa.select(*(found.c[name] for name in names))
         .where(*where)
@@ -154,10 +161,12 @@ def prepared_redactor(
     """A redactor that has learnt every titled name of the redacted export of that
     selection (a report's when ``for_report``) and numbered every pseudonym as the
     export made in memory does: redacting its rows now, in any order, gives that
-    export's values (see the module)."""
+    export's values (see the module). Text that names no one without a pseudonym
+    yet is skipped while numbering (Redactor.numbering)."""
     redactor = Redactor(known_people(session), known_teams(session), keep_team_names=keep_team_names)
     groups = _groups(session, team_id, since, for_report=for_report)
     redactor.learn(text for group in groups for key, rows in group.items() for text in _texts(key, rows()))
+    redactor.numbering = True  # (the rows redacted here are thrown away)
     for group in groups:
         for key in TABLE_ORDER:
             if key in group:
@@ -167,6 +176,7 @@ def prepared_redactor(
             if key in group:
                 for batch in _batches(group[key]()):
                     redactor.set_rows(key, batch)
+    redactor.numbering = False
     return redactor
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
 from coachtui.store.exchange.report import csv_stamp
-from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
+from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
 BATCH = 200
@@ -197,7 +197,7 @@ def _team_parts(
     for group in _team_groups(teams, per_team):
         still_open, tests = _group_actions(session, group, per_team, listed, redactor)
         rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, listed), catalog,
-                                            redactor))
+                                            group, redactor))
         for team in group:
             team_themes, (count, first, last, _) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
             yield team_head(team, count, (first, last) if count else None, team_themes,
@@ -297,19 +297,20 @@ def _group_batches(
 
 
 def _rendered_sessions(
-    session: Session, batches: Iterator[list[str]], catalog: Any, redactor: Any = None
+    session: Session, batches: Iterator[list[str]], catalog: Any, teams: list[Row], redactor: Any = None
 ) -> Iterator[tuple[str, list[str]]]:
-    """Each session of ``batches`` in their order: its team's id and its lines."""
-    from coachtui.store.exchange.redact import TABLE_ORDER
+    """Each session of ``batches`` (of the ``teams``, their rows as the report shows
+    them) in their order: its team's id and its lines."""
     from coachtui.store.exchange.report import Index, session_lines
 
     for ids in batches:
         tables = _report_batch(session, ids)
         if redactor is not None:
-            for key in TABLE_ORDER:
+            for key in ("sessions", "picked_questions", "actions", "action_reviews"):
                 redactor.whole(key, tables[key])
             redactor.whole("actions", tables["extra_actions"])
             redactor.whole("action_reviews", tables["extra_reviews"])
+        tables["teams"] = teams
         index = Index(tables, tables.pop("extra_actions"), tables.pop("extra_reviews"))
         rows = {row["id"]: row for row in tables["sessions"]}
         for ident in ids:
@@ -368,15 +369,36 @@ def _joined(groups: Iterator[list[str]]) -> Iterator[str]:
 
 
 def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
-    """The tables a report shows for the sessions ``ids``, with every review made in
-    them and the actions those reviews are of (``extra_reviews``, ``extra_actions``:
-    reviews of actions agreed in other sessions)."""
-    data = collect(session, exported_at=dt.datetime.now(dt.UTC), session_ids=ids)
-    action_ids = {row["id"] for row in data.tables["actions"]}
-    extra_reviews = [row for row in fetch_in(session, "action_reviews", "session_id", ids)
-                     if row["action_id"] not in action_ids]
+    """The tables a report shows for the sessions ``ids`` (as :func:`collect` reads
+    them for those sessions, but teams and custom questions, which a session's part
+    does not show), with every review made in them and the actions those reviews
+    are of (``extra_reviews``, ``extra_actions``: reviews of actions agreed in other
+    sessions)."""
+    sessions = by_stamp(fetch_in(session, "sessions", "id", ids))
+    order = {row["id"]: place for place, row in enumerate(sessions)}
+    picked = fetch_in(session, "picked_questions", "session_id", order)
+    actions = fetch_in(session, "actions", "session_id", order)
+    action_ids = {row["id"] for row in actions}
+    # The reviews of these actions and those made in these sessions, in one read.
+    r_table = table_of("action_reviews")
+    found: dict[str, Row] = {}
+    for clause in in_clauses(session, r_table.c.action_id, action_ids):
+        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause))
+    for clause in in_clauses(session, r_table.c.session_id, order):
+        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause,
+                                                       r_table.c.action_id.not_in(action_ids)))
+    reviews = [row for row in found.values()
+               if row["action_id"] in action_ids and (row["session_id"] is None or row["session_id"] in order)]
+    extra_reviews = [row for row in found.values() if row["action_id"] not in action_ids]
     extra_actions = fetch_in(session, "actions", "id", {row["action_id"] for row in extra_reviews})
-    return {**data.tables, "extra_actions": by_stamp(extra_actions), "extra_reviews": by_stamp(extra_reviews)}
+    return {
+        "sessions": sessions,
+        "picked_questions": sorted(picked, key=lambda r: (order[r["session_id"]], r["position"], r["id"])),
+        "actions": sorted(actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])),
+        "action_reviews": by_stamp(reviews),
+        "extra_actions": by_stamp(extra_actions),
+        "extra_reviews": by_stamp(extra_reviews),
+    }
 
 
 def all_teams(session: Session) -> int:

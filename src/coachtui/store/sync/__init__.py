@@ -110,7 +110,7 @@ from coachtui.store.db.engine import Database, open_database
 from coachtui.store.db.models import Meta, SyncChange, SyncState, Tombstone
 from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError, SyncFailed, SyncStopped
-from coachtui.store.exchange.interchange import SPECS
+from coachtui.store.exchange.interchange import SPECS, STAMP
 from coachtui.store.exchange.merge import Plan, changed_fields, existing_ids, write_plan
 from coachtui.store.exchange.rows import fetch, fetch_in, in_clauses, table_of
 from coachtui.store.sync import bulk, changes, conflicts, fields
@@ -298,10 +298,21 @@ def collect_all(conn: sa.Connection) -> Changeset:
     for kind in KINDS:
         for row in _fetch(conn, kind):
             out.add_row(kind, row)
+    _add_all_tombstones(conn, out)
+    return out
+
+
+def _add_all_tombstones(conn: sa.Connection, out: Changeset) -> None:
     table = table_of_model(Tombstone)
     for grave in conn.execute(sa.select(table)).all():
         out.add_tombstone(grave.kind, grave.id, grave.deleted_at, grave.coach)
-    return out
+
+
+def _all_keys(conn: sa.Connection) -> list[tuple[str, str]]:
+    """Every record and tombstone here, as (kind, id)."""
+    keys = [(kind, str(ident)) for kind in KINDS for ident in conn.execute(sa.select(table_of(kind).c.id)).scalars()]
+    graves = table_of_model(Tombstone)
+    return keys + [(row.kind, row.id) for row in conn.execute(sa.select(graves.c.kind, graves.c.id))]
 
 
 def collect_subtrees(conn: sa.Connection, records: dict[str, set[str]]) -> Changeset:
@@ -356,8 +367,7 @@ class _Apply:
         self.bases = incoming.bases
         self.from_hub = not incoming.to_hub
         self.copied = incoming.copied
-        if self.copied:  # chosen with no stamp from the future going to the hub (``_one_sided``)
-            assert self.from_hub
+        if self.copied and self.from_hub:  # (going to the hub, none is later than its clock: ``_one_sided``)
             self.result.clamped += bulk.Snapshot(self.copied, []).later_than(self.limit)
         self.agreed_with = incoming.agreed_with if self.from_hub else None
         self.seen = None if self.from_hub else incoming.seen
@@ -447,6 +457,11 @@ class _Apply:
         for kind in ("sessions", "actions"):
             for row in self.rows[kind].values():
                 row["team_id"] = mapping.get(row["team_id"], row["team_id"])
+            if mapping and self.copied.get(kind):
+                index = SPECS[kind].columns.index("team_id")
+                self.copied[kind] = [
+                    (*row[:index], mapping.get(row[index], row[index]), *row[index + 1 :]) for row in self.copied[kind]
+                ]
 
     def _adopt(self, team: Row, local: Row) -> None:
         """Make the hub's team ours: our team of the same name hands over its sessions
@@ -1290,12 +1305,41 @@ class _Run:
                 return self._send_copy(hub_id, mark, trust_bases, last=last)
             except bulk.Unsuitable:
                 pass  # the hub holds records already (or the rows need deciding): merge
+        if bulk.enabled():
+            try:
+                return self._send_batch(hub_id, batch, trust_bases, mark, last=last, whole=whole, copy=True)
+            except bulk.Unsuitable:
+                pass  # the hub took meanwhile something a copied record collides with: merge
+        return self._send_batch(hub_id, batch, trust_bases, mark, last=last, whole=whole, copy=False)
+
+    def _send_batch(
+        self, hub_id: str, batch: list[Entry], trust_bases: bool, mark: int, *, last: bool, whole: bool, copy: bool
+    ) -> tuple[int, int]:
+        """:meth:`_send`, merging record by record; with ``copy``, the whole sessions
+        new to the hub are copied as they are stored instead (``_one_sided``). Raises
+        :class:`bulk.Unsuitable` (having changed nothing) when, by the time the batch
+        is written there, a copied record would collide with what the hub took since."""
         shown = self.shown
         try:
+            keys = [(kind, ident) for _seq, _group, kind, ident in batch]
+            here: _Here | None = None
+            late = dt.datetime.max.replace(tzinfo=dt.UTC)
+            if copy:
+                with self.local.read() as session:
+                    if whole:
+                        keys = _all_keys(session.connection())
+                with self.hub.read() as hub_session:
+                    hub_conn = hub_session.connection()
+                    here = _Here.read(hub_conn, {ident for kind, ident in keys if kind == "sessions"})
+                    late = _hub_clock(hub_conn, self.local)[0] + fields.TOLERANCE
             with self.local.read() as session:
                 conn = session.connection()
-                keys = [(kind, ident) for _seq, _group, kind, ident in batch]
-                outgoing = collect_all(conn) if whole else collect(conn, keys)
+                if here is not None:
+                    outgoing = _one_sided(conn, keys, here, late)
+                    if whole:
+                        _add_all_tombstones(conn, outgoing)
+                else:
+                    outgoing = collect_all(conn) if whole else collect(conn, keys)
                 # what an earlier batch of this sync already left on the hub, unchanged
                 # since, need not go again (whole sessions overlap between batches)
                 changed = set(keys)
@@ -1311,6 +1355,8 @@ class _Run:
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         with self._pushing() as hub_conn:
+            if outgoing.copied and not _still_new(hub_conn, outgoing):
+                raise bulk.Unsuitable
             hub_now, skew = _hub_clock(hub_conn, self.local)
             outgoing.limit = hub_now
             outgoing.ahead = skew or dt.timedelta(0)
@@ -1321,8 +1367,9 @@ class _Run:
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
+        stored = fields.stored_bases(hub_id, outgoing.copied)  # with the hub's teams (``map_teams``)
         self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
-                          save_sent=lambda _conn: sent, settled=settled)
+                          save_sent=lambda _conn: sent, settled=settled, stored=stored)
         return before, after
 
     def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
@@ -1391,6 +1438,7 @@ class _Run:
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
         save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
         settled: Iterable[Conflict] = (),
+        stored: list[tuple[str, str, str, str]] | None = None,
     ) -> None:
         """Here, after a batch went to the hub (one transaction): what the hub kept
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
@@ -1412,7 +1460,8 @@ class _Run:
                 pulled = apply(conn, back, adopt_teams=True)
                 versions = dict(save_sent(conn))
                 versions.update(_fields(back))
-                _save_bases(conn, hub_id, versions)
+                # the versions of records copied (``stored``), unless the hub sent them back
+                _save_bases(conn, hub_id, versions, [row for row in stored or () if (row[1], row[2]) not in versions])
                 conflicts.drop_settled_elsewhere(conn, _keys(back))
                 conflicts.forget_settled(conn, settled)  # the hub has them
                 found = _conflicts(pushed, pulled) + pulled.deleted_edits + pushed.deleted_unseen
@@ -1674,10 +1723,13 @@ def _replaced(teams: dict[str, str], incoming: Changeset) -> set[str]:
     }
 
 
-def _one_sided(conn: sa.Connection, keys: list[tuple[str, str]], here: _Here) -> Changeset:
-    """What the hub (``conn``) sends for these changed records: as :func:`collect`,
-    except that the whole sessions new here are read as they are stored, in
-    ``copied`` (see above)."""
+def _one_sided(
+    conn: sa.Connection, keys: list[tuple[str, str]], here: _Here, late: dt.datetime | None = None
+) -> Changeset:
+    """What the sender (``conn``) sends for these changed records: as :func:`collect`,
+    except that the whole sessions new to the receiver (``here``) are read as they
+    are stored, in ``copied`` (see above). ``late``: going to the hub, a session with
+    a stamp later than this is merged (the merge brings it back to the hub's clock)."""
     candidates = {ident for kind, ident in keys if kind == "sessions"} - here.sessions
     candidates -= {ident for kind, ident in here.graves if kind == "sessions"}
     if len(candidates) < COPY_SESSIONS:
@@ -1712,6 +1764,13 @@ def _one_sided(conn: sa.Connection, keys: list[tuple[str, str]], here: _Here) ->
             else:
                 bad.add(session)
     buried = {owner[key] for key in here.graves if key in owner}
+    if late is not None:
+        text = late.astimezone(dt.UTC).strftime(bulk.STAMP_TEXT)
+        for kind, rows in (("sessions", sessions.values()), ("picked_questions", picked), ("actions", actions),
+                           ("action_reviews", reviews.values())):
+            stamps = [index for index, (_name, field_kind) in enumerate(SPECS[kind].fields) if field_kind.rstrip("?") == STAMP]
+            buried |= {owner[(kind, row[0])] for row in rows if (kind, row[0]) in owner
+                       and any(row[index] is not None and row[index] > text for index in stamps)}
     chosen = set(sessions) - bad - buried
     while True:
         while any((first in chosen) != (second in chosen) for first, second in together):

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from coachtui.session.model import STEP_IDS, STEPS, ReviewItem
 from coachtui.text import one_line
@@ -25,6 +25,7 @@ from coachtui.ui import freeze_gc
 from coachtui.ui.appref import coach_app
 from coachtui.ui.steps.base import StepPane
 from coachtui.ui.steps.team import TeamStep
+from coachtui.ui.widgets.footer import CoachFooter
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.widgets.stepbar import StepBar
 from coachtui.ui.workers import in_thread
@@ -100,7 +101,7 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="session-body"):
             with ContentSwitcher(initial="team", id="steps"):
                 yield TeamStep()
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one(TeamStep).activate()
@@ -560,24 +561,26 @@ class SessionScreen(Screen[None]):
         if model is not None and model.status == "draft":
             from coachtui.ui.modals import TypedAheadConfirmScreen
 
+            question = TypedAheadConfirmScreen(
+                f"Start a new session with {one_line(team.name, 40)}? The draft for "
+                f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
+                yes="Start new",
+                no="Stay",
+            )
+
             def done(confirmed: bool | None) -> None:
                 if confirmed:
-                    self.start_session(team)
+                    # typed on after enter, before the question was seen: meant as its title
+                    self.start_session(team, title=question.typed_ahead())
 
-            self.app.push_screen(
-                TypedAheadConfirmScreen(
-                    f"Start a new session with {one_line(team.name, 40)}? The draft for "
-                    f"{one_line(model.team.name, 40)} is kept and can be resumed later.",
-                    yes="Start new",
-                    no="Stay",
-                ),
-                done,
-            )
+            self.app.push_screen(question, done)
             return
         self.start_session(team)
 
-    def start_session(self, team: TeamInfo) -> None:
+    def start_session(self, team: TeamInfo, title: str = "") -> None:
         model = self.coach_app.session.start(team, self.coach_app.settings.coach_name)
+        if title:  # before the fields show the new session: they load it with its title
+            self.coach_app.session.set_fields(title=title)
         self.refresh_panes()
         self._review_for = model
         self._load_review(team, model)

@@ -28,7 +28,7 @@ from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import cell, due_label, share_width, text_width
 from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import ConfirmScreen
-from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.steps.base import LastSize, StepPane, enclosing
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.workers import in_thread, reason
 
@@ -101,6 +101,8 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         # the session (model) whose half-typed action the form shows
         self._form_of: object | None = None
         self._tries = 0  # times the form was submitted (see keys_wait_after)
+        self.laid_out, self.table_laid_out = LastSize(), LastSize()
+        self.rows_shown: object = None  # the columns and rows the table shows
 
     def compose(self) -> ComposeResult:
         yield Label("New action", id="action-form-label", classes="section")
@@ -178,28 +180,38 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.query_one("#action-owner", Input).placeholder = f"Owner: {presenter}" if presenter else "Owner"
         table = self.query_one(ActionTable)
         row = table.cursor_row
-        table.clear(columns=True)
         if model is None:
+            table.clear(columns=True)
+            self.rows_shown = None
             return
         today = dt.date.today()
         # Owner and due keep their room; the action takes the rest, cut with an ellipsis
-        # (e edits it, in full).
+        # (e edits it, in full). Measured as last laid out: a step just shown has no
+        # size yet (the resize that follows measures again if it changed).
+        own_width, _ = self.laid_out.of(self)
+        table_width, table_height = self.table_laid_out.of(table)
         texts = [(one_line(a.text), one_line(a.owner), due_label(a.due, today, a.status)) for a in model.actions]
-        scrollbar = 2 if len(texts) > max(0, table.size.height - 1) else 0
+        scrollbar = 2 if len(texts) > max(0, table_height - 1) else 0
         widths = share_width(
-            max(40, table.size.width or self.size.width) - scrollbar - 2 * 3,
+            max(40, table_width or own_width) - scrollbar - 2 * 3,
             [
                 (max([6, *(text_width(t) for t, _, _ in texts)]), 20, 4),
                 (max([5, *(text_width(o) for _, o, _ in texts)]), 8, 1),
                 (max([3, *(text_width(d) for _, _, d in texts)]), 20, 0),
             ],
         )
-        for key, label, width in zip(("text", "owner", "due"), ("Action", "Owner", "Due"), widths, strict=True):
-            table.add_column(label, key=key, width=width)
-        for action, (text, owner, due) in zip(model.actions, texts, strict=True):
-            if action.is_test:
-                text = TEST_MARK + text
-            table.add_row(cell(text, widths[0]), cell(owner, widths[1]), cell(due, widths[2]), key=action.id)
+        rows = [
+            (TEST_MARK + text if action.is_test else text, owner, due, action.id)
+            for action, (text, owner, due) in zip(model.actions, texts, strict=True)
+        ]
+        # Filled again only when what it shows changed: a step change rebuilt every row.
+        if (widths, rows) != self.rows_shown:
+            self.rows_shown = (widths, rows)
+            table.clear(columns=True)
+            for key, label, width in zip(("text", "owner", "due"), ("Action", "Owner", "Due"), widths, strict=True):
+                table.add_column(label, key=key, width=width)
+            for text, owner, due, key in rows:
+                table.add_row(cell(text, widths[0]), cell(owner, widths[1]), cell(due, widths[2]), key=key)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 

@@ -52,6 +52,22 @@ def type_into(field: Input, event: events.Key, keep: frozenset[str] = frozenset(
     return True
 
 
+class LastSize:
+    """A widget's size as it was when it was last laid out. A step that is not shown
+    has no size (0 by 0), also for the moment after it is shown again, before its
+    layout: what it fills in then is measured with the size it had, not with 0 (the
+    resize that follows measures again only if the size really changed)."""
+
+    def __init__(self) -> None:
+        self.width = self.height = 0
+
+    def of(self, widget: Widget) -> tuple[int, int]:
+        size = widget.size
+        if size.width:
+            self.width, self.height = size.width, size.height
+        return self.width, self.height
+
+
 def enclosing(node: DOMNode, kind: type[P]) -> P | None:
     """The nearest ancestor of ``node`` that is a ``kind`` step (or None)."""
     parent = node.parent

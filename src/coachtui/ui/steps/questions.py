@@ -132,6 +132,7 @@ learning review), then the rest.
 
     def __init__(self) -> None:
         super().__init__(id="questions")
+        self.bank_shown: list[tuple[str | None, str, bool] | None] | None = None  # what the bank lists
 
     def compose(self) -> ComposeResult:
         yield QuestionFilter(
@@ -218,8 +219,12 @@ learning review), then the rest.
                 options.append(Option(Content(f"{mark} {visible(question.text)}"), id=question.id))
         if exact and options and isinstance(options[0], Option) and options[0].id == ADD_ID:
             options.pop(0)
-        bank.clear_options()
-        bank.add_options(options)
+        # Filled again only when the list changed (each visit to the step asked for it).
+        shown = [(o.id, str(o.prompt), o.disabled) if isinstance(o, Option) else None for o in options]
+        if shown != self.bank_shown:
+            self.bank_shown = shown
+            bank.clear_options()
+            bank.add_options(options)
         # The "+ Add" row is never the default: enter picks the first match, and
         # adding a question is chosen by moving up to it.
         ids = [o.id for o in options if isinstance(o, Option) and not o.disabled and o.id != ADD_ID]

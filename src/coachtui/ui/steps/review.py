@@ -29,7 +29,7 @@ from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
 from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
-from coachtui.ui.steps.base import StepPane, enclosing
+from coachtui.ui.steps.base import LastSize, StepPane, enclosing
 from coachtui.ui.workers import in_thread, reason
 
 STATUS_WIDTH = 13  # "↻ in progress"
@@ -118,6 +118,8 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # action id -> (status, note, learning) the coach chose to reload over: used
         # again when they mark the action next, never thrown away unasked
         self.kept: dict[str, tuple[str | None, str, str]] = {}
+        self.laid_out, self.table_laid_out = LastSize(), LastSize()
+        self.rows_shown: object = None  # the columns and rows the table shows
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-columns"):
@@ -188,22 +190,29 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         model = self.model
         table = self.query_one(ReviewTable)
         row = table.cursor_row
-        table.clear(columns=True)
         if model is None:
+            table.clear(columns=True)
+            self.rows_shown = None
             return
         today = dt.date.today()
         # A row has up to three lines, so owner, due date and the last note fit at 80
-        # columns too.
-        self.set_class(self.size.width < 100, "-narrow")
-        scrollbar = 2 if 3 * len(model.review_items) > max(0, table.size.height - 1) else 0
+        # columns too. Measured as last laid out: a step just shown has no size yet,
+        # and a class set (then unset) on it restyled every widget in it.
+        own_width, _ = self.laid_out.of(self)
+        if own_width:
+            self.set_class(own_width < 100, "-narrow")
+        table_width, table_height = self.table_laid_out.of(table)
+        scrollbar = 2 if 3 * len(model.review_items) > max(0, table_height - 1) else 0
         members = self._group_by_member(model)
         member_width = min(16, max((len(name) for name in members), default=0)) if members else 0
         columns = 3 if members else 2
-        width = max(20, (table.size.width or self.size.width) - scrollbar - 2 * columns - STATUS_WIDTH - member_width)
+        width = max(20, (table_width or own_width) - scrollbar - 2 * columns - STATUS_WIDTH - member_width)
+        headers: list[tuple[str, str, int]] = []
         if members:  # an action learning set: every member's actions, member by member
-            table.add_column("Member", key="member", width=member_width)
-        table.add_column("This session", key="status", width=STATUS_WIDTH)
-        table.add_column("Action · owner · due · before", key="text", width=width)
+            headers.append(("Member", "member", member_width))
+        headers.append(("This session", "status", STATUS_WIDTH))
+        headers.append(("Action · owner · due · before", "text", width))
+        rows: list[tuple[tuple[Text, ...], str]] = []
         shown = ""
         for item in model.review_items:
             cells: tuple[Text, ...] = (self._status_cell(item), self._action_cell(item, width, today))
@@ -212,7 +221,16 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 first = owner.casefold() != shown.casefold()
                 shown = owner
                 cells = (Text(one_line(owner, member_width) if first else "", style="bold"), *cells)
-            table.add_row(*cells, key=item.action.id, height=len(cells[-1].plain.split("\n")))
+            rows.append((cells, item.action.id))
+        # Filled again only when what it shows changed: a step change rebuilt every row.
+        drawn = (headers, [(key, [(c.plain, c.spans, str(c.style)) for c in cells]) for cells, key in rows])
+        if drawn != self.rows_shown:
+            self.rows_shown = drawn
+            table.clear(columns=True)
+            for label, key, column_width in headers:
+                table.add_column(label, key=key, width=column_width)
+            for cells, key in rows:
+                table.add_row(*cells, key=key, height=len(cells[-1].plain.split("\n")))
         empty = self.query_one("#review-empty", Static)
         if model.review_items:
             empty.update("")

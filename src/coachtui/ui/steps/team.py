@@ -139,6 +139,11 @@ class TeamFilter(LiteralInput):
     the line: archiving has a key no text field uses (ctrl+o), so a coach's habit
     never archives a team at once."""
 
+    # Letters a question kept, typed before it was on the screen, were meant for
+    # something else (a new session's title): here they would become a team's name
+    # (KeyHold tells the coach what was not used instead).
+    refuses_typed_ahead = True
+
     BINDINGS = [
         # Here too, not only on the step: a key bound on the step reaches it after the
         # field's own keys typed after it (ctrl+o then ctrl+z would undo first).
@@ -184,8 +189,8 @@ with the date of their last session and how many of their actions are still open
 - **ctrl+d** deletes the highlighted team, with all its sessions, after asking.
 - **f8** lists the members of the highlighted team and adds one: a team with members
   is an action learning set, whose meetings have several presenters in turn (f9 in
-  the session). Typing a member's name there marks them as having left (after
-  asking); they keep their history. Typing it again brings them back.
+  the session). A minus and a member's name there (**-Ann**) marks them as having
+  left (after asking); they keep their history. Their name typed again brings them back.
 - **ctrl+z** undoes the last rename, archive or delete. A deleted team can be
   brought back for a few seconds; after that it is gone for good.
 
@@ -638,8 +643,9 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         return team
 
     def action_members(self, team: TeamInfo | None = None, version: int | None = None) -> None:
-        """f8: the highlighted team's members; a name typed joins the set, a member's
-        name marks them as left (asked first), a former member's brings them back.
+        """f8: the highlighted team's members; a name typed joins the set, "-" and a
+        member's name marks them as left (asked first), a former member's name brings
+        them back (a current member's is said to be one already).
         The prompt comes back after each change, so a set's members go in one after
         another; enter on an empty line (or esc) closes it."""
         from coachtui.store.types import MEMBER_NAME_MAX
@@ -679,9 +685,13 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         from coachtui.store.types import Member
         from coachtui.ui.modals import ConfirmScreen
 
+        leaving = name.startswith("-")  # "-Ann": Ann has left (typed again, "Ann" is no request to)
+        if leaving:
+            name = name[1:].strip()
         members = list(team.members)
         match = next((i for i, m in enumerate(members) if m.name.casefold() == name.casefold()), None)
         edits, written = self.coach_app.edits, self._written("")
+        here = one_line(team.name, 40)
 
         def queued(changed: list[Member], message: str) -> None:
             self.app.notify(message, markup=False)
@@ -690,17 +700,28 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             shown = dataclasses.replace(team, members=tuple(changed), version=version + 1)
             self.action_members(shown, version + 1)
 
+        def again(message: str) -> None:  # nothing to change: said, and the prompt is back for the next name
+            self.app.notify(message, markup=False)
+            self.action_members(team, version)
+
+        if leaving and (match is None or not members[match].current):
+            again(f"{name} is not a member of {here}." if match is None else f"{members[match].name} has already left.")
+            return
         if match is None:
             edits.add_member(team, name, version=version, on_done=written, on_conflict=self._team_conflict,
                              on_refused=self._team_refused(team.id))
-            queued([*members, Member(name)], f"{name} joined {one_line(team.name, 40)}.")
+            queued([*members, Member(name)], f"{name} joined {here}.")
             return
         member = members[match]
+        if not leaving and member.current:
+            # Typed again (a list typed from memory, a name typed twice): not "she has left".
+            again(f"{member.name} is already a member of {here} (-{member.name} marks them as left).")
+            return
         if not member.current:
             edits.member_left(team, member.name, None, version=version, on_done=written,
                               on_conflict=self._team_conflict, on_refused=self._team_refused(team.id))
             members[match] = Member(member.name)
-            queued(members, f"{member.name} is back in {one_line(team.name, 40)}.")
+            queued(members, f"Welcome back: {member.name} is a member of {here} again.")
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -711,10 +732,10 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             edits.member_left(team, member.name, today, version=version, on_done=written,
                               on_conflict=self._team_conflict, on_refused=self._team_refused(team.id))
             members[match] = Member(member.name, today)
-            queued(members, f"{member.name} has left {one_line(team.name, 40)}: their actions and turns keep their name.")
+            queued(members, f"{member.name} has left {here}: their actions and turns keep their name.")
 
         self.app.push_screen(
-            ConfirmScreen(f"Mark {member.name} as having left {one_line(team.name, 40)}?", yes="Left", no="Still in"),
+            ConfirmScreen(f"Mark {member.name} as having left {here}?", yes="Left", no="Still in"),
             confirmed,
         )
 

@@ -135,7 +135,8 @@ class StepBar(Horizontal):
             return
         for tab in self.query(StepTab):
             filled = tab.step in self._filled
-            tab.update(tab.label(tab.number, tab.step_title, filled=filled))
+            if filled != tab.has_class("-filled"):  # the label shows ● once there is content
+                tab.update(tab.label(tab.number, tab.step_title, filled=filled))
             tab.set_class(tab.step == self.current, "-current")
             tab.set_class(filled, "-filled")
 
