@@ -326,3 +326,59 @@ def test_a_draft_resumed_from_the_palette_over_the_offer_takes_the_keys_typed_ne
         app.shows("Plum edit on B.")
         assert "Resume (enter)" not in app.term.text()  # neither list of drafts is left on the screen
         app.quit()
+
+
+@pytest.mark.parametrize("letter", ["b", "f", "d"])
+def test_esc_and_a_letter_straight_after_close_the_note_then_the_letter_acts(tmp_path: Path, letter: str) -> None:
+    """tab, n, a note, esc and 'banana' in one burst stored the note as "…low,
+    ananapear": the terminal sends esc and b as ESC b, which Textual read as ctrl+left
+    (word left, an iTerm habit), so the note stayed open and the letters went into it
+    (ESC f, word right, the same). esc and a letter arriving together are esc, then
+    the letter."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(ENTER)  # the highlighted question
+        app.holds("SELECT count(*) FROM picked_question", (1,))
+        app.send(TAB + "n" + "Team said trust is low, pear" + ESC + letter)
+        app.holds("SELECT note FROM picked_question", ("Team said trust is low, pear",))
+        deadline = time.monotonic() + 30
+        while "esc closes" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        assert "esc closes" not in app.term.text()  # the note closed
+        app.quit()
+    assert app.rows("SELECT note FROM picked_question") == [("Team said trust is low, pear",)]
+
+
+def _set_ten(db: Path) -> None:
+    from tests.ui.test_sets_ui import set_ten
+
+    set_ten.__wrapped__(db)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_f9_1_and_a_title_on_the_review_and_a_note_after_tab(tmp_path: Path, burst: str) -> None:
+    """On a set's new meeting, the review: tab, n and a note were lost (the focus was
+    on the last session beside the list), and f9, 1 and 'dispatch delays' named Amy
+    but stayed on the review, where d, p and s marked her action stuck."""
+    db = tmp_path / "coach.db"
+    _set_ten(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Set Ten")
+        app.send("Set Ten" + ENTER)
+        app.shows("Call the bed manager")
+        # ctrl+s (\x13) keeps the note, p marks the action it is on
+        keys = (TAB, "n", *"late start", "\x13", "p", F9, "1", *"dispatch delays")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT presenter, title FROM coaching_session WHERE status = 'draft'", [("Amy Ash", "dispatch delays")])
+        app.shows("Dilemma, in your words")
+        assert app.rows("SELECT a.text, r.status, r.note FROM action_review r JOIN action a ON a.id = r.action_id") == [
+            ("Call the bed manager", "in_progress", "late start")
+        ]
+        app.quit()
+    finally:
+        app.close()

@@ -154,7 +154,6 @@ def test_esc_and_a_space_digit_or_stop_straight_after_read_as_alt() -> None:
     for typed, key in [(" ", "alt+space"), ("1", "alt+1"), (".", "alt+full_stop"), ("?", "alt+question_mark"),
                        ("-", "alt+minus"), ("=", "alt+equals_sign"), ("a", "alt+a")]:
         assert tokens("\x1b" + typed, "") == [("key", key)], typed
-    assert tokens("\x1bb\x1bf", "") == [("key", "ctrl+left"), ("key", "ctrl+right")]  # word moves, as before
 
 
 async def test_a_choice_answered_twice_in_one_burst_closes_once(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -213,3 +212,12 @@ async def test_letters_the_field_has_but_the_session_not_yet_survive_a_step_chan
         assert area.text == "Night and"
         await saved(pilot)
     assert query(db_path, "SELECT title, dilemma FROM coaching_session") == [("Rota", "Night and")]
+
+
+def test_esc_and_b_or_f_straight_after_read_as_alt_not_word_moves() -> None:
+    """ESC b and ESC f read as ctrl+left and ctrl+right (iTerm word moves): esc and 'banana'
+    typed fast moved the cursor in a note instead of closing it. They read as alt+b and
+    alt+f, like ESC and any other letter; ctrl+left and ctrl+right are still word moves."""
+    assert tokens("\x1bb", "") == [("key", "alt+b")]
+    assert tokens("\x1bf", "") == [("key", "alt+f")]
+    assert tokens("\x1b[1;5D\x1b[1;5C") == [("key", "ctrl+left"), ("key", "ctrl+right")]

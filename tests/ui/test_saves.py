@@ -502,3 +502,24 @@ async def test_a_refusal_told_after_the_coach_reloaded_does_not_ask_again(make_a
         await type_text(pilot, "Agreed.")
         await saved(pilot)
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.Agreed.",)]
+
+
+async def test_a_letter_typed_straight_after_esc_on_a_note_is_not_typed_into_it(make_app, db_path: Path) -> None:
+    """esc, then d at once: Textual takes the note away a moment after esc, and the d
+    went into the note still open ("dSecond note…"). It now waits for the note to go."""
+    _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, app)
+        await _go(pilot, app, "questions")
+        await pilot.press("enter")
+        await shows(pilot, "Picked (1)")
+        app.session_screen.pane("questions").edit_note(0)
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note prompt")
+        await type_text(pilot, "Trust is low")
+        for key, character in (("escape", "\x1b"), ("d", "d")):  # one read
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+        await shows(pilot, "✎ Trust is low", timeout=20)
+        await saved(pilot)
+    assert query(db_path, "SELECT note FROM picked_question") == [("Trust is low",)]

@@ -80,7 +80,7 @@ async def test_a_three_presenter_meeting(make_app, set_with_actions: Path, size)
         await pilot.press("d")  # Asha's first action: done
         # presenter 1: nobody named yet, f9 names them
         await present(pilot, app, "3", "Who is presenting?")  # Carys Jones
-        await shows(pilot, "Carys Jones is presenting.")
+        await shows(pilot, "Carys Jones presenting (1 of 1).")
         await pilot.press("ctrl+g", "3")
         await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the dilemma step")
         await paste(pilot, "Rota gaps")
@@ -345,7 +345,7 @@ async def test_a_set_of_more_than_nine_members_picks_its_presenter_by_name(make_
         assert len(app.screen.options) == 12  # every member, not the first nine
         await type_text(pilot, "zara")
         await pilot.press("enter")
-        await shows(pilot, "Zara Quinn is presenting.")
+        await shows(pilot, "Zara Quinn presenting (1 of 1).")
         await saved(pilot)
     assert query(db_path, "SELECT presenter FROM coaching_session") == [("Zara Quinn",)]
 
@@ -533,7 +533,7 @@ async def test_the_summary_step_reads_like_the_minutes_of_the_meeting(make_app, 
         await shows(pilot, "Try a round at the huddle")
         await pilot.press("d")  # Asha's first action: done
         await present(pilot, app, "3", "Who is presenting?")  # Carys Jones
-        await shows(pilot, "Carys Jones is presenting.")
+        await shows(pilot, "Carys Jones presenting (1 of 1).")
         await present(pilot, app, "2", "Presenters of this meeting")  # add Asha as presenter 2
         await shows(pilot, "2/2")
         await pilot.press("ctrl+g", "7")
@@ -648,4 +648,100 @@ async def test_a_session_of_an_ordinary_team_shows_nothing_of_sets(make_app, db_
         await saved(pilot)
     assert query(db_path, "SELECT count(*), max(turn), max(presenter) FROM coaching_session WHERE status = 'draft'") == [
         (1, 1, "")
+    ]
+
+
+@pytest.fixture
+def set_ten(db_path: Path):  # type: ignore[no-untyped-def]
+    """Set Ten: Amy Ash and Bob Birch, each with an open action from the last meeting."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Set Ten")
+        for name in ("Amy Ash", "Bob Birch"):
+            team = store.add_member(team.id, name)
+        first = store.start_session(team.id, "Ana")
+        store.save_draft(first.id, presenter="Amy Ash", title="Handover", dilemma="Beds")
+        store.add_action(first.id, "Call the bed manager", "Amy Ash")
+        later = store.add_presenter(first.id, "Bob Birch")
+        store.save_draft(later.id, dilemma="Rota")
+        store.add_action(later.id, "Ask for the rota data", "Bob Birch")
+        for part in (first, later):
+            store.complete_session(part.id)
+    return db_path
+
+
+async def test_f9_and_a_digit_on_the_review_goes_to_the_presenter_s_title(make_app, set_ten: Path) -> None:
+    """f9, 1 and 'dispatch delays' on the Review step named Amy as presenter but stayed
+    on the review, where d, p and s marked her action stuck. The digit now goes to her
+    dilemma step with the title focused, as it does for later presenters."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Call the bed manager")
+        for key in ("f9", "1", *"dispatch delays"):  # one read
+            app.post_message(events.Key(key if key != " " else "space", key if len(key) == 1 else None))
+        await wait_for(pilot, lambda: app.query_one("#title").value == "dispatch delays", what="Amy's title")
+        assert app.session_screen.current_step == "dilemma" and app.focused.id == "title"
+        await shows(pilot, "Amy Ash")
+        await saved(pilot)
+    assert query(set_ten, "SELECT presenter, title FROM coaching_session WHERE status = 'draft'") == [
+        ("Amy Ash", "dispatch delays")
+    ]
+    assert query(set_ten, "SELECT count(*) FROM action_review") == [(0,)]
+    assert query(set_ten, "SELECT DISTINCT status FROM action") == [("open",)]
+
+
+async def test_n_and_a_note_after_tab_on_the_review_are_kept(make_app, set_ten: Path) -> None:
+    """tab on the review moves the focus to the last session beside the list, where n
+    and the note typed on did nothing: the words were lost. The list's keys mark its
+    highlighted action from there too."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Call the bed manager")
+        for key in ("tab", "n", *"late"):  # one read
+            app.post_message(events.Key(key, "\t" if key == "tab" else key))
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await wait_for(pilot, lambda: "late" in screen_text(app), what="the note typed")
+        await type_text(pilot, " start")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+        await pilot.press("s")  # still on the last session: marks Amy's action
+        await shows(pilot, "late start")
+        await saved(pilot)
+    assert query(set_ten, "SELECT r.status, r.note, a.text FROM action_review r JOIN action a ON a.id = r.action_id") == [
+        ("stuck", "late start", "Call the bed manager")
+    ]
+
+
+async def test_a_key_typed_straight_after_ctrl_s_on_a_note_is_not_typed_into_it(make_app, set_ten: Path) -> None:
+    """n, a note, ctrl+s and p in one read: the p went into the note still closing
+    ("latep", and the action unmarked). It now waits for the note to go, and marks."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await shows(pilot, "Call the bed manager")
+        for key in ("n", *"late", "ctrl+s", "p"):  # one read
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await shows(pilot, "late")
+        await wait_for(pilot, lambda: query(set_ten, "SELECT count(*) FROM action_review") == [(1,)], what="the mark")
+        await saved(pilot)
+    assert query(set_ten, "SELECT r.status, r.note, a.text FROM action_review r JOIN action a ON a.id = r.action_id") == [
+        ("in_progress", "late", "Call the bed manager")
     ]

@@ -349,3 +349,34 @@ async def test_another_ward_number_is_created_without_a_question(make_app, larch
         assert app.session.model.team.name == "Ward 5"
         await saved(pilot)
     assert [name for name, _ in _teams(db_path)] == ["Larchfield Hospital Ward 26", "Ward 4", "Ward 5"]
+
+
+async def test_the_filter_is_empty_when_the_coach_comes_back_after_a_session(make_app, db_path: Path) -> None:
+    """After a session the team list still held its filter ("Set Ten", scrolled out of
+    view in a narrow field): typing the name again made a team "Set TenSet Ten". Back
+    on the team step after a session, the filter is empty."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        store.create_team("Set Ten")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step != "team", what="the session")
+        await type_text(pilot, "Rota")  # its title
+        await pilot.press("ctrl+g", "7")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        await pilot.press("n")  # a new session: back to the team list
+        await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team list")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-filter", what="the filter")
+        assert app.query_one("#team-filter").value == ""
+        await type_text(pilot, "Set Ten")
+        await pilot.press("enter")
+        await shows(pilot, "has an unfinished session of yours")  # the team, not a new one: its draft
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session_screen.current_step != "team", what="the session again")
+        await saved(pilot)
+    assert query(db_path, "SELECT name FROM team") == [("Set Ten",)]
+    assert query(db_path, "SELECT title FROM coaching_session") == [("Rota",)]

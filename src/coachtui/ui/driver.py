@@ -120,6 +120,14 @@ class PasteParser(XTermParser):
         straight after it (within ESCDELAY) lost the esc, or typed '¡'. As alt+key,
         KeyHold reads an unbound one as esc and the key (``escape_then``); a bound
         one (alt+1 … alt+7 on a session) is the chord."""
+        if sequence in ("\x1bb", "\x1bf"):
+            # ESC b and ESC f: Textual reads them as ctrl+left and ctrl+right (word
+            # moves, an iTerm habit), so esc and a b or f typed straight after it moved
+            # the cursor in a note instead of closing it. As alt+b (as ESC and any
+            # other letter), KeyHold reads it as esc and the letter unless coachtui
+            # binds it; ctrl+left and ctrl+right still move by words.
+            yield from super()._sequence_to_key_events(sequence[1], alt=True)
+            return
         if alt:  # a character after an ESC that began no sequence (Textual reissues them one by one)
             character = sequence
         elif len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in SEQUENCE_STARTS:

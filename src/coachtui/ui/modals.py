@@ -375,10 +375,11 @@ class TextPromptScreen(ModalScreen[str | None]):
         return current if current.strip() and current != self.value else ""
 
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
-        """Keys typed after enter go where the focus goes once this has closed and
-        the answer has been acted on (which may bring the prompt back: f8's members
-        prompt comes back for the next name)."""
-        if key == "enter" and not self.multiline:
+        """Keys typed after enter (ctrl+s in a note) go where the focus goes once this
+        has closed and the answer has been acted on (which may bring the prompt back:
+        f8's members prompt comes back for the next name); straight after ctrl+s they
+        went into the note still closing."""
+        if (key == "enter" and not self.multiline) or (key == "ctrl+s" and self.multiline):
             tries = self._tries
             keys = getattr(self.app, "keys", None)
 

@@ -144,6 +144,27 @@ def escape_then(app: App[object], event: events.Key) -> tuple[events.Key, events
     return events.Key("escape", "\x1b"), events.Key(name if len(name) > 1 else character, character)
 
 
+def closed_by_escape(app: App[object]) -> tuple[Condition, float] | None:
+    """For esc on a dialog that esc closes: wait until it has gone (and its answer
+    has been acted on). Textual takes a dialog away a moment after esc, so a letter
+    typed straight after it (the ESC b of a fast 'esc, banana') went into the note
+    still open there instead of where the coach was going back to."""
+    from textual.screen import ModalScreen
+
+    dialog = app.screen
+    if not isinstance(dialog, ModalScreen):
+        return None
+    bound = dialog.active_bindings.get("escape")
+    if bound is None or bound.node is not dialog:
+        return None
+    keys = getattr(app, "keys", None)
+
+    def gone() -> bool:
+        return app.screen is not dialog and (keys is None or keys.answer_acted_on(dialog))
+
+    return gone, COMMAND_WAIT
+
+
 class KeyHold:
     def __init__(self, app: App[Any], dispatch: Callable[[Held], Awaitable[None]]) -> None:
         self.app = app
@@ -326,10 +347,11 @@ class KeyHold:
         if isinstance(event, events.Key) and focused is not None and not is_text_field(focused):
             command = app.screen.active_bindings.get(event.key)
         asked: Widget | Screen[object] = focused if focused is not None else app.screen  # nothing focused: its screen
+        closes = closed_by_escape(app) if isinstance(event, events.Key) and event.key == "escape" else None
         await textual_routing(event)
         if not isinstance(event, events.Key) or self.holding:
             return
-        wait = self.keys_wait_after(asked, event.key)
+        wait = self.keys_wait_after(asked, event.key) or closes
         if wait is not None:
             self.hold(*wait)
         elif command is not None and command.enabled and not command.binding.priority:

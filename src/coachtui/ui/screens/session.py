@@ -335,13 +335,12 @@ class SessionScreen(Screen[None]):
         what, _, value = choice.partition(":")
         if controller.model is None:
             return
-        if what == "name":
-            controller.set_fields(presenter=value)
-            self.app.notify(f"{value} is presenting.", markup=False)
-            self.session_changed()
-            return
         self.keep_typing()
-        if what == "add":
+        if what == "name":
+            # On to their dilemma's title, from whatever step (the review, where the
+            # title typed on marked actions with its letters): as for later presenters.
+            controller.set_fields(presenter=value)
+        elif what == "add":
             controller.add_presenter(value)
         elif what == "go":
             controller.show_presenter(int(value))
@@ -666,4 +665,5 @@ class SessionScreen(Screen[None]):
     def _close_session(self) -> None:
         self.coach_app.session.close()
         self.refresh_panes()
+        self.team_step.clear_filter()  # a team is never made from words typed before the session
         self.go("team")

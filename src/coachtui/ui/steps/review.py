@@ -60,6 +60,24 @@ class ReviewTable(DataTable):
             step.edit_note()
 
 
+class LastSession(VerticalScroll):
+    """The last session, beside the list: tab brings the focus here to scroll it. The
+    list's keys still mark its highlighted action (n and a note typed here did nothing,
+    and the words were lost)."""
+
+    BINDINGS = ReviewTable.BINDINGS
+
+    def action_mark(self, status: str) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.mark(status or None)
+
+    def action_note(self) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.edit_note()
+
+
 class ReviewStep(StepPane):
     step_id = "review"
     HELP = """\
@@ -116,7 +134,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     classes="hint",
                     markup=False,
                 )
-            with VerticalScroll(id="review-last"):
+            with LastSession(id="review-last"):
                 yield Label("Last session", classes="section")
                 yield Markdown("", id="review-last-md")
 

@@ -271,6 +271,13 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         if key in keys:
             table.move_cursor(row=keys.index(key))
 
+    def clear_filter(self) -> None:
+        """Empty the filter (back on the list after a session): its old words, scrolled
+        out of view, made "Set TenSet Ten" of the name typed again."""
+        self._choose_when_open = False
+        self.query_one("#team-filter", Input).value = ""
+        self._message("")
+
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
         if self.coach_app.store is not None:
