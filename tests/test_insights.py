@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import test_sync
 from coachtui.store import InvalidInput, open_store
 from coachtui.store.db import database
 from coachtui.store.exchange.interchange import dumps
@@ -150,7 +149,6 @@ def test_a_0009_database_is_backed_up_then_migrated_and_its_predictions_searched
 
 # --- sync ----------------------------------------------------------------------------------------
 
-ana, ben = test_sync.ana, test_sync.ben  # two laptops: the sync tests' fixtures
 
 
 def test_sync_merges_an_insight_with_another_field_changed_elsewhere(ana, ben, hub_url, clock) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import test_sync
 from coachtui.store import DuplicateName, InvalidInput, open_store
 from coachtui.store.db import database
 from coachtui.store.exchange.interchange import dumps
@@ -185,7 +184,6 @@ def test_a_0009_database_is_backed_up_then_migrated_and_shows_what_it_showed(tmp
 
 # --- sync ----------------------------------------------------------------------------------------
 
-ana, ben = test_sync.ana, test_sync.ben  # two laptops: the sync tests' fixtures
 
 
 def test_sync_carries_a_set_and_a_meeting_and_merges_field_by_field(ana, ben, hub_url, clock) -> None:

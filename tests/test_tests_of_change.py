@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import test_sync
 from coachtui.store import InvalidInput, open_store
 from coachtui.store.db import database
 from coachtui.store.exchange.interchange import dumps
@@ -165,7 +164,6 @@ def test_a_0008_database_is_backed_up_then_migrated_and_keeps_its_actions(tmp_pa
 
 # --- sync ----------------------------------------------------------------------------------------
 
-ana, ben = test_sync.ana, test_sync.ben  # two laptops: the sync tests' fixtures
 
 
 def _predicted_here_owner_there(ana, ben, hub_url, clock, action) -> object:
