@@ -199,8 +199,14 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         # columns too. Measured as last laid out: a step just shown has no size yet,
         # and a class set (then unset) on it restyled every widget in it.
         own_width, _ = self.laid_out.of(self)
-        if own_width:
-            self.set_class(own_width < 100, "-narrow")
+        # never laid out yet (shown for the first time): the screen's width stands in,
+        # so the first frame already has the layout of its width
+        narrow = (own_width or self.app.size.width) < 100
+        if self.has_class("-narrow") != narrow:
+            self.set_class(narrow, "-narrow")
+            # the table's width changes with the layout: its rows are measured again
+            # once it is laid out (the step's own size, and so on_resize, stays put)
+            self.call_after_refresh(self.refresh_from_model)
         table_width, table_height = self.table_laid_out.of(table)
         scrollbar = 2 if 3 * len(model.review_items) > max(0, table_height - 1) else 0
         members = self._group_by_member(model)
