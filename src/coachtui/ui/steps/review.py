@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import DataTable, Label, Markdown, Static
 
 from coachtui.session.conflicts import Conflict, changer
@@ -35,7 +36,22 @@ from coachtui.ui.workers import in_thread, reason
 STATUS_WIDTH = 13  # "↻ in progress"
 
 
-class ReviewTable(DataTable):
+class MarksHighlighted:
+    """The review's keys (d p s x u n, ReviewTable.BINDINGS) acted on by the step:
+    they mark, or note, the action highlighted in its list."""
+
+    def action_mark(self: Widget, status: str) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.mark(status or None)
+
+    def action_note(self: Widget) -> None:
+        step = enclosing(self, ReviewStep)
+        if step is not None:
+            step.edit_note()
+
+
+class ReviewTable(MarksHighlighted, DataTable):
     """Earlier actions; one key marks each."""
 
     BINDINGS = [
@@ -49,33 +65,13 @@ class ReviewTable(DataTable):
         Binding("n", "note", "Note", show=False, id="review.note"),
     ]
 
-    def action_mark(self, status: str) -> None:
-        step = enclosing(self, ReviewStep)
-        if step is not None:
-            step.mark(status or None)
 
-    def action_note(self) -> None:
-        step = enclosing(self, ReviewStep)
-        if step is not None:
-            step.edit_note()
-
-
-class LastSession(VerticalScroll):
+class LastSession(MarksHighlighted, VerticalScroll):
     """The last session, beside the list: tab brings the focus here to scroll it. The
     list's keys still mark its highlighted action (n and a note typed here did nothing,
     and the words were lost)."""
 
     BINDINGS = ReviewTable.BINDINGS
-
-    def action_mark(self, status: str) -> None:
-        step = enclosing(self, ReviewStep)
-        if step is not None:
-            step.mark(status or None)
-
-    def action_note(self) -> None:
-        step = enclosing(self, ReviewStep)
-        if step is not None:
-            step.edit_note()
 
 
 class ReviewStep(StepPane):
