@@ -118,3 +118,34 @@ async def test_keep_mine_on_review_notes_waiting_for_their_mark_merges_them(make
         drafts = json.loads(query(db_path, "SELECT review_draft FROM coaching_session WHERE id = ?", session_id)[0][0])
         assert drafts == {first: "Sam plotted six.", second: "No cover"}
     assert "Matron is away." in _rescued(session_id)
+
+
+async def test_keep_mine_on_an_action_both_windows_reworded_keeps_theirs_in_a_file(make_app, db_path: Path) -> None:
+    """The other window reworded the action and gave it another owner; this one
+    reworded it too and keeps mine: its wording is saved, the other owner is kept
+    (this window did not change it) and the other wording is in a rescue file."""
+    from .test_keep_mine import _edit_action
+    from .test_saves import _draft, _resume
+
+    session_id = _draft(db_path)
+    with open_store(str(db_path)) as store:
+        action = store.add_action(session_id, "Plot ten more points", owner="Sam")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        app.session_screen.go("actions")
+        await shows(pilot, "Plot ten more points")
+        step = app.session_screen.pane("actions")
+        with open_store(str(db_path), coach="Ana Ruiz") as other:  # the other window
+            other.update_action(action.id, text="Plot twelve more points", owner="Kim")
+        with slow_disk(app) as slow:
+            disk = slow()
+            await _edit_action(pilot, step, " (13)")
+            disk.go()
+            await _keep_mine(pilot)
+        await shows(pilot, "theirs is kept in")
+        await saved(pilot)
+    assert query(db_path, "SELECT text, owner FROM action WHERE id = ?", action.id) == [
+        ("Plot ten more points (13)", "Kim")
+    ]
+    assert "Plot twelve more points" in _rescued(session_id)

@@ -97,6 +97,9 @@ class SessionController:
         # the action as this window last loaded or saved them: a review's words change
         # without the action's version, so each write names them (record_review's seen)
         self._reviews_seen: dict[tuple[str, str], tuple[str, str]] = {}
+        # action id -> its text, owner and prediction as this window last loaded or
+        # saved them: the base keep mine merges an edit of an action on
+        self._actions_seen: dict[str, tuple[str, str, str]] = {}
         # The session's own writes are versioned by the saver; refusals come here
         # (in the saver thread) and go to the "session" and "lost" handlers.
         saver.on_session_conflict = self._session_refused
@@ -158,6 +161,8 @@ class SessionController:
         base = self._all_fields(model)
         base["questions"] = list(model.questions)
         self._bases[model.session_id] = base
+        for action in model.actions:
+            self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
         if reviews:
             for item in model.review_items:
                 if item.status:
@@ -254,9 +259,12 @@ class SessionController:
             self._versions, self._versions_of = {}, meeting
         return self._versions
 
-    def seen(self, action_id: str, version: int) -> None:
-        """The coach has now seen ``version`` of an action (after a reload)."""
+    def seen(self, action_id: str, version: int, words: tuple[str, str, str] | None = None) -> None:
+        """The coach has now seen ``version`` of an action (after a reload), and
+        ``words``, its text, owner and prediction (the base of a later keep mine)."""
         self._book()[action_id] = version
+        if words is not None:
+            self._actions_seen[action_id] = words
 
     def _conflict(self, *args: Any, **kwargs: Any) -> None:
         """A :class:`Conflict` for the step that made the change (conflicts.py is
@@ -631,6 +639,7 @@ class SessionController:
             prediction=prediction.strip(),
         )
         model.actions.append(action)
+        self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
         # The form it was typed in is empty now: its saved draft is emptied by the same
         # write that adds the action (never one without the other, whenever a crash comes).
         model.action_draft = ""
@@ -662,8 +671,13 @@ class SessionController:
         predicted = current.prediction if prediction is None else prediction.strip()
         updated = replace(current, text=text.strip(), owner=owner.strip(), due=due, prediction=predicted)
         model.replace_action(updated)
-        book, session_id = self._book(), model.session_id
+        book, session_id, seen = self._book(), model.session_id, self._actions_seen
         book.setdefault(action_id, current.version)
+
+        def written(info: Any) -> None:
+            book[action_id] = info.version
+            seen[action_id] = (info.text, info.owner, info.prediction)
+
         self.saver.submit(
             "edit action",
             lambda store: store.update_action(
@@ -674,13 +688,41 @@ class SessionController:
                 prediction=predicted,
                 expected_version=book.get(action_id),
             ),
-            on_done=lambda info: book.__setitem__(action_id, info.version),
+            on_done=written,
             on_conflict=lambda exc: self._conflict(
                 "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),
             record=action_id,
         )
         self._changed()
+
+    def merge_action(
+        self, action_id: str, mine: tuple[str, str, str], theirs: tuple[str, str, str]
+    ) -> tuple[tuple[str, str, str], list[str]]:
+        """Keep mine on an action another window changed first: this window's text,
+        owner and prediction merged with the ones now saved (``theirs``), each line by
+        line against what this window last saw of it; a word this window did not
+        change is theirs. Returns what to save and the names of the texts of theirs
+        written over (overlapping changes keep mine: the caller keeps theirs in a
+        rescue file). Theirs count as seen from now on."""
+        from coachtui.session.merge import merge_lines
+
+        base = self._actions_seen.get(action_id, theirs)
+        words: list[str] = []
+        replaced: list[str] = []
+        for name, known, yours, other in zip(("text", "owner", "prediction"), base, mine, theirs, strict=True):
+            both = merge_lines(known, yours, other)
+            if both is None:
+                both = yours
+                if other.strip():
+                    replaced.append("action" if name == "text" else name)
+            words.append(both)
+        self._actions_seen[action_id] = theirs
+        return (words[0], words[1], words[2]), replaced
+
+    def action_seen(self, action_id: str) -> tuple[str, str, str] | None:
+        """The action's text, owner and prediction as this window last saw them."""
+        return self._actions_seen.get(action_id)
 
     def remove_action(self, action_id: str) -> None:
         model = self._require()
