@@ -75,6 +75,44 @@ def _merge_waiting(base: object, mine: str, theirs: str) -> tuple[str, bool]:
     return (json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else ""), clashed
 
 
+def _merge_questions(
+    base: list[PickedQuestionInfo], mine: list[PickedQuestionInfo], theirs: list[PickedQuestionInfo]
+) -> tuple[list[PickedQuestionInfo], bool]:
+    """Two windows' picked questions merged: in this window's order, with the
+    questions only the other window picked after them, and without those either
+    window removed (unless the other window wrote a note in the one mine removed,
+    or this window in the one theirs removed). Each note is merged line by line
+    against ``base``. True when a note of theirs was written over."""
+    from coachtui.session.merge import merge_lines
+
+    known = {q.question_id: q for q in base}
+    other = {q.question_id: q for q in theirs}
+    ours = {q.question_id for q in mine}
+    merged: list[PickedQuestionInfo] = []
+    clashed = False
+    for question in mine:
+        was = known.get(question.question_id)
+        their = other.get(question.question_id)
+        if their is None:
+            if was is not None and question.note == was.note:
+                continue  # removed there, and not written in here
+            merged.append(question)
+            continue
+        note = merge_lines(was.note if was is not None else "", question.note, their.note)
+        if note is None:
+            note, clashed = question.note, clashed or bool(their.note.strip())
+        merged.append(replace(question, note=note))
+    for question in theirs:
+        if question.question_id in ours:
+            continue
+        was = known.get(question.question_id)
+        if was is None:
+            merged.append(question)  # picked there
+        elif question.note != was.note and question.note.strip():
+            clashed = True  # removed here after they wrote in it
+    return [replace(q, position=i) for i, q in enumerate(merged)], clashed
+
+
 class SessionController:
     def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
         self.saver = saver
@@ -344,9 +382,15 @@ class SessionController:
                 replaced.append("the action being typed")  # one form: mine is on screen
             setattr(merged, name, value)
         if "questions" in unsaved:
-            merged.questions = list(mine.questions)
-            if merged.questions != theirs.questions and theirs.questions and theirs.questions != base.get("questions"):
-                replaced.append("questions")
+            known = base.get("questions")
+            if isinstance(known, list):
+                merged.questions, clashed = _merge_questions(known, mine.questions, theirs.questions)
+                if clashed:
+                    replaced.append("question notes")
+            else:  # no base to merge on: mine, and theirs rescued
+                merged.questions = list(mine.questions)
+                if merged.questions != theirs.questions and theirs.questions:
+                    replaced.append("questions")
         if "status" in unsaved:
             merged.status = mine.status
         return merged, replaced
