@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from coachtui.store.types import SessionInfo
+from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
@@ -624,6 +624,33 @@ class Pick:
     options: list[tuple[str, str]]
     current: str
     apply: Callable[[str], None]
+
+
+def team_pick(
+    teams: list[TeamInfo], current: str | None, choose: Callable[[str | None, str], None], *, mark_archived: bool = False
+) -> Pick:
+    """The team filter's choices: "All teams", then each team; ``choose`` takes the chosen
+    team's id (None for all) and its name."""
+    names = {t.id: t.name for t in teams}
+    options = [("All teams", "")] + [
+        (t.name + (" (archived)" if mark_archived and t.archived else ""), t.id) for t in teams
+    ]
+    return Pick("Team", options, current or "", lambda value: choose(value or None, names.get(value, "")))
+
+
+class PicksFilters:
+    """A screen whose filters are chosen from lists: ``_pick`` opens the picker on a
+    ``Pick`` (usually read in a worker) and reloads the screen with the coach's choice."""
+
+    def _pick(self, pick: Pick) -> None:
+        screen: Any = self
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                pick.apply(value)
+                screen.reload()
+
+        screen.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
 
 
 class PickerScreen(ModalScreen[str | None]):
