@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, CTRL_P, ENTER, ESC, F6, TAB, Coach, coach, resumed
+from tests.test_real_keys import CTRL_G, CTRL_P, CTRL_Q, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -166,6 +166,33 @@ def test_a_members_name_typed_again_in_a_burst_with_f8_loses_no_name(tmp_path: P
         rows = app.rows("SELECT members FROM team")
         assert '"name": "Asha", "left": ""' in rows[0][0] and '"name": "Ben", "left": ""' in rows[0][0]
         assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+
+
+def test_ctrl_q_while_mark_as_left_is_asked_keeps_the_names_waiting_behind_it(tmp_path: Path) -> None:
+    """f8, 'Asha' enter '-Asha' enter 'Dee' enter, ~10 ms apart, then ctrl+q while
+    "Mark Asha as having left?" is on the screen: the app quit without a word, and
+    Dee (waiting for the question to be answered) was lost. It asks; esc goes back."""
+    from tests.test_real_team import _wait_until_open
+
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        typed(app, F8, *"Asha", ENTER, *"-Asha", ENTER, *"Dee", ENTER)
+        app.shows("Mark Asha as having left")
+        app.send(CTRL_Q)
+        app.shows("Not saved: what you typed ahead")
+        assert "(Dee" in app.term.text()
+        app.send(ESC)  # back to it
+        deadline = time.monotonic() + 30
+        while "Not saved" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        app.shows("Mark Asha as having left")
+        app.send("y")
+        app.holds("SELECT members LIKE '%\"Dee\", \"left\": \"\"%' FROM team", (1,))
+        assert '"name": "Asha", "left": "20' in app.rows("SELECT members FROM team")[0][0]
         app.quit()
 
 

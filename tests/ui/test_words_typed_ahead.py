@@ -1,0 +1,76 @@
+"""Words a coach typed in a burst that were waiting for their turn when something
+else happened (found by a tester driving the installed app in tmux; the real-terminal
+versions are in tests/test_real_typeahead.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coachtui.ui.modals import ChoiceScreen, ConfirmScreen, TextPromptScreen
+
+from .helpers import painted, query, ready, saved, screen_text, shows, type_text, wait_for
+from .test_keys import burst
+
+
+@pytest.fixture
+def north_set(db_path: Path) -> Path:
+    """North leads: a set with two members."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("North leads")
+        for name in ("Asha", "Ben"):
+            team = store.add_member(team.id, name)
+    return db_path
+
+
+def members(db: Path) -> str:
+    (row,) = query(db, "SELECT members FROM team WHERE name = 'North leads'")
+    return str(row[0])
+
+
+async def test_ctrl_q_while_mark_as_left_is_asked_keeps_the_names_typed_after_it(make_app, north_set: Path) -> None:
+    """f8, 'Cy', '-Asha' and 'Dee' in one burst: "Mark Asha as having left?" came up
+    with Dee waiting behind it, and ctrl+q then quit without a word: Dee was lost.
+    Quitting asks, as it does about words typed in a dialog; esc goes back to them."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        burst(app, "f8", "C", "y", "enter", "-", "A", "s", "h", "a", "enter", "D", "e", "e", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
+        await shows(pilot, "Mark Asha as having left")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the quit question")
+        text = await shows(pilot, "Not saved")
+        assert "Dee" in text, text
+        assert app.is_running
+        await pilot.press("escape")  # back to it
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await shows(pilot, "Mark Asha as having left")
+        await pilot.press("y")
+        await shows(pilot, "Dee joined")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the members prompt again")
+        await saved(pilot)
+    held = members(north_set)
+    assert '"name": "Dee", "left": ""' in held and '"name": "Cy", "left": ""' in held
+    assert '"name": "Asha", "left": "20' in held
+
+
+async def test_ctrl_q_and_quit_losing_them_quits(make_app, north_set: Path) -> None:
+    """The coach who says so loses the waiting names: the app quits."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "North")
+        burst(app, "f8", "-", "B", "e", "n", "enter", "Z", "o", "e", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the quit question")
+        assert "Zoe" in screen_text(app)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+    assert '"name": "Zoe"' not in members(north_set)
+    assert '"name": "Ben", "left": ""' in members(north_set)
