@@ -42,6 +42,39 @@ _FIELD_NAMES = {
 }
 
 
+def _notes(text: object) -> dict[str, str]:
+    """The review notes waiting for their mark (``review_draft``), by action id."""
+    import json
+
+    try:
+        notes = json.loads(text) if isinstance(text, str) and text else {}
+    except ValueError:
+        return {}
+    if not isinstance(notes, dict):
+        return {}
+    return {key: value for key, value in notes.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def _merge_waiting(base: object, mine: str, theirs: str) -> tuple[str, bool]:
+    """Two windows' review notes waiting for their mark, merged note by note (each
+    line by line against ``base``); True when a note of theirs was written over."""
+    import json
+
+    from coachtui.session.merge import merge_lines
+
+    known, ours, other = _notes(base), _notes(mine), _notes(theirs)
+    merged: dict[str, str] = {}
+    clashed = False
+    for key in dict.fromkeys([*ours, *other]):
+        yours, their = ours.get(key, ""), other.get(key, "")
+        both = merge_lines(known.get(key, ""), yours, their)
+        if both is None:
+            both, clashed = yours, clashed or bool(their.strip())
+        if both:
+            merged[key] = both
+    return (json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else ""), clashed
+
+
 class SessionController:
     def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
         self.saver = saver
@@ -60,6 +93,10 @@ class SessionController:
         # session id -> its texts (store field names, and "questions") as this window
         # last loaded or saved them: the base keep mine merges both sides' changes on
         self._bases: dict[str, dict[str, Any]] = {}
+        # (session id, action id) -> the note and learning of that session's review of
+        # the action as this window last loaded or saved them: a review's words change
+        # without the action's version, so each write names them (record_review's seen)
+        self._reviews_seen: dict[tuple[str, str], tuple[str, str]] = {}
         # The session's own writes are versioned by the saver; refusals come here
         # (in the saver thread) and go to the "session" and "lost" handlers.
         saver.on_session_conflict = self._session_refused
@@ -114,12 +151,17 @@ class SessionController:
                 self.saver.track(part.session_id, part.version)
         self._changed()
 
-    def loaded(self, model: SessionModel) -> None:
+    def loaded(self, model: SessionModel, *, reviews: bool = True) -> None:
         """``model`` is the session as it is on disk now (read, or reloaded): the base
-        of a later keep mine."""
+        of a later keep mine. ``reviews``: its review notes are shown as read too (not
+        so for keep mine, which keeps this window's review list as it is)."""
         base = self._all_fields(model)
         base["questions"] = list(model.questions)
         self._bases[model.session_id] = base
+        if reviews:
+            for item in model.review_items:
+                if item.status:
+                    self._reviews_seen[(model.session_id, item.action.id)] = (item.note, item.learning)
 
     def _fields_written(self, session_id: str, fields: dict[str, Any]) -> None:
         """A save of these fields landed (saver thread): they are the base now."""
@@ -286,6 +328,12 @@ class SessionController:
                     value = both
                 elif other.strip():  # theirs changed too, on the lines mine did
                     replaced.append(name)
+            elif name == "review_draft" and value != other:
+                value, clashed = _merge_waiting(base.get(store_name), value, other)
+                if clashed:
+                    replaced.append("review notes")
+            elif name == "action_draft" and value != other and other and other != base.get(store_name):
+                replaced.append("the action being typed")  # one form: mine is on screen
             setattr(merged, name, value)
         if "questions" in unsaved:
             merged.questions = list(mine.questions)
@@ -303,7 +351,7 @@ class SessionController:
         or not."""
         session_id = theirs.session_id
         model = next((part for part in self.parts if part.session_id == session_id), None) or self._require()
-        self.loaded(theirs)  # what is on disk now: the base of the next merge
+        self.loaded(theirs, reviews=False)  # what is on disk now: the base of the next merge
         self.saver.track(session_id, theirs.version)
         self.saver.resolve(session_id)
         unsaved = self.saver.unsaved(session_id)
@@ -416,6 +464,12 @@ class SessionController:
         session_id, text, learned, coach = model.session_id, item.note, item.learning, model.coach
         book = self._book()
         book.setdefault(action_id, item.action.version)
+        seen = self._reviews_seen
+
+        def written(review: Any) -> None:
+            book[action_id] = review.action_version
+            seen[(session_id, action_id)] = (review.note, review.learning)
+
         self.saver.submit(
             "review",
             lambda store: store.record_review(
@@ -426,8 +480,10 @@ class SessionController:
                 coach=coach,
                 expected_version=book.get(action_id),
                 learning=learned,
+                # a review this window never saw words of: refused if it has some
+                seen=seen.get((session_id, action_id), ("", "")),
             ),
-            on_done=lambda review: book.__setitem__(action_id, review.action_version),
+            on_done=written,
             on_conflict=lambda exc: self._conflict(
                 "review", action_id, session_id, exc, status=status, note=text, learning=learned
             ),
@@ -436,6 +492,30 @@ class SessionController:
             record=action_id,
         )
         self._changed()
+
+    def merge_review(
+        self, action_id: str, mine: tuple[str, str], theirs: tuple[str, str]
+    ) -> tuple[tuple[str, str], list[str]]:
+        """Keep mine on a review another window changed first: this window's note and
+        learning (``mine``) merged line by line with the ones now saved (``theirs``)
+        against the ones this window last saw. Returns the words to save and the
+        names of the texts of theirs written over (overlapping changes keep mine:
+        the caller keeps theirs in a rescue file). Theirs count as seen from now on."""
+        from coachtui.session.merge import merge_lines
+
+        session_id = self._review_model().session_id
+        base = self._reviews_seen.get((session_id, action_id), ("", ""))
+        words: list[str] = []
+        replaced: list[str] = []
+        for name, known, yours, other in zip(("note", "learning"), base, mine, theirs, strict=True):
+            both = merge_lines(known, yours, other)
+            if both is None:
+                both = yours
+                if other.strip():
+                    replaced.append(name)
+            words.append(both)
+        self._reviews_seen[(session_id, action_id)] = theirs
+        return (words[0], words[1]), replaced
 
     def set_review_note(self, action_id: str, note: str, learning: str | None = None) -> None:
         """Change the note (what happened) of this session's review of an action, and
@@ -457,6 +537,7 @@ class SessionController:
         item.reviewed_at = None
         session_id = model.session_id
         book = self._book()
+        self._reviews_seen.pop((session_id, action_id), None)  # the review is gone
 
         def undo(store: Any) -> int:
             store.clear_review(action_id, session_id)

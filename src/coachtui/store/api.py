@@ -316,6 +316,7 @@ class Store:
         coach: str = "",
         expected_version: int | None = None,
         learning: str | None = None,
+        seen: tuple[str, str] | None = None,
     ) -> ReviewInfo:
         """Record how an action went (``note``: what happened; ``learning``: what the
         team learned, for a test of change; None keeps the learning already there).
@@ -324,7 +325,12 @@ class Store:
 
         ``expected_version``: the action's version as the coach saw it (the tracker's
         ``ActionInfo.version``); :class:`StaleRecord` if it changed since. The result's
-        ``action_version`` is the action's version after this review."""
+        ``action_version`` is the action's version after this review.
+
+        ``seen``: the note and learning of this session's review as the caller last
+        saw them. A note changed meanwhile does not change the action's version (its
+        mark stays), so another window's words would be written over unseen:
+        :class:`StaleRecord` if the review now holds other words."""
         return records.record_review(
             self.db,
             action_id,
@@ -333,6 +339,7 @@ class Store:
             session_id=session_id,
             coach=coach,
             expected_version=expected_version,
+            seen=seen,
             learning=learning,
         )
 

@@ -188,7 +188,9 @@ class Recovery:
         if model is None:
             return None
         # the session's id on the first line: deleting it for good removes the file
-        text = rescue.contents(model.session_id, session_markdown(model.to_detail(), app.catalog))
+        markdown = session_markdown(model.to_detail(), app.catalog)
+        drafts = model.drafts_markdown()  # typed, but no record yet: in the file too
+        text = rescue.contents(model.session_id, f"{markdown}\n\n{drafts}" if drafts else markdown)
         known = self.copies.get(model.session_id) if theirs is None else None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         candidates = [known] if known is not None else [
