@@ -231,6 +231,48 @@ def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -
         app.close()
 
 
+def test_a_team_name_typed_after_stay_or_straight_after_ctrl_g_1_is_that_name_alone(tmp_path: Path) -> None:
+    """With a draft open: 'Bravo' enter, Stay, then 'Charlie' enter made a team
+    "BravoCharlie" (Bravo's name stayed in the filter); and words left in the filter
+    took a name typed straight after ctrl+g 1 on to them ("DeltaEcho")."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Bravo")
+        team = store.create_team("Alpha")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = Coach(db, tmp_path / "home")
+
+    def stay(name: str) -> None:
+        app.shows(f"Start a new session with {name}?")
+        app.send("n")
+        deadline = time.monotonic() + 30
+        while "Start a new session" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)
+        app.shows("Dilemma, in your words")
+        typed(app, CTRL_G, "1")
+        app.shows("ctrl+r rename")
+        typed(app, *"Bravo", ENTER)
+        stay("Bravo")
+        typed(app, *"Charlie", ENTER)
+        stay("Charlie")
+        typed(app, *"Delta", CTRL_G, "3")  # left in the filter, never used
+        app.shows("Dilemma, in your words")
+        typed(app, CTRL_G, "1", *"Echo", ENTER)
+        stay("Echo")
+        app.holds("SELECT name FROM team ORDER BY name", [("Alpha",), ("Bravo",), ("Charlie",), ("Echo",)])
+        assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
+        app.quit()
+    finally:
+        app.close()
+
+
 def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(tmp_path: Path) -> None:
     """With a draft open, enter on Ward 7 and the new session's title at once: the
     letters went to the team filter behind the question and later made a team

@@ -185,6 +185,8 @@ class SessionScreen(Screen[None]):
             pane.activate()
         finally:
             pane.focus_first = False
+        if step == "team" and leaving is not pane:
+            self.team_step.shown_again()
         self._focus_now(pane)
         self.show_others()
         if model is not None and step != "team":
