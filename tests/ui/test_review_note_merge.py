@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from coachtui.store import open_store
+from coachtui.store.types import PickedQuestionInfo as PickedQuestion
 from coachtui.ui.modals import TextPromptScreen
 
 from .helpers import Notices, query, ready, saved, shows, type_text, wait_for
@@ -118,3 +119,88 @@ async def test_keep_mine_on_review_notes_waiting_for_their_mark_merges_them(make
         drafts = json.loads(query(db_path, "SELECT review_draft FROM coaching_session WHERE id = ?", session_id)[0][0])
         assert drafts == {first: "Sam plotted six.", second: "No cover"}
     assert "Matron is away." in _rescued(session_id)
+
+
+async def test_keep_mine_on_an_action_both_windows_reworded_keeps_theirs_in_a_file(make_app, db_path: Path) -> None:
+    """The other window reworded the action and gave it another owner; this one
+    reworded it too and keeps mine: its wording is saved, the other owner is kept
+    (this window did not change it) and the other wording is in a rescue file."""
+    from .test_keep_mine import _edit_action
+    from .test_saves import _draft, _resume
+
+    session_id = _draft(db_path)
+    with open_store(str(db_path)) as store:
+        action = store.add_action(session_id, "Plot ten more points", owner="Sam")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        app.session_screen.go("actions")
+        await shows(pilot, "Plot ten more points")
+        step = app.session_screen.pane("actions")
+        with open_store(str(db_path), coach="Ana Ruiz") as other:  # the other window
+            other.update_action(action.id, text="Plot twelve more points", owner="Kim")
+        with slow_disk(app) as slow:
+            disk = slow()
+            await _edit_action(pilot, step, " (13)")
+            disk.go()
+            await _keep_mine(pilot)
+        await shows(pilot, "theirs is kept in")
+        await saved(pilot)
+    assert query(db_path, "SELECT text, owner FROM action WHERE id = ?", action.id) == [
+        ("Plot ten more points (13)", "Kim")
+    ]
+    assert "Plot twelve more points" in _rescued(session_id)
+
+
+def _two_questions(db_path: Path) -> str:
+    from .test_saves import _draft
+
+    session_id = _draft(db_path)
+    with open_store(str(db_path)) as store:
+        store.set_questions(
+            session_id,
+            [
+                PickedQuestion("kata-1", "What is the target?", "kata"),
+                PickedQuestion("kata-2", "Where are you now?", "kata", position=1),
+            ],
+        )
+    return session_id
+
+
+async def test_keep_mine_on_question_notes_keeps_both_windows_notes(make_app, db_path: Path) -> None:
+    """Each window wrote a note beside a different question: keep mine kept only
+    this window's list, and the other window's note went (into a file at best)."""
+    from .test_saves import _resume
+
+    session_id = _two_questions(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        app.session_screen.go("questions")
+        await shows(pilot, "Picked (2)")
+        with open_store(str(db_path), coach="Ana Ruiz") as other:  # the other window
+            version = other.session_version(session_id)
+            other.set_questions(
+                session_id,
+                [
+                    PickedQuestion("kata-1", "What is the target?", "kata", note="Zero missed huddles."),
+                    PickedQuestion("kata-2", "Where are you now?", "kata", note="Two a week.", position=1),
+                ],
+                expected_version=version,
+            )
+        with slow_disk(app) as slow:
+            disk = slow()
+            app.session_screen.pane("questions").edit_note(1)
+            await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note prompt")
+            await type_text(pilot, "Three a week")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen), what="the note closed")
+            disk.go()
+            await _keep_mine(pilot)
+        await shows(pilot, "theirs is kept in")
+        await saved(pilot)
+        await shows(pilot, "Zero missed huddles.")
+    assert query(db_path, "SELECT question_id, note FROM picked_question ORDER BY position") == [
+        ("kata-1", "Zero missed huddles."), ("kata-2", "Three a week")
+    ]
+    assert "Two a week." in _rescued(session_id)

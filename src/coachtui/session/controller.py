@@ -75,6 +75,44 @@ def _merge_waiting(base: object, mine: str, theirs: str) -> tuple[str, bool]:
     return (json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else ""), clashed
 
 
+def _merge_questions(
+    base: list[PickedQuestionInfo], mine: list[PickedQuestionInfo], theirs: list[PickedQuestionInfo]
+) -> tuple[list[PickedQuestionInfo], bool]:
+    """Two windows' picked questions merged: in this window's order, with the
+    questions only the other window picked after them, and without those either
+    window removed (unless the other window wrote a note in the one mine removed,
+    or this window in the one theirs removed). Each note is merged line by line
+    against ``base``. True when a note of theirs was written over."""
+    from coachtui.session.merge import merge_lines
+
+    known = {q.question_id: q for q in base}
+    other = {q.question_id: q for q in theirs}
+    ours = {q.question_id for q in mine}
+    merged: list[PickedQuestionInfo] = []
+    clashed = False
+    for question in mine:
+        was = known.get(question.question_id)
+        their = other.get(question.question_id)
+        if their is None:
+            if was is not None and question.note == was.note:
+                continue  # removed there, and not written in here
+            merged.append(question)
+            continue
+        note = merge_lines(was.note if was is not None else "", question.note, their.note)
+        if note is None:
+            note, clashed = question.note, clashed or bool(their.note.strip())
+        merged.append(replace(question, note=note))
+    for question in theirs:
+        if question.question_id in ours:
+            continue
+        was = known.get(question.question_id)
+        if was is None:
+            merged.append(question)  # picked there
+        elif question.note != was.note and question.note.strip():
+            clashed = True  # removed here after they wrote in it
+    return [replace(q, position=i) for i, q in enumerate(merged)], clashed
+
+
 class SessionController:
     def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
         self.saver = saver
@@ -97,6 +135,9 @@ class SessionController:
         # the action as this window last loaded or saved them: a review's words change
         # without the action's version, so each write names them (record_review's seen)
         self._reviews_seen: dict[tuple[str, str], tuple[str, str]] = {}
+        # action id -> its text, owner and prediction as this window last loaded or
+        # saved them: the base keep mine merges an edit of an action on
+        self._actions_seen: dict[str, tuple[str, str, str]] = {}
         # The session's own writes are versioned by the saver; refusals come here
         # (in the saver thread) and go to the "session" and "lost" handlers.
         saver.on_session_conflict = self._session_refused
@@ -158,6 +199,8 @@ class SessionController:
         base = self._all_fields(model)
         base["questions"] = list(model.questions)
         self._bases[model.session_id] = base
+        for action in model.actions:
+            self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
         if reviews:
             for item in model.review_items:
                 if item.status:
@@ -254,9 +297,12 @@ class SessionController:
             self._versions, self._versions_of = {}, meeting
         return self._versions
 
-    def seen(self, action_id: str, version: int) -> None:
-        """The coach has now seen ``version`` of an action (after a reload)."""
+    def seen(self, action_id: str, version: int, words: tuple[str, str, str] | None = None) -> None:
+        """The coach has now seen ``version`` of an action (after a reload), and
+        ``words``, its text, owner and prediction (the base of a later keep mine)."""
         self._book()[action_id] = version
+        if words is not None:
+            self._actions_seen[action_id] = words
 
     def _conflict(self, *args: Any, **kwargs: Any) -> None:
         """A :class:`Conflict` for the step that made the change (conflicts.py is
@@ -336,9 +382,15 @@ class SessionController:
                 replaced.append("the action being typed")  # one form: mine is on screen
             setattr(merged, name, value)
         if "questions" in unsaved:
-            merged.questions = list(mine.questions)
-            if merged.questions != theirs.questions and theirs.questions and theirs.questions != base.get("questions"):
-                replaced.append("questions")
+            known = base.get("questions")
+            if isinstance(known, list):
+                merged.questions, clashed = _merge_questions(known, mine.questions, theirs.questions)
+                if clashed:
+                    replaced.append("question notes")
+            else:  # no base to merge on: mine, and theirs rescued
+                merged.questions = list(mine.questions)
+                if merged.questions != theirs.questions and theirs.questions:
+                    replaced.append("questions")
         if "status" in unsaved:
             merged.status = mine.status
         return merged, replaced
@@ -631,6 +683,7 @@ class SessionController:
             prediction=prediction.strip(),
         )
         model.actions.append(action)
+        self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
         # The form it was typed in is empty now: its saved draft is emptied by the same
         # write that adds the action (never one without the other, whenever a crash comes).
         model.action_draft = ""
@@ -662,8 +715,13 @@ class SessionController:
         predicted = current.prediction if prediction is None else prediction.strip()
         updated = replace(current, text=text.strip(), owner=owner.strip(), due=due, prediction=predicted)
         model.replace_action(updated)
-        book, session_id = self._book(), model.session_id
+        book, session_id, seen = self._book(), model.session_id, self._actions_seen
         book.setdefault(action_id, current.version)
+
+        def written(info: Any) -> None:
+            book[action_id] = info.version
+            seen[action_id] = (info.text, info.owner, info.prediction)
+
         self.saver.submit(
             "edit action",
             lambda store: store.update_action(
@@ -674,13 +732,41 @@ class SessionController:
                 prediction=predicted,
                 expected_version=book.get(action_id),
             ),
-            on_done=lambda info: book.__setitem__(action_id, info.version),
+            on_done=written,
             on_conflict=lambda exc: self._conflict(
                 "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),
             record=action_id,
         )
         self._changed()
+
+    def merge_action(
+        self, action_id: str, mine: tuple[str, str, str], theirs: tuple[str, str, str]
+    ) -> tuple[tuple[str, str, str], list[str]]:
+        """Keep mine on an action another window changed first: this window's text,
+        owner and prediction merged with the ones now saved (``theirs``), each line by
+        line against what this window last saw of it; a word this window did not
+        change is theirs. Returns what to save and the names of the texts of theirs
+        written over (overlapping changes keep mine: the caller keeps theirs in a
+        rescue file). Theirs count as seen from now on."""
+        from coachtui.session.merge import merge_lines
+
+        base = self._actions_seen.get(action_id, theirs)
+        words: list[str] = []
+        replaced: list[str] = []
+        for name, known, yours, other in zip(("text", "owner", "prediction"), base, mine, theirs, strict=True):
+            both = merge_lines(known, yours, other)
+            if both is None:
+                both = yours
+                if other.strip():
+                    replaced.append("action" if name == "text" else name)
+            words.append(both)
+        self._actions_seen[action_id] = theirs
+        return (words[0], words[1], words[2]), replaced
+
+    def action_seen(self, action_id: str) -> tuple[str, str, str] | None:
+        """The action's text, owner and prediction as this window last saw them."""
+        return self._actions_seen.get(action_id)
 
     def remove_action(self, action_id: str) -> None:
         model = self._require()

@@ -243,6 +243,12 @@ class Store:
         another window or a sync changed it); None when it is not there."""
         return records.session_version(self.db, session_id)
 
+    def session_reviews(self, session_id: str) -> list[tuple[str, str, str, str]]:
+        """The session's reviews of earlier actions as (action id, status, note,
+        learning), sorted (one small read: a review's words change no session or
+        action version, so an open window compares these with what it shows)."""
+        return records.session_reviews(self.db, session_id)
+
     def last_session(self, team_id: str, *, before: str | None = None) -> SessionDetail | None:
         """The team's most recent completed session (other than ``before``)."""
         return records.last_session(self.db, team_id, before=before)

@@ -641,6 +641,16 @@ def session_version(db: Database, session_id: str) -> int | None:
         return session.exec(select(CoachingSession.version).where(CoachingSession.id == session_id)).first()
 
 
+def session_reviews(db: Database, session_id: str) -> list[tuple[str, str, str, str]]:
+    with db.read() as session:
+        rows = session.exec(
+            select(ActionReview.action_id, ActionReview.status, ActionReview.note, ActionReview.learning).where(
+                ActionReview.session_id == session_id
+            )
+        ).all()
+        return sorted((str(a), str(s), str(n or ""), str(lr or "")) for a, s, n, lr in rows)
+
+
 def get_session(db: Database, session_id: str) -> SessionDetail:
     with db.read() as session:
         found = session.exec(

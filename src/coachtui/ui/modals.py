@@ -359,13 +359,19 @@ class TextPromptScreen(ModalScreen[str | None]):
         validate: Callable[[str], str | None] | None = None,
         on_change: Callable[[str], None] | None = None,
         on_cancel: Callable[[str], None] | None = None,
+        follows: Callable[[], str | None] | None = None,
     ) -> None:
         """``on_change``: the text is saved as it is typed (called on every change);
         esc then closes keeping it, as ctrl+s does. ``on_cancel``: esc hands it the
-        text typed (the caller keeps it: words typed are never silently lost)."""
+        text typed (the caller keeps it: words typed are never silently lost).
+        ``follows``: the text as the open session holds it now (None: no longer
+        there): when another window's change to it is shown, :meth:`follow`."""
         super().__init__(classes="modal")
         self.on_change = on_change
         self.on_cancel = on_cancel
+        self.follows = follows
+        # a text put here by follow: its change event is not the coach's typing
+        self._followed: str | None = None
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
@@ -406,7 +412,34 @@ class TextPromptScreen(ModalScreen[str | None]):
     def _changed(self, event: TextArea.Changed | Input.Changed) -> None:
         if self.on_change is not None:
             event.stop()
-            self.on_change(event.text_area.text if isinstance(event, TextArea.Changed) else event.value)
+            text = event.text_area.text if isinstance(event, TextArea.Changed) else event.value
+            if self._followed is not None and text == self._followed:
+                self._followed = None
+                return  # shown from the session: saved there already
+            self.on_change(text)
+
+    def follow(self, before: str | None) -> bool:
+        """The session on screen was read again (another window changed it): show
+        its text now (``follows``) when this editor still holds ``before``, the text
+        the session held until then (everything typed here is saved); the coach's
+        own typing, not saved yet, is never replaced. True when it was shown."""
+        if self.follows is None or before is None or self._answered or not self.is_mounted:
+            return False
+        now = self.follows()
+        try:
+            current = self._current()
+        except NoMatches:
+            return False
+        if now is None or now == current or current != before:
+            return False
+        self._followed = now
+        if self.multiline:
+            area = self.query_one(TextArea)
+            area.load_text(now)
+            area.move_cursor(area.document.end)
+        else:
+            self.query_one(Input).value = now
+        return True
 
     def _current(self) -> str:
         return self.query_one(TextArea).text if self.multiline else self.query_one(Input).value

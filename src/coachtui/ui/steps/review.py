@@ -413,6 +413,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 typed(value)
             self._show_note()
 
+        def follows() -> str | None:
+            """The note as the session holds it now (another window may change it):
+            the review's, or the one waiting for the mark."""
+            model = self.model
+            current = model.review_item(action_id) if model is not None and model.session_id == session_id else None
+            if current is None:
+                return None
+            return current.note if current.status is not None else self.waiting().get(action_id, "")
+
         self.app.push_screen(
             TextPromptScreen(
                 f"Note on: {one_line(item.action.text, 60)}",
@@ -429,6 +438,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     "how it went (d, p, s or x) and it is saved with the mark."
                 ),
                 on_change=typed,
+                follows=follows,
             ),
             done,
         )
