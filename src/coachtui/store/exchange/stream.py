@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
 from coachtui.store.exchange.report import csv_stamp
-from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
+from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
 BATCH = 200
@@ -373,23 +373,19 @@ def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
     them for those sessions, but teams and custom questions, which a session's part
     does not show), with every review made in them and the actions those reviews
     are of (``extra_reviews``, ``extra_actions``: reviews of actions agreed in other
-    sessions)."""
+    sessions).
+
+    A session's part shows only the reviews made in it (its review of earlier
+    actions): the reviews of its actions made later, or outside any session, are
+    in a later part or in its team's tests of change, and are not read here."""
     sessions = by_stamp(fetch_in(session, "sessions", "id", ids))
     order = {row["id"]: place for place, row in enumerate(sessions)}
     picked = fetch_in(session, "picked_questions", "session_id", order)
     actions = fetch_in(session, "actions", "session_id", order)
     action_ids = {row["id"] for row in actions}
-    # The reviews of these actions and those made in these sessions, in one read.
-    r_table = table_of("action_reviews")
-    found: dict[str, Row] = {}
-    for clause in in_clauses(session, r_table.c.action_id, action_ids):
-        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause))
-    for clause in in_clauses(session, r_table.c.session_id, order):
-        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause,
-                                                       r_table.c.action_id.not_in(action_ids)))
-    reviews = [row for row in found.values()
-               if row["action_id"] in action_ids and (row["session_id"] is None or row["session_id"] in order)]
-    extra_reviews = [row for row in found.values() if row["action_id"] not in action_ids]
+    made_here = fetch_in(session, "action_reviews", "session_id", order)
+    reviews = [row for row in made_here if row["action_id"] in action_ids]
+    extra_reviews = [row for row in made_here if row["action_id"] not in action_ids]
     extra_actions = fetch_in(session, "actions", "id", {row["action_id"] for row in extra_reviews})
     return {
         "sessions": sessions,
