@@ -63,12 +63,11 @@ def test_a_member_change_stamped_in_the_future_does_not_beat_a_later_change(tmp_
         assert all(stamp < "2027" for stamp in stamps)
 
 
-@pytest.mark.postgres
-def test_a_laptop_two_hours_fast_does_not_win_a_clash_on_a_member(tmp_path: Path, pg, clock) -> None:
+def test_a_laptop_two_hours_fast_does_not_win_a_clash_on_a_member(tmp_path: Path, hub_url) -> None:
     """Both mark Dev as left, on different days, before syncing; Ana's clock runs two
     hours fast, Ben's change is a moment later: Ben's holds, as a record's field would.
-    (The PostgreSQL hub's clock is the reference.)"""
-    hub_url = pg.new_url()
+    (The hub's clock is the reference: a PostgreSQL server's, or that of the file
+    system keeping a hub file.)"""
     real = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
     fast = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # noqa: E731
     with open_store(str(tmp_path / "a.db"), clock=fast, coach="Ana") as ana, open_store(

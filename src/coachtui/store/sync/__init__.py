@@ -28,10 +28,11 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   unchanged: running sync twice moves nothing.
 * **Clocks.** The base gives the order of edits that saw each other; wall-clock
   time only breaks ties between edits that did not. Stamps later than the
-  receiver's clock count as its clock: going to the hub they are rewritten (a
-  PostgreSQL hub's clock is the reference: a laptop's measured lead is taken off
-  first, so a laptop 2 h fast does not beat a later edit); coming from the hub they
-  only count so in comparisons. The report says when this laptop's clock is off.
+  receiver's clock count as its clock: going to the hub they are rewritten (the
+  hub's clock is the reference, a PostgreSQL server's or, for a hub file, that of
+  the file system keeping it: a laptop's measured lead is taken off first, so a
+  laptop 2 h fast does not beat a later edit); coming from the hub they only count
+  so in comparisons. The report says when this laptop's clock is off.
 * A deletion counts as an edit at ``deleted_at``. A record is deleted when its
   deletion is at least as new as every edit of it *and of everything inside it*
   (a team's sessions, a session's questions, actions and reviews); otherwise it
@@ -100,6 +101,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -964,7 +966,7 @@ class SyncReport:
     # records that took fields from both sides; fields changed on both sides
     merged: int = 0
     conflicts: tuple[conflicts.Conflict, ...] = ()
-    # how far this laptop's clock is ahead of the hub's (None: the hub is a file)
+    # how far this laptop's clock is ahead of the hub's (None: not known, a hub file that cannot be stamped)
     skew: dt.timedelta | None = None
     # stamps from the future (a clock running fast) brought back to the receiver's time
     clamped: int = 0
@@ -1220,7 +1222,7 @@ class _Run:
                 hub_conn = hub_session.connection()
                 hub_id = database_id(hub_conn)
                 hub_seq = changes.current_seq(hub_conn)
-                _hub_now, skew = _hub_clock(hub_conn, self.local)
+                _hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             with self.local.read() as session:
                 conn = session.connection()
                 if database_id(conn) == hub_id:
@@ -1331,7 +1333,7 @@ class _Run:
                 with self.hub.read() as hub_session:
                     hub_conn = hub_session.connection()
                     here = _Here.read(hub_conn, {ident for kind, ident in keys if kind == "sessions"})
-                    late = _hub_clock(hub_conn, self.local)[0] + fields.TOLERANCE
+                    late = _hub_clock(hub_conn, self.local, self.hub)[0] + fields.TOLERANCE
             with self.local.read() as session:
                 conn = session.connection()
                 if here is not None:
@@ -1357,7 +1359,7 @@ class _Run:
         with self._pushing() as hub_conn:
             if outgoing.copied and not _still_new(hub_conn, outgoing):
                 raise bulk.Unsuitable
-            hub_now, skew = _hub_clock(hub_conn, self.local)
+            hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             outgoing.limit = hub_now
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
@@ -1388,7 +1390,7 @@ class _Run:
         if self.local.target.path is not None and self.hub.target.path is not None:
             snapshot.source = self.local.target.path  # this sync's own hub connection may attach it
         with self._pushing() as hub_conn:
-            hub_now, skew = _hub_clock(hub_conn, self.local)
+            hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             # stamps from the future are rewritten on the way to the hub: the merge does that
             if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
                 raise bulk.Unsuitable
@@ -1820,15 +1822,35 @@ def _still_new(conn: sa.Connection, incoming: Changeset) -> bool:
     return not _tombstones(conn, [*keys, *(("teams", ident) for ident in wanted)])
 
 
-def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:
+def _hub_clock(conn: sa.Connection, local: Database, hub: Database) -> tuple[dt.datetime, dt.timedelta | None]:
     """The hub's time, and how far this laptop's clock is ahead of it (None when the
-    hub is a file: its clock is this laptop's)."""
-    here = local.now()
+    hub has no clock to go by). A PostgreSQL hub's is its server's. A hub file's is
+    the clock that stamps the file when it is written: its modification time, set to
+    now (on a shared folder, the file server's clock; on a file of this computer's,
+    this computer's, so nothing is off). This laptop's clock is read after the hub's,
+    so the lead measured is never less than the true one: a laptop running fast has
+    its stamps taken back a little too far rather than too little."""
     if dialects.of(conn) is dialects.sqlite:
-        return here, None
-    hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
+        hub_now = file_clock(hub.target.path)
+        if hub_now is None:
+            return local.now(), None
+    else:
+        hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
     assert isinstance(hub_now, dt.datetime)
-    return hub_now, here - hub_now
+    return hub_now, local.now() - hub_now
+
+
+def file_clock(path: Path | None) -> dt.datetime | None:
+    """The time of the file system that keeps ``path``: the file's modification time,
+    set to now (None when it cannot be: no file, no right to write it)."""
+    if path is None:
+        return None
+    try:
+        os.utime(path)
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC)
 
 
 def _conflicts(pushed: Applied, pulled: Applied) -> list[conflicts.Conflict]:
