@@ -232,6 +232,35 @@ def test_a_conflict_settled_with_the_value_kept_is_dropped_on_the_other_laptop(
     assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved
 
 
+def test_a_settlement_reaches_a_new_hub_that_the_whole_history_is_copied_into(
+    ana, ben, hub_url, clock, tmp_path: Path, pg
+) -> None:
+    """Both laptops list a conflict; Ana keeps the text the record holds (nothing to
+    write: a note). The network then moves to a new, empty hub, and Ana's laptop (a
+    history of hundreds of records) is the first to sync with it: her history is
+    copied in, and her note goes with it. Ben's first sync with the new hub drops the
+    conflict from his list."""
+    from coachtui.store.demo import generate_demo_data
+    from coachtui.store.sync import conflicts as conflict_module
+    from test_sync_merge import _lost_conflict
+
+    generate_demo_data(ana, sessions=80, teams=3, seed=5, today=dt.date(2026, 10, 20))
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    ben.sync(hub_url)
+    assert len(conflicts(ana)) == len(conflicts(ben)) == 1
+    conflict_module.resolve(ana.db, conflicts(ana)[0]["id"], "mine")
+    if "://" in hub_url:
+        new_hub = pg.new_url()
+    else:
+        new_hub = str(tmp_path / "new-hub.db")
+        open_store(new_hub).close()
+    assert ana.sync(new_hub).first
+    assert ben.sync(new_hub).conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == "Ana's later rewrite"
+    assert content(ana) == content(ben) == hub_content(new_hub)
+
+
 def test_a_settlement_does_not_drop_a_conflict_over_other_texts(ana, ben, hub_url, clock, tmp_path: Path) -> None:
     """Ben keeps Ana's text (already held); Cleo listed a conflict on the same field
     between other texts: hers stays listed."""

@@ -1383,6 +1383,7 @@ class _Run:
         try:
             with self.local.read() as session:
                 snapshot = bulk.read_all(session.connection())
+                settled = conflicts.settled_here(session.connection()) if last else []
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         if not snapshot.copyable():
@@ -1396,6 +1397,8 @@ class _Run:
                 raise bulk.Unsuitable
             before = changes.current_seq(hub_conn)
             pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
+            # conflicts settled here with the value kept: the other laptops hear of it there
+            conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         texts = fields.stored_bases(hub_id, snapshot.rows)
@@ -1407,7 +1410,7 @@ class _Run:
             bulk.save_base_rows(conn, hub_id, texts)
             return {}
 
-        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent)
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent, settled=settled)
         return before, after
 
     @contextlib.contextmanager
