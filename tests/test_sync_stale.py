@@ -153,6 +153,43 @@ def test_a_deletion_from_a_laptop_that_had_not_seen_an_edit_is_a_conflict_there(
     assert conflict_module.list_conflicts(ana.db) == []
 
 
+@pytest.mark.parametrize("stopped_in", ["send", "receive"])
+def test_a_deletion_after_a_sync_stopped_half_way_is_no_conflict_for_what_had_moved(
+    ana, ben, hub_url, clock, monkeypatch, stopped_in
+) -> None:
+    """A sync stops after its first batch (ctrl+c); the sessions that batch moved are
+    on both sides. Ana then deletes one of them: she had it (she sent it, or received
+    it), so her next sync deletes it everywhere and lists no conflict."""
+    from coachtui.store import SyncStopped
+    from coachtui.store import sync as sync_module
+
+    sessions = [session_with_everything(ana, clock, title=f"Session {number}")[1] for number in range(12)]
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    clock.advance(minutes=1)
+    editor = ana if stopped_in == "send" else ben
+    for session in sessions:
+        editor.save_draft(session.id, dilemma=f"{REWRITE} ({session.id[:4]})")
+    if stopped_in == "receive":
+        ben.sync(hub_url)
+    monkeypatch.setattr(sync_module, "BATCH", 3)
+    heard: list[tuple[str, int, int]] = []
+    with pytest.raises(SyncStopped):
+        ana.sync(hub_url, progress=lambda *step: heard.append(step),
+                 cancelled=lambda: any(phase == stopped_in and done > 0 for phase, done, _total in heard))
+    on_hub = {row["id"]: row["dilemma"] for row in hub_content(hub_url)["sessions"]}
+    moved = [s for s in sessions if on_hub[s.id] == ana.get_session(s.id).dilemma and REWRITE in on_hub[s.id]]
+    assert 0 < len(moved) < len(sessions)  # it stopped half-way
+    clock.advance(minutes=1)
+    ana.delete_session(moved[0].id)
+    report = ana.sync(hub_url)
+    assert report.conflicts == () and conflicts(ana) == []
+    ben.sync(hub_url)
+    assert conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert moved[0].id not in {row["id"] for row in content(ben)["sessions"]}
+
+
 @pytest.mark.parametrize("choice", ["theirs", "both"])
 @pytest.mark.parametrize("what", WHATS)
 def test_keeping_theirs_after_a_stale_deletion_brings_the_edit_back_everywhere(
