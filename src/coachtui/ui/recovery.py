@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachtui.text import one_line
 from coachtui.ui.workers import in_thread
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from coachtui.session.conflicts import Conflict
     from coachtui.session.model import SessionModel
     from coachtui.ui.app import CoachApp
-    from coachtui.ui.modals import TextPromptScreen
+    from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
@@ -65,16 +65,18 @@ class Recovery:
         """Look for changes on disk to the session on screen, from now on."""
         self.app.set_interval(LOOK_EVERY, self._look, name="session-watch")
 
-    def _editor(self) -> TextPromptScreen | None:
+    def _editor(self) -> TextPromptScreen | LearningPromptScreen | None:
         """The note editor open right over the session that follows it (a question's
-        or a review's note), if that is what is on top."""
-        from coachtui.ui.modals import TextPromptScreen
+        or a review's note, a test's result and learning), if that is on top."""
+        from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
         app = self.app
         stack = app.screen_stack
-        top = stack[-1] if stack else None
-        if isinstance(top, TextPromptScreen) and top.follows is not None and len(stack) > 1:
-            return top if stack[-2] is app.session_screen else None
+        if len(stack) < 2 or stack[-2] is not app.session_screen:
+            return None
+        top = stack[-1]
+        if isinstance(top, (TextPromptScreen, LearningPromptScreen)) and top.follows is not None:
+            return top
         return None
 
     def _idle(self, session_id: str) -> bool:
@@ -161,7 +163,7 @@ class Recovery:
         self._newer = None
         theirs.step = current.step
         editor = self._editor()
-        before = editor.follows() if editor is not None and editor.follows is not None else None
+        before: Any = editor.follows() if editor is not None and editor.follows is not None else None
         app.saver.track(session_id, theirs.version)
         app.session.loaded(theirs)
         screen.show_kept(theirs)
