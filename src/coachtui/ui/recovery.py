@@ -58,6 +58,7 @@ class Recovery:
         # session id -> its reviews as a look last found them on disk (and showed):
         # a review's words change no version, so they are compared as they are
         self._reviews_found: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._reviews_read: list[tuple[str, str, str, str]] | None = None  # by the look under way
 
     # --- the session on screen changed on disk (another window, a sync) ----------------------
 
@@ -133,7 +134,7 @@ class Recovery:
             found = store.session_reviews(session_id)
             if found == shown or found == self._reviews_found.get(session_id):
                 return session_id, known, None
-            self._reviews_found[session_id] = found
+            self._reviews_read = found  # marked as shown once it is (see _looked)
             return session_id, known, SessionModel.load(store, session_id)
         if seen != (session_id, version):
             return session_id, version, None
@@ -148,6 +149,7 @@ class Recovery:
     def _looked(self, result: tuple[str, int, SessionModel | None]) -> None:
         session_id, version, theirs = result
         self._looking = False
+        found, self._reviews_read = self._reviews_read, None
         app = self.app
         known = app.saver.version_of(session_id)
         self._newer = (session_id, version) if known is not None and version > known else None
@@ -159,7 +161,9 @@ class Recovery:
         if not self._idle(session_id) or known is None or theirs.version < known:
             return  # the coach has started typing: a refused save will merge it
         if theirs.version == known and _reviews_of(theirs) == _reviews_of(current):
-            return  # the reviews changed back meanwhile: nothing new to show
+            if found is not None:  # nothing the review list shows (changed back meanwhile)
+                self._reviews_found[session_id] = found
+            return
         self._newer = None
         theirs.step = current.step
         editor = self._editor()
@@ -167,6 +171,8 @@ class Recovery:
         app.saver.track(session_id, theirs.version)
         app.session.loaded(theirs)
         screen.show_kept(theirs)
+        if found is not None:
+            self._reviews_found[session_id] = found  # shown: not read again until it changes
         if editor is not None:
             editor.follow(before)  # an untouched note editor shows the note as it is now
         presenter, _turn = self._presenter_of(session_id)
