@@ -290,16 +290,18 @@ class KeyHold:
             keys.extend(item.keys if isinstance(item, HandOn) else [item])
         return typed_text(keys)
 
-    def hand_on(self, screen: Screen[Any], kept: list[Held]) -> None:
+    def hand_on(self, screen: Screen[Any], kept: list[Held], shown: Condition | None = None) -> None:
         """``screen`` (a question) is answered and closing: the keys it kept go on
-        once it has gone and its answer has been acted on (see :class:`HandOn`)."""
+        once it has gone and its answer has been acted on (see :class:`HandOn`),
+        and ``shown()`` is true (what the answer leads to is on the screen)."""
         if not kept:
             return
         app = self.app
         self.held.insert(0, HandOn(list(kept)))
 
         def gone() -> bool:
-            return app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+            return (app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+                    and (shown is None or shown()))
 
         before = self._until
         if before is None:

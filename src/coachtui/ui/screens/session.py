@@ -531,7 +531,7 @@ class SessionScreen(Screen[None]):
             self._open_team_afresh(team)
             return
         from coachtui.ui.format import relative_day
-        from coachtui.ui.modals import ChoiceScreen
+        from coachtui.ui.modals import SessionChoiceScreen
 
         def done(choice: str | None) -> None:
             if choice == "resume":
@@ -542,7 +542,7 @@ class SessionScreen(Screen[None]):
         title = f"“{one_line(draft.title, 50)}”" if draft.title.strip() else "an untitled session"
         edited = relative_day(draft.updated_at) + " " + draft.updated_at.astimezone().strftime("%H:%M")
         self.app.push_screen(
-            ChoiceScreen(
+            SessionChoiceScreen(
                 f"{one_line(team.name, 40)} has an unfinished session of yours: {title}, last edited {edited}. "
                 "Carry on with it, or start a new one? (esc: neither)",
                 [("r", "Resume it", "resume"), ("n", "Start a new one", "new")],
