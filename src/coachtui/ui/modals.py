@@ -19,7 +19,13 @@ from textual.widgets.option_list import Option
 from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
+from coachtui.ui.typeahead import (
+    COMMAND_WAIT,
+    SESSION_WAIT,
+    TYPING_PAUSE,
+    input_ready,
+    session_shown,
+)
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
@@ -261,9 +267,6 @@ class SessionChoiceScreen(ChoiceScreen):
         return None
 
 
-# A pause in the typing this long tells a dialog that came up unasked that the
-# coach has seen it (ConflictScreen.typing_goes_on).
-TYPING_PAUSE = 0.8
 # Text typed this shortly before such a dialog came up: the coach was typing then
 # (a draft is saved, and found changed by someone else, within a second of a pause
 # on an idle machine, a few seconds on a busy one).
