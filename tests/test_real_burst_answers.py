@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import ENTER, ESC, coach
-from tests.test_real_typeahead import typed
+from tests.test_real_keys import ENTER, ESC, Coach, coach
+from tests.test_real_typeahead import F9, typed
 
 pytestmark = pytest.mark.slow
 
@@ -30,3 +30,26 @@ def test_the_answer_typed_ahead_of_the_draft_question_answers_it(tmp_path: Path,
         assert "has an unfinished session" not in app.term.text()
         assert app.rows("SELECT name FROM team") == [("Ward 4",)]
         app.quit()
+
+
+def test_f9_a_digit_or_a_name_in_a_set_of_more_than_nine(tmp_path: Path) -> None:
+    """A set of twelve: f9, 3 and a title went into the list's filter and were lost.
+    The digit picks at once; letters filter, enter picks; the title follows either."""
+    from tests.ui.test_burst_answers import big_set
+
+    db = tmp_path / "coach.db"
+    big_set(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Big set")
+        app.send("Big set" + ENTER)
+        app.shows("Dilemma, in your words")
+        typed(app, F9, "3", *"Voice")
+        app.holds("SELECT presenter, title FROM coaching_session ORDER BY turn", [("Member C", "Voice")])
+        typed(app, F9, *"zara", ENTER, *"Beds")
+        app.holds("SELECT presenter, title FROM coaching_session ORDER BY turn",
+                  [("Member C", "Voice"), ("Zara Quinn", "Beds")])
+        app.shows("2/2")
+        app.quit()
+    finally:
+        app.close()

@@ -104,3 +104,69 @@ async def test_a_letter_after_a_title_typed_ahead_does_not_answer_the_draft_ques
     assert sorted(query(db_path, "SELECT title, dilemma FROM coaching_session")) == [
         ("", "Night shifts"), ("Late nights", "")
     ]
+
+
+# --- 2. f9 on a set of more than nine: a digit still picks at once --------------------------------
+
+
+def big_set(db_path: Path) -> None:
+    """Big set: twelve members, Member A … Member K and Zara Quinn."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Big set")
+        for name in [f"Member {letter}" for letter in "ABCDEFGHIJK"] + ["Zara Quinn"]:
+            team = store.add_member(team.id, name)
+
+
+def _presenters(db_path: Path) -> list[tuple[str, str]]:
+    return query(db_path, "SELECT presenter, title FROM coaching_session ORDER BY turn")
+
+
+async def test_f9_and_a_digit_pick_at_once_in_a_set_of_more_than_nine(make_app, db_path: Path) -> None:
+    """In a set of twelve, f9 opened a list to filter: the digit typed to choose, and
+    the title after it, went into its filter and were lost. A digit picks that line
+    at once (as with nine or fewer), and the words after it are the presenter's title."""
+    from coachtui.ui.modals import PickerScreen
+
+    big_set(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Big set", "enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the session")
+        burst(app, "f9", "3", *"Voice")
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Voice", what="the third member's title")
+        assert app.session.model.presenter == "Member C" and app.focused.id == "title"
+        burst(app, "f9", "2", *"Rota")  # 1 is Member C; 2 is the first member who has not presented
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota", what="the next presenter's title")
+        assert not isinstance(app.screen, PickerScreen)
+        await shows(pilot, "Member A presenting (2 of 2).")
+        await saved(pilot)
+    assert _presenters(db_path) == [("Member C", "Voice"), ("Member A", "Rota")]
+
+
+async def test_f9_and_letters_filter_the_presenters_and_enter_picks(make_app, db_path: Path) -> None:
+    """f9 and letters filter a long list by name; enter picks the line highlighted,
+    and the words typed straight after enter are that presenter's title (they went
+    into the filter of the list as it closed)."""
+    from coachtui.ui.modals import PickerScreen
+
+    big_set(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Big set", "enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the session")
+        burst(app, "f9", *"zara", "enter", *"Beds")
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Beds", what="Zara's title")
+        assert not isinstance(app.screen, PickerScreen)
+        await shows(pilot, "Zara Quinn presenting (1 of 1).")
+        burst(app, "f9", *"member k 1")  # a digit after letters is part of the filter, no pick
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen)
+                       and app.screen.query_one("#picker-filter").value == "member k 1", what="the filter")
+        assert len(app.session.parts) == 1  # nobody added by the 1
+        burst(app, "ctrl+u", *"member k", "enter")
+        await shows(pilot, "Member K presenting (2 of 2).")
+        await saved(pilot)
+    assert _presenters(db_path) == [("Zara Quinn", "Beds"), ("Member K", "")]
