@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import ENTER, ESC, Coach, coach
+from tests.test_real_keys import CTRL_G, ENTER, ESC, TAB, Coach, coach, resumed
 from tests.test_real_typeahead import F9, typed
 
 pytestmark = pytest.mark.slow
@@ -53,3 +53,24 @@ def test_f9_a_digit_or_a_name_in_a_set_of_more_than_nine(tmp_path: Path) -> None
         app.quit()
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_ctrl_g_and_a_digit_inside_a_question_note(tmp_path: Path, burst: str) -> None:
+    """ctrl+g 3 in an open question note typed "3" into the note; it goes to step 3
+    as it does outside the note, and the note keeps what was typed."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(ENTER)  # the highlighted question
+        app.holds("SELECT count(*) FROM picked_question", (1,))
+        keys = (TAB, "n", *"Team said", CTRL_G, "3", "!")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT s.title, q.note FROM coaching_session s JOIN picked_question q ON q.session_id = s.id",
+                  ("Rota!", "Team said"))
+        app.shows("Dilemma, in your words")
+        assert "Note beside" not in app.term.text()
+        app.quit()

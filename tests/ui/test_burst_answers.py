@@ -170,3 +170,43 @@ async def test_f9_and_letters_filter_the_presenters_and_enter_picks(make_app, db
         await shows(pilot, "Member K presenting (2 of 2).")
         await saved(pilot)
     assert _presenters(db_path) == [("Zara Quinn", "Beds"), ("Member K", "")]
+
+
+# --- 4. ctrl+g and a digit inside a question's note ----------------------------------------------
+
+
+async def _in_a_question_note(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    from coachtui.ui.modals import TextPromptScreen
+
+    from .test_keys import on_the_dilemma
+
+    await on_the_dilemma(pilot, app)
+    burst(app, *"Rota", "ctrl+g", "5")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "questions"
+                   and app.focused is not None and app.focused.id == "question-filter", what="the questions step")
+    burst(app, "enter")  # the question highlighted
+    await wait_for(pilot, lambda: len(app.session.model.questions) == 1, what="a picked question")
+    burst(app, "tab", "n")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="its note")
+
+
+@pytest.mark.parametrize("digit", ["2", "3"])
+async def test_ctrl_g_and_a_digit_inside_a_question_note_go_to_the_step(make_app, db_path: Path, digit: str) -> None:
+    """ctrl+g 2 in an open question note typed "2" into the note. ctrl+g works there
+    as everywhere: the note closes (it is saved as it is typed), the digit goes to
+    the step, and what is typed after it lands in that step's first field."""
+    from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _in_a_question_note(pilot, app)
+        burst(app, *"Team said", "ctrl+g", digit, *("!" if digit == "3" else ""))
+        step = {"2": "review", "3": "dilemma"}[digit]
+        await wait_for(pilot, lambda: app.session_screen.current_step == step, what=f"step {digit}")
+        assert not isinstance(app.screen, (TextPromptScreen, StepPickerScreen))
+        if digit == "3":
+            await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!", what="the title")
+        assert app.session.model.questions[0].note == "Team said"
+        await saved(pilot)
+    assert query(db_path, "SELECT note FROM picked_question") == [("Team said",)]
+    assert query(db_path, "SELECT title FROM coaching_session") == [("Rota!" if digit == "3" else "Rota",)]

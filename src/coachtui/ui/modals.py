@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -422,11 +422,37 @@ class TextPromptScreen(ModalScreen[str | None]):
             return ""
         return current if current.strip() and current != self.value else ""
 
+    def _steps_below(self, key: str) -> Screen[Any] | None:
+        """The session screen below this note, if ``key`` is its ctrl+g (go to a step,
+        or the key the coach gave it) and this is a note saved as it is typed (a
+        question's or an earlier action's): there the key does what it does on the
+        step, instead of typing nothing, and the digit after it typing itself."""
+        if self.on_change is None or not self.multiline or self._answered or not self.is_current:
+            return None
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if below is None or not hasattr(below, "action_pick_step"):
+            return None
+        bound = below.active_bindings.get(key)
+        return below if bound is not None and bound.binding.action == "pick_step" else None
+
+    def on_key(self, event: events.Key) -> None:
+        below = self._steps_below(event.key)
+        if below is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self._submit(self._current())  # closed, the note kept (it is saved as it is typed)
+        below.action_pick_step()  # type: ignore[attr-defined]
+
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """Keys typed after enter (ctrl+s in a note) go where the focus goes once this
         has closed and the answer has been acted on (which may bring the prompt back:
         f8's members prompt comes back for the next name); straight after ctrl+s they
-        went into the note still closing."""
+        went into the note still closing. After ctrl+g in a note, the digit waits for
+        the step picker."""
+        if self._steps_below(key) is not None:
+            return (lambda: self.app.screen is not self), COMMAND_WAIT
         if (key == "enter" and not self.multiline) or (key == "ctrl+s" and self.multiline):
             tries = self._tries
             keys = getattr(self.app, "keys", None)
