@@ -74,3 +74,19 @@ def test_ctrl_g_and_a_digit_inside_a_question_note(tmp_path: Path, burst: str) -
         app.shows("Dilemma, in your words")
         assert "Note beside" not in app.term.text()
         app.quit()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(tmp_path: Path, burst: str) -> None:
+    """ctrl+g 7 and 'nurses want the data' at tmux speed: the n started a new session
+    and the rest went into the team filter."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        keys = (CTRL_G, "7", *"nurses want the data")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT title, insight, status FROM coaching_session", [("Rota", "nurses want the data", "draft")])
+        app.shows("nurses want the data")
+        assert "Which team are you coaching?" not in app.term.text()
+        app.quit()

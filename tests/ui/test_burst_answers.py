@@ -210,3 +210,91 @@ async def test_ctrl_g_and_a_digit_inside_a_question_note_go_to_the_step(make_app
         await saved(pilot)
     assert query(db_path, "SELECT note FROM picked_question") == [("Team said",)]
     assert query(db_path, "SELECT title FROM coaching_session") == [("Rota!" if digit == "3" else "Rota",)]
+
+
+# --- 3. letters typed in a burst on arriving at the summary ---------------------------------------
+
+
+def summary_painted(app) -> bool:  # type: ignore[no-untyped-def]
+    """The summary step has been on the screen (a coach can see where they are)."""
+    return app.session_screen.current_step == "summary" and app.session_screen.pane("summary").shown_at is not None
+
+
+@pytest.mark.parametrize("arrive", ["ctrl+g 7", "ctrl+n"])
+async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_app, db_path: Path, arrive: str) -> None:
+    """ctrl+g 7 and 'nurses want the data' in one burst: the n started a new session
+    and 'urses want the data' went into the team filter (enter then made that team).
+    Keys typed before the summary is on the screen are words, for "What we learned
+    today", never its commands."""
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        if arrive == "ctrl+n":
+            burst(app, *"Rota", "ctrl+g", "6")
+            await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+            burst(app, "ctrl+n", *"nurses want the data", "enter")
+        else:
+            burst(app, *"Rota", "ctrl+g", "7", *"nurses want the data", "enter")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
+                       "the data", what="the insight")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="enter back on the summary")
+        assert app.session_screen.current_step == "summary" and app.session.model.title == "Rota"
+        assert app.session_screen.query_one("#team-filter").value == ""
+        assert "nurses want the data" in screen_text(app)
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
+        ("Rota", "nurses want the data", "draft")
+    ]
+    assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
+
+
+async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(make_app, db_path: Path) -> None:
+    """In a real terminal the keys of the burst reached the summary at any moment of
+    its arrival: some went into "What we learned today", the rest, once the step had
+    put the focus on its own keys, were commands ('nu', then the n of "want" started
+    a new session). Keys typed before the summary was on the screen, however late
+    they are handled, are words for the line."""
+    from textual import events
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "7")
+        ahead = [events.Key("space" if k == " " else k, k) for k in "nurses want the data"]  # typed on at once
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="the summary's keys")
+        for key in ahead:  # handled only now (the app was busy showing the step)
+            app.post_message(key)
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
+                       "the data", what="the insight")
+        assert app.session_screen.current_step == "summary"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
+        ("Rota", "nurses want the data", "draft")
+    ]
+
+
+async def test_n_once_the_summary_is_seen_starts_a_new_session(make_app, db_path: Path) -> None:
+    """A deliberate n (the summary on the screen) still starts a new session, and a
+    letter that is no command there starts the "What we learned today" line."""
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
+        burst(app, *"We", "enter")  # W is no command: the line
+        await wait_for(pilot, lambda: app.session.model.insight == "We", what="the insight")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="enter back on the summary")
+        burst(app, "n")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team list")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight FROM coaching_session") == [("Rota", "We")]
