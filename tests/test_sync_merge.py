@@ -168,9 +168,43 @@ def test_a_laptop_two_hours_fast_does_not_beat_a_later_edit(tmp_path: Path, hub_
             assert content(ana) == content(ben) == hub_content(hub_url)
 
 
-@pytest.mark.postgres
-def test_a_fast_clock_is_reported_and_its_stamps_clamped_on_the_hub(tmp_path: Path, pg) -> None:
-    hub_url = pg.new_url()
+@pytest.mark.parametrize("first", ["ana", "ben"])
+def test_a_laptop_two_hours_fast_does_not_win_a_clash_with_a_later_edit(tmp_path: Path, hub_url, first) -> None:
+    """Ana's computer runs two hours fast (time-machine moves it, while she works);
+    she and Ben retitle the session before either has the other's title, Ben after
+    Ana synced or just after her edit. Whichever laptop syncs first, Ben's later title
+    holds everywhere and Ana's is listed. The hub's clock is the reference: a
+    PostgreSQL server's, or that of the file system keeping a hub file (neither
+    travels with this process)."""
+    fast = dt.timedelta(hours=2)
+    with open_store(str(tmp_path / "a.db"), coach="Ana") as ana, open_store(str(tmp_path / "b.db"), coach="Ben") as ben:
+        with time_machine.travel(dt.datetime.now(dt.UTC) + fast):
+            team = ana.create_team("Ward 4")
+            session = ana.start_session(team.id)
+            ana.save_draft(session.id, title="First title")
+            ana.sync(hub_url)
+        ben.sync(hub_url)
+        with time_machine.travel(dt.datetime.now(dt.UTC) + fast):
+            ana.save_draft(session.id, title="Ana's title, two hours fast")
+            if first == "ana":
+                report = ana.sync(hub_url)
+                assert report.skew is not None and report.clock_off and report.skew > fast - dt.timedelta(minutes=1)
+        ben.save_draft(session.id, title="Ben's title, genuinely later")
+        ben.sync(hub_url)
+        with time_machine.travel(dt.datetime.now(dt.UTC) + fast):
+            ana.sync(hub_url)
+        ben.sync(hub_url)
+        for store in (ana, ben):
+            assert store.get_session(session.id).title == "Ben's title, genuinely later"
+        assert content(ana) == content(ben) == hub_content(hub_url)
+        listed = [c for c in conflicts(ana) + conflicts(ben) if c["field"] == "title"]
+        assert {c["mine"] if c["kept"] == "theirs" else c["theirs"] for c in listed} == {"Ana's title, two hours fast"}
+        with open_store(hub_url) as hub:  # nothing on the hub is stamped in Ana's future
+            assert hub.get_session(session.id).updated_at <= dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+
+
+def test_a_fast_clock_is_reported_and_its_stamps_clamped_on_the_hub(tmp_path: Path, hub_url) -> None:
+    """Both hubs: a PostgreSQL server's clock, or that of the file system keeping a hub file."""
     fast = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # noqa: E731
     with open_store(str(tmp_path / "a.db"), clock=fast, coach="Ana") as ana, open_store(
         str(tmp_path / "b.db"), coach="Ben"

@@ -63,12 +63,11 @@ def test_a_member_change_stamped_in_the_future_does_not_beat_a_later_change(tmp_
         assert all(stamp < "2027" for stamp in stamps)
 
 
-@pytest.mark.postgres
-def test_a_laptop_two_hours_fast_does_not_win_a_clash_on_a_member(tmp_path: Path, pg, clock) -> None:
+def test_a_laptop_two_hours_fast_does_not_win_a_clash_on_a_member(tmp_path: Path, hub_url) -> None:
     """Both mark Dev as left, on different days, before syncing; Ana's clock runs two
     hours fast, Ben's change is a moment later: Ben's holds, as a record's field would.
-    (The PostgreSQL hub's clock is the reference.)"""
-    hub_url = pg.new_url()
+    (The hub's clock is the reference: a PostgreSQL server's, or that of the file
+    system keeping a hub file.)"""
     real = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
     fast = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # noqa: E731
     with open_store(str(tmp_path / "a.db"), clock=fast, coach="Ana") as ana, open_store(
@@ -154,6 +153,43 @@ def test_a_deletion_from_a_laptop_that_had_not_seen_an_edit_is_a_conflict_there(
     assert conflict_module.list_conflicts(ana.db) == []
 
 
+@pytest.mark.parametrize("stopped_in", ["send", "receive"])
+def test_a_deletion_after_a_sync_stopped_half_way_is_no_conflict_for_what_had_moved(
+    ana, ben, hub_url, clock, monkeypatch, stopped_in
+) -> None:
+    """A sync stops after its first batch (ctrl+c); the sessions that batch moved are
+    on both sides. Ana then deletes one of them: she had it (she sent it, or received
+    it), so her next sync deletes it everywhere and lists no conflict."""
+    from coachtui.store import SyncStopped
+    from coachtui.store import sync as sync_module
+
+    sessions = [session_with_everything(ana, clock, title=f"Session {number}")[1] for number in range(12)]
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    clock.advance(minutes=1)
+    editor = ana if stopped_in == "send" else ben
+    for session in sessions:
+        editor.save_draft(session.id, dilemma=f"{REWRITE} ({session.id[:4]})")
+    if stopped_in == "receive":
+        ben.sync(hub_url)
+    monkeypatch.setattr(sync_module, "BATCH", 3)
+    heard: list[tuple[str, int, int]] = []
+    with pytest.raises(SyncStopped):
+        ana.sync(hub_url, progress=lambda *step: heard.append(step),
+                 cancelled=lambda: any(phase == stopped_in and done > 0 for phase, done, _total in heard))
+    on_hub = {row["id"]: row["dilemma"] for row in hub_content(hub_url)["sessions"]}
+    moved = [s for s in sessions if on_hub[s.id] == ana.get_session(s.id).dilemma and REWRITE in on_hub[s.id]]
+    assert 0 < len(moved) < len(sessions)  # it stopped half-way
+    clock.advance(minutes=1)
+    ana.delete_session(moved[0].id)
+    report = ana.sync(hub_url)
+    assert report.conflicts == () and conflicts(ana) == []
+    ben.sync(hub_url)
+    assert conflicts(ben) == []
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert moved[0].id not in {row["id"] for row in content(ben)["sessions"]}
+
+
 @pytest.mark.parametrize("choice", ["theirs", "both"])
 @pytest.mark.parametrize("what", WHATS)
 def test_keeping_theirs_after_a_stale_deletion_brings_the_edit_back_everywhere(
@@ -231,6 +267,35 @@ def test_a_conflict_settled_with_the_value_kept_is_dropped_on_the_other_laptop(
     assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == expected
     assert content(ana) == content(ben) == hub_content(hub_url)
     assert not ana.sync(hub_url).moved and not ben.sync(hub_url).moved
+
+
+def test_a_settlement_reaches_a_new_hub_that_the_whole_history_is_copied_into(
+    ana, ben, hub_url, clock, tmp_path: Path, pg
+) -> None:
+    """Both laptops list a conflict; Ana keeps the text the record holds (nothing to
+    write: a note). The network then moves to a new, empty hub, and Ana's laptop (a
+    history of hundreds of records) is the first to sync with it: her history is
+    copied in, and her note goes with it. Ben's first sync with the new hub drops the
+    conflict from his list."""
+    from coachtui.store.demo import generate_demo_data
+    from coachtui.store.sync import conflicts as conflict_module
+    from test_sync_merge import _lost_conflict
+
+    generate_demo_data(ana, sessions=80, teams=3, seed=5, today=dt.date(2026, 10, 20))
+    session = _lost_conflict(ana, ben, hub_url, clock, "dilemma", "Ben's rewrite", "Ana's later rewrite")
+    ben.sync(hub_url)
+    assert len(conflicts(ana)) == len(conflicts(ben)) == 1
+    conflict_module.resolve(ana.db, conflicts(ana)[0]["id"], "mine")
+    if "://" in hub_url:
+        new_hub = pg.new_url()
+    else:
+        new_hub = str(tmp_path / "new-hub.db")
+        open_store(new_hub).close()
+    assert ana.sync(new_hub).first
+    assert ben.sync(new_hub).conflicts == ()
+    assert conflicts(ana) == conflicts(ben) == []
+    assert ana.get_session(session.id).dilemma == ben.get_session(session.id).dilemma == "Ana's later rewrite"
+    assert content(ana) == content(ben) == hub_content(new_hub)
 
 
 def test_a_settlement_does_not_drop_a_conflict_over_other_texts(ana, ben, hub_url, clock, tmp_path: Path) -> None:

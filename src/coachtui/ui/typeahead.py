@@ -46,6 +46,13 @@ HANDLED_WAIT = 2.0
 # Keys typed as the app starts (a coach typing the team's name as it comes up): held
 # until the first screen has a field with the focus.
 STARTUP_WAIT = 10.0
+# A pause in the typing this long tells a dialog that came up unasked that the
+# coach has seen it (ConflictScreen.typing_goes_on), and a list that a letter
+# typed after it is meant for the list (KeyHold.words_go_on).
+TYPING_PAUSE = 0.8
+# Keys that carry on the words typed in a field: its characters, and the keys that
+# edit them or close the note they are typed in.
+_WORD_KEYS = frozenset({"backspace", "escape", "ctrl+s"})
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
@@ -63,11 +70,16 @@ class HandOn:
 
     @property
     def text(self) -> str:
-        return "".join(
-            key.text if isinstance(key, events.Paste) else key.character or ""
-            for key in self.keys
-            if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
-        )
+        return typed_text(self.keys)
+
+
+def typed_text(keys: list[Held]) -> str:
+    """The words ``keys`` type (their printable characters and pastes)."""
+    return "".join(
+        key.text if isinstance(key, events.Paste) else key.character or ""
+        for key in keys
+        if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
+    )
 
 
 def is_text_field(widget: Widget | None) -> bool:
@@ -178,6 +190,11 @@ class KeyHold:
         # when the last key that typed a character into a field arrived, before the current key
         self.text_typed_at = 0.0
         self._text_at = 0.0
+        # The key before the current one carried on words typed in a field (see
+        # _WORD_KEYS), and the current one came with no pause after it: it is more
+        # of the coach's words, never a list's command (see words_go_on).
+        self.words_go_on = False
+        self._words_before = False
         self._started = False  # the first screen has taken input
         # Keys and pastes that have come from the terminal (one held and handed on
         # later may be counted twice): has the coach typed since a moment?
@@ -196,8 +213,11 @@ class KeyHold:
         now = event.time
         quiet, self._last_key_at = now - self._last_key_at, now
         self.text_typed_at = self._text_at
-        if is_text_field(into) and event.character is not None and event.character.isprintable():
+        typed = event.character is not None and event.character.isprintable()
+        if is_text_field(into) and typed:
             self._text_at = now
+        self.words_go_on = self._words_before and quiet < TYPING_PAUSE
+        self._words_before = is_text_field(into) and (typed or event.key in _WORD_KEYS)
         return quiet
 
     @property
@@ -259,16 +279,29 @@ class KeyHold:
             self.app.notify(f"Not used (typed before the question was on the screen): {one_line(text, 60)}",
                             severity="warning", markup=False, timeout=10)
 
-    def hand_on(self, screen: Screen[Any], kept: list[Held]) -> None:
+    def words_waiting(self) -> str:
+        """Words typed that have not reached a field yet: held here for their turn,
+        or kept by a question on the screen until it is answered (see HandOn), in
+        the order typed ("" if none). Quitting asks before they go (ui/saving.py)."""
+        keys: list[Held] = []
+        for screen in self.app.screen_stack:
+            keys.extend(getattr(screen, "kept", None) or ())
+        for item in self.held:
+            keys.extend(item.keys if isinstance(item, HandOn) else [item])
+        return typed_text(keys)
+
+    def hand_on(self, screen: Screen[Any], kept: list[Held], shown: Condition | None = None) -> None:
         """``screen`` (a question) is answered and closing: the keys it kept go on
-        once it has gone and its answer has been acted on (see :class:`HandOn`)."""
+        once it has gone and its answer has been acted on (see :class:`HandOn`),
+        and ``shown()`` is true (what the answer leads to is on the screen)."""
         if not kept:
             return
         app = self.app
         self.held.insert(0, HandOn(list(kept)))
 
         def gone() -> bool:
-            return app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+            return (app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+                    and (shown is None or shown()))
 
         before = self._until
         if before is None:

@@ -28,10 +28,11 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   unchanged: running sync twice moves nothing.
 * **Clocks.** The base gives the order of edits that saw each other; wall-clock
   time only breaks ties between edits that did not. Stamps later than the
-  receiver's clock count as its clock: going to the hub they are rewritten (a
-  PostgreSQL hub's clock is the reference: a laptop's measured lead is taken off
-  first, so a laptop 2 h fast does not beat a later edit); coming from the hub they
-  only count so in comparisons. The report says when this laptop's clock is off.
+  receiver's clock count as its clock: going to the hub they are rewritten (the
+  hub's clock is the reference, a PostgreSQL server's or, for a hub file, that of
+  the file system keeping it: a laptop's measured lead is taken off first, so a
+  laptop 2 h fast does not beat a later edit); coming from the hub they only count
+  so in comparisons. The report says when this laptop's clock is off.
 * A deletion counts as an edit at ``deleted_at``. A record is deleted when its
   deletion is at least as new as every edit of it *and of everything inside it*
   (a team's sessions, a session's questions, actions and reviews); otherwise it
@@ -72,6 +73,10 @@ connection lost half-way, leaves the batch in progress undone (one clear line sa
 so; if the hub had committed it, the laptop's half failed and the next sync sends it
 again, which changes nothing there); the batches before it stay, and the next sync
 continues after them. Stopping a sync (ctrl+c, or ``cancelled``) works the same way.
+What such a sync moved counts as seen by the laptop at the next one: the hub's counter
+values its batches took there, and the last entry it received, stay in
+``coachtui_meta`` until a sync has received everything up to them, so deleting a record
+it moved is not taken for deleting another coach's edit unseen.
 ``progress`` hears after each batch.
 
 **Conflicts settled elsewhere.** A conflict listed on two laptops (the one that found
@@ -100,7 +105,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -158,11 +164,13 @@ class Changeset:
     # it last sent) tell which records were edited here since the last sync; a
     # deletion of one of them keeps the edit as a conflict (None: it is not checked)
     agreed_with: tuple[str, int] | None = None
-    # going to the hub: the hub's counter value the sender had received up to, and the
-    # ranges of counter values this sync's earlier batches took there (the sender has
-    # those); a deletion sent of records written there since then (edits the sender
-    # had not seen) keeps them as a conflict for the sender (None: it is not checked)
-    seen: tuple[int, tuple[tuple[int, int], ...]] | None = None
+    # going to the hub: the hub's counter value the sender had received up to, the
+    # ranges of counter values its batches took there since (this sync's, and those of
+    # a sync that stopped half-way: the sender has those), and the last entry a sync
+    # that stopped half-way received after that value (None: none); a deletion sent of
+    # records written there since then (edits the sender had not seen) keeps them as a
+    # conflict for the sender (None: it is not checked)
+    seen: tuple[int, tuple[tuple[int, int], ...], Entry | None] | None = None
     # records new to the receiver, as SQLite stores them (``bulk.Snapshot`` rows, by
     # kind, sorted by id): written as they are, beside the rows merged (``_one_sided``)
     copied: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
@@ -707,9 +715,9 @@ class _Apply:
         edit it had not seen), those records are kept as a conflict for that laptop,
         whose "theirs" restores them (``conflicts.deleted_unseen``)."""
         assert self.seen is not None
-        since, own = self.seen
+        since, own, received = self.seen
         keys = [(tree_kind, record_id) for tree_kind, ids in tree.items() for record_id in ids]
-        written = _written_since(self.conn, keys, since, upto=self.start_seq, skip=own)
+        written = _written_since(self.conn, keys, since, upto=self.start_seq, skip=own, received=received)
         if not written:
             return
         rows = {tree_kind: _rows_by_id(self.conn, tree_kind, ids) for tree_kind, ids in tree.items() if ids}
@@ -898,14 +906,22 @@ def _sessions_holding(rows: dict[str, dict[str, Row]], team_id: str, edited: dic
     }
 
 
+class _Logged(NamedTuple):
+    """A change-log entry's record, as :func:`_groups` reads it."""
+
+    kind: str
+    id: str
+
+
 def _written_since(
     conn: sa.Connection, keys: list[tuple[str, str]], since: int, *, upto: int | None = None,
-    skip: Iterable[tuple[int, int]] = (),
+    skip: Iterable[tuple[int, int]] = (), received: Entry | None = None,
 ) -> set[tuple[str, str]]:
     """Of these records, those the change log says were last written after ``since``
-    (up to ``upto``, and not within the ``skip`` ranges of counter values)."""
+    (up to ``upto``, not within the ``skip`` ranges of counter values, and not at or
+    before the entry ``received``, where a sync that stopped half-way got to)."""
     table = table_of_model(SyncChange)
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], int] = {}
     ranges = [(low, high) for low, high in skip if high > low]
     for kind in {kind for kind, _ident in keys}:
         ids = {ident for key_kind, ident in keys if key_kind == kind}
@@ -914,8 +930,17 @@ def _written_since(
             if upto is not None:
                 where.append(table.c.seq <= upto)
             rows = conn.execute(sa.select(table.c.id, table.c.seq).where(*where))
-            found |= {(kind, ident) for ident, seq in rows if not any(low < seq <= high for low, high in ranges)}
-    return found
+            found.update(((kind, ident), seq) for ident, seq in rows if not any(low < seq <= high for low, high in ranges))
+    if received is None:
+        return set(found)
+    # received before stopping: every entry before ``received`` in the order batches go
+    # (counter value, then session, kind and id)
+    level = [_Logged(kind, ident) for (kind, ident), seq in found.items() if seq == received[0]]
+    group = _groups(conn, level) if level else {}
+    return {
+        (kind, ident) for (kind, ident), seq in found.items()
+        if seq > received[0] or (seq == received[0] and (seq, group.get((kind, ident), ""), kind, ident) > received)
+    }
 
 
 def _first_line(exc: BaseException) -> str:
@@ -964,7 +989,7 @@ class SyncReport:
     # records that took fields from both sides; fields changed on both sides
     merged: int = 0
     conflicts: tuple[conflicts.Conflict, ...] = ()
-    # how far this laptop's clock is ahead of the hub's (None: the hub is a file)
+    # how far this laptop's clock is ahead of the hub's (None: not known, a hub file that cannot be stamped)
     skew: dt.timedelta | None = None
     # stamps from the future (a clock running fast) brought back to the receiver's time
     clamped: int = 0
@@ -1171,6 +1196,27 @@ def _save_resume(conn: sa.Connection, hub_id: str, phase: str, entry: Entry | No
         conn.execute(sa.insert(table).values(key=key, value=json.dumps(list(entry))))
 
 
+def _own_key(hub_id: str) -> str:
+    return f"sync_own:{hub_id}"
+
+
+def _own_ranges(conn: sa.Connection, hub_id: str) -> list[tuple[int, int]]:
+    """The hub's counter values this laptop's batches took since it last received
+    everything from the hub (a sync that stopped half-way leaves them: what they wrote
+    there, this laptop has)."""
+    table = table_of_model(Meta)
+    text = conn.execute(sa.select(table.c.value).where(table.c.key == _own_key(hub_id))).scalar()
+    return [(int(low), int(high)) for low, high in json.loads(text)] if text else []
+
+
+def _save_own_ranges(conn: sa.Connection, hub_id: str, ranges: list[tuple[int, int]]) -> None:
+    table = table_of_model(Meta)
+    key = _own_key(hub_id)
+    conn.execute(sa.delete(table).where(table.c.key == key))
+    if ranges:
+        conn.execute(sa.insert(table).values(key=key, value=json.dumps([list(pair) for pair in ranges])))
+
+
 class _Run:
     """One sync: the laptop's changes go to the hub a batch at a time (a transaction
     there, then one here keeping the versions sent and how far it got), then the
@@ -1194,7 +1240,10 @@ class _Run:
         self.pushed_seq = 0
         self.pulled_seq = 0
         self.since = 0
-        self.own: list[tuple[int, int]] = []  # the hub's counter values this sync's batches took
+        # the hub's counter values this sync's batches took (and those of a sync that
+        # stopped half-way since this laptop last received everything: it has them)
+        self.own: list[tuple[int, int]] = []
+        self.pull_from: Entry | None = None  # the last entry a sync that stopped half-way received
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -1220,7 +1269,7 @@ class _Run:
                 hub_conn = hub_session.connection()
                 hub_id = database_id(hub_conn)
                 hub_seq = changes.current_seq(hub_conn)
-                _hub_now, skew = _hub_clock(hub_conn, self.local)
+                _hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             with self.local.read() as session:
                 conn = session.connection()
                 if database_id(conn) == hub_id:
@@ -1235,6 +1284,7 @@ class _Run:
                 # a sync stopped half-way goes on from where it got to
                 push_from = None if first else _resume(conn, hub_id, "push")
                 pull_from = None if first else _resume(conn, hub_id, "pull")
+                self.own = [] if first else _own_ranges(conn, hub_id)
                 total, outgoing, _skipped = _pending(conn, pushed_seq, mark, push_from)
         except SyncFailed:
             raise
@@ -1243,6 +1293,7 @@ class _Run:
         self.expected = mark
         self.pushed_seq, self.pulled_seq = pushed_seq, pulled_seq
         self.since = pushed_seq  # what was written here after this had not reached the hub
+        self.pull_from = pull_from
         trust_bases = not (full or restored)
 
         # 2. Send, a batch at a time.
@@ -1331,7 +1382,7 @@ class _Run:
                 with self.hub.read() as hub_session:
                     hub_conn = hub_session.connection()
                     here = _Here.read(hub_conn, {ident for kind, ident in keys if kind == "sessions"})
-                    late = _hub_clock(hub_conn, self.local)[0] + fields.TOLERANCE
+                    late = _hub_clock(hub_conn, self.local, self.hub)[0] + fields.TOLERANCE
             with self.local.read() as session:
                 conn = session.connection()
                 if here is not None:
@@ -1350,14 +1401,14 @@ class _Run:
                 settled = conflicts.settled_here(conn) if last else []
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
-                    if self.pulled_seq:  # what this laptop had received of the hub's
-                        outgoing.seen = (self.pulled_seq, tuple(self.own))
+                    if self.pulled_seq or self.pull_from:  # what this laptop had received of the hub's
+                        outgoing.seen = (self.pulled_seq, tuple(self.own), self.pull_from)
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         with self._pushing() as hub_conn:
             if outgoing.copied and not _still_new(hub_conn, outgoing):
                 raise bulk.Unsuitable
-            hub_now, skew = _hub_clock(hub_conn, self.local)
+            hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             outgoing.limit = hub_now
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
@@ -1368,7 +1419,7 @@ class _Run:
             after = changes.current_seq(hub_conn)
         sent = _fields(outgoing)
         stored = fields.stored_bases(hub_id, outgoing.copied)  # with the hub's teams (``map_teams``)
-        self._settle_sent(hub_id, pushed, mark, batch, trust_bases, last=last, sent=lambda keys: sent,
+        self._settle_sent(hub_id, pushed, mark, batch, trust_bases, (before, after), last=last, sent=lambda keys: sent,
                           save_sent=lambda _conn: sent, settled=settled, stored=stored)
         return before, after
 
@@ -1381,6 +1432,7 @@ class _Run:
         try:
             with self.local.read() as session:
                 snapshot = bulk.read_all(session.connection())
+                settled = conflicts.settled_here(session.connection()) if last else []
         except StoreError as exc:
             raise SyncFailed(f"cannot sync with {shown}: {_clause(exc)}; {self._kept()}, here or on the hub") from None
         if not snapshot.copyable():
@@ -1388,12 +1440,14 @@ class _Run:
         if self.local.target.path is not None and self.hub.target.path is not None:
             snapshot.source = self.local.target.path  # this sync's own hub connection may attach it
         with self._pushing() as hub_conn:
-            hub_now, skew = _hub_clock(hub_conn, self.local)
+            hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             # stamps from the future are rewritten on the way to the hub: the merge does that
             if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
                 raise bulk.Unsuitable
             before = changes.current_seq(hub_conn)
             pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
+            # conflicts settled here with the value kept: the other laptops hear of it there
+            conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
             after = changes.current_seq(hub_conn)
         texts = fields.stored_bases(hub_id, snapshot.rows)
@@ -1405,7 +1459,8 @@ class _Run:
             bulk.save_base_rows(conn, hub_id, texts)
             return {}
 
-        self._settle_sent(hub_id, pushed, mark, [], trust_bases, last=last, sent=sent, save_sent=save_sent)
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, (before, after), last=last, sent=sent,
+                          save_sent=save_sent, settled=settled)
         return before, after
 
     @contextlib.contextmanager
@@ -1433,6 +1488,7 @@ class _Run:
         mark: int,
         batch: list[Entry],
         trust_bases: bool,
+        took: tuple[int, int],
         *,
         last: bool,
         sent: Callable[[set[tuple[str, str]]], dict[tuple[str, str], dict[str, Any]]],
@@ -1444,7 +1500,8 @@ class _Run:
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
         the fields sent of these records; ``save_sent``: keeps the versions sent
         (returning those still to save); ``settled``: the settlement notes the hub
-        now has (they go from here)."""
+        now has (they go from here); ``took``: the hub's counter values the batch took
+        (kept until this laptop has received everything up to them)."""
         shown = self.shown
         try:
             with self.local.write() as session:
@@ -1473,6 +1530,7 @@ class _Run:
                     # the hub kept differently) need not go back
                     self.pushed_seq = now_seq if quiet else mark
                 _save_resume(conn, hub_id, "push", None if last else batch[-1])
+                _save_own_ranges(conn, hub_id, [*self.own, took])
                 _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
                 self.expected = now_seq
         except StoreError as exc:
@@ -1594,6 +1652,7 @@ class _Run:
             self.pushed_seq = now_seq
         if last:
             self.pulled_seq = top
+            _save_own_ranges(conn, hub_id, [])  # received up to them: nothing to tell apart any more
         _save_resume(conn, hub_id, "pull", None if last else batch[-1])
         _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
         self.expected = now_seq
@@ -1820,15 +1879,35 @@ def _still_new(conn: sa.Connection, incoming: Changeset) -> bool:
     return not _tombstones(conn, [*keys, *(("teams", ident) for ident in wanted)])
 
 
-def _hub_clock(conn: sa.Connection, local: Database) -> tuple[dt.datetime, dt.timedelta | None]:
+def _hub_clock(conn: sa.Connection, local: Database, hub: Database) -> tuple[dt.datetime, dt.timedelta | None]:
     """The hub's time, and how far this laptop's clock is ahead of it (None when the
-    hub is a file: its clock is this laptop's)."""
-    here = local.now()
+    hub has no clock to go by). A PostgreSQL hub's is its server's. A hub file's is
+    the clock that stamps the file when it is written: its modification time, set to
+    now (on a shared folder, the file server's clock; on a file of this computer's,
+    this computer's, so nothing is off). This laptop's clock is read after the hub's,
+    so the lead measured is never less than the true one: a laptop running fast has
+    its stamps taken back a little too far rather than too little."""
     if dialects.of(conn) is dialects.sqlite:
-        return here, None
-    hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
+        hub_now = file_clock(hub.target.path)
+        if hub_now is None:
+            return local.now(), None
+    else:
+        hub_now = conn.exec_driver_sql("SELECT statement_timestamp()").scalar()
     assert isinstance(hub_now, dt.datetime)
-    return hub_now, here - hub_now
+    return hub_now, local.now() - hub_now
+
+
+def file_clock(path: Path | None) -> dt.datetime | None:
+    """The time of the file system that keeps ``path``: the file's modification time,
+    set to now (None when it cannot be: no file, no right to write it)."""
+    if path is None:
+        return None
+    try:
+        os.utime(path)
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(stamp / 1e9, dt.UTC)
 
 
 def _conflicts(pushed: Applied, pulled: Applied) -> list[conflicts.Conflict]:
