@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import CTRL_G, CTRL_P, ENTER, ESC, F6, TAB, Coach, coach, resumed
+from tests.test_real_keys import CTRL_G, CTRL_P, CTRL_Q, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
 pytestmark = pytest.mark.slow
 
@@ -169,6 +169,33 @@ def test_a_members_name_typed_again_in_a_burst_with_f8_loses_no_name(tmp_path: P
         app.quit()
 
 
+def test_ctrl_q_while_mark_as_left_is_asked_keeps_the_names_waiting_behind_it(tmp_path: Path) -> None:
+    """f8, 'Asha' enter '-Asha' enter 'Dee' enter, ~10 ms apart, then ctrl+q while
+    "Mark Asha as having left?" is on the screen: the app quit without a word, and
+    Dee (waiting for the question to be answered) was lost. It asks; esc goes back."""
+    from tests.test_real_team import _wait_until_open
+
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        app.send("Ward 4")
+        app.shows("ctrl+r rename")
+        typed(app, F8, *"Asha", ENTER, *"-Asha", ENTER, *"Dee", ENTER)
+        app.shows("Mark Asha as having left")
+        app.send(CTRL_Q)
+        app.shows("Not saved: what you typed ahead")
+        assert "(Dee" in app.term.text()
+        app.send(ESC)  # back to it
+        deadline = time.monotonic() + 30
+        while "Not saved" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        app.shows("Mark Asha as having left")
+        app.send("y")
+        app.holds("SELECT members LIKE '%\"Dee\", \"left\": \"\"%' FROM team", (1,))
+        assert '"name": "Asha", "left": "20' in app.rows("SELECT members FROM team")[0][0]
+        app.quit()
+
+
 def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -> None:
     """With a draft open, 'Ward 7', enter and 'yes' at once: the y answered "Start a
     new session with Ward 7?" before the coach had seen it."""
@@ -199,6 +226,48 @@ def test_letters_typed_ahead_do_not_answer_start_a_new_session(tmp_path: Path) -
         assert "Start a new session" not in app.term.text()
         assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
         assert app.rows("SELECT name FROM team ORDER BY name") == [("Ward 4",), ("Ward 7",)]
+        app.quit()
+    finally:
+        app.close()
+
+
+def test_a_team_name_typed_after_stay_or_straight_after_ctrl_g_1_is_that_name_alone(tmp_path: Path) -> None:
+    """With a draft open: 'Bravo' enter, Stay, then 'Charlie' enter made a team
+    "BravoCharlie" (Bravo's name stayed in the filter); and words left in the filter
+    took a name typed straight after ctrl+g 1 on to them ("DeltaEcho")."""
+    from coachtui.store import open_store
+
+    db = tmp_path / "coach.db"
+    with open_store(str(db)) as store:
+        store.create_team("Bravo")
+        team = store.create_team("Alpha")
+        draft = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = Coach(db, tmp_path / "home")
+
+    def stay(name: str) -> None:
+        app.shows(f"Start a new session with {name}?")
+        app.send("n")
+        deadline = time.monotonic() + 30
+        while "Start a new session" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+
+    try:
+        app.shows("Unfinished sessions")
+        app.send(ENTER)
+        app.shows("Dilemma, in your words")
+        typed(app, CTRL_G, "1")
+        app.shows("ctrl+r rename")
+        typed(app, *"Bravo", ENTER)
+        stay("Bravo")
+        typed(app, *"Charlie", ENTER)
+        stay("Charlie")
+        typed(app, *"Delta", CTRL_G, "3")  # left in the filter, never used
+        app.shows("Dilemma, in your words")
+        typed(app, CTRL_G, "1", *"Echo", ENTER)
+        stay("Echo")
+        app.holds("SELECT name FROM team ORDER BY name", [("Alpha",), ("Bravo",), ("Charlie",), ("Echo",)])
+        assert app.rows("SELECT title FROM coaching_session") == [("Rota",)]
         app.quit()
     finally:
         app.close()

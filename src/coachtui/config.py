@@ -86,7 +86,7 @@ _FILE_HEADER = (
 
 
 def _valid(name: str, value: object) -> bool:
-    from coachtui.store.types import COACH_NAME_MAX
+    from coachtui.store.basics import COACH_NAME_MAX
 
     default = getattr(Settings(), name)
     if isinstance(default, bool):

@@ -527,3 +527,20 @@ async def test_the_session_footer_is_whole(make_app, demo_db: Path, size: tuple[
         await wait_for(pilot, lambda: app.screen.detail is not None, what="its text")
         footer = screen_text(app).rstrip("\n").splitlines()[-1]
         assert "] Older" in footer and "f1 Help" in footer and "palette" in footer, footer
+
+
+async def test_the_tracker_shows_one_teams_actions_and_esc_shows_all_again(make_app, demo_db: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tracker = await on_the_tracker(pilot)
+        everyone = {a.team_name for a in tracker.rows}
+        team = sorted(everyone)[-1]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the team picker")
+        await paste(pilot, team)
+        await pilot.press("enter")
+        await shows(pilot, f"t Team: {team}")
+        await wait_for(pilot, lambda: {a.team_name for a in tracker.rows} == {team}, what="only that team's actions")
+        await pilot.press("escape")
+        await shows(pilot, "t Team: all")
+        await wait_for(pilot, lambda: {a.team_name for a in tracker.rows} == everyone, what="every team's actions again")

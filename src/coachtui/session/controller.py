@@ -42,6 +42,77 @@ _FIELD_NAMES = {
 }
 
 
+def _notes(text: object) -> dict[str, str]:
+    """The review notes waiting for their mark (``review_draft``), by action id."""
+    import json
+
+    try:
+        notes = json.loads(text) if isinstance(text, str) and text else {}
+    except ValueError:
+        return {}
+    if not isinstance(notes, dict):
+        return {}
+    return {key: value for key, value in notes.items() if isinstance(key, str) and isinstance(value, str)}
+
+
+def _merge_waiting(base: object, mine: str, theirs: str) -> tuple[str, bool]:
+    """Two windows' review notes waiting for their mark, merged note by note (each
+    line by line against ``base``); True when a note of theirs was written over."""
+    import json
+
+    from coachtui.session.merge import merge_lines
+
+    known, ours, other = _notes(base), _notes(mine), _notes(theirs)
+    merged: dict[str, str] = {}
+    clashed = False
+    for key in dict.fromkeys([*ours, *other]):
+        yours, their = ours.get(key, ""), other.get(key, "")
+        both = merge_lines(known.get(key, ""), yours, their)
+        if both is None:
+            both, clashed = yours, clashed or bool(their.strip())
+        if both:
+            merged[key] = both
+    return (json.dumps(merged, ensure_ascii=False, sort_keys=True) if merged else ""), clashed
+
+
+def _merge_questions(
+    base: list[PickedQuestionInfo], mine: list[PickedQuestionInfo], theirs: list[PickedQuestionInfo]
+) -> tuple[list[PickedQuestionInfo], bool]:
+    """Two windows' picked questions merged: in this window's order, with the
+    questions only the other window picked after them, and without those either
+    window removed (unless the other window wrote a note in the one mine removed,
+    or this window in the one theirs removed). Each note is merged line by line
+    against ``base``. True when a note of theirs was written over."""
+    from coachtui.session.merge import merge_lines
+
+    known = {q.question_id: q for q in base}
+    other = {q.question_id: q for q in theirs}
+    ours = {q.question_id for q in mine}
+    merged: list[PickedQuestionInfo] = []
+    clashed = False
+    for question in mine:
+        was = known.get(question.question_id)
+        their = other.get(question.question_id)
+        if their is None:
+            if was is not None and question.note == was.note:
+                continue  # removed there, and not written in here
+            merged.append(question)
+            continue
+        note = merge_lines(was.note if was is not None else "", question.note, their.note)
+        if note is None:
+            note, clashed = question.note, clashed or bool(their.note.strip())
+        merged.append(replace(question, note=note))
+    for question in theirs:
+        if question.question_id in ours:
+            continue
+        was = known.get(question.question_id)
+        if was is None:
+            merged.append(question)  # picked there
+        elif question.note != was.note and question.note.strip():
+            clashed = True  # removed here after they wrote in it
+    return [replace(q, position=i) for i, q in enumerate(merged)], clashed
+
+
 class SessionController:
     def __init__(self, saver: SaveQueue, on_change: Callable[[], None] = lambda: None) -> None:
         self.saver = saver
@@ -60,6 +131,13 @@ class SessionController:
         # session id -> its texts (store field names, and "questions") as this window
         # last loaded or saved them: the base keep mine merges both sides' changes on
         self._bases: dict[str, dict[str, Any]] = {}
+        # (session id, action id) -> the note and learning of that session's review of
+        # the action as this window last loaded or saved them: a review's words change
+        # without the action's version, so each write names them (record_review's seen)
+        self._reviews_seen: dict[tuple[str, str], tuple[str, str]] = {}
+        # action id -> its text, owner and prediction as this window last loaded or
+        # saved them: the base keep mine merges an edit of an action on
+        self._actions_seen: dict[str, tuple[str, str, str]] = {}
         # The session's own writes are versioned by the saver; refusals come here
         # (in the saver thread) and go to the "session" and "lost" handlers.
         saver.on_session_conflict = self._session_refused
@@ -114,12 +192,19 @@ class SessionController:
                 self.saver.track(part.session_id, part.version)
         self._changed()
 
-    def loaded(self, model: SessionModel) -> None:
+    def loaded(self, model: SessionModel, *, reviews: bool = True) -> None:
         """``model`` is the session as it is on disk now (read, or reloaded): the base
-        of a later keep mine."""
+        of a later keep mine. ``reviews``: its review notes are shown as read too (not
+        so for keep mine, which keeps this window's review list as it is)."""
         base = self._all_fields(model)
         base["questions"] = list(model.questions)
         self._bases[model.session_id] = base
+        for action in model.actions:
+            self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
+        if reviews:
+            for item in model.review_items:
+                if item.status:
+                    self._reviews_seen[(model.session_id, item.action.id)] = (item.note, item.learning)
 
     def _fields_written(self, session_id: str, fields: dict[str, Any]) -> None:
         """A save of these fields landed (saver thread): they are the base now."""
@@ -212,9 +297,12 @@ class SessionController:
             self._versions, self._versions_of = {}, meeting
         return self._versions
 
-    def seen(self, action_id: str, version: int) -> None:
-        """The coach has now seen ``version`` of an action (after a reload)."""
+    def seen(self, action_id: str, version: int, words: tuple[str, str, str] | None = None) -> None:
+        """The coach has now seen ``version`` of an action (after a reload), and
+        ``words``, its text, owner and prediction (the base of a later keep mine)."""
         self._book()[action_id] = version
+        if words is not None:
+            self._actions_seen[action_id] = words
 
     def _conflict(self, *args: Any, **kwargs: Any) -> None:
         """A :class:`Conflict` for the step that made the change (conflicts.py is
@@ -286,11 +374,23 @@ class SessionController:
                     value = both
                 elif other.strip():  # theirs changed too, on the lines mine did
                     replaced.append(name)
+            elif name == "review_draft" and value != other:
+                value, clashed = _merge_waiting(base.get(store_name), value, other)
+                if clashed:
+                    replaced.append("review notes")
+            elif name == "action_draft" and value != other and other and other != base.get(store_name):
+                replaced.append("the action being typed")  # one form: mine is on screen
             setattr(merged, name, value)
         if "questions" in unsaved:
-            merged.questions = list(mine.questions)
-            if merged.questions != theirs.questions and theirs.questions and theirs.questions != base.get("questions"):
-                replaced.append("questions")
+            known = base.get("questions")
+            if isinstance(known, list):
+                merged.questions, clashed = _merge_questions(known, mine.questions, theirs.questions)
+                if clashed:
+                    replaced.append("question notes")
+            else:  # no base to merge on: mine, and theirs rescued
+                merged.questions = list(mine.questions)
+                if merged.questions != theirs.questions and theirs.questions:
+                    replaced.append("questions")
         if "status" in unsaved:
             merged.status = mine.status
         return merged, replaced
@@ -303,7 +403,7 @@ class SessionController:
         or not."""
         session_id = theirs.session_id
         model = next((part for part in self.parts if part.session_id == session_id), None) or self._require()
-        self.loaded(theirs)  # what is on disk now: the base of the next merge
+        self.loaded(theirs, reviews=False)  # what is on disk now: the base of the next merge
         self.saver.track(session_id, theirs.version)
         self.saver.resolve(session_id)
         unsaved = self.saver.unsaved(session_id)
@@ -416,6 +516,12 @@ class SessionController:
         session_id, text, learned, coach = model.session_id, item.note, item.learning, model.coach
         book = self._book()
         book.setdefault(action_id, item.action.version)
+        seen = self._reviews_seen
+
+        def written(review: Any) -> None:
+            book[action_id] = review.action_version
+            seen[(session_id, action_id)] = (review.note, review.learning)
+
         self.saver.submit(
             "review",
             lambda store: store.record_review(
@@ -426,8 +532,10 @@ class SessionController:
                 coach=coach,
                 expected_version=book.get(action_id),
                 learning=learned,
+                # a review this window never saw words of: refused if it has some
+                seen=seen.get((session_id, action_id), ("", "")),
             ),
-            on_done=lambda review: book.__setitem__(action_id, review.action_version),
+            on_done=written,
             on_conflict=lambda exc: self._conflict(
                 "review", action_id, session_id, exc, status=status, note=text, learning=learned
             ),
@@ -436,6 +544,30 @@ class SessionController:
             record=action_id,
         )
         self._changed()
+
+    def merge_review(
+        self, action_id: str, mine: tuple[str, str], theirs: tuple[str, str]
+    ) -> tuple[tuple[str, str], list[str]]:
+        """Keep mine on a review another window changed first: this window's note and
+        learning (``mine``) merged line by line with the ones now saved (``theirs``)
+        against the ones this window last saw. Returns the words to save and the
+        names of the texts of theirs written over (overlapping changes keep mine:
+        the caller keeps theirs in a rescue file). Theirs count as seen from now on."""
+        from coachtui.session.merge import merge_lines
+
+        session_id = self._review_model().session_id
+        base = self._reviews_seen.get((session_id, action_id), ("", ""))
+        words: list[str] = []
+        replaced: list[str] = []
+        for name, known, yours, other in zip(("note", "learning"), base, mine, theirs, strict=True):
+            both = merge_lines(known, yours, other)
+            if both is None:
+                both = yours
+                if other.strip():
+                    replaced.append(name)
+            words.append(both)
+        self._reviews_seen[(session_id, action_id)] = theirs
+        return (words[0], words[1]), replaced
 
     def set_review_note(self, action_id: str, note: str, learning: str | None = None) -> None:
         """Change the note (what happened) of this session's review of an action, and
@@ -457,6 +589,7 @@ class SessionController:
         item.reviewed_at = None
         session_id = model.session_id
         book = self._book()
+        self._reviews_seen.pop((session_id, action_id), None)  # the review is gone
 
         def undo(store: Any) -> int:
             store.clear_review(action_id, session_id)
@@ -550,6 +683,7 @@ class SessionController:
             prediction=prediction.strip(),
         )
         model.actions.append(action)
+        self._actions_seen[action.id] = (action.text, action.owner, action.prediction)
         # The form it was typed in is empty now: its saved draft is emptied by the same
         # write that adds the action (never one without the other, whenever a crash comes).
         model.action_draft = ""
@@ -581,8 +715,13 @@ class SessionController:
         predicted = current.prediction if prediction is None else prediction.strip()
         updated = replace(current, text=text.strip(), owner=owner.strip(), due=due, prediction=predicted)
         model.replace_action(updated)
-        book, session_id = self._book(), model.session_id
+        book, session_id, seen = self._book(), model.session_id, self._actions_seen
         book.setdefault(action_id, current.version)
+
+        def written(info: Any) -> None:
+            book[action_id] = info.version
+            seen[action_id] = (info.text, info.owner, info.prediction)
+
         self.saver.submit(
             "edit action",
             lambda store: store.update_action(
@@ -593,13 +732,41 @@ class SessionController:
                 prediction=predicted,
                 expected_version=book.get(action_id),
             ),
-            on_done=lambda info: book.__setitem__(action_id, info.version),
+            on_done=written,
             on_conflict=lambda exc: self._conflict(
                 "edit", action_id, session_id, exc, text=updated.text, owner=updated.owner, due=due, prediction=predicted
             ),
             record=action_id,
         )
         self._changed()
+
+    def merge_action(
+        self, action_id: str, mine: tuple[str, str, str], theirs: tuple[str, str, str]
+    ) -> tuple[tuple[str, str, str], list[str]]:
+        """Keep mine on an action another window changed first: this window's text,
+        owner and prediction merged with the ones now saved (``theirs``), each line by
+        line against what this window last saw of it; a word this window did not
+        change is theirs. Returns what to save and the names of the texts of theirs
+        written over (overlapping changes keep mine: the caller keeps theirs in a
+        rescue file). Theirs count as seen from now on."""
+        from coachtui.session.merge import merge_lines
+
+        base = self._actions_seen.get(action_id, theirs)
+        words: list[str] = []
+        replaced: list[str] = []
+        for name, known, yours, other in zip(("text", "owner", "prediction"), base, mine, theirs, strict=True):
+            both = merge_lines(known, yours, other)
+            if both is None:
+                both = yours
+                if other.strip():
+                    replaced.append("action" if name == "text" else name)
+            words.append(both)
+        self._actions_seen[action_id] = theirs
+        return (words[0], words[1], words[2]), replaced
+
+    def action_seen(self, action_id: str) -> tuple[str, str, str] | None:
+        """The action's text, owner and prediction as this window last saw them."""
+        return self._actions_seen.get(action_id)
 
     def remove_action(self, action_id: str) -> None:
         model = self._require()

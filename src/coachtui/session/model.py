@@ -212,6 +212,31 @@ class SessionModel:
     def review_item(self, action_id: str) -> ReviewItem | None:
         return next((item for item in self.review_items if item.action.id == action_id), None)
 
+    def drafts_markdown(self) -> str:
+        """What is typed here and is no record yet, as Markdown for a rescue file:
+        review notes waiting for their mark and the action half typed ('' if none)."""
+        import json
+
+        out: list[str] = []
+        try:
+            waiting = json.loads(self.review_draft) if self.review_draft else {}
+        except ValueError:
+            waiting = {}
+        if isinstance(waiting, dict) and waiting:
+            texts = {item.action.id: item.action.text for item in self.review_items}
+            out += ["## Review notes waiting for their mark", ""]
+            out += [f"- {texts.get(str(key), 'An earlier action')}: {note}" for key, note in waiting.items() if note]
+            out.append("")
+        try:
+            form = json.loads(self.action_draft) if self.action_draft else {}
+        except ValueError:
+            form = {}
+        if isinstance(form, dict):
+            typed = [f"- {key}: {form[key]}" for key in ("text", "owner", "due", "prediction") if form.get(key)]
+            if typed:
+                out += ["## The action being typed", "", *typed, ""]
+        return "\n".join(out)
+
     def to_detail(self) -> SessionDetail:
         """A SessionDetail of what is on screen now (for the Markdown summary)."""
         from coachtui.store.types import ReviewedAction, ReviewInfo, SessionDetail

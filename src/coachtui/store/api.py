@@ -243,6 +243,12 @@ class Store:
         another window or a sync changed it); None when it is not there."""
         return records.session_version(self.db, session_id)
 
+    def session_reviews(self, session_id: str) -> list[tuple[str, str, str, str]]:
+        """The session's reviews of earlier actions as (action id, status, note,
+        learning), sorted (one small read: a review's words change no session or
+        action version, so an open window compares these with what it shows)."""
+        return records.session_reviews(self.db, session_id)
+
     def last_session(self, team_id: str, *, before: str | None = None) -> SessionDetail | None:
         """The team's most recent completed session (other than ``before``)."""
         return records.last_session(self.db, team_id, before=before)
@@ -316,6 +322,7 @@ class Store:
         coach: str = "",
         expected_version: int | None = None,
         learning: str | None = None,
+        seen: tuple[str, str] | None = None,
     ) -> ReviewInfo:
         """Record how an action went (``note``: what happened; ``learning``: what the
         team learned, for a test of change; None keeps the learning already there).
@@ -324,7 +331,12 @@ class Store:
 
         ``expected_version``: the action's version as the coach saw it (the tracker's
         ``ActionInfo.version``); :class:`StaleRecord` if it changed since. The result's
-        ``action_version`` is the action's version after this review."""
+        ``action_version`` is the action's version after this review.
+
+        ``seen``: the note and learning of this session's review as the caller last
+        saw them. A note changed meanwhile does not change the action's version (its
+        mark stays), so another window's words would be written over unseen:
+        :class:`StaleRecord` if the review now holds other words."""
         return records.record_review(
             self.db,
             action_id,
@@ -333,6 +345,7 @@ class Store:
             session_id=session_id,
             coach=coach,
             expected_version=expected_version,
+            seen=seen,
             learning=learning,
         )
 

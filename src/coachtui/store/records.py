@@ -641,6 +641,16 @@ def session_version(db: Database, session_id: str) -> int | None:
         return session.exec(select(CoachingSession.version).where(CoachingSession.id == session_id)).first()
 
 
+def session_reviews(db: Database, session_id: str) -> list[tuple[str, str, str, str]]:
+    with db.read() as session:
+        rows = session.exec(
+            select(ActionReview.action_id, ActionReview.status, ActionReview.note, ActionReview.learning).where(
+                ActionReview.session_id == session_id
+            )
+        ).all()
+        return sorted((str(a), str(s), str(n or ""), str(lr or "")) for a, s, n, lr in rows)
+
+
 def get_session(db: Database, session_id: str) -> SessionDetail:
     with db.read() as session:
         found = session.exec(
@@ -938,6 +948,7 @@ def record_review(
     coach: str = "",
     expected_version: int | None = None,
     learning: str | None = None,
+    seen: tuple[str, str] | None = None,
 ) -> ReviewInfo:
     if status not in REVIEW_STATUSES:
         raise InvalidInput(f"unknown review status {status!r}", field="status")
@@ -957,6 +968,17 @@ def record_review(
             review = session.exec(
                 select(ActionReview).where(ActionReview.action_id == action_id, ActionReview.session_id == session_id)
             ).first()
+        if review is not None and seen is not None and (review.note, review.learning) != seen:
+            # another window's words on this review: the action's version says nothing of them
+            raise StaleRecord(
+                "action",
+                action.id,
+                expected_version=action.version if expected_version is None else expected_version,
+                current_version=action.version,
+                changed_by=review.coach,
+                changed_at=review.updated_at,
+                by_you=bool(review.coach.split()) and review.coach.split() == str(coach or "").split(),
+            )
         if review is None:
             review = ActionReview(
                 action_id=action_id,

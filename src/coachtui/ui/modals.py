@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from coachtui.store.types import SessionInfo
+from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
@@ -65,11 +65,16 @@ class Question:
             return True
         return False
 
+    def answer_shown(self) -> Callable[[], bool] | None:
+        """Beyond the answer being acted on, what the keys kept wait for (where the
+        answer leads, when acting on it only starts loading it), or None."""
+        return None
+
     def hand_on_kept(self) -> None:
         """Answered: what was kept goes on once the answer has been acted on."""
         keys = getattr(self.app, "keys", None)
         if keys is not None and self.kept:
-            keys.hand_on(self, self.kept)
+            keys.hand_on(self, self.kept, self.answer_shown())
             self.kept = []
 
 
@@ -166,6 +171,7 @@ class ChoiceScreen(Question, ModalScreen[str]):
         self.question = question
         self.choices = choices
         self._answered = False
+        self.answer: str | None = None  # the value chosen, once answered
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -209,8 +215,50 @@ class ChoiceScreen(Question, ModalScreen[str]):
         if self._answered:
             return
         self._answered = True
+        self.answer = value
         self.hand_on_kept()
         self.dismiss(value)
+
+
+class SessionChoiceScreen(ChoiceScreen):
+    """A question a coach has met before and answers without looking: "Alpha has an
+    unfinished session of yours: resume (r) or start a new one (n)?" comes up after
+    enter on the team, and a coach who knows it types enter, r and the title in one
+    go. So the first key to reach it, painted or not, answers it if it is one of its
+    keys (any later key typed before it was painted is kept, as by any question: the
+    n of "Late nights" starts nothing); the keys after the answer, and those kept,
+    wait for the session it leads to and go into its focused field (the title of a
+    new session). esc (neither) leads back to the team list."""
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        super().__init__(question, choices)
+        self._reached = False  # a key has reached it
+
+    def keeps(self, event: events.Key | events.Paste) -> bool:
+        first, self._reached = not self._reached, True
+        if first and isinstance(event, events.Key) and self.answers(event):
+            return False  # on to on_key: it answers
+        return super().keeps(event)
+
+    def answer_shown(self) -> Callable[[], bool]:
+        """True once the answer's session has a step on the screen (esc: once back on
+        the team list, its filter focused)."""
+        app = self.app
+        shown = session_shown(app, self)
+
+        def ready() -> bool:
+            if app.screen is self:
+                return False
+            return input_ready(app)() if self.answer == "" else shown()
+
+        return ready
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        if key == "escape" or any(key == choice for choice, _label, _value in self.choices):
+            keys = getattr(self.app, "keys", None)
+            shown = self.answer_shown()
+            return (lambda: (keys is None or keys.answer_acted_on(self)) and shown()), SESSION_WAIT
+        return None
 
 
 # A pause in the typing this long tells a dialog that came up unasked that the
@@ -311,13 +359,19 @@ class TextPromptScreen(ModalScreen[str | None]):
         validate: Callable[[str], str | None] | None = None,
         on_change: Callable[[str], None] | None = None,
         on_cancel: Callable[[str], None] | None = None,
+        follows: Callable[[], str | None] | None = None,
     ) -> None:
         """``on_change``: the text is saved as it is typed (called on every change);
         esc then closes keeping it, as ctrl+s does. ``on_cancel``: esc hands it the
-        text typed (the caller keeps it: words typed are never silently lost)."""
+        text typed (the caller keeps it: words typed are never silently lost).
+        ``follows``: the text as the open session holds it now (None: no longer
+        there): when another window's change to it is shown, :meth:`follow`."""
         super().__init__(classes="modal")
         self.on_change = on_change
         self.on_cancel = on_cancel
+        self.follows = follows
+        # a text put here by follow: its change event is not the coach's typing
+        self._followed: str | None = None
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
@@ -358,7 +412,34 @@ class TextPromptScreen(ModalScreen[str | None]):
     def _changed(self, event: TextArea.Changed | Input.Changed) -> None:
         if self.on_change is not None:
             event.stop()
-            self.on_change(event.text_area.text if isinstance(event, TextArea.Changed) else event.value)
+            text = event.text_area.text if isinstance(event, TextArea.Changed) else event.value
+            if self._followed is not None and text == self._followed:
+                self._followed = None
+                return  # shown from the session: saved there already
+            self.on_change(text)
+
+    def follow(self, before: str | None) -> bool:
+        """The session on screen was read again (another window changed it): show
+        its text now (``follows``) when this editor still holds ``before``, the text
+        the session held until then (everything typed here is saved); the coach's
+        own typing, not saved yet, is never replaced. True when it was shown."""
+        if self.follows is None or before is None or self._answered or not self.is_mounted:
+            return False
+        now = self.follows()
+        try:
+            current = self._current()
+        except NoMatches:
+            return False
+        if now is None or now == current or current != before:
+            return False
+        self._followed = now
+        if self.multiline:
+            area = self.query_one(TextArea)
+            area.load_text(now)
+            area.move_cursor(area.document.end)
+        else:
+            self.query_one(Input).value = now
+        return True
 
     def _current(self) -> str:
         return self.query_one(TextArea).text if self.multiline else self.query_one(Input).value
@@ -624,6 +705,33 @@ class Pick:
     options: list[tuple[str, str]]
     current: str
     apply: Callable[[str], None]
+
+
+def team_pick(
+    teams: list[TeamInfo], current: str | None, choose: Callable[[str | None, str], None], *, mark_archived: bool = False
+) -> Pick:
+    """The team filter's choices: "All teams", then each team; ``choose`` takes the chosen
+    team's id (None for all) and its name."""
+    names = {t.id: t.name for t in teams}
+    options = [("All teams", "")] + [
+        (t.name + (" (archived)" if mark_archived and t.archived else ""), t.id) for t in teams
+    ]
+    return Pick("Team", options, current or "", lambda value: choose(value or None, names.get(value, "")))
+
+
+class PicksFilters:
+    """A screen whose filters are chosen from lists: ``_pick`` opens the picker on a
+    ``Pick`` (usually read in a worker) and reloads the screen with the coach's choice."""
+
+    def _pick(self, pick: Pick) -> None:
+        screen: Any = self
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                pick.apply(value)
+                screen.reload()
+
+        screen.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
 
 
 class PickerScreen(ModalScreen[str | None]):

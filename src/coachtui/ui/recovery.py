@@ -4,7 +4,11 @@ reload, or keep the text as a new draft; meanwhile it is kept in a private file.
 
 While nothing is being typed, the session on screen is checked for changes made
 on disk by another window or a ``coachtui sync`` in a shell, and shown as it is
-now: the coach does not go on typing over text that is no longer there."""
+now: the coach does not go on typing over text that is no longer there. That
+holds with a note editor open over the session (a question's note, a review's):
+an editor whose text is all saved (untouched since) shows the other window's
+note; one with typing not saved yet is left as it is, and its save, refused,
+goes through keep mine (both notes merged, or theirs kept in a file)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ if TYPE_CHECKING:
     from coachtui.session.conflicts import Conflict
     from coachtui.session.model import SessionModel
     from coachtui.ui.app import CoachApp
+    from coachtui.ui.modals import TextPromptScreen
 
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
@@ -26,6 +31,13 @@ PAUSE_BEFORE_ASKING = 0.8
 # on disk seen at one look (and the same at the next) is shown, when nothing is
 # being typed meanwhile.
 LOOK_EVERY = 2.0
+
+
+def _reviews_of(model: SessionModel) -> list[tuple[str, str, str, str]]:
+    """The reviews a session shows, as :meth:`Store.session_reviews` gives them."""
+    return sorted(
+        (item.action.id, str(item.status), item.note, item.learning) for item in model.review_items if item.status
+    )
 
 
 class Recovery:
@@ -43,6 +55,9 @@ class Recovery:
         self._looking = False
         self._newer: tuple[str, int] | None = None
         self.looks = 0
+        # session id -> its reviews as a look last found them on disk (and showed):
+        # a review's words change no version, so they are compared as they are
+        self._reviews_found: dict[str, list[tuple[str, str, str, str]]] = {}
 
     # --- the session on screen changed on disk (another window, a sync) ----------------------
 
@@ -50,14 +65,26 @@ class Recovery:
         """Look for changes on disk to the session on screen, from now on."""
         self.app.set_interval(LOOK_EVERY, self._look, name="session-watch")
 
+    def _editor(self) -> TextPromptScreen | None:
+        """The note editor open right over the session that follows it (a question's
+        or a review's note), if that is what is on top."""
+        from coachtui.ui.modals import TextPromptScreen
+
+        app = self.app
+        stack = app.screen_stack
+        top = stack[-1] if stack else None
+        if isinstance(top, TextPromptScreen) and top.follows is not None and len(stack) > 1:
+            return top if stack[-2] is app.session_screen else None
+        return None
+
     def _idle(self, session_id: str) -> bool:
         """Nothing of the session is being typed, waits to be saved, or is asked
-        about, and no dialog is open over it."""
+        about, and no dialog is open over it but a note editor following it."""
         app = self.app
         saver = app.saver
         return (
             app.store is not None
-            and app.screen is app.session_screen
+            and (app.screen is app.session_screen or self._editor() is not None)
             and not saver.pending
             and not saver.conflicts
             and not self.asking_about
@@ -75,21 +102,37 @@ class Recovery:
         if known is None:
             return  # not written yet (a new draft)
         self._looking = True
-        self._read_newer(model.session_id, known, self._newer)
+        # the reviews shown, when this part holds the session's review (a meeting's
+        # later presenters show their first presenter's)
+        shown = _reviews_of(model) if self.app.session.review_model is model else None
+        self._read_newer(model.session_id, known, self._newer, shown)
 
     @in_thread(group="session-watch", doing="look for changes to the session", then="_looked", failed="_not_looked")
     def _read_newer(
-        self, session_id: str, known: int, seen: tuple[str, int] | None
+        self,
+        session_id: str,
+        known: int,
+        seen: tuple[str, int] | None,
+        shown: list[tuple[str, str, str, str]] | None,
     ) -> tuple[str, int, SessionModel | None]:
         """The session's version now and, when it is newer than ``known`` and was
         already so at the last look (``seen``: a sync writes in several steps), the
-        session as it is now."""
+        session as it is now; the same when its reviews on disk are not the ones
+        ``shown`` (nor the ones a look found and showed before: shown once)."""
         from coachtui.session.model import SessionModel
 
         store = self.app.ready_store
         version = store.session_version(session_id)
-        if version is None or version <= known:
+        if version is None or version < known:
             return session_id, known, None
+        if version == known:
+            if shown is None:
+                return session_id, known, None
+            found = store.session_reviews(session_id)
+            if found == shown or found == self._reviews_found.get(session_id):
+                return session_id, known, None
+            self._reviews_found[session_id] = found
+            return session_id, known, SessionModel.load(store, session_id)
         if seen != (session_id, version):
             return session_id, version, None
         return session_id, version, SessionModel.load(store, session_id)
@@ -111,13 +154,19 @@ class Recovery:
             return
         screen = app.session_screen
         screen.keep_typing()  # keys on their way from the fields count as typing
-        if not self._idle(session_id) or known is None or theirs.version <= known:
+        if not self._idle(session_id) or known is None or theirs.version < known:
             return  # the coach has started typing: a refused save will merge it
+        if theirs.version == known and _reviews_of(theirs) == _reviews_of(current):
+            return  # the reviews changed back meanwhile: nothing new to show
         self._newer = None
         theirs.step = current.step
+        editor = self._editor()
+        before = editor.follows() if editor is not None and editor.follows is not None else None
         app.saver.track(session_id, theirs.version)
         app.session.loaded(theirs)
         screen.show_kept(theirs)
+        if editor is not None:
+            editor.follow(before)  # an untouched note editor shows the note as it is now
         presenter, _turn = self._presenter_of(session_id)
         what = f"{one_line(presenter, 40)}'s part" if presenter else "This session"
         app.notify(f"{what} was changed in another window or by a sync: shown as it is now.", markup=False)
@@ -188,7 +237,9 @@ class Recovery:
         if model is None:
             return None
         # the session's id on the first line: deleting it for good removes the file
-        text = rescue.contents(model.session_id, session_markdown(model.to_detail(), app.catalog))
+        markdown = session_markdown(model.to_detail(), app.catalog)
+        drafts = model.drafts_markdown()  # typed, but no record yet: in the file too
+        text = rescue.contents(model.session_id, f"{markdown}\n\n{drafts}" if drafts else markdown)
         known = self.copies.get(model.session_id) if theirs is None else None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         candidates = [known] if known is not None else [

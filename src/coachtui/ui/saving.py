@@ -84,16 +84,20 @@ class Saving:
 
     def quit_asked(self) -> None:
         """Quit, once each thing typed and not saved has been asked about, in turn:
-        words in a dialog and tracker notes held for their mark, then what the
-        database refused or has not taken yet (a review note typed before its mark
-        is kept in the session's draft)."""
+        words in a dialog, words typed ahead still waiting for their turn (names
+        typed on behind "Mark Ann as having left?") and tracker notes held for their
+        mark, then what the database refused or has not taken yet (a review note
+        typed before its mark is kept in the session's draft)."""
         self._queue_pending_deletions()
         typing, was = self._typed_in_a_dialog()
+        waiting = self.app.keys.words_waiting().strip()
         # A held note open in its dialog again and changed there is asked about once, as the dialog's.
         held = [note for note in self.app.tracker_notes.values() if note.strip() and not (typing and note == was)]
         parts = []
         if typing:
             parts.append(f"what you are typing in this dialog ({one_line(typing, 200)})")
+        if waiting:
+            parts.append(f"what you typed ahead, waiting for its turn ({one_line(waiting, 200)})")
         if held:
             which = "a tracker note" if len(held) == 1 else f"{len(held)} tracker notes"
             parts.append(f"{which} not recorded yet ({one_line('; '.join(held), 200)})")

@@ -63,11 +63,16 @@ class HandOn:
 
     @property
     def text(self) -> str:
-        return "".join(
-            key.text if isinstance(key, events.Paste) else key.character or ""
-            for key in self.keys
-            if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
-        )
+        return typed_text(self.keys)
+
+
+def typed_text(keys: list[Held]) -> str:
+    """The words ``keys`` type (their printable characters and pastes)."""
+    return "".join(
+        key.text if isinstance(key, events.Paste) else key.character or ""
+        for key in keys
+        if isinstance(key, events.Paste) or (key.character is not None and key.character.isprintable())
+    )
 
 
 def is_text_field(widget: Widget | None) -> bool:
@@ -259,16 +264,29 @@ class KeyHold:
             self.app.notify(f"Not used (typed before the question was on the screen): {one_line(text, 60)}",
                             severity="warning", markup=False, timeout=10)
 
-    def hand_on(self, screen: Screen[Any], kept: list[Held]) -> None:
+    def words_waiting(self) -> str:
+        """Words typed that have not reached a field yet: held here for their turn,
+        or kept by a question on the screen until it is answered (see HandOn), in
+        the order typed ("" if none). Quitting asks before they go (ui/saving.py)."""
+        keys: list[Held] = []
+        for screen in self.app.screen_stack:
+            keys.extend(getattr(screen, "kept", None) or ())
+        for item in self.held:
+            keys.extend(item.keys if isinstance(item, HandOn) else [item])
+        return typed_text(keys)
+
+    def hand_on(self, screen: Screen[Any], kept: list[Held], shown: Condition | None = None) -> None:
         """``screen`` (a question) is answered and closing: the keys it kept go on
-        once it has gone and its answer has been acted on (see :class:`HandOn`)."""
+        once it has gone and its answer has been acted on (see :class:`HandOn`),
+        and ``shown()`` is true (what the answer leads to is on the screen)."""
         if not kept:
             return
         app = self.app
         self.held.insert(0, HandOn(list(kept)))
 
         def gone() -> bool:
-            return app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+            return (app.screen is not screen and self.answer_acted_on(screen) and input_ready(app)()
+                    and (shown is None or shown()))
 
         before = self._until
         if before is None:

@@ -22,7 +22,7 @@ from coachtui.store.db.target import parse_target
 from coachtui.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from coachtui.store.types import TeamInfo
+    from coachtui.store.basics import TeamInfo
 
 # The same teams, in the same order, as Store.list_teams() (archived teams left out):
 # most recently coached first (a team with no session counts from its creation),
@@ -57,7 +57,8 @@ def peek_teams(location: str) -> list[TeamInfo] | None:
     SQLITE_NOTADB, as the store's own first look does), so it gives ``None`` without
     SQLCipher being loaded or a passphrase tried: the store asks for one.
     """
-    from coachtui.store.types import OPEN_STATUSES, TeamInfo
+    # (basics, not types: the first screen waits for its import)
+    from coachtui.store.basics import OPEN_STATUSES, TeamInfo
 
     try:
         target = parse_target(location)

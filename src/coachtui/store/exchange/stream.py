@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from coachtui.store.exchange.export import by_stamp, collect, in_code_point_order, sessions_where
 from coachtui.store.exchange.report import csv_stamp
-from coachtui.store.exchange.rows import CHUNK, fetch, fetch_in, in_clauses, table_of
+from coachtui.store.exchange.rows import CHUNK, fetch_in, table_of
 
 # Sessions per batch: a few MB of rows at most, with their questions and actions.
 BATCH = 200
@@ -98,7 +98,7 @@ def markdown_lines(
     """The lines of the report :func:`~coachtui.store.exchange.report.render_markdown`
     makes of the same selection, read and rendered as they are written.
 
-    A first pass over the selected sessions (a few columns, a batch at a time)
+    A first pass over the selected sessions (a few columns: :func:`_light_rows`)
     counts what the report's head and each team's head say (sessions, dates,
     themes, agreed actions); then each team, by name: its open actions, and its
     sessions a batch at a time with their questions, actions and reviews.
@@ -112,26 +112,15 @@ def markdown_lines(
         report_head,
     )
 
-    s_table, a_table = table_of("sessions"), table_of("actions")
-    batches: Iterator[list[str]] = session_batches(session, team_id=team_id, since=since, session_ids=session_ids)
-    listed = None if session_ids is None and team_id is None and since is None else list(batches)
-    if listed is not None:
-        batches = iter(listed)
+    filtered = not (session_ids is None and team_id is None and since is None)
     themes = ThemeCounts()
     per_team: dict[str, tuple[ThemeCounts, list[Any]]] = {}  # themes, [count, first, last, ids or None]
-    sessions = actions = 0
-    light = (s_table.c.id, s_table.c.team_id, s_table.c.created_at, s_table.c.primary_category,
-             s_table.c.secondary_category, s_table.c.category_unsure, s_table.c.meeting_id)
+    sessions = 0
+    tally = [0]  # agreed actions
     # A set's meeting counts once: a later presenter counts only when its meeting's
     # first session is not in the selection (looked up at the end: few meetings).
     later: dict[str, str] = {}  # meeting's first session id -> team id
-    for ids in batches:
-        rows = by_stamp([dict(zip(("id", "team_id", "created_at", "primary_category", "secondary_category",
-                                       "category_unsure", "meeting_id"), row, strict=True))
-                         for row in session.execute(sa.select(*light).where(s_table.c.id.in_(ids))).all()])
-        actions += session.execute(
-            sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id.in_(ids))
-        ).scalar_one()
+    for rows in _light_rows(session, team_id=team_id, since=since, session_ids=session_ids, actions=tally):
         for row in rows:
             themes.add(row)
             team_themes, facts = per_team.setdefault(row["team_id"], (ThemeCounts(), [0, None, None, []]))
@@ -143,7 +132,7 @@ def markdown_lines(
                 facts[0] += 1
             facts[1] = facts[1] or row["created_at"]
             facts[2] = row["created_at"]
-            if listed is not None:
+            if filtered:
                 facts[3].append(row["id"])
     if later:
         wanted = set(session_ids) if session_ids is not None else None
@@ -163,21 +152,59 @@ def markdown_lines(
                       redacted=redactor is not None)
     head_index = Index({"teams": teams, "sessions": [], "picked_questions": [], "actions": [],
                         "action_reviews": []}, [], [])
+    actions = tally[0]
     lines = report_head(data, head_index, catalog, len(teams), sessions, actions, themes)
     if counted is not None:  # what the export holds, for its summary line
-        every = listed is None  # the whole history holds every team, coached or not
+        every = not filtered  # the whole history holds every team, coached or not
         counted.update(teams=all_teams(session) if every else len(teams), sessions=sessions, actions=actions)
     if not teams:
         yield "\n".join(lines)
         return
-    yield from _joined(_team_parts(session, teams, per_team, listed, lines, exported_at, catalog, redactor))
+    yield from _joined(_team_parts(session, teams, per_team, filtered, lines, exported_at, catalog, redactor))
+
+
+# The columns of a session the report's heads count (themes, dates, meetings).
+LIGHT = ("id", "team_id", "created_at", "primary_category", "secondary_category", "category_unsure", "meeting_id")
+
+
+def _light_rows(
+    session: Session,
+    *,
+    team_id: str | None,
+    since: dt.datetime | None,
+    session_ids: Sequence[str] | None,
+    actions: list[int],
+) -> Iterator[list[Row]]:
+    """The :data:`LIGHT` columns of the selected sessions in the export's order, a
+    batch at a time; ``actions[0]`` gets how many actions were agreed in them. By
+    team and date (or everything): one ordered read and one count; chosen sessions
+    a batch of ids at a time."""
+    s_table, a_table = table_of("sessions"), table_of("actions")
+    light = [s_table.c[name] for name in LIGHT]
+    if session_ids is None:
+        where = sessions_where(team_id, since)
+        actions[0] += session.execute(
+            sa.select(sa.func.count()).select_from(a_table.join(s_table, s_table.c.id == a_table.c.session_id))
+            .where(*where)
+        ).scalar_one()
+        result = session.execute(sa.select(*light).where(*where).order_by(*_session_order(session)),
+                                 execution_options={"yield_per": BATCH})
+        for part in result.partitions():
+            yield [dict(zip(LIGHT, row, strict=True)) for row in part]
+        return
+    for ids in session_batches(session, team_id=team_id, since=since, session_ids=session_ids):
+        yield by_stamp([dict(zip(LIGHT, row, strict=True))
+                        for row in session.execute(sa.select(*light).where(s_table.c.id.in_(ids))).all()])
+        actions[0] += session.execute(
+            sa.select(sa.func.count()).select_from(a_table).where(a_table.c.session_id.in_(ids))
+        ).scalar_one()
 
 
 def _team_parts(
     session: Session,
     teams: list[Row],
     per_team: dict[str, tuple[Any, list[Any]]],
-    listed: list[list[str]] | None,
+    filtered: bool,
     head: list[str],
     exported_at: dt.datetime,
     catalog: Any,
@@ -195,8 +222,8 @@ def _team_parts(
     today = exported_at.astimezone().date()
     yield head
     for group in _team_groups(teams, per_team):
-        still_open, tests = _group_actions(session, group, per_team, listed, redactor)
-        rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, listed), catalog,
+        still_open, tests = _group_actions(session, group, per_team, filtered, redactor)
+        rendered = _Peek(_rendered_sessions(session, _group_batches(session, group, per_team, filtered), catalog,
                                             group, redactor))
         for team in group:
             team_themes, (count, first, last, _) = per_team.get(team["id"], (ThemeCounts(), [0, None, None, []]))
@@ -238,7 +265,7 @@ def _group_actions(
     session: Session,
     group: list[Row],
     per_team: dict[str, tuple[Any, list[Any]]],
-    listed: list[list[str]] | None,
+    filtered: bool,
     redactor: Any = None,
 ) -> tuple[dict[str, list[Row]], dict[str, list[tuple[Row, Row | None]]]]:
     """Each team's open actions, and its tests of change with their newest review."""
@@ -266,7 +293,7 @@ def _group_actions(
     tests: dict[str, list[tuple[Row, Row | None]]] = {}
     for team_id, tested in tested_by.items():
         reviews = reviews_by.get(team_id, [])
-        if listed is not None:
+        if filtered:
             tested, reviews = _selected_tests(tested, reviews, set(per_team[team_id][1][3]) if team_id in per_team else set())
         newest = newest_reviews(reviews)
         tests[team_id] = [(a, newest.get(a["id"])) for a in tested]
@@ -274,14 +301,14 @@ def _group_actions(
 
 
 def _group_batches(
-    session: Session, group: list[Row], per_team: dict[str, tuple[Any, list[Any]]], listed: list[list[str]] | None
+    session: Session, group: list[Row], per_team: dict[str, tuple[Any, list[Any]]], filtered: bool
 ) -> Iterator[list[str]]:
     """The ids of a group's sessions to show, team after team (each oldest first), in
     batches of :data:`REPORT_BATCH`."""
-    if listed is None and len(group) == 1:
+    if not filtered and len(group) == 1:
         yield from session_batches(session, team_id=group[0]["id"], batch=REPORT_BATCH)
         return
-    if listed is not None:
+    if filtered:
         ids = [ident for team in group if team["id"] in per_team for ident in per_team[team["id"]][1][3]]
     else:
         s_table = table_of("sessions")
@@ -373,23 +400,19 @@ def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
     them for those sessions, but teams and custom questions, which a session's part
     does not show), with every review made in them and the actions those reviews
     are of (``extra_reviews``, ``extra_actions``: reviews of actions agreed in other
-    sessions)."""
+    sessions).
+
+    A session's part shows only the reviews made in it (its review of earlier
+    actions): the reviews of its actions made later, or outside any session, are
+    in a later part or in its team's tests of change, and are not read here."""
     sessions = by_stamp(fetch_in(session, "sessions", "id", ids))
     order = {row["id"]: place for place, row in enumerate(sessions)}
     picked = fetch_in(session, "picked_questions", "session_id", order)
     actions = fetch_in(session, "actions", "session_id", order)
     action_ids = {row["id"] for row in actions}
-    # The reviews of these actions and those made in these sessions, in one read.
-    r_table = table_of("action_reviews")
-    found: dict[str, Row] = {}
-    for clause in in_clauses(session, r_table.c.action_id, action_ids):
-        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause))
-    for clause in in_clauses(session, r_table.c.session_id, order):
-        found.update((row["id"], row) for row in fetch(session, "action_reviews", clause,
-                                                       r_table.c.action_id.not_in(action_ids)))
-    reviews = [row for row in found.values()
-               if row["action_id"] in action_ids and (row["session_id"] is None or row["session_id"] in order)]
-    extra_reviews = [row for row in found.values() if row["action_id"] not in action_ids]
+    made_here = fetch_in(session, "action_reviews", "session_id", order)
+    reviews = [row for row in made_here if row["action_id"] in action_ids]
+    extra_reviews = [row for row in made_here if row["action_id"] not in action_ids]
     extra_actions = fetch_in(session, "actions", "id", {row["action_id"] for row in extra_reviews})
     return {
         "sessions": sessions,

@@ -26,7 +26,7 @@ from coachtui.store.types import SessionFilter, SessionInfo, SessionPage
 from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
 from coachtui.ui.format import cell, found_cell, share_width, text_width
-from coachtui.ui.modals import Pick, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import Pick, PickerScreen, PicksFilters, TextPromptScreen, team_pick
 from coachtui.ui.typeahead import COMMAND_WAIT
 from coachtui.ui.widgets.literal import LiteralInput
 from coachtui.ui.widgets.statusbar import StatusBar
@@ -163,7 +163,7 @@ class SearchBox(LiteralInput):
         self.screen.query_one(HistoryTable).focus()
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(PicksFilters, Screen[None]):
     """Find any session: type to search, filter, enter to open."""
 
     HELP = """\
@@ -512,25 +512,13 @@ Any other letter typed on the list starts a search with it.
     def action_filter(self, which: str) -> None:
         getattr(self, f"_pick_{which}")()
 
-    def _pick(self, pick: Pick) -> None:
-        def done(value: str | None) -> None:
-            if value is not None:
-                pick.apply(value)
-                self.reload()
-
-        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
-
     @in_thread(group="history-options", doing="read the teams", then="_pick")
     def _pick_team(self) -> Pick:
+        def choose(team_id: str | None, name: str) -> None:
+            self.filters.team_id, self.filters.team_name = team_id, name
+
         teams = self.coach_app.ready_store.list_teams(include_archived=True)
-        options = [("All teams", "")] + [(t.name + (" (archived)" if t.archived else ""), t.id) for t in teams]
-        names = {t.id: t.name for t in teams}
-
-        def apply(value: str) -> None:
-            self.filters.team_id = value or None
-            self.filters.team_name = names.get(value, "")
-
-        return Pick("Team", options, self.filters.team_id or "", apply)
+        return team_pick(teams, self.filters.team_id, choose, mark_archived=True)
 
     def _pick_category(self) -> None:
         options = [("All categories", "")] + [(c.name, c.id) for c in self.coach_app.catalog.categories]

@@ -185,6 +185,8 @@ class SessionScreen(Screen[None]):
             pane.activate()
         finally:
             pane.focus_first = False
+        if step == "team" and leaving is not pane:
+            self.team_step.shown_again()
         self._focus_now(pane)
         self.show_others()
         if model is not None and step != "team":
@@ -529,7 +531,7 @@ class SessionScreen(Screen[None]):
             self._open_team_afresh(team)
             return
         from coachtui.ui.format import relative_day
-        from coachtui.ui.modals import ChoiceScreen
+        from coachtui.ui.modals import SessionChoiceScreen
 
         def done(choice: str | None) -> None:
             if choice == "resume":
@@ -540,7 +542,7 @@ class SessionScreen(Screen[None]):
         title = f"“{one_line(draft.title, 50)}”" if draft.title.strip() else "an untitled session"
         edited = relative_day(draft.updated_at) + " " + draft.updated_at.astimezone().strftime("%H:%M")
         self.app.push_screen(
-            ChoiceScreen(
+            SessionChoiceScreen(
                 f"{one_line(team.name, 40)} has an unfinished session of yours: {title}, last edited {edited}. "
                 "Carry on with it, or start a new one? (esc: neither)",
                 [("r", "Resume it", "resume"), ("n", "Start a new one", "new")],

@@ -28,7 +28,7 @@ from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
 from coachtui.ui.format import cell, due_label, share_width, status_cell, text_width
 from coachtui.ui.messages import ConflictFound, WriteDone, WriteRefused, deliver
-from coachtui.ui.modals import Pick, PickerScreen, TextPromptScreen
+from coachtui.ui.modals import Pick, PicksFilters, TextPromptScreen, team_pick
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.workers import in_thread
 
@@ -61,7 +61,7 @@ class TrackerTable(DataTable):
             self.screen.reload()
 
 
-class TrackerScreen(Screen[None]):
+class TrackerScreen(PicksFilters, Screen[None]):
     HELP = """\
 ## Action tracker
 
@@ -437,25 +437,12 @@ on top of their change).
 
     # --- filters ----------------------------------------------------------------------------------
 
-    def _pick(self, pick: Pick) -> None:
-        def done(value: str | None) -> None:
-            if value is not None:
-                pick.apply(value)
-                self.reload()
-
-        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
-
     @in_thread(group="tracker-options", doing="read the teams", then="_pick")
     def action_pick_team(self) -> Pick:
-        teams = self.coach_app.ready_store.list_teams(include_archived=True)
-        names = {t.id: t.name for t in teams}
+        def choose(team_id: str | None, name: str) -> None:
+            self.team_id, self.team_name = team_id, name
 
-        def apply(value: str) -> None:
-            self.team_id = value or None
-            self.team_name = names.get(value, "")
-
-        options = [("All teams", "")] + [(t.name, t.id) for t in teams]
-        return Pick("Team", options, self.team_id or "", apply)
+        return team_pick(self.coach_app.ready_store.list_teams(include_archived=True), self.team_id, choose)
 
     @in_thread(group="tracker-options", doing="read the owners", then="_pick")
     def action_pick_owner(self) -> Pick:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Label, Static
 from coachtui.store.types import DominanceFlag, RecurringTopic, SessionFilter, ThemeMonth
 from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
-from coachtui.ui.modals import Pick, PickerScreen
+from coachtui.ui.modals import Pick, PickerScreen, PicksFilters, team_pick
 from coachtui.ui.widgets.chart import TrendChart
 from coachtui.ui.widgets.statusbar import StatusBar
 from coachtui.ui.workers import in_thread
@@ -27,7 +27,7 @@ TOPICS_SHOWN = 12
 MONTH_CHOICES = [("Last 6 months", "6"), ("Last 12 months", "12"), ("Last 24 months", "24")]
 
 
-class TrendsScreen(Screen[None]):
+class TrendsScreen(PicksFilters, Screen[None]):
     HELP = """\
 ## Trends
 
@@ -160,25 +160,12 @@ for communities of interest (`coachtui export --report topics` writes them out).
 
     # --- filters and report -------------------------------------------------------------------
 
-    def _pick(self, pick: Pick) -> None:
-        def done(value: str | None) -> None:
-            if value is not None:
-                pick.apply(value)
-                self.reload()
-
-        self.app.push_screen(PickerScreen(pick.title, pick.options, pick.current), done)
-
     @in_thread(group="themes-options", doing="read the teams", then="_pick")
     def action_pick_team(self) -> Pick:
-        teams = self.coach_app.ready_store.list_teams(include_archived=True)
-        names = {t.id: t.name for t in teams}
-        options = [("All teams", "")] + [(t.name, t.id) for t in teams]
+        def choose(team_id: str | None, name: str) -> None:
+            self.team_id, self.team_name = team_id, name
 
-        def apply(value: str) -> None:
-            self.team_id = value or None
-            self.team_name = names.get(value, "")
-
-        return Pick("Team", options, self.team_id or "", apply)
+        return team_pick(self.coach_app.ready_store.list_teams(include_archived=True), self.team_id, choose)
 
     def action_pick_months(self) -> None:
         def done(value: str | None) -> None:

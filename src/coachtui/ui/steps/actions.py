@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from coachtui.dates import DateError, describe, parse_due
 from coachtui.session.conflicts import Conflict, changer
+from coachtui.session.model import SessionModel
 from coachtui.store.types import ACTION_TEXT_MAX, OWNER_MAX, PREDICTION_MAX, ActionInfo
 from coachtui.text import one_line
 from coachtui.ui.conflicts import ConflictAsker
@@ -451,6 +452,16 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         self.controller.saver.resolve(conflict.action_id)
         self.app.notify(f"Could not reload it: {message}", severity="error", markup=False, timeout=10)
 
+    def _rescue_theirs(self, model: SessionModel, current: ActionInfo) -> object:
+        """Keep the session, with the action as the other window saved it
+        (``current``), in a rescue file: keep mine is about to write over its words."""
+        from dataclasses import replace
+
+        actions = [current if action.id == current.id else action for action in model.actions]
+        if all(action.id != current.id for action in actions):
+            actions = sorted([*actions, current], key=lambda action: action.position)
+        return self.coach_app.recovery.write_copy(theirs=replace(model, actions=actions))
+
     def _settled(self, conflict: Conflict, keep: bool, current: ActionInfo) -> None:
         controller = self.controller
         model = self.model
@@ -471,14 +482,25 @@ wording back in the form to save again) or **k** keeps yours (saved on top).
         )
         if keep:
             self.kept.pop(current.id, None)
+            text, owner, due, prediction = yours
+            theirs = (current.text, current.owner, current.prediction)
             if conflict.kind == "remove":
+                # removed anyway: their words, if they changed them, are kept in a rescue file
+                seen = controller.action_seen(current.id)
+                replaced = ["action"] if seen is not None and seen != theirs else []
                 controller.remove_action(current.id)
             else:
-                controller.update_action(current.id, *yours)
+                (text, owner, prediction), replaced = controller.merge_action(current.id, (text, owner, prediction), theirs)
+                controller.update_action(current.id, text, owner, due, prediction)
+            path = self._rescue_theirs(model, current) if replaced else None
+            kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
             self._feedback(f"Saving yours on top of {who}'s change.")
+            if kept:
+                self.app.notify(f"Saving yours on top of {who}'s change.{kept}", markup=False, timeout=10)
         elif conflict.kind == "remove":
             self._feedback(f"Not removed: {who} changed it (see the list). del removes it anyway.")
         else:
+            controller.seen(current.id, current.version, (current.text, current.owner, current.prediction))
             self.kept[current.id] = conflict
             form_free = self.editing is None and not any(
                 self.query_one(selector, Input).value for _key, selector in self.FORM

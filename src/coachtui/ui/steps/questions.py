@@ -434,6 +434,13 @@ learning review), then the rest.
                 typed(value)
             self._fill_picked()
 
+        def follows() -> str | None:
+            """The note as the session holds it now (another window may change it)."""
+            model = self.model
+            if model is None or model.session_id != session_id:
+                return None
+            return next((q.note for q in model.questions if q.question_id == question.question_id), None)
+
         self.app.push_screen(
             TextPromptScreen(
                 f"Note beside: {one_line(question.text, 60)}",
@@ -441,6 +448,7 @@ learning review), then the rest.
                 multiline=True,
                 help_text="What did the team say? It is saved as you type; ctrl+s or esc closes.",
                 on_change=typed,
+                follows=follows,
             ),
             done,
         )

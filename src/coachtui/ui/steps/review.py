@@ -413,6 +413,15 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                 typed(value)
             self._show_note()
 
+        def follows() -> str | None:
+            """The note as the session holds it now (another window may change it):
+            the review's, or the one waiting for the mark."""
+            model = self.model
+            current = model.review_item(action_id) if model is not None and model.session_id == session_id else None
+            if current is None:
+                return None
+            return current.note if current.status is not None else self.waiting().get(action_id, "")
+
         self.app.push_screen(
             TextPromptScreen(
                 f"Note on: {one_line(item.action.text, 60)}",
@@ -429,6 +438,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     "how it went (d, p, s or x) and it is saved with the mark."
                 ),
                 on_change=typed,
+                follows=follows,
             ),
             done,
         )
@@ -482,6 +492,19 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         )
         self._show_note()
 
+    def _rescue_theirs(self, model: SessionModel, item: ReviewItem, review: ReviewInfo | None) -> object:
+        """Keep the session, with the other window's review of ``item`` (``review``),
+        in a rescue file: keep mine is about to write over its words."""
+        from dataclasses import replace
+
+        if review is None:
+            return None
+        theirs = replace(
+            item, status=review.status, note=review.note, learning=review.learning, reviewed_at=review.created_at
+        )
+        items = [theirs if other is item else other for other in model.review_items]
+        return self.coach_app.recovery.write_copy(theirs=replace(model, review_items=items))
+
     def _settled(self, conflict: Conflict, keep: bool, current: ActionInfo, review: ReviewInfo | None) -> None:
         controller = self.controller
         model = self.model
@@ -500,8 +523,16 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
         )
         if keep:
             self.kept.pop(current.id, None)
-            controller.set_review(current.id, yours[0] or "open", yours[1], yours[2])
-            self.app.notify(f"Saving your mark on top of {who}'s change.", markup=False)
+            # both windows' lines of the note are kept; words of theirs that mine
+            # overlap, and so write over, are kept in a rescue file first
+            theirs = (review.note, review.learning) if review is not None else ("", "")
+            (note, learning), replaced = controller.merge_review(current.id, (yours[1], yours[2]), theirs)
+            path = self._rescue_theirs(model, item, review) if replaced else None
+            controller.set_review(current.id, yours[0] or "open", note, learning)
+            kept = f" What you wrote over ({', '.join(replaced)}): theirs is kept in {path}." if path is not None else ""
+            self.app.notify(
+                f"Saving your mark on top of {who}'s change.{kept}", markup=False, timeout=10 if kept else 5
+            )
         else:
             item.status = review.status if review is not None else None
             item.note = review.note if review is not None else ""

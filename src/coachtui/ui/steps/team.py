@@ -181,7 +181,8 @@ with the date of their last session and how many of their actions are still open
 - **Type** to filter the list (on the list too: letters always go to the filter);
   the words may come in any order and be parts of words ("larch 26").
   If no team has that name, **enter** creates it; a name very like a team's
-  already there (a typo, other spacing) asks first.
+  already there (a typo, other spacing) asks first. Back on the list from a
+  session, words left in the filter are selected: what you type replaces them.
 - **↑ ↓** move through the list, **enter** opens the session for that team.
 - **ctrl+r** renames the highlighted team, **ctrl+o** archives it (or restores an
   archived one), **ctrl+t** shows or hides archived teams. (ctrl+a is the start of
@@ -277,6 +278,13 @@ team has an unfinished session of yours, you are asked whether to carry on with 
         self._choose_when_open = False
         self.query_one("#team-filter", Input).value = ""
         self._message("")
+
+    def shown_again(self) -> None:
+        """Back on the list from a session's step: words left in the filter (typed
+        and never used) are selected, so what the coach types now takes their place.
+        A name typed straight after ctrl+g 1, before the list was on the screen, was
+        added on to them, and enter made a team of both."""
+        self.query_one("#team-filter", Input).select_all()
 
     def activate(self) -> None:
         self.query_one("#team-filter", Input).focus()
@@ -493,6 +501,10 @@ team has an unfinished session of yours, you are asked whether to carry on with 
             self._refuse(f"{one_line(team.name)} is archived: press ctrl+o to restore it first.")
             return
         self._message("")
+        # Its name has done its work: what is typed next is a name of its own. Left
+        # here, it was typed on after ("Bravo", enter, Stay on "Start a new session
+        # with Bravo?", then "Charlie" enter made a team "BravoCharlie").
+        self.query_one("#team-filter", Input).value = ""
         self.coach_app.session_screen.open_team(team)
 
     def _create_unless_similar(self, name: str) -> None:
