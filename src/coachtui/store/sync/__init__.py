@@ -399,6 +399,9 @@ class _Apply:
         self.reviewed_actions: set[str] = set()
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
         self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
+        # on the hub: its tombstones of records sent that it wrote after the sender
+        # last received (``note_unseen``)
+        self.unseen_graves: set[tuple[str, str]] = set()
 
     def _clamped(self, kind: str, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
@@ -627,6 +630,29 @@ class _Apply:
 
     # --- deletions ------------------------------------------------------------------------------
 
+    def note_unseen(self, own: dict[tuple[str, str], tuple[dt.datetime, str]]) -> None:
+        """On the hub, before the records sent are written (writing them logs them
+        afresh): of its tombstones of those records, the ones written after the sender
+        last received from the hub. The sender had not heard of those deletions: what
+        it sends of them is an edit made meanwhile, not a record it put back."""
+        if self.seen is None or not own:
+            return
+        since, ranges, received = self.seen
+        self.unseen_graves = _written_since(self.conn, list(own), since, skip=ranges, received=received)
+
+    def _deletion_holds(self, key: tuple[str, str], deleted_at: dt.datetime, tree: dict[str, set[str]]) -> bool:
+        """Whether a deletion takes a record still here (or sent back). Where it is known
+        what each side had seen, by that and not by the clocks: a deletion holds against
+        edits made without knowing of it (they are listed as a conflict, see ``_delete``),
+        and a record sent that its sender had seen deleted was put back on purpose (keep
+        mine or theirs). Otherwise (a first sync, ``--full``) the later of the deletion
+        and the last edit inside the record wins."""
+        if self.seen is not None:  # the hub, hearing from a laptop
+            return key in self.sent_tombstones or key in self.unseen_graves
+        if self.agreed_with is not None and key in self.sent_tombstones:  # a laptop, told by the hub
+            return True
+        return min(deleted_at, self.limit) >= self._last_edit(tree)
+
     def settle_deletions(self, own: dict[tuple[str, str], tuple[dt.datetime, str]]) -> None:
         """Apply the tombstones sent, and this side's own tombstones of records the
         changeset brought back, containers first. A session or action that stays
@@ -656,7 +682,7 @@ class _Apply:
                     revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
                     continue
                 tree = changes.subtree(self.conn, kind, [ident])
-                if min(deleted_at, self.limit) >= self._last_edit(tree):
+                if self._deletion_holds((kind, ident), deleted_at, tree):
                     self._delete(kind, ident, tree, deleted_at, coach)
                     continue
                 # edited after the deletion: it stays
@@ -819,6 +845,7 @@ def apply(conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> App
     (the hub's) stays and the sender's records are filed under it."""
     work = _Apply(conn, incoming, adopt_teams=adopt_teams)
     own = _tombstones(conn, [(kind, ident) for kind in KINDS for ident in incoming.rows[kind]])
+    work.note_unseen(own)
     try:
         work.map_teams()
         work.dedupe()
