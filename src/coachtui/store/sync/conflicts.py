@@ -29,6 +29,7 @@ from coachtui.store.exchange.rows import table_of
 from coachtui.store.sync import tables
 from coachtui.store.sync.fields import decode, encode
 from coachtui.store.sync.tables import CONFLICT
+from coachtui.text import where_it_differs
 
 CHOICES = ("mine", "theirs", "both")
 # On a hub, ``sync_conflict`` keeps notes of the values that lost a conflict there (the
@@ -138,6 +139,19 @@ class Conflict:
             return _members_shown(self.theirs, self.mine)
         return str(self.theirs)
 
+    @property
+    def heading(self) -> str:
+        """What clashed, in a few words (the app's list): "the session's dilemma: yours
+        was kept", "the action was deleted by Bo Ng"."""
+        what = KIND_NAME.get(self.kind, self.kind)
+        by = self.theirs_by or "another coach"
+        if self.deletion and self.restores == "theirs":
+            return f"the {what}: you deleted it before {by}'s changes reached you"
+        if self.deletion:
+            return f"the {what}: deleted by {by} while you changed it here"
+        kept = "yours" if self.kept == "mine" else f"{self.theirs_by or 'the hub'}'s"
+        return f"the {what}'s {self.field.replace('_', ' ')}: {kept} was kept"
+
     def describe(self) -> str:
         """One line: which field, which value was kept, the other value."""
         if self.deletion and self.restores == "theirs":
@@ -154,7 +168,7 @@ class Conflict:
             )
         kept = "yours" if self.kept == "mine" else f"{self.theirs_by or 'the hub'}'s"
         other_by = f"{self.theirs_by or 'the hub'}'s" if self.kept == "mine" else "yours"
-        other = _short(self.other)
+        other = _short(self.other, against=self.theirs if self.kept == "mine" else self.mine)
         if self.members:
             other = _short(self.shown_theirs if self.kept == "mine" else self.shown_mine)
         return (
@@ -212,10 +226,12 @@ def _members_settled(conflict: Conflict, current: Any) -> bool:
     return bool(clashing) and all(now.get(key) == other[key] for key in clashing)
 
 
-def _short(value: Any, limit: int = 200) -> str:
+def _short(value: Any, limit: int = 200, against: Any = None) -> str:
+    """The value on one line, quoted; a long one cut to ``limit`` characters around
+    where it first differs from ``against`` (the value kept), so the part that tells
+    the two apart shows."""
     text = "" if value is None else str(value)
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(where_it_differs(text, "" if against is None else str(against), limit))
 
 
 def _listed() -> sa.ColumnElement[bool]:
