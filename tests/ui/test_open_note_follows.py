@@ -59,7 +59,7 @@ async def test_an_open_question_note_shows_the_other_windows_note(make_app, db_p
         await saved(pilot)
         _their_note(db_path, session_id, "Two a week. Fewer\nMatron counts them on Fridays.")
         await wait_for(
-            pilot, lambda: _editor_text(app) == "Two a week. Fewer\nMatron counts them on Fridays.", timeout=15,
+            pilot, lambda: _editor_text(app) == "Two a week. Fewer\nMatron counts them on Fridays.", timeout=30,
             what="the other window's note in the open editor",
         )
         assert any("changed in another window" in notice.message for notice in notices)
@@ -83,7 +83,7 @@ async def test_an_open_question_note_with_typing_not_saved_is_left_alone(make_ap
             await type_text(pilot, " Fewer")  # waits to be saved
             _their_note(db_path, session_id, "Two a week.\nMatron counts them on Fridays.")
             looks = app.recovery.looks
-            await wait_for(pilot, lambda: app.recovery.looks >= looks + 3, timeout=15, what="three looks for changes")
+            await wait_for(pilot, lambda: app.recovery.looks >= looks + 3, timeout=30, what="three looks for changes")
             assert _editor_text(app) == "Two a week. Fewer"
             disk.go()
             await _keep_mine(pilot)
@@ -106,11 +106,55 @@ async def test_an_open_review_note_shows_the_other_windows_note(make_app, seeded
         with open_store(str(db_path), coach="Ana Ruiz") as other:  # the other window
             other.record_review(action_id, "stuck", "No cover\nMatron agreed.", session_id=session_id, coach="Ana Ruiz")
         await wait_for(
-            pilot, lambda: _editor_text(app) == "No cover\nMatron agreed.", timeout=15, what="their note in the editor"
+            pilot, lambda: _editor_text(app) == "No cover\nMatron agreed.", timeout=30, what="their note in the editor"
         )
         await type_text(pilot, " Two hours")
         await saved(pilot)
         assert not isinstance(app.screen, ConflictScreen)
     assert query(db_path, "SELECT status, note FROM action_review WHERE session_id = ?", session_id) == [
         ("stuck", "No cover\nMatron agreed. Two hours")
+    ]
+
+
+async def test_an_open_test_of_change_review_shows_the_other_windows_words(make_app, db_path: Path) -> None:
+    """A test of change asks what happened and what was learned, two fields in one
+    editor: left open, it shows the other window's words too."""
+    from textual.widgets import Input
+
+    from coachtui.ui.modals import LearningPromptScreen
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        first = store.start_session(team.id, "Ana Ruiz")
+        store.save_draft(first.id, title="Handovers", dilemma="Handovers are missed.")
+        action = store.add_action(first.id, "Try the huddle at 7", owner="Sam", prediction="Fewer missed handovers")
+        store.complete_session(first.id)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _review_step(pilot, app, "Try the huddle at 7")
+        session_id = app.session.model.session_id
+        await pilot.press("d")  # done: the test asks what happened and what was learned
+        await wait_for(pilot, lambda: isinstance(app.screen, LearningPromptScreen), what="the test's questions")
+        await type_text(pilot, "Two missed")
+        await saved(pilot)
+        with open_store(str(db_path), coach="Ana Ruiz") as other:  # the other window
+            other.record_review(
+                action.id, "done", "Two missed, one on Sunday.", session_id=session_id, coach="Ana Ruiz",
+                learning="Start at 6.45 on Sundays.",
+            )
+
+        def fields() -> tuple[str, str]:
+            screen = app.screen
+            return (screen.query_one("#test-result", Input).value, screen.query_one("#test-learning", Input).value)
+
+        await wait_for(
+            pilot, lambda: fields() == ("Two missed, one on Sunday.", "Start at 6.45 on Sundays."), timeout=30,
+            what="the other window's words in the open test",
+        )
+        await pilot.press("end")
+        await type_text(pilot, " Mine")
+        await saved(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+    assert query(db_path, "SELECT note, learning FROM action_review WHERE session_id = ?", session_id) == [
+        ("Two missed, one on Sunday. Mine", "Start at 6.45 on Sundays.")
     ]

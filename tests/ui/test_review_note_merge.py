@@ -22,12 +22,12 @@ def _rescued(session_id: str) -> str:
     return " ".join(" ".join(path.read_text("utf-8").split()) for path in rescue.files_of([session_id]))
 
 
-async def _review_step(pilot, app) -> None:  # type: ignore[no-untyped-def]
+async def _review_step(pilot, app, action: str = "Ask matron for protected time") -> None:  # type: ignore[no-untyped-def]
     """A new session for Ward 4, on its review step, written to the database."""
     await ready(pilot)
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
-    await shows(pilot, "Ask matron for protected time")
+    await shows(pilot, action)
     await saved(pilot)
     await wait_for(pilot, lambda: app.saver.version_of(app.session.model.session_id) is not None, what="the draft")
 

@@ -536,13 +536,24 @@ class LearningPromptScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="test-review.close")]
 
     def __init__(
-        self, action: str, prediction: str, status: str, result: str, learning: str, on_change: Callable[[str, str], None]
+        self,
+        action: str,
+        prediction: str,
+        status: str,
+        result: str,
+        learning: str,
+        on_change: Callable[[str, str], None],
+        follows: Callable[[], tuple[str, str] | None] | None = None,
     ) -> None:
+        """``follows``: the result and learning as the open session holds them now
+        (None: no longer there): see :meth:`follow`."""
         super().__init__(classes="modal")
         self.action, self.prediction, self.status = action, prediction, status
         self.result, self.learning = result, learning
         self.on_change = on_change
+        self.follows = follows
         self._answered = False
+        self._skips = 0  # change events of fields follow filled: not the coach's typing
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="test-review"):
@@ -560,7 +571,26 @@ class LearningPromptScreen(ModalScreen[None]):
     @on(Input.Changed, "#test-result, #test-learning")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        if self._skips:
+            self._skips -= 1
+            return  # shown from the session: saved there already
         self.on_change(self.query_one("#test-result", Input).value, self.query_one("#test-learning", Input).value)
+
+    def follow(self, before: tuple[str, str] | None) -> bool:
+        """As :meth:`TextPromptScreen.follow`: the session was read again, and both
+        fields still hold ``before`` (all typing saved): they show the words now."""
+        if self.follows is None or before is None or self._answered or not self.is_mounted:
+            return False
+        now = self.follows()
+        fields = (self.query_one("#test-result", Input), self.query_one("#test-learning", Input))
+        current = (fields[0].value, fields[1].value)
+        if now is None or now == current or current != before:
+            return False
+        for field, value in zip(fields, now, strict=True):
+            if field.value != value:
+                self._skips += 1
+                field.value = value
+        return True
 
     @on(Input.Submitted, "#test-result, #test-learning")
     def _submitted(self, event: Input.Submitted) -> None:

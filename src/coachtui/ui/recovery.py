@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachtui.text import one_line
 from coachtui.ui.workers import in_thread
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from coachtui.session.conflicts import Conflict
     from coachtui.session.model import SessionModel
     from coachtui.ui.app import CoachApp
-    from coachtui.ui.modals import TextPromptScreen
+    from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
 # Seconds without typing before a dialog about a refused save opens.
 PAUSE_BEFORE_ASKING = 0.8
@@ -58,6 +58,7 @@ class Recovery:
         # session id -> its reviews as a look last found them on disk (and showed):
         # a review's words change no version, so they are compared as they are
         self._reviews_found: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._reviews_read: list[tuple[str, str, str, str]] | None = None  # by the look under way
 
     # --- the session on screen changed on disk (another window, a sync) ----------------------
 
@@ -65,16 +66,18 @@ class Recovery:
         """Look for changes on disk to the session on screen, from now on."""
         self.app.set_interval(LOOK_EVERY, self._look, name="session-watch")
 
-    def _editor(self) -> TextPromptScreen | None:
+    def _editor(self) -> TextPromptScreen | LearningPromptScreen | None:
         """The note editor open right over the session that follows it (a question's
-        or a review's note), if that is what is on top."""
-        from coachtui.ui.modals import TextPromptScreen
+        or a review's note, a test's result and learning), if that is on top."""
+        from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
         app = self.app
         stack = app.screen_stack
-        top = stack[-1] if stack else None
-        if isinstance(top, TextPromptScreen) and top.follows is not None and len(stack) > 1:
-            return top if stack[-2] is app.session_screen else None
+        if len(stack) < 2 or stack[-2] is not app.session_screen:
+            return None
+        top = stack[-1]
+        if isinstance(top, (TextPromptScreen, LearningPromptScreen)) and top.follows is not None:
+            return top
         return None
 
     def _idle(self, session_id: str) -> bool:
@@ -131,7 +134,7 @@ class Recovery:
             found = store.session_reviews(session_id)
             if found == shown or found == self._reviews_found.get(session_id):
                 return session_id, known, None
-            self._reviews_found[session_id] = found
+            self._reviews_read = found  # marked as shown once it is (see _looked)
             return session_id, known, SessionModel.load(store, session_id)
         if seen != (session_id, version):
             return session_id, version, None
@@ -146,6 +149,7 @@ class Recovery:
     def _looked(self, result: tuple[str, int, SessionModel | None]) -> None:
         session_id, version, theirs = result
         self._looking = False
+        found, self._reviews_read = self._reviews_read, None
         app = self.app
         known = app.saver.version_of(session_id)
         self._newer = (session_id, version) if known is not None and version > known else None
@@ -157,14 +161,18 @@ class Recovery:
         if not self._idle(session_id) or known is None or theirs.version < known:
             return  # the coach has started typing: a refused save will merge it
         if theirs.version == known and _reviews_of(theirs) == _reviews_of(current):
-            return  # the reviews changed back meanwhile: nothing new to show
+            if found is not None:  # nothing the review list shows (changed back meanwhile)
+                self._reviews_found[session_id] = found
+            return
         self._newer = None
         theirs.step = current.step
         editor = self._editor()
-        before = editor.follows() if editor is not None and editor.follows is not None else None
+        before: Any = editor.follows() if editor is not None and editor.follows is not None else None
         app.saver.track(session_id, theirs.version)
         app.session.loaded(theirs)
         screen.show_kept(theirs)
+        if found is not None:
+            self._reviews_found[session_id] = found  # shown: not read again until it changes
         if editor is not None:
             editor.follow(before)  # an untouched note editor shows the note as it is now
         presenter, _turn = self._presenter_of(session_id)

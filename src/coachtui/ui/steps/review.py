@@ -380,6 +380,12 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     self.kept.pop(action_id, None)
                     self.controller.set_review_note(action_id, result, learning)
 
+            def words() -> tuple[str, str] | None:
+                """The result and learning as the session holds them now."""
+                model = self.model
+                current = model.review_item(action_id) if model is not None and model.session_id == session_id else None
+                return (current.note, current.learning) if current is not None and current.status else None
+
             self.app.push_screen(
                 LearningPromptScreen(
                     item.action.text,
@@ -388,6 +394,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
                     kept[1] if kept is not None and kept[1] and not item.note else item.note,
                     kept[2] if kept is not None and kept[2] and not item.learning else item.learning,
                     both,
+                    follows=words,
                 ),
                 lambda _closed: self.refresh_from_model(),
             )
