@@ -178,3 +178,15 @@ def test_a_deletion_against_an_edit_is_listed_and_keeping_mine_brings_it_back(tm
     for path in (laptop, other):
         with open_store(path) as store:
             assert store.get_session(session.id).dilemma == "Ben's account of the night shift"
+
+
+def test_a_conflicts_one_line_shows_where_the_two_texts_differ() -> None:
+    """The sync report's line for a long text both coaches changed shows the part that
+    differs, not the start both texts share."""
+    from coachtui.store.sync.conflicts import Conflict
+
+    shared = "The night staff say the handover is rushed because the ward round runs late. " * 3
+    conflict = Conflict("7afd04ff00", "sessions", "s1", "dilemma", shared + "Ana: the day plan never reaches them.",
+                        shared + "Ben: the sheet is lost at 21:00.", kept="theirs", theirs_by="Ben Okafor")
+    line = conflict.describe()
+    assert "Ben Okafor's was kept, yours was '…" in line and "Ana: the day plan never reaches them.'" in line

@@ -81,3 +81,16 @@ def test_session_markdown_empty_parts_say_so() -> None:
     assert text.startswith("# Untitled session")
     assert "_Not written yet._" in text and "- Not sure yet" in text
     assert "_None picked._" in text and "_None agreed._" in text
+
+
+def test_where_it_differs_shows_the_part_that_tells_two_texts_apart() -> None:
+    from coachtui.text import where_it_differs
+
+    shared = "The night staff say the handover is rushed because the ward round runs late and nobody reads "
+    mine, theirs = shared + "the plan; without it the team guesses.", shared + "the sheet at all."
+    cut = where_it_differs(mine, theirs, 50)
+    assert cut.startswith("…") and "the plan; without it" in cut and len(cut) <= 50
+    assert "the sheet at all." in where_it_differs(theirs, mine, 50)
+    # short texts are whole; a long text that differs at its start keeps its start
+    assert where_it_differs("Falls at night", "Falls", 50) == "Falls at night"
+    assert where_it_differs("x" * 100, "y", 30) == "x" * 29 + "…"

@@ -130,6 +130,28 @@ def one_line(text: str, limit: int | None = None) -> str:
     return flat
 
 
+def where_it_differs(text: str, other: str, limit: int) -> str:
+    """``text`` on one line (as :func:`one_line`), cut to about ``limit`` characters
+    around where it first differs from ``other``: two versions of a long text that
+    share their start show the part that tells them apart ("…the handover sheet is
+    lost at 21:00…"), not the start they share. A cut end is marked with "…"."""
+    flat, against = one_line(text), one_line(other)
+    if len(flat) <= limit:
+        return flat
+    limit = max(limit, 8)
+    first = next((i for i, (a, b) in enumerate(zip(flat, against, strict=False)) if a != b), min(len(flat), len(against)))
+    # about a third of the room before the difference, the rest after it
+    start = max(0, min(first - limit // 3, len(flat) - (limit - 1)))
+    if start > 0:
+        space = flat.find(" ", start - 1, min(first, start + 12))  # begin at a word where one is near
+        start = space + 1 if space != -1 else start
+    head = "…" if start > 0 else ""
+    room = limit - len(head)
+    if len(flat) - start <= room:
+        return head + flat[start:]
+    return head + flat[start : start + room - 1] + "…"
+
+
 def session_label(title: str, dilemma: str, limit: int = 60) -> str:
     """What a session is called wherever it is named: its title, else the start of
     its dilemma (as history lists it), else "" (the caller says it is untitled)."""

@@ -45,6 +45,7 @@ HUB_HELP = (
     "computer's keyring, never into the settings file."
 )
 STOP_KEY = "f8"
+CONFLICT_KEYS = "m keep mine · t keep theirs · b keep both (one after the other) · ↑↓ choose · tab: the full texts · esc close"
 SETTLE_IN_APP = "Press c to see both versions of each and choose: keep mine, keep theirs or keep both."
 NOT_KEPT = (
     "Your hub password was used but not kept: this computer has no keyring. Type it in the "
@@ -100,16 +101,16 @@ class SyncConflictsScreen(ModalScreen[None]):
         self.waiting: list[Any] = []
 
     def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
         from textual.widgets import OptionList
 
-        with Vertical(classes="dialog wide"):
-            yield Label("Changed on both sides", classes="title")
+        with Vertical(classes="dialog wide tall", id="sync-conflicts-dialog"):
+            yield Label("Changed on both sides", classes="title", id="sync-conflicts-title")
+            # the keys first, docked: they stay on screen however small the terminal
+            yield Static(CONFLICT_KEYS, classes="help", markup=False, id="sync-conflicts-keys")
             yield OptionList(id="sync-conflicts")
-            yield Static(
-                "m keep mine · t keep theirs · b keep both (texts one after the other) · esc to close",
-                classes="help",
-                markup=False,
-            )
+            with VerticalScroll(id="sync-conflict-full"):
+                yield Static("", id="sync-conflict-texts", markup=False)
 
     def on_mount(self) -> None:
         self._load()
@@ -120,27 +121,65 @@ class SyncConflictsScreen(ModalScreen[None]):
 
         return conflicts.list_conflicts(self.store.db)
 
+    def _room(self) -> int:
+        """How many characters fit on one line of the list."""
+        from textual.widgets import OptionList
+
+        width = self.query_one(OptionList).scrollable_content_region.width
+        if width <= 0:  # not laid out yet: the dialog's width less its frame and the list's
+            width = min(100, self.app.size.width * 95 // 100) - 10
+        return max(20, width - 2)  # room for a scroll bar
+
     def _show(self, found: list[Any]) -> None:
         from textual.widgets import OptionList
         from textual.widgets.option_list import Option
 
-        from coachtui.text import one_line
+        from coachtui.text import one_line, where_it_differs
 
         self.waiting = found
+        count = len(found)
+        title = "Changed on both sides" + (f": {count} waiting" if count else "")
+        self.query_one("#sync-conflicts-title", Label).update(Content(title))
         options = self.query_one(OptionList)
         options.clear_options()
         if not found:
             options.add_option(Option(Content("No conflicts: nothing is waiting for your choice."), disabled=True))
+            self._show_full(None)
             return
+        room = self._room()
         for conflict in found:
-            theirs = conflict.theirs_by or "the hub"
+            mine_text, theirs_text = conflict.shown_mine, conflict.shown_theirs
+            yours, theirs = "  yours: ", f"  {one_line(conflict.theirs_by or 'the hub', 24)}'s: "
             label = Content(
-                f"{one_line(conflict.describe(), 200)}\n  yours: {one_line(conflict.shown_mine, 160)}"
-                f"\n  {theirs}'s: {one_line(conflict.shown_theirs, 160)}"
+                f"{one_line(conflict.heading, room)}"
+                f"\n{yours}{where_it_differs(mine_text, theirs_text, room - len(yours))}"
+                f"\n{theirs}{where_it_differs(theirs_text, mine_text, room - len(theirs))}"
             )
             options.add_option(Option(label, id=conflict.id))
         options.highlighted = 0
         options.focus()
+        self._show_full(found[0])
+
+    def on_option_list_option_highlighted(self, event: Any) -> None:
+        ident = event.option.id if event.option is not None else None
+        self._show_full(next((c for c in self.waiting if c.id == ident), None))
+
+    def _show_full(self, conflict: Any) -> None:
+        """The highlighted conflict's two texts in full, below the list (tab to scroll)."""
+        from coachtui.text import visible
+
+        texts = self.query_one("#sync-conflict-texts", Static)
+        if conflict is None:
+            texts.update("")
+            return
+        theirs = conflict.theirs_by or "the hub"
+        texts.update(
+            Content(
+                f"{visible(conflict.heading)} (conflict {conflict.id[:8]})\n\nYours:\n{visible(conflict.shown_mine)}"
+                f"\n\n{theirs}'s:\n{visible(conflict.shown_theirs)}"
+            )
+        )
+        self.query_one("#sync-conflict-full").scroll_home(animate=False)
 
     def action_settle(self, choice: str) -> None:
         from textual.widgets import OptionList

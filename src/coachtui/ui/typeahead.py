@@ -346,9 +346,9 @@ class KeyHold:
         if isinstance(event, events.Key):
             quiet_for = self.quiet_for(event, focused)
             top = app.screen
-            let_through = getattr(top, "let_through", None)  # the step picker (ctrl+g)
+            let_through = getattr(top, "let_through", None)  # the step and presenter pickers
             if let_through is not None:
-                let_through(event.key)  # a key that is no step number closes it
+                let_through(event.key)  # told as it arrives: a key that is no step number closes ctrl+g's
             typing_goes_on = getattr(top, "typing_goes_on", None)  # a conflict question
             if typing_goes_on is not None and len(app.screen_stack) > 1:
                 below = app.screen_stack[-2].focused  # typing goes on there, if it is text
