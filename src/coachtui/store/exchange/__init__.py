@@ -607,7 +607,7 @@ def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
     try:
         session: Session
         with db.write() as session:
-            return merge(session, valid)
+            return merge(session, valid, db.coach)
     except ImportRefused as exc:
         raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
 

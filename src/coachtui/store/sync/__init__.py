@@ -1527,6 +1527,9 @@ class _Run:
     def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
         # the laptop whose value lost hears of it when it next receives the record
         conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+        # a coach's choice that put back the text another coach chose against: that
+        # coach hears of it as of a text that lost
+        conflicts.overturned(hub_conn, hub_now)
         if last:  # notes of lost values (and settlements) no laptop can be told of any more go
             conflicts.prune_notes(hub_conn)
 
