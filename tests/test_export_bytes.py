@@ -139,3 +139,43 @@ BEFORE = {
 def test_exports_keep_their_bytes(store, clock, tmp_path: Path, fixed_zone: None) -> None:  # type: ignore[no-untyped-def]
     history(store, clock)
     assert digests(store, tmp_path) == BEFORE
+
+
+def test_a_redacted_report_learns_and_numbers_its_names_once(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``export --redact -o report.md``: the check for names left (on stderr, before
+    the file is written) and the report come from one redactor, its names learnt and
+    numbered once (the selection was read four times for that, now twice); what
+    both say is unchanged."""
+    from coachtui.cli import main
+    from coachtui.store import open_store
+    from coachtui.store.exchange import redacted
+    from conftest import Clock
+
+    path = tmp_path / "history.db"
+    clock = Clock()
+    with open_store(str(path), clock=clock) as store:
+        history(store, clock)
+    with open_store(str(path)) as store:  # the command's clock: "overdue" as it says it
+        selection = ExportSelection(redact=True)
+        expected_names = store.redaction_check(selection)
+        expected = store.export_markdown(selection)
+    assert expected_names and "Lindqvist" not in expected
+
+    prepared = []
+    real = redacted.prepared_redactor
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        prepared.append(kwargs.get("for_report"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(redacted, "prepared_redactor", counted)
+    out = tmp_path / "shared.md"
+    assert main(["export", "--db", str(path), "--redact", "-o", str(out)]) == 0
+    assert prepared == [True]
+    err = capsys.readouterr().err
+    assert err == f"coachtui: might still be names, check before sharing: {', '.join(expected_names)}\n"
+
+    def without_stamp(text: str) -> str:
+        return "\n".join(line for line in text.split("\n") if not line.startswith("Exported "))
+
+    assert without_stamp(out.read_text("utf-8")) == without_stamp(expected)

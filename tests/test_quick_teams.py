@@ -36,6 +36,24 @@ def test_same_teams_in_the_same_order_as_the_store(store, db_path: Path, clock) 
     assert peek_teams(f"sqlite:///{db_path}") == expected
 
 
+def test_an_action_learning_set_as_the_store_lists_it(store, db_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    # Its members, and a meeting of three presenters counted once, as the store's
+    # tallies count it (the quick list counted each presenter's session, no members).
+    team = store.create_team("Set Ten", coach="Ana")
+    for name in ("Ann", "Ben", "Cas"):
+        store.add_member(team.id, name)
+    first = store.start_session(team.id, coach="Ana")
+    clock.advance(minutes=5)
+    store.add_presenter(first.id, "Ben", "Ana")
+    store.add_presenter(first.id, "Cas", "Ana")
+    clock.advance(days=1)
+    store.create_team("Ward 4", coach="Ana")
+
+    expected = store.list_teams()
+    assert [(t.name, t.session_count, len(t.members)) for t in expected] == [("Ward 4", 0, 0), ("Set Ten", 1, 3)]
+    assert peek_teams(str(db_path)) == expected
+
+
 def test_an_empty_database_has_no_teams(store, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert peek_teams(str(db_path)) == [] == store.list_teams()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_real_keys import ENTER, ESC, coach
-from tests.test_real_typeahead import typed
+from tests.test_real_keys import CTRL_G, ENTER, ESC, TAB, Coach, coach, resumed
+from tests.test_real_typeahead import F9, typed
 
 pytestmark = pytest.mark.slow
 
@@ -29,4 +29,64 @@ def test_the_answer_typed_ahead_of_the_draft_question_answers_it(tmp_path: Path,
         app.shows("Rota slips again")
         assert "has an unfinished session" not in app.term.text()
         assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+        app.quit()
+
+
+def test_f9_a_digit_or_a_name_in_a_set_of_more_than_nine(tmp_path: Path) -> None:
+    """A set of twelve: f9, 3 and a title went into the list's filter and were lost.
+    The digit picks at once; letters filter, enter picks; the title follows either."""
+    from tests.ui.test_burst_answers import big_set
+
+    db = tmp_path / "coach.db"
+    big_set(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Big set")
+        app.send("Big set" + ENTER)
+        app.shows("Dilemma, in your words")
+        typed(app, F9, "3", *"Voice")
+        app.holds("SELECT presenter, title FROM coaching_session ORDER BY turn", [("Member C", "Voice")])
+        typed(app, F9, *"zara", ENTER, *"Beds")
+        app.holds("SELECT presenter, title FROM coaching_session ORDER BY turn",
+                  [("Member C", "Voice"), ("Zara Quinn", "Beds")])
+        app.shows("2/2")
+        app.quit()
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_ctrl_g_and_a_digit_inside_a_question_note(tmp_path: Path, burst: str) -> None:
+    """ctrl+g 3 in an open question note typed "3" into the note; it goes to step 3
+    as it does outside the note, and the note keeps what was typed."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(ENTER)  # the highlighted question
+        app.holds("SELECT count(*) FROM picked_question", (1,))
+        keys = (TAB, "n", *"Team said", CTRL_G, "3", "!")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT s.title, q.note FROM coaching_session s JOIN picked_question q ON q.session_id = s.id",
+                  ("Rota!", "Team said"))
+        app.shows("Dilemma, in your words")
+        assert "Note beside" not in app.term.text()
+        app.quit()
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(tmp_path: Path, burst: str) -> None:
+    """ctrl+g 7 and 'nurses want the data' at tmux speed: the n started a new session
+    and the rest went into the team filter."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        keys = (CTRL_G, "7", *"nurses want the data")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT title, insight, status FROM coaching_session", [("Rota", "nurses want the data", "draft")])
+        app.shows("nurses want the data")
+        assert "Which team are you coaching?" not in app.term.text()
         app.quit()

@@ -419,6 +419,38 @@ def test_esc_and_a_letter_straight_after_close_the_note_then_the_letter_acts(tmp
     assert app.rows("SELECT note FROM picked_question") == [("Team said trust is low, pear",)]
 
 
+def test_words_typed_on_after_a_note_go_to_the_filter_and_a_deliberate_n_opens_it(tmp_path: Path) -> None:
+    """tab, n, a note, esc and 'night shift', ~10 ms apart: the n reopened the note
+    and "ight shift" went into it. The words go to the filter; n pressed once the
+    coach has stopped to look at the list opens the note."""
+    from coachtui.ui.typeahead import TYPING_PAUSE
+
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "5")
+        app.shows("Type to filter (enter picks)")
+        app.send(ENTER)  # the highlighted question
+        app.holds("SELECT count(*) FROM picked_question", (1,))
+        typed(app, TAB, "n", *"Trust is low", ESC, *"night shift")
+        app.shows("“night shift”")  # the filter's words, offered as a new question
+        app.holds("SELECT note FROM picked_question", ("Trust is low",))
+        assert "esc closes" not in app.term.text()  # no note open
+        typed(app, TAB)
+        typed(app, "n")  # after tab: the note
+        app.shows("esc closes")
+        typed(app, *" at night", ESC)
+        app.holds("SELECT note FROM picked_question", ("Trust is low at night",))
+        deadline = time.monotonic() + 30
+        while "esc closes" in app.term.text() and time.monotonic() < deadline:
+            app.term.pump(0.1)
+        assert "esc closes" not in app.term.text()  # the note closed
+        time.sleep(TYPING_PAUSE + 0.2)  # the coach stops and looks at the list
+        typed(app, "n")
+        app.shows("esc closes")  # its note again
+        app.send(ESC)
+        app.quit()
+    assert app.rows("SELECT note FROM picked_question") == [("Trust is low at night",)]
+
+
 def _set_ten(db: Path) -> None:
     from tests.ui.test_sets_ui import set_ten
 

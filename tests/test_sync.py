@@ -290,7 +290,12 @@ def test_removed_actions_unpicked_questions_and_taken_back_reviews_travel(ana, b
     assert content(ana) == content(ben)
 
 
-def test_a_deletion_older_than_an_edit_elsewhere_loses_and_the_record_comes_back(ana, ben, hub_url, clock) -> None:
+def test_a_deletion_holds_against_a_later_edit_that_had_not_heard_of_it_until_kept(ana, ben, hub_url, clock) -> None:
+    """Ben's edit is stamped after Ana's deletion, but he had not heard of it: the
+    deletion holds and Ben's sync lists the session; keep mine brings all of it back
+    (the clocks do not decide: what each laptop had synced does)."""
+    from coachtui.store.sync import conflicts as conflict_module
+
     _team, session, action = session_with_everything(ana, clock)
     sync_all(hub_url, ana, ben)
     clock.advance(minutes=1)
@@ -298,6 +303,12 @@ def test_a_deletion_older_than_an_edit_elsewhere_loses_and_the_record_comes_back
     clock.advance(minutes=1)
     ben.save_draft(session.id, title="Still needed")  # 10:02, Ben had not heard of it
     ana.sync(hub_url)
+    (listed,) = ben.sync(hub_url).conflicts
+    ana.sync(hub_url)
+    for store in (ana, ben):
+        with pytest.raises(NotFound):
+            store.get_session(session.id)
+    conflict_module.resolve(ben.db, listed.id, "mine")
     ben.sync(hub_url)
     ana.sync(hub_url)
     for store in (ana, ben):
@@ -327,14 +338,24 @@ def test_a_deletion_newer_than_an_edit_elsewhere_wins(ana, ben, hub_url, clock) 
     assert content(ana) == content(ben)
 
 
-def test_a_team_deleted_on_one_laptop_while_another_coached_it_keeps_the_new_work(ana, ben, hub_url, clock) -> None:
+def test_a_team_deleted_on_one_laptop_while_another_coached_it_lists_the_new_work(ana, ben, hub_url, clock) -> None:
+    """Ben coached the team after Ana deleted it, not knowing: the deletion holds and
+    Ben's sync lists the team with his new session; keep mine brings back the team
+    with it (the old session stays deleted)."""
+    from coachtui.store.sync import conflicts as conflict_module
+
     team, old, _action = session_with_everything(ana, clock, title="Old session")
     sync_all(hub_url, ana, ben)
     clock.advance(minutes=1)
     ana.delete_team(team.id)  # 10:01
     clock.advance(minutes=1)
     new = session_with_everything(ben, clock, title="New session")[1]  # 10:02, same team
-    sync_all(hub_url, ana, ben, ana)
+    ana.sync(hub_url)
+    (listed,) = ben.sync(hub_url).conflicts
+    assert (listed.kind, listed.restores) == ("teams", "mine")
+    assert ben.list_teams() == []
+    conflict_module.resolve(ben.db, listed.id, "mine")
+    sync_all(hub_url, ben, ana)
     for store in (ana, ben):
         assert [t.name for t in store.list_teams()] == ["Ward 4"]
         assert [r.id for r in store.search_sessions().rows] == [new.id]  # the old one stays deleted

@@ -153,6 +153,76 @@ def test_a_deletion_from_a_laptop_that_had_not_seen_an_edit_is_a_conflict_there(
     assert conflict_module.list_conflicts(ana.db) == []
 
 
+@pytest.mark.parametrize("what", WHATS)
+def test_a_stale_deletion_conflict_survives_a_failure_here_after_the_hub_committed(
+    ana, ben, hub_url, clock, monkeypatch, what
+) -> None:
+    """Ben deletes what Ana edited unseen; the hub takes the deletion, then saving
+    the hub's answer on Ben's laptop fails (the disk is full). The deletion holds on
+    the hub, and Ben's next sync lists the conflict with Ana's words, once; keeping
+    theirs brings them back everywhere."""
+    from coachtui.store import SyncFailed
+    from coachtui.store import sync as sync_module
+    from coachtui.store.errors import DiskFull
+    from coachtui.store.sync import conflicts as conflict_module
+
+    real_apply = sync_module.apply
+
+    def full_disk_here(conn, incoming, *, adopt_teams):  # type: ignore[no-untyped-def]
+        if adopt_teams:  # the laptop's side of the batch sent
+            raise DiskFull("The disk is full: cannot save to ben.db; free some space and try again.")
+        return real_apply(conn, incoming, adopt_teams=adopt_teams)
+
+    team, session, action = session_with_everything(ana, clock)
+    ana.sync(hub_url)
+    ben.sync(hub_url)
+    if what == "action":
+        ana.update_action(action.id, text=REWRITE)
+    else:
+        ana.save_draft(session.id, dilemma=REWRITE)
+    ana.sync(hub_url)
+    clock.advance(minutes=5)
+    if what == "session":
+        ben.delete_session(session.id)
+    elif what == "action":
+        ben.remove_action(action.id)
+    else:
+        ben.delete_team(team.id)
+    monkeypatch.setattr(sync_module, "apply", full_disk_here)
+    with pytest.raises(SyncFailed, match="has this database's changes, but saving the hub's here failed"):
+        ben.sync(hub_url)
+    monkeypatch.setattr(sync_module, "apply", real_apply)
+    assert conflicts(ben) == [] and _gone(RawHub(hub_url), what, team, session, action)
+    report = ben.sync(hub_url)
+    (listed,) = report.conflicts
+    assert (listed.kind, listed.record_id, listed.kept) == (*_record(what, team, session, action), "mine")
+    assert REWRITE in listed.shown_theirs
+    assert [c["id"] for c in conflicts(ben)] == [listed.id]
+    assert ben.sync(hub_url).conflicts == () and [c["id"] for c in conflicts(ben)] == [listed.id]  # listed once
+    clock.advance(minutes=1)
+    conflict_module.resolve(ben.db, listed.id, "theirs")
+    ben.sync(hub_url)
+    ana.sync(hub_url)
+    assert not _gone(ana, what, team, session, action) and not _gone(ben, what, team, session, action)
+    assert content(ana) == content(ben) == hub_content(hub_url)
+    assert conflicts(ana) == conflicts(ben) == []
+
+
+class RawHub:
+    """The hub, opened for one look at a record."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def get_session(self, ident: str):  # type: ignore[no-untyped-def]
+        with open_store(self.url) as hub:
+            return hub.get_session(ident)
+
+    def get_action(self, ident: str):  # type: ignore[no-untyped-def]
+        with open_store(self.url) as hub:
+            return hub.get_action(ident)
+
+
 @pytest.mark.parametrize("stopped_in", ["send", "receive"])
 def test_a_deletion_after_a_sync_stopped_half_way_is_no_conflict_for_what_had_moved(
     ana, ben, hub_url, clock, monkeypatch, stopped_in

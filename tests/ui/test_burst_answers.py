@@ -104,3 +104,197 @@ async def test_a_letter_after_a_title_typed_ahead_does_not_answer_the_draft_ques
     assert sorted(query(db_path, "SELECT title, dilemma FROM coaching_session")) == [
         ("", "Night shifts"), ("Late nights", "")
     ]
+
+
+# --- 2. f9 on a set of more than nine: a digit still picks at once --------------------------------
+
+
+def big_set(db_path: Path) -> None:
+    """Big set: twelve members, Member A … Member K and Zara Quinn."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Big set")
+        for name in [f"Member {letter}" for letter in "ABCDEFGHIJK"] + ["Zara Quinn"]:
+            team = store.add_member(team.id, name)
+
+
+def _presenters(db_path: Path) -> list[tuple[str, str]]:
+    return query(db_path, "SELECT presenter, title FROM coaching_session ORDER BY turn")
+
+
+async def test_f9_and_a_digit_pick_at_once_in_a_set_of_more_than_nine(make_app, db_path: Path) -> None:
+    """In a set of twelve, f9 opened a list to filter: the digit typed to choose, and
+    the title after it, went into its filter and were lost. A digit picks that line
+    at once (as with nine or fewer), and the words after it are the presenter's title."""
+    from coachtui.ui.modals import PickerScreen
+
+    big_set(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Big set", "enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the session")
+        burst(app, "f9", "3", *"Voice")
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Voice", what="the third member's title")
+        assert app.session.model.presenter == "Member C" and app.focused.id == "title"
+        burst(app, "f9", "2", *"Rota")  # 1 is Member C; 2 is the first member who has not presented
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Rota", what="the next presenter's title")
+        assert not isinstance(app.screen, PickerScreen)
+        await shows(pilot, "Member A presenting (2 of 2).")
+        await saved(pilot)
+    assert _presenters(db_path) == [("Member C", "Voice"), ("Member A", "Rota")]
+
+
+async def test_f9_and_letters_filter_the_presenters_and_enter_picks(make_app, db_path: Path) -> None:
+    """f9 and letters filter a long list by name; enter picks the line highlighted,
+    and the words typed straight after enter are that presenter's title (they went
+    into the filter of the list as it closed)."""
+    from coachtui.ui.modals import PickerScreen
+
+    big_set(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Big set", "enter")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the session")
+        burst(app, "f9", *"zara", "enter", *"Beds")
+        await wait_for(pilot, lambda: app.query_one("#title").value == "Beds", what="Zara's title")
+        assert not isinstance(app.screen, PickerScreen)
+        await shows(pilot, "Zara Quinn presenting (1 of 1).")
+        burst(app, "f9", *"member k 1")  # a digit after letters is part of the filter, no pick
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen)
+                       and app.screen.query_one("#picker-filter").value == "member k 1", what="the filter")
+        assert len(app.session.parts) == 1  # nobody added by the 1
+        burst(app, "ctrl+u", *"member k", "enter")
+        await shows(pilot, "Member K presenting (2 of 2).")
+        await saved(pilot)
+    assert _presenters(db_path) == [("Zara Quinn", "Beds"), ("Member K", "")]
+
+
+# --- 4. ctrl+g and a digit inside a question's note ----------------------------------------------
+
+
+async def _in_a_question_note(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    from coachtui.ui.modals import TextPromptScreen
+
+    from .test_keys import on_the_dilemma
+
+    await on_the_dilemma(pilot, app)
+    burst(app, *"Rota", "ctrl+g", "5")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "questions"
+                   and app.focused is not None and app.focused.id == "question-filter", what="the questions step")
+    burst(app, "enter")  # the question highlighted
+    await wait_for(pilot, lambda: len(app.session.model.questions) == 1, what="a picked question")
+    burst(app, "tab", "n")
+    await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="its note")
+
+
+@pytest.mark.parametrize("digit", ["2", "3"])
+async def test_ctrl_g_and_a_digit_inside_a_question_note_go_to_the_step(make_app, db_path: Path, digit: str) -> None:
+    """ctrl+g 2 in an open question note typed "2" into the note. ctrl+g works there
+    as everywhere: the note closes (it is saved as it is typed), the digit goes to
+    the step, and what is typed after it lands in that step's first field."""
+    from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _in_a_question_note(pilot, app)
+        burst(app, *"Team said", "ctrl+g", digit, *("!" if digit == "3" else ""))
+        step = {"2": "review", "3": "dilemma"}[digit]
+        await wait_for(pilot, lambda: app.session_screen.current_step == step, what=f"step {digit}")
+        assert not isinstance(app.screen, (TextPromptScreen, StepPickerScreen))
+        if digit == "3":
+            await wait_for(pilot, lambda: app.query_one("#title").value == "Rota!", what="the title")
+        assert app.session.model.questions[0].note == "Team said"
+        await saved(pilot)
+    assert query(db_path, "SELECT note FROM picked_question") == [("Team said",)]
+    assert query(db_path, "SELECT title FROM coaching_session") == [("Rota!" if digit == "3" else "Rota",)]
+
+
+# --- 3. letters typed in a burst on arriving at the summary ---------------------------------------
+
+
+def summary_painted(app) -> bool:  # type: ignore[no-untyped-def]
+    """The summary step has been on the screen (a coach can see where they are)."""
+    return app.session_screen.current_step == "summary" and app.session_screen.pane("summary").shown_at is not None
+
+
+@pytest.mark.parametrize("arrive", ["ctrl+g 7", "ctrl+n"])
+async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_app, db_path: Path, arrive: str) -> None:
+    """ctrl+g 7 and 'nurses want the data' in one burst: the n started a new session
+    and 'urses want the data' went into the team filter (enter then made that team).
+    Keys typed before the summary is on the screen are words, for "What we learned
+    today", never its commands."""
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        if arrive == "ctrl+n":
+            burst(app, *"Rota", "ctrl+g", "6")
+            await wait_for(pilot, lambda: app.session_screen.current_step == "actions", what="the actions step")
+            burst(app, "ctrl+n", *"nurses want the data", "enter")
+        else:
+            burst(app, *"Rota", "ctrl+g", "7", *"nurses want the data", "enter")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
+                       "the data", what="the insight")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="enter back on the summary")
+        assert app.session_screen.current_step == "summary" and app.session.model.title == "Rota"
+        assert app.session_screen.query_one("#team-filter").value == ""
+        assert "nurses want the data" in screen_text(app)
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
+        ("Rota", "nurses want the data", "draft")
+    ]
+    assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
+
+
+async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(make_app, db_path: Path) -> None:
+    """In a real terminal the keys of the burst reached the summary at any moment of
+    its arrival: some went into "What we learned today", the rest, once the step had
+    put the focus on its own keys, were commands ('nu', then the n of "want" started
+    a new session). Keys typed before the summary was on the screen, however late
+    they are handled, are words for the line."""
+    from textual import events
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "7")
+        ahead = [events.Key("space" if k == " " else k, k) for k in "nurses want the data"]  # typed on at once
+        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="the summary's keys")
+        for key in ahead:  # handled only now (the app was busy showing the step)
+            app.post_message(key)
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
+                       "the data", what="the insight")
+        assert app.session_screen.current_step == "summary"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
+        ("Rota", "nurses want the data", "draft")
+    ]
+
+
+async def test_n_once_the_summary_is_seen_starts_a_new_session(make_app, db_path: Path) -> None:
+    """A deliberate n (the summary on the screen) still starts a new session, and a
+    letter that is no command there starts the "What we learned today" line."""
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
+        burst(app, *"We", "enter")  # W is no command: the line
+        await wait_for(pilot, lambda: app.session.model.insight == "We", what="the insight")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                       what="enter back on the summary")
+        burst(app, "n")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team list")
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight FROM coaching_session") == [("Rota", "We")]

@@ -118,6 +118,8 @@ def test_the_first_frame_loads_nothing_it_does_not_show(db_path: Path, settings_
         # the question bank, the date parser, the other steps and screens
         "coachtui.catalog", "dateparser", "coachtui.ui.steps.review", "coachtui.ui.steps.category",
         "coachtui.ui.screens.history", "coachtui.ui.modals", "coachtui.ui.palette",
+        # the app's parts the first screen never uses (made when first needed)
+        "coachtui.ui.syncing", "coachtui.ui.exports", "coachtui.ui.screenshots",
         "textual.widgets._text_area", "textual.widgets._markdown",
         # Rich's table of emoji names (~4,000 entries): the team list's column
         # headings are plain text, never markup with :emoji: codes.

@@ -112,8 +112,11 @@ async def test_keep_mine_on_review_notes_waiting_for_their_mark_merges_them(make
                 session_id, review_draft=json.dumps({first: "Sam plotted six.", second: "Matron is away."})
             )
         await pilot.press("down")
-        await _note(pilot, app, "No cover")
-        await _keep_mine(pilot)
+        with slow_disk(app) as slow:  # the refusal comes once the note is closed
+            disk = slow()
+            await _note(pilot, app, "No cover")
+            disk.go()
+            await _keep_mine(pilot)
         await shows(pilot, "theirs is kept in")
         await saved(pilot)
         drafts = json.loads(query(db_path, "SELECT review_draft FROM coaching_session WHERE id = ?", session_id)[0][0])

@@ -139,3 +139,47 @@ async def test_a_name_typed_straight_after_ctrl_g_1_takes_the_place_of_words_lef
         await pilot.press("n")  # Stay
         await saved(pilot)
     assert query(alpha_draft, "SELECT name FROM team ORDER BY name") == [("Alpha",), ("Bravo",), ("Charlie",)]
+
+
+async def test_an_n_typed_on_after_a_note_is_a_letter_and_a_deliberate_n_opens_the_note(
+    make_app, db_path: Path
+) -> None:
+    """On the questions step: a note typed, esc and 'night shift' in one burst
+    reopened the note at the n and put "ight shift" in it. Letters typed on, without
+    a pause, are words for the filter as on any list here; n after tab, or after the
+    coach has stopped to look at the list, still opens the picked question's note."""
+    from coachtui.ui.modals import TYPING_PAUSE
+
+    from .test_saves import _draft, _go, _resume
+
+    _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _resume(pilot, app)
+        await _go(pilot, app, "questions")
+        await pilot.press("enter")  # the highlighted question
+        await shows(pilot, "Picked (1)")
+        burst(app, "tab", "n", *"Trust is low")  # tab, n: its note, and the words in it
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note")
+        await wait_for(pilot, lambda: app.screen.query_one("#prompt-area").text == "Trust is low", what="the note's words")
+        burst(app, "escape", *"night shift")
+        await shows(pilot, "✎ Trust is low")
+        filter_ = app.query_one("#question-filter")
+        await wait_for(pilot, lambda: filter_.value == "night shift", what="the words in the filter")
+        assert not isinstance(app.screen, TextPromptScreen)
+        await saved(pilot)
+        assert query(db_path, "SELECT note FROM picked_question") == [("Trust is low",)]
+        await pilot.press("tab")  # back on the picked list
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "picked", what="the picked list")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
+        burst(app, *" at night", "escape")
+        await shows(pilot, "✎ Trust is low at night")
+        await pilot.pause(TYPING_PAUSE + 0.2)  # the coach stops and looks at the list
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note once more")
+        assert app.screen.query_one("#prompt-area").text == "Trust is low at night"
+        await pilot.press("escape")
+        await saved(pilot)
+        assert filter_.value == "night shift"
+    assert query(db_path, "SELECT note FROM picked_question") == [("Trust is low at night",)]

@@ -133,14 +133,16 @@ def run(args: argparse.Namespace) -> int:
             selection = _selection(store, args, fmt)
         except LookupError as exc:
             return _fail(str(exc))
-        if args.redact:
-            _name_check(store, selection)
         if output is not None:
-            result = store.export_file(output, selection, force=args.force)
+            # a redacted export's check for names left comes before the file is written
+            result = store.export_file(output, selection, force=args.force,
+                                       names_left=_might_be_names if args.redact else None)
             what = f"{_plural(result.sessions, 'session')} of {_plural(result.teams, 'team')}"
             tables = f" ({', '.join(result.tables)})" if result.tables else ""
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")
             return 0
+        if args.redact:
+            _name_check(store, selection)
         # written as it is read: memory does not grow with the history
         _to_stdout(store.export_stream(selection), fmt)
     return 0

@@ -581,7 +581,12 @@ class Store:
         return exchange.redaction_check(self.db, selection)
 
     def export_file(
-        self, path: str | os.PathLike[str], selection: ExportSelection = EVERYTHING, *, force: bool = False
+        self,
+        path: str | os.PathLike[str],
+        selection: ExportSelection = EVERYTHING,
+        *,
+        force: bool = False,
+        names_left: Callable[[list[str]], object] | None = None,
     ) -> ExportResult:
         """Export to a file, atomically and owner-only (see :func:`write_export`).
 
@@ -591,8 +596,12 @@ class Store:
         "actions"), UTF-8 with a byte order mark. Never onto the database, a backup, or
         an existing file that is not an earlier export of the same kind (unless
         ``force``): see :func:`coachtui.store.exchange.files.check_output`.
+
+        ``names_left``, for a redacted export: called before the file is written
+        with what :meth:`redaction_check` gives (a redacted report learns and
+        numbers its names once for both).
         """
-        return exchange.export_file(self.db, path, selection, force=force)
+        return exchange.export_file(self.db, path, selection, force=force, names_left=names_left)
 
     def import_data(self, data: Any, *, source: str = "") -> ImportSummary:
         """Merge a parsed JSON export (a dict) into the database, all or nothing.

@@ -23,7 +23,6 @@ from coachtui.session.edits import RecordEdits
 from coachtui.session.saver import SaveQueue, SaveStatus
 from coachtui.ui.demo import DemoData
 from coachtui.ui.drafts import Drafts
-from coachtui.ui.exports import Exports
 from coachtui.ui.learning import Learning
 from coachtui.ui.messages import (
     ConflictFound,
@@ -39,9 +38,7 @@ from coachtui.ui.preferences import Preferences, read_settings
 from coachtui.ui.recovery import Recovery
 from coachtui.ui.saving import Saving
 from coachtui.ui.screens.session import SessionScreen
-from coachtui.ui.screenshots import Screenshots
 from coachtui.ui.startup import Startup
-from coachtui.ui.syncing import HubSync
 from coachtui.ui.themes import THEMES
 from coachtui.ui.typeahead import KeyHold
 from coachtui.ui.workers import follow_up
@@ -58,6 +55,9 @@ if TYPE_CHECKING:
     from coachtui.store.api import Store
     from coachtui.store.types import TeamInfo
     from coachtui.ui import EarlyTeams
+    from coachtui.ui.exports import Exports
+    from coachtui.ui.screenshots import Screenshots
+    from coachtui.ui.syncing import HubSync
 
 # The rules of everything but the first screen (app.tcss is the first screen's):
 # see CoachApp.load_later_css.
@@ -138,9 +138,6 @@ class CoachApp(App[None]):
         self.drafts = Drafts(self)
         self.recovery = Recovery(self)
         self.saving = Saving(self)
-        self.exports = Exports(self)
-        self.hub = HubSync(self)
-        self.screenshots = Screenshots(self)
         debounce, max_wait = save_delays
         self.saver = SaveQueue(
             lambda: self.store,
@@ -172,6 +169,26 @@ class CoachApp(App[None]):
         from coachtui.catalog import load_catalog
 
         return load_catalog()
+
+    # The parts the first screen never uses are made (and their modules imported) when
+    # first needed: importing them took ~2 ms before the first paint.
+    @cached_property
+    def exports(self) -> Exports:
+        from coachtui.ui.exports import Exports
+
+        return Exports(self)
+
+    @cached_property
+    def hub(self) -> HubSync:
+        from coachtui.ui.syncing import HubSync
+
+        return HubSync(self)
+
+    @cached_property
+    def screenshots(self) -> Screenshots:
+        from coachtui.ui.screenshots import Screenshots
+
+        return Screenshots(self)
 
     def get_default_screen(self) -> Screen[Any]:
         """The session screen starts the app as a plain default screen: a mode from
@@ -330,7 +347,7 @@ class CoachApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_sync":  # f8 is the team list's members key when no sync runs
-            return self.hub.running()
+            return "hub" in self.__dict__ and self.hub.running()  # no sync ran before the hub was made
         return True
 
     def action_stop_sync(self) -> None:

@@ -28,8 +28,8 @@ on the steps that have content. Everything is saved as you type.
 |---|---|
 | **ctrl+n** / **alt+→** | next step |
 | **ctrl+b** / **alt+←** | previous step |
-| **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them) |
-| **f9** | an action learning set's meeting: name who presents, then choose a presenter by number or add a member as the next one (you land on their dilemma's title) (the bar shows who is presenting) |
+| **ctrl+g**, then **1 … 7** | go to a step (or click it in the bar; alt+1 … alt+7 where the terminal sends them); in a note beside a question or an earlier action too: the note closes, kept |
+| **f9** | an action learning set's meeting: name who presents, then choose a presenter by number or add a member as the next one (you land on their dilemma's title); in a long list letters filter by name and enter picks (the bar shows who is presenting) |
 | **ctrl+p** | command palette: every step and action by name |
 | **f2** / **f3** / **f4** / **f5** | the session / history / action tracker / trends |
 | **f6** | the four categories explained (esc comes back) |

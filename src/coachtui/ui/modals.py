@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -12,14 +12,20 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
-from coachtui.ui.typeahead import COMMAND_WAIT, SESSION_WAIT, input_ready, session_shown
+from coachtui.ui.typeahead import (
+    COMMAND_WAIT,
+    SESSION_WAIT,
+    TYPING_PAUSE,
+    input_ready,
+    session_shown,
+)
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
@@ -261,9 +267,6 @@ class SessionChoiceScreen(ChoiceScreen):
         return None
 
 
-# A pause in the typing this long tells a dialog that came up unasked that the
-# coach has seen it (ConflictScreen.typing_goes_on).
-TYPING_PAUSE = 0.8
 # Text typed this shortly before such a dialog came up: the coach was typing then
 # (a draft is saved, and found changed by someone else, within a second of a pause
 # on an idle machine, a few seconds on a busy one).
@@ -455,11 +458,37 @@ class TextPromptScreen(ModalScreen[str | None]):
             return ""
         return current if current.strip() and current != self.value else ""
 
+    def _steps_below(self, key: str) -> Screen[Any] | None:
+        """The session screen below this note, if ``key`` is its ctrl+g (go to a step,
+        or the key the coach gave it) and this is a note saved as it is typed (a
+        question's or an earlier action's): there the key does what it does on the
+        step, instead of typing nothing, and the digit after it typing itself."""
+        if self.on_change is None or not self.multiline or self._answered or not self.is_current:
+            return None
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if below is None or not hasattr(below, "action_pick_step"):
+            return None
+        bound = below.active_bindings.get(key)
+        return below if bound is not None and bound.binding.action == "pick_step" else None
+
+    def on_key(self, event: events.Key) -> None:
+        below = self._steps_below(event.key)
+        if below is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self._submit(self._current())  # closed, the note kept (it is saved as it is typed)
+        below.action_pick_step()  # type: ignore[attr-defined]
+
     def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
         """Keys typed after enter (ctrl+s in a note) go where the focus goes once this
         has closed and the answer has been acted on (which may bring the prompt back:
         f8's members prompt comes back for the next name); straight after ctrl+s they
-        went into the note still closing."""
+        went into the note still closing. After ctrl+g in a note, the digit waits for
+        the step picker."""
+        if self._steps_below(key) is not None:
+            return (lambda: self.app.screen is not self), COMMAND_WAIT
         if (key == "enter" and not self.multiline) or (key == "ctrl+s" and self.multiline):
             tries = self._tries
             keys = getattr(self.app, "keys", None)
@@ -739,6 +768,9 @@ class PickerScreen(ModalScreen[str | None]):
 
     Dismisses with the chosen option's value, or None when cancelled."""
 
+    FILTER: ClassVar[type[LiteralInput]] = LiteralInput
+    KEYS_LINE: ClassVar[str] = ""  # under the list: its keys
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.escape"),
         Binding("down", "move(1)", show=False, id="picker.down"),
@@ -754,8 +786,10 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="title")
-            yield LiteralInput(placeholder="Type to filter", id="picker-filter")
+            yield self.FILTER(placeholder="Type to filter", id="picker-filter")
             yield OptionList(id="picker-options")
+            if self.KEYS_LINE:
+                yield Static(self.KEYS_LINE, classes="help", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -789,16 +823,101 @@ class PickerScreen(ModalScreen[str | None]):
         event.stop()
         option = self.query_one(OptionList).highlighted_option
         if option is not None and option.id:
-            self.dismiss(option.id.removeprefix("v:"))
+            self.pick(option.id.removeprefix("v:"))
 
     @on(OptionList.OptionSelected, "#picker-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.dismiss(event.option.id.removeprefix("v:"))
+            self.pick(event.option.id.removeprefix("v:"))
+
+    def pick(self, value: str) -> None:
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+DIGITS = frozenset("123456789")  # the keys that pick a line of a numbered list
+
+
+class NumberFilter(LiteralInput):
+    """A numbered list's filter: a digit typed into it while the list says digits
+    pick (``digit_picks``, nothing typed yet) picks that line instead of being typed."""
+
+    def on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        picks = getattr(screen, "digit_picks", None)
+        character = event.character
+        if picks is None or character is None or character not in DIGITS or not picks():
+            return
+        event.stop()
+        event.prevent_default()  # not typed into the filter
+        screen.choose(int(character))  # type: ignore[attr-defined]
+
+
+class PresenterPickerScreen(PickerScreen):
+    """f9 in a set of more than nine: the presenters and members, numbered. As with
+    nine or fewer, a digit (1–9) as the first key picks that line, and the keys
+    typed after it wait until ``go`` has shown the presenter's title (``f9 3 Voice``
+    in one burst: the title is "Voice"). Letters filter the list by name (a digit
+    after them is part of the filter), enter picks the line highlighted, and the keys
+    typed after enter wait for the presenter's title too. Lines 10 and on are picked
+    by name or with the arrows. Dismisses with the value chosen, or None."""
+
+    FILTER = NumberFilter
+    KEYS_LINE = "1–9 picks that line · letters filter, enter picks · esc cancels"
+
+    def __init__(
+        self, title: str, options: list[tuple[str, str]], current: str | None, go: Callable[[str], None]
+    ) -> None:
+        super().__init__(title, [(f"{number}  {label}", value) for number, (label, value) in enumerate(options, 1)],
+                         current)
+        self.values = [value for _label, value in options]
+        self.go = go
+        self._chosen = False
+        self._typed = False  # a key for the filter has arrived (it may not be in it yet)
+
+    def let_through(self, key: str) -> None:
+        """Told of each key as it arrives (KeyHold.route), before the filter has
+        taken the keys before it: after a letter, a digit is part of the filter."""
+        if key in ("up", "down", "tab", "shift+tab", "escape", "enter"):
+            return
+        if not self._typed and key in DIGITS:
+            return  # it picks
+        self._typed = True
+
+    def digit_picks(self) -> bool:
+        """A digit picks its line: nothing is typed into the filter."""
+        try:
+            empty = not self.query_one("#picker-filter", Input).value
+        except NoMatches:
+            return False
+        return empty and not self._typed and not self._chosen and self.is_active
+
+    def choose(self, number: int) -> None:
+        """A digit typed first: its line."""
+        if 1 <= number <= len(self.values):
+            self.pick(self.values[number - 1])
+
+    def pick(self, value: str) -> None:
+        if self._chosen:
+            return  # once
+        self._chosen = True
+        self.dismiss(value)  # off the stack now
+        self.go(value)  # the presenter's title has the focus when the keys held for it go on
+
+    def keys_wait_after(self, key: str) -> tuple[Callable[[], bool], float] | None:
+        """Keys typed straight after enter (which picks the highlighted line, a moment
+        later) or a digit that picks wait for the presenter's title, not the filter of
+        the list closing."""
+        if key == "enter":
+            if self.query_one(OptionList).highlighted_option is None:
+                return None
+        elif key not in DIGITS or not self.digit_picks():
+            return None
+        app = self.app
+        return (lambda: self._chosen and app.screen is not self), COMMAND_WAIT
 
 
 class StepPickerScreen(ModalScreen[str | None]):

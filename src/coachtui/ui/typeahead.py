@@ -46,6 +46,13 @@ HANDLED_WAIT = 2.0
 # Keys typed as the app starts (a coach typing the team's name as it comes up): held
 # until the first screen has a field with the focus.
 STARTUP_WAIT = 10.0
+# A pause in the typing this long tells a dialog that came up unasked that the
+# coach has seen it (ConflictScreen.typing_goes_on), and a list that a letter
+# typed after it is meant for the list (KeyHold.words_go_on).
+TYPING_PAUSE = 0.8
+# Keys that carry on the words typed in a field: its characters, and the keys that
+# edit them or close the note they are typed in.
+_WORD_KEYS = frozenset({"backspace", "escape", "ctrl+s"})
 
 Condition = Callable[[], bool]
 Held = events.Key | events.Paste
@@ -183,6 +190,11 @@ class KeyHold:
         # when the last key that typed a character into a field arrived, before the current key
         self.text_typed_at = 0.0
         self._text_at = 0.0
+        # The key before the current one carried on words typed in a field (see
+        # _WORD_KEYS), and the current one came with no pause after it: it is more
+        # of the coach's words, never a list's command (see words_go_on).
+        self.words_go_on = False
+        self._words_before = False
         self._started = False  # the first screen has taken input
         # Keys and pastes that have come from the terminal (one held and handed on
         # later may be counted twice): has the coach typed since a moment?
@@ -201,8 +213,11 @@ class KeyHold:
         now = event.time
         quiet, self._last_key_at = now - self._last_key_at, now
         self.text_typed_at = self._text_at
-        if is_text_field(into) and event.character is not None and event.character.isprintable():
+        typed = event.character is not None and event.character.isprintable()
+        if is_text_field(into) and typed:
             self._text_at = now
+        self.words_go_on = self._words_before and quiet < TYPING_PAUSE
+        self._words_before = is_text_field(into) and (typed or event.key in _WORD_KEYS)
         return quiet
 
     @property
@@ -331,9 +346,9 @@ class KeyHold:
         if isinstance(event, events.Key):
             quiet_for = self.quiet_for(event, focused)
             top = app.screen
-            let_through = getattr(top, "let_through", None)  # the step picker (ctrl+g)
+            let_through = getattr(top, "let_through", None)  # the step and presenter pickers
             if let_through is not None:
-                let_through(event.key)  # a key that is no step number closes it
+                let_through(event.key)  # told as it arrives: a key that is no step number closes ctrl+g's
             typing_goes_on = getattr(top, "typing_goes_on", None)  # a conflict question
             if typing_goes_on is not None and len(app.screen_stack) > 1:
                 below = app.screen_stack[-2].focused  # typing goes on there, if it is text

@@ -21,7 +21,7 @@ import itertools
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -334,11 +334,14 @@ def _csv_table(db: Database, team_id: str | None, since: dt.datetime | None, nam
             yield from csv_pieces(ACTION_COLUMNS, csv_action_rows(session, team_id=team_id, since=since))
 
 
-def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> ExportResult:
+def _stream_markdown(
+    db: Database, path: Path, selection: ExportSelection, names_left: NamesLeft | None = None
+) -> ExportResult:
     """The report written as it is read (exchange/stream.py): the same text as
-    :func:`export_markdown`, in memory that does not grow with the history."""
+    :func:`export_markdown`, in memory that does not grow with the history.
+    ``names_left``: see :func:`export_file`."""
     facts: dict[str, int] = {}
-    written, size = write_export_stream(path, _markdown_pieces(db, selection, facts))
+    written, size = write_export_stream(path, _markdown_pieces(db, selection, facts, names_left))
     return ExportResult(
         path=str(written),
         format="md",
@@ -350,9 +353,12 @@ def _stream_markdown(db: Database, path: Path, selection: ExportSelection) -> Ex
     )
 
 
-def _markdown_pieces(db: Database, selection: ExportSelection, facts: dict[str, int]) -> Iterator[str]:
+def _markdown_pieces(
+    db: Database, selection: ExportSelection, facts: dict[str, int], names_left: NamesLeft | None = None
+) -> Iterator[str]:
     """The report of ``selection`` (redacted if it asks) piece by piece, as it is
-    read; ``facts`` gets the teams, sessions and actions it holds."""
+    read; ``facts`` gets the teams, sessions and actions it holds. ``names_left``
+    (redacted): told what :func:`redaction_check` gives, from the same redactor."""
     from coachtui.catalog import load_catalog
     from coachtui.store.db.models import Team
     from coachtui.store.exchange.stream import markdown_lines
@@ -364,9 +370,15 @@ def _markdown_pieces(db: Database, selection: ExportSelection, facts: dict[str, 
     with db.read() as session:
         if which.team_id is not None and session.get(Team, which.team_id) is None:
             raise NotFound("That team no longer exists.")
+        redactor = _redactor(session, selection, for_report=True)
+        if redactor is not None and names_left is not None:
+            from coachtui.store.exchange.redacted import possible_names_left
+
+            since = since_instant(which.since, which.tz)
+            names_left(possible_names_left(session, redactor, team_id=which.team_id, since=since))
         yield from markdown_lines(
             session,
-            redactor=_redactor(session, selection, for_report=True),
+            redactor=redactor,
             which=which,
             team_id=which.team_id,
             since=since_instant(which.since, which.tz),
@@ -450,9 +462,22 @@ def redaction_check(db: Database, selection: ExportSelection = EVERYTHING) -> li
     )
 
 
+# Told the words a redacted export still holds that may be names (redaction_check's).
+NamesLeft = Callable[[list[str]], object]
+
+
 def export_file(
-    db: Database, path: str | os.PathLike[str], selection: ExportSelection = EVERYTHING, *, force: bool = False
+    db: Database,
+    path: str | os.PathLike[str],
+    selection: ExportSelection = EVERYTHING,
+    *,
+    force: bool = False,
+    names_left: NamesLeft | None = None,
 ) -> ExportResult:
+    """See Store.export_file. ``names_left``, for a redacted export: called with what
+    :func:`redaction_check` gives, before the file is written (a redacted report
+    written as it is read checks with the redactor it writes with: its names are
+    learnt and numbered once)."""
     from coachtui.store.exchange.interchange import dumps
     from coachtui.store.exchange.report import render_csv, render_markdown
 
@@ -468,13 +493,15 @@ def export_file(
         raise InvalidInput(f"unknown table {table!r} (use sessions or actions)", field="table")
     which = selection.sessions
     streams = not selection.redact or _streams_redacted(which)
+    if fmt == "md" and streams:
+        return _stream_markdown(db, path, selection, names_left if selection.redact else None)
+    if names_left is not None and selection.redact:
+        names_left(redaction_check(db, selection))
     if fmt == "json" and not which.searches and which.session_ids is None:
         return _stream_json(db, path, selection)
     if fmt == "csv" and streams:
         members = CSV_TABLES_IN_ZIP if as_zip else (f"{table or 'sessions'}.csv",)
         return _stream_csv(db, path, selection, members, as_zip=as_zip)
-    if fmt == "md" and streams:
-        return _stream_markdown(db, path, selection)
     data = _export_data(db, selection, redact=selection.redact, for_report=fmt == "md")
     names: tuple[str, ...] = ()
     if fmt == "json":

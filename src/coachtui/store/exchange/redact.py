@@ -158,6 +158,18 @@ def _without_title(key: str) -> str:
     return " ".join(words)
 
 
+# Texts up to this long are remembered once redacted (questions from the bank, action
+# texts, notes: often the same words again), up to MEMO_ENTRIES values of each kind.
+MEMO_TEXT = 200
+MEMO_ENTRIES = 20_000
+
+
+def _remember(memo: dict[str, str], value: str, result: str) -> None:
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()  # memory stays bounded however long the export
+    memo[value] = result
+
+
 class Redactor:
     """Replaces names in name fields and in free text, consistently for one export."""
 
@@ -216,6 +228,10 @@ class Redactor:
                     tokens[key] = "team:" + team_id
         self._tokens = tokens
         self._pattern = self._compile(tokens)
+        # What name() and text() gave for a value: the same again while the tokens
+        # stay as they are (a repeated value's people have their pseudonyms already).
+        self._named: dict[str, str] = {}
+        self._redacted: dict[str, str] = {}
 
     @staticmethod
     def _parts(key: str) -> list[str]:
@@ -297,6 +313,13 @@ class Redactor:
     def name(self, value: str) -> str:
         """A name column's value → its pseudonym(s): "Ana, Tom" → "Person 1, Person 2"
         ("" and non-names stay as they are)."""
+        found = self._named.get(value)
+        if found is None:
+            found = self._name(value)
+            _remember(self._named, value, found)
+        return found
+
+    def _name(self, value: str) -> str:
         if not is_name(value):
             return value
         pieces = _LIST_SEPARATOR_RE.split(value)
@@ -335,6 +358,16 @@ class Redactor:
             waiting = self._not_numbered()
             if waiting is None or waiting.search(fold(value)) is None:
                 return value  # (while numbering, only who is met counts)
+        elif (found := self._redacted.get(value)) is not None:
+            return found
+        redacted = self._text(value)
+        if not self.numbering and len(value) <= MEMO_TEXT:
+            _remember(self._redacted, value, redacted)
+        return redacted
+
+    def _text(self, value: str) -> str:
+        pattern = self._pattern
+        assert pattern is not None  # (text() returns early without one)
         folded, places = _fold_with_places(value)
 
         def place(index: int) -> int:
@@ -350,7 +383,7 @@ class Redactor:
 
         out: list[str] = []
         done = 0
-        for match in self._pattern.finditer(folded):
+        for match in pattern.finditer(folded):
             entity = self._entity_for(match.group("name"))
             name_start, name_end = place(match.start("name")), end_place(match.end("name"))
             if entity in self._learnt and not value[name_start].isupper() and _everyday(value[name_start:name_end]):
@@ -520,15 +553,21 @@ def possible_names(texts: Iterable[str], limit: int = 40) -> list[str]:
     """
     seen_lower: set[str] = set()
     candidates: dict[str, str] = {}
+    seen: set[str] = set()  # short texts already read: read again, they add nothing
     for text in texts:
         if not text:
             continue
+        if len(text) <= MEMO_TEXT:
+            if text in seen:
+                continue
+            if len(seen) < MEMO_ENTRIES:
+                seen.add(text)
         previous = ""
         for match in _CAPITALISED_RE.finditer(text):
             word = _POSSESSIVE_RE.sub("", match.group()).strip("'’-")
             after_coach = previous == "Coach"
             previous = word
-            if len(word) < 2 or any(ch.isdigit() for ch in word):
+            if len(word) < 2 or (not word.isalpha() and any(ch.isdigit() for ch in word)):
                 continue
             key = fold(word)
             if not word[0].isupper():

@@ -51,7 +51,10 @@ pulling have got (``sync_state``, keyed by the hub's database id).
   them go. The other way round too: a deletion a laptop sends of records written on
   the hub after it last received from there (another coach's edit it had not seen)
   holds, and that laptop keeps the records, as the hub had them, in a conflict whose
-  "theirs" puts them back (``conflicts.deleted_unseen``).
+  "theirs" puts them back (``conflicts.deleted_unseen``). The hub commits the deletion
+  before the laptop saves that conflict, so it keeps the conflict too, as a note for
+  that laptop, until the laptop has saved it: a save there that fails (a full disk)
+  loses nothing, the next sync lists it (``conflicts.to_tell``).
 * Two teams with the same name (ignoring case) and different ids are one team
   ("Ward 4" created on two laptops): the hub keeps its own, files the laptop's
   sessions and actions under it, and the laptop then adopts the hub's team (its
@@ -396,6 +399,9 @@ class _Apply:
         self.reviewed_actions: set[str] = set()
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
         self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
+        # on the hub: its tombstones of records sent that it wrote after the sender
+        # last received (``note_unseen``)
+        self.unseen_graves: set[tuple[str, str]] = set()
 
     def _clamped(self, kind: str, row: Row) -> Row:
         """Going to the hub, stamps later than the hub's clock become its clock (a
@@ -624,6 +630,29 @@ class _Apply:
 
     # --- deletions ------------------------------------------------------------------------------
 
+    def note_unseen(self, own: dict[tuple[str, str], tuple[dt.datetime, str]]) -> None:
+        """On the hub, before the records sent are written (writing them logs them
+        afresh): of its tombstones of those records, the ones written after the sender
+        last received from the hub. The sender had not heard of those deletions: what
+        it sends of them is an edit made meanwhile, not a record it put back."""
+        if self.seen is None or not own:
+            return
+        since, ranges, received = self.seen
+        self.unseen_graves = _written_since(self.conn, list(own), since, skip=ranges, received=received)
+
+    def _deletion_holds(self, key: tuple[str, str], deleted_at: dt.datetime, tree: dict[str, set[str]]) -> bool:
+        """Whether a deletion takes a record still here (or sent back). Where it is known
+        what each side had seen, by that and not by the clocks: a deletion holds against
+        edits made without knowing of it (they are listed as a conflict, see ``_delete``),
+        and a record sent that its sender had seen deleted was put back on purpose (keep
+        mine or theirs). Otherwise (a first sync, ``--full``) the later of the deletion
+        and the last edit inside the record wins."""
+        if self.seen is not None:  # the hub, hearing from a laptop
+            return key in self.sent_tombstones or key in self.unseen_graves
+        if self.agreed_with is not None and key in self.sent_tombstones:  # a laptop, told by the hub
+            return True
+        return min(deleted_at, self.limit) >= self._last_edit(tree)
+
     def settle_deletions(self, own: dict[tuple[str, str], tuple[dt.datetime, str]]) -> None:
         """Apply the tombstones sent, and this side's own tombstones of records the
         changeset brought back, containers first. A session or action that stays
@@ -653,7 +682,7 @@ class _Apply:
                     revived[(kind, ident)] = deleted_at  # deleted along with its container, back with it
                     continue
                 tree = changes.subtree(self.conn, kind, [ident])
-                if min(deleted_at, self.limit) >= self._last_edit(tree):
+                if self._deletion_holds((kind, ident), deleted_at, tree):
                     self._delete(kind, ident, tree, deleted_at, coach)
                     continue
                 # edited after the deletion: it stays
@@ -816,6 +845,7 @@ def apply(conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> App
     (the hub's) stays and the sender's records are filed under it."""
     work = _Apply(conn, incoming, adopt_teams=adopt_teams)
     own = _tombstones(conn, [(kind, ident) for kind in KINDS for ident in incoming.rows[kind]])
+    work.note_unseen(own)
     try:
         work.map_teams()
         work.dedupe()
@@ -1196,25 +1226,37 @@ def _save_resume(conn: sa.Connection, hub_id: str, phase: str, entry: Entry | No
         conn.execute(sa.insert(table).values(key=key, value=json.dumps(list(entry))))
 
 
-def _own_key(hub_id: str) -> str:
-    return f"sync_own:{hub_id}"
+def _meta_list(conn: sa.Connection, key: str) -> list[Any]:
+    """A list sync keeps in ``coachtui_meta`` (as JSON; none: empty)."""
+    table = table_of_model(Meta)
+    text = conn.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
+    found = json.loads(text) if text else []
+    return found if isinstance(found, list) else []
+
+
+def _save_meta_list(conn: sa.Connection, key: str, values: list[Any]) -> None:
+    table = table_of_model(Meta)
+    conn.execute(sa.delete(table).where(table.c.key == key))
+    if values:
+        conn.execute(sa.insert(table).values(key=key, value=json.dumps(values)))
 
 
 def _own_ranges(conn: sa.Connection, hub_id: str) -> list[tuple[int, int]]:
     """The hub's counter values this laptop's batches took since it last received
     everything from the hub (a sync that stopped half-way leaves them: what they wrote
     there, this laptop has)."""
-    table = table_of_model(Meta)
-    text = conn.execute(sa.select(table.c.value).where(table.c.key == _own_key(hub_id))).scalar()
-    return [(int(low), int(high)) for low, high in json.loads(text)] if text else []
+    return [(int(low), int(high)) for low, high in _meta_list(conn, f"sync_own:{hub_id}")]
 
 
 def _save_own_ranges(conn: sa.Connection, hub_id: str, ranges: list[tuple[int, int]]) -> None:
-    table = table_of_model(Meta)
-    key = _own_key(hub_id)
-    conn.execute(sa.delete(table).where(table.c.key == key))
-    if ranges:
-        conn.execute(sa.insert(table).values(key=key, value=json.dumps([list(pair) for pair in ranges])))
+    _save_meta_list(conn, f"sync_own:{hub_id}", [list(pair) for pair in ranges])
+
+
+def _told(conn: sa.Connection, hub_id: str) -> list[str]:
+    """The ids of the hub's notes of deletions sent from here against edits not seen
+    here (``conflicts.to_tell``) that this laptop has saved as conflicts: the next
+    batch sent drops them from the hub."""
+    return [str(ident) for ident in _meta_list(conn, f"sync_told:{hub_id}")]
 
 
 class _Run:
@@ -1244,6 +1286,7 @@ class _Run:
         # stopped half-way since this laptop last received everything: it has them)
         self.own: list[tuple[int, int]] = []
         self.pull_from: Entry | None = None  # the last entry a sync that stopped half-way received
+        self.laptop_id = ""
 
     def stopped(self) -> str:
         sent, of = self.sent
@@ -1272,7 +1315,8 @@ class _Run:
                 _hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
             with self.local.read() as session:
                 conn = session.connection()
-                if database_id(conn) == hub_id:
+                self.laptop_id = database_id(conn)
+                if self.laptop_id == hub_id:
                     raise SyncFailed(f"the hub {shown} is this database itself; give the network's hub")
                 state = _state(conn, hub_id)
                 # a hub whose counter went back was restored from a copy: compare everything,
@@ -1399,6 +1443,7 @@ class _Run:
                         del rows[ident]
                 outgoing.to_hub = True
                 settled = conflicts.settled_here(conn) if last else []
+                told = _told(conn, hub_id)
                 if trust_bases:
                     outgoing.bases = fields.load_bases(conn, hub_id, _keys(outgoing))
                     if self.pulled_seq or self.pull_from:  # what this laptop had received of the hub's
@@ -1413,6 +1458,9 @@ class _Run:
             outgoing.ahead = skew or dt.timedelta(0)
             before = changes.current_seq(hub_conn)
             pushed = apply(hub_conn, outgoing, adopt_teams=False)
+            # deletions from here against edits not seen here: kept there too until saved
+            # here (and those a failed save here left there)
+            pushed.deleted_unseen = conflicts.to_tell(hub_conn, self.laptop_id, pushed.deleted_unseen, told, hub_now)
             # conflicts settled here with the value kept: the other laptops hear of it there
             conflicts.keep_settled(hub_conn, settled, hub_now)
             self._after_push(hub_conn, pushed, hub_now, last=last)
@@ -1420,7 +1468,8 @@ class _Run:
         sent = _fields(outgoing)
         stored = fields.stored_bases(hub_id, outgoing.copied)  # with the hub's teams (``map_teams``)
         self._settle_sent(hub_id, pushed, mark, batch, trust_bases, (before, after), last=last, sent=lambda keys: sent,
-                          save_sent=lambda _conn: sent, settled=settled, stored=stored)
+                          save_sent=lambda _conn: sent, settled=settled, stored=stored,
+                          told=[c.id for c in pushed.deleted_unseen])
         return before, after
 
     def _send_copy(self, hub_id: str, mark: int, trust_bases: bool, *, last: bool) -> tuple[int, int]:
@@ -1495,13 +1544,16 @@ class _Run:
         save_sent: Callable[[sa.Connection], dict[tuple[str, str], dict[str, Any]]],
         settled: Iterable[Conflict] = (),
         stored: list[tuple[str, str, str, str]] | None = None,
+        told: list[str] | None = None,
     ) -> None:
         """Here, after a batch went to the hub (one transaction): what the hub kept
         differently, the versions agreed on and how far sending got. ``sent(keys)``:
         the fields sent of these records; ``save_sent``: keeps the versions sent
         (returning those still to save); ``settled``: the settlement notes the hub
         now has (they go from here); ``took``: the hub's counter values the batch took
-        (kept until this laptop has received everything up to them)."""
+        (kept until this laptop has received everything up to them); ``told``: the
+        ids of the hub's notes of deletions sent from here that this batch saves here
+        as conflicts (the next batch drops them there; None: no note was read)."""
         shown = self.shown
         try:
             with self.local.write() as session:
@@ -1531,6 +1583,8 @@ class _Run:
                     self.pushed_seq = now_seq if quiet else mark
                 _save_resume(conn, hub_id, "push", None if last else batch[-1])
                 _save_own_ranges(conn, hub_id, [*self.own, took])
+                if told is not None:
+                    _save_meta_list(conn, f"sync_told:{hub_id}", told)
                 _save_state(conn, hub_id, shown, self.pushed_seq, self.pulled_seq, self.local.now())
                 self.expected = now_seq
         except StoreError as exc:

@@ -50,6 +50,13 @@ LOST = "(lost on this hub)"
 # edit has moved on from both.
 SETTLED = "(settled)"
 NOTES = (LOST, SETTLED)
+# On a hub, a deletion a laptop sent that took another coach's edits it had not seen
+# (``deleted_unseen``) is also kept as a note for that laptop: the ``hub`` column says
+# ``TO_TELL`` and the laptop's database id. The hub commits the deletion before the
+# laptop saves the conflict; if that save fails, the laptop's next sync finds the note
+# there (``to_tell``). A laptop keeps the ids of the notes it saved; its next sync drops
+# them from the hub.
+TO_TELL = "(to tell) "
 # The field of a conflict between a deletion from another laptop and edits made here
 # that it had not seen: the deletion holds (it was newer); ``mine`` keeps the edited
 # records, whole, so that keeping mine restores them (and the next sync takes them
@@ -227,6 +234,26 @@ def _short(value: Any, limit: int = 200, against: Any = None) -> str:
     return repr(where_it_differs(text, "" if against is None else str(against), limit))
 
 
+def _listed() -> sa.ColumnElement[bool]:
+    """The rows of ``sync_conflict`` that are conflicts a coach lists (not notes)."""
+    return sa.and_(CONFLICT.c.hub.notin_(NOTES), sa.not_(CONFLICT.c.hub.startswith(TO_TELL, autoescape=True)))
+
+
+def to_tell(conn: sa.Connection, laptop_id: str, found: Iterable[Conflict], saved: Iterable[str],
+            now: dt.datetime) -> list[Conflict]:
+    """On the hub: keep ``found`` (deletions a laptop just sent, against edits it had not
+    seen) as notes for that laptop, and drop the notes it has ``saved`` (their ids).
+    Returns the notes for it that it has not saved (a save there failed), then ``found``."""
+    marker = f"{TO_TELL}{laptop_id}"
+    ids = sorted(set(saved))
+    for start in range(0, len(ids), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.hub == marker, CONFLICT.c.id.in_(ids[start : start + 500])))
+    waiting = [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == marker)).all()]
+    found = list(found)
+    save(conn, found, marker, now)
+    return waiting + found
+
+
 def save(conn: sa.Connection, found: Iterable[Conflict], hub: str, now: dt.datetime) -> None:
     """Keep these conflicts. A newer conflict on the same field replaces an older one
     only when it holds both of the older one's values: otherwise both stay listed (a
@@ -265,7 +292,7 @@ def drop_settled_elsewhere(conn: sa.Connection, keys: Iterable[tuple[str, str]])
     wanted = set(keys)
     waiting: list[Conflict] = []
     for clause in in_clauses(conn, CONFLICT.c.record_id, {ident for _kind, ident in wanted}):
-        for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES), clause)).all():
+        for row in conn.execute(sa.select(CONFLICT).where(_listed(), clause)).all():
             if (row.kind, row.record_id) in wanted:
                 waiting.append(_from_row(row))
     if not waiting:
@@ -502,7 +529,7 @@ def list_conflicts(db: Database) -> list[Conflict]:
     """The conflicts not settled yet, oldest first."""
     with db.read() as session:
         rows = session.connection().execute(
-            sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES)).order_by(CONFLICT.c.found_at, CONFLICT.c.id)
+            sa.select(CONFLICT).where(_listed()).order_by(CONFLICT.c.found_at, CONFLICT.c.id)
         ).all()
     return [_from_row(row) for row in rows]
 
@@ -515,7 +542,7 @@ def resolve(db: Database, conflict_id: str, choice: str) -> Conflict:
     with db.write() as session:
         conn = session.connection()
         rows = conn.execute(
-            sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True), CONFLICT.c.hub.notin_(NOTES))
+            sa.select(CONFLICT).where(CONFLICT.c.id.startswith(conflict_id, autoescape=True), _listed())
         ).all()
         if len(rows) != 1:
             what = "no conflict" if not rows else "more than one conflict"
@@ -603,7 +630,7 @@ def keep_settled(conn: sa.Connection, found: Iterable[Conflict], now: dt.datetim
 
 def listed(conn: sa.Connection) -> list[Conflict]:
     """On a laptop: the conflicts it lists, in the transaction of ``conn``."""
-    return [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.notin_(NOTES))).all()]
+    return [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(_listed())).all()]
 
 
 def settled_notes_for(conn: sa.Connection, waiting: Iterable[Conflict]) -> list[Conflict]:

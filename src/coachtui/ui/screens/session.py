@@ -318,19 +318,15 @@ class SessionScreen(Screen[None]):
         self._pick("Presenters of this meeting", tuple(choices), f"go:{controller.presenter_index}")
 
     def _pick(self, title: str, choices: tuple[tuple[str, str], ...], current: str) -> None:
-        from coachtui.ui.modals import PickerScreen, StepPickerScreen
+        from coachtui.ui.modals import PresenterPickerScreen, StepPickerScreen
 
         if len(choices) <= 9:  # a digit each
             self.app.push_screen(StepPickerScreen(choices, current, go=self._presenter_chosen, title=title))
             return
-
-        # More than nine (a big set): type part of a name to filter, enter chooses.
-        def chosen(value: str | None) -> None:
-            if value:
-                self._presenter_chosen(value)
-
-        numbered = [(f"{number}  {label}", value) for number, (value, label) in enumerate(choices, 1)]
-        self.app.push_screen(PickerScreen(title, numbered, current), chosen)
+        # More than nine (a big set): a digit still picks 1-9 at once; letters filter
+        # by name, enter chooses.
+        options = [(label, value) for value, label in choices]
+        self.app.push_screen(PresenterPickerScreen(title, options, current, go=self._presenter_chosen))
 
     def _presenter_chosen(self, choice: str) -> None:
         controller = self.coach_app.session

@@ -83,9 +83,15 @@ class PickedList(OptionList):
 
     def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
         """The filter, for a letter typed here (tab from the filter comes here, and the
-        coach may type on): see typeahead.KeyHold.route."""
+        coach may type on): see typeahead.KeyHold.route. An n too when it comes with
+        no pause after words typed (a note, esc, then 'night shift': the n reopened
+        the note, and the rest of the words went into it); n after tab, or once the
+        coach has stopped to look at the list, opens the note."""
         step = self._step()
-        return step.query_one("#question-filter", Input) if step and goes_to_filter(event, self.KEEP) else None
+        keep, keys = self.KEEP, getattr(self.app, "keys", None)
+        if keys is not None and keys.words_go_on and isinstance(event, events.Key) and event.key == "n":
+            keep = keep - {"n"}
+        return step.query_one("#question-filter", Input) if step and goes_to_filter(event, keep) else None
 
     def action_note(self) -> None:
         step = self._step()
@@ -120,7 +126,8 @@ learning review), then the rest.
   (after asking). Sessions that already asked it keep the words they used.
 - **tab** to the picked list: **n** adds a note beside a question (saved as
   you type),
-  **delete** removes it, **shift+↑/↓** reorders.
+  **delete** removes it, **shift+↑/↓** reorders. Letters typed on there go to
+  the filter, an n too when it comes straight after other words.
 """
 
     BINDINGS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,8 +15,18 @@ from coachtui.store.exchange.markdown import meeting_markdown
 from coachtui.store.types import DRAFT_TEXT_FIELDS
 from coachtui.ui.format import show_markdown
 from coachtui.ui.modals import ConfirmScreen
-from coachtui.ui.steps.base import StepPane
+from coachtui.ui.steps.base import StepPane, enclosing, goes_to_filter
 from coachtui.ui.widgets.literal import LiteralInput
+
+
+class SummaryScroll(VerticalScroll):
+    """The summary, where the step's keys act (c, y, f, n)."""
+
+    def typing_goes_to(self, event: events.Key | events.Paste) -> Input | None:
+        """The "What we learned today" field, for words typed here (see
+        typeahead.KeyHold.route and :meth:`SummaryStep.typed_on`)."""
+        step = enclosing(self, SummaryStep)
+        return step.typed_on(event) if step is not None else None
 
 
 class SummaryStep(StepPane):
@@ -34,6 +44,10 @@ Everything from this session on one screen, as the team will remember it.
 | **n** | start a new session |
 | **tab** | "What we learned today": a line the team takes away (saved as you type, searchable, exported) |
 
+Any other letter starts that line too. So does every key typed before the summary
+was on the screen (straight after ctrl+g 7 or ctrl+n, in one go): c, y, f and n act
+once you can see the step.
+
 Completing files the session in the team's history; its actions become the team's
 open actions to review next time. You can still go back and amend it.
 """
@@ -48,6 +62,9 @@ open actions to review next time. You can still go back and amend it.
 
     def __init__(self) -> None:
         super().__init__(id="summary")
+        # When it was first on the screen since it was last shown (on the clock keys
+        # are timed by): a key typed before then was not typed at the summary's keys.
+        self.shown_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary-status", markup=False)
@@ -56,7 +73,7 @@ open actions to review next time. You can still go back and amend it.
             id="insight",
             max_length=DRAFT_TEXT_FIELDS["insight"],
         )
-        with VerticalScroll(id="summary-scroll"):
+        with SummaryScroll(id="summary-scroll"):
             yield Markdown("", id="summary-md")
         yield Static(
             "c complete · y copy as Markdown · f save as a file · n new session",
@@ -65,9 +82,38 @@ open actions to review next time. You can still go back and amend it.
             markup=False,
         )
 
+    def on_mount(self) -> None:
+        # Told as each frame of the screen is written (a callback after the refresh can
+        # come long after the coach has seen the step, on a busy app).
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
+
+    def _painted(self, _screen: object = None) -> None:
+        if self.shown_at is None and self.display and self.screen.is_current:
+            self.shown_at = events.Event().time
+
     def activate(self) -> None:
+        self.shown_at = None
         self.refresh_from_model()
-        self.query_one("#summary-scroll").focus()
+        # The summary's keys have the focus at once: focused a moment later, it was
+        # taken from "What we learned today" in the middle of the words typed on.
+        self.screen.set_focus(self.query_one("#summary-scroll"), scroll_visible=False)
+        self.call_after_refresh(self._painted)
+
+    def typed_on(self, event: events.Key | events.Paste) -> Input | None:
+        """Where a key typed at the summary goes instead of acting: a paste, a key
+        typed before the step was on the screen, or a letter that is none of its
+        keys go into "What we learned today" (and the focus with them); the step's
+        keys act once the coach can see it."""
+        insight = self.query_one("#insight", Input)
+        if self.model is None:
+            return None
+        if isinstance(event, events.Paste):
+            return insight if event.text else None
+        shown = self.shown_at
+        if shown is None or event.time < shown:
+            return insight if goes_to_filter(event, frozenset({"backspace"})) else None
+        own = frozenset({"backspace", *self.screen.active_bindings})
+        return insight if goes_to_filter(event, own) else None
 
     def refresh_from_model(self) -> None:
         model = self.model

@@ -31,8 +31,15 @@ class StepTab(Static):
     StepTab:hover { background: $boost; }
     """
 
-    def __init__(self, step: str, number: int, title: str) -> None:
-        super().__init__(self.label(number, title, filled=False), id=f"steptab-{step}", markup=False)
+    def __init__(self, step: str, number: int, title: str, *, current: bool = False) -> None:
+        # The current tab is styled as such from the start (a class set after it is
+        # mounted restyles it again before the first frame).
+        super().__init__(
+            self.label(number, title, filled=False),
+            id=f"steptab-{step}",
+            classes="-current" if current else None,
+            markup=False,
+        )
         self.step = step
         self.number = number
         self.step_title = title
@@ -95,7 +102,7 @@ class StepBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for number, (step, title) in enumerate(self._steps, 1):
-            yield StepTab(step, number, title)
+            yield StepTab(step, number, title, current=step == self.current)
         tab = PresenterTab("", id="stepbar-presenter", markup=False)
         tab.display = False
         yield tab
