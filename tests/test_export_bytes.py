@@ -142,8 +142,8 @@ def test_exports_keep_their_bytes(store, clock, tmp_path: Path, fixed_zone: None
 
 
 def test_a_redacted_report_learns_and_numbers_its_names_once(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    """``export --redact -o report.md``: the check for names left (on stderr, before
-    the file is written) and the report come from one redactor, its names learnt and
+    """``export --redact -o report.md`` (and to standard output): the check for names
+    left (on stderr, before the report is written) and the report come from one redactor, its names learnt and
     numbered once (the selection was read four times for that, now twice); what
     both say is unchanged."""
     from coachtui.cli import main
@@ -179,3 +179,11 @@ def test_a_redacted_report_learns_and_numbers_its_names_once(tmp_path: Path, mon
         return "\n".join(line for line in text.split("\n") if not line.startswith("Exported "))
 
     assert without_stamp(out.read_text("utf-8")) == without_stamp(expected)
+
+    # To standard output the same: one redactor, the same words, the same report.
+    prepared.clear()
+    assert main(["export", "--db", str(path), "--redact"]) == 0
+    assert prepared == [True]
+    printed = capsys.readouterr()
+    assert printed.err == err
+    assert without_stamp(printed.out) == without_stamp(expected)

@@ -380,3 +380,24 @@ def test_exports_to_standard_output_stream_too(tmp_path: Path, monkeypatch, caps
             assert _report_text(out) == text, (label, redact, what)
         else:
             assert out == text, (label, redact, what)
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_a_meeting_split_between_two_batches_of_the_report_still_names_every_presenter(store, clock, tmp_path: Path, batch: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The streamed report reads sessions a batch at a time; a set's meeting whose
+    presenters fall in two batches still opens with every presenter, as in memory."""
+    from coachtui.store.exchange import stream
+    from test_sets import _meeting
+
+    monkeypatch.setattr(stream, "REPORT_BATCH", batch)
+    _meeting(store, clock)
+    report = tmp_path / "r.md"
+    store.export_file(report, ExportSelection(SessionFilter(), fmt="md"))
+    text = report.read_text("utf-8")
+    assert "3 presenters" in text and "**Presenters:** Asha Patel, Ben Okafor, Carys Jones" in text
+    assert _report_text(text) == _report_text(store.export_markdown(ExportSelection(SessionFilter())))
+    redacted = tmp_path / "redacted.md"
+    store.export_file(redacted, ExportSelection(SessionFilter(), fmt="md", redact=True))
+    text = redacted.read_text("utf-8")
+    assert "3 presenters" in text and "Carys" not in text
+    assert _report_text(text) == _report_text(store.export_markdown(ExportSelection(SessionFilter(), redact=True)))

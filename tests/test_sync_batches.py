@@ -137,3 +137,90 @@ def test_ctrl_c_in_a_terminal_stops_the_sync_with_one_line_and_keeps_what_moved(
         assert not report.first
         assert hub_content(hub_url) == content(ana)
         assert len(content(ana)["sessions"]) == 4_000
+
+
+def test_a_whole_history_copied_moves_in_parts_that_each_stay_when_stopped(tmp_path, hub_url, monkeypatch) -> None:
+    """The first push into an empty hub and the first pull into an empty laptop copy
+    the tables (store/sync/bulk.py) a part at a time: the progress moves part by part,
+    and stopping after a part keeps it on both sides; the next sync finishes."""
+    from coachtui.store import sync as sync_module
+
+    monkeypatch.setenv("COACHTUI_SYNC_PART", "300")
+    copied: list[int] = []
+    real = sync_module.apply_copy
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        copied.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "apply_copy", counting)
+    laptop = tmp_path / "ana.db"
+    _laptop(laptop, 120)
+    heard: list[tuple[str, int, int]] = []
+
+    def after_one_part(phase: str) -> bool:
+        return any(step == phase and done > 0 for step, done, _total in heard)
+
+    with open_store(str(laptop), coach="Ana") as ana:
+        everything = content(ana)
+        records = sum(len(rows) for rows in everything.values())
+        with pytest.raises(SyncStopped, match=r"stopped: sent [\d,]+ of [\d,]+ records; what moved is kept"):
+            ana.sync(hub_url, progress=lambda *step: heard.append(step), cancelled=lambda: after_one_part("send"))
+        assert copied == [1]  # one part copied, then stopped
+        (first, total), (second, of) = [(done, of) for phase, done, of in heard if phase == "send"][:2]
+        assert first == 0 and 0 < second < of == total
+        partly = hub_content(hub_url)
+        moved = sum(len(rows) for rows in partly.values())
+        assert 0 < moved < records
+        sessions = {row["id"] for row in partly["sessions"]}
+        for kind in ("picked_questions", "actions"):  # each session there is whole
+            mine = [row for row in everything[kind] if row["session_id"] in sessions]
+            assert sorted(r["id"] for r in mine) == sorted(r["id"] for r in partly[kind])
+
+        heard.clear()
+        report = ana.sync(hub_url, progress=lambda *step: heard.append(step))
+        assert not report.first
+        assert hub_content(hub_url) == content(ana) == everything
+
+    # an empty laptop receives it a part at a time too
+    copied.clear()
+    heard.clear()
+    ben_db = tmp_path / "ben.db"
+    open_store(str(ben_db), coach="Ben").close()
+    with open_store(str(ben_db), coach="Ben") as ben:
+        with pytest.raises(SyncStopped, match=r"received [\d,]+ of [\d,]+; what moved is kept"):
+            ben.sync(hub_url, progress=lambda *step: heard.append(step), cancelled=lambda: after_one_part("receive"))
+        assert copied == [1]
+        received = [done for phase, done, _of in heard if phase == "receive"]
+        assert received[0] == 0 and 0 < received[1] < records
+        got = content(ben)
+        assert 0 < len(got["sessions"]) < len(everything["sessions"])
+        ben.sync(hub_url)
+        assert content(ben) == everything
+
+
+def test_a_whole_history_copied_in_parts_arrives_whole(tmp_path, hub_url, monkeypatch) -> None:
+    monkeypatch.setenv("COACHTUI_SYNC_PART", "250")
+    laptop = tmp_path / "ana.db"
+    _laptop(laptop, 120)
+    heard: list[tuple[str, int, int]] = []
+    with open_store(str(laptop), coach="Ana") as ana:
+        ana.sync(hub_url, progress=lambda *step: heard.append(step))
+        sent = [done for phase, done, _of in heard if phase == "send"]
+        assert len(sent) > 3 and sent == sorted(sent) and sent[-1] == heard[0][2]
+        assert hub_content(hub_url) == content(ana)
+        assert _count(ana.sync(hub_url), "pushed") == 0
+    ben_db = tmp_path / "ben.db"
+    open_store(str(ben_db), coach="Ben").close()
+    heard.clear()
+    with open_store(str(ben_db), coach="Ben") as ben:
+        ben.sync(hub_url, progress=lambda *step: heard.append(step))
+        received = [done for phase, done, _of in heard if phase == "receive"]
+        assert len(received) > 3 and received == sorted(received)
+        assert content(ben) == hub_content(hub_url)
+        # the sessions of the last part are in the search index too
+        from coachtui.store.types import SessionFilter
+
+        last = max(content(ben)["sessions"], key=lambda row: row["id"])
+        found = ben.search_sessions(SessionFilter(text=last["title"]), limit=500).rows
+        assert last["id"] in {row.id for row in found}

@@ -190,3 +190,32 @@ def test_a_conflicts_one_line_shows_where_the_two_texts_differ() -> None:
                         shared + "Ben: the sheet is lost at 21:00.", kept="theirs", theirs_by="Ben Okafor")
     line = conflict.describe()
     assert "Ben Okafor's was kept, yours was '…" in line and "Ana: the day plan never reaches them.'" in line
+
+
+def test_an_edit_typed_after_a_deletion_not_yet_synced_is_listed_not_brought_back(tmp_path, hub_url, capsys) -> None:
+    """Ana deletes and syncs; Ben, not knowing, types in the session afterwards and
+    syncs: the deletion holds (nothing "added" anywhere), and Ben's sync lists it."""
+    laptop, other = str(tmp_path / "laptop.db"), str(tmp_path / "other.db")
+    with open_store(laptop, coach="Ana") as store:
+        session = store.start_session(store.create_team("Ward 4").id)
+        store.save_draft(session.id, title="Open disagreement")
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    open_store(other).close()
+    assert main(["--db", other, "sync", "--hub", hub_url]) == 0
+    with open_store(laptop, coach="Ana") as store:
+        store.delete_session(session.id)
+    assert main(["--db", laptop, "sync", "--hub", hub_url]) == 0
+    with open_store(other, coach="Ben") as store:
+        store.save_draft(session.id, dilemma="Ben's account, typed after Ana deleted it")
+    capsys.readouterr()
+    code, lines, err = run(capsys, "--db", other, "sync", "--hub", hub_url)
+    assert (code, err) == (0, "")
+    assert not any("added" in line for line in lines)
+    assert any("the session was deleted by Ana while you changed it here" in line for line in lines)
+    code, lines, _ = run(capsys, "--db", laptop, "sync", "--hub", hub_url)
+    assert code == 0 and not any("added" in line for line in lines)
+    for path in (laptop, other):
+        with open_store(path) as store:
+            assert store.count_sessions() == 0
+    code, lines, _ = run(capsys, "--db", other, "sync", "--conflicts")
+    assert lines[1] == "  yours:  \"dilemma: Ben's account, typed after Ana deleted it\""

@@ -135,7 +135,10 @@ async def test_f9_and_a_digit_pick_at_once_in_a_set_of_more_than_nine(make_app, 
         await ready(pilot)
         burst(app, *"Big set", "enter")
         await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the session")
-        burst(app, "f9", "3", *"Voice")
+        burst(app, "f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen), what="the list")
+        await shows(pilot, "1–9 picks that line · letters filter, enter picks")  # at 80x24 too
+        burst(app, "3", *"Voice")
         await wait_for(pilot, lambda: app.query_one("#title").value == "Voice", what="the third member's title")
         assert app.session.model.presenter == "Member C" and app.focused.id == "title"
         burst(app, "f9", "2", *"Rota")  # 1 is Member C; 2 is the first member who has not presented

@@ -102,3 +102,56 @@ async def test_at_120x40_both_conflicts_and_their_texts_fit(make_app, seeded, db
         highlighted = app.screen.waiting[0]  # type: ignore[attr-defined]
         text = await shows(pilot, " ".join(highlighted.theirs.split()[-2:]))
         assert " ".join(highlighted.mine.split()[-2:]) in text and text.count("Yours:") == 1
+
+
+async def test_conflicts_a_cli_sync_left_are_told_at_start_and_settled_from_the_palette(
+    make_app, seeded, db_path: Path, tmp_path: Path
+) -> None:
+    """coachtui sync in a shell found two conflicts: the app says so when it starts,
+    and ctrl+p → "Sync conflicts" lists them to settle."""
+    from textual.command import CommandPalette
+
+    from coachtui.ui.syncing import SyncConflictsScreen
+
+    from .helpers import Notices, type_text
+
+    hub, session_id = both_rewrote(db_path, tmp_path, sync_here=True)
+    notices = Notices()
+    app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await ready(pilot)
+        told = "2 sync conflicts are waiting for your choice: ctrl+p → “Sync conflicts: settle them”"
+        await wait_for(pilot, lambda: any(told in str(n.message) for n in notices), what="the notice")
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await type_text(pilot, "conflict")
+        await shows(pilot, "Sync conflicts: settle them")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
+        await shows(pilot, "Changed on both sides: 2 waiting")
+        await pilot.press("b")
+        await shows(pilot, "Changed on both sides: 1 waiting")
+        await pilot.press("b")
+        await shows(pilot, "No conflicts: nothing is waiting for your choice.")
+    ((dilemma, context),) = query(db_path, f"SELECT dilemma, context FROM coaching_session WHERE id = '{session_id}'")
+    assert "Ana: the day plan" in dilemma and "Ben: the handover sheet" in dilemma
+    assert "Ana context" in context and "Ben context" in context
+
+
+async def test_an_in_app_sync_with_nothing_new_says_conflicts_are_waiting_and_c_shows_them(
+    make_app, seeded, db_path: Path, tmp_path: Path
+) -> None:
+    from coachtui.ui.syncing import SyncConflictsScreen, SyncReportScreen
+
+    hub, _session_id = both_rewrote(db_path, tmp_path, sync_here=True)
+    app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await open_sync_prompt(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncReportScreen), timeout=20, what="the report")
+        text = await shows(pilot, "Still waiting from an earlier sync: 2 conflicts")
+        assert "Press c to see both versions" in text and "c to settle the conflicts" in text
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
+        await shows(pilot, "Changed on both sides: 2 waiting")

@@ -141,10 +141,8 @@ def run(args: argparse.Namespace) -> int:
             tables = f" ({', '.join(result.tables)})" if result.tables else ""
             print(f"Exported {what} to {result.path} as {fmt}{tables}.")
             return 0
-        if args.redact:
-            _name_check(store, selection)
         # written as it is read: memory does not grow with the history
-        _to_stdout(store.export_stream(selection), fmt)
+        _to_stdout(store.export_stream(selection, names_left=_might_be_names if args.redact else None), fmt)
     return 0
 
 

@@ -565,14 +565,16 @@ class Store:
         table with :func:`csv_bytes` or both with :func:`csv_zip_bytes`."""
         return exchange.export_csv(self.db, selection)
 
-    def export_stream(self, selection: ExportSelection = EVERYTHING) -> Iterator[str]:
+    def export_stream(
+        self, selection: ExportSelection = EVERYTHING, *, names_left: Callable[[list[str]], object] | None = None
+    ) -> Iterator[str]:
         """The export as text made as it is read, piece by piece (for standard
         output): ``selection.fmt`` md (default), json, or csv (one table,
         ``selection.table``; no byte order mark). The same text as
         :meth:`export_markdown`, ``dumps(export_json())`` or that table of
         :meth:`export_csv`, in memory that does not grow with the history. Read it
-        while the store is open."""
-        return exchange.export_stream(self.db, selection)
+        while the store is open. ``names_left``: see :meth:`export_file`."""
+        return exchange.export_stream(self.db, selection, names_left=names_left)
 
     def redaction_check(self, selection: ExportSelection = EVERYTHING) -> list[str]:
         """Capitalised words left in the redacted export that might be names (a

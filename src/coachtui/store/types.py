@@ -55,7 +55,10 @@ class ActionInfo:
     def from_row(cls, row: object, team_name: str = "", last_note: str = "") -> ActionInfo:
         """An action as the ``action`` table holds it: an ``Action`` model, a result
         row with its columns, or a dict of them (a row of an export file)."""
-        get: Callable[[str], Any] = row.__getitem__ if isinstance(row, Mapping) else partial(getattr, row)
+        # (a plain dict first: reports build tens of thousands)
+        get: Callable[[str], Any] = (
+            row.__getitem__ if type(row) is dict or isinstance(row, Mapping) else partial(getattr, row)
+        )
         return cls(
             id=get("id"),
             team_id=get("team_id"),

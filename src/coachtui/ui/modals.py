@@ -799,7 +799,7 @@ class PickerScreen(ModalScreen[str | None]):
     Dismisses with the chosen option's value, or None when cancelled."""
 
     FILTER: ClassVar[type[LiteralInput]] = LiteralInput
-    KEYS_LINE: ClassVar[str] = ""  # under the list: its keys
+    KEYS_LINE: ClassVar[str] = ""  # its keys, said under the title
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker.escape"),
@@ -816,10 +816,10 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="title")
+            if self.KEYS_LINE:  # above the list: a long list runs off a small screen
+                yield Static(self.KEYS_LINE, classes="help", markup=False)
             yield self.FILTER(placeholder="Type to filter", id="picker-filter")
             yield OptionList(id="picker-options")
-            if self.KEYS_LINE:
-                yield Static(self.KEYS_LINE, classes="help", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")

@@ -17,6 +17,7 @@ from textual.content import Content
 
 from coachtui.text import one_line
 from coachtui.ui.appref import coach_app
+from coachtui.ui.syncing import CONFLICTS_COMMAND
 
 if TYPE_CHECKING:
     from coachtui.store.types import TeamInfo
@@ -77,6 +78,11 @@ def system_commands(app: CoachApp, textual_commands: Iterable[SystemCommand]) ->
     if not app.demo:
         yield SystemCommand(
             "Sync with the hub", "Send your sessions to the network's hub and fetch the others'", app.hub.sync
+        )
+        yield SystemCommand(
+            CONFLICTS_COMMAND,
+            "The fields a sync found changed on both sides (here or with coachtui sync): keep mine, theirs or both",
+            app.hub.show_conflicts,
         )
         if app.hub.running():
             yield SystemCommand(

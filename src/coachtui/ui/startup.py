@@ -218,6 +218,7 @@ class Startup:
         app.post_message(StoreReady(store, teams, drafts, custom))
         if not app.demo:
             self.daily_backup(store)
+            app.hub.tell_waiting(store)  # conflicts a sync left (coachtui sync in a shell, say)
         # What follows only reads (the question bank, the date parser, the category
         # model and past sessions to learn from) and can take seconds on a busy
         # machine: a daemon thread, so that quitting never waits for it (a thread

@@ -46,6 +46,7 @@ HUB_HELP = (
 )
 STOP_KEY = "f8"
 CONFLICT_KEYS = "m keep mine · t keep theirs · b keep both (one after the other) · ↑↓ choose · tab: the full texts · esc close"
+CONFLICTS_COMMAND = "Sync conflicts: settle them"
 SETTLE_IN_APP = "Press c to see both versions of each and choose: keep mine, keep theirs or keep both."
 NOT_KEPT = (
     "Your hub password was used but not kept: this computer has no keyring. Type it in the "
@@ -238,6 +239,32 @@ def hub_address_problem(value: str) -> str | None:
     return None
 
 
+def waiting_before(store: Store, found: Any = ()) -> int:
+    """How many conflicts are waiting for the coach's choice besides ``found`` (those
+    the sync just made found): left by an earlier sync, in the app or ``coachtui sync``."""
+    from coachtui.store.errors import StoreError
+    from coachtui.store.sync import conflicts
+
+    new = {conflict.id for conflict in found}
+    try:
+        return sum(1 for conflict in conflicts.list_conflicts(store.db) if conflict.id not in new)
+    except StoreError:
+        return 0  # only a reminder: the list says it when opened
+
+
+def earlier_line(count: int) -> str:
+    return (
+        f"Still waiting from an earlier sync: {count:,} {'conflict' if count == 1 else 'conflicts'} "
+        "(a field changed differently here and on the hub)."
+    )
+
+
+def waiting_notice(count: int) -> str:
+    """The notice at start-up when conflicts are waiting."""
+    what = "1 sync conflict is" if count == 1 else f"{count:,} sync conflicts are"
+    return f"{what} waiting for your choice: ctrl+p → “{CONFLICTS_COMMAND}” shows both versions of each."
+
+
 class HubSync:
     """The app's side of syncing: ask for the hub, run the exchange, show the outcome."""
 
@@ -260,6 +287,21 @@ class HubSync:
             return
         self._stop.set()
         self._show_progress("sync: stopping after this batch…")
+
+    def show_conflicts(self) -> None:
+        """The conflicts waiting for the coach's choice, whichever sync found them
+        ("Sync conflicts" in the palette)."""
+        app = self.app
+        if app.store is None:
+            app.notify("The database is still opening; try again in a moment.", markup=False)
+            return
+        app.push_screen(SyncConflictsScreen(app.store), lambda _: app.mode_shown())
+
+    def tell_waiting(self, store: Store) -> None:
+        """At start-up (in a worker thread): say so when conflicts are waiting."""
+        count = waiting_before(store)
+        if count:
+            self.app.notify(waiting_notice(count), severity="warning", timeout=15, markup=False)
 
     def sync(self) -> None:
         app = self.app
@@ -339,7 +381,12 @@ class HubSync:
         forget_rescues(report, keep=model.session_id if model is not None else None)
         lines = [hide_password(line, password) for line in report_lines(report)]
         lines = [SETTLE_IN_APP if line.startswith("Choose with: coachtui sync --resolve") else line for line in lines]
-        return lines, report.moved, bool(report.conflicts)
+        earlier = waiting_before(store, report.conflicts)
+        if earlier:
+            lines.append(earlier_line(earlier))
+            if not report.conflicts:
+                lines.append(SETTLE_IN_APP)
+        return lines, report.moved, bool(report.conflicts) or earlier > 0
 
     def _progress_from_thread(self, phase: str, done: int, total: int) -> None:
         verb = "sending" if phase == "send" else "receiving"
@@ -390,7 +437,7 @@ class HubSync:
             app.mode_shown()  # the team list, history, tracker or themes show what came in
 
         def closed(settle: bool | None) -> None:
-            if settle and app.store is not None:
-                app.push_screen(SyncConflictsScreen(app.store), lambda _: app.mode_shown())
+            if settle:
+                self.show_conflicts()
 
         app.push_screen(SyncReportScreen(lines, conflicts), closed)

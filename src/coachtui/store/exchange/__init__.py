@@ -389,13 +389,16 @@ def _markdown_pieces(
         )
 
 
-def export_stream(db: Database, selection: ExportSelection = EVERYTHING) -> Iterator[str]:
+def export_stream(
+    db: Database, selection: ExportSelection = EVERYTHING, *, names_left: NamesLeft | None = None
+) -> Iterator[str]:
     """The export of ``selection`` as text made as it is read, piece by piece: what
     standard output gets. ``selection.fmt``: md (the default), json, or csv (one
     table, ``selection.table`` or sessions; no byte order mark). The same text as
     :func:`export_markdown`, ``dumps(export_json())`` or that table of
     :func:`export_csv`; a redacted export of chosen sessions or a search's is made
-    in memory (exchange/redacted.py)."""
+    in memory (exchange/redacted.py). ``names_left``: see :func:`export_file` (told
+    before the first piece)."""
     from coachtui.store.exchange.interchange import dumps
 
     fmt = format_for("", selection.fmt)
@@ -406,6 +409,10 @@ def export_stream(db: Database, selection: ExportSelection = EVERYTHING) -> Iter
     which = selection.sessions
     _check_team(db, which.team_id)
     by_filter = not which.searches and which.session_ids is None
+    if names_left is not None and selection.redact:
+        if fmt == "md" and by_filter:
+            return _markdown_pieces(db, selection, {}, names_left)
+        names_left(redaction_check(db, selection))
     if fmt == "json":
         if by_filter:
             return _json_pieces(db, selection, dict.fromkeys(("teams", "sessions", "actions"), 0))
@@ -600,7 +607,7 @@ def import_data(db: Database, data: Any, *, source: str = "") -> ImportSummary:
     try:
         session: Session
         with db.write() as session:
-            return merge(session, valid)
+            return merge(session, valid, db.coach)
     except ImportRefused as exc:
         raise ImportRefused(f"{_cannot(source)}: {exc}; nothing was changed") from None
 

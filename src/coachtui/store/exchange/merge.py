@@ -93,10 +93,12 @@ def changed_fields(key: str, row: dict[str, Any], local: dict[str, Any], keep: t
     return values
 
 
-def merge(session: Session, export: ValidExport) -> ImportSummary:
+def merge(session: Session, export: ValidExport, coach: str = "") -> ImportSummary:
     """Merge ``export`` into the database through ``session`` (already in a write
     transaction). Raises :class:`ImportRefused` before writing anything when the
-    file does not fit the database."""
+    file does not fit the database. ``coach``: this database's coach, credited with
+    the records the import writes (``updated_by``), as a save here is: sync then
+    tells this coach, not the record's first author, if one of those texts loses."""
     tables = {key: [dict(row) for row in rows] for key, rows in export.tables.items()}
     team_map, merged_names = _map_teams(session, tables["teams"])
     for key in ("sessions", "actions"):
@@ -113,6 +115,8 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
     skipped = _keep_local_text(plans) if export.redacted else 0
     replaced = 0 if export.redacted else _replace_redacted(session, tables, team_map, plans)
     _check_team_names(session, plans["teams"])
+    if coach:
+        _credit(plans, coach)
 
     connection = session.connection()
     try:
@@ -137,6 +141,20 @@ def merge(session: Session, export: ValidExport) -> ImportSummary:
         counts=tuple(counts), merged_teams=tuple(merged_names), redacted=export.redacted, skipped=skipped,
         replaced=replaced,
     )
+
+
+def _credit(plans: dict[str, Plan], coach: str) -> None:
+    """The records written (new or changed) are last written by ``coach``."""
+    for key in CREDITED:
+        plan = plans[key]
+        for row in plan.inserts:
+            row["updated_by"] = coach
+        for _local_id, values in plan.updates:
+            values["updated_by"] = coach
+
+
+# The kinds of record that say who last wrote them
+CREDITED = ("teams", "sessions", "actions")
 
 
 def _keep_local_text(plans: dict[str, Plan]) -> int:

@@ -53,6 +53,8 @@ def _review_info(row: Row) -> ReviewInfo:
 
 
 def _reasons(value: str) -> tuple[str, ...]:
+    if not value or value == "[]":  # (most sessions: no reasons)
+        return ()
     try:
         items = json.loads(value or "[]")
     except ValueError:

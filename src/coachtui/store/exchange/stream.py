@@ -402,7 +402,8 @@ def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
     are of (``extra_reviews``, ``extra_actions``: reviews of actions agreed in other
     sessions).
 
-    A session's part shows only the reviews made in it (its review of earlier
+    ``sessions`` also holds the other parts of a set's meeting that opens among
+    them, for its heading. A session's part shows only the reviews made in it (its review of earlier
     actions): the reviews of its actions made later, or outside any session, are
     in a later part or in its team's tests of change, and are not read here."""
     sessions = by_stamp(fetch_in(session, "sessions", "id", ids))
@@ -414,8 +415,12 @@ def _report_batch(session: Session, ids: list[str]) -> dict[str, list[Row]]:
     reviews = [row for row in made_here if row["action_id"] in action_ids]
     extra_reviews = [row for row in made_here if row["action_id"] not in action_ids]
     extra_actions = fetch_in(session, "actions", "id", {row["action_id"] for row in extra_reviews})
+    # A set's meeting opened in this batch names every presenter in its heading: the
+    # parts of it that fall in the next batch are read too (shown there, not here).
+    opened = [row["id"] for row in sessions if row.get("presenter") and not row.get("meeting_id")]
+    parts = [row for row in fetch_in(session, "sessions", "meeting_id", opened) if row["id"] not in order]
     return {
-        "sessions": sessions,
+        "sessions": sessions + parts,
         "picked_questions": sorted(picked, key=lambda r: (order[r["session_id"]], r["position"], r["id"])),
         "actions": sorted(actions, key=lambda r: (order[r["session_id"]], r["position"], r["created_at"], r["id"])),
         "action_reviews": by_stamp(reviews),

@@ -862,14 +862,15 @@ def apply(conn: sa.Connection, incoming: Changeset, *, adopt_teams: bool) -> App
 
 
 def apply_copy(
-    conn: sa.Connection, snapshot: bulk.Snapshot, *, limit: dt.datetime, ahead: dt.timedelta, to_hub: bool
+    conn: sa.Connection, snapshot: bulk.Snapshot, *, limit: dt.datetime, ahead: dt.timedelta, to_hub: bool,
+    fresh: bool = True,
 ) -> Applied:
     """What :func:`apply` does with a whole history sent to a database that holds no
     record and no tombstone (``bulk.empty``), done by copying: every record is new
     there, so nothing is merged, and the outcome is the same. The tombstones go
     through :func:`apply` (there are few). The caller has checked that nothing needs
     deciding (``Snapshot.copyable``; going to the hub, no stamp from the future)."""
-    bulk.copy_in(conn, snapshot)
+    bulk.copy_in(conn, snapshot, fresh=fresh)
     graves = Changeset(limit=limit, ahead=ahead, to_hub=to_hub)
     for kind, ident, deleted_at, coach in snapshot.tombstones:
         graves.add_tombstone(kind, ident, deleted_at, coach)
@@ -880,6 +881,15 @@ def apply_copy(
     if not to_hub:  # from the hub, stamps from the future only count so in comparisons
         result.clamped += snapshot.later_than(limit + fields.TOLERANCE)
     return result
+
+
+def _still_copyable(conn: sa.Connection, part: bulk.Snapshot) -> bool:
+    """None of the records of ``part`` (a later part of a history being copied) is
+    here yet: nobody sent them meanwhile."""
+    for kind, rows in part.rows.items():
+        if rows and _existing_ids(conn, kind, [row[0] for row in rows]):
+            return False
+    return True
 
 
 def _from_the_future(snapshot: bulk.Snapshot, limit: dt.datetime) -> bool:
@@ -1350,7 +1360,7 @@ class _Run:
             self._check()
             whole = pushed_seq == 0 and push_from is None and len(batches) == 1  # the whole history
             own.append(self._send(hub_id, batch, trust_bases, mark, last=number == len(batches), whole=whole))
-            self.sent[0] += total if outgoing is None else len(batch)
+            self.sent[0] = total if outgoing is None else self.sent[0] + len(batch)
             self.progress("send", self.sent[0], self.sent[1])
 
         # 3. Receive what the others wrote since the last sync, a batch at a time (less
@@ -1370,7 +1380,7 @@ class _Run:
             self._check()
             whole = pulled_seq == 0 and pull_from is None and not skipped and len(batches) == 1
             self._receive(hub_id, batch, top, last=number == len(batches), whole=whole)
-            self.received[0] += total if incoming is None else len(batch)
+            self.received[0] = total if incoming is None else self.received[0] + len(batch)
             self.progress("receive", self.received[0], self.received[1])
         self._drop_settled()
         pushed, pulled = self.pushed, self.pulled
@@ -1488,18 +1498,41 @@ class _Run:
             raise bulk.Unsuitable
         if self.local.target.path is not None and self.hub.target.path is not None:
             snapshot.source = self.local.target.path  # this sync's own hub connection may attach it
-        with self._pushing() as hub_conn:
-            hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
-            # stamps from the future are rewritten on the way to the hub: the merge does that
-            if not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE):
-                raise bulk.Unsuitable
-            before = changes.current_seq(hub_conn)
-            pushed = apply_copy(hub_conn, snapshot, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True)
-            # conflicts settled here with the value kept: the other laptops hear of it there
-            conflicts.keep_settled(hub_conn, settled, hub_now)
-            self._after_push(hub_conn, pushed, hub_now, last=last)
-            after = changes.current_seq(hub_conn)
-        texts = fields.stored_bases(hub_id, snapshot.rows)
+        # a part at a time (``Snapshot.parts``), each kept on both sides once copied
+        parts = snapshot.parts()
+        took = (0, 0)
+        for number, part in enumerate(parts):
+            final = number == len(parts) - 1
+            if number:
+                self._check()
+            with self._pushing() as hub_conn:
+                hub_now, skew = _hub_clock(hub_conn, self.local, self.hub)
+                # stamps from the future are rewritten on the way to the hub: the merge does that
+                if not number and (not bulk.empty(hub_conn) or _from_the_future(snapshot, hub_now + fields.TOLERANCE)):
+                    raise bulk.Unsuitable
+                if number and not _still_copyable(hub_conn, part):
+                    raise bulk.Unsuitable  # another laptop sent meanwhile what collides: merge the rest
+                before = changes.current_seq(hub_conn)
+                pushed = apply_copy(hub_conn, part, limit=hub_now, ahead=skew or dt.timedelta(0), to_hub=True,
+                                    fresh=not number)
+                if final:  # conflicts settled here with the value kept: the other laptops hear of it there
+                    conflicts.keep_settled(hub_conn, settled, hub_now)
+                self._after_push(hub_conn, pushed, hub_now, last=last and final)
+                after = changes.current_seq(hub_conn)
+            took = (before, after)
+            self._settle_copied(hub_id, pushed, mark, trust_bases, took, fields.stored_bases(hub_id, part.rows),
+                                last=last and final, settled=settled if final else [])
+            self.sent[0] += len(part)
+            if not final:
+                self.own.append(took)  # the caller keeps the last part's
+                self.progress("send", self.sent[0], self.sent[1])
+        return took
+
+    def _settle_copied(
+        self, hub_id: str, pushed: Applied, mark: int, trust_bases: bool, took: tuple[int, int],
+        texts: list[tuple[str, str, str, str]], *, last: bool, settled: list[Conflict],
+    ) -> None:
+        """:meth:`_settle_sent` after a part copied to the hub: ``texts``, the versions sent."""
 
         def sent(keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
             return {(kind, ident): fields.decode(text) for _hub, kind, ident, text in texts if (kind, ident) in keys}
@@ -1508,9 +1541,8 @@ class _Run:
             bulk.save_base_rows(conn, hub_id, texts)
             return {}
 
-        self._settle_sent(hub_id, pushed, mark, [], trust_bases, (before, after), last=last, sent=sent,
+        self._settle_sent(hub_id, pushed, mark, [], trust_bases, took, last=last, sent=sent,
                           save_sent=save_sent, settled=settled)
-        return before, after
 
     @contextlib.contextmanager
     def _pushing(self) -> Iterator[sa.Connection]:
@@ -1527,6 +1559,9 @@ class _Run:
     def _after_push(self, hub_conn: sa.Connection, pushed: Applied, hub_now: dt.datetime, *, last: bool) -> None:
         # the laptop whose value lost hears of it when it next receives the record
         conflicts.save(hub_conn, conflicts.lost_on_hub(pushed.conflicts), conflicts.LOST, hub_now)
+        # a coach's choice that put back the text another coach chose against: that
+        # coach hears of it as of a text that lost
+        conflicts.overturned(hub_conn, hub_now)
         if last:  # notes of lost values (and settlements) no laptop can be told of any more go
             conflicts.prune_notes(hub_conn)
 
@@ -1581,7 +1616,7 @@ class _Run:
                     # everything up to the mark has gone: what sync wrote here since (what
                     # the hub kept differently) need not go back
                     self.pushed_seq = now_seq if quiet else mark
-                _save_resume(conn, hub_id, "push", None if last else batch[-1])
+                _save_resume(conn, hub_id, "push", None if last or not batch else batch[-1])
                 _save_own_ranges(conn, hub_id, [*self.own, took])
                 if told is not None:
                     _save_meta_list(conn, f"sync_told:{hub_id}", told)
@@ -1678,19 +1713,31 @@ class _Run:
             raise SyncFailed(self._failed_receiving(exc, reading=True)) from None
         if not snapshot.copyable():
             raise bulk.Unsuitable
-        try:
-            with self.local.write() as session:
-                conn = session.connection()
-                if not bulk.empty(conn, hub_id):  # the coach saved meanwhile
-                    raise bulk.Unsuitable
-                quiet = self._quiet(conn)
-                pulled = apply_copy(conn, snapshot, limit=self.local.now(), ahead=dt.timedelta(0), to_hub=False)
-                bulk.save_base_rows(conn, hub_id, fields.stored_bases(hub_id, snapshot.rows))
-                found = _conflicts(Applied(), pulled)
-                self._settle_received(conn, hub_id, found, pulled, top, [], quiet=quiet, last=last)
-        except StoreError as exc:
-            raise SyncFailed(self._failed_receiving(exc)) from None
-        self._add(Applied(), pulled, found)
+        # a part at a time (``Snapshot.parts``), each kept here once copied
+        parts = snapshot.parts()
+        for number, part in enumerate(parts):
+            final = number == len(parts) - 1
+            if number:
+                self._check()
+            try:
+                with self.local.write() as session:
+                    conn = session.connection()
+                    if not number and not bulk.empty(conn, hub_id):  # the coach saved meanwhile
+                        raise bulk.Unsuitable
+                    if number and not _still_copyable(conn, part):
+                        raise bulk.Unsuitable  # merge the rest
+                    quiet = self._quiet(conn)
+                    pulled = apply_copy(conn, part, limit=self.local.now(), ahead=dt.timedelta(0), to_hub=False,
+                                        fresh=not number)
+                    bulk.save_base_rows(conn, hub_id, fields.stored_bases(hub_id, part.rows))
+                    found = _conflicts(Applied(), pulled)
+                    self._settle_received(conn, hub_id, found, pulled, top, [], quiet=quiet, last=last and final)
+            except StoreError as exc:
+                raise SyncFailed(self._failed_receiving(exc)) from None
+            self._add(Applied(), pulled, found)
+            self.received[0] += len(part)
+            if not final:
+                self.progress("receive", self.received[0], self.received[1])
 
     def _settle_received(
         self, conn: sa.Connection, hub_id: str, found: list[conflicts.Conflict], pulled: Applied, top: int,
@@ -1707,7 +1754,7 @@ class _Run:
         if last:
             self.pulled_seq = top
             _save_own_ranges(conn, hub_id, [])  # received up to them: nothing to tell apart any more
-        _save_resume(conn, hub_id, "pull", None if last else batch[-1])
+        _save_resume(conn, hub_id, "pull", None if last or not batch else batch[-1])
         _save_state(conn, hub_id, self.shown, self.pushed_seq, self.pulled_seq, self.local.now())
         self.expected = now_seq
 

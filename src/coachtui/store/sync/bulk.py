@@ -235,9 +235,18 @@ def _iso(value: dt.date) -> str:
 # (tests/test_sync_bulk.py compares the two); anything the merge would have to decide
 # (a record already there, a stamp from the future going to the hub, a record whose
 # parent was not sent) sends the sync the ordinary way. COACHTUI_SYNC_BULK=0 turns
-# the copy off (to compare, and to measure).
+# the copy off (to compare, and to measure). A large history is copied in parts
+# (:meth:`Snapshot.parts`), each a transaction on both sides: the progress moves part
+# by part, and a sync stopped half-way keeps the parts it copied (the next sync finds
+# the receiving side no longer empty and merges the rest, copying the sessions still
+# new there).
 
 BULK_ENV = "COACHTUI_SYNC_BULK"
+# How many records one part of a copied history holds, about: each part is one
+# transaction on each side, so a sync stopped half-way (ctrl+c, f8) keeps the parts
+# it finished and its progress moves part by part. COACHTUI_SYNC_PART overrides it.
+PART_ROWS = 5_000
+PART_ENV = "COACHTUI_SYNC_PART"
 SOURCE = "coachtui_source"  # the name a copied-from file is attached under
 # How a SQLite database stores a timestamp (SQLAlchemy's format: naive UTC, microseconds)
 STAMP_TEXT = "%Y-%m-%d %H:%M:%S.%f"
@@ -296,6 +305,54 @@ class Snapshot:
             return False
         graves = {(kind, ident) for kind, ident, _at, _coach in self.tombstones}
         return not graves or not any((kind, row[0]) in graves for kind, rows in self.rows.items() for row in rows)
+
+    def parts(self, size: int | None = None) -> list[Snapshot]:
+        """The snapshot cut into parts of about ``size`` records (:data:`PART_ROWS`),
+        to copy one after the other: a session's records together, every record after
+        the records it belongs to (the teams and custom questions first, a review with
+        the later of its action's and its session's parts), the tombstones last. The
+        parts hold the rows in the same order (by id); only a snapshot in one part
+        keeps its ``source`` (copying from an attached file takes the whole tables)."""
+        if size is None:
+            text = os.environ.get(PART_ENV, "")
+            size = int(text) if text.isdigit() and int(text) > 0 else PART_ROWS
+        spec = {kind: SPECS[kind].columns for kind in self.rows}
+
+        def column(kind: str, name: str) -> int:
+            return spec[kind].index(name)
+
+        children: dict[Any, int] = {}
+        for kind in ("picked_questions", "actions", "action_reviews"):
+            index = column(kind, "session_id")
+            for row in self.rows.get(kind, ()):
+                children[row[index]] = children.get(row[index], 0) + 1
+        session_part: dict[Any, int] = {}
+        part = 0
+        count = len(self.rows.get("teams", ())) + len(self.rows.get("custom_questions", ()))
+        for row in self.rows.get("sessions", ()):
+            if count >= size:
+                part, count = part + 1, 0
+            session_part[row[0]] = part
+            count += 1 + children.get(row[0], 0)
+        found: list[dict[str, list[tuple[Any, ...]]]] = [{kind: [] for kind in self.rows} for _ in range(part + 1)]
+        action_part: dict[Any, int] = {}
+        for kind, rows in self.rows.items():
+            for row in rows:
+                if kind in ("sessions", "picked_questions"):
+                    at = session_part.get(row[0] if kind == "sessions" else row[column(kind, "session_id")], 0)
+                elif kind == "actions":
+                    at = action_part[row[0]] = session_part.get(row[column(kind, "session_id")], 0)
+                elif kind == "action_reviews":
+                    at = max(action_part.get(row[column(kind, "action_id")], 0),
+                             session_part.get(row[column(kind, "session_id")], 0))
+                else:
+                    at = 0
+                found[at][kind].append(row)
+        if len(found) == 1:
+            return [self]
+        parts = [Snapshot(rows, [], self.seq) for rows in found]
+        parts[-1].tombstones = list(self.tombstones)
+        return parts
 
     def orphans(self) -> bool:
         """A record whose parent (session, team, action) is not among the records."""
@@ -388,11 +445,13 @@ def _decoded(row: tuple[Any, ...], texts: list[int]) -> tuple[Any, ...]:
     return tuple(decode_text(value) if i in texts and isinstance(value, str) else value for i, value in enumerate(row))
 
 
-def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
+def copy_in(conn: sa.Connection, snapshot: Snapshot, *, fresh: bool = True) -> None:
     """Write the snapshot's records into this empty database (in the caller's
     transaction): the triggers off, every record logged at one new counter value,
     the search index and the tallies brought up to date once. Tombstones are left
-    to the caller."""
+    to the caller. ``fresh``: the database held nothing before; else it holds the
+    earlier parts of the same history (:meth:`Snapshot.parts`), and only this part's
+    records are logged and indexed."""
     sqlite = dialects.of(conn) is dialects.sqlite
     saved = changes.suspend_triggers(conn)
     saved += search_index.suspend_triggers(conn) if sqlite else pg_search.suspend_triggers(conn)
@@ -409,7 +468,17 @@ def copy_in(conn: sa.Connection, snapshot: Snapshot) -> None:
             conn.exec_driver_sql(f"INSERT INTO main.{spec.table} ({columns}) SELECT {columns} FROM {SOURCE}.{spec.table} ORDER BY id")
         else:
             _write_raw(conn, kind, snapshot.rows[kind], sqlite)
-    if any(snapshot.rows.values()):
+    if any(snapshot.rows.values()) and not fresh:
+        written = Written()
+        for kind, rows in snapshot.rows.items():
+            written.records[kind].update(row[0] for row in rows)
+        written.sessions.update(row[0] for row in snapshot.rows.get("sessions", ()))
+        _log(conn, written)
+        if sqlite:
+            _reindex(conn, written.sessions)
+        else:
+            pg_search.note_sessions(conn, [encode_text(i) for i in written.sessions])
+    elif any(snapshot.rows.values()):
         seq = changes.next_seq(conn)
         for kind, table in changes.TABLES.items():
             conn.exec_driver_sql(

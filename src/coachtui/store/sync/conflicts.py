@@ -511,6 +511,45 @@ def prune_notes(conn: sa.Connection) -> int:
     return len(dead)
 
 
+def overturned(conn: sa.Connection, now: dt.datetime) -> int:
+    """On the hub: settlement notes (``SETTLED``) whose field now holds the very text
+    the coach chose against, written back by another coach's choice (two coaches each
+    kept their own text of one conflict): the later choice holds, and the coach whose
+    kept text it replaced is told at their next sync, as of a text that lost (a
+    ``LOST`` note naming them). The settlement note goes: it settles nothing now.
+    Returns how many."""
+    from sqlmodel import Session
+
+    from coachtui.store.exchange.rows import fetch_in
+    from coachtui.store.sync.fields import fields_of
+
+    notes = [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == SETTLED)).all()]
+    notes = [note for note in notes if not note.members]
+    if not notes:
+        return 0
+    by_kind: dict[str, set[str]] = {}
+    for note in notes:
+        by_kind.setdefault(note.kind, set()).add(note.record_id)
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, ids in by_kind.items():
+        for row in fetch_in(cast(Session, conn), kind, "id", ids):
+            current[(kind, row["id"])] = fields_of(kind, row)
+    back = [
+        note for note in notes
+        if (found := current.get((note.kind, note.record_id))) is not None
+        and note.mine != note.theirs and found.get(note.field, _GONE) == note.theirs
+    ]
+    if not back:
+        return 0
+    gone = sorted(note.id for note in back)
+    for start in range(0, len(gone), 500):
+        conn.execute(sa.delete(CONFLICT).where(CONFLICT.c.id.in_(gone[start : start + 500])))
+    lost = [Conflict(new_id(), n.kind, n.record_id, n.field, n.mine, n.theirs, "theirs", n.mine_by, n.theirs_by)
+            for n in back]
+    save(conn, lost, LOST, now)
+    return len(lost)
+
+
 _GONE = object()
 
 

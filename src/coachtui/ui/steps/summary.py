@@ -112,7 +112,7 @@ open actions to review next time. You can still go back and amend it.
         shown = self.shown_at
         if shown is None or event.time < shown:
             return insight if goes_to_filter(event, frozenset({"backspace"})) else None
-        own = frozenset({"backspace", *self.screen.active_bindings})
+        own = frozenset({"backspace", "space", *self.screen.active_bindings})  # a space starts no line
         return insight if goes_to_filter(event, own) else None
 
     def refresh_from_model(self) -> None:
