@@ -38,6 +38,7 @@ class Panes:
         self.tmux("new-session", "-d", "-s", "t", "-x", "200", "-y", "30", commands[0])
         self.tmux("split-window", "-h", "-t", "t", commands[1])
         self.tmux("select-layout", "-t", "t", "even-horizontal")
+        self.path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(["tmux", "-L", self.socket, *args], check=False, capture_output=True, text=True, timeout=20)
@@ -60,6 +61,7 @@ class Panes:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True, timeout=20)
+        self.path.unlink(missing_ok=True)  # the server leaves its socket behind
 
 
 def _until(condition: Callable[[], bool], what: str, timeout: float = 20.0, shown: Callable[[], str] | None = None) -> None:

@@ -971,7 +971,7 @@ def record_review(
         if review is not None and seen is not None and (review.note, review.learning) != seen:
             # another window's words on this review: the action's version says nothing of them
             raise StaleRecord(
-                "action",
+                "review note",
                 action.id,
                 expected_version=action.version if expected_version is None else expected_version,
                 current_version=action.version,

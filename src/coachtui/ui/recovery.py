@@ -145,6 +145,7 @@ class Recovery:
         tries again, and a save says what is wrong if anything is."""
         self._looking = False
         self._newer = None
+        self._reviews_read = None
 
     def _looked(self, result: tuple[str, int, SessionModel | None]) -> None:
         session_id, version, theirs = result
