@@ -56,6 +56,9 @@ async def test_at_80x24_the_conflicts_list_scrolls_keeps_its_keys_and_shows_what
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, SyncConflictsScreen), what="the conflicts")
         text = await shows(pilot, "Changed on both sides: 2 waiting")
+        # each says which session it is
+        assert "“Falls at night” (Ward 4) — dilemma: Ben Okafor's was kept" in text
+        assert "“Falls at night” (Ward 4) — context: Ben Okafor's was kept" in text
         # the keys are on screen, and each text shows where it differs, not the start both share
         assert "m keep mine · t keep theirs · b keep both" in text
         for words in ("yours: …since Tuesday; Ana: the day plan", "Okafor's: …since Tuesday; Ben: the handover",

@@ -100,6 +100,7 @@ class SyncConflictsScreen(ModalScreen[None]):
         super().__init__(classes="modal")
         self.store = store
         self.waiting: list[Any] = []
+        self.places: dict[str, str] = {}  # conflict id -> which session it is
 
     def compose(self) -> ComposeResult:
         from textual.containers import VerticalScroll
@@ -118,9 +119,25 @@ class SyncConflictsScreen(ModalScreen[None]):
 
     @in_thread(exclusive=True, group="sync-conflicts", doing="list the sync conflicts", then="_show")
     def _load(self) -> list[Any]:
-        from coachtui.store.sync import conflicts
+        return self._listed()
 
-        return conflicts.list_conflicts(self.store.db)
+    def _listed(self) -> list[Any]:
+        """The conflicts waiting (in a worker thread), each session's noting which
+        session it is (``places``: conflict id -> its title and team)."""
+        from coachtui.store.errors import StoreError
+        from coachtui.store.sync import conflicts
+        from coachtui.text import session_label
+
+        found = conflicts.list_conflicts(self.store.db)
+        for conflict in found:
+            if conflict.kind == "sessions" and conflict.id not in self.places:
+                try:
+                    detail = self.store.get_session(conflict.record_id)
+                except StoreError:  # deleted: the conflict says so
+                    continue
+                title = session_label(detail.title, detail.dilemma, 40) or "untitled session"
+                self.places[conflict.id] = f"“{title}” ({detail.team_name})"
+        return found
 
     def _room(self) -> int:
         """How many characters fit on one line of the list."""
@@ -151,8 +168,11 @@ class SyncConflictsScreen(ModalScreen[None]):
         for conflict in found:
             mine_text, theirs_text = conflict.shown_mine, conflict.shown_theirs
             yours, theirs = "  yours: ", f"  {one_line(conflict.theirs_by or 'the hub', 24)}'s: "
+            place = self.places.get(conflict.id)
+            what = conflict.heading.removeprefix("the session's ")  # the place says it is a session
+            heading = f"{place} — {what}" if place else conflict.heading
             label = Content(
-                f"{one_line(conflict.heading, room)}"
+                f"{one_line(heading, room)}"
                 f"\n{yours}{where_it_differs(mine_text, theirs_text, room - len(yours))}"
                 f"\n{theirs}{where_it_differs(theirs_text, mine_text, room - len(theirs))}"
             )
@@ -174,9 +194,11 @@ class SyncConflictsScreen(ModalScreen[None]):
             texts.update("")
             return
         theirs = conflict.theirs_by or "the hub"
+        place = visible(self.places[conflict.id]) + "\n" if conflict.id in self.places else ""
         texts.update(
             Content(
-                f"{visible(conflict.heading)} (conflict {conflict.id[:8]})\n\nYours:\n{visible(conflict.shown_mine)}"
+                f"{place}{visible(conflict.heading)} (conflict {conflict.id[:8]})"
+                f"\n\nYours:\n{visible(conflict.shown_mine)}"
                 f"\n\n{theirs}'s:\n{visible(conflict.shown_theirs)}"
             )
         )
@@ -211,7 +233,7 @@ class SyncConflictsScreen(ModalScreen[None]):
             version = self.store.session_version(session_id)
             if version is not None and version > known:
                 now = SessionModel.load(self.store, session_id)
-        return conflicts.list_conflicts(self.store.db), now
+        return self._listed(), now
 
     def _settled(self, result: tuple[list[Any], Any]) -> None:
         found, now = result
