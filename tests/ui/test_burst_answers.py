@@ -246,7 +246,7 @@ async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_a
                        what="enter back on the summary")
         assert app.session_screen.current_step == "summary" and app.session.model.title == "Rota"
         assert app.session_screen.query_one("#team-filter").value == ""
-        assert "nurses want the data" in screen_text(app)
+        await shows(pilot, "nurses want the data")  # the summary is painted again after enter
         await saved(pilot)
     assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
         ("Rota", "nurses want the data", "draft")
@@ -301,3 +301,90 @@ async def test_n_once_the_summary_is_seen_starts_a_new_session(make_app, db_path
         await wait_for(pilot, lambda: app.session_screen.current_step == "team", what="the team list")
         await saved(pilot)
     assert query(db_path, "SELECT title, insight FROM coaching_session") == [("Rota", "We")]
+
+
+# --- a fourth tester's findings: words typed past two questions in a row, or at one ---------------
+
+
+async def _with_beta_open(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """On the team list with Beta's new session open behind it, its title typed."""
+    await _on_the_team_list(pilot, app)
+    burst(app, *"Beta", "enter")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "title", what="Beta's title")
+    burst(app, *"Beta notes")
+    await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Beta notes",
+                   what="Beta's title typed")
+    await pilot.press("ctrl+g", "1")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-filter", what="the team list")
+
+
+@pytest.mark.parametrize("beta_open", [False, True], ids=["nothing open", "a session open"])
+async def test_a_title_typed_past_create_another_team_lands_in_the_new_session(
+    make_app, db_path: Path, beta_open: bool
+) -> None:
+    """'Deltas', enter, 'Rota slips' (a team Delta exists): "Create Deltas as another
+    team?" kept the title; after y (and y to "Start a new session with Deltas?" when
+    another session is open) it was only a 'Not used' toast, in no file."""
+    alpha_with_a_draft(db_path)
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        store.create_team("Delta")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        if beta_open:
+            await _with_beta_open(pilot, app)
+        else:
+            await _on_the_team_list(pilot, app)
+        burst(app, *"Deltas", "enter", *"Rota slips")
+        await shows(pilot, "There is already a team called Delta.")
+        await pilot.press("y")
+        if beta_open:
+            await shows(pilot, "Start a new session with")
+            await pilot.press("y")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Rota slips",
+                       what="the title")
+        assert "Not used" not in screen_text(app)
+        await saved(pilot)
+    assert query(db_path, "SELECT s.title FROM coaching_session s JOIN team t ON t.id = s.team_id "
+                 "WHERE t.name = 'Deltas'") == [("Rota slips",)]
+
+
+async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, db_path: Path) -> None:
+    """A session open, 'Alpha', enter, n and a title: n answered "Start a new one",
+    then "Start a new session with Alpha? Start new (y) / Stay (n)" asked it again, and
+    a second n (Stay) dropped the title into a toast."""
+    alpha_with_a_draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _with_beta_open(pilot, app)
+        burst(app, *"Alpha", "enter", "n", *"Title X words")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Title X words",
+                       what="the title")
+        assert app.session.model.team.name == "Alpha"
+        await saved(pilot)
+    assert sorted(query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id")) == [
+        ("Alpha", ""), ("Alpha", "Title X words"), ("Beta", "Beta notes")
+    ]
+
+
+async def test_an_answer_letter_inside_words_typed_at_a_question_answers_nothing(make_app, db_path: Path) -> None:
+    """Words typed at the draft question once it is on the screen ('hello there'):
+    the r of 'there' resumed the draft. A letter that carries on words typed at a
+    question is kept with them; the answer is a key of its own."""
+    draft = alpha_with_a_draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _on_the_team_list(pilot, app)
+        burst(app, *"Alpha", "enter")
+        await shows(pilot, "has an unfinished session of yours")
+        await pilot.pause(0.2)
+        burst(app, *"hello there")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.pause(1.0)  # the coach stops, reads, answers
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "hello there",
+                       what="the title")
+        assert app.session.model.session_id != draft
+        await saved(pilot)

@@ -35,11 +35,16 @@ class Question:
     "Bob" enter in the members prompt) meant them for what they expected to see, so
     the question keeps them, with any letter that answers nothing in it, and hands
     them on once it is answered (KeyHold.hand_on): to the field the focus goes to
-    then, or, if that is no place for them, to a toast saying what was not used."""
+    then, or, if that is no place for them, to a toast saying what was not used.
+
+    A letter that would answer it but carries on words the coach is typing at it
+    (the r of "there" in "hello there") is kept with them too: see :meth:`keeps`."""
 
     app: Any
     shown_at: float | None = None  # first on the screen, on the clock keys are timed by
     kept: list[events.Key | events.Paste]
+    _word_at: float | None = None  # when the last character it kept was typed
+    _word_seen = False  # ...and whether the question was on the screen as those words began
 
     def watch_for_paint(self) -> None:
         self.kept = []
@@ -63,13 +68,29 @@ class Question:
         question came up ("Late starts") pressed the button in focus with it."""
         shown = self.shown_at
         if isinstance(event, events.Paste) or shown is None or event.time < shown:
-            self.kept.append(event)
+            self._keep_word(event)
             return True
         character = event.character
-        if character is not None and character.isprintable() and not self.answers(event):
-            self.kept.append(event)
+        if character is not None and character.isprintable() and (
+            not self.answers(event) or self._carries_on_words(event)
+        ):
+            self._keep_word(event)
             return True
         return False
+
+    def _keep_word(self, event: events.Key | events.Paste) -> None:
+        self.kept.append(event)
+        if isinstance(event, events.Paste) or (event.character is not None and event.character.isprintable()):
+            if self._word_at is None or event.time - self._word_at >= TYPING_PAUSE:  # a new run of words
+                self._word_seen = self.shown_at is not None and event.time >= self.shown_at
+            self._word_at = event.time
+
+    def _carries_on_words(self, event: events.Key) -> bool:
+        """``event`` comes straight after (TYPING_PAUSE) words this kept that the coach
+        began typing once it was on the screen: more of them, not an answer. Words
+        begun before it was painted do not count: a coach who typed ahead ("Ward 7",
+        enter, "Late starts") answers it as soon as it is seen."""
+        return self._word_seen and self._word_at is not None and event.time - self._word_at < TYPING_PAUSE
 
     def answer_shown(self) -> Callable[[], bool] | None:
         """Beyond the answer being acted on, what the keys kept wait for (where the
@@ -92,12 +113,18 @@ class ConfirmScreen(Question, ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False) -> None:
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", danger: bool = False, yes_opens_session: bool = False
+    ) -> None:
+        """``yes_opens_session``: yes leads to a session (or a question on the way to
+        it): the keys kept wait for it, to go into its focused field."""
         super().__init__(classes="modal")
         self.question = question
         self.yes_label = yes
         self.no_label = no
         self.danger = danger
+        self.yes_opens_session = yes_opens_session
+        self.answer: bool | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -120,7 +147,13 @@ class ConfirmScreen(Question, ModalScreen[bool]):
     def _pressed(self, event: Button.Pressed) -> None:
         self._answer(event.button.id == "yes")
 
+    def answer_shown(self) -> Callable[[], bool] | None:
+        if self.answer and self.yes_opens_session:
+            return session_shown(self.app, self)
+        return None
+
     def _answer(self, answer: bool) -> None:
+        self.answer = answer
         self.hand_on_kept()
         self.dismiss(answer)
 

@@ -271,6 +271,12 @@ class KeyHold:
 
     def _deliver(self, kept: HandOn) -> None:
         focused = self.app.focused
+        question = self.app.screen
+        if getattr(question, "keeps", None) is not None and getattr(question, "kept", None) is not None:
+            # The answer led to another question ("Create Deltas as another team?",
+            # then "Start a new session with Deltas?"): it keeps them in turn.
+            question.kept[0:0] = kept.keys
+            return
         if is_text_field(focused) and not getattr(focused, "refuses_typed_ahead", False):
             self.held[0:0] = kept.keys  # on to the field, before the keys typed after them
         elif text := kept.text.strip():

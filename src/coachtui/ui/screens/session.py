@@ -533,20 +533,26 @@ class SessionScreen(Screen[None]):
             if choice == "resume":
                 self.coach_app.drafts.resume(draft.id)
             elif choice == "new":
-                self._open_team_afresh(team)
+                self._open_team_afresh(team, asked=True)  # "Start a new one": not asked again
 
         title = f"“{one_line(draft.title, 50)}”" if draft.title.strip() else "an untitled session"
         edited = relative_day(draft.updated_at) + " " + draft.updated_at.astimezone().strftime("%H:%M")
+        model = self.coach_app.session.model
+        kept = ""
+        if model is not None and model.status == "draft" and not model.is_empty and model.team.id != team.id:
+            kept = f" (The draft for {one_line(model.team.name, 40)} open now is kept.)"
         self.app.push_screen(
             SessionChoiceScreen(
                 f"{one_line(team.name, 40)} has an unfinished session of yours: {title}, last edited {edited}. "
-                "Carry on with it, or start a new one? (esc: neither)",
+                f"Carry on with it, or start a new one? (esc: neither){kept}",
                 [("r", "Resume it", "resume"), ("n", "Start a new one", "new")],
             ),
             done,
         )
 
-    def _open_team_afresh(self, team: TeamInfo) -> None:
+    def _open_team_afresh(self, team: TeamInfo, *, asked: bool = False) -> None:
+        """Start ``team``'s new session; when another draft is open, first ask (unless
+        ``asked``: the coach has just chosen to start a new one)."""
         controller = self.coach_app.session
         model = controller.model
         if model is not None and model.team.id == team.id:
@@ -556,7 +562,7 @@ class SessionScreen(Screen[None]):
             controller.move_to_team(team)
             self._load_review(team, model)
             return
-        if model is not None and model.status == "draft":
+        if model is not None and model.status == "draft" and not asked:
             from coachtui.ui.modals import TypedAheadConfirmScreen
 
             question = TypedAheadConfirmScreen(

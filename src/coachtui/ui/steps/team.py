@@ -531,6 +531,7 @@ team has an unfinished session of yours, you are asked whether to carry on with 
                 yes="Create",
                 no="Back",
                 danger=True,  # enter pressed twice in a hurry goes back, creating nothing
+                yes_opens_session=True,  # a title typed on after enter goes into the new session
             ),
             done,
         )
