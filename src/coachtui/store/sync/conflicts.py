@@ -485,23 +485,12 @@ def prune_notes(conn: sa.Connection) -> int:
     wrong, and the laptop then takes the record as it is now); the same for settlement
     notes (``SETTLED``), whose ``theirs`` is the value settled against and ``mine``
     the value kept. Returns how many went."""
-    from sqlmodel import Session
-
-    from coachtui.store.exchange.rows import fetch_in
-    from coachtui.store.sync.fields import fields_of
-
     rows = conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub.in_(NOTES))).all()
     notes = [_from_row(row) for row in rows]
     held = {row.id: (note.mine if row.hub == SETTLED else note.theirs) for row, note in zip(rows, notes, strict=True)}
     if not notes:
         return 0
-    by_kind: dict[str, set[str]] = {}
-    for note in notes:
-        by_kind.setdefault(note.kind, set()).add(note.record_id)
-    current: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, ids in by_kind.items():
-        for row in fetch_in(cast(Session, conn), kind, "id", ids):
-            current[(kind, row["id"])] = fields_of(kind, row)
+    current = _current_fields(conn, notes)
     dead = [
         note.id for note in notes
         if (fields := current.get((note.kind, note.record_id))) is None or fields.get(note.field, _GONE) != held[note.id]
@@ -518,22 +507,11 @@ def overturned(conn: sa.Connection, now: dt.datetime) -> int:
     kept text it replaced is told at their next sync, as of a text that lost (a
     ``LOST`` note naming them). The settlement note goes: it settles nothing now.
     Returns how many."""
-    from sqlmodel import Session
-
-    from coachtui.store.exchange.rows import fetch_in
-    from coachtui.store.sync.fields import fields_of
-
     notes = [_from_row(row) for row in conn.execute(sa.select(CONFLICT).where(CONFLICT.c.hub == SETTLED)).all()]
     notes = [note for note in notes if not note.members]
     if not notes:
         return 0
-    by_kind: dict[str, set[str]] = {}
-    for note in notes:
-        by_kind.setdefault(note.kind, set()).add(note.record_id)
-    current: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, ids in by_kind.items():
-        for row in fetch_in(cast(Session, conn), kind, "id", ids):
-            current[(kind, row["id"])] = fields_of(kind, row)
+    current = _current_fields(conn, notes)
     back = [
         note for note in notes
         if (found := current.get((note.kind, note.record_id))) is not None
@@ -737,3 +715,21 @@ def _has_python_type(column: sa.Column[Any]) -> bool:
 
 def _is_date(column: sa.Column[Any]) -> bool:
     return _has_python_type(column) and column.type.python_type is dt.date
+
+
+def _current_fields(conn: sa.Connection, notes: list[Conflict]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The fields of the records ``notes`` are about, as they are here now, by
+    (kind, id); a record gone is not in it."""
+    from sqlmodel import Session
+
+    from coachtui.store.exchange.rows import fetch_in
+    from coachtui.store.sync.fields import fields_of
+
+    by_kind: dict[str, set[str]] = {}
+    for note in notes:
+        by_kind.setdefault(note.kind, set()).add(note.record_id)
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, ids in by_kind.items():
+        for row in fetch_in(cast(Session, conn), kind, "id", ids):
+            current[(kind, row["id"])] = fields_of(kind, row)
+    return current
