@@ -27,6 +27,10 @@ class Terminal:
         pid, fd = os.forkpty()
         if pid == 0:  # the child: become coachtui
             try:
+                # as a terminal's shell starts a command: ctrl+c interrupts it (a test run
+                # started in the background, as `nohup … &` does, ignores SIGINT, and an
+                # ignored signal stays ignored across exec)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.execvpe(args[0], args, env)
             finally:
                 os._exit(127)

@@ -366,25 +366,3 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
     assert sorted(query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id")) == [
         ("Alpha", ""), ("Alpha", "Title X words"), ("Beta", "Beta notes")
     ]
-
-
-async def test_an_answer_letter_inside_words_typed_at_a_question_answers_nothing(make_app, db_path: Path) -> None:
-    """Words typed at the draft question once it is on the screen ('hello there'):
-    the r of 'there' resumed the draft. A letter that carries on words typed at a
-    question is kept with them; the answer is a key of its own."""
-    draft = alpha_with_a_draft(db_path)
-    app = make_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _on_the_team_list(pilot, app)
-        burst(app, *"Alpha", "enter")
-        await shows(pilot, "has an unfinished session of yours")
-        await pilot.pause(0.2)
-        burst(app, *"hello there")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ChoiceScreen)
-        await pilot.pause(1.0)  # the coach stops, reads, answers
-        await pilot.press("n")
-        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "hello there",
-                       what="the title")
-        assert app.session.model.session_id != draft
-        await saved(pilot)

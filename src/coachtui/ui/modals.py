@@ -35,16 +35,11 @@ class Question:
     "Bob" enter in the members prompt) meant them for what they expected to see, so
     the question keeps them, with any letter that answers nothing in it, and hands
     them on once it is answered (KeyHold.hand_on): to the field the focus goes to
-    then, or, if that is no place for them, to a toast saying what was not used.
-
-    A letter that would answer it but carries on words the coach is typing at it
-    (the r of "there" in "hello there") is kept with them too: see :meth:`keeps`."""
+    then, or, if that is no place for them, to a toast saying what was not used."""
 
     app: Any
     shown_at: float | None = None  # first on the screen, on the clock keys are timed by
     kept: list[events.Key | events.Paste]
-    _word_at: float | None = None  # when the last character it kept was typed
-    _word_seen = False  # ...and whether the question was on the screen as those words began
 
     def watch_for_paint(self) -> None:
         self.kept = []
@@ -68,29 +63,13 @@ class Question:
         question came up ("Late starts") pressed the button in focus with it."""
         shown = self.shown_at
         if isinstance(event, events.Paste) or shown is None or event.time < shown:
-            self._keep_word(event)
+            self.kept.append(event)
             return True
         character = event.character
-        if character is not None and character.isprintable() and (
-            not self.answers(event) or self._carries_on_words(event)
-        ):
-            self._keep_word(event)
+        if character is not None and character.isprintable() and not self.answers(event):
+            self.kept.append(event)
             return True
         return False
-
-    def _keep_word(self, event: events.Key | events.Paste) -> None:
-        self.kept.append(event)
-        if isinstance(event, events.Paste) or (event.character is not None and event.character.isprintable()):
-            if self._word_at is None or event.time - self._word_at >= TYPING_PAUSE:  # a new run of words
-                self._word_seen = self.shown_at is not None and event.time >= self.shown_at
-            self._word_at = event.time
-
-    def _carries_on_words(self, event: events.Key) -> bool:
-        """``event`` comes straight after (TYPING_PAUSE) words this kept that the coach
-        began typing once it was on the screen: more of them, not an answer. Words
-        begun before it was painted do not count: a coach who typed ahead ("Ward 7",
-        enter, "Late starts") answers it as soon as it is seen."""
-        return self._word_seen and self._word_at is not None and event.time - self._word_at < TYPING_PAUSE
 
     def answer_shown(self) -> Callable[[], bool] | None:
         """Beyond the answer being acted on, what the keys kept wait for (where the
