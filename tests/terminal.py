@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pyte
 
+from coachtui.ui.typeahead import REACTION
+
 
 class Terminal:
     def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)) -> None:
@@ -59,10 +61,14 @@ class Terminal:
         return "\n".join(self.screen.display)
 
     def wait_for(self, needle: str, timeout: float = 20.0) -> str:
+        """Wait until ``needle`` is on the screen, and as long again as a person takes
+        to react to what they see (the app takes a key sooner than that for one typed
+        before they saw the screen: typeahead.REACTION)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump(0.1)
             if needle in self.text():
+                self.pump(REACTION)
                 return self.text()
         raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
 

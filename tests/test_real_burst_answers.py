@@ -79,10 +79,7 @@ def test_ctrl_g_and_a_digit_inside_a_question_note(tmp_path: Path, burst: str) -
         app.quit()
 
 
-@pytest.mark.parametrize("burst", ["one", pytest.param("keys", marks=pytest.mark.xfail(
-    reason="open bug: keys ~10 ms apart, the summary painted between ctrl+g 7 and the n of 'nurses': the n is "
-    "still taken as the step's key in about half the fresh-clone CI runs (closing note, 7 December 2026)",
-    strict=False))])
+@pytest.mark.parametrize("burst", ["one", "keys"])
 def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(tmp_path: Path, burst: str) -> None:
     """ctrl+g 7 and 'nurses want the data' at tmux speed: the n started a new session
     and the rest went into the team filter."""

@@ -23,6 +23,7 @@ from tests.terminal import coachtui_command
 from tests.test_kill import _env
 
 from coachtui.ui.modals import TYPING_PAUSE
+from coachtui.ui.typeahead import REACTION
 
 pytestmark = [
     pytest.mark.slow,
@@ -57,7 +58,10 @@ class Panes:
         self.tmux("send-keys", "-t", f"t.{pane}", *names)
 
     def wait_for(self, pane: int, text: str, timeout: float = 20.0) -> None:
+        """Until ``text`` is in the pane, and as long again as a person takes to react to
+        it (typeahead.REACTION: a key sooner than that was typed before they saw it)."""
         _until(lambda: text in self.text(pane), f"{text!r} in pane {pane}", timeout, lambda: self.text(pane))
+        time.sleep(REACTION)
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True, timeout=20)

@@ -7,11 +7,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from coachtui.ui.app import CoachApp
+from coachtui.ui.typeahead import REACTION
 
 
 class Notices(list[Notification]):
@@ -34,10 +36,17 @@ async def wait_for(pilot: Pilot, condition: Any, timeout: float = 10.0, what: st
         await pilot.pause(0.02)
 
 
+def seen(shown_at: float | None) -> bool:
+    """What was painted at ``shown_at`` (None: not yet) has been on the screen long
+    enough for a coach to react to it: only keys that arrive from then on answer it
+    (typeahead.REACTION)."""
+    return shown_at is not None and events.Event().time >= shown_at + REACTION
+
+
 def painted(app: Any) -> bool:
-    """A question on top (ConfirmScreen, ChoiceScreen...) has been painted: a coach
-    can see it only then, and only keys that arrive after that answer it."""
-    return getattr(app.screen, "shown_at", 0.0) is not None
+    """A question on top (ConfirmScreen, ChoiceScreen...) has been painted and seen: a
+    coach can answer it only then."""
+    return seen(getattr(app.screen, "shown_at", 0.0))
 
 
 async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:

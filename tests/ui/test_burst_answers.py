@@ -11,7 +11,7 @@ import pytest
 
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import query, ready, saved, screen_text, shows, wait_for
+from .helpers import query, ready, saved, screen_text, seen, shows, wait_for
 from .test_keys import burst
 
 
@@ -223,6 +223,11 @@ def summary_painted(app) -> bool:  # type: ignore[no-untyped-def]
     return app.session_screen.current_step == "summary" and app.session_screen.pane("summary").shown_at is not None
 
 
+def summary_seen(app) -> bool:  # type: ignore[no-untyped-def]
+    """The summary step has been on the screen long enough for a coach to act on it."""
+    return app.session_screen.current_step == "summary" and seen(app.session_screen.pane("summary").shown_at)
+
+
 @pytest.mark.parametrize("arrive", ["ctrl+g 7", "ctrl+n"])
 async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_app, db_path: Path, arrive: str) -> None:
     """ctrl+g 7 and 'nurses want the data' in one burst: the n started a new session
@@ -283,6 +288,35 @@ async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(make
     ]
 
 
+async def test_a_burst_that_reaches_the_summary_just_as_it_paints_is_words(make_app, db_path: Path) -> None:
+    """In a real terminal, keys 10 ms apart: ctrl+g 7, then 'nurses want the data'.
+    When the summary painted between the 7 and the n, the n arrived a few
+    milliseconds after it and started a new session (one run kept the insight
+    'urse'). No coach answers a screen that fast: a key that arrives sooner than
+    anyone could react to the summary was typed before they saw it, so it is a word."""
+    from textual import events
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
+        at = app.session_screen.pane("summary").shown_at + 0.01  # 10 ms after the frame
+        for character in "nurses want the data":
+            key = events.Key("space" if character == " " else character, character)
+            key.time, at = at, at + 0.01
+            app.post_message(key)
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
+                       "the data", what="the insight")
+        assert app.session_screen.current_step == "summary"
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
+        ("Rota", "nurses want the data", "draft")
+    ]
+
+
 async def test_n_once_the_summary_is_seen_starts_a_new_session(make_app, db_path: Path) -> None:
     """A deliberate n (the summary on the screen) still starts a new session, and a
     letter that is no command there starts the "What we learned today" line."""
@@ -292,7 +326,7 @@ async def test_n_once_the_summary_is_seen_starts_a_new_session(make_app, db_path
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await on_the_dilemma(pilot, app)
         burst(app, *"Rota", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
+        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
         burst(app, *"We", "enter")  # W is no command: the line
         await wait_for(pilot, lambda: app.session.model.insight == "We", what="the insight")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",

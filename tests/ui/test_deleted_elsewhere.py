@@ -12,7 +12,7 @@ import pytest
 from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import painted, paste, query, saved, shows, wait_for
+from .helpers import painted, paste, query, saved, seen, shows, wait_for
 from .test_saves import _draft, _resume
 
 
@@ -205,7 +205,7 @@ async def test_a_key_typed_as_the_question_about_a_deleted_session_comes_up_is_k
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question")
         for key in typed:  # reaching the app as the question comes up (a busy moment)
             app.post_message(key)
-        await wait_for(pilot, lambda: app.screen.shown_at is not None, what="the question, painted")
+        await wait_for(pilot, lambda: seen(app.screen.shown_at), what="the question, seen")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ChoiceScreen)  # the 'n' did not answer it
         await pilot.press("escape")  # not now

@@ -185,7 +185,7 @@ async def test_a_draft_discarded_in_another_window_loses_nothing_in_the_window_t
         await ready(pb)
         await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen), what="the offer, second window")
         await pb.press("d")
-        await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen), what="discard?")
+        await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen) and painted(second), what="discard?")
         await pb.press("y")
         await saved(pb)
         assert query(db_path, "SELECT count(*) FROM coaching_session") == [(0,)]
@@ -216,7 +216,7 @@ async def test_a_team_deleted_in_another_window_loses_nothing_in_the_window_with
             await pb.press("n")
             await type_text(pb, "Ward 4")
             await pb.press("ctrl+d")
-            await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen), what="delete?")
+            await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen) and painted(second), what="delete?")
             await pb.press("y")
             await pb.press("ctrl+q")  # deleted now, not after the undo window
             await wait_for(pb, lambda: not second.is_running, what="the second window closed")

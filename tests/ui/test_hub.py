@@ -327,6 +327,7 @@ async def test_a_removal_refused_by_a_conflict_brings_the_action_back_or_removes
         action_id = await _new_session_with_an_action(pilot, "Only")
         bo.update_action(action_id, owner="Kim")
         await pilot.press("tab", "tab", "tab", "delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="remove it?")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen), what="the conflict")
         await shows(pilot, "You removed it.")
@@ -336,6 +337,7 @@ async def test_a_removal_refused_by_a_conflict_brings_the_action_back_or_removes
         assert "Kim" in text  # back in the list, with Bo's change
         assert app.focused is not None and app.focused.id == "action-table"
         await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="remove it?")
         await pilot.press("y")
         await saved(pilot)
         await shows(pilot, "Action removed.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import query, ready, saved, shows, wait_for
+from .helpers import query, ready, saved, seen, shows, wait_for
 from .test_keys import burst, on_the_dilemma
 from .test_team_step import three_teams  # noqa: F401 - a fixture
 
@@ -201,8 +201,8 @@ async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, d
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _on_the_team_list_with_a_draft_open(pilot, app, db_path)
         burst(app, *"Ward 7", "enter", *"yes")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
-                       what="the question, painted")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and seen(app.screen.shown_at),
+                       what="the question, seen")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmScreen)  # still asking
         assert "Start a new session with Ward 7?" in str(app.screen.question)
@@ -228,8 +228,8 @@ async def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(make_app,
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _on_the_team_list_with_a_draft_open(pilot, app, db_path)
         burst(app, *"Ward 7", "enter", *"Late starts")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
-                       what="the question, painted")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and seen(app.screen.shown_at),
+                       what="the question, seen")
         burst(app, "y")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.team.name == "Ward 7"
                        and app.session_screen.current_step != "team", what="the new session")
@@ -409,8 +409,8 @@ async def test_keys_typed_before_mark_as_left_is_painted_never_answer_it(make_ap
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _members_prompt(pilot, app)
         burst(app, *"-Ann", "enter", *"Bob", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
-                       what="the question, painted")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and seen(app.screen.shown_at),
+                       what="the question, seen")
         await pilot.pause(0.3)
         assert isinstance(app.screen, ConfirmScreen)  # the enter after Bob did not answer it
         assert "Mark Ann as having left South leads?" in str(app.screen.question)

@@ -24,6 +24,7 @@ from coachtui.ui.typeahead import (
     SESSION_WAIT,
     TYPING_PAUSE,
     input_ready,
+    seen_when_typed,
     session_shown,
 )
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
@@ -58,11 +59,11 @@ class Question:
         return False
 
     def keeps(self, event: events.Key | events.Paste) -> bool:
-        """Keep ``event`` (True): typed before this was painted, or a paste, or a
-        character that answers nothing here. A space too: a coach typing on as the
-        question came up ("Late starts") pressed the button in focus with it."""
-        shown = self.shown_at
-        if isinstance(event, events.Paste) or shown is None or event.time < shown:
+        """Keep ``event`` (True): typed before the coach could see this question
+        (seen_when_typed), or a paste, or a character that answers nothing here. A
+        space too: a coach typing on as the question came up ("Late starts") pressed
+        the button in focus with it."""
+        if isinstance(event, events.Paste) or not seen_when_typed(self.shown_at, event):
             self.kept.append(event)
             return True
         character = event.character

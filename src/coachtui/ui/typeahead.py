@@ -50,6 +50,19 @@ STARTUP_WAIT = 10.0
 # coach has seen it (ConflictScreen.typing_goes_on), and a list that a letter
 # typed after it is meant for the list (KeyHold.words_go_on).
 TYPING_PAUSE = 0.8
+# No one answers what they see sooner than this after it is painted: a key that
+# arrives sooner was typed before the coach could see it (keys sent 10 ms apart,
+# "ctrl+g 7 nurses…", with the summary painted between the 7 and the n: the n is
+# the start of a word, not "new session").
+REACTION = 0.1
+
+
+def seen_when_typed(shown_at: float | None, event: events.Key) -> bool:
+    """Could the coach see what was painted at ``shown_at`` (None: not yet) when
+    they typed ``event``?"""
+    return shown_at is not None and event.time >= shown_at + REACTION
+
+
 # Keys that carry on the words typed in a field: its characters, and the keys that
 # edit them or close the note they are typed in.
 _WORD_KEYS = frozenset({"backspace", "escape", "ctrl+s"})

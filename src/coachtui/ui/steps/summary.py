@@ -16,6 +16,7 @@ from coachtui.store.types import DRAFT_TEXT_FIELDS
 from coachtui.ui.format import show_markdown
 from coachtui.ui.modals import ConfirmScreen
 from coachtui.ui.steps.base import StepPane, enclosing, goes_to_filter
+from coachtui.ui.typeahead import seen_when_typed
 from coachtui.ui.widgets.literal import LiteralInput
 
 
@@ -63,7 +64,8 @@ open actions to review next time. You can still go back and amend it.
     def __init__(self) -> None:
         super().__init__(id="summary")
         # When it was first on the screen since it was last shown (on the clock keys
-        # are timed by): a key typed before then was not typed at the summary's keys.
+        # are timed by): a key typed before the coach could see it (seen_when_typed)
+        # was not typed at the summary's keys.
         self.shown_at: float | None = None
 
     def compose(self) -> ComposeResult:
@@ -109,8 +111,7 @@ open actions to review next time. You can still go back and amend it.
             return None
         if isinstance(event, events.Paste):
             return insight if event.text else None
-        shown = self.shown_at
-        if shown is None or event.time < shown:
+        if not seen_when_typed(self.shown_at, event):
             return insight if goes_to_filter(event, frozenset({"backspace"})) else None
         own = frozenset({"backspace", "space", *self.screen.active_bindings})  # a space starts no line
         return insight if goes_to_filter(event, own) else None
