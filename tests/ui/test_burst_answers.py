@@ -11,8 +11,9 @@ import pytest
 
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import query, ready, saved, screen_text, seen, shows, wait_for
+from .helpers import painted, query, ready, saved, screen_text, seen, shows, wait_for
 from .test_keys import burst
+from .test_team_step import three_teams  # noqa: F401  (a fixture)
 
 
 def alpha_with_a_draft(db_path: Path) -> str:
@@ -381,3 +382,71 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
     assert sorted(query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id")) == [
         ("Alpha", ""), ("Alpha", "Title X words"), ("Beta", "Beta notes")
     ]
+
+
+# --- a fifth tester: words typed on through a question the coach raised with a key -------------
+
+
+def typed_from(app, keys: list[str], start: float, gap: float) -> None:  # type: ignore[no-untyped-def]
+    """Queue ``keys`` as a coach types them, one every ``gap`` seconds from ``start``
+    (timed as they arrive, so a loaded machine cannot stretch the typing into pauses)."""
+    from textual import events
+
+    for number, key in enumerate(keys):
+        character = {"space": " "}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.time = start + gap * number
+        app.post_message(event)
+
+
+@pytest.mark.usefixtures("three_teams")
+async def test_typing_on_after_ctrl_d_never_deletes_the_team(make_app, db_path: Path) -> None:
+    """'Wa', ctrl+d (delete forward, out of habit), then 'rd 4 yesterday' at 100 ms a
+    key: 'rd 4 ' was kept and the y of 'yesterday' answered "Delete (y)": ten seconds
+    later the team and its sessions were gone. A letter that carries on words typed at
+    a question, with no pause, is a word too; after a pause it answers."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Wa", "ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="delete?")
+        question = app.screen
+        keys = ["space" if k == " " else k for k in "rd 4 yesterday"]
+        typed_from(app, keys, question.shown_at + 0.15, 0.1)
+        await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
+        assert app.screen is question  # still asking
+        await wait_for(pilot, lambda: seen(question.kept[-1].time + 1.0), what="a pause")
+        burst(app, "n")  # after a pause: the answer
+        await wait_for(pilot, lambda: app.screen is not question, what="the answer")
+        await saved(pilot)
+    assert len(query(db_path, "SELECT name FROM team")) == 3
+
+
+async def test_typing_on_at_complete_anyway_never_completes_the_session(make_app, db_path: Path) -> None:
+    """On the summary, 'clearly the rota' at 120 ms a key: the c asked "Complete the
+    session anyway?" and the y of 'clearly', half a second later with no pause,
+    answered it: the session was completed with no category. The y is a word; the
+    words wait for the answer and then go into "What we learned today"."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        burst(app, "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="complete anyway?")
+        question = app.screen
+        keys = ["space" if k == " " else k for k in "learly the rota"]
+        typed_from(app, keys, question.shown_at + 0.15, 0.12)
+        await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
+        assert app.screen is question
+        await wait_for(pilot, lambda: seen(question.kept[-1].time + 1.0), what="a pause")
+        burst(app, "n")  # go back
+        await wait_for(pilot, lambda: app.session.model.insight == "learly the rota", what="the words, in the line")
+        await saved(pilot)
+    assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", "learly the rota")]

@@ -20,6 +20,7 @@ from coachtui.store.types import SessionInfo, TeamInfo
 from coachtui.text import one_line, session_label, visible
 from coachtui.ui.format import cell, relative_day
 from coachtui.ui.typeahead import (
+    ANSWER_PAUSE,
     COMMAND_WAIT,
     SESSION_WAIT,
     TYPING_PAUSE,
@@ -62,15 +63,25 @@ class Question:
         """Keep ``event`` (True): typed before the coach could see this question
         (seen_when_typed), or a paste, or a character that answers nothing here. A
         space too: a coach typing on as the question came up ("Late starts") pressed
-        the button in focus with it."""
+        the button in focus with it. And an answer, or enter, that carries on words
+        kept here with no pause (ANSWER_PAUSE): the y of "yesterday" typed on after
+        ctrl+d, or of "clearly" after the c that asked "Complete anyway?"."""
         if isinstance(event, events.Paste) or not seen_when_typed(self.shown_at, event):
             self.kept.append(event)
             return True
         character = event.character
-        if character is not None and character.isprintable() and not self.answers(event):
+        last = self.words_at
+        carries_on = last is not None and event.time - last < ANSWER_PAUSE
+        if (character is not None and character.isprintable() and not self.answers(event)) or (
+            carries_on and (self.answers(event) or event.key == "enter")
+        ):
             self.kept.append(event)
+            self.words_at = event.time  # typed at the question, seen: the coach is typing words
             return True
         return False
+
+    # when the last key typed at this question, once seen, was kept as words (None: none was)
+    words_at: float | None = None
 
     def answer_shown(self) -> Callable[[], bool] | None:
         """Beyond the answer being acted on, what the keys kept wait for (where the

@@ -57,6 +57,12 @@ TYPING_PAUSE = 0.8
 REACTION = 0.1
 
 
+# At a question, a pause at least this long after words typed at it (kept for after
+# the answer) tells a deliberate answer from the next letter of the words: the y of
+# "yesterday", typed on at 100 ms a key after ctrl+d raised "Delete?", is a word.
+ANSWER_PAUSE = 0.5
+
+
 def seen_when_typed(shown_at: float | None, event: events.Key) -> bool:
     """Could the coach see what was painted at ``shown_at`` (None: not yet) when
     they typed ``event``?"""
@@ -290,12 +296,18 @@ class KeyHold:
             # then "Start a new session with Deltas?"): it keeps them in turn.
             question.kept[0:0] = kept.keys
             return
+        goes_to = getattr(focused, "typing_goes_to", None)  # a list whose letters go to a field (the summary's)
+        field = goes_to(kept.keys[0]) if goes_to is not None and kept.keys else None
+        if field is not None and not getattr(field, "refuses_typed_ahead", False):
+            field.cursor_position = len(field.value)
+            field.screen.set_focus(field, scroll_visible=False)
+            focused = field
         if is_text_field(focused) and not getattr(focused, "refuses_typed_ahead", False):
             self.held[0:0] = kept.keys  # on to the field, before the keys typed after them
         elif text := kept.text.strip():
             from coachtui.text import one_line
 
-            self.app.notify(f"Not used (typed before the question was on the screen): {one_line(text, 60)}",
+            self.app.notify(f"Not used (typed while a question was open): {one_line(text, 60)}",
                             severity="warning", markup=False, timeout=10)
 
     def words_waiting(self) -> str:
