@@ -11,7 +11,7 @@ import pytest
 
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import query, ready, saved, screen_text, seen, shows, wait_for
+from .helpers import painted, query, ready, saved, screen_text, seen, shows, wait_for
 from .test_keys import burst
 
 
@@ -29,7 +29,7 @@ def alpha_with_a_draft(db_path: Path) -> str:
 
 async def _on_the_team_list(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await ready(pilot)
-    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer at start")
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen" and painted(app), what="the offer at start")
     await pilot.press("escape")  # not now: on to the team list
     await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-filter", what="the filter")
 
@@ -400,3 +400,4 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
     assert sorted(query(db_path, "SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id")) == [
         ("Alpha", ""), ("Alpha", "Title X words"), ("Beta", "Beta notes")
     ]
+

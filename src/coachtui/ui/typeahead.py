@@ -255,6 +255,12 @@ class KeyHold:
         if event is self._waiting_for:
             self._waiting_for = None
 
+    def hold_first(self, event: Held, until: Condition, timeout: float) -> None:
+        """Keep ``event`` and the keys after it until ``until()`` is true: ``event``
+        goes on first (any keys held already were typed after it)."""
+        self.hold(until, timeout)
+        self.held.insert(0, event)
+
     def take(self, event: Held) -> bool:
         """Keep ``event`` if keys are being held (True), else leave it to go on."""
         if self._until is None:
