@@ -23,9 +23,11 @@ from coachtui.ui.typeahead import (
     COMMAND_WAIT,
     SESSION_WAIT,
     TYPING_PAUSE,
+    goes_to_step,
     input_ready,
     seen_when_typed,
     session_shown,
+    steps_screen,
 )
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
@@ -70,10 +72,15 @@ class Question(Painted):
 
     def keeps(self, event: events.Key | events.Paste) -> bool:
         """Keep ``event`` (True): typed before the coach could see this question
-        (seen_when_typed), or a paste, or a character that answers nothing here. A
-        space too: a coach typing on as the question came up ("Late starts") pressed
-        the button in focus with it."""
+        (seen_when_typed), or a paste, or a character that answers nothing here, or
+        the session's ctrl+g (done once this is answered). A space too: a coach typing
+        on as the question came up ("Late starts") pressed the button in focus with it."""
         if isinstance(event, events.Paste) or not seen_when_typed(self.shown_at, event):
+            self.kept.append(event)
+            return True
+        if goes_to_step(steps_screen(self.app), event):
+            # ctrl+g (and the step's number after it): where the coach goes once this
+            # is answered; it did nothing here, and the keys were lost
             self.kept.append(event)
             return True
         character = event.character
