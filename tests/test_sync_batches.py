@@ -224,3 +224,33 @@ def test_a_whole_history_copied_in_parts_arrives_whole(tmp_path, hub_url, monkey
         last = max(content(ben)["sessions"], key=lambda row: row["id"])
         found = ben.search_sessions(SessionFilter(text=last["title"]), limit=500).rows
         assert last["id"] in {row.id for row in found}
+
+
+def _moved(report, side: str) -> dict[str, tuple[int, int, int]]:
+    return {c.kind: (c.added, c.updated, c.deleted) for c in getattr(report, side) if c.added or c.updated or c.deleted}
+
+
+def test_a_history_moved_in_many_batches_is_reported_as_it_is(tmp_path, hub_url, monkeypatch) -> None:
+    """A first sync of more than one batch: a session's reviews of actions from
+    sessions in later batches arrived before those sessions. The report said "32
+    actions updated" both ways and "120 records belong to something deleted … left
+    out", though nothing was deleted or changed (the data came out whole). Each
+    record is now reported once, as added, going up and coming down to a new laptop."""
+    from coachtui.store import sync as sync_module
+
+    monkeypatch.setattr(sync_module, "BATCH", 300)
+    laptop, other = tmp_path / "ana.db", tmp_path / "bo.db"
+    _laptop(laptop, 120)
+    with open_store(str(laptop), coach="Ana") as ana:
+        everything = content(ana)
+        report = ana.sync(hub_url)
+        assert report.skipped == 0
+        assert _moved(report, "pushed") == {kind: (len(rows), 0, 0) for kind, rows in everything.items() if rows}
+        assert _moved(report, "pulled") == {}
+        assert content(ana) == everything == hub_content(hub_url)
+    with open_store(str(other), coach="Bo") as bo:
+        report = bo.sync(hub_url)
+        assert report.skipped == 0
+        assert _moved(report, "pushed") == {}
+        assert _moved(report, "pulled") == {kind: (len(rows), 0, 0) for kind, rows in everything.items() if rows}
+        assert content(bo) == everything

@@ -259,12 +259,17 @@ async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_a
     assert query(db_path, "SELECT name FROM team") == [("Ward 7",)]
 
 
-async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(make_app, db_path: Path) -> None:
+@pytest.mark.parametrize("when", ["handled late", "just as it paints"])
+async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(
+    make_app, db_path: Path, when: str
+) -> None:
     """In a real terminal the keys of the burst reached the summary at any moment of
     its arrival: some went into "What we learned today", the rest, once the step had
     put the focus on its own keys, were commands ('nu', then the n of "want" started
     a new session). Keys typed before the summary was on the screen, however late
-    they are handled, are words for the line."""
+    they are handled, are words for the line. So are keys 10 ms apart that arrive
+    just after it painted (between the 7 and the n): the n started a new session and
+    one run kept the insight 'urse'. No coach answers a screen that fast."""
     from textual import events
 
     from .test_keys import on_the_dilemma
@@ -274,39 +279,15 @@ async def test_words_typed_before_the_summary_was_seen_are_not_its_commands(make
         await on_the_dilemma(pilot, app)
         burst(app, *"Rota", "ctrl+g", "7")
         ahead = [events.Key("space" if k == " " else k, k) for k in "nurses want the data"]  # typed on at once
-        await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
-                       what="the summary's keys")
-        for key in ahead:  # handled only now (the app was busy showing the step)
-            app.post_message(key)
-        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
-                       "the data", what="the insight")
-        assert app.session_screen.current_step == "summary"
-        await saved(pilot)
-    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [
-        ("Rota", "nurses want the data", "draft")
-    ]
-
-
-async def test_a_burst_that_reaches_the_summary_just_as_it_paints_is_words(make_app, db_path: Path) -> None:
-    """In a real terminal, keys 10 ms apart: ctrl+g 7, then 'nurses want the data'.
-    When the summary painted between the 7 and the n, the n arrived a few
-    milliseconds after it and started a new session (one run kept the insight
-    'urse'). No coach answers a screen that fast: a key that arrives sooner than
-    anyone could react to the summary was typed before they saw it, so it is a word."""
-    from textual import events
-
-    from .test_keys import on_the_dilemma
-
-    app = make_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await on_the_dilemma(pilot, app)
-        burst(app, *"Rota", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
-        at = app.session_screen.pane("summary").shown_at + 0.01  # 10 ms after the frame
-        for character in "nurses want the data":
-            key = events.Key("space" if character == " " else character, character)
-            key.time, at = at, at + 0.01
+        if when == "handled late":  # handled only once the step has its keys (the app was busy showing it)
+            await wait_for(pilot, lambda: app.session_screen.current_step == "summary", what="the summary")
+            await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "summary-scroll",
+                           what="the summary's keys")
+        else:  # the first 10 ms after the frame, then one every 10 ms
+            await wait_for(pilot, lambda: summary_painted(app), what="the summary, painted")
+            for number, key in enumerate(ahead, 1):
+                key.time = app.session_screen.pane("summary").shown_at + 0.01 * number
+        for key in ahead:
             app.post_message(key)
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == "nurses want "
                        "the data", what="the insight")

@@ -352,6 +352,9 @@ class Applied:
     deleted: Counter[str] = field(default_factory=Counter)
     merged_teams: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
+    # records left out because what they belong to is not here, and was not deleted
+    # here: a later batch of the same sync may bring it (counted as skipped if none does)
+    waiting: set[tuple[str, str]] = field(default_factory=set)
     send_back: Changeset = field(default_factory=Changeset)
     conflicts: list[fields.FieldConflict] = field(default_factory=list)
     merged: int = 0  # records that took fields from both sides
@@ -398,7 +401,7 @@ class _Apply:
         # actions whose reviews were deleted here (their status may change)
         self.reviewed_actions: set[str] = set()
         self.absent: set[tuple[str, str]] = set()  # parents found missing here
-        self.orphaned: set[tuple[str, str]] = set()  # ... that left records out
+        self.orphans: list[tuple[tuple[str, str], tuple[str, str]]] = []  # ... and each record they left out
         # on the hub: its tombstones of records sent that it wrote after the sender
         # last received (``note_unseen``)
         self.unseen_graves: set[tuple[str, str]] = set()
@@ -615,18 +618,25 @@ class _Apply:
             if (parent_kind, parent) not in self.absent and _existing_ids(self.conn, parent_kind, [parent]):
                 present[parent_kind].add(parent)
                 continue
-            # Its session (or team, or action) was deleted here and nothing brought
-            # it back: the record goes with it; the sender hears of the deletion.
+            # Its session (or team, or action) is not here: deleted here (then the
+            # record goes with it, and the sender hears of the deletion), or not come
+            # yet (a later batch of this sync brings it, with the record again).
             self.absent.add((parent_kind, parent))
-            self.result.skipped += 1
-            self.orphaned.add((parent_kind, parent))
+            self.orphans.append(((parent_kind, parent), (kind, row["id"])))
+            self.result.waiting.add((kind, row["id"]))
             return False
         return True
 
     def _tell_deleted_parents(self) -> None:
-        """The sender hears of the deletions that left records out (one query)."""
-        for (kind, ident), grave in _tombstones(self.conn, self.orphaned).items():
+        """The records left out because what they belong to was deleted here: counted,
+        and the sender hears of the deletions (one query). The others wait for their
+        parent to come in a later batch (``Applied.waiting``)."""
+        graves = _tombstones(self.conn, {parent for parent, _record in self.orphans})
+        for (kind, ident), grave in graves.items():
             self.result.send_back.add_tombstone(kind, ident, *grave)
+        gone = {record for parent, record in self.orphans if parent in graves}
+        self.result.skipped += len(gone)
+        self.result.waiting -= gone
 
     # --- deletions ------------------------------------------------------------------------------
 
@@ -786,13 +796,17 @@ class _Apply:
         touched |= {row["action_id"] for row in self.rows["action_reviews"].values()}
         touched -= self.removed["actions"]
         # An action new here has only the reviews that came with it: its status is the
-        # one sent, unless one of its reviews was left out.
+        # one sent, unless one of its reviews was left out (not one waiting for the
+        # session it was made in, which a later batch brings: ``_parents_present``).
+        waiting = self.result.waiting
         left_out = {
             row["action_id"]
             for ident, row in self.sent["action_reviews"].items()
-            if ident not in self.inserted["action_reviews"]
+            if ident not in self.inserted["action_reviews"] and ("action_reviews", ident) not in waiting
         }
         touched -= self.inserted["actions"] - left_out - self.reviewed_actions
+        # one of its reviews waits for a later batch: judged when that brings it
+        touched -= {self.sent["action_reviews"][ident]["action_id"] for kind, ident in waiting if kind == "action_reviews"}
         if not touched:
             return
         latest: dict[str, tuple[Any, ...]] = {}
@@ -1390,7 +1404,8 @@ class _Run:
             pulled=_counts(pulled),
             merged_teams=tuple(dict.fromkeys(pushed.merged_teams + pulled.merged_teams)),
             first=first,
-            skipped=pushed.skipped + pulled.skipped,
+            # (left out waiting for a parent that no batch brought: as if deleted)
+            skipped=pushed.skipped + pulled.skipped + len(pushed.waiting) + len(pulled.waiting),
             seconds=time.perf_counter() - started,
             merged=pushed.merged + pulled.merged,
             conflicts=tuple(self.found),
@@ -1806,6 +1821,8 @@ class _Run:
             total.deleted.update(part.deleted)
             total.merged_teams.extend(part.merged_teams)
             total.skipped += part.skipped
+            # left out for a parent not come yet, until a later batch brings them
+            total.waiting = (total.waiting | part.waiting) - part.settled
             total.merged += part.merged
             total.clamped += part.clamped
             total.gone_sessions |= part.gone_sessions
