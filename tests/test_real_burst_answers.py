@@ -109,3 +109,27 @@ def test_a_title_typed_past_create_another_team(tmp_path: Path) -> None:
         app.holds("SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id ORDER BY t.name",
                   [("Ward 4", ""), ("Wards 4", "Rota slips")])
         app.quit()
+
+
+@pytest.mark.parametrize("when", ["seen", "typed ahead"])
+def test_ctrl_g_and_a_digit_at_a_question_go_to_the_step_once_it_is_answered(tmp_path: Path, when: str) -> None:
+    """c on the summary asks "… Complete the session anyway?" (no category): ctrl+g 3
+    typed at it did nothing and the 3 was a "Not used" toast. It is kept for after
+    the answer: n (go back), and the coach is on step 3, the words after it in the title."""
+    with resumed(tmp_path, "Rota", "Night team") as app:
+        app.send(CTRL_G + "7")
+        app.shows("What we learned today")
+        if when == "seen":
+            app.send("c")
+            app.shows("Complete the session anyway?")
+            typed(app, CTRL_G, "3", *" slips")
+        else:
+            typed(app, "c", CTRL_G, "3", *" slips")
+            app.shows("Complete the session anyway?")
+        app.term.pump(TYPING_PAUSE)  # the coach reads the question, then answers it
+        assert "Complete the session anyway?" in app.term.text()
+        app.send("n")
+        app.holds("SELECT title, insight, status FROM coaching_session", ("Rota slips", "", "draft"))
+        app.shows("Dilemma, in your words")
+        assert "Not used" not in app.term.text()
+        app.quit()

@@ -60,8 +60,11 @@ async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:
 
 
 async def ready(pilot: Pilot) -> CoachApp:
+    """The database is open, and what it brought up (the offer of unfinished drafts)
+    has been seen: a key sooner than that is typing on the team list behind it."""
     app: CoachApp = pilot.app  # type: ignore[assignment]
     await wait_for(pilot, lambda: app.store is not None, what="the database to open")
+    await wait_for(pilot, lambda: painted(app), what="the first screen, seen")
     await pilot.pause()
     return app
 

@@ -30,7 +30,7 @@ def alpha_with_a_draft(db_path: Path) -> str:
 
 async def _on_the_team_list(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await ready(pilot)
-    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer at start")
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen" and painted(app), what="the offer at start")
     await pilot.press("escape")  # not now: on to the team list
     await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-filter", what="the filter")
 
@@ -387,6 +387,17 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
 # --- a fifth tester: words typed on through a question the coach raised with a key -------------
 
 
+async def reads_the_question(pilot, question) -> None:  # type: ignore[no-untyped-def]
+    """Wait as a coach does who stops typing and reads the question before answering
+    it: a letter straight after words typed at it is one of the words (ANSWER_PAUSE)."""
+    from textual import events
+
+    from coachtui.ui.typeahead import ANSWER_PAUSE
+
+    await wait_for(pilot, lambda: question.words_at is None or events.Event().time >= question.words_at + ANSWER_PAUSE,
+                   what="a pause")
+
+
 def typed_from(app, keys: list[str], start: float, gap: float) -> None:  # type: ignore[no-untyped-def]
     """Queue ``keys`` as a coach types them, one every ``gap`` seconds from ``start``
     (timed as they arrive, so a loaded machine cannot stretch the typing into pauses)."""
@@ -417,7 +428,7 @@ async def test_typing_on_after_ctrl_d_never_deletes_the_team(make_app, db_path: 
         typed_from(app, keys, question.shown_at + 0.15, 0.1)
         await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
         assert app.screen is question  # still asking
-        await wait_for(pilot, lambda: seen(question.kept[-1].time + 1.0), what="a pause")
+        await reads_the_question(pilot, question)
         burst(app, "n")  # after a pause: the answer
         await wait_for(pilot, lambda: app.screen is not question, what="the answer")
         await saved(pilot)
@@ -445,8 +456,71 @@ async def test_typing_on_at_complete_anyway_never_completes_the_session(make_app
         typed_from(app, keys, question.shown_at + 0.15, 0.12)
         await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
         assert app.screen is question
-        await wait_for(pilot, lambda: seen(question.kept[-1].time + 1.0), what="a pause")
+        await reads_the_question(pilot, question)
         burst(app, "n")  # go back
         await wait_for(pilot, lambda: app.session.model.insight == "learly the rota", what="the words, in the line")
         await saved(pilot)
     assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", "learly the rota")]
+# --- ctrl+g at a question ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["seen", "typed ahead"])
+async def test_ctrl_g_and_a_digit_at_a_question_go_to_the_step_once_it_is_answered(
+    make_app, db_path: Path, when: str
+) -> None:
+    """c on the summary asks "… Complete the session anyway?"; ctrl+g 3 typed at it
+    did nothing, and the 3 was a "Not used" toast (or, typed before the question was
+    painted, the same). Going to a step is what the coach meant once the question is
+    answered: it is kept, like any key typed ahead of a question, and done after the
+    answer, and the words typed after it reach the step's field."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    from .helpers import Notices, painted
+    from .test_keys import on_the_dilemma
+
+    notices = Notices()
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        if when == "seen":
+            burst(app, "c")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
+            burst(app, "ctrl+g", "3", *" slips")
+        else:
+            burst(app, "c", "ctrl+g", "3", *" slips")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
+        await wait_for(pilot, lambda: len(app.screen.kept) == 8, what="ctrl+g 3 ' slips', kept")
+        assert "Complete the session anyway?" in screen_text(app)  # still asked
+        await reads_the_question(pilot, app.screen)
+        burst(app, "n")  # go back
+        await wait_for(pilot, lambda: app.session.model.title == "Rota slips", what="the words in the title")
+        assert app.session_screen.current_step == "dilemma" and app.focused is not None and app.focused.id == "title"
+        assert not any("Not used" in str(note.message) for note in notices)
+        await saved(pilot)
+    assert query(db_path, "SELECT title, insight, status FROM coaching_session") == [("Rota slips", "", "draft")]
+
+
+async def test_ctrl_g_at_a_question_where_it_cannot_go_on_is_said(make_app, db_path: Path) -> None:
+    """ctrl+g 3 at "Discard the draft…?" over the offer at start: kept for after the
+    answer, but the offer is still there then, where ctrl+g goes nowhere; the coach
+    is told, not left wondering where the keys went."""
+    from coachtui.ui.modals import ConfirmScreen, ResumeScreen
+
+    from .helpers import Notices, painted
+
+    alpha_with_a_draft(db_path)
+    notices = Notices()
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await ready(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="discard?")
+        burst(app, "ctrl+g", "3")
+        await wait_for(pilot, lambda: painted(app) and len(app.screen.kept) == 2, what="the keys kept")
+        await reads_the_question(pilot, app.screen)
+        burst(app, "n")  # keep the draft
+        await wait_for(pilot, lambda: any("ctrl+g 3" in str(note.message) for note in notices), what="the notice")
+        assert isinstance(app.screen, ResumeScreen)
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shifts",)]

@@ -41,7 +41,7 @@ def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 async def demo_ready(pilot) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
     await wait_for(pilot, lambda: app.store is not None, timeout=30, what="the demo data")
-    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the demo's drafts")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the demo's drafts")
     await pilot.press("n")
     await pilot.pause()
 

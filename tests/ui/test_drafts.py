@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from coachtui.ui.modals import ChoiceScreen, ResumeScreen
 from coachtui.ui.screens.session import SessionScreen
 
@@ -44,7 +46,7 @@ async def test_an_old_empty_draft_is_cleared_away_at_start(make_app, seeded, db_
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         assert [d.id for d in app.screen.drafts] == [kept.id]
         await wait_for(
             pilot, lambda: not query(db_path, "SELECT id FROM coaching_session WHERE id = ?", old.id),
@@ -96,7 +98,7 @@ async def test_picking_a_team_with_a_draft_offers_it(make_app, seeded, db_path: 
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         await pilot.press("n")  # not now: a new session
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         await type_text(pilot, "Ward 4")
@@ -120,7 +122,7 @@ async def test_a_new_session_can_still_be_started_beside_the_teams_draft(make_ap
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the team list")
         await type_text(pilot, "Ward 4")
@@ -154,7 +156,7 @@ def _ward_draft(db_path: Path):  # type: ignore[no-untyped-def]
 
 async def _resume_offered(pilot) -> None:  # type: ignore[no-untyped-def]
     app = await ready(pilot)
-    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session.model is not None, what="the draft open")
 
@@ -183,7 +185,7 @@ async def test_a_draft_discarded_in_another_window_loses_nothing_in_the_window_t
     ) as pb:
         await _resume_offered(pa)
         await ready(pb)
-        await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen), what="the offer, second window")
+        await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen) and painted(second), what="the offer, second window")
         await pb.press("d")
         await wait_for(pb, lambda: isinstance(second.screen, ConfirmScreen) and painted(second), what="discard?")
         await pb.press("y")
@@ -212,7 +214,7 @@ async def test_a_team_deleted_in_another_window_loses_nothing_in_the_window_with
         await _resume_offered(pa)
         async with second.run_test(size=(100, 30), notifications=True) as pb:
             await ready(pb)
-            await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen), what="the offer, second window")
+            await wait_for(pb, lambda: isinstance(second.screen, ResumeScreen) and painted(second), what="the offer, second window")
             await pb.press("n")
             await type_text(pb, "Ward 4")
             await pb.press("ctrl+d")
@@ -306,7 +308,7 @@ async def test_with_nothing_typed_the_offer_is_still_asked(make_app, db_path: Pa
     _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
         await shows(pilot, "Unfinished sessions")
 
 
@@ -318,7 +320,7 @@ async def test_a_draft_resumed_from_the_palette_closes_the_offer_at_start(make_a
     _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
         offer = app.screen
         await pilot.press("ctrl+p")
         await type_text(pilot, "Resume a draft")
@@ -348,5 +350,71 @@ async def test_the_name_typed_at_first_start_does_not_turn_the_offer_into_a_noti
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await shows(pilot, "What is your name?")
         await type_text(pilot, "Ana Ruiz\n")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
         await shows(pilot, "Unfinished sessions")
+
+
+def _offer_then_burst(monkeypatch, app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """The keys arrive the moment the offer at start comes up, before it is painted:
+    a coach typing a team's name as the app starts, at tmux speed (the offer comes
+    once the database is open, a second or more after the team list)."""
+    from coachtui.ui.drafts import Drafts
+
+    from .test_keys import burst
+
+    offer = Drafts.offer
+
+    def offer_and_type(self: Drafts, drafts: object, *, typed_before: int = 0) -> None:
+        offer(self, drafts, typed_before=typed_before)  # type: ignore[arg-type]
+        if isinstance(app.screen, ResumeScreen):
+            burst(app, *keys)
+
+    monkeypatch.setattr(Drafts, "offer", offer_and_type)
+
+
+async def _typed_on_the_list(pilot, app, notices, team: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == title,
+                   what="the new session's title")
+    assert app.session.model.team.name == team
+    assert not isinstance(app.screen, ResumeScreen)
+    assert any("Resume a draft" in str(note.message) for note in notices)  # the draft is named in a notice
+    await saved(pilot)
+    assert title in screen_text(app)
+
+
+@pytest.mark.parametrize("team", ["Ward 7", "day unit", "nights"])
+async def test_words_typed_as_the_offer_comes_up_go_to_the_team_list(
+    make_app, db_path: Path, monkeypatch, team: str
+) -> None:
+    """A tester typed "Ward 7", enter, "Rota slips" (keys 10 ms apart) as the app
+    started: the offer of the old draft came up between two keys and took them. W, a
+    and r did nothing on its list and were gone, d asked to discard the draft, and the
+    rest waited behind that question. Keys typed before the coach could see the offer
+    were typed for the team list: the offer gives way to the notice, and they go there
+    (the d of "day unit" discards nothing, the n of "nights" starts no new session)."""
+    from .helpers import Notices
+
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    app = make_app()
+    _offer_then_burst(monkeypatch, app, *team, "enter", *"Rota slips")
+    notices = Notices()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await _typed_on_the_list(pilot, app, notices, team, "Rota slips")
+    assert _sessions(db_path) == sorted([(team, "Rota slips", "draft"), ("Ward 4", "Rota", "draft")])
+
+
+async def test_a_team_name_typed_at_the_offer_once_seen_goes_to_the_team_list(make_app, db_path: Path) -> None:
+    """The offer on the screen, the coach types a team's name anyway: its letters
+    answer nothing there (they were lost). They are the start of a team's name: the
+    offer gives way to the notice and the name goes to the team list."""
+    from .helpers import Notices
+    from .test_keys import burst
+
+    _draft(db_path, title="Rota", dilemma="Night shifts", step="dilemma")
+    notices = Notices()
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
+        burst(app, *"Ward 7", "enter", *"Rota slips")
+        await _typed_on_the_list(pilot, app, notices, "Ward 7", "Rota slips")
+    assert _sessions(db_path) == [("Ward 4", "Rota", "draft"), ("Ward 7", "Rota slips", "draft")]

@@ -422,7 +422,7 @@ async def test_only_the_coachs_own_drafts_are_offered_at_start(hub_app, network,
     app = hub_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         text = await shows(pilot, "Ana's half-done huddle")
         assert "Bo's half-done huddle" not in text
         await pilot.press("n")
@@ -432,7 +432,7 @@ async def test_only_the_coachs_own_drafts_are_offered_at_start(hub_app, network,
         await type_text(pilot, "Resume a draft")
         await shows(pilot, "Carry on with an unfinished session")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="every draft")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="every draft")
         text = await shows(pilot, "Bo's half-done huddle")
         assert "Ana's half-done huddle" in text
 

@@ -10,7 +10,7 @@ import pytest
 
 from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
 
-from .helpers import paste, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, screen_text, shows, type_text, wait_for
 
 PREDICTION = "We expect under 2 missed huddles a week"
 
@@ -237,7 +237,7 @@ async def test_a_note_waiting_for_its_mark_is_kept_when_leaving_the_session(
         await ready(pilot)
         from coachtui.ui.modals import ResumeScreen
 
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the drafts offered")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the drafts offered")
         await pilot.press("n")
         await _a_note_waiting(pilot)
         session_id = app.session.model.session_id
@@ -261,7 +261,7 @@ async def test_a_note_waiting_for_its_mark_is_kept_when_leaving_the_session(
             await pilot.pause(0.3)
             await pilot.press("enter")
             if way == "another draft":
-                await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the drafts")
+                await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the drafts")
                 await pilot.press("enter")
 
         await leave()

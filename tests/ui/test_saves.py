@@ -27,7 +27,7 @@ def _draft(db_path: Path) -> str:
 
 async def _resume(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await ready(pilot)
-    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session.model is not None, what="the resumed session")
     await pilot.pause()

@@ -64,7 +64,7 @@ def dialog_text(app) -> str:  # type: ignore[no-untyped-def]
 
 async def open_draft(pilot) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session.model is not None, what="the session")
 

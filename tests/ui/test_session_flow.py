@@ -171,7 +171,7 @@ async def test_resuming_an_interrupted_draft(make_app, seeded, db_path: Path) ->
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         await shows(pilot, "Half done")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.model is not None, what="the resumed session")
@@ -196,7 +196,7 @@ async def test_discarding_a_draft_asks_first(make_app, seeded, db_path: Path) ->
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         await pilot.press("d")
         await shows(pilot, "Discard the draft")
         await pilot.press("n")  # keep it after all

@@ -22,7 +22,7 @@ from coachtui.ui.app import create_app
 from coachtui.ui.modals import ResumeScreen
 
 from .conftest import FAST_SAVES
-from .helpers import saved, wait_for
+from .helpers import painted, saved, wait_for
 
 NOW = dt.datetime(2026, 11, 18, 10, 30, tzinfo=dt.UTC)
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -122,7 +122,7 @@ def test_step(step: str, size: str, snap_compare, frozen, db_path: Path, setting
     app = app_at(db_path, settings_path)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         if step == "team":
             await pilot.press("n")
         else:
@@ -139,7 +139,7 @@ def test_resume_offer(snap_compare, frozen, db_path: Path, settings_path: Path) 
     app = app_at(db_path, settings_path)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -191,7 +191,7 @@ def test_facilitator_area(area: str, size: str, snap_compare, frozen, db_path: P
 
 async def _at_category_step(pilot) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the resume offer")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the resume offer")
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session.model is not None, what="the session")
     await pilot.press("ctrl+g", "4")

@@ -13,7 +13,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import TextPromptScreen
 from coachtui.ui.syncing import SyncReportScreen
 
-from .helpers import Notices, paste, query, ready, shows, type_text, wait_for
+from .helpers import Notices, painted, paste, query, ready, shows, type_text, wait_for
 
 
 def make_hub(tmp_path: Path) -> Path:
@@ -353,7 +353,7 @@ async def test_settling_a_conflict_in_the_open_session_shows_the_settled_text_in
         mine.save_draft(draft.id, dilemma="Ana: the night staff never see the day plan.")
     app = make_app(settings=Settings(coach_name="Ana Ruiz", name_asked=True, hub=str(hub)))
     async with app.run_test(size=(100, 30), notifications=True, message_hook=notices) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
         await pilot.press("enter")
         await shows(pilot, "never see the day plan")
         await open_sync_prompt(pilot)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import query, ready, saved, seen, shows, wait_for
+from .helpers import painted, query, ready, saved, seen, shows, wait_for
 from .test_keys import burst, on_the_dilemma
 from .test_team_step import three_teams  # noqa: F401 - a fixture
 
@@ -125,7 +125,7 @@ async def test_enter_on_the_resume_offer_and_typing_on(make_app, db_path: Path) 
         await ready(pilot)
         from coachtui.ui.modals import ResumeScreen
 
-        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), what="the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen) and painted(app), what="the offer")
         await pilot.pause(0.2)
         burst(app, "enter", *" again")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.dilemma.endswith("again"),
@@ -183,7 +183,7 @@ async def _on_the_team_list_with_a_draft_open(pilot, app, db_path: Path) -> None
         draft = store.start_session(team.id, coach="Ana Ruiz")
         store.save_draft(draft.id, title="Rota", dilemma="Night shifts", step="dilemma")
     await ready(pilot)
-    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+    await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen" and painted(app), what="the offer")
     await pilot.press("enter")
     await wait_for(pilot, lambda: app.session_screen.current_step == "dilemma", what="the draft")
     await pilot.press("ctrl+g", "1")
@@ -285,7 +285,7 @@ async def test_f9_asks_which_presenter_and_the_digit_chooses(make_app, db_path: 
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen" and painted(app), what="the offer")
         await pilot.press("enter")  # the whole meeting, Asha in hand
         await wait_for(pilot, lambda: len(app.session.parts) == 2 and app.focused is not None, what="the meeting")
         burst(app, "f9", "2", *"Voice")
@@ -313,7 +313,7 @@ async def test_ctrl_g_3_focuses_the_title(make_app, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen", what="the offer")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ResumeScreen" and painted(app), what="the offer")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "dilemma-text", what="the draft")
         burst(app, "ctrl+g", "3", "!")  # from the dilemma's body

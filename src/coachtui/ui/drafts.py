@@ -39,28 +39,36 @@ class Drafts:
             return
         if app.keys.arrived > typed_before:
             team_step.activate()
-            many = len(drafts) > 1
-            app.notify(
-                f"You have {len(drafts)} unfinished session{'s' if many else ''}: ctrl+p, "
-                f"\"Resume a draft\" carries on with {'one' if many else 'it'}.",
-                title="Unfinished sessions",
-                timeout=20,
-                markup=False,
-            )
+            self._name_in_notice(drafts)
             return
         team_step.forget_pending_choice()
-        screen = self._offered = ResumeScreen(drafts, discard=self.discard)
+        screen = self._offered = ResumeScreen(drafts, discard=self.discard, at_start=True)
 
         def done(choice: str | None) -> None:
             if self._offered is not screen:
                 return  # closed by a draft opened another way (close_offer)
             self._offered = None
-            if choice and choice != "new":
+            if choice == ResumeScreen.TYPING_ON:  # typed as it came up: the keys are the list's
+                app.session_screen.pane("team").activate()
+                self._name_in_notice(screen.drafts)
+            elif choice and choice != "new":
                 self.resume(choice)
             else:
                 app.session_screen.pane("team").activate()
 
         app.push_screen(screen, done)
+
+    def _name_in_notice(self, drafts: list[SessionInfo]) -> None:
+        """The drafts are not offered in a dialog (the coach is typing on the team
+        list): a notice names them, and how to carry on with one."""
+        many = len(drafts) > 1
+        self.app.notify(
+            f"You have {len(drafts)} unfinished session{'s' if many else ''}: ctrl+p, "
+            f"\"Resume a draft\" carries on with {'one' if many else 'it'}.",
+            title="Unfinished sessions",
+            timeout=20,
+            markup=False,
+        )
 
     def close_offer(self) -> None:
         """A draft is being opened another way (the palette's "Resume a draft", or

@@ -24,27 +24,23 @@ from coachtui.ui.typeahead import (
     COMMAND_WAIT,
     SESSION_WAIT,
     TYPING_PAUSE,
+    goes_to_step,
     input_ready,
     seen_when_typed,
     session_shown,
+    steps_screen,
 )
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
 
 
-class Question:
-    """What a question (ConfirmScreen, ChoiceScreen) does with keys typed before it
-    was on the screen: they never answer it. A coach typing ahead ("Ann" enter
-    "Bob" enter in the members prompt) meant them for what they expected to see, so
-    the question keeps them, with any letter that answers nothing in it, and hands
-    them on once it is answered (KeyHold.hand_on): to the field the focus goes to
-    then, or, if that is no place for them, to a toast saying what was not used."""
+class Painted:
+    """A dialog that knows when it was first on the screen (``shown_at``), so that a
+    key typed before the coach could see it is told from one that answers it
+    (typeahead.seen_when_typed). Call :meth:`watch_for_paint` from ``on_mount``."""
 
-    app: Any
     shown_at: float | None = None  # first on the screen, on the clock keys are timed by
-    kept: list[events.Key | events.Paste]
 
     def watch_for_paint(self) -> None:
-        self.kept = []
         # Told as each frame of it is written (a callback after the refresh comes only
         # once nothing on the screen is left to update, which on a busy app can be
         # long after the coach sees the question, and answers it).
@@ -55,18 +51,40 @@ class Question:
         if self.shown_at is None and self.is_current:  # type: ignore[attr-defined]
             self.shown_at = events.Event().time
 
+
+class Question(Painted):
+    """What a question (ConfirmScreen, ChoiceScreen) does with keys typed before it
+    was on the screen: they never answer it. A coach typing ahead ("Ann" enter
+    "Bob" enter in the members prompt) meant them for what they expected to see, so
+    the question keeps them, with any letter that answers nothing in it, and hands
+    them on once it is answered (KeyHold.hand_on): to the field the focus goes to
+    then, or, if that is no place for them, to a toast saying what was not used."""
+
+    app: Any
+    kept: list[events.Key | events.Paste]
+
+    def watch_for_paint(self) -> None:
+        self.kept = []
+        super().watch_for_paint()
+
     def answers(self, event: events.Key) -> bool:
         """True if ``event`` is one of this question's answers."""
         return False
 
     def keeps(self, event: events.Key | events.Paste) -> bool:
         """Keep ``event`` (True): typed before the coach could see this question
-        (seen_when_typed), or a paste, or a character that answers nothing here. A
-        space too: a coach typing on as the question came up ("Late starts") pressed
-        the button in focus with it. And an answer, or enter, that carries on words
-        kept here with no pause (ANSWER_PAUSE): the y of "yesterday" typed on after
-        ctrl+d, or of "clearly" after the c that asked "Complete anyway?"."""
+        (seen_when_typed), or a paste, or a character that answers nothing here, or
+        the session's ctrl+g (done once this is answered). A space too: a coach typing
+        on as the question came up ("Late starts") pressed the button in focus with it.
+        And an answer, or enter, that carries on words kept here with no pause
+        (ANSWER_PAUSE): the y of "yesterday" typed on after ctrl+d, or of "clearly"
+        after the c that asked "Complete anyway?"."""
         if isinstance(event, events.Paste) or not seen_when_typed(self.shown_at, event):
+            self.kept.append(event)
+            return True
+        if goes_to_step(steps_screen(self.app), event):
+            # ctrl+g (and the step's number after it): where the coach goes once this
+            # is answered; it did nothing here, and the keys were lost
             self.kept.append(event)
             return True
         character = event.character
@@ -641,9 +659,20 @@ class LearningPromptScreen(ModalScreen[None]):
             self.dismiss(None)
 
 
-class ResumeScreen(ModalScreen[str | None]):
+class ResumeScreen(Painted, ModalScreen[str | None]):
     """Offer unfinished drafts at start. Dismisses with a session id to resume,
-    ``"new"`` to start afresh, or None."""
+    ``"new"`` to start afresh, :data:`TYPING_ON` (at start: the coach was typing on
+    the team list), or None.
+
+    At start the offer comes up unasked, once the database is open, a second or more
+    after the team list; a coach who types a team's name as the app comes up can be
+    typing as it appears. A key typed before they could see it (seen_when_typed), or
+    a character that is none of its keys (the W of "Ward 7"), is typing on the team
+    list: the offer gives way (the drafts are named in a notice instead, see
+    Drafts.offer) and the key and those after it go to the team list, in order. Its
+    n and d never take the first letter of "nights" or "day unit" typed unseen."""
+
+    TYPING_ON = "typing-on"
 
     BINDINGS = [
         Binding("enter", "resume", "Resume", id="resume.resume", priority=True),
@@ -651,10 +680,15 @@ class ResumeScreen(ModalScreen[str | None]):
         Binding("n,escape", "new", "New session", id="resume.new"),
     ]
 
-    def __init__(self, drafts: list[SessionInfo], discard: Callable[[str], None]) -> None:
+    def __init__(
+        self, drafts: list[SessionInfo], discard: Callable[[str], None], *, at_start: bool = False
+    ) -> None:
+        """``at_start``: the offer as the app starts (unasked), not the palette's list."""
         super().__init__(classes="modal")
         self.drafts = list(drafts)
         self._discard = discard
+        self.at_start = at_start
+        self._given_way = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -675,6 +709,32 @@ class ResumeScreen(ModalScreen[str | None]):
         table.add_columns("Team", "Title", "Last edited")
         self._fill()
         table.focus()
+        self.watch_for_paint()
+
+    def keeps(self, event: events.Key | events.Paste) -> bool:
+        """At start, a key that is typing on the team list (see the class): the offer
+        gives way and the key is held, with those after it, until the team list has
+        the focus (True). Else False: the key is the offer's."""
+        if not self.at_start:
+            return False
+        if not self._given_way:
+            if isinstance(event, events.Key) and seen_when_typed(self.shown_at, event) and not self._typing(event):
+                return False
+            self._given_way = True
+            self.dismiss(self.TYPING_ON)
+        app, keys = self.app, self.app.keys
+        # Until the offer's answer has been acted on (the team list activated).
+        keys.hold_first(
+            event, lambda: app.screen is not self and keys.answer_acted_on(self) and input_ready(app)(), COMMAND_WAIT
+        )
+        return True
+
+    def _typing(self, event: events.Key) -> bool:
+        """A character none of this offer's keys (n, d, or a space on a button)."""
+        character = event.character
+        if character is None or not character.isprintable() or event.key in ("n", "d"):
+            return False
+        return not (event.key == "space" and isinstance(self.focused, Button))
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)

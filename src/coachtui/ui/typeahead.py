@@ -101,6 +101,22 @@ def typed_text(keys: list[Held]) -> str:
     )
 
 
+def steps_screen(app: App[object]) -> Screen[object] | None:
+    """The screen under the dialogs on top (the session screen, whose ctrl+g goes to
+    a step), or None."""
+    from textual.screen import ModalScreen
+
+    return next((screen for screen in reversed(app.screen_stack) if not isinstance(screen, ModalScreen)), None)
+
+
+def goes_to_step(screen: Screen[object] | None, key: Held) -> bool:
+    """``key`` is ``screen``'s "go to a step" (ctrl+g, or the key the coach gave it)."""
+    if screen is None or not isinstance(key, events.Key):
+        return False
+    bound = screen.active_bindings.get(key.key)
+    return bound is not None and bound.binding.action == "pick_step"
+
+
 def is_text_field(widget: Widget | None) -> bool:
     """An Input or a TextArea (TextArea is not imported for it: the first screen
     loads without it)."""
@@ -261,6 +277,12 @@ class KeyHold:
         if event is self._waiting_for:
             self._waiting_for = None
 
+    def hold_first(self, event: Held, until: Condition, timeout: float) -> None:
+        """Keep ``event`` and the keys after it until ``until()`` is true: ``event``
+        goes on first (any keys held already were typed after it)."""
+        self.hold(until, timeout)
+        self.held.insert(0, event)
+
     def take(self, event: Held) -> bool:
         """Keep ``event`` if keys are being held (True), else leave it to go on."""
         if self._until is None:
@@ -289,8 +311,9 @@ class KeyHold:
                 await self.dispatch(item)
 
     def _deliver(self, kept: HandOn) -> None:
-        focused = self.app.focused
-        question = self.app.screen
+        app = self.app
+        focused = app.focused
+        question = app.screen
         if getattr(question, "keeps", None) is not None and getattr(question, "kept", None) is not None:
             # The answer led to another question ("Create Deltas as another team?",
             # then "Start a new session with Deltas?"): it keeps them in turn.
@@ -302,9 +325,22 @@ class KeyHold:
             field.cursor_position = len(field.value)
             field.screen.set_focus(field, scroll_visible=False)
             focused = field
+        keys, unused = kept.keys, []
+        # ctrl+g and a step's number typed at the question: they go to the step now,
+        # and the words after them to its field (no dialog left on top), else said.
+        steps = steps_screen(app)
+        go = next((index for index, key in enumerate(keys) if goes_to_step(steps, key)), None)
+        if go is not None and app.screen is not steps:
+            keys, unused = keys[:go], keys[go:]
         if is_text_field(focused) and not getattr(focused, "refuses_typed_ahead", False):
-            self.held[0:0] = kept.keys  # on to the field, before the keys typed after them
-        elif text := kept.text.strip():
+            self.held[0:0] = keys  # on to the field, before the keys typed after them
+        elif go is not None and not unused:
+            self.held[0:0] = keys[go:]  # to the step, before the keys typed after them
+            unused = keys[:go]
+        else:
+            unused = keys + unused
+        # ctrl+g is named: it types no character
+        if text := "".join(f" {key.key} " if goes_to_step(steps, key) else typed_text([key]) for key in unused).strip():
             from coachtui.text import one_line
 
             self.app.notify(f"Not used (typed while a question was open): {one_line(text, 60)}",
