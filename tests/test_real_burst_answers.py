@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from tests.test_real_keys import CTRL_G, ENTER, ESC, TAB, Coach, coach, resumed
+
+CTRL_D = "\x04"
+from tests.test_real_team import _wait_until_open
 from tests.test_real_typeahead import F9, typed
 
-from coachtui.ui.typeahead import TYPING_PAUSE
+from coachtui.ui.typeahead import ANSWER_PAUSE, TYPING_PAUSE
 
 pytestmark = pytest.mark.slow
 
@@ -133,3 +136,24 @@ def test_ctrl_g_and_a_digit_at_a_question_go_to_the_step_once_it_is_answered(tmp
         app.shows("Dilemma, in your words")
         assert "Not used" not in app.term.text()
         app.quit()
+
+
+def test_typing_on_after_ctrl_d_never_deletes_the_team(tmp_path: Path) -> None:
+    """'Wa', ctrl+d (delete forward, out of habit), then 'rd 4 yesterday' at 100 ms a
+    key: the y of 'yesterday' answered "Delete (y)", and the team and its sessions
+    were gone for good. Typed on with no pause, it is a word; after a pause, n
+    keeps the team (quitting would have deleted it at once, had y answered)."""
+    with coach(tmp_path) as app:
+        app.shows("Ward 4")
+        _wait_until_open(app.term, app.db)
+        typed(app, *"Wa")
+        app.send(CTRL_D)
+        app.shows("for good")
+        for key in "rd 4 yesterday":
+            app.term.send(key, pause=0.1)
+        time.sleep(ANSWER_PAUSE)  # the coach stops typing and reads the question
+        assert "for good" in app.term.text()  # still asked: no letter answered it
+        app.send("n")
+        app.shows("Which team are you coaching?")
+        app.quit()
+    assert app.rows("SELECT name FROM team") == [("Ward 4",)]
