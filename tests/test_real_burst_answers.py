@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from tests.test_real_keys import CTRL_G, ENTER, ESC, TAB, Coach, coach, resumed
-
-CTRL_D = "\x04"
 from tests.test_real_team import _wait_until_open
 from tests.test_real_typeahead import F9, typed
 
 from coachtui.ui.typeahead import ANSWER_PAUSE, TYPING_PAUSE
 
 pytestmark = pytest.mark.slow
+
+CTRL_D = "\x04"
 
 
 @pytest.mark.parametrize("answer", ["r", "n"])
