@@ -157,3 +157,28 @@ def test_typing_on_after_ctrl_d_never_deletes_the_team(tmp_path: Path) -> None:
         app.shows("Which team are you coaching?")
         app.quit()
     assert app.rows("SELECT name FROM team") == [("Ward 4",)]
+
+
+@pytest.mark.parametrize("burst", ["one", "keys"])
+def test_a_title_typed_after_enter_on_a_team_with_open_actions(tmp_path: Path, burst: str) -> None:
+    """'Ward 4', enter, 'Staff dropped' at tmux speed, Ward 4 having an open action:
+    the review opened and the d marked the action done; the title stayed empty."""
+    from tests.ui.test_burst_answers import ward_with_an_open_action
+
+    db = tmp_path / "coach.db"
+    ward_with_an_open_action(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Ward 4")
+        keys = (*"Ward 4", ENTER, *"Staff dropped")
+        if burst == "one":
+            app.send("".join(keys))
+        else:
+            typed(app, *keys)
+        app.holds("SELECT title FROM coaching_session WHERE status = 'draft'", ("Staff dropped",))
+        app.shows("Dilemma, in your words")
+        assert app.rows("SELECT count(*) FROM action_review") == [(0,)]
+        assert app.rows("SELECT status FROM action") == [("open",)]
+        app.quit()
+    finally:
+        app.close()

@@ -45,8 +45,14 @@ def seen(shown_at: float | None) -> bool:
 
 def painted(app: Any) -> bool:
     """A question on top (ConfirmScreen, ChoiceScreen...) has been painted and seen: a
-    coach can answer it only then."""
-    return seen(getattr(app.screen, "shown_at", 0.0))
+    coach can answer it only then. So has the session's step, for the steps whose keys
+    act only once seen (the review's marks, the summary's c y f n)."""
+    if not seen(getattr(app.screen, "shown_at", 0.0)):
+        return False
+    if app.screen is getattr(app, "session_screen", None) and app.session_screen.is_current:
+        step = app.session_screen.pane(app.session_screen.current_step)
+        return seen(step.shown_at) if step.step_id in ("review", "summary") else True
+    return True
 
 
 async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> str:

@@ -524,3 +524,72 @@ async def test_ctrl_g_at_a_question_where_it_cannot_go_on_is_said(make_app, db_p
         await wait_for(pilot, lambda: any("ctrl+g 3" in str(note.message) for note in notices), what="the notice")
         assert isinstance(app.screen, ResumeScreen)
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shifts",)]
+
+
+# --- a team with open actions: the title typed after enter lands on the review step -------------
+
+
+def ward_with_an_open_action(db_path: Path) -> str:
+    """Ward 4, whose last session (completed) agreed one action, still open."""
+    from coachtui.store import open_store
+
+    with open_store(str(db_path)) as store:
+        team = store.create_team("Ward 4")
+        earlier = store.start_session(team.id, coach="Ana Ruiz")
+        store.save_draft(earlier.id, title="Rota", dilemma="Night shifts")
+        action = store.add_action(earlier.id, "Publish the rota six weeks ahead", owner="Ann")
+        store.complete_session(earlier.id)
+    return action.id
+
+
+@pytest.mark.parametrize("how", ["burst", "seen"])
+async def test_a_title_typed_after_enter_on_a_team_with_open_actions_is_the_title(
+    make_app, db_path: Path, how: str
+) -> None:
+    """'Ward 4', enter, 'Staff dropped': the new session opened on the review (the team
+    has an open action) and the d of 'dropped' marked that action done; the title
+    stayed empty and the words were lost. Words typed at the review's list, before
+    it was seen or starting with a letter that marks nothing (S), are the title."""
+    action = ward_with_an_open_action(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        if how == "burst":
+            burst(app, *"Ward 4", "enter", *"Staff dropped")
+        else:
+            burst(app, *"Ward 4", "enter")
+            review = app.session_screen.pane("review")
+            await wait_for(pilot, lambda: app.session_screen.current_step == "review" and seen(review.shown_at),
+                           what="the review, seen")
+            typed_from(app, ["S", *"taff", "space", *"dropped"], events_now() + 0.01, 0.1)
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Staff dropped",
+                       what="the title")
+        assert app.session_screen.current_step == "dilemma"
+        await saved(pilot)
+    assert query(db_path, "SELECT count(*) FROM action_review") == [(0,)]
+    assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("open",)]
+
+
+async def test_a_mark_on_the_review_once_seen_still_marks(make_app, db_path: Path) -> None:
+    """The review's keys act once the list is on the screen: d marks the action done."""
+    action = ward_with_an_open_action(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        burst(app, *"Ward 4", "enter")
+        review = app.session_screen.pane("review")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review" and seen(review.shown_at),
+                       what="the review, seen")
+        burst(app, "d")
+        await saved(pilot)
+        await wait_for(pilot, lambda: query(db_path, "SELECT status FROM action_review") == [("done",)],
+                       what="the mark, saved")
+        assert app.session_screen.current_step == "review"
+    assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("done",)]
+
+
+def events_now() -> float:
+    """Now, on the clock keys are timed by."""
+    from textual import events
+
+    return events.Event().time

@@ -136,7 +136,7 @@ async def test_a_new_session_can_still_be_started_beside_the_teams_draft(make_ap
         await pilot.press("n")  # start a new one after all
         await wait_for(pilot, lambda: app.session.model is not None, what="the new session")
         assert app.session.model.session_id != draft.id
-        await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
+        await wait_for(pilot, lambda: app.session_screen.current_step == "review" and painted(app), what="the review step")
         await type_text(pilot, "d")  # marks the first earlier action done: the new draft has content
         await saved(pilot)
     drafts = query(db_path, "SELECT count(*) FROM coaching_session WHERE status = 'draft'")

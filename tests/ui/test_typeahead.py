@@ -88,7 +88,8 @@ async def test_a_mark_a_note_and_its_words_in_one_burst_on_the_review_step(make_
         await ready(pilot)
         burst(app, *"Ward 4", "enter")
         await wait_for(pilot, lambda: app.session_screen.current_step == "review", what="the review step")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "review-table", what="the list")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "review-table"
+                       and seen(app.session_screen.pane("review").shown_at), what="the list, seen")
         burst(app, "p", "n", *"HR said the data is partly ready", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, TextPromptScreen) and bool(
             query(db_path, "SELECT note FROM action_review WHERE note != ''")), what="the note")

@@ -13,13 +13,13 @@ import datetime as dt
 import json
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Markdown, Static
+from textual.widgets import DataTable, Input, Label, Markdown, Static
 
 from coachtui.session.conflicts import Conflict, changer
 from coachtui.session.model import ReviewItem, SessionModel
@@ -30,7 +30,8 @@ from coachtui.ui.conflicts import ConflictAsker
 from coachtui.ui.format import due_label, show_markdown, status_cell, status_label
 from coachtui.ui.messages import ConflictFound
 from coachtui.ui.modals import LearningPromptScreen, TextPromptScreen
-from coachtui.ui.steps.base import LastSize, StepPane, enclosing
+from coachtui.ui.steps.base import LastSize, StepPane, enclosing, goes_to_filter
+from coachtui.ui.typeahead import seen_when_typed
 from coachtui.ui.workers import in_thread, reason
 
 STATUS_WIDTH = 13  # "↻ in progress"
@@ -49,6 +50,12 @@ class MarksHighlighted:
         step = enclosing(self, ReviewStep)
         if step is not None:
             step.edit_note()
+
+    def typing_goes_to(self: Widget, event: events.Key | events.Paste) -> Input | None:
+        """The session's title, for words typed here (see typeahead.KeyHold.route and
+        :meth:`ReviewStep.typed_on`)."""
+        step = enclosing(self, ReviewStep)
+        return step.typed_on(event) if step is not None else None
 
 
 class ReviewTable(MarksHighlighted, DataTable):
@@ -90,6 +97,10 @@ how each went — one key each:
 | **x** | dropped |
 | **u** | undo this session's mark |
 | **n** / **enter** | add a note |
+
+In a session still without a title, words typed here are its title: a letter that
+is none of these keys, or any key typed before the list was on the screen, takes you
+to the title with the words.
 
 A **test of change** (an action agreed with a prediction, marked "Test ·") asks,
 as soon as it is marked, what happened and what the team learned: two short fields
@@ -136,6 +147,27 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
 
     def on_mount(self) -> None:
         self.controller.conflict_handlers["review"] = lambda conflict: self.post_message(ConflictFound(conflict))
+        self.watch_paint()
+
+    def typed_on(self, event: events.Key | events.Paste) -> Input | None:
+        """Where words typed at the review's list go instead of marking actions: a
+        new session's title, on the dilemma step (the focus and the step with them).
+        "Ward 4", enter, "Staff dropped" opened the review (the team has open actions)
+        and the d marked the earlier action done; the words were lost. A key typed
+        before the coach could see the list, a paste, or a letter that is none of its
+        keys (d p s x u n) starts the title; the marks act once the list is seen. A
+        session that has a title keeps the review's keys as they are."""
+        model = self.model
+        if model is None or model.title:
+            return None
+        keep = frozenset({"space", "backspace"})
+        if isinstance(event, events.Key) and seen_when_typed(self.shown_at, event):
+            keep |= set(self.screen.active_bindings)
+        if not goes_to_filter(event, keep):
+            return None
+        screen = self.coach_app.session_screen
+        screen.go("dilemma", first_field=True)
+        return screen.pane("dilemma").query_one("#title", Input)
 
     def on_resize(self) -> None:
         # the action column takes the room the table has: measure again once laid out
@@ -181,6 +213,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
     def activate(self) -> None:
         self.refresh_from_model()
         self.query_one(ReviewTable).focus()
+        self.shown_afresh()
 
     def refresh_from_model(self) -> None:
         model = self.model

@@ -63,10 +63,6 @@ open actions to review next time. You can still go back and amend it.
 
     def __init__(self) -> None:
         super().__init__(id="summary")
-        # When it was first on the screen since it was last shown (on the clock keys
-        # are timed by): a key typed before the coach could see it (seen_when_typed)
-        # was not typed at the summary's keys.
-        self.shown_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary-status", markup=False)
@@ -85,21 +81,14 @@ open actions to review next time. You can still go back and amend it.
         )
 
     def on_mount(self) -> None:
-        # Told as each frame of the screen is written (a callback after the refresh can
-        # come long after the coach has seen the step, on a busy app).
-        self.screen.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
-
-    def _painted(self, _screen: object = None) -> None:
-        if self.shown_at is None and self.display and self.screen.is_current:
-            self.shown_at = events.Event().time
+        self.watch_paint()
 
     def activate(self) -> None:
-        self.shown_at = None
         self.refresh_from_model()
         # The summary's keys have the focus at once: focused a moment later, it was
         # taken from "What we learned today" in the middle of the words typed on.
         self.screen.set_focus(self.query_one("#summary-scroll"), scroll_visible=False)
-        self.call_after_refresh(self._painted)
+        self.shown_afresh()
 
     def typed_on(self, event: events.Key | events.Paste) -> Input | None:
         """Where a key typed at the summary goes instead of acting: a paste, a key
