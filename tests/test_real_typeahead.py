@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from tests.test_real_keys import CTRL_G, CTRL_P, CTRL_Q, ENTER, ESC, F6, TAB, Coach, coach, resumed
 
+from coachtui.ui.typeahead import ANSWER_PAUSE
+
 pytestmark = pytest.mark.slow
 
 CTRL_R, CTRL_U = "\x12", "\x15"
@@ -294,6 +296,7 @@ def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(tmp_path: Path)
         app.shows("ctrl+r rename")
         typed(app, *"Ward 7", ENTER, *"Late starts")
         app.shows("Start a new session with Ward 7?")
+        time.sleep(ANSWER_PAUSE)  # the coach stops typing and reads the question
         app.send("y")
         app.holds("SELECT t.name, s.title FROM coaching_session s JOIN team t ON t.id = s.team_id ORDER BY t.name",
                   [("Ward 4", "Rota"), ("Ward 7", "Late starts")])

@@ -137,3 +137,17 @@ def screen_text(app: CoachApp) -> str:
     )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+async def reads_the_question(pilot, question) -> None:  # type: ignore[no-untyped-def]
+    """Wait as a coach does who stops typing and reads the question before answering
+    it: a letter straight after words typed at it is one of the words (ANSWER_PAUSE)."""
+    from textual import events
+
+    from coachtui.ui.typeahead import ANSWER_PAUSE
+
+    def paused() -> bool:
+        words_at = getattr(question, "words_at", None)  # (no question up: nothing to read)
+        return words_at is None or events.Event().time >= words_at + ANSWER_PAUSE
+
+    await wait_for(pilot, paused, what="a pause")

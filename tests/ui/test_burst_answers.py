@@ -11,7 +11,17 @@ import pytest
 
 from coachtui.ui.modals import ChoiceScreen
 
-from .helpers import painted, query, ready, saved, screen_text, seen, shows, wait_for
+from .helpers import (
+    painted,
+    query,
+    reads_the_question,
+    ready,
+    saved,
+    screen_text,
+    seen,
+    shows,
+    wait_for,
+)
 from .test_keys import burst
 from .test_team_step import three_teams  # noqa: F401  (a fixture)
 
@@ -78,6 +88,7 @@ async def test_a_title_typed_ahead_of_the_draft_question_goes_where_the_answer_l
         burst(app, *"Alpha", "enter", *"Rota slips again")
         await shows(pilot, "has an unfinished session of yours")
         await pilot.pause(0.2)
+        await reads_the_question(pilot, app.screen)
         assert isinstance(app.screen, ChoiceScreen)  # 'R' answers nothing: still asking
         await pilot.press("r")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Rota slips again",
@@ -97,6 +108,7 @@ async def test_a_letter_after_a_title_typed_ahead_does_not_answer_the_draft_ques
         burst(app, *"Alpha", "enter", *"Late nights")
         await shows(pilot, "has an unfinished session of yours")
         await pilot.pause(0.2)
+        await reads_the_question(pilot, app.screen)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Late nights",
@@ -354,9 +366,11 @@ async def test_a_title_typed_past_create_another_team_lands_in_the_new_session(
             await _on_the_team_list(pilot, app)
         burst(app, *"Deltas", "enter", *"Rota slips")
         await shows(pilot, "There is already a team called Delta.")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("y")
         if beta_open:
             await shows(pilot, "Start a new session with")
+            await reads_the_question(pilot, app.screen)
             await pilot.press("y")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Rota slips",
                        what="the title")
@@ -385,17 +399,6 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
 
 
 # --- a fifth tester: words typed on through a question the coach raised with a key -------------
-
-
-async def reads_the_question(pilot, question) -> None:  # type: ignore[no-untyped-def]
-    """Wait as a coach does who stops typing and reads the question before answering
-    it: a letter straight after words typed at it is one of the words (ANSWER_PAUSE)."""
-    from textual import events
-
-    from coachtui.ui.typeahead import ANSWER_PAUSE
-
-    await wait_for(pilot, lambda: question.words_at is None or events.Event().time >= question.words_at + ANSWER_PAUSE,
-                   what="a pause")
 
 
 def typed_from(app, keys: list[str], start: float, gap: float) -> None:  # type: ignore[no-untyped-def]
@@ -593,3 +596,28 @@ def events_now() -> float:
     from textual import events
 
     return events.Event().time
+
+
+async def test_words_kept_at_complete_anyway_that_start_with_its_key_reach_the_line(make_app, db_path: Path) -> None:
+    """c, then 'clearly' at once: the question kept 'clearly', and once answered its
+    first letter (the summary's own c) made the words a 'Not used' toast instead of
+    "What we learned today" (a tester). Kept words are words, whatever letter they
+    start with."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        burst(app, "c", *"clearly")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="complete anyway?")
+        question = app.screen
+        await wait_for(pilot, lambda: len(question.kept) == len("clearly"), what="the words kept")
+        await reads_the_question(pilot, question)
+        burst(app, "n")  # go back
+        await wait_for(pilot, lambda: app.session.model.insight == "clearly", what="the words, in the line")
+        await saved(pilot)
+    assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", "clearly")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coachtui.ui.modals import StepPickerScreen, TextPromptScreen
 
-from .helpers import painted, query, ready, saved, seen, shows, wait_for
+from .helpers import painted, query, reads_the_question, ready, saved, seen, shows, wait_for
 from .test_keys import burst, on_the_dilemma
 from .test_team_step import three_teams  # noqa: F401 - a fixture
 
@@ -205,6 +205,7 @@ async def test_letters_typed_ahead_do_not_answer_start_a_new_session(make_app, d
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and seen(app.screen.shown_at),
                        what="the question, seen")
         await pilot.pause(0.2)
+        await reads_the_question(pilot, app.screen)
         assert isinstance(app.screen, ConfirmScreen)  # still asking
         assert "Start a new session with Ward 7?" in str(app.screen.question)
         filter_ = app.query_one("#team-filter")
@@ -231,6 +232,7 @@ async def test_a_title_typed_ahead_of_start_a_new_session_is_its_title(make_app,
         burst(app, *"Ward 7", "enter", *"Late starts")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and seen(app.screen.shown_at),
                        what="the question, seen")
+        await reads_the_question(pilot, app.screen)
         burst(app, "y")
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.team.name == "Ward 7"
                        and app.session_screen.current_step != "team", what="the new session")
@@ -415,6 +417,7 @@ async def test_keys_typed_before_mark_as_left_is_painted_never_answer_it(make_ap
         await pilot.pause(0.3)
         assert isinstance(app.screen, ConfirmScreen)  # the enter after Bob did not answer it
         assert "Mark Ann as having left South leads?" in str(app.screen.question)
+        await reads_the_question(pilot, app.screen)
         await pilot.press("y")
         await wait_for(pilot, lambda: ("Bob", True) in _members(db_path), what="Bob, typed ahead")
         await shows(pilot, "Bob joined")

@@ -81,6 +81,8 @@ class Question(Painted):
         after the c that asked "Complete anyway?"."""
         if isinstance(event, events.Paste) or not seen_when_typed(self.shown_at, event):
             self.kept.append(event)
+            if isinstance(event, events.Key) and event.character is not None and event.character.isprintable():
+                self.words_at = event.time  # words typed ahead: an enter straight after them is theirs
             return True
         if goes_to_step(steps_screen(self.app), event):
             # ctrl+g (and the step's number after it): where the coach goes once this
@@ -94,11 +96,11 @@ class Question(Painted):
             carries_on and (self.answers(event) or event.key == "enter")
         ):
             self.kept.append(event)
-            self.words_at = event.time  # typed at the question, seen: the coach is typing words
+            self.words_at = event.time  # the coach is typing words
             return True
         return False
 
-    # when the last key typed at this question, once seen, was kept as words (None: none was)
+    # when the last letter kept here as words arrived (None: none was)
     words_at: float | None = None
 
     def answer_shown(self) -> Callable[[], bool] | None:

@@ -320,7 +320,9 @@ class KeyHold:
             question.kept[0:0] = kept.keys
             return
         goes_to = getattr(focused, "typing_goes_to", None)  # a list whose letters go to a field (the summary's)
-        field = goes_to(kept.keys[0]) if goes_to is not None and kept.keys else None
+        # asked as words (a paste), whatever letter they start with: the c of "clearly" is no command here
+        words = kept.text
+        field = goes_to(events.Paste(words)) if goes_to is not None and words else None
         if field is not None and not getattr(field, "refuses_typed_ahead", False):
             field.cursor_position = len(field.value)
             field.screen.set_focus(field, scroll_visible=False)
