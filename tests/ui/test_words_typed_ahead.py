@@ -10,7 +10,17 @@ import pytest
 
 from coachtui.ui.modals import ChoiceScreen, ConfirmScreen, TextPromptScreen
 
-from .helpers import painted, query, ready, saved, screen_text, shows, type_text, wait_for
+from .helpers import (
+    painted,
+    query,
+    reads_the_question,
+    ready,
+    saved,
+    screen_text,
+    shows,
+    type_text,
+    wait_for,
+)
 from .test_keys import burst
 
 
@@ -50,6 +60,7 @@ async def test_ctrl_q_while_mark_as_left_is_asked_keeps_the_names_typed_after_it
         await pilot.press("escape")  # back to it
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
         await shows(pilot, "Mark Asha as having left")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("y")
         await shows(pilot, "Dee joined")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the members prompt again")
@@ -109,12 +120,14 @@ async def test_stay_then_another_name_never_makes_a_team_of_both_names(make_app,
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await shows(pilot, "Start a new session with Bravo?")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("n")  # Stay
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="the team list again")
         await type_text(pilot, "Charlie")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await shows(pilot, "Start a new session with Charlie?")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("n")  # Stay
         await saved(pilot)
     assert query(alpha_draft, "SELECT name FROM team ORDER BY name") == [("Alpha",), ("Bravo",), ("Charlie",)]
@@ -136,6 +149,7 @@ async def test_a_name_typed_straight_after_ctrl_g_1_takes_the_place_of_words_lef
         burst(app, "ctrl+g", "1", "C", "h", "a", "r", "l", "i", "e", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
         await shows(pilot, "Start a new session with Charlie?")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("n")  # Stay
         await saved(pilot)
     assert query(alpha_draft, "SELECT name FROM team ORDER BY name") == [("Alpha",), ("Bravo",), ("Charlie",)]
@@ -171,11 +185,13 @@ async def test_an_n_typed_on_after_a_note_is_a_letter_and_a_deliberate_n_opens_t
         assert query(db_path, "SELECT note FROM picked_question") == [("Trust is low",)]
         await pilot.press("tab")  # back on the picked list
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "picked", what="the picked list")
+        await reads_the_question(pilot, app.screen)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note again")
         burst(app, *" at night", "escape")
         await shows(pilot, "✎ Trust is low at night")
         await pilot.pause(TYPING_PAUSE + 0.2)  # the coach stops and looks at the list
+        await reads_the_question(pilot, app.screen)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPromptScreen), what="the note once more")
         assert app.screen.query_one("#prompt-area").text == "Trust is low at night"
