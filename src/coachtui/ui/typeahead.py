@@ -117,6 +117,23 @@ def goes_to_step(screen: Screen[object] | None, key: Held) -> bool:
     return bound is not None and bound.binding.action == "pick_step"
 
 
+def type_into(app: App[object], field: Widget, event: events.Key) -> bool:
+    """Type ``event`` into ``field``, a text field on the screen below a question, as
+    if the question were not there; False if the key is not typing there (ctrl+q,
+    the app's: it goes its own way). A character, or enter in a TextArea, is what the
+    field takes as a key; backspace, ctrl+z or an arrow run the field's own binding.
+    Anything else handed to the field would come back up to the app unused."""
+    active = field.screen.active_bindings.get(event.key)
+    if active is not None and active.node is field and not active.binding.priority:
+        field.call_later(app.run_action, active.binding.action, field)  # after what went there before it
+        return True
+    character = event.character
+    if (character is not None and character.isprintable()) or event.key == "enter":  # a TextArea's new line
+        field.post_message(events.Key(event.key, character))
+        return True
+    return False
+
+
 def is_text_field(widget: Widget | None) -> bool:
     """An Input or a TextArea (TextArea is not imported for it: the first screen
     loads without it)."""
@@ -421,8 +438,12 @@ class KeyHold:
             typing_goes_on = getattr(top, "typing_goes_on", None)  # a conflict question
             if typing_goes_on is not None and len(app.screen_stack) > 1:
                 below = app.screen_stack[-2].focused  # typing goes on there, if it is text
-                if below is not None and is_text_field(below) and typing_goes_on(event, quiet_for):
-                    below.post_message(events.Key(event.key, event.character))
+                if (
+                    below is not None
+                    and is_text_field(below)
+                    and typing_goes_on(event, quiet_for)
+                    and type_into(app, below, event)
+                ):
                     return
             focused = app.focused
         elif isinstance(event, events.Paste):
