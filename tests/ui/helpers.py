@@ -43,6 +43,22 @@ def seen(shown_at: float | None) -> bool:
     return shown_at is not None and events.Event().time >= shown_at + REACTION
 
 
+def typed_at(app: Any, keys: str | list[str], start: float, gap: float = 0.05) -> float:
+    """Queue ``keys`` (characters, or key names such as "space" and "enter") as a
+    coach types them: one every ``gap`` seconds from ``start``. Keys are timed when
+    they arrive, so a loaded test machine cannot stretch the coach's typing into
+    pauses. Returns when the last key was typed."""
+    at = start
+    for key in keys:
+        name = "space" if key == " " else key
+        character = {"space": " ", "enter": "\r", "tab": "\t"}.get(name, name if len(name) == 1 else None)
+        event = events.Key(name, character)
+        event.time = at
+        app.post_message(event)
+        at += gap
+    return at - gap
+
+
 def painted(app: Any) -> bool:
     """A question on top (ConfirmScreen, ChoiceScreen...) has been painted and seen: a
     coach can answer it only then. So has the session's step, for the steps whose keys

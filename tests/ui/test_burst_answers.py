@@ -20,6 +20,7 @@ from .helpers import (
     screen_text,
     seen,
     shows,
+    typed_at,
     wait_for,
 )
 from .test_keys import burst
@@ -401,18 +402,6 @@ async def test_start_a_new_one_is_not_asked_twice_and_the_title_lands(make_app, 
 # --- a fifth tester: words typed on through a question the coach raised with a key -------------
 
 
-def typed_from(app, keys: list[str], start: float, gap: float) -> None:  # type: ignore[no-untyped-def]
-    """Queue ``keys`` as a coach types them, one every ``gap`` seconds from ``start``
-    (timed as they arrive, so a loaded machine cannot stretch the typing into pauses)."""
-    from textual import events
-
-    for number, key in enumerate(keys):
-        character = {"space": " "}.get(key, key if len(key) == 1 else None)
-        event = events.Key(key, character)
-        event.time = start + gap * number
-        app.post_message(event)
-
-
 @pytest.mark.usefixtures("three_teams")
 async def test_typing_on_after_ctrl_d_never_deletes_the_team(make_app, db_path: Path) -> None:
     """'Wa', ctrl+d (delete forward, out of habit), then 'rd 4 yesterday' at 100 ms a
@@ -427,8 +416,8 @@ async def test_typing_on_after_ctrl_d_never_deletes_the_team(make_app, db_path: 
         burst(app, *"Wa", "ctrl+d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="delete?")
         question = app.screen
-        keys = ["space" if k == " " else k for k in "rd 4 yesterday"]
-        typed_from(app, keys, question.shown_at + 0.15, 0.1)
+        keys = "rd 4 yesterday"
+        typed_at(app, keys, question.shown_at + 0.15, 0.1)
         await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
         assert app.screen is question  # still asking
         await reads_the_question(pilot, question)
@@ -455,8 +444,8 @@ async def test_typing_on_at_complete_anyway_never_completes_the_session(make_app
         burst(app, "c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="complete anyway?")
         question = app.screen
-        keys = ["space" if k == " " else k for k in "learly the rota"]
-        typed_from(app, keys, question.shown_at + 0.15, 0.12)
+        keys = "learly the rota"
+        typed_at(app, keys, question.shown_at + 0.15, 0.12)
         await wait_for(pilot, lambda: len(question.kept) == len(keys), what="the words kept")
         assert app.screen is question
         await reads_the_question(pilot, question)
@@ -564,7 +553,7 @@ async def test_a_title_typed_after_enter_on_a_team_with_open_actions_is_the_titl
             review = app.session_screen.pane("review")
             await wait_for(pilot, lambda: app.session_screen.current_step == "review" and seen(review.shown_at),
                            what="the review, seen")
-            typed_from(app, ["S", *"taff", "space", *"dropped"], events_now() + 0.01, 0.1)
+            typed_at(app, "Staff dropped", events_now() + 0.01, 0.1)
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.title == "Staff dropped",
                        what="the title")
         assert app.session_screen.current_step == "dilemma"

@@ -13,7 +13,7 @@ from coachtui.store import open_store
 from coachtui.ui.modals import ChoiceScreen, ConflictScreen, ResumeScreen, TextPromptScreen
 from coachtui.ui.screens.detail import SessionDetailScreen
 
-from .helpers import painted, paste, query, ready, saved, shows, type_text, wait_for
+from .helpers import painted, paste, query, ready, saved, shows, type_text, typed_at, wait_for
 from .test_keys import burst
 
 
@@ -275,19 +275,6 @@ async def test_a_review_note_is_saved_as_it_is_typed(make_app, seeded, db_path: 
         assert query(db_path, "SELECT status, note FROM action_review WHERE action_id = ?", stuck.id) == [
             ("stuck", "No cover this month")
         ]
-
-
-def typed_at(app, text: str, start: float, gap: float = 0.05) -> float:  # type: ignore[no-untyped-def]
-    """Queue ``text`` as a coach types it: one key every ``gap`` seconds from ``start``
-    (keys are timed when they arrive, so a loaded test machine cannot stretch the
-    coach's typing into pauses). Returns when the last key was typed."""
-    at = start
-    for character in text:
-        key = events.Key(character, character)
-        key.time = at
-        app.post_message(key)
-        at += gap
-    return at - gap
 
 
 async def _changed_elsewhere_while_typing(pilot, app, db_path: Path, session_id: str) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from coachtui.ui.typeahead import (
     COMMAND_WAIT,
     SESSION_WAIT,
     TYPING_PAUSE,
+    Painted,
     goes_to_step,
     input_ready,
     seen_when_typed,
@@ -31,25 +32,6 @@ from coachtui.ui.typeahead import (
     steps_screen,
 )
 from coachtui.ui.widgets.literal import LiteralInput, LiteralTextArea
-
-
-class Painted:
-    """A dialog that knows when it was first on the screen (``shown_at``), so that a
-    key typed before the coach could see it is told from one that answers it
-    (typeahead.seen_when_typed). Call :meth:`watch_for_paint` from ``on_mount``."""
-
-    shown_at: float | None = None  # first on the screen, on the clock keys are timed by
-
-    def watch_for_paint(self) -> None:
-        # Told as each frame of it is written (a callback after the refresh comes only
-        # once nothing on the screen is left to update, which on a busy app can be
-        # long after the coach sees the question, and answers it).
-        self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)  # type: ignore[attr-defined]
-        self.call_after_refresh(self._painted)  # type: ignore[attr-defined]
-
-    def _painted(self, _screen: object = None) -> None:
-        if self.shown_at is None and self.is_current:  # type: ignore[attr-defined]
-            self.shown_at = events.Event().time
 
 
 class Question(Painted):
@@ -317,7 +299,7 @@ class SessionChoiceScreen(ChoiceScreen):
 TYPING_WINDOW = 5.0
 
 
-class ConflictScreen(ModalScreen[str]):
+class ConflictScreen(Painted, ModalScreen[str]):
     """Another coach saved the same record first. Dismisses with ``"reload"`` (show
     their version; what this coach typed is kept to use again) or ``"keep"`` (apply
     this coach's change again, on top of theirs). esc reloads: it overwrites nothing."""
@@ -334,7 +316,6 @@ class ConflictScreen(ModalScreen[str]):
         self.mine = mine
         self.keep_label = keep_label
         self._armed: bool | None = None  # answers keys: not while the coach types on
-        self.shown_at: float | None = None  # first on the screen, on the clock keys are timed by
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -354,11 +335,7 @@ class ConflictScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         self.query_one("#conflict-reload", Button).focus()
-        self.call_after_refresh(self._on_screen)
-
-    def _on_screen(self) -> None:
-        """Painted: from now the coach can see it."""
-        self.shown_at = events.Event().time
+        self.watch_for_paint()
 
     def typing_goes_on(self, event: events.Key, quiet_for: float) -> bool:
         """This dialog comes up unasked, often while the coach is typing: if they were

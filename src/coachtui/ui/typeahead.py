@@ -69,6 +69,33 @@ def seen_when_typed(shown_at: float | None, event: events.Key) -> bool:
     return shown_at is not None and event.time >= shown_at + REACTION
 
 
+class Painted:
+    """A screen or a step that knows when it was first on the screen since it was
+    last shown (``shown_at``, on the clock keys are timed by; None: not yet), so that
+    a key typed before the coach could see it is told from one typed at it
+    (:func:`seen_when_typed`): a question's answers, the review's marks, the
+    summary's c y f n. Call :meth:`watch_for_paint` once mounted, and
+    :meth:`shown_afresh` when it is shown again."""
+
+    shown_at: float | None = None
+
+    def watch_for_paint(self) -> None:
+        # Told as each frame of its screen is written (a callback after the refresh
+        # comes only once nothing on the screen is left to update, which on a busy app
+        # can be long after the coach has seen it, and answered it).
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._painted)  # type: ignore[attr-defined]
+
+    def shown_afresh(self) -> None:
+        """Shown again: not seen until painted."""
+        self.shown_at = None
+        self.call_after_refresh(self._painted)  # type: ignore[attr-defined]
+
+    def _painted(self, _screen: object = None) -> None:
+        if self.shown_at is None and self.display and self.screen.is_current:  # type: ignore[attr-defined]
+            self.shown_at = events.Event().time
+
+
 # Keys that carry on the words typed in a field: its characters, and the keys that
 # edit them or close the note they are typed in.
 _WORD_KEYS = frozenset({"backspace", "escape", "ctrl+s"})

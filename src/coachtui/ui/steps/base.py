@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 
 from coachtui.ui.appref import coach_app
+from coachtui.ui.typeahead import Painted
 
 if TYPE_CHECKING:
     from textual import events
@@ -76,7 +77,7 @@ def enclosing(node: DOMNode, kind: type[P]) -> P | None:
     return parent
 
 
-class StepPane(Vertical):
+class StepPane(Painted, Vertical):
     """A step of the session flow, shown in the session screen's switcher."""
 
     step_id: ClassVar[str] = ""
@@ -99,29 +100,6 @@ class StepPane(Vertical):
     @property
     def model(self) -> SessionModel | None:
         return self.coach_app.session.model
-
-    # When the step was first on the screen since it was last shown (on the clock keys
-    # are timed by), for steps whose own keys act on a list (the review's marks, the
-    # summary's c y f n): a key typed before the coach could see the step
-    # (typeahead.seen_when_typed) was not typed at those keys. None: not yet.
-    shown_at: float | None = None
-
-    def watch_paint(self) -> None:
-        """Note ``shown_at`` as each frame of the screen is written (a callback after
-        the refresh can come long after the coach has seen the step, on a busy app).
-        Call once mounted."""
-        self.screen.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
-
-    def _painted(self, _screen: object = None) -> None:
-        if self.shown_at is None and self.display and self.screen.is_current:
-            from textual import events
-
-            self.shown_at = events.Event().time
-
-    def shown_afresh(self) -> None:
-        """The step is shown again (from :meth:`activate`): not seen until painted."""
-        self.shown_at = None
-        self.call_after_refresh(self._painted)
 
     def activate(self) -> None:
         """Called when the step is shown: refresh from the model, focus the first field."""

@@ -147,7 +147,7 @@ the list: mark it again to save them) or **k** keeps yours (saved on top of thei
 
     def on_mount(self) -> None:
         self.controller.conflict_handlers["review"] = lambda conflict: self.post_message(ConflictFound(conflict))
-        self.watch_paint()
+        self.watch_for_paint()
 
     def typed_on(self, event: events.Key | events.Paste) -> Input | None:
         """Where words typed at the review's list go instead of marking actions: a

@@ -81,7 +81,7 @@ open actions to review next time. You can still go back and amend it.
         )
 
     def on_mount(self) -> None:
-        self.watch_paint()
+        self.watch_for_paint()
 
     def activate(self) -> None:
         self.refresh_from_model()
