@@ -182,3 +182,27 @@ def test_a_title_typed_after_enter_on_a_team_with_open_actions(tmp_path: Path, b
         app.quit()
     finally:
         app.close()
+
+
+def test_a_title_typed_after_a_pause_on_the_review_that_starts_with_a_mark(tmp_path: Path) -> None:
+    """'Ward 4', enter, a third of a second's pause, then 'done deal' at 100 ms a key
+    (a tester): the d marked the open action done and the title was 'one deal'. A
+    mark's letter with a letter that marks nothing straight after it is words."""
+    from tests.ui.test_burst_answers import ward_with_an_open_action
+
+    db = tmp_path / "coach.db"
+    ward_with_an_open_action(db)
+    app = Coach(db, tmp_path / "home")
+    try:
+        app.shows("Ward 4")
+        app.send(ENTER)
+        app.shows("Actions from earlier sessions")
+        time.sleep(0.3)  # the coach glances at the list, then types the title
+        for key in "done deal":
+            app.term.send(key, pause=0.1)
+        app.holds("SELECT title FROM coaching_session WHERE status = 'draft'", ("done deal",))
+        assert app.rows("SELECT count(*) FROM action_review") == [(0,)]
+        assert app.rows("SELECT status FROM action") == [("open",)]
+        app.quit()
+    finally:
+        app.close()

@@ -92,9 +92,12 @@ async def ready(pilot: Pilot) -> CoachApp:
 
 
 async def saved(pilot: Pilot) -> None:
-    """Wait until every queued write has reached the database."""
+    """Wait until every key typed has been acted on (a mark waits a moment to see
+    whether words follow it: typeahead.WORD_WAIT) and every queued write has
+    reached the database."""
     app: CoachApp = pilot.app  # type: ignore[assignment]
     await pilot.pause()
+    await wait_for(pilot, lambda: not app.keys.holding and not app.keys.held, what="the keys typed, acted on")
     flushed = await asyncio.get_running_loop().run_in_executor(None, app.saver.flush, 10.0)
     assert flushed, f"writes still pending: {app.saver.last_error}"
     await pilot.pause()

@@ -6,6 +6,7 @@ are in tests/test_real_burst_answers.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -578,6 +579,72 @@ async def test_a_mark_on_the_review_once_seen_still_marks(make_app, db_path: Pat
                        what="the mark, saved")
         assert app.session_screen.current_step == "review"
     assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("done",)]
+
+
+async def on_the_review_seen(pilot, app) -> Any:  # type: ignore[no-untyped-def]
+    """'Ward 4', enter: the new session's review of the team's open action, seen."""
+    await ready(pilot)
+    burst(app, *"Ward 4", "enter")
+    review = app.session_screen.pane("review")
+    await wait_for(pilot, lambda: app.session_screen.current_step == "review" and seen(review.shown_at),
+                   what="the review, seen")
+    return review
+
+
+@pytest.mark.parametrize("words", ["done deal", "stuck again", "process review"])
+async def test_a_title_that_starts_with_a_mark_typed_at_the_review_once_seen_is_the_title(
+    make_app, db_path: Path, words: str
+) -> None:
+    """A tester paused a third of a second after enter, then typed the title: the d of
+    'done deal' marked the earlier action done and the title was 'one deal'. A mark's
+    letter with a letter that marks nothing straight after it (within WORD_WAIT) is
+    the first letter of words, in a session still without a title."""
+    action = ward_with_an_open_action(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        review = await on_the_review_seen(pilot, app)
+        typed_at(app, words, max(events_now(), review.shown_at + 0.3), 0.1)  # a pause, then the words
+        await wait_for(pilot, lambda: app.session.model.title == words, what="the title")
+        assert app.session_screen.current_step == "dilemma"
+        await saved(pilot)
+    assert query(db_path, "SELECT count(*) FROM action_review") == [(0,)]
+    assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("open",)]
+
+
+async def test_a_mark_then_the_next_key_at_once_still_marks(make_app, db_path: Path) -> None:
+    """d then straight away an arrow (or the note's n): the d marks; it waits only for a
+    letter that could carry it on as words."""
+    action = ward_with_an_open_action(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        review = await on_the_review_seen(pilot, app)
+        typed_at(app, ["d", "down"], max(events_now(), review.shown_at + 0.3), 0.05)
+        await wait_for(pilot, lambda: query(db_path, "SELECT status FROM action_review") == [("done",)],
+                       what="the mark, saved")
+        assert app.session_screen.current_step == "review"
+        assert app.session.model.title == ""
+    assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("done",)]
+
+
+async def test_words_starting_with_c_typed_at_the_summary_once_seen_are_what_we_learned(make_app, db_path: Path) -> None:
+    """ctrl+g 7, a pause, then 'clearly the rota' at 100 ms a key (a tester): the c
+    asked "Complete the session anyway?". A c with a letter that is none of the
+    summary's keys straight after it starts "What we learned today"."""
+    from coachtui.ui.modals import ConfirmScreen
+
+    from .test_keys import on_the_dilemma
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_the_dilemma(pilot, app)
+        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
+        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        summary = app.session_screen.pane("summary")
+        typed_at(app, "clearly the rota", max(events_now(), summary.shown_at + 0.3), 0.1)
+        await wait_for(pilot, lambda: app.session.model.insight == "clearly the rota", what="the words, in the line")
+        assert not isinstance(app.screen, ConfirmScreen)
+        await saved(pilot)
+    assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", "clearly the rota")]
 
 
 def events_now() -> float:

@@ -77,6 +77,7 @@ async def test_a_step_shown_again_unchanged_keeps_its_rows(make_app, seeded) -> 
         assert same(review.ordered_rows, rows), "the review list was filled again with the same rows"
         assert not screen.pane("review").has_class("-narrow")
         await pilot.press("d")  # a change: the first action marked done, and shown so
+        await wait_for(pilot, lambda: app.session.model.review_items[0].status == "done", what="the mark")
         await shows(pilot, "done")
         assert not same(review.ordered_rows, rows)
 

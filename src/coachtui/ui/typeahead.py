@@ -63,6 +63,13 @@ REACTION = 0.1
 ANSWER_PAUSE = 0.5
 
 
+# On a list whose letters act (the review's marks, the summary's c and y) and whose
+# words have a field to go to, a mark's letter waits this long for the next key: a
+# letter that is none of the list's keys straight after it makes both the start of
+# words ("done deal", "clearly the rota"), not a mark and more.
+WORD_WAIT = 0.3
+
+
 def seen_when_typed(shown_at: float | None, event: events.Key) -> bool:
     """Could the coach see what was painted at ``shown_at`` (None: not yet) when
     they typed ``event``?"""
@@ -279,6 +286,8 @@ class KeyHold:
         # later may be counted twice): has the coach typed since a moment?
         self.arrived = 0
         self._starting = False  # keys typed as the app started are held
+        # A mark's letter waiting to see whether words follow it (WORD_WAIT)
+        self._mark_waiting: events.Key | None = None
         # Dialogs answered whose answer has not been acted on yet (Textual calls a
         # dialog's callback a moment after it closes, and the callback may bring up
         # the next dialog: the members prompt comes back for the next name).
@@ -486,6 +495,13 @@ class KeyHold:
                 self._text_at = self._last_key_at = event.time
         goes_to = getattr(focused, "typing_goes_to", None)  # a list whose letters go to its filter
         field = goes_to(event) if goes_to is not None else None
+        if field is None and goes_to is not None and isinstance(event, events.Key):
+            if self._waits_for_words(focused, event):
+                return  # held a moment: words may follow it
+            if self._mark_waiting is event:
+                self._mark_waiting = None
+                if self._words_follow(focused, event):
+                    field = goes_to(events.Paste(event.character or ""))
         if field is not None:
             # The focus goes to the filter as the letter (or paste) arrives, so it
             # and every key after it reach the filter in the order typed (a space
@@ -508,6 +524,29 @@ class KeyHold:
             # A command on a list (n opens a note, d marks done): the keys after it
             # wait until it has run, so they reach the note, not the list.
             self.hold_until_handled(event)
+
+    def _waits_for_words(self, focused: Widget | None, event: events.Key) -> bool:
+        """Hold a mark's letter (``focused.may_start_words``) until the next key or
+        WORD_WAIT, whichever comes first; it then comes back here once more."""
+        starts = getattr(focused, "may_start_words", None)
+        if self._mark_waiting is event or starts is None or not starts(event.key):
+            return False
+        self._mark_waiting = event
+        arrived, until = self.arrived, time.monotonic() + WORD_WAIT
+        self.hold_first(event, lambda: self.arrived > arrived or time.monotonic() >= until, WORD_WAIT)
+        return True
+
+    def _words_follow(self, focused: Widget | None, event: events.Key) -> bool:
+        """The key typed next, within WORD_WAIT of the mark's letter ``event``, is
+        more words: a paste, or a letter that is none of the list's keys."""
+        after = next((item for item in self.held if not isinstance(item, HandOn)), None)
+        if after is None or after.time - event.time >= WORD_WAIT:
+            return False
+        if isinstance(after, events.Paste):
+            return bool(after.text)
+        own = self.app.screen.active_bindings
+        character = after.character
+        return character is not None and character.isalpha() and after.key not in own
 
     def answer_callback(self, screen: object, callback: Callable[[Any], object]) -> Callable[[Any], object]:
         """``callback`` (what a dialog's answer does), told to this hold: keys typed

@@ -29,6 +29,12 @@ class SummaryScroll(VerticalScroll):
         step = enclosing(self, SummaryStep)
         return step.typed_on(event) if step is not None else None
 
+    def may_start_words(self, key: str) -> bool:
+        """c (complete) and y (copy) wait a moment: a letter straight after either
+        makes both the start of "What we learned today" ("clearly the rota"). Not f
+        or n: what they open is typed in straight after them."""
+        return key in ("c", "y")
+
 
 class SummaryStep(StepPane):
     step_id = "summary"
@@ -47,7 +53,8 @@ Everything from this session on one screen, as the team will remember it.
 
 Any other letter starts that line too. So does every key typed before the summary
 was on the screen (straight after ctrl+g 7 or ctrl+n, in one go): c, y, f and n act
-once you can see the step.
+once you can see the step. A c or y with another letter straight after it (within
+0.3 s: "clearly the rota") starts the line as well.
 
 Completing files the session in the team's history; its actions become the team's
 open actions to review next time. You can still go back and amend it.
