@@ -500,7 +500,7 @@ class KeyHold:
                 return  # held a moment: words may follow it
             if self._mark_waiting is event:
                 self._mark_waiting = None
-                if self._words_follow(focused, event):
+                if self._words_follow(event):
                     field = goes_to(events.Paste(event.character or ""))
         if field is not None:
             # The focus goes to the filter as the letter (or paste) arrives, so it
@@ -536,7 +536,7 @@ class KeyHold:
         self.hold_first(event, lambda: self.arrived > arrived or time.monotonic() >= until, WORD_WAIT)
         return True
 
-    def _words_follow(self, focused: Widget | None, event: events.Key) -> bool:
+    def _words_follow(self, event: events.Key) -> bool:
         """The key typed next, within WORD_WAIT of the mark's letter ``event``, is
         more words: a paste, or a letter that is none of the list's keys."""
         after = next((item for item in self.held if not isinstance(item, HandOn)), None)
