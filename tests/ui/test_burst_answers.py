@@ -591,7 +591,8 @@ async def on_the_review_seen(pilot, app) -> Any:  # type: ignore[no-untyped-def]
     return review
 
 
-@pytest.mark.parametrize("words", ["done deal", "stuck again", "process review"])
+@pytest.mark.parametrize("words", ["done deal", "stuck again", "process review", "x-ray backlog", "p 4 audit",
+                                   "d2 staffing", "sunday rota", "until friday"])
 async def test_a_title_that_starts_with_a_mark_typed_at_the_review_once_seen_is_the_title(
     make_app, db_path: Path, words: str
 ) -> None:
@@ -603,7 +604,7 @@ async def test_a_title_that_starts_with_a_mark_typed_at_the_review_once_seen_is_
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         review = await on_the_review_seen(pilot, app)
-        typed_at(app, words, max(events_now(), review.shown_at + 0.3), 0.1)  # a pause, then the words
+        typed_at(app, words, max(events_now(), review.shown_at + 0.3), 0.25)  # a pause, then the words, slowly
         await wait_for(pilot, lambda: app.session.model.title == words, what="the title")
         assert app.session_screen.current_step == "dilemma"
         await saved(pilot)
@@ -626,11 +627,16 @@ async def test_a_mark_then_the_next_key_at_once_still_marks(make_app, db_path: P
     assert query(db_path, f"SELECT status FROM action WHERE id = '{action}'") == [("done",)]
 
 
-async def test_words_starting_with_c_typed_at_the_summary_once_seen_are_what_we_learned(make_app, db_path: Path) -> None:
-    """ctrl+g 7, a pause, then 'clearly the rota' at 100 ms a key (a tester): the c
-    asked "Complete the session anyway?". A c with a letter that is none of the
-    summary's keys straight after it starts "What we learned today"."""
-    from coachtui.ui.modals import ConfirmScreen
+@pytest.mark.parametrize("words", ["clearly the rota", "cycle time", "y2 gains", "next time ask earlier",
+                                   "feedback matters"])
+async def test_words_starting_with_a_summary_key_typed_once_seen_are_what_we_learned(
+    make_app, db_path: Path, words: str
+) -> None:
+    """ctrl+g 7, a pause, then words at 100 ms a key (testers): the c of 'clearly'
+    asked "Complete the session anyway?", the c of 'cycle' completed the session
+    (its y is the copy key), the n of 'next' left it and the f of 'feedback' opened
+    the export. One of the summary's keys with a character straight after it
+    starts "What we learned today"."""
 
     from .test_keys import on_the_dilemma
 
@@ -640,11 +646,12 @@ async def test_words_starting_with_c_typed_at_the_summary_once_seen_are_what_we_
         burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
         await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
         summary = app.session_screen.pane("summary")
-        typed_at(app, "clearly the rota", max(events_now(), summary.shown_at + 0.3), 0.1)
-        await wait_for(pilot, lambda: app.session.model.insight == "clearly the rota", what="the words, in the line")
-        assert not isinstance(app.screen, ConfirmScreen)
+        typed_at(app, words, max(events_now(), summary.shown_at + 0.3), 0.1)
+        await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == words,
+                       what="the words, in the line")
+        assert app.screen is app.session_screen and app.session_screen.current_step == "summary"
         await saved(pilot)
-    assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", "clearly the rota")]
+    assert query(db_path, "SELECT status, insight FROM coaching_session") == [("draft", words)]
 
 
 def events_now() -> float:
@@ -655,10 +662,10 @@ def events_now() -> float:
 
 
 async def test_words_kept_at_complete_anyway_that_start_with_its_key_reach_the_line(make_app, db_path: Path) -> None:
-    """c, then 'clearly' at once: the question kept 'clearly', and once answered its
-    first letter (the summary's own c) made the words a 'Not used' toast instead of
-    "What we learned today" (a tester). Kept words are words, whatever letter they
-    start with."""
+    """c, then 'clearly' typed on as "Complete anyway?" came up: the question kept
+    'clearly', and once answered its first letter (the summary's own c) made the
+    words a 'Not used' toast instead of "What we learned today" (a tester). Kept
+    words are words, whatever letter they start with."""
     from coachtui.ui.modals import ConfirmScreen
 
     from .test_keys import on_the_dilemma
@@ -668,9 +675,11 @@ async def test_words_kept_at_complete_anyway_that_start_with_its_key_reach_the_l
         await on_the_dilemma(pilot, app)
         burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
         await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
-        burst(app, "c", *"clearly")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="complete anyway?")
+        burst(app, "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
+                       what="complete anyway?")
         question = app.screen
+        typed_at(app, "clearly", question.shown_at + 0.02, 0.01)  # typed on as it came up
         await wait_for(pilot, lambda: len(question.kept) == len("clearly"), what="the words kept")
         await reads_the_question(pilot, question)
         burst(app, "n")  # go back

@@ -63,11 +63,13 @@ REACTION = 0.1
 ANSWER_PAUSE = 0.5
 
 
-# On a list whose letters act (the review's marks, the summary's c and y) and whose
-# words have a field to go to, a mark's letter waits this long for the next key: a
-# letter that is none of the list's keys straight after it makes both the start of
-# words ("done deal", "clearly the rota"), not a mark and more.
-WORD_WAIT = 0.3
+# On a list whose letters act (the review's marks, the summary's c y f n) and whose
+# words have a field to go to, such a letter waits this long for the next key: a
+# character straight after it makes both the start of words ("done deal", "p 4
+# audit", "cycle time"), unless the list says that key still acts after it (the
+# review's n: a mark, then its note). The same pause as at a question (ANSWER_PAUSE):
+# a hurried coach on a loaded laptop types "sunday" at a quarter of a second a key.
+WORD_WAIT = ANSWER_PAUSE
 
 
 def seen_when_typed(shown_at: float | None, event: events.Key) -> bool:
@@ -500,7 +502,7 @@ class KeyHold:
                 return  # held a moment: words may follow it
             if self._mark_waiting is event:
                 self._mark_waiting = None
-                if self._words_follow(event):
+                if self._words_follow(focused, event):
                     field = goes_to(events.Paste(event.character or ""))
         if field is not None:
             # The focus goes to the filter as the letter (or paste) arrives, so it
@@ -536,17 +538,20 @@ class KeyHold:
         self.hold_first(event, lambda: self.arrived > arrived or time.monotonic() >= until, WORD_WAIT)
         return True
 
-    def _words_follow(self, event: events.Key) -> bool:
-        """The key typed next, within WORD_WAIT of the mark's letter ``event``, is
-        more words: a paste, or a letter that is none of the list's keys."""
+    def _words_follow(self, focused: Widget | None, event: events.Key) -> bool:
+        """The key typed next, within WORD_WAIT of the letter ``event``, is more
+        words: a paste, or a character the list does not name as acting after it
+        (``focused.acts_after(letter, key)``)."""
         after = next((item for item in self.held if not isinstance(item, HandOn)), None)
         if after is None or after.time - event.time >= WORD_WAIT:
             return False
         if isinstance(after, events.Paste):
             return bool(after.text)
-        own = self.app.screen.active_bindings
         character = after.character
-        return character is not None and character.isalpha() and after.key not in own
+        if character is None or not character.isprintable():  # an arrow, enter, tab: not words
+            return False
+        acts_after = getattr(focused, "acts_after", None)
+        return not (acts_after is not None and acts_after(event.key, after.key))
 
     def answer_callback(self, screen: object, callback: Callable[[Any], object]) -> Callable[[Any], object]:
         """``callback`` (what a dialog's answer does), told to this hold: keys typed

@@ -62,14 +62,20 @@ class MarksHighlighted:
 
     def may_start_words(self: Widget, key: str) -> bool:
         """A mark's letter waits a moment in a session still without a title: a
-        letter straight after it makes both the title's first words ("done deal").
-        Not n, nor a mark of a test of change: what they open (a note; what happened
-        and what was learned) is typed in straight after them."""
+        character straight after it makes both the title's first words ("done
+        deal", "x-ray backlog"). Not n, nor a mark of a test of change: what they
+        open (a note; what happened and what was learned) is typed in straight after
+        them."""
         step = enclosing(self, ReviewStep)
         if key not in MARKS or step is None or step.model is None or step.model.title:
             return False
         item = step.current_item()
         return item is not None and not item.action.is_test
+
+    def acts_after(self: Widget, mark: str, key: str) -> bool:
+        """n straight after a mark opens the note on it (d, n, the note: one flow);
+        after u (undo) it is the n of "until", "unit"."""
+        return key == "n" and mark != "u"
 
 
 class ReviewTable(MarksHighlighted, DataTable):
@@ -114,8 +120,9 @@ how each went — one key each:
 
 In a session still without a title, words typed here are its title: a letter that
 is none of these keys, or any key typed before the list was on the screen, takes you
-to the title with the words. So does a mark's letter with another letter straight
-after it (within 0.3 s: "done deal"); a mark alone acts 0.3 s later.
+to the title with the words. So does a mark's letter with another character straight
+after it (within half a second: "done deal", "p 4 audit"), but for n (the mark and
+its note); a mark alone acts half a second later, or as soon as you press an arrow.
 
 A **test of change** (an action agreed with a prediction, marked "Test ·") asks,
 as soon as it is marked, what happened and what the team learned: two short fields

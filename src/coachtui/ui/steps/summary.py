@@ -30,10 +30,10 @@ class SummaryScroll(VerticalScroll):
         return step.typed_on(event) if step is not None else None
 
     def may_start_words(self, key: str) -> bool:
-        """c (complete) and y (copy) wait a moment: a letter straight after either
-        makes both the start of "What we learned today" ("clearly the rota"). Not f
-        or n: what they open is typed in straight after them."""
-        return key in ("c", "y")
+        """The step's keys (c y f n) wait a moment: a character straight after one
+        makes both the start of "What we learned today" ("clearly the rota",
+        "cycle time", "next time ask earlier", "feedback matters")."""
+        return key in ("c", "y", "f", "n")
 
 
 class SummaryStep(StepPane):
@@ -53,8 +53,9 @@ Everything from this session on one screen, as the team will remember it.
 
 Any other letter starts that line too. So does every key typed before the summary
 was on the screen (straight after ctrl+g 7 or ctrl+n, in one go): c, y, f and n act
-once you can see the step. A c or y with another letter straight after it (within
-0.3 s: "clearly the rota") starts the line as well.
+once you can see the step. One of them with another character straight after it
+(within half a second: "clearly the rota", "next time") starts the line as well; on
+its own it acts half a second later.
 
 Completing files the session in the team's history; its actions become the team's
 open actions to review next time. You can still go back and amend it.
