@@ -420,16 +420,22 @@ async def test_a_busy_moment_while_the_coach_types_on_does_not_press_keep_mine(m
         assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Bo's words.",)]
 
 
+async def _typed_and_quit_on_a_draft_changed_elsewhere(pilot, app, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The draft resumed; a second window saves its dilemma; the coach types
+    " quitting now" and ctrl+q in one burst."""
+    session_id = _draft(db_path)
+    await _resume(pilot, app)
+    with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
+        other.save_draft(session_id, dilemma="Bo's words.")
+    burst(app, *" quitting now", "ctrl+q")
+
+
 async def test_quitting_right_after_typing_into_a_draft_changed_elsewhere_asks(make_app, db_path: Path) -> None:
     """Words and ctrl+q in one burst on a draft another window had saved: the save
     was refused on the way out and the app quit without asking (found by a tester)."""
-    session_id = _draft(db_path)
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _resume(pilot, app)
-        with open_store(str(db_path), coach="Bo Lind") as other:  # a second window
-            other.save_draft(session_id, dilemma="Bo's words.")
-        burst(app, *" quitting now", "ctrl+q")
+        await _typed_and_quit_on_a_draft_changed_elsewhere(pilot, app, db_path)
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and painted(app), what="the question before quitting")
         await shows(pilot, "Not saved")
         assert app.is_running
@@ -557,3 +563,19 @@ async def test_a_letter_typed_straight_after_esc_on_a_note_is_not_typed_into_it(
         await shows(pilot, "✎ Trust is low", timeout=20)
         await saved(pilot)
     assert query(db_path, "SELECT note FROM picked_question") == [("Trust is low",)]
+
+
+async def test_keeping_mine_at_the_conflict_question_behind_a_quit_quits_once_saved(make_app, db_path: Path) -> None:
+    """Words and ctrl+q in one burst on a draft another window had saved: the quit
+    waited behind the conflict question; the coach kept theirs (k) and it was saved,
+    but the question about quitting still said "Not saved" and offered to copy the
+    text to a file (a tester). Once nothing is left unsaved, the quit goes on."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _typed_and_quit_on_a_draft_changed_elsewhere(pilot, app, db_path)
+        await wait_for(pilot, lambda: any(isinstance(s, ChoiceScreen) for s in app.screen_stack),
+                       what="the question before quitting")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen) and painted(app), what="the conflict question")
+        await pilot.press("k")  # keep mine: saved on top of Bo's
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+    assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle. quitting now",)]

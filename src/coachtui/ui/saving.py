@@ -40,15 +40,17 @@ def gone(app: CoachApp, session_id: str) -> BaseException | None:
 class Saving:
     def __init__(self, app: CoachApp) -> None:
         self.app = app
-        # Asked on the way out whether to wait for a database that is not answering:
-        # once everything is saved the answer no longer matters, and the app quits.
+        # Asked on the way out what to do with what is not saved (the database is not
+        # answering, another window saved first): once everything is saved (the coach
+        # kept theirs at the conflict question above it) the answer no longer matters,
+        # and the app quits, as the coach asked.
         self._quit_question: Screen[str | None] | None = None
 
     def status_changed(self, status: SaveStatus) -> None:
         app = self.app
         app.save_status = status
         question = self._quit_question
-        if status.state == "saved" and question is not None and question.is_active:
+        if status.state == "saved" and question is not None and question in app.screen_stack:
             self._quit_question = None
             app.exit()
             return
@@ -156,6 +158,7 @@ class Saving:
         lost = model is not None and app.saver.is_lost(model.session_id)
 
         def done(choice: str | None) -> None:
+            self._quit_question = None
             if choice == "new":
                 app.session.keep_as_new_draft()
                 self.quit_when_saved()
@@ -179,7 +182,8 @@ class Saving:
         what = one_line("; ".join(lines), 200)
         options = ", ".join(offers[:-1]) + " or " + offers[-1] if len(offers) > 1 else offers[0]
         question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
-        app.push_screen(ChoiceScreen(question, choices), done)
+        self._quit_question = asked = ChoiceScreen(question, choices)
+        app.push_screen(asked, done)
 
     def quit_when_saved(self, *, check: bool = False) -> None:
         """Quit once everything queued is written. ``check``: first make sure the
