@@ -42,8 +42,8 @@ class Saving:
         self.app = app
         # Asked on the way out what to do with what is not saved (the database is not
         # answering, another window saved first): once everything is saved (the coach
-        # kept theirs at the conflict question above it) the answer no longer matters,
-        # and the app quits, as the coach asked.
+        # kept theirs at the conflict question that came up above it) the answer no
+        # longer matters, and the app quits, as the coach asked.
         self._quit_question: Screen[str | None] | None = None
 
     def status_changed(self, status: SaveStatus) -> None:
@@ -182,7 +182,11 @@ class Saving:
         what = one_line("; ".join(lines), 200)
         options = ", ".join(offers[:-1]) + " or " + offers[-1] if len(offers) > 1 else offers[0]
         question = f"Not saved: {what}. {options[:1].upper()}{options[1:]}? (esc stays)"
-        self._quit_question = asked = ChoiceScreen(question, choices)
+        asked = ChoiceScreen(question, choices)
+        if app.saver.conflicts:
+            # settled at the conflict question (kept, saved): quit then. Not for a
+            # write refused for good: a later write landing does not bring it back.
+            self._quit_question = asked
         app.push_screen(asked, done)
 
     def quit_when_saved(self, *, check: bool = False) -> None:
