@@ -579,3 +579,15 @@ async def test_keeping_mine_at_the_conflict_question_behind_a_quit_quits_once_sa
         await pilot.press("k")  # keep mine: saved on top of Bo's
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert query(db_path, "SELECT dilemma FROM coaching_session") == [("Night shift misses the huddle. quitting now",)]
+
+
+async def test_the_watch_for_other_windows_ticking_as_the_app_closes_does_nothing(make_app, db_path: Path) -> None:
+    """Found by the bench in CI: the watch for another window's saves ticked after the
+    app had taken its last screen down, and the app ended with a traceback
+    (ScreenStackError: No screens on stack)."""
+    session_id = _draft(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _resume(pilot, app)
+    assert not app.screen_stack  # closed
+    assert app.recovery._idle(session_id) is False  # what the watch asks each tick

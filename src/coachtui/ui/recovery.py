@@ -87,6 +87,7 @@ class Recovery:
         saver = app.saver
         return (
             app.store is not None
+            and bool(app.screen_stack)  # not while the app is closing: its screens are down
             and (app.screen is app.session_screen or self._editor() is not None)
             and not saver.pending
             and not saver.conflicts
