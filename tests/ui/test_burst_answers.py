@@ -243,6 +243,15 @@ def summary_seen(app) -> bool:  # type: ignore[no-untyped-def]
     return app.session_screen.current_step == "summary" and seen(app.session_screen.pane("summary").shown_at)
 
 
+async def on_the_summary_seen(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """A session with a title and a dilemma, then ctrl+g 7: the summary, seen."""
+    from .test_keys import on_the_dilemma
+
+    await on_the_dilemma(pilot, app)
+    burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
+    await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+
+
 @pytest.mark.parametrize("arrive", ["ctrl+g 7", "ctrl+n"])
 async def test_words_typed_on_arriving_at_the_summary_are_what_we_learned(make_app, db_path: Path, arrive: str) -> None:
     """ctrl+g 7 and 'nurses want the data' in one burst: the n started a new session
@@ -435,13 +444,9 @@ async def test_typing_on_at_complete_anyway_never_completes_the_session(make_app
     words wait for the answer and then go into "What we learned today"."""
     from coachtui.ui.modals import ConfirmScreen
 
-    from .test_keys import on_the_dilemma
-
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await on_the_dilemma(pilot, app)
-        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        await on_the_summary_seen(pilot, app)
         burst(app, "c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="complete anyway?")
         question = app.screen
@@ -469,14 +474,11 @@ async def test_ctrl_g_and_a_digit_at_a_question_go_to_the_step_once_it_is_answer
     from coachtui.ui.modals import ConfirmScreen
 
     from .helpers import Notices, painted
-    from .test_keys import on_the_dilemma
 
     notices = Notices()
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True, message_hook=notices) as pilot:
-        await on_the_dilemma(pilot, app)
-        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        await on_the_summary_seen(pilot, app)
         if when == "seen":
             burst(app, "c")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and painted(app), what="the question")
@@ -637,14 +639,9 @@ async def test_words_starting_with_a_summary_key_typed_once_seen_are_what_we_lea
     (its y is the copy key), the n of 'next' left it and the f of 'feedback' opened
     the export. One of the summary's keys with a character straight after it
     starts "What we learned today"."""
-
-    from .test_keys import on_the_dilemma
-
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await on_the_dilemma(pilot, app)
-        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        await on_the_summary_seen(pilot, app)
         summary = app.session_screen.pane("summary")
         typed_at(app, words, max(events_now(), summary.shown_at + 0.3), 0.1)
         await wait_for(pilot, lambda: app.session.model is not None and app.session.model.insight == words,
@@ -668,13 +665,9 @@ async def test_words_kept_at_complete_anyway_that_start_with_its_key_reach_the_l
     words are words, whatever letter they start with."""
     from coachtui.ui.modals import ConfirmScreen
 
-    from .test_keys import on_the_dilemma
-
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await on_the_dilemma(pilot, app)
-        burst(app, *"Rota", "tab", *"Night shifts", "ctrl+g", "7")
-        await wait_for(pilot, lambda: summary_seen(app), what="the summary, seen")
+        await on_the_summary_seen(pilot, app)
         burst(app, "c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.shown_at is not None,
                        what="complete anyway?")
